@@ -1,0 +1,74 @@
+package credential
+
+import (
+	"errors"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzVerify checks that no stored-hash string makes Verify panic, and
+// that anything it refuses to parse is reported as ErrMalformedHash.
+func FuzzVerify(f *testing.F) {
+	good, err := HashWith(cheap, "fuzz password")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{
+		good,
+		"",
+		"$argon2id$",
+		"$argon2id$v=19$m=64,t=1,p=1$$",
+		"$argon2id$v=19$m=64,t=1,p=0$c29tZXNhbHRzb21lc2FsdA$a2V5a2V5a2V5a2V5",
+		"$argon2id$v=19$m=99999999999,t=1,p=1$c29tZXNhbHQ$a2V5",
+		"$argon2i$v=19$m=65536,t=3,p=2$c29tZXNhbHQ$a2V5",
+	} {
+		f.Add(s, "fuzz password")
+	}
+	f.Fuzz(func(t *testing.T, encoded, password string) {
+		p, _, _, err := decode(encoded)
+		if err != nil {
+			if !errors.Is(err, ErrMalformedHash) {
+				t.Fatalf("decode error %v does not wrap ErrMalformedHash", err)
+			}
+		} else if uint64(p.Memory)*uint64(p.Iterations) > 64*1024 {
+			// Valid but expensive parameters are allowed in storage;
+			// skipping them keeps the fuzzer fast without hiding panics,
+			// which come from parsing, not from argon2 itself.
+			t.Skip()
+		}
+		ok, rehash, verr := Verify(encoded, password)
+		if (err == nil) != (verr == nil) {
+			t.Fatalf("decode err %v but Verify err %v", err, verr)
+		}
+		if verr != nil && (ok || rehash) {
+			t.Fatalf("error %v with ok=%v rehash=%v", verr, ok, rehash)
+		}
+	})
+}
+
+// FuzzCheckPassword checks that any input gets either nil or a *RuleError
+// with a message, and that accepted passwords are within the length limits.
+func FuzzCheckPassword(f *testing.F) {
+	for _, s := range [][2]string{
+		{"correct horse battery staple", "jane@example.org"},
+		{"Password123!", ""},
+		{"日本語のパスワードですよ", "Jane Smith"},
+		{"\xff\xfe invalid utf-8 bytes", "@"},
+		{"jane.smith-rocks-2026", "jane.smith@example.org"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, password, personal string) {
+		err := CheckPassword(password, personal)
+		if err == nil {
+			if n := utf8.RuneCountInString(password); n < MinPasswordLength || n > MaxPasswordLength {
+				t.Fatalf("accepted %d characters", n)
+			}
+			return
+		}
+		var re *RuleError
+		if !errors.As(err, &re) || re.Message == "" {
+			t.Fatalf("error %v is not a *RuleError with a message", err)
+		}
+	})
+}

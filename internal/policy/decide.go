@@ -1,0 +1,313 @@
+package policy
+
+import (
+	"fmt"
+	"time"
+)
+
+// Can is Decide(...).Allowed, for callers that only need yes or no.
+func Can(a Actor, act Action, t Target, now time.Time) bool {
+	return Decide(a, act, t, now).Allowed
+}
+
+func allow(reason string) Decision { return Decision{Allowed: true, Reason: reason} }
+func deny(reason string) Decision  { return Decision{Reason: reason} }
+
+// Decide answers whether a may do act to t at time now. The checks run from
+// "who are you" through "what may your role do" to "is this record yours",
+// and the first failure is the reason given.
+func Decide(a Actor, act Action, t Target, now time.Time) Decision {
+	if !act.Valid() {
+		return deny(fmt.Sprintf("%q is not a recognised action, so it is refused", string(act)))
+	}
+	if a.Partner != nil {
+		return decidePartner(a, act)
+	}
+	if a.public() {
+		if act == SubmitReferral {
+			return allow("anyone may make a referral through the public form")
+		}
+		return deny("sign in to do this")
+	}
+	switch {
+	case a.Disabled:
+		return deny("this staff account is disabled")
+	case a.StaffID <= 0:
+		return deny("the request does not come from a signed-in staff member")
+	case !a.Role.Valid():
+		return deny(fmt.Sprintf("role %q is not recognised, so nothing is allowed", string(a.Role)))
+	}
+
+	g := grantFor(a.Role, act)
+	if g == never {
+		return deny(whyNot(a.Role, act))
+	}
+	if d, ok := targetComplete(act, t); !ok {
+		return d
+	}
+	d := access(a, act, t, g, now)
+	if !d.Allowed {
+		return d
+	}
+	// Open/closed is checked last so a stranger learns nothing about the
+	// case's state from the reason.
+	if s, ok := caseState(act, t); !ok {
+		return s
+	}
+	return d
+}
+
+// decidePartner handles API tokens: they exist only to deliver referrals, so
+// everything else is refused whatever scopes the token claims.
+func decidePartner(a Actor, act Action) Decision {
+	p := a.Partner
+	if a.StaffID != 0 || a.Role != "" || a.Disabled || p.OrgID <= 0 {
+		return deny("the partner credentials are malformed, so nothing is allowed")
+	}
+	if act != SubmitReferral {
+		return deny("partner organisations can only submit referrals")
+	}
+	for _, s := range p.Scopes {
+		if s == ScopeCreateReferrals {
+			return allow("the partner token may submit referrals")
+		}
+	}
+	return deny(fmt.Sprintf("this partner token lacks the %q scope", ScopeCreateReferrals))
+}
+
+// grant says how far a role's permission for an action reaches.
+type grant int
+
+const (
+	never       grant = iota
+	anywhere          // no area limit (or the action has no record)
+	inOwnArea         // the record must be in one of the actor's areas
+	allocated         // practitioner allocated to a parent of the family
+	ownParent         // only the parent's own practitioner (parents); else as allocated
+	otherParent       // practitioner of the other parent of the same family
+)
+
+// grantFor is the role-by-action matrix. Anything not listed is never
+// allowed, so a new action or role starts denied.
+func grantFor(r Role, act Action) grant {
+	if act == SubmitReferral {
+		return anywhere // any signed-in staff member may refer
+	}
+	switch r {
+	case Practitioner:
+		switch act {
+		case ViewReferral, ViewIdentifiableReports:
+			// The report layer narrows identifiable reports to the
+			// practitioner's own caseload.
+			return inOwnArea
+		case ViewFamily, EditFamily, ViewPerson, EditPerson, RaiseConcern:
+			return allocated
+		case ViewConfidential, EditConfidential:
+			return ownParent
+		case BreakGlass:
+			return otherParent
+		}
+	case TeamManager:
+		switch act {
+		case ViewReferral, ScreenReferral,
+			ViewFamily, EditFamily, AllocateFamily, CloseFamily, ReopenFamily,
+			ViewPerson, EditPerson, ViewConfidential, EditConfidential,
+			RaiseConcern, ViewRecordAudit, ViewAggregates, ViewIdentifiableReports:
+			// Managers supervise both parents' practitioners, so they see
+			// both sides, but only in their own teams.
+			return inOwnArea
+		}
+	case DSL:
+		switch act {
+		case ViewReferral, ScreenReferral, ViewFamily, ViewPerson, ViewConfidential,
+			RaiseConcern, DecideConcern, ViewRecordAudit, ViewAggregates, ViewIdentifiableReports:
+			return anywhere
+		}
+	case Admin:
+		switch act {
+		case ManageStaff, ManageTokens, ViewAuditLog, ViewRecordAudit, ViewAggregates:
+			// Audit entries are metadata (who looked, when), not the record.
+			return anywhere
+		}
+	case Analyst:
+		if act == ViewAggregates {
+			return anywhere
+		}
+	}
+	return never
+}
+
+// whyNot explains a role-level refusal in the terms staff will recognise.
+func whyNot(r Role, act Action) string {
+	switch {
+	case act == DecideConcern:
+		return "only a designated safeguarding lead can decide a safeguarding concern"
+	case act == ViewAuditLog || act == ManageStaff || act == ManageTokens:
+		return "only administrators can " + act.phrase()
+	case r == Admin:
+		return "administrators manage accounts, tokens and the audit log; they never see referrals or family records"
+	case r == Analyst:
+		return "analysts see aggregate, pseudonymised figures only"
+	case r == DSL && act == EditConfidential:
+		return "designated safeguarding leads can read but not change a parent's confidential details"
+	case r == DSL && act == BreakGlass:
+		return "designated safeguarding leads already see both parents' details; break-glass is for practitioners"
+	case r == DSL:
+		return "designated safeguarding leads cannot " + act.phrase() + "; that is for the family's team"
+	case r == TeamManager && act == BreakGlass:
+		return "team managers already see both parents' details in their areas; break-glass is for practitioners"
+	case r == Practitioner && (act == AllocateFamily || act == CloseFamily || act == ReopenFamily || act == ScreenReferral):
+		return "therapeutic practitioners cannot " + act.phrase() + "; ask a team manager"
+	}
+	return r.plural() + " cannot " + act.phrase()
+}
+
+// targetComplete refuses requests that lack the facts needed to judge them:
+// a missing area or family is a caller bug, and guessing would fail open.
+func targetComplete(act Action, t Target) (Decision, bool) {
+	needArea, needFamily, needPerson := false, false, false
+	switch act {
+	case ViewReferral, ScreenReferral, RaiseConcern, DecideConcern, ViewRecordAudit:
+		needArea = true
+	case ViewFamily, EditFamily, AllocateFamily, CloseFamily, ReopenFamily:
+		needArea, needFamily = true, true
+	case ViewPerson, EditPerson, ViewConfidential, EditConfidential, BreakGlass:
+		needArea, needFamily, needPerson = true, true, true
+	}
+	switch {
+	case needArea && t.AreaID == 0:
+		return deny("the record's area is not known, so access is refused"), false
+	case needFamily && t.FamilyID == 0:
+		return deny("the request does not say which family, so access is refused"), false
+	case needPerson && t.PersonID == 0:
+		return deny("the request does not say which person, so access is refused"), false
+	}
+	return Decision{}, true
+}
+
+// access applies the grant to this actor and record.
+func access(a Actor, act Action, t Target, g grant, now time.Time) Decision {
+	switch g {
+	case anywhere:
+		return allow(fmt.Sprintf("%s may %s", a.Role.plural(), act.phrase()))
+	case inOwnArea:
+		if !a.inArea(t.AreaID) {
+			if t.AreaID == 0 {
+				return deny("choose one of your areas; you cannot see figures for every area")
+			}
+			return deny("this record belongs to an area you do not work in")
+		}
+		return allow(fmt.Sprintf("%s may %s in their own areas", a.Role.plural(), act.phrase()))
+	case allocated:
+		return practitionerFamily(a, t)
+	case ownParent:
+		return practitionerConfidential(a, act, t, now)
+	case otherParent:
+		return practitionerBreakGlass(a, t)
+	}
+	return deny(whyNot(a.Role, act))
+}
+
+// allocatedToFamily reports whether staff is the current practitioner of any
+// co-parent in t.
+func allocatedToFamily(t Target, staff int64) bool {
+	if staff == 0 {
+		return false
+	}
+	for person, s := range t.Practitioners {
+		if person != 0 && s == staff {
+			return true
+		}
+	}
+	return false
+}
+
+// practitionerFamily: practitioners work only with families they are
+// allocated to. Area membership is required too, so a stale allocation in
+// another team's area does not keep a door open.
+func practitionerFamily(a Actor, t Target) Decision {
+	if !a.inArea(t.AreaID) {
+		return deny("this record belongs to an area you do not work in")
+	}
+	if !allocatedToFamily(t, a.StaffID) {
+		return deny("practitioners see only families they are allocated to")
+	}
+	return allow("you are a practitioner for this family")
+}
+
+// practitionerConfidential enforces co-parent separation: a parent's
+// address, contacts and disclosures reach only their own practitioner, or a
+// colleague holding a live break-glass override (view only).
+func practitionerConfidential(a Actor, act Action, t Target, now time.Time) Decision {
+	fam := practitionerFamily(a, t)
+	if !t.IsParent {
+		// The baby and other children have no co-parent conflict of their
+		// own; their details follow the family rule.
+		return fam
+	}
+	if s, ok := t.Practitioners[t.PersonID]; ok && s == a.StaffID {
+		if !fam.Allowed {
+			return fam // e.g. area no longer theirs
+		}
+		return allow("you are this parent's own practitioner")
+	}
+	if act != ViewConfidential {
+		return deny("only a parent's own practitioner can change their confidential details")
+	}
+	if !fam.Allowed {
+		return fam
+	}
+	for _, o := range t.Overrides {
+		if validOverride(o, a.StaffID, t.PersonID, now) {
+			return Decision{
+				Allowed:  true,
+				Reason:   "allowed only by a time-limited break-glass override; this access is audited",
+				Override: true,
+			}
+		}
+	}
+	return deny("only a parent's own practitioner can see their address, contact details and confidential notes; request break-glass access if you must")
+}
+
+// practitionerBreakGlass lets the other parent's practitioner ask for an
+// override; it is pointless for their own parent and wrong for strangers.
+func practitionerBreakGlass(a Actor, t Target) Decision {
+	fam := practitionerFamily(a, t)
+	if !fam.Allowed {
+		return fam
+	}
+	if !t.IsParent {
+		return deny("break-glass access is only for a co-parent's confidential details")
+	}
+	s, ok := t.Practitioners[t.PersonID]
+	if !ok {
+		return deny("this person is not recorded as a co-parent in this family, so break-glass access is refused")
+	}
+	if s == a.StaffID {
+		return deny("you are already this parent's practitioner; break-glass access is not needed")
+	}
+	return allow("you are the other parent's practitioner and may request time-limited, audited access")
+}
+
+// caseState applies the open/closed rules that hold for every role.
+func caseState(act Action, t Target) (Decision, bool) {
+	switch act {
+	case EditFamily, EditPerson, EditConfidential:
+		if t.Closed {
+			return deny("closed cases are read-only; ask a team manager to reopen"), false
+		}
+	case AllocateFamily:
+		if t.Closed {
+			return deny("this case is closed; reopen it before allocating practitioners"), false
+		}
+	case CloseFamily:
+		if t.Closed {
+			return deny("this case is already closed"), false
+		}
+	case ReopenFamily:
+		if !t.Closed {
+			return deny("this case is open, so there is nothing to reopen"), false
+		}
+	}
+	return Decision{}, true
+}

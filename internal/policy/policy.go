@@ -1,0 +1,317 @@
+// Package policy is the single place that answers "may actor X do Y to record
+// Z". It is pure: callers load the facts (roles, areas, allocations,
+// overrides) and pass them in, so every rule can be table-tested without a
+// database and no handler can grow its own private exception.
+//
+// Everything fails closed: an unknown role, action, malformed actor or
+// missing fact is a denial with a plain-English reason.
+package policy
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Role is a staff member's job in the programme.
+type Role string
+
+const (
+	Practitioner Role = "practitioner"
+	TeamManager  Role = "team_manager"
+	DSL          Role = "dsl" // designated safeguarding lead
+	Admin        Role = "admin"
+	Analyst      Role = "analyst"
+)
+
+// Roles lists every valid role in display order. A fresh slice each call so
+// callers cannot change the policy's view of the world.
+func Roles() []Role {
+	return []Role{Practitioner, TeamManager, DSL, Admin, Analyst}
+}
+
+// ParseRole accepts only the exact stored names, so a typo in a database row
+// or form never silently becomes some other role.
+func ParseRole(s string) (Role, error) {
+	r := Role(s)
+	if r.Valid() {
+		return r, nil
+	}
+	names := make([]string, 0, 5)
+	for _, v := range Roles() {
+		names = append(names, string(v))
+	}
+	return "", fmt.Errorf("unknown role %q: valid roles are %s", s, strings.Join(names, ", "))
+}
+
+// Valid reports whether r is one of the roles in Roles.
+func (r Role) Valid() bool {
+	switch r {
+	case Practitioner, TeamManager, DSL, Admin, Analyst:
+		return true
+	}
+	return false
+}
+
+// Label is the name shown to people.
+func (r Role) Label() string {
+	switch r {
+	case Practitioner:
+		return "Therapeutic practitioner"
+	case TeamManager:
+		return "Team manager"
+	case DSL:
+		return "Designated safeguarding lead"
+	case Admin:
+		return "Administrator"
+	case Analyst:
+		return "Analyst"
+	}
+	return "Unknown role"
+}
+
+// plural is used in denial reasons ("team managers cannot ...").
+func (r Role) plural() string {
+	switch r {
+	case Practitioner:
+		return "therapeutic practitioners"
+	case TeamManager:
+		return "team managers"
+	case DSL:
+		return "designated safeguarding leads"
+	case Admin:
+		return "administrators"
+	case Analyst:
+		return "analysts"
+	}
+	return "unknown roles"
+}
+
+// Actor is who is asking. The zero Actor is a signed-out member of the public.
+type Actor struct {
+	StaffID  int64
+	Role     Role
+	Areas    []int64 // areas (funded local teams) the staff member belongs to
+	Disabled bool
+	// Partner is set (and StaffID is 0) when the caller is a partner
+	// organisation's API token.
+	Partner *Partner
+}
+
+// Partner identifies a partner organisation's API token and what it may do.
+type Partner struct {
+	OrgID  int64
+	Scopes []string // e.g. "referrals:create"
+}
+
+// ScopeCreateReferrals is the only scope a partner token can use.
+const ScopeCreateReferrals = "referrals:create"
+
+// SignedIn reports whether a is a usable staff identity. A partner token, a
+// missing staff id or a disabled account is not signed-in staff.
+func (a Actor) SignedIn() bool {
+	return a.Partner == nil && a.StaffID > 0 && a.Role.Valid() && !a.Disabled
+}
+
+// public reports whether a is the zero Actor: nothing at all set. Anything
+// partly filled in is treated as a malformed staff actor, not as the public.
+func (a Actor) public() bool {
+	return a.StaffID == 0 && a.Role == "" && len(a.Areas) == 0 && !a.Disabled && a.Partner == nil
+}
+
+func (a Actor) inArea(area int64) bool {
+	if area == 0 {
+		return false
+	}
+	for _, v := range a.Areas {
+		if v == area {
+			return true
+		}
+	}
+	return false
+}
+
+// Action is something an actor wants to do.
+type Action string
+
+const (
+	// public / intake
+	SubmitReferral Action = "referral.submit"
+	ViewReferral   Action = "referral.view"
+	ScreenReferral Action = "referral.screen"
+	// family records
+	ViewFamily     Action = "family.view"
+	EditFamily     Action = "family.edit"
+	AllocateFamily Action = "family.allocate"
+	CloseFamily    Action = "family.close"
+	ReopenFamily   Action = "family.reopen"
+	// person records (a parent, the baby, another child)
+	ViewPerson       Action = "person.view"
+	EditPerson       Action = "person.edit"
+	ViewConfidential Action = "person.confidential.view"
+	EditConfidential Action = "person.confidential.edit"
+	BreakGlass       Action = "person.breakglass"
+	// safeguarding
+	RaiseConcern  Action = "concern.raise"
+	DecideConcern Action = "concern.decide"
+	// oversight and administration
+	ViewRecordAudit         Action = "audit.record.view"
+	ViewAuditLog            Action = "audit.log.view"
+	ManageStaff             Action = "staff.manage"
+	ManageTokens            Action = "tokens.manage"
+	ViewAggregates          Action = "reports.aggregate"
+	ViewIdentifiableReports Action = "reports.identifiable"
+)
+
+// Actions lists every action. Tests walk it so that a new action is proved
+// to fail closed before any rule grants it.
+func Actions() []Action {
+	return []Action{
+		SubmitReferral, ViewReferral, ScreenReferral,
+		ViewFamily, EditFamily, AllocateFamily, CloseFamily, ReopenFamily,
+		ViewPerson, EditPerson, ViewConfidential, EditConfidential, BreakGlass,
+		RaiseConcern, DecideConcern,
+		ViewRecordAudit, ViewAuditLog, ManageStaff, ManageTokens, ViewAggregates, ViewIdentifiableReports,
+	}
+}
+
+// Valid reports whether act is one of Actions.
+func (act Action) Valid() bool {
+	return act.phrase() != ""
+}
+
+// phrase completes "... cannot <phrase>" in denial reasons; "" means the
+// action is unknown.
+func (act Action) phrase() string {
+	switch act {
+	case SubmitReferral:
+		return "submit referrals"
+	case ViewReferral:
+		return "see referrals"
+	case ScreenReferral:
+		return "screen referrals"
+	case ViewFamily:
+		return "see family records"
+	case EditFamily:
+		return "change family records"
+	case AllocateFamily:
+		return "allocate practitioners"
+	case CloseFamily:
+		return "close cases"
+	case ReopenFamily:
+		return "reopen cases"
+	case ViewPerson:
+		return "see people's records"
+	case EditPerson:
+		return "change people's records"
+	case ViewConfidential:
+		return "see a parent's confidential details"
+	case EditConfidential:
+		return "change a parent's confidential details"
+	case BreakGlass:
+		return "use break-glass access"
+	case RaiseConcern:
+		return "raise safeguarding concerns here"
+	case DecideConcern:
+		return "decide safeguarding concerns"
+	case ViewRecordAudit:
+		return "see who looked at a record"
+	case ViewAuditLog:
+		return "see the audit log"
+	case ManageStaff:
+		return "manage staff accounts"
+	case ManageTokens:
+		return "manage partner tokens"
+	case ViewAggregates:
+		return "see aggregate reports"
+	case ViewIdentifiableReports:
+		return "see reports that name people"
+	}
+	return ""
+}
+
+// Target describes the record acted on. Zero values mean "not applicable".
+type Target struct {
+	AreaID   int64
+	FamilyID int64
+	Closed   bool  // the family's case is closed
+	PersonID int64 // set for person-level actions
+	IsParent bool  // the person is one of the co-parents
+	// Practitioners maps each co-parent's person id to the staff id of their
+	// CURRENT practitioner (0 = unallocated).
+	Practitioners map[int64]int64
+	// Overrides are break-glass grants in force or expired; Decide checks
+	// actor, person and expiry itself.
+	Overrides []Override
+}
+
+// Override is a break-glass grant letting one practitioner see one parent's
+// confidential details until ExpiresAt.
+type Override struct {
+	StaffID, PersonID int64
+	Reason            string
+	ExpiresAt         time.Time
+}
+
+// Decision is the answer, with a reason fit for the 403 page and audit log.
+type Decision struct {
+	Allowed bool
+	Reason  string
+	// Override is true when access is allowed only because of a break-glass
+	// override; the caller must audit it specially.
+	Override bool
+}
+
+// MaxOverride is the longest a break-glass grant may last: long enough for a
+// session of work, short enough that access does not quietly become routine.
+func MaxOverride() time.Duration { return 4 * time.Hour }
+
+// minReasonLen is the shortest acceptable break-glass reason, in characters.
+const minReasonLen = 20
+
+// ValidateOverrideReason checks a break-glass reason is a real explanation a
+// reviewer can judge, not a placeholder. Whitespace runs count as one space
+// and invisible characters do not count.
+func ValidateOverrideReason(reason string) error {
+	var b strings.Builder
+	letters := 0
+	space := false
+	for _, r := range strings.TrimSpace(reason) {
+		switch {
+		case unicode.IsSpace(r):
+			space = true
+			continue
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			continue // zero-width and control characters are not text
+		}
+		if space && b.Len() > 0 {
+			b.WriteRune(' ')
+		}
+		space = false
+		b.WriteRune(r)
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	n := len([]rune(b.String()))
+	switch {
+	case n == 0:
+		return fmt.Errorf("give a reason for needing to see these details")
+	case n < minReasonLen:
+		return fmt.Errorf("the reason is too short (%d characters): write at least %d characters explaining why you need to see these details", n, minReasonLen)
+	case letters < minReasonLen/2:
+		return fmt.Errorf("write the reason in words, explaining why you need to see these details")
+	}
+	return nil
+}
+
+// validOverride reports whether o lets staff see person at now. A grant
+// ending more than MaxOverride from now cannot have been issued properly, so
+// it is ignored rather than trusted.
+func validOverride(o Override, staff, person int64, now time.Time) bool {
+	return staff != 0 && person != 0 &&
+		o.StaffID == staff && o.PersonID == person &&
+		now.Before(o.ExpiresAt) && o.ExpiresAt.Sub(now) <= MaxOverride() &&
+		ValidateOverrideReason(o.Reason) == nil
+}

@@ -1,0 +1,54 @@
+package problem
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+)
+
+func TestCodeAndMessage(t *testing.T) {
+	base := New(NotFound, "No family with reference %s", "FAM-1")
+	wrapped := fmt.Errorf("loading family: %w", base)
+	tests := []struct {
+		name     string
+		err      error
+		wantCode Code
+		wantMsg  string
+	}{
+		{"problem", base, NotFound, "No family with reference FAM-1"},
+		{"wrapped problem", wrapped, NotFound, "No family with reference FAM-1"},
+		{"plain error is internal", errors.New("disk on fire"), Internal, "Sorry, there is a problem with the service. Try again later."},
+		{"internal problem hides message", Wrap(Internal, errors.New("x"), "secret detail"), Internal, "Sorry, there is a problem with the service. Try again later."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := CodeOf(tt.err); got != tt.wantCode {
+				t.Errorf("CodeOf = %q, want %q", got, tt.wantCode)
+			}
+			if got := MessageOf(tt.err); got != tt.wantMsg {
+				t.Errorf("MessageOf = %q, want %q", got, tt.wantMsg)
+			}
+		})
+	}
+}
+
+func TestFields(t *testing.T) {
+	var fs Fields
+	if fs.Err() != nil {
+		t.Fatal("empty fields should be no error")
+	}
+	fs.Add("email", "Enter an email address")
+	fs.Add("email", "second message is ignored")
+	fs.Add("name", "Enter a name")
+	err := fs.Err()
+	p := As(err)
+	if p == nil || p.Code != Invalid {
+		t.Fatalf("got %v, want an Invalid problem", err)
+	}
+	if len(p.Fields) != 2 || p.Fields[0].Message != "Enter an email address" {
+		t.Errorf("fields = %+v, want email first with its first message", p.Fields)
+	}
+	if !fs.Has("name") || fs.Has("phone") {
+		t.Error("Has gave the wrong answer")
+	}
+}
