@@ -1,0 +1,232 @@
+// Package family holds the family record's domain types: the family, its
+// co-parents, the baby and other children, and the rules that need no
+// storage (stages, gestation, who works with whom as a policy target).
+package family
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/policy"
+)
+
+// Stage is where a family is on the programme journey.
+type Stage string
+
+const (
+	Referral   Stage = "referral"
+	Assessment Stage = "assessment"
+	Antenatal  Stage = "antenatal"
+	Birth      Stage = "birth"
+	Postnatal  Stage = "postnatal"
+	Ending     Stage = "ending"
+	Closed     Stage = "closed"
+)
+
+// Stages lists the stages in journey order.
+func Stages() []Stage {
+	return []Stage{Referral, Assessment, Antenatal, Birth, Postnatal, Ending, Closed}
+}
+
+// Label is the stage as staff read it.
+func (s Stage) Label() string {
+	switch s {
+	case Referral:
+		return "Referral"
+	case Assessment:
+		return "Assessment"
+	case Antenatal:
+		return "Antenatal"
+	case Birth:
+		return "Birth"
+	case Postnatal:
+		return "Postnatal"
+	case Ending:
+		return "Ending"
+	case Closed:
+		return "Closed"
+	}
+	return "Unknown stage"
+}
+
+// Kind is a person's place in the family.
+type Kind string
+
+const (
+	Parent Kind = "parent"
+	Baby   Kind = "baby"
+	Child  Kind = "child"
+)
+
+// Experience records, without labelling anyone, whether a parent experiences
+// abusive behaviours, uses them, or both (PROGRAMME.md §2).
+type Experience string
+
+const (
+	Experiences Experience = "experiences"
+	Uses        Experience = "uses"
+	Both        Experience = "both"
+	NotKnown    Experience = "not_known"
+)
+
+// Label is the programme's own wording.
+func (e Experience) Label() string {
+	switch e {
+	case Experiences:
+		return "Experiences domestic abuse"
+	case Uses:
+		return "Uses abusive behaviours"
+	case Both:
+		return "Experiences and uses abusive behaviours"
+	}
+	return "Not yet known"
+}
+
+// Family is the unit of work.
+type Family struct {
+	ID                 int64
+	Reference          string
+	AreaID             int64
+	AreaName           string
+	TeamID             int64
+	ManagerID          int64
+	ManagerName        string
+	Stage              Stage
+	EDD                time.Time // estimated due date; zero if not known
+	ProgrammeStart     time.Time
+	SafeguardingStatus string
+	ClosedOn           time.Time
+	ClosureReason      string
+	People             []Person
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+}
+
+// Person is a co-parent, the baby, or another child. Contact fields are
+// confidential: the store fills them only for callers the policy allows.
+type Person struct {
+	ID          int64
+	FamilyID    int64
+	Kind        Kind
+	ParentSlot  int // 1 or 2 for co-parents
+	Household   int // for children: which co-parent's household
+	GivenName   string
+	FamilyName  string
+	KnownAs     string
+	DateOfBirth time.Time
+	Gender      string
+	Pronouns    string
+	Experience  Experience
+	Active      bool
+
+	// Current practitioner, for co-parents.
+	PractitionerID   int64
+	PractitionerName string
+
+	// Confidential details (PROGRAMME.md §7).
+	Confidential *Confidential
+}
+
+// Confidential holds a co-parent's details that must never reach the other
+// parent or their practitioner.
+type Confidential struct {
+	Address     string
+	Postcode    string
+	Phone       string
+	Email       string
+	SafeContact string
+}
+
+// Name is how the person is shown.
+func (p Person) Name() string {
+	given := p.GivenName
+	if p.KnownAs != "" {
+		given = p.KnownAs
+	}
+	n := strings.TrimSpace(given + " " + p.FamilyName)
+	if n == "" {
+		switch p.Kind {
+		case Baby:
+			return "Baby (not yet named)"
+		case Parent:
+			return fmt.Sprintf("Parent %d (name not known)", p.ParentSlot)
+		}
+		return "Name not known"
+	}
+	return n
+}
+
+// Parents returns the co-parents in slot order.
+func (f Family) Parents() []Person {
+	var out []Person
+	for slot := 1; slot <= 2; slot++ {
+		for _, p := range f.People {
+			if p.Kind == Parent && p.ParentSlot == slot {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// Baby returns the baby, if recorded.
+func (f Family) Baby() (Person, bool) {
+	for _, p := range f.People {
+		if p.Kind == Baby {
+			return p, true
+		}
+	}
+	return Person{}, false
+}
+
+// Practitioners maps each co-parent to their current practitioner, as the
+// policy package needs it.
+func (f Family) Practitioners() map[int64]int64 {
+	m := make(map[int64]int64, 2)
+	for _, p := range f.People {
+		if p.Kind == Parent {
+			m[p.ID] = p.PractitionerID
+		}
+	}
+	return m
+}
+
+// Target describes the family to the policy package.
+func (f Family) Target() policy.Target {
+	return policy.Target{AreaID: f.AreaID, FamilyID: f.ID, Closed: f.Stage == Closed, Practitioners: f.Practitioners()}
+}
+
+// PersonTarget describes one person of the family to the policy package.
+func (f Family) PersonTarget(p Person, overrides []policy.Override) policy.Target {
+	t := f.Target()
+	t.PersonID = p.ID
+	t.IsParent = p.Kind == Parent
+	t.Overrides = overrides
+	return t
+}
+
+// Gestation is weeks and days of pregnancy on a day, counted from the EDD
+// (40+0 weeks on the EDD).
+type Gestation struct{ Weeks, Days int }
+
+func (g Gestation) String() string { return fmt.Sprintf("%d+%d weeks", g.Weeks, g.Days) }
+
+// GestationOn computes the gestation on day from the EDD. Both are calendar
+// dates; times of day are ignored.
+func GestationOn(edd, day time.Time) Gestation {
+	d := daysBetween(day, edd) // days until the due date
+	total := 280 - d
+	if total < 0 {
+		// Before conception by dates: report 0+0 rather than a negative age.
+		return Gestation{}
+	}
+	return Gestation{Weeks: total / 7, Days: total % 7}
+}
+
+// daysBetween counts whole calendar days from a to b.
+func daysBetween(a, b time.Time) int {
+	a = time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, time.UTC)
+	b = time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC)
+	return int(b.Sub(a).Hours() / 24)
+}

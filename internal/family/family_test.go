@@ -1,0 +1,60 @@
+package family
+
+import (
+	"testing"
+	"time"
+)
+
+func day(s string) time.Time {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func TestGestationOn(t *testing.T) {
+	tests := []struct {
+		edd, on string
+		want    Gestation
+	}{
+		{"2027-02-01", "2027-02-01", Gestation{40, 0}},
+		{"2027-02-01", "2027-01-31", Gestation{39, 6}},
+		{"2027-02-01", "2026-11-16", Gestation{29, 0}}, // 77 days before
+		{"2027-02-01", "2026-11-09", Gestation{28, 0}},
+		{"2027-02-01", "2027-02-08", Gestation{41, 0}},
+		{"2027-02-01", "2026-04-01", Gestation{0, 0}},  // before conception by dates
+		{"2028-03-01", "2028-02-28", Gestation{39, 5}}, // across a leap day
+	}
+	for _, tt := range tests {
+		got := GestationOn(day(tt.edd), day(tt.on))
+		if got != tt.want {
+			t.Errorf("GestationOn(%s, %s) = %v, want %v", tt.edd, tt.on, got, tt.want)
+		}
+	}
+}
+
+func TestNamesAndTargets(t *testing.T) {
+	f := Family{ID: 4, AreaID: 2, Stage: Closed, People: []Person{
+		{ID: 11, Kind: Parent, ParentSlot: 2, GivenName: "Ade", FamilyName: "Okafor", PractitionerID: 8},
+		{ID: 10, Kind: Parent, ParentSlot: 1, GivenName: "Jo", KnownAs: "Jojo", FamilyName: "Smith", PractitionerID: 7},
+		{ID: 12, Kind: Baby},
+	}}
+	ps := f.Parents()
+	if len(ps) != 2 || ps[0].ID != 10 || ps[1].ID != 11 {
+		t.Fatalf("Parents() = %+v, want slot 1 then slot 2", ps)
+	}
+	if got := ps[0].Name(); got != "Jojo Smith" {
+		t.Errorf("Name() = %q, want the known-as name", got)
+	}
+	if b, ok := f.Baby(); !ok || b.Name() != "Baby (not yet named)" {
+		t.Errorf("Baby() = %+v %v", b, ok)
+	}
+	tg := f.PersonTarget(ps[1], nil)
+	if !tg.Closed || tg.AreaID != 2 || !tg.IsParent || tg.PersonID != 11 || tg.Practitioners[10] != 7 || tg.Practitioners[11] != 8 {
+		t.Errorf("PersonTarget = %+v", tg)
+	}
+	if NotKnown.Label() != "Not yet known" || Uses.Label() != "Uses abusive behaviours" {
+		t.Error("experience labels changed")
+	}
+}

@@ -1,0 +1,128 @@
+// Package org describes the organisation running the programme: its funded
+// areas, their local teams, and the staff who work in them. Pure types and
+// validation; the store persists them and the policy package decides what
+// each staff member may do.
+package org
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+)
+
+// Area is a funded area with one local team, or the remote offer.
+type Area struct {
+	ID             int64
+	Name           string
+	LocalAuthority string
+	Remote         bool // the remote "Connect" offer where there is no local team
+	Active         bool
+}
+
+// Team is a local team in an area.
+type Team struct {
+	ID     int64
+	AreaID int64
+	Name   string
+}
+
+// Staff is a member of staff with a sign-in account.
+type Staff struct {
+	ID                 int64
+	Email              string
+	Name               string
+	Role               policy.Role
+	JobTitle           string
+	Teams              []Team
+	Areas              []Area
+	PasswordHash       string
+	MustChangePassword bool
+	TOTPSecret         string // opened by the store; never shown after enrolment
+	TOTPLastStep       int64
+	Disabled           bool
+	ListedPublicly     bool
+	CreatedAt          time.Time
+}
+
+// AreaIDs lists the ids of the staff member's areas.
+func (s Staff) AreaIDs() []int64 {
+	ids := make([]int64, 0, len(s.Areas))
+	for _, a := range s.Areas {
+		ids = append(ids, a.ID)
+	}
+	return ids
+}
+
+// Actor is the staff member as the policy package sees them.
+func (s Staff) Actor() policy.Actor {
+	return policy.Actor{StaffID: s.ID, Role: s.Role, Areas: s.AreaIDs(), Disabled: s.Disabled}
+}
+
+// AreaNames is a readable list of the staff member's areas.
+func (s Staff) AreaNames() string {
+	names := make([]string, 0, len(s.Areas))
+	for _, a := range s.Areas {
+		names = append(names, a.Name)
+	}
+	if len(names) == 0 {
+		return "No area"
+	}
+	return strings.Join(names, ", ")
+}
+
+// NewStaff is what is needed to create an account.
+type NewStaff struct {
+	Email    string
+	Name     string
+	Role     string
+	JobTitle string
+	AreaName string // the area whose team they join
+}
+
+// NormaliseEmail lower-cases and trims an email address so it matches
+// however it was typed.
+func NormaliseEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// Validate checks the input and returns an Invalid problem naming each bad field.
+func (n *NewStaff) Validate() error {
+	var fs problem.Fields
+	n.Email = NormaliseEmail(n.Email)
+	n.Name = strings.TrimSpace(n.Name)
+	n.AreaName = strings.TrimSpace(n.AreaName)
+	switch {
+	case n.Email == "":
+		fs.Add("email", "Enter an email address")
+	case !ValidEmail(n.Email):
+		fs.Add("email", "Enter an email address in the correct format, like name@example.org")
+	}
+	switch {
+	case n.Name == "":
+		fs.Add("name", "Enter the person's full name")
+	case utf8.RuneCountInString(n.Name) > 200:
+		fs.Add("name", "Name must be 200 characters or fewer")
+	}
+	if _, err := policy.ParseRole(n.Role); err != nil {
+		fs.Add("role", "Choose a role: practitioner, team_manager, dsl, admin or analyst")
+	}
+	if n.AreaName == "" {
+		fs.Add("area", "Enter the area the person works in")
+	}
+	return fs.Err()
+}
+
+// ValidEmail reports whether s is a plain address (no display name).
+func ValidEmail(s string) bool {
+	if len(s) > 254 || strings.ContainsAny(s, " <>") {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s {
+		return false
+	}
+	at := strings.LastIndex(s, "@")
+	return at > 0 && strings.Contains(s[at+1:], ".")
+}

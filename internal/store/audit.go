@@ -1,0 +1,141 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/cradle-org/cradle/internal/audit"
+)
+
+const auditColumns = `id, at, actor_id, actor, action, record_type, record_id, family_id, ip, request_id, detail, prev_hash, hash`
+
+func scanAudit(row interface{ Scan(...any) error }) (audit.Entry, error) {
+	var e audit.Entry
+	err := row.Scan(&e.ID, &e.At, &e.ActorID, &e.Actor, &e.Action, &e.RecordType, &e.RecordID, &e.FamilyID, &e.IP, &e.RequestID, &e.Detail, &e.PrevHash, &e.Hash)
+	e.At = e.At.UTC()
+	return e, err
+}
+
+// flushAudit chains and writes the transaction's audit entries. It runs last,
+// just before commit, so the chain's lock is held as briefly as possible.
+func (tx *Tx) flushAudit() error {
+	if tx.db.dialect == Postgres {
+		// One writer at a time extends the chain; SQLite's IMMEDIATE
+		// transactions already serialise writers.
+		if _, err := tx.exec(`SELECT pg_advisory_xact_lock(7202)`); err != nil {
+			return fmt.Errorf("locking audit chain: %w", err)
+		}
+	}
+	var prev *audit.Entry
+	last, err := scanAudit(tx.queryRow(`SELECT ` + auditColumns + ` FROM audit_log ORDER BY id DESC LIMIT 1`))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return fmt.Errorf("reading audit chain head: %w", err)
+	default:
+		prev = &last
+	}
+	for _, e := range tx.pending {
+		e = audit.Chain(prev, e)
+		if _, err := tx.exec(`INSERT INTO audit_log (`+auditColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			e.ID, e.At, e.ActorID, e.Actor, e.Action, e.RecordType, e.RecordID, e.FamilyID, e.IP, e.RequestID, e.Detail, e.PrevHash, e.Hash); err != nil {
+			return fmt.Errorf("writing audit entry: %w", err)
+		}
+		prev = &e
+	}
+	tx.pending = nil
+	return nil
+}
+
+// VerifyAudit walks the whole chain in order and returns the number of
+// entries checked, or an *audit.BrokenError naming the first bad entry.
+func (db *DB) VerifyAudit(ctx context.Context) (int64, error) {
+	rows, err := db.query(ctx, `SELECT `+auditColumns+` FROM audit_log ORDER BY id`)
+	if err != nil {
+		return 0, fmt.Errorf("reading audit log: %w", err)
+	}
+	defer rows.Close()
+	var v audit.Verifier
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return v.Count(), fmt.Errorf("reading audit entry: %w", err)
+		}
+		if err := v.Next(e); err != nil {
+			return v.Count(), err
+		}
+	}
+	return v.Count(), rows.Err()
+}
+
+// AuditFilter selects audit entries; zero fields are not filtered on.
+type AuditFilter struct {
+	FamilyID   int64
+	RecordType string
+	RecordID   int64
+	ActorID    int64
+	Actions    []string // e.g. the read actions, for "who looked at this record"
+	BeforeID   int64    // for paging backwards from the newest
+	Limit      int
+}
+
+// AuditEntries lists entries newest first.
+func (db *DB) AuditEntries(ctx context.Context, f AuditFilter) ([]audit.Entry, error) {
+	q := `SELECT ` + auditColumns + ` FROM audit_log WHERE 1 = 1`
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.FamilyID != 0 {
+		q += ` AND family_id = ` + arg(f.FamilyID)
+	}
+	if f.RecordType != "" {
+		q += ` AND record_type = ` + arg(f.RecordType) + ` AND record_id = ` + arg(f.RecordID)
+	}
+	if f.ActorID != 0 {
+		q += ` AND actor_id = ` + arg(f.ActorID)
+	}
+	if len(f.Actions) > 0 {
+		q += ` AND action IN (`
+		for i, a := range f.Actions {
+			if i > 0 {
+				q += `, `
+			}
+			q += arg(a)
+		}
+		q += `)`
+	}
+	if f.BeforeID != 0 {
+		q += ` AND id < ` + arg(f.BeforeID)
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	q += ` ORDER BY id DESC LIMIT ` + arg(f.Limit)
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing audit entries: %w", err)
+	}
+	defer rows.Close()
+	var out []audit.Entry
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, fmt.Errorf("reading audit entry: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// RecordEvent writes a standalone audit entry (e.g. a failed sign-in, which
+// changes nothing else) in its own transaction.
+func (db *DB) RecordEvent(ctx context.Context, action, recordType string, recordID, familyID int64, detail string) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		tx.Audit(action, recordType, recordID, familyID, detail)
+		return nil
+	})
+}

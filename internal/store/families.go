@@ -1,0 +1,339 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+)
+
+// NewFamily is what is needed to open a family record.
+type NewFamily struct {
+	AreaName       string
+	Stage          family.Stage
+	EDD            time.Time
+	ProgrammeStart time.Time
+	ManagerID      int64
+}
+
+// CreateFamily opens a family record with the next reference (FAM-YYYY-NNNNNN).
+func (tx *Tx) CreateFamily(n NewFamily) (int64, string, error) {
+	area, err := tx.areaByName(n.AreaName)
+	if err != nil {
+		return 0, "", err
+	}
+	var count int64
+	if err := tx.queryRow(`SELECT COUNT(*) FROM families`).Scan(&count); err != nil {
+		return 0, "", fmt.Errorf("numbering family: %w", err)
+	}
+	ref := fmt.Sprintf("FAM-%d-%06d", tx.now.Year(), count+1)
+	var manager any
+	if n.ManagerID != 0 {
+		manager = n.ManagerID
+	}
+	id, err := tx.insertID(`INSERT INTO families (reference, area_id, team_id, manager_id, stage, edd, programme_start, created_at, updated_at)
+		VALUES ($1, $2, (SELECT MIN(id) FROM teams WHERE area_id = $2), $3, $4, $5, $6, $7, $7)`,
+		ref, area.ID, manager, string(n.Stage), nullTime(n.EDD), nullTime(n.ProgrammeStart), tx.now)
+	if err != nil {
+		return 0, "", fmt.Errorf("creating family: %w", err)
+	}
+	tx.Audit("family.create", "family", id, id, ref)
+	return id, ref, nil
+}
+
+// AddPerson adds a co-parent, the baby or another child, sealing their
+// confidential details.
+func (tx *Tx) AddPerson(familyID int64, p family.Person) (int64, error) {
+	c := p.Confidential
+	if c == nil {
+		c = &family.Confidential{}
+	}
+	var sealed [5]string
+	for i, f := range []struct{ ctx, val string }{
+		{"people.address", c.Address}, {"people.postcode", c.Postcode}, {"people.phone", c.Phone},
+		{"people.email", c.Email}, {"people.safe_contact", c.SafeContact},
+	} {
+		s, err := tx.db.seal(f.ctx, f.val)
+		if err != nil {
+			return 0, err
+		}
+		sealed[i] = s
+	}
+	var slot, household any
+	if p.Kind == family.Parent {
+		slot = p.ParentSlot
+	}
+	if p.Household != 0 {
+		household = p.Household
+	}
+	exp := p.Experience
+	if exp == "" {
+		exp = family.NotKnown
+	}
+	id, err := tx.insertID(`INSERT INTO people (family_id, kind, parent_slot, household, given_name, family_name, known_as, date_of_birth,
+		gender, pronouns, experience, address_sealed, postcode_sealed, phone_sealed, email_sealed, safe_contact_sealed, active, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, TRUE, $17, $17)`,
+		familyID, string(p.Kind), slot, household, p.GivenName, p.FamilyName, p.KnownAs, nullTime(p.DateOfBirth),
+		p.Gender, p.Pronouns, string(exp), sealed[0], sealed[1], sealed[2], sealed[3], sealed[4], tx.now)
+	if isUniqueViolation(err) {
+		return 0, problem.New(problem.Conflict, "This family already has a parent %d", p.ParentSlot)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("adding person: %w", err)
+	}
+	tx.Audit("person.create", "person", id, familyID, string(p.Kind))
+	return id, nil
+}
+
+// Allocate makes staffID the current practitioner of a co-parent, ending any
+// earlier allocation (kept as history). The co-parent's practitioner must be
+// someone else: checked here and by a unique index.
+func (tx *Tx) Allocate(familyID, personID, staffID, by int64) error {
+	var kind string
+	if err := tx.queryRow(`SELECT kind FROM people WHERE id = $1 AND family_id = $2`, personID, familyID).Scan(&kind); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return problem.New(problem.NotFound, "That person is not in this family")
+		}
+		return fmt.Errorf("finding person: %w", err)
+	}
+	if kind != string(family.Parent) {
+		return problem.New(problem.Invalid, "Practitioners are allocated to co-parents only")
+	}
+	var role string
+	var disabled bool
+	if err := tx.queryRow(`SELECT role, disabled FROM staff WHERE id = $1`, staffID).Scan(&role, &disabled); err != nil {
+		return problem.New(problem.NotFound, "No such member of staff")
+	}
+	if role != string(policy.Practitioner) || disabled {
+		return problem.New(problem.Invalid, "Choose a practitioner whose account is active")
+	}
+	var clash int
+	if err := tx.queryRow(`SELECT COUNT(*) FROM allocations WHERE family_id = $1 AND staff_id = $2 AND person_id <> $3 AND ended_at IS NULL`,
+		familyID, staffID, personID).Scan(&clash); err != nil {
+		return fmt.Errorf("checking allocations: %w", err)
+	}
+	if clash > 0 {
+		return &problem.Error{Code: problem.Invalid, Message: "Each parent must have their own practitioner",
+			Fields: []problem.Field{{Name: "practitioner", Message: "Choose a different practitioner: this one already works with the other parent"}}}
+	}
+	if _, err := tx.exec(`UPDATE allocations SET ended_at = $1, end_reason = 'reallocated' WHERE person_id = $2 AND ended_at IS NULL`, tx.now, personID); err != nil {
+		return fmt.Errorf("ending allocation: %w", err)
+	}
+	var byID any
+	if by != 0 {
+		byID = by
+	}
+	if _, err := tx.insertID(`INSERT INTO allocations (family_id, person_id, staff_id, allocated_by, started_at) VALUES ($1, $2, $3, $4, $5)`,
+		familyID, personID, staffID, byID, tx.now); err != nil {
+		if isUniqueViolation(err) {
+			return problem.New(problem.Invalid, "Each parent must have their own practitioner")
+		}
+		return fmt.Errorf("allocating: %w", err)
+	}
+	tx.Audit("family.allocate", "person", personID, familyID, fmt.Sprintf("staff=%d", staffID))
+	return nil
+}
+
+const familyColumns = `f.id, f.reference, f.area_id, a.name, COALESCE(f.team_id, 0), COALESCE(f.manager_id, 0), COALESCE(m.name, ''),
+	f.stage, f.edd, f.programme_start, f.safeguarding_status, f.closed_on, f.closure_reason, f.created_at, f.updated_at`
+
+func scanFamily(row interface{ Scan(...any) error }) (family.Family, error) {
+	var f family.Family
+	var stage string
+	var edd, start, closed sql.NullTime
+	err := row.Scan(&f.ID, &f.Reference, &f.AreaID, &f.AreaName, &f.TeamID, &f.ManagerID, &f.ManagerName,
+		&stage, &edd, &start, &f.SafeguardingStatus, &closed, &f.ClosureReason, &f.CreatedAt, &f.UpdatedAt)
+	f.Stage = family.Stage(stage)
+	f.EDD, f.ProgrammeStart, f.ClosedOn = timeOf(edd), timeOf(start), timeOf(closed)
+	return f, err
+}
+
+// familyRecord loads a family and its people without confidential details.
+func (db *DB) familyRecord(ctx context.Context, q rowQuerier, id int64) (family.Family, error) {
+	f, err := scanFamily(q.QueryRowContext(ctx, db.rebind(`SELECT `+familyColumns+`
+		FROM families f JOIN areas a ON a.id = f.area_id LEFT JOIN staff m ON m.id = f.manager_id WHERE f.id = $1`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, problem.New(problem.NotFound, "There is no family with that reference")
+	}
+	if err != nil {
+		return f, fmt.Errorf("reading family: %w", err)
+	}
+	rows, err := q.QueryContext(ctx, db.rebind(`SELECT p.id, p.kind, COALESCE(p.parent_slot, 0), COALESCE(p.household, 0), p.given_name, p.family_name,
+		p.known_as, p.date_of_birth, p.gender, p.pronouns, p.experience, p.active, COALESCE(al.staff_id, 0), COALESCE(s.name, '')
+		FROM people p
+		LEFT JOIN allocations al ON al.person_id = p.id AND al.ended_at IS NULL
+		LEFT JOIN staff s ON s.id = al.staff_id
+		WHERE p.family_id = $1 ORDER BY p.kind DESC, p.parent_slot, p.id`), id)
+	if err != nil {
+		return f, fmt.Errorf("reading family members: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		p := family.Person{FamilyID: id}
+		var kind, exp string
+		var dob sql.NullTime
+		if err := rows.Scan(&p.ID, &kind, &p.ParentSlot, &p.Household, &p.GivenName, &p.FamilyName, &p.KnownAs, &dob,
+			&p.Gender, &p.Pronouns, &exp, &p.Active, &p.PractitionerID, &p.PractitionerName); err != nil {
+			return f, fmt.Errorf("reading family member: %w", err)
+		}
+		p.Kind, p.Experience, p.DateOfBirth = family.Kind(kind), family.Experience(exp), timeOf(dob)
+		f.People = append(f.People, p)
+	}
+	return f, rows.Err()
+}
+
+// activeOverrides lists the actor's break-glass grants for a family's people.
+func (db *DB) activeOverrides(ctx context.Context, q rowQuerier, staffID, familyID int64, now time.Time) ([]policy.Override, error) {
+	rows, err := q.QueryContext(ctx, db.rebind(`SELECT o.staff_id, o.person_id, o.reason, o.expires_at FROM overrides o
+		JOIN people p ON p.id = o.person_id WHERE o.staff_id = $1 AND p.family_id = $2 AND o.expires_at > $3`), staffID, familyID, now)
+	if err != nil {
+		return nil, fmt.Errorf("reading overrides: %w", err)
+	}
+	defer rows.Close()
+	var out []policy.Override
+	for rows.Next() {
+		var o policy.Override
+		if err := rows.Scan(&o.StaffID, &o.PersonID, &o.Reason, &o.ExpiresAt); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// ReadFamily is the one way to read a family record. It asks the policy
+// whether the actor may see the family, and for each co-parent whether they
+// may see that parent's confidential details; it decrypts only what is
+// allowed, and audits the read (and any override used) in one transaction.
+func (db *DB) ReadFamily(ctx context.Context, actor policy.Actor, id int64) (family.Family, error) {
+	var out family.Family
+	err := db.Update(ctx, func(tx *Tx) error {
+		f, err := db.familyRecord(ctx, tx.tx, id)
+		if err != nil {
+			return err
+		}
+		if d := policy.Decide(actor, policy.ViewFamily, f.Target(), tx.now); !d.Allowed {
+			return problem.New(problem.Forbidden, "%s", d.Reason)
+		}
+		overrides, err := db.activeOverrides(ctx, tx.tx, actor.StaffID, id, tx.now)
+		if err != nil {
+			return err
+		}
+		for i, p := range f.People {
+			if p.Kind != family.Parent {
+				continue
+			}
+			d := policy.Decide(actor, policy.ViewConfidential, f.PersonTarget(p, overrides), tx.now)
+			if !d.Allowed {
+				continue
+			}
+			c, err := tx.confidential(p.ID)
+			if err != nil {
+				return err
+			}
+			f.People[i].Confidential = &c
+			if d.Override {
+				tx.Audit("person.confidential.override_view", "person", p.ID, id, "break-glass override used")
+			}
+		}
+		tx.Audit("family.view", "family", id, id, "")
+		out = f
+		return nil
+	})
+	return out, err
+}
+
+func (tx *Tx) confidential(personID int64) (family.Confidential, error) {
+	var c family.Confidential
+	var s [5]string
+	if err := tx.queryRow(`SELECT address_sealed, postcode_sealed, phone_sealed, email_sealed, safe_contact_sealed FROM people WHERE id = $1`, personID).
+		Scan(&s[0], &s[1], &s[2], &s[3], &s[4]); err != nil {
+		return c, fmt.Errorf("reading confidential details: %w", err)
+	}
+	var err error
+	for i, f := range []struct {
+		ctx string
+		dst *string
+	}{{"people.address", &c.Address}, {"people.postcode", &c.Postcode}, {"people.phone", &c.Phone}, {"people.email", &c.Email}, {"people.safe_contact", &c.SafeContact}} {
+		if *f.dst, err = tx.db.open(f.ctx, s[i]); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// CaseloadEntry is one line of a caseload list.
+type CaseloadEntry struct {
+	FamilyID  int64
+	Reference string
+	AreaName  string
+	Stage     family.Stage
+	EDD       time.Time
+	Parents   []family.Person
+}
+
+// Caseload lists the families the actor may see: a practitioner's own
+// families, a manager's areas, every family for a DSL. Each family is checked
+// by the policy, and the list view is audited.
+func (db *DB) Caseload(ctx context.Context, actor policy.Actor) ([]CaseloadEntry, error) {
+	var where string
+	var args []any
+	switch actor.Role {
+	case policy.Practitioner:
+		where = `f.id IN (SELECT family_id FROM allocations WHERE staff_id = $1 AND ended_at IS NULL)`
+		args = append(args, actor.StaffID)
+	case policy.TeamManager:
+		if len(actor.Areas) == 0 {
+			return nil, nil
+		}
+		where = `f.area_id IN (`
+		for i, a := range actor.Areas {
+			if i > 0 {
+				where += `, `
+			}
+			args = append(args, a)
+			where += fmt.Sprintf("$%d", len(args))
+		}
+		where += `)`
+	case policy.DSL:
+		where = `1 = 1`
+	default:
+		return nil, nil
+	}
+	var out []CaseloadEntry
+	err := db.Update(ctx, func(tx *Tx) error {
+		rows, err := tx.query(`SELECT `+familyColumns+` FROM families f JOIN areas a ON a.id = f.area_id LEFT JOIN staff m ON m.id = f.manager_id
+			WHERE `+where+` AND f.stage <> 'closed' ORDER BY f.reference LIMIT 500`, args...)
+		if err != nil {
+			return fmt.Errorf("listing caseload: %w", err)
+		}
+		var ids []int64
+		for rows.Next() {
+			f, err := scanFamily(rows)
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("reading caseload: %w", err)
+			}
+			ids = append(ids, f.ID)
+		}
+		rows.Close()
+		for _, id := range ids {
+			f, err := db.familyRecord(ctx, tx.tx, id)
+			if err != nil {
+				return err
+			}
+			if !policy.Can(actor, policy.ViewFamily, f.Target(), tx.now) {
+				continue
+			}
+			out = append(out, CaseloadEntry{FamilyID: f.ID, Reference: f.Reference, AreaName: f.AreaName, Stage: f.Stage, EDD: f.EDD, Parents: f.Parents()})
+		}
+		tx.Audit("caseload.view", "", 0, 0, fmt.Sprintf("%d families listed", len(out)))
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,113 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/problem"
+)
+
+// Session stages: a password alone gives only a half session that can do
+// nothing but complete the second factor (or change a one-time password).
+const (
+	StageSecondFactor   = "second_factor"
+	StageChangePassword = "change_password"
+	StageActive         = "active"
+)
+
+// LoginSession is a stored sign-in session; the cookie holds the token, the
+// database only its hash.
+type LoginSession struct {
+	TokenHash  string
+	StaffID    int64
+	Stage      string
+	CSRFToken  string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+}
+
+// CreateSession stores a new session.
+func (tx *Tx) CreateSession(tokenHash string, staffID int64, stage, csrf, ip, userAgent string) error {
+	if len(userAgent) > 300 {
+		userAgent = userAgent[:300]
+	}
+	_, err := tx.exec(`INSERT INTO login_sessions (token_hash, staff_id, stage, csrf_token, created_at, last_seen_at, ip, user_agent)
+		VALUES ($1, $2, $3, $4, $5, $5, $6, $7)`, tokenHash, staffID, stage, csrf, tx.now, ip, userAgent)
+	if err != nil {
+		return fmt.Errorf("creating session: %w", err)
+	}
+	return nil
+}
+
+// DeleteSession ends a session.
+func (tx *Tx) DeleteSession(tokenHash string) error {
+	if _, err := tx.exec(`DELETE FROM login_sessions WHERE token_hash = $1`, tokenHash); err != nil {
+		return fmt.Errorf("ending session: %w", err)
+	}
+	return nil
+}
+
+// Session finds a session by token hash.
+func (db *DB) Session(ctx context.Context, tokenHash string) (LoginSession, error) {
+	var s LoginSession
+	err := db.queryRow(ctx, `SELECT token_hash, staff_id, stage, csrf_token, created_at, last_seen_at FROM login_sessions WHERE token_hash = $1`, tokenHash).
+		Scan(&s.TokenHash, &s.StaffID, &s.Stage, &s.CSRFToken, &s.CreatedAt, &s.LastSeenAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, problem.New(problem.Unauthorised, "Your session has ended. Sign in again")
+	}
+	if err != nil {
+		return s, fmt.Errorf("reading session: %w", err)
+	}
+	s.CreatedAt, s.LastSeenAt = s.CreatedAt.UTC(), s.LastSeenAt.UTC()
+	return s, nil
+}
+
+// TouchSession records activity. It is not audited: it changes no personal
+// data, and auditing it would double every request's writes.
+func (db *DB) TouchSession(ctx context.Context, tokenHash string, at time.Time) error {
+	if _, err := db.exec(ctx, `UPDATE login_sessions SET last_seen_at = $1 WHERE token_hash = $2`, at.UTC(), tokenHash); err != nil {
+		return fmt.Errorf("touching session: %w", err)
+	}
+	return nil
+}
+
+// DeleteSessionsBefore removes sessions idle since before idleCutoff or
+// created before absCutoff, and returns how many.
+func (db *DB) DeleteExpiredSessions(ctx context.Context, idleCutoff, absCutoff time.Time) (int64, error) {
+	res, err := db.exec(ctx, `DELETE FROM login_sessions WHERE last_seen_at < $1 OR created_at < $2`, idleCutoff.UTC(), absCutoff.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("removing expired sessions: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}
+
+// RecordSigninFailure notes a failed attempt for rate limiting.
+func (tx *Tx) RecordSigninFailure(email, ip string) error {
+	if _, err := tx.exec(`INSERT INTO signin_failures (at, email, ip) VALUES ($1, $2, $3)`, tx.now, email, ip); err != nil {
+		return fmt.Errorf("recording failed sign-in: %w", err)
+	}
+	return nil
+}
+
+// SigninFailures counts failures since a time for an email and for an address.
+func (db *DB) SigninFailures(ctx context.Context, email, ip string, since time.Time) (byEmail, byIP int, err error) {
+	err = db.queryRow(ctx, `SELECT
+		(SELECT COUNT(*) FROM signin_failures WHERE email = $1 AND at >= $3),
+		(SELECT COUNT(*) FROM signin_failures WHERE ip = $2 AND at >= $3)`, email, ip, since.UTC()).Scan(&byEmail, &byIP)
+	if err != nil {
+		return 0, 0, fmt.Errorf("counting failed sign-ins: %w", err)
+	}
+	return byEmail, byIP, nil
+}
+
+// ClearSigninFailures forgets an account's failures after a successful sign-in.
+func (tx *Tx) ClearSigninFailures(email string) error {
+	if _, err := tx.exec(`DELETE FROM signin_failures WHERE email = $1`, email); err != nil {
+		return fmt.Errorf("clearing failed sign-ins: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,289 @@
+// Package store is the only package that speaks SQL. It keeps Cradle's data in
+// SQLite (embedded, the default) or PostgreSQL, encrypts the most sensitive
+// fields before they reach the database, and writes every change together
+// with its audit entry in one transaction.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/seal"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver (pure Go, no cgo)
+)
+
+// Dialect names the database in use.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is an open Cradle database.
+type DB struct {
+	sql     *sql.DB
+	dialect Dialect
+	keys    *seal.Keyring
+	now     func() time.Time
+}
+
+// Options configure Open.
+type Options struct {
+	// URL is a postgres:// URL, or a path to an SQLite file (optionally "sqlite:" prefixed).
+	URL string
+	// Keys encrypt sealed fields. Required.
+	Keys *seal.Keyring
+	// Now is the clock; tests replace it. Defaults to time.Now.
+	Now func() time.Time
+}
+
+// SQLitePath is the default database file inside a data directory.
+func SQLitePath(dataDir string) string { return filepath.Join(dataDir, "cradle.db") }
+
+// Open connects to the database and checks that it answers. It does not
+// migrate; call Migrate.
+func Open(ctx context.Context, opt Options) (*DB, error) {
+	if opt.Keys == nil {
+		return nil, errors.New("store: no encryption keys")
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	db := &DB{keys: opt.Keys, now: opt.Now}
+	var err error
+	switch {
+	case strings.HasPrefix(opt.URL, "postgres://"), strings.HasPrefix(opt.URL, "postgresql://"):
+		db.dialect = Postgres
+		db.sql, err = sql.Open("pgx", opt.URL)
+		if err != nil {
+			return nil, fmt.Errorf("opening PostgreSQL: %w", err)
+		}
+		db.sql.SetMaxOpenConns(20)
+		db.sql.SetMaxIdleConns(20)
+		db.sql.SetConnMaxIdleTime(5 * time.Minute)
+	default:
+		db.dialect = SQLite
+		path := strings.TrimPrefix(opt.URL, "sqlite:")
+		if path == "" {
+			return nil, errors.New("store: no database path")
+		}
+		if err := checkWritableDir(filepath.Dir(path)); err != nil {
+			return nil, err
+		}
+		// WAL lets readers run beside the one writer; IMMEDIATE transactions take
+		// the write lock at BEGIN so two writers queue instead of deadlocking;
+		// synchronous=FULL because an acknowledged safeguarding record must survive
+		// a power cut, not only a crash.
+		q := url.Values{}
+		for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(FULL)"} {
+			q.Add("_pragma", p)
+		}
+		q.Set("_txlock", "immediate")
+		q.Set("_time_format", "sqlite")
+		db.sql, err = sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+		if err != nil {
+			return nil, fmt.Errorf("opening SQLite at %s: %w", path, err)
+		}
+		db.sql.SetMaxOpenConns(8)
+		db.sql.SetMaxIdleConns(8)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.sql.PingContext(pingCtx); err != nil {
+		db.sql.Close()
+		return nil, problem.Wrap(problem.Unavailable, err, fmt.Sprintf("Cannot reach the %s database: %s", db.dialect, plainDBError(err)))
+	}
+	return db, nil
+}
+
+// plainDBError shortens a driver error to its useful part for a person.
+func plainDBError(err error) string {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 && len(msg)-i < 200 {
+		return msg[i+2:]
+	}
+	return msg
+}
+
+func checkWritableDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return problem.Wrap(problem.Unavailable, err, fmt.Sprintf("Cannot create the data folder %s: %v", dir, errors.Unwrap(err)))
+	}
+	f, err := os.CreateTemp(dir, ".write-test-*")
+	if err != nil {
+		return problem.Wrap(problem.Unavailable, err, fmt.Sprintf("The data folder %s is not writable: %v", dir, errors.Unwrap(err)))
+	}
+	name := f.Name()
+	f.Close()
+	os.Remove(name)
+	return nil
+}
+
+// Close closes the connection pool.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Dialect says which database this is.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Ping checks the database answers (for /readyz).
+func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
+
+// Stats reports the connection pool (for /metrics).
+func (db *DB) Stats() sql.DBStats { return db.sql.Stats() }
+
+// Now is the store's clock.
+func (db *DB) Now() time.Time { return db.now().UTC() }
+
+// Keys returns the keyring (for key rotation).
+func (db *DB) Keys() *seal.Keyring { return db.keys }
+
+var dollarParam = regexp.MustCompile(`\$(\d+)`)
+
+// rebind turns the PostgreSQL-style $1 placeholders the store's SQL is
+// written with into SQLite's numbered ?1 form (same meaning, any order).
+func (db *DB) rebind(q string) string {
+	if db.dialect == SQLite {
+		return dollarParam.ReplaceAllString(q, "?$1")
+	}
+	return q
+}
+
+func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return db.sql.QueryRowContext(ctx, db.rebind(q), args...)
+}
+
+func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return db.sql.QueryContext(ctx, db.rebind(q), args...)
+}
+
+func (db *DB) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return db.sql.ExecContext(ctx, db.rebind(q), args...)
+}
+
+// Tx is a write transaction. Every Tx must record at least one audit entry:
+// Update refuses to commit a change that nobody would be able to trace.
+type Tx struct {
+	db      *DB
+	tx      *sql.Tx
+	ctx     context.Context
+	now     time.Time
+	source  audit.Source
+	pending []audit.Entry
+}
+
+// ErrNotAudited is returned when a transaction tried to commit without an audit entry.
+var ErrNotAudited = errors.New("store: a change was about to be saved without an audit entry")
+
+// Update runs fn in a transaction with a fixed clock reading and commits it
+// with its audit entries; any error rolls everything back.
+func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("beginning transaction: %w", err)
+	}
+	tx := &Tx{db: db, tx: sqlTx, ctx: ctx, now: db.Now().Truncate(time.Microsecond), source: audit.SourceFrom(ctx)}
+	defer sqlTx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if len(tx.pending) == 0 {
+		return ErrNotAudited
+	}
+	if err := tx.flushAudit(); err != nil {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("committing: %w", err)
+	}
+	return nil
+}
+
+// Now is the transaction's clock reading: every row it writes shares it.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// Source is who is acting.
+func (tx *Tx) Source() audit.Source { return tx.source }
+
+// Audit queues an audit entry; it is chained and written just before commit.
+func (tx *Tx) Audit(action, recordType string, recordID, familyID int64, detail string) {
+	tx.pending = append(tx.pending, audit.Entry{
+		At: tx.now, ActorID: tx.source.ActorID, Actor: tx.source.Actor,
+		Action: action, RecordType: recordType, RecordID: recordID, FamilyID: familyID,
+		IP: tx.source.IP, RequestID: tx.source.RequestID, Detail: detail,
+	})
+}
+
+func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(tx.ctx, tx.db.rebind(q), args...)
+}
+
+func (tx *Tx) queryRow(q string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(tx.ctx, tx.db.rebind(q), args...)
+}
+
+func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(tx.ctx, tx.db.rebind(q), args...)
+}
+
+// insertID runs an INSERT … RETURNING id.
+func (tx *Tx) insertID(q string, args ...any) (int64, error) {
+	var id int64
+	if err := tx.queryRow(q+" RETURNING id", args...).Scan(&id); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// seal encrypts a field value for the column named by context.
+func (db *DB) seal(context, plaintext string) (string, error) {
+	s, err := db.keys.SealString(plaintext, context)
+	if err != nil {
+		return "", fmt.Errorf("encrypting %s: %w", context, err)
+	}
+	return s, nil
+}
+
+// open decrypts a sealed field.
+func (db *DB) open(context, sealed string) (string, error) {
+	s, err := db.keys.OpenString(sealed, context)
+	if err != nil {
+		return "", fmt.Errorf("decrypting %s: %w", context, err)
+	}
+	return s, nil
+}
+
+// isUniqueViolation reports whether err is a unique-constraint failure, in either dialect.
+func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
+}
+
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC()
+}
+
+func timeOf(nt sql.NullTime) time.Time {
+	if !nt.Valid {
+		return time.Time{}
+	}
+	return nt.Time.UTC()
+}

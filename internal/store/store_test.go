@@ -1,0 +1,397 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/org"
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/store"
+	"github.com/cradle-org/cradle/internal/store/storetest"
+)
+
+var ctx = context.Background()
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		n, err := db.Migrate(ctx)
+		if err != nil || n != 0 {
+			t.Fatalf("second Migrate = %d, %v; want 0, nil", n, err)
+		}
+		v, err := db.SchemaVersion(ctx)
+		ms, _ := store.Migrations(db.Dialect())
+		if err != nil || v != len(ms) {
+			t.Errorf("SchemaVersion = %d, %v; want %d", v, err, len(ms))
+		}
+	})
+}
+
+func TestMigrationsMatchAcrossDialects(t *testing.T) {
+	lite, err := store.Migrations(store.SQLite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg, err := store.Migrations(store.Postgres)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lite) != len(pg) {
+		t.Fatalf("sqlite has %d migrations, postgres %d", len(lite), len(pg))
+	}
+	for i := range lite {
+		if lite[i].Name != pg[i].Name {
+			t.Errorf("migration %d: sqlite %q, postgres %q", i+1, lite[i].Name, pg[i].Name)
+		}
+		if a, b := strings.Count(lite[i].SQL, "CREATE TABLE"), strings.Count(pg[i].SQL, "CREATE TABLE"); a != b {
+			t.Errorf("migration %s: sqlite creates %d tables, postgres %d", lite[i].Name, a, b)
+		}
+	}
+}
+
+func TestRebind(t *testing.T) {
+	db := storetest.Open(t, storetest.Backends(t)[0], nil)
+	if got, want := db.Rebind(`SELECT $2, $1, $10`), `SELECT ?2, ?1, ?10`; got != want {
+		t.Errorf("Rebind = %q, want %q", got, want)
+	}
+}
+
+func TestUpdateRefusesUnauditedChange(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		err := db.Update(ctx, func(tx *store.Tx) error {
+			return nil
+		})
+		if !errors.Is(err, store.ErrNotAudited) {
+			t.Fatalf("got %v, want ErrNotAudited", err)
+		}
+	})
+}
+
+func TestAuditChainDetectsTampering(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		actx := audit.WithSource(ctx, audit.Source{ActorID: 5, Actor: "sam@example.org", IP: "192.0.2.1", RequestID: "r1"})
+		for i := 0; i < 5; i++ {
+			if err := db.RecordEvent(actx, "family.view", "family", int64(i), int64(i), ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n, err := db.VerifyAudit(ctx)
+		if err != nil || n != 5 {
+			t.Fatalf("VerifyAudit = %d, %v; want 5, nil", n, err)
+		}
+		es, err := db.AuditEntries(ctx, store.AuditFilter{FamilyID: 3})
+		if err != nil || len(es) != 1 || es[0].Actor != "sam@example.org" || es[0].IP != "192.0.2.1" {
+			t.Fatalf("AuditEntries = %+v, %v", es, err)
+		}
+		// A hand edit of one row is caught, naming that row.
+		if err := db.RawExec(ctx, `UPDATE audit_log SET actor = 'someone-else' WHERE id = 3`); err != nil {
+			t.Fatal(err)
+		}
+		_, err = db.VerifyAudit(ctx)
+		var be *audit.BrokenError
+		if !errors.As(err, &be) || be.ID != 3 {
+			t.Fatalf("after editing entry 3, VerifyAudit = %v; want entry 3 named", err)
+		}
+	})
+}
+
+func TestAuditChainDetectsDeletion(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		for i := 0; i < 4; i++ {
+			if err := db.RecordEvent(ctx, "x", "", 0, 0, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.RawExec(ctx, `DELETE FROM audit_log WHERE id = 2`); err != nil {
+			t.Fatal(err)
+		}
+		var be *audit.BrokenError
+		if _, err := db.VerifyAudit(ctx); !errors.As(err, &be) || be.ID != 3 {
+			t.Fatalf("VerifyAudit = %v; want entry 3 named", err)
+		}
+	})
+}
+
+func TestConcurrentWritesKeepTheChain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		const workers, each = 8, 10
+		errs := make(chan error, workers)
+		for w := 0; w < workers; w++ {
+			go func() {
+				for i := 0; i < each; i++ {
+					if err := db.RecordEvent(ctx, "x", "", 0, 0, ""); err != nil {
+						errs <- err
+						return
+					}
+				}
+				errs <- nil
+			}()
+		}
+		for w := 0; w < workers; w++ {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		n, err := db.VerifyAudit(ctx)
+		if err != nil || n != workers*each {
+			t.Fatalf("VerifyAudit = %d, %v; want %d, nil", n, err, workers*each)
+		}
+	})
+}
+
+func seedStaff(t *testing.T, db *store.DB, email, role, area string) org.Staff {
+	t.Helper()
+	var s org.Staff
+	err := db.Update(ctx, func(tx *store.Tx) error {
+		if _, err := tx.CreateArea(area, area+" Council", false); err != nil {
+			return err
+		}
+		var err error
+		s, err = tx.CreateStaff(org.NewStaff{Email: email, Name: "Test " + role, Role: role, AreaName: area},
+			store.StaffSecrets{PasswordHash: "hash", TOTPSecret: "JBSWY3DPEHPK3PXP"})
+		return err
+	})
+	if err != nil {
+		t.Fatalf("creating %s: %v", email, err)
+	}
+	return s
+}
+
+func TestStaff(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := seedStaff(t, db, "Pat@Example.org", "practitioner", "Blackpool")
+		if s.Email != "pat@example.org" || s.Role != policy.Practitioner || len(s.Areas) != 1 || s.Areas[0].Name != "Blackpool" {
+			t.Fatalf("created %+v", s)
+		}
+		got, err := db.StaffByEmail(ctx, "PAT@example.org")
+		if err != nil || got.ID != s.ID || got.TOTPSecret != "JBSWY3DPEHPK3PXP" || got.MustChangePassword {
+			t.Fatalf("StaffByEmail = %+v, %v", got, err)
+		}
+		raw, err := db.RawString(ctx, `SELECT totp_secret_sealed FROM staff WHERE id = $1`, s.ID)
+		if err != nil || strings.Contains(raw, "JBSWY3DPEHPK3PXP") || !strings.HasPrefix(raw, "v1.") {
+			t.Errorf("stored TOTP secret = %q; want it sealed", raw)
+		}
+		// Duplicate email: a Conflict naming the field, and nothing half-written.
+		err = db.Update(ctx, func(tx *store.Tx) error {
+			_, err := tx.CreateStaff(org.NewStaff{Email: "pat@example.org", Name: "Other", Role: "dsl", AreaName: "Blackpool"}, store.StaffSecrets{PasswordHash: "h", TOTPSecret: "JBSWY3DPEHPK3PXP"})
+			return err
+		})
+		if p := problem.As(err); p == nil || p.Code != problem.Conflict || len(p.Fields) != 1 || p.Fields[0].Name != "email" {
+			t.Fatalf("duplicate email: got %v", err)
+		}
+		// Unknown area is a NotFound, not a crash.
+		err = db.Update(ctx, func(tx *store.Tx) error {
+			_, err := tx.CreateStaff(org.NewStaff{Email: "x@example.org", Name: "X", Role: "dsl", AreaName: "Atlantis"}, store.StaffSecrets{PasswordHash: "h", TOTPSecret: "JBSWY3DPEHPK3PXP"})
+			return err
+		})
+		if problem.CodeOf(err) != problem.NotFound {
+			t.Fatalf("unknown area: got %v", err)
+		}
+		// TOTP steps only move forward.
+		err = db.Update(ctx, func(tx *store.Tx) error {
+			tx.Audit("test", "", 0, 0, "")
+			if err := tx.UseTOTPStep(s.ID, 100); err != nil {
+				return err
+			}
+			return tx.UseTOTPStep(s.ID, 100)
+		})
+		if problem.CodeOf(err) != problem.Invalid {
+			t.Fatalf("reused TOTP step: got %v", err)
+		}
+		// Disable ends sessions.
+		err = db.Update(ctx, func(tx *store.Tx) error {
+			if err := tx.CreateSession("h1", s.ID, store.StageActive, "c", "ip", "ua"); err != nil {
+				return err
+			}
+			_, err := tx.DisableStaff("pat@example.org")
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Session(ctx, "h1"); problem.CodeOf(err) != problem.Unauthorised {
+			t.Errorf("session after disable: %v", err)
+		}
+		if got, _ := db.StaffByID(ctx, s.ID); !got.Disabled || got.Actor().SignedIn() {
+			t.Errorf("disabled staff = %+v", got)
+		}
+	})
+}
+
+func TestSessionsAndSigninFailures(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := seedStaff(t, db, "a@example.org", "dsl", "Hertfordshire")
+		err := db.Update(ctx, func(tx *store.Tx) error {
+			tx.Audit("test", "", 0, 0, "")
+			if err := tx.CreateSession("tok", s.ID, store.StageSecondFactor, "csrf", "127.0.0.1", "test"); err != nil {
+				return err
+			}
+			for i := 0; i < 3; i++ {
+				if err := tx.RecordSigninFailure("a@example.org", "127.0.0.1"); err != nil {
+					return err
+				}
+			}
+			return tx.RecordSigninFailure("nobody@example.org", "127.0.0.1")
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Session(ctx, "tok")
+		if err != nil || got.StaffID != s.ID || got.Stage != store.StageSecondFactor || got.CSRFToken != "csrf" {
+			t.Fatalf("Session = %+v, %v", got, err)
+		}
+		byEmail, byIP, err := db.SigninFailures(ctx, "a@example.org", "127.0.0.1", time.Now().Add(-time.Hour))
+		if err != nil || byEmail != 3 || byIP != 4 {
+			t.Fatalf("SigninFailures = %d, %d, %v; want 3, 4", byEmail, byIP, err)
+		}
+		n, err := db.DeleteExpiredSessions(ctx, time.Now().Add(time.Minute), time.Now().Add(-time.Hour))
+		if err != nil || n != 1 {
+			t.Fatalf("DeleteExpiredSessions = %d, %v; want 1", n, err)
+		}
+	})
+}
+
+// familyFixture makes a family with two co-parents, each with their own
+// practitioner, and returns the ids.
+type fixture struct {
+	familyID, parent1, parent2 int64
+	prac1, prac2, other, mgr   org.Staff
+}
+
+func makeFamily(t *testing.T, db *store.DB) fixture {
+	t.Helper()
+	var fx fixture
+	fx.prac1 = seedStaff(t, db, "p1@example.org", "practitioner", "Blackpool")
+	fx.prac2 = seedStaff(t, db, "p2@example.org", "practitioner", "Blackpool")
+	fx.other = seedStaff(t, db, "p3@example.org", "practitioner", "Blackpool")
+	fx.mgr = seedStaff(t, db, "m@example.org", "team_manager", "Blackpool")
+	err := db.Update(ctx, func(tx *store.Tx) error {
+		var err error
+		fx.familyID, _, err = tx.CreateFamily(store.NewFamily{AreaName: "Blackpool", Stage: family.Antenatal, EDD: time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC), ManagerID: fx.mgr.ID})
+		if err != nil {
+			return err
+		}
+		fx.parent1, err = tx.AddPerson(fx.familyID, family.Person{Kind: family.Parent, ParentSlot: 1, GivenName: "Alex", FamilyName: "Rivers", Experience: family.Experiences,
+			Confidential: &family.Confidential{Address: "CANARY-ADDRESS 1 Safe Street", Phone: "CANARY-PHONE 07700 900001"}})
+		if err != nil {
+			return err
+		}
+		fx.parent2, err = tx.AddPerson(fx.familyID, family.Person{Kind: family.Parent, ParentSlot: 2, GivenName: "Sam", FamilyName: "Rivers", Experience: family.Uses,
+			Confidential: &family.Confidential{Address: "2 Other Road"}})
+		if err != nil {
+			return err
+		}
+		if err := tx.Allocate(fx.familyID, fx.parent1, fx.prac1.ID, fx.mgr.ID); err != nil {
+			return err
+		}
+		return tx.Allocate(fx.familyID, fx.parent2, fx.prac2.ID, fx.mgr.ID)
+	})
+	if err != nil {
+		t.Fatalf("making family: %v", err)
+	}
+	return fx
+}
+
+func TestAllocationNeedsTwoPractitioners(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		err := db.Update(ctx, func(tx *store.Tx) error {
+			return tx.Allocate(fx.familyID, fx.parent2, fx.prac1.ID, fx.mgr.ID)
+		})
+		if p := problem.As(err); p == nil || p.Code != problem.Invalid {
+			t.Fatalf("same practitioner for both parents: got %v, want Invalid", err)
+		}
+		// The database refuses it too, even if the domain check were bypassed.
+		err = db.RawExec(ctx, `INSERT INTO allocations (family_id, person_id, staff_id, started_at) VALUES ($1, $2, $3, $4)`,
+			fx.familyID, fx.parent2, fx.prac1.ID, time.Now().UTC())
+		if err == nil {
+			t.Fatal("database accepted one practitioner for both parents")
+		}
+		// Reallocation keeps history.
+		err = db.Update(ctx, func(tx *store.Tx) error {
+			return tx.Allocate(fx.familyID, fx.parent2, fx.other.ID, fx.mgr.ID)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, _ := db.RawString(ctx, `SELECT CAST(COUNT(*) AS TEXT) FROM allocations WHERE person_id = $1`, fx.parent2)
+		if n != "2" {
+			t.Errorf("allocations for parent 2 = %s, want 2 (history kept)", n)
+		}
+	})
+}
+
+func TestReadFamilyKeepsCoParentConfidential(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		find := func(f family.Family, id int64) family.Person {
+			for _, p := range f.People {
+				if p.ID == id {
+					return p
+				}
+			}
+			t.Fatalf("person %d missing", id)
+			return family.Person{}
+		}
+		// Parent 1's own practitioner sees parent 1's details, not parent 2's.
+		f, err := db.ReadFamily(ctx, fx.prac1.Actor(), fx.familyID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := find(f, fx.parent1).Confidential; c == nil || c.Address != "CANARY-ADDRESS 1 Safe Street" {
+			t.Errorf("own parent's details = %+v", c)
+		}
+		if c := find(f, fx.parent2).Confidential; c != nil {
+			t.Errorf("co-parent's details leaked to practitioner 1: %+v", c)
+		}
+		// The co-parent's practitioner never gets the canary.
+		f, err = db.ReadFamily(ctx, fx.prac2.Actor(), fx.familyID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := find(f, fx.parent1).Confidential; c != nil {
+			t.Errorf("parent 1's details leaked to the co-parent's practitioner: %+v", c)
+		}
+		// An unallocated practitioner in the same area is refused outright.
+		if _, err := db.ReadFamily(ctx, fx.other.Actor(), fx.familyID); problem.CodeOf(err) != problem.Forbidden {
+			t.Errorf("unallocated practitioner: got %v, want Forbidden", err)
+		}
+		// The manager sees both.
+		f, err = db.ReadFamily(ctx, fx.mgr.Actor(), fx.familyID)
+		if err != nil || find(f, fx.parent1).Confidential == nil || find(f, fx.parent2).Confidential == nil {
+			t.Errorf("manager read: %v", err)
+		}
+		// Stored values are ciphertext.
+		raw, _ := db.RawString(ctx, `SELECT address_sealed FROM people WHERE id = $1`, fx.parent1)
+		if strings.Contains(raw, "CANARY") {
+			t.Errorf("address stored in clear: %q", raw)
+		}
+		// Each read was audited against the family.
+		es, err := db.AuditEntries(ctx, store.AuditFilter{FamilyID: fx.familyID, Actions: []string{"family.view"}})
+		if err != nil || len(es) != 3 {
+			t.Errorf("family.view entries = %d, %v; want 3 (denied reads write nothing)", len(es), err)
+		}
+		// Caseloads: each practitioner sees their family; the other practitioner sees none.
+		for _, tc := range []struct {
+			who  org.Staff
+			want int
+		}{{fx.prac1, 1}, {fx.prac2, 1}, {fx.other, 0}, {fx.mgr, 1}} {
+			cl, err := db.Caseload(ctx, tc.who.Actor())
+			if err != nil || len(cl) != tc.want {
+				t.Errorf("Caseload(%s) = %d entries, %v; want %d", tc.who.Email, len(cl), err, tc.want)
+			}
+		}
+	})
+}
+
+func TestOpenReportsUnreachableDatabase(t *testing.T) {
+	_, err := store.Open(ctx, store.Options{URL: "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2", Keys: storetest.Keys(t)})
+	if problem.CodeOf(err) != problem.Unavailable || !strings.Contains(problem.MessageOf(err), "Cannot reach the postgres database") {
+		t.Fatalf("got %v (%q)", err, problem.MessageOf(err))
+	}
+}

@@ -1,0 +1,130 @@
+// Package storetest opens real databases for tests: a fresh SQLite file, and
+// a fresh PostgreSQL schema when CRADLE_TEST_POSTGRES_URL is set. It is used
+// only from _test.go files.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/seal"
+	"github.com/cradle-org/cradle/internal/store"
+)
+
+// EnvPostgres names the PostgreSQL server for tests; EnvRequire makes its
+// absence a failure rather than a skip (CI sets both).
+const (
+	EnvPostgres = "CRADLE_TEST_POSTGRES_URL"
+	EnvRequire  = "CRADLE_TEST_REQUIRE_POSTGRES"
+)
+
+// Keys returns a fresh keyring.
+func Keys(t testing.TB) *seal.Keyring {
+	t.Helper()
+	k := make([]byte, 32)
+	rand.Read(k)
+	ring, err := seal.NewKeyring("k1", map[string][]byte{"k1": k})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ring
+}
+
+// Backend is one database to test against.
+type Backend struct {
+	Name string
+	// URL opens the database (an SQLite path or a postgres:// URL with its own schema).
+	URL string
+}
+
+// Backends returns SQLite and, when configured, PostgreSQL, each fresh and
+// empty and removed when the test ends.
+func Backends(t testing.TB) []Backend {
+	t.Helper()
+	out := []Backend{{Name: "sqlite", URL: store.SQLitePath(t.TempDir())}}
+	if pg := PostgresURL(t); pg != "" {
+		out = append(out, Backend{Name: "postgres", URL: pg})
+	}
+	return out
+}
+
+// PostgresURL creates a fresh schema and returns a URL whose connections use
+// it, or "" (after logging why) when no server is configured.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv(EnvPostgres)
+	if base == "" {
+		if os.Getenv(EnvRequire) != "" {
+			t.Fatalf("%s is not set but %s is: the PostgreSQL tests must run", EnvPostgres, EnvRequire)
+		}
+		t.Logf("PostgreSQL tests skipped: set %s (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run them", EnvPostgres)
+		return ""
+	}
+	var b [6]byte
+	rand.Read(b[:])
+	schema := "cradle_test_" + hex.EncodeToString(b[:])
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("opening %s: %v", EnvPostgres, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
+		admin.Close()
+		t.Fatalf("creating test schema on %s: %v", EnvPostgres, err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		admin.ExecContext(ctx, `DROP SCHEMA `+schema+` CASCADE`)
+		admin.Close()
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("parsing %s: %v", EnvPostgres, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// Open opens and migrates a backend.
+func Open(t testing.TB, b Backend, now func() time.Time) *store.DB {
+	t.Helper()
+	return OpenWithKeys(t, b, Keys(t), now)
+}
+
+// OpenWithKeys opens and migrates a backend with the given keys.
+func OpenWithKeys(t testing.TB, b Backend, keys *seal.Keyring, now func() time.Time) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), store.Options{URL: b.URL, Keys: keys, Now: now})
+	if err != nil {
+		t.Fatalf("opening %s: %v", b.Name, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrating %s: %v", b.Name, err)
+	}
+	return db
+}
+
+// Each runs fn as a subtest against every backend.
+func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	t.Helper()
+	for _, b := range Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			fn(t, Open(t, b, nil))
+		})
+	}
+}
+
+// TempPath is a file path in a fresh temporary folder.
+func TempPath(t testing.TB, name string) string { return filepath.Join(t.TempDir(), name) }
