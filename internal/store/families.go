@@ -337,3 +337,34 @@ func (db *DB) Caseload(ctx context.Context, actor policy.Actor) ([]CaseloadEntry
 	})
 	return out, err
 }
+
+// FamilyTarget describes a family to the policy without reading anyone's
+// personal details: for pages about a record rather than its contents, such
+// as "who looked at this record".
+func (db *DB) FamilyTarget(ctx context.Context, id int64) (policy.Target, string, error) {
+	t := policy.Target{FamilyID: id, Practitioners: map[int64]int64{}}
+	var ref, stage string
+	err := db.queryRow(ctx, `SELECT reference, area_id, stage FROM families WHERE id = $1`, id).Scan(&ref, &t.AreaID, &stage)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, "", problem.New(problem.NotFound, "There is no family with that reference")
+	}
+	if err != nil {
+		return t, "", fmt.Errorf("reading family: %w", err)
+	}
+	t.Closed = stage == string(family.Closed)
+	rows, err := db.query(ctx, `SELECT p.id, COALESCE(al.staff_id, 0) FROM people p
+		LEFT JOIN allocations al ON al.person_id = p.id AND al.ended_at IS NULL
+		WHERE p.family_id = $1 AND p.kind = 'parent'`, id)
+	if err != nil {
+		return t, "", fmt.Errorf("reading allocations: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pid, sid int64
+		if err := rows.Scan(&pid, &sid); err != nil {
+			return t, "", err
+		}
+		t.Practitioners[pid] = sid
+	}
+	return t, ref, rows.Err()
+}

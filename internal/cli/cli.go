@@ -1,0 +1,233 @@
+// Package cli is the cradle command: it parses flags and environment, opens
+// the database and wires the packages together. It holds no domain rules.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/seal"
+	"github.com/cradle-org/cradle/internal/store"
+)
+
+// Env is the process environment the CLI reads (os.Getenv in main, a map in tests).
+type Env func(string) string
+
+// App is one run of the command.
+type App struct {
+	Stdout, Stderr io.Writer
+	Getenv         Env
+	Version        string
+	// Ready, if set, is called by serve with the address it listens on (tests use it).
+	Ready func(addr string)
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(a *App, ctx context.Context, args []string) error
+}
+
+func (a *App) commands() []command {
+	return []command{
+		{"serve", "Run the web application", (*App).serve},
+		{"migrate", "Apply database migrations", (*App).migrate},
+		{"demo", "Load demonstration data and print its sign-in details", (*App).demo},
+		{"user", "Add or disable a staff account (user add | user disable)", (*App).user},
+		{"audit", "Check the audit log's hash chain (audit verify)", (*App).audit},
+		{"totp", "Print the current security code for a TOTP secret (for demos and testing)", (*App).totp},
+		{"version", "Print the version", (*App).version},
+	}
+}
+
+// usageError is a mistake in how the command was called: exit code 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// Run runs the command line and returns the exit code.
+func (a *App) Run(ctx context.Context, args []string) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		if len(args) > 1 {
+			return a.Run(ctx, []string{args[1], "-h"})
+		}
+		a.usage(a.Stdout)
+		return 0
+	}
+	for _, c := range a.commands() {
+		if c.name == args[0] {
+			err := c.run(a, ctx, args[1:])
+			return a.exitCode(err)
+		}
+	}
+	fmt.Fprintf(a.Stderr, "cradle: unknown command %q\n\n", args[0])
+	a.usage(a.Stderr)
+	return 2
+}
+
+func (a *App) exitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(a.Stderr, "cradle: %s\n", ue.msg)
+		return 2
+	}
+	if p := problem.As(err); p != nil && p.Code != problem.Internal {
+		fmt.Fprintf(a.Stderr, "cradle: %s\n", p.Message)
+		for _, f := range p.Fields {
+			fmt.Fprintf(a.Stderr, "  --%s: %s\n", f.Name, f.Message)
+		}
+		return 1
+	}
+	fmt.Fprintf(a.Stderr, "cradle: %v\n", err)
+	return 1
+}
+
+func (a *App) usage(w io.Writer) {
+	fmt.Fprintln(w, "Cradle: case management for whole-family domestic-abuse programmes.")
+	fmt.Fprintln(w, "\nUsage: cradle <command> [flags]\n\nCommands:")
+	for _, c := range a.commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "  help      Show help for a command: cradle help <command>, or cradle <command> -h")
+	fmt.Fprintln(w, "\nEnvironment: CRADLE_ADDR, CRADLE_DATA, CRADLE_DATABASE_URL, CRADLE_KEYS, CRADLE_METRICS_TOKEN.")
+}
+
+// newFlags makes a flag set whose errors and help go to the right place and
+// whose help lists every flag.
+func (a *App) newFlags(name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are printed once, by exitCode
+	fs.Usage = func() {
+		fmt.Fprintf(a.Stdout, "Usage: cradle %s\n\n%s\n\nFlags:\n", name, synopsis)
+		fs.SetOutput(a.Stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	return fs
+}
+
+func (a *App) parse(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.Usage()
+		return err
+	}
+	if err != nil {
+		return &usageError{msg: fmt.Sprintf("%s: %v (see cradle %s -h)", fs.Name(), err, fs.Name())}
+	}
+	if fs.NArg() > 0 {
+		return &usageError{msg: fmt.Sprintf("%s: unexpected argument %q (see cradle %s -h)", fs.Name(), fs.Arg(0), fs.Name())}
+	}
+	return nil
+}
+
+// dbFlags are the flags every command that opens the database takes.
+type dbFlags struct {
+	data     string
+	database string
+}
+
+func (a *App) addDBFlags(fs *flag.FlagSet) *dbFlags {
+	d := &dbFlags{}
+	fs.StringVar(&d.data, "data", envOr(a.Getenv, "CRADLE_DATA", "./cradle-data"), "`folder` for the SQLite database and the encryption key file (env CRADLE_DATA)")
+	fs.StringVar(&d.database, "database", a.Getenv("CRADLE_DATABASE_URL"), "database `URL`: a postgres:// URL selects PostgreSQL; empty means SQLite in the data folder (env CRADLE_DATABASE_URL)")
+	return d
+}
+
+func envOr(getenv Env, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// open loads the keys, opens the database and applies migrations.
+func (a *App) open(ctx context.Context, d *dbFlags) (*store.DB, error) {
+	keys, err := a.keys(d.data)
+	if err != nil {
+		return nil, err
+	}
+	url := d.database
+	if url == "" {
+		url = store.SQLitePath(d.data)
+	} else if !strings.HasPrefix(url, "postgres://") && !strings.HasPrefix(url, "postgresql://") && !strings.HasPrefix(url, "sqlite:") {
+		return nil, &usageError{msg: fmt.Sprintf("--database %q is not a postgres:// URL or a sqlite: path", url)}
+	}
+	db, err := store.Open(ctx, store.Options{URL: url, Keys: keys})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("applying migrations: %w", err)
+	}
+	return db, nil
+}
+
+// keys come from CRADLE_KEYS if set, else from the key file in the data
+// folder, created on first start (so the key never lives in the database).
+func (a *App) keys(dataDir string) (*seal.Keyring, error) {
+	if v := a.Getenv("CRADLE_KEYS"); v != "" {
+		k, err := seal.FromEnv(v)
+		if err != nil {
+			return nil, fmt.Errorf("CRADLE_KEYS: %w", err)
+		}
+		return k, nil
+	}
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, problem.Wrap(problem.Unavailable, err, fmt.Sprintf("Cannot create the data folder %s: %v", dataDir, errors.Unwrap(err)))
+	}
+	path := filepath.Join(dataDir, "cradle.key")
+	k, created, err := seal.LoadOrCreateFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrPermission) {
+			return nil, problem.Wrap(problem.Unavailable, err, fmt.Sprintf("The data folder %s is not writable, so the encryption key file cannot be created or read", dataDir))
+		}
+		return nil, fmt.Errorf("encryption key file %s: %w", path, err)
+	}
+	if created {
+		fmt.Fprintf(a.Stderr, "Created a new encryption key file at %s. Back it up: without it, encrypted fields cannot be read.\n", path)
+	}
+	return k, nil
+}
+
+func (a *App) migrate(ctx context.Context, args []string) error {
+	fs := a.newFlags("migrate", "Apply any database migrations not yet applied. serve also does this at start.")
+	d := a.addDBFlags(fs)
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	db, err := a.open(ctx, d)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	v, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.Stdout, "Database (%s) is at schema version %d.\n", db.Dialect(), v)
+	return nil
+}
+
+func (a *App) version(ctx context.Context, args []string) error {
+	fs := a.newFlags("version", "Print the version of this cradle binary.")
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.Stdout, "cradle %s\n", a.Version)
+	return nil
+}

@@ -1,0 +1,237 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/cli"
+	"github.com/cradle-org/cradle/internal/store/storetest"
+
+	_ "modernc.org/sqlite"
+)
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func run(t *testing.T, env map[string]string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	app := &cli.App{Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }, Version: "test"}
+	code := app.Run(context.Background(), args)
+	return result{code, out.String(), errb.String()}
+}
+
+func TestHelpAndUsageErrors(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantOut  string // in stdout
+		wantErr  string // in stderr
+	}{
+		{"no args", nil, 0, "Commands:", ""},
+		{"help", []string{"help"}, 0, "serve", ""},
+		{"help serve", []string{"help", "serve"}, 0, "-addr", ""},
+		{"serve -h lists every flag", []string{"serve", "-h"}, 0, "-tls-key", ""},
+		{"demo -h", []string{"demo", "-h"}, 0, "-json", ""},
+		{"user add -h", []string{"user", "add", "-h"}, 0, "-role", ""},
+		{"version", []string{"version"}, 0, "cradle test", ""},
+		{"unknown command", []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
+		{"unknown flag", []string{"serve", "--colour"}, 2, "", "flag provided but not defined: -colour"},
+		{"stray argument", []string{"migrate", "extra"}, 2, "", `unexpected argument "extra"`},
+		{"user without verb", []string{"user"}, 2, "", "cradle user add"},
+		{"audit without verb", []string{"audit"}, 2, "", "cradle audit verify"},
+		{"bad database URL scheme", []string{"migrate", "--data", "DATA", "--database", "mysql://x"}, 2, "", "is not a postgres:// URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := tt.args
+			for i, a := range args {
+				if a == "DATA" {
+					args[i] = t.TempDir()
+				}
+			}
+			r := run(t, nil, args...)
+			if r.code != tt.wantCode || !strings.Contains(r.stdout, tt.wantOut) || !strings.Contains(r.stderr, tt.wantErr) {
+				t.Errorf("got exit %d\nstdout: %s\nstderr: %s\nwant exit %d, stdout containing %q, stderr containing %q",
+					r.code, r.stdout, r.stderr, tt.wantCode, tt.wantOut, tt.wantErr)
+			}
+			if strings.Contains(r.stderr, "goroutine ") {
+				t.Error("stack trace printed")
+			}
+		})
+	}
+}
+
+func TestUnreachableDatabaseAndUnwritableData(t *testing.T) {
+	r := run(t, nil, "migrate", "--data", t.TempDir(), "--database", "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2")
+	if r.code != 1 || !strings.Contains(r.stderr, "Cannot reach the postgres database") {
+		t.Errorf("unreachable database: exit %d, stderr %q", r.code, r.stderr)
+	}
+	// A data folder beneath a plain file can never be created, even as root.
+	file := filepath.Join(t.TempDir(), "a-file")
+	os.WriteFile(file, []byte("x"), 0o600)
+	r = run(t, nil, "migrate", "--data", filepath.Join(file, "data"))
+	if r.code != 1 || !strings.Contains(r.stderr, "Cannot create the data folder") {
+		t.Errorf("unwritable data: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+func TestEnvironmentSelectsDataFolder(t *testing.T) {
+	dir := t.TempDir()
+	r := run(t, map[string]string{"CRADLE_DATA": dir}, "migrate")
+	if r.code != 0 || !strings.Contains(r.stdout, "schema version") {
+		t.Fatalf("migrate: %+v", r)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "cradle.db")); err != nil {
+		t.Errorf("CRADLE_DATA ignored: %v", err)
+	}
+	if st, err := os.Stat(filepath.Join(dir, "cradle.key")); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("key file: %v %v", st, err)
+	}
+}
+
+// backendArgs gives --data/--database flags for each backend.
+func backendArgs(t *testing.T) map[string][]string {
+	out := map[string][]string{}
+	for _, b := range storetest.Backends(t) {
+		args := []string{"--data", t.TempDir()}
+		if b.Name == "postgres" {
+			args = append(args, "--database", b.URL)
+		}
+		out[b.Name] = args
+	}
+	return out
+}
+
+func TestDemoIsIdempotent(t *testing.T) {
+	for name, db := range backendArgs(t) {
+		t.Run(name, func(t *testing.T) {
+			first := run(t, nil, append([]string{"demo", "--json"}, db...)...)
+			second := run(t, nil, append([]string{"demo", "--json"}, db...)...)
+			if first.code != 0 || second.code != 0 || first.stdout != second.stdout {
+				t.Fatalf("demo twice:\n%+v\n%+v", first, second)
+			}
+			var creds []map[string]string
+			if err := json.Unmarshal([]byte(first.stdout), &creds); err != nil {
+				t.Fatal(err)
+			}
+			roles := map[string]bool{}
+			for _, c := range creds {
+				if len(c) != 4 || c["email"] == "" || c["password"] == "" || c["totp_secret"] == "" {
+					t.Errorf("credential %v: want exactly email, role, password, totp_secret", c)
+				}
+				roles[c["role"]] = true
+			}
+			for _, r := range []string{"practitioner", "team_manager", "dsl", "admin", "analyst"} {
+				if !roles[r] {
+					t.Errorf("no demo %s", r)
+				}
+			}
+			text := run(t, nil, append([]string{"demo"}, db...)...)
+			if !strings.Contains(text.stdout, "nothing was changed") {
+				t.Errorf("second plain demo run: %s", text.stdout)
+			}
+			if v := run(t, nil, append([]string{"audit", "verify"}, db...)...); v.code != 0 {
+				t.Errorf("audit verify after demo: %+v", v)
+			}
+		})
+	}
+}
+
+func TestUserAddAndDisable(t *testing.T) {
+	for name, db := range backendArgs(t) {
+		t.Run(name, func(t *testing.T) {
+			add := func(extra ...string) result {
+				return run(t, nil, append(append([]string{"user", "add"}, db...), extra...)...)
+			}
+			r := add("--email", "Jo@Example.org", "--name", "Jo Bloggs", "--role", "dsl", "--area", "Blackpool")
+			if r.code != 0 || !strings.Contains(r.stdout, "One-time password:") || !strings.Contains(r.stdout, "otpauth://totp/") {
+				t.Fatalf("user add: %+v", r)
+			}
+			if r := add("--email", "jo@example.org", "--name", "Jo Again", "--role", "dsl", "--area", "Blackpool"); r.code != 1 || !strings.Contains(r.stderr, "already an account") {
+				t.Errorf("duplicate: %+v", r)
+			}
+			if r := add("--email", "bad", "--name", "", "--role", "boss", "--area", "X"); r.code != 1 ||
+				!strings.Contains(r.stderr, "--email: Enter an email address in the correct format") || !strings.Contains(r.stderr, "--role: Choose a role") {
+				t.Errorf("invalid: %+v", r)
+			}
+			if r := run(t, nil, append(append([]string{"user", "disable"}, db...), "--email", "jo@example.org")...); r.code != 0 || !strings.Contains(r.stdout, "Disabled jo@example.org") {
+				t.Errorf("disable: %+v", r)
+			}
+			if r := run(t, nil, append(append([]string{"user", "disable"}, db...), "--email", "nobody@example.org")...); r.code != 1 || !strings.Contains(r.stderr, "No such member of staff") {
+				t.Errorf("disable unknown: %+v", r)
+			}
+		})
+	}
+}
+
+func TestAuditVerifyDetectsHandEditedRow(t *testing.T) {
+	dir := t.TempDir()
+	if r := run(t, nil, "demo", "--data", dir); r.code != 0 {
+		t.Fatal(r)
+	}
+	if r := run(t, nil, "audit", "verify", "--data", dir); r.code != 0 || !strings.Contains(r.stdout, "Audit log intact") {
+		t.Fatalf("intact log: %+v", r)
+	}
+	raw, err := sql.Open("sqlite", filepath.Join(dir, "cradle.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`UPDATE audit_log SET detail = 'nothing to see' WHERE id = 7`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	r := run(t, nil, "audit", "verify", "--data", dir)
+	if r.code != 1 || !strings.Contains(r.stderr, "audit entry 7") || !strings.Contains(r.stderr, "NOT intact") {
+		t.Fatalf("edited log: %+v", r)
+	}
+}
+
+func TestServeStartsAndStopsGracefully(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addr := make(chan string, 1)
+	var out bytes.Buffer
+	app := &cli.App{Stdout: &out, Stderr: io.Discard, Getenv: func(string) string { return "" }, Version: "test",
+		Ready: func(a string) { addr <- a }}
+	done := make(chan int, 1)
+	go func() { done <- app.Run(ctx, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--demo"}) }()
+	var a string
+	select {
+	case a = <-addr:
+	case code := <-done:
+		t.Fatalf("serve exited early with %d: %s", code, out.String())
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not start")
+	}
+	resp, err := http.Get("http://" + a + "/healthz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("healthz: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("exit code after SIGTERM-like cancel: %d", code)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if !strings.Contains(out.String(), "/sign-in") || !strings.Contains(out.String(), "priya.shah@cradle.example") {
+		t.Errorf("serve --demo output lacks the sign-in address or credentials:\n%s", out.String())
+	}
+}

@@ -1,0 +1,196 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/credential"
+	"github.com/cradle-org/cradle/internal/demo"
+	"github.com/cradle-org/cradle/internal/org"
+	"github.com/cradle-org/cradle/internal/store"
+)
+
+func (a *App) demo(ctx context.Context, args []string) error {
+	fs := a.newFlags("demo", "Load realistic, fictional demonstration data (areas, teams, staff in every role, families at every stage)\n"+
+		"into an empty database, and print the demo sign-in details. Run again, it changes nothing and prints the same details.")
+	d := a.addDBFlags(fs)
+	asJSON := fs.Bool("json", false, "print the credentials as a JSON array of {email, role, password, totp_secret}")
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	db, err := a.open(ctx, d)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	creds, loaded, err := demo.Load(ctx, db)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(a.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(creds)
+	}
+	if loaded {
+		fmt.Fprintln(a.Stdout, "Loaded demonstration data.")
+	} else {
+		fmt.Fprintln(a.Stdout, "This database already holds the demonstration data; nothing was changed.")
+	}
+	fmt.Fprintln(a.Stdout, "Demo sign-in details (get a security code with: cradle totp --secret SECRET, or add the secret to an authenticator app):")
+	printCredentials(a.Stdout, creds)
+	return nil
+}
+
+func printCredentials(w io.Writer, creds []demo.Credential) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "EMAIL\tROLE\tPASSWORD\tTOTP SECRET")
+	for _, c := range creds {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.Email, c.Role, c.Password, c.TOTPSecret)
+	}
+	tw.Flush()
+}
+
+func (a *App) user(ctx context.Context, args []string) error {
+	if len(args) == 0 || (args[0] != "add" && args[0] != "disable" && args[0] != "-h" && args[0] != "--help") {
+		return &usageError{msg: "user: say what to do: cradle user add … or cradle user disable … (see cradle user add -h)"}
+	}
+	if args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprintln(a.Stdout, "Usage: cradle user add --email E --name N --role R --area A\n       cradle user disable --email E")
+		return nil
+	}
+	if args[0] == "disable" {
+		return a.userDisable(ctx, args[1:])
+	}
+	fs := a.newFlags("user add", "Create a staff account. Prints a one-time password (changed at first sign-in) and the TOTP enrolment\n"+
+		"(a secret and an otpauth:// link to add to an authenticator app). Every account needs the second factor.")
+	d := a.addDBFlags(fs)
+	var n org.NewStaff
+	fs.StringVar(&n.Email, "email", "", "the person's work email `address` (their sign-in name)")
+	fs.StringVar(&n.Name, "name", "", "their full `name`")
+	fs.StringVar(&n.Role, "role", "", "`role`: practitioner, team_manager, dsl, admin or analyst")
+	fs.StringVar(&n.AreaName, "area", "", "the `area` whose team they join (created if it does not exist)")
+	fs.StringVar(&n.JobTitle, "title", "", "optional job `title`")
+	if err := a.parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if err := n.Validate(); err != nil {
+		return err
+	}
+	db, err := a.open(ctx, d)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	otp, err := credential.NewOneTimePassword()
+	if err != nil {
+		return err
+	}
+	hash, err := credential.Hash(otp)
+	if err != nil {
+		return err
+	}
+	secret, url, err := credential.NewTOTPSecret("Cradle", n.Email)
+	if err != nil {
+		return err
+	}
+	ctx = audit.WithSource(ctx, audit.Source{Actor: "system:cli"})
+	var s org.Staff
+	err = db.Update(ctx, func(tx *store.Tx) error {
+		if _, err := tx.CreateArea(n.AreaName, "", false); err != nil {
+			return err
+		}
+		s, err = tx.CreateStaff(n, store.StaffSecrets{PasswordHash: hash, TOTPSecret: secret, MustChange: true})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.Stdout, "Created %s (%s) in %s.\n\n", s.Email, s.Role.Label(), s.AreaNames())
+	fmt.Fprintf(a.Stdout, "One-time password: %s\n  (they must choose their own at first sign-in)\n\n", otp)
+	fmt.Fprintf(a.Stdout, "Security codes: add this to their authenticator app\n  Secret: %s\n  Link:   %s\n\n", secret, url)
+	fmt.Fprintln(a.Stdout, "Give these to the person in person or by a secure route. They are not shown again.")
+	return nil
+}
+
+func (a *App) userDisable(ctx context.Context, args []string) error {
+	fs := a.newFlags("user disable", "Stop an account signing in and end its sessions. The account and its history are kept.")
+	d := a.addDBFlags(fs)
+	email := fs.String("email", "", "the account's email `address`")
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	if *email == "" {
+		return &usageError{msg: "user disable: --email is required"}
+	}
+	db, err := a.open(ctx, d)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx = audit.WithSource(ctx, audit.Source{Actor: "system:cli"})
+	var s org.Staff
+	err = db.Update(ctx, func(tx *store.Tx) error {
+		s, err = tx.DisableStaff(*email)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.Stdout, "Disabled %s; their sessions have ended.\n", s.Email)
+	return nil
+}
+
+func (a *App) audit(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "verify" {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			fmt.Fprintln(a.Stdout, "Usage: cradle audit verify [--data DIR] [--database URL]")
+			return nil
+		}
+		return &usageError{msg: "audit: say what to do: cradle audit verify"}
+	}
+	fs := a.newFlags("audit verify", "Check the whole audit log's hash chain. Exit status 0 when intact; 1, naming the first broken entry, when not.")
+	d := a.addDBFlags(fs)
+	if err := a.parse(fs, args[1:]); err != nil {
+		return err
+	}
+	db, err := a.open(ctx, d)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := db.VerifyAudit(ctx)
+	var be *audit.BrokenError
+	if errors.As(err, &be) {
+		return fmt.Errorf("audit log is NOT intact: %w (%d entries before it verified)", err, n)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.Stdout, "Audit log intact: %d entries verified.\n", n)
+	return nil
+}
+
+func (a *App) totp(ctx context.Context, args []string) error {
+	fs := a.newFlags("totp", "Print the current 6-digit security code for a TOTP secret, as an authenticator app would.\n"+
+		"Meant for demonstration data and testing; real staff use an authenticator app.")
+	secret := fs.String("secret", "", "the base32 TOTP `secret`")
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	if *secret == "" {
+		return &usageError{msg: "totp: --secret is required"}
+	}
+	code, err := credential.TOTPCode(*secret, time.Now())
+	if err != nil {
+		return &usageError{msg: "totp: that secret is not valid base32"}
+	}
+	fmt.Fprintln(a.Stdout, code)
+	return nil
+}

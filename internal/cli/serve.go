@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/demo"
+	"github.com/cradle-org/cradle/internal/web"
+)
+
+func (a *App) serve(ctx context.Context, args []string) error {
+	fs := a.newFlags("serve", "Run the web application. Migrations are applied at start.")
+	d := a.addDBFlags(fs)
+	addr := fs.String("addr", envOr(a.Getenv, "CRADLE_ADDR", "127.0.0.1:8080"), "`host:port` to listen on (env CRADLE_ADDR)")
+	withDemo := fs.Bool("demo", false, "load demonstration data if the database is empty, and print its sign-in details")
+	tlsCert := fs.String("tls-cert", "", "TLS certificate `file`; with --tls-key, serve HTTPS (cookies become Secure and HSTS is sent)")
+	tlsKey := fs.String("tls-key", "", "TLS private key `file`")
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return &usageError{msg: "serve: give both --tls-cert and --tls-key, or neither"}
+	}
+	log := a.logger()
+	started := time.Now()
+	db, err := a.open(ctx, d)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var creds []demo.Credential
+	if *withDemo {
+		if creds, _, err = demo.Load(ctx, db); err != nil {
+			return err
+		}
+	}
+	isDemo, err := db.IsDemo(ctx)
+	if err != nil {
+		return err
+	}
+	srv, err := web.New(db, log, web.Config{MetricsToken: a.Getenv("CRADLE_METRICS_TOKEN"), Demo: isDemo})
+	if err != nil {
+		return fmt.Errorf("building the web server: %w", err)
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w (is another program using it? choose another with --addr)", *addr, err)
+	}
+	httpSrv := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	scheme := "http"
+	if *tlsCert != "" {
+		scheme = "https"
+	}
+	base := fmt.Sprintf("%s://%s", scheme, ln.Addr())
+	log.Info("cradle started", "addr", ln.Addr().String(), "database", string(db.Dialect()), "startup_ms", time.Since(started).Milliseconds(), "version", a.Version)
+	fmt.Fprintf(a.Stdout, "Cradle is running at %s/ (staff sign in: %s/sign-in). Press Ctrl+C to stop.\n", base, base)
+	if isDemo {
+		fmt.Fprintf(a.Stdout, "This database holds demonstration data. Demo sign-in details (get a security code with: cradle totp --secret SECRET):\n")
+		if creds == nil {
+			creds = demo.Credentials()
+		}
+		printCredentials(a.Stdout, creds)
+	}
+	if a.Ready != nil {
+		a.Ready(ln.Addr().String())
+	}
+	go a.sweepSessions(ctx, srv, log)
+	errc := make(chan error, 1)
+	go func() {
+		if *tlsCert != "" {
+			errc <- httpSrv.ServeTLS(ln, *tlsCert, *tlsKey)
+		} else {
+			errc <- httpSrv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("serving: %w", err)
+		}
+		return nil
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in progress")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := httpSrv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// sweepSessions removes expired sessions every few minutes.
+func (a *App) sweepSessions(ctx context.Context, srv *web.Server, log *slog.Logger) {
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := srv.SweepSessions(ctx); err != nil {
+				log.Error("removing expired sessions", "err", err)
+			} else if n > 0 {
+				log.Info("removed expired sessions", "count", n)
+			}
+		}
+	}
+}
+
+// logger writes JSON when stderr is not a terminal (a service manager or a
+// container collects it) and text when a person is watching.
+func (a *App) logger() *slog.Logger {
+	if f, ok := a.Stderr.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			return slog.New(slog.NewTextHandler(a.Stderr, nil))
+		}
+	}
+	return slog.New(slog.NewJSONHandler(a.Stderr, nil))
+}

@@ -1,0 +1,321 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/cradle-org/cradle/internal/credential"
+	"github.com/cradle-org/cradle/internal/org"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/store"
+)
+
+type signInData struct {
+	Next      string
+	SignedOut bool
+	Expired   bool
+}
+
+func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
+	if u := userOf(r); u != nil && u.session.Stage == store.StageActive {
+		http.Redirect(w, r, "/home", http.StatusSeeOther)
+		return
+	}
+	q := r.URL.Query()
+	s.render(w, r, http.StatusOK, "sign-in", Page{Title: "Sign in", Nav: "sign-in", Data: signInData{
+		Next: safeNext(q.Get("next")), SignedOut: q.Get("signed_out") == "1", Expired: q.Get("expired") == "1"}})
+}
+
+// signInFailed is the one message for a wrong email or password, so the page
+// never says whether an account exists.
+const signInFailed = "Enter a correct email address and password"
+
+const tooManyAttempts = "There have been too many failed attempts to sign in. Wait 15 minutes, then try again"
+
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, http.StatusBadRequest, "There is a problem", "The form could not be read. Go back and try again.")
+		return
+	}
+	email := org.NormaliseEmail(r.PostForm.Get("email"))
+	password := r.PostForm.Get("password")
+	next := safeNext(r.PostForm.Get("next"))
+	page := func(status int, fields ...problem.Field) {
+		form := url.Values{"email": {r.PostForm.Get("email")}}
+		s.render(w, r, status, "sign-in", Page{Title: "Sign in", Nav: "sign-in", Errors: fields, Form: form, Data: signInData{Next: next}})
+	}
+	var fs problem.Fields
+	if email == "" {
+		fs.Add("email", "Enter your email address")
+	}
+	if password == "" {
+		fs.Add("password", "Enter your password")
+	}
+	if len(fs) > 0 {
+		page(http.StatusUnprocessableEntity, fs...)
+		return
+	}
+	ctx := r.Context()
+	now := s.cfg.Now().UTC()
+	byEmail, byIP, err := s.db.SigninFailures(ctx, email, clientIP(r), now.Add(-failureWindow))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if byEmail >= maxFailuresPerAccount || byIP >= maxFailuresPerIP {
+		s.audit(r, "signin.blocked", "", 0, "too many failed attempts")
+		page(http.StatusTooManyRequests, problem.Field{Name: "email", Message: tooManyAttempts})
+		return
+	}
+	staff, err := s.db.StaffByEmail(ctx, email)
+	known := err == nil && !staff.Disabled
+	if err != nil && problem.CodeOf(err) != problem.NotFound {
+		s.fail(w, r, err)
+		return
+	}
+	ok := false
+	if known {
+		ok, _, err = credential.Verify(staff.PasswordHash, password)
+		if err != nil {
+			s.log.Error("stored password hash unreadable", "staff_id", staff.ID, "err", err)
+			ok = false
+		}
+	} else {
+		credential.DummyVerify(password) // same cost either way: timing reveals nothing
+	}
+	if !ok {
+		s.recordFailure(r, email, staff.ID, "wrong email or password")
+		page(http.StatusUnauthorized, problem.Field{Name: "email", Message: signInFailed})
+		return
+	}
+	token, err := credential.NewToken()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	csrf, err := credential.NewToken()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	err = s.db.Update(ctx, func(tx *store.Tx) error {
+		tx.Audit("signin.password", "staff", staff.ID, 0, "password accepted; second factor next")
+		if c, err := r.Cookie(sessionCookie); err == nil {
+			tx.DeleteSession(credential.HashToken(c.Value)) // any earlier session ends here
+		}
+		return tx.CreateSession(credential.HashToken(token), staff.ID, store.StageSecondFactor, csrf, clientIP(r), r.UserAgent())
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.setCookie(w, r, token)
+	http.Redirect(w, r, "/sign-in/code?next="+url.QueryEscape(next), http.StatusSeeOther)
+}
+
+func (s *Server) recordFailure(r *http.Request, email string, staffID int64, why string) {
+	err := s.db.Update(r.Context(), func(tx *store.Tx) error {
+		tx.Audit("signin.failure", "staff", staffID, 0, why)
+		return tx.RecordSigninFailure(email, clientIP(r))
+	})
+	if err != nil {
+		s.log.Error("recording failed sign-in", "request_id", requestID(r), "err", err)
+	}
+}
+
+// audit writes a standalone entry, logging (not failing the request) if it cannot.
+func (s *Server) audit(r *http.Request, action, recordType string, recordID int64, detail string) {
+	if err := s.db.RecordEvent(r.Context(), action, recordType, recordID, 0, detail); err != nil {
+		s.log.Error("writing audit entry", "request_id", requestID(r), "action", action, "err", err)
+	}
+}
+
+// halfSignedIn returns the user if their session is at the given stage.
+func halfSignedIn(r *http.Request, stage string) *requestUser {
+	u := userOf(r)
+	if u == nil || u.session.Stage != stage {
+		return nil
+	}
+	return u
+}
+
+type codeData struct{ Next string }
+
+func (s *Server) codeForm(w http.ResponseWriter, r *http.Request) {
+	if halfSignedIn(r, store.StageSecondFactor) == nil {
+		http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "sign-in-code", Page{Title: "Enter your security code", Nav: "sign-in", Data: codeData{Next: safeNext(r.URL.Query().Get("next"))}})
+}
+
+func (s *Server) code(w http.ResponseWriter, r *http.Request) {
+	u := halfSignedIn(r, store.StageSecondFactor)
+	if u == nil {
+		http.Redirect(w, r, "/sign-in?expired=1", http.StatusSeeOther)
+		return
+	}
+	if !s.validCSRF(r, u) {
+		s.renderError(w, r, http.StatusForbidden, "This form could not be sent",
+			"The form was missing its security token, or it had expired. Go back, refresh the page and try again.")
+		return
+	}
+	next := safeNext(r.PostForm.Get("next"))
+	typed := r.PostForm.Get("code")
+	page := func(status int, msg string) {
+		s.render(w, r, status, "sign-in-code", Page{Title: "Enter your security code", Nav: "sign-in",
+			Errors: []problem.Field{{Name: "code", Message: msg}}, Form: url.Values{"code": {typed}}, Data: codeData{Next: next}})
+	}
+	ctx := r.Context()
+	now := s.cfg.Now().UTC()
+	byEmail, byIP, err := s.db.SigninFailures(ctx, u.staff.Email, clientIP(r), now.Add(-failureWindow))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if byEmail >= maxFailuresPerAccount || byIP >= maxFailuresPerIP {
+		s.audit(r, "signin.blocked", "staff", u.staff.ID, "too many failed attempts")
+		page(http.StatusTooManyRequests, tooManyAttempts)
+		return
+	}
+	if strings.TrimSpace(typed) == "" {
+		page(http.StatusUnprocessableEntity, "Enter the 6-digit security code from your authenticator app")
+		return
+	}
+	step, err := credential.CheckTOTP(u.staff.TOTPSecret, typed, now, u.staff.TOTPLastStep)
+	switch {
+	case errors.Is(err, credential.ErrCodeFormat):
+		page(http.StatusUnprocessableEntity, "Enter the security code as 6 numbers, like 123456")
+		return
+	case errors.Is(err, credential.ErrCodeReused):
+		s.recordFailure(r, u.staff.Email, u.staff.ID, "security code reused")
+		page(http.StatusUnauthorized, "That security code has already been used. Wait for a new code and enter it")
+		return
+	case errors.Is(err, credential.ErrCodeWrong):
+		s.recordFailure(r, u.staff.Email, u.staff.ID, "wrong or expired security code")
+		page(http.StatusUnauthorized, "The security code is wrong or has expired. Enter the code your authenticator app shows now")
+		return
+	case err != nil:
+		s.fail(w, r, err)
+		return
+	}
+	token, err := credential.NewToken()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	stage := store.StageActive
+	if u.staff.MustChangePassword {
+		stage = store.StageChangePassword
+	}
+	// A new token at each step: the session is rotated at sign-in.
+	err = s.db.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.UseTOTPStep(u.staff.ID, step); err != nil {
+			return err
+		}
+		if err := tx.DeleteSession(u.session.TokenHash); err != nil {
+			return err
+		}
+		if err := tx.ClearSigninFailures(u.staff.Email); err != nil {
+			return err
+		}
+		tx.Audit("signin.success", "staff", u.staff.ID, 0, "")
+		return tx.CreateSession(credential.HashToken(token), u.staff.ID, stage, u.session.CSRFToken, clientIP(r), r.UserAgent())
+	})
+	if problem.CodeOf(err) == problem.Invalid {
+		page(http.StatusUnauthorized, problem.MessageOf(err))
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.setCookie(w, r, token)
+	if stage == store.StageChangePassword {
+		http.Redirect(w, r, "/sign-in/new-password", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Server) newPasswordForm(w http.ResponseWriter, r *http.Request) {
+	if halfSignedIn(r, store.StageChangePassword) == nil {
+		http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "new-password", Page{Title: "Create a new password", Nav: "sign-in"})
+}
+
+func (s *Server) newPassword(w http.ResponseWriter, r *http.Request) {
+	u := halfSignedIn(r, store.StageChangePassword)
+	if u == nil {
+		http.Redirect(w, r, "/sign-in?expired=1", http.StatusSeeOther)
+		return
+	}
+	if !s.validCSRF(r, u) {
+		s.renderError(w, r, http.StatusForbidden, "This form could not be sent",
+			"The form was missing its security token, or it had expired. Go back, refresh the page and try again.")
+		return
+	}
+	pw, confirm := r.PostForm.Get("password"), r.PostForm.Get("confirm")
+	var fs problem.Fields
+	if pw == "" {
+		fs.Add("password", "Enter a new password")
+	} else if err := credential.CheckPassword(pw, u.staff.Email, u.staff.Name); err != nil {
+		var re *credential.RuleError
+		if errors.As(err, &re) {
+			fs.Add("password", re.Message)
+		} else {
+			fs.Add("password", "Choose a different password")
+		}
+	} else if ok, _, _ := credential.Verify(u.staff.PasswordHash, pw); ok {
+		fs.Add("password", "Your new password must be different from your one-time password")
+	}
+	if !fs.Has("password") && pw != confirm {
+		fs.Add("confirm", "Enter the same password in both boxes")
+	}
+	if len(fs) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, "new-password", Page{Title: "Create a new password", Nav: "sign-in", Errors: fs})
+		return
+	}
+	hash, err := credential.Hash(pw)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	token, err := credential.NewToken()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	err = s.db.Update(r.Context(), func(tx *store.Tx) error {
+		if err := tx.SetPassword(u.staff.ID, hash, false); err != nil {
+			return err
+		}
+		if err := tx.DeleteSession(u.session.TokenHash); err != nil {
+			return err
+		}
+		return tx.CreateSession(credential.HashToken(token), u.staff.ID, store.StageActive, u.session.CSRFToken, clientIP(r), r.UserAgent())
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.setCookie(w, r, token)
+	http.Redirect(w, r, "/home", http.StatusSeeOther)
+}
+
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
+	if u := userOf(r); u != nil {
+		if !s.validCSRF(r, u) {
+			s.renderError(w, r, http.StatusForbidden, "This form could not be sent",
+				"The form was missing its security token, or it had expired. Go back, refresh the page and try again.")
+			return
+		}
+		s.endSession(r.Context(), u.session.TokenHash, "signout")
+	}
+	s.clearCookie(w, r)
+	http.Redirect(w, r, "/sign-in?signed_out=1", http.StatusSeeOther)
+}

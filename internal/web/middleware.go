@@ -1,0 +1,295 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/credential"
+	"github.com/cradle-org/cradle/internal/metrics"
+	"github.com/cradle-org/cradle/internal/org"
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/store"
+)
+
+type ctxKey int
+
+const (
+	keyRequestID ctxKey = iota
+	keyUser
+	keyExpired // the request carried a session cookie that is no longer valid
+	keyPattern // *string: the matched route pattern, for logs and metrics
+)
+
+// withPattern reports the route the mux matched back to the outer
+// middleware, which sees an earlier copy of the request.
+func withPattern(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p, ok := r.Context().Value(keyPattern).(*string); ok {
+			*p = r.Pattern
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// requestUser is the signed-in (or half signed-in) user of a request.
+type requestUser struct {
+	staff   org.Staff
+	session store.LoginSession
+}
+
+// Name, Stage, Role and AreaNames are for templates.
+func (u *requestUser) Name() string      { return u.staff.Name }
+func (u *requestUser) Email() string     { return u.staff.Email }
+func (u *requestUser) Stage() string     { return u.session.Stage }
+func (u *requestUser) Role() policy.Role { return u.staff.Role }
+func (u *requestUser) AreaNames() string { return u.staff.AreaNames() }
+func (u *requestUser) JobTitle() string  { return u.staff.JobTitle }
+
+func withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b [8]byte
+		rand.Read(b[:])
+		id := hex.EncodeToString(b[:])
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyRequestID, id)))
+	})
+}
+
+func requestID(r *http.Request) string {
+	id, _ := r.Context().Value(keyRequestID).(string)
+	return id
+}
+
+// clientIP is the peer address. Cradle does not trust X-Forwarded-For: a
+// spoofed header must not dodge the per-address sign-in limit.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+func (s *Server) withLogAndMetrics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		var route string
+		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), keyPattern, &route)))
+		d := time.Since(start)
+		if rec.status == 0 {
+			rec.status = http.StatusOK
+		}
+		s.metrics.ObserveRequest(route, r.Method, rec.status, d)
+		// Paths only, never query strings: they may carry search terms.
+		s.log.Info("request", "request_id", requestID(r), "method", r.Method, "path", r.URL.Path,
+			"route", route, "status", rec.status, "duration_ms", float64(d.Microseconds())/1000)
+	})
+}
+
+func (s *Server) withSecurityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "+
+			"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		// Pages about families must not linger in caches or history snapshots;
+		// the asset handler overrides this for static files.
+		h.Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) withRecover(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "request_id", requestID(r), "panic", v, "stack", string(debug.Stack()))
+				s.renderError(w, r, http.StatusInternalServerError, "Sorry, there is a problem with the service",
+					"Try again later. If it keeps happening, tell your administrator and quote reference "+requestID(r)+".")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+const sessionCookie = "cradle_session"
+
+// withSession loads the session named by the cookie, if any and still valid,
+// and puts the user and the audit source in the context. It never refuses a
+// request itself: s.staff does that for staff pages.
+func (s *Server) withSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := audit.WithSource(r.Context(), audit.Source{Actor: "public", IP: clientIP(r), RequestID: requestID(r)})
+		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && !strings.HasPrefix(r.URL.Path, "/assets/") {
+			if u, ok := s.loadSession(ctx, w, r, c.Value); ok {
+				ctx = context.WithValue(ctx, keyUser, u)
+				ctx = audit.WithSource(ctx, audit.Source{ActorID: u.staff.ID, Actor: u.staff.Email, IP: clientIP(r), RequestID: requestID(r)})
+			} else {
+				ctx = context.WithValue(ctx, keyExpired, true)
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func (s *Server) loadSession(ctx context.Context, w http.ResponseWriter, r *http.Request, token string) (*requestUser, bool) {
+	hash := credential.HashToken(token)
+	sess, err := s.db.Session(ctx, hash)
+	if err != nil {
+		if problem.CodeOf(err) != problem.Unauthorised {
+			s.log.Error("loading session", "request_id", requestID(r), "err", err)
+		}
+		s.clearCookie(w, r)
+		return nil, false
+	}
+	now := s.cfg.Now().UTC()
+	if now.Sub(sess.LastSeenAt) > IdleTimeout || now.Sub(sess.CreatedAt) > AbsoluteTimeout {
+		s.endSession(ctx, hash, "session.expired")
+		s.clearCookie(w, r)
+		return nil, false
+	}
+	staff, err := s.db.StaffByID(ctx, sess.StaffID)
+	if err != nil || staff.Disabled {
+		s.clearCookie(w, r)
+		return nil, false
+	}
+	// Touch at most once a minute: the idle timeout needs no finer grain.
+	if now.Sub(sess.LastSeenAt) > time.Minute {
+		if err := s.db.TouchSession(ctx, hash, now); err != nil {
+			s.log.Error("touching session", "request_id", requestID(r), "err", err)
+		}
+	}
+	return &requestUser{staff: staff, session: sess}, true
+}
+
+func (s *Server) endSession(ctx context.Context, hash, action string) {
+	err := s.db.Update(ctx, func(tx *store.Tx) error {
+		tx.Audit(action, "", 0, 0, "")
+		return tx.DeleteSession(hash)
+	})
+	if err != nil {
+		s.log.Error("ending session", "err", err)
+	}
+}
+
+func userOf(r *http.Request) *requestUser {
+	u, _ := r.Context().Value(keyUser).(*requestUser)
+	return u
+}
+
+func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, token string) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
+		Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+}
+
+func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+}
+
+// staffHandler is a handler for a fully signed-in member of staff.
+type staffHandler func(w http.ResponseWriter, r *http.Request, u *requestUser)
+
+// staff refuses anyone not fully signed in (sending them to sign in, or to
+// finish signing in), and checks the CSRF token on every non-GET request.
+func (s *Server) staff(h staffHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u := userOf(r)
+		switch {
+		case u == nil:
+			to := "/sign-in?next=" + url.QueryEscape(r.URL.RequestURI())
+			if expired, _ := r.Context().Value(keyExpired).(bool); expired {
+				to += "&expired=1"
+			}
+			http.Redirect(w, r, to, http.StatusSeeOther)
+			return
+		case u.session.Stage == store.StageSecondFactor:
+			http.Redirect(w, r, "/sign-in/code", http.StatusSeeOther)
+			return
+		case u.session.Stage == store.StageChangePassword:
+			http.Redirect(w, r, "/sign-in/new-password", http.StatusSeeOther)
+			return
+		case u.session.Stage != store.StageActive || !u.staff.Actor().SignedIn():
+			// An unknown stage or role: fail closed.
+			s.renderError(w, r, http.StatusForbidden, "You cannot use this service", "Your account does not have a role that can use Cradle. Ask your administrator.")
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && !s.validCSRF(r, u) {
+			s.renderError(w, r, http.StatusForbidden, "This form could not be sent",
+				"The form was missing its security token, or it had expired. Go back, refresh the page and try again.")
+			return
+		}
+		h(w, r, u)
+	})
+}
+
+func (s *Server) validCSRF(r *http.Request, u *requestUser) bool {
+	got := r.PostFormValue("csrf_token")
+	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(u.session.CSRFToken)) == 1
+}
+
+// safeNext keeps a post-sign-in redirect on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/home"
+	}
+	return next
+}
+
+func (s *Server) metricsPage(w http.ResponseWriter, r *http.Request) {
+	ip := net.ParseIP(clientIP(r))
+	local := ip != nil && ip.IsLoopback()
+	tokenOK := false
+	if s.cfg.MetricsToken != "" {
+		got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		tokenOK = subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.MetricsToken)) == 1
+	}
+	if !local && !tokenOK {
+		http.Error(w, "metrics are available from this machine or with the metrics token", http.StatusForbidden)
+		return
+	}
+	w.Header().Set("Content-Type", metrics.ContentType)
+	if err := s.metrics.WriteText(w, s.db.Stats()); err != nil {
+		s.log.Error("writing metrics", "err", err)
+	}
+}

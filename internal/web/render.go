@@ -1,0 +1,179 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+type views struct {
+	pages map[string]*template.Template
+}
+
+var funcs = template.FuncMap{
+	"date": func(t time.Time) string {
+		if t.IsZero() {
+			return "Not known"
+		}
+		return t.Format("2 January 2006")
+	},
+	"datetime": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.Local().Format("2 January 2006 at 3:04pm")
+	},
+	"roleLabel": func(r policy.Role) string { return r.Label() },
+	"sub":       func(a, b int) int { return a - b },
+	"navItem": func(current, key, href, label string) navItem {
+		return navItem{Active: current == key, Href: href, Label: label}
+	},
+	"input": func(p Page, name, label, typ, autocomplete string, hint ...string) textInput {
+		in := textInput{Name: name, Label: label, Type: typ, Autocomplete: autocomplete, Value: p.Value(name), Error: p.ErrorFor(name)}
+		if len(hint) > 0 {
+			in.Hint = hint[0]
+		}
+		if typ == "password" {
+			in.Value = "" // never echo a password back into the page
+		}
+		return in
+	},
+}
+
+type navItem struct {
+	Active      bool
+	Href, Label string
+}
+
+type textInput struct {
+	Name, Label, LabelClass, Hint, Error, Value, Type, Autocomplete, InputMode, Class string
+}
+
+// parseViews parses the layout with each page; a missing or broken template
+// fails start-up.
+func parseViews() (*views, error) {
+	names, err := fs.Glob(templateFiles, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	v := &views{pages: map[string]*template.Template{}}
+	for _, n := range names {
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html", n)
+		if err != nil {
+			return nil, fmt.Errorf("parsing %s: %w", n, err)
+		}
+		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/pages/"), ".html")
+		v.pages[name] = t
+	}
+	return v, nil
+}
+
+// Page is what every template gets. Data holds the page's own typed struct.
+type Page struct {
+	Title     string
+	Public    bool // a public page: shows "Exit this page" and emergency contacts
+	Nav       string
+	User      *requestUser
+	CSRF      string
+	Demo      bool
+	Contacts  []Contact
+	Errors    []problem.Field // for the error summary and inline messages
+	Form      url.Values      // what the user typed, to show back
+	Data      any
+	RequestID string
+}
+
+// ErrorFor returns the message for a field, if any.
+func (p Page) ErrorFor(name string) string {
+	for _, e := range p.Errors {
+		if e.Name == name {
+			return e.Message
+		}
+	}
+	return ""
+}
+
+// Value is what the user typed in a field.
+func (p Page) Value(name string) string { return p.Form.Get(name) }
+
+// Can reports whether the signed-in user may do act to the page's target
+// (for showing links only: handlers check again).
+func (p Page) Role() policy.Role {
+	if p.User == nil {
+		return ""
+	}
+	return p.User.staff.Role
+}
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p Page) {
+	t, ok := s.views.pages[name]
+	if !ok {
+		s.log.Error("no such view", "view", name)
+		http.Error(w, "Sorry, there is a problem with the service.", http.StatusInternalServerError)
+		return
+	}
+	if p.User == nil {
+		p.User = userOf(r)
+	}
+	if p.User != nil {
+		p.CSRF = p.User.session.CSRFToken
+	}
+	p.Demo = s.cfg.Demo
+	p.Contacts = s.cfg.Contacts
+	p.RequestID = requestID(r)
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, p); err != nil {
+		s.log.Error("rendering", "view", name, "request_id", requestID(r), "err", err)
+		http.Error(w, "Sorry, there is a problem with the service.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+type errorData struct {
+	Heading string
+	Message string
+}
+
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, heading, message string) {
+	s.render(w, r, status, "error", Page{Title: heading, Public: userOf(r) == nil, Data: errorData{Heading: heading, Message: message}})
+}
+
+// fail maps any error to the right page, in one place. Internal errors are
+// logged with the request id and shown only as a reference.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	switch problem.CodeOf(err) {
+	case problem.NotFound:
+		s.renderError(w, r, http.StatusNotFound, "Page not found", problem.MessageOf(err))
+	case problem.Forbidden:
+		s.renderError(w, r, http.StatusForbidden, "You do not have access to this page",
+			"You cannot see this because "+problem.MessageOf(err)+". If you need access, ask your team manager.")
+	case problem.Unauthorised:
+		http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
+	case problem.Invalid, problem.Conflict:
+		s.renderError(w, r, http.StatusBadRequest, "There is a problem", problem.MessageOf(err))
+	case problem.TooMany:
+		s.renderError(w, r, http.StatusTooManyRequests, "Too many attempts", problem.MessageOf(err))
+	case problem.Unavailable:
+		s.log.Error("unavailable", "request_id", requestID(r), "err", err)
+		s.renderError(w, r, http.StatusServiceUnavailable, "Sorry, the service is unavailable", "Try again later.")
+	default:
+		s.log.Error("internal error", "request_id", requestID(r), "path", r.URL.Path, "err", err)
+		s.renderError(w, r, http.StatusInternalServerError, "Sorry, there is a problem with the service",
+			"Try again later. If it keeps happening, tell your administrator and quote reference "+requestID(r)+".")
+	}
+}

@@ -1,0 +1,186 @@
+// Package web serves Cradle's pages: the staff application, the public
+// shell with "Exit this page", and the operational endpoints. Handlers follow
+// one shape: load the signed-in user → load the record (404) → ask the policy
+// (403) → read the form → validate → on error re-render with the messages and
+// the typed values → save through the store → redirect.
+package web
+
+import (
+	"context"
+	"embed"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/metrics"
+	"github.com/cradle-org/cradle/internal/store"
+)
+
+//go:embed static
+var staticFiles embed.FS
+
+// Config is what the server needs besides the database.
+type Config struct {
+	// MetricsToken lets a non-local scraper read /metrics with "Authorization: Bearer <token>".
+	MetricsToken string
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+	// Demo shows the demonstration-data banner on every page.
+	Demo bool
+	// Contacts are the emergency and helpline contacts shown on public pages.
+	Contacts []Contact
+}
+
+// Contact is an emergency or helpline contact (configurable).
+type Contact struct {
+	Name   string
+	Number string
+	Note   string
+}
+
+// DefaultContacts are the seed's key contacts.
+func DefaultContacts() []Contact {
+	return []Contact{
+		{Name: "Police", Number: "999", Note: "in an emergency, if you or someone else is in immediate danger"},
+		{Name: "Police Child Abuse Investigation Unit", Number: "101", Note: "or 999 in an emergency"},
+		{Name: "NSPCC helpline", Number: "0808 800 5000", Note: "advice if you are worried about a child"},
+	}
+}
+
+// Session lifetimes (issue: idle 30 minutes, absolute 12 hours).
+const (
+	IdleTimeout     = 30 * time.Minute
+	AbsoluteTimeout = 12 * time.Hour
+	// Failed sign-ins allowed in the window, per account and per address.
+	maxFailuresPerAccount = 5
+	maxFailuresPerIP      = 50
+	failureWindow         = 15 * time.Minute
+)
+
+// Server holds the application's dependencies; it has no package-level state.
+type Server struct {
+	db      *store.DB
+	log     *slog.Logger
+	metrics *metrics.Registry
+	views   *views
+	cfg     Config
+	static  fs.FS
+}
+
+// New builds a server; it parses every template now, so a broken template
+// fails start-up rather than a request.
+func New(db *store.DB, log *slog.Logger, cfg Config) (*Server, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Contacts == nil {
+		cfg.Contacts = DefaultContacts()
+	}
+	v, err := parseViews()
+	if err != nil {
+		return nil, err
+	}
+	static, err := fs.Sub(staticFiles, "static")
+	if err != nil {
+		return nil, err
+	}
+	return &Server{db: db, log: log, metrics: metrics.New(), views: v, cfg: cfg, static: static}, nil
+}
+
+// Handler returns the whole application with its middleware.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	s.routes(mux)
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, http.StatusForbidden, "This form could not be sent",
+			"The request came from another website, so it was refused to keep your information safe. Go back to the page, refresh it and try again.")
+	}))
+	var h http.Handler = mux
+	h = s.withSession(h)
+	h = csrf.Handler(h)
+	h = s.withRecover(h)
+	h = s.withSecurityHeaders(h)
+	h = s.withLogAndMetrics(h)
+	h = withRequestID(h)
+	return h
+}
+
+// Routes lists every route pattern, for the access-matrix test.
+func (s *Server) Routes() []string {
+	var out []string
+	s.routeTable(func(pattern string, _ http.Handler) { out = append(out, pattern) })
+	return out
+}
+
+func (s *Server) routes(mux *http.ServeMux) {
+	s.routeTable(func(pattern string, h http.Handler) { mux.Handle(pattern, withPattern(h)) })
+}
+
+// routeTable is the one list of routes. Staff pages are wrapped in
+// s.staff(…), which refuses anyone not fully signed in.
+func (s *Server) routeTable(handle func(string, http.Handler)) {
+	hf := func(f http.HandlerFunc) http.Handler { return f }
+	// Operations.
+	handle("GET /healthz", hf(s.healthz))
+	handle("GET /readyz", hf(s.readyz))
+	handle("GET /metrics", hf(s.metricsPage))
+	handle("GET /assets/", http.StripPrefix("/assets/", s.assets()))
+	// Public shell.
+	handle("GET /{$}", hf(s.publicHome))
+	handle("GET /accessibility", hf(s.accessibility))
+	// Sign-in.
+	handle("GET /sign-in", hf(s.signInForm))
+	handle("POST /sign-in", hf(s.signIn))
+	handle("GET /sign-in/code", hf(s.codeForm))
+	handle("POST /sign-in/code", hf(s.code))
+	handle("GET /sign-in/new-password", hf(s.newPasswordForm))
+	handle("POST /sign-in/new-password", hf(s.newPassword))
+	handle("POST /sign-out", hf(s.signOut))
+	// Staff.
+	handle("GET /home", s.staff(s.home))
+	handle("GET /caseload", s.staff(s.caseload))
+	handle("GET /families/{id}", s.staff(s.familyPage))
+	handle("GET /families/{id}/audit", s.staff(s.familyAudit))
+	handle("GET /audit", s.staff(s.auditLog))
+	// Anything else: a GOV.UK "page not found", not the mux's plain text.
+	handle("/", hf(s.notFound))
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, http.StatusNotFound, "Page not found", "If you typed the web address, check it is correct. If you pasted the web address, check you copied the entire address.")
+}
+
+func (s *Server) assets() http.Handler {
+	files := http.FileServerFS(s.static)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Built assets change only with a release; a day's caching is safe.
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		files.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := s.db.Ping(ctx); err != nil {
+		s.log.Warn("readiness check failed", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database unreachable\n"))
+		return
+	}
+	w.Write([]byte("ready\n"))
+}
+
+// SweepSessions deletes sessions past their idle or absolute timeout.
+func (s *Server) SweepSessions(ctx context.Context) (int64, error) {
+	now := s.cfg.Now()
+	return s.db.DeleteExpiredSessions(ctx, now.Add(-IdleTimeout), now.Add(-AbsoluteTimeout))
+}
