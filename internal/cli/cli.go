@@ -102,7 +102,7 @@ func (a *App) usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "  help      Show help for a command: cradle help <command>, or cradle <command> -h")
-	fmt.Fprintln(w, "\nEnvironment: CRADLE_ADDR, CRADLE_DATA, CRADLE_DATABASE_URL, CRADLE_KEYS, CRADLE_METRICS_TOKEN.")
+	fmt.Fprintln(w, "\nEnvironment: CRADLE_ADDR, CRADLE_DATA, CRADLE_DATABASE_URL, CRADLE_KEYS, CRADLE_METRICS_TOKEN, CRADLE_BEHIND_TLS_PROXY.")
 }
 
 // newFlags makes a flag set whose errors and help go to the right place and

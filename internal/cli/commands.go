@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -100,6 +101,16 @@ func (a *App) user(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	areas, err := db.Areas(ctx)
+	if err != nil {
+		return err
+	}
+	newArea := true
+	for _, ar := range areas {
+		if strings.EqualFold(ar.Name, n.AreaName) {
+			newArea = false
+		}
+	}
 	ctx = audit.WithSource(ctx, audit.Source{Actor: "system:cli"})
 	var s org.Staff
 	err = db.Update(ctx, func(tx *store.Tx) error {
@@ -111,6 +122,9 @@ func (a *App) user(ctx context.Context, args []string) error {
 	})
 	if err != nil {
 		return err
+	}
+	if newArea {
+		fmt.Fprintf(a.Stdout, "Created the new area %q with its team (check the spelling: staff see only their own areas' families).\n", n.AreaName)
 	}
 	fmt.Fprintf(a.Stdout, "Created %s (%s) in %s.\n\n", s.Email, s.Role.Label(), s.AreaNames())
 	fmt.Fprintf(a.Stdout, "One-time password: %s\n  (they must choose their own at first sign-in)\n\n", otp)

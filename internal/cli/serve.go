@@ -21,6 +21,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	withDemo := fs.Bool("demo", false, "load demonstration data if the database is empty, and print its sign-in details")
 	tlsCert := fs.String("tls-cert", "", "TLS certificate `file`; with --tls-key, serve HTTPS (cookies become Secure and HSTS is sent)")
 	tlsKey := fs.String("tls-key", "", "TLS private key `file`")
+	behindTLS := fs.Bool("behind-tls-proxy", a.Getenv("CRADLE_BEHIND_TLS_PROXY") != "", "a proxy terminates HTTPS in front of Cradle: mark cookies Secure and send HSTS (env CRADLE_BEHIND_TLS_PROXY)")
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
@@ -44,7 +45,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(db, log, web.Config{MetricsToken: a.Getenv("CRADLE_METRICS_TOKEN"), Demo: isDemo})
+	srv, err := web.New(db, log, web.Config{MetricsToken: a.Getenv("CRADLE_METRICS_TOKEN"), Demo: isDemo, BehindTLS: *behindTLS || *tlsCert != ""})
 	if err != nil {
 		return fmt.Errorf("building the web server: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/family"
@@ -163,28 +164,49 @@ func (db *DB) familyRecord(ctx context.Context, q rowQuerier, id int64) (family.
 	if err != nil {
 		return f, fmt.Errorf("reading family: %w", err)
 	}
-	rows, err := q.QueryContext(ctx, db.rebind(`SELECT p.id, p.kind, COALESCE(p.parent_slot, 0), COALESCE(p.household, 0), p.given_name, p.family_name,
+	people, err := db.loadPeople(ctx, q, []int64{id})
+	if err != nil {
+		return f, err
+	}
+	f.People = people[id]
+	return f, nil
+}
+
+// loadPeople reads the members of several families in one query, with each
+// co-parent's current practitioner; no confidential details.
+func (db *DB) loadPeople(ctx context.Context, q rowQuerier, familyIDs []int64) (map[int64][]family.Person, error) {
+	out := make(map[int64][]family.Person, len(familyIDs))
+	if len(familyIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(familyIDs))
+	marks := make([]string, len(familyIDs))
+	for i, id := range familyIDs {
+		args[i] = id
+		marks[i] = fmt.Sprintf("$%d", i+1)
+	}
+	rows, err := q.QueryContext(ctx, db.rebind(`SELECT p.id, p.family_id, p.kind, COALESCE(p.parent_slot, 0), COALESCE(p.household, 0), p.given_name, p.family_name,
 		p.known_as, p.date_of_birth, p.gender, p.pronouns, p.experience, p.active, COALESCE(al.staff_id, 0), COALESCE(s.name, '')
 		FROM people p
 		LEFT JOIN allocations al ON al.person_id = p.id AND al.ended_at IS NULL
 		LEFT JOIN staff s ON s.id = al.staff_id
-		WHERE p.family_id = $1 ORDER BY p.kind DESC, p.parent_slot, p.id`), id)
+		WHERE p.family_id IN (`+strings.Join(marks, ", ")+`) ORDER BY p.family_id, p.kind DESC, p.parent_slot, p.id`), args...)
 	if err != nil {
-		return f, fmt.Errorf("reading family members: %w", err)
+		return nil, fmt.Errorf("reading family members: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		p := family.Person{FamilyID: id}
+		var p family.Person
 		var kind, exp string
 		var dob sql.NullTime
-		if err := rows.Scan(&p.ID, &kind, &p.ParentSlot, &p.Household, &p.GivenName, &p.FamilyName, &p.KnownAs, &dob,
+		if err := rows.Scan(&p.ID, &p.FamilyID, &kind, &p.ParentSlot, &p.Household, &p.GivenName, &p.FamilyName, &p.KnownAs, &dob,
 			&p.Gender, &p.Pronouns, &exp, &p.Active, &p.PractitionerID, &p.PractitionerName); err != nil {
-			return f, fmt.Errorf("reading family member: %w", err)
+			return nil, fmt.Errorf("reading family member: %w", err)
 		}
 		p.Kind, p.Experience, p.DateOfBirth = family.Kind(kind), family.Experience(exp), timeOf(dob)
-		f.People = append(f.People, p)
+		out[p.FamilyID] = append(out[p.FamilyID], p)
 	}
-	return f, rows.Err()
+	return out, rows.Err()
 }
 
 // activeOverrides lists the actor's break-glass grants for a family's people.
@@ -312,6 +334,7 @@ func (db *DB) Caseload(ctx context.Context, actor policy.Actor) ([]CaseloadEntry
 		if err != nil {
 			return fmt.Errorf("listing caseload: %w", err)
 		}
+		var fams []family.Family
 		var ids []int64
 		for rows.Next() {
 			f, err := scanFamily(rows)
@@ -319,14 +342,19 @@ func (db *DB) Caseload(ctx context.Context, actor policy.Actor) ([]CaseloadEntry
 				rows.Close()
 				return fmt.Errorf("reading caseload: %w", err)
 			}
+			fams = append(fams, f)
 			ids = append(ids, f.ID)
 		}
 		rows.Close()
-		for _, id := range ids {
-			f, err := db.familyRecord(ctx, tx.tx, id)
-			if err != nil {
-				return err
-			}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("listing caseload: %w", err)
+		}
+		people, err := db.loadPeople(ctx, tx.tx, ids)
+		if err != nil {
+			return err
+		}
+		for _, f := range fams {
+			f.People = people[f.ID]
 			if !policy.Can(actor, policy.ViewFamily, f.Target(), tx.now) {
 				continue
 			}

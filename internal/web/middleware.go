@@ -126,7 +126,7 @@ func (s *Server) withSecurityHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
-		if r.TLS != nil {
+		if s.secure(r) {
 			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 		}
 		// Pages about families must not linger in caches or history snapshots;
@@ -217,14 +217,18 @@ func userOf(r *http.Request) *requestUser {
 	return u
 }
 
+// secure reports whether the browser reached us over HTTPS: directly, or
+// through a TLS-terminating proxy the operator told us about.
+func (s *Server) secure(r *http.Request) bool { return r.TLS != nil || s.cfg.BehindTLS }
+
 func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, token string) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+		Secure: s.secure(r), SameSite: http.SameSiteLaxMode})
 }
 
 func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+		Secure: s.secure(r), SameSite: http.SameSiteLaxMode})
 }
 
 // staffHandler is a handler for a fully signed-in member of staff.

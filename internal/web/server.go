@@ -28,6 +28,9 @@ type Config struct {
 	Now func() time.Time
 	// Demo shows the demonstration-data banner on every page.
 	Demo bool
+	// BehindTLS says a proxy terminates HTTPS in front of Cradle: cookies are
+	// marked Secure and HSTS is sent even though this server speaks plain HTTP.
+	BehindTLS bool
 	// Contacts are the emergency and helpline contacts shown on public pages.
 	Contacts []Contact
 }

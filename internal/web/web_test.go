@@ -487,3 +487,29 @@ func TestOperationalEndpoints(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestBehindTLSProxyMarksCookiesSecure(t *testing.T) {
+	b := storetest.Backends(t)[0]
+	c := &clock{t: time.Now().UTC()}
+	db := storetest.Open(t, b, c.Now)
+	if _, _, err := demo.Load(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	s, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{Now: c.Now, BehindTLS: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	e := &env{t: t, db: db, srv: srv, clock: c}
+	r := e.post(e.client(), "/sign-in", url.Values{"email": {practitioner}, "password": {demo.Password}})
+	cookie := r.header.Get("Set-Cookie")
+	for _, want := range []string{"HttpOnly", "Secure", "SameSite=Lax", "Path=/"} {
+		if !strings.Contains(cookie, want) {
+			t.Errorf("Set-Cookie %q lacks %s", cookie, want)
+		}
+	}
+	if !strings.HasPrefix(r.header.Get("Strict-Transport-Security"), "max-age=") {
+		t.Error("no HSTS behind a TLS proxy")
+	}
+}
