@@ -83,7 +83,7 @@ func parseViews() (*views, error) {
 // Page is what every template gets. Data holds the page's own typed struct.
 type Page struct {
 	Title     string
-	Public    bool // a public page: shows "Exit this page" and emergency contacts
+	Public    bool // a public page: shows "Exit this page" and emergency contacts (always, when nobody is signed in)
 	Nav       string
 	User      *requestUser
 	CSRF      string
@@ -129,6 +129,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	if p.User != nil {
 		p.CSRF = p.User.session.CSRFToken
+	} else {
+		// Every page a signed-out visitor can reach offers "Exit this page"
+		// and the emergency contacts.
+		p.Public = true
 	}
 	p.Demo = s.cfg.Demo
 	p.Contacts = s.cfg.Contacts

@@ -191,6 +191,15 @@ func TestPublicShell(t *testing.T) {
 		if strings.Contains(r.body, "<script>") {
 			t.Error("inline script on the public page")
 		}
+		for _, path := range []string{"/sign-in", "/accessibility", "/no-such-page", "/families/1/audit?x"} {
+			r := e.get(e.client(), path)
+			if r.status == http.StatusSeeOther {
+				r = e.get(e.client(), r.location)
+			}
+			if !strings.Contains(r.body, "Exit this page") || !strings.Contains(r.body, "call 999") {
+				t.Errorf("%s: a signed-out page without Exit this page or the emergency contacts", path)
+			}
+		}
 		nf := e.get(e.client(), "/no-such-page")
 		if nf.status != http.StatusNotFound || !strings.Contains(nf.body, "Page not found") {
 			t.Errorf("unknown page: %d", nf.status)
