@@ -1,11 +1,13 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
 	"strings"
 
+	"github.com/cradle-org/cradle/internal/audit"
 	"github.com/cradle-org/cradle/internal/credential"
 	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/problem"
@@ -59,20 +61,25 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	now := s.cfg.Now().UTC()
+	staff, err := s.db.StaffByEmail(ctx, email)
+	known := err == nil && !staff.Disabled
+	if err != nil && problem.CodeOf(err) != problem.NotFound {
+		s.fail(w, r, err)
+		return
+	}
+	if !known {
+		staff = org.Staff{}
+	}
 	byEmail, byIP, err := s.db.SigninFailures(ctx, email, clientIP(r), now.Add(-failureWindow))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	if byEmail >= maxFailuresPerAccount || byIP >= maxFailuresPerIP {
-		s.audit(r, "signin.blocked", "", 0, "too many failed attempts")
+		if err := s.db.RecordEvent(asStaff(r, staff), "signin.blocked", "staff", staff.ID, 0, "too many failed attempts"); err != nil {
+			s.log.Error("writing audit entry", "request_id", requestID(r), "err", err)
+		}
 		page(http.StatusTooManyRequests, problem.Field{Name: "email", Message: tooManyAttempts})
-		return
-	}
-	staff, err := s.db.StaffByEmail(ctx, email)
-	known := err == nil && !staff.Disabled
-	if err != nil && problem.CodeOf(err) != problem.NotFound {
-		s.fail(w, r, err)
 		return
 	}
 	ok := false
@@ -86,7 +93,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		credential.DummyVerify(password) // same cost either way: timing reveals nothing
 	}
 	if !ok {
-		s.recordFailure(r, email, staff.ID, "wrong email or password")
+		s.recordFailure(r, email, staff, "wrong email or password")
 		page(http.StatusUnauthorized, problem.Field{Name: "email", Message: signInFailed})
 		return
 	}
@@ -100,7 +107,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	err = s.db.Update(ctx, func(tx *store.Tx) error {
+	err = s.db.Update(asStaff(r, staff), func(tx *store.Tx) error {
 		tx.Audit("signin.password", "staff", staff.ID, 0, "password accepted; second factor next")
 		if c, err := r.Cookie(sessionCookie); err == nil {
 			tx.DeleteSession(credential.HashToken(c.Value)) // any earlier session ends here
@@ -115,9 +122,21 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/sign-in/code?next="+url.QueryEscape(next), http.StatusSeeOther)
 }
 
-func (s *Server) recordFailure(r *http.Request, email string, staffID int64, why string) {
-	err := s.db.Update(r.Context(), func(tx *store.Tx) error {
-		tx.Audit("signin.failure", "staff", staffID, 0, why)
+// asStaff is the request's context with the audit actor set to a staff
+// member who has not finished signing in (so has no session yet). An
+// unknown account is recorded as such: whatever was typed is not logged.
+func asStaff(r *http.Request, staff org.Staff) context.Context {
+	src := audit.SourceFrom(r.Context())
+	src.ActorID, src.Actor = staff.ID, staff.Email
+	if staff.ID == 0 {
+		src.Actor = "unknown account"
+	}
+	return audit.WithSource(r.Context(), src)
+}
+
+func (s *Server) recordFailure(r *http.Request, email string, staff org.Staff, why string) {
+	err := s.db.Update(asStaff(r, staff), func(tx *store.Tx) error {
+		tx.Audit("signin.failure", "staff", staff.ID, 0, why)
 		return tx.RecordSigninFailure(email, clientIP(r))
 	})
 	if err != nil {
@@ -190,11 +209,11 @@ func (s *Server) code(w http.ResponseWriter, r *http.Request) {
 		page(http.StatusUnprocessableEntity, "Enter the security code as 6 numbers, like 123456")
 		return
 	case errors.Is(err, credential.ErrCodeReused):
-		s.recordFailure(r, u.staff.Email, u.staff.ID, "security code reused")
+		s.recordFailure(r, u.staff.Email, u.staff, "security code reused")
 		page(http.StatusUnauthorized, "That security code has already been used. Wait for a new code and enter it")
 		return
 	case errors.Is(err, credential.ErrCodeWrong):
-		s.recordFailure(r, u.staff.Email, u.staff.ID, "wrong or expired security code")
+		s.recordFailure(r, u.staff.Email, u.staff, "wrong or expired security code")
 		page(http.StatusUnauthorized, "The security code is wrong or has expired. Enter the code your authenticator app shows now")
 		return
 	case err != nil:
