@@ -60,7 +60,6 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	now := s.cfg.Now().UTC()
 	staff, err := s.db.StaffByEmail(ctx, email)
 	known := err == nil && !staff.Disabled
 	if err != nil && problem.CodeOf(err) != problem.NotFound {
@@ -70,12 +69,12 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	if !known {
 		staff = org.Staff{}
 	}
-	byEmail, byIP, err := s.db.SigninFailures(ctx, email, clientIP(r), now.Add(-failureWindow))
+	blocked, err := s.tooManyFailures(r, email)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if byEmail >= maxFailuresPerAccount || byIP >= maxFailuresPerIP {
+	if blocked {
 		if err := s.db.RecordEvent(asStaff(r, staff), "signin.blocked", "staff", staff.ID, 0, "too many failed attempts"); err != nil {
 			s.log.Error("writing audit entry", "request_id", requestID(r), "err", err)
 		}
@@ -160,6 +159,31 @@ func halfSignedIn(r *http.Request, stage string) *requestUser {
 	return u
 }
 
+// halfSignedInPost checks a form post from a user part-way through signing
+// in: the session must be at the stage and the CSRF token must match. It
+// answers the request itself and returns nil when not.
+func (s *Server) halfSignedInPost(w http.ResponseWriter, r *http.Request, stage string) *requestUser {
+	u := halfSignedIn(r, stage)
+	if u == nil {
+		http.Redirect(w, r, "/sign-in?expired=1", http.StatusSeeOther)
+		return nil
+	}
+	if !s.validCSRF(r, u) {
+		s.csrfRefused(w, r)
+		return nil
+	}
+	return u
+}
+
+// tooManyFailures applies the sign-in rate limits: per account and per address.
+func (s *Server) tooManyFailures(r *http.Request, email string) (bool, error) {
+	byEmail, byIP, err := s.db.SigninFailures(r.Context(), email, clientIP(r), s.cfg.Now().UTC().Add(-failureWindow))
+	if err != nil {
+		return false, err
+	}
+	return byEmail >= maxFailuresPerAccount || byIP >= maxFailuresPerIP, nil
+}
+
 type codeData struct{ Next string }
 
 func (s *Server) codeForm(w http.ResponseWriter, r *http.Request) {
@@ -171,14 +195,8 @@ func (s *Server) codeForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) code(w http.ResponseWriter, r *http.Request) {
-	u := halfSignedIn(r, store.StageSecondFactor)
+	u := s.halfSignedInPost(w, r, store.StageSecondFactor)
 	if u == nil {
-		http.Redirect(w, r, "/sign-in?expired=1", http.StatusSeeOther)
-		return
-	}
-	if !s.validCSRF(r, u) {
-		s.renderError(w, r, http.StatusForbidden, "This form could not be sent",
-			"The form was missing its security token, or it had expired. Go back, refresh the page and try again.")
 		return
 	}
 	next := safeNext(r.PostForm.Get("next"))
@@ -189,12 +207,12 @@ func (s *Server) code(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	now := s.cfg.Now().UTC()
-	byEmail, byIP, err := s.db.SigninFailures(ctx, u.staff.Email, clientIP(r), now.Add(-failureWindow))
+	blocked, err := s.tooManyFailures(r, u.staff.Email)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if byEmail >= maxFailuresPerAccount || byIP >= maxFailuresPerIP {
+	if blocked {
 		s.audit(r, "signin.blocked", "staff", u.staff.ID, "too many failed attempts")
 		page(http.StatusTooManyRequests, tooManyAttempts)
 		return
@@ -268,14 +286,8 @@ func (s *Server) newPasswordForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) newPassword(w http.ResponseWriter, r *http.Request) {
-	u := halfSignedIn(r, store.StageChangePassword)
+	u := s.halfSignedInPost(w, r, store.StageChangePassword)
 	if u == nil {
-		http.Redirect(w, r, "/sign-in?expired=1", http.StatusSeeOther)
-		return
-	}
-	if !s.validCSRF(r, u) {
-		s.renderError(w, r, http.StatusForbidden, "This form could not be sent",
-			"The form was missing its security token, or it had expired. Go back, refresh the page and try again.")
 		return
 	}
 	pw, confirm := r.PostForm.Get("password"), r.PostForm.Get("confirm")
@@ -329,8 +341,7 @@ func (s *Server) newPassword(w http.ResponseWriter, r *http.Request) {
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 	if u := userOf(r); u != nil {
 		if !s.validCSRF(r, u) {
-			s.renderError(w, r, http.StatusForbidden, "This form could not be sent",
-				"The form was missing its security token, or it had expired. Go back, refresh the page and try again.")
+			s.csrfRefused(w, r)
 			return
 		}
 		s.endSession(r.Context(), u.session.TokenHash, "signout")

@@ -259,12 +259,16 @@ func (s *Server) staff(h staffHandler) http.Handler {
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead && !s.validCSRF(r, u) {
-			s.renderError(w, r, http.StatusForbidden, "This form could not be sent",
-				"The form was missing its security token, or it had expired. Go back, refresh the page and try again.")
+			s.csrfRefused(w, r)
 			return
 		}
 		h(w, r, u)
 	})
+}
+
+func (s *Server) csrfRefused(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, http.StatusForbidden, "This form could not be sent",
+		"The form was missing its security token, or it had expired. Go back, refresh the page and try again.")
 }
 
 func (s *Server) validCSRF(r *http.Request, u *requestUser) bool {
