@@ -156,9 +156,13 @@ func TestUserAddAndDisable(t *testing.T) {
 			add := func(extra ...string) result {
 				return run(t, nil, append(append([]string{"user", "add"}, db...), extra...)...)
 			}
-			r := add("--email", "Jo@Example.org", "--name", "Jo Bloggs", "--role", "dsl", "--area", "Blackpool")
-			if r.code != 0 || !strings.Contains(r.stdout, "One-time password:") || !strings.Contains(r.stdout, "otpauth://totp/") {
+			r := add("--email", "Jo@Example.org", "--name", "Jo Bloggs", "--role", "dsl", "--area", "Blackpool", "--area", "Westminster")
+			if r.code != 0 || !strings.Contains(r.stdout, "One-time password:") || !strings.Contains(r.stdout, "otpauth://totp/") ||
+				!strings.Contains(r.stdout, "in Blackpool, Westminster") || !strings.Contains(r.stdout, `Created the new area "Westminster"`) {
 				t.Fatalf("user add: %+v", r)
+			}
+			if r := add("--email", "al@example.org", "--name", "Al Smith", "--role", "practitioner", "--area", "blackpool"); r.code != 0 || strings.Contains(r.stdout, "new area") {
+				t.Errorf("existing area (any case) reported as new: %+v", r)
 			}
 			if r := add("--email", "jo@example.org", "--name", "Jo Again", "--role", "dsl", "--area", "Blackpool"); r.code != 1 || !strings.Contains(r.stderr, "already an account") {
 				t.Errorf("duplicate: %+v", r)

@@ -76,10 +76,17 @@ func (a *App) user(ctx context.Context, args []string) error {
 	fs.StringVar(&n.Email, "email", "", "the person's work email `address` (their sign-in name)")
 	fs.StringVar(&n.Name, "name", "", "their full `name`")
 	fs.StringVar(&n.Role, "role", "", "`role`: practitioner, team_manager, dsl, admin or analyst")
-	fs.StringVar(&n.AreaName, "area", "", "the `area` whose team they join (created if it does not exist)")
+	var areaNames []string
+	fs.Func("area", "the `area` whose team they join (created if it does not exist); repeat for someone who works in several", func(v string) error {
+		areaNames = append(areaNames, v)
+		return nil
+	})
 	fs.StringVar(&n.JobTitle, "title", "", "optional job `title`")
 	if err := a.parse(fs, args[1:]); err != nil {
 		return err
+	}
+	if len(areaNames) > 0 {
+		n.AreaName = areaNames[0]
 	}
 	if err := n.Validate(); err != nil {
 		return err
@@ -105,26 +112,40 @@ func (a *App) user(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	newArea := true
-	for _, ar := range areas {
-		if strings.EqualFold(ar.Name, n.AreaName) {
-			newArea = false
+	var newAreas []string
+	for _, name := range areaNames {
+		known := false
+		for _, ar := range areas {
+			known = known || strings.EqualFold(ar.Name, strings.TrimSpace(name))
+		}
+		if !known {
+			newAreas = append(newAreas, strings.TrimSpace(name))
 		}
 	}
 	ctx = audit.WithSource(ctx, audit.Source{Actor: "system:cli"})
 	var s org.Staff
 	err = db.Update(ctx, func(tx *store.Tx) error {
-		if _, err := tx.CreateArea(n.AreaName, "", false); err != nil {
+		for _, name := range areaNames {
+			if _, err := tx.CreateArea(strings.TrimSpace(name), "", false); err != nil {
+				return err
+			}
+		}
+		if s, err = tx.CreateStaff(n, store.StaffSecrets{PasswordHash: hash, TOTPSecret: secret, MustChange: true}); err != nil {
 			return err
 		}
-		s, err = tx.CreateStaff(n, store.StaffSecrets{PasswordHash: hash, TOTPSecret: secret, MustChange: true})
+		for _, name := range areaNames[1:] {
+			if err := tx.AddStaffToArea(s.ID, name); err != nil {
+				return err
+			}
+		}
+		s, err = tx.StaffByEmail(s.Email)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	if newArea {
-		fmt.Fprintf(a.Stdout, "Created the new area %q with its team (check the spelling: staff see only their own areas' families).\n", n.AreaName)
+	for _, name := range newAreas {
+		fmt.Fprintf(a.Stdout, "Created the new area %q with its team (check the spelling: staff see only their own areas' families).\n", name)
 	}
 	fmt.Fprintf(a.Stdout, "Created %s (%s) in %s.\n\n", s.Email, s.Role.Label(), s.AreaNames())
 	fmt.Fprintf(a.Stdout, "One-time password: %s\n  (they must choose their own at first sign-in)\n\n", otp)

@@ -522,3 +522,24 @@ func TestBehindTLSProxyMarksCookiesSecure(t *testing.T) {
 		t.Error("no HSTS behind a TLS proxy")
 	}
 }
+
+func TestDisabledAccountCannotSignInOrContinue(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		c := e.client()
+		e.signIn(c, practitioner)
+		err := e.db.Update(audit.WithSource(context.Background(), audit.Source{Actor: "test"}), func(tx *store.Tx) error {
+			_, err := tx.DisableStaff(practitioner)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := e.get(c, "/home"); r.status != http.StatusSeeOther {
+			t.Errorf("disabled account's open session still works: %d", r.status)
+		}
+		r := e.post(e.client(), "/sign-in", url.Values{"email": {practitioner}, "password": {demo.Password}})
+		if r.status != http.StatusUnauthorized || !strings.Contains(r.body, "Enter a correct email address and password") {
+			t.Errorf("disabled account sign-in: %d (must look like any wrong password)", r.status)
+		}
+	})
+}
