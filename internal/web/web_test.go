@@ -543,3 +543,40 @@ func TestDisabledAccountCannotSignInOrContinue(t *testing.T) {
 		}
 	})
 }
+
+// TestEveryRouteIsClassified fails when a route is added without saying
+// whether the public may use it: anything not listed here must send a
+// signed-out visitor to sign in.
+func TestEveryRouteIsClassified(t *testing.T) {
+	public := map[string]bool{
+		"GET /healthz": true, "GET /readyz": true, "GET /metrics": true, "GET /assets/": true,
+		"GET /{$}": true, "GET /accessibility": true, "/": true,
+		"GET /sign-in": true, "POST /sign-in": true, "GET /sign-in/code": true, "POST /sign-in/code": true,
+		"GET /sign-in/new-password": true, "POST /sign-in/new-password": true, "POST /sign-out": true,
+	}
+	each(t, func(t *testing.T, e *env) {
+		s, err := web.New(e.db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{Now: e.clock.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, route := range s.Routes() {
+			if public[route] {
+				continue
+			}
+			method, path, ok := strings.Cut(route, " ")
+			if !ok {
+				t.Errorf("route %q has no method: every staff route must name one", route)
+				continue
+			}
+			path = strings.NewReplacer("{id}", "1", "{$}", "").Replace(path)
+			form := url.Values{}
+			if method == "GET" {
+				form = nil
+			}
+			r := e.do(e.client(), method, path, form)
+			if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/sign-in") {
+				t.Errorf("%s signed out: %d %q, want a redirect to sign in", route, r.status, r.location)
+			}
+		}
+	})
+}
