@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cradle-org/cradle/internal/demo"
+	"github.com/cradle-org/cradle/internal/mail"
 	"github.com/cradle-org/cradle/internal/web"
 )
 
@@ -45,7 +46,27 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(db, log, web.Config{MetricsToken: a.Getenv("CRADLE_METRICS_TOKEN"), Demo: isDemo, BehindTLS: *behindTLS || *tlsCert != ""})
+	smtp, haveSMTP, err := a.smtpConfig()
+	if err != nil {
+		return err
+	}
+	var worker *mail.Worker
+	if haveSMTP {
+		sender, err := mail.NewSMTPSender(smtp)
+		if err != nil {
+			return fmt.Errorf("SMTP settings: %w", err)
+		}
+		worker = &mail.Worker{Outbox: outbox{db}, Sender: sender, Log: log}
+		go worker.Run(ctx)
+	} else {
+		log.Warn("no SMTP server configured (CRADLE_SMTP_HOST): emails wait in the outbox until one is")
+	}
+	wake := func() {}
+	if worker != nil {
+		wake = worker.Wake
+	}
+	srv, err := web.New(db, log, web.Config{MetricsToken: a.Getenv("CRADLE_METRICS_TOKEN"), Demo: isDemo, BehindTLS: *behindTLS || *tlsCert != "",
+		OrgName: envOr(a.Getenv, "CRADLE_ORG_NAME", "For Baby's Sake"), WakeMail: wake})
 	if err != nil {
 		return fmt.Errorf("building the web server: %w", err)
 	}

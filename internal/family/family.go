@@ -120,6 +120,9 @@ type Person struct {
 	Experience  Experience
 	Active      bool
 
+	// LinkedPersonID is the same person in an earlier family, when screening found one.
+	LinkedPersonID int64
+
 	// Current practitioner, for co-parents.
 	PractitionerID   int64
 	PractitionerName string
@@ -136,6 +139,7 @@ type Confidential struct {
 	Phone       string
 	Email       string
 	SafeContact string
+	NHSNumber   string
 }
 
 // Name is how the person is shown.

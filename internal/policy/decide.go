@@ -167,8 +167,12 @@ func whyNot(r Role, act Action) string {
 func targetComplete(act Action, t Target) (Decision, bool) {
 	needArea, needFamily, needPerson := false, false, false
 	switch act {
-	case ViewReferral, ScreenReferral, RaiseConcern, DecideConcern, ViewRecordAudit:
+	case RaiseConcern, DecideConcern, ViewRecordAudit:
 		needArea = true
+	case ViewReferral, ScreenReferral:
+		// A referral from outside every area must still be screened (and
+		// signposted): DSLs, who work everywhere, see it; area-bound roles
+		// are refused by their area check.
 	case ViewFamily, EditFamily, AllocateFamily, CloseFamily, ReopenFamily:
 		needArea, needFamily = true, true
 	case ViewPerson, EditPerson, ViewConfidential, EditConfidential, BreakGlass:

@@ -246,6 +246,10 @@ func specialRows() []row {
 		{name: "missing-area/dsl-view-family", actor: dsl, act: ViewFamily, target: Target{FamilyID: fam1}, reason: "area"},
 		{name: "missing-area/dsl-decide-concern", actor: dsl, act: DecideConcern, target: Target{FamilyID: fam1}},
 		{name: "missing-area/practitioner-view-referral", actor: prac, act: ViewReferral, target: Target{}},
+		{name: "missing-area/tm-screen-referral", actor: tm, act: ScreenReferral, target: Target{}, reason: "area"},
+		// A referral from outside every funded area still has to be screened: DSLs see it.
+		{name: "no-area/dsl-view-referral", actor: dsl, act: ViewReferral, target: Target{}, want: true},
+		{name: "no-area/dsl-screen-referral", actor: dsl, act: ScreenReferral, target: Target{}, want: true},
 		{name: "missing-area/admin-record-audit", actor: admin, act: ViewRecordAudit, target: Target{FamilyID: fam1}},
 		{name: "missing-area/tm-aggregates", actor: tm, act: ViewAggregates, target: Target{}, reason: "choose one of your areas"},
 		{name: "missing-area/practitioner-identifiable", actor: prac, act: ViewIdentifiableReports, target: Target{}},

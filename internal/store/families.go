@@ -54,10 +54,10 @@ func (tx *Tx) AddPerson(familyID int64, p family.Person) (int64, error) {
 	if c == nil {
 		c = &family.Confidential{}
 	}
-	var sealed [5]string
+	var sealed [6]string
 	for i, f := range []struct{ ctx, val string }{
 		{"people.address", c.Address}, {"people.postcode", c.Postcode}, {"people.phone", c.Phone},
-		{"people.email", c.Email}, {"people.safe_contact", c.SafeContact},
+		{"people.email", c.Email}, {"people.safe_contact", c.SafeContact}, {"people.nhs_number", c.NHSNumber},
 	} {
 		s, err := tx.db.seal(f.ctx, f.val)
 		if err != nil {
@@ -77,15 +77,22 @@ func (tx *Tx) AddPerson(familyID int64, p family.Person) (int64, error) {
 		exp = family.NotKnown
 	}
 	id, err := tx.insertID(`INSERT INTO people (family_id, kind, parent_slot, household, given_name, family_name, known_as, date_of_birth,
-		gender, pronouns, experience, address_sealed, postcode_sealed, phone_sealed, email_sealed, safe_contact_sealed, active, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, TRUE, $17, $17)`,
+		gender, pronouns, experience, address_sealed, postcode_sealed, phone_sealed, email_sealed, safe_contact_sealed, nhs_number_sealed,
+		linked_person_id, active, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, TRUE, $19, $19)`,
 		familyID, string(p.Kind), slot, household, p.GivenName, p.FamilyName, p.KnownAs, nullTime(p.DateOfBirth),
-		p.Gender, p.Pronouns, string(exp), sealed[0], sealed[1], sealed[2], sealed[3], sealed[4], tx.now)
+		p.Gender, p.Pronouns, string(exp), sealed[0], sealed[1], sealed[2], sealed[3], sealed[4], sealed[5], nullID(p.LinkedPersonID), tx.now)
 	if isUniqueViolation(err) {
 		return 0, problem.New(problem.Conflict, "This family already has a parent %d", p.ParentSlot)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("adding person: %w", err)
+	}
+	if p.Kind == family.Parent {
+		p.Confidential = c
+		if err := tx.writeMatchKeys(id, identityOfPerson(p)); err != nil {
+			return 0, err
+		}
 	}
 	tx.Audit("person.create", "person", id, familyID, string(p.Kind))
 	return id, nil
@@ -272,16 +279,17 @@ func (db *DB) ReadFamily(ctx context.Context, actor policy.Actor, id int64) (fam
 
 func (tx *Tx) confidential(personID int64) (family.Confidential, error) {
 	var c family.Confidential
-	var s [5]string
-	if err := tx.queryRow(`SELECT address_sealed, postcode_sealed, phone_sealed, email_sealed, safe_contact_sealed FROM people WHERE id = $1`, personID).
-		Scan(&s[0], &s[1], &s[2], &s[3], &s[4]); err != nil {
+	var s [6]string
+	if err := tx.queryRow(`SELECT address_sealed, postcode_sealed, phone_sealed, email_sealed, safe_contact_sealed, nhs_number_sealed FROM people WHERE id = $1`, personID).
+		Scan(&s[0], &s[1], &s[2], &s[3], &s[4], &s[5]); err != nil {
 		return c, fmt.Errorf("reading confidential details: %w", err)
 	}
 	var err error
 	for i, f := range []struct {
 		ctx string
 		dst *string
-	}{{"people.address", &c.Address}, {"people.postcode", &c.Postcode}, {"people.phone", &c.Phone}, {"people.email", &c.Email}, {"people.safe_contact", &c.SafeContact}} {
+	}{{"people.address", &c.Address}, {"people.postcode", &c.Postcode}, {"people.phone", &c.Phone}, {"people.email", &c.Email},
+		{"people.safe_contact", &c.SafeContact}, {"people.nhs_number", &c.NHSNumber}} {
 		if *f.dst, err = tx.db.open(f.ctx, s[i]); err != nil {
 			return c, err
 		}

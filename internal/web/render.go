@@ -13,6 +13,7 @@ import (
 
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/referral"
 )
 
 //go:embed templates
@@ -35,8 +36,28 @@ var funcs = template.FuncMap{
 		}
 		return t.Local().Format("2 January 2006 at 3:04pm")
 	},
-	"roleLabel": func(r policy.Role) string { return r.Label() },
-	"sub":       func(a, b int) int { return a - b },
+	"roleLabel":            func(r policy.Role) string { return r.Label() },
+	"sub":                  func(a, b int) int { return a - b },
+	"field":                newField,
+	"fieldID":              fieldID,
+	"list":                 func(xs ...string) []string { return xs },
+	"add":                  func(a, b int) int { return a + b },
+	"declineLabel":         referral.DeclineReasonLabel,
+	"parents":              func(r referral.Referral) []referral.Parent { return []referral.Parent{r.Parent1, r.Parent2} },
+	"referrerRoles":        referral.ReferrerRoles,
+	"safeguardingStatuses": referral.SafeguardingStatuses,
+	"consentOptions":       referral.ConsentOptions,
+	"answers":              referral.Answers,
+	"relationships":        referral.Relationships,
+	"yesNo":                yesNo,
+	"outcomes":             referral.Outcomes,
+	"declineReasons":       referral.DeclineReasons,
+	"isoDate": func(s string) string {
+		if t := referral.Date(s); !t.IsZero() {
+			return t.Format("2 January 2006")
+		}
+		return "Not given"
+	},
 	"navItem": func(current, key, href, label string) navItem {
 		return navItem{Active: current == key, Href: href, Label: label}
 	},

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/metrics"
 	"github.com/cradle-org/cradle/internal/store"
 )
@@ -31,6 +32,12 @@ type Config struct {
 	// BehindTLS says a proxy terminates HTTPS in front of Cradle: cookies are
 	// marked Secure and HSTS is sent even though this server speaks plain HTTP.
 	BehindTLS bool
+	// Eligibility is the programme's intake rules (areas, pregnancy window).
+	Eligibility eligibility.Config
+	// OrgName is the organisation's name, used in emails and pages.
+	OrgName string
+	// WakeMail asks the mail worker to send queued mail now (optional).
+	WakeMail func()
 	// Contacts are the emergency and helpline contacts shown on public pages.
 	Contacts []Contact
 }
@@ -77,6 +84,16 @@ func New(db *store.DB, log *slog.Logger, cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.OrgName == "" {
+		cfg.OrgName = "Cradle"
+	}
+	if cfg.Eligibility.StartWeeks == 0 {
+		e, err := eligibility.DefaultConfig()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Eligibility = e
+	}
 	if cfg.Contacts == nil {
 		cfg.Contacts = DefaultContacts()
 	}
@@ -96,6 +113,9 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	s.routes(mux)
 	csrf := http.NewCrossOriginProtection()
+	// The API authenticates with a bearer token, not a cookie, so a
+	// cross-site request carries no ambient credential to abuse.
+	csrf.AddInsecureBypassPattern("POST /api/v1/referrals")
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusForbidden, "This form could not be sent",
 			"The request came from another website, so it was refused to keep your information safe. Go back to the page, refresh it and try again.")
@@ -133,6 +153,19 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	// Public shell.
 	handle("GET /{$}", hf(s.publicHome))
 	handle("GET /accessibility", hf(s.accessibility))
+	// Referrals: two public doors.
+	handle("GET /refer/professional", hf(s.professionalForm))
+	handle("POST /refer/professional", hf(s.professionalSubmit))
+	handle("GET /refer/professional/confirmation", hf(s.professionalDone))
+	handle("GET /refer/yourself", hf(s.selfStart))
+	handle("GET /refer/yourself/check", hf(s.selfCheck))
+	handle("POST /refer/yourself/check", hf(s.selfSubmit))
+	handle("GET /refer/yourself/confirmation", hf(s.selfDone))
+	handle("GET /refer/yourself/{step}", hf(s.selfStepForm))
+	handle("POST /refer/yourself/{step}", hf(s.selfStepSubmit))
+	// Partner API.
+	handle("POST /api/v1/referrals", hf(s.apiReferral))
+	handle("GET /api/v1/openapi.json", hf(s.openAPI))
 	// Sign-in.
 	handle("GET /sign-in", hf(s.signInForm))
 	handle("POST /sign-in", hf(s.signIn))
@@ -147,6 +180,12 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("GET /families/{id}", s.staff(s.familyPage))
 	handle("GET /families/{id}/audit", s.staff(s.familyAudit))
 	handle("GET /audit", s.staff(s.auditLog))
+	handle("GET /admin/tokens", s.staff(s.tokensPage))
+	handle("POST /admin/tokens", s.staff(s.tokenCreate))
+	handle("POST /admin/tokens/{id}/revoke", s.staff(s.tokenRevoke))
+	handle("GET /referrals", s.staff(s.referralQueue))
+	handle("GET /referrals/{id}", s.staff(s.referralPage))
+	handle("POST /referrals/{id}/decision", s.staff(s.referralDecide))
 	// Anything else: a GOV.UK "page not found", not the mux's plain text.
 	handle("/", hf(s.notFound))
 }
@@ -182,8 +221,18 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ready\n"))
 }
 
+func (s *Server) wakeMail() {
+	if s.cfg.WakeMail != nil {
+		s.cfg.WakeMail()
+	}
+}
+
 // SweepSessions deletes sessions past their idle or absolute timeout.
+// It also deletes self-referral drafts left unfinished.
 func (s *Server) SweepSessions(ctx context.Context) (int64, error) {
 	now := s.cfg.Now()
+	if _, err := s.db.DeleteOldDrafts(ctx, now.Add(-draftMaxAge)); err != nil {
+		return 0, err
+	}
 	return s.db.DeleteExpiredSessions(ctx, now.Add(-IdleTimeout), now.Add(-AbsoluteTimeout))
 }

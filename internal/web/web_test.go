@@ -553,6 +553,9 @@ func TestEveryRouteIsClassified(t *testing.T) {
 		"GET /{$}": true, "GET /accessibility": true, "/": true,
 		"GET /sign-in": true, "POST /sign-in": true, "GET /sign-in/code": true, "POST /sign-in/code": true,
 		"GET /sign-in/new-password": true, "POST /sign-in/new-password": true, "POST /sign-out": true,
+		"GET /refer/professional": true, "POST /refer/professional": true, "GET /refer/professional/confirmation": true,
+		"GET /refer/yourself": true, "GET /refer/yourself/check": true, "POST /refer/yourself/check": true,
+		"GET /refer/yourself/confirmation": true, "POST /api/v1/referrals": true, "GET /api/v1/openapi.json": true, "GET /refer/yourself/{step}": true, "POST /refer/yourself/{step}": true,
 	}
 	each(t, func(t *testing.T, e *env) {
 		s, err := web.New(e.db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{Now: e.clock.Now})

@@ -1,0 +1,179 @@
+package referral
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/eligibility"
+	"github.com/cradle-org/cradle/internal/problem"
+)
+
+func cfg(t *testing.T) Config {
+	t.Helper()
+	e, err := eligibility.DefaultConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Config{Eligibility: e, Today: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)}
+}
+
+func professional() Referral {
+	return Referral{
+		Source:   Professional,
+		Referrer: Referrer{Name: "Sam Social", Role: "social_worker", Organisation: "Blackpool Council", Email: "Sam@Example.org"},
+		Parent1:  Parent{GivenName: "Amy", FamilyName: "Foster", Consent: "yes", Postcode: "fy1 4ab", Phone: "07700 900123"},
+		Parent2:  Parent{GivenName: "Jordan", FamilyName: "Price", Consent: "not_asked", ConsentReason: "Asking would put Amy at risk"},
+		DueDate:  "2027-02-15", Area: "FY1 4AB", AbuseKnown: "Police called twice in the last year.", SafeguardingStatus: "child_in_need",
+	}
+}
+
+func fieldsOf(err error) map[string]string {
+	out := map[string]string{}
+	if p := problem.As(err); p != nil {
+		for _, f := range p.Fields {
+			out[f.Name] = f.Message
+		}
+	}
+	return out
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(*Referral)
+		want   map[string]string // field → part of the message; nil = valid
+	}{
+		{"valid professional", func(r *Referral) {}, nil},
+		{"missing referrer", func(r *Referral) { r.Referrer = Referrer{} }, map[string]string{
+			"referrer.name": "Enter your name", "referrer.role": "Select your role", "referrer.organisation": "Enter the organisation", "referrer.email": "Enter your work email"}},
+		{"bad email", func(r *Referral) { r.Referrer.Email = "sam@" }, map[string]string{"referrer.email": "correct format"}},
+		{"unknown role", func(r *Referral) { r.Referrer.Role = "wizard" }, map[string]string{"referrer.role": "from the list"}},
+		{"no parent names", func(r *Referral) { r.Parent2.GivenName, r.Parent2.FamilyName = "", "" }, map[string]string{"parent2.given_name": "as much of it as you know"}},
+		{"consent not asked without reason", func(r *Referral) { r.Parent2.ConsentReason = "" }, map[string]string{"parent2.consent_reason": "why"}},
+		{"consent missing", func(r *Referral) { r.Parent1.Consent = "" }, map[string]string{"parent1.consent": "Select whether"}},
+		{"html in a name", func(r *Referral) { r.Parent1.GivenName = "<script>alert(1)</script>" }, map[string]string{"parent1.given_name": "HTML"}},
+		{"control characters", func(r *Referral) { r.Parent1.FamilyName = "Fos\x00ter" }, map[string]string{"parent1.family_name": "control characters"}},
+		{"a megabyte", func(r *Referral) { r.AbuseKnown = strings.Repeat("a", 1<<20) }, map[string]string{"abuse_known": "5000 characters or fewer"}},
+		{"due date in the past", func(r *Referral) { r.DueDate = "2026-11-01" }, map[string]string{"due_date": "today or in the future"}},
+		{"due date too far ahead", func(r *Referral) { r.DueDate = "2027-10-01" }, map[string]string{"due_date": "42 weeks"}},
+		{"no due date", func(r *Referral) { r.DueDate = "" }, map[string]string{"due_date": "Enter the baby's due date"}},
+		{"unknown area", func(r *Referral) { r.Area = "Atlantis" }, map[string]string{"area": "do not recognise"}},
+		{"postcode outside funded areas is accepted", func(r *Referral) { r.Area = "EH1 1AA" }, nil},
+		{"local authority", func(r *Referral) { r.Area = "Blackpool" }, nil},
+		{"bad postcode", func(r *Referral) { r.Parent1.Postcode = "XYZ" }, map[string]string{"parent1.postcode": "real UK postcode"}},
+		{"bad NHS number", func(r *Referral) { r.Parent1.NHSNumber = "123 456 7890" }, map[string]string{"parent1.nhs_number": "10 digits"}},
+		{"bad phone", func(r *Referral) { r.Parent1.Phone = "call me" }, map[string]string{"parent1.phone": "UK phone number"}},
+		{"bad safeguarding status", func(r *Referral) { r.SafeguardingStatus = "fine" }, map[string]string{"safeguarding_status": "must be"}},
+		{"no abuse described", func(r *Referral) { r.AbuseKnown = "  " }, map[string]string{"abuse_known": "Describe"}},
+		{"unknown source", func(r *Referral) { r.Source = "fax" }, map[string]string{"source": "self, professional or partner"}},
+		{"self-referral needs safe contact", func(r *Referral) {
+			r.Source, r.Referrer = Self, Referrer{}
+			r.Parent1.Consent, r.Parent2.Consent = "", ""
+		}, map[string]string{"safe_contact.safe_to_contact": "safe for us to contact you"}},
+		{"self-referral safe number required", func(r *Referral) {
+			r.Source, r.Referrer = Self, Referrer{}
+			r.SafeContact = &SafeContact{SafeToContact: "yes", LeaveMessage: "no"}
+		}, map[string]string{"safe_contact.number": "safe for us to call"}},
+		{"self-referral not safe to phone", func(r *Referral) {
+			r.Source, r.Referrer = Self, Referrer{}
+			r.SafeContact = &SafeContact{SafeToContact: "no", Number: "07700 900123"}
+		}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := professional()
+			tt.mutate(&r)
+			got := fieldsOf(r.Validate(cfg(t)))
+			if len(got) != len(tt.want) {
+				t.Fatalf("problems = %v, want %v", got, tt.want)
+			}
+			for f, part := range tt.want {
+				if !strings.Contains(got[f], part) {
+					t.Errorf("%s: %q, want it to contain %q", f, got[f], part)
+				}
+			}
+		})
+	}
+}
+
+func TestValidateCleansValues(t *testing.T) {
+	r := professional()
+	r.Parent1.GivenName = "  Amy "
+	r.Parent1.NHSNumber = "943 476 5919"
+	if err := r.Validate(cfg(t)); err != nil {
+		t.Fatal(err)
+	}
+	if r.Parent1.GivenName != "Amy" || r.Referrer.Email != "sam@example.org" || r.Parent1.Postcode != "FY1 4AB" || r.Parent1.NHSNumber != "9434765919" {
+		t.Errorf("not cleaned: %+v %+v", r.Parent1, r.Referrer)
+	}
+	if r.SafeContact != nil {
+		t.Error("a professional referral gained a safe-contact section")
+	}
+}
+
+func TestDecision(t *testing.T) {
+	tests := []struct {
+		name   string
+		d      Decision
+		source Source
+		status Status
+		want   string // a field with a problem, or "" for valid, or "conflict"
+	}{
+		{"accept", Decision{Outcome: Accept, Detail: "Meets every criterion."}, Professional, Screening, ""},
+		{"accept needs reasons", Decision{Outcome: Accept}, Professional, Screening, "detail"},
+		{"decline needs a reason", Decision{Outcome: Decline, Detail: "x", SignpostedTo: "Local DA service"}, Professional, Screening, "reason"},
+		{"decline needs signposting", Decision{Outcome: Decline, Reason: "not_funded_area", Detail: "x"}, Professional, Screening, "signposted_to"},
+		{"decline", Decision{Outcome: Decline, Reason: "not_funded_area", Detail: "Lives in Leeds.", SignpostedTo: "Leeds Domestic Violence Service"}, Professional, New, ""},
+		{"more info", Decision{Outcome: RequestInfo, Question: "What is the due date?"}, Partner, AwaitingInfo, ""},
+		{"more info needs a question", Decision{Outcome: RequestInfo}, Professional, Screening, "question"},
+		{"more info cannot email a parent", Decision{Outcome: RequestInfo, Question: "q"}, Self, Screening, "outcome"},
+		{"withdrawn", Decision{Outcome: Withdraw, Detail: "Referrer withdrew it."}, Professional, Screening, ""},
+		{"no outcome", Decision{}, Professional, Screening, "outcome"},
+		{"already decided", Decision{Outcome: Accept, Detail: "x"}, Professional, Accepted, "conflict"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.d.Validate(Referral{Source: tt.source}, tt.status)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("got %v, want valid", err)
+			case tt.want == "conflict":
+				if problem.CodeOf(err) != problem.Conflict {
+					t.Fatalf("got %v, want a conflict", err)
+				}
+			case tt.want != "":
+				if _, ok := fieldsOf(err)[tt.want]; !ok {
+					t.Fatalf("got %v, want a problem with %s", err, tt.want)
+				}
+			}
+		})
+	}
+	if (Decision{Outcome: Decline}).NextStatus() != NotAccepted || (Decision{Outcome: RequestInfo}).NextStatus() != AwaitingInfo {
+		t.Error("NextStatus")
+	}
+}
+
+// Emails to the referrer must never carry what was said about either parent.
+func TestEmailsCarryNoParentDetails(t *testing.T) {
+	r := professional()
+	r.Parent1.Address = "CANARY-ADDRESS"
+	r.Parent2.Phone = "CANARY-PHONE"
+	r.AbuseKnown = "CANARY-DISCLOSURE"
+	for _, e := range []Email{
+		Acknowledgement("For Baby's Sake", "REF-2026-000001", r),
+		OutcomeEmail("For Baby's Sake", "REF-2026-000001", r, Decision{Outcome: Accept, Detail: "CANARY-REASONS"}),
+		OutcomeEmail("For Baby's Sake", "REF-2026-000001", r, Decision{Outcome: Decline, Reason: "not_funded_area", Detail: "CANARY-REASONS", SignpostedTo: "Leeds DV service"}),
+		MoreInformation("For Baby's Sake", "REF-2026-000001", r, Decision{Outcome: RequestInfo, Question: "When is the baby due?"}),
+	} {
+		text := e.Subject + e.Text
+		for _, canary := range []string{"CANARY", "Amy", "Foster", "Jordan", "Price"} {
+			if strings.Contains(text, canary) {
+				t.Errorf("email %q contains %q", e.Subject, canary)
+			}
+		}
+		if !strings.Contains(text, "REF-2026-000001") {
+			t.Errorf("email %q lacks the reference", e.Subject)
+		}
+	}
+}

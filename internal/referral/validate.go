@@ -1,0 +1,270 @@
+package referral
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/cradle-org/cradle/internal/eligibility"
+	"github.com/cradle-org/cradle/internal/match"
+	"github.com/cradle-org/cradle/internal/org"
+	"github.com/cradle-org/cradle/internal/problem"
+)
+
+// Field length limits: generous for real text, small enough that nobody
+// can fill the database through a public form.
+const (
+	maxName  = 100
+	maxShort = 200
+	maxLong  = 5000
+)
+
+var tagLike = regexp.MustCompile(`<\s*/?\s*[A-Za-z!?]`)
+
+// checkText cleans a text field in place and records a problem if it is
+// too long, holds control characters, or looks like HTML or code.
+func checkText(fs *problem.Fields, name, label string, v *string, max int, multiline bool) {
+	*v = strings.TrimSpace(*v)
+	s := *v
+	switch {
+	case !utf8.ValidString(s):
+		fs.Add(name, label+" must only include letters, numbers and punctuation")
+	case utf8.RuneCountInString(s) > max:
+		fs.Add(name, label+" must be "+itoa(max)+" characters or fewer")
+	case strings.IndexFunc(s, func(r rune) bool {
+		if multiline && (r == '\n' || r == '\r' || r == '\t') {
+			return false
+		}
+		return unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
+	}) >= 0:
+		fs.Add(name, label+" must not include hidden control characters")
+	case tagLike.MatchString(s):
+		fs.Add(name, label+" must not include HTML or code, such as < followed by a letter")
+	}
+}
+
+func itoa(n int) string {
+	var b []byte
+	for n > 0 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+		n /= 10
+	}
+	if len(b) == 0 {
+		return "0"
+	}
+	return string(b)
+}
+
+// Config is what validation needs to know about the programme.
+type Config struct {
+	Eligibility eligibility.Config
+	Today       time.Time
+}
+
+// Validate cleans every field in place and checks the referral for its
+// source. Problems are keyed by field path (e.g. "parent1.given_name"), the
+// names the API reports and the forms use as ids.
+func (r *Referral) Validate(cfg Config) error {
+	var fs problem.Fields
+	switch r.Source {
+	case Professional, Partner:
+		r.validateReferrer(&fs)
+	case Self:
+	default:
+		fs.Add("source", "Referral source must be self, professional or partner")
+		return fs.Err()
+	}
+	r.validateParent(&fs, "parent1", "the parent", &r.Parent1, r.Source != Self)
+	r.validateParent(&fs, "parent2", "the other parent", &r.Parent2, false)
+	if r.Source == Self {
+		if r.Parent1.GivenName == "" && !fs.Has("parent1.given_name") {
+			fs.Add("parent1.given_name", "Enter your first name")
+		}
+		r.validateSafeContact(&fs)
+	} else {
+		for _, p := range []struct {
+			path string
+			who  string
+			p    *Parent
+		}{{"parent1", "the first parent", &r.Parent1}, {"parent2", "the second parent", &r.Parent2}} {
+			if p.p.GivenName == "" && p.p.FamilyName == "" && !fs.Has(p.path+".given_name") {
+				fs.Add(p.path+".given_name", "Enter the name of "+p.who+", or as much of it as you know")
+			}
+			switch {
+			case p.p.Consent == "":
+				fs.Add(p.path+".consent", "Select whether "+p.who+" consents to this referral")
+			case !valid(ConsentOptions(), p.p.Consent):
+				fs.Add(p.path+".consent", "Consent must be yes, no or not asked")
+			case p.p.Consent == "not_asked" && p.p.ConsentReason == "" && !fs.Has(p.path+".consent_reason"):
+				fs.Add(p.path+".consent_reason", "Explain why "+p.who+" has not been asked")
+			}
+		}
+	}
+	r.validateDueDate(&fs, cfg)
+	r.validateArea(&fs, cfg)
+	checkText(&fs, "abuse_known", "What is known about domestic abuse", &r.AbuseKnown, maxLong, true)
+	checkText(&fs, "anything_else", "Anything else", &r.AnythingElse, maxLong, true)
+	if r.Source != Self {
+		if r.AbuseKnown == "" && !fs.Has("abuse_known") {
+			fs.Add("abuse_known", "Describe what is known about domestic abuse in this family")
+		}
+		switch {
+		case r.SafeguardingStatus == "":
+			fs.Add("safeguarding_status", "Select the family's current safeguarding status")
+		case !valid(SafeguardingStatuses(), r.SafeguardingStatus):
+			fs.Add("safeguarding_status", "Safeguarding status must be none, child in need, child protection plan or unborn baby assessment")
+		}
+	}
+	if r.Relationship != "" && !valid(Relationships(), r.Relationship) {
+		fs.Add("relationship", "Select how the parents are connected from the list")
+	}
+	for _, a := range []struct{ name, v string }{{"both_want_to_co_parent", r.BothWantToCoParent}, {"both_want_best_start", r.BothWantBestStart}} {
+		if a.v != "" && !valid(Answers(), a.v) {
+			fs.Add(a.name, "Answer yes, no or not known")
+		}
+	}
+	return fs.Err()
+}
+
+func (r *Referral) validateReferrer(fs *problem.Fields) {
+	ref := &r.Referrer
+	checkText(fs, "referrer.name", "Your name", &ref.Name, maxName, false)
+	checkText(fs, "referrer.organisation", "Organisation", &ref.Organisation, maxShort, false)
+	checkText(fs, "referrer.phone", "Phone number", &ref.Phone, 40, false)
+	ref.Email = org.NormaliseEmail(ref.Email)
+	if ref.Name == "" && !fs.Has("referrer.name") {
+		fs.Add("referrer.name", "Enter your name")
+	}
+	switch {
+	case ref.Role == "":
+		fs.Add("referrer.role", "Select your role")
+	case !valid(ReferrerRoles(), ref.Role):
+		fs.Add("referrer.role", "Select your role from the list")
+	}
+	if ref.Organisation == "" && !fs.Has("referrer.organisation") {
+		fs.Add("referrer.organisation", "Enter the organisation you work for")
+	}
+	switch {
+	case ref.Email == "":
+		fs.Add("referrer.email", "Enter your work email address, so we can tell you what happens next")
+	case !org.ValidEmail(ref.Email):
+		fs.Add("referrer.email", "Enter an email address in the correct format, like name@example.org")
+	}
+	if ref.Phone != "" && !fs.Has("referrer.phone") && match.NormalisePhone(ref.Phone) == "" {
+		fs.Add("referrer.phone", "Enter a UK phone number, like 01632 960 001 or 07700 900 982")
+	}
+}
+
+func (r *Referral) validateParent(fs *problem.Fields, path, who string, p *Parent, _ bool) {
+	checkText(fs, path+".given_name", "First name", &p.GivenName, maxName, false)
+	checkText(fs, path+".family_name", "Last name", &p.FamilyName, maxName, false)
+	checkText(fs, path+".phone", "Phone number", &p.Phone, 40, false)
+	checkText(fs, path+".address", "Address", &p.Address, maxShort, true)
+	checkText(fs, path+".postcode", "Postcode", &p.Postcode, 10, false)
+	checkText(fs, path+".nhs_number", "NHS number", &p.NHSNumber, 20, false)
+	checkText(fs, path+".consent_reason", "Reason", &p.ConsentReason, maxShort, true)
+	p.Email = org.NormaliseEmail(p.Email)
+	if p.DateOfBirth != "" {
+		dob, err := time.Parse(time.DateOnly, p.DateOfBirth)
+		switch {
+		case err != nil:
+			fs.Add(path+".date_of_birth", "Date of birth must be a real date, like 2000-03-27")
+		case dob.After(time.Now()):
+			fs.Add(path+".date_of_birth", "Date of birth must be in the past")
+		case dob.Year() < 1900:
+			fs.Add(path+".date_of_birth", "Date of birth must be after 1900")
+		}
+	}
+	if p.Phone != "" && !fs.Has(path+".phone") && match.NormalisePhone(p.Phone) == "" {
+		fs.Add(path+".phone", "Enter a UK phone number, like 07700 900 982")
+	}
+	if p.Email != "" && !org.ValidEmail(p.Email) {
+		fs.Add(path+".email", "Enter an email address in the correct format, like name@example.org")
+	}
+	if p.Postcode != "" && !fs.Has(path+".postcode") {
+		if full, _, ok := eligibility.NormalisePostcode(p.Postcode); ok {
+			p.Postcode = full
+		} else {
+			fs.Add(path+".postcode", "Enter a real UK postcode, like FY1 4AB")
+		}
+	}
+	if p.NHSNumber != "" && !fs.Has(path+".nhs_number") {
+		if !match.ValidNHSNumber(p.NHSNumber) {
+			fs.Add(path+".nhs_number", "NHS number must be 10 digits, like 485 777 3456")
+		} else {
+			p.NHSNumber = strings.Map(func(r rune) rune {
+				if r >= '0' && r <= '9' {
+					return r
+				}
+				return -1
+			}, p.NHSNumber)
+		}
+	}
+}
+
+func (r *Referral) validateSafeContact(fs *problem.Fields) {
+	if r.SafeContact == nil {
+		r.SafeContact = &SafeContact{}
+	}
+	c := r.SafeContact
+	checkText(fs, "safe_contact.number", "Safe phone number", &c.Number, 40, false)
+	checkText(fs, "safe_contact.times", "Safe times", &c.Times, maxShort, true)
+	switch c.SafeToContact {
+	case "yes":
+		if c.Number == "" && !fs.Has("safe_contact.number") {
+			fs.Add("safe_contact.number", "Enter a phone number that is safe for us to call")
+		} else if c.Number != "" && !fs.Has("safe_contact.number") && match.NormalisePhone(c.Number) == "" {
+			fs.Add("safe_contact.number", "Enter a UK phone number, like 07700 900 982")
+		}
+		if c.LeaveMessage != "yes" && c.LeaveMessage != "no" {
+			fs.Add("safe_contact.leave_message", "Select whether we can leave a message")
+		}
+	case "no":
+		c.Number, c.LeaveMessage = "", ""
+	default:
+		fs.Add("safe_contact.safe_to_contact", "Select whether it is safe for us to contact you")
+	}
+}
+
+func (r *Referral) validateDueDate(fs *problem.Fields, cfg Config) {
+	if r.DueDate == "" {
+		if !fs.Has("due_date") {
+			fs.Add("due_date", "Enter the baby's due date")
+		}
+		return
+	}
+	edd, err := time.Parse(time.DateOnly, r.DueDate)
+	if err != nil {
+		fs.Add("due_date", "Due date must be a real date")
+		return
+	}
+	if err := eligibility.CheckEDD(edd, cfg.Today, cfg.Eligibility); err != nil {
+		var de *eligibility.DateError
+		if errors.As(err, &de) {
+			fs.Add("due_date", de.Message)
+		} else {
+			fs.Add("due_date", "Enter a real due date")
+		}
+	}
+}
+
+func (r *Referral) validateArea(fs *problem.Fields, cfg Config) {
+	checkText(fs, "area", "Postcode or local authority", &r.Area, maxShort, false)
+	if fs.Has("area") {
+		return
+	}
+	if r.Area == "" {
+		fs.Add("area", "Enter a postcode or the local authority area")
+		return
+	}
+	if _, _, ok := eligibility.ResolveArea(cfg.Eligibility, r.Area); ok {
+		return
+	}
+	if _, _, ok := eligibility.NormalisePostcode(r.Area); ok {
+		return // a real postcode outside the funded areas: screening decides (the remote offer may fit)
+	}
+	fs.Add("area", "We do not recognise that area. Enter a postcode, like FY1 4AB, or a local authority, like Blackpool")
+}

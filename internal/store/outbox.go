@@ -1,0 +1,159 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// OutboxItem is a queued email, opened for sending.
+type OutboxItem struct {
+	ID       int64
+	Kind     string
+	To       string
+	Subject  string
+	Text     string
+	Headers  map[string]string
+	Attempts int
+}
+
+// QueueMail adds an email to the outbox in the caller's transaction, so the
+// message exists if and only if the change that caused it was saved.
+// Recipient and body are sealed: they may be personal data.
+func (tx *Tx) QueueMail(kind, to, subject, text string, headers map[string]string) error {
+	rcpt, err := tx.db.seal("outbox.recipient", to)
+	if err != nil {
+		return err
+	}
+	body, err := tx.db.seal("outbox.body", text)
+	if err != nil {
+		return err
+	}
+	hdrs := ""
+	if len(headers) > 0 {
+		b, err := json.Marshal(headers)
+		if err != nil {
+			return fmt.Errorf("encoding mail headers: %w", err)
+		}
+		hdrs = string(b)
+	}
+	id, err := tx.insertID(`INSERT INTO outbox (kind, recipient_sealed, subject, body_sealed, headers, status, attempts, next_attempt_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6)`, kind, rcpt, subject, body, hdrs, tx.now)
+	if err != nil {
+		return fmt.Errorf("queueing mail: %w", err)
+	}
+	tx.Audit("mail.queue", "outbox", id, 0, kind)
+	return nil
+}
+
+// ClaimMail leases up to limit due messages until now+lease. Several
+// instances may call it at once: PostgreSQL skips rows another instance has
+// locked, SQLite runs one writer at a time; either way each message is
+// leased to one worker.
+func (db *DB) ClaimMail(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]OutboxItem, error) {
+	lock := ""
+	if db.dialect == Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("claiming mail: %w", err)
+	}
+	defer tx.Rollback()
+	now = now.UTC()
+	rows, err := tx.QueryContext(ctx, db.rebind(`UPDATE outbox SET leased_until = $1
+		WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $2
+			AND (leased_until IS NULL OR leased_until < $2) ORDER BY id LIMIT $3`+lock+`)
+		RETURNING id, kind, recipient_sealed, subject, body_sealed, headers, attempts`), now.Add(lease), now, limit)
+	if err != nil {
+		return nil, fmt.Errorf("claiming mail: %w", err)
+	}
+	var out []OutboxItem
+	for rows.Next() {
+		var it OutboxItem
+		var rcpt, body, hdrs string
+		if err := rows.Scan(&it.ID, &it.Kind, &rcpt, &it.Subject, &body, &hdrs, &it.Attempts); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("reading claimed mail: %w", err)
+		}
+		if it.To, err = db.open("outbox.recipient", rcpt); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if it.Text, err = db.open("outbox.body", body); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if hdrs != "" {
+			if err := json.Unmarshal([]byte(hdrs), &it.Headers); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("reading mail headers: %w", err)
+			}
+		}
+		out = append(out, it)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("claiming mail: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("claiming mail: %w", err)
+	}
+	return out, nil
+}
+
+// MarkMailSent records delivery to the mail server; sending is a
+// disclosure, so it is audited.
+func (db *DB) MarkMailSent(ctx context.Context, id int64, now time.Time) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(`UPDATE outbox SET status = 'sent', sent_at = $1, leased_until = NULL, attempts = attempts + 1 WHERE id = $2`, now.UTC(), id); err != nil {
+			return fmt.Errorf("marking mail sent: %w", err)
+		}
+		tx.Audit("mail.sent", "outbox", id, 0, "")
+		return nil
+	})
+}
+
+// MarkMailFailed records a failed attempt: retry at next, or give up.
+func (db *DB) MarkMailFailed(ctx context.Context, id int64, now time.Time, errText string, next time.Time, permanent bool) error {
+	if len(errText) > 500 {
+		errText = strings.ToValidUTF8(errText[:500], "")
+	}
+	return db.Update(ctx, func(tx *Tx) error {
+		status := "pending"
+		if permanent {
+			status = "failed"
+		}
+		if _, err := tx.exec(`UPDATE outbox SET status = $1, attempts = attempts + 1, last_error = $2, next_attempt_at = $3, leased_until = NULL WHERE id = $4`,
+			status, errText, next.UTC(), id); err != nil {
+			return fmt.Errorf("recording failed mail: %w", err)
+		}
+		action := "mail.retry"
+		if permanent {
+			action = "mail.failed"
+		}
+		tx.Audit(action, "outbox", id, 0, "")
+		return nil
+	})
+}
+
+// MailCounts reports the outbox by status, for operators and tests.
+func (db *DB) MailCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := db.query(ctx, `SELECT status, COUNT(*) FROM outbox GROUP BY status`)
+	if err != nil {
+		return nil, fmt.Errorf("counting mail: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, err
+		}
+		out[s] = n
+	}
+	return out, rows.Err()
+}

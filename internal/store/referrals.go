@@ -1,0 +1,348 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/referral"
+)
+
+// nextNumber takes the next value of a named counter. The UPDATE takes a row
+// lock, so concurrent transactions never share a number.
+func (tx *Tx) nextNumber(name string) (int64, error) {
+	if _, err := tx.exec(`INSERT INTO counters (name, value) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING`, name); err != nil {
+		return 0, fmt.Errorf("creating counter %s: %w", name, err)
+	}
+	var n int64
+	if err := tx.queryRow(`UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value`, name).Scan(&n); err != nil {
+		return 0, fmt.Errorf("advancing counter %s: %w", name, err)
+	}
+	return n, nil
+}
+
+// ReferralRecord is a stored referral. Content is filled only by
+// ReadReferral, after the policy allows it.
+type ReferralRecord struct {
+	ID             int64
+	Reference      string
+	Source         referral.Source
+	Status         referral.Status
+	AreaID         int64
+	AreaName       string
+	FamilyID       int64
+	ReceivedAt     time.Time
+	EDD            time.Time
+	ReferrerRole   string
+	Decision       string
+	DecisionReason string
+	SignpostedTo   string
+	DecidedBy      string
+	DecidedAt      time.Time
+	Content        *referral.Referral
+}
+
+// Target describes the referral to the policy.
+func (r ReferralRecord) Target() policy.Target { return policy.Target{AreaID: r.AreaID} }
+
+// NewReferral is what intake hands the store.
+type NewReferral struct {
+	Referral referral.Referral
+	AreaName string // the funded (or remote) area it belongs to; "" when none
+	OrgID    int64  // partner organisation, for API referrals
+	TokenID  int64
+}
+
+// CreateReferral stores a referral with the next reference.
+func (tx *Tx) CreateReferral(n NewReferral) (int64, string, error) {
+	num, err := tx.nextNumber(fmt.Sprintf("referral-%d", tx.now.Year()))
+	if err != nil {
+		return 0, "", err
+	}
+	ref := referral.Reference(tx.now.Year(), num)
+	content, err := json.Marshal(n.Referral)
+	if err != nil {
+		return 0, "", fmt.Errorf("encoding referral: %w", err)
+	}
+	sealed, err := tx.db.seal("referrals.content", string(content))
+	if err != nil {
+		return 0, "", err
+	}
+	var areaID, orgID, tokenID any
+	if n.AreaName != "" {
+		if a, err := tx.areaByName(n.AreaName); err == nil {
+			areaID = a.ID
+		} else if problem.CodeOf(err) != problem.NotFound {
+			return 0, "", err
+		}
+	}
+	if n.OrgID != 0 {
+		orgID = n.OrgID
+	}
+	if n.TokenID != 0 {
+		tokenID = n.TokenID
+	}
+	id, err := tx.insertID(`INSERT INTO referrals (reference, source, organisation_id, area_id, status, received_at, referrer_role, edd, content_sealed, api_token_id, updated_at)
+		VALUES ($1, $2, $3, $4, 'new', $5, $6, $7, $8, $9, $5)`,
+		ref, string(n.Referral.Source), orgID, areaID, tx.now, n.Referral.Referrer.Role, nullTime(referral.Date(n.Referral.DueDate)), sealed, tokenID)
+	if err != nil {
+		return 0, "", fmt.Errorf("saving referral: %w", err)
+	}
+	tx.Audit("referral.create", "referral", id, 0, string(n.Referral.Source))
+	return id, ref, nil
+}
+
+const referralColumns = `r.id, r.reference, r.source, r.status, COALESCE(r.area_id, 0), COALESCE(a.name, ''), COALESCE(r.family_id, 0),
+	r.received_at, r.edd, r.referrer_role, r.decision, r.decision_reason, r.signposted_to, COALESCE(s.name, ''), r.decided_at`
+
+const referralFrom = ` FROM referrals r LEFT JOIN areas a ON a.id = r.area_id LEFT JOIN staff s ON s.id = r.decided_by`
+
+func scanReferral(row interface{ Scan(...any) error }) (ReferralRecord, error) {
+	var r ReferralRecord
+	var src, st string
+	var edd, decided sql.NullTime
+	err := row.Scan(&r.ID, &r.Reference, &src, &st, &r.AreaID, &r.AreaName, &r.FamilyID, &r.ReceivedAt, &edd,
+		&r.ReferrerRole, &r.Decision, &r.DecisionReason, &r.SignpostedTo, &r.DecidedBy, &decided)
+	r.Source, r.Status = referral.Source(src), referral.Status(st)
+	r.EDD, r.DecidedAt, r.ReceivedAt = timeOf(edd), timeOf(decided), r.ReceivedAt.UTC()
+	return r, err
+}
+
+// QueueFilter narrows the referrals queue; zero values do not filter.
+type QueueFilter struct {
+	Status  referral.Status
+	AreaID  int64
+	Source  referral.Source
+	MinDays int // received at least this many days ago
+}
+
+// QueueEntry is a line of the referrals queue.
+type QueueEntry struct {
+	ReferralRecord
+	AgeDays int
+}
+
+// ReferralQueue lists the referrals the actor may see, oldest first, with
+// counts by status (before the status filter, so the tabs show totals).
+// It holds no names, only references, dates and areas.
+func (db *DB) ReferralQueue(ctx context.Context, actor policy.Actor, f QueueFilter) ([]QueueEntry, map[referral.Status]int, error) {
+	now := db.Now()
+	q := `SELECT ` + referralColumns + referralFrom + ` WHERE 1 = 1`
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if f.AreaID != 0 {
+		q += ` AND r.area_id = ` + arg(f.AreaID)
+	}
+	if f.Source != "" {
+		q += ` AND r.source = ` + arg(string(f.Source))
+	}
+	if f.MinDays > 0 {
+		q += ` AND r.received_at <= ` + arg(now.AddDate(0, 0, -f.MinDays))
+	}
+	q += ` ORDER BY r.received_at, r.id LIMIT 2000`
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("listing referrals: %w", err)
+	}
+	defer rows.Close()
+	counts := map[referral.Status]int{}
+	var out []QueueEntry
+	for rows.Next() {
+		r, err := scanReferral(rows)
+		if err != nil {
+			return nil, nil, fmt.Errorf("reading referral: %w", err)
+		}
+		if !policy.Can(actor, policy.ViewReferral, r.Target(), now) {
+			continue
+		}
+		counts[r.Status]++
+		if f.Status != "" && r.Status != f.Status {
+			continue
+		}
+		out = append(out, QueueEntry{ReferralRecord: r, AgeDays: int(now.Sub(r.ReceivedAt).Hours() / 24)})
+	}
+	return out, counts, rows.Err()
+}
+
+// ReadReferral opens a referral for someone the policy allows, audits the
+// read, and moves a new referral into screening when a screener opens it.
+func (db *DB) ReadReferral(ctx context.Context, actor policy.Actor, id int64) (ReferralRecord, error) {
+	var out ReferralRecord
+	err := db.Update(ctx, func(tx *Tx) error {
+		r, err := tx.referral(id)
+		if err != nil {
+			return err
+		}
+		if d := policy.Decide(actor, policy.ViewReferral, r.Target(), tx.now); !d.Allowed {
+			return problem.New(problem.Forbidden, "%s", d.Reason)
+		}
+		if r.Status == referral.New && policy.Can(actor, policy.ScreenReferral, r.Target(), tx.now) {
+			if _, err := tx.exec(`UPDATE referrals SET status = 'screening', updated_at = $1 WHERE id = $2`, tx.now, id); err != nil {
+				return fmt.Errorf("starting screening: %w", err)
+			}
+			r.Status = referral.Screening
+			tx.Audit("referral.screening", "referral", id, 0, "")
+		}
+		tx.Audit("referral.view", "referral", id, r.FamilyID, "")
+		out = r
+		return nil
+	})
+	return out, err
+}
+
+// referral loads one referral with its content.
+func (tx *Tx) referral(id int64) (ReferralRecord, error) {
+	r, err := scanReferral(tx.queryRow(`SELECT `+referralColumns+referralFrom+` WHERE r.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, problem.New(problem.NotFound, "There is no referral with that reference")
+	}
+	if err != nil {
+		return r, fmt.Errorf("reading referral: %w", err)
+	}
+	var sealed string
+	if err := tx.queryRow(`SELECT content_sealed FROM referrals WHERE id = $1`, id).Scan(&sealed); err != nil {
+		return r, fmt.Errorf("reading referral: %w", err)
+	}
+	plain, err := tx.db.open("referrals.content", sealed)
+	if err != nil {
+		return r, err
+	}
+	var c referral.Referral
+	if err := json.Unmarshal([]byte(plain), &c); err != nil {
+		return r, fmt.Errorf("decoding referral: %w", err)
+	}
+	r.Content = &c
+	return r, nil
+}
+
+// Links says, for each co-parent, an existing person the screener judged
+// to be the same person (0 = a new person).
+type Links struct{ Parent1, Parent2 int64 }
+
+// DecideReferral records a screening decision made by actor, with its
+// reasons. Accepting opens the family record (the baby with its due date and
+// both co-parents), ready for allocation. Mail to the referrer is queued in
+// the same transaction by the caller-supplied function, if any.
+func (db *DB) DecideReferral(ctx context.Context, actor policy.Actor, id int64, d referral.Decision, links Links,
+	mail func(tx *Tx, r ReferralRecord, ref string) error) (ReferralRecord, error) {
+	var out ReferralRecord
+	err := db.Update(ctx, func(tx *Tx) error {
+		r, err := tx.referral(id)
+		if err != nil {
+			return err
+		}
+		if dec := policy.Decide(actor, policy.ScreenReferral, r.Target(), tx.now); !dec.Allowed {
+			return problem.New(problem.Forbidden, "%s", dec.Reason)
+		}
+		if err := d.Validate(*r.Content, r.Status); err != nil {
+			return err
+		}
+		if d.Outcome == referral.Accept {
+			if r.AreaID == 0 {
+				return problem.New(problem.Invalid, "This referral is not in any area. Decline it with signposting, or ask the referrer for an address in a funded area")
+			}
+			famID, err := tx.openFamilyFromReferral(r, actor.StaffID, links)
+			if err != nil {
+				return err
+			}
+			r.FamilyID = famID
+		}
+		r.Status = d.NextStatus()
+		reason := d.Detail
+		if d.Outcome == referral.RequestInfo {
+			reason = d.Question
+		}
+		if _, err := tx.exec(`UPDATE referrals SET status = $1, decision = $2, decision_reason = $3, signposted_to = $4,
+			decided_by = $5, decided_at = $6, family_id = $7, updated_at = $6 WHERE id = $8`,
+			string(r.Status), d.Reason, reason, d.SignpostedTo, actor.StaffID, tx.now, nullID(r.FamilyID), id); err != nil {
+			return fmt.Errorf("recording decision: %w", err)
+		}
+		r.Decision, r.DecisionReason, r.SignpostedTo, r.DecidedAt = d.Reason, reason, d.SignpostedTo, tx.now
+		tx.Audit("referral.decide", "referral", id, r.FamilyID, string(d.Outcome))
+		if mail != nil {
+			if err := mail(tx, r, r.Reference); err != nil {
+				return err
+			}
+		}
+		out = r
+		return nil
+	})
+	return out, err
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func (tx *Tx) openFamilyFromReferral(r ReferralRecord, by int64, links Links) (int64, error) {
+	c := r.Content
+	famID, _, err := tx.CreateFamily(NewFamily{AreaName: r.AreaName, Stage: family.Assessment, EDD: referral.Date(c.DueDate), ManagerID: managerIfTM(tx, by)})
+	if err != nil {
+		return 0, err
+	}
+	for i, p := range []referral.Parent{c.Parent1, c.Parent2} {
+		person := family.Person{Kind: family.Parent, ParentSlot: i + 1, GivenName: p.GivenName, FamilyName: p.FamilyName,
+			DateOfBirth:  referral.Date(p.DateOfBirth),
+			Confidential: &family.Confidential{Address: p.Address, Postcode: p.Postcode, Phone: p.Phone, Email: p.Email, NHSNumber: p.NHSNumber}}
+		if i == 0 && c.SafeContact != nil {
+			sc := c.SafeContact
+			person.Confidential.SafeContact = strings.TrimSpace(fmt.Sprintf("Safe to contact: %s. Number: %s. Times: %s. Leave a message: %s",
+				sc.SafeToContact, sc.Number, sc.Times, sc.LeaveMessage))
+			if sc.Number != "" && person.Confidential.Phone == "" {
+				person.Confidential.Phone = sc.Number
+			}
+		}
+		link := links.Parent1
+		if i == 1 {
+			link = links.Parent2
+		}
+		person.LinkedPersonID = link
+		if _, err := tx.AddPerson(famID, person); err != nil {
+			return 0, err
+		}
+	}
+	if _, err := tx.AddPerson(famID, family.Person{Kind: family.Baby}); err != nil {
+		return 0, err
+	}
+	return famID, nil
+}
+
+// managerIfTM returns the staff id if they are a team manager (who then
+// manages the new family), else 0.
+func managerIfTM(tx *Tx, id int64) int64 {
+	var role string
+	if err := tx.queryRow(`SELECT role FROM staff WHERE id = $1`, id).Scan(&role); err != nil || role != string(policy.TeamManager) {
+		return 0
+	}
+	return id
+}
+
+// RecordPublicSubmission notes a public form submission for rate limiting.
+// The address is kept only as a keyed hash.
+func (tx *Tx) RecordPublicSubmission(form, ip string) error {
+	if _, err := tx.exec(`INSERT INTO public_submissions (at, form, ip_hash) VALUES ($1, $2, $3)`, tx.now, form, tx.db.keys.Index("public.ip", ip)); err != nil {
+		return fmt.Errorf("recording submission: %w", err)
+	}
+	return nil
+}
+
+// PublicSubmissions counts an address's submissions of a form since a time.
+func (db *DB) PublicSubmissions(ctx context.Context, form, ip string, since time.Time) (int, error) {
+	var n int
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM public_submissions WHERE form = $1 AND ip_hash = $2 AND at >= $3`,
+		form, db.keys.Index("public.ip", ip), since.UTC()).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("counting submissions: %w", err)
+	}
+	return n, nil
+}

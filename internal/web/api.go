@@ -1,0 +1,138 @@
+package web
+
+import (
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/credential"
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/referral"
+	"github.com/cradle-org/cradle/internal/store"
+)
+
+//go:embed openapi.json
+var openAPIDoc []byte
+
+const maxAPIBody = 256 << 10
+
+// apiError is the JSON error body: a message and, for invalid input, the
+// fields at fault (the same paths the OpenAPI schema names).
+type apiError struct {
+	Message string          `json:"message"`
+	Errors  []problem.Field `json:"errors,omitempty"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Write(openAPIDoc)
+}
+
+// apiReferral takes a referral from a partner organisation's system.
+func (s *Server) apiReferral(w http.ResponseWriter, r *http.Request) {
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || token == "" {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="cradle"`)
+		writeJSON(w, http.StatusUnauthorized, apiError{Message: "Send an API token as Authorization: Bearer <token>"})
+		return
+	}
+	t, err := s.db.TokenByHash(r.Context(), credential.HashToken(token))
+	if err != nil {
+		if problem.CodeOf(err) == problem.Unauthorised {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="cradle", error="invalid_token"`)
+			writeJSON(w, http.StatusUnauthorized, apiError{Message: "The API token is not valid or has been revoked"})
+			return
+		}
+		s.apiFail(w, r, err)
+		return
+	}
+	actor := policy.Actor{Partner: &policy.Partner{OrgID: t.OrgID, Scopes: t.Scopes}}
+	if d := policy.Decide(actor, policy.SubmitReferral, policy.Target{}, s.cfg.Now()); !d.Allowed {
+		writeJSON(w, http.StatusForbidden, apiError{Message: "This token may not submit referrals: " + d.Reason})
+		return
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		writeJSON(w, http.StatusUnsupportedMediaType, apiError{Message: "Send the referral as JSON with Content-Type: application/json"})
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAPIBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeJSON(w, http.StatusRequestEntityTooLarge, apiError{Message: "The request body is larger than 256 KB"})
+			return
+		}
+		writeJSON(w, http.StatusBadRequest, apiError{Message: "The request body could not be read"})
+		return
+	}
+	var ref referral.Referral
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&ref); err != nil {
+		writeJSON(w, http.StatusBadRequest, apiError{Message: "The body is not a valid referral: " + jsonProblem(err)})
+		return
+	}
+	if dec.More() {
+		writeJSON(w, http.StatusBadRequest, apiError{Message: "The body must hold one JSON object"})
+		return
+	}
+	ref.Source = referral.Partner
+	if err := ref.Validate(s.referralConfig()); err != nil {
+		p := problem.As(err)
+		writeJSON(w, http.StatusUnprocessableEntity, apiError{Message: "The referral has problems; see errors", Errors: p.Fields})
+		return
+	}
+	ctx := audit.WithSource(r.Context(), audit.Source{Actor: "partner:" + t.OrgName, IP: clientIP(r), RequestID: requestID(r)})
+	var reference string
+	err = s.db.Update(ctx, func(tx *store.Tx) error {
+		var err error
+		if _, reference, err = tx.CreateReferral(store.NewReferral{Referral: ref, AreaName: s.areaFor(ref), OrgID: t.OrgID, TokenID: t.ID}); err != nil {
+			return err
+		}
+		m := referral.Acknowledgement(s.cfg.OrgName, reference, ref)
+		return tx.QueueMail("referral_ack", ref.Referrer.Email, m.Subject, m.Text, nil)
+	})
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	if err := s.db.TouchToken(r.Context(), t.ID, s.cfg.Now()); err != nil {
+		s.log.Error("recording token use", "request_id", requestID(r), "err", err)
+	}
+	s.wakeMail()
+	writeJSON(w, http.StatusCreated, map[string]string{"reference": reference, "status": string(referral.New)})
+}
+
+// jsonProblem describes a JSON decoding error without echoing the input.
+func jsonProblem(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return "it is not well-formed JSON"
+	case errors.As(err, &typ):
+		return "field " + typ.Field + " has the wrong type"
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return "it has an unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
+	case errors.Is(err, io.EOF):
+		return "it is empty"
+	}
+	return "it could not be read"
+}
+
+func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("api error", "request_id", requestID(r), "err", err)
+	writeJSON(w, http.StatusInternalServerError, apiError{Message: "Sorry, there is a problem with the service. Quote reference " + requestID(r)})
+}

@@ -1,0 +1,212 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/eligibility"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/referral"
+	"github.com/cradle-org/cradle/internal/store"
+)
+
+// Public forms: at most this many submissions per address per hour, and
+// bodies no larger than this (a real referral is a few kilobytes).
+var referenceFormat = regexp.MustCompile(`^REF-\d{4}-\d{6}$`)
+
+const (
+	publicSubmissionsPerHour = 10
+	maxPublicBody            = 64 << 10
+)
+
+// readPublicForm parses a public form with a size limit. It answers the
+// request itself (413 or 400) and returns false when the form cannot be read.
+func (s *Server) readPublicForm(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, maxPublicBody)
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s.renderError(w, r, http.StatusRequestEntityTooLarge, "Your answers are too long",
+				"The form was too large to send. Shorten your longest answers and try again.")
+			return false
+		}
+		s.renderError(w, r, http.StatusBadRequest, "There is a problem", "The form could not be read. Go back and try again.")
+		return false
+	}
+	return true
+}
+
+// dateField reads a GOV.UK three-box date into YYYY-MM-DD, recording a
+// problem against the field when it is not a real date. Empty stays empty.
+func dateField(form url.Values, name string, fs *problem.Fields) string {
+	d, m, y := strings.TrimSpace(form.Get(name+"-day")), strings.TrimSpace(form.Get(name+"-month")), strings.TrimSpace(form.Get(name+"-year"))
+	if d == "" && m == "" && y == "" {
+		return ""
+	}
+	t, err := eligibility.ParseDate(d, m, y)
+	if err != nil {
+		fs.Add(name, dateMessage(err))
+		return ""
+	}
+	return t.Format(time.DateOnly)
+}
+
+func dateMessage(err error) string {
+	var de *eligibility.DateError
+	if errors.As(err, &de) {
+		return de.Message
+	}
+	return "Enter a real date"
+}
+
+func parentFromForm(form url.Values, path string, fs *problem.Fields) referral.Parent {
+	return referral.Parent{
+		GivenName:     form.Get(path + ".given_name"),
+		FamilyName:    form.Get(path + ".family_name"),
+		DateOfBirth:   dateField(form, path+".date_of_birth", fs),
+		Phone:         form.Get(path + ".phone"),
+		Email:         form.Get(path + ".email"),
+		Address:       form.Get(path + ".address"),
+		Postcode:      form.Get(path + ".postcode"),
+		NHSNumber:     form.Get(path + ".nhs_number"),
+		Consent:       form.Get(path + ".consent"),
+		ConsentReason: form.Get(path + ".consent_reason"),
+	}
+}
+
+// referralConfig is what validation needs today.
+func (s *Server) referralConfig() referral.Config {
+	return referral.Config{Eligibility: s.cfg.Eligibility, Today: s.cfg.Now()}
+}
+
+// mergeFields puts date-parsing problems first and validation problems
+// after, keeping one message per field.
+func mergeFields(first problem.Fields, err error) problem.Fields {
+	out := first
+	if p := problem.As(err); p != nil {
+		for _, f := range p.Fields {
+			out.Add(f.Name, f.Message)
+		}
+	}
+	return out
+}
+
+// rateLimited applies the public form limit for this address. It answers
+// the request itself when the limit is reached.
+func (s *Server) rateLimited(w http.ResponseWriter, r *http.Request, form string) bool {
+	n, err := s.db.PublicSubmissions(r.Context(), form, clientIP(r), s.cfg.Now().Add(-time.Hour))
+	if err != nil {
+		s.fail(w, r, err)
+		return true
+	}
+	if n >= publicSubmissionsPerHour {
+		s.renderError(w, r, http.StatusTooManyRequests, "Too many forms sent",
+			"Too many forms have been sent from this connection in the last hour. Wait an hour and try again, or phone us. If anyone is in immediate danger, call 999.")
+		return true
+	}
+	return false
+}
+
+type referDone struct{ Reference string }
+
+func (s *Server) professionalForm(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "refer-professional", Page{Title: "Refer a family", Public: true, Nav: "refer"})
+}
+
+func (s *Server) professionalSubmit(w http.ResponseWriter, r *http.Request) {
+	if !s.readPublicForm(w, r) {
+		return
+	}
+	form := r.PostForm
+	if s.rateLimited(w, r, "professional") {
+		return
+	}
+	if form.Get("website") != "" {
+		// A bot filled the hidden field: look successful, save nothing.
+		http.Redirect(w, r, "/refer/professional/confirmation", http.StatusSeeOther)
+		return
+	}
+	var fs problem.Fields
+	ref := referral.Referral{
+		Source: referral.Professional,
+		Referrer: referral.Referrer{Name: form.Get("referrer.name"), Role: form.Get("referrer.role"),
+			Organisation: form.Get("referrer.organisation"), Email: form.Get("referrer.email"), Phone: form.Get("referrer.phone")},
+		Parent1:            parentFromForm(form, "parent1", &fs),
+		Parent2:            parentFromForm(form, "parent2", &fs),
+		DueDate:            dateField(form, "due_date", &fs),
+		Area:               form.Get("area"),
+		Relationship:       form.Get("relationship"),
+		AbuseKnown:         form.Get("abuse_known"),
+		SafeguardingStatus: form.Get("safeguarding_status"),
+		BothWantToCoParent: form.Get("both_want_to_co_parent"),
+		BothWantBestStart:  form.Get("both_want_best_start"),
+		AnythingElse:       form.Get("anything_else"),
+	}
+	if fs.Has("due_date") {
+		ref.DueDate = "x" // parsed already: keep validation from adding "enter the due date"
+	}
+	if err := ref.Validate(s.referralConfig()); err != nil || len(fs) > 0 {
+		all := mergeFields(fs, err)
+		s.render(w, r, http.StatusUnprocessableEntity, "refer-professional", Page{Title: "Refer a family", Public: true, Nav: "refer", Errors: all, Form: form})
+		return
+	}
+	reference, err := s.submitReferral(r, store.NewReferral{Referral: ref, AreaName: s.areaFor(ref)}, "professional")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/refer/professional/confirmation?ref="+url.QueryEscape(reference), http.StatusSeeOther)
+}
+
+// areaFor is the area a referral belongs to: the funded area its postcode or
+// local authority is in, else the remote offer, else none.
+func (s *Server) areaFor(r referral.Referral) string {
+	if name, _, ok := eligibility.ResolveArea(s.cfg.Eligibility, r.Area); ok {
+		return name
+	}
+	if s.cfg.Eligibility.Remote != nil {
+		return s.cfg.Eligibility.Remote.Name
+	}
+	return ""
+}
+
+// submitReferral saves a referral, counts the submission for rate limiting,
+// and queues the acknowledgement email for a professional or partner, all
+// in one transaction.
+func (s *Server) submitReferral(r *http.Request, n store.NewReferral, form string) (string, error) {
+	var reference string
+	err := s.db.Update(r.Context(), func(tx *store.Tx) error {
+		var err error
+		if _, reference, err = tx.CreateReferral(n); err != nil {
+			return err
+		}
+		if form != "" {
+			if err := tx.RecordPublicSubmission(form, clientIP(r)); err != nil {
+				return err
+			}
+		}
+		if n.Referral.Source != referral.Self && n.Referral.Referrer.Email != "" {
+			m := referral.Acknowledgement(s.cfg.OrgName, reference, n.Referral)
+			return tx.QueueMail("referral_ack", n.Referral.Referrer.Email, m.Subject, m.Text, nil)
+		}
+		return nil
+	})
+	if err == nil {
+		s.wakeMail()
+	}
+	return reference, err
+}
+
+func (s *Server) professionalDone(w http.ResponseWriter, r *http.Request) {
+	// Only a well-formed reference is shown back: the page must not display
+	// text someone else put in a link.
+	ref := r.URL.Query().Get("ref")
+	if !referenceFormat.MatchString(ref) {
+		ref = ""
+	}
+	s.render(w, r, http.StatusOK, "refer-done", Page{Title: "Referral sent", Public: true, Nav: "refer", Data: referDone{Reference: ref}})
+}

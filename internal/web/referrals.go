@@ -1,0 +1,202 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/eligibility"
+	"github.com/cradle-org/cradle/internal/match"
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/referral"
+	"github.com/cradle-org/cradle/internal/store"
+)
+
+type queueData struct {
+	Entries  []store.QueueEntry
+	Counts   map[referral.Status]int
+	Statuses []referral.Status
+	Status   referral.Status
+	Areas    []areaOption
+	AreaID   int64
+	Source   referral.Source
+	MinDays  int
+	Total    int
+}
+
+type areaOption struct {
+	ID   int64
+	Name string
+}
+
+func (s *Server) referralQueue(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	q := r.URL.Query()
+	f := store.QueueFilter{Status: referral.Status(q.Get("status")), Source: referral.Source(q.Get("source"))}
+	f.AreaID, _ = strconv.ParseInt(q.Get("area"), 10, 64) // a bad value means no filter
+	f.MinDays, _ = strconv.Atoi(q.Get("older_than"))
+	if f.Status == "" {
+		f.Status = referral.New
+	}
+	entries, counts, err := s.db.ReferralQueue(r.Context(), u.staff.Actor(), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.db.RecordEvent(r.Context(), "referral.queue.view", "", 0, 0, ""); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := queueData{Entries: entries, Counts: counts, Statuses: referral.Statuses(), Status: f.Status, AreaID: f.AreaID, Source: f.Source, MinDays: f.MinDays}
+	for _, a := range u.staff.Areas {
+		d.Areas = append(d.Areas, areaOption{a.ID, a.Name})
+	}
+	for _, n := range counts {
+		d.Total += n
+	}
+	s.render(w, r, http.StatusOK, "referrals", Page{Title: "Referrals", Nav: "referrals", Data: d})
+}
+
+type candidateView struct {
+	match.Scored
+	FamilyReference string
+	AreaName        string
+	CanOpen         bool
+	FamilyID        int64
+}
+
+type screenData struct {
+	Ref        store.ReferralRecord
+	Content    referral.Referral
+	Redacted   bool // contact details hidden: the viewer cannot screen
+	Assessment eligibility.Assessment
+	CanScreen  bool
+	Matches    [2][]candidateView
+}
+
+func (s *Server) referralPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.showReferral(w, r, u, http.StatusOK, nil)
+}
+
+func (s *Server) showReferral(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	actor := u.staff.Actor()
+	rec, err := s.db.ReadReferral(r.Context(), actor, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	now := s.cfg.Now()
+	d := screenData{Ref: rec, Content: *rec.Content, CanScreen: policy.Can(actor, policy.ScreenReferral, rec.Target(), now) && rec.Status.Open()}
+	d.Assessment = eligibility.Assess(s.cfg.Eligibility, factsOf(d.Content, rec.ReceivedAt))
+	if !policy.Can(actor, policy.ScreenReferral, rec.Target(), now) {
+		// Practitioners may later work with one of these parents: they do not
+		// see either parent's contact details before allocation.
+		d.Content.Parent1, d.Content.Parent2 = redact(d.Content.Parent1), redact(d.Content.Parent2)
+		d.Content.SafeContact = nil
+		d.Redacted = true
+	}
+	if d.CanScreen {
+		for i, p := range []referral.Parent{d.Content.Parent1, d.Content.Parent2} {
+			found, err := s.db.FindPossibleMatches(r.Context(), identityOf(p))
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			for _, m := range found {
+				cv := candidateView{Scored: m.Scored, FamilyReference: m.FamilyReference, AreaName: m.AreaName, FamilyID: m.FamilyID}
+				cv.CanOpen = policy.Can(actor, policy.ViewFamily, m.Target, now)
+				d.Matches[i] = append(d.Matches[i], cv)
+			}
+		}
+	}
+	s.render(w, r, status, "referral", Page{Title: "Referral " + rec.Reference, Nav: "referrals", Errors: errs, Form: r.PostForm, Data: d})
+}
+
+func redact(p referral.Parent) referral.Parent {
+	return referral.Parent{GivenName: p.GivenName, FamilyName: p.FamilyName, DateOfBirth: p.DateOfBirth, Consent: p.Consent, ConsentReason: p.ConsentReason}
+}
+
+func identityOf(p referral.Parent) match.Identity {
+	return match.Identity{GivenName: p.GivenName, FamilyName: p.FamilyName, DateOfBirth: referral.Date(p.DateOfBirth),
+		Phone: p.Phone, Email: p.Email, NHSNumber: p.NHSNumber, Postcode: p.Postcode}
+}
+
+func answer(s string) eligibility.Answer {
+	switch s {
+	case "yes":
+		return eligibility.Yes
+	case "no":
+		return eligibility.No
+	}
+	return eligibility.NotKnown
+}
+
+// factsOf turns what a referral says into the eligibility rules' facts.
+func factsOf(c referral.Referral, received time.Time) eligibility.Facts {
+	f := eligibility.Facts{
+		ReferredOn: received, EDD: referral.Date(c.DueDate), Area: c.Area,
+		Parent1DOB: referral.Date(c.Parent1.DateOfBirth), Parent2DOB: referral.Date(c.Parent2.DateOfBirth),
+		Relationship:       eligibility.Relationship(c.Relationship),
+		BothWantToCoParent: answer(c.BothWantToCoParent), BothWantBestStart: answer(c.BothWantBestStart),
+		Consent1: answer(c.Parent1.Consent), Consent2: answer(c.Parent2.Consent),
+		AbuseDisclosed: eligibility.NotKnown,
+	}
+	// A parent referring themselves does so because there is domestic abuse
+	// (the start page says so); a professional describes what is known.
+	if c.Source == referral.Self || strings.TrimSpace(c.AbuseKnown) != "" {
+		f.AbuseDisclosed = eligibility.Yes
+	}
+	return f
+}
+
+func (s *Server) referralDecide(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	form := r.PostForm
+	d := referral.Decision{Outcome: referral.Outcome(form.Get("outcome")), Reason: form.Get("reason"), Detail: form.Get("detail"),
+		SignpostedTo: form.Get("signposted_to"), Question: form.Get("question")}
+	links := store.Links{}
+	links.Parent1, _ = strconv.ParseInt(form.Get("link1"), 10, 64)
+	links.Parent2, _ = strconv.ParseInt(form.Get("link2"), 10, 64)
+	rec, err := s.db.DecideReferral(r.Context(), u.staff.Actor(), id, d, links, func(tx *store.Tx, rec store.ReferralRecord, ref string) error {
+		to := rec.Content.Referrer.Email
+		if rec.Content.Source == referral.Self || to == "" {
+			return nil
+		}
+		var m referral.Email
+		kind := "referral_outcome"
+		if d.Outcome == referral.RequestInfo {
+			m, kind = referral.MoreInformation(s.cfg.OrgName, ref, *rec.Content, d), "referral_more_info"
+		} else {
+			m = referral.OutcomeEmail(s.cfg.OrgName, ref, *rec.Content, d)
+		}
+		return tx.QueueMail(kind, to, m.Subject, m.Text, nil)
+	})
+	if p := problem.As(err); p != nil && p.Code == problem.Invalid {
+		fields := p.Fields
+		if len(fields) == 0 {
+			fields = []problem.Field{{Name: "outcome", Message: p.Message}}
+		}
+		s.showReferral(w, r, u, http.StatusUnprocessableEntity, fields)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.wakeMail()
+	if rec.FamilyID != 0 && d.Outcome == referral.Accept {
+		http.Redirect(w, r, "/families/"+strconv.FormatInt(rec.FamilyID, 10), http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/referrals/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
