@@ -7,13 +7,16 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/cli"
+	"github.com/cradle-org/cradle/internal/mail/smtptest"
 	"github.com/cradle-org/cradle/internal/store/storetest"
 
 	_ "modernc.org/sqlite"
@@ -237,5 +240,59 @@ func TestServeStartsAndStopsGracefully(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "/sign-in") || !strings.Contains(out.String(), "priya.shah@cradle.example") {
 		t.Errorf("serve --demo output lacks the sign-in address or credentials:\n%s", out.String())
+	}
+}
+
+// TestReferralEmailReachesSMTP runs the real server with its mail worker
+// pointed at a real SMTP server, sends a professional referral through the
+// public form, and checks the acknowledgement arrives, naming only the
+// reference.
+func TestReferralEmailReachesSMTP(t *testing.T) {
+	smtp := smtptest.Start(t)
+	env := map[string]string{"CRADLE_SMTP_HOST": smtp.Host(), "CRADLE_SMTP_PORT": strconv.Itoa(smtp.Port()), "CRADLE_SMTP_TLS": "none",
+		"CRADLE_SMTP_FROM": "referrals@cradle.example"}
+	ctx, cancel := context.WithCancel(context.Background())
+	addrCh := make(chan string, 1)
+	app := &cli.App{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(k string) string { return env[k] }, Version: "test",
+		Ready: func(a string) { addrCh <- a }}
+	done := make(chan int, 1)
+	go func() {
+		done <- app.Run(ctx, []string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--demo"})
+	}()
+	defer func() { cancel(); <-done }()
+	var addr string
+	select {
+	case addr = <-addrCh:
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not start")
+	}
+	edd := time.Now().AddDate(0, 0, 80)
+	form := url.Values{
+		"referrer.name": {"Sam Social"}, "referrer.role": {"social_worker"}, "referrer.organisation": {"Blackpool Council"},
+		"referrer.email":     {"sam.social@example.org"},
+		"parent1.given_name": {"Zoe"}, "parent1.family_name": {"Marsh"}, "parent1.consent": {"yes"}, "parent1.address": {"CANARY-ADDRESS"},
+		"parent2.given_name": {"Dean"}, "parent2.consent": {"yes"},
+		"due_date-day": {strconv.Itoa(edd.Day())}, "due_date-month": {strconv.Itoa(int(edd.Month()))}, "due_date-year": {strconv.Itoa(edd.Year())},
+		"area": {"FY1 1AA"}, "abuse_known": {"Disclosed to midwife."}, "safeguarding_status": {"none"},
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.PostForm("http://"+addr+"/refer/professional", form)
+	if err != nil || resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	ref := strings.TrimPrefix(resp.Header.Get("Location"), "/refer/professional/confirmation?ref=")
+	msgs := smtp.WaitFor(t, 1, 20*time.Second)
+	m := msgs[0]
+	if len(m.To) != 1 || m.To[0] != "sam.social@example.org" || m.From != "referrals@cradle.example" {
+		t.Errorf("envelope: from %q to %v", m.From, m.To)
+	}
+	if subj := m.Header.Get("Subject"); !strings.Contains(subj, ref) {
+		t.Errorf("subject %q lacks %s", subj, ref)
+	}
+	for _, canary := range []string{"CANARY", "Zoe", "Dean", "Marsh"} {
+		if strings.Contains(string(m.Data), canary) {
+			t.Errorf("acknowledgement email contains %q", canary)
+		}
 	}
 }

@@ -22,14 +22,14 @@ func TestNormalisePhone(t *testing.T) {
 		{"none", ""},
 		{"07700 900123 ext 4", ""},
 		{"12345", ""},
-		{"7700900123", ""},       // no leading 0: not guessed
-		{"077009001234567", ""},  // too long
-		{"00000000000", ""},      // 00 is not a UK national number
-		{"+44 1234", ""},         // too short
+		{"7700900123", ""},      // no leading 0: not guessed
+		{"077009001234567", ""}, // too long
+		{"00000000000", ""},     // 00 is not a UK national number
+		{"+44 1234", ""},        // too short
 		{"+", ""},
-		{"07700+900123", ""},     // plus only at the start
-		{"+0 123 456 789", ""},   // no country code starts 0
-		{"٠٧٧٠٠٩٠٠١٢٣", ""},      // non-ASCII digits are refused
+		{"07700+900123", ""},   // plus only at the start
+		{"+0 123 456 789", ""}, // no country code starts 0
+		{"٠٧٧٠٠٩٠٠١٢٣", ""},    // non-ASCII digits are refused
 	}
 	for _, tt := range tests {
 		if got := NormalisePhone(tt.in); got != tt.want {

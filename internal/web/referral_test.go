@@ -1,0 +1,365 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/credential"
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/referral"
+	"github.com/cradle-org/cradle/internal/store"
+)
+
+// professionalForm is a complete, valid professional referral as a browser sends it.
+func professionalForm(e *env) url.Values {
+	edd := e.clock.Now().AddDate(0, 0, 70)
+	return url.Values{
+		"referrer.name": {"Sam Social"}, "referrer.role": {"social_worker"}, "referrer.organisation": {"Blackpool Council"},
+		"referrer.email": {"sam.social@example.org"}, "referrer.phone": {"01253 477000"},
+		"parent1.given_name": {"Zoe"}, "parent1.family_name": {"Marsh"}, "parent1.phone": {"07700 900555"},
+		"parent1.address": {"CANARY-ADDRESS 4 Quay Street"}, "parent1.postcode": {"FY1 1AA"}, "parent1.consent": {"yes"},
+		"parent1.date_of_birth-day": {"3"}, "parent1.date_of_birth-month": {"4"}, "parent1.date_of_birth-year": {"1998"},
+		"parent2.given_name": {"Dean"}, "parent2.family_name": {"Marsh"}, "parent2.consent": {"not_asked"},
+		"parent2.consent_reason": {"Asking now would raise the risk"},
+		"due_date-day":           {itoa(int64(edd.Day()))}, "due_date-month": {itoa(int64(edd.Month()))}, "due_date-year": {itoa(int64(edd.Year()))},
+		"area": {"FY1 1AA"}, "relationship": {"intimate_relationship"}, "abuse_known": {"Police attended twice this year."},
+		"safeguarding_status": {"child_in_need"}, "both_want_to_co_parent": {"yes"}, "both_want_best_start": {"yes"},
+	}
+}
+
+func TestProfessionalReferralFormErrorsKeepInput(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		c := e.client()
+		if r := e.get(c, "/refer/professional"); r.status != 200 || !strings.Contains(r.body, "Exit this page") || !strings.Contains(r.body, `name="website"`) {
+			t.Fatalf("form: %d", r.status)
+		}
+		f := professionalForm(e)
+		f.Set("referrer.email", "not-an-email")
+		f.Set("parent1.given_name", "<b>Zoe</b>")
+		f.Set("due_date-day", "31")
+		f.Set("due_date-month", "2")
+		f.Set("area", "Atlantis")
+		r := e.post(c, "/refer/professional", f)
+		if r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("invalid form: %d", r.status)
+		}
+		for _, want := range []string{"There is a problem", "correct format", "must not include HTML", "real date", "do not recognise that area",
+			`value="not-an-email"`, `value="Atlantis"`, `value="Sam Social"`, `href="#referrer-email"`} {
+			if !strings.Contains(r.body, want) {
+				t.Errorf("error page lacks %q", want)
+			}
+		}
+		if q, _, _ := e.db.ReferralQueue(context.Background(), mustActor(t, e, manager), store.QueueFilter{}); len(q) != 0 {
+			t.Errorf("an invalid form saved %d referrals", len(q))
+		}
+		// A huge body is refused with a clear 413, not a 500.
+		f = professionalForm(e)
+		f.Set("abuse_known", strings.Repeat("x", 1<<20))
+		if r := e.post(c, "/refer/professional", f); r.status != http.StatusRequestEntityTooLarge || !strings.Contains(r.body, "too long") {
+			t.Errorf("1 MB field: %d", r.status)
+		}
+	})
+}
+
+func mustActor(t *testing.T, e *env, email string) policy.Actor {
+	t.Helper()
+	s, err := e.db.StaffByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Actor()
+}
+
+// referenceIn pulls REF-… out of a confirmation redirect.
+func referenceIn(t *testing.T, location string) string {
+	t.Helper()
+	u, err := url.Parse(location)
+	if err != nil || !strings.HasPrefix(u.Query().Get("ref"), "REF-") {
+		t.Fatalf("no reference in %q", location)
+	}
+	return u.Query().Get("ref")
+}
+
+// queueID finds a referral's id in the queue by reference.
+func queueID(t *testing.T, e *env, who, ref string) int64 {
+	t.Helper()
+	for _, st := range []string{"new", "screening", "awaiting_information", "accepted", "not_accepted", "withdrawn"} {
+		q, _, err := e.db.ReferralQueue(context.Background(), mustActor(t, e, who), store.QueueFilter{Status: referralStatus(st)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range q {
+			if r.Reference == ref {
+				return r.ID
+			}
+		}
+	}
+	t.Fatalf("%s not in %s's queue", ref, who)
+	return 0
+}
+
+func TestProfessionalReferralToAcceptedFamily(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		pub := e.client()
+		r := e.post(pub, "/refer/professional", professionalForm(e))
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("submit: %d\n%s", r.status, r.body)
+		}
+		ref := referenceIn(t, r.location)
+		done := e.get(pub, r.location)
+		if !strings.Contains(done.body, ref) || !strings.Contains(done.body, "What happens next") {
+			t.Errorf("confirmation page lacks the reference")
+		}
+		// A crafted confirmation link shows nothing it was given.
+		if r := e.get(pub, "/refer/professional/confirmation?ref=%3Cscript%3E"); strings.Contains(r.body, "<script>") || strings.Contains(r.body, "&lt;script") {
+			t.Error("confirmation page echoed a crafted reference")
+		}
+		counts, _ := e.db.MailCounts(context.Background())
+		if counts["pending"] != 1 {
+			t.Errorf("acknowledgement not queued: %v", counts)
+		}
+
+		mc := e.client()
+		e.signIn(mc, manager)
+		q := e.get(mc, "/referrals")
+		if q.status != 200 || !strings.Contains(q.body, ref) {
+			t.Fatalf("queue lacks %s: %d", ref, q.status)
+		}
+		id := queueID(t, e, manager, ref)
+		page := e.get(mc, "/referrals/"+itoa(id))
+		for _, want := range []string{"Eligibility", "Lives in a funded area", "Met", "CANARY-ADDRESS", "Record decision", "In screening"} {
+			if !strings.Contains(page.body, want) {
+				t.Errorf("screening page lacks %q", want)
+			}
+		}
+		// A practitioner of the area sees the referral without contact details.
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		if p := e.get(pc, "/referrals/"+itoa(id)); p.status != 200 || strings.Contains(p.body, "CANARY-ADDRESS") || strings.Contains(p.body, "Record decision") {
+			t.Errorf("practitioner view: %d, leaks contact details or offers a decision", p.status)
+		}
+		// Deciding with no reasons: an error on the page, nothing changed.
+		token := csrfFrom(t, page.body)
+		bad := e.post(mc, "/referrals/"+itoa(id)+"/decision", url.Values{"csrf_token": {token}, "outcome": {"accept"}})
+		if bad.status != http.StatusUnprocessableEntity || !strings.Contains(bad.body, "Give the reasons for this decision") {
+			t.Fatalf("decision without reasons: %d", bad.status)
+		}
+		ok := e.post(mc, "/referrals/"+itoa(id)+"/decision", url.Values{"csrf_token": {token}, "outcome": {"accept"}, "detail": {"Meets the criteria; both parents want support."}, "link1": {"0"}, "link2": {"0"}})
+		if ok.status != http.StatusSeeOther || !strings.HasPrefix(ok.location, "/families/") {
+			t.Fatalf("accept: %d %q\n%s", ok.status, ok.location, ok.body)
+		}
+		fam := e.get(mc, ok.location)
+		if fam.status != 200 || !strings.Contains(fam.body, "Zoe Marsh") || !strings.Contains(fam.body, "Dean Marsh") || !strings.Contains(fam.body, "Assessment") {
+			t.Errorf("new family page: %d", fam.status)
+		}
+		counts, _ = e.db.MailCounts(context.Background())
+		if counts["pending"] != 2 {
+			t.Errorf("outcome email not queued: %v", counts)
+		}
+		// Deciding again is refused.
+		again := e.post(mc, "/referrals/"+itoa(id)+"/decision", url.Values{"csrf_token": {token}, "outcome": {"withdrawn"}, "detail": {"x"}})
+		if again.status != http.StatusBadRequest || !strings.Contains(again.body, "already been decided") {
+			t.Errorf("second decision: %d", again.status)
+		}
+	})
+}
+
+func TestDuplicateFoundAndDeclineWithSignposting(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		// Amy Foster is in the demo data; a referral for "Amy Foster" with her phone is a likely duplicate.
+		f := professionalForm(e)
+		f.Set("parent1.given_name", "Amy")
+		f.Set("parent1.family_name", "Foster")
+		f.Set("parent1.phone", "07700 900101")
+		f.Set("parent1.date_of_birth-year", "")
+		f.Set("parent1.date_of_birth-month", "")
+		f.Set("parent1.date_of_birth-day", "")
+		r := e.post(e.client(), "/refer/professional", f)
+		ref := referenceIn(t, r.location)
+		mc := e.client()
+		e.signIn(mc, manager)
+		id := queueID(t, e, manager, ref)
+		page := e.get(mc, "/referrals/"+itoa(id))
+		if !strings.Contains(page.body, "already known to us") || !strings.Contains(page.body, "FAM-") || !strings.Contains(page.body, "strong match") {
+			t.Errorf("planted duplicate not shown:\n%s", page.body)
+		}
+		token := csrfFrom(t, page.body)
+		d := e.post(mc, "/referrals/"+itoa(id)+"/decision", url.Values{"csrf_token": {token}, "outcome": {"not_accepted"}, "reason": {"other"},
+			"detail": {"Already working with us under another referral."}, "signposted_to": {"Existing practitioner; local DA helpline"}})
+		if d.status != http.StatusSeeOther {
+			t.Fatalf("decline: %d\n%s", d.status, d.body)
+		}
+		after := e.get(mc, d.location)
+		for _, want := range []string{"Not accepted", "Signposted to: Existing practitioner; local DA helpline", "Helen Whitaker"} {
+			if !strings.Contains(after.body, want) {
+				t.Errorf("declined referral page lacks %q", want)
+			}
+		}
+	})
+}
+
+func TestSelfReferralJourney(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		c := e.client()
+		if r := e.get(c, "/refer/yourself"); r.status != 200 || !strings.Contains(r.body, "Start now") || !strings.Contains(r.body, "Exit this page") {
+			t.Fatalf("start page: %d", r.status)
+		}
+		// Missing first name: error on the page, typed value kept, nothing saved.
+		r := e.post(c, "/refer/yourself/about-you", url.Values{"parent1.family_name": {"Lee"}})
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Enter your first name") || !strings.Contains(r.body, `value="Lee"`) {
+			t.Fatalf("about-you error: %d", r.status)
+		}
+		edd := e.clock.Now().AddDate(0, 0, 100)
+		steps := []struct {
+			path string
+			form url.Values
+		}{
+			{"about-you", url.Values{"parent1.given_name": {"Kim"}, "parent1.family_name": {"Lee"}}},
+			{"other-parent", url.Values{"parent2.given_name": {"Chris"}, "relationship": {"intimate_relationship"}, "both_want_to_co_parent": {"yes"}}},
+			{"due-date", url.Values{"due_date-day": {itoa(int64(edd.Day()))}, "due_date-month": {itoa(int64(edd.Month()))}, "due_date-year": {itoa(int64(edd.Year()))}}},
+			{"where-you-live", url.Values{"area": {"Blackpool"}}},
+			{"contacting-you", url.Values{"safe_contact.safe_to_contact": {"yes"}, "safe_contact.number": {"07700 900777"}, "safe_contact.leave_message": {"no"}}},
+			{"anything-else", url.Values{"anything_else": {"I need an interpreter for Polish."}}},
+		}
+		for i, st := range steps {
+			r := e.post(c, "/refer/yourself/"+st.path, st.form)
+			want := "/refer/yourself/check"
+			if i+1 < len(steps) {
+				want = "/refer/yourself/" + steps[i+1].path
+			}
+			if r.status != http.StatusSeeOther || r.location != want {
+				t.Fatalf("%s: %d %q\n%s", st.path, r.status, r.location, r.body)
+			}
+		}
+		check := e.get(c, "/refer/yourself/check")
+		for _, want := range []string{"Check your answers", "Kim Lee", "Chris", "07700 900777", "Blackpool", "interpreter"} {
+			if !strings.Contains(check.body, want) {
+				t.Errorf("check page lacks %q", want)
+			}
+		}
+		// Change an answer and come straight back to the check page.
+		r = e.post(c, "/refer/yourself/where-you-live?change=1", url.Values{"area": {"FY1 4AB"}})
+		if r.location != "/refer/yourself/check" {
+			t.Errorf("change: %q", r.location)
+		}
+		r = e.post(c, "/refer/yourself/check", url.Values{})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("send: %d\n%s", r.status, r.body)
+		}
+		done := e.get(c, r.location)
+		for _, want := range []string{"We have your referral", "call 999", referenceIn(t, r.location)} {
+			if !strings.Contains(done.body, want) {
+				t.Errorf("confirmation lacks %q", want)
+			}
+		}
+		// The answers are gone: the check page now starts again.
+		if r := e.get(c, "/refer/yourself/check"); r.status != http.StatusSeeOther {
+			t.Errorf("draft survived sending: %d", r.status)
+		}
+		// No email for a self-referral.
+		if counts, _ := e.db.MailCounts(context.Background()); counts["pending"] != 0 {
+			t.Errorf("mail queued for a self-referral: %v", counts)
+		}
+		id := queueID(t, e, manager, referenceIn(t, r.location))
+		_ = id
+	})
+}
+
+func TestHoneypotAndRateLimit(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		c := e.client()
+		f := professionalForm(e)
+		f.Set("website", "http://spam.example")
+		r := e.post(c, "/refer/professional", f)
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("honeypot: %d", r.status)
+		}
+		if q, _, _ := e.db.ReferralQueue(context.Background(), mustActor(t, e, manager), store.QueueFilter{Status: "new"}); len(q) != 0 {
+			t.Errorf("a bot's referral was saved")
+		}
+		for i := 0; i < 10; i++ {
+			if r := e.post(c, "/refer/professional", professionalForm(e)); r.status != http.StatusSeeOther {
+				t.Fatalf("submission %d: %d", i+1, r.status)
+			}
+		}
+		r = e.post(c, "/refer/professional", professionalForm(e))
+		if r.status != http.StatusTooManyRequests || !strings.Contains(r.body, "Too many forms") {
+			t.Errorf("11th submission in an hour: %d", r.status)
+		}
+		e.clock.Advance(61 * time.Minute)
+		if r := e.post(c, "/refer/professional", professionalForm(e)); r.status != http.StatusSeeOther {
+			t.Errorf("after an hour: %d", r.status)
+		}
+	})
+}
+
+// apiToken creates a partner token directly.
+func apiToken(t *testing.T, e *env, scopes ...string) string {
+	t.Helper()
+	tok, _ := credential.NewToken()
+	adminStaff, _ := e.db.StaffByEmail(context.Background(), admin)
+	err := e.db.Update(audit.WithSource(context.Background(), audit.Source{Actor: "test"}), func(tx *store.Tx) error {
+		_, err := tx.CreateAPIToken("Blackpool Maternity", "EPR", credential.HashToken(tok), scopes, adminStaff.ID)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func (e *env) api(token, body string, hdr ...string) resp {
+	e.t.Helper()
+	args := []string{"Content-Type", "application/json"}
+	if token != "" {
+		args = append(args, "Authorization", "Bearer "+token)
+	}
+	args = append(args, hdr...)
+	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/referrals", strings.NewReader(body))
+	for i := 0; i+1 < len(args); i += 2 {
+		req.Header.Set(args[i], args[i+1])
+	}
+	r, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer r.Body.Close()
+	var b strings.Builder
+	buf := make([]byte, 4096)
+	for {
+		n, err := r.Body.Read(buf)
+		b.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	return resp{status: r.StatusCode, body: b.String(), header: r.Header}
+}
+
+func apiBody(e *env) map[string]any {
+	return map[string]any{
+		"referrer": map[string]any{"name": "Mo Midwife", "role": "midwife", "organisation": "Blackpool Teaching Hospitals", "email": "mo@example.org"},
+		"parent1":  map[string]any{"given_name": "Ella", "family_name": "Ng", "consent": "yes", "postcode": "FY2 0AA"},
+		"parent2":  map[string]any{"given_name": "Tom", "family_name": "Ng", "consent": "no"},
+		"due_date": e.clock.Now().AddDate(0, 0, 60).Format("2006-01-02"), "area": "FY2 0AA",
+		"abuse_known": "Disclosed at booking appointment.", "safeguarding_status": "none",
+	}
+}
+
+func mustJSON(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+func referralStatus(s string) referral.Status { return referral.Status(s) }
+
+func mustForm(kv ...string) url.Values {
+	v := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Set(kv[i], kv[i+1])
+	}
+	return v
+}
