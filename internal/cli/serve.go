@@ -46,6 +46,19 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w (is another program using it? choose another with --addr)", *addr, err)
+	}
+	defer ln.Close()
+	baseURL := a.Getenv("CRADLE_BASE_URL")
+	if baseURL == "" {
+		scheme := "http"
+		if *tlsCert != "" {
+			scheme = "https"
+		}
+		baseURL = scheme + "://" + ln.Addr().String()
+	}
 	smtp, haveSMTP, err := a.smtpConfig()
 	if err != nil {
 		return err
@@ -66,13 +79,9 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		wake = worker.Wake
 	}
 	srv, err := web.New(db, log, web.Config{MetricsToken: a.Getenv("CRADLE_METRICS_TOKEN"), Demo: isDemo, BehindTLS: *behindTLS || *tlsCert != "",
-		OrgName: envOr(a.Getenv, "CRADLE_ORG_NAME", "For Baby's Sake"), WakeMail: wake})
+		OrgName: envOr(a.Getenv, "CRADLE_ORG_NAME", "For Baby's Sake"), WakeMail: wake, BaseURL: baseURL})
 	if err != nil {
 		return fmt.Errorf("building the web server: %w", err)
-	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("cannot listen on %s: %w (is another program using it? choose another with --addr)", *addr, err)
 	}
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),

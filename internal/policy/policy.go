@@ -160,6 +160,7 @@ const (
 	ViewAuditLog            Action = "audit.log.view"
 	ManageStaff             Action = "staff.manage"
 	ManageTokens            Action = "tokens.manage"
+	ManageMailingList       Action = "mailing.manage" // see and export the public mailing list (no family data)
 	ViewAggregates          Action = "reports.aggregate"
 	ViewIdentifiableReports Action = "reports.identifiable"
 )
@@ -172,7 +173,7 @@ func Actions() []Action {
 		ViewFamily, EditFamily, AllocateFamily, CloseFamily, ReopenFamily,
 		ViewPerson, EditPerson, ViewConfidential, EditConfidential, BreakGlass,
 		RaiseConcern, DecideConcern,
-		ViewRecordAudit, ViewAuditLog, ManageStaff, ManageTokens, ViewAggregates, ViewIdentifiableReports,
+		ViewRecordAudit, ViewAuditLog, ManageStaff, ManageTokens, ManageMailingList, ViewAggregates, ViewIdentifiableReports,
 	}
 }
 
@@ -223,6 +224,8 @@ func (act Action) phrase() string {
 		return "manage staff accounts"
 	case ManageTokens:
 		return "manage partner tokens"
+	case ManageMailingList:
+		return "manage the mailing list"
 	case ViewAggregates:
 		return "see aggregate reports"
 	case ViewIdentifiableReports:

@@ -6,6 +6,11 @@ package problem
 import (
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Code says what kind of problem it is; the web layer maps codes to statuses.
@@ -117,4 +122,31 @@ func MessageOf(err error) string {
 		return e.Message
 	}
 	return "Sorry, there is a problem with the service. Try again later."
+}
+
+var tagLike = regexp.MustCompile(`<(/?[A-Za-z]|[!?])`)
+
+// Text trims a free-text input in place and records a problem if it is not
+// valid UTF-8, is longer than max characters, holds control characters
+// (tabs and line breaks are allowed when multiline), or looks like HTML or
+// code. Pages escape everything anyway; refusing markup keeps it out of
+// letters, exports and emails made from the record.
+func (fs *Fields) Text(name, label string, v *string, max int, multiline bool) {
+	*v = strings.TrimSpace(*v)
+	s := *v
+	switch {
+	case !utf8.ValidString(s):
+		fs.Add(name, label+" must only include letters, numbers and punctuation")
+	case utf8.RuneCountInString(s) > max:
+		fs.Add(name, label+" must be "+strconv.Itoa(max)+" characters or fewer")
+	case strings.IndexFunc(s, func(r rune) bool {
+		if multiline && (r == '\n' || r == '\r' || r == '\t') {
+			return false
+		}
+		return unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
+	}) >= 0:
+		fs.Add(name, label+" must not include hidden control characters")
+	case tagLike.MatchString(s):
+		fs.Add(name, label+" must not include HTML or code, such as < followed by a letter")
+	}
 }

@@ -3,6 +3,7 @@ package problem
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -52,3 +53,45 @@ func TestFields(t *testing.T) {
 		t.Error("Has gave the wrong answer")
 	}
 }
+
+func TestText(t *testing.T) {
+	tests := []struct {
+		in        string
+		multiline bool
+		want      string // part of the message, "" = fine
+		cleaned   string
+	}{
+		{"  Amy  ", false, "", "Amy"},
+		{"line one\nline two", true, "", "line one\nline two"},
+		{"line one\nline two", false, "control characters", ""},
+		{"nul\x00here", true, "control characters", ""},
+		{"<script>alert(1)</script>", false, "HTML", ""},
+		{"</b>", false, "HTML", ""},
+		{"I <3 my baby", false, "", "I <3 my baby"},
+		{"a < b", false, "", "a < b"},
+		{"abcdef", false, "5 characters or fewer", ""},
+		{"caf\xe9", false, "letters, numbers", ""},
+		{"Zoë Łukasz", false, "", "Zoë Łukasz"},
+	}
+	for _, tt := range tests {
+		var fs Fields
+		v := tt.in
+		max := 100
+		if tt.in == "abcdef" {
+			max = 5
+		}
+		fs.Text("f", "Field", &v, max, tt.multiline)
+		got := ""
+		if len(fs) > 0 {
+			got = fs[0].Message
+		}
+		if (tt.want == "") != (got == "") || (tt.want != "" && !contains(got, tt.want)) {
+			t.Errorf("Text(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if tt.want == "" && v != tt.cleaned {
+			t.Errorf("Text(%q) left %q, want %q", tt.in, v, tt.cleaned)
+		}
+	}
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

@@ -2,11 +2,8 @@ package referral
 
 import (
 	"errors"
-	"regexp"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/match"
@@ -22,40 +19,9 @@ const (
 	maxLong  = 5000
 )
 
-var tagLike = regexp.MustCompile(`<\s*/?\s*[A-Za-z!?]`)
-
-// checkText cleans a text field in place and records a problem if it is
-// too long, holds control characters, or looks like HTML or code.
+// checkText applies the shared text rules (see problem.Fields.Text).
 func checkText(fs *problem.Fields, name, label string, v *string, max int, multiline bool) {
-	*v = strings.TrimSpace(*v)
-	s := *v
-	switch {
-	case !utf8.ValidString(s):
-		fs.Add(name, label+" must only include letters, numbers and punctuation")
-	case utf8.RuneCountInString(s) > max:
-		fs.Add(name, label+" must be "+itoa(max)+" characters or fewer")
-	case strings.IndexFunc(s, func(r rune) bool {
-		if multiline && (r == '\n' || r == '\r' || r == '\t') {
-			return false
-		}
-		return unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
-	}) >= 0:
-		fs.Add(name, label+" must not include hidden control characters")
-	case tagLike.MatchString(s):
-		fs.Add(name, label+" must not include HTML or code, such as < followed by a letter")
-	}
-}
-
-func itoa(n int) string {
-	var b []byte
-	for n > 0 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-		n /= 10
-	}
-	if len(b) == 0 {
-		return "0"
-	}
-	return string(b)
+	fs.Text(name, label, v, max, multiline)
 }
 
 // Config is what validation needs to know about the programme.

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/eligibility"
@@ -36,6 +37,9 @@ type Config struct {
 	Eligibility eligibility.Config
 	// OrgName is the organisation's name, used in emails and pages.
 	OrgName string
+	// BaseURL is the public address of the site, for links in emails
+	// (never taken from the request's Host header, which a sender controls).
+	BaseURL string
 	// WakeMail asks the mail worker to send queued mail now (optional).
 	WakeMail func()
 	// Contacts are the emergency and helpline contacts shown on public pages.
@@ -84,6 +88,10 @@ func New(db *store.DB, log *slog.Logger, cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://127.0.0.1:8080"
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	if cfg.OrgName == "" {
 		cfg.OrgName = "Cradle"
 	}
@@ -116,6 +124,9 @@ func (s *Server) Handler() http.Handler {
 	// The API authenticates with a bearer token, not a cookie, so a
 	// cross-site request carries no ambient credential to abuse.
 	csrf.AddInsecureBypassPattern("POST /api/v1/referrals")
+	// Mail clients send RFC 8058 one-click unsubscribes from outside the
+	// site; the link's own token is the credential.
+	csrf.AddInsecureBypassPattern("POST /mailing-list/unsubscribe")
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusForbidden, "This form could not be sent",
 			"The request came from another website, so it was refused to keep your information safe. Go back to the page, refresh it and try again.")
@@ -163,6 +174,14 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("GET /refer/yourself/confirmation", hf(s.selfDone))
 	handle("GET /refer/yourself/{step}", hf(s.selfStepForm))
 	handle("POST /refer/yourself/{step}", hf(s.selfStepSubmit))
+	// Mailing list.
+	handle("GET /mailing-list", hf(s.mailingForm))
+	handle("POST /mailing-list", hf(s.mailingSubmit))
+	handle("GET /mailing-list/check-email", hf(s.mailingCheckEmail))
+	handle("GET /mailing-list/confirm", hf(s.mailingConfirmForm))
+	handle("POST /mailing-list/confirm", hf(s.mailingConfirm))
+	handle("GET /mailing-list/unsubscribe", hf(s.mailingUnsubscribeForm))
+	handle("POST /mailing-list/unsubscribe", hf(s.mailingUnsubscribe))
 	// Partner API.
 	handle("POST /api/v1/referrals", hf(s.apiReferral))
 	handle("GET /api/v1/openapi.json", hf(s.openAPI))
@@ -183,6 +202,8 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("GET /admin/tokens", s.staff(s.tokensPage))
 	handle("POST /admin/tokens", s.staff(s.tokenCreate))
 	handle("POST /admin/tokens/{id}/revoke", s.staff(s.tokenRevoke))
+	handle("GET /admin/mailing-list", s.staff(s.mailingAdmin))
+	handle("GET /admin/mailing-list.csv", s.staff(s.mailingExport))
 	handle("GET /referrals", s.staff(s.referralQueue))
 	handle("GET /referrals/{id}", s.staff(s.referralPage))
 	handle("POST /referrals/{id}/decision", s.staff(s.referralDecide))

@@ -555,7 +555,9 @@ func TestEveryRouteIsClassified(t *testing.T) {
 		"GET /sign-in/new-password": true, "POST /sign-in/new-password": true, "POST /sign-out": true,
 		"GET /refer/professional": true, "POST /refer/professional": true, "GET /refer/professional/confirmation": true,
 		"GET /refer/yourself": true, "GET /refer/yourself/check": true, "POST /refer/yourself/check": true,
-		"GET /refer/yourself/confirmation": true, "POST /api/v1/referrals": true, "GET /api/v1/openapi.json": true, "GET /refer/yourself/{step}": true, "POST /refer/yourself/{step}": true,
+		"GET /refer/yourself/confirmation": true, "POST /api/v1/referrals": true, "GET /api/v1/openapi.json": true,
+		"GET /mailing-list": true, "POST /mailing-list": true, "GET /mailing-list/check-email": true, "GET /mailing-list/confirm": true,
+		"POST /mailing-list/confirm": true, "GET /mailing-list/unsubscribe": true, "POST /mailing-list/unsubscribe": true, "GET /refer/yourself/{step}": true, "POST /refer/yourself/{step}": true,
 	}
 	each(t, func(t *testing.T, e *env) {
 		s, err := web.New(e.db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{Now: e.clock.Now})

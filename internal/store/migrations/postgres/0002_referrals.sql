@@ -44,10 +44,9 @@ CREATE TABLE person_match_keys (
 );
 CREATE INDEX person_match_keys_key ON person_match_keys (kind, match_key);
 
--- Mailing list: double opt-in with an expiring token, and an unsubscribe token for every message.
+-- Mailing list: double opt-in with an expiring token (unsubscribe links carry a keyed hash of the id).
 ALTER TABLE mailing_list ADD COLUMN name_sealed TEXT NOT NULL DEFAULT '';
 ALTER TABLE mailing_list ADD COLUMN confirm_expires_at TIMESTAMPTZ;
-ALTER TABLE mailing_list ADD COLUMN unsubscribe_token_hash TEXT NOT NULL DEFAULT '';
 
 -- Outgoing email. Written in the same transaction as the change that causes it, sent by a
 -- background worker; claimed with a lease (FOR UPDATE SKIP LOCKED) so each message is sent once.

@@ -1,0 +1,357 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// referenceRE is a referral reference as the confirmation pages show it.
+var referenceRE = regexp.MustCompile(`REF-\d{4}-\d{6}`)
+
+// TestBrowserReferrals follows referrals from the public forms to a team
+// manager's decision: a parent refers themselves through the question
+// pages, a professional refers a family already known to the service (a
+// planted duplicate), and the team manager declines one and accepts the
+// other. Every page, error states included, passes axe-core.
+func TestBrowserReferrals(t *testing.T) {
+	chromium := chromiumPath(t) // first, so that a skip costs nothing
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), overallTimeout)
+	defer cancel()
+	base := startServer(t)
+	browser := startBrowser(t, ctx, chromium)
+	b := &session{base: base, shots: newShots(t)}
+	defer func() { t.Logf("TestBrowserReferrals took %v", time.Since(start).Round(time.Millisecond)) }()
+
+	today := time.Now()
+	var selfRef, proRef string
+
+	step(t, "self-referral", func(t *testing.T) {
+		tab := b.newTab(t, browser)
+		defer tab.close(t)
+
+		tab.open(t, "/")
+		tab.click(t, `main a[href="/refer/yourself"]`)
+		tab.mustBeAt(t, "/refer/yourself")
+		tab.waitVisible(t, ".govuk-exit-this-page .govuk-exit-this-page__button")
+		tab.mustSee(t, "self start", "Refer yourself", "Exit this page", "Start now")
+		tab.pageChecks(t, "self-start")
+		tab.screenshot(t, "ref-self-01-start")
+
+		if got := tab.eval(t, `document.querySelector('main a.govuk-button--start').innerText.trim()`); got != "Start now" {
+			t.Errorf("self start: start button text = %q, want \"Start now\"", got)
+		}
+		tab.click(t, `main a.govuk-button--start`)
+		tab.mustBeAt(t, "/refer/yourself/about-you")
+		tab.questionPage(t, "about-you", 1, "About you")
+		tab.screenshot(t, "ref-self-02-about-you")
+
+		// Sent empty: an error summary that links to the field, and focus.
+		resp := tab.click(t, `main form button[type="submit"]`)
+		if resp == nil || resp.Status != 422 {
+			t.Errorf("about-you empty: HTTP status %v, want 422", statusOf(resp))
+		}
+		tab.mustBeAt(t, "/refer/yourself/about-you")
+		tab.mustSee(t, "about-you error", "There is a problem", "Enter your first name")
+		tab.errorState(t, "self-about-you-error", "#parent1-given_name")
+		tab.pageChecks(t, "self-about-you-error")
+		tab.screenshot(t, "ref-self-03-about-you-error")
+
+		tab.fill(t, "#parent1-given_name", "Kim")
+		tab.fill(t, "#parent1-family_name", "Lowe")
+		tab.fillDate(t, "parent1-date_of_birth", time.Date(1996, 6, 14, 0, 0, 0, 0, time.UTC))
+		tab.continueTo(t, "/refer/yourself/other-parent")
+		tab.questionPage(t, "other-parent", 2, "The baby's other parent")
+		tab.screenshot(t, "ref-self-04-other-parent")
+
+		tab.fill(t, "#parent2-given_name", "Lee")
+		tab.check(t, "relationship")           // in an intimate relationship
+		tab.check(t, "both_want_to_co_parent") // yes
+		tab.continueTo(t, "/refer/yourself/due-date")
+		tab.questionPage(t, "due-date", 3, "When is the baby due?")
+		tab.screenshot(t, "ref-self-05-due-date")
+
+		tab.fillDate(t, "due_date", today.AddDate(0, 0, 90))
+		tab.continueTo(t, "/refer/yourself/where-you-live")
+		tab.questionPage(t, "where-you-live", 4, "Where do you live?")
+		tab.screenshot(t, "ref-self-06-where-you-live")
+
+		tab.fill(t, "#area", "Blackpool")
+		tab.continueTo(t, "/refer/yourself/contacting-you")
+		tab.questionPage(t, "contacting-you", 5, "Contacting you safely")
+		tab.screenshot(t, "ref-self-07-contacting-you")
+
+		tab.check(t, "safe_contact-safe_to_contact") // yes
+		tab.fill(t, "#safe_contact-number", "07700 900555")
+		tab.check(t, "safe_contact-leave_message-1") // no
+		tab.continueTo(t, "/refer/yourself/anything-else")
+		tab.questionPage(t, "anything-else", 6, "Is there anything else we should know?")
+		tab.screenshot(t, "ref-self-08-anything-else")
+
+		tab.fillArea(t, "#anything_else", "I would like a practitioner who speaks Polish.")
+		tab.continueTo(t, "/refer/yourself/check")
+		tab.mustSee(t, "check answers", "Check your answers", "Kim Lowe", "14 June 1996", "Lee",
+			"In an intimate relationship, now or before", "Blackpool", "07700 900555", "speaks Polish")
+		if n := tab.count(t, `main .govuk-summary-list__actions a[href*="?change=1"]`); n < 6 {
+			t.Errorf("check answers: %d Change links, want one for each answer", n)
+		}
+		tab.pageChecks(t, "self-check")
+		tab.screenshot(t, "ref-self-09-check")
+
+		// Change an answer: the page keeps it, and Continue comes back here.
+		tab.click(t, `main a[href="/refer/yourself/where-you-live?change=1"]`)
+		tab.mustBeAt(t, "/refer/yourself/where-you-live")
+		if got := tab.value(t, "#area"); got != "Blackpool" {
+			t.Errorf("change area: the field shows %q, want the answer given, \"Blackpool\"", got)
+		}
+		tab.pageChecks(t, "self-change-area")
+		tab.fill(t, "#area", "FY1 4AB")
+		tab.continueTo(t, "/refer/yourself/check")
+		tab.mustSee(t, "check answers after change", "FY1 4AB")
+		tab.pageChecks(t, "self-check-changed")
+
+		tab.click(t, `form[action="/refer/yourself/check"] button[type="submit"]`)
+		tab.mustBeAt(t, "/refer/yourself/confirmation")
+		tab.mustSee(t, "self confirmation", "We have your referral", "Your reference is", "call 999")
+		selfRef = referenceRE.FindString(tab.eval(t, `document.querySelector('.govuk-panel').innerText`))
+		if selfRef == "" {
+			t.Error("self confirmation: no reference like REF-YYYY-NNNNNN in the panel")
+		}
+		tab.pageChecks(t, "self-confirmation")
+		tab.screenshot(t, "ref-self-10-confirmation")
+	})
+
+	step(t, "professional referral", func(t *testing.T) {
+		tab := b.newTab(t, browser)
+		defer tab.close(t)
+		const submit = `form[action="/refer/professional"] button[type="submit"]`
+
+		tab.open(t, "/refer/professional")
+		tab.mustSee(t, "professional form", "Refer a family", "Exit this page")
+		tab.pageChecks(t, "professional-form")
+		tab.screenshot(t, "ref-pro-01-form")
+
+		// A few fields only: the rest are reported, and what was typed stays.
+		tab.fill(t, "#referrer-name", "Dana Whitfield")
+		tab.check(t, "referrer-role") // social worker
+		tab.fill(t, "#parent1-given_name", "Amy")
+		resp := tab.click(t, submit)
+		if resp == nil || resp.Status != 422 {
+			t.Errorf("professional, incomplete: HTTP status %v, want 422", statusOf(resp))
+		}
+		tab.mustSee(t, "professional error", "There is a problem", "Enter the organisation you work for",
+			"Select whether the first parent consents to this referral", "Enter the baby's due date")
+		for sel, want := range map[string]string{"#referrer-name": "Dana Whitfield", "#parent1-given_name": "Amy"} {
+			if got := tab.value(t, sel); got != want {
+				t.Errorf("professional error: %s = %q, want %q kept", sel, got, want)
+			}
+		}
+		if tab.eval(t, `String(document.getElementById('referrer-role').checked)`) != "true" {
+			t.Error("professional error: the role chosen (social worker) is no longer selected")
+		}
+		if n := tab.count(t, `.govuk-error-summary a[href="#referrer-role"]`); n != 0 {
+			t.Error("professional error: the summary asks for the role, which was given")
+		}
+		tab.errorState(t, "professional-error", "#referrer-organisation")
+		tab.pageChecks(t, "professional-error")
+		tab.screenshot(t, "ref-pro-02-error")
+
+		tab.fill(t, "#referrer-organisation", "Blackpool Council Children's Services")
+		tab.fill(t, "#referrer-email", "dana.whitfield@example.org")
+		tab.fill(t, "#parent1-family_name", "Foster")
+		tab.fill(t, "#parent1-phone", "07700 900101") // Amy Foster's, in the demo data
+		tab.check(t, "parent1-consent")               // yes
+		tab.fill(t, "#parent2-given_name", "Jordan")
+		tab.fill(t, "#parent2-family_name", "Price")
+		tab.check(t, "parent2-consent") // yes
+		tab.fillDate(t, "due_date", today.AddDate(0, 0, 60))
+		tab.fill(t, "#area", "FY1 1AA")
+		tab.check(t, "relationship")
+		tab.fillArea(t, "#abuse_known", "Police attended an incident at the home last month; Amy disclosed controlling behaviour.")
+		tab.check(t, "safeguarding_status") // none
+		tab.click(t, submit)
+		tab.mustBeAt(t, "/refer/professional/confirmation")
+		tab.mustSee(t, "professional confirmation", "Referral sent", "Your reference is")
+		proRef = referenceRE.FindString(tab.eval(t, `document.querySelector('.govuk-panel').innerText`))
+		if proRef == "" {
+			t.Error("professional confirmation: no reference like REF-YYYY-NNNNNN in the panel")
+		}
+		tab.pageChecks(t, "professional-confirmation")
+		tab.screenshot(t, "ref-pro-03-confirmation")
+	})
+
+	step(t, "team manager screens", func(t *testing.T) {
+		if selfRef == "" || proRef == "" {
+			t.Fatalf("the referral parts did not both send a referral (self %q, professional %q)", selfRef, proRef)
+		}
+		tab := b.newTab(t, browser)
+		defer tab.close(t)
+		tab.signIn(t, credentialFor(t, managerEmail))
+		tab.click(t, `nav a[href="/referrals"]`)
+		tab.mustBeAt(t, "/referrals")
+		tab.mustSee(t, "referral queue", "Referrals", "New: oldest first", selfRef, proRef)
+		tab.pageChecks(t, "referral-queue")
+		tab.screenshot(t, "ref-staff-01-queue")
+
+		// The professional referral: the planted duplicate is offered.
+		proHref := tab.queueLink(t, proRef)
+		tab.click(t, fmt.Sprintf(`main a[href=%q]`, proHref))
+		tab.mustBeAt(t, proHref)
+		tab.mustSee(t, "professional referral", "Referral "+proRef, "Eligibility", "In screening", "Dana Whitfield")
+		known := tab.eval(t, `(() => {
+			const f = [...document.querySelectorAll('main fieldset')].find(f =>
+				f.querySelector('legend') && f.querySelector('legend').textContent.trim() === 'Is the first parent already known to us?');
+			return f ? f.innerText : '';
+		})()`)
+		if !strings.Contains(known, "Amy Foster") || !strings.Contains(known, "strong match") || !regexp.MustCompile(`FAM-\d{4}-\d{6}`).MatchString(known) {
+			t.Errorf("professional referral: the first parent's question does not offer Amy Foster as a strong match in a family FAM-…; it says:\n%s", known)
+		}
+		tab.pageChecks(t, "referral-professional")
+		tab.screenshot(t, "ref-staff-02-professional")
+
+		tab.check(t, "outcome-1") // not accepted
+		tab.run(t, "choosing a reason", chromedp.SetValue(chromedp.CSS("#reason"), "other"))
+		tab.fillArea(t, "#detail", "Already open to us as family with Amy Foster; the referral is passed to her practitioner.")
+		tab.fillArea(t, "#signposted_to", "Local domestic abuse helpline")
+		tab.click(t, `form[action$="/decision"] button[type="submit"]`)
+		tab.mustBeAt(t, proHref)
+		tab.mustSee(t, "declined referral", "Not accepted", "Another reason", "Signposted to: Local domestic abuse helpline")
+		if n := tab.count(t, `form[action$="/decision"]`); n != 0 {
+			t.Error("declined referral: the decision form is still offered")
+		}
+		tab.pageChecks(t, "referral-declined")
+		tab.screenshot(t, "ref-staff-03-declined")
+
+		// The self-referral: first without reasons (an error), then accepted.
+		tab.click(t, `nav a[href="/referrals"]`)
+		tab.mustBeAt(t, "/referrals")
+		selfHref := tab.queueLink(t, selfRef)
+		if selfHref == "" {
+			tab.open(t, "/referrals?status=screening")
+			selfHref = tab.queueLink(t, selfRef)
+		}
+		if selfHref == "" {
+			t.Fatalf("referral queue: no link to %s under New or In screening", selfRef)
+		}
+		tab.click(t, fmt.Sprintf(`main a[href=%q]`, selfHref))
+		tab.mustBeAt(t, selfHref)
+		tab.mustSee(t, "self-referral", "Referral "+selfRef, "Self-referral", "The parent referring", "Kim Lowe", "07700 900555")
+		tab.pageChecks(t, "referral-self")
+		tab.screenshot(t, "ref-staff-04-self")
+
+		tab.check(t, "outcome") // accept
+		resp := tab.click(t, `form[action$="/decision"] button[type="submit"]`)
+		if resp == nil || resp.Status != 422 {
+			t.Errorf("decision without reasons: HTTP status %v, want 422", statusOf(resp))
+		}
+		tab.mustSee(t, "decision error", "There is a problem", "Give the reasons for this decision")
+		if tab.eval(t, `String(document.getElementById('outcome').checked)`) != "true" {
+			t.Error("decision error: the outcome chosen (accept) is no longer selected")
+		}
+		tab.errorState(t, "decision-error", "#detail")
+		tab.pageChecks(t, "referral-decision-error")
+		tab.screenshot(t, "ref-staff-05-decision-error")
+
+		tab.fillArea(t, "#detail", "Both parents are connected, the baby is due in 3 months and Kim asked for help.")
+		tab.click(t, `form[action$="/decision"] button[type="submit"]`)
+		loc := strings.TrimPrefix(tab.location(), base)
+		if !regexp.MustCompile(`^/families/\d+$`).MatchString(loc) {
+			t.Fatalf("accept: at %s, want the new family's page /families/{id}", loc)
+		}
+		tab.mustSee(t, "new family", "Family FAM-", "Kim Lowe", "Assessment")
+		tab.pageChecks(t, "family-from-referral")
+		tab.screenshot(t, "ref-staff-06-family")
+	})
+}
+
+// questionPage checks a self-referral question page: its heading, its
+// place in the journey, its Continue button and the page checks.
+func (tb *tab) questionPage(t *testing.T, slug string, n int, heading string) {
+	t.Helper()
+	tb.mustSee(t, slug, heading, "Question "+strconv.Itoa(n)+" of 6", "Exit this page")
+	if got := tb.eval(t, `document.querySelector('main form button[type="submit"]').innerText.trim()`); got != "Continue" {
+		t.Errorf("%s: the button says %q, want \"Continue\"", slug, got)
+	}
+	tb.pageChecks(t, "self-"+slug)
+}
+
+// continueTo presses the question page's Continue button and checks where
+// it leads.
+func (tb *tab) continueTo(t *testing.T, path string) {
+	t.Helper()
+	tb.click(t, `main form button[type="submit"]`)
+	tb.mustBeAt(t, path)
+}
+
+// check selects a radio by clicking its label, as a person would.
+func (tb *tab) check(t *testing.T, id string) {
+	t.Helper()
+	tb.run(t, "choosing #"+id, chromedp.Click(chromedp.CSS(fmt.Sprintf(`label[for=%q]`, id))))
+	if got := tb.eval(t, fmt.Sprintf(`String(!!(document.getElementById(%q) || {}).checked)`, id)); got != "true" {
+		t.Fatalf("clicking the label of #%s did not select it", id)
+	}
+}
+
+// fillArea replaces the text of a textarea by typing into it
+// (chromedp.Clear and SetValue fail on a textarea with no text).
+func (tb *tab) fillArea(t *testing.T, selector, text string) {
+	t.Helper()
+	tb.eval(t, fmt.Sprintf(`(() => { document.querySelector(%q).value = ''; return ''; })()`, selector))
+	tb.run(t, "filling "+selector, chromedp.SendKeys(chromedp.CSS(selector), text))
+}
+
+// fillDate types a date into the three GOV.UK date boxes of a field.
+func (tb *tab) fillDate(t *testing.T, id string, d time.Time) {
+	t.Helper()
+	tb.fill(t, "#"+id, strconv.Itoa(d.Day()))
+	tb.fill(t, "#"+id+"-month", strconv.Itoa(int(d.Month())))
+	tb.fill(t, "#"+id+"-year", strconv.Itoa(d.Year()))
+}
+
+// errorState checks a page with an error summary: its title starts
+// "Error: ", govuk-frontend has moved focus to the summary, and the summary
+// links to the field (which exists).
+func (tb *tab) errorState(t *testing.T, pageName, firstField string) {
+	t.Helper()
+	if title := tb.eval(t, `document.title`); !strings.HasPrefix(title, "Error: ") {
+		t.Errorf("%s: title = %q, want it to start with \"Error: \"", pageName, title)
+	}
+	if n := tb.count(t, fmt.Sprintf(`.govuk-error-summary a[href=%q]`, firstField)); n != 1 {
+		t.Errorf("%s: the error summary has no link to %s", pageName, firstField)
+	}
+	if n := tb.count(t, firstField); n != 1 {
+		t.Errorf("%s: the error summary links to %s, which is not on the page", pageName, firstField)
+	}
+	var focused string
+	for range 20 {
+		if focused = tb.eval(t, `document.activeElement ? document.activeElement.className : ''`); strings.Contains(focused, "govuk-error-summary") {
+			return
+		}
+		tb.run(t, "waiting for focus", chromedp.Sleep(25*time.Millisecond))
+	}
+	t.Errorf("%s: focus is on %q, want the error summary", pageName, focused)
+}
+
+// queueLink is the href of the queue's link to a referral, or "".
+func (tb *tab) queueLink(t *testing.T, reference string) string {
+	t.Helper()
+	return tb.eval(t, fmt.Sprintf(`(() => {
+		const a = [...document.querySelectorAll('main table a[href^="/referrals/"]')].find(a => a.textContent.trim() === %q);
+		return a ? a.getAttribute('href') : '';
+	})()`, reference))
+}
+
+func statusOf(resp *network.Response) string {
+	if resp == nil {
+		return "none"
+	}
+	return strconv.FormatInt(resp.Status, 10)
+}
