@@ -296,3 +296,16 @@ func TestReferralEmailReachesSMTP(t *testing.T) {
 		}
 	}
 }
+
+func TestServeRejectsBadEligibilityFile(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "rules.json")
+	os.WriteFile(bad, []byte(`{"areas": [], "start_weeks": 99}`), 0o600)
+	r := run(t, nil, "serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--eligibility", bad)
+	if r.code != 1 || !strings.Contains(r.stderr, "eligibility rules in") {
+		t.Errorf("bad rules file: %+v", r)
+	}
+	r = run(t, nil, "serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--eligibility", "/no/such/file.json")
+	if r.code != 1 || !strings.Contains(r.stderr, "reading the eligibility rules") {
+		t.Errorf("missing rules file: %+v", r)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cradle-org/cradle/internal/demo"
+	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/mail"
 	"github.com/cradle-org/cradle/internal/web"
 )
@@ -22,12 +23,17 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	withDemo := fs.Bool("demo", false, "load demonstration data if the database is empty, and print its sign-in details")
 	tlsCert := fs.String("tls-cert", "", "TLS certificate `file`; with --tls-key, serve HTTPS (cookies become Secure and HSTS is sent)")
 	tlsKey := fs.String("tls-key", "", "TLS private key `file`")
+	eligFile := fs.String("eligibility", a.Getenv("CRADLE_ELIGIBILITY_FILE"), "JSON `file` of intake rules: funded areas, postcode districts, pregnancy window (env CRADLE_ELIGIBILITY_FILE; default: the built-in rules)")
 	behindTLS := fs.Bool("behind-tls-proxy", a.Getenv("CRADLE_BEHIND_TLS_PROXY") != "", "a proxy terminates HTTPS in front of Cradle: mark cookies Secure and send HSTS (env CRADLE_BEHIND_TLS_PROXY)")
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return &usageError{msg: "serve: give both --tls-cert and --tls-key, or neither"}
+	}
+	elig, err := loadEligibility(*eligFile)
+	if err != nil {
+		return err
 	}
 	log := a.logger()
 	started := time.Now()
@@ -79,7 +85,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		wake = worker.Wake
 	}
 	srv, err := web.New(db, log, web.Config{MetricsToken: a.Getenv("CRADLE_METRICS_TOKEN"), Demo: isDemo, BehindTLS: *behindTLS || *tlsCert != "",
-		OrgName: envOr(a.Getenv, "CRADLE_ORG_NAME", "For Baby's Sake"), WakeMail: wake, BaseURL: baseURL})
+		OrgName: envOr(a.Getenv, "CRADLE_ORG_NAME", "For Baby's Sake"), WakeMail: wake, BaseURL: baseURL, Eligibility: elig})
 	if err != nil {
 		return fmt.Errorf("building the web server: %w", err)
 	}
@@ -163,4 +169,20 @@ func (a *App) logger() *slog.Logger {
 		}
 	}
 	return slog.New(slog.NewJSONHandler(a.Stderr, nil))
+}
+
+// loadEligibility reads the intake rules from a file, or the built-in ones.
+func loadEligibility(path string) (eligibility.Config, error) {
+	if path == "" {
+		return eligibility.DefaultConfig()
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return eligibility.Config{}, fmt.Errorf("reading the eligibility rules: %w", err)
+	}
+	c, err := eligibility.ParseConfig(b)
+	if err != nil {
+		return eligibility.Config{}, fmt.Errorf("eligibility rules in %s: %w", path, err)
+	}
+	return c, nil
 }
