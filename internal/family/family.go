@@ -209,28 +209,3 @@ func (f Family) PersonTarget(p Person, overrides []policy.Override) policy.Targe
 	t.Overrides = overrides
 	return t
 }
-
-// Gestation is weeks and days of pregnancy on a day, counted from the EDD
-// (40+0 weeks on the EDD).
-type Gestation struct{ Weeks, Days int }
-
-func (g Gestation) String() string { return fmt.Sprintf("%d+%d weeks", g.Weeks, g.Days) }
-
-// GestationOn computes the gestation on day from the EDD. Both are calendar
-// dates; times of day are ignored.
-func GestationOn(edd, day time.Time) Gestation {
-	d := daysBetween(day, edd) // days until the due date
-	total := 280 - d
-	if total < 0 {
-		// Before conception by dates: report 0+0 rather than a negative age.
-		return Gestation{}
-	}
-	return Gestation{Weeks: total / 7, Days: total % 7}
-}
-
-// daysBetween counts whole calendar days from a to b.
-func daysBetween(a, b time.Time) int {
-	a = time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, time.UTC)
-	b = time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC)
-	return int(b.Sub(a).Hours() / 24)
-}

@@ -13,27 +13,6 @@ func day(s string) time.Time {
 	return t
 }
 
-func TestGestationOn(t *testing.T) {
-	tests := []struct {
-		edd, on string
-		want    Gestation
-	}{
-		{"2027-02-01", "2027-02-01", Gestation{40, 0}},
-		{"2027-02-01", "2027-01-31", Gestation{39, 6}},
-		{"2027-02-01", "2026-11-16", Gestation{29, 0}}, // 77 days before
-		{"2027-02-01", "2026-11-09", Gestation{28, 0}},
-		{"2027-02-01", "2027-02-08", Gestation{41, 0}},
-		{"2027-02-01", "2026-04-01", Gestation{0, 0}},  // before conception by dates
-		{"2028-03-01", "2028-02-28", Gestation{39, 5}}, // across a leap day
-	}
-	for _, tt := range tests {
-		got := GestationOn(day(tt.edd), day(tt.on))
-		if got != tt.want {
-			t.Errorf("GestationOn(%s, %s) = %v, want %v", tt.edd, tt.on, got, tt.want)
-		}
-	}
-}
-
 func TestNamesAndTargets(t *testing.T) {
 	f := Family{ID: 4, AreaID: 2, Stage: Closed, People: []Person{
 		{ID: 11, Kind: Parent, ParentSlot: 2, GivenName: "Ade", FamilyName: "Okafor", PractitionerID: 8},

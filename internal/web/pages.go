@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
@@ -82,7 +83,7 @@ func (s *Server) familyPage(w http.ResponseWriter, r *http.Request, u *requestUs
 		CanSeeAudit: policy.Can(u.staff.Actor(), policy.ViewRecordAudit, f.Target(), now)}
 	if !f.EDD.IsZero() && f.Stage != family.Closed {
 		if _, born := f.Baby(); !born || f.Stage == family.Referral || f.Stage == family.Assessment || f.Stage == family.Antenatal {
-			d.Gestation = family.GestationOn(f.EDD, now).String()
+			d.Gestation = eligibility.GestationOn(f.EDD, now).String() + " weeks"
 		}
 	}
 	s.render(w, r, http.StatusOK, "family", Page{Title: "Family " + f.Reference, Nav: "caseload", Data: d})
