@@ -295,11 +295,9 @@ func (tx *Tx) openFamilyFromReferral(r ReferralRecord, by int64, links Links) (i
 			DateOfBirth:  referral.Date(p.DateOfBirth),
 			Confidential: &family.Confidential{Address: p.Address, Postcode: p.Postcode, Phone: p.Phone, Email: p.Email, NHSNumber: p.NHSNumber}}
 		if i == 0 && c.SafeContact != nil {
-			sc := c.SafeContact
-			person.Confidential.SafeContact = strings.TrimSpace(fmt.Sprintf("Safe to contact: %s. Number: %s. Times: %s. Leave a message: %s",
-				sc.SafeToContact, sc.Number, sc.Times, sc.LeaveMessage))
-			if sc.Number != "" && person.Confidential.Phone == "" {
-				person.Confidential.Phone = sc.Number
+			person.Confidential.SafeContact = safeContactText(*c.SafeContact)
+			if c.SafeContact.Number != "" && person.Confidential.Phone == "" {
+				person.Confidential.Phone = c.SafeContact.Number
 			}
 		}
 		link := links.Parent1
@@ -345,4 +343,26 @@ func (db *DB) PublicSubmissions(ctx context.Context, form, ip string, since time
 		return 0, fmt.Errorf("counting submissions: %w", err)
 	}
 	return n, nil
+}
+
+// safeContactText records how a parent who referred themselves can be
+// contacted safely, leaving out what they did not say.
+func safeContactText(sc referral.SafeContact) string {
+	if sc.SafeToContact != "yes" {
+		return "Not safe to phone: contact only as agreed"
+	}
+	parts := []string{"Safe to phone"}
+	if sc.Number != "" {
+		parts = append(parts, "on "+sc.Number)
+	}
+	if sc.Times != "" {
+		parts = append(parts, "at: "+sc.Times)
+	}
+	switch sc.LeaveMessage {
+	case "yes":
+		parts = append(parts, "(can leave a message)")
+	case "no":
+		parts = append(parts, "(do not leave a message)")
+	}
+	return strings.Join(parts, " ")
 }

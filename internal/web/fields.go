@@ -3,6 +3,8 @@ package web
 import (
 	"strings"
 
+	"github.com/cradle-org/cradle/internal/match"
+
 	"github.com/cradle-org/cradle/internal/referral"
 )
 
@@ -10,6 +12,7 @@ import (
 // hint, the value the user typed and its error message.
 type formField struct {
 	Name, ID, Label, Hint, Value, Error, Type, Autocomplete, Class, LabelClass string
+	Context                                                                    string // read out after the label, e.g. "first parent", where labels repeat
 	Options                                                                    []referral.Option
 	Inline                                                                     bool
 	Parts                                                                      [3]string // day, month, year for date inputs
@@ -24,6 +27,7 @@ func newField(p Page, name, label string) formField {
 		Parts: [3]string{p.Value(name + "-day"), p.Value(name + "-month"), p.Value(name + "-year")}}
 }
 
+func (f formField) WithContext(c string) formField            { f.Context = c; return f }
 func (f formField) WithHint(h string) formField               { f.Hint = h; return f }
 func (f formField) WithType(t string) formField               { f.Type = t; return f }
 func (f formField) WithAutocomplete(a string) formField       { f.Autocomplete = a; return f }
@@ -34,4 +38,43 @@ func (f formField) WithLabelClass(c string) formField         { f.LabelClass = c
 func (f formField) WithValue(v string) formField              { f.Value = v; return f }
 func yesNo() []referral.Option {
 	return []referral.Option{{Value: "yes", Label: "Yes"}, {Value: "no", Label: "No"}}
+}
+
+// optionLabel shows a stored code as the words it stands for.
+func optionLabel(opts []referral.Option, v string) string {
+	for _, o := range opts {
+		if o.Value == v {
+			return o.Label
+		}
+	}
+	return v
+}
+
+// outcomesFor leaves out asking the referrer for more information when the
+// referrer is the parent: they are contacted only by the safe route they gave.
+func outcomesFor(src referral.Source) []referral.Option {
+	var out []referral.Option
+	for _, o := range referral.Outcomes() {
+		if src == referral.Self && o.Value == string(referral.RequestInfo) {
+			continue
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// matchReason words a match reason for the screening page.
+func matchReason(r match.Reason) string {
+	field := map[string]string{match.FieldNHSNumber: "NHS number", match.FieldDateOfBirth: "date of birth", match.FieldFamilyName: "last name",
+		match.FieldGivenName: "first name", match.FieldKnownAs: "known-as name", match.FieldPhone: "phone", match.FieldEmail: "email",
+		match.FieldPostcode: "postcode"}[r.Field]
+	if field == "" {
+		field = r.Field
+	}
+	strength := map[string]string{match.StrengthExact: "same", match.StrengthVariant: "a variant", match.StrengthPhonetic: "sounds alike",
+		match.StrengthInitial: "same initial", match.StrengthSwapped: "day and month swapped", match.StrengthDifferent: "different"}[r.Strength]
+	if strength == "" {
+		strength = r.Strength
+	}
+	return field + " " + strength
 }

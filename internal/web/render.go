@@ -51,6 +51,9 @@ var funcs = template.FuncMap{
 	"relationships":        referral.Relationships,
 	"yesNo":                yesNo,
 	"outcomes":             referral.Outcomes,
+	"outcomesFor":          outcomesFor,
+	"optionLabel":          optionLabel,
+	"matchReason":          matchReason,
 	"declineReasons":       referral.DeclineReasons,
 	"isoDate": func(s string) string {
 		if t := referral.Date(s); !t.IsZero() {
