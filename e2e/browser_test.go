@@ -297,9 +297,15 @@ func (l *lockedBuffer) String() string {
 // empty environment and a fresh data folder, and returns its base URL.
 func startServer(t *testing.T) string {
 	t.Helper()
+	return startServerWith(t, map[string]string{})
+}
+
+// startServerWith starts the server with the given environment (for
+// example, an SMTP server to send mail through).
+func startServerWith(t *testing.T, env map[string]string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr lockedBuffer
-	env := map[string]string{}
 	addrCh := make(chan string, 1)
 	done := make(chan int, 1)
 	app := &cli.App{Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return env[k] }, Version: "test",
