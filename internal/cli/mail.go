@@ -10,12 +10,12 @@ import (
 	"github.com/cradle-org/cradle/internal/store"
 )
 
-// outbox adapts the store's outbox to the mail worker, so neither package
-// depends on the other.
-type outbox struct{ db *store.DB }
+// Outbox adapts the store's outbox to the mail worker, so neither package
+// depends on the other. Exported for tests that run a worker themselves.
+type Outbox struct{ DB *store.DB }
 
-func (o outbox) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]mail.Queued, error) {
-	items, err := o.db.ClaimMail(ctx, now, limit, lease)
+func (o Outbox) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]mail.Queued, error) {
+	items, err := o.DB.ClaimMail(ctx, now, limit, lease)
 	if err != nil {
 		return nil, err
 	}
@@ -26,12 +26,12 @@ func (o outbox) Claim(ctx context.Context, now time.Time, limit int, lease time.
 	return out, nil
 }
 
-func (o outbox) MarkSent(ctx context.Context, id int64, now time.Time) error {
-	return o.db.MarkMailSent(ctx, id, now)
+func (o Outbox) MarkSent(ctx context.Context, id int64, now time.Time) error {
+	return o.DB.MarkMailSent(ctx, id, now)
 }
 
-func (o outbox) MarkFailed(ctx context.Context, id int64, now time.Time, errText string, next time.Time, permanent bool) error {
-	return o.db.MarkMailFailed(ctx, id, now, errText, next, permanent)
+func (o Outbox) MarkFailed(ctx context.Context, id int64, now time.Time, errText string, next time.Time, permanent bool) error {
+	return o.DB.MarkMailFailed(ctx, id, now, errText, next, permanent)
 }
 
 // smtpConfig reads the SMTP settings from the environment. ok is false when

@@ -9,28 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/cli"
 	"github.com/cradle-org/cradle/internal/mail"
 	"github.com/cradle-org/cradle/internal/mail/smtptest"
-	"github.com/cradle-org/cradle/internal/store"
 )
-
-// outboxOf adapts the store to the mail worker, as cradle serve does.
-type outboxOf struct{ db *store.DB }
-
-func (o outboxOf) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]mail.Queued, error) {
-	items, err := o.db.ClaimMail(ctx, now, limit, lease)
-	out := make([]mail.Queued, len(items))
-	for i, it := range items {
-		out[i] = mail.Queued{ID: it.ID, Attempts: it.Attempts, Message: mail.Message{To: it.To, Subject: it.Subject, Text: it.Text, Headers: it.Headers}}
-	}
-	return out, err
-}
-func (o outboxOf) MarkSent(ctx context.Context, id int64, now time.Time) error {
-	return o.db.MarkMailSent(ctx, id, now)
-}
-func (o outboxOf) MarkFailed(ctx context.Context, id int64, now time.Time, e string, next time.Time, perm bool) error {
-	return o.db.MarkMailFailed(ctx, id, now, e, next, perm)
-}
 
 // deliver sends everything queued to a real SMTP server and returns what arrived.
 func deliver(t *testing.T, e *env, smtp *smtptest.Server) []smtptest.Received {
@@ -39,7 +21,7 @@ func deliver(t *testing.T, e *env, smtp *smtptest.Server) []smtptest.Received {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &mail.Worker{Outbox: outboxOf{e.db}, Sender: sender, Now: e.clock.Now}
+	w := &mail.Worker{Outbox: cli.Outbox{DB: e.db}, Sender: sender, Now: e.clock.Now}
 	if _, err := w.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
