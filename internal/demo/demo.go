@@ -177,7 +177,14 @@ func Load(ctx context.Context, db *store.DB) ([]Credential, bool, error) {
 func loadFamily(tx *store.Tx, f familySpec, ids map[string]int64, today time.Time) error {
 	edd := today.AddDate(0, 0, f.eddOffsetDays)
 	start := edd.AddDate(0, 0, -12*7) // 28+0 weeks
-	id, _, err := tx.CreateFamily(store.NewFamily{AreaName: f.area, Stage: f.stage, EDD: edd, ProgrammeStart: start, ManagerID: ids[f.manager]})
+	accepted := start.AddDate(0, 0, -14)
+	if accepted.After(today) || f.stage == family.Referral {
+		accepted = time.Time{}
+		if f.stage != family.Referral {
+			accepted = today.AddDate(0, 0, -7)
+		}
+	}
+	id, _, err := tx.CreateFamily(store.NewFamily{AreaName: f.area, Stage: f.stage, EDD: edd, ProgrammeStart: start, ManagerID: ids[f.manager], AcceptedOn: accepted})
 	if err != nil {
 		return err
 	}

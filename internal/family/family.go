@@ -99,6 +99,9 @@ type Family struct {
 	ClosedOn           time.Time
 	ClosureReason      string
 	People             []Person
+	Version            int       // for optimistic locking
+	AcceptedOn         time.Time // the referral was accepted
+	AssessmentDoneOn   time.Time
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 }
@@ -119,6 +122,10 @@ type Person struct {
 	Pronouns    string
 	Experience  Experience
 	Active      bool
+	Version     int
+	// AddressConfidential: the parent is somewhere secret (a refuge, say):
+	// even their area is shown to others only as "confidential".
+	AddressConfidential bool
 
 	// LinkedPersonID is the same person in an earlier family, when screening found one.
 	LinkedPersonID int64

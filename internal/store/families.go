@@ -19,6 +19,7 @@ type NewFamily struct {
 	Stage          family.Stage
 	EDD            time.Time
 	ProgrammeStart time.Time
+	AcceptedOn     time.Time
 	ManagerID      int64
 }
 
@@ -37,9 +38,9 @@ func (tx *Tx) CreateFamily(n NewFamily) (int64, string, error) {
 	if n.ManagerID != 0 {
 		manager = n.ManagerID
 	}
-	id, err := tx.insertID(`INSERT INTO families (reference, area_id, team_id, manager_id, stage, edd, programme_start, created_at, updated_at)
-		VALUES ($1, $2, (SELECT MIN(id) FROM teams WHERE area_id = $2), $3, $4, $5, $6, $7, $7)`,
-		ref, area.ID, manager, string(n.Stage), nullTime(n.EDD), nullTime(n.ProgrammeStart), tx.now)
+	id, err := tx.insertID(`INSERT INTO families (reference, area_id, team_id, manager_id, stage, edd, programme_start, accepted_on, created_at, updated_at)
+		VALUES ($1, $2, (SELECT MIN(id) FROM teams WHERE area_id = $2), $3, $4, $5, $6, $7, $8, $8)`,
+		ref, area.ID, manager, string(n.Stage), nullTime(n.EDD), nullTime(n.ProgrammeStart), nullTime(n.AcceptedOn), tx.now)
 	if err != nil {
 		return 0, "", fmt.Errorf("creating family: %w", err)
 	}
@@ -148,16 +149,19 @@ func (tx *Tx) Allocate(familyID, personID, staffID, by int64) error {
 }
 
 const familyColumns = `f.id, f.reference, f.area_id, a.name, COALESCE(f.team_id, 0), COALESCE(f.manager_id, 0), COALESCE(m.name, ''),
-	f.stage, f.edd, f.programme_start, f.safeguarding_status, f.closed_on, f.closure_reason, f.created_at, f.updated_at`
+	f.stage, f.edd, f.programme_start, f.safeguarding_status, f.closed_on, f.closure_reason, f.created_at, f.updated_at,
+	f.version, f.accepted_on, f.assessment_completed_on`
 
 func scanFamily(row interface{ Scan(...any) error }) (family.Family, error) {
 	var f family.Family
 	var stage string
-	var edd, start, closed sql.NullTime
+	var edd, start, closed, accepted, assessed sql.NullTime
 	err := row.Scan(&f.ID, &f.Reference, &f.AreaID, &f.AreaName, &f.TeamID, &f.ManagerID, &f.ManagerName,
-		&stage, &edd, &start, &f.SafeguardingStatus, &closed, &f.ClosureReason, &f.CreatedAt, &f.UpdatedAt)
+		&stage, &edd, &start, &f.SafeguardingStatus, &closed, &f.ClosureReason, &f.CreatedAt, &f.UpdatedAt,
+		&f.Version, &accepted, &assessed)
 	f.Stage = family.Stage(stage)
 	f.EDD, f.ProgrammeStart, f.ClosedOn = timeOf(edd), timeOf(start), timeOf(closed)
+	f.AcceptedOn, f.AssessmentDoneOn = timeOf(accepted), timeOf(assessed)
 	return f, err
 }
 
@@ -193,7 +197,8 @@ func (db *DB) loadPeople(ctx context.Context, q rowQuerier, familyIDs []int64) (
 		marks[i] = fmt.Sprintf("$%d", i+1)
 	}
 	rows, err := q.QueryContext(ctx, db.rebind(`SELECT p.id, p.family_id, p.kind, COALESCE(p.parent_slot, 0), COALESCE(p.household, 0), p.given_name, p.family_name,
-		p.known_as, p.date_of_birth, p.gender, p.pronouns, p.experience, p.active, COALESCE(al.staff_id, 0), COALESCE(s.name, '')
+		p.known_as, p.date_of_birth, p.gender, p.pronouns, p.experience, p.active, COALESCE(al.staff_id, 0), COALESCE(s.name, ''),
+		p.version, p.address_confidential, COALESCE(p.linked_person_id, 0)
 		FROM people p
 		LEFT JOIN allocations al ON al.person_id = p.id AND al.ended_at IS NULL
 		LEFT JOIN staff s ON s.id = al.staff_id
@@ -207,7 +212,8 @@ func (db *DB) loadPeople(ctx context.Context, q rowQuerier, familyIDs []int64) (
 		var kind, exp string
 		var dob sql.NullTime
 		if err := rows.Scan(&p.ID, &p.FamilyID, &kind, &p.ParentSlot, &p.Household, &p.GivenName, &p.FamilyName, &p.KnownAs, &dob,
-			&p.Gender, &p.Pronouns, &exp, &p.Active, &p.PractitionerID, &p.PractitionerName); err != nil {
+			&p.Gender, &p.Pronouns, &exp, &p.Active, &p.PractitionerID, &p.PractitionerName,
+			&p.Version, &p.AddressConfidential, &p.LinkedPersonID); err != nil {
 			return nil, fmt.Errorf("reading family member: %w", err)
 		}
 		p.Kind, p.Experience, p.DateOfBirth = family.Kind(kind), family.Experience(exp), timeOf(dob)

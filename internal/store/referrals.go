@@ -286,7 +286,8 @@ func nullID(id int64) any {
 
 func (tx *Tx) openFamilyFromReferral(r ReferralRecord, by int64, links Links) (int64, error) {
 	c := r.Content
-	famID, _, err := tx.CreateFamily(NewFamily{AreaName: r.AreaName, Stage: family.Assessment, EDD: referral.Date(c.DueDate), ManagerID: managerIfTM(tx, by)})
+	famID, _, err := tx.CreateFamily(NewFamily{AreaName: r.AreaName, Stage: family.Assessment, EDD: referral.Date(c.DueDate),
+		ManagerID: managerIfTM(tx, by), AcceptedOn: tx.now})
 	if err != nil {
 		return 0, err
 	}

@@ -1,0 +1,234 @@
+// Package casework holds the rules of day-to-day work with a family:
+// sessions and contacts with each parent, pauses, Video Interaction
+// Guidance cycles, the birth, and closure. Pure: the store keeps these
+// records; the policy decides who sees them.
+package casework
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/eligibility"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/referral"
+)
+
+// Option is a value and its label.
+type Option = referral.Option
+
+func valid(opts []Option, v string) bool {
+	for _, o := range opts {
+		if o.Value == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Label shows a code as its words.
+func Label(opts []Option, v string) string {
+	for _, o := range opts {
+		if o.Value == v {
+			return o.Label
+		}
+	}
+	return v
+}
+
+// Modes are how a session took place.
+func Modes() []Option {
+	return []Option{{Value: "home", Label: "Home visit"}, {Value: "office", Label: "Office"}, {Value: "video", Label: "Video call"}, {Value: "phone", Label: "Phone call"}}
+}
+
+// Attendances are what happened.
+func Attendances() []Option {
+	return []Option{{Value: "attended", Label: "Attended"}, {Value: "did_not_attend", Label: "Did not attend"},
+		{Value: "cancelled_by_parent", Label: "Cancelled by the parent"}, {Value: "cancelled_by_practitioner", Label: "Cancelled by the practitioner"}}
+}
+
+// PauseReasons are why sessions stop for a while.
+func PauseReasons() []Option {
+	return []Option{{Value: "safeguarding", Label: "Safeguarding crisis"}, {Value: "housing", Label: "Housing crisis"},
+		{Value: "health", Label: "Health"}, {Value: "other", Label: "Other"}}
+}
+
+// ClosureReasons are why a family's case closes (PROGRAMME.md §4).
+func ClosureReasons() []Option {
+	return []Option{{Value: "planned_end", Label: "Planned ending at the baby's second birthday"},
+		{Value: "withdrew", Label: "Withdrew"}, {Value: "disengaged", Label: "Disengaged"},
+		{Value: "moved_out_of_area", Label: "Moved out of area"}, {Value: "not_suitable", Label: "Not suitable"},
+		{Value: "safety_concern", Label: "Safety concern"}, {Value: "baby_not_in_care", Label: "Baby no longer in the parents' care"},
+		{Value: "other", Label: "Other"}}
+}
+
+// Session is one session or contact with a parent.
+type Session struct {
+	ID           int64
+	FamilyID     int64
+	PersonID     int64
+	StaffID      int64
+	StaffName    string
+	HeldOn       time.Time
+	Minutes      int
+	Mode         string
+	Attendance   string
+	Module       string
+	Topic        string
+	Joint        bool
+	Confidential bool   // hidden from the co-parent's practitioner
+	Notes        string // empty when withheld from the reader
+	Reason       string // why it did not happen
+	Withheld     bool   // the reader may not see this confidential note
+	CreatedAt    time.Time
+}
+
+// Context is what session validation needs to know about the family.
+type Context struct {
+	AcceptedOn time.Time // sessions cannot be dated before the family was accepted
+	Today      time.Time
+	Modules    []Option
+	JointSafe  bool // both practitioners have recorded that joint sessions are safe
+}
+
+// Validate checks a session, cleaning text in place.
+func (s *Session) Validate(c Context) error {
+	var fs problem.Fields
+	day := eligibility.DateOf(s.HeldOn)
+	switch {
+	case s.HeldOn.IsZero():
+		fs.Add("held_on", "Enter the date of the session")
+	case day.After(eligibility.DateOf(c.Today)):
+		fs.Add("held_on", "The date of the session must be today or in the past")
+	case !c.AcceptedOn.IsZero() && day.Before(eligibility.DateOf(c.AcceptedOn)):
+		fs.Add("held_on", "The date of the session must be on or after the day the family was accepted, "+c.AcceptedOn.Format("2 January 2006"))
+	}
+	switch {
+	case s.Mode == "":
+		fs.Add("mode", "Select how the session took place")
+	case !valid(Modes(), s.Mode):
+		fs.Add("mode", "Select how the session took place from the list")
+	}
+	switch {
+	case s.Attendance == "":
+		fs.Add("attendance", "Select what happened")
+	case !valid(Attendances(), s.Attendance):
+		fs.Add("attendance", "Select what happened from the list")
+	}
+	if s.Minutes < 0 || s.Minutes > 600 {
+		fs.Add("minutes", "Duration must be between 0 and 600 minutes")
+	}
+	if s.Module != "" && !valid(c.Modules, s.Module) {
+		fs.Add("module", "Select a module from the programme's list")
+	}
+	fs.Text("topic", "Topic", &s.Topic, 200, false)
+	fs.Text("notes", "Notes", &s.Notes, 20000, true)
+	fs.Text("reason", "Reason", &s.Reason, 2000, true)
+	if s.Attendance != "" && s.Attendance != "attended" && s.Reason == "" && !fs.Has("reason") {
+		fs.Add("reason", "Say why the session did not take place")
+	}
+	if s.Attendance == "attended" && s.Minutes == 0 && !fs.Has("minutes") {
+		fs.Add("minutes", "Enter how long the session lasted, in minutes")
+	}
+	if s.Joint && !c.JointSafe {
+		fs.Add("joint", "A joint co-parenting session needs both practitioners to record that it is safe first")
+	}
+	return fs.Err()
+}
+
+// VIGCycle is one Video Interaction Guidance cycle with a parent: filming,
+// micro-analysis, shared review. No video is kept in Cradle.
+type VIGCycle struct {
+	ID           int64
+	FamilyID     int64
+	PersonID     int64
+	Phase        string // antenatal, postnatal
+	FilmedOn     time.Time
+	AnalysedOn   time.Time
+	ReviewedOn   time.Time
+	Strengths    string
+	Confidential bool
+	Withheld     bool
+}
+
+// Validate checks the cycle's dates run in order and none is in the future.
+func (v *VIGCycle) Validate(today time.Time) error {
+	var fs problem.Fields
+	if v.Phase != "antenatal" && v.Phase != "postnatal" {
+		fs.Add("phase", "Select antenatal or postnatal")
+	}
+	t := eligibility.DateOf(today)
+	switch {
+	case v.FilmedOn.IsZero():
+		fs.Add("filmed_on", "Enter the date of filming")
+	case v.FilmedOn.After(t):
+		fs.Add("filmed_on", "The filming date must be today or in the past")
+	}
+	if !v.AnalysedOn.IsZero() && !fs.Has("filmed_on") && (v.AnalysedOn.Before(v.FilmedOn) || v.AnalysedOn.After(t)) {
+		fs.Add("analysed_on", "The micro-analysis date must be on or after filming, and not in the future")
+	}
+	if !v.ReviewedOn.IsZero() && !fs.Has("filmed_on") && (v.ReviewedOn.Before(v.FilmedOn) || v.ReviewedOn.After(t) ||
+		(!v.AnalysedOn.IsZero() && v.ReviewedOn.Before(v.AnalysedOn))) {
+		fs.Add("reviewed_on", "The shared review date must be after the micro-analysis, and not in the future")
+	}
+	fs.Text("strengths", "Strengths noted", &v.Strengths, 5000, true)
+	return fs.Err()
+}
+
+// CheckBirth checks a date of birth against the pregnancy: not in the
+// future, and not before EDD − 24 weeks (earlier than any viable birth, so a
+// typing mistake).
+func CheckBirth(born, edd, today time.Time) error {
+	var fs problem.Fields
+	b := eligibility.DateOf(born)
+	switch {
+	case born.IsZero():
+		fs.Add("born_on", "Enter the baby's date of birth")
+	case b.After(eligibility.DateOf(today)):
+		fs.Add("born_on", "The date of birth must be today or in the past")
+	case !edd.IsZero() && b.Before(eligibility.DateOf(edd).AddDate(0, 0, -24*7)):
+		fs.Add("born_on", "The date of birth must be no more than 24 weeks before the due date, "+edd.Format("2 January 2006"))
+	}
+	return fs.Err()
+}
+
+// Closure is a request to close a family's case.
+type Closure struct {
+	Kind      string // planned, early
+	Reason    string
+	ClosedOn  time.Time
+	Summaries map[int64]string // per co-parent
+}
+
+// Validate checks a closure: a reason from the list, a date not in the
+// future, and a closing summary for each parent.
+func (c *Closure) Validate(parents []int64, today time.Time) error {
+	var fs problem.Fields
+	switch {
+	case c.Reason == "":
+		fs.Add("reason", "Select why the case is closing")
+	case !valid(ClosureReasons(), c.Reason):
+		fs.Add("reason", "Select a reason from the list")
+	}
+	c.Kind = "early"
+	if c.Reason == "planned_end" {
+		c.Kind = "planned"
+	}
+	switch {
+	case c.ClosedOn.IsZero():
+		fs.Add("closed_on", "Enter the closing date")
+	case c.ClosedOn.After(eligibility.DateOf(today)):
+		fs.Add("closed_on", "The closing date must be today or in the past")
+	}
+	for i, p := range parents {
+		s := c.Summaries[p]
+		name := "summary_" + itoa(i+1)
+		fs.Text(name, "Closing summary", &s, 20000, true)
+		c.Summaries[p] = s
+		if s == "" && !fs.Has(name) {
+			fs.Add(name, "Write a closing summary for parent "+itoa(i+1))
+		}
+	}
+	return fs.Err()
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
