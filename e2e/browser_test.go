@@ -192,7 +192,7 @@ func TestBrowserSignInAndPages(t *testing.T) {
 				continue
 			}
 			other++
-			if !strings.Contains(c.Text, "Confidential: only this parent's own practitioner") {
+			if !strings.Contains(c.Text, "Withheld: confidential to the other parent's practitioner") {
 				t.Errorf("family %s: the co-parent's card (practitioner %q) does not say the details are confidential:\n%s", familyRef, c.Practitioner, c.Text)
 			}
 			if regexp.MustCompile(`07700 9\d{5}`).MatchString(c.Text) {

@@ -287,3 +287,9 @@ func timeOf(nt sql.NullTime) time.Time {
 	}
 	return nt.Time.UTC()
 }
+
+type nullableTime struct{ sql.NullTime }
+
+func (n nullableTime) time() time.Time { return timeOf(n.NullTime) }
+
+func (n *nullableTime) Scan(v any) error { return n.NullTime.Scan(v) }

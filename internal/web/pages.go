@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/cradle-org/cradle/internal/audit"
 	"github.com/cradle-org/cradle/internal/eligibility"
@@ -10,6 +11,7 @@ import (
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/store"
+	"github.com/cradle-org/cradle/internal/timeline"
 )
 
 func (s *Server) publicHome(w http.ResponseWriter, r *http.Request) {
@@ -61,32 +63,97 @@ func pathID(r *http.Request) (int64, error) {
 }
 
 type familyData struct {
-	Family       family.Family
-	Gestation    string
-	CanSeeAudit  bool
-	ParentsShown []family.Person
+	Family         family.Family
+	Stage          family.Stage
+	Gestation      string
+	BabyAge        string
+	Baby           family.Person
+	Born           bool
+	EndDate        time.Time
+	EndProvisional bool
+	Children       []family.Person
+	Milestones     []milestoneView
+	VIGCounts      map[int64]int
+	Tasks          []store.Task
+	Closures       []store.ClosureRecord
+	CanSeeAudit    bool
+	CanAllocate    bool
+	CanEdit        bool
+	CanClose       bool
+	CanReopen      bool
+	ParentsShown   []family.Person
+}
+
+type milestoneView struct {
+	timeline.Milestone
+	Overdue bool
 }
 
 func (s *Server) familyPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.showFamily(w, r, u, http.StatusOK, nil)
+}
+
+func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields) {
 	id, err := pathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	f, err := s.db.ReadFamily(r.Context(), u.staff.Actor(), id)
+	actor := u.staff.Actor()
+	f, err := s.db.ReadFamily(r.Context(), actor, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	now := s.cfg.Now()
+	t := f.Target()
 	d := familyData{Family: f, ParentsShown: f.Parents(),
-		CanSeeAudit: policy.Can(u.staff.Actor(), policy.ViewRecordAudit, f.Target(), now)}
-	if !f.EDD.IsZero() && f.Stage != family.Closed {
-		if _, born := f.Baby(); !born || f.Stage == family.Referral || f.Stage == family.Assessment || f.Stage == family.Antenatal {
-			d.Gestation = eligibility.GestationOn(f.EDD, now).String() + " weeks"
+		CanSeeAudit: policy.Can(actor, policy.ViewRecordAudit, t, now),
+		CanAllocate: policy.Can(actor, policy.AllocateFamily, t, now),
+		CanEdit:     policy.Can(actor, policy.EditFamily, t, now),
+		CanClose:    policy.Can(actor, policy.CloseFamily, t, now),
+		CanReopen:   policy.Can(actor, policy.ReopenFamily, t, now)}
+	facts := s.timelineFacts(f)
+	d.Stage = f.Stage
+	if f.Stage != family.Closed {
+		d.Stage = timeline.StageOf(s.cfg.Timeline, facts)
+	}
+	d.EndDate, d.EndProvisional = timeline.EndDate(s.cfg.Timeline, facts)
+	if b, ok := f.Baby(); ok {
+		d.Baby = b
+		d.Born = !b.DateOfBirth.IsZero()
+	}
+	if d.Born {
+		d.BabyAge = timeline.AgeString(d.Baby.DateOfBirth, now)
+	} else if !f.EDD.IsZero() {
+		d.Gestation = eligibility.GestationOn(f.EDD, now).String() + " weeks"
+	}
+	for _, p := range f.People {
+		if p.Kind == family.Child {
+			d.Children = append(d.Children, p)
 		}
 	}
-	s.render(w, r, http.StatusOK, "family", Page{Title: "Family " + f.Reference, Nav: "caseload", Data: d})
+	if f.Stage != family.Closed {
+		for _, m := range timeline.Milestones(s.cfg.Timeline, facts) {
+			if m.Due.After(now.AddDate(0, 3, 0)) {
+				continue // the next three months, and anything overdue
+			}
+			d.Milestones = append(d.Milestones, milestoneView{Milestone: m, Overdue: timeline.Overdue(m, now)})
+		}
+	}
+	if d.VIGCounts, err = s.db.VIGCounts(r.Context(), f.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.Tasks, err = s.db.OpenTasks(r.Context(), f.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.Closures, err = s.db.Closures(r.Context(), f.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, status, "family", Page{Title: "Family " + f.Reference, Nav: "caseload", Errors: errs, Form: r.PostForm, Data: d})
 }
 
 type auditData struct {

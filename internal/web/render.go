@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/referral"
@@ -53,8 +54,17 @@ var funcs = template.FuncMap{
 	"outcomes":             referral.Outcomes,
 	"outcomesFor":          outcomesFor,
 	"optionLabel":          optionLabel,
-	"matchReason":          matchReason,
-	"declineReasons":       referral.DeclineReasons,
+	"modes":                casework.Modes,
+	"attendances":          casework.Attendances,
+	"vigPhases": func() []referral.Option {
+		return []referral.Option{{Value: "antenatal", Label: "Antenatal"}, {Value: "postnatal", Label: "Postnatal"}}
+	},
+	"attendanceLabel": func(v string) string { return casework.Label(casework.Attendances(), v) },
+	"modeLabel":       func(v string) string { return casework.Label(casework.Modes(), v) },
+	"closureLabel":    func(v string) string { return casework.Label(casework.ClosureReasons(), v) },
+	"moduleLabel":     casework.Label,
+	"matchReason":     matchReason,
+	"declineReasons":  referral.DeclineReasons,
 	"isoDate": func(s string) string {
 		if t := referral.Date(s); !t.IsZero() {
 			return t.Format("2 January 2006")

@@ -17,6 +17,7 @@ import (
 	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/metrics"
 	"github.com/cradle-org/cradle/internal/store"
+	"github.com/cradle-org/cradle/internal/timeline"
 )
 
 //go:embed static
@@ -33,6 +34,8 @@ type Config struct {
 	// BehindTLS says a proxy terminates HTTPS in front of Cradle: cookies are
 	// marked Secure and HSTS is sent even though this server speaks plain HTTP.
 	BehindTLS bool
+	// Timeline is the programme's timeline and content (milestones, modules).
+	Timeline timeline.Config
 	// Eligibility is the programme's intake rules (areas, pregnancy window).
 	Eligibility eligibility.Config
 	// OrgName is the organisation's name, used in emails and pages.
@@ -94,6 +97,13 @@ func New(db *store.DB, log *slog.Logger, cfg Config) (*Server, error) {
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	if cfg.OrgName == "" {
 		cfg.OrgName = "Cradle"
+	}
+	if cfg.Timeline.EndMonths == 0 {
+		t, err := timeline.DefaultConfig()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Timeline = t
 	}
 	if cfg.Eligibility.StartWeeks == 0 {
 		e, err := eligibility.DefaultConfig()
@@ -198,6 +208,21 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("GET /caseload", s.staff(s.caseload))
 	handle("GET /families/{id}", s.staff(s.familyPage))
 	handle("GET /families/{id}/audit", s.staff(s.familyAudit))
+	handle("GET /families/{id}/allocate", s.staff(s.allocateForm))
+	handle("POST /families/{id}/allocate", s.staff(s.allocateSave))
+	handle("POST /families/{id}/birth", s.staff(s.familyBirth))
+	handle("POST /families/{id}/assessment", s.staff(s.familyAssessment))
+	handle("GET /families/{id}/close", s.staff(s.closeForm))
+	handle("POST /families/{id}/close", s.staff(s.closeSave))
+	handle("POST /families/{id}/reopen", s.staff(s.familyReopen))
+	handle("GET /people/{id}", s.staff(s.personPage))
+	handle("POST /people/{id}/sessions", s.staff(s.sessionCreate))
+	handle("POST /people/{id}/vig", s.staff(s.vigCreate))
+	handle("POST /people/{id}/joint-safety", s.staff(s.jointSafety))
+	handle("GET /people/{id}/contact", s.staff(s.contactForm))
+	handle("POST /people/{id}/contact", s.staff(s.contactSave))
+	handle("GET /people/{id}/reveal", s.staff(s.revealForm))
+	handle("POST /people/{id}/reveal", s.staff(s.revealSubmit))
 	handle("GET /audit", s.staff(s.auditLog))
 	handle("GET /admin/tokens", s.staff(s.tokensPage))
 	handle("POST /admin/tokens", s.staff(s.tokenCreate))

@@ -383,7 +383,7 @@ func TestFamilyAccessAndRecordAudit(t *testing.T) {
 		if r := e.get(pc, "/caseload"); !strings.Contains(r.body, path) {
 			t.Errorf("caseload lacks %s", path)
 		}
-		if r := e.get(pc, path); r.status != http.StatusOK || !strings.Contains(r.body, "Confidential: only this parent") {
+		if r := e.get(pc, path); r.status != http.StatusOK || !strings.Contains(r.body, "Withheld: confidential to the other parent") {
 			t.Errorf("practitioner family page: %d", r.status)
 		}
 		if r := e.get(pc, path+"/audit"); r.status != http.StatusForbidden {

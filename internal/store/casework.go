@@ -1,0 +1,453 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/casework"
+	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+)
+
+// BreakGlassFor is how long a break-glass reveal lasts.
+const BreakGlassFor = time.Hour
+
+// PersonRecord is one person's page: the person (with confidential details
+// only if the reader may see them), their family, sessions and VIG cycles.
+type PersonRecord struct {
+	Family        family.Family
+	Person        family.Person
+	Sessions      []casework.Session
+	VIG           []casework.VIGCycle
+	CanSeeConf    bool
+	ViaOverride   bool
+	OverrideEnds  time.Time
+	CanEdit       bool // may record sessions and edit contact details (own practitioner, team manager)
+	CanBreakGlass bool
+	JointSafe     bool // both practitioners have recorded joint sessions are safe
+	JointSafeByMe bool
+}
+
+func (db *DB) personInFamily(ctx context.Context, q rowQuerier, personID int64) (family.Family, family.Person, error) {
+	var famID int64
+	if err := q.QueryRowContext(ctx, db.rebind(`SELECT family_id FROM people WHERE id = $1`), personID).Scan(&famID); err != nil {
+		if err == sql.ErrNoRows {
+			return family.Family{}, family.Person{}, problem.New(problem.NotFound, "There is no such person")
+		}
+		return family.Family{}, family.Person{}, fmt.Errorf("finding person: %w", err)
+	}
+	f, err := db.familyRecord(ctx, q, famID)
+	if err != nil {
+		return f, family.Person{}, err
+	}
+	for _, p := range f.People {
+		if p.ID == personID {
+			return f, p, nil
+		}
+	}
+	return f, family.Person{}, problem.New(problem.NotFound, "There is no such person")
+}
+
+// ReadPerson is the one way to read a person's page. Confidential details,
+// and session notes or VIG strengths marked confidential, are decrypted only
+// for readers the policy allows; for everyone else they are withheld.
+func (db *DB) ReadPerson(ctx context.Context, actor policy.Actor, personID int64) (PersonRecord, error) {
+	var out PersonRecord
+	err := db.Update(ctx, func(tx *Tx) error {
+		f, p, err := db.personInFamily(ctx, tx.tx, personID)
+		if err != nil {
+			return err
+		}
+		overrides, err := db.activeOverrides(ctx, tx.tx, actor.StaffID, f.ID, tx.now)
+		if err != nil {
+			return err
+		}
+		t := f.PersonTarget(p, overrides)
+		if d := policy.Decide(actor, policy.ViewPerson, t, tx.now); !d.Allowed {
+			return problem.New(problem.Forbidden, "%s", d.Reason)
+		}
+		conf := policy.Decide(actor, policy.ViewConfidential, t, tx.now)
+		out = PersonRecord{Family: f, Person: p, CanSeeConf: conf.Allowed, ViaOverride: conf.Override,
+			CanEdit:       policy.Can(actor, policy.EditConfidential, t, tx.now),
+			CanBreakGlass: !conf.Allowed && policy.Can(actor, policy.BreakGlass, t, tx.now)}
+		for _, o := range overrides {
+			if o.PersonID == personID && o.ExpiresAt.After(out.OverrideEnds) {
+				out.OverrideEnds = o.ExpiresAt
+			}
+		}
+		if conf.Allowed {
+			c, err := tx.confidential(personID)
+			if err != nil {
+				return err
+			}
+			out.Person.Confidential = &c
+		}
+		if out.Sessions, err = tx.sessions(personID, conf.Allowed); err != nil {
+			return err
+		}
+		if out.VIG, err = tx.vigCycles(personID, conf.Allowed); err != nil {
+			return err
+		}
+		if out.JointSafe, out.JointSafeByMe, err = tx.jointSafety(f, personID); err != nil {
+			return err
+		}
+		tx.Audit("person.view", "person", personID, f.ID, "")
+		if conf.Override {
+			tx.Audit("person.confidential.override_view", "person", personID, f.ID, "break-glass override used")
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (tx *Tx) sessions(personID int64, seeConfidential bool) ([]casework.Session, error) {
+	rows, err := tx.query(`SELECT cs.id, cs.family_id, cs.person_id, cs.staff_id, s.name, cs.held_on, cs.minutes, cs.mode, cs.attendance,
+		cs.module, cs.topic, cs.joint, cs.confidential, cs.notes_sealed, cs.reason_sealed, cs.created_at
+		FROM case_sessions cs JOIN staff s ON s.id = cs.staff_id WHERE cs.person_id = $1 ORDER BY cs.held_on DESC, cs.id DESC`, personID)
+	if err != nil {
+		return nil, fmt.Errorf("reading sessions: %w", err)
+	}
+	defer rows.Close()
+	var out []casework.Session
+	for rows.Next() {
+		var s casework.Session
+		var notes, reason string
+		if err := rows.Scan(&s.ID, &s.FamilyID, &s.PersonID, &s.StaffID, &s.StaffName, &s.HeldOn, &s.Minutes, &s.Mode, &s.Attendance,
+			&s.Module, &s.Topic, &s.Joint, &s.Confidential, &notes, &reason, &s.CreatedAt); err != nil {
+			return nil, fmt.Errorf("reading session: %w", err)
+		}
+		if s.Confidential && !seeConfidential {
+			s.Withheld = true
+		} else {
+			if s.Notes, err = tx.db.open("case_sessions.notes", notes); err != nil {
+				return nil, err
+			}
+			if s.Reason, err = tx.db.open("case_sessions.reason", reason); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+func (tx *Tx) vigCycles(personID int64, seeConfidential bool) ([]casework.VIGCycle, error) {
+	rows, err := tx.query(`SELECT id, family_id, person_id, phase, filmed_on, analysed_on, reviewed_on, strengths_sealed, confidential
+		FROM vig_cycles WHERE person_id = $1 ORDER BY filmed_on DESC, id DESC`, personID)
+	if err != nil {
+		return nil, fmt.Errorf("reading VIG cycles: %w", err)
+	}
+	defer rows.Close()
+	var out []casework.VIGCycle
+	for rows.Next() {
+		var v casework.VIGCycle
+		var analysed, reviewed sql.NullTime
+		var strengths string
+		if err := rows.Scan(&v.ID, &v.FamilyID, &v.PersonID, &v.Phase, &v.FilmedOn, &analysed, &reviewed, &strengths, &v.Confidential); err != nil {
+			return nil, fmt.Errorf("reading VIG cycle: %w", err)
+		}
+		v.AnalysedOn, v.ReviewedOn = timeOf(analysed), timeOf(reviewed)
+		if v.Confidential && !seeConfidential {
+			v.Withheld = true
+		} else if v.Strengths, err = tx.db.open("vig_cycles.strengths", strengths); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// jointSafety reports whether every co-parent's practitioner has recorded
+// that joint sessions are safe, and whether this parent's has.
+func (tx *Tx) jointSafety(f family.Family, personID int64) (all, mine bool, err error) {
+	rows, err := tx.query(`SELECT person_id, safe FROM joint_session_safety WHERE family_id = $1`, f.ID)
+	if err != nil {
+		return false, false, fmt.Errorf("reading joint-session safety: %w", err)
+	}
+	defer rows.Close()
+	safe := map[int64]bool{}
+	for rows.Next() {
+		var pid int64
+		var ok bool
+		if err := rows.Scan(&pid, &ok); err != nil {
+			return false, false, err
+		}
+		safe[pid] = ok
+	}
+	parents := f.Parents()
+	all = len(parents) == 2
+	for _, p := range parents {
+		all = all && safe[p.ID]
+	}
+	return all, safe[personID], rows.Err()
+}
+
+// personForEdit loads a person and checks the actor may edit their record
+// (their own practitioner or a team manager), and that the case is open.
+func (tx *Tx) personForEdit(actor policy.Actor, personID int64) (family.Family, family.Person, error) {
+	f, p, err := tx.db.personInFamily(tx.ctx, tx.tx, personID)
+	if err != nil {
+		return f, p, err
+	}
+	if d := policy.Decide(actor, policy.EditConfidential, f.PersonTarget(p, nil), tx.now); !d.Allowed {
+		return f, p, problem.New(problem.Forbidden, "%s", d.Reason)
+	}
+	return f, p, nil
+}
+
+// RecordSession saves a session or contact with a parent.
+func (db *DB) RecordSession(ctx context.Context, actor policy.Actor, s casework.Session, modules []casework.Option) (int64, error) {
+	var id int64
+	err := db.Update(ctx, func(tx *Tx) error {
+		f, p, err := tx.personForEdit(actor, s.PersonID)
+		if err != nil {
+			return err
+		}
+		if p.Kind != family.Parent {
+			return problem.New(problem.Invalid, "Sessions are recorded with a parent")
+		}
+		joint, _, err := tx.jointSafety(f, p.ID)
+		if err != nil {
+			return err
+		}
+		accepted := f.AcceptedOn
+		if accepted.IsZero() {
+			accepted = f.CreatedAt
+		}
+		if err := s.Validate(casework.Context{AcceptedOn: accepted, Today: tx.now, Modules: modules, JointSafe: joint}); err != nil {
+			return err
+		}
+		notes, err := tx.db.seal("case_sessions.notes", s.Notes)
+		if err != nil {
+			return err
+		}
+		reason, err := tx.db.seal("case_sessions.reason", s.Reason)
+		if err != nil {
+			return err
+		}
+		id, err = tx.insertID(`INSERT INTO case_sessions (family_id, person_id, staff_id, held_on, minutes, mode, attendance, module, topic, joint,
+			confidential, notes_sealed, reason_sealed, kind, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'session', $14, $14)`,
+			f.ID, p.ID, actor.StaffID, s.HeldOn.UTC(), s.Minutes, s.Mode, s.Attendance, s.Module, s.Topic, s.Joint, s.Confidential, notes, reason, tx.now)
+		if err != nil {
+			return fmt.Errorf("saving session: %w", err)
+		}
+		tx.Audit("session.create", "session", id, f.ID, "")
+		return nil
+	})
+	return id, err
+}
+
+// RecordVIG saves a Video Interaction Guidance cycle.
+func (db *DB) RecordVIG(ctx context.Context, actor policy.Actor, v casework.VIGCycle) (int64, error) {
+	var id int64
+	err := db.Update(ctx, func(tx *Tx) error {
+		f, p, err := tx.personForEdit(actor, v.PersonID)
+		if err != nil {
+			return err
+		}
+		if err := v.Validate(tx.now); err != nil {
+			return err
+		}
+		strengths, err := tx.db.seal("vig_cycles.strengths", v.Strengths)
+		if err != nil {
+			return err
+		}
+		id, err = tx.insertID(`INSERT INTO vig_cycles (family_id, person_id, phase, filmed_on, analysed_on, reviewed_on, strengths_sealed, confidential, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, f.ID, p.ID, v.Phase, v.FilmedOn.UTC(), nullTime(v.AnalysedOn), nullTime(v.ReviewedOn),
+			strengths, v.Confidential, actor.StaffID, tx.now)
+		if err != nil {
+			return fmt.Errorf("saving VIG cycle: %w", err)
+		}
+		tx.Audit("vig.create", "vig_cycle", id, f.ID, "")
+		return nil
+	})
+	return id, err
+}
+
+// SetJointSafety records this parent's practitioner's view that joint
+// co-parenting sessions are (or are no longer) safe.
+func (db *DB) SetJointSafety(ctx context.Context, actor policy.Actor, personID int64, safe bool) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, p, err := tx.personForEdit(actor, personID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(`DELETE FROM joint_session_safety WHERE family_id = $1 AND person_id = $2`, f.ID, p.ID); err != nil {
+			return fmt.Errorf("recording joint-session safety: %w", err)
+		}
+		if _, err := tx.exec(`INSERT INTO joint_session_safety (family_id, person_id, staff_id, safe, recorded_at) VALUES ($1, $2, $3, $4, $5)`,
+			f.ID, p.ID, actor.StaffID, safe, tx.now); err != nil {
+			return fmt.Errorf("recording joint-session safety: %w", err)
+		}
+		tx.Audit("joint_safety.set", "person", p.ID, f.ID, fmt.Sprintf("safe=%t", safe))
+		return nil
+	})
+}
+
+// ContactUpdate is an edit of a parent's confidential details, made from
+// the version the editor opened.
+type ContactUpdate struct {
+	Version             int
+	Details             family.Confidential
+	AddressConfidential bool
+}
+
+// UpdateContact saves a parent's contact details. If someone else saved the
+// record since the editor opened it, nothing is saved and a Conflict is
+// returned, so the caller can show the editor their text again.
+func (db *DB) UpdateContact(ctx context.Context, actor policy.Actor, personID int64, u ContactUpdate) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, p, err := tx.personForEdit(actor, personID)
+		if err != nil {
+			return err
+		}
+		var fs problem.Fields
+		c := u.Details
+		fs.Text("address", "Address", &c.Address, 500, true)
+		fs.Text("postcode", "Postcode", &c.Postcode, 10, false)
+		fs.Text("phone", "Phone", &c.Phone, 40, false)
+		fs.Text("email", "Email", &c.Email, 254, false)
+		fs.Text("safe_contact", "Safe contact", &c.SafeContact, 2000, true)
+		if err := fs.Err(); err != nil {
+			return err
+		}
+		sealed := map[string]string{}
+		for _, x := range []struct{ col, ctx, v string }{{"address_sealed", "people.address", c.Address}, {"postcode_sealed", "people.postcode", c.Postcode},
+			{"phone_sealed", "people.phone", c.Phone}, {"email_sealed", "people.email", c.Email}, {"safe_contact_sealed", "people.safe_contact", c.SafeContact}} {
+			if sealed[x.col], err = tx.db.seal(x.ctx, x.v); err != nil {
+				return err
+			}
+		}
+		res, err := tx.exec(`UPDATE people SET address_sealed = $1, postcode_sealed = $2, phone_sealed = $3, email_sealed = $4, safe_contact_sealed = $5,
+			address_confidential = $6, version = version + 1, updated_at = $7 WHERE id = $8 AND version = $9`,
+			sealed["address_sealed"], sealed["postcode_sealed"], sealed["phone_sealed"], sealed["email_sealed"], sealed["safe_contact_sealed"],
+			u.AddressConfidential, tx.now, p.ID, u.Version)
+		if err != nil {
+			return fmt.Errorf("saving contact details: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return problem.New(problem.Conflict, "Someone else changed these details while you were editing. Your changes have not been saved: check the details below and save again")
+		}
+		if _, err := tx.exec(`DELETE FROM person_match_keys WHERE person_id = $1`, p.ID); err != nil {
+			return fmt.Errorf("refreshing match keys: %w", err)
+		}
+		p.Confidential = &c
+		if err := tx.writeMatchKeys(p.ID, identityOfPerson(p)); err != nil {
+			return err
+		}
+		tx.Audit("person.confidential.edit", "person", p.ID, f.ID, "")
+		return nil
+	})
+}
+
+// BreakGlass grants actor time-limited access to a co-parent's withheld
+// details for a stated reason, tells the DSLs and the family's team manager
+// (a task each, and an email), and audits it.
+func (db *DB) BreakGlass(ctx context.Context, actor policy.Actor, personID int64, reason string, notify func(tx *Tx, to []string, familyRef string) error) (time.Time, error) {
+	var expires time.Time
+	err := db.Update(ctx, func(tx *Tx) error {
+		f, p, err := db.personInFamily(ctx, tx.tx, personID)
+		if err != nil {
+			return err
+		}
+		if d := policy.Decide(actor, policy.BreakGlass, f.PersonTarget(p, nil), tx.now); !d.Allowed {
+			return problem.New(problem.Forbidden, "%s", d.Reason)
+		}
+		reason = strings.TrimSpace(reason)
+		if err := policy.ValidateOverrideReason(reason); err != nil {
+			return &problem.Error{Code: problem.Invalid, Message: "There is a problem", Fields: []problem.Field{{Name: "reason", Message: err.Error()}}}
+		}
+		expires = tx.now.Add(BreakGlassFor)
+		id, err := tx.insertID(`INSERT INTO overrides (staff_id, person_id, reason, granted_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+			actor.StaffID, personID, reason, tx.now, expires)
+		if err != nil {
+			return fmt.Errorf("recording override: %w", err)
+		}
+		// Tell the designated safeguarding leads and the family's team manager.
+		rows, err := tx.query(`SELECT id, email FROM staff WHERE disabled = FALSE AND (role = 'dsl' OR id = $1)`, f.ManagerID)
+		if err != nil {
+			return fmt.Errorf("finding who to notify: %w", err)
+		}
+		var ids []int64
+		var emails []string
+		for rows.Next() {
+			var sid int64
+			var email string
+			if err := rows.Scan(&sid, &email); err != nil {
+				rows.Close()
+				return err
+			}
+			ids, emails = append(ids, sid), append(emails, email)
+		}
+		rows.Close()
+		for _, sid := range ids {
+			if _, err := tx.insertID(`INSERT INTO tasks (family_id, person_id, assigned_to, kind, title, due_on, created_at) VALUES ($1, $2, $3, 'review_break_glass', $4, $5, $6)`,
+				f.ID, personID, sid, "Review break-glass access to confidential details in family "+f.Reference, tx.now, tx.now); err != nil {
+				return fmt.Errorf("creating review task: %w", err)
+			}
+		}
+		if notify != nil {
+			if err := notify(tx, emails, f.Reference); err != nil {
+				return err
+			}
+		}
+		tx.Audit("person.breakglass", "person", personID, f.ID, fmt.Sprintf("override=%d until %s; reason given", id, expires.Format(time.RFC3339)))
+		return nil
+	})
+	return expires, err
+}
+
+// VIGCounts counts each parent's VIG cycles in a family (counts only: no
+// content, so no confidentiality question).
+func (db *DB) VIGCounts(ctx context.Context, familyID int64) (map[int64]int, error) {
+	rows, err := db.query(ctx, `SELECT person_id, COUNT(*) FROM vig_cycles WHERE family_id = $1 GROUP BY person_id`, familyID)
+	if err != nil {
+		return nil, fmt.Errorf("counting VIG cycles: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var pid int64
+		var n int
+		if err := rows.Scan(&pid, &n); err != nil {
+			return nil, err
+		}
+		out[pid] = n
+	}
+	return out, rows.Err()
+}
+
+// Task is a to-do on a family's record.
+type Task struct {
+	ID         int64
+	Kind       string
+	Title      string
+	AssignedTo string
+	DueOn      time.Time
+}
+
+// OpenTasks lists a family's open tasks, soonest first.
+func (db *DB) OpenTasks(ctx context.Context, familyID int64) ([]Task, error) {
+	rows, err := db.query(ctx, `SELECT t.id, t.kind, t.title, COALESCE(s.name, ''), t.due_on FROM tasks t LEFT JOIN staff s ON s.id = t.assigned_to
+		WHERE t.family_id = $1 AND t.done_at IS NULL ORDER BY t.due_on, t.id`, familyID)
+	if err != nil {
+		return nil, fmt.Errorf("listing tasks: %w", err)
+	}
+	defer rows.Close()
+	var out []Task
+	for rows.Next() {
+		var t Task
+		var due sql.NullTime
+		if err := rows.Scan(&t.ID, &t.Kind, &t.Title, &t.AssignedTo, &due); err != nil {
+			return nil, err
+		}
+		t.DueOn = timeOf(due)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}

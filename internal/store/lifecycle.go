@@ -1,0 +1,276 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/casework"
+	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+)
+
+// PractitionerLoad is a practitioner and how many parents they work with now.
+type PractitionerLoad struct {
+	ID       int64
+	Name     string
+	Caseload int
+}
+
+// PractitionersInArea lists the active practitioners of an area with their
+// current caseloads, smallest first, for allocation.
+func (db *DB) PractitionersInArea(ctx context.Context, areaID int64) ([]PractitionerLoad, error) {
+	rows, err := db.query(ctx, `SELECT s.id, s.name, (SELECT COUNT(*) FROM allocations al WHERE al.staff_id = s.id AND al.ended_at IS NULL)
+		FROM staff s WHERE s.role = 'practitioner' AND s.disabled = FALSE
+		AND s.id IN (SELECT st.staff_id FROM staff_teams st JOIN teams t ON t.id = st.team_id WHERE t.area_id = $1)
+		ORDER BY 3, s.name`, areaID)
+	if err != nil {
+		return nil, fmt.Errorf("listing practitioners: %w", err)
+	}
+	defer rows.Close()
+	var out []PractitionerLoad
+	for rows.Next() {
+		var p PractitionerLoad
+		if err := rows.Scan(&p.ID, &p.Name, &p.Caseload); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// familyForChange loads a family and checks the actor may do act to it.
+func (tx *Tx) familyForChange(actor policy.Actor, familyID int64, act policy.Action) (family.Family, error) {
+	f, err := tx.db.familyRecord(tx.ctx, tx.tx, familyID)
+	if err != nil {
+		return f, err
+	}
+	if d := policy.Decide(actor, act, f.Target(), tx.now); !d.Allowed {
+		return f, problem.New(problem.Forbidden, "%s", d.Reason)
+	}
+	return f, nil
+}
+
+// AllocatePractitioners allocates a practitioner to each co-parent (0 keeps
+// the current one). The two must be different people.
+func (db *DB) AllocatePractitioners(ctx context.Context, actor policy.Actor, familyID int64, byPerson map[int64]int64) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, err := tx.familyForChange(actor, familyID, policy.AllocateFamily)
+		if err != nil {
+			return err
+		}
+		want := map[int64]int64{}
+		for _, p := range f.Parents() {
+			want[p.ID] = p.PractitionerID
+			if s := byPerson[p.ID]; s != 0 {
+				want[p.ID] = s
+			}
+		}
+		parents := f.Parents()
+		if len(parents) == 2 && want[parents[0].ID] != 0 && want[parents[0].ID] == want[parents[1].ID] {
+			return &problem.Error{Code: problem.Invalid, Message: "Each parent must have their own practitioner",
+				Fields: []problem.Field{{Name: fmt.Sprintf("practitioner_%d", parents[1].ID), Message: "Choose a different practitioner for each parent"}}}
+		}
+		// End changed allocations first, so swapping two practitioners does
+		// not trip the one-practitioner-per-family index half-way.
+		for _, p := range parents {
+			if want[p.ID] != p.PractitionerID && p.PractitionerID != 0 {
+				if _, err := tx.exec(`UPDATE allocations SET ended_at = $1, end_reason = 'reallocated' WHERE person_id = $2 AND ended_at IS NULL`, tx.now, p.ID); err != nil {
+					return fmt.Errorf("ending allocation: %w", err)
+				}
+			}
+		}
+		for _, p := range parents {
+			if want[p.ID] != p.PractitionerID && want[p.ID] != 0 {
+				if err := tx.Allocate(f.ID, p.ID, want[p.ID], actor.StaffID); err != nil {
+					return err
+				}
+			}
+		}
+		tx.Audit("family.allocation.review", "family", f.ID, f.ID, "")
+		return nil
+	})
+}
+
+// RecordBirth records the baby's birth: date of birth (and name, if given)
+// on the baby's record, and the family's stage moves on.
+func (db *DB) RecordBirth(ctx context.Context, actor policy.Actor, familyID int64, version int, born time.Time, givenName string) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, err := tx.familyForChange(actor, familyID, policy.EditFamily)
+		if err != nil {
+			return err
+		}
+		if err := casework.CheckBirth(born, f.EDD, tx.now); err != nil {
+			return err
+		}
+		var fs problem.Fields
+		fs.Text("given_name", "Baby's first name", &givenName, 100, false)
+		if err := fs.Err(); err != nil {
+			return err
+		}
+		res, err := tx.exec(`UPDATE families SET stage = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4`,
+			string(family.Birth), tx.now, f.ID, version)
+		if err != nil {
+			return fmt.Errorf("recording birth: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return problem.New(problem.Conflict, "Someone else changed this family's record while you were working. Check the record and try again")
+		}
+		baby, ok := f.Baby()
+		if !ok {
+			if _, err := tx.AddPerson(f.ID, family.Person{Kind: family.Baby, GivenName: givenName, DateOfBirth: born}); err != nil {
+				return err
+			}
+		} else if _, err := tx.exec(`UPDATE people SET date_of_birth = $1, given_name = CASE WHEN $2 = '' THEN given_name ELSE $2 END,
+			family_name = CASE WHEN family_name = '' THEN $3 ELSE family_name END, version = version + 1, updated_at = $4 WHERE id = $5`,
+			born.UTC(), givenName, firstFamilyName(f), tx.now, baby.ID); err != nil {
+			return fmt.Errorf("recording birth: %w", err)
+		}
+		tx.Audit("family.birth", "family", f.ID, f.ID, "")
+		return nil
+	})
+}
+
+func firstFamilyName(f family.Family) string {
+	for _, p := range f.Parents() {
+		if p.FamilyName != "" {
+			return p.FamilyName
+		}
+	}
+	return ""
+}
+
+// SetStage moves a family to a stage the timeline computed (for example
+// from birth to postnatal as weeks pass).
+func (tx *Tx) SetStage(familyID int64, stage family.Stage) error {
+	if _, err := tx.exec(`UPDATE families SET stage = $1, updated_at = $2 WHERE id = $3 AND stage <> 'closed'`, string(stage), tx.now, familyID); err != nil {
+		return fmt.Errorf("setting stage: %w", err)
+	}
+	tx.Audit("family.stage", "family", familyID, familyID, string(stage))
+	return nil
+}
+
+// CompleteAssessment records that assessment is complete.
+func (db *DB) CompleteAssessment(ctx context.Context, actor policy.Actor, familyID int64, on time.Time) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, err := tx.familyForChange(actor, familyID, policy.EditFamily)
+		if err != nil {
+			return err
+		}
+		if on.IsZero() || on.After(tx.now) {
+			return &problem.Error{Code: problem.Invalid, Message: "There is a problem", Fields: []problem.Field{{Name: "assessed_on", Message: "Enter the date the assessment was completed: today or in the past"}}}
+		}
+		stage := f.Stage
+		if stage == family.Referral || stage == family.Assessment {
+			stage = family.Antenatal
+		}
+		if _, err := tx.exec(`UPDATE families SET assessment_completed_on = $1, stage = $2, version = version + 1, updated_at = $3 WHERE id = $4`,
+			on.UTC(), string(stage), tx.now, f.ID); err != nil {
+			return fmt.Errorf("recording assessment: %w", err)
+		}
+		tx.Audit("family.assessment.complete", "family", f.ID, f.ID, "")
+		return nil
+	})
+}
+
+// CloseFamily closes a case with a reason and a closing summary for each
+// parent. It is a team manager's decision (the policy's CloseFamily), so
+// the closing manager is the approver.
+func (db *DB) CloseFamily(ctx context.Context, actor policy.Actor, familyID int64, c casework.Closure) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, err := tx.familyForChange(actor, familyID, policy.CloseFamily)
+		if err != nil {
+			return err
+		}
+		var parents []int64
+		for _, p := range f.Parents() {
+			parents = append(parents, p.ID)
+		}
+		if c.Summaries == nil {
+			c.Summaries = map[int64]string{}
+		}
+		if err := c.Validate(parents, tx.now); err != nil {
+			return err
+		}
+		id, err := tx.insertID(`INSERT INTO closures (family_id, kind, reason, closed_on, requested_by, approved_by, approved_at, created_at)
+			VALUES ($1, $2, $3, $4, $5, $5, $6, $6)`, f.ID, c.Kind, c.Reason, c.ClosedOn.UTC(), actor.StaffID, tx.now)
+		if err != nil {
+			return fmt.Errorf("recording closure: %w", err)
+		}
+		for _, pid := range parents {
+			sealed, err := tx.db.seal("closure_summaries.summary", c.Summaries[pid])
+			if err != nil {
+				return err
+			}
+			if _, err := tx.exec(`INSERT INTO closure_summaries (closure_id, person_id, summary_sealed, written_by) VALUES ($1, $2, $3, $4)`,
+				id, pid, sealed, actor.StaffID); err != nil {
+				return fmt.Errorf("saving closing summary: %w", err)
+			}
+		}
+		if _, err := tx.exec(`UPDATE families SET stage = 'closed', closed_on = $1, closure_reason = $2, version = version + 1, updated_at = $3 WHERE id = $4`,
+			c.ClosedOn.UTC(), c.Reason, tx.now, f.ID); err != nil {
+			return fmt.Errorf("closing family: %w", err)
+		}
+		tx.Audit("family.close", "family", f.ID, f.ID, c.Reason)
+		return nil
+	})
+}
+
+// ReopenFamily re-opens a closed case with a reason, back at the stage the
+// given function computes.
+func (db *DB) ReopenFamily(ctx context.Context, actor policy.Actor, familyID int64, reason string, stage func(family.Family) family.Stage) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, err := tx.familyForChange(actor, familyID, policy.ReopenFamily)
+		if err != nil {
+			return err
+		}
+		var fs problem.Fields
+		fs.Text("reopen_reason", "Reason", &reason, 2000, true)
+		if strings.TrimSpace(reason) == "" && !fs.Has("reopen_reason") {
+			fs.Add("reopen_reason", "Give the reason for re-opening the case")
+		}
+		if err := fs.Err(); err != nil {
+			return err
+		}
+		if _, err := tx.exec(`UPDATE closures SET reopened_at = $1, reopened_by = $2, reopen_reason = $3
+			WHERE family_id = $4 AND reopened_at IS NULL`, tx.now, actor.StaffID, reason, f.ID); err != nil {
+			return fmt.Errorf("recording re-opening: %w", err)
+		}
+		f.Stage = ""
+		if _, err := tx.exec(`UPDATE families SET stage = $1, closed_on = NULL, closure_reason = '', version = version + 1, updated_at = $2 WHERE id = $3`,
+			string(stage(f)), tx.now, f.ID); err != nil {
+			return fmt.Errorf("re-opening family: %w", err)
+		}
+		tx.Audit("family.reopen", "family", f.ID, f.ID, "")
+		return nil
+	})
+}
+
+// ClosureRecord is a past closure, for the family page.
+type ClosureRecord struct {
+	Kind, Reason, ApprovedBy, ReopenReason string
+	ClosedOn, ReopenedAt                   time.Time
+}
+
+// Closures lists a family's closures, newest first.
+func (db *DB) Closures(ctx context.Context, familyID int64) ([]ClosureRecord, error) {
+	rows, err := db.query(ctx, `SELECT c.kind, c.reason, COALESCE(s.name, ''), c.reopen_reason, c.closed_on, c.reopened_at
+		FROM closures c LEFT JOIN staff s ON s.id = c.approved_by WHERE c.family_id = $1 ORDER BY c.id DESC`, familyID)
+	if err != nil {
+		return nil, fmt.Errorf("reading closures: %w", err)
+	}
+	defer rows.Close()
+	var out []ClosureRecord
+	for rows.Next() {
+		var c ClosureRecord
+		var reopened nullableTime
+		if err := rows.Scan(&c.Kind, &c.Reason, &c.ApprovedBy, &c.ReopenReason, &c.ClosedOn, &reopened); err != nil {
+			return nil, err
+		}
+		c.ReopenedAt = reopened.time()
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,457 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/casework"
+	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/store"
+	"github.com/cradle-org/cradle/internal/timeline"
+)
+
+// modules are the configured programme content, as options for a session.
+func (s *Server) modules() []casework.Option {
+	var out []casework.Option
+	for _, m := range s.cfg.Timeline.Modules {
+		out = append(out, casework.Option{Value: m.Key, Label: m.Label})
+	}
+	return out
+}
+
+type personData struct {
+	store.PersonRecord
+	Modules     []casework.Option
+	SessionForm bool
+	VIGForm     bool
+	Filter      string
+	Shown       []casework.Session
+}
+
+func (s *Server) personPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.showPerson(w, r, u, http.StatusOK, nil, "")
+}
+
+// showPerson renders a person's page, optionally with a form's errors (and
+// the typed values, from r.PostForm) for the form named by open.
+func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields, open string) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rec, err := s.db.ReadPerson(r.Context(), u.staff.Actor(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := personData{PersonRecord: rec, Modules: s.modules(), SessionForm: open == "session", VIGForm: open == "vig", Filter: r.URL.Query().Get("show")}
+	for _, sess := range rec.Sessions {
+		if d.Filter == "" || d.Filter == sess.Attendance || (d.Filter == "not_attended" && sess.Attendance != "attended") {
+			d.Shown = append(d.Shown, sess)
+		}
+	}
+	s.render(w, r, status, "person", Page{Title: rec.Person.Name(), Nav: "caseload", Errors: errs, Form: r.PostForm, Data: d})
+}
+
+func formDate(form url.Values, name string, fs *problem.Fields) time.Time {
+	iso := dateField(form, name, fs)
+	if iso == "" {
+		return time.Time{}
+	}
+	t, _ := time.Parse(time.DateOnly, iso)
+	return t
+}
+
+func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := r.PostForm
+	var fs problem.Fields
+	minutes, convErr := strconv.Atoi(strings.TrimSpace(f.Get("minutes")))
+	if convErr != nil && strings.TrimSpace(f.Get("minutes")) != "" {
+		fs.Add("minutes", "Enter the duration as a number of minutes, like 60")
+	}
+	sess := casework.Session{PersonID: id, HeldOn: formDate(f, "held_on", &fs), Minutes: minutes, Mode: f.Get("mode"), Attendance: f.Get("attendance"),
+		Module: f.Get("module"), Topic: f.Get("topic"), Notes: f.Get("notes"), Reason: f.Get("reason"),
+		Joint: f.Get("joint") == "yes", Confidential: f.Get("confidential") == "yes"}
+	if len(fs) > 0 && sess.HeldOn.IsZero() {
+		sess.HeldOn = s.cfg.Now() // keep validation from repeating the date problem
+	}
+	_, err = s.db.RecordSession(r.Context(), u.staff.Actor(), sess, s.modules())
+	if p := problem.As(err); len(fs) > 0 || (p != nil && p.Code == problem.Invalid) {
+		s.showPerson(w, r, u, http.StatusUnprocessableEntity, mergeFields(fs, err), "session")
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10)+"#sessions", http.StatusSeeOther)
+}
+
+func (s *Server) vigCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := r.PostForm
+	var fs problem.Fields
+	v := casework.VIGCycle{PersonID: id, Phase: f.Get("phase"), FilmedOn: formDate(f, "filmed_on", &fs), AnalysedOn: formDate(f, "analysed_on", &fs),
+		ReviewedOn: formDate(f, "reviewed_on", &fs), Strengths: f.Get("strengths"), Confidential: f.Get("confidential") == "yes"}
+	if len(fs) == 0 {
+		_, err = s.db.RecordVIG(r.Context(), u.staff.Actor(), v)
+	}
+	if p := problem.As(err); len(fs) > 0 || (p != nil && p.Code == problem.Invalid) {
+		s.showPerson(w, r, u, http.StatusUnprocessableEntity, mergeFields(fs, err), "vig")
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10)+"#vig", http.StatusSeeOther)
+}
+
+func (s *Server) jointSafety(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.db.SetJointSafety(r.Context(), u.staff.Actor(), id, r.PostForm.Get("safe") == "yes"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+type contactData struct {
+	Person  family.Person
+	Version int
+	Changed bool
+}
+
+func (s *Server) contactForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rec, err := s.db.ReadPerson(r.Context(), u.staff.Actor(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !rec.CanEdit || rec.Person.Confidential == nil {
+		s.fail(w, r, problem.New(problem.Forbidden, "only this parent's own practitioner or a team manager can change their contact details"))
+		return
+	}
+	c := rec.Person.Confidential
+	form := url.Values{"address": {c.Address}, "postcode": {c.Postcode}, "phone": {c.Phone}, "email": {c.Email}, "safe_contact": {c.SafeContact}}
+	if rec.Person.AddressConfidential {
+		form.Set("address_confidential", "yes")
+	}
+	s.render(w, r, http.StatusOK, "contact", Page{Title: "Contact details for " + rec.Person.Name(), Nav: "caseload", Form: form,
+		Data: contactData{Person: rec.Person, Version: rec.Person.Version}})
+}
+
+func (s *Server) contactSave(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := r.PostForm
+	version, _ := strconv.Atoi(f.Get("version"))
+	upd := store.ContactUpdate{Version: version, AddressConfidential: f.Get("address_confidential") == "yes",
+		Details: family.Confidential{Address: f.Get("address"), Postcode: f.Get("postcode"), Phone: f.Get("phone"), Email: f.Get("email"), SafeContact: f.Get("safe_contact")}}
+	err = s.db.UpdateContact(r.Context(), u.staff.Actor(), id, upd)
+	p := problem.As(err)
+	if p != nil && (p.Code == problem.Invalid || p.Code == problem.Conflict) {
+		// Show the editor their own text again, with the current version, so
+		// nothing they typed is lost.
+		rec, rerr := s.db.ReadPerson(r.Context(), u.staff.Actor(), id)
+		if rerr != nil {
+			s.fail(w, r, rerr)
+			return
+		}
+		fields := p.Fields
+		if p.Code == problem.Conflict {
+			fields = []problem.Field{{Name: "address", Message: p.Message}}
+		}
+		status := http.StatusUnprocessableEntity
+		if p.Code == problem.Conflict {
+			status = http.StatusConflict
+		}
+		s.render(w, r, status, "contact", Page{Title: "Contact details for " + rec.Person.Name(), Nav: "caseload", Errors: fields, Form: f,
+			Data: contactData{Person: rec.Person, Version: rec.Person.Version, Changed: p.Code == problem.Conflict}})
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+type revealData struct {
+	Person family.Person
+	Family family.Family
+}
+
+func (s *Server) revealForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.showReveal(w, r, u, http.StatusOK, nil)
+}
+
+func (s *Server) showReveal(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rec, err := s.db.ReadPerson(r.Context(), u.staff.Actor(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !rec.CanBreakGlass {
+		s.fail(w, r, problem.New(problem.Forbidden, "you can already see these details, or you are not this family's practitioner"))
+		return
+	}
+	s.render(w, r, status, "reveal", Page{Title: "Reveal withheld details", Nav: "caseload", Errors: errs, Form: r.PostForm,
+		Data: revealData{Person: rec.Person, Family: rec.Family}})
+}
+
+func (s *Server) revealSubmit(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	_, err = s.db.BreakGlass(r.Context(), u.staff.Actor(), id, r.PostForm.Get("reason"), func(tx *store.Tx, to []string, ref string) error {
+		for _, addr := range to {
+			text := "A practitioner has used break-glass access to see confidential details withheld from them in family " + ref +
+				".\n\nThey gave a reason, which is recorded with the audit entry. Access lasts one hour. Review it in Cradle: a task is waiting for you.\n"
+			if err := tx.QueueMail("break_glass", addr, "Break-glass access in family "+ref, text, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if p := problem.As(err); p != nil && p.Code == problem.Invalid {
+		s.showReveal(w, r, u, http.StatusUnprocessableEntity, p.Fields)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.wakeMail()
+	http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+type allocateData struct {
+	Family        family.Family
+	Practitioners []store.PractitionerLoad
+}
+
+func (s *Server) allocateForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.showAllocate(w, r, u, http.StatusOK, nil)
+}
+
+func (s *Server) showAllocate(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f, err := s.db.ReadFamily(r.Context(), u.staff.Actor(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d := policy.Decide(u.staff.Actor(), policy.AllocateFamily, f.Target(), s.cfg.Now()); !d.Allowed {
+		s.fail(w, r, problem.New(problem.Forbidden, "%s", d.Reason))
+		return
+	}
+	pracs, err := s.db.PractitionersInArea(r.Context(), f.AreaID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	form := r.PostForm
+	if form == nil {
+		form = url.Values{}
+		for _, p := range f.Parents() {
+			form.Set("practitioner_"+strconv.FormatInt(p.ID, 10), strconv.FormatInt(p.PractitionerID, 10))
+		}
+	}
+	s.render(w, r, status, "allocate", Page{Title: "Allocate practitioners", Nav: "caseload", Errors: errs, Form: form,
+		Data: allocateData{Family: f, Practitioners: pracs}})
+}
+
+func (s *Server) allocateSave(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	want := map[int64]int64{}
+	for k, v := range r.PostForm {
+		if pid, ok := strings.CutPrefix(k, "practitioner_"); ok && len(v) > 0 {
+			p, _ := strconv.ParseInt(pid, 10, 64)
+			sid, _ := strconv.ParseInt(v[0], 10, 64)
+			want[p] = sid
+		}
+	}
+	err = s.db.AllocatePractitioners(r.Context(), u.staff.Actor(), id, want)
+	if p := problem.As(err); p != nil && p.Code == problem.Invalid {
+		fields := p.Fields
+		if len(fields) == 0 {
+			fields = []problem.Field{{Name: "practitioner", Message: p.Message}}
+		}
+		s.showAllocate(w, r, u, http.StatusUnprocessableEntity, fields)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/families/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+// familyAction handles the family page's small forms: birth, assessment
+// complete, re-open. Each re-renders the family page with its error.
+func (s *Server) familyBirth(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var fs problem.Fields
+	born := formDate(r.PostForm, "born_on", &fs)
+	version, _ := strconv.Atoi(r.PostForm.Get("version"))
+	if len(fs) == 0 {
+		err = s.db.RecordBirth(r.Context(), u.staff.Actor(), id, version, born, r.PostForm.Get("given_name"))
+	}
+	s.afterFamilyAction(w, r, u, id, fs, err)
+}
+
+func (s *Server) familyAssessment(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var fs problem.Fields
+	on := formDate(r.PostForm, "assessed_on", &fs)
+	if len(fs) == 0 {
+		err = s.db.CompleteAssessment(r.Context(), u.staff.Actor(), id, on)
+	}
+	s.afterFamilyAction(w, r, u, id, fs, err)
+}
+
+func (s *Server) familyReopen(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	err = s.db.ReopenFamily(r.Context(), u.staff.Actor(), id, r.PostForm.Get("reopen_reason"), func(f family.Family) family.Stage {
+		return timeline.StageOf(s.cfg.Timeline, s.timelineFacts(f))
+	})
+	s.afterFamilyAction(w, r, u, id, nil, err)
+}
+
+func (s *Server) afterFamilyAction(w http.ResponseWriter, r *http.Request, u *requestUser, id int64, fs problem.Fields, err error) {
+	p := problem.As(err)
+	if len(fs) > 0 || (p != nil && (p.Code == problem.Invalid || p.Code == problem.Conflict)) {
+		fields := mergeFields(fs, err)
+		if len(fields) == 0 && p != nil {
+			fields = []problem.Field{{Name: "version", Message: p.Message}}
+		}
+		s.showFamily(w, r, u, http.StatusUnprocessableEntity, fields)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/families/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+type closeData struct {
+	Family  family.Family
+	Reasons []casework.Option
+}
+
+func (s *Server) closeForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.showClose(w, r, u, http.StatusOK, nil)
+}
+
+func (s *Server) showClose(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f, err := s.db.ReadFamily(r.Context(), u.staff.Actor(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d := policy.Decide(u.staff.Actor(), policy.CloseFamily, f.Target(), s.cfg.Now()); !d.Allowed {
+		s.fail(w, r, problem.New(problem.Forbidden, "%s", d.Reason))
+		return
+	}
+	s.render(w, r, status, "close", Page{Title: "Close the case", Nav: "caseload", Errors: errs, Form: r.PostForm,
+		Data: closeData{Family: f, Reasons: casework.ClosureReasons()}})
+}
+
+func (s *Server) closeSave(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := r.PostForm
+	var fs problem.Fields
+	c := casework.Closure{Reason: f.Get("reason"), ClosedOn: formDate(f, "closed_on", &fs), Summaries: map[int64]string{}}
+	for k, v := range f {
+		if pid, ok := strings.CutPrefix(k, "summary_for_"); ok && len(v) > 0 {
+			p, _ := strconv.ParseInt(pid, 10, 64)
+			c.Summaries[p] = v[0]
+		}
+	}
+	if len(fs) == 0 {
+		err = s.db.CloseFamily(r.Context(), u.staff.Actor(), id, c)
+	}
+	if p := problem.As(err); len(fs) > 0 || (p != nil && p.Code == problem.Invalid) {
+		s.showClose(w, r, u, http.StatusUnprocessableEntity, mergeFields(fs, err))
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/families/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+// timelineFacts gathers what the timeline needs from a family record.
+func (s *Server) timelineFacts(f family.Family) timeline.Facts {
+	facts := timeline.Facts{AcceptedOn: f.AcceptedOn, EDD: f.EDD, AssessmentCompletedOn: f.AssessmentDoneOn, ClosedOn: f.ClosedOn, Today: s.cfg.Now()}
+	if b, ok := f.Baby(); ok {
+		facts.BornOn = b.DateOfBirth
+	}
+	return facts
+}
