@@ -157,6 +157,12 @@ func (v *VIGCycle) Validate(today time.Time) error {
 		fs.Add("phase", "Select antenatal or postnatal")
 	}
 	t := eligibility.DateOf(today)
+	// Compare calendar days: a date typed today is not "in the future".
+	for _, d := range []*time.Time{&v.FilmedOn, &v.AnalysedOn, &v.ReviewedOn} {
+		if !d.IsZero() {
+			*d = eligibility.DateOf(*d)
+		}
+	}
 	switch {
 	case v.FilmedOn.IsZero():
 		fs.Add("filmed_on", "Enter the date of filming")

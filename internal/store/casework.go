@@ -451,3 +451,47 @@ func (db *DB) OpenTasks(ctx context.Context, familyID int64) ([]Task, error) {
 	}
 	return out, rows.Err()
 }
+
+// Progress is what has been done in a family, for marking timeline
+// milestones done: counts only, no content.
+type Progress struct {
+	SessionsHeld  int
+	VIGAntenatal  int // the most antenatal VIG cycles either parent has had
+	VIGPostnatal  int
+	LastContactOn time.Time
+}
+
+// FamilyProgress counts a family's attended sessions and VIG cycles.
+func (db *DB) FamilyProgress(ctx context.Context, familyID int64) (Progress, error) {
+	var p Progress
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM case_sessions WHERE family_id = $1 AND attendance = 'attended'`, familyID).Scan(&p.SessionsHeld)
+	if err != nil {
+		return p, fmt.Errorf("counting sessions: %w", err)
+	}
+	// Not MAX(held_on): SQLite would return the aggregate as text, not a date.
+	if p.SessionsHeld > 0 {
+		if err := db.queryRow(ctx, `SELECT held_on FROM case_sessions WHERE family_id = $1 AND attendance = 'attended' ORDER BY held_on DESC LIMIT 1`, familyID).
+			Scan(&p.LastContactOn); err != nil {
+			return p, fmt.Errorf("finding last contact: %w", err)
+		}
+	}
+	rows, err := db.query(ctx, `SELECT phase, COUNT(*) FROM vig_cycles WHERE family_id = $1 GROUP BY phase, person_id`, familyID)
+	if err != nil {
+		return p, fmt.Errorf("counting VIG cycles: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var phase string
+		var n int
+		if err := rows.Scan(&phase, &n); err != nil {
+			return p, err
+		}
+		if phase == "antenatal" && n > p.VIGAntenatal {
+			p.VIGAntenatal = n
+		}
+		if phase == "postnatal" && n > p.VIGPostnatal {
+			p.VIGPostnatal = n
+		}
+	}
+	return p, rows.Err()
+}

@@ -238,7 +238,7 @@ func (db *DB) ReopenFamily(ctx context.Context, actor policy.Actor, familyID int
 			WHERE family_id = $4 AND reopened_at IS NULL`, tx.now, actor.StaffID, reason, f.ID); err != nil {
 			return fmt.Errorf("recording re-opening: %w", err)
 		}
-		f.Stage = ""
+		f.Stage, f.ClosedOn = "", time.Time{}
 		if _, err := tx.exec(`UPDATE families SET stage = $1, closed_on = NULL, closure_reason = '', version = version + 1, updated_at = $2 WHERE id = $3`,
 			string(stage(f)), tx.now, f.ID); err != nil {
 			return fmt.Errorf("re-opening family: %w", err)

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/audit"
@@ -84,6 +85,25 @@ type familyData struct {
 	ParentsShown   []family.Person
 }
 
+// milestoneDone says whether the record already shows a milestone met.
+// Measures and safety-plan reviews are marked by their own records (later
+// work); until then they stay listed.
+func milestoneDone(m timeline.Milestone, f family.Family, p store.Progress) bool {
+	switch {
+	case m.Kind == timeline.KindContact:
+		return p.SessionsHeld > 0
+	case m.Kind == timeline.KindAssessment:
+		return !f.AssessmentDoneOn.IsZero()
+	case strings.HasPrefix(m.Key, "vig_antenatal_"):
+		n, _ := strconv.Atoi(strings.TrimPrefix(m.Key, "vig_antenatal_"))
+		return p.VIGAntenatal >= n
+	case strings.HasPrefix(m.Key, "vig_postnatal_"):
+		n, _ := strconv.Atoi(strings.TrimPrefix(m.Key, "vig_postnatal_"))
+		return p.VIGPostnatal >= n
+	}
+	return false
+}
+
 type milestoneView struct {
 	timeline.Milestone
 	Overdue bool
@@ -133,9 +153,14 @@ func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUs
 			d.Children = append(d.Children, p)
 		}
 	}
+	progress, err := s.db.FamilyProgress(r.Context(), f.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if f.Stage != family.Closed {
 		for _, m := range timeline.Milestones(s.cfg.Timeline, facts) {
-			if m.Due.After(now.AddDate(0, 3, 0)) {
+			if m.Due.After(now.AddDate(0, 3, 0)) || milestoneDone(m, f, progress) {
 				continue // the next three months, and anything overdue
 			}
 			d.Milestones = append(d.Milestones, milestoneView{Milestone: m, Overdue: timeline.Overdue(m, now)})

@@ -1,0 +1,114 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/casework"
+	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/store"
+)
+
+var hrefRE = regexp.MustCompile(`href="(/[^"#]*)`)
+
+// crawl follows every same-site link reachable from the start pages and
+// returns how many responses it checked; each is checked by check.
+func crawl(t *testing.T, e *env, c *http.Client, starts []string, check func(path, body string)) int {
+	t.Helper()
+	seen := map[string]bool{}
+	queue := append([]string(nil), starts...)
+	n := 0
+	for len(queue) > 0 && n < 400 {
+		path := strings.ReplaceAll(queue[0], "&amp;", "&")
+		queue = queue[1:]
+		if seen[path] || strings.HasPrefix(path, "/assets/") || strings.HasPrefix(path, "/sign-out") {
+			continue
+		}
+		seen[path] = true
+		r := e.get(c, path)
+		n++
+		if r.status >= 500 {
+			t.Errorf("%s: status %d", path, r.status)
+		}
+		check(path, r.body)
+		if r.status != http.StatusOK {
+			continue
+		}
+		for _, m := range hrefRE.FindAllStringSubmatch(r.body, -1) {
+			if !seen[m[1]] {
+				queue = append(queue, m[1])
+			}
+		}
+	}
+	return n
+}
+
+// TestCoParentCanaryNeverLeaks plants a unique canary in every confidential
+// field of one parent and crawls every page reachable by the other
+// parent's practitioner (and by roles that must not see it): zero hits.
+func TestCoParentCanaryNeverLeaks(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		f := demoFamily(t, e, "Amy")
+		amy := parentNamed(f, "Amy")
+		const canary = "CANARY-7f3a9"
+		priya := mustActor(t, e, practitioner)
+		sctx := audit.WithSource(ctx, audit.Source{Actor: "test"})
+		err := e.db.UpdateContact(sctx, priya, amy.ID, store.ContactUpdate{Version: amy.Version,
+			Details: family.Confidential{Address: canary + " refuge address", Postcode: "FY1 9ZZ", Phone: "07700 900999", Email: "canary7f3a9@example.org", SafeContact: canary + " code word"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.db.RecordSession(sctx, priya, casework.Session{PersonID: amy.ID, HeldOn: e.clock.Now(), Minutes: 50, Mode: "home", Attendance: "attended",
+			Notes: canary + " disclosed in confidence", Confidential: true}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.db.RecordVIG(sctx, priya, casework.VIGCycle{PersonID: amy.ID, Phase: "antenatal", FilmedOn: e.clock.Now().Add(-time.Hour),
+			Strengths: canary + " strengths", Confidential: true}); err != nil {
+			t.Fatal(err)
+		}
+		// Sanity: the canary is reachable for Amy's own practitioner, so the crawl can find it.
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		found := 0
+		crawl(t, e, pc, []string{"/home"}, func(_, body string) {
+			if strings.Contains(body, canary) {
+				found++
+			}
+		})
+		if found == 0 {
+			t.Fatal("the crawl never reached the canary even as Amy's own practitioner: the test would prove nothing")
+		}
+		for _, who := range []string{tom, "megan.hughes@cradle.example", admin, "leah.morgan@cradle.example"} {
+			c := e.client()
+			e.signIn(c, who)
+			checked := crawl(t, e, c, []string{"/home", "/caseload", "/referrals", "/people/" + itoa(amy.ID), "/families/" + itoa(f.ID),
+				"/families/" + itoa(f.ID) + "/audit", "/audit", "/admin/mailing-list"}, func(path, body string) {
+				for _, leak := range []string{canary, "07700 900999", "canary7f3a9"} {
+					if strings.Contains(body, leak) {
+						t.Errorf("%s saw %q on %s", who, leak, path)
+					}
+				}
+			})
+			t.Logf("%s: %d responses checked, no canary", who, checked)
+			if who == tom && checked < 5 {
+				t.Errorf("crawl as %s checked only %d pages", who, checked)
+			}
+		}
+		// Nor in any email queued for anyone.
+		items, err := e.db.ClaimMail(ctx, e.clock.Now().Add(time.Hour), 1000, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range items {
+			if strings.Contains(it.Text+it.Subject, canary) {
+				t.Errorf("an email (%s) contains the canary", it.Kind)
+			}
+		}
+	})
+}

@@ -1,0 +1,263 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/store"
+)
+
+const (
+	tom   = "tom.elliott@cradle.example"
+	ruth  = "ruth.adams@cradle.example" // DSL
+	grace = "grace.adeyemi@cradle.example"
+)
+
+// demoFamily finds a demo family by a parent's given name.
+func demoFamily(t *testing.T, e *env, given string) family.Family {
+	t.Helper()
+	mgr := mustActor(t, e, ruth)
+	list, err := e.db.Caseload(context.Background(), mgr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range list {
+		for _, p := range c.Parents {
+			if p.GivenName == given {
+				f, err := e.db.ReadFamily(context.Background(), mgr, c.FamilyID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return f
+			}
+		}
+	}
+	t.Fatalf("no demo family with a parent called %s", given)
+	return family.Family{}
+}
+
+func parentNamed(f family.Family, given string) family.Person {
+	for _, p := range f.Parents() {
+		if p.GivenName == given {
+			return p
+		}
+	}
+	return family.Person{}
+}
+
+func dateForm(prefix string, d time.Time, kv ...string) url.Values {
+	v := mustForm(kv...)
+	v.Set(prefix+"-day", itoa(int64(d.Day())))
+	v.Set(prefix+"-month", itoa(int64(d.Month())))
+	v.Set(prefix+"-year", itoa(int64(d.Year())))
+	return v
+}
+
+func TestAllocationShowsCaseloadsAndRefusesOnePractitionerForBoth(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Chloe") // the demo family still at referral: nobody allocated
+		mc := e.client()
+		e.signIn(mc, manager)
+		page := e.get(mc, "/families/"+itoa(f.ID)+"/allocate")
+		if page.status != 200 || !regexp.MustCompile(`Priya Shah \(\d+ parents?\)`).MatchString(page.body) {
+			t.Fatalf("allocation page: %d\n%s", page.status, page.body)
+		}
+		prac, _ := e.db.StaffByEmail(context.Background(), practitioner)
+		other, _ := e.db.StaffByEmail(context.Background(), tom)
+		ps := f.Parents()
+		token := csrfFrom(t, page.body)
+		same := mustForm("csrf_token", token, "practitioner_"+itoa(ps[0].ID), itoa(prac.ID), "practitioner_"+itoa(ps[1].ID), itoa(prac.ID))
+		r := e.post(mc, "/families/"+itoa(f.ID)+"/allocate", same)
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Choose a different practitioner for each parent") {
+			t.Fatalf("same practitioner for both: %d", r.status)
+		}
+		ok := mustForm("csrf_token", token, "practitioner_"+itoa(ps[0].ID), itoa(prac.ID), "practitioner_"+itoa(ps[1].ID), itoa(other.ID))
+		if r := e.post(mc, "/families/"+itoa(f.ID)+"/allocate", ok); r.status != http.StatusSeeOther {
+			t.Fatalf("allocate: %d\n%s", r.status, r.body)
+		}
+		// Swap them: ends both allocations first, so the swap is allowed, and keeps history.
+		swap := mustForm("csrf_token", token, "practitioner_"+itoa(ps[0].ID), itoa(other.ID), "practitioner_"+itoa(ps[1].ID), itoa(prac.ID))
+		if r := e.post(mc, "/families/"+itoa(f.ID)+"/allocate", swap); r.status != http.StatusSeeOther {
+			t.Fatalf("swap: %d\n%s", r.status, r.body)
+		}
+		got, _ := e.db.ReadFamily(context.Background(), mustActor(t, e, manager), f.ID)
+		if parentNamed(got, ps[0].GivenName).PractitionerID != other.ID || parentNamed(got, ps[1].GivenName).PractitionerID != prac.ID {
+			t.Errorf("after swap: %+v", got.Parents())
+		}
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		if r := e.get(pc, "/families/"+itoa(f.ID)+"/allocate"); r.status != http.StatusForbidden {
+			t.Errorf("practitioner allocating: %d", r.status)
+		}
+	})
+}
+
+func TestSessionsConfidentialityAndBreakGlass(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Amy") // Amy: Priya's parent; Jordan: Tom's
+		amy := parentNamed(f, "Amy")
+		amyPath := "/people/" + itoa(amy.ID)
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		page := e.get(pc, amyPath)
+		if page.status != 200 || !strings.Contains(page.body, "Flat 3, 12 Harbour View") {
+			t.Fatalf("own parent's page: %d", page.status)
+		}
+		token := csrfFrom(t, page.body)
+		today := e.clock.Now()
+		// Bad input: a future date, a non-number, a missed session with no reason.
+		bad := dateForm("held_on", today.AddDate(0, 0, 2), "csrf_token", token, "minutes", "an hour", "mode", "home", "attendance", "did_not_attend", "notes", "typed text kept")
+		r := e.post(pc, amyPath+"/sessions", bad)
+		for _, want := range []string{"must be today or in the past", "number of minutes", "Say why the session did not take place", "typed text kept"} {
+			if !strings.Contains(r.body, want) {
+				t.Errorf("invalid session page lacks %q (status %d)", want, r.status)
+			}
+		}
+		before := dateForm("held_on", f.AcceptedOn.AddDate(0, 0, -3), "csrf_token", token, "minutes", "60", "mode", "home", "attendance", "attended")
+		if r := e.post(pc, amyPath+"/sessions", before); !strings.Contains(r.body, "on or after the day the family was accepted") {
+			t.Errorf("session before acceptance: %d", r.status)
+		}
+		good := dateForm("held_on", today, "csrf_token", token, "minutes", "60", "mode", "home", "attendance", "attended",
+			"module", "healthy_relationships", "notes", "CANARY-NOTE disclosed a new address", "confidential", "yes")
+		if r := e.post(pc, amyPath+"/sessions", good); r.status != http.StatusSeeOther {
+			t.Fatalf("record session: %d\n%s", r.status, r.body)
+		}
+		open := dateForm("held_on", today, "csrf_token", token, "minutes", "45", "mode", "video", "attendance", "attended", "notes", "Talked about sleep routines.", "confidential", "no")
+		e.post(pc, amyPath+"/sessions", open)
+		if p := e.get(pc, amyPath); !strings.Contains(p.body, "CANARY-NOTE") {
+			t.Error("own practitioner cannot read the confidential note")
+		}
+
+		// The co-parent's practitioner sees the open note, but not the confidential one or the contact details.
+		tc := e.client()
+		e.signIn(tc, tom)
+		p := e.get(tc, amyPath)
+		if p.status != 200 || strings.Contains(p.body, "CANARY") || strings.Contains(p.body, "Harbour View") || !strings.Contains(p.body, "Talked about sleep routines") ||
+			!strings.Contains(p.body, "Withheld: confidential to the other parent") {
+			t.Fatalf("co-parent's practitioner view: %d\n%s", p.status, p.body)
+		}
+		if r := e.post(tc, amyPath+"/sessions", good); r.status != http.StatusForbidden {
+			t.Errorf("co-parent's practitioner recording a session on Amy: %d", r.status)
+		}
+		// Break the glass: a reason is required; then an hour's access, with tasks and emails for the DSLs and the manager.
+		reveal := e.get(tc, amyPath+"/reveal")
+		rtoken := csrfFrom(t, reveal.body)
+		if r := e.post(tc, amyPath+"/reveal", mustForm("csrf_token", rtoken, "reason", "need it")); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("short reason: %d", r.status)
+		}
+		if r := e.post(tc, amyPath+"/reveal", mustForm("csrf_token", rtoken, "reason", "Jordan has made threats and police need to check on Amy tonight")); r.status != http.StatusSeeOther {
+			t.Fatalf("break glass: %d\n%s", r.status, r.body)
+		}
+		if p := e.get(tc, amyPath); !strings.Contains(p.body, "Harbour View") || !strings.Contains(p.body, "CANARY-NOTE") || !strings.Contains(p.body, "break-glass access until") {
+			t.Errorf("after break glass: details not shown")
+		}
+		ctx := context.Background()
+		if es, _ := e.db.AuditEntries(ctx, store.AuditFilter{FamilyID: f.ID, Actions: []string{"person.breakglass", "person.confidential.override_view"}}); len(es) < 2 {
+			t.Errorf("break glass audit entries = %d", len(es))
+		}
+		if tasks, _ := e.db.OpenTasks(ctx, f.ID); len(tasks) < 2 {
+			t.Errorf("review tasks = %d, want one for the DSL and one for the manager", len(tasks))
+		}
+		if counts, _ := e.db.MailCounts(ctx); counts["pending"] < 2 {
+			t.Errorf("break-glass emails queued = %v", counts)
+		}
+		e.clock.Advance(61 * time.Minute)
+		e.signIn(tc, tom) // the idle timeout has passed too
+		if p := e.get(tc, amyPath); strings.Contains(p.body, "Harbour View") || strings.Contains(p.body, "CANARY") {
+			t.Error("break-glass access outlived its hour")
+		}
+	})
+}
+
+func TestContactEditOptimisticLocking(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Amy")
+		amy := parentNamed(f, "Amy")
+		path := "/people/" + itoa(amy.ID) + "/contact"
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		mc := e.client()
+		e.signIn(mc, manager)
+		first, second := e.get(pc, path), e.get(mc, path)
+		version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(first.body)[1]
+		save := func(c *http.Client, page resp, addr string) resp {
+			return e.post(c, path, mustForm("csrf_token", csrfFrom(t, page.body), "version", version, "address", addr, "postcode", "FY1 9ZZ", "phone", "07700 900101"))
+		}
+		if r := save(pc, first, "1 New Road, Blackpool"); r.status != http.StatusSeeOther {
+			t.Fatalf("first save: %d\n%s", r.status, r.body)
+		}
+		r := save(mc, second, "My careful edit")
+		if r.status != http.StatusConflict || !strings.Contains(r.body, "Someone else changed these details") || !strings.Contains(r.body, "My careful edit") {
+			t.Fatalf("second save: %d", r.status)
+		}
+		if p := e.get(pc, "/people/"+itoa(amy.ID)); !strings.Contains(p.body, "1 New Road") || strings.Contains(p.body, "My careful edit") {
+			t.Error("the second save overwrote the first")
+		}
+	})
+}
+
+func TestBirthClosureAndReopen(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Aisha") // Hertfordshire, antenatal
+		path := "/families/" + itoa(f.ID)
+		mc := e.client()
+		e.signIn(mc, "ravi.patel@cradle.example")
+		page := e.get(mc, path)
+		token := csrfFrom(t, page.body)
+		version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page.body)[1]
+		if r := e.post(mc, path+"/birth", dateForm("born_on", e.clock.Now().AddDate(0, 0, 3), "csrf_token", token, "version", version)); !strings.Contains(r.body, "today or in the past") {
+			t.Errorf("future birth: %d", r.status)
+		}
+		if r := e.post(mc, path+"/birth", dateForm("born_on", f.EDD.AddDate(0, 0, -25*7), "csrf_token", token, "version", version)); !strings.Contains(r.body, "no more than 24 weeks before the due date") {
+			t.Errorf("too-early birth: %d", r.status)
+		}
+		born := e.clock.Now().AddDate(0, 0, -1)
+		if r := e.post(mc, path+"/birth", dateForm("born_on", born, "csrf_token", token, "version", version, "given_name", "Zara")); r.status != http.StatusSeeOther {
+			t.Fatalf("birth: %d\n%s", r.status, r.body)
+		}
+		p := e.get(mc, path)
+		if !strings.Contains(p.body, "Zara Khan") || !strings.Contains(p.body, "second birthday)") || !strings.Contains(p.body, ">Birth<") {
+			t.Errorf("family after birth lacks the baby or the stage:\n%s", p.body)
+		}
+		// Closing needs a reason and a summary for each parent.
+		cl := e.get(mc, path+"/close")
+		ctoken := csrfFrom(t, cl.body)
+		r := e.post(mc, path+"/close", dateForm("closed_on", e.clock.Now(), "csrf_token", ctoken, "reason", "moved_out_of_area"))
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Write a closing summary for parent 1") {
+			t.Fatalf("closure without summaries: %d", r.status)
+		}
+		ps := f.Parents()
+		full := dateForm("closed_on", e.clock.Now(), "csrf_token", ctoken, "reason", "moved_out_of_area",
+			"summary_for_"+itoa(ps[0].ID), "Moved to Leeds; referred on.", "summary_for_"+itoa(ps[1].ID), "Ended with the family's move.")
+		if r := e.post(mc, path+"/close", full); r.status != http.StatusSeeOther {
+			t.Fatalf("close: %d\n%s", r.status, r.body)
+		}
+		// Closed: read-only for the practitioner.
+		pc := e.client()
+		e.signIn(pc, "megan.hughes@cradle.example")
+		aisha := "/people/" + itoa(parentNamed(f, "Aisha").ID)
+		ap := e.get(pc, aisha)
+		if strings.Contains(ap.body, "Record a session") {
+			t.Error("a closed case still offers to record a session")
+		}
+		if r := e.post(pc, aisha+"/sessions", dateForm("held_on", e.clock.Now(), "csrf_token", csrfFrom(t, ap.body), "minutes", "30", "mode", "phone", "attendance", "attended")); r.status != http.StatusForbidden {
+			t.Errorf("session on a closed case: %d", r.status)
+		}
+		closed := e.get(mc, path)
+		if r := e.post(mc, path+"/reopen", mustForm("csrf_token", csrfFrom(t, closed.body))); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Give the reason for re-opening") {
+			t.Errorf("reopen without reason: %d", r.status)
+		}
+		if r := e.post(mc, path+"/reopen", mustForm("csrf_token", csrfFrom(t, closed.body), "reopen_reason", "The family returned to Hertfordshire.")); r.status != http.StatusSeeOther {
+			t.Fatalf("reopen: %d", r.status)
+		}
+		if p := e.get(mc, path); !strings.Contains(p.body, "re-opened") || strings.Contains(p.body, ">Closed<") {
+			t.Errorf("after re-opening:\n%s", p.body)
+		}
+	})
+}
