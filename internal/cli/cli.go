@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/seal"
@@ -27,6 +28,9 @@ type App struct {
 	Version        string
 	// Ready, if set, is called by serve with the address it listens on (tests use it).
 	Ready func(addr string)
+	// Now, if set, replaces the clock (tests move time on, e.g. to a baby's
+	// second birthday). Never set in production.
+	Now func() time.Time
 }
 
 type command struct {
@@ -166,7 +170,7 @@ func (a *App) open(ctx context.Context, d *dbFlags) (*store.DB, error) {
 	} else if !strings.HasPrefix(url, "postgres://") && !strings.HasPrefix(url, "postgresql://") && !strings.HasPrefix(url, "sqlite:") {
 		return nil, &usageError{msg: fmt.Sprintf("--database %q is not a postgres:// URL or a sqlite: path", url)}
 	}
-	db, err := store.Open(ctx, store.Options{URL: url, Keys: keys})
+	db, err := store.Open(ctx, store.Options{URL: url, Keys: keys, Now: a.Now})
 	if err != nil {
 		return nil, err
 	}

@@ -75,7 +75,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		if err != nil {
 			return fmt.Errorf("SMTP settings: %w", err)
 		}
-		worker = &mail.Worker{Outbox: Outbox{DB: db}, Sender: sender, Log: log}
+		worker = &mail.Worker{Outbox: Outbox{DB: db}, Sender: sender, Log: log, Now: a.Now}
 		go worker.Run(ctx)
 	} else {
 		log.Warn("no SMTP server configured (CRADLE_SMTP_HOST): emails wait in the outbox until one is")
@@ -85,7 +85,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		wake = worker.Wake
 	}
 	srv, err := web.New(db, log, web.Config{MetricsToken: a.Getenv("CRADLE_METRICS_TOKEN"), Demo: isDemo, BehindTLS: *behindTLS || *tlsCert != "",
-		OrgName: envOr(a.Getenv, "CRADLE_ORG_NAME", "For Baby's Sake"), WakeMail: wake, BaseURL: baseURL, Eligibility: elig})
+		OrgName: envOr(a.Getenv, "CRADLE_ORG_NAME", "For Baby's Sake"), WakeMail: wake, BaseURL: baseURL, Eligibility: elig, Now: a.Now})
 	if err != nil {
 		return fmt.Errorf("building the web server: %w", err)
 	}
