@@ -1,0 +1,135 @@
+package casework
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/problem"
+)
+
+var today = time.Date(2026, 11, 23, 15, 30, 0, 0, time.UTC)
+
+func day(s string) time.Time {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func fieldsOf(err error) map[string]string {
+	out := map[string]string{}
+	if p := problem.As(err); p != nil {
+		for _, f := range p.Fields {
+			out[f.Name] = f.Message
+		}
+	}
+	return out
+}
+
+func TestSessionValidate(t *testing.T) {
+	ctx := Context{AcceptedOn: day("2026-10-01"), Today: today, Modules: []Option{{Value: "self_esteem", Label: "Self-esteem"}}}
+	good := Session{HeldOn: day("2026-11-20"), Minutes: 60, Mode: "home", Attendance: "attended", Module: "self_esteem", Notes: "Went well."}
+	tests := []struct {
+		name   string
+		mutate func(*Session, *Context)
+		want   map[string]string
+	}{
+		{"valid", func(*Session, *Context) {}, nil},
+		{"today is fine, whatever the hour", func(s *Session, _ *Context) { s.HeldOn = today.Add(5 * time.Hour).Truncate(24 * time.Hour) }, nil},
+		{"tomorrow", func(s *Session, _ *Context) { s.HeldOn = day("2026-11-24") }, map[string]string{"held_on": "today or in the past"}},
+		{"the day of acceptance", func(s *Session, _ *Context) { s.HeldOn = day("2026-10-01") }, nil},
+		{"before acceptance", func(s *Session, _ *Context) { s.HeldOn = day("2026-09-30") }, map[string]string{"held_on": "on or after the day the family was accepted"}},
+		{"no date", func(s *Session, _ *Context) { s.HeldOn = time.Time{} }, map[string]string{"held_on": "Enter the date"}},
+		{"no mode or attendance", func(s *Session, _ *Context) { s.Mode, s.Attendance = "", "" }, map[string]string{"mode": "Select how", "attendance": "Select what happened"}},
+		{"unknown mode", func(s *Session, _ *Context) { s.Mode = "carrier pigeon" }, map[string]string{"mode": "from the list"}},
+		{"did not attend needs a reason", func(s *Session, _ *Context) { s.Attendance, s.Minutes = "did_not_attend", 0 }, map[string]string{"reason": "Say why"}},
+		{"cancelled with a reason", func(s *Session, _ *Context) { s.Attendance, s.Minutes, s.Reason = "cancelled_by_parent", 0, "Baby unwell" }, nil},
+		{"attended needs a duration", func(s *Session, _ *Context) { s.Minutes = 0 }, map[string]string{"minutes": "how long"}},
+		{"absurd duration", func(s *Session, _ *Context) { s.Minutes = 9000 }, map[string]string{"minutes": "between 0 and 600"}},
+		{"module not configured", func(s *Session, _ *Context) { s.Module = "astrology" }, map[string]string{"module": "programme's list"}},
+		{"joint without both safe", func(s *Session, _ *Context) { s.Joint = true }, map[string]string{"joint": "both practitioners"}},
+		{"joint when both safe", func(s *Session, c *Context) { s.Joint, c.JointSafe = true, true }, nil},
+		{"html in notes", func(s *Session, _ *Context) { s.Notes = "<img src=x onerror=alert(1)>" }, map[string]string{"notes": "HTML"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, c := good, ctx
+			tt.mutate(&s, &c)
+			got := fieldsOf(s.Validate(c))
+			if len(got) != len(tt.want) {
+				t.Fatalf("problems = %v, want %v", got, tt.want)
+			}
+			for f, part := range tt.want {
+				if !strings.Contains(got[f], part) {
+					t.Errorf("%s = %q, want it to contain %q", f, got[f], part)
+				}
+			}
+		})
+	}
+}
+
+func TestVIGValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		v    VIGCycle
+		want string // a field with a problem; "" = valid
+	}{
+		{"filmed today", VIGCycle{Phase: "antenatal", FilmedOn: today}, ""},
+		{"full cycle", VIGCycle{Phase: "postnatal", FilmedOn: day("2026-11-01"), AnalysedOn: day("2026-11-05"), ReviewedOn: day("2026-11-10")}, ""},
+		{"no phase", VIGCycle{FilmedOn: today}, "phase"},
+		{"filmed tomorrow", VIGCycle{Phase: "antenatal", FilmedOn: day("2026-11-24")}, "filmed_on"},
+		{"analysed before filming", VIGCycle{Phase: "antenatal", FilmedOn: day("2026-11-10"), AnalysedOn: day("2026-11-09")}, "analysed_on"},
+		{"review before analysis", VIGCycle{Phase: "antenatal", FilmedOn: day("2026-11-01"), AnalysedOn: day("2026-11-10"), ReviewedOn: day("2026-11-05")}, "reviewed_on"},
+	}
+	for _, tt := range tests {
+		got := fieldsOf(tt.v.Validate(today))
+		if tt.want == "" && len(got) > 0 || tt.want != "" && got[tt.want] == "" {
+			t.Errorf("%s: problems %v, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestCheckBirth(t *testing.T) {
+	edd := day("2027-02-01")
+	tests := []struct {
+		born string
+		want string
+	}{
+		{"2026-11-23", ""},                      // today: 10 weeks early
+		{"2026-11-24", "today or in the past"},  // tomorrow
+		{"2026-08-17", ""},                      // exactly EDD − 24 weeks
+		{"2026-08-16", "no more than 24 weeks"}, // a day earlier: a typing mistake
+	}
+	for _, tt := range tests {
+		got := fieldsOf(CheckBirth(day(tt.born), edd, today))["born_on"]
+		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+			t.Errorf("CheckBirth(%s) = %q, want %q", tt.born, got, tt.want)
+		}
+	}
+	if fieldsOf(CheckBirth(time.Time{}, edd, today))["born_on"] == "" {
+		t.Error("no date of birth accepted")
+	}
+}
+
+func TestClosureValidate(t *testing.T) {
+	c := Closure{Reason: "planned_end", ClosedOn: day("2026-11-23"), Summaries: map[int64]string{1: "Went well.", 2: "Also well."}}
+	if err := c.Validate([]int64{1, 2}, today); err != nil || c.Kind != "planned" {
+		t.Fatalf("planned closure: %v, kind %q", err, c.Kind)
+	}
+	c = Closure{Reason: "withdrew", ClosedOn: day("2026-11-24"), Summaries: map[int64]string{1: " "}}
+	got := fieldsOf(c.Validate([]int64{1, 2}, today))
+	for _, f := range []string{"closed_on", "summary_1", "summary_2"} {
+		if got[f] == "" {
+			t.Errorf("early closure: no problem with %s (%v)", f, got)
+		}
+	}
+	if c.Kind != "early" {
+		t.Errorf("kind = %q, want early", c.Kind)
+	}
+	c = Closure{Reason: "bored", ClosedOn: today, Summaries: map[int64]string{}}
+	if fieldsOf(c.Validate(nil, today))["reason"] == "" {
+		t.Error("unknown reason accepted")
+	}
+}
