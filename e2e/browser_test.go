@@ -140,7 +140,7 @@ func TestBrowserSignInAndPages(t *testing.T) {
 		tab.click(t, `form[action="/sign-in"] button[type="submit"]`)
 		tab.mustBeAt(t, "/sign-in/code")
 		tab.pageChecks(t, "sign-in-code")
-		tab.fill(t, "#code", totp(t, cred))
+		tab.fill(t, "#code", totp(t, cred, tab.s.now()))
 		tab.click(t, `form[action="/sign-in/code"] button[type="submit"]`)
 		tab.mustBeAt(t, "/home")
 		tab.mustSee(t, "home", "Priya Shah", "Therapeutic practitioner", "Blackpool")
@@ -304,12 +304,47 @@ func startServer(t *testing.T) string {
 // example, an SMTP server to send mail through).
 func startServerWith(t *testing.T, env map[string]string) string {
 	t.Helper()
+	return startServerWithClock(t, env, nil)
+}
+
+// testClock is a clock that the test moves on by hand (to a due date, or a
+// baby's second birthday); it stands still in between. The server reads it
+// for everything: dates, sessions (30 idle minutes, 12 hours) and security
+// codes, so sign in again after a big move, with a code for clock.Now().
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// newTestClock starts a clock at the real time.
+func newTestClock() *testClock { return &testClock{now: time.Now()} }
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock on by d.
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// startServerWithClock starts the server with the environment, on the
+// clock (the real one if clock is nil).
+func startServerWithClock(t *testing.T, env map[string]string, clock *testClock) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr lockedBuffer
 	addrCh := make(chan string, 1)
 	done := make(chan int, 1)
 	app := &cli.App{Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return env[k] }, Version: "test",
 		Ready: func(addr string) { addrCh <- addr }}
+	if clock != nil {
+		app.Now = clock.Now
+	}
 	args := []string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--demo"}
 	go func() { done <- app.Run(ctx, args) }()
 	t.Cleanup(func() {
@@ -348,11 +383,12 @@ func credentialFor(t *testing.T, email string) demo.Credential {
 	return demo.Credential{}
 }
 
-// totp returns the current security code. Each account signs in only once
-// in a test, because a code's time step cannot be used twice.
-func totp(t *testing.T, c demo.Credential) string {
+// totp returns the security code at a time (the server's now). A code's
+// time step cannot be used twice, so an account signs in again only after
+// its clock has moved on by 30 seconds or more.
+func totp(t *testing.T, c demo.Credential, at time.Time) string {
 	t.Helper()
-	code, err := credential.TOTPCode(c.TOTPSecret, time.Now())
+	code, err := credential.TOTPCode(c.TOTPSecret, at)
 	if err != nil {
 		t.Fatalf("TOTP code for %s: %v", c.Email, err)
 	}
@@ -418,6 +454,15 @@ func startBrowser(t *testing.T, ctx context.Context, path string) context.Contex
 type session struct {
 	base  string
 	shots *shots
+	clock *testClock // the server's clock, if not the real one
+}
+
+// now is the server's time.
+func (s *session) now() time.Time {
+	if s.clock != nil {
+		return s.clock.Now()
+	}
+	return time.Now()
 }
 
 // tab is one page in its own browser context (so its own cookies).
@@ -673,7 +718,7 @@ func (tb *tab) signIn(t *testing.T, c demo.Credential) {
 	tb.fill(t, "#password", c.Password)
 	tb.click(t, `form[action="/sign-in"] button[type="submit"]`)
 	tb.mustBeAt(t, "/sign-in/code")
-	tb.fill(t, "#code", totp(t, c))
+	tb.fill(t, "#code", totp(t, c, tb.s.now()))
 	tb.click(t, `form[action="/sign-in/code"] button[type="submit"]`)
 	tb.mustBeAt(t, "/home")
 }
@@ -704,7 +749,7 @@ func (tb *tab) keyboardSignIn(t *testing.T, c demo.Credential) {
 	tb.pressAndWait(t, kb.Enter)
 	tb.mustBeAt(t, "/sign-in/code")
 	tb.tabTo(t, "code")
-	tb.press(t, totp(t, c))
+	tb.press(t, totp(t, c, tb.s.now()))
 	tb.pressAndWait(t, kb.Enter)
 	tb.mustBeAt(t, "/home")
 }

@@ -463,35 +463,61 @@ type Progress struct {
 
 // FamilyProgress counts a family's attended sessions and VIG cycles.
 func (db *DB) FamilyProgress(ctx context.Context, familyID int64) (Progress, error) {
-	var p Progress
-	err := db.queryRow(ctx, `SELECT COUNT(*) FROM case_sessions WHERE family_id = $1 AND attendance = 'attended'`, familyID).Scan(&p.SessionsHeld)
-	if err != nil {
-		return p, fmt.Errorf("counting sessions: %w", err)
+	m, err := db.progress(ctx, db.sql, []int64{familyID})
+	return m[familyID], err
+}
+
+// progress counts attended sessions and VIG cycles for several families in
+// two queries.
+func (db *DB) progress(ctx context.Context, q rowQuerier, familyIDs []int64) (map[int64]Progress, error) {
+	out := map[int64]Progress{}
+	if len(familyIDs) == 0 {
+		return out, nil
 	}
-	// Not MAX(held_on): SQLite would return the aggregate as text, not a date.
-	if p.SessionsHeld > 0 {
-		if err := db.queryRow(ctx, `SELECT held_on FROM case_sessions WHERE family_id = $1 AND attendance = 'attended' ORDER BY held_on DESC LIMIT 1`, familyID).
-			Scan(&p.LastContactOn); err != nil {
-			return p, fmt.Errorf("finding last contact: %w", err)
+	args := make([]any, len(familyIDs))
+	marks := make([]string, len(familyIDs))
+	for i, id := range familyIDs {
+		args[i], marks[i] = id, fmt.Sprintf("$%d", i+1)
+	}
+	in := strings.Join(marks, ", ")
+	rows, err := q.QueryContext(ctx, db.rebind(`SELECT family_id, COUNT(*), MAX(held_on) FROM case_sessions
+		WHERE attendance = 'attended' AND family_id IN (`+in+`) GROUP BY family_id`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("counting sessions: %w", err)
+	}
+	for rows.Next() {
+		var fid int64
+		var n int
+		var last anyTime
+		if err := rows.Scan(&fid, &n, &last); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("counting sessions: %w", err)
 		}
+		p := out[fid]
+		p.SessionsHeld, p.LastContactOn = n, last.T
+		out[fid] = p
 	}
-	rows, err := db.query(ctx, `SELECT phase, COUNT(*) FROM vig_cycles WHERE family_id = $1 GROUP BY phase, person_id`, familyID)
+	rows.Close()
+	rows, err = q.QueryContext(ctx, db.rebind(`SELECT family_id, phase, COUNT(*) FROM vig_cycles WHERE family_id IN (`+in+`) GROUP BY family_id, phase, person_id`), args...)
 	if err != nil {
-		return p, fmt.Errorf("counting VIG cycles: %w", err)
+		return nil, fmt.Errorf("counting VIG cycles: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
+		var fid int64
 		var phase string
 		var n int
-		if err := rows.Scan(&phase, &n); err != nil {
-			return p, err
+		if err := rows.Scan(&fid, &phase, &n); err != nil {
+			return nil, err
 		}
+		p := out[fid]
 		if phase == "antenatal" && n > p.VIGAntenatal {
 			p.VIGAntenatal = n
 		}
 		if phase == "postnatal" && n > p.VIGPostnatal {
 			p.VIGPostnatal = n
 		}
+		out[fid] = p
 	}
-	return p, rows.Err()
+	return out, rows.Err()
 }

@@ -311,6 +311,12 @@ type CaseloadEntry struct {
 	Stage     family.Stage
 	EDD       time.Time
 	Parents   []family.Person
+	// Family is the record without confidential details (for the timeline).
+	Family family.Family
+	// LastContact is each co-parent's last attended session.
+	LastContact map[int64]time.Time
+	// Progress counts the family's sessions and VIG cycles.
+	Progress Progress
 }
 
 // Caseload lists the families the actor may see: a practitioner's own
@@ -367,12 +373,21 @@ func (db *DB) Caseload(ctx context.Context, actor policy.Actor) ([]CaseloadEntry
 		if err != nil {
 			return err
 		}
+		last, err := db.lastContacts(ctx, tx.tx, ids)
+		if err != nil {
+			return err
+		}
+		progress, err := db.progress(ctx, tx.tx, ids)
+		if err != nil {
+			return err
+		}
 		for _, f := range fams {
 			f.People = people[f.ID]
 			if !policy.Can(actor, policy.ViewFamily, f.Target(), tx.now) {
 				continue
 			}
-			out = append(out, CaseloadEntry{FamilyID: f.ID, Reference: f.Reference, AreaName: f.AreaName, Stage: f.Stage, EDD: f.EDD, Parents: f.Parents()})
+			out = append(out, CaseloadEntry{FamilyID: f.ID, Reference: f.Reference, AreaName: f.AreaName, Stage: f.Stage, EDD: f.EDD,
+				Parents: f.Parents(), Family: f, LastContact: last, Progress: progress[f.ID]})
 		}
 		tx.Audit("caseload.view", "", 0, 0, fmt.Sprintf("%d families listed", len(out)))
 		return nil
@@ -409,4 +424,32 @@ func (db *DB) FamilyTarget(ctx context.Context, id int64) (policy.Target, string
 		t.Practitioners[pid] = sid
 	}
 	return t, ref, rows.Err()
+}
+
+// lastContacts finds each person's last attended session in the families.
+func (db *DB) lastContacts(ctx context.Context, q rowQuerier, familyIDs []int64) (map[int64]time.Time, error) {
+	out := map[int64]time.Time{}
+	if len(familyIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(familyIDs))
+	marks := make([]string, len(familyIDs))
+	for i, id := range familyIDs {
+		args[i], marks[i] = id, fmt.Sprintf("$%d", i+1)
+	}
+	rows, err := q.QueryContext(ctx, db.rebind(`SELECT person_id, MAX(held_on) FROM case_sessions
+		WHERE attendance = 'attended' AND family_id IN (`+strings.Join(marks, ", ")+`) GROUP BY person_id`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("reading last contacts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pid int64
+		var at anyTime
+		if err := rows.Scan(&pid, &at); err != nil {
+			return nil, fmt.Errorf("reading last contact: %w", err)
+		}
+		out[pid] = at.T
+	}
+	return out, rows.Err()
 }

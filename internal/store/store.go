@@ -293,3 +293,34 @@ type nullableTime struct{ sql.NullTime }
 func (n nullableTime) time() time.Time { return timeOf(n.NullTime) }
 
 func (n *nullableTime) Scan(v any) error { return n.NullTime.Scan(v) }
+
+// anyTime reads a timestamp from a driver value. Aggregates such as MAX()
+// lose their column type in SQLite and come back as text, so both forms
+// are accepted.
+type anyTime struct{ T time.Time }
+
+func (a *anyTime) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		a.T = time.Time{}
+	case time.Time:
+		a.T = x.UTC()
+	case string:
+		return a.parse(x)
+	case []byte:
+		return a.parse(string(x))
+	default:
+		return fmt.Errorf("cannot read %T as a time", v)
+	}
+	return nil
+}
+
+func (a *anyTime) parse(s string) error {
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			a.T = t.UTC()
+			return nil
+		}
+	}
+	return fmt.Errorf("cannot read %q as a time", s)
+}

@@ -261,3 +261,39 @@ func TestBirthClosureAndReopen(t *testing.T) {
 		}
 	})
 }
+
+func TestCaseloadShowsWhatNeedsAttention(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Amy")
+		amy := parentNamed(f, "Amy")
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		page := e.get(pc, "/caseload")
+		if !strings.Contains(page.body, "Needs attention") || !strings.Contains(page.body, "/people/"+itoa(amy.ID)) {
+			t.Fatalf("caseload: %d", page.status)
+		}
+		// Only Priya's own parents: Jordan (Tom's) is not on her list.
+		if strings.Contains(page.body, "Jordan Price") {
+			t.Error("a practitioner's caseload lists the co-parent")
+		}
+		e.clock.Advance(20 * 24 * time.Hour)
+		e.signIn(pc, practitioner)
+		if p := e.get(pc, "/caseload"); !regexp.MustCompile(`No contact for \d+ days`).MatchString(p.body) {
+			t.Error("no 'no contact' warning after 20 days without a session")
+		}
+		person := e.get(pc, "/people/"+itoa(amy.ID))
+		e.post(pc, "/people/"+itoa(amy.ID)+"/sessions", dateForm("held_on", e.clock.Now(), "csrf_token", csrfFrom(t, person.body),
+			"minutes", "60", "mode", "home", "attendance", "attended"))
+		p := e.get(pc, "/caseload")
+		row := p.body[strings.Index(p.body, "/people/"+itoa(amy.ID)):]
+		row = row[:strings.Index(row, "</tr>")]
+		if strings.Contains(row, "No contact for") || !strings.Contains(row, e.clock.Now().Format("2 January 2006")) {
+			t.Errorf("Amy's row after a session today:\n%s", row)
+		}
+		mc := e.client()
+		e.signIn(mc, manager)
+		if p := e.get(mc, "/caseload"); !strings.Contains(p.body, "The team") || !strings.Contains(p.body, "Tom Elliott") || !strings.Contains(p.body, "Jordan Price") {
+			t.Error("the manager's caseload lacks the team summary or the whole team's parents")
+		}
+	})
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -43,8 +44,33 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, u *requestUser) {
 }
 
 type caseloadData struct {
-	Families []store.CaseloadEntry
+	Rows     []caseRow
+	Team     []teamRow
+	ShowTeam bool
+	Families int
 }
+
+// caseRow is one parent on a caseload, with what needs attention.
+type caseRow struct {
+	FamilyID     int64
+	Reference    string
+	Stage        family.Stage
+	Parent       family.Person
+	LastContact  time.Time
+	SinceContact int // days; -1 when never seen
+	Overdue      []string
+	Next         *timeline.Milestone
+}
+
+type teamRow struct {
+	Name    string
+	Parents int
+	Overdue int
+}
+
+// noContactDays is how long without an attended session before a parent
+// shows as needing contact.
+const noContactDays = 14
 
 func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	list, err := s.db.Caseload(r.Context(), u.staff.Actor())
@@ -52,7 +78,63 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "caseload", Page{Title: "Caseload", Nav: "caseload", Data: caseloadData{Families: list}})
+	now := s.cfg.Now()
+	d := caseloadData{Families: len(list), ShowTeam: u.staff.Role != policy.Practitioner}
+	team := map[string]*teamRow{}
+	for _, c := range list {
+		facts := s.timelineFacts(c.Family)
+		stage := timeline.StageOf(s.cfg.Timeline, facts)
+		var overdueMilestones []string
+		var next *timeline.Milestone
+		for _, m := range timeline.Milestones(s.cfg.Timeline, facts) {
+			if milestoneDone(m, c.Family, c.Progress) {
+				continue
+			}
+			if timeline.Overdue(m, now) {
+				overdueMilestones = append(overdueMilestones, m.Label)
+			} else if next == nil {
+				m := m
+				next = &m
+			}
+		}
+		for _, p := range c.Parents {
+			if u.staff.Role == policy.Practitioner && p.PractitionerID != u.staff.ID {
+				continue
+			}
+			row := caseRow{FamilyID: c.FamilyID, Reference: c.Reference, Stage: stage, Parent: p, LastContact: c.LastContact[p.ID], SinceContact: -1, Next: next}
+			row.Overdue = append(row.Overdue, overdueMilestones...)
+			since := c.Family.AcceptedOn
+			if !row.LastContact.IsZero() {
+				row.SinceContact = int(now.Sub(row.LastContact).Hours() / 24)
+				since = row.LastContact
+			}
+			if !since.IsZero() && now.Sub(since) > noContactDays*24*time.Hour {
+				row.Overdue = append([]string{"No contact for " + strconv.Itoa(int(now.Sub(since).Hours()/24)) + " days"}, row.Overdue...)
+			}
+			d.Rows = append(d.Rows, row)
+			name := p.PractitionerName
+			if name == "" {
+				name = "Not allocated"
+			}
+			if team[name] == nil {
+				team[name] = &teamRow{Name: name}
+			}
+			team[name].Parents++
+			team[name].Overdue += len(row.Overdue)
+		}
+	}
+	sort.SliceStable(d.Rows, func(i, j int) bool {
+		a, b := d.Rows[i], d.Rows[j]
+		if len(a.Overdue) != len(b.Overdue) {
+			return len(a.Overdue) > len(b.Overdue)
+		}
+		return a.SinceContact > b.SinceContact
+	})
+	for _, t := range team {
+		d.Team = append(d.Team, *t)
+	}
+	sort.Slice(d.Team, func(i, j int) bool { return d.Team[i].Name < d.Team[j].Name })
+	s.render(w, r, http.StatusOK, "caseload", Page{Title: "Caseload", Nav: "caseload", Data: d})
 }
 
 func pathID(r *http.Request) (int64, error) {
