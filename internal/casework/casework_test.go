@@ -45,7 +45,9 @@ func TestSessionValidate(t *testing.T) {
 		{"no mode or attendance", func(s *Session, _ *Context) { s.Mode, s.Attendance = "", "" }, map[string]string{"mode": "Select how", "attendance": "Select what happened"}},
 		{"unknown mode", func(s *Session, _ *Context) { s.Mode = "carrier pigeon" }, map[string]string{"mode": "from the list"}},
 		{"did not attend needs a reason", func(s *Session, _ *Context) { s.Attendance, s.Minutes = "did_not_attend", 0 }, map[string]string{"reason": "Say why"}},
-		{"cancelled with a reason", func(s *Session, _ *Context) { s.Attendance, s.Minutes, s.Reason = "cancelled_by_parent", 0, "Baby unwell" }, nil},
+		{"cancelled with a reason", func(s *Session, _ *Context) {
+			s.Attendance, s.Minutes, s.Reason = "cancelled_by_parent", 0, "Baby unwell"
+		}, nil},
 		{"attended needs a duration", func(s *Session, _ *Context) { s.Minutes = 0 }, map[string]string{"minutes": "how long"}},
 		{"absurd duration", func(s *Session, _ *Context) { s.Minutes = 9000 }, map[string]string{"minutes": "between 0 and 600"}},
 		{"module not configured", func(s *Session, _ *Context) { s.Module = "astrology" }, map[string]string{"module": "programme's list"}},
