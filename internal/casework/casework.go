@@ -79,7 +79,41 @@ type Session struct {
 	Notes        string // empty when withheld from the reader
 	Reason       string // why it did not happen
 	Withheld     bool   // the reader may not see this confidential note
+	Kind         string // session, or supervision (a team manager's note)
 	CreatedAt    time.Time
+}
+
+// Pause is a break in sessions (a safeguarding or housing crisis, say).
+type Pause struct {
+	ID        int64
+	PersonID  int64
+	Reason    string
+	Note      string
+	StartedOn time.Time
+	EndedOn   time.Time
+	Withheld  bool
+}
+
+// Active reports whether the pause is still in force.
+func (p Pause) Active() bool { return p.EndedOn.IsZero() }
+
+// Validate checks a new pause.
+func (p *Pause) Validate(today time.Time) error {
+	var fs problem.Fields
+	switch {
+	case p.Reason == "":
+		fs.Add("pause_reason", "Select why sessions are pausing")
+	case !valid(PauseReasons(), p.Reason):
+		fs.Add("pause_reason", "Select a reason from the list")
+	}
+	switch {
+	case p.StartedOn.IsZero():
+		fs.Add("paused_on", "Enter the date sessions paused")
+	case eligibility.DateOf(p.StartedOn).After(eligibility.DateOf(today)):
+		fs.Add("paused_on", "The date must be today or in the past")
+	}
+	fs.Text("pause_note", "Note", &p.Note, 2000, true)
+	return fs.Err()
 }
 
 // Context is what session validation needs to know about the family.

@@ -112,7 +112,7 @@ func grantFor(r Role, act Action) grant {
 		case ViewReferral, ScreenReferral,
 			ViewFamily, EditFamily, AllocateFamily, CloseFamily, ReopenFamily,
 			ViewPerson, EditPerson, ViewConfidential, EditConfidential,
-			RaiseConcern, ViewRecordAudit, ViewAggregates, ViewIdentifiableReports:
+			RaiseConcern, ViewRecordAudit, ViewAggregates, ViewIdentifiableReports, WriteSupervision:
 			// Managers supervise both parents' practitioners, so they see
 			// both sides, but only in their own teams.
 			return inOwnArea
@@ -175,7 +175,7 @@ func targetComplete(act Action, t Target) (Decision, bool) {
 		// are refused by their area check.
 	case ViewFamily, EditFamily, AllocateFamily, CloseFamily, ReopenFamily:
 		needArea, needFamily = true, true
-	case ViewPerson, EditPerson, ViewConfidential, EditConfidential, BreakGlass:
+	case ViewPerson, EditPerson, ViewConfidential, EditConfidential, BreakGlass, WriteSupervision:
 		needArea, needFamily, needPerson = true, true, true
 	}
 	switch {
@@ -296,7 +296,7 @@ func practitionerBreakGlass(a Actor, t Target) Decision {
 // caseState applies the open/closed rules that hold for every role.
 func caseState(act Action, t Target) (Decision, bool) {
 	switch act {
-	case EditFamily, EditPerson, EditConfidential:
+	case EditFamily, EditPerson, EditConfidential, WriteSupervision:
 		if t.Closed {
 			return deny("closed cases are read-only; ask a team manager to reopen"), false
 		}

@@ -161,6 +161,7 @@ const (
 	ManageStaff             Action = "staff.manage"
 	ManageTokens            Action = "tokens.manage"
 	ManageMailingList       Action = "mailing.manage" // see and export the public mailing list (no family data)
+	WriteSupervision        Action = "person.supervision.write" // a team manager's supervision note on a parent's record
 	ViewAggregates          Action = "reports.aggregate"
 	ViewIdentifiableReports Action = "reports.identifiable"
 )
@@ -174,6 +175,7 @@ func Actions() []Action {
 		ViewPerson, EditPerson, ViewConfidential, EditConfidential, BreakGlass,
 		RaiseConcern, DecideConcern,
 		ViewRecordAudit, ViewAuditLog, ManageStaff, ManageTokens, ManageMailingList, ViewAggregates, ViewIdentifiableReports,
+		WriteSupervision,
 	}
 }
 
@@ -226,6 +228,8 @@ func (act Action) phrase() string {
 		return "manage partner tokens"
 	case ManageMailingList:
 		return "manage the mailing list"
+	case WriteSupervision:
+		return "write supervision notes"
 	case ViewAggregates:
 		return "see aggregate reports"
 	case ViewIdentifiableReports:

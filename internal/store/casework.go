@@ -30,6 +30,8 @@ type PersonRecord struct {
 	CanBreakGlass bool
 	JointSafe     bool // both practitioners have recorded joint sessions are safe
 	JointSafeByMe bool
+	CanSupervise  bool // may add supervision notes (team managers)
+	Pauses        []casework.Pause
 }
 
 func (db *DB) personInFamily(ctx context.Context, q rowQuerier, personID int64) (family.Family, family.Person, error) {
@@ -95,6 +97,10 @@ func (db *DB) ReadPerson(ctx context.Context, actor policy.Actor, personID int64
 		if out.JointSafe, out.JointSafeByMe, err = tx.jointSafety(f, personID); err != nil {
 			return err
 		}
+		out.CanSupervise = policy.Can(actor, policy.WriteSupervision, t, tx.now)
+		if out.Pauses, err = tx.pauses(personID, conf.Allowed); err != nil {
+			return err
+		}
 		tx.Audit("person.view", "person", personID, f.ID, "")
 		if conf.Override {
 			tx.Audit("person.confidential.override_view", "person", personID, f.ID, "break-glass override used")
@@ -106,7 +112,7 @@ func (db *DB) ReadPerson(ctx context.Context, actor policy.Actor, personID int64
 
 func (tx *Tx) sessions(personID int64, seeConfidential bool) ([]casework.Session, error) {
 	rows, err := tx.query(`SELECT cs.id, cs.family_id, cs.person_id, cs.staff_id, s.name, cs.held_on, cs.minutes, cs.mode, cs.attendance,
-		cs.module, cs.topic, cs.joint, cs.confidential, cs.notes_sealed, cs.reason_sealed, cs.created_at
+		cs.module, cs.topic, cs.joint, cs.confidential, cs.notes_sealed, cs.reason_sealed, cs.created_at, cs.kind
 		FROM case_sessions cs JOIN staff s ON s.id = cs.staff_id WHERE cs.person_id = $1 ORDER BY cs.held_on DESC, cs.id DESC`, personID)
 	if err != nil {
 		return nil, fmt.Errorf("reading sessions: %w", err)
@@ -117,7 +123,7 @@ func (tx *Tx) sessions(personID int64, seeConfidential bool) ([]casework.Session
 		var s casework.Session
 		var notes, reason string
 		if err := rows.Scan(&s.ID, &s.FamilyID, &s.PersonID, &s.StaffID, &s.StaffName, &s.HeldOn, &s.Minutes, &s.Mode, &s.Attendance,
-			&s.Module, &s.Topic, &s.Joint, &s.Confidential, &notes, &reason, &s.CreatedAt); err != nil {
+			&s.Module, &s.Topic, &s.Joint, &s.Confidential, &notes, &reason, &s.CreatedAt, &s.Kind); err != nil {
 			return nil, fmt.Errorf("reading session: %w", err)
 		}
 		if s.Confidential && !seeConfidential {
@@ -520,4 +526,119 @@ func (db *DB) progress(ctx context.Context, q rowQuerier, familyIDs []int64) (ma
 		out[fid] = p
 	}
 	return out, rows.Err()
+}
+
+func (tx *Tx) pauses(personID int64, seeConfidential bool) ([]casework.Pause, error) {
+	rows, err := tx.query(`SELECT id, COALESCE(person_id, 0), reason, note_sealed, started_on, ended_on FROM pauses
+		WHERE person_id = $1 OR (person_id IS NULL AND family_id = (SELECT family_id FROM people WHERE id = $1))
+		ORDER BY started_on DESC, id DESC`, personID)
+	if err != nil {
+		return nil, fmt.Errorf("reading pauses: %w", err)
+	}
+	defer rows.Close()
+	var out []casework.Pause
+	for rows.Next() {
+		var p casework.Pause
+		var note string
+		var ended sql.NullTime
+		if err := rows.Scan(&p.ID, &p.PersonID, &p.Reason, &note, &p.StartedOn, &ended); err != nil {
+			return nil, fmt.Errorf("reading pause: %w", err)
+		}
+		p.EndedOn = timeOf(ended)
+		// A pause's note may say why (a move, a crisis): it follows the
+		// parent's confidentiality.
+		if seeConfidential {
+			if p.Note, err = tx.db.open("pauses.note", note); err != nil {
+				return nil, err
+			}
+		} else {
+			p.Withheld = note != ""
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// PauseSessions records that sessions with a parent have paused.
+func (db *DB) PauseSessions(ctx context.Context, actor policy.Actor, p casework.Pause) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, person, err := tx.personForEdit(actor, p.PersonID)
+		if err != nil {
+			return err
+		}
+		if err := p.Validate(tx.now); err != nil {
+			return err
+		}
+		var open int
+		if err := tx.queryRow(`SELECT COUNT(*) FROM pauses WHERE person_id = $1 AND ended_on IS NULL`, person.ID).Scan(&open); err != nil {
+			return fmt.Errorf("checking pauses: %w", err)
+		}
+		if open > 0 {
+			return problem.New(problem.Conflict, "Sessions with this parent are already paused")
+		}
+		note, err := tx.db.seal("pauses.note", p.Note)
+		if err != nil {
+			return err
+		}
+		id, err := tx.insertID(`INSERT INTO pauses (family_id, person_id, reason, note_sealed, started_on, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			f.ID, person.ID, p.Reason, note, p.StartedOn.UTC(), actor.StaffID, tx.now)
+		if err != nil {
+			return fmt.Errorf("recording pause: %w", err)
+		}
+		tx.Audit("sessions.pause", "pause", id, f.ID, p.Reason)
+		return nil
+	})
+}
+
+// ResumeSessions ends a parent's current pause.
+func (db *DB) ResumeSessions(ctx context.Context, actor policy.Actor, personID int64) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, person, err := tx.personForEdit(actor, personID)
+		if err != nil {
+			return err
+		}
+		res, err := tx.exec(`UPDATE pauses SET ended_on = $1 WHERE person_id = $2 AND ended_on IS NULL`, tx.now, person.ID)
+		if err != nil {
+			return fmt.Errorf("resuming: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return problem.New(problem.Conflict, "Sessions with this parent are not paused")
+		}
+		tx.Audit("sessions.resume", "person", person.ID, f.ID, "")
+		return nil
+	})
+}
+
+// RecordSupervision adds a team manager's supervision note to a parent's
+// record. Supervision notes are confidential to those who may see the
+// parent's confidential details.
+func (db *DB) RecordSupervision(ctx context.Context, actor policy.Actor, personID int64, note string) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, p, err := db.personInFamily(ctx, tx.tx, personID)
+		if err != nil {
+			return err
+		}
+		if d := policy.Decide(actor, policy.WriteSupervision, f.PersonTarget(p, nil), tx.now); !d.Allowed {
+			return problem.New(problem.Forbidden, "%s", d.Reason)
+		}
+		var fs problem.Fields
+		fs.Text("supervision_note", "Supervision note", &note, 20000, true)
+		if note == "" && !fs.Has("supervision_note") {
+			fs.Add("supervision_note", "Write the supervision note")
+		}
+		if err := fs.Err(); err != nil {
+			return err
+		}
+		sealed, err := tx.db.seal("case_sessions.notes", note)
+		if err != nil {
+			return err
+		}
+		id, err := tx.insertID(`INSERT INTO case_sessions (family_id, person_id, staff_id, held_on, minutes, mode, attendance, confidential, notes_sealed, kind, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, 0, '', '', TRUE, $5, 'supervision', $6, $6)`, f.ID, p.ID, actor.StaffID, tx.now, sealed, tx.now)
+		if err != nil {
+			return fmt.Errorf("saving supervision note: %w", err)
+		}
+		tx.Audit("supervision.create", "session", id, f.ID, "")
+		return nil
+	})
 }

@@ -317,6 +317,8 @@ type CaseloadEntry struct {
 	LastContact map[int64]time.Time
 	// Progress counts the family's sessions and VIG cycles.
 	Progress Progress
+	// Paused maps co-parents whose sessions are paused to the reason.
+	Paused map[int64]string
 }
 
 // Caseload lists the families the actor may see: a practitioner's own
@@ -381,13 +383,17 @@ func (db *DB) Caseload(ctx context.Context, actor policy.Actor) ([]CaseloadEntry
 		if err != nil {
 			return err
 		}
+		paused, err := tx.activePauses()
+		if err != nil {
+			return err
+		}
 		for _, f := range fams {
 			f.People = people[f.ID]
 			if !policy.Can(actor, policy.ViewFamily, f.Target(), tx.now) {
 				continue
 			}
 			out = append(out, CaseloadEntry{FamilyID: f.ID, Reference: f.Reference, AreaName: f.AreaName, Stage: f.Stage, EDD: f.EDD,
-				Parents: f.Parents(), Family: f, LastContact: last, Progress: progress[f.ID]})
+				Parents: f.Parents(), Family: f, LastContact: last, Progress: progress[f.ID], Paused: paused})
 		}
 		tx.Audit("caseload.view", "", 0, 0, fmt.Sprintf("%d families listed", len(out)))
 		return nil
@@ -450,6 +456,25 @@ func (db *DB) lastContacts(ctx context.Context, q rowQuerier, familyIDs []int64)
 			return nil, fmt.Errorf("reading last contact: %w", err)
 		}
 		out[pid] = at.T
+	}
+	return out, rows.Err()
+}
+
+// activePauses maps every parent whose sessions are paused now to the reason.
+func (tx *Tx) activePauses() (map[int64]string, error) {
+	rows, err := tx.query(`SELECT person_id, reason FROM pauses WHERE ended_on IS NULL AND person_id IS NOT NULL`)
+	if err != nil {
+		return nil, fmt.Errorf("reading pauses: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var pid int64
+		var reason string
+		if err := rows.Scan(&pid, &reason); err != nil {
+			return nil, err
+		}
+		out[pid] = reason
 	}
 	return out, rows.Err()
 }

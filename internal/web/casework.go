@@ -26,11 +26,14 @@ func (s *Server) modules() []casework.Option {
 
 type personData struct {
 	store.PersonRecord
-	Modules     []casework.Option
-	SessionForm bool
-	VIGForm     bool
-	Filter      string
-	Shown       []casework.Session
+	Modules         []casework.Option
+	SessionForm     bool
+	VIGForm         bool
+	PauseForm       bool
+	SupervisionForm bool
+	Paused          *casework.Pause
+	Filter          string
+	Shown           []casework.Session
 }
 
 func (s *Server) personPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
@@ -50,10 +53,28 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUs
 		s.fail(w, r, err)
 		return
 	}
-	d := personData{PersonRecord: rec, Modules: s.modules(), SessionForm: open == "session", VIGForm: open == "vig", Filter: r.URL.Query().Get("show")}
+	d := personData{PersonRecord: rec, Modules: s.modules(), SessionForm: open == "session", VIGForm: open == "vig", PauseForm: open == "pause",
+		SupervisionForm: open == "supervision", Filter: r.URL.Query().Get("show")}
 	for _, sess := range rec.Sessions {
-		if d.Filter == "" || d.Filter == sess.Attendance || (d.Filter == "not_attended" && sess.Attendance != "attended") {
+		keep := false
+		switch d.Filter {
+		case "":
+			keep = true
+		case "supervision":
+			keep = sess.Kind == "supervision"
+		case "attended":
+			keep = sess.Kind != "supervision" && sess.Attendance == "attended"
+		case "not_attended":
+			keep = sess.Kind != "supervision" && sess.Attendance != "attended"
+		}
+		if keep {
 			d.Shown = append(d.Shown, sess)
+		}
+	}
+	for _, p := range rec.Pauses {
+		if p.Active() {
+			p := p
+			d.Paused = &p
 		}
 	}
 	s.render(w, r, status, "person", Page{Title: rec.Person.Name(), Nav: "caseload", Errors: errs, Form: r.PostForm, Data: d})
@@ -454,4 +475,61 @@ func (s *Server) timelineFacts(f family.Family) timeline.Facts {
 		facts.BornOn = b.DateOfBirth
 	}
 	return facts
+}
+
+func (s *Server) pauseCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var fs problem.Fields
+	p := casework.Pause{PersonID: id, Reason: r.PostForm.Get("pause_reason"), Note: r.PostForm.Get("pause_note"), StartedOn: formDate(r.PostForm, "paused_on", &fs)}
+	if len(fs) == 0 {
+		err = s.db.PauseSessions(r.Context(), u.staff.Actor(), p)
+	}
+	if pr := problem.As(err); len(fs) > 0 || (pr != nil && (pr.Code == problem.Invalid || pr.Code == problem.Conflict)) {
+		fields := mergeFields(fs, err)
+		if len(fields) == 0 {
+			fields = []problem.Field{{Name: "pause_reason", Message: pr.Message}}
+		}
+		s.showPerson(w, r, u, http.StatusUnprocessableEntity, fields, "pause")
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+func (s *Server) pauseEnd(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.db.ResumeSessions(r.Context(), u.staff.Actor(), id); err != nil && problem.CodeOf(err) != problem.Conflict {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+func (s *Server) supervisionCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	err = s.db.RecordSupervision(r.Context(), u.staff.Actor(), id, r.PostForm.Get("supervision_note"))
+	if p := problem.As(err); p != nil && p.Code == problem.Invalid {
+		s.showPerson(w, r, u, http.StatusUnprocessableEntity, p.Fields, "supervision")
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10)+"#sessions", http.StatusSeeOther)
 }

@@ -297,3 +297,59 @@ func TestCaseloadShowsWhatNeedsAttention(t *testing.T) {
 		}
 	})
 }
+
+func TestPauseResumeAndSupervisionNotes(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Amy")
+		amy := "/people/" + itoa(parentNamed(f, "Amy").ID)
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		page := e.get(pc, amy)
+		token := csrfFrom(t, page.body)
+		if r := e.post(pc, amy+"/pause", dateForm("paused_on", e.clock.Now(), "csrf_token", token)); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Select why sessions are pausing") {
+			t.Fatalf("pause without reason: %d", r.status)
+		}
+		if r := e.post(pc, amy+"/pause", dateForm("paused_on", e.clock.Now(), "csrf_token", token, "pause_reason", "housing", "pause_note", "CANARY-PAUSE moved to temporary housing")); r.status != http.StatusSeeOther {
+			t.Fatalf("pause: %d", r.status)
+		}
+		e.clock.Advance(20 * 24 * time.Hour)
+		e.signIn(pc, practitioner)
+		cl := e.get(pc, "/caseload")
+		row := cl.body[strings.Index(cl.body, amy):]
+		row = row[:strings.Index(row, "</tr>")]
+		if !strings.Contains(row, "Paused: Housing crisis") || strings.Contains(row, "No contact for") {
+			t.Errorf("paused parent's caseload row:\n%s", row)
+		}
+		tc := e.client()
+		e.signIn(tc, tom)
+		if p := e.get(tc, amy); !strings.Contains(p.body, "Sessions paused") || strings.Contains(p.body, "CANARY-PAUSE") {
+			t.Error("the co-parent's practitioner sees the pause note, or not the pause")
+		}
+		page = e.get(pc, amy)
+		if r := e.post(pc, amy+"/resume", mustForm("csrf_token", csrfFrom(t, page.body))); r.status != http.StatusSeeOther {
+			t.Fatalf("resume: %d", r.status)
+		}
+		if p := e.get(pc, amy); strings.Contains(p.body, "Sessions paused") {
+			t.Error("still paused after resuming")
+		}
+		// Supervision notes: managers only.
+		if r := e.post(pc, amy+"/supervision", mustForm("csrf_token", csrfFrom(t, page.body), "supervision_note", "x")); r.status != http.StatusForbidden {
+			t.Errorf("practitioner writing supervision: %d", r.status)
+		}
+		mc := e.client()
+		e.signIn(mc, manager)
+		mp := e.get(mc, amy)
+		if r := e.post(mc, amy+"/supervision", mustForm("csrf_token", csrfFrom(t, mp.body), "supervision_note", "")); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("empty supervision note: %d", r.status)
+		}
+		if r := e.post(mc, amy+"/supervision", mustForm("csrf_token", csrfFrom(t, mp.body), "supervision_note", "Discussed risk; keep weekly visits.")); r.status != http.StatusSeeOther {
+			t.Fatalf("supervision: %d", r.status)
+		}
+		if p := e.get(pc, amy+"?show=supervision"); !strings.Contains(p.body, "Discussed risk; keep weekly visits.") || !strings.Contains(p.body, "supervision note") {
+			t.Error("Amy's practitioner does not see the supervision note")
+		}
+		if p := e.get(tc, amy); strings.Contains(p.body, "Discussed risk") {
+			t.Error("the co-parent's practitioner sees the supervision note")
+		}
+	})
+}

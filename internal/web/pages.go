@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
@@ -57,7 +58,8 @@ type caseRow struct {
 	Stage        family.Stage
 	Parent       family.Person
 	LastContact  time.Time
-	SinceContact int // days; -1 when never seen
+	SinceContact int    // days; -1 when never seen
+	Paused       string // why sessions are paused, if they are
 	Overdue      []string
 	Next         *timeline.Milestone
 }
@@ -108,7 +110,9 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 				row.SinceContact = int(now.Sub(row.LastContact).Hours() / 24)
 				since = row.LastContact
 			}
-			if !since.IsZero() && now.Sub(since) > noContactDays*24*time.Hour {
+			if reason, ok := c.Paused[p.ID]; ok {
+				row.Paused = casework.Label(casework.PauseReasons(), reason)
+			} else if !since.IsZero() && now.Sub(since) > noContactDays*24*time.Hour {
 				row.Overdue = append([]string{"No contact for " + strconv.Itoa(int(now.Sub(since).Hours()/24)) + " days"}, row.Overdue...)
 			}
 			d.Rows = append(d.Rows, row)

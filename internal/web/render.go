@@ -61,6 +61,8 @@ var funcs = template.FuncMap{
 	},
 	"attendanceLabel": func(v string) string { return casework.Label(casework.Attendances(), v) },
 	"modeLabel":       func(v string) string { return casework.Label(casework.Modes(), v) },
+	"pauseReasons":    casework.PauseReasons,
+	"pauseLabel":      func(v string) string { return casework.Label(casework.PauseReasons(), v) },
 	"closureLabel":    func(v string) string { return casework.Label(casework.ClosureReasons(), v) },
 	"moduleLabel":     casework.Label,
 	"matchReason":     matchReason,
