@@ -160,7 +160,7 @@ const (
 	ViewAuditLog            Action = "audit.log.view"
 	ManageStaff             Action = "staff.manage"
 	ManageTokens            Action = "tokens.manage"
-	ManageMailingList       Action = "mailing.manage" // see and export the public mailing list (no family data)
+	ManageMailingList       Action = "mailing.manage"           // see and export the public mailing list (no family data)
 	WriteSupervision        Action = "person.supervision.write" // a team manager's supervision note on a parent's record
 	ViewAggregates          Action = "reports.aggregate"
 	ViewIdentifiableReports Action = "reports.identifiable"
