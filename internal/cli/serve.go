@@ -13,6 +13,7 @@ import (
 	"github.com/cradle-org/cradle/internal/demo"
 	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/mail"
+	"github.com/cradle-org/cradle/internal/timeline"
 	"github.com/cradle-org/cradle/internal/web"
 )
 
@@ -24,6 +25,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	tlsCert := fs.String("tls-cert", "", "TLS certificate `file`; with --tls-key, serve HTTPS (cookies become Secure and HSTS is sent)")
 	tlsKey := fs.String("tls-key", "", "TLS private key `file`")
 	eligFile := fs.String("eligibility", a.Getenv("CRADLE_ELIGIBILITY_FILE"), "JSON `file` of intake rules: funded areas, postcode districts, pregnancy window (env CRADLE_ELIGIBILITY_FILE; default: the built-in rules)")
+	timelineFile := fs.String("timeline", a.Getenv("CRADLE_TIMELINE_FILE"), "JSON `file` of the programme timeline and content: milestones, measure timepoints, VIG cycles, modules (env CRADLE_TIMELINE_FILE; default: built in)")
 	behindTLS := fs.Bool("behind-tls-proxy", a.Getenv("CRADLE_BEHIND_TLS_PROXY") != "", "a proxy terminates HTTPS in front of Cradle: mark cookies Secure and send HSTS (env CRADLE_BEHIND_TLS_PROXY)")
 	if err := a.parse(fs, args); err != nil {
 		return err
@@ -32,6 +34,10 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		return &usageError{msg: "serve: give both --tls-cert and --tls-key, or neither"}
 	}
 	elig, err := loadEligibility(*eligFile)
+	if err != nil {
+		return err
+	}
+	tl, err := loadTimeline(*timelineFile)
 	if err != nil {
 		return err
 	}
@@ -85,7 +91,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		wake = worker.Wake
 	}
 	srv, err := web.New(db, log, web.Config{MetricsToken: a.Getenv("CRADLE_METRICS_TOKEN"), Demo: isDemo, BehindTLS: *behindTLS || *tlsCert != "",
-		OrgName: envOr(a.Getenv, "CRADLE_ORG_NAME", "For Baby's Sake"), WakeMail: wake, BaseURL: baseURL, Eligibility: elig, Now: a.Now})
+		OrgName: envOr(a.Getenv, "CRADLE_ORG_NAME", "For Baby's Sake"), WakeMail: wake, BaseURL: baseURL, Eligibility: elig, Timeline: tl, Now: a.Now})
 	if err != nil {
 		return fmt.Errorf("building the web server: %w", err)
 	}
@@ -183,6 +189,22 @@ func loadEligibility(path string) (eligibility.Config, error) {
 	c, err := eligibility.ParseConfig(b)
 	if err != nil {
 		return eligibility.Config{}, fmt.Errorf("eligibility rules in %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// loadTimeline reads the programme timeline from a file, or the built-in one.
+func loadTimeline(path string) (timeline.Config, error) {
+	if path == "" {
+		return timeline.DefaultConfig()
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return timeline.Config{}, fmt.Errorf("reading the timeline: %w", err)
+	}
+	c, err := timeline.ParseConfig(b)
+	if err != nil {
+		return timeline.Config{}, fmt.Errorf("timeline in %s: %w", path, err)
 	}
 	return c, nil
 }

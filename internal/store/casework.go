@@ -642,3 +642,36 @@ func (db *DB) RecordSupervision(ctx context.Context, actor policy.Actor, personI
 		return nil
 	})
 }
+
+// Activity is a line of a family's recent activity: what happened and
+// when, never what a note says.
+type Activity struct {
+	On         time.Time
+	PersonName string
+	Kind       string // session, supervision
+	Attendance string
+	Staff      string
+}
+
+// RecentActivity lists the family's latest sessions and notes, newest
+// first: dates, people and kinds only, so nothing confidential is shown.
+func (db *DB) RecentActivity(ctx context.Context, familyID int64, limit int) ([]Activity, error) {
+	rows, err := db.query(ctx, `SELECT cs.held_on, p.given_name, p.family_name, cs.kind, cs.attendance, s.name
+		FROM case_sessions cs JOIN people p ON p.id = cs.person_id JOIN staff s ON s.id = cs.staff_id
+		WHERE cs.family_id = $1 ORDER BY cs.held_on DESC, cs.id DESC LIMIT $2`, familyID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("reading recent activity: %w", err)
+	}
+	defer rows.Close()
+	var out []Activity
+	for rows.Next() {
+		var a Activity
+		var given, fam string
+		if err := rows.Scan(&a.On, &given, &fam, &a.Kind, &a.Attendance, &a.Staff); err != nil {
+			return nil, err
+		}
+		a.PersonName = strings.TrimSpace(given + " " + fam)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

@@ -163,6 +163,7 @@ type familyData struct {
 	VIGCounts      map[int64]int
 	Tasks          []store.Task
 	Closures       []store.ClosureRecord
+	Activity       []store.Activity
 	CanSeeAudit    bool
 	CanAllocate    bool
 	CanEdit        bool
@@ -257,6 +258,10 @@ func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUs
 		return
 	}
 	if d.Tasks, err = s.db.OpenTasks(r.Context(), f.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.Activity, err = s.db.RecentActivity(r.Context(), f.ID, 8); err != nil {
 		s.fail(w, r, err)
 		return
 	}
