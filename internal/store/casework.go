@@ -480,12 +480,7 @@ func (db *DB) progress(ctx context.Context, q rowQuerier, familyIDs []int64) (ma
 	if len(familyIDs) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(familyIDs))
-	marks := make([]string, len(familyIDs))
-	for i, id := range familyIDs {
-		args[i], marks[i] = id, fmt.Sprintf("$%d", i+1)
-	}
-	in := strings.Join(marks, ", ")
+	in, args := inList(familyIDs)
 	rows, err := q.QueryContext(ctx, db.rebind(`SELECT family_id, COUNT(*), MAX(held_on) FROM case_sessions
 		WHERE attendance = 'attended' AND family_id IN (`+in+`) GROUP BY family_id`), args...)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/family"
@@ -190,19 +189,14 @@ func (db *DB) loadPeople(ctx context.Context, q rowQuerier, familyIDs []int64) (
 	if len(familyIDs) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(familyIDs))
-	marks := make([]string, len(familyIDs))
-	for i, id := range familyIDs {
-		args[i] = id
-		marks[i] = fmt.Sprintf("$%d", i+1)
-	}
+	in, args := inList(familyIDs)
 	rows, err := q.QueryContext(ctx, db.rebind(`SELECT p.id, p.family_id, p.kind, COALESCE(p.parent_slot, 0), COALESCE(p.household, 0), p.given_name, p.family_name,
 		p.known_as, p.date_of_birth, p.gender, p.pronouns, p.experience, p.active, COALESCE(al.staff_id, 0), COALESCE(s.name, ''),
 		p.version, p.address_confidential, COALESCE(p.linked_person_id, 0)
 		FROM people p
 		LEFT JOIN allocations al ON al.person_id = p.id AND al.ended_at IS NULL
 		LEFT JOIN staff s ON s.id = al.staff_id
-		WHERE p.family_id IN (`+strings.Join(marks, ", ")+`) ORDER BY p.family_id, p.kind DESC, p.parent_slot, p.id`), args...)
+		WHERE p.family_id IN (`+in+`) ORDER BY p.family_id, p.kind DESC, p.parent_slot, p.id`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading family members: %w", err)
 	}
@@ -438,13 +432,9 @@ func (db *DB) lastContacts(ctx context.Context, q rowQuerier, familyIDs []int64)
 	if len(familyIDs) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(familyIDs))
-	marks := make([]string, len(familyIDs))
-	for i, id := range familyIDs {
-		args[i], marks[i] = id, fmt.Sprintf("$%d", i+1)
-	}
+	in, args := inList(familyIDs)
 	rows, err := q.QueryContext(ctx, db.rebind(`SELECT person_id, MAX(held_on) FROM case_sessions
-		WHERE attendance = 'attended' AND family_id IN (`+strings.Join(marks, ", ")+`) GROUP BY person_id`), args...)
+		WHERE attendance = 'attended' AND family_id IN (`+in+`) GROUP BY person_id`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading last contacts: %w", err)
 	}

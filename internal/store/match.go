@@ -91,16 +91,11 @@ func (db *DB) FindPossibleMatches(ctx context.Context, id match.Identity) ([]Pos
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	marks := make([]string, len(ids))
-	args = args[:0]
-	for i, pid := range ids {
-		args = append(args, pid)
-		marks[i] = fmt.Sprintf("$%d", i+1)
-	}
+	in, idArgs := inList(ids)
 	rows, err = db.query(ctx, `SELECT p.id, p.given_name, p.family_name, p.known_as, p.date_of_birth, p.phone_sealed, p.email_sealed,
 		p.nhs_number_sealed, p.postcode_sealed, f.id, f.reference, f.area_id, a.name, f.stage
 		FROM people p JOIN families f ON f.id = p.family_id JOIN areas a ON a.id = f.area_id
-		WHERE p.id IN (`+strings.Join(marks, ", ")+`)`, args...)
+		WHERE p.id IN (`+in+`)`, idArgs...)
 	if err != nil {
 		return nil, fmt.Errorf("reading possible matches: %w", err)
 	}

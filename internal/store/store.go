@@ -324,3 +324,13 @@ func (a *anyTime) parse(s string) error {
 	}
 	return fmt.Errorf("cannot read %q as a time", s)
 }
+
+// inList makes "$1, $2, …" for an IN (…) clause over ids, with its args.
+func inList(ids []int64) (string, []any) {
+	marks := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		marks[i], args[i] = fmt.Sprintf("$%d", i+1), id
+	}
+	return strings.Join(marks, ", "), args
+}

@@ -291,18 +291,8 @@ func (s *Server) allocateForm(w http.ResponseWriter, r *http.Request, u *request
 }
 
 func (s *Server) showAllocate(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	f, err := s.db.ReadFamily(r.Context(), u.staff.Actor(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if d := policy.Decide(u.staff.Actor(), policy.AllocateFamily, f.Target(), s.cfg.Now()); !d.Allowed {
-		s.fail(w, r, problem.New(problem.Forbidden, "%s", d.Reason))
+	f, ok := s.familyFor(w, r, u, policy.AllocateFamily)
+	if !ok {
 		return
 	}
 	pracs, err := s.db.PractitionersInArea(r.Context(), f.AreaID)
@@ -421,18 +411,8 @@ func (s *Server) closeForm(w http.ResponseWriter, r *http.Request, u *requestUse
 }
 
 func (s *Server) showClose(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	f, err := s.db.ReadFamily(r.Context(), u.staff.Actor(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if d := policy.Decide(u.staff.Actor(), policy.CloseFamily, f.Target(), s.cfg.Now()); !d.Allowed {
-		s.fail(w, r, problem.New(problem.Forbidden, "%s", d.Reason))
+	f, ok := s.familyFor(w, r, u, policy.CloseFamily)
+	if !ok {
 		return
 	}
 	s.render(w, r, status, "close", Page{Title: "Close the case", Nav: "caseload", Errors: errs, Form: r.PostForm,
@@ -532,4 +512,24 @@ func (s *Server) supervisionCreate(w http.ResponseWriter, r *http.Request, u *re
 		return
 	}
 	http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10)+"#sessions", http.StatusSeeOther)
+}
+
+// familyFor reads the family named in the path for a page that does act to
+// it, answering the request itself (404, 403) when it cannot.
+func (s *Server) familyFor(w http.ResponseWriter, r *http.Request, u *requestUser, act policy.Action) (family.Family, bool) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return family.Family{}, false
+	}
+	f, err := s.db.ReadFamily(r.Context(), u.staff.Actor(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return f, false
+	}
+	if d := policy.Decide(u.staff.Actor(), act, f.Target(), s.cfg.Now()); !d.Allowed {
+		s.fail(w, r, problem.New(problem.Forbidden, "%s", d.Reason))
+		return f, false
+	}
+	return f, true
 }
