@@ -261,7 +261,7 @@ func (c *Closure) Validate(parents []int64, today time.Time) error {
 	}
 	for i, p := range parents {
 		s := c.Summaries[p]
-		name := "summary_" + itoa(i+1)
+		name := "summary_for_" + strconv.FormatInt(p, 10) // the form's field for this parent
 		fs.Text(name, "Closing summary", &s, 20000, true)
 		c.Summaries[p] = s
 		if s == "" && !fs.Has(name) {

@@ -122,7 +122,7 @@ func TestClosureValidate(t *testing.T) {
 	}
 	c = Closure{Reason: "withdrew", ClosedOn: day("2026-11-24"), Summaries: map[int64]string{1: " "}}
 	got := fieldsOf(c.Validate([]int64{1, 2}, today))
-	for _, f := range []string{"closed_on", "summary_1", "summary_2"} {
+	for _, f := range []string{"closed_on", "summary_for_1", "summary_for_2"} {
 		if got[f] == "" {
 			t.Errorf("early closure: no problem with %s (%v)", f, got)
 		}

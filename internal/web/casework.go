@@ -128,7 +128,7 @@ func (s *Server) vigCreate(w http.ResponseWriter, r *http.Request, u *requestUse
 	f := r.PostForm
 	var fs problem.Fields
 	v := casework.VIGCycle{PersonID: id, Phase: f.Get("phase"), FilmedOn: formDate(f, "filmed_on", &fs), AnalysedOn: formDate(f, "analysed_on", &fs),
-		ReviewedOn: formDate(f, "reviewed_on", &fs), Strengths: f.Get("strengths"), Confidential: f.Get("confidential") == "yes"}
+		ReviewedOn: formDate(f, "reviewed_on", &fs), Strengths: f.Get("strengths"), Confidential: f.Get("vig_confidential") == "yes"}
 	if len(fs) == 0 {
 		_, err = s.db.RecordVIG(r.Context(), u.staff.Actor(), v)
 	}
