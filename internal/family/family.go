@@ -4,6 +4,7 @@
 package family
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -216,3 +217,30 @@ func (f Family) PersonTarget(p Person, overrides []policy.Override) policy.Targe
 	t.Overrides = overrides
 	return t
 }
+
+// CheckAllocation says whether staffID may become personID's practitioner:
+// the person must be a co-parent of the family, and the other co-parent's
+// current practitioner must be someone else (each parent has their own).
+// The database enforces the same rule with a unique index.
+func (f Family) CheckAllocation(personID, staffID int64) error {
+	var found bool
+	for _, p := range f.Parents() {
+		if p.ID == personID {
+			found = true
+			continue
+		}
+		if staffID != 0 && p.PractitionerID == staffID {
+			return ErrSamePractitioner
+		}
+	}
+	if !found {
+		return ErrNotACoParent
+	}
+	return nil
+}
+
+// Allocation errors.
+var (
+	ErrSamePractitioner = errors.New("each parent must have their own practitioner: this one already works with the other parent")
+	ErrNotACoParent     = errors.New("practitioners are allocated to the family's co-parents only")
+)

@@ -37,3 +37,28 @@ func TestNamesAndTargets(t *testing.T) {
 		t.Error("experience labels changed")
 	}
 }
+
+func TestCheckAllocation(t *testing.T) {
+	f := Family{People: []Person{
+		{ID: 1, Kind: Parent, ParentSlot: 1, PractitionerID: 7},
+		{ID: 2, Kind: Parent, ParentSlot: 2, PractitionerID: 8},
+		{ID: 3, Kind: Baby},
+	}}
+	tests := []struct {
+		name          string
+		person, staff int64
+		want          error
+	}{
+		{"new practitioner", 1, 9, nil},
+		{"keep own practitioner", 1, 7, nil},
+		{"the other parent's practitioner", 1, 8, ErrSamePractitioner},
+		{"unallocating", 2, 0, nil},
+		{"the baby", 3, 9, ErrNotACoParent},
+		{"a stranger", 99, 9, ErrNotACoParent},
+	}
+	for _, tt := range tests {
+		if got := f.CheckAllocation(tt.person, tt.staff); got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

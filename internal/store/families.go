@@ -102,15 +102,17 @@ func (tx *Tx) AddPerson(familyID int64, p family.Person) (int64, error) {
 // earlier allocation (kept as history). The co-parent's practitioner must be
 // someone else: checked here and by a unique index.
 func (tx *Tx) Allocate(familyID, personID, staffID, by int64) error {
-	var kind string
-	if err := tx.queryRow(`SELECT kind FROM people WHERE id = $1 AND family_id = $2`, personID, familyID).Scan(&kind); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return problem.New(problem.NotFound, "That person is not in this family")
-		}
-		return fmt.Errorf("finding person: %w", err)
+	f, err := tx.db.familyRecord(tx.ctx, tx.tx, familyID)
+	if err != nil {
+		return err
 	}
-	if kind != string(family.Parent) {
-		return problem.New(problem.Invalid, "Practitioners are allocated to co-parents only")
+	switch err := f.CheckAllocation(personID, staffID); err {
+	case nil:
+	case family.ErrSamePractitioner:
+		return &problem.Error{Code: problem.Invalid, Message: "Each parent must have their own practitioner",
+			Fields: []problem.Field{{Name: "practitioner", Message: "Choose a different practitioner: this one already works with the other parent"}}}
+	default:
+		return problem.New(problem.Invalid, "Practitioners are allocated to this family's co-parents only")
 	}
 	var role string
 	var disabled bool
@@ -119,15 +121,6 @@ func (tx *Tx) Allocate(familyID, personID, staffID, by int64) error {
 	}
 	if role != string(policy.Practitioner) || disabled {
 		return problem.New(problem.Invalid, "Choose a practitioner whose account is active")
-	}
-	var clash int
-	if err := tx.queryRow(`SELECT COUNT(*) FROM allocations WHERE family_id = $1 AND staff_id = $2 AND person_id <> $3 AND ended_at IS NULL`,
-		familyID, staffID, personID).Scan(&clash); err != nil {
-		return fmt.Errorf("checking allocations: %w", err)
-	}
-	if clash > 0 {
-		return &problem.Error{Code: problem.Invalid, Message: "Each parent must have their own practitioner",
-			Fields: []problem.Field{{Name: "practitioner", Message: "Choose a different practitioner: this one already works with the other parent"}}}
 	}
 	if _, err := tx.exec(`UPDATE allocations SET ended_at = $1, end_reason = 'reallocated' WHERE person_id = $2 AND ended_at IS NULL`, tx.now, personID); err != nil {
 		return fmt.Errorf("ending allocation: %w", err)
