@@ -13,6 +13,7 @@ import (
 	"github.com/cradle-org/cradle/internal/demo"
 	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/mail"
+	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/timeline"
 	"github.com/cradle-org/cradle/internal/web"
 )
@@ -122,6 +123,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		a.Ready(ln.Addr().String())
 	}
 	go a.sweepSessions(ctx, srv, log)
+	go a.escalate(ctx, db, srv, log)
 	errc := make(chan error, 1)
 	go func() {
 		if *tlsCert != "" {
@@ -162,6 +164,31 @@ func (a *App) sweepSessions(ctx context.Context, srv *web.Server, log *slog.Logg
 			} else if n > 0 {
 				log.Info("removed expired sessions", "count", n)
 			}
+		}
+	}
+}
+
+// escalate checks every minute for safeguarding decisions that are overdue
+// and sends the hourly escalation. Several instances may run it: the store
+// makes sure only one escalates at a time, and records which escalation it
+// sent, so a restart neither misses nor repeats one.
+func (a *App) escalate(ctx context.Context, db *store.DB, srv *web.Server, log *slog.Logger) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		if n, err := db.EscalateOverdue(ctx, time.Hour, srv.EscalationNotifier()); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			log.Error("escalating overdue safeguarding decisions", "err", err)
+		} else if n > 0 {
+			log.Info("escalated overdue safeguarding decisions", "count", n)
+			srv.WakeMail()
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
 	}
 }

@@ -274,3 +274,24 @@ func (db *DB) Closures(ctx context.Context, familyID int64) ([]ClosureRecord, er
 	}
 	return out, rows.Err()
 }
+
+// StaffInArea lists the active staff of an area (any role), for choosing
+// who owns an action.
+func (db *DB) StaffInArea(ctx context.Context, areaID int64) ([]PractitionerLoad, error) {
+	rows, err := db.query(ctx, `SELECT s.id, s.name, 0 FROM staff s WHERE s.disabled = FALSE AND s.role IN ('practitioner', 'team_manager', 'dsl')
+		AND (s.role = 'dsl' OR s.id IN (SELECT st.staff_id FROM staff_teams st JOIN teams t ON t.id = st.team_id WHERE t.area_id = $1))
+		ORDER BY s.name`, areaID)
+	if err != nil {
+		return nil, fmt.Errorf("listing staff: %w", err)
+	}
+	defer rows.Close()
+	var out []PractitionerLoad
+	for rows.Next() {
+		var p PractitionerLoad
+		if err := rows.Scan(&p.ID, &p.Name, &p.Caseload); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

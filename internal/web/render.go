@@ -63,10 +63,17 @@ var funcs = template.FuncMap{
 	"modeLabel":       func(v string) string { return casework.Label(casework.Modes(), v) },
 	"pauseReasons":    casework.PauseReasons,
 	"pauseLabel":      func(v string) string { return casework.Label(casework.PauseReasons(), v) },
-	"closureLabel":    func(v string) string { return casework.Label(casework.ClosureReasons(), v) },
-	"moduleLabel":     casework.Label,
-	"matchReason":     matchReason,
-	"declineReasons":  referral.DeclineReasons,
+	"atRiskOptions": func() []referral.Option {
+		return []referral.Option{{Value: "parent", Label: "A parent"}, {Value: "baby", Label: "The baby"}, {Value: "child", Label: "Another child"}, {Value: "other", Label: "Someone else"}}
+	},
+	"atRiskLabel": func(v string) string {
+		return map[string]string{"parent": "A parent", "baby": "The baby", "child": "Another child", "other": "Someone else"}[v]
+	},
+	"decisionLabel":  func(v string) string { return casework.Label(decisionOptions(), v) },
+	"closureLabel":   func(v string) string { return casework.Label(casework.ClosureReasons(), v) },
+	"moduleLabel":    casework.Label,
+	"matchReason":    matchReason,
+	"declineReasons": referral.DeclineReasons,
 	"isoDate": func(s string) string {
 		if t := referral.Date(s); !t.IsZero() {
 			return t.Format("2 January 2006")
@@ -129,6 +136,7 @@ type Page struct {
 	Form      url.Values      // what the user typed, to show back
 	Data      any
 	RequestID string
+	Alerts    int // unseen safeguarding alerts for the signed-in user
 }
 
 // ErrorFor returns the message for a field, if any.
@@ -165,13 +173,20 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	if p.User != nil {
 		p.CSRF = p.User.session.CSRFToken
+		if p.User.session.Stage == "active" && (p.User.staff.Role == policy.DSL || p.User.staff.Role == policy.TeamManager) {
+			n, err := s.db.UnseenAlerts(r.Context(), p.User.staff.ID)
+			if err != nil {
+				s.log.Error("counting alerts", "request_id", requestID(r), "err", err)
+			}
+			p.Alerts = n
+		}
 	} else {
 		// Every page a signed-out visitor can reach offers "Exit this page"
 		// and the emergency contacts.
 		p.Public = true
 	}
 	p.Demo = s.cfg.Demo
-	p.Contacts = s.cfg.Contacts
+	p.Contacts = s.contactsFor(r, 0)
 	p.RequestID = requestID(r)
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, p); err != nil {

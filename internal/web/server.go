@@ -16,6 +16,7 @@ import (
 
 	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/metrics"
+	"github.com/cradle-org/cradle/internal/safeguarding"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/timeline"
 )
@@ -36,6 +37,8 @@ type Config struct {
 	BehindTLS bool
 	// Timeline is the programme's timeline and content (milestones, modules).
 	Timeline timeline.Config
+	// WorkingTime sets when safeguarding decisions fall due (working hours, bank holidays).
+	WorkingTime safeguarding.WorkingTime
 	// Eligibility is the programme's intake rules (areas, pregnancy window).
 	Eligibility eligibility.Config
 	// OrgName is the organisation's name, used in emails and pages.
@@ -97,6 +100,13 @@ func New(db *store.DB, log *slog.Logger, cfg Config) (*Server, error) {
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	if cfg.OrgName == "" {
 		cfg.OrgName = "Cradle"
+	}
+	if cfg.WorkingTime.Location == nil {
+		wt, err := safeguarding.DefaultWorkingTime()
+		if err != nil {
+			return nil, err
+		}
+		cfg.WorkingTime = wt
 	}
 	if cfg.Timeline.EndMonths == 0 {
 		t, err := timeline.DefaultConfig()
@@ -230,8 +240,16 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("GET /admin/tokens", s.staff(s.tokensPage))
 	handle("POST /admin/tokens", s.staff(s.tokenCreate))
 	handle("POST /admin/tokens/{id}/revoke", s.staff(s.tokenRevoke))
+	handle("GET /admin/contacts", s.staff(s.contactsPage))
+	handle("POST /admin/contacts", s.staff(s.contactsSave))
 	handle("GET /admin/mailing-list", s.staff(s.mailingAdmin))
 	handle("GET /admin/mailing-list.csv", s.staff(s.mailingExport))
+	handle("GET /families/{id}/concerns/new", s.staff(s.concernForm))
+	handle("POST /families/{id}/concerns", s.staff(s.concernCreate))
+	handle("GET /concerns", s.staff(s.concernsDashboard))
+	handle("GET /concerns/{id}", s.staff(s.concernPage))
+	handle("POST /concerns/{id}/decision", s.staff(s.concernDecide))
+	handle("POST /concerns/{id}/close", s.staff(s.concernClose))
 	handle("GET /referrals", s.staff(s.referralQueue))
 	handle("GET /referrals/{id}", s.staff(s.referralPage))
 	handle("POST /referrals/{id}/decision", s.staff(s.referralDecide))
@@ -269,6 +287,9 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Write([]byte("ready\n"))
 }
+
+// WakeMail asks the mail worker to send queued mail now.
+func (s *Server) WakeMail() { s.wakeMail() }
 
 func (s *Server) wakeMail() {
 	if s.cfg.WakeMail != nil {

@@ -1,0 +1,354 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/risk"
+)
+
+// RiskRecord is a DASH risk assessment as stored. Assessment (the answers,
+// context and reasons) is filled only for readers who may see the parent's
+// confidential details; the level is shown more widely (it keeps everyone
+// working with the family safe, and reveals nothing the other parent could
+// use to find them).
+type RiskRecord struct {
+	ID          int64
+	PersonID    int64
+	FamilyID    int64
+	StaffName   string
+	AssessedOn  time.Time
+	Status      string // draft, complete
+	Version     int
+	Result      risk.Result
+	Level       risk.Level
+	Assessment  *risk.Assessment
+	Criteria    []risk.Criterion
+	CompletedAt time.Time
+}
+
+type storedAssessment struct {
+	Answers         map[int]risk.Answer `json:"answers"`
+	Context         map[int]string      `json:"context"`
+	ParentView      string              `json:"parent_view"`
+	JudgedLevel     risk.Level          `json:"judged_level"`
+	JudgementReason string              `json:"judgement_reason"`
+}
+
+// RiskSettings are the configurable thresholds and MARAC criteria.
+type RiskSettings struct {
+	Thresholds risk.Thresholds
+	MARAC      risk.MARACConfig
+}
+
+// riskProblem turns the risk package's field error into a problem.
+func riskProblem(err error) error {
+	var re *risk.Error
+	if errors.As(err, &re) {
+		return &problem.Error{Code: problem.Invalid, Message: "There is a problem", Fields: []problem.Field{{Name: re.Field, Message: re.Message}}}
+	}
+	return err
+}
+
+// SaveRiskAssessment saves a DASH for a parent as a draft, or completes it.
+// Completing needs every question answered. A completed assessment whose
+// level is high, or that meets any MARAC criterion, creates a "consider a
+// MARAC referral" task for the parent's practitioner and the team manager.
+// version is the one the editor started from (0 for a new assessment).
+func (db *DB) SaveRiskAssessment(ctx context.Context, actor policy.Actor, personID, id int64, version int, a risk.Assessment, complete bool, cfg RiskSettings) (int64, error) {
+	err := db.Update(ctx, func(tx *Tx) error {
+		f, p, err := tx.personForEdit(actor, personID)
+		if err != nil {
+			return err
+		}
+		if p.Kind != family.Parent {
+			return problem.New(problem.Invalid, "Risk assessments (DASH) are for a parent")
+		}
+		var fs problem.Fields
+		fs.Text("parent_view", "The parent's own view", &a.ParentView, 5000, true)
+		fs.Text("judgement_reason", "Reasons for your judgement", &a.JudgementReason, 5000, true)
+		for n, c := range a.Context {
+			fs.Text(fmt.Sprintf("context_%d", n), fmt.Sprintf("Context for question %d", n), &c, 2000, true)
+			a.Context[n] = c
+		}
+		if err := fs.Err(); err != nil {
+			return err
+		}
+		res, err := risk.Score(cfg.Thresholds, a)
+		if err != nil {
+			return riskProblem(err)
+		}
+		if complete {
+			if err := risk.ReadyToComplete(res); err != nil {
+				return riskProblem(err)
+			}
+		}
+		b, err := json.Marshal(storedAssessment{Answers: a.Answers, Context: a.Context, ParentView: a.ParentView, JudgedLevel: a.JudgedLevel, JudgementReason: a.JudgementReason})
+		if err != nil {
+			return fmt.Errorf("encoding assessment: %w", err)
+		}
+		sealed, err := tx.db.seal("risk_assessments.answers", string(b))
+		if err != nil {
+			return err
+		}
+		status := "draft"
+		var completed any
+		if complete {
+			status, completed = "complete", tx.now
+		}
+		if id == 0 {
+			id, err = tx.insertID(`INSERT INTO risk_assessments (family_id, person_id, staff_id, kind, assessed_on, yes_count, level, judged_level, answers_sealed,
+				status, version, completed_at, created_at, updated_at) VALUES ($1, $2, $3, 'dash', $4, $5, $6, $7, $8, $9, 1, $10, $4, $4)`,
+				f.ID, p.ID, actor.StaffID, tx.now, res.Yes, string(res.Level), string(a.JudgedLevel), sealed, status, completed)
+			if err != nil {
+				return fmt.Errorf("saving assessment: %w", err)
+			}
+		} else {
+			r, err := tx.exec(`UPDATE risk_assessments SET yes_count = $1, level = $2, judged_level = $3, answers_sealed = $4, status = $5, completed_at = $6,
+				version = version + 1, updated_at = $7 WHERE id = $8 AND person_id = $9 AND status = 'draft' AND version = $10`,
+				res.Yes, string(res.Level), string(a.JudgedLevel), sealed, status, completed, tx.now, id, p.ID, version)
+			if err != nil {
+				return fmt.Errorf("saving assessment: %w", err)
+			}
+			if n, _ := r.RowsAffected(); n != 1 {
+				return problem.New(problem.Conflict, "This assessment was changed or completed by someone else while you were editing. Your answers are shown below: check the saved assessment before saving again")
+			}
+		}
+		tx.Audit("risk.save", "risk_assessment", id, f.ID, status)
+		if !complete {
+			return nil
+		}
+		h, err := tx.riskHistory(p.ID)
+		if err != nil {
+			return err
+		}
+		criteria := risk.MARAC(cfg.MARAC, res, h)
+		if risk.ConsiderMARAC(res, criteria) {
+			for _, staffID := range []int64{p.PractitionerID, f.ManagerID} {
+				if staffID == 0 {
+					continue
+				}
+				if _, err := tx.insertID(`INSERT INTO tasks (family_id, person_id, assigned_to, kind, title, due_on, created_at) VALUES ($1, $2, $3, 'consider_marac', $4, $5, $5)`,
+					f.ID, p.ID, staffID, "Consider a MARAC referral (family "+f.Reference+")", tx.now); err != nil {
+					return fmt.Errorf("creating MARAC task: %w", err)
+				}
+			}
+			tx.Audit("risk.marac_task", "person", p.ID, f.ID, "")
+		}
+		return nil
+	})
+	return id, err
+}
+
+// riskHistory gathers a parent's incidents and last MARAC referral.
+func (tx *Tx) riskHistory(personID int64) (risk.History, error) {
+	h := risk.History{Today: tx.now}
+	rows, err := tx.query(`SELECT occurred_on FROM incidents WHERE person_id = $1 ORDER BY occurred_on`, personID)
+	if err != nil {
+		return h, fmt.Errorf("reading incidents: %w", err)
+	}
+	for rows.Next() {
+		var t time.Time
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return h, err
+		}
+		h.Incidents = append(h.Incidents, t)
+	}
+	rows.Close()
+	var last anyTime
+	if err := tx.queryRow(`SELECT MAX(referred_on) FROM marac_referrals WHERE person_id = $1`, personID).Scan(&last); err != nil {
+		return h, fmt.Errorf("reading MARAC referrals: %w", err)
+	}
+	h.LastMARAC = last.T
+	return h, nil
+}
+
+// RiskAssessments lists a parent's assessments, newest first, opening the
+// answers only when seeConfidential; MARAC criteria are worked out for the
+// completed ones.
+func (tx *Tx) riskAssessments(personID int64, seeConfidential bool, cfg RiskSettings) ([]RiskRecord, error) {
+	rows, err := tx.query(`SELECT ra.id, ra.person_id, ra.family_id, s.name, ra.assessed_on, ra.status, ra.version, ra.level, ra.answers_sealed, ra.completed_at
+		FROM risk_assessments ra JOIN staff s ON s.id = ra.staff_id WHERE ra.person_id = $1 AND ra.kind = 'dash' ORDER BY ra.assessed_on DESC, ra.id DESC`, personID)
+	if err != nil {
+		return nil, fmt.Errorf("reading assessments: %w", err)
+	}
+	var out []RiskRecord
+	var sealed []string
+	for rows.Next() {
+		var r RiskRecord
+		var s string
+		var level string
+		var completed sql.NullTime
+		if err := rows.Scan(&r.ID, &r.PersonID, &r.FamilyID, &r.StaffName, &r.AssessedOn, &r.Status, &r.Version, &level, &s, &completed); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("reading assessment: %w", err)
+		}
+		r.Level, r.CompletedAt = risk.Level(level), timeOf(completed)
+		out = append(out, r)
+		sealed = append(sealed, s)
+	}
+	rows.Close()
+	h, err := tx.riskHistory(personID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		plain, err := tx.db.open("risk_assessments.answers", sealed[i])
+		if err != nil {
+			return nil, err
+		}
+		var st storedAssessment
+		if err := json.Unmarshal([]byte(plain), &st); err != nil {
+			return nil, fmt.Errorf("decoding assessment: %w", err)
+		}
+		a := risk.Assessment{Answers: st.Answers, Context: st.Context, ParentView: st.ParentView, JudgedLevel: st.JudgedLevel, JudgementReason: st.JudgementReason}
+		if res, err := risk.Score(cfg.Thresholds, a); err == nil {
+			out[i].Result = res
+			if out[i].Status == "complete" {
+				out[i].Criteria = risk.MARAC(cfg.MARAC, res, h)
+			}
+		}
+		if seeConfidential {
+			out[i].Assessment = &a
+		}
+	}
+	return out, nil
+}
+
+// Incident is a domestic-abuse incident disclosed or reported.
+type Incident struct {
+	ID              int64
+	PersonID        int64
+	OccurredOn      time.Time
+	ReportedBy      string // who told us
+	PoliceInvolved  bool
+	Injuries        bool
+	ChildrenPresent bool
+	Details         string
+	Withheld        bool
+}
+
+// RecordIncident records an incident for a parent; it prompts a risk
+// review (a task for their practitioner).
+func (db *DB) RecordIncident(ctx context.Context, actor policy.Actor, in Incident) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, p, err := tx.personForEdit(actor, in.PersonID)
+		if err != nil {
+			return err
+		}
+		var fs problem.Fields
+		switch {
+		case in.OccurredOn.IsZero():
+			fs.Add("occurred_on", "Enter the date of the incident")
+		case in.OccurredOn.After(tx.now):
+			fs.Add("occurred_on", "The date of the incident must be today or in the past")
+		}
+		fs.Text("reported_by", "Who told us", &in.ReportedBy, 200, false)
+		if in.ReportedBy == "" && !fs.Has("reported_by") {
+			fs.Add("reported_by", "Say who told us about the incident")
+		}
+		fs.Text("details", "What happened", &in.Details, 10000, true)
+		if err := fs.Err(); err != nil {
+			return err
+		}
+		details, err := tx.db.seal("incidents.details", in.Details)
+		if err != nil {
+			return err
+		}
+		id, err := tx.insertID(`INSERT INTO incidents (family_id, person_id, occurred_on, reported_by, police_involved, children_present, injuries, details_sealed, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, f.ID, p.ID, in.OccurredOn.UTC(), in.ReportedBy, in.PoliceInvolved, in.ChildrenPresent, in.Injuries, details, actor.StaffID, tx.now)
+		if err != nil {
+			return fmt.Errorf("saving incident: %w", err)
+		}
+		if p.PractitionerID != 0 {
+			if _, err := tx.insertID(`INSERT INTO tasks (family_id, person_id, assigned_to, kind, title, due_on, created_at) VALUES ($1, $2, $3, 'review_risk', $4, $5, $5)`,
+				f.ID, p.ID, p.PractitionerID, "Review the risk assessment after a new incident (family "+f.Reference+")", tx.now); err != nil {
+				return fmt.Errorf("creating review task: %w", err)
+			}
+		}
+		tx.Audit("incident.create", "incident", id, f.ID, "")
+		return nil
+	})
+}
+
+func (tx *Tx) incidents(personID int64, seeConfidential bool) ([]Incident, error) {
+	rows, err := tx.query(`SELECT id, person_id, occurred_on, reported_by, police_involved, injuries, children_present, details_sealed
+		FROM incidents WHERE person_id = $1 ORDER BY occurred_on DESC, id DESC`, personID)
+	if err != nil {
+		return nil, fmt.Errorf("reading incidents: %w", err)
+	}
+	defer rows.Close()
+	var out []Incident
+	for rows.Next() {
+		var in Incident
+		var details string
+		if err := rows.Scan(&in.ID, &in.PersonID, &in.OccurredOn, &in.ReportedBy, &in.PoliceInvolved, &in.Injuries, &in.ChildrenPresent, &details); err != nil {
+			return nil, err
+		}
+		if seeConfidential {
+			if in.Details, err = tx.db.open("incidents.details", details); err != nil {
+				return nil, err
+			}
+		} else {
+			in.Withheld, in.ReportedBy = true, ""
+		}
+		out = append(out, in)
+	}
+	return out, rows.Err()
+}
+
+// MARACReferral records a referral to the area's MARAC.
+type MARACReferral struct {
+	ReferredOn time.Time
+	Area       string
+	Outcome    string
+	Actions    string
+}
+
+// RecordMARAC records a MARAC referral for a parent.
+func (db *DB) RecordMARAC(ctx context.Context, actor policy.Actor, personID int64, m MARACReferral) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, p, err := tx.personForEdit(actor, personID)
+		if err != nil {
+			return err
+		}
+		var fs problem.Fields
+		switch {
+		case m.ReferredOn.IsZero():
+			fs.Add("referred_on", "Enter the date of the MARAC referral")
+		case m.ReferredOn.After(tx.now):
+			fs.Add("referred_on", "The date must be today or in the past")
+		}
+		fs.Text("marac_area", "MARAC", &m.Area, 200, false)
+		if m.Area == "" && !fs.Has("marac_area") {
+			fs.Add("marac_area", "Enter which area's MARAC")
+		}
+		fs.Text("marac_outcome", "Outcome", &m.Outcome, 2000, true)
+		fs.Text("marac_actions", "Actions", &m.Actions, 5000, true)
+		if err := fs.Err(); err != nil {
+			return err
+		}
+		actions, err := tx.db.seal("marac_referrals.actions", m.Actions)
+		if err != nil {
+			return err
+		}
+		id, err := tx.insertID(`INSERT INTO marac_referrals (family_id, person_id, referred_on, marac_area, outcome, actions_sealed, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, f.ID, p.ID, m.ReferredOn.UTC(), m.Area, m.Outcome, actions, actor.StaffID, tx.now)
+		if err != nil {
+			return fmt.Errorf("saving MARAC referral: %w", err)
+		}
+		if _, err := tx.exec(`UPDATE tasks SET done_at = $1 WHERE person_id = $2 AND kind = 'consider_marac' AND done_at IS NULL`, tx.now, p.ID); err != nil {
+			return fmt.Errorf("closing MARAC tasks: %w", err)
+		}
+		tx.Audit("marac.create", "marac_referral", id, f.ID, "")
+		return nil
+	})
+}

@@ -1,0 +1,462 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/safeguarding"
+)
+
+// NewConcern is a safeguarding concern as raised.
+type NewConcern struct {
+	FamilyID int64
+	PersonID int64 // 0: about the family as a whole
+	Concern  safeguarding.Concern
+	Due      time.Time // when the DSLs' decision is due
+}
+
+// Notifier queues the emails that go with a concern; it is called inside
+// the concern's transaction, so an email exists exactly when the concern does.
+type Notifier func(tx *Tx, to []string, concernID int64) error
+
+// dslEmails lists every active DSL, for alerts.
+func (tx *Tx) dslRecipients(extraRoleInArea string, areaID int64) (ids []int64, emails []string, err error) {
+	q := `SELECT id, email FROM staff WHERE disabled = FALSE AND role = 'dsl'`
+	args := []any{}
+	if extraRoleInArea != "" {
+		q = `SELECT id, email FROM staff WHERE disabled = FALSE AND (role = 'dsl' OR (role = $1 AND id IN
+			(SELECT st.staff_id FROM staff_teams st JOIN teams t ON t.id = st.team_id WHERE t.area_id = $2)))`
+		args = append(args, extraRoleInArea, areaID)
+	}
+	rows, err := tx.query(q+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("finding safeguarding leads: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var email string
+		if err := rows.Scan(&id, &email); err != nil {
+			return nil, nil, err
+		}
+		ids, emails = append(ids, id), append(emails, email)
+	}
+	return ids, emails, rows.Err()
+}
+
+func (tx *Tx) alert(staffIDs []int64, concernID int64, kind string) error {
+	for _, id := range staffIDs {
+		if _, err := tx.exec(`INSERT INTO alerts (staff_id, concern_id, kind, created_at) VALUES ($1, $2, $3, $4)`, id, concernID, kind, tx.now); err != nil {
+			return fmt.Errorf("creating alert: %w", err)
+		}
+	}
+	return nil
+}
+
+// RaiseConcern records a concern and, in the same transaction, alerts every
+// DSL in the app and queues their emails. If the email later fails, the
+// alert is already there and the outbox retries.
+func (db *DB) RaiseConcern(ctx context.Context, actor policy.Actor, n NewConcern, notify Notifier) (int64, error) {
+	var id int64
+	err := db.Update(ctx, func(tx *Tx) error {
+		f, err := db.familyRecord(ctx, tx.tx, n.FamilyID)
+		if err != nil {
+			return err
+		}
+		t := f.Target()
+		if n.PersonID != 0 {
+			var p family.Person
+			for _, x := range f.People {
+				if x.ID == n.PersonID {
+					p = x
+				}
+			}
+			if p.ID == 0 {
+				return problem.New(problem.NotFound, "That person is not in this family")
+			}
+			t = f.PersonTarget(p, nil)
+		}
+		if d := policy.Decide(actor, policy.RaiseConcern, t, tx.now); !d.Allowed {
+			return problem.New(problem.Forbidden, "%s", d.Reason)
+		}
+		c := n.Concern
+		if err := c.Validate(); err != nil {
+			return fieldsProblem(err)
+		}
+		details, err := tx.db.seal("safeguarding_concerns.details", c.About)
+		if err != nil {
+			return err
+		}
+		id, err = tx.insertID(`INSERT INTO safeguarding_concerns (family_id, person_id, raised_by, raised_at, immediate_danger, at_risk, details_sealed,
+			decision_due_at, status, area_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9)`,
+			f.ID, nullID(n.PersonID), actor.StaffID, tx.now, *c.ImmediateDanger, string(c.AtRisk), details, n.Due.UTC(), f.AreaID)
+		if err != nil {
+			return fmt.Errorf("saving concern: %w", err)
+		}
+		ids, emails, err := tx.dslRecipients("", 0)
+		if err != nil {
+			return err
+		}
+		if err := tx.alert(ids, id, "concern_raised"); err != nil {
+			return err
+		}
+		if notify != nil {
+			if err := notify(tx, emails, id); err != nil {
+				return err
+			}
+		}
+		tx.Audit("concern.raise", "concern", id, f.ID, fmt.Sprintf("immediate_danger=%t", *c.ImmediateDanger))
+		return nil
+	})
+	return id, err
+}
+
+// fieldsProblem turns the safeguarding package's field errors into a problem.
+func fieldsProblem(err error) error {
+	var fe *safeguarding.FieldsError
+	if errors.As(err, &fe) {
+		var fs problem.Fields
+		for _, f := range fe.Fields {
+			fs.Add(f.Name, f.Message)
+		}
+		return fs.Err()
+	}
+	return err
+}
+
+// ConcernRecord is a concern with what may be shown to the reader.
+type ConcernRecord struct {
+	ID              int64
+	FamilyID        int64
+	FamilyReference string
+	AreaID          int64
+	PersonID        int64
+	PersonName      string
+	RaisedBy        int64
+	RaisedByName    string
+	RaisedAt        time.Time
+	ImmediateDanger bool
+	AtRisk          string
+	About           string
+	DueAt           time.Time
+	Status          string // open, decided, closed
+	Decision        string
+	Reasons         string
+	DecidedByName   string
+	DecidedAt       time.Time
+	Outcome         string
+	ClosedAt        time.Time
+	Actions         []ConcernAction
+}
+
+// ConcernAction is a follow-up action with an owner and a due date.
+type ConcernAction struct {
+	What  string
+	Owner string
+	DueOn time.Time
+	Done  bool
+}
+
+const concernColumns = `c.id, c.family_id, f.reference, COALESCE(c.area_id, f.area_id), COALESCE(c.person_id, 0), COALESCE(p.given_name, ''), COALESCE(p.family_name, ''),
+	c.raised_by, r.name, c.raised_at, c.immediate_danger, c.at_risk, c.details_sealed, c.decision_due_at, c.status, c.decision, c.reasons_sealed,
+	COALESCE(d.name, ''), c.decided_at, c.outcome_sealed, c.closed_at`
+
+const concernFrom = ` FROM safeguarding_concerns c JOIN families f ON f.id = c.family_id JOIN staff r ON r.id = c.raised_by
+	LEFT JOIN people p ON p.id = c.person_id LEFT JOIN staff d ON d.id = c.decided_by`
+
+func (db *DB) scanConcern(row interface{ Scan(...any) error }, open bool) (ConcernRecord, error) {
+	var c ConcernRecord
+	var given, famName, details, reasons, outcome string
+	var decided, closed sql.NullTime
+	err := row.Scan(&c.ID, &c.FamilyID, &c.FamilyReference, &c.AreaID, &c.PersonID, &given, &famName, &c.RaisedBy, &c.RaisedByName, &c.RaisedAt,
+		&c.ImmediateDanger, &c.AtRisk, &details, &c.DueAt, &c.Status, &c.Decision, &reasons, &c.DecidedByName, &decided, &outcome, &closed)
+	if err != nil {
+		return c, err
+	}
+	c.PersonName = joinName(given, famName)
+	c.DecidedAt, c.ClosedAt, c.RaisedAt, c.DueAt = timeOf(decided), timeOf(closed), c.RaisedAt.UTC(), c.DueAt.UTC()
+	if open {
+		if c.About, err = db.open("safeguarding_concerns.details", details); err != nil {
+			return c, err
+		}
+		if c.Reasons, err = db.open("safeguarding_concerns.reasons", reasons); err != nil {
+			return c, err
+		}
+		if c.Outcome, err = db.open("safeguarding_concerns.outcome", outcome); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+func joinName(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + " " + b
+}
+
+// concernTarget is what the policy needs to know about a concern.
+func concernTarget(c ConcernRecord) policy.Target {
+	return policy.Target{AreaID: c.AreaID, FamilyID: c.FamilyID}
+}
+
+// mayReadConcern: the DSLs, the team managers of the area, and whoever raised it.
+func mayReadConcern(actor policy.Actor, c ConcernRecord, now time.Time) bool {
+	// Whoever raised it may follow it (if their account is still active).
+	if actor.SignedIn() && actor.StaffID == c.RaisedBy {
+		return true
+	}
+	return policy.Can(actor, policy.DecideConcern, concernTarget(c), now) ||
+		(actor.Role == policy.TeamManager && policy.Can(actor, policy.ViewConfidential, policy.Target{AreaID: c.AreaID, FamilyID: c.FamilyID, PersonID: max(c.PersonID, 1)}, now))
+}
+
+// ReadConcern opens a concern for someone allowed to see it, and audits it.
+func (db *DB) ReadConcern(ctx context.Context, actor policy.Actor, id int64) (ConcernRecord, error) {
+	var out ConcernRecord
+	err := db.Update(ctx, func(tx *Tx) error {
+		c, err := db.scanConcern(tx.queryRow(`SELECT `+concernColumns+concernFrom+` WHERE c.id = $1`, id), true)
+		if errors.Is(err, sql.ErrNoRows) {
+			return problem.New(problem.NotFound, "There is no such safeguarding concern")
+		}
+		if err != nil {
+			return fmt.Errorf("reading concern: %w", err)
+		}
+		if !mayReadConcern(actor, c, tx.now) {
+			return problem.New(problem.Forbidden, "safeguarding concerns are seen by the safeguarding leads, the area's team managers and the person who raised them")
+		}
+		if c.Actions, err = tx.concernActions(id); err != nil {
+			return err
+		}
+		if _, err := tx.exec(`UPDATE alerts SET seen_at = $1 WHERE staff_id = $2 AND concern_id = $3 AND seen_at IS NULL`, tx.now, actor.StaffID, id); err != nil {
+			return fmt.Errorf("marking alerts seen: %w", err)
+		}
+		tx.Audit("concern.view", "concern", id, c.FamilyID, "")
+		out = c
+		return nil
+	})
+	return out, err
+}
+
+func (tx *Tx) concernActions(concernID int64) ([]ConcernAction, error) {
+	rows, err := tx.query(`SELECT a.what_sealed, s.name, a.due_on, a.done_at FROM concern_actions a JOIN staff s ON s.id = a.owner_id
+		WHERE a.concern_id = $1 ORDER BY a.due_on, a.id`, concernID)
+	if err != nil {
+		return nil, fmt.Errorf("reading actions: %w", err)
+	}
+	defer rows.Close()
+	var out []ConcernAction
+	for rows.Next() {
+		var a ConcernAction
+		var what string
+		var done sql.NullTime
+		if err := rows.Scan(&what, &a.Owner, &a.DueOn, &done); err != nil {
+			return nil, err
+		}
+		a.Done = done.Valid
+		if a.What, err = tx.db.open("concern_actions.what", what); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// OpenConcerns lists concerns not yet closed that the actor may read,
+// oldest first, without their text (a dashboard, not a record).
+func (db *DB) OpenConcerns(ctx context.Context, actor policy.Actor) ([]ConcernRecord, error) {
+	rows, err := db.query(ctx, `SELECT `+concernColumns+concernFrom+` WHERE c.status <> 'closed' ORDER BY c.raised_at, c.id LIMIT 1000`)
+	if err != nil {
+		return nil, fmt.Errorf("listing concerns: %w", err)
+	}
+	defer rows.Close()
+	now := db.Now()
+	var out []ConcernRecord
+	for rows.Next() {
+		c, err := db.scanConcern(rows, false)
+		if err != nil {
+			return nil, fmt.Errorf("reading concern: %w", err)
+		}
+		if mayReadConcern(actor, c, now) {
+			out = append(out, c)
+		}
+	}
+	return out, rows.Err()
+}
+
+// DecideConcern records a DSL's decision, its reasons and follow-up actions
+// (each becomes a task for its owner).
+func (db *DB) DecideConcern(ctx context.Context, actor policy.Actor, id int64, in safeguarding.DecisionInput) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		c, err := db.scanConcern(tx.queryRow(`SELECT `+concernColumns+concernFrom+` WHERE c.id = $1`, id), false)
+		if errors.Is(err, sql.ErrNoRows) {
+			return problem.New(problem.NotFound, "There is no such safeguarding concern")
+		}
+		if err != nil {
+			return fmt.Errorf("reading concern: %w", err)
+		}
+		if d := policy.Decide(actor, policy.DecideConcern, concernTarget(c), tx.now); !d.Allowed {
+			return problem.New(problem.Forbidden, "%s", d.Reason)
+		}
+		if c.Status != "open" {
+			return problem.New(problem.Conflict, "This concern has already been decided")
+		}
+		if err := in.Validate(tx.now); err != nil {
+			return fieldsProblem(err)
+		}
+		reasons, err := tx.db.seal("safeguarding_concerns.reasons", in.Reasons)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(`UPDATE safeguarding_concerns SET status = 'decided', decision = $1, reasons_sealed = $2, decided_by = $3, decided_at = $4 WHERE id = $5`,
+			string(in.Decision), reasons, actor.StaffID, tx.now, id); err != nil {
+			return fmt.Errorf("recording decision: %w", err)
+		}
+		for _, a := range in.Actions {
+			what, err := tx.db.seal("concern_actions.what", a.What)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.insertID(`INSERT INTO concern_actions (concern_id, what_sealed, owner_id, due_on, created_at) VALUES ($1, $2, $3, $4, $5)`,
+				id, what, a.OwnerID, a.Due.UTC(), tx.now); err != nil {
+				return fmt.Errorf("saving action: %w", err)
+			}
+			if _, err := tx.insertID(`INSERT INTO tasks (family_id, assigned_to, kind, title, due_on, created_at) VALUES ($1, $2, 'concern_action', $3, $4, $5)`,
+				c.FamilyID, a.OwnerID, "Safeguarding follow-up action in family "+c.FamilyReference, a.Due.UTC(), tx.now); err != nil {
+				return fmt.Errorf("creating task: %w", err)
+			}
+		}
+		tx.Audit("concern.decide", "concern", id, c.FamilyID, string(in.Decision))
+		return nil
+	})
+}
+
+// CloseConcern closes a decided concern with its recorded outcome.
+func (db *DB) CloseConcern(ctx context.Context, actor policy.Actor, id int64, outcome string) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		c, err := db.scanConcern(tx.queryRow(`SELECT `+concernColumns+concernFrom+` WHERE c.id = $1`, id), false)
+		if errors.Is(err, sql.ErrNoRows) {
+			return problem.New(problem.NotFound, "There is no such safeguarding concern")
+		}
+		if err != nil {
+			return fmt.Errorf("reading concern: %w", err)
+		}
+		if d := policy.Decide(actor, policy.DecideConcern, concernTarget(c), tx.now); !d.Allowed {
+			return problem.New(problem.Forbidden, "%s", d.Reason)
+		}
+		if err := safeguarding.CanClose(c.Status == "decided", outcome); err != nil {
+			return fieldsProblem(err)
+		}
+		sealed, err := tx.db.seal("safeguarding_concerns.outcome", outcome)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(`UPDATE safeguarding_concerns SET status = 'closed', outcome_sealed = $1, closed_at = $2 WHERE id = $3`, sealed, tx.now, id); err != nil {
+			return fmt.Errorf("closing concern: %w", err)
+		}
+		tx.Audit("concern.close", "concern", id, c.FamilyID, "")
+		return nil
+	})
+}
+
+// UnseenAlerts counts a staff member's alerts not yet seen.
+func (db *DB) UnseenAlerts(ctx context.Context, staffID int64) (int, error) {
+	var n int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM alerts WHERE staff_id = $1 AND seen_at IS NULL`, staffID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("counting alerts: %w", err)
+	}
+	return n, nil
+}
+
+// EscalateOverdue sends the hourly escalation for every undecided concern
+// whose decision is overdue: an alert for every DSL and the area's team
+// managers, and their emails. It records the escalation time it processed
+// (not the wall-clock time), so a restart neither repeats nor misses one;
+// on PostgreSQL an advisory lock lets only one instance run it at a time.
+func (db *DB) EscalateOverdue(ctx context.Context, every time.Duration, notify Notifier) (int, error) {
+	// A cheap look first, outside any transaction: most minutes nothing is
+	// overdue, and then nothing is written (not even to the audit log).
+	var overdue int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM safeguarding_concerns WHERE status = 'open' AND decision_due_at < $1`, db.Now()).Scan(&overdue); err != nil {
+		return 0, fmt.Errorf("counting overdue concerns: %w", err)
+	}
+	if overdue == 0 {
+		return 0, nil
+	}
+	sent := 0
+	ctx = audit.WithSource(ctx, audit.Source{Actor: "system:scheduler"})
+	err := db.Update(ctx, func(tx *Tx) error {
+		if db.dialect == Postgres {
+			var got bool
+			if err := tx.queryRow(`SELECT pg_try_advisory_xact_lock(7203)`).Scan(&got); err != nil {
+				return fmt.Errorf("taking the escalation lock: %w", err)
+			}
+			if !got {
+				return errNothingToDo // another instance is escalating now
+			}
+		}
+		rows, err := tx.query(`SELECT id, family_id, COALESCE(area_id, 0), decision_due_at, last_escalation_at FROM safeguarding_concerns
+			WHERE status = 'open' AND decision_due_at < $1`, tx.now)
+		if err != nil {
+			return fmt.Errorf("finding overdue concerns: %w", err)
+		}
+		type due struct {
+			id, family, area int64
+			at               time.Time
+		}
+		var todo []due
+		for rows.Next() {
+			var id, fam, area int64
+			var dueAt time.Time
+			var last sql.NullTime
+			if err := rows.Scan(&id, &fam, &area, &dueAt, &last); err != nil {
+				rows.Close()
+				return err
+			}
+			if at, ok := safeguarding.NextEscalation(dueAt.UTC(), timeOf(last), tx.now, every); ok {
+				todo = append(todo, due{id, fam, area, at})
+			}
+		}
+		rows.Close()
+		for _, d := range todo {
+			ids, emails, err := tx.dslRecipients(string(policy.TeamManager), d.area)
+			if err != nil {
+				return err
+			}
+			if err := tx.alert(ids, d.id, "concern_escalated"); err != nil {
+				return err
+			}
+			if notify != nil {
+				if err := notify(tx, emails, d.id); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.exec(`UPDATE safeguarding_concerns SET last_escalation_at = $1 WHERE id = $2`, d.at, d.id); err != nil {
+				return fmt.Errorf("recording escalation: %w", err)
+			}
+			tx.Audit("concern.escalate", "concern", d.id, d.family, d.at.Format(time.RFC3339))
+			sent++
+		}
+		if len(todo) == 0 {
+			return errNothingToDo
+		}
+		return nil
+	})
+	if errors.Is(err, errNothingToDo) {
+		return 0, nil
+	}
+	return sent, err
+}
+
+// errNothingToDo rolls back a transaction that found nothing to change.
+var errNothingToDo = errors.New("nothing to do")

@@ -1,0 +1,250 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/risk"
+)
+
+// SafetyPlanSections are the structured parts of a safety plan.
+type SafetyPlanSections struct {
+	SafeContacts     string `json:"safe_contacts"`
+	SafePlaces       string `json:"safe_places"`
+	CodeWords        string `json:"code_words"`
+	EscapePlan       string `json:"escape_plan"`
+	BabyPlan         string `json:"baby_plan"`
+	TechnologySafety string `json:"technology_safety"`
+}
+
+// SafetyPlanSectionNames lists the sections with their labels, in order.
+func SafetyPlanSectionNames() [][2]string {
+	return [][2]string{{"safe_contacts", "Safe contacts"}, {"safe_places", "Safe places"}, {"code_words", "Code words"},
+		{"escape_plan", "Escape plan"}, {"baby_plan", "Plan for the baby"}, {"technology_safety", "Technology safety"}}
+}
+
+// SafetyPlan is a parent's safety plan. Sections are filled only for
+// readers who may see the parent's confidential details: a safety plan is
+// confidential from the co-parent's practitioner.
+type SafetyPlan struct {
+	ID       int64
+	PersonID int64
+	Version  int
+	ReviewOn time.Time
+	Sections *SafetyPlanSections
+	Reviews  []SafetyPlanReview
+	Updated  time.Time
+}
+
+// SafetyPlanReview is a review of the plan, with what changed.
+type SafetyPlanReview struct {
+	ReviewedOn time.Time
+	By         string
+	Changes    string
+}
+
+// SaveSafetyPlan creates or updates a parent's safety plan. Updating an
+// existing plan records a review with what changed; version is the one the
+// editor opened (0 for a new plan).
+func (db *DB) SaveSafetyPlan(ctx context.Context, actor policy.Actor, personID int64, version int, sec SafetyPlanSections, reviewOn time.Time, changes string) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, p, err := tx.personForEdit(actor, personID)
+		if err != nil {
+			return err
+		}
+		var fs problem.Fields
+		for _, x := range []struct {
+			name string
+			v    *string
+		}{{"safe_contacts", &sec.SafeContacts}, {"safe_places", &sec.SafePlaces}, {"code_words", &sec.CodeWords},
+			{"escape_plan", &sec.EscapePlan}, {"baby_plan", &sec.BabyPlan}, {"technology_safety", &sec.TechnologySafety}} {
+			fs.Text(x.name, "This section", x.v, 10000, true)
+		}
+		fs.Text("changes", "What changed", &changes, 5000, true)
+		switch {
+		case reviewOn.IsZero():
+			fs.Add("review_on", "Enter the date of the next review")
+		case reviewOn.Before(tx.now.Truncate(24 * time.Hour)):
+			fs.Add("review_on", "The next review must be today or later")
+		}
+		if err := fs.Err(); err != nil {
+			return err
+		}
+		b, err := json.Marshal(sec)
+		if err != nil {
+			return fmt.Errorf("encoding safety plan: %w", err)
+		}
+		sealed, err := tx.db.seal("safety_plans.plan", string(b))
+		if err != nil {
+			return err
+		}
+		var planID int64
+		err = tx.queryRow(`SELECT id FROM safety_plans WHERE person_id = $1`, p.ID).Scan(&planID)
+		switch {
+		case err == sql.ErrNoRows:
+			planID, err = tx.insertID(`INSERT INTO safety_plans (family_id, person_id, staff_id, plan_sealed, review_on, version, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, 1, $6, $6)`, f.ID, p.ID, actor.StaffID, sealed, reviewOn.UTC(), tx.now)
+			if err != nil {
+				return fmt.Errorf("saving safety plan: %w", err)
+			}
+			tx.Audit("safety_plan.create", "safety_plan", planID, f.ID, "")
+			return nil
+		case err != nil:
+			return fmt.Errorf("finding safety plan: %w", err)
+		}
+		res, err := tx.exec(`UPDATE safety_plans SET plan_sealed = $1, review_on = $2, version = version + 1, updated_at = $3 WHERE id = $4 AND version = $5`,
+			sealed, reviewOn.UTC(), tx.now, planID, version)
+		if err != nil {
+			return fmt.Errorf("saving safety plan: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return problem.New(problem.Conflict, "Someone else changed this safety plan while you were editing. Your text is shown below: check the saved plan before saving again")
+		}
+		sc, err := tx.db.seal("safety_plan_reviews.changes", changes)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.insertID(`INSERT INTO safety_plan_reviews (plan_id, reviewed_on, changes_sealed, reviewed_by, created_at) VALUES ($1, $2, $3, $4, $2)`,
+			planID, tx.now, sc, actor.StaffID); err != nil {
+			return fmt.Errorf("recording review: %w", err)
+		}
+		tx.Audit("safety_plan.review", "safety_plan", planID, f.ID, "")
+		return nil
+	})
+}
+
+func (tx *Tx) safetyPlan(personID int64, seeConfidential bool) (*SafetyPlan, error) {
+	var sp SafetyPlan
+	var sealed string
+	var review sql.NullTime
+	err := tx.queryRow(`SELECT id, person_id, version, review_on, plan_sealed, updated_at FROM safety_plans WHERE person_id = $1`, personID).
+		Scan(&sp.ID, &sp.PersonID, &sp.Version, &review, &sealed, &sp.Updated)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading safety plan: %w", err)
+	}
+	sp.ReviewOn = timeOf(review)
+	if !seeConfidential {
+		return &sp, nil
+	}
+	plain, err := tx.db.open("safety_plans.plan", sealed)
+	if err != nil {
+		return nil, err
+	}
+	sp.Sections = &SafetyPlanSections{}
+	if err := json.Unmarshal([]byte(plain), sp.Sections); err != nil {
+		return nil, fmt.Errorf("decoding safety plan: %w", err)
+	}
+	rows, err := tx.query(`SELECT r.reviewed_on, s.name, r.changes_sealed FROM safety_plan_reviews r JOIN staff s ON s.id = r.reviewed_by
+		WHERE r.plan_id = $1 ORDER BY r.reviewed_on DESC, r.id DESC`, sp.ID)
+	if err != nil {
+		return nil, fmt.Errorf("reading reviews: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var rv SafetyPlanReview
+		var ch string
+		if err := rows.Scan(&rv.ReviewedOn, &rv.By, &ch); err != nil {
+			return nil, err
+		}
+		if rv.Changes, err = tx.db.open("safety_plan_reviews.changes", ch); err != nil {
+			return nil, err
+		}
+		sp.Reviews = append(sp.Reviews, rv)
+	}
+	return &sp, rows.Err()
+}
+
+// RecordChildRisk records risk to the baby or the other children.
+func (db *DB) RecordChildRisk(ctx context.Context, actor policy.Actor, familyID, personID int64, c risk.ChildRisk) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, err := tx.familyForChange(actor, familyID, policy.EditFamily)
+		if err != nil {
+			return err
+		}
+		if err := c.Validate(); err != nil {
+			return riskProblem(err)
+		}
+		concerns, err := tx.db.seal("child_risks.concerns", c.Concerns)
+		if err != nil {
+			return err
+		}
+		plan, err := tx.db.seal("child_risks.plan", c.Plan)
+		if err != nil {
+			return err
+		}
+		id, err := tx.insertID(`INSERT INTO child_risks (family_id, person_id, level, concerns_sealed, plan_sealed, assessed_on, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $6)`, f.ID, nullID(personID), string(c.Level), concerns, plan, tx.now, actor.StaffID)
+		if err != nil {
+			return fmt.Errorf("saving child risk: %w", err)
+		}
+		tx.Audit("child_risk.create", "child_risk", id, f.ID, string(c.Level))
+		return nil
+	})
+}
+
+// ParentRisk is one co-parent's line of the family risk summary: levels and
+// dates only, safe to show to anyone who may see the family.
+type ParentRisk struct {
+	PersonID      int64
+	Level         risk.Level
+	AssessedOn    time.Time
+	LastMARAC     time.Time
+	MARACOutcome  string
+	NextPlanCheck time.Time
+}
+
+// RiskSummary is the family risk summary.
+type RiskSummary struct {
+	Parents      []ParentRisk
+	ChildLevel   risk.Level
+	ChildOn      time.Time
+	ChildPlan    string // filled only for readers who may edit the family
+	OpenConcerns int
+}
+
+// FamilyRiskSummary gathers the family's current risk picture.
+func (db *DB) FamilyRiskSummary(ctx context.Context, familyID int64, parents []int64) (RiskSummary, error) {
+	var out RiskSummary
+	for _, pid := range parents {
+		pr := ParentRisk{PersonID: pid}
+		var level string
+		var on anyTime
+		err := db.queryRow(ctx, `SELECT level, assessed_on FROM risk_assessments WHERE person_id = $1 AND status = 'complete' AND kind = 'dash'
+			ORDER BY assessed_on DESC, id DESC LIMIT 1`, pid).Scan(&level, &on)
+		if err != nil && err != sql.ErrNoRows {
+			return out, fmt.Errorf("reading latest assessment: %w", err)
+		}
+		pr.Level, pr.AssessedOn = risk.Level(level), on.T
+		var marac anyTime
+		err = db.queryRow(ctx, `SELECT referred_on, outcome FROM marac_referrals WHERE person_id = $1 ORDER BY referred_on DESC, id DESC LIMIT 1`, pid).Scan(&marac, &pr.MARACOutcome)
+		if err != nil && err != sql.ErrNoRows {
+			return out, fmt.Errorf("reading MARAC referrals: %w", err)
+		}
+		pr.LastMARAC = marac.T
+		var review anyTime
+		if err := db.queryRow(ctx, `SELECT review_on FROM safety_plans WHERE person_id = $1`, pid).Scan(&review); err != nil && err != sql.ErrNoRows {
+			return out, fmt.Errorf("reading safety plan: %w", err)
+		}
+		pr.NextPlanCheck = review.T
+		out.Parents = append(out.Parents, pr)
+	}
+	var level string
+	var on anyTime
+	err := db.queryRow(ctx, `SELECT level, assessed_on FROM child_risks WHERE family_id = $1 ORDER BY assessed_on DESC, id DESC LIMIT 1`, familyID).Scan(&level, &on)
+	if err != nil && err != sql.ErrNoRows {
+		return out, fmt.Errorf("reading child risk: %w", err)
+	}
+	out.ChildLevel, out.ChildOn = risk.Level(level), on.T
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM safeguarding_concerns WHERE family_id = $1 AND status <> 'closed'`, familyID).Scan(&out.OpenConcerns); err != nil {
+		return out, fmt.Errorf("counting concerns: %w", err)
+	}
+	return out, nil
+}

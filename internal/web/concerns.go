@@ -1,0 +1,238 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/referral"
+	"github.com/cradle-org/cradle/internal/safeguarding"
+	"github.com/cradle-org/cradle/internal/store"
+)
+
+// concernNotifier queues the DSL emails for a concern. The email says only
+// that a concern needs them, with a link: no personal details by email.
+func (s *Server) concernNotifier(subject string) store.Notifier {
+	return func(tx *store.Tx, to []string, concernID int64) error {
+		link := s.cfg.BaseURL + "/concerns/" + strconv.FormatInt(concernID, 10)
+		text := "A safeguarding concern needs a designated safeguarding lead's decision.\n\nOpen it in Cradle: " + link +
+			"\n\nThis email holds no details: sign in to read the concern.\n"
+		for _, addr := range to {
+			if err := tx.QueueMail("concern_alert", addr, subject, text, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// EscalationNotifier is what the scheduler uses for hourly escalations.
+func (s *Server) EscalationNotifier() store.Notifier {
+	return s.concernNotifier("Overdue: a safeguarding concern still needs a decision")
+}
+
+type concernFormData struct {
+	FamilyID  int64
+	PersonID  int64
+	Reference string
+	About     string // whose record it was raised from
+	Contacts  []Contact
+}
+
+func (s *Server) concernForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.showConcernForm(w, r, u, http.StatusOK, nil)
+}
+
+func (s *Server) showConcernForm(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields) {
+	f, ok := s.familyFor(w, r, u, policy.ViewFamily)
+	if !ok {
+		return
+	}
+	d := concernFormData{FamilyID: f.ID, Reference: f.Reference, Contacts: s.contactsFor(r, f.AreaID)}
+	d.PersonID, _ = strconv.ParseInt(r.FormValue("person"), 10, 64)
+	for _, p := range f.People {
+		if p.ID == d.PersonID {
+			d.About = p.Name()
+		}
+	}
+	s.render(w, r, status, "concern-new", Page{Title: "Raise a safeguarding concern", Nav: "caseload", Errors: errs, Form: r.PostForm, Data: d})
+}
+
+func (s *Server) concernCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	famID, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := r.PostForm
+	personID, _ := strconv.ParseInt(f.Get("person"), 10, 64)
+	c := safeguarding.Concern{About: f.Get("about"), AtRisk: safeguarding.AtRisk(f.Get("at_risk"))}
+	switch f.Get("immediate_danger") {
+	case "yes":
+		c.ImmediateDanger = ptr(true)
+	case "no":
+		c.ImmediateDanger = ptr(false)
+	}
+	now := s.cfg.Now()
+	id, err := s.db.RaiseConcern(r.Context(), u.staff.Actor(), store.NewConcern{FamilyID: famID, PersonID: personID, Concern: c,
+		Due: s.cfg.WorkingTime.DecisionDue(now)}, s.concernNotifier("A safeguarding concern needs a decision"))
+	if p := problem.As(err); p != nil && p.Code == problem.Invalid {
+		s.showConcernForm(w, r, u, http.StatusUnprocessableEntity, p.Fields)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.wakeMail()
+	to := "/concerns/" + strconv.FormatInt(id, 10) + "?raised=1"
+	if c.ImmediateDanger != nil && *c.ImmediateDanger {
+		to += "&danger=1"
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+type concernData struct {
+	Concern   store.ConcernRecord
+	CanDecide bool
+	Raised    bool
+	Danger    bool
+	Overdue   bool
+	Contacts  []Contact
+	Staff     []store.PractitionerLoad // possible action owners
+	Decisions []referral.Option
+}
+
+// decisionOptions are the DSL's decisions as form options.
+func decisionOptions() []referral.Option {
+	var out []referral.Option
+	for _, o := range safeguarding.Decisions() {
+		out = append(out, referral.Option{Value: o.Value, Label: o.Label})
+	}
+	return out
+}
+
+func (s *Server) concernPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.showConcern(w, r, u, http.StatusOK, nil)
+}
+
+func (s *Server) showConcern(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	c, err := s.db.ReadConcern(r.Context(), u.staff.Actor(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	now := s.cfg.Now()
+	q := r.URL.Query()
+	d := concernData{Concern: c, Raised: q.Get("raised") == "1", Danger: q.Get("danger") == "1" || (c.ImmediateDanger && c.Status == "open"),
+		CanDecide: policy.Can(u.staff.Actor(), policy.DecideConcern, policy.Target{AreaID: c.AreaID, FamilyID: c.FamilyID}, now),
+		Overdue:   c.Status == "open" && safeguarding.Overdue(c.DueAt, now), Contacts: s.contactsFor(r, c.AreaID), Decisions: decisionOptions()}
+	if d.CanDecide {
+		if d.Staff, err = s.db.StaffInArea(r.Context(), c.AreaID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, status, "concern", Page{Title: "Safeguarding concern", Nav: "concerns", Errors: errs, Form: r.PostForm, Data: d})
+}
+
+func (s *Server) concernDecide(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := r.PostForm
+	var fs problem.Fields
+	in := safeguarding.DecisionInput{Decision: safeguarding.Decision(f.Get("decision")), Reasons: f.Get("reasons")}
+	for i := 0; i < 3; i++ {
+		n := "actions[" + strconv.Itoa(i) + "]"
+		what := strings.TrimSpace(f.Get(n + ".what"))
+		owner, _ := strconv.ParseInt(f.Get(n+".owner"), 10, 64)
+		due := formDate(f, n+".due", &fs)
+		if what == "" && owner == 0 && due.IsZero() {
+			continue // an empty row
+		}
+		in.Actions = append(in.Actions, safeguarding.Action{What: what, OwnerID: owner, Due: due})
+	}
+	if len(fs) == 0 {
+		err = s.db.DecideConcern(r.Context(), u.staff.Actor(), id, in)
+	}
+	if p := problem.As(err); len(fs) > 0 || (p != nil && p.Code == problem.Invalid) {
+		s.showConcern(w, r, u, http.StatusUnprocessableEntity, mergeFields(fs, err))
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/concerns/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+func (s *Server) concernClose(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	err = s.db.CloseConcern(r.Context(), u.staff.Actor(), id, r.PostForm.Get("outcome"))
+	if p := problem.As(err); p != nil && p.Code == problem.Invalid {
+		s.showConcern(w, r, u, http.StatusUnprocessableEntity, p.Fields)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/concerns/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+type concernRow struct {
+	store.ConcernRecord
+	Age     string
+	Overdue bool
+}
+
+func (s *Server) concernsDashboard(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	list, err := s.db.OpenConcerns(r.Context(), u.staff.Actor())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.db.RecordEvent(r.Context(), "concern.dashboard.view", "", 0, 0, ""); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	now := s.cfg.Now()
+	var rows []concernRow
+	for _, c := range list {
+		rows = append(rows, concernRow{ConcernRecord: c, Age: safeguarding.AgeString(c.RaisedAt, now), Overdue: c.Status == "open" && safeguarding.Overdue(c.DueAt, now)})
+	}
+	s.render(w, r, http.StatusOK, "concerns", Page{Title: "Safeguarding concerns", Nav: "concerns", Data: rows})
+}
+
+// contactsFor is the emergency numbers and helplines for an area: as an
+// administrator set them, or the built-in ones.
+func (s *Server) contactsFor(r *http.Request, areaID int64) []Contact {
+	cs, err := s.db.KeyContacts(r.Context(), areaID)
+	if err != nil || len(cs) == 0 {
+		if err != nil {
+			s.log.Error("reading key contacts", "request_id", requestID(r), "err", err)
+		}
+		return s.cfg.Contacts
+	}
+	out := make([]Contact, len(cs))
+	for i, c := range cs {
+		out[i] = Contact{Name: c.Name, Number: c.Number, Note: c.Note}
+	}
+	return out
+}

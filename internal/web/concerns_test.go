@@ -1,0 +1,186 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/cli"
+	"github.com/cradle-org/cradle/internal/mail"
+	"github.com/cradle-org/cradle/internal/mail/smtptest"
+	"github.com/cradle-org/cradle/internal/store"
+	"github.com/cradle-org/cradle/internal/web"
+)
+
+// raiseConcern raises a concern about Amy as her practitioner and returns its page path.
+func raiseConcern(t *testing.T, e *env, danger string) string {
+	t.Helper()
+	f := demoFamily(t, e, "Amy")
+	amy := parentNamed(f, "Amy")
+	pc := e.client()
+	e.signIn(pc, practitioner)
+	form := e.get(pc, "/families/"+itoa(f.ID)+"/concerns/new?person="+itoa(amy.ID))
+	if form.status != 200 || !strings.Contains(form.body, "call 999 now") {
+		t.Fatalf("concern form: %d", form.status)
+	}
+	token := csrfFrom(t, form.body)
+	bad := e.post(pc, "/families/"+itoa(f.ID)+"/concerns", mustForm("csrf_token", token, "person", itoa(amy.ID), "about", "  "))
+	if bad.status != http.StatusUnprocessableEntity || !strings.Contains(bad.body, "There is a problem") {
+		t.Fatalf("empty concern: %d", bad.status)
+	}
+	r := e.post(pc, "/families/"+itoa(f.ID)+"/concerns", mustForm("csrf_token", token, "person", itoa(amy.ID), "immediate_danger", danger,
+		"at_risk", "parent", "about", "CANARY-CONCERN Amy says Jordan threatened her last night."))
+	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/concerns/") {
+		t.Fatalf("raise concern: %d %s\n%s", r.status, r.location, r.body)
+	}
+	page := e.get(pc, r.location)
+	if danger == "yes" && (!strings.Contains(page.body, "Someone is in immediate danger") || !strings.Contains(page.body, "999")) {
+		t.Error("immediate danger does not show the emergency contacts first")
+	}
+	return strings.SplitN(r.location, "?", 2)[0]
+}
+
+func TestConcernGoesToDSLsAndIsDecided(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		smtp := smtptest.Start(t)
+		path := raiseConcern(t, e, "yes")
+		// Every DSL gets an alert and an email that holds no details.
+		sender, _ := mail.NewSMTPSender(mail.Config{Host: smtp.Host(), Port: smtp.Port(), TLS: mail.TLSNone, From: "cradle@cradle.example"})
+		w := &mail.Worker{Outbox: cli.Outbox{DB: e.db}, Sender: sender, Now: e.clock.Now}
+		if _, err := w.RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		msgs := smtp.Messages()
+		if len(msgs) != 1 || msgs[0].To[0] != ruth {
+			t.Fatalf("concern emails: %+v", msgs)
+		}
+		if strings.Contains(string(msgs[0].Data), "CANARY") || strings.Contains(string(msgs[0].Data), "Amy") || !strings.Contains(msgs[0].Body, path) {
+			t.Errorf("concern email carries details or lacks the link:\n%s", msgs[0].Body)
+		}
+		dc := e.client()
+		e.signIn(dc, ruth)
+		home := e.get(dc, "/home")
+		if !strings.Contains(home.body, "1 new safeguarding alert") {
+			t.Error("the DSL has no in-app alert")
+		}
+		dash := e.get(dc, "/concerns")
+		if !strings.Contains(dash.body, "Immediate danger") || !strings.Contains(dash.body, path) {
+			t.Errorf("DSL dashboard lacks the concern")
+		}
+		page := e.get(dc, path)
+		if !strings.Contains(page.body, "CANARY-CONCERN") || !strings.Contains(page.body, "Record decision") {
+			t.Fatalf("DSL concern page: %d", page.status)
+		}
+		token := csrfFrom(t, page.body)
+		// No reasons, an action without an owner: clear messages, typed text kept.
+		bad := e.post(dc, path+"/decision", mustForm("csrf_token", token, "decision", "police", "actions[0].what", "Call the police liaison officer",
+			"actions[0].due-day", itoa(int64(e.clock.Now().Day())), "actions[0].due-month", itoa(int64(e.clock.Now().Month())), "actions[0].due-year", itoa(int64(e.clock.Now().Year()))))
+		if bad.status != http.StatusUnprocessableEntity || !strings.Contains(bad.body, "Call the police liaison officer") {
+			t.Fatalf("decision without reasons: %d\n%s", bad.status, bad.body)
+		}
+		for _, want := range []string{"reasons", "Choose who owns this action"} {
+			if !strings.Contains(bad.body, want) {
+				t.Errorf("decision errors lack %q", want)
+			}
+		}
+		tom, _ := e.db.StaffByEmail(context.Background(), tom)
+		ok := e.post(dc, path+"/decision", mustForm("csrf_token", token, "decision", "police", "reasons", "Threat to kill reported; police informed at once.",
+			"actions[0].what", "Call the police liaison officer", "actions[0].owner", itoa(tom.ID),
+			"actions[0].due-day", itoa(int64(e.clock.Now().Day())), "actions[0].due-month", itoa(int64(e.clock.Now().Month())), "actions[0].due-year", itoa(int64(e.clock.Now().Year()))))
+		if ok.status != http.StatusSeeOther {
+			t.Fatalf("decision: %d\n%s", ok.status, ok.body)
+		}
+		decided := e.get(dc, path)
+		if !strings.Contains(decided.body, "Police") || !strings.Contains(decided.body, "Call the police liaison officer") || !strings.Contains(decided.body, "Close the concern") {
+			t.Error("decided concern page")
+		}
+		if r := e.post(dc, path+"/close", mustForm("csrf_token", token, "outcome", "")); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("close without outcome: %d", r.status)
+		}
+		if r := e.post(dc, path+"/close", mustForm("csrf_token", token, "outcome", "Police visited; Amy and the baby are safe; plan updated.")); r.status != http.StatusSeeOther {
+			t.Errorf("close: %d", r.status)
+		}
+		// The co-parent's practitioner cannot read it.
+		tc := e.client()
+		e.signIn(tc, "tom.elliott@cradle.example")
+		if r := e.get(tc, path); r.status != http.StatusForbidden {
+			t.Errorf("co-parent's practitioner reading the concern: %d", r.status)
+		}
+	})
+}
+
+func TestOverdueConcernEscalatesHourly(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		raiseConcern(t, e, "no")
+		ctx := context.Background()
+		s, err := web.New(e.db, nil, web.Config{Now: e.clock.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		notify := s.EscalationNotifier()
+		if n, err := e.db.EscalateOverdue(ctx, time.Hour, notify); err != nil || n != 0 {
+			t.Fatalf("before the deadline: %d, %v", n, err)
+		}
+		concerns, _ := e.db.OpenConcerns(ctx, mustActor(t, e, ruth))
+		due := concerns[0].DueAt
+		e.clock.Set(due.Add(59 * time.Minute))
+		if n, _ := e.db.EscalateOverdue(ctx, time.Hour, notify); n != 0 {
+			t.Errorf("59 minutes after the deadline: %d escalations, want 0", n)
+		}
+		e.clock.Set(due.Add(time.Hour))
+		if n, _ := e.db.EscalateOverdue(ctx, time.Hour, notify); n != 1 {
+			t.Errorf("an hour after the deadline: %d escalations, want 1", n)
+		}
+		if n, _ := e.db.EscalateOverdue(ctx, time.Hour, notify); n != 0 {
+			t.Errorf("run again at once (a restart): %d escalations, want 0", n)
+		}
+		e.clock.Set(due.Add(4*time.Hour + 10*time.Minute))
+		if n, _ := e.db.EscalateOverdue(ctx, time.Hour, notify); n != 1 {
+			t.Errorf("after missed hours: %d escalations, want one catch-up", n)
+		}
+		// Escalations reach the DSL and the area's team managers.
+		mgr, _ := e.db.StaffByEmail(ctx, manager)
+		if n, _ := e.db.UnseenAlerts(ctx, mgr.ID); n != 2 {
+			t.Errorf("team manager alerts = %d, want 2 escalations", n)
+		}
+		dsl, _ := e.db.StaffByEmail(ctx, ruth)
+		if n, _ := e.db.UnseenAlerts(ctx, dsl.ID); n != 3 {
+			t.Errorf("DSL alerts = %d, want 1 new + 2 escalations", n)
+		}
+		if counts, _ := e.db.MailCounts(ctx); counts["pending"] != 1+2+2 {
+			t.Errorf("emails queued = %v, want 5 (1 new, 2 escalations to 2 people)", counts)
+		}
+		es, _ := e.db.AuditEntries(ctx, store.AuditFilter{Actions: []string{"concern.escalate"}})
+		if len(es) != 2 {
+			t.Errorf("escalations audited = %d, want 2", len(es))
+		}
+	})
+}
+
+func TestKeyContactsEditedByAdministrators(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ac := e.client()
+		e.signIn(ac, admin)
+		page := e.get(ac, "/admin/contacts")
+		token := csrfFrom(t, page.body)
+		bad := e.post(ac, "/admin/contacts", mustForm("csrf_token", token, "area", "0", "contacts[0].name", "Police", "contacts[0].number", "nine nine nine"))
+		if bad.status != http.StatusUnprocessableEntity || !strings.Contains(bad.body, "digits") || !strings.Contains(bad.body, "nine nine nine") {
+			t.Fatalf("bad number: %d", bad.status)
+		}
+		ok := e.post(ac, "/admin/contacts", mustForm("csrf_token", token, "area", "0", "contacts[0].name", "Police", "contacts[0].number", "999",
+			"contacts[0].note", "in an emergency", "contacts[1].name", "Local refuge line", "contacts[1].number", "0800 000 1234", "contacts[1].note", "24 hours"))
+		if ok.status != http.StatusSeeOther {
+			t.Fatalf("save contacts: %d", ok.status)
+		}
+		if p := e.get(e.client(), "/"); !strings.Contains(p.body, "Local refuge line: 0800 000 1234") {
+			t.Error("the public page does not show the edited contacts")
+		}
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		if r := e.get(pc, "/admin/contacts"); r.status != http.StatusForbidden {
+			t.Errorf("practitioner editing contacts: %d", r.status)
+		}
+	})
+}
