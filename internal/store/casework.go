@@ -32,6 +32,9 @@ type PersonRecord struct {
 	JointSafeByMe bool
 	CanSupervise  bool // may add supervision notes (team managers)
 	Pauses        []casework.Pause
+	Risk          []RiskRecord
+	Incidents     []Incident
+	SafetyPlan    *SafetyPlan
 }
 
 func (db *DB) personInFamily(ctx context.Context, q rowQuerier, personID int64) (family.Family, family.Person, error) {
@@ -100,6 +103,17 @@ func (db *DB) ReadPerson(ctx context.Context, actor policy.Actor, personID int64
 		out.CanSupervise = policy.Can(actor, policy.WriteSupervision, t, tx.now)
 		if out.Pauses, err = tx.pauses(personID, conf.Allowed); err != nil {
 			return err
+		}
+		if p.Kind == family.Parent {
+			if out.Risk, err = tx.riskAssessments(personID, conf.Allowed, db.risk); err != nil {
+				return err
+			}
+			if out.Incidents, err = tx.incidents(personID, conf.Allowed); err != nil {
+				return err
+			}
+			if out.SafetyPlan, err = tx.safetyPlan(personID, conf.Allowed); err != nil {
+				return err
+			}
 		}
 		tx.Audit("person.view", "person", personID, f.ID, "")
 		if conf.Override {

@@ -306,6 +306,8 @@ type CaseloadEntry struct {
 	Progress Progress
 	// Paused maps co-parents whose sessions are paused to the reason.
 	Paused map[int64]string
+	// PlanReview maps co-parents to their safety plan's next review date.
+	PlanReview map[int64]time.Time
 }
 
 // Caseload lists the families the actor may see: a practitioner's own
@@ -374,13 +376,17 @@ func (db *DB) Caseload(ctx context.Context, actor policy.Actor) ([]CaseloadEntry
 		if err != nil {
 			return err
 		}
+		reviews, err := db.planReviews(ctx, tx.tx, ids)
+		if err != nil {
+			return err
+		}
 		for _, f := range fams {
 			f.People = people[f.ID]
 			if !policy.Can(actor, policy.ViewFamily, f.Target(), tx.now) {
 				continue
 			}
 			out = append(out, CaseloadEntry{FamilyID: f.ID, Reference: f.Reference, AreaName: f.AreaName, Stage: f.Stage, EDD: f.EDD,
-				Parents: f.Parents(), Family: f, LastContact: last, Progress: progress[f.ID], Paused: paused})
+				Parents: f.Parents(), Family: f, LastContact: last, Progress: progress[f.ID], Paused: paused, PlanReview: reviews})
 		}
 		tx.Audit("caseload.view", "", 0, 0, fmt.Sprintf("%d families listed", len(out)))
 		return nil
@@ -458,6 +464,30 @@ func (tx *Tx) activePauses() (map[int64]string, error) {
 			return nil, err
 		}
 		out[pid] = reason
+	}
+	return out, rows.Err()
+}
+
+// planReviews maps each co-parent in the families to their safety plan's
+// next review date.
+func (db *DB) planReviews(ctx context.Context, q rowQuerier, familyIDs []int64) (map[int64]time.Time, error) {
+	out := map[int64]time.Time{}
+	if len(familyIDs) == 0 {
+		return out, nil
+	}
+	in, args := inList(familyIDs)
+	rows, err := q.QueryContext(ctx, db.rebind(`SELECT person_id, review_on FROM safety_plans WHERE review_on IS NOT NULL AND family_id IN (`+in+`)`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("reading safety plan reviews: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pid int64
+		var at anyTime
+		if err := rows.Scan(&pid, &at); err != nil {
+			return nil, err
+		}
+		out[pid] = at.T
 	}
 	return out, rows.Err()
 }

@@ -170,7 +170,14 @@ func (db *DB) RecordChildRisk(ctx context.Context, actor policy.Actor, familyID,
 			return err
 		}
 		if err := c.Validate(); err != nil {
-			return riskProblem(err)
+			var fs problem.Fields
+			for _, pe := range risk.Problems(err) {
+				fs.Add(pe.Field, pe.Message)
+			}
+			if e := fs.Err(); e != nil {
+				return &problem.Error{Code: problem.Invalid, Message: "There is a problem", Fields: fs, Err: err}
+			}
+			return err
 		}
 		concerns, err := tx.db.seal("child_risks.concerns", c.Concerns)
 		if err != nil {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/cradle-org/cradle/internal/audit"
 	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/seal"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -38,6 +39,7 @@ type DB struct {
 	dialect Dialect
 	keys    *seal.Keyring
 	now     func() time.Time
+	risk    RiskSettings
 }
 
 // Options configure Open.
@@ -48,6 +50,8 @@ type Options struct {
 	Keys *seal.Keyring
 	// Now is the clock; tests replace it. Defaults to time.Now.
 	Now func() time.Time
+	// Risk is the DASH thresholds and MARAC criteria (defaults if zero).
+	Risk RiskSettings
 }
 
 // SQLitePath is the default database file inside a data directory.
@@ -62,7 +66,10 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	db := &DB{keys: opt.Keys, now: opt.Now}
+	if opt.Risk.Thresholds.High == 0 {
+		opt.Risk = RiskSettings{Thresholds: risk.DefaultThresholds(), MARAC: risk.DefaultMARACConfig()}
+	}
+	db := &DB{keys: opt.Keys, now: opt.Now, risk: opt.Risk}
 	var err error
 	switch {
 	case strings.HasPrefix(opt.URL, "postgres://"), strings.HasPrefix(opt.URL, "postgresql://"):
@@ -334,3 +341,6 @@ func inList(ids []int64) (string, []any) {
 	}
 	return strings.Join(marks, ", "), args
 }
+
+// RiskSettings returns the DASH thresholds and MARAC criteria in use.
+func (db *DB) RiskSettings() RiskSettings { return db.risk }

@@ -30,6 +30,8 @@ type personData struct {
 	SessionForm     bool
 	VIGForm         bool
 	PauseForm       bool
+	IncidentForm    bool
+	MARACForm       bool
 	SupervisionForm bool
 	Paused          *casework.Pause
 	Filter          string
@@ -54,7 +56,7 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUs
 		return
 	}
 	d := personData{PersonRecord: rec, Modules: s.modules(), SessionForm: open == "session", VIGForm: open == "vig", PauseForm: open == "pause",
-		SupervisionForm: open == "supervision", Filter: r.URL.Query().Get("show")}
+		SupervisionForm: open == "supervision", IncidentForm: open == "incident", MARACForm: open == "marac", Filter: r.URL.Query().Get("show")}
 	for _, sess := range rec.Sessions {
 		keep := false
 		switch d.Filter {

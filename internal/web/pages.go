@@ -110,6 +110,9 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 				row.SinceContact = int(now.Sub(row.LastContact).Hours() / 24)
 				since = row.LastContact
 			}
+			if rv, ok := c.PlanReview[p.ID]; ok && rv.Before(now.Truncate(24*time.Hour)) {
+				row.Overdue = append(row.Overdue, "Safety plan review overdue")
+			}
 			if reason, ok := c.Paused[p.ID]; ok {
 				row.Paused = casework.Label(casework.PauseReasons(), reason)
 			} else if !since.IsZero() && now.Sub(since) > noContactDays*24*time.Hour {
@@ -164,6 +167,7 @@ type familyData struct {
 	Tasks          []store.Task
 	Closures       []store.ClosureRecord
 	Activity       []store.Activity
+	Risk           store.RiskSummary
 	CanSeeAudit    bool
 	CanAllocate    bool
 	CanEdit        bool
@@ -258,6 +262,14 @@ func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUs
 		return
 	}
 	if d.Tasks, err = s.db.OpenTasks(r.Context(), f.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var parentIDs []int64
+	for _, p := range f.Parents() {
+		parentIDs = append(parentIDs, p.ID)
+	}
+	if d.Risk, err = s.db.FamilyRiskSummary(r.Context(), f.ID, parentIDs); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -15,6 +15,8 @@ import (
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/referral"
+	"github.com/cradle-org/cradle/internal/risk"
+	"github.com/cradle-org/cradle/internal/safeguarding"
 )
 
 //go:embed templates
@@ -64,12 +66,21 @@ var funcs = template.FuncMap{
 	"pauseReasons":    casework.PauseReasons,
 	"pauseLabel":      func(v string) string { return casework.Label(casework.PauseReasons(), v) },
 	"atRiskOptions": func() []referral.Option {
-		return []referral.Option{{Value: "parent", Label: "A parent"}, {Value: "baby", Label: "The baby"}, {Value: "child", Label: "Another child"}, {Value: "other", Label: "Someone else"}}
+		var out []referral.Option
+		for _, o := range safeguarding.AtRiskOptions() {
+			out = append(out, referral.Option{Value: o.Value, Label: o.Label})
+		}
+		return out
 	},
-	"atRiskLabel": func(v string) string {
-		return map[string]string{"parent": "A parent", "baby": "The baby", "child": "Another child", "other": "Someone else"}[v]
+	"atRiskLabel":   func(v string) string { return safeguarding.AtRisk(v).Label() },
+	"decisionLabel": func(v string) string { return casework.Label(decisionOptions(), v) },
+	"riskLevelOptions": func() []referral.Option {
+		return []referral.Option{{Value: "standard", Label: "Standard"}, {Value: "medium", Label: "Medium"}, {Value: "high", Label: "High"}}
 	},
-	"decisionLabel":  func(v string) string { return casework.Label(decisionOptions(), v) },
+	"riskLabel": func(l risk.Level) string { return l.Label() },
+	"riskTag": func(l risk.Level) string {
+		return map[risk.Level]string{risk.High: "govuk-tag--red", risk.Medium: "govuk-tag--orange", risk.Standard: "govuk-tag--green"}[l]
+	},
 	"closureLabel":   func(v string) string { return casework.Label(casework.ClosureReasons(), v) },
 	"moduleLabel":    casework.Label,
 	"matchReason":    matchReason,

@@ -16,6 +16,7 @@ import (
 
 	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/metrics"
+	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/safeguarding"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/timeline"
@@ -39,6 +40,9 @@ type Config struct {
 	Timeline timeline.Config
 	// WorkingTime sets when safeguarding decisions fall due (working hours, bank holidays).
 	WorkingTime safeguarding.WorkingTime
+	// Questions is the DASH wording (the project's own by default; an
+	// organisation may load its licensed wording).
+	Questions risk.QuestionSet
 	// Eligibility is the programme's intake rules (areas, pregnancy window).
 	Eligibility eligibility.Config
 	// OrgName is the organisation's name, used in emails and pages.
@@ -234,6 +238,13 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("POST /people/{id}/supervision", s.staff(s.supervisionCreate))
 	handle("GET /people/{id}/contact", s.staff(s.contactForm))
 	handle("POST /people/{id}/contact", s.staff(s.contactSave))
+	handle("GET /people/{id}/dash", s.staff(s.dashForm))
+	handle("POST /people/{id}/dash", s.staff(s.dashSave))
+	handle("POST /people/{id}/incidents", s.staff(s.incidentCreate))
+	handle("POST /people/{id}/marac", s.staff(s.maracCreate))
+	handle("GET /people/{id}/safety-plan", s.staff(s.safetyForm))
+	handle("POST /people/{id}/safety-plan", s.staff(s.safetySave))
+	handle("POST /families/{id}/child-risk", s.staff(s.childRiskCreate))
 	handle("GET /people/{id}/reveal", s.staff(s.revealForm))
 	handle("POST /people/{id}/reveal", s.staff(s.revealSubmit))
 	handle("GET /audit", s.staff(s.auditLog))
