@@ -13,6 +13,8 @@ import (
 	"github.com/cradle-org/cradle/internal/demo"
 	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/mail"
+	"github.com/cradle-org/cradle/internal/risk"
+	"github.com/cradle-org/cradle/internal/safeguarding"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/timeline"
 	"github.com/cradle-org/cradle/internal/web"
@@ -27,6 +29,8 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	tlsKey := fs.String("tls-key", "", "TLS private key `file`")
 	eligFile := fs.String("eligibility", a.Getenv("CRADLE_ELIGIBILITY_FILE"), "JSON `file` of intake rules: funded areas, postcode districts, pregnancy window (env CRADLE_ELIGIBILITY_FILE; default: the built-in rules)")
 	timelineFile := fs.String("timeline", a.Getenv("CRADLE_TIMELINE_FILE"), "JSON `file` of the programme timeline and content: milestones, measure timepoints, VIG cycles, modules (env CRADLE_TIMELINE_FILE; default: built in)")
+	workingFile := fs.String("working-time", a.Getenv("CRADLE_WORKING_TIME_FILE"), "JSON `file` of working hours, days and bank holidays for safeguarding decision deadlines (env CRADLE_WORKING_TIME_FILE; default: 09:00-17:00 Monday to Friday, England and Wales bank holidays)")
+	questionsFile := fs.String("dash-questions", a.Getenv("CRADLE_DASH_QUESTIONS_FILE"), "JSON `file` of DASH question wording, for an organisation's licensed text (env CRADLE_DASH_QUESTIONS_FILE; default: the project's own neutral wording)")
 	behindTLS := fs.Bool("behind-tls-proxy", a.Getenv("CRADLE_BEHIND_TLS_PROXY") != "", "a proxy terminates HTTPS in front of Cradle: mark cookies Secure and send HSTS (env CRADLE_BEHIND_TLS_PROXY)")
 	if err := a.parse(fs, args); err != nil {
 		return err
@@ -34,11 +38,19 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return &usageError{msg: "serve: give both --tls-cert and --tls-key, or neither"}
 	}
-	elig, err := loadEligibility(*eligFile)
+	elig, err := loadConfigFile(*eligFile, "eligibility rules", eligibility.DefaultConfig, eligibility.ParseConfig)
 	if err != nil {
 		return err
 	}
-	tl, err := loadTimeline(*timelineFile)
+	tl, err := loadConfigFile(*timelineFile, "timeline", timeline.DefaultConfig, timeline.ParseConfig)
+	if err != nil {
+		return err
+	}
+	wt, err := loadConfigFile(*workingFile, "working hours", safeguarding.DefaultWorkingTime, safeguarding.ParseWorkingTime)
+	if err != nil {
+		return err
+	}
+	qs, err := loadConfigFile(*questionsFile, "DASH questions", risk.DefaultQuestions, risk.ParseQuestions)
 	if err != nil {
 		return err
 	}
@@ -92,7 +104,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		wake = worker.Wake
 	}
 	srv, err := web.New(db, log, web.Config{MetricsToken: a.Getenv("CRADLE_METRICS_TOKEN"), Demo: isDemo, BehindTLS: *behindTLS || *tlsCert != "",
-		OrgName: envOr(a.Getenv, "CRADLE_ORG_NAME", "For Baby's Sake"), WakeMail: wake, BaseURL: baseURL, Eligibility: elig, Timeline: tl, Now: a.Now})
+		OrgName: envOr(a.Getenv, "CRADLE_ORG_NAME", "For Baby's Sake"), WakeMail: wake, BaseURL: baseURL, Eligibility: elig, Timeline: tl, WorkingTime: wt, Questions: qs, Now: a.Now})
 	if err != nil {
 		return fmt.Errorf("building the web server: %w", err)
 	}
@@ -204,34 +216,21 @@ func (a *App) logger() *slog.Logger {
 	return slog.New(slog.NewJSONHandler(a.Stderr, nil))
 }
 
-// loadEligibility reads the intake rules from a file, or the built-in ones.
-func loadEligibility(path string) (eligibility.Config, error) {
+// loadConfigFile reads a JSON configuration file with parse, or returns the
+// built-in default when no file is named.
+func loadConfigFile[T any](path, what string, def func() (T, error), parse func([]byte) (T, error)) (T, error) {
 	if path == "" {
-		return eligibility.DefaultConfig()
+		return def()
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return eligibility.Config{}, fmt.Errorf("reading the eligibility rules: %w", err)
+		var zero T
+		return zero, fmt.Errorf("reading the %s: %w", what, err)
 	}
-	c, err := eligibility.ParseConfig(b)
+	c, err := parse(b)
 	if err != nil {
-		return eligibility.Config{}, fmt.Errorf("eligibility rules in %s: %w", path, err)
-	}
-	return c, nil
-}
-
-// loadTimeline reads the programme timeline from a file, or the built-in one.
-func loadTimeline(path string) (timeline.Config, error) {
-	if path == "" {
-		return timeline.DefaultConfig()
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return timeline.Config{}, fmt.Errorf("reading the timeline: %w", err)
-	}
-	c, err := timeline.ParseConfig(b)
-	if err != nil {
-		return timeline.Config{}, fmt.Errorf("timeline in %s: %w", path, err)
+		var zero T
+		return zero, fmt.Errorf("%s in %s: %w", what, path, err)
 	}
 	return c, nil
 }
