@@ -4,6 +4,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/seal"
 	"github.com/cradle-org/cradle/internal/store"
 )
@@ -170,7 +172,11 @@ func (a *App) open(ctx context.Context, d *dbFlags) (*store.DB, error) {
 	} else if !strings.HasPrefix(url, "postgres://") && !strings.HasPrefix(url, "postgresql://") && !strings.HasPrefix(url, "sqlite:") {
 		return nil, &usageError{msg: fmt.Sprintf("--database %q is not a postgres:// URL or a sqlite: path", url)}
 	}
-	db, err := store.Open(ctx, store.Options{URL: url, Keys: keys, Now: a.Now})
+	rs, err := a.riskSettings()
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(ctx, store.Options{URL: url, Keys: keys, Now: a.Now, Risk: rs})
 	if err != nil {
 		return nil, err
 	}
@@ -234,4 +240,44 @@ func (a *App) version(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(a.Stdout, "cradle %s\n", a.Version)
 	return nil
+}
+
+// riskSettings reads the DASH thresholds and MARAC criteria from
+// CRADLE_RISK_SETTINGS, a JSON object such as
+// {"medium":10,"high":14,"escalation_incidents":3,"escalation_months":12,"repeat_months":12};
+// unset means the SafeLives defaults.
+func (a *App) riskSettings() (store.RiskSettings, error) {
+	rs := store.RiskSettings{Thresholds: risk.DefaultThresholds(), MARAC: risk.DefaultMARACConfig()}
+	v := a.Getenv("CRADLE_RISK_SETTINGS")
+	if v == "" {
+		return rs, nil
+	}
+	var in struct {
+		Medium, High                                        int
+		EscalationIncidents, EscalationMonths, RepeatMonths int
+	}
+	dec := json.NewDecoder(strings.NewReader(v))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return rs, fmt.Errorf("CRADLE_RISK_SETTINGS is not valid: %w", err)
+	}
+	if in.Medium != 0 || in.High != 0 {
+		rs.Thresholds = risk.Thresholds{Medium: in.Medium, High: in.High}
+	}
+	if in.EscalationIncidents != 0 {
+		rs.MARAC.EscalationIncidents = in.EscalationIncidents
+	}
+	if in.EscalationMonths != 0 {
+		rs.MARAC.EscalationMonths = in.EscalationMonths
+	}
+	if in.RepeatMonths != 0 {
+		rs.MARAC.RepeatMonths = in.RepeatMonths
+	}
+	if err := rs.Thresholds.Validate(); err != nil {
+		return rs, fmt.Errorf("CRADLE_RISK_SETTINGS: %w", err)
+	}
+	if err := rs.MARAC.Validate(); err != nil {
+		return rs, fmt.Errorf("CRADLE_RISK_SETTINGS: %w", err)
+	}
+	return rs, nil
 }

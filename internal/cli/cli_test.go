@@ -309,3 +309,18 @@ func TestServeRejectsBadEligibilityFile(t *testing.T) {
 		t.Errorf("missing rules file: %+v", r)
 	}
 }
+
+func TestRiskSettingsFromEnvironment(t *testing.T) {
+	r := run(t, map[string]string{"CRADLE_RISK_SETTINGS": `{"medium": 15, "high": 12}`}, "migrate", "--data", t.TempDir())
+	if r.code != 1 || !strings.Contains(r.stderr, "CRADLE_RISK_SETTINGS") {
+		t.Errorf("medium above high: %+v", r)
+	}
+	r = run(t, map[string]string{"CRADLE_RISK_SETTINGS": `{"colour": 1}`}, "migrate", "--data", t.TempDir())
+	if r.code != 1 || !strings.Contains(r.stderr, "not valid") {
+		t.Errorf("unknown field: %+v", r)
+	}
+	r = run(t, map[string]string{"CRADLE_RISK_SETTINGS": `{"medium": 8, "high": 12}`}, "migrate", "--data", t.TempDir())
+	if r.code != 0 {
+		t.Errorf("valid settings: %+v", r)
+	}
+}
