@@ -319,7 +319,7 @@ func TestRiskSettingsFromEnvironment(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "not valid") {
 		t.Errorf("unknown field: %+v", r)
 	}
-	r = run(t, map[string]string{"CRADLE_RISK_SETTINGS": `{"medium": 8, "high": 12}`}, "migrate", "--data", t.TempDir())
+	r = run(t, map[string]string{"CRADLE_RISK_SETTINGS": `{"medium": 8, "high": 12, "escalation_incidents": 2, "repeat_months": 6}`}, "migrate", "--data", t.TempDir())
 	if r.code != 0 {
 		t.Errorf("valid settings: %+v", r)
 	}
