@@ -253,8 +253,11 @@ func (a *App) riskSettings() (store.RiskSettings, error) {
 		return rs, nil
 	}
 	var in struct {
-		Medium, High                                        int
-		EscalationIncidents, EscalationMonths, RepeatMonths int
+		Medium              int `json:"medium"`
+		High                int `json:"high"`
+		EscalationIncidents int `json:"escalation_incidents"`
+		EscalationMonths    int `json:"escalation_months"`
+		RepeatMonths        int `json:"repeat_months"`
 	}
 	dec := json.NewDecoder(strings.NewReader(v))
 	dec.DisallowUnknownFields()
