@@ -105,8 +105,8 @@ func (db *DB) SaveRiskAssessment(ctx context.Context, actor policy.Actor, person
 		}
 		if id == 0 {
 			id, err = tx.insertID(`INSERT INTO risk_assessments (family_id, person_id, staff_id, kind, assessed_on, yes_count, level, judged_level, answers_sealed,
-				status, version, completed_at, created_at, updated_at) VALUES ($1, $2, $3, 'dash', $4, $5, $6, $7, $8, $9, 1, $10, $4, $4)`,
-				f.ID, p.ID, actor.StaffID, tx.now, res.Yes, string(res.Level), string(a.JudgedLevel), sealed, status, completed)
+				status, version, completed_at, created_at, updated_at) VALUES ($1, $2, $3, 'dash', $4, $5, $6, $7, $8, $9, 1, $10, $11, $11)`,
+				f.ID, p.ID, actor.StaffID, tx.now, res.Yes, string(res.Level), string(a.JudgedLevel), sealed, status, completed, tx.now)
 			if err != nil {
 				return fmt.Errorf("saving assessment: %w", err)
 			}
@@ -135,8 +135,8 @@ func (db *DB) SaveRiskAssessment(ctx context.Context, actor policy.Actor, person
 				if staffID == 0 {
 					continue
 				}
-				if _, err := tx.insertID(`INSERT INTO tasks (family_id, person_id, assigned_to, kind, title, due_on, created_at) VALUES ($1, $2, $3, 'consider_marac', $4, $5, $5)`,
-					f.ID, p.ID, staffID, "Consider a MARAC referral (family "+f.Reference+")", tx.now); err != nil {
+				if _, err := tx.insertID(`INSERT INTO tasks (family_id, person_id, assigned_to, kind, title, due_on, created_at) VALUES ($1, $2, $3, 'consider_marac', $4, $5, $6)`,
+					f.ID, p.ID, staffID, "Consider a MARAC referral (family "+f.Reference+")", tx.now, tx.now); err != nil {
 					return fmt.Errorf("creating MARAC task: %w", err)
 				}
 			}
@@ -269,8 +269,8 @@ func (db *DB) RecordIncident(ctx context.Context, actor policy.Actor, in Inciden
 			return fmt.Errorf("saving incident: %w", err)
 		}
 		if p.PractitionerID != 0 {
-			if _, err := tx.insertID(`INSERT INTO tasks (family_id, person_id, assigned_to, kind, title, due_on, created_at) VALUES ($1, $2, $3, 'review_risk', $4, $5, $5)`,
-				f.ID, p.ID, p.PractitionerID, "Review the risk assessment after a new incident (family "+f.Reference+")", tx.now); err != nil {
+			if _, err := tx.insertID(`INSERT INTO tasks (family_id, person_id, assigned_to, kind, title, due_on, created_at) VALUES ($1, $2, $3, 'review_risk', $4, $5, $6)`,
+				f.ID, p.ID, p.PractitionerID, "Review the risk assessment after a new incident (family "+f.Reference+")", tx.now, tx.now); err != nil {
 				return fmt.Errorf("creating review task: %w", err)
 			}
 		}

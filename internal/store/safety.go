@@ -109,8 +109,8 @@ func (db *DB) SaveSafetyPlan(ctx context.Context, actor policy.Actor, personID i
 		if err != nil {
 			return err
 		}
-		if _, err := tx.insertID(`INSERT INTO safety_plan_reviews (plan_id, reviewed_on, changes_sealed, reviewed_by, created_at) VALUES ($1, $2, $3, $4, $2)`,
-			planID, tx.now, sc, actor.StaffID); err != nil {
+		if _, err := tx.insertID(`INSERT INTO safety_plan_reviews (plan_id, reviewed_on, changes_sealed, reviewed_by, created_at) VALUES ($1, $2, $3, $4, $5)`,
+			planID, tx.now, sc, actor.StaffID, tx.now); err != nil {
 			return fmt.Errorf("recording review: %w", err)
 		}
 		tx.Audit("safety_plan.review", "safety_plan", planID, f.ID, "")
@@ -188,7 +188,7 @@ func (db *DB) RecordChildRisk(ctx context.Context, actor policy.Actor, familyID,
 			return err
 		}
 		id, err := tx.insertID(`INSERT INTO child_risks (family_id, person_id, level, concerns_sealed, plan_sealed, assessed_on, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $6)`, f.ID, nullID(personID), string(c.Level), concerns, plan, tx.now, actor.StaffID)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, f.ID, nullID(personID), string(c.Level), concerns, plan, tx.now, actor.StaffID, tx.now)
 		if err != nil {
 			return fmt.Errorf("saving child risk: %w", err)
 		}

@@ -92,57 +92,32 @@ func formDate(form url.Values, name string, fs *problem.Fields) time.Time {
 }
 
 func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	f := r.PostForm
-	var fs problem.Fields
-	minutes, convErr := strconv.Atoi(strings.TrimSpace(f.Get("minutes")))
-	if convErr != nil && strings.TrimSpace(f.Get("minutes")) != "" {
-		fs.Add("minutes", "Enter the duration as a number of minutes, like 60")
-	}
-	sess := casework.Session{PersonID: id, HeldOn: formDate(f, "held_on", &fs), Minutes: minutes, Mode: f.Get("mode"), Attendance: f.Get("attendance"),
-		Module: f.Get("module"), Topic: f.Get("topic"), Notes: f.Get("notes"), Reason: f.Get("reason"),
-		Joint: f.Get("joint") == "yes", Confidential: f.Get("confidential") == "yes"}
-	if len(fs) > 0 && sess.HeldOn.IsZero() {
-		sess.HeldOn = s.cfg.Now() // keep validation from repeating the date problem
-	}
-	_, err = s.db.RecordSession(r.Context(), u.staff.Actor(), sess, s.modules())
-	if p := problem.As(err); len(fs) > 0 || (p != nil && p.Code == problem.Invalid) {
-		s.showPerson(w, r, u, http.StatusUnprocessableEntity, mergeFields(fs, err), "session")
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10)+"#sessions", http.StatusSeeOther)
+	s.personPost(w, r, u, "session", "held_on", "#sessions", func(id int64, f url.Values, fs *problem.Fields) error {
+		minutes, convErr := strconv.Atoi(strings.TrimSpace(f.Get("minutes")))
+		if convErr != nil && strings.TrimSpace(f.Get("minutes")) != "" {
+			fs.Add("minutes", "Enter the duration as a number of minutes, like 60")
+		}
+		sess := casework.Session{PersonID: id, HeldOn: formDate(f, "held_on", fs), Minutes: minutes, Mode: f.Get("mode"), Attendance: f.Get("attendance"),
+			Module: f.Get("module"), Topic: f.Get("topic"), Notes: f.Get("notes"), Reason: f.Get("reason"),
+			Joint: f.Get("joint") == "yes", Confidential: f.Get("confidential") == "yes"}
+		if len(*fs) > 0 && sess.HeldOn.IsZero() {
+			sess.HeldOn = s.cfg.Now() // keep validation from repeating the date problem
+		}
+		_, err := s.db.RecordSession(r.Context(), u.staff.Actor(), sess, s.modules())
+		return err
+	})
 }
 
 func (s *Server) vigCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	f := r.PostForm
-	var fs problem.Fields
-	v := casework.VIGCycle{PersonID: id, Phase: f.Get("phase"), FilmedOn: formDate(f, "filmed_on", &fs), AnalysedOn: formDate(f, "analysed_on", &fs),
-		ReviewedOn: formDate(f, "reviewed_on", &fs), Strengths: f.Get("strengths"), Confidential: f.Get("vig_confidential") == "yes"}
-	if len(fs) == 0 {
-		_, err = s.db.RecordVIG(r.Context(), u.staff.Actor(), v)
-	}
-	if p := problem.As(err); len(fs) > 0 || (p != nil && p.Code == problem.Invalid) {
-		s.showPerson(w, r, u, http.StatusUnprocessableEntity, mergeFields(fs, err), "vig")
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10)+"#vig", http.StatusSeeOther)
+	s.personPost(w, r, u, "vig", "phase", "#vig", func(id int64, f url.Values, fs *problem.Fields) error {
+		v := casework.VIGCycle{PersonID: id, Phase: f.Get("phase"), FilmedOn: formDate(f, "filmed_on", fs), AnalysedOn: formDate(f, "analysed_on", fs),
+			ReviewedOn: formDate(f, "reviewed_on", fs), Strengths: f.Get("strengths"), Confidential: f.Get("vig_confidential") == "yes"}
+		if len(*fs) > 0 {
+			return nil
+		}
+		_, err := s.db.RecordVIG(r.Context(), u.staff.Actor(), v)
+		return err
+	})
 }
 
 func (s *Server) jointSafety(w http.ResponseWriter, r *http.Request, u *requestUser) {
@@ -460,29 +435,13 @@ func (s *Server) timelineFacts(f family.Family) timeline.Facts {
 }
 
 func (s *Server) pauseCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var fs problem.Fields
-	p := casework.Pause{PersonID: id, Reason: r.PostForm.Get("pause_reason"), Note: r.PostForm.Get("pause_note"), StartedOn: formDate(r.PostForm, "paused_on", &fs)}
-	if len(fs) == 0 {
-		err = s.db.PauseSessions(r.Context(), u.staff.Actor(), p)
-	}
-	if pr := problem.As(err); len(fs) > 0 || (pr != nil && (pr.Code == problem.Invalid || pr.Code == problem.Conflict)) {
-		fields := mergeFields(fs, err)
-		if len(fields) == 0 {
-			fields = []problem.Field{{Name: "pause_reason", Message: pr.Message}}
+	s.personPost(w, r, u, "pause", "pause_reason", "", func(id int64, f url.Values, fs *problem.Fields) error {
+		p := casework.Pause{PersonID: id, Reason: f.Get("pause_reason"), Note: f.Get("pause_note"), StartedOn: formDate(f, "paused_on", fs)}
+		if len(*fs) > 0 {
+			return nil
 		}
-		s.showPerson(w, r, u, http.StatusUnprocessableEntity, fields, "pause")
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+		return s.db.PauseSessions(r.Context(), u.staff.Actor(), p)
+	})
 }
 
 func (s *Server) pauseEnd(w http.ResponseWriter, r *http.Request, u *requestUser) {
@@ -499,21 +458,9 @@ func (s *Server) pauseEnd(w http.ResponseWriter, r *http.Request, u *requestUser
 }
 
 func (s *Server) supervisionCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	err = s.db.RecordSupervision(r.Context(), u.staff.Actor(), id, r.PostForm.Get("supervision_note"))
-	if p := problem.As(err); p != nil && p.Code == problem.Invalid {
-		s.showPerson(w, r, u, http.StatusUnprocessableEntity, p.Fields, "supervision")
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10)+"#sessions", http.StatusSeeOther)
+	s.personPost(w, r, u, "supervision", "supervision_note", "#sessions", func(id int64, f url.Values, _ *problem.Fields) error {
+		return s.db.RecordSupervision(r.Context(), u.staff.Actor(), id, f.Get("supervision_note"))
+	})
 }
 
 // familyFor reads the family named in the path for a page that does act to
@@ -534,4 +481,33 @@ func (s *Server) familyFor(w http.ResponseWriter, r *http.Request, u *requestUse
 		return f, false
 	}
 	return f, true
+}
+
+// personPost handles a form posted from a person's page: save reads the form
+// (recording date problems in fs) and saves; on a problem the person's page
+// is shown again with the form named by open, its messages and the typed
+// values; otherwise it redirects back to the page at anchor.
+func (s *Server) personPost(w http.ResponseWriter, r *http.Request, u *requestUser, open, firstField, anchor string,
+	save func(id int64, f url.Values, fs *problem.Fields) error) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var fs problem.Fields
+	err = save(id, r.PostForm, &fs)
+	p := problem.As(err)
+	if len(fs) > 0 || (p != nil && (p.Code == problem.Invalid || p.Code == problem.Conflict)) {
+		fields := mergeFields(fs, err)
+		if len(fields) == 0 {
+			fields = []problem.Field{{Name: firstField, Message: p.Message}}
+		}
+		s.showPerson(w, r, u, http.StatusUnprocessableEntity, fields, open)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10)+anchor, http.StatusSeeOther)
 }

@@ -121,50 +121,24 @@ func (s *Server) dashSave(w http.ResponseWriter, r *http.Request, u *requestUser
 }
 
 func (s *Server) incidentCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	f := r.PostForm
-	var fs problem.Fields
-	in := store.Incident{PersonID: id, OccurredOn: formDate(f, "occurred_on", &fs), ReportedBy: f.Get("reported_by"), Details: f.Get("details"),
-		PoliceInvolved: f.Get("police_involved") == "yes", Injuries: f.Get("injuries") == "yes", ChildrenPresent: f.Get("children_present") == "yes"}
-	if len(fs) == 0 {
-		err = s.db.RecordIncident(r.Context(), u.staff.Actor(), in)
-	}
-	if p := problem.As(err); len(fs) > 0 || (p != nil && p.Code == problem.Invalid) {
-		s.showPerson(w, r, u, http.StatusUnprocessableEntity, mergeFields(fs, err), "incident")
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10)+"#risk", http.StatusSeeOther)
+	s.personPost(w, r, u, "incident", "occurred_on", "#risk", func(id int64, f url.Values, fs *problem.Fields) error {
+		in := store.Incident{PersonID: id, OccurredOn: formDate(f, "occurred_on", fs), ReportedBy: f.Get("reported_by"), Details: f.Get("details"),
+			PoliceInvolved: f.Get("police_involved") == "yes", Injuries: f.Get("injuries") == "yes", ChildrenPresent: f.Get("children_present") == "yes"}
+		if len(*fs) > 0 {
+			return nil
+		}
+		return s.db.RecordIncident(r.Context(), u.staff.Actor(), in)
+	})
 }
 
 func (s *Server) maracCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	f := r.PostForm
-	var fs problem.Fields
-	m := store.MARACReferral{ReferredOn: formDate(f, "referred_on", &fs), Area: f.Get("marac_area"), Outcome: f.Get("marac_outcome"), Actions: f.Get("marac_actions")}
-	if len(fs) == 0 {
-		err = s.db.RecordMARAC(r.Context(), u.staff.Actor(), id, m)
-	}
-	if p := problem.As(err); len(fs) > 0 || (p != nil && p.Code == problem.Invalid) {
-		s.showPerson(w, r, u, http.StatusUnprocessableEntity, mergeFields(fs, err), "marac")
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10)+"#risk", http.StatusSeeOther)
+	s.personPost(w, r, u, "marac", "referred_on", "#risk", func(id int64, f url.Values, fs *problem.Fields) error {
+		m := store.MARACReferral{ReferredOn: formDate(f, "referred_on", fs), Area: f.Get("marac_area"), Outcome: f.Get("marac_outcome"), Actions: f.Get("marac_actions")}
+		if len(*fs) > 0 {
+			return nil
+		}
+		return s.db.RecordMARAC(r.Context(), u.staff.Actor(), id, m)
+	})
 }
 
 type safetyData struct {
