@@ -53,7 +53,7 @@ var staff = []person{
 	{"daniel.okoro@cradle.example", "Daniel Okoro", "practitioner", "Therapeutic practitioner", []string{"Hertfordshire"}},
 	{"helen.whitaker@cradle.example", "Helen Whitaker", "team_manager", "Team manager and clinical supervisor", []string{"Blackpool"}},
 	{"ravi.patel@cradle.example", "Ravi Patel", "team_manager", "Team manager", []string{"Hertfordshire", "Bedfordshire"}},
-	{"ruth.adams@cradle.example", "Ruth Adams", "dsl", "Director of Operations (Designated Safeguarding Lead)", []string{"Blackpool", "Hertfordshire"}},
+	{"ruth.adams@cradle.example", "Ruth Adams", "dsl", "Director of Operations", []string{"Blackpool", "Hertfordshire"}},
 	{"sam.carter@cradle.example", "Sam Carter", "admin", "Systems administrator", []string{"Blackpool"}},
 	{"leah.morgan@cradle.example", "Leah Morgan", "analyst", "Evaluation analyst", []string{"Blackpool"}},
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -79,7 +80,7 @@ func (s *Server) concernCreate(w http.ResponseWriter, r *http.Request, u *reques
 	id, err := s.db.RaiseConcern(r.Context(), u.staff.Actor(), store.NewConcern{FamilyID: famID, PersonID: personID, Concern: c,
 		Due: s.cfg.WorkingTime.DecisionDue(now)}, s.concernNotifier("A safeguarding concern needs a decision"))
 	if p := problem.As(err); p != nil && p.Code == problem.Invalid {
-		s.showConcernForm(w, r, u, http.StatusUnprocessableEntity, p.Fields)
+		s.showConcernForm(w, r, u, http.StatusUnprocessableEntity, inPageOrder(p.Fields, "immediate_danger", "at_risk", "about"))
 		return
 	}
 	if err != nil {
@@ -234,5 +235,26 @@ func (s *Server) contactsFor(r *http.Request, areaID int64) []Contact {
 	for i, c := range cs {
 		out[i] = Contact{Name: c.Name, Number: c.Number, Note: c.Note}
 	}
+	return out
+}
+
+// inPageOrder sorts field problems into the order the fields appear on the
+// page, as the GOV.UK error summary asks; unknown fields go last.
+func inPageOrder(fields []problem.Field, order ...string) []problem.Field {
+	pos := map[string]int{}
+	for i, n := range order {
+		pos[n] = i + 1
+	}
+	out := append([]problem.Field(nil), fields...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := pos[out[i].Name], pos[out[j].Name]
+		if a == 0 {
+			a = len(order) + 1
+		}
+		if b == 0 {
+			b = len(order) + 1
+		}
+		return a < b
+	})
 	return out
 }

@@ -106,9 +106,24 @@ func (s *Server) dashSave(w http.ResponseWriter, r *http.Request, u *requestUser
 			s.fail(w, r, rerr)
 			return
 		}
-		fields := p.Fields
+		// A problem with the answers as a whole (some unanswered) points at
+		// the first question without an answer, so the summary link lands on it.
+		first := "question-1"
+		for n := 1; n <= risk.NumQuestions; n++ {
+			if a.Answers[n] == "" {
+				first = "question-" + strconv.Itoa(n)
+				break
+			}
+		}
+		var fields []problem.Field
+		for _, fd := range p.Fields {
+			if fd.Name == "answers" {
+				fd.Name = first
+			}
+			fields = append(fields, fd)
+		}
 		if len(fields) == 0 {
-			fields = []problem.Field{{Name: "question-1", Message: p.Message}}
+			fields = []problem.Field{{Name: first, Message: p.Message}}
 		}
 		s.renderDash(w, r, http.StatusUnprocessableEntity, rec, rid, version, f, fields)
 		return

@@ -1,0 +1,350 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/mail/smtptest"
+)
+
+const dslEmail = "ruth.adams@cradle.example"
+
+// concernText is what Priya writes in the concern: it must never be in an
+// email.
+const concernText = "CONCERN-CANARY: Amy rang at 6pm; Jordan is outside the flat and has threatened her."
+
+// TestBrowserRiskAndSafeguarding follows risk work on a demo family: the
+// practitioner completes a DASH risk assessment for Amy Foster (high risk,
+// MARAC criteria met), the team manager sees the MARAC task and the family's
+// risk summary, the practitioner raises a safeguarding concern with someone
+// in immediate danger, and the designated safeguarding lead is emailed (a
+// link, no personal details), sees the alert and records a decision. Every
+// page, error states included, passes axe-core.
+func TestBrowserRiskAndSafeguarding(t *testing.T) {
+	chromium := chromiumPath(t) // first, so that a skip costs nothing
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	smtp := smtptest.Start(t)
+	base := startServerWith(t, map[string]string{"CRADLE_SMTP_HOST": smtp.Host(), "CRADLE_SMTP_PORT": strconv.Itoa(smtp.Port()),
+		"CRADLE_SMTP_TLS": "none", "CRADLE_SMTP_FROM": "alerts@cradle.example"})
+	browser := startBrowser(t, ctx, chromium)
+	b := &session{base: base, shots: newShots(t)}
+	defer func() { t.Logf("TestBrowserRiskAndSafeguarding took %v", time.Since(start).Round(time.Millisecond)) }()
+
+	// Each account signs in once (a security code's time step cannot be
+	// used twice): Priya's tab is kept for the concern.
+	priya := b.newTab(t, browser)
+	defer priya.close(t)
+
+	var (
+		familyHref  string // /families/{id}
+		amyHref     string // /people/{id}
+		concernPath string // /concerns/{id}
+	)
+
+	step(t, "DASH as the practitioner", func(t *testing.T) {
+		tab := priya
+		tab.signInChecked(t, credentialFor(t, practitionerEmail))
+		tab.click(t, `nav a[href="/caseload"]`)
+		tab.mustBeAt(t, "/caseload")
+		tab.pageChecks(t, "risk-caseload")
+		familyHref = tab.eval(t, `(() => {
+			const r = [...document.querySelectorAll('main tbody tr')].find(r => r.cells[0].textContent.trim() === 'Amy Foster');
+			const a = r && r.cells[1].querySelector('a[href^="/families/"]');
+			return a ? a.getAttribute('href') : '';
+		})()`)
+		if familyHref == "" {
+			t.Fatal("caseload: no row for Amy Foster with a link to her family")
+		}
+		tab.click(t, fmt.Sprintf(`main a[href=%q]`, familyHref))
+		tab.mustBeAt(t, familyHref)
+		if first := tab.eval(t, `(() => { const a = document.querySelector('main .govuk-summary-card__title a'); return a ? a.textContent.trim() : ''; })()`); first != "Amy Foster" {
+			t.Errorf("family %s: the first parent is %q, want Amy Foster", familyHref, first)
+		}
+		tab.pageChecks(t, "risk-family")
+		amyHref = tab.cardLink(t, "Amy Foster")
+		tab.click(t, fmt.Sprintf(`main .govuk-summary-card__title a[href=%q]`, amyHref))
+		tab.mustBeAt(t, amyHref)
+		tab.mustSee(t, "Amy's page", "Amy Foster", "No risk assessment yet")
+		tab.pageChecks(t, "risk-person")
+		tab.screenshot(t, "risk-01-person")
+
+		dash := amyHref + "/dash"
+		if got := tab.eval(t, fmt.Sprintf(`(() => { const a = document.querySelector('main a[href=%q]'); return a ? a.textContent.trim() : ''; })()`, dash)); got != "Start or continue a risk assessment (DASH)" {
+			t.Fatalf("Amy's page: the link to %s reads %q", dash, got)
+		}
+		tab.click(t, fmt.Sprintf(`main a[href=%q]`, dash))
+		tab.mustBeAt(t, dash)
+		tab.mustSee(t, "DASH", "Risk assessment (DASH)", "Amy Foster")
+		var names []string
+		tab.evalInto(t, `[...new Set([...document.querySelectorAll('main input[type=radio][name^="question-"]')].map(e => e.name))]`, &names)
+		if len(names) != 24 {
+			t.Errorf("DASH: %d questions, want 24", len(names))
+		}
+		if n := tab.count(t, `main input[type=radio][name^="question-"]`); n != 72 {
+			t.Errorf("DASH: %d answer radios, want 72 (yes, no, not known for each question)", n)
+		}
+		tab.pageChecks(t, "risk-dash")
+		tab.uniqueIDs(t, "risk-dash")
+		tab.screenshot(t, "risk-02-dash")
+
+		// Completed with nothing answered: an error, nothing saved.
+		complete := `main form button[name="action"][value="complete"]`
+		resp := tab.click(t, complete)
+		if resp == nil || resp.Status != 422 {
+			t.Errorf("DASH, nothing answered: HTTP status %v, want 422", statusOf(resp))
+		}
+		tab.mustSee(t, "DASH error", "There is a problem", "unanswered")
+		tab.errorState(t, "risk-dash-error", "#question-1")
+		tab.errorLinksResolve(t, "risk-dash-error")
+		tab.pageChecks(t, "risk-dash-error")
+		tab.screenshot(t, "risk-03-dash-error")
+
+		// 14 yes and 10 no: visible high risk.
+		for n := 1; n <= 24; n++ {
+			if n <= 14 {
+				tab.check(t, fmt.Sprintf("question-%d", n))
+			} else {
+				tab.check(t, fmt.Sprintf("question-%d-1", n))
+			}
+		}
+		tab.click(t, complete)
+		tab.mustBeAt(t, amyHref)
+		if !strings.HasSuffix(tab.location(), "#risk") {
+			t.Errorf("after completing the DASH: at %s, want Amy's page at #risk", tab.location())
+		}
+		tab.mustSee(t, "Amy's risk", "High risk", "14 yes", "10 no", "MARAC referral criteria", "Met")
+		if got := tab.eval(t, `(() => {
+			const li = [...document.querySelectorAll('main .app-note li')].find(li => li.textContent.includes('Visible high risk'));
+			return li ? li.querySelector('.govuk-tag').textContent.trim() : 'missing';
+		})()`); got != "Met" {
+			t.Errorf("Amy's risk: the MARAC criterion \"Visible high risk\" is %q, want Met", got)
+		}
+		tab.pageChecks(t, "risk-person-high")
+		tab.screenshot(t, "risk-04-person-high")
+	})
+
+	step(t, "team manager sees the risk", func(t *testing.T) {
+		if familyHref == "" {
+			t.Fatal("no family")
+		}
+		tab := b.newTab(t, browser)
+		defer tab.close(t)
+		tab.signInChecked(t, credentialFor(t, managerEmail))
+		tab.click(t, `nav a[href="/caseload"]`)
+		tab.mustBeAt(t, "/caseload")
+		tab.pageChecks(t, "risk-manager-caseload")
+		tab.click(t, fmt.Sprintf(`main a[href=%q]`, familyHref))
+		tab.mustBeAt(t, familyHref)
+		var tasks []string
+		tab.evalInto(t, `(() => {
+			const h = [...document.querySelectorAll('main h2')].find(h => h.textContent.trim() === 'Open tasks');
+			const ul = h && h.nextElementSibling;
+			return ul ? [...ul.querySelectorAll('li')].map(li => li.textContent.trim()) : [];
+		})()`, &tasks)
+		found := false
+		for _, tk := range tasks {
+			found = found || strings.Contains(tk, "Consider a MARAC referral")
+		}
+		if !found {
+			t.Errorf("family %s for the manager: open tasks %q, want one to \"Consider a MARAC referral\"", familyHref, tasks)
+		}
+		amyRisk := tab.eval(t, `(() => {
+			const h = document.querySelector('main h2#risk');
+			const dl = h && h.nextElementSibling;
+			const r = dl && [...dl.querySelectorAll('.govuk-summary-list__row')].find(r => r.querySelector('dt').textContent.trim() === 'Amy Foster');
+			return r ? r.querySelector('dd').textContent.trim() : '';
+		})()`)
+		if !strings.Contains(amyRisk, "High risk") {
+			t.Errorf("family %s for the manager: \"Risk and safeguarding\" says %q for Amy Foster, want High risk", familyHref, amyRisk)
+		}
+		tab.pageChecks(t, "risk-manager-family")
+		tab.screenshot(t, "risk-05-manager-family")
+	})
+
+	step(t, "raise a concern", func(t *testing.T) {
+		if amyHref == "" {
+			t.Fatal("no person page for Amy")
+		}
+		tab := priya
+		tab.open(t, amyHref)
+		tab.pageChecks(t, "risk-person-again")
+		pid := strings.TrimPrefix(amyHref, "/people/")
+		newPath := familyHref + "/concerns/new"
+		tab.click(t, fmt.Sprintf(`main a[href=%q]`, newPath+"?person="+pid))
+		tab.mustBeAt(t, newPath)
+		tab.mustSee(t, "concern form", "Raise a safeguarding concern", "call 999 now", "Amy Foster")
+		tab.pageChecks(t, "risk-concern-form")
+		tab.screenshot(t, "risk-06-concern-form")
+
+		send := `main form[action$="/concerns"] button[type="submit"]`
+		resp := tab.click(t, send)
+		if resp == nil || resp.Status != 422 {
+			t.Errorf("concern, empty: HTTP status %v, want 422", statusOf(resp))
+		}
+		tab.mustSee(t, "concern error", "There is a problem")
+		tab.errorState(t, "risk-concern-error", "#immediate_danger")
+		tab.errorLinksResolve(t, "risk-concern-error")
+		tab.errorsInPageOrder(t, "risk-concern-error")
+		tab.pageChecks(t, "risk-concern-error")
+		tab.screenshot(t, "risk-07-concern-error")
+
+		tab.check(t, "immediate_danger") // yes
+		tab.check(t, "at_risk")          // a parent
+		tab.fillArea(t, "#about", concernText)
+		tab.click(t, send)
+		loc := strings.TrimPrefix(tab.location(), base)
+		concernPath = regexp.MustCompile(`^/concerns/\d+`).FindString(loc)
+		if concernPath == "" {
+			t.Fatalf("after raising the concern: at %s, want /concerns/{id}", loc)
+		}
+		tab.mustSee(t, "concern", "Someone is in immediate danger", "999", "The concern is raised", concernText)
+		// The danger box comes first, before the success banner and the
+		// heading, and is in view without scrolling.
+		var order struct {
+			First  string
+			Top    float64
+			Has999 bool
+		}
+		tab.evalInto(t, `(() => {
+			const d = document.querySelector('main .app-danger'), b = document.querySelector('main .govuk-notification-banner--success'), h = document.querySelector('main h1');
+			if (!d || !b || !h) return {First: 'missing', Top: -1, Has999: false};
+			const before = (x, y) => !!(x.compareDocumentPosition(y) & Node.DOCUMENT_POSITION_FOLLOWING);
+			return {First: before(d, b) && before(d, h) ? 'danger' : 'other', Top: d.getBoundingClientRect().top, Has999: d.innerText.includes('999')};
+		})()`, &order)
+		if order.First != "danger" || !order.Has999 || order.Top < 0 || order.Top > 600 {
+			t.Errorf("concern page: danger box %+v, want it first, at the top of the window, saying 999", order)
+		}
+		tab.pageChecks(t, "risk-concern-raised")
+		tab.screenshot(t, "risk-08-concern-raised")
+	})
+
+	step(t, "the DSL decides", func(t *testing.T) {
+		if concernPath == "" {
+			t.Fatal("no concern raised")
+		}
+		// The email to the DSL: a link to the concern and nothing else.
+		link := base + concernPath
+		var msg *smtptest.Received
+		deadline := time.Now().Add(15 * time.Second)
+		for msg == nil && time.Now().Before(deadline) {
+			for _, m := range smtp.Messages() {
+				if strings.Contains(strings.Join(m.To, ","), dslEmail) && regexp.MustCompile(regexp.QuoteMeta(link)+`\b`).MatchString(m.Body) {
+					msg = &m
+					break
+				}
+			}
+			if msg == nil {
+				time.Sleep(50 * time.Millisecond)
+			}
+		}
+		if msg == nil {
+			t.Fatalf("no email to %s with a link to %s within 15s; %d messages", dslEmail, link, len(smtp.Messages()))
+		}
+		raw := string(msg.Data)
+		for _, secret := range []string{concernText, "CONCERN-CANARY", "Amy", "Foster", "Jordan", "07700"} {
+			if strings.Contains(msg.Body, secret) || strings.Contains(raw, secret) {
+				t.Errorf("the DSL's email contains %q, a personal detail:\n%s", secret, raw)
+			}
+		}
+		emailLink := regexp.MustCompile(`http://\S+/concerns/\d+`).FindString(msg.Body)
+		u, err := url.Parse(emailLink)
+		if err != nil || u.Path != concernPath {
+			t.Fatalf("the DSL's email links to %q, want %s", emailLink, link)
+		}
+
+		tab := b.newTab(t, browser)
+		defer tab.close(t)
+		tab.signInChecked(t, credentialFor(t, dslEmail))
+		tab.mustSee(t, "DSL home", "new safeguarding alert")
+		tab.screenshot(t, "risk-09-dsl-home")
+		tab.click(t, `nav a[href="/concerns"]`)
+		tab.mustBeAt(t, "/concerns")
+		row := tab.eval(t, fmt.Sprintf(`(() => {
+			const a = document.querySelector('main table a[href=%q]');
+			return a ? a.closest('tr').innerText : '';
+		})()`, concernPath))
+		if !strings.Contains(row, "Immediate danger") {
+			t.Errorf("safeguarding dashboard: the row for %s reads %q, want it listed with \"Immediate danger\"", concernPath, row)
+		}
+		tab.pageChecks(t, "risk-concerns")
+		tab.screenshot(t, "risk-10-concerns")
+
+		tab.open(t, u.RequestURI())
+		tab.mustBeAt(t, concernPath)
+		tab.mustSee(t, "DSL concern", "Safeguarding concern", "Someone is in immediate danger", concernText, "Decide")
+		tab.pageChecks(t, "risk-dsl-concern")
+		tab.uniqueIDs(t, "risk-dsl-concern")
+		tab.screenshot(t, "risk-11-dsl-concern")
+
+		// A decision with no reasons: an error, and the choice kept.
+		decide := `main form[action$="/decision"] button[type="submit"]`
+		tab.check(t, "decision-1") // police
+		resp := tab.click(t, decide)
+		if resp == nil || resp.Status != 422 {
+			t.Errorf("decision without reasons: HTTP status %v, want 422", statusOf(resp))
+		}
+		tab.mustSee(t, "decision error", "There is a problem")
+		tab.errorState(t, "risk-decision-error", "#reasons")
+		tab.errorLinksResolve(t, "risk-decision-error")
+		if got := tab.eval(t, `String(document.getElementById('decision-1').checked)`); got != "true" {
+			t.Errorf("decision error: the choice of Police was not kept")
+		}
+		tab.pageChecks(t, "risk-decision-error")
+		tab.screenshot(t, "risk-12-decision-error")
+
+		tab.check(t, "decision-1")
+		tab.fillArea(t, "#reasons", "Immediate danger from the other parent: police called and attending.")
+		tab.fill(t, byID("actions[0]-what"), "Check Amy is safe and update her safety plan")
+		owner := tab.eval(t, `(() => { const o = [...document.getElementById('actions[0]-owner').options].find(o => o.value); return o ? o.value : ''; })()`)
+		if owner == "" {
+			t.Fatal("decision form: no staff to own an action")
+		}
+		tab.choose(t, byID("actions[0]-owner"), owner)
+		due := time.Now().AddDate(0, 0, 7)
+		tab.fill(t, byID("actions[0]-due"), strconv.Itoa(due.Day()))
+		tab.fill(t, byID("actions[0]-due-month"), strconv.Itoa(int(due.Month())))
+		tab.fill(t, byID("actions[0]-due-year"), strconv.Itoa(due.Year()))
+		tab.screenshot(t, "risk-13-decision-form")
+		tab.click(t, decide)
+		tab.mustBeAt(t, concernPath)
+		tab.mustSee(t, "decided concern", "Decided", "Police", "Check Amy is safe", "Close the concern")
+		if got := tab.eval(t, `(() => {
+			const r = [...document.querySelectorAll('main .govuk-summary-list__row')].find(r => r.querySelector('dt').textContent.trim() === 'Decision');
+			return r ? r.querySelector('dd').textContent.trim() : '';
+		})()`); !strings.HasPrefix(got, "Police") {
+			t.Errorf("decided concern: the decision reads %q, want Police", got)
+		}
+		tab.pageChecks(t, "risk-concern-decided")
+		tab.screenshot(t, "risk-14-concern-decided")
+	})
+}
+
+// byID is a CSS selector for an id that has characters CSS would read as
+// syntax, such as the brackets in actions[0]-what.
+func byID(id string) string { return fmt.Sprintf(`[id=%q]`, id) }
+
+// errorsInPageOrder checks that the error summary lists its errors in the
+// order of the fields on the page, as the GOV.UK Design System asks.
+func (tb *tab) errorsInPageOrder(t *testing.T, pageName string) {
+	t.Helper()
+	var got struct {
+		Summary, Page []string
+	}
+	tb.evalInto(t, `(() => {
+		const summary = [...document.querySelectorAll('.govuk-error-summary a')].map(a => a.hash);
+		const targets = summary.map(h => document.getElementById(h.slice(1))).filter(Boolean);
+		const page = [...targets].sort((a, b) => a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1).map(e => '#' + e.id);
+		return {Summary: summary, Page: page};
+	})()`, &got)
+	if strings.Join(got.Summary, " ") != strings.Join(got.Page, " ") {
+		t.Errorf("%s: the error summary lists %q, but the fields are in the order %q on the page", pageName, got.Summary, got.Page)
+	}
+}
