@@ -11,6 +11,7 @@ import (
 	"github.com/cradle-org/cradle/internal/audit"
 	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/sharing"
 	"github.com/cradle-org/cradle/internal/store"
 )
 
@@ -72,6 +73,13 @@ func TestCoParentCanaryNeverLeaks(t *testing.T) {
 			Strengths: canary + " strengths", Confidential: true}); err != nil {
 			t.Fatal(err)
 		}
+		if err := e.db.RecordShare(sctx, priya, f.ID, sharing.Share{PersonID: amy.ID, SharedOn: e.clock.Now(), Recipient: "GP", What: canary + " shared",
+			Why: "care", Method: "phone", LawfulBasis: "art9_2h", Consent: "given"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.db.RecordConsent(sctx, priya, amy.ID, sharing.Consent{Scope: canary + " scope", GivenOn: e.clock.Now()}); err != nil {
+			t.Fatal(err)
+		}
 		// Sanity: the canary is reachable for Amy's own practitioner, so the crawl can find it.
 		pc := e.client()
 		e.signIn(pc, practitioner)
@@ -88,7 +96,7 @@ func TestCoParentCanaryNeverLeaks(t *testing.T) {
 			c := e.client()
 			e.signIn(c, who)
 			checked := crawl(t, e, c, []string{"/home", "/caseload", "/referrals", "/people/" + itoa(amy.ID), "/families/" + itoa(f.ID),
-				"/families/" + itoa(f.ID) + "/audit", "/audit", "/admin/mailing-list"}, func(path, body string) {
+				"/families/" + itoa(f.ID) + "/audit", "/families/" + itoa(f.ID) + "/shares.csv", "/audit", "/admin/mailing-list"}, func(path, body string) {
 				for _, leak := range []string{canary, "07700 900999", "canary7f3a9"} {
 					if strings.Contains(body, leak) {
 						t.Errorf("%s saw %q on %s", who, leak, path)

@@ -11,6 +11,7 @@ import (
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/sharing"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/timeline"
 )
@@ -31,6 +32,8 @@ type personData struct {
 	VIGForm         bool
 	PauseForm       bool
 	IncidentForm    bool
+	ConsentForm     bool
+	Consents        []sharing.Consent
 	MARACForm       bool
 	SupervisionForm bool
 	Paused          *casework.Pause
@@ -56,7 +59,7 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUs
 		return
 	}
 	d := personData{PersonRecord: rec, Modules: s.modules(), SessionForm: open == "session", VIGForm: open == "vig", PauseForm: open == "pause",
-		SupervisionForm: open == "supervision", IncidentForm: open == "incident", MARACForm: open == "marac", Filter: r.URL.Query().Get("show")}
+		SupervisionForm: open == "supervision", IncidentForm: open == "incident", ConsentForm: open == "consent", MARACForm: open == "marac", Filter: r.URL.Query().Get("show")}
 	for _, sess := range rec.Sessions {
 		keep := false
 		switch d.Filter {
@@ -71,6 +74,18 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUs
 		}
 		if keep {
 			d.Shown = append(d.Shown, sess)
+		}
+	}
+	if rec.CanEdit {
+		all, err := s.db.FamilyConsents(r.Context(), u.staff.Actor(), rec.Family)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, c := range all {
+			if c.PersonID == rec.Person.ID {
+				d.Consents = append(d.Consents, c)
+			}
 		}
 	}
 	for _, p := range rec.Pauses {

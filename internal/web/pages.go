@@ -13,6 +13,7 @@ import (
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/sharing"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/timeline"
 )
@@ -168,6 +169,9 @@ type familyData struct {
 	Closures       []store.ClosureRecord
 	Activity       []store.Activity
 	Risk           store.RiskSummary
+	Team           []sharing.Professional
+	Shares         []sharing.Share
+	Consents       []sharing.Consent
 	CanSeeAudit    bool
 	CanAllocate    bool
 	CanEdit        bool
@@ -270,6 +274,18 @@ func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUs
 		parentIDs = append(parentIDs, p.ID)
 	}
 	if d.Risk, err = s.db.FamilyRiskSummary(r.Context(), f.ID, parentIDs); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.Team, err = s.db.FamilyProfessionals(r.Context(), f.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.Shares, err = s.db.FamilyShares(r.Context(), actor, f); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.Consents, err = s.db.FamilyConsents(r.Context(), actor, f); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -12,11 +12,13 @@ import (
 	"time"
 
 	"github.com/cradle-org/cradle/internal/casework"
+	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/referral"
 	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/safeguarding"
+	"github.com/cradle-org/cradle/internal/sharing"
 )
 
 //go:embed templates
@@ -74,6 +76,19 @@ var funcs = template.FuncMap{
 	},
 	"atRiskLabel":   func(v string) string { return safeguarding.AtRisk(v).Label() },
 	"decisionLabel": func(v string) string { return casework.Label(decisionOptions(), v) },
+	"lawfulBases":   sharing.LawfulBases,
+	"shareMethods":  sharing.Methods,
+	"shareConsents": sharing.Consents,
+	"orgKinds":      sharing.OrganisationKinds,
+	"shareLabel":    sharing.Label,
+	"personName": func(f family.Family, id int64) string {
+		for _, p := range f.People {
+			if p.ID == id {
+				return p.Name()
+			}
+		}
+		return "The family"
+	},
 	"riskLevelOptions": func() []referral.Option {
 		return []referral.Option{{Value: "standard", Label: "Standard"}, {Value: "medium", Label: "Medium"}, {Value: "high", Label: "High"}}
 	},

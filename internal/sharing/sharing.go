@@ -1,0 +1,210 @@
+// Package sharing holds the rules for the team around the baby: the
+// professionals a family works with, and every disclosure of information to
+// another agency, recorded the way the UK information-sharing principles
+// ask (what, with whom, when, why, how, the lawful basis, and consent).
+// Pure: the store keeps these records.
+package sharing
+
+import (
+	"strings"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/match"
+	"github.com/cradle-org/cradle/internal/org"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/referral"
+)
+
+// Option is a value and its label.
+type Option = referral.Option
+
+func valid(opts []Option, v string) bool {
+	for _, o := range opts {
+		if o.Value == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Label shows a code as its words.
+func Label(opts []Option, v string) string {
+	for _, o := range opts {
+		if o.Value == v {
+			return o.Label
+		}
+	}
+	return v
+}
+
+// LawfulBases are the lawful bases for sharing: UK GDPR Article 6
+// conditions, Article 9 conditions for special-category data, and the Data
+// Protection Act 2018's safeguarding condition.
+func LawfulBases() []Option {
+	return []Option{
+		{Value: "art6_1a", Label: "UK GDPR Art. 6(1)(a): consent"},
+		{Value: "art6_1c", Label: "UK GDPR Art. 6(1)(c): legal obligation"},
+		{Value: "art6_1d", Label: "UK GDPR Art. 6(1)(d): vital interests"},
+		{Value: "art6_1e", Label: "UK GDPR Art. 6(1)(e): public task"},
+		{Value: "art6_1f", Label: "UK GDPR Art. 6(1)(f): legitimate interests"},
+		{Value: "art9_2a", Label: "UK GDPR Art. 9(2)(a): explicit consent"},
+		{Value: "art9_2c", Label: "UK GDPR Art. 9(2)(c): vital interests"},
+		{Value: "art9_2g", Label: "UK GDPR Art. 9(2)(g): substantial public interest"},
+		{Value: "art9_2h", Label: "UK GDPR Art. 9(2)(h): health or social care"},
+		{Value: "dpa_sch1_18", Label: "DPA 2018 Sch. 1 para. 18: safeguarding of children and individuals at risk"},
+	}
+}
+
+// Methods are how information was shared.
+func Methods() []Option {
+	return []Option{{Value: "secure_email", Label: "Secure email"}, {Value: "phone", Label: "Phone"},
+		{Value: "meeting", Label: "Meeting"}, {Value: "document", Label: "Document"}}
+}
+
+// Consents are whether the parent consented to the share.
+func Consents() []Option {
+	return []Option{{Value: "given", Label: "Consent given"}, {Value: "refused", Label: "Consent refused"}, {Value: "not_sought", Label: "Consent not sought"}}
+}
+
+// OrganisationKinds are the agencies in the team around the baby.
+func OrganisationKinds() []Option {
+	return []Option{{Value: "children_social_care", Label: "Children's social care"}, {Value: "midwifery", Label: "Midwifery"},
+		{Value: "health_visiting", Label: "Health visiting"}, {Value: "gp", Label: "GP"}, {Value: "police", Label: "Police"},
+		{Value: "housing", Label: "Housing"}, {Value: "mental_health", Label: "Mental health"}, {Value: "substance_misuse", Label: "Substance misuse"},
+		{Value: "other", Label: "Other"}}
+}
+
+// Share is one disclosure of information to another agency.
+type Share struct {
+	ID            int64
+	PersonID      int64 // whose information; 0 for the family as a whole
+	SharedOn      time.Time
+	Recipient     string // with whom (person and agency)
+	What          string
+	Why           string
+	Method        string
+	LawfulBasis   string
+	Consent       string
+	ConsentReason string // why consent was refused or not sought
+	By            string
+	Withheld      bool // the reader may not see what was shared about this parent
+}
+
+// Validate checks a share has everything the information-sharing
+// principles ask, cleaning text in place.
+func (s *Share) Validate(today time.Time) error {
+	var fs problem.Fields
+	switch {
+	case s.SharedOn.IsZero():
+		fs.Add("shared_on", "Enter the date the information was shared")
+	case s.SharedOn.After(today):
+		fs.Add("shared_on", "The date must be today or in the past")
+	}
+	fs.Text("recipient", "With whom", &s.Recipient, 200, false)
+	if s.Recipient == "" && !fs.Has("recipient") {
+		fs.Add("recipient", "Enter who the information was shared with, and their agency")
+	}
+	fs.Text("what", "What was shared", &s.What, 5000, true)
+	if s.What == "" && !fs.Has("what") {
+		fs.Add("what", "Describe what was shared")
+	}
+	fs.Text("why", "Why", &s.Why, 5000, true)
+	if s.Why == "" && !fs.Has("why") {
+		fs.Add("why", "Say why it was necessary to share")
+	}
+	switch {
+	case s.Method == "":
+		fs.Add("method", "Select how the information was shared")
+	case !valid(Methods(), s.Method):
+		fs.Add("method", "Select how the information was shared from the list")
+	}
+	switch {
+	case s.LawfulBasis == "":
+		fs.Add("lawful_basis", "Select the lawful basis for sharing")
+	case !valid(LawfulBases(), s.LawfulBasis):
+		fs.Add("lawful_basis", "Select a lawful basis from the list")
+	}
+	fs.Text("consent_reason", "Reason", &s.ConsentReason, 2000, true)
+	switch {
+	case s.Consent == "":
+		fs.Add("consent", "Select whether the parent consented")
+	case !valid(Consents(), s.Consent):
+		fs.Add("consent", "Select whether the parent consented from the list")
+	case s.Consent != "given" && s.ConsentReason == "" && !fs.Has("consent_reason"):
+		fs.Add("consent_reason", "Say why consent was refused or not sought, for example that seeking it would put a child at risk")
+	}
+	return fs.Err()
+}
+
+// Professional is someone in the team around the baby.
+type Professional struct {
+	ID               int64
+	Name             string
+	Role             string
+	Organisation     string
+	OrganisationKind string
+	Phone            string
+	Email            string // a secure email address
+}
+
+// Validate checks a professional's details.
+func (p *Professional) Validate() error {
+	var fs problem.Fields
+	fs.Text("name", "Name", &p.Name, 100, false)
+	if p.Name == "" && !fs.Has("name") {
+		fs.Add("name", "Enter the professional's name")
+	}
+	fs.Text("role", "Role", &p.Role, 100, false)
+	fs.Text("organisation", "Organisation", &p.Organisation, 200, false)
+	if p.Organisation == "" && !fs.Has("organisation") {
+		fs.Add("organisation", "Enter the organisation they work for")
+	}
+	switch {
+	case p.OrganisationKind == "":
+		fs.Add("organisation_kind", "Select the kind of agency")
+	case !valid(OrganisationKinds(), p.OrganisationKind):
+		fs.Add("organisation_kind", "Select the kind of agency from the list")
+	}
+	fs.Text("phone", "Phone", &p.Phone, 40, false)
+	if p.Phone != "" && !fs.Has("phone") && match.NormalisePhone(p.Phone) == "" {
+		fs.Add("phone", "Enter a UK phone number, like 01632 960 001")
+	}
+	p.Email = org.NormaliseEmail(p.Email)
+	if p.Email != "" && !org.ValidEmail(p.Email) {
+		fs.Add("email", "Enter an email address in the correct format, like name@example.org")
+	}
+	if p.Phone == "" && p.Email == "" && !fs.Has("phone") && !fs.Has("email") {
+		fs.Add("phone", "Enter a phone number or a secure email address")
+	}
+	return fs.Err()
+}
+
+// Consent is what a parent agreed to share, with whom, and when it was
+// withdrawn.
+type Consent struct {
+	ID          int64
+	PersonID    int64
+	Scope       string // what may be shared, with whom
+	GivenOn     time.Time
+	WithdrawnOn time.Time
+	Withheld    bool
+}
+
+// Active reports whether the consent still stands.
+func (c Consent) Active() bool { return c.WithdrawnOn.IsZero() }
+
+// Validate checks a consent record.
+func (c *Consent) Validate(today time.Time) error {
+	var fs problem.Fields
+	fs.Text("scope", "What they agreed to", &c.Scope, 2000, true)
+	if strings.TrimSpace(c.Scope) == "" && !fs.Has("scope") {
+		fs.Add("scope", "Describe what the parent agreed to share, and with whom")
+	}
+	switch {
+	case c.GivenOn.IsZero():
+		fs.Add("given_on", "Enter the date consent was given")
+	case c.GivenOn.After(today):
+		fs.Add("given_on", "The date must be today or in the past")
+	}
+	return fs.Err()
+}

@@ -1,0 +1,239 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/sharing"
+)
+
+// AddProfessional adds someone to a family's team around the baby, finding
+// or creating their organisation in the shared directory.
+func (db *DB) AddProfessional(ctx context.Context, actor policy.Actor, familyID int64, p sharing.Professional) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, err := tx.familyForChange(actor, familyID, policy.EditFamily)
+		if err != nil {
+			return err
+		}
+		if err := p.Validate(); err != nil {
+			return err
+		}
+		var orgID int64
+		err = tx.queryRow(`SELECT id FROM organisations WHERE name = $1 AND kind = $2`, p.Organisation, p.OrganisationKind).Scan(&orgID)
+		if errors.Is(err, sql.ErrNoRows) {
+			orgID, err = tx.insertID(`INSERT INTO organisations (name, kind, area_id, created_at) VALUES ($1, $2, $3, $4)`, p.Organisation, p.OrganisationKind, f.AreaID, tx.now)
+		}
+		if err != nil {
+			return fmt.Errorf("finding organisation: %w", err)
+		}
+		phone, err := tx.db.seal("professionals.phone", p.Phone)
+		if err != nil {
+			return err
+		}
+		email, err := tx.db.seal("professionals.email", p.Email)
+		if err != nil {
+			return err
+		}
+		pid, err := tx.insertID(`INSERT INTO professionals (organisation_id, name, role, phone_sealed, email_sealed, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+			orgID, p.Name, p.Role, phone, email, tx.now)
+		if err != nil {
+			return fmt.Errorf("saving professional: %w", err)
+		}
+		if _, err := tx.exec(`INSERT INTO family_professionals (family_id, professional_id, since) VALUES ($1, $2, $3)`, f.ID, pid, tx.now); err != nil {
+			return fmt.Errorf("adding to the team: %w", err)
+		}
+		tx.Audit("professional.add", "professional", pid, f.ID, "")
+		return nil
+	})
+}
+
+// FamilyProfessionals lists a family's team around the baby.
+func (db *DB) FamilyProfessionals(ctx context.Context, familyID int64) ([]sharing.Professional, error) {
+	rows, err := db.query(ctx, `SELECT p.id, p.name, p.role, o.name, o.kind, p.phone_sealed, p.email_sealed
+		FROM family_professionals fp JOIN professionals p ON p.id = fp.professional_id LEFT JOIN organisations o ON o.id = p.organisation_id
+		WHERE fp.family_id = $1 ORDER BY o.kind, p.name`, familyID)
+	if err != nil {
+		return nil, fmt.Errorf("listing the team around the baby: %w", err)
+	}
+	defer rows.Close()
+	var out []sharing.Professional
+	for rows.Next() {
+		var p sharing.Professional
+		var phone, email string
+		if err := rows.Scan(&p.ID, &p.Name, &p.Role, &p.Organisation, &p.OrganisationKind, &phone, &email); err != nil {
+			return nil, err
+		}
+		if p.Phone, err = db.open("professionals.phone", phone); err != nil {
+			return nil, err
+		}
+		if p.Email, err = db.open("professionals.email", email); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// personTargetIn finds a co-parent of the family for the policy.
+func personTargetIn(f family.Family, personID int64, overrides []policy.Override) (policy.Target, bool) {
+	for _, p := range f.People {
+		if p.ID == personID {
+			return f.PersonTarget(p, overrides), true
+		}
+	}
+	return policy.Target{}, false
+}
+
+// RecordShare logs a disclosure of information to another agency. What was
+// shared about a parent follows that parent's confidentiality when read.
+func (db *DB) RecordShare(ctx context.Context, actor policy.Actor, familyID int64, s sharing.Share) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, err := tx.familyForChange(actor, familyID, policy.EditFamily)
+		if err != nil {
+			return err
+		}
+		if s.PersonID != 0 {
+			if _, ok := personTargetIn(f, s.PersonID, nil); !ok {
+				return problem.New(problem.Invalid, "That person is not in this family")
+			}
+		}
+		if err := s.Validate(tx.now); err != nil {
+			return err
+		}
+		return tx.insertShare(f.ID, actor.StaffID, s)
+	})
+}
+
+func (tx *Tx) insertShare(familyID, staffID int64, s sharing.Share) error {
+	what, err := tx.db.seal("information_sharing.what", s.What)
+	if err != nil {
+		return err
+	}
+	why, err := tx.db.seal("information_sharing.why", s.Why)
+	if err != nil {
+		return err
+	}
+	id, err := tx.insertID(`INSERT INTO information_sharing (family_id, person_id, shared_at, recipient, method, lawful_basis, consent, consent_reason, what_sealed, why_sealed, created_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, familyID, nullID(s.PersonID), s.SharedOn.UTC(), s.Recipient, s.Method, s.LawfulBasis, s.Consent,
+		s.ConsentReason, what, why, staffID)
+	if err != nil {
+		return fmt.Errorf("logging the share: %w", err)
+	}
+	tx.Audit("share.record", "share", id, familyID, s.Method)
+	return nil
+}
+
+// FamilyShares lists the family's sharing log, newest first. What and why
+// about a parent are withheld from readers who may not see that parent's
+// confidential details.
+func (db *DB) FamilyShares(ctx context.Context, actor policy.Actor, f family.Family) ([]sharing.Share, error) {
+	rows, err := db.query(ctx, `SELECT i.id, COALESCE(i.person_id, 0), i.shared_at, i.recipient, i.method, i.lawful_basis, i.consent, i.consent_reason,
+		i.what_sealed, i.why_sealed, COALESCE(s.name, '') FROM information_sharing i LEFT JOIN staff s ON s.id = i.created_by
+		WHERE i.family_id = $1 ORDER BY i.shared_at DESC, i.id DESC`, f.ID)
+	if err != nil {
+		return nil, fmt.Errorf("reading the sharing log: %w", err)
+	}
+	defer rows.Close()
+	now := db.Now()
+	overrides, err := db.activeOverrides(ctx, db.sql, actor.StaffID, f.ID, now)
+	if err != nil {
+		return nil, err
+	}
+	var out []sharing.Share
+	for rows.Next() {
+		var s sharing.Share
+		var what, why string
+		if err := rows.Scan(&s.ID, &s.PersonID, &s.SharedOn, &s.Recipient, &s.Method, &s.LawfulBasis, &s.Consent, &s.ConsentReason, &what, &why, &s.By); err != nil {
+			return nil, err
+		}
+		if t, ok := personTargetIn(f, s.PersonID, overrides); ok && !policy.Can(actor, policy.ViewConfidential, t, now) {
+			s.Withheld, s.ConsentReason = true, ""
+		} else {
+			if s.What, err = db.open("information_sharing.what", what); err != nil {
+				return nil, err
+			}
+			if s.Why, err = db.open("information_sharing.why", why); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// RecordConsent records what a parent agreed to share.
+func (db *DB) RecordConsent(ctx context.Context, actor policy.Actor, personID int64, c sharing.Consent) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, p, err := tx.personForEdit(actor, personID)
+		if err != nil {
+			return err
+		}
+		if err := c.Validate(tx.now); err != nil {
+			return err
+		}
+		id, err := tx.insertID(`INSERT INTO consents (person_id, scope, given_on, created_by, created_at) VALUES ($1, $2, $3, $4, $5)`,
+			p.ID, c.Scope, c.GivenOn.UTC(), actor.StaffID, tx.now)
+		if err != nil {
+			return fmt.Errorf("saving consent: %w", err)
+		}
+		tx.Audit("consent.record", "consent", id, f.ID, "")
+		return nil
+	})
+}
+
+// WithdrawConsent records that a parent withdrew a consent.
+func (db *DB) WithdrawConsent(ctx context.Context, actor policy.Actor, personID, consentID int64) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, p, err := tx.personForEdit(actor, personID)
+		if err != nil {
+			return err
+		}
+		res, err := tx.exec(`UPDATE consents SET withdrawn_on = $1 WHERE id = $2 AND person_id = $3 AND withdrawn_on IS NULL`, tx.now, consentID, p.ID)
+		if err != nil {
+			return fmt.Errorf("withdrawing consent: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return problem.New(problem.NotFound, "There is no such consent to withdraw")
+		}
+		tx.Audit("consent.withdraw", "consent", consentID, f.ID, "")
+		return nil
+	})
+}
+
+// FamilyConsents lists the co-parents' consent records; the scope follows
+// each parent's confidentiality.
+func (db *DB) FamilyConsents(ctx context.Context, actor policy.Actor, f family.Family) ([]sharing.Consent, error) {
+	var ids []int64
+	for _, p := range f.Parents() {
+		ids = append(ids, p.ID)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	in, args := inList(ids)
+	rows, err := db.query(ctx, `SELECT id, person_id, scope, given_on, withdrawn_on FROM consents WHERE person_id IN (`+in+`) ORDER BY given_on DESC, id DESC`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("reading consents: %w", err)
+	}
+	defer rows.Close()
+	now := db.Now()
+	var out []sharing.Consent
+	for rows.Next() {
+		var c sharing.Consent
+		var withdrawn anyTime
+		if err := rows.Scan(&c.ID, &c.PersonID, &c.Scope, &c.GivenOn, &withdrawn); err != nil {
+			return nil, err
+		}
+		c.WithdrawnOn = withdrawn.T
+		if t, ok := personTargetIn(f, c.PersonID, nil); ok && !policy.Can(actor, policy.ViewConfidential, t, now) {
+			c.Scope, c.Withheld = "", true
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

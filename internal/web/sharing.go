@@ -1,0 +1,119 @@
+package web
+
+import (
+	"encoding/csv"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/sharing"
+)
+
+// familyPost handles a form posted from the family page, as personPost does
+// for a person's page.
+func (s *Server) familyPost(w http.ResponseWriter, r *http.Request, u *requestUser, firstField, anchor string,
+	save func(id int64, f url.Values, fs *problem.Fields) error) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var fs problem.Fields
+	err = save(id, r.PostForm, &fs)
+	p := problem.As(err)
+	if len(fs) > 0 || (p != nil && (p.Code == problem.Invalid || p.Code == problem.Conflict)) {
+		fields := mergeFields(fs, err)
+		if len(fields) == 0 {
+			fields = []problem.Field{{Name: firstField, Message: p.Message}}
+		}
+		s.showFamily(w, r, u, http.StatusUnprocessableEntity, fields)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/families/"+strconv.FormatInt(id, 10)+anchor, http.StatusSeeOther)
+}
+
+func (s *Server) professionalCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.familyPost(w, r, u, "name", "#team", func(id int64, f url.Values, _ *problem.Fields) error {
+		return s.db.AddProfessional(r.Context(), u.staff.Actor(), id, sharing.Professional{Name: f.Get("name"), Role: f.Get("role"),
+			Organisation: f.Get("organisation"), OrganisationKind: f.Get("organisation_kind"), Phone: f.Get("phone"), Email: f.Get("email")})
+	})
+}
+
+func (s *Server) shareCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.familyPost(w, r, u, "recipient", "#sharing", func(id int64, f url.Values, fs *problem.Fields) error {
+		person, _ := strconv.ParseInt(f.Get("share_person"), 10, 64)
+		sh := sharing.Share{PersonID: person, SharedOn: formDate(f, "shared_on", fs), Recipient: f.Get("recipient"), What: f.Get("what"), Why: f.Get("why"),
+			Method: f.Get("method"), LawfulBasis: f.Get("lawful_basis"), Consent: f.Get("consent"), ConsentReason: f.Get("consent_reason")}
+		if len(*fs) > 0 {
+			return nil
+		}
+		return s.db.RecordShare(r.Context(), u.staff.Actor(), id, sh)
+	})
+}
+
+// sharesExport downloads the family's sharing log as CSV; withheld entries
+// stay withheld.
+func (s *Server) sharesExport(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	f, ok := s.familyFor(w, r, u, policy.ViewFamily)
+	if !ok {
+		return
+	}
+	shares, err := s.db.FamilyShares(r.Context(), u.staff.Actor(), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.db.RecordEvent(r.Context(), "share.export", "family", f.ID, f.ID, strconv.Itoa(len(shares))+" entries"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="sharing-log-`+f.Reference+`.csv"`)
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"shared_on", "with_whom", "how", "lawful_basis", "consent", "consent_reason", "what", "why", "recorded_by"})
+	for _, sh := range shares {
+		what, why := sh.What, sh.Why
+		if sh.Withheld {
+			what, why = "withheld: confidential to the other parent's practitioner", ""
+		}
+		cw.Write([]string{sh.SharedOn.Format(time.DateOnly), csvSafe(sh.Recipient), sharing.Label(sharing.Methods(), sh.Method),
+			sharing.Label(sharing.LawfulBases(), sh.LawfulBasis), sharing.Label(sharing.Consents(), sh.Consent), csvSafe(sh.ConsentReason),
+			csvSafe(what), csvSafe(why), csvSafe(sh.By)})
+	}
+	cw.Flush()
+}
+
+func (s *Server) consentCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.personPost(w, r, u, "consent", "scope", "#consent", func(id int64, f url.Values, fs *problem.Fields) error {
+		c := sharing.Consent{Scope: f.Get("scope"), GivenOn: formDate(f, "given_on", fs)}
+		if len(*fs) > 0 {
+			return nil
+		}
+		return s.db.RecordConsent(r.Context(), u.staff.Actor(), id, c)
+	})
+}
+
+func (s *Server) consentWithdraw(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cid, err := strconv.ParseInt(r.PathValue("cid"), 10, 64)
+	if err != nil {
+		s.fail(w, r, problem.New(problem.NotFound, "There is no such consent"))
+		return
+	}
+	if err := s.db.WithdrawConsent(r.Context(), u.staff.Actor(), id, cid); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10)+"#consent", http.StatusSeeOther)
+}

@@ -1,0 +1,76 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestTeamAroundTheBabyAndSharingLog(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Amy")
+		amyID := parentNamed(f, "Amy").ID
+		path := "/families/" + itoa(f.ID)
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		page := e.get(pc, path)
+		token := csrfFrom(t, page.body)
+		// A professional: a bad email is refused with the typed values kept.
+		bad := e.post(pc, path+"/professionals", mustForm("csrf_token", token, "name", "Jo Midwife", "organisation", "Blackpool Teaching Hospitals",
+			"organisation_kind", "midwifery", "email", "jo@"))
+		if bad.status != http.StatusUnprocessableEntity || !strings.Contains(bad.body, "correct format") || !strings.Contains(bad.body, `value="Jo Midwife"`) {
+			t.Fatalf("bad professional: %d", bad.status)
+		}
+		if r := e.post(pc, path+"/professionals", mustForm("csrf_token", token, "name", "Jo Midwife", "organisation", "Blackpool Teaching Hospitals",
+			"organisation_kind", "midwifery", "email", "jo.midwife@nhs.net", "phone", "01253 300000")); r.status != http.StatusSeeOther {
+			t.Fatalf("add professional: %d\n%s", r.status, r.body)
+		}
+		// A share with no lawful basis is refused; a complete one is logged.
+		noBasis := dateForm("shared_on", e.clock.Now(), "csrf_token", token, "recipient", "Jo Midwife", "share_person", itoa(amyID),
+			"what", "CANARY-SHARE new address", "why", "Antenatal care", "method", "secure_email", "consent", "given")
+		if r := e.post(pc, path+"/shares", noBasis); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Select the lawful basis") || !strings.Contains(r.body, "CANARY-SHARE") {
+			t.Fatalf("share without lawful basis: %d", r.status)
+		}
+		noBasis.Set("lawful_basis", "art9_2h")
+		if r := e.post(pc, path+"/shares", noBasis); r.status != http.StatusSeeOther {
+			t.Fatalf("share: %d\n%s", r.status, r.body)
+		}
+		fam := e.get(pc, path)
+		for _, want := range []string{"Jo Midwife", "jo.midwife@nhs.net", "CANARY-SHARE", "UK GDPR Art. 9(2)(h)", "Consent given"} {
+			if !strings.Contains(fam.body, want) {
+				t.Errorf("family page lacks %q", want)
+			}
+		}
+		csv := e.get(pc, path+"/shares.csv")
+		if csv.status != 200 || !strings.Contains(csv.body, "CANARY-SHARE") || !strings.Contains(csv.body, "lawful_basis") {
+			t.Errorf("sharing log export: %d\n%s", csv.status, csv.body)
+		}
+		// Consent recorded and withdrawn on Amy's page.
+		amy := "/people/" + itoa(amyID)
+		ap := e.get(pc, amy)
+		if r := e.post(pc, amy+"/consents", dateForm("given_on", e.clock.Now(), "csrf_token", csrfFrom(t, ap.body), "scope", "CANARY-SCOPE share with her GP")); r.status != http.StatusSeeOther {
+			t.Fatalf("consent: %d\n%s", r.status, r.body)
+		}
+		ap = e.get(pc, amy)
+		if !strings.Contains(ap.body, "CANARY-SCOPE") || !strings.Contains(ap.body, "Record that consent is withdrawn") {
+			t.Fatal("consent not shown on the parent's page")
+		}
+		action := strings.Split(strings.Split(ap.body, `action="`+amy+`/consents/`)[1], `"`)[0]
+		if r := e.post(pc, amy+"/consents/"+action, mustForm("csrf_token", csrfFrom(t, ap.body))); r.status != http.StatusSeeOther {
+			t.Fatalf("withdraw: %d", r.status)
+		}
+		if p := e.get(pc, path); !strings.Contains(p.body, "withdrawn") {
+			t.Error("withdrawal not shown where sharing is recorded")
+		}
+		// The co-parent's practitioner sees that a share happened, not what was said about Amy.
+		tc := e.client()
+		e.signIn(tc, tom)
+		tp := e.get(tc, path)
+		if strings.Contains(tp.body, "CANARY") || !strings.Contains(tp.body, "Withheld: confidential to the other parent") {
+			t.Error("the co-parent's practitioner sees what was shared about Amy")
+		}
+		if c := e.get(tc, path+"/shares.csv"); strings.Contains(c.body, "CANARY") {
+			t.Error("the co-parent's practitioner's export contains what was shared about Amy")
+		}
+	})
+}
