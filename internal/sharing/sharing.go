@@ -6,6 +6,7 @@
 package sharing
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -205,6 +206,83 @@ func (c *Consent) Validate(today time.Time) error {
 		fs.Add("given_on", "Enter the date consent was given")
 	case c.GivenOn.After(today):
 		fs.Add("given_on", "The date must be today or in the past")
+	}
+	return fs.Err()
+}
+
+// MeetingKinds are the multi-agency meetings about a family.
+func MeetingKinds() []Option {
+	return []Option{{Value: "team_around_baby", Label: "Team around the baby meeting"}, {Value: "cp_conference", Label: "Child protection conference"},
+		{Value: "core_group", Label: "Core group"}, {Value: "child_in_need", Label: "Child in need meeting"}, {Value: "marac", Label: "MARAC meeting"}}
+}
+
+// Statuses are the family's safeguarding status after a meeting.
+func Statuses() []Option {
+	return []Option{{Value: "none", Label: "None"}, {Value: "child_in_need", Label: "Child in need"},
+		{Value: "child_protection_plan", Label: "Child protection plan"}, {Value: "looked_after", Label: "Looked after"}}
+}
+
+// Action is a meeting's follow-up action.
+type Action struct {
+	What    string
+	OwnerID int64
+	Owner   string
+	Due     time.Time
+}
+
+// Meeting is a multi-agency meeting about the family.
+type Meeting struct {
+	ID              int64
+	Kind            string
+	HeldOn          time.Time
+	Attendees       string
+	ParentsAttended []int64
+	Decisions       string
+	StatusAfter     string
+	Actions         []Action
+	By              string
+}
+
+// Validate checks a meeting: held (so not in the future), with its status
+// after, and every action with an owner and a due date.
+func (m *Meeting) Validate(today time.Time) error {
+	var fs problem.Fields
+	switch {
+	case m.Kind == "":
+		fs.Add("kind", "Select the kind of meeting")
+	case !valid(MeetingKinds(), m.Kind):
+		fs.Add("kind", "Select the kind of meeting from the list")
+	}
+	switch {
+	case m.HeldOn.IsZero():
+		fs.Add("held_on", "Enter the date of the meeting")
+	case m.HeldOn.After(today):
+		fs.Add("held_on", "A meeting recorded as held must be dated today or in the past")
+	}
+	fs.Text("attendees", "Who attended", &m.Attendees, 2000, true)
+	if m.Attendees == "" && !fs.Has("attendees") {
+		fs.Add("attendees", "List who attended")
+	}
+	fs.Text("decisions", "Decisions", &m.Decisions, 10000, true)
+	switch {
+	case m.StatusAfter == "":
+		fs.Add("status_after", "Select the family's safeguarding status after the meeting")
+	case !valid(Statuses(), m.StatusAfter):
+		fs.Add("status_after", "Select a status from the list")
+	}
+	for i := range m.Actions {
+		a := &m.Actions[i]
+		n := "actions[" + strconv.Itoa(i) + "]"
+		fs.Text(n+".what", "Action", &a.What, 1000, false)
+		if a.What == "" && !fs.Has(n+".what") {
+			fs.Add(n+".what", "Describe action "+strconv.Itoa(i+1))
+		}
+		if a.OwnerID <= 0 {
+			fs.Add(n+".owner", "Choose who owns action "+strconv.Itoa(i+1))
+		}
+		if a.Due.IsZero() {
+			fs.Add(n+".due", "Enter when action "+strconv.Itoa(i+1)+" is due")
+		}
 	}
 	return fs.Err()
 }

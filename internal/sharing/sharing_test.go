@@ -96,3 +96,32 @@ func TestConsentValidate(t *testing.T) {
 		t.Error("Active")
 	}
 }
+
+func TestMeetingValidate(t *testing.T) {
+	good := Meeting{Kind: "core_group", HeldOn: today, Attendees: "Social worker", StatusAfter: "child_in_need",
+		Actions: []Action{{What: "Visit", OwnerID: 3, Due: today.AddDate(0, 0, 7)}}}
+	if err := good.Validate(today); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		mutate func(*Meeting)
+		want   string
+	}{
+		{"held tomorrow", func(m *Meeting) { m.HeldOn = today.AddDate(0, 0, 1) }, "held_on"},
+		{"no kind", func(m *Meeting) { m.Kind = "" }, "kind"},
+		{"no status", func(m *Meeting) { m.StatusAfter = "" }, "status_after"},
+		{"unknown status", func(m *Meeting) { m.StatusAfter = "fine" }, "status_after"},
+		{"no attendees", func(m *Meeting) { m.Attendees = "" }, "attendees"},
+		{"action without owner", func(m *Meeting) { m.Actions = []Action{{What: "Visit", Due: today}} }, "actions[0].owner"},
+		{"action without due date", func(m *Meeting) { m.Actions = []Action{{What: "Visit", OwnerID: 1}} }, "actions[0].due"},
+	}
+	for _, tt := range tests {
+		m := good
+		m.Actions = append([]Action(nil), good.Actions...)
+		tt.mutate(&m)
+		if fields(m.Validate(today))[tt.want] == "" {
+			t.Errorf("%s: no problem with %s", tt.name, tt.want)
+		}
+	}
+}

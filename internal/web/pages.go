@@ -46,6 +46,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, u *requestUser) {
 }
 
 type caseloadData struct {
+	Tasks    []store.MyTask
 	Rows     []caseRow
 	Team     []teamRow
 	ShowTeam bool
@@ -83,6 +84,10 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 	}
 	now := s.cfg.Now()
 	d := caseloadData{Families: len(list), ShowTeam: u.staff.Role != policy.Practitioner}
+	if d.Tasks, err = s.db.TasksFor(r.Context(), u.staff.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	team := map[string]*teamRow{}
 	for _, c := range list {
 		facts := s.timelineFacts(c.Family)
@@ -172,6 +177,9 @@ type familyData struct {
 	Team           []sharing.Professional
 	Shares         []sharing.Share
 	Consents       []sharing.Consent
+	Meetings       []sharing.Meeting
+	StatusHistory  []store.StatusChange
+	Staff          []store.PractitionerLoad
 	CanSeeAudit    bool
 	CanAllocate    bool
 	CanEdit        bool
@@ -288,6 +296,20 @@ func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUs
 	if d.Consents, err = s.db.FamilyConsents(r.Context(), actor, f); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if d.Meetings, err = s.db.FamilyMeetings(r.Context(), f.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.StatusHistory, err = s.db.StatusHistory(r.Context(), f.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.CanEdit {
+		if d.Staff, err = s.db.StaffInArea(r.Context(), f.AreaID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	if d.Activity, err = s.db.RecentActivity(r.Context(), f.ID, 8); err != nil {
 		s.fail(w, r, err)

@@ -117,3 +117,28 @@ func (s *Server) consentWithdraw(w http.ResponseWriter, r *http.Request, u *requ
 	}
 	http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10)+"#consent", http.StatusSeeOther)
 }
+
+func (s *Server) meetingCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.familyPost(w, r, u, "kind", "#meetings", func(id int64, f url.Values, fs *problem.Fields) error {
+		m := sharing.Meeting{Kind: f.Get("kind"), HeldOn: formDate(f, "held_on", fs), Attendees: f.Get("attendees"), Decisions: f.Get("decisions"), StatusAfter: f.Get("status_after")}
+		for _, v := range f["parents_attended"] {
+			if pid, err := strconv.ParseInt(v, 10, 64); err == nil {
+				m.ParentsAttended = append(m.ParentsAttended, pid)
+			}
+		}
+		for i := 0; i < 2; i++ {
+			n := "actions[" + strconv.Itoa(i) + "]"
+			what := f.Get(n + ".what")
+			owner, _ := strconv.ParseInt(f.Get(n+".owner"), 10, 64)
+			due := formDate(f, n+".due", fs)
+			if what == "" && owner == 0 && due.IsZero() {
+				continue
+			}
+			m.Actions = append(m.Actions, sharing.Action{What: what, OwnerID: owner, Due: due})
+		}
+		if len(*fs) > 0 {
+			return nil
+		}
+		return s.db.RecordMeeting(r.Context(), u.staff.Actor(), id, m)
+	})
+}

@@ -74,3 +74,41 @@ func TestTeamAroundTheBabyAndSharingLog(t *testing.T) {
 		}
 	})
 }
+
+func TestMeetingActionsReachCaseloadsAndStatusIsKept(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Amy")
+		path := "/families/" + itoa(f.ID)
+		mc := e.client()
+		e.signIn(mc, manager)
+		page := e.get(mc, path)
+		token := csrfFrom(t, page.body)
+		tomStaff := mustActor(t, e, tom)
+		future := dateForm("held_on", e.clock.Now().AddDate(0, 0, 3), "csrf_token", token, "kind", "cp_conference", "attendees", "Social worker, midwife",
+			"status_after", "child_protection_plan", "actions[0].what", "Visit weekly")
+		r := e.post(mc, path+"/meetings", future)
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "dated today or in the past") || !strings.Contains(r.body, "Choose who owns action 1") {
+			t.Fatalf("future meeting, action without owner: %d", r.status)
+		}
+		ok := dateForm("held_on", e.clock.Now(), "csrf_token", token, "kind", "cp_conference", "attendees", "Social worker, midwife, both practitioners",
+			"status_after", "child_protection_plan", "decisions", "Child protection plan agreed.", "parents_attended", itoa(parentNamed(f, "Amy").ID),
+			"actions[0].what", "Visit weekly", "actions[0].owner", itoa(tomStaff.StaffID))
+		for k, v := range dateForm("actions[0].due", e.clock.Now().AddDate(0, 0, 7)) {
+			ok[k] = v
+		}
+		if r := e.post(mc, path+"/meetings", ok); r.status != http.StatusSeeOther {
+			t.Fatalf("meeting: %d\n%s", r.status, r.body)
+		}
+		fam := e.get(mc, path)
+		for _, want := range []string{"Child protection conference", "Child protection plan agreed.", "Visit weekly (Tom Elliott", "Safeguarding status: Child protection plan"} {
+			if !strings.Contains(fam.body, want) {
+				t.Errorf("family page lacks %q", want)
+			}
+		}
+		tc := e.client()
+		e.signIn(tc, tom)
+		if p := e.get(tc, "/caseload"); !strings.Contains(p.body, "Your tasks") || !strings.Contains(p.body, "Action from the child protection conference") {
+			t.Error("the meeting action is not on the owner's caseload")
+		}
+	})
+}

@@ -1,0 +1,193 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/sharing"
+)
+
+type storedAction struct {
+	What    string    `json:"what"`
+	OwnerID int64     `json:"owner_id"`
+	Due     time.Time `json:"due"`
+}
+
+// RecordMeeting records a multi-agency meeting, its actions (each a task
+// for its owner, so it shows on their caseload) and the family's
+// safeguarding status after it (kept as history: an outcome measure).
+func (db *DB) RecordMeeting(ctx context.Context, actor policy.Actor, familyID int64, m sharing.Meeting) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, err := tx.familyForChange(actor, familyID, policy.EditFamily)
+		if err != nil {
+			return err
+		}
+		if err := m.Validate(tx.now); err != nil {
+			return err
+		}
+		attendees, err := tx.db.seal("meetings.attendees", m.Attendees)
+		if err != nil {
+			return err
+		}
+		decisions, err := tx.db.seal("meetings.decisions", m.Decisions)
+		if err != nil {
+			return err
+		}
+		var acts []storedAction
+		for _, a := range m.Actions {
+			acts = append(acts, storedAction{What: a.What, OwnerID: a.OwnerID, Due: a.Due.UTC()})
+		}
+		b, err := json.Marshal(acts)
+		if err != nil {
+			return fmt.Errorf("encoding actions: %w", err)
+		}
+		actions, err := tx.db.seal("meetings.actions", string(b))
+		if err != nil {
+			return err
+		}
+		var parents []string
+		for _, id := range m.ParentsAttended {
+			parents = append(parents, strconv.FormatInt(id, 10))
+		}
+		id, err := tx.insertID(`INSERT INTO meetings (family_id, kind, held_on, status_after, minutes_sealed, attendees_sealed, parents_attended, decisions_sealed, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, f.ID, m.Kind, m.HeldOn.UTC(), m.StatusAfter, actions, attendees, strings.Join(parents, " "), decisions, actor.StaffID, tx.now)
+		if err != nil {
+			return fmt.Errorf("saving meeting: %w", err)
+		}
+		for _, a := range m.Actions {
+			// The task's title says where the action comes from, not what it
+			// is: task lists are seen more widely than the meeting record.
+			title := fmt.Sprintf("Action from the %s on %s (family %s)", strings.ToLower(sharing.Label(sharing.MeetingKinds(), m.Kind)), m.HeldOn.Format("2 January 2006"), f.Reference)
+			if _, err := tx.insertID(`INSERT INTO tasks (family_id, assigned_to, kind, title, due_on, created_at) VALUES ($1, $2, 'meeting_action', $3, $4, $5)`,
+				f.ID, a.OwnerID, title, a.Due.UTC(), tx.now); err != nil {
+				return fmt.Errorf("creating action task: %w", err)
+			}
+		}
+		if m.StatusAfter != f.SafeguardingStatus {
+			if _, err := tx.insertID(`INSERT INTO safeguarding_status_history (family_id, status, from_date, meeting_id, created_at) VALUES ($1, $2, $3, $4, $5)`,
+				f.ID, m.StatusAfter, m.HeldOn.UTC(), id, tx.now); err != nil {
+				return fmt.Errorf("recording status: %w", err)
+			}
+			if _, err := tx.exec(`UPDATE families SET safeguarding_status = $1, version = version + 1, updated_at = $2 WHERE id = $3`, m.StatusAfter, tx.now, f.ID); err != nil {
+				return fmt.Errorf("updating status: %w", err)
+			}
+		}
+		tx.Audit("meeting.record", "meeting", id, f.ID, m.Kind)
+		return nil
+	})
+}
+
+// FamilyMeetings lists a family's meetings, newest first.
+func (db *DB) FamilyMeetings(ctx context.Context, familyID int64) ([]sharing.Meeting, error) {
+	rows, err := db.query(ctx, `SELECT m.id, m.kind, m.held_on, m.status_after, m.minutes_sealed, m.attendees_sealed, m.parents_attended, m.decisions_sealed, COALESCE(s.name, '')
+		FROM meetings m LEFT JOIN staff s ON s.id = m.created_by WHERE m.family_id = $1 ORDER BY m.held_on DESC, m.id DESC`, familyID)
+	if err != nil {
+		return nil, fmt.Errorf("reading meetings: %w", err)
+	}
+	defer rows.Close()
+	var out []sharing.Meeting
+	names := map[int64]string{}
+	for rows.Next() {
+		var m sharing.Meeting
+		var actions, attendees, parents, decisions string
+		if err := rows.Scan(&m.ID, &m.Kind, &m.HeldOn, &m.StatusAfter, &actions, &attendees, &parents, &decisions, &m.By); err != nil {
+			return nil, err
+		}
+		if m.Attendees, err = db.open("meetings.attendees", attendees); err != nil {
+			return nil, err
+		}
+		if m.Decisions, err = db.open("meetings.decisions", decisions); err != nil {
+			return nil, err
+		}
+		plain, err := db.open("meetings.actions", actions)
+		if err != nil {
+			return nil, err
+		}
+		var acts []storedAction
+		if plain != "" {
+			if err := json.Unmarshal([]byte(plain), &acts); err != nil {
+				return nil, fmt.Errorf("decoding actions: %w", err)
+			}
+		}
+		for _, a := range acts {
+			m.Actions = append(m.Actions, sharing.Action{What: a.What, OwnerID: a.OwnerID, Due: a.Due})
+			names[a.OwnerID] = ""
+		}
+		for _, p := range strings.Fields(parents) {
+			if id, err := strconv.ParseInt(p, 10, 64); err == nil {
+				m.ParentsAttended = append(m.ParentsAttended, id)
+			}
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for id := range names {
+		if s, err := db.StaffByID(ctx, id); err == nil {
+			names[id] = s.Name
+		}
+	}
+	for i := range out {
+		for j := range out[i].Actions {
+			out[i].Actions[j].Owner = names[out[i].Actions[j].OwnerID]
+		}
+	}
+	return out, nil
+}
+
+// StatusChange is a change of the family's safeguarding status.
+type StatusChange struct {
+	Status string
+	From   time.Time
+}
+
+// StatusHistory lists a family's safeguarding status changes, oldest first.
+func (db *DB) StatusHistory(ctx context.Context, familyID int64) ([]StatusChange, error) {
+	rows, err := db.query(ctx, `SELECT status, from_date FROM safeguarding_status_history WHERE family_id = $1 ORDER BY from_date, id`, familyID)
+	if err != nil {
+		return nil, fmt.Errorf("reading status history: %w", err)
+	}
+	defer rows.Close()
+	var out []StatusChange
+	for rows.Next() {
+		var c StatusChange
+		if err := rows.Scan(&c.Status, &c.From); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// MyTask is an open task on a staff member's own list.
+type MyTask struct {
+	Task
+	FamilyID int64
+}
+
+// TasksFor lists a staff member's open tasks, soonest due first.
+func (db *DB) TasksFor(ctx context.Context, staffID int64) ([]MyTask, error) {
+	rows, err := db.query(ctx, `SELECT t.id, t.kind, t.title, t.due_on, COALESCE(t.family_id, 0) FROM tasks t
+		WHERE t.assigned_to = $1 AND t.done_at IS NULL ORDER BY t.due_on, t.id LIMIT 200`, staffID)
+	if err != nil {
+		return nil, fmt.Errorf("listing tasks: %w", err)
+	}
+	defer rows.Close()
+	var out []MyTask
+	for rows.Next() {
+		var t MyTask
+		var due anyTime
+		if err := rows.Scan(&t.ID, &t.Kind, &t.Title, &due, &t.FamilyID); err != nil {
+			return nil, err
+		}
+		t.DueOn = due.T
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
