@@ -302,16 +302,16 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 
 		tab.check(t, "decision-1")
 		tab.fillArea(t, "#reasons", "Immediate danger from the other parent: police called and attending.")
-		tab.fill(t, byID("actions[0]-what"), "Check Amy is safe and update her safety plan")
-		owner := tab.eval(t, `(() => { const o = [...document.getElementById('actions[0]-owner').options].find(o => o.value); return o ? o.value : ''; })()`)
+		tab.fill(t, byID("actions-0-what"), "Check Amy is safe and update her safety plan")
+		owner := tab.eval(t, `(() => { const o = [...document.getElementById('actions-0-owner').options].find(o => o.value); return o ? o.value : ''; })()`)
 		if owner == "" {
 			t.Fatal("decision form: no staff to own an action")
 		}
-		tab.choose(t, byID("actions[0]-owner"), owner)
+		tab.choose(t, byID("actions-0-owner"), owner)
 		due := time.Now().AddDate(0, 0, 7)
-		tab.fill(t, byID("actions[0]-due"), strconv.Itoa(due.Day()))
-		tab.fill(t, byID("actions[0]-due-month"), strconv.Itoa(int(due.Month())))
-		tab.fill(t, byID("actions[0]-due-year"), strconv.Itoa(due.Year()))
+		tab.fill(t, byID("actions-0-due"), strconv.Itoa(due.Day()))
+		tab.fill(t, byID("actions-0-due-month"), strconv.Itoa(int(due.Month())))
+		tab.fill(t, byID("actions-0-due-year"), strconv.Itoa(due.Year()))
 		tab.screenshot(t, "risk-13-decision-form")
 		tab.click(t, decide)
 		tab.mustBeAt(t, concernPath)
@@ -328,7 +328,7 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 }
 
 // byID is a CSS selector for an id that has characters CSS would read as
-// syntax, such as the brackets in actions[0]-what.
+// syntax, such as the brackets in actions-0-what.
 func byID(id string) string { return fmt.Sprintf(`[id=%q]`, id) }
 
 // errorsInPageOrder checks that the error summary lists its errors in the

@@ -18,9 +18,13 @@ type formField struct {
 	Parts                                                                      [3]string // day, month, year for date inputs
 }
 
-// fieldID turns a field path (parent1.given_name) into an HTML id
-// (parent1-given_name): dots in ids need escaping in CSS selectors.
-func fieldID(name string) string { return strings.ReplaceAll(name, ".", "-") }
+// fieldID turns a field path (parent1.given_name, actions[0].owner) into an
+// HTML id (parent1-given_name, actions-0-owner): dots and brackets in ids
+// need escaping in CSS selectors and are percent-encoded in links, which
+// would break the error summary's links to its fields.
+func fieldID(name string) string { return idReplacer.Replace(name) }
+
+var idReplacer = strings.NewReplacer(".", "-", "[", "-", "]", "")
 
 func newField(p Page, name, label string) formField {
 	return formField{Name: name, ID: fieldID(name), Label: label, Value: p.Value(name), Error: p.ErrorFor(name),

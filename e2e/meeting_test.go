@@ -1,0 +1,87 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestBrowserMeetingActionReachesCaseload records a team-around-the-baby
+// meeting with an action, as the team manager, and sees the action on the
+// owner's caseload.
+func TestBrowserMeetingActionReachesCaseload(t *testing.T) {
+	chromium := chromiumPath(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	base := startServer(t)
+	browser := startBrowser(t, ctx, chromium)
+	b := &session{base: base, shots: newShots(t)}
+
+	tab := b.newTab(t, browser)
+	defer tab.close(t)
+	tab.signInChecked(t, credentialFor(t, "helen.whitaker@cradle.example"))
+	tab.click(t, `nav a[href="/caseload"]`)
+	tab.mustBeAt(t, "/caseload")
+	familyHref := tab.eval(t, `(() => {
+		const r = [...document.querySelectorAll('main tbody tr')].find(r => r.cells[0].textContent.trim() === 'Amy Foster');
+		const a = r && r.cells[1].querySelector('a[href^="/families/"]');
+		return a ? a.getAttribute('href') : '';
+	})()`)
+	if familyHref == "" {
+		t.Fatal("no family link for Amy Foster on the manager's caseload")
+	}
+	tab.click(t, fmt.Sprintf(`main a[href=%q]`, familyHref))
+	tab.mustBeAt(t, familyHref)
+	tab.pageChecks(t, "meeting-family")
+
+	// First an action with no owner: the error summary, and nothing saved.
+	tab.openDetails(t, "Record a meeting")
+	tab.choose(t, "#kind", "team_around_baby")
+	today := time.Now()
+	tab.fillDate(t, "held_on", today)
+	tab.fillArea(t, "#attendees", "Social worker, midwife, both practitioners")
+	tab.check(t, "status_after-1") // child in need
+	tab.fill(t, `[id="actions-0-what"]`, "Arrange a joint home visit")
+	tab.click(t, `form[action$="/meetings"] button[type="submit"]`)
+	// Field ids with brackets need [id=…] selectors, so check the summary by hand.
+	if title := tab.eval(t, `document.title`); !strings.HasPrefix(title, "Error: ") {
+		t.Errorf("meeting error: title %q", title)
+	}
+	if n := tab.count(t, `.govuk-error-summary a[href="#actions-0-owner"]`); n != 1 {
+		t.Error("the error summary does not link to the action's owner")
+	}
+	if tab.eval(t, `String(!!document.getElementById('actions-0-owner'))`) != "true" {
+		t.Error("the summary links to an owner field that does not exist")
+	}
+	tab.pageChecks(t, "meeting-error")
+	tab.screenshot(t, "meeting-01-error")
+
+	tomID := tab.eval(t, `(() => { const o = [...document.querySelectorAll('[id="actions-0-owner"] option')].find(o => o.textContent.trim() === 'Tom Elliott'); return o ? o.value : ''; })()`)
+	if tomID == "" {
+		t.Fatal("Tom Elliott is not offered as an action owner")
+	}
+	tab.choose(t, `[id="actions-0-owner"]`, tomID)
+	due := today.AddDate(0, 0, 7)
+	tab.fill(t, `[id="actions-0-due"]`, fmt.Sprint(due.Day()))
+	tab.fill(t, `[id="actions-0-due-month"]`, fmt.Sprint(int(due.Month())))
+	tab.fill(t, `[id="actions-0-due-year"]`, fmt.Sprint(due.Year()))
+	tab.click(t, `form[action$="/meetings"] button[type="submit"]`)
+	tab.mustBeAt(t, familyHref)
+	tab.mustSee(t, "family after meeting", "Team around the baby meeting", "Arrange a joint home visit", "Safeguarding status: Child in need")
+	tab.pageChecks(t, "meeting-recorded")
+	tab.screenshot(t, "meeting-02-recorded")
+
+	owner := b.newTab(t, browser)
+	defer owner.close(t)
+	owner.signInChecked(t, credentialFor(t, "tom.elliott@cradle.example"))
+	owner.click(t, `nav a[href="/caseload"]`)
+	owner.mustBeAt(t, "/caseload")
+	owner.mustSee(t, "owner's caseload", "Your tasks", "Action from the team around the baby meeting")
+	owner.pageChecks(t, "meeting-owner-caseload")
+	owner.screenshot(t, "meeting-03-caseload")
+	if strings.Contains(owner.eval(t, `document.body.innerText`), "Arrange a joint home visit") {
+		t.Error("the task title repeats the action's text; it should say only where it comes from")
+	}
+}
