@@ -73,6 +73,19 @@ func TestBrowserMeetingActionReachesCaseload(t *testing.T) {
 	tab.pageChecks(t, "meeting-recorded")
 	tab.screenshot(t, "meeting-02-recorded")
 
+	// A meeting report: the form, then its preview (axe on both).
+	tab.click(t, `main a[href$="/documents/new?kind=meeting"]`)
+	tab.pageChecks(t, "document-form")
+	tab.fill(t, "#recipient", "Duty social worker, Blackpool MASH")
+	tab.check(t, "audience")
+	tab.fillArea(t, "#why", "To share the meeting's decisions with children's social care")
+	tab.choose(t, "#lawful_basis", "dpa_sch1_18")
+	tab.check(t, "consent")
+	tab.click(t, `button[value="preview"]`)
+	tab.mustSee(t, "document preview", "Preview", "Arrange a joint home visit", "Generate the PDF and log the share")
+	tab.pageChecks(t, "document-preview")
+	tab.screenshot(t, "meeting-04-report-preview")
+
 	owner := b.newTab(t, browser)
 	defer owner.close(t)
 	owner.signInChecked(t, credentialFor(t, "tom.elliott@cradle.example"))

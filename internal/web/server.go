@@ -248,6 +248,8 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("POST /families/{id}/professionals", s.staff(s.professionalCreate))
 	handle("POST /families/{id}/shares", s.staff(s.shareCreate))
 	handle("POST /families/{id}/meetings", s.staff(s.meetingCreate))
+	handle("GET /families/{id}/documents/new", s.staff(s.documentForm))
+	handle("POST /families/{id}/documents", s.staff(s.documentPost))
 	handle("GET /families/{id}/shares.csv", s.staff(s.sharesExport))
 	handle("POST /people/{id}/consents", s.staff(s.consentCreate))
 	handle("POST /people/{id}/consents/{cid}/withdraw", s.staff(s.consentWithdraw))

@@ -1,0 +1,173 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/cradle-org/cradle/internal/docs"
+	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/sharing"
+)
+
+// Generated documents go to another agency. Before anything is built, the
+// user says who could end up reading it: if a document could reach one
+// parent or their practitioner, the OTHER parent's confidential details are
+// left out, whatever the user may see themselves.
+
+type documentData struct {
+	Family   family.Family
+	Kind     string // csc, meeting
+	Meetings []sharing.Meeting
+	Preview  string
+	Audience []referralOption
+}
+
+type referralOption struct{ Value, Label string }
+
+func audienceOptions(f family.Family) []referralOption {
+	out := []referralOption{{"agency", "Only the receiving agency: neither parent nor their practitioner"}}
+	for _, p := range f.Parents() {
+		out = append(out, referralOption{"parent_" + strconv.FormatInt(p.ID, 10), "It may be shared with " + p.Name() + " or their practitioner"})
+	}
+	return append(out, referralOption{"both", "It may be shared with both parents"})
+}
+
+func (s *Server) documentForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.showDocument(w, r, u, http.StatusOK, nil, "")
+}
+
+func (s *Server) showDocument(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields, preview string) {
+	f, ok := s.familyFor(w, r, u, policy.EditFamily)
+	if !ok {
+		return
+	}
+	meetings, err := s.db.FamilyMeetings(r.Context(), f.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	kind := r.FormValue("kind")
+	if kind != "meeting" {
+		kind = "csc"
+	}
+	s.render(w, r, status, "document", Page{Title: "Generate a document", Nav: "caseload", Errors: errs, Form: r.Form,
+		Data: documentData{Family: f, Kind: kind, Meetings: meetings, Preview: preview, Audience: audienceOptions(f)}})
+}
+
+// buildDocument builds the document the form describes, with confidential
+// details included only where the audience and the policy both allow.
+func (s *Server) buildDocument(r *http.Request, u *requestUser, f family.Family, form url.Values) (docs.Document, problem.Fields) {
+	var fs problem.Fields
+	to := form.Get("recipient")
+	fs.Text("recipient", "Recipient", &to, 200, false)
+	if to == "" && !fs.Has("recipient") {
+		fs.Add("recipient", "Enter who the document is for: the person and their agency")
+	}
+	audience := form.Get("audience")
+	valid := false
+	for _, o := range audienceOptions(f) {
+		valid = valid || o.Value == audience
+	}
+	if !valid {
+		fs.Add("audience", "Say who could end up reading the document")
+	}
+	view := docs.FamilyView{Reference: f.Reference, Area: f.AreaName, EDD: f.EDD, SafeguardingStatus: sharing.Label(sharing.Statuses(), f.SafeguardingStatus)}
+	if b, ok := f.Baby(); ok {
+		view.BabyBorn, view.BabyName = b.DateOfBirth, b.Name()
+	}
+	levels := map[int64]string{}
+	var ids []int64
+	for _, p := range f.Parents() {
+		ids = append(ids, p.ID)
+	}
+	if sum, err := s.db.FamilyRiskSummary(r.Context(), f.ID, ids); err == nil {
+		for _, pr := range sum.Parents {
+			if pr.Level != "" {
+				levels[pr.PersonID] = pr.Level.Label()
+			}
+		}
+	}
+	for _, p := range f.Parents() {
+		pv := docs.ParentView{Name: p.Name(), Practitioner: p.PractitionerName, Experience: p.Experience.Label(), RiskLevel: levels[p.ID]}
+		mayReach := audience == "agency" || audience == "parent_"+strconv.FormatInt(p.ID, 10)
+		if c := p.Confidential; c != nil && mayReach {
+			pv.Contact = &docs.Contact{Address: c.Address, Postcode: c.Postcode, Phone: c.Phone, Email: c.Email}
+		}
+		view.Parents = append(view.Parents, pv)
+	}
+	team, err := s.db.FamilyProfessionals(r.Context(), f.ID)
+	if err == nil {
+		for _, t := range team {
+			view.Team = append(view.Team, docs.Professional{Name: t.Name, Role: t.Role, Organisation: t.Organisation, Phone: t.Phone, Email: t.Email})
+		}
+	}
+	now := s.cfg.Now()
+	from := u.staff.Name + ", " + u.staff.Role.Label()
+	if form.Get("kind") == "meeting" {
+		mid, _ := strconv.ParseInt(form.Get("meeting"), 10, 64)
+		meetings, err := s.db.FamilyMeetings(r.Context(), f.ID)
+		if err != nil {
+			fs.Add("meeting", "The meetings could not be read. Try again")
+			return docs.Document{}, fs
+		}
+		for _, m := range meetings {
+			if m.ID == mid {
+				mv := docs.MeetingView{Kind: sharing.Label(sharing.MeetingKinds(), m.Kind), Attendees: m.Attendees, Decisions: m.Decisions,
+					StatusAfter: sharing.Label(sharing.Statuses(), m.StatusAfter), HeldOn: m.HeldOn}
+				for _, a := range m.Actions {
+					mv.Actions = append(mv.Actions, docs.ActionView{What: a.What, Owner: a.Owner, Due: a.Due})
+				}
+				return docs.MeetingReport(view, mv, to, now), fs
+			}
+		}
+		fs.Add("meeting", "Choose the meeting to report")
+		return docs.Document{}, fs
+	}
+	concerns := form.Get("concerns")
+	fs.Text("concerns", "Why you are referring", &concerns, 10000, true)
+	if strings.TrimSpace(concerns) == "" && !fs.Has("concerns") {
+		fs.Add("concerns", "Say why you are referring the family")
+	}
+	return docs.ReferralToCSC(view, from, to, concerns, now), fs
+}
+
+func (s *Server) documentPost(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	f, ok := s.familyFor(w, r, u, policy.EditFamily)
+	if !ok {
+		return
+	}
+	form := r.PostForm
+	doc, fs := s.buildDocument(r, u, f, form)
+	share := sharing.Share{SharedOn: s.cfg.Now(), Recipient: form.Get("recipient"), What: doc.Title + " (generated document)",
+		Why: form.Get("why"), Method: "document", LawfulBasis: form.Get("lawful_basis"), Consent: form.Get("consent"), ConsentReason: form.Get("consent_reason")}
+	if len(fs) == 0 {
+		if err := share.Validate(s.cfg.Now()); err != nil {
+			fs = mergeFields(fs, err)
+		}
+	}
+	if len(fs) > 0 {
+		s.showDocument(w, r, u, http.StatusUnprocessableEntity, fs, "")
+		return
+	}
+	if form.Get("action") != "generate" {
+		s.showDocument(w, r, u, http.StatusOK, nil, docs.Text(doc))
+		return
+	}
+	pdf, err := docs.PDF(doc)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Every generated document is logged in the information-sharing log.
+	if err := s.db.RecordShare(r.Context(), u.staff.Actor(), f.ID, share); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+f.Reference+`-`+form.Get("kind")+`.pdf"`)
+	w.Write(pdf)
+}
