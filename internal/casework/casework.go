@@ -16,24 +16,10 @@ import (
 // Option is a value and its label.
 type Option = referral.Option
 
-func valid(opts []Option, v string) bool {
-	for _, o := range opts {
-		if o.Value == v {
-			return true
-		}
-	}
-	return false
-}
+func valid(opts []Option, v string) bool { return referral.Valid(opts, v) }
 
 // Label shows a code as its words.
-func Label(opts []Option, v string) string {
-	for _, o := range opts {
-		if o.Value == v {
-			return o.Label
-		}
-	}
-	return v
-}
+func Label(opts []Option, v string) string { return referral.Label(opts, v) }
 
 // Modes are how a session took place.
 func Modes() []Option {

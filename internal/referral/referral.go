@@ -85,6 +85,17 @@ func label(opts []Option, v string) string {
 
 func valid(opts []Option, v string) bool { return label(opts, v) != "" }
 
+// Valid reports whether v is one of the options' values.
+func Valid(opts []Option, v string) bool { return valid(opts, v) }
+
+// Label shows a stored code as its words, or the code itself if unknown.
+func Label(opts []Option, v string) string {
+	if l := label(opts, v); l != "" {
+		return l
+	}
+	return v
+}
+
 // ReferrerRoles are the professions that refer.
 func ReferrerRoles() []Option {
 	return []Option{{"social_worker", "Social worker"}, {"midwife", "Midwife"}, {"health_visitor", "Health visitor"},

@@ -45,14 +45,7 @@ func yesNo() []referral.Option {
 }
 
 // optionLabel shows a stored code as the words it stands for.
-func optionLabel(opts []referral.Option, v string) string {
-	for _, o := range opts {
-		if o.Value == v {
-			return o.Label
-		}
-	}
-	return v
-}
+func optionLabel(opts []referral.Option, v string) string { return referral.Label(opts, v) }
 
 // outcomesFor leaves out asking the referrer for more information when the
 // referrer is the parent: they are contacted only by the safe route they gave.
