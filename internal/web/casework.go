@@ -48,14 +48,8 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request, u *requestUs
 // showPerson renders a person's page, optionally with a form's errors (and
 // the typed values, from r.PostForm) for the form named by open.
 func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields, open string) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	rec, err := s.db.ReadPerson(r.Context(), u.staff.Actor(), id)
-	if err != nil {
-		s.fail(w, r, err)
+	rec, ok := s.personFor(w, r, u)
+	if !ok {
 		return
 	}
 	d := personData{PersonRecord: rec, Modules: s.modules(), SessionForm: open == "session", VIGForm: open == "vig", PauseForm: open == "pause",
@@ -155,14 +149,8 @@ type contactData struct {
 }
 
 func (s *Server) contactForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	rec, err := s.db.ReadPerson(r.Context(), u.staff.Actor(), id)
-	if err != nil {
-		s.fail(w, r, err)
+	rec, ok := s.personFor(w, r, u)
+	if !ok {
 		return
 	}
 	if !rec.CanEdit || rec.Person.Confidential == nil {
@@ -227,14 +215,8 @@ func (s *Server) revealForm(w http.ResponseWriter, r *http.Request, u *requestUs
 }
 
 func (s *Server) showReveal(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	rec, err := s.db.ReadPerson(r.Context(), u.staff.Actor(), id)
-	if err != nil {
-		s.fail(w, r, err)
+	rec, ok := s.personFor(w, r, u)
+	if !ok {
 		return
 	}
 	if !rec.CanBreakGlass {
@@ -525,4 +507,20 @@ func (s *Server) personPost(w http.ResponseWriter, r *http.Request, u *requestUs
 		return
 	}
 	http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10)+anchor, http.StatusSeeOther)
+}
+
+// personFor reads the person named in the path through the store's one
+// policy-checked read, answering the request itself (404, 403) when it cannot.
+func (s *Server) personFor(w http.ResponseWriter, r *http.Request, u *requestUser) (store.PersonRecord, bool) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return store.PersonRecord{}, false
+	}
+	rec, err := s.db.ReadPerson(r.Context(), u.staff.Actor(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return rec, false
+	}
+	return rec, true
 }

@@ -26,14 +26,8 @@ func riskLevels() []riskOption {
 }
 
 func (s *Server) dashForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	rec, err := s.db.ReadPerson(r.Context(), u.staff.Actor(), id)
-	if err != nil {
-		s.fail(w, r, err)
+	rec, ok := s.personFor(w, r, u)
+	if !ok {
 		return
 	}
 	if !rec.CanEdit {
@@ -164,14 +158,8 @@ type safetyData struct {
 }
 
 func (s *Server) safetyForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	rec, err := s.db.ReadPerson(r.Context(), u.staff.Actor(), id)
-	if err != nil {
-		s.fail(w, r, err)
+	rec, ok := s.personFor(w, r, u)
+	if !ok {
 		return
 	}
 	if !rec.CanEdit || !rec.CanSeeConf {
