@@ -315,64 +315,34 @@ func (s *Server) allocateSave(w http.ResponseWriter, r *http.Request, u *request
 	http.Redirect(w, r, "/families/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
-// familyAction handles the family page's small forms: birth, assessment
-// complete, re-open. Each re-renders the family page with its error.
+// The family page's small forms: birth, assessment complete, re-open.
 func (s *Server) familyBirth(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var fs problem.Fields
-	born := formDate(r.PostForm, "born_on", &fs)
-	version, _ := strconv.Atoi(r.PostForm.Get("version"))
-	if len(fs) == 0 {
-		err = s.db.RecordBirth(r.Context(), u.staff.Actor(), id, version, born, r.PostForm.Get("given_name"))
-	}
-	s.afterFamilyAction(w, r, u, id, fs, err)
+	s.familyPost(w, r, u, "born_on", "", func(id int64, f url.Values, fs *problem.Fields) error {
+		born := formDate(f, "born_on", fs)
+		version, _ := strconv.Atoi(f.Get("version"))
+		if len(*fs) > 0 {
+			return nil
+		}
+		return s.db.RecordBirth(r.Context(), u.staff.Actor(), id, version, born, f.Get("given_name"))
+	})
 }
 
 func (s *Server) familyAssessment(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var fs problem.Fields
-	on := formDate(r.PostForm, "assessed_on", &fs)
-	if len(fs) == 0 {
-		err = s.db.CompleteAssessment(r.Context(), u.staff.Actor(), id, on)
-	}
-	s.afterFamilyAction(w, r, u, id, fs, err)
+	s.familyPost(w, r, u, "assessed_on", "", func(id int64, f url.Values, fs *problem.Fields) error {
+		on := formDate(f, "assessed_on", fs)
+		if len(*fs) > 0 {
+			return nil
+		}
+		return s.db.CompleteAssessment(r.Context(), u.staff.Actor(), id, on)
+	})
 }
 
 func (s *Server) familyReopen(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	err = s.db.ReopenFamily(r.Context(), u.staff.Actor(), id, r.PostForm.Get("reopen_reason"), func(f family.Family) family.Stage {
-		return timeline.StageOf(s.cfg.Timeline, s.timelineFacts(f))
+	s.familyPost(w, r, u, "reopen_reason", "", func(id int64, f url.Values, _ *problem.Fields) error {
+		return s.db.ReopenFamily(r.Context(), u.staff.Actor(), id, f.Get("reopen_reason"), func(fam family.Family) family.Stage {
+			return timeline.StageOf(s.cfg.Timeline, s.timelineFacts(fam))
+		})
 	})
-	s.afterFamilyAction(w, r, u, id, nil, err)
-}
-
-func (s *Server) afterFamilyAction(w http.ResponseWriter, r *http.Request, u *requestUser, id int64, fs problem.Fields, err error) {
-	p := problem.As(err)
-	if len(fs) > 0 || (p != nil && (p.Code == problem.Invalid || p.Code == problem.Conflict)) {
-		fields := mergeFields(fs, err)
-		if len(fields) == 0 && p != nil {
-			fields = []problem.Field{{Name: "version", Message: p.Message}}
-		}
-		s.showFamily(w, r, u, http.StatusUnprocessableEntity, fields)
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/families/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
 type closeData struct {
@@ -486,6 +456,16 @@ func (s *Server) familyFor(w http.ResponseWriter, r *http.Request, u *requestUse
 // values; otherwise it redirects back to the page at anchor.
 func (s *Server) personPost(w http.ResponseWriter, r *http.Request, u *requestUser, open, firstField, anchor string,
 	save func(id int64, f url.Values, fs *problem.Fields) error) {
+	s.postAndRedirect(w, r, firstField, "/people/", anchor, save, func(fields []problem.Field) {
+		s.showPerson(w, r, u, http.StatusUnprocessableEntity, fields, open)
+	})
+}
+
+// postAndRedirect is the one shape of a record's small forms: read the id
+// from the path, save, show the page again with the problems (and the typed
+// values) if there are any, else redirect to base+id+anchor.
+func (s *Server) postAndRedirect(w http.ResponseWriter, r *http.Request, firstField, base, anchor string,
+	save func(id int64, f url.Values, fs *problem.Fields) error, reshow func(fields []problem.Field)) {
 	id, err := pathID(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -499,14 +479,14 @@ func (s *Server) personPost(w http.ResponseWriter, r *http.Request, u *requestUs
 		if len(fields) == 0 {
 			fields = []problem.Field{{Name: firstField, Message: p.Message}}
 		}
-		s.showPerson(w, r, u, http.StatusUnprocessableEntity, fields, open)
+		reshow(fields)
 		return
 	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10)+anchor, http.StatusSeeOther)
+	http.Redirect(w, r, base+strconv.FormatInt(id, 10)+anchor, http.StatusSeeOther)
 }
 
 // personFor reads the person named in the path through the store's one

@@ -16,27 +16,9 @@ import (
 // for a person's page.
 func (s *Server) familyPost(w http.ResponseWriter, r *http.Request, u *requestUser, firstField, anchor string,
 	save func(id int64, f url.Values, fs *problem.Fields) error) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var fs problem.Fields
-	err = save(id, r.PostForm, &fs)
-	p := problem.As(err)
-	if len(fs) > 0 || (p != nil && (p.Code == problem.Invalid || p.Code == problem.Conflict)) {
-		fields := mergeFields(fs, err)
-		if len(fields) == 0 {
-			fields = []problem.Field{{Name: firstField, Message: p.Message}}
-		}
+	s.postAndRedirect(w, r, firstField, "/families/", anchor, save, func(fields []problem.Field) {
 		s.showFamily(w, r, u, http.StatusUnprocessableEntity, fields)
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/families/"+strconv.FormatInt(id, 10)+anchor, http.StatusSeeOther)
+	})
 }
 
 func (s *Server) professionalCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
