@@ -1,0 +1,176 @@
+package report
+
+import (
+	"strconv"
+	"time"
+)
+
+// Figures are the programme's aggregate figures for one scope (a date range
+// and a set of areas), as counted by the store. Nothing here names a person:
+// the store returns counts and anonymous durations only, so a dashboard built
+// from Figures cannot leak an identity whoever is looking.
+type Figures struct {
+	From, To time.Time // calendar days, inclusive
+	Areas    []string  // the areas covered, by name; empty = every area
+
+	// Referrals received in the range.
+	ReferralsByMonth  []MonthCount // one entry per month and source
+	ReferralsBySource []KeyCount
+	ReferralsByArea   []KeyCount
+
+	// Funnel follows the referrals received in the range.
+	Referred, Accepted, Engaged, Completed int
+
+	// FirstContactDays holds, for each accepted referral in the range with
+	// an attended session, the days from referral to that first session.
+	FirstContactDays []float64
+
+	// Caseloads now (not limited by the date range).
+	OpenFamilies     int
+	OpenByArea       []KeyCount
+	OpenByStage      []KeyCount
+	Practitioners    int // practitioners with at least one parent allocated
+	ParentsAllocated int
+	LargestCaseload  int
+
+	// Sessions in the range, by what happened.
+	SessionsAttended, SessionsMissed, SessionsCancelledByParent, SessionsCancelledByStaff int
+
+	// Closures in the range (those not since re-opened), by reason.
+	ClosuresByReason []KeyCount
+
+	// Safeguarding in the range.
+	Concerns           int
+	ConcernsByDecision []KeyCount
+	DecisionHours      []float64 // raised to decided, for concerns decided
+	DecidedInTime      int       // decided by the working-time deadline
+	MARACReferrals     int
+	SafetyPlans        int // safety plans written in the range
+	SafetyPlanReviews  int
+
+	// Safeguarding status (a programme outcome): families whose status
+	// stepped down (child protection plan → child in need → none) between
+	// their first and latest recorded status, of those with a history.
+	StatusFamilies, StatusSteppedDown, StatusSteppedUp int
+}
+
+// MonthCount is a count for one month ("2026-03") and key.
+type MonthCount struct {
+	Month string
+	Key   string
+	Label string
+	N     int
+}
+
+// KeyCount is a count for one category.
+type KeyCount struct {
+	Key   string
+	Label string
+	N     int
+}
+
+// Offered is sessions offered: attended, missed, or cancelled by the parent.
+// A session the practitioner cancelled was not really offered.
+func (f Figures) Offered() int {
+	return f.SessionsAttended + f.SessionsMissed + f.SessionsCancelledByParent
+}
+
+// Closures is the number of closures in the range.
+func (f Figures) Closures() int {
+	n := 0
+	for _, c := range f.ClosuresByReason {
+		n += c.N
+	}
+	return n
+}
+
+// Percent is 100·n/of to one decimal place, suppressed when either count is
+// small, missing when of is 0.
+func Percent(n, of int) Cell {
+	if of == 0 {
+		return Cell{Numeric: true, Missing: true}
+	}
+	c := Number(100*float64(n)/float64(of), 1, of)
+	if n > 0 && n < MinCount {
+		c.Suppressed = true
+	}
+	return c
+}
+
+// CountsTable is a table of categories and their counts, with the share of
+// the total.
+func CountsTable(key, title, caption, labelHeading string, counts []KeyCount) Table {
+	t := Table{Key: key, Title: title, Caption: caption, Columns: []Column{
+		{Key: "category", Label: labelHeading}, {Key: "count", Label: "Number", Numeric: true}, {Key: "percent", Label: "% of total", Numeric: true}}}
+	total := 0
+	for _, c := range counts {
+		total += c.N
+	}
+	for _, c := range counts {
+		t.Rows = append(t.Rows, []Cell{Label(c.Label), Count(c.N), Percent(c.N, total)})
+	}
+	if len(counts) > 0 {
+		t.Rows = append(t.Rows, []Cell{Label("Total"), Count(total), Percent(total, total)})
+	}
+	return t
+}
+
+// MonthlyTable is counts by month (rows) and key (columns), with a total
+// column. Months with nothing are shown as 0 so the series has no gaps.
+func MonthlyTable(key, title, caption string, months []string, counts []MonthCount) Table {
+	var keys []KeyCount // column order: first seen, by label
+	seen := map[string]bool{}
+	for _, c := range counts {
+		if !seen[c.Key] {
+			seen[c.Key] = true
+			keys = append(keys, KeyCount{Key: c.Key, Label: c.Label})
+		}
+	}
+	t := Table{Key: key, Title: title, Caption: caption, Columns: []Column{{Key: "month", Label: "Month"}}}
+	for _, k := range keys {
+		t.Columns = append(t.Columns, Column{Key: k.Key, Label: k.Label, Numeric: true})
+	}
+	t.Columns = append(t.Columns, Column{Key: "total", Label: "Total", Numeric: true})
+	by := map[string]map[string]int{}
+	for _, c := range counts {
+		if by[c.Month] == nil {
+			by[c.Month] = map[string]int{}
+		}
+		by[c.Month][c.Key] += c.N
+	}
+	for _, m := range months {
+		row := []Cell{Label(MonthLabel(m))}
+		total := 0
+		for _, k := range keys {
+			n := by[m][k.Key]
+			total += n
+			row = append(row, Count(n))
+		}
+		t.Rows = append(t.Rows, append(row, Count(total)))
+	}
+	return t
+}
+
+// MonthLabel turns "2026-03" into "Mar 2026".
+func MonthLabel(m string) string {
+	t, err := time.Parse("2006-01", m)
+	if err != nil {
+		return m
+	}
+	return t.Format("Jan 2006")
+}
+
+// MonthKeys lists "YYYY-MM" for every month from from to to, inclusive.
+func MonthKeys(from, to time.Time) []string {
+	var out []string
+	m := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
+	end := time.Date(to.Year(), to.Month(), 1, 0, 0, 0, 0, time.UTC)
+	for !m.After(end) && len(out) < 1200 {
+		out = append(out, m.Format("2006-01"))
+		m = m.AddDate(0, 1, 0)
+	}
+	return out
+}
+
+// itoa is for captions.
+func itoa(n int) string { return strconv.Itoa(n) }

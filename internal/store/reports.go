@@ -1,0 +1,500 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/casework"
+	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/referral"
+	"github.com/cradle-org/cradle/internal/report"
+	"github.com/cradle-org/cradle/internal/safeguarding"
+)
+
+// ReportScope is what a dashboard or export covers: calendar days From..To
+// (inclusive) and a set of areas (none = every area).
+type ReportScope struct {
+	From, To time.Time
+	AreaIDs  []int64
+}
+
+// authoriseAggregates asks the policy whether the actor may see aggregate
+// figures for every area in the scope; "every area" needs a role that works
+// everywhere.
+func authoriseAggregates(actor policy.Actor, sc ReportScope, now time.Time) error {
+	if len(sc.AreaIDs) == 0 {
+		if d := policy.Decide(actor, policy.ViewAggregates, policy.Target{}, now); !d.Allowed {
+			return problem.New(problem.Forbidden, "%s", d.Reason)
+		}
+		return nil
+	}
+	for _, a := range sc.AreaIDs {
+		if d := policy.Decide(actor, policy.ViewAggregates, policy.Target{AreaID: a}, now); !d.Allowed {
+			return problem.New(problem.Forbidden, "%s", d.Reason)
+		}
+	}
+	return nil
+}
+
+// scopeSQL builds "AND <col> IN ($n, …)" for the scope's areas, appending
+// the ids to args.
+func scopeSQL(col string, sc ReportScope, args []any) (string, []any) {
+	if len(sc.AreaIDs) == 0 {
+		return "", args
+	}
+	var b strings.Builder
+	b.WriteString(" AND " + col + " IN (")
+	for i, a := range sc.AreaIDs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		args = append(args, a)
+		fmt.Fprintf(&b, "$%d", len(args))
+	}
+	b.WriteString(")")
+	return b.String(), args
+}
+
+// Figures counts the programme's aggregate figures for a scope. The read is
+// authorised for aggregates only and audited; nothing returned names anyone.
+func (db *DB) Figures(ctx context.Context, actor policy.Actor, sc ReportScope) (report.Figures, error) {
+	var f report.Figures
+	err := db.Update(ctx, func(tx *Tx) error {
+		if err := authoriseAggregates(actor, sc, tx.now); err != nil {
+			return err
+		}
+		var err error
+		f, err = tx.figures(sc)
+		if err != nil {
+			return err
+		}
+		tx.Audit("report.view", "", 0, 0, scopeDetail(sc))
+		return nil
+	})
+	return f, err
+}
+
+func scopeDetail(sc ReportScope) string {
+	areas := "every area"
+	if len(sc.AreaIDs) > 0 {
+		areas = fmt.Sprintf("areas %v", sc.AreaIDs)
+	}
+	return fmt.Sprintf("%s to %s, %s", sc.From.Format(time.DateOnly), sc.To.Format(time.DateOnly), areas)
+}
+
+// figures runs the dashboard's queries. Each groups in SQL where the
+// grouping is portable; months are bucketed in Go from the dates, since
+// SQLite and PostgreSQL format dates differently.
+func (tx *Tx) figures(sc ReportScope) (report.Figures, error) {
+	from := day(sc.From)
+	until := day(sc.To).AddDate(0, 0, 1) // exclusive
+	f := report.Figures{From: from, To: day(sc.To)}
+	for _, id := range sc.AreaIDs {
+		var name string
+		if err := tx.queryRow(`SELECT name FROM areas WHERE id = $1`, id).Scan(&name); err != nil {
+			return f, problem.New(problem.NotFound, "There is no area with that id")
+		}
+		f.Areas = append(f.Areas, name)
+	}
+	if err := tx.referralFigures(sc, from, until, &f); err != nil {
+		return f, err
+	}
+	if err := tx.caseloadFigures(sc, &f); err != nil {
+		return f, err
+	}
+	if err := tx.sessionFigures(sc, from, until, &f); err != nil {
+		return f, err
+	}
+	if err := tx.closureFigures(sc, from, until, &f); err != nil {
+		return f, err
+	}
+	if err := tx.safeguardingFigures(sc, from, until, &f); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+func day(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
+
+// referralSource is the category a referral is counted under: who referred.
+func referralSource(source, role string) (key, label string) {
+	switch {
+	case source == "self":
+		return "self", "Self-referral"
+	case role != "" && referral.Valid(referral.ReferrerRoles(), role):
+		return role, referral.Label(referral.ReferrerRoles(), role)
+	case source == "staff":
+		return "staff", "Programme staff"
+	}
+	return "other", "Other"
+}
+
+func (tx *Tx) referralFigures(sc ReportScope, from, until time.Time, f *report.Figures) error {
+	where, args := scopeSQL("r.area_id", sc, []any{from, until})
+	rows, err := tx.query(`SELECT r.received_at, r.source, r.referrer_role, COALESCE(a.name, ''), COALESCE(r.family_id, 0)
+		FROM referrals r LEFT JOIN areas a ON a.id = r.area_id
+		WHERE r.received_at >= $1 AND r.received_at < $2`+where, args...)
+	if err != nil {
+		return fmt.Errorf("counting referrals: %w", err)
+	}
+	type key struct{ month, source string }
+	byMonth := map[key]int{}
+	labels := map[string]string{}
+	bySource := map[string]int{}
+	byArea := map[string]int{}
+	var families []int64
+	received := map[int64]time.Time{}
+	for rows.Next() {
+		var at time.Time
+		var source, role, area string
+		var familyID int64
+		if err := rows.Scan(&at, &source, &role, &area, &familyID); err != nil {
+			rows.Close()
+			return fmt.Errorf("counting referrals: %w", err)
+		}
+		k, l := referralSource(source, role)
+		labels[k] = l
+		byMonth[key{at.UTC().Format("2006-01"), k}]++
+		bySource[k]++
+		if area == "" {
+			area = "Outside every area"
+		}
+		byArea[area]++
+		f.Referred++
+		if familyID != 0 {
+			f.Accepted++
+			families = append(families, familyID)
+			received[familyID] = at
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("counting referrals: %w", err)
+	}
+	for k, n := range byMonth {
+		f.ReferralsByMonth = append(f.ReferralsByMonth, report.MonthCount{Month: k.month, Key: k.source, Label: labels[k.source], N: n})
+	}
+	sort.Slice(f.ReferralsByMonth, func(i, j int) bool {
+		a, b := f.ReferralsByMonth[i], f.ReferralsByMonth[j]
+		if a.Month != b.Month {
+			return a.Month < b.Month
+		}
+		return a.Label < b.Label
+	})
+	f.ReferralsBySource = sortedCounts(bySource, labels)
+	f.ReferralsByArea = sortedCounts(byArea, nil)
+	if len(families) == 0 {
+		return nil
+	}
+	// Engagement and first contact: each accepted family's first attended
+	// session; completion: closed at the planned end and not re-opened.
+	first := map[int64]time.Time{}
+	completed := map[int64]bool{}
+	for _, chunk := range chunks(families, 500) {
+		in, cargs := inList(chunk)
+		rows, err := tx.query(`SELECT family_id, MIN(held_on) FROM case_sessions WHERE attendance = 'attended' AND kind = 'session' AND family_id IN (`+in+`) GROUP BY family_id`, cargs...)
+		if err != nil {
+			return fmt.Errorf("counting engagement: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var on anyTime // MIN() loses the column type in SQLite
+			if err := rows.Scan(&id, &on); err != nil {
+				rows.Close()
+				return fmt.Errorf("counting engagement: %w", err)
+			}
+			first[id] = on.T
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("counting engagement: %w", err)
+		}
+		rows, err = tx.query(`SELECT DISTINCT family_id FROM closures WHERE reason = 'planned_end' AND reopened_at IS NULL AND family_id IN (`+in+`)`, cargs...)
+		if err != nil {
+			return fmt.Errorf("counting completions: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return fmt.Errorf("counting completions: %w", err)
+			}
+			completed[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("counting completions: %w", err)
+		}
+	}
+	for _, id := range families {
+		if on, ok := first[id]; ok {
+			f.Engaged++
+			days := day(on).Sub(day(received[id])).Hours() / 24
+			if days < 0 {
+				days = 0
+			}
+			f.FirstContactDays = append(f.FirstContactDays, days)
+		}
+		if completed[id] {
+			f.Completed++
+		}
+	}
+	sort.Float64s(f.FirstContactDays)
+	return nil
+}
+
+func (tx *Tx) caseloadFigures(sc ReportScope, f *report.Figures) error {
+	where, args := scopeSQL("f.area_id", sc, nil)
+	rows, err := tx.query(`SELECT a.name, f.stage, COUNT(*) FROM families f JOIN areas a ON a.id = f.area_id
+		WHERE f.stage <> 'closed'`+where+` GROUP BY a.name, f.stage`, args...)
+	if err != nil {
+		return fmt.Errorf("counting caseloads: %w", err)
+	}
+	byArea, byStage := map[string]int{}, map[string]int{}
+	stageLabels := map[string]string{}
+	for rows.Next() {
+		var area, stage string
+		var n int
+		if err := rows.Scan(&area, &stage, &n); err != nil {
+			rows.Close()
+			return fmt.Errorf("counting caseloads: %w", err)
+		}
+		byArea[area] += n
+		byStage[stage] += n
+		stageLabels[stage] = family.Stage(stage).Label()
+		f.OpenFamilies += n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("counting caseloads: %w", err)
+	}
+	f.OpenByArea = sortedCounts(byArea, nil)
+	for _, s := range family.Stages() {
+		if n, ok := byStage[string(s)]; ok {
+			f.OpenByStage = append(f.OpenByStage, report.KeyCount{Key: string(s), Label: stageLabels[string(s)], N: n})
+		}
+	}
+	rows, err = tx.query(`SELECT al.staff_id, COUNT(*) FROM allocations al JOIN families f ON f.id = al.family_id
+		WHERE al.ended_at IS NULL AND f.stage <> 'closed'`+where+` GROUP BY al.staff_id`, args...)
+	if err != nil {
+		return fmt.Errorf("counting allocations: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var staffID int64
+		var n int
+		if err := rows.Scan(&staffID, &n); err != nil {
+			return fmt.Errorf("counting allocations: %w", err)
+		}
+		f.Practitioners++
+		f.ParentsAllocated += n
+		f.LargestCaseload = max(f.LargestCaseload, n)
+	}
+	return rows.Err()
+}
+
+func (tx *Tx) sessionFigures(sc ReportScope, from, until time.Time, f *report.Figures) error {
+	where, args := scopeSQL("f.area_id", sc, []any{from, until})
+	rows, err := tx.query(`SELECT s.attendance, COUNT(*) FROM case_sessions s JOIN families f ON f.id = s.family_id
+		WHERE s.kind = 'session' AND s.held_on >= $1 AND s.held_on < $2`+where+` GROUP BY s.attendance`, args...)
+	if err != nil {
+		return fmt.Errorf("counting sessions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var att string
+		var n int
+		if err := rows.Scan(&att, &n); err != nil {
+			return fmt.Errorf("counting sessions: %w", err)
+		}
+		switch att {
+		case "attended":
+			f.SessionsAttended = n
+		case "did_not_attend":
+			f.SessionsMissed = n
+		case "cancelled_by_parent":
+			f.SessionsCancelledByParent = n
+		case "cancelled_by_practitioner":
+			f.SessionsCancelledByStaff = n
+		}
+	}
+	return rows.Err()
+}
+
+func (tx *Tx) closureFigures(sc ReportScope, from, until time.Time, f *report.Figures) error {
+	where, args := scopeSQL("f.area_id", sc, []any{from, until})
+	rows, err := tx.query(`SELECT c.reason, COUNT(*) FROM closures c JOIN families f ON f.id = c.family_id
+		WHERE c.reopened_at IS NULL AND c.closed_on >= $1 AND c.closed_on < $2`+where+` GROUP BY c.reason`, args...)
+	if err != nil {
+		return fmt.Errorf("counting closures: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var reason string
+		var n int
+		if err := rows.Scan(&reason, &n); err != nil {
+			return fmt.Errorf("counting closures: %w", err)
+		}
+		f.ClosuresByReason = append(f.ClosuresByReason, report.KeyCount{Key: reason, Label: casework.Label(casework.ClosureReasons(), reason), N: n})
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("counting closures: %w", err)
+	}
+	order := map[string]int{}
+	for i, o := range casework.ClosureReasons() {
+		order[o.Value] = i + 1
+	}
+	sort.Slice(f.ClosuresByReason, func(i, j int) bool {
+		return order[f.ClosuresByReason[i].Key] < order[f.ClosuresByReason[j].Key]
+	})
+	return nil
+}
+
+func (tx *Tx) safeguardingFigures(sc ReportScope, from, until time.Time, f *report.Figures) error {
+	where, args := scopeSQL("c.area_id", sc, []any{from, until})
+	rows, err := tx.query(`SELECT c.decision, c.raised_at, c.decision_due_at, c.decided_at FROM safeguarding_concerns c
+		WHERE c.raised_at >= $1 AND c.raised_at < $2`+where, args...)
+	if err != nil {
+		return fmt.Errorf("counting concerns: %w", err)
+	}
+	byDecision := map[string]int{}
+	labels := map[string]string{}
+	for rows.Next() {
+		var decision string
+		var raised, due time.Time
+		var decided nullableTime
+		if err := rows.Scan(&decision, &raised, &due, &decided); err != nil {
+			rows.Close()
+			return fmt.Errorf("counting concerns: %w", err)
+		}
+		f.Concerns++
+		if decision == "" {
+			decision = "awaiting"
+			labels[decision] = "Awaiting a decision"
+		} else {
+			labels[decision] = safeguarding.Decision(decision).Label()
+		}
+		byDecision[decision]++
+		if d := decided.time(); !d.IsZero() {
+			f.DecisionHours = append(f.DecisionHours, d.Sub(raised).Hours())
+			if !d.After(due) {
+				f.DecidedInTime++
+			}
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("counting concerns: %w", err)
+	}
+	f.ConcernsByDecision = sortedCounts(byDecision, labels)
+	sort.Float64s(f.DecisionHours)
+
+	fw, fargs := scopeSQL("f.area_id", sc, []any{from, until})
+	count := func(q string) (int, error) {
+		var n int
+		err := tx.queryRow(q+fw, fargs...).Scan(&n)
+		return n, err
+	}
+	var err2 error
+	if f.MARACReferrals, err2 = count(`SELECT COUNT(*) FROM marac_referrals m JOIN families f ON f.id = m.family_id WHERE m.referred_on >= $1 AND m.referred_on < $2`); err2 != nil {
+		return fmt.Errorf("counting MARAC referrals: %w", err2)
+	}
+	if f.SafetyPlans, err2 = count(`SELECT COUNT(*) FROM safety_plans p JOIN families f ON f.id = p.family_id WHERE p.created_at >= $1 AND p.created_at < $2`); err2 != nil {
+		return fmt.Errorf("counting safety plans: %w", err2)
+	}
+	if f.SafetyPlanReviews, err2 = count(`SELECT COUNT(*) FROM safety_plan_reviews v JOIN safety_plans p ON p.id = v.plan_id JOIN families f ON f.id = p.family_id
+		WHERE v.reviewed_on >= $1 AND v.reviewed_on < $2`); err2 != nil {
+		return fmt.Errorf("counting safety plan reviews: %w", err2)
+	}
+
+	// Safeguarding status history: compare each family's first and latest
+	// status (ordered by severity) for families in scope.
+	sw, sargs := scopeSQL("f.area_id", sc, nil)
+	rows, err = tx.query(`SELECT h.family_id, h.status FROM safeguarding_status_history h JOIN families f ON f.id = h.family_id
+		WHERE 1 = 1`+sw+` ORDER BY h.family_id, h.from_date, h.id`, sargs...)
+	if err != nil {
+		return fmt.Errorf("reading status history: %w", err)
+	}
+	defer rows.Close()
+	type span struct{ first, last string }
+	spans := map[int64]*span{}
+	var order []int64
+	for rows.Next() {
+		var id int64
+		var status string
+		if err := rows.Scan(&id, &status); err != nil {
+			return fmt.Errorf("reading status history: %w", err)
+		}
+		if spans[id] == nil {
+			spans[id] = &span{first: status}
+			order = append(order, id)
+		}
+		spans[id].last = status
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("reading status history: %w", err)
+	}
+	for _, id := range order {
+		s := spans[id]
+		f.StatusFamilies++
+		switch a, b := statusSeverity(s.first), statusSeverity(s.last); {
+		case b < a:
+			f.StatusSteppedDown++
+		case b > a:
+			f.StatusSteppedUp++
+		}
+	}
+	return nil
+}
+
+// statusSeverity orders safeguarding statuses: none < child in need < child
+// protection plan < looked after.
+func statusSeverity(s string) int {
+	switch s {
+	case "child_in_need":
+		return 1
+	case "child_protection_plan":
+		return 2
+	case "looked_after":
+		return 3
+	}
+	return 0
+}
+
+// sortedCounts turns a map into counts sorted by size (largest first), then
+// label.
+func sortedCounts(m map[string]int, labels map[string]string) []report.KeyCount {
+	out := make([]report.KeyCount, 0, len(m))
+	for k, n := range m {
+		l := k
+		if labels != nil && labels[k] != "" {
+			l = labels[k]
+		}
+		out = append(out, report.KeyCount{Key: k, Label: l, N: n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].N != out[j].N {
+			return out[i].N > out[j].N
+		}
+		return out[i].Label < out[j].Label
+	})
+	return out
+}
+
+// chunks splits ids so that IN lists stay within every driver's limits.
+func chunks(ids []int64, size int) [][]int64 {
+	var out [][]int64
+	for len(ids) > size {
+		out = append(out, ids[:size])
+		ids = ids[size:]
+	}
+	if len(ids) > 0 {
+		out = append(out, ids)
+	}
+	return out
+}

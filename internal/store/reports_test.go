@@ -1,0 +1,198 @@
+package store_test
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/report"
+	"github.com/cradle-org/cradle/internal/store"
+	"github.com/cradle-org/cradle/internal/store/storetest"
+)
+
+func d(y int, m time.Month, dd int) time.Time { return time.Date(y, m, dd, 0, 0, 0, 0, time.UTC) }
+
+func at(y int, m time.Month, dd, h int) time.Time { return time.Date(y, m, dd, h, 0, 0, 0, time.UTC) }
+
+// seedReportDataset writes a small, fixed programme by hand (raw rows, so
+// nothing but the report queries is under test). The expected figures in
+// TestFigures were counted by hand from these rows; the comments say why.
+func seedReportDataset(t *testing.T, db *store.DB) {
+	t.Helper()
+	now := d(2026, 7, 1)
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if err := db.RawExec(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	exec(`INSERT INTO areas (id, name, created_at) VALUES (1, 'North', $1), (2, 'South', $1)`, now)
+	for id := 1; id <= 3; id++ {
+		exec(`INSERT INTO staff (id, email, name, role, password_hash, totp_secret_sealed, created_at, updated_at)
+			VALUES ($1, $2, 'Staff', 'practitioner', 'x', 'x', $3, $3)`, id, "s"+string(rune('0'+id))+"@example.org", now)
+	}
+	// Families 1–8 in North, 9–10 in South; 1, 3 and 6 are closed.
+	stages := map[int]string{1: "closed", 2: "antenatal", 3: "closed", 4: "postnatal", 5: "postnatal", 6: "closed", 7: "referral", 8: "antenatal", 9: "antenatal", 10: "birth"}
+	for id := 1; id <= 10; id++ {
+		area := 1
+		if id >= 9 {
+			area = 2
+		}
+		exec(`INSERT INTO families (id, reference, area_id, stage, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)`, id, "FAM-"+string(rune('A'+id)), area, stages[id], now)
+		exec(`INSERT INTO people (id, family_id, kind, parent_slot, created_at, updated_at) VALUES ($1, $2, 'parent', 1, $3, $3)`, id*10, id, now)
+	}
+	ref := func(id int, source, role string, area any, received time.Time, family any) {
+		exec(`INSERT INTO referrals (id, reference, source, referrer_role, area_id, family_id, received_at, content_sealed) VALUES ($1, $2, $3, $4, $5, $6, $7, '')`,
+			id, "REF-"+string(rune('A'+id)), source, role, area, family, received)
+	}
+	ref(1, "self", "", 1, at(2026, 1, 5, 9), 1)
+	ref(2, "professional", "social_worker", 1, at(2026, 1, 12, 9), 2)
+	ref(3, "professional", "social_worker", 1, at(2026, 2, 3, 9), 3)
+	ref(4, "professional", "midwife", 1, at(2026, 3, 1, 9), nil)
+	ref(5, "partner", "midwife", 1, at(2026, 3, 10, 9), 4)
+	ref(6, "professional", "social_worker", 1, at(2026, 4, 2, 9), 5)
+	ref(7, "self", "", 1, at(2026, 4, 20, 9), nil)
+	ref(8, "professional", "social_worker", 1, at(2025, 12, 1, 9), 6) // before the range
+	ref(9, "professional", "health_visitor", 2, at(2026, 5, 2, 9), 9)
+	ref(10, "professional", "", nil, at(2026, 2, 14, 9), nil) // outside every area
+	ses := func(familyID int, on time.Time, attendance string) {
+		exec(`INSERT INTO case_sessions (family_id, person_id, staff_id, held_on, mode, attendance, kind, created_at, updated_at)
+			VALUES ($1, $2, 1, $3, 'home', $4, 'session', $5, $5)`, familyID, familyID*10, on, attendance, now)
+	}
+	ses(1, d(2026, 1, 10), "attended") // 5 days after referral
+	ses(1, d(2026, 2, 1), "attended")
+	ses(2, d(2026, 1, 20), "did_not_attend")
+	ses(2, d(2026, 1, 25), "attended") // 13 days
+	ses(3, d(2026, 3, 1), "cancelled_by_parent")
+	ses(4, d(2026, 3, 20), "attended") // 10 days
+	ses(9, d(2026, 5, 20), "attended") // 18 days
+	ses(9, d(2026, 5, 25), "cancelled_by_practitioner")
+	ses(6, d(2025, 12, 20), "attended") // before the range
+	closure := func(familyID int, kind, reason string, on time.Time, reopened any) {
+		exec(`INSERT INTO closures (family_id, kind, reason, closed_on, requested_by, reopened_at, created_at) VALUES ($1, $2, $3, $4, 1, $5, $6)`,
+			familyID, kind, reason, on, reopened, now)
+	}
+	closure(1, "planned", "planned_end", d(2026, 6, 1), nil)
+	closure(3, "early", "withdrew", d(2026, 4, 1), nil)
+	closure(5, "early", "disengaged", d(2026, 5, 1), at(2026, 5, 10, 9)) // re-opened: not counted
+	closure(6, "planned", "planned_end", d(2026, 2, 1), nil)
+	alloc := func(familyID, staffID int, ended any) {
+		exec(`INSERT INTO allocations (family_id, person_id, staff_id, started_at, ended_at) VALUES ($1, $2, $3, $4, $5)`, familyID, familyID*10, staffID, now, ended)
+	}
+	alloc(2, 1, nil)
+	alloc(4, 1, nil)
+	alloc(5, 2, nil)
+	alloc(9, 3, nil)
+	alloc(8, 1, now) // ended
+	concern := func(area, familyID int, raised, due time.Time, decision string, decided any) {
+		status := "open"
+		if decision != "" {
+			status = "decided"
+		}
+		exec(`INSERT INTO safeguarding_concerns (family_id, raised_by, raised_at, decision_due_at, status, decision, decided_at, area_id) VALUES ($1, 1, $2, $3, $4, $5, $6, $7)`,
+			familyID, raised, due, status, decision, decided, area)
+	}
+	concern(1, 2, at(2026, 2, 2, 9), at(2026, 2, 2, 17), "csc_referral", at(2026, 2, 2, 13)) // 4 hours, in time
+	concern(1, 4, at(2026, 3, 3, 10), at(2026, 3, 3, 17), "advice", at(2026, 3, 4, 10))      // 24 hours, late
+	concern(2, 9, at(2026, 4, 1, 10), at(2026, 4, 1, 17), "", nil)                            // awaiting
+	concern(1, 2, at(2025, 11, 1, 10), at(2025, 11, 1, 17), "advice", at(2025, 11, 1, 11))   // before the range
+	marac := func(familyID int, on time.Time) {
+		exec(`INSERT INTO marac_referrals (family_id, person_id, referred_on, created_at) VALUES ($1, $2, $3, $4)`, familyID, familyID*10, on, now)
+	}
+	marac(2, d(2026, 2, 10))
+	marac(9, d(2026, 5, 10))
+	marac(4, d(2025, 10, 1))
+	exec(`INSERT INTO safety_plans (id, family_id, person_id, staff_id, created_at, updated_at) VALUES (1, 2, 20, 1, $1, $1), (2, 4, 40, 1, $2, $2)`, at(2026, 1, 15, 9), at(2026, 3, 25, 9))
+	exec(`INSERT INTO safety_plan_reviews (plan_id, reviewed_on, reviewed_by, created_at) VALUES (1, $1, 1, $2)`, d(2026, 4, 15), now)
+	status := func(familyID int, s string, from time.Time) {
+		exec(`INSERT INTO safeguarding_status_history (family_id, status, from_date, created_at) VALUES ($1, $2, $3, $4)`, familyID, s, from, now)
+	}
+	status(2, "child_protection_plan", d(2026, 1, 1)) // stepped down twice
+	status(2, "child_in_need", d(2026, 3, 1))
+	status(2, "none", d(2026, 5, 1))
+	status(4, "none", d(2026, 1, 1)) // stepped up
+	status(4, "child_in_need", d(2026, 4, 1))
+	status(9, "child_in_need", d(2026, 5, 1)) // unchanged
+}
+
+func TestFigures(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		seedReportDataset(t, db)
+		dsl := policy.Actor{StaffID: 1, Role: policy.DSL}
+		f, err := db.Figures(ctx, dsl, store.ReportScope{From: d(2026, 1, 1), To: d(2026, 6, 30)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check := func(name string, got, want any) {
+			t.Helper()
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s = %v, want %v", name, got, want)
+			}
+		}
+		// Referrals 1–7, 9 and 10 fall in the range; 1–5 and 9 became families.
+		check("Referred", f.Referred, 9)
+		check("Accepted", f.Accepted, 6)
+		check("Engaged", f.Engaged, 4) // families 1, 2, 4, 9 attended a session
+		check("Completed", f.Completed, 1)
+		check("FirstContactDays", f.FirstContactDays, []float64{5, 10, 13, 18})
+		check("BySource", f.ReferralsBySource, []report.KeyCount{
+			{Key: "social_worker", Label: "Social worker", N: 3}, {Key: "midwife", Label: "Midwife", N: 2}, {Key: "self", Label: "Self-referral", N: 2},
+			{Key: "health_visitor", Label: "Health visitor", N: 1}, {Key: "other", Label: "Other", N: 1}})
+		check("ByArea", f.ReferralsByArea, []report.KeyCount{{Key: "North", Label: "North", N: 7}, {Key: "Outside every area", Label: "Outside every area", N: 1}, {Key: "South", Label: "South", N: 1}})
+		months := map[string]int{}
+		for _, m := range f.ReferralsByMonth {
+			months[m.Month] += m.N
+		}
+		check("ByMonth", months, map[string]int{"2026-01": 2, "2026-02": 2, "2026-03": 2, "2026-04": 2, "2026-05": 1})
+		// Open now: 2, 4, 5, 7, 8 (North) and 9, 10 (South).
+		check("OpenFamilies", f.OpenFamilies, 7)
+		check("OpenByArea", f.OpenByArea, []report.KeyCount{{Key: "North", Label: "North", N: 5}, {Key: "South", Label: "South", N: 2}})
+		check("Practitioners", []int{f.Practitioners, f.ParentsAllocated, f.LargestCaseload}, []int{3, 4, 2})
+		check("Sessions", []int{f.SessionsAttended, f.SessionsMissed, f.SessionsCancelledByParent, f.SessionsCancelledByStaff, f.Offered()}, []int{5, 1, 1, 1, 7})
+		check("Closures", f.ClosuresByReason, []report.KeyCount{{Key: "planned_end", Label: "Planned ending at the baby's second birthday", N: 2}, {Key: "withdrew", Label: "Withdrew", N: 1}})
+		check("Concerns", f.Concerns, 3)
+		check("DecisionHours", f.DecisionHours, []float64{4, 24})
+		check("DecidedInTime", f.DecidedInTime, 1)
+		check("MARAC", f.MARACReferrals, 2)
+		check("SafetyPlans", []int{f.SafetyPlans, f.SafetyPlanReviews}, []int{2, 1})
+		check("Status", []int{f.StatusFamilies, f.StatusSteppedDown, f.StatusSteppedUp}, []int{3, 1, 1})
+
+		// One area: North only.
+		mgr := policy.Actor{StaffID: 2, Role: policy.TeamManager, Areas: []int64{1}}
+		n, err := db.Figures(ctx, mgr, store.ReportScope{From: d(2026, 1, 1), To: d(2026, 6, 30), AreaIDs: []int64{1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("North referred", []int{n.Referred, n.Accepted, n.Engaged, n.Completed}, []int{7, 5, 3, 1})
+		check("North sessions", []int{n.SessionsAttended, n.SessionsMissed, n.SessionsCancelledByParent, n.SessionsCancelledByStaff}, []int{4, 1, 1, 0})
+		check("North concerns", []int{n.Concerns, n.MARACReferrals, n.OpenFamilies, n.StatusFamilies}, []int{2, 1, 5, 2})
+		check("North areas", n.Areas, []string{"North"})
+
+		// A narrower date range: January only.
+		j, err := db.Figures(ctx, dsl, store.ReportScope{From: d(2026, 1, 1), To: d(2026, 1, 31)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("January", []int{j.Referred, j.SessionsAttended, j.SafetyPlans}, []int{2, 2, 1})
+
+		// Refusals: a manager asking for another area or for every area, a practitioner.
+		for name, c := range map[string]struct {
+			actor policy.Actor
+			areas []int64
+		}{
+			"manager other area": {mgr, []int64{2}},
+			"manager every area": {mgr, nil},
+			"practitioner":       {policy.Actor{StaffID: 1, Role: policy.Practitioner, Areas: []int64{1}}, []int64{1}},
+			"signed out":         {policy.Actor{}, nil},
+		} {
+			_, err := db.Figures(ctx, c.actor, store.ReportScope{From: d(2026, 1, 1), To: d(2026, 6, 30), AreaIDs: c.areas})
+			var pe *problem.Error
+			if !errors.As(err, &pe) || pe.Code != problem.Forbidden {
+				t.Errorf("%s: err = %v, want forbidden", name, err)
+			}
+		}
+	})
+}
