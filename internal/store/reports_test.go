@@ -97,7 +97,7 @@ func seedReportDataset(t *testing.T, db *store.DB) {
 	}
 	concern(1, 2, at(2026, 2, 2, 9), at(2026, 2, 2, 17), "csc_referral", at(2026, 2, 2, 13)) // 4 hours, in time
 	concern(1, 4, at(2026, 3, 3, 10), at(2026, 3, 3, 17), "advice", at(2026, 3, 4, 10))      // 24 hours, late
-	concern(2, 9, at(2026, 4, 1, 10), at(2026, 4, 1, 17), "", nil)                            // awaiting
+	concern(2, 9, at(2026, 4, 1, 10), at(2026, 4, 1, 17), "", nil)                           // awaiting
 	concern(1, 2, at(2025, 11, 1, 10), at(2025, 11, 1, 17), "advice", at(2025, 11, 1, 11))   // before the range
 	marac := func(familyID int, on time.Time) {
 		exec(`INSERT INTO marac_referrals (family_id, person_id, referred_on, created_at) VALUES ($1, $2, $3, $4)`, familyID, familyID*10, on, now)
