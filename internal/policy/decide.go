@@ -125,7 +125,7 @@ func grantFor(r Role, act Action) grant {
 		}
 	case Admin:
 		switch act {
-		case ManageStaff, ManageTokens, ManageMailingList, ViewAuditLog, ViewRecordAudit, ViewAggregates:
+		case ManageStaff, ManageTokens, ManageMailingList, ViewAuditLog, ViewRecordAudit, ViewAggregates, ExportResearch:
 			// Audit entries are metadata (who looked, when), not the record.
 			return anywhere
 		}
@@ -142,7 +142,7 @@ func whyNot(r Role, act Action) string {
 	switch {
 	case act == DecideConcern:
 		return "only a designated safeguarding lead can decide a safeguarding concern"
-	case act == ViewAuditLog || act == ManageStaff || act == ManageTokens || act == ManageMailingList:
+	case act == ViewAuditLog || act == ManageStaff || act == ManageTokens || act == ManageMailingList || act == ExportResearch:
 		return "only administrators can " + act.phrase()
 	case r == Admin:
 		return "administrators manage accounts, tokens and the audit log; they never see referrals or family records"

@@ -164,6 +164,10 @@ const (
 	WriteSupervision        Action = "person.supervision.write" // a team manager's supervision note on a parent's record
 	ViewAggregates          Action = "reports.aggregate"
 	ViewIdentifiableReports Action = "reports.identifiable"
+	// ExportResearch produces the pseudonymised research extract: row-level
+	// (if pseudonymised) data leaving the organisation, so only an
+	// administrator may, and every extract is audited.
+	ExportResearch Action = "reports.research"
 )
 
 // Actions lists every action. Tests walk it so that a new action is proved
@@ -175,7 +179,7 @@ func Actions() []Action {
 		ViewPerson, EditPerson, ViewConfidential, EditConfidential, BreakGlass,
 		RaiseConcern, DecideConcern,
 		ViewRecordAudit, ViewAuditLog, ManageStaff, ManageTokens, ManageMailingList, ViewAggregates, ViewIdentifiableReports,
-		WriteSupervision,
+		ExportResearch, WriteSupervision,
 	}
 }
 
@@ -234,6 +238,8 @@ func (act Action) phrase() string {
 		return "see aggregate reports"
 	case ViewIdentifiableReports:
 		return "see reports that name people"
+	case ExportResearch:
+		return "produce the research extract"
 	}
 	return ""
 }

@@ -144,6 +144,7 @@ var matrix = []struct {
 	{ManageMailingList, [10]string{none, none, none, all, none, none, none, none, none, none}},
 	{ViewAggregates, [10]string{none, "YYYNY", all, all, all, none, none, none, none, none}},
 	{ViewIdentifiableReports, [10]string{"YYYNY", "YYYNY", all, none, none, none, none, none, none, none}},
+	{ExportResearch, [10]string{none, none, none, all, none, none, none, none, none, none}},
 	{WriteSupervision, [10]string{none, "YYYNN", none, none, none, none, none, none, none, none}},
 }
 
