@@ -70,6 +70,11 @@ type Timepoint struct {
 	Months           int    `json:"months"` // for AnchorAge
 	WindowBeforeDays int    `json:"window_before_days"`
 	WindowAfterDays  int    `json:"window_after_days"`
+	// Parents and Baby list the instruments (by key, e.g. "phq9") due at
+	// this timepoint for each co-parent and for the baby. Which keys exist
+	// is the measure package's business: the caller checks them.
+	Parents []string `json:"parents,omitempty"`
+	Baby    []string `json:"baby,omitempty"`
 }
 
 // VIGConfig says when each Video Interaction Guidance cycle is due.
@@ -331,6 +336,24 @@ func (c Config) Validate() error {
 		}
 		if err := between(field+".window_after_days", tp.WindowAfterDays, 0, 365); err != nil {
 			return err
+		}
+		if len(tp.Baby) > 0 && tp.Anchor != AnchorAge {
+			return bad(field+".baby", "baby measures need an age timepoint: the baby is not born at the assessment or in pregnancy")
+		}
+		for _, list := range []struct {
+			name string
+			keys []string
+		}{{"parents", tp.Parents}, {"baby", tp.Baby}} {
+			seen := map[string]bool{}
+			for j, k := range list.keys {
+				if !validKey(k) {
+					return bad(fmt.Sprintf("%s.%s[%d]", field, list.name, j), "%q must start with a letter and use only lower-case letters, numbers and underscores", k)
+				}
+				if seen[k] {
+					return bad(fmt.Sprintf("%s.%s[%d]", field, list.name, j), "%q is listed twice", k)
+				}
+				seen[k] = true
+			}
 		}
 	}
 

@@ -2,6 +2,7 @@ package timeline
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -21,18 +22,20 @@ func TestDefaultConfig(t *testing.T) {
 		cfg.BirthStageWeeks != 6 || cfg.EndingMonths != 22 || cfg.EndMonths != 24 {
 		t.Errorf("numbers = %+v", cfg)
 	}
+	parents := []string{"phq9", "gad7", "epds", "swemwbs", "ders16", "domestic_abuse"}
+	baby := []string{"asq3", "asqse2"}
 	wantTP := []Timepoint{
-		{"baseline", "Baseline outcome measures", AnchorAssessment, 0, 0, 14, 14},
-		{"late_pregnancy", "Late pregnancy outcome measures", AnchorGestation, 36, 0, 14, 14},
-		{"m6", "6-month outcome measures", AnchorAge, 0, 6, 14, 14},
-		{"m12", "12-month outcome measures", AnchorAge, 0, 12, 14, 14},
-		{"m24", "24-month (exit) outcome measures", AnchorAge, 0, 24, 28, 0},
+		{"baseline", "Baseline outcome measures", AnchorAssessment, 0, 0, 14, 14, parents, nil},
+		{"late_pregnancy", "Late pregnancy outcome measures", AnchorGestation, 36, 0, 14, 14, []string{"phq9", "gad7", "epds"}, nil},
+		{"m6", "6-month outcome measures", AnchorAge, 0, 6, 14, 14, parents, baby},
+		{"m12", "12-month outcome measures", AnchorAge, 0, 12, 14, 14, parents, baby},
+		{"m24", "24-month (exit) outcome measures", AnchorAge, 0, 24, 28, 0, parents, baby},
 	}
 	if len(cfg.Timepoints) != len(wantTP) {
 		t.Fatalf("timepoints = %+v", cfg.Timepoints)
 	}
 	for i, tp := range cfg.Timepoints {
-		if tp != wantTP[i] {
+		if !reflect.DeepEqual(tp, wantTP[i]) {
 			t.Errorf("timepoints[%d] = %+v, want %+v", i, tp, wantTP[i])
 		}
 	}
@@ -131,6 +134,9 @@ func TestParseConfigRejects(t *testing.T) {
 		{"negative age", tp(`{"key":"m6","label":"x","anchor":"age","months":-6}`), "timepoints[0].months", "not -6"},
 		{"negative window", tp(`{"key":"m6","label":"x","anchor":"age","months":6,"window_before_days":-1}`), "timepoints[0].window_before_days", "not -1"},
 		{"negative window after", tp(`{"key":"m6","label":"x","anchor":"age","months":6,"window_after_days":-14}`), "timepoints[0].window_after_days", "not -14"},
+		{"baby measure in pregnancy", tp(`{"key":"lp","label":"x","anchor":"gestation","weeks":36,"baby":["asq3"]}`), "timepoints[0].baby", "need an age timepoint"},
+		{"bad instrument key", tp(`{"key":"m6","label":"x","anchor":"age","months":6,"parents":["PHQ-9"]}`), "timepoints[0].parents[0]", "lower-case"},
+		{"instrument twice", tp(`{"key":"m6","label":"x","anchor":"age","months":6,"baby":["asq3","asq3"]}`), "timepoints[0].baby[1]", "listed twice"},
 		{"negative antenatal VIG", `{"vig":{"antenatal_at_weeks":[-32]}}`, "vig.antenatal_at_weeks[0]", "not -32"},
 		{"antenatal VIG after term", `{"vig":{"antenatal_at_weeks":[43]}}`, "vig.antenatal_at_weeks[0]", "between 0 and 42"},
 		{"duplicate antenatal VIG", `{"vig":{"antenatal_at_weeks":[32,30,32]}}`, "vig.antenatal_at_weeks[2]", "32 is listed more than once"},
