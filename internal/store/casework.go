@@ -35,6 +35,7 @@ type PersonRecord struct {
 	Risk          []RiskRecord
 	Incidents     []Incident
 	SafetyPlan    *SafetyPlan
+	Measures      []MeasureResult
 }
 
 func (db *DB) personInFamily(ctx context.Context, q rowQuerier, personID int64) (family.Family, family.Person, error) {
@@ -114,6 +115,9 @@ func (db *DB) ReadPerson(ctx context.Context, actor policy.Actor, personID int64
 			if out.SafetyPlan, err = tx.safetyPlan(personID, conf.Allowed); err != nil {
 				return err
 			}
+		}
+		if out.Measures, err = tx.measures(personID, conf.Allowed); err != nil {
+			return err
 		}
 		tx.Audit("person.view", "person", personID, f.ID, "")
 		if conf.Override {
@@ -479,6 +483,9 @@ type Progress struct {
 	VIGAntenatal  int // the most antenatal VIG cycles either parent has had
 	VIGPostnatal  int
 	LastContactOn time.Time
+	// Measures says which instruments each person has at each timepoint
+	// (timepoint → person → instrument keys), for what is due.
+	Measures map[string]map[int64][]string
 }
 
 // FamilyProgress counts a family's attended sessions and VIG cycles.
@@ -534,7 +541,20 @@ func (db *DB) progress(ctx context.Context, q rowQuerier, familyIDs []int64) (ma
 		}
 		out[fid] = p
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("counting VIG cycles: %w", err)
+	}
+	rows.Close()
+	cover, err := db.measureCoverage(ctx, q, familyIDs)
+	if err != nil {
+		return nil, err
+	}
+	for fid, m := range cover {
+		p := out[fid]
+		p.Measures = m
+		out[fid] = p
+	}
+	return out, nil
 }
 
 func (tx *Tx) pauses(personID int64, seeConfidential bool) ([]casework.Pause, error) {

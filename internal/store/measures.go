@@ -1,0 +1,178 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+)
+
+// MeasureResult is one outcome measure taken by one person at one
+// timepoint. The caller scores it (package measure) before saving; the
+// store keeps the figures in the clear for reports and the answers sealed.
+//
+// A parent's results follow that parent's confidentiality: a depression
+// score or an answer about abuse is as sensitive as a disclosure, so the
+// other parent's practitioner sees only that a result exists.
+type MeasureResult struct {
+	ID         int64
+	FamilyID   int64
+	PersonID   int64
+	Instrument string
+	Timepoint  string
+	TakenOn    time.Time
+	Raw, Score float64
+	Band       string
+	Flagged    bool
+	Alert      bool // an answer needs safeguarding follow-up
+	AgeMonths  int  // the baby's age for development measures; 0 otherwise
+	Detail     string
+	By         string
+	Withheld   bool // figures and answers hidden from this reader
+}
+
+// SaveMeasure records a scored result. subject is who the instrument is
+// for (parent or baby). One result per person, instrument and timepoint; a
+// result whose answers raise a safeguarding prompt creates a follow-up task
+// for the person's practitioner (titled by where it comes from, never by
+// what was answered).
+func (db *DB) SaveMeasure(ctx context.Context, actor policy.Actor, m MeasureResult, subject family.Kind) (int64, error) {
+	var id int64
+	err := db.Update(ctx, func(tx *Tx) error {
+		f, p, err := tx.personForEdit(actor, m.PersonID)
+		if err != nil {
+			return err
+		}
+		if p.Kind != subject {
+			if subject == family.Baby {
+				return problem.New(problem.Invalid, "This measure is for the baby, not a parent")
+			}
+			return problem.New(problem.Invalid, "This measure is for a parent")
+		}
+		if f.Stage == family.Closed {
+			return problem.New(problem.Conflict, "The case is closed: re-open it before recording a measure")
+		}
+		var taken time.Time
+		err = tx.queryRow(`SELECT taken_on FROM measure_results WHERE person_id = $1 AND instrument = $2 AND timepoint = $3`, p.ID, m.Instrument, m.Timepoint).Scan(&taken)
+		switch {
+		case err == nil:
+			return &problem.Error{Code: problem.Conflict, Message: "There is a problem", Fields: problem.Fields{{Name: "timepoint",
+				Message: fmt.Sprintf("This measure was already recorded for this timepoint on %s. Choose another timepoint", taken.Format("2 January 2006"))}}}
+		case err != sql.ErrNoRows:
+			return fmt.Errorf("checking for an earlier result: %w", err)
+		}
+		detail, err := tx.db.seal("measure_results.answers", m.Detail)
+		if err != nil {
+			return err
+		}
+		var age any
+		if m.AgeMonths > 0 {
+			age = m.AgeMonths
+		}
+		id, err = tx.insertID(`INSERT INTO measure_results (family_id, person_id, instrument, timepoint, taken_on, total, score, band, flagged, alert, age_months, answers_sealed, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			f.ID, p.ID, m.Instrument, m.Timepoint, m.TakenOn.UTC(), m.Raw, m.Score, m.Band, m.Flagged, m.Alert, age, detail, actor.StaffID, tx.now)
+		if err != nil {
+			if isUniqueViolation(err) {
+				return problem.New(problem.Conflict, "This measure was recorded for this timepoint by someone else a moment ago")
+			}
+			return fmt.Errorf("saving measure: %w", err)
+		}
+		tx.Audit("measure.create", "measure_result", id, f.ID, m.Instrument+" "+m.Timepoint)
+		if m.Alert {
+			practitioner := p.PractitionerID
+			if p.Kind != family.Parent {
+				practitioner = actor.StaffID // a baby's measure: whoever recorded it follows up
+			}
+			for _, staffID := range uniqueIDs(practitioner, f.ManagerID) {
+				if _, err := tx.insertID(`INSERT INTO tasks (family_id, person_id, assigned_to, kind, title, due_on, created_at) VALUES ($1, $2, $3, 'measure_follow_up', $4, $5, $6)`,
+					f.ID, p.ID, staffID, "Follow up an outcome measure answer today (family "+f.Reference+")", tx.now, tx.now); err != nil {
+					return fmt.Errorf("creating follow-up task: %w", err)
+				}
+			}
+			tx.Audit("measure.follow_up_task", "measure_result", id, f.ID, "")
+		}
+		return nil
+	})
+	return id, err
+}
+
+func uniqueIDs(ids ...int64) []int64 {
+	var out []int64
+	seen := map[int64]bool{}
+	for _, id := range ids {
+		if id != 0 && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// measures lists a person's results, oldest first.
+func (tx *Tx) measures(personID int64, seeConfidential bool) ([]MeasureResult, error) {
+	rows, err := tx.query(`SELECT m.id, m.family_id, m.person_id, m.instrument, m.timepoint, m.taken_on, CAST(m.total AS DOUBLE PRECISION), COALESCE(m.score, 0),
+		m.band, m.flagged, m.alert, COALESCE(m.age_months, 0), m.answers_sealed, COALESCE(s.name, '')
+		FROM measure_results m LEFT JOIN staff s ON s.id = m.created_by WHERE m.person_id = $1 ORDER BY m.taken_on, m.id`, personID)
+	if err != nil {
+		return nil, fmt.Errorf("reading measures: %w", err)
+	}
+	defer rows.Close()
+	var out []MeasureResult
+	for rows.Next() {
+		var m MeasureResult
+		var detail string
+		if err := rows.Scan(&m.ID, &m.FamilyID, &m.PersonID, &m.Instrument, &m.Timepoint, &m.TakenOn, &m.Raw, &m.Score,
+			&m.Band, &m.Flagged, &m.Alert, &m.AgeMonths, &detail, &m.By); err != nil {
+			return nil, fmt.Errorf("reading measure: %w", err)
+		}
+		if seeConfidential {
+			if m.Detail, err = tx.db.open("measure_results.answers", detail); err != nil {
+				return nil, err
+			}
+		} else {
+			m = MeasureResult{ID: m.ID, FamilyID: m.FamilyID, PersonID: m.PersonID, Instrument: m.Instrument, Timepoint: m.Timepoint, TakenOn: m.TakenOn, Withheld: true}
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// MeasureCoverage says, for each family, which instruments each person has
+// at each timepoint: family → timepoint → person → instrument keys. Keys
+// only, no scores, so caseloads can show what is due without reading
+// anything sensitive.
+func (db *DB) measureCoverage(ctx context.Context, q rowQuerier, familyIDs []int64) (map[int64]map[string]map[int64][]string, error) {
+	out := map[int64]map[string]map[int64][]string{}
+	for _, chunk := range chunks(familyIDs, 500) {
+		in, args := inList(chunk)
+		rows, err := q.QueryContext(ctx, db.rebind(`SELECT family_id, timepoint, person_id, instrument FROM measure_results WHERE family_id IN (`+in+`)`), args...)
+		if err != nil {
+			return nil, fmt.Errorf("reading measure coverage: %w", err)
+		}
+		for rows.Next() {
+			var fid, pid int64
+			var tp, inst string
+			if err := rows.Scan(&fid, &tp, &pid, &inst); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("reading measure coverage: %w", err)
+			}
+			if out[fid] == nil {
+				out[fid] = map[string]map[int64][]string{}
+			}
+			if out[fid][tp] == nil {
+				out[fid][tp] = map[int64][]string{}
+			}
+			out[fid][tp][pid] = append(out[fid][tp][pid], inst)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("reading measure coverage: %w", err)
+		}
+	}
+	return out, nil
+}
