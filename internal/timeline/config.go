@@ -421,3 +421,13 @@ func validKey(k string) bool {
 	}
 	return true
 }
+
+// Timepoint returns the outcome-measure timepoint with the key.
+func (c Config) Timepoint(key string) (Timepoint, bool) {
+	for _, tp := range c.Timepoints {
+		if tp.Key == key {
+			return tp, true
+		}
+	}
+	return Timepoint{}, false
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -92,25 +93,33 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 	for _, c := range list {
 		facts := s.timelineFacts(c.Family)
 		stage := timeline.StageOf(s.cfg.Timeline, facts)
-		var overdueMilestones []string
-		var next *timeline.Milestone
-		for _, m := range timeline.Milestones(s.cfg.Timeline, facts) {
-			if milestoneDone(m, c.Family, c.Progress) {
-				continue
-			}
-			if timeline.Overdue(m, now) {
-				overdueMilestones = append(overdueMilestones, m.Label)
-			} else if next == nil {
-				m := m
-				next = &m
-			}
+		milestones := timeline.Milestones(s.cfg.Timeline, facts)
+		baby := int64(0)
+		if b, ok := c.Family.Baby(); ok {
+			baby = b.ID
 		}
 		for _, p := range c.Parents {
 			if u.staff.Role == policy.Practitioner && p.PractitionerID != u.staff.ID {
 				continue
 			}
-			row := caseRow{FamilyID: c.FamilyID, Reference: c.Reference, Stage: stage, Parent: p, LastContact: c.LastContact[p.ID], SinceContact: -1, Next: next}
-			row.Overdue = append(row.Overdue, overdueMilestones...)
+			// Outcome measures are due per parent (and the baby's on both
+			// parents' rows); everything else is the family's.
+			row := caseRow{FamilyID: c.FamilyID, Reference: c.Reference, Stage: stage, Parent: p, LastContact: c.LastContact[p.ID], SinceContact: -1}
+			for _, m := range milestones {
+				done := milestoneDone(m, c.Family, c.Progress)
+				if m.Kind == timeline.KindMeasure {
+					done = len(s.measuresMissing(m, c.Progress, []int64{p.ID}, baby)) == 0
+				}
+				if done {
+					continue
+				}
+				if timeline.Overdue(m, now) {
+					row.Overdue = append(row.Overdue, m.Label)
+				} else if row.Next == nil {
+					m := m
+					row.Next = &m
+				}
+			}
 			since := c.Family.AcceptedOn
 			if !row.LastContact.IsZero() {
 				row.SinceContact = int(now.Sub(row.LastContact).Hours() / 24)
@@ -193,6 +202,8 @@ type familyData struct {
 // work); until then they stay listed.
 func milestoneDone(m timeline.Milestone, f family.Family, p store.Progress) bool {
 	switch {
+	case m.Kind == timeline.KindMeasure:
+		return false // per person: see measuresMissing
 	case m.Kind == timeline.KindContact:
 		return p.SessionsHeld > 0
 	case m.Kind == timeline.KindAssessment:
@@ -265,6 +276,9 @@ func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUs
 		for _, m := range timeline.Milestones(s.cfg.Timeline, facts) {
 			if m.Due.After(now.AddDate(0, 3, 0)) || milestoneDone(m, f, progress) {
 				continue // the next three months, and anything overdue
+			}
+			if m.Kind == timeline.KindMeasure && len(s.measuresMissing(m, progress, activeParents(f), babyID(f))) == 0 {
+				continue
 			}
 			d.Milestones = append(d.Milestones, milestoneView{Milestone: m, Overdue: timeline.Overdue(m, now)})
 		}
@@ -379,4 +393,47 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, u *requestUser
 		return
 	}
 	s.render(w, r, http.StatusOK, "audit", Page{Title: "Audit log", Nav: "audit", Data: auditData{Entries: entries, Whole: true}})
+}
+
+// measuresMissing lists the instruments (by key) not yet recorded at a
+// measure milestone for these parents and the baby (0: none, or not born).
+func (s *Server) measuresMissing(m timeline.Milestone, p store.Progress, parents []int64, baby int64) []string {
+	tp, ok := s.cfg.Timeline.Timepoint(strings.TrimPrefix(m.Key, "measure_"))
+	if !ok {
+		return nil
+	}
+	have := p.Measures[tp.Key]
+	var missing []string
+	check := func(person int64, keys []string) {
+		for _, k := range keys {
+			if !slices.Contains(have[person], k) {
+				missing = append(missing, k)
+			}
+		}
+	}
+	for _, id := range parents {
+		check(id, tp.Parents)
+	}
+	if baby != 0 {
+		check(baby, tp.Baby)
+	}
+	return missing
+}
+
+func activeParents(f family.Family) []int64 {
+	var out []int64
+	for _, p := range f.Parents() {
+		if p.Active {
+			out = append(out, p.ID)
+		}
+	}
+	return out
+}
+
+// babyID is the baby's person id once born (development measures start then).
+func babyID(f family.Family) int64 {
+	if b, ok := f.Baby(); ok && !b.DateOfBirth.IsZero() {
+		return b.ID
+	}
+	return 0
 }
