@@ -1,0 +1,130 @@
+package research
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+
+	"github.com/cradle-org/cradle/internal/export"
+)
+
+// Field describes one column of the extract.
+type Field struct {
+	Name        string // the CSV header
+	Type        string // "string", "integer", "number" or "date"
+	Description string
+	Values      string // the values or format it takes
+}
+
+// column is a Field with how to read it from a Row. The extract's header,
+// its rows and its dictionary all come from this one list, so they cannot
+// drift apart.
+type column struct {
+	Field
+	get  func(Row) string
+	text bool // free-form category text: written through export.SafeText
+}
+
+const dateValues = "YYYY-MM in month mode; YYYY-MM-DD in shifted mode, every date of a family moved by the same number of days (1 to 180 either way), so intervals within a family are exact but calendar dates are not; empty if not known"
+
+var columns = []column{
+	{Field{"family", "string", "The family's pseudonym in this project.", "f- and 16 characters a-z, 2-7"},
+		func(r Row) string { return r.Family }, false},
+	{Field{"person", "string", "The person's pseudonym in this project: a parent or the baby.", "p- (parent) or b- (baby) and 16 characters a-z, 2-7"},
+		func(r Row) string { return r.Person }, false},
+	{Field{"role", "string", "Whether the person is a parent or the baby.", "parent, baby"},
+		func(r Row) string { return r.Role }, true},
+	{Field{"experience", "string", "For a parent, whether they experience domestic abuse or use abusive behaviours, as recorded; empty for the baby.", "category key, e.g. experiences, uses, both, not_known; empty for the baby"},
+		func(r Row) string { return r.Experience }, true},
+	{Field{"area", "string", "The area the family lives in.", "area name"},
+		func(r Row) string { return r.Area }, true},
+	{Field{"referral_source", "string", "Who referred the family (category).", "category key, e.g. midwife, health_visitor, self"},
+		func(r Row) string { return r.ReferralSource }, true},
+	{Field{"accepted_on", "date", "When the family was accepted onto the programme.", dateValues},
+		func(r Row) string { return r.AcceptedOn }, false},
+	{Field{"closure_reason", "string", "Why the family's case was closed (category); empty while it is open.", "category key, or empty"},
+		func(r Row) string { return r.ClosureReason }, true},
+	{Field{"timepoint", "string", "The outcome-measure timepoint.", "timepoint key from the programme timeline, e.g. baseline, 6m"},
+		func(r Row) string { return r.Timepoint }, true},
+	{Field{"instrument", "string", "The outcome measure.", "instrument key, e.g. EPDS"},
+		func(r Row) string { return r.Instrument }, true},
+	{Field{"taken_on", "date", "When the measure was taken.", dateValues},
+		func(r Row) string { return r.TakenOn }, false},
+	{Field{"baby_age_months", "integer", "The baby's age in completed months when the measure was taken (on every row of the family).", "0 or more; empty if not known or taken before the birth"},
+		func(r Row) string { return r.BabyAgeMonths }, false},
+	{Field{"score", "number", "The reported score, after any conversion the instrument defines.", "number; empty if not scored"},
+		func(r Row) string { return r.Score }, false},
+	{Field{"band", "string", "The score's band, as the instrument defines it.", "band label, or empty"},
+		func(r Row) string { return r.Band }, true},
+	{Field{"sessions_attended", "integer", "Sessions the person attended up to this timepoint.", "0 or more"},
+		func(r Row) string { return r.SessionsAttended }, false},
+	{Field{"sessions_offered", "integer", "Sessions offered to the person up to this timepoint: attended, missed or cancelled by the parent.", "0 or more"},
+		func(r Row) string { return r.SessionsOffered }, false},
+}
+
+// Dictionary describes every column of the extract, in column order.
+func Dictionary() []Field {
+	out := make([]Field, len(columns))
+	for i, c := range columns {
+		out[i] = c.Field
+	}
+	return out
+}
+
+// WriteCSV writes the extract as CSV: a header of the Dictionary names, then
+// the rows, with CRLF line endings (RFC 4180). Unlike the spreadsheet
+// exports there is no byte order mark: evaluators load the file into
+// statistical software, where a BOM can end up in the first column's name.
+// Text columns still pass through export.SafeText in case the file is
+// opened in a spreadsheet.
+func WriteCSV(w io.Writer, rows []Row) error {
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	rec := make([]string, len(columns))
+	for i, c := range columns {
+		rec[i] = c.Name
+	}
+	if err := cw.Write(rec); err != nil {
+		return fmt.Errorf("research: writing extract: %w", err)
+	}
+	for _, r := range rows {
+		for i, c := range columns {
+			rec[i] = c.get(r)
+			if c.text {
+				rec[i] = export.SafeText(rec[i])
+			}
+		}
+		if err := cw.Write(rec); err != nil {
+			return fmt.Errorf("research: writing extract: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("research: writing extract: %w", err)
+	}
+	return nil
+}
+
+// WriteDictionaryCSV writes the data dictionary as CSV: name, type,
+// description and values, one column of the extract per row.
+func WriteDictionaryCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	if err := cw.Write([]string{"name", "type", "description", "values"}); err != nil {
+		return fmt.Errorf("research: writing dictionary: %w", err)
+	}
+	for _, f := range Dictionary() {
+		rec := []string{f.Name, f.Type, f.Description, f.Values}
+		for i := range rec {
+			rec[i] = export.SafeText(rec[i])
+		}
+		if err := cw.Write(rec); err != nil {
+			return fmt.Errorf("research: writing dictionary: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("research: writing dictionary: %w", err)
+	}
+	return nil
+}
