@@ -48,6 +48,7 @@ func (a *App) commands() []command {
 		{"demo", "Load demonstration data and print its sign-in details", (*App).demo},
 		{"user", "Add or disable a staff account (user add | user disable)", (*App).user},
 		{"audit", "Check the audit log's hash chain (audit verify)", (*App).audit},
+		{"export", "Write the pseudonymised research extract for evaluators (export research)", (*App).export},
 		{"totp", "Print the current security code for a TOTP secret (for demos and testing)", (*App).totp},
 		{"version", "Print the version", (*App).version},
 	}

@@ -324,3 +324,74 @@ func TestRiskSettingsFromEnvironment(t *testing.T) {
 		t.Errorf("valid settings: %+v", r)
 	}
 }
+
+const demoAdmin = "sam.carter@cradle.example"
+
+func TestExportResearch(t *testing.T) {
+	for name, db := range backendArgs(t) {
+		t.Run(name, func(t *testing.T) {
+			if r := run(t, nil, append([]string{"demo"}, db...)...); r.code != 0 {
+				t.Fatalf("demo: %+v", r)
+			}
+			out := filepath.Join(t.TempDir(), "extract.csv")
+			args := func(extra ...string) []string { return append(append([]string{"export", "research"}, db...), extra...) }
+			for _, bad := range []struct {
+				args []string
+				code int
+				msg  string
+			}{
+				{args("--project", "Eval", "--out", out), 2, "--as is required"},
+				{args("--as", "ADMIN", "--out", out), 2, "--project is required"},
+				{args("--as", "ADMIN", "--project", "Eval", "--out", out, "--dates", "days"), 2, "--dates must be months or shifted"},
+				{args("--as", "priya.shah@cradle.example", "--project", "Eval", "--out", out), 1, "not an active administrator"},
+			} {
+				for i, a := range bad.args {
+					if a == "ADMIN" {
+						bad.args[i] = demoAdmin
+					}
+				}
+				if r := run(t, nil, bad.args...); r.code != bad.code || !strings.Contains(r.stderr, bad.msg) {
+					t.Errorf("%v: %+v, want exit %d and %q", bad.args, r, bad.code, bad.msg)
+				}
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Fatalf("a refused export wrote %s", out)
+			}
+			r := run(t, nil, args("--as", demoAdmin, "--project", "Evaluation 2027", "--out", out)...)
+			if r.code != 0 || !strings.Contains(r.stdout, "Wrote") || !strings.Contains(r.stderr, "Reading records") {
+				t.Fatalf("export: %+v", r)
+			}
+			body, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(string(body), "family,person,role,") {
+				t.Errorf("extract starts %q", string(body)[:min(60, len(body))])
+			}
+			dict, err := os.ReadFile(strings.TrimSuffix(out, ".csv") + ".dictionary.csv")
+			if err != nil || !strings.Contains(string(dict), "sessions_offered") {
+				t.Errorf("dictionary: %v %s", err, dict)
+			}
+			if v := run(t, nil, append([]string{"audit", "verify"}, db...)...); v.code != 0 {
+				t.Errorf("audit verify after export: %+v", v)
+			}
+		})
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	for _, c := range []struct {
+		done, total int
+		want        string
+	}{
+		{0, 0, "nothing to read"},
+		{0, 10, "  0% (0 of 10)"},
+		{5, 10, "[===============               ]  50% (5 of 10), about 10s left"},
+		{10, 10, "100% (10 of 10)"},
+		{12, 10, "100% (10 of 10)"},
+	} {
+		if got := cli.ProgressLine("Reading", c.done, c.total, 10*time.Second); !strings.Contains(got, c.want) {
+			t.Errorf("ProgressLine(%d, %d) = %q, want %q in it", c.done, c.total, got, c.want)
+		}
+	}
+}

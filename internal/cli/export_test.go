@@ -1,0 +1,4 @@
+package cli
+
+// ProgressLine is exported for tests.
+var ProgressLine = progressLine
