@@ -1,9 +1,6 @@
 package report
 
-import (
-	"strconv"
-	"time"
-)
+import "time"
 
 // Figures are the programme's aggregate figures for one scope (a date range
 // and a set of areas), as counted by the store. Nothing here names a person:
@@ -106,8 +103,20 @@ func CountsTable(key, title, caption, labelHeading string, counts []KeyCount) Ta
 	for _, c := range counts {
 		total += c.N
 	}
-	for _, c := range counts {
-		t.Rows = append(t.Rows, []Cell{Label(c.Label), Count(c.N), Percent(c.N, total)})
+	suppressed, smallest := 0, -1
+	for i, c := range counts {
+		row := []Cell{Label(c.Label), Count(c.N), Percent(c.N, total)}
+		if row[1].Suppressed {
+			suppressed++
+		} else if c.N > 0 && (smallest < 0 || c.N < counts[smallest].N) {
+			smallest = i
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	// With the total shown, one hidden category could be worked out by
+	// subtraction: hide the next smallest too.
+	if suppressed == 1 && smallest >= 0 {
+		t.Rows[smallest][1].Suppressed, t.Rows[smallest][2].Suppressed = true, true
 	}
 	if len(counts) > 0 {
 		t.Rows = append(t.Rows, []Cell{Label("Total"), Count(total), Percent(total, total)})
@@ -163,14 +172,9 @@ func MonthLabel(m string) string {
 // MonthKeys lists "YYYY-MM" for every month from from to to, inclusive.
 func MonthKeys(from, to time.Time) []string {
 	var out []string
-	m := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
-	end := time.Date(to.Year(), to.Month(), 1, 0, 0, 0, 0, time.UTC)
-	for !m.After(end) && len(out) < 1200 {
+	for _, m := range Months(from, to) {
 		out = append(out, m.Format("2006-01"))
-		m = m.AddDate(0, 1, 0)
 	}
 	return out
 }
 
-// itoa is for captions.
-func itoa(n int) string { return strconv.Itoa(n) }
