@@ -583,24 +583,24 @@ func TestEmptyAndDegenerateSpecs(t *testing.T) {
 
 func TestFromTable(t *testing.T) {
 	tbl := report.CountsTable("referrals-by-source", "Referrals by source", "Referrals received in 2026", "Source", []report.KeyCount{
-		{Key: "sw", Label: "Social worker", N: 12}, {Key: "mw", Label: "Midwife", N: 8}, {Key: "self", Label: "Self-referral", N: 3},
+		{Key: "sw", Label: "Social worker", N: 12}, {Key: "mw", Label: "Midwife", N: 8}, {Key: "self", Label: "Self-referral", N: 3}, {Key: "gp", Label: "GP", N: 2},
 	})
 	tbl.Rows = tbl.Rows[:len(tbl.Rows)-1] // no total row
 	spec := FromTable("src", tbl, 0, []int{1})
 	if spec.Title != "Referrals by source" || spec.Desc != "Referrals received in 2026" || spec.ID != "src" {
 		t.Errorf("spec = %+v", spec)
 	}
-	if !slices.Equal(spec.Categories, []string{"Social worker", "Midwife", "Self-referral"}) {
+	if !slices.Equal(spec.Categories, []string{"Social worker", "Midwife", "Self-referral", "GP"}) {
 		t.Errorf("categories = %q", spec.Categories)
 	}
 	if len(spec.Series) != 1 || spec.Series[0].Name != "Number" || spec.Unit != "" || spec.Decimals != 0 {
 		t.Fatalf("series = %+v, unit %q, decimals %d", spec.Series, spec.Unit, spec.Decimals)
 	}
-	if want := []Value{V(12), V(8), {Suppressed: true}}; !slices.Equal(spec.Series[0].Values, want) {
+	if want := []Value{V(12), V(8), {Suppressed: true}, {Suppressed: true}}; !slices.Equal(spec.Series[0].Values, want) {
 		t.Errorf("values = %+v, want %+v", spec.Series[0].Values, want)
 	}
 	desc := checkAccessible(t, parse(t, Bar(spec)), "src", "Referrals by source")
-	if want := "Bar chart: Referrals by source. Referrals received in 2026. Social worker 12, Midwife 8, Self-referral fewer than 5."; desc != want {
+	if want := "Bar chart: Referrals by source. Referrals received in 2026. Social worker 12, Midwife 8, Self-referral fewer than 5, GP fewer than 5."; desc != want {
 		t.Errorf("desc = %q", desc)
 	}
 

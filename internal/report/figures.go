@@ -177,4 +177,3 @@ func MonthKeys(from, to time.Time) []string {
 	}
 	return out
 }
-
