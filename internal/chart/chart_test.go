@@ -610,7 +610,7 @@ func TestFromTable(t *testing.T) {
 		t.Errorf("percentages: %+v", pct)
 	}
 	desc = checkAccessible(t, parse(t, Bar(pct)), "pct", "Referrals by source")
-	if !strings.Contains(desc, "Social worker 52.2%") || !strings.Contains(desc, "Self-referral not shown (fewer than 5 people)") {
+	if !strings.Contains(desc, "Social worker 48.0%") || !strings.Contains(desc, "Self-referral not shown (fewer than 5 people)") {
 		t.Errorf("desc = %q", desc)
 	}
 

@@ -498,3 +498,92 @@ func chunks(ids []int64, size int) [][]int64 {
 	}
 	return out
 }
+
+// OutcomeInstrument is what the change table needs to know of a measure.
+type OutcomeInstrument struct {
+	Key, Label     string
+	Direction      report.Direction
+	ReliableChange float64
+	Order          []string // timepoint keys, baseline first
+}
+
+// OutcomeChange compares each person's baseline score with their latest
+// later score on each measure, for people in the scope's areas whose
+// follow-up was taken in the date range, and summarises the change per
+// measure (mean change, effect size, % reliable improvement), suppressing
+// small numbers. Aggregates only; authorised and audited like Figures.
+func (db *DB) OutcomeChange(ctx context.Context, actor policy.Actor, sc ReportScope, instruments []OutcomeInstrument) (report.Table, error) {
+	var t report.Table
+	err := db.Update(ctx, func(tx *Tx) error {
+		if err := authoriseAggregates(actor, sc, tx.now); err != nil {
+			return err
+		}
+		where, args := scopeSQL("f.area_id", sc, nil)
+		rows, err := tx.query(`SELECT m.person_id, m.instrument, m.timepoint, m.taken_on, m.score FROM measure_results m
+			JOIN families f ON f.id = m.family_id WHERE m.score IS NOT NULL`+where+` ORDER BY m.person_id, m.instrument`, args...)
+		if err != nil {
+			return fmt.Errorf("reading outcome scores: %w", err)
+		}
+		type point struct {
+			rank  int
+			on    time.Time
+			score float64
+		}
+		type key struct {
+			person     int64
+			instrument string
+		}
+		rank := map[string]map[string]int{}
+		for _, in := range instruments {
+			rank[in.Key] = map[string]int{}
+			for i, tp := range in.Order {
+				rank[in.Key][tp] = i + 1
+			}
+		}
+		points := map[key][]point{}
+		for rows.Next() {
+			var k key
+			var tp string
+			var p point
+			if err := rows.Scan(&k.person, &k.instrument, &tp, &p.on, &p.score); err != nil {
+				rows.Close()
+				return fmt.Errorf("reading outcome scores: %w", err)
+			}
+			if p.rank = rank[k.instrument][tp]; p.rank == 0 {
+				continue // an instrument or timepoint no longer configured
+			}
+			points[k] = append(points[k], p)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("reading outcome scores: %w", err)
+		}
+		from, until := day(sc.From), day(sc.To).AddDate(0, 0, 1)
+		pairs := map[string][]report.Pair{}
+		for k, ps := range points {
+			var base, last *point
+			for i := range ps {
+				p := &ps[i]
+				switch {
+				case p.rank == 1:
+					base = p
+				case last == nil || p.rank > last.rank:
+					last = p
+				}
+			}
+			if base == nil || last == nil || last.on.Before(from) || !last.on.Before(until) {
+				continue
+			}
+			pairs[k.instrument] = append(pairs[k.instrument], report.Pair{Before: base.score, After: last.score})
+		}
+		var out []report.ChangeRow
+		for _, in := range instruments {
+			out = append(out, report.ChangeRow{Measure: in.Label, Change: report.Change(pairs[in.Key], in.Direction, in.ReliableChange)})
+		}
+		t = report.ChangeTable("outcome-change", "Change in outcome measures", "Each person's baseline score against their latest follow-up, for follow-ups taken "+
+			sc.From.Format("2 January 2006")+" to "+sc.To.Format("2 January 2006")+".", out)
+		tx.Audit("report.outcomes.view", "", 0, 0, scopeDetail(sc))
+		return nil
+	})
+	return t, err
+}
