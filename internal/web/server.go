@@ -54,6 +54,9 @@ type Config struct {
 	WakeMail func()
 	// Contacts are the emergency and helpline contacts shown on public pages.
 	Contacts []Contact
+	// Outcomes are the measures whose change the reports summarise, with
+	// the timepoints in order (baseline first).
+	Outcomes []store.OutcomeInstrument
 }
 
 // Contact is an emergency or helpline contact (configurable).
@@ -269,6 +272,10 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("GET /concerns/{id}", s.staff(s.concernPage))
 	handle("POST /concerns/{id}/decision", s.staff(s.concernDecide))
 	handle("POST /concerns/{id}/close", s.staff(s.concernClose))
+	handle("GET /reports", s.staff(s.reportsPage))
+	handle("GET /reports/export/{file}", s.staff(s.reportExport))
+	handle("GET /reports/funder", s.staff(s.funderForm))
+	handle("GET /reports/funder.pdf", s.staff(s.funderReport))
 	handle("GET /referrals", s.staff(s.referralQueue))
 	handle("GET /referrals/{id}", s.staff(s.referralPage))
 	handle("POST /referrals/{id}/decision", s.staff(s.referralDecide))

@@ -1,0 +1,347 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/chart"
+	"github.com/cradle-org/cradle/internal/export"
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/referral"
+	"github.com/cradle-org/cradle/internal/report"
+	"github.com/cradle-org/cradle/internal/store"
+)
+
+// dashboardData is the reports page: the filter form and the sections.
+type dashboardData struct {
+	Areas    []referral.Option
+	AllAreas bool // the "every area" choice is offered
+	Query    template.URL // the filters, for export links
+	Scope    string
+	Sections []sectionView
+}
+
+type sectionView struct {
+	report.Section
+	Tables []tableView
+}
+
+type tableView struct {
+	report.Table
+	Chart template.HTML
+}
+
+// reportScope reads the dashboard's filters: a date range (default: the
+// last twelve months to today) and an area the user may see. Mistakes come
+// back as field problems with what was typed kept in the form.
+func (s *Server) reportScope(r *http.Request, u *requestUser) (store.ReportScope, problem.Fields) {
+	q := r.URL.Query()
+	var fs problem.Fields
+	today := s.cfg.Now().UTC()
+	sc := store.ReportScope{From: time.Date(today.Year()-1, today.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 1, 0), To: today}
+	if from := formDate(q, "from", &fs); !from.IsZero() {
+		sc.From = from
+	}
+	if to := formDate(q, "to", &fs); !to.IsZero() {
+		sc.To = to
+	}
+	if !fs.Has("from") && !fs.Has("to") && sc.To.Before(sc.From) {
+		fs.Add("to", "The end date must be the same as or after the start date")
+	}
+	if !fs.Has("from") && sc.From.Before(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)) {
+		fs.Add("from", "The start date must be in or after 2000")
+	}
+	switch area := q.Get("area"); {
+	case area == "" && u.staff.Role == policy.TeamManager:
+		sc.AreaIDs = u.staff.AreaIDs() // a manager's own areas
+	case area == "":
+	default:
+		id, err := strconv.ParseInt(area, 10, 64)
+		if err != nil || !policy.Can(u.staff.Actor(), policy.ViewAggregates, policy.Target{AreaID: id}, s.cfg.Now()) {
+			fs.Add("area", "Choose an area from the list")
+		} else {
+			sc.AreaIDs = []int64{id}
+		}
+	}
+	return sc, fs
+}
+
+// areaOptions are the areas the user may choose on the dashboard.
+func (s *Server) areaOptions(r *http.Request, u *requestUser) ([]referral.Option, bool, error) {
+	areas, err := s.db.Areas(r.Context())
+	if err != nil {
+		return nil, false, err
+	}
+	actor := u.staff.Actor()
+	var opts []referral.Option
+	for _, a := range areas {
+		if policy.Can(actor, policy.ViewAggregates, policy.Target{AreaID: a.ID}, s.cfg.Now()) {
+			opts = append(opts, referral.Option{Value: strconv.FormatInt(a.ID, 10), Label: a.Name})
+		}
+	}
+	return opts, policy.Can(actor, policy.ViewAggregates, policy.Target{}, s.cfg.Now()), nil
+}
+
+// dashboardSections counts the figures for a scope and lays them out.
+func (s *Server) dashboardSections(r *http.Request, u *requestUser, sc store.ReportScope) ([]report.Section, error) {
+	f, err := s.db.Figures(r.Context(), u.staff.Actor(), sc)
+	if err != nil {
+		return nil, err
+	}
+	outcomes, err := s.db.OutcomeChange(r.Context(), u.staff.Actor(), sc, s.cfg.Outcomes)
+	if err != nil {
+		return nil, err
+	}
+	return report.Dashboard(f, outcomes), nil
+}
+
+func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	if !policy.Can(u.staff.Actor(), policy.ViewAggregates, policy.Target{AreaID: firstArea(u)}, s.cfg.Now()) &&
+		!policy.Can(u.staff.Actor(), policy.ViewAggregates, policy.Target{}, s.cfg.Now()) {
+		s.fail(w, r, problem.New(problem.Forbidden, "%s", policy.Decide(u.staff.Actor(), policy.ViewAggregates, policy.Target{AreaID: firstArea(u)}, s.cfg.Now()).Reason))
+		return
+	}
+	var d dashboardData
+	var err error
+	if d.Areas, d.AllAreas, err = s.areaOptions(r, u); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sc, fs := s.reportScope(r, u)
+	page := Page{Title: "Reports", Nav: "reports", Form: r.URL.Query(), Data: &d}
+	if len(fs) > 0 {
+		page.Title = "Error: Reports"
+		page.Errors = inPageOrder(fs, "from", "to", "area")
+		s.render(w, r, http.StatusBadRequest, "reports", page)
+		return
+	}
+	sections, err := s.dashboardSections(r, u, sc)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Query = template.URL(r.URL.Query().Encode())
+	for _, sec := range sections {
+		v := sectionView{Section: sec}
+		for i, t := range sec.Tables {
+			tv := tableView{Table: t}
+			for _, h := range sec.Charts {
+				if h.Table == i && !t.Empty() {
+					tv.Chart = chartFor("chart-"+t.Key, t, h)
+				}
+			}
+			v.Tables = append(v.Tables, tv)
+		}
+		d.Sections = append(d.Sections, v)
+	}
+	s.render(w, r, http.StatusOK, "reports", page)
+}
+
+func firstArea(u *requestUser) int64 {
+	if ids := u.staff.AreaIDs(); len(ids) > 0 {
+		return ids[0]
+	}
+	return 0
+}
+
+// reportExport writes one dashboard table, or all of them, as CSV or XLSX:
+// /reports/export/referrals-by-source.csv, /reports/export/dashboard.xlsx.
+// A filter that matches nothing still gives a valid file with headers.
+func (s *Server) reportExport(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	name := r.PathValue("file")
+	key, ext, _ := strings.Cut(name, ".")
+	if ext != "csv" && ext != "xlsx" {
+		s.fail(w, r, problem.New(problem.NotFound, "Exports are CSV or XLSX files"))
+		return
+	}
+	sc, fs := s.reportScope(r, u)
+	if len(fs) > 0 {
+		s.fail(w, r, &problem.Error{Code: problem.Invalid, Message: "There is a problem with the report's filters", Fields: fs})
+		return
+	}
+	sections, err := s.dashboardSections(r, u, sc)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	tables := report.Tables(sections)
+	if key != "dashboard" {
+		t, err := report.Find(sections, key)
+		if err != nil {
+			s.fail(w, r, problem.New(problem.NotFound, "There is no report table called %s", key))
+			return
+		}
+		tables = []report.Table{t}
+	}
+	if err := s.db.RecordEvent(r.Context(), "report.export", "", 0, 0, name+" "+r.URL.RawQuery); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	if ext == "csv" {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		err = export.CSV(w, tables...)
+	} else {
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		err = export.XLSX(w, tables...)
+	}
+	if err != nil {
+		s.log.Error("writing export", "request_id", requestID(r), "err", err)
+	}
+}
+
+// exportQuery keeps the filters on export links.
+func exportQuery(q url.Values) string {
+	if len(q) == 0 {
+		return ""
+	}
+	return "?" + q.Encode()
+}
+
+// chartFor draws a dashboard table as the hint says: the same figures as the
+// table beside it, without any total row (it would dwarf the rest).
+func chartFor(id string, t report.Table, h report.ChartHint) template.HTML {
+	var rows [][]report.Cell
+	for _, r := range t.Rows {
+		if len(r) > 0 && r[0].Text == "Total" {
+			continue
+		}
+		rows = append(rows, r)
+	}
+	t.Rows = rows
+	if h.Kind == "line" {
+		spec := chart.LineSpec{ID: id, Title: t.Title, Desc: t.Caption}
+		for _, r := range t.Rows {
+			spec.Labels = append(spec.Labels, r[h.LabelCol].String())
+		}
+		for c := range t.Columns {
+			if c == h.LabelCol || t.Columns[c].Key == "total" || !t.Columns[c].Numeric {
+				continue
+			}
+			sr := chart.Series{Name: t.Columns[c].Label}
+			for _, r := range t.Rows {
+				sr.Values = append(sr.Values, chart.CellValue(r[c]))
+			}
+			spec.Series = append(spec.Series, sr)
+		}
+		return chart.Line(spec)
+	}
+	spec := chart.FromTable(id, t, h.LabelCol, h.ValueCols)
+	spec.Horizontal = true
+	return chart.Bar(spec)
+}
+
+// funderForm asks which area and quarter the funder report covers.
+func (s *Server) funderForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.showFunderForm(w, r, u, http.StatusOK, nil)
+}
+
+type funderData struct {
+	Areas    []referral.Option
+	AllAreas bool
+	Quarters []referral.Option
+}
+
+func (s *Server) showFunderForm(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields) {
+	var d funderData
+	var err error
+	if d.Areas, d.AllAreas, err = s.areaOptions(r, u); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(d.Areas) == 0 && !d.AllAreas {
+		s.fail(w, r, problem.New(problem.Forbidden, "%s", policy.Decide(u.staff.Actor(), policy.ViewAggregates, policy.Target{AreaID: firstArea(u)}, s.cfg.Now()).Reason))
+		return
+	}
+	d.Quarters = quarterOptions(s.cfg.Now(), 8)
+	page := Page{Title: "Quarterly funder report", Nav: "reports", Form: r.URL.Query(), Data: d, Errors: errs}
+	if len(errs) > 0 {
+		page.Title = "Error: " + page.Title
+	}
+	s.render(w, r, status, "funder", page)
+}
+
+// quarterOptions are the last n calendar quarters, the current one first.
+func quarterOptions(now time.Time, n int) []referral.Option {
+	var out []referral.Option
+	t := now.UTC()
+	for range n {
+		start, _, label := report.Quarter(t)
+		out = append(out, referral.Option{Value: start.Format(time.DateOnly), Label: label})
+		t = start.AddDate(0, 0, -1)
+	}
+	return out
+}
+
+// funderReport renders the quarterly funder report for one area (or every
+// area, for roles that see them all) as a PDF of the dashboard's tables.
+func (s *Server) funderReport(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	q := r.URL.Query()
+	var fs problem.Fields
+	start, err := time.Parse(time.DateOnly, q.Get("quarter"))
+	if err != nil {
+		fs.Add("quarter", "Choose a quarter from the list")
+	}
+	qs, qe, label := report.Quarter(start)
+	if err == nil && !qs.Equal(start) {
+		fs.Add("quarter", "Choose a quarter from the list")
+	}
+	sc := store.ReportScope{From: qs, To: qe}
+	area := ""
+	if a := q.Get("area"); a != "" {
+		id, err := strconv.ParseInt(a, 10, 64)
+		if err != nil || !policy.Can(u.staff.Actor(), policy.ViewAggregates, policy.Target{AreaID: id}, s.cfg.Now()) {
+			fs.Add("area", "Choose an area from the list")
+		} else {
+			sc.AreaIDs = []int64{id}
+		}
+	} else if !policy.Can(u.staff.Actor(), policy.ViewAggregates, policy.Target{}, s.cfg.Now()) {
+		fs.Add("area", "Choose an area")
+	}
+	if len(fs) > 0 {
+		s.showFunderForm(w, r, u, http.StatusBadRequest, inPageOrder(fs, "area", "quarter"))
+		return
+	}
+	sections, err := s.dashboardSections(r, u, sc)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	area = "Every area"
+	if len(sc.AreaIDs) == 1 {
+		area = areaName(r, s, sc.AreaIDs[0])
+	}
+	doc := export.Report{Title: "Quarterly report to funders", Organisation: s.cfg.OrgName, Area: area, Period: label, Generated: s.cfg.Now(),
+		Intro: "Aggregate figures for the programme in " + area + ", " + label + ". No family or person is named; counts below 5 are suppressed."}
+	for _, sec := range sections {
+		doc.Sections = append(doc.Sections, export.Section{Heading: sec.Heading, Text: sec.Empty, Tables: sec.Tables})
+	}
+	if err := s.db.RecordEvent(r.Context(), "report.funder", "", 0, 0, area+", "+label); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="funder-report-`+qs.Format("2006-01")+`.pdf"`)
+	w.Header().Set("Cache-Control", "no-store")
+	if err := export.PDF(w, doc); err != nil {
+		s.log.Error("writing funder report", "request_id", requestID(r), "err", err)
+	}
+}
+
+func areaName(r *http.Request, s *Server, id int64) string {
+	areas, err := s.db.Areas(r.Context())
+	if err == nil {
+		for _, a := range areas {
+			if a.ID == id {
+				return a.Name
+			}
+		}
+	}
+	return "the area"
+}

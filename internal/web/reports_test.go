@@ -1,0 +1,125 @@
+package web_test
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+func TestReports(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		dsl := e.client()
+		e.signIn(dsl, "ruth.adams@cradle.example")
+		r := e.get(dsl, "/reports")
+		if r.status != http.StatusOK {
+			t.Fatalf("reports: %d\n%s", r.status, r.body)
+		}
+		for _, want := range []string{"Referrals by month and source", "From referral to completion", "Open families by area", "Sessions offered and attended",
+			"Safeguarding activity", "Change in outcome measures", `role="img"`, "<title id=", `href="/reports/export/referrals-by-source.csv`} {
+			if !strings.Contains(r.body, want) {
+				t.Errorf("reports page lacks %q", want)
+			}
+		}
+		for _, name := range []string{"Rivers", "Alex "} { // demo parents' names never appear in aggregates
+			if strings.Contains(r.body, name) {
+				t.Errorf("reports page contains a name %q", name)
+			}
+		}
+
+		// An end before the start: a specific message, the typed dates kept, no figures.
+		bad := e.get(dsl, "/reports?from-day=1&from-month=6&from-year=2026&to-day=1&to-month=1&to-year=2026")
+		if bad.status != http.StatusBadRequest || !strings.Contains(bad.body, "The end date must be the same as or after the start date") ||
+			!strings.Contains(bad.body, `href="#to"`) || !strings.Contains(bad.body, `value="2026"`) || strings.Contains(bad.body, "Referrals by month") {
+			t.Errorf("end before start: %d\n%s", bad.status, bad.body)
+		}
+		if bad := e.get(dsl, "/reports?from-day=31&from-month=2&from-year=2026"); bad.status != http.StatusBadRequest || !strings.Contains(bad.body, "govuk-error-summary") {
+			t.Errorf("impossible date: %d", bad.status)
+		}
+
+		// A period with nothing in it: the page says so, and exports are valid files with headers only.
+		empty := "?from-day=1&from-month=1&from-year=2001&to-day=31&to-month=1&to-year=2001"
+		if r := e.get(dsl, "/reports"+empty); r.status != http.StatusOK || !strings.Contains(r.body, "No referrals were received in this period and area.") {
+			t.Errorf("empty period: %d", r.status)
+		}
+		csv := e.get(dsl, "/reports/export/referrals-by-source.csv"+empty)
+		if csv.status != http.StatusOK || !strings.HasPrefix(csv.header.Get("Content-Type"), "text/csv") || !strings.Contains(csv.body, "Source,Number,% of total") {
+			t.Errorf("empty CSV: %d %q", csv.status, csv.body)
+		}
+		x := e.get(dsl, "/reports/export/dashboard.xlsx")
+		if x.status != http.StatusOK {
+			t.Fatalf("xlsx: %d", x.status)
+		}
+		book, err := excelize.OpenReader(bytes.NewReader([]byte(x.body)))
+		if err != nil {
+			t.Fatalf("reading the XLSX back: %v", err)
+		}
+		if sheets := book.GetSheetList(); len(sheets) < 10 {
+			t.Errorf("sheets = %v", sheets)
+		}
+		if r := e.get(dsl, "/reports/export/nonsense.csv"); r.status != http.StatusNotFound {
+			t.Errorf("unknown table: %d", r.status)
+		}
+		if r := e.get(dsl, "/reports/export/referrals-by-source.exe"); r.status != http.StatusNotFound {
+			t.Errorf("unknown format: %d", r.status)
+		}
+
+		// Funder report: a PDF for a quarter; a made-up quarter is refused on the form.
+		form := e.get(dsl, "/reports/funder")
+		if form.status != http.StatusOK || !strings.Contains(form.body, "Which quarter?") {
+			t.Fatalf("funder form: %d", form.status)
+		}
+		i := strings.Index(form.body, `name="quarter" type="radio" value="`)
+		quarter := form.body[i+len(`name="quarter" type="radio" value="`):][:10]
+		pdf := e.get(dsl, "/reports/funder.pdf?quarter="+quarter)
+		if pdf.status != http.StatusOK || !strings.HasPrefix(pdf.body, "%PDF") || !strings.Contains(pdf.body, "Quarterly report to funders") {
+			t.Errorf("funder PDF: %d %.40q", pdf.status, pdf.body)
+		}
+		if r := e.get(dsl, "/reports/funder.pdf?quarter=2026-02-30"); r.status != http.StatusBadRequest || !strings.Contains(r.body, "Choose a quarter from the list") {
+			t.Errorf("bad quarter: %d", r.status)
+		}
+
+		// A team manager sees their own area, not another, and not "every area".
+		mgr := e.client()
+		e.signIn(mgr, manager)
+		if r := e.get(mgr, "/reports"); r.status != http.StatusOK || !strings.Contains(r.body, "Blackpool") {
+			t.Errorf("manager: %d", r.status)
+		}
+		page := e.get(dsl, "/reports")
+		herts := optionValue(page.body, "Hertfordshire")
+		if r := e.get(mgr, "/reports?area="+herts); r.status != http.StatusBadRequest || !strings.Contains(r.body, "Choose an area from the list") {
+			t.Errorf("manager asking for another area: %d", r.status)
+		}
+		if r := e.get(mgr, "/reports/export/dashboard.csv?area="+herts); r.status != http.StatusBadRequest {
+			t.Errorf("manager exporting another area: %d", r.status)
+		}
+
+		// Analysts see aggregates; practitioners do not.
+		analyst := e.client()
+		e.signIn(analyst, "leah.morgan@cradle.example")
+		if r := e.get(analyst, "/reports"); r.status != http.StatusOK {
+			t.Errorf("analyst: %d", r.status)
+		}
+		prac := e.client()
+		e.signIn(prac, practitioner)
+		if r := e.get(prac, "/reports"); r.status != http.StatusForbidden {
+			t.Errorf("practitioner: %d", r.status)
+		}
+		if r := e.get(prac, "/reports/export/dashboard.csv"); r.status != http.StatusForbidden {
+			t.Errorf("practitioner export: %d", r.status)
+		}
+	})
+}
+
+// optionValue finds the value of the <option> with the label.
+func optionValue(body, label string) string {
+	i := strings.Index(body, ">"+label+"</option>")
+	if i < 0 {
+		return ""
+	}
+	j := strings.LastIndex(body[:i], `value="`)
+	v := body[j+len(`value="`):]
+	return v[:strings.Index(v, `"`)]
+}
