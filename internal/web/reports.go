@@ -20,7 +20,7 @@ import (
 // dashboardData is the reports page: the filter form and the sections.
 type dashboardData struct {
 	Areas    []referral.Option
-	AllAreas bool // the "every area" choice is offered
+	AllAreas bool         // the "every area" choice is offered
 	Query    template.URL // the filters, for export links
 	Scope    string
 	Sections []sectionView
