@@ -1,0 +1,348 @@
+package measure
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/cradle-org/cradle/internal/problem"
+)
+
+// maxDefinitionBytes bounds what Load reads: a real definition is a few
+// kilobytes, and an unbounded read of an uploaded file could exhaust memory.
+const maxDefinitionBytes = 1 << 20
+
+// rawInstrument is the file format: Instrument plus a default scale, with
+// items whose min and max may be left to that scale. Its Items field
+// shadows Instrument.Items for encoding/json, being less deeply nested.
+type rawInstrument struct {
+	Instrument
+	Scale *rawScale `json:"scale"`
+	Items []rawItem `json:"items"`
+}
+
+// rawScale is the min, max and options shared by items that give none.
+type rawScale struct {
+	Min     int      `json:"min"`
+	Max     int      `json:"max"`
+	Options []Option `json:"options"`
+}
+
+// rawItem uses pointers so that an omitted min or max takes the scale's
+// while an explicit 0 is kept.
+type rawItem struct {
+	Number  int      `json:"number"`
+	Text    string   `json:"text"`
+	Help    string   `json:"help"`
+	Reverse bool     `json:"reverse"`
+	Min     *int     `json:"min"`
+	Max     *int     `json:"max"`
+	Options []Option `json:"options"`
+}
+
+// Load reads and validates one instrument definition, such as an
+// organisation's copy of a licensed instrument with its item wording.
+// Unknown fields, a field given twice and trailing data are refused,
+// because a misspelt or repeated setting silently ignored would change
+// scores. Errors are *problem.Error with code problem.Invalid and one field
+// naming the JSON path at fault.
+func Load(r io.Reader) (Instrument, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxDefinitionBytes+1))
+	if err != nil {
+		return Instrument{}, fmt.Errorf("measure: reading definition: %w", err)
+	}
+	if len(data) > maxDefinitionBytes {
+		return Instrument{}, invalid("definition", "The definition file must be 1 MB or smaller")
+	}
+	return parse(data)
+}
+
+func parse(data []byte) (Instrument, error) {
+	if err := checkDuplicateNames(data); err != nil {
+		return Instrument{}, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var raw rawInstrument
+	if err := dec.Decode(&raw); err != nil {
+		return Instrument{}, jsonError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return Instrument{}, invalid("definition", "The definition file has unexpected data after the JSON object")
+	}
+	in, err := raw.resolve()
+	if err != nil {
+		return Instrument{}, err
+	}
+	in.normalise()
+	if err := in.Validate(); err != nil {
+		return Instrument{}, err
+	}
+	slices.SortFunc(in.Items, func(a, b Item) int { return a.Number - b.Number })
+	return in, nil
+}
+
+// resolve fills each item's range and options from the scale where the item
+// gives none.
+func (raw rawInstrument) resolve() (Instrument, error) {
+	in := raw.Instrument
+	in.Items = nil
+	if len(raw.Items) > maxItems {
+		return Instrument{}, invalid("items", fmt.Sprintf("There must be %d questions or fewer, not %d", maxItems, len(raw.Items)))
+	}
+	for i, ri := range raw.Items {
+		field := fmt.Sprintf("items[%d]", i)
+		it := Item{Number: ri.Number, Text: ri.Text, Help: ri.Help, Reverse: ri.Reverse, Options: ri.Options}
+		switch {
+		case ri.Min != nil && ri.Max != nil:
+			it.Min, it.Max = *ri.Min, *ri.Max
+		case ri.Min != nil || ri.Max != nil:
+			return Instrument{}, invalid(field, fmt.Sprintf("Question %d must give both min and max, or neither to use the scale", ri.Number))
+		case raw.Scale != nil:
+			it.Min, it.Max = raw.Scale.Min, raw.Scale.Max
+		default:
+			return Instrument{}, invalid(field+".min", fmt.Sprintf("Question %d needs a min and max, or the definition needs a scale", ri.Number))
+		}
+		if ri.Options == nil && raw.Scale != nil {
+			it.Options = slices.Clone(raw.Scale.Options)
+		}
+		in.Items = append(in.Items, it)
+	}
+	return in, nil
+}
+
+// normalise makes equivalent definitions equal: empty lists and maps become
+// nil, and an entered total takes its fixed key.
+func (in *Instrument) normalise() {
+	nilIfEmpty(&in.Items)
+	for i := range in.Items {
+		nilIfEmpty(&in.Items[i].Options)
+	}
+	nilIfEmpty(&in.Subscales)
+	for i := range in.Subscales {
+		nilIfEmpty(&in.Subscales[i].Items)
+	}
+	nilIfEmpty(&in.Alerts)
+	nilIfEmpty(&in.Conversion)
+	nilIfEmpty(&in.Bands)
+	nilIfEmpty(&in.Domains)
+	nilIfEmpty(&in.AgeBands)
+	for i := range in.AgeBands {
+		if len(in.AgeBands[i].Cutoffs) == 0 {
+			in.AgeBands[i].Cutoffs = nil
+		}
+		if len(in.AgeBands[i].Monitoring) == 0 {
+			in.AgeBands[i].Monitoring = nil
+		}
+	}
+	if in.Total != nil && in.Total.Key == "" {
+		in.Total.Key = TotalKey
+	}
+}
+
+func nilIfEmpty[T any](s *[]T) {
+	if len(*s) == 0 {
+		*s = nil
+	}
+}
+
+// invalid is a definition problem: one field, plain English.
+func invalid(field, message string) error {
+	field = fieldOrWhole(field)
+	return &problem.Error{
+		Code:    problem.Invalid,
+		Message: "The instrument definition is not valid",
+		Fields:  []problem.Field{{Name: field, Message: message}},
+	}
+}
+
+// jsonError rewords the decoder's commonest complaints for the person
+// editing the file; broken syntax passes through with its position.
+func jsonError(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		// Fields of the embedded Instrument come prefixed with its name.
+		field := strings.TrimPrefix(te.Field, "Instrument.")
+		want := "a different kind of value"
+		if te.Type != nil {
+			switch te.Type.Kind() {
+			case reflect.Int:
+				want = "a whole number"
+			case reflect.Float64:
+				want = "a number"
+			case reflect.String:
+				want = "text in quotes"
+			case reflect.Bool:
+				want = "true or false"
+			case reflect.Slice:
+				want = "a list in [ ]"
+			case reflect.Struct, reflect.Map, reflect.Pointer:
+				want = "an object in { }"
+			}
+		}
+		return invalid(field, fmt.Sprintf("%s must be %s, not %s", field, want, te.Value))
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		name = strings.Trim(name, `"`)
+		return invalid(name, fmt.Sprintf("%q is not a field an instrument definition can have; check the spelling", name))
+	}
+	return invalid("definition", "The definition file is not valid JSON: "+strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// maxDepth bounds checkDuplicateNames' recursion; a real definition nests
+// four levels deep.
+const maxDepth = 32
+
+// checkDuplicateNames refuses an object that names a field twice, which
+// encoding/json would otherwise accept, keeping the last value. Names are
+// compared as the decoder matches them, ignoring case. Broken JSON is left
+// for the decoder to report.
+func checkDuplicateNames(data []byte) error {
+	err := walkNames(json.NewDecoder(bytes.NewReader(data)), "", 0)
+	if problem.As(err) != nil {
+		return err
+	}
+	return nil
+}
+
+func walkNames(dec *json.Decoder, path string, depth int) error {
+	if depth > maxDepth {
+		return invalid(fieldOrWhole(strings.TrimPrefix(path, ".")), "The definition is nested too deeply")
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	switch tok {
+	case json.Delim('{'):
+		seen := map[string]bool{}
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			name, _ := tok.(string)
+			if name == "" {
+				name = `""` // so that the path still points somewhere
+			}
+			field := strings.TrimPrefix(path+"."+name, ".")
+			if seen[foldName(name)] {
+				return invalid(field, fmt.Sprintf("%s is given more than once; keep one", field))
+			}
+			seen[foldName(name)] = true
+			if err := walkNames(dec, field, depth+1); err != nil {
+				return err
+			}
+		}
+		_, err = dec.Token()
+	case json.Delim('['):
+		for i := 0; dec.More(); i++ {
+			if err := walkNames(dec, fmt.Sprintf("%s[%d]", path, i), depth+1); err != nil {
+				return err
+			}
+		}
+		_, err = dec.Token()
+	}
+	return err
+}
+
+// fieldOrWhole names the whole file when a problem has no field path.
+func fieldOrWhole(field string) string {
+	if field == "" {
+		return "definition"
+	}
+	return field
+}
+
+// foldName maps each rune to the smallest in its case-folding orbit, so two
+// names fold equal exactly when encoding/json would match them to the same
+// field.
+func foldName(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		b.WriteRune(least)
+	}
+	return b.String()
+}
+
+// SameScoring reports whether in scores exactly like base: the same
+// questions, ranges, reversals, subscales, bands, alerts, conversion table,
+// areas and cut-offs. Wording, labels, messages and rights text may differ,
+// so an organisation's licensed copy of a built-in instrument can be checked
+// before it replaces the built-in one. The difference found first is
+// returned as a *problem.Error.
+func (in Instrument) SameScoring(base Instrument) error {
+	a, b := in.scoringOnly(), base.scoringOnly()
+	parts := []struct {
+		field string
+		x, y  any
+	}{
+		{"key", a.Key, b.Key},
+		{"entry", a.Entry, b.Entry},
+		{"subject", a.Subject, b.Subject},
+		{"domain", a.Domain, b.Domain},
+		{"direction", a.Direction, b.Direction},
+		{"reliable_change", a.ReliableChange, b.ReliableChange},
+		{"items", a.Items, b.Items},
+		{"total_from", a.TotalFrom, b.TotalFrom},
+		{"subscales", a.Subscales, b.Subscales},
+		{"alerts", a.Alerts, b.Alerts},
+		{"conversion", a.Conversion, b.Conversion},
+		{"bands", a.Bands, b.Bands},
+		{"total", a.Total, b.Total},
+		{"domains", a.Domains, b.Domains},
+		{"concern_when", a.ConcernWhen, b.ConcernWhen},
+		{"age_bands", a.AgeBands, b.AgeBands},
+	}
+	for _, p := range parts {
+		if !reflect.DeepEqual(p.x, p.y) {
+			return invalid(p.field, fmt.Sprintf("The %s scores differently from the built-in %s: its %s differ", orKey(in.ShortName, in.Key), orKey(base.ShortName, base.Key), p.field))
+		}
+	}
+	return nil
+}
+
+func orKey(name, key string) string {
+	if name != "" {
+		return name
+	}
+	return key
+}
+
+// scoringOnly is a copy without the words, which do not affect scores.
+func (in Instrument) scoringOnly() Instrument {
+	out := in.clone()
+	out.normalise()
+	slices.SortFunc(out.Items, func(a, b Item) int { return a.Number - b.Number })
+	for i := range out.Items {
+		// Options only label answers: Validate makes them cover the
+		// question's whole range, so min and max say what may be recorded.
+		out.Items[i].Text, out.Items[i].Help, out.Items[i].Options = "", "", nil
+	}
+	for i := range out.Subscales {
+		out.Subscales[i].Label = ""
+	}
+	for i := range out.Bands {
+		out.Bands[i].Label = ""
+	}
+	for i := range out.Alerts {
+		out.Alerts[i].Message = ""
+	}
+	if out.Total != nil {
+		out.Total.Label = ""
+	}
+	for i := range out.Domains {
+		out.Domains[i].Label = ""
+	}
+	return out
+}
