@@ -358,12 +358,20 @@ func TestExportResearch(t *testing.T) {
 				t.Fatalf("a refused export wrote %s", out)
 			}
 			r := run(t, nil, args("--as", demoAdmin, "--project", "Evaluation 2027", "--out", out)...)
-			if r.code != 0 || !strings.Contains(r.stdout, "Wrote") || !strings.Contains(r.stderr, "Reading records") {
+			if r.code != 0 || !strings.Contains(r.stdout, "Wrote") || !strings.Contains(r.stderr, "100%") {
 				t.Fatalf("export: %+v", r)
 			}
 			body, err := os.ReadFile(out)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if lines := strings.Count(string(body), "\n"); lines < 20 {
+				t.Errorf("extract has %d lines, want the demo families' results", lines)
+			}
+			for _, leak := range []string{"Foster", "Amy", "FAM-", "Blackpool,Blackpool"} {
+				if strings.Contains(string(body), leak) {
+					t.Errorf("extract contains %q", leak)
+				}
 			}
 			if !strings.HasPrefix(string(body), "family,person,role,") {
 				t.Errorf("extract starts %q", string(body)[:min(60, len(body))])

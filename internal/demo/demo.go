@@ -161,8 +161,8 @@ func Load(ctx context.Context, db *store.DB) ([]Credential, bool, error) {
 			ids[p.email] = s.ID
 		}
 		today := tx.Now().Truncate(24 * time.Hour)
-		for _, f := range families {
-			if err := loadFamily(tx, f, ids, today); err != nil {
+		for n, f := range families {
+			if err := loadFamily(tx, n, f, ids, today); err != nil {
 				return err
 			}
 		}
@@ -174,7 +174,7 @@ func Load(ctx context.Context, db *store.DB) ([]Credential, bool, error) {
 	return Credentials(), true, nil
 }
 
-func loadFamily(tx *store.Tx, f familySpec, ids map[string]int64, today time.Time) error {
+func loadFamily(tx *store.Tx, n int, f familySpec, ids map[string]int64, today time.Time) error {
 	edd := today.AddDate(0, 0, f.eddOffsetDays)
 	start := edd.AddDate(0, 0, -12*7) // 28+0 weeks
 	accepted := start.AddDate(0, 0, -14)
@@ -204,9 +204,11 @@ func loadFamily(tx *store.Tx, f familySpec, ids map[string]int64, today time.Tim
 			return fmt.Errorf("demo allocation: %w", err)
 		}
 	}
+	var babyID int64
+	var born time.Time
 	if f.babyName != "" {
-		born := edd.AddDate(0, 0, 3)
-		if _, err := tx.AddPerson(id, family.Person{Kind: family.Baby, GivenName: f.babyName, FamilyName: f.parents[0].familyName, DateOfBirth: born}); err != nil {
+		born = edd.AddDate(0, 0, 3)
+		if babyID, err = tx.AddPerson(id, family.Person{Kind: family.Baby, GivenName: f.babyName, FamilyName: f.parents[0].familyName, DateOfBirth: born}); err != nil {
 			return err
 		}
 	} else {
@@ -219,5 +221,5 @@ func loadFamily(tx *store.Tx, f familySpec, ids map[string]int64, today time.Tim
 			return err
 		}
 	}
-	return nil
+	return history(tx, n, f, id, parentIDs, babyID, born, edd, accepted, ids, today)
 }

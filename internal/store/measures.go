@@ -26,6 +26,7 @@ type MeasureResult struct {
 	Timepoint  string
 	TakenOn    time.Time
 	Raw, Score float64
+	NoScore    bool // the instrument gives no total (ASQ-3: areas only); stored as NULL
 	Band       string
 	Flagged    bool
 	Alert      bool // an answer needs safeguarding follow-up
@@ -73,9 +74,10 @@ func (db *DB) SaveMeasure(ctx context.Context, actor policy.Actor, m MeasureResu
 		if m.AgeMonths > 0 {
 			age = m.AgeMonths
 		}
+		raw, score := scoreArgs(m)
 		id, err = tx.insertID(`INSERT INTO measure_results (family_id, person_id, instrument, timepoint, taken_on, total, score, band, flagged, alert, age_months, answers_sealed, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-			f.ID, p.ID, m.Instrument, m.Timepoint, m.TakenOn.UTC(), m.Raw, m.Score, m.Band, m.Flagged, m.Alert, age, detail, actor.StaffID, tx.now)
+			f.ID, p.ID, m.Instrument, m.Timepoint, m.TakenOn.UTC(), raw, score, m.Band, m.Flagged, m.Alert, age, detail, actor.StaffID, tx.now)
 		if err != nil {
 			if isUniqueViolation(err) {
 				return problem.New(problem.Conflict, "This measure was recorded for this timepoint by someone else a moment ago")
@@ -101,6 +103,14 @@ func (db *DB) SaveMeasure(ctx context.Context, actor policy.Actor, m MeasureResu
 	return id, err
 }
 
+// scoreArgs are the total and score to store: NULL when there is none.
+func scoreArgs(m MeasureResult) (raw, score any) {
+	if m.NoScore {
+		return nil, nil
+	}
+	return m.Raw, m.Score
+}
+
 func uniqueIDs(ids ...int64) []int64 {
 	var out []int64
 	seen := map[int64]bool{}
@@ -115,7 +125,7 @@ func uniqueIDs(ids ...int64) []int64 {
 
 // measures lists a person's results, oldest first.
 func (tx *Tx) measures(personID int64, seeConfidential bool) ([]MeasureResult, error) {
-	rows, err := tx.query(`SELECT m.id, m.family_id, m.person_id, m.instrument, m.timepoint, m.taken_on, CAST(m.total AS DOUBLE PRECISION), COALESCE(m.score, 0),
+	rows, err := tx.query(`SELECT m.id, m.family_id, m.person_id, m.instrument, m.timepoint, m.taken_on, COALESCE(CAST(m.total AS DOUBLE PRECISION), 0), COALESCE(m.score, 0), m.score IS NULL,
 		m.band, m.flagged, m.alert, COALESCE(m.age_months, 0), m.answers_sealed, COALESCE(s.name, '')
 		FROM measure_results m LEFT JOIN staff s ON s.id = m.created_by WHERE m.person_id = $1 ORDER BY m.taken_on, m.id`, personID)
 	if err != nil {
@@ -126,7 +136,7 @@ func (tx *Tx) measures(personID int64, seeConfidential bool) ([]MeasureResult, e
 	for rows.Next() {
 		var m MeasureResult
 		var detail string
-		if err := rows.Scan(&m.ID, &m.FamilyID, &m.PersonID, &m.Instrument, &m.Timepoint, &m.TakenOn, &m.Raw, &m.Score,
+		if err := rows.Scan(&m.ID, &m.FamilyID, &m.PersonID, &m.Instrument, &m.Timepoint, &m.TakenOn, &m.Raw, &m.Score, &m.NoScore,
 			&m.Band, &m.Flagged, &m.Alert, &m.AgeMonths, &detail, &m.By); err != nil {
 			return nil, fmt.Errorf("reading measure: %w", err)
 		}

@@ -1,0 +1,214 @@
+package demo
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/measure"
+	"github.com/cradle-org/cradle/internal/store"
+	"github.com/cradle-org/cradle/internal/timeline"
+)
+
+// referralSources cycles through who referred the demo families.
+var referralSources = [][2]string{{"professional", "social_worker"}, {"professional", "midwife"}, {"self", ""}, {"professional", "health_visitor"}, {"professional", "social_worker"}}
+
+// history gives a demo family a past: its referral, fortnightly sessions
+// with each parent since acceptance (some missed), outcome measures at each
+// timepoint whose window has opened (scores easing over time, as the
+// programme hopes), a safeguarding status history, and for the closed
+// family a planned ending. Everything is computed from the load date, so
+// the figures are the same on every run on the same day.
+func history(tx *store.Tx, n int, f familySpec, familyID int64, parents [2]int64, babyID int64, bornOn, edd, accepted time.Time, ids map[string]int64, today time.Time) error {
+	if accepted.IsZero() {
+		return nil
+	}
+	src := referralSources[n%len(referralSources)]
+	h := store.DemoHistory{FamilyID: familyID, AreaName: f.area, Received: accepted.AddDate(0, 0, -9-n).Add(10 * time.Hour), Source: src[0], ReferrerRole: src[1]}
+	end := today
+	if f.stage == family.Closed {
+		end = today.AddDate(0, 0, -10)
+		h.Closure = &store.DemoClosure{Kind: "planned", Reason: "planned_end", On: end, By: ids[f.manager]}
+	}
+	for i, email := range f.prac {
+		if email == "" {
+			continue
+		}
+		k := 0
+		for on := accepted.AddDate(0, 0, 5+i); !on.After(end); on = on.AddDate(0, 0, 14) {
+			attendance := "attended"
+			switch (k + n + i) % 7 {
+			case 3:
+				attendance = "did_not_attend"
+			case 5:
+				attendance = "cancelled_by_parent"
+			}
+			h.Sessions = append(h.Sessions, store.DemoSession{PersonID: parents[i], StaffID: ids[email], On: on, Attendance: attendance})
+			k++
+		}
+	}
+	cfg, err := timeline.DefaultConfig()
+	if err != nil {
+		return err
+	}
+	facts := timeline.Facts{AcceptedOn: accepted, EDD: edd, BornOn: bornOn, Today: today}
+	if f.stage == family.Closed {
+		facts.Today = end
+	}
+	step := 0
+	for _, m := range timeline.Milestones(cfg, facts) {
+		if m.Kind != timeline.KindMeasure || !m.WindowEnd.Before(facts.Today) { // windows still open are left due
+			continue
+		}
+		tp, _ := cfg.Timepoint(strings.TrimPrefix(m.Key, "measure_"))
+		taken := m.Due
+		if taken.After(facts.Today) {
+			taken = facts.Today
+		}
+		for i, id := range parents {
+			for _, key := range tp.Parents {
+				r, err := demoResult(key, id, tp.Key, taken, 0.55-0.12*float64(step)+0.05*float64((n+i)%3))
+				if err != nil {
+					return err
+				}
+				h.Measures = append(h.Measures, r)
+			}
+		}
+		if babyID != 0 && !bornOn.IsZero() {
+			for _, key := range tp.Baby {
+				r, err := demoResult(key, babyID, tp.Key, taken, 0)
+				if err != nil {
+					return err
+				}
+				r.AgeMonths = monthsBetween(bornOn, taken)
+				h.Measures = append(h.Measures, r)
+			}
+		}
+		step++
+	}
+	if len(f.children) > 0 || n%3 == 1 {
+		h.Statuses = []store.DemoStatus{{Status: "child_protection_plan", From: accepted}, {Status: "child_in_need", From: accepted.AddDate(0, 4, 0)}}
+	} else if n%3 == 2 {
+		h.Statuses = []store.DemoStatus{{Status: "child_in_need", From: accepted}}
+	}
+	var statuses []store.DemoStatus
+	for _, s := range h.Statuses {
+		if !s.From.After(today) {
+			statuses = append(statuses, s)
+		}
+	}
+	h.Statuses = statuses
+	return tx.AddDemoHistory(h)
+}
+
+// demoResult scores a made-up set of answers: level 0 is the best answer to
+// every question, 1 the worst, so a falling level shows improvement.
+func demoResult(key string, personID int64, timepoint string, taken time.Time, level float64) (store.MeasureResult, error) {
+	in, ok := measure.Lookup(key)
+	if !ok {
+		return store.MeasureResult{}, fmt.Errorf("demo: no instrument %q", key)
+	}
+	level = math.Max(0, math.Min(1, level))
+	var res measure.Result
+	var detail any
+	var err error
+	if in.Entry == measure.EntryItems {
+		answers := map[int]int{}
+		alerting := map[int]bool{} // demo parents give no answer that needs safeguarding follow-up
+		for _, a := range in.Alerts {
+			alerting[a.Item] = true
+		}
+		for _, it := range in.Items {
+			worst, best := it.Max, it.Min
+			if in.Direction == measure.HigherBetter {
+				worst, best = it.Min, it.Max
+			}
+			if it.Reverse {
+				worst, best = best, worst
+			}
+			v := int(math.Round(float64(best) + level*float64(worst-best)))
+			if alerting[it.Number] {
+				v = best
+			}
+			if len(it.Options) > 0 { // an answer must be one of the options
+				v = nearestOption(it.Options, v)
+			}
+			answers[it.Number] = v
+		}
+		if res, err = in.Score(answers); err != nil {
+			return store.MeasureResult{}, fmt.Errorf("demo %s: %w", key, err)
+		}
+		detail = map[string]any{"answers": answers}
+	} else {
+		domains := map[string]float64{}
+		for _, d := range in.Domains {
+			domains[d.Key] = d.Max - 2*stepOf(d)
+		}
+		var total *float64
+		if in.Total != nil {
+			t := in.Total.Min + stepOf(*in.Total)*2
+			total = &t
+		}
+		interval := 0
+		if len(in.AgeBands) > 0 {
+			interval = in.AgeBands[0].Months
+			for _, b := range in.AgeBands {
+				if !b.ExplicitOnly && b.Months <= monthsFor(timepoint) {
+					interval = b.Months
+				}
+			}
+		}
+		if res, err = in.ScoreEnteredAt(total, domains, interval); err != nil {
+			return store.MeasureResult{}, fmt.Errorf("demo %s: %w", key, err)
+		}
+		detail = map[string]any{"domains": domains, "areas": res.Domains, "interval": res.AgeBand}
+	}
+	b, err := json.Marshal(detail)
+	if err != nil {
+		return store.MeasureResult{}, err
+	}
+	return store.MeasureResult{PersonID: personID, Instrument: key, Timepoint: timepoint, TakenOn: taken, Raw: res.Raw, Score: res.Score, NoScore: !in.HasTotal(),
+		Band: res.Band, Flagged: res.Flagged, Alert: res.Safeguarding, Detail: string(b)}, nil
+}
+
+func nearestOption(opts []measure.Option, v int) int {
+	best := opts[0].Value
+	for _, o := range opts {
+		if abs(o.Value-v) < abs(best-v) {
+			best = o.Value
+		}
+	}
+	return best
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func stepOf(d measure.ScoreDomain) float64 {
+	if d.Step > 0 {
+		return d.Step
+	}
+	return 1
+}
+
+// monthsFor is the baby's age at an age timepoint ("m6" → 6).
+func monthsFor(timepoint string) int {
+	var m int
+	fmt.Sscanf(strings.TrimPrefix(timepoint, "m"), "%d", &m)
+	return m
+}
+
+func monthsBetween(from, to time.Time) int {
+	m := (to.Year()-from.Year())*12 + int(to.Month()) - int(from.Month())
+	if to.Day() < from.Day() {
+		m--
+	}
+	return max(m, 0)
+}

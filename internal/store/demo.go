@@ -1,0 +1,110 @@
+package store
+
+import (
+	"fmt"
+	"time"
+)
+
+// DemoHistory is a fictional family's past, written straight into the
+// tables by the demo loader so that dashboards, caseloads and outcome
+// charts have something to show: how the family was referred, sessions,
+// outcome measures already scored, safeguarding status changes and a
+// closure. It is for demonstration data only (the demo loader refuses any
+// database with real accounts); live records come through the checked
+// methods.
+type DemoHistory struct {
+	FamilyID     int64
+	AreaName     string
+	Received     time.Time // when the referral came in
+	Source       string    // self, professional
+	ReferrerRole string    // e.g. social_worker
+	Sessions     []DemoSession
+	Measures     []MeasureResult
+	Statuses     []DemoStatus
+	Closure      *DemoClosure
+}
+
+// DemoSession is one session with a parent.
+type DemoSession struct {
+	PersonID, StaffID int64
+	On                time.Time
+	Attendance        string
+	Module            string
+}
+
+// DemoStatus is a safeguarding status from a date.
+type DemoStatus struct {
+	Status string
+	From   time.Time
+}
+
+// DemoClosure is how the family's case closed.
+type DemoClosure struct {
+	Kind, Reason string
+	On           time.Time
+	By           int64
+}
+
+// AddDemoHistory writes a demo family's past (see DemoHistory).
+func (tx *Tx) AddDemoHistory(h DemoHistory) error {
+	area, err := tx.areaByName(h.AreaName)
+	if err != nil {
+		return err
+	}
+	num, err := tx.nextNumber(fmt.Sprintf("referral-%d", h.Received.Year()))
+	if err != nil {
+		return err
+	}
+	content, err := tx.db.seal("referrals.content", `{"source":"`+h.Source+`"}`)
+	if err != nil {
+		return err
+	}
+	id, err := tx.insertID(`INSERT INTO referrals (reference, source, area_id, family_id, status, received_at, referrer_role, content_sealed, updated_at)
+		VALUES ($1, $2, $3, $4, 'accepted', $5, $6, $7, $5)`,
+		fmt.Sprintf("REF-%d-%06d", h.Received.Year(), num), h.Source, area.ID, h.FamilyID, h.Received.UTC(), h.ReferrerRole, content)
+	if err != nil {
+		return fmt.Errorf("demo referral: %w", err)
+	}
+	tx.Audit("demo.referral", "referral", id, h.FamilyID, "")
+	empty, err := tx.db.seal("case_sessions.notes", "")
+	if err != nil {
+		return err
+	}
+	for _, s := range h.Sessions {
+		if _, err := tx.exec(`INSERT INTO case_sessions (family_id, person_id, staff_id, held_on, minutes, mode, attendance, module, kind, notes_sealed, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, 60, 'home', $5, $6, 'session', $7, $8, $8)`, h.FamilyID, s.PersonID, s.StaffID, s.On.UTC(), s.Attendance, s.Module, empty, tx.now); err != nil {
+			return fmt.Errorf("demo session: %w", err)
+		}
+	}
+	for _, m := range h.Measures {
+		detail, err := tx.db.seal("measure_results.answers", m.Detail)
+		if err != nil {
+			return err
+		}
+		var age any
+		if m.AgeMonths > 0 {
+			age = m.AgeMonths
+		}
+		raw, score := scoreArgs(m)
+		if _, err := tx.exec(`INSERT INTO measure_results (family_id, person_id, instrument, timepoint, taken_on, total, score, band, flagged, alert, age_months, answers_sealed, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			h.FamilyID, m.PersonID, m.Instrument, m.Timepoint, m.TakenOn.UTC(), raw, score, m.Band, m.Flagged, m.Alert, age, detail, tx.now); err != nil {
+			return fmt.Errorf("demo measure: %w", err)
+		}
+	}
+	for _, s := range h.Statuses {
+		if _, err := tx.exec(`INSERT INTO safeguarding_status_history (family_id, status, from_date, created_at) VALUES ($1, $2, $3, $4)`, h.FamilyID, s.Status, s.From.UTC(), tx.now); err != nil {
+			return fmt.Errorf("demo status: %w", err)
+		}
+	}
+	if c := h.Closure; c != nil {
+		if _, err := tx.exec(`INSERT INTO closures (family_id, kind, reason, closed_on, requested_by, approved_by, approved_at, created_at) VALUES ($1, $2, $3, $4, $5, $5, $6, $6)`,
+			h.FamilyID, c.Kind, c.Reason, c.On.UTC(), c.By, tx.now); err != nil {
+			return fmt.Errorf("demo closure: %w", err)
+		}
+		if _, err := tx.exec(`UPDATE families SET closed_on = $1, closure_reason = $2 WHERE id = $3`, c.On.UTC(), c.Reason, h.FamilyID); err != nil {
+			return fmt.Errorf("demo closure: %w", err)
+		}
+	}
+	return nil
+}
