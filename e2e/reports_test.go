@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -53,4 +54,55 @@ func TestBrowserReports(t *testing.T) {
 	tab.open(t, "/reports/funder")
 	tab.mustSee(t, "funder", "Quarterly funder report", "Which quarter?")
 	tab.pageChecks(t, "funder")
+}
+
+// TestBrowserOutcomeMeasure records a GAD-7 for a parent whose 6-month
+// measures are due: first with questions unanswered (the error summary links
+// to each), then complete; the result shows in the table and chart, and the
+// pages pass axe.
+func TestBrowserOutcomeMeasure(t *testing.T) {
+	chromium := chromiumPath(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	base := startServer(t)
+	browser := startBrowser(t, ctx, chromium)
+	b := &session{base: base, shots: newShots(t)}
+
+	tab := b.newTab(t, browser)
+	defer tab.close(t)
+	tab.signInChecked(t, credentialFor(t, "priya.shah@cradle.example"))
+	tab.click(t, `nav a[href="/caseload"]`)
+	href := tab.eval(t, `(() => {
+		const r = [...document.querySelectorAll('main tbody tr')].find(r => r.cells[0].textContent.trim() === 'Jess Morris');
+		const a = r && r.cells[0].querySelector('a[href^="/people/"]');
+		return a ? a.getAttribute('href') : '';
+	})()`)
+	if href == "" {
+		t.Fatal("no link to Jess Morris on the caseload")
+	}
+	tab.open(t, href+"/measures")
+	tab.mustSee(t, "measures", "Outcome measures: Jess Morris", "Due now", "6-month outcome measures", "Results over time")
+	tab.pageChecks(t, "measures")
+	tab.click(t, `main a[href$="/measures/gad7"]`)
+	tab.mustSee(t, "gad7", "Record GAD-7", "Feeling nervous, anxious or on edge")
+	tab.pageChecks(t, "gad7")
+	tab.check(t, "timepoint-2") // baseline, late pregnancy, 6 months
+	tab.fillDate(t, "taken_on", time.Now())
+	tab.check(t, "item-1-2")
+	tab.click(t, `main form button[type="submit"]`)
+	tab.mustSee(t, "gad7-error", "There is a problem")
+	if n := tab.count(t, `.govuk-error-summary a[href="#item-2"]`); n != 1 {
+		t.Error("the error summary does not link to question 2")
+	}
+	if tab.eval(t, `String(document.getElementById('item-1-2').checked)`) != "true" {
+		t.Error("the answer to question 1 was lost")
+	}
+	tab.pageChecks(t, "gad7-error")
+	for q := 2; q <= 7; q++ {
+		tab.check(t, fmt.Sprintf("item-%d-1", q))
+	}
+	tab.click(t, `main form button[type="submit"]`)
+	tab.mustSee(t, "gad7-saved", "GAD-7 recorded: 8 (mild)")
+	tab.pageChecks(t, "gad7-saved")
+	tab.screenshot(t, "measures-after-gad7")
 }

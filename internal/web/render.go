@@ -8,11 +8,13 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/measure"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/referral"
@@ -94,7 +96,22 @@ var funcs = template.FuncMap{
 	"riskLevelOptions": func() []referral.Option {
 		return []referral.Option{{Value: "standard", Label: "Standard"}, {Value: "medium", Label: "Medium"}, {Value: "high", Label: "High"}}
 	},
-	"riskLabel": func(l risk.Level) string { return l.Label() },
+	"itemOptions": func(opts []measure.Option) []referral.Option {
+		out := make([]referral.Option, len(opts))
+		for i, o := range opts {
+			out[i] = referral.Option{Value: strconv.Itoa(o.Value), Label: o.Label}
+		}
+		return out
+	},
+	"itemField": measure.ItemField,
+	"stepHint": func(step float64) string {
+		if step <= 0 {
+			return ""
+		}
+		return ", in steps of " + strconv.FormatFloat(step, 'f', -1, 64)
+	},
+	"domainField": measure.DomainField,
+	"riskLabel":   func(l risk.Level) string { return l.Label() },
 	"riskTag": func(l risk.Level) string {
 		return map[risk.Level]string{risk.High: "govuk-tag--red", risk.Medium: "govuk-tag--orange", risk.Standard: "govuk-tag--green"}[l]
 	},

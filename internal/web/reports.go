@@ -10,6 +10,7 @@ import (
 
 	"github.com/cradle-org/cradle/internal/chart"
 	"github.com/cradle-org/cradle/internal/export"
+	"github.com/cradle-org/cradle/internal/measure"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/referral"
@@ -34,6 +35,7 @@ type sectionView struct {
 type tableView struct {
 	report.Table
 	Chart template.HTML
+	Wide  bool // too many columns to sit beside its chart: chart above, table below
 }
 
 // reportScope reads the dashboard's filters: a date range (default: the
@@ -93,7 +95,7 @@ func (s *Server) dashboardSections(r *http.Request, u *requestUser, sc store.Rep
 	if err != nil {
 		return nil, err
 	}
-	outcomes, err := s.db.OutcomeChange(r.Context(), u.staff.Actor(), sc, s.cfg.Outcomes)
+	outcomes, err := s.db.OutcomeChange(r.Context(), u.staff.Actor(), sc, s.outcomeInstruments())
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +131,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, u *requestU
 	for _, sec := range sections {
 		v := sectionView{Section: sec}
 		for i, t := range sec.Tables {
-			tv := tableView{Table: t}
+			tv := tableView{Table: t, Wide: len(t.Columns) > 4}
 			for _, h := range sec.Charts {
 				if h.Table == i && !t.Empty() {
 					tv.Chart = chartFor("chart-"+t.Key, t, h)
@@ -344,4 +346,27 @@ func areaName(r *http.Request, s *Server, id int64) string {
 		}
 	}
 	return "the area"
+}
+
+// outcomeInstruments are the measures whose change the reports summarise:
+// every instrument with a total score, with the timeline's timepoints in
+// order (the first is the baseline).
+func (s *Server) outcomeInstruments() []store.OutcomeInstrument {
+	var order []string
+	for _, tp := range s.cfg.Timeline.Timepoints {
+		order = append(order, tp.Key)
+	}
+	var out []store.OutcomeInstrument
+	for _, in := range measure.Builtin() {
+		if !in.HasTotal() {
+			continue
+		}
+		better := "lower is better"
+		if in.Direction == measure.HigherBetter {
+			better = "higher is better"
+		}
+		out = append(out, store.OutcomeInstrument{Key: in.Key, Label: in.ShortName + " (" + better + ")",
+			Direction: report.Direction(in.Direction), ReliableChange: in.ReliableChange, Order: order})
+	}
+	return out
 }

@@ -54,9 +54,6 @@ type Config struct {
 	WakeMail func()
 	// Contacts are the emergency and helpline contacts shown on public pages.
 	Contacts []Contact
-	// Outcomes are the measures whose change the reports summarise, with
-	// the timepoints in order (baseline first).
-	Outcomes []store.OutcomeInstrument
 }
 
 // Contact is an emergency or helpline contact (configurable).
@@ -239,6 +236,9 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("POST /people/{id}/pause", s.staff(s.pauseCreate))
 	handle("POST /people/{id}/resume", s.staff(s.pauseEnd))
 	handle("POST /people/{id}/supervision", s.staff(s.supervisionCreate))
+	handle("GET /people/{id}/measures", s.staff(s.measuresPage))
+	handle("GET /people/{id}/measures/{instrument}", s.staff(s.measureForm))
+	handle("POST /people/{id}/measures/{instrument}", s.staff(s.measureSave))
 	handle("GET /people/{id}/contact", s.staff(s.contactForm))
 	handle("POST /people/{id}/contact", s.staff(s.contactSave))
 	handle("GET /people/{id}/dash", s.staff(s.dashForm))

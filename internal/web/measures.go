@@ -1,0 +1,534 @@
+package web
+
+import (
+	"encoding/json"
+	"html/template"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/chart"
+	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/measure"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/referral"
+	"github.com/cradle-org/cradle/internal/store"
+	"github.com/cradle-org/cradle/internal/timeline"
+)
+
+// measuresData is a person's outcome measures page: results over time per
+// instrument (table, small chart, change from baseline), what is due, and
+// links to record each instrument.
+type measuresData struct {
+	store.PersonRecord
+	Groups      []measureGroup
+	Due         []dueTimepoint
+	Instruments []measure.Instrument
+	Recorded    *recordedNotice
+}
+
+type measureGroup struct {
+	Instrument measure.Instrument
+	Rows       []measureRow
+	Chart      template.HTML
+}
+
+type measureRow struct {
+	store.MeasureResult
+	Timepoint string
+	Score     string
+	Change    string
+	Reliable  string
+	Domains   []measure.DomainResult
+}
+
+type dueTimepoint struct {
+	Label       string
+	Due         time.Time
+	Overdue     bool
+	Provisional bool
+	Missing     []measure.Instrument
+}
+
+type recordedNotice struct {
+	Instrument string
+	Score      string
+	Alerts     []string
+	Safeguard  bool
+}
+
+// storedAnswers is what the sealed detail of a result holds.
+type storedAnswers struct {
+	Answers   map[int]int            `json:"answers,omitempty"`
+	Domains   map[string]float64     `json:"domains,omitempty"`
+	Subscales map[string]float64     `json:"subscales,omitempty"`
+	Areas     []measure.DomainResult `json:"areas,omitempty"`
+	Alerts    []string               `json:"alerts,omitempty"`
+	Interval  int                    `json:"interval,omitempty"`
+}
+
+// instrumentsFor lists the instruments for a kind of person.
+func instrumentsFor(kind family.Kind) []measure.Instrument {
+	subject := measure.SubjectParent
+	if kind == family.Baby {
+		subject = measure.SubjectBaby
+	}
+	var out []measure.Instrument
+	for _, in := range measure.Builtin() {
+		if in.Subject == subject {
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
+// timepointLabel is a timepoint's short name: "6-month" from "6-month outcome measures".
+func (s *Server) timepointLabel(key string) string {
+	if tp, ok := s.cfg.Timeline.Timepoint(key); ok {
+		return strings.TrimSuffix(tp.Label, " outcome measures")
+	}
+	return key
+}
+
+func (s *Server) measuresPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	rec, ok := s.personFor(w, r, u)
+	if !ok {
+		return
+	}
+	if rec.Person.Kind == family.Child {
+		s.fail(w, r, problem.New(problem.NotFound, "Outcome measures are recorded for the parents and the baby"))
+		return
+	}
+	d := measuresData{PersonRecord: rec, Instruments: instrumentsFor(rec.Person.Kind)}
+	order := map[string]int{}
+	for i, tp := range s.cfg.Timeline.Timepoints {
+		order[tp.Key] = i
+	}
+	byInstrument := map[string][]store.MeasureResult{}
+	for _, m := range rec.Measures {
+		byInstrument[m.Instrument] = append(byInstrument[m.Instrument], m)
+	}
+	recordedID, _ := strconv.ParseInt(r.URL.Query().Get("recorded"), 10, 64)
+	for _, in := range d.Instruments {
+		results := byInstrument[in.Key]
+		if len(results) == 0 {
+			continue
+		}
+		sort.SliceStable(results, func(i, j int) bool { return order[results[i].Timepoint] < order[results[j].Timepoint] })
+		g := measureGroup{Instrument: in}
+		var base *store.MeasureResult
+		line := chart.Series{Name: in.ShortName}
+		var labels []string
+		for i := range results {
+			m := results[i]
+			row := measureRow{MeasureResult: m, Timepoint: s.timepointLabel(m.Timepoint)}
+			if !m.Withheld {
+				if in.HasTotal() {
+					row.Score = in.ScoreLabel(m.Score)
+				} else {
+					row.Score = m.Band
+				}
+				var sa storedAnswers
+				if json.Unmarshal([]byte(m.Detail), &sa) == nil {
+					row.Domains = sa.Areas
+					if m.ID == recordedID {
+						d.Recorded = &recordedNotice{Instrument: in.ShortName, Score: row.Score, Alerts: sa.Alerts, Safeguard: m.Alert}
+					}
+				}
+				if in.HasTotal() {
+					if base == nil {
+						base = &results[i]
+					} else {
+						c := in.ChangeBetween(base.Score, m.Score)
+						row.Change = signed(c.Delta)
+						switch {
+						case in.ReliableChange == 0:
+							row.Reliable = "Not defined for this measure"
+						case c.Improved:
+							row.Reliable = "Reliable improvement"
+						case c.Deteriorated:
+							row.Reliable = "Reliable deterioration"
+						default:
+							row.Reliable = "No reliable change"
+						}
+					}
+					labels = append(labels, row.Timepoint)
+					line.Values = append(line.Values, chart.V(m.Score))
+				}
+			}
+			g.Rows = append(g.Rows, row)
+		}
+		if len(line.Values) > 0 {
+			spec := chart.LineSpec{ID: "chart-" + in.Key, Title: in.ShortName + " over time", Desc: "Scores for " + rec.Person.Name() + " at each timepoint.",
+				Labels: labels, Series: []chart.Series{line}, Width: 320, Height: 160, ValueLabels: true, Decimals: 0}
+			if len(in.Bands) > 0 {
+				spec.YFrom, spec.YTo = in.Bands[0].From, scoreMax(in)
+				for _, b := range in.Bands {
+					if b.Flag {
+						spec.Reference = &chart.Reference{Value: b.From, Label: "Cut-off"}
+						break
+					}
+				}
+			}
+			g.Chart = chart.Line(spec)
+		}
+		d.Groups = append(d.Groups, g)
+	}
+	d.Due = s.dueMeasures(rec)
+	s.render(w, r, http.StatusOK, "measures", Page{Title: "Outcome measures: " + rec.Person.Name(), Nav: "caseload", Data: d})
+}
+
+// scoreMax is the highest reported score an item instrument can give (for
+// a chart's axis); 0 lets the chart choose.
+func scoreMax(in measure.Instrument) float64 {
+	if len(in.Conversion) > 0 {
+		return in.Conversion[len(in.Conversion)-1].Score
+	}
+	if in.Entry != measure.EntryItems || in.TotalFrom != "" {
+		return 0
+	}
+	total := 0
+	for _, it := range in.Items {
+		total += it.Max
+	}
+	return float64(total)
+}
+
+func signed(v float64) string {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if v > 0 {
+		return "+" + s
+	}
+	return strings.Replace(s, "-", "−", 1)
+}
+
+// dueMeasures lists the timepoints whose window has opened (or passed) with
+// instruments still to record for this person.
+func (s *Server) dueMeasures(rec store.PersonRecord) []dueTimepoint {
+	if rec.Family.Stage == family.Closed {
+		return nil
+	}
+	have := map[string]map[string]bool{}
+	for _, m := range rec.Measures {
+		if have[m.Timepoint] == nil {
+			have[m.Timepoint] = map[string]bool{}
+		}
+		have[m.Timepoint][m.Instrument] = true
+	}
+	now := s.cfg.Now()
+	var out []dueTimepoint
+	for _, m := range timeline.Milestones(s.cfg.Timeline, s.timelineFacts(rec.Family)) {
+		if m.Kind != timeline.KindMeasure || m.WindowStart.After(now) {
+			continue
+		}
+		tp, ok := s.cfg.Timeline.Timepoint(strings.TrimPrefix(m.Key, "measure_"))
+		if !ok {
+			continue
+		}
+		keys := tp.Parents
+		if rec.Person.Kind == family.Baby {
+			keys = tp.Baby
+		}
+		dt := dueTimepoint{Label: m.Label, Due: m.Due, Overdue: timeline.Overdue(m, now), Provisional: m.Provisional}
+		for _, k := range keys {
+			if in, ok := measure.Lookup(k); ok && !have[tp.Key][k] {
+				dt.Missing = append(dt.Missing, in)
+			}
+		}
+		if len(dt.Missing) > 0 {
+			out = append(out, dt)
+		}
+	}
+	return out
+}
+
+// measureFormData is the page for recording one instrument.
+type measureFormData struct {
+	Family     family.Family
+	Person     family.Person
+	Instrument measure.Instrument
+	Timepoints []referral.Option
+	AgeHint    string
+	Intervals  []referral.Option
+}
+
+func (s *Server) measureForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.showMeasureForm(w, r, u, http.StatusOK, nil)
+}
+
+func (s *Server) showMeasureForm(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields) {
+	rec, ok := s.personFor(w, r, u)
+	if !ok {
+		return
+	}
+	in, ok := s.instrumentFor(w, r, rec.Person)
+	if !ok {
+		return
+	}
+	if !rec.CanEdit {
+		s.fail(w, r, problem.New(problem.Forbidden, "Only the parent's own practitioner or their team manager can record this parent's outcome measures"))
+		return
+	}
+	d := measureFormData{Family: rec.Family, Person: rec.Person, Instrument: in}
+	for _, m := range timeline.Milestones(s.cfg.Timeline, s.timelineFacts(rec.Family)) {
+		if m.Kind != timeline.KindMeasure {
+			continue
+		}
+		key := strings.TrimPrefix(m.Key, "measure_")
+		label := s.timepointLabel(key) + " (due " + m.Due.Format("2 January 2006") + ")"
+		d.Timepoints = append(d.Timepoints, referral.Option{Value: key, Label: label})
+	}
+	if rec.Person.Kind == family.Baby && !rec.Person.DateOfBirth.IsZero() {
+		d.AgeHint = "Born " + rec.Person.DateOfBirth.Format("2 January 2006") + ": the age at the date taken chooses the questionnaire interval unless you name it."
+		for _, b := range in.AgeBands {
+			d.Intervals = append(d.Intervals, referral.Option{Value: strconv.Itoa(b.Months), Label: strconv.Itoa(b.Months) + " month questionnaire"})
+		}
+	}
+	form := r.PostForm
+	if form == nil {
+		form = url.Values{}
+	}
+	page := Page{Title: "Record " + in.ShortName + ": " + rec.Person.Name(), Nav: "caseload", Errors: errs, Form: form, Data: d}
+	if len(errs) > 0 {
+		page.Title = "Error: " + page.Title
+	}
+	s.render(w, r, status, "measure-new", page)
+}
+
+// instrumentFor reads the instrument named in the path and checks it is for
+// this person.
+func (s *Server) instrumentFor(w http.ResponseWriter, r *http.Request, p family.Person) (measure.Instrument, bool) {
+	in, ok := measure.Lookup(r.PathValue("instrument"))
+	if !ok {
+		s.fail(w, r, problem.New(problem.NotFound, "There is no outcome measure called %s", r.PathValue("instrument")))
+		return in, false
+	}
+	want := measure.SubjectParent
+	if p.Kind == family.Baby {
+		want = measure.SubjectBaby
+	}
+	if in.Subject != want || p.Kind == family.Child {
+		s.fail(w, r, problem.New(problem.NotFound, "%s is not recorded for this person", in.ShortName))
+		return in, false
+	}
+	return in, true
+}
+
+func (s *Server) measureSave(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	rec, ok := s.personFor(w, r, u)
+	if !ok {
+		return
+	}
+	in, ok := s.instrumentFor(w, r, rec.Person)
+	if !ok {
+		return
+	}
+	f := r.PostForm
+	var fs problem.Fields
+	takenOn := formDate(f, "taken_on", &fs)
+	if takenOn.IsZero() && !fs.Has("taken_on") {
+		fs.Add("taken_on", "Enter the date the measure was taken")
+	}
+	tpKey := f.Get("timepoint")
+	if tpKey == "" {
+		fs.Add("timepoint", "Choose the timepoint this measure is for")
+	}
+	now := s.cfg.Now()
+	if !takenOn.IsZero() {
+		switch {
+		case takenOn.After(now):
+			fs.Add("taken_on", "The date taken must be today or in the past")
+		case !rec.Family.AcceptedOn.IsZero() && takenOn.Before(rec.Family.AcceptedOn.Truncate(24*time.Hour)):
+			fs.Add("taken_on", "The date taken must be on or after the family was accepted ("+rec.Family.AcceptedOn.Format("2 January 2006")+")")
+		}
+	}
+	if tpKey != "" && !fs.Has("taken_on") && !takenOn.IsZero() {
+		if msg := s.timepointProblem(rec.Family, tpKey, takenOn); msg != "" {
+			fs.Add("timepoint", msg)
+		}
+	}
+	res, sa, scoreErr := scoreForm(in, f, rec.Person, takenOn)
+	fields := mergeFields(fs, scoreErr)
+	for i := range fields {
+		if fields[i].Name == measure.AgeField { // there is no age box: the interval is the way round it
+			fields[i] = problem.Field{Name: measure.IntervalField, Message: fields[i].Message + ". Choose the questionnaire interval used"}
+		}
+	}
+	if len(fields) > 0 {
+		s.showMeasureForm(w, r, u, http.StatusUnprocessableEntity, inPageOrder(fields, measureFieldOrder(in)...))
+		return
+	}
+	if scoreErr != nil {
+		s.fail(w, r, scoreErr)
+		return
+	}
+	detail, err := json.Marshal(sa)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	m := store.MeasureResult{PersonID: rec.Person.ID, Instrument: in.Key, Timepoint: tpKey, TakenOn: takenOn, Raw: res.Raw, Score: res.Score, NoScore: !in.HasTotal(),
+		Band: res.Band, Flagged: res.Flagged, Alert: res.Safeguarding, AgeMonths: res.AgeMonths, Detail: string(detail)}
+	kind := family.Parent
+	if rec.Person.Kind == family.Baby {
+		kind = family.Baby
+	}
+	id, err := s.db.SaveMeasure(r.Context(), u.staff.Actor(), m, kind)
+	if p := problem.As(err); p != nil && (p.Code == problem.Invalid || p.Code == problem.Conflict) {
+		fields := mergeFields(nil, err)
+		if len(fields) == 0 {
+			fields = []problem.Field{{Name: "timepoint", Message: p.Message}}
+		}
+		s.showMeasureForm(w, r, u, http.StatusUnprocessableEntity, fields)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/people/"+strconv.FormatInt(rec.Person.ID, 10)+"/measures?recorded="+strconv.FormatInt(id, 10)+"#recorded", http.StatusSeeOther)
+}
+
+// timepointProblem says why a measure cannot count for a timepoint on that
+// date: the timepoint does not apply to the family, or is not due yet.
+func (s *Server) timepointProblem(f family.Family, key string, takenOn time.Time) string {
+	for _, m := range timeline.Milestones(s.cfg.Timeline, s.timelineFacts(f)) {
+		if m.Key != "measure_"+key {
+			continue
+		}
+		if takenOn.Before(m.WindowStart) {
+			return "The " + strings.ToLower(m.Label[:1]) + m.Label[1:] + " are not due until " + m.WindowStart.Format("2 January 2006") + ": choose a timepoint that is due, or check the date taken"
+		}
+		return ""
+	}
+	return "Choose a timepoint from the list"
+}
+
+// measureFieldOrder is the order of the form's fields, for the error summary.
+func measureFieldOrder(in measure.Instrument) []string {
+	order := []string{"timepoint", "taken_on"}
+	for _, it := range in.Items {
+		order = append(order, measure.ItemField(it.Number))
+	}
+	if in.Total != nil {
+		order = append(order, measure.TotalField)
+	}
+	for _, d := range in.Domains {
+		order = append(order, measure.DomainField(d.Key))
+	}
+	return append(order, measure.IntervalField, measure.AgeField)
+}
+
+// scoredResult is a scored form with what the store needs beyond the
+// measure package's result.
+type scoredResult struct {
+	measure.Result
+	AgeMonths int
+}
+
+// scoreForm reads the answers (or entered scores) from the form and scores
+// them. Problems come back keyed by the form's field names.
+func scoreForm(in measure.Instrument, f url.Values, p family.Person, takenOn time.Time) (scoredResult, storedAnswers, error) {
+	var out scoredResult
+	var sa storedAnswers
+	var fs problem.Fields
+	if in.Entry == measure.EntryItems {
+		answers := map[int]int{}
+		for _, it := range in.Items {
+			name := measure.ItemField(it.Number)
+			v := strings.TrimSpace(f.Get(name))
+			if v == "" {
+				continue // the measure package names every unanswered question
+			}
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				fs.Add(name, "Enter the score for question "+strconv.Itoa(it.Number)+" as a whole number")
+				continue
+			}
+			answers[it.Number] = n
+		}
+		res, err := in.Score(answers)
+		if err != nil || len(fs) > 0 {
+			return out, sa, joinProblems(fs, err)
+		}
+		out.Result, sa.Answers, sa.Subscales = res, answers, res.Subscales
+	} else {
+		var total *float64
+		domains := map[string]float64{}
+		number := func(name, label string) (float64, bool) {
+			v := strings.TrimSpace(f.Get(name))
+			if v == "" {
+				return 0, false
+			}
+			x, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				fs.Add(name, "Enter the "+label+" score as a number, like 45")
+				return 0, false
+			}
+			return x, true
+		}
+		if in.Total != nil {
+			if x, ok := number(measure.TotalField, strings.ToLower(in.Total.Label)); ok {
+				total = &x
+			}
+		}
+		for _, d := range in.Domains {
+			if x, ok := number(measure.DomainField(d.Key), d.Label); ok {
+				domains[d.Key] = x
+			}
+		}
+		var res measure.Result
+		var err error
+		interval := strings.TrimSpace(f.Get(measure.IntervalField))
+		switch {
+		case len(in.AgeBands) == 0:
+			res, err = in.ScoreEntered(total, domains, 0)
+		case interval != "":
+			n, convErr := strconv.Atoi(interval)
+			if convErr != nil {
+				fs.Add(measure.IntervalField, "Choose the questionnaire interval from the list")
+				break
+			}
+			res, err = in.ScoreEnteredAt(total, domains, n)
+		case p.DateOfBirth.IsZero():
+			fs.Add(measure.IntervalField, "The baby's date of birth is not recorded: choose the questionnaire interval used")
+		case takenOn.IsZero():
+			// the date's own problem is reported; nothing to score against
+		default:
+			out.AgeMonths = completedMonths(p.DateOfBirth, takenOn)
+			res, err = in.ScoreEntered(total, domains, out.AgeMonths)
+		}
+		if err != nil || len(fs) > 0 {
+			return out, sa, joinProblems(fs, err)
+		}
+		out.Result, sa.Domains, sa.Areas, sa.Interval = res, domains, res.Domains, res.AgeBand
+		if out.AgeMonths == 0 && !p.DateOfBirth.IsZero() && !takenOn.IsZero() {
+			out.AgeMonths = completedMonths(p.DateOfBirth, takenOn)
+		}
+	}
+	for _, a := range out.Alerts {
+		sa.Alerts = append(sa.Alerts, a.Message)
+	}
+	return out, sa, nil
+}
+
+// joinProblems merges the form's own problems with the scorer's.
+func joinProblems(fs problem.Fields, err error) error {
+	fields := mergeFields(fs, err)
+	if len(fields) == 0 {
+		return err
+	}
+	return &problem.Error{Code: problem.Invalid, Message: "There is a problem", Fields: fields}
+}
+
+// completedMonths is a baby's age in whole months on a day.
+func completedMonths(dob, on time.Time) int {
+	m := (on.Year()-dob.Year())*12 + int(on.Month()) - int(dob.Month())
+	if on.Day() < dob.Day() {
+		m--
+	}
+	return max(m, 0)
+}
