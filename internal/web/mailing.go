@@ -3,10 +3,10 @@ package web
 import (
 	"encoding/csv"
 	"fmt"
+	"github.com/cradle-org/cradle/internal/export"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/credential"
@@ -216,15 +216,7 @@ func (s *Server) mailingExport(w http.ResponseWriter, r *http.Request, u *reques
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"email", "name", "confirmed_at"})
 	for _, sub := range subs {
-		cw.Write([]string{csvSafe(sub.Email), csvSafe(sub.Name), sub.ConfirmedAt.Format(time.RFC3339)})
+		cw.Write([]string{export.SafeText(sub.Email), export.SafeText(sub.Name), sub.ConfirmedAt.Format(time.RFC3339)})
 	}
 	cw.Flush()
-}
-
-// csvSafe stops a cell being read as a formula by a spreadsheet.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

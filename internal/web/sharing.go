@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/csv"
+	"github.com/cradle-org/cradle/internal/export"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -65,9 +66,9 @@ func (s *Server) sharesExport(w http.ResponseWriter, r *http.Request, u *request
 		if sh.Withheld {
 			what, why = "withheld: confidential to the other parent's practitioner", ""
 		}
-		cw.Write([]string{sh.SharedOn.Format(time.DateOnly), csvSafe(sh.Recipient), sharing.Label(sharing.Methods(), sh.Method),
-			sharing.Label(sharing.LawfulBases(), sh.LawfulBasis), sharing.Label(sharing.Consents(), sh.Consent), csvSafe(sh.ConsentReason),
-			csvSafe(what), csvSafe(why), csvSafe(sh.By)})
+		cw.Write([]string{sh.SharedOn.Format(time.DateOnly), export.SafeText(sh.Recipient), sharing.Label(sharing.Methods(), sh.Method),
+			sharing.Label(sharing.LawfulBases(), sh.LawfulBasis), sharing.Label(sharing.Consents(), sh.Consent), export.SafeText(sh.ConsentReason),
+			export.SafeText(what), export.SafeText(why), export.SafeText(sh.By)})
 	}
 	cw.Flush()
 }
