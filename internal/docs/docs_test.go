@@ -290,37 +290,6 @@ func TestCharacters(t *testing.T) {
 	}
 }
 
-func TestPDFSafe(t *testing.T) {
-	for in, want := range map[string]string{
-		"Zoë £5 €":   "Zoë £5 €",
-		"Zoe\u0308":  "Zoë", // combining diaeresis composes
-		"Łódź":       "?ód?",
-		"a\tb\rc":    "a b c",
-		"line\nnext": "line\nnext",
-		"\xff":       "?",
-	} {
-		if got := pdfSafe(in); got != want {
-			t.Errorf("pdfSafe(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestSplitRunes(t *testing.T) {
-	s := strings.Repeat("abc ", 100)
-	parts := splitRunes(s, 30)
-	for _, p := range parts {
-		if len([]rune(p)) > 30 {
-			t.Fatalf("piece too long: %q", p)
-		}
-	}
-	if strings.Join(parts, " ") != s {
-		t.Error("splitting at spaces lost text")
-	}
-	if got := splitRunes(strings.Repeat("ë", 25), 10); len(got) != 3 || got[2] != "ëëëëë" {
-		t.Errorf("unbroken split = %q", got)
-	}
-}
-
 // Rendering shares no mutable state; run under -race.
 func TestConcurrentPDF(t *testing.T) {
 	var wg sync.WaitGroup

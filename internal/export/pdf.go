@@ -6,8 +6,9 @@ import (
 	"io"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/cradle-org/cradle/internal/pdftext"
 
 	"github.com/cradle-org/cradle/internal/report"
 	"github.com/johnfercher/maroto/v2"
@@ -24,8 +25,6 @@ import (
 	"github.com/johnfercher/maroto/v2/pkg/consts/pagesize"
 	"github.com/johnfercher/maroto/v2/pkg/core"
 	"github.com/johnfercher/maroto/v2/pkg/props"
-	"golang.org/x/text/encoding/charmap"
-	"golang.org/x/text/unicode/norm"
 )
 
 // Report is a funder report: aggregate figures for one organisation, area
@@ -89,11 +88,6 @@ const (
 	// header and first two rows: a table starting with less room than this
 	// starts on a new page rather than leave its heading stranded.
 	keepWithTable = 35.0
-	// rowRunes and longToken as in internal/docs: maroto never splits a row
-	// across pages, so paragraphs are cut into rows of ~15 lines, and rows
-	// holding a very long unbroken word are wrapped by character.
-	rowRunes  = 1200
-	longToken = 60
 )
 
 // PDF writes a funder report as an A4 PDF in Helvetica: title, organisation,
@@ -137,31 +131,31 @@ func renderPDF(doc Report) ([]byte, error) {
 	if !doc.Generated.IsZero() {
 		footer += " on " + doc.Generated.Format("2 January 2006")
 	}
-	if err := m.RegisterFooter(textRows(footer+".", footerProp())...); err != nil {
+	if err := m.RegisterFooter(pdftext.Rows(footer+".", footerProp())...); err != nil {
 		return nil, fmt.Errorf("export: PDF footer: %w", err)
 	}
 
-	m.AddRows(textRows(doc.Title, titleProp())...)
+	m.AddRows(pdftext.Rows(doc.Title, titleProp())...)
 	for _, l := range []struct{ label, value string }{
 		{"Organisation", doc.Organisation},
 		{"Area", doc.Area},
 		{"Period", doc.Period},
 	} {
 		if strings.TrimSpace(l.value) != "" {
-			m.AddRows(textRows(l.label+": "+l.value, metaProp())...)
+			m.AddRows(pdftext.Rows(l.label+": "+l.value, metaProp())...)
 		}
 	}
-	m.AddRows(textRows(SuppressionNote, noteProp())...)
+	m.AddRows(pdftext.Rows(SuppressionNote, noteProp())...)
 	if strings.TrimSpace(doc.Intro) != "" {
-		m.AddRows(textRows(doc.Intro, paraProp())...)
+		m.AddRows(pdftext.Rows(doc.Intro, paraProp())...)
 	}
 
 	for _, s := range doc.Sections {
 		if strings.TrimSpace(s.Heading) != "" {
-			m.AddRows(textRows(s.Heading, headingProp())...)
+			m.AddRows(pdftext.Rows(s.Heading, headingProp())...)
 		}
 		if strings.TrimSpace(s.Text) != "" {
-			m.AddRows(textRows(s.Text, paraProp())...)
+			m.AddRows(pdftext.Rows(s.Text, paraProp())...)
 		}
 		for _, t := range s.Tables {
 			if err := addTable(m, t); err != nil {
@@ -195,10 +189,10 @@ func addTable(m core.Maroto, t report.Table) error {
 
 	var start []core.Row
 	if strings.TrimSpace(t.Title) != "" {
-		start = append(start, textRows(t.Title, tableTitleProp())...)
+		start = append(start, pdftext.Rows(t.Title, tableTitleProp())...)
 	}
 	if strings.TrimSpace(t.Caption) != "" {
-		start = append(start, textRows(t.Caption, captionProp())...)
+		start = append(start, pdftext.Rows(t.Caption, captionProp())...)
 	}
 	if len(start) == 0 {
 		start = append(start, row.New(3))
@@ -247,10 +241,10 @@ func addTable(m core.Maroto, t report.Table) error {
 func gridRow(sizes []int, values []string, numeric []bool, header bool) core.Row {
 	cols := make([]core.Col, len(sizes))
 	for i, size := range sizes {
-		v := pdfSafe(values[i])
+		v := pdftext.Safe(values[i])
 		v = strings.ReplaceAll(v, "\n", " ")
 		p := cellProp(numeric[i], header)
-		if hasLongToken(v) {
+		if pdftext.HasLongToken(v) {
 			p.BreakLineStrategy = breakline.DashStrategy
 		}
 		cols[i] = col.New(size).Add(text.New(v, p)).WithStyle(cellStyle(header))
@@ -318,70 +312,3 @@ func longestWord(s string) int {
 }
 
 // textRows, splitRunes, hasLongToken and pdfSafe follow internal/docs.
-
-// textRows turns text into one or more full-width auto-height rows: one per
-// embedded newline and per rowRunes-sized piece.
-func textRows(s string, p props.Text) []core.Row {
-	var rows []core.Row
-	for _, para := range strings.Split(pdfSafe(s), "\n") {
-		for _, piece := range splitRunes(para, rowRunes) {
-			pp := p
-			if hasLongToken(piece) {
-				pp.BreakLineStrategy = breakline.DashStrategy
-			}
-			rows = append(rows, row.New().Add(col.New().Add(text.New(piece, pp))))
-		}
-	}
-	return rows
-}
-
-// splitRunes cuts s into pieces of at most max runes, at the last space
-// before the limit where there is one.
-func splitRunes(s string, max int) []string {
-	var out []string
-	for utf8.RuneCountInString(s) > max {
-		cut := 0
-		for range max {
-			_, size := utf8.DecodeRuneInString(s[cut:])
-			cut += size
-		}
-		if sp := strings.LastIndexByte(s[:cut], ' '); sp > 0 {
-			out = append(out, s[:sp])
-			s = s[sp+1:]
-			continue
-		}
-		out = append(out, s[:cut])
-		s = s[cut:]
-	}
-	return append(out, s)
-}
-
-func hasLongToken(s string) bool {
-	for _, w := range strings.Fields(s) {
-		if utf8.RuneCountInString(w) > longToken {
-			return true
-		}
-	}
-	return false
-}
-
-// pdfSafe makes text representable in cp1252, the encoding of the PDF core
-// fonts: composed forms first, control characters (but newlines) to spaces,
-// anything else outside cp1252 to a visible '?'.
-func pdfSafe(s string) string {
-	s = norm.NFC.String(s)
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n':
-			return r
-		case unicode.IsControl(r):
-			return ' '
-		case r < utf8.RuneSelf:
-			return r
-		}
-		if _, ok := charmap.Windows1252.EncodeRune(r); ok {
-			return r
-		}
-		return '?'
-	}, s)
-}
