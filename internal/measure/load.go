@@ -9,7 +9,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"unicode"
+
+	"github.com/cradle-org/cradle/internal/strictjson"
 
 	"github.com/cradle-org/cradle/internal/problem"
 )
@@ -195,61 +196,21 @@ func jsonError(err error) error {
 	return invalid("definition", "The definition file is not valid JSON: "+strings.TrimPrefix(err.Error(), "json: "))
 }
 
-// maxDepth bounds checkDuplicateNames' recursion; a real definition nests
-// four levels deep.
-const maxDepth = 32
-
-// checkDuplicateNames refuses an object that names a field twice, which
-// encoding/json would otherwise accept, keeping the last value. Names are
-// compared as the decoder matches them, ignoring case. Broken JSON is left
-// for the decoder to report.
+// checkDuplicateNames refuses an object that names a field twice (which
+// encoding/json would accept, keeping the last value) or nesting too deep.
 func checkDuplicateNames(data []byte) error {
-	err := walkNames(json.NewDecoder(bytes.NewReader(data)), "", 0)
-	if problem.As(err) != nil {
-		return err
-	}
-	return nil
-}
-
-func walkNames(dec *json.Decoder, path string, depth int) error {
-	if depth > maxDepth {
-		return invalid(fieldOrWhole(strings.TrimPrefix(path, ".")), "The definition is nested too deeply")
-	}
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	switch tok {
-	case json.Delim('{'):
-		seen := map[string]bool{}
-		for dec.More() {
-			tok, err := dec.Token()
-			if err != nil {
-				return err
-			}
-			name, _ := tok.(string)
-			if name == "" {
-				name = `""` // so that the path still points somewhere
-			}
-			field := strings.TrimPrefix(path+"."+name, ".")
-			if seen[foldName(name)] {
-				return invalid(field, fmt.Sprintf("%s is given more than once; keep one", field))
-			}
-			seen[foldName(name)] = true
-			if err := walkNames(dec, field, depth+1); err != nil {
-				return err
-			}
+	switch p := strictjson.Check(data); {
+	case p == nil:
+		return nil
+	case p.Kind == strictjson.Duplicate:
+		field := p.Field
+		if strings.HasSuffix(field, ".") || field == "" {
+			field += `""` // an empty name: the path still points somewhere
 		}
-		_, err = dec.Token()
-	case json.Delim('['):
-		for i := 0; dec.More(); i++ {
-			if err := walkNames(dec, fmt.Sprintf("%s[%d]", path, i), depth+1); err != nil {
-				return err
-			}
-		}
-		_, err = dec.Token()
+		return invalid(field, fmt.Sprintf("%s is given more than once; keep one", field))
+	default:
+		return invalid(fieldOrWhole(p.Field), "The definition is nested too deeply")
 	}
-	return err
 }
 
 // fieldOrWhole names the whole file when a problem has no field path.
@@ -258,21 +219,6 @@ func fieldOrWhole(field string) string {
 		return "definition"
 	}
 	return field
-}
-
-// foldName maps each rune to the smallest in its case-folding orbit, so two
-// names fold equal exactly when encoding/json would match them to the same
-// field.
-func foldName(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		least := r
-		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-			least = min(least, f)
-		}
-		b.WriteRune(least)
-	}
-	return b.String()
 }
 
 // SameScoring reports whether in scores exactly like base: the same

@@ -10,7 +10,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"unicode"
+
+	"github.com/cradle-org/cradle/internal/strictjson"
 )
 
 // Defaults used when a config file leaves a number out.
@@ -192,75 +193,17 @@ func jsonError(err error) error {
 	return fmt.Errorf("timeline config: %w", err)
 }
 
-// maxDepth bounds checkDuplicateNames' recursion; a real config nests three
-// levels deep.
-const maxDepth = 32
-
-// checkDuplicateNames rejects an object that names a field twice, which
-// encoding/json would otherwise accept, keeping the last value. Names are
-// compared as the decoder matches them, ignoring case. Broken JSON is left
-// for the decoder to report.
+// checkDuplicateNames rejects an object that names a field twice (which
+// encoding/json would accept, keeping the last value) or nesting too deep.
 func checkDuplicateNames(data []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	err := walkNames(dec, "", 0)
-	var ce *ConfigError
-	if errors.As(err, &ce) {
-		return err
+	switch p := strictjson.Check(data); {
+	case p == nil:
+		return nil
+	case p.Kind == strictjson.Duplicate:
+		return &ConfigError{Field: p.Field, Problem: "is given more than once; keep one"}
+	default:
+		return &ConfigError{Field: p.Field, Problem: "is nested too deeply"}
 	}
-	return nil
-}
-
-func walkNames(dec *json.Decoder, path string, depth int) error {
-	if depth > maxDepth {
-		return &ConfigError{Field: strings.TrimPrefix(path, "."), Problem: "is nested too deeply"}
-	}
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	switch tok {
-	case json.Delim('{'):
-		seen := map[string]bool{}
-		for dec.More() {
-			tok, err := dec.Token()
-			if err != nil {
-				return err
-			}
-			name, _ := tok.(string)
-			field := strings.TrimPrefix(path+"."+name, ".")
-			if seen[foldName(name)] {
-				return &ConfigError{Field: field, Problem: "is given more than once; keep one"}
-			}
-			seen[foldName(name)] = true
-			if err := walkNames(dec, field, depth+1); err != nil {
-				return err
-			}
-		}
-		_, err = dec.Token()
-	case json.Delim('['):
-		for i := 0; dec.More(); i++ {
-			if err := walkNames(dec, fmt.Sprintf("%s[%d]", path, i), depth+1); err != nil {
-				return err
-			}
-		}
-		_, err = dec.Token()
-	}
-	return err
-}
-
-// foldName maps each rune to the smallest in its case-folding orbit, so two
-// names fold equal exactly when encoding/json would match them to the same
-// field ("End_Months", "end_months", and "ſ" for "s" alike).
-func foldName(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		least := r
-		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-			least = min(least, f)
-		}
-		b.WriteRune(least)
-	}
-	return b.String()
 }
 
 // Validate checks a config built in code the same way ParseConfig does. The

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/cradle-org/cradle/internal/strictjson"
 )
 
 func mustDefault(t testing.TB) Config {
@@ -193,8 +195,8 @@ func TestFoldName(t *testing.T) {
 		{"end_months", "end_month", false},
 		{"", "", true},
 	} {
-		if got := foldName(tt.a) == foldName(tt.b); got != tt.same {
-			t.Errorf("foldName(%q) == foldName(%q) is %v, want %v", tt.a, tt.b, got, tt.same)
+		if got := strictjson.FoldName(tt.a) == strictjson.FoldName(tt.b); got != tt.same {
+			t.Errorf("strictjson.FoldName(%q) == strictjson.FoldName(%q) is %v, want %v", tt.a, tt.b, got, tt.same)
 		}
 	}
 }
