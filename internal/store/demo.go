@@ -77,18 +77,8 @@ func (tx *Tx) AddDemoHistory(h DemoHistory) error {
 		}
 	}
 	for _, m := range h.Measures {
-		detail, err := tx.db.seal("measure_results.answers", m.Detail)
-		if err != nil {
-			return err
-		}
-		var age any
-		if m.AgeMonths > 0 {
-			age = m.AgeMonths
-		}
-		raw, score := scoreArgs(m)
-		if _, err := tx.exec(`INSERT INTO measure_results (family_id, person_id, instrument, timepoint, taken_on, total, score, band, flagged, alert, age_months, answers_sealed, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-			h.FamilyID, m.PersonID, m.Instrument, m.Timepoint, m.TakenOn.UTC(), raw, score, m.Band, m.Flagged, m.Alert, age, detail, tx.now); err != nil {
+		m.FamilyID = h.FamilyID
+		if _, err := tx.insertMeasure(m, 0); err != nil {
 			return fmt.Errorf("demo measure: %w", err)
 		}
 	}

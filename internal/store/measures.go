@@ -66,18 +66,8 @@ func (db *DB) SaveMeasure(ctx context.Context, actor policy.Actor, m MeasureResu
 		case err != sql.ErrNoRows:
 			return fmt.Errorf("checking for an earlier result: %w", err)
 		}
-		detail, err := tx.db.seal("measure_results.answers", m.Detail)
-		if err != nil {
-			return err
-		}
-		var age any
-		if m.AgeMonths > 0 {
-			age = m.AgeMonths
-		}
-		raw, score := scoreArgs(m)
-		id, err = tx.insertID(`INSERT INTO measure_results (family_id, person_id, instrument, timepoint, taken_on, total, score, band, flagged, alert, age_months, answers_sealed, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-			f.ID, p.ID, m.Instrument, m.Timepoint, m.TakenOn.UTC(), raw, score, m.Band, m.Flagged, m.Alert, age, detail, actor.StaffID, tx.now)
+		m.FamilyID = f.ID
+		id, err = tx.insertMeasure(m, actor.StaffID)
 		if err != nil {
 			if isUniqueViolation(err) {
 				return problem.New(problem.Conflict, "This measure was recorded for this timepoint by someone else a moment ago")
@@ -101,6 +91,25 @@ func (db *DB) SaveMeasure(ctx context.Context, actor policy.Actor, m MeasureResu
 		return nil
 	})
 	return id, err
+}
+
+// insertMeasure writes a result (answers sealed); createdBy 0 is nobody (demo data).
+func (tx *Tx) insertMeasure(m MeasureResult, createdBy int64) (int64, error) {
+	detail, err := tx.db.seal("measure_results.answers", m.Detail)
+	if err != nil {
+		return 0, err
+	}
+	var age, by any
+	if m.AgeMonths > 0 {
+		age = m.AgeMonths
+	}
+	if createdBy != 0 {
+		by = createdBy
+	}
+	raw, score := scoreArgs(m)
+	return tx.insertID(`INSERT INTO measure_results (family_id, person_id, instrument, timepoint, taken_on, total, score, band, flagged, alert, age_months, answers_sealed, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		m.FamilyID, m.PersonID, m.Instrument, m.Timepoint, m.TakenOn.UTC(), raw, score, m.Band, m.Flagged, m.Alert, age, detail, by, tx.now)
 }
 
 // scoreArgs are the total and score to store: NULL when there is none.
