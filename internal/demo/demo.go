@@ -166,6 +166,9 @@ func Load(ctx context.Context, db *store.DB) ([]Credential, bool, error) {
 				return err
 			}
 		}
+		if err := otherReferrals(tx, today); err != nil {
+			return err
+		}
 		return tx.SetSetting(store.SettingDemo, today.Format(time.DateOnly))
 	})
 	if err != nil {

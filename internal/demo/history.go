@@ -70,7 +70,7 @@ func history(tx *store.Tx, n int, f familySpec, familyID int64, parents [2]int64
 		}
 		for i, id := range parents {
 			for _, key := range tp.Parents {
-				r, err := demoResult(key, id, tp.Key, taken, 0.55-0.12*float64(step)+0.05*float64((n+i)%3))
+				r, err := demoResult(key, id, tp.Key, taken, 0.5-0.12*float64(step)+0.08*float64((n+i)%4))
 				if err != nil {
 					return err
 				}
@@ -211,4 +211,25 @@ func monthsBetween(from, to time.Time) int {
 		m--
 	}
 	return max(m, 0)
+}
+
+// otherReferrals are referrals that did not become families, spread over
+// the past year: most outside the programme's rules (signposted), some
+// withdrawn, from every kind of referrer.
+func otherReferrals(tx *store.Tx, today time.Time) error {
+	areas := []string{"Blackpool", "Hertfordshire", "Bedfordshire", "Blackpool", ""}
+	reasons := [][2]string{{"not_funded_area", "Local domestic abuse service"}, {"gestation", "Health visiting team"}, {"baby_born", "Family hub parenting support"}, {"", ""}}
+	for i := range 28 {
+		src := referralSources[i%len(referralSources)]
+		r := reasons[i%len(reasons)]
+		d := store.DemoReferral{AreaName: areas[i%len(areas)], Received: today.AddDate(0, 0, -12-i*12).Add(9 * time.Hour), Source: src[0], ReferrerRole: src[1],
+			Status: "not_accepted", Decision: r[0], Signposted: r[1]}
+		if r[0] == "" {
+			d.Status, d.Decision = "withdrawn", ""
+		}
+		if err := tx.AddDemoReferral(d); err != nil {
+			return err
+		}
+	}
+	return nil
 }

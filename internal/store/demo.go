@@ -47,25 +47,10 @@ type DemoClosure struct {
 
 // AddDemoHistory writes a demo family's past (see DemoHistory).
 func (tx *Tx) AddDemoHistory(h DemoHistory) error {
-	area, err := tx.areaByName(h.AreaName)
-	if err != nil {
+	if err := tx.AddDemoReferral(DemoReferral{AreaName: h.AreaName, FamilyID: h.FamilyID, Received: h.Received, Source: h.Source,
+		ReferrerRole: h.ReferrerRole, Status: "accepted", Decision: "accept"}); err != nil {
 		return err
 	}
-	num, err := tx.nextNumber(fmt.Sprintf("referral-%d", h.Received.Year()))
-	if err != nil {
-		return err
-	}
-	content, err := tx.db.seal("referrals.content", `{"source":"`+h.Source+`"}`)
-	if err != nil {
-		return err
-	}
-	id, err := tx.insertID(`INSERT INTO referrals (reference, source, area_id, family_id, status, received_at, referrer_role, content_sealed, updated_at)
-		VALUES ($1, $2, $3, $4, 'accepted', $5, $6, $7, $5)`,
-		fmt.Sprintf("REF-%d-%06d", h.Received.Year(), num), h.Source, area.ID, h.FamilyID, h.Received.UTC(), h.ReferrerRole, content)
-	if err != nil {
-		return fmt.Errorf("demo referral: %w", err)
-	}
-	tx.Audit("demo.referral", "referral", id, h.FamilyID, "")
 	empty, err := tx.db.seal("case_sessions.notes", "")
 	if err != nil {
 		return err
@@ -96,5 +81,51 @@ func (tx *Tx) AddDemoHistory(h DemoHistory) error {
 			return fmt.Errorf("demo closure: %w", err)
 		}
 	}
+	return nil
+}
+
+// DemoReferral is a fictional referral: one that opened a demo family, or
+// one that was not accepted or was withdrawn (so conversion has a top).
+type DemoReferral struct {
+	AreaName     string // "" for one from outside every area
+	FamilyID     int64  // 0 unless accepted
+	Received     time.Time
+	Source       string
+	ReferrerRole string
+	Status       string // accepted, not_accepted, withdrawn
+	Decision     string // e.g. accept, not_funded_area
+	Signposted   string
+}
+
+// AddDemoReferral writes a decided demo referral (see DemoReferral).
+func (tx *Tx) AddDemoReferral(d DemoReferral) error {
+	var areaID, familyID any
+	if d.AreaName != "" {
+		area, err := tx.areaByName(d.AreaName)
+		if err != nil {
+			return err
+		}
+		areaID = area.ID
+	}
+	if d.FamilyID != 0 {
+		familyID = d.FamilyID
+	}
+	num, err := tx.nextNumber(fmt.Sprintf("referral-%d", d.Received.Year()))
+	if err != nil {
+		return err
+	}
+	content, err := tx.db.seal("referrals.content", `{"source":"`+d.Source+`"}`)
+	if err != nil {
+		return err
+	}
+	decided := d.Received.AddDate(0, 0, 3)
+	id, err := tx.insertID(`INSERT INTO referrals (reference, source, area_id, family_id, status, received_at, referrer_role, content_sealed,
+		decision, signposted_to, decided_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)`,
+		fmt.Sprintf("REF-%d-%06d", d.Received.Year(), num), d.Source, areaID, familyID, d.Status, d.Received.UTC(), d.ReferrerRole, content,
+		d.Decision, d.Signposted, decided.UTC())
+	if err != nil {
+		return fmt.Errorf("demo referral: %w", err)
+	}
+	tx.Audit("demo.referral", "referral", id, d.FamilyID, "")
 	return nil
 }

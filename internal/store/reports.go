@@ -578,6 +578,9 @@ func (db *DB) OutcomeChange(ctx context.Context, actor policy.Actor, sc ReportSc
 		}
 		var out []report.ChangeRow
 		for _, in := range instruments {
+			if len(pairs[in.Key]) == 0 {
+				continue // nobody has both scores: nothing to say
+			}
 			out = append(out, report.ChangeRow{Measure: in.Label, Change: report.Change(pairs[in.Key], in.Direction, in.ReliableChange)})
 		}
 		t = report.ChangeTable("outcome-change", "Change in outcome measures", "Each person's baseline score against their latest follow-up, for follow-ups taken "+

@@ -128,6 +128,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, u *requestU
 		return
 	}
 	d.Query = template.URL(r.URL.Query().Encode())
+	d.Scope = scopeText(sc, d.Areas)
 	for _, sec := range sections {
 		v := sectionView{Section: sec}
 		for i, t := range sec.Tables {
@@ -369,4 +370,21 @@ func (s *Server) outcomeInstruments() []store.OutcomeInstrument {
 			Direction: report.Direction(in.Direction), ReliableChange: in.ReliableChange, Order: order})
 	}
 	return out
+}
+
+// scopeText says what the figures cover, in words.
+func scopeText(sc store.ReportScope, areas []referral.Option) string {
+	where := "every area"
+	if len(sc.AreaIDs) > 0 {
+		var names []string
+		for _, id := range sc.AreaIDs {
+			for _, a := range areas {
+				if a.Value == strconv.FormatInt(id, 10) {
+					names = append(names, a.Label)
+				}
+			}
+		}
+		where = strings.Join(names, " and ")
+	}
+	return where + ", " + sc.From.Format("2 January 2006") + " to " + sc.To.Format("2 January 2006")
 }

@@ -123,3 +123,24 @@ func optionValue(body, label string) string {
 	v := body[j+len(`value="`):]
 	return v[:strings.Index(v, `"`)]
 }
+
+// The demo's referral history (accepted and not) shows in the queue and
+// each referral opens.
+func TestDemoReferralHistoryOpens(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		mgr := e.client()
+		e.signIn(mgr, manager)
+		for _, status := range []string{"accepted", "not_accepted"} {
+			q := e.get(mgr, "/referrals?status="+status)
+			i := strings.Index(q.body, `href="/referrals/`)
+			if q.status != http.StatusOK || i < 0 {
+				t.Fatalf("%s queue: %d, no referral link", status, q.status)
+			}
+			href := q.body[i+len(`href="`):]
+			href = href[:strings.Index(href, `"`)]
+			if r := e.get(mgr, href); r.status != http.StatusOK {
+				t.Errorf("%s: %d\n%s", href, r.status, r.body)
+			}
+		}
+	})
+}
