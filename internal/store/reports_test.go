@@ -196,3 +196,67 @@ func TestFigures(t *testing.T) {
 		}
 	})
 }
+
+func TestOutcomeChange(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		seedReportDataset(t, db)
+		result := func(person int, instrument, timepoint string, on time.Time, score float64) {
+			t.Helper()
+			if err := db.RawExec(ctx, `INSERT INTO measure_results (family_id, person_id, instrument, timepoint, taken_on, total, score, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, person/10, person, instrument, timepoint, on, score, score, d(2026, 7, 1)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// PHQ-9 for five parents: baseline 10, 12, 14, 16, 18; latest 6, 9, 10, 13, 12.
+		// Changes −4, −3, −4, −3, −6: mean −4; SD of baseline √10, so d = −4/√10 = −1.26;
+		// one fell by 6 (the reliable change): 20%, but of one person, so suppressed.
+		before := []float64{10, 12, 14, 16, 18}
+		after := []float64{6, 9, 10, 13, 12}
+		for i := range before {
+			p := (i + 1) * 10
+			result(p, "phq9", "baseline", d(2026, 1, 10), before[i])
+			result(p, "phq9", "m6", d(2026, 3, 10), before[i]+1) // overtaken by the later result
+			result(p, "phq9", "m12", d(2026, 5, 10), after[i])
+		}
+		// GAD-7 for four people only: every figure suppressed.
+		for p := 10; p <= 40; p += 10 {
+			result(p, "gad7", "baseline", d(2026, 1, 10), 12)
+			result(p, "gad7", "m12", d(2026, 5, 10), 6)
+		}
+		// A follow-up outside the range does not count.
+		result(90, "phq9", "baseline", d(2025, 1, 10), 20)
+		result(90, "phq9", "m12", d(2025, 6, 10), 2)
+		instruments := []store.OutcomeInstrument{
+			{Key: "phq9", Label: "PHQ-9", Direction: report.LowerBetter, ReliableChange: 6, Order: []string{"baseline", "m6", "m12"}},
+			{Key: "gad7", Label: "GAD-7", Direction: report.LowerBetter, ReliableChange: 4, Order: []string{"baseline", "m6", "m12"}},
+			{Key: "core10", Label: "CORE-10", Direction: report.LowerBetter, ReliableChange: 6, Order: []string{"baseline", "m6", "m12"}},
+		}
+		dsl := policy.Actor{StaffID: 1, Role: policy.DSL}
+		tab, err := db.OutcomeChange(ctx, dsl, store.ReportScope{From: d(2026, 1, 1), To: d(2026, 6, 30)}, instruments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got [][]string
+		for _, row := range tab.Rows {
+			var cells []string
+			for _, c := range row {
+				cells = append(cells, c.String())
+			}
+			got = append(got, cells)
+		}
+		want := [][]string{
+			{"PHQ-9", "5", "14.0", "10.0", "-4.0", "-1.26", "<5"},
+			{"GAD-7", "<5", "<5", "<5", "<5", "<5", "<5"},
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("outcome change =\n%v\nwant\n%v", got, want)
+		}
+		// A manager sees their own area only; the practitioner none.
+		if _, err := db.OutcomeChange(ctx, policy.Actor{StaffID: 2, Role: policy.TeamManager, Areas: []int64{1}}, store.ReportScope{From: d(2026, 1, 1), To: d(2026, 6, 30), AreaIDs: []int64{2}}, instruments); problem.CodeOf(err) != problem.Forbidden {
+			t.Errorf("manager, other area: %v", err)
+		}
+		if _, err := db.OutcomeChange(ctx, policy.Actor{StaffID: 3, Role: policy.Practitioner, Areas: []int64{1}}, store.ReportScope{From: d(2026, 1, 1), To: d(2026, 6, 30), AreaIDs: []int64{1}}, instruments); problem.CodeOf(err) != problem.Forbidden {
+			t.Errorf("practitioner: %v", err)
+		}
+	})
+}
