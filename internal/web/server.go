@@ -54,6 +54,10 @@ type Config struct {
 	WakeMail func()
 	// Contacts are the emergency and helpline contacts shown on public pages.
 	Contacts []Contact
+	// Bench adds GET /bench/ping: a trivial page behind the same middleware
+	// and session check as every staff page, so a benchmark can measure the
+	// server's ceiling in the same run. Never set in production.
+	Bench bool
 }
 
 // Contact is an emergency or helpline contact (configurable).
@@ -279,6 +283,12 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("GET /referrals", s.staff(s.referralQueue))
 	handle("GET /referrals/{id}", s.staff(s.referralPage))
 	handle("POST /referrals/{id}/decision", s.staff(s.referralDecide))
+	if s.cfg.Bench {
+		handle("GET /bench/ping", s.staff(func(w http.ResponseWriter, r *http.Request, u *requestUser) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.Write([]byte("ok"))
+		}))
+	}
 	// Anything else: a GOV.UK "page not found", not the mux's plain text.
 	handle("/", hf(s.notFound))
 }
