@@ -69,7 +69,7 @@ func TestBrowserMeetingActionReachesCaseload(t *testing.T) {
 	tab.fill(t, `[id="actions-0-due-year"]`, fmt.Sprint(due.Year()))
 	tab.click(t, `form[action$="/meetings"] button[type="submit"]`)
 	tab.mustBeAt(t, familyHref)
-	tab.mustSee(t, "family after meeting", "Team around the baby meeting", "Arrange a joint home visit", "Safeguarding status: Child in need")
+	tab.mustSee(t, "family after meeting", "Team around the baby meeting", "Arrange a joint home visit", "Safeguarding status: ", "Child in need (from "+time.Now().Format("2 January 2006")+")")
 	tab.pageChecks(t, "meeting-recorded")
 	tab.screenshot(t, "meeting-02-recorded")
 
