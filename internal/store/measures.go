@@ -58,7 +58,7 @@ func (db *DB) SaveMeasure(ctx context.Context, actor policy.Actor, m MeasureResu
 			return problem.New(problem.Conflict, "The case is closed: re-open it before recording a measure")
 		}
 		var taken time.Time
-		err = tx.queryRow(`SELECT taken_on FROM measure_results WHERE person_id = $1 AND instrument = $2 AND timepoint = $3`, p.ID, m.Instrument, m.Timepoint).Scan(&taken)
+		err = tx.queryRow(`SELECT taken_on FROM measure_results WHERE person_id = $1 AND instrument = $2 AND timepoint = $3 AND removed_at IS NULL`, p.ID, m.Instrument, m.Timepoint).Scan(&taken)
 		switch {
 		case err == nil:
 			return &problem.Error{Code: problem.Conflict, Message: "There is a problem", Fields: problem.Fields{{Name: "timepoint",
@@ -136,7 +136,7 @@ func uniqueIDs(ids ...int64) []int64 {
 func (tx *Tx) measures(personID int64, seeConfidential bool) ([]MeasureResult, error) {
 	rows, err := tx.query(`SELECT m.id, m.family_id, m.person_id, m.instrument, m.timepoint, m.taken_on, COALESCE(CAST(m.total AS DOUBLE PRECISION), 0), COALESCE(m.score, 0), m.score IS NULL,
 		m.band, m.flagged, m.alert, COALESCE(m.age_months, 0), m.answers_sealed, COALESCE(s.name, '')
-		FROM measure_results m LEFT JOIN staff s ON s.id = m.created_by WHERE m.person_id = $1 ORDER BY m.taken_on, m.id`, personID)
+		FROM measure_results m LEFT JOIN staff s ON s.id = m.created_by WHERE m.person_id = $1 AND m.removed_at IS NULL ORDER BY m.taken_on, m.id`, personID)
 	if err != nil {
 		return nil, fmt.Errorf("reading measures: %w", err)
 	}
@@ -169,7 +169,7 @@ func (db *DB) measureCoverage(ctx context.Context, q rowQuerier, familyIDs []int
 	out := map[int64]map[string]map[int64][]string{}
 	for _, chunk := range chunks(familyIDs, 500) {
 		in, args := inList(chunk)
-		rows, err := q.QueryContext(ctx, db.rebind(`SELECT family_id, timepoint, person_id, instrument FROM measure_results WHERE family_id IN (`+in+`)`), args...)
+		rows, err := q.QueryContext(ctx, db.rebind(`SELECT family_id, timepoint, person_id, instrument FROM measure_results WHERE removed_at IS NULL AND family_id IN (`+in+`)`), args...)
 		if err != nil {
 			return nil, fmt.Errorf("reading measure coverage: %w", err)
 		}
@@ -194,4 +194,39 @@ func (db *DB) measureCoverage(ctx context.Context, q rowQuerier, familyIDs []int
 		}
 	}
 	return out, nil
+}
+
+// RemoveMeasure marks a result as entered in error, with the reason, so
+// that the right one can be recorded for the same timepoint. Nothing is
+// deleted: the row stays (left out of pages, reports and extracts) and the
+// removal is audited. Only someone who may record the person's measures may.
+func (db *DB) RemoveMeasure(ctx context.Context, actor policy.Actor, personID, id int64, reason string) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, _, err := tx.personForEdit(actor, personID)
+		if err != nil {
+			return err
+		}
+		var fs problem.Fields
+		fs.Text("reason", "Why the result is wrong", &reason, 2000, true)
+		if reason == "" && !fs.Has("reason") {
+			fs.Add("reason", "Say why the result was entered in error")
+		}
+		if err := fs.Err(); err != nil {
+			return err
+		}
+		sealed, err := tx.db.seal("measure_results.removed_reason", reason)
+		if err != nil {
+			return err
+		}
+		r, err := tx.exec(`UPDATE measure_results SET removed_at = $1, removed_by = $2, removed_reason_sealed = $3
+			WHERE id = $4 AND person_id = $5 AND removed_at IS NULL`, tx.now, actor.StaffID, sealed, id, personID)
+		if err != nil {
+			return fmt.Errorf("removing measure: %w", err)
+		}
+		if n, _ := r.RowsAffected(); n != 1 {
+			return problem.New(problem.NotFound, "That result is not on this record, or was already removed")
+		}
+		tx.Audit("measure.remove", "measure_result", id, f.ID, "entered in error")
+		return nil
+	})
 }

@@ -520,7 +520,7 @@ func (db *DB) OutcomeChange(ctx context.Context, actor policy.Actor, sc ReportSc
 		}
 		where, args := scopeSQL("f.area_id", sc, nil)
 		rows, err := tx.query(`SELECT m.person_id, m.instrument, m.timepoint, m.taken_on, m.score FROM measure_results m
-			JOIN families f ON f.id = m.family_id WHERE m.score IS NOT NULL`+where+` ORDER BY m.person_id, m.instrument`, args...)
+			JOIN families f ON f.id = m.family_id WHERE m.score IS NOT NULL AND m.removed_at IS NULL`+where+` ORDER BY m.person_id, m.instrument`, args...)
 		if err != nil {
 			return fmt.Errorf("reading outcome scores: %w", err)
 		}

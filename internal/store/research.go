@@ -38,7 +38,7 @@ func (db *DB) ResearchExtract(ctx context.Context, actor policy.Actor, project s
 		return nil, nil, err
 	}
 	var total int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM measure_results`).Scan(&total); err != nil {
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM measure_results WHERE removed_at IS NULL`).Scan(&total); err != nil {
 		return nil, nil, fmt.Errorf("counting results: %w", err)
 	}
 	sources := map[int64]string{}
@@ -65,6 +65,7 @@ func (db *DB) ResearchExtract(ctx context.Context, actor policy.Actor, project s
 	rows, err = db.query(ctx, `SELECT m.family_id, m.person_id, p.kind, p.experience, a.name, f.accepted_on, f.closure_reason,
 		m.timepoint, m.instrument, m.taken_on, m.score, m.band, p.date_of_birth
 		FROM measure_results m JOIN people p ON p.id = m.person_id JOIN families f ON f.id = m.family_id JOIN areas a ON a.id = f.area_id
+		WHERE m.removed_at IS NULL
 		ORDER BY m.family_id, m.person_id, m.taken_on`)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading results: %w", err)

@@ -28,6 +28,7 @@ type measuresData struct {
 	Due         []dueTimepoint
 	Instruments []measure.Instrument
 	Recorded    *recordedNotice
+	Removing    int64 // the result whose removal form is open
 }
 
 type measureGroup struct {
@@ -94,6 +95,12 @@ func (s *Server) timepointLabel(key string) string {
 }
 
 func (s *Server) measuresPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.showMeasures(w, r, u, http.StatusOK, nil, 0)
+}
+
+// showMeasures renders the page, with a removal form's problems (and the
+// typed reason) when there are any; removing names the result being removed.
+func (s *Server) showMeasures(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields, removing int64) {
 	rec, ok := s.personFor(w, r, u)
 	if !ok {
 		return
@@ -102,7 +109,7 @@ func (s *Server) measuresPage(w http.ResponseWriter, r *http.Request, u *request
 		s.fail(w, r, problem.New(problem.NotFound, "Outcome measures are recorded for the parents and the baby"))
 		return
 	}
-	d := measuresData{PersonRecord: rec, Instruments: instrumentsFor(rec.Person.Kind)}
+	d := measuresData{PersonRecord: rec, Instruments: instrumentsFor(rec.Person.Kind), Removing: removing}
 	order := map[string]int{}
 	for i, tp := range s.cfg.Timeline.Timepoints {
 		order[tp.Key] = i
@@ -178,7 +185,11 @@ func (s *Server) measuresPage(w http.ResponseWriter, r *http.Request, u *request
 		d.Groups = append(d.Groups, g)
 	}
 	d.Due = s.dueMeasures(rec)
-	s.render(w, r, http.StatusOK, "measures", Page{Title: "Outcome measures: " + rec.Person.Name(), Nav: "caseload", Data: d})
+	page := Page{Title: "Outcome measures: " + rec.Person.Name(), Nav: "caseload", Data: d, Errors: errs, Form: r.PostForm}
+	if len(errs) > 0 {
+		page.Title = "Error: " + page.Title
+	}
+	s.render(w, r, status, "measures", page)
 }
 
 // scoreMax is the highest reported score an item instrument can give (for
@@ -531,4 +542,23 @@ func completedMonths(dob, on time.Time) int {
 		m--
 	}
 	return max(m, 0)
+}
+
+// measureRemove marks a result as entered in error (with a reason), so the
+// right one can be recorded. Errors reshow the measures page with the
+// reason kept.
+func (s *Server) measureRemove(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	rid, err := strconv.ParseInt(r.PathValue("rid"), 10, 64)
+	if err != nil || rid <= 0 {
+		s.fail(w, r, problem.New(problem.NotFound, "There is no such result"))
+		return
+	}
+	s.postAndRedirect(w, r, "reason", "/people/", "/measures", func(id int64, f url.Values, fs *problem.Fields) error {
+		return s.db.RemoveMeasure(r.Context(), u.staff.Actor(), id, rid, f.Get("reason-"+strconv.FormatInt(rid, 10)))
+	}, func(fields []problem.Field) {
+		for i := range fields {
+			fields[i].Name = "reason-" + strconv.FormatInt(rid, 10)
+		}
+		s.showMeasures(w, r, u, http.StatusUnprocessableEntity, fields, rid)
+	})
 }

@@ -116,3 +116,53 @@ func TestOutcomeMeasures(t *testing.T) {
 		}
 	})
 }
+
+func TestOutcomeMeasureEnteredInError(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Jess")
+		jess := parentNamed(f, "Jess")
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		base := "/people/" + itoa(jess.ID) + "/measures"
+		form := e.get(pc, base+"/gad7")
+		v := dateForm("taken_on", e.clock.Now(), "csrf_token", csrfFrom(t, form.body), "timepoint", "m6",
+			"item-1", "3", "item-2", "3", "item-3", "3", "item-4", "3", "item-5", "3", "item-6", "3", "item-7", "3")
+		r := e.post(pc, base+"/gad7", v)
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("save: %d", r.status)
+		}
+		rid := r.location[strings.Index(r.location, "recorded=")+len("recorded="):]
+		rid = rid[:strings.Index(rid, "#")]
+		remove := "/people/" + itoa(jess.ID) + "/measure-results/" + rid + "/remove"
+		// A reason is required; the page says so against the right form.
+		page := e.get(pc, base)
+		bad := e.post(pc, remove, mustForm("csrf_token", csrfFrom(t, page.body)))
+		if bad.status != http.StatusUnprocessableEntity || !strings.Contains(bad.body, `href="#reason-`+rid+`"`) || !strings.Contains(bad.body, "Say why the result was entered in error") {
+			t.Fatalf("no reason: %d\n%s", bad.status, bad.body)
+		}
+		// The co-parent's practitioner cannot remove it.
+		other := e.client()
+		e.signIn(other, "grace.adeyemi@cradle.example")
+		op := e.get(other, base)
+		if r := e.post(other, remove, mustForm("csrf_token", csrfFrom(t, op.body), "reason-"+rid, "wrong")); r.status != http.StatusForbidden {
+			t.Errorf("co-parent's practitioner removing: %d", r.status)
+		}
+		ok := e.post(pc, remove, mustForm("csrf_token", csrfFrom(t, page.body), "reason-"+rid, "Scored from the wrong form"))
+		if ok.status != http.StatusSeeOther {
+			t.Fatalf("remove: %d\n%s", ok.status, ok.body)
+		}
+		if p := e.get(pc, base); strings.Contains(p.body, "21 (severe)") || !strings.Contains(p.body, "GAD-7") {
+			t.Errorf("the removed result still shows")
+		}
+		// The right one can now be recorded for the same timepoint.
+		form = e.get(pc, base+"/gad7")
+		v.Set("csrf_token", csrfFrom(t, form.body))
+		v.Set("item-1", "1")
+		if r := e.post(pc, base+"/gad7", v); r.status != http.StatusSeeOther {
+			t.Errorf("re-entering: %d\n%s", r.status, r.body)
+		}
+		if r := e.post(pc, remove, mustForm("csrf_token", csrfFrom(t, page.body), "reason-"+rid, "again")); r.status != http.StatusNotFound {
+			t.Errorf("removing twice: %d", r.status)
+		}
+	})
+}

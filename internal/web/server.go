@@ -243,6 +243,7 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("GET /people/{id}/measures", s.staff(s.measuresPage))
 	handle("GET /people/{id}/measures/{instrument}", s.staff(s.measureForm))
 	handle("POST /people/{id}/measures/{instrument}", s.staff(s.measureSave))
+	handle("POST /people/{id}/measure-results/{rid}/remove", s.staff(s.measureRemove))
 	handle("GET /people/{id}/contact", s.staff(s.contactForm))
 	handle("POST /people/{id}/contact", s.staff(s.contactSave))
 	handle("GET /people/{id}/dash", s.staff(s.dashForm))
