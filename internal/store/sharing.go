@@ -132,6 +132,14 @@ func (tx *Tx) insertShare(familyID, staffID int64, s sharing.Share) error {
 // about a parent are withheld from readers who may not see that parent's
 // confidential details.
 func (db *DB) FamilyShares(ctx context.Context, actor policy.Actor, f family.Family) ([]sharing.Share, error) {
+	// Overrides first: a second query while rows are open would hold two
+	// pool connections per request, and under load every connection ends
+	// up waiting for another.
+	now := db.Now()
+	overrides, err := db.activeOverrides(ctx, db.sql, actor.StaffID, f.ID, now)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := db.query(ctx, `SELECT i.id, COALESCE(i.person_id, 0), i.shared_at, i.recipient, i.method, i.lawful_basis, i.consent, i.consent_reason,
 		i.what_sealed, i.why_sealed, COALESCE(s.name, '') FROM information_sharing i LEFT JOIN staff s ON s.id = i.created_by
 		WHERE i.family_id = $1 ORDER BY i.shared_at DESC, i.id DESC`, f.ID)
@@ -139,11 +147,6 @@ func (db *DB) FamilyShares(ctx context.Context, actor policy.Actor, f family.Fam
 		return nil, fmt.Errorf("reading the sharing log: %w", err)
 	}
 	defer rows.Close()
-	now := db.Now()
-	overrides, err := db.activeOverrides(ctx, db.sql, actor.StaffID, f.ID, now)
-	if err != nil {
-		return nil, err
-	}
 	var out []sharing.Share
 	for rows.Next() {
 		var s sharing.Share
