@@ -49,6 +49,7 @@ func (a *App) commands() []command {
 		{"user", "Add or disable a staff account (user add | user disable)", (*App).user},
 		{"audit", "Check the audit log's hash chain (audit verify)", (*App).audit},
 		{"export", "Write the pseudonymised research extract for evaluators (export research)", (*App).export},
+		{"bench", "Fill a database with synthetic national-scale data for benchmarks (bench seed)", (*App).bench},
 		{"totp", "Print the current security code for a TOTP secret (for demos and testing)", (*App).totp},
 		{"version", "Print the version", (*App).version},
 	}

@@ -1,0 +1,86 @@
+package cli_test
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestBenchSeedBadInput(t *testing.T) {
+	data := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		code int
+		out  string // in stdout
+		err  string // in stderr
+	}{
+		{[]string{"bench"}, 2, "", "cradle bench seed --families N"},
+		{[]string{"bench", "frobnicate"}, 2, "", "cradle bench seed --families N"},
+		{[]string{"bench", "seed", "-h"}, 0, "-families", ""},
+		{[]string{"help", "bench"}, 0, "bench seed", ""},
+		{[]string{"bench", "seed", "--data", data}, 2, "", "--families must be 1 or more (got 0)"},
+		{[]string{"bench", "seed", "--data", data, "--families", "0"}, 2, "", "--families must be 1 or more (got 0)"},
+		{[]string{"bench", "seed", "--data", data, "--families", "-5"}, 2, "", "--families must be 1 or more (got -5)"},
+		{[]string{"bench", "seed", "--data", data, "--families", "2000000"}, 2, "", "--families must be 1,000,000 or fewer"},
+		{[]string{"bench", "seed", "--data", data, "--families", "ten"}, 2, "", "invalid value"},
+		{[]string{"bench", "seed", "--families", "5", "--data", data, "--database", "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2"},
+			1, "", "Cannot reach the postgres database"},
+	} {
+		r := run(t, nil, c.args...)
+		if r.code != c.code || !strings.Contains(r.stdout, c.out) || !strings.Contains(r.stderr, c.err) {
+			t.Errorf("%v: exit %d\nstdout: %s\nstderr: %s\nwant exit %d, %q in stdout, %q in stderr", c.args, r.code, r.stdout, r.stderr, c.code, c.out, c.err)
+		}
+	}
+	// Nothing was written by any of them.
+	if r := run(t, nil, "audit", "verify", "--data", data); r.code != 0 || !strings.Contains(r.stdout, ": 0 entries") {
+		t.Errorf("after bad input: %+v", r)
+	}
+}
+
+func TestBenchSeed(t *testing.T) {
+	for name, db := range backendArgs(t) {
+		t.Run(name, func(t *testing.T) {
+			seed := func(extra ...string) result {
+				return run(t, nil, append(append([]string{"bench", "seed"}, db...), extra...)...)
+			}
+			r := seed("--families", "60", "--seed", "3")
+			if r.code != 0 || !strings.Contains(r.stdout, "Added 60 synthetic families") || !strings.Contains(r.stdout, "prac-0001@bench.cradle.example") ||
+				!strings.Contains(r.stdout, "bench-cradle-password") || !strings.Contains(r.stderr, "Seeding families [") || !strings.Contains(r.stderr, "100% (60 of 60)") {
+				t.Fatalf("seed: %+v", r)
+			}
+			if v := run(t, nil, append([]string{"audit", "verify"}, db...)...); v.code != 0 {
+				t.Errorf("audit verify after seeding: %+v", v)
+			}
+			if r := seed("--families", "10"); r.code != 1 || !strings.Contains(r.stderr, "already holds synthetic data (60 families)") || !strings.Contains(r.stderr, "--force") {
+				t.Errorf("seeding again without --force: %+v", r)
+			}
+			r = seed("--families", "20", "--force")
+			if r.code != 0 || !strings.Contains(r.stdout, "now holds 80 synthetic families in 2 areas") || !strings.Contains(r.stdout, "tm-0002@bench.cradle.example") {
+				t.Errorf("adding with --force: %+v", r)
+			}
+			if v := run(t, nil, append([]string{"audit", "verify"}, db...)...); v.code != 0 {
+				t.Errorf("audit verify after adding: %+v", v)
+			}
+		})
+	}
+}
+
+// TestBenchSeedRefusesOtherData checks what people read and that nothing
+// changes; the store tests refuse every kind of other data on both
+// databases.
+func TestBenchSeedRefusesOtherData(t *testing.T) {
+	data := t.TempDir()
+	if r := run(t, nil, "user", "add", "--data", data, "--email", "jo@example.org", "--name", "Jo Bloggs", "--role", "dsl", "--area", "Blackpool"); r.code != 0 {
+		t.Fatal(r)
+	}
+	before := run(t, nil, "audit", "verify", "--data", data)
+	for _, force := range [][]string{nil, {"--force"}} {
+		r := run(t, nil, append([]string{"bench", "seed", "--data", data, "--families", "5"}, force...)...)
+		if r.code != 1 || !strings.Contains(r.stderr, "not synthetic (1 staff account, 1 area)") || !strings.Contains(r.stderr, "Nothing was changed") ||
+			strings.Contains(r.stderr, "goroutine") {
+			t.Errorf("real data %v: %+v", force, r)
+		}
+	}
+	if after := run(t, nil, "audit", "verify", "--data", data); after.stdout != before.stdout {
+		t.Errorf("refusing wrote to the audit log: %q then %q", before.stdout, after.stdout)
+	}
+}

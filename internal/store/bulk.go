@@ -1,0 +1,806 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/credential"
+	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/risk"
+	"github.com/cradle-org/cradle/internal/synth"
+)
+
+// Bulk loading of synthetic benchmark data (cradle bench seed).
+//
+// Synthetic data must look to the application exactly like data it wrote
+// itself (sealed fields, match keys, references, a valid audit chain), but
+// a national dataset is tens of millions of rows, far too many to write
+// one checked method call at a time. So the loader writes rows directly,
+// many to a statement and thousands of families to a transaction, with one
+// audit entry per transaction saying what it added. It runs only on an
+// empty database or one that already holds synthetic data (the marker
+// setting below), never beside real records.
+
+// SettingSynthetic marks a database that holds synthetic data; its value
+// is the synth.Counts as JSON, kept current as each batch commits.
+const SettingSynthetic = "synthetic_data"
+
+// Bulk sizes: rows per INSERT statement (within every driver's limit on
+// parameters) and families per transaction.
+const (
+	bulkRows            = 500
+	DefaultSeedFamilies = 1000
+)
+
+// SyntheticState is what a database holds, as far as adding synthetic data
+// to it is concerned.
+type SyntheticState struct {
+	Marker                            *synth.Counts // nil without the synthetic marker
+	Demo                              bool
+	Staff, Families, Referrals, Areas int64
+}
+
+// SyntheticState reads what the database holds.
+func (db *DB) SyntheticState(ctx context.Context) (SyntheticState, error) {
+	return syntheticState(ctx, db, db.sql)
+}
+
+func syntheticState(ctx context.Context, db *DB, q rowQuerier) (SyntheticState, error) {
+	var s SyntheticState
+	var value string
+	switch err := q.QueryRowContext(ctx, db.rebind(`SELECT value FROM settings WHERE key = $1`), SettingSynthetic).Scan(&value); {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return s, fmt.Errorf("reading the synthetic-data marker: %w", err)
+	default:
+		var c synth.Counts
+		if err := json.Unmarshal([]byte(value), &c); err != nil {
+			return s, fmt.Errorf("reading the synthetic-data marker: %w", err)
+		}
+		s.Marker = &c
+	}
+	var n int
+	if err := q.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*) FROM settings WHERE key = $1`), SettingDemo).Scan(&n); err != nil {
+		return s, fmt.Errorf("reading settings: %w", err)
+	}
+	s.Demo = n > 0
+	for _, c := range []struct {
+		table string
+		n     *int64
+	}{{"staff", &s.Staff}, {"families", &s.Families}, {"referrals", &s.Referrals}, {"areas", &s.Areas}} {
+		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+c.table).Scan(c.n); err != nil {
+			return s, fmt.Errorf("counting %s: %w", c.table, err)
+		}
+	}
+	return s, nil
+}
+
+// CheckSeed says whether synthetic data may be added: to an empty
+// database, or with force to one that holds synthetic data already; never
+// to one holding anything else, the demonstration data included.
+func (s SyntheticState) CheckSeed(force bool) error {
+	switch {
+	case s.Marker != nil && !force:
+		return problem.New(problem.Conflict, "This database already holds synthetic data (%d families). Nothing was changed: add more with --force, or use a new database", s.Marker.Families)
+	case s.Marker != nil:
+		return nil
+	case s.Demo:
+		return problem.New(problem.Conflict, "This database holds the demonstration data. Nothing was changed: synthetic data goes only into an empty database or one seeded with synthetic data before")
+	case s.Staff+s.Families+s.Referrals+s.Areas > 0:
+		var held []string
+		for _, c := range []struct {
+			n          int64
+			one, other string
+		}{{s.Staff, "staff account", "staff accounts"}, {s.Families, "family", "families"}, {s.Referrals, "referral", "referrals"}, {s.Areas, "area", "areas"}} {
+			switch {
+			case c.n == 1:
+				held = append(held, "1 "+c.one)
+			case c.n > 1:
+				held = append(held, fmt.Sprintf("%d %s", c.n, c.other))
+			}
+		}
+		return problem.New(problem.Conflict, "This database already holds data that is not synthetic (%s). "+
+			"Nothing was changed, and --force does not change that: synthetic data goes only into an empty database or one seeded with synthetic data before",
+			strings.Join(held, ", "))
+	}
+	return nil
+}
+
+// SeedOptions tune SeedSynthetic.
+type SeedOptions struct {
+	Force    bool                  // add to a database that holds synthetic data already
+	Batch    int                   // families per transaction; DefaultSeedFamilies if 0
+	Progress func(done, total int) // called after each committed batch
+}
+
+// SeedResult is what a run wrote.
+type SeedResult struct {
+	Counts synth.Counts     // the marker now stored
+	Rows   map[string]int64 // rows written in committed batches, by table
+}
+
+// SeedSynthetic writes a run of synthetic data: first its areas, teams and
+// staff accounts with the marker, then its families batch by batch, each
+// batch one transaction with one audit entry. A goroutine generates and
+// seals the next batch while the current one is written. If it stops part
+// way (an error, or ctx cancelled), the batches already committed stay and
+// the marker counts them, so a later run with force carries on after them.
+func (db *DB) SeedSynthetic(ctx context.Context, g *synth.Generator, opt SeedOptions) (SeedResult, error) {
+	if opt.Batch <= 0 {
+		opt.Batch = DefaultSeedFamilies
+	}
+	if audit.SourceFrom(ctx).Actor == "" {
+		ctx = audit.WithSource(ctx, audit.Source{Actor: "system:bench"})
+	}
+	l := &seeder{db: db, g: g, rows: map[string]int64{}, familySeq: map[int]int{}}
+	if err := l.start(ctx, opt.Force); err != nil {
+		return SeedResult{}, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan *seedBatch, 1)
+	var genErr error
+	go func() {
+		defer close(batches)
+		for ctx.Err() == nil {
+			b := g.Next(opt.Batch)
+			if len(b.Families) == 0 {
+				return
+			}
+			p, err := l.prepare(b)
+			if err != nil {
+				genErr = err // read after the channel closes
+				return
+			}
+			select {
+			case batches <- p:
+			case <-ctx.Done():
+			}
+		}
+	}()
+	var err error
+	for p := range batches {
+		if err == nil {
+			err = l.write(ctx, p)
+		}
+		if err != nil {
+			cancel() // let the generator stop; keep draining so it can
+			continue
+		}
+		for t, args := range p.args {
+			l.rows[seedTables[t].name] += int64(len(args) / columns(t))
+		}
+		l.done += p.families
+		if opt.Progress != nil {
+			opt.Progress(l.done, g.Families())
+		}
+	}
+	if err == nil {
+		err = genErr
+	}
+	if err == nil && l.done < g.Families() {
+		err = ctx.Err()
+	}
+	return SeedResult{Counts: g.Counts(l.done), Rows: l.rows}, err
+}
+
+// seeder carries one run's state between transactions.
+type seeder struct {
+	db        *DB
+	g         *synth.Generator
+	areaIDs   []int64
+	teamIDs   []int64
+	staffIDs  []int64
+	familySeq map[int]int // the last family reference number used, by year
+	done      int
+	rows      map[string]int64
+}
+
+// lockForIDs stops other writers adding rows to the tables whose ids the
+// loader assigns itself, until the transaction ends. SQLite's IMMEDIATE
+// transactions already exclude other writers.
+func (tx *Tx) lockForIDs() error {
+	if tx.db.dialect != Postgres {
+		return nil
+	}
+	if _, err := tx.exec(`LOCK TABLE settings, families, people, closures IN EXCLUSIVE MODE`); err != nil {
+		return fmt.Errorf("locking tables for the bulk load: %w", err)
+	}
+	return nil
+}
+
+// start checks the database may take the run, then writes its areas,
+// teams and accounts and the marker, in one audited transaction.
+func (l *seeder) start(ctx context.Context, force bool) error {
+	db, g := l.db, l.g
+	// Check before hashing the password (deliberately slow), so that a
+	// refusal is quick; the transaction checks again.
+	st, err := db.SyntheticState(ctx)
+	if err != nil {
+		return err
+	}
+	if err := st.CheckSeed(force); err != nil {
+		return err
+	}
+	hash, err := credential.Hash(synth.Password)
+	if err != nil {
+		return err
+	}
+	totp, err := db.seal("staff.totp_secret", synth.TOTPSecret())
+	if err != nil {
+		return err
+	}
+	return db.Update(ctx, func(tx *Tx) error {
+		if err := tx.lockForIDs(); err != nil {
+			return err
+		}
+		st, err := syntheticState(ctx, db, tx.tx)
+		if err != nil {
+			return err
+		}
+		if err := st.CheckSeed(force); err != nil {
+			return err
+		}
+		var now synth.Counts
+		if st.Marker != nil {
+			now = *st.Marker
+		}
+		if !sameCounts(now, g.Config().Before) {
+			return problem.New(problem.Conflict, "The synthetic data in this database changed while this run was being planned. Nothing was changed: run it again")
+		}
+		for _, a := range g.Areas() {
+			id, err := tx.insertID(`INSERT INTO areas (name, local_authority, remote, active, created_at) VALUES ($1, $2, FALSE, TRUE, $3)`, a.Name, a.LocalAuthority, tx.now)
+			if err != nil {
+				return fmt.Errorf("creating area %s: %w", a.Name, err)
+			}
+			team, err := tx.insertID(`INSERT INTO teams (area_id, name, created_at) VALUES ($1, $2, $3)`, id, a.Name+" team", tx.now)
+			if err != nil {
+				return fmt.Errorf("creating team for %s: %w", a.Name, err)
+			}
+			l.areaIDs, l.teamIDs = append(l.areaIDs, id), append(l.teamIDs, team)
+		}
+		for _, s := range g.Staff() {
+			id, err := tx.insertID(`INSERT INTO staff (email, name, role, job_title, password_hash, must_change_password, totp_secret_sealed, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, FALSE, $6, $7, $7)`, s.Email, s.Name, s.Role, s.JobTitle, hash, totp, tx.now)
+			if err != nil {
+				return fmt.Errorf("creating staff %s: %w", s.Email, err)
+			}
+			if _, err := tx.exec(`INSERT INTO staff_teams (staff_id, team_id) VALUES ($1, $2)`, id, l.teamIDs[s.Area]); err != nil {
+				return fmt.Errorf("adding staff to team: %w", err)
+			}
+			l.staffIDs = append(l.staffIDs, id)
+		}
+		// Family references continue each year's numbering after any
+		// already in the database.
+		rows, err := tx.query(`SELECT reference FROM families`)
+		if err != nil {
+			return fmt.Errorf("reading family references: %w", err)
+		}
+		for rows.Next() {
+			var ref string
+			if err := rows.Scan(&ref); err != nil {
+				rows.Close()
+				return err
+			}
+			var y, n int
+			if _, err := fmt.Sscanf(ref, "FAM-%d-%d", &y, &n); err == nil && n > l.familySeq[y] {
+				l.familySeq[y] = n
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if err := tx.writeMarker(g.Counts(0), st.Marker == nil); err != nil {
+			return err
+		}
+		tx.Audit("bench.seed", "", 0, 0, fmt.Sprintf("synthetic run %d (seed %d, %d families planned): %d areas, %d staff accounts",
+			len(g.Config().Before.Runs)+1, g.Config().Seed, g.Families(), len(g.Areas()), len(g.Staff())))
+		return nil
+	})
+}
+
+func sameCounts(a, b synth.Counts) bool {
+	if a.Families != b.Families || a.Areas != b.Areas || len(a.Runs) != len(b.Runs) {
+		return false
+	}
+	for _, r := range synth.Roles() {
+		if a.Staff[r] != b.Staff[r] {
+			return false
+		}
+	}
+	return true
+}
+
+// writeMarker stores the counts directly (not through SetSetting, whose
+// own audit entry would break "one entry per batch").
+func (tx *Tx) writeMarker(c synth.Counts, insert bool) error {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	q := `UPDATE settings SET value = $2 WHERE key = $1`
+	if insert {
+		q = `INSERT INTO settings (key, value) VALUES ($1, $2)`
+	}
+	if _, err := tx.exec(q, SettingSynthetic, string(b)); err != nil {
+		return fmt.Errorf("writing the synthetic-data marker: %w", err)
+	}
+	return nil
+}
+
+// The tables written, in an order that satisfies their foreign keys.
+const (
+	tFamilies = iota
+	tPeople
+	tMatchKeys
+	tAllocations
+	tReferrals
+	tSessions
+	tRisks
+	tMARAC
+	tConcerns
+	tMeasures
+	tClosures
+	tSummaries
+	tStatuses
+	nTables
+)
+
+var seedTables = [nTables]struct {
+	name, cols, suffix string
+}{
+	tFamilies: {"families", "id, reference, area_id, team_id, manager_id, stage, edd, programme_start, safeguarding_status, closed_on, closure_reason, created_at, updated_at, accepted_on, assessment_completed_on", ""},
+	tPeople: {"people", "id, family_id, kind, parent_slot, household, given_name, family_name, known_as, date_of_birth, gender, pronouns, experience, " +
+		"address_sealed, postcode_sealed, phone_sealed, email_sealed, safe_contact_sealed, nhs_number_sealed, address_confidential, active, created_at, updated_at", ""},
+	tMatchKeys:   {"person_match_keys", "person_id, kind, match_key", " ON CONFLICT DO NOTHING"},
+	tAllocations: {"allocations", "family_id, person_id, staff_id, allocated_by, started_at, ended_at, end_reason", ""},
+	tReferrals: {"referrals", "reference, source, area_id, family_id, status, received_at, referrer_role, edd, content_sealed, decision, decision_reason, " +
+		"signposted_to, decided_by, decided_at, updated_at", ""},
+	tSessions: {"case_sessions", "family_id, person_id, staff_id, held_on, minutes, mode, attendance, module, topic, confidential, notes_sealed, reason_sealed, " +
+		"kind, created_at, updated_at", ""},
+	tRisks: {"risk_assessments", "family_id, person_id, staff_id, kind, assessed_on, yes_count, level, judged_level, answers_sealed, status, completed_at, " +
+		"created_at, updated_at", ""},
+	tMARAC: {"marac_referrals", "family_id, person_id, referred_on, marac_area, outcome, actions_sealed, created_by, created_at", ""},
+	tConcerns: {"safeguarding_concerns", "family_id, person_id, raised_by, raised_at, immediate_danger, at_risk, details_sealed, decision_due_at, status, " +
+		"decision, reasons_sealed, decided_by, decided_at, outcome_sealed, closed_at, area_id", ""},
+	tMeasures: {"measure_results", "family_id, person_id, instrument, timepoint, taken_on, total, score, band, flagged, alert, age_months, answers_sealed, " +
+		"created_by, created_at", ""},
+	tClosures:  {"closures", "id, family_id, kind, reason, closed_on, requested_by, approved_by, approved_at, created_at", ""},
+	tSummaries: {"closure_summaries", "closure_id, person_id, summary_sealed, written_by", ""},
+	tStatuses:  {"safeguarding_status_history", "family_id, status, from_date, created_at", ""},
+}
+
+// Tables whose ids the loader assigns, so that rows can point at rows in
+// the same batch without reading ids back.
+const (
+	idFamily = iota
+	idPerson
+	idClosure
+	idKinds
+)
+
+var idTables = [idKinds]string{"families", "people", "closures"}
+
+// localID stands for the id of the n-th row (from 0) of its table in the
+// batch until the batch is written; the references stand for the next
+// number of their year.
+type (
+	localID struct {
+		kind int
+		n    int
+	}
+	familyRef   struct{ year int }
+	referralRef struct{ year int }
+)
+
+// seedBatch is a batch turned into rows, sealed and ready to write.
+type seedBatch struct {
+	first, families int
+	count           [idKinds]int
+	args            [nTables][]any // by table: column values, row after row
+	referralYears   map[int]int    // referral references needed, by year
+	detail          string
+}
+
+func (b *seedBatch) add(table int, values ...any) { b.args[table] = append(b.args[table], values...) }
+
+// reserve sizes each table's values for the batch, so that appending
+// never copies them (a batch is millions of values).
+func (b *seedBatch) reserve(batch synth.Batch) {
+	var rows [nTables]int
+	rows[tReferrals] = len(batch.Referrals)
+	for _, f := range batch.Families {
+		rows[tFamilies]++
+		rows[tPeople] += len(f.People)
+		rows[tMatchKeys] += 16 // a parent has about eight
+		rows[tAllocations] += len(f.Allocations)
+		rows[tReferrals]++
+		rows[tSessions] += len(f.Sessions)
+		rows[tRisks] += len(f.Risks)
+		rows[tMARAC] += len(f.MARAC)
+		rows[tConcerns] += len(f.Concerns)
+		rows[tMeasures] += len(f.Measures)
+		rows[tStatuses] += len(f.Statuses)
+		if f.Closure != nil {
+			rows[tClosures]++
+			rows[tSummaries] += 2
+		}
+	}
+	for t, n := range rows {
+		b.args[t] = make([]any, 0, n*columns(t))
+	}
+}
+
+// prepare turns a batch into rows. It runs on the generator's goroutine:
+// sealing and encoding overlap the previous batch's write.
+func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
+	db := l.db
+	b := &seedBatch{first: batch.First, families: len(batch.Families), referralYears: map[int]int{}}
+	b.reserve(batch)
+	var err error
+	seal := func(column, value string) string {
+		if err != nil {
+			return ""
+		}
+		var s string
+		s, err = db.seal(column, value)
+		return s
+	}
+	staff := func(i int) any {
+		if i < 0 {
+			return nil
+		}
+		return l.staffIDs[i]
+	}
+	sessions := 0
+	for _, f := range batch.Families {
+		fam := localID{idFamily, b.count[idFamily]}
+		b.count[idFamily]++
+		b.add(tFamilies, fam, familyRef{f.Created.Year()}, l.areaIDs[f.Area], l.teamIDs[f.Area], staff(f.Manager), string(f.Stage), nullTime(f.EDD),
+			nullTime(f.ProgrammeStart), f.SafeguardingStatus, nullTime(f.Closed), f.ClosureReason, f.Created.UTC(), f.Updated.UTC(),
+			nullTime(f.Accepted), nullTime(f.AssessmentDone))
+		people := make([]localID, len(f.People))
+		current := map[int]int{} // co-parent → current practitioner
+		for _, a := range f.Allocations {
+			if a.Ended.IsZero() {
+				current[a.Person] = a.Staff
+			}
+		}
+		for k, p := range f.People {
+			people[k] = localID{idPerson, b.count[idPerson]}
+			b.count[idPerson]++
+			c := family.Confidential{}
+			if p.Confidential != nil {
+				c = *p.Confidential
+			}
+			var slot, household any
+			if p.Kind == family.Parent {
+				slot = int64(p.ParentSlot)
+			}
+			if p.Household != 0 {
+				household = int64(p.Household)
+			}
+			exp := p.Experience
+			if exp == "" {
+				exp = family.NotKnown
+			}
+			b.add(tPeople, people[k], fam, string(p.Kind), slot, household, p.GivenName, p.FamilyName, p.KnownAs, nullTime(p.DateOfBirth),
+				p.Gender, p.Pronouns, string(exp), seal("people.address", c.Address), seal("people.postcode", c.Postcode),
+				seal("people.phone", c.Phone), seal("people.email", c.Email), seal("people.safe_contact", c.SafeContact),
+				seal("people.nhs_number", c.NHSNumber), p.AddressConfidential, true, f.Created.UTC(), f.Created.UTC())
+			if p.Kind == family.Parent {
+				for _, key := range db.matchKeys(identityOfPerson(p)) {
+					b.add(tMatchKeys, people[k], key[0], key[1])
+				}
+			}
+		}
+		for _, a := range f.Allocations {
+			b.add(tAllocations, fam, people[a.Person], l.staffIDs[a.Staff], staff(a.By), a.Started.UTC(), nullTime(a.Ended), a.EndReason)
+		}
+		if err := l.addReferral(b, f.Referral, fam, f.Accepted.IsZero(), seal, staff); err != nil {
+			return nil, err
+		}
+		for _, s := range f.Sessions {
+			b.add(tSessions, fam, people[s.Person], l.staffIDs[s.Staff], s.On.UTC(), int64(s.Minutes), s.Mode, s.Attendance, s.Module, s.Topic, s.Confidential,
+				seal("case_sessions.notes", s.Notes), seal("case_sessions.reason", s.Reason), "session", s.Recorded.UTC(), s.Recorded.UTC())
+		}
+		sessions += len(f.Sessions)
+		for _, r := range f.Risks {
+			// Levels follow this database's thresholds, as if assessed here.
+			res, rerr := risk.Score(db.risk.Thresholds, r.Assessment)
+			if rerr != nil {
+				return nil, fmt.Errorf("scoring a synthetic DASH: %w", rerr)
+			}
+			a := r.Assessment
+			body, jerr := json.Marshal(storedAssessment{Answers: a.Answers, Context: a.Context, ParentView: a.ParentView, JudgedLevel: a.JudgedLevel, JudgementReason: a.JudgementReason})
+			if jerr != nil {
+				return nil, jerr
+			}
+			at := r.On.Add(15 * time.Hour).UTC()
+			b.add(tRisks, fam, people[r.Person], l.staffIDs[r.Staff], "dash", r.On.UTC(), int64(res.Yes), string(res.Level), string(a.JudgedLevel),
+				seal("risk_assessments.answers", string(body)), "complete", at, at, at)
+		}
+		for _, m := range f.MARAC {
+			b.add(tMARAC, fam, people[m.Person], m.On.UTC(), m.Area, m.Outcome, seal("marac_referrals.actions", m.Action), l.staffIDs[m.By], m.On.Add(16*time.Hour).UTC())
+		}
+		for _, c := range f.Concerns {
+			var person any
+			if c.Person >= 0 {
+				person = people[c.Person]
+			}
+			b.add(tConcerns, fam, person, l.staffIDs[c.RaisedBy], c.Raised.UTC(), c.ImmediateDanger, string(c.AtRisk), seal("safeguarding_concerns.details", c.Details),
+				c.Due.UTC(), c.Status, string(c.Decision), seal("safeguarding_concerns.reasons", c.Reasons), staff(c.DecidedBy), nullTime(c.Decided),
+				seal("safeguarding_concerns.outcome", c.Outcome), nullTime(c.ClosedAt), l.areaIDs[f.Area])
+		}
+		for _, m := range f.Measures {
+			var raw, score, age any
+			if !m.NoScore {
+				raw, score = m.Raw, m.Score
+			}
+			if m.AgeMonths > 0 {
+				age = int64(m.AgeMonths)
+			}
+			b.add(tMeasures, fam, people[m.Person], m.Instrument, m.Timepoint, m.TakenOn.UTC(), raw, score, m.Band, m.Flagged, m.Alert, age,
+				seal("measure_results.answers", m.Detail), l.staffIDs[m.By], m.TakenOn.Add(16*time.Hour).UTC())
+		}
+		if c := f.Closure; c != nil {
+			id := localID{idClosure, b.count[idClosure]}
+			b.count[idClosure]++
+			at := c.On.Add(16 * time.Hour).UTC()
+			b.add(tClosures, id, fam, c.Kind, c.Reason, c.On.UTC(), l.staffIDs[c.By], l.staffIDs[c.By], at, at)
+			for k := range 2 {
+				b.add(tSummaries, id, people[k], seal("closure_summaries.summary", c.Summaries[k]), l.staffIDs[current[k]])
+			}
+		}
+		for _, s := range f.Statuses {
+			b.add(tStatuses, fam, s.Status, s.From.UTC(), s.From.Add(15*time.Hour).UTC())
+		}
+	}
+	for _, r := range batch.Referrals {
+		if err := l.addReferral(b, r, nil, true, seal, staff); err != nil {
+			return nil, err
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	b.detail = fmt.Sprintf("synthetic families %d to %d of %d: %d people, %d sessions, %d referrals",
+		l.g.Config().Before.Families+batch.First+1, l.g.Config().Before.Families+batch.First+len(batch.Families),
+		l.g.Config().Before.Families+l.g.Families(), b.count[idPerson], sessions, len(b.args[tReferrals])/columns(tReferrals))
+	return b, nil
+}
+
+func (l *seeder) addReferral(b *seedBatch, r synth.Referral, fam any, unlinked bool, seal func(string, string) string, staff func(int) any) error {
+	content, err := json.Marshal(r.Content)
+	if err != nil {
+		return fmt.Errorf("encoding a synthetic referral: %w", err)
+	}
+	var area any
+	if r.Area >= 0 {
+		area = l.areaIDs[r.Area]
+	}
+	if unlinked {
+		fam = nil
+	}
+	updated := r.Received
+	if !r.Decided.IsZero() {
+		updated = r.Decided
+	}
+	year := r.Received.Year()
+	b.referralYears[year]++
+	b.add(tReferrals, referralRef{year}, string(r.Content.Source), area, fam, string(r.Status), r.Received.UTC(), r.Content.Referrer.Role, nullTime(r.EDD),
+		seal("referrals.content", string(content)), r.Decision, r.DecisionReason, r.Signposted, staff(r.DecidedBy), nullTime(r.Decided), updated.UTC())
+	return nil
+}
+
+func columns(table int) int { return strings.Count(seedTables[table].cols, ",") + 1 }
+
+// write stores a prepared batch in one transaction: ids after the
+// largest in use, references after the last of their year, one audit
+// entry, and the marker moved on.
+func (l *seeder) write(ctx context.Context, b *seedBatch) error {
+	db := l.db
+	return db.bulkUpdate(ctx, func(tx *Tx) error {
+		if err := tx.lockForIDs(); err != nil {
+			return err
+		}
+		var base [idKinds]int64
+		for k, t := range idTables {
+			if err := tx.queryRow(`SELECT COALESCE(MAX(id), 0) FROM ` + t).Scan(&base[k]); err != nil {
+				return fmt.Errorf("reading the largest id in %s: %w", t, err)
+			}
+		}
+		// Referral numbers come from the same counters as live referrals,
+		// reserved a year's worth at a time.
+		nextReferral := map[int]int64{}
+		for year, n := range b.referralYears {
+			name := fmt.Sprintf("referral-%d", year)
+			if _, err := tx.exec(`INSERT INTO counters (name, value) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING`, name); err != nil {
+				return fmt.Errorf("creating counter %s: %w", name, err)
+			}
+			var last int64
+			if err := tx.queryRow(`UPDATE counters SET value = value + $1 WHERE name = $2 RETURNING value`, n, name).Scan(&last); err != nil {
+				return fmt.Errorf("advancing counter %s: %w", name, err)
+			}
+			nextReferral[year] = last - int64(n) + 1
+		}
+		stmts := map[int]*sql.Stmt{} // closed by the commit
+		for t := range seedTables {
+			args := b.args[t]
+			for i, v := range args {
+				switch v := v.(type) {
+				case localID:
+					args[i] = base[v.kind] + int64(v.n) + 1
+				case familyRef:
+					l.familySeq[v.year]++
+					args[i] = fmt.Sprintf("FAM-%d-%06d", v.year, l.familySeq[v.year])
+				case referralRef:
+					args[i] = fmt.Sprintf("REF-%d-%06d", v.year, nextReferral[v.year])
+					nextReferral[v.year]++
+				}
+			}
+			if err := l.insert(tx, stmts, t, args); err != nil {
+				return err
+			}
+		}
+		if db.dialect == Postgres {
+			// The ids were given explicitly: move the sequences past them.
+			for k, t := range idTables {
+				if b.count[k] == 0 {
+					continue
+				}
+				if _, err := tx.exec(`SELECT setval(pg_get_serial_sequence('`+t+`', 'id'), $1)`, base[k]+int64(b.count[k])); err != nil {
+					return fmt.Errorf("moving the %s id sequence on: %w", t, err)
+				}
+			}
+		}
+		if err := tx.writeMarker(l.g.Counts(l.done+b.families), false); err != nil {
+			return err
+		}
+		tx.Audit("bench.seed", "", 0, 0, b.detail)
+		return nil
+	})
+}
+
+// insert writes a table's rows bulkRows at a time.
+func (l *seeder) insert(tx *Tx, stmts map[int]*sql.Stmt, table int, args []any) error {
+	t := seedTables[table]
+	n := columns(table)
+	rows := len(args) / n
+	for start := 0; start < rows; start += bulkRows {
+		k := min(bulkRows, rows-start)
+		chunk := args[start*n : (start+k)*n]
+		q := l.insertSQL(t.name, t.cols, n, k) + t.suffix
+		var err error
+		if k == bulkRows {
+			// The full-size statement is prepared once per transaction
+			// (preparing on the pool instead would wait, on PostgreSQL,
+			// for the table locks this transaction holds).
+			stmt, ok := stmts[table]
+			if !ok {
+				if stmt, err = tx.tx.PrepareContext(tx.ctx, q); err != nil {
+					return fmt.Errorf("preparing to write synthetic %s: %w", t.name, err)
+				}
+				stmts[table] = stmt
+			}
+			_, err = stmt.ExecContext(tx.ctx, chunk...)
+		} else {
+			_, err = tx.tx.ExecContext(tx.ctx, q, chunk...)
+		}
+		if err != nil {
+			return fmt.Errorf("writing synthetic %s: %w", t.name, err)
+		}
+	}
+	return nil
+}
+
+// insertSQL is "INSERT INTO t (cols) VALUES ($1, …), (…)" for rows rows,
+// in the dialect's own placeholders. For SQLite they are plain "?", not
+// the "?NNN" that rebind makes: SQLite looks a numbered parameter's name
+// up in a list, once per parameter, so binding thousands of them takes
+// time quadratic in their number (most of the run, measured), while plain
+// "?" parameters have no names to look up. Arguments are in order either
+// way.
+func (l *seeder) insertSQL(table, cols string, n, rows int) string {
+	var sb strings.Builder
+	sb.Grow(len(cols) + rows*n*7 + 40)
+	sb.WriteString("INSERT INTO " + table + " (" + cols + ") VALUES ")
+	p := 1
+	for r := range rows {
+		if r > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteByte('(')
+		for c := range n {
+			if c > 0 {
+				sb.WriteString(", ")
+			}
+			if l.db.dialect == SQLite {
+				sb.WriteByte('?')
+			} else {
+				sb.WriteByte('$')
+				sb.WriteString(strconv.Itoa(p))
+			}
+			p++
+		}
+		sb.WriteByte(')')
+	}
+	return sb.String()
+}
+
+// bulkUpdate is Update for a batch of synthetic rows: the same
+// transaction, audit chaining and commit, but on SQLite on a connection of
+// its own, set up for a bulk load while the batch is written:
+//
+//   - foreign keys are not checked: the loader makes every row point at
+//     one it has written (the PostgreSQL tests, which keep their checks,
+//     and a foreign_key_check in the SQLite tests show it), and the checks
+//     cost three index look-ups for each session row;
+//   - commits are not synced to disk (synchronous NORMAL): a power cut may
+//     lose the last batches, marker and all, never corrupt them, and
+//     synthetic data can simply be seeded again;
+//   - the page cache is large enough for the pages a batch changes.
+//
+// Together they make seeding about a third faster. The connection gets
+// its own settings back before it returns to the pool, or is thrown away.
+func (db *DB) bulkUpdate(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	if db.dialect != SQLite {
+		return db.Update(ctx, fn)
+	}
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("taking a connection: %w", err)
+	}
+	defer conn.Close()
+	settings := []struct{ name, bulk, was string }{
+		{"foreign_keys", "OFF", ""}, {"synchronous", "NORMAL", ""}, {"cache_size", "-65536", ""},
+	}
+	var set, restore strings.Builder
+	for i, p := range settings {
+		if err := conn.QueryRowContext(ctx, `PRAGMA `+p.name).Scan(&settings[i].was); err != nil {
+			return fmt.Errorf("reading the connection's %s: %w", p.name, err)
+		}
+		fmt.Fprintf(&set, "PRAGMA %s = %s; ", p.name, p.bulk)
+		fmt.Fprintf(&restore, "PRAGMA %s = %s; ", p.name, settings[i].was)
+	}
+	defer func() {
+		if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), restore.String()); rerr != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn }) // never back to the pool without its checks
+			if err == nil {
+				err = fmt.Errorf("restoring the connection's settings after a bulk load: %w", rerr)
+			}
+		}
+	}()
+	if _, err := conn.ExecContext(ctx, set.String()); err != nil {
+		return fmt.Errorf("setting the connection up for a bulk load: %w", err)
+	}
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("beginning transaction: %w", err)
+	}
+	defer sqlTx.Rollback()
+	tx := &Tx{db: db, tx: sqlTx, ctx: ctx, now: db.Now().Truncate(time.Microsecond), source: audit.SourceFrom(ctx)}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if len(tx.pending) == 0 {
+		return ErrNotAudited
+	}
+	if err := tx.flushAudit(); err != nil {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("committing: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,291 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/credential"
+	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/match"
+	"github.com/cradle-org/cradle/internal/org"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/referral"
+	"github.com/cradle-org/cradle/internal/store"
+	"github.com/cradle-org/cradle/internal/store/storetest"
+	"github.com/cradle-org/cradle/internal/synth"
+)
+
+var seedDay = time.Date(2026, 5, 11, 0, 0, 0, 0, time.UTC)
+
+func generator(t *testing.T, families int, seed uint64, before synth.Counts) *synth.Generator {
+	t.Helper()
+	g, err := synth.New(synth.Config{Families: families, Seed: seed, Today: seedDay, Before: before})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+// expected counts the rows a run should write, from a second generator
+// with the same configuration.
+func expected(t *testing.T, families int, seed uint64, before synth.Counts) map[string]int64 {
+	g := generator(t, families, seed, before)
+	n := map[string]int64{}
+	for {
+		b := g.Next(1000)
+		if len(b.Families) == 0 {
+			return n
+		}
+		n["referrals"] += int64(len(b.Referrals))
+		for _, f := range b.Families {
+			n["families"]++
+			n["referrals"]++
+			n["people"] += int64(len(f.People))
+			n["allocations"] += int64(len(f.Allocations))
+			n["case_sessions"] += int64(len(f.Sessions))
+			n["risk_assessments"] += int64(len(f.Risks))
+			n["marac_referrals"] += int64(len(f.MARAC))
+			n["safeguarding_concerns"] += int64(len(f.Concerns))
+			n["measure_results"] += int64(len(f.Measures))
+			n["safeguarding_status_history"] += int64(len(f.Statuses))
+			if f.Closure != nil {
+				n["closures"]++
+				n["closure_summaries"] += 2
+			}
+		}
+	}
+}
+
+func count(t *testing.T, db *store.DB, q string, args ...any) int64 {
+	t.Helper()
+	s, err := db.RawString(ctx, `SELECT CAST(COUNT(*) AS TEXT) `+q, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	n, _ := strconv.ParseInt(s, 10, 64)
+	return n
+}
+
+func TestSeedSynthetic(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		var progress []int
+		res, err := db.SeedSynthetic(ctx, generator(t, 200, 1, synth.Counts{}), store.SeedOptions{Batch: 100,
+			Progress: func(done, total int) { progress = append(progress, done) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(progress) != 2 || progress[1] != 200 {
+			t.Errorf("progress %v, want two batches to 200", progress)
+		}
+		for table, want := range expected(t, 200, 1, synth.Counts{}) {
+			if got := count(t, db, `FROM `+table); got != want || res.Rows[table] != want {
+				t.Errorf("%s: %d rows in the database, %d reported, want %d", table, got, res.Rows[table], want)
+			}
+		}
+		if res.Counts.Families != 200 || res.Counts.Areas != 1 || len(res.Counts.Runs) != 1 {
+			t.Errorf("counts %+v", res.Counts)
+		}
+		st, err := db.SyntheticState(ctx)
+		if err != nil || st.Marker == nil || st.Marker.Families != 200 || st.Marker.Staff["practitioner"] != res.Counts.Staff["practitioner"] {
+			t.Fatalf("marker after seeding: %+v %v", st.Marker, err)
+		}
+
+		if db.Dialect() == store.SQLite {
+			// SQLite wrote without checking foreign keys: every row must
+			// still point at one that exists, and every connection in the
+			// pool must be checking again.
+			if n := count(t, db, `FROM pragma_foreign_key_check`); n != 0 {
+				t.Errorf("%d rows point at nothing", n)
+			}
+			for range 10 {
+				fk, err1 := db.RawString(ctx, `PRAGMA foreign_keys`)
+				sync, err2 := db.RawString(ctx, `PRAGMA synchronous`)
+				if fk != "1" || sync != "2" || err1 != nil || err2 != nil {
+					t.Fatalf("a connection left with foreign_keys %s, synchronous %s (%v %v)", fk, sync, err1, err2)
+				}
+			}
+		}
+
+		// The audit chain holds: one entry for the accounts, one per batch.
+		if n, err := db.VerifyAudit(ctx); err != nil || n != 3 {
+			t.Errorf("VerifyAudit = %d, %v; want 3 entries, intact", n, err)
+		}
+
+		// Personal data is sealed, never in clear.
+		addr, err := db.RawString(ctx, `SELECT address_sealed FROM people WHERE kind = 'parent' AND address_sealed <> '' ORDER BY id LIMIT 1`)
+		if err != nil || !strings.HasPrefix(addr, "v1.") || strings.Contains(addr, "Road") || strings.Contains(addr, "Street") {
+			t.Errorf("address stored as %q (%v)", addr, err)
+		}
+		for _, col := range []string{"notes_sealed", "reason_sealed"} {
+			if n := count(t, db, `FROM case_sessions WHERE `+col+` <> '' AND `+col+` NOT LIKE 'v1.%'`); n != 0 {
+				t.Errorf("%d sessions with %s in clear", n, col)
+			}
+		}
+
+		// A seeded practitioner signs in with the published details and
+		// reads one of their families, seeing their own parent's details.
+		var familyID, personID, staffID int64
+		for _, dst := range []struct {
+			col string
+			v   *int64
+		}{{"al.family_id", &familyID}, {"al.person_id", &personID}, {"al.staff_id", &staffID}} {
+			s, err := db.RawString(ctx, `SELECT CAST(`+dst.col+` AS TEXT) FROM allocations al JOIN families f ON f.id = al.family_id
+				WHERE al.ended_at IS NULL AND f.stage = 'postnatal' ORDER BY al.id LIMIT 1`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			*dst.v, _ = strconv.ParseInt(s, 10, 64)
+		}
+		staff, err := db.StaffByID(ctx, staffID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok, _, err := credential.Verify(staff.PasswordHash, synth.Password); !ok || err != nil || staff.TOTPSecret != synth.TOTPSecret() || staff.MustChangePassword {
+			t.Errorf("%s cannot sign in with the published details", staff.Email)
+		}
+		if !strings.HasSuffix(staff.Email, "@"+synth.EmailDomain) || staff.Role != "practitioner" {
+			t.Errorf("allocated to %s (%s)", staff.Email, staff.Role)
+		}
+		f, err := db.ReadFamily(ctx, staff.Actor(), familyID)
+		if err != nil {
+			t.Fatalf("ReadFamily as %s: %v", staff.Email, err)
+		}
+		var own family.Person
+		for _, p := range f.People {
+			if p.ID == personID {
+				own = p
+			} else if p.Kind == family.Parent && p.Confidential != nil {
+				t.Errorf("the other parent's details were opened for their co-parent's practitioner")
+			}
+		}
+		if own.Confidential == nil || own.Confidential.Address == "" || own.GivenName == "" || !strings.HasPrefix(f.Reference, "FAM-") {
+			t.Fatalf("own parent %+v in family %s", own, f.Reference)
+		}
+		if _, err := db.ReadPerson(ctx, staff.Actor(), personID); err != nil {
+			t.Errorf("ReadPerson: %v", err)
+		}
+
+		// Match keys were written: the parent is found by name and phone.
+		id := match.Identity{GivenName: own.GivenName, FamilyName: own.FamilyName, Phone: own.Confidential.Phone, DateOfBirth: own.DateOfBirth}
+		found, err := db.FindPossibleMatches(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hit := false
+		for _, m := range found {
+			hit = hit || m.PersonID == personID
+		}
+		if !hit {
+			t.Errorf("seeded parent %s %s not found among %d possible matches", own.GivenName, own.FamilyName, len(found))
+		}
+
+		// Live records still get fresh ids and references.
+		area, err := db.RawString(ctx, `SELECT name FROM areas ORDER BY id LIMIT 1`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = db.Update(ctx, func(tx *store.Tx) error {
+			fid, _, err := tx.CreateFamily(store.NewFamily{AreaName: area, Stage: family.Assessment, AcceptedOn: seedDay})
+			if err != nil {
+				return err
+			}
+			if _, err := tx.AddPerson(fid, family.Person{Kind: family.Parent, ParentSlot: 1, GivenName: "Live", FamilyName: "Parent"}); err != nil {
+				return err
+			}
+			_, _, err = tx.CreateReferral(store.NewReferral{Referral: referral.Referral{Source: referral.Self}, AreaName: area})
+			return err
+		})
+		if err != nil {
+			t.Errorf("a live family or referral after seeding: %v", err)
+		}
+	})
+}
+
+func TestSeedSyntheticRefusesAndAdds(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		if _, err := db.SeedSynthetic(ctx, generator(t, 12, 5, synth.Counts{}), store.SeedOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		st, _ := db.SyntheticState(ctx)
+		before := count(t, db, `FROM audit_log`)
+
+		// Seeded already: only with force.
+		_, err := db.SeedSynthetic(ctx, generator(t, 12, 5, *st.Marker), store.SeedOptions{})
+		if problem.CodeOf(err) != problem.Conflict || !strings.Contains(err.Error(), "already holds synthetic data") {
+			t.Fatalf("second run without force: %v", err)
+		}
+		if after := count(t, db, `FROM audit_log`); after != before {
+			t.Errorf("a refused run wrote %d audit entries", after-before)
+		}
+		// A run planned against old counts is refused, not interleaved.
+		if _, err := db.SeedSynthetic(ctx, generator(t, 12, 5, synth.Counts{}), store.SeedOptions{Force: true}); problem.CodeOf(err) != problem.Conflict {
+			t.Errorf("stale plan: %v", err)
+		}
+
+		// An interrupted run keeps what it committed, and the marker says so.
+		stop, cancel := context.WithCancel(ctx)
+		_, err = db.SeedSynthetic(stop, generator(t, 30, 6, *st.Marker), store.SeedOptions{Force: true, Batch: 12,
+			Progress: func(done, total int) { cancel() }})
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("interrupted run: %v", err)
+		}
+		st, _ = db.SyntheticState(ctx)
+		if st.Marker.Families != 24 || len(st.Marker.Runs) != 2 || count(t, db, `FROM families`) != 24 {
+			t.Fatalf("after an interrupted run: marker %+v, %d families", st.Marker, count(t, db, `FROM families`))
+		}
+		res, err := db.SeedSynthetic(ctx, generator(t, 10, 5, *st.Marker), store.SeedOptions{Force: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Counts.Families != 34 || res.Counts.Areas != 3 || count(t, db, `FROM families`) != 34 || count(t, db, `FROM staff WHERE email = $1`, synth.Email("team_manager", 3)) != 1 {
+			t.Errorf("after adding: %+v", res.Counts)
+		}
+		if n := count(t, db, `FROM (SELECT reference FROM families GROUP BY reference HAVING COUNT(*) > 1) d`); n != 0 {
+			t.Errorf("%d family references used twice", n)
+		}
+		if _, err := db.VerifyAudit(ctx); err != nil {
+			t.Errorf("audit after three runs: %v", err)
+		}
+	})
+}
+
+func TestSeedSyntheticNeverTouchesOtherData(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		err := db.Update(ctx, func(tx *store.Tx) error {
+			if _, err := tx.CreateArea("Blackpool", "", false); err != nil {
+				return err
+			}
+			_, err := tx.CreateStaff(org.NewStaff{Email: "real@example.org", Name: "Real Person", Role: "dsl", AreaName: "Blackpool"}, store.StaffSecrets{PasswordHash: "x", TOTPSecret: "x"})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := count(t, db, `FROM audit_log`)
+		for _, force := range []bool{false, true} {
+			_, err := db.SeedSynthetic(ctx, generator(t, 10, 1, synth.Counts{}), store.SeedOptions{Force: force})
+			if problem.CodeOf(err) != problem.Conflict || !strings.Contains(err.Error(), "not synthetic") {
+				t.Errorf("force %t: %v", force, err)
+			}
+		}
+		if count(t, db, `FROM audit_log`) != before || count(t, db, `FROM families`) != 0 || count(t, db, `FROM settings WHERE key = $1`, store.SettingSynthetic) != 0 {
+			t.Error("a refused run changed the database")
+		}
+		// The demonstration data is not synthetic data either.
+		if err := db.Update(ctx, func(tx *store.Tx) error { return tx.SetSetting(store.SettingDemo, "2026-05-11") }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.SeedSynthetic(ctx, generator(t, 10, 1, synth.Counts{}), store.SeedOptions{Force: true}); problem.CodeOf(err) != problem.Conflict ||
+			!strings.Contains(err.Error(), "demonstration data") {
+			t.Errorf("demo database: %v", err)
+		}
+	})
+	if err := (store.SyntheticState{}).CheckSeed(false); err != nil {
+		t.Errorf("empty database: %v", err)
+	}
+}

@@ -1,0 +1,334 @@
+package synth_test
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/match"
+	"github.com/cradle-org/cradle/internal/measure"
+	"github.com/cradle-org/cradle/internal/referral"
+	"github.com/cradle-org/cradle/internal/risk"
+	"github.com/cradle-org/cradle/internal/synth"
+)
+
+var today = time.Date(2026, 5, 11, 0, 0, 0, 0, time.UTC)
+
+func generate(t testing.TB, cfg synth.Config, batch int) (*synth.Generator, []synth.Family, []synth.Referral) {
+	t.Helper()
+	g, err := synth.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fams []synth.Family
+	var refs []synth.Referral
+	for {
+		b := g.Next(batch)
+		if len(b.Families) == 0 {
+			return g, fams, refs
+		}
+		fams = append(fams, b.Families...)
+		refs = append(refs, b.Referrals...)
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	cfg := synth.Config{Families: 150, Seed: 7, Today: today}
+	g1, a, ar := generate(t, cfg, 150)
+	g2, b, br := generate(t, cfg, 13) // batching must not matter
+	if !reflect.DeepEqual(a, b) || !reflect.DeepEqual(ar, br) {
+		t.Fatal("the same seed gave different families")
+	}
+	if !reflect.DeepEqual(g1.Staff(), g2.Staff()) || !reflect.DeepEqual(g1.Areas(), g2.Areas()) {
+		t.Fatal("the same seed gave different staff or areas")
+	}
+	cfg.Seed = 8
+	_, c, _ := generate(t, cfg, 150)
+	same := 0
+	for i := range a {
+		if a[i].People[0].GivenName == c[i].People[0].GivenName && a[i].EDD.Equal(c[i].EDD) {
+			same++
+		}
+	}
+	if same > 5 {
+		t.Errorf("seeds 7 and 8 share %d of 150 families", same)
+	}
+	// A later run numbers its areas and accounts after the first and
+	// draws different families, even with the same seed.
+	cfg.Seed = 7
+	cfg.Before = g1.Counts(150)
+	g3, d, _ := generate(t, cfg, 150)
+	if g3.Staff()[0].Email == g1.Staff()[0].Email || g3.Areas()[0].Name == g1.Areas()[0].Name {
+		t.Errorf("second run reuses %s / %s", g3.Staff()[0].Email, g3.Areas()[0].Name)
+	}
+	if reflect.DeepEqual(a[0].People, d[0].People) {
+		t.Error("second run repeats the first run's families")
+	}
+}
+
+func TestBadConfig(t *testing.T) {
+	for _, cfg := range []synth.Config{{Families: 0, Today: today}, {Families: -3, Today: today}, {Families: synth.MaxFamilies + 1, Today: today}, {Families: 5}} {
+		if _, err := synth.New(cfg); err == nil {
+			t.Errorf("%+v accepted", cfg)
+		}
+	}
+}
+
+// stats summarises a dataset for the distribution checks.
+type stats struct {
+	families, people, children, sessions, attended, risks, highRisk, marac, concerns, openConcerns, measures, alerts int
+	referrals, notAccepted, withdrawn, pendingReferrals, statuses, closures, planned, reallocated                    int
+	stages                                                                                                           map[family.Stage]int
+}
+
+func summarise(fams []synth.Family, others []synth.Referral) stats {
+	s := stats{families: len(fams), stages: map[family.Stage]int{}}
+	for _, f := range fams {
+		s.stages[f.Stage]++
+		s.people += len(f.People)
+		s.children += len(f.People) - 3
+		s.sessions += len(f.Sessions)
+		for _, x := range f.Sessions {
+			if x.Attendance == "attended" {
+				s.attended++
+			}
+		}
+		s.risks += len(f.Risks)
+		for _, r := range f.Risks {
+			if r.Level == risk.High {
+				s.highRisk++
+			}
+		}
+		s.marac += len(f.MARAC)
+		s.concerns += len(f.Concerns)
+		for _, c := range f.Concerns {
+			if c.Status == "open" {
+				s.openConcerns++
+			}
+		}
+		s.measures += len(f.Measures)
+		for _, m := range f.Measures {
+			if m.Alert {
+				s.alerts++
+			}
+		}
+		s.statuses += len(f.Statuses)
+		if f.Closure != nil {
+			s.closures++
+			if f.Closure.Reason == "planned_end" {
+				s.planned++
+			}
+		}
+		for _, a := range f.Allocations {
+			if a.EndReason == "reallocated" {
+				s.reallocated++
+			}
+		}
+		s.referrals++
+		if f.Referral.Status != referral.Accepted {
+			s.pendingReferrals++
+		}
+	}
+	for _, r := range others {
+		s.referrals++
+		switch r.Status {
+		case referral.NotAccepted:
+			s.notAccepted++
+		case referral.Withdrawn:
+			s.withdrawn++
+		default:
+			s.pendingReferrals++
+		}
+	}
+	return s
+}
+
+func (s stats) per(n int) float64 { return float64(n) / float64(s.families) }
+
+func TestDistributions(t *testing.T) {
+	g, fams, others := generate(t, synth.Config{Families: 1000, Seed: 1, Today: today}, 500)
+	s := summarise(fams, others)
+	t.Logf("%+v", s)
+	for _, st := range family.Stages() {
+		if s.stages[st] == 0 {
+			t.Errorf("no family at stage %s", st)
+		}
+	}
+	for _, c := range []struct {
+		what     string
+		got      float64
+		min, max float64
+	}{
+		{"people per family", s.per(s.people), 3.2, 3.6},
+		{"sessions per family", s.per(s.sessions), 40, 60},
+		{"share of sessions attended", float64(s.attended) / float64(s.sessions), 0.7, 0.9},
+		{"risk assessments per family", s.per(s.risks), 4, 6},
+		{"concerns per family", s.per(s.concerns), 1.5, 2.5},
+		{"measures per family", s.per(s.measures), 8, 12},
+		{"share of referrals not accepted or withdrawn", float64(s.notAccepted+s.withdrawn) / float64(s.referrals), 0.25, 0.33},
+		{"share of families closed", s.per(s.closures), 0.55, 0.85},
+		{"share of closures planned", float64(s.planned) / float64(s.closures), 0.55, 0.8},
+	} {
+		if c.got < c.min || c.got > c.max {
+			t.Errorf("%s = %.2f, want %.2f to %.2f", c.what, c.got, c.min, c.max)
+		}
+	}
+	for _, n := range []struct {
+		what string
+		n    int
+	}{{"open concerns", s.openConcerns}, {"MARAC referrals", s.marac}, {"high-risk assessments", s.highRisk}, {"reallocations", s.reallocated},
+		{"status changes", s.statuses}, {"undecided referrals", s.pendingReferrals}, {"other children", s.children}} {
+		if n.n == 0 {
+			t.Errorf("no %s", n.what)
+		}
+	}
+	if s.openConcerns > s.concerns/20 {
+		t.Errorf("%d of %d concerns open: want a few", s.openConcerns, s.concerns)
+	}
+
+	// Caseloads today: open parents per practitioner near the target.
+	load := map[int]int{}
+	for _, f := range fams {
+		if f.Stage == family.Closed || f.Accepted.IsZero() {
+			continue
+		}
+		for _, a := range f.Allocations {
+			if a.Ended.IsZero() {
+				load[a.Staff]++
+			}
+		}
+	}
+	total, lo, hi := 0, 1<<30, 0
+	pracs := 0
+	for i, st := range g.Staff() {
+		if st.Role != "practitioner" {
+			continue
+		}
+		pracs++
+		total += load[i]
+		lo, hi = min(lo, load[i]), max(hi, load[i])
+	}
+	t.Logf("%d practitioners: open parents each %.1f on average, %d to %d", pracs, float64(total)/float64(pracs), lo, hi)
+	if avg := float64(total) / float64(pracs); avg < 15 || avg > 25 || lo < 10 || hi > 30 {
+		t.Errorf("open parents per practitioner: average %.1f, from %d to %d; want about 20", avg, lo, hi)
+	}
+	roles := map[string]int{}
+	for _, st := range g.Staff() {
+		roles[st.Role]++
+	}
+	for _, r := range synth.Roles() {
+		if roles[r] == 0 {
+			t.Errorf("no %s", r)
+		}
+	}
+	if len(g.Areas()) != 1 || roles["team_manager"] != 1 {
+		t.Errorf("%d areas and %d team managers for 1,000 families, want one of each", len(g.Areas()), roles["team_manager"])
+	}
+}
+
+// TestRecordsAreConsistent checks what the application's own rules
+// require of every record, so that pages never meet impossible data.
+func TestRecordsAreConsistent(t *testing.T) {
+	g, fams, others := generate(t, synth.Config{Families: 400, Seed: 3, Today: today}, 400)
+	staff := g.Staff()
+	for n, f := range fams {
+		where := fmt.Sprintf("family %d (%s)", n, f.Stage)
+		if len(f.People) < 3 || f.People[0].ParentSlot != 1 || f.People[1].ParentSlot != 2 || f.People[2].Kind != family.Baby {
+			t.Fatalf("%s: people %+v", where, f.People)
+		}
+		for _, p := range f.People[:2] {
+			if p.GivenName == "" || p.FamilyName == "" || p.Confidential == nil {
+				t.Errorf("%s: parent without a name or details: %+v", where, p)
+			}
+			if c := p.Confidential; c.NHSNumber != "" && !match.ValidNHSNumber(c.NHSNumber) {
+				t.Errorf("%s: NHS number %q fails its check digit", where, c.NHSNumber)
+			}
+			if c := p.Confidential; c.Phone != "" && match.NormalisePhone(c.Phone) == "" {
+				t.Errorf("%s: phone %q is not a plausible UK number", where, c.Phone)
+			}
+			if c := p.Confidential; c.Email != "" && !strings.Contains(c.Email, "@example.") {
+				t.Errorf("%s: email %q is not at a reserved domain", where, c.Email)
+			}
+		}
+		if f.Accepted.IsZero() {
+			if f.Stage != family.Referral || len(f.Sessions)+len(f.Allocations)+len(f.Measures) > 0 {
+				t.Errorf("%s: not accepted but has a history", where)
+			}
+			continue
+		}
+		if f.Referral.Status != referral.Accepted {
+			t.Errorf("%s: accepted family's referral is %s", where, f.Referral.Status)
+		}
+		current := map[int]int{}
+		for _, a := range f.Allocations {
+			if staff[a.Staff].Role != "practitioner" || staff[a.Staff].Area != f.Area {
+				t.Errorf("%s: allocated to %+v", where, staff[a.Staff])
+			}
+			if a.Ended.IsZero() {
+				current[a.Person] = a.Staff
+			}
+		}
+		if len(current) != 2 || current[0] == current[1] {
+			t.Errorf("%s: current practitioners %v: want one each, different", where, current)
+		}
+		last := today
+		if !f.Closed.IsZero() {
+			last = f.Closed.AddDate(0, 0, 1)
+			if f.Closure == nil || f.Stage != family.Closed {
+				t.Errorf("%s: closed on %s without a closure", where, f.Closed)
+			}
+		}
+		for _, s := range f.Sessions {
+			if s.On.Before(f.Accepted) || !s.On.Before(last) {
+				t.Errorf("%s: session on %s outside %s to %s", where, s.On, f.Accepted, last)
+			}
+			if s.Attendance != "attended" && s.Reason == "" {
+				t.Errorf("%s: a session that did not happen has no reason", where)
+			}
+		}
+		seen := map[string]bool{}
+		for _, m := range f.Measures {
+			k := fmt.Sprint(m.Person, m.Instrument, m.Timepoint)
+			if seen[k] {
+				t.Errorf("%s: two %s results", where, k)
+			}
+			seen[k] = true
+			in, _ := measure.Lookup(m.Instrument)
+			if m.TakenOn.After(last) || (m.Person == synth.Baby) != (in.Subject == measure.SubjectBaby) {
+				t.Errorf("%s: measure %+v", where, m)
+			}
+		}
+		for _, c := range f.Concerns {
+			if c.Due.Before(c.Raised) || (c.Status != "open") != (c.DecidedBy >= 0) || (c.Status == "closed") != (c.Outcome != "") {
+				t.Errorf("%s: concern %+v", where, c)
+			}
+			if c.DecidedBy >= 0 && staff[c.DecidedBy].Role != "dsl" {
+				t.Errorf("%s: concern decided by a %s", where, staff[c.DecidedBy].Role)
+			}
+		}
+		for _, r := range f.Risks {
+			if r.Yes < 0 || r.Yes > risk.NumQuestions || !r.Level.Valid() {
+				t.Errorf("%s: risk %+v", where, r)
+			}
+		}
+		if len(f.Statuses) > 0 && f.SafeguardingStatus != f.Statuses[len(f.Statuses)-1].Status {
+			t.Errorf("%s: status %s, history ends %s", where, f.SafeguardingStatus, f.Statuses[len(f.Statuses)-1].Status)
+		}
+	}
+	for _, r := range others {
+		if r.Status == referral.NotAccepted && (r.Decision == "" || referral.DeclineReasonLabel(r.Decision) == "") {
+			t.Errorf("not-accepted referral without a reason: %+v", r)
+		}
+	}
+}
+
+func TestCredentials(t *testing.T) {
+	c := synth.Credentials(synth.Counts{Staff: map[string]int{"practitioner": 2, "dsl": 1}})
+	if len(c) != 3 || c[0].Email != "prac-0001@bench.cradle.example" || c[2].Email != "dsl-0001@bench.cradle.example" ||
+		c[0].Password != synth.Password || c[0].TOTPSecret != synth.TOTPSecret() {
+		t.Errorf("credentials %+v", c)
+	}
+}

@@ -1,0 +1,113 @@
+package synth
+
+// Free text for sealed fields: short, plausible and about nobody. The store
+// seals it exactly as it would a practitioner's words, so reading a
+// synthetic record costs what reading a real one does.
+
+var sessionEngagement = []string{
+	"engaged well and reflected on what had changed since last time",
+	"was tired but stayed for the whole session",
+	"talked about the week's pressures and what helped",
+	"practised the calming plan and said it had helped twice this week",
+	"was quiet at first, then opened up about their own childhood",
+	"brought questions about the baby's sleep and feeding",
+	"reviewed the safety plan together; no changes needed",
+	"was anxious about an upcoming meeting; agreed a plan for the day",
+	"reflected on a difficult conversation and how it ended differently",
+	"completed the worksheet and wants to go over it again next time",
+	"spoke warmly about the baby and noticed their cues",
+	"found the topic hard; agreed to come back to it",
+}
+
+var missedReasons = []string{
+	"No answer at the door; card left and text sent",
+	"Parent unwell; rearranged for next week",
+	"Hospital appointment clashed",
+	"Childcare fell through",
+	"Parent asked to rearrange by text the evening before",
+	"Practitioner unwell; parent told the day before",
+	"Transport problems",
+	"Parent at a housing appointment",
+}
+
+var parentViews = []string{
+	"Feels safer than last month but worries about contact arrangements",
+	"Says things are calmer at home",
+	"Does not feel at risk at the moment",
+	"Is frightened when arguments start and wants a plan",
+	"Worried about the other parent's drinking",
+	"Feels watched and checked on",
+}
+
+var judgementReasons = []string{
+	"Recent escalation described by the parent and a new police call-out",
+	"Pregnancy and recent separation raise the risk beyond the score",
+	"Threats reported this week that the checklist does not capture",
+}
+
+var concernDetails = []string{
+	"Parent disclosed an incident at the weekend with the baby present",
+	"Bruising seen on the parent's arm; parent gave an unclear account",
+	"Neighbour reported shouting and a door being kicked in",
+	"Parent described not feeding the baby for long periods when low",
+	"Older child told the practitioner they were scared at home",
+	"Parent reported being followed and threatened outside the nursery",
+	"Home conditions had deteriorated badly since the last visit",
+	"Parent said they had thoughts of harming themselves",
+}
+
+var concernReasons = map[string][]string{
+	"csc_referral":      {"Risk to the baby needs a statutory assessment; referred to the MASH the same day"},
+	"police":            {"A crime was disclosed and the parent agreed to police involvement"},
+	"marac":             {"High risk on the DASH with a recent escalation: referred to MARAC"},
+	"lado":              {"The concern involves someone who works with children; LADO informed"},
+	"advice":            {"Advice given to the practitioner on safety planning and monitoring", "Discussed with the parent; support increased and reviewed next week"},
+	"no_further_action": {"On review the concern is explained and no further action is needed", "Already known to children's social care; information shared with the allocated worker"},
+}
+
+var concernOutcomes = []string{
+	"Referral accepted for assessment; practitioner invited to the strategy meeting",
+	"Safety plan updated and reviewed with the parent",
+	"Police attended and took a statement; no arrest",
+	"Case discussed at MARAC; actions agreed and completed",
+	"No further concerns at the next two visits",
+}
+
+var closureSummaries = map[string][]string{
+	"planned_end":       {"Completed the programme. Reflects confidently on the changes made and has a plan for the future", "Finished the programme with the baby thriving; knows where to go for support"},
+	"withdrew":          {"Chose to stop attending; offered a door back in at any time"},
+	"disengaged":        {"Stopped responding after several missed sessions; letters and calls unanswered"},
+	"moved_out_of_area": {"Moved away; introduced to the local domestic abuse service"},
+	"safety_concern":    {"Joint work stopped for safety reasons; individual support arranged elsewhere"},
+	"not_suitable":      {"Needs were better met by a specialist service; referral made"},
+	"baby_not_in_care":  {"The baby is no longer in the parents' care; support offered through the transition"},
+	"other":             {"Case closed after discussion in supervision"},
+}
+
+var abuseKnown = []string{
+	"Disclosed to the midwife at booking",
+	"Police called to the address twice in the last year",
+	"Parent told the health visitor about controlling behaviour",
+	"Known to children's social care after an incident last year",
+	"Parent asked for help with their own behaviour",
+}
+
+var signposting = []string{
+	"Local domestic abuse service", "Health visiting team", "Family hub parenting support",
+	"Perinatal mental health team", "Respect phone line", "National Domestic Abuse Helpline",
+}
+
+var safeContactNotes = []string{
+	"Text first; no voicemail", "Weekdays 10am to 2pm only", "Use the safe number only",
+	"Can leave a message", "Call via the refuge office", "Email only; phone is checked",
+}
+
+var referrerOrganisations = map[string]string{
+	"midwife": "Maternity services", "social_worker": "Children's services", "health_visitor": "Health visiting team",
+	"gp": "GP surgery", "police": "Police", "housing": "Housing services", "other": "Community support",
+}
+
+var maracActions = []string{
+	"Flag on the address; housing to fit extra locks; IDVA allocated",
+	"Police to check on the address weekly; safety plan shared with the midwife",
+}
