@@ -83,7 +83,7 @@ func history(tx *store.Tx, n int, f familySpec, familyID int64, parents [2]int64
 				if err != nil {
 					return err
 				}
-				r.AgeMonths = monthsBetween(bornOn, taken)
+				r.AgeMonths = timeline.WholeMonths(bornOn, taken)
 				h.Measures = append(h.Measures, r)
 			}
 		}
@@ -203,14 +203,6 @@ func monthsFor(timepoint string) int {
 	var m int
 	fmt.Sscanf(strings.TrimPrefix(timepoint, "m"), "%d", &m)
 	return m
-}
-
-func monthsBetween(from, to time.Time) int {
-	m := (to.Year()-from.Year())*12 + int(to.Month()) - int(from.Month())
-	if to.Day() < from.Day() {
-		m--
-	}
-	return max(m, 0)
 }
 
 // otherReferrals are referrals that did not become families, spread over

@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/cradle-org/cradle/internal/timeline"
 )
 
 // Roles of a person in the extract.
@@ -225,20 +227,12 @@ func checkCategory(s string) error {
 
 // wholeMonths is the age in completed months on the date taken, for a date
 // of birth: false if either is unknown or taken is before birth (antenatal).
-// A birthday on the 31st is reached on the last day of a shorter month.
 func wholeMonths(dob, taken time.Time) (int, bool) {
 	if dob.IsZero() || taken.IsZero() {
 		return 0, false
 	}
-	dy, dm, dd := dob.Date()
-	ty, tm, td := taken.Date()
-	months := (ty-dy)*12 + int(tm-dm)
-	lastDay := time.Date(ty, tm+1, 0, 0, 0, 0, 0, time.UTC).Day()
-	if td < dd && td < lastDay {
-		months--
-	}
-	if months < 0 {
+	if taken.Before(dob) {
 		return 0, false
 	}
-	return months, true
+	return timeline.WholeMonths(dob, taken), true
 }

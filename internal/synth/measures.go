@@ -144,7 +144,7 @@ func (d *details) addMeasure(key string, person int, timepoint string, taken tim
 	mr := Measure{Person: person, Instrument: key, Timepoint: timepoint, TakenOn: taken, Raw: res.Raw, Score: res.Score, NoScore: !in.HasTotal(),
 		Band: res.Band, Flagged: res.Flagged, Alert: res.Safeguarding, Detail: string(b), By: by}
 	if person == Baby {
-		mr.AgeMonths = monthsBetween(d.born, taken)
+		mr.AgeMonths = timeline.WholeMonths(d.born, taken)
 	}
 	d.f.Measures = append(d.f.Measures, mr)
 }
@@ -171,12 +171,4 @@ func stepOf(d measure.ScoreDomain) float64 {
 		return d.Step
 	}
 	return 1
-}
-
-func monthsBetween(from, to time.Time) int {
-	m := (to.Year()-from.Year())*12 + int(to.Month()) - int(from.Month())
-	if to.Day() < from.Day() {
-		m--
-	}
-	return max(m, 0)
 }

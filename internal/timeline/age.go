@@ -34,6 +34,14 @@ func AgeString(dob, today time.Time) string {
 	return plural(months/12, "year") + " " + plural(months%12, "month")
 }
 
+// WholeMonths is a child's age in completed months on a day (0 before the
+// birth): the largest n with DateAtMonths(dob, n) on or before today. Every
+// age in months in Cradle (ASQ intervals, extracts, the age shown) uses it,
+// so they agree at month ends and on 29 February.
+func WholeMonths(dob, today time.Time) int {
+	return max(wholeMonths(dob, today), 0)
+}
+
 // wholeMonths is the number of whole months from dob to today (today not
 // before dob): the largest n with DateAtMonths(dob, n) on or before today.
 func wholeMonths(dob, today time.Time) int {

@@ -509,7 +509,7 @@ func scoreForm(in measure.Instrument, f url.Values, p family.Person, takenOn tim
 		case takenOn.IsZero():
 			// the date's own problem is reported; nothing to score against
 		default:
-			out.AgeMonths = completedMonths(p.DateOfBirth, takenOn)
+			out.AgeMonths = timeline.WholeMonths(p.DateOfBirth, takenOn)
 			res, err = in.ScoreEntered(total, domains, out.AgeMonths)
 		}
 		if err != nil || len(fs) > 0 {
@@ -517,7 +517,7 @@ func scoreForm(in measure.Instrument, f url.Values, p family.Person, takenOn tim
 		}
 		out.Result, sa.Domains, sa.Areas, sa.Interval = res, domains, res.Domains, res.AgeBand
 		if out.AgeMonths == 0 && !p.DateOfBirth.IsZero() && !takenOn.IsZero() {
-			out.AgeMonths = completedMonths(p.DateOfBirth, takenOn)
+			out.AgeMonths = timeline.WholeMonths(p.DateOfBirth, takenOn)
 		}
 	}
 	for _, a := range out.Alerts {
@@ -533,15 +533,6 @@ func joinProblems(fs problem.Fields, err error) error {
 		return err
 	}
 	return &problem.Error{Code: problem.Invalid, Message: "There is a problem", Fields: fields}
-}
-
-// completedMonths is a baby's age in whole months on a day.
-func completedMonths(dob, on time.Time) int {
-	m := (on.Year()-dob.Year())*12 + int(on.Month()) - int(dob.Month())
-	if on.Day() < dob.Day() {
-		m--
-	}
-	return max(m, 0)
 }
 
 // measureRemove marks a result as entered in error (with a reason), so the
