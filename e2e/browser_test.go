@@ -603,40 +603,89 @@ func (tb *tab) open(t *testing.T, path string) *network.Response {
 	return resp
 }
 
-// click clicks the first element that matches the CSS selector, and waits
-// for the page that it leads to.
+// The helpers below find elements with JavaScript and act with real mouse
+// and keyboard events (Input.dispatchMouseEvent/KeyEvent) at the page's
+// coordinates, instead of chromedp's selector queries: those keep a copy
+// of the DOM that the tab's event goroutine updates while the test reads
+// it, and the race detector caught the two racing inside chromedp (CI,
+// 2026-11-30). Nothing here touches that copy.
+
+// locateJS waits until the element that the JavaScript expression finds
+// is rendered and visible, scrolls it into the middle of the viewport and
+// returns its centre.
+func (tb *tab) locateJS(t *testing.T, what, expr string) (x, y float64) {
+	t.Helper()
+	js := `(() => { const e = ` + expr + `; if (!e) return null; e.scrollIntoView({block: 'center', inline: 'center'});
+		const r = e.getBoundingClientRect(); const st = getComputedStyle(e);
+		if (r.width === 0 || r.height === 0 || st.visibility === 'hidden') return null;
+		return [r.left + r.width / 2, r.top + r.height / 2]; })()`
+	deadline := time.Now().Add(stepTimeout)
+	for {
+		var at []float64
+		tb.evalInto(t, js, &at)
+		if len(at) == 2 {
+			return at[0], at[1]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not on the page, or not visible, after %v (at %s)", what, stepTimeout, tb.location())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (tb *tab) locate(t *testing.T, selector string) (x, y float64) {
+	t.Helper()
+	return tb.locateJS(t, selector, fmt.Sprintf(`document.querySelector(%q)`, selector))
+}
+
+// click clicks the first element that matches the CSS selector with the
+// mouse, and waits for the page that it leads to.
 func (tb *tab) click(t *testing.T, selector string) *network.Response {
 	t.Helper()
+	x, y := tb.locate(t, selector)
 	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
 	defer cancel()
-	resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(selector)))
+	resp, err := chromedp.RunResponse(ctx, chromedp.MouseClickXY(x, y))
 	if err != nil {
 		t.Fatalf("clicking %s: %v (at %s)", selector, err, tb.location())
 	}
 	return resp
 }
 
-// fill replaces the value of a field by typing into it.
+// clickHere clicks an element that changes the page without leaving it
+// (a label, a summary).
+func (tb *tab) clickHere(t *testing.T, what, expr string) {
+	t.Helper()
+	x, y := tb.locateJS(t, what, expr)
+	tb.run(t, "clicking "+what, chromedp.MouseClickXY(x, y))
+}
+
+// fill replaces the value of a field by typing into it: it is focused and
+// emptied, then the text is typed as key presses.
 func (tb *tab) fill(t *testing.T, selector, text string) {
 	t.Helper()
-	sel := chromedp.CSS(selector)
-	tb.run(t, "filling "+selector, chromedp.Clear(sel), chromedp.SendKeys(sel, text))
+	tb.locate(t, selector)
+	focused := tb.eval(t, fmt.Sprintf(`(() => { const e = document.querySelector(%q); e.focus(); e.value = '';
+		e.dispatchEvent(new Event('input', {bubbles: true})); return String(document.activeElement === e); })()`, selector))
+	if focused != "true" {
+		t.Fatalf("filling %s: it does not take focus (at %s)", selector, tb.location())
+	}
+	tb.run(t, "filling "+selector, chromedp.KeyEvent(text))
 }
 
 func (tb *tab) value(t *testing.T, selector string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
-	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(selector)))
-	if err != nil {
-		t.Fatalf("reading %s: %v", selector, err)
+	var v *string
+	tb.evalInto(t, fmt.Sprintf(`(() => { const e = document.querySelector(%q); return e ? e.value : null; })()`, selector), &v)
+	if v == nil {
+		t.Fatalf("reading %s: not on the page (at %s)", selector, tb.location())
 	}
-	return v
+	return *v
 }
 
 func (tb *tab) waitVisible(t *testing.T, selector string) {
 	t.Helper()
-	tb.run(t, "waiting for "+selector+" to be visible", chromedp.WaitVisible(chromedp.CSS(selector)))
+	tb.locate(t, selector)
 }
 
 // eval evaluates a JavaScript expression that gives a string.

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-
 	"github.com/cradle-org/cradle/internal/demo"
 )
 
@@ -63,7 +61,7 @@ func TestBrowserFamilyJourney(t *testing.T) {
 		tab.fillDate(t, "due_date", clock.Now().AddDate(0, 0, 70))
 		tab.fill(t, "#area", "FY1 1AA")
 		tab.check(t, "relationship")
-		tab.fillArea(t, "#abuse_known", "Nia told her midwife about controlling behaviour; Reece has asked for help.")
+		tab.fill(t, "#abuse_known", "Nia told her midwife about controlling behaviour; Reece has asked for help.")
 		tab.check(t, "safeguarding_status") // none
 		tab.screenshot(t, "case-01-referral-form")
 		tab.click(t, `form[action="/refer/professional"] button[type="submit"]`)
@@ -96,7 +94,7 @@ func TestBrowserFamilyJourney(t *testing.T) {
 		tab.screenshot(t, "case-02-referral")
 
 		tab.check(t, "outcome") // accept
-		tab.fillArea(t, "#detail", "Both parents consent, the baby is due in 10 weeks and there is domestic abuse.")
+		tab.fill(t, "#detail", "Both parents consent, the baby is due in 10 weeks and there is domestic abuse.")
 		tab.click(t, `form[action$="/decision"] button[type="submit"]`)
 		familyHref = strings.TrimPrefix(tab.location(), base)
 		if !regexp.MustCompile(`^/families/\d+$`).MatchString(familyHref) {
@@ -202,7 +200,7 @@ func TestBrowserFamilyJourney(t *testing.T) {
 		tab.openDetails(t, "Record a VIG cycle")
 		tab.check(t, "phase") // antenatal
 		tab.fillDate(t, "filmed_on", clock.Now())
-		tab.fillArea(t, "#strengths", "Nia talks to the bump and pauses as if listening.")
+		tab.fill(t, "#strengths", "Nia talks to the bump and pauses as if listening.")
 		tab.check(t, "vig_confidential-1") // no
 		tab.click(t, `form[action$="/vig"] button[type="submit"]`)
 		tab.mustBeAt(t, niaHref)
@@ -330,7 +328,7 @@ func TestBrowserFamilyJourney(t *testing.T) {
 		tab.check(t, "reason")
 		tab.fillDate(t, "closed_on", clock.Now())
 		for i, id := range summaries {
-			tab.fillArea(t, "#"+id, fmt.Sprintf("Parent %d completed the programme; universal services continue with Kai.", i+1))
+			tab.fill(t, "#"+id, fmt.Sprintf("Parent %d completed the programme; universal services continue with Kai.", i+1))
 		}
 		tab.click(t, `form[action$="/close"] button[type="submit"]`)
 		tab.mustBeAt(t, familyHref)
@@ -387,7 +385,7 @@ func (tb *tab) fillSession(t *testing.T, s sessionForm) {
 	tb.check(t, s.mode)
 	tb.check(t, s.attendance)
 	tb.choose(t, "#module", s.module)
-	tb.fillArea(t, "#notes", s.notes)
+	tb.fill(t, "#notes", s.notes)
 	if s.confidential {
 		tb.check(t, "confidential")
 	} else {
@@ -413,13 +411,12 @@ func (tb *tab) recordSession(t *testing.T, personHref string, s sessionForm) {
 // would, unless it is open already.
 func (tb *tab) openDetails(t *testing.T, summary string) {
 	t.Helper()
-	xpath := fmt.Sprintf(`//summary[normalize-space(.)=%q]`, summary)
 	find := fmt.Sprintf(`(() => { const s = [...document.querySelectorAll('details > summary')].find(s => s.textContent.trim() === %q); return s ? String(s.parentElement.open) : 'missing'; })()`, summary)
 	switch tb.eval(t, find) {
 	case "missing":
 		t.Fatalf("no %q on the page (%s)", summary, tb.location())
 	case "false":
-		tb.run(t, "opening "+summary, chromedp.Click(chromedp.Search(xpath)))
+		tb.clickHere(t, summary, fmt.Sprintf(`[...document.querySelectorAll('details > summary')].find(s => s.textContent.trim() === %q)`, summary))
 		if tb.eval(t, find) != "true" {
 			t.Fatalf("clicking %q did not open it", summary)
 		}
@@ -429,7 +426,8 @@ func (tb *tab) openDetails(t *testing.T, summary string) {
 // choose picks an option of a select by its value.
 func (tb *tab) choose(t *testing.T, selector, value string) {
 	t.Helper()
-	tb.run(t, "choosing "+value+" in "+selector, chromedp.SetValue(chromedp.CSS(selector), value))
+	tb.locate(t, selector)
+	tb.eval(t, fmt.Sprintf(`(() => { const e = document.querySelector(%q); e.value = %q; e.dispatchEvent(new Event('change', {bubbles: true})); return ''; })()`, selector, value))
 	if got := tb.value(t, selector); got != value {
 		t.Fatalf("%s: chose %q, the select has %q", selector, value, got)
 	}

@@ -41,7 +41,7 @@ func TestBrowserMeetingActionReachesCaseload(t *testing.T) {
 	tab.choose(t, "#kind", "team_around_baby")
 	today := time.Now()
 	tab.fillDate(t, "held_on", today)
-	tab.fillArea(t, "#attendees", "Social worker, midwife, both practitioners")
+	tab.fill(t, "#attendees", "Social worker, midwife, both practitioners")
 	tab.check(t, "status_after-1") // child in need
 	tab.fill(t, `[id="actions-0-what"]`, "Arrange a joint home visit")
 	tab.click(t, `form[action$="/meetings"] button[type="submit"]`)
@@ -78,7 +78,7 @@ func TestBrowserMeetingActionReachesCaseload(t *testing.T) {
 	tab.pageChecks(t, "document-form")
 	tab.fill(t, "#recipient", "Duty social worker, Blackpool MASH")
 	tab.check(t, "audience")
-	tab.fillArea(t, "#why", "To share the meeting's decisions with children's social care")
+	tab.fill(t, "#why", "To share the meeting's decisions with children's social care")
 	tab.choose(t, "#lawful_basis", "dpa_sch1_18")
 	tab.check(t, "consent")
 	tab.click(t, `button[value="preview"]`)

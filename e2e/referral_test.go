@@ -96,7 +96,7 @@ func TestBrowserReferrals(t *testing.T) {
 		tab.questionPage(t, "anything-else", 6, "Is there anything else we should know?")
 		tab.screenshot(t, "ref-self-08-anything-else")
 
-		tab.fillArea(t, "#anything_else", "I would like a practitioner who speaks Polish.")
+		tab.fill(t, "#anything_else", "I would like a practitioner who speaks Polish.")
 		tab.continueTo(t, "/refer/yourself/check")
 		tab.mustSee(t, "check answers", "Check your answers", "Kim Lowe", "14 June 1996", "Lee",
 			"In an intimate relationship, now or before", "Blackpool", "07700 900555", "speaks Polish")
@@ -175,7 +175,7 @@ func TestBrowserReferrals(t *testing.T) {
 		tab.fillDate(t, "due_date", today.AddDate(0, 0, 60))
 		tab.fill(t, "#area", "FY1 1AA")
 		tab.check(t, "relationship")
-		tab.fillArea(t, "#abuse_known", "Police attended an incident at the home last month; Amy disclosed controlling behaviour.")
+		tab.fill(t, "#abuse_known", "Police attended an incident at the home last month; Amy disclosed controlling behaviour.")
 		tab.check(t, "safeguarding_status") // none
 		tab.click(t, submit)
 		tab.mustBeAt(t, "/refer/professional/confirmation")
@@ -218,9 +218,9 @@ func TestBrowserReferrals(t *testing.T) {
 		tab.screenshot(t, "ref-staff-02-professional")
 
 		tab.check(t, "outcome-1") // not accepted
-		tab.run(t, "choosing a reason", chromedp.SetValue(chromedp.CSS("#reason"), "other"))
-		tab.fillArea(t, "#detail", "Already open to us as family with Amy Foster; the referral is passed to her practitioner.")
-		tab.fillArea(t, "#signposted_to", "Local domestic abuse helpline")
+		tab.choose(t, "#reason", "other")
+		tab.fill(t, "#detail", "Already open to us as family with Amy Foster; the referral is passed to her practitioner.")
+		tab.fill(t, "#signposted_to", "Local domestic abuse helpline")
 		tab.click(t, `form[action$="/decision"] button[type="submit"]`)
 		tab.mustBeAt(t, proHref)
 		tab.mustSee(t, "declined referral", "Not accepted", "Another reason", "Signposted to: Local domestic abuse helpline")
@@ -260,7 +260,7 @@ func TestBrowserReferrals(t *testing.T) {
 		tab.pageChecks(t, "referral-decision-error")
 		tab.screenshot(t, "ref-staff-05-decision-error")
 
-		tab.fillArea(t, "#detail", "Both parents are connected, the baby is due in 3 months and Kim asked for help.")
+		tab.fill(t, "#detail", "Both parents are connected, the baby is due in 3 months and Kim asked for help.")
 		tab.click(t, `form[action$="/decision"] button[type="submit"]`)
 		loc := strings.TrimPrefix(tab.location(), base)
 		if !regexp.MustCompile(`^/families/\d+$`).MatchString(loc) {
@@ -294,18 +294,10 @@ func (tb *tab) continueTo(t *testing.T, path string) {
 // check selects a radio by clicking its label, as a person would.
 func (tb *tab) check(t *testing.T, id string) {
 	t.Helper()
-	tb.run(t, "choosing #"+id, chromedp.Click(chromedp.CSS(fmt.Sprintf(`label[for=%q]`, id))))
+	tb.clickHere(t, "the label of #"+id, fmt.Sprintf(`document.querySelector('label[for=%q]')`, id))
 	if got := tb.eval(t, fmt.Sprintf(`String(!!(document.getElementById(%q) || {}).checked)`, id)); got != "true" {
 		t.Fatalf("clicking the label of #%s did not select it", id)
 	}
-}
-
-// fillArea replaces the text of a textarea by typing into it
-// (chromedp.Clear and SetValue fail on a textarea with no text).
-func (tb *tab) fillArea(t *testing.T, selector, text string) {
-	t.Helper()
-	tb.eval(t, fmt.Sprintf(`(() => { document.querySelector(%q).value = ''; return ''; })()`, selector))
-	tb.run(t, "filling "+selector, chromedp.SendKeys(chromedp.CSS(selector), text))
 }
 
 // fillDate types a date into the three GOV.UK date boxes of a field.

@@ -198,7 +198,7 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 
 		tab.check(t, "immediate_danger") // yes
 		tab.check(t, "at_risk")          // a parent
-		tab.fillArea(t, "#about", concernText)
+		tab.fill(t, "#about", concernText)
 		tab.click(t, send)
 		loc := strings.TrimPrefix(tab.location(), base)
 		concernPath = regexp.MustCompile(`^/concerns/\d+`).FindString(loc)
@@ -301,7 +301,7 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		tab.screenshot(t, "risk-12-decision-error")
 
 		tab.check(t, "decision-1")
-		tab.fillArea(t, "#reasons", "Immediate danger from the other parent: police called and attending.")
+		tab.fill(t, "#reasons", "Immediate danger from the other parent: police called and attending.")
 		tab.fill(t, byID("actions-0-what"), "Check Amy is safe and update her safety plan")
 		owner := tab.eval(t, `(() => { const o = [...document.getElementById('actions-0-owner').options].find(o => o.value); return o ? o.value : ''; })()`)
 		if owner == "" {
