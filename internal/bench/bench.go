@@ -82,6 +82,8 @@ const (
 	PhaseCeiling  = "ceiling"
 	PhaseMixed    = "mixed"
 	PhaseLatency  = "latency"
+	// PhaseDashboard's progress counts loads, not time.
+	PhaseDashboard = "dashboard"
 )
 
 // Report is everything one run measured. It is JSON-serialisable; times
@@ -90,9 +92,8 @@ type Report struct {
 	Date     time.Time `json:"date"`
 	Machine  Machine   `json:"machine"`
 	Database string    `json:"database"`
-	// Families is the number of families in the database. Run does not
-	// count them (the store has no counting method yet): the caller, which
-	// seeded or opened the database, fills it in; 0 means not known.
+	// Families is the number of families in the database, counted before
+	// the load.
 	Families int `json:"families"`
 	// Staff is how many accounts of each role signed in and took part.
 	Staff map[string]int `json:"staff_by_role"`
@@ -100,6 +101,9 @@ type Report struct {
 	// does not include opening and migrating the database, which the
 	// caller did before Run.
 	StartupMS float64 `json:"startup_ms"`
+	// OpenMS is opening and migrating the database, if the caller timed
+	// it (Run is given an open database); 0 if not.
+	OpenMS float64 `json:"open_ms,omitempty"`
 	// Ceiling is GET /bench/ping as signed-in staff; Mixed is the workload.
 	Ceiling Throughput `json:"ceiling"`
 	Mixed   Throughput `json:"mixed"`
@@ -110,11 +114,14 @@ type Report struct {
 	Writes map[string]uint64 `json:"writes"`
 	// Mix is the workload's make-up as run (page types with no pages to
 	// reach are left out and the rest scaled up).
-	Mix      []MixShare `json:"mix"`
-	Latency  LatencyRun `json:"latency"`
-	Memory   Memory     `json:"memory"`
-	Transfer []Transfer `json:"transfer"`
-	Assets   []Asset    `json:"assets"`
+	Mix     []MixShare `json:"mix"`
+	Latency LatencyRun `json:"latency"`
+	// Dashboard is the organisation dashboard over the whole dataset,
+	// loaded on its own after the load; nil if no account could see it.
+	Dashboard *Dashboard `json:"dashboard,omitempty"`
+	Memory    Memory     `json:"memory"`
+	Transfer  []Transfer `json:"transfer"`
+	Assets    []Asset    `json:"assets"`
 	// Notes say what was measured how, and anything that did not go as
 	// the issue describes (a page type substituted, a limiter that refused).
 	Notes []string `json:"notes"`
@@ -304,6 +311,11 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		rep.Machine.LoadAverage = load
 	}
 	r := &runner{cfg: cfg, rep: &rep}
+	st, err := cfg.DB.SyntheticState(ctx)
+	if err != nil {
+		return rep, err
+	}
+	rep.Families = int(st.Families)
 
 	r.progress(PhaseStart, 0, 0)
 	srv, startup, err := startServer(ctx, cfg)
@@ -361,6 +373,11 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		return rep, err
 	}
 	rep.Memory.PeakRSSBytes, rep.Memory.RSSMethod = rss.stop()
+	if d, ok, err := r.dashboard(ctx, sessions); err != nil {
+		return rep, err
+	} else if ok {
+		rep.Dashboard = &d
+	}
 
 	r.note("Throughput searches: %s", searchMethod(cfg.Trials, step, cfg.Workers))
 	r.note("Latency is measured by vegeta from just before the request is written to the end of reading the response, over loopback TCP with keep-alive connections, at a constant open-loop rate of %d req/s for %s.", cfg.Rate, cfg.Duration)
@@ -371,7 +388,6 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		r.note("The load wrote %s sessions and %s referrals (plus one referral through the public form); the pages that list them (a parent's sessions, the referral queue) grow during the run, most noticeably on a small dataset.",
 			count(rep.Writes["POST /people/{id}/sessions"]), count(rep.Writes["POST /api/v1/referrals"]))
 	}
-	r.note("Families are not counted by Run: there is no store method to count them; the caller fills in Families.")
 	return rep, ctx.Err()
 }
 

@@ -98,9 +98,12 @@ func TestSmokeRun(t *testing.T) {
 			rep.Table(&table)
 			t.Logf("\n%s", table.String())
 
-			want := []string{bench.PhaseStart, bench.PhaseSignIn, bench.PhaseDiscover, bench.PhaseCeiling, bench.PhaseMixed, bench.PhaseLatency}
+			want := []string{bench.PhaseStart, bench.PhaseSignIn, bench.PhaseDiscover, bench.PhaseCeiling, bench.PhaseMixed, bench.PhaseLatency, bench.PhaseDashboard}
 			if strings.Join(phases, " ") != strings.Join(want, " ") {
 				t.Errorf("phases = %v, want %v", phases, want)
+			}
+			if d := rep.Dashboard; d == nil || len(d.TimesMS) != 5 || d.MedianMS <= 0 || d.HTMLBytes < 1000 {
+				t.Errorf("organisation dashboard: %+v", d)
 			}
 			if rep.Database != string(db.Dialect()) || rep.Machine.NumCPU < 1 || rep.Date.IsZero() {
 				t.Errorf("machine, database or date missing: %+v %q %v", rep.Machine, rep.Database, rep.Date)
@@ -180,7 +183,7 @@ func TestSmokeRun(t *testing.T) {
 			if err := json.Unmarshal(b, &back); err != nil || back.Mixed.RPS != rep.Mixed.RPS {
 				t.Errorf("JSON round trip: %v", err)
 			}
-			for _, s := range []string{"Ceiling: GET /bench/ping", "Mixed / ceiling", "GET /caseload", "POST /people/{id}/sessions", "POST /api/v1/referrals", "/assets/cradle.css", "Notes"} {
+			for _, s := range []string{"Ceiling: GET /bench/ping", "Mixed / ceiling", "GET /caseload", "POST /people/{id}/sessions", "POST /api/v1/referrals", "/assets/cradle.", "Notes"} {
 				if !strings.Contains(table.String(), s) {
 					t.Errorf("the table lacks %q", s)
 				}

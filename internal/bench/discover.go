@@ -22,6 +22,7 @@ import (
 var (
 	familyLink   = regexp.MustCompile(`href="/families/(\d+)"`)
 	personLink   = regexp.MustCompile(`href="/people/(\d+)"`)
+	personName   = regexp.MustCompile(`href="/people/\d+">([^<]+)</a>`)
 	concernLink  = regexp.MustCompile(`href="/concerns/(\d+)"`)
 	referralLink = regexp.MustCompile(`href="/referrals/(\d+)"`)
 	assetLink    = regexp.MustCompile(`(?:href|src)="(/assets/[^"?#]+)"`)
@@ -36,7 +37,6 @@ type discoverer struct {
 	w         *workload
 	transfers map[string]*Transfer
 	assets    map[string]*Asset
-	queues    []vegeta.Target // referral queue pages: the fallback for search
 	dropped   map[string]bool // page types a check before the load left out
 }
 
@@ -57,20 +57,11 @@ func (r *runner) discover(ctx context.Context, sessions []*session) (*workload, 
 	if err := d.writes(ctx); err != nil {
 		return nil, err
 	}
-	if !d.w.has(TypeSearch) {
-		if len(d.queues) > 0 {
-			for _, t := range d.queues {
-				d.w.add(TypeSearch, "GET /referrals?status=new", http.StatusOK, t)
-			}
-			r.note("Person search: Cradle has no search page, and no account could screen an open referral (whose page runs the possible-match search for both parents); the referral queue (/referrals?status=new) stands in for search.")
-		} else {
-			r.note("Person search: no account could open the referral queue or screen a referral, so search took no part.")
-		}
-	} else {
-		r.note("Person search: Cradle has no free-text search page; search is the screening page of an open referral (GET /referrals/{id}), which runs the possible-match search (names, variants, sound-alikes, dates of birth, phone, NHS number) for both parents, as team managers and DSLs do when they screen a referral. Opening a new referral moves it into screening, as it would for a person.")
+	if d.w.has(TypeSearch) {
+		r.note("Person search: GET /search (\"Find a person\") as practitioners, team managers and DSLs, for the full names and the family names of parents on their own caseloads, so every search finds someone (a full name also looks up spelling variants and sound-alikes).")
 	}
 	for _, t := range issueMix {
-		if !d.w.has(t.name) && t.name != TypeSearch && !d.dropped[t.name] {
+		if !d.w.has(t.name) && !d.dropped[t.name] {
 			r.note("No account could reach any %s page, so that page type took no part and the others were scaled up.", t.name)
 		}
 	}
@@ -115,6 +106,18 @@ func (d *discoverer) account(ctx context.Context, s *session) error {
 		return err
 	}
 	if ok {
+		for _, name := range sample(dedupe(matches(personName, caseload.body)), d.cfg.Pages) {
+			name = html.UnescapeString(name)
+			queries := []string{name}
+			if f := strings.Fields(name); len(f) > 1 {
+				queries = append(queries, f[len(f)-1])
+			}
+			for _, q := range queries {
+				if _, _, err := open(TypeSearch, "GET /search", "/search?q="+url.QueryEscape(q)); err != nil {
+					return err
+				}
+			}
+		}
 		for _, id := range sample(ids(familyLink, caseload.body), d.cfg.Pages) {
 			if _, _, err := open(TypeFamily, "GET /families/{id}", "/families/"+id); err != nil {
 				return err
@@ -166,8 +169,7 @@ func (d *discoverer) account(ctx context.Context, s *session) error {
 		}
 		if ok {
 			if status == "new" {
-				d.queues = append(d.queues, vegeta.Target{Method: http.MethodGet, URL: d.base + "/referrals?status=new", Header: cookieHeader(s)})
-				if err := d.weigh(ctx, TypeSearch, "GET /referrals?status=new", "/referrals?status=new", queue); err != nil {
+				if err := d.weigh(ctx, "", "GET /referrals?status=new", "/referrals?status=new", queue); err != nil {
 					return err
 				}
 			}
@@ -182,9 +184,7 @@ func (d *discoverer) account(ctx context.Context, s *session) error {
 		// Only a screener sees the decision form, and only they get the
 		// possible-match search.
 		if ok && bytes.Contains(page.body, []byte(`action="/referrals/`+id+`/decision"`)) {
-			label := "GET /referrals/{id}"
-			d.w.add(TypeSearch, label, http.StatusOK, vegeta.Target{Method: http.MethodGet, URL: d.base + "/referrals/" + id, Header: cookieHeader(s)})
-			if err := d.weigh(ctx, TypeSearch, label, "/referrals/"+id, page); err != nil {
+			if err := d.weigh(ctx, "", "GET /referrals/{id}", "/referrals/"+id, page); err != nil {
 				return err
 			}
 		}
@@ -312,7 +312,7 @@ func (d *discoverer) weigh(ctx context.Context, typ, label, path string, page re
 	if _, done := d.transfers[label]; done {
 		return nil
 	}
-	t := &Transfer{Type: typ, Route: label, Sample: path, HTMLBytes: page.wire, ContentEncoding: page.header.Get("Content-Encoding")}
+	t := &Transfer{Type: typ, Route: label, Sample: path, HTMLBytes: len(page.body), ContentEncoding: page.header.Get("Content-Encoding")}
 	t.HTMLGzipBytes = page.wire
 	if t.ContentEncoding == "" {
 		t.HTMLGzipBytes = gzipSize(page.body)

@@ -14,7 +14,7 @@ import (
 const (
 	TypeCaseload  = "caseload"  // GET /caseload
 	TypeFamily    = "family"    // family, person and outcome-measure pages
-	TypeSearch    = "search"    // person search: a referral's possible-match screen
+	TypeSearch    = "search"    // person search: GET /search ("Find a person")
 	TypeSession   = "session"   // recording a session (a real write)
 	TypeRisk      = "risk"      // DASH, safety plan, safeguarding concerns
 	TypeDashboard = "dashboard" // /reports

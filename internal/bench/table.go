@@ -27,7 +27,11 @@ func (r Report) Table(w io.Writer) {
 	if r.Machine.LoadAverage > 0 {
 		fmt.Fprintf(w, "Load average when the run began: %.2f\n", r.Machine.LoadAverage)
 	}
-	fmt.Fprintf(w, "Start-up: %s (web.New to the first 200 from /readyz)\n\n", msText(r.StartupMS))
+	if r.OpenMS > 0 {
+		fmt.Fprintf(w, "Start-up: %s to open and migrate the database, then %s from web.New to the first 200 from /readyz\n\n", msText(r.OpenMS), msText(r.StartupMS))
+	} else {
+		fmt.Fprintf(w, "Start-up: %s (web.New to the first 200 from /readyz)\n\n", msText(r.StartupMS))
+	}
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "Throughput with 0 errors\treq/s\tat offered rate\tclosed loop (%d workers)\n", r.Ceiling.Workers)
@@ -68,6 +72,15 @@ func (r Report) Table(w io.Writer) {
 		}
 	}
 	tw.Flush()
+
+	if d := r.Dashboard; d != nil {
+		var times []string
+		for _, t := range d.TimesMS {
+			times = append(times, msText(t))
+		}
+		fmt.Fprintf(w, "\nOrganisation dashboard over the whole dataset (as %s, server idle): median %s of %d loads (%s), %s of HTML\n",
+			d.Role, msText(d.MedianMS), len(d.TimesMS), strings.Join(times, ", "), size(float64(d.HTMLBytes)))
+	}
 
 	m := r.Memory
 	fmt.Fprintf(w, "\nMemory: %.0f allocations and %s allocated per request (server and load generator together), %d GC cycles in the latency run; peak RSS %s\n",

@@ -2,9 +2,18 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
+	"slices"
 	"time"
+
+	"github.com/cradle-org/cradle/internal/bench"
+
+	"io"
 
 	"github.com/cradle-org/cradle/internal/audit"
 	"github.com/cradle-org/cradle/internal/store"
@@ -18,13 +27,22 @@ func (a *App) bench(ctx context.Context, args []string) error {
 		switch args[0] {
 		case "seed":
 			return a.benchSeed(ctx, args[1:])
+		case "run":
+			return a.benchRun(ctx, args[1:])
+		case "compare":
+			return a.benchCompare(args[1:])
 		case "-h", "--help":
-			fmt.Fprintln(a.Stdout, "Usage: cradle bench seed --families N [--seed S] [--force] [--data DIR] [--database URL]")
+			fmt.Fprintln(a.Stdout, benchUsage)
 			return nil
 		}
 	}
-	return &usageError{msg: "bench: say what to do: cradle bench seed --families N"}
+	return &usageError{msg: "bench: say what to do: " + benchUsage}
 }
+
+const benchUsage = "cradle bench seed --families N | cradle bench run [--json FILE] | cradle bench compare REPORT.json...\n" +
+	"Usage: cradle bench seed --families N [--seed S] [--force] [--data DIR] [--database URL]\n" +
+	"       cradle bench run [--rate R] [--duration D] [--practitioners N] [--json FILE] [--data DIR] [--database URL]\n" +
+	"       cradle bench compare SMALL.json LARGER.json..."
 
 func (a *App) benchSeed(ctx context.Context, args []string) error {
 	fs := a.newFlags("bench seed", "Fill an empty database with a synthetic, realistic national-scale dataset for benchmarks: families at every stage over\n"+
@@ -117,4 +135,175 @@ func thousands64(n int64) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// benchRun drives the mixed workload at a seeded database and prints (and
+// optionally saves) the report.
+func (a *App) benchRun(ctx context.Context, args []string) error {
+	fs := a.newFlags("bench run", "Start Cradle in this process on a database filled by cradle bench seed, sign synthetic staff in, and measure:\n"+
+		"the trivial-page ceiling, the mixed workload's highest throughput with no errors and its ratio to the ceiling, latency per page\n"+
+		"at a fixed open-loop rate, the organisation dashboard over the whole dataset, memory, start-up time and page weight.\n"+
+		"Writes real sessions and referrals into the database, as staff would: run it on a benchmark database only.")
+	d := a.addDBFlags(fs)
+	rate := fs.Int("rate", 500, "open-loop `rate` of the latency run, requests a second")
+	duration := fs.Duration("duration", 20*time.Second, "length of each phase (ceiling search, mixed search, latency run)")
+	trials := fs.Int("trials", 8, "attacks in each throughput search (at least 2)")
+	workers := fs.Int("workers", 0, "closed-loop probe concurrency (default 8 per CPU, at least 16)")
+	pages := fs.Int("pages", 8, "pages of each kind sampled from each account's lists")
+	practitioners := fs.Int("practitioners", 40, "most practitioners to sign in as (team managers: a quarter as many; DSLs, administrators and analysts: up to 2 each)")
+	jsonOut := fs.String("json", "", "also write the report as JSON to this `file`")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run (server and load generator) to this `file`, for go tool pprof")
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	switch {
+	case *rate < 1:
+		return &usageError{msg: fmt.Sprintf("bench run: --rate must be 1 or more (got %d)", *rate)}
+	case *duration < time.Second:
+		return &usageError{msg: fmt.Sprintf("bench run: --duration must be at least 1s (got %s)", *duration)}
+	case *trials < 2:
+		return &usageError{msg: fmt.Sprintf("bench run: --trials must be 2 or more (got %d)", *trials)}
+	case *workers < 0 || *pages < 1 || *practitioners < 1:
+		return &usageError{msg: "bench run: --workers cannot be negative, and --pages and --practitioners must be 1 or more"}
+	}
+	if *jsonOut != "" {
+		// Find out now, not after minutes of load, that the file cannot be written.
+		if fi, err := os.Stat(filepath.Dir(*jsonOut)); err != nil || !fi.IsDir() {
+			return &usageError{msg: fmt.Sprintf("bench run: --json %s: the folder %s does not exist", *jsonOut, filepath.Dir(*jsonOut))}
+		}
+	}
+	opened := time.Now()
+	db, err := a.open(ctx, d)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	openMS := float64(time.Since(opened)) / float64(time.Millisecond)
+	st, err := db.SyntheticState(ctx)
+	if err != nil {
+		return err
+	}
+	if st.Marker == nil {
+		return &usageError{msg: "bench run: this database holds no synthetic data, and the run writes sessions and referrals into it. Fill an empty database first with: cradle bench seed --families N"}
+	}
+	accounts := benchAccounts(synth.Credentials(*st.Marker), *practitioners)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("bench run: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("bench run: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	bar := &phaseBar{w: a.Stderr}
+	rep, err := bench.Run(ctx, bench.Config{DB: db, Accounts: accounts, Rate: *rate, Duration: *duration, Trials: *trials, Workers: *workers, Pages: *pages,
+		Progress: bar.update, Log: a.logger()})
+	bar.finish()
+	if err != nil {
+		return fmt.Errorf("bench run: %w", err)
+	}
+	rep.OpenMS = openMS
+	rep.Table(a.Stdout)
+	if *jsonOut != "" {
+		b, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := writeAtomically(*jsonOut, func(w io.Writer) error { _, err := w.Write(append(b, '\n')); return err }); err != nil {
+			return fmt.Errorf("writing the report: %w", err)
+		}
+		fmt.Fprintf(a.Stdout, "\nReport written to %s\n", *jsonOut)
+	}
+	return nil
+}
+
+// benchAccounts picks who signs in: up to n practitioners, a quarter as
+// many team managers (at least one), and up to two of every other role.
+// Signing in costs an argon2id hash each, so not every account takes part.
+func benchAccounts(creds []synth.Credential, n int) []bench.Account {
+	limit := map[string]int{"practitioner": n, "team_manager": max(1, n/4)}
+	taken := map[string]int{}
+	var out []bench.Account
+	for _, c := range creds {
+		l, ok := limit[c.Role]
+		if !ok {
+			l = 2
+		}
+		if taken[c.Role] >= l {
+			continue
+		}
+		taken[c.Role]++
+		out = append(out, bench.Account{Email: c.Email, Password: c.Password, TOTPSecret: c.TOTPSecret, Role: c.Role})
+	}
+	return out
+}
+
+// phaseBar shows each phase of a run on its own progress line.
+type phaseBar struct {
+	w     io.Writer
+	phase string
+	bar   *progress
+}
+
+var phaseLabels = map[string]string{
+	bench.PhaseStart:     "Starting the server",
+	bench.PhaseSignIn:    "Signing staff in",
+	bench.PhaseDiscover:  "Finding pages",
+	bench.PhaseCeiling:   "Ceiling (trivial page)",
+	bench.PhaseMixed:     "Mixed workload search",
+	bench.PhaseLatency:   "Latency at a fixed rate",
+	bench.PhaseDashboard: "Organisation dashboard",
+}
+
+func (p *phaseBar) update(phase string, done, total time.Duration) {
+	if phase != p.phase {
+		p.finish()
+		p.phase = phase
+		label := phaseLabels[phase]
+		if label == "" {
+			label = phase
+		}
+		p.bar = newProgress(p.w, fmt.Sprintf("%-24s", label), time.Now)
+	}
+	if total > 0 {
+		p.bar.update(int(done/time.Millisecond), int(total/time.Millisecond))
+	}
+}
+
+func (p *phaseBar) finish() {
+	if p.bar != nil {
+		p.bar.done()
+		p.bar = nil
+	}
+}
+
+// benchCompare prints how each page's median latency grows with the size
+// of the dataset, from reports of runs on databases of different sizes.
+func (a *App) benchCompare(args []string) error {
+	if slices.Contains(args, "-h") || slices.Contains(args, "--help") {
+		fmt.Fprintln(a.Stdout, "Usage: cradle bench compare REPORT.json REPORT.json...\n\nCompare bench run reports (--json files) made on databases of different sizes: each page's p50 latency\n"+
+			"at each size, and its growth from the smallest dataset to the largest (the issue's target is 1.5 times at most).")
+		return nil
+	}
+	if len(args) < 2 {
+		return &usageError{msg: "bench compare: give two or more report files written by cradle bench run --json"}
+	}
+	var reps []bench.Report
+	for _, name := range args {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("bench compare: %w", err)
+		}
+		var r bench.Report
+		if err := json.Unmarshal(b, &r); err != nil || r.Latency.Rate == 0 {
+			return &usageError{msg: fmt.Sprintf("bench compare: %s is not a report written by cradle bench run --json", name)}
+		}
+		reps = append(reps, r)
+	}
+	slices.SortStableFunc(reps, func(x, y bench.Report) int { return x.Families - y.Families })
+	fmt.Fprint(a.Stdout, bench.Growth(reps))
+	return nil
 }

@@ -1,8 +1,13 @@
 package cli_test
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cradle-org/cradle/internal/bench"
 )
 
 func TestBenchSeedBadInput(t *testing.T) {
@@ -14,9 +19,17 @@ func TestBenchSeedBadInput(t *testing.T) {
 		err  string // in stderr
 	}{
 		{[]string{"bench"}, 2, "", "cradle bench seed --families N"},
-		{[]string{"bench", "frobnicate"}, 2, "", "cradle bench seed --families N"},
+		{[]string{"bench", "frobnicate"}, 2, "", "cradle bench run"},
 		{[]string{"bench", "seed", "-h"}, 0, "-families", ""},
+		{[]string{"bench", "run", "-h"}, 0, "-rate", ""},
 		{[]string{"help", "bench"}, 0, "bench seed", ""},
+		{[]string{"bench", "run", "--data", data}, 2, "", "holds no synthetic data"},
+		{[]string{"bench", "run", "--data", data, "--rate", "0"}, 2, "", "--rate must be 1 or more (got 0)"},
+		{[]string{"bench", "run", "--data", data, "--duration", "10ms"}, 2, "", "--duration must be at least 1s"},
+		{[]string{"bench", "run", "--data", data, "--trials", "1"}, 2, "", "--trials must be 2 or more"},
+		{[]string{"bench", "run", "--data", data, "--json", data + "/no/such/report.json"}, 2, "", "does not exist"},
+		{[]string{"bench", "compare", data + "/one.json"}, 2, "", "two or more report files"},
+		{[]string{"bench", "compare", data + "/one.json", data + "/two.json"}, 1, "", "no such file"},
 		{[]string{"bench", "seed", "--data", data}, 2, "", "--families must be 1 or more (got 0)"},
 		{[]string{"bench", "seed", "--data", data, "--families", "0"}, 2, "", "--families must be 1 or more (got 0)"},
 		{[]string{"bench", "seed", "--data", data, "--families", "-5"}, 2, "", "--families must be 1 or more (got -5)"},
@@ -82,5 +95,60 @@ func TestBenchSeedRefusesOtherData(t *testing.T) {
 	}
 	if after := run(t, nil, "audit", "verify", "--data", data); after.stdout != before.stdout {
 		t.Errorf("refusing wrote to the audit log: %q then %q", before.stdout, after.stdout)
+	}
+}
+
+// TestBenchRun is the smoke run of cradle bench run the issue asks for: a
+// tiny seeded dataset, a one-second phase, on both databases. It checks the
+// command works end to end (and that compare reads what it writes), not
+// how fast Cradle is.
+func TestBenchRun(t *testing.T) {
+	for name, db := range backendArgs(t) {
+		t.Run(name, func(t *testing.T) {
+			if r := run(t, nil, append([]string{"bench", "seed", "--families", "30"}, db...)...); r.code != 0 {
+				t.Fatalf("seed: %+v", r)
+			}
+			dir := t.TempDir()
+			small := filepath.Join(dir, "small.json")
+			args := append([]string{"bench", "run", "--duration", "1s", "--rate", "40", "--trials", "2", "--pages", "2", "--practitioners", "2", "--json", small}, db...)
+			r := run(t, nil, args...)
+			if r.code != 0 {
+				t.Fatalf("bench run: %+v", r)
+			}
+			for _, want := range []string{"30 families", "Mixed / ceiling", "Latency at 40 req/s", "Organisation dashboard over the whole dataset (as dsl", "Report written to"} {
+				if !strings.Contains(r.stdout, want) {
+					t.Errorf("bench run output lacks %q:\n%s", want, r.stdout)
+				}
+			}
+			if !strings.Contains(r.stderr, "Mixed workload search") {
+				t.Errorf("no progress for the phases: %s", r.stderr)
+			}
+			b, err := os.ReadFile(small)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rep bench.Report
+			if err := json.Unmarshal(b, &rep); err != nil {
+				t.Fatal(err)
+			}
+			if rep.Families != 30 || rep.Staff["practitioner"] != 2 || rep.Staff["team_manager"] != 1 || rep.Dashboard == nil || rep.OpenMS <= 0 || len(rep.Latency.Pages) == 0 {
+				t.Errorf("report: families %d, staff %v, dashboard %v, open %v ms, %d pages", rep.Families, rep.Staff, rep.Dashboard, rep.OpenMS, len(rep.Latency.Pages))
+			}
+			// A second report "on more families": compare orders them by size.
+			rep.Families = 300
+			b, _ = json.Marshal(rep)
+			large := filepath.Join(dir, "large.json")
+			if err := os.WriteFile(large, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			c := run(t, nil, "bench", "compare", large, small)
+			if c.code != 0 || !strings.Contains(c.stdout, "30 families") || strings.Index(c.stdout, "30 families") > strings.Index(c.stdout, "300 families") ||
+				!strings.Contains(c.stdout, "1.00×") || !strings.Contains(c.stdout, "0 of ") {
+				t.Errorf("compare: %+v", c)
+			}
+			if c := run(t, nil, "bench", "compare", small, filepath.Join(dir, "..")); c.code == 0 {
+				t.Errorf("compare with a folder: %+v", c)
+			}
+		})
 	}
 }

@@ -178,7 +178,7 @@ func (a *App) open(ctx context.Context, d *dbFlags) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := store.Open(ctx, store.Options{URL: url, Keys: keys, Now: a.Now, Risk: rs})
+	db, err := store.Open(ctx, store.Options{URL: url, Keys: keys, Now: a.Now, Risk: rs, ReportCacheTTL: reportCacheTTL})
 	if err != nil {
 		return nil, err
 	}
@@ -286,3 +286,8 @@ func (a *App) riskSettings() (store.RiskSettings, error) {
 	}
 	return rs, nil
 }
+
+// reportCacheTTL is how long the server reuses dashboard figures worked out
+// for one scope: an organisation's figures read every family, and figures
+// a few minutes old serve a dashboard as well.
+const reportCacheTTL = 5 * time.Minute

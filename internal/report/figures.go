@@ -8,6 +8,7 @@ import "time"
 // from Figures cannot leak an identity whoever is looking.
 type Figures struct {
 	From, To time.Time // calendar days, inclusive
+	AsOf     time.Time // when they were worked out (a dashboard may show them for a few minutes)
 	Areas    []string  // the areas covered, by name; empty = every area
 
 	// Referrals received in the range.

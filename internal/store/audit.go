@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/cradle-org/cradle/internal/audit"
 )
@@ -131,11 +132,10 @@ func (db *DB) AuditEntries(ctx context.Context, f AuditFilter) ([]audit.Entry, e
 	return out, rows.Err()
 }
 
-// RecordEvent writes a standalone audit entry (e.g. a failed sign-in, which
-// changes nothing else) in its own transaction.
+// RecordEvent writes a standalone audit entry (e.g. a failed sign-in, or a
+// view of a list, which changes nothing else) and returns once it is
+// committed, with those of other requests (see auditQueue).
 func (db *DB) RecordEvent(ctx context.Context, action, recordType string, recordID, familyID int64, detail string) error {
-	return db.Update(ctx, func(tx *Tx) error {
-		tx.Audit(action, recordType, recordID, familyID, detail)
-		return nil
-	})
+	e := newEntry(audit.SourceFrom(ctx), db.Now().Truncate(time.Microsecond), action, recordType, recordID, familyID, detail)
+	return db.audits.append(ctx, []audit.Entry{e})
 }

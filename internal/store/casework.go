@@ -63,7 +63,7 @@ func (db *DB) personInFamily(ctx context.Context, q rowQuerier, personID int64) 
 // for readers the policy allows; for everyone else they are withheld.
 func (db *DB) ReadPerson(ctx context.Context, actor policy.Actor, personID int64) (PersonRecord, error) {
 	var out PersonRecord
-	err := db.Update(ctx, func(tx *Tx) error {
+	err := db.View(ctx, func(tx *Tx) error {
 		f, p, err := db.personInFamily(ctx, tx.tx, personID)
 		if err != nil {
 			return err

@@ -234,7 +234,7 @@ func (db *DB) activeOverrides(ctx context.Context, q rowQuerier, staffID, family
 // allowed, and audits the read (and any override used) in one transaction.
 func (db *DB) ReadFamily(ctx context.Context, actor policy.Actor, id int64) (family.Family, error) {
 	var out family.Family
-	err := db.Update(ctx, func(tx *Tx) error {
+	err := db.View(ctx, func(tx *Tx) error {
 		f, err := db.familyRecord(ctx, tx.tx, id)
 		if err != nil {
 			return err
@@ -339,7 +339,7 @@ func (db *DB) Caseload(ctx context.Context, actor policy.Actor) ([]CaseloadEntry
 		return nil, nil
 	}
 	var out []CaseloadEntry
-	err := db.Update(ctx, func(tx *Tx) error {
+	err := db.View(ctx, func(tx *Tx) error {
 		rows, err := tx.query(`SELECT `+familyColumns+` FROM families f JOIN areas a ON a.id = f.area_id LEFT JOIN staff m ON m.id = f.manager_id
 			WHERE `+where+` AND f.stage <> 'closed' ORDER BY f.reference LIMIT 500`, args...)
 		if err != nil {

@@ -64,15 +64,15 @@ func scopeSQL(col string, sc ReportScope, args []any) (string, []any) {
 // authorised for aggregates only and audited; nothing returned names anyone.
 func (db *DB) Figures(ctx context.Context, actor policy.Actor, sc ReportScope) (report.Figures, error) {
 	var f report.Figures
-	err := db.Update(ctx, func(tx *Tx) error {
+	err := db.View(ctx, func(tx *Tx) error {
 		if err := authoriseAggregates(actor, sc, tx.now); err != nil {
 			return err
 		}
-		var err error
-		f, err = tx.figures(sc)
+		v, err := db.aggregates.get("figures "+scopeDetail(sc), tx.now, func() (any, error) { return tx.figures(sc) })
 		if err != nil {
 			return err
 		}
+		f = v.(report.Figures)
 		tx.Audit("report.view", "", 0, 0, scopeDetail(sc))
 		return nil
 	})
@@ -93,7 +93,7 @@ func scopeDetail(sc ReportScope) string {
 func (tx *Tx) figures(sc ReportScope) (report.Figures, error) {
 	from := day(sc.From)
 	until := day(sc.To).AddDate(0, 0, 1) // exclusive
-	f := report.Figures{From: from, To: day(sc.To)}
+	f := report.Figures{From: from, To: day(sc.To), AsOf: tx.now}
 	for _, id := range sc.AreaIDs {
 		var name string
 		if err := tx.queryRow(`SELECT name FROM areas WHERE id = $1`, id).Scan(&name); err != nil {
@@ -514,79 +514,93 @@ type OutcomeInstrument struct {
 // small numbers. Aggregates only; authorised and audited like Figures.
 func (db *DB) OutcomeChange(ctx context.Context, actor policy.Actor, sc ReportScope, instruments []OutcomeInstrument) (report.Table, error) {
 	var t report.Table
-	err := db.Update(ctx, func(tx *Tx) error {
+	err := db.View(ctx, func(tx *Tx) error {
 		if err := authoriseAggregates(actor, sc, tx.now); err != nil {
 			return err
 		}
-		where, args := scopeSQL("f.area_id", sc, nil)
-		rows, err := tx.query(`SELECT m.person_id, m.instrument, m.timepoint, m.taken_on, m.score FROM measure_results m
-			JOIN families f ON f.id = m.family_id WHERE m.score IS NOT NULL AND m.removed_at IS NULL`+where+` ORDER BY m.person_id, m.instrument`, args...)
+		keys := make([]string, len(instruments))
+		for i, in := range instruments {
+			keys[i] = in.Key
+		}
+		v, err := db.aggregates.get(fmt.Sprintf("outcomes %s %v", scopeDetail(sc), keys), tx.now, func() (any, error) { return tx.outcomeChange(sc, instruments) })
 		if err != nil {
-			return fmt.Errorf("reading outcome scores: %w", err)
+			return err
 		}
-		type point struct {
-			rank  int
-			on    time.Time
-			score float64
-		}
-		type key struct {
-			person     int64
-			instrument string
-		}
-		rank := map[string]map[string]int{}
-		for _, in := range instruments {
-			rank[in.Key] = map[string]int{}
-			for i, tp := range in.Order {
-				rank[in.Key][tp] = i + 1
-			}
-		}
-		points := map[key][]point{}
-		for rows.Next() {
-			var k key
-			var tp string
-			var p point
-			if err := rows.Scan(&k.person, &k.instrument, &tp, &p.on, &p.score); err != nil {
-				rows.Close()
-				return fmt.Errorf("reading outcome scores: %w", err)
-			}
-			if p.rank = rank[k.instrument][tp]; p.rank == 0 {
-				continue // an instrument or timepoint no longer configured
-			}
-			points[k] = append(points[k], p)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("reading outcome scores: %w", err)
-		}
-		from, until := day(sc.From), day(sc.To).AddDate(0, 0, 1)
-		pairs := map[string][]report.Pair{}
-		for k, ps := range points {
-			var base, last *point
-			for i := range ps {
-				p := &ps[i]
-				switch {
-				case p.rank == 1:
-					base = p
-				case last == nil || p.rank > last.rank:
-					last = p
-				}
-			}
-			if base == nil || last == nil || last.on.Before(from) || !last.on.Before(until) {
-				continue
-			}
-			pairs[k.instrument] = append(pairs[k.instrument], report.Pair{Before: base.score, After: last.score})
-		}
-		var out []report.ChangeRow
-		for _, in := range instruments {
-			if len(pairs[in.Key]) == 0 {
-				continue // nobody has both scores: nothing to say
-			}
-			out = append(out, report.ChangeRow{Measure: in.Label, Change: report.Change(pairs[in.Key], in.Direction, in.ReliableChange)})
-		}
-		t = report.ChangeTable("outcome-change", "Change in outcome measures", "Each person's baseline score against their latest follow-up, for follow-ups taken "+
-			sc.From.Format("2 January 2006")+" to "+sc.To.Format("2 January 2006")+".", out)
+		t = v.(report.Table)
 		tx.Audit("report.outcomes.view", "", 0, 0, scopeDetail(sc))
 		return nil
 	})
 	return t, err
+}
+
+// outcomeChange pairs each person's baseline with their latest follow-up,
+// per instrument (see OutcomeChange).
+func (tx *Tx) outcomeChange(sc ReportScope, instruments []OutcomeInstrument) (report.Table, error) {
+	where, args := scopeSQL("f.area_id", sc, nil)
+	rows, err := tx.query(`SELECT m.person_id, m.instrument, m.timepoint, m.taken_on, m.score FROM measure_results m
+		JOIN families f ON f.id = m.family_id WHERE m.score IS NOT NULL AND m.removed_at IS NULL`+where+` ORDER BY m.person_id, m.instrument`, args...)
+	if err != nil {
+		return report.Table{}, fmt.Errorf("reading outcome scores: %w", err)
+	}
+	type point struct {
+		rank  int
+		on    time.Time
+		score float64
+	}
+	type key struct {
+		person     int64
+		instrument string
+	}
+	rank := map[string]map[string]int{}
+	for _, in := range instruments {
+		rank[in.Key] = map[string]int{}
+		for i, tp := range in.Order {
+			rank[in.Key][tp] = i + 1
+		}
+	}
+	points := map[key][]point{}
+	for rows.Next() {
+		var k key
+		var tp string
+		var p point
+		if err := rows.Scan(&k.person, &k.instrument, &tp, &p.on, &p.score); err != nil {
+			rows.Close()
+			return report.Table{}, fmt.Errorf("reading outcome scores: %w", err)
+		}
+		if p.rank = rank[k.instrument][tp]; p.rank == 0 {
+			continue // an instrument or timepoint no longer configured
+		}
+		points[k] = append(points[k], p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return report.Table{}, fmt.Errorf("reading outcome scores: %w", err)
+	}
+	from, until := day(sc.From), day(sc.To).AddDate(0, 0, 1)
+	pairs := map[string][]report.Pair{}
+	for k, ps := range points {
+		var base, last *point
+		for i := range ps {
+			p := &ps[i]
+			switch {
+			case p.rank == 1:
+				base = p
+			case last == nil || p.rank > last.rank:
+				last = p
+			}
+		}
+		if base == nil || last == nil || last.on.Before(from) || !last.on.Before(until) {
+			continue
+		}
+		pairs[k.instrument] = append(pairs[k.instrument], report.Pair{Before: base.score, After: last.score})
+	}
+	var out []report.ChangeRow
+	for _, in := range instruments {
+		if len(pairs[in.Key]) == 0 {
+			continue // nobody has both scores: nothing to say
+		}
+		out = append(out, report.ChangeRow{Measure: in.Label, Change: report.Change(pairs[in.Key], in.Direction, in.ReliableChange)})
+	}
+	return report.ChangeTable("outcome-change", "Change in outcome measures", "Each person's baseline score against their latest follow-up, for follow-ups taken "+
+		sc.From.Format("2 January 2006")+" to "+sc.To.Format("2 January 2006")+".", out), nil
 }

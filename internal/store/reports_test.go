@@ -197,6 +197,50 @@ func TestFigures(t *testing.T) {
 	})
 }
 
+// TestFiguresAreReusedForAFewMinutes: with a cache time set, a second
+// request for the same scope gets the same figures (still authorised and
+// audited), and figures older than that are worked out again.
+func TestFiguresAreReusedForAFewMinutes(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			now := time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC)
+			db := storetest.OpenWith(t, b, store.Options{Keys: storetest.Keys(t), Now: func() time.Time { return now }, ReportCacheTTL: 5 * time.Minute})
+			seedReportDataset(t, db)
+			mgr := policy.Actor{StaffID: 2, Role: policy.TeamManager, Areas: []int64{1}}
+			sc := store.ReportScope{From: d(2026, 1, 1), To: d(2026, 6, 30), AreaIDs: []int64{1}}
+			referred := func() int {
+				t.Helper()
+				f, err := db.Figures(ctx, mgr, sc)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return f.Referred
+			}
+			if n := referred(); n != 7 {
+				t.Fatalf("referred = %d, want 7", n)
+			}
+			if err := db.RawExec(ctx, `UPDATE referrals SET received_at = $1 WHERE id = 1`, d(2025, 1, 1)); err != nil {
+				t.Fatal(err)
+			}
+			now = now.Add(4 * time.Minute)
+			if n := referred(); n != 7 {
+				t.Errorf("four minutes on: referred = %d, want the kept 7", n)
+			}
+			if _, err := db.Figures(ctx, policy.Actor{StaffID: 3, Role: policy.TeamManager, Areas: []int64{2}}, sc); err == nil {
+				t.Error("another area's manager got the kept figures")
+			}
+			now = now.Add(2 * time.Minute)
+			if n := referred(); n != 6 {
+				t.Errorf("six minutes on: referred = %d, want 6 worked out again", n)
+			}
+			es, err := db.AuditEntries(ctx, store.AuditFilter{Actions: []string{"report.view"}})
+			if err != nil || len(es) != 3 {
+				t.Errorf("report.view entries: %d, %v; want 3 (one per allowed request)", len(es), err)
+			}
+		})
+	}
+}
+
 func TestOutcomeChange(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		seedReportDataset(t, db)

@@ -40,6 +40,10 @@ type DB struct {
 	keys    *seal.Keyring
 	now     func() time.Time
 	risk    RiskSettings
+	audits  *auditQueue // group-commits the audit entries of reads
+	// aggregates keeps dashboard figures for a few minutes (see
+	// Options.ReportCacheTTL).
+	aggregates *aggregateCache
 }
 
 // Options configure Open.
@@ -48,6 +52,10 @@ type Options struct {
 	URL string
 	// Keys encrypt sealed fields. Required.
 	Keys *seal.Keyring
+	// ReportCacheTTL is how long dashboard figures computed for one scope
+	// are reused for the next person who asks for the same scope (each
+	// is still authorised and audited). Zero computes them every time.
+	ReportCacheTTL time.Duration
 	// Now is the clock; tests replace it. Defaults to time.Now.
 	Now func() time.Time
 	// Risk is the DASH thresholds and MARAC criteria (defaults if zero).
@@ -69,7 +77,7 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	if opt.Risk.Thresholds.High == 0 {
 		opt.Risk = RiskSettings{Thresholds: risk.DefaultThresholds(), MARAC: risk.DefaultMARACConfig()}
 	}
-	db := &DB{keys: opt.Keys, now: opt.Now, risk: opt.Risk}
+	db := &DB{keys: opt.Keys, now: opt.Now, risk: opt.Risk, aggregates: &aggregateCache{ttl: opt.ReportCacheTTL}}
 	var err error
 	switch {
 	case strings.HasPrefix(opt.URL, "postgres://"), strings.HasPrefix(opt.URL, "postgresql://"):
@@ -113,6 +121,7 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 		db.sql.Close()
 		return nil, problem.Wrap(problem.Unavailable, err, fmt.Sprintf("Cannot reach the %s database: %s", db.dialect, plainDBError(err)))
 	}
+	db.audits = newAuditQueue(db)
 	return db, nil
 }
 
@@ -140,7 +149,10 @@ func checkWritableDir(dir string) error {
 }
 
 // Close closes the connection pool.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	db.audits.close()
+	return db.sql.Close()
+}
 
 // Dialect says which database this is.
 func (db *DB) Dialect() Dialect { return db.dialect }
@@ -189,7 +201,13 @@ type Tx struct {
 	now     time.Time
 	source  audit.Source
 	pending []audit.Entry
+	// readOnly is a View's transaction: writes are refused.
+	readOnly bool
 }
+
+// errReadOnly is a write attempted in a View: a programming error, so it
+// fails the request rather than writing outside Update's audit.
+var errReadOnly = errors.New("store: a write was attempted in a read-only view")
 
 // ErrNotAudited is returned when a transaction tried to commit without an audit entry.
 var ErrNotAudited = errors.New("store: a change was about to be saved without an audit entry")
@@ -226,14 +244,21 @@ func (tx *Tx) Source() audit.Source { return tx.source }
 
 // Audit queues an audit entry; it is chained and written just before commit.
 func (tx *Tx) Audit(action, recordType string, recordID, familyID int64, detail string) {
-	tx.pending = append(tx.pending, audit.Entry{
-		At: tx.now, ActorID: tx.source.ActorID, Actor: tx.source.Actor,
+	tx.pending = append(tx.pending, newEntry(tx.source, tx.now, action, recordType, recordID, familyID, detail))
+}
+
+func newEntry(src audit.Source, at time.Time, action, recordType string, recordID, familyID int64, detail string) audit.Entry {
+	return audit.Entry{
+		At: at, ActorID: src.ActorID, Actor: src.Actor,
 		Action: action, RecordType: recordType, RecordID: recordID, FamilyID: familyID,
-		IP: tx.source.IP, RequestID: tx.source.RequestID, Detail: detail,
-	})
+		IP: src.IP, RequestID: src.RequestID, Detail: detail,
+	}
 }
 
 func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
+	if tx.readOnly {
+		return nil, errReadOnly
+	}
 	return tx.tx.ExecContext(tx.ctx, tx.db.rebind(q), args...)
 }
 
@@ -247,6 +272,9 @@ func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
 
 // insertID runs an INSERT … RETURNING id.
 func (tx *Tx) insertID(q string, args ...any) (int64, error) {
+	if tx.readOnly {
+		return 0, errReadOnly
+	}
 	var id int64
 	if err := tx.queryRow(q+" RETURNING id", args...).Scan(&id); err != nil {
 		return 0, err

@@ -144,6 +144,80 @@ func TestConcurrentWritesKeepTheChain(t *testing.T) {
 	})
 }
 
+// TestViewsGroupCommitTheirAudit: reads in View, beside writes in Update,
+// all have their entries on one unbroken chain when they return; a view
+// must be audited and cannot write; a closed database refuses, not hangs.
+func TestViewsGroupCommitTheirAudit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		const workers, each = 16, 20
+		errs := make(chan error, workers)
+		for w := range workers {
+			go func() {
+				for i := range each {
+					var err error
+					if (w+i)%4 == 0 {
+						err = db.Update(ctx, func(tx *store.Tx) error {
+							tx.Audit("x.change", "", int64(w), 0, "")
+							return nil
+						})
+					} else {
+						err = db.View(ctx, func(tx *store.Tx) error {
+							tx.Audit("x.view", "", int64(w), 0, "")
+							tx.Audit("x.view.more", "", int64(w), 0, "")
+							return nil
+						})
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+				errs <- nil
+			}()
+		}
+		for range workers {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		changes := 0
+		for w := range workers {
+			for i := range each {
+				if (w+i)%4 == 0 {
+					changes++
+				}
+			}
+		}
+		want := int64(changes + 2*(workers*each-changes))
+		if n, err := db.VerifyAudit(ctx); err != nil || n != want {
+			t.Fatalf("VerifyAudit = %d, %v; want %d, nil", n, err, want)
+		}
+
+		if err := db.View(ctx, func(tx *store.Tx) error { return nil }); !errors.Is(err, store.ErrNotAudited) {
+			t.Errorf("an unaudited view: %v, want ErrNotAudited", err)
+		}
+		err := db.View(ctx, func(tx *store.Tx) error {
+			tx.Audit("x.view", "", 0, 0, "")
+			_, err := tx.CreateArea("Nowhere", "Nowhere Council", false)
+			return err
+		})
+		if err == nil || !strings.Contains(err.Error(), "read-only") {
+			t.Errorf("a write in a view: %v, want it refused", err)
+		}
+		if areas, err := db.Areas(ctx); err != nil || len(areas) != 0 {
+			t.Errorf("after the refused write: areas %v, %v", areas, err)
+		}
+		if n, _ := db.VerifyAudit(ctx); n != want {
+			t.Errorf("the refused view was audited: %d entries, want %d", n, want)
+		}
+
+		db.Close()
+		if err := db.RecordEvent(ctx, "x", "", 0, 0, ""); err == nil {
+			t.Error("an event after Close was accepted")
+		}
+	})
+}
+
 func seedStaff(t *testing.T, db *store.DB, email, role, area string) org.Staff {
 	t.Helper()
 	var s org.Staff

@@ -187,7 +187,6 @@ func (s *Server) showMeasures(w http.ResponseWriter, r *http.Request, u *request
 	d.Due = s.dueMeasures(rec)
 	page := Page{Title: "Outcome measures: " + rec.Person.Name(), Nav: "caseload", Data: d, Errors: errs, Form: r.PostForm}
 	if len(errs) > 0 {
-		page.Title = "Error: " + page.Title
 	}
 	s.render(w, r, status, "measures", page)
 }
@@ -304,7 +303,6 @@ func (s *Server) showMeasureForm(w http.ResponseWriter, r *http.Request, u *requ
 	}
 	page := Page{Title: "Record " + in.ShortName + ": " + rec.Person.Name(), Nav: "caseload", Errors: errs, Form: form, Data: d}
 	if len(errs) > 0 {
-		page.Title = "Error: " + page.Title
 	}
 	s.render(w, r, status, "measure-new", page)
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
 	"html/template"
@@ -151,14 +150,14 @@ type textInput struct {
 
 // parseViews parses the layout with each page; a missing or broken template
 // fails start-up.
-func parseViews() (*views, error) {
+func parseViews(assets *assetSet) (*views, error) {
 	names, err := fs.Glob(templateFiles, "templates/pages/*.html")
 	if err != nil {
 		return nil, err
 	}
 	v := &views{pages: map[string]*template.Template{}}
 	for _, n := range names {
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html", n)
+		t, err := template.New("layout.html").Funcs(funcs).Funcs(template.FuncMap{"asset": assets.URL}).ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("parsing %s: %w", n, err)
 		}
@@ -217,7 +216,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		p.User = userOf(r)
 	}
 	if p.User != nil {
-		p.CSRF = p.User.session.CSRFToken
+		p.CSRF = maskCSRF(p.User.session.CSRFToken)
 		if p.User.session.Stage == "active" && (p.User.staff.Role == policy.DSL || p.User.staff.Role == policy.TeamManager) {
 			n, err := s.db.UnseenAlerts(r.Context(), p.User.staff.ID)
 			if err != nil {
@@ -233,15 +232,15 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	p.Demo = s.cfg.Demo
 	p.Contacts = s.contactsFor(r, 0)
 	p.RequestID = requestID(r)
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, p); err != nil {
+	buf := s.pools.buffer()
+	defer s.pools.putBuffer(buf)
+	if err := t.Execute(buf, p); err != nil {
 		s.log.Error("rendering", "view", name, "request_id", requestID(r), "err", err)
 		http.Error(w, "Sorry, there is a problem with the service.", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	s.pools.write(w, r, status, buf.Bytes())
 }
 
 type errorData struct {

@@ -24,6 +24,7 @@ type dashboardData struct {
 	AllAreas bool         // the "every area" choice is offered
 	Query    template.URL // the filters, for export links
 	Scope    string
+	AsOf     time.Time
 	Sections []sectionView
 }
 
@@ -90,16 +91,16 @@ func (s *Server) areaOptions(r *http.Request, u *requestUser) ([]referral.Option
 }
 
 // dashboardSections counts the figures for a scope and lays them out.
-func (s *Server) dashboardSections(r *http.Request, u *requestUser, sc store.ReportScope) ([]report.Section, error) {
+func (s *Server) dashboardSections(r *http.Request, u *requestUser, sc store.ReportScope) ([]report.Section, time.Time, error) {
 	f, err := s.db.Figures(r.Context(), u.staff.Actor(), sc)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	outcomes, err := s.db.OutcomeChange(r.Context(), u.staff.Actor(), sc, s.outcomeInstruments())
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
-	return report.Dashboard(f, outcomes), nil
+	return report.Dashboard(f, outcomes), f.AsOf, nil
 }
 
 func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
@@ -117,16 +118,16 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, u *requestU
 	sc, fs := s.reportScope(r, u)
 	page := Page{Title: "Reports", Nav: "reports", Form: r.URL.Query(), Data: &d}
 	if len(fs) > 0 {
-		page.Title = "Error: Reports"
 		page.Errors = inPageOrder(fs, "from", "to", "area")
 		s.render(w, r, http.StatusBadRequest, "reports", page)
 		return
 	}
-	sections, err := s.dashboardSections(r, u, sc)
+	sections, asOf, err := s.dashboardSections(r, u, sc)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	d.AsOf = asOf
 	d.Query = template.URL(r.URL.Query().Encode())
 	d.Scope = scopeText(sc, d.Areas)
 	for _, sec := range sections {
@@ -167,7 +168,7 @@ func (s *Server) reportExport(w http.ResponseWriter, r *http.Request, u *request
 		s.fail(w, r, &problem.Error{Code: problem.Invalid, Message: "There is a problem with the report's filters", Fields: fs})
 		return
 	}
-	sections, err := s.dashboardSections(r, u, sc)
+	sections, _, err := s.dashboardSections(r, u, sc)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -265,7 +266,6 @@ func (s *Server) showFunderForm(w http.ResponseWriter, r *http.Request, u *reque
 	d.Quarters = quarterOptions(s.cfg.Now(), 8)
 	page := Page{Title: "Quarterly funder report", Nav: "reports", Form: r.URL.Query(), Data: d, Errors: errs}
 	if len(errs) > 0 {
-		page.Title = "Error: " + page.Title
 	}
 	s.render(w, r, status, "funder", page)
 }
@@ -311,7 +311,7 @@ func (s *Server) funderReport(w http.ResponseWriter, r *http.Request, u *request
 		s.showFunderForm(w, r, u, http.StatusBadRequest, inPageOrder(fs, "area", "quarter"))
 		return
 	}
-	sections, err := s.dashboardSections(r, u, sc)
+	sections, _, err := s.dashboardSections(r, u, sc)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -93,7 +93,8 @@ type Server struct {
 	metrics *metrics.Registry
 	views   *views
 	cfg     Config
-	static  fs.FS
+	assets  *assetSet
+	pools   pools
 }
 
 // New builds a server; it parses every template now, so a broken template
@@ -133,15 +134,19 @@ func New(db *store.DB, log *slog.Logger, cfg Config) (*Server, error) {
 	if cfg.Contacts == nil {
 		cfg.Contacts = DefaultContacts()
 	}
-	v, err := parseViews()
-	if err != nil {
-		return nil, err
-	}
 	static, err := fs.Sub(staticFiles, "static")
 	if err != nil {
 		return nil, err
 	}
-	return &Server{db: db, log: log, metrics: metrics.New(), views: v, cfg: cfg, static: static}, nil
+	assets, err := loadAssets(static)
+	if err != nil {
+		return nil, err
+	}
+	v, err := parseViews(assets)
+	if err != nil {
+		return nil, err
+	}
+	return &Server{db: db, log: log, metrics: metrics.New(), views: v, cfg: cfg, assets: assets}, nil
 }
 
 // Handler returns the whole application with its middleware.
@@ -188,7 +193,7 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("GET /healthz", hf(s.healthz))
 	handle("GET /readyz", hf(s.readyz))
 	handle("GET /metrics", hf(s.metricsPage))
-	handle("GET /assets/", http.StripPrefix("/assets/", s.assets()))
+	handle("GET /assets/", http.StripPrefix("/assets/", s.assets))
 	// Public shell.
 	handle("GET /{$}", hf(s.publicHome))
 	handle("GET /accessibility", hf(s.accessibility))
@@ -277,6 +282,7 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("GET /concerns/{id}", s.staff(s.concernPage))
 	handle("POST /concerns/{id}/decision", s.staff(s.concernDecide))
 	handle("POST /concerns/{id}/close", s.staff(s.concernClose))
+	handle("GET /search", s.staff(s.searchPage))
 	handle("GET /reports", s.staff(s.reportsPage))
 	handle("GET /reports/export/{file}", s.staff(s.reportExport))
 	handle("GET /reports/funder", s.staff(s.funderForm))
@@ -296,15 +302,6 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	s.renderError(w, r, http.StatusNotFound, "Page not found", "If you typed the web address, check it is correct. If you pasted the web address, check you copied the entire address.")
-}
-
-func (s *Server) assets() http.Handler {
-	files := http.FileServerFS(s.static)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Built assets change only with a release; a day's caching is safe.
-		w.Header().Set("Cache-Control", "public, max-age=86400")
-		files.ServeHTTP(w, r)
-	})
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

@@ -105,7 +105,15 @@ func Open(t testing.TB, b Backend, now func() time.Time) *store.DB {
 // OpenWithKeys opens and migrates a backend with the given keys.
 func OpenWithKeys(t testing.TB, b Backend, keys *seal.Keyring, now func() time.Time) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), store.Options{URL: b.URL, Keys: keys, Now: now})
+	return OpenWith(t, b, store.Options{Keys: keys, Now: now})
+}
+
+// OpenWith opens and migrates a backend with the given options (its URL
+// is the backend's).
+func OpenWith(t testing.TB, b Backend, opt store.Options) *store.DB {
+	t.Helper()
+	opt.URL = b.URL
+	db, err := store.Open(context.Background(), opt)
 	if err != nil {
 		t.Fatalf("opening %s: %v", b.Name, err)
 	}

@@ -1,0 +1,171 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/audit"
+)
+
+// auditQueue group-commits the audit entries of reads (View). A page view
+// changes nothing but the audit log, yet every view must be on the log
+// before the page is sent. Writing each view's entry in its own
+// transaction would make every page view wait its turn for the one writer
+// and an fsync; instead one goroutine writes whatever entries have queued
+// up in one transaction, and every request whose entries it held is told
+// when they are durable (or that they failed, and then the request fails:
+// nothing is shown that is not on the log).
+type auditQueue struct {
+	in      chan *auditBatch
+	stop    chan struct{}
+	stopped chan struct{}
+	once    sync.Once
+}
+
+// auditBatch is one request's entries, and where it hears the outcome.
+type auditBatch struct {
+	entries []audit.Entry
+	done    chan error
+}
+
+// maxAuditBatch bounds one transaction: enough to amortise the commit over
+// a busy server's views, small enough that a batch commits quickly.
+const maxAuditBatch = 256
+
+// errClosed is returned for views audited after Close.
+var errClosed = errors.New("store: the database is closed")
+
+func newAuditQueue(db *DB) *auditQueue {
+	q := &auditQueue{in: make(chan *auditBatch, maxAuditBatch), stop: make(chan struct{}), stopped: make(chan struct{})}
+	go q.run(db)
+	return q
+}
+
+// append queues entries and waits until they are committed.
+func (q *auditQueue) append(ctx context.Context, entries []audit.Entry) error {
+	b := &auditBatch{entries: entries, done: make(chan error, 1)}
+	select {
+	case <-q.stop:
+		return errClosed
+	default:
+	}
+	select {
+	case q.in <- b:
+	case <-q.stop:
+		return errClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once queued the entries will be written even if the request goes
+	// away: the log then says a page was viewed that may not have
+	// arrived, which is the safe way round.
+	select {
+	case err := <-b.done:
+		return err
+	case <-q.stopped:
+		// Queued as Close stopped the writer: written, or not at all.
+		select {
+		case err := <-b.done:
+			return err
+		default:
+			return errClosed
+		}
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (q *auditQueue) run(db *DB) {
+	defer close(q.stopped)
+	for {
+		var first *auditBatch
+		select {
+		case first = <-q.in:
+		case <-q.stop:
+			// Answer anything queued before Close.
+			for {
+				select {
+				case b := <-q.in:
+					b.done <- errClosed
+				default:
+					return
+				}
+			}
+		}
+		batch := []*auditBatch{first}
+		n := len(first.entries)
+	more:
+		for n < maxAuditBatch {
+			select {
+			case b := <-q.in:
+				batch = append(batch, b)
+				n += len(b.entries)
+			default:
+				break more
+			}
+		}
+		err := db.writeAudit(batch)
+		for _, b := range batch {
+			b.done <- err
+		}
+	}
+}
+
+// close stops the writer after the batch it is writing.
+func (q *auditQueue) close() {
+	q.once.Do(func() { close(q.stop) })
+	<-q.stopped
+}
+
+// writeAudit chains and commits the entries of a batch in one transaction.
+// It does not use the requests' contexts: one request going away must not
+// lose the others' entries.
+func (db *DB) writeAudit(batch []*auditBatch) error {
+	ctx := context.Background()
+	sqlTx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("beginning the audit transaction: %w", err)
+	}
+	defer sqlTx.Rollback()
+	tx := &Tx{db: db, tx: sqlTx, ctx: ctx}
+	for _, b := range batch {
+		tx.pending = append(tx.pending, b.entries...)
+	}
+	if err := tx.flushAudit(); err != nil {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("committing audit entries: %w", err)
+	}
+	return nil
+}
+
+// View runs fn in a read-only transaction (one consistent snapshot, beside
+// other readers and the writer) and then waits until the audit entries fn
+// queued are committed. fn must queue at least one: a read of personal
+// data that is not on the audit log is refused, as in Update. A write in
+// fn fails.
+func (db *DB) View(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.sql.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("beginning read transaction: %w", err)
+	}
+	defer sqlTx.Rollback()
+	tx := &Tx{db: db, tx: sqlTx, ctx: ctx, now: db.Now().Truncate(time.Microsecond), source: audit.SourceFrom(ctx), readOnly: true}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if len(tx.pending) == 0 {
+		return ErrNotAudited
+	}
+	// End the snapshot before waiting for the log, so the wait holds no
+	// connection.
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("ending read transaction: %w", err)
+	}
+	return db.audits.append(ctx, tx.pending)
+}

@@ -1,0 +1,175 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/match"
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+)
+
+// PersonHit is one person found by SearchPeople: a member of a family the
+// searcher may see, with nothing confidential.
+type PersonHit struct {
+	Person family.Person
+	Family family.Family
+}
+
+// SearchLimit is the most people one search returns.
+const SearchLimit = 50
+
+var referencePattern = regexp.MustCompile(`(?i)^FAM-[0-9A-Z-]+$`)
+
+// SearchPeople finds the people of families the actor may see by name
+// ("Priya Shah", with the same name variants and sound-alikes as referral
+// matching; or one name, given or family) or by family reference. It
+// returns at most SearchLimit people, and whether there were more. The
+// search is audited with what was searched for.
+func (db *DB) SearchPeople(ctx context.Context, actor policy.Actor, query string) ([]PersonHit, bool, error) {
+	q := strings.Join(strings.Fields(query), " ")
+	scope, args, ok := familyScope(actor)
+	if !ok {
+		return nil, false, problem.New(problem.Forbidden, "Your role cannot search for people")
+	}
+	var cond string
+	switch words := strings.Fields(match.NormaliseName(q)); {
+	case referencePattern.MatchString(q):
+		args = append(args, strings.ToUpper(q))
+		cond = fmt.Sprintf(`f.reference = $%d`, len(args))
+	case len(words) >= 2:
+		k := match.KeysOf(match.Identity{GivenName: words[0], FamilyName: strings.Join(words[1:], " ")})
+		var keys []string
+		for _, n := range k.Names {
+			args = append(args, n)
+			keys = append(keys, fmt.Sprintf(`(kind = 'name' AND match_key = $%d)`, len(args)))
+		}
+		for _, p := range k.Phonetic {
+			args = append(args, p)
+			keys = append(keys, fmt.Sprintf(`(kind = 'phonetic' AND match_key = $%d)`, len(args)))
+		}
+		if len(keys) == 0 {
+			return nil, false, nil
+		}
+		cond = `p.id IN (SELECT person_id FROM person_match_keys WHERE ` + strings.Join(keys, " OR ") + `)`
+	case len(words) == 1:
+		args = append(args, strings.ToLower(q))
+		cond = fmt.Sprintf(`(lower(p.family_name) = $%d OR lower(p.given_name) = $%d OR lower(p.known_as) = $%d)`, len(args), len(args), len(args))
+	default:
+		return nil, false, nil
+	}
+	var hits []PersonHit
+	more := false
+	err := db.View(ctx, func(tx *Tx) error {
+		rows, err := tx.query(`SELECT p.id, p.family_id FROM people p JOIN families f ON f.id = p.family_id
+			WHERE `+scope+` AND `+cond+` ORDER BY f.stage = 'closed', f.reference DESC, p.id LIMIT `+fmt.Sprint(4*SearchLimit), args...)
+		if err != nil {
+			return fmt.Errorf("searching people: %w", err)
+		}
+		var ids []int64
+		wanted := map[int64]bool{}
+		famSeen := map[int64]bool{}
+		var famIDs []int64
+		for rows.Next() {
+			var pid, fid int64
+			if err := rows.Scan(&pid, &fid); err != nil {
+				rows.Close()
+				return fmt.Errorf("searching people: %w", err)
+			}
+			ids = append(ids, pid)
+			wanted[pid] = true
+			if !famSeen[fid] {
+				famSeen[fid] = true
+				famIDs = append(famIDs, fid)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("searching people: %w", err)
+		}
+		fams, err := db.familiesByID(ctx, tx, famIDs)
+		if err != nil {
+			return err
+		}
+		people, err := db.loadPeople(ctx, tx.tx, famIDs)
+		if err != nil {
+			return err
+		}
+		found := map[int64]PersonHit{}
+		for _, fid := range famIDs {
+			f, ok := fams[fid]
+			if !ok {
+				continue
+			}
+			f.People = people[fid]
+			// The scope above only narrows the search; the policy decides.
+			if !policy.Can(actor, policy.ViewFamily, f.Target(), tx.now) {
+				continue
+			}
+			for _, p := range f.People {
+				if wanted[p.ID] {
+					found[p.ID] = PersonHit{Person: p, Family: f}
+				}
+			}
+		}
+		for _, id := range ids {
+			if h, ok := found[id]; ok {
+				if len(hits) == SearchLimit {
+					more = true
+					break
+				}
+				hits = append(hits, h)
+			}
+		}
+		tx.Audit("person.search", "", 0, 0, fmt.Sprintf("%q: %d found", q, len(hits)))
+		return nil
+	})
+	return hits, more, err
+}
+
+// familyScope narrows a query on families f to those the actor's role
+// could see: a practitioner's allocated families, a team manager's areas,
+// everything for a DSL. It is an optimisation, not the access check: the
+// caller still asks the policy about each family. False means the role
+// sees no families at all.
+func familyScope(actor policy.Actor) (string, []any, bool) {
+	switch actor.Role {
+	case policy.Practitioner:
+		return `f.id IN (SELECT family_id FROM allocations WHERE staff_id = $1 AND ended_at IS NULL)`, []any{actor.StaffID}, true
+	case policy.TeamManager:
+		if len(actor.Areas) == 0 {
+			return "", nil, false
+		}
+		in, args := inList(actor.Areas)
+		return `f.area_id IN (` + in + `)`, args, true
+	case policy.DSL:
+		return `1 = 1`, nil, true
+	}
+	return "", nil, false
+}
+
+// familiesByID reads families (without their people).
+func (db *DB) familiesByID(ctx context.Context, tx *Tx, ids []int64) (map[int64]family.Family, error) {
+	out := map[int64]family.Family{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in, args := inList(ids)
+	rows, err := tx.query(`SELECT `+familyColumns+` FROM families f JOIN areas a ON a.id = f.area_id LEFT JOIN staff m ON m.id = f.manager_id
+		WHERE f.id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("reading families: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		f, err := scanFamily(rows)
+		if err != nil {
+			return nil, fmt.Errorf("reading families: %w", err)
+		}
+		out[f.ID] = f
+	}
+	return out, rows.Err()
+}

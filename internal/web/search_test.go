@@ -1,0 +1,85 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/cradle-org/cradle/internal/store"
+)
+
+// TestFindAPerson: staff find people by name or reference only in families
+// they may see; bad searches say what is wrong and keep what was typed;
+// roles without families are refused; every search is audited.
+func TestFindAPerson(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		prac := e.client()
+		e.signIn(prac, practitioner) // Priya: Amy Foster's practitioner, not Laura Price's (Hertfordshire)
+		if r := e.get(prac, "/search"); r.status != http.StatusOK || !strings.Contains(r.body, "Find a person") || strings.Contains(r.body, "found") {
+			t.Fatalf("empty search page: %d", r.status)
+		}
+
+		r := e.get(prac, "/search?q="+url.QueryEscape("  amy   FOSTER "))
+		if r.status != http.StatusOK || !strings.Contains(r.body, "1 person found") || !strings.Contains(r.body, "Amy Foster") || strings.Contains(r.body, "Jordan Price") {
+			t.Fatalf("full name: %d\n%s", r.status, r.body)
+		}
+		ref := regexp.MustCompile(`FAM-[0-9A-Z-]+`).FindString(r.body)
+		if ref == "" {
+			t.Fatal("no family reference in the results")
+		}
+		// Nothing confidential on the results page.
+		for _, secret := range []string{"Harbour View", "FY1 9ZZ", "07700 900101"} {
+			if strings.Contains(r.body, secret) {
+				t.Errorf("the results show %q", secret)
+			}
+		}
+
+		r = e.get(prac, "/search?q=price")
+		if !strings.Contains(r.body, "Jordan Price") || strings.Contains(r.body, "Laura Price") {
+			t.Errorf("one name: Priya should find Jordan Price (her family) and not Laura Price (another area):\n%s", r.body)
+		}
+		r = e.get(prac, "/search?q="+strings.ToLower(ref))
+		if !strings.Contains(r.body, "Amy Foster") || !strings.Contains(r.body, "Jordan Price") {
+			t.Errorf("reference %s: want both parents:\n%s", ref, r.body)
+		}
+
+		herts := e.client()
+		e.signIn(herts, "megan.hughes@cradle.example")
+		if r := e.get(herts, "/search?q=Amy+Foster"); r.status != http.StatusOK || !strings.Contains(r.body, "No one found") || strings.Contains(r.body, "Amy Foster</a>") {
+			t.Errorf("another area's practitioner found Amy Foster: %d\n%s", r.status, r.body)
+		}
+
+		for q, msg := range map[string]string{
+			"":                       "Enter a name or a family reference",
+			"a":                      "Enter at least 2 letters",
+			strings.Repeat("x", 101): "100 characters or fewer",
+		} {
+			r := e.get(prac, "/search?q="+url.QueryEscape(q))
+			if r.status != http.StatusBadRequest || !strings.Contains(r.body, msg) || !strings.Contains(r.body, "govuk-error-summary") ||
+				!strings.Contains(r.body, `value="`+q+`"`) && q != "" || !strings.Contains(r.body, "<title>Error: Find a person") {
+				t.Errorf("search %q: %d, want 400 with %q and the text kept", q, r.status, msg)
+			}
+		}
+
+		analyst := e.client()
+		e.signIn(analyst, "leah.morgan@cradle.example")
+		if r := e.get(analyst, "/search?q=Amy+Foster"); r.status != http.StatusForbidden || strings.Contains(r.body, "Amy Foster</a>") {
+			t.Errorf("analyst: %d", r.status)
+		}
+
+		es, err := e.db.AuditEntries(context.Background(), store.AuditFilter{Actions: []string{"person.search"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var details []string
+		for _, a := range es {
+			details = append(details, a.Actor+" "+a.Detail)
+		}
+		if len(es) != 4 || !strings.Contains(strings.Join(details, "\n"), `priya.shah@cradle.example "amy FOSTER": 1 found`) {
+			t.Errorf("audit of searches:\n%s", strings.Join(details, "\n"))
+		}
+	})
+}
