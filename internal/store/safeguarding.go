@@ -275,7 +275,10 @@ func (tx *Tx) concernActions(concernID int64) ([]ConcernAction, error) {
 // OpenConcerns lists concerns not yet closed that the actor may read,
 // oldest first, without their text (a dashboard, not a record).
 func (db *DB) OpenConcerns(ctx context.Context, actor policy.Actor) ([]ConcernRecord, error) {
-	rows, err := db.query(ctx, `SELECT `+concernColumns+concernFrom+` WHERE c.status <> 'closed' ORDER BY c.raised_at, c.id LIMIT 1000`)
+	// The statuses named, not "<> 'closed'": an index finds the few open
+	// concerns among hundreds of thousands of closed ones (687 ms → a few
+	// ms at 100,000 families, found by the benchmark).
+	rows, err := db.query(ctx, `SELECT `+concernColumns+concernFrom+` WHERE c.status IN ('open', 'decided', 'escalated') ORDER BY c.raised_at, c.id LIMIT 1000`)
 	if err != nil {
 		return nil, fmt.Errorf("listing concerns: %w", err)
 	}
