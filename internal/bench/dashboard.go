@@ -30,14 +30,7 @@ const dashboardLoads = 5
 // see every area (a DSL, an administrator or an analyst). It returns false
 // if no such account signed in.
 func (r *runner) dashboard(ctx context.Context, sessions []*session) (Dashboard, bool, error) {
-	var s *session
-	for _, role := range []string{"dsl", "admin", "analyst"} {
-		for _, c := range sessions {
-			if c.acct.Role == role && s == nil {
-				s = c
-			}
-		}
-	}
+	s := firstWithRole(sessions, "dsl", "admin", "analyst")
 	if s == nil {
 		return Dashboard{}, false, nil
 	}
@@ -61,4 +54,17 @@ func (r *runner) dashboard(ctx context.Context, sessions []*session) (Dashboard,
 	sorted := slices.Sorted(slices.Values(d.TimesMS))
 	d.MedianMS = sorted[len(sorted)/2]
 	return d, true, nil
+}
+
+// firstWithRole is the first session of the first role (in the order
+// given) that any session has, or nil.
+func firstWithRole(sessions []*session, roles ...string) *session {
+	for _, role := range roles {
+		for _, c := range sessions {
+			if c.acct.Role == role {
+				return c
+			}
+		}
+	}
+	return nil
 }

@@ -310,32 +310,33 @@ type CaseloadEntry struct {
 	PlanReview map[int64]time.Time
 }
 
+// familyScope narrows a query on families f to those the actor's role
+// could see: a practitioner's allocated families, a team manager's areas,
+// everything for a DSL. It is an optimisation, not the access check: the
+// caller still asks the policy about each family. False means the role
+// sees no families at all.
+func familyScope(actor policy.Actor) (string, []any, bool) {
+	switch actor.Role {
+	case policy.Practitioner:
+		return `f.id IN (SELECT family_id FROM allocations WHERE staff_id = $1 AND ended_at IS NULL)`, []any{actor.StaffID}, true
+	case policy.TeamManager:
+		if len(actor.Areas) == 0 {
+			return "", nil, false
+		}
+		in, args := inList(actor.Areas)
+		return `f.area_id IN (` + in + `)`, args, true
+	case policy.DSL:
+		return `1 = 1`, nil, true
+	}
+	return "", nil, false
+}
+
 // Caseload lists the families the actor may see: a practitioner's own
 // families, a manager's areas, every family for a DSL. Each family is checked
 // by the policy, and the list view is audited.
 func (db *DB) Caseload(ctx context.Context, actor policy.Actor) ([]CaseloadEntry, error) {
-	var where string
-	var args []any
-	switch actor.Role {
-	case policy.Practitioner:
-		where = `f.id IN (SELECT family_id FROM allocations WHERE staff_id = $1 AND ended_at IS NULL)`
-		args = append(args, actor.StaffID)
-	case policy.TeamManager:
-		if len(actor.Areas) == 0 {
-			return nil, nil
-		}
-		where = `f.area_id IN (`
-		for i, a := range actor.Areas {
-			if i > 0 {
-				where += `, `
-			}
-			args = append(args, a)
-			where += fmt.Sprintf("$%d", len(args))
-		}
-		where += `)`
-	case policy.DSL:
-		where = `1 = 1`
-	default:
+	where, args, ok := familyScope(actor)
+	if !ok {
 		return nil, nil
 	}
 	var out []CaseloadEntry

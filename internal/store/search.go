@@ -130,27 +130,6 @@ func (db *DB) SearchPeople(ctx context.Context, actor policy.Actor, query string
 	return hits, more, err
 }
 
-// familyScope narrows a query on families f to those the actor's role
-// could see: a practitioner's allocated families, a team manager's areas,
-// everything for a DSL. It is an optimisation, not the access check: the
-// caller still asks the policy about each family. False means the role
-// sees no families at all.
-func familyScope(actor policy.Actor) (string, []any, bool) {
-	switch actor.Role {
-	case policy.Practitioner:
-		return `f.id IN (SELECT family_id FROM allocations WHERE staff_id = $1 AND ended_at IS NULL)`, []any{actor.StaffID}, true
-	case policy.TeamManager:
-		if len(actor.Areas) == 0 {
-			return "", nil, false
-		}
-		in, args := inList(actor.Areas)
-		return `f.area_id IN (` + in + `)`, args, true
-	case policy.DSL:
-		return `1 = 1`, nil, true
-	}
-	return "", nil, false
-}
-
 // familiesByID reads families (without their people).
 func (db *DB) familiesByID(ctx context.Context, tx *Tx, ids []int64) (map[int64]family.Family, error) {
 	out := map[int64]family.Family{}

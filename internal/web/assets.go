@@ -7,11 +7,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
-	"maps"
 	"mime"
 	"net/http"
 	"path"
-	"slices"
 	"strings"
 )
 
@@ -59,12 +57,12 @@ func loadAssets(static fs.FS) (*assetSet, error) {
 		if pass > len(files) {
 			return nil, fmt.Errorf("assets name each other in a circle")
 		}
-		for _, n := range slices.Sorted(maps.Keys(files)) {
+		for _, n := range names { // fs.Glob sorts them
 			if done[n] {
 				continue
 			}
 			body, ready := files[n], true
-			for _, other := range slices.Sorted(maps.Keys(files)) {
+			for _, other := range names {
 				if other == n || !bytes.Contains(body, []byte(other)) {
 					continue
 				}

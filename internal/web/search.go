@@ -28,10 +28,11 @@ const (
 // searchPage finds people, by name or family reference, in the families
 // the user may see.
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	form := r.URL.Query()
+	q := strings.TrimSpace(form.Get("q"))
 	d := searchData{Query: q, Limit: store.SearchLimit}
-	page := Page{Title: "Find a person", Nav: "search", Form: r.URL.Query(), Data: &d}
-	if _, asked := r.URL.Query()["q"]; !asked {
+	page := Page{Title: "Find a person", Nav: "search", Form: form, Data: &d}
+	if !form.Has("q") {
 		s.render(w, r, http.StatusOK, "search", page)
 		return
 	}
