@@ -120,12 +120,12 @@ func grantFor(r Role, act Action) grant {
 	case DSL:
 		switch act {
 		case ViewReferral, ScreenReferral, ViewFamily, ViewPerson, ViewConfidential,
-			RaiseConcern, DecideConcern, ViewRecordAudit, ViewAggregates, ViewIdentifiableReports:
+			RaiseConcern, DecideConcern, ViewRecordAudit, ViewAggregates, ViewIdentifiableReports, ChoosePublicListing:
 			return anywhere
 		}
 	case Admin:
 		switch act {
-		case ManageStaff, ManageTokens, ManageMailingList, ViewAuditLog, ViewRecordAudit, ViewAggregates, ExportResearch:
+		case ManageStaff, ManageTokens, ManageMailingList, ManageSite, ViewAuditLog, ViewRecordAudit, ViewAggregates, ExportResearch:
 			// Audit entries are metadata (who looked, when), not the record.
 			return anywhere
 		}
@@ -142,8 +142,10 @@ func whyNot(r Role, act Action) string {
 	switch {
 	case act == DecideConcern:
 		return "only a designated safeguarding lead can decide a safeguarding concern"
-	case act == ViewAuditLog || act == ManageStaff || act == ManageTokens || act == ManageMailingList || act == ExportResearch:
+	case act == ViewAuditLog || act == ManageStaff || act == ManageTokens || act == ManageMailingList || act == ManageSite || act == ExportResearch:
 		return "only administrators can " + act.phrase()
+	case act == ChoosePublicListing:
+		return "only designated safeguarding leads are listed on the public safeguarding page"
 	case r == Admin:
 		return "administrators manage accounts, tokens and the audit log; they never see referrals or family records"
 	case r == Analyst:

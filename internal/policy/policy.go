@@ -168,6 +168,13 @@ const (
 	// (if pseudonymised) data leaving the organisation, so only an
 	// administrator may, and every extract is audited.
 	ExportResearch Action = "reports.research"
+	// ManageSite edits and publishes the public website's pages and
+	// documents (no family data).
+	ManageSite Action = "site.manage"
+	// ChoosePublicListing is a designated safeguarding lead agreeing (or
+	// no longer agreeing) to be named on the public safeguarding page: only
+	// for themselves, so the store acts on the actor's own record.
+	ChoosePublicListing Action = "site.listing.choose"
 )
 
 // Actions lists every action. Tests walk it so that a new action is proved
@@ -179,7 +186,7 @@ func Actions() []Action {
 		ViewPerson, EditPerson, ViewConfidential, EditConfidential, BreakGlass,
 		RaiseConcern, DecideConcern,
 		ViewRecordAudit, ViewAuditLog, ManageStaff, ManageTokens, ManageMailingList, ViewAggregates, ViewIdentifiableReports,
-		ExportResearch, WriteSupervision,
+		ExportResearch, WriteSupervision, ManageSite, ChoosePublicListing,
 	}
 }
 
@@ -240,6 +247,10 @@ func (act Action) phrase() string {
 		return "see reports that name people"
 	case ExportResearch:
 		return "produce the research extract"
+	case ManageSite:
+		return "edit the public website"
+	case ChoosePublicListing:
+		return "be listed on the public safeguarding page"
 	}
 	return ""
 }

@@ -146,6 +146,8 @@ var matrix = []struct {
 	{ViewIdentifiableReports, [10]string{"YYYNY", "YYYNY", all, none, none, none, none, none, none, none}},
 	{ExportResearch, [10]string{none, none, none, all, none, none, none, none, none, none}},
 	{WriteSupervision, [10]string{none, "YYYNN", none, none, none, none, none, none, none, none}},
+	{ManageSite, [10]string{none, none, none, all, none, none, none, none, none, none}},
+	{ChoosePublicListing, [10]string{none, none, all, none, none, none, none, none, none, none}},
 }
 
 type row struct {
