@@ -474,6 +474,16 @@ type tab struct {
 	mu        sync.Mutex
 	problems  []string                   // console errors, exceptions and CSP reports
 	documents map[network.RequestID]bool // page loads, whose status the test checks itself
+	requests  []string                   // every URL the tab asked for, in order
+}
+
+// takeRequests returns the URLs requested since the last call.
+func (tb *tab) takeRequests() []string {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	r := tb.requests
+	tb.requests = nil
+	return r
 }
 
 func (s *session) newTab(t *testing.T, browser context.Context) *tab {
@@ -487,6 +497,10 @@ func (s *session) newTab(t *testing.T, browser context.Context) *tab {
 	err := chromedp.Listen(ctx, func(ev any) {
 		var msg string
 		switch ev := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			tb.mu.Lock()
+			tb.requests = append(tb.requests, ev.Request.URL)
+			tb.mu.Unlock()
 		case *network.EventResponseReceived:
 			if ev.Type == network.ResourceTypeDocument {
 				tb.mu.Lock()

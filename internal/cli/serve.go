@@ -104,9 +104,12 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		wake = worker.Wake
 	}
 	srv, err := web.New(db, log, web.Config{MetricsToken: a.Getenv("CRADLE_METRICS_TOKEN"), Demo: isDemo, BehindTLS: *behindTLS || *tlsCert != "",
-		OrgName: envOr(a.Getenv, "CRADLE_ORG_NAME", "For Baby's Sake"), WakeMail: wake, BaseURL: baseURL, Eligibility: elig, Timeline: tl, WorkingTime: wt, Questions: qs, Now: a.Now})
+		OrgName: envOr(a.Getenv, "CRADLE_ORG_NAME", "For Baby's Sake"), PublicEmail: a.Getenv("CRADLE_PUBLIC_EMAIL"), WakeMail: wake, BaseURL: baseURL, Eligibility: elig, Timeline: tl, WorkingTime: wt, Questions: qs, Now: a.Now})
 	if err != nil {
 		return fmt.Errorf("building the web server: %w", err)
+	}
+	if err := srv.InstallSite(ctx); err != nil {
+		return err
 	}
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),

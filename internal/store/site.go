@@ -328,16 +328,25 @@ func (db *DB) SaveSitePage(ctx context.Context, actor policy.Actor, s PageSave) 
 	return id, version, err
 }
 
-// slugTaken explains why a page (self: 0 for a new one) cannot use slug,
-// or returns "".
+// SiteSlugTaken explains why a page (self: 0 for a new one) cannot use
+// slug, or returns "": for a preview, before anything is saved (the save
+// checks again).
+func (db *DB) SiteSlugTaken(ctx context.Context, slug string, self int64) string {
+	return slugTaken(func(q string, args ...any) *sql.Row { return db.queryRow(ctx, q, args...) }, slug, self)
+}
+
 func (tx *Tx) slugTaken(slug string, self int64) string {
+	return slugTaken(tx.queryRow, slug, self)
+}
+
+func slugTaken(queryRow func(string, ...any) *sql.Row, slug string, self int64) string {
 	var title string
 	var id int64
-	err := tx.queryRow(`SELECT id, title FROM site_pages WHERE slug = $1 AND id <> $2`, slug, self).Scan(&id, &title)
+	err := queryRow(`SELECT id, title FROM site_pages WHERE slug = $1 AND id <> $2`, slug, self).Scan(&id, &title)
 	if err == nil {
 		return fmt.Sprintf("The address /%s is already used by the page %q. Choose a different address", slug, title)
 	}
-	err = tx.queryRow(`SELECT p.id, p.title FROM site_redirects r JOIN site_pages p ON p.id = r.page_id WHERE r.slug = $1 AND p.id <> $2`, slug, self).Scan(&id, &title)
+	err = queryRow(`SELECT p.id, p.title FROM site_redirects r JOIN site_pages p ON p.id = r.page_id WHERE r.slug = $1 AND p.id <> $2`, slug, self).Scan(&id, &title)
 	if err == nil {
 		return fmt.Sprintf("The address /%s was used by the page %q before and still takes people there. Choose a different address", slug, title)
 	}
@@ -466,14 +475,21 @@ func (db *DB) SetPublicListing(ctx context.Context, actor policy.Actor, listed b
 		if d := policy.Decide(actor, policy.ChoosePublicListing, policy.Target{}, tx.now); !d.Allowed {
 			return problem.New(problem.Forbidden, "%s", d.Reason)
 		}
-		if _, err := tx.exec(`UPDATE staff SET listed_publicly = $1, updated_at = $2 WHERE id = $3`, listed, tx.now, actor.StaffID); err != nil {
-			return fmt.Errorf("saving the public listing choice: %w", err)
-		}
-		detail := "agreed to be named on the public safeguarding page"
-		if !listed {
-			detail = "no longer named on the public safeguarding page"
-		}
-		tx.Audit("staff.public_listing", "staff", actor.StaffID, 0, detail)
-		return nil
+		return tx.SetPublicListing(actor.StaffID, listed)
 	})
+}
+
+// SetPublicListing records a staff member's choice about being named on
+// the public safeguarding page; callers outside this package are the
+// person's own request (above) and the fictional demo data.
+func (tx *Tx) SetPublicListing(staffID int64, listed bool) error {
+	if _, err := tx.exec(`UPDATE staff SET listed_publicly = $1, updated_at = $2 WHERE id = $3`, listed, tx.now, staffID); err != nil {
+		return fmt.Errorf("saving the public listing choice: %w", err)
+	}
+	detail := "agreed to be named on the public safeguarding page"
+	if !listed {
+		detail = "no longer named on the public safeguarding page"
+	}
+	tx.Audit("staff.public_listing", "staff", staffID, 0, detail)
+	return nil
 }

@@ -19,14 +19,6 @@ import (
 	"github.com/cradle-org/cradle/internal/timeline"
 )
 
-func (s *Server) publicHome(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "public-home", Page{Title: "Support for expectant co-parents", Public: true, Nav: "public"})
-}
-
-func (s *Server) accessibility(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "accessibility", Page{Title: "Accessibility statement", Public: userOf(r) == nil})
-}
-
 type homeData struct {
 	Actions []link
 }
@@ -42,6 +34,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	}
 	if policy.Can(a, policy.ViewAuditLog, policy.Target{}, s.cfg.Now()) {
 		d.Actions = append(d.Actions, link{"/audit", "Audit log", "Every sign-in, record viewed and change made"})
+	}
+	if policy.Can(a, policy.ManageSite, policy.Target{}, s.cfg.Now()) {
+		d.Actions = append(d.Actions, link{"/admin/site", "Public website", "Edit and publish the public pages, and the safeguarding policies"})
+	}
+	if policy.Can(a, policy.ChoosePublicListing, policy.Target{}, s.cfg.Now()) {
+		d.Actions = append(d.Actions, link{"/account/public-listing", "Your name on the public safeguarding page", "Choose whether the public site names you as a designated safeguarding lead"})
 	}
 	s.render(w, r, http.StatusOK, "home", Page{Title: "Home", Nav: "home", Data: d})
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/safeguarding"
 	"github.com/cradle-org/cradle/internal/sharing"
+	"github.com/cradle-org/cradle/internal/site"
 )
 
 //go:embed templates
@@ -124,6 +125,18 @@ var funcs = template.FuncMap{
 		}
 		return "Not given"
 	},
+	"fileSize": func(n int64) string {
+		switch {
+		case n >= 1<<20:
+			return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+		case n >= 1<<10:
+			return strconv.FormatInt((n+1<<9)>>10, 10) + " KB"
+		}
+		return strconv.FormatInt(n, 10) + " bytes"
+	},
+	"sectionLabel": func(s site.Section) string {
+		return map[site.Section]string{site.SectionHome: "Home page", site.SectionAbout: "About menu", site.SectionFooter: "Footer"}[s]
+	},
 	"navItem": func(current, key, href, label string) navItem {
 		return navItem{Active: current == key, Href: href, Label: label}
 	},
@@ -181,6 +194,7 @@ type Page struct {
 	Data      any
 	RequestID string
 	Alerts    int // unseen safeguarding alerts for the signed-in user
+	Footer    []navLink // the site's footer pages (privacy, cookies, accessibility)
 }
 
 // ErrorFor returns the message for a field, if any.
@@ -231,6 +245,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	p.Demo = s.cfg.Demo
 	p.Contacts = s.contactsFor(r, 0)
+	p.Footer = s.footerLinks(r)
 	p.RequestID = requestID(r)
 	buf := s.pools.buffer()
 	defer s.pools.putBuffer(buf)

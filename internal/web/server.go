@@ -54,6 +54,10 @@ type Config struct {
 	WakeMail func()
 	// Contacts are the emergency and helpline contacts shown on public pages.
 	Contacts []Contact
+	// PublicEmail is the organisation's public contact address, written into
+	// the shipped privacy notice and accessibility statement when they are
+	// first installed (optional: without it they point to the safeguarding page).
+	PublicEmail string
 	// Bench adds GET /bench/ping: a trivial page behind the same middleware
 	// and session check as every staff page, so a benchmark can measure the
 	// server's ceiling in the same run. Never set in production.
@@ -95,6 +99,9 @@ type Server struct {
 	cfg     Config
 	assets  *assetSet
 	pools   pools
+	nav     navCache
+	// reserved are the addresses site pages cannot take (the application's own).
+	reserved map[string]bool
 }
 
 // New builds a server; it parses every template now, so a broken template
@@ -146,7 +153,9 @@ func New(db *store.DB, log *slog.Logger, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{db: db, log: log, metrics: metrics.New(), views: v, cfg: cfg, assets: assets}, nil
+	srv := &Server{db: db, log: log, metrics: metrics.New(), views: v, cfg: cfg, assets: assets}
+	srv.reserved = srv.reservedSlugs()
+	return srv, nil
 }
 
 // Handler returns the whole application with its middleware.
@@ -194,9 +203,10 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("GET /readyz", hf(s.readyz))
 	handle("GET /metrics", hf(s.metricsPage))
 	handle("GET /assets/", http.StripPrefix("/assets/", s.assets))
-	// Public shell.
+	// The public website: pages edited by administrators, at /{slug}.
 	handle("GET /{$}", hf(s.publicHome))
-	handle("GET /accessibility", hf(s.accessibility))
+	handle("GET /{slug}", hf(s.publicSitePage))
+	handle("GET /documents/{id}/{name}", hf(s.siteDocument))
 	// Referrals: two public doors.
 	handle("GET /refer/professional", hf(s.professionalForm))
 	handle("POST /refer/professional", hf(s.professionalSubmit))
@@ -274,6 +284,15 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("POST /admin/tokens/{id}/revoke", s.staff(s.tokenRevoke))
 	handle("GET /admin/contacts", s.staff(s.contactsPage))
 	handle("POST /admin/contacts", s.staff(s.contactsSave))
+	handle("GET /admin/site", s.staff(s.siteAdmin))
+	handle("GET /admin/site/pages/new", s.staff(s.siteNewForm))
+	handle("POST /admin/site/pages", s.staff(s.siteSave))
+	handle("GET /admin/site/pages/{id}", s.staff(s.siteEditForm))
+	handle("POST /admin/site/pages/{id}", s.staff(s.siteSave))
+	handle("POST /admin/site/documents", s.uploadLimit(s.staff(s.siteDocumentUpload)))
+	handle("POST /admin/site/documents/{id}/withdraw", s.staff(s.siteDocumentWithdraw))
+	handle("GET /account/public-listing", s.staff(s.publicListingForm))
+	handle("POST /account/public-listing", s.staff(s.publicListingSave))
 	handle("GET /admin/mailing-list", s.staff(s.mailingAdmin))
 	handle("GET /admin/mailing-list.csv", s.staff(s.mailingExport))
 	handle("GET /families/{id}/concerns/new", s.staff(s.concernForm))

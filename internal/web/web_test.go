@@ -62,6 +62,9 @@ func each(t *testing.T, fn func(t *testing.T, e *env)) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if err := s.InstallSite(context.Background()); err != nil {
+				t.Fatal(err)
+			}
 			srv := httptest.NewServer(s.Handler())
 			t.Cleanup(srv.Close)
 			fn(t, &env{t: t, db: db, srv: srv, clock: c})
@@ -556,7 +559,7 @@ func TestDisabledAccountCannotSignInOrContinue(t *testing.T) {
 func TestEveryRouteIsClassified(t *testing.T) {
 	public := map[string]bool{
 		"GET /healthz": true, "GET /readyz": true, "GET /metrics": true, "GET /assets/": true,
-		"GET /{$}": true, "GET /accessibility": true, "/": true,
+		"GET /{$}": true, "GET /{slug}": true, "GET /documents/{id}/{name}": true, "/": true,
 		"GET /sign-in": true, "POST /sign-in": true, "GET /sign-in/code": true, "POST /sign-in/code": true,
 		"GET /sign-in/new-password": true, "POST /sign-in/new-password": true, "POST /sign-out": true,
 		"GET /refer/professional": true, "POST /refer/professional": true, "GET /refer/professional/confirmation": true,
