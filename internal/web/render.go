@@ -193,7 +193,7 @@ type Page struct {
 	Form      url.Values      // what the user typed, to show back
 	Data      any
 	RequestID string
-	Alerts    int // unseen safeguarding alerts for the signed-in user
+	Alerts    int       // unseen safeguarding alerts for the signed-in user
 	Footer    []navLink // the site's footer pages (privacy, cookies, accessibility)
 }
 
