@@ -2,7 +2,10 @@ package e2e
 
 import (
 	"context"
+
 	"encoding/json"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
 	"strings"
 	"testing"
 	"time"
@@ -56,7 +59,8 @@ func TestBrowserPublicWebsite(t *testing.T) {
 	admin.click(t, `nav a[href="/admin/site"]`)
 	admin.mustBeAt(t, "/admin/site")
 	admin.pageChecks(t, "site-admin")
-	admin.clickHere(t, "the How we work edit link", `[...document.querySelectorAll('main table a')].find(a => a.textContent.startsWith('How we work'))`)
+	edit := admin.eval(t, `[...document.querySelectorAll('main table a')].find(a => a.textContent.startsWith('How we work')).getAttribute('href')`)
+	admin.click(t, `main table a[href="`+edit+`"]`)
 	admin.mustSee(t, "site-edit", "Edit ‘How we work’", "Version history", "Shipped text")
 	admin.pageChecks(t, "site-edit")
 
@@ -90,4 +94,20 @@ func TestBrowserPublicWebsite(t *testing.T) {
 		t.Errorf("the menu does not link to the new address: %s", b)
 	}
 	public.pageChecks(t, "site-moved")
+
+	// Without JavaScript the pages still work: the text, the menu, and
+	// "Exit this page" as a plain link.
+	nojs := b.newTab(t, browser)
+	defer nojs.close(t)
+	if _, err := chromedp.Call(nojs.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatalf("turning JavaScript off: %v", err)
+	}
+	nojs.open(t, "/privacy")
+	nojs.mustSee(t, "no-js", "Privacy notice", "Exit this page", "Who we are")
+	if got := nojs.eval(t, `document.body.classList.contains('js-enabled') ? 'js' : document.querySelector('.govuk-exit-this-page__button').getAttribute('href')`); !strings.HasPrefix(got, "https://") {
+		t.Errorf("without JavaScript: exit link %q", got)
+	}
+	nojs.click(t, `.app-site-menu a[href="/domestic-abuse"]`)
+	nojs.mustBeAt(t, "/domestic-abuse")
+	nojs.mustSee(t, "no-js-menu", "Domestic Abuse Act 2021")
 }
