@@ -106,6 +106,9 @@ func grantFor(r Role, act Action) grant {
 			return ownParent
 		case BreakGlass:
 			return otherParent
+		case ListCases:
+			// Each list is narrowed to the practitioner's own families.
+			return anywhere
 		}
 	case TeamManager:
 		switch act {
@@ -116,11 +119,14 @@ func grantFor(r Role, act Action) grant {
 			// Managers supervise both parents' practitioners, so they see
 			// both sides, but only in their own teams.
 			return inOwnArea
+		case ListCases:
+			// Each list is narrowed to the manager's areas.
+			return anywhere
 		}
 	case DSL:
 		switch act {
 		case ViewReferral, ScreenReferral, ViewFamily, ViewPerson, ViewConfidential,
-			RaiseConcern, DecideConcern, ViewRecordAudit, ViewAggregates, ViewIdentifiableReports, ChoosePublicListing:
+			RaiseConcern, DecideConcern, ViewRecordAudit, ViewAggregates, ViewIdentifiableReports, ChoosePublicListing, ListCases:
 			return anywhere
 		}
 	case Admin:

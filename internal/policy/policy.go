@@ -168,6 +168,10 @@ const (
 	// (if pseudonymised) data leaving the organisation, so only an
 	// administrator may, and every extract is audited.
 	ExportResearch Action = "reports.research"
+	// ListCases opens the lists of families, people, referrals and
+	// concerns (each then narrowed to the records the actor may see): only
+	// for the roles that work with families.
+	ListCases Action = "cases.list"
 	// ManageSite edits and publishes the public website's pages and
 	// documents (no family data).
 	ManageSite Action = "site.manage"
@@ -186,7 +190,7 @@ func Actions() []Action {
 		ViewPerson, EditPerson, ViewConfidential, EditConfidential, BreakGlass,
 		RaiseConcern, DecideConcern,
 		ViewRecordAudit, ViewAuditLog, ManageStaff, ManageTokens, ManageMailingList, ViewAggregates, ViewIdentifiableReports,
-		ExportResearch, WriteSupervision, ManageSite, ChoosePublicListing,
+		ExportResearch, WriteSupervision, ManageSite, ChoosePublicListing, ListCases,
 	}
 }
 
@@ -249,6 +253,8 @@ func (act Action) phrase() string {
 		return "produce the research extract"
 	case ManageSite:
 		return "edit the public website"
+	case ListCases:
+		return "see lists of families, referrals or concerns"
 	case ChoosePublicListing:
 		return "be listed on the public safeguarding page"
 	}

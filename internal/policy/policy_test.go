@@ -148,6 +148,7 @@ var matrix = []struct {
 	{WriteSupervision, [10]string{none, "YYYNN", none, none, none, none, none, none, none, none}},
 	{ManageSite, [10]string{none, none, none, all, none, none, none, none, none, none}},
 	{ChoosePublicListing, [10]string{none, none, all, none, none, none, none, none, none, none}},
+	{ListCases, [10]string{all, all, all, none, none, none, none, none, none, none}},
 }
 
 type row struct {

@@ -337,7 +337,7 @@ func familyScope(actor policy.Actor) (string, []any, bool) {
 func (db *DB) Caseload(ctx context.Context, actor policy.Actor) ([]CaseloadEntry, error) {
 	where, args, ok := familyScope(actor)
 	if !ok {
-		return nil, nil
+		return nil, problem.New(problem.Forbidden, "your role does not have a caseload")
 	}
 	var out []CaseloadEntry
 	err := db.View(ctx, func(tx *Tx) error {

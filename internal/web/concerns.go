@@ -204,6 +204,9 @@ type concernRow struct {
 }
 
 func (s *Server) concernsDashboard(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	if !s.may(w, r, u, policy.ListCases) {
+		return
+	}
 	list, err := s.db.OpenConcerns(r.Context(), u.staff.Actor())
 	if err != nil {
 		s.fail(w, r, err)

@@ -19,8 +19,7 @@ type contactsData struct {
 }
 
 func (s *Server) contactsPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	if d := policy.Decide(u.staff.Actor(), policy.ManageStaff, policy.Target{}, s.cfg.Now()); !d.Allowed {
-		s.fail(w, r, problem.New(problem.Forbidden, "%s", d.Reason))
+	if !s.may(w, r, u, policy.ManageStaff) {
 		return
 	}
 	areaID, _ := strconv.ParseInt(r.URL.Query().Get("area"), 10, 64)

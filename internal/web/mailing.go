@@ -166,16 +166,9 @@ type mailingAdminData struct {
 	Subscribers                      []store.Subscriber
 }
 
-func (s *Server) canManageMailing(w http.ResponseWriter, r *http.Request, u *requestUser) bool {
-	if d := policy.Decide(u.staff.Actor(), policy.ManageMailingList, policy.Target{}, s.cfg.Now()); !d.Allowed {
-		s.fail(w, r, problem.New(problem.Forbidden, "%s", d.Reason))
-		return false
-	}
-	return true
-}
 
 func (s *Server) mailingAdmin(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	if !s.canManageMailing(w, r, u) {
+	if !s.may(w, r, u, policy.ManageMailingList) {
 		return
 	}
 	var d mailingAdminData
@@ -197,7 +190,7 @@ func (s *Server) mailingAdmin(w http.ResponseWriter, r *http.Request, u *request
 }
 
 func (s *Server) mailingExport(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	if !s.canManageMailing(w, r, u) {
+	if !s.may(w, r, u, policy.ManageMailingList) {
 		return
 	}
 	var subs []store.Subscriber

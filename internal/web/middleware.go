@@ -267,6 +267,16 @@ func (s *Server) staff(h staffHandler) http.Handler {
 	})
 }
 
+// may asks the policy whether the signed-in user may do act at all (an
+// action not about one record) and, if not, sends the refusal page.
+func (s *Server) may(w http.ResponseWriter, r *http.Request, u *requestUser, act policy.Action) bool {
+	if d := policy.Decide(u.staff.Actor(), act, policy.Target{}, s.cfg.Now()); !d.Allowed {
+		s.fail(w, r, problem.New(problem.Forbidden, "%s", d.Reason))
+		return false
+	}
+	return true
+}
+
 func (s *Server) csrfRefused(w http.ResponseWriter, r *http.Request) {
 	s.renderError(w, r, http.StatusForbidden, "This form could not be sent",
 		"The form was missing its security token, or it had expired. Go back, refresh the page and try again.")

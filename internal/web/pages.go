@@ -76,6 +76,9 @@ type teamRow struct {
 const noContactDays = 14
 
 func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	if !s.may(w, r, u, policy.ListCases) {
+		return
+	}
 	list, err := s.db.Caseload(r.Context(), u.staff.Actor())
 	if err != nil {
 		s.fail(w, r, err)
@@ -373,8 +376,7 @@ func (s *Server) familyAudit(w http.ResponseWriter, r *http.Request, u *requestU
 }
 
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	if d := policy.Decide(u.staff.Actor(), policy.ViewAuditLog, policy.Target{}, s.cfg.Now()); !d.Allowed {
-		s.fail(w, r, problem.New(problem.Forbidden, "%s", d.Reason))
+	if !s.may(w, r, u, policy.ViewAuditLog) {
 		return
 	}
 	var before int64

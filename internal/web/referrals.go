@@ -32,6 +32,9 @@ type areaOption struct {
 }
 
 func (s *Server) referralQueue(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	if !s.may(w, r, u, policy.ListCases) {
+		return
+	}
 	q := r.URL.Query()
 	f := store.QueueFilter{Status: referral.Status(q.Get("status")), Source: referral.Source(q.Get("source"))}
 	f.AreaID, _ = strconv.ParseInt(q.Get("area"), 10, 64) // a bad value means no filter

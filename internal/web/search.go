@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/store"
 )
@@ -28,6 +29,9 @@ const (
 // searchPage finds people, by name or family reference, in the families
 // the user may see.
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	if !s.may(w, r, u, policy.ListCases) {
+		return
+	}
 	form := r.URL.Query()
 	q := strings.TrimSpace(form.Get("q"))
 	d := searchData{Query: q, Limit: store.SearchLimit}

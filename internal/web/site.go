@@ -253,8 +253,7 @@ type siteEditData struct {
 }
 
 func (s *Server) siteNewForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	if d := policy.Decide(u.staff.Actor(), policy.ManageSite, policy.Target{}, s.cfg.Now()); !d.Allowed {
-		s.fail(w, r, problem.New(problem.Forbidden, "%s", d.Reason))
+	if !s.may(w, r, u, policy.ManageSite) {
 		return
 	}
 	s.renderSiteEdit(w, r, http.StatusOK, siteEditData{}, url.Values{"order": {"50"}}, nil)
@@ -321,8 +320,7 @@ func (s *Server) siteSave(w http.ResponseWriter, r *http.Request, u *requestUser
 			return
 		}
 		d.Page, d.History, d.Home = p, hist, p.Section == site.SectionHome
-	} else if dec := policy.Decide(u.staff.Actor(), policy.ManageSite, policy.Target{}, s.cfg.Now()); !dec.Allowed {
-		s.fail(w, r, problem.New(problem.Forbidden, "%s", dec.Reason))
+	} else if !s.may(w, r, u, policy.ManageSite) {
 		return
 	}
 	f := r.PostForm
@@ -433,8 +431,7 @@ type listingData struct {
 }
 
 func (s *Server) publicListingForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	if d := policy.Decide(u.staff.Actor(), policy.ChoosePublicListing, policy.Target{}, s.cfg.Now()); !d.Allowed {
-		s.fail(w, r, problem.New(problem.Forbidden, "%s", d.Reason))
+	if !s.may(w, r, u, policy.ChoosePublicListing) {
 		return
 	}
 	listed := "no"
@@ -446,6 +443,9 @@ func (s *Server) publicListingForm(w http.ResponseWriter, r *http.Request, u *re
 }
 
 func (s *Server) publicListingSave(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	if !s.may(w, r, u, policy.ChoosePublicListing) {
+		return
+	}
 	v := r.PostFormValue("listed")
 	if v != "yes" && v != "no" {
 		s.render(w, r, http.StatusUnprocessableEntity, "public-listing", Page{Title: "Your name on the public safeguarding page", Nav: "home",

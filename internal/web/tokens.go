@@ -14,16 +14,9 @@ type tokensData struct {
 	NewToken string // shown once, straight after creation
 }
 
-func (s *Server) canManageTokens(w http.ResponseWriter, r *http.Request, u *requestUser) bool {
-	if d := policy.Decide(u.staff.Actor(), policy.ManageTokens, policy.Target{}, s.cfg.Now()); !d.Allowed {
-		s.fail(w, r, problem.New(problem.Forbidden, "%s", d.Reason))
-		return false
-	}
-	return true
-}
 
 func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	if !s.canManageTokens(w, r, u) {
+	if !s.may(w, r, u, policy.ManageTokens) {
 		return
 	}
 	s.renderTokens(w, r, http.StatusOK, "", nil)
@@ -40,7 +33,7 @@ func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	if !s.canManageTokens(w, r, u) {
+	if !s.may(w, r, u, policy.ManageTokens) {
 		return
 	}
 	token, err := credential.NewToken()
@@ -67,7 +60,7 @@ func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request, u *requestU
 }
 
 func (s *Server) tokenRevoke(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	if !s.canManageTokens(w, r, u) {
+	if !s.may(w, r, u, policy.ManageTokens) {
 		return
 	}
 	id, err := pathID(r)

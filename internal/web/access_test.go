@@ -1,0 +1,407 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/safeguarding"
+	"github.com/cradle-org/cradle/internal/site"
+	"github.com/cradle-org/cradle/internal/store"
+	"github.com/cradle-org/cradle/internal/web"
+)
+
+// The access matrix: every route the router has × every role × every
+// relationship to the record, against one table of expected answers. The
+// test fails if the router has a route the table does not name, or if any
+// answer differs. Set CRADLE_PRINT_ACCESS_MATRIX=1 to print what the
+// server answered, as a table to review before it replaces the one below.
+//
+// Answers: A allowed (a page, a redirect after a change, or a form's own
+// validation message), F forbidden (403), N not found (404), S sent to
+// sign in, U unauthorised (401, the API without a token).
+//
+// Relationships, from the point of view of the practitioner Priya Shah:
+// own = her own parent (Amy Foster) and that family; co = the co-parent
+// (Jordan Price, another practitioner's) in the same family; area = another
+// Blackpool family (the Reids); other = a Hertfordshire family (Aisha
+// Khan's); closed = a closed Blackpool family in which she worked with Mark
+// Hill. Routes that are not about a family have one answer per role.
+
+var accessRoles = []string{"practitioner", "team_manager", "dsl", "admin", "analyst", "signed_out", "partner"}
+
+var accessRelations = []string{"own", "co", "area", "other", "closed"}
+
+// accessMatrix: route → one answer string per role (in accessRoles order);
+// a route about a family or person has five letters (own, co, area,
+// other, closed), any other route one.
+var accessMatrix = map[string][7]string{
+	// route                                           practitioner  team manager  DSL      admin    analyst  signed out  partner token
+	"GET /healthz":                                   {"A", "A", "A", "A", "A", "A", "A"},
+	"GET /readyz":                                    {"A", "A", "A", "A", "A", "A", "A"},
+	"GET /metrics":                                   {"A", "A", "A", "A", "A", "A", "A"},
+	"GET /assets/":                                   {"A", "A", "A", "A", "A", "A", "A"},
+	"GET /{$}":                                       {"A", "A", "A", "A", "A", "A", "A"},
+	"GET /{slug}":                                    {"A", "A", "A", "A", "A", "A", "A"},
+	"GET /documents/{id}/{name}":                     {"A", "A", "A", "A", "A", "A", "A"},
+	"GET /refer/professional":                        {"A", "A", "A", "A", "A", "A", "A"},
+	"GET /refer/professional/confirmation":           {"A", "A", "A", "A", "A", "A", "A"},
+	"GET /refer/yourself":                            {"A", "A", "A", "A", "A", "A", "A"},
+	"GET /refer/yourself/check":                      {"A", "A", "A", "A", "A", "A", "A"},
+	"GET /refer/yourself/confirmation":               {"A", "A", "A", "A", "A", "A", "A"},
+	"GET /refer/yourself/{step}":                     {"A", "A", "A", "A", "A", "A", "A"},
+	"GET /mailing-list":                              {"A", "A", "A", "A", "A", "A", "A"},
+	"GET /mailing-list/check-email":                  {"A", "A", "A", "A", "A", "A", "A"},
+	"GET /mailing-list/confirm":                      {"A", "A", "A", "A", "A", "A", "A"},
+	"GET /mailing-list/unsubscribe":                  {"A", "A", "A", "A", "A", "A", "A"},
+	"GET /api/v1/openapi.json":                       {"A", "A", "A", "A", "A", "A", "A"},
+	"GET /sign-in":                                   {"A", "A", "A", "A", "A", "A", "A"},
+	"GET /sign-in/code":                              {"S", "S", "S", "S", "S", "S", "S"},
+	"GET /sign-in/new-password":                      {"S", "S", "S", "S", "S", "S", "S"},
+	"GET /home":                                      {"A", "A", "A", "A", "A", "S", "S"},
+	"GET /caseload":                                  {"A", "A", "A", "F", "F", "S", "S"},
+	"GET /families/{id}":                             {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"GET /families/{id}/audit":                       {"FFFFF", "AAAFA", "AAAAA", "AAAAA", "FFFFF", "SSSSS", "SSSSS"},
+	"GET /families/{id}/allocate":                    {"FFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"GET /families/{id}/close":                       {"FFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"GET /people/{id}":                               {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"GET /people/{id}/measures":                      {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"GET /people/{id}/measures/{instrument}":         {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"GET /people/{id}/contact":                       {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"GET /people/{id}/dash":                          {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"GET /people/{id}/safety-plan":                   {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"GET /families/{id}/documents/new":               {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"GET /families/{id}/shares.csv":                  {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"GET /people/{id}/reveal":                        {"FAFFF", "FFFFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"GET /audit":                                     {"F", "F", "F", "A", "F", "S", "S"},
+	"GET /admin/tokens":                              {"F", "F", "F", "A", "F", "S", "S"},
+	"GET /admin/contacts":                            {"F", "F", "F", "A", "F", "S", "S"},
+	"GET /admin/site":                                {"F", "F", "F", "A", "F", "S", "S"},
+	"GET /admin/site/pages/new":                      {"F", "F", "F", "A", "F", "S", "S"},
+	"GET /admin/site/pages/{id}":                     {"F", "F", "F", "A", "F", "S", "S"},
+	"GET /account/public-listing":                    {"F", "F", "A", "F", "F", "S", "S"},
+	"GET /admin/mailing-list":                        {"F", "F", "F", "A", "F", "S", "S"},
+	"GET /admin/mailing-list.csv":                    {"F", "F", "F", "A", "F", "S", "S"},
+	"GET /families/{id}/concerns/new":                {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"GET /concerns":                                  {"A", "A", "A", "F", "F", "S", "S"},
+	"GET /concerns/{id}":                             {"FFFFF", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"GET /search":                                    {"A", "A", "A", "F", "F", "S", "S"},
+	"GET /reports":                                   {"F", "A", "A", "A", "A", "S", "S"},
+	"GET /reports/export/{file}":                     {"F", "A", "A", "A", "A", "S", "S"},
+	"GET /reports/funder":                            {"F", "A", "A", "A", "A", "S", "S"},
+	"GET /reports/funder.pdf":                        {"F", "A", "A", "A", "A", "S", "S"},
+	"GET /referrals":                                 {"A", "A", "A", "F", "F", "S", "S"},
+	"GET /referrals/{id}":                            {"A", "A", "A", "F", "F", "S", "S"},
+	"/":                                              {"N", "N", "N", "N", "N", "N", "N"},
+	"POST /refer/professional":                       {"A", "A", "A", "A", "A", "A", "A"},
+	"POST /refer/yourself/check":                     {"A", "A", "A", "A", "A", "A", "A"},
+	"POST /refer/yourself/{step}":                    {"A", "A", "A", "A", "A", "A", "A"},
+	"POST /mailing-list":                             {"A", "A", "A", "A", "A", "A", "A"},
+	"POST /mailing-list/confirm":                     {"A", "A", "A", "A", "A", "A", "A"},
+	"POST /mailing-list/unsubscribe":                 {"A", "A", "A", "A", "A", "A", "A"},
+	"POST /api/v1/referrals":                         {"U", "U", "U", "U", "U", "U", "A"},
+	"POST /sign-in":                                  {"A", "A", "A", "A", "A", "A", "A"},
+	"POST /sign-in/code":                             {"S", "S", "S", "S", "S", "S", "S"},
+	"POST /sign-in/new-password":                     {"S", "S", "S", "S", "S", "S", "S"},
+	"POST /families/{id}/allocate":                   {"FFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /families/{id}/birth":                      {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /families/{id}/assessment":                 {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /families/{id}/close":                      {"FFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /families/{id}/reopen":                     {"FFFFF", "FFFFA", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/sessions":                     {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/vig":                          {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/joint-safety":                 {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/pause":                        {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/resume":                       {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/supervision":                  {"FFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/measures/{instrument}":        {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/measure-results/{rid}/remove": {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/contact":                      {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/dash":                         {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/incidents":                    {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/marac":                        {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/safety-plan":                  {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /families/{id}/child-risk":                 {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /families/{id}/professionals":              {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /families/{id}/shares":                     {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /families/{id}/meetings":                   {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /families/{id}/documents":                  {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/consents":                     {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/consents/{cid}/withdraw":      {"NFFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/reveal":                       {"FAFFF", "FFFFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /admin/tokens":                             {"F", "F", "F", "A", "F", "S", "S"},
+	"POST /admin/tokens/{id}/revoke":                 {"F", "F", "F", "A", "F", "S", "S"},
+	"POST /admin/contacts":                           {"F", "F", "F", "A", "F", "S", "S"},
+	"POST /admin/site/pages":                         {"F", "F", "F", "A", "F", "S", "S"},
+	"POST /admin/site/pages/{id}":                    {"F", "F", "F", "A", "F", "S", "S"},
+	"POST /admin/site/documents":                     {"F", "F", "F", "A", "F", "S", "S"},
+	"POST /admin/site/documents/{id}/withdraw":       {"F", "F", "F", "N", "F", "S", "S"},
+	"POST /account/public-listing":                   {"F", "F", "A", "F", "F", "S", "S"},
+	"POST /families/{id}/concerns":                   {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /concerns/{id}/decision":                   {"FFFFF", "FFFFF", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /concerns/{id}/close":                      {"FFFFF", "FFFFF", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /referrals/{id}/decision":                  {"F", "A", "A", "F", "F", "S", "S"},
+	"POST /sign-out":                                 {"S", "S", "S", "S", "S", "S", "S"},
+}
+
+type accessTargets struct {
+	family   map[string]int64
+	person   map[string]int64
+	concern  map[string]int64
+	referral int64
+	token    int64
+	sitePage int64
+	document string // the path of a published policy document
+}
+
+func findPerson(t *testing.T, e *env, name string) (personID, familyID int64) {
+	t.Helper()
+	ctx := context.Background()
+	dslStaff, err := e.db.StaffByEmail(ctx, dsl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits, _, err := e.db.SearchPeople(ctx, dslStaff.Actor(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range hits {
+		if h.Person.Name() == name {
+			return h.Person.ID, h.Family.ID
+		}
+	}
+	t.Fatalf("no demo person %q", name)
+	return 0, 0
+}
+
+func setUpAccessTargets(t *testing.T, e *env) (accessTargets, string) {
+	t.Helper()
+	ctx := audit.WithSource(context.Background(), audit.Source{Actor: "test"})
+	tg := accessTargets{family: map[string]int64{}, person: map[string]int64{}, concern: map[string]int64{}}
+	for rel, name := range map[string]string{"own": "Amy Foster", "co": "Jordan Price", "area": "Hannah Reid", "other": "Aisha Khan", "closed": "Mark Hill"} {
+		tg.person[rel], tg.family[rel] = findPerson(t, e, name)
+	}
+	dslStaff, _ := e.db.StaffByEmail(ctx, dsl)
+	yes := true
+	for _, rel := range accessRelations {
+		id, err := e.db.RaiseConcern(ctx, dslStaff.Actor(), store.NewConcern{FamilyID: tg.family[rel], PersonID: tg.person[rel],
+			Concern: safeguarding.Concern{About: "Test concern", AtRisk: safeguarding.AtRiskBaby, ImmediateDanger: &yes}, Due: e.clock.Now().Add(time.Hour)},
+			func(*store.Tx, []string, int64) error { return nil })
+		if err != nil {
+			t.Fatalf("raising a concern for %s: %v", rel, err)
+		}
+		tg.concern[rel] = id
+	}
+	q, _, err := e.db.ReferralQueue(ctx, dslStaff.Actor(), store.QueueFilter{})
+	if err != nil || len(q) == 0 {
+		t.Fatalf("referral queue: %d, %v", len(q), err)
+	}
+	tg.referral = q[0].ID
+	token := apiToken(t, e, "referrals:create")
+	toks, err := e.db.APITokens(ctx)
+	if err != nil || len(toks) == 0 {
+		t.Fatal(err)
+	}
+	tg.token = toks[0].ID
+	page, _, err := e.db.PublicPage(ctx, "how-we-work")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg.sitePage = page.ID
+	adminStaff, _ := e.db.StaffByEmail(ctx, admin)
+	doc, _ := site.CheckDocument("Safeguarding policy", "policy.pdf", []byte("%PDF-1.4\n%%EOF\n"))
+	docID, err := e.db.AddSiteDocument(ctx, adminStaff.Actor(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg.document = "/documents/" + itoa(docID) + "/policy.pdf"
+	return tg, token
+}
+
+// accessPaths turns a route into the request paths to try: one per
+// relationship for routes about a family or person, else one.
+func accessPaths(route string, tg accessTargets) (method string, paths []string) {
+	method, path, ok := strings.Cut(route, " ")
+	if !ok {
+		method, path = "GET", route
+	}
+	fixed := strings.NewReplacer("{step}", "about-you", "{instrument}", "phq9", "{rid}", "999999", "{cid}", "999999",
+		"{file}", "dashboard.csv", "{slug}", "how-we-work", "{$}", "")
+	switch {
+	case strings.HasPrefix(path, "/families/{id}"), strings.HasPrefix(path, "/people/{id}"), strings.HasPrefix(path, "/concerns/{id}"):
+		for _, rel := range accessRelations {
+			id := tg.family[rel]
+			if strings.HasPrefix(path, "/people/") {
+				id = tg.person[rel]
+			} else if strings.HasPrefix(path, "/concerns/") {
+				id = tg.concern[rel]
+			}
+			paths = append(paths, fixed.Replace(strings.Replace(path, "{id}", itoa(id), 1)))
+		}
+		return method, paths
+	case strings.HasPrefix(path, "/referrals/{id}"):
+		path = strings.Replace(path, "{id}", itoa(tg.referral), 1)
+	case strings.HasPrefix(path, "/admin/tokens/{id}"):
+		path = strings.Replace(path, "{id}", itoa(tg.token), 1)
+	case strings.HasPrefix(path, "/admin/site/pages/{id}"):
+		path = strings.Replace(path, "{id}", itoa(tg.sitePage), 1)
+	case path == "/":
+		path = "/no-such-page"
+	case path == "/documents/{id}/{name}":
+		path = tg.document
+	case path == "/assets/":
+		path = "/assets/cradle.css"
+	}
+	return method, []string{fixed.Replace(strings.ReplaceAll(path, "{id}", "999999"))}
+}
+
+func accessAnswer(r resp) byte {
+	switch {
+	case r.status == http.StatusSeeOther && strings.HasPrefix(r.location, "/sign-in"):
+		return 'S'
+	case r.status == http.StatusForbidden:
+		return 'F'
+	case r.status == http.StatusNotFound:
+		return 'N'
+	case r.status == http.StatusUnauthorized:
+		return 'U'
+	case r.status < 300, r.status < 400, r.status == 400, r.status == 409, r.status == 413, r.status == 422, r.status == 429:
+		return 'A'
+	}
+	return '?'
+}
+
+// accessOrder runs reads before changes, and signing out last, so one
+// request's change cannot hide another route's answer.
+func accessOrder(routes []string) []string {
+	out := append([]string(nil), routes...)
+	rank := func(r string) int {
+		switch {
+		case r == "POST /sign-out":
+			return 3
+		case strings.HasPrefix(r, "POST "):
+			return 2
+		}
+		return 1
+	}
+	sort.SliceStable(out, func(i, j int) bool { return rank(out[i]) < rank(out[j]) })
+	return out
+}
+
+func TestAccessMatrix(t *testing.T) {
+	print := os.Getenv("CRADLE_PRINT_ACCESS_MATRIX") != ""
+	routes := map[string]bool{}
+	for _, r := range newServerFor(t, &env{t: t, clock: &clock{t: time.Now()}}).Routes() {
+		routes[r] = true
+	}
+	for r := range accessMatrix {
+		if !routes[r] {
+			t.Errorf("the access matrix names %q, which the router no longer has: remove it", r)
+		}
+	}
+	checked := 0
+	for ri, role := range accessRoles {
+		t.Run(role, func(t *testing.T) {
+			each(t, func(t *testing.T, e *env) {
+				tg, token := setUpAccessTargets(t, e)
+				c := e.client()
+				var hdr []string
+				switch role {
+				case "practitioner":
+					e.signIn(c, practitioner)
+				case "team_manager":
+					e.signIn(c, manager)
+				case "dsl":
+					e.signIn(c, dsl)
+				case "admin":
+					e.signIn(c, admin)
+				case "analyst":
+					e.signIn(c, "leah.morgan@cradle.example")
+				case "partner":
+					hdr = []string{"Authorization", "Bearer " + token}
+				}
+				csrf := ""
+				if role != "signed_out" && role != "partner" {
+					csrf = csrfFrom(t, e.get(c, "/search").body+e.get(c, "/home").body)
+				}
+				s := newServerFor(t, e)
+				var lines []string
+				for _, route := range accessOrder(s.Routes()) {
+					method, paths := accessPaths(route, tg)
+					var got strings.Builder
+					for _, p := range paths {
+						var form url.Values
+						if method == "POST" {
+							form = url.Values{}
+							if csrf != "" {
+								form.Set("csrf_token", csrf)
+							}
+						}
+						h := hdr
+						if route == "POST /api/v1/referrals" {
+							h = append(append([]string(nil), hdr...), "Content-Type", "application/json")
+							form = nil
+						}
+						got.WriteByte(accessAnswer(e.doBody(c, method, p, form, route == "POST /api/v1/referrals", h...)))
+						checked++
+					}
+					if print {
+						lines = append(lines, fmt.Sprintf("%q: %s", route, got.String()))
+					}
+					want, ok := accessMatrix[route]
+					switch {
+					case print:
+					case !ok:
+						t.Errorf("route %q is not in the access matrix: add it with the answers each role should get", route)
+					case want[ri] != got.String():
+						t.Errorf("%s %s: got %s, want %s (relationships %v)", role, route, got.String(), want[ri], accessRelations)
+					}
+				}
+				if print && e.db.Dialect() == store.SQLite {
+					t.Logf("%s:\n%s", role, strings.Join(lines, "\n"))
+				}
+			})
+		})
+	}
+	t.Logf("%d requests checked against the access matrix", checked)
+}
+
+func newServerFor(t *testing.T, e *env) *web.Server {
+	t.Helper()
+	s, err := web.New(e.db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{Now: e.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// doBody is do, with an empty JSON object as the body when json is set.
+func (e *env) doBody(c *http.Client, method, path string, form url.Values, json bool, hdr ...string) resp {
+	e.t.Helper()
+	if !json {
+		return e.do(c, method, path, form, hdr...)
+	}
+	req, err := http.NewRequest(method, e.srv.URL+path, strings.NewReader("{}"))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	r, err := c.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer r.Body.Close()
+	b, _ := io.ReadAll(r.Body)
+	return resp{status: r.StatusCode, body: string(b), location: r.Header.Get("Location"), header: r.Header}
+}
