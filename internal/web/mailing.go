@@ -166,7 +166,6 @@ type mailingAdminData struct {
 	Subscribers                      []store.Subscriber
 }
 
-
 func (s *Server) mailingAdmin(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	if !s.may(w, r, u, policy.ManageMailingList) {
 		return

@@ -14,7 +14,6 @@ type tokensData struct {
 	NewToken string // shown once, straight after creation
 }
 
-
 func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	if !s.may(w, r, u, policy.ManageTokens) {
 		return
