@@ -48,6 +48,8 @@ func (a *App) commands() []command {
 		{"demo", "Load demonstration data and print its sign-in details", (*App).demo},
 		{"user", "Add or disable a staff account (user add | user disable)", (*App).user},
 		{"audit", "Check the audit log's hash chain (audit verify)", (*App).audit},
+		{"backup", "Write an encrypted backup of the whole database, while it runs (backup --out FILE)", (*App).backup},
+		{"restore", "Restore a backup into a new, empty database (restore FILE)", (*App).restore},
 		{"export", "Write the pseudonymised research extract for evaluators (export research)", (*App).export},
 		{"bench", "Fill a database with synthetic national-scale data for benchmarks (bench seed)", (*App).bench},
 		{"totp", "Print the current security code for a TOTP secret (for demos and testing)", (*App).totp},

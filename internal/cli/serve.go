@@ -31,6 +31,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	timelineFile := fs.String("timeline", a.Getenv("CRADLE_TIMELINE_FILE"), "JSON `file` of the programme timeline and content: milestones, measure timepoints, VIG cycles, modules (env CRADLE_TIMELINE_FILE; default: built in)")
 	workingFile := fs.String("working-time", a.Getenv("CRADLE_WORKING_TIME_FILE"), "JSON `file` of working hours, days and bank holidays for safeguarding decision deadlines (env CRADLE_WORKING_TIME_FILE; default: 09:00-17:00 Monday to Friday, England and Wales bank holidays)")
 	questionsFile := fs.String("dash-questions", a.Getenv("CRADLE_DASH_QUESTIONS_FILE"), "JSON `file` of DASH question wording, for an organisation's licensed text (env CRADLE_DASH_QUESTIONS_FILE; default: the project's own neutral wording)")
+	trusted := fs.String("trusted-proxies", a.Getenv("CRADLE_TRUSTED_PROXIES"), "comma-separated addresses or CIDR ranges of the reverse proxies in front of Cradle, whose X-Forwarded-For gives the client's address (env CRADLE_TRUSTED_PROXIES)")
 	behindTLS := fs.Bool("behind-tls-proxy", a.Getenv("CRADLE_BEHIND_TLS_PROXY") != "", "a proxy terminates HTTPS in front of Cradle: mark cookies Secure and send HSTS (env CRADLE_BEHIND_TLS_PROXY)")
 	if err := a.parse(fs, args); err != nil {
 		return err
@@ -103,7 +104,11 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	if worker != nil {
 		wake = worker.Wake
 	}
-	srv, err := web.New(db, log, web.Config{MetricsToken: a.Getenv("CRADLE_METRICS_TOKEN"), Demo: isDemo, BehindTLS: *behindTLS || *tlsCert != "",
+	proxies, err := web.ParseTrustedProxies(*trusted)
+	if err != nil {
+		return &usageError{msg: "--trusted-proxies: " + err.Error()}
+	}
+	srv, err := web.New(db, log, web.Config{TrustedProxies: proxies, MetricsToken: a.Getenv("CRADLE_METRICS_TOKEN"), Demo: isDemo, BehindTLS: *behindTLS || *tlsCert != "",
 		OrgName: envOr(a.Getenv, "CRADLE_ORG_NAME", "For Baby's Sake"), PublicEmail: a.Getenv("CRADLE_PUBLIC_EMAIL"), WakeMail: wake, BaseURL: baseURL, Eligibility: elig, Timeline: tl, WorkingTime: wt, Questions: qs, Now: a.Now})
 	if err != nil {
 		return fmt.Errorf("building the web server: %w", err)

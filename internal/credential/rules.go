@@ -31,7 +31,13 @@ const (
 	RuleTooLong  Rule = "too long"
 	RuleCommon   Rule = "too common"
 	RulePersonal Rule = "contains personal details"
+	// RuleRepetitive catches 12 spaces or "aaaaaaaaaaaa": long enough, but
+	// the first thing a guesser tries after a word list.
+	RuleRepetitive Rule = "too repetitive"
 )
+
+// minDistinct is the fewest different characters a password may use.
+const minDistinct = 5
 
 // RuleError says why a password was refused.
 type RuleError struct {
@@ -55,6 +61,8 @@ func ruleError(r Rule) *RuleError {
 		msg = "Password is too common. Choose a different one, for example three random words"
 	case RulePersonal:
 		msg = "Password must not contain your name or email address"
+	case RuleRepetitive:
+		msg = "Password repeats the same few characters. Choose a different one, for example three random words"
 	}
 	return &RuleError{Rule: r, Message: msg}
 }
@@ -73,6 +81,9 @@ func CheckPassword(password string, personal ...string) error {
 		return ruleError(RuleTooLong)
 	}
 	lower := strings.ToLower(password)
+	if distinct(strings.TrimSpace(lower)) < minDistinct {
+		return ruleError(RuleRepetitive)
+	}
 	if isCommon(lower) {
 		return ruleError(RuleCommon)
 	}
@@ -82,6 +93,15 @@ func CheckPassword(password string, personal ...string) error {
 		}
 	}
 	return nil
+}
+
+// distinct counts the different characters in s.
+func distinct(s string) int {
+	seen := map[rune]bool{}
+	for _, r := range s {
+		seen[r] = true
+	}
+	return len(seen)
 }
 
 // isCommon checks the lower-cased password and the same with trailing

@@ -25,11 +25,15 @@ func TestCheckPassword(t *testing.T) {
 		{"no composition rules", "lowercaseonlyplease", nil, ""},
 		{"unicode counted in characters", "日本語のパスワードです", nil, RuleTooShort}, // 11 runes, 33 bytes
 		{"unicode 12 characters", "日本語のパスワードですよ", nil, ""},
-		{"emoji", "🐈🐈🐈🐈🐈🐈🐈🐈🐈🐈🐈🐈", nil, ""},
-		{"256 characters", strings.Repeat("ab", 128), nil, ""},
+		{"emoji", "🐈🐕🐇🐢🦊🐈🐕🐇🐢🦊🐈🐕", nil, ""},
+		{"256 characters", strings.Repeat("abcdefgh", 32), nil, ""},
 		{"257 characters", strings.Repeat("ab", 128) + "c", nil, RuleTooLong},
-		{"256 multibyte characters", strings.Repeat("é", 256), nil, ""},
+		{"256 multibyte characters", strings.Repeat("éèêëàâäç", 32), nil, ""},
 		{"common", "qwertyuiopasdfgh", nil, RuleCommon},
+		{"twelve spaces", "            ", nil, RuleRepetitive},
+		{"one letter repeated", "aaaaaaaaaaaaaaaa", nil, RuleRepetitive},
+		{"two letters repeated", "abababababababab", nil, RuleRepetitive},
+		{"spaces around two letters", "  abab  abab  ", nil, RuleRepetitive},
 		{"common any case", "QwertyUiopASDFGH", nil, RuleCommon},
 		{"common with digits", "password1234", nil, RuleCommon},
 		{"common with suffix", "Password123!", nil, RuleCommon},
@@ -78,6 +82,7 @@ func TestRuleMessages(t *testing.T) {
 		{RuleTooShort, "Password must be " + strconv.Itoa(MinPasswordLength) + " characters or more"},
 		{RuleTooLong, "Password must be " + strconv.Itoa(MaxPasswordLength) + " characters or fewer"},
 		{RuleCommon, "Password is too common. Choose a different one, for example three random words"},
+		{RuleRepetitive, "Password repeats the same few characters. Choose a different one, for example three random words"},
 		{RulePersonal, "Password must not contain your name or email address"},
 	}
 	for _, tt := range tests {

@@ -54,6 +54,17 @@ func (tx *Tx) flushAudit() error {
 // entries checked, or an *audit.BrokenError naming the first bad entry.
 func (db *DB) VerifyAudit(ctx context.Context) (int64, error) {
 	rows, err := db.query(ctx, `SELECT `+auditColumns+` FROM audit_log ORDER BY id`)
+	return verifyAuditRows(rows, err)
+}
+
+// verifyAuditTx checks the chain as a transaction sees it (a restore,
+// before it commits).
+func verifyAuditTx(tx *Tx) (int64, error) {
+	rows, err := tx.query(`SELECT ` + auditColumns + ` FROM audit_log ORDER BY id`)
+	return verifyAuditRows(rows, err)
+}
+
+func verifyAuditRows(rows *sql.Rows, err error) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("reading audit log: %w", err)
 	}

@@ -6,8 +6,10 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"runtime/debug"
 	"strings"
@@ -27,8 +29,9 @@ type ctxKey int
 const (
 	keyRequestID ctxKey = iota
 	keyUser
-	keyExpired // the request carried a session cookie that is no longer valid
-	keyPattern // *string: the matched route pattern, for logs and metrics
+	keyExpired  // the request carried a session cookie that is no longer valid
+	keyClientIP // the client's address, resolved once through any trusted proxies
+	keyPattern  // *string: the matched route pattern, for logs and metrics
 )
 
 // withPattern reports the route the mux matched back to the outer
@@ -71,14 +74,96 @@ func requestID(r *http.Request) string {
 	return id
 }
 
-// clientIP is the peer address. Cradle does not trust X-Forwarded-For: a
-// spoofed header must not dodge the per-address sign-in limit.
+// clientIP is the client's address: the peer, or, when the peer is a
+// trusted proxy (Config.TrustedProxies), the nearest address in
+// X-Forwarded-For that is not one of them. A header from anyone else is
+// ignored, so a spoofed one cannot dodge the per-address sign-in limit;
+// without trusting the proxy every visitor would share its address, and
+// one person could use up everyone's sign-in and referral allowance.
 func clientIP(r *http.Request) string {
+	if ip, ok := r.Context().Value(keyClientIP).(string); ok {
+		return ip
+	}
+	return peerIP(r)
+}
+
+func peerIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// withClientIP resolves the client's address once per request.
+func (s *Server) withClientIP(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ip := resolveClientIP(peerIP(r), r.Header.Values("X-Forwarded-For"), s.cfg.TrustedProxies)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyClientIP, ip)))
+	})
+}
+
+// resolveClientIP walks X-Forwarded-For from the right (the hop nearest
+// us) while each address is a trusted proxy; the first that is not is the
+// client. A malformed entry stops the walk at the last trusted hop.
+func resolveClientIP(peer string, forwarded []string, trusted []netip.Prefix) string {
+	if !isTrusted(peer, trusted) {
+		return peer
+	}
+	var hops []string
+	for _, h := range forwarded {
+		for _, part := range strings.Split(h, ",") {
+			hops = append(hops, strings.TrimSpace(part))
+		}
+	}
+	client := peer
+	for i := len(hops) - 1; i >= 0; i-- {
+		addr, err := netip.ParseAddr(hops[i])
+		if err != nil {
+			return client
+		}
+		client = addr.Unmap().String()
+		if !isTrusted(client, trusted) {
+			return client
+		}
+	}
+	return client
+}
+
+func isTrusted(ip string, trusted []netip.Prefix) bool {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil {
+		return false
+	}
+	addr = addr.Unmap()
+	for _, p := range trusted {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseTrustedProxies reads a comma-separated list of addresses and CIDR
+// ranges (CRADLE_TRUSTED_PROXIES).
+func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(list, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(part); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(part)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q is not an IP address or a CIDR range like 10.0.0.0/8", part)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }
 
 type statusRecorder struct {
@@ -320,9 +405,22 @@ func unmaskCSRF(v string) (string, bool) {
 	return string(out), true
 }
 
-// safeNext keeps a post-sign-in redirect on this site.
+// safeNext keeps a post-sign-in redirect on this site: a path on this
+// host and nothing else. Browsers drop tabs and newlines from a Location
+// and read a backslash as a slash, so "/\t/evil.example" or "/\\evil"
+// would leave the site; any control character or backslash is refused,
+// and what is left must parse as a plain path with no scheme or host.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\") {
+		return "/home"
+	}
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f {
+			return "/home"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
 		return "/home"
 	}
 	return next

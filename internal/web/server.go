@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -36,6 +37,9 @@ type Config struct {
 	// BehindTLS says a proxy terminates HTTPS in front of Cradle: cookies are
 	// marked Secure and HSTS is sent even though this server speaks plain HTTP.
 	BehindTLS bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed (see clientIP); empty means the header is ignored.
+	TrustedProxies []netip.Prefix
 	// Timeline is the programme's timeline and content (milestones, modules).
 	Timeline timeline.Config
 	// WorkingTime sets when safeguarding decisions fall due (working hours, bank holidays).
@@ -179,6 +183,7 @@ func (s *Server) Handler() http.Handler {
 	h = s.withRecover(h)
 	h = s.withSecurityHeaders(h)
 	h = s.withLogAndMetrics(h)
+	h = s.withClientIP(h)
 	h = withRequestID(h)
 	return h
 }
