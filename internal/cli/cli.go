@@ -50,6 +50,7 @@ func (a *App) commands() []command {
 		{"audit", "Check the audit log's hash chain (audit verify)", (*App).audit},
 		{"backup", "Write an encrypted backup of the whole database, while it runs (backup --out FILE)", (*App).backup},
 		{"restore", "Restore a backup into a new, empty database (restore FILE)", (*App).restore},
+		{"sar", "Prepare a parent's own record for a subject access request (sar --person ID --as EMAIL)", (*App).sar},
 		{"export", "Write the pseudonymised research extract for evaluators (export research)", (*App).export},
 		{"bench", "Fill a database with synthetic national-scale data for benchmarks (bench seed)", (*App).bench},
 		{"totp", "Print the current security code for a TOTP secret (for demos and testing)", (*App).totp},

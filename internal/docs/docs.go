@@ -24,7 +24,12 @@ type ParentView struct {
 }
 
 // Contact is how to reach a parent.
-type Contact struct{ Address, Postcode, Phone, Email string }
+type Contact struct {
+	Address  string `json:"address,omitempty"`
+	Postcode string `json:"postcode,omitempty"`
+	Phone    string `json:"phone,omitempty"`
+	Email    string `json:"email,omitempty"`
+}
 
 // Professional is one member of the team around the baby.
 type Professional struct{ Name, Role, Organisation, Phone, Email string }

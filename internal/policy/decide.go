@@ -126,7 +126,7 @@ func grantFor(r Role, act Action) grant {
 	case DSL:
 		switch act {
 		case ViewReferral, ScreenReferral, ViewFamily, ViewPerson, ViewConfidential,
-			RaiseConcern, DecideConcern, ViewRecordAudit, ViewAggregates, ViewIdentifiableReports, ChoosePublicListing, ListCases:
+			RaiseConcern, DecideConcern, ViewRecordAudit, ViewAggregates, ViewIdentifiableReports, ChoosePublicListing, ListCases, ExportSubjectAccess:
 			return anywhere
 		}
 	case Admin:
@@ -150,6 +150,8 @@ func whyNot(r Role, act Action) string {
 		return "only a designated safeguarding lead can decide a safeguarding concern"
 	case act == ViewAuditLog || act == ManageStaff || act == ManageTokens || act == ManageMailingList || act == ManageSite || act == ExportResearch:
 		return "only administrators can " + act.phrase()
+	case act == ExportSubjectAccess:
+		return "only a designated safeguarding lead can prepare a subject access request, as they review it before it is released"
 	case act == ChoosePublicListing:
 		return "only designated safeguarding leads are listed on the public safeguarding page"
 	case r == Admin:

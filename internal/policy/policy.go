@@ -172,6 +172,10 @@ const (
 	// concerns (each then narrowed to the records the actor may see): only
 	// for the roles that work with families.
 	ListCases Action = "cases.list"
+	// ExportSubjectAccess prepares a parent's own record for a subject
+	// access request: a designated safeguarding lead, who reviews it
+	// before it is released.
+	ExportSubjectAccess Action = "person.subject_access"
 	// ManageSite edits and publishes the public website's pages and
 	// documents (no family data).
 	ManageSite Action = "site.manage"
@@ -190,7 +194,7 @@ func Actions() []Action {
 		ViewPerson, EditPerson, ViewConfidential, EditConfidential, BreakGlass,
 		RaiseConcern, DecideConcern,
 		ViewRecordAudit, ViewAuditLog, ManageStaff, ManageTokens, ManageMailingList, ViewAggregates, ViewIdentifiableReports,
-		ExportResearch, WriteSupervision, ManageSite, ChoosePublicListing, ListCases,
+		ExportResearch, WriteSupervision, ManageSite, ChoosePublicListing, ListCases, ExportSubjectAccess,
 	}
 }
 
@@ -255,6 +259,8 @@ func (act Action) phrase() string {
 		return "edit the public website"
 	case ListCases:
 		return "see lists of families, referrals or concerns"
+	case ExportSubjectAccess:
+		return "prepare a subject access request"
 	case ChoosePublicListing:
 		return "be listed on the public safeguarding page"
 	}

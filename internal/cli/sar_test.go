@@ -1,0 +1,136 @@
+package cli_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/casework"
+	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/org"
+	"github.com/cradle-org/cradle/internal/safeguarding"
+	"github.com/cradle-org/cradle/internal/seal"
+	"github.com/cradle-org/cradle/internal/store"
+)
+
+// A subject access export holds the parent's own record and nothing of the
+// other parent's or of third parties: canaries planted in each of those
+// must not appear in the JSON or the PDF, while the parent's own details
+// must.
+func TestSubjectAccessHoldsOnlyTheParentsOwnRecord(t *testing.T) {
+	var raw [32]byte
+	rand.Read(raw[:])
+	keyEnv := base64.StdEncoding.EncodeToString(raw[:])
+	env := map[string]string{"CRADLE_KEYS": keyEnv}
+	data := t.TempDir()
+	if r := run(t, env, "demo", "--data", data); r.code != 0 {
+		t.Fatalf("demo: %+v", r)
+	}
+	keys, err := seal.FromEnv(keyEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := audit.WithSource(context.Background(), audit.Source{Actor: "test"})
+	db, err := store.Open(ctx, store.Options{URL: store.SQLitePath(data), Keys: keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor := func(email string) org.Staff {
+		s, err := db.StaffByEmail(ctx, email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	dsl := actor("ruth.adams@cradle.example")
+	hits, _, err := db.SearchPeople(ctx, dsl.Actor(), "Amy Foster")
+	if err != nil || len(hits) != 1 {
+		t.Fatalf("finding Amy: %v", err)
+	}
+	f, err := db.ReadFamily(ctx, dsl.Actor(), hits[0].Family.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var amy, jordan family.Person
+	for _, p := range f.Parents() {
+		if p.GivenName == "Amy" {
+			amy = p
+		} else {
+			jordan = p
+		}
+	}
+	priya, tom, helen := actor("priya.shah@cradle.example").Actor(), actor("tom.elliott@cradle.example").Actor(), actor("helen.whitaker@cradle.example").Actor()
+	now := time.Now()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The parent's own record.
+	must(db.UpdateContact(ctx, priya, amy.ID, store.ContactUpdate{Version: amy.Version, Details: family.Confidential{Address: "OWN-ADDRESS-31 Harbour View", Postcode: "FY1 9ZZ", Phone: "07700 900555"}}))
+	_, err = db.RecordSession(ctx, priya, casework.Session{PersonID: amy.ID, HeldOn: now, Minutes: 50, Mode: "home", Attendance: "attended", Notes: "OWN-NOTE talked about the birth plan", Confidential: true}, nil)
+	must(err)
+	// The other parent's record, and third parties' material.
+	must(db.UpdateContact(ctx, tom, jordan.ID, store.ContactUpdate{Version: jordan.Version, Details: family.Confidential{Address: "CANARY-COPARENT-ADDRESS", Phone: "07700 900666"}}))
+	_, err = db.RecordSession(ctx, tom, casework.Session{PersonID: jordan.ID, HeldOn: now, Minutes: 50, Mode: "home", Attendance: "attended", Notes: "CANARY-COPARENT-NOTE", Confidential: true}, nil)
+	must(err)
+	must(db.RecordSupervision(ctx, helen, amy.ID, "CANARY-SUPERVISION"))
+	must(db.RecordIncident(ctx, priya, store.Incident{PersonID: amy.ID, OccurredOn: now.Add(-48 * time.Hour), ReportedBy: "CANARY-REPORTER", PoliceInvolved: true, Details: "CANARY-INCIDENT-DETAILS"}))
+	yes := false
+	_, err = db.RaiseConcern(ctx, priya, store.NewConcern{FamilyID: f.ID, PersonID: amy.ID, Concern: safeguarding.Concern{About: "CANARY-CONCERN", AtRisk: safeguarding.AtRiskBaby, ImmediateDanger: &yes}, Due: now.Add(time.Hour)},
+		func(*store.Tx, []string, int64) error { return nil })
+	must(err)
+	db.Close()
+
+	out := t.TempDir()
+	args := []string{"sar", "--data", data, "--person", strconv.FormatInt(amy.ID, 10), "--out", out}
+	if r := run(t, env, append(args, "--as", "priya.shah@cradle.example")...); r.code != 1 || !strings.Contains(r.stderr, "designated safeguarding lead") {
+		t.Errorf("a practitioner prepared a SAR: %+v", r)
+	}
+	r := run(t, env, append(args, "--as", "ruth.adams@cradle.example")...)
+	if r.code != 0 {
+		t.Fatalf("sar: %+v", r)
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "subject-access-*"))
+	if len(files) != 2 {
+		t.Fatalf("files: %v", files)
+	}
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := string(b)
+		for _, canary := range []string{"CANARY", "07700 900666", "Jordan", "Price"} {
+			if strings.Contains(text, canary) {
+				t.Errorf("%s contains %q", filepath.Base(file), canary)
+			}
+		}
+		for _, own := range []string{"OWN-ADDRESS-31", "OWN-NOTE", "07700 900555", "Amy Foster"} {
+			if !strings.Contains(text, own) {
+				t.Errorf("%s lacks the parent's own %q", filepath.Base(file), own)
+			}
+		}
+		if st, _ := os.Stat(file); st.Mode().Perm() != 0o600 {
+			t.Errorf("%s is readable by others: %v", file, st.Mode())
+		}
+		if strings.HasSuffix(file, ".json") {
+			var v map[string]any
+			if err := json.Unmarshal(b, &v); err != nil || len(v["incidents"].([]any)) != 1 || len(v["withheld"].([]any)) == 0 {
+				t.Errorf("JSON: %v, %v", err, v["incidents"])
+			}
+		}
+	}
+	if r := run(t, env, append(args, "--as", "ruth.adams@cradle.example")...); r.code != 1 || !strings.Contains(r.stderr, "already exists") {
+		t.Errorf("a second SAR over the first: %+v", r)
+	}
+}

@@ -1,0 +1,167 @@
+package docs
+
+import (
+	"strconv"
+	"time"
+)
+
+// SubjectView is a parent's own record for a subject access request, as
+// the caller has assembled it: only that parent's information. The caller
+// leaves out the other parent, other people's confidential material and
+// third-party accounts; this package renders what it is given and lists
+// what was withheld, so the reviewer and the parent can see it was not
+// forgotten.
+type SubjectView struct {
+	Generated   time.Time      `json:"generated"`
+	Name        string         `json:"name"`
+	KnownAs     string         `json:"known_as,omitempty"`
+	DateOfBirth string         `json:"date_of_birth,omitempty"`
+	Reference   string         `json:"family_reference"`
+	Area        string         `json:"area"`
+	Stage       string         `json:"stage"`
+	Contact     *Contact       `json:"contact,omitempty"`
+	SafeContact string         `json:"safe_contact,omitempty"`
+	Baby        *BabyView      `json:"baby,omitempty"`
+	Sessions    []SessionView  `json:"sessions"`
+	Risk        []RiskView     `json:"risk_assessments"`
+	Incidents   []IncidentView `json:"incidents"`
+	SafetyPlan  []Section      `json:"safety_plan"`
+	Measures    []MeasureView  `json:"outcome_measures"`
+	Withheld    []string       `json:"withheld"`
+}
+
+// BabyView is the parent's baby, as the parent's own record shows it.
+type BabyView struct {
+	Name string `json:"name,omitempty"`
+	Born string `json:"born,omitempty"`
+	Due  string `json:"due,omitempty"`
+}
+
+// SessionView is one session with the parent.
+type SessionView struct {
+	Date       string `json:"date"`
+	With       string `json:"with"`
+	Mode       string `json:"mode"`
+	Attendance string `json:"attendance"`
+	Topic      string `json:"topic,omitempty"`
+	Notes      string `json:"notes,omitempty"`
+	Reason     string `json:"reason_not_held,omitempty"`
+}
+
+// RiskView is one risk assessment, summarised.
+type RiskView struct {
+	Date       string `json:"date"`
+	Level      string `json:"level"`
+	Yes        int    `json:"yes_answers"`
+	ParentView string `json:"your_view,omitempty"`
+	Judgement  string `json:"professional_judgement,omitempty"`
+}
+
+// IncidentView is one incident recorded on the parent's record.
+type IncidentView struct {
+	Date            string `json:"date"`
+	PoliceInvolved  bool   `json:"police_involved"`
+	Injuries        bool   `json:"injuries"`
+	ChildrenPresent bool   `json:"children_present"`
+}
+
+// MeasureView is one outcome-measure result.
+type MeasureView struct {
+	Measure   string `json:"measure"`
+	Timepoint string `json:"timepoint"`
+	Date      string `json:"date"`
+	Score     string `json:"score"`
+	Band      string `json:"band,omitempty"`
+}
+
+// SubjectAccess builds the document a designated safeguarding lead reviews
+// before it is given to the parent.
+func SubjectAccess(v SubjectView) Document {
+	d := Document{
+		Title:     "Your record: " + v.Name,
+		Subtitle:  "Family reference " + v.Reference + " · " + v.Area,
+		Recipient: "Prepared for review by a designated safeguarding lead before it is given to you",
+		Footer:    footer(v.Generated),
+	}
+	about := []string{"Name: " + v.Name}
+	if v.KnownAs != "" {
+		about = append(about, "Known as: "+v.KnownAs)
+	}
+	about = append(about, "Date of birth: "+orNone(v.DateOfBirth), "Where you are in the programme: "+v.Stage)
+	if v.Contact != nil {
+		about = append(about, contactLines(v.Contact)...)
+	}
+	if v.SafeContact != "" {
+		about = append(about, "How to contact you safely: "+v.SafeContact)
+	}
+	d.Sections = append(d.Sections, Section{Heading: "About you", Lines: about})
+	if v.Baby != nil {
+		var lines []string
+		if v.Baby.Name != "" {
+			lines = append(lines, "Name: "+v.Baby.Name)
+		}
+		if v.Baby.Born != "" {
+			lines = append(lines, "Born: "+v.Baby.Born)
+		} else if v.Baby.Due != "" {
+			lines = append(lines, "Due: "+v.Baby.Due)
+		}
+		d.Sections = append(d.Sections, Section{Heading: "Your baby", Lines: lines})
+	}
+	var sessions []string
+	for _, s := range v.Sessions {
+		line := s.Date + ": " + joinNonEmpty(", ", s.Mode, s.Attendance, s.Topic) + " (with " + s.With + ")"
+		sessions = append(sessions, line)
+		if s.Reason != "" {
+			sessions = append(sessions, "  Why it did not happen: "+s.Reason)
+		}
+		for _, l := range textLines(s.Notes) {
+			sessions = append(sessions, "  "+l)
+		}
+	}
+	d.Sections = append(d.Sections, Section{Heading: "Sessions", Lines: orNoneLines(sessions)})
+	var risk []string
+	for _, r := range v.Risk {
+		risk = append(risk, r.Date+": "+r.Level+" ("+strconv.Itoa(r.Yes)+" questions answered yes)")
+		if r.ParentView != "" {
+			risk = append(risk, "  Your view: "+r.ParentView)
+		}
+		if r.Judgement != "" {
+			risk = append(risk, "  Professional judgement: "+r.Judgement)
+		}
+	}
+	d.Sections = append(d.Sections, Section{Heading: "Risk assessments", Lines: orNoneLines(risk)})
+	var incidents []string
+	for _, in := range v.Incidents {
+		incidents = append(incidents, in.Date+": police involved "+yesNoText(in.PoliceInvolved)+", injuries "+yesNoText(in.Injuries)+", children present "+yesNoText(in.ChildrenPresent))
+	}
+	d.Sections = append(d.Sections, Section{Heading: "Incidents recorded", Lines: orNoneLines(incidents)})
+	var plan []string
+	for _, s := range v.SafetyPlan {
+		plan = append(plan, s.Heading+":")
+		for _, l := range s.Lines {
+			plan = append(plan, "  "+l)
+		}
+	}
+	d.Sections = append(d.Sections, Section{Heading: "Your safety plan", Lines: orNoneLines(plan)})
+	var measures []string
+	for _, m := range v.Measures {
+		measures = append(measures, m.Date+": "+m.Measure+" ("+m.Timepoint+"): "+joinNonEmpty(", ", m.Score, m.Band))
+	}
+	d.Sections = append(d.Sections, Section{Heading: "Questionnaires", Lines: orNoneLines(measures)})
+	d.Sections = append(d.Sections, Section{Heading: "Not included, and why", Lines: orNoneLines(v.Withheld)})
+	return d
+}
+
+func orNoneLines(lines []string) []string {
+	if len(lines) == 0 {
+		return []string{noneRecorded}
+	}
+	return lines
+}
+
+func yesNoText(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
