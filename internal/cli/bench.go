@@ -29,6 +29,8 @@ func (a *App) bench(ctx context.Context, args []string) error {
 			return a.benchRun(ctx, args[1:])
 		case "compare":
 			return a.benchCompare(args[1:])
+		case "soak":
+			return a.benchSoak(ctx, args[1:])
 		case "-h", "--help":
 			fmt.Fprintln(a.Stdout, benchUsage)
 			return nil
@@ -37,9 +39,10 @@ func (a *App) bench(ctx context.Context, args []string) error {
 	return &usageError{msg: "bench: say what to do: " + benchUsage}
 }
 
-const benchUsage = "cradle bench seed --families N | cradle bench run [--json FILE] | cradle bench compare REPORT.json...\n" +
+const benchUsage = "cradle bench seed --families N | cradle bench run [--json FILE] | cradle bench soak [--duration D] | cradle bench compare REPORT.json...\n" +
 	"Usage: cradle bench seed --families N [--seed S] [--force] [--data DIR] [--database URL]\n" +
 	"       cradle bench run [--rate R] [--duration D] [--practitioners N] [--json FILE] [--data DIR] [--database URL]\n" +
+	"       cradle bench soak [--duration 10m] [--rate R] [--json FILE] [--data DIR] [--database URL]\n" +
 	"       cradle bench compare SMALL.json LARGER.json..."
 
 func (a *App) benchSeed(ctx context.Context, args []string) error {
@@ -214,6 +217,65 @@ func (a *App) benchRun(ctx context.Context, args []string) error {
 			return fmt.Errorf("writing the report: %w", err)
 		}
 		fmt.Fprintf(a.Stdout, "\nReport written to %s\n", *jsonOut)
+	}
+	return nil
+}
+
+// benchSoak runs the mixed workload for a long time and reports errors,
+// latency drift and memory growth; it fails (exit 1) when the soak's
+// targets are missed.
+func (a *App) benchSoak(ctx context.Context, args []string) error {
+	fs := a.newFlags("bench soak", "Start Cradle in this process on a database filled by cradle bench seed and run the mixed workload at a fixed rate\n"+
+		"for a long time, in windows: errors, latency drift and memory growth (targets: no errors, RSS growth under 10%).\n"+
+		"Writes real sessions and referrals into the database, as staff would: run it on a benchmark database only.")
+	d := a.addDBFlags(fs)
+	duration := fs.Duration("duration", 10*time.Minute, "how long to run")
+	window := fs.Duration("window", 0, "length of each measured window (default a tenth of --duration, at least 2s)")
+	rate := fs.Int("rate", 100, "open-loop `rate`, requests a second")
+	practitioners := fs.Int("practitioners", 20, "most practitioners to sign in as")
+	jsonOut := fs.String("json", "", "also write the report as JSON to this `file`")
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	switch {
+	case *duration < 2*time.Second:
+		return &usageError{msg: fmt.Sprintf("bench soak: --duration must be at least 2s (got %s)", *duration)}
+	case *rate < 1 || *practitioners < 1:
+		return &usageError{msg: "bench soak: --rate and --practitioners must be 1 or more"}
+	case *window != 0 && (*window < time.Second || *window > *duration):
+		return &usageError{msg: "bench soak: --window must be between 1s and --duration"}
+	}
+	db, err := a.open(ctx, d)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	st, err := db.SyntheticState(ctx)
+	if err != nil {
+		return err
+	}
+	if st.Marker == nil {
+		return &usageError{msg: "bench soak: this database holds no synthetic data, and the soak writes sessions and referrals into it. Fill an empty database first with: cradle bench seed --families N"}
+	}
+	bar := &phaseBar{w: a.Stderr}
+	rep, err := bench.Soak(ctx, bench.SoakConfig{Config: bench.Config{DB: db, Accounts: benchAccounts(synth.Credentials(*st.Marker), *practitioners),
+		Rate: *rate, Progress: bar.update, Log: a.logger()}, Total: *duration, Window: *window})
+	bar.finish()
+	if err != nil {
+		return fmt.Errorf("bench soak: %w", err)
+	}
+	bench.WriteSoak(a.Stdout, rep)
+	if *jsonOut != "" {
+		b, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := writeAtomically(*jsonOut, func(w io.Writer) error { _, err := w.Write(append(b, '\n')); return err }); err != nil {
+			return fmt.Errorf("writing the report: %w", err)
+		}
+	}
+	if !rep.Pass {
+		return fmt.Errorf("bench soak: the soak missed its targets (%d errors, RSS growth %+.1f%%)", rep.Errors, rep.RSSGrowth*100)
 	}
 	return nil
 }

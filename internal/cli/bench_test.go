@@ -134,6 +134,23 @@ func TestBenchRun(t *testing.T) {
 			if rep.Families != 30 || rep.Staff["practitioner"] != 2 || rep.Staff["team_manager"] != 1 || rep.Dashboard == nil || rep.OpenMS <= 0 || len(rep.Latency.Pages) == 0 {
 				t.Errorf("report: families %d, staff %v, dashboard %v, open %v ms, %d pages", rep.Families, rep.Staff, rep.Dashboard, rep.OpenMS, len(rep.Latency.Pages))
 			}
+			// A short soak: the windows, no errors. Its memory verdict is not
+			// asserted here: four seconds is too short for it to mean anything.
+			soakFile := filepath.Join(dir, "soak.json")
+			sr := run(t, nil, append([]string{"bench", "soak", "--duration", "4s", "--window", "2s", "--rate", "20", "--practitioners", "2", "--json", soakFile}, db...)...)
+			if (sr.code != 0 && sr.code != 1) || !strings.Contains(sr.stdout, "Soak on") || !strings.Contains(sr.stdout, "RSS growth") {
+				t.Fatalf("bench soak: %+v", sr)
+			}
+			var soak bench.SoakReport
+			if b, err := os.ReadFile(soakFile); err != nil || json.Unmarshal(b, &soak) != nil {
+				t.Fatalf("soak report: %v", err)
+			}
+			if len(soak.Windows) != 2 || soak.Errors != 0 || soak.Requests < 40 || soak.Windows[0].RSSBytes == 0 {
+				t.Errorf("soak: %d windows, %d errors, %d requests, first RSS %d", len(soak.Windows), soak.Errors, soak.Requests, soak.Windows[0].RSSBytes)
+			}
+			if sr.code == 1 && soak.RSSGrowth < bench.MaxRSSGrowth {
+				t.Errorf("the soak failed without missing a target: %+v", sr)
+			}
 			// A second report "on more families": compare orders them by size.
 			rep.Families = 300
 			b, _ = json.Marshal(rep)
