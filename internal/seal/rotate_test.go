@@ -142,3 +142,19 @@ func TestEnvValueRoundTrip(t *testing.T) {
 		t.Fatalf("FromEnv(EnvValue) = %v, %v", back, err)
 	}
 }
+
+func TestWithCurrentAndNewestID(t *testing.T) {
+	k1 := testRing(t)
+	k2, _, _ := k1.WithNewKey()
+	staged, err := k2.WithCurrent("k1")
+	if err != nil || staged.CurrentID() != "k1" || staged.NewestID() != "k2" || staged.Extends(k2) != nil {
+		t.Fatalf("WithCurrent(k1) = %v, %v", staged, err)
+	}
+	if _, err := k2.WithCurrent("k7"); err == nil {
+		t.Error("WithCurrent accepted an id not in the ring")
+	}
+	s, _ := staged.SealString("x", "c")
+	if id, _ := KeyID(s); id != "k1" {
+		t.Errorf("staged ring seals under %s, want k1", id)
+	}
+}

@@ -200,6 +200,18 @@ func (k *Keyring) WithNewKey() (*Keyring, string, error) {
 	return nk, id, nil
 }
 
+// WithCurrent returns a copy of the ring with id, already in it, made
+// current: the second step of adding a key everywhere before using it.
+func (k *Keyring) WithCurrent(id string) (*Keyring, error) {
+	return NewKeyring(id, k.keys)
+}
+
+// NewestID returns the id of the ring's newest key (the last in the order
+// Index uses: by length, then text), which need not be the current one.
+func (k *Keyring) NewestID() string {
+	return slices.MaxFunc(k.IDs(), compareIDs)
+}
+
 // nextID picks "k<n>" one past the highest numbered "k" id, so ids read as a
 // rotation history (k1, k2, ...) and never reuse a retired id. The new id
 // also sorts after every id in the ring, so the oldest key, which blind

@@ -715,3 +715,49 @@ func TestRawStorageHoldsNoCanary(t *testing.T) {
 		}
 	})
 }
+
+// TestRotateKeysLeavesUnopenableValues: a value under a key the ring lacks,
+// or not sealed at all, is counted, named by column and row (never shown),
+// left as it is, and does not stop the rest.
+func TestRotateKeysLeavesUnopenableValues(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b storetest.Backend) {
+		ring1, ring2, _, _ := rings(t)
+		db := storetest.OpenWith(t, b, store.Options{Keys: ring1})
+		fx := makeFamily(t, db)
+		stray, _ := ringOf(t, "k9", map[string][]byte{"k9": randKey()}).SealString("SECRET-STRAY", "people.address")
+		if err := db.RawExec(ctx, `UPDATE people SET address_sealed = $1, phone_sealed = 'SECRET-PLAIN' WHERE id = $2`, stray, fx.parent2); err != nil {
+			t.Fatal(err)
+		}
+		usage, err := db.KeyUsage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range usage {
+			switch u.Column {
+			case "people.address_sealed":
+				if u.ByKey["k9"] != 1 || u.ByKey["k1"] != 1 {
+					t.Errorf("address usage = %+v", u)
+				}
+			case "people.phone_sealed":
+				if u.Malformed != 1 {
+					t.Errorf("phone usage = %+v", u)
+				}
+			}
+		}
+		rotator := storetest.OpenWith(t, b, store.Options{Keys: ring2})
+		res, err := rotator.RotateKeys(audit.WithSource(ctx, audit.Source{Actor: "test"}), store.RotateOptions{BatchSize: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Failed != 2 || res.Remaining != 2 || res.Rotated == 0 {
+			t.Fatalf("RotateKeys = %+v; want 2 failed and left, the rest rotated", res)
+		}
+		if !strings.Contains(res.FirstFailure, "people.address_sealed, row id=") || !strings.Contains(res.FirstFailure, "unknown key") ||
+			strings.Contains(res.FirstFailure, "SECRET") || strings.Contains(res.FirstFailure, stray) {
+			t.Errorf("FirstFailure = %q", res.FirstFailure)
+		}
+		if raw, _ := db.RawString(ctx, `SELECT address_sealed FROM people WHERE id = $1`, fx.parent2); raw != stray {
+			t.Error("the value that could not be opened was changed")
+		}
+	})
+}
