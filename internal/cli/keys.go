@@ -119,11 +119,16 @@ func (a *App) keysRotate(ctx context.Context, args []string) error {
 		"If values are still under an older key (an interrupted run), it carries on under the current key without adding one.")
 	d := a.addDBFlags(fs)
 	batch := fs.Int("batch", 200, "`values` re-encrypted per transaction (1 to 5000): fewer hold the database's write lock for less time")
+	wait := fs.Duration("wait", 6*time.Second, "after adding a key to the key file, how `long` to wait before re-encrypting, so running servers\n"+
+		"(which look at the key file at least every 5 seconds while writing) seal new values under it too")
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
 	if *batch < 1 || *batch > 5000 {
 		return &usageError{msg: fmt.Sprintf("keys rotate: --batch must be between 1 and 5000, not %d", *batch)}
+	}
+	if *wait < 0 || *wait > time.Hour {
+		return &usageError{msg: fmt.Sprintf("keys rotate: --wait must be between 0s and 1h, not %s", *wait)}
 	}
 	db, keyFile, err := a.openKeyed(ctx, d)
 	if err != nil {
@@ -162,6 +167,14 @@ func (a *App) keysRotate(ctx context.Context, args []string) error {
 		}
 		fmt.Fprintf(a.Stdout, "Added the key %s to %s and made it current; %s kept (older values, blind indexes and backups need them).\n"+
 			"Back up the key file now. Servers using this key file load the new key by themselves.\n", id, keyFile, strings.Join(ring.IDs(), ", "))
+		if *wait > 0 {
+			fmt.Fprintf(a.Stdout, "Waiting %s for running servers to load it.\n", *wait)
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("keys rotate: stopped before re-encrypting (run it again to carry on): %w", ctx.Err())
+			case <-time.After(*wait):
+			}
+		}
 	}
 	start := time.Now()
 	bar := newProgress(a.Stderr, "Re-encrypting", time.Now)

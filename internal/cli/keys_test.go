@@ -24,6 +24,7 @@ func TestKeysUsage(t *testing.T) {
 		{[]string{"keys", "rotate", "-h"}, 0, "-batch", ""},
 		{[]string{"keys", "status", "-h"}, 0, "-database", ""},
 		{[]string{"keys", "rotate", "--batch", "0", "--data", "DATA"}, 2, "", "--batch must be between 1 and 5000"},
+		{[]string{"keys", "rotate", "--wait", "-1s", "--data", "DATA"}, 2, "", "--wait must be between 0s and 1h"},
 		{[]string{"help"}, 0, "keys", ""},
 	} {
 		for i, a := range c.args {
@@ -74,8 +75,8 @@ func TestKeysRotateWithKeyFile(t *testing.T) {
 				!strings.Contains(r.stdout, "settings.value") || !strings.Contains(r.stdout, "Every encrypted value is under the current key, k1.") {
 				t.Fatalf("keys status: %+v", r)
 			}
-			r = keys("rotate", "--batch", "7")
-			if r.code != 0 || !strings.Contains(r.stdout, "Added the key k2") || !strings.Contains(r.stdout, "k1 kept") ||
+			r = keys("rotate", "--batch", "7", "--wait", "10ms")
+			if r.code != 0 || !strings.Contains(r.stdout, "Added the key k2") || !strings.Contains(r.stdout, "Waiting 10ms for running servers") || !strings.Contains(r.stdout, "k1 kept") ||
 				!strings.Contains(r.stdout, "Every encrypted value is now under k2.") || !strings.Contains(r.stderr, "100%") {
 				t.Fatalf("keys rotate: %+v", r)
 			}
@@ -107,7 +108,7 @@ func TestKeysRotateWithKeyFile(t *testing.T) {
 				t.Errorf("carrying on added a key: %v", ring.IDs())
 			}
 			// Nothing left: a further run starts the next rotation.
-			if r = keys("rotate"); r.code != 0 || !strings.Contains(r.stdout, "Added the key k4") {
+			if r = keys("rotate", "--wait", "0s"); r.code != 0 || !strings.Contains(r.stdout, "Added the key k4") {
 				t.Errorf("keys rotate after a finished rotation: %+v", r)
 			}
 		})
