@@ -602,11 +602,11 @@ func TestKeyReloadRules(t *testing.T) {
 	b := storetest.Backends(t)[0]
 	ring1, ring2, _, _ := rings(t)
 	src := &keySource{ring: ring1}
-	db := storetest.OpenWith(t, b, store.Options{Keys: ring1, KeySource: src.load, KeyReloadInterval: 50 * time.Millisecond})
+	db := storetest.OpenWith(t, b, store.Options{Keys: ring1, KeySource: src.load, KeyReloadInterval: time.Second})
 	fx := makeFamily(t, db)
 	sctx := audit.WithSource(ctx, audit.Source{Actor: "test"})
 	src.set(ring2)
-	time.Sleep(60 * time.Millisecond)
+	time.Sleep(1100 * time.Millisecond)
 	if err := db.UpdateContact(sctx, fx.prac2.Actor(), fx.parent2, store.ContactUpdate{Version: 1, Details: family.Confidential{Address: "4 Road"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -629,7 +629,7 @@ func TestKeyReloadRules(t *testing.T) {
 	if got := src.count() - reads; got != 1 {
 		t.Errorf("three reads of a value under a missing key read the key source %d times, want once", got)
 	}
-	time.Sleep(60 * time.Millisecond)
+	time.Sleep(1100 * time.Millisecond)
 	db.ReadFamily(ctx, fx.mgr.Actor(), fx.familyID)
 	if got := src.count() - reads; got != 2 {
 		t.Errorf("after the interval the source was read %d times in all, want twice", got)
@@ -758,6 +758,65 @@ func TestRotateKeysLeavesUnopenableValues(t *testing.T) {
 		}
 		if raw, _ := db.RawString(ctx, `SELECT address_sealed FROM people WHERE id = $1`, fx.parent2); raw != stray {
 			t.Error("the value that could not be opened was changed")
+		}
+	})
+}
+
+// TestRotateKeysBesideLiveWrites runs a rotation while another goroutine
+// keeps editing a parent's contact details: both finish, the last edit
+// stands, and nothing is left under the old key.
+func TestRotateKeysBesideLiveWrites(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b storetest.Backend) {
+		ring1, ring2, _, _ := rings(t)
+		src := &keySource{ring: ring1}
+		db := storetest.OpenWith(t, b, store.Options{Keys: ring1, KeySource: src.load})
+		fx := makeFamily(t, db)
+		for i := range 30 { // enough rows for many batches
+			if _, err := db.RecordSession(audit.WithSource(ctx, audit.Source{Actor: "test"}), fx.prac1.Actor(), casework.Session{PersonID: fx.parent1,
+				HeldOn: time.Now(), Minutes: 30, Mode: "phone", Attendance: "attended", Notes: fmt.Sprintf("note %d", i)}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		src.set(ring2)
+		if err := db.ReloadKeys(); err != nil {
+			t.Fatal(err)
+		}
+		sctx := audit.WithSource(ctx, audit.Source{Actor: "test"})
+		done := make(chan error, 1)
+		last := ""
+		go func() {
+			for i := range 20 {
+				f, err := db.ReadFamily(ctx, fx.prac1.Actor(), fx.familyID)
+				if err != nil {
+					done <- err
+					return
+				}
+				for _, p := range f.People {
+					if p.ID == fx.parent1 {
+						last = fmt.Sprintf("%d Live Street", i)
+						if err := db.UpdateContact(sctx, fx.prac1.Actor(), p.ID, store.ContactUpdate{Version: p.Version,
+							Details: family.Confidential{Address: last}}); err != nil {
+							done <- err
+							return
+						}
+					}
+				}
+			}
+			done <- nil
+		}()
+		res, err := db.RotateKeys(sctx, store.RotateOptions{BatchSize: 1})
+		if werr := <-done; werr != nil {
+			t.Fatal(werr)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again, err := db.RotateKeys(sctx, store.RotateOptions{}); err != nil || again.Remaining != 0 || res.Failed != 0 {
+			t.Fatalf("after live writes: %+v then %+v, %v", res, again, err)
+		}
+		rec, err := db.ReadPerson(ctx, fx.prac1.Actor(), fx.parent1)
+		if err != nil || rec.Person.Confidential == nil || rec.Person.Confidential.Address != last {
+			t.Fatalf("address after rotation beside live writes = %+v, %v; want %q", rec.Person.Confidential, err, last)
 		}
 	})
 }
