@@ -131,8 +131,7 @@ func (a *App) newFlags(name, synopsis string) *flag.FlagSet {
 func (a *App) parse(fs *flag.FlagSet, args []string) error {
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		fs.Usage()
-		return err
+		return err // the flag package has already printed fs.Usage
 	}
 	if err != nil {
 		return &usageError{msg: fmt.Sprintf("%s: %v (see cradle %s -h)", fs.Name(), err, fs.Name())}

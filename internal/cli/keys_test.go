@@ -180,3 +180,12 @@ func TestKeysRotateWithCradleKeys(t *testing.T) {
 		t.Errorf("audit verify: %+v", v)
 	}
 }
+
+// Help is printed once (the flag package prints it; parse used to print it again).
+func TestHelpPrintedOnce(t *testing.T) {
+	for _, args := range [][]string{{"migrate", "-h"}, {"keys", "rotate", "-h"}, {"serve", "--help"}} {
+		if r := run(t, nil, args...); r.code != 0 || strings.Count(r.stdout, "Usage: cradle") != 1 {
+			t.Errorf("%v printed %d usages:\n%s", args, strings.Count(r.stdout, "Usage: cradle"), r.stdout)
+		}
+	}
+}
