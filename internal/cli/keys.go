@@ -119,7 +119,7 @@ func (a *App) keysRotate(ctx context.Context, args []string) error {
 		"If values are still under an older key (an interrupted run), it carries on under the current key without adding one.")
 	d := a.addDBFlags(fs)
 	batch := fs.Int("batch", 200, "`values` re-encrypted per transaction (1 to 5000): fewer hold the database's write lock for less time")
-	wait := fs.Duration("wait", 6*time.Second, "after adding a key to the key file, how `long` to wait before re-encrypting, so running servers\n"+
+	wait := fs.Duration("wait", 6*time.Second, "after adding a key to the key file, wait this `duration` before re-encrypting, so running servers\n"+
 		"(which look at the key file at least every 5 seconds while writing) seal new values under it too")
 	if err := a.parse(fs, args); err != nil {
 		return err
