@@ -51,6 +51,7 @@ func (a *App) commands() []command {
 		{"backup", "Write an encrypted backup of the whole database, while it runs (backup --out FILE)", (*App).backup},
 		{"restore", "Restore a backup into a new, empty database (restore FILE)", (*App).restore},
 		{"sar", "Prepare a parent's own record for a subject access request (sar --person ID --as EMAIL)", (*App).sar},
+		{"keys", "Show the encryption keys' use, or rotate to a new key while serving (keys status | keys rotate)", (*App).keysCommand},
 		{"export", "Write the pseudonymised research extract for evaluators (export research)", (*App).export},
 		{"bench", "Fill a database with synthetic national-scale data for benchmarks (bench seed)", (*App).bench},
 		{"totp", "Print the current security code for a TOTP secret (for demos and testing)", (*App).totp},
@@ -133,8 +134,7 @@ func (a *App) newFlags(name, synopsis string) *flag.FlagSet {
 func (a *App) parse(fs *flag.FlagSet, args []string) error {
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		fs.Usage()
-		return err
+		return err // the flag package has already printed fs.Usage
 	}
 	if err != nil {
 		return &usageError{msg: fmt.Sprintf("%s: %v (see cradle %s -h)", fs.Name(), err, fs.Name())}
@@ -167,56 +167,70 @@ func envOr(getenv Env, key, def string) string {
 
 // open loads the keys, opens the database and applies migrations.
 func (a *App) open(ctx context.Context, d *dbFlags) (*store.DB, error) {
-	keys, err := a.keys(d.data)
+	db, _, err := a.openKeyed(ctx, d)
+	return db, err
+}
+
+// openKeyed is open, also saying where the keys came from: the key file's
+// path, or "" for CRADLE_KEYS. Keys from a key file are read again when the
+// store meets a value under a key it does not know, so a running server
+// follows cradle keys rotate without a restart.
+func (a *App) openKeyed(ctx context.Context, d *dbFlags) (*store.DB, string, error) {
+	keys, keyFile, err := a.keys(d.data)
 	if err != nil {
-		return nil, err
+		return nil, "", err
+	}
+	var source func() (*seal.Keyring, error)
+	if keyFile != "" {
+		source = func() (*seal.Keyring, error) { return seal.LoadFile(keyFile) }
 	}
 	url := d.database
 	if url == "" {
 		url = store.SQLitePath(d.data)
 	} else if !strings.HasPrefix(url, "postgres://") && !strings.HasPrefix(url, "postgresql://") && !strings.HasPrefix(url, "sqlite:") {
-		return nil, &usageError{msg: fmt.Sprintf("--database %q is not a postgres:// URL or a sqlite: path", url)}
+		return nil, "", &usageError{msg: fmt.Sprintf("--database %q is not a postgres:// URL or a sqlite: path", url)}
 	}
 	rs, err := a.riskSettings()
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	db, err := store.Open(ctx, store.Options{URL: url, Keys: keys, Now: a.Now, Risk: rs, ReportCacheTTL: reportCacheTTL})
+	db, err := store.Open(ctx, store.Options{URL: url, Keys: keys, KeySource: source, Now: a.Now, Risk: rs, ReportCacheTTL: reportCacheTTL})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if _, err := db.Migrate(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("applying migrations: %w", err)
+		return nil, "", fmt.Errorf("applying migrations: %w", err)
 	}
-	return db, nil
+	return db, keyFile, nil
 }
 
-// keys come from CRADLE_KEYS if set, else from the key file in the data
-// folder, created on first start (so the key never lives in the database).
-func (a *App) keys(dataDir string) (*seal.Keyring, error) {
+// keys come from CRADLE_KEYS if set (keyFile is then ""), else from the key
+// file in the data folder, created on first start (so the key never lives in
+// the database).
+func (a *App) keys(dataDir string) (k *seal.Keyring, keyFile string, err error) {
 	if v := a.Getenv("CRADLE_KEYS"); v != "" {
 		k, err := seal.FromEnv(v)
 		if err != nil {
-			return nil, fmt.Errorf("CRADLE_KEYS: %w", err)
+			return nil, "", fmt.Errorf("CRADLE_KEYS: %w", err)
 		}
-		return k, nil
+		return k, "", nil
 	}
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return nil, problem.Wrap(problem.Unavailable, err, fmt.Sprintf("Cannot create the data folder %s: %v", dataDir, errors.Unwrap(err)))
+		return nil, "", problem.Wrap(problem.Unavailable, err, fmt.Sprintf("Cannot create the data folder %s: %v", dataDir, errors.Unwrap(err)))
 	}
 	path := filepath.Join(dataDir, "cradle.key")
 	k, created, err := seal.LoadOrCreateFile(path)
 	if err != nil {
 		if errors.Is(err, os.ErrPermission) {
-			return nil, problem.Wrap(problem.Unavailable, err, fmt.Sprintf("The data folder %s is not writable, so the encryption key file cannot be created or read", dataDir))
+			return nil, "", problem.Wrap(problem.Unavailable, err, fmt.Sprintf("The data folder %s is not writable, so the encryption key file cannot be created or read", dataDir))
 		}
-		return nil, fmt.Errorf("encryption key file %s: %w", path, err)
+		return nil, "", fmt.Errorf("encryption key file %s: %w", path, err)
 	}
 	if created {
 		fmt.Fprintf(a.Stderr, "Created a new encryption key file at %s. Back it up: without it, encrypted fields cannot be read.\n", path)
 	}
-	return k, nil
+	return k, path, nil
 }
 
 func (a *App) migrate(ctx context.Context, args []string) error {

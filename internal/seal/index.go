@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"slices"
+	"strings"
 )
 
 // Index returns a keyed hash (a "blind index") of value for exact-match
@@ -19,24 +20,26 @@ func (k *Keyring) Index(context, value string) string {
 	if value == "" {
 		return ""
 	}
-	ids := k.IDs()
-	slices.SortFunc(ids, func(a, b string) int {
-		if len(a) != len(b) {
-			return len(a) - len(b)
-		}
-		if a < b {
-			return -1
-		}
-		if a > b {
-			return 1
-		}
-		return 0
-	})
-	derive := hmac.New(sha256.New, k.keys[ids[0]])
+	derive := hmac.New(sha256.New, k.keys[k.IndexKeyID()])
 	derive.Write([]byte("cradle-blind-index-v1"))
 	mac := hmac.New(sha256.New, derive.Sum(nil))
 	mac.Write([]byte(context))
 	mac.Write([]byte{0})
 	mac.Write([]byte(value))
 	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// IndexKeyID is the id of the key blind indexes derive from: the ring's
+// oldest (see Index). A ring that changed it would make every stored index
+// unfindable, so Extends refuses such a ring and WithNewKey never makes one.
+func (k *Keyring) IndexKeyID() string {
+	return slices.MinFunc(k.IDs(), compareIDs)
+}
+
+// compareIDs orders key ids oldest first: by length, then text (k1 < k2 < k10).
+func compareIDs(a, b string) int {
+	if len(a) != len(b) {
+		return len(a) - len(b)
+	}
+	return strings.Compare(a, b)
 }

@@ -73,6 +73,66 @@ func SaveFile(path string, k *Keyring) error {
 	return writeFileAtomic(path, data, false)
 }
 
+// LoadFile loads the keyring at path. Unlike LoadOrCreateFile it never
+// creates one: a running server that reloads its keys must not replace a
+// missing file with a fresh key.
+func LoadFile(path string) (*Keyring, error) { return loadFile(path) }
+
+// AddKeyToFile adds a freshly generated key to the key file at path and
+// makes it current, keeping every older key; it returns the new ring and the
+// new key's id. The file is replaced atomically (0600), and a lock file
+// beside it (path + ".lock") keeps two rotations from each adding a key and
+// one losing the other's: values sealed under a lost key could never be
+// opened again.
+func AddKeyToFile(path string) (*Keyring, string, error) {
+	unlock, err := lockFile(path + ".lock")
+	if err != nil {
+		return nil, "", err
+	}
+	defer unlock()
+	k, err := loadFile(path)
+	if err != nil {
+		return nil, "", err
+	}
+	nk, id, err := k.WithNewKey()
+	if err != nil {
+		return nil, "", err
+	}
+	if err := SaveFile(path, nk); err != nil {
+		return nil, "", err
+	}
+	return nk, id, nil
+}
+
+// lockFile creates path exclusively and returns a function that removes it.
+func lockFile(path string) (func(), error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("seal: %s exists: another key change is running; if none is, remove that file and try again", path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("seal: lock key file: %w", err)
+	}
+	fmt.Fprintf(f, "%d\n", os.Getpid())
+	f.Close()
+	return func() { os.Remove(path) }, nil
+}
+
+// EnvValue is the keyring as a CRADLE_KEYS value (the key file's JSON on one
+// line). It holds key material: show it only to the operator who must set
+// it, never in a log.
+func EnvValue(k *Keyring) (string, error) {
+	data, err := marshalKeyring(k)
+	if err != nil {
+		return "", err
+	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, data); err != nil {
+		return "", fmt.Errorf("seal: encode keyring: %w", err)
+	}
+	return buf.String(), nil
+}
+
 // FromEnv parses a keyring from an environment variable value (CRADLE_KEYS):
 // either the key file JSON, or a bare standard-base64 32-byte key, which is
 // treated as {"current":"k1"}. Errors never echo the value, since it holds keys.

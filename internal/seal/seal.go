@@ -9,6 +9,7 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -199,22 +200,69 @@ func (k *Keyring) WithNewKey() (*Keyring, string, error) {
 	return nk, id, nil
 }
 
+// WithCurrent returns a copy of the ring with id, already in it, made
+// current: the second step of adding a key everywhere before using it.
+func (k *Keyring) WithCurrent(id string) (*Keyring, error) {
+	return NewKeyring(id, k.keys)
+}
+
+// NewestID returns the id of the ring's newest key (the last in the order
+// Index uses: by length, then text), which need not be the current one.
+func (k *Keyring) NewestID() string {
+	return slices.MaxFunc(k.IDs(), compareIDs)
+}
+
 // nextID picks "k<n>" one past the highest numbered "k" id, so ids read as a
-// rotation history (k1, k2, ...) and never reuse a retired id.
+// rotation history (k1, k2, ...) and never reuse a retired id. The new id
+// also sorts after every id in the ring, so the oldest key, which blind
+// indexes derive from, stays the oldest (a ring of hand-named keys such as
+// "zz" would otherwise gain a "k1" that sorts before it).
 func (k *Keyring) nextID() string {
 	n := 0
+	newest := ""
 	for id := range k.keys {
 		if v, err := strconv.Atoi(strings.TrimPrefix(id, "k")); err == nil && strings.HasPrefix(id, "k") && v > n {
 			n = v
+		}
+		if newest == "" || compareIDs(id, newest) > 0 {
+			newest = id
 		}
 	}
 	for {
 		n++
 		id := "k" + strconv.Itoa(n)
-		if _, taken := k.keys[id]; !taken {
+		if _, taken := k.keys[id]; !taken && compareIDs(id, newest) > 0 {
 			return id
 		}
 	}
+}
+
+// KeyID returns the key id a sealed value names; ok is false for "" and
+// for values that are not in the sealed format.
+func KeyID(sealed string) (id string, ok bool) {
+	id, _, ok = parse(sealed)
+	return id, ok
+}
+
+// Extends reports (as nil) whether k holds every key of old, each with the
+// same key material, and derives blind indexes from the same key: so
+// everything old could open, k opens, and every stored index still matches.
+// A reloaded key file or a new CRADLE_KEYS value must extend the ring in use.
+// The error names key ids only, never key material.
+func (k *Keyring) Extends(old *Keyring) error {
+	for id, key := range old.keys {
+		mine, ok := k.keys[id]
+		if !ok {
+			return fmt.Errorf("seal: key %q is missing (keys are never removed: values and blind indexes need them)", id)
+		}
+		if subtle.ConstantTimeCompare(mine, key) != 1 {
+			return fmt.Errorf("seal: key %q has different key material", id)
+		}
+	}
+	if a, b := k.IndexKeyID(), old.IndexKeyID(); a != b {
+		return fmt.Errorf("seal: blind indexes would derive from key %q instead of %q", a, b)
+	}
+	return nil
 }
 
 // parse splits "v1.<id>.<payload>"; ok is false if the shape is wrong.

@@ -166,7 +166,7 @@ func (db *DB) Backup(ctx context.Context, w io.Writer, progress func(table strin
 			info.AuditEntries = n
 		}
 	}
-	header, _ := json.Marshal(BackupHeader{Magic: backupMagic, Format: backupFormat, KeyID: db.keys.CurrentID(), Created: info.Created})
+	header, _ := json.Marshal(BackupHeader{Magic: backupMagic, Format: backupFormat, KeyID: db.Keys().CurrentID(), Created: info.Created})
 	bw := bufio.NewWriter(w)
 	bw.Write(header)
 	bw.WriteByte('\n')
@@ -315,7 +315,7 @@ func (w *sealWriter) Write(p []byte) (int, error) {
 func (w *sealWriter) Close() error { return w.emit(w.pending, true) }
 
 func (w *sealWriter) emit(chunk []byte, last bool) error {
-	sealed, err := w.db.keys.Seal(append([]byte{0}, chunk...), chunkContext(w.n, last))
+	sealed, err := w.db.Keys().Seal(append([]byte{0}, chunk...), chunkContext(w.n, last))
 	if err != nil {
 		return err
 	}
@@ -359,9 +359,9 @@ func (r *sealReader) Read(p []byte) (int, error) {
 			}
 			return 0, err
 		}
-		pt, openErr := r.db.keys.Open(line, chunkContext(r.n, false))
+		pt, openErr := r.db.Keys().Open(line, chunkContext(r.n, false))
 		if openErr != nil {
-			pt, openErr = r.db.keys.Open(line, chunkContext(r.n, true))
+			pt, openErr = r.db.Keys().Open(line, chunkContext(r.n, true))
 			r.done = openErr == nil
 		}
 		if openErr != nil || len(pt) == 0 {
@@ -411,7 +411,7 @@ func (db *DB) Restore(ctx context.Context, r io.Reader, progress func(table stri
 	if err != nil {
 		return info, err
 	}
-	if !slices.Contains(db.keys.IDs(), h.KeyID) {
+	if !slices.Contains(db.Keys().IDs(), h.KeyID) {
 		return info, problem.New(problem.Invalid, "This backup was made with the key %q, which the keys given here do not include. Use the key file (or CRADLE_KEYS) of the system that made it", h.KeyID)
 	}
 	gz, err := gzip.NewReader(&sealReader{db: db, in: in})

@@ -1,6 +1,10 @@
 package store
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"strings"
+)
 
 // RawExec lets tests tamper with rows behind the store's back.
 func (db *DB) RawExec(ctx context.Context, q string, args ...any) error {
@@ -16,3 +20,125 @@ func (db *DB) RawString(ctx context.Context, q string, args ...any) (string, err
 }
 
 func (db *DB) Rebind(q string) string { return db.rebind(q) }
+
+// WithAfterRead sets the rotation's test hook, run between reading a batch
+// and writing it back.
+func WithAfterRead(o RotateOptions, f func(SealedColumn)) RotateOptions {
+	o.afterRead = f
+	return o
+}
+
+// OpenAll opens every sealed value in the database, keyed by column and
+// row: the store's plaintext as a whole, to compare before and after a
+// rotation.
+func (db *DB) OpenAll(ctx context.Context) (map[string]string, error) {
+	out := map[string]string{}
+	for _, c := range SealedColumns() {
+		q := `SELECT ` + strings.Join(c.Key, ", ") + `, ` + c.Column + ` FROM ` + c.Table
+		if c.Where != "" {
+			q += ` WHERE ` + c.Where
+		}
+		rows, err := db.query(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			key := make([]any, len(c.Key))
+			var v string
+			dest := make([]any, len(key)+1)
+			for i := range key {
+				dest[i] = &key[i]
+			}
+			dest[len(key)] = &v
+			if err := rows.Scan(dest...); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			plain, err := db.open(c.Context, v)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("%s %s: %w", c.Name(), keyText(c.Key, key), err)
+			}
+			out[c.Name()+" "+keyText(c.Key, key)] = plain
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// SchemaColumns lists every column of every table in the migrated schema
+// as "table.column".
+func (db *DB) SchemaColumns(ctx context.Context) ([]string, error) {
+	q := `SELECT m.name || '.' || p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' ORDER BY 1`
+	if db.dialect == Postgres {
+		q = `SELECT table_name || '.' || column_name FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY 1`
+	}
+	rows, err := db.query(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// PrimaryKey lists a table's primary-key columns in key order.
+func (db *DB) PrimaryKey(ctx context.Context, table string) ([]string, error) {
+	q := `SELECT name FROM pragma_table_info($1) WHERE pk > 0 ORDER BY pk`
+	if db.dialect == Postgres {
+		q = `SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+			WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)`
+	}
+	rows, err := db.query(ctx, q, table)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// EveryValueAsText reads every column of every table as text (PostgreSQL:
+// what a person with SQL access, or a dump, sees), calling fn with each
+// non-null value and where it came from.
+func (db *DB) EveryValueAsText(ctx context.Context, fn func(column, value string)) error {
+	cols, err := db.SchemaColumns(ctx)
+	if err != nil {
+		return err
+	}
+	for _, tc := range cols {
+		table, col, _ := strings.Cut(tc, ".")
+		rows, err := db.query(ctx, `SELECT CAST("`+col+`" AS TEXT) FROM "`+table+`" WHERE "`+col+`" IS NOT NULL`)
+		if err != nil {
+			return fmt.Errorf("%s: %w", tc, err)
+		}
+		for rows.Next() {
+			var v string
+			if err := rows.Scan(&v); err != nil {
+				rows.Close()
+				return fmt.Errorf("%s: %w", tc, err)
+			}
+			fn(tc, v)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+	}
+	return nil
+}

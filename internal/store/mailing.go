@@ -33,7 +33,7 @@ type Subscription struct {
 // UnsubscribeToken is the token in every message's unsubscribe link: a keyed
 // hash of the subscriber id, so it needs no storage and cannot be guessed.
 func (db *DB) UnsubscribeToken(id int64) string {
-	return db.keys.Index("mailing.unsubscribe", strconv.FormatInt(id, 10))
+	return db.index("mailing.unsubscribe", strconv.FormatInt(id, 10))
 }
 
 // Subscribe records a sign-up, or refreshes an unconfirmed or unsubscribed
@@ -42,7 +42,7 @@ func (db *DB) UnsubscribeToken(id int64) string {
 // nothing, but says the same to the visitor, so the page does not reveal who
 // is on the list.
 func (tx *Tx) Subscribe(email, name, tokenHash string, expires time.Time) (id int64, confirmed bool, err error) {
-	idx := tx.db.keys.Index("mailing.email", email)
+	idx := tx.db.index("mailing.email", email)
 	var confirmedAt, unsubAt sql.NullTime
 	err = tx.queryRow(`SELECT id, confirmed_at, unsubscribed_at FROM mailing_list WHERE email_hash = $1`, idx).Scan(&id, &confirmedAt, &unsubAt)
 	sealedName, serr := tx.db.seal("mailing_list.name", name)

@@ -25,7 +25,7 @@ func (db *DB) matchKeys(id match.Identity) [][2]string {
 	}
 	for _, x := range []struct{ kind, v string }{{"phone", k.Phone}, {"email", k.Email}, {"nhs", k.NHS}} {
 		if x.v != "" {
-			out = append(out, [2]string{x.kind, db.keys.Index("match."+x.kind, x.v)})
+			out = append(out, [2]string{x.kind, db.index("match."+x.kind, x.v)})
 		}
 	}
 	return out

@@ -329,7 +329,7 @@ func managerIfTM(tx *Tx, id int64) int64 {
 // RecordPublicSubmission notes a public form submission for rate limiting.
 // The address is kept only as a keyed hash.
 func (tx *Tx) RecordPublicSubmission(form, ip string) error {
-	if _, err := tx.exec(`INSERT INTO public_submissions (at, form, ip_hash) VALUES ($1, $2, $3)`, tx.now, form, tx.db.keys.Index("public.ip", ip)); err != nil {
+	if _, err := tx.exec(`INSERT INTO public_submissions (at, form, ip_hash) VALUES ($1, $2, $3)`, tx.now, form, tx.db.index("public.ip", ip)); err != nil {
 		return fmt.Errorf("recording submission: %w", err)
 	}
 	return nil
@@ -339,7 +339,7 @@ func (tx *Tx) RecordPublicSubmission(form, ip string) error {
 func (db *DB) PublicSubmissions(ctx context.Context, form, ip string, since time.Time) (int, error) {
 	var n int
 	err := db.queryRow(ctx, `SELECT COUNT(*) FROM public_submissions WHERE form = $1 AND ip_hash = $2 AND at >= $3`,
-		form, db.keys.Index("public.ip", ip), since.UTC()).Scan(&n)
+		form, db.index("public.ip", ip), since.UTC()).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("counting submissions: %w", err)
 	}

@@ -37,7 +37,7 @@ const (
 type DB struct {
 	sql     *sql.DB
 	dialect Dialect
-	keys    *seal.Keyring
+	keys    *keyring // the keys in use, reloaded from their source when a rotation adds one
 	now     func() time.Time
 	risk    RiskSettings
 	audits  *auditQueue // group-commits the audit entries of reads
@@ -52,6 +52,16 @@ type Options struct {
 	URL string
 	// Keys encrypt sealed fields. Required.
 	Keys *seal.Keyring
+	// KeySource, if set, reads the keys again (the key file). The store
+	// calls it when it meets a value sealed under a key id it does not know
+	// (another process rotated the keys), and every KeyReloadInterval while
+	// sealing, so a running server reads and writes under a new key without
+	// a restart. A ring that does not extend the one in use (a key missing
+	// or changed) is refused and the old ring kept.
+	KeySource func() (*seal.Keyring, error)
+	// KeyReloadInterval is the least time between two calls of KeySource
+	// (default 5 seconds).
+	KeyReloadInterval time.Duration
 	// ReportCacheTTL is how long dashboard figures computed for one scope
 	// are reused for the next person who asks for the same scope (each
 	// is still authorised and audited). Zero computes them every time.
@@ -77,7 +87,10 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	if opt.Risk.Thresholds.High == 0 {
 		opt.Risk = RiskSettings{Thresholds: risk.DefaultThresholds(), MARAC: risk.DefaultMARACConfig()}
 	}
-	db := &DB{keys: opt.Keys, now: opt.Now, risk: opt.Risk, aggregates: &aggregateCache{ttl: opt.ReportCacheTTL}}
+	if opt.KeyReloadInterval <= 0 {
+		opt.KeyReloadInterval = 5 * time.Second
+	}
+	db := &DB{keys: newKeyring(opt.Keys, opt.KeySource, opt.KeyReloadInterval), now: opt.Now, risk: opt.Risk, aggregates: &aggregateCache{ttl: opt.ReportCacheTTL}}
 	var err error
 	switch {
 	case strings.HasPrefix(opt.URL, "postgres://"), strings.HasPrefix(opt.URL, "postgresql://"):
@@ -166,8 +179,8 @@ func (db *DB) Stats() sql.DBStats { return db.sql.Stats() }
 // Now is the store's clock.
 func (db *DB) Now() time.Time { return db.now().UTC() }
 
-// Keys returns the keyring (for key rotation).
-func (db *DB) Keys() *seal.Keyring { return db.keys }
+// Keys returns the keyring in use (for key rotation and status).
+func (db *DB) Keys() *seal.Keyring { return db.keys.get() }
 
 var dollarParam = regexp.MustCompile(`\$(\d+)`)
 
@@ -282,23 +295,39 @@ func (tx *Tx) insertID(q string, args ...any) (int64, error) {
 	return id, nil
 }
 
-// seal encrypts a field value for the column named by context.
+// seal encrypts a field value for the column named by context, under the
+// current key (checking the key source for a newer one now and then).
 func (db *DB) seal(context, plaintext string) (string, error) {
-	s, err := db.keys.SealString(plaintext, context)
+	db.keys.refreshIfDue()
+	s, err := db.keys.get().SealString(plaintext, context)
 	if err != nil {
 		return "", fmt.Errorf("encrypting %s: %w", context, err)
 	}
 	return s, nil
 }
 
-// open decrypts a sealed field.
+// open decrypts a sealed field. A value under a key id the ring does not
+// know makes the store read its key source again (a rotation elsewhere has
+// added a key) and try once more.
 func (db *DB) open(context, sealed string) (string, error) {
-	s, err := db.keys.OpenString(sealed, context)
+	ring := db.keys.get()
+	s, err := ring.OpenString(sealed, context)
+	if errors.Is(err, seal.ErrUnknownKey) {
+		rerr := db.keys.reload(false)
+		if now := db.keys.get(); now != ring {
+			s, err = now.OpenString(sealed, context)
+		} else if rerr != nil {
+			err = fmt.Errorf("%w (%w)", err, rerr)
+		}
+	}
 	if err != nil {
 		return "", fmt.Errorf("decrypting %s: %w", context, err)
 	}
 	return s, nil
 }
+
+// index is the blind index of value (see seal.Keyring.Index).
+func (db *DB) index(context, value string) string { return db.keys.get().Index(context, value) }
 
 // isUniqueViolation reports whether err is a unique-constraint failure, in either dialect.
 func isUniqueViolation(err error) bool {
