@@ -142,3 +142,17 @@ func (db *DB) EveryValueAsText(ctx context.Context, fn func(column, value string
 	}
 	return nil
 }
+
+// SealClearFields runs migration 11's sealing step again, as it ran on a
+// database that held clear values.
+func (db *DB) SealClearFields(ctx context.Context) error {
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := db.sealClearFields(ctx, tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

@@ -79,6 +79,9 @@ func SealedColumns() []SealedColumn {
 		{"mailing_list", "name_sealed", id, "mailing_list.name", ""},
 		{"outbox", "recipient_sealed", id, "outbox.recipient", ""},
 		{"outbox", "body_sealed", id, "outbox.body", ""},
+		{"incidents", "reported_by_sealed", id, "incidents.reported_by", ""},
+		{"consents", "scope_sealed", id, "consents.scope", ""},
+		{"information_sharing", "consent_reason_sealed", id, "information_sharing.consent_reason", ""},
 		{"settings", "value", []string{"key"}, "settings.research_key", "key = 'research_key'"},
 	}
 }

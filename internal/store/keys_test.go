@@ -181,7 +181,7 @@ func plantCanaries(t *testing.T, db *store.DB) planted {
 		Context: map[int]string{1: canary("dash-context")}, ParentView: canary("dash-view")}, false, db.RiskSettings()); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.RecordIncident(sctx, prac, store.Incident{PersonID: fx.parent1, OccurredOn: now, ReportedBy: "police", Details: canary("incident")}); err != nil {
+	if err := db.RecordIncident(sctx, prac, store.Incident{PersonID: fx.parent1, OccurredOn: now, ReportedBy: canary("incident-reporter"), Details: canary("incident")}); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.RecordMARAC(sctx, prac, fx.parent1, store.MARACReferral{ReferredOn: now, Area: "Blackpool", Actions: canary("marac-actions")}); err != nil {
@@ -230,7 +230,10 @@ func plantCanaries(t *testing.T, db *store.DB) planted {
 		t.Fatal(err)
 	}
 	if err := db.RecordShare(sctx, prac, fx.familyID, sharing.Share{PersonID: fx.parent1, SharedOn: now, Recipient: "GP", What: canary("share-what"),
-		Why: canary("share-why"), Method: "phone", LawfulBasis: "art9_2h", Consent: "given"}); err != nil {
+		Why: canary("share-why"), Method: "phone", LawfulBasis: "art9_2h", Consent: "not_sought", ConsentReason: canary("share-consent-reason")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RecordConsent(sctx, prac, fx.parent1, sharing.Consent{Scope: canary("consent-scope"), GivenOn: now}); err != nil {
 		t.Fatal(err)
 	}
 	p.subEmail = "canary-sub-" + hex.EncodeToString(tag[:]) + "@example.org"

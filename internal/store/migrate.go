@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -103,6 +104,11 @@ func (db *DB) applyMigration(ctx context.Context, m Migration) (bool, error) {
 	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 		return false, err
 	}
+	if m.Version == 11 {
+		if err := db.sealClearFields(ctx, tx); err != nil {
+			return false, err
+		}
+	}
 	if _, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`), m.Version, m.Name, db.Now()); err != nil {
 		return false, err
 	}
@@ -117,4 +123,51 @@ func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("reading schema version: %w", err)
 	}
 	return v, nil
+}
+
+// clearToSeal are the fields migration 11 moves from clear columns into
+// sealed ones: table, id column, clear column, sealed column, seal context.
+var clearToSeal = [][5]string{
+	{"incidents", "id", "reported_by", "reported_by_sealed", "incidents.reported_by"},
+	{"consents", "id", "scope", "scope_sealed", "consents.scope"},
+	{"information_sharing", "id", "consent_reason", "consent_reason_sealed", "information_sharing.consent_reason"},
+}
+
+// sealClearFields seals the values migration 11's columns are for, in the
+// migration's own transaction, and empties the clear columns.
+func (db *DB) sealClearFields(ctx context.Context, tx *sql.Tx) error {
+	for _, f := range clearToSeal {
+		table, id, clear, sealed, sealCtx := f[0], f[1], f[2], f[3], f[4]
+		rows, err := tx.QueryContext(ctx, `SELECT `+id+`, `+clear+` FROM `+table+` WHERE `+clear+` <> ''`)
+		if err != nil {
+			return fmt.Errorf("reading %s.%s: %w", table, clear, err)
+		}
+		type row struct {
+			id    int64
+			value string
+		}
+		var todo []row
+		for rows.Next() {
+			var r row
+			if err := rows.Scan(&r.id, &r.value); err != nil {
+				rows.Close()
+				return err
+			}
+			todo = append(todo, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, r := range todo {
+			v, err := db.seal(sealCtx, r.value)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, db.rebind(`UPDATE `+table+` SET `+sealed+` = $1, `+clear+` = '' WHERE `+id+` = $2`), v, r.id); err != nil {
+				return fmt.Errorf("sealing %s.%s: %w", table, clear, err)
+			}
+		}
+	}
+	return nil
 }

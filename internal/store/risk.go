@@ -263,8 +263,12 @@ func (db *DB) RecordIncident(ctx context.Context, actor policy.Actor, in Inciden
 		if err != nil {
 			return err
 		}
-		id, err := tx.insertID(`INSERT INTO incidents (family_id, person_id, occurred_on, reported_by, police_involved, children_present, injuries, details_sealed, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, f.ID, p.ID, in.OccurredOn.UTC(), in.ReportedBy, in.PoliceInvolved, in.ChildrenPresent, in.Injuries, details, actor.StaffID, tx.now)
+		reporter, err := tx.db.seal("incidents.reported_by", in.ReportedBy)
+		if err != nil {
+			return err
+		}
+		id, err := tx.insertID(`INSERT INTO incidents (family_id, person_id, occurred_on, reported_by, reported_by_sealed, police_involved, children_present, injuries, details_sealed, created_by, created_at)
+			VALUES ($1, $2, $3, '', $4, $5, $6, $7, $8, $9, $10)`, f.ID, p.ID, in.OccurredOn.UTC(), reporter, in.PoliceInvolved, in.ChildrenPresent, in.Injuries, details, actor.StaffID, tx.now)
 		if err != nil {
 			return fmt.Errorf("saving incident: %w", err)
 		}
@@ -280,7 +284,7 @@ func (db *DB) RecordIncident(ctx context.Context, actor policy.Actor, in Inciden
 }
 
 func (tx *Tx) incidents(personID int64, seeConfidential bool) ([]Incident, error) {
-	rows, err := tx.query(`SELECT id, person_id, occurred_on, reported_by, police_involved, injuries, children_present, details_sealed
+	rows, err := tx.query(`SELECT id, person_id, occurred_on, reported_by_sealed, police_involved, injuries, children_present, details_sealed
 		FROM incidents WHERE person_id = $1 ORDER BY occurred_on DESC, id DESC`, personID)
 	if err != nil {
 		return nil, fmt.Errorf("reading incidents: %w", err)
@@ -289,16 +293,19 @@ func (tx *Tx) incidents(personID int64, seeConfidential bool) ([]Incident, error
 	var out []Incident
 	for rows.Next() {
 		var in Incident
-		var details string
-		if err := rows.Scan(&in.ID, &in.PersonID, &in.OccurredOn, &in.ReportedBy, &in.PoliceInvolved, &in.Injuries, &in.ChildrenPresent, &details); err != nil {
+		var details, reporter string
+		if err := rows.Scan(&in.ID, &in.PersonID, &in.OccurredOn, &reporter, &in.PoliceInvolved, &in.Injuries, &in.ChildrenPresent, &details); err != nil {
 			return nil, err
 		}
 		if seeConfidential {
 			if in.Details, err = tx.db.open("incidents.details", details); err != nil {
 				return nil, err
 			}
+			if in.ReportedBy, err = tx.db.open("incidents.reported_by", reporter); err != nil {
+				return nil, err
+			}
 		} else {
-			in.Withheld, in.ReportedBy = true, ""
+			in.Withheld = true
 		}
 		out = append(out, in)
 	}

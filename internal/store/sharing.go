@@ -118,9 +118,13 @@ func (tx *Tx) insertShare(familyID, staffID int64, s sharing.Share) error {
 	if err != nil {
 		return err
 	}
-	id, err := tx.insertID(`INSERT INTO information_sharing (family_id, person_id, shared_at, recipient, method, lawful_basis, consent, consent_reason, what_sealed, why_sealed, created_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, familyID, nullID(s.PersonID), s.SharedOn.UTC(), s.Recipient, s.Method, s.LawfulBasis, s.Consent,
-		s.ConsentReason, what, why, staffID)
+	reason, err := tx.db.seal("information_sharing.consent_reason", s.ConsentReason)
+	if err != nil {
+		return err
+	}
+	id, err := tx.insertID(`INSERT INTO information_sharing (family_id, person_id, shared_at, recipient, method, lawful_basis, consent, consent_reason, consent_reason_sealed, what_sealed, why_sealed, created_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, $10, $11)`, familyID, nullID(s.PersonID), s.SharedOn.UTC(), s.Recipient, s.Method, s.LawfulBasis, s.Consent,
+		reason, what, why, staffID)
 	if err != nil {
 		return fmt.Errorf("logging the share: %w", err)
 	}
@@ -140,7 +144,7 @@ func (db *DB) FamilyShares(ctx context.Context, actor policy.Actor, f family.Fam
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.query(ctx, `SELECT i.id, COALESCE(i.person_id, 0), i.shared_at, i.recipient, i.method, i.lawful_basis, i.consent, i.consent_reason,
+	rows, err := db.query(ctx, `SELECT i.id, COALESCE(i.person_id, 0), i.shared_at, i.recipient, i.method, i.lawful_basis, i.consent, i.consent_reason_sealed,
 		i.what_sealed, i.why_sealed, COALESCE(s.name, '') FROM information_sharing i LEFT JOIN staff s ON s.id = i.created_by
 		WHERE i.family_id = $1 ORDER BY i.shared_at DESC, i.id DESC`, f.ID)
 	if err != nil {
@@ -150,13 +154,16 @@ func (db *DB) FamilyShares(ctx context.Context, actor policy.Actor, f family.Fam
 	var out []sharing.Share
 	for rows.Next() {
 		var s sharing.Share
-		var what, why string
-		if err := rows.Scan(&s.ID, &s.PersonID, &s.SharedOn, &s.Recipient, &s.Method, &s.LawfulBasis, &s.Consent, &s.ConsentReason, &what, &why, &s.By); err != nil {
+		var what, why, reason string
+		if err := rows.Scan(&s.ID, &s.PersonID, &s.SharedOn, &s.Recipient, &s.Method, &s.LawfulBasis, &s.Consent, &reason, &what, &why, &s.By); err != nil {
 			return nil, err
 		}
 		if t, ok := personTargetIn(f, s.PersonID, overrides); ok && !policy.Can(actor, policy.ViewConfidential, t, now) {
-			s.Withheld, s.ConsentReason = true, ""
+			s.Withheld = true
 		} else {
+			if s.ConsentReason, err = db.open("information_sharing.consent_reason", reason); err != nil {
+				return nil, err
+			}
 			if s.What, err = db.open("information_sharing.what", what); err != nil {
 				return nil, err
 			}
@@ -179,8 +186,12 @@ func (db *DB) RecordConsent(ctx context.Context, actor policy.Actor, personID in
 		if err := c.Validate(tx.now); err != nil {
 			return err
 		}
-		id, err := tx.insertID(`INSERT INTO consents (person_id, scope, given_on, created_by, created_at) VALUES ($1, $2, $3, $4, $5)`,
-			p.ID, c.Scope, c.GivenOn.UTC(), actor.StaffID, tx.now)
+		scope, err := tx.db.seal("consents.scope", c.Scope)
+		if err != nil {
+			return err
+		}
+		id, err := tx.insertID(`INSERT INTO consents (person_id, scope, scope_sealed, given_on, created_by, created_at) VALUES ($1, '', $2, $3, $4, $5)`,
+			p.ID, scope, c.GivenOn.UTC(), actor.StaffID, tx.now)
 		if err != nil {
 			return fmt.Errorf("saving consent: %w", err)
 		}
@@ -219,7 +230,7 @@ func (db *DB) FamilyConsents(ctx context.Context, actor policy.Actor, f family.F
 		return nil, nil
 	}
 	in, args := inList(ids)
-	rows, err := db.query(ctx, `SELECT id, person_id, scope, given_on, withdrawn_on FROM consents WHERE person_id IN (`+in+`) ORDER BY given_on DESC, id DESC`, args...)
+	rows, err := db.query(ctx, `SELECT id, person_id, scope_sealed, given_on, withdrawn_on FROM consents WHERE person_id IN (`+in+`) ORDER BY given_on DESC, id DESC`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading consents: %w", err)
 	}
@@ -229,12 +240,15 @@ func (db *DB) FamilyConsents(ctx context.Context, actor policy.Actor, f family.F
 	for rows.Next() {
 		var c sharing.Consent
 		var withdrawn anyTime
-		if err := rows.Scan(&c.ID, &c.PersonID, &c.Scope, &c.GivenOn, &withdrawn); err != nil {
+		var scope string
+		if err := rows.Scan(&c.ID, &c.PersonID, &scope, &c.GivenOn, &withdrawn); err != nil {
 			return nil, err
 		}
 		c.WithdrawnOn = withdrawn.T
 		if t, ok := personTargetIn(f, c.PersonID, nil); ok && !policy.Can(actor, policy.ViewConfidential, t, now) {
-			c.Scope, c.Withheld = "", true
+			c.Withheld = true
+		} else if c.Scope, err = db.open("consents.scope", scope); err != nil {
+			return nil, err
 		}
 		out = append(out, c)
 	}

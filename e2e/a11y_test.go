@@ -1,0 +1,157 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestBrowserAccessibilitySweep signs in as each role (and stays signed
+// out once), follows every link it is shown to every page it can reach,
+// and runs axe-core on each; then it sends every form it found empty, so
+// each form's error state is checked too. Pages of one kind (one family's
+// page and another's) are visited twice at most, to keep the sweep short.
+func TestBrowserAccessibilitySweep(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the accessibility sweep visits every page as every role")
+	}
+	chromium := chromiumPath(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	base := startServer(t)
+	browser := startBrowser(t, ctx, chromium)
+	b := &session{base: base, shots: newShots(t)}
+
+	pages, forms := 0, 0
+	for _, who := range []string{"", "priya.shah", "helen.whitaker", "ruth.adams", "sam.carter", "leah.morgan"} {
+		name := who
+		if name == "" {
+			name = "signed-out"
+		}
+		t.Run(name, func(t *testing.T) {
+			tab := b.newTab(t, browser)
+			defer tab.close(t)
+			start := "/"
+			if who != "" {
+				tab.signInChecked(t, credentialFor(t, who+"@cradle.example"))
+				start = "/home"
+			}
+			p, f := sweep(t, tab, name, start)
+			pages += p
+			forms += f
+		})
+	}
+	t.Logf("accessibility sweep: %d pages and %d form error states checked with axe-core, none with a WCAG 2.2 A or AA violation", pages, forms)
+}
+
+// Limits per role: enough for every kind of page, short enough for CI.
+const (
+	sweepPages    = 35
+	sweepPerKind  = 2
+	sweepForms    = 20
+	sweepPageWait = 10 * time.Second
+)
+
+var (
+	idSegment = regexp.MustCompile(`/\d+`)
+	// Links the sweep does not follow: downloads, signing out, and
+	// anything that leaves the site.
+	skipLink = regexp.MustCompile(`^/(sign-out|assets/|documents/)|\.(csv|xlsx|pdf|json)(\?|$)`)
+	// Forms the sweep does not send empty: they change something even
+	// with nothing typed (and their pages are checked already).
+	skipForm = regexp.MustCompile(`/(sign-out|revoke|withdraw|reopen|resume|decision|close)$|^/admin/contacts$|^/account/public-listing$|/measure-results/`)
+)
+
+func kindOf(path string) string { return idSegment.ReplaceAllString(path, "/{id}") }
+
+type sweepForm struct{ page, action string }
+
+func sweep(t *testing.T, tab *tab, role, start string) (pages, forms int) {
+	t.Helper()
+	queue := []string{start}
+	seen := map[string]bool{start: true}
+	perKind := map[string]int{}
+	var found []sweepForm
+	formSeen := map[string]bool{}
+	for len(queue) > 0 && pages < sweepPages {
+		path := queue[0]
+		queue = queue[1:]
+		if perKind[kindOf(path)] >= sweepPerKind {
+			continue
+		}
+		perKind[kindOf(path)]++
+		status := tab.visit(t, path)
+		if status != 200 {
+			t.Errorf("%s: a link the page showed leads to %s, which answers %d", role, path, status)
+			continue
+		}
+		tab.pageChecks(t, role+" "+path)
+		pages++
+		var links []string
+		tab.evalInto(t, `[...document.querySelectorAll('main a[href], header a[href], footer a[href]')].map(a => a.getAttribute('href'))`, &links)
+		for _, l := range links {
+			u, err := url.Parse(l)
+			if err != nil || u.Host != "" || !strings.HasPrefix(u.Path, "/") || skipLink.MatchString(u.Path) {
+				continue
+			}
+			if !seen[u.Path] {
+				seen[u.Path] = true
+				queue = append(queue, u.Path)
+			}
+		}
+		var actions []string
+		tab.evalInto(t, `[...document.querySelectorAll('main form[method="post"]')].map(f => f.getAttribute('action'))`, &actions)
+		for _, a := range actions {
+			if a == "" || skipForm.MatchString(a) || formSeen[kindOf(a)] {
+				continue
+			}
+			formSeen[kindOf(a)] = true
+			found = append(found, sweepForm{page: path, action: a})
+		}
+	}
+	for _, f := range found {
+		if forms >= sweepForms {
+			break
+		}
+		if tab.visit(t, f.page) != 200 {
+			continue
+		}
+		sel := fmt.Sprintf(`main form[action=%q] button[type="submit"], main form[action=%q] button:not([type])`, f.action, f.action)
+		// Forms inside a closed "details" are hidden until it is opened.
+		tab.eval(t, `(document.querySelectorAll('main details').forEach(d => d.open = true), 'ok')`)
+		if tab.count(t, sel) == 0 {
+			continue
+		}
+		tab.click(t, sel)
+		if tab.count(t, ".govuk-error-summary") == 0 {
+			continue // the form needed nothing typed (or sent us on): its page is checked elsewhere
+		}
+		checkAccessibility(t, tab, role+" error state of "+f.action)
+		tab.checkConsole(t, role+" error state of "+f.action)
+		forms++
+	}
+	if pages < 3 {
+		t.Errorf("%s: the sweep reached only %d pages", role, pages)
+	}
+	t.Logf("%s: %d pages, %d form error states", role, pages, forms)
+	return pages, forms
+}
+
+// visit opens a path and returns the HTTP status, without failing on an
+// error status (the sweep reports those itself).
+func (tb *tab) visit(t *testing.T, path string) int64 {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, sweepPageWait)
+	defer cancel()
+	resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(tb.s.base+path))
+	if err != nil {
+		t.Fatalf("opening %s: %v", path, err)
+	}
+	return resp.Status
+}
