@@ -58,7 +58,9 @@ func Pseudonym(key []byte, project, kind string, id int64) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return prefix + strings.ToLower(b32.EncodeToString(sum[:10])), nil
+	// Each base32 character carries 5 bits, so pseudonymChars characters
+	// are the first pseudonymChars*5/8 bytes of the hash.
+	return prefix + strings.ToLower(b32.EncodeToString(sum[:pseudonymChars*5/8])), nil
 }
 
 // maxShift is the largest date shift, in days, either way.
