@@ -288,16 +288,14 @@ func (l *seeder) start(ctx context.Context, force bool) error {
 		for rows.Next() {
 			var ref string
 			if err := rows.Scan(&ref); err != nil {
-				rows.Close()
-				return err
+				return dropRows(rows, err)
 			}
 			var y, n int
 			if _, err := fmt.Sscanf(ref, "FAM-%d-%d", &y, &n); err == nil && n > l.familySeq[y] {
 				l.familySeq[y] = n
 			}
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := doneRows(rows); err != nil {
 			return err
 		}
 		if err := tx.writeMarker(g.Counts(0), st.Marker == nil); err != nil {

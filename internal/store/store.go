@@ -188,6 +188,26 @@ func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 	return db.sql.QueryContext(ctx, db.rebind(q), args...)
 }
 
+// doneRows closes rows read to the end, freeing the connection for the
+// transaction's next statement, and reports an error met while reading them
+// (which would otherwise leave the caller with a silently short result) or
+// while closing them.
+func doneRows(rows *sql.Rows) error {
+	closeErr := rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return closeErr
+}
+
+// dropRows closes rows abandoned part-read because of err, and returns err:
+// why the caller stopped reading is the error to report, and a failure to
+// close rows already being given up on adds nothing to it.
+func dropRows(rows *sql.Rows, err error) error {
+	_ = rows.Close()
+	return err
+}
+
 func (db *DB) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	return db.sql.ExecContext(ctx, db.rebind(q), args...)
 }
