@@ -184,7 +184,7 @@ func TestSMTPTimeoutOnSilentServer(t *testing.T) {
 func TestSMTPStartTLSRequiredButNotOffered(t *testing.T) {
 	srv := smtptest.Start(t) // no StartTLS option
 	s := senderFor(t, srv, func(c *mail.Config) {
-		c.TLS, c.InsecureSkipVerify = mail.TLSStartTLS, true
+		c.TLS = mail.TLSStartTLS
 		c.Username, c.Password = "cradle", "s3cret"
 	})
 	err := s.Send(t.Context(), testMsg)
@@ -197,9 +197,10 @@ func TestSMTPStartTLSRequiredButNotOffered(t *testing.T) {
 }
 
 func TestSMTPStartTLS(t *testing.T) {
-	srv := smtptest.Start(t, smtptest.StartTLS(smtptest.SelfSignedCert(t)))
+	cert := smtptest.SelfSignedCert(t)
+	srv := smtptest.Start(t, smtptest.StartTLS(cert))
 	s := senderFor(t, srv, func(c *mail.Config) {
-		c.TLS, c.InsecureSkipVerify = mail.TLSStartTLS, true
+		c.TLS, c.RootCAs = mail.TLSStartTLS, smtptest.Pool(cert)
 		c.Username, c.Password = "cradle", "s3cret"
 	})
 	if err := s.Send(t.Context(), testMsg); err != nil {
@@ -210,7 +211,7 @@ func TestSMTPStartTLS(t *testing.T) {
 		t.Errorf("TLS = %v, Auth = %+v; want TLS and credentials", got.TLS, got.Auth)
 	}
 
-	// Without InsecureSkipVerify the self-signed certificate is refused.
+	// Without the test's pool the self-signed certificate is refused.
 	strict := senderFor(t, srv, func(c *mail.Config) { c.TLS = mail.TLSStartTLS })
 	if err := strict.Send(t.Context(), testMsg); err == nil || mail.IsPermanent(err) {
 		t.Fatalf("Send with verification = %v, want a temporary TLS error", err)
@@ -218,9 +219,10 @@ func TestSMTPStartTLS(t *testing.T) {
 }
 
 func TestSMTPImplicitTLS(t *testing.T) {
-	srv := smtptest.Start(t, smtptest.ImplicitTLS(smtptest.SelfSignedCert(t)))
+	cert := smtptest.SelfSignedCert(t)
+	srv := smtptest.Start(t, smtptest.ImplicitTLS(cert))
 	s := senderFor(t, srv, func(c *mail.Config) {
-		c.TLS, c.InsecureSkipVerify = mail.TLSImplicit, true
+		c.TLS, c.RootCAs = mail.TLSImplicit, smtptest.Pool(cert)
 		c.Username, c.Password = "cradle", "s3cret"
 	})
 	if err := s.Send(t.Context(), testMsg); err != nil {
