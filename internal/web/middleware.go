@@ -310,9 +310,15 @@ func unmaskCSRF(v string) (string, bool) {
 	return string(out), true
 }
 
-// safeNext keeps a post-sign-in redirect on this site.
+// safeNext keeps a post-sign-in redirect on this site: a path from the
+// root, with no scheme or host, and nothing a browser reads differently from
+// us. Browsers treat a backslash as a slash and drop tabs and newlines, so
+// "/\evil.example" and "/<tab>/evil.example" would both leave the site:
+// url.Parse refuses control characters, and backslashes are refused here.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(next, "/") ||
+		strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
 		return "/home"
 	}
 	return next
