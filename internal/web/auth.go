@@ -278,7 +278,7 @@ func (s *Server) code(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/sign-in/new-password", http.StatusSeeOther)
 		return
 	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	http.Redirect(w, r, next, http.StatusSeeOther) // #nosec G710 -- next has been through safeNext, which keeps it on this site
 }
 
 func (s *Server) newPasswordForm(w http.ResponseWriter, r *http.Request) {

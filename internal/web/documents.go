@@ -175,5 +175,5 @@ func (s *Server) documentPost(w http.ResponseWriter, r *http.Request, u *request
 	}
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+f.Reference+`-`+kind+`.pdf"`)
-	w.Write(pdf)
+	send(w, pdf)
 }
