@@ -213,7 +213,7 @@ func (s *SMTPSender) dial(ctx context.Context) (net.Conn, error) {
 func (s *SMTPSender) converse(conn net.Conn, to string, msg []byte) error {
 	c, err := smtp.NewClient(conn, s.cfg.Host)
 	if err != nil {
-		conn.Close()
+		conn.Close() // #nosec G104 -- the greeting's error is the one to report
 		return fmt.Errorf("mail: greeting: %w", err)
 	}
 	defer c.Close()
@@ -250,7 +250,7 @@ func (s *SMTPSender) converse(conn net.Conn, to string, msg []byte) error {
 		return classify("DATA", err)
 	}
 	if _, err := w.Write(msg); err != nil {
-		w.Close()
+		w.Close() // #nosec G104 -- the write's error is the one to report
 		return fmt.Errorf("mail: DATA: %w", err)
 	}
 	if err := w.Close(); err != nil {
