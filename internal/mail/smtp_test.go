@@ -124,7 +124,9 @@ func TestSMTPUnreachable(t *testing.T) {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().(*net.TCPAddr)
-	ln.Close()
+	if err := ln.Close(); err != nil {
+		t.Fatal(err)
+	}
 	s, err := mail.NewSMTPSender(mail.Config{Host: "127.0.0.1", Port: addr.Port, TLS: mail.TLSNone, From: "noreply@cradle.example", Timeout: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +148,7 @@ func TestSMTPTimeoutOnSilentServer(t *testing.T) {
 		var conns []net.Conn
 		defer func() {
 			for _, c := range conns {
-				c.Close()
+				c.Close() // #nosec G104 -- the silent server's connections, closed at the end of the test
 			}
 		}()
 		for {
