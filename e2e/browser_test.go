@@ -405,7 +405,7 @@ func chromiumPath(t *testing.T) string {
 	if path == "" {
 		path = "/usr/bin/chromium"
 	}
-	if fi, err := os.Stat(path); err != nil || fi.IsDir() {
+	if fi, err := os.Stat(path); err != nil || fi.IsDir() { // #nosec G703 -- the browser the tester named in CRADLE_CHROMIUM
 		msg := fmt.Sprintf("no Chromium at %s (set CRADLE_CHROMIUM to the browser binary, or install it: apt-get install -y chromium)", path)
 		if os.Getenv("CRADLE_TEST_REQUIRE_BROWSER") != "" {
 			t.Fatal(msg + "; CRADLE_TEST_REQUIRE_BROWSER is set, so this is a failure")
@@ -1005,7 +1005,7 @@ func saveScreenshot(t *testing.T, s *shots, name string, png []byte) {
 	t.Helper()
 	dirs := []string{s.tmp}
 	if s.keep != "" {
-		if err := os.MkdirAll(s.keep, 0o755); err != nil {
+		if err := os.MkdirAll(s.keep, 0o700); err != nil {
 			t.Errorf("screenshot %s: %v", name, err)
 		} else {
 			dirs = append(dirs, s.keep)
@@ -1013,7 +1013,7 @@ func saveScreenshot(t *testing.T, s *shots, name string, png []byte) {
 	}
 	for _, dir := range dirs {
 		path := filepath.Join(dir, name+".png")
-		if err := os.WriteFile(path, png, 0o644); err != nil {
+		if err := os.WriteFile(path, png, 0o600); err != nil {
 			t.Errorf("screenshot %s: %v", name, err)
 		}
 	}

@@ -102,6 +102,11 @@ func (r *runner) attack(ctx context.Context, w *workload, rate, workers, maxWork
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// Config.validate has refused negative counts; checked again here as
+	// vegeta takes them unsigned, where a negative one would wrap.
+	if workers < 1 || maxWorkers < 1 {
+		return nil, fmt.Errorf("bench: %d workers, at most %d: want at least 1 of each", workers, maxWorkers)
+	}
 	// A transport of our own, so its connections can be closed when the
 	// attack ends (vegeta's default transport would keep them).
 	tr := &http.Transport{
@@ -278,7 +283,7 @@ func startRSS() *rssWatch {
 	if runtime.GOOS != "linux" {
 		return w
 	}
-	w.reset = writeFile("/proc/self/clear_refs", "5") == nil
+	w.reset = resetPeakRSS() == nil
 	w.wg.Go(func() {
 		t := time.NewTicker(100 * time.Millisecond)
 		defer t.Stop()

@@ -348,7 +348,10 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		return rep, err
 	}
 	rep.Mix = w.shares()
-	ping := pingMix(sessions, r.base)
+	ping, err := pingMix(sessions, r.base)
+	if err != nil {
+		return rep, err
+	}
 
 	// Start the peak-RSS window after sign-in (argon2id takes 64 MiB a
 	// time) and discovery: the figure is the load's.

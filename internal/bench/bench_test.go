@@ -226,7 +226,7 @@ func TestBadConfig(t *testing.T) {
 	if _, err := bench.Run(context.Background(), bench.Config{DB: db}); err == nil {
 		t.Error("Run with no accounts succeeded")
 	}
-	wrong := []bench.Account{{Email: "priya.shah@cradle.example", Password: "not the password", TOTPSecret: "JBSWY3DPEHPK3PXP"}}
+	wrong := []bench.Account{{Email: "priya.shah@cradle.example", Password: "not the password", TOTPSecret: "JBSWY3DPEHPK3PXP"}} // #nosec G101 -- the RFC 6238 example secret, in a test
 	if _, err := bench.Run(context.Background(), bench.Config{DB: db, Accounts: wrong}); err == nil || !strings.Contains(err.Error(), "sign in") {
 		t.Errorf("Run with a wrong password = %v", err)
 	}

@@ -177,13 +177,12 @@ func (w *workload) shares() []MixShare {
 
 // pingMix is the ceiling's workload: the trivial staff page, as each
 // signed-in account in turn (so the session check reads real sessions).
-func pingMix(sessions []*session, base string) *workload {
+func pingMix(sessions []*session, base string) (*workload, error) {
 	w := newWorkload(share{"ping", 1})
 	for _, s := range sessions {
 		w.add("ping", "GET /bench/ping", http.StatusOK, vegeta.Target{Method: http.MethodGet, URL: base + "/bench/ping", Header: cookieHeader(s)})
 	}
-	w.finish()
-	return w
+	return w, w.finish()
 }
 
 func cookieHeader(s *session) http.Header {

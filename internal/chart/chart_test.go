@@ -402,7 +402,9 @@ func TestDeterministic(t *testing.T) {
 	spec.Series = append(spec.Series, Series{Name: "Last year", Values: []Value{V(3), V(9), V(11), V(6), V(2)}})
 	line := LineSpec{ID: "l", Title: "t", Labels: []string{"a", "b", "c"}, Series: []Series{{Name: "x", Values: []Value{V(1), {Missing: true}, V(3)}}, {Name: "y", Values: []Value{V(2), V(2), V(2)}}}}
 	for range 3 {
-		if Bar(spec) != Bar(spec) || Line(line) != Line(line) {
+		bar1, bar2 := Bar(spec), Bar(spec)
+		line1, line2 := Line(line), Line(line)
+		if bar1 != bar2 || line1 != line2 {
 			t.Fatal("the same spec gave different output")
 		}
 	}

@@ -123,7 +123,7 @@ func TestBenchRun(t *testing.T) {
 			if !strings.Contains(r.stderr, "Mixed workload search") {
 				t.Errorf("no progress for the phases: %s", r.stderr)
 			}
-			b, err := os.ReadFile(small)
+			b, err := os.ReadFile(small) // #nosec G304 -- a file in the test's own temporary folder
 			if err != nil {
 				t.Fatal(err)
 			}

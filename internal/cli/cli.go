@@ -199,7 +199,7 @@ func (a *App) openKeyed(ctx context.Context, d *dbFlags) (*store.DB, string, err
 		return nil, "", err
 	}
 	if _, err := db.Migrate(ctx); err != nil {
-		db.Close()
+		db.Close() // #nosec G104 -- the migration's error is the one to report
 		return nil, "", fmt.Errorf("applying migrations: %w", err)
 	}
 	return db, keyFile, nil

@@ -37,7 +37,7 @@ func (a *App) demo(ctx context.Context, args []string) error {
 	if *asJSON {
 		enc := json.NewEncoder(a.Stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(creds)
+		return enc.Encode(creds) // #nosec G117 -- the demo accounts' sign-in details, printed on purpose: they exist only in demonstration data
 	}
 	if loaded {
 		fmt.Fprintln(a.Stdout, "Loaded demonstration data.")
@@ -45,17 +45,19 @@ func (a *App) demo(ctx context.Context, args []string) error {
 		fmt.Fprintln(a.Stdout, "This database already holds the demonstration data; nothing was changed.")
 	}
 	fmt.Fprintln(a.Stdout, "Demo sign-in details (get a security code with: cradle totp --secret SECRET, or add the secret to an authenticator app):")
-	printCredentials(a.Stdout, creds)
-	return nil
+	return printCredentials(a.Stdout, creds)
 }
 
-func printCredentials(w io.Writer, creds []demo.Credential) {
+func printCredentials(w io.Writer, creds []demo.Credential) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "EMAIL\tROLE\tPASSWORD\tTOTP SECRET")
 	for _, c := range creds {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.Email, c.Role, c.Password, c.TOTPSecret)
 	}
-	tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("printing the demo sign-in details: %w", err)
+	}
+	return nil
 }
 
 func (a *App) user(ctx context.Context, args []string) error {

@@ -97,11 +97,17 @@ func writeAtomically(path string, write func(io.Writer) error) error {
 	}
 	defer os.Remove(tmp.Name())
 	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
+		tmp.Close() // #nosec G104 -- the chmod's error is the one to report
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if err := write(tmp); err != nil {
-		tmp.Close()
+		tmp.Close() // #nosec G104 -- the write's error is the one to report
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	// Synced before the rename, so a crash cannot leave a whole-looking
+	// file whose data never reached the disk.
+	if err := tmp.Sync(); err != nil {
+		tmp.Close() // #nosec G104 -- the sync's error is the one to report
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if err := tmp.Close(); err != nil {

@@ -137,7 +137,9 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		if creds == nil {
 			creds = demo.Credentials()
 		}
-		printCredentials(a.Stdout, creds)
+		if err := printCredentials(a.Stdout, creds); err != nil {
+			return err
+		}
 	}
 	if a.Ready != nil {
 		a.Ready(ln.Addr().String())
@@ -230,7 +232,7 @@ func loadConfigFile[T any](path, what string, def func() (T, error), parse func(
 	if path == "" {
 		return def()
 	}
-	b, err := os.ReadFile(path)
+	b, err := os.ReadFile(path) // #nosec G304 -- a configuration file the operator named in a flag or the environment
 	if err != nil {
 		var zero T
 		return zero, fmt.Errorf("reading the %s: %w", what, err)

@@ -152,12 +152,21 @@ func decode(encoded string) (p Params, salt, key []byte, err error) {
 	if key, err = b64.DecodeString(fields[3]); err != nil {
 		return fail("key is not base64")
 	}
+	// Lengths are checked while they are ints: converted first, a salt or
+	// key of 4 GiB or more would wrap to a length validate accepts.
+	saltLen, keyLen := len(salt), len(key)
+	if saltLen < minSaltLength || saltLen > maxSaltLength {
+		return fail(fmt.Sprintf("salt must be %d to %d bytes", minSaltLength, maxSaltLength))
+	}
+	if keyLen < minKeyLength || keyLen > maxKeyLength {
+		return fail(fmt.Sprintf("key must be %d to %d bytes", minKeyLength, maxKeyLength))
+	}
 	p = Params{
-		Memory:      uint32(m),
-		Iterations:  uint32(t),
-		Parallelism: uint8(par),
-		SaltLength:  uint32(len(salt)),
-		KeyLength:   uint32(len(key)),
+		Memory:      uint32(m),  // #nosec G115 -- parsed as a 32-bit number
+		Iterations:  uint32(t),  // #nosec G115 -- parsed as a 32-bit number
+		Parallelism: uint8(par), // #nosec G115 -- parsed as an 8-bit number
+		SaltLength:  uint32(saltLen),
+		KeyLength:   uint32(keyLen),
 	}
 	if err := p.validate(); err != nil {
 		return fail(err.Error())

@@ -37,7 +37,7 @@ func TestHashToken(t *testing.T) {
 		}
 	}
 	tok, _ := NewToken()
-	if HashToken(tok) != HashToken(tok) {
+	if first, again := HashToken(tok), HashToken(tok); first != again {
 		t.Error("hash not stable")
 	}
 	other, _ := NewToken()

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -198,10 +199,13 @@ func stepOf(d measure.ScoreDomain) float64 {
 	return 1
 }
 
-// monthsFor is the baby's age at an age timepoint ("m6" → 6).
+// monthsFor is the baby's age at an age timepoint ("m6" → 6), and 0 for a
+// timepoint that is not an age, such as "baseline".
 func monthsFor(timepoint string) int {
-	var m int
-	fmt.Sscanf(strings.TrimPrefix(timepoint, "m"), "%d", &m)
+	m, err := strconv.Atoi(strings.TrimPrefix(timepoint, "m"))
+	if err != nil {
+		return 0
+	}
 	return m
 }
 

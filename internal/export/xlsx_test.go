@@ -22,7 +22,11 @@ func openXLSX(t *testing.T, tables ...report.Table) *excelize.File {
 	if err != nil {
 		t.Fatalf("reading back XLSX: %v", err)
 	}
-	t.Cleanup(func() { f.Close() })
+	t.Cleanup(func() {
+		if err := f.Close(); err != nil {
+			t.Errorf("closing the XLSX: %v", err)
+		}
+	})
 	return f
 }
 

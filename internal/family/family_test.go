@@ -1,17 +1,6 @@
 package family
 
-import (
-	"testing"
-	"time"
-)
-
-func day(s string) time.Time {
-	t, err := time.Parse("2006-01-02", s)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
+import "testing"
 
 func TestNamesAndTargets(t *testing.T) {
 	f := Family{ID: 4, AreaID: 2, Stage: Closed, People: []Person{

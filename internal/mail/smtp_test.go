@@ -124,7 +124,9 @@ func TestSMTPUnreachable(t *testing.T) {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().(*net.TCPAddr)
-	ln.Close()
+	if err := ln.Close(); err != nil {
+		t.Fatal(err)
+	}
 	s, err := mail.NewSMTPSender(mail.Config{Host: "127.0.0.1", Port: addr.Port, TLS: mail.TLSNone, From: "noreply@cradle.example", Timeout: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +148,7 @@ func TestSMTPTimeoutOnSilentServer(t *testing.T) {
 		var conns []net.Conn
 		defer func() {
 			for _, c := range conns {
-				c.Close()
+				c.Close() // #nosec G104 -- the silent server's connections, closed at the end of the test
 			}
 		}()
 		for {
@@ -184,7 +186,7 @@ func TestSMTPTimeoutOnSilentServer(t *testing.T) {
 func TestSMTPStartTLSRequiredButNotOffered(t *testing.T) {
 	srv := smtptest.Start(t) // no StartTLS option
 	s := senderFor(t, srv, func(c *mail.Config) {
-		c.TLS, c.InsecureSkipVerify = mail.TLSStartTLS, true
+		c.TLS = mail.TLSStartTLS
 		c.Username, c.Password = "cradle", "s3cret"
 	})
 	err := s.Send(t.Context(), testMsg)
@@ -197,9 +199,10 @@ func TestSMTPStartTLSRequiredButNotOffered(t *testing.T) {
 }
 
 func TestSMTPStartTLS(t *testing.T) {
-	srv := smtptest.Start(t, smtptest.StartTLS(smtptest.SelfSignedCert(t)))
+	cert := smtptest.SelfSignedCert(t)
+	srv := smtptest.Start(t, smtptest.StartTLS(cert))
 	s := senderFor(t, srv, func(c *mail.Config) {
-		c.TLS, c.InsecureSkipVerify = mail.TLSStartTLS, true
+		c.TLS, c.RootCAs = mail.TLSStartTLS, smtptest.Pool(cert)
 		c.Username, c.Password = "cradle", "s3cret"
 	})
 	if err := s.Send(t.Context(), testMsg); err != nil {
@@ -210,7 +213,7 @@ func TestSMTPStartTLS(t *testing.T) {
 		t.Errorf("TLS = %v, Auth = %+v; want TLS and credentials", got.TLS, got.Auth)
 	}
 
-	// Without InsecureSkipVerify the self-signed certificate is refused.
+	// Without the test's pool the self-signed certificate is refused.
 	strict := senderFor(t, srv, func(c *mail.Config) { c.TLS = mail.TLSStartTLS })
 	if err := strict.Send(t.Context(), testMsg); err == nil || mail.IsPermanent(err) {
 		t.Fatalf("Send with verification = %v, want a temporary TLS error", err)
@@ -218,9 +221,10 @@ func TestSMTPStartTLS(t *testing.T) {
 }
 
 func TestSMTPImplicitTLS(t *testing.T) {
-	srv := smtptest.Start(t, smtptest.ImplicitTLS(smtptest.SelfSignedCert(t)))
+	cert := smtptest.SelfSignedCert(t)
+	srv := smtptest.Start(t, smtptest.ImplicitTLS(cert))
 	s := senderFor(t, srv, func(c *mail.Config) {
-		c.TLS, c.InsecureSkipVerify = mail.TLSImplicit, true
+		c.TLS, c.RootCAs = mail.TLSImplicit, smtptest.Pool(cert)
 		c.Username, c.Password = "cradle", "s3cret"
 	})
 	if err := s.Send(t.Context(), testMsg); err != nil {

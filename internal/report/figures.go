@@ -109,7 +109,7 @@ func CountsTable(key, title, caption, labelHeading string, counts []KeyCount) Ta
 		row := []Cell{Label(c.Label), Count(c.N), Percent(c.N, total)}
 		if row[1].Suppressed {
 			suppressed++
-		} else if c.N > 0 && (smallest < 0 || c.N < counts[smallest].N) {
+		} else if c.N > 0 && (smallest < 0 || c.N < counts[smallest].N) { // #nosec G602 -- smallest is an index of counts once it is not -1
 			smallest = i
 		}
 		t.Rows = append(t.Rows, row)

@@ -21,7 +21,7 @@ func Funnel(key, title, caption string, stages []Stage) Table {
 	for i, s := range stages {
 		prev := Cell{Numeric: true, Missing: true}
 		if i > 0 {
-			prev = Percent(s.N, stages[i-1].N)
+			prev = Percent(s.N, stages[i-1].N) // #nosec G602 -- i > 0, so i-1 is a stage
 		}
 		t.Rows = append(t.Rows, []Cell{Label(s.Label), Count(s.N), Percent(s.N, stages[0].N), prev})
 	}

@@ -52,15 +52,6 @@ func (fs *fields) add(name, message string) {
 	*fs = append(*fs, Field{Name: name, Message: message})
 }
 
-func (fs fields) has(name string) bool {
-	for _, f := range fs {
-		if f.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
 // err returns nil or a *FieldsError; never a typed nil inside an error.
 func (fs fields) err() error {
 	if len(fs) == 0 {

@@ -288,16 +288,14 @@ func (l *seeder) start(ctx context.Context, force bool) error {
 		for rows.Next() {
 			var ref string
 			if err := rows.Scan(&ref); err != nil {
-				rows.Close()
-				return err
+				return dropRows(rows, err)
 			}
 			var y, n int
 			if _, err := fmt.Sscanf(ref, "FAM-%d-%d", &y, &n); err == nil && n > l.familySeq[y] {
 				l.familySeq[y] = n
 			}
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := doneRows(rows); err != nil {
 			return err
 		}
 		if err := tx.writeMarker(g.Counts(0), st.Marker == nil); err != nil {
@@ -680,6 +678,7 @@ func (l *seeder) insert(tx *Tx, stmts map[int]*sql.Stmt, table int, args []any) 
 	for start := 0; start < rows; start += bulkRows {
 		k := min(bulkRows, rows-start)
 		chunk := args[start*n : (start+k)*n]
+		// #nosec G202 -- table, columns and suffix come from the constant seedTables; every value is a placeholder
 		q := l.insertSQL(t.name, t.cols, n, k) + t.suffix
 		var err error
 		if k == bulkRows {
@@ -775,7 +774,9 @@ func (db *DB) bulkUpdate(ctx context.Context, fn func(tx *Tx) error) (err error)
 	}
 	defer func() {
 		if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), restore.String()); rerr != nil {
-			conn.Raw(func(any) error { return driver.ErrBadConn }) // never back to the pool without its checks
+			// Never back to the pool without its checks: Raw returns the
+			// ErrBadConn given it, which is what discards the connection.
+			conn.Raw(func(any) error { return driver.ErrBadConn }) // #nosec G104 -- the error is the point, as above
 			if err == nil {
 				err = fmt.Errorf("restoring the connection's settings after a bulk load: %w", rerr)
 			}

@@ -403,12 +403,13 @@ func (db *DB) BreakGlass(ctx context.Context, actor policy.Actor, personID int64
 			var sid int64
 			var email string
 			if err := rows.Scan(&sid, &email); err != nil {
-				rows.Close()
-				return err
+				return dropRows(rows, err)
 			}
 			ids, emails = append(ids, sid), append(emails, email)
 		}
-		rows.Close()
+		if err := doneRows(rows); err != nil {
+			return fmt.Errorf("finding who to notify: %w", err)
+		}
 		for _, sid := range ids {
 			if _, err := tx.insertID(`INSERT INTO tasks (family_id, person_id, assigned_to, kind, title, due_on, created_at) VALUES ($1, $2, $3, 'review_break_glass', $4, $5, $6)`,
 				f.ID, personID, sid, "Review break-glass access to confidential details in family "+f.Reference, tx.now, tx.now); err != nil {
@@ -512,14 +513,15 @@ func (db *DB) progress(ctx context.Context, q rowQuerier, familyIDs []int64) (ma
 		var n int
 		var last anyTime
 		if err := rows.Scan(&fid, &n, &last); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("counting sessions: %w", err)
+			return nil, dropRows(rows, fmt.Errorf("counting sessions: %w", err))
 		}
 		p := out[fid]
 		p.SessionsHeld, p.LastContactOn = n, last.T
 		out[fid] = p
 	}
-	rows.Close()
+	if err := doneRows(rows); err != nil {
+		return nil, fmt.Errorf("counting sessions: %w", err)
+	}
 	rows, err = q.QueryContext(ctx, db.rebind(`SELECT family_id, phase, COUNT(*) FROM vig_cycles WHERE family_id IN (`+in+`) GROUP BY family_id, phase, person_id`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("counting VIG cycles: %w", err)
@@ -541,10 +543,9 @@ func (db *DB) progress(ctx context.Context, q rowQuerier, familyIDs []int64) (ma
 		}
 		out[fid] = p
 	}
-	if err := rows.Err(); err != nil {
+	if err := doneRows(rows); err != nil {
 		return nil, fmt.Errorf("counting VIG cycles: %w", err)
 	}
-	rows.Close()
 	cover, err := db.measureCoverage(ctx, q, familyIDs)
 	if err != nil {
 		return nil, err

@@ -351,14 +351,12 @@ func (db *DB) Caseload(ctx context.Context, actor policy.Actor) ([]CaseloadEntry
 		for rows.Next() {
 			f, err := scanFamily(rows)
 			if err != nil {
-				rows.Close()
-				return fmt.Errorf("reading caseload: %w", err)
+				return dropRows(rows, fmt.Errorf("reading caseload: %w", err))
 			}
 			fams = append(fams, f)
 			ids = append(ids, f.ID)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := doneRows(rows); err != nil {
 			return fmt.Errorf("listing caseload: %w", err)
 		}
 		people, err := db.loadPeople(ctx, tx.tx, ids)

@@ -79,13 +79,11 @@ func (db *DB) FindPossibleMatches(ctx context.Context, id match.Identity) ([]Pos
 	for rows.Next() {
 		var pid int64
 		if err := rows.Scan(&pid); err != nil {
-			rows.Close()
-			return nil, err
+			return nil, dropRows(rows, err)
 		}
 		ids = append(ids, pid)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err := doneRows(rows); err != nil {
 		return nil, err
 	}
 	if len(ids) == 0 {

@@ -177,8 +177,7 @@ func (db *DB) measureCoverage(ctx context.Context, q rowQuerier, familyIDs []int
 			var fid, pid int64
 			var tp, inst string
 			if err := rows.Scan(&fid, &tp, &pid, &inst); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("reading measure coverage: %w", err)
+				return nil, dropRows(rows, fmt.Errorf("reading measure coverage: %w", err))
 			}
 			if out[fid] == nil {
 				out[fid] = map[string]map[int64][]string{}
@@ -188,8 +187,7 @@ func (db *DB) measureCoverage(ctx context.Context, q rowQuerier, familyIDs []int
 			}
 			out[fid][tp][pid] = append(out[fid][tp][pid], inst)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := doneRows(rows); err != nil {
 			return nil, fmt.Errorf("reading measure coverage: %w", err)
 		}
 	}

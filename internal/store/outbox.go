@@ -75,27 +75,22 @@ func (db *DB) ClaimMail(ctx context.Context, now time.Time, limit int, lease tim
 		var it OutboxItem
 		var rcpt, body, hdrs string
 		if err := rows.Scan(&it.ID, &it.Kind, &rcpt, &it.Subject, &body, &hdrs, &it.Attempts); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("reading claimed mail: %w", err)
+			return nil, dropRows(rows, fmt.Errorf("reading claimed mail: %w", err))
 		}
 		if it.To, err = db.open("outbox.recipient", rcpt); err != nil {
-			rows.Close()
-			return nil, err
+			return nil, dropRows(rows, err)
 		}
 		if it.Text, err = db.open("outbox.body", body); err != nil {
-			rows.Close()
-			return nil, err
+			return nil, dropRows(rows, err)
 		}
 		if hdrs != "" {
 			if err := json.Unmarshal([]byte(hdrs), &it.Headers); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("reading mail headers: %w", err)
+				return nil, dropRows(rows, fmt.Errorf("reading mail headers: %w", err))
 			}
 		}
 		out = append(out, it)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err := doneRows(rows); err != nil {
 		return nil, fmt.Errorf("claiming mail: %w", err)
 	}
 	if err := tx.Commit(); err != nil {

@@ -154,8 +154,7 @@ func (tx *Tx) referralFigures(sc ReportScope, from, until time.Time, f *report.F
 		var source, role, area string
 		var familyID int64
 		if err := rows.Scan(&at, &source, &role, &area, &familyID); err != nil {
-			rows.Close()
-			return fmt.Errorf("counting referrals: %w", err)
+			return dropRows(rows, fmt.Errorf("counting referrals: %w", err))
 		}
 		k, l := referralSource(source, role)
 		labels[k] = l
@@ -172,8 +171,7 @@ func (tx *Tx) referralFigures(sc ReportScope, from, until time.Time, f *report.F
 			received[familyID] = at
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err := doneRows(rows); err != nil {
 		return fmt.Errorf("counting referrals: %w", err)
 	}
 	for k, n := range byMonth {
@@ -205,13 +203,11 @@ func (tx *Tx) referralFigures(sc ReportScope, from, until time.Time, f *report.F
 			var id int64
 			var on anyTime // MIN() loses the column type in SQLite
 			if err := rows.Scan(&id, &on); err != nil {
-				rows.Close()
-				return fmt.Errorf("counting engagement: %w", err)
+				return dropRows(rows, fmt.Errorf("counting engagement: %w", err))
 			}
 			first[id] = on.T
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := doneRows(rows); err != nil {
 			return fmt.Errorf("counting engagement: %w", err)
 		}
 		rows, err = tx.query(`SELECT DISTINCT family_id FROM closures WHERE reason = 'planned_end' AND reopened_at IS NULL AND family_id IN (`+in+`)`, cargs...)
@@ -221,13 +217,11 @@ func (tx *Tx) referralFigures(sc ReportScope, from, until time.Time, f *report.F
 		for rows.Next() {
 			var id int64
 			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return fmt.Errorf("counting completions: %w", err)
+				return dropRows(rows, fmt.Errorf("counting completions: %w", err))
 			}
 			completed[id] = true
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := doneRows(rows); err != nil {
 			return fmt.Errorf("counting completions: %w", err)
 		}
 	}
@@ -261,16 +255,14 @@ func (tx *Tx) caseloadFigures(sc ReportScope, f *report.Figures) error {
 		var area, stage string
 		var n int
 		if err := rows.Scan(&area, &stage, &n); err != nil {
-			rows.Close()
-			return fmt.Errorf("counting caseloads: %w", err)
+			return dropRows(rows, fmt.Errorf("counting caseloads: %w", err))
 		}
 		byArea[area] += n
 		byStage[stage] += n
 		stageLabels[stage] = family.Stage(stage).Label()
 		f.OpenFamilies += n
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err := doneRows(rows); err != nil {
 		return fmt.Errorf("counting caseloads: %w", err)
 	}
 	f.OpenByArea = sortedCounts(byArea, nil)
@@ -369,8 +361,7 @@ func (tx *Tx) safeguardingFigures(sc ReportScope, from, until time.Time, f *repo
 		var raised, due time.Time
 		var decided nullableTime
 		if err := rows.Scan(&decision, &raised, &due, &decided); err != nil {
-			rows.Close()
-			return fmt.Errorf("counting concerns: %w", err)
+			return dropRows(rows, fmt.Errorf("counting concerns: %w", err))
 		}
 		f.Concerns++
 		if decision == "" {
@@ -387,8 +378,7 @@ func (tx *Tx) safeguardingFigures(sc ReportScope, from, until time.Time, f *repo
 			}
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err := doneRows(rows); err != nil {
 		return fmt.Errorf("counting concerns: %w", err)
 	}
 	f.ConcernsByDecision = sortedCounts(byDecision, labels)
@@ -564,16 +554,14 @@ func (tx *Tx) outcomeChange(sc ReportScope, instruments []OutcomeInstrument) (re
 		var tp string
 		var p point
 		if err := rows.Scan(&k.person, &k.instrument, &tp, &p.on, &p.score); err != nil {
-			rows.Close()
-			return report.Table{}, fmt.Errorf("reading outcome scores: %w", err)
+			return report.Table{}, dropRows(rows, fmt.Errorf("reading outcome scores: %w", err))
 		}
 		if p.rank = rank[k.instrument][tp]; p.rank == 0 {
 			continue // an instrument or timepoint no longer configured
 		}
 		points[k] = append(points[k], p)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err := doneRows(rows); err != nil {
 		return report.Table{}, fmt.Errorf("reading outcome scores: %w", err)
 	}
 	from, until := day(sc.From), day(sc.To).AddDate(0, 0, 1)

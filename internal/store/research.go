@@ -50,15 +50,13 @@ func (db *DB) ResearchExtract(ctx context.Context, actor policy.Actor, project s
 		var fid int64
 		var source, role string
 		if err := rows.Scan(&fid, &source, &role); err != nil {
-			rows.Close()
-			return nil, nil, fmt.Errorf("reading referral sources: %w", err)
+			return nil, nil, dropRows(rows, fmt.Errorf("reading referral sources: %w", err))
 		}
 		if _, ok := sources[fid]; !ok { // the first referral that opened the family
 			sources[fid], _ = referralSource(source, role)
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err := doneRows(rows); err != nil {
 		return nil, nil, fmt.Errorf("reading referral sources: %w", err)
 	}
 
@@ -80,8 +78,7 @@ func (db *DB) ResearchExtract(ctx context.Context, actor policy.Actor, project s
 		var score sql.NullFloat64
 		if err := rows.Scan(&r.FamilyID, &r.PersonID, &kind, &experience, &r.Area, &accepted, &r.ClosureReason,
 			&r.Timepoint, &r.Instrument, &r.TakenOn, &score, &r.Band, &dob); err != nil {
-			rows.Close()
-			return nil, nil, fmt.Errorf("reading results: %w", err)
+			return nil, nil, dropRows(rows, fmt.Errorf("reading results: %w", err))
 		}
 		r.Role = research.RoleParent
 		if kind == "baby" {
@@ -100,8 +97,7 @@ func (db *DB) ResearchExtract(ctx context.Context, actor policy.Actor, project s
 			progress(len(recs)/2, total) // reading results is the first half of the work
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err := doneRows(rows); err != nil {
 		return nil, nil, fmt.Errorf("reading results: %w", err)
 	}
 
@@ -123,13 +119,11 @@ func (db *DB) ResearchExtract(ctx context.Context, actor policy.Actor, project s
 			var on time.Time
 			var attendance string
 			if err := rows.Scan(&pid, &on, &attendance); err != nil {
-				rows.Close()
-				return nil, nil, fmt.Errorf("reading sessions: %w", err)
+				return nil, nil, dropRows(rows, fmt.Errorf("reading sessions: %w", err))
 			}
 			sessions[pid] = append(sessions[pid], session{on: on, attended: attendance == "attended"})
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := doneRows(rows); err != nil {
 			return nil, nil, fmt.Errorf("reading sessions: %w", err)
 		}
 	}

@@ -157,12 +157,13 @@ func (tx *Tx) riskHistory(personID int64) (risk.History, error) {
 	for rows.Next() {
 		var t time.Time
 		if err := rows.Scan(&t); err != nil {
-			rows.Close()
-			return h, err
+			return h, dropRows(rows, err)
 		}
 		h.Incidents = append(h.Incidents, t)
 	}
-	rows.Close()
+	if err := doneRows(rows); err != nil {
+		return h, fmt.Errorf("reading incidents: %w", err)
+	}
 	var last anyTime
 	if err := tx.queryRow(`SELECT MAX(referred_on) FROM marac_referrals WHERE person_id = $1`, personID).Scan(&last); err != nil {
 		return h, fmt.Errorf("reading MARAC referrals: %w", err)
@@ -188,14 +189,15 @@ func (tx *Tx) riskAssessments(personID int64, seeConfidential bool, cfg RiskSett
 		var level string
 		var completed sql.NullTime
 		if err := rows.Scan(&r.ID, &r.PersonID, &r.FamilyID, &r.StaffName, &r.AssessedOn, &r.Status, &r.Version, &level, &s, &completed); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("reading assessment: %w", err)
+			return nil, dropRows(rows, fmt.Errorf("reading assessment: %w", err))
 		}
 		r.Level, r.CompletedAt = risk.Level(level), timeOf(completed)
 		out = append(out, r)
 		sealed = append(sealed, s)
 	}
-	rows.Close()
+	if err := doneRows(rows); err != nil {
+		return nil, fmt.Errorf("reading assessments: %w", err)
+	}
 	h, err := tx.riskHistory(personID)
 	if err != nil {
 		return nil, err

@@ -423,14 +423,15 @@ func (db *DB) EscalateOverdue(ctx context.Context, every time.Duration, notify N
 			var dueAt time.Time
 			var last sql.NullTime
 			if err := rows.Scan(&id, &fam, &area, &dueAt, &last); err != nil {
-				rows.Close()
-				return err
+				return dropRows(rows, err)
 			}
 			if at, ok := safeguarding.NextEscalation(dueAt.UTC(), timeOf(last), tx.now, every); ok {
 				todo = append(todo, due{id, fam, area, at})
 			}
 		}
-		rows.Close()
+		if err := doneRows(rows); err != nil {
+			return fmt.Errorf("finding overdue concerns: %w", err)
+		}
 		for _, d := range todo {
 			ids, emails, err := tx.dslRecipients(string(policy.TeamManager), d.area)
 			if err != nil {

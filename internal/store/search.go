@@ -76,8 +76,7 @@ func (db *DB) SearchPeople(ctx context.Context, actor policy.Actor, query string
 		for rows.Next() {
 			var pid, fid int64
 			if err := rows.Scan(&pid, &fid); err != nil {
-				rows.Close()
-				return fmt.Errorf("searching people: %w", err)
+				return dropRows(rows, fmt.Errorf("searching people: %w", err))
 			}
 			ids = append(ids, pid)
 			wanted[pid] = true
@@ -86,8 +85,7 @@ func (db *DB) SearchPeople(ctx context.Context, actor policy.Actor, query string
 				famIDs = append(famIDs, fid)
 			}
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := doneRows(rows); err != nil {
 			return fmt.Errorf("searching people: %w", err)
 		}
 		fams, err := db.familiesByID(ctx, tx, famIDs)

@@ -70,13 +70,11 @@ func (db *DB) InstallSitePages(ctx context.Context, pages []site.Page) (skipped 
 	for rows.Next() {
 		var k, s string
 		if err := rows.Scan(&k, &s); err != nil {
-			rows.Close()
-			return nil, err
+			return nil, dropRows(rows, err)
 		}
 		have[k], taken[s] = true, true
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err := doneRows(rows); err != nil {
 		return nil, err
 	}
 	var add []site.Page

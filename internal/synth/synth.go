@@ -47,7 +47,7 @@ import (
 const (
 	// Password is every synthetic account's password. It is public: the
 	// accounts exist only in benchmark databases.
-	Password = "bench-cradle-password"
+	Password = "bench-cradle-password" // #nosec G101 -- public by design, as said above
 	// EmailDomain is the (reserved, undeliverable) domain of staff emails.
 	EmailDomain = "bench.cradle.example"
 	// MaxFamilies bounds one run, to keep references within six digits a year.
@@ -247,6 +247,7 @@ const (
 )
 
 func (g *Generator) rng(stream uint64, index int) *rand.Rand {
+	// #nosec G404 G115 -- synthetic benchmark data must repeat for a seed, which is what math/rand is for (no secret comes from it); run and index count up from 0
 	return rand.New(rand.NewPCG(g.cfg.Seed, stream<<56|uint64(g.run)<<36|uint64(index)))
 }
 
@@ -305,7 +306,7 @@ func (g *Generator) planArea(a, n int) {
 	if round := global / len(g.names.places); round > 0 {
 		suffixes := []string{"North", "South", "East", "West", "Central"}
 		if round <= len(suffixes) {
-			name += " " + suffixes[round-1]
+			name += " " + suffixes[round-1] // #nosec G602 -- round is 1..len(suffixes) here
 		} else {
 			name += fmt.Sprintf(" %d", round+1)
 		}

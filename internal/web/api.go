@@ -29,15 +29,21 @@ type apiError struct {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	// Encode before the status goes out, so a value that cannot be encoded
+	// is a 500 rather than a success with half a body.
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"message":"The response could not be encoded"}`)
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
+	send(w, append(b, '\n'))
 }
 
 func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
-	w.Write(openAPIDoc)
+	send(w, openAPIDoc)
 }
 
 // apiReferral takes a referral from a partner organisation's system.

@@ -152,7 +152,9 @@ func TestPartnerAPIAgainstItsOpenAPIDocument(t *testing.T) {
 		}
 		doc.mustMatch(t, "201 response", doc.responseSchema(t, 201), r.body)
 		var created map[string]string
-		json.Unmarshal([]byte(r.body), &created)
+		if err := json.Unmarshal([]byte(r.body), &created); err != nil {
+			t.Fatalf("reading the 201 response: %v", err)
+		}
 		if id := queueID(t, e, manager, created["reference"]); id == 0 {
 			t.Error("API referral not in the queue")
 		}

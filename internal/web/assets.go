@@ -97,9 +97,11 @@ func (set *assetSet) add(name string, body []byte) error {
 	if strings.HasPrefix(ct, "text/") || strings.Contains(ct, "javascript") || strings.Contains(ct, "svg") || strings.Contains(ct, "json") {
 		var buf bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-		zw.Write(body)
+		if _, err := zw.Write(body); err != nil {
+			return fmt.Errorf("compressing %s: %w", name, err)
+		}
 		if err := zw.Close(); err != nil {
-			return err
+			return fmt.Errorf("compressing %s: %w", name, err)
 		}
 		if buf.Len() < len(body) {
 			a.gz = buf.Bytes()
@@ -152,7 +154,7 @@ func (set *assetSet) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodHead {
 		return
 	}
-	w.Write(body)
+	send(w, body)
 }
 
 // acceptsGzip reports whether the client takes gzip (and has not refused

@@ -109,7 +109,11 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	err = s.db.Update(asStaff(r, staff), func(tx *store.Tx) error {
 		tx.Audit("signin.password", "staff", staff.ID, 0, "password accepted; second factor next")
 		if c, err := r.Cookie(sessionCookie); err == nil {
-			tx.DeleteSession(credential.HashToken(c.Value)) // any earlier session ends here
+			// Any earlier session ends here, or the sign-in fails: a session
+			// left behind would survive the one that replaces it.
+			if err := tx.DeleteSession(credential.HashToken(c.Value)); err != nil {
+				return err
+			}
 		}
 		return tx.CreateSession(credential.HashToken(token), staff.ID, store.StageSecondFactor, csrf, clientIP(r), r.UserAgent())
 	})
@@ -274,7 +278,7 @@ func (s *Server) code(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/sign-in/new-password", http.StatusSeeOther)
 		return
 	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	http.Redirect(w, r, next, http.StatusSeeOther) // #nosec G710 -- next has been through safeNext, which keeps it on this site
 }
 
 func (s *Server) newPasswordForm(w http.ResponseWriter, r *http.Request) {

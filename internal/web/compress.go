@@ -36,6 +36,13 @@ func (p *pools) putBuffer(b *bytes.Buffer) {
 	p.buffers.Put(b)
 }
 
+// send writes a response body once the status and headers are set. An
+// error means the client has gone: nothing more can reach it, and its next
+// request starts afresh, so the error is dropped here, in one place.
+func send(w io.Writer, body []byte) {
+	w.Write(body) // #nosec G104 -- the client has gone, as the comment above says
+}
+
 // write sends a rendered page, gzipped (at the fastest level: most of the
 // saving for a fraction of the work) when the client takes gzip and the
 // page is big enough. The caller has set Content-Type.
@@ -45,7 +52,7 @@ func (p *pools) write(w http.ResponseWriter, r *http.Request, status int, body [
 	if len(body) < minGzip || !acceptsGzip(r) {
 		h.Set("Content-Length", strconv.Itoa(len(body)))
 		w.WriteHeader(status)
-		w.Write(body)
+		send(w, body)
 		return
 	}
 	out := p.buffer()
@@ -56,12 +63,13 @@ func (p *pools) write(w http.ResponseWriter, r *http.Request, status int, body [
 	} else {
 		zw, _ = gzip.NewWriterLevel(out, gzip.BestSpeed)
 	}
-	zw.Write(body)
-	zw.Close()
+	// Into memory: a bytes.Buffer never fails, so neither can these.
+	zw.Write(body) // #nosec G104 -- writes to a bytes.Buffer
+	zw.Close()     // #nosec G104 -- writes to a bytes.Buffer
 	zw.Reset(io.Discard)
 	p.gzips.Put(zw)
 	h.Set("Content-Encoding", "gzip")
 	h.Set("Content-Length", strconv.Itoa(out.Len()))
 	w.WriteHeader(status)
-	w.Write(out.Bytes())
+	send(w, out.Bytes())
 }

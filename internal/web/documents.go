@@ -167,7 +167,13 @@ func (s *Server) documentPost(w http.ResponseWriter, r *http.Request, u *request
 		s.fail(w, r, err)
 		return
 	}
+	// The file is named for the document built (buildDocument makes a CSC
+	// referral of any kind but "meeting"), never from the form's text.
+	kind := "csc"
+	if form.Get("kind") == "meeting" {
+		kind = "meeting"
+	}
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+f.Reference+`-`+form.Get("kind")+`.pdf"`)
-	w.Write(pdf)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+f.Reference+`-`+kind+`.pdf"`)
+	send(w, pdf)
 }

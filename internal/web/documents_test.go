@@ -52,6 +52,9 @@ func TestGeneratedDocumentsKeepCoParentDetailsOutAndAreLogged(t *testing.T) {
 		if agency.status != 200 || !strings.HasPrefix(agency.body, "%PDF-") || !strings.Contains(agency.body, canary) {
 			t.Fatalf("agency-only PDF: %d, canary present %v", agency.status, strings.Contains(agency.body, canary))
 		}
+		if got, want := agency.header.Get("Content-Disposition"), `attachment; filename="`+f.Reference+`-csc.pdf"`; got != want {
+			t.Errorf("Content-Disposition = %q, want %q", got, want)
+		}
 		// If it could reach Jordan's side, Amy's details stay out.
 		side := generate(pc, "parent_"+itoa(jordan.ID), "generate")
 		if side.status != 200 || !strings.HasPrefix(side.body, "%PDF-") || strings.Contains(side.body, canary) || !strings.Contains(side.body, "withheld") {

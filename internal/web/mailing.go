@@ -205,10 +205,11 @@ func (s *Server) mailingExport(w http.ResponseWriter, r *http.Request, u *reques
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="mailing-list.csv"`)
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"email", "name", "confirmed_at"})
+	records := [][]string{{"email", "name", "confirmed_at"}}
 	for _, sub := range subs {
-		cw.Write([]string{export.SafeText(sub.Email), export.SafeText(sub.Name), sub.ConfirmedAt.Format(time.RFC3339)})
+		records = append(records, []string{export.SafeText(sub.Email), export.SafeText(sub.Name), sub.ConfirmedAt.Format(time.RFC3339)})
 	}
-	cw.Flush()
+	if err := csv.NewWriter(w).WriteAll(records); err != nil {
+		s.log.Error("writing export", "request_id", requestID(r), "err", err)
+	}
 }

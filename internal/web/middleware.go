@@ -308,11 +308,13 @@ func userOf(r *http.Request) *requestUser {
 func (s *Server) secure(r *http.Request) bool { return r.TLS != nil || s.cfg.BehindTLS }
 
 func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, token string) {
+	// #nosec G124 -- Secure whenever the browser came over HTTPS or through the operator's TLS proxy; on plain local HTTP a Secure cookie would never come back
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
 		Secure: s.secure(r), SameSite: http.SameSiteLaxMode})
 }
 
 func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request) {
+	// #nosec G124 -- Secure whenever the browser came over HTTPS or through the operator's TLS proxy; on plain local HTTP a Secure cookie would never come back
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
 		Secure: s.secure(r), SameSite: http.SameSiteLaxMode})
 }

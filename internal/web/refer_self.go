@@ -187,6 +187,7 @@ func (s *Server) selfStepSubmit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		hash = credential.HashToken(token)
+		// #nosec G124 -- Secure whenever the browser came over HTTPS or through the operator's TLS proxy; on plain local HTTP a Secure cookie would never come back
 		http.SetCookie(w, &http.Cookie{Name: draftCookie, Value: token, Path: "/refer/yourself", HttpOnly: true,
 			Secure: s.secure(r), SameSite: http.SameSiteStrictMode})
 	}
@@ -300,6 +301,7 @@ func (s *Server) selfSubmit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// #nosec G124 -- Secure whenever the browser came over HTTPS or through the operator's TLS proxy; on plain local HTTP a Secure cookie would never come back
 	http.SetCookie(w, &http.Cookie{Name: draftCookie, Value: "", Path: "/refer/yourself", MaxAge: -1, HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, "/refer/yourself/confirmation?ref="+url.QueryEscape(reference), http.StatusSeeOther)
 }

@@ -317,7 +317,7 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	if s.cfg.Bench {
 		handle("GET /bench/ping", s.staff(func(w http.ResponseWriter, r *http.Request, u *requestUser) {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-			w.Write([]byte("ok"))
+			send(w, []byte("ok"))
 		}))
 	}
 	// Anything else: a GOV.UK "page not found", not the mux's plain text.
@@ -330,7 +330,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Write([]byte("ok\n"))
+	send(w, []byte("ok\n"))
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
@@ -340,10 +340,10 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	if err := s.db.Ping(ctx); err != nil {
 		s.log.Warn("readiness check failed", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
-		w.Write([]byte("database unreachable\n"))
+		send(w, []byte("database unreachable\n"))
 		return
 	}
-	w.Write([]byte("ready\n"))
+	send(w, []byte("ready\n"))
 }
 
 // WakeMail asks the mail worker to send queued mail now.

@@ -59,18 +59,19 @@ func (s *Server) sharesExport(w http.ResponseWriter, r *http.Request, u *request
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="sharing-log-`+f.Reference+`.csv"`)
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"shared_on", "with_whom", "how", "lawful_basis", "consent", "consent_reason", "what", "why", "recorded_by"})
+	records := [][]string{{"shared_on", "with_whom", "how", "lawful_basis", "consent", "consent_reason", "what", "why", "recorded_by"}}
 	for _, sh := range shares {
 		what, why := sh.What, sh.Why
 		if sh.Withheld {
 			what, why = "withheld: confidential to the other parent's practitioner", ""
 		}
-		cw.Write([]string{sh.SharedOn.Format(time.DateOnly), export.SafeText(sh.Recipient), sharing.Label(sharing.Methods(), sh.Method),
+		records = append(records, []string{sh.SharedOn.Format(time.DateOnly), export.SafeText(sh.Recipient), sharing.Label(sharing.Methods(), sh.Method),
 			sharing.Label(sharing.LawfulBases(), sh.LawfulBasis), sharing.Label(sharing.Consents(), sh.Consent), export.SafeText(sh.ConsentReason),
 			export.SafeText(what), export.SafeText(why), export.SafeText(sh.By)})
 	}
-	cw.Flush()
+	if err := csv.NewWriter(w).WriteAll(records); err != nil {
+		s.log.Error("writing export", "request_id", requestID(r), "err", err)
+	}
 }
 
 func (s *Server) consentCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {

@@ -14,8 +14,7 @@ import (
 )
 
 // SelfSignedCert returns a fresh certificate for 127.0.0.1, ::1 and
-// localhost, for StartTLS and ImplicitTLS. Clients must skip verification or
-// trust the returned certificate's Leaf.
+// localhost, for StartTLS and ImplicitTLS. Clients trust it through Pool.
 func SelfSignedCert(t testing.TB) tls.Certificate {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -44,4 +43,12 @@ func SelfSignedCert(t testing.TB) tls.Certificate {
 		t.Fatalf("smtptest: parse certificate: %v", err)
 	}
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}
+}
+
+// Pool is a certificate pool holding cert alone, for a client to trust the
+// test server's certificate and still verify it.
+func Pool(cert tls.Certificate) *x509.CertPool {
+	p := x509.NewCertPool()
+	p.AddCert(cert.Leaf)
+	return p
 }

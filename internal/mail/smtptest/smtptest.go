@@ -171,9 +171,11 @@ func (s *Server) takeFailure() int {
 func (s *Server) close() {
 	s.mu.Lock()
 	s.closed = true
-	s.ln.Close()
+	// Shutting the test server down: a close that fails has nothing left to
+	// release, and the test's own checks say whether mail arrived.
+	s.ln.Close() // #nosec G104 -- see above
 	for c := range s.conns {
-		c.Close()
+		c.Close() // #nosec G104 -- see above
 	}
 	s.mu.Unlock()
 	s.wg.Wait()
@@ -193,7 +195,7 @@ func (s *Server) accept() {
 		s.mu.Lock()
 		if s.closed {
 			s.mu.Unlock()
-			c.Close()
+			c.Close() // #nosec G104 -- refusing a connection that arrived during shutdown
 			return
 		}
 		s.conns[c] = struct{}{}
@@ -206,7 +208,7 @@ func (s *Server) accept() {
 			s.mu.Lock()
 			delete(s.conns, c)
 			s.mu.Unlock()
-			c.Close()
+			c.Close() // #nosec G104 -- the session is over; its outcome is in the messages recorded
 		}()
 	}
 }
