@@ -106,7 +106,7 @@ func AddKeyToFile(path string) (*Keyring, string, error) {
 
 // lockFile creates path exclusively and returns a function that removes it.
 func lockFile(path string) (func(), error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600) // #nosec G304 -- the key file in the operator's own --data folder
 	if errors.Is(err, fs.ErrExist) {
 		return nil, fmt.Errorf("seal: %s exists: another key change is running; if none is, remove that file and try again", path)
 	}
@@ -114,8 +114,8 @@ func lockFile(path string) (func(), error) {
 		return nil, fmt.Errorf("seal: lock key file: %w", err)
 	}
 	fmt.Fprintf(f, "%d\n", os.Getpid())
-	f.Close()
-	return func() { os.Remove(path) }, nil
+	f.Close()                              // #nosec G104 -- an empty lock file, written to nothing
+	return func() { os.Remove(path) }, nil // #nosec G104 -- removing our own lock file; a leftover one is reported to the next run
 }
 
 // EnvValue is the keyring as a CRADLE_KEYS value (the key file's JSON on one

@@ -138,7 +138,7 @@ var clearToSeal = [][5]string{
 func (db *DB) sealClearFields(ctx context.Context, tx *sql.Tx) error {
 	for _, f := range clearToSeal {
 		table, id, clear, sealed, sealCtx := f[0], f[1], f[2], f[3], f[4]
-		rows, err := tx.QueryContext(ctx, `SELECT `+id+`, `+clear+` FROM `+table+` WHERE `+clear+` <> ''`)
+		rows, err := tx.QueryContext(ctx, `SELECT `+id+`, `+clear+` FROM `+table+` WHERE `+clear+` <> ''`) // #nosec G202 -- names from the constant clearToSeal list
 		if err != nil {
 			return fmt.Errorf("reading %s.%s: %w", table, clear, err)
 		}
@@ -150,13 +150,15 @@ func (db *DB) sealClearFields(ctx context.Context, tx *sql.Tx) error {
 		for rows.Next() {
 			var r row
 			if err := rows.Scan(&r.id, &r.value); err != nil {
-				rows.Close()
+				rows.Close() // #nosec G104 -- the scan error is the one to report
 				return err
 			}
 			todo = append(todo, r)
 		}
-		rows.Close()
 		if err := rows.Err(); err != nil {
+			return err
+		}
+		if err := rows.Close(); err != nil {
 			return err
 		}
 		for _, r := range todo {
