@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Runs every Go fuzz target in the module, one at a time, for FUZZTIME each
+# (default 30s) with FUZZPARALLEL workers (default 2), and prints the number
+# of executions per target and in total. Targets are found with
+# `go test -list`, so a new Fuzz function is run without being listed here.
+# Every target runs even after one fails; the script fails if any did.
+# FUZZPKGS narrows the packages (default ./...).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fuzztime="${FUZZTIME:-30s}"
+parallel="${FUZZPARALLEL:-2}"
+read -r -a pkgs <<<"${FUZZPKGS:-./...}"
+
+# `go test -list` prints a package's matching names, then a line "ok <pkg> <time>".
+targets=()
+names=()
+while IFS= read -r line; do
+  case "$line" in
+    Fuzz*) names+=("$line") ;;
+    ok*)
+      pkg=$(awk '{print $2}' <<<"$line")
+      for n in ${names[@]+"${names[@]}"}; do targets+=("$pkg $n"); done
+      names=()
+      ;;
+  esac
+done < <(go test -list '^Fuzz' "${pkgs[@]}")
+
+if [ "${#targets[@]}" -eq 0 ]; then
+  echo "fuzz: no fuzz targets found" >&2
+  exit 1
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+start=$SECONDS
+total=0
+failed=()
+printf '%-55s %-28s %14s\n' "package" "target" "executions"
+for t in "${targets[@]}"; do
+  read -r pkg name <<<"$t"
+  status=ok
+  if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" -parallel "$parallel" "$pkg" >"$log" 2>&1; then
+    status=FAILED
+    failed+=("$pkg $name")
+  fi
+  # The last progress line holds the final count: "fuzz: elapsed: 5s, execs: 20468 (4093/sec), ...".
+  execs=$(grep -o 'execs: [0-9]*' "$log" | tail -n 1 | awk '{print $2}')
+  execs=${execs:-0}
+  total=$((total + execs))
+  if [ "$status" = ok ]; then
+    printf '%-55s %-28s %14s\n' "$pkg" "$name" "$execs"
+  else
+    printf '%-55s %-28s %14s FAILED\n' "$pkg" "$name" "$execs"
+    sed 's/^/    /' "$log"
+  fi
+done
+printf '%-55s %-28s %14s\n' "total (${#targets[@]} targets, $((SECONDS - start))s)" "" "$total"
+echo "fuzz executions: $total"
+
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "fuzz: ${#failed[@]} target(s) failed:" >&2
+  printf '  %s\n' "${failed[@]}" >&2
+  echo "Failing inputs are written under the package's testdata/fuzz/<target>/; commit them with the fix." >&2
+  exit 1
+fi
