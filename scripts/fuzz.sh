@@ -42,7 +42,16 @@ for t in "${targets[@]}"; do
   status=ok
   if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" -parallel "$parallel" "$pkg" >"$log" 2>&1; then
     status=FAILED
-    failed+=("$pkg $name")
+    # Go 1.26's coordinator can report its own -fuzztime deadline as a
+    # failure (golang/go#75804, fixed in Go 1.27): the only complaint is
+    # "context deadline exceeded", with no failing input written and no seed
+    # failing. That is a clean stop, not a crash.
+    if grep -qx '    context deadline exceeded' "$log" && ! grep -q 'Failing input written' "$log" &&
+      ! grep -qE -- '--- FAIL: [^ ]+/' "$log" && ! grep -q '^panic:' "$log"; then
+      status=ok
+    else
+      failed+=("$pkg $name")
+    fi
   fi
   # The last progress line holds the final count: "fuzz: elapsed: 5s, execs: 20468 (4093/sec), ...".
   execs=$(grep -o 'execs: [0-9]*' "$log" | tail -n 1 | awk '{print $2}')

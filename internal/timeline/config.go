@@ -188,7 +188,7 @@ func jsonError(err error) error {
 		return &ConfigError{Field: te.Field, Problem: "must be " + want + ", not " + te.Value}
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return &ConfigError{Field: strings.Trim(name, `"`), Problem: "is not a setting this config knows; check the spelling"}
+		return &ConfigError{Field: namedField(strings.Trim(name, `"`)), Problem: "is not a setting this config knows; check the spelling"}
 	}
 	return fmt.Errorf("timeline config: %w", err)
 }
@@ -200,10 +200,19 @@ func checkDuplicateNames(data []byte) error {
 	case p == nil:
 		return nil
 	case p.Kind == strictjson.Duplicate:
-		return &ConfigError{Field: p.Field, Problem: "is given more than once; keep one"}
+		return &ConfigError{Field: namedField(p.Field), Problem: "is given more than once; keep one"}
 	default:
-		return &ConfigError{Field: p.Field, Problem: "is nested too deeply"}
+		return &ConfigError{Field: namedField(p.Field), Problem: "is nested too deeply"}
 	}
+}
+
+// namedField writes an empty field name as "", so that the path in a
+// message still points somewhere: `vig.""` rather than "vig." or nothing.
+func namedField(field string) string {
+	if field == "" || strings.HasSuffix(field, ".") {
+		return field + `""`
+	}
+	return field
 }
 
 // Validate checks a config built in code the same way ParseConfig does. The
