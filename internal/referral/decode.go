@@ -25,7 +25,9 @@ func DecodeJSON(body []byte) (Referral, error) {
 	if err := dec.Decode(&ref); err != nil {
 		return Referral{}, &DecodeError{Message: "The body is not a valid referral: " + jsonProblem(err)}
 	}
-	if dec.More() {
+	// Anything after the value is refused: More alone let a stray "]" or
+	// "}" through, so a body cut or joined wrongly could still be accepted.
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return Referral{}, &DecodeError{Message: "The body must hold one JSON object"}
 	}
 	return ref, nil
