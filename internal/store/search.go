@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/match"
@@ -141,6 +143,14 @@ type searchQuery struct {
 // parseSearch reads a "Find a person" query. It is pure, so that what a
 // query becomes can be checked (and fuzzed) without a database.
 func parseSearch(query string) searchQuery {
+	// Control characters and broken UTF-8 become spaces: no name holds
+	// them, and PostgreSQL refuses a NUL in text, which failed the search.
+	query = strings.Map(func(r rune) rune {
+		if r == utf8.RuneError || unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, query)
 	q := strings.Join(strings.Fields(query), " ")
 	sq := searchQuery{Text: q}
 	switch words := strings.Fields(match.NormaliseName(q)); {
