@@ -310,9 +310,12 @@ func unmaskCSRF(v string) (string, bool) {
 	return string(out), true
 }
 
-// safeNext keeps a post-sign-in redirect on this site.
+// safeNext keeps a post-sign-in redirect on this site. Control characters
+// are refused anywhere: browsers drop tabs and line breaks from a URL, so
+// "/<tab>/evil.example" would become "//evil.example", another site.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.ContainsFunc(next, func(r rune) bool { return r < ' ' || r == 0x7f }) {
 		return "/home"
 	}
 	return next
