@@ -3,6 +3,7 @@
 
 FUZZTIME ?= 30s
 FUZZPARALLEL ?= 2
+FUZZMINIMIZETIME ?= 2s
 
 .PHONY: test fuzz
 
@@ -10,4 +11,4 @@ test:
 	go test -race -count=1 ./...
 
 fuzz:
-	FUZZTIME='$(FUZZTIME)' FUZZPARALLEL='$(FUZZPARALLEL)' scripts/fuzz.sh
+	FUZZTIME='$(FUZZTIME)' FUZZPARALLEL='$(FUZZPARALLEL)' FUZZMINIMIZETIME='$(FUZZMINIMIZETIME)' scripts/fuzz.sh

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs every Go fuzz target in the module, one at a time, for FUZZTIME each
 # (default 30s) with FUZZPARALLEL workers (default 2), and prints the number
-# of executions per target and in total. Targets are found with
+# of executions per target and in total. FUZZMINIMIZETIME (default 2s)
+# bounds how long a worker shrinks each new input: Go's default of 60s can
+# spend a short run's whole budget minimizing one large input (a measure
+# definition, say) instead of fuzzing. Targets are found with
 # `go test -list`, so a new Fuzz function is run without being listed here.
 # Every target runs even after one fails; the script fails if any did.
 # FUZZPKGS narrows the packages (default ./...).
@@ -10,6 +13,7 @@ cd "$(dirname "$0")/.."
 
 fuzztime="${FUZZTIME:-30s}"
 parallel="${FUZZPARALLEL:-2}"
+minimize="${FUZZMINIMIZETIME:-2s}"
 read -r -a pkgs <<<"${FUZZPKGS:-./...}"
 
 # `go test -list` prints a package's matching names, then a line "ok <pkg> <time>".
@@ -40,7 +44,7 @@ printf '%-55s %-28s %14s\n' "package" "target" "executions"
 for t in "${targets[@]}"; do
   read -r pkg name <<<"$t"
   status=ok
-  if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" -parallel "$parallel" "$pkg" >"$log" 2>&1; then
+  if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" -fuzzminimizetime "$minimize" -parallel "$parallel" "$pkg" >"$log" 2>&1; then
     status=FAILED
     # Go 1.26's coordinator can report its own -fuzztime deadline as a
     # failure (golang/go#75804, fixed in Go 1.27): the only complaint is
