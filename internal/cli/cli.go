@@ -18,6 +18,7 @@ import (
 	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/seal"
 	"github.com/cradle-org/cradle/internal/store"
+	"github.com/cradle-org/cradle/internal/strictjson"
 )
 
 // Env is the process environment the CLI reads (os.Getenv in main, a map in tests).
@@ -278,10 +279,18 @@ func (a *App) riskSettings() (store.RiskSettings, error) {
 		EscalationMonths    int `json:"escalation_months"`
 		RepeatMonths        int `json:"repeat_months"`
 	}
+	// A setting given twice, or a second object after the first, would
+	// silently change the thresholds: refuse them, as the config files do.
+	if p := strictjson.Check([]byte(v)); p != nil {
+		return rs, fmt.Errorf("CRADLE_RISK_SETTINGS is not valid: %s %s", p.Path(), p.Reason())
+	}
 	dec := json.NewDecoder(strings.NewReader(v))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil {
 		return rs, fmt.Errorf("CRADLE_RISK_SETTINGS is not valid: %w", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return rs, errors.New("CRADLE_RISK_SETTINGS is not valid: unexpected data after the JSON object")
 	}
 	if in.Medium != 0 || in.High != 0 {
 		rs.Thresholds = risk.Thresholds{Medium: in.Medium, High: in.High}

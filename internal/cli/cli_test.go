@@ -329,6 +329,14 @@ func TestRiskSettingsFromEnvironment(t *testing.T) {
 	if r.code != 0 {
 		t.Errorf("valid settings: %+v", r)
 	}
+	// Found by FuzzRiskSettings: these were accepted, keeping the last
+	// value given or ignoring what followed the object.
+	for _, v := range []string{`{"medium": 8, "high": 12, "Medium": 2}`, `{"medium": 8, "high": 12} {"high": 20}`, `{"medium": 8, "high": 12}]`} {
+		r = run(t, map[string]string{"CRADLE_RISK_SETTINGS": v}, "migrate", "--data", t.TempDir())
+		if r.code != 1 || !strings.Contains(r.stderr, "CRADLE_RISK_SETTINGS is not valid") {
+			t.Errorf("%s: %+v", v, r)
+		}
+	}
 }
 
 const demoAdmin = "sam.carter@cradle.example"

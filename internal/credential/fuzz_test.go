@@ -2,7 +2,9 @@ package credential
 
 import (
 	"errors"
+	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -69,6 +71,58 @@ func FuzzCheckPassword(f *testing.F) {
 		var re *RuleError
 		if !errors.As(err, &re) || re.Message == "" {
 			t.Fatalf("error %v is not a *RuleError with a message", err)
+		}
+	})
+}
+
+// FuzzCheckTOTP checks the security-code form: anything but six digits
+// (spaces aside) is a format error; a code is accepted only for a step
+// within one of now and after the last one used, and never twice; the
+// code an app shows now is accepted unless its step was already used.
+func FuzzCheckTOTP(f *testing.F) {
+	secret := DeterministicTOTPSecret("fuzz")
+	now := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC).Unix()
+	for _, s := range []string{"123456", "123 456", " 12 34 56 ", "12345", "1234567", "12345a", "１２３４５６", "٠١٢٣٤٥", "", "+12345", "-12345"} {
+		f.Add(s, now, int64(0))
+	}
+	f.Add("", now, now/30)
+	f.Add("", int64(-1), int64(1<<62))
+	f.Fuzz(func(t *testing.T, code string, nowSec, lastStep int64) {
+		at := time.Unix(nowSec%(1<<40), 0)
+		current := at.Unix() / totpPeriod
+		if code == "" {
+			// Type the code the app shows now.
+			var err error
+			if code, err = TOTPCode(secret, at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		step, err := CheckTOTP(secret, code, at, lastStep)
+		typed := strings.Join(strings.Fields(code), "")
+		sixDigits := len(typed) == 6 && strings.Trim(typed, "0123456789") == ""
+		switch {
+		case !sixDigits:
+			if !errors.Is(err, ErrCodeFormat) {
+				t.Fatalf("CheckTOTP(%q) = %d, %v; want a format error", code, step, err)
+			}
+			return
+		case err != nil:
+			if !errors.Is(err, ErrCodeWrong) && !errors.Is(err, ErrCodeReused) || step != 0 {
+				t.Fatalf("CheckTOTP(%q) = %d, %v", code, step, err)
+			}
+			if want, _ := TOTPCode(secret, at); want == typed && lastStep < current {
+				t.Fatalf("the current code %q was refused (last step %d, now %d): %v", typed, lastStep, current, err)
+			}
+			return
+		}
+		if step < current-totpSkew || step > current+totpSkew || step <= lastStep {
+			t.Fatalf("accepted step %d at step %d after last step %d", step, current, lastStep)
+		}
+		if want, _ := TOTPCode(secret, time.Unix(step*totpPeriod, 0)); want != typed {
+			t.Fatalf("accepted %q for step %d, whose code is %q", typed, step, want)
+		}
+		if again, err := CheckTOTP(secret, code, at, step); err == nil {
+			t.Fatalf("%q accepted again at step %d", code, again)
 		}
 	})
 }

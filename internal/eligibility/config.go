@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/cradle-org/cradle/internal/strictjson"
 )
 
 // Defaults used when a config file leaves a number out. They follow the
@@ -87,10 +89,14 @@ type rawConfig struct {
 	MaxEDDAheadWeeks *int   `json:"max_edd_ahead_weeks"`
 }
 
-// ParseConfig parses and validates a JSON config. Unknown fields and trailing
-// data are rejected, because a misspelt rule silently ignored would change
-// who is eligible. Omitted numbers take the Default values.
+// ParseConfig parses and validates a JSON config. Unknown fields, a field
+// given twice and trailing data are rejected, because a misspelt or repeated
+// rule silently ignored would change who is eligible. Omitted numbers take
+// the Default values.
 func ParseConfig(data []byte) (Config, error) {
+	if p := strictjson.Check(data); p != nil {
+		return Config{}, &ConfigError{Field: p.Path(), Problem: p.Reason()}
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var raw rawConfig

@@ -118,3 +118,18 @@ func TestParseConfigRejects(t *testing.T) {
 		})
 	}
 }
+
+// A rule given twice is refused, not silently replaced by the last one
+// (found by FuzzParseConfig, which checks accepted rules name nothing twice).
+func TestParseConfigRepeatedField(t *testing.T) {
+	for in, field := range map[string]string{
+		`{"areas":[{"name":"A","local_authorities":["x"]}],"latest_weeks":42,"Latest_Weeks":30}`: "Latest_Weeks",
+		`{"areas":[{"name":"A","local_authorities":["x"],"name":"B"}]}`:                          "areas[0].name",
+	} {
+		_, err := ParseConfig([]byte(in))
+		var ce *ConfigError
+		if !errors.As(err, &ce) || ce.Field != field || !strings.Contains(ce.Problem, "more than once") {
+			t.Errorf("ParseConfig(%s) = %v, want field %s given more than once", in, err, field)
+		}
+	}
+}

@@ -76,3 +76,68 @@ func FuzzRank(f *testing.F) {
 		}
 	})
 }
+
+// FuzzNormalisePhone checks the phone rule used on referral forms and for
+// matching: a result is digits only, a UK national number or "00" and an
+// E.164 length, unchanged when normalised again, and unchanged by spaces
+// typed between digits.
+func FuzzNormalisePhone(f *testing.F) {
+	for _, s := range []string{
+		"07700 900123", "+44 (0)7700 900123", "0044 7700 900123", "447700900123", "+33 1 23 45 67 89", "0033123456789",
+		"01632 960 001", "ext 123", "n/a", "+", "++44", "0000000000", "(0)", "+44 07700 900123", "٠٧٧٠٠٩٠٠١٢٣", "07700\u00a0900123",
+	} {
+		f.Add(s, uint8(3))
+	}
+	f.Fuzz(func(t *testing.T, s string, at uint8) {
+		n := NormalisePhone(s)
+		if n == "" {
+			return
+		}
+		if strings.Trim(n, "0123456789") != "" {
+			t.Fatalf("NormalisePhone(%q) = %q", s, n)
+		}
+		uk := (len(n) == 10 || len(n) == 11) && n[0] == '0' && n[1] != '0'
+		intl := strings.HasPrefix(n, "00") && len(n) >= 10 && len(n) <= 17 && n[2] != '0' && !strings.HasPrefix(n, "0044")
+		if !uk && !intl {
+			t.Fatalf("NormalisePhone(%q) = %q, neither UK nor international", s, n)
+		}
+		if again := NormalisePhone(n); again != n {
+			t.Fatalf("NormalisePhone(%q) = %q, then %q", s, n, again)
+		}
+		// A space between two digits changes nothing.
+		for i := int(at) % len(s); i+1 < len(s); i++ {
+			if s[i] >= '0' && s[i] <= '9' && s[i+1] >= '0' && s[i+1] <= '9' {
+				if spaced := NormalisePhone(s[:i+1] + " " + s[i+1:]); spaced != n {
+					t.Fatalf("NormalisePhone(%q) = %q but with a space %q", s, n, spaced)
+				}
+				break
+			}
+		}
+	})
+}
+
+// FuzzValidNHSNumber checks the NHS number rule: a valid number is ten
+// digits whatever spaces and hyphens surround them, and changing any one
+// digit makes it invalid (Modulus 11 catches every single-digit error).
+func FuzzValidNHSNumber(f *testing.F) {
+	for _, s := range []string{"943 476 5919", "9434765919", "943-476-5919", "943 476 5918", "1111111111", "0123456789", "94347659190", "９４３４７６５９１９", ""} {
+		f.Add(s, uint8(0), uint8(1))
+	}
+	f.Fuzz(func(t *testing.T, s string, at, by uint8) {
+		d := nhsDigits(s)
+		if ValidNHSNumber(s) != (d != "") {
+			t.Fatalf("ValidNHSNumber(%q) disagrees with nhsDigits %q", s, d)
+		}
+		if d == "" {
+			return
+		}
+		if len(d) != 10 || strings.Trim(d, "0123456789") != "" || nhsDigits(d) != d || nhsDigits(" "+d[:3]+"-"+d[3:]+" ") != d {
+			t.Fatalf("nhsDigits(%q) = %q", s, d)
+		}
+		i := int(at) % 10
+		c := byte('0' + (int(d[i]-'0')+1+int(by)%9)%10)
+		if changed := d[:i] + string(c) + d[i+1:]; ValidNHSNumber(changed) {
+			t.Fatalf("%q is valid, and so is %q with one digit changed", d, changed)
+		}
+	})
+}

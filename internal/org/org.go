@@ -114,10 +114,18 @@ func (n *NewStaff) Validate() error {
 	return fs.Err()
 }
 
-// ValidEmail reports whether s is a plain address (no display name).
+// ValidEmail reports whether s is a plain address (no display name) of
+// printable ASCII: mail is sent without SMTPUTF8 (see mail.ValidAddress),
+// so an address such as "zoë@example.org" is refused here, where the person
+// typing it can be told, rather than when its email fails for good.
 func ValidEmail(s string) bool {
 	if len(s) > 254 || strings.ContainsAny(s, " <>") {
 		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] >= 0x7f {
+			return false
+		}
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s {

@@ -45,3 +45,17 @@ func TestNewStaffValidate(t *testing.T) {
 		t.Errorf("email = %q, want it normalised", n.Email)
 	}
 }
+
+// Every address ValidEmail accepts can be emailed: non-ASCII ones, which
+// the sender cannot deliver without SMTPUTF8, are refused at the form
+// (found by FuzzValidEmail).
+func TestValidEmailASCIIOnly(t *testing.T) {
+	for s, want := range map[string]bool{
+		"sam@example.org": true, "zoë@example.org": false, "sam@exämple.org": false,
+		"\ufffd@example.org": false, "sam\t@example.org": false, "sam\x7f@example.org": false,
+	} {
+		if got := ValidEmail(s); got != want {
+			t.Errorf("ValidEmail(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

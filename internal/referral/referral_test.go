@@ -1,6 +1,7 @@
 package referral
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -175,5 +176,20 @@ func TestEmailsCarryNoParentDetails(t *testing.T) {
 		if !strings.Contains(text, "REF-2026-000001") {
 			t.Errorf("email %q lacks the reference", e.Subject)
 		}
+	}
+}
+
+// Anything after the referral's one JSON value is refused (found by
+// FuzzDecodeJSON: a stray "]" or "}" was accepted).
+func TestDecodeJSONTrailingData(t *testing.T) {
+	for _, body := range []string{`{}]`, `{}}`, `{} {}`, `{} x`, `{}"`} {
+		_, err := DecodeJSON([]byte(body))
+		var de *DecodeError
+		if !errors.As(err, &de) || de.Message != "The body must hold one JSON object" {
+			t.Errorf("DecodeJSON(%s) = %v", body, err)
+		}
+	}
+	if _, err := DecodeJSON([]byte(" {} \n")); err != nil {
+		t.Errorf("white space around the object: %v", err)
 	}
 }

@@ -1,8 +1,14 @@
 package risk
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/cradle-org/cradle/internal/strictjson"
 )
 
 // FuzzScore builds answer maps from random bytes: each pair of bytes is a
@@ -52,6 +58,69 @@ func FuzzScore(f *testing.F) {
 		}
 		if (r.Level == High) && !ConsiderMARAC(r, cs) {
 			t.Fatal("high risk but MARAC not to be considered")
+		}
+	})
+}
+
+// FuzzParseQuestions feeds arbitrary bytes to ParseQuestions, seeded with
+// the shipped wording. A refusal is an *Error with a field and a message,
+// and no questions; an accepted set validates, holds questions 1 to 24 in
+// order, names no field twice, and survives a JSON round trip unchanged.
+func FuzzParseQuestions(f *testing.F) {
+	f.Add(defaultQuestionsJSON)
+	var b strings.Builder
+	b.WriteString(`{"source":"s","licence":"l","questions":[`)
+	for n := NumQuestions; n >= 1; n-- {
+		fmt.Fprintf(&b, `{"number":%d,"key":"q%d","text":"Question %d?"}`, n, n, n)
+		if n > 1 {
+			b.WriteString(",")
+		}
+	}
+	b.WriteString("]}")
+	small := b.String()
+	f.Add([]byte(small))
+	for _, s := range []string{
+		``, `{}`, `null`, `[]`, small + ` {}`, strings.Replace(small, `"licence":"l"`, `"licence":" "`, 1),
+		strings.Replace(small, `"number":3,`, `"number":25,`, 1), strings.Replace(small, `"key":"q3"`, `"key":"q4"`, 1),
+		strings.Replace(small, `"key":"q3"`, `"key":"Q-3"`, 1), strings.Replace(small, `"source":"s"`, `"source":"s","Source":"t"`, 1),
+		strings.Replace(small, `"text":"Question 7?"`, `"text":"\t"`, 1), `{"source":"s","licence":"l","questions":[{"number":"1"}]}`,
+		`{"source":"s","licence":"l","colour":"red"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		qs, err := ParseQuestions(data)
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) || e.Field == "" || e.Message == "" {
+				t.Fatalf("error %v is not an *Error with a field and message", err)
+			}
+			if !reflect.DeepEqual(qs, QuestionSet{}) {
+				t.Fatalf("questions returned with an error: %+v", qs)
+			}
+			return
+		}
+		if err := qs.Validate(); err != nil {
+			t.Fatalf("parsed but does not validate: %v", err)
+		}
+		if p := strictjson.Check(data); p != nil {
+			t.Fatalf("accepted a file that names %q twice (or nests too deeply)", p.Field)
+		}
+		for i, q := range qs.Questions {
+			if q.Number != i+1 {
+				t.Fatalf("question %d has number %d", i+1, q.Number)
+			}
+			if got, ok := qs.Question(q.Number); !ok || got != q {
+				t.Fatalf("Question(%d) = %+v, %v", q.Number, got, ok)
+			}
+		}
+		out, err := json.Marshal(qs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := ParseQuestions(out)
+		if err != nil || !reflect.DeepEqual(again, qs) {
+			t.Fatalf("round trip: %v\n%+v\n%+v", err, qs, again)
 		}
 	})
 }

@@ -9,6 +9,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/cradle-org/cradle/internal/strictjson"
 )
 
 // NumQuestions is the length of the DASH checklist. Scoring, thresholds and
@@ -58,9 +60,13 @@ func DefaultQuestions() (QuestionSet, error) {
 
 // ParseQuestions parses and validates a question set in the questions.json
 // format, such as an organisation's licensed SafeLives wording. Unknown
-// fields and trailing data are rejected, because a misspelt field silently
-// ignored would leave a question blank. Errors are *Error.
+// fields, a field given twice and trailing data are rejected, because a
+// misspelt or repeated field silently ignored would leave a question blank or
+// change its wording. Errors are *Error.
 func ParseQuestions(data []byte) (QuestionSet, error) {
+	if p := strictjson.Check(data); p != nil {
+		return QuestionSet{}, &Error{Field: p.Path(), Message: "In the question file, " + p.Path() + " " + p.Reason()}
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var qs QuestionSet

@@ -2,6 +2,7 @@ package risk
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -256,5 +257,16 @@ func TestQuestionSetValidateInCode(t *testing.T) {
 	}
 	if err := (QuestionSet{}).Validate(); err == nil {
 		t.Error("empty set validated")
+	}
+}
+
+// A field given twice is refused, not silently replaced by the last one
+// (found by FuzzParseQuestions, which checks accepted files name nothing twice).
+func TestParseQuestionsRepeatedField(t *testing.T) {
+	data := strings.Replace(string(defaultQuestionsJSON), `"source"`, `"source": "x", "Source"`, 1)
+	_, err := ParseQuestions([]byte(data))
+	var e *Error
+	if !errors.As(err, &e) || e.Field != "Source" || !strings.Contains(e.Message, "more than once") {
+		t.Fatalf("ParseQuestions with source twice = %v", err)
 	}
 }

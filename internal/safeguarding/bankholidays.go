@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/cradle-org/cradle/internal/strictjson"
 )
 
 // bankHolidaysJSON lists bank holidays in England and Wales for 2025 to
@@ -40,6 +42,9 @@ type bankHoliday struct {
 // and ignored; anything else is refused, so that a typo cannot silently
 // drop every holiday.
 func parseBankHolidays(data []byte) ([]bankHoliday, error) {
+	if p := strictjson.Check(data); p != nil {
+		return nil, fmt.Errorf("bank holidays: %s %s", p.Path(), p.Reason())
+	}
 	var top map[string]json.RawMessage
 	if err := strictDecode(data, &top); err != nil {
 		return nil, fmt.Errorf("bank holidays: %w", err)

@@ -1,8 +1,14 @@
 package safeguarding
 
 import (
+	"encoding/json"
+	"errors"
+	"maps"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/cradle-org/cradle/internal/strictjson"
 )
 
 func FuzzNextEscalation(f *testing.F) {
@@ -71,6 +77,81 @@ func FuzzDecisionDue(f *testing.F) {
 		l := due.In(w.Location)
 		if !due.After(raised) || l.Hour() != 17 || l.Minute() != 0 || !w.IsWorkingDay(l) {
 			t.Fatalf("DecisionDue(%v) = %v", raised, l)
+		}
+	})
+}
+
+// FuzzParseWorkingTime feeds arbitrary bytes to ParseWorkingTime with a
+// moment a concern is raised. A refusal is an error with a message and a
+// zero WorkingTime; an accepted setting validates, names no key twice,
+// reads back from its own JSON, and puts every decision at the end of a
+// working day after the concern was raised.
+func FuzzParseWorkingTime(f *testing.F) {
+	raised := time.Date(2026, 3, 29, 0, 30, 0, 0, time.UTC).Unix()
+	for _, s := range []string{
+		`{"timezone": "Europe/London", "start": "09:00", "end": "17:00", "days": ["mon", "tue", "wed", "thu", "fri"], "holidays": ["2026-12-25"]}`,
+		`{"timezone": "UTC", "start": "00:00", "end": "23:59", "days": ["sun", "sat"], "holidays": []}`,
+		`{"timezone": "Europe/London", "start": "00:00", "end": "01:30", "days": ["sun"], "holidays": ["2026-03-22"]}`,
+		`{"timezone": "America/Havana", "start": "00:00", "end": "00:30", "days": ["sun", "mon"], "holidays": []}`,
+		`{"timezone": "Local", "start": "09:00", "end": "17:00", "days": ["mon"], "holidays": []}`,
+		`{"timezone": "Europe/London", "start": "9:00", "end": "17:00", "days": ["mon"], "holidays": []}`,
+		`{"timezone": "Europe/London", "start": "17:00", "end": "09:00", "days": ["mon"], "holidays": []}`,
+		`{"timezone": "Europe/London", "start": "09:00", "end": "17:00", "days": ["mon", "mon"], "holidays": []}`,
+		`{"timezone": "Europe/London", "start": "09:00", "end": "17:00", "days": [], "holidays": []}`,
+		`{"timezone": "Europe/London", "start": "09:00", "end": "17:00", "days": ["mon"], "holidays": ["2026-02-30"]}`,
+		`{"timezone": "Europe/London", "start": "09:00", "end": "17:00", "days": ["mon"], "holidays": ["2026-12-25", "2026-12-25"]}`,
+		`{"timezone": "Europe/London", "start": "09:00", "end": "17:00", "days": ["mon"]}`,
+		`{"timezone": "Europe/London", "start": "09:00", "end": "17:00", "days": ["mon"], "holidays": [], "Start": "10:00"}`,
+		`{"timezone": "../../etc/passwd", "start": "09:00", "end": "17:00", "days": ["mon"], "holidays": []}`,
+		`{} {}`, `null`, ``, `[]`,
+	} {
+		f.Add([]byte(s), raised)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, raisedSec int64) {
+		w, err := ParseWorkingTime(data)
+		if err != nil {
+			if err.Error() == "" || w.Location != nil || w.Days != nil || w.Holidays != nil || w.Start != (Clock{}) || w.End != (Clock{}) {
+				t.Fatalf("refused with %q but returned %+v", err, w)
+			}
+			var ce *ConfigError
+			if errors.As(err, &ce) && (ce.Field == "" || ce.Problem == "") {
+				t.Fatalf("config error without a field or problem: %#v", ce)
+			}
+			return
+		}
+		if err := w.Validate(); err != nil {
+			t.Fatalf("parsed but does not validate: %v", err)
+		}
+		if p := strictjson.Check(data); p != nil {
+			t.Fatalf("accepted a setting that names %q twice (or nests too deeply)", p.Field)
+		}
+		// Written back in the file's own terms, it reads back the same.
+		days := []string{}
+		for _, d := range w.Days {
+			days = append(days, dayNames()[d])
+		}
+		holidays := slices.Sorted(maps.Keys(w.Holidays))
+		if holidays == nil {
+			holidays = []string{}
+		}
+		out, err := json.Marshal(map[string]any{"timezone": w.Location.String(), "start": w.Start.String(),
+			"end": w.End.String(), "days": days, "holidays": holidays})
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := ParseWorkingTime(out)
+		if err != nil || again.Location.String() != w.Location.String() || again.Start != w.Start || again.End != w.End ||
+			!slices.Equal(again.Days, w.Days) || !maps.Equal(again.Holidays, w.Holidays) {
+			t.Fatalf("round trip of %s: %v, %+v", out, err, again)
+		}
+
+		// Within 10,000 years of 1970, where calendars make sense.
+		raised := time.Unix(raisedSec%(10000*366*86400), 0)
+		due := w.DecisionDue(raised)
+		l := due.In(w.Location)
+		end := time.Date(l.Year(), l.Month(), l.Day(), w.End.Hour, w.End.Minute, 0, 0, w.Location)
+		if !due.After(raised) || !due.Equal(end) || !w.IsWorkingDay(l) {
+			t.Fatalf("DecisionDue(%v) = %v (%v local) with %s", raised, due, l, data)
 		}
 	})
 }

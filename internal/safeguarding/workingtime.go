@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // Europe/London must load on machines without a zoneinfo database
+
+	"github.com/cradle-org/cradle/internal/strictjson"
 )
 
 // dateLayout is how holidays are written: ISO 8601 calendar dates.
@@ -91,8 +93,8 @@ func dayNames() []string { return []string{"sun", "mon", "tue", "wed", "thu", "f
 //	 "days": ["mon", "tue", "wed", "thu", "fri"], "holidays": ["2026-12-25"]}
 //
 // Every key is required ("holidays" may be an empty list, but must be there
-// so that leaving out bank holidays is a choice). Unknown keys, trailing
-// data, times not written "HH:MM", day names other than "mon" to "sun",
+// so that leaving out bank holidays is a choice). Unknown keys, a key given
+// twice, trailing data, times not written "HH:MM", day names other than "mon" to "sun",
 // repeated days or holidays, and dates not written "YYYY-MM-DD" are refused.
 func ParseWorkingTime(data []byte) (WorkingTime, error) {
 	var raw struct {
@@ -101,6 +103,9 @@ func ParseWorkingTime(data []byte) (WorkingTime, error) {
 		End      *string   `json:"end"`
 		Days     *[]string `json:"days"`
 		Holidays *[]string `json:"holidays"`
+	}
+	if p := strictjson.Check(data); p != nil {
+		return WorkingTime{}, &ConfigError{Field: p.Path(), Problem: p.Reason()}
 	}
 	if err := strictDecode(data, &raw); err != nil {
 		return WorkingTime{}, fmt.Errorf("working time: %w", err)

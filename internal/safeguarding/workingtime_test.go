@@ -336,3 +336,19 @@ func TestWorkingTimeValidate(t *testing.T) {
 		})
 	}
 }
+
+// A key given twice is refused, not silently replaced by the last one
+// (found by FuzzParseWorkingTime, which checks accepted settings name
+// nothing twice). The bank-holiday feed is read the same way.
+func TestParseWorkingTimeRepeatedKey(t *testing.T) {
+	in := `{"timezone": "Europe/London", "start": "09:00", "end": "17:00", "days": ["mon"], "holidays": [], "Start": "10:00"}`
+	_, err := ParseWorkingTime([]byte(in))
+	var ce *ConfigError
+	if !errors.As(err, &ce) || ce.Field != "Start" || !strings.Contains(ce.Problem, "more than once") {
+		t.Fatalf("ParseWorkingTime with start twice = %v", err)
+	}
+	feed := `{"england-and-wales": {"division": "england-and-wales", "events": [{"title": "A", "date": "2026-01-01", "notes": "", "bunting": true, "date": "2026-12-25"}]}}`
+	if _, err := parseBankHolidays([]byte(feed)); err == nil || !strings.Contains(err.Error(), "england-and-wales.events[0].date is given more than once") {
+		t.Fatalf("parseBankHolidays with a date twice = %v", err)
+	}
+}

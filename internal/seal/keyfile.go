@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/cradle-org/cradle/internal/strictjson"
 )
 
 // maxKeyFileSize bounds how much we read; a real key file is well under 1 KiB
@@ -195,6 +197,12 @@ func loadFile(path string) (*Keyring, error) {
 }
 
 func parseKeyring(data []byte) (*Keyring, error) {
+	// A key id given twice would silently keep only the last key, and
+	// values sealed under the other would no longer open. The path names
+	// ids, never key material.
+	if p := strictjson.Check(data); p != nil {
+		return nil, fmt.Errorf("invalid JSON: %s %s", p.Path(), p.Reason())
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	// Strict decoding: a typo such as "key" for "keys" should fail loudly
 	// rather than yield an empty ring.

@@ -414,3 +414,18 @@ func FuzzOpen(f *testing.F) {
 		_ = k.NeedsRotation(sealed)
 	})
 }
+
+// A key id (or any field) given twice is refused rather than keeping the
+// last key silently (found by FuzzFromEnv).
+func TestFromEnvRepeatedKeyID(t *testing.T) {
+	a, b := base64.StdEncoding.EncodeToString(testKey(1)), base64.StdEncoding.EncodeToString(testKey(2))
+	for _, v := range []string{
+		`{"current":"k1","keys":{"k1":"` + a + `","k1":"` + b + `"}}`,
+		`{"current":"k1","keys":{"k1":"` + a + `"},"Current":"k2"}`,
+	} {
+		_, err := FromEnv(v)
+		if err == nil || !strings.Contains(err.Error(), "more than once") || strings.Contains(err.Error(), a) || strings.Contains(err.Error(), b) {
+			t.Errorf("FromEnv(%s) = %v", v, err)
+		}
+	}
+}

@@ -32,6 +32,10 @@ func CheckDocument(title, fileName string, content []byte) (Document, problem.Fi
 		errs.Add("title", "Enter the document's title, like Safeguarding children policy")
 	case n > MaxTitle:
 		errs.Add("title", fmt.Sprintf("Title must be %d characters or fewer", MaxTitle))
+	default:
+		if msg := textProblem("Title", d.Title); msg != "" {
+			errs.Add("title", msg)
+		}
 	}
 	switch {
 	case len(content) == 0 && fileName == "":

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -46,6 +47,10 @@ func CheckMarkdown(body string) string {
 	}
 	if strings.ContainsRune(body, 0) {
 		return "Page text contains a character that cannot be shown (a null character). Remove it and try again"
+	}
+	// Broken UTF-8 cannot be stored in PostgreSQL: the save would fail.
+	if !utf8.ValidString(body) {
+		return "Page text contains characters that cannot be shown. Copy it as plain text and try again"
 	}
 	src := []byte(body)
 	doc := newMarkdown(false).Parser().Parse(text.NewReader(src))

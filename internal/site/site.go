@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/cradle-org/cradle/internal/problem"
@@ -185,6 +186,20 @@ func parseFile(b []byte) (Page, error) {
 	return p, nil
 }
 
+// textProblem says why a one-line text cannot be saved as it is, or "":
+// broken UTF-8 or a NUL would make PostgreSQL refuse the save (a server
+// error, not a message), and other control characters are invisible.
+// The words follow problem.Fields.Text.
+func textProblem(label, s string) string {
+	switch {
+	case !utf8.ValidString(s):
+		return label + " must only include letters, numbers and punctuation"
+	case strings.ContainsFunc(s, unicode.IsControl):
+		return label + " must not include hidden control characters"
+	}
+	return ""
+}
+
 // Edit is what an administrator typed into the page editor.
 type Edit struct {
 	Title string
@@ -213,6 +228,10 @@ func (e Edit) Check(home bool, reserved func(string) bool) (Checked, problem.Fie
 		errs = append(errs, problem.Field{Name: "title", Message: "Enter a title"})
 	case n > MaxTitle:
 		errs = append(errs, problem.Field{Name: "title", Message: fmt.Sprintf("Title must be %d characters or fewer", MaxTitle)})
+	default:
+		if msg := textProblem("Title", c.Title); msg != "" {
+			errs = append(errs, problem.Field{Name: "title", Message: msg})
+		}
 	}
 	if home {
 		c.Slug = ""

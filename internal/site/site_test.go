@@ -31,6 +31,7 @@ func TestCheckMarkdown(t *testing.T) {
 		{"setext h1", "Title\n=====\n", "Use ## for headings"},
 		{"huge", strings.Repeat("a", MaxBody+1), "Page text must be 50,000 characters or fewer (it is 50,001)"},
 		{"nul", "a\x00b", "null character"},
+		{"broken UTF-8", "caf\xe9", "characters that cannot be shown"}, // found by FuzzCheckMarkdown
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -151,6 +152,10 @@ func TestEditCheck(t *testing.T) {
 		{"negative order", Edit{Title: "A", Slug: "a", Body: "b", Order: "-1"}, false, []string{"order"}},
 		{"order too big", Edit{Title: "A", Slug: "a", Body: "b", Order: "1000"}, false, []string{"order"}},
 		{"script body", Edit{Title: "A", Slug: "a", Body: "<script>x</script>"}, false, []string{"body"}},
+		// Found by FuzzEditCheck: PostgreSQL refused to save these titles.
+		{"nul in title", Edit{Title: "A\x00B", Slug: "a", Body: "b"}, false, []string{"title"}},
+		{"broken UTF-8 in title", Edit{Title: "Caf\xe9", Slug: "a", Body: "b"}, false, []string{"title"}},
+		{"control character in title", Edit{Title: "A\u0085B", Slug: "a", Body: "b"}, false, []string{"title"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -270,6 +275,9 @@ func TestCheckDocument(t *testing.T) {
 		{"truncated pdf", "Policy", "a.pdf", []byte("%PDF-1.4\n1 0 obj"), "file", "a.pdf"},
 		{"too big", "Policy", "a.pdf", append(append([]byte("%PDF-"), make([]byte, MaxDocument)...), "%%EOF"...), "file", "a.pdf"},
 		{"path in name", "Policy", "../../etc/passwd", pdf, "", "passwd.pdf"},
+		// Found by FuzzCheckDocument: PostgreSQL refused the save.
+		{"nul in title", "Policy\x00", "a.pdf", pdf, "title", "a.pdf"},
+		{"broken UTF-8 in title", "Caf\xe9 policy", "a.pdf", pdf, "title", "a.pdf"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/match"
@@ -30,33 +32,30 @@ var referencePattern = regexp.MustCompile(`(?i)^FAM-[0-9A-Z-]+$`)
 // returns at most SearchLimit people, and whether there were more. The
 // search is audited with what was searched for.
 func (db *DB) SearchPeople(ctx context.Context, actor policy.Actor, query string) ([]PersonHit, bool, error) {
-	q := strings.Join(strings.Fields(query), " ")
+	sq := parseSearch(query)
+	q := sq.Text
 	scope, args, ok := familyScope(actor)
 	if !ok {
 		return nil, false, problem.New(problem.Forbidden, "Your role cannot search for people")
 	}
 	var cond string
-	switch words := strings.Fields(match.NormaliseName(q)); {
-	case referencePattern.MatchString(q):
-		args = append(args, strings.ToUpper(q))
+	switch {
+	case sq.Reference != "":
+		args = append(args, sq.Reference)
 		cond = fmt.Sprintf(`f.reference = $%d`, len(args))
-	case len(words) >= 2:
-		k := match.KeysOf(match.Identity{GivenName: words[0], FamilyName: strings.Join(words[1:], " ")})
+	case len(sq.Names)+len(sq.Phonetic) > 0:
 		var keys []string
-		for _, n := range k.Names {
+		for _, n := range sq.Names {
 			args = append(args, n)
 			keys = append(keys, fmt.Sprintf(`(kind = 'name' AND match_key = $%d)`, len(args)))
 		}
-		for _, p := range k.Phonetic {
+		for _, p := range sq.Phonetic {
 			args = append(args, p)
 			keys = append(keys, fmt.Sprintf(`(kind = 'phonetic' AND match_key = $%d)`, len(args)))
 		}
-		if len(keys) == 0 {
-			return nil, false, nil
-		}
 		cond = `p.id IN (SELECT person_id FROM person_match_keys WHERE ` + strings.Join(keys, " OR ") + `)`
-	case len(words) == 1:
-		args = append(args, strings.ToLower(q))
+	case sq.Word != "":
+		args = append(args, sq.Word)
 		cond = fmt.Sprintf(`(lower(p.family_name) = $%d OR lower(p.given_name) = $%d OR lower(p.known_as) = $%d)`, len(args), len(args), len(args))
 	default:
 		return nil, false, nil
@@ -126,6 +125,42 @@ func (db *DB) SearchPeople(ctx context.Context, actor policy.Actor, query string
 		return nil
 	})
 	return hits, more, err
+}
+
+// searchQuery is what a search looks for: a family reference, the match
+// keys of a full name, or one name. At most one is set; none means there is
+// nothing to search for.
+type searchQuery struct {
+	Text      string   // the query with runs of white space made single, as audited
+	Reference string   // a family reference, upper-cased
+	Names     []string // the name keys and
+	Phonetic  []string // the sound-alike keys of a name of two words or more
+	Word      string   // one name, lower-cased, compared with each stored name
+}
+
+// parseSearch reads a "Find a person" query. It is pure, so that what a
+// query becomes can be checked (and fuzzed) without a database.
+func parseSearch(query string) searchQuery {
+	// Control characters and broken UTF-8 become spaces: no name holds
+	// them, and PostgreSQL refuses a NUL in text, which failed the search.
+	query = strings.Map(func(r rune) rune {
+		if r == utf8.RuneError || unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, query)
+	q := strings.Join(strings.Fields(query), " ")
+	sq := searchQuery{Text: q}
+	switch words := strings.Fields(match.NormaliseName(q)); {
+	case referencePattern.MatchString(q):
+		sq.Reference = strings.ToUpper(q)
+	case len(words) >= 2:
+		k := match.KeysOf(match.Identity{GivenName: words[0], FamilyName: strings.Join(words[1:], " ")})
+		sq.Names, sq.Phonetic = k.Names, k.Phonetic
+	case len(words) == 1:
+		sq.Word = strings.ToLower(q)
+	}
+	return sq
 }
 
 // familiesByID reads families (without their people).

@@ -31,6 +31,23 @@ type Problem struct {
 	Kind  Kind
 }
 
+// Path is the problem's field path with an empty name written "", so that
+// it always points somewhere: `vig.""` rather than "vig." or nothing.
+func (p *Problem) Path() string {
+	if p.Field == "" || strings.HasSuffix(p.Field, ".") {
+		return p.Field + `""`
+	}
+	return p.Field
+}
+
+// Reason says what is wrong, in words to follow the field's path.
+func (p *Problem) Reason() string {
+	if p.Kind == Duplicate {
+		return "is given more than once; keep one"
+	}
+	return "is nested too deeply"
+}
+
 // Check walks data and returns the first problem, or nil.
 func Check(data []byte) *Problem {
 	var p *Problem

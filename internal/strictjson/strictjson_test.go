@@ -36,3 +36,22 @@ func TestFoldName(t *testing.T) {
 		}
 	}
 }
+
+func TestProblemPathAndReason(t *testing.T) {
+	for _, tt := range []struct {
+		p         Problem
+		path, why string
+	}{
+		{Problem{Field: "a.b", Kind: Duplicate}, "a.b", "is given more than once; keep one"},
+		{Problem{Field: "", Kind: Duplicate}, `""`, "is given more than once; keep one"},
+		{Problem{Field: "vig.", Kind: Duplicate}, `vig.""`, "is given more than once; keep one"},
+		{Problem{Field: "[0][0]", Kind: TooDeep}, "[0][0]", "is nested too deeply"},
+	} {
+		if got := tt.p.Path(); got != tt.path {
+			t.Errorf("%+v Path() = %q, want %q", tt.p, got, tt.path)
+		}
+		if got := tt.p.Reason(); got != tt.why {
+			t.Errorf("%+v Reason() = %q, want %q", tt.p, got, tt.why)
+		}
+	}
+}

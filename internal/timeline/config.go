@@ -188,7 +188,12 @@ func jsonError(err error) error {
 		return &ConfigError{Field: te.Field, Problem: "must be " + want + ", not " + te.Value}
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return &ConfigError{Field: strings.Trim(name, `"`), Problem: "is not a setting this config knows; check the spelling"}
+		// An empty name is written "" so that the message points somewhere.
+		field := strings.Trim(name, `"`)
+		if field == "" {
+			field = `""`
+		}
+		return &ConfigError{Field: field, Problem: "is not a setting this config knows; check the spelling"}
 	}
 	return fmt.Errorf("timeline config: %w", err)
 }
@@ -196,14 +201,10 @@ func jsonError(err error) error {
 // checkDuplicateNames rejects an object that names a field twice (which
 // encoding/json would accept, keeping the last value) or nesting too deep.
 func checkDuplicateNames(data []byte) error {
-	switch p := strictjson.Check(data); {
-	case p == nil:
-		return nil
-	case p.Kind == strictjson.Duplicate:
-		return &ConfigError{Field: p.Field, Problem: "is given more than once; keep one"}
-	default:
-		return &ConfigError{Field: p.Field, Problem: "is nested too deeply"}
+	if p := strictjson.Check(data); p != nil {
+		return &ConfigError{Field: p.Path(), Problem: p.Reason()}
 	}
+	return nil
 }
 
 // Validate checks a config built in code the same way ParseConfig does. The

@@ -207,3 +207,20 @@ func TestParseConfigTooDeep(t *testing.T) {
 		t.Errorf("deep nesting: err = %v", err)
 	}
 }
+
+// An empty field name is named as "" in the message, found by
+// FuzzParseConfig: the path was "" or "vig.", which points nowhere.
+func TestParseConfigEmptyFieldName(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"":1}`:               `""`,
+		`{"vig":{"":1,"":2}}`:  `vig.""`,
+		`{"":{"":1,"":2}}`:     `""`,
+		`{"modules":[{"":1}]}`: `""`, // the decoder names an unknown field without its path
+	} {
+		_, err := ParseConfig([]byte(in))
+		var ce *ConfigError
+		if !errors.As(err, &ce) || ce.Field != want {
+			t.Errorf("ParseConfig(%s) = %v, want field %s", in, err, want)
+		}
+	}
+}

@@ -1,6 +1,11 @@
 package timeline
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,5 +120,67 @@ func FuzzMilestones(f *testing.F) {
 		if !facts.BornOn.IsZero() && AgeString(facts.BornOn, facts.Today) == "" {
 			t.Errorf("empty AgeString")
 		}
+	})
+}
+
+// FuzzParseConfig feeds arbitrary bytes to ParseConfig, seeded with the
+// shipped timeline. A refusal is a plain error with a message and a zero
+// Config, and a *ConfigError names a field path (never "", nor a path
+// ending in an empty name); an accepted config validates, encodes to JSON that parses
+// back to the same encoding, and gives milestones inside their windows.
+func FuzzParseConfig(f *testing.F) {
+	f.Add([]byte(defaultJSON))
+	for _, s := range []string{
+		`{}`, `null`, `[]`, ``, `{} {}`, `{"end_months":0}`, `{"end_months":61}`,
+		`{"ending_months":24,"end_months":24}`, `{"first_contact_days":50,"assessment_days":40}`,
+		`{"end_months":24,"End_Months":12}`, `{"ſafety_plan_review_weeks":1}`, `{"colour":"red"}`,
+		`{"timepoints":[{"key":"m6","label":"6 months","anchor":"age","months":6,"window_before_days":14,"window_after_days":14,"parents":["phq9"],"baby":["asq3"]}]}`,
+		`{"timepoints":[{"key":"late","label":"Late","anchor":"gestation","weeks":36,"baby":["asq3"]}]}`,
+		`{"timepoints":[{"key":"Bad","label":"x","anchor":"assessment"}]}`,
+		`{"vig":{"antenatal_at_weeks":[32,32],"postnatal_at_months":[3]}}`,
+		`{"modules":[{"key":"a","label":"A","phase":"any","target_sessions":2},{"key":"b","label":" a ","phase":"any"}]}`,
+		`{"first_contact_days":"ten"}`, `{"timepoints":{}}`, `{"":1}`, `{"vig":{"":1,"":2}}`,
+		`[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]`,
+	} {
+		f.Add([]byte(s))
+	}
+	base := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := ParseConfig(data)
+		if err != nil {
+			if err.Error() == "" || !reflect.DeepEqual(cfg, Config{}) {
+				t.Fatalf("refused with %q but returned %+v", err, cfg)
+			}
+			var ce *ConfigError
+			// A name can itself end in "." or be empty: the path must still
+			// name something (an empty name is written "").
+			if errors.As(err, &ce) && (ce.Field == "" || strings.HasSuffix(ce.Field, ".") && !strings.Contains(ce.Problem, "not a setting") || ce.Problem == "") {
+				t.Fatalf("config error without a usable field or problem: %#v", ce)
+			}
+			return
+		}
+		if err := cfg.Validate(); err != nil {
+			t.Fatalf("parsed but does not validate: %v", err)
+		}
+		out, err := json.Marshal(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := ParseConfig(out)
+		if err != nil {
+			t.Fatalf("round trip refused: %v\n%s", err, out)
+		}
+		if out2, _ := json.Marshal(again); !bytes.Equal(out, out2) {
+			t.Fatalf("round trip changed the config:\n%s\n%s", out, out2)
+		}
+		// A family accepted, due, born and assessed on plausible days.
+		facts := Facts{AcceptedOn: base, EDD: base.AddDate(0, 0, 60), BornOn: base.AddDate(0, 0, 55),
+			AssessmentCompletedOn: base.AddDate(0, 0, 30), Today: base.AddDate(0, 0, 400)}
+		for _, m := range Milestones(cfg, facts) {
+			if m.Key == "" || m.Label == "" || m.WindowStart.After(m.Due) || m.Due.After(m.WindowEnd) || m.Due.Before(base) {
+				t.Fatalf("malformed milestone %s", row(m))
+			}
+		}
+		_ = CurrentModules(cfg, StageOf(cfg, facts))
 	})
 }

@@ -83,15 +83,14 @@ func (s *Server) apiReferral(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, apiError{Message: "The request body could not be read"})
 		return
 	}
-	var ref referral.Referral
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&ref); err != nil {
-		writeJSON(w, http.StatusBadRequest, apiError{Message: "The body is not a valid referral: " + jsonProblem(err)})
-		return
-	}
-	if dec.More() {
-		writeJSON(w, http.StatusBadRequest, apiError{Message: "The body must hold one JSON object"})
+	ref, err := referral.DecodeJSON(body)
+	if err != nil {
+		var de *referral.DecodeError
+		if !errors.As(err, &de) {
+			s.apiFail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusBadRequest, apiError{Message: de.Message})
 		return
 	}
 	ref.Source = referral.Partner
@@ -119,23 +118,6 @@ func (s *Server) apiReferral(w http.ResponseWriter, r *http.Request) {
 	}
 	s.wakeMail()
 	writeJSON(w, http.StatusCreated, map[string]string{"reference": reference, "status": string(referral.New)})
-}
-
-// jsonProblem describes a JSON decoding error without echoing the input.
-func jsonProblem(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return "it is not well-formed JSON"
-	case errors.As(err, &typ):
-		return "field " + typ.Field + " has the wrong type"
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return "it has an unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
-	case errors.Is(err, io.EOF):
-		return "it is empty"
-	}
-	return "it could not be read"
 }
 
 func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {

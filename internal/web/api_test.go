@@ -188,6 +188,8 @@ func TestPartnerAPIAgainstItsOpenAPIDocument(t *testing.T) {
 			{"not JSON", token, "{referral", nil, 400},
 			{"unknown field", token, `{"favourite_colour":"blue"}`, nil, 400},
 			{"wrong type", token, `{"parent1":"Amy"}`, nil, 400},
+			{"two objects", token, body + `{}`, nil, 400},
+			{"trailing bracket", token, body + `]`, nil, 400},
 			{"form encoded", token, body, []string{"Content-Type", "application/x-www-form-urlencoded"}, 415},
 			{"too large", token, `{"anything_else":"` + strings.Repeat("x", 300<<10) + `"}`, nil, 413},
 		} {

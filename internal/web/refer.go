@@ -130,6 +130,24 @@ func (s *Server) professionalSubmit(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/refer/professional/confirmation", http.StatusSeeOther)
 		return
 	}
+	ref, fs := professionalReferral(form)
+	if err := ref.Validate(s.referralConfig()); err != nil || len(fs) > 0 {
+		all := mergeFields(fs, err)
+		s.render(w, r, http.StatusUnprocessableEntity, "refer-professional", Page{Title: "Refer a family", Public: true, Nav: "refer", Errors: all, Form: form})
+		return
+	}
+	reference, err := s.submitReferral(r, store.NewReferral{Referral: ref, AreaName: s.areaFor(ref)}, "professional")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/refer/professional/confirmation?ref="+url.QueryEscape(reference), http.StatusSeeOther)
+}
+
+// professionalReferral reads the professional referral form, with the
+// problems of its dates (the rest is for Validate). It is pure, so the
+// form's reading can be fuzzed without a server.
+func professionalReferral(form url.Values) (referral.Referral, problem.Fields) {
 	var fs problem.Fields
 	ref := referral.Referral{
 		Source: referral.Professional,
@@ -149,17 +167,7 @@ func (s *Server) professionalSubmit(w http.ResponseWriter, r *http.Request) {
 	if fs.Has("due_date") {
 		ref.DueDate = "x" // parsed already: keep validation from adding "enter the due date"
 	}
-	if err := ref.Validate(s.referralConfig()); err != nil || len(fs) > 0 {
-		all := mergeFields(fs, err)
-		s.render(w, r, http.StatusUnprocessableEntity, "refer-professional", Page{Title: "Refer a family", Public: true, Nav: "refer", Errors: all, Form: form})
-		return
-	}
-	reference, err := s.submitReferral(r, store.NewReferral{Referral: ref, AreaName: s.areaFor(ref)}, "professional")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/refer/professional/confirmation?ref="+url.QueryEscape(reference), http.StatusSeeOther)
+	return ref, fs
 }
 
 // areaFor is the area a referral belongs to: the funded area its postcode or

@@ -83,3 +83,18 @@ func TestFindAPerson(t *testing.T) {
 		}
 	})
 }
+
+// A NUL (which PostgreSQL cannot hold in text) or a broken character in a
+// search is dropped, not a 500 page (found by FuzzParseSearch).
+func TestFindAPersonOddCharacters(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		prac := e.client()
+		e.signIn(prac, practitioner)
+		for q, want := range map[string]string{"price\x00": "Jordan Price", "Amy\x00 Foster": "Amy Foster", "price\xff": "Jordan Price", "\x00price": "Jordan Price"} {
+			r := e.get(prac, "/search?q="+url.QueryEscape(q))
+			if r.status != http.StatusOK || !strings.Contains(r.body, want) {
+				t.Errorf("search %q: %d, want 200 finding %s", q, r.status, want)
+			}
+		}
+	})
+}

@@ -1,0 +1,49 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/credential"
+	"github.com/cradle-org/cradle/internal/demo"
+)
+
+// After signing in, "next" never leaves the site: a tab or line break
+// that browsers drop from a URL would have turned "/<tab>/evil.example"
+// into "//evil.example" (found by FuzzSafeNext).
+func TestSignInNextStaysOnSite(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		for _, next := range []string{"/\t/evil.example", "/\n/evil.example", "/\r\\evil.example", "//evil.example"} {
+			c := e.client()
+			e.clock.Advance(31 * time.Second)
+			r := e.post(c, "/sign-in", url.Values{"email": {practitioner}, "password": {demo.Password}, "next": {next}})
+			if r.status != http.StatusSeeOther || r.location != "/sign-in/code?next=%2Fhome" {
+				t.Fatalf("next %q: password step %d %q", next, r.status, r.location)
+			}
+			page := e.get(c, "/sign-in/code?next="+url.QueryEscape(next))
+			code, err := credential.TOTPCode(cred(practitioner).TOTPSecret, e.clock.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			r = e.post(c, "/sign-in/code", url.Values{"code": {code}, "csrf_token": {csrfFrom(t, page.body)}, "next": {next}})
+			if r.status != http.StatusSeeOther || r.location != "/home" {
+				t.Errorf("next %q: signed in and sent to %q (%d)", next, r.location, r.status)
+			}
+		}
+	})
+}
+
+// A NUL in the email address is a wrong email, not a server error
+// (PostgreSQL refused the lookup; found checking the class of input
+// FuzzParseSearch found in searches).
+func TestSignInEmailWithNUL(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		r := e.post(e.client(), "/sign-in", url.Values{"email": {practitioner + "\x00"}, "password": {demo.Password}})
+		if r.status != http.StatusUnauthorized || !strings.Contains(r.body, "Enter a correct email address and password") {
+			t.Errorf("email with NUL: %d", r.status)
+		}
+	})
+}
