@@ -8,7 +8,7 @@ FUZZMINIMIZETIME ?= 2s
 .PHONY: test fuzz
 
 test:
-	go test -race -count=1 ./...
+	go test -race -count=1 -timeout 25m ./...
 
 fuzz:
 	FUZZTIME='$(FUZZTIME)' FUZZPARALLEL='$(FUZZPARALLEL)' FUZZMINIMIZETIME='$(FUZZMINIMIZETIME)' scripts/fuzz.sh

@@ -108,7 +108,7 @@ var enteredFieldPattern = regexp.MustCompile(`^(total|age-months|interval|domain
 func FuzzScoreEntered(f *testing.F) {
 	f.Add(uint8(0), 50.0, 40.0, 30.0, 20.0, 10.0, 45.0, int16(12), int16(0), false)
 	f.Add(uint8(1), 0.0, 15.0, 5.0, 60.0, 0.0, 0.0, int16(6), int16(6), true)
-	f.Add(uint8(0), math.NaN(), math.Inf(1), -0.0, 5.000000001, 1e308, -1e308, int16(-5), int16(99), true)
+	f.Add(uint8(0), math.NaN(), math.Inf(1), math.Copysign(0, -1), 5.000000001, 1e308, -1e308, int16(-5), int16(99), true)
 	f.Fuzz(func(t *testing.T, which uint8, total, a, b, c, d, e float64, age, interval int16, named bool) {
 		ins := instrumentsBy(t, EntryScore)
 		in := ins[int(which)%len(ins)]
