@@ -58,7 +58,8 @@ for t in "${targets[@]}"; do
     fi
   fi
   # The last progress line holds the final count: "fuzz: elapsed: 5s, execs: 20468 (4093/sec), ...".
-  execs=$(grep -o 'execs: [0-9]*' "$log" | tail -n 1 | awk '{print $2}')
+  # A very short run can end before Go's first progress line: count 0 then.
+  execs=$({ grep -o 'execs: [0-9]*' "$log" || true; } | tail -n 1 | awk '{print $2}')
   execs=${execs:-0}
   total=$((total + execs))
   if [ "$status" = ok ]; then
