@@ -318,34 +318,14 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	rep.Families = int(st.Families)
 
 	r.progress(PhaseStart, 0, 0)
-	srv, startup, err := startServer(ctx, cfg)
+	sessions, w, startup, done, err := r.ready(ctx)
+	defer done()
 	if err != nil {
 		return rep, err
 	}
-	defer srv.stop()
 	rep.StartupMS = ms(startup)
-	r.base = srv.base
-	r.client = newClient()
-	defer r.client.CloseIdleConnections()
-
-	sessions, err := r.signIn(ctx)
-	if err != nil {
-		return rep, err
-	}
 	for _, s := range sessions {
 		rep.Staff[s.acct.Role]++
-	}
-	defer r.signOut(context.WithoutCancel(ctx), sessions)
-
-	revoke, err := r.partnerToken(ctx, sessions)
-	if err != nil {
-		return rep, err
-	}
-	defer revoke()
-
-	w, err := r.discover(ctx, sessions)
-	if err != nil {
-		return rep, err
 	}
 	rep.Mix = w.shares()
 	ping, err := pingMix(sessions, r.base)
@@ -392,6 +372,37 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 			count(rep.Writes["POST /people/{id}/sessions"]), count(rep.Writes["POST /api/v1/referrals"]))
 	}
 	return rep, ctx.Err()
+}
+
+// ready does what every run needs first: it starts the server, signs the
+// staff in, makes a partner token and discovers the workload. done undoes
+// whatever was done, in reverse, and is safe to call after an error.
+func (r *runner) ready(ctx context.Context) (sessions []*session, w *workload, startup time.Duration, done func(), err error) {
+	var undo []func()
+	done = func() {
+		for i := len(undo) - 1; i >= 0; i-- {
+			undo[i]()
+		}
+	}
+	srv, startup, err := startServer(ctx, r.cfg)
+	if err != nil {
+		return nil, nil, 0, done, err
+	}
+	undo = append(undo, srv.stop)
+	r.base = srv.base
+	r.client = newClient()
+	undo = append(undo, r.client.CloseIdleConnections)
+	if sessions, err = r.signIn(ctx); err != nil {
+		return nil, nil, startup, done, err
+	}
+	undo = append(undo, func() { r.signOut(context.WithoutCancel(ctx), sessions) })
+	revoke, err := r.partnerToken(ctx, sessions)
+	if err != nil {
+		return nil, nil, startup, done, err
+	}
+	undo = append(undo, revoke)
+	w, err = r.discover(ctx, sessions)
+	return sessions, w, startup, done, err
 }
 
 // runner carries one run's state between its phases.

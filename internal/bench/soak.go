@@ -81,25 +81,8 @@ func Soak(ctx context.Context, sc SoakConfig) (SoakReport, error) {
 	}
 	rep.Families = int(st.Families)
 	r := &runner{cfg: cfg, rep: &Report{Writes: map[string]uint64{}}}
-	srv, _, err := startServer(ctx, cfg)
-	if err != nil {
-		return rep, err
-	}
-	defer srv.stop()
-	r.base = srv.base
-	r.client = newClient()
-	defer r.client.CloseIdleConnections()
-	sessions, err := r.signIn(ctx)
-	if err != nil {
-		return rep, err
-	}
-	defer r.signOut(context.WithoutCancel(ctx), sessions)
-	revoke, err := r.partnerToken(ctx, sessions)
-	if err != nil {
-		return rep, err
-	}
-	defer revoke()
-	w, err := r.discover(ctx, sessions)
+	_, w, _, done, err := r.ready(ctx)
+	defer done()
 	if err != nil {
 		return rep, err
 	}

@@ -79,10 +79,7 @@ func (a *App) benchSeed(ctx context.Context, args []string) error {
 	if st.Marker != nil {
 		before = *st.Marker
 	}
-	now := time.Now()
-	if a.Now != nil {
-		now = a.Now()
-	}
+	now := a.now()
 	g, err := synth.New(synth.Config{Families: *families, Seed: *seed, Today: now.UTC(), Before: before})
 	if err != nil {
 		return err

@@ -357,7 +357,7 @@ func TestExportResearch(t *testing.T) {
 				{args("--project", "Eval", "--out", out), 2, "--as is required"},
 				{args("--as", "ADMIN", "--out", out), 2, "--project is required"},
 				{args("--as", "ADMIN", "--project", "Eval", "--out", out, "--dates", "days"), 2, "--dates must be months or shifted"},
-				{args("--as", "priya.shah@cradle.example", "--project", "Eval", "--out", out), 1, "not an active administrator"},
+				{args("--as", "priya.shah@cradle.example", "--project", "Eval", "--out", out), 1, "only administrators can produce the research extract"},
 			} {
 				for i, a := range bad.args {
 					if a == "ADMIN" {

@@ -10,7 +10,6 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/cradle-org/cradle/internal/audit"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/research"
 )
@@ -58,15 +57,11 @@ func (a *App) export(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	staff, err := db.StaffByEmail(ctx, *as)
+	ctx, staff, err := a.actingAs(ctx, db, "export research", *as, policy.ExportResearch)
 	if err != nil {
-		return fmt.Errorf("export research: no account %s: %w", *as, err)
+		return err
 	}
 	actor := staff.Actor()
-	if staff.Role != policy.Admin || !actor.SignedIn() {
-		return fmt.Errorf("export research: %s is not an active administrator: only an administrator may produce the research extract", *as)
-	}
-	ctx = audit.WithSource(ctx, audit.Source{ActorID: staff.ID, Actor: staff.Email, RequestID: "cli"})
 	bar := newProgress(a.Stderr, "Reading records", time.Now)
 	key, recs, err := db.ResearchExtract(ctx, actor, strings.TrimSpace(*project), bar.update)
 	bar.done()

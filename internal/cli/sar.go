@@ -16,6 +16,7 @@ import (
 	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/docs"
 	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/store"
 )
@@ -52,19 +53,12 @@ func (a *App) sar(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	staff, err := db.StaffByEmail(ctx, *as)
+	ctx, staff, err := a.actingAs(ctx, db, "sar", *as, policy.ExportSubjectAccess)
 	if err != nil {
-		return fmt.Errorf("sar: no account %s: %w", *as, err)
+		return err
 	}
 	actor := staff.Actor()
-	now := time.Now()
-	if a.Now != nil {
-		now = a.Now()
-	}
-	if dec := policy.Decide(actor, policy.ExportSubjectAccess, policy.Target{}, now); !dec.Allowed {
-		return fmt.Errorf("sar: %s cannot do this: %s", *as, dec.Reason)
-	}
-	ctx = audit.WithSource(ctx, audit.Source{ActorID: staff.ID, Actor: staff.Email, RequestID: "cli"})
+	now := a.now()
 	rec, err := db.ReadPerson(ctx, actor, *person)
 	if err != nil {
 		return fmt.Errorf("sar: %w", err)
@@ -178,4 +172,26 @@ func subjectView(rec store.PersonRecord, now time.Time) docs.SubjectView {
 			Date: m.TakenOn.Format("2 January 2006"), Score: score, Band: m.Band})
 	}
 	return v
+}
+
+// actingAs finds the member of staff a command acts for (--as), checks with
+// the policy that they may do act, and returns a context whose audit entries
+// name them.
+func (a *App) actingAs(ctx context.Context, db *store.DB, cmd, email string, act policy.Action) (context.Context, org.Staff, error) {
+	staff, err := db.StaffByEmail(ctx, email)
+	if err != nil {
+		return ctx, staff, fmt.Errorf("%s: no account %s: %w", cmd, email, err)
+	}
+	if dec := policy.Decide(staff.Actor(), act, policy.Target{}, a.now()); !dec.Allowed {
+		return ctx, staff, fmt.Errorf("%s: %s cannot do this: %s", cmd, email, dec.Reason)
+	}
+	return audit.WithSource(ctx, audit.Source{ActorID: staff.ID, Actor: staff.Email, RequestID: "cli"}), staff, nil
+}
+
+// now is the command's clock.
+func (a *App) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
 }
