@@ -216,6 +216,11 @@ type Checked struct {
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
+// ValidSlug says whether s could be a page's address (without the slash).
+// Anything else cannot name a page, now or before, so it need not be
+// looked up.
+func ValidSlug(s string) bool { return len(s) <= MaxSlug && slugPattern.MatchString(s) }
+
 // Check validates an edit. home says the page is the front page (which
 // has no slug); reserved says whether a slug is taken by the application
 // itself (sign-in, refer, assets …). Every problem is reported at once,
@@ -241,7 +246,7 @@ func (e Edit) Check(home bool, reserved func(string) bool) (Checked, problem.Fie
 			errs = append(errs, problem.Field{Name: "slug", Message: "Enter the page address"})
 		case len(c.Slug) > MaxSlug:
 			errs = append(errs, problem.Field{Name: "slug", Message: fmt.Sprintf("Page address must be %d characters or fewer", MaxSlug)})
-		case !slugPattern.MatchString(c.Slug):
+		case !ValidSlug(c.Slug):
 			errs = append(errs, problem.Field{Name: "slug", Message: "Page address must only include lower-case letters a to z, numbers and single hyphens between words, like how-we-work"})
 		case reserved != nil && reserved(c.Slug):
 			errs = append(errs, problem.Field{Name: "slug", Message: fmt.Sprintf("The address /%s is used by another part of the service. Choose a different address", c.Slug)})

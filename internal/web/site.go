@@ -138,8 +138,15 @@ func (s *Server) publicSitePage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) sitePage(w http.ResponseWriter, r *http.Request, slug string) {
-	if lower := strings.ToLower(slug); lower != slug {
-		http.Redirect(w, r, "/"+url.PathEscape(lower), http.StatusMovedPermanently)
+	// An address no page could have (a NUL, broken UTF-8, punctuation) is
+	// not looked up: PostgreSQL refuses some such strings outright.
+	lower := strings.ToLower(slug)
+	if slug != "" && !site.ValidSlug(lower) {
+		s.notFound(w, r)
+		return
+	}
+	if lower != slug {
+		http.Redirect(w, r, "/"+lower, http.StatusMovedPermanently)
 		return
 	}
 	page, redirect, err := s.db.PublicPage(r.Context(), slug)

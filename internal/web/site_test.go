@@ -60,6 +60,12 @@ func TestPublicSitePages(t *testing.T) {
 		if r := e.get(c, "/no-such-page"); r.status != http.StatusNotFound || !strings.Contains(r.body, "Exit this page") {
 			t.Errorf("unknown page: %d", r.status)
 		}
+		// Addresses no page could have are a plain "not found", never a server error.
+		for _, path := range []string{"/%00", "/%ff%fe", "/a--b", "/" + strings.Repeat("a", 200), "/how_we_work"} {
+			if r := e.get(c, path); r.status != http.StatusNotFound {
+				t.Errorf("%s: %d, want 404", path, r.status)
+			}
+		}
 	})
 }
 
