@@ -59,6 +59,7 @@ func TestBrowserPublicWebsite(t *testing.T) {
 	admin.click(t, `nav a[href="/admin/site"]`)
 	admin.mustBeAt(t, "/admin/site")
 	admin.pageChecks(t, "site-admin")
+	admin.screenshot(t, "site-admin")
 	edit := admin.eval(t, `[...document.querySelectorAll('main table a')].find(a => a.textContent.startsWith('How we work')).getAttribute('href')`)
 	admin.click(t, `main table a[href="`+edit+`"]`)
 	admin.mustSee(t, "site-edit", "Edit ‘How we work’", "Version history", "Shipped text")
@@ -94,6 +95,15 @@ func TestBrowserPublicWebsite(t *testing.T) {
 		t.Errorf("the menu does not link to the new address: %s", b)
 	}
 	public.pageChecks(t, "site-moved")
+
+	// A DSL's own choice to be named on the safeguarding page.
+	lead := b.newTab(t, browser)
+	defer lead.close(t)
+	lead.signInChecked(t, credentialFor(t, "ruth.adams@cradle.example"))
+	lead.open(t, "/account/public-listing")
+	lead.mustSee(t, "public-listing", "Can the public safeguarding page show your name?", "Yes, show my name and job title")
+	lead.pageChecks(t, "public-listing")
+	lead.screenshot(t, "public-listing")
 
 	// Without JavaScript the pages still work: the text, the menu, and
 	// "Exit this page" as a plain link.

@@ -206,12 +206,8 @@ func (a *App) benchRun(ctx context.Context, args []string) error {
 	rep.OpenMS = openMS
 	rep.Table(a.Stdout)
 	if *jsonOut != "" {
-		b, err := json.MarshalIndent(rep, "", "  ")
-		if err != nil {
+		if err := writeJSONReport(*jsonOut, rep); err != nil {
 			return err
-		}
-		if err := writeAtomically(*jsonOut, func(w io.Writer) error { _, err := w.Write(append(b, '\n')); return err }); err != nil {
-			return fmt.Errorf("writing the report: %w", err)
 		}
 		fmt.Fprintf(a.Stdout, "\nReport written to %s\n", *jsonOut)
 	}
@@ -263,12 +259,8 @@ func (a *App) benchSoak(ctx context.Context, args []string) error {
 	}
 	bench.WriteSoak(a.Stdout, rep)
 	if *jsonOut != "" {
-		b, err := json.MarshalIndent(rep, "", "  ")
-		if err != nil {
+		if err := writeJSONReport(*jsonOut, rep); err != nil {
 			return err
-		}
-		if err := writeAtomically(*jsonOut, func(w io.Writer) error { _, err := w.Write(append(b, '\n')); return err }); err != nil {
-			return fmt.Errorf("writing the report: %w", err)
 		}
 	}
 	if !rep.Pass {
@@ -362,5 +354,17 @@ func (a *App) benchCompare(args []string) error {
 	}
 	slices.SortStableFunc(reps, func(x, y bench.Report) int { return x.Families - y.Families })
 	fmt.Fprint(a.Stdout, bench.Growth(reps))
+	return nil
+}
+
+// writeJSONReport writes a benchmark report as indented JSON, atomically.
+func writeJSONReport(path string, rep any) error {
+	b, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := writeAtomically(path, func(w io.Writer) error { _, err := w.Write(append(b, '\n')); return err }); err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
 	return nil
 }

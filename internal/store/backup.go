@@ -203,9 +203,9 @@ func (db *DB) Backup(ctx context.Context, w io.Writer, progress func(table strin
 
 func backupTable(ctx context.Context, tx *sql.Tx, enc *json.Encoder, table string) error {
 	order := ""
-	if cols, err := tableColumns(ctx, tx, table); err != nil {
+	if cols, err := columnTypes(ctx, tx, table); err != nil {
 		return err
-	} else if slices.Contains(cols, "id") {
+	} else if _, ok := cols["id"]; ok {
 		order = " ORDER BY id"
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT * FROM `+table+order) // #nosec G202 -- table names come from the migrations (backupTables)
@@ -238,17 +238,6 @@ func backupTable(ctx context.Context, tx *sql.Tx, enc *json.Encoder, table strin
 		}
 	}
 	return rows.Err()
-}
-
-func tableColumns(ctx context.Context, q interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, table string) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT * FROM `+table+` WHERE 1 = 0`)
-	if err != nil {
-		return nil, fmt.Errorf("reading the columns of %s: %w", table, err)
-	}
-	defer rows.Close()
-	return rows.Columns()
 }
 
 // encodeValue gives a driver value a JSON form that decodes to the same
@@ -445,10 +434,14 @@ func (db *DB) Restore(ctx context.Context, r io.Reader, progress func(table stri
 	ctx = audit.WithSource(ctx, audit.Source{Actor: "system:restore"})
 	recs := &records{dec: dec}
 	err = db.bulkUpdate(ctx, func(tx *Tx) error {
+		var withIDs []string
 		for _, want := range info.Tables {
-			n, err := restoreTable(tx, recs, want.Name)
+			n, hasID, err := restoreTable(tx, recs, want.Name)
 			if err != nil {
 				return err
+			}
+			if hasID && n > 0 {
+				withIDs = append(withIDs, want.Name)
 			}
 			if n != want.Rows {
 				return problem.New(problem.Invalid, "The backup's table %s has %d rows but should have %d. Nothing was restored", want.Name, n, want.Rows)
@@ -461,7 +454,7 @@ func (db *DB) Restore(ctx context.Context, r io.Reader, progress func(table stri
 			return backupReadError(fmt.Errorf("unexpected data after the last table: %.40s %v", raw, err))
 		}
 		if db.dialect == Postgres {
-			if err := tx.resetSequences(info.Tables); err != nil {
+			if err := tx.resetSequences(withIDs); err != nil {
 				return err
 			}
 		}
@@ -505,7 +498,9 @@ func (r *records) take() (json.RawMessage, error) {
 	return raw, err
 }
 
-func restoreTable(tx *Tx, recs *records, table string) (int64, error) {
+// restoreTable restores one table's rows and says whether it has an id
+// column (whose sequence PostgreSQL must move past them).
+func restoreTable(tx *Tx, recs *records, table string) (n int64, hasID bool, err error) {
 	var head struct {
 		Table   string   `json:"table"`
 		Columns []string `json:"columns"`
@@ -515,54 +510,57 @@ func restoreTable(tx *Tx, recs *records, table string) (int64, error) {
 		err = json.Unmarshal(raw, &head)
 	}
 	if err != nil || head.Table != table || len(head.Columns) == 0 {
-		return 0, backupReadError(fmt.Errorf("expected table %s: %v", table, err))
+		return 0, false, backupReadError(fmt.Errorf("expected table %s: %v", table, err))
 	}
-	types, err := tx.columnTypes(table)
+	types, err := columnTypes(tx.ctx, tx.tx, table)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
+	hasID = slices.Contains(head.Columns, "id")
 	marks := make([]string, len(head.Columns))
 	for i := range marks {
 		marks[i] = "$" + strconv.Itoa(i+1)
 	}
 	stmt, err := tx.tx.PrepareContext(tx.ctx, tx.db.rebind(`INSERT INTO `+table+` (`+strings.Join(head.Columns, ", ")+`) VALUES (`+strings.Join(marks, ", ")+`)`))
 	if err != nil {
-		return 0, fmt.Errorf("restoring %s: %w", table, err)
+		return 0, false, fmt.Errorf("restoring %s: %w", table, err)
 	}
 	defer stmt.Close()
-	var n int64
 	for {
 		raw, err := recs.peek()
 		if err == io.EOF || (err == nil && (len(raw) == 0 || raw[0] != '[')) {
-			return n, nil // the next table, or the end
+			return n, hasID, nil // the next table, or the end
 		}
 		if err != nil {
-			return n, backupReadError(err)
+			return n, false, backupReadError(err)
 		}
 		recs.take() // #nosec G104 -- peek just returned this value without error
 		var vals []any
 		d := json.NewDecoder(bytes.NewReader(raw))
 		d.UseNumber()
 		if err := d.Decode(&vals); err != nil || len(vals) != len(head.Columns) {
-			return n, backupReadError(fmt.Errorf("a row of %s: %v", table, err))
+			return n, false, backupReadError(fmt.Errorf("a row of %s: %v", table, err))
 		}
 		for i, v := range vals {
 			if vals[i], err = decodeValue(v); err != nil {
-				return n, backupReadError(err)
+				return n, false, backupReadError(err)
 			}
 			vals[i] = convertFor(types[head.Columns[i]], vals[i])
 		}
 		if _, err := stmt.ExecContext(tx.ctx, vals...); err != nil {
-			return n, fmt.Errorf("restoring a row of %s: %w", table, err)
+			return n, false, fmt.Errorf("restoring a row of %s: %w", table, err)
 		}
 		n++
 	}
 }
 
-// columnTypes maps a table's columns to their declared types, so a value
-// from the other dialect can be converted (SQLite keeps booleans as 0/1).
-func (tx *Tx) columnTypes(table string) (map[string]string, error) {
-	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT * FROM `+table+` WHERE 1 = 0`) // #nosec G202 -- table names come from the migrations (backupTables)
+// columnTypes maps a table's columns to their declared types: whether it
+// has an id to order by, and how to convert a value from the other dialect
+// (SQLite keeps booleans as 0/1).
+func columnTypes(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, table string) (map[string]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT * FROM `+table+` WHERE 1 = 0`) // #nosec G202 -- table names come from the migrations (backupTables)
 	if err != nil {
 		return nil, fmt.Errorf("reading the columns of %s: %w", table, err)
 	}
@@ -587,24 +585,18 @@ func convertFor(typ string, v any) any {
 
 // resetSequences moves each identity column's sequence past the restored
 // ids, so new rows do not collide with them.
-func (tx *Tx) resetSequences(tables []TableCount) error {
+// tables are those restored with rows and an id column.
+func (tx *Tx) resetSequences(tables []string) error {
 	for _, t := range tables {
-		cols, err := tx.columnTypes(t.Name)
-		if err != nil {
-			return err
-		}
-		if _, ok := cols["id"]; !ok || t.Rows == 0 {
-			continue // no id column, or nothing restored: no sequence to move
-		}
 		var seq sql.NullString
-		if err := tx.queryRow(`SELECT pg_get_serial_sequence($1, 'id')`, t.Name).Scan(&seq); err != nil {
-			return fmt.Errorf("finding the id sequence of %s: %w", t.Name, err)
+		if err := tx.queryRow(`SELECT pg_get_serial_sequence($1, 'id')`, t).Scan(&seq); err != nil {
+			return fmt.Errorf("finding the id sequence of %s: %w", t, err)
 		}
 		if !seq.Valid {
 			continue
 		}
-		if _, err := tx.exec(`SELECT setval($1, (SELECT MAX(id) FROM `+t.Name+`))`, seq.String); err != nil {
-			return fmt.Errorf("moving the id sequence of %s: %w", t.Name, err)
+		if _, err := tx.exec(`SELECT setval($1, (SELECT MAX(id) FROM `+t+`))`, seq.String); err != nil { // #nosec G202 -- table names come from the migrations (backupTables)
+			return fmt.Errorf("moving the id sequence of %s: %w", t, err)
 		}
 	}
 	return nil

@@ -104,8 +104,8 @@ func (db *DB) applyMigration(ctx context.Context, m Migration) (bool, error) {
 	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 		return false, err
 	}
-	if m.Version == 11 {
-		if err := db.sealClearFields(ctx, tx); err != nil {
+	if step := db.migrationSteps()[m.Version]; step != nil {
+		if err := step(ctx, tx); err != nil {
 			return false, err
 		}
 	}
@@ -123,6 +123,14 @@ func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("reading schema version: %w", err)
 	}
 	return v, nil
+}
+
+// migrationSteps are the Go parts of migrations, run in the migration's
+// transaction after its SQL: work SQL cannot do, such as encrypting.
+func (db *DB) migrationSteps() map[int]func(context.Context, *sql.Tx) error {
+	return map[int]func(context.Context, *sql.Tx) error{
+		11: db.sealClearFields,
+	}
 }
 
 // clearToSeal are the fields migration 11 moves from clear columns into

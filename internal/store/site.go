@@ -264,7 +264,7 @@ func (db *DB) SaveSitePage(ctx context.Context, actor policy.Actor, s PageSave) 
 			newID, err := tx.insertID(`INSERT INTO site_pages (page_key, section, slug, title, nav_order, published_version, latest_version, created_at, updated_at)
 				VALUES (NULL, 'about', $1, $2, $3, 0, 0, $4, $4)`, s.Page.Slug, s.Page.Title, s.Page.Order, tx.now)
 			if isUniqueViolation(err) {
-				return problem.Fields{{Name: "slug", Message: fmt.Sprintf("The address /%s is already used by another page. Choose a different address", s.Page.Slug)}}.Err()
+				return slugInUse(s.Page.Slug)
 			}
 			if err != nil {
 				return fmt.Errorf("adding a site page: %w", err)
@@ -297,7 +297,7 @@ func (db *DB) SaveSitePage(ctx context.Context, actor policy.Actor, s PageSave) 
 			_, err := tx.exec(`UPDATE site_pages SET slug = $1, title = $2, nav_order = $3, published_version = $4, latest_version = $4, updated_at = $5 WHERE id = $6`,
 				s.Page.Slug, s.Page.Title, s.Page.Order, version, tx.now, id)
 			if isUniqueViolation(err) {
-				return problem.Fields{{Name: "slug", Message: fmt.Sprintf("The address /%s is already used by another page. Choose a different address", s.Page.Slug)}}.Err()
+				return slugInUse(s.Page.Slug)
 			}
 			if err != nil {
 				return fmt.Errorf("publishing site page %d: %w", id, err)
@@ -309,7 +309,7 @@ func (db *DB) SaveSitePage(ctx context.Context, actor policy.Actor, s PageSave) 
 			_, err := tx.exec(`UPDATE site_pages SET slug = $1, title = $2, nav_order = $3, latest_version = $4, updated_at = $5 WHERE id = $6`,
 				s.Page.Slug, s.Page.Title, s.Page.Order, version, tx.now, id)
 			if isUniqueViolation(err) {
-				return problem.Fields{{Name: "slug", Message: fmt.Sprintf("The address /%s is already used by another page. Choose a different address", s.Page.Slug)}}.Err()
+				return slugInUse(s.Page.Slug)
 			}
 			if err != nil {
 				return fmt.Errorf("saving site page %d: %w", id, err)
@@ -324,6 +324,12 @@ func (db *DB) SaveSitePage(ctx context.Context, actor policy.Actor, s PageSave) 
 		return nil
 	})
 	return id, version, err
+}
+
+// slugInUse is the answer when the database's unique index refuses an
+// address that slugTaken found free a moment before (two saves at once).
+func slugInUse(slug string) error {
+	return problem.Fields{{Name: "slug", Message: fmt.Sprintf("The address /%s is already used by another page. Choose a different address", slug)}}.Err()
 }
 
 // SiteSlugTaken explains why a page (self: 0 for a new one) cannot use

@@ -390,18 +390,5 @@ func (e *env) doBody(c *http.Client, method, path string, form url.Values, json 
 	if !json {
 		return e.do(c, method, path, form, hdr...)
 	}
-	req, err := http.NewRequest(method, e.srv.URL+path, strings.NewReader("{}"))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	r, err := c.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer r.Body.Close()
-	b, _ := io.ReadAll(r.Body)
-	return resp{status: r.StatusCode, body: string(b), location: r.Header.Get("Location"), header: r.Header}
+	return e.send(c, method, path, strings.NewReader("{}"), hdr...)
 }

@@ -93,13 +93,16 @@ func (s *Server) siteLinks(r *http.Request, section site.Section, current string
 // footerLinks are every page's footer: the safeguarding page (wherever
 // it now lives) and the footer pages.
 func (s *Server) footerLinks(r *http.Request) []navLink {
-	var out []navLink
+	var safeguarding, footer []navLink
 	for _, p := range s.siteNav(r) {
-		if p.Key == site.KeySafeguarding {
-			out = append(out, navLink{Href: p.Path(), Label: p.Title})
+		switch {
+		case p.Key == site.KeySafeguarding:
+			safeguarding = append(safeguarding, navLink{Href: p.Path(), Label: p.Title})
+		case p.Section == site.SectionFooter:
+			footer = append(footer, navLink{Href: p.Path(), Label: p.Title})
 		}
 	}
-	return append(out, s.siteLinks(r, site.SectionFooter, "")...)
+	return append(safeguarding, footer...)
 }
 
 // reservedSlugs are the first path segments the application uses itself,
@@ -458,7 +461,7 @@ func (s *Server) publicListingSave(w http.ResponseWriter, r *http.Request, u *re
 	v := r.PostFormValue("listed")
 	if v != "yes" && v != "no" {
 		s.render(w, r, http.StatusUnprocessableEntity, "public-listing", Page{Title: "Your name on the public safeguarding page", Nav: "home",
-			Form: r.PostForm, Errors: problem.Fields{{Name: "listed", Message: "Select yes if your name and job title may be shown on the public safeguarding page"}}})
+			Form: r.PostForm, Data: listingData{}, Errors: problem.Fields{{Name: "listed", Message: "Select yes if your name and job title may be shown on the public safeguarding page"}}})
 		return
 	}
 	if err := s.db.SetPublicListing(r.Context(), u.staff.Actor(), v == "yes"); err != nil {

@@ -270,18 +270,7 @@ func TestSafeguardingPolicyDocuments(t *testing.T) {
 		token := csrfFrom(t, e.get(c, "/admin/site").body)
 		upload := func(title, name string, content []byte) resp {
 			body, ct := multipartBody(t, map[string]string{"csrf_token": token, "title": title}, name, content)
-			req, _ := http.NewRequest("POST", e.srv.URL+"/admin/site/documents", body)
-			req.Header.Set("Content-Type", ct)
-			res, err := c.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer res.Body.Close()
-			var b bytes.Buffer
-			if _, err := b.ReadFrom(res.Body); err != nil {
-				t.Fatal(err)
-			}
-			return resp{status: res.StatusCode, body: b.String(), location: res.Header.Get("Location")}
+			return e.send(c, "POST", "/admin/site/documents", body, "Content-Type", ct)
 		}
 		r := upload("Safeguarding adults policy", "notes.html", []byte("<html><script>alert(1)</script></html>"))
 		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "The selected file must be a PDF") || !strings.Contains(r.body, `value="Safeguarding adults policy"`) {

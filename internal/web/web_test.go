@@ -91,13 +91,17 @@ func (e *env) do(c *http.Client, method, path string, form url.Values, hdr ...st
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
+		hdr = append([]string{"Content-Type", "application/x-www-form-urlencoded"}, hdr...)
 	}
+	return e.send(c, method, path, body, hdr...)
+}
+
+// send makes one request with the body and headers given.
+func (e *env) send(c *http.Client, method, path string, body io.Reader, hdr ...string) resp {
+	e.t.Helper()
 	req, err := http.NewRequest(method, e.srv.URL+path, body)
 	if err != nil {
 		e.t.Fatal(err)
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
