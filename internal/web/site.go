@@ -149,7 +149,7 @@ func (s *Server) sitePage(w http.ResponseWriter, r *http.Request, slug string) {
 		return
 	}
 	if lower != slug {
-		http.Redirect(w, r, "/"+lower, http.StatusMovedPermanently)
+		http.Redirect(w, r, "/"+lower, http.StatusMovedPermanently) // #nosec G710 -- lower passed ValidSlug: only a-z, 0-9 and hyphens, so a path on this site
 		return
 	}
 	page, redirect, err := s.db.PublicPage(r.Context(), slug)
