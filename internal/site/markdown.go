@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -99,6 +100,11 @@ func Render(body string) (string, error) {
 	return buf.String(), nil
 }
 
+var (
+	hostPattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
+	portPattern = regexp.MustCompile(`^[0-9]{0,5}$`)
+)
+
 // SafeURL says whether a link may be published: a path on this site, a
 // fragment, or an http(s), mailto: or tel: address. Anything else
 // (javascript:, data:, vbscript:, protocol-relative //host) is refused.
@@ -122,7 +128,10 @@ func SafeURL(raw string) bool {
 	}
 	switch strings.ToLower(u.Scheme) {
 	case "https", "http":
-		return u.Host != ""
+		// No user:password@ part (a way to disguise where a link goes) and
+		// a plain ASCII host name, so the address a reader sees is the one
+		// the link opens, and the rendered (escaped) href still parses.
+		return u.User == nil && hostPattern.MatchString(u.Hostname()) && portPattern.MatchString(u.Port())
 	case "mailto", "tel":
 		return u.Opaque != ""
 	}

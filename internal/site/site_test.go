@@ -124,6 +124,7 @@ func TestSafeURL(t *testing.T) {
 		"": false, "javascript:alert(1)": false, " javascript:x": false, "//evil.example": false, "data:text/html,x": false,
 		"vbscript:x": false, "file:///etc/passwd": false, "https://": false, "mailto:": false, "relative/path": false,
 		"/\\evil.example": false, "java\tscript:x": false,
+		"http://aa!aa@\"00": false, "https://user:pw@www.gov.uk": false, "https://www.gov.uk:443/x?y=1#z": true, "https://bad_host.example": false,
 	} {
 		if got := SafeURL(url); got != want {
 			t.Errorf("SafeURL(%q) = %v, want %v", url, got, want)
