@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
@@ -109,11 +110,13 @@ var (
 // fragment, or an http(s), mailto: or tel: address. Anything else
 // (javascript:, data:, vbscript:, protocol-relative //host) is refused.
 func SafeURL(raw string) bool {
-	s := strings.TrimSpace(raw)
-	if s == "" {
-		return false
-	}
-	if strings.ContainsAny(s, "\x00\t\n\r\\") {
+	// Any space, control or invisible formatting character (U+2028, say)
+	// is refused rather than trimmed: the link would keep it, so what was
+	// checked would not be what is published.
+	s := raw
+	if s == "" || strings.ContainsRune(s, '\\') || strings.IndexFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError
+	}) >= 0 {
 		return false
 	}
 	if strings.HasPrefix(s, "#") {

@@ -125,6 +125,7 @@ func TestSafeURL(t *testing.T) {
 		"vbscript:x": false, "file:///etc/passwd": false, "https://": false, "mailto:": false, "relative/path": false,
 		"/\\evil.example": false, "java\tscript:x": false,
 		"http://aa!aa@\"00": false, "https://user:pw@www.gov.uk": false, "https://www.gov.uk:443/x?y=1#z": true, "https://bad_host.example": false,
+		"http://0\u2028": false, "https://www.gov.uk/\u200b": false, "https://www.gov.uk ": false,
 	} {
 		if got := SafeURL(url); got != want {
 			t.Errorf("SafeURL(%q) = %v, want %v", url, got, want)
