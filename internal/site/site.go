@@ -225,9 +225,14 @@ func ValidSlug(s string) bool { return len(s) <= MaxSlug && slugPattern.MatchStr
 // has no slug); reserved says whether a slug is taken by the application
 // itself (sign-in, refer, assets …). Every problem is reported at once,
 // each against its field, in the order of the form.
+// newlines makes every line end "\n": browsers send "\r\n", and a lone "\r"
+// (old Mac files) is a line end too. One pass, so "\r\r\n" cannot become
+// "\r\n" and need a second.
+var newlines = strings.NewReplacer("\r\n", "\n", "\r", "\n")
+
 func (e Edit) Check(home bool, reserved func(string) bool) (Checked, problem.Fields) {
 	var errs problem.Fields
-	c := Checked{Title: strings.TrimSpace(e.Title), Slug: strings.ToLower(strings.TrimSpace(e.Slug)), Body: strings.ReplaceAll(e.Body, "\r\n", "\n")}
+	c := Checked{Title: strings.TrimSpace(e.Title), Slug: strings.ToLower(strings.TrimSpace(e.Slug)), Body: newlines.Replace(e.Body)}
 	switch n := utf8.RuneCountInString(c.Title); {
 	case n == 0:
 		errs = append(errs, problem.Field{Name: "title", Message: "Enter a title"})
