@@ -59,6 +59,9 @@ func TestValidate(t *testing.T) {
 		{"due date in the past", func(r *Referral) { r.DueDate = "2026-11-01" }, map[string]string{"due_date": "today or in the future"}},
 		{"due date too far ahead", func(r *Referral) { r.DueDate = "2027-10-01" }, map[string]string{"due_date": "42 weeks"}},
 		{"no due date", func(r *Referral) { r.DueDate = "" }, map[string]string{"due_date": "Enter the baby's due date"}},
+		// Judged against the configured today (23 November 2026), not the machine's clock.
+		{"born after today", func(r *Referral) { r.Parent1.DateOfBirth = "2026-11-24" }, map[string]string{"parent1.date_of_birth": "in the past"}},
+		{"born on today", func(r *Referral) { r.Parent1.DateOfBirth = "2026-11-23" }, nil},
 		{"unknown area", func(r *Referral) { r.Area = "Atlantis" }, map[string]string{"area": "do not recognise"}},
 		{"postcode outside funded areas is accepted", func(r *Referral) { r.Area = "EH1 1AA" }, nil},
 		{"local authority", func(r *Referral) { r.Area = "Blackpool" }, nil},

@@ -43,8 +43,8 @@ func (r *Referral) Validate(cfg Config) error {
 		fs.Add("source", "Referral source must be self, professional or partner")
 		return fs.Err()
 	}
-	r.validateParent(&fs, "parent1", "the parent", &r.Parent1, r.Source != Self)
-	r.validateParent(&fs, "parent2", "the other parent", &r.Parent2, false)
+	r.validateParent(&fs, "parent1", &r.Parent1, cfg.Today)
+	r.validateParent(&fs, "parent2", &r.Parent2, cfg.Today)
 	if r.Source == Self {
 		if r.Parent1.GivenName == "" && !fs.Has("parent1.given_name") {
 			fs.Add("parent1.given_name", "Enter your first name")
@@ -124,7 +124,9 @@ func (r *Referral) validateReferrer(fs *problem.Fields) {
 	}
 }
 
-func (r *Referral) validateParent(fs *problem.Fields, path, who string, p *Parent, _ bool) {
+// validateParent checks one parent's details; a date of birth is judged
+// against the configured today, like the due date, not the machine's clock.
+func (r *Referral) validateParent(fs *problem.Fields, path string, p *Parent, today time.Time) {
 	checkText(fs, path+".given_name", "First name", &p.GivenName, maxName, false)
 	checkText(fs, path+".family_name", "Last name", &p.FamilyName, maxName, false)
 	checkText(fs, path+".phone", "Phone number", &p.Phone, 40, false)
@@ -138,7 +140,7 @@ func (r *Referral) validateParent(fs *problem.Fields, path, who string, p *Paren
 		switch {
 		case err != nil:
 			fs.Add(path+".date_of_birth", "Date of birth must be a real date, like 2000-03-27")
-		case dob.After(time.Now()):
+		case dob.After(today):
 			fs.Add(path+".date_of_birth", "Date of birth must be in the past")
 		case dob.Year() < 1900:
 			fs.Add(path+".date_of_birth", "Date of birth must be after 1900")
