@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"strings"
+
+	"github.com/cradle-org/cradle/internal/strictjson"
 )
 
 // DecodeError says why a partner system's JSON body could not be read, in
@@ -19,6 +21,12 @@ func (e *DecodeError) Error() string { return "referral: " + e.Message }
 // holding only the fields the API's schema names. What it returns still
 // needs Validate. Errors are *DecodeError.
 func DecodeJSON(body []byte) (Referral, error) {
+	// encoding/json would keep the last of a field named twice (matched
+	// without regard to case), so a body could say two things about one
+	// parent and be read as one of them.
+	if p := strictjson.Check(body); p != nil {
+		return Referral{}, &DecodeError{Message: "The body is not a valid referral: field " + p.Path() + " " + p.Reason()}
+	}
 	var ref Referral
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

@@ -196,3 +196,19 @@ func TestDecodeJSONTrailingData(t *testing.T) {
 		t.Errorf("white space around the object: %v", err)
 	}
 }
+
+// A field named twice is refused, even with its case changed: encoding/json
+// would quietly keep the last one.
+func TestDecodeJSONDuplicateFields(t *testing.T) {
+	for body, field := range map[string]string{
+		`{"area": "Blackpool", "area": "Hertfordshire"}`:                      "area",
+		`{"parent1": {"given_name": "Amy", "Given_Name": "Jo"}}`:              "parent1.Given_Name",
+		`{"referrer": {"email": "a@example.org"}, "REFERRER": {"email": ""}}`: "REFERRER",
+	} {
+		_, err := DecodeJSON([]byte(body))
+		var de *DecodeError
+		if !errors.As(err, &de) || !strings.Contains(de.Message, "field "+field+" is given more than once") {
+			t.Errorf("DecodeJSON(%s) = %v", body, err)
+		}
+	}
+}

@@ -30,19 +30,16 @@ func (t APIToken) Revoked() bool { return !t.RevokedAt.IsZero() }
 // CreateAPIToken records a token (by hash) for an organisation, creating
 // the organisation if it is new.
 func (tx *Tx) CreateAPIToken(orgName, name, tokenHash string, scopes []string, createdBy int64) (int64, error) {
-	orgName, name = strings.TrimSpace(orgName), strings.TrimSpace(name)
+	// The shared text rule: these names appear on pages, in the audit log
+	// and in the partner's referrals, so no control characters or markup.
 	var fs problem.Fields
-	switch {
-	case orgName == "":
+	fs.Text("organisation", "Organisation name", &orgName, 200, false)
+	if orgName == "" && !fs.Has("organisation") {
 		fs.Add("organisation", "Enter the partner organisation's name")
-	case len(orgName) > 200:
-		fs.Add("organisation", "Organisation name must be 200 characters or fewer")
 	}
-	switch {
-	case name == "":
+	fs.Text("name", "Token name", &name, 100, false)
+	if name == "" && !fs.Has("name") {
 		fs.Add("name", "Enter a name for the token, like the system that will use it")
-	case len(name) > 100:
-		fs.Add("name", "Token name must be 100 characters or fewer")
 	}
 	if err := fs.Err(); err != nil {
 		return 0, err

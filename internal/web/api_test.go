@@ -229,6 +229,12 @@ func TestAdminCreatesTokenShownOnce(t *testing.T) {
 		if bad.status != http.StatusUnprocessableEntity || !strings.Contains(bad.body, "Enter the partner organisation") || !strings.Contains(bad.body, `value="EPR"`) {
 			t.Fatalf("invalid token form: %d", bad.status)
 		}
+		// The shared text rule: no markup or control characters in either name.
+		bad = e.post(ac, "/admin/tokens", mustForm("csrf_token", token, "organisation", "<b>Acme</b>", "name", "EPR\x07"))
+		if bad.status != http.StatusUnprocessableEntity || !strings.Contains(bad.body, "Organisation name must not include HTML") ||
+			!strings.Contains(bad.body, "Token name must not include hidden control characters") {
+			t.Fatalf("markup in a token's names: %d", bad.status)
+		}
 		r := e.post(ac, "/admin/tokens", mustForm("csrf_token", token, "organisation", "Hertfordshire Children's Services", "name", "Case system"))
 		m := regexp.MustCompile(`cradle_[A-Za-z0-9_-]{20,}`).FindString(r.body)
 		if r.status != http.StatusCreated || m == "" {
