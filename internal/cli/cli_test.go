@@ -316,6 +316,19 @@ func TestServeRejectsBadEligibilityFile(t *testing.T) {
 	}
 }
 
+func TestServeRejectsBadRetentionSchedule(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "retention.json")
+	// A schedule with a setting left out is refused: it would otherwise
+	// take a period nobody chose.
+	if err := os.WriteFile(bad, []byte(`{"children_until_birthday": 25, "child_protection_years_after_closure": 35, "parents_years_after_closure": 6, "notice_days": 90}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, map[string]string{"CRADLE_RETENTION_FILE": bad}, "serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0")
+	if r.code != 1 || !strings.Contains(r.stderr, "retention schedule in") || !strings.Contains(r.stderr, "max_keep_years: must be given") {
+		t.Errorf("incomplete schedule: %+v", r)
+	}
+}
+
 func TestRiskSettingsFromEnvironment(t *testing.T) {
 	r := run(t, map[string]string{"CRADLE_RISK_SETTINGS": `{"medium": 15, "high": 12}`}, "migrate", "--data", t.TempDir())
 	if r.code != 1 || !strings.Contains(r.stderr, "CRADLE_RISK_SETTINGS") {

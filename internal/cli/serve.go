@@ -13,6 +13,7 @@ import (
 	"github.com/cradle-org/cradle/internal/demo"
 	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/mail"
+	"github.com/cradle-org/cradle/internal/retention"
 	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/safeguarding"
 	"github.com/cradle-org/cradle/internal/store"
@@ -30,6 +31,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	eligFile := fs.String("eligibility", a.Getenv("CRADLE_ELIGIBILITY_FILE"), "JSON `file` of intake rules: funded areas, postcode districts, pregnancy window (env CRADLE_ELIGIBILITY_FILE; default: the built-in rules)")
 	timelineFile := fs.String("timeline", a.Getenv("CRADLE_TIMELINE_FILE"), "JSON `file` of the programme timeline and content: milestones, measure timepoints, VIG cycles, modules (env CRADLE_TIMELINE_FILE; default: built in)")
 	workingFile := fs.String("working-time", a.Getenv("CRADLE_WORKING_TIME_FILE"), "JSON `file` of working hours, days and bank holidays for safeguarding decision deadlines (env CRADLE_WORKING_TIME_FILE; default: 09:00-17:00 Monday to Friday, England and Wales bank holidays)")
+	retentionFile := fs.String("retention", a.Getenv("CRADLE_RETENTION_FILE"), "JSON `file` of the records retention schedule: children's records until a birthday, years after closure, notice days (env CRADLE_RETENTION_FILE; default: until the youngest child's 25th birthday, 35 years after closure for child protection, 6 years otherwise)")
 	questionsFile := fs.String("dash-questions", a.Getenv("CRADLE_DASH_QUESTIONS_FILE"), "JSON `file` of DASH question wording, for an organisation's licensed text (env CRADLE_DASH_QUESTIONS_FILE; default: the project's own neutral wording)")
 	trusted := fs.String("trusted-proxies", a.Getenv("CRADLE_TRUSTED_PROXIES"), "comma-separated addresses or CIDR ranges of the reverse proxies in front of Cradle, whose X-Forwarded-For gives the client's address (env CRADLE_TRUSTED_PROXIES)")
 	behindTLS := fs.Bool("behind-tls-proxy", a.Getenv("CRADLE_BEHIND_TLS_PROXY") != "", "a proxy terminates HTTPS in front of Cradle: mark cookies Secure and send HSTS (env CRADLE_BEHIND_TLS_PROXY)")
@@ -52,6 +54,10 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	qs, err := loadConfigFile(*questionsFile, "DASH questions", risk.DefaultQuestions, risk.ParseQuestions)
+	if err != nil {
+		return err
+	}
+	keep, err := loadConfigFile(*retentionFile, "retention schedule", func() (retention.Schedule, error) { return retention.DefaultSchedule(), nil }, retention.ParseSchedule)
 	if err != nil {
 		return err
 	}
@@ -109,7 +115,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		return &usageError{msg: "--trusted-proxies: " + err.Error()}
 	}
 	srv, err := web.New(db, log, web.Config{TrustedProxies: proxies, MetricsToken: a.Getenv("CRADLE_METRICS_TOKEN"), Demo: isDemo, BehindTLS: *behindTLS || *tlsCert != "",
-		OrgName: envOr(a.Getenv, "CRADLE_ORG_NAME", "For Baby's Sake"), PublicEmail: a.Getenv("CRADLE_PUBLIC_EMAIL"), WakeMail: wake, BaseURL: baseURL, Eligibility: elig, Timeline: tl, WorkingTime: wt, Questions: qs, Now: a.Now})
+		OrgName: envOr(a.Getenv, "CRADLE_ORG_NAME", "For Baby's Sake"), PublicEmail: a.Getenv("CRADLE_PUBLIC_EMAIL"), WakeMail: wake, BaseURL: baseURL, Eligibility: elig, Timeline: tl, WorkingTime: wt, Questions: qs, Retention: keep, Now: a.Now})
 	if err != nil {
 		return fmt.Errorf("building the web server: %w", err)
 	}

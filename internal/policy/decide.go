@@ -115,18 +115,22 @@ func grantFor(r Role, act Action) grant {
 		case ViewReferral, ScreenReferral,
 			ViewFamily, EditFamily, AllocateFamily, CloseFamily, ReopenFamily,
 			ViewPerson, EditPerson, ViewConfidential, EditConfidential,
-			RaiseConcern, ViewRecordAudit, ViewAggregates, ViewIdentifiableReports, WriteSupervision:
+			RaiseConcern, ViewRecordAudit, ViewAggregates, ViewIdentifiableReports, WriteSupervision,
+			ReviewRetention, ApproveErasure:
 			// Managers supervise both parents' practitioners, so they see
 			// both sides, but only in their own teams.
 			return inOwnArea
-		case ListCases:
+		case ListCases, ListRetention:
 			// Each list is narrowed to the manager's areas.
 			return anywhere
 		}
 	case DSL:
 		switch act {
 		case ViewReferral, ScreenReferral, ViewFamily, ViewPerson, ViewConfidential,
-			RaiseConcern, DecideConcern, ViewRecordAudit, ViewAggregates, ViewIdentifiableReports, ChoosePublicListing, ListCases, ExportSubjectAccess:
+			RaiseConcern, DecideConcern, ViewRecordAudit, ViewAggregates, ViewIdentifiableReports, ChoosePublicListing, ListCases, ExportSubjectAccess,
+			ListRetention, ReviewRetention:
+			// A DSL may keep a record (child protection work they know
+			// of) or ask for deletion, but approving is a manager's.
 			return anywhere
 		}
 	case Admin:
@@ -154,6 +158,8 @@ func whyNot(r Role, act Action) string {
 		return "only a designated safeguarding lead can prepare a subject access request, as they review it before it is released"
 	case act == ChoosePublicListing:
 		return "only designated safeguarding leads are listed on the public safeguarding page"
+	case act == ApproveErasure:
+		return "only a team manager of the family's area can approve deleting its records"
 	case r == Admin:
 		return "administrators manage accounts, tokens and the audit log; they never see referrals or family records"
 	case r == Analyst:
@@ -183,7 +189,7 @@ func targetComplete(act Action, t Target) (Decision, bool) {
 		// A referral from outside every area must still be screened (and
 		// signposted): DSLs, who work everywhere, see it; area-bound roles
 		// are refused by their area check.
-	case ViewFamily, EditFamily, AllocateFamily, CloseFamily, ReopenFamily:
+	case ViewFamily, EditFamily, AllocateFamily, CloseFamily, ReopenFamily, ReviewRetention, ApproveErasure:
 		needArea, needFamily = true, true
 	case ViewPerson, EditPerson, ViewConfidential, EditConfidential, BreakGlass, WriteSupervision:
 		needArea, needFamily, needPerson = true, true, true
@@ -321,6 +327,10 @@ func caseState(act Action, t Target) (Decision, bool) {
 	case ReopenFamily:
 		if !t.Closed {
 			return deny("this case is open, so there is nothing to reopen"), false
+		}
+	case ReviewRetention, ApproveErasure:
+		if !t.Closed {
+			return deny("this case is open; only a closed case's records are reviewed for deletion"), false
 		}
 	}
 	return Decision{}, true

@@ -183,6 +183,15 @@ const (
 	// no longer agreeing) to be named on the public safeguarding page: only
 	// for themselves, so the store acts on the actor's own record.
 	ChoosePublicListing Action = "site.listing.choose"
+	// ListRetention opens the list of closed records due for review under
+	// the retention schedule (each row then checked with ReviewRetention).
+	ListRetention Action = "retention.list"
+	// ReviewRetention decides about one closed family's record: keep it for
+	// longer, or ask for it to be deleted.
+	ReviewRetention Action = "retention.review"
+	// ApproveErasure deletes a closed family's record for good, after
+	// someone else asked: only a team manager of the family's area.
+	ApproveErasure Action = "retention.erase"
 )
 
 // Actions lists every action. Tests walk it so that a new action is proved
@@ -195,6 +204,7 @@ func Actions() []Action {
 		RaiseConcern, DecideConcern,
 		ViewRecordAudit, ViewAuditLog, ManageStaff, ManageTokens, ManageMailingList, ViewAggregates, ViewIdentifiableReports,
 		ExportResearch, WriteSupervision, ManageSite, ChoosePublicListing, ListCases, ExportSubjectAccess,
+		ListRetention, ReviewRetention, ApproveErasure,
 	}
 }
 
@@ -263,6 +273,12 @@ func (act Action) phrase() string {
 		return "prepare a subject access request"
 	case ChoosePublicListing:
 		return "be listed on the public safeguarding page"
+	case ListRetention:
+		return "see the records due for review"
+	case ReviewRetention:
+		return "review a closed record for deletion"
+	case ApproveErasure:
+		return "approve deleting a family's records"
 	}
 	return ""
 }

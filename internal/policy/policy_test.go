@@ -150,6 +150,9 @@ var matrix = []struct {
 	{ChoosePublicListing, [10]string{none, none, all, none, none, none, none, none, none, none}},
 	{ListCases, [10]string{all, all, all, none, none, none, none, none, none, none}},
 	{ExportSubjectAccess, [10]string{none, none, all, none, none, none, none, none, none, none}},
+	{ListRetention, [10]string{none, all, all, none, none, none, none, none, none, none}},
+	{ReviewRetention, [10]string{none, "NNNNY", "NNNNY", none, none, none, none, none, none, none}},
+	{ApproveErasure, [10]string{none, "NNNNY", none, none, none, none, none, none, none, none}},
 }
 
 type row struct {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/family"
@@ -28,23 +29,81 @@ func (tx *Tx) CreateFamily(n NewFamily) (int64, string, error) {
 	if err != nil {
 		return 0, "", err
 	}
-	var count int64
-	if err := tx.queryRow(`SELECT COUNT(*) FROM families`).Scan(&count); err != nil {
-		return 0, "", fmt.Errorf("numbering family: %w", err)
+	ref, err := tx.nextFamilyReference()
+	if err != nil {
+		return 0, "", err
 	}
-	ref := fmt.Sprintf("FAM-%d-%06d", tx.now.Year(), count+1)
 	var manager any
 	if n.ManagerID != 0 {
 		manager = n.ManagerID
 	}
-	id, err := tx.insertID(`INSERT INTO families (reference, area_id, team_id, manager_id, stage, edd, programme_start, accepted_on, created_at, updated_at)
-		VALUES ($1, $2, (SELECT MIN(id) FROM teams WHERE area_id = $2), $3, $4, $5, $6, $7, $8, $8)`,
-		ref, area.ID, manager, string(n.Stage), nullTime(n.EDD), nullTime(n.ProgrammeStart), nullTime(n.AcceptedOn), tx.now)
+	args := []any{ref, area.ID, manager, string(n.Stage), nullTime(n.EDD), nullTime(n.ProgrammeStart), nullTime(n.AcceptedOn), tx.now}
+	idCol, idVal, err := tx.idPastErased(`SELECT MAX(id) AS v FROM families UNION ALL SELECT MAX(family_id) FROM retention_erasures`, &args)
+	if err != nil {
+		return 0, "", err
+	}
+	id, err := tx.insertID(`INSERT INTO families (`+idCol+`reference, area_id, team_id, manager_id, stage, edd, programme_start, accepted_on, created_at, updated_at)
+		VALUES (`+idVal+`$1, $2, (SELECT MIN(id) FROM teams WHERE area_id = $2), $3, $4, $5, $6, $7, $8, $8)`, args...)
 	if err != nil {
 		return 0, "", fmt.Errorf("creating family: %w", err)
 	}
 	tx.Audit("family.create", "family", id, id, ref)
 	return id, ref, nil
+}
+
+// nextFamilyReference numbers families per year (FAM-2026-000042) from a
+// counter that starts, the first time a year is used, after the highest
+// reference of that year in use or deleted: a deleted family's reference is
+// never given to another.
+func (tx *Tx) nextFamilyReference() (string, error) {
+	year := tx.now.Year()
+	name, prefix := fmt.Sprintf("family-%d", year), fmt.Sprintf("FAM-%d-", year)
+	var value int64
+	switch err := tx.queryRow(`SELECT value FROM counters WHERE name = $1`, name).Scan(&value); {
+	case errors.Is(err, sql.ErrNoRows):
+		var high int64
+		for _, q := range []string{`SELECT MAX(reference) FROM families WHERE reference LIKE $1`,
+			`SELECT MAX(family_reference) FROM retention_erasures WHERE family_reference LIKE $1`} {
+			var ref sql.NullString
+			if err := tx.queryRow(q, prefix+"%").Scan(&ref); err != nil {
+				return "", fmt.Errorf("numbering family: %w", err)
+			}
+			var n int64
+			if _, err := fmt.Sscanf(strings.TrimPrefix(ref.String, prefix), "%d", &n); err == nil && n > high {
+				high = n
+			}
+		}
+		if _, err := tx.exec(`INSERT INTO counters (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, name, high); err != nil {
+			return "", fmt.Errorf("numbering family: %w", err)
+		}
+	case err != nil:
+		return "", fmt.Errorf("numbering family: %w", err)
+	}
+	n, err := tx.nextNumber(name)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s%06d", prefix, n), nil
+}
+
+// idPastErased gives SQLite an explicit id for a new family or person.
+// SQLite gives a new row the largest id in its table plus one, so after the
+// newest family's record was deleted under the retention schedule the next
+// family would take its id, and with it the deleted family's audit history.
+// The id is therefore taken past the deleted ones too (highest is a query
+// over their union). PostgreSQL's identity columns never reuse an id, so
+// there nothing is added. The id goes last in args; the returned column and
+// placeholder lead the INSERT's lists.
+func (tx *Tx) idPastErased(highest string, args *[]any) (col, val string, err error) {
+	if tx.db.dialect != SQLite {
+		return "", "", nil
+	}
+	var id int64
+	if err := tx.queryRow(`SELECT COALESCE(MAX(v), 0) + 1 FROM (` + highest + `) ids`).Scan(&id); err != nil {
+		return "", "", fmt.Errorf("choosing an id: %w", err)
+	}
+	*args = append(*args, id)
+	return "id, ", fmt.Sprintf("$%d, ", len(*args)), nil
 }
 
 // AddPerson adds a co-parent, the baby or another child, sealing their
@@ -76,12 +135,16 @@ func (tx *Tx) AddPerson(familyID int64, p family.Person) (int64, error) {
 	if exp == "" {
 		exp = family.NotKnown
 	}
-	id, err := tx.insertID(`INSERT INTO people (family_id, kind, parent_slot, household, given_name, family_name, known_as, date_of_birth,
+	args := []any{familyID, string(p.Kind), slot, household, p.GivenName, p.FamilyName, p.KnownAs, nullTime(p.DateOfBirth),
+		p.Gender, p.Pronouns, string(exp), sealed[0], sealed[1], sealed[2], sealed[3], sealed[4], sealed[5], nullID(p.LinkedPersonID), tx.now}
+	idCol, idVal, err := tx.idPastErased(`SELECT MAX(id) AS v FROM people UNION ALL SELECT MAX(last_person_id) FROM retention_erasures`, &args)
+	if err != nil {
+		return 0, err
+	}
+	id, err := tx.insertID(`INSERT INTO people (`+idCol+`family_id, kind, parent_slot, household, given_name, family_name, known_as, date_of_birth,
 		gender, pronouns, experience, address_sealed, postcode_sealed, phone_sealed, email_sealed, safe_contact_sealed, nhs_number_sealed,
 		linked_person_id, active, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, TRUE, $19, $19)`,
-		familyID, string(p.Kind), slot, household, p.GivenName, p.FamilyName, p.KnownAs, nullTime(p.DateOfBirth),
-		p.Gender, p.Pronouns, string(exp), sealed[0], sealed[1], sealed[2], sealed[3], sealed[4], sealed[5], nullID(p.LinkedPersonID), tx.now)
+		VALUES (`+idVal+`$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, TRUE, $19, $19)`, args...)
 	if isUniqueViolation(err) {
 		return 0, problem.New(problem.Conflict, "This family already has a parent %d", p.ParentSlot)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/referral"
+	"github.com/cradle-org/cradle/internal/retention"
 	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/safeguarding"
 	"github.com/cradle-org/cradle/internal/seal"
@@ -262,6 +263,11 @@ func plantCanaries(t *testing.T, db *store.DB) planted {
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	if err := db.CloseFamily(sctx, mgr, fx.familyID, casework.Closure{Reason: "planned_end", ClosedOn: today,
 		Summaries: map[int64]string{fx.parent1: canary("closing-1"), fx.parent2: canary("closing-2")}}); err != nil {
+		t.Fatal(err)
+	}
+	// The child has no date of birth, so the record needs a retention
+	// decision at once: keep it, with a reason.
+	if err := db.KeepRecord(sctx, mgr, retention.DefaultSchedule(), fx.familyID, today.AddDate(0, 0, 30), canary("retention-reason")); err != nil {
 		t.Fatal(err)
 	}
 	usage, err := db.KeyUsage(ctx)

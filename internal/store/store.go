@@ -114,9 +114,10 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 		// WAL lets readers run beside the one writer; IMMEDIATE transactions take
 		// the write lock at BEGIN so two writers queue instead of deadlocking;
 		// synchronous=FULL because an acknowledged safeguarding record must survive
-		// a power cut, not only a crash.
+		// a power cut, not only a crash; secure_delete so a record deleted under
+		// the retention schedule is overwritten in the file, not left in free pages.
 		q := url.Values{}
-		for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(FULL)"} {
+		for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(FULL)", "secure_delete(1)"} {
 			q.Add("_pragma", p)
 		}
 		q.Set("_txlock", "immediate")

@@ -89,6 +89,9 @@ var accessMatrix = map[string][7]string{
 	"GET /admin/site/pages/new":                      {"F", "F", "F", "A", "F", "S", "S"},
 	"GET /admin/site/pages/{id}":                     {"F", "F", "F", "A", "F", "S", "S"},
 	"GET /account/public-listing":                    {"F", "F", "A", "F", "F", "S", "S"},
+	"GET /retention":                                 {"F", "A", "A", "F", "F", "S", "S"},
+	"GET /retention/erased":                          {"F", "A", "A", "F", "F", "S", "S"},
+	"GET /retention/families/{id}":                   {"FFFFF", "FFFFA", "FFFFA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /admin/mailing-list":                        {"F", "F", "F", "A", "F", "S", "S"},
 	"GET /admin/mailing-list.csv":                    {"F", "F", "F", "A", "F", "S", "S"},
 	"GET /families/{id}/concerns/new":                {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
@@ -146,6 +149,9 @@ var accessMatrix = map[string][7]string{
 	"POST /admin/site/documents":                     {"F", "F", "F", "A", "F", "S", "S"},
 	"POST /admin/site/documents/{id}/withdraw":       {"F", "F", "F", "N", "F", "S", "S"},
 	"POST /account/public-listing":                   {"F", "F", "A", "F", "F", "S", "S"},
+	"POST /retention/families/{id}/keep":             {"FFFFF", "FFFFA", "FFFFA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /retention/families/{id}/request":          {"FFFFF", "FFFFA", "FFFFA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /retention/families/{id}/approve":          {"FFFFF", "FFFFA", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /families/{id}/concerns":                   {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /concerns/{id}/decision":                   {"FFFFF", "FFFFF", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /concerns/{id}/close":                      {"FFFFF", "FFFFF", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
@@ -237,7 +243,8 @@ func accessPaths(route string, tg accessTargets) (method string, paths []string)
 	fixed := strings.NewReplacer("{step}", "about-you", "{instrument}", "phq9", "{rid}", "999999", "{cid}", "999999",
 		"{file}", "dashboard.csv", "{slug}", "how-we-work", "{$}", "")
 	switch {
-	case strings.HasPrefix(path, "/families/{id}"), strings.HasPrefix(path, "/people/{id}"), strings.HasPrefix(path, "/concerns/{id}"):
+	case strings.HasPrefix(path, "/families/{id}"), strings.HasPrefix(path, "/people/{id}"), strings.HasPrefix(path, "/concerns/{id}"),
+		strings.HasPrefix(path, "/retention/families/{id}"):
 		for _, rel := range accessRelations {
 			id := tg.family[rel]
 			if strings.HasPrefix(path, "/people/") {

@@ -49,6 +49,7 @@ var funcs = template.FuncMap{
 	"fieldID":              fieldID,
 	"list":                 func(xs ...string) []string { return xs },
 	"add":                  func(a, b int) int { return a + b },
+	"retentionTag":         retentionTag,
 	"declineLabel":         referral.DeclineReasonLabel,
 	"parents":              func(r referral.Referral) []referral.Parent { return []referral.Parent{r.Parent1, r.Parent2} },
 	"referrerRoles":        referral.ReferrerRoles,

@@ -17,6 +17,7 @@ import (
 
 	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/metrics"
+	"github.com/cradle-org/cradle/internal/retention"
 	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/safeguarding"
 	"github.com/cradle-org/cradle/internal/store"
@@ -49,6 +50,8 @@ type Config struct {
 	Questions risk.QuestionSet
 	// Eligibility is the programme's intake rules (areas, pregnancy window).
 	Eligibility eligibility.Config
+	// Retention is the records retention schedule (zero: the shipped one).
+	Retention retention.Schedule
 	// OrgName is the organisation's name, used in emails and pages.
 	OrgName string
 	// BaseURL is the public address of the site, for links in emails
@@ -141,6 +144,12 @@ func New(db *store.DB, log *slog.Logger, cfg Config) (*Server, error) {
 			return nil, err
 		}
 		cfg.Eligibility = e
+	}
+	if cfg.Retention == (retention.Schedule{}) {
+		cfg.Retention = retention.DefaultSchedule()
+	}
+	if err := cfg.Retention.Validate(); err != nil {
+		return nil, err
 	}
 	if cfg.Contacts == nil {
 		cfg.Contacts = DefaultContacts()
@@ -296,6 +305,12 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("POST /admin/site/pages/{id}", s.staff(s.siteSave))
 	handle("POST /admin/site/documents", s.uploadLimit(s.staff(s.siteDocumentUpload)))
 	handle("POST /admin/site/documents/{id}/withdraw", s.staff(s.siteDocumentWithdraw))
+	handle("GET /retention", s.staff(s.retentionList))
+	handle("GET /retention/erased", s.staff(s.retentionErased))
+	handle("GET /retention/families/{id}", s.staff(s.retentionReview))
+	handle("POST /retention/families/{id}/keep", s.staff(s.retentionKeep))
+	handle("POST /retention/families/{id}/request", s.staff(s.retentionRequest))
+	handle("POST /retention/families/{id}/approve", s.staff(s.retentionApprove))
 	handle("GET /account/public-listing", s.staff(s.publicListingForm))
 	handle("POST /account/public-listing", s.staff(s.publicListingSave))
 	handle("GET /admin/mailing-list", s.staff(s.mailingAdmin))

@@ -1,0 +1,229 @@
+package retention
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func d(s string) time.Time {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func TestDefaultSchedule(t *testing.T) {
+	s := DefaultSchedule()
+	want := Schedule{ChildUntilBirthday: 25, ChildProtectionYears: 35, ParentYears: 6, NoticeDays: 90, MaxKeepYears: 10}
+	if s != want {
+		t.Fatalf("default schedule %+v, want %+v", s, want)
+	}
+	if got := strings.Join(s.Summary(), " "); !strings.Contains(got, "25th birthday") || !strings.Contains(got, "35 years") {
+		t.Errorf("summary %q", got)
+	}
+}
+
+func TestParseSchedule(t *testing.T) {
+	good := `{"children_until_birthday": 21, "child_protection_years_after_closure": 40, "parents_years_after_closure": 7, "notice_days": 30, "max_keep_years": 5}`
+	s, err := ParseSchedule([]byte(good))
+	if err != nil || s != (Schedule{21, 40, 7, 30, 5}) {
+		t.Fatalf("ParseSchedule(good) = %+v, %v", s, err)
+	}
+	for name, tc := range map[string]struct{ json, want string }{
+		"missing":  {`{"children_until_birthday": 25, "child_protection_years_after_closure": 35, "parents_years_after_closure": 6, "notice_days": 90}`, "max_keep_years: must be given"},
+		"zero":     {strings.Replace(good, `"parents_years_after_closure": 7`, `"parents_years_after_closure": 0`, 1), "parents_years_after_closure: must be between 1 and 100, not 0"},
+		"unknown":  {strings.Replace(good, `"notice_days"`, `"notice_dayz"`, 1), "unknown field"},
+		"twice":    {strings.Replace(good, `"max_keep_years": 5`, `"max_keep_years": 5, "max_keep_years": 6`, 1), "max_keep_years"},
+		"trailing": {good + `{}`, "unexpected data"},
+		"text":     {strings.Replace(good, `30`, `"30"`, 1), "notice_days"},
+		"keep":     {strings.Replace(good, `"max_keep_years": 5`, `"max_keep_years": 26`, 1), "max_keep_years: must be between 1 and 25"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := ParseSchedule([]byte(tc.json))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestFamilyDue(t *testing.T) {
+	s := DefaultSchedule()
+	tests := []struct {
+		name    string
+		f       Family
+		on      string
+		rule    Rule
+		unknown bool
+	}{
+		{"open case", Family{Children: []Child{{Baby: true, Born: d("2026-01-10")}}}, "", "", true},
+		{"baby's 25th birthday", Family{ClosedOn: d("2028-01-10"), Children: []Child{{Baby: true, Born: d("2026-01-10")}}}, "2051-01-10", RuleChildren, false},
+		{"youngest child wins", Family{ClosedOn: d("2028-01-10"), Children: []Child{{Born: d("2020-05-01")}, {Baby: true, Born: d("2026-01-10")}}}, "2051-01-10", RuleChildren, false},
+		{"29 February birthday is 1 March", Family{ClosedOn: d("2026-03-01"), Children: []Child{{Baby: true, Born: d("2024-02-29")}}}, "2049-03-01", RuleChildren, false},
+		{"no children: years after closure", Family{ClosedOn: d("2026-06-30")}, "2032-06-30", RuleParents, false},
+		{"closed 29 February", Family{ClosedOn: d("2028-02-29")}, "2034-03-01", RuleParents, false},
+		{"baby not born: counted from the due date", Family{ClosedOn: d("2026-03-01"), EDD: d("2026-05-20"), Children: []Child{{Baby: true}}}, "2051-05-20", RuleChildren, false},
+		{"baby not born, no due date", Family{ClosedOn: d("2026-03-01"), Children: []Child{{Baby: true}}}, "", "", true},
+		{"older child without a birth date", Family{ClosedOn: d("2026-03-01"), Children: []Child{{Baby: true, Born: d("2025-01-01")}, {}}}, "", "", true},
+		{"child protection: 35 years after closure", Family{ClosedOn: d("2028-01-10"), Children: []Child{{Baby: true, Born: d("2026-01-10")}}, ChildProtection: []string{"a child protection plan"}}, "2063-01-10", RuleChildProtection, false},
+		{"a child protection plan on an old case", Family{ClosedOn: d("2026-01-10"), Children: []Child{{Baby: true, Born: d("2025-01-10")}}, ChildProtection: []string{"x"}}, "2061-01-10", RuleChildProtection, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := s.FamilyDue(tc.f)
+			if (got.Unknown != "") != tc.unknown {
+				t.Fatalf("Unknown = %q, want set %v", got.Unknown, tc.unknown)
+			}
+			if tc.unknown {
+				if !got.On.IsZero() {
+					t.Fatalf("a date %v with Unknown", got.On)
+				}
+				return
+			}
+			if got.On.Format("2006-01-02") != tc.on || got.Rule != tc.rule || got.Reason == "" {
+				t.Fatalf("FamilyDue = %s %s %q, want %s %s", got.On.Format("2006-01-02"), got.Rule, got.Reason, tc.on, tc.rule)
+			}
+		})
+	}
+	// A longer children's period than child protection: the later date wins.
+	long := Schedule{ChildUntilBirthday: 60, ChildProtectionYears: 10, ParentYears: 6, MaxKeepYears: 10}
+	got := long.FamilyDue(Family{ClosedOn: d("2028-01-10"), Children: []Child{{Baby: true, Born: d("2026-01-10")}}, ChildProtection: []string{"x"}})
+	if got.Rule != RuleChildren || got.On != d("2086-01-10") {
+		t.Fatalf("the later date did not win: %+v", got)
+	}
+}
+
+func TestStateOf(t *testing.T) {
+	s := DefaultSchedule()
+	due := Due{On: d("2030-06-01"), Rule: RuleParents, Reason: "x"}
+	unknown := Due{Unknown: "no date"}
+	tests := []struct {
+		name  string
+		due   Due
+		r     Review
+		today string
+		want  State
+	}{
+		{"long before", due, Review{}, "2029-01-01", NotDue},
+		{"one day before the notice", due, Review{}, "2030-03-02", NotDue},
+		{"first day of the notice", due, Review{}, "2030-03-03", ComingUp},
+		{"the day before", due, Review{}, "2030-05-31", ComingUp},
+		{"on the day", due, Review{}, "2030-06-01", DueForReview},
+		{"after", due, Review{}, "2040-01-01", DueForReview},
+		{"kept", due, Review{Decision: Keep, ReviewOn: d("2031-01-01")}, "2030-07-01", Kept},
+		{"keep date come round", due, Review{Decision: Keep, ReviewOn: d("2031-01-01")}, "2031-01-01", DueForReview},
+		{"requested", due, Review{Decision: EraseRequested, RequestedBy: 4}, "2030-07-01", AwaitingApproval},
+		{"unknown date", unknown, Review{}, "2030-07-01", NeedsDecision},
+		{"unknown, kept", unknown, Review{Decision: Keep, ReviewOn: d("2031-01-01")}, "2030-07-01", Kept},
+		{"unknown, requested before the dates changed", unknown, Review{Decision: EraseRequested, RequestedBy: 4}, "2030-07-01", NeedsDecision},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := s.StateOf(tc.due, tc.r, d(tc.today)); got != tc.want {
+				t.Fatalf("StateOf = %s, want %s", got, tc.want)
+			}
+			if tc.want.Label() == "Unknown" || tc.want.Listed() == (tc.want == NotDue) {
+				t.Fatalf("label or listing wrong for %s", tc.want)
+			}
+		})
+	}
+}
+
+func fields(errs []FieldError) string {
+	var f []string
+	for _, e := range errs {
+		if e.Message == "" {
+			return "empty message"
+		}
+		f = append(f, e.Field)
+	}
+	return strings.Join(f, ",")
+}
+
+func TestCheckKeep(t *testing.T) {
+	s := DefaultSchedule()
+	today := d("2030-06-01")
+	reason := "Care proceedings are still open for this family"
+	for _, tc := range []struct {
+		name   string
+		st     State
+		on     time.Time
+		reason string
+		want   string
+	}{
+		{"good", DueForReview, d("2031-06-01"), reason, ""},
+		{"kept again", Kept, d("2031-06-01"), reason, ""},
+		{"awaiting approval: a manager keeps it instead", AwaitingApproval, d("2031-06-01"), reason, ""},
+		{"not due", NotDue, d("2031-06-01"), reason, "decision"},
+		{"no date", DueForReview, time.Time{}, reason, "review_on"},
+		{"today", DueForReview, today, reason, "review_on"},
+		{"ten years is the limit", DueForReview, d("2040-06-01"), reason, ""},
+		{"beyond the limit", DueForReview, d("2040-06-02"), reason, "review_on"},
+		{"no reason", DueForReview, d("2031-06-01"), "  ", "reason"},
+		{"a token reason", DueForReview, d("2031-06-01"), "keep it!!!", "reason"},
+		{"everything wrong", NotDue, time.Time{}, "", "decision,review_on,reason"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, errs := s.CheckKeep(tc.st, tc.on, today, tc.reason)
+			if f := fields(errs); f != tc.want {
+				t.Fatalf("fields %q, want %q (%v)", f, tc.want, errs)
+			}
+			if tc.want == "" && got != strings.TrimSpace(tc.reason) {
+				t.Fatalf("reason %q", got)
+			}
+		})
+	}
+}
+
+func TestCheckRequest(t *testing.T) {
+	reason := "Reviewed: no open proceedings, the period has passed"
+	for st, want := range map[State]string{
+		DueForReview: "", AwaitingApproval: "decision", NeedsDecision: "decision", ComingUp: "decision", Kept: "decision", NotDue: "decision",
+	} {
+		if _, errs := CheckRequest(st, reason); fields(errs) != want {
+			t.Errorf("CheckRequest(%s) = %v, want %q", st, errs, want)
+		}
+	}
+	if _, errs := CheckRequest(DueForReview, strings.Repeat("a", MaxReason+1)); fields(errs) != "reason" {
+		t.Errorf("an over-long reason was accepted: %v", errs)
+	}
+	if _, errs := CheckRequest(DueForReview, "caf\xe9 "+reason); fields(errs) != "reason" {
+		t.Errorf("broken UTF-8 was accepted: %v", errs)
+	}
+}
+
+func TestCheckApproval(t *testing.T) {
+	r := Review{Decision: EraseRequested, RequestedBy: 7}
+	for _, tc := range []struct {
+		name     string
+		st       State
+		approver int64
+		typed    string
+		want     string
+	}{
+		{"another manager, reference typed", AwaitingApproval, 8, "FAM-2026-000001", ""},
+		{"case and spaces do not matter", AwaitingApproval, 8, " fam-2026-000001 ", ""},
+		{"the requester cannot approve", AwaitingApproval, 7, "FAM-2026-000001", "decision"},
+		{"no approver", AwaitingApproval, 0, "FAM-2026-000001", "decision"},
+		{"not requested", DueForReview, 8, "FAM-2026-000001", "decision"},
+		{"dates changed since", NeedsDecision, 8, "FAM-2026-000001", "decision"},
+		{"nothing typed", AwaitingApproval, 8, "", "confirm"},
+		{"wrong reference", AwaitingApproval, 8, "FAM-2026-000002", "confirm"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := fields(CheckApproval(tc.st, r, tc.approver, "FAM-2026-000001", tc.typed)); got != tc.want {
+				t.Fatalf("fields %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestOrdinal(t *testing.T) {
+	for n, want := range map[int]string{1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 11: "11th", 12: "12th", 13: "13th", 21: "21st", 22: "22nd", 25: "25th", 101: "101st", 111: "111th"} {
+		if got := ordinal(n); got != want {
+			t.Errorf("ordinal(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

@@ -1,0 +1,163 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/retention"
+	"github.com/cradle-org/cradle/internal/store"
+)
+
+// The records retention review (PROGRAMME.md §9): closed records due for
+// review under the schedule, a decision on each (keep for longer, or ask for
+// deletion), and a team manager's approval that deletes the record and
+// leaves a stub.
+
+type retentionListData struct {
+	Items    []store.RetentionItem
+	Schedule []string
+}
+
+func (s *Server) retentionList(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	items, err := s.db.RetentionList(r.Context(), u.staff.Actor(), s.cfg.Retention)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "retention", Page{Title: "Records retention", Nav: "retention",
+		Data: retentionListData{Items: items, Schedule: s.cfg.Retention.Summary()}})
+}
+
+type retentionReviewData struct {
+	Item store.RetentionItem
+	// CanApprove: the viewer may approve a deletion here (a team manager
+	// of the area who did not ask for it).
+	CanApprove bool
+	// Requester: the viewer asked for the deletion waiting for approval.
+	Requester bool
+	MaxKeep   int
+	Example   string // a next review date a year on, for the hint
+}
+
+func (s *Server) retentionReview(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.showRetentionReview(w, r, u, http.StatusOK, nil)
+}
+
+func (s *Server) showRetentionReview(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs []problem.Field) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	actor := u.staff.Actor()
+	it, err := s.db.RetentionRecord(r.Context(), actor, s.cfg.Retention, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	requester := it.State == retention.AwaitingApproval && it.Review.RequestedBy == actor.StaffID
+	form := r.PostForm
+	if form == nil {
+		form = url.Values{}
+	}
+	s.render(w, r, status, "retention-review", Page{Title: "Review record " + it.Reference, Nav: "retention", Errors: errs, Form: form,
+		Data: retentionReviewData{Item: it, Requester: requester, MaxKeep: s.cfg.Retention.MaxKeepYears, Example: s.cfg.Now().AddDate(1, 0, 0).Format("2 1 2006"),
+			CanApprove: !requester && it.State == retention.AwaitingApproval &&
+				policy.Can(actor, policy.ApproveErasure, policy.Target{AreaID: it.AreaID, FamilyID: it.FamilyID, Closed: true}, s.cfg.Now())}})
+}
+
+// retentionPost runs one of the review page's forms. The rules name their
+// reason "reason"; on the page each form has its own (keep_reason,
+// request_reason), so a problem is shown beside the box that was typed in.
+func (s *Server) retentionPost(w http.ResponseWriter, r *http.Request, u *requestUser, reasonField string, save func(id int64, f url.Values, fs *problem.Fields) error) {
+	s.postAndRedirect(w, r, "decision", "/retention/families/", "", save, func(fields []problem.Field) {
+		for i := range fields {
+			if fields[i].Name == "reason" {
+				fields[i].Name = reasonField
+			}
+		}
+		s.showRetentionReview(w, r, u, http.StatusUnprocessableEntity, fields)
+	})
+}
+
+func (s *Server) retentionKeep(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.retentionPost(w, r, u, "keep_reason", func(id int64, f url.Values, fs *problem.Fields) error {
+		on := formDate(f, "review_on", fs)
+		if len(*fs) > 0 {
+			// Check the reason too, so every problem is shown at once.
+			if _, fe := retention.CheckReason(f.Get("keep_reason")); fe != nil {
+				fs.Add("keep_reason", fe.Message)
+			}
+			return nil
+		}
+		return s.db.KeepRecord(r.Context(), u.staff.Actor(), s.cfg.Retention, id, on, f.Get("keep_reason"))
+	})
+}
+
+func (s *Server) retentionRequest(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.retentionPost(w, r, u, "request_reason", func(id int64, f url.Values, _ *problem.Fields) error {
+		return s.db.RequestErasure(r.Context(), u.staff.Actor(), s.cfg.Retention, id, f.Get("request_reason"))
+	})
+}
+
+func (s *Server) retentionApprove(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rec, err := s.db.ApproveErasure(r.Context(), u.staff.Actor(), s.cfg.Retention, id, r.PostForm.Get("confirm"))
+	if p := problem.As(err); p != nil && p.Code == problem.Invalid {
+		fields := mergeFields(nil, err)
+		if len(fields) == 0 {
+			fields = []problem.Field{{Name: "decision", Message: p.Message}}
+		}
+		s.showRetentionReview(w, r, u, http.StatusUnprocessableEntity, fields)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/retention/erased?deleted="+url.QueryEscape(rec.Reference), http.StatusSeeOther)
+}
+
+type retentionErasedData struct {
+	Erasures []store.ErasureRecord
+	Deleted  string // the reference just deleted, when it is in the list
+}
+
+func (s *Server) retentionErased(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	stubs, err := s.db.Erasures(r.Context(), u.staff.Actor())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := retentionErasedData{Erasures: stubs}
+	// Only a reference that is really in the list is confirmed, so a
+	// crafted link cannot make the page announce a deletion.
+	for _, e := range stubs {
+		if e.Reference == r.URL.Query().Get("deleted") {
+			d.Deleted = e.Reference
+		}
+	}
+	s.render(w, r, http.StatusOK, "retention-erased", Page{Title: "Deleted records", Nav: "retention", Data: d})
+}
+
+// retentionTag is the GOV.UK tag colour for a review state: red for what
+// needs doing now, orange for what waits on a manager.
+func retentionTag(st retention.State) string {
+	switch st {
+	case retention.DueForReview:
+		return "govuk-tag--red"
+	case retention.AwaitingApproval:
+		return "govuk-tag--orange"
+	case retention.NeedsDecision:
+		return "govuk-tag--yellow"
+	case retention.ComingUp:
+		return "govuk-tag--blue"
+	}
+	return "govuk-tag--grey"
+}

@@ -1,0 +1,112 @@
+package web_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestRetentionReview takes the demo's closed family through the review in
+// the browser's terms: listed once due, every bad input answered on the
+// page with what was typed kept, asked for by the DSL, approved by the
+// team manager after a wrong reference, and then gone, with its stub.
+func TestRetentionReview(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		_, familyID := findPerson(t, e, "Mark Hill")
+		page := "/retention/families/" + itoa(familyID)
+		// Forty years on, every period in the shipped schedule has passed.
+		e.clock.Advance(40 * 366 * 24 * time.Hour)
+		prac := e.client()
+		e.signIn(prac, practitioner)
+		if r := e.get(prac, "/retention"); r.status != 403 {
+			t.Fatalf("a practitioner opened the retention list: %d", r.status)
+		}
+		d := e.client()
+		e.signIn(d, dsl)
+		list := e.get(d, "/retention")
+		if list.status != 200 || !strings.Contains(list.body, `href="`+page+`"`) || !strings.Contains(list.body, "Due for review") {
+			t.Fatalf("list: %d\n%s", list.status, list.body)
+		}
+		ref := between(list.body, `href="`+page+`">`, "<")
+		if !strings.HasPrefix(ref, "FAM-") {
+			t.Fatalf("no reference in the list: %q", ref)
+		}
+		review := e.get(d, page)
+		token := csrfFrom(t, review.body)
+		if strings.Contains(review.body, "Delete this record") {
+			t.Fatal("a DSL was offered the approval form")
+		}
+
+		// Bad input: each problem on the page, beside its box, typed text kept.
+		r := e.post(d, page+"/request", url.Values{"csrf_token": {token}, "request_reason": {" "}})
+		if r.status != 422 || !strings.Contains(r.body, `href="#request_reason"`) || !strings.Contains(r.body, "Enter the reason for your decision") {
+			t.Fatalf("empty request reason: %d\n%s", r.status, r.body)
+		}
+		kept := "Care proceedings <still> open for the older child"
+		r = e.post(d, page+"/keep", url.Values{"csrf_token": {token}, "review_on-day": {"31"}, "review_on-month": {"2"}, "review_on-year": {"2070"}, "keep_reason": {kept}})
+		if r.status != 422 || !strings.Contains(r.body, `href="#review_on"`) || !strings.Contains(r.body, "Care proceedings &lt;still&gt; open for the older child") ||
+			!strings.Contains(r.body, `name="review_on-day" type="text" inputmode="numeric" value="31"`) {
+			t.Fatalf("impossible review date: %d\n%s", r.status, r.body)
+		}
+		r = e.post(d, page+"/keep", url.Values{"csrf_token": {token}, "review_on-day": {"1"}, "review_on-month": {"1"}, "review_on-year": {"2020"}, "keep_reason": {"no"}})
+		if r.status != 422 || !strings.Contains(r.body, "The next review must be after today") || !strings.Contains(r.body, `href="#keep_reason"`) {
+			t.Fatalf("past date and short reason: %d\n%s", r.status, r.body)
+		}
+		if r := e.post(d, page+"/approve", url.Values{"csrf_token": {token}, "confirm": {ref}}); r.status != 403 {
+			t.Fatalf("a DSL approved: %d", r.status)
+		}
+
+		reason := "Checked: no proceedings, complaints or requests outstanding"
+		if r := e.post(d, page+"/request", url.Values{"csrf_token": {token}, "request_reason": {reason}}); r.status != 303 || r.location != page {
+			t.Fatalf("request: %d %s\n%s", r.status, r.location, r.body)
+		}
+		if r := e.get(d, page); !strings.Contains(r.body, "Waiting for approval") || !strings.Contains(r.body, reason) {
+			t.Fatalf("after the request:\n%s", r.body)
+		}
+
+		m := e.client()
+		e.signIn(m, manager)
+		review = e.get(m, page)
+		if !strings.Contains(review.body, "Delete this record") {
+			t.Fatalf("the manager was not offered the approval:\n%s", review.body)
+		}
+		token = csrfFrom(t, review.body)
+		r = e.post(m, page+"/approve", url.Values{"csrf_token": {token}, "confirm": {"FAM-1999-000009"}})
+		if r.status != 422 || !strings.Contains(r.body, "does not match") || !strings.Contains(r.body, `value="FAM-1999-000009"`) {
+			t.Fatalf("wrong reference: %d\n%s", r.status, r.body)
+		}
+		if r := e.get(m, "/families/"+itoa(familyID)); r.status != 200 {
+			t.Fatalf("the family was touched by a refused approval: %d", r.status)
+		}
+		r = e.post(m, page+"/approve", url.Values{"csrf_token": {token}, "confirm": {ref}})
+		if r.status != 303 || r.location != "/retention/erased?deleted="+url.QueryEscape(ref) {
+			t.Fatalf("approve: %d %s\n%s", r.status, r.location, r.body)
+		}
+		done := e.get(m, r.location)
+		if !strings.Contains(done.body, "The record of family "+ref+" has been deleted") || !strings.Contains(done.body, "Ruth Adams") || !strings.Contains(done.body, "Helen Whitaker") {
+			t.Fatalf("deleted records page:\n%s", done.body)
+		}
+		if r := e.get(m, "/retention/erased?deleted=FAM-2000-000001"); strings.Contains(r.body, "has been deleted") {
+			t.Fatal("a reference not in the list was announced as deleted")
+		}
+		for _, path := range []string{"/families/" + itoa(familyID), page} {
+			if r := e.get(m, path); r.status != 404 {
+				t.Fatalf("%s after deletion: %d", path, r.status)
+			}
+		}
+		if r := e.get(m, "/search?q=Mark+Hill"); strings.Contains(r.body, ref) {
+			t.Fatal("search still finds the deleted family")
+		}
+	})
+}
+
+// between is the text after start up to the next end.
+func between(s, start, end string) string {
+	_, rest, ok := strings.Cut(s, start)
+	if !ok {
+		return ""
+	}
+	v, _, _ := strings.Cut(rest, end)
+	return v
+}
