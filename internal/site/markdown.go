@@ -81,7 +81,7 @@ func CheckMarkdown(body string) string {
 				msg = fmt.Sprintf("The link to %q cannot be used%s: links must start with /, https://, http://, mailto: or tel:", clip(string(n.Destination)), line())
 			}
 		case *ast.AutoLink:
-			if !SafeURL(string(n.URL(src))) {
+			if !SafeURL(autoLinkHref(n, src)) {
 				msg = fmt.Sprintf("The link to %q cannot be used%s: links must start with /, https://, http://, mailto: or tel:", clip(string(n.URL(src))), line())
 			}
 		}
@@ -176,7 +176,7 @@ func (govukClasses) Transform(doc *ast.Document, reader text.Reader, pc parser.C
 				n.Destination = []byte("#")
 			}
 		case *ast.AutoLink:
-			if !SafeURL(string(n.URL(reader.Source()))) {
+			if !SafeURL(autoLinkHref(n, reader.Source())) {
 				drop = append(drop, n)
 			}
 		case *ast.Blockquote:
@@ -205,6 +205,17 @@ func (govukClasses) Transform(doc *ast.Document, reader text.Reader, pc parser.C
 			p.RemoveChild(p, n)
 		}
 	}
+}
+
+// autoLinkHref is the href an autolink is rendered with: an email
+// autolink gains "mailto:", so <#@0> is checked as mailto:#@0, not as the
+// fragment #@0 (found by CI's fuzz run).
+func autoLinkHref(n *ast.AutoLink, src []byte) string {
+	u := string(n.URL(src))
+	if n.AutoLinkType == ast.AutoLinkEmail && !strings.HasPrefix(strings.ToLower(u), "mailto:") {
+		return "mailto:" + u
+	}
+	return u
 }
 
 // lineOf is the 1-based line of a node's first text, or 0 if unknown.
