@@ -32,6 +32,12 @@ type ChartHint struct {
 
 // Dashboard arranges the figures into the dashboard's sections, in the
 // order the page shows them. outcomes is the change-per-measure table.
+//
+// Every table is built with its small counts suppressed; then, since many
+// figures add up to others shown elsewhere on the dashboard (and in the
+// CSV, XLSX and PDF made from the same tables), whatever could be worked out
+// from the rest is hidden too (see disclosure.protect). The sums are
+// declared here, beside the tables they hold in.
 func Dashboard(f Figures, outcomes Table) []Section {
 	period := f.From.Format("2 January 2006") + " to " + f.To.Format("2 January 2006")
 	where := "every area"
@@ -40,24 +46,47 @@ func Dashboard(f Figures, outcomes Table) []Section {
 	}
 	scope := period + ", " + where
 	months := MonthKeys(f.From, f.To)
+	d := newDisclosure()
 
 	var out []Section
 
+	// Referrals: by source and by area, each over the period and by month.
+	// Each month's sources and its areas add up to the month's total (one
+	// figure, in both monthly tables); each source's months add up to its
+	// total in the by-source table, each area's to its total in the by-area
+	// table; sources, areas and months all add up to the referrals received.
+	byMonth := MonthlyTable("referrals-by-month", "Referrals by month and source", "Referrals received, "+scope+".", months, f.ReferralsByMonth)
+	bySource := CountsTable("referrals-by-source", "Referrals by source", "Who referred, "+scope+".", "Source", f.ReferralsBySource)
+	byMonthArea := MonthlyTable("referrals-by-month-and-area", "Referrals by month and area", "Referrals received, "+scope+", by the area they were received for.", months, f.ReferralsByMonthArea)
+	byArea := CountsTable("referrals-by-area", "Referrals by area", "Referrals received, "+scope+".", "Area", f.ReferralsByArea)
+	d.countsTable(bySource, f.ReferralsBySource, "referrals/source", "referrals")
+	d.countsTable(byArea, f.ReferralsByArea, "referrals/area", "referrals")
+	d.monthlyTable(byMonth, months, "referrals/source", "referrals/month", "referrals")
+	d.monthlyTable(byMonthArea, months, "referrals/area", "referrals/month", "referrals")
 	referrals := Section{Key: "referrals", Heading: "Referrals",
 		Headline: []Headline{{"Referrals received", Count(f.Referred)}, {"Accepted", Count(f.Accepted)}},
-		Tables: []Table{
-			MonthlyTable("referrals-by-month", "Referrals by month and source", "Referrals received, "+scope+".", months, f.ReferralsByMonth),
-			CountsTable("referrals-by-source", "Referrals by source", "Who referred, "+scope+".", "Source", f.ReferralsBySource),
-			CountsTable("referrals-by-area", "Referrals by area", "Referrals received, "+scope+".", "Area", f.ReferralsByArea),
-		},
-		Charts: []ChartHint{{Table: 0, Kind: "line", LabelCol: 0}, {Table: 1, Kind: "bar", LabelCol: 0, ValueCols: []int{1}}}}
+		Tables:   []Table{byMonth, bySource, byMonthArea, byArea},
+		Charts: []ChartHint{{Table: 0, Kind: "line", LabelCol: 0}, {Table: 1, Kind: "bar", LabelCol: 0, ValueCols: []int{1}},
+			{Table: 2, Kind: "line", LabelCol: 0}}}
+	d.show("referrals", f.Referred, &referrals.Headline[0].Cell)
 	if f.Referred == 0 {
 		referrals.Empty = "No referrals were received in this period and area."
 	}
 	out = append(out, referrals)
 
+	stages := []Stage{{"Referred", f.Referred}, {"Accepted", f.Accepted}, {"Engaged", f.Engaged}, {"Completed to the baby's second birthday", f.Completed}}
 	conversion := Funnel("conversion", "From referral to completion", "Referrals received "+scope+", followed to now: accepted, engaged (at least one session attended), completed (closed at the planned end).",
-		[]Stage{{"Referred", f.Referred}, {"Accepted", f.Accepted}, {"Engaged", f.Engaged}, {"Completed to the baby's second birthday", f.Completed}})
+		stages)
+	// The funnel's first stage is the referrals received; its percentages
+	// would give back a hidden count, or a hidden total.
+	stageNames := []string{"referrals", "conversion/accepted", "conversion/engaged", "conversion/completed"}
+	for i, row := range conversion.Rows {
+		d.show(stageNames[i], stages[i].N, &row[1])
+		d.derive(&row[2], stageNames[i], stageNames[0])
+		if i > 0 {
+			d.derive(&row[3], stageNames[i], stageNames[i-1]) // #nosec G602 -- Funnel makes a row of four cells per stage, and i > 0
+		}
+	}
 	median, ok := Median(f.FirstContactDays)
 	firstContact := Table{Key: "first-contact", Title: "Time from referral to first session", Caption: "Accepted referrals received " + scope + " with a session attended.",
 		Columns: []Column{{Key: "measure", Label: "Measure"}, {Key: "value", Label: "Value", Numeric: true}}}
@@ -70,11 +99,16 @@ func Dashboard(f Figures, outcomes Table) []Section {
 	out = append(out, Section{Key: "conversion", Heading: "Conversion and first contact",
 		Tables: []Table{conversion, firstContact}, Charts: []ChartHint{{Table: 0, Kind: "bar", LabelCol: 0, ValueCols: []int{1}}}})
 
+	// Open families by area and by stage both add up to the open families.
+	openByArea := CountsTable("open-by-area", "Open families by area", "Families open today in "+where+".", "Area", f.OpenByArea)
+	openByStage := CountsTable("open-by-stage", "Open families by stage", "Families open today in "+where+".", "Stage", f.OpenByStage)
+	d.countsTable(openByArea, f.OpenByArea, "open/area", "open")
+	d.countsTable(openByStage, f.OpenByStage, "open/stage", "open")
 	caseloads := Section{Key: "caseloads", Heading: "Caseloads now",
 		Headline: []Headline{{"Open families", Count(f.OpenFamilies)}, {"Practitioners with a caseload", Count(f.Practitioners)}},
 		Tables: []Table{
-			CountsTable("open-by-area", "Open families by area", "Families open today in "+where+".", "Area", f.OpenByArea),
-			CountsTable("open-by-stage", "Open families by stage", "Families open today in "+where+".", "Stage", f.OpenByStage),
+			openByArea,
+			openByStage,
 			{Key: "caseload-size", Title: "Parents per practitioner", Caption: "Parents allocated today in " + where + ".",
 				Columns: []Column{{Key: "measure", Label: "Measure"}, {Key: "value", Label: "Value", Numeric: true}},
 				Rows: [][]Cell{{Label("Parents allocated"), Count(f.ParentsAllocated)},
@@ -83,8 +117,11 @@ func Dashboard(f Figures, outcomes Table) []Section {
 					{Label("Largest caseload"), Number(float64(f.LargestCaseload), 0, f.Practitioners)}}},
 		},
 		Charts: []ChartHint{{Table: 1, Kind: "bar", LabelCol: 0, ValueCols: []int{1}}}}
+	d.show("open", f.OpenFamilies, &caseloads.Headline[0].Cell)
 	out = append(out, caseloads)
 
+	// Attended, missed and cancelled by the parent add up to the sessions
+	// offered; each is also a percentage of them.
 	engagement := Table{Key: "engagement", Title: "Sessions offered and attended", Caption: "Sessions due to be held " + scope + ".",
 		Columns: []Column{{Key: "what", Label: "What happened"}, {Key: "count", Label: "Sessions", Numeric: true}, {Key: "percent", Label: "% of offered", Numeric: true}},
 		Rows: [][]Cell{
@@ -94,18 +131,32 @@ func Dashboard(f Figures, outcomes Table) []Section {
 			{Label("Offered (the three above)"), Count(f.Offered()), Percent(f.Offered(), f.Offered())},
 			{Label("Cancelled by the practitioner (not counted as offered)"), Count(f.SessionsCancelledByStaff), {Numeric: true, Missing: true}},
 		}}
+	sessionNames := []string{"sessions/attended", "sessions/missed", "sessions/cancelled-by-parent", "sessions/offered"}
+	for i, v := range []int{f.SessionsAttended, f.SessionsMissed, f.SessionsCancelledByParent, f.Offered()} {
+		d.show(sessionNames[i], v, &engagement.Rows[i][1])
+		d.derive(&engagement.Rows[i][2], sessionNames[i], sessionNames[3])
+	}
+	d.sum(sessionNames[3], sessionNames[:3])
 	closures := CountsTable("closures-by-reason", "Closures by reason", "Cases closed "+scope+" and not re-opened.", "Reason", f.ClosuresByReason)
+	d.countsTable(closures, f.ClosuresByReason, "closures", "closures/all")
 	planned := 0
 	for _, c := range f.ClosuresByReason {
 		if c.Key == "planned_end" {
 			planned = c.N
 		}
 	}
-	out = append(out, Section{Key: "engagement", Heading: "Engagement and retention",
+	retention := RetentionTable("retention", "Families still in the programme as the baby grows",
+		"Families whose baby reached each age "+period+", of those accepted by then, in "+where+
+			": how many were still in the programme on the day, open or completed at the planned end rather than closed early (a family re-opened by then counts as still in).",
+		f.Retention)
+	engagementSection := Section{Key: "engagement", Heading: "Engagement and retention",
 		Headline: []Headline{{"% of offered sessions attended", Percent(f.SessionsAttended, f.Offered())},
 			{"% of closures at the baby's second birthday", Percent(planned, f.Closures())}},
-		Tables: []Table{engagement, closures},
-		Charts: []ChartHint{{Table: 1, Kind: "bar", LabelCol: 0, ValueCols: []int{1}}}})
+		Tables: []Table{engagement, closures, retention},
+		Charts: []ChartHint{{Table: 1, Kind: "bar", LabelCol: 0, ValueCols: []int{1}}, {Table: 2, Kind: "bar", LabelCol: 0, ValueCols: []int{3}}}}
+	d.derive(&engagementSection.Headline[0].Cell, sessionNames[0], sessionNames[3])
+	d.derive(&engagementSection.Headline[1].Cell, "closures"+sep+"planned_end", "closures/all")
+	out = append(out, engagementSection)
 
 	hours, okHours := Median(f.DecisionHours)
 	hoursCell := Cell{Numeric: true, Missing: true}
@@ -122,21 +173,89 @@ func Dashboard(f Figures, outcomes Table) []Section {
 			{Label("Safety plans written"), Count(f.SafetyPlans)},
 			{Label("Safety plan reviews"), Count(f.SafetyPlanReviews)},
 		}}
+	// The concerns raised are the decisions' total, shown again.
 	decisions := CountsTable("concerns-by-decision", "Safeguarding concerns by decision", "Concerns raised "+scope+".", "Decision", f.ConcernsByDecision)
+	d.countsTable(decisions, f.ConcernsByDecision, "concerns", "concerns/all")
+	d.show("concerns/all", f.Concerns, &safe.Rows[0][1])
 	out = append(out, Section{Key: "safeguarding", Heading: "Safeguarding",
 		Tables: []Table{safe, decisions}, Charts: []ChartHint{{Table: 1, Kind: "bar", LabelCol: 0, ValueCols: []int{1}}}})
 
+	// Stepped down, stepped up and no change add up to the families with a
+	// status, so one small group would otherwise follow from the rest.
+	same := f.StatusFamilies - f.StatusSteppedDown - f.StatusSteppedUp
 	status := Table{Key: "safeguarding-status", Title: "Change in safeguarding status", Caption: "Families in " + where + " with a recorded status, first status compared with the latest.",
 		Columns: []Column{{Key: "change", Label: "Change"}, {Key: "count", Label: "Families", Numeric: true}, {Key: "percent", Label: "%", Numeric: true}},
 		Rows: [][]Cell{
 			{Label("Stepped down (for example, child protection plan to child in need)"), Count(f.StatusSteppedDown), Percent(f.StatusSteppedDown, f.StatusFamilies)},
 			{Label("Stepped up"), Count(f.StatusSteppedUp), Percent(f.StatusSteppedUp, f.StatusFamilies)},
-			{Label("No change"), Count(f.StatusFamilies - f.StatusSteppedDown - f.StatusSteppedUp), Percent(f.StatusFamilies-f.StatusSteppedDown-f.StatusSteppedUp, f.StatusFamilies)},
+			{Label("No change"), Count(same), Percent(same, f.StatusFamilies)},
 			{Label("Families with a recorded status"), Count(f.StatusFamilies), Percent(f.StatusFamilies, f.StatusFamilies)},
 		}}
+	statusNames := []string{"status/down", "status/up", "status/same", "status/all"}
+	for i, v := range []int{f.StatusSteppedDown, f.StatusSteppedUp, same, f.StatusFamilies} {
+		d.show(statusNames[i], v, &status.Rows[i][1])
+		d.derive(&status.Rows[i][2], statusNames[i], statusNames[3])
+	}
+	d.sum(statusNames[3], statusNames[:3])
 	out = append(out, Section{Key: "outcomes", Heading: "Outcomes",
 		Tables: []Table{outcomes, status}, Charts: []ChartHint{{Table: 0, Kind: "bar", LabelCol: 0, ValueCols: []int{len(outcomes.Columns) - 1}}}})
+
+	d.protect()
 	return out
+}
+
+// sep joins the parts of a figure's name: a category key (an area's name,
+// say) may hold any printable character, but not this.
+const sep = "\x00"
+
+// countsTable declares a CountsTable's figures: each category's count is
+// prefix, sep, key; its Total is total, and the categories add up to it;
+// the percentages are of the total.
+func (d *disclosure) countsTable(t Table, counts []KeyCount, prefix, total string) {
+	if len(counts) == 0 {
+		return
+	}
+	names := make([]string, len(counts))
+	sum := 0
+	for i, c := range counts {
+		names[i] = prefix + sep + c.Key
+		d.show(names[i], c.N, &t.Rows[i][1])
+		d.derive(&t.Rows[i][2], names[i], total)
+		sum += c.N
+	}
+	foot := t.Rows[len(counts)]
+	d.show(total, sum, &foot[1])
+	d.derive(&foot[2], total)
+	d.sum(total, names)
+}
+
+// monthlyTable declares a MonthlyTable's figures: the count for key k in
+// month m is named prefix, k, m (joined by sep), and the months add up to
+// prefix, k (the figure a CountsTable of the period shows); the Total
+// column is monthPrefix, m; the month's keys add up to it, and the months'
+// totals to total.
+func (d *disclosure) monthlyTable(t Table, months []string, prefix, monthPrefix, total string) {
+	last := len(t.Columns) - 1
+	columns := make([][]string, last)
+	var monthTotals []string
+	for i, m := range months {
+		row := t.Rows[i]
+		var parts []string
+		for j := 1; j < last; j++ {
+			name := prefix + sep + t.Columns[j].Key + sep + m
+			d.show(name, int(row[j].Value), &row[j])
+			parts = append(parts, name)
+			columns[j] = append(columns[j], name)
+		}
+		mt := monthPrefix + sep + m
+		d.show(mt, int(row[last].Value), &row[last])
+		d.sum(mt, parts)
+		monthTotals = append(monthTotals, mt)
+	}
+	for j := 1; j < last; j++ {
+		d.sum(prefix+sep+t.Columns[j].Key, columns[j])
+	}
+	d.sum(total, monthTotals)
 }
 
 // ratio is a/b to one decimal place, from b people.

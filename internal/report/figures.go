@@ -12,9 +12,10 @@ type Figures struct {
 	Areas    []string  // the areas covered, by name; empty = every area
 
 	// Referrals received in the range.
-	ReferralsByMonth  []MonthCount // one entry per month and source
-	ReferralsBySource []KeyCount
-	ReferralsByArea   []KeyCount
+	ReferralsByMonth     []MonthCount // one entry per month and source
+	ReferralsByMonthArea []MonthCount // one entry per month and area (keyed by the area's name, as ReferralsByArea)
+	ReferralsBySource    []KeyCount
+	ReferralsByArea      []KeyCount
 
 	// Funnel follows the referrals received in the range.
 	Referred, Accepted, Engaged, Completed int
@@ -36,6 +37,10 @@ type Figures struct {
 
 	// Closures in the range (those not since re-opened), by reason.
 	ClosuresByReason []KeyCount
+
+	// Retention: for each of RetentionAges(), families whose baby reached
+	// that age in the range (see Retention).
+	Retention []Retention
 
 	// Safeguarding in the range.
 	Concerns           int
@@ -127,6 +132,9 @@ func CountsTable(key, title, caption, labelHeading string, counts []KeyCount) Ta
 
 // MonthlyTable is counts by month (rows) and key (columns), with a total
 // column. Months with nothing are shown as 0 so the series has no gaps.
+// Small counts are suppressed, and so (SecondarySuppression) is a second
+// count in any month where the total would otherwise give one back; what the
+// columns add up to elsewhere is left to the caller (Dashboard).
 func MonthlyTable(key, title, caption string, months []string, counts []MonthCount) Table {
 	var keys []KeyCount // column order: first seen, by label
 	seen := map[string]bool{}
@@ -158,7 +166,7 @@ func MonthlyTable(key, title, caption string, months []string, counts []MonthCou
 		}
 		t.Rows = append(t.Rows, append(row, Count(total)))
 	}
-	return t
+	return SecondarySuppression(t)
 }
 
 // MonthLabel turns "2026-03" into "Mar 2026".

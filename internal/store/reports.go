@@ -14,6 +14,7 @@ import (
 	"github.com/cradle-org/cradle/internal/referral"
 	"github.com/cradle-org/cradle/internal/report"
 	"github.com/cradle-org/cradle/internal/safeguarding"
+	"github.com/cradle-org/cradle/internal/timeline"
 )
 
 // ReportScope is what a dashboard or export covers: calendar days From..To
@@ -113,6 +114,9 @@ func (tx *Tx) figures(sc ReportScope) (report.Figures, error) {
 	if err := tx.closureFigures(sc, from, until, &f); err != nil {
 		return f, err
 	}
+	if err := tx.retentionFigures(sc, from, until, &f); err != nil {
+		return f, err
+	}
 	if err := tx.safeguardingFigures(sc, from, until, &f); err != nil {
 		return f, err
 	}
@@ -143,7 +147,7 @@ func (tx *Tx) referralFigures(sc ReportScope, from, until time.Time, f *report.F
 		return fmt.Errorf("counting referrals: %w", err)
 	}
 	type key struct{ month, source string }
-	byMonth := map[key]int{}
+	byMonth, byMonthArea := map[key]int{}, map[key]int{}
 	labels := map[string]string{}
 	bySource := map[string]int{}
 	byArea := map[string]int{}
@@ -158,12 +162,14 @@ func (tx *Tx) referralFigures(sc ReportScope, from, until time.Time, f *report.F
 		}
 		k, l := referralSource(source, role)
 		labels[k] = l
-		byMonth[key{at.UTC().Format("2006-01"), k}]++
+		month := at.UTC().Format("2006-01")
+		byMonth[key{month, k}]++
 		bySource[k]++
 		if area == "" {
 			area = "Outside every area"
 		}
 		byArea[area]++
+		byMonthArea[key{month, area}]++
 		f.Referred++
 		if familyID != 0 {
 			f.Accepted++
@@ -177,13 +183,18 @@ func (tx *Tx) referralFigures(sc ReportScope, from, until time.Time, f *report.F
 	for k, n := range byMonth {
 		f.ReferralsByMonth = append(f.ReferralsByMonth, report.MonthCount{Month: k.month, Key: k.source, Label: labels[k.source], N: n})
 	}
-	sort.Slice(f.ReferralsByMonth, func(i, j int) bool {
-		a, b := f.ReferralsByMonth[i], f.ReferralsByMonth[j]
-		if a.Month != b.Month {
-			return a.Month < b.Month
-		}
-		return a.Label < b.Label
-	})
+	for k, n := range byMonthArea {
+		f.ReferralsByMonthArea = append(f.ReferralsByMonthArea, report.MonthCount{Month: k.month, Key: k.source, Label: k.source, N: n})
+	}
+	for _, mc := range [][]report.MonthCount{f.ReferralsByMonth, f.ReferralsByMonthArea} {
+		sort.Slice(mc, func(i, j int) bool {
+			a, b := mc[i], mc[j]
+			if a.Month != b.Month {
+				return a.Month < b.Month
+			}
+			return a.Label < b.Label
+		})
+	}
 	f.ReferralsBySource = sortedCounts(bySource, labels)
 	f.ReferralsByArea = sortedCounts(byArea, nil)
 	if len(families) == 0 {
@@ -344,6 +355,81 @@ func (tx *Tx) closureFigures(sc ReportScope, from, until time.Time, f *report.Fi
 	sort.Slice(f.ClosuresByReason, func(i, j int) bool {
 		return order[f.ClosuresByReason[i].Key] < order[f.ClosuresByReason[j].Key]
 	})
+	return nil
+}
+
+// retentionFigures counts, for each of report.RetentionAges, the families
+// whose baby reached that age on a day in the range (and not after today),
+// having been accepted by then, and how many of them were still in the
+// programme that day (report.EngagedOn). The day is the timeline's
+// (timeline.DateAtMonths), so a family's retention is judged on the same day
+// as its milestones. Twins count once, from the first birth recorded.
+func (tx *Tx) retentionFigures(sc ReportScope, from, until time.Time, f *report.Figures) error {
+	ages := report.RetentionAges()
+	today := day(tx.now)
+	// Babies born early enough to reach the first age, and late enough to
+	// reach the last, in the range; a month's margin either side, since
+	// DateAtMonths clamps to the end of a month.
+	where, args := scopeSQL("f.area_id", sc, []any{from.AddDate(0, -ages[len(ages)-1]-1, 0), until.AddDate(0, -ages[0]+1, 0)})
+	rows, err := tx.query(`SELECT f.id, f.accepted_on, p.date_of_birth FROM families f JOIN people p ON p.family_id = f.id
+		WHERE p.kind = 'baby' AND p.date_of_birth IS NOT NULL AND f.accepted_on IS NOT NULL
+		AND p.date_of_birth >= $1 AND p.date_of_birth < $2`+where+` ORDER BY f.id, p.date_of_birth`, args...)
+	if err != nil {
+		return fmt.Errorf("counting retention: %w", err)
+	}
+	type baby struct{ accepted, born time.Time }
+	babies := map[int64]baby{}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		var accepted, born time.Time
+		if err := rows.Scan(&id, &accepted, &born); err != nil {
+			return dropRows(rows, fmt.Errorf("counting retention: %w", err))
+		}
+		if _, ok := babies[id]; !ok {
+			babies[id] = baby{day(accepted), day(born)}
+			ids = append(ids, id)
+		}
+	}
+	if err := doneRows(rows); err != nil {
+		return fmt.Errorf("counting retention: %w", err)
+	}
+	closures := map[int64][]report.Closure{}
+	for _, chunk := range chunks(ids, 500) {
+		in, cargs := inList(chunk)
+		rows, err := tx.query(`SELECT family_id, kind, closed_on, reopened_at FROM closures WHERE family_id IN (`+in+`)`, cargs...)
+		if err != nil {
+			return fmt.Errorf("counting retention: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var kind string
+			var on time.Time
+			var reopened nullableTime
+			if err := rows.Scan(&id, &kind, &on, &reopened); err != nil {
+				return dropRows(rows, fmt.Errorf("counting retention: %w", err))
+			}
+			closures[id] = append(closures[id], report.Closure{On: on, Early: kind != "planned", Reopened: reopened.time()})
+		}
+		if err := doneRows(rows); err != nil {
+			return fmt.Errorf("counting retention: %w", err)
+		}
+	}
+	for _, months := range ages {
+		r := report.Retention{Months: months}
+		for _, id := range ids {
+			b := babies[id]
+			at := timeline.DateAtMonths(b.born, months)
+			if at.Before(from) || !at.Before(until) || at.After(today) || b.accepted.After(at) {
+				continue
+			}
+			r.Reached++
+			if report.EngagedOn(closures[id], at) {
+				r.Engaged++
+			}
+		}
+		f.Retention = append(f.Retention, r)
+	}
 	return nil
 }
 

@@ -147,6 +147,13 @@ func TestFigures(t *testing.T) {
 			months[m.Month] += m.N
 		}
 		check("ByMonth", months, map[string]int{"2026-01": 2, "2026-02": 2, "2026-03": 2, "2026-04": 2, "2026-05": 1})
+		// By month and area: referrals 1–2 (January), 3 and 10 (February,
+		// 10 in no area), 4–5 (March), 6–7 (April) in North; 9 (May) in South.
+		mc := func(month, area string, n int) report.MonthCount {
+			return report.MonthCount{Month: month, Key: area, Label: area, N: n}
+		}
+		check("ByMonthArea", f.ReferralsByMonthArea, []report.MonthCount{mc("2026-01", "North", 2), mc("2026-02", "North", 1), mc("2026-02", "Outside every area", 1),
+			mc("2026-03", "North", 2), mc("2026-04", "North", 2), mc("2026-05", "South", 1)})
 		// Open now: 2, 4, 5, 7, 8 (North) and 9, 10 (South).
 		check("OpenFamilies", f.OpenFamilies, 7)
 		check("OpenByArea", f.OpenByArea, []report.KeyCount{{Key: "North", Label: "North", N: 5}, {Key: "South", Label: "South", N: 2}})
@@ -170,6 +177,7 @@ func TestFigures(t *testing.T) {
 		check("North sessions", []int{n.SessionsAttended, n.SessionsMissed, n.SessionsCancelledByParent, n.SessionsCancelledByStaff}, []int{4, 1, 1, 0})
 		check("North concerns", []int{n.Concerns, n.MARACReferrals, n.OpenFamilies, n.StatusFamilies}, []int{2, 1, 5, 2})
 		check("North areas", n.Areas, []string{"North"})
+		check("North by month and area", n.ReferralsByMonthArea, []report.MonthCount{mc("2026-01", "North", 2), mc("2026-02", "North", 1), mc("2026-03", "North", 2), mc("2026-04", "North", 2)})
 
 		// A narrower date range: January only.
 		j, err := db.Figures(ctx, dsl, store.ReportScope{From: d(2026, 1, 1), To: d(2026, 1, 31)})
@@ -195,6 +203,93 @@ func TestFigures(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestRetentionFigures: families still in the programme when their baby
+// reached 6, 12 and 24 months, on a day in the range and by today, counted
+// by hand from the rows below (added to seedReportDataset's, whose
+// closures are: 1 planned 1 June 2026, 3 early 1 April 2026, 5 early 1 May
+// 2026 re-opened 10 May, 6 planned 1 February 2026).
+func TestRetentionFigures(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			today := time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC)
+			db := storetest.OpenWith(t, b, store.Options{Keys: storetest.Keys(t), Now: func() time.Time { return today }})
+			seedReportDataset(t, db)
+			exec := func(q string, args ...any) {
+				t.Helper()
+				if err := db.RawExec(ctx, q, args...); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+			baby := func(id, familyID int, born time.Time) {
+				exec(`INSERT INTO people (id, family_id, kind, date_of_birth, created_at, updated_at) VALUES ($1, $2, 'baby', $3, $4, $4)`, id, familyID, born, today)
+			}
+			accepted := func(familyID int, on time.Time) {
+				exec(`UPDATE families SET accepted_on = $1 WHERE id = $2`, on, familyID)
+			}
+			// Family: accepted, baby born → the ages reached in 2026 by 1 July.
+			accepted(1, d(2024, 1, 10))
+			baby(1001, 1, d(2024, 6, 1)) // 24 months on 1 June 2026: closed that day at the planned end, so retained
+			accepted(2, d(2025, 7, 1))
+			baby(1002, 2, d(2025, 8, 15)) // 6 months on 15 February: open; 12 months on 15 August, after today: not yet
+			accepted(3, d(2024, 12, 1))
+			baby(1003, 3, d(2025, 1, 20)) // 12 months on 20 January, before its early closure on 1 April: retained
+			accepted(4, d(2025, 9, 1))
+			baby(1004, 4, d(2025, 10, 31)) // 6 months on 30 April (31 October + 6 months, clamped)
+			exec(`INSERT INTO closures (family_id, kind, reason, closed_on, requested_by, reopened_at, created_at) VALUES (4, 'early', 'disengaged', $1, 1, $2, $3)`,
+				d(2026, 3, 15), at(2026, 5, 5, 9), today) // closed early 15 March, re-opened only on 5 May: not retained at 30 April
+			accepted(5, d(2025, 4, 1))
+			baby(1005, 5, d(2025, 5, 20)) // 12 months on 20 May: closed early 1 May but re-opened 10 May, so retained
+			accepted(6, d(2024, 1, 5))
+			baby(1006, 6, d(2024, 2, 1))  // 24 months on 1 February: closed that day at the planned end, so retained
+			baby(1007, 7, d(2025, 9, 10)) // never accepted: not counted
+			accepted(8, d(2026, 5, 1))
+			baby(1008, 8, d(2025, 10, 1)) // 6 months on 1 April, before it was accepted: not counted
+			accepted(9, d(2025, 11, 1))
+			baby(1009, 9, d(2025, 12, 5)) // South; 6 months on 5 June, the day it was closed early: not retained
+			exec(`INSERT INTO closures (family_id, kind, reason, closed_on, requested_by, created_at) VALUES (9, 'early', 'moved_out_of_area', $1, 1, $2)`, d(2026, 6, 5), today)
+			accepted(10, d(2025, 6, 1))
+			baby(1010, 10, d(2025, 7, 1)) // South, twins: 6 months on 1 January, 12 months on 1 July (today); counted once
+			baby(1011, 10, d(2025, 7, 1))
+
+			dsl := policy.Actor{StaffID: 1, Role: policy.DSL}
+			mgr := policy.Actor{StaffID: 2, Role: policy.TeamManager, Areas: []int64{1}}
+			for _, c := range []struct {
+				name     string
+				actor    policy.Actor
+				sc       store.ReportScope
+				reached  []int // at 6, 12, 24 months
+				retained []int
+			}{
+				// 6 months: 2, 4, 9, 10 (2 and 10 retained); 12: 3, 5, 10 (all);
+				// 24: 1, 6 (both).
+				{"2026", dsl, store.ReportScope{From: d(2026, 1, 1), To: d(2026, 12, 31)}, []int{4, 3, 2}, []int{2, 3, 2}},
+				// Without 1 January and 1 July, family 10 drops out of both.
+				{"2 January to 30 June", dsl, store.ReportScope{From: d(2026, 1, 2), To: d(2026, 6, 30)}, []int{3, 2, 2}, []int{1, 2, 2}},
+				// North: 2 and 4; 3 and 5; 1 and 6.
+				{"North", mgr, store.ReportScope{From: d(2026, 1, 1), To: d(2026, 12, 31), AreaIDs: []int64{1}}, []int{2, 2, 2}, []int{1, 2, 2}},
+				// 2025: 6 months for 3 (20 July) and 5 (20 November), 12 months
+				// for 6 (1 February) and 1 (1 June), all before any closure.
+				{"2025", dsl, store.ReportScope{From: d(2025, 1, 1), To: d(2025, 12, 31)}, []int{2, 2, 0}, []int{2, 2, 0}},
+			} {
+				f, err := db.Figures(ctx, c.actor, c.sc)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var reached, retained []int
+				for i, r := range f.Retention {
+					if r.Months != report.RetentionAges()[i] {
+						t.Errorf("%s: row %d is %d months", c.name, i, r.Months)
+					}
+					reached, retained = append(reached, r.Reached), append(retained, r.Engaged)
+				}
+				if !reflect.DeepEqual(reached, c.reached) || !reflect.DeepEqual(retained, c.retained) {
+					t.Errorf("%s: reached %v, retained %v; want %v, %v", c.name, reached, retained, c.reached, c.retained)
+				}
+			}
+		})
+	}
 }
 
 // TestFiguresAreReusedForAFewMinutes: with a cache time set, a second

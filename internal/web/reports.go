@@ -257,8 +257,6 @@ func (s *Server) showFunderForm(w http.ResponseWriter, r *http.Request, u *reque
 	}
 	d.Quarters = quarterOptions(s.cfg.Now(), 8)
 	page := Page{Title: "Quarterly funder report", Nav: "reports", Form: r.URL.Query(), Data: d, Errors: errs}
-	if len(errs) > 0 {
-	}
 	s.render(w, r, status, "funder", page)
 }
 
@@ -313,7 +311,8 @@ func (s *Server) funderReport(w http.ResponseWriter, r *http.Request, u *request
 		area = areaName(r, s, sc.AreaIDs[0])
 	}
 	doc := export.Report{Title: "Quarterly report to funders", Organisation: s.cfg.OrgName, Area: area, Period: label, Generated: s.cfg.Now(),
-		Intro: "Aggregate figures for the programme in " + area + ", " + label + ". No family or person is named; counts below 5 are suppressed."}
+		Intro: "Aggregate figures for the programme in " + area + ", " + label + ". No family or person is named; counts below 5 are suppressed, " +
+			"and so is any other figure from which a suppressed count could be worked out (for example, from a total)."}
 	for _, sec := range sections {
 		doc.Sections = append(doc.Sections, export.Section{Heading: sec.Heading, Text: sec.Empty, Tables: sec.Tables})
 	}

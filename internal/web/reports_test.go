@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,8 +18,9 @@ func TestReports(t *testing.T) {
 		if r.status != http.StatusOK {
 			t.Fatalf("reports: %d\n%s", r.status, r.body)
 		}
-		for _, want := range []string{"Referrals by month and source", "From referral to completion", "Open families by area", "Sessions offered and attended",
-			"Safeguarding activity", "Change in outcome measures", `role="img"`, "<title id=", `href="/reports/export/referrals-by-source.csv`} {
+		for _, want := range []string{"Referrals by month and source", "Referrals by month and area", "From referral to completion", "Open families by area", "Sessions offered and attended",
+			"Families still in the programme as the baby grows", "Safeguarding activity", "Change in outcome measures", `role="img"`, "<title id=",
+			`href="/reports/export/referrals-by-source.csv`, `id="chart-referrals-by-month-and-area-title"`, `id="chart-retention-title"`} {
 			if !strings.Contains(r.body, want) {
 				t.Errorf("reports page lacks %q", want)
 			}
@@ -109,6 +111,59 @@ func TestReports(t *testing.T) {
 		}
 		if r := e.get(prac, "/reports/export/dashboard.csv"); r.status != http.StatusForbidden {
 			t.Errorf("practitioner export: %d", r.status)
+		}
+	})
+}
+
+// TestFunderReportForOneArea: the quarterly funder report for one area names
+// that area, and no other: its title block, captions and area tables are
+// that area's alone. A team manager gets their own area's and no other's.
+func TestFunderReportForOneArea(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		dsl := e.client()
+		e.signIn(dsl, "ruth.adams@cradle.example")
+		form := e.get(dsl, "/reports/funder")
+		if form.status != http.StatusOK {
+			t.Fatalf("funder form: %d", form.status)
+		}
+		i := strings.Index(form.body, `name="quarter" type="radio" value="`)
+		if i < 0 {
+			t.Fatal("no quarter on the form")
+		}
+		quarter := form.body[i+len(`name="quarter" type="radio" value="`):][:10]
+		areas := []string{"Blackpool", "Hertfordshire", "Bedfordshire", "Westminster", "Kensington and Chelsea", "Connect (remote)"}
+		pdfFor := func(c *http.Client, area string) resp {
+			t.Helper()
+			id := optionValue(form.body, area)
+			if id == "" {
+				t.Fatalf("no %s on the funder form", area)
+			}
+			return e.get(c, "/reports/funder.pdf?area="+id+"&quarter="+quarter)
+		}
+		namesOnly := func(who string, pdf resp, area string) {
+			t.Helper()
+			if pdf.status != http.StatusOK || !strings.HasPrefix(pdf.body, "%PDF") {
+				t.Fatalf("%s, %s: %d %.40q", who, area, pdf.status, pdf.body)
+			}
+			// The PDF's streams are uncompressed, so its text can be searched.
+			for _, want := range []string{"Quarterly report to funders", "Area: " + area, "in " + area + ", "} {
+				if !strings.Contains(pdf.body, want) {
+					t.Errorf("%s, %s: the PDF lacks %q", who, area, want)
+				}
+			}
+			for _, other := range append(slices.DeleteFunc(slices.Clone(areas), func(a string) bool { return a == area }), "Every area", "every area") {
+				if strings.Contains(pdf.body, other) {
+					t.Errorf("%s, %s: the PDF names %q", who, area, other)
+				}
+			}
+		}
+		namesOnly("DSL", pdfFor(dsl, "Hertfordshire"), "Hertfordshire")
+
+		mgr := e.client()
+		e.signIn(mgr, manager) // Blackpool's team manager
+		namesOnly("manager", pdfFor(mgr, "Blackpool"), "Blackpool")
+		if r := pdfFor(mgr, "Hertfordshire"); r.status != http.StatusBadRequest || !strings.Contains(r.body, "Choose an area from the list") {
+			t.Errorf("manager asking for another area's report: %d", r.status)
 		}
 	})
 }
