@@ -26,7 +26,7 @@ func (a *App) export(ctx context.Context, args []string) error {
 		}
 		return &usageError{msg: "export: say what to export: cradle export research"}
 	}
-	fs := a.newFlags("export research", "Write the pseudonymised research extract (one row per parent or baby per timepoint per measure; no names, no free text, dates as months or shifted per family) and its data dictionary. Needs an administrator's account; audited.")
+	fs := a.newFlags("export research", "Write the pseudonymised research extract (one row per parent or baby per timepoint, a group of columns per measure; no names, no free text, dates as months or shifted per family) and its data dictionary. Needs an administrator's account; audited.")
 	d := a.addDBFlags(fs)
 	as := fs.String("as", "", "`email` of the administrator producing the extract (required)")
 	project := fs.String("project", "", "evaluation project `name`: pseudonyms differ per project (required)")
@@ -63,12 +63,12 @@ func (a *App) export(ctx context.Context, args []string) error {
 	}
 	actor := staff.Actor()
 	bar := newProgress(a.Stderr, "Reading records", time.Now)
-	key, recs, err := db.ResearchExtract(ctx, actor, strings.TrimSpace(*project), bar.update)
+	key, data, err := db.ResearchExtract(ctx, actor, strings.TrimSpace(*project), bar.update)
 	bar.done()
 	if err != nil {
 		return err
 	}
-	rows, err := research.Build(key, strings.TrimSpace(*project), mode, recs)
+	rows, err := research.Build(key, strings.TrimSpace(*project), mode, data)
 	if err != nil {
 		return fmt.Errorf("building extract: %w", err)
 	}
@@ -79,7 +79,7 @@ func (a *App) export(ctx context.Context, args []string) error {
 	if err := writeAtomically(dict, research.WriteDictionaryCSV); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.Stdout, "Wrote %d rows to %s and the data dictionary to %s.\n", len(rows), *out, dict)
+	fmt.Fprintf(a.Stdout, "Wrote %d rows (one per person per timepoint, from %d results) to %s and the data dictionary to %s.\n", len(rows), len(data.Records), *out, dict)
 	return nil
 }
 

@@ -4,8 +4,12 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
+	"sync"
 
 	"github.com/cradle-org/cradle/internal/export"
+	"github.com/cradle-org/cradle/internal/timeline"
 )
 
 // Field describes one column of the extract.
@@ -18,7 +22,8 @@ type Field struct {
 
 // column is a Field with how to read it from a Row. The extract's header,
 // its rows and its dictionary all come from this one list, so they cannot
-// drift apart.
+// drift apart; the instrument columns in it come from the instrument
+// definitions (measureColumns).
 type column struct {
 	Field
 	get  func(Row) string
@@ -27,10 +32,12 @@ type column struct {
 
 const dateValues = "YYYY-MM in month mode; YYYY-MM-DD in shifted mode, every date of a family moved by the same number of days (1 to 180 either way), so intervals within a family are exact but calendar dates are not; empty if not known"
 
-var columns = []column{
+// rowColumns are the person, family, timepoint and programme columns that
+// start every row.
+var rowColumns = []column{
 	{Field{"family", "string", "The family's pseudonym in this project.", "f- and 16 characters a-z, 2-7"},
 		func(r Row) string { return r.Family }, false},
-	{Field{"person", "string", "The person's pseudonym in this project: a parent or the baby.", "p- (parent) or b- (baby) and 16 characters a-z, 2-7"},
+	{Field{"person", "string", "The person's pseudonym in this project: a parent or the baby. With timepoint, it identifies the row: one row per person per timepoint.", "p- (parent) or b- (baby) and 16 characters a-z, 2-7"},
 		func(r Row) string { return r.Person }, false},
 	{Field{"role", "string", "Whether the person is a parent or the baby.", "parent, baby"},
 		func(r Row) string { return r.Role }, true},
@@ -44,28 +51,50 @@ var columns = []column{
 		func(r Row) string { return r.AcceptedOn }, false},
 	{Field{"closure_reason", "string", "Why the family's case was closed (category); empty while it is open.", "category key, or empty"},
 		func(r Row) string { return r.ClosureReason }, true},
-	{Field{"timepoint", "string", "The outcome-measure timepoint.", "timepoint key from the programme timeline, e.g. baseline, 6m"},
+	{Field{"timepoint", "string", "The outcome-measure timepoint. A person has a row for each timepoint at which they have at least one result (results entered in error are left out); no row means no result was recorded then.", "timepoint key from the programme timeline" + timepointKeys()},
 		func(r Row) string { return r.Timepoint }, true},
-	{Field{"instrument", "string", "The outcome measure.", "instrument key, e.g. EPDS"},
-		func(r Row) string { return r.Instrument }, true},
-	{Field{"taken_on", "date", "When the measure was taken.", dateValues},
-		func(r Row) string { return r.TakenOn }, false},
-	{Field{"baby_age_months", "integer", "The baby's age in completed months when the measure was taken (on every row of the family).", "0 or more; empty if not known or taken before the birth"},
+	{Field{"measured_on", "date", "The date of the person's latest result at this timepoint: baby_age_months, safeguarding_status and the session counts are given as at this date. Each instrument's own date is in its _taken_on column.", dateValues},
+		func(r Row) string { return r.MeasuredOn }, false},
+	{Field{"baby_age_months", "integer", "The baby's age in completed months on measured_on (on every row of the family).", "0 or more; empty if not known or measured before the birth"},
 		func(r Row) string { return r.BabyAgeMonths }, false},
-	{Field{"score", "number", "The reported score, after any conversion the instrument defines.", "number; empty if not scored"},
-		func(r Row) string { return r.Score }, false},
-	{Field{"band", "string", "The score's band, as the instrument defines it.", "band label, or empty"},
-		func(r Row) string { return r.Band }, true},
-	{Field{"sessions_attended", "integer", "Sessions the person attended up to this timepoint.", "0 or more"},
+	{Field{"safeguarding_status", "string", "The family's safeguarding status on measured_on, from the team around the baby's status history: the latest change on or before that date.", statusKeys() + "; none if no change had been recorded by then (every family starts with none)"},
+		func(r Row) string { return r.SafeguardingStatus }, false},
+	{Field{"sessions_attended", "integer", "Sessions the parent attended up to and including measured_on; empty for the baby (sessions are with the parents).", "0 or more; empty for the baby"},
 		func(r Row) string { return r.SessionsAttended }, false},
-	{Field{"sessions_offered", "integer", "Sessions offered to the person up to this timepoint: attended, missed or cancelled by the parent.", "0 or more"},
+	{Field{"sessions_offered", "integer", "Sessions offered to the parent up to and including measured_on: attended, missed or cancelled by the parent (not those the practitioner cancelled); empty for the baby.", "0 or more; empty for the baby"},
 		func(r Row) string { return r.SessionsOffered }, false},
 }
 
+// timepointKeys lists the built-in timeline's timepoints, for the
+// dictionary: an organisation's own timeline may name others.
+func timepointKeys() string {
+	cfg, err := timeline.DefaultConfig()
+	if err != nil || len(cfg.Timepoints) == 0 {
+		return ""
+	}
+	var keys []string
+	for _, tp := range cfg.Timepoints {
+		keys = append(keys, tp.Key)
+	}
+	return " (by default " + strings.Join(keys, ", ") + ")"
+}
+
+// columns is every column of the extract, in order: the row columns, then
+// each instrument's group.
+var columns = sync.OnceValue(func() []column {
+	out := slices.Clone(rowColumns)
+	for _, mc := range measureColumns() {
+		name := mc.Name
+		out = append(out, column{mc.Field, func(r Row) string { return r.Measures[name] }, mc.text})
+	}
+	return out
+})
+
 // Dictionary describes every column of the extract, in column order.
 func Dictionary() []Field {
-	out := make([]Field, len(columns))
-	for i, c := range columns {
+	cols := columns()
+	out := make([]Field, len(cols))
+	for i, c := range cols {
 		out[i] = c.Field
 	}
 	return out
@@ -80,6 +109,7 @@ func Dictionary() []Field {
 func WriteCSV(w io.Writer, rows []Row) error {
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
+	columns := columns()
 	rec := make([]string, len(columns))
 	for i, c := range columns {
 		rec[i] = c.Name

@@ -28,6 +28,19 @@ const (
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 10, 30, 0, 0, time.UTC) }
 
+// abuseAnswers are answers to the domestic abuse measure: frequency 1+2 = 3,
+// severity 1.
+var abuseAnswers = map[int]int{1: 1, 2: 2, 3: 0, 4: 0, 5: 0, 6: 0, 7: 0, 8: 0, 9: 1}
+
+// dersAnswers are DERS-16 answers: question n scores 1 + n%5.
+func dersAnswers() map[int]int {
+	a := map[int]int{}
+	for n := 1; n <= 16; n++ {
+		a[n] = 1 + n%5
+	}
+	return a
+}
+
 func records() []Record {
 	famA := Record{FamilyID: familyA, Area: "Blackpool", ReferralSource: "midwife", AcceptedOn: day(2026, 1, 20), BabyDOB: day(2026, 2, 10)}
 	famB := Record{FamilyID: familyB, Area: "Fylde", ReferralSource: "self", AcceptedOn: day(2025, 11, 3), ClosureReason: "completed"}
@@ -35,36 +48,76 @@ func records() []Record {
 	return []Record{
 		with(famA, func(r *Record) {
 			r.PersonID, r.Role, r.Experience = mumA, RoleParent, "experiences"
-			r.Timepoint, r.Instrument, r.TakenOn = "baseline", "EPDS", day(2026, 1, 27)
-			r.Score, r.HasScore, r.Band = 14, true, "above threshold"
-			r.SessionsAttended, r.SessionsOffered = 1, 1
+			r.Timepoint, r.Instrument, r.TakenOn = "baseline", "phq9", day(2026, 1, 27)
+			r.Score, r.Raw, r.HasScore, r.Band = 14, 14, true, "moderate"
 		}),
 		with(famA, func(r *Record) {
 			r.PersonID, r.Role, r.Experience = mumA, RoleParent, "experiences"
-			r.Timepoint, r.Instrument, r.TakenOn = "6m", "EPDS", day(2026, 8, 14)
-			r.Score, r.HasScore, r.Band = 8.5, true, "below threshold"
-			r.SessionsAttended, r.SessionsOffered = 14, 18
+			r.Timepoint, r.Instrument, r.TakenOn = "baseline", "ders16", day(2026, 1, 29)
+			r.Score, r.Raw, r.HasScore = 47, 47, true
+			r.Scores = Scores{Answers: dersAnswers()}
+		}),
+		with(famA, func(r *Record) {
+			r.PersonID, r.Role, r.Experience = mumA, RoleParent, "experiences"
+			r.Timepoint, r.Instrument, r.TakenOn = "m6", "epds", day(2026, 8, 14)
+			r.Score, r.Raw, r.HasScore, r.Band = 8, 8, true, "below the screening threshold"
+		}),
+		with(famA, func(r *Record) {
+			r.PersonID, r.Role, r.Experience = mumA, RoleParent, "experiences"
+			r.Timepoint, r.Instrument, r.TakenOn = "m6", "domestic_abuse", day(2026, 8, 20)
+			r.Score, r.Raw, r.HasScore, r.Band = 3, 3, true, "abuse reported"
+			// Kept subscales are used as they are.
+			r.Scores = Scores{Answers: abuseAnswers, Subscales: map[string]float64{"frequency": 3, "severity": 1}}
 		}),
 		with(famA, func(r *Record) {
 			r.PersonID, r.Role, r.Experience = dadA, RoleParent, "uses"
-			r.Timepoint, r.Instrument, r.TakenOn = "baseline", "SWEMWBS", day(2026, 1, 29)
-			r.Score, r.HasScore = -1.5, true
+			r.Timepoint, r.Instrument, r.TakenOn = "baseline", "swemwbs", day(2026, 1, 29)
+			r.Score, r.Raw, r.HasScore = -1.5, 14, true
 		}),
 		with(famA, func(r *Record) {
 			r.PersonID, r.Role = babyA, RoleBaby
-			r.Timepoint, r.Instrument, r.TakenOn = "6m", "ASQ-3", day(2026, 8, 10)
+			r.Timepoint, r.Instrument, r.TakenOn = "m6", "asq3", day(2026, 8, 10)
+			r.Band = "Monitor"
+			r.Scores = Scores{
+				Domains:  map[string]float64{"communication": 40, "gross_motor": 45, "fine_motor": 50, "problem_solving": 55, "personal_social": 60},
+				Zones:    map[string]string{"communication": "monitor", "gross_motor": "clear", "fine_motor": "clear", "problem_solving": "clear", "personal_social": "clear"},
+				Interval: 6,
+			}
+		}),
+		with(famA, func(r *Record) {
+			r.PersonID, r.Role = babyA, RoleBaby
+			r.Timepoint, r.Instrument, r.TakenOn = "m6", "asqse2", day(2026, 8, 12)
+			r.Score, r.Raw, r.HasScore, r.Band = 35, 35, true, "Monitor"
+			r.Scores = Scores{Domains: map[string]float64{"total": 35}, Zones: map[string]string{"total": "monitor"}, Interval: 6}
 		}),
 		with(famB, func(r *Record) {
 			r.PersonID, r.Role, r.Experience = mumB, RoleParent, "=HYPERLINK(\"x\")"
-			r.Timepoint, r.Instrument, r.TakenOn = "baseline", "EPDS", day(2025, 11, 10)
+			r.Timepoint, r.Instrument, r.TakenOn = "baseline", "epds", day(2025, 11, 10)
 			r.Score, r.HasScore = 0, true
 		}),
 	}
 }
 
-func mustBuild(t *testing.T, mode DateMode, recs []Record) []Row {
+func data() Data {
+	return Data{
+		Records: records(),
+		Sessions: map[int64][]Session{
+			mumA: {
+				{day(2026, 1, 25), true}, {day(2026, 1, 29).Add(5 * time.Hour), true}, // the same day as the last baseline result counts
+				{day(2026, 2, 10), false}, {day(2026, 8, 20), true},
+				{day(2026, 8, 21), true}, // after the 6-month results
+			},
+			babyA: {{day(2026, 8, 1), true}}, // not counted: the baby's row has no sessions
+		},
+		Statuses: map[int64][]StatusChange{
+			familyA: {{day(2026, 1, 20), "child_protection_plan"}, {day(2026, 5, 1), "none"}, {day(2026, 5, 1), "child_in_need"}},
+		},
+	}
+}
+
+func mustBuild(t *testing.T, mode DateMode, d Data) []Row {
 	t.Helper()
-	rows, err := Build(testKey, project, mode, recs)
+	rows, err := Build(testKey, project, mode, d)
 	if err != nil {
 		t.Fatalf("Build: %v", err)
 	}
@@ -95,44 +148,109 @@ func colIndex(t *testing.T, name string) int {
 	return -1
 }
 
+func findRow(t *testing.T, rows []Row, person, tp string) Row {
+	t.Helper()
+	for _, r := range rows {
+		if r.Person == person && r.Timepoint == tp {
+			return r
+		}
+	}
+	t.Fatalf("no row for %s at %s", person, tp)
+	return Row{}
+}
+
 func TestBuildRows(t *testing.T) {
-	rows := mustBuild(t, Months, records())
+	rows := mustBuild(t, Months, data())
 	if len(rows) != 5 {
-		t.Fatalf("rows = %d, want 5", len(rows))
+		t.Fatalf("rows = %d, want 5 (one per person per timepoint)", len(rows))
 	}
 	fA := mustPseudonym(t, testKey, project, KindFamily, familyA)
 	mum := mustPseudonym(t, testKey, project, KindParent, mumA)
+	dad := mustPseudonym(t, testKey, project, KindParent, dadA)
 	baby := mustPseudonym(t, testKey, project, KindBaby, babyA)
-	find := func(person, tp string) Row {
-		t.Helper()
-		for _, r := range rows {
-			if r.Person == person && r.Timepoint == tp {
-				return r
-			}
-		}
-		t.Fatalf("no row for %s at %s", person, tp)
-		return Row{}
-	}
+
 	want := Row{
 		Family: fA, Person: mum, Role: "parent", Experience: "experiences", Area: "Blackpool",
-		ReferralSource: "midwife", AcceptedOn: "2026-01", Timepoint: "6m", Instrument: "EPDS",
-		TakenOn: "2026-08", BabyAgeMonths: "6", Score: "8.5", Band: "below threshold",
-		SessionsAttended: "14", SessionsOffered: "18",
+		ReferralSource: "midwife", AcceptedOn: "2026-01", Timepoint: "m6", MeasuredOn: "2026-08",
+		BabyAgeMonths: "6", SafeguardingStatus: "child_in_need", SessionsAttended: "3", SessionsOffered: "4",
+		Measures: map[string]string{
+			"epds_taken_on": "2026-08", "epds_score": "8", "epds_band": "below the screening threshold",
+			"domestic_abuse_taken_on": "2026-08", "domestic_abuse_score": "3", "domestic_abuse_band": "abuse reported",
+			"domestic_abuse_frequency": "3", "domestic_abuse_severity": "1",
+		},
 	}
-	if got := find(mum, "6m"); got != want {
+	if got := findRow(t, rows, mum, "m6"); !reflect.DeepEqual(got, want) {
 		t.Errorf("row =\n%+v\nwant\n%+v", got, want)
 	}
-	if got := find(mum, "baseline"); got.BabyAgeMonths != "" || got.Score != "14" {
-		t.Errorf("antenatal row: age %q score %q", got.BabyAgeMonths, got.Score)
+
+	// Baseline: antenatal, so no age; subscales worked out from the answers.
+	base := findRow(t, rows, mum, "baseline")
+	wantBase := map[string]string{
+		"phq9_taken_on": "2026-01", "phq9_score": "14", "phq9_band": "moderate",
+		"ders16_taken_on": "2026-01", "ders16_score": "47",
+		// 1 + n%5 for questions 9, 10, 13; 3, 7, 15; 4, 8, 11; 5, 6, 12, 14, 16; 1, 2.
+		"ders16_nonacceptance": "10", "ders16_goals": "8", "ders16_impulse": "11", "ders16_strategies": "13", "ders16_clarity": "5",
 	}
-	if got := find(baby, "6m"); got.Role != "baby" || got.Score != "" || got.BabyAgeMonths != "6" || got.Experience != "" {
-		t.Errorf("baby row = %+v", got)
+	if base.BabyAgeMonths != "" || base.MeasuredOn != "2026-01" || base.SafeguardingStatus != "child_protection_plan" ||
+		base.SessionsAttended != "2" || base.SessionsOffered != "2" || !reflect.DeepEqual(base.Measures, wantBase) {
+		t.Errorf("baseline row = %+v", base)
+	}
+
+	b := findRow(t, rows, baby, "m6")
+	wantBaby := map[string]string{
+		"asq3_taken_on": "2026-08", "asq3_band": "Monitor", "asq3_interval": "6",
+		"asq3_communication": "40", "asq3_communication_zone": "monitor",
+		"asq3_gross_motor": "45", "asq3_gross_motor_zone": "clear",
+		"asq3_fine_motor": "50", "asq3_fine_motor_zone": "clear",
+		"asq3_problem_solving": "55", "asq3_problem_solving_zone": "clear",
+		"asq3_personal_social": "60", "asq3_personal_social_zone": "clear",
+		"asqse2_taken_on": "2026-08", "asqse2_score": "35", "asqse2_band": "Monitor", "asqse2_interval": "6",
+	}
+	if b.Role != "baby" || b.Experience != "" || b.BabyAgeMonths != "6" || b.SafeguardingStatus != "child_in_need" ||
+		b.SessionsAttended != "" || b.SessionsOffered != "" || !reflect.DeepEqual(b.Measures, wantBaby) {
+		t.Errorf("baby row = %+v", b)
+	}
+
+	d := findRow(t, rows, dad, "baseline")
+	if want := map[string]string{"swemwbs_taken_on": "2026-01", "swemwbs_score": "-1.5", "swemwbs_raw": "14"}; !reflect.DeepEqual(d.Measures, want) ||
+		d.SessionsAttended != "0" || d.SessionsOffered != "0" || d.Experience != "uses" {
+		t.Errorf("dad's row = %+v", d)
+	}
+
+	// A family with no status change recorded is none.
+	mB := findRow(t, rows, mustPseudonym(t, testKey, project, KindParent, mumB), "baseline")
+	if mB.SafeguardingStatus != "none" || mB.ClosureReason != "completed" {
+		t.Errorf("family B row = %+v", mB)
+	}
+}
+
+// Every person and timepoint with a result has exactly one row, and every
+// row has a result.
+func TestOneRowPerPersonTimepoint(t *testing.T) {
+	rows := mustBuild(t, Shifted, data())
+	want := map[string]bool{}
+	for _, r := range records() {
+		want[mustPseudonym(t, testKey, project, r.Role, r.PersonID)+" "+r.Timepoint] = true
+	}
+	got := map[string]bool{}
+	for _, r := range rows {
+		k := r.Person + " " + r.Timepoint
+		if got[k] {
+			t.Errorf("two rows for %s", k)
+		}
+		got[k] = true
+		if len(r.Measures) == 0 {
+			t.Errorf("row %s has no result", k)
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("rows %v, want %v", got, want)
 	}
 }
 
 func TestBuildSortedDeterministically(t *testing.T) {
-	recs := records()
-	want := mustBuild(t, Shifted, recs)
+	d := data()
+	want := mustBuild(t, Shifted, d)
 	for i := range want[1:] {
 		a, b := want[i], want[i+1]
 		if a.Family > b.Family || a.Family == b.Family && a.Person > b.Person {
@@ -140,9 +258,9 @@ func TestBuildSortedDeterministically(t *testing.T) {
 		}
 	}
 	for range 10 {
-		slices.Reverse(recs)
-		recs = slices.Concat(recs[2:], recs[:2])
-		if got := mustBuild(t, Shifted, recs); !reflect.DeepEqual(got, want) {
+		slices.Reverse(d.Records)
+		d.Records = slices.Concat(d.Records[2:], d.Records[:2])
+		if got := mustBuild(t, Shifted, d); !reflect.DeepEqual(got, want) {
 			t.Fatal("order depends on the input order")
 		}
 	}
@@ -151,7 +269,7 @@ func TestBuildSortedDeterministically(t *testing.T) {
 // No raw id, and in month mode no full date, appears anywhere in the output.
 func TestNoIdentifiersInOutput(t *testing.T) {
 	for _, mode := range []DateMode{Months, Shifted} {
-		out, _ := writeCSV(t, mustBuild(t, mode, records()))
+		out, _ := writeCSV(t, mustBuild(t, mode, data()))
 		for _, id := range []int64{familyA, familyB, mumA, dadA, babyA, mumB} {
 			if s := strconv.FormatInt(id, 10); strings.Contains(out, s) {
 				t.Errorf("%v: raw id %s in output", mode, s)
@@ -167,21 +285,39 @@ func TestNoIdentifiersInOutput(t *testing.T) {
 	}
 }
 
+// dateColumns are the columns the dictionary says are dates.
+func dateColumns() []int {
+	var out []int
+	for i, f := range Dictionary() {
+		if f.Type == "date" {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
 func TestMonthModeMonthsOnly(t *testing.T) {
-	_, recs := writeCSV(t, mustBuild(t, Months, records()))
-	month := regexp.MustCompile(`^\d{4}-\d{2}$`)
-	for _, name := range []string{"taken_on", "accepted_on"} {
-		i := colIndex(t, name)
+	_, recs := writeCSV(t, mustBuild(t, Months, data()))
+	month := regexp.MustCompile(`^(\d{4}-\d{2})?$`)
+	filled := 0
+	for _, i := range dateColumns() {
 		for _, r := range recs[1:] {
 			if !month.MatchString(r[i]) {
-				t.Errorf("%s = %q, want YYYY-MM", name, r[i])
+				t.Errorf("%s = %q, want YYYY-MM", recs[0][i], r[i])
+			}
+			if r[i] != "" {
+				filled++
 			}
 		}
+	}
+	// accepted_on and measured_on on each of the 5 rows, and each result's own date.
+	if want := 2*5 + len(records()); filled != want {
+		t.Errorf("%d dates written, want %d", filled, want)
 	}
 }
 
 func TestShiftedModeKeepsIntervals(t *testing.T) {
-	rows := mustBuild(t, Shifted, records())
+	_, recs := writeCSV(t, mustBuild(t, Shifted, data()))
 	parse := func(s string) time.Time {
 		t.Helper()
 		d, err := time.Parse(time.DateOnly, s)
@@ -190,29 +326,39 @@ func TestShiftedModeKeepsIntervals(t *testing.T) {
 		}
 		return d
 	}
+	family, person, tp := colIndex(t, "family"), colIndex(t, "person"), colIndex(t, "timepoint")
 	shifts := map[string]int{} // family pseudonym -> shift seen
-	for _, row := range rows {
+	checked := 0
+	for _, row := range recs[1:] {
 		for _, r := range records() {
-			if mustPseudonym(t, testKey, project, r.Role, r.PersonID) != row.Person || r.Timepoint != row.Timepoint {
+			if mustPseudonym(t, testKey, project, r.Role, r.PersonID) != row[person] || r.Timepoint != row[tp] {
 				continue
 			}
-			taken := time.Date(r.TakenOn.Year(), r.TakenOn.Month(), r.TakenOn.Day(), 0, 0, 0, 0, time.UTC)
-			shift := int(parse(row.TakenOn).Sub(taken).Hours() / 24)
-			acc := time.Date(r.AcceptedOn.Year(), r.AcceptedOn.Month(), r.AcceptedOn.Day(), 0, 0, 0, 0, time.UTC)
-			if s := int(parse(row.AcceptedOn).Sub(acc).Hours() / 24); s != shift {
-				t.Errorf("accepted_on shifted %d days, taken_on %d", s, shift)
-			}
-			if prev, ok := shifts[row.Family]; ok && prev != shift {
-				t.Errorf("family %s shifted by both %d and %d days", row.Family, prev, shift)
-			}
-			shifts[row.Family] = shift
-			if want, _ := ShiftDays(testKey, project, r.FamilyID); shift != want {
-				t.Errorf("shift %d, want ShiftDays %d", shift, want)
+			for name, real := range map[string]time.Time{r.Instrument + "_taken_on": r.TakenOn, "accepted_on": r.AcceptedOn} {
+				shift := int(parse(row[colIndex(t, name)]).Sub(dateOf(real)).Hours() / 24)
+				if prev, ok := shifts[row[family]]; ok && prev != shift {
+					t.Errorf("family %s: %s shifted by %d days, another date by %d", row[family], name, shift, prev)
+				}
+				shifts[row[family]] = shift
+				if want, _ := ShiftDays(testKey, project, r.FamilyID); shift != want {
+					t.Errorf("%s: shift %d, want ShiftDays %d", name, shift, want)
+				}
+				checked++
 			}
 		}
+		// measured_on is the latest of the row's dates.
+		latest := ""
+		for _, i := range dateColumns() {
+			if n := recs[0][i]; strings.HasSuffix(n, "_taken_on") && row[i] > latest {
+				latest = row[i]
+			}
+		}
+		if got := row[colIndex(t, "measured_on")]; got != latest {
+			t.Errorf("measured_on %s, latest result %s", got, latest)
+		}
 	}
-	if len(shifts) != 2 {
-		t.Fatalf("shifts = %v", shifts)
+	if len(shifts) != 2 || checked != 2*len(records()) {
+		t.Fatalf("shifts = %v after %d dates", shifts, checked)
 	}
 	var vals []int
 	for _, s := range shifts {
@@ -224,7 +370,7 @@ func TestShiftedModeKeepsIntervals(t *testing.T) {
 }
 
 func TestBuildEmpty(t *testing.T) {
-	rows := mustBuild(t, Months, nil)
+	rows := mustBuild(t, Months, Data{})
 	if len(rows) != 0 {
 		t.Fatalf("rows = %v", rows)
 	}
@@ -235,43 +381,80 @@ func TestBuildEmpty(t *testing.T) {
 }
 
 func TestBuildRefuses(t *testing.T) {
-	for name, change := range map[string]func([]Record) []Record{
-		"duplicate measure": func(rs []Record) []Record { return append(rs, rs[1]) },
-		"unknown role":      func(rs []Record) []Record { rs[0].Role = "carer"; return rs },
-		"zero id":           func(rs []Record) []Record { rs[0].PersonID = 0; return rs },
-		"no timepoint":      func(rs []Record) []Record { rs[0].Timepoint = ""; return rs },
-		"note in a category": func(rs []Record) []Record {
-			rs[0].Band = "Mum said that\nher partner had..."
-			return rs
+	for name, change := range map[string]func(*Data){
+		"duplicate measure":  func(d *Data) { d.Records = append(d.Records, d.Records[1]) },
+		"unknown role":       func(d *Data) { d.Records[0].Role = "carer" },
+		"zero id":            func(d *Data) { d.Records[0].PersonID = 0 },
+		"no timepoint":       func(d *Data) { d.Records[0].Timepoint = "" },
+		"unknown instrument": func(d *Data) { d.Records[0].Instrument = "EPDS" },
+		"baby measure for a parent": func(d *Data) {
+			d.Records[0].Instrument = "asq3"
 		},
-		"long text": func(rs []Record) []Record { rs[0].Area = strings.Repeat("word ", 20); return rs },
-		"NaN score": func(rs []Record) []Record { rs[0].Score = math.NaN(); return rs },
-		"negative sessions": func(rs []Record) []Record {
-			rs[0].SessionsOffered = -1
-			return rs
+		"parent measure for the baby": func(d *Data) { d.Records[5].Instrument = "phq9" },
+		"note in a category": func(d *Data) {
+			d.Records[0].Band = "Mum said that\nher partner had..."
+		},
+		"long text":    func(d *Data) { d.Records[0].Area = strings.Repeat("word ", 20) },
+		"NaN score":    func(d *Data) { d.Records[0].Score = math.NaN() },
+		"infinite raw": func(d *Data) { d.Records[0].Raw = math.Inf(1) },
+		"NaN subscale": func(d *Data) { d.Records[3].Scores.Subscales = map[string]float64{"severity": math.NaN()} },
+		"unknown zone": func(d *Data) { d.Records[5].Scores.Zones["communication"] = "amber" },
+		"negative interval": func(d *Data) {
+			d.Records[5].Scores.Interval = -6
+		},
+		"unknown status": func(d *Data) { d.Statuses[familyA][0].Status = "see notes" },
+		"person categories differ": func(d *Data) {
+			d.Records[1].Area = "Fylde"
 		},
 	} {
-		if _, err := Build(testKey, project, Months, change(records())); err == nil {
+		d := data()
+		change(&d)
+		if _, err := Build(testKey, project, Months, d); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
-	if _, err := Build(testKey, project, DateMode(9), records()); err == nil {
+	if _, err := Build(testKey, project, DateMode(9), data()); err == nil {
 		t.Error("unknown date mode accepted")
 	}
-	if _, err := Build(testKey, "", Months, records()); err == nil {
+	if _, err := Build(testKey, "", Months, data()); err == nil {
 		t.Error("no project accepted")
 	}
-	// The same person and timepoint in another instrument is not a duplicate.
-	rs := records()
-	extra := rs[0]
-	extra.Instrument = "GAD-7"
-	if _, err := Build(testKey, project, Months, append(rs, extra)); err != nil {
-		t.Errorf("second instrument refused: %v", err)
+	// The same person and timepoint in another instrument is not a
+	// duplicate: it is another column group of the same row.
+	d := data()
+	extra := d.Records[0]
+	extra.Instrument, extra.Band = "gad7", "mild"
+	d.Records = append(d.Records, extra)
+	rows, err := Build(testKey, project, Months, d)
+	if err != nil {
+		t.Fatalf("second instrument refused: %v", err)
+	}
+	if r := findRow(t, rows, mustPseudonym(t, testKey, project, KindParent, mumA), "baseline"); r.Measures["gad7_band"] != "mild" || r.Measures["phq9_band"] != "moderate" || len(rows) != 5 {
+		t.Errorf("second instrument: %d rows, %+v", len(rows), r)
+	}
+}
+
+// Answers that no longer score give no subscales, rather than stopping the
+// extract; a result that kept no answers has none either.
+func TestSubscalesWithoutAnswers(t *testing.T) {
+	d := data()
+	d.Records[1].Scores = Scores{Answers: map[int]int{1: 9}}
+	d.Records[3].Scores = Scores{}
+	rows := mustBuild(t, Months, d)
+	mum := mustPseudonym(t, testKey, project, KindParent, mumA)
+	for _, tp := range []string{"baseline", "m6"} {
+		for k := range findRow(t, rows, mum, tp).Measures {
+			for _, sub := range []string{"ders16_clarity", "domestic_abuse_severity", "domestic_abuse_frequency"} {
+				if k == sub {
+					t.Errorf("%s: %s written without answers", tp, k)
+				}
+			}
+		}
 	}
 }
 
 func TestFormulaGuard(t *testing.T) {
-	_, recs := writeCSV(t, mustBuild(t, Months, records()))
+	_, recs := writeCSV(t, mustBuild(t, Months, data()))
 	i := colIndex(t, "experience")
 	found := false
 	for _, r := range recs[1:] {
@@ -284,8 +467,22 @@ func TestFormulaGuard(t *testing.T) {
 		t.Error("guarded text not found")
 	}
 	// A negative score is a number and is not prefixed.
-	if s := recs[1:]; !slices.ContainsFunc(s, func(r []string) bool { return r[colIndex(t, "score")] == "-1.5" }) {
+	if s := recs[1:]; !slices.ContainsFunc(s, func(r []string) bool { return r[colIndex(t, "swemwbs_score")] == "-1.5" }) {
 		t.Error("negative score not written as -1.5")
+	}
+}
+
+func TestStatusOn(t *testing.T) {
+	changes := []StatusChange{{day(2026, 3, 1), "child_protection_plan"}, {day(2026, 6, 1), "child_in_need"}, {day(2026, 6, 1), "none"}}
+	for on, want := range map[time.Time]string{
+		day(2026, 2, 28):                     "none",
+		day(2026, 3, 1).Add(-10 * time.Hour): "child_protection_plan", // the same day, earlier in it
+		day(2026, 5, 31):                     "child_protection_plan",
+		day(2026, 6, 1):                      "none", // the later of two changes on one day
+	} {
+		if got := statusOn(changes, on); got != want {
+			t.Errorf("statusOn(%s) = %q, want %q", on.Format(time.DateOnly), got, want)
+		}
 	}
 }
 

@@ -70,10 +70,10 @@ func TestKeyAndInputsRefused(t *testing.T) {
 	if _, err := ShiftDays(short, "p", 1); !errors.Is(err, ErrShortKey) {
 		t.Errorf("ShiftDays short key: err = %v", err)
 	}
-	if _, err := Build(short, "p", Months, nil); !errors.Is(err, ErrShortKey) {
+	if _, err := Build(short, "p", Months, Data{}); !errors.Is(err, ErrShortKey) {
 		t.Errorf("Build short key: err = %v", err)
 	}
-	if _, err := Build(nil, "p", Months, nil); !errors.Is(err, ErrShortKey) {
+	if _, err := Build(nil, "p", Months, Data{}); !errors.Is(err, ErrShortKey) {
 		t.Errorf("Build nil key: err = %v", err)
 	}
 	if _, err := Pseudonym(testKey[:MinKeyLen], "p", KindParent, 1); err != nil {
