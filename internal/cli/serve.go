@@ -8,11 +8,15 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/demo"
 	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/mail"
+	"github.com/cradle-org/cradle/internal/measure"
+	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/retention"
 	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/safeguarding"
@@ -32,6 +36,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	timelineFile := fs.String("timeline", a.Getenv("CRADLE_TIMELINE_FILE"), "JSON `file` of the programme timeline and content: milestones, measure timepoints, VIG cycles, modules (env CRADLE_TIMELINE_FILE; default: built in)")
 	workingFile := fs.String("working-time", a.Getenv("CRADLE_WORKING_TIME_FILE"), "JSON `file` of working hours, days and bank holidays for safeguarding decision deadlines (env CRADLE_WORKING_TIME_FILE; default: 09:00-17:00 Monday to Friday, England and Wales bank holidays)")
 	retentionFile := fs.String("retention", a.Getenv("CRADLE_RETENTION_FILE"), "JSON `file` of the records retention schedule: children's records until a birthday, years after closure, notice days (env CRADLE_RETENTION_FILE; default: until the youngest child's 25th birthday, 35 years after closure for child protection, 6 years otherwise)")
+	instrumentsDir := fs.String("instruments", a.Getenv("CRADLE_INSTRUMENTS_DIR"), "`folder` of outcome-measure definition files (*.json), each giving an organisation's wording for a built-in instrument such as its licensed EPDS or WEMWBS items; a file that would score differently, or names no built-in instrument, stops start-up (env CRADLE_INSTRUMENTS_DIR; default: the built-in definitions)")
 	questionsFile := fs.String("dash-questions", a.Getenv("CRADLE_DASH_QUESTIONS_FILE"), "JSON `file` of DASH question wording, for an organisation's licensed text (env CRADLE_DASH_QUESTIONS_FILE; default: the project's own neutral wording)")
 	trusted := fs.String("trusted-proxies", a.Getenv("CRADLE_TRUSTED_PROXIES"), "comma-separated addresses or CIDR ranges of the reverse proxies in front of Cradle, whose X-Forwarded-For gives the client's address (env CRADLE_TRUSTED_PROXIES)")
 	behindTLS := fs.Bool("behind-tls-proxy", a.Getenv("CRADLE_BEHIND_TLS_PROXY") != "", "a proxy terminates HTTPS in front of Cradle: mark cookies Secure and send HSTS (env CRADLE_BEHIND_TLS_PROXY)")
@@ -58,6 +63,10 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	keep, err := loadConfigFile(*retentionFile, "retention schedule", func() (retention.Schedule, error) { return retention.DefaultSchedule(), nil }, retention.ParseSchedule)
+	if err != nil {
+		return err
+	}
+	instruments, err := loadInstruments(*instrumentsDir)
 	if err != nil {
 		return err
 	}
@@ -115,7 +124,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		return &usageError{msg: "--trusted-proxies: " + err.Error()}
 	}
 	srv, err := web.New(db, log, web.Config{TrustedProxies: proxies, MetricsToken: a.Getenv("CRADLE_METRICS_TOKEN"), Demo: isDemo, BehindTLS: *behindTLS || *tlsCert != "",
-		OrgName: envOr(a.Getenv, "CRADLE_ORG_NAME", "For Baby's Sake"), PublicEmail: a.Getenv("CRADLE_PUBLIC_EMAIL"), WakeMail: wake, BaseURL: baseURL, Eligibility: elig, Timeline: tl, WorkingTime: wt, Questions: qs, Retention: keep, Now: a.Now})
+		OrgName: envOr(a.Getenv, "CRADLE_ORG_NAME", "For Baby's Sake"), PublicEmail: a.Getenv("CRADLE_PUBLIC_EMAIL"), WakeMail: wake, BaseURL: baseURL, Eligibility: elig, Timeline: tl, WorkingTime: wt, Questions: qs, Retention: keep, Instruments: instruments, Now: a.Now})
 	if err != nil {
 		return fmt.Errorf("building the web server: %w", err)
 	}
@@ -230,6 +239,50 @@ func (a *App) logger() *slog.Logger {
 		}
 	}
 	return slog.New(slog.NewJSONHandler(a.Stderr, nil))
+}
+
+// loadInstruments reads an organisation's outcome-measure definitions, the
+// *.json files in dir, in name order, and lays them over the built-in
+// instruments (measure.Overlay): nil, meaning the built-in ones, when no
+// folder is named. A file that would change scoring is refused here, so the
+// server never starts with results that are not comparable.
+func loadInstruments(dir string) ([]measure.Instrument, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("reading the outcome-measure instruments: %w", err)
+	}
+	var files []measure.File
+	for _, e := range entries { // ReadDir sorts by name
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		b, err := os.ReadFile(path) // #nosec G304 -- a definition file in the folder the operator named
+		if err != nil {
+			return nil, fmt.Errorf("reading the outcome-measure instruments: %w", err)
+		}
+		files = append(files, measure.File{Name: e.Name(), Data: b})
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("outcome-measure instruments in %s: the folder has no .json definition files", dir)
+	}
+	ins, err := measure.Overlay(files)
+	if p := problem.As(err); p != nil {
+		// One line naming the folder, the file and the difference; the
+		// problem's field is a JSON path in the file, not a flag.
+		msg := p.Message
+		for _, f := range p.Fields {
+			msg += "; " + f.Name + ": " + f.Message
+		}
+		return nil, fmt.Errorf("outcome-measure instruments in %s: %s", dir, msg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("outcome-measure instruments in %s: %w", dir, err)
+	}
+	return ins, nil
 }
 
 // loadConfigFile reads a JSON configuration file with parse, or returns the

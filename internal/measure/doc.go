@@ -20,7 +20,12 @@
 // age). Problems are *problem.Error values with code problem.Invalid and one
 // field named by its JSON path, such as "items[2].max". SameScoring says
 // whether such a file still scores exactly like the built-in one, so that
-// results stay comparable when only wording was added.
+// results stay comparable when only wording was added, and names the first
+// difference ("reliable_change is 5 here but 6 in the built-in one").
+// Overlay puts a set of such files (cradle serve --instruments) in place of
+// the built-in instruments they name, refusing any file that would score
+// differently, that names no built-in instrument, or that repeats another's
+// key: only the words of a built-in instrument may be replaced.
 //
 // Fields a definition file may hold (Instrument has the same JSON names):
 //

@@ -252,10 +252,68 @@ func (in Instrument) SameScoring(base Instrument) error {
 	}
 	for _, p := range parts {
 		if !reflect.DeepEqual(p.x, p.y) {
-			return invalid(p.field, fmt.Sprintf("The %s scores differently from the built-in %s: its %s differ", orKey(in.ShortName, in.Key), orKey(base.ShortName, base.Key), p.field))
+			return invalid(p.field, fmt.Sprintf("The %s scores differently from the built-in %s: %s. Only the wording may change", orKey(in.ShortName, in.Key), orKey(base.ShortName, base.Key), difference(p.field, p.x, p.y)))
 		}
 	}
 	return nil
+}
+
+// difference says where two unequal scoring parts first differ, for the
+// person editing the file: "reliable_change is 5 here but 6 in the built-in
+// one", or for a list the first entry that differs, written as JSON without
+// the words (which SameScoring ignores).
+func difference(field string, here, builtin any) string {
+	x, y := reflect.ValueOf(here), reflect.ValueOf(builtin)
+	if x.Kind() == reflect.Slice && y.Kind() == reflect.Slice {
+		for i := 0; i < x.Len() && i < y.Len(); i++ {
+			if !reflect.DeepEqual(x.Index(i).Interface(), y.Index(i).Interface()) {
+				return fmt.Sprintf("%s[%d] is %s here but %s in the built-in one", field, i, brief(x.Index(i).Interface()), brief(y.Index(i).Interface()))
+			}
+		}
+		return fmt.Sprintf("%s has %d entries here but %d in the built-in one", field, x.Len(), y.Len())
+	}
+	return fmt.Sprintf("%s is %s here but %s in the built-in one", field, brief(here), brief(builtin))
+}
+
+// brief writes a scoring value as compact JSON, leaving out the empty
+// words that scoringOnly removed; "none" for a missing one.
+func brief(v any) string {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	var generic any
+	if json.Unmarshal(data, &generic) == nil {
+		generic = dropEmpty(generic)
+		if again, err := json.Marshal(generic); err == nil {
+			data = again
+		}
+	}
+	switch s := string(data); s {
+	case "null", `""`, "{}", "[]":
+		return "none"
+	default:
+		return s
+	}
+}
+
+// dropEmpty removes empty strings from JSON objects, recursively.
+func dropEmpty(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			if e == "" {
+				delete(t, k)
+				continue
+			}
+			t[k] = dropEmpty(e)
+		}
+	case []any:
+		for i := range t {
+			t[i] = dropEmpty(t[i])
+		}
+	}
+	return v
 }
 
 func orKey(name, key string) string {

@@ -387,7 +387,7 @@ func TestBuiltinFacts(t *testing.T) {
 		{"gad7", 7, 0, 21, LowerBetter, 4, false, EntryItems, SubjectParent, DomainMentalHealth},
 		{"core10", 10, 0, 40, LowerBetter, 6, false, EntryItems, SubjectParent, DomainMentalHealth},
 		{"epds", 10, 0, 30, LowerBetter, 4, true, EntryItems, SubjectParent, DomainMentalHealth},
-		{"wemwbs", 14, 14, 70, HigherBetter, 3, true, EntryItems, SubjectParent, DomainWellbeing},
+		{"wemwbs", 14, 14, 70, HigherBetter, 8.59, true, EntryItems, SubjectParent, DomainWellbeing},
 		{"swemwbs", 7, 7, 35, HigherBetter, 2.87, true, EntryItems, SubjectParent, DomainWellbeing},
 		{"ders16", 16, 16, 80, LowerBetter, 0, true, EntryItems, SubjectParent, DomainEmotionalRegulation},
 		{"domestic_abuse", 9, 0, 32, LowerBetter, 0, false, EntryItems, SubjectParent, DomainDomesticAbuse},

@@ -71,14 +71,36 @@ type storedAnswers struct {
 	Interval  int                    `json:"interval,omitempty"`
 }
 
+// instruments are the outcome measures in use: the organisation's (with
+// its licensed wording, loaded at start-up) or the built-in ones.
+func (s *Server) instruments() []measure.Instrument {
+	if s.cfg.Instruments != nil {
+		return s.cfg.Instruments
+	}
+	return measure.Builtin()
+}
+
+// instrument finds one instrument in use by its key.
+func (s *Server) instrument(key string) (measure.Instrument, bool) {
+	if s.cfg.Instruments == nil {
+		return measure.Lookup(key)
+	}
+	for _, in := range s.cfg.Instruments {
+		if in.Key == key {
+			return in, true
+		}
+	}
+	return measure.Instrument{}, false
+}
+
 // instrumentsFor lists the instruments for a kind of person.
-func instrumentsFor(kind family.Kind) []measure.Instrument {
+func (s *Server) instrumentsFor(kind family.Kind) []measure.Instrument {
 	subject := measure.SubjectParent
 	if kind == family.Baby {
 		subject = measure.SubjectBaby
 	}
 	var out []measure.Instrument
-	for _, in := range measure.Builtin() {
+	for _, in := range s.instruments() {
 		if in.Subject == subject {
 			out = append(out, in)
 		}
@@ -109,7 +131,7 @@ func (s *Server) showMeasures(w http.ResponseWriter, r *http.Request, u *request
 		s.fail(w, r, problem.New(problem.NotFound, "Outcome measures are recorded for the parents and the baby"))
 		return
 	}
-	d := measuresData{PersonRecord: rec, Instruments: instrumentsFor(rec.Person.Kind), Removing: removing}
+	d := measuresData{PersonRecord: rec, Instruments: s.instrumentsFor(rec.Person.Kind), Removing: removing}
 	order := map[string]int{}
 	for i, tp := range s.cfg.Timeline.Timepoints {
 		order[tp.Key] = i
@@ -186,8 +208,6 @@ func (s *Server) showMeasures(w http.ResponseWriter, r *http.Request, u *request
 	}
 	d.Due = s.dueMeasures(rec)
 	page := Page{Title: "Outcome measures: " + rec.Person.Name(), Nav: "caseload", Data: d, Errors: errs, Form: r.PostForm}
-	if len(errs) > 0 {
-	}
 	s.render(w, r, status, "measures", page)
 }
 
@@ -244,7 +264,7 @@ func (s *Server) dueMeasures(rec store.PersonRecord) []dueTimepoint {
 		}
 		dt := dueTimepoint{Label: m.Label, Due: m.Due, Overdue: timeline.Overdue(m, now), Provisional: m.Provisional}
 		for _, k := range keys {
-			if in, ok := measure.Lookup(k); ok && !have[tp.Key][k] {
+			if in, ok := s.instrument(k); ok && !have[tp.Key][k] {
 				dt.Missing = append(dt.Missing, in)
 			}
 		}
@@ -302,15 +322,13 @@ func (s *Server) showMeasureForm(w http.ResponseWriter, r *http.Request, u *requ
 		form = url.Values{}
 	}
 	page := Page{Title: "Record " + in.ShortName + ": " + rec.Person.Name(), Nav: "caseload", Errors: errs, Form: form, Data: d}
-	if len(errs) > 0 {
-	}
 	s.render(w, r, status, "measure-new", page)
 }
 
 // instrumentFor reads the instrument named in the path and checks it is for
 // this person.
 func (s *Server) instrumentFor(w http.ResponseWriter, r *http.Request, p family.Person) (measure.Instrument, bool) {
-	in, ok := measure.Lookup(r.PathValue("instrument"))
+	in, ok := s.instrument(r.PathValue("instrument"))
 	if !ok {
 		s.fail(w, r, problem.New(problem.NotFound, "There is no outcome measure called %s", r.PathValue("instrument")))
 		return in, false

@@ -2,10 +2,24 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/demo"
+	"github.com/cradle-org/cradle/internal/measure"
+	"github.com/cradle-org/cradle/internal/store"
+	"github.com/cradle-org/cradle/internal/store/storetest"
+	"github.com/cradle-org/cradle/internal/timeline"
+	"github.com/cradle-org/cradle/internal/web"
 )
 
 func TestOutcomeMeasures(t *testing.T) {
@@ -163,6 +177,276 @@ func TestOutcomeMeasureEnteredInError(t *testing.T) {
 		}
 		if r := e.post(pc, remove, mustForm("csrf_token", csrfFrom(t, page.body), "reason-"+rid, "again")); r.status != http.StatusNotFound {
 			t.Errorf("removing twice: %d", r.status)
+		}
+	})
+}
+
+// recordMeasure records an instrument for a person through its form, with
+// the lowest answer to every question (or the area scores and total given),
+// and fails the test unless it is saved.
+func recordMeasure(t *testing.T, e *env, c *http.Client, personID int64, key, timepoint string, kv ...string) {
+	t.Helper()
+	base := "/people/" + itoa(personID) + "/measures/" + key
+	form := e.get(c, base)
+	if form.status != http.StatusOK {
+		t.Fatalf("%s form: %d", key, form.status)
+	}
+	v := dateForm("taken_on", e.clock.Now(), append([]string{"csrf_token", csrfFrom(t, form.body), "timepoint", timepoint}, kv...)...)
+	if len(kv) == 0 {
+		in, _ := measure.Lookup(key)
+		for _, it := range in.Items {
+			v.Set(measure.ItemField(it.Number), strconv.Itoa(it.Min))
+		}
+	}
+	if r := e.post(c, base, v); r.status != http.StatusSeeOther {
+		t.Fatalf("recording %s at %s: %d\n%s", key, timepoint, r.status, r.body)
+	}
+}
+
+// rowFor is the caseload table row of one parent.
+func rowFor(t *testing.T, page string, personID int64) string {
+	t.Helper()
+	i := strings.Index(page, `href="/people/`+itoa(personID)+`"`)
+	if i < 0 {
+		t.Fatalf("no caseload row for person %d:\n%s", personID, page)
+	}
+	row := page[i:]
+	return row[:strings.Index(row, "</tr>")]
+}
+
+// TestDueMeasuresOnCaseloadAndFamilyPage: a timepoint's measures show as
+// due (here overdue) on the practitioner's caseload row for the parent and
+// on the family page, and go once everything due at it is recorded: the
+// caseload row needs the parent's and the baby's, the family page both
+// parents' too.
+func TestDueMeasuresOnCaseloadAndFamilyPage(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Jess") // the baby is about six and a half months old
+		jess, callum := parentNamed(f, "Jess"), parentNamed(f, "Callum")
+		baby, _ := f.Baby()
+		if !jess.Active || !callum.Active {
+			t.Fatal("the demo family's parents should both be active")
+		}
+		e.clock.Advance(10 * 24 * time.Hour) // past the 6-month window: overdue
+		const label = "6-month outcome measures"
+		pc := e.client()
+		e.signIn(pc, practitioner) // Jess's practitioner
+		family := "/families/" + itoa(f.ID)
+
+		row := rowFor(t, e.get(pc, "/caseload").body, jess.ID)
+		if !strings.Contains(row, label) || !strings.Contains(row, "govuk-tag--red") {
+			t.Fatalf("caseload row lacks the overdue %s:\n%s", label, row)
+		}
+		if p := e.get(pc, family); !strings.Contains(p.body, label) {
+			t.Fatalf("family page lacks %s", label)
+		}
+		if p := e.get(pc, "/people/"+itoa(jess.ID)+"/measures"); !strings.Contains(p.body, "Overdue") || !strings.Contains(p.body, label) {
+			t.Errorf("measures page does not say the %s are overdue", label)
+		}
+
+		tp, _ := mustTimeline(t).Timepoint("m6")
+		for _, key := range tp.Parents {
+			recordMeasure(t, e, pc, jess.ID, key, "m6")
+		}
+		// The baby's are still missing, so Jess's row still lists them.
+		if row := rowFor(t, e.get(pc, "/caseload").body, jess.ID); !strings.Contains(row, label) {
+			t.Errorf("with the baby's measures missing the row dropped %s:\n%s", label, row)
+		}
+		recordMeasure(t, e, pc, baby.ID, "asq3", "m6", "domain-communication", "50", "domain-gross_motor", "50",
+			"domain-fine_motor", "50", "domain-problem_solving", "50", "domain-personal_social", "50")
+		recordMeasure(t, e, pc, baby.ID, "asqse2", "m6", "total", "20")
+		if row := rowFor(t, e.get(pc, "/caseload").body, jess.ID); strings.Contains(row, label) {
+			t.Errorf("all recorded, but Jess's caseload row still lists %s:\n%s", label, row)
+		}
+		// Callum's are not recorded: the family page still lists them.
+		if p := e.get(pc, family); !strings.Contains(p.body, label) {
+			t.Errorf("family page dropped %s with Callum's measures missing", label)
+		}
+		gc := e.client()
+		e.signIn(gc, grace) // Callum's practitioner
+		row = rowFor(t, e.get(gc, "/caseload").body, callum.ID)
+		if !strings.Contains(row, label) {
+			t.Errorf("Callum's caseload row lacks %s:\n%s", label, row)
+		}
+		for _, key := range tp.Parents {
+			recordMeasure(t, e, gc, callum.ID, key, "m6")
+		}
+		if row := rowFor(t, e.get(gc, "/caseload").body, callum.ID); strings.Contains(row, label) {
+			t.Errorf("Callum's row still lists %s:\n%s", label, row)
+		}
+		if p := e.get(pc, family); p.status != http.StatusOK || strings.Contains(p.body, label) {
+			t.Errorf("family page still lists %s once everything is recorded", label)
+		}
+		if p := e.get(pc, "/people/"+itoa(jess.ID)+"/measures"); strings.Contains(p.body, label) {
+			t.Errorf("measures page still lists %s as due", label)
+		}
+	})
+}
+
+func mustTimeline(t *testing.T) timeline.Config {
+	t.Helper()
+	c, err := timeline.DefaultConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// groupOf is one instrument's section of a person's measures page.
+func groupOf(t *testing.T, page, key string) string {
+	t.Helper()
+	i := strings.Index(page, `id="m-`+key+`"`)
+	if i < 0 {
+		t.Fatalf("no %s results on the page", key)
+	}
+	g := page[i:]
+	if j := strings.Index(g[1:], `<h3 class="govuk-heading-s" id="m-`); j >= 0 {
+		g = g[:j+1]
+	}
+	return g
+}
+
+// TestMeasureChangeFromBaseline: two results of one instrument show the
+// change from the baseline and whether it is reliable; an instrument with
+// no reliable change index says so rather than judging.
+func TestMeasureChangeFromBaseline(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Jess")
+		jess := parentNamed(f, "Jess")
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		page := "/people/" + itoa(jess.ID) + "/measures"
+
+		// The CORE-10 form carries the CORE System Trust's copyright line,
+		// which its licence requires wherever the measure is shown.
+		const coreRights = "© CORE System Trust: https://www.coresystemtrust.org.uk/copyright.pdf"
+		if form := e.get(pc, page+"/core10"); form.status != http.StatusOK || !strings.Contains(form.body, coreRights) ||
+			!strings.Contains(form.body, "I have felt able to cope when things go wrong") {
+			t.Fatalf("CORE-10 form: %d, copyright line shown %v", form.status, strings.Contains(form.body, coreRights))
+		}
+
+		// CORE-10 at baseline: 20 (questions 2 and 3 reverse-scored) ...
+		recordMeasure(t, e, pc, jess.ID, "core10", "baseline", "item-1", "2", "item-2", "2", "item-3", "2", "item-4", "2",
+			"item-5", "2", "item-6", "0", "item-7", "3", "item-8", "3", "item-9", "3", "item-10", "1")
+		// ... and at 6 months: 12, a fall of 8, past the reliable change of 6.
+		recordMeasure(t, e, pc, jess.ID, "core10", "m6", "item-1", "1", "item-2", "3", "item-3", "3", "item-4", "1",
+			"item-5", "1", "item-6", "0", "item-7", "2", "item-8", "2", "item-9", "2", "item-10", "1")
+		g := groupOf(t, e.get(pc, page).body, "core10")
+		for _, want := range []string{"20 (moderate-to-severe)", "Baseline", "12 (mild)", "−8", "Reliable improvement", coreRights} {
+			if !strings.Contains(g, want) {
+				t.Errorf("CORE-10 results lack %q:\n%s", want, g)
+			}
+		}
+		if strings.Index(g, "20 (moderate-to-severe)") > strings.Index(g, "12 (mild)") {
+			t.Error("CORE-10 results are not oldest first")
+		}
+
+		// DERS-16 has no reliable change index. The demo recorded a
+		// baseline for Jess; record one if a later demo does not.
+		rec, err := e.db.ReadPerson(context.Background(), mustActor(t, e, practitioner), jess.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		baseline := 16.0 // the lowest answers, if recorded here
+		if i := slices.IndexFunc(rec.Measures, func(m store.MeasureResult) bool {
+			return m.Instrument == "ders16" && m.Timepoint == "baseline"
+		}); i >= 0 {
+			baseline = rec.Measures[i].Score
+		} else {
+			recordMeasure(t, e, pc, jess.ID, "ders16", "baseline")
+		}
+		answers := []string{}
+		for n := 1; n <= 16; n++ {
+			answers = append(answers, "item-"+strconv.Itoa(n), "5")
+		}
+		recordMeasure(t, e, pc, jess.ID, "ders16", "m6", answers...)
+		g = groupOf(t, e.get(pc, page).body, "ders16")
+		change := ">&#43;" + strconv.FormatFloat(80-baseline, 'f', -1, 64) + "</td>" // "+", as html/template writes it
+		if !strings.Contains(g, change) || !strings.Contains(g, "Not defined for this measure") || strings.Contains(g, "Reliable deterioration") {
+			t.Errorf("DERS-16 results lack %q or the wording:\n%s", change, g)
+		}
+	})
+}
+
+// eachWith is each with more server configuration.
+func eachWith(t *testing.T, cfg web.Config, fn func(t *testing.T, e *env)) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			c := &clock{t: time.Now().UTC().Truncate(time.Second)}
+			db := storetest.Open(t, b, c.Now)
+			if _, _, err := demo.Load(context.Background(), db); err != nil {
+				t.Fatal(err)
+			}
+			cfg := cfg
+			cfg.Now, cfg.Demo = c.Now, true
+			s, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := httptest.NewServer(s.Handler())
+			t.Cleanup(srv.Close)
+			fn(t, &env{t: t, db: db, srv: srv, clock: c})
+		})
+	}
+}
+
+// TestLoadedInstrumentWording: an organisation's wording for a licensed
+// instrument (cradle serve --instruments) is what the form shows, and the
+// answers score as the built-in instrument does.
+func TestLoadedInstrumentWording(t *testing.T) {
+	in, _ := measure.Lookup("epds")
+	data, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range m["items"].([]any) {
+		it := v.(map[string]any)
+		n := i + 1
+		it["text"] = "Licensed EPDS statement " + strconv.Itoa(n)
+		// Answers in the order of the paper form: questions 1, 2 and 4
+		// score 0 first, the others 3 first.
+		values := []int{3, 2, 1, 0}
+		if n == 1 || n == 2 || n == 4 {
+			values = []int{0, 1, 2, 3}
+		}
+		var opts []any
+		for j, val := range values {
+			opts = append(opts, map[string]any{"value": val, "label": "Answer " + string(rune('A'+j)) + " to statement " + strconv.Itoa(n)})
+		}
+		it["options"] = opts
+	}
+	if data, err = json.Marshal(m); err != nil {
+		t.Fatal(err)
+	}
+	ins, err := measure.Overlay([]measure.File{{Name: "epds.json", Data: data}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eachWith(t, web.Config{Instruments: ins}, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Jess")
+		jess := parentNamed(f, "Jess")
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		base := "/people/" + itoa(jess.ID) + "/measures/epds"
+		form := e.get(pc, base)
+		for _, want := range []string{"3. Licensed EPDS statement 3", "Answer A to statement 3", "Answer D to statement 10", `name="item-10" type="radio" value="3"`} {
+			if !strings.Contains(form.body, want) {
+				t.Errorf("EPDS form lacks %q", want)
+			}
+		}
+		// The first answer to every statement: 7 x 3 = 21, as built in.
+		v := dateForm("taken_on", e.clock.Now(), "csrf_token", csrfFrom(t, form.body), "timepoint", "m6",
+			"item-1", "0", "item-2", "0", "item-3", "3", "item-4", "0", "item-5", "3", "item-6", "3", "item-7", "3", "item-8", "3", "item-9", "3", "item-10", "3")
+		r := e.post(pc, base, v)
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("save: %d\n%s", r.status, r.body)
+		}
+		if done := e.get(pc, r.location); !strings.Contains(done.body, "EPDS recorded: 21 (probable depression)") {
+			t.Errorf("after saving:\n%s", done.body)
 		}
 	})
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/cradle-org/cradle/internal/eligibility"
+	"github.com/cradle-org/cradle/internal/measure"
 	"github.com/cradle-org/cradle/internal/metrics"
 	"github.com/cradle-org/cradle/internal/retention"
 	"github.com/cradle-org/cradle/internal/risk"
@@ -50,6 +51,9 @@ type Config struct {
 	Questions risk.QuestionSet
 	// Eligibility is the programme's intake rules (areas, pregnancy window).
 	Eligibility eligibility.Config
+	// Instruments are the outcome-measure instruments, as measure.Overlay
+	// returns them with an organisation's wording (nil: the built-in ones).
+	Instruments []measure.Instrument
 	// Retention is the records retention schedule (zero: the shipped one).
 	Retention retention.Schedule
 	// OrgName is the organisation's name, used in emails and pages.
