@@ -22,7 +22,7 @@ type BarSpec struct {
 }
 
 // Bar draws a bar chart. Each bar is labelled with its value; a suppressed
-// or missing value has no bar, only "<5" or "no data" at the axis. Values
+// or missing value has no bar, only "[c]" or "no data" at the axis. Values
 // may be negative (bars then go down, or left, from 0). A chart too small
 // for its labels is made taller.
 func Bar(spec BarSpec) template.HTML {
@@ -141,7 +141,7 @@ func (g *barGeometry) vertical(desc string) template.HTML {
 	}
 
 	// Labels too wide for their bars are turned to run up the page: value
-	// labels all together, so they line up; "<5" and "no data" one by one.
+	// labels all together, so they line up; "[c]" and "no data" one by one.
 	valueW, negW := g.widest(false)
 	turnValues := valueW > room // all or none, so they line up
 	head := 22.0                // room for a value label above the tallest bar
@@ -313,7 +313,7 @@ func (g *barGeometry) horizontal(desc string) template.HTML {
 	return b.close()
 }
 
-// gapLabel writes "<5" or "no data" where a vertical bar would start,
+// gapLabel writes "[c]" or "no data" where a vertical bar would start,
 // turned to run up the page if it is too wide (or down, when the bars hang
 // from the top of the chart).
 func (g *barGeometry) gapLabel(b *buf, xc, y0 float64, turn, down bool, s string) {

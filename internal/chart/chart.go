@@ -9,7 +9,7 @@
 // and dash (lines) as well as by colour (WCAG 1.4.1), every colour has at
 // least 3:1 contrast with white (1.4.11), and text is #0b0c0c. A suppressed
 // or missing figure is never drawn as zero: it has no bar or point, only the
-// words "<5" or "no data" where it would be.
+// words "[c]" or "no data" where it would be.
 //
 // Text is escaped as it is written, so labels (which may be area names that
 // users typed) cannot inject markup. The output uses presentation attributes
@@ -36,7 +36,7 @@ import (
 
 // Value is one figure in a chart. A suppressed figure (a small count, or one
 // derived from few people) or a missing one (no figure exists) is drawn as a
-// gap labelled "<5" or "no data", never as zero.
+// gap labelled "[c]" or "no data", never as zero.
 type Value struct {
 	V          float64
 	Suppressed bool
@@ -80,7 +80,7 @@ func (s Series) at(i int) Value {
 // Text and line colours (GOV.UK Frontend), and sizes in SVG pixels.
 const (
 	textColour      = "#0b0c0c" // GOV.UK text: 19.6:1 on white
-	secondaryColour = "#505a5f" // GOV.UK secondary text: 7.1:1, for "<5", "no data" and reference lines
+	secondaryColour = "#505a5f" // GOV.UK secondary text: 7.1:1, for "[c]", "no data" and reference lines
 	gridColour      = "#b1b4b6" // GOV.UK mid-grey: gridlines are not needed to read the chart
 	fontFamily      = "arial, sans-serif"
 	fontSize        = 16 // category labels, legend
@@ -321,12 +321,9 @@ func describe(kind, title, note string, labels []string, series []Series, decima
 	if note = strings.TrimSpace(note); note != "" {
 		b.WriteString(" " + sentence(note))
 	}
-	// A suppressed count is "fewer than 5"; a suppressed mean or percentage
-	// is not itself small, so it is said differently.
-	small := "fewer than " + strconv.Itoa(report.MinCount)
-	if decimals != 0 || unit != "" {
-		small = "not shown (fewer than " + strconv.Itoa(report.MinCount) + " people)"
-	}
+	// A hidden figure may be a small count or a larger one hidden so that a
+	// small one cannot be worked out, so the words do not say which.
+	small := "hidden"
 	for _, s := range series {
 		b.WriteString(" ")
 		if len(series) > 1 {

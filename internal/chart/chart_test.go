@@ -155,7 +155,7 @@ func TestBarAccessibleAndWellFormed(t *testing.T) {
 	root := parse(t, out)
 	desc := checkAccessible(t, root, "referrals", "Referrals by source")
 	want := "Bar chart: Referrals by source. Referrals received from April to June 2026, all areas." +
-		" Social worker 12, Midwife 8, Self-referral fewer than 5, Police no data, Health visitor 0."
+		" Social worker 12, Midwife 8, Self-referral hidden, Police no data, Health visitor 0."
 	if desc != want {
 		t.Errorf("desc =\n%q\nwant\n%q", desc, want)
 	}
@@ -176,12 +176,12 @@ func TestBarGapsAreNotBars(t *testing.T) {
 				bars++
 			}
 		}
-		// 12 and 8 are bars; <5 and no data are not; 0 has no height.
+		// 12 and 8 are bars; [c] and no data are not; 0 has no height.
 		if bars != 2 {
 			t.Errorf("horizontal %v: %d bars, want 2", horizontal, bars)
 		}
 		texts := root.texts()
-		for _, want := range []string{"12", "8", "<5", "no data", "0"} {
+		for _, want := range []string{"12", "8", "[c]", "no data", "0"} {
 			if !slices.Contains(texts, want) {
 				t.Errorf("horizontal %v: no text %q in %q", horizontal, want, texts)
 			}
@@ -364,11 +364,11 @@ func TestGroupedBarsAndLegend(t *testing.T) {
 	out := Bar(spec)
 	root := parse(t, out)
 	desc := checkAccessible(t, root, "sessions", "Sessions by area")
-	if want := "Bar chart: Sessions by area. Attended: North 40, South 35. Missed: North 8, South fewer than 5. Cancelled: North 5, South no data."; desc != want {
+	if want := "Bar chart: Sessions by area. Attended: North 40, South 35. Missed: North 8, South hidden. Cancelled: North 5, South no data."; desc != want {
 		t.Errorf("desc = %q, want %q", desc, want)
 	}
 	texts := root.texts()
-	for _, want := range []string{"Attended", "Missed", "Cancelled", "<5", "no data"} {
+	for _, want := range []string{"Attended", "Missed", "Cancelled", "[c]", "no data"} {
 		if !slices.Contains(texts, want) {
 			t.Errorf("no text %q in %q", want, texts)
 		}
@@ -495,10 +495,10 @@ func TestLineGapsAndSuppression(t *testing.T) {
 		Series: []Series{{Name: "A", Values: []Value{V(7), {Suppressed: true}, V(9)}}, {Name: "B", Values: []Value{V(6), {Missing: true}, V(8)}}}})
 	root := parse(t, out)
 	desc := checkAccessible(t, root, "m", "By month")
-	if want := "Line chart: By month. A: Jan 2026 7, Feb 2026 fewer than 5, Mar 2026 9. B: Jan 2026 6, Feb 2026 no data, Mar 2026 8."; desc != want {
+	if want := "Line chart: By month. A: Jan 2026 7, Feb 2026 hidden, Mar 2026 9. B: Jan 2026 6, Feb 2026 no data, Mar 2026 8."; desc != want {
 		t.Errorf("desc = %q", desc)
 	}
-	if !slices.Contains(root.texts(), "<5, no data") {
+	if !slices.Contains(root.texts(), "[c], no data") {
 		t.Errorf("no gap label in %q", root.texts())
 	}
 	for _, p := range root.all("path") {
@@ -602,7 +602,7 @@ func TestFromTable(t *testing.T) {
 		t.Errorf("values = %+v, want %+v", spec.Series[0].Values, want)
 	}
 	desc := checkAccessible(t, parse(t, Bar(spec)), "src", "Referrals by source")
-	if want := "Bar chart: Referrals by source. Referrals received in 2026. Social worker 12, Midwife 8, Self-referral fewer than 5, GP fewer than 5."; desc != want {
+	if want := "Bar chart: Referrals by source. Referrals received in 2026. Social worker 12, Midwife 8, Self-referral hidden, GP hidden."; desc != want {
 		t.Errorf("desc = %q", desc)
 	}
 
@@ -612,7 +612,7 @@ func TestFromTable(t *testing.T) {
 		t.Errorf("percentages: %+v", pct)
 	}
 	desc = checkAccessible(t, parse(t, Bar(pct)), "pct", "Referrals by source")
-	if !strings.Contains(desc, "Social worker 48.0%") || !strings.Contains(desc, "Self-referral not shown (fewer than 5 people)") {
+	if !strings.Contains(desc, "Social worker 48.0%") || !strings.Contains(desc, "Self-referral hidden") {
 		t.Errorf("desc = %q", desc)
 	}
 

@@ -37,7 +37,7 @@ type Reference struct {
 
 // Line draws a line chart. Each series has its own colour, dash and marker
 // shape. A suppressed or missing value breaks the line: there is no point,
-// and "<5" or "no data" is written at the foot of the chart there. A chart
+// and "[c]" or "no data" is written at the foot of the chart there. A chart
 // too small for its labels is made taller.
 func Line(spec LineSpec) template.HTML {
 	id := cleanID(spec.ID)

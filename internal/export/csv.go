@@ -22,7 +22,7 @@ const bom = "\uFEFF"
 // then a line holding its caption (if any), then its header and rows, with a
 // blank line between tables.
 //
-// Numeric cells are written as numbers (report.Cell.String: "<5" when
+// Numeric cells are written as numbers (report.Cell.String: "[c]" when
 // suppressed, empty when missing); text cells, headers, titles and captions
 // through SafeText.
 func CSV(w io.Writer, tables ...report.Table) error {

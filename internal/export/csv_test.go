@@ -37,7 +37,7 @@ func TestCSVRoundTrip(t *testing.T) {
 	want := [][]string{
 		{"Source", "Referrals", "Mean change"},
 		{"Midwife", "12", "-3"},
-		{"'" + injection, "<5", "-1.25"},
+		{"'" + injection, "[c]", "-1.25"},
 		{"Zoë’s café — £", "0", ""},
 	}
 	if got := readCSV(t, b); !reflect.DeepEqual(got, want) {

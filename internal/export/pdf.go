@@ -46,9 +46,9 @@ type Section struct {
 	Tables  []report.Table
 }
 
-// SuppressionNote explains "<5" to the reader; it is printed on the first
+// SuppressionNote explains "[c]" to the reader; it is printed on the first
 // page of every funder report.
-const SuppressionNote = "Figures based on fewer than 5 people are shown as " + report.SuppressedText + " so that nobody can be recognised."
+const SuppressionNote = "Figures marked " + report.SuppressedText + " are hidden so that nobody can be recognised: counts below 5, figures based on fewer than 5 people, and any figure from which one of those could be worked out."
 
 // Text styles, as in internal/docs: functions, so nothing shared is mutable.
 func titleProp() props.Text   { return props.Text{Size: 16, Style: fontstyle.Bold} }
@@ -91,7 +91,7 @@ const (
 )
 
 // PDF writes a funder report as an A4 PDF in Helvetica: title, organisation,
-// area, period and date, the note explaining "<5", the introduction, and
+// area, period and date, the note explaining "[c]", the introduction, and
 // each section's heading, text and tables, with a footer and page number on
 // every page.
 //
@@ -225,7 +225,7 @@ func addTable(m core.Maroto, t report.Table) error {
 		isNum := make([]bool, len(t.Columns))
 		for j, c := range cells {
 			// Text needs no formula guard in a PDF; numbers use the same
-			// formatting ("<5", decimals) as every other output.
+			// formatting ("[c]", decimals) as every other output.
 			values[j] = c.String()
 			isNum[j] = c.Numeric
 		}

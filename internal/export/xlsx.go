@@ -36,7 +36,7 @@ const (
 // Each worksheet is named from the table's title (see sheetNames), and
 // holds the title, the caption, a bold header row and the rows. Numbers are
 // stored as numbers, formatted to the cell's decimals; suppressed figures as
-// the text "<5"; missing figures as empty cells. Text is stored with the
+// the text "[c]"; missing figures as empty cells. Text is stored with the
 // string cell type, so nothing is ever interpreted as a formula, and also
 // passes through SafeText, so it stays safe if the sheet is later saved as
 // CSV or its text pasted elsewhere.

@@ -50,7 +50,7 @@ func TestXLSXReadBack(t *testing.T) {
 		"A2": "Referrals received, 1 April 2026 to 31 March 2027, Blackpool",
 		"A3": "Source", "B3": "Referrals", "C3": "Mean change",
 		"A4": "Midwife", "B4": "12", "C4": "-3",
-		"A5": "'" + injection, "B5": "<5", "C5": "-1.25",
+		"A5": "'" + injection, "B5": "[c]", "C5": "-1.25",
 		"A6": "Zoë’s café — £", "B6": "0", "C6": "",
 	} {
 		if got := cellValue(t, f, s, ref); got != want {
@@ -58,7 +58,7 @@ func TestXLSXReadBack(t *testing.T) {
 		}
 	}
 
-	// Numbers are numbers (no type attribute, or "n"); text and "<5" are
+	// Numbers are numbers (no type attribute, or "n"); text and "[c]" are
 	// strings.
 	for _, ref := range []string{"B4", "C4", "C5", "B6"} {
 		typ, err := f.GetCellType(s, ref)

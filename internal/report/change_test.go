@@ -142,12 +142,12 @@ func TestChangeTable(t *testing.T) {
 	})
 	want := []string{
 		"Worked example | 5 | 14.0 | 10.0 | -4.0 | -1.26 | 100.0",
-		"Four people | <5 | <5 | <5 | <5 | <5 | <5",
+		"Four people | [c] | [c] | [c] | [c] | [c] | [c]",
 		"Nobody | 0 |  |  |  |  | ",
 		"Same baseline | 5 | 10.0 | 7.4 | -2.6 |  | 0.0",
-		"Same baseline, four people | <5 | <5 | <5 | <5 | <5 | <5",
+		"Same baseline, four people | [c] | [c] | [c] | [c] | [c] | [c]",
 		"No criterion | 5 | 14.0 | 10.0 | -4.0 | -1.26 | ",
-		"Three of five improve | 5 | 14.0 | 10.0 | -4.0 | -1.26 | <5", // 3 people is itself a small count
+		"Three of five improve | 5 | 14.0 | 10.0 | -4.0 | -1.26 | [c]", // 3 people is itself a small count
 		"Rising a hair | 5 | 12.4 | 12.4 | 0.0 | 0.00 | 0.0",
 		"Falling a hair | 5 | 12.4 | 12.4 | 0.0 | 0.00 | 0.0",
 	}

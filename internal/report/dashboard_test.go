@@ -57,9 +57,9 @@ func TestDashboardCells(t *testing.T) {
 		// the midwives' column March's 6, and March's row the social
 		// workers' 6. Every row and column now has two hidden figures.
 		"referrals-by-month": {
-			"Jan 2026 | <5 | 8 | <5 | 17",
-			"Feb 2026 | <5 | <5 | 0 | 12",
-			"Mar 2026 | 9 | <5 | <5 | 21",
+			"Jan 2026 | [c] | 8 | [c] | 17",
+			"Feb 2026 | [c] | [c] | 0 | 12",
+			"Mar 2026 | 9 | [c] | [c] | 21",
 		},
 		"referrals-by-source": {
 			"Self-referral | 22 | 44.0", // 22/50
@@ -78,41 +78,41 @@ func TestDashboardCells(t *testing.T) {
 			"Referred | 50 | 100.0 | ",
 			"Accepted | 30 | 60.0 | 60.0",
 			"Engaged | 20 | 40.0 | 66.7", // 20/50, 20/30
-			"Completed to the baby's second birthday | <5 | <5 | <5",
+			"Completed to the baby's second birthday | [c] | [c] | [c]",
 		},
 		"first-contact": {"Families seen | 6", "Median days from referral to first session | 9.0"}, // (8+10)/2
 		// South's 3 is small, and the total would give it back: North's 37
 		// goes too, the only other.
-		"open-by-area": {"North | <5 | <5", "South | <5 | <5", "Total | 40 | 100.0"},
+		"open-by-area": {"North | [c] | [c]", "South | [c] | [c]", "Total | 40 | 100.0"},
 		// Birth's 2, and Ending's 6 as the smallest other.
-		"open-by-stage": {"Antenatal | 12 | 30.0", "Birth | <5 | <5", "Postnatal | 20 | 50.0", "Ending | <5 | <5", "Total | 40 | 100.0"},
+		"open-by-stage": {"Antenatal | 12 | 30.0", "Birth | [c] | [c]", "Postnatal | 20 | 50.0", "Ending | [c] | [c]", "Total | 40 | 100.0"},
 		"caseload-size": {"Parents allocated | 60", "Practitioners | 8", "Mean parents per practitioner | 7.5", "Largest caseload | 11"},
 		// The parents' 3 cancellations are small; the offered 153 would give
 		// them back, so the 30 missed go too, with their percentages.
 		"engagement": {
 			"Attended | 120 | 78.4", // 120/153
-			"Did not attend | <5 | <5",
-			"Cancelled by the parent | <5 | <5",
+			"Did not attend | [c] | [c]",
+			"Cancelled by the parent | [c] | [c]",
 			"Offered (the three above) | 153 | 100.0",
 			"Cancelled by the practitioner (not counted as offered) | 7 | ",
 		},
 		// Two small reasons already hide each other.
-		"closures-by-reason": {"Planned ending | 12 | 52.2", "Withdrew | <5 | <5", "Disengaged | 6 | 26.1", "Moved out of area | <5 | <5", "Total | 23 | 100.0"},
-		"retention":          {"6 months | 20 | 18 | 90.0", "1 year | 14 | 11 | 78.6", "2 years | 6 | <5 | <5"},
+		"closures-by-reason": {"Planned ending | 12 | 52.2", "Withdrew | [c] | [c]", "Disengaged | 6 | 26.1", "Moved out of area | [c] | [c]", "Total | 23 | 100.0"},
+		"retention":          {"6 months | 20 | 18 | 90.0", "1 year | 14 | 11 | 78.6", "2 years | 6 | [c] | [c]"},
 		"safeguarding": {
 			"Safeguarding concerns raised | 15",
 			"Median hours from concern to decision | 7.0",
 			"% of decisions made by the deadline | 84.6", // 11/13
-			"MARAC referrals | <5",
+			"MARAC referrals | [c]",
 			"Safety plans written | 9",
 			"Safety plan reviews | 0",
 		},
-		"concerns-by-decision": {"Advice | 7 | 46.7", "Referral to children's social care | <5 | <5", "Awaiting a decision | <5 | <5", "Total | 15 | 100.0"},
+		"concerns-by-decision": {"Advice | 7 | 46.7", "Referral to children's social care | [c] | [c]", "Awaiting a decision | [c] | [c]", "Total | 15 | 100.0"},
 		// Stepped up 2 is small; the 30 would give it back, so stepped down's
 		// 8 goes too (the smallest other part; no change is 20).
 		"safeguarding-status": {
-			"Stepped down (for example, child protection plan to child in need) | <5 | <5",
-			"Stepped up | <5 | <5",
+			"Stepped down (for example, child protection plan to child in need) | [c] | [c]",
+			"Stepped up | [c] | [c]",
 			"No change | 20 | 66.7",
 			"Families with a recorded status | 30 | 100.0",
 		},
@@ -164,7 +164,7 @@ func TestDashboardHidesWhatSubtractionGivesBack(t *testing.T) {
 	tests := []struct {
 		name   string
 		change func(f *Figures)
-		hidden map[string][]string // table → row labels whose count must read <5
+		hidden map[string][]string // table → row labels whose count must read [c]
 	}{
 		{"the base figures", func(*Figures) {}, nil},
 		{"a month with one small source", func(f *Figures) {

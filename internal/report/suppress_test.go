@@ -18,9 +18,9 @@ func TestSuppress(t *testing.T) {
 	}}
 	want := []string{
 		"North | 0 | 3.0",
-		"South | <5 | ",
-		"East | <5 | 4", // 3.5 written with no decimals
-		"West | 5 | <5",
+		"South | [c] | ",
+		"East | [c] | 4", // 3.5 written with no decimals
+		"West | 5 | [c]",
 		"3 | 12 | -2",
 	}
 	before := copyRows(in.Rows)
@@ -55,15 +55,15 @@ func TestSecondarySuppression(t *testing.T) {
 		row("one small, big total", 4, 0, 5), // 5 goes, though it is not small
 	}}
 	want := []string{
-		"one small | <5 | <5 | 12 | 22",
-		"zero skipped | <5 | 0 | <5 | 15",
-		"two small already | <5 | <5 | 9 | 12",
-		"tie: leftmost | <5 | <5 | 6 | 15",
+		"one small | [c] | [c] | 12 | 22",
+		"zero skipped | [c] | 0 | [c] | 15",
+		"two small already | [c] | [c] | 9 | 12",
+		"tie: leftmost | [c] | [c] | 6 | 15",
 		"nothing small | 8 | 6 | 6 | 20",
 		"all zero | 0 | 0 | 0 | 0",
-		"only the small one | <5 | 0 | 0 | <5",
-		"small total | <5 | <5 | <5 | <5",
-		"one small, big total | <5 | 0 | <5 | 9",
+		"only the small one | [c] | 0 | 0 | [c]",
+		"small total | [c] | [c] | [c] | [c]",
+		"one small, big total | [c] | 0 | [c] | 9",
 	}
 	got := SecondarySuppression(in)
 	for i, r := range got.Rows {
@@ -80,7 +80,7 @@ func TestSecondarySuppression(t *testing.T) {
 
 	// Without a total column nothing can be worked out by subtraction.
 	noTotal := Table{Columns: cols[:4], Rows: [][]Cell{{Label("x"), handCount(3), Count(7), Count(12)}}}
-	if s := rowString(SecondarySuppression(noTotal).Rows[0]); s != "x | <5 | 7 | 12" {
+	if s := rowString(SecondarySuppression(noTotal).Rows[0]); s != "x | [c] | 7 | 12" {
 		t.Errorf("without a total: %q", s)
 	}
 }

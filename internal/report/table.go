@@ -15,7 +15,7 @@ import (
 const MinCount = 5
 
 // SuppressedText is how a suppressed figure is written in every output.
-const SuppressedText = "<5"
+const SuppressedText = "[c]"
 
 // Table is one dashboard table: the figures a chart draws, what the page
 // shows beside it, and what the CSV, XLSX and PDF exports write.

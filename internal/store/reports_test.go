@@ -384,8 +384,8 @@ func TestOutcomeChange(t *testing.T) {
 			got = append(got, cells)
 		}
 		want := [][]string{
-			{"PHQ-9", "5", "14.0", "10.0", "-4.0", "-1.26", "<5"},
-			{"GAD-7", "<5", "<5", "<5", "<5", "<5", "<5"},
+			{"PHQ-9", "5", "14.0", "10.0", "-4.0", "-1.26", "[c]"},
+			{"GAD-7", "[c]", "[c]", "[c]", "[c]", "[c]", "[c]"},
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("outcome change =\n%v\nwant\n%v", got, want)
