@@ -64,11 +64,11 @@ func (db *DB) personInFamily(ctx context.Context, q rowQuerier, personID int64) 
 func (db *DB) ReadPerson(ctx context.Context, actor policy.Actor, personID int64) (PersonRecord, error) {
 	var out PersonRecord
 	err := db.View(ctx, func(tx *Tx) error {
-		f, p, err := db.personInFamily(ctx, tx.tx, personID)
+		f, p, err := db.personInFamily(ctx, tx.q(), personID)
 		if err != nil {
 			return err
 		}
-		overrides, err := db.activeOverrides(ctx, tx.tx, actor.StaffID, f.ID, tx.now)
+		overrides, err := db.activeOverrides(ctx, tx.q(), actor.StaffID, f.ID, tx.now)
 		if err != nil {
 			return err
 		}
@@ -213,7 +213,7 @@ func (tx *Tx) jointSafety(f family.Family, personID int64) (all, mine bool, err 
 // personForEdit loads a person and checks the actor may edit their record
 // (their own practitioner or a team manager), and that the case is open.
 func (tx *Tx) personForEdit(actor policy.Actor, personID int64) (family.Family, family.Person, error) {
-	f, p, err := tx.db.personInFamily(tx.ctx, tx.tx, personID)
+	f, p, err := tx.db.personInFamily(tx.ctx, tx.q(), personID)
 	if err != nil {
 		return f, p, err
 	}
@@ -375,7 +375,7 @@ func (db *DB) UpdateContact(ctx context.Context, actor policy.Actor, personID in
 func (db *DB) BreakGlass(ctx context.Context, actor policy.Actor, personID int64, reason string, notify func(tx *Tx, to []string, familyRef string) error) (time.Time, error) {
 	var expires time.Time
 	err := db.Update(ctx, func(tx *Tx) error {
-		f, p, err := db.personInFamily(ctx, tx.tx, personID)
+		f, p, err := db.personInFamily(ctx, tx.q(), personID)
 		if err != nil {
 			return err
 		}
@@ -491,7 +491,7 @@ type Progress struct {
 
 // FamilyProgress counts a family's attended sessions and VIG cycles.
 func (db *DB) FamilyProgress(ctx context.Context, familyID int64) (Progress, error) {
-	m, err := db.progress(ctx, db.sql, []int64{familyID})
+	m, err := db.progress(ctx, db.q(), []int64{familyID})
 	return m[familyID], err
 }
 
@@ -644,7 +644,7 @@ func (db *DB) ResumeSessions(ctx context.Context, actor policy.Actor, personID i
 // parent's confidential details.
 func (db *DB) RecordSupervision(ctx context.Context, actor policy.Actor, personID int64, note string) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		f, p, err := db.personInFamily(ctx, tx.tx, personID)
+		f, p, err := db.personInFamily(ctx, tx.q(), personID)
 		if err != nil {
 			return err
 		}

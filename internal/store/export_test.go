@@ -156,3 +156,13 @@ func (db *DB) SealClearFields(ctx context.Context) error {
 	}
 	return tx.Commit()
 }
+
+// CachedStatements counts the prepared statements kept (SQLite only).
+func (db *DB) CachedStatements() int {
+	if db.stmts == nil {
+		return 0
+	}
+	db.stmts.mu.RLock()
+	defer db.stmts.mu.RUnlock()
+	return len(db.stmts.m)
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -165,7 +166,7 @@ func (tx *Tx) AddPerson(familyID int64, p family.Person) (int64, error) {
 // earlier allocation (kept as history). The co-parent's practitioner must be
 // someone else: checked here and by a unique index.
 func (tx *Tx) Allocate(familyID, personID, staffID, by int64) error {
-	f, err := tx.db.familyRecord(tx.ctx, tx.tx, familyID)
+	f, err := tx.db.familyRecord(tx.ctx, tx.q(), familyID)
 	if err != nil {
 		return err
 	}
@@ -298,14 +299,14 @@ func (db *DB) activeOverrides(ctx context.Context, q rowQuerier, staffID, family
 func (db *DB) ReadFamily(ctx context.Context, actor policy.Actor, id int64) (family.Family, error) {
 	var out family.Family
 	err := db.View(ctx, func(tx *Tx) error {
-		f, err := db.familyRecord(ctx, tx.tx, id)
+		f, err := db.familyRecord(ctx, tx.q(), id)
 		if err != nil {
 			return err
 		}
 		if d := policy.Decide(actor, policy.ViewFamily, f.Target(), tx.now); !d.Allowed {
 			return problem.New(problem.Forbidden, "%s", d.Reason)
 		}
-		overrides, err := db.activeOverrides(ctx, tx.tx, actor.StaffID, id, tx.now)
+		overrides, err := db.activeOverrides(ctx, tx.q(), actor.StaffID, id, tx.now)
 		if err != nil {
 			return err
 		}
@@ -394,18 +395,32 @@ func familyScope(actor policy.Actor) (string, []any, bool) {
 	return "", nil, false
 }
 
+// CaseloadLimit is the most open families one caseload covers: the page
+// works out what is overdue for every family it lists, so a whole
+// organisation cannot be listed at once. A list that reaches it says so.
+const CaseloadLimit = 500
+
 // Caseload lists the families the actor may see: a practitioner's own
 // families, a manager's areas, every family for a DSL. Each family is checked
 // by the policy, and the list view is audited.
 func (db *DB) Caseload(ctx context.Context, actor policy.Actor) ([]CaseloadEntry, error) {
+	out, _, err := db.CaseloadCapped(ctx, actor)
+	return out, err
+}
+
+// CaseloadCapped is Caseload, also saying whether more open families were
+// in scope than the CaseloadLimit it lists (those with the lowest
+// references).
+func (db *DB) CaseloadCapped(ctx context.Context, actor policy.Actor) ([]CaseloadEntry, bool, error) {
 	where, args, ok := familyScope(actor)
 	if !ok {
-		return nil, problem.New(problem.Forbidden, "your role does not have a caseload")
+		return nil, false, problem.New(problem.Forbidden, "your role does not have a caseload")
 	}
 	var out []CaseloadEntry
+	more := false
 	err := db.View(ctx, func(tx *Tx) error {
 		rows, err := tx.query(`SELECT `+familyColumns+` FROM families f JOIN areas a ON a.id = f.area_id LEFT JOIN staff m ON m.id = f.manager_id
-			WHERE `+where+` AND f.stage <> 'closed' ORDER BY f.reference LIMIT 500`, args...)
+			WHERE `+where+` AND f.stage <> 'closed' ORDER BY f.reference LIMIT `+strconv.Itoa(CaseloadLimit+1), args...)
 		if err != nil {
 			return fmt.Errorf("listing caseload: %w", err)
 		}
@@ -416,29 +431,33 @@ func (db *DB) Caseload(ctx context.Context, actor policy.Actor) ([]CaseloadEntry
 			if err != nil {
 				return dropRows(rows, fmt.Errorf("reading caseload: %w", err))
 			}
+			if len(fams) == CaseloadLimit {
+				more = true
+				continue
+			}
 			fams = append(fams, f)
 			ids = append(ids, f.ID)
 		}
 		if err := doneRows(rows); err != nil {
 			return fmt.Errorf("listing caseload: %w", err)
 		}
-		people, err := db.loadPeople(ctx, tx.tx, ids)
+		people, err := db.loadPeople(ctx, tx.q(), ids)
 		if err != nil {
 			return err
 		}
-		last, err := db.lastContacts(ctx, tx.tx, ids)
+		last, err := db.lastContacts(ctx, tx.q(), ids)
 		if err != nil {
 			return err
 		}
-		progress, err := db.progress(ctx, tx.tx, ids)
+		progress, err := db.progress(ctx, tx.q(), ids)
 		if err != nil {
 			return err
 		}
-		paused, err := tx.activePauses()
+		paused, err := tx.activePauses(ids)
 		if err != nil {
 			return err
 		}
-		reviews, err := db.planReviews(ctx, tx.tx, ids)
+		reviews, err := db.planReviews(ctx, tx.q(), ids)
 		if err != nil {
 			return err
 		}
@@ -453,7 +472,7 @@ func (db *DB) Caseload(ctx context.Context, actor policy.Actor) ([]CaseloadEntry
 		tx.Audit("caseload.view", "", 0, 0, fmt.Sprintf("%d families listed", len(out)))
 		return nil
 	})
-	return out, err
+	return out, more, err
 }
 
 // FamilyTarget describes a family to the policy without reading anyone's
@@ -511,9 +530,14 @@ func (db *DB) lastContacts(ctx context.Context, q rowQuerier, familyIDs []int64)
 	return out, rows.Err()
 }
 
-// activePauses maps every parent whose sessions are paused now to the reason.
-func (tx *Tx) activePauses() (map[int64]string, error) {
-	rows, err := tx.query(`SELECT person_id, reason FROM pauses WHERE ended_on IS NULL AND person_id IS NOT NULL`)
+// activePauses maps every parent in the families whose sessions are paused
+// now to the reason.
+func (tx *Tx) activePauses(familyIDs []int64) (map[int64]string, error) {
+	if len(familyIDs) == 0 {
+		return map[int64]string{}, nil
+	}
+	in, args := inList(familyIDs)
+	rows, err := tx.query(`SELECT person_id, reason FROM pauses WHERE ended_on IS NULL AND person_id IS NOT NULL AND family_id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading pauses: %w", err)
 	}

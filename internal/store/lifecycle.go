@@ -43,7 +43,7 @@ func (db *DB) PractitionersInArea(ctx context.Context, areaID int64) ([]Practiti
 
 // familyForChange loads a family and checks the actor may do act to it.
 func (tx *Tx) familyForChange(actor policy.Actor, familyID int64, act policy.Action) (family.Family, error) {
-	f, err := tx.db.familyRecord(tx.ctx, tx.tx, familyID)
+	f, err := tx.db.familyRecord(tx.ctx, tx.q(), familyID)
 	if err != nil {
 		return f, err
 	}

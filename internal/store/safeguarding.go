@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/audit"
@@ -66,7 +67,7 @@ func (tx *Tx) alert(staffIDs []int64, concernID int64, kind string) error {
 func (db *DB) RaiseConcern(ctx context.Context, actor policy.Actor, n NewConcern, notify Notifier) (int64, error) {
 	var id int64
 	err := db.Update(ctx, func(tx *Tx) error {
-		f, err := db.familyRecord(ctx, tx.tx, n.FamilyID)
+		f, err := db.familyRecord(ctx, tx.q(), n.FamilyID)
 		if err != nil {
 			return err
 		}
@@ -272,15 +273,44 @@ func (tx *Tx) concernActions(concernID int64) ([]ConcernAction, error) {
 	return out, rows.Err()
 }
 
-// OpenConcerns lists concerns not yet closed that the actor may read,
-// oldest first, without their text (a dashboard, not a record).
-func (db *DB) OpenConcerns(ctx context.Context, actor policy.Actor) ([]ConcernRecord, error) {
+// concernScope narrows a query on concerns c (joined to families f) to those
+// the actor could read: every one for a DSL, their areas' and their own for
+// a team manager, their own for anyone else. Like familyScope it is an
+// optimisation: each row is still put to mayReadConcern.
+func concernScope(actor policy.Actor) (string, []any) {
+	switch actor.Role {
+	case policy.DSL:
+		return `1 = 1`, nil
+	case policy.TeamManager:
+		if len(actor.Areas) > 0 {
+			in, args := inList(actor.Areas)
+			return `(COALESCE(c.area_id, f.area_id) IN (` + in + `) OR c.raised_by = $` + strconv.Itoa(len(args)+1) + `)`, append(args, actor.StaffID)
+		}
+	}
+	return `c.raised_by = $1`, []any{actor.StaffID}
+}
+
+// OpenConcerns lists one page of the concerns still open (or decided but
+// not closed) that the actor may see, oldest first and without their text
+// (a dashboard, not a record), and how many there are
+// in all: a DSL sees every one in the organisation, so the list is paged in
+// SQL rather than capped.
+func (db *DB) OpenConcerns(ctx context.Context, actor policy.Actor, offset, limit int) ([]ConcernRecord, int, error) {
+	if !actor.SignedIn() {
+		return nil, 0, problem.New(problem.Forbidden, "Sign in to see safeguarding concerns")
+	}
+	scope, args := concernScope(actor)
 	// The statuses named, not "<> 'closed'": an index finds the few open
 	// concerns among hundreds of thousands of closed ones (687 ms → a few
 	// ms at 100,000 families, found by the benchmark).
-	rows, err := db.query(ctx, `SELECT `+concernColumns+concernFrom+` WHERE c.status IN ('open', 'decided', 'escalated') ORDER BY c.raised_at, c.id LIMIT 1000`)
+	where := ` WHERE c.status IN ('open', 'decided', 'escalated') AND ` + scope
+	var total int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM safeguarding_concerns c JOIN families f ON f.id = c.family_id`+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("counting concerns: %w", err)
+	}
+	rows, err := db.query(ctx, `SELECT `+concernColumns+concernFrom+where+` ORDER BY c.raised_at, c.id LIMIT `+strconv.Itoa(max(limit, 0))+` OFFSET `+strconv.Itoa(max(offset, 0)), args...)
 	if err != nil {
-		return nil, fmt.Errorf("listing concerns: %w", err)
+		return nil, 0, fmt.Errorf("listing concerns: %w", err)
 	}
 	defer rows.Close()
 	now := db.Now()
@@ -288,13 +318,13 @@ func (db *DB) OpenConcerns(ctx context.Context, actor policy.Actor) ([]ConcernRe
 	for rows.Next() {
 		c, err := db.scanConcern(rows, false)
 		if err != nil {
-			return nil, fmt.Errorf("reading concern: %w", err)
+			return nil, 0, fmt.Errorf("reading concern: %w", err)
 		}
 		if mayReadConcern(actor, c, now) {
 			out = append(out, c)
 		}
 	}
-	return out, rows.Err()
+	return out, total, rows.Err()
 }
 
 // DecideConcern records a DSL's decision, its reasons and follow-up actions

@@ -91,7 +91,7 @@ func (db *DB) SearchPeople(ctx context.Context, actor policy.Actor, query string
 		if err != nil {
 			return err
 		}
-		people, err := db.loadPeople(ctx, tx.tx, famIDs)
+		people, err := db.loadPeople(ctx, tx.q(), famIDs)
 		if err != nil {
 			return err
 		}

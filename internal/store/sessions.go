@@ -3,10 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/org"
+	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 )
 
@@ -50,19 +51,61 @@ func (tx *Tx) DeleteSession(tokenHash string) error {
 	return nil
 }
 
-// Session finds a session by token hash.
-func (db *DB) Session(ctx context.Context, tokenHash string) (LoginSession, error) {
+// SessionUser reads a session together with its member of staff and their
+// teams in one query, since every signed-in request needs all three. A
+// session whose account is gone reads as no session.
+func (db *DB) SessionUser(ctx context.Context, tokenHash string) (LoginSession, org.Staff, error) {
 	var s LoginSession
-	err := db.queryRow(ctx, `SELECT token_hash, staff_id, stage, csrf_token, created_at, last_seen_at FROM login_sessions WHERE token_hash = $1`, tokenHash).
-		Scan(&s.TokenHash, &s.StaffID, &s.Stage, &s.CSRFToken, &s.CreatedAt, &s.LastSeenAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		return s, problem.New(problem.Unauthorised, "Your session has ended. Sign in again")
-	}
+	var st org.Staff
+	rows, err := db.query(ctx, `SELECT ls.token_hash, ls.staff_id, ls.stage, ls.csrf_token, ls.created_at, ls.last_seen_at,
+		s.email, s.name, s.role, s.job_title, s.password_hash, s.must_change_password, s.totp_secret_sealed, s.totp_last_step,
+		s.disabled, s.listed_publicly, s.created_at,
+		t.id, t.name, a.id, a.name, a.local_authority, a.remote, a.active
+		FROM login_sessions ls JOIN staff s ON s.id = ls.staff_id
+		LEFT JOIN staff_teams stt ON stt.staff_id = s.id
+		LEFT JOIN teams t ON t.id = stt.team_id
+		LEFT JOIN areas a ON a.id = t.area_id
+		WHERE ls.token_hash = $1 ORDER BY a.name, t.name`, tokenHash)
 	if err != nil {
-		return s, fmt.Errorf("reading session: %w", err)
+		return s, st, fmt.Errorf("reading session: %w", err)
+	}
+	defer rows.Close()
+	var role, sealed string
+	seen := map[int64]bool{}
+	found := false
+	for rows.Next() {
+		var teamID, areaID sql.NullInt64
+		var teamName, areaName, la sql.NullString
+		var remote, active sql.NullBool
+		if err := rows.Scan(&s.TokenHash, &s.StaffID, &s.Stage, &s.CSRFToken, &s.CreatedAt, &s.LastSeenAt,
+			&st.Email, &st.Name, &role, &st.JobTitle, &st.PasswordHash, &st.MustChangePassword, &sealed, &st.TOTPLastStep,
+			&st.Disabled, &st.ListedPublicly, &st.CreatedAt,
+			&teamID, &teamName, &areaID, &areaName, &la, &remote, &active); err != nil {
+			return s, st, fmt.Errorf("reading session: %w", err)
+		}
+		found = true
+		if !teamID.Valid || !areaID.Valid {
+			continue
+		}
+		st.Teams = append(st.Teams, org.Team{ID: teamID.Int64, Name: teamName.String, AreaID: areaID.Int64})
+		if !seen[areaID.Int64] {
+			seen[areaID.Int64] = true
+			st.Areas = append(st.Areas, org.Area{ID: areaID.Int64, Name: areaName.String, LocalAuthority: la.String, Remote: remote.Bool, Active: active.Bool})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return s, st, fmt.Errorf("reading session: %w", err)
+	}
+	if !found {
+		return s, st, problem.New(problem.Unauthorised, "Your session has ended. Sign in again")
+	}
+	st.ID = s.StaffID
+	st.Role = policy.Role(role) // an unknown role stays unknown, and the policy denies it
+	if st.TOTPSecret, err = db.open("staff.totp_secret", sealed); err != nil {
+		return s, st, err
 	}
 	s.CreatedAt, s.LastSeenAt = s.CreatedAt.UTC(), s.LastSeenAt.UTC()
-	return s, nil
+	return s, st, nil
 }
 
 // TouchSession records activity. It is not audited: it changes no personal

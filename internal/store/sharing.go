@@ -140,7 +140,7 @@ func (db *DB) FamilyShares(ctx context.Context, actor policy.Actor, f family.Fam
 	// pool connections per request, and under load every connection ends
 	// up waiting for another.
 	now := db.Now()
-	overrides, err := db.activeOverrides(ctx, db.sql, actor.StaffID, f.ID, now)
+	overrides, err := db.activeOverrides(ctx, db.q(), actor.StaffID, f.ID, now)
 	if err != nil {
 		return nil, err
 	}

@@ -167,21 +167,21 @@ func (db *DB) scanStaff(ctx context.Context, q rowQuerier, where string, arg any
 
 // StaffByEmail finds an account by email (any case).
 func (db *DB) StaffByEmail(ctx context.Context, email string) (org.Staff, error) {
-	return db.scanStaff(ctx, db.sql, `email = $1`, org.NormaliseEmail(email))
+	return db.scanStaff(ctx, db.q(), `email = $1`, org.NormaliseEmail(email))
 }
 
 // StaffByID finds an account by id.
 func (db *DB) StaffByID(ctx context.Context, id int64) (org.Staff, error) {
-	return db.scanStaff(ctx, db.sql, `id = $1`, id)
+	return db.scanStaff(ctx, db.q(), `id = $1`, id)
 }
 
 func (tx *Tx) staffByID(id int64) (org.Staff, error) {
-	return tx.db.scanStaff(tx.ctx, tx.tx, `id = $1`, id)
+	return tx.db.scanStaff(tx.ctx, tx.q(), `id = $1`, id)
 }
 
 // StaffByEmail finds an account inside the transaction.
 func (tx *Tx) StaffByEmail(email string) (org.Staff, error) {
-	return tx.db.scanStaff(tx.ctx, tx.tx, `email = $1`, org.NormaliseEmail(email))
+	return tx.db.scanStaff(tx.ctx, tx.q(), `email = $1`, org.NormaliseEmail(email))
 }
 
 // ListStaff lists every account by name (without teams).

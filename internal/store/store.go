@@ -44,6 +44,7 @@ type DB struct {
 	// aggregates keeps dashboard figures for a few minutes (see
 	// Options.ReportCacheTTL).
 	aggregates *aggregateCache
+	stmts      *stmtCache // SQLite only: see stmtcache.go
 }
 
 // Options configure Open.
@@ -128,6 +129,7 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 		}
 		db.sql.SetMaxOpenConns(8)
 		db.sql.SetMaxIdleConns(8)
+		db.stmts = &stmtCache{m: map[string]*sql.Stmt{}}
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -167,6 +169,7 @@ func checkWritableDir(dir string) error {
 // Close closes the connection pool.
 func (db *DB) Close() error {
 	db.audits.close()
+	db.stmts.close()
 	return db.sql.Close()
 }
 
@@ -197,11 +200,11 @@ func (db *DB) rebind(q string) string {
 }
 
 func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return db.sql.QueryRowContext(ctx, db.rebind(q), args...)
+	return db.q().QueryRowContext(ctx, q, args...)
 }
 
 func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return db.sql.QueryContext(ctx, db.rebind(q), args...)
+	return db.q().QueryContext(ctx, q, args...)
 }
 
 // doneRows closes rows read to the end, freeing the connection for the
@@ -225,7 +228,7 @@ func dropRows(rows *sql.Rows, err error) error {
 }
 
 func (db *DB) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return db.sql.ExecContext(ctx, db.rebind(q), args...)
+	return db.q().ExecContext(ctx, q, args...)
 }
 
 // Tx is a write transaction. Every Tx must record at least one audit entry:
@@ -295,15 +298,15 @@ func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
 	if tx.readOnly {
 		return nil, errReadOnly
 	}
-	return tx.tx.ExecContext(tx.ctx, tx.db.rebind(q), args...)
+	return tx.q().ExecContext(tx.ctx, q, args...)
 }
 
 func (tx *Tx) queryRow(q string, args ...any) *sql.Row {
-	return tx.tx.QueryRowContext(tx.ctx, tx.db.rebind(q), args...)
+	return tx.q().QueryRowContext(tx.ctx, q, args...)
 }
 
 func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
-	return tx.tx.QueryContext(tx.ctx, tx.db.rebind(q), args...)
+	return tx.q().QueryContext(tx.ctx, q, args...)
 }
 
 // insertID runs an INSERT … RETURNING id.

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -290,7 +291,7 @@ func TestStaff(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.Session(ctx, "h1"); problem.CodeOf(err) != problem.Unauthorised {
+		if _, _, err := db.SessionUser(ctx, "h1"); problem.CodeOf(err) != problem.Unauthorised {
 			t.Errorf("session after disable: %v", err)
 		}
 		if got, _ := db.StaffByID(ctx, s.ID); !got.Disabled || got.Actor().SignedIn() {
@@ -317,9 +318,20 @@ func TestSessionsAndSigninFailures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := db.Session(ctx, "tok")
+		got, staff, err := db.SessionUser(ctx, "tok")
 		if err != nil || got.StaffID != s.ID || got.Stage != store.StageSecondFactor || got.CSRFToken != "csrf" {
-			t.Fatalf("Session = %+v, %v", got, err)
+			t.Fatalf("SessionUser = %+v, %v", got, err)
+		}
+		// The session's one query reads the account exactly as StaffByID does.
+		want, err := db.StaffByID(ctx, s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(staff, want) || len(staff.Areas) != 1 || staff.Areas[0].Name != "Hertfordshire" {
+			t.Errorf("SessionUser staff = %+v\nwant %+v", staff, want)
+		}
+		if _, _, err := db.SessionUser(ctx, "no-such-token"); problem.CodeOf(err) != problem.Unauthorised {
+			t.Errorf("SessionUser(unknown) = %v; want Unauthorised", err)
 		}
 		byEmail, byIP, err := db.SigninFailures(ctx, "a@example.org", "127.0.0.1", time.Now().Add(-time.Hour))
 		if err != nil || byEmail != 3 || byIP != 4 {

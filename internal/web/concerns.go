@@ -203,14 +203,30 @@ type concernRow struct {
 	Overdue bool
 }
 
+type concernsData struct {
+	Rows  []concernRow
+	Pager pager
+}
+
+// concernsPageSize is how many concerns one page of the list shows.
+const concernsPageSize = 50
+
 func (s *Server) concernsDashboard(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	if !s.may(w, r, u, policy.ListCases) {
 		return
 	}
-	list, err := s.db.OpenConcerns(r.Context(), u.staff.Actor())
+	asked := max(pageAsked(r), 1)
+	list, total, err := s.db.OpenConcerns(r.Context(), u.staff.Actor(), (asked-1)*concernsPageSize, concernsPageSize)
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	pg := newPager(r, "/concerns", total, concernsPageSize)
+	if pg.Page != asked { // past the end (the list has shrunk): show the last page
+		if list, _, err = s.db.OpenConcerns(r.Context(), u.staff.Actor(), pg.From-1, concernsPageSize); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	if err := s.db.RecordEvent(r.Context(), "concern.dashboard.view", "", 0, 0, ""); err != nil {
 		s.fail(w, r, err)
@@ -221,7 +237,7 @@ func (s *Server) concernsDashboard(w http.ResponseWriter, r *http.Request, u *re
 	for _, c := range list {
 		rows = append(rows, concernRow{ConcernRecord: c, Age: safeguarding.AgeString(c.RaisedAt, now), Overdue: c.Status == "open" && safeguarding.Overdue(c.DueAt, now)})
 	}
-	s.render(w, r, http.StatusOK, "concerns", Page{Title: "Safeguarding concerns", Nav: "concerns", Data: rows})
+	s.render(w, r, http.StatusOK, "concerns", Page{Title: "Safeguarding concerns", Nav: "concerns", Data: concernsData{Rows: rows, Pager: pg}})
 }
 
 // contactsFor is the emergency numbers and helplines for an area: as an

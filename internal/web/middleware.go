@@ -260,7 +260,7 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 
 func (s *Server) loadSession(ctx context.Context, w http.ResponseWriter, r *http.Request, token string) (*requestUser, bool) {
 	hash := credential.HashToken(token)
-	sess, err := s.db.Session(ctx, hash)
+	sess, staff, err := s.db.SessionUser(ctx, hash)
 	if err != nil {
 		if problem.CodeOf(err) != problem.Unauthorised {
 			s.log.Error("loading session", "request_id", requestID(r), "err", err)
@@ -274,8 +274,7 @@ func (s *Server) loadSession(ctx context.Context, w http.ResponseWriter, r *http
 		s.clearCookie(w, r)
 		return nil, false
 	}
-	staff, err := s.db.StaffByID(ctx, sess.StaffID)
-	if err != nil || staff.Disabled {
+	if staff.Disabled {
 		s.clearCookie(w, r)
 		return nil, false
 	}

@@ -46,11 +46,21 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, u *requestUser) {
 
 type caseloadData struct {
 	Tasks    []store.MyTask
-	Rows     []caseRow
+	Rows     []caseRow // this page's rows
 	Team     []teamRow
 	ShowTeam bool
 	Families int
+	// Parents counts every row; Rows holds one page of them.
+	Parents int
+	// Capped says more open families were in scope than the list covers.
+	Capped bool
+	Limit  int
+	Pager  pager
 }
+
+// caseloadPageSize is how many parents one caseload page shows: a team
+// manager's list can run to a thousand, and the most urgent come first.
+const caseloadPageSize = 50
 
 // caseRow is one parent on a caseload, with what needs attention.
 type caseRow struct {
@@ -79,13 +89,13 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 	if !s.may(w, r, u, policy.ListCases) {
 		return
 	}
-	list, err := s.db.Caseload(r.Context(), u.staff.Actor())
+	list, capped, err := s.db.CaseloadCapped(r.Context(), u.staff.Actor())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	now := s.cfg.Now()
-	d := caseloadData{Families: len(list), ShowTeam: u.staff.Role != policy.Practitioner}
+	d := caseloadData{Families: len(list), ShowTeam: u.staff.Role != policy.Practitioner, Capped: capped, Limit: store.CaseloadLimit}
 	if d.Tasks, err = s.db.TasksFor(r.Context(), u.staff.ID); err != nil {
 		s.fail(w, r, err)
 		return
@@ -157,6 +167,9 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 		d.Team = append(d.Team, *t)
 	}
 	sort.Slice(d.Team, func(i, j int) bool { return d.Team[i].Name < d.Team[j].Name })
+	d.Parents = len(d.Rows)
+	d.Pager = newPager(r, "/caseload", d.Parents, caseloadPageSize)
+	d.Rows = d.Rows[d.Pager.From-1 : d.Pager.To]
 	s.render(w, r, http.StatusOK, "caseload", Page{Title: "Caseload", Nav: "caseload", Data: d})
 }
 

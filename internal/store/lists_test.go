@@ -1,0 +1,67 @@
+package store_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/org"
+	"github.com/cradle-org/cradle/internal/safeguarding"
+	"github.com/cradle-org/cradle/internal/store"
+	"github.com/cradle-org/cradle/internal/store/storetest"
+)
+
+// The open-concerns list is paged in SQL: every page holds the concerns the
+// actor may read, oldest first, with the total; nothing is capped or lost
+// between pages; another area's manager and an unrelated practitioner see
+// none of them.
+func TestOpenConcernsPaged(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		dsl := seedStaff(t, db, "dsl@example.org", "dsl", "Blackpool")
+		away := seedStaff(t, db, "away@example.org", "team_manager", "Hertfordshire")
+		no := false
+		var raised []int64
+		for i := range 7 {
+			id, err := db.RaiseConcern(ctx, fx.prac1.Actor(), store.NewConcern{FamilyID: fx.familyID, PersonID: fx.parent1,
+				Concern: safeguarding.Concern{About: "worry " + string(rune('a'+i)), AtRisk: safeguarding.AtRiskParent, ImmediateDanger: &no},
+				Due:     time.Now().Add(time.Hour)}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raised = append(raised, id)
+		}
+		for _, tc := range []struct {
+			name string
+			who  int // index into staff
+			want int
+		}{{"DSL", 0, 7}, {"the area's manager", 1, 7}, {"the practitioner who raised them", 2, 7}, {"the other parent's practitioner", 3, 0}, {"another area's manager", 4, 0}} {
+			actor := []org.Staff{dsl, fx.mgr, fx.prac1, fx.prac2, away}[tc.who].Actor()
+			var seen []int64
+			for offset := 0; ; offset += 3 {
+				page, total, err := db.OpenConcerns(ctx, actor, offset, 3)
+				if err != nil {
+					t.Fatalf("%s: %v", tc.name, err)
+				}
+				if total != tc.want {
+					t.Errorf("%s: total %d; want %d", tc.name, total, tc.want)
+				}
+				if len(page) > 3 {
+					t.Errorf("%s: a page of 3 held %d", tc.name, len(page))
+				}
+				for _, c := range page {
+					seen = append(seen, c.ID)
+				}
+				if len(page) < 3 {
+					break
+				}
+			}
+			if tc.want == 0 && len(seen) != 0 {
+				t.Errorf("%s saw %d concerns; want none", tc.name, len(seen))
+			}
+			if tc.want > 0 && !slices.Equal(seen, raised) {
+				t.Errorf("%s: pages held %v; want %v (oldest first, each once)", tc.name, seen, raised)
+			}
+		}
+	})
+}

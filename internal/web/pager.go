@@ -1,0 +1,71 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// pager splits a list into numbered pages for the GOV.UK pagination
+// component. The page comes from the "page" query parameter; a missing,
+// unreadable or out-of-range one shows the nearest page that exists, as a
+// list that has shrunk since its link was made should still open.
+type pager struct {
+	Page, Pages int
+	From, To    int // 1-based, inclusive; From > To when the list is empty
+	Total       int
+	Prev, Next  string
+	Items       []pagerItem
+}
+
+type pagerItem struct {
+	Number   int
+	URL      string
+	Current  bool
+	Ellipsis bool
+}
+
+func newPager(r *http.Request, path string, total, size int) pager {
+	p := pager{Total: total, Pages: max(1, (total+size-1)/size)}
+	p.Page = min(max(pageAsked(r), 1), p.Pages)
+	p.From = (p.Page-1)*size + 1
+	p.To = min(p.Page*size, total)
+	if total == 0 {
+		p.From, p.To = 1, 0
+	}
+	link := func(n int) string {
+		q := r.URL.Query()
+		q.Set("page", strconv.Itoa(n))
+		return (&url.URL{Path: path, RawQuery: q.Encode()}).String()
+	}
+	if p.Page > 1 {
+		p.Prev = link(p.Page - 1)
+	}
+	if p.Page < p.Pages {
+		p.Next = link(p.Page + 1)
+	}
+	// First, last, and the current page with its neighbours; gaps become
+	// an ellipsis (the component's own pattern).
+	last := 0
+	for n := 1; n <= p.Pages; n++ {
+		if n != 1 && n != p.Pages && (n < p.Page-1 || n > p.Page+1) {
+			continue
+		}
+		if last != 0 && n > last+1 {
+			p.Items = append(p.Items, pagerItem{Ellipsis: true})
+		}
+		p.Items = append(p.Items, pagerItem{Number: n, URL: link(n), Current: n == p.Page})
+		last = n
+	}
+	return p
+}
+
+// pageAsked is the page number in the request, or 0 when there is none or
+// it is unreadable.
+func pageAsked(r *http.Request) int {
+	n, err := strconv.Atoi(r.URL.Query().Get("page"))
+	if err != nil {
+		return 0
+	}
+	return n
+}
