@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"html/template"
+	"math"
 	"net/http"
 	"net/url"
 	"sort"
@@ -11,10 +12,12 @@ import (
 	"time"
 
 	"github.com/cradle-org/cradle/internal/chart"
+	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/measure"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/referral"
+	"github.com/cradle-org/cradle/internal/sharing"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/timeline"
 )
@@ -29,6 +32,38 @@ type measuresData struct {
 	Instruments []measure.Instrument
 	Recorded    *recordedNotice
 	Removing    int64 // the result whose removal form is open
+	Programme   programmeView
+}
+
+// programmeView is the programme's own measures beside the questionnaires:
+// the parent's engagement (not for the baby: sessions are with the
+// parents) and the family's safeguarding status, at each outcome timepoint
+// reached so far.
+type programmeView struct {
+	Engagement     []engagementRow
+	ShowEngagement bool
+	Statuses       []statusRow
+	Current        string // the status today
+}
+
+// engagementRow is the sessions attended of those offered up to one
+// timepoint's date, counted as the dashboard counts them.
+type engagementRow struct {
+	Timepoint         string
+	Date              time.Time
+	Provisional       bool
+	Attended, Offered int
+	Percent           string // "" when none were offered
+	Change            string // percentage points from the baseline row; "" when it cannot be worked out
+	Baseline          bool
+}
+
+// statusRow is the family's safeguarding status on one timepoint's date.
+type statusRow struct {
+	Timepoint   string
+	Date        time.Time
+	Provisional bool
+	Status      string
 }
 
 type measureGroup struct {
@@ -207,8 +242,73 @@ func (s *Server) showMeasures(w http.ResponseWriter, r *http.Request, u *request
 		d.Groups = append(d.Groups, g)
 	}
 	d.Due = s.dueMeasures(rec)
+	pm, err := s.db.ReadProgrammeMeasures(r.Context(), u.staff.Actor(), rec.Person.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Programme = s.programmeView(rec, pm, order)
 	page := Page{Title: "Outcome measures: " + rec.Person.Name(), Nav: "caseload", Data: d, Errors: errs, Form: r.PostForm}
 	s.render(w, r, status, "measures", page)
+}
+
+// programmeView works out the programme measures at each outcome timepoint
+// whose date has been reached (the timepoints the page lists as due, in the
+// same order as the results), and the safeguarding status today.
+func (s *Server) programmeView(rec store.PersonRecord, pm store.ProgrammeMeasures, order map[string]int) programmeView {
+	v := programmeView{ShowEngagement: rec.Person.Kind == family.Parent}
+	today := eligibility.DateOf(s.cfg.Now())
+	var reached []timeline.Milestone
+	for _, m := range timeline.Milestones(s.cfg.Timeline, s.timelineFacts(rec.Family)) {
+		if m.Kind == timeline.KindMeasure && !eligibility.DateOf(m.Due).After(today) {
+			reached = append(reached, m)
+		}
+	}
+	key := func(m timeline.Milestone) string { return strings.TrimPrefix(m.Key, "measure_") }
+	sort.SliceStable(reached, func(i, j int) bool { return order[key(reached[i])] < order[key(reached[j])] })
+	// The first row is the baseline; the change is in percentage points of
+	// the sessions offered that were attended.
+	var basePercent float64
+	var baseOffered int
+	for i, m := range reached {
+		label := s.timepointLabel(key(m))
+		status := "None recorded"
+		if st, ok := pm.StatusOn(m.Due); ok {
+			status = sharing.Label(sharing.Statuses(), st)
+		}
+		v.Statuses = append(v.Statuses, statusRow{Timepoint: label, Date: m.Due, Provisional: m.Provisional, Status: status})
+		if !v.ShowEngagement {
+			continue
+		}
+		f := pm.EngagementBy(m.Due)
+		row := engagementRow{Timepoint: label, Date: m.Due, Provisional: m.Provisional, Attended: f.SessionsAttended, Offered: f.Offered()}
+		var percent float64
+		if row.Offered > 0 {
+			percent = 100 * float64(row.Attended) / float64(row.Offered)
+			row.Percent = oneDecimal(percent) + "%"
+		}
+		switch {
+		case i == 0:
+			row.Baseline, basePercent, baseOffered = true, percent, row.Offered
+		case baseOffered > 0 && row.Offered > 0:
+			c := math.Round(10*(percent-basePercent)) / 10
+			if c == 0 {
+				c = 0 // not "−0" when a small fall rounds away
+			}
+			row.Change = signed(c)
+		}
+		v.Engagement = append(v.Engagement, row)
+	}
+	v.Current = "None recorded"
+	if st, ok := pm.StatusOn(today); ok {
+		v.Current = sharing.Label(sharing.Statuses(), st)
+	}
+	return v
+}
+
+// oneDecimal writes a figure to one decimal place, dropping ".0".
+func oneDecimal(x float64) string {
+	return strconv.FormatFloat(math.Round(10*x)/10, 'f', -1, 64)
 }
 
 // scoreMax is the highest reported score an item instrument can give (for

@@ -8,14 +8,20 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/demo"
 	"github.com/cradle-org/cradle/internal/measure"
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/sharing"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/store/storetest"
 	"github.com/cradle-org/cradle/internal/timeline"
@@ -447,6 +453,184 @@ func TestLoadedInstrumentWording(t *testing.T) {
 		}
 		if done := e.get(pc, r.location); !strings.Contains(done.body, "EPDS recorded: 21 (probable depression)") {
 			t.Errorf("after saving:\n%s", done.body)
+		}
+	})
+}
+
+// tableRows is the text of each body row of the table with the given id:
+// one string per cell (header or data), tags dropped and spaces collapsed.
+func tableRows(t *testing.T, page, id string) [][]string {
+	t.Helper()
+	i := strings.Index(page, `<table class="govuk-table" id="`+id+`"`)
+	if i < 0 {
+		t.Fatalf("no %s table on the page", id)
+	}
+	table := page[i:]
+	table = table[:strings.Index(table, "</table>")]
+	body := table[strings.Index(table, "<tbody"):]
+	tags := regexp.MustCompile(`<[^>]*>`)
+	var rows [][]string
+	for _, tr := range strings.Split(body, "<tr")[1:] {
+		var cells []string
+		for _, c := range regexp.MustCompile(`(?s)<t[hd](?:\s[^>]*)?>(.*?)</t[hd]>`).FindAllStringSubmatch(tr, -1) {
+			cells = append(cells, strings.Join(strings.Fields(tags.ReplaceAllString(c[1], " ")), " "))
+		}
+		rows = append(rows, cells)
+	}
+	return rows
+}
+
+// TestProgrammeMeasuresOnTheMeasuresPage: a parent's measures page shows
+// their engagement (sessions attended of those offered: attended, did not
+// attend or cancelled by the parent, not those the practitioner cancelled)
+// and the family's safeguarding status at each outcome timepoint reached,
+// worked out by hand here; the baby's page shows the status only.
+func TestProgrammeMeasuresOnTheMeasuresPage(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := audit.WithSource(context.Background(), audit.Source{Actor: "test"})
+		f := demoFamily(t, e, "Amy") // Amy: Priya's parent; Jordan: Tom's. At assessment, baby due in 12 weeks.
+		amy, jordan := parentNamed(f, "Amy"), parentNamed(f, "Jordan")
+		baby, _ := f.Baby()
+		priya, tomA := mustActor(t, e, practitioner), mustActor(t, e, tom)
+		day := func(t time.Time, n int) time.Time { return t.AddDate(0, 0, n) }
+
+		// What the demo gave Amy before today: one session, attended; the
+		// family's status a child protection plan from acceptance.
+		before, err := e.db.ReadProgrammeMeasures(ctx, priya, amy.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(before.Sessions) != 1 || before.Sessions[0].Attendance != "attended" || len(before.Statuses) != 1 ||
+			before.Statuses[0].Status != "child_protection_plan" || !before.Statuses[0].From.Equal(f.AcceptedOn) || !f.AssessmentDoneOn.IsZero() {
+			t.Fatalf("the demo changed: Amy's sessions %+v, statuses %+v, assessment done %v", before.Sessions, before.Statuses, f.AssessmentDoneOn)
+		}
+
+		// Timepoints: baseline 42 days after acceptance (the assessment is
+		// not complete), late pregnancy at 36 weeks (28 days before the EDD).
+		baseline, late := day(f.AcceptedOn, 42), day(f.EDD, -28)
+		if !late.After(day(baseline, 12)) {
+			t.Fatalf("late pregnancy %v is too close to the baseline %v for this test", late, baseline)
+		}
+		e.clock.Set(day(late, 4).Add(10 * time.Hour))
+
+		session := func(actor policy.Actor, personID int64, on time.Time, attendance string) {
+			t.Helper()
+			s := casework.Session{PersonID: personID, HeldOn: on, Minutes: 60, Mode: "home", Attendance: attendance}
+			if attendance != "attended" {
+				s.Reason = "not today"
+			}
+			if _, err := e.db.RecordSession(ctx, actor, s, nil); err != nil {
+				t.Fatalf("session on %v: %v", on, err)
+			}
+		}
+		session(priya, amy.ID, day(baseline, -18), "attended")
+		session(priya, amy.ID, day(baseline, -8), "did_not_attend")
+		session(priya, amy.ID, day(baseline, -3), "cancelled_by_practitioner") // not offered
+		session(priya, amy.ID, baseline, "cancelled_by_parent")                // on the day: counts
+		session(priya, amy.ID, day(baseline, 12), "attended")
+		session(priya, amy.ID, day(late, -6), "cancelled_by_practitioner")
+		session(priya, amy.ID, late, "attended")
+		session(priya, amy.ID, day(late, 2), "did_not_attend") // after the last timepoint reached
+		// Jordan's sessions must not count on Amy's page.
+		for _, on := range []time.Time{day(baseline, -5), day(baseline, 5), day(late, -1)} {
+			session(tomA, jordan.ID, on, "attended")
+		}
+		// The team around the baby: child in need after the baseline,
+		// looked after since late pregnancy.
+		for _, m := range []sharing.Meeting{{Kind: "team_around_baby", HeldOn: day(baseline, 10), Attendees: "Social worker", StatusAfter: "child_in_need"},
+			{Kind: "team_around_baby", HeldOn: day(late, 1), Attendees: "Social worker", StatusAfter: "looked_after"}} {
+			if err := e.db.RecordMeeting(ctx, priya, f.ID, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		date := func(t time.Time) string { return t.Format("2 January 2006") }
+		// Baseline: attended the demo's session and the one 18 days before;
+		// offered those, the missed one and the one Amy cancelled: 2 of 4.
+		// Late pregnancy: 2 more attended, nothing else offered: 4 of 6,
+		// 66.7%, 16.7 points up.
+		wantEngagement := [][]string{
+			{"Baseline " + date(baseline), "2", "4", "50%", "Baseline"},
+			{"Late pregnancy " + date(late) + ", from the due date", "4", "6", "66.7%", "&#43;16.7 points"},
+		}
+		wantStatus := [][]string{
+			{"Baseline " + date(baseline), "Child protection plan"},
+			{"Late pregnancy " + date(late) + ", from the due date", "Child in need"},
+			{"Current status", "Looked after"},
+		}
+		check := func(c *http.Client, who string) string {
+			t.Helper()
+			page := e.get(c, "/people/"+itoa(amy.ID)+"/measures")
+			if page.status != http.StatusOK {
+				t.Fatalf("%s: Amy's measures page: %d", who, page.status)
+			}
+			for _, want := range []string{`<caption class="govuk-table__caption govuk-table__caption--s">Engagement`, `<caption class="govuk-table__caption govuk-table__caption--s">Safeguarding status`} {
+				if !strings.Contains(page.body, want) {
+					t.Errorf("%s: the page lacks %q", who, want)
+				}
+			}
+			if got := tableRows(t, page.body, "engagement"); !slices.EqualFunc(got, wantEngagement, slices.Equal) {
+				t.Errorf("%s: engagement rows\n got %q\nwant %q", who, got, wantEngagement)
+			}
+			if got := tableRows(t, page.body, "safeguarding-status"); !slices.EqualFunc(got, wantStatus, slices.Equal) {
+				t.Errorf("%s: status rows\n got %q\nwant %q", who, got, wantStatus)
+			}
+			return page.body
+		}
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		check(pc, "Amy's practitioner")
+
+		// The read is audited as Priya's, in its own entry beside the page's.
+		entries, err := e.db.AuditEntries(context.Background(), store.AuditFilter{RecordType: "person", RecordID: amy.ID, ActorID: priya.StaffID,
+			Actions: []string{"person.programme_measures.view"}})
+		if err != nil || len(entries) == 0 || entries[0].FamilyID != f.ID {
+			t.Errorf("programme measures read not audited: %v %+v", err, entries)
+		}
+
+		// Jordan's practitioner may open Amy's page (as before: results
+		// withheld, nothing to record) and sees the same counts and statuses,
+		// which are not confidential, and still nothing of Jordan's sessions.
+		tc := e.client()
+		e.signIn(tc, tom)
+		if body := check(tc, "Jordan's practitioner"); strings.Contains(body, "Record a measure") {
+			t.Error("Jordan's practitioner is offered to record Amy's measures")
+		}
+		// Staff with no part in the family cannot open it at all.
+		for _, who := range []string{grace, herts} {
+			c := e.client()
+			e.signIn(c, who)
+			if r := e.get(c, "/people/"+itoa(amy.ID)+"/measures"); r.status != http.StatusForbidden {
+				t.Errorf("%s opening Amy's measures page: %d", who, r.status)
+			}
+			if _, err := e.db.ReadProgrammeMeasures(ctx, mustActor(t, e, who), amy.ID); problem.As(err) == nil || problem.As(err).Code != problem.Forbidden {
+				t.Errorf("%s reading Amy's programme measures: %v", who, err)
+			}
+		}
+
+		// The baby's page: the status, no engagement (sessions are with the parents).
+		bp := e.get(pc, "/people/"+itoa(baby.ID)+"/measures")
+		if bp.status != http.StatusOK || strings.Contains(bp.body, `id="engagement"`) || strings.Contains(bp.body, "Sessions offered") {
+			t.Fatalf("baby's measures page: %d, engagement shown %v", bp.status, strings.Contains(bp.body, `id="engagement"`))
+		}
+		if got := tableRows(t, bp.body, "safeguarding-status"); !slices.EqualFunc(got, wantStatus, slices.Equal) {
+			t.Errorf("baby's status rows\n got %q\nwant %q", got, wantStatus)
+		}
+
+		// A family with no status recorded: "None recorded" throughout.
+		h := demoFamily(t, e, "Hannah")
+		hb, _ := h.Baby()
+		mc := e.client()
+		e.signIn(mc, manager)
+		hp := e.get(mc, "/people/"+itoa(hb.ID)+"/measures")
+		rows := tableRows(t, hp.body, "safeguarding-status")
+		if hp.status != http.StatusOK || len(rows) < 2 || strings.Contains(hp.body, `id="engagement"`) {
+			t.Fatalf("Hannah's baby's page: %d %q", hp.status, rows)
+		}
+		for _, r := range rows {
+			if len(r) != 2 || r[1] != "None recorded" {
+				t.Errorf("Hannah's baby's status row %q, want None recorded", r)
+			}
 		}
 	})
 }
