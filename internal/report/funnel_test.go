@@ -11,8 +11,8 @@ func TestFunnel(t *testing.T) {
 		{"a typical funnel", []Stage{{"Referred", 40}, {"Accepted", 30}, {"Engaged", 12}, {"Completed", 3}}, []string{
 			"Referred | 40 | 100.0 | ",
 			"Accepted | 30 | 75.0 | 75.0",
-			"Engaged | 12 | 30.0 | 40.0", // 12/40, 12/30
-			"Completed | [c] | [c] | [c]",   // a small count: its percentages too
+			"Engaged | 12 | 30.0 | 40.0",  // 12/40, 12/30
+			"Completed | [c] | [c] | [c]", // a small count: its percentages too
 		}},
 		{"after a small stage", []Stage{{"Referred", 20}, {"Accepted", 4}, {"Engaged", 4}}, []string{
 			"Referred | 20 | 100.0 | ",
