@@ -45,7 +45,8 @@ func Dashboard(f Figures, outcomes Table) []Section {
 		where = strings.Join(f.Areas, ", ")
 	}
 	scope := period + ", " + where
-	months := MonthKeys(f.From, f.To)
+	unit := PeriodUnit(f.From, f.To)
+	months := PeriodKeys(f.From, f.To, unit)
 	d := newDisclosure()
 
 	var out []Section
@@ -55,9 +56,11 @@ func Dashboard(f Figures, outcomes Table) []Section {
 	// figure, in both monthly tables); each source's months add up to its
 	// total in the by-source table, each area's to its total in the by-area
 	// table; sources, areas and months all add up to the referrals received.
-	byMonth := MonthlyTable("referrals-by-month", "Referrals by month and source", "Referrals received, "+scope+".", months, f.ReferralsByMonth)
+	// A long period is counted by quarter or by year (PeriodUnit), so that
+	// ten years are not 120 rows and the counts are less often small.
+	byMonth := MonthlyTable("referrals-by-month", "Referrals by "+unit+" and source", "Referrals received, "+scope+".", months, InPeriods(f.ReferralsByMonth, unit))
 	bySource := CountsTable("referrals-by-source", "Referrals by source", "Who referred, "+scope+".", "Source", f.ReferralsBySource)
-	byMonthArea := MonthlyTable("referrals-by-month-and-area", "Referrals by month and area", "Referrals received, "+scope+", by the area they were received for.", months, f.ReferralsByMonthArea)
+	byMonthArea := MonthlyTable("referrals-by-month-and-area", "Referrals by "+unit+" and area", "Referrals received, "+scope+", by the area they were received for.", months, InPeriods(f.ReferralsByMonthArea, unit))
 	byArea := CountsTable("referrals-by-area", "Referrals by area", "Referrals received, "+scope+".", "Area", f.ReferralsByArea)
 	d.countsTable(bySource, f.ReferralsBySource, "referrals/source", "referrals")
 	d.countsTable(byArea, f.ReferralsByArea, "referrals/area", "referrals")

@@ -144,7 +144,11 @@ func MonthlyTable(key, title, caption string, months []string, counts []MonthCou
 			keys = append(keys, KeyCount{Key: c.Key, Label: c.Label})
 		}
 	}
-	t := Table{Key: key, Title: title, Caption: caption, Columns: []Column{{Key: "month", Label: "Month"}}}
+	first := "Month"
+	if len(months) > 0 {
+		first = periodColumn(months[0])
+	}
+	t := Table{Key: key, Title: title, Caption: caption, Columns: []Column{{Key: "month", Label: first}}}
 	for _, k := range keys {
 		t.Columns = append(t.Columns, Column{Key: k.Key, Label: k.Label, Numeric: true})
 	}
@@ -157,7 +161,7 @@ func MonthlyTable(key, title, caption string, months []string, counts []MonthCou
 		by[c.Month][c.Key] += c.N
 	}
 	for _, m := range months {
-		row := []Cell{Label(MonthLabel(m))}
+		row := []Cell{Label(PeriodLabel(m))}
 		total := 0
 		for _, k := range keys {
 			n := by[m][k.Key]

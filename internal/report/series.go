@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -57,4 +58,103 @@ func Median(xs []float64) (median float64, ok bool) {
 		return s[mid], true
 	}
 	return s[mid-1]/2 + s[mid]/2, true
+}
+
+// The periods a dashboard counts referrals by. Up to two years of months
+// stay months; up to five years are counted by quarter, and anything longer
+// by year: a chart or table of 120 months is unreadable, and the longer
+// periods hold larger counts, so fewer are hidden as small.
+const (
+	UnitMonth   = "month"
+	UnitQuarter = "quarter"
+	UnitYear    = "year"
+)
+
+// PeriodUnit chooses the period for a dashboard from from to to.
+func PeriodUnit(from, to time.Time) string {
+	switch n := len(Months(from, to)); {
+	case n <= 24:
+		return UnitMonth
+	case n <= 60:
+		return UnitQuarter
+	}
+	return UnitYear
+}
+
+// PeriodKey is the key of the period holding a month ("2026-03"): the month
+// itself, its quarter ("2026-Q1") or its year ("2026"). A key it cannot read
+// is returned as it is.
+func PeriodKey(month, unit string) string {
+	t, err := time.Parse("2006-01", month)
+	if err != nil {
+		return month
+	}
+	switch unit {
+	case UnitQuarter:
+		return t.Format("2006") + "-Q" + strconv.Itoa((int(t.Month())+2)/3)
+	case UnitYear:
+		return t.Format("2006")
+	}
+	return month
+}
+
+// PeriodKeys lists the keys of every period from from to to, in order.
+func PeriodKeys(from, to time.Time, unit string) []string {
+	var out []string
+	for _, m := range Months(from, to) {
+		k := PeriodKey(m.Format("2006-01"), unit)
+		if len(out) == 0 || out[len(out)-1] != k {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// InPeriods adds monthly counts up by period.
+func InPeriods(counts []MonthCount, unit string) []MonthCount {
+	if unit == UnitMonth {
+		return counts
+	}
+	type key struct{ period, k string }
+	at := map[key]int{}
+	var out []MonthCount
+	for _, c := range counts {
+		p := PeriodKey(c.Month, unit)
+		i, ok := at[key{p, c.Key}]
+		if !ok {
+			at[key{p, c.Key}] = len(out)
+			out = append(out, MonthCount{Month: p, Key: c.Key, Label: c.Label, N: c.N})
+			continue
+		}
+		out[i].N += c.N
+	}
+	return out
+}
+
+// PeriodLabel writes a period key for people: "Mar 2026", "Jan to Mar
+// 2026" or "2026".
+func PeriodLabel(key string) string {
+	if y, q, ok := strings.Cut(key, "-Q"); ok {
+		n, err := strconv.Atoi(q)
+		if err != nil || n < 1 || n > 4 {
+			return key
+		}
+		first := time.Month(3*n - 2)
+		return first.String()[:3] + " to " + (first + 2).String()[:3] + " " + y
+	}
+	if len(key) == 4 {
+		return key
+	}
+	return MonthLabel(key)
+}
+
+// periodColumn names a table's period column from one of its keys.
+func periodColumn(key string) string {
+	switch {
+	case strings.Contains(key, "-Q"):
+		return "Quarter"
+	case len(key) == 4:
+		return "Year"
+	}
+	return "Month"
 }

@@ -113,3 +113,57 @@ func TestMedian(t *testing.T) {
 		}
 	}
 }
+
+func TestPeriods(t *testing.T) {
+	jan := func(y int) time.Time { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC) }
+	for _, tc := range []struct {
+		from, to time.Time
+		unit     string
+		first    string
+		n        int
+	}{
+		{jan(2026), time.Date(2027, 12, 31, 0, 0, 0, 0, time.UTC), UnitMonth, "Jan 2026", 24},
+		{jan(2026), time.Date(2028, 1, 1, 0, 0, 0, 0, time.UTC), UnitQuarter, "Jan to Mar 2026", 9},
+		{time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), time.Date(2030, 12, 31, 0, 0, 0, 0, time.UTC), UnitQuarter, "Jan to Mar 2026", 20},
+		{jan(2026), time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC), UnitYear, "2026", 6},
+		{jan(2016), time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC), UnitYear, "2016", 11},
+	} {
+		unit := PeriodUnit(tc.from, tc.to)
+		keys := PeriodKeys(tc.from, tc.to, unit)
+		if unit != tc.unit || len(keys) != tc.n || PeriodLabel(keys[0]) != tc.first {
+			t.Errorf("%s to %s: %s, %d periods from %q; want %s, %d from %q", tc.from.Format(time.DateOnly), tc.to.Format(time.DateOnly),
+				unit, len(keys), PeriodLabel(keys[0]), tc.unit, tc.n, tc.first)
+		}
+	}
+	for key, want := range map[string]string{"2026-03": "Mar 2026", "2026-Q4": "Oct to Dec 2026", "2026": "2026", "2026-Q5": "2026-Q5"} {
+		if got := PeriodLabel(key); got != want {
+			t.Errorf("PeriodLabel(%q) = %q; want %q", key, got, want)
+		}
+	}
+	counts := []MonthCount{{"2026-01", "a", "A", 2}, {"2026-03", "a", "A", 3}, {"2026-04", "a", "A", 4}, {"2026-02", "b", "B", 1}}
+	got := InPeriods(counts, UnitQuarter)
+	want := []MonthCount{{"2026-Q1", "a", "A", 5}, {"2026-Q2", "a", "A", 4}, {"2026-Q1", "b", "B", 1}}
+	if !slices.Equal(got, want) {
+		t.Errorf("InPeriods by quarter = %v; want %v", got, want)
+	}
+	if y := InPeriods(counts, UnitYear); len(y) != 2 || y[0].N != 9 || y[1].N != 1 {
+		t.Errorf("InPeriods by year = %v; want a 9 and b 1", y)
+	}
+	// A dashboard over three years counts referrals by quarter, and its
+	// table adds up to what was received.
+	f := Figures{From: jan(2024), To: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC), Referred: 60,
+		ReferralsBySource: []KeyCount{{"self", "Self-referral", 60}}}
+	for i := range 30 {
+		f.ReferralsByMonth = append(f.ReferralsByMonth, MonthCount{time.Date(2024, time.Month(1+i), 1, 0, 0, 0, 0, time.UTC).Format("2006-01"), "self", "Self-referral", 2})
+	}
+	tab, err := Find(Dashboard(f, Table{}), "referrals-by-month")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tab.Rows) != 12 || tab.Columns[0].Label != "Quarter" || tab.Title != "Referrals by quarter and source" || tab.Rows[0][0].Text != "Jan to Mar 2024" {
+		t.Errorf("three years: %d rows, column %q, title %q, first %q; want 12 quarters from Jan to Mar 2024", len(tab.Rows), tab.Columns[0].Label, tab.Title, tab.Rows[0][0].Text)
+	}
+	if c := tab.Rows[0][1]; c.Value != 6 || c.Suppressed {
+		t.Errorf("first quarter = %+v; want 6 referrals (three months of 2), shown", c)
+	}
+}
