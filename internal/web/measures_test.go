@@ -3,10 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -17,13 +14,11 @@ import (
 
 	"github.com/cradle-org/cradle/internal/audit"
 	"github.com/cradle-org/cradle/internal/casework"
-	"github.com/cradle-org/cradle/internal/demo"
 	"github.com/cradle-org/cradle/internal/measure"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/sharing"
 	"github.com/cradle-org/cradle/internal/store"
-	"github.com/cradle-org/cradle/internal/store/storetest"
 	"github.com/cradle-org/cradle/internal/timeline"
 	"github.com/cradle-org/cradle/internal/web"
 )
@@ -372,28 +367,6 @@ func TestMeasureChangeFromBaseline(t *testing.T) {
 			t.Errorf("DERS-16 results lack %q or the wording:\n%s", change, g)
 		}
 	})
-}
-
-// eachWith is each with more server configuration.
-func eachWith(t *testing.T, cfg web.Config, fn func(t *testing.T, e *env)) {
-	for _, b := range storetest.Backends(t) {
-		t.Run(b.Name, func(t *testing.T) {
-			c := &clock{t: time.Now().UTC().Truncate(time.Second)}
-			db := storetest.Open(t, b, c.Now)
-			if _, _, err := demo.Load(context.Background(), db); err != nil {
-				t.Fatal(err)
-			}
-			cfg := cfg
-			cfg.Now, cfg.Demo = c.Now, true
-			s, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv := httptest.NewServer(s.Handler())
-			t.Cleanup(srv.Close)
-			fn(t, &env{t: t, db: db, srv: srv, clock: c})
-		})
-	}
 }
 
 // TestLoadedInstrumentWording: an organisation's wording for a licensed

@@ -50,7 +50,10 @@ type env struct {
 }
 
 // each runs fn against a real server on each database, with demo data loaded.
-func each(t *testing.T, fn func(t *testing.T, e *env)) {
+func each(t *testing.T, fn func(t *testing.T, e *env)) { eachWith(t, web.Config{}, fn) }
+
+// eachWith is each with more server configuration.
+func eachWith(t *testing.T, cfg web.Config, fn func(t *testing.T, e *env)) {
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			c := &clock{t: time.Now().UTC().Truncate(time.Second)}
@@ -58,7 +61,9 @@ func each(t *testing.T, fn func(t *testing.T, e *env)) {
 			if _, _, err := demo.Load(context.Background(), db); err != nil {
 				t.Fatal(err)
 			}
-			s, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{Now: c.Now, Demo: true})
+			cfg := cfg
+			cfg.Now, cfg.Demo = c.Now, true
+			s, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
