@@ -83,11 +83,20 @@ type querier struct {
 	tx *sql.Tx
 }
 
-func (q querier) QueryContext(ctx context.Context, text string, args ...any) (*sql.Rows, error) {
+// stmt is the cached statement for text, bound to the transaction if
+// there is one, or nil (with text in the database's own form) when text is
+// not to be cached.
+func (q querier) stmt(ctx context.Context, text string) (*sql.Stmt, string) {
 	st, t := q.db.prepared(ctx, text)
+	if st != nil && q.tx != nil {
+		st = q.tx.StmtContext(ctx, st)
+	}
+	return st, t
+}
+
+func (q querier) QueryContext(ctx context.Context, text string, args ...any) (*sql.Rows, error) {
+	st, t := q.stmt(ctx, text)
 	switch {
-	case st != nil && q.tx != nil:
-		return q.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 	case st != nil:
 		return st.QueryContext(ctx, args...)
 	case q.tx != nil:
@@ -97,10 +106,8 @@ func (q querier) QueryContext(ctx context.Context, text string, args ...any) (*s
 }
 
 func (q querier) QueryRowContext(ctx context.Context, text string, args ...any) *sql.Row {
-	st, t := q.db.prepared(ctx, text)
+	st, t := q.stmt(ctx, text)
 	switch {
-	case st != nil && q.tx != nil:
-		return q.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	case st != nil:
 		return st.QueryRowContext(ctx, args...)
 	case q.tx != nil:
@@ -110,10 +117,8 @@ func (q querier) QueryRowContext(ctx context.Context, text string, args ...any) 
 }
 
 func (q querier) ExecContext(ctx context.Context, text string, args ...any) (sql.Result, error) {
-	st, t := q.db.prepared(ctx, text)
+	st, t := q.stmt(ctx, text)
 	switch {
-	case st != nil && q.tx != nil:
-		return q.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 	case st != nil:
 		return st.ExecContext(ctx, args...)
 	case q.tx != nil:
