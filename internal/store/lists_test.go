@@ -2,9 +2,11 @@ package store_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/safeguarding"
 	"github.com/cradle-org/cradle/internal/store"
@@ -62,6 +64,42 @@ func TestOpenConcernsPaged(t *testing.T) {
 			if tc.want > 0 && !slices.Equal(seen, raised) {
 				t.Errorf("%s: pages held %v; want %v (oldest first, each once)", tc.name, seen, raised)
 			}
+		}
+	})
+}
+
+// A caseload covers at most CaseloadLimit open families, those with the
+// lowest references, and says when there were more.
+func TestCaseloadCapped(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		mgr := seedStaff(t, db, "m@example.org", "team_manager", "Blackpool")
+		add := func(n int) {
+			t.Helper()
+			err := db.Update(ctx, func(tx *store.Tx) error {
+				tx.Audit("test", "", 0, 0, "")
+				for range n {
+					if _, _, err := tx.CreateFamily(store.NewFamily{AreaName: "Blackpool", Stage: family.Antenatal, EDD: time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC), ManagerID: mgr.ID}); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		add(store.CaseloadLimit)
+		list, more, err := db.CaseloadCapped(ctx, mgr.Actor())
+		if err != nil || len(list) != store.CaseloadLimit || more {
+			t.Fatalf("at the limit: %d families, more %v, %v; want %d and no more", len(list), more, err, store.CaseloadLimit)
+		}
+		add(1)
+		list, more, err = db.CaseloadCapped(ctx, mgr.Actor())
+		if err != nil || len(list) != store.CaseloadLimit || !more {
+			t.Fatalf("one over the limit: %d families, more %v, %v; want %d and more", len(list), more, err, store.CaseloadLimit)
+		}
+		if !slices.IsSortedFunc(list, func(a, b store.CaseloadEntry) int { return strings.Compare(a.Reference, b.Reference) }) {
+			t.Error("the capped list is not the lowest references in order")
 		}
 	})
 }
