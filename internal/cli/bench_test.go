@@ -145,7 +145,9 @@ func TestBenchRun(t *testing.T) {
 			if b, err := os.ReadFile(soakFile); err != nil || json.Unmarshal(b, &soak) != nil { // #nosec G304 -- a file this test wrote
 				t.Fatalf("soak report: %v", err)
 			}
-			if len(soak.Windows) != 2 || soak.Errors != 0 || soak.Requests < 10 || soak.Windows[0].RSSBytes == 0 {
+			// Two windows of 2 s fit in 4 s on an idle machine; under load the
+			// sign-in can eat into the time and leave one (seen in CI).
+			if len(soak.Windows) == 0 || len(soak.Windows) > 2 || soak.Errors != 0 || soak.Requests < 10 || soak.Windows[0].RSSBytes == 0 {
 				t.Errorf("soak: %d windows, %d errors, %d requests, first RSS %d", len(soak.Windows), soak.Errors, soak.Requests, soak.Windows[0].RSSBytes)
 			}
 			if sr.code == 1 && soak.RSSGrowth < bench.MaxRSSGrowth {
