@@ -58,29 +58,40 @@ func (db *DB) personInFamily(ctx context.Context, q rowQuerier, personID int64) 
 	return f, family.Person{}, problem.New(problem.NotFound, "There is no such person")
 }
 
+// personView finds a person and their family and asks the policy whether
+// the actor may view the person, with any break-glass override in force:
+// the check every read of a person's pages starts with.
+func (db *DB) personView(ctx context.Context, tx *Tx, actor policy.Actor, personID int64) (family.Family, family.Person, policy.Target, error) {
+	f, p, err := db.personInFamily(ctx, tx.q(), personID)
+	if err != nil {
+		return f, p, policy.Target{}, err
+	}
+	overrides, err := db.activeOverrides(ctx, tx.q(), actor.StaffID, f.ID, tx.now)
+	if err != nil {
+		return f, p, policy.Target{}, err
+	}
+	t := f.PersonTarget(p, overrides)
+	if d := policy.Decide(actor, policy.ViewPerson, t, tx.now); !d.Allowed {
+		return f, p, t, problem.New(problem.Forbidden, "%s", d.Reason)
+	}
+	return f, p, t, nil
+}
+
 // ReadPerson is the one way to read a person's page. Confidential details,
 // and session notes or VIG strengths marked confidential, are decrypted only
 // for readers the policy allows; for everyone else they are withheld.
 func (db *DB) ReadPerson(ctx context.Context, actor policy.Actor, personID int64) (PersonRecord, error) {
 	var out PersonRecord
 	err := db.View(ctx, func(tx *Tx) error {
-		f, p, err := db.personInFamily(ctx, tx.q(), personID)
+		f, p, t, err := db.personView(ctx, tx, actor, personID)
 		if err != nil {
 			return err
-		}
-		overrides, err := db.activeOverrides(ctx, tx.q(), actor.StaffID, f.ID, tx.now)
-		if err != nil {
-			return err
-		}
-		t := f.PersonTarget(p, overrides)
-		if d := policy.Decide(actor, policy.ViewPerson, t, tx.now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
 		}
 		conf := policy.Decide(actor, policy.ViewConfidential, t, tx.now)
 		out = PersonRecord{Family: f, Person: p, CanSeeConf: conf.Allowed, ViaOverride: conf.Override,
 			CanEdit:       policy.Can(actor, policy.EditConfidential, t, tx.now),
 			CanBreakGlass: !conf.Allowed && policy.Can(actor, policy.BreakGlass, t, tx.now)}
-		for _, o := range overrides {
+		for _, o := range t.Overrides {
 			if o.PersonID == personID && o.ExpiresAt.After(out.OverrideEnds) {
 				out.OverrideEnds = o.ExpiresAt
 			}

@@ -149,7 +149,11 @@ type StatusChange struct {
 
 // StatusHistory lists a family's safeguarding status changes, oldest first.
 func (db *DB) StatusHistory(ctx context.Context, familyID int64) ([]StatusChange, error) {
-	rows, err := db.query(ctx, `SELECT status, from_date FROM safeguarding_status_history WHERE family_id = $1 ORDER BY from_date, id`, familyID)
+	return db.statusHistory(ctx, db.q(), familyID)
+}
+
+func (db *DB) statusHistory(ctx context.Context, q rowQuerier, familyID int64) ([]StatusChange, error) {
+	rows, err := q.QueryContext(ctx, `SELECT status, from_date FROM safeguarding_status_history WHERE family_id = $1 ORDER BY from_date, id`, familyID)
 	if err != nil {
 		return nil, fmt.Errorf("reading status history: %w", err)
 	}
@@ -158,7 +162,7 @@ func (db *DB) StatusHistory(ctx context.Context, familyID int64) ([]StatusChange
 	for rows.Next() {
 		var c StatusChange
 		if err := rows.Scan(&c.Status, &c.From); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("reading status history: %w", err)
 		}
 		out = append(out, c)
 	}

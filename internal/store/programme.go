@@ -8,7 +8,6 @@ import (
 	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
-	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/report"
 )
 
@@ -44,19 +43,12 @@ type SessionAttendance struct {
 func (db *DB) ReadProgrammeMeasures(ctx context.Context, actor policy.Actor, personID int64) (ProgrammeMeasures, error) {
 	var out ProgrammeMeasures
 	err := db.View(ctx, func(tx *Tx) error {
-		f, p, err := db.personInFamily(ctx, tx.q(), personID)
+		f, p, _, err := db.personView(ctx, tx, actor, personID)
 		if err != nil {
 			return err
-		}
-		overrides, err := db.activeOverrides(ctx, tx.q(), actor.StaffID, f.ID, tx.now)
-		if err != nil {
-			return err
-		}
-		if d := policy.Decide(actor, policy.ViewPerson, f.PersonTarget(p, overrides), tx.now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
 		}
 		out = ProgrammeMeasures{FamilyID: f.ID, PersonID: p.ID}
-		if out.Statuses, err = tx.statusHistory(f.ID); err != nil {
+		if out.Statuses, err = db.statusHistory(ctx, tx.q(), f.ID); err != nil {
 			return err
 		}
 		if p.Kind == family.Parent {
@@ -68,24 +60,6 @@ func (db *DB) ReadProgrammeMeasures(ctx context.Context, actor policy.Actor, per
 		return nil
 	})
 	return out, err
-}
-
-// statusHistory is a family's safeguarding status changes, oldest first.
-func (tx *Tx) statusHistory(familyID int64) ([]StatusChange, error) {
-	rows, err := tx.query(`SELECT status, from_date FROM safeguarding_status_history WHERE family_id = $1 ORDER BY from_date, id`, familyID)
-	if err != nil {
-		return nil, fmt.Errorf("reading status history: %w", err)
-	}
-	defer rows.Close()
-	var out []StatusChange
-	for rows.Next() {
-		var c StatusChange
-		if err := rows.Scan(&c.Status, &c.From); err != nil {
-			return nil, fmt.Errorf("reading status history: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // sessionAttendance is one parent's sessions, oldest first: kind
