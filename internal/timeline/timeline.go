@@ -47,6 +47,18 @@ type Milestone struct {
 	Provisional bool
 }
 
+// measurePrefix starts the key of an outcome-measure milestone.
+const measurePrefix = "measure_"
+
+// Timepoint is the outcome timepoint's key of a measure milestone
+// ("m6" for "measure_m6"), or "" for any other milestone.
+func (m Milestone) Timepoint() string {
+	if m.Kind != KindMeasure {
+		return ""
+	}
+	return strings.TrimPrefix(m.Key, measurePrefix)
+}
+
 // Status is where a milestone stands on a given day.
 type Status string
 
@@ -205,7 +217,7 @@ func Milestones(cfg Config, f Facts) []Milestone {
 	add("assessment", KindAssessment, "Assessment complete", accepted.AddDate(0, 0, cfg.AssessmentDays), 0, 0, false)
 
 	for _, tp := range cfg.Timepoints {
-		key := "measure_" + tp.Key
+		key := measurePrefix + tp.Key
 		switch tp.Anchor {
 		case AnchorAssessment:
 			add(key, KindMeasure, tp.Label, assessedOn, tp.WindowBeforeDays, tp.WindowAfterDays, false)

@@ -629,3 +629,19 @@ func TestEndPhrase(t *testing.T) {
 		t.Errorf("monthsPhrase(0) = %q", got)
 	}
 }
+
+func TestMilestoneTimepoint(t *testing.T) {
+	for _, tc := range []struct {
+		m    Milestone
+		want string
+	}{
+		{Milestone{Key: "measure_m6", Kind: KindMeasure}, "m6"},
+		{Milestone{Key: "measure_baseline", Kind: KindMeasure}, "baseline"},
+		{Milestone{Key: "first_contact", Kind: KindContact}, ""},
+		{Milestone{Key: "measure_m6", Kind: KindContact}, ""},
+	} {
+		if got := tc.m.Timepoint(); got != tc.want {
+			t.Errorf("%+v.Timepoint() = %q; want %q", tc.m, got, tc.want)
+		}
+	}
+}

@@ -106,20 +106,8 @@ type storedAnswers struct {
 	Interval  int                    `json:"interval,omitempty"`
 }
 
-// instruments are the outcome measures in use: the organisation's (with
-// its licensed wording, loaded at start-up) or the built-in ones.
-func (s *Server) instruments() []measure.Instrument {
-	if s.cfg.Instruments != nil {
-		return s.cfg.Instruments
-	}
-	return measure.Builtin()
-}
-
-// instrument finds one instrument in use by its key.
+// instrument finds one instrument in use (Config.Instruments) by its key.
 func (s *Server) instrument(key string) (measure.Instrument, bool) {
-	if s.cfg.Instruments == nil {
-		return measure.Lookup(key)
-	}
 	for _, in := range s.cfg.Instruments {
 		if in.Key == key {
 			return in, true
@@ -135,7 +123,7 @@ func (s *Server) instrumentsFor(kind family.Kind) []measure.Instrument {
 		subject = measure.SubjectBaby
 	}
 	var out []measure.Instrument
-	for _, in := range s.instruments() {
+	for _, in := range s.cfg.Instruments {
 		if in.Subject == subject {
 			out = append(out, in)
 		}
@@ -264,14 +252,13 @@ func (s *Server) programmeView(rec store.PersonRecord, pm store.ProgrammeMeasure
 			reached = append(reached, m)
 		}
 	}
-	key := func(m timeline.Milestone) string { return strings.TrimPrefix(m.Key, "measure_") }
-	sort.SliceStable(reached, func(i, j int) bool { return order[key(reached[i])] < order[key(reached[j])] })
+	sort.SliceStable(reached, func(i, j int) bool { return order[reached[i].Timepoint()] < order[reached[j].Timepoint()] })
 	// The first row is the baseline; the change is in percentage points of
 	// the sessions offered that were attended.
 	var basePercent float64
 	var baseOffered int
 	for i, m := range reached {
-		label := s.timepointLabel(key(m))
+		label := s.timepointLabel(m.Timepoint())
 		status := "None recorded"
 		if st, ok := pm.StatusOn(m.Due); ok {
 			status = sharing.Label(sharing.Statuses(), st)
@@ -354,7 +341,7 @@ func (s *Server) dueMeasures(rec store.PersonRecord) []dueTimepoint {
 		if m.Kind != timeline.KindMeasure || m.WindowStart.After(now) {
 			continue
 		}
-		tp, ok := s.cfg.Timeline.Timepoint(strings.TrimPrefix(m.Key, "measure_"))
+		tp, ok := s.cfg.Timeline.Timepoint(m.Timepoint())
 		if !ok {
 			continue
 		}
@@ -407,7 +394,7 @@ func (s *Server) showMeasureForm(w http.ResponseWriter, r *http.Request, u *requ
 		if m.Kind != timeline.KindMeasure {
 			continue
 		}
-		key := strings.TrimPrefix(m.Key, "measure_")
+		key := m.Timepoint()
 		label := s.timepointLabel(key) + " (due " + m.Due.Format("2 January 2006") + ")"
 		d.Timepoints = append(d.Timepoints, referral.Option{Value: key, Label: label})
 	}
@@ -523,7 +510,7 @@ func (s *Server) measureSave(w http.ResponseWriter, r *http.Request, u *requestU
 // date: the timepoint does not apply to the family, or is not due yet.
 func (s *Server) timepointProblem(f family.Family, key string, takenOn time.Time) string {
 	for _, m := range timeline.Milestones(s.cfg.Timeline, s.timelineFacts(f)) {
-		if m.Key != "measure_"+key {
+		if m.Kind != timeline.KindMeasure || m.Timepoint() != key {
 			continue
 		}
 		if takenOn.Before(m.WindowStart) {

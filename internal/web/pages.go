@@ -411,7 +411,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, u *requestUser
 // measuresMissing lists the instruments (by key) not yet recorded at a
 // measure milestone for these parents and the baby (0: none, or not born).
 func (s *Server) measuresMissing(m timeline.Milestone, p store.Progress, parents []int64, baby int64) []string {
-	tp, ok := s.cfg.Timeline.Timepoint(strings.TrimPrefix(m.Key, "measure_"))
+	tp, ok := s.cfg.Timeline.Timepoint(m.Timepoint())
 	if !ok {
 		return nil
 	}

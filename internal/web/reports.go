@@ -349,7 +349,7 @@ func (s *Server) outcomeInstruments() []store.OutcomeInstrument {
 		order = append(order, tp.Key)
 	}
 	var out []store.OutcomeInstrument
-	for _, in := range measure.Builtin() {
+	for _, in := range s.cfg.Instruments {
 		if !in.HasTotal() {
 			continue
 		}

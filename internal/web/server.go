@@ -135,6 +135,9 @@ func New(db *store.DB, log *slog.Logger, cfg Config) (*Server, error) {
 		}
 		cfg.WorkingTime = wt
 	}
+	if cfg.Instruments == nil {
+		cfg.Instruments = measure.Builtin()
+	}
 	if cfg.Timeline.EndMonths == 0 {
 		t, err := timeline.DefaultConfig()
 		if err != nil {
