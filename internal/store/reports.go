@@ -139,9 +139,13 @@ func referralSource(source, role string) (key, label string) {
 }
 
 func (tx *Tx) referralFigures(sc ReportScope, from, until time.Time, f *report.Figures) error {
+	// Engagement and first contact: each accepted family's first attended
+	// session (kept on family_session_facts by triggers); completion: closed
+	// at the planned end and not re-opened.
 	where, args := scopeSQL("r.area_id", sc, []any{from, until})
-	rows, err := tx.query(`SELECT r.received_at, r.source, r.referrer_role, COALESCE(a.name, ''), COALESCE(r.family_id, 0)
-		FROM referrals r LEFT JOIN areas a ON a.id = r.area_id
+	rows, err := tx.query(`SELECT r.received_at, r.source, r.referrer_role, COALESCE(a.name, ''), COALESCE(r.family_id, 0), fs.first_session_on,
+		CASE WHEN EXISTS (SELECT 1 FROM closures c WHERE c.family_id = r.family_id AND c.reason = 'planned_end' AND c.reopened_at IS NULL) THEN 1 ELSE 0 END
+		FROM referrals r LEFT JOIN areas a ON a.id = r.area_id LEFT JOIN family_session_facts fs ON fs.family_id = r.family_id
 		WHERE r.received_at >= $1 AND r.received_at < $2`+where, args...)
 	if err != nil {
 		return fmt.Errorf("counting referrals: %w", err)
@@ -151,13 +155,13 @@ func (tx *Tx) referralFigures(sc ReportScope, from, until time.Time, f *report.F
 	labels := map[string]string{}
 	bySource := map[string]int{}
 	byArea := map[string]int{}
-	var families []int64
-	received := map[int64]time.Time{}
 	for rows.Next() {
 		var at time.Time
 		var source, role, area string
 		var familyID int64
-		if err := rows.Scan(&at, &source, &role, &area, &familyID); err != nil {
+		var first anyTime
+		var completed int
+		if err := rows.Scan(&at, &source, &role, &area, &familyID, &first, &completed); err != nil {
 			return dropRows(rows, fmt.Errorf("counting referrals: %w", err))
 		}
 		k, l := referralSource(source, role)
@@ -171,10 +175,16 @@ func (tx *Tx) referralFigures(sc ReportScope, from, until time.Time, f *report.F
 		byArea[area]++
 		byMonthArea[key{month, area}]++
 		f.Referred++
-		if familyID != 0 {
-			f.Accepted++
-			families = append(families, familyID)
-			received[familyID] = at
+		if familyID == 0 {
+			continue
+		}
+		f.Accepted++
+		if !first.T.IsZero() {
+			f.Engaged++
+			f.FirstContactDays = append(f.FirstContactDays, max(day(first.T).Sub(day(at)).Hours()/24, 0))
+		}
+		if completed == 1 {
+			f.Completed++
 		}
 	}
 	if err := doneRows(rows); err != nil {
@@ -197,58 +207,6 @@ func (tx *Tx) referralFigures(sc ReportScope, from, until time.Time, f *report.F
 	}
 	f.ReferralsBySource = sortedCounts(bySource, labels)
 	f.ReferralsByArea = sortedCounts(byArea, nil)
-	if len(families) == 0 {
-		return nil
-	}
-	// Engagement and first contact: each accepted family's first attended
-	// session; completion: closed at the planned end and not re-opened.
-	first := map[int64]time.Time{}
-	completed := map[int64]bool{}
-	for _, chunk := range chunks(families, 500) {
-		in, cargs := inList(chunk)
-		rows, err := tx.query(`SELECT family_id, MIN(held_on) FROM case_sessions WHERE attendance = 'attended' AND kind = 'session' AND family_id IN (`+in+`) GROUP BY family_id`, cargs...)
-		if err != nil {
-			return fmt.Errorf("counting engagement: %w", err)
-		}
-		for rows.Next() {
-			var id int64
-			var on anyTime // MIN() loses the column type in SQLite
-			if err := rows.Scan(&id, &on); err != nil {
-				return dropRows(rows, fmt.Errorf("counting engagement: %w", err))
-			}
-			first[id] = on.T
-		}
-		if err := doneRows(rows); err != nil {
-			return fmt.Errorf("counting engagement: %w", err)
-		}
-		rows, err = tx.query(`SELECT DISTINCT family_id FROM closures WHERE reason = 'planned_end' AND reopened_at IS NULL AND family_id IN (`+in+`)`, cargs...)
-		if err != nil {
-			return fmt.Errorf("counting completions: %w", err)
-		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return dropRows(rows, fmt.Errorf("counting completions: %w", err))
-			}
-			completed[id] = true
-		}
-		if err := doneRows(rows); err != nil {
-			return fmt.Errorf("counting completions: %w", err)
-		}
-	}
-	for _, id := range families {
-		if on, ok := first[id]; ok {
-			f.Engaged++
-			days := day(on).Sub(day(received[id])).Hours() / 24
-			if days < 0 {
-				days = 0
-			}
-			f.FirstContactDays = append(f.FirstContactDays, days)
-		}
-		if completed[id] {
-			f.Completed++
-		}
-	}
 	sort.Float64s(f.FirstContactDays)
 	return nil
 }
@@ -301,32 +259,59 @@ func (tx *Tx) caseloadFigures(sc ReportScope, f *report.Figures) error {
 	return rows.Err()
 }
 
+// sessionFigures sums the session counts that triggers keep by area
+// (migration 14): whole months from session_counts_month, the days at
+// either end of the range from session_counts_day.
 func (tx *Tx) sessionFigures(sc ReportScope, from, until time.Time, f *report.Figures) error {
-	where, args := scopeSQL("f.area_id", sc, []any{from, until})
-	rows, err := tx.query(`SELECT s.attendance, COUNT(*) FROM case_sessions s JOIN families f ON f.id = s.family_id
-		WHERE s.kind = 'session' AND s.held_on >= $1 AND s.held_on < $2`+where+` GROUP BY s.attendance`, args...)
-	if err != nil {
-		return fmt.Errorf("counting sessions: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var att string
-		var n int
-		if err := rows.Scan(&att, &n); err != nil {
+	counts := map[string]int{}
+	sum := func(q string, lo, hi string) error {
+		where, args := scopeSQL("area_id", sc, []any{lo, hi})
+		rows, err := tx.query(q+where+` GROUP BY attendance`, args...)
+		if err != nil {
 			return fmt.Errorf("counting sessions: %w", err)
 		}
-		switch att {
-		case "attended":
-			f.SessionsAttended = n
-		case "did_not_attend":
-			f.SessionsMissed = n
-		case "cancelled_by_parent":
-			f.SessionsCancelledByParent = n
-		case "cancelled_by_practitioner":
-			f.SessionsCancelledByStaff = n
+		defer rows.Close()
+		for rows.Next() {
+			var att string
+			var n int
+			if err := rows.Scan(&att, &n); err != nil {
+				return fmt.Errorf("counting sessions: %w", err)
+			}
+			counts[att] += n
+		}
+		return rows.Err()
+	}
+	days := func(lo, hi time.Time) error {
+		if !lo.Before(hi) {
+			return nil
+		}
+		return sum(`SELECT attendance, SUM(n) FROM session_counts_day WHERE day >= $1 AND day < $2`, lo.Format(time.DateOnly), hi.Format(time.DateOnly))
+	}
+	firstMonth := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if firstMonth.Before(from) {
+		firstMonth = firstMonth.AddDate(0, 1, 0)
+	}
+	endMonth := time.Date(until.Year(), until.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if !firstMonth.Before(endMonth) {
+		if err := days(from, until); err != nil {
+			return err
+		}
+	} else {
+		if err := sum(`SELECT attendance, SUM(n) FROM session_counts_month WHERE month >= $1 AND month < $2`, firstMonth.Format("2006-01"), endMonth.Format("2006-01")); err != nil {
+			return err
+		}
+		if err := days(from, firstMonth); err != nil {
+			return err
+		}
+		if err := days(endMonth, until); err != nil {
+			return err
 		}
 	}
-	return rows.Err()
+	f.SessionsAttended = counts["attended"]
+	f.SessionsMissed = counts["did_not_attend"]
+	f.SessionsCancelledByParent = counts["cancelled_by_parent"]
+	f.SessionsCancelledByStaff = counts["cancelled_by_practitioner"]
+	return nil
 }
 
 func (tx *Tx) closureFigures(sc ReportScope, from, until time.Time, f *report.Figures) error {
@@ -612,15 +597,21 @@ func (db *DB) OutcomeChange(ctx context.Context, actor policy.Actor, sc ReportSc
 // outcomeChange pairs each person's baseline with their latest follow-up,
 // per instrument (see OutcomeChange).
 func (tx *Tx) outcomeChange(sc ReportScope, instruments []OutcomeInstrument) (report.Table, error) {
-	where, args := scopeSQL("f.area_id", sc, nil)
-	rows, err := tx.query(`SELECT m.person_id, m.instrument, m.timepoint, m.taken_on, m.score FROM measure_results m
-		JOIN families f ON f.id = m.family_id WHERE m.score IS NOT NULL AND m.removed_at IS NULL`+where+` ORDER BY m.person_id, m.instrument`, args...)
+	// Every score is read (a million at national scale), from one index in
+	// its order (migration 14); the date is read as text, not parsed into a
+	// time, since only its calendar day is compared.
+	where, args := scopeSQL("area_id", sc, nil)
+	if where != "" {
+		where = ` AND m.family_id IN (SELECT id FROM families WHERE 1 = 1` + where + `)`
+	}
+	rows, err := tx.query(`SELECT m.person_id, m.instrument, m.timepoint, CAST(m.taken_on AS TEXT), m.score FROM measure_results m
+		WHERE m.removed_at IS NULL AND m.score IS NOT NULL`+where+` ORDER BY m.person_id, m.instrument`, args...)
 	if err != nil {
 		return report.Table{}, fmt.Errorf("reading outcome scores: %w", err)
 	}
 	type point struct {
 		rank  int
-		on    time.Time
+		on    string // YYYY-MM-DD
 		score float64
 	}
 	type key struct {
@@ -645,12 +636,16 @@ func (tx *Tx) outcomeChange(sc ReportScope, instruments []OutcomeInstrument) (re
 		if p.rank = rank[k.instrument][tp]; p.rank == 0 {
 			continue // an instrument or timepoint no longer configured
 		}
+		if len(p.on) < len(time.DateOnly) {
+			return report.Table{}, dropRows(rows, fmt.Errorf("reading outcome scores: %q is not a date", p.on))
+		}
+		p.on = p.on[:len(time.DateOnly)]
 		points[k] = append(points[k], p)
 	}
 	if err := doneRows(rows); err != nil {
 		return report.Table{}, fmt.Errorf("reading outcome scores: %w", err)
 	}
-	from, until := day(sc.From), day(sc.To).AddDate(0, 0, 1)
+	from, to := sc.From.Format(time.DateOnly), sc.To.Format(time.DateOnly)
 	pairs := map[string][]report.Pair{}
 	for k, ps := range points {
 		var base, last *point
@@ -663,7 +658,7 @@ func (tx *Tx) outcomeChange(sc ReportScope, instruments []OutcomeInstrument) (re
 				last = p
 			}
 		}
-		if base == nil || last == nil || last.on.Before(from) || !last.on.Before(until) {
+		if base == nil || last == nil || last.on < from || last.on > to {
 			continue
 		}
 		pairs[k.instrument] = append(pairs[k.instrument], report.Pair{Before: base.score, After: last.score})

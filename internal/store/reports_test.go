@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -397,5 +398,91 @@ func TestOutcomeChange(t *testing.T) {
 		if _, err := db.OutcomeChange(ctx, policy.Actor{StaffID: 3, Role: policy.Practitioner, Areas: []int64{1}}, store.ReportScope{From: d(2026, 1, 1), To: d(2026, 6, 30), AreaIDs: []int64{1}}, instruments); problem.CodeOf(err) != problem.Forbidden {
 			t.Errorf("practitioner: %v", err)
 		}
+	})
+}
+
+// TestSessionSummariesFollowTheRows: the session counts and family facts
+// that migration 14's triggers keep must equal a count of the rows
+// themselves, for ranges that start and end inside months as well as on
+// their edges, and after sessions are deleted, corrected and a family
+// moves area.
+func TestSessionSummariesFollowTheRows(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		seedReportDataset(t, db)
+		exec := func(q string, args ...any) {
+			t.Helper()
+			if err := db.RawExec(ctx, q, args...); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		attendances := []string{"attended", "did_not_attend", "cancelled_by_parent", "cancelled_by_practitioner"}
+		kinds := []string{"session", "session", "session", "contact"}
+		for i := range 300 {
+			fam := i%10 + 1
+			on := d(2025, 11, 1).AddDate(0, 0, (i*37)%300)
+			exec(`INSERT INTO case_sessions (family_id, person_id, staff_id, held_on, mode, attendance, kind, created_at, updated_at)
+				VALUES ($1, $2, 1, $3, 'home', $4, $5, $6, $6)`, fam, fam*10, on, attendances[(i/3)%4], kinds[(i/7)%4], d(2026, 7, 1))
+		}
+		dsl := policy.Actor{StaffID: 1, Role: policy.DSL}
+		ranges := [][2]time.Time{
+			{d(2026, 1, 1), d(2026, 6, 30)}, {d(2026, 1, 15), d(2026, 3, 10)}, {d(2026, 2, 1), d(2026, 2, 28)}, {d(2026, 2, 3), d(2026, 2, 3)},
+			{d(2025, 12, 31), d(2026, 1, 1)}, {d(2025, 11, 1), d(2026, 8, 31)}, {d(2026, 3, 31), d(2026, 5, 1)}, {d(2025, 11, 2), d(2026, 8, 30)},
+		}
+		check := func(stage string) {
+			t.Helper()
+			for _, r := range ranges {
+				for _, areas := range [][]int64{nil, {1}, {2}} {
+					f, err := db.Figures(ctx, dsl, store.ReportScope{From: r[0], To: r[1], AreaIDs: areas})
+					if err != nil {
+						t.Fatal(err)
+					}
+					got := []int{f.SessionsAttended, f.SessionsMissed, f.SessionsCancelledByParent, f.SessionsCancelledByStaff}
+					var want []int
+					for _, att := range attendances {
+						q := `SELECT CAST(COUNT(*) AS TEXT) FROM case_sessions s JOIN families f ON f.id = s.family_id
+							WHERE s.kind = 'session' AND s.attendance = $1 AND s.held_on >= $2 AND s.held_on < $3`
+						args := []any{att, r[0], r[1].AddDate(0, 0, 1)}
+						if areas != nil {
+							q += ` AND f.area_id = $4`
+							args = append(args, areas[0])
+						}
+						n, err := db.RawString(ctx, q, args...)
+						if err != nil {
+							t.Fatal(err)
+						}
+						var v int
+						fmt.Sscan(n, &v)
+						want = append(want, v)
+					}
+					if !reflect.DeepEqual(got, want) {
+						t.Errorf("%s: sessions %s to %s in areas %v = %v, want %v (counted from the rows)", stage, r[0].Format(time.DateOnly), r[1].Format(time.DateOnly), areas, got, want)
+					}
+				}
+			}
+			for fam := 1; fam <= 10; fam++ {
+				got, err := db.RawString(ctx, `SELECT COALESCE(CAST(fs.attended AS TEXT), '0') || '/' || COALESCE(CAST(fs.first_session_on AS TEXT), '') || '/' || COALESCE(CAST(fs.last_attended_on AS TEXT), '')
+					FROM families f LEFT JOIN family_session_facts fs ON fs.family_id = f.id WHERE f.id = $1`, fam)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := db.RawString(ctx, `SELECT CAST(COUNT(*) AS TEXT) || '/' || COALESCE(CAST(MIN(CASE WHEN kind = 'session' THEN held_on END) AS TEXT), '') || '/' || COALESCE(CAST(MAX(held_on) AS TEXT), '')
+					FROM case_sessions WHERE family_id = $1 AND attendance = 'attended'`, fam)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got != want {
+					t.Errorf("%s: family %d's facts = %s, want %s (attended/first session/last attended, from the rows)", stage, fam, got, want)
+				}
+			}
+		}
+		check("as recorded")
+		exec(`DELETE FROM case_sessions WHERE family_id = 2`)
+		check("after deleting a family's sessions")
+		exec(`UPDATE case_sessions SET held_on = $1, attendance = 'attended' WHERE family_id = 4 AND attendance <> 'attended'`, d(2026, 2, 14))
+		exec(`UPDATE case_sessions SET kind = 'session' WHERE family_id = 5`)
+		exec(`UPDATE case_sessions SET family_id = 7, person_id = 70 WHERE family_id = 8`)
+		check("after corrections")
+		exec(`UPDATE families SET area_id = 2 WHERE id = 3`)
+		check("after a family moved area")
 	})
 }
