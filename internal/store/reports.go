@@ -600,12 +600,23 @@ func (tx *Tx) outcomeChange(sc ReportScope, instruments []OutcomeInstrument) (re
 	// Every score is read (a million at national scale), from one index in
 	// its order (migration 14); the date is read as text, not parsed into a
 	// time, since only its calendar day is compared.
-	where, args := scopeSQL("area_id", sc, nil)
+	// Only people with a score taken in the range can have their latest
+	// follow-up there; a range from before the first score needs no filter.
+	var first anyTime
+	if err := tx.queryRow(`SELECT MIN(taken_on) FROM measure_results WHERE removed_at IS NULL`).Scan(&first); err != nil {
+		return report.Table{}, fmt.Errorf("reading outcome scores: %w", err)
+	}
+	inRange := ` AND m.person_id IN (SELECT person_id FROM measure_results WHERE removed_at IS NULL AND taken_on >= $1 AND taken_on < $2)`
+	if !day(first.T).After(day(sc.From)) {
+		inRange = ` AND $1 < $2` // true: keeps the placeholders' numbering
+	}
+	where, args := scopeSQL("area_id", sc, []any{day(sc.From), day(sc.To).AddDate(0, 0, 1)})
 	if where != "" {
 		where = ` AND m.family_id IN (SELECT id FROM families WHERE 1 = 1` + where + `)`
 	}
 	rows, err := tx.query(`SELECT m.person_id, m.instrument, m.timepoint, CAST(m.taken_on AS TEXT), m.score FROM measure_results m
-		WHERE m.removed_at IS NULL AND m.score IS NOT NULL`+where+` ORDER BY m.person_id, m.instrument`, args...)
+		WHERE m.removed_at IS NULL AND m.score IS NOT NULL`+inRange+where+`
+		ORDER BY m.person_id, m.instrument`, args...)
 	if err != nil {
 		return report.Table{}, fmt.Errorf("reading outcome scores: %w", err)
 	}

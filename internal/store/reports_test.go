@@ -391,6 +391,14 @@ func TestOutcomeChange(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("outcome change =\n%v\nwant\n%v", got, want)
 		}
+		// A range from before the first score counts the earlier follow-up too.
+		all, err := db.OutcomeChange(ctx, dsl, store.ReportScope{From: d(2020, 1, 1), To: d(2026, 6, 30)}, instruments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all.Rows) == 0 || all.Rows[0][1].String() != "6" {
+			t.Errorf("outcome change from 2020: %v, want PHQ-9 for 6 people", all.Rows)
+		}
 		// A manager sees their own area only; the practitioner none.
 		if _, err := db.OutcomeChange(ctx, policy.Actor{StaffID: 2, Role: policy.TeamManager, Areas: []int64{1}}, store.ReportScope{From: d(2026, 1, 1), To: d(2026, 6, 30), AreaIDs: []int64{2}}, instruments); problem.CodeOf(err) != problem.Forbidden {
 			t.Errorf("manager, other area: %v", err)

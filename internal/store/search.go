@@ -63,8 +63,17 @@ func (db *DB) SearchPeople(ctx context.Context, actor policy.Actor, query string
 	var hits []PersonHit
 	more := false
 	err := db.View(ctx, func(tx *Tx) error {
-		rows, err := tx.query(`SELECT p.id, p.family_id FROM people p JOIN families f ON f.id = p.family_id
-			WHERE `+scope+` AND `+cond+` ORDER BY f.stage = 'closed', f.reference DESC, p.id LIMIT `+fmt.Sprint(4*SearchLimit), args...)
+		from := `people p JOIN families f ON f.id = p.family_id WHERE ` + scope
+		if actor.Role == policy.Practitioner {
+			// A practitioner's own families are a few dozen, while a family
+			// name may be shared by thousands nationally: start from the
+			// families (CROSS JOIN keeps that order in SQLite; PostgreSQL
+			// plans it as an inner join). $1 is the staff id, as in scope.
+			from = `(SELECT DISTINCT family_id FROM allocations WHERE staff_id = $1 AND ended_at IS NULL) mine
+				CROSS JOIN people p JOIN families f ON f.id = p.family_id WHERE p.family_id = mine.family_id`
+		}
+		rows, err := tx.query(`SELECT p.id, p.family_id FROM `+from+` AND `+cond+`
+			ORDER BY f.stage = 'closed', f.reference DESC, p.id LIMIT `+fmt.Sprint(4*SearchLimit), args...)
 		if err != nil {
 			return fmt.Errorf("searching people: %w", err)
 		}

@@ -110,6 +110,10 @@ CREATE INDEX safeguarding_concerns_raised_figures ON safeguarding_concerns (rais
 DROP INDEX safeguarding_concerns_raised;
 CREATE INDEX people_babies_born ON people (date_of_birth, family_id) WHERE kind = 'baby';
 CREATE INDEX closures_family_figures ON closures (family_id, reason, kind, closed_on, reopened_at);
+-- The open-concerns list pages through the open ones, oldest first, for any role's scope.
+CREATE INDEX safeguarding_concerns_open ON safeguarding_concerns (status, raised_at, area_id, raised_by, family_id);
+-- The outcome-change table reads the scores of people measured in its range.
+CREATE INDEX measure_results_taken ON measure_results (taken_on, person_id) WHERE removed_at IS NULL;
 
 -- The counts and facts of what is already recorded.
 INSERT INTO session_counts_month (month, area_id, attendance, n)
