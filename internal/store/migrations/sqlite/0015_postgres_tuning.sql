@@ -1,0 +1,4 @@
+-- PostgreSQL planner statistics and a scope index (issue: PostgreSQL served the benchmark 8 times slower than SQLite).
+-- SQLite dialect; the twin of ../postgres/0015_postgres_tuning.sql, which analyses the database and adds a partial
+-- index on current allocations by member of staff. SQLite needs neither: its planner does not depend on collected
+-- statistics for these queries, and allocations_staff (staff_id, ended_at) already serves the practitioner's scope.
