@@ -278,8 +278,11 @@ func (db *DB) Closures(ctx context.Context, familyID int64) ([]ClosureRecord, er
 // StaffInArea lists the active staff of an area (any role), for choosing
 // who owns an action.
 func (db *DB) StaffInArea(ctx context.Context, areaID int64) ([]PractitionerLoad, error) {
+	// The area's teams and the DSLs, each found by an index (migration 16),
+	// rather than every member of staff in the organisation read and kept.
 	rows, err := db.query(ctx, `SELECT s.id, s.name, 0 FROM staff s WHERE s.disabled = FALSE AND s.role IN ('practitioner', 'team_manager', 'dsl')
-		AND (s.role = 'dsl' OR s.id IN (SELECT st.staff_id FROM staff_teams st JOIN teams t ON t.id = st.team_id WHERE t.area_id = $1))
+		AND s.id IN (SELECT st.staff_id FROM staff_teams st JOIN teams t ON t.id = st.team_id WHERE t.area_id = $1
+			UNION SELECT id FROM staff WHERE role = 'dsl')
 		ORDER BY s.name`, areaID)
 	if err != nil {
 		return nil, fmt.Errorf("listing staff: %w", err)

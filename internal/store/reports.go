@@ -601,18 +601,21 @@ func (tx *Tx) outcomeChange(sc ReportScope, instruments []OutcomeInstrument) (re
 	// its order (migration 14); the date is read as text, not parsed into a
 	// time, since only its calendar day is compared.
 	// Only people with a score taken in the range can have their latest
-	// follow-up there; a range from before the first score needs no filter.
-	var first anyTime
-	if err := tx.queryRow(`SELECT MIN(taken_on) FROM measure_results WHERE removed_at IS NULL`).Scan(&first); err != nil {
-		return report.Table{}, fmt.Errorf("reading outcome scores: %w", err)
-	}
-	inRange := ` AND m.person_id IN (SELECT person_id FROM measure_results WHERE removed_at IS NULL AND taken_on >= $1 AND taken_on < $2)`
-	if !day(first.T).After(day(sc.From)) {
-		inRange = ` AND $1 < $2` // true: keeps the placeholders' numbering
-	}
+	// follow-up there. Across every area that narrows a national read to
+	// the range's people; a range from before the first score, or a few
+	// areas' families (found by area first), need no such filter.
 	where, args := scopeSQL("area_id", sc, []any{day(sc.From), day(sc.To).AddDate(0, 0, 1)})
+	inRange := ` AND $1 < $2` // true: keeps the placeholders' numbering
 	if where != "" {
 		where = ` AND m.family_id IN (SELECT id FROM families WHERE 1 = 1` + where + `)`
+	} else {
+		var first anyTime
+		if err := tx.queryRow(`SELECT MIN(taken_on) FROM measure_results WHERE removed_at IS NULL`).Scan(&first); err != nil {
+			return report.Table{}, fmt.Errorf("reading outcome scores: %w", err)
+		}
+		if day(first.T).Before(day(sc.From)) {
+			inRange = ` AND m.person_id IN (SELECT person_id FROM measure_results WHERE removed_at IS NULL AND taken_on >= $1 AND taken_on < $2)`
+		}
 	}
 	rows, err := tx.query(`SELECT m.person_id, m.instrument, m.timepoint, CAST(m.taken_on AS TEXT), m.score FROM measure_results m
 		WHERE m.removed_at IS NULL AND m.score IS NOT NULL`+inRange+where+`
