@@ -103,3 +103,32 @@ func TestCaseloadCapped(t *testing.T) {
 		}
 	})
 }
+
+// The staff an area's family page offers: the area's practitioners and
+// managers and every DSL, not another area's staff, an analyst or anyone
+// disabled; by name.
+func TestStaffInArea(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		prac := seedStaff(t, db, "prac@example.org", "practitioner", "Blackpool")
+		mgr := seedStaff(t, db, "mgr@example.org", "team_manager", "Blackpool")
+		dsl := seedStaff(t, db, "dsl@example.org", "dsl", "Hertfordshire")
+		seedStaff(t, db, "away@example.org", "practitioner", "Hertfordshire")
+		seedStaff(t, db, "analyst@example.org", "analyst", "Blackpool")
+		seedStaff(t, db, "gone@example.org", "practitioner", "Blackpool")
+		if err := db.Update(ctx, func(tx *store.Tx) error { _, err := tx.DisableStaff("gone@example.org"); return err }); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.StaffInArea(ctx, prac.Areas[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, s := range got {
+			ids = append(ids, s.ID)
+		}
+		// Names: "Test dsl", "Test practitioner", "Test team_manager".
+		if want := []int64{dsl.ID, prac.ID, mgr.ID}; !slices.Equal(ids, want) {
+			t.Errorf("staff in Blackpool = %v; want %v (the DSL, the practitioner, the manager)", ids, want)
+		}
+	})
+}
