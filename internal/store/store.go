@@ -76,6 +76,26 @@ type Options struct {
 // SQLitePath is the default database file inside a data directory.
 func SQLitePath(dataDir string) string { return filepath.Join(dataDir, "cradle.db") }
 
+// withPlannerCosts asks PostgreSQL, for Cradle's own connections, to cost
+// a random page read as little more than a sequential one (1.1, not 4):
+// Cradle's working set is in memory or on SSD, and at the default the
+// planner read every family to find a practitioner's few dozen (2-4 ms
+// instead of 0.3 ms, found by the benchmark). pgx sends a URL parameter it
+// does not know as a run-time parameter; one already in the URL is kept.
+func withPlannerCosts(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return rawURL // sql.Open reports the bad URL
+	}
+	q := u.Query()
+	if q.Has("random_page_cost") {
+		return rawURL
+	}
+	q.Set("random_page_cost", "1.1")
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
 // Open connects to the database and checks that it answers. It does not
 // migrate; call Migrate.
 func Open(ctx context.Context, opt Options) (*DB, error) {
@@ -96,7 +116,7 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	switch {
 	case strings.HasPrefix(opt.URL, "postgres://"), strings.HasPrefix(opt.URL, "postgresql://"):
 		db.dialect = Postgres
-		db.sql, err = sql.Open("pgx", opt.URL)
+		db.sql, err = sql.Open("pgx", withPlannerCosts(opt.URL))
 		if err != nil {
 			return nil, fmt.Errorf("opening PostgreSQL: %w", err)
 		}

@@ -483,3 +483,17 @@ func TestOpenReportsUnreachableDatabase(t *testing.T) {
 		t.Fatalf("got %v (%q)", err, problem.MessageOf(err))
 	}
 }
+
+// PostgreSQL connections cost a random page read at 1.1 (see
+// withPlannerCosts), unless the URL says otherwise.
+func TestPostgresPlannerCosts(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		if b.Name != "postgres" {
+			continue
+		}
+		db := storetest.Open(t, b, nil)
+		if got, err := db.RawString(ctx, `SELECT current_setting('random_page_cost')`); err != nil || got != "1.1" {
+			t.Errorf("random_page_cost = %q, %v; want 1.1", got, err)
+		}
+	}
+}
