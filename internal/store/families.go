@@ -246,7 +246,7 @@ func (db *DB) loadPeople(ctx context.Context, q rowQuerier, familyIDs []int64) (
 	if len(familyIDs) == 0 {
 		return out, nil
 	}
-	in, args := inList(familyIDs)
+	in, args := db.inList(familyIDs)
 	rows, err := q.QueryContext(ctx, db.rebind(`SELECT p.id, p.family_id, p.kind, COALESCE(p.parent_slot, 0), COALESCE(p.household, 0), p.given_name, p.family_name,
 		p.known_as, p.date_of_birth, p.gender, p.pronouns, p.experience, p.active, COALESCE(al.staff_id, 0), COALESCE(s.name, ''),
 		p.version, p.address_confidential, COALESCE(p.linked_person_id, 0)
@@ -379,7 +379,7 @@ type CaseloadEntry struct {
 // everything for a DSL. It is an optimisation, not the access check: the
 // caller still asks the policy about each family. False means the role
 // sees no families at all.
-func familyScope(actor policy.Actor) (string, []any, bool) {
+func (db *DB) familyScope(actor policy.Actor) (string, []any, bool) {
 	switch actor.Role {
 	case policy.Practitioner:
 		return `f.id IN (SELECT family_id FROM allocations WHERE staff_id = $1 AND ended_at IS NULL)`, []any{actor.StaffID}, true
@@ -387,7 +387,7 @@ func familyScope(actor policy.Actor) (string, []any, bool) {
 		if len(actor.Areas) == 0 {
 			return "", nil, false
 		}
-		in, args := inList(actor.Areas)
+		in, args := db.inList(actor.Areas)
 		return `f.area_id IN (` + in + `)`, args, true
 	case policy.DSL:
 		return `1 = 1`, nil, true
@@ -412,7 +412,7 @@ func (db *DB) Caseload(ctx context.Context, actor policy.Actor) ([]CaseloadEntry
 // in scope than the CaseloadLimit it lists (those with the lowest
 // references).
 func (db *DB) CaseloadCapped(ctx context.Context, actor policy.Actor) ([]CaseloadEntry, bool, error) {
-	where, args, ok := familyScope(actor)
+	where, args, ok := db.familyScope(actor)
 	if !ok {
 		return nil, false, problem.New(problem.Forbidden, "your role does not have a caseload")
 	}
@@ -512,7 +512,7 @@ func (db *DB) lastContacts(ctx context.Context, q rowQuerier, familyIDs []int64)
 	if len(familyIDs) == 0 {
 		return out, nil
 	}
-	in, args := inList(familyIDs)
+	in, args := db.inList(familyIDs)
 	rows, err := q.QueryContext(ctx, db.rebind(`SELECT person_id, MAX(held_on) FROM case_sessions
 		WHERE attendance = 'attended' AND family_id IN (`+in+`) GROUP BY person_id`), args...)
 	if err != nil {
@@ -536,7 +536,7 @@ func (tx *Tx) activePauses(familyIDs []int64) (map[int64]string, error) {
 	if len(familyIDs) == 0 {
 		return map[int64]string{}, nil
 	}
-	in, args := inList(familyIDs)
+	in, args := tx.db.inList(familyIDs)
 	rows, err := tx.query(`SELECT person_id, reason FROM pauses WHERE ended_on IS NULL AND person_id IS NOT NULL AND family_id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading pauses: %w", err)
@@ -561,7 +561,7 @@ func (db *DB) planReviews(ctx context.Context, q rowQuerier, familyIDs []int64) 
 	if len(familyIDs) == 0 {
 		return out, nil
 	}
-	in, args := inList(familyIDs)
+	in, args := db.inList(familyIDs)
 	rows, err := q.QueryContext(ctx, db.rebind(`SELECT person_id, review_on FROM safety_plans WHERE review_on IS NOT NULL AND family_id IN (`+in+`)`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading safety plan reviews: %w", err)

@@ -89,7 +89,7 @@ func (db *DB) FindPossibleMatches(ctx context.Context, id match.Identity) ([]Pos
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	in, idArgs := inList(ids)
+	in, idArgs := db.inList(ids)
 	rows, err = db.query(ctx, `SELECT p.id, p.given_name, p.family_name, p.known_as, p.date_of_birth, p.phone_sealed, p.email_sealed,
 		p.nhs_number_sealed, p.postcode_sealed, f.id, f.reference, f.area_id, a.name, f.stage
 		FROM people p JOIN families f ON f.id = p.family_id JOIN areas a ON a.id = f.area_id

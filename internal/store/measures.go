@@ -168,7 +168,7 @@ func (tx *Tx) measures(personID int64, seeConfidential bool) ([]MeasureResult, e
 func (db *DB) measureCoverage(ctx context.Context, q rowQuerier, familyIDs []int64) (map[int64]map[string]map[int64][]string, error) {
 	out := map[int64]map[string]map[int64][]string{}
 	for _, chunk := range chunks(familyIDs, 500) {
-		in, args := inList(chunk)
+		in, args := db.inList(chunk)
 		rows, err := q.QueryContext(ctx, db.rebind(`SELECT family_id, timepoint, person_id, instrument FROM measure_results WHERE removed_at IS NULL AND family_id IN (`+in+`)`), args...)
 		if err != nil {
 			return nil, fmt.Errorf("reading measure coverage: %w", err)

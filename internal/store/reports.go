@@ -381,7 +381,7 @@ func (tx *Tx) retentionFigures(sc ReportScope, from, until time.Time, f *report.
 	}
 	closures := map[int64][]report.Closure{}
 	for _, chunk := range chunks(ids, 500) {
-		in, cargs := inList(chunk)
+		in, cargs := tx.db.inList(chunk)
 		rows, err := tx.query(`SELECT family_id, kind, closed_on, reopened_at FROM closures WHERE family_id IN (`+in+`)`, cargs...)
 		if err != nil {
 			return fmt.Errorf("counting retention: %w", err)

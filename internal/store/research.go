@@ -183,7 +183,7 @@ func (db *DB) researchData(ctx context.Context, progress func(done, total int)) 
 	// safeguarding status history.
 	data.Statuses = map[int64][]research.StatusChange{}
 	for _, chunk := range famChunks {
-		in, args := inList(chunk)
+		in, args := db.inList(chunk)
 		rows, err := db.query(ctx, `SELECT family_id, date_of_birth FROM people WHERE kind = 'baby' AND date_of_birth IS NOT NULL AND family_id IN (`+in+`) ORDER BY id`, args...)
 		if err != nil {
 			return data, fmt.Errorf("reading dates of birth: %w", err)
@@ -228,7 +228,7 @@ func (db *DB) researchData(ctx context.Context, progress func(done, total int)) 
 	// parent; not those the practitioner cancelled, nor contacts.
 	data.Sessions = map[int64][]research.Session{}
 	for _, chunk := range parentChunks {
-		in, args := inList(chunk)
+		in, args := db.inList(chunk)
 		rows, err := db.query(ctx, `SELECT person_id, held_on, attendance FROM case_sessions
 			WHERE kind = 'session' AND attendance <> 'cancelled_by_practitioner' AND person_id IN (`+in+`)`, args...)
 		if err != nil {

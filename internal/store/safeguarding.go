@@ -278,13 +278,13 @@ func (tx *Tx) concernActions(concernID int64) ([]ConcernAction, error) {
 // the actor could read: every one for a DSL, their areas' and their own for
 // a team manager, their own for anyone else. Like familyScope it is an
 // optimisation: each row is still put to mayReadConcern.
-func concernScope(actor policy.Actor) (string, []any) {
+func (db *DB) concernScope(actor policy.Actor) (string, []any) {
 	switch actor.Role {
 	case policy.DSL:
 		return `1 = 1`, nil
 	case policy.TeamManager:
 		if len(actor.Areas) > 0 {
-			in, args := inList(actor.Areas)
+			in, args := db.inList(actor.Areas)
 			return `(COALESCE(c.area_id, f.area_id) IN (` + in + `) OR c.raised_by = $` + strconv.Itoa(len(args)+1) + `)`, append(args, actor.StaffID)
 		}
 	}
@@ -300,7 +300,7 @@ func (db *DB) OpenConcerns(ctx context.Context, actor policy.Actor, offset, limi
 	if !actor.SignedIn() {
 		return nil, 0, problem.New(problem.Forbidden, "Sign in to see safeguarding concerns")
 	}
-	scope, args := concernScope(actor)
+	scope, args := db.concernScope(actor)
 	// The statuses named, not "<> 'closed'": an index finds the few open
 	// concerns among hundreds of thousands of closed ones (687 ms → a few
 	// ms at 100,000 families, found by the benchmark). The families are
@@ -320,7 +320,7 @@ func (db *DB) OpenConcerns(ctx context.Context, actor policy.Actor, offset, limi
 	if err != nil || len(ids) == 0 {
 		return nil, total, err
 	}
-	in, inArgs := inList(ids)
+	in, inArgs := db.inList(ids)
 	rows, err := db.query(ctx, `SELECT `+concernColumns+concernFrom+` WHERE c.id IN (`+in+`) ORDER BY c.raised_at, c.id`, inArgs...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("listing concerns: %w", err)

@@ -34,7 +34,7 @@ var referencePattern = regexp.MustCompile(`(?i)^FAM-[0-9A-Z-]+$`)
 func (db *DB) SearchPeople(ctx context.Context, actor policy.Actor, query string) ([]PersonHit, bool, error) {
 	sq := parseSearch(query)
 	q := sq.Text
-	scope, args, ok := familyScope(actor)
+	scope, args, ok := db.familyScope(actor)
 	if !ok {
 		return nil, false, problem.New(problem.Forbidden, "Your role cannot search for people")
 	}
@@ -178,7 +178,7 @@ func (db *DB) familiesByID(ctx context.Context, tx *Tx, ids []int64) (map[int64]
 	if len(ids) == 0 {
 		return out, nil
 	}
-	in, args := inList(ids)
+	in, args := db.inList(ids)
 	rows, err := tx.query(`SELECT `+familyColumns+` FROM families f JOIN areas a ON a.id = f.area_id LEFT JOIN staff m ON m.id = f.manager_id
 		WHERE f.id IN (`+in+`)`, args...)
 	if err != nil {

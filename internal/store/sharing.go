@@ -229,7 +229,7 @@ func (db *DB) FamilyConsents(ctx context.Context, actor policy.Actor, f family.F
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	in, args := inList(ids)
+	in, args := db.inList(ids)
 	rows, err := db.query(ctx, `SELECT id, person_id, scope_sealed, given_on, withdrawn_on FROM consents WHERE person_id IN (`+in+`) ORDER BY given_on DESC, id DESC`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading consents: %w", err)

@@ -435,8 +435,15 @@ func (a *anyTime) parse(s string) error {
 	return fmt.Errorf("cannot read %q as a time", s)
 }
 
-// inList makes "$1, $2, …" for an IN (…) clause over ids, with its args.
-func inList(ids []int64) (string, []any) {
+// inList makes what goes inside an IN (…) clause over ids, with its args:
+// "$1, $2, …" on SQLite, one array parameter on PostgreSQL.
+func (db *DB) inList(ids []int64) (string, []any) {
+	if db.dialect == Postgres {
+		// One array parameter: the statement's text is the same however
+		// many ids there are, so each connection prepares and plans it once
+		// rather than once per list length.
+		return `SELECT unnest(CAST($1 AS BIGINT[]))`, []any{ids}
+	}
 	marks := make([]string, len(ids))
 	args := make([]any, len(ids))
 	for i, id := range ids {
