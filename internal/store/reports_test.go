@@ -2,8 +2,8 @@ package store_test
 
 import (
 	"errors"
-	"fmt"
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
 
@@ -458,8 +458,10 @@ func TestSessionSummariesFollowTheRows(t *testing.T) {
 						if err != nil {
 							t.Fatal(err)
 						}
-						var v int
-						fmt.Sscan(n, &v)
+						v, err := strconv.Atoi(n)
+						if err != nil {
+							t.Fatal(err)
+						}
 						want = append(want, v)
 					}
 					if !reflect.DeepEqual(got, want) {
