@@ -473,12 +473,8 @@ func (db *DB) Restore(ctx context.Context, r io.Reader, progress func(table stri
 		tx.Audit("backup.restored", "", 0, 0, fmt.Sprintf("backup made %s: %d tables, %d rows", info.Created.Format(time.RFC3339), len(info.Tables), info.Rows()))
 		return nil
 	})
-	if err == nil && db.dialect == Postgres {
-		// A restored database has no planner statistics until autovacuum
-		// catches up (if it is on); without them PostgreSQL guessed its
-		// plans 10-100 times slower (found by the benchmark after a bulk
-		// load, which is what a restore is).
-		err = db.vacuumAnalyze(ctx)
+	if err == nil {
+		err = db.analyseAfterLoad(ctx) // a restore is a bulk load
 	}
 	return info, err
 }

@@ -190,24 +190,10 @@ func (db *DB) SeedSynthetic(ctx context.Context, g *synth.Generator, opt SeedOpt
 	if err == nil && l.done < g.Families() {
 		err = ctx.Err()
 	}
-	if err == nil && db.dialect == Postgres {
-		err = db.vacuumAnalyze(ctx)
+	if err == nil {
+		err = db.analyseAfterLoad(ctx)
 	}
 	return SeedResult{Counts: g.Counts(l.done), Rows: l.rows}, err
-}
-
-// vacuumAnalyze brings PostgreSQL's planner statistics and visibility map
-// up to date after a bulk load. Without statistics the planner guesses
-// (it read a family's members by hashing every current allocation in the
-// database, 100 times slower than looking up three people), and without
-// the visibility map the covering indexes of migration 13 still visit the
-// table for every row. Autovacuum would catch up in time, if it is on. VACUUM
-// cannot run inside a transaction, so this runs on the pool.
-func (db *DB) vacuumAnalyze(ctx context.Context) error {
-	if _, err := db.sql.ExecContext(ctx, `VACUUM (ANALYZE)`); err != nil {
-		return fmt.Errorf("analysing the database after loading it: %w", err)
-	}
-	return nil
 }
 
 // seeder carries one run's state between transactions.

@@ -76,6 +76,24 @@ type Options struct {
 // SQLitePath is the default database file inside a data directory.
 func SQLitePath(dataDir string) string { return filepath.Join(dataDir, "cradle.db") }
 
+// analyseAfterLoad brings PostgreSQL's planner statistics and visibility
+// map up to date after many rows were written at once (a bulk seed, a
+// restore). Without statistics the planner guessed, 10-100 times slower
+// (it read a family's members by hashing every current allocation), and
+// without the visibility map covering indexes still visit the table for
+// every row; autovacuum would catch up in time, if it is on. VACUUM cannot
+// run inside a transaction, so this runs on the pool. SQLite plans without
+// collected statistics: nothing to do.
+func (db *DB) analyseAfterLoad(ctx context.Context) error {
+	if db.dialect != Postgres {
+		return nil
+	}
+	if _, err := db.sql.ExecContext(ctx, `VACUUM (ANALYZE)`); err != nil {
+		return fmt.Errorf("analysing the database after loading it: %w", err)
+	}
+	return nil
+}
+
 // withPlannerCosts asks PostgreSQL, for Cradle's own connections, to cost
 // a random page read as little more than a sequential one (1.1, not 4):
 // Cradle's working set is in memory or on SSD, and at the default the
