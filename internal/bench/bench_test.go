@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -149,12 +150,27 @@ func TestSmokeRun(t *testing.T) {
 				t.Errorf("start-up = %v ms", rep.StartupMS)
 			}
 			for name, th := range map[string]bench.Throughput{"ceiling": rep.Ceiling, "mixed": rep.Mixed} {
-				if th.RPS <= 0 || th.Rate <= 0 || th.ClosedLoopRPS <= 0 || len(th.Trials) != cfg.Trials || th.Method == "" {
+				if th.ClosedLoopRPS <= 0 || len(th.Trials) != cfg.Trials || th.Method == "" {
 					t.Errorf("%s: %+v", name, th)
 				}
+				// A search either found a rate it kept up with, or (on a
+				// machine starved by the rest of the suite) says it found none.
+				passed := slices.ContainsFunc(th.Trials, func(tr bench.Trial) bool { return tr.Pass })
+				if passed != (th.RPS > 0 && th.Rate > 0) {
+					t.Errorf("%s: a passing trial = %v, but the figure is %.0f req/s at %d: %+v", name, passed, th.RPS, th.Rate, th)
+				}
 			}
-			if rep.Ceiling.RPS < rep.Mixed.RPS {
-				t.Errorf("ceiling %.0f req/s below the mixed workload's %.0f", rep.Ceiling.RPS, rep.Mixed.RPS)
+			ceiling, mixed := rep.Ceiling.RPS, rep.Mixed.RPS
+			switch rep.RatioBasis {
+			case bench.BasisOpenLoop:
+			case bench.BasisClosedLoop:
+				ceiling, mixed = rep.Ceiling.ClosedLoopRPS, rep.Mixed.ClosedLoopRPS
+				t.Logf("no open-loop rate passed (ceiling %.0f, mixed %.0f req/s): the ratio is closed loop", rep.Ceiling.RPS, rep.Mixed.RPS)
+			default:
+				t.Errorf("ratio basis = %q", rep.RatioBasis)
+			}
+			if ceiling < mixed {
+				t.Errorf("ceiling %.0f req/s below the mixed workload's %.0f (%s)", ceiling, mixed, rep.RatioBasis)
 			}
 			if !(rep.RatioToCeiling > 0 && rep.RatioToCeiling <= 1) {
 				t.Errorf("ratio to ceiling = %v", rep.RatioToCeiling)

@@ -44,7 +44,11 @@ func (r Report) Table(w io.Writer) {
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", t.name, rate(t.t.RPS), count(t.t.Rate), closed)
 	}
-	fmt.Fprintf(tw, "  Mixed / ceiling\t%.1f%%\t\t\n", 100*r.RatioToCeiling)
+	basis := ""
+	if r.RatioBasis == BasisClosedLoop {
+		basis = "(closed loop: no open-loop rate was kept up with)"
+	}
+	fmt.Fprintf(tw, "  Mixed / ceiling\t%.1f%%\t%s\t\n", 100*r.RatioToCeiling, basis)
 	tw.Flush() // #nosec G104 -- a report to the terminal: like the fmt.Fprint calls around it, a failed write has nowhere to go
 
 	var mix []string
