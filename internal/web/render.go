@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -163,22 +165,59 @@ type textInput struct {
 }
 
 // parseViews parses the layout with each page; a missing or broken template
-// fails start-up.
+// fails start-up. Each file is compacted first (see compactTemplate) and
+// named by its base name, as ParseFS would.
 func parseViews(assets *assetSet) (*views, error) {
 	names, err := fs.Glob(templateFiles, "templates/pages/*.html")
 	if err != nil {
 		return nil, err
 	}
+	partials, err := fs.Glob(templateFiles, "templates/partials/*.html")
+	if err != nil {
+		return nil, err
+	}
+	if len(partials) == 0 {
+		return nil, fmt.Errorf("no templates in templates/partials")
+	}
+	shared, err := readTemplates(append([]string{"templates/layout.html"}, partials...))
+	if err != nil {
+		return nil, err
+	}
 	v := &views{pages: map[string]*template.Template{}}
 	for _, n := range names {
-		t, err := template.New("layout.html").Funcs(funcs).Funcs(template.FuncMap{"asset": assets.URL}).ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html", n)
+		page, err := readTemplates([]string{n})
 		if err != nil {
-			return nil, fmt.Errorf("parsing %s: %w", n, err)
+			return nil, err
+		}
+		t := template.New("layout.html").Funcs(funcs).Funcs(template.FuncMap{"asset": assets.URL})
+		for _, f := range append(slices.Clip(shared), page...) {
+			tmpl := t
+			if f.name != t.Name() {
+				tmpl = t.New(f.name)
+			}
+			if _, err := tmpl.Parse(f.text); err != nil {
+				return nil, fmt.Errorf("parsing %s: %w", n, err)
+			}
 		}
 		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/pages/"), ".html")
 		v.pages[name] = t
 	}
 	return v, nil
+}
+
+type templateSource struct{ name, text string }
+
+// readTemplates reads template files from the embedded FS, compacted.
+func readTemplates(files []string) ([]templateSource, error) {
+	out := make([]templateSource, 0, len(files))
+	for _, f := range files {
+		b, err := fs.ReadFile(templateFiles, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, templateSource{name: path.Base(f), text: compactTemplate(string(b))})
+	}
+	return out, nil
 }
 
 // Page is what every template gets. Data holds the page's own typed struct.
