@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -597,93 +598,117 @@ func (db *DB) OutcomeChange(ctx context.Context, actor policy.Actor, sc ReportSc
 // outcomeChange pairs each person's baseline with their latest follow-up,
 // per instrument (see OutcomeChange).
 func (tx *Tx) outcomeChange(sc ReportScope, instruments []OutcomeInstrument) (report.Table, error) {
-	// Every score is read (a million at national scale), from one index in
-	// its order (migration 14); the date is read as text, not parsed into a
-	// time, since only its calendar day is compared.
+	// Every score is read (a million at national scale) from one covering
+	// index in person order (migration 17) and paired as it streams, so
+	// nothing is held per person. The database turns each row into
+	// integers (which configured instrument, which timepoint rank, whether
+	// it was taken in the range) so no text or date is read per row.
+	from, until := day(sc.From).Format(time.DateOnly), day(sc.To).AddDate(0, 0, 1).Format(time.DateOnly)
+	args := []any{from, until}
+	param := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	caption := "Each person's baseline score against their latest follow-up, for follow-ups taken " +
+		sc.From.Format("2 January 2006") + " to " + sc.To.Format("2 January 2006") + "."
+	if len(instruments) == 0 {
+		return report.ChangeTable("outcome-change", "Change in outcome measures", caption, nil), nil
+	}
+	// Which configured instrument (0, 1, …), and the timepoint's rank in
+	// its order (baseline 1); an instrument or timepoint no longer
+	// configured gives -1 or 0 and is left out.
+	var which, rank strings.Builder
+	which.WriteString("CASE m.instrument")
+	rank.WriteString("CASE m.instrument")
+	for i, in := range instruments {
+		key := param(in.Key)
+		fmt.Fprintf(&which, " WHEN %s THEN %d", key, i)
+		fmt.Fprintf(&rank, " WHEN %s THEN CASE m.timepoint", key)
+		for r, tp := range in.Order {
+			fmt.Fprintf(&rank, " WHEN %s THEN %d", param(tp), r+1)
+		}
+		rank.WriteString(" ELSE 0 END")
+	}
+	which.WriteString(" ELSE -1 END")
+	rank.WriteString(" ELSE 0 END")
 	// Only people with a score taken in the range can have their latest
 	// follow-up there. Across every area that narrows a national read to
 	// the range's people; a range from before the first score, or a few
 	// areas' families (found by area first), need no such filter.
-	where, args := scopeSQL("area_id", sc, []any{day(sc.From), day(sc.To).AddDate(0, 0, 1)})
-	inRange := ` AND $1 < $2` // true: keeps the placeholders' numbering
+	where, args := scopeSQL("area_id", sc, args)
+	filter := ""
 	if where != "" {
-		where = ` AND m.family_id IN (SELECT id FROM families WHERE 1 = 1` + where + `)`
+		filter = ` AND m.family_id IN (SELECT id FROM families WHERE 1 = 1` + where + `)`
 	} else {
 		var first anyTime
 		if err := tx.queryRow(`SELECT MIN(taken_on) FROM measure_results WHERE removed_at IS NULL`).Scan(&first); err != nil {
 			return report.Table{}, fmt.Errorf("reading outcome scores: %w", err)
 		}
 		if day(first.T).Before(day(sc.From)) {
-			inRange = ` AND m.person_id IN (SELECT person_id FROM measure_results WHERE removed_at IS NULL AND taken_on >= $1 AND taken_on < $2)`
+			filter = ` AND m.person_id IN (SELECT person_id FROM measure_results WHERE removed_at IS NULL AND taken_on >= $1 AND taken_on < $2)`
 		}
 	}
-	rows, err := tx.query(`SELECT m.person_id, m.instrument, m.timepoint, CAST(m.taken_on AS TEXT), m.score FROM measure_results m
-		WHERE m.removed_at IS NULL AND m.score IS NOT NULL`+inRange+where+`
+	rows, err := tx.query(`SELECT m.person_id, `+which.String()+`, `+rank.String()+`,
+		CASE WHEN m.taken_on >= $1 AND m.taken_on < $2 THEN 1 ELSE 0 END, m.score
+		FROM measure_results m
+		WHERE m.removed_at IS NULL AND m.score IS NOT NULL`+filter+`
 		ORDER BY m.person_id, m.instrument`, args...)
 	if err != nil {
 		return report.Table{}, fmt.Errorf("reading outcome scores: %w", err)
 	}
-	type point struct {
-		rank  int
-		on    string // YYYY-MM-DD
-		score float64
+	pairs := make([][]report.Pair, len(instruments))
+	// One person's scores on one instrument arrive together; the pair is
+	// their baseline and their highest-ranked later score.
+	type group struct {
+		person           int64
+		instrument       int
+		hasBase, hasLast bool
+		base, last       float64
+		lastRank         int
+		lastInRange      bool
 	}
-	type key struct {
-		person     int64
-		instrument string
-	}
-	rank := map[string]map[string]int{}
-	for _, in := range instruments {
-		rank[in.Key] = map[string]int{}
-		for i, tp := range in.Order {
-			rank[in.Key][tp] = i + 1
+	var g group
+	flush := func() {
+		if g.hasBase && g.hasLast && g.lastInRange {
+			pairs[g.instrument] = append(pairs[g.instrument], report.Pair{Before: g.base, After: g.last})
 		}
 	}
-	points := map[key][]point{}
+	started := false
 	for rows.Next() {
-		var k key
-		var tp string
-		var p point
-		if err := rows.Scan(&k.person, &k.instrument, &tp, &p.on, &p.score); err != nil {
+		var person int64
+		var instrument, r, inRange int
+		var score float64
+		if err := rows.Scan(&person, &instrument, &r, &inRange, &score); err != nil {
 			return report.Table{}, dropRows(rows, fmt.Errorf("reading outcome scores: %w", err))
 		}
-		if p.rank = rank[k.instrument][tp]; p.rank == 0 {
+		if instrument < 0 || r == 0 {
 			continue // an instrument or timepoint no longer configured
 		}
-		if len(p.on) < len(time.DateOnly) {
-			return report.Table{}, dropRows(rows, fmt.Errorf("reading outcome scores: %q is not a date", p.on))
+		if !started || person != g.person || instrument != g.instrument {
+			if started {
+				flush()
+			}
+			g, started = group{person: person, instrument: instrument}, true
 		}
-		p.on = p.on[:len(time.DateOnly)]
-		points[k] = append(points[k], p)
+		switch {
+		case r == 1:
+			g.hasBase, g.base = true, score
+		case !g.hasLast || r > g.lastRank:
+			g.hasLast, g.last, g.lastRank, g.lastInRange = true, score, r, inRange == 1
+		}
+	}
+	if started {
+		flush()
 	}
 	if err := doneRows(rows); err != nil {
 		return report.Table{}, fmt.Errorf("reading outcome scores: %w", err)
 	}
-	from, to := sc.From.Format(time.DateOnly), sc.To.Format(time.DateOnly)
-	pairs := map[string][]report.Pair{}
-	for k, ps := range points {
-		var base, last *point
-		for i := range ps {
-			p := &ps[i]
-			switch {
-			case p.rank == 1:
-				base = p
-			case last == nil || p.rank > last.rank:
-				last = p
-			}
-		}
-		if base == nil || last == nil || last.on < from || last.on > to {
-			continue
-		}
-		pairs[k.instrument] = append(pairs[k.instrument], report.Pair{Before: base.score, After: last.score})
-	}
 	var out []report.ChangeRow
-	for _, in := range instruments {
-		if len(pairs[in.Key]) == 0 {
+	for i, in := range instruments {
+		if len(pairs[i]) == 0 {
 			continue // nobody has both scores: nothing to say
 		}
-		out = append(out, report.ChangeRow{Measure: in.Label, Change: report.Change(pairs[in.Key], in.Direction, in.ReliableChange)})
+		out = append(out, report.ChangeRow{Measure: in.Label, Change: report.Change(pairs[i], in.Direction, in.ReliableChange)})
 	}
-	return report.ChangeTable("outcome-change", "Change in outcome measures", "Each person's baseline score against their latest follow-up, for follow-ups taken "+
-		sc.From.Format("2 January 2006")+" to "+sc.To.Format("2 January 2006")+".", out), nil
+	return report.ChangeTable("outcome-change", "Change in outcome measures", caption, out), nil
 }

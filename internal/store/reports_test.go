@@ -409,6 +409,64 @@ func TestOutcomeChange(t *testing.T) {
 	})
 }
 
+// TestOutcomeChangeEdges: a follow-up on the range's first or last day
+// counts and one a day outside does not; a removed score or a timepoint no
+// longer configured is passed over for the one before; a person whose
+// latest follow-up is outside the range is left out even if an earlier one
+// is inside; a manager's area counts its own people only.
+func TestOutcomeChangeEdges(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		seedReportDataset(t, db)
+		result := func(person int, timepoint string, on time.Time, score float64, removed any) {
+			t.Helper()
+			if err := db.RawExec(ctx, `INSERT INTO measure_results (family_id, person_id, instrument, timepoint, taken_on, total, score, created_at, removed_at)
+				VALUES ($1, $2, 'phq9', $3, $4, $5, $6, $7, $8)`, person/10, person, timepoint, on, score, score, d(2026, 7, 1), removed); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, p := range []int{10, 20, 30, 40, 50, 60, 70, 90} {
+			result(p, "baseline", d(2026, 1, 10), 10, nil) // before the range: the range's people are filtered
+		}
+		result(10, "m12", d(2026, 2, 1), 8, nil)  // the first day: counts
+		result(20, "m12", d(2026, 5, 31), 7, nil) // the last day: counts
+		result(30, "m6", d(2026, 3, 1), 9, nil)   // counts: the m12 after it was removed
+		result(30, "m12", d(2026, 4, 1), 5, d(2026, 4, 2))
+		result(40, "m6", d(2026, 3, 1), 6, nil) // counts: m99 is not configured
+		result(40, "m99", d(2026, 4, 1), 20, nil)
+		result(50, "m6", d(2026, 3, 1), 9, nil) // left out: the latest is a day after the range
+		result(50, "m12", d(2026, 6, 1), 1, nil)
+		result(60, "m12", d(2026, 1, 31), 1, nil) // left out: a day before
+		result(70, "m6", d(2026, 3, 1), 8, nil)   // counts
+		result(80, "m6", d(2026, 3, 1), 1, nil)   // left out: no baseline
+		result(90, "m12", d(2026, 3, 1), 4, nil)  // counts, in the South
+		instruments := []store.OutcomeInstrument{{Key: "phq9", Label: "PHQ-9", Direction: report.LowerBetter, ReliableChange: 6, Order: []string{"baseline", "m6", "m12"}}}
+		for _, tc := range []struct {
+			name  string
+			actor policy.Actor
+			areas []int64
+			want  []string // people, mean at baseline, at follow-up, change
+		}{
+			{"every area", policy.Actor{StaffID: 1, Role: policy.DSL}, nil, []string{"PHQ-9", "6", "10.0", "7.0", "-3.0"}},
+			{"the North's manager", policy.Actor{StaffID: 2, Role: policy.TeamManager, Areas: []int64{1}}, []int64{1}, []string{"PHQ-9", "5", "10.0", "7.6", "-2.4"}},
+		} {
+			tab, err := db.OutcomeChange(ctx, tc.actor, store.ReportScope{From: d(2026, 2, 1), To: d(2026, 5, 31), AreaIDs: tc.areas}, instruments)
+			if err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			if len(tab.Rows) != 1 {
+				t.Fatalf("%s: %d rows, want 1", tc.name, len(tab.Rows))
+			}
+			var got []string
+			for _, c := range tab.Rows[0][:5] {
+				got = append(got, c.String())
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+			}
+		}
+	})
+}
+
 // TestSessionSummariesFollowTheRows: the session counts and family facts
 // that migration 14's triggers keep must equal a count of the rows
 // themselves, for ranges that start and end inside months as well as on
