@@ -88,10 +88,14 @@ const (
 	lineHeight      = 20 // for 16px text
 )
 
+// MaxSeries is how many series a chart tells apart: after it the colours
+// repeat, and so do the patterns and markers that go with them, so a table
+// with more is better shown as a table alone.
+const MaxSeries = 6
+
 // colour is series i's colour: GOV.UK Frontend colours, each at least 3:1
-// on white. (GOV.UK orange, #f47738, is 2.8:1 and is left out.) After six
-// series the colours repeat, and so do the patterns and markers that go with
-// them: a chart with that many series is better as a table.
+// on white. (GOV.UK orange, #f47738, is 2.8:1 and is left out.) After
+// MaxSeries they repeat.
 func colour(i int) string {
 	c := [...]string{
 		"#1d70b8", // blue 5.2:1

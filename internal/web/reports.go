@@ -36,7 +36,15 @@ type tableView struct {
 	report.Table
 	Chart template.HTML
 	Wide  bool // too many columns to sit beside its chart: chart above, table below
+	// DownloadOnly: too many columns to read on a page (a national
+	// dashboard's table by area has one for each of a hundred areas, 190 KB
+	// of HTML); the page offers its downloads and says why.
+	DownloadOnly bool
 }
+
+// maxPageColumns is the most columns a dashboard table shows on the page:
+// a year's months plus label and total, or a dozen areas.
+const maxPageColumns = 14
 
 // reportScope reads the dashboard's filters: a date range (default: the
 // last twelve months to today) and an area the user may see. Mistakes come
@@ -140,20 +148,28 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, u *requestU
 	// #nosec G203 -- Encode percent-escapes every key and value, and the template puts it after "?" on a fixed path
 	d.Query = template.URL(r.URL.Query().Encode())
 	d.Scope = scopeText(sc, d.Areas)
+	d.Sections = sectionViews(sections)
+	s.render(w, r, http.StatusOK, "reports", page)
+}
+
+// sectionViews lays the dashboard's sections out for the page: which
+// tables are charted, sit wide, or are too wide to show.
+func sectionViews(sections []report.Section) []sectionView {
+	var out []sectionView
 	for _, sec := range sections {
 		v := sectionView{Section: sec}
 		for i, t := range sec.Tables {
-			tv := tableView{Table: t, Wide: len(t.Columns) > 4}
+			tv := tableView{Table: t, Wide: len(t.Columns) > 4, DownloadOnly: len(t.Columns) > maxPageColumns}
 			for _, h := range sec.Charts {
-				if h.Table == i && !t.Empty() {
+				if h.Table == i && !t.Empty() && !tv.DownloadOnly {
 					tv.Chart = chartFor("chart-"+t.Key, t, h)
 				}
 			}
 			v.Tables = append(v.Tables, tv)
 		}
-		d.Sections = append(d.Sections, v)
+		out = append(out, v)
 	}
-	s.render(w, r, http.StatusOK, "reports", page)
+	return out
 }
 
 func firstArea(u *requestUser) int64 {
@@ -211,7 +227,8 @@ func (s *Server) reportExport(w http.ResponseWriter, r *http.Request, u *request
 }
 
 // chartFor draws a dashboard table as the hint says: the same figures as the
-// table beside it, without any total row (it would dwarf the rest).
+// table beside it, without any total row (it would dwarf the rest); nothing
+// for a line chart of more than chart.MaxSeries lines.
 func chartFor(id string, t report.Table, h report.ChartHint) template.HTML {
 	var rows [][]report.Cell
 	for _, r := range t.Rows {
@@ -235,6 +252,12 @@ func chartFor(id string, t report.Table, h report.ChartHint) template.HTML {
 				sr.Values = append(sr.Values, chart.CellValue(r[c]))
 			}
 			spec.Series = append(spec.Series, sr)
+		}
+		if len(spec.Series) > chart.MaxSeries {
+			// More lines than a reader can tell apart (a national
+			// dashboard's hundred areas drew 200 KB of them): the table
+			// beside it says it better.
+			return ""
 		}
 		return chart.Line(spec)
 	}

@@ -1,0 +1,96 @@
+package web
+
+import (
+	"io/fs"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/cradle-org/cradle/internal/chart"
+	"github.com/cradle-org/cradle/internal/report"
+)
+
+// TestChartForLeavesOutCrowdedLineCharts: a line chart is drawn for up to
+// chart.MaxSeries series, and not for more (the table says it better).
+func TestChartForLeavesOutCrowdedLineCharts(t *testing.T) {
+	table := func(series int) report.Table {
+		tb := report.Table{Key: "t", Title: "Referrals by year and area", Columns: []report.Column{{Key: "month", Label: "Year"}}}
+		for i := range series {
+			tb.Columns = append(tb.Columns, report.Column{Key: "a" + strconv.Itoa(i), Label: "Area " + strconv.Itoa(i), Numeric: true})
+		}
+		tb.Columns = append(tb.Columns, report.Column{Key: "total", Label: "Total", Numeric: true})
+		for _, year := range []string{"2025", "2026"} {
+			row := []report.Cell{report.Label(year)}
+			for range series + 1 {
+				row = append(row, report.Count(10))
+			}
+			tb.Rows = append(tb.Rows, row)
+		}
+		return tb
+	}
+	line := report.ChartHint{Kind: "line", LabelCol: 0}
+	if got := string(chartFor("c", table(chart.MaxSeries), line)); !strings.Contains(got, "<svg") || !strings.Contains(got, "Area "+strconv.Itoa(chart.MaxSeries-1)) {
+		t.Errorf("%d series: no chart drawn:\n%.300s", chart.MaxSeries, got)
+	}
+	if got := chartFor("c", table(chart.MaxSeries+1), line); got != "" {
+		t.Errorf("%d series: a chart was drawn (%d bytes)", chart.MaxSeries+1, len(got))
+	}
+	// A bar chart of one column has one series however many rows it has.
+	bar := report.ChartHint{Kind: "bar", LabelCol: 0, ValueCols: []int{1}}
+	if got := string(chartFor("c", table(chart.MaxSeries+1), bar)); !strings.Contains(got, "<svg") {
+		t.Errorf("bar chart not drawn")
+	}
+}
+
+// TestTooWideTablesAreDownloadsOnly: a dashboard table with more columns
+// than a page can show (a national dashboard's one per area) is offered as
+// downloads, with a sentence saying why, and neither drawn nor charted; a
+// narrower one is shown as a table.
+func TestTooWideTablesAreDownloadsOnly(t *testing.T) {
+	table := func(key string, columns int) report.Table {
+		tb := report.Table{Key: key, Title: "Table " + key, Caption: "Referrals received.", Columns: []report.Column{{Key: "month", Label: "Year"}}}
+		for i := range columns - 1 {
+			tb.Columns = append(tb.Columns, report.Column{Key: "a" + strconv.Itoa(i), Label: "Area " + strconv.Itoa(i), Numeric: true})
+		}
+		row := []report.Cell{report.Label("2026")}
+		for range columns - 1 {
+			row = append(row, report.Count(10))
+		}
+		tb.Rows = append(tb.Rows, row)
+		return tb
+	}
+	sections := sectionViews([]report.Section{{Key: "referrals", Heading: "Referrals",
+		Tables: []report.Table{table("narrow", maxPageColumns), table("wide", maxPageColumns+1)},
+		Charts: []report.ChartHint{{Table: 0, Kind: "bar", LabelCol: 0, ValueCols: []int{1}}, {Table: 1, Kind: "bar", LabelCol: 0, ValueCols: []int{1}}}}})
+	narrow, wide := sections[0].Tables[0], sections[0].Tables[1]
+	if narrow.DownloadOnly || narrow.Chart == "" || !wide.DownloadOnly || wide.Chart != "" {
+		t.Fatalf("narrow: download only %v, chart %v; wide: download only %v, chart %v", narrow.DownloadOnly, narrow.Chart != "", wide.DownloadOnly, wide.Chart != "")
+	}
+
+	static, err := fs.Sub(staticFiles, "static")
+	if err != nil {
+		t.Fatal(err)
+	}
+	assets, err := loadAssets(static)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := parseViews(assets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := v.pages["reports"].Execute(&b, Page{Title: "Reports", Data: dashboardData{Sections: sections}}); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	for _, want := range []string{`<table class="govuk-table" id="table-narrow">`, `id="table-wide">Table wide</h3>`,
+		"This table has 15 columns, too many to read on this page.", `href="/reports/export/wide.csv"`, `href="/reports/export/wide.xlsx"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, `<table class="govuk-table" id="table-wide">`) {
+		t.Error("the wide table was drawn")
+	}
+}
