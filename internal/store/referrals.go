@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -121,7 +122,13 @@ type QueueFilter struct {
 	AreaID  int64
 	Source  referral.Source
 	MinDays int // received at least this many days ago
+	// Offset and Limit page through the list (oldest first); a Limit of 0
+	// lists up to QueueLimit.
+	Offset, Limit int
 }
+
+// QueueLimit is the most referrals one call lists.
+const QueueLimit = 500
 
 // QueueEntry is a line of the referrals queue.
 type QueueEntry struct {
@@ -129,30 +136,78 @@ type QueueEntry struct {
 	AgeDays int
 }
 
-// ReferralQueue lists the referrals the actor may see, oldest first, with
-// counts by status (before the status filter, so the tabs show totals).
-// It holds no names, only references, dates and areas.
+// referralScope narrows a query on referrals r to those the actor's role
+// could see: their own areas for practitioners and team managers, every
+// referral for a DSL (including those from outside every area, which still
+// need screening). Like familyScope it is an optimisation, not the access
+// check: the caller still asks the policy about each referral. False means
+// the role sees no referrals.
+func (db *DB) referralScope(actor policy.Actor) (string, []any, bool) {
+	switch actor.Role {
+	case policy.Practitioner, policy.TeamManager:
+		if len(actor.Areas) == 0 {
+			return "", nil, false
+		}
+		in, args := db.inList(actor.Areas)
+		return `r.area_id IN (` + in + `)`, args, true
+	case policy.DSL:
+		return `1 = 1`, nil, true
+	}
+	return "", nil, false
+}
+
+// ReferralQueue lists the referrals the actor may see with the filter's
+// status (every status if none), oldest first, one page at a time, with
+// counts by status across all of them (before the status filter, so the
+// tabs show totals). The database narrows by role, status and filters
+// before anything is read, so the newest referral in a decade of them is
+// listed as surely as the oldest. It holds no names, only references,
+// dates and areas.
 func (db *DB) ReferralQueue(ctx context.Context, actor policy.Actor, f QueueFilter) ([]QueueEntry, map[referral.Status]int, error) {
 	now := db.Now()
-	q := `SELECT ` + referralColumns + referralFrom + ` WHERE 1 = 1`
-	var args []any
+	counts := map[referral.Status]int{}
+	scope, args, ok := db.referralScope(actor)
+	if !ok {
+		return nil, counts, nil
+	}
+	where := ` WHERE ` + scope
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	if f.AreaID != 0 {
-		q += ` AND r.area_id = ` + arg(f.AreaID)
+		where += ` AND r.area_id = ` + arg(f.AreaID)
 	}
 	if f.Source != "" {
-		q += ` AND r.source = ` + arg(string(f.Source))
+		where += ` AND r.source = ` + arg(string(f.Source))
 	}
 	if f.MinDays > 0 {
-		q += ` AND r.received_at <= ` + arg(now.AddDate(0, 0, -f.MinDays))
+		where += ` AND r.received_at <= ` + arg(now.AddDate(0, 0, -f.MinDays))
 	}
-	q += ` ORDER BY r.received_at, r.id LIMIT 2000`
-	rows, err := db.query(ctx, q, args...)
+	rows, err := db.query(ctx, `SELECT r.status, COUNT(*) FROM referrals r`+where+` GROUP BY r.status`, args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("counting referrals: %w", err)
+	}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, nil, dropRows(rows, fmt.Errorf("counting referrals: %w", err))
+		}
+		counts[referral.Status(st)] = n
+	}
+	if err := doneRows(rows); err != nil {
+		return nil, nil, fmt.Errorf("counting referrals: %w", err)
+	}
+	if f.Status != "" {
+		where += ` AND r.status = ` + arg(string(f.Status))
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > QueueLimit {
+		limit = QueueLimit
+	}
+	rows, err = db.query(ctx, `SELECT `+referralColumns+referralFrom+where+` ORDER BY r.received_at, r.id LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(max(f.Offset, 0)), args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("listing referrals: %w", err)
 	}
 	defer rows.Close()
-	counts := map[referral.Status]int{}
 	var out []QueueEntry
 	for rows.Next() {
 		r, err := scanReferral(rows)
@@ -160,10 +215,6 @@ func (db *DB) ReferralQueue(ctx context.Context, actor policy.Actor, f QueueFilt
 			return nil, nil, fmt.Errorf("reading referral: %w", err)
 		}
 		if !policy.Can(actor, policy.ViewReferral, r.Target(), now) {
-			continue
-		}
-		counts[r.Status]++
-		if f.Status != "" && r.Status != f.Status {
 			continue
 		}
 		out = append(out, QueueEntry{ReferralRecord: r, AgeDays: int(now.Sub(r.ReceivedAt).Hours() / 24)})

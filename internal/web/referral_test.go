@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -364,4 +366,38 @@ func mustForm(kv ...string) url.Values {
 		v.Set(kv[i], kv[i+1])
 	}
 	return v
+}
+
+// TestReferralQueuePages: more new referrals than a page holds are shown
+// fifty at a time, oldest first, with the total and a way to each page; a
+// page past the end shows the last one.
+func TestReferralQueuePages(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		token := apiToken(t, e, "referrals:create")
+		for i := range 55 {
+			if r := e.api(token, mustJSON(apiBody(e))); r.status != http.StatusCreated {
+				t.Fatalf("referral %d: %d %s", i, r.status, r.body)
+			}
+		}
+		c := e.client()
+		e.signIn(c, manager)
+		first := e.get(c, "/referrals?status=new")
+		total := regexp.MustCompile(`Showing 1 to 50 of (\d+)`).FindStringSubmatch(first.body)
+		if first.status != http.StatusOK || total == nil {
+			t.Fatalf("first page: %d, no 'Showing 1 to 50 of …'\n%s", first.status, first.body)
+		}
+		n, _ := strconv.Atoi(total[1])
+		if n < 55 || !strings.Contains(first.body, `New (`+total[1]+`)`) || !strings.Contains(first.body, `class="govuk-pagination"`) ||
+			strings.Count(first.body, `href="/referrals/`) != 50 {
+			t.Errorf("first page: %d in all, %d listed", n, strings.Count(first.body, `href="/referrals/`))
+		}
+		last := e.get(c, "/referrals?status=new&page=2")
+		if want := n - 50; strings.Count(last.body, `href="/referrals/`) != want || !strings.Contains(last.body, "Showing 51 to "+total[1]+" of "+total[1]) {
+			t.Errorf("second page: %d listed, want %d", strings.Count(last.body, `href="/referrals/`), want)
+		}
+		past := e.get(c, "/referrals?status=new&page=99")
+		if past.status != http.StatusOK || strings.Count(past.body, `href="/referrals/`) != n-50 {
+			t.Errorf("a page past the end: %d, %d listed, want the last page's %d", past.status, strings.Count(past.body, `href="/referrals/`), n-50)
+		}
+	})
 }
