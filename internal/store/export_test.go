@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/cradle-org/cradle/internal/match"
 )
 
 // RawExec lets tests tamper with rows behind the store's back.
@@ -20,6 +22,9 @@ func (db *DB) RawString(ctx context.Context, q string, args ...any) (string, err
 }
 
 func (db *DB) Rebind(q string) string { return db.rebind(q) }
+
+// MatchKeys are the person_match_keys rows an identity is indexed under.
+func (db *DB) MatchKeys(id match.Identity) [][2]string { return db.matchKeys(id) }
 
 // WithAfterRead sets the rotation's test hook, run between reading a batch
 // and writing it back.

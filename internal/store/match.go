@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/cradle-org/cradle/internal/family"
@@ -58,6 +59,9 @@ type PossibleMatch struct {
 	Target          policy.Target // the existing family, for "may I open it?"
 }
 
+// MatchLimit is how many people sharing a match key are looked at closely.
+const MatchLimit = 100
+
 // FindPossibleMatches looks up people sharing any match key with id, and
 // ranks them. It only suggests: a person decides whether they are the same.
 func (db *DB) FindPossibleMatches(ctx context.Context, id match.Identity) ([]PossibleMatch, error) {
@@ -71,7 +75,14 @@ func (db *DB) FindPossibleMatches(ctx context.Context, id match.Identity) ([]Pos
 		args = append(args, k[0], k[1])
 		conds = append(conds, fmt.Sprintf("(kind = $%d AND match_key = $%d)", len(args)-1, len(args)))
 	}
-	rows, err := db.query(ctx, `SELECT DISTINCT person_id FROM person_match_keys WHERE `+strings.Join(conds, " OR ")+` LIMIT 100`, args...)
+	// At most a hundred people are looked at closely. A common name can be
+	// shared by more than that nationally, so those sharing a phone, email
+	// or NHS number come first, then those sharing the most keys: a limit
+	// taken in no order could drop the one true match.
+	rows, err := db.query(ctx, `SELECT person_id FROM person_match_keys WHERE `+strings.Join(conds, " OR ")+`
+		GROUP BY person_id
+		ORDER BY MAX(CASE WHEN kind IN ('phone', 'email', 'nhs') THEN 1 ELSE 0 END) DESC, COUNT(*) DESC, person_id DESC
+		LIMIT `+strconv.Itoa(MatchLimit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("finding possible matches: %w", err)
 	}
