@@ -52,9 +52,19 @@ func (db *DB) RetentionList(ctx context.Context, actor policy.Actor, s retention
 	}
 	var out []RetentionItem
 	err := db.View(ctx, func(tx *Tx) error {
-		items, err := tx.retentionItems(s, 0)
-		if err != nil {
-			return err
+		// A manager's own areas are read, not the nation's closed
+		// families (1.3 s at 100,000 families); the policy still decides
+		// each record. A DSL reviews everywhere (no areas: every area).
+		var items []RetentionItem
+		var areas []int64
+		if actor.Role != policy.DSL {
+			areas = actor.Areas
+		}
+		if actor.Role == policy.DSL || len(areas) > 0 {
+			var err error
+			if items, err = tx.retentionItems(s, 0, areas); err != nil {
+				return err
+			}
 		}
 		for _, it := range items {
 			if !it.State.Listed() || !policy.Can(actor, policy.ReviewRetention, it.target(), tx.now) {
@@ -130,7 +140,7 @@ func (tx *Tx) retentionItem(actor policy.Actor, act policy.Action, s retention.S
 	if d := policy.Decide(actor, act, policy.Target{AreaID: area, FamilyID: familyID, Closed: stage == "closed"}, tx.now); !d.Allowed {
 		return RetentionItem{}, problem.New(problem.Forbidden, "%s", d.Reason)
 	}
-	items, err := tx.retentionItems(s, familyID)
+	items, err := tx.retentionItems(s, familyID, nil)
 	if err != nil {
 		return RetentionItem{}, err
 	}
@@ -141,11 +151,16 @@ func (tx *Tx) retentionItem(actor policy.Actor, act policy.Action, s retention.S
 }
 
 // retentionItems works out the review state of every closed family (or of
-// one, if familyID is set). It reads dates, kinds and statuses only.
-func (tx *Tx) retentionItems(s retention.Schedule, familyID int64) ([]RetentionItem, error) {
+// one, if familyID is set; or those in areas, if any are given). It reads
+// dates, kinds and statuses only.
+func (tx *Tx) retentionItems(s retention.Schedule, familyID int64, areas []int64) ([]RetentionItem, error) {
 	where, args := `f.stage = 'closed'`, []any{}
-	if familyID != 0 {
+	switch {
+	case familyID != 0:
 		where, args = `f.stage = 'closed' AND f.id = $1`, []any{familyID}
+	case len(areas) > 0:
+		in, inArgs := tx.db.inList(areas)
+		where, args = `f.stage = 'closed' AND f.area_id IN (`+in+`)`, inArgs
 	}
 	byID := map[int64]*RetentionItem{}
 	facts := map[int64]*retention.Family{}
