@@ -133,13 +133,21 @@ func crashLoop(t *testing.T, bin string, b storetest.Backend) {
 	// Everything acknowledged is there, whole.
 	db = storetest.OpenWith(t, storetest.Backend{Name: b.Name, URL: strings.TrimPrefix(dbURL, "sqlite:")}, store.Options{Keys: keys})
 	dsl, _ := db.StaffByEmail(ctx, "ruth.adams@cradle.example")
-	q, _, err := db.ReferralQueue(ctx, dsl.Actor(), store.QueueFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	// Every referral, a page at a time (the queue lists at most
+	// store.QueueLimit at once).
 	present := map[string]int64{}
-	for _, e := range q {
-		present[e.Reference] = e.ID
+	for offset, total := 0, 1; offset < total; offset += store.QueueLimit {
+		q, counts, err := db.ReferralQueue(ctx, dsl.Actor(), store.QueueFilter{Offset: offset})
+		if err != nil {
+			t.Fatal(err)
+		}
+		total = 0
+		for _, n := range counts {
+			total += n
+		}
+		for _, e := range q {
+			present[e.Reference] = e.ID
+		}
 	}
 	lost := 0
 	for ref := range acked {
