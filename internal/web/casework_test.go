@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -350,6 +351,43 @@ func TestPauseResumeAndSupervisionNotes(t *testing.T) {
 		}
 		if p := e.get(tc, amy); strings.Contains(p.body, "Discussed risk") {
 			t.Error("the co-parent's practitioner sees the supervision note")
+		}
+	})
+}
+
+// TestCaseloadListsTheFirstOverdueItems: a parent with many overdue items
+// shows the first three on the caseload and how many more, linked to the
+// family page's full list; the team summary still counts them all.
+func TestCaseloadListsTheFirstOverdueItems(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Amy")
+		amy := parentNamed(f, "Amy")
+		e.clock.Advance(400 * 24 * time.Hour) // a year with nothing recorded
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		p := e.get(pc, "/caseload")
+		start := strings.Index(p.body, "/people/"+itoa(amy.ID))
+		if start < 0 {
+			t.Fatalf("Amy is not on the caseload")
+		}
+		row := p.body[start:]
+		row = row[:strings.Index(row, "</tr>")]
+		more := regexp.MustCompile(`<a class="govuk-link govuk-body-s" href="/families/` + itoa(f.ID) + `#coming-up">and (\d+) more overdue`).FindStringSubmatch(row)
+		if n := strings.Count(row, "govuk-tag--red"); n != 3 || more == nil {
+			t.Fatalf("Amy's row lists %d overdue items, and more: %v\n%s", n, more, row)
+		}
+		extra, _ := strconv.Atoi(more[1])
+		family := e.get(pc, "/families/"+itoa(f.ID))
+		if !strings.Contains(family.body, `id="coming-up"`) || strings.Count(family.body, ">Overdue</strong>") < 3+extra-1 {
+			// The family page lists the family's milestones (one "No contact"
+			// line of the caseload's is not a milestone).
+			t.Errorf("the family page's Coming up lists %d overdue items; the caseload said 3 and %d more", strings.Count(family.body, ">Overdue</strong>"), extra)
+		}
+		mc := e.client()
+		e.signIn(mc, manager)
+		team := e.get(mc, "/caseload")
+		if i := strings.Index(team.body, "Caseload sizes and overdue items"); i < 0 || !regexp.MustCompile(`Priya Shah</td><td class="govuk-table__cell govuk-table__cell--numeric">\d+</td><td class="govuk-table__cell govuk-table__cell--numeric">(\d\d+)</td>`).MatchString(team.body[i:]) {
+			t.Errorf("the team summary does not count every overdue item")
 		}
 	})
 }

@@ -72,8 +72,17 @@ type caseRow struct {
 	SinceContact int    // days; -1 when never seen
 	Paused       string // why sessions are paused, if they are
 	Overdue      []string
-	Next         *timeline.Milestone
+	// Shown is what the row lists of Overdue, the first few; More is how
+	// many more there are (the family page's "Coming up" lists them all).
+	Shown []string
+	More  int
+	Next  *timeline.Milestone
 }
+
+// caseloadTags is how many overdue items a caseload row lists. A parent
+// with nothing done in a year has twenty; listed whole, they pushed the
+// rest of the page (and a manager's 50 rows were 130 KB of HTML).
+const caseloadTags = 3
 
 type teamRow struct {
 	Name    string
@@ -144,6 +153,8 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 			} else if !since.IsZero() && now.Sub(since) > noContactDays*24*time.Hour {
 				row.Overdue = append([]string{"No contact for " + strconv.Itoa(int(now.Sub(since).Hours()/24)) + " days"}, row.Overdue...)
 			}
+			row.Shown = row.Overdue[:min(len(row.Overdue), caseloadTags)]
+			row.More = len(row.Overdue) - len(row.Shown)
 			d.Rows = append(d.Rows, row)
 			name := p.PractitionerName
 			if name == "" {
