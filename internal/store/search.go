@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -72,68 +73,98 @@ func (db *DB) SearchPeople(ctx context.Context, actor policy.Actor, query string
 			from = `(SELECT DISTINCT family_id FROM allocations WHERE staff_id = $1 AND ended_at IS NULL) mine
 				CROSS JOIN people p JOIN families f ON f.id = p.family_id WHERE p.family_id = mine.family_id`
 		}
-		rows, err := tx.query(`SELECT p.id, p.family_id FROM `+from+` AND `+cond+`
-			ORDER BY f.stage = 'closed', f.reference DESC, p.id LIMIT `+fmt.Sprint(4*SearchLimit), args...)
-		if err != nil {
-			return fmt.Errorf("searching people: %w", err)
-		}
-		var ids []int64
-		wanted := map[int64]bool{}
-		famSeen := map[int64]bool{}
-		var famIDs []int64
-		for rows.Next() {
-			var pid, fid int64
-			if err := rows.Scan(&pid, &fid); err != nil {
-				return dropRows(rows, fmt.Errorf("searching people: %w", err))
+		// A page's worth (and one more, to know there are more) at a time:
+		// the scope above matches the policy for each role, so one batch is
+		// nearly always enough, and reading four times the page's families
+		// and their people was most of a national search's time. Batches
+		// continue only while the policy turned some down, up to four.
+		batch := SearchLimit + 1
+		for offset := 0; offset < searchBatches*batch && len(hits) <= SearchLimit; offset += batch {
+			got, n, err := db.searchBatch(ctx, tx, actor, `SELECT p.id, p.family_id FROM `+from+` AND `+cond+`
+				ORDER BY f.stage = 'closed', f.reference DESC, p.id LIMIT `+strconv.Itoa(batch)+` OFFSET `+strconv.Itoa(offset), args)
+			if err != nil {
+				return err
 			}
-			ids = append(ids, pid)
-			wanted[pid] = true
-			if !famSeen[fid] {
-				famSeen[fid] = true
-				famIDs = append(famIDs, fid)
+			hits = append(hits, got...)
+			if n < batch {
+				break
 			}
 		}
-		if err := doneRows(rows); err != nil {
-			return fmt.Errorf("searching people: %w", err)
-		}
-		fams, err := db.familiesByID(ctx, tx, famIDs)
-		if err != nil {
-			return err
-		}
-		people, err := db.loadPeople(ctx, tx.q(), famIDs)
-		if err != nil {
-			return err
-		}
-		found := map[int64]PersonHit{}
-		for _, fid := range famIDs {
-			f, ok := fams[fid]
-			if !ok {
-				continue
-			}
-			f.People = people[fid]
-			// The scope above only narrows the search; the policy decides.
-			if !policy.Can(actor, policy.ViewFamily, f.Target(), tx.now) {
-				continue
-			}
-			for _, p := range f.People {
-				if wanted[p.ID] {
-					found[p.ID] = PersonHit{Person: p, Family: f}
-				}
-			}
-		}
-		for _, id := range ids {
-			if h, ok := found[id]; ok {
-				if len(hits) == SearchLimit {
-					more = true
-					break
-				}
-				hits = append(hits, h)
-			}
+		if len(hits) > SearchLimit {
+			hits, more = hits[:SearchLimit], true
 		}
 		tx.Audit("person.search", "", 0, 0, fmt.Sprintf("%q: %d found", q, len(hits)))
 		return nil
 	})
 	return hits, more, err
+}
+
+// searchBatches is how many batches of a page and one a search reads at
+// most before it stops looking for people the policy lets the actor see.
+const searchBatches = 4
+
+// searchBatch reads one batch of a search: the people q finds, in its
+// order, with their families, each family put to the policy. It returns
+// the hits the actor may see and how many rows q gave.
+func (db *DB) searchBatch(ctx context.Context, tx *Tx, actor policy.Actor, q string, args []any) ([]PersonHit, int, error) {
+	rows, err := tx.query(q, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("searching people: %w", err)
+	}
+	var ids []int64
+	wanted := map[int64]bool{}
+	famSeen := map[int64]bool{}
+	var famIDs []int64
+	for rows.Next() {
+		var pid, fid int64
+		if err := rows.Scan(&pid, &fid); err != nil {
+			return nil, 0, dropRows(rows, fmt.Errorf("searching people: %w", err))
+		}
+		ids = append(ids, pid)
+		wanted[pid] = true
+		if !famSeen[fid] {
+			famSeen[fid] = true
+			famIDs = append(famIDs, fid)
+		}
+	}
+	if err := doneRows(rows); err != nil {
+		return nil, 0, fmt.Errorf("searching people: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, 0, nil
+	}
+	fams, err := db.familiesByID(ctx, tx, famIDs)
+	if err != nil {
+		return nil, 0, err
+	}
+	people, err := db.loadPeople(ctx, tx.q(), famIDs)
+	if err != nil {
+		return nil, 0, err
+	}
+	found := map[int64]PersonHit{}
+	for _, fid := range famIDs {
+		f, ok := fams[fid]
+		if !ok {
+			continue
+		}
+		f.People = people[fid]
+		// The scope only narrows the search; the policy decides.
+		if !policy.Can(actor, policy.ViewFamily, f.Target(), tx.now) {
+			continue
+		}
+		for _, p := range f.People {
+			if wanted[p.ID] {
+				found[p.ID] = PersonHit{Person: p, Family: f}
+			}
+		}
+	}
+	var hits []PersonHit
+	for _, id := range ids {
+		if h, ok := found[id]; ok {
+			hits = append(hits, h)
+		}
+	}
+	return hits, len(ids), nil
 }
 
 // searchQuery is what a search looks for: a family reference, the match
