@@ -355,10 +355,10 @@ func TestPauseResumeAndSupervisionNotes(t *testing.T) {
 	})
 }
 
-// TestCaseloadListsTheFirstOverdueItems: a parent with many overdue items
-// shows the first three on the caseload and how many more, linked to the
+// TestCaseloadListsThreeOverdueItems: a parent with many overdue items
+// shows three on the caseload and how many more, linked to the
 // family page's full list; the team summary still counts them all.
-func TestCaseloadListsTheFirstOverdueItems(t *testing.T) {
+func TestCaseloadListsThreeOverdueItems(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		f := demoFamily(t, e, "Amy")
 		amy := parentNamed(f, "Amy")
@@ -372,7 +372,7 @@ func TestCaseloadListsTheFirstOverdueItems(t *testing.T) {
 		}
 		row := p.body[start:]
 		row = row[:strings.Index(row, "</tr>")]
-		more := regexp.MustCompile(`<a class="govuk-link govuk-body-s" href="/families/` + itoa(f.ID) + `#coming-up">and (\d+) more overdue`).FindStringSubmatch(row)
+		more := regexp.MustCompile(`<a class="govuk-link" href="/families/` + itoa(f.ID) + `#coming-up">and (\d+) more overdue`).FindStringSubmatch(row)
 		if n := strings.Count(row, "govuk-tag--red"); n != 3 || more == nil {
 			t.Fatalf("Amy's row lists %d overdue items, and more: %v\n%s", n, more, row)
 		}

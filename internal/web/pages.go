@@ -84,6 +84,18 @@ type caseRow struct {
 // rest of the page (and a manager's 50 rows were 130 KB of HTML).
 const caseloadTags = 3
 
+// shownOverdue picks what a caseload row lists of a parent's overdue items:
+// the first pinned ones (no contact, a safety plan review) always, then the
+// milestones that fell due most recently, which are what can still be done
+// on time, and how many more there are.
+func shownOverdue(overdue []string, pinned int) ([]string, int) {
+	shown := slices.Clone(overdue[:pinned])
+	for i := len(overdue) - 1; i >= pinned && len(shown) < max(caseloadTags, pinned); i-- {
+		shown = append(shown, overdue[i])
+	}
+	return shown, len(overdue) - len(shown)
+}
+
 type teamRow struct {
 	Name    string
 	Parents int
@@ -125,6 +137,7 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 			// Outcome measures are due per parent (and the baby's on both
 			// parents' rows); everything else is the family's.
 			row := caseRow{FamilyID: c.FamilyID, Reference: c.Reference, Stage: stage, Parent: p, LastContact: c.LastContact[p.ID], SinceContact: -1}
+			pinned := 0 // the warnings at the front of row.Overdue, before the milestones
 			for _, m := range milestones {
 				done := milestoneDone(m, c.Family, c.Progress)
 				if m.Kind == timeline.KindMeasure {
@@ -146,15 +159,16 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 				since = row.LastContact
 			}
 			if rv, ok := c.PlanReview[p.ID]; ok && rv.Before(now.Truncate(24*time.Hour)) {
-				row.Overdue = append(row.Overdue, "Safety plan review overdue")
+				row.Overdue = append([]string{"Safety plan review overdue"}, row.Overdue...)
+				pinned++
 			}
 			if reason, ok := c.Paused[p.ID]; ok {
 				row.Paused = casework.Label(casework.PauseReasons(), reason)
 			} else if !since.IsZero() && now.Sub(since) > noContactDays*24*time.Hour {
 				row.Overdue = append([]string{"No contact for " + strconv.Itoa(int(now.Sub(since).Hours()/24)) + " days"}, row.Overdue...)
+				pinned++
 			}
-			row.Shown = row.Overdue[:min(len(row.Overdue), caseloadTags)]
-			row.More = len(row.Overdue) - len(row.Shown)
+			row.Shown, row.More = shownOverdue(row.Overdue, pinned)
 			d.Rows = append(d.Rows, row)
 			name := p.PractitionerName
 			if name == "" {
