@@ -15,20 +15,14 @@ import (
 func TestPossibleMatchesPutStrongKeysFirst(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		seedReportDataset(t, db)
-		exec := func(q string, args ...any) {
-			t.Helper()
-			if err := db.RawExec(ctx, q, args...); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-		}
 		id := match.Identity{GivenName: "Emma", FamilyName: "Smith", Phone: "07700 900123"}
 		person := func(pid int, strong bool) {
-			exec(`INSERT INTO people (id, family_id, kind, given_name, family_name, created_at, updated_at) VALUES ($1, 2, 'child', 'Emma', 'Smith', $2, $2)`, pid, d(2026, 7, 1))
+			mustExec(t, db, `INSERT INTO people (id, family_id, kind, given_name, family_name, created_at, updated_at) VALUES ($1, 2, 'child', 'Emma', 'Smith', $2, $2)`, pid, d(2026, 7, 1))
 			for _, k := range db.MatchKeys(id) {
 				if k[0] == "phone" && !strong {
 					continue
 				}
-				exec(`INSERT INTO person_match_keys (person_id, kind, match_key) VALUES ($1, $2, $3)`, pid, k[0], k[1])
+				mustExec(t, db, `INSERT INTO person_match_keys (person_id, kind, match_key) VALUES ($1, $2, $3)`, pid, k[0], k[1])
 			}
 		}
 		for i := range store.MatchLimit + 50 {

@@ -17,16 +17,12 @@ import (
 func TestReferralQueueAtScale(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		seedReportDataset(t, db) // areas 1 (North) and 2 (South); ten referrals, none new or accepted
-		if err := db.RawExec(ctx, `INSERT INTO referrals (id, reference, source, referrer_role, area_id, status, received_at, content_sealed)
+		mustExec(t, db, `INSERT INTO referrals (id, reference, source, referrer_role, area_id, status, received_at, content_sealed)
 			SELECT 100 + n.i, 'OLD-' || CAST(n.i AS TEXT), 'professional', 'midwife', 1 + n.i % 2, 'accepted', $1, ''
-			FROM (WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 2600) SELECT i FROM c) n`, d(2020, 1, 1)); err != nil {
-			t.Fatal(err)
-		}
+			FROM (WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 2600) SELECT i FROM c) n`, d(2020, 1, 1))
 		for i, area := range []any{1, 1, 1, 2, nil} {
-			if err := db.RawExec(ctx, `INSERT INTO referrals (id, reference, source, referrer_role, area_id, status, received_at, content_sealed)
-				VALUES ($1, $2, 'professional', 'midwife', $3, 'new', $4, '')`, 10000+i, "NEW-"+string(rune('A'+i)), area, at(2026, 6, 20+i, 9)); err != nil {
-				t.Fatal(err)
-			}
+			mustExec(t, db, `INSERT INTO referrals (id, reference, source, referrer_role, area_id, status, received_at, content_sealed)
+				VALUES ($1, $2, 'professional', 'midwife', $3, 'new', $4, '')`, 10000+i, "NEW-"+string(rune('A'+i)), area, at(2026, 6, 20+i, 9))
 		}
 		manager := policy.Actor{StaffID: 2, Role: policy.TeamManager, Areas: []int64{1}}
 		practitioner := policy.Actor{StaffID: 3, Role: policy.Practitioner, Areas: []int64{2}}

@@ -146,26 +146,18 @@ func referralSource(source, role string) (key, label string) {
 func (tx *Tx) referralFigures(sc ReportScope, from, until time.Time, f *report.Figures) error {
 	// Engagement and first contact: each accepted family's first attended
 	// session (kept on family_session_facts by triggers); completion: closed
-	// at the planned end and not re-opened.
-	// Areas are read once by id, not joined to each referral.
-	areaNames := map[int64]string{0: "Outside every area"}
-	rows, err := tx.query(`SELECT id, name FROM areas`)
+	// at the planned end and not re-opened. Area names are looked up once,
+	// not joined to each referral.
+	areas, err := tx.db.Areas(tx.ctx)
 	if err != nil {
 		return fmt.Errorf("counting referrals: %w", err)
 	}
-	for rows.Next() {
-		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return dropRows(rows, fmt.Errorf("counting referrals: %w", err))
-		}
-		areaNames[id] = name
-	}
-	if err := doneRows(rows); err != nil {
-		return fmt.Errorf("counting referrals: %w", err)
+	areaNames := map[int64]string{0: "Outside every area"}
+	for _, a := range areas {
+		areaNames[a.ID] = a.Name
 	}
 	where, args := scopeSQL("r.area_id", sc, []any{from, until})
-	rows, err = tx.query(`SELECT `+tx.db.timeText("r.received_at")+`, r.source, r.referrer_role, COALESCE(r.area_id, 0), COALESCE(r.family_id, 0), `+tx.db.timeText("fs.first_session_on")+`,
+	rows, err := tx.query(`SELECT `+tx.db.timeText("r.received_at")+`, r.source, r.referrer_role, COALESCE(r.area_id, 0), COALESCE(r.family_id, 0), `+tx.db.timeText("fs.first_session_on")+`,
 		CASE WHEN EXISTS (SELECT 1 FROM closures c WHERE c.family_id = r.family_id AND c.reason = 'planned_end' AND c.reopened_at IS NULL) THEN 1 ELSE 0 END
 		FROM referrals r LEFT JOIN family_session_facts fs ON fs.family_id = r.family_id
 		WHERE r.received_at >= $1 AND r.received_at < $2`+where, args...)
@@ -677,13 +669,12 @@ func (tx *Tx) outcomeChange(sc ReportScope, instruments []OutcomeInstrument) (re
 		lastRank         int
 		lastInRange      bool
 	}
-	var g group
+	var g group // person 0: no one yet (ids start at 1), so flushing it adds nothing
 	flush := func() {
 		if g.hasBase && g.hasLast && g.lastInRange {
 			pairs[g.instrument] = append(pairs[g.instrument], report.Pair{Before: g.base, After: g.last})
 		}
 	}
-	started := false
 	for rows.Next() {
 		var person int64
 		var c int
@@ -699,11 +690,9 @@ func (tx *Tx) outcomeChange(sc ReportScope, instruments []OutcomeInstrument) (re
 		if r == 0 {
 			continue // a timepoint no longer configured
 		}
-		if !started || person != g.person || instrument != g.instrument {
-			if started {
-				flush()
-			}
-			g, started = group{person: person, instrument: instrument}, true
+		if person != g.person || instrument != g.instrument {
+			flush()
+			g = group{person: person, instrument: instrument}
 		}
 		switch {
 		case r == 1:
@@ -712,9 +701,7 @@ func (tx *Tx) outcomeChange(sc ReportScope, instruments []OutcomeInstrument) (re
 			g.hasLast, g.last, g.lastRank, g.lastInRange = true, score, r, inRange == 1
 		}
 	}
-	if started {
-		flush()
-	}
+	flush()
 	if err := doneRows(rows); err != nil {
 		return report.Table{}, fmt.Errorf("reading outcome scores: %w", err)
 	}

@@ -18,21 +18,24 @@ func d(y int, m time.Month, dd int) time.Time { return time.Date(y, m, dd, 0, 0,
 
 func at(y int, m time.Month, dd, h int) time.Time { return time.Date(y, m, dd, h, 0, 0, 0, time.UTC) }
 
+// mustExec writes rows behind the store's back (see RawExec), failing the
+// test if it cannot.
+func mustExec(t *testing.T, db *store.DB, q string, args ...any) {
+	t.Helper()
+	if err := db.RawExec(ctx, q, args...); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+}
+
 // seedReportDataset writes a small, fixed programme by hand (raw rows, so
 // nothing but the report queries is under test). The expected figures in
 // TestFigures were counted by hand from these rows; the comments say why.
 func seedReportDataset(t *testing.T, db *store.DB) {
 	t.Helper()
 	now := d(2026, 7, 1)
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if err := db.RawExec(ctx, q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	exec(`INSERT INTO areas (id, name, created_at) VALUES (1, 'North', $1), (2, 'South', $1)`, now)
+	mustExec(t, db, `INSERT INTO areas (id, name, created_at) VALUES (1, 'North', $1), (2, 'South', $1)`, now)
 	for id := 1; id <= 3; id++ {
-		exec(`INSERT INTO staff (id, email, name, role, password_hash, totp_secret_sealed, created_at, updated_at)
+		mustExec(t, db, `INSERT INTO staff (id, email, name, role, password_hash, totp_secret_sealed, created_at, updated_at)
 			VALUES ($1, $2, 'Staff', 'practitioner', 'x', 'x', $3, $3)`, id, "s"+string(rune('0'+id))+"@example.org", now)
 	}
 	// Families 1–8 in North, 9–10 in South; 1, 3 and 6 are closed.
@@ -42,11 +45,11 @@ func seedReportDataset(t *testing.T, db *store.DB) {
 		if id >= 9 {
 			area = 2
 		}
-		exec(`INSERT INTO families (id, reference, area_id, stage, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)`, id, "FAM-"+string(rune('A'+id)), area, stages[id], now)
-		exec(`INSERT INTO people (id, family_id, kind, parent_slot, created_at, updated_at) VALUES ($1, $2, 'parent', 1, $3, $3)`, id*10, id, now)
+		mustExec(t, db, `INSERT INTO families (id, reference, area_id, stage, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)`, id, "FAM-"+string(rune('A'+id)), area, stages[id], now)
+		mustExec(t, db, `INSERT INTO people (id, family_id, kind, parent_slot, created_at, updated_at) VALUES ($1, $2, 'parent', 1, $3, $3)`, id*10, id, now)
 	}
 	ref := func(id int, source, role string, area any, received time.Time, family any) {
-		exec(`INSERT INTO referrals (id, reference, source, referrer_role, area_id, family_id, received_at, content_sealed) VALUES ($1, $2, $3, $4, $5, $6, $7, '')`,
+		mustExec(t, db, `INSERT INTO referrals (id, reference, source, referrer_role, area_id, family_id, received_at, content_sealed) VALUES ($1, $2, $3, $4, $5, $6, $7, '')`,
 			id, "REF-"+string(rune('A'+id)), source, role, area, family, received)
 	}
 	ref(1, "self", "", 1, at(2026, 1, 5, 9), 1)
@@ -60,7 +63,7 @@ func seedReportDataset(t *testing.T, db *store.DB) {
 	ref(9, "professional", "health_visitor", 2, at(2026, 5, 2, 9), 9)
 	ref(10, "professional", "", nil, at(2026, 2, 14, 9), nil) // outside every area
 	ses := func(familyID int, on time.Time, attendance string) {
-		exec(`INSERT INTO case_sessions (family_id, person_id, staff_id, held_on, mode, attendance, kind, created_at, updated_at)
+		mustExec(t, db, `INSERT INTO case_sessions (family_id, person_id, staff_id, held_on, mode, attendance, kind, created_at, updated_at)
 			VALUES ($1, $2, 1, $3, 'home', $4, 'session', $5, $5)`, familyID, familyID*10, on, attendance, now)
 	}
 	ses(1, d(2026, 1, 10), "attended") // 5 days after referral
@@ -73,7 +76,7 @@ func seedReportDataset(t *testing.T, db *store.DB) {
 	ses(9, d(2026, 5, 25), "cancelled_by_practitioner")
 	ses(6, d(2025, 12, 20), "attended") // before the range
 	closure := func(familyID int, kind, reason string, on time.Time, reopened any) {
-		exec(`INSERT INTO closures (family_id, kind, reason, closed_on, requested_by, reopened_at, created_at) VALUES ($1, $2, $3, $4, 1, $5, $6)`,
+		mustExec(t, db, `INSERT INTO closures (family_id, kind, reason, closed_on, requested_by, reopened_at, created_at) VALUES ($1, $2, $3, $4, 1, $5, $6)`,
 			familyID, kind, reason, on, reopened, now)
 	}
 	closure(1, "planned", "planned_end", d(2026, 6, 1), nil)
@@ -81,7 +84,7 @@ func seedReportDataset(t *testing.T, db *store.DB) {
 	closure(5, "early", "disengaged", d(2026, 5, 1), at(2026, 5, 10, 9)) // re-opened: not counted
 	closure(6, "planned", "planned_end", d(2026, 2, 1), nil)
 	alloc := func(familyID, staffID int, ended any) {
-		exec(`INSERT INTO allocations (family_id, person_id, staff_id, started_at, ended_at) VALUES ($1, $2, $3, $4, $5)`, familyID, familyID*10, staffID, now, ended)
+		mustExec(t, db, `INSERT INTO allocations (family_id, person_id, staff_id, started_at, ended_at) VALUES ($1, $2, $3, $4, $5)`, familyID, familyID*10, staffID, now, ended)
 	}
 	alloc(2, 1, nil)
 	alloc(4, 1, nil)
@@ -93,7 +96,7 @@ func seedReportDataset(t *testing.T, db *store.DB) {
 		if decision != "" {
 			status = "decided"
 		}
-		exec(`INSERT INTO safeguarding_concerns (family_id, raised_by, raised_at, decision_due_at, status, decision, decided_at, area_id) VALUES ($1, 1, $2, $3, $4, $5, $6, $7)`,
+		mustExec(t, db, `INSERT INTO safeguarding_concerns (family_id, raised_by, raised_at, decision_due_at, status, decision, decided_at, area_id) VALUES ($1, 1, $2, $3, $4, $5, $6, $7)`,
 			familyID, raised, due, status, decision, decided, area)
 	}
 	concern(1, 2, at(2026, 2, 2, 9), at(2026, 2, 2, 17), "csc_referral", at(2026, 2, 2, 13)) // 4 hours, in time
@@ -101,15 +104,15 @@ func seedReportDataset(t *testing.T, db *store.DB) {
 	concern(2, 9, at(2026, 4, 1, 10), at(2026, 4, 1, 17), "", nil)                           // awaiting
 	concern(1, 2, at(2025, 11, 1, 10), at(2025, 11, 1, 17), "advice", at(2025, 11, 1, 11))   // before the range
 	marac := func(familyID int, on time.Time) {
-		exec(`INSERT INTO marac_referrals (family_id, person_id, referred_on, created_at) VALUES ($1, $2, $3, $4)`, familyID, familyID*10, on, now)
+		mustExec(t, db, `INSERT INTO marac_referrals (family_id, person_id, referred_on, created_at) VALUES ($1, $2, $3, $4)`, familyID, familyID*10, on, now)
 	}
 	marac(2, d(2026, 2, 10))
 	marac(9, d(2026, 5, 10))
 	marac(4, d(2025, 10, 1))
-	exec(`INSERT INTO safety_plans (id, family_id, person_id, staff_id, created_at, updated_at) VALUES (1, 2, 20, 1, $1, $1), (2, 4, 40, 1, $2, $2)`, at(2026, 1, 15, 9), at(2026, 3, 25, 9))
-	exec(`INSERT INTO safety_plan_reviews (plan_id, reviewed_on, reviewed_by, created_at) VALUES (1, $1, 1, $2)`, d(2026, 4, 15), now)
+	mustExec(t, db, `INSERT INTO safety_plans (id, family_id, person_id, staff_id, created_at, updated_at) VALUES (1, 2, 20, 1, $1, $1), (2, 4, 40, 1, $2, $2)`, at(2026, 1, 15, 9), at(2026, 3, 25, 9))
+	mustExec(t, db, `INSERT INTO safety_plan_reviews (plan_id, reviewed_on, reviewed_by, created_at) VALUES (1, $1, 1, $2)`, d(2026, 4, 15), now)
 	status := func(familyID int, s string, from time.Time) {
-		exec(`INSERT INTO safeguarding_status_history (family_id, status, from_date, created_at) VALUES ($1, $2, $3, $4)`, familyID, s, from, now)
+		mustExec(t, db, `INSERT INTO safeguarding_status_history (family_id, status, from_date, created_at) VALUES ($1, $2, $3, $4)`, familyID, s, from, now)
 	}
 	status(2, "child_protection_plan", d(2026, 1, 1)) // stepped down twice
 	status(2, "child_in_need", d(2026, 3, 1))
@@ -217,17 +220,11 @@ func TestRetentionFigures(t *testing.T) {
 			today := time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC)
 			db := storetest.OpenWith(t, b, store.Options{Keys: storetest.Keys(t), Now: func() time.Time { return today }})
 			seedReportDataset(t, db)
-			exec := func(q string, args ...any) {
-				t.Helper()
-				if err := db.RawExec(ctx, q, args...); err != nil {
-					t.Fatalf("%s: %v", q, err)
-				}
-			}
 			baby := func(id, familyID int, born time.Time) {
-				exec(`INSERT INTO people (id, family_id, kind, date_of_birth, created_at, updated_at) VALUES ($1, $2, 'baby', $3, $4, $4)`, id, familyID, born, today)
+				mustExec(t, db, `INSERT INTO people (id, family_id, kind, date_of_birth, created_at, updated_at) VALUES ($1, $2, 'baby', $3, $4, $4)`, id, familyID, born, today)
 			}
 			accepted := func(familyID int, on time.Time) {
-				exec(`UPDATE families SET accepted_on = $1 WHERE id = $2`, on, familyID)
+				mustExec(t, db, `UPDATE families SET accepted_on = $1 WHERE id = $2`, on, familyID)
 			}
 			// Family: accepted, baby born → the ages reached in 2026 by 1 July.
 			accepted(1, d(2024, 1, 10))
@@ -238,7 +235,7 @@ func TestRetentionFigures(t *testing.T) {
 			baby(1003, 3, d(2025, 1, 20)) // 12 months on 20 January, before its early closure on 1 April: retained
 			accepted(4, d(2025, 9, 1))
 			baby(1004, 4, d(2025, 10, 31)) // 6 months on 30 April (31 October + 6 months, clamped)
-			exec(`INSERT INTO closures (family_id, kind, reason, closed_on, requested_by, reopened_at, created_at) VALUES (4, 'early', 'disengaged', $1, 1, $2, $3)`,
+			mustExec(t, db, `INSERT INTO closures (family_id, kind, reason, closed_on, requested_by, reopened_at, created_at) VALUES (4, 'early', 'disengaged', $1, 1, $2, $3)`,
 				d(2026, 3, 15), at(2026, 5, 5, 9), today) // closed early 15 March, re-opened only on 5 May: not retained at 30 April
 			accepted(5, d(2025, 4, 1))
 			baby(1005, 5, d(2025, 5, 20)) // 12 months on 20 May: closed early 1 May but re-opened 10 May, so retained
@@ -249,7 +246,7 @@ func TestRetentionFigures(t *testing.T) {
 			baby(1008, 8, d(2025, 10, 1)) // 6 months on 1 April, before it was accepted: not counted
 			accepted(9, d(2025, 11, 1))
 			baby(1009, 9, d(2025, 12, 5)) // South; 6 months on 5 June, the day it was closed early: not retained
-			exec(`INSERT INTO closures (family_id, kind, reason, closed_on, requested_by, created_at) VALUES (9, 'early', 'moved_out_of_area', $1, 1, $2)`, d(2026, 6, 5), today)
+			mustExec(t, db, `INSERT INTO closures (family_id, kind, reason, closed_on, requested_by, created_at) VALUES (9, 'early', 'moved_out_of_area', $1, 1, $2)`, d(2026, 6, 5), today)
 			accepted(10, d(2025, 6, 1))
 			baby(1010, 10, d(2025, 7, 1)) // South, twins: 6 months on 1 January, 12 months on 1 July (today); counted once
 			baby(1011, 10, d(2025, 7, 1))
@@ -315,9 +312,7 @@ func TestFiguresAreReusedForAFewMinutes(t *testing.T) {
 			if n := referred(); n != 7 {
 				t.Fatalf("referred = %d, want 7", n)
 			}
-			if err := db.RawExec(ctx, `UPDATE referrals SET received_at = $1 WHERE id = 1`, d(2025, 1, 1)); err != nil {
-				t.Fatal(err)
-			}
+			mustExec(t, db, `UPDATE referrals SET received_at = $1 WHERE id = 1`, d(2025, 1, 1))
 			now = now.Add(4 * time.Minute)
 			if n := referred(); n != 7 {
 				t.Errorf("four minutes on: referred = %d, want the kept 7", n)
@@ -342,10 +337,8 @@ func TestOutcomeChange(t *testing.T) {
 		seedReportDataset(t, db)
 		result := func(person int, instrument, timepoint string, on time.Time, score float64) {
 			t.Helper()
-			if err := db.RawExec(ctx, `INSERT INTO measure_results (family_id, person_id, instrument, timepoint, taken_on, total, score, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, person/10, person, instrument, timepoint, on, score, score, d(2026, 7, 1)); err != nil {
-				t.Fatal(err)
-			}
+			mustExec(t, db, `INSERT INTO measure_results (family_id, person_id, instrument, timepoint, taken_on, total, score, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, person/10, person, instrument, timepoint, on, score, score, d(2026, 7, 1))
 		}
 		// PHQ-9 for five parents: baseline 10, 12, 14, 16, 18; latest 6, 9, 10, 13, 12.
 		// Changes −4, −3, −4, −3, −6: mean −4; SD of baseline √10, so d = −4/√10 = −1.26;
@@ -419,10 +412,8 @@ func TestOutcomeChangeEdges(t *testing.T) {
 		seedReportDataset(t, db)
 		result := func(person int, timepoint string, on time.Time, score float64, removed any) {
 			t.Helper()
-			if err := db.RawExec(ctx, `INSERT INTO measure_results (family_id, person_id, instrument, timepoint, taken_on, total, score, created_at, removed_at)
-				VALUES ($1, $2, 'phq9', $3, $4, $5, $6, $7, $8)`, person/10, person, timepoint, on, score, score, d(2026, 7, 1), removed); err != nil {
-				t.Fatal(err)
-			}
+			mustExec(t, db, `INSERT INTO measure_results (family_id, person_id, instrument, timepoint, taken_on, total, score, created_at, removed_at)
+				VALUES ($1, $2, 'phq9', $3, $4, $5, $6, $7, $8)`, person/10, person, timepoint, on, score, score, d(2026, 7, 1), removed)
 		}
 		for _, p := range []int{10, 20, 30, 40, 50, 60, 70, 90} {
 			result(p, "baseline", d(2026, 1, 10), 10, nil) // before the range: the range's people are filtered
@@ -475,18 +466,12 @@ func TestOutcomeChangeEdges(t *testing.T) {
 func TestSessionSummariesFollowTheRows(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		seedReportDataset(t, db)
-		exec := func(q string, args ...any) {
-			t.Helper()
-			if err := db.RawExec(ctx, q, args...); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-		}
 		attendances := []string{"attended", "did_not_attend", "cancelled_by_parent", "cancelled_by_practitioner"}
 		kinds := []string{"session", "session", "session", "contact"}
 		for i := range 300 {
 			fam := i%10 + 1
 			on := d(2025, 11, 1).AddDate(0, 0, (i*37)%300)
-			exec(`INSERT INTO case_sessions (family_id, person_id, staff_id, held_on, mode, attendance, kind, created_at, updated_at)
+			mustExec(t, db, `INSERT INTO case_sessions (family_id, person_id, staff_id, held_on, mode, attendance, kind, created_at, updated_at)
 				VALUES ($1, $2, 1, $3, 'home', $4, $5, $6, $6)`, fam, fam*10, on, attendances[(i/3)%4], kinds[(i/7)%4], d(2026, 7, 1))
 		}
 		dsl := policy.Actor{StaffID: 1, Role: policy.DSL}
@@ -544,13 +529,13 @@ func TestSessionSummariesFollowTheRows(t *testing.T) {
 			}
 		}
 		check("as recorded")
-		exec(`DELETE FROM case_sessions WHERE family_id = 2`)
+		mustExec(t, db, `DELETE FROM case_sessions WHERE family_id = 2`)
 		check("after deleting a family's sessions")
-		exec(`UPDATE case_sessions SET held_on = $1, attendance = 'attended' WHERE family_id = 4 AND attendance <> 'attended'`, d(2026, 2, 14))
-		exec(`UPDATE case_sessions SET kind = 'session' WHERE family_id = 5`)
-		exec(`UPDATE case_sessions SET family_id = 7, person_id = 70 WHERE family_id = 8`)
+		mustExec(t, db, `UPDATE case_sessions SET held_on = $1, attendance = 'attended' WHERE family_id = 4 AND attendance <> 'attended'`, d(2026, 2, 14))
+		mustExec(t, db, `UPDATE case_sessions SET kind = 'session' WHERE family_id = 5`)
+		mustExec(t, db, `UPDATE case_sessions SET family_id = 7, person_id = 70 WHERE family_id = 8`)
 		check("after corrections")
-		exec(`UPDATE families SET area_id = 2 WHERE id = 3`)
+		mustExec(t, db, `UPDATE families SET area_id = 2 WHERE id = 3`)
 		check("after a family moved area")
 	})
 }

@@ -56,15 +56,15 @@ func (db *DB) RetentionList(ctx context.Context, actor policy.Actor, s retention
 		// families (1.3 s at 100,000 families); the policy still decides
 		// each record. A DSL reviews everywhere (no areas: every area).
 		var items []RetentionItem
-		var areas []int64
-		if actor.Role != policy.DSL {
-			areas = actor.Areas
+		var err error
+		switch {
+		case actor.Role == policy.DSL:
+			items, err = tx.retentionItems(s, 0, nil)
+		case len(actor.Areas) > 0:
+			items, err = tx.retentionItems(s, 0, actor.Areas)
 		}
-		if actor.Role == policy.DSL || len(areas) > 0 {
-			var err error
-			if items, err = tx.retentionItems(s, 0, areas); err != nil {
-				return err
-			}
+		if err != nil {
+			return err
 		}
 		for _, it := range items {
 			if !it.State.Listed() || !policy.Can(actor, policy.ReviewRetention, it.target(), tx.now) {

@@ -18,10 +18,8 @@ func TestSearchPagesAndSaysThereIsMore(t *testing.T) {
 		add := func(from, n int, name string) {
 			for i := range n {
 				id := from + i
-				if err := db.RawExec(ctx, `INSERT INTO people (id, family_id, kind, given_name, family_name, created_at, updated_at) VALUES ($1, $2, 'child', 'Sam', $3, $4, $4)`,
-					id, 1+id%10, name, d(2026, 7, 1)); err != nil {
-					t.Fatal(err)
-				}
+				mustExec(t, db, `INSERT INTO people (id, family_id, kind, given_name, family_name, created_at, updated_at) VALUES ($1, $2, 'child', 'Sam', $3, $4, $4)`,
+					id, 1+id%10, name, d(2026, 7, 1))
 			}
 		}
 		add(1000, store.SearchLimit, "Exact")

@@ -72,7 +72,8 @@ type caseRow struct {
 	SinceContact int    // days; -1 when never seen
 	Paused       string // why sessions are paused, if they are
 	Overdue      []string
-	// Shown is what the row lists of Overdue, the first few; More is how
+	pinned       int // the warnings at the front of Overdue, before the milestones
+	// Shown is what the row lists of Overdue (see shownOverdue); More is how
 	// many more there are (the family page's "Coming up" lists them all).
 	Shown []string
 	More  int
@@ -137,7 +138,6 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 			// Outcome measures are due per parent (and the baby's on both
 			// parents' rows); everything else is the family's.
 			row := caseRow{FamilyID: c.FamilyID, Reference: c.Reference, Stage: stage, Parent: p, LastContact: c.LastContact[p.ID], SinceContact: -1}
-			pinned := 0 // the warnings at the front of row.Overdue, before the milestones
 			for _, m := range milestones {
 				done := milestoneDone(m, c.Family, c.Progress)
 				if m.Kind == timeline.KindMeasure {
@@ -160,15 +160,14 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 			}
 			if rv, ok := c.PlanReview[p.ID]; ok && rv.Before(now.Truncate(24*time.Hour)) {
 				row.Overdue = append([]string{"Safety plan review overdue"}, row.Overdue...)
-				pinned++
+				row.pinned++
 			}
 			if reason, ok := c.Paused[p.ID]; ok {
 				row.Paused = casework.Label(casework.PauseReasons(), reason)
 			} else if !since.IsZero() && now.Sub(since) > noContactDays*24*time.Hour {
 				row.Overdue = append([]string{"No contact for " + strconv.Itoa(int(now.Sub(since).Hours()/24)) + " days"}, row.Overdue...)
-				pinned++
+				row.pinned++
 			}
-			row.Shown, row.More = shownOverdue(row.Overdue, pinned)
 			d.Rows = append(d.Rows, row)
 			name := p.PractitionerName
 			if name == "" {
@@ -195,6 +194,9 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 	d.Parents = len(d.Rows)
 	d.Pager = newPager(r, "/caseload", d.Parents, caseloadPageSize)
 	d.Rows = d.Rows[d.Pager.From-1 : d.Pager.To]
+	for i := range d.Rows {
+		d.Rows[i].Shown, d.Rows[i].More = shownOverdue(d.Rows[i].Overdue, d.Rows[i].pinned)
+	}
 	s.render(w, r, http.StatusOK, "caseload", Page{Title: "Caseload", Nav: "caseload", Data: d})
 }
 

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"path"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -164,9 +163,9 @@ type textInput struct {
 	Name, Label, LabelClass, Hint, Error, Value, Type, Autocomplete, InputMode, Class string
 }
 
-// parseViews parses the layout with each page; a missing or broken template
-// fails start-up. Each file is compacted first (see compactTemplate) and
-// named by its base name, as ParseFS would.
+// parseViews parses the layout and partials once, then each page on a
+// copy of them; a missing or broken template fails start-up. Each file is
+// compacted first (see compactTemplate).
 func parseViews(assets *assetSet) (*views, error) {
 	names, err := fs.Glob(templateFiles, "templates/pages/*.html")
 	if err != nil {
@@ -179,25 +178,20 @@ func parseViews(assets *assetSet) (*views, error) {
 	if len(partials) == 0 {
 		return nil, fmt.Errorf("no templates in templates/partials")
 	}
-	shared, err := readTemplates(append([]string{"templates/layout.html"}, partials...))
-	if err != nil {
-		return nil, err
+	base := template.New("layout.html").Funcs(funcs).Funcs(template.FuncMap{"asset": assets.URL})
+	for _, f := range append([]string{"templates/layout.html"}, partials...) {
+		if err := parseFile(base, f); err != nil {
+			return nil, err
+		}
 	}
 	v := &views{pages: map[string]*template.Template{}}
 	for _, n := range names {
-		page, err := readTemplates([]string{n})
+		t, err := base.Clone()
 		if err != nil {
 			return nil, err
 		}
-		t := template.New("layout.html").Funcs(funcs).Funcs(template.FuncMap{"asset": assets.URL})
-		for _, f := range append(slices.Clip(shared), page...) {
-			tmpl := t
-			if f.name != t.Name() {
-				tmpl = t.New(f.name)
-			}
-			if _, err := tmpl.Parse(f.text); err != nil {
-				return nil, fmt.Errorf("parsing %s: %w", n, err)
-			}
+		if err := parseFile(t, n); err != nil {
+			return nil, err
 		}
 		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/pages/"), ".html")
 		v.pages[name] = t
@@ -205,19 +199,20 @@ func parseViews(assets *assetSet) (*views, error) {
 	return v, nil
 }
 
-type templateSource struct{ name, text string }
-
-// readTemplates reads template files from the embedded FS, compacted.
-func readTemplates(files []string) ([]templateSource, error) {
-	out := make([]templateSource, 0, len(files))
-	for _, f := range files {
-		b, err := fs.ReadFile(templateFiles, f)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, templateSource{name: path.Base(f), text: compactTemplate(string(b))})
+// parseFile parses one embedded template file, compacted, into t's set
+// under its base name, as ParseFS would (into t itself if that is t's name).
+func parseFile(t *template.Template, file string) error {
+	b, err := fs.ReadFile(templateFiles, file)
+	if err != nil {
+		return err
 	}
-	return out, nil
+	if name := path.Base(file); name != t.Name() {
+		t = t.New(name)
+	}
+	if _, err := t.Parse(compactTemplate(string(b))); err != nil {
+		return fmt.Errorf("parsing %s: %w", file, err)
+	}
+	return nil
 }
 
 // Page is what every template gets. Data holds the page's own typed struct.
