@@ -26,6 +26,7 @@ import (
 	"log/slog"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/store"
@@ -72,6 +73,10 @@ type Config struct {
 	// Web is the rest of the server's configuration (timeline, eligibility
 	// rules, organisation name...). Run sets Bench and Now.
 	Web web.Config
+	// CPUProfile, if set, receives a CPU profile of the mixed workload (its
+	// throughput search and the latency run) and nothing else: sign-in
+	// (argon2id), discovery and the ceiling would otherwise be most of it.
+	CPUProfile io.Writer
 }
 
 // Phase names passed to Config.Progress.
@@ -348,6 +353,12 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		return rep, err
 	}
 	rep.Ceiling.Target = "GET /bench/ping as signed-in staff"
+	if cfg.CPUProfile != nil {
+		if err := pprof.StartCPUProfile(cfg.CPUProfile); err != nil {
+			return rep, fmt.Errorf("bench: starting the CPU profile: %w", err)
+		}
+		defer pprof.StopCPUProfile() // on an early return; stopping twice is harmless
+	}
 	if rep.Mixed, err = r.search(ctx, PhaseMixed, w, step); err != nil {
 		return rep, err
 	}
@@ -359,6 +370,9 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 
 	if err := r.latency(ctx, w); err != nil {
 		return rep, err
+	}
+	if cfg.CPUProfile != nil {
+		pprof.StopCPUProfile()
 	}
 	rep.Memory.PeakRSSBytes, rep.Memory.RSSMethod = rss.stop()
 	if d, ok, err := r.dashboard(ctx, sessions); err != nil {

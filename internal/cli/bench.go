@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"runtime/pprof"
 	"slices"
 	"time"
 
@@ -150,7 +149,7 @@ func (a *App) benchRun(ctx context.Context, args []string) error {
 	pages := fs.Int("pages", 8, "pages of each kind sampled from each account's lists")
 	practitioners := fs.Int("practitioners", 40, "most practitioners to sign in as (team managers: a quarter as many; DSLs, administrators and analysts: up to 2 each)")
 	jsonOut := fs.String("json", "", "also write the report as JSON to this `file`")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run (server and load generator) to this `file`, for go tool pprof")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the mixed workload's phases (server and load generator; not sign-in, discovery or the ceiling) to this `file`, for go tool pprof")
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
@@ -185,20 +184,18 @@ func (a *App) benchRun(ctx context.Context, args []string) error {
 		return &usageError{msg: "bench run: this database holds no synthetic data, and the run writes sessions and referrals into it. Fill an empty database first with: cradle bench seed --families N"}
 	}
 	accounts := benchAccounts(synth.Credentials(*st.Marker), *practitioners)
+	var profile io.Writer
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
 			return fmt.Errorf("bench run: %w", err)
 		}
 		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return fmt.Errorf("bench run: %w", err)
-		}
-		defer pprof.StopCPUProfile()
+		profile = f
 	}
 	bar := &phaseBar{w: a.Stderr}
 	rep, err := bench.Run(ctx, bench.Config{DB: db, Accounts: accounts, Rate: *rate, Duration: *duration, Trials: *trials, Workers: *workers, Pages: *pages,
-		Progress: bar.update, Log: a.logger()})
+		Progress: bar.update, Log: a.logger(), CPUProfile: profile})
 	bar.finish()
 	if err != nil {
 		return fmt.Errorf("bench run: %w", err)
