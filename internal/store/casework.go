@@ -516,7 +516,7 @@ func (db *DB) progress(ctx context.Context, q rowQuerier, familyIDs []int64) (ma
 		return out, nil
 	}
 	in, args := db.inList(familyIDs)
-	rows, err := q.QueryContext(ctx, db.rebind(`SELECT family_id, attended, last_attended_on FROM family_session_facts
+	rows, err := q.QueryContext(ctx, db.rebind(`SELECT family_id, attended, `+db.timeText("last_attended_on")+` FROM family_session_facts
 		WHERE attended > 0 AND family_id IN (`+in+`)`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("counting sessions: %w", err)

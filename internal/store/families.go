@@ -204,26 +204,32 @@ func (tx *Tx) Allocate(familyID, personID, staffID, by int64) error {
 	return nil
 }
 
-const familyColumns = `f.id, f.reference, f.area_id, a.name, COALESCE(f.team_id, 0), COALESCE(f.manager_id, 0), COALESCE(m.name, ''),
-	f.stage, f.edd, f.programme_start, f.safeguarding_status, f.closed_on, f.closure_reason, f.created_at, f.updated_at,
-	f.version, f.accepted_on, f.assessment_completed_on`
+// familyColumns are what scanFamily reads, dates as text on SQLite (see
+// timeText): a caseload reads seven dates for each of hundreds of families.
+func (db *DB) familyColumns() string {
+	t := db.timeText
+	return `f.id, f.reference, f.area_id, a.name, COALESCE(f.team_id, 0), COALESCE(f.manager_id, 0), COALESCE(m.name, ''),
+	f.stage, ` + t("f.edd") + `, ` + t("f.programme_start") + `, f.safeguarding_status, ` + t("f.closed_on") + `, f.closure_reason, ` +
+		t("f.created_at") + `, ` + t("f.updated_at") + `, f.version, ` + t("f.accepted_on") + `, ` + t("f.assessment_completed_on")
+}
 
 func scanFamily(row interface{ Scan(...any) error }) (family.Family, error) {
 	var f family.Family
 	var stage string
-	var edd, start, closed, accepted, assessed sql.NullTime
+	var edd, start, closed, created, updated, accepted, assessed anyTime
 	err := row.Scan(&f.ID, &f.Reference, &f.AreaID, &f.AreaName, &f.TeamID, &f.ManagerID, &f.ManagerName,
-		&stage, &edd, &start, &f.SafeguardingStatus, &closed, &f.ClosureReason, &f.CreatedAt, &f.UpdatedAt,
+		&stage, &edd, &start, &f.SafeguardingStatus, &closed, &f.ClosureReason, &created, &updated,
 		&f.Version, &accepted, &assessed)
 	f.Stage = family.Stage(stage)
-	f.EDD, f.ProgrammeStart, f.ClosedOn = timeOf(edd), timeOf(start), timeOf(closed)
-	f.AcceptedOn, f.AssessmentDoneOn = timeOf(accepted), timeOf(assessed)
+	f.EDD, f.ProgrammeStart, f.ClosedOn = edd.T, start.T, closed.T
+	f.CreatedAt, f.UpdatedAt = created.T, updated.T
+	f.AcceptedOn, f.AssessmentDoneOn = accepted.T, assessed.T
 	return f, err
 }
 
 // familyRecord loads a family and its people without confidential details.
 func (db *DB) familyRecord(ctx context.Context, q rowQuerier, id int64) (family.Family, error) {
-	f, err := scanFamily(q.QueryRowContext(ctx, db.rebind(`SELECT `+familyColumns+`
+	f, err := scanFamily(q.QueryRowContext(ctx, db.rebind(`SELECT `+db.familyColumns()+`
 		FROM families f JOIN areas a ON a.id = f.area_id LEFT JOIN staff m ON m.id = f.manager_id WHERE f.id = $1`), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return f, problem.New(problem.NotFound, "There is no family with that reference")
@@ -248,7 +254,7 @@ func (db *DB) loadPeople(ctx context.Context, q rowQuerier, familyIDs []int64) (
 	}
 	in, args := db.inList(familyIDs)
 	rows, err := q.QueryContext(ctx, db.rebind(`SELECT p.id, p.family_id, p.kind, COALESCE(p.parent_slot, 0), COALESCE(p.household, 0), p.given_name, p.family_name,
-		p.known_as, p.date_of_birth, p.gender, p.pronouns, p.experience, p.active, COALESCE(al.staff_id, 0), COALESCE(s.name, ''),
+		p.known_as, `+db.timeText("p.date_of_birth")+`, p.gender, p.pronouns, p.experience, p.active, COALESCE(al.staff_id, 0), COALESCE(s.name, ''),
 		p.version, p.address_confidential, COALESCE(p.linked_person_id, 0)
 		FROM people p
 		LEFT JOIN allocations al ON al.person_id = p.id AND al.ended_at IS NULL
@@ -261,13 +267,13 @@ func (db *DB) loadPeople(ctx context.Context, q rowQuerier, familyIDs []int64) (
 	for rows.Next() {
 		var p family.Person
 		var kind, exp string
-		var dob sql.NullTime
+		var dob anyTime
 		if err := rows.Scan(&p.ID, &p.FamilyID, &kind, &p.ParentSlot, &p.Household, &p.GivenName, &p.FamilyName, &p.KnownAs, &dob,
 			&p.Gender, &p.Pronouns, &exp, &p.Active, &p.PractitionerID, &p.PractitionerName,
 			&p.Version, &p.AddressConfidential, &p.LinkedPersonID); err != nil {
 			return nil, fmt.Errorf("reading family member: %w", err)
 		}
-		p.Kind, p.Experience, p.DateOfBirth = family.Kind(kind), family.Experience(exp), timeOf(dob)
+		p.Kind, p.Experience, p.DateOfBirth = family.Kind(kind), family.Experience(exp), dob.T
 		out[p.FamilyID] = append(out[p.FamilyID], p)
 	}
 	return out, rows.Err()
@@ -419,7 +425,7 @@ func (db *DB) CaseloadCapped(ctx context.Context, actor policy.Actor) ([]Caseloa
 	var out []CaseloadEntry
 	more := false
 	err := db.View(ctx, func(tx *Tx) error {
-		rows, err := tx.query(`SELECT `+familyColumns+` FROM families f JOIN areas a ON a.id = f.area_id LEFT JOIN staff m ON m.id = f.manager_id
+		rows, err := tx.query(`SELECT `+db.familyColumns()+` FROM families f JOIN areas a ON a.id = f.area_id LEFT JOIN staff m ON m.id = f.manager_id
 			WHERE `+where+` AND f.stage <> 'closed' ORDER BY f.reference LIMIT `+strconv.Itoa(CaseloadLimit+1), args...)
 		if err != nil {
 			return fmt.Errorf("listing caseload: %w", err)
@@ -507,14 +513,18 @@ func (db *DB) FamilyTarget(ctx context.Context, id int64) (policy.Target, string
 }
 
 // lastContacts finds each person's last attended session in the families.
+// Each parent's is one seek down case_sessions_family_attendance (family,
+// attendance, person, date), not a read of every attended session: a
+// manager's 300 families hold about 15,000.
 func (db *DB) lastContacts(ctx context.Context, q rowQuerier, familyIDs []int64) (map[int64]time.Time, error) {
 	out := map[int64]time.Time{}
 	if len(familyIDs) == 0 {
 		return out, nil
 	}
 	in, args := db.inList(familyIDs)
-	rows, err := q.QueryContext(ctx, db.rebind(`SELECT person_id, MAX(held_on) FROM case_sessions
-		WHERE attendance = 'attended' AND family_id IN (`+in+`) GROUP BY person_id`), args...)
+	rows, err := q.QueryContext(ctx, db.rebind(`SELECT p.id, (SELECT s.held_on FROM case_sessions s
+			WHERE s.family_id = p.family_id AND s.attendance = 'attended' AND s.person_id = p.id ORDER BY s.held_on DESC LIMIT 1)
+		FROM people p WHERE p.kind = 'parent' AND p.family_id IN (`+in+`)`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading last contacts: %w", err)
 	}
@@ -525,7 +535,9 @@ func (db *DB) lastContacts(ctx context.Context, q rowQuerier, familyIDs []int64)
 		if err := rows.Scan(&pid, &at); err != nil {
 			return nil, fmt.Errorf("reading last contact: %w", err)
 		}
-		out[pid] = at.T
+		if !at.T.IsZero() {
+			out[pid] = at.T
+		}
 	}
 	return out, rows.Err()
 }
@@ -562,7 +574,7 @@ func (db *DB) planReviews(ctx context.Context, q rowQuerier, familyIDs []int64) 
 		return out, nil
 	}
 	in, args := db.inList(familyIDs)
-	rows, err := q.QueryContext(ctx, db.rebind(`SELECT person_id, review_on FROM safety_plans WHERE review_on IS NOT NULL AND family_id IN (`+in+`)`), args...)
+	rows, err := q.QueryContext(ctx, db.rebind(`SELECT person_id, `+db.timeText("review_on")+` FROM safety_plans WHERE review_on IS NOT NULL AND family_id IN (`+in+`)`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading safety plan reviews: %w", err)
 	}

@@ -132,3 +132,42 @@ func TestStaffInArea(t *testing.T) {
 		}
 	})
 }
+
+// A caseload gives each parent the date of their own last attended session:
+// not a later missed or cancelled one, not the co-parent's, and none for a
+// parent never seen. Closed families stay off it, whatever their reference.
+func TestCaseloadLastContacts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+		session := func(person int64, staff int64, held time.Time, attendance string) {
+			t.Helper()
+			mustExec(t, db, `INSERT INTO case_sessions (family_id, person_id, staff_id, held_on, mode, attendance, kind, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, 'home', $5, 'session', $6, $6)`, fx.familyID, person, staff, held, attendance, now)
+		}
+		day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 0, 0, 0, 0, time.UTC) }
+		session(fx.parent1, fx.prac1.ID, day(9, 1), "attended")
+		session(fx.parent1, fx.prac1.ID, day(10, 6), "attended")
+		session(fx.parent1, fx.prac1.ID, day(9, 20), "attended")
+		session(fx.parent1, fx.prac1.ID, day(10, 20), "did_not_attend")
+		session(fx.parent1, fx.prac1.ID, day(10, 27), "cancelled_by_parent")
+		session(fx.parent2, fx.prac2.ID, day(10, 30), "did_not_attend")
+		// A closed family whose reference sorts first.
+		mustExec(t, db, `INSERT INTO families (reference, area_id, stage, created_at, updated_at)
+			SELECT '0-CLOSED', area_id, 'closed', $2, $2 FROM families WHERE id = $1`, fx.familyID, now)
+
+		for _, who := range []org.Staff{fx.mgr, fx.prac1} {
+			list, err := db.Caseload(ctx, who.Actor())
+			if err != nil || len(list) != 1 || list[0].FamilyID != fx.familyID {
+				t.Fatalf("%s: caseload %+v, %v; want the one open family", who.Email, list, err)
+			}
+			last := list[0].LastContact
+			if got := last[fx.parent1]; !got.Equal(day(10, 6)) {
+				t.Errorf("%s: parent 1's last contact %v; want 6 October (the latest attended)", who.Email, got)
+			}
+			if got, ok := last[fx.parent2]; ok {
+				t.Errorf("%s: parent 2's last contact %v; want none (never attended)", who.Email, got)
+			}
+		}
+	})
+}

@@ -210,7 +210,7 @@ func (db *DB) familiesByID(ctx context.Context, tx *Tx, ids []int64) (map[int64]
 		return out, nil
 	}
 	in, args := db.inList(ids)
-	rows, err := tx.query(`SELECT `+familyColumns+` FROM families f JOIN areas a ON a.id = f.area_id LEFT JOIN staff m ON m.id = f.manager_id
+	rows, err := tx.query(`SELECT `+tx.db.familyColumns()+` FROM families f JOIN areas a ON a.id = f.area_id LEFT JOIN staff m ON m.id = f.manager_id
 		WHERE f.id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading families: %w", err)

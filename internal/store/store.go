@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -457,10 +458,11 @@ func (a *anyTime) parse(s string) error {
 	return fmt.Errorf("cannot read %q as a time", s)
 }
 
-// timeText reads a date or time column for scanning into anyTime when a
-// report reads many: on SQLite as its stored text, which parseStoredTime
-// reads several times faster than the driver's own parse of a DATE or
-// TIMESTAMP column; PostgreSQL sends times in binary, so as it is.
+// timeText reads a date or time column for scanning into anyTime where
+// many are read (reports, caseloads): on SQLite as its stored text, which
+// parseStoredTime reads several times faster than the driver, which first
+// tries (and fails) time.String's layout for every DATE or TIMESTAMP value;
+// PostgreSQL sends times in binary, so as it is.
 func (db *DB) timeText(col string) string {
 	if db.dialect == Postgres {
 		return col
@@ -468,21 +470,25 @@ func (db *DB) timeText(col string) string {
 	return "CAST(" + col + " AS TEXT)"
 }
 
-// inList makes what goes inside an IN (…) clause over ids, with its args:
-// "$1, $2, …" on SQLite, one array parameter on PostgreSQL.
+// inList makes what goes inside an IN (…) clause over ids, with its one
+// arg: an array on PostgreSQL, a JSON array on SQLite. The statement's text
+// is the same however many ids there are, so each connection prepares it
+// once (SQLite's statement cache keeps it) rather than parsing a new text
+// of hundreds of placeholders, and binding each by name, on every call: a
+// DSL's caseload made five such statements of 500.
 func (db *DB) inList(ids []int64) (string, []any) {
 	if db.dialect == Postgres {
-		// One array parameter: the statement's text is the same however
-		// many ids there are, so each connection prepares and plans it once
-		// rather than once per list length.
 		return `SELECT unnest(CAST($1 AS BIGINT[]))`, []any{ids}
 	}
-	marks := make([]string, len(ids))
-	args := make([]any, len(ids))
+	b := make([]byte, 0, 2+8*len(ids))
+	b = append(b, '[')
 	for i, id := range ids {
-		marks[i], args[i] = fmt.Sprintf("$%d", i+1), id
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
 	}
-	return strings.Join(marks, ", "), args
+	return `SELECT value FROM json_each($1)`, []any{string(append(b, ']'))}
 }
 
 // RiskSettings returns the DASH thresholds and MARAC criteria in use.
