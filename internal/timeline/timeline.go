@@ -1,8 +1,8 @@
 package timeline
 
 import (
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -187,7 +187,9 @@ func Milestones(cfg Config, f Facts) []Milestone {
 		}
 	}
 
-	var out []Milestone
+	// Room for a typical family's milestones (about a dozen safety plan
+	// reviews), so a caseload of hundreds does not regrow each list.
+	out := make([]Milestone, 0, 16+len(cfg.Timepoints)+len(cfg.VIG.AntenatalAtWeeks)+len(cfg.VIG.PostnatalAtMonths))
 	// add keeps a milestone that the rules allow, with its window clamped.
 	add := func(key, kind, label string, due time.Time, before, after int, provisional bool) {
 		if due.Before(accepted) || (kind != KindClosure && hasLimit && due.After(limit)) {
@@ -234,15 +236,15 @@ func Milestones(cfg Config, f Facts) []Milestone {
 
 	if hasGestation {
 		for i, w := range sortedCopy(cfg.VIG.AntenatalAtWeeks) {
-			antenatal(fmt.Sprintf("vig_antenatal_%d", i+1), KindVIG,
-				fmt.Sprintf("Antenatal Video Interaction Guidance (%d weeks of pregnancy)", w),
+			antenatal("vig_antenatal_"+strconv.Itoa(i+1), KindVIG,
+				"Antenatal Video Interaction Guidance ("+strconv.Itoa(w)+" weeks of pregnancy)",
 				eligibility.DateAtGestation(edd, w, 0), 0, 0)
 		}
 	}
 	if hasAge {
 		for i, m := range sortedCopy(cfg.VIG.PostnatalAtMonths) {
-			add(fmt.Sprintf("vig_postnatal_%d", i+1), KindVIG,
-				fmt.Sprintf("Postnatal Video Interaction Guidance cycle %d (%s)", i+1, monthsPhrase(m)),
+			add("vig_postnatal_"+strconv.Itoa(i+1), KindVIG,
+				"Postnatal Video Interaction Guidance cycle "+strconv.Itoa(i+1)+" ("+monthsPhrase(m)+")",
 				DateAtMonths(ageFrom, m), 0, 0, !born)
 		}
 		add("ending_work", KindEnding, "Planned ending work starts", DateAtMonths(ageFrom, cfg.EndingMonths), 0, 0, !born)
@@ -256,7 +258,8 @@ func Milestones(cfg Config, f Facts) []Milestone {
 			if due.After(limit) {
 				break
 			}
-			add(fmt.Sprintf("safety_plan_review_%d", k), KindSafetyPlanReview, fmt.Sprintf("Safety plan review %d", k), due, 0, 0, false)
+			n := strconv.Itoa(k) // labels by concatenation: a caseload works out every family's timeline
+			add("safety_plan_review_"+n, KindSafetyPlanReview, "Safety plan review "+n, due, 0, 0, false)
 		}
 	}
 
@@ -350,7 +353,7 @@ func monthsPhrase(m int) string {
 	case 1:
 		return "1 month"
 	}
-	return fmt.Sprintf("%d months", m)
+	return strconv.Itoa(m) + " months"
 }
 
 // endPhrase names the end of the programme as families know it.

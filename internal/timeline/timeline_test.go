@@ -645,3 +645,15 @@ func TestMilestoneTimepoint(t *testing.T) {
 		}
 	}
 }
+
+// A caseload works out every listed family's milestones on each view (a
+// manager's can be 500 families).
+func BenchmarkMilestones(b *testing.B) {
+	cfg := mustDefault(b)
+	f := Facts{AcceptedOn: d(typicalAccepted), EDD: d(typicalEDD), BornOn: d("2027-04-20"), Today: d("2028-01-10")}
+	for b.Loop() {
+		if len(Milestones(cfg, f)) == 0 {
+			b.Fatal("no milestones")
+		}
+	}
+}
