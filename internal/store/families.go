@@ -368,7 +368,8 @@ type CaseloadEntry struct {
 	Stage     family.Stage
 	EDD       time.Time
 	Parents   []family.Person
-	// Family is the record without confidential details (for the timeline).
+	// Family is the record without confidential details (for the timeline):
+	// its parents and baby, without their identity details.
 	Family family.Family
 	// LastContact is each co-parent's last attended session.
 	LastContact map[int64]time.Time
@@ -447,11 +448,7 @@ func (db *DB) CaseloadCapped(ctx context.Context, actor policy.Actor) ([]Caseloa
 		if err := doneRows(rows); err != nil {
 			return fmt.Errorf("listing caseload: %w", err)
 		}
-		people, err := db.loadPeople(ctx, tx.q(), ids)
-		if err != nil {
-			return err
-		}
-		last, err := db.lastContacts(ctx, tx.q(), ids)
+		people, last, err := tx.caseloadPeople(ids)
 		if err != nil {
 			return err
 		}
@@ -512,34 +509,48 @@ func (db *DB) FamilyTarget(ctx context.Context, id int64) (policy.Target, string
 	return t, ref, rows.Err()
 }
 
-// lastContacts finds each person's last attended session in the families.
-// Each parent's is one seek down case_sessions_family_attendance (family,
-// attendance, person, date), not a read of every attended session: a
-// manager's 300 families hold about 15,000.
-func (db *DB) lastContacts(ctx context.Context, q rowQuerier, familyIDs []int64) (map[int64]time.Time, error) {
-	out := map[int64]time.Time{}
+// caseloadPeople reads the families' parents and babies with what a
+// caseload shows of them (names, practitioner, date of birth; not the
+// other children, identity details or record versions) and each parent's
+// last attended session, in one statement: a manager's caseload reads
+// about a thousand people, and the driver's cost is per column. Each last
+// contact is one seek down case_sessions_family_attendance (family,
+// attendance, person, date), not a read of every attended session.
+func (tx *Tx) caseloadPeople(familyIDs []int64) (map[int64][]family.Person, map[int64]time.Time, error) {
+	people, last := make(map[int64][]family.Person, len(familyIDs)), map[int64]time.Time{}
 	if len(familyIDs) == 0 {
-		return out, nil
+		return people, last, nil
 	}
-	in, args := db.inList(familyIDs)
-	rows, err := q.QueryContext(ctx, db.rebind(`SELECT p.id, (SELECT s.held_on FROM case_sessions s
-			WHERE s.family_id = p.family_id AND s.attendance = 'attended' AND s.person_id = p.id ORDER BY s.held_on DESC LIMIT 1)
-		FROM people p WHERE p.kind = 'parent' AND p.family_id IN (`+in+`)`), args...)
+	in, args := tx.db.inList(familyIDs)
+	rows, err := tx.query(`SELECT p.id, p.family_id, p.kind, COALESCE(p.parent_slot, 0), p.given_name, p.family_name, p.known_as,
+		`+tx.db.timeText("p.date_of_birth")+`, p.active, COALESCE(al.staff_id, 0), COALESCE(s.name, ''),
+		CASE WHEN p.kind = 'parent' THEN (SELECT `+tx.db.timeText("cs.held_on")+` FROM case_sessions cs
+			WHERE cs.family_id = p.family_id AND cs.attendance = 'attended' AND cs.person_id = p.id ORDER BY cs.held_on DESC LIMIT 1) END
+		FROM people p
+		LEFT JOIN allocations al ON al.person_id = p.id AND al.ended_at IS NULL
+		LEFT JOIN staff s ON s.id = al.staff_id
+		WHERE p.family_id IN (`+in+`) AND p.kind IN ('parent', 'baby') ORDER BY p.family_id, p.kind DESC, p.parent_slot, p.id`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("reading last contacts: %w", err)
+		return nil, nil, fmt.Errorf("reading caseload parents: %w", err)
 	}
-	defer rows.Close()
 	for rows.Next() {
-		var pid int64
-		var at anyTime
-		if err := rows.Scan(&pid, &at); err != nil {
-			return nil, fmt.Errorf("reading last contact: %w", err)
+		var p family.Person
+		var kind string
+		var dob, contact anyTime
+		if err := rows.Scan(&p.ID, &p.FamilyID, &kind, &p.ParentSlot, &p.GivenName, &p.FamilyName, &p.KnownAs,
+			&dob, &p.Active, &p.PractitionerID, &p.PractitionerName, &contact); err != nil {
+			return nil, nil, dropRows(rows, fmt.Errorf("reading caseload parent: %w", err))
 		}
-		if !at.T.IsZero() {
-			out[pid] = at.T
+		p.Kind, p.DateOfBirth = family.Kind(kind), dob.T
+		people[p.FamilyID] = append(people[p.FamilyID], p)
+		if !contact.T.IsZero() {
+			last[p.ID] = contact.T
 		}
 	}
-	return out, rows.Err()
+	if err := doneRows(rows); err != nil {
+		return nil, nil, fmt.Errorf("reading caseload parents: %w", err)
+	}
+	return people, last, nil
 }
 
 // activePauses maps every parent in the families whose sessions are paused
