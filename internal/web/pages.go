@@ -141,7 +141,7 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 			for _, m := range milestones {
 				done := milestoneDone(m, c.Family, c.Progress)
 				if m.Kind == timeline.KindMeasure {
-					done = len(s.measuresMissing(m, c.Progress, []int64{p.ID}, baby)) == 0
+					done = s.measuresDone(m, c.Progress, p.ID, baby)
 				}
 				if done {
 					continue
@@ -438,26 +438,50 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, u *requestUser
 // measuresMissing lists the instruments (by key) not yet recorded at a
 // measure milestone for these parents and the baby (0: none, or not born).
 func (s *Server) measuresMissing(m timeline.Milestone, p store.Progress, parents []int64, baby int64) []string {
+	var missing []string
+	s.eachMeasureMissing(m, p, parents, baby, func(k string) bool {
+		missing = append(missing, k)
+		return true
+	})
+	return missing
+}
+
+// measuresDone says whether nothing is missing (measuresMissing is empty),
+// without making the list: a caseload asks for each parent and milestone.
+func (s *Server) measuresDone(m timeline.Milestone, p store.Progress, person, baby int64) bool {
+	done := true
+	s.eachMeasureMissing(m, p, []int64{person}, baby, func(string) bool {
+		done = false
+		return false
+	})
+	return done
+}
+
+// eachMeasureMissing calls yield with each measure the milestone's
+// timepoint asks of the parents and the baby that is not recorded, until
+// yield returns false.
+func (s *Server) eachMeasureMissing(m timeline.Milestone, p store.Progress, parents []int64, baby int64, yield func(string) bool) {
 	tp, ok := s.cfg.Timeline.Timepoint(m.Timepoint())
 	if !ok {
-		return nil
+		return
 	}
 	have := p.Measures[tp.Key]
-	var missing []string
-	check := func(person int64, keys []string) {
+	check := func(person int64, keys []string) bool {
 		for _, k := range keys {
-			if !slices.Contains(have[person], k) {
-				missing = append(missing, k)
+			if !slices.Contains(have[person], k) && !yield(k) {
+				return false
 			}
 		}
+		return true
 	}
 	for _, id := range parents {
-		check(id, tp.Parents)
+		if !check(id, tp.Parents) {
+			return
+		}
 	}
 	if baby != 0 {
 		check(baby, tp.Baby)
 	}
-	return missing
 }
 
 func activeParents(f family.Family) []int64 {
