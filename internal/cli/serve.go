@@ -131,6 +131,15 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	if err := srv.InstallSite(ctx); err != nil {
 		return err
 	}
+	// The dashboard's outcome pairs follow the configured timepoint order;
+	// a changed order works them out again, once (store.SetOutcomeOrder).
+	order := make([]string, len(tl.Timepoints))
+	for i, tp := range tl.Timepoints {
+		order[i] = tp.Key
+	}
+	if err := db.SetOutcomeOrder(ctx, order); err != nil {
+		return fmt.Errorf("recording the outcome measures' timepoint order: %w", err)
+	}
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,

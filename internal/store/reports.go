@@ -1,8 +1,12 @@
 package store
 
 import (
+	"bytes"
+	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -90,8 +94,12 @@ func scopeDetail(sc ReportScope) string {
 }
 
 // figures runs the dashboard's queries. Each groups in SQL where the
-// grouping is portable; months are bucketed in Go from the dates, since
-// SQLite and PostgreSQL format dates differently.
+// grouping is portable; the monthly summaries' months were written by
+// their triggers, in each dialect's own date functions. Every read is of
+// an index or summary in its own order: looked up row by row, SQLite's
+// small page cache once full read the same pages again and again, and the
+// same query ran four to eight times slower on one connection than on the
+// next.
 func (tx *Tx) figures(sc ReportScope) (report.Figures, error) {
 	from := day(sc.From)
 	until := day(sc.To).AddDate(0, 0, 1) // exclusive
@@ -128,6 +136,107 @@ func (tx *Tx) figures(sc ReportScope) (report.Figures, error) {
 	return f, nil
 }
 
+// packedTime is a TIMESTAMP column as text anyTime reads ("" for NULL),
+// to be joined with others into one column.
+func (db *DB) packedTime(col string) string {
+	if db.dialect == Postgres {
+		return "COALESCE(to_char(" + col + " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), '')"
+	}
+	return "COALESCE(CAST(" + col + " AS TEXT), '')"
+}
+
+// canonicalNanos reads a stored time in the forms the stores write
+// ("2006-01-02 15:04:05.999999999" with "+07:00" or no zone) as Unix
+// nanoseconds, straight from its digits, for years 1678 to 2261: exactly
+// time.Time.UnixNano of what anyTime reads (reports_time_test). False for
+// anything else, which the caller reads through anyTime.
+func canonicalNanos(b []byte) (int64, bool) {
+	num := func(lo, hi int) (int64, bool) {
+		var n int64
+		for _, c := range b[lo:hi] {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int64(c-'0')
+		}
+		return n, true
+	}
+	if len(b) < 19 || b[4] != '-' || b[7] != '-' || b[10] != ' ' || b[13] != ':' || b[16] != ':' {
+		return 0, false
+	}
+	year, ok1 := num(0, 4)
+	month, ok2 := num(5, 7)
+	dom, ok3 := num(8, 10)
+	hour, ok4 := num(11, 13)
+	minute, ok5 := num(14, 16)
+	sec, ok6 := num(17, 19)
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || year < 1678 || year > 2261 || month < 1 || month > 12 || dom < 1 ||
+		hour > 23 || minute > 59 || sec > 59 {
+		return 0, false
+	}
+	monthDays := 31 - (0xa50>>month)&int64(1) // 30 for April, June, September, November
+	if month == 2 {
+		monthDays = 28
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			monthDays = 29
+		}
+	}
+	if dom > monthDays {
+		return 0, false
+	}
+	i, frac := 19, int64(0)
+	if i < len(b) && b[i] == '.' {
+		j := i + 1
+		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+			j++
+		}
+		if j == i+1 || j-i-1 > 9 {
+			return 0, false
+		}
+		frac, _ = num(i+1, j)
+		for k := j - i - 1; k < 9; k++ {
+			frac *= 10
+		}
+		i = j
+	}
+	var offset int64
+	switch {
+	case i == len(b):
+	case (b[i] == '+' || b[i] == '-') && i+6 == len(b) && b[i+3] == ':':
+		oh, ok1 := num(i+1, i+3)
+		om, ok2 := num(i+4, i+6)
+		if !ok1 || !ok2 || oh > 23 || om > 59 {
+			return 0, false
+		}
+		offset = oh*3600 + om*60
+		if b[i] == '-' {
+			offset = -offset
+		}
+	default:
+		return 0, false
+	}
+	// Days since 1970-01-01 of a proleptic Gregorian date (years from 1).
+	y, m := year, month
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	yoe := y - era*400
+	doy := (153*((m+9)%12)+2)/5 + dom - 1
+	days := era*146097 + yoe*365 + yoe/4 - yoe/100 + doy - 719468
+	return (days*86400+hour*3600+minute*60+sec-offset)*1e9 + frac, true
+}
+
+// familyJoin joins each row's family (as f) when the scope names areas
+// (where, from scopeSQL, filters on f.area_id); across every area it is
+// not needed, and counting without it reads only the rows' own index.
+func familyJoin(where, familyID string) string {
+	if where == "" {
+		return ""
+	}
+	return " JOIN families f ON f.id = " + familyID
+}
+
 func day(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
 
 // referralSource is the category a referral is counted under: who referred.
@@ -144,10 +253,11 @@ func referralSource(source, role string) (key, label string) {
 }
 
 func (tx *Tx) referralFigures(sc ReportScope, from, until time.Time, f *report.Figures) error {
-	// Engagement and first contact: each accepted family's first attended
-	// session (kept on family_session_facts by triggers); completion: closed
-	// at the planned end and not re-opened. Area names are looked up once,
-	// not joined to each referral.
+	// Each referral's facts (accepted; days to its family's first attended
+	// session; completed, closed at the planned end and not re-opened) are
+	// kept by triggers (migration 18): whole months are summed from their
+	// monthly counts, the days at either end of the range from the facts.
+	// Area names are looked up once.
 	areas, err := tx.db.Areas(tx.ctx)
 	if err != nil {
 		return fmt.Errorf("counting referrals: %w", err)
@@ -156,51 +266,93 @@ func (tx *Tx) referralFigures(sc ReportScope, from, until time.Time, f *report.F
 	for _, a := range areas {
 		areaNames[a.ID] = a.Name
 	}
-	where, args := scopeSQL("r.area_id", sc, []any{from, until})
-	rows, err := tx.query(`SELECT `+tx.db.timeText("r.received_at")+`, r.source, r.referrer_role, COALESCE(r.area_id, 0), COALESCE(r.family_id, 0), `+tx.db.timeText("fs.first_session_on")+`,
-		CASE WHEN EXISTS (SELECT 1 FROM closures c WHERE c.family_id = r.family_id AND c.reason = 'planned_end' AND c.reopened_at IS NULL) THEN 1 ELSE 0 END
-		FROM referrals r LEFT JOIN family_session_facts fs ON fs.family_id = r.family_id
-		WHERE r.received_at >= $1 AND r.received_at < $2`+where, args...)
-	if err != nil {
-		return fmt.Errorf("counting referrals: %w", err)
+	parts := splitRange(from, until)
+	// each runs the monthly query over the whole months and the facts query
+	// over the days at either end, giving fn every row of both.
+	each := func(months, days string, fn func(rows *sql.Rows) error) error {
+		run := func(q string, lo, hi string) error {
+			where, args := scopeSQL("area_id", sc, []any{lo, hi})
+			if err := tx.each(strings.Replace(q, "$scope", where, 1), args, fn); err != nil {
+				return fmt.Errorf("counting referrals: %w", err)
+			}
+			return nil
+		}
+		if parts.months[0] != "" {
+			if err := run(months, parts.months[0], parts.months[1]); err != nil {
+				return err
+			}
+		}
+		for _, d := range parts.days {
+			if err := run(days, d[0].Format(time.DateOnly), d[1].Format(time.DateOnly)); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	type key struct{ month, source string }
 	byMonth, byMonthArea := map[key]int{}, map[key]int{}
 	labels := map[string]string{}
 	bySource := map[string]int{}
 	byArea := map[string]int{}
-	for rows.Next() {
-		var received, first anyTime
-		var source, role string
-		var areaID, familyID int64
-		var completed int
-		if err := rows.Scan(&received, &source, &role, &areaID, &familyID, &first, &completed); err != nil {
-			return dropRows(rows, fmt.Errorf("counting referrals: %w", err))
-		}
-		k, l := referralSource(source, role)
-		labels[k] = l
-		at := received.T
-		month := at.Format("2006-01")
-		byMonth[key{month, k}]++
-		bySource[k]++
-		area := areaNames[areaID]
-		byArea[area]++
-		byMonthArea[key{month, area}]++
-		f.Referred++
-		if familyID == 0 {
-			continue
-		}
-		f.Accepted++
-		if !first.T.IsZero() {
-			f.Engaged++
-			f.FirstContactDays = append(f.FirstContactDays, max(day(first.T).Sub(day(at)).Hours()/24, 0))
-		}
-		if completed == 1 {
-			f.Completed++
-		}
+	// Counts that fell back to 0 (a referral deleted or moved) are no
+	// figure: skipped, as if never counted.
+	err = each(`SELECT month, source, referrer_role, SUM(n), SUM(accepted), SUM(engaged), SUM(completed) FROM referral_counts_month
+		WHERE month >= $1 AND month < $2$scope GROUP BY month, source, referrer_role`,
+		`SELECT month, source, referrer_role, COUNT(*), SUM(accepted), COUNT(first_contact_days), SUM(completed) FROM referral_facts
+		WHERE received_on >= $1 AND received_on < $2$scope GROUP BY month, source, referrer_role`,
+		func(rows *sql.Rows) error {
+			var month, source, role string
+			var n, accepted, engaged, completed int
+			if err := rows.Scan(&month, &source, &role, &n, &accepted, &engaged, &completed); err != nil || n == 0 {
+				return err
+			}
+			k, l := referralSource(source, role)
+			labels[k] = l
+			byMonth[key{month, k}] += n
+			bySource[k] += n
+			f.Referred += n
+			f.Accepted += accepted
+			f.Engaged += engaged
+			f.Completed += completed
+			return nil
+		})
+	if err != nil {
+		return err
 	}
-	if err := doneRows(rows); err != nil {
-		return fmt.Errorf("counting referrals: %w", err)
+	err = each(`SELECT month, area_id, SUM(n) FROM referral_counts_month WHERE month >= $1 AND month < $2$scope GROUP BY month, area_id`,
+		`SELECT month, area_id, COUNT(*) FROM referral_facts WHERE received_on >= $1 AND received_on < $2$scope GROUP BY month, area_id`,
+		func(rows *sql.Rows) error {
+			var month string
+			var areaID int64
+			var n int
+			if err := rows.Scan(&month, &areaID, &n); err != nil || n == 0 {
+				return err
+			}
+			area := areaNames[areaID]
+			byArea[area] += n
+			byMonthArea[key{month, area}] += n
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	// Days to first contact, counted by number of days; a first session
+	// recorded before the referral counts as none.
+	err = each(`SELECT days, SUM(n) FROM first_contact_counts_month WHERE month >= $1 AND month < $2$scope GROUP BY days`,
+		`SELECT first_contact_days, COUNT(*) FROM referral_facts WHERE received_on >= $1 AND received_on < $2$scope
+		AND first_contact_days IS NOT NULL GROUP BY first_contact_days`,
+		func(rows *sql.Rows) error {
+			var days, n int
+			if err := rows.Scan(&days, &n); err != nil {
+				return err
+			}
+			for range n {
+				f.FirstContactDays = append(f.FirstContactDays, max(float64(days), 0))
+			}
+			return nil
+		})
+	if err != nil {
+		return err
 	}
 	for k, n := range byMonth {
 		f.ReferralsByMonth = append(f.ReferralsByMonth, report.MonthCount{Month: k.month, Key: k.source, Label: labels[k.source], N: n})
@@ -252,8 +404,14 @@ func (tx *Tx) caseloadFigures(sc ReportScope, f *report.Figures) error {
 			f.OpenByStage = append(f.OpenByStage, report.KeyCount{Key: string(s), Label: stageLabels[string(s)], N: n})
 		}
 	}
-	rows, err = tx.query(`SELECT al.staff_id, COUNT(*) FROM allocations al JOIN families f ON f.id = al.family_id
-		WHERE al.ended_at IS NULL AND f.stage <> 'closed'`+where+` GROUP BY al.staff_id`, args...)
+	// Current allocations of the open families, found once (tens of
+	// thousands, held in memory) and matched as the allocations are read in
+	// order: joining each allocation to its family looked up 200,000
+	// families (300 ms at 100,000 families), most of them closed.
+	// (The unary + keeps SQLite reading the allocations in order from their
+	// index, migration 18, rather than looking them up family by family.)
+	rows, err = tx.query(`SELECT staff_id, COUNT(*) FROM allocations
+		WHERE ended_at IS NULL AND +family_id IN (SELECT f.id FROM families f WHERE f.stage <> 'closed'`+where+`) GROUP BY staff_id`, args...)
 	if err != nil {
 		return fmt.Errorf("counting allocations: %w", err)
 	}
@@ -274,6 +432,36 @@ func (tx *Tx) caseloadFigures(sc ReportScope, f *report.Figures) error {
 // sessionFigures sums the session counts that triggers keep by area
 // (migration 14): whole months from session_counts_month, the days at
 // either end of the range from session_counts_day.
+// rangeParts is a range of days [from, until) as the monthly summaries
+// answer it: whole months [months[0], months[1]) ("2006-01"; none if
+// months[0] is empty) and the days at either end, each [lo, hi).
+type rangeParts struct {
+	months [2]string
+	days   [][2]time.Time
+}
+
+func splitRange(from, until time.Time) rangeParts {
+	firstMonth := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if firstMonth.Before(from) {
+		firstMonth = firstMonth.AddDate(0, 1, 0)
+	}
+	endMonth := time.Date(until.Year(), until.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if !firstMonth.Before(endMonth) {
+		if !from.Before(until) {
+			return rangeParts{}
+		}
+		return rangeParts{days: [][2]time.Time{{from, until}}}
+	}
+	p := rangeParts{months: [2]string{firstMonth.Format("2006-01"), endMonth.Format("2006-01")}}
+	if from.Before(firstMonth) {
+		p.days = append(p.days, [2]time.Time{from, firstMonth})
+	}
+	if endMonth.Before(until) {
+		p.days = append(p.days, [2]time.Time{endMonth, until})
+	}
+	return p
+}
+
 func (tx *Tx) sessionFigures(sc ReportScope, from, until time.Time, f *report.Figures) error {
 	counts := map[string]int{}
 	sum := func(q string, lo, hi string) error {
@@ -293,29 +481,14 @@ func (tx *Tx) sessionFigures(sc ReportScope, from, until time.Time, f *report.Fi
 		}
 		return rows.Err()
 	}
-	days := func(lo, hi time.Time) error {
-		if !lo.Before(hi) {
-			return nil
+	parts := splitRange(from, until)
+	if parts.months[0] != "" {
+		if err := sum(`SELECT attendance, SUM(n) FROM session_counts_month WHERE month >= $1 AND month < $2`, parts.months[0], parts.months[1]); err != nil {
+			return err
 		}
-		return sum(`SELECT attendance, SUM(n) FROM session_counts_day WHERE day >= $1 AND day < $2`, lo.Format(time.DateOnly), hi.Format(time.DateOnly))
 	}
-	firstMonth := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
-	if firstMonth.Before(from) {
-		firstMonth = firstMonth.AddDate(0, 1, 0)
-	}
-	endMonth := time.Date(until.Year(), until.Month(), 1, 0, 0, 0, 0, time.UTC)
-	if !firstMonth.Before(endMonth) {
-		if err := days(from, until); err != nil {
-			return err
-		}
-	} else {
-		if err := sum(`SELECT attendance, SUM(n) FROM session_counts_month WHERE month >= $1 AND month < $2`, firstMonth.Format("2006-01"), endMonth.Format("2006-01")); err != nil {
-			return err
-		}
-		if err := days(from, firstMonth); err != nil {
-			return err
-		}
-		if err := days(endMonth, until); err != nil {
+	for _, d := range parts.days {
+		if err := sum(`SELECT attendance, SUM(n) FROM session_counts_day WHERE day >= $1 AND day < $2`, d[0].Format(time.DateOnly), d[1].Format(time.DateOnly)); err != nil {
 			return err
 		}
 	}
@@ -328,7 +501,7 @@ func (tx *Tx) sessionFigures(sc ReportScope, from, until time.Time, f *report.Fi
 
 func (tx *Tx) closureFigures(sc ReportScope, from, until time.Time, f *report.Figures) error {
 	where, args := scopeSQL("f.area_id", sc, []any{from, until})
-	rows, err := tx.query(`SELECT c.reason, COUNT(*) FROM closures c JOIN families f ON f.id = c.family_id
+	rows, err := tx.query(`SELECT c.reason, COUNT(*) FROM closures c`+familyJoin(where, "c.family_id")+`
 		WHERE c.reopened_at IS NULL AND c.closed_on >= $1 AND c.closed_on < $2`+where+` GROUP BY c.reason`, args...)
 	if err != nil {
 		return fmt.Errorf("counting closures: %w", err)
@@ -364,93 +537,174 @@ func (tx *Tx) closureFigures(sc ReportScope, from, until time.Time, f *report.Fi
 func (tx *Tx) retentionFigures(sc ReportScope, from, until time.Time, f *report.Figures) error {
 	ages := report.RetentionAges()
 	today := day(tx.now)
+	for _, months := range ages {
+		f.Retention = append(f.Retention, report.Retention{Months: months})
+	}
 	// Babies born early enough to reach the first age, and late enough to
 	// reach the last, in the range; a month's margin either side, since
 	// DateAtMonths clamps to the end of a month.
-	// Each baby's family comes with its closures, in one read.
-	where, args := scopeSQL("f.area_id", sc, []any{from.AddDate(0, -ages[len(ages)-1]-1, 0), until.AddDate(0, -ages[0]+1, 0)})
-	rows, err := tx.query(`SELECT f.id, `+tx.db.timeText("f.accepted_on")+`, `+tx.db.timeText("p.date_of_birth")+`,
-		COALESCE(c.id, 0), COALESCE(c.kind, ''), `+tx.db.timeText("c.closed_on")+`, `+tx.db.timeText("c.reopened_at")+`
-		FROM families f JOIN people p ON p.family_id = f.id LEFT JOIN closures c ON c.family_id = f.id
-		WHERE p.kind = 'baby' AND p.date_of_birth IS NOT NULL AND f.accepted_on IS NOT NULL
-		AND p.date_of_birth >= $1 AND p.date_of_birth < $2`+where+` ORDER BY f.id, p.date_of_birth`, args...)
+	lo, hi := from.AddDate(0, -ages[len(ages)-1]-1, 0), until.AddDate(0, -ages[0]+1, 0)
+	// Each accepted family's babies come in family order with their
+	// family's acceptance and closures, kept by triggers (migration 18), so
+	// each family is judged as soon as it has been read. (The birth window
+	// is applied here: the rows are read in family order either way.)
+	var family int64 // 0: none yet (ids start at 1)
+	var accepted, born time.Time
+	var closures []report.Closure
+	judge := func() {
+		if family == 0 {
+			return
+		}
+		for i, months := range ages {
+			at := timeline.DateAtMonths(born, months)
+			if at.Before(from) || !at.Before(until) || at.After(today) || accepted.After(at) {
+				continue
+			}
+			f.Retention[i].Reached++
+			if report.EngagedOn(closures, at) {
+				f.Retention[i].Engaged++
+			}
+		}
+	}
+	where, args := scopeSQL("area_id", sc, nil)
+	err := tx.each(`SELECT family_id, facts FROM retention_babies WHERE 1 = 1`+where+` ORDER BY family_id, person_id`, args,
+		func(rows *sql.Rows) error {
+			var id int64
+			var facts string
+			if err := rows.Scan(&id, &facts); err != nil {
+				return err
+			}
+			bornText, rest, _ := strings.Cut(facts, "|")
+			acceptedText, closuresText, _ := strings.Cut(rest, "|")
+			var b anyTime
+			if err := b.parse(bornText); err != nil {
+				return err
+			}
+			if b.T.Before(lo) || !b.T.Before(hi) {
+				return nil
+			}
+			if id == family {
+				if d := day(b.T); d.Before(born) {
+					born = d // twins count once, from the first birth
+				}
+				return nil
+			}
+			judge()
+			var acc anyTime
+			if err := acc.parse(acceptedText); err != nil {
+				return err
+			}
+			family, accepted, born, closures = id, day(acc.T), day(b.T), closures[:0]
+			for closuresText != "" {
+				var one string
+				one, closuresText, _ = strings.Cut(closuresText, ";")
+				kind, rest, _ := strings.Cut(one, ",")
+				onText, reopenedText, _ := strings.Cut(rest, ",")
+				var on, reopened anyTime
+				if err := on.parse(onText); err != nil {
+					return err
+				}
+				if reopenedText != "" {
+					if err := reopened.parse(reopenedText); err != nil {
+						return err
+					}
+				}
+				closures = append(closures, report.Closure{On: on.T, Early: kind != "planned", Reopened: reopened.T})
+			}
+			return nil
+		})
 	if err != nil {
 		return fmt.Errorf("counting retention: %w", err)
 	}
-	type baby struct{ accepted, born time.Time }
-	babies := map[int64]baby{}
-	var ids []int64
-	closures := map[int64][]report.Closure{}
-	seen := map[int64]bool{} // twins bring their family's closures twice
-	for rows.Next() {
-		var id, closureID int64
-		var kind string
-		var accepted, born, on, reopened anyTime
-		if err := rows.Scan(&id, &accepted, &born, &closureID, &kind, &on, &reopened); err != nil {
-			return dropRows(rows, fmt.Errorf("counting retention: %w", err))
-		}
-		if _, ok := babies[id]; !ok {
-			babies[id] = baby{day(accepted.T), day(born.T)}
-			ids = append(ids, id)
-		}
-		if closureID != 0 && !seen[closureID] {
-			seen[closureID] = true
-			closures[id] = append(closures[id], report.Closure{On: on.T, Early: kind != "planned", Reopened: reopened.T})
-		}
-	}
-	if err := doneRows(rows); err != nil {
-		return fmt.Errorf("counting retention: %w", err)
-	}
-	for _, months := range ages {
-		r := report.Retention{Months: months}
-		for _, id := range ids {
-			b := babies[id]
-			at := timeline.DateAtMonths(b.born, months)
-			if at.Before(from) || !at.Before(until) || at.After(today) || b.accepted.After(at) {
-				continue
-			}
-			r.Reached++
-			if report.EngagedOn(closures[id], at) {
-				r.Engaged++
-			}
-		}
-		f.Retention = append(f.Retention, r)
-	}
+	judge()
 	return nil
 }
 
+// each runs q and gives fn every row, closing the rows either way.
+func (tx *Tx) each(q string, args []any, fn func(rows *sql.Rows) error) error {
+	rows, err := tx.query(q, args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return dropRows(rows, err)
+		}
+	}
+	return doneRows(rows)
+}
+
 func (tx *Tx) safeguardingFigures(sc ReportScope, from, until time.Time, f *report.Figures) error {
+	// Each concern as one text, "decision|raised|due|decided": the driver's
+	// cost is per column, and 200,000 concerns' four columns were most of
+	// this. Hours to a decision are worked out exactly, in nanoseconds.
 	where, args := scopeSQL("c.area_id", sc, []any{from, until})
-	rows, err := tx.query(`SELECT c.decision, `+tx.db.timeText("c.raised_at")+`, `+tx.db.timeText("c.decision_due_at")+`, `+tx.db.timeText("c.decided_at")+` FROM safeguarding_concerns c
-		WHERE c.raised_at >= $1 AND c.raised_at < $2`+where, args...)
+	type decisionCount struct {
+		key string
+		n   int
+	}
+	var decisions []decisionCount // a handful: searched, not hashed
+	var packed sql.RawBytes
+	err := tx.each(`SELECT c.decision || '|' || `+tx.db.packedTime("c.raised_at")+` || '|' || `+tx.db.packedTime("c.decision_due_at")+` || '|' || `+tx.db.packedTime("c.decided_at")+`
+		FROM safeguarding_concerns c WHERE c.raised_at >= $1 AND c.raised_at < $2`+where, args,
+		func(rows *sql.Rows) error {
+			if err := rows.Scan(&packed); err != nil {
+				return err
+			}
+			decision, rest, _ := bytes.Cut(packed, []byte("|"))
+			raisedText, rest, _ := bytes.Cut(rest, []byte("|"))
+			dueText, decidedText, _ := bytes.Cut(rest, []byte("|"))
+			f.Concerns++
+			i := 0
+			for i < len(decisions) && decisions[i].key != string(decision) {
+				i++
+			}
+			if i == len(decisions) {
+				decisions = append(decisions, decisionCount{key: string(decision)})
+			}
+			decisions[i].n++
+			if len(decidedText) == 0 {
+				return nil
+			}
+			raised, ok1 := canonicalNanos(raisedText)
+			due, ok2 := canonicalNanos(dueText)
+			decided, ok3 := canonicalNanos(decidedText)
+			if ok1 && ok2 && ok3 {
+				f.DecisionHours = append(f.DecisionHours, time.Duration(decided-raised).Hours())
+				if decided <= due {
+					f.DecidedInTime++
+				}
+				return nil
+			}
+			var r, u, c anyTime // any other form, the slow way
+			for _, p := range []struct {
+				to   *anyTime
+				from []byte
+			}{{&r, raisedText}, {&u, dueText}, {&c, decidedText}} {
+				if err := p.to.parse(string(p.from)); err != nil {
+					return err
+				}
+			}
+			f.DecisionHours = append(f.DecisionHours, c.T.Sub(r.T).Hours())
+			if !c.T.After(u.T) {
+				f.DecidedInTime++
+			}
+			return nil
+		})
 	if err != nil {
 		return fmt.Errorf("counting concerns: %w", err)
 	}
 	byDecision := map[string]int{}
 	labels := map[string]string{}
-	for rows.Next() {
-		var decision string
-		var raised, due, decided anyTime
-		if err := rows.Scan(&decision, &raised, &due, &decided); err != nil {
-			return dropRows(rows, fmt.Errorf("counting concerns: %w", err))
-		}
-		f.Concerns++
-		if decision == "" {
-			decision = "awaiting"
-			labels[decision] = "Awaiting a decision"
+	for _, d := range decisions {
+		key := d.key
+		if key == "" {
+			key = "awaiting"
+			labels[key] = "Awaiting a decision"
 		} else {
-			labels[decision] = safeguarding.Decision(decision).Label()
+			labels[key] = safeguarding.Decision(key).Label()
 		}
-		byDecision[decision]++
-		if d := decided.T; !d.IsZero() {
-			f.DecisionHours = append(f.DecisionHours, d.Sub(raised.T).Hours())
-			if !d.After(due.T) {
-				f.DecidedInTime++
-			}
-		}
-	}
-	if err := doneRows(rows); err != nil {
-		return fmt.Errorf("counting concerns: %w", err)
+		byDecision[key] += d.n
 	}
 	f.ConcernsByDecision = sortedCounts(byDecision, labels)
 	sort.Float64s(f.DecisionHours)
@@ -462,54 +716,54 @@ func (tx *Tx) safeguardingFigures(sc ReportScope, from, until time.Time, f *repo
 		return n, err
 	}
 	var err2 error
-	if f.MARACReferrals, err2 = count(`SELECT COUNT(*) FROM marac_referrals m JOIN families f ON f.id = m.family_id WHERE m.referred_on >= $1 AND m.referred_on < $2`); err2 != nil {
+	if f.MARACReferrals, err2 = count(`SELECT COUNT(*) FROM marac_referrals m` + familyJoin(fw, "m.family_id") + ` WHERE m.referred_on >= $1 AND m.referred_on < $2`); err2 != nil {
 		return fmt.Errorf("counting MARAC referrals: %w", err2)
 	}
-	if f.SafetyPlans, err2 = count(`SELECT COUNT(*) FROM safety_plans p JOIN families f ON f.id = p.family_id WHERE p.created_at >= $1 AND p.created_at < $2`); err2 != nil {
+	if f.SafetyPlans, err2 = count(`SELECT COUNT(*) FROM safety_plans p` + familyJoin(fw, "p.family_id") + ` WHERE p.created_at >= $1 AND p.created_at < $2`); err2 != nil {
 		return fmt.Errorf("counting safety plans: %w", err2)
 	}
-	if f.SafetyPlanReviews, err2 = count(`SELECT COUNT(*) FROM safety_plan_reviews v JOIN safety_plans p ON p.id = v.plan_id JOIN families f ON f.id = p.family_id
+	if f.SafetyPlanReviews, err2 = count(`SELECT COUNT(*) FROM safety_plan_reviews v JOIN safety_plans p ON p.id = v.plan_id` + familyJoin(fw, "p.family_id") + `
 		WHERE v.reviewed_on >= $1 AND v.reviewed_on < $2`); err2 != nil {
 		return fmt.Errorf("counting safety plan reviews: %w", err2)
 	}
 
 	// Safeguarding status history: compare each family's first and latest
 	// status (ordered by severity) for families in scope.
+	// Rows come in family order, so each family is compared as it ends.
 	sw, sargs := scopeSQL("f.area_id", sc, nil)
-	rows, err = tx.query(`SELECT h.family_id, h.status FROM safeguarding_status_history h JOIN families f ON f.id = h.family_id
-		WHERE 1 = 1`+sw+` ORDER BY h.family_id, h.from_date, h.id`, sargs...)
-	if err != nil {
-		return fmt.Errorf("reading status history: %w", err)
-	}
-	defer rows.Close()
-	type span struct{ first, last string }
-	spans := map[int64]*span{}
-	var order []int64
-	for rows.Next() {
-		var id int64
-		var status string
-		if err := rows.Scan(&id, &status); err != nil {
-			return fmt.Errorf("reading status history: %w", err)
+	var family int64 // 0: none yet
+	var first, last string
+	compare := func() {
+		if family == 0 {
+			return
 		}
-		if spans[id] == nil {
-			spans[id] = &span{first: status}
-			order = append(order, id)
-		}
-		spans[id].last = status
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("reading status history: %w", err)
-	}
-	for _, id := range order {
-		s := spans[id]
 		f.StatusFamilies++
-		switch a, b := statusSeverity(s.first), statusSeverity(s.last); {
+		switch a, b := statusSeverity(first), statusSeverity(last); {
 		case b < a:
 			f.StatusSteppedDown++
 		case b > a:
 			f.StatusSteppedUp++
 		}
 	}
+	err = tx.each(`SELECT h.family_id, h.status FROM safeguarding_status_history h`+familyJoin(sw, "h.family_id")+`
+		WHERE 1 = 1`+sw+` ORDER BY h.family_id, h.from_date, h.id`, sargs,
+		func(rows *sql.Rows) error {
+			var id int64
+			var status string
+			if err := rows.Scan(&id, &status); err != nil {
+				return err
+			}
+			if id != family {
+				compare()
+				family, first = id, status
+			}
+			last = status
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("reading status history: %w", err)
+	}
+	compare()
 	return nil
 }
 
@@ -594,9 +848,205 @@ func (db *DB) OutcomeChange(ctx context.Context, actor policy.Actor, sc ReportSc
 	return t, err
 }
 
+// SetOutcomeOrder records the timepoint order (baseline first) the outcome
+// table is configured with, for the pairs its triggers keep (migration 18),
+// and works every pair out again if it differs from the one recorded. Until
+// it is called with the configured order, the table reads the scores
+// themselves: correct, only slower.
+func (db *DB) SetOutcomeOrder(ctx context.Context, order []string) error {
+	seen := map[string]bool{}
+	for _, tp := range order {
+		if tp == "" || seen[tp] {
+			return problem.New(problem.Invalid, "A timepoint order names each timepoint once")
+		}
+		seen[tp] = true
+	}
+	if len(order) == 0 {
+		return problem.New(problem.Invalid, "A timepoint order names at least the baseline")
+	}
+	// Read first, so that an unchanged order writes nothing.
+	rows, err := db.query(ctx, `SELECT timepoint FROM outcome_timepoints ORDER BY rank`)
+	if err != nil {
+		return fmt.Errorf("reading the outcome order: %w", err)
+	}
+	var current []string
+	for rows.Next() {
+		var tp string
+		if err := rows.Scan(&tp); err != nil {
+			return dropRows(rows, fmt.Errorf("reading the outcome order: %w", err))
+		}
+		current = append(current, tp)
+	}
+	if err := doneRows(rows); err != nil {
+		return fmt.Errorf("reading the outcome order: %w", err)
+	}
+	if slices.Equal(current, order) {
+		return nil
+	}
+	return db.Update(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(`DELETE FROM outcome_timepoints`); err != nil {
+			return fmt.Errorf("recording the outcome order: %w", err)
+		}
+		for i, tp := range order {
+			if _, err := tx.exec(`INSERT INTO outcome_timepoints (timepoint, rank) VALUES ($1, $2)`, tp, i+1); err != nil {
+				return fmt.Errorf("recording the outcome order: %w", err)
+			}
+		}
+		if _, err := tx.exec(`DELETE FROM outcome_pairs`); err != nil {
+			return fmt.Errorf("working out outcome pairs: %w", err)
+		}
+		if _, err := tx.exec(outcomePairsRebuild); err != nil {
+			return fmt.Errorf("working out outcome pairs: %w", err)
+		}
+		tx.Audit("report.outcomes.order", "", 0, 0, strings.Join(order, ", "))
+		return nil
+	})
+}
+
+// outcomePairsRebuild works out every pair under outcome_timepoints: the
+// backfill of migration 18, in both dialects.
+const outcomePairsRebuild = `INSERT INTO outcome_pairs (person_id, instrument, family_id, base_score, follow_up_score, follow_up_on)
+    SELECT b.person_id, b.instrument, u.family_id, b.score, u.score, u.taken_on
+    FROM (SELECT m.person_id, m.instrument, MAX(t.rank) AS rank FROM measure_results m JOIN outcome_timepoints t ON t.timepoint = m.timepoint
+            WHERE m.removed_at IS NULL AND m.score IS NOT NULL AND t.rank > 1 GROUP BY m.person_id, m.instrument) l
+        JOIN outcome_timepoints ut ON ut.rank = l.rank
+        JOIN measure_results u ON u.person_id = l.person_id AND u.instrument = l.instrument AND u.timepoint = ut.timepoint
+            AND u.removed_at IS NULL AND u.score IS NOT NULL
+        JOIN outcome_timepoints bt ON bt.rank = 1
+        JOIN measure_results b ON b.person_id = l.person_id AND b.instrument = l.instrument AND b.timepoint = bt.timepoint
+            AND b.removed_at IS NULL AND b.score IS NOT NULL`
+
 // outcomeChange pairs each person's baseline with their latest follow-up,
 // per instrument (see OutcomeChange).
 func (tx *Tx) outcomeChange(sc ReportScope, instruments []OutcomeInstrument) (report.Table, error) {
+	caption := "Each person's baseline score against their latest follow-up, for follow-ups taken " +
+		sc.From.Format("2 January 2006") + " to " + sc.To.Format("2 January 2006") + "."
+	if len(instruments) == 0 {
+		return report.ChangeTable("outcome-change", "Change in outcome measures", caption, nil), nil
+	}
+	// From the pairs the triggers keep (migration 18) when they follow the
+	// configured order, else from every score.
+	fromPairs, err := tx.outcomePairsFit(instruments)
+	if err != nil {
+		return report.Table{}, err
+	}
+	var pairs [][]report.Pair
+	if fromPairs {
+		pairs, err = tx.outcomePairs(sc, instruments)
+	} else {
+		pairs, err = tx.outcomeScores(sc, instruments)
+	}
+	if err != nil {
+		return report.Table{}, err
+	}
+	var out []report.ChangeRow
+	for i, in := range instruments {
+		if len(pairs[i]) == 0 {
+			continue // nobody has both scores: nothing to say
+		}
+		// In one order whichever way they were read, so that both ways give
+		// the same figures to the last bit.
+		slices.SortFunc(pairs[i], comparePairs)
+		out = append(out, report.ChangeRow{Measure: in.Label, Change: report.Change(pairs[i], in.Direction, in.ReliableChange)})
+	}
+	return report.ChangeTable("outcome-change", "Change in outcome measures", caption, out), nil
+}
+
+func comparePairs(a, b report.Pair) int {
+	if c := cmp.Compare(a.Before, b.Before); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.After, b.After)
+}
+
+// outcomePairsFit reports whether outcome_pairs (migration 18) were worked
+// out in the order every instrument is configured with, so may answer.
+func (tx *Tx) outcomePairsFit(instruments []OutcomeInstrument) (bool, error) {
+	order, err := tx.outcomeOrder()
+	if err != nil {
+		return false, err
+	}
+	for _, in := range instruments {
+		if !slices.Equal(in.Order, order) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// outcomeOrder is the timepoint order outcome_pairs follow, baseline first;
+// nil if the ranks are not 1, 2, 3 ….
+func (tx *Tx) outcomeOrder() ([]string, error) {
+	rows, err := tx.query(`SELECT timepoint, rank FROM outcome_timepoints ORDER BY rank`)
+	if err != nil {
+		return nil, fmt.Errorf("reading the outcome order: %w", err)
+	}
+	defer rows.Close()
+	var order []string
+	ok := true
+	for rows.Next() {
+		var tp string
+		var rank int
+		if err := rows.Scan(&tp, &rank); err != nil {
+			return nil, fmt.Errorf("reading the outcome order: %w", err)
+		}
+		ok = ok && rank == len(order)+1
+		order = append(order, tp)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading the outcome order: %w", err)
+	}
+	if !ok {
+		return nil, nil
+	}
+	return order, nil
+}
+
+// outcomePairs reads the pairs the triggers keep, counted by their two
+// scores (a few thousand rows, however many people), for follow-ups in the
+// range and families in the scope.
+func (tx *Tx) outcomePairs(sc ReportScope, instruments []OutcomeInstrument) ([][]report.Pair, error) {
+	from, until := day(sc.From).Format(time.DateOnly), day(sc.To).AddDate(0, 0, 1).Format(time.DateOnly)
+	where, args := scopeSQL("area_id", sc, []any{from, until})
+	filter := ""
+	if where != "" {
+		filter = ` AND family_id IN (SELECT id FROM families WHERE 1 = 1` + where + `)`
+	}
+	rows, err := tx.query(`SELECT instrument, base_score, follow_up_score, COUNT(*) FROM outcome_pairs
+		WHERE follow_up_on >= $1 AND follow_up_on < $2`+filter+`
+		GROUP BY instrument, base_score, follow_up_score`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("reading outcome pairs: %w", err)
+	}
+	index := map[string]int{}
+	for i, in := range instruments {
+		index[in.Key] = i
+	}
+	pairs := make([][]report.Pair, len(instruments))
+	for rows.Next() {
+		var instrument string
+		var p report.Pair
+		var n int
+		if err := rows.Scan(&instrument, &p.Before, &p.After, &n); err != nil {
+			return nil, dropRows(rows, fmt.Errorf("reading outcome pairs: %w", err))
+		}
+		i, ok := index[instrument]
+		if !ok {
+			continue // an instrument no longer configured
+		}
+		for range n {
+			pairs[i] = append(pairs[i], p)
+		}
+	}
+	if err := doneRows(rows); err != nil {
+		return nil, fmt.Errorf("reading outcome pairs: %w", err)
+	}
+	return pairs, nil
+}
+
+// outcomeScores pairs the scores themselves, for a timepoint order the
+// pairs were not worked out in.
+func (tx *Tx) outcomeScores(sc ReportScope, instruments []OutcomeInstrument) ([][]report.Pair, error) {
 	// Every score is read (a million at national scale) from one covering
 	// index in person order (migration 17) and paired as it streams, so
 	// nothing is held per person. The database turns each row into
@@ -607,11 +1057,6 @@ func (tx *Tx) outcomeChange(sc ReportScope, instruments []OutcomeInstrument) (re
 	param := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
-	}
-	caption := "Each person's baseline score against their latest follow-up, for follow-ups taken " +
-		sc.From.Format("2 January 2006") + " to " + sc.To.Format("2 January 2006") + "."
-	if len(instruments) == 0 {
-		return report.ChangeTable("outcome-change", "Change in outcome measures", caption, nil), nil
 	}
 	// Each row's code says which configured instrument (0, 1, …), the
 	// timepoint's rank in its order (baseline 1) and whether it was taken
@@ -645,7 +1090,7 @@ func (tx *Tx) outcomeChange(sc ReportScope, instruments []OutcomeInstrument) (re
 	} else {
 		var first anyTime
 		if err := tx.queryRow(`SELECT MIN(taken_on) FROM measure_results WHERE removed_at IS NULL`).Scan(&first); err != nil {
-			return report.Table{}, fmt.Errorf("reading outcome scores: %w", err)
+			return nil, fmt.Errorf("reading outcome scores: %w", err)
 		}
 		if day(first.T).Before(day(sc.From)) {
 			filter = ` AND m.person_id IN (SELECT person_id FROM measure_results WHERE removed_at IS NULL AND taken_on >= $1 AND taken_on < $2)`
@@ -656,7 +1101,7 @@ func (tx *Tx) outcomeChange(sc ReportScope, instruments []OutcomeInstrument) (re
 		WHERE m.removed_at IS NULL AND m.score IS NOT NULL`+filter+`
 		ORDER BY m.person_id, m.instrument`, args...)
 	if err != nil {
-		return report.Table{}, fmt.Errorf("reading outcome scores: %w", err)
+		return nil, fmt.Errorf("reading outcome scores: %w", err)
 	}
 	pairs := make([][]report.Pair, len(instruments))
 	// One person's scores on one instrument arrive together; the pair is
@@ -680,7 +1125,7 @@ func (tx *Tx) outcomeChange(sc ReportScope, instruments []OutcomeInstrument) (re
 		var c int
 		var score float64
 		if err := rows.Scan(&person, &c, &score); err != nil {
-			return report.Table{}, dropRows(rows, fmt.Errorf("reading outcome scores: %w", err))
+			return nil, dropRows(rows, fmt.Errorf("reading outcome scores: %w", err))
 		}
 		if c < 0 {
 			continue // an instrument no longer configured
@@ -703,14 +1148,7 @@ func (tx *Tx) outcomeChange(sc ReportScope, instruments []OutcomeInstrument) (re
 	}
 	flush()
 	if err := doneRows(rows); err != nil {
-		return report.Table{}, fmt.Errorf("reading outcome scores: %w", err)
+		return nil, fmt.Errorf("reading outcome scores: %w", err)
 	}
-	var out []report.ChangeRow
-	for i, in := range instruments {
-		if len(pairs[i]) == 0 {
-			continue // nobody has both scores: nothing to say
-		}
-		out = append(out, report.ChangeRow{Measure: in.Label, Change: report.Change(pairs[i], in.Direction, in.ReliableChange)})
-	}
-	return report.ChangeTable("outcome-change", "Change in outcome measures", caption, out), nil
+	return pairs, nil
 }

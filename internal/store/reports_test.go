@@ -365,32 +365,41 @@ func TestOutcomeChange(t *testing.T) {
 			{Key: "core10", Label: "CORE-10", Direction: report.LowerBetter, ReliableChange: 6, Order: []string{"baseline", "m6", "m12"}},
 		}
 		dsl := policy.Actor{StaffID: 1, Role: policy.DSL}
-		tab, err := db.OutcomeChange(ctx, dsl, store.ReportScope{From: d(2026, 1, 1), To: d(2026, 6, 30)}, instruments)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got [][]string
-		for _, row := range tab.Rows {
-			var cells []string
-			for _, c := range row {
-				cells = append(cells, c.String())
+		// First from the scores (the pairs follow the shipped order), then
+		// from the pairs, once they follow this order.
+		for _, way := range []string{"from the scores", "from the pairs"} {
+			if way == "from the pairs" {
+				if err := db.SetOutcomeOrder(ctx, []string{"baseline", "m6", "m12"}); err != nil {
+					t.Fatal(err)
+				}
 			}
-			got = append(got, cells)
-		}
-		want := [][]string{
-			{"PHQ-9", "5", "14.0", "10.0", "-4.0", "-1.26", "[c]"},
-			{"GAD-7", "[c]", "[c]", "[c]", "[c]", "[c]", "[c]"},
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("outcome change =\n%v\nwant\n%v", got, want)
-		}
-		// A range from before the first score counts the earlier follow-up too.
-		all, err := db.OutcomeChange(ctx, dsl, store.ReportScope{From: d(2020, 1, 1), To: d(2026, 6, 30)}, instruments)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(all.Rows) == 0 || all.Rows[0][1].String() != "6" {
-			t.Errorf("outcome change from 2020: %v, want PHQ-9 for 6 people", all.Rows)
+			tab, err := db.OutcomeChange(ctx, dsl, store.ReportScope{From: d(2026, 1, 1), To: d(2026, 6, 30)}, instruments)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got [][]string
+			for _, row := range tab.Rows {
+				var cells []string
+				for _, c := range row {
+					cells = append(cells, c.String())
+				}
+				got = append(got, cells)
+			}
+			want := [][]string{
+				{"PHQ-9", "5", "14.0", "10.0", "-4.0", "-1.26", "[c]"},
+				{"GAD-7", "[c]", "[c]", "[c]", "[c]", "[c]", "[c]"},
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: outcome change =\n%v\nwant\n%v", way, got, want)
+			}
+			// A range from before the first score counts the earlier follow-up too.
+			all, err := db.OutcomeChange(ctx, dsl, store.ReportScope{From: d(2020, 1, 1), To: d(2026, 6, 30)}, instruments)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(all.Rows) == 0 || all.Rows[0][1].String() != "6" {
+				t.Errorf("%s: outcome change from 2020: %v, want PHQ-9 for 6 people", way, all.Rows)
+			}
 		}
 		// A manager sees their own area only; the practitioner none.
 		if _, err := db.OutcomeChange(ctx, policy.Actor{StaffID: 2, Role: policy.TeamManager, Areas: []int64{1}}, store.ReportScope{From: d(2026, 1, 1), To: d(2026, 6, 30), AreaIDs: []int64{2}}, instruments); problem.CodeOf(err) != problem.Forbidden {
@@ -431,28 +440,35 @@ func TestOutcomeChangeEdges(t *testing.T) {
 		result(80, "m6", d(2026, 3, 1), 1, nil)   // left out: no baseline
 		result(90, "m12", d(2026, 3, 1), 4, nil)  // counts, in the South
 		instruments := []store.OutcomeInstrument{{Key: "phq9", Label: "PHQ-9", Direction: report.LowerBetter, ReliableChange: 6, Order: []string{"baseline", "m6", "m12"}}}
-		for _, tc := range []struct {
-			name  string
-			actor policy.Actor
-			areas []int64
-			want  []string // people, mean at baseline, at follow-up, change
-		}{
-			{"every area", policy.Actor{StaffID: 1, Role: policy.DSL}, nil, []string{"PHQ-9", "6", "10.0", "7.0", "-3.0"}},
-			{"the North's manager", policy.Actor{StaffID: 2, Role: policy.TeamManager, Areas: []int64{1}}, []int64{1}, []string{"PHQ-9", "5", "10.0", "7.6", "-2.4"}},
-		} {
-			tab, err := db.OutcomeChange(ctx, tc.actor, store.ReportScope{From: d(2026, 2, 1), To: d(2026, 5, 31), AreaIDs: tc.areas}, instruments)
-			if err != nil {
-				t.Fatalf("%s: %v", tc.name, err)
+		for _, way := range []string{"from the scores", "from the pairs"} {
+			if way == "from the pairs" {
+				if err := db.SetOutcomeOrder(ctx, []string{"baseline", "m6", "m12"}); err != nil {
+					t.Fatal(err)
+				}
 			}
-			if len(tab.Rows) != 1 {
-				t.Fatalf("%s: %d rows, want 1", tc.name, len(tab.Rows))
-			}
-			var got []string
-			for _, c := range tab.Rows[0][:5] {
-				got = append(got, c.String())
-			}
-			if !reflect.DeepEqual(got, tc.want) {
-				t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+			for _, tc := range []struct {
+				name  string
+				actor policy.Actor
+				areas []int64
+				want  []string // people, mean at baseline, at follow-up, change
+			}{
+				{"every area", policy.Actor{StaffID: 1, Role: policy.DSL}, nil, []string{"PHQ-9", "6", "10.0", "7.0", "-3.0"}},
+				{"the North's manager", policy.Actor{StaffID: 2, Role: policy.TeamManager, Areas: []int64{1}}, []int64{1}, []string{"PHQ-9", "5", "10.0", "7.6", "-2.4"}},
+			} {
+				tab, err := db.OutcomeChange(ctx, tc.actor, store.ReportScope{From: d(2026, 2, 1), To: d(2026, 5, 31), AreaIDs: tc.areas}, instruments)
+				if err != nil {
+					t.Fatalf("%s, %s: %v", way, tc.name, err)
+				}
+				if len(tab.Rows) != 1 {
+					t.Fatalf("%s, %s: %d rows, want 1", way, tc.name, len(tab.Rows))
+				}
+				var got []string
+				for _, c := range tab.Rows[0][:5] {
+					got = append(got, c.String())
+				}
+				if !reflect.DeepEqual(got, tc.want) {
+					t.Errorf("%s, %s: %v, want %v", way, tc.name, got, tc.want)
+				}
 			}
 		}
 	})
