@@ -268,11 +268,12 @@ func (tx *Tx) referralFigures(sc ReportScope, from, until time.Time, f *report.F
 	}
 	parts := splitRange(from, until)
 	// each runs the monthly query over the whole months and the facts query
-	// over the days at either end, giving fn every row of both.
+	// over the days at either end ({scope}: the areas), giving fn every row
+	// of both.
 	each := func(months, days string, fn func(rows *sql.Rows) error) error {
 		run := func(q string, lo, hi string) error {
 			where, args := scopeSQL("area_id", sc, []any{lo, hi})
-			if err := tx.each(strings.Replace(q, "$scope", where, 1), args, fn); err != nil {
+			if err := tx.each(strings.Replace(q, "{scope}", where, 1), args, fn); err != nil {
 				return fmt.Errorf("counting referrals: %w", err)
 			}
 			return nil
@@ -297,9 +298,9 @@ func (tx *Tx) referralFigures(sc ReportScope, from, until time.Time, f *report.F
 	// Counts that fell back to 0 (a referral deleted or moved) are no
 	// figure: skipped, as if never counted.
 	err = each(`SELECT month, source, referrer_role, SUM(n), SUM(accepted), SUM(engaged), SUM(completed) FROM referral_counts_month
-		WHERE month >= $1 AND month < $2$scope GROUP BY month, source, referrer_role`,
+		WHERE month >= $1 AND month < $2{scope} GROUP BY month, source, referrer_role`,
 		`SELECT month, source, referrer_role, COUNT(*), SUM(accepted), COUNT(first_contact_days), SUM(completed) FROM referral_facts
-		WHERE received_on >= $1 AND received_on < $2$scope GROUP BY month, source, referrer_role`,
+		WHERE received_on >= $1 AND received_on < $2{scope} GROUP BY month, source, referrer_role`,
 		func(rows *sql.Rows) error {
 			var month, source, role string
 			var n, accepted, engaged, completed int
@@ -319,8 +320,8 @@ func (tx *Tx) referralFigures(sc ReportScope, from, until time.Time, f *report.F
 	if err != nil {
 		return err
 	}
-	err = each(`SELECT month, area_id, SUM(n) FROM referral_counts_month WHERE month >= $1 AND month < $2$scope GROUP BY month, area_id`,
-		`SELECT month, area_id, COUNT(*) FROM referral_facts WHERE received_on >= $1 AND received_on < $2$scope GROUP BY month, area_id`,
+	err = each(`SELECT month, area_id, SUM(n) FROM referral_counts_month WHERE month >= $1 AND month < $2{scope} GROUP BY month, area_id`,
+		`SELECT month, area_id, COUNT(*) FROM referral_facts WHERE received_on >= $1 AND received_on < $2{scope} GROUP BY month, area_id`,
 		func(rows *sql.Rows) error {
 			var month string
 			var areaID int64
@@ -338,8 +339,8 @@ func (tx *Tx) referralFigures(sc ReportScope, from, until time.Time, f *report.F
 	}
 	// Days to first contact, counted by number of days; a first session
 	// recorded before the referral counts as none.
-	err = each(`SELECT days, SUM(n) FROM first_contact_counts_month WHERE month >= $1 AND month < $2$scope GROUP BY days`,
-		`SELECT first_contact_days, COUNT(*) FROM referral_facts WHERE received_on >= $1 AND received_on < $2$scope
+	err = each(`SELECT days, SUM(n) FROM first_contact_counts_month WHERE month >= $1 AND month < $2{scope} GROUP BY days`,
+		`SELECT first_contact_days, COUNT(*) FROM referral_facts WHERE received_on >= $1 AND received_on < $2{scope}
 		AND first_contact_days IS NOT NULL GROUP BY first_contact_days`,
 		func(rows *sql.Rows) error {
 			var days, n int
