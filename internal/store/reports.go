@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -147,85 +148,22 @@ func (db *DB) packedTime(col string) string {
 
 // canonicalNanos reads a stored time in the forms the stores write
 // ("2006-01-02 15:04:05.999999999" with "+07:00" or no zone) as Unix
-// nanoseconds, straight from its digits, for years 1678 to 2261: exactly
-// time.Time.UnixNano of what anyTime reads (reports_time_test). False for
-// anything else, which the caller reads through anyTime.
+// nanoseconds, with parseStoredTime and without copying the bytes to a
+// string, for the times UnixNano can hold: exactly time.Time.UnixNano of
+// what anyTime reads (reports_time_test). False for anything else, which
+// the caller reads through anyTime.
 func canonicalNanos(b []byte) (int64, bool) {
-	num := func(lo, hi int) (int64, bool) {
-		var n int64
-		for _, c := range b[lo:hi] {
-			if c < '0' || c > '9' {
-				return 0, false
-			}
-			n = n*10 + int64(c-'0')
-		}
-		return n, true
+	if len(b) < 19 || b[10] != ' ' {
+		return 0, false // a date alone, or RFC 3339's "T": the slow way
 	}
-	if len(b) < 19 || b[4] != '-' || b[7] != '-' || b[10] != ' ' || b[13] != ':' || b[16] != ':' {
+	t, ok := parseStoredTime(b)
+	if !ok || t.Before(minNanoTime) || t.After(maxNanoTime) {
 		return 0, false
 	}
-	year, ok1 := num(0, 4)
-	month, ok2 := num(5, 7)
-	dom, ok3 := num(8, 10)
-	hour, ok4 := num(11, 13)
-	minute, ok5 := num(14, 16)
-	sec, ok6 := num(17, 19)
-	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || year < 1678 || year > 2261 || month < 1 || month > 12 || dom < 1 ||
-		hour > 23 || minute > 59 || sec > 59 {
-		return 0, false
-	}
-	monthDays := 31 - (0xa50>>month)&int64(1) // 30 for April, June, September, November
-	if month == 2 {
-		monthDays = 28
-		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
-			monthDays = 29
-		}
-	}
-	if dom > monthDays {
-		return 0, false
-	}
-	i, frac := 19, int64(0)
-	if i < len(b) && b[i] == '.' {
-		j := i + 1
-		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
-			j++
-		}
-		if j == i+1 || j-i-1 > 9 {
-			return 0, false
-		}
-		frac, _ = num(i+1, j)
-		for k := j - i - 1; k < 9; k++ {
-			frac *= 10
-		}
-		i = j
-	}
-	var offset int64
-	switch {
-	case i == len(b):
-	case (b[i] == '+' || b[i] == '-') && i+6 == len(b) && b[i+3] == ':':
-		oh, ok1 := num(i+1, i+3)
-		om, ok2 := num(i+4, i+6)
-		if !ok1 || !ok2 || oh > 23 || om > 59 {
-			return 0, false
-		}
-		offset = oh*3600 + om*60
-		if b[i] == '-' {
-			offset = -offset
-		}
-	default:
-		return 0, false
-	}
-	// Days since 1970-01-01 of a proleptic Gregorian date (years from 1).
-	y, m := year, month
-	if m <= 2 {
-		y--
-	}
-	era := y / 400
-	yoe := y - era*400
-	doy := (153*((m+9)%12)+2)/5 + dom - 1
-	days := era*146097 + yoe*365 + yoe/4 - yoe/100 + doy - 719468
-	return (days*86400+hour*3600+minute*60+sec-offset)*1e9 + frac, true
+	return t.UnixNano(), true
 }
+
+var minNanoTime, maxNanoTime = time.Unix(0, math.MinInt64).UTC(), time.Unix(0, math.MaxInt64).UTC()
 
 // familyJoin joins each row's family (as f) when the scope names areas
 // (where, from scopeSQL, filters on f.area_id); across every area it is

@@ -7,7 +7,7 @@ import "time"
 // RFC 3339's "2006-01-02T15:04:05Z"), without time.Parse: reports that read hundreds of
 // thousands of times spent a quarter of their time in it. It returns false
 // for anything else, which the caller then parses the slow way.
-func parseStoredTime(s string) (time.Time, bool) {
+func parseStoredTime[T string | []byte](s T) (time.Time, bool) {
 	n := len(s)
 	if n < 10 || s[4] != '-' || s[7] != '-' {
 		return time.Time{}, false
@@ -72,7 +72,7 @@ func parseStoredTime(s string) (time.Time, bool) {
 }
 
 // digits reads a run of ASCII digits.
-func digits(s string) (int, bool) {
+func digits[T string | []byte](s T) (int, bool) {
 	n := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
