@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -616,13 +617,8 @@ func (tx *Tx) safeguardingFigures(sc ReportScope, from, until time.Time, f *repo
 				return nil
 			}
 			var r, u, c anyTime // any other form, the slow way
-			for _, p := range []struct {
-				to   *anyTime
-				from []byte
-			}{{&r, raisedText}, {&u, dueText}, {&c, decidedText}} {
-				if err := p.to.parse(string(p.from)); err != nil {
-					return err
-				}
+			if err := errors.Join(r.parse(string(raisedText)), u.parse(string(dueText)), c.parse(string(decidedText))); err != nil {
+				return err
 			}
 			f.DecisionHours = append(f.DecisionHours, c.T.Sub(r.T).Hours())
 			if !c.T.After(u.T) {
