@@ -177,16 +177,7 @@ BEGIN
 END $$;
 CREATE FUNCTION referral_facts_refresh_family(fam BIGINT) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO referral_facts (referral_id, received_on, month, area_id, source, referrer_role, accepted, first_contact_days, completed)
-        SELECT r.id, (r.received_at AT TIME ZONE 'UTC')::date, to_char(r.received_at AT TIME ZONE 'UTC', 'YYYY-MM'), COALESCE(r.area_id, 0),
-            r.source, r.referrer_role, CASE WHEN r.family_id IS NULL THEN 0 ELSE 1 END,
-            fs.first_session_on - (r.received_at AT TIME ZONE 'UTC')::date,
-            CASE WHEN EXISTS (SELECT 1 FROM closures c WHERE c.family_id = r.family_id AND c.reason = 'planned_end' AND c.reopened_at IS NULL) THEN 1 ELSE 0 END
-        FROM referrals r LEFT JOIN family_session_facts fs ON fs.family_id = r.family_id
-        WHERE r.family_id = fam
-        ON CONFLICT (referral_id) DO UPDATE SET received_on = excluded.received_on, month = excluded.month, area_id = excluded.area_id,
-            source = excluded.source, referrer_role = excluded.referrer_role, accepted = excluded.accepted,
-            first_contact_days = excluded.first_contact_days, completed = excluded.completed;
+    PERFORM referral_facts_refresh(r.id) FROM referrals r WHERE r.family_id = fam;
 END $$;
 
 CREATE FUNCTION referrals_facts() RETURNS trigger LANGUAGE plpgsql AS $$
