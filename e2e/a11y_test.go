@@ -79,6 +79,21 @@ func sweep(t *testing.T, tab *tab, role, start string) (pages, forms int) {
 	perKind := map[string]int{}
 	var found []sweepForm
 	formSeen := map[string]bool{}
+	collectForms := func(page string) {
+		var actions []string
+		tab.evalInto(t, `[...document.querySelectorAll('main form[method="post"]')].map(f => f.getAttribute('action'))`, &actions)
+		for _, a := range actions {
+			if a == "" || skipForm.MatchString(a) || formSeen[kindOf(a)] {
+				continue
+			}
+			formSeen[kindOf(a)] = true
+			found = append(found, sweepForm{page: page, action: a})
+		}
+	}
+	// A record's forms are shown one at a time on request (?form=name):
+	// each kind is visited once, for its form.
+	var formPages []string
+	formPageSeen := map[string]bool{}
 	for len(queue) > 0 && pages < sweepPages {
 		path := queue[0]
 		queue = queue[1:]
@@ -100,20 +115,26 @@ func sweep(t *testing.T, tab *tab, role, start string) (pages, forms int) {
 			if err != nil || u.Host != "" || !strings.HasPrefix(u.Path, "/") || skipLink.MatchString(u.Path) {
 				continue
 			}
+			if name := u.Query().Get("form"); name != "" {
+				if key := kindOf(u.Path) + "?form=" + name; !formPageSeen[key] {
+					formPageSeen[key] = true
+					formPages = append(formPages, u.Path+"?form="+url.QueryEscape(name))
+				}
+				continue
+			}
 			if !seen[u.Path] {
 				seen[u.Path] = true
 				queue = append(queue, u.Path)
 			}
 		}
-		var actions []string
-		tab.evalInto(t, `[...document.querySelectorAll('main form[method="post"]')].map(f => f.getAttribute('action'))`, &actions)
-		for _, a := range actions {
-			if a == "" || skipForm.MatchString(a) || formSeen[kindOf(a)] {
-				continue
-			}
-			formSeen[kindOf(a)] = true
-			found = append(found, sweepForm{page: path, action: a})
+		collectForms(path)
+	}
+	for _, p := range formPages {
+		if status := tab.visit(t, p); status != 200 {
+			t.Errorf("%s: a form's link leads to %s, which answers %d", role, p, status)
+			continue
 		}
+		collectForms(p)
 	}
 	for _, f := range found {
 		if forms >= sweepForms {

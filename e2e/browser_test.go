@@ -659,12 +659,19 @@ func (tb *tab) locate(t *testing.T, selector string) (x, y float64) {
 // mouse, and waits for the page that it leads to.
 func (tb *tab) click(t *testing.T, selector string) *network.Response {
 	t.Helper()
-	x, y := tb.locate(t, selector)
+	return tb.clickJS(t, selector, fmt.Sprintf(`document.querySelector(%q)`, selector))
+}
+
+// clickJS clicks the element that the JavaScript expression finds, and
+// waits for the page that it leads to.
+func (tb *tab) clickJS(t *testing.T, what, expr string) *network.Response {
+	t.Helper()
+	x, y := tb.locateJS(t, what, expr)
 	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
 	defer cancel()
 	resp, err := chromedp.RunResponse(ctx, chromedp.MouseClickXY(x, y))
 	if err != nil {
-		t.Fatalf("clicking %s: %v (at %s)", selector, err, tb.location())
+		t.Fatalf("clicking %s: %v (at %s)", what, err, tb.location())
 	}
 	return resp
 }

@@ -140,7 +140,7 @@ func TestBrowserFamilyJourney(t *testing.T) {
 		tab.pageChecks(t, "case-family-allocated")
 
 		// Assessment complete: the family moves to the antenatal stage.
-		tab.openDetails(t, "Record that assessment is complete")
+		tab.openForm(t, "Record that assessment is complete")
 		tab.fillDate(t, "assessed_on", clock.Now())
 		tab.click(t, `form[action$="/assessment"] button[type="submit"]`)
 		tab.mustBeAt(t, familyHref)
@@ -197,7 +197,7 @@ func TestBrowserFamilyJourney(t *testing.T) {
 			t.Errorf("Nia's page: %d sessions listed, want 3", n)
 		}
 
-		tab.openDetails(t, "Record a VIG cycle")
+		tab.openForm(t, "Record a VIG cycle")
 		tab.check(t, "phase") // antenatal
 		tab.fillDate(t, "filmed_on", clock.Now())
 		tab.fill(t, "#strengths", "Nia talks to the bump and pauses as if listening.")
@@ -260,7 +260,7 @@ func TestBrowserFamilyJourney(t *testing.T) {
 		tab.open(t, familyHref)
 		tab.pageChecks(t, "case-family-due")
 		born = clock.Now()
-		tab.openDetails(t, "Record the birth")
+		tab.openForm(t, "Record the birth")
 		tab.fillDate(t, "born_on", born)
 		tab.fill(t, "#given_name", "Kai")
 		tab.screenshot(t, "case-12-record-birth")
@@ -357,6 +357,7 @@ func TestBrowserFamilyJourney(t *testing.T) {
 				t.Errorf("Nia's page, case closed: still offers %q", control)
 			}
 		}
+		tab.open(t, niaHref+"?form=session") // asking for the form by its address does not bring it back
 		if n := tab.count(t, `main form[action$="/sessions"], main form[action$="/vig"]`); n != 0 {
 			t.Errorf("Nia's page, case closed: %d recording forms, want none", n)
 		}
@@ -377,7 +378,7 @@ type sessionForm struct {
 // fillSession opens the session form if it is closed and fills it in.
 func (tb *tab) fillSession(t *testing.T, s sessionForm) {
 	t.Helper()
-	tb.openDetails(t, "Record a session or contact")
+	tb.openForm(t, "Record a session or contact")
 	if !s.date.IsZero() {
 		tb.fillDate(t, "held_on", s.date)
 	}
@@ -407,19 +408,19 @@ func (tb *tab) recordSession(t *testing.T, personHref string, s sessionForm) {
 	tb.pageChecks(t, "case-person-session")
 }
 
-// openDetails opens a govuk-details by clicking its summary, as a person
-// would, unless it is open already.
-func (tb *tab) openDetails(t *testing.T, summary string) {
+// openForm opens one of a record's forms as a person would: by following
+// its link, which brings the page back with that form in full, unless the
+// page shows it already (as after a failed post).
+func (tb *tab) openForm(t *testing.T, name string) {
 	t.Helper()
-	find := fmt.Sprintf(`(() => { const s = [...document.querySelectorAll('details > summary')].find(s => s.textContent.trim() === %q); return s ? String(s.parentElement.open) : 'missing'; })()`, summary)
-	switch tb.eval(t, find) {
-	case "missing":
-		t.Fatalf("no %q on the page (%s)", summary, tb.location())
-	case "false":
-		tb.clickHere(t, summary, fmt.Sprintf(`[...document.querySelectorAll('details > summary')].find(s => s.textContent.trim() === %q)`, summary))
-		if tb.eval(t, find) != "true" {
-			t.Fatalf("clicking %q did not open it", summary)
-		}
+	shown := fmt.Sprintf(`[...document.querySelectorAll('details[open] > summary')].some(s => s.textContent.trim() === %q)`, name)
+	if tb.eval(t, `String(`+shown+`)`) == "true" {
+		return
+	}
+	link := fmt.Sprintf(`[...document.querySelectorAll('main a.govuk-link')].find(a => a.textContent.trim() === %q)`, name)
+	tb.clickJS(t, "the "+name+" link", link)
+	if tb.eval(t, `String(`+shown+`)`) != "true" {
+		t.Fatalf("following %q did not show its form (at %s)", name, tb.location())
 	}
 }
 

@@ -82,8 +82,8 @@ func TestBrowserKeyboardOnly(t *testing.T) {
 		tab.pressAndWait(t, kb.Enter)
 		person, _, _ := strings.Cut(tab.location(), "#")
 
-		tab.tabUntil(t, "the Record a session summary", `e.tagName === 'SUMMARY' && e.textContent.trim() === 'Record a session or contact'`)
-		tab.press(t, kb.Enter)
+		tab.tabUntil(t, "the Record a session link", `e.tagName === 'A' && e.textContent.trim() === 'Record a session or contact'`)
+		tab.pressAndWait(t, kb.Enter)
 		today := time.Now()
 		tab.typeInto(t, "held_on", strconv.Itoa(today.Day()))
 		tab.typeInto(t, "held_on-month", strconv.Itoa(int(today.Month())))

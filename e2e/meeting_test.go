@@ -37,7 +37,7 @@ func TestBrowserMeetingActionReachesCaseload(t *testing.T) {
 	tab.pageChecks(t, "meeting-family")
 
 	// First an action with no owner: the error summary, and nothing saved.
-	tab.openDetails(t, "Record a meeting")
+	tab.openForm(t, "Record a meeting")
 	tab.choose(t, "#kind", "team_around_baby")
 	today := time.Now()
 	tab.fillDate(t, "held_on", today)

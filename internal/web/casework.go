@@ -41,12 +41,17 @@ type personData struct {
 	Shown           []casework.Session
 }
 
+// personPage shows a person's record. Its forms are links until one is asked
+// for (?form=session, say): most visits record nothing, and seven closed
+// forms were half the page's HTML. A form shown after a failed post is the
+// one that was posted. A name that is not a form shows none.
 func (s *Server) personPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.showPerson(w, r, u, http.StatusOK, nil, "")
+	s.showPerson(w, r, u, http.StatusOK, nil, r.URL.Query().Get("form"))
 }
 
 // showPerson renders a person's page, optionally with a form's errors (and
-// the typed values, from r.PostForm) for the form named by open.
+// the typed values, from r.PostForm) for the form named by open, the one
+// form the page shows in full.
 func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields, open string) {
 	rec, ok := s.personFor(w, r, u)
 	if !ok {
@@ -317,7 +322,7 @@ func (s *Server) allocateSave(w http.ResponseWriter, r *http.Request, u *request
 
 // The family page's small forms: birth, assessment complete, re-open.
 func (s *Server) familyBirth(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.familyPost(w, r, u, "born_on", "", func(id int64, f url.Values, fs *problem.Fields) error {
+	s.familyPost(w, r, u, "birth", "born_on", "", func(id int64, f url.Values, fs *problem.Fields) error {
 		born := formDate(f, "born_on", fs)
 		version, _ := strconv.Atoi(f.Get("version"))
 		if len(*fs) > 0 {
@@ -328,7 +333,7 @@ func (s *Server) familyBirth(w http.ResponseWriter, r *http.Request, u *requestU
 }
 
 func (s *Server) familyAssessment(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.familyPost(w, r, u, "assessed_on", "", func(id int64, f url.Values, fs *problem.Fields) error {
+	s.familyPost(w, r, u, "assessment", "assessed_on", "", func(id int64, f url.Values, fs *problem.Fields) error {
 		on := formDate(f, "assessed_on", fs)
 		if len(*fs) > 0 {
 			return nil
@@ -338,7 +343,7 @@ func (s *Server) familyAssessment(w http.ResponseWriter, r *http.Request, u *req
 }
 
 func (s *Server) familyReopen(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.familyPost(w, r, u, "reopen_reason", "", func(id int64, f url.Values, _ *problem.Fields) error {
+	s.familyPost(w, r, u, "", "reopen_reason", "", func(id int64, f url.Values, _ *problem.Fields) error {
 		return s.db.ReopenFamily(r.Context(), u.staff.Actor(), id, f.Get("reopen_reason"), func(fam family.Family) family.Stage {
 			return timeline.StageOf(s.cfg.Timeline, s.timelineFacts(fam))
 		})

@@ -209,7 +209,7 @@ func TestBirthClosureAndReopen(t *testing.T) {
 		path := "/families/" + itoa(f.ID)
 		mc := e.client()
 		e.signIn(mc, "ravi.patel@cradle.example")
-		page := e.get(mc, path)
+		page := e.get(mc, path+"?form=birth") // the birth form carries the record's version
 		token := csrfFrom(t, page.body)
 		version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page.body)[1]
 		if r := e.post(mc, path+"/birth", dateForm("born_on", e.clock.Now().AddDate(0, 0, 3), "csrf_token", token, "version", version)); !strings.Contains(r.body, "today or in the past") {
@@ -388,6 +388,49 @@ func TestCaseloadListsThreeOverdueItems(t *testing.T) {
 		team := e.get(mc, "/caseload")
 		if i := strings.Index(team.body, "Caseload sizes and overdue items"); i < 0 || !regexp.MustCompile(`Priya Shah</td><td class="govuk-table__cell govuk-table__cell--numeric">\d+</td><td class="govuk-table__cell govuk-table__cell--numeric">(\d\d+)</td>`).MatchString(team.body[i:]) {
 			t.Errorf("the team summary does not count every overdue item")
+		}
+	})
+}
+
+// TestFormsOpenOnRequest: a person's and a family's pages show their forms
+// as links, and in full only the one asked for (?form=) or the one just
+// posted with a problem, with what was typed kept.
+func TestFormsOpenOnRequest(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Amy")
+		amy := parentNamed(f, "Amy")
+		person, fam := "/people/"+itoa(amy.ID), "/families/"+itoa(f.ID)
+		c := e.client()
+		e.signIn(c, practitioner)
+
+		page := e.get(c, person)
+		if page.status != http.StatusOK || !strings.Contains(page.body, `href="`+person+`?form=session#session-form"`) ||
+			strings.Contains(page.body, `action="`+person+`/sessions"`) || strings.Contains(page.body, `action="`+person+`/vig"`) {
+			t.Errorf("person page: %d; want the session form as a link, no forms in full", page.status)
+		}
+		page = e.get(c, person+"?form=session")
+		if !strings.Contains(page.body, `id="session-form" open`) || !strings.Contains(page.body, `action="`+person+`/sessions"`) ||
+			strings.Contains(page.body, `action="`+person+`/vig"`) || !strings.Contains(page.body, `href="`+person+`?form=vig#vig-form"`) {
+			t.Error("?form=session: want the session form in full and the others as links")
+		}
+		if page := e.get(c, person+"?form=nonsense"); page.status != http.StatusOK || strings.Contains(page.body, ` open>`) {
+			t.Errorf("?form=nonsense: %d; want the page with no form open", page.status)
+		}
+
+		// A meeting posted without its kind: the meeting form again, with
+		// the owners an action can have and the attendees as typed.
+		page = e.get(c, fam)
+		if strings.Contains(page.body, `action="`+fam+`/meetings"`) || !strings.Contains(page.body, `href="`+fam+`?form=meeting#meeting-form"`) {
+			t.Error("family page: want the meeting form as a link")
+		}
+		page = e.get(c, fam+"?form=meeting")
+		if !strings.Contains(page.body, `id="meeting-form" open`) || !strings.Contains(page.body, `>Priya Shah</option>`) || strings.Contains(page.body, `action="`+fam+`/shares"`) {
+			t.Error("?form=meeting: want the meeting form with its owners, and no other form")
+		}
+		r := e.post(c, fam+"/meetings", dateForm("held_on", e.clock.Now(), "csrf_token", csrfFrom(t, page.body), "attendees", "Health visitor, Amy"))
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `id="meeting-form" open`) || !strings.Contains(r.body, "Health visitor, Amy") ||
+			!strings.Contains(r.body, `href="#kind"`) || strings.Contains(r.body, `id="share-form"`) {
+			t.Errorf("meeting without a kind: %d; want the meeting form again with its error and the typed attendees", r.status)
 		}
 	})
 }

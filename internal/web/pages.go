@@ -236,6 +236,7 @@ type familyData struct {
 	CanClose       bool
 	CanReopen      bool
 	ParentsShown   []family.Person
+	Open           string // the form shown in full, if any
 }
 
 // milestoneDone says whether the record already shows a milestone met.
@@ -264,11 +265,16 @@ type milestoneView struct {
 	Overdue bool
 }
 
+// familyPage shows a family's record. As on a person's page, its forms are
+// links until one is asked for (?form=meeting, say).
 func (s *Server) familyPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.showFamily(w, r, u, http.StatusOK, nil)
+	s.showFamily(w, r, u, http.StatusOK, nil, r.URL.Query().Get("form"))
 }
 
-func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields) {
+// showFamily renders a family's page with the form named by open in full
+// (after a failed post, with its problems and the typed values) and the
+// others as links to themselves.
+func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields, open string) {
 	id, err := pathID(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -282,7 +288,7 @@ func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUs
 	}
 	now := s.cfg.Now()
 	t := f.Target()
-	d := familyData{Family: f, ParentsShown: f.Parents(),
+	d := familyData{Family: f, ParentsShown: f.Parents(), Open: open,
 		CanSeeAudit: policy.Can(actor, policy.ViewRecordAudit, t, now),
 		CanAllocate: policy.Can(actor, policy.AllocateFamily, t, now),
 		CanEdit:     policy.Can(actor, policy.EditFamily, t, now),
@@ -360,7 +366,7 @@ func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUs
 		s.fail(w, r, err)
 		return
 	}
-	if d.CanEdit {
+	if d.CanEdit && open == "meeting" { // the owners an action can have
 		if d.Staff, err = s.db.StaffInArea(r.Context(), f.AreaID); err != nil {
 			s.fail(w, r, err)
 			return

@@ -238,7 +238,7 @@ func (s *Server) childRiskCreate(w http.ResponseWriter, r *http.Request, u *requ
 		if len(fields) == 0 {
 			fields = p.Fields
 		}
-		s.showFamily(w, r, u, http.StatusUnprocessableEntity, fields)
+		s.showFamily(w, r, u, http.StatusUnprocessableEntity, fields, "child-risk")
 		return
 	}
 	if err != nil {

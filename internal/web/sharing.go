@@ -15,22 +15,22 @@ import (
 
 // familyPost handles a form posted from the family page, as personPost does
 // for a person's page.
-func (s *Server) familyPost(w http.ResponseWriter, r *http.Request, u *requestUser, firstField, anchor string,
+func (s *Server) familyPost(w http.ResponseWriter, r *http.Request, u *requestUser, open, firstField, anchor string,
 	save func(id int64, f url.Values, fs *problem.Fields) error) {
 	s.postAndRedirect(w, r, firstField, "/families/", anchor, save, func(fields []problem.Field) {
-		s.showFamily(w, r, u, http.StatusUnprocessableEntity, fields)
+		s.showFamily(w, r, u, http.StatusUnprocessableEntity, fields, open)
 	})
 }
 
 func (s *Server) professionalCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.familyPost(w, r, u, "name", "#team", func(id int64, f url.Values, _ *problem.Fields) error {
+	s.familyPost(w, r, u, "professional", "name", "#team", func(id int64, f url.Values, _ *problem.Fields) error {
 		return s.db.AddProfessional(r.Context(), u.staff.Actor(), id, sharing.Professional{Name: f.Get("name"), Role: f.Get("role"),
 			Organisation: f.Get("organisation"), OrganisationKind: f.Get("organisation_kind"), Phone: f.Get("phone"), Email: f.Get("email")})
 	})
 }
 
 func (s *Server) shareCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.familyPost(w, r, u, "recipient", "#sharing", func(id int64, f url.Values, fs *problem.Fields) error {
+	s.familyPost(w, r, u, "share", "recipient", "#sharing", func(id int64, f url.Values, fs *problem.Fields) error {
 		person, _ := strconv.ParseInt(f.Get("share_person"), 10, 64)
 		sh := sharing.Share{PersonID: person, SharedOn: formDate(f, "shared_on", fs), Recipient: f.Get("recipient"), What: f.Get("what"), Why: f.Get("why"),
 			Method: f.Get("method"), LawfulBasis: f.Get("lawful_basis"), Consent: f.Get("consent"), ConsentReason: f.Get("consent_reason")}
@@ -103,7 +103,7 @@ func (s *Server) consentWithdraw(w http.ResponseWriter, r *http.Request, u *requ
 }
 
 func (s *Server) meetingCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.familyPost(w, r, u, "kind", "#meetings", func(id int64, f url.Values, fs *problem.Fields) error {
+	s.familyPost(w, r, u, "meeting", "kind", "#meetings", func(id int64, f url.Values, fs *problem.Fields) error {
 		m := sharing.Meeting{Kind: f.Get("kind"), HeldOn: formDate(f, "held_on", fs), Attendees: f.Get("attendees"), Decisions: f.Get("decisions"), StatusAfter: f.Get("status_after")}
 		for _, v := range f["parents_attended"] {
 			if pid, err := strconv.ParseInt(v, 10, 64); err == nil {
