@@ -131,10 +131,10 @@ func (d *discoverer) account(ctx context.Context, s *session) error {
 			if !ok {
 				continue
 			}
-			// The session form is on the page only for those who may
-			// record one (the parent's own practitioner, a team manager)
-			// while the case is open.
-			if bytes.Contains(page.body, []byte(`action="/people/`+id+`/sessions"`)) {
+			// The page offers the session form (a link that opens it) only
+			// to those who may record one (the parent's own practitioner,
+			// a team manager) while the case is open.
+			if bytes.Contains(page.body, []byte(`href="/people/`+id+`?form=session#session-form"`)) {
 				d.w.add(TypeSession, "POST /people/{id}/sessions", http.StatusSeeOther, d.sessionTarget(s, id))
 			}
 			for _, p := range []struct{ typ, sub string }{{TypeFamily, "measures"}, {TypeRisk, "dash"}, {TypeRisk, "safety-plan"}} {
