@@ -8,6 +8,12 @@
 # `go test -list`, so a new Fuzz function is run without being listed here.
 # Every target runs even after one fails; the script fails if any did.
 # FUZZPKGS narrows the packages (default ./...).
+#
+# Each package's fuzzing test binary is built once (`go test -c -fuzz=.`)
+# and run for each of its targets from the package's folder, as `go test
+# -fuzz` does, with the same corpus cache. One `go test -fuzz` per target
+# linked an instrumented binary 48 times: about 10 s a target, most of the
+# script's time in CI for 2 s of fuzzing each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,16 +41,32 @@ if [ "${#targets[@]}" -eq 0 ]; then
   exit 1
 fi
 
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+log="$work/log"
+cache="$(go env GOCACHE)/fuzz"
 start=$SECONDS
 total=0
 failed=()
+built=""
 printf '%-55s %-28s %14s\n' "package" "target" "executions"
 for t in "${targets[@]}"; do
   read -r pkg name <<<"$t"
   status=ok
-  if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" -fuzzminimizetime "$minimize" -parallel "$parallel" "$pkg" >"$log" 2>&1; then
+  bin="$work/$(tr '/.' '__' <<<"$pkg").test"
+  if [ "$built" != "$pkg" ]; then
+    built=$pkg
+    dir=$(go list -f '{{.Dir}}' "$pkg")
+    if ! go test -c -fuzz=. -o "$bin" "$pkg" >"$work/build" 2>&1; then
+      cat "$work/build" >&2
+    fi
+  fi
+  if [ ! -x "$bin" ]; then
+    echo "could not build the fuzzing test binary of $pkg" >"$log"
+    status=FAILED
+    failed+=("$pkg $name")
+  elif ! (cd "$dir" && "$bin" -test.run='^$' -test.fuzz="^${name}\$" -test.fuzztime="$fuzztime" \
+    -test.fuzzminimizetime="$minimize" -test.parallel="$parallel" -test.fuzzcachedir="$cache/$pkg") >"$log" 2>&1; then
     status=FAILED
     # Go 1.26's coordinator can report its own -fuzztime deadline as a
     # failure (golang/go#75804, fixed in Go 1.27): the only complaint is
