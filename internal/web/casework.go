@@ -27,18 +27,12 @@ func (s *Server) modules() []casework.Option {
 
 type personData struct {
 	store.PersonRecord
-	Modules         []casework.Option
-	SessionForm     bool
-	VIGForm         bool
-	PauseForm       bool
-	IncidentForm    bool
-	ConsentForm     bool
-	Consents        []sharing.Consent
-	MARACForm       bool
-	SupervisionForm bool
-	Paused          *casework.Pause
-	Filter          string
-	Shown           []casework.Session
+	Modules  []casework.Option
+	Open     string // the form shown in full, if any, as on the family page
+	Consents []sharing.Consent
+	Paused   *casework.Pause
+	Filter   string
+	Shown    []casework.Session
 }
 
 // personPage shows a person's record. Its forms are links until one is asked
@@ -57,8 +51,7 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUs
 	if !ok {
 		return
 	}
-	d := personData{PersonRecord: rec, Modules: s.modules(), SessionForm: open == "session", VIGForm: open == "vig", PauseForm: open == "pause",
-		SupervisionForm: open == "supervision", IncidentForm: open == "incident", ConsentForm: open == "consent", MARACForm: open == "marac", Filter: r.URL.Query().Get("show")}
+	d := personData{PersonRecord: rec, Modules: s.modules(), Open: open, Filter: r.URL.Query().Get("show")}
 	for _, sess := range rec.Sessions {
 		keep := false
 		switch d.Filter {
