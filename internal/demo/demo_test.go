@@ -80,3 +80,6 @@ func TestLoadRefusesADatabaseWithRealAccounts(t *testing.T) {
 		t.Fatal("demo data was loaded into a database holding a real account")
 	}
 }
+
+// TestMain drops the PostgreSQL template storetest.Each copies.
+func TestMain(m *testing.M) { storetest.Main(m) }

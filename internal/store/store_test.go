@@ -497,3 +497,6 @@ func TestPostgresPlannerCosts(t *testing.T) {
 		}
 	}
 }
+
+// TestMain drops the PostgreSQL template storetest.Each copies.
+func TestMain(m *testing.M) { storetest.Main(m) }

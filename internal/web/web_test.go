@@ -49,18 +49,25 @@ type env struct {
 	clock *clock
 }
 
+// demoTemplate is a migrated database with the demo data loaded, built once
+// per backend and copied for each test (see storetest.Template).
+var demoTemplate = &storetest.Template{Name: "demo", Prepare: func(ctx context.Context, db *store.DB) error {
+	_, _, err := demo.Load(ctx, db)
+	return err
+}}
+
+func TestMain(m *testing.M) { storetest.Main(m, demoTemplate) }
+
 // each runs fn against a real server on each database, with demo data loaded.
 func each(t *testing.T, fn func(t *testing.T, e *env)) { eachWith(t, web.Config{}, fn) }
 
 // eachWith is each with more server configuration.
 func eachWith(t *testing.T, cfg web.Config, fn func(t *testing.T, e *env)) {
-	for _, b := range storetest.Backends(t) {
+	for _, b := range storetest.Kinds(t) {
 		t.Run(b.Name, func(t *testing.T) {
-			c := &clock{t: time.Now().UTC().Truncate(time.Second)}
-			db := storetest.Open(t, b, c.Now)
-			if _, _, err := demo.Load(context.Background(), db); err != nil {
-				t.Fatal(err)
-			}
+			c := &clock{}
+			db, at := demoTemplate.Clone(t, b, store.Options{Now: c.Now})
+			c.Set(at)
 			cfg := cfg
 			cfg.Now, cfg.Demo = c.Now, true
 			s, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)

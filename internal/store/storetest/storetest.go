@@ -55,9 +55,20 @@ func Backends(t testing.TB) []Backend {
 	return out
 }
 
-// PostgresURL creates a fresh schema and returns a URL whose connections use
-// it, or "" (after logging why) when no server is configured.
-func PostgresURL(t testing.TB) string {
+// Kinds returns SQLite and, when configured, PostgreSQL, with no database
+// made yet: for Template.Clone, which makes its own.
+func Kinds(t testing.TB) []Backend {
+	t.Helper()
+	out := []Backend{{Name: "sqlite"}}
+	if postgresBase(t) != "" {
+		out = append(out, Backend{Name: "postgres"})
+	}
+	return out
+}
+
+// postgresBase is the configured server's URL, or "" (after logging why,
+// or failing the test when the server is required).
+func postgresBase(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv(EnvPostgres)
 	if base == "" {
@@ -65,6 +76,16 @@ func PostgresURL(t testing.TB) string {
 			t.Fatalf("%s is not set but %s is: the PostgreSQL tests must run", EnvPostgres, EnvRequire)
 		}
 		t.Logf("PostgreSQL tests skipped: set %s (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run them", EnvPostgres)
+	}
+	return base
+}
+
+// PostgresURL creates a fresh schema and returns a URL whose connections use
+// it, or "" (after logging why) when no server is configured.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	base := postgresBase(t)
+	if base == "" {
 		return ""
 	}
 	var b [6]byte
@@ -130,12 +151,17 @@ func OpenWith(t testing.TB, b Backend, opt store.Options) *store.DB {
 	return db
 }
 
-// Each runs fn as a subtest against every backend.
+// Migrated is the template Each copies: a database migrated and nothing more.
+var Migrated = &Template{Name: "migrated"}
+
+// Each runs fn as a subtest against every backend, each a fresh copy of a
+// migrated database (see Template).
 func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	t.Helper()
-	for _, b := range Backends(t) {
+	for _, b := range Kinds(t) {
 		t.Run(b.Name, func(t *testing.T) {
-			fn(t, Open(t, b, nil))
+			db, _ := Migrated.Clone(t, b, store.Options{})
+			fn(t, db)
 		})
 	}
 }
