@@ -4,8 +4,8 @@
 # of executions per target and in total. FUZZMINIMIZETIME (default 2s)
 # bounds how long a worker shrinks each new input: Go's default of 60s can
 # spend a short run's whole budget minimizing one large input (a measure
-# definition, say) instead of fuzzing. Targets are found with
-# `go test -list`, so a new Fuzz function is run without being listed here.
+# definition, say) instead of fuzzing. Targets are found in the test
+# files, so a new Fuzz function is run without being listed here.
 # Every target runs even after one fails; the script fails if any did.
 # FUZZPKGS narrows the packages (default ./...).
 #
@@ -22,19 +22,16 @@ parallel="${FUZZPARALLEL:-2}"
 minimize="${FUZZMINIMIZETIME:-2s}"
 read -r -a pkgs <<<"${FUZZPKGS:-./...}"
 
-# `go test -list` prints a package's matching names, then a line "ok <pkg> <time>".
+# Targets are found in the source: `go test -list` would compile and link
+# every package's test binary first (about 50 s in CI) only to name them.
+# A Fuzz function has the signature go test requires of one, on one line
+# as gofmt writes it.
 targets=()
-names=()
-while IFS= read -r line; do
-  case "$line" in
-    Fuzz*) names+=("$line") ;;
-    ok*)
-      pkg=$(awk '{print $2}' <<<"$line")
-      for n in ${names[@]+"${names[@]}"}; do targets+=("$pkg $n"); done
-      names=()
-      ;;
-  esac
-done < <(go test -list '^Fuzz' "${pkgs[@]}")
+while read -r pkg dir; do
+  while IFS= read -r name; do
+    targets+=("$pkg $name")
+  done < <(sed -nE 's/^func (Fuzz[A-Za-z0-9_]*)\([A-Za-z_][A-Za-z0-9_]* \*testing\.F\) \{$/\1/p' "$dir"/*_test.go | sort)
+done < <(go list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}} {{.Dir}}{{end}}' "${pkgs[@]}" | sed '/^$/d')
 
 if [ "${#targets[@]}" -eq 0 ]; then
   echo "fuzz: no fuzz targets found" >&2
