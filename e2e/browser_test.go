@@ -297,7 +297,8 @@ func (l *lockedBuffer) String() string {
 }
 
 // startServer runs `cradle serve --demo` in-process on a free port, with an
-// empty environment and a fresh data folder, and returns its base URL.
+// empty environment and a fresh data folder (a copy of the demo's, see
+// demoDataCopy), and returns its base URL.
 func startServer(t *testing.T) string {
 	t.Helper()
 	return startServerWith(t, map[string]string{})
@@ -348,7 +349,13 @@ func startServerWithClock(t *testing.T, env map[string]string, clock *testClock)
 	if clock != nil {
 		app.Now = clock.Now
 	}
-	args := []string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--demo"}
+	// A copy of the demo, unless the environment names other keys or another
+	// database, which the copy's data would not match.
+	data := t.TempDir()
+	if env["CRADLE_KEYS"] == "" && env["CRADLE_DATABASE_URL"] == "" && env["CRADLE_DATA"] == "" {
+		data = demoDataCopy(t)
+	}
+	args := []string{"serve", "--data", data, "--addr", "127.0.0.1:0", "--demo"}
 	go func() { done <- app.Run(ctx, args) }()
 	t.Cleanup(func() {
 		cancel()
