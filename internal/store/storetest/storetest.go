@@ -7,7 +7,6 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -28,13 +27,17 @@ const (
 // Keys returns a fresh keyring.
 func Keys(t testing.TB) *seal.Keyring {
 	t.Helper()
-	k := make([]byte, 32)
-	rand.Read(k)
-	ring, err := seal.NewKeyring("k1", map[string][]byte{"k1": k})
+	ring, err := newKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return ring
+}
+
+func newKeys() (*seal.Keyring, error) {
+	k := make([]byte, 32)
+	rand.Read(k)
+	return seal.NewKeyring("k1", map[string][]byte{"k1": k})
 }
 
 // Backend is one database to test against.
@@ -88,9 +91,7 @@ func PostgresURL(t testing.TB) string {
 	if base == "" {
 		return ""
 	}
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "cradle_test_" + hex.EncodeToString(b[:])
+	schema := uniqueName("cradle_test")
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		t.Fatalf("opening %s: %v", EnvPostgres, err)

@@ -44,9 +44,12 @@ type Template struct {
 type builtTemplate struct {
 	keys *seal.Keyring
 	at   time.Time
-	// SQLite: the database's files by name; PostgreSQL: the template database.
-	files  map[string][]byte
-	pgBase string
+	// SQLite: the database's files by name.
+	files map[string][]byte
+	// PostgreSQL: the server, a pool on it for making and dropping copies
+	// (one for the process, not a connection a test), and the template.
+	pg     *url.URL
+	admin  *sql.DB
 	pgName string
 }
 
@@ -98,21 +101,18 @@ func (tpl *Template) build(b Backend) (*builtTemplate, error) {
 		return bt, nil
 	}
 	ctx := context.Background()
-	bt := &builtTemplate{at: time.Now().UTC().Truncate(time.Second)}
-	k := make([]byte, 32)
-	rand.Read(k)
-	keys, err := seal.NewKeyring("k1", map[string][]byte{"k1": k})
+	keys, err := newKeys()
 	if err != nil {
 		return nil, err
 	}
-	bt.keys = keys
+	bt := &builtTemplate{keys: keys, at: time.Now().UTC().Truncate(time.Second)}
 	opt := store.Options{Keys: keys, Now: func() time.Time { return bt.at }}
 	var dir string
 	if b.Name == "postgres" {
-		if bt.pgBase, bt.pgName, err = createTemplateDatabase(ctx, tpl.Name); err != nil {
+		if err := bt.createTemplateDatabase(ctx, tpl.Name); err != nil {
 			return nil, err
 		}
-		opt.URL = withDatabase(bt.pgBase, bt.pgName)
+		opt.URL = withDatabase(bt.pg, bt.pgName)
 	} else {
 		if dir, err = os.MkdirTemp("", "cradle-template-"); err != nil {
 			return nil, err
@@ -121,8 +121,8 @@ func (tpl *Template) build(b Backend) (*builtTemplate, error) {
 		opt.URL = store.SQLitePath(dir)
 	}
 	if err := prepare(ctx, opt, tpl.Prepare); err != nil {
-		if bt.pgName != "" {
-			dropDatabase(bt.pgBase, bt.pgName) // #nosec G104 -- the preparation's error is the one to report
+		if bt.admin != nil {
+			bt.drop() // #nosec G104 -- the preparation's error is the one to report
 		}
 		return nil, err
 	}
@@ -172,12 +172,17 @@ func (tpl *Template) Drop() error {
 	defer tpl.mu.Unlock()
 	var errs []error
 	for name, bt := range tpl.built {
-		if bt.pgName != "" {
-			errs = append(errs, dropDatabase(bt.pgBase, bt.pgName))
+		if bt.admin != nil {
+			errs = append(errs, bt.drop())
 		}
 		delete(tpl.built, name)
 	}
 	return errors.Join(errs...)
+}
+
+// drop drops the template database and closes the pool.
+func (bt *builtTemplate) drop() error {
+	return errors.Join(dropDatabase(bt.admin, bt.pgName), bt.admin.Close())
 }
 
 // Main runs a package's tests, then drops the templates they built
@@ -193,27 +198,29 @@ func Main(m *testing.M, templates ...*Template) {
 	os.Exit(code)
 }
 
-// createTemplateDatabase makes an empty database for a template on the
-// configured server, after dropping stale ones.
-func createTemplateDatabase(ctx context.Context, name string) (base, db string, err error) {
-	base = os.Getenv(EnvPostgres)
+// createTemplateDatabase opens a pool on the configured server and makes an
+// empty database there for the template, after dropping stale ones.
+func (bt *builtTemplate) createTemplateDatabase(ctx context.Context, name string) error {
+	base := os.Getenv(EnvPostgres)
 	if base == "" {
-		return "", "", fmt.Errorf("%s is not set", EnvPostgres)
+		return fmt.Errorf("%s is not set", EnvPostgres)
 	}
-	if _, err := url.Parse(base); err != nil {
-		return "", "", fmt.Errorf("parsing %s: %w", EnvPostgres, err)
+	u, err := url.Parse(base)
+	if err != nil {
+		return fmt.Errorf("parsing %s: %w", EnvPostgres, err)
 	}
-	db = uniqueName("cradle_tmpl_" + name)
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
-		return "", "", err
+		return err
 	}
-	defer admin.Close() // #nosec G307 -- read-only use; nothing to lose on close
 	dropStale(ctx, admin)
+	db := uniqueName("cradle_tmpl_" + name)
 	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+db); err != nil {
-		return "", "", fmt.Errorf("creating %s: %w", db, err)
+		admin.Close() // #nosec G104 -- the CREATE's error is the one to report
+		return fmt.Errorf("creating %s: %w", db, err)
 	}
-	return base, db, nil
+	bt.pg, bt.admin, bt.pgName = u, admin, db
+	return nil
 }
 
 // clonePostgres copies the template database into a new one for this test,
@@ -221,34 +228,25 @@ func createTemplateDatabase(ctx context.Context, name string) (base, db string, 
 func clonePostgres(t testing.TB, bt *builtTemplate) string {
 	t.Helper()
 	name := uniqueName("cradle_test")
-	admin, err := sql.Open("pgx", bt.pgBase)
-	if err != nil {
-		t.Fatalf("opening %s: %v", EnvPostgres, err)
-	}
-	defer admin.Close() // #nosec G307 -- nothing to lose on close
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name+` TEMPLATE `+bt.pgName); err != nil {
+	if _, err := bt.admin.ExecContext(ctx, `CREATE DATABASE `+name+` TEMPLATE `+bt.pgName); err != nil {
 		t.Fatalf("copying test template %s: %v", bt.pgName, err)
 	}
 	// Registered before the store's own Close, so it runs after it.
 	t.Cleanup(func() {
-		if err := dropDatabase(bt.pgBase, name); err != nil {
+		if err := dropDatabase(bt.admin, name); err != nil {
 			t.Logf("dropping test database %s: %v", name, err) // left for the next run's sweep; the test's result stands
 		}
 	})
-	return withDatabase(bt.pgBase, name)
+	return withDatabase(bt.pg, name)
 }
 
-func dropDatabase(base, name string) error {
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		return err
-	}
-	defer admin.Close() // #nosec G307 -- nothing to lose on close
+// dropDatabase drops a database even if a connection to it is still open.
+func dropDatabase(admin *sql.DB, name string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	_, err = admin.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
+	_, err := admin.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
 	return err
 }
 
@@ -271,7 +269,7 @@ func dropStale(ctx context.Context, admin *sql.DB) {
 	}
 	rows.Close() // #nosec G104 -- a sweep that misses a name misses it until next time
 	for _, name := range stale {
-		admin.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`) // #nosec G104 -- best effort: another process may be dropping it too
+		dropDatabase(admin, name) // #nosec G104 -- best effort: another process may be dropping it too
 	}
 }
 
@@ -295,14 +293,9 @@ func createdAt(name string) (time.Time, bool) {
 	return time.Unix(sec, 0), true
 }
 
-// withDatabase is base with its database replaced by name; base was
-// parsed before a template was made, so "" (which no driver opens) is
-// unreachable.
-func withDatabase(base, name string) string {
-	u, err := url.Parse(base)
-	if err != nil {
-		return ""
-	}
+// withDatabase is the server's URL with its database replaced by name.
+func withDatabase(server *url.URL, name string) string {
+	u := *server
 	u.Path = "/" + name
 	return u.String()
 }
