@@ -24,13 +24,13 @@ read -r -a pkgs <<<"${FUZZPKGS:-./...}"
 
 # Targets are found in the source: `go test -list` would compile and link
 # every package's test binary first (about 50 s in CI) only to name them.
-# A Fuzz function has the signature go test requires of one, on one line
-# as gofmt writes it.
+# A Fuzz function has the signature go test requires of one, its name and
+# parameter on one line as gofmt writes them.
 targets=()
 while read -r pkg dir; do
   while IFS= read -r name; do
     targets+=("$pkg $name")
-  done < <(sed -nE 's/^func (Fuzz[A-Za-z0-9_]*)\([A-Za-z_][A-Za-z0-9_]* \*testing\.F\) \{$/\1/p' "$dir"/*_test.go | sort)
+  done < <(sed -nE 's/^func (Fuzz[A-Za-z0-9_]*)\([A-Za-z_][A-Za-z0-9_]* \*testing\.F\).*/\1/p' "$dir"/*_test.go | sort)
 done < <(go list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}} {{.Dir}}{{end}}' "${pkgs[@]}" | sed '/^$/d')
 
 if [ "${#targets[@]}" -eq 0 ]; then
