@@ -120,14 +120,14 @@ func grantFor(r Role, act Action) grant {
 			// Managers supervise both parents' practitioners, so they see
 			// both sides, but only in their own teams.
 			return inOwnArea
-		case ListCases, ListRetention:
+		case ListCases, ListRetention, ViewTeamCaseloads:
 			// Each list is narrowed to the manager's areas.
 			return anywhere
 		}
 	case DSL:
 		switch act {
 		case ViewReferral, ScreenReferral, ViewFamily, ViewPerson, ViewConfidential,
-			RaiseConcern, DecideConcern, ViewRecordAudit, ViewAggregates, ViewIdentifiableReports, ChoosePublicListing, ListCases, ExportSubjectAccess,
+			RaiseConcern, DecideConcern, ViewRecordAudit, ViewAggregates, ViewIdentifiableReports, ChoosePublicListing, ListCases, ViewTeamCaseloads, ExportSubjectAccess,
 			ListRetention, ReviewRetention:
 			// A DSL may keep a record (child protection work they know
 			// of) or ask for deletion, but approving is a manager's.

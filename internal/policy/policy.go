@@ -172,6 +172,10 @@ const (
 	// concerns (each then narrowed to the records the actor may see): only
 	// for the roles that work with families.
 	ListCases Action = "cases.list"
+	// ViewTeamCaseloads opens the team's caseload summary (each
+	// practitioner's parents and overdue items) and a caseload narrowed to
+	// one practitioner: for those who supervise or oversee practitioners.
+	ViewTeamCaseloads Action = "cases.team"
 	// ExportSubjectAccess prepares a parent's own record for a subject
 	// access request: a designated safeguarding lead, who reviews it
 	// before it is released.
@@ -203,7 +207,7 @@ func Actions() []Action {
 		ViewPerson, EditPerson, ViewConfidential, EditConfidential, BreakGlass,
 		RaiseConcern, DecideConcern,
 		ViewRecordAudit, ViewAuditLog, ManageStaff, ManageTokens, ManageMailingList, ViewAggregates, ViewIdentifiableReports,
-		ExportResearch, WriteSupervision, ManageSite, ChoosePublicListing, ListCases, ExportSubjectAccess,
+		ExportResearch, WriteSupervision, ManageSite, ChoosePublicListing, ListCases, ViewTeamCaseloads, ExportSubjectAccess,
 		ListRetention, ReviewRetention, ApproveErasure,
 	}
 }
@@ -269,6 +273,8 @@ func (act Action) phrase() string {
 		return "edit the public website"
 	case ListCases:
 		return "see lists of families, referrals or concerns"
+	case ViewTeamCaseloads:
+		return "see the team's caseloads"
 	case ExportSubjectAccess:
 		return "prepare a subject access request"
 	case ChoosePublicListing:

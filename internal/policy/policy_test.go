@@ -149,6 +149,7 @@ var matrix = []struct {
 	{ManageSite, [10]string{none, none, none, all, none, none, none, none, none, none}},
 	{ChoosePublicListing, [10]string{none, none, all, none, none, none, none, none, none, none}},
 	{ListCases, [10]string{all, all, all, none, none, none, none, none, none, none}},
+	{ViewTeamCaseloads, [10]string{none, all, all, none, none, none, none, none, none, none}},
 	{ExportSubjectAccess, [10]string{none, none, all, none, none, none, none, none, none, none}},
 	{ListRetention, [10]string{none, all, all, none, none, none, none, none, none, none}},
 	{ReviewRetention, [10]string{none, "NNNNY", "NNNNY", none, none, none, none, none, none, none}},

@@ -69,6 +69,7 @@ var accessMatrix = map[string][7]string{
 	"GET /sign-in/new-password":                      {"S", "S", "S", "S", "S", "S", "S"},
 	"GET /home":                                      {"A", "A", "A", "A", "A", "S", "S"},
 	"GET /caseload":                                  {"A", "A", "A", "F", "F", "S", "S"},
+	"GET /caseload/team":                             {"F", "A", "A", "F", "F", "S", "S"},
 	"GET /families/{id}":                             {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /families/{id}/audit":                       {"FFFFF", "AAAFA", "AAAAA", "AAAAA", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /families/{id}/allocate":                    {"FFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},

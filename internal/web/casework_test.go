@@ -293,8 +293,49 @@ func TestCaseloadShowsWhatNeedsAttention(t *testing.T) {
 		}
 		mc := e.client()
 		e.signIn(mc, manager)
-		if p := e.get(mc, "/caseload"); !strings.Contains(p.body, "The team") || !strings.Contains(p.body, "Tom Elliott") || !strings.Contains(p.body, "Jordan Price") {
-			t.Error("the manager's caseload lacks the team summary or the whole team's parents")
+		if p := e.get(mc, "/caseload"); !strings.Contains(p.body, `href="/caseload/team"`) || !strings.Contains(p.body, "Tom Elliott") || !strings.Contains(p.body, "Jordan Price") {
+			t.Error("the manager's caseload lacks the link to the team's caseloads or the whole team's parents")
+		}
+	})
+}
+
+// TestTeamCaseloads: a manager's team page counts each practitioner's
+// parents and links to the caseload narrowed to them; a practitioner can
+// neither open it nor narrow their own list to someone else's parents.
+func TestTeamCaseloads(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Amy")
+		amy, jordan := parentNamed(f, "Amy"), parentNamed(f, "Jordan")
+		if amy.PractitionerID == 0 || jordan.PractitionerID == 0 || amy.PractitionerID == jordan.PractitionerID {
+			t.Fatalf("the demo's parents: Amy's practitioner %d, Jordan's %d", amy.PractitionerID, jordan.PractitionerID)
+		}
+		mc := e.client()
+		e.signIn(mc, manager)
+		team := e.get(mc, "/caseload/team")
+		toms := `href="/caseload?practitioner=` + itoa(jordan.PractitionerID) + `">Tom Elliott</a>`
+		if team.status != http.StatusOK || !strings.Contains(team.body, toms) || !strings.Contains(team.body, `>Priya Shah</a>`) ||
+			!regexp.MustCompile(`Tom Elliott</a></td><td class="govuk-table__cell govuk-table__cell--numeric">[1-9]\d*</td>`).MatchString(team.body) {
+			t.Fatalf("team caseloads: %d; want Tom Elliott linked to his list, with his parents counted\n%s", team.status, team.body)
+		}
+		tom := e.get(mc, "/caseload?practitioner="+itoa(jordan.PractitionerID))
+		if tom.status != http.StatusOK || !strings.Contains(tom.body, "Caseload: Tom Elliott") ||
+			!strings.Contains(tom.body, "/people/"+itoa(jordan.ID)+`"`) || strings.Contains(tom.body, "/people/"+itoa(amy.ID)+`"`) {
+			t.Errorf("Tom's caseload: %d; want Jordan and not Amy", tom.status)
+		}
+		if p := e.get(mc, "/caseload?practitioner=987654"); p.status != http.StatusOK || !strings.Contains(p.body, "No parent in an open family in your areas is allocated to that practitioner.") {
+			t.Errorf("a practitioner with no parents here: %d", p.status)
+		}
+		if p := e.get(mc, "/caseload?practitioner=nonsense"); p.status != http.StatusNotFound || !strings.Contains(p.body, "There is no such practitioner") {
+			t.Errorf("?practitioner=nonsense: %d; want a clear 404", p.status)
+		}
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		if p := e.get(pc, "/caseload/team"); p.status != http.StatusForbidden {
+			t.Errorf("a practitioner opening the team's caseloads: %d", p.status)
+		}
+		if p := e.get(pc, "/caseload?practitioner="+itoa(jordan.PractitionerID)); p.status != http.StatusOK || strings.Contains(p.body, "Jordan Price") ||
+			!strings.Contains(p.body, "/people/"+itoa(amy.ID)+`"`) || strings.Contains(p.body, "/caseload/team") {
+			t.Errorf("a practitioner asking for a colleague's list: %d; want their own list, unnarrowed, and no team link", p.status)
 		}
 	})
 }
@@ -385,8 +426,8 @@ func TestCaseloadListsThreeOverdueItems(t *testing.T) {
 		}
 		mc := e.client()
 		e.signIn(mc, manager)
-		team := e.get(mc, "/caseload")
-		if i := strings.Index(team.body, "Caseload sizes and overdue items"); i < 0 || !regexp.MustCompile(`Priya Shah</td><td class="govuk-table__cell govuk-table__cell--numeric">\d+</td><td class="govuk-table__cell govuk-table__cell--numeric">(\d\d+)</td>`).MatchString(team.body[i:]) {
+		team := e.get(mc, "/caseload/team")
+		if i := strings.Index(team.body, "caseload sizes and overdue items"); i < 0 || !regexp.MustCompile(`Priya Shah</a></td><td class="govuk-table__cell govuk-table__cell--numeric">\d+</td><td class="govuk-table__cell govuk-table__cell--numeric">(\d\d+)</td>`).MatchString(team.body[i:]) {
 			t.Errorf("the team summary does not count every overdue item")
 		}
 	})

@@ -48,7 +48,8 @@ type caseloadData struct {
 	Tasks    []store.MyTask
 	Rows     []caseRow // this page's rows
 	Team     []teamRow
-	ShowTeam bool
+	ShowTeam bool     // the reader may see the team's caseloads
+	Filter   *teamRow // the practitioner the list is narrowed to, if it is
 	Families int
 	// Parents counts every row; Rows holds one page of them.
 	Parents int
@@ -60,7 +61,13 @@ type caseloadData struct {
 
 // caseloadPageSize is how many parents one caseload page shows: a team
 // manager's list can run to a thousand, and the most urgent come first.
-const caseloadPageSize = 50
+// Twenty rows keep the page under 30 KB of HTML (a row with its overdue
+// tags is about 1 KB).
+const caseloadPageSize = 20
+
+// teamPageSize is how many practitioners one page of the team caseloads
+// lists.
+const teamPageSize = 50
 
 // caseRow is one parent on a caseload, with what needs attention.
 type caseRow struct {
@@ -97,7 +104,10 @@ func shownOverdue(overdue []string, pinned int) ([]string, int) {
 	return shown, len(overdue) - len(shown)
 }
 
+// teamRow is one practitioner's share of a caseload; ID 0 gathers the
+// parents no practitioner is allocated to.
 type teamRow struct {
+	ID      int64
 	Name    string
 	Parents int
 	Overdue int
@@ -111,18 +121,89 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 	if !s.may(w, r, u, policy.ListCases) {
 		return
 	}
-	list, capped, err := s.db.CaseloadCapped(r.Context(), u.staff.Actor())
+	d := caseloadData{ShowTeam: policy.Can(u.staff.Actor(), policy.ViewTeamCaseloads, policy.Target{}, s.cfg.Now()), Limit: store.CaseloadLimit}
+	// A manager or DSL may narrow the list to one practitioner's parents
+	// (the team page links here); anyone else's list is theirs already.
+	filter, filtered := int64(0), false
+	if v := r.URL.Query().Get("practitioner"); v != "" && d.ShowTeam {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if v != "none" && (err != nil || id <= 0) {
+			s.fail(w, r, problem.New(problem.NotFound, "There is no such practitioner. Choose one from the team's caseloads"))
+			return
+		}
+		filter, filtered = id, true
+	}
+	rows, team, families, capped, err := s.caseloadRows(r, u)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	now := s.cfg.Now()
-	d := caseloadData{Families: len(list), ShowTeam: u.staff.Role != policy.Practitioner, Capped: capped, Limit: store.CaseloadLimit}
+	d.Families, d.Capped = families, capped
 	if d.Tasks, err = s.db.TasksFor(r.Context(), u.staff.ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	team := map[string]*teamRow{}
+	if filtered {
+		// An ID with no parents here has no name to show (the team page
+		// never links to one); "none" is the parents no one is allocated to.
+		d.Filter = &teamRow{ID: filter}
+		if filter == 0 {
+			d.Filter.Name = "Not allocated"
+		}
+		for _, t := range team {
+			if t.ID == filter {
+				d.Filter = &t
+			}
+		}
+		rows = slices.DeleteFunc(rows, func(c caseRow) bool { return c.Parent.PractitionerID != filter })
+		in := map[int64]bool{}
+		for _, c := range rows {
+			in[c.FamilyID] = true
+		}
+		d.Families = len(in)
+	}
+	d.Parents = len(rows)
+	d.Pager = newPager(r, "/caseload", d.Parents, caseloadPageSize)
+	d.Rows = rows[d.Pager.From-1 : d.Pager.To]
+	for i := range d.Rows {
+		d.Rows[i].Shown, d.Rows[i].More = shownOverdue(d.Rows[i].Overdue, d.Rows[i].pinned)
+	}
+	s.render(w, r, http.StatusOK, "caseload", Page{Title: "Caseload", Nav: "caseload", Data: d})
+}
+
+// teamCaseloads lists each practitioner on the manager's or DSL's
+// caseload with how many parents they see and how much is overdue, each
+// linking to the caseload narrowed to them. It was part of the caseload
+// page, which it pushed over 30 KB of HTML.
+func (s *Server) teamCaseloads(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	if !s.may(w, r, u, policy.ViewTeamCaseloads) {
+		return
+	}
+	_, team, families, capped, err := s.caseloadRows(r, u)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := caseloadData{Families: families, Capped: capped, Limit: store.CaseloadLimit, ShowTeam: true}
+	for _, t := range team {
+		d.Parents += t.Parents
+	}
+	// A DSL's team is the whole organisation's practitioners.
+	d.Pager = newPager(r, "/caseload/team", len(team), teamPageSize)
+	d.Team = team[d.Pager.From-1 : d.Pager.To]
+	s.render(w, r, http.StatusOK, "caseload-team", Page{Title: "Team caseloads", Nav: "caseload", Data: d})
+}
+
+// caseloadRows works out a row for every parent on u's caseload, most
+// urgent first, the team summary of those rows by practitioner, and how
+// many families they are in. A practitioner's rows are their own parents.
+func (s *Server) caseloadRows(r *http.Request, u *requestUser) (rows []caseRow, team []teamRow, families int, capped bool, err error) {
+	list, capped, err := s.db.CaseloadCapped(r.Context(), u.staff.Actor())
+	if err != nil {
+		return nil, nil, 0, false, err
+	}
+	now := s.cfg.Now()
+	byID := map[int64]*teamRow{}
 	for _, c := range list {
 		facts := s.timelineFacts(c.Family)
 		stage := timeline.StageOf(s.cfg.Timeline, facts)
@@ -168,36 +249,37 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 				row.Overdue = append([]string{"No contact for " + strconv.Itoa(int(now.Sub(since).Hours()/24)) + " days"}, row.Overdue...)
 				row.pinned++
 			}
-			d.Rows = append(d.Rows, row)
-			name := p.PractitionerName
-			if name == "" {
-				name = "Not allocated"
+			rows = append(rows, row)
+			t := byID[p.PractitionerID]
+			if t == nil {
+				t = &teamRow{ID: p.PractitionerID, Name: p.PractitionerName}
+				if p.PractitionerID == 0 || t.Name == "" {
+					t.Name = "Not allocated"
+				}
+				byID[p.PractitionerID] = t
 			}
-			if team[name] == nil {
-				team[name] = &teamRow{Name: name}
-			}
-			team[name].Parents++
-			team[name].Overdue += len(row.Overdue)
+			t.Parents++
+			t.Overdue += len(row.Overdue)
 		}
 	}
-	sort.SliceStable(d.Rows, func(i, j int) bool {
-		a, b := d.Rows[i], d.Rows[j]
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
 		if len(a.Overdue) != len(b.Overdue) {
 			return len(a.Overdue) > len(b.Overdue)
 		}
 		return a.SinceContact > b.SinceContact
 	})
-	for _, t := range team {
-		d.Team = append(d.Team, *t)
+	for _, t := range byID {
+		team = append(team, *t)
 	}
-	sort.Slice(d.Team, func(i, j int) bool { return d.Team[i].Name < d.Team[j].Name })
-	d.Parents = len(d.Rows)
-	d.Pager = newPager(r, "/caseload", d.Parents, caseloadPageSize)
-	d.Rows = d.Rows[d.Pager.From-1 : d.Pager.To]
-	for i := range d.Rows {
-		d.Rows[i].Shown, d.Rows[i].More = shownOverdue(d.Rows[i].Overdue, d.Rows[i].pinned)
-	}
-	s.render(w, r, http.StatusOK, "caseload", Page{Title: "Caseload", Nav: "caseload", Data: d})
+	// By name, with the parents no one is allocated to last.
+	sort.Slice(team, func(i, j int) bool {
+		if (team[i].ID == 0) != (team[j].ID == 0) {
+			return team[j].ID == 0
+		}
+		return team[i].Name < team[j].Name
+	})
+	return rows, team, len(list), capped, nil
 }
 
 func pathID(r *http.Request) (int64, error) {

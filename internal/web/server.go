@@ -260,6 +260,7 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	// Staff.
 	handle("GET /home", s.staff(s.home))
 	handle("GET /caseload", s.staff(s.caseload))
+	handle("GET /caseload/team", s.staff(s.teamCaseloads))
 	handle("GET /families/{id}", s.staff(s.familyPage))
 	handle("GET /families/{id}/audit", s.staff(s.familyAudit))
 	handle("GET /families/{id}/allocate", s.staff(s.allocateForm))
