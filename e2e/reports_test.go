@@ -23,16 +23,30 @@ func TestBrowserReports(t *testing.T) {
 	tab.signInChecked(t, credentialFor(t, "ruth.adams@cradle.example"))
 	tab.click(t, `nav a[href="/reports"]`)
 	tab.mustBeAt(t, "/reports")
-	tab.mustSee(t, "reports", "Referrals by month and source", "From referral to completion", "Change in outcome measures")
-	if n := tab.count(t, `main svg[role="img"] title`); n < 3 {
-		t.Errorf("%d charts with titles, want at least 3", n)
+	tab.mustSee(t, "reports", "Referrals by month and source", "Sections")
+	// The first section: both its charts, each with its table beside it.
+	if n := tab.count(t, `main svg[role="img"] title`); n < 2 {
+		t.Errorf("%d charts with titles, want at least 2", n)
 	}
-	// Every chart has its table beside it.
-	if n := tab.count(t, `main table.govuk-table caption`); n < 10 {
-		t.Errorf("%d captioned tables, want at least 10", n)
+	if n := tab.count(t, `main table.govuk-table caption`); n < 2 {
+		t.Errorf("%d captioned tables, want at least 2", n)
 	}
 	tab.pageChecks(t, "reports")
 	tab.screenshot(t, "reports-organisation")
+	// The other sections are a page each, reached from the list of sections.
+	for _, s := range []struct{ link, want string }{
+		{"Conversion and first contact", "From referral to completion"},
+		{"Outcomes", "Change in outcome measures"},
+	} {
+		tab.clickJS(t, "the section "+s.link, fmt.Sprintf(`[...document.querySelectorAll('main nav[aria-labelledby="report-sections-title"] a')].find(a => a.textContent.trim() === %q)`, s.link))
+		tab.mustBeAt(t, "/reports")
+		tab.mustSee(t, "reports "+s.link, s.want)
+		if got := tab.eval(t, `(() => { const c = document.querySelector('main nav li[aria-current="page"]'); return c ? c.textContent.trim() : ''; })()`); got != s.link {
+			t.Errorf("the list of sections marks %q as the current one, want %q", got, s.link)
+		}
+		tab.pageChecks(t, "reports "+s.link)
+	}
+	tab.screenshot(t, "reports-outcomes")
 
 	// The end before the start: an error summary linked to the field, the typed dates kept.
 	tab.fill(t, "#from", "1")

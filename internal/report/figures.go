@@ -125,7 +125,7 @@ func CountsTable(key, title, caption, labelHeading string, counts []KeyCount) Ta
 		t.Rows[smallest][1].Suppressed, t.Rows[smallest][2].Suppressed = true, true
 	}
 	if len(counts) > 0 {
-		t.Rows = append(t.Rows, []Cell{Label("Total"), Count(total), Percent(total, total)})
+		t.Rows = append(t.Rows, []Cell{Label(TotalLabel), Count(total), Percent(total, total)})
 	}
 	return t
 }

@@ -17,6 +17,9 @@ const MinCount = 5
 // SuppressedText is how a suppressed figure is written in every output.
 const SuppressedText = "[c]"
 
+// TotalLabel labels a table's row of totals.
+const TotalLabel = "Total"
+
 // Table is one dashboard table: the figures a chart draws, what the page
 // shows beside it, and what the CSV, XLSX and PDF exports write.
 type Table struct {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"io/fs"
 	"strconv"
 	"strings"
@@ -59,28 +60,17 @@ func TestTooWideTablesAreDownloadsOnly(t *testing.T) {
 		tb.Rows = append(tb.Rows, row)
 		return tb
 	}
-	sections := sectionViews([]report.Section{{Key: "referrals", Heading: "Referrals",
+	section := layOutSection(report.Section{Key: "referrals", Heading: "Referrals",
 		Tables: []report.Table{table("narrow", maxPageColumns), table("wide", maxPageColumns+1)},
-		Charts: []report.ChartHint{{Table: 0, Kind: "bar", LabelCol: 0, ValueCols: []int{1}}, {Table: 1, Kind: "bar", LabelCol: 0, ValueCols: []int{1}}}}})
-	narrow, wide := sections[0].Tables[0], sections[0].Tables[1]
+		Charts: []report.ChartHint{{Table: 0, Kind: "bar", LabelCol: 0, ValueCols: []int{1}}, {Table: 1, Kind: "bar", LabelCol: 0, ValueCols: []int{1}}}})
+	narrow, wide := section.Tables[0], section.Tables[1]
 	if narrow.DownloadOnly || narrow.Chart == "" || !wide.DownloadOnly || wide.Chart != "" {
 		t.Fatalf("narrow: download only %v, chart %v; wide: download only %v, chart %v", narrow.DownloadOnly, narrow.Chart != "", wide.DownloadOnly, wide.Chart != "")
 	}
 
-	static, err := fs.Sub(staticFiles, "static")
-	if err != nil {
-		t.Fatal(err)
-	}
-	assets, err := loadAssets(static)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := parseViews(assets)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := testViews(t)
 	var b strings.Builder
-	if err := v.pages["reports"].Execute(&b, Page{Title: "Reports", Data: dashboardData{Sections: sections}}); err != nil {
+	if err := v.pages["reports"].Execute(&b, Page{Title: "Reports", Data: dashboardData{Section: &section, Current: "referrals"}}); err != nil {
 		t.Fatal(err)
 	}
 	page := b.String()
@@ -93,4 +83,48 @@ func TestTooWideTablesAreDownloadsOnly(t *testing.T) {
 	if strings.Contains(page, `<table class="govuk-table" id="table-wide">`) {
 		t.Error("the wide table was drawn")
 	}
+}
+
+// TestLongTablesShowTheirLargestRows: a dashboard table with more rows than
+// a page shows (a national dashboard's one per area) shows its largest,
+// with its total, and says how many there are in the download.
+func TestLongTablesShowTheirLargestRows(t *testing.T) {
+	var counts []report.KeyCount
+	for i := range maxPageRows + 10 {
+		counts = append(counts, report.KeyCount{Key: strconv.Itoa(i), Label: "Area " + strconv.Itoa(i), N: 10 + i})
+	}
+	section := layOutSection(report.Section{Key: "caseloads", Heading: "Caseloads now",
+		Tables: []report.Table{report.CountsTable("open-by-area", "Open families by area", "Families open today.", "Area", counts)}})
+	tv := section.Tables[0]
+	if tv.AllRows != maxPageRows+10 || tv.ShownRows != maxPageRows || len(tv.Rows) != maxPageRows+1 ||
+		tv.Rows[0][0].Text != "Area "+strconv.Itoa(maxPageRows+9) || tv.Rows[maxPageRows][0].Text != report.TotalLabel {
+		t.Fatalf("all %d, shown %d, %d rows from %q to %q; want the %d largest and the total", tv.AllRows, tv.ShownRows, len(tv.Rows), tv.Rows[0][0].Text, tv.Rows[len(tv.Rows)-1][0].Text, maxPageRows)
+	}
+	v := testViews(t)
+	var b strings.Builder
+	if err := v.pages["reports"].Execute(&b, Page{Title: "Reports", Data: dashboardData{Section: &section, Current: "caseloads"}}); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	if want := fmt.Sprintf("Showing the %d of %d rows with the largest numbers.", maxPageRows, maxPageRows+10); !strings.Contains(page, want) || strings.Contains(page, ">Area 0<") {
+		t.Errorf("the page lacks %q, or shows the smallest row", want)
+	}
+}
+
+// testViews parses the page templates as the server does.
+func testViews(t *testing.T) *views {
+	t.Helper()
+	static, err := fs.Sub(staticFiles, "static")
+	if err != nil {
+		t.Fatal(err)
+	}
+	assets, err := loadAssets(static)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := parseViews(assets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }

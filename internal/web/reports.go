@@ -17,14 +17,25 @@ import (
 	"github.com/cradle-org/cradle/internal/store"
 )
 
-// dashboardData is the reports page: the filter form and the sections.
+// dashboardData is the reports page: the filter form, the list of
+// sections and the one shown. A page per section keeps each under 30 KB of
+// HTML; the figures behind them are worked out together (and kept a while),
+// so moving between sections is quick.
 type dashboardData struct {
 	Areas    []referral.Option
 	AllAreas bool         // the "every area" choice is offered
 	Query    template.URL // the filters, for export links
 	Scope    string
 	AsOf     time.Time
-	Sections []sectionView
+	Sections []sectionLink
+	Section  *sectionView // the section shown; nil on a page of errors
+	Current  string       // the shown section's key, kept by the filter form
+}
+
+// sectionLink is one entry in the list of the dashboard's sections.
+type sectionLink struct {
+	Heading, URL string
+	Current      bool
 }
 
 type sectionView struct {
@@ -40,11 +51,20 @@ type tableView struct {
 	// dashboard's table by area has one for each of a hundred areas, 190 KB
 	// of HTML); the page offers its downloads and says why.
 	DownloadOnly bool
+	// AllRows is how many rows (besides the total) the whole table has when
+	// the page shows only its ShownRows largest (report.Table.Largest); 0
+	// when it shows them all.
+	AllRows, ShownRows int
 }
 
 // maxPageColumns is the most columns a dashboard table shows on the page:
 // a year's months plus label and total, or a dozen areas.
 const maxPageColumns = 14
+
+// maxPageRows is the most rows (besides the total) a dashboard table shows
+// on the page: a table with a row for each of a hundred areas was 24 KB of
+// HTML. The page shows the largest; the downloads have every row.
+const maxPageRows = 20
 
 // reportScope reads the dashboard's filters: a date range (default: the
 // last twelve months to today) and an area the user may see. Mistakes come
@@ -126,7 +146,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, u *requestU
 		s.fail(w, r, problem.New(problem.Forbidden, "%s", policy.Decide(u.staff.Actor(), policy.ViewAggregates, policy.Target{AreaID: firstArea(u)}, s.cfg.Now()).Reason))
 		return
 	}
-	var d dashboardData
+	d := dashboardData{Current: r.URL.Query().Get("section")}
 	var err error
 	if d.Areas, d.AllAreas, err = s.areaOptions(r, u); err != nil {
 		s.fail(w, r, err)
@@ -144,32 +164,53 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, u *requestU
 		s.fail(w, r, err)
 		return
 	}
+	if d.Current == "" && len(sections) > 0 {
+		d.Current = sections[0].Key
+	}
+	q := r.URL.Query()
+	for _, sec := range sections {
+		q.Set("section", sec.Key)
+		d.Sections = append(d.Sections, sectionLink{Heading: sec.Heading, URL: "/reports?" + q.Encode(), Current: sec.Key == d.Current})
+		if sec.Key == d.Current {
+			v := layOutSection(sec)
+			d.Section = &v
+			page.Title = sec.Heading + " – Reports"
+		}
+	}
+	if d.Section == nil {
+		s.fail(w, r, problem.New(problem.NotFound, "There is no such section of the reports. Choose one from the list on the reports page"))
+		return
+	}
 	d.AsOf = asOf
+	// The export links carry the filters but not the section: every
+	// table's download is the same whichever section links to it.
+	q.Del("section")
 	// #nosec G203 -- Encode percent-escapes every key and value, and the template puts it after "?" on a fixed path
-	d.Query = template.URL(r.URL.Query().Encode())
+	d.Query = template.URL(q.Encode())
 	d.Scope = scopeText(sc, d.Areas)
-	d.Sections = sectionViews(sections)
 	s.render(w, r, http.StatusOK, "reports", page)
 }
 
-// sectionViews lays the dashboard's sections out for the page: which
+// layOutSection lays one of the dashboard's sections out for the page: which
 // tables are charted, sit wide, or are too wide to show.
-func sectionViews(sections []report.Section) []sectionView {
-	var out []sectionView
-	for _, sec := range sections {
-		v := sectionView{Section: sec}
-		for i, t := range sec.Tables {
-			tv := tableView{Table: t, Wide: len(t.Columns) > 4, DownloadOnly: len(t.Columns) > maxPageColumns}
-			for _, h := range sec.Charts {
-				if h.Table == i && !t.Empty() && !tv.DownloadOnly {
-					tv.Chart = chartFor("chart-"+t.Key, t, h)
-				}
+func layOutSection(sec report.Section) sectionView {
+	v := sectionView{Section: sec}
+	for i, t := range sec.Tables {
+		tv := tableView{Table: t, Wide: len(t.Columns) > 4, DownloadOnly: len(t.Columns) > maxPageColumns}
+		if largest, cut := t.Largest(maxPageRows); cut && !tv.DownloadOnly {
+			tv.Table, tv.AllRows, tv.ShownRows = largest, len(t.Rows), maxPageRows
+			if len(largest.Rows) > maxPageRows {
+				tv.AllRows-- // the row of totals, kept on the page too
 			}
-			v.Tables = append(v.Tables, tv)
 		}
-		out = append(out, v)
+		for _, h := range sec.Charts {
+			if h.Table == i && !t.Empty() && !tv.DownloadOnly {
+				tv.Chart = chartFor("chart-"+t.Key, t, h)
+			}
+		}
+		v.Tables = append(v.Tables, tv)
 	}
-	return out
+	return v
 }
 
 func firstArea(u *requestUser) int64 {

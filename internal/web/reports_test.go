@@ -2,7 +2,9 @@ package web_test
 
 import (
 	"bytes"
+	"html"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -18,17 +20,48 @@ func TestReports(t *testing.T) {
 		if r.status != http.StatusOK {
 			t.Fatalf("reports: %d\n%s", r.status, r.body)
 		}
-		for _, want := range []string{"Referrals by month and source", "Referrals by month and area", "From referral to completion", "Open families by area", "Sessions offered and attended",
-			"Families still in the programme as the baby grows", "Safeguarding activity", "Change in outcome measures", `role="img"`, "<title id=",
-			`href="/reports/export/referrals-by-source.csv`, `id="chart-referrals-by-month-and-area-title"`, `id="chart-retention-title"`} {
-			if !strings.Contains(r.body, want) {
-				t.Errorf("reports page lacks %q", want)
+		// A page per section: the first by default, the others linked from
+		// it with the filters kept, and each page only its own section.
+		sections := regexp.MustCompile(`<li><a class="govuk-link" href="(/reports\?[^"]*section=([a-z-]+)[^"]*)">`).FindAllStringSubmatch(r.body, -1)
+		if len(sections) < 6 || !strings.Contains(r.body, `<li aria-current="page"><strong>Referrals</strong></li>`) {
+			t.Fatalf("the reports page links to %d other sections, and should mark Referrals as the current one", len(sections))
+		}
+		pages := map[string]string{"referrals": r.body}
+		for _, m := range sections {
+			p := e.get(dsl, html.UnescapeString(m[1]))
+			if p.status != http.StatusOK || !strings.Contains(p.body, `<h2 class="govuk-heading-m govuk-!-margin-top-6" id="`+m[2]+`">`) ||
+				!strings.Contains(p.body, `<input type="hidden" name="section" value="`+m[2]+`">`) {
+				t.Errorf("section %s: %d; want its heading, and the filter form keeping the section", m[2], p.status)
+			}
+			pages[m[2]] = p.body
+		}
+		for key, wants := range map[string][]string{
+			"referrals":      {"Referrals by month and source", `href="/reports/export/referrals-by-source.csv`, `role="img"`, "<title id="},
+			"referral-areas": {"Referrals by month and area", `id="chart-referrals-by-month-and-area-title"`},
+			"conversion":     {"From referral to completion"},
+			"caseloads":      {"Open families by area"},
+			"engagement":     {"Sessions offered and attended", "Families still in the programme as the baby grows", `id="chart-retention-title"`},
+			"safeguarding":   {"Safeguarding activity"},
+			"outcomes":       {"Change in outcome measures"},
+		} {
+			for _, want := range wants {
+				if !strings.Contains(pages[key], want) {
+					t.Errorf("the reports' %s section lacks %q", key, want)
+				}
 			}
 		}
-		for _, name := range []string{"Rivers", "Alex "} { // demo parents' names never appear in aggregates
-			if strings.Contains(r.body, name) {
-				t.Errorf("reports page contains a name %q", name)
+		if strings.Contains(pages["referrals"], "Change in outcome measures") || strings.Contains(pages["outcomes"], "Referrals by month and source") {
+			t.Error("a section's page holds another section's tables")
+		}
+		for key, body := range pages {
+			for _, name := range []string{"Rivers", "Alex "} { // demo parents' names never appear in aggregates
+				if strings.Contains(body, name) {
+					t.Errorf("the reports' %s section contains a name %q", key, name)
+				}
 			}
+		}
+		if p := e.get(dsl, "/reports?section=nonsense"); p.status != http.StatusNotFound || !strings.Contains(p.body, "There is no such section of the reports") {
+			t.Errorf("an unknown section: %d; want a clear 404", p.status)
 		}
 
 		// An end before the start: a specific message, the typed dates kept, no figures.
