@@ -83,38 +83,68 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		tab.click(t, fmt.Sprintf(`main a[href=%q]`, dash))
 		tab.mustBeAt(t, dash)
 		tab.mustSee(t, "DASH", "Risk assessment (DASH)", "Amy Foster")
-		var names []string
-		tab.evalInto(t, `[...new Set([...document.querySelectorAll('main input[type=radio][name^="question-"]')].map(e => e.name))]`, &names)
-		if len(names) != 24 {
-			t.Errorf("DASH: %d questions, want 24", len(names))
+		// The questions come a part at a time: 8 each, 3 parts.
+		questionsShown := func(want string) {
+			t.Helper()
+			var names []string
+			tab.evalInto(t, `[...new Set([...document.querySelectorAll('main input[type=radio][name^="question-"]')].map(e => e.name))]`, &names)
+			if got := strings.Join(names, " "); len(names) != 8 || !strings.HasPrefix(got, want+" ") {
+				t.Errorf("DASH: this part asks %v, want 8 questions from %s", names, want)
+			}
+			if n := tab.count(t, `main input[type=radio][name^="question-"]`); n != 24 {
+				t.Errorf("DASH: %d answer radios, want 24 (yes, no, not known for each of 8 questions)", n)
+			}
 		}
-		if n := tab.count(t, `main input[type=radio][name^="question-"]`); n != 72 {
-			t.Errorf("DASH: %d answer radios, want 72 (yes, no, not known for each question)", n)
+		atPart := func(n int) {
+			t.Helper()
+			tab.mustBeAt(t, dash)
+			if loc := tab.location(); !strings.HasSuffix(loc, "?part="+strconv.Itoa(n)) {
+				t.Errorf("at %s, want part %d of the DASH", loc, n)
+			}
 		}
+		questionsShown("question-1")
+		tab.mustSee(t, "DASH part 1", "Part 1 of 3")
 		tab.pageChecks(t, "risk-dash")
 		tab.uniqueIDs(t, "risk-dash")
 		tab.screenshot(t, "risk-02-dash")
 
-		// Completed with nothing answered: an error, nothing saved.
+		// Parts 1 and 2 gone through with nothing answered (each saved as a
+		// draft); completing then shows part 1 with an error on question 1.
+		next := `main form button[name="action"][value="continue"]`
+		tab.click(t, next)
+		atPart(2)
+		questionsShown("question-9")
+		tab.click(t, next)
+		atPart(3)
+		questionsShown("question-17")
 		complete := `main form button[name="action"][value="complete"]`
 		resp := tab.click(t, complete)
 		if resp == nil || resp.Status != 422 {
 			t.Errorf("DASH, nothing answered: HTTP status %v, want 422", statusOf(resp))
 		}
-		tab.mustSee(t, "DASH error", "There is a problem", "unanswered")
+		tab.mustSee(t, "DASH error", "There is a problem", "unanswered", "Part 1 of 3")
 		tab.errorState(t, "risk-dash-error", "#question-1")
 		tab.errorLinksResolve(t, "risk-dash-error")
 		tab.pageChecks(t, "risk-dash-error")
 		tab.screenshot(t, "risk-03-dash-error")
 
 		// 14 yes and 10 no: visible high risk.
-		for n := 1; n <= 24; n++ {
-			if n <= 14 {
-				tab.check(t, fmt.Sprintf("question-%d", n))
-			} else {
-				tab.check(t, fmt.Sprintf("question-%d-1", n))
+		answer := func(from, to int) {
+			for n := from; n <= to; n++ {
+				if n <= 14 {
+					tab.check(t, fmt.Sprintf("question-%d", n))
+				} else {
+					tab.check(t, fmt.Sprintf("question-%d-1", n))
+				}
 			}
 		}
+		answer(1, 8)
+		tab.click(t, next)
+		atPart(2)
+		answer(9, 16)
+		tab.click(t, next)
+		atPart(3)
+		answer(17, 24)
 		tab.click(t, complete)
 		tab.mustBeAt(t, amyHref)
 		if !strings.HasSuffix(tab.location(), "#risk") {
@@ -141,6 +171,19 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		tab.click(t, `nav a[href="/caseload"]`)
 		tab.mustBeAt(t, "/caseload")
 		tab.pageChecks(t, "risk-manager-caseload")
+		// The team's caseloads, and from them Priya's list alone.
+		tab.click(t, `main a[href="/caseload/team"]`)
+		tab.mustBeAt(t, "/caseload/team")
+		tab.mustSee(t, "team caseloads", "Team caseloads", "Priya Shah", "Tom Elliott")
+		tab.pageChecks(t, "risk-team-caseloads")
+		tab.screenshot(t, "risk-05a-team-caseloads")
+		tab.clickJS(t, "Priya Shah's caseload", `[...document.querySelectorAll('main table a')].find(a => a.textContent.trim() === 'Priya Shah')`)
+		tab.mustBeAt(t, "/caseload")
+		tab.mustSee(t, "Priya's caseload", "Caseload: Priya Shah", "Amy Foster")
+		if got := tab.eval(t, `[...document.querySelectorAll('main tbody tr td:nth-child(3)')].map(td => td.textContent.trim()).filter(n => n !== 'Priya Shah').join(', ')`); got != "" {
+			t.Errorf("Priya's caseload lists parents of other practitioners: %s", got)
+		}
+		tab.pageChecks(t, "risk-manager-priya-caseload")
 		tab.click(t, fmt.Sprintf(`main a[href=%q]`, familyHref))
 		tab.mustBeAt(t, familyHref)
 		var tasks []string

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,17 +14,36 @@ import (
 
 type dashData struct {
 	Person    store.PersonRecord
-	Questions []risk.Question
+	Questions []risk.Question // this part's
 	ID        int64
 	Version   int
 	Levels    []riskOption
+	Part      int // 1-based
+	Parts     int
+	Of        int // how many questions in all
 }
+
+// Last says whether this is the last part: the one with the parent's view,
+// the professional judgement and the button that completes the assessment.
+func (d dashData) Last() bool { return d.Part == d.Parts }
 
 type riskOption struct{ Value, Label string }
 
 func riskLevels() []riskOption {
 	return []riskOption{{"", "No professional judgement"}, {"standard", "Standard"}, {"medium", "Medium"}, {"high", "High"}}
 }
+
+// dashPartSize is how many DASH questions one page of the form asks. The
+// form is in parts, each saved as a draft when the practitioner goes on:
+// all 24 questions on one page were 44 KB of HTML, and a long form is
+// easier to take in (and less to lose) a part at a time.
+const dashPartSize = 8
+
+// dashParts is how many parts the question set makes.
+func dashParts(questions int) int { return max(1, (questions+dashPartSize-1)/dashPartSize) }
+
+// dashPartOf is the part that asks question n (1-based).
+func dashPartOf(n int) int { return (n-1)/dashPartSize + 1 }
 
 func (s *Server) dashForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	rec, ok := s.personFor(w, r, u)
@@ -34,36 +54,78 @@ func (s *Server) dashForm(w http.ResponseWriter, r *http.Request, u *requestUser
 		s.fail(w, r, problem.New(problem.Forbidden, "only this parent's own practitioner or a team manager can complete their risk assessment"))
 		return
 	}
-	form := url.Values{}
-	var rid int64
-	var version int
-	// Continue the latest draft, if there is one.
-	for _, ra := range rec.Risk {
-		if ra.Status == "draft" && ra.Assessment != nil {
-			rid, version = ra.ID, ra.Version
-			for n, a := range ra.Assessment.Answers {
-				form.Set("question-"+strconv.Itoa(n), string(a))
-			}
-			for n, c := range ra.Assessment.Context {
-				form.Set("context-"+strconv.Itoa(n), c)
-			}
-			form.Set("parent-view", ra.Assessment.ParentView)
-			form.Set("judged-level", string(ra.Assessment.JudgedLevel))
-			form.Set("judgement-reason", ra.Assessment.JudgementReason)
-			break
-		}
-	}
-	s.renderDash(w, r, http.StatusOK, rec, rid, version, form, nil)
-}
-
-func (s *Server) renderDash(w http.ResponseWriter, r *http.Request, status int, rec store.PersonRecord, rid int64, version int, form url.Values, errs problem.Fields) {
 	qs, err := s.questions()
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, status, "dash", Page{Title: "Risk assessment (DASH)", Nav: "caseload", Errors: errs, Form: form,
-		Data: dashData{Person: rec, Questions: qs.Questions, ID: rid, Version: version, Levels: riskLevels()}})
+	parts := dashParts(len(qs.Questions))
+	part := 0
+	if v := r.URL.Query().Get("part"); v != "" {
+		if part, err = strconv.Atoi(v); err != nil || part < 1 || part > parts {
+			s.fail(w, r, problem.New(problem.NotFound, "There is no such part of the risk assessment. Start again from the parent's page"))
+			return
+		}
+	}
+	form := url.Values{}
+	var rid int64
+	var version int
+	// Continue the latest draft, if there is one, at its first unanswered
+	// question unless a part was asked for.
+	if d := latestDraft(rec); d != nil {
+		rid, version = d.ID, d.Version
+		form = assessmentForm(*d.Assessment)
+		if part == 0 {
+			part = parts
+			if n := firstUnanswered(*d.Assessment, len(qs.Questions)); n > 0 {
+				part = dashPartOf(n)
+			}
+		}
+	}
+	s.renderDash(w, r, http.StatusOK, rec, qs, max(part, 1), rid, version, form, nil)
+}
+
+// latestDraft is the parent's draft assessment being continued, if any.
+func latestDraft(rec store.PersonRecord) *store.RiskRecord {
+	for i, ra := range rec.Risk {
+		if ra.Status == "draft" && ra.Assessment != nil {
+			return &rec.Risk[i]
+		}
+	}
+	return nil
+}
+
+// assessmentForm is an assessment as the form's values.
+func assessmentForm(a risk.Assessment) url.Values {
+	form := url.Values{}
+	for n, ans := range a.Answers {
+		if ans != "" {
+			form.Set("question-"+strconv.Itoa(n), string(ans))
+		}
+	}
+	for n, c := range a.Context {
+		form.Set("context-"+strconv.Itoa(n), c)
+	}
+	form.Set("parent-view", a.ParentView)
+	form.Set("judged-level", string(a.JudgedLevel))
+	form.Set("judgement-reason", a.JudgementReason)
+	return form
+}
+
+// firstUnanswered is the first question of n without an answer, or 0.
+func firstUnanswered(a risk.Assessment, n int) int {
+	for q := 1; q <= n; q++ {
+		if a.Answers[q] == "" {
+			return q
+		}
+	}
+	return 0
+}
+
+func (s *Server) renderDash(w http.ResponseWriter, r *http.Request, status int, rec store.PersonRecord, qs risk.QuestionSet, part int, rid int64, version int, form url.Values, errs problem.Fields) {
+	d := dashData{Person: rec, ID: rid, Version: version, Levels: riskLevels(), Part: part, Parts: dashParts(len(qs.Questions)), Of: len(qs.Questions)}
+	d.Questions = qs.Questions[(part-1)*dashPartSize : min(part*dashPartSize, len(qs.Questions))]
+	s.render(w, r, status, "dash", Page{Title: "Risk assessment (DASH), part " + strconv.Itoa(part) + " of " + strconv.Itoa(d.Parts), Nav: "caseload", Errors: errs, Form: form, Data: d})
 }
 
 func (s *Server) questions() (risk.QuestionSet, error) {
@@ -73,16 +135,60 @@ func (s *Server) questions() (risk.QuestionSet, error) {
 	return risk.DefaultQuestions()
 }
 
+// dashSave saves one part of the DASH (the "part" field), merged into the
+// draft it continues, or the whole form at once when no part is named (as
+// a script might post it). "continue" saves a draft and goes on to the next
+// part, "draft" saves one and goes back to the parent's page, "complete"
+// completes the assessment, which needs every question answered.
 func (s *Server) dashSave(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	id, err := pathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	qs, err := s.questions()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	f := r.PostForm
-	a := risk.Assessment{Answers: map[int]risk.Answer{}, Context: map[int]string{}, ParentView: f.Get("parent-view"),
-		JudgedLevel: risk.Level(f.Get("judged-level")), JudgementReason: f.Get("judgement-reason")}
-	for n := 1; n <= risk.NumQuestions; n++ {
+	parts := dashParts(len(qs.Questions))
+	part, first, last := 0, 1, len(qs.Questions)
+	if v := f.Get("part"); v != "" {
+		if part, err = strconv.Atoi(v); err != nil || part < 1 || part > parts {
+			s.fail(w, r, problem.New(problem.Invalid, "This form's part is not one the risk assessment has. Go back to the parent's page and start again"))
+			return
+		}
+		first, last = (part-1)*dashPartSize+1, min(part*dashPartSize, len(qs.Questions))
+	}
+	rid, _ := strconv.ParseInt(f.Get("assessment"), 10, 64)
+	version, _ := strconv.Atoi(f.Get("version"))
+	var rec store.PersonRecord
+	a := risk.Assessment{Answers: map[int]risk.Answer{}, Context: map[int]string{}}
+	if part > 0 && rid != 0 {
+		// The other parts' answers are the draft's. The draft read is the
+		// one this save replaces; if it has moved on since the form was
+		// opened, the save's version check refuses.
+		if rec, err = s.db.ReadPerson(r.Context(), u.staff.Actor(), id); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, ra := range rec.Risk {
+			if ra.ID == rid && ra.Status == "draft" && ra.Assessment != nil {
+				a = *ra.Assessment
+				a.Answers, a.Context = maps.Clone(a.Answers), maps.Clone(a.Context)
+				if a.Answers == nil {
+					a.Answers = map[int]risk.Answer{}
+				}
+				if a.Context == nil {
+					a.Context = map[int]string{}
+				}
+			}
+		}
+	}
+	for n := first; n <= last; n++ {
+		delete(a.Answers, n)
+		delete(a.Context, n)
 		if v := f.Get("question-" + strconv.Itoa(n)); v != "" {
 			a.Answers[n] = risk.Answer(v)
 		}
@@ -90,43 +196,83 @@ func (s *Server) dashSave(w http.ResponseWriter, r *http.Request, u *requestUser
 			a.Context[n] = c
 		}
 	}
-	rid, _ := strconv.ParseInt(f.Get("assessment"), 10, 64)
-	version, _ := strconv.Atoi(f.Get("version"))
-	complete := f.Get("action") == "complete"
+	if part == 0 || part == parts {
+		a.ParentView, a.JudgedLevel, a.JudgementReason = f.Get("parent-view"), risk.Level(f.Get("judged-level")), f.Get("judgement-reason")
+	}
+	action := f.Get("action")
+	complete := action == "complete" && (part == 0 || part == parts)
 	_, err = s.db.SaveRiskAssessment(r.Context(), u.staff.Actor(), id, rid, version, a, complete, s.db.RiskSettings())
-	if p := problem.As(err); p != nil && (p.Code == problem.Invalid || p.Code == problem.Conflict) {
-		rec, rerr := s.db.ReadPerson(r.Context(), u.staff.Actor(), id)
-		if rerr != nil {
-			s.fail(w, r, rerr)
+	p := problem.As(err)
+	gap := firstUnanswered(a, len(qs.Questions))
+	shown := part
+	if complete && part > 0 && p != nil && p.Code == problem.Invalid && gap > 0 && (gap < first || gap > last) {
+		// Unanswered questions in another part: keep this part's answers
+		// as a draft, and show the part with the first of them.
+		// (If that fails too, its problem is shown on this part instead.)
+		if newID, err := s.db.SaveRiskAssessment(r.Context(), u.staff.Actor(), id, rid, version, a, false, s.db.RiskSettings()); err == nil {
+			rid, version, shown = newID, version+1, dashPartOf(gap)
+		} else if p = problem.As(err); p == nil {
+			s.fail(w, r, err)
 			return
 		}
-		// A problem with the answers as a whole (some unanswered) points at
-		// the first question without an answer, so the summary link lands on it.
-		first := "question-1"
-		for n := 1; n <= risk.NumQuestions; n++ {
-			if a.Answers[n] == "" {
-				first = "question-" + strconv.Itoa(n)
-				break
-			}
+	}
+	if p != nil && (p.Code == problem.Invalid || p.Code == problem.Conflict) {
+		if rec, err = s.db.ReadPerson(r.Context(), u.staff.Actor(), id); err != nil {
+			s.fail(w, r, err)
+			return
 		}
-		var fields []problem.Field
-		for _, fd := range p.Fields {
-			if fd.Name == "answers" {
-				fd.Name = first
-			}
-			fields = append(fields, fd)
+		fields := dashFields(p, gap)
+		if shown == 0 {
+			// The whole form was posted: show the part its first problem is in.
+			shown = dashPartOfField(fields[0].Name, parts)
 		}
-		if len(fields) == 0 {
-			fields = []problem.Field{{Name: first, Message: p.Message}}
-		}
-		s.renderDash(w, r, http.StatusUnprocessableEntity, rec, rid, version, f, fields)
+		form := assessmentForm(a)
+		s.renderDash(w, r, http.StatusUnprocessableEntity, rec, qs, shown, rid, version, form, fields)
 		return
 	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10)+"#risk", http.StatusSeeOther)
+	person := "/people/" + strconv.FormatInt(id, 10)
+	if action == "continue" && part > 0 && part < parts {
+		http.Redirect(w, r, person+"/dash?part="+strconv.Itoa(part+1), http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, person+"#risk", http.StatusSeeOther)
+}
+
+// dashFields names a save's problems by the form's fields. A problem with
+// the answers as a whole (some unanswered) points at the first question
+// without an answer, so the summary's link lands on it; the store's names
+// for the text fields ("parent_view", "context_3") become the form's.
+func dashFields(p *problem.Error, gap int) []problem.Field {
+	var fields []problem.Field
+	for _, fd := range p.Fields {
+		switch {
+		case fd.Name == "answers":
+			fd.Name = "question-" + strconv.Itoa(max(gap, 1))
+		case fd.Name == "parent_view", fd.Name == "judgement_reason", strings.HasPrefix(fd.Name, "context_"):
+			fd.Name = strings.ReplaceAll(fd.Name, "_", "-")
+		}
+		fields = append(fields, fd)
+	}
+	if len(fields) == 0 {
+		fields = []problem.Field{{Name: "question-" + strconv.Itoa(max(gap, 1)), Message: p.Message}}
+	}
+	return fields
+}
+
+// dashPartOfField is the part of the form that has the named field.
+func dashPartOfField(name string, parts int) int {
+	for _, prefix := range []string{"question-", "context-"} {
+		if v, ok := strings.CutPrefix(name, prefix); ok {
+			if n, err := strconv.Atoi(v); err == nil && n >= 1 {
+				return min(dashPartOf(n), parts)
+			}
+		}
+	}
+	return parts // the parent's view and the judgement are on the last part
 }
 
 func (s *Server) incidentCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -31,8 +33,13 @@ func TestDASHLevelsMARACAndConfidentiality(t *testing.T) {
 		pc := e.client()
 		e.signIn(pc, practitioner)
 		form := e.get(pc, amy+"/dash")
-		if form.status != 200 || !strings.Contains(form.body, "24.") || strings.Contains(strings.ToLower(form.body), "victim") {
+		if form.status != 200 || !strings.Contains(form.body, "Part 1 of 3") {
 			t.Fatalf("DASH form: %d", form.status)
+		}
+		for part := 1; part <= 3; part++ {
+			if p := e.get(pc, amy+"/dash?part="+strconv.Itoa(part)); p.status != 200 || !strings.Contains(p.body, strconv.Itoa(part*8)+".") || strings.Contains(strings.ToLower(p.body), "victim") {
+				t.Errorf("DASH form, part %d: %d", part, p.status)
+			}
 		}
 		token := csrfFrom(t, form.body)
 		// Unanswered questions: a draft saves, completing is refused.
@@ -107,6 +114,104 @@ func TestDASHLevelsMARACAndConfidentiality(t *testing.T) {
 		// MARAC referral recorded.
 		if r := e.post(pc, amy+"/marac", dateForm("referred_on", e.clock.Now(), "csrf_token", token, "marac_area", "Blackpool MARAC")); r.status != http.StatusSeeOther {
 			t.Fatalf("MARAC referral: %d", r.status)
+		}
+	})
+}
+
+// hiddenValue is the value of the page's hidden input of that name.
+func hiddenValue(t *testing.T, body, name string) string {
+	t.Helper()
+	m := regexp.MustCompile(`<input type="hidden" name="` + regexp.QuoteMeta(name) + `" value="([^"]*)">`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("the page has no hidden %q", name)
+	}
+	return m[1]
+}
+
+// TestDASHInParts: the DASH form asks its questions a part at a time, each
+// part saved as a draft on going on. Completing with a question unanswered
+// in an earlier part keeps this part's answers and shows that part, its
+// error linked to the question; a problem with the text is shown by the
+// field it is about.
+func TestDASHInParts(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Amy")
+		amy := "/people/" + itoa(parentNamed(f, "Amy").ID)
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		questions := regexp.MustCompile(`name="(question-\d+)" type="radio"`)
+		asked := func(body string) []string {
+			var names []string
+			for _, m := range questions.FindAllStringSubmatch(body, -1) {
+				if !slices.Contains(names, m[1]) {
+					names = append(names, m[1])
+				}
+			}
+			return names
+		}
+		// post sends one part, answering its questions from..to with a.
+		post := func(part int, from, to int, a, action string, extra ...string) resp {
+			t.Helper()
+			pg := e.get(pc, amy+"/dash?part="+strconv.Itoa(part))
+			v := mustForm(append([]string{"csrf_token", csrfFrom(t, pg.body), "part", strconv.Itoa(part), "action", action,
+				"assessment", hiddenValue(t, pg.body, "assessment"), "version", hiddenValue(t, pg.body, "version")}, extra...)...)
+			for n := from; n <= to; n++ {
+				v.Set("question-"+strconv.Itoa(n), a)
+			}
+			return e.post(pc, amy+"/dash", v)
+		}
+
+		first := e.get(pc, amy+"/dash")
+		if got := asked(first.body); len(got) != 8 || got[0] != "question-1" || got[7] != "question-8" ||
+			!strings.Contains(first.body, `value="continue"`) || strings.Contains(first.body, `value="complete"`) || strings.Contains(first.body, `name="judged-level"`) {
+			t.Fatalf("part 1 asks %v; want questions 1 to 8, going on rather than completing", got)
+		}
+		if r := post(1, 1, 8, "yes", "continue", "context-2", "CANARY-CONTEXT"); r.status != http.StatusSeeOther || r.header.Get("Location") != amy+"/dash?part=2" {
+			t.Fatalf("part 1, save and continue: %d to %q", r.status, r.header.Get("Location"))
+		}
+		// Question 9 left unanswered.
+		if r := post(2, 10, 16, "no", "continue"); r.status != http.StatusSeeOther || r.header.Get("Location") != amy+"/dash?part=3" {
+			t.Fatalf("part 2, save and continue: %d to %q", r.status, r.header.Get("Location"))
+		}
+		if p := e.get(pc, amy+"/dash?part=1"); !strings.Contains(p.body, "CANARY-CONTEXT") || !strings.Contains(p.body, `value="yes" checked`) {
+			t.Error("part 1's answers and context were not kept in the draft")
+		}
+		last := e.get(pc, amy+"/dash?part=3")
+		if got := asked(last.body); len(got) != 8 || got[0] != "question-17" || !strings.Contains(last.body, `value="complete"`) || !strings.Contains(last.body, `name="judged-level"`) {
+			t.Fatalf("part 3 asks %v; want questions 17 to 24 and the judgement, and a way to complete", got)
+		}
+		// The parent's own view too long: shown by its field, the rest kept.
+		long := strings.Repeat("a", 5001)
+		if r := post(3, 17, 24, "no", "complete", "parent-view", long); r.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.body, `href="#parent-view"`) || !strings.Contains(r.body, `id="parent-view-error"`) || !strings.Contains(r.body, long) {
+			t.Errorf("a parent's view too long: %d; want its own error by the field, the text kept", r.status)
+		}
+		// Completing with question 9 unanswered: part 2 again, the link on
+		// question 9, and part 3's answers saved.
+		r := post(3, 17, 24, "no", "complete", "parent-view", "CANARY-PARTS-VIEW")
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Part 2 of 3") || !strings.Contains(r.body, `href="#question-9"`) || !strings.Contains(r.body, "1 is unanswered") {
+			t.Fatalf("completing with question 9 unanswered: %d\n%s", r.status, r.body)
+		}
+		if p := e.get(pc, amy+"/dash?part=3"); !strings.Contains(p.body, "CANARY-PARTS-VIEW") || strings.Count(p.body, `value="no" checked`) != 8 {
+			t.Error("part 3's answers were not saved when completing found an earlier question unanswered")
+		}
+		if p := e.get(pc, amy+"/dash"); !strings.Contains(p.body, "Part 2 of 3") {
+			t.Error("continuing the draft does not open at its first unanswered question")
+		}
+		if r := post(2, 9, 16, "no", "continue"); r.status != http.StatusSeeOther {
+			t.Fatalf("part 2 again: %d", r.status)
+		}
+		if r := post(3, 17, 24, "no", "complete", "parent-view", "CANARY-PARTS-VIEW"); r.status != http.StatusSeeOther || r.header.Get("Location") != amy+"#risk" {
+			t.Fatalf("complete: %d to %q\n%s", r.status, r.header.Get("Location"), r.body)
+		}
+		if p := e.get(pc, amy); !strings.Contains(p.body, "8 yes") || !strings.Contains(p.body, "16 no") || !strings.Contains(p.body, "CANARY-PARTS-VIEW") {
+			t.Error("the completed assessment does not hold every part's answers")
+		}
+		if p := e.get(pc, amy+"/dash?part=4"); p.status != http.StatusNotFound {
+			t.Errorf("part 4 of 3: %d", p.status)
+		}
+		if p := e.get(pc, amy+"/dash?part=x"); p.status != http.StatusNotFound {
+			t.Errorf("part x: %d", p.status)
 		}
 	})
 }
