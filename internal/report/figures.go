@@ -148,7 +148,7 @@ func MonthlyTable(key, title, caption string, months []string, counts []MonthCou
 	if len(months) > 0 {
 		first = periodColumn(months[0])
 	}
-	t := Table{Key: key, Title: title, Caption: caption, Columns: []Column{{Key: "month", Label: first}}}
+	t := Table{Key: key, Title: title, Caption: caption, Columns: []Column{{Key: PeriodColumn, Label: first}}}
 	for _, k := range keys {
 		t.Columns = append(t.Columns, Column{Key: k.Key, Label: k.Label, Numeric: true})
 	}

@@ -2,6 +2,25 @@ package report
 
 import "slices"
 
+// PeriodColumn keys the first column of a table whose rows are periods
+// (months, quarters or years), oldest first (MonthlyTable).
+const PeriodColumn = "month"
+
+// ByPeriod says whether the table's rows are periods, oldest first.
+func (t Table) ByPeriod() bool { return len(t.Columns) > 0 && t.Columns[0].Key == PeriodColumn }
+
+// Latest is a table by period cut to its last n rows, the most recent
+// periods, still oldest first; cut says whether any row was left out. As
+// with Largest, leaving whole rows out states no new sum.
+func (t Table) Latest(n int) (out Table, cut bool) {
+	if len(t.Rows) <= n {
+		return t, false
+	}
+	out = t
+	out.Rows = t.Rows[len(t.Rows)-n:]
+	return out, true
+}
+
 // Largest is the table cut to its n rows with the largest figure in the
 // first numeric column, in that order, and its row of totals (kept last);
 // cut says whether any row was left out. A page shows a long table this way

@@ -51,3 +51,21 @@ func TestLargest(t *testing.T) {
 		})
 	}
 }
+
+func TestLatest(t *testing.T) {
+	months := []string{"2026-01", "2026-02", "2026-03", "2026-04"}
+	tb := MonthlyTable("m", "T", "c", months, []MonthCount{{Month: "2026-01", Key: "gp", Label: "GP", N: 9}, {Month: "2026-04", Key: "gp", Label: "GP", N: 7}})
+	if !tb.ByPeriod() {
+		t.Fatal("a monthly table is not by period")
+	}
+	if c := CountsTable("k", "T", "c", "Area", []KeyCount{{Key: "a", Label: "A", N: 5}}); c.ByPeriod() {
+		t.Error("a table of counts is by period")
+	}
+	got, cut := tb.Latest(2)
+	if !cut || len(got.Rows) != 2 || got.Rows[0][0].Text != PeriodLabel("2026-03") || got.Rows[1][0].Text != PeriodLabel("2026-04") || len(tb.Rows) != 4 {
+		t.Errorf("Latest(2): cut %v, %d rows from %q; want March and April, the table itself whole", cut, len(got.Rows), got.Rows[0][0].Text)
+	}
+	if got, cut := tb.Latest(4); cut || len(got.Rows) != 4 {
+		t.Errorf("Latest(4) of 4 rows: cut %v, %d rows", cut, len(got.Rows))
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cradle-org/cradle/internal/chart"
 	"github.com/cradle-org/cradle/internal/report"
@@ -108,6 +109,30 @@ func TestLongTablesShowTheirLargestRows(t *testing.T) {
 	page := b.String()
 	if want := fmt.Sprintf("Showing the %d of %d rows with the largest numbers.", maxPageRows, maxPageRows+10); !strings.Contains(page, want) || strings.Contains(page, ">Area 0<") {
 		t.Errorf("the page lacks %q, or shows the smallest row", want)
+	}
+
+	// A table by period shows its latest periods, oldest first.
+	var months []string
+	var monthly []report.MonthCount
+	for m := range maxPagePeriods + 3 {
+		key := time.Date(2025, time.Month(1+m), 1, 0, 0, 0, 0, time.UTC).Format("2006-01")
+		months = append(months, key)
+		monthly = append(monthly, report.MonthCount{Month: key, Key: "gp", Label: "GP", N: 10})
+	}
+	section = layOutSection(report.Section{Key: "referrals-over-time", Heading: "Referrals over time",
+		Tables: []report.Table{report.MonthlyTable("referrals-by-month", "Referrals by month and source", "Referrals received.", months, monthly)},
+		Charts: []report.ChartHint{{Table: 0, Kind: "line", LabelCol: 0}}})
+	tv = section.Tables[0]
+	if !tv.ByPeriod || tv.AllRows != maxPagePeriods+3 || len(tv.Rows) != maxPagePeriods || tv.Rows[0][0].Text != report.PeriodLabel(months[3]) ||
+		tv.Rows[maxPagePeriods-1][0].Text != report.PeriodLabel(months[len(months)-1]) || tv.Chart == "" || strings.Contains(string(tv.Chart), report.PeriodLabel(months[0])) {
+		t.Fatalf("by period %v, all %d, %d rows from %q; want the latest %d, charted as shown", tv.ByPeriod, tv.AllRows, len(tv.Rows), tv.Rows[0][0].Text, maxPagePeriods)
+	}
+	b.Reset()
+	if err := v.pages["reports"].Execute(&b, Page{Title: "Reports", Data: dashboardData{Section: &section, Current: "referrals-over-time"}}); err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("Showing the latest %d of %d rows.", maxPagePeriods, maxPagePeriods+3); !strings.Contains(b.String(), want) {
+		t.Errorf("the page lacks %q", want)
 	}
 }
 

@@ -52,9 +52,10 @@ type tableView struct {
 	// of HTML); the page offers its downloads and says why.
 	DownloadOnly bool
 	// AllRows is how many rows (besides the total) the whole table has when
-	// the page shows only its ShownRows largest (report.Table.Largest); 0
-	// when it shows them all.
+	// the page shows only ShownRows of them: its largest, or for a table by
+	// period (ByPeriod) its latest; 0 when it shows them all.
 	AllRows, ShownRows int
+	ByPeriod           bool
 }
 
 // maxPageColumns is the most columns a dashboard table shows on the page:
@@ -65,6 +66,11 @@ const maxPageColumns = 14
 // on the page: a table with a row for each of a hundred areas was 24 KB of
 // HTML. The page shows the largest; the downloads have every row.
 const maxPageRows = 20
+
+// maxPagePeriods is the most rows a dashboard table by period shows on the
+// page, the latest: a year of months (a table by year over a quarter of a
+// century, ten sources wide, was 15 KB).
+const maxPagePeriods = 12
 
 // reportScope reads the dashboard's filters: a date range (default: the
 // last twelve months to today) and an area the user may see. Mistakes come
@@ -197,15 +203,24 @@ func layOutSection(sec report.Section) sectionView {
 	v := sectionView{Section: sec}
 	for i, t := range sec.Tables {
 		tv := tableView{Table: t, Wide: len(t.Columns) > 4, DownloadOnly: len(t.Columns) > maxPageColumns}
-		if largest, cut := t.Largest(maxPageRows); cut && !tv.DownloadOnly {
-			tv.Table, tv.AllRows, tv.ShownRows = largest, len(t.Rows), maxPageRows
-			if len(largest.Rows) > maxPageRows {
+		// A long table by period shows its latest periods; any other its
+		// largest rows (report.Table.Latest and Largest).
+		n := maxPageRows
+		short, cut := t.Largest(n)
+		if tv.ByPeriod = t.ByPeriod(); tv.ByPeriod {
+			n = maxPagePeriods
+			short, cut = t.Latest(n)
+		}
+		if cut && !tv.DownloadOnly {
+			tv.Table, tv.AllRows, tv.ShownRows = short, len(t.Rows), n
+			if len(short.Rows) > n {
 				tv.AllRows-- // the row of totals, kept on the page too
 			}
 		}
 		for _, h := range sec.Charts {
-			if h.Table == i && !t.Empty() && !tv.DownloadOnly {
-				tv.Chart = chartFor("chart-"+t.Key, t, h)
+			// Drawn from the rows the page shows, beside it.
+			if h.Table == i && !tv.Table.Empty() && !tv.DownloadOnly {
+				tv.Chart = chartFor("chart-"+t.Key, tv.Table, h)
 			}
 		}
 		v.Tables = append(v.Tables, tv)

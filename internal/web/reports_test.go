@@ -23,7 +23,7 @@ func TestReports(t *testing.T) {
 		// A page per section: the first by default, the others linked from
 		// it with the filters kept, and each page only its own section.
 		sections := regexp.MustCompile(`<li><a class="govuk-link" href="(/reports\?[^"]*section=([a-z-]+)[^"]*)">`).FindAllStringSubmatch(r.body, -1)
-		if len(sections) < 6 || !strings.Contains(r.body, `<li aria-current="page"><strong>Referrals</strong></li>`) {
+		if len(sections) < 7 || !strings.Contains(r.body, `<li aria-current="page"><strong>Referrals</strong></li>`) {
 			t.Fatalf("the reports page links to %d other sections, and should mark Referrals as the current one", len(sections))
 		}
 		pages := map[string]string{"referrals": r.body}
@@ -36,13 +36,14 @@ func TestReports(t *testing.T) {
 			pages[m[2]] = p.body
 		}
 		for key, wants := range map[string][]string{
-			"referrals":      {"Referrals by month and source", `href="/reports/export/referrals-by-source.csv`, `role="img"`, "<title id="},
-			"referral-areas": {"Referrals by month and area", `id="chart-referrals-by-month-and-area-title"`},
-			"conversion":     {"From referral to completion"},
-			"caseloads":      {"Open families by area"},
-			"engagement":     {"Sessions offered and attended", "Families still in the programme as the baby grows", `id="chart-retention-title"`},
-			"safeguarding":   {"Safeguarding activity"},
-			"outcomes":       {"Change in outcome measures"},
+			"referrals":           {"Referrals by source", `href="/reports/export/referrals-by-source.csv`, `role="img"`, "<title id="},
+			"referrals-over-time": {"Referrals by month and source"},
+			"referral-areas":      {"Referrals by month and area", `id="chart-referrals-by-month-and-area-title"`},
+			"conversion":          {"From referral to completion"},
+			"caseloads":           {"Open families by area"},
+			"engagement":          {"Sessions offered and attended", "Families still in the programme as the baby grows", `id="chart-retention-title"`},
+			"safeguarding":        {"Safeguarding activity"},
+			"outcomes":            {"Change in outcome measures"},
 		} {
 			for _, want := range wants {
 				if !strings.Contains(pages[key], want) {
@@ -50,7 +51,7 @@ func TestReports(t *testing.T) {
 				}
 			}
 		}
-		if strings.Contains(pages["referrals"], "Change in outcome measures") || strings.Contains(pages["outcomes"], "Referrals by month and source") {
+		if strings.Contains(pages["referrals"], "Change in outcome measures") || strings.Contains(pages["outcomes"], "Referrals by source") {
 			t.Error("a section's page holds another section's tables")
 		}
 		for key, body := range pages {
