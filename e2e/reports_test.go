@@ -12,7 +12,7 @@ import (
 // mistake and then correctly, and opens the funder report form.
 func TestBrowserReports(t *testing.T) {
 	chromium := chromiumPath(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), overallTimeout) // a page per section: more pages to visit
 	defer cancel()
 	base := startServer(t)
 	browser := startBrowser(t, ctx, chromium)

@@ -29,7 +29,7 @@ const concernText = "CONCERN-CANARY: Amy rang at 6pm; Jordan is outside the flat
 func TestBrowserRiskAndSafeguarding(t *testing.T) {
 	chromium := chromiumPath(t) // first, so that a skip costs nothing
 	start := time.Now()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), overallTimeout) // the DASH in three parts and the team caseloads made it longer than 60 s on busy cores
 	defer cancel()
 	smtp := smtptest.Start(t)
 	base := startServerWith(t, map[string]string{"CRADLE_SMTP_HOST": smtp.Host(), "CRADLE_SMTP_PORT": strconv.Itoa(smtp.Port()),
