@@ -209,6 +209,12 @@ func parseKeyring(data []byte) (*Keyring, error) {
 	dec.DisallowUnknownFields()
 	var ff fileFormat
 	if err := dec.Decode(&ff); err != nil {
+		// encoding/json names an unknown field in its message, and that
+		// name could be key material pasted in the wrong place: say what
+		// is allowed instead. (It has no error type for this case.)
+		if strings.HasPrefix(err.Error(), "json: unknown field ") {
+			return nil, errors.New(`invalid JSON: a field other than "current" and "keys" is given`)
+		}
 		return nil, fmt.Errorf("invalid JSON: %w", err)
 	}
 	if _, err := dec.Token(); err != io.EOF {

@@ -315,6 +315,7 @@ func TestLoadBadFile(t *testing.T) {
 		"not json":      "nope",
 		"truncated":     `{"current":"k1","keys":{"k1":"` + key,
 		"unknown field": `{"current":"k1","key":{"k1":"` + key + `"}}`,
+		"key as a name": `{"current":"k1","keys":{"k1":"` + key + `"},"` + key + `":""}`,
 		"trailing":      `{"current":"k1","keys":{"k1":"` + key + `"}} {}`,
 		"bad base64":    `{"current":"k1","keys":{"k1":"***"}}`,
 		"no current":    `{"keys":{"k1":"` + key + `"}}`,
@@ -326,6 +327,8 @@ func TestLoadBadFile(t *testing.T) {
 		}
 		if _, _, err := LoadOrCreateFile(path); err == nil {
 			t.Errorf("%s: load succeeded, want error", name)
+		} else if strings.Contains(err.Error(), key) {
+			t.Errorf("%s: the error %q echoes the key", name, err)
 		}
 		if b, _ := os.ReadFile(path); string(b) != body { // #nosec G304 -- the test's own temporary file; unreadable fails the comparison
 			t.Errorf("%s: bad file was overwritten", name)
