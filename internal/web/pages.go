@@ -124,14 +124,13 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 	d := caseloadData{ShowTeam: policy.Can(u.staff.Actor(), policy.ViewTeamCaseloads, policy.Target{}, s.cfg.Now()), Limit: store.CaseloadLimit}
 	// A manager or DSL may narrow the list to one practitioner's parents
 	// (the team page links here); anyone else's list is theirs already.
-	filter, filtered := int64(0), false
 	if v := r.URL.Query().Get("practitioner"); v != "" && d.ShowTeam {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if v != "none" && (err != nil || id <= 0) {
 			s.fail(w, r, problem.New(problem.NotFound, "There is no such practitioner. Choose one from the team's caseloads"))
 			return
 		}
-		filter, filtered = id, true
+		d.Filter = &teamRow{ID: id} // "none" is ID 0: the parents no one is allocated to
 	}
 	rows, team, families, capped, err := s.caseloadRows(r, u)
 	if err != nil {
@@ -143,10 +142,10 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 		s.fail(w, r, err)
 		return
 	}
-	if filtered {
+	if d.Filter != nil {
 		// An ID with no parents here has no name to show (the team page
-		// never links to one); "none" is the parents no one is allocated to.
-		d.Filter = &teamRow{ID: filter}
+		// never links to one).
+		filter := d.Filter.ID
 		if filter == 0 {
 			d.Filter.Name = "Not allocated"
 		}

@@ -175,14 +175,10 @@ func (s *Server) dashSave(w http.ResponseWriter, r *http.Request, u *requestUser
 		}
 		for _, ra := range rec.Risk {
 			if ra.ID == rid && ra.Status == "draft" && ra.Assessment != nil {
-				a = *ra.Assessment
-				a.Answers, a.Context = maps.Clone(a.Answers), maps.Clone(a.Context)
-				if a.Answers == nil {
-					a.Answers = map[int]risk.Answer{}
-				}
-				if a.Context == nil {
-					a.Context = map[int]string{}
-				}
+				d := ra.Assessment
+				maps.Copy(a.Answers, d.Answers)
+				maps.Copy(a.Context, d.Context)
+				a.ParentView, a.JudgedLevel, a.JudgementReason = d.ParentView, d.JudgedLevel, d.JudgementReason
 			}
 		}
 	}
@@ -217,9 +213,11 @@ func (s *Server) dashSave(w http.ResponseWriter, r *http.Request, u *requestUser
 		}
 	}
 	if p != nil && (p.Code == problem.Invalid || p.Code == problem.Conflict) {
-		if rec, err = s.db.ReadPerson(r.Context(), u.staff.Actor(), id); err != nil {
-			s.fail(w, r, err)
-			return
+		if rec.Person.ID == 0 { // not read already to merge the draft
+			if rec, err = s.db.ReadPerson(r.Context(), u.staff.Actor(), id); err != nil {
+				s.fail(w, r, err)
+				return
+			}
 		}
 		fields := dashFields(p, gap)
 		if shown == 0 {
