@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cradle-org/cradle/internal/match"
+	"github.com/cradle-org/cradle/internal/policy"
 )
 
 // RawExec lets tests tamper with rows behind the store's back.
@@ -19,6 +20,12 @@ func (db *DB) RawString(ctx context.Context, q string, args ...any) (string, err
 	var s string
 	err := db.queryRow(ctx, q, args...).Scan(&s)
 	return s, err
+}
+
+// CaseloadUncached is CaseloadCapped read afresh, as a server just started
+// would: what the cached caseload must equal.
+func (db *DB) CaseloadUncached(ctx context.Context, actor policy.Actor) ([]CaseloadEntry, bool, error) {
+	return db.caseload(ctx, actor, &caseloadCache{})
 }
 
 func (db *DB) Rebind(q string) string { return db.rebind(q) }

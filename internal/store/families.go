@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -417,8 +418,13 @@ func (db *DB) Caseload(ctx context.Context, actor policy.Actor) ([]CaseloadEntry
 
 // CaseloadCapped is Caseload, also saying whether more open families were
 // in scope than the CaseloadLimit it lists (those with the lowest
-// references).
+// references). What it reads about each family is kept (caseloadCache)
+// and read again only when the family's change count has moved.
 func (db *DB) CaseloadCapped(ctx context.Context, actor policy.Actor) ([]CaseloadEntry, bool, error) {
+	return db.caseload(ctx, actor, db.caseloads)
+}
+
+func (db *DB) caseload(ctx context.Context, actor policy.Actor, cache *caseloadCache) ([]CaseloadEntry, bool, error) {
 	where, args, ok := db.familyScope(actor)
 	if !ok {
 		return nil, false, problem.New(problem.Forbidden, "your role does not have a caseload")
@@ -426,56 +432,118 @@ func (db *DB) CaseloadCapped(ctx context.Context, actor policy.Actor) ([]Caseloa
 	var out []CaseloadEntry
 	more := false
 	err := db.View(ctx, func(tx *Tx) error {
-		rows, err := tx.query(`SELECT `+db.familyColumns()+` FROM families f JOIN areas a ON a.id = f.area_id LEFT JOIN staff m ON m.id = f.manager_id
+		// The epoch first, then the counts, then the families: nothing
+		// kept is older than the count it is kept with.
+		var epoch int64
+		if err := tx.queryRow(`SELECT COALESCE(MAX(n), 0) FROM caseload_changes WHERE family_id = 0`).Scan(&epoch); err != nil {
+			return fmt.Errorf("listing caseload: %w", err)
+		}
+		rows, err := tx.query(`SELECT f.id, COALESCE(c.n, 0) FROM families f LEFT JOIN caseload_changes c ON c.family_id = f.id
 			WHERE `+where+` AND f.stage <> 'closed' ORDER BY f.reference LIMIT `+strconv.Itoa(CaseloadLimit+1), args...)
 		if err != nil {
 			return fmt.Errorf("listing caseload: %w", err)
 		}
-		var fams []family.Family
-		var ids []int64
+		var ids, counts []int64
 		for rows.Next() {
-			f, err := scanFamily(rows)
-			if err != nil {
+			var id, n int64
+			if err := rows.Scan(&id, &n); err != nil {
 				return dropRows(rows, fmt.Errorf("reading caseload: %w", err))
 			}
-			if len(fams) == CaseloadLimit {
+			if len(ids) == CaseloadLimit {
 				more = true
 				continue
 			}
-			fams = append(fams, f)
-			ids = append(ids, f.ID)
+			ids, counts = append(ids, id), append(counts, n)
 		}
 		if err := doneRows(rows); err != nil {
 			return fmt.Errorf("listing caseload: %w", err)
 		}
-		people, last, err := tx.caseloadPeople(ids)
-		if err != nil {
-			return err
+		entries, missing := cache.lookup(epoch, ids, counts, tx.now)
+		if len(missing) > 0 {
+			read, err := tx.caseloadEntries(ctx, missing)
+			if err != nil {
+				return err
+			}
+			byID := make(map[int64]int64, len(ids))
+			for i, id := range ids {
+				byID[id] = counts[i]
+			}
+			cache.put(epoch, read, byID, tx.now)
+			maps.Copy(entries, read)
 		}
-		progress, err := db.progress(ctx, tx.q(), ids)
-		if err != nil {
-			return err
-		}
-		paused, err := tx.activePauses(ids)
-		if err != nil {
-			return err
-		}
-		reviews, err := db.planReviews(ctx, tx.q(), ids)
-		if err != nil {
-			return err
-		}
-		for _, f := range fams {
-			f.People = people[f.ID]
-			if !policy.Can(actor, policy.ViewFamily, f.Target(), tx.now) {
+		for _, id := range ids {
+			e, ok := entries[id]
+			// A family closed or erased between the two reads is left out.
+			if !ok || e.Stage == family.Closed || !policy.Can(actor, policy.ViewFamily, e.Family.Target(), tx.now) {
 				continue
 			}
-			out = append(out, CaseloadEntry{FamilyID: f.ID, Reference: f.Reference, AreaName: f.AreaName, Stage: f.Stage, EDD: f.EDD,
-				Parents: f.Parents(), Family: f, LastContact: last, Progress: progress[f.ID], Paused: paused, PlanReview: reviews})
+			out = append(out, e)
 		}
 		tx.Audit("caseload.view", "", 0, 0, fmt.Sprintf("%d families listed", len(out)))
 		return nil
 	})
 	return out, more, err
+}
+
+// caseloadEntries reads what a caseload shows of each family: its record
+// without identity details, parents and babies, each parent's last
+// attended session, progress, pauses and safety plan reviews.
+func (tx *Tx) caseloadEntries(ctx context.Context, ids []int64) (map[int64]CaseloadEntry, error) {
+	db := tx.db
+	in, args := db.inList(ids)
+	rows, err := tx.query(`SELECT `+db.familyColumns()+` FROM families f JOIN areas a ON a.id = f.area_id LEFT JOIN staff m ON m.id = f.manager_id
+		WHERE f.id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("reading caseload: %w", err)
+	}
+	var fams []family.Family
+	for rows.Next() {
+		f, err := scanFamily(rows)
+		if err != nil {
+			return nil, dropRows(rows, fmt.Errorf("reading caseload: %w", err))
+		}
+		fams = append(fams, f)
+	}
+	if err := doneRows(rows); err != nil {
+		return nil, fmt.Errorf("reading caseload: %w", err)
+	}
+	people, last, err := tx.caseloadPeople(ids)
+	if err != nil {
+		return nil, err
+	}
+	progress, err := db.progress(ctx, tx.q(), ids)
+	if err != nil {
+		return nil, err
+	}
+	paused, err := tx.activePauses(ids)
+	if err != nil {
+		return nil, err
+	}
+	reviews, err := db.planReviews(ctx, tx.q(), ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]CaseloadEntry, len(fams))
+	for _, f := range fams {
+		f.People = people[f.ID]
+		e := CaseloadEntry{FamilyID: f.ID, Reference: f.Reference, AreaName: f.AreaName, Stage: f.Stage, EDD: f.EDD,
+			Parents: f.Parents(), Family: f, Progress: progress[f.ID],
+			LastContact: map[int64]time.Time{}, Paused: map[int64]string{}, PlanReview: map[int64]time.Time{}}
+		// Each entry holds its own parents' facts: entries are kept apart.
+		for _, p := range f.People {
+			if t, ok := last[p.ID]; ok {
+				e.LastContact[p.ID] = t
+			}
+			if r, ok := paused[p.ID]; ok {
+				e.Paused[p.ID] = r
+			}
+			if t, ok := reviews[p.ID]; ok {
+				e.PlanReview[p.ID] = t
+			}
+		}
+		out[f.ID] = e
+	}
+	return out, nil
 }
 
 // FamilyTarget describes a family to the policy without reading anyone's

@@ -1,11 +1,14 @@
 package store_test
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/safeguarding"
@@ -168,6 +171,82 @@ func TestCaseloadLastContacts(t *testing.T) {
 			if got, ok := last[fx.parent2]; ok {
 				t.Errorf("%s: parent 2's last contact %v; want none (never attended)", who.Email, got)
 			}
+		}
+	})
+}
+
+// A caseload keeps what it read about each family until the family's
+// change count moves (migration 20's triggers), so after every kind of
+// write a caseload reads, through the store or behind its back, the cached
+// caseload must equal a fresh read, for each person who sees the family.
+func TestCaseloadCacheFollowsEveryChange(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		dsl := seedStaff(t, db, "dsl@example.org", "dsl", "Blackpool")
+		sctx := audit.WithSource(ctx, audit.Source{Actor: "test"})
+		prac, mgr := fx.prac1.Actor(), fx.mgr.Actor()
+		now := time.Now()
+		check := func(step string) {
+			t.Helper()
+			for _, who := range []org.Staff{fx.prac1, fx.prac2, fx.other, fx.mgr, dsl} {
+				got, gotMore, err := db.CaseloadCapped(ctx, who.Actor())
+				if err != nil {
+					t.Fatalf("%s: %v", step, err)
+				}
+				want, wantMore, err := db.CaseloadUncached(ctx, who.Actor())
+				if err != nil {
+					t.Fatalf("%s: %v", step, err)
+				}
+				if !reflect.DeepEqual(got, want) || gotMore != wantMore {
+					t.Errorf("after %s, %s's cached caseload differs from a fresh read:\n got %+v\nwant %+v", step, who.Email, got, want)
+				}
+			}
+		}
+		check("nothing")
+		raw := func(q string, args ...any) func() error {
+			return func() error { return db.RawExec(ctx, q, args...) }
+		}
+		for _, step := range []struct {
+			name string
+			do   func() error
+		}{
+			{"a session", func() error {
+				_, err := db.RecordSession(sctx, prac, casework.Session{PersonID: fx.parent1, HeldOn: now, Minutes: 50, Mode: "home", Attendance: "attended", Notes: "n"}, nil)
+				return err
+			}},
+			{"a VIG cycle", func() error {
+				_, err := db.RecordVIG(sctx, prac, casework.VIGCycle{PersonID: fx.parent1, Phase: "antenatal", FilmedOn: now, Strengths: "s"})
+				return err
+			}},
+			{"a measure", func() error {
+				_, err := db.SaveMeasure(sctx, prac, store.MeasureResult{PersonID: fx.parent1, Instrument: "phq9", Timepoint: "baseline", TakenOn: now, Raw: 3, Score: 3, Band: "Minimal"}, family.Parent)
+				return err
+			}},
+			{"a pause", func() error {
+				return db.PauseSessions(sctx, prac, casework.Pause{PersonID: fx.parent1, Reason: "health", StartedOn: now})
+			}},
+			{"the pause's end", func() error { return db.ResumeSessions(sctx, prac, fx.parent1) }},
+			{"a safety plan", func() error {
+				return db.SaveSafetyPlan(sctx, prac, fx.parent1, 0, store.SafetyPlanSections{CodeWords: "c"}, now.AddDate(0, 0, 7), "")
+			}},
+			{"a review date moved behind the store's back", raw(`UPDATE safety_plans SET review_on = $1 WHERE person_id = $2`, "2026-01-05", fx.parent1)},
+			{"a new practitioner", func() error {
+				return db.AllocatePractitioners(sctx, mgr, fx.familyID, map[int64]int64{fx.parent1: fx.other.ID, fx.parent2: fx.prac2.ID})
+			}},
+			{"a name changed at the database's prompt", raw(`UPDATE people SET known_as = 'Lex' WHERE id = $1`, fx.parent1)},
+			{"a practitioner's new name", raw(`UPDATE staff SET name = 'Renamed Practitioner' WHERE id = $1`, fx.prac2.ID)},
+			{"the area's new name", raw(`UPDATE areas SET name = 'Blackpool and Fylde' WHERE name = 'Blackpool'`)},
+			{"the family's new due date", raw(`UPDATE families SET edd = $1 WHERE id = $2`, "2027-03-01", fx.familyID)},
+			{"a session removed", raw(`DELETE FROM case_sessions WHERE family_id = $1`, fx.familyID)},
+			{"the family's closing", func() error {
+				return db.CloseFamily(sctx, mgr, fx.familyID, casework.Closure{Reason: "planned_end", ClosedOn: now.AddDate(0, 0, -1),
+					Summaries: map[int64]string{fx.parent1: "a", fx.parent2: "b"}})
+			}},
+		} {
+			if err := step.do(); err != nil {
+				t.Fatalf("%s: %v", step.name, err)
+			}
+			check(step.name)
 		}
 	})
 }

@@ -45,7 +45,10 @@ type DB struct {
 	// aggregates keeps dashboard figures for a few minutes (see
 	// Options.ReportCacheTTL).
 	aggregates *aggregateCache
-	stmts      *stmtCache // SQLite only: see stmtcache.go
+	// caseloads keeps what caseloads read about each family until it
+	// changes (see caseloadCache).
+	caseloads *caseloadCache
+	stmts     *stmtCache // SQLite only: see stmtcache.go
 }
 
 // Options configure Open.
@@ -130,7 +133,7 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	if opt.KeyReloadInterval <= 0 {
 		opt.KeyReloadInterval = 5 * time.Second
 	}
-	db := &DB{keys: newKeyring(opt.Keys, opt.KeySource, opt.KeyReloadInterval), now: opt.Now, risk: opt.Risk, aggregates: &aggregateCache{ttl: opt.ReportCacheTTL}}
+	db := &DB{keys: newKeyring(opt.Keys, opt.KeySource, opt.KeyReloadInterval), now: opt.Now, risk: opt.Risk, aggregates: &aggregateCache{ttl: opt.ReportCacheTTL}, caseloads: &caseloadCache{}}
 	var err error
 	switch {
 	case strings.HasPrefix(opt.URL, "postgres://"), strings.HasPrefix(opt.URL, "postgresql://"):

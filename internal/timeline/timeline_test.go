@@ -657,3 +657,25 @@ func BenchmarkMilestones(b *testing.B) {
 		}
 	}
 }
+
+// A family's milestones do not depend on the day they are worked out:
+// what is overdue is decided from them per view (Overdue), and the
+// caseload keeps them by the facts alone, without Today.
+func TestMilestonesIgnoreToday(t *testing.T) {
+	cfg := mustDefault(t)
+	for _, f := range []Facts{
+		{AcceptedOn: d(typicalAccepted), EDD: d(typicalEDD)},
+		{AcceptedOn: d(typicalAccepted), EDD: d(typicalEDD), BornOn: d(typicalEDD).AddDate(0, 0, -10)},
+		{AcceptedOn: d(typicalAccepted), EDD: d(typicalEDD), AssessmentCompletedOn: d(typicalAccepted).AddDate(0, 0, 20)},
+		{AcceptedOn: d(typicalAccepted), EDD: d(typicalEDD), ClosedOn: d(typicalEDD).AddDate(0, 3, 0)},
+		{AcceptedOn: d(typicalAccepted)},
+	} {
+		want := Milestones(cfg, f)
+		for _, today := range []time.Time{d(typicalAccepted), d(typicalEDD), d(typicalEDD).AddDate(3, 0, 0)} {
+			f.Today = today
+			if got := Milestones(cfg, f); !slices.Equal(rows(got), rows(want)) {
+				t.Errorf("facts %+v on %s: milestones changed with the day", f, today.Format(time.DateOnly))
+			}
+		}
+	}
+}

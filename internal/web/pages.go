@@ -206,7 +206,7 @@ func (s *Server) caseloadRows(r *http.Request, u *requestUser) (rows []caseRow, 
 	for _, c := range list {
 		facts := s.timelineFacts(c.Family)
 		stage := timeline.StageOf(s.cfg.Timeline, facts)
-		milestones := timeline.Milestones(s.cfg.Timeline, facts)
+		milestones := s.milestones.of(s.cfg.Timeline, facts)
 		baby := int64(0)
 		if b, ok := c.Family.Baby(); ok {
 			baby = b.ID

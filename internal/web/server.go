@@ -111,6 +111,8 @@ type Server struct {
 	assets  *assetSet
 	pools   pools
 	nav     navCache
+	// milestones keeps the caseload's family timelines (see milestoneMemo).
+	milestones milestoneMemo
 	// reserved are the addresses site pages cannot take (the application's own).
 	reserved map[string]bool
 }
