@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 	"sort"
@@ -261,12 +262,11 @@ func (s *Server) caseloadRows(r *http.Request, u *requestUser) (rows []caseRow, 
 			t.Overdue += len(row.Overdue)
 		}
 	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		a, b := rows[i], rows[j]
-		if len(a.Overdue) != len(b.Overdue) {
-			return len(a.Overdue) > len(b.Overdue)
+	slices.SortStableFunc(rows, func(a, b caseRow) int {
+		if c := cmp.Compare(len(b.Overdue), len(a.Overdue)); c != 0 {
+			return c
 		}
-		return a.SinceContact > b.SinceContact
+		return cmp.Compare(b.SinceContact, a.SinceContact)
 	})
 	for _, t := range byID {
 		team = append(team, *t)
