@@ -87,3 +87,10 @@ func (c *caseloadCache) put(epoch int64, entries map[int64]CaseloadEntry, counts
 		c.m[id] = cachedCaseload{n: counts[id], at: now, entry: e}
 	}
 }
+
+// forget drops every entry, as a move of the epoch would.
+func (c *caseloadCache) forget() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m = nil
+}

@@ -28,6 +28,13 @@ func (db *DB) CaseloadUncached(ctx context.Context, actor policy.Actor) ([]Casel
 	return db.caseload(ctx, actor, &caseloadCache{})
 }
 
+// CaseloadKept is how many families' caseload entries this DB keeps.
+func (db *DB) CaseloadKept() int {
+	db.caseloads.mu.Lock()
+	defer db.caseloads.mu.Unlock()
+	return len(db.caseloads.m)
+}
+
 func (db *DB) Rebind(q string) string { return db.rebind(q) }
 
 // MatchKeys are the person_match_keys rows an identity is indexed under.

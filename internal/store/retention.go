@@ -462,11 +462,15 @@ func (db *DB) ApproveErasure(ctx context.Context, actor policy.Actor, s retentio
 	return rec, nil
 }
 
-// afterErasure moves SQLite's write-ahead log into the database file and
-// empties it, so the deleted rows' old pages do not linger there
-// (secure_delete has already overwritten them in the file). Readers can
-// hold the log open; then it is emptied at a later checkpoint instead.
+// afterErasure drops this server's kept caseload entries (they hold the
+// family's names; another server drops its own at its next caseload, when
+// it sees the erasure's change to family 0) and moves SQLite's write-ahead
+// log into the database file and empties it, so the deleted rows' old
+// pages do not linger there (secure_delete has already overwritten them in
+// the file). Readers can hold the log open; then it is emptied at a later
+// checkpoint instead.
 func (db *DB) afterErasure(ctx context.Context) {
+	db.caseloads.forget()
 	if db.dialect == SQLite {
 		_, _ = db.sql.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`) // #nosec G104 -- best effort, as the comment says
 	}

@@ -156,9 +156,16 @@ func TestRetentionErasure(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// A caseload keeps what it read (names included) until the erasure.
+		if _, err := db.Caseload(sctx, mgr); err != nil || db.CaseloadKept() == 0 {
+			t.Fatalf("the caseload kept %d families (%v)", db.CaseloadKept(), err)
+		}
 		rec, err := db.ApproveErasure(sctx, mgr2.Actor(), testSchedule, fx.familyID, strings.ToLower(ref))
 		if err != nil {
 			t.Fatal(err)
+		}
+		if n := db.CaseloadKept(); n != 0 {
+			t.Errorf("the caseload still keeps %d families after an erasure", n)
 		}
 		if rec.Reference != ref || rec.ApprovedBy != mgr2.Name || rec.RequestedBy != fx.mgr.Name || rec.Rule != retention.RuleParents ||
 			rec.Rows["families"] != 1 || rec.Rows["people"] != 3 || rec.Rows["case_sessions"] != 2 || rec.Rows["retention_reviews"] != 1 {
