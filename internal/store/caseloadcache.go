@@ -33,10 +33,12 @@ type cachedCaseload struct {
 }
 
 const (
-	// maxCaseloadEntries bounds the cache's memory (a few KB a family):
-	// well above the families every manager's and DSL's caseloads list
-	// together at 100,000 families.
-	maxCaseloadEntries = 20000
+	// maxCaseloadEntries bounds the cache's memory: an entry is about 5 KB
+	// (measured on the bench's seed), so 8,000 are some 40 MB, and the
+	// garbage collector's headroom as much again. That is twice the
+	// families every manager's and DSL's caseloads list together in the
+	// bench at 100,000 families; past it, entries make room at random.
+	maxCaseloadEntries = 8000
 	// caseloadEntryTTL re-reads an entry however still its count: a
 	// defence against a change no trigger sees, not the means of keeping
 	// entries right.
@@ -73,14 +75,22 @@ func (c *caseloadCache) put(epoch int64, entries map[int64]CaseloadEntry, counts
 	if epoch != c.epoch {
 		return
 	}
-	if c.m == nil || len(c.m)+len(entries) > maxCaseloadEntries {
+	if c.m == nil {
+		c.m = make(map[int64]cachedCaseload, len(entries))
+	}
+	if len(c.m)+len(entries) > maxCaseloadEntries {
 		for id, e := range c.m {
 			if now.Sub(e.at) >= caseloadEntryTTL {
 				delete(c.m, id)
 			}
 		}
-		if c.m == nil || len(c.m)+len(entries) > maxCaseloadEntries {
-			c.m = make(map[int64]cachedCaseload, len(entries))
+		// Still full: drop others until the new ones fit (a map's order
+		// is random, so these are any), rather than all of them.
+		for id := range c.m {
+			if len(c.m)+len(entries) <= maxCaseloadEntries {
+				break
+			}
+			delete(c.m, id)
 		}
 	}
 	for id, e := range entries {

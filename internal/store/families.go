@@ -527,23 +527,33 @@ func (tx *Tx) caseloadEntries(ctx context.Context, ids []int64) (map[int64]Casel
 	for _, f := range fams {
 		f.People = people[f.ID]
 		e := CaseloadEntry{FamilyID: f.ID, Reference: f.Reference, AreaName: f.AreaName, Stage: f.Stage, EDD: f.EDD,
-			Parents: f.Parents(), Family: f, Progress: progress[f.ID],
-			LastContact: map[int64]time.Time{}, Paused: map[int64]string{}, PlanReview: map[int64]time.Time{}}
-		// Each entry holds its own parents' facts: entries are kept apart.
+			Parents: f.Parents(), Family: f, Progress: progress[f.ID]}
+		// Each entry holds its own parents' facts (entries are kept apart),
+		// in maps made only when there is something to hold (entries are
+		// kept by the thousand; a nil map reads as empty).
 		for _, p := range f.People {
 			if t, ok := last[p.ID]; ok {
-				e.LastContact[p.ID] = t
+				e.LastContact = setKey(e.LastContact, p.ID, t)
 			}
 			if r, ok := paused[p.ID]; ok {
-				e.Paused[p.ID] = r
+				e.Paused = setKey(e.Paused, p.ID, r)
 			}
 			if t, ok := reviews[p.ID]; ok {
-				e.PlanReview[p.ID] = t
+				e.PlanReview = setKey(e.PlanReview, p.ID, t)
 			}
 		}
 		out[f.ID] = e
 	}
 	return out, nil
+}
+
+// setKey sets m[k] = v, making m first if it is nil.
+func setKey[V any](m map[int64]V, k int64, v V) map[int64]V {
+	if m == nil {
+		m = map[int64]V{}
+	}
+	m[k] = v
+	return m
 }
 
 // FamilyTarget describes a family to the policy without reading anyone's

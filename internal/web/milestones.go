@@ -18,9 +18,9 @@ type milestoneMemo struct {
 	m  map[timeline.Facts][]timeline.Milestone
 }
 
-// maxMemoFacts bounds the memo (a timeline is 1–2 KB): more than every
-// open family a server's caseloads list at 100,000 families.
-const maxMemoFacts = 20000
+// maxMemoFacts bounds the memo (a timeline is 1–2 KB), as the store bounds
+// its caseload entries; a full memo starts again.
+const maxMemoFacts = 8000
 
 // of returns the milestones cfg gives for f.
 func (c *milestoneMemo) of(cfg timeline.Config, f timeline.Facts) []timeline.Milestone {
