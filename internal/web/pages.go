@@ -204,6 +204,15 @@ func (s *Server) caseloadRows(r *http.Request, u *requestUser) (rows []caseRow, 
 	}
 	now := s.cfg.Now()
 	byID := map[int64]*teamRow{}
+	rows = make([]caseRow, 0, 2*len(list))
+	// Whether each milestone is done (the family's; measures are each
+	// parent's) or overdue is worked out once a family, for both parents.
+	const (
+		toCome = iota
+		overdue
+		done
+	)
+	var status []int8
 	for _, c := range list {
 		facts := s.timelineFacts(c.Family)
 		stage := timeline.StageOf(s.cfg.Timeline, facts)
@@ -212,6 +221,17 @@ func (s *Server) caseloadRows(r *http.Request, u *requestUser) (rows []caseRow, 
 		if b, ok := c.Family.Baby(); ok {
 			baby = b.ID
 		}
+		status = status[:0]
+		for _, m := range milestones {
+			switch {
+			case m.Kind != timeline.KindMeasure && milestoneDone(m, c.Family, c.Progress):
+				status = append(status, done)
+			case timeline.Overdue(m, now):
+				status = append(status, overdue)
+			default:
+				status = append(status, toCome)
+			}
+		}
 		for _, p := range c.Parents {
 			if u.staff.Role == policy.Practitioner && p.PractitionerID != u.staff.ID {
 				continue
@@ -219,15 +239,11 @@ func (s *Server) caseloadRows(r *http.Request, u *requestUser) (rows []caseRow, 
 			// Outcome measures are due per parent (and the baby's on both
 			// parents' rows); everything else is the family's.
 			row := caseRow{FamilyID: c.FamilyID, Reference: c.Reference, Stage: stage, Parent: p, LastContact: c.LastContact[p.ID], SinceContact: -1}
-			for _, m := range milestones {
-				done := milestoneDone(m, c.Family, c.Progress)
-				if m.Kind == timeline.KindMeasure {
-					done = s.measuresDone(m, c.Progress, p.ID, baby)
-				}
-				if done {
+			for i, m := range milestones {
+				if status[i] == done || m.Kind == timeline.KindMeasure && s.measuresDone(m, c.Progress, p.ID, baby) {
 					continue
 				}
-				if timeline.Overdue(m, now) {
+				if status[i] == overdue {
 					row.Overdue = append(row.Overdue, m.Label)
 				} else if row.Next == nil {
 					m := m
@@ -262,12 +278,23 @@ func (s *Server) caseloadRows(r *http.Request, u *requestUser) (rows []caseRow, 
 			t.Overdue += len(row.Overdue)
 		}
 	}
-	slices.SortStableFunc(rows, func(a, b caseRow) int {
-		if c := cmp.Compare(len(b.Overdue), len(a.Overdue)); c != 0 {
+	// Sorted by index: a row is a few hundred bytes, and a DSL's are a
+	// thousand.
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int {
+		if c := cmp.Compare(len(rows[j].Overdue), len(rows[i].Overdue)); c != 0 {
 			return c
 		}
-		return cmp.Compare(b.SinceContact, a.SinceContact)
+		return cmp.Compare(rows[j].SinceContact, rows[i].SinceContact)
 	})
+	sorted := make([]caseRow, len(rows))
+	for i, j := range order {
+		sorted[i] = rows[j]
+	}
+	rows = sorted
 	for _, t := range byID {
 		team = append(team, *t)
 	}
