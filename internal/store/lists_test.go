@@ -68,6 +68,28 @@ func TestOpenConcernsPaged(t *testing.T) {
 				t.Errorf("%s: pages held %v; want %v (oldest first, each once)", tc.name, seen, raised)
 			}
 		}
+		// A concern's own area decides whose list it is on; one without
+		// an area (from before concerns had one) goes by its family's.
+		awayArea, err := db.RawString(ctx, `SELECT CAST(id AS TEXT) FROM areas WHERE name = 'Hertfordshire'`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RawExec(ctx, `UPDATE safeguarding_concerns SET area_id = NULL WHERE id = $1`, raised[0]); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RawExec(ctx, `UPDATE safeguarding_concerns SET area_id = $1 WHERE id = $2`, awayArea, raised[1]); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			name string
+			who  org.Staff
+			want int
+		}{{"the family's area's manager", fx.mgr, 6}, {"the concern's area's manager", away, 1}} {
+			_, total, err := db.OpenConcerns(ctx, tc.who.Actor(), 0, 10)
+			if err != nil || total != tc.want {
+				t.Errorf("%s: %d concerns (%v); want %d", tc.name, total, err, tc.want)
+			}
+		}
 	})
 }
 

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/audit"
@@ -274,10 +273,14 @@ func (tx *Tx) concernActions(concernID int64) ([]ConcernAction, error) {
 	return out, rows.Err()
 }
 
-// concernScope narrows a query on concerns c (joined to families f) to those
-// the actor could read: every one for a DSL, their areas' and their own for
-// a team manager, their own for anyone else. Like familyScope it is an
-// optimisation: each row is still put to mayReadConcern.
+// concernScope narrows a query on concerns c to those the actor could
+// read: every one for a DSL, their areas' and their own for a team manager,
+// their own for anyone else. Like familyScope it is an optimisation: each
+// row is still put to mayReadConcern. A concern's area is its own (set when
+// it is raised), else its family's; the family is looked up only for a
+// concern without one, so a manager's list reads the open concerns' index
+// alone rather than joining each to its family (at 100,000 families that
+// join made a manager's list three times slower than at 1,000).
 func (db *DB) concernScope(actor policy.Actor) (string, []any) {
 	switch actor.Role {
 	case policy.DSL:
@@ -285,7 +288,9 @@ func (db *DB) concernScope(actor policy.Actor) (string, []any) {
 	case policy.TeamManager:
 		if len(actor.Areas) > 0 {
 			in, args := db.inList(actor.Areas)
-			return `(COALESCE(c.area_id, f.area_id) IN (` + in + `) OR c.raised_by = $` + strconv.Itoa(len(args)+1) + `)`, append(args, actor.StaffID)
+			return `c.family_id IS NOT NULL AND (c.area_id IN (` + in + `)
+				OR (c.area_id IS NULL AND c.family_id IN (SELECT fa.id FROM families fa WHERE fa.area_id IN (` + in + `)))
+				OR c.raised_by = $` + strconv.Itoa(len(args)+1) + `)`, append(args, actor.StaffID)
 		}
 	}
 	return `c.raised_by = $1`, []any{actor.StaffID}
@@ -303,12 +308,8 @@ func (db *DB) OpenConcerns(ctx context.Context, actor policy.Actor, offset, limi
 	scope, args := db.concernScope(actor)
 	// The statuses named, not "<> 'closed'": an index finds the few open
 	// concerns among hundreds of thousands of closed ones (687 ms → a few
-	// ms at 100,000 families, found by the benchmark). The families are
-	// joined only when the scope needs their area.
+	// ms at 100,000 families, found by the benchmark).
 	from := ` FROM safeguarding_concerns c`
-	if strings.Contains(scope, "f.") {
-		from += ` JOIN families f ON f.id = c.family_id`
-	}
 	where := ` WHERE c.status IN ('open', 'decided', 'escalated') AND ` + scope
 	var total int
 	if err := db.queryRow(ctx, `SELECT COUNT(*)`+from+where, args...).Scan(&total); err != nil {
