@@ -424,6 +424,8 @@ func (db *DB) CaseloadCapped(ctx context.Context, actor policy.Actor) ([]Caseloa
 	return db.caseload(ctx, actor, db.caseloads)
 }
 
+// caseload is CaseloadCapped with the cache to use (a test reads afresh
+// with an empty one).
 func (db *DB) caseload(ctx context.Context, actor policy.Actor, cache *caseloadCache) ([]CaseloadEntry, bool, error) {
 	where, args, ok := db.familyScope(actor)
 	if !ok {
