@@ -66,10 +66,11 @@ func (c *caseloadCache) lookup(epoch int64, ids, counts []int64, now time.Time) 
 	return hit, miss
 }
 
-// put keeps entries read at epoch, with their families' counts as read
-// before the entries were (so an entry is never older than its count). If
-// the epoch has moved on since, they are not kept: they may hold an old name.
-func (c *caseloadCache) put(epoch int64, entries map[int64]CaseloadEntry, counts map[int64]int64, now time.Time) {
+// put keeps the entries read at epoch, each with its family's count as
+// read before the entries were (ids and counts as given to lookup), so an
+// entry is never older than its count. If the epoch has moved on since,
+// they are not kept: they may hold an old name.
+func (c *caseloadCache) put(epoch int64, entries map[int64]CaseloadEntry, ids, counts []int64, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if epoch != c.epoch {
@@ -93,8 +94,10 @@ func (c *caseloadCache) put(epoch int64, entries map[int64]CaseloadEntry, counts
 			delete(c.m, id)
 		}
 	}
-	for id, e := range entries {
-		c.m[id] = cachedCaseload{n: counts[id], at: now, entry: e}
+	for i, id := range ids {
+		if e, ok := entries[id]; ok {
+			c.m[id] = cachedCaseload{n: counts[i], at: now, entry: e}
+		}
 	}
 }
 

@@ -10,19 +10,19 @@ import (
 // cache makes room for new entries without exceeding its bound.
 func TestCaseloadCacheRules(t *testing.T) {
 	now := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
-	batch := func(from, n int64) (map[int64]CaseloadEntry, map[int64]int64) {
-		es, ns := map[int64]CaseloadEntry{}, map[int64]int64{}
+	batch := func(from, n int64) (map[int64]CaseloadEntry, []int64, []int64) {
+		es, ids, ns := map[int64]CaseloadEntry{}, []int64{}, []int64{}
 		for id := from; id < from+n; id++ {
-			es[id], ns[id] = CaseloadEntry{FamilyID: id}, 7
+			es[id], ids, ns = CaseloadEntry{FamilyID: id}, append(ids, id), append(ns, 7)
 		}
-		return es, ns
+		return es, ids, ns
 	}
 	var c caseloadCache
 	if _, miss := c.lookup(3, []int64{1}, []int64{7}, now); len(miss) != 1 {
 		t.Fatalf("an empty cache answered: %v", miss)
 	}
-	es, ns := batch(1, 2)
-	c.put(3, es, ns, now)
+	es, ids, ns := batch(1, 2)
+	c.put(3, es, ids, ns, now)
 	for _, tc := range []struct {
 		name    string
 		epoch   int64
@@ -44,13 +44,13 @@ func TestCaseloadCacheRules(t *testing.T) {
 	if hit, _ := c.lookup(4, []int64{1, 2}, []int64{7, 7}, now); len(hit) != 0 || c.m != nil {
 		t.Errorf("a new epoch kept %d entries", len(c.m))
 	}
-	c.put(3, es, ns, now) // read under the old epoch: not kept
+	c.put(3, es, ids, ns, now) // read under the old epoch: not kept
 	if len(c.m) != 0 {
 		t.Errorf("an old epoch's read was kept: %d", len(c.m))
 	}
 	for from := int64(1); from < 3*maxCaseloadEntries; from += 500 {
-		es, ns := batch(from, 500)
-		c.put(4, es, ns, now)
+		es, ids, ns := batch(from, 500)
+		c.put(4, es, ids, ns, now)
 		if len(c.m) > maxCaseloadEntries {
 			t.Fatalf("the cache holds %d entries, over its bound of %d", len(c.m), maxCaseloadEntries)
 		}

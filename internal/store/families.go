@@ -466,11 +466,7 @@ func (db *DB) caseload(ctx context.Context, actor policy.Actor, cache *caseloadC
 			if err != nil {
 				return err
 			}
-			byID := make(map[int64]int64, len(ids))
-			for i, id := range ids {
-				byID[id] = counts[i]
-			}
-			cache.put(epoch, read, byID, tx.now)
+			cache.put(epoch, read, ids, counts, tx.now)
 			maps.Copy(entries, read)
 		}
 		for _, id := range ids {
