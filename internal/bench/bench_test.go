@@ -15,6 +15,7 @@ import (
 
 	"github.com/cradle-org/cradle/internal/bench"
 	"github.com/cradle-org/cradle/internal/demo"
+	"github.com/cradle-org/cradle/internal/report"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/store/storetest"
 )
@@ -105,6 +106,24 @@ func TestSmokeRun(t *testing.T) {
 			}
 			if d := rep.Dashboard; d == nil || len(d.TimesMS) != 5 || d.MedianMS <= 0 || d.HTMLBytes < 1000 {
 				t.Errorf("organisation dashboard: %+v", d)
+			} else {
+				var keys []string
+				sum, slowest := 0.0, 0.0
+				for _, sec := range d.Sections {
+					keys = append(keys, sec.Key)
+					if sec.FirstMS <= 0 || sec.HTMLBytes < 1000 {
+						t.Errorf("section %s: %+v", sec.Key, sec)
+					}
+					sum += sec.FirstMS
+					slowest = max(slowest, sec.FirstMS)
+				}
+				var want []string
+				for _, sec := range report.Sections() {
+					want = append(want, sec.Key)
+				}
+				if !slices.Equal(keys, want) || d.Sections[0].FirstMS != d.TimesMS[0] || d.SlowestFirstMS != slowest || d.AllFirstMS != sum {
+					t.Errorf("dashboard sections %v (want %v), slowest %v, all %v: %+v", keys, want, d.SlowestFirstMS, d.AllFirstMS, d.Sections)
+				}
 			}
 			if rep.Database != string(db.Dialect()) || rep.Machine.NumCPU < 1 || rep.Date.IsZero() {
 				t.Errorf("machine, database or date missing: %+v %q %v", rep.Machine, rep.Database, rep.Date)

@@ -83,6 +83,13 @@ func (r Report) Table(w io.Writer) {
 		}
 		fmt.Fprintf(w, "\nOrganisation dashboard over the whole dataset (as %s, server idle): median %s of %d loads (%s), %s of HTML\n",
 			d.Role, msText(d.MedianMS), len(d.TimesMS), strings.Join(times, ", "), size(float64(d.HTMLBytes)))
+		var firsts []string
+		for _, sec := range d.Sections {
+			firsts = append(firsts, sec.Key+" "+msText(sec.FirstMS))
+		}
+		if len(firsts) > 0 {
+			fmt.Fprintf(w, "Each section's first load: %s; slowest %s, all %s\n", strings.Join(firsts, ", "), msText(d.SlowestFirstMS), msText(d.AllFirstMS))
+		}
 	}
 
 	m := r.Memory

@@ -69,17 +69,17 @@ func Dashboard(f Figures, outcomes Table) []Section {
 	// By source, over time and by area are three sections, so that each is
 	// a page of its own on the dashboard (one page of all four tables was
 	// 29 KB of HTML, and over a hundred areas the page's filters add 4 KB).
-	referrals := Section{Key: "referrals", Heading: "Referrals",
-		Headline: []Headline{{"Referrals received", Count(f.Referred)}, {"Accepted", Count(f.Accepted)}},
-		Tables:   []Table{bySource},
-		Charts:   []ChartHint{{Table: 0, Kind: "bar", LabelCol: 0, ValueCols: []int{1}}}}
+	referrals := newSection("referrals")
+	referrals.Headline = []Headline{{"Referrals received", Count(f.Referred)}, {"Accepted", Count(f.Accepted)}}
+	referrals.Tables = []Table{bySource}
+	referrals.Charts = []ChartHint{{Table: 0, Kind: "bar", LabelCol: 0, ValueCols: []int{1}}}
 	d.show("referrals", f.Referred, &referrals.Headline[0].Cell)
-	referralTimes := Section{Key: "referrals-over-time", Heading: "Referrals over time",
-		Tables: []Table{byMonth},
-		Charts: []ChartHint{{Table: 0, Kind: "line", LabelCol: 0}}}
-	referralAreas := Section{Key: "referral-areas", Heading: "Referrals by area",
-		Tables: []Table{byMonthArea, byArea},
-		Charts: []ChartHint{{Table: 0, Kind: "line", LabelCol: 0}}}
+	referralTimes := newSection("referrals-over-time")
+	referralTimes.Tables = []Table{byMonth}
+	referralTimes.Charts = []ChartHint{{Table: 0, Kind: "line", LabelCol: 0}}
+	referralAreas := newSection("referral-areas")
+	referralAreas.Tables = []Table{byMonthArea, byArea}
+	referralAreas.Charts = []ChartHint{{Table: 0, Kind: "line", LabelCol: 0}}
 	if f.Referred == 0 {
 		referrals.Empty = "No referrals were received in this period and area."
 		referralTimes.Empty, referralAreas.Empty = referrals.Empty, referrals.Empty
@@ -108,27 +108,29 @@ func Dashboard(f Figures, outcomes Table) []Section {
 		medianCell = Number(median, 1, n)
 	}
 	firstContact.Rows = [][]Cell{{Label("Families seen"), Count(n)}, {Label("Median days from referral to first session"), medianCell}}
-	out = append(out, Section{Key: "conversion", Heading: "Conversion and first contact",
-		Tables: []Table{conversion, firstContact}, Charts: []ChartHint{{Table: 0, Kind: "bar", LabelCol: 0, ValueCols: []int{1}}}})
+	conversionSection := newSection("conversion")
+	conversionSection.Tables = []Table{conversion, firstContact}
+	conversionSection.Charts = []ChartHint{{Table: 0, Kind: "bar", LabelCol: 0, ValueCols: []int{1}}}
+	out = append(out, conversionSection)
 
 	// Open families by area and by stage both add up to the open families.
 	openByArea := CountsTable("open-by-area", "Open families by area", "Families open today in "+where+".", "Area", f.OpenByArea)
 	openByStage := CountsTable("open-by-stage", "Open families by stage", "Families open today in "+where+".", "Stage", f.OpenByStage)
 	d.countsTable(openByArea, f.OpenByArea, "open/area", "open")
 	d.countsTable(openByStage, f.OpenByStage, "open/stage", "open")
-	caseloads := Section{Key: "caseloads", Heading: "Caseloads now",
-		Headline: []Headline{{"Open families", Count(f.OpenFamilies)}, {"Practitioners with a caseload", Count(f.Practitioners)}},
-		Tables: []Table{
-			openByArea,
-			openByStage,
-			{Key: "caseload-size", Title: "Parents per practitioner", Caption: "Parents allocated today in " + where + ".",
-				Columns: []Column{{Key: "measure", Label: "Measure"}, {Key: "value", Label: "Value", Numeric: true}},
-				Rows: [][]Cell{{Label("Parents allocated"), Count(f.ParentsAllocated)},
-					{Label("Practitioners"), Count(f.Practitioners)},
-					{Label("Mean parents per practitioner"), ratio(f.ParentsAllocated, f.Practitioners)},
-					{Label("Largest caseload"), Number(float64(f.LargestCaseload), 0, f.Practitioners)}}},
-		},
-		Charts: []ChartHint{{Table: 1, Kind: "bar", LabelCol: 0, ValueCols: []int{1}}}}
+	caseloads := newSection("caseloads")
+	caseloads.Headline = []Headline{{"Open families", Count(f.OpenFamilies)}, {"Practitioners with a caseload", Count(f.Practitioners)}}
+	caseloads.Tables = []Table{
+		openByArea,
+		openByStage,
+		{Key: "caseload-size", Title: "Parents per practitioner", Caption: "Parents allocated today in " + where + ".",
+			Columns: []Column{{Key: "measure", Label: "Measure"}, {Key: "value", Label: "Value", Numeric: true}},
+			Rows: [][]Cell{{Label("Parents allocated"), Count(f.ParentsAllocated)},
+				{Label("Practitioners"), Count(f.Practitioners)},
+				{Label("Mean parents per practitioner"), ratio(f.ParentsAllocated, f.Practitioners)},
+				{Label("Largest caseload"), Number(float64(f.LargestCaseload), 0, f.Practitioners)}}},
+	}
+	caseloads.Charts = []ChartHint{{Table: 1, Kind: "bar", LabelCol: 0, ValueCols: []int{1}}}
 	d.show("open", f.OpenFamilies, &caseloads.Headline[0].Cell)
 	out = append(out, caseloads)
 
@@ -161,11 +163,11 @@ func Dashboard(f Figures, outcomes Table) []Section {
 		"Families whose baby reached each age "+period+", of those accepted by then, in "+where+
 			": how many were still in the programme on the day, open or completed at the planned end rather than closed early (a family re-opened by then counts as still in).",
 		f.Retention)
-	engagementSection := Section{Key: "engagement", Heading: "Engagement and retention",
-		Headline: []Headline{{"% of offered sessions attended", Percent(f.SessionsAttended, f.Offered())},
-			{"% of closures at the baby's second birthday", Percent(planned, f.Closures())}},
-		Tables: []Table{engagement, closures, retention},
-		Charts: []ChartHint{{Table: 1, Kind: "bar", LabelCol: 0, ValueCols: []int{1}}, {Table: 2, Kind: "bar", LabelCol: 0, ValueCols: []int{3}}}}
+	engagementSection := newSection("engagement")
+	engagementSection.Headline = []Headline{{"% of offered sessions attended", Percent(f.SessionsAttended, f.Offered())},
+		{"% of closures at the baby's second birthday", Percent(planned, f.Closures())}}
+	engagementSection.Tables = []Table{engagement, closures, retention}
+	engagementSection.Charts = []ChartHint{{Table: 1, Kind: "bar", LabelCol: 0, ValueCols: []int{1}}, {Table: 2, Kind: "bar", LabelCol: 0, ValueCols: []int{3}}}
 	d.derive(&engagementSection.Headline[0].Cell, sessionNames[0], sessionNames[3])
 	d.derive(&engagementSection.Headline[1].Cell, "closures"+sep+"planned_end", "closures/all")
 	out = append(out, engagementSection)
@@ -189,8 +191,10 @@ func Dashboard(f Figures, outcomes Table) []Section {
 	decisions := CountsTable("concerns-by-decision", "Safeguarding concerns by decision", "Concerns raised "+scope+".", "Decision", f.ConcernsByDecision)
 	d.countsTable(decisions, f.ConcernsByDecision, "concerns", "concerns/all")
 	d.show("concerns/all", f.Concerns, &safe.Rows[0][1])
-	out = append(out, Section{Key: "safeguarding", Heading: "Safeguarding",
-		Tables: []Table{safe, decisions}, Charts: []ChartHint{{Table: 1, Kind: "bar", LabelCol: 0, ValueCols: []int{1}}}})
+	safeguardingSection := newSection("safeguarding")
+	safeguardingSection.Tables = []Table{safe, decisions}
+	safeguardingSection.Charts = []ChartHint{{Table: 1, Kind: "bar", LabelCol: 0, ValueCols: []int{1}}}
+	out = append(out, safeguardingSection)
 
 	// Stepped down, stepped up and no change add up to the families with a
 	// status, so one small group would otherwise follow from the rest.
@@ -209,10 +213,27 @@ func Dashboard(f Figures, outcomes Table) []Section {
 		d.derive(&status.Rows[i][2], statusNames[i], statusNames[3])
 	}
 	d.sum(statusNames[3], statusNames[:3])
-	out = append(out, Section{Key: "outcomes", Heading: "Outcomes",
-		Tables: []Table{outcomes, status}, Charts: []ChartHint{{Table: 0, Kind: "bar", LabelCol: 0, ValueCols: []int{len(outcomes.Columns) - 1}}}})
+	outcomesSection := newSection("outcomes")
+	outcomesSection.Tables = []Table{outcomes, status}
+	outcomesSection.Charts = []ChartHint{{Table: 0, Kind: "bar", LabelCol: 0, ValueCols: []int{len(outcomes.Columns) - 1}}}
+	out = append(out, outcomesSection)
 
 	d.protect()
+	return out
+}
+
+// DashboardOf lays out only the sections whose parts f holds (with the
+// outcome table, if f.Parts has PartOutcomes): the cells are those Dashboard
+// shows for the same figures, the parts being the disclosure control's
+// islands. An export or a page that shows one section asks for its parts.
+func DashboardOf(f Figures, outcomes Table) []Section {
+	all := Dashboard(f, outcomes)
+	out := all[:0]
+	for _, s := range all {
+		if info, _ := SectionFor(s.Key); info.Needs&^f.Parts == 0 {
+			out = append(out, s)
+		}
+	}
 	return out
 }
 

@@ -10,6 +10,7 @@ type Figures struct {
 	From, To time.Time // calendar days, inclusive
 	AsOf     time.Time // when they were worked out (a dashboard may show them for a few minutes)
 	Areas    []string  // the areas covered, by name; empty = every area
+	Parts    Part      // which parts of the figures below were read (the rest are zero)
 
 	// Referrals received in the range.
 	ReferralsByMonth     []MonthCount // one entry per month and source

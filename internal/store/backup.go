@@ -88,7 +88,7 @@ var (
 // starts with and store.SetOutcomeOrder sets from the configuration.
 var derivedTables = map[string]bool{"session_counts_month": true, "session_counts_day": true, "family_session_facts": true,
 	"outcome_timepoints": true, "outcome_pairs": true, "referral_facts": true, "referral_counts_month": true, "first_contact_counts_month": true,
-	"retention_babies": true, "caseload_changes": true}
+	"retention_babies": true, "caseload_changes": true, "concern_times": true}
 
 // backupTables lists the schema's tables (from the migrations), except the
 // derived ones, so that every table comes after the tables it refers to; a

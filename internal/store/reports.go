@@ -1,13 +1,10 @@
 package store
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -68,19 +65,39 @@ func scopeSQL(col string, sc ReportScope, args []any) (string, []any) {
 	return b.String(), args
 }
 
-// Figures counts the programme's aggregate figures for a scope. The read is
-// authorised for aggregates only and audited; nothing returned names anyone.
+// Figures counts all the programme's aggregate figures for a scope (every
+// part but the outcome table); see FiguresFor.
 func (db *DB) Figures(ctx context.Context, actor policy.Actor, sc ReportScope) (report.Figures, error) {
+	return db.FiguresFor(ctx, actor, sc, report.FigureParts)
+}
+
+// FiguresFor counts the parts of the aggregate figures asked for (a page
+// showing one section of the dashboard asks for its own). The read is
+// authorised for aggregates only and audited; nothing returned names
+// anyone. Each part is kept for a few minutes (aggregateCache) on its own,
+// so the figures' AsOf is when the oldest part was read.
+func (db *DB) FiguresFor(ctx context.Context, actor policy.Actor, sc ReportScope, parts report.Part) (report.Figures, error) {
 	var f report.Figures
 	err := db.View(ctx, func(tx *Tx) error {
 		if err := authoriseAggregates(actor, sc, tx.now); err != nil {
 			return err
 		}
-		v, err := db.aggregates.get("figures "+scopeDetail(sc), tx.now, func() (any, error) { return tx.figures(sc) })
-		if err != nil {
+		var err error
+		if f, err = tx.scopeFigures(sc); err != nil {
 			return err
 		}
-		f = v.(report.Figures)
+		for _, r := range figureReads {
+			if parts&r.part == 0 {
+				continue
+			}
+			v, err := db.aggregates.get("figures "+r.name+" "+scopeDetail(sc), tx.now, func() (any, error) {
+				return tx.figurePart(r.read, sc)
+			})
+			if err != nil {
+				return err
+			}
+			f.Merge(v.(report.Figures), r.part)
+		}
 		tx.Audit("report.view", "", 0, 0, scopeDetail(sc))
 		return nil
 	})
@@ -95,17 +112,44 @@ func scopeDetail(sc ReportScope) string {
 	return fmt.Sprintf("%s to %s, %s", sc.From.Format(time.DateOnly), sc.To.Format(time.DateOnly), areas)
 }
 
-// figures runs the dashboard's queries. Each groups in SQL where the
-// grouping is portable; the monthly summaries' months were written by
-// their triggers, in each dialect's own date functions. Every read is of
-// an index or summary in its own order: looked up row by row, SQLite's
-// small page cache once full read the same pages again and again, and the
-// same query ran four to eight times slower on one connection than on the
-// next.
-func (tx *Tx) figures(sc ReportScope) (report.Figures, error) {
-	from := day(sc.From)
-	until := day(sc.To).AddDate(0, 0, 1) // exclusive
-	f := report.Figures{From: from, To: day(sc.To), AsOf: tx.now}
+// figureRead reads one part of the figures for the days from..until
+// (exclusive) into f.
+type figureRead func(tx *Tx, sc ReportScope, from, until time.Time, f *report.Figures) error
+
+// figureReads are the parts of the dashboard's figures and how each is
+// read. Each groups in SQL where the grouping is portable; the monthly
+// summaries' months were written by their triggers, in each dialect's own
+// date functions. Every read is of an index or summary in its own order:
+// looked up row by row, SQLite's small page cache once full read the same
+// pages again and again, and the same query ran four to eight times slower
+// on one connection than on the next.
+var figureReads = []struct {
+	part report.Part
+	name string
+	read figureRead
+}{
+	{report.PartReferrals, "referrals", (*Tx).referralFigures},
+	{report.PartCaseloads, "caseloads", func(tx *Tx, sc ReportScope, _, _ time.Time, f *report.Figures) error {
+		return tx.caseloadFigures(sc, f)
+	}},
+	{report.PartEngagement, "engagement", func(tx *Tx, sc ReportScope, from, until time.Time, f *report.Figures) error {
+		if err := tx.sessionFigures(sc, from, until, f); err != nil {
+			return err
+		}
+		if err := tx.closureFigures(sc, from, until, f); err != nil {
+			return err
+		}
+		return tx.retentionFigures(sc, from, until, f)
+	}},
+	{report.PartSafeguarding, "safeguarding", (*Tx).safeguardingFigures},
+	{report.PartStatus, "status", func(tx *Tx, sc ReportScope, _, _ time.Time, f *report.Figures) error {
+		return tx.statusFigures(sc, f)
+	}},
+}
+
+// scopeFigures starts a scope's figures: its days and its areas' names.
+func (tx *Tx) scopeFigures(sc ReportScope) (report.Figures, error) {
+	f := report.Figures{From: day(sc.From), To: day(sc.To)}
 	for _, id := range sc.AreaIDs {
 		var name string
 		if err := tx.queryRow(`SELECT name FROM areas WHERE id = $1`, id).Scan(&name); err != nil {
@@ -113,58 +157,35 @@ func (tx *Tx) figures(sc ReportScope) (report.Figures, error) {
 		}
 		f.Areas = append(f.Areas, name)
 	}
-	// One after another in one snapshot. (Run side by side in separate
-	// transactions they were no faster on SQLite at 100,000 families: the
-	// connections contended for locks inside the driver, and the outcome
-	// table already runs beside them.)
-	if err := tx.referralFigures(sc, from, until, &f); err != nil {
-		return f, err
-	}
-	if err := tx.caseloadFigures(sc, &f); err != nil {
-		return f, err
-	}
-	if err := tx.sessionFigures(sc, from, until, &f); err != nil {
-		return f, err
-	}
-	if err := tx.closureFigures(sc, from, until, &f); err != nil {
-		return f, err
-	}
-	if err := tx.retentionFigures(sc, from, until, &f); err != nil {
-		return f, err
-	}
-	if err := tx.safeguardingFigures(sc, from, until, &f); err != nil {
-		return f, err
-	}
 	return f, nil
 }
 
-// packedTime is a TIMESTAMP column as text anyTime reads ("" for NULL),
-// to be joined with others into one column.
-func (db *DB) packedTime(col string) string {
-	if db.dialect == Postgres {
-		return "COALESCE(to_char(" + col + " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), '')"
-	}
-	return "COALESCE(CAST(" + col + " AS TEXT), '')"
+// figurePart reads one part of a scope's figures, as of now.
+func (tx *Tx) figurePart(read figureRead, sc ReportScope) (report.Figures, error) {
+	f := report.Figures{AsOf: tx.now}
+	err := read(tx, sc, day(sc.From), day(sc.To).AddDate(0, 0, 1), &f)
+	return f, err
 }
 
-// canonicalNanos reads a stored time in the forms the stores write
-// ("2006-01-02 15:04:05.999999999" with "+07:00" or no zone) as Unix
-// nanoseconds, with parseStoredTime and without copying the bytes to a
-// string, for the times UnixNano can hold: exactly time.Time.UnixNano of
-// what anyTime reads (reports_time_test). False for anything else, which
-// the caller reads through anyTime.
-func canonicalNanos(b []byte) (int64, bool) {
-	if len(b) < 19 || b[10] != ' ' {
-		return 0, false // a date alone, or RFC 3339's "T": the slow way
+// figures reads every part of a scope's figures, one after another in one
+// snapshot, and keeps none. (Run side by side in separate transactions the
+// parts were no faster on SQLite at 100,000 families: the connections
+// contended for locks inside the driver, and the outcome table already
+// runs beside them.)
+func (tx *Tx) figures(sc ReportScope) (report.Figures, error) {
+	f, err := tx.scopeFigures(sc)
+	if err != nil {
+		return f, err
 	}
-	t, ok := parseStoredTime(b)
-	if !ok || t.Before(minNanoTime) || t.After(maxNanoTime) {
-		return 0, false
+	for _, r := range figureReads {
+		p, err := tx.figurePart(r.read, sc)
+		if err != nil {
+			return f, err
+		}
+		f.Merge(p, r.part)
 	}
-	return t.UnixNano(), true
+	return f, nil
 }
-
-var minNanoTime, maxNanoTime = time.Unix(0, math.MinInt64).UTC(), time.Unix(0, math.MaxInt64).UTC()
 
 // familyJoin joins each row's family (as f) when the scope names areas
 // (where, from scopeSQL, filters on f.area_id); across every area it is
@@ -575,25 +596,23 @@ func (tx *Tx) each(q string, args []any, fn func(rows *sql.Rows) error) error {
 }
 
 func (tx *Tx) safeguardingFigures(sc ReportScope, from, until time.Time, f *report.Figures) error {
-	// Each concern as one text, "decision|raised|due|decided": the driver's
-	// cost is per column, and 200,000 concerns' four columns were most of
-	// this. Hours to a decision are worked out exactly, in nanoseconds.
-	where, args := scopeSQL("c.area_id", sc, []any{from, until})
+	// From concern_times (migration 21), which holds each concern's whole
+	// seconds to a decision and whether it was in time: reading and parsing
+	// three times from each of 200,000 concerns took most of a second.
+	where, args := scopeSQL("t.area_id", sc, []any{from, until})
 	type decisionCount struct {
 		key string
 		n   int
 	}
 	var decisions []decisionCount // a handful: searched, not hashed
-	var packed sql.RawBytes
-	err := tx.each(`SELECT c.decision || '|' || `+tx.db.packedTime("c.raised_at")+` || '|' || `+tx.db.packedTime("c.decision_due_at")+` || '|' || `+tx.db.packedTime("c.decided_at")+`
-		FROM safeguarding_concerns c WHERE c.raised_at >= $1 AND c.raised_at < $2`+where, args,
+	var decision sql.RawBytes
+	var seconds sql.NullInt64
+	var inTime int64
+	err := tx.each(`SELECT t.decision, t.decision_seconds, t.in_time FROM concern_times t WHERE t.raised_at >= $1 AND t.raised_at < $2`+where, args,
 		func(rows *sql.Rows) error {
-			if err := rows.Scan(&packed); err != nil {
+			if err := rows.Scan(&decision, &seconds, &inTime); err != nil {
 				return err
 			}
-			decision, rest, _ := bytes.Cut(packed, []byte("|"))
-			raisedText, rest, _ := bytes.Cut(rest, []byte("|"))
-			dueText, decidedText, _ := bytes.Cut(rest, []byte("|"))
 			f.Concerns++
 			i := 0
 			for i < len(decisions) && decisions[i].key != string(decision) {
@@ -603,26 +622,11 @@ func (tx *Tx) safeguardingFigures(sc ReportScope, from, until time.Time, f *repo
 				decisions = append(decisions, decisionCount{key: string(decision)})
 			}
 			decisions[i].n++
-			if len(decidedText) == 0 {
-				return nil
-			}
-			raised, ok1 := canonicalNanos(raisedText)
-			due, ok2 := canonicalNanos(dueText)
-			decided, ok3 := canonicalNanos(decidedText)
-			if ok1 && ok2 && ok3 {
-				f.DecisionHours = append(f.DecisionHours, time.Duration(decided-raised).Hours())
-				if decided <= due {
+			if seconds.Valid {
+				f.DecisionHours = append(f.DecisionHours, float64(seconds.Int64)/3600)
+				if inTime == 1 {
 					f.DecidedInTime++
 				}
-				return nil
-			}
-			var r, u, c anyTime // any other form, the slow way
-			if err := errors.Join(r.parse(string(raisedText)), u.parse(string(dueText)), c.parse(string(decidedText))); err != nil {
-				return err
-			}
-			f.DecisionHours = append(f.DecisionHours, c.T.Sub(r.T).Hours())
-			if !c.T.After(u.T) {
-				f.DecidedInTime++
 			}
 			return nil
 		})
@@ -642,7 +646,7 @@ func (tx *Tx) safeguardingFigures(sc ReportScope, from, until time.Time, f *repo
 		byDecision[key] += d.n
 	}
 	f.ConcernsByDecision = sortedCounts(byDecision, labels)
-	sort.Float64s(f.DecisionHours)
+	slices.Sort(f.DecisionHours)
 
 	fw, fargs := scopeSQL("f.area_id", sc, []any{from, until})
 	count := func(q string) (int, error) {
@@ -662,8 +666,12 @@ func (tx *Tx) safeguardingFigures(sc ReportScope, from, until time.Time, f *repo
 		return fmt.Errorf("counting safety plan reviews: %w", err2)
 	}
 
-	// Safeguarding status history: compare each family's first and latest
-	// status (ordered by severity) for families in scope.
+	return nil
+}
+
+// statusFigures compares each family's first and latest safeguarding
+// status (ordered by severity), for families in scope, whenever recorded.
+func (tx *Tx) statusFigures(sc ReportScope, f *report.Figures) error {
 	// Rows come in family order, so each family is compared as it ends.
 	sw, sargs := scopeSQL("f.area_id", sc, nil)
 	var family int64 // 0: none yet
@@ -680,7 +688,7 @@ func (tx *Tx) safeguardingFigures(sc ReportScope, from, until time.Time, f *repo
 			f.StatusSteppedUp++
 		}
 	}
-	err = tx.each(`SELECT h.family_id, h.status FROM safeguarding_status_history h`+familyJoin(sw, "h.family_id")+`
+	err := tx.each(`SELECT h.family_id, h.status FROM safeguarding_status_history h`+familyJoin(sw, "h.family_id")+`
 		WHERE 1 = 1`+sw+` ORDER BY h.family_id, h.from_date, h.id`, sargs,
 		func(rows *sql.Rows) error {
 			var id int64

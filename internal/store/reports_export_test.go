@@ -223,9 +223,10 @@ func (tx *Tx) concernFiguresFromRows(sc ReportScope, from, until time.Time, f *r
 			labels[decision] = safeguarding.Decision(decision).Label()
 		}
 		byDecision[decision]++
+		// In whole seconds, each time's fraction dropped (migration 21).
 		if d := decided.T; !d.IsZero() {
-			f.DecisionHours = append(f.DecisionHours, d.Sub(raised.T).Hours())
-			if !d.After(due.T) {
+			f.DecisionHours = append(f.DecisionHours, float64(d.Unix()-raised.T.Unix())/3600)
+			if d.Unix() <= due.T.Unix() {
 				f.DecidedInTime++
 			}
 		}

@@ -332,6 +332,58 @@ func TestFiguresAreReusedForAFewMinutes(t *testing.T) {
 	}
 }
 
+// TestFiguresForReadsOnlyTheParts: a section's page asks for its parts;
+// each part is read, kept and timed on its own, the figures say which
+// parts they hold, and together they are the figures read all at once.
+func TestFiguresForReadsOnlyTheParts(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			now := time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC)
+			db := storetest.OpenWith(t, b, store.Options{Keys: storetest.Keys(t), Now: func() time.Time { return now }, ReportCacheTTL: 5 * time.Minute})
+			seedReportDataset(t, db)
+			dsl := policy.Actor{StaffID: 1, Role: policy.DSL}
+			sc := store.ReportScope{From: d(2026, 1, 1), To: d(2026, 6, 30)}
+			all, err := db.Figures(ctx, dsl, sc) // read (and kept) at 09:00
+			if err != nil {
+				t.Fatal(err)
+			}
+			if all.Parts != report.FigureParts || all.Referred == 0 || all.Concerns == 0 || all.OpenFamilies == 0 {
+				t.Fatalf("all the figures: parts %b, referred %d, concerns %d, open %d", all.Parts, all.Referred, all.Concerns, all.OpenFamilies)
+			}
+			// A concern raised later shows once the safeguarding part is
+			// read again; the referrals part is still the one kept.
+			mustExec(t, db, `UPDATE safeguarding_concerns SET raised_at = $1 WHERE id = (SELECT MIN(id) FROM safeguarding_concerns)`, d(2025, 1, 1))
+			now = now.Add(6 * time.Minute)
+			safe, err := db.FiguresFor(ctx, dsl, sc, report.PartSafeguarding)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if safe.Parts != report.PartSafeguarding || safe.Concerns != all.Concerns-1 || !safe.AsOf.Equal(now) {
+				t.Errorf("safeguarding alone: parts %b, concerns %d (want %d), as of %v", safe.Parts, safe.Concerns, all.Concerns-1, safe.AsOf)
+			}
+			if safe.Referred != 0 || safe.OpenFamilies != 0 || safe.StatusFamilies != 0 || safe.SessionsAttended != 0 {
+				t.Errorf("safeguarding alone holds other parts' figures: %+v", safe)
+			}
+			mustExec(t, db, `UPDATE referrals SET received_at = $1 WHERE id = 1`, d(2025, 1, 1))
+			now = now.Add(time.Minute)
+			both, err := db.FiguresFor(ctx, dsl, sc, report.PartSafeguarding|report.PartReferrals)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if both.Concerns != all.Concerns-1 || both.Referred != all.Referred-1 || !both.AsOf.Equal(now.Add(-time.Minute)) {
+				t.Errorf("both: concerns %d, referred %d (want %d, %d), as of %v (the older part's)", both.Concerns, both.Referred, all.Concerns-1, all.Referred-1, both.AsOf)
+			}
+			es, err := db.AuditEntries(ctx, store.AuditFilter{Actions: []string{"report.view"}})
+			if err != nil || len(es) != 3 {
+				t.Errorf("report.view entries: %d, %v; want 3 (one per request)", len(es), err)
+			}
+			if _, err := db.FiguresFor(ctx, policy.Actor{StaffID: 3, Role: policy.TeamManager, Areas: []int64{2}}, sc, report.PartSafeguarding); err == nil {
+				t.Error("a manager got every area's kept safeguarding figures")
+			}
+		})
+	}
+}
+
 func TestOutcomeChange(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		seedReportDataset(t, db)

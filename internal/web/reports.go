@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -123,8 +124,9 @@ func (s *Server) areaOptions(r *http.Request, u *requestUser) ([]referral.Option
 	return opts, policy.Can(actor, policy.ViewAggregates, policy.Target{}, s.cfg.Now()), nil
 }
 
-// dashboardSections counts the figures for a scope and lays them out.
-func (s *Server) dashboardSections(r *http.Request, u *requestUser, sc store.ReportScope) ([]report.Section, time.Time, error) {
+// dashboardSections counts the figures of the parts asked for and lays out
+// the sections they make.
+func (s *Server) dashboardSections(r *http.Request, u *requestUser, sc store.ReportScope, parts report.Part) ([]report.Section, time.Time, error) {
 	// The two reads are independent (each authorised and audited in its
 	// own transaction); at national scale each reads hundreds of thousands
 	// of rows the first time, so they run side by side.
@@ -133,9 +135,15 @@ func (s *Server) dashboardSections(r *http.Request, u *requestUser, sc store.Rep
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		outcomes, outcomesErr = s.db.OutcomeChange(r.Context(), u.staff.Actor(), sc, s.outcomeInstruments())
+		if parts&report.PartOutcomes != 0 {
+			outcomes, outcomesErr = s.db.OutcomeChange(r.Context(), u.staff.Actor(), sc, s.outcomeInstruments())
+		}
 	}()
-	f, err := s.db.Figures(r.Context(), u.staff.Actor(), sc)
+	var f report.Figures
+	var err error
+	if parts&report.FigureParts != 0 {
+		f, err = s.db.FiguresFor(r.Context(), u.staff.Actor(), sc, parts&report.FigureParts)
+	}
 	<-done
 	if err != nil {
 		return nil, time.Time{}, err
@@ -143,7 +151,8 @@ func (s *Server) dashboardSections(r *http.Request, u *requestUser, sc store.Rep
 	if outcomesErr != nil {
 		return nil, time.Time{}, outcomesErr
 	}
-	return report.Dashboard(f, outcomes), f.AsOf, nil
+	f.Parts |= parts & report.PartOutcomes
+	return report.DashboardOf(f, outcomes), f.AsOf, nil
 }
 
 func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
@@ -165,18 +174,27 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, u *requestU
 		s.render(w, r, http.StatusBadRequest, "reports", page)
 		return
 	}
-	sections, asOf, err := s.dashboardSections(r, u, sc)
+	// Only the section shown is counted: each section's figures are read
+	// (and kept a few minutes) when it is first looked at.
+	if d.Current == "" {
+		d.Current = report.Sections()[0].Key
+	}
+	info, ok := report.SectionFor(d.Current)
+	if !ok {
+		s.fail(w, r, problem.New(problem.NotFound, "There is no such section of the reports. Choose one from the list on the reports page"))
+		return
+	}
+	sections, asOf, err := s.dashboardSections(r, u, sc, info.Needs)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if d.Current == "" && len(sections) > 0 {
-		d.Current = sections[0].Key
-	}
 	q := r.URL.Query()
-	for _, sec := range sections {
+	for _, sec := range report.Sections() {
 		q.Set("section", sec.Key)
 		d.Sections = append(d.Sections, sectionLink{Heading: sec.Heading, URL: "/reports?" + q.Encode(), Current: sec.Key == d.Current})
+	}
+	for _, sec := range sections {
 		if sec.Key == d.Current {
 			v := layOutSection(sec)
 			d.Section = &v
@@ -184,7 +202,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, u *requestU
 		}
 	}
 	if d.Section == nil {
-		s.fail(w, r, problem.New(problem.NotFound, "There is no such section of the reports. Choose one from the list on the reports page"))
+		s.fail(w, r, fmt.Errorf("reports: section %q was not laid out from its parts", d.Current))
 		return
 	}
 	d.AsOf = asOf
@@ -250,7 +268,7 @@ func (s *Server) reportExport(w http.ResponseWriter, r *http.Request, u *request
 		s.fail(w, r, &problem.Error{Code: problem.Invalid, Message: "There is a problem with the report's filters", Fields: fs})
 		return
 	}
-	sections, _, err := s.dashboardSections(r, u, sc)
+	sections, _, err := s.dashboardSections(r, u, sc, report.AllParts)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -390,7 +408,7 @@ func (s *Server) funderReport(w http.ResponseWriter, r *http.Request, u *request
 		s.showFunderForm(w, r, u, http.StatusBadRequest, inPageOrder(fs, "area", "quarter"))
 		return
 	}
-	sections, _, err := s.dashboardSections(r, u, sc)
+	sections, _, err := s.dashboardSections(r, u, sc, report.AllParts)
 	if err != nil {
 		s.fail(w, r, err)
 		return
