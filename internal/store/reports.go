@@ -167,26 +167,6 @@ func (tx *Tx) figurePart(read figureRead, sc ReportScope) (report.Figures, error
 	return f, err
 }
 
-// figures reads every part of a scope's figures, one after another in one
-// snapshot, and keeps none. (Run side by side in separate transactions the
-// parts were no faster on SQLite at 100,000 families: the connections
-// contended for locks inside the driver, and the outcome table already
-// runs beside them.)
-func (tx *Tx) figures(sc ReportScope) (report.Figures, error) {
-	f, err := tx.scopeFigures(sc)
-	if err != nil {
-		return f, err
-	}
-	for _, r := range figureReads {
-		p, err := tx.figurePart(r.read, sc)
-		if err != nil {
-			return f, err
-		}
-		f.Merge(p, r.part)
-	}
-	return f, nil
-}
-
 // familyJoin joins each row's family (as f) when the scope names areas
 // (where, from scopeSQL, filters on f.area_id); across every area it is
 // not needed, and counting without it reads only the rows' own index.
