@@ -41,15 +41,16 @@ func randomise(rng *rand.Rand, f *Figures) {
 				switch e.Kind() {
 				case reflect.Float64:
 					e.SetFloat(float64(rng.IntN(400)) / 4)
-				case reflect.Struct:
-					for _, n := range []string{"N", "Months", "Eligible", "Retained"} {
-						if x := e.FieldByName(n); x.IsValid() && x.Kind() == reflect.Int {
+				case reflect.Struct: // every count random; an empty name made up
+					for k := range e.NumField() {
+						x, name := e.Field(k), e.Type().Field(k).Name
+						switch {
+						case x.Kind() == reflect.Int && name == "Months" && x.Int() == 0:
+							x.SetInt(int64(6 * (i + 1))) // an age, not a count
+						case x.Kind() == reflect.Int && name != "Months":
 							x.SetInt(int64(rng.IntN(25)))
-						}
-					}
-					for _, n := range []string{"Key", "Label", "Month"} {
-						if x := e.FieldByName(n); x.IsValid() && x.String() == "" {
-							x.SetString(n + string(rune('a'+i)))
+						case x.Kind() == reflect.String && x.String() == "":
+							x.SetString(name + string(rune('a'+i)))
 						}
 					}
 				}
