@@ -349,6 +349,8 @@ const (
 	tSessions
 	tRisks
 	tMARAC
+	tPlans
+	tPlanReviews
 	tConcerns
 	tMeasures
 	tClosures
@@ -371,7 +373,9 @@ var seedTables = [nTables]struct {
 		"kind, created_at, updated_at", ""},
 	tRisks: {"risk_assessments", "family_id, person_id, staff_id, kind, assessed_on, yes_count, level, judged_level, answers_sealed, status, completed_at, " +
 		"created_at, updated_at", ""},
-	tMARAC: {"marac_referrals", "family_id, person_id, referred_on, marac_area, outcome, actions_sealed, created_by, created_at", ""},
+	tMARAC:       {"marac_referrals", "family_id, person_id, referred_on, marac_area, outcome, actions_sealed, created_by, created_at", ""},
+	tPlans:       {"safety_plans", "id, family_id, person_id, staff_id, plan_sealed, review_on, version, created_at, updated_at", ""},
+	tPlanReviews: {"safety_plan_reviews", "plan_id, reviewed_on, changes_sealed, reviewed_by, created_at", ""},
 	tConcerns: {"safeguarding_concerns", "family_id, person_id, raised_by, raised_at, immediate_danger, at_risk, details_sealed, decision_due_at, status, " +
 		"decision, reasons_sealed, decided_by, decided_at, outcome_sealed, closed_at, area_id", ""},
 	tMeasures: {"measure_results", "family_id, person_id, instrument, timepoint, taken_on, total, score, band, flagged, alert, age_months, answers_sealed, " +
@@ -387,10 +391,11 @@ const (
 	idFamily = iota
 	idPerson
 	idClosure
+	idPlan
 	idKinds
 )
 
-var idTables = [idKinds]string{"families", "people", "closures"}
+var idTables = [idKinds]string{"families", "people", "closures", "safety_plans"}
 
 // localID stands for the id of the n-th row (from 0) of its table in the
 // batch until the batch is written; the references stand for the next
@@ -429,6 +434,10 @@ func (b *seedBatch) reserve(batch synth.Batch) {
 		rows[tSessions] += len(f.Sessions)
 		rows[tRisks] += len(f.Risks)
 		rows[tMARAC] += len(f.MARAC)
+		rows[tPlans] += len(f.SafetyPlans)
+		for _, p := range f.SafetyPlans {
+			rows[tPlanReviews] += len(p.Reviews)
+		}
 		rows[tConcerns] += len(f.Concerns)
 		rows[tMeasures] += len(f.Measures)
 		rows[tStatuses] += len(f.Statuses)
@@ -533,6 +542,24 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 		}
 		for _, m := range f.MARAC {
 			b.add(tMARAC, fam, people[m.Person], m.On.UTC(), m.Area, m.Outcome, seal("marac_referrals.actions", m.Action), l.staffIDs[m.By], m.On.Add(16*time.Hour).UTC())
+		}
+		for _, p := range f.SafetyPlans {
+			sec := SafetyPlanSections{SafeContacts: p.Sections[0], SafePlaces: p.Sections[1], CodeWords: p.Sections[2],
+				EscapePlan: p.Sections[3], BabyPlan: p.Sections[4], TechnologySafety: p.Sections[5]}
+			body, jerr := json.Marshal(sec)
+			if jerr != nil {
+				return nil, jerr
+			}
+			id := localID{idPlan, b.count[idPlan]}
+			b.count[idPlan]++
+			created, updated := p.Created.Add(14*time.Hour).UTC(), p.Created.Add(14*time.Hour).UTC()
+			for _, r := range p.Reviews {
+				at := r.On.Add(14 * time.Hour).UTC()
+				b.add(tPlanReviews, id, r.On.UTC(), seal("safety_plan_reviews.changes", r.Changes), l.staffIDs[r.By], at)
+				updated = at
+			}
+			b.add(tPlans, id, fam, people[p.Person], l.staffIDs[p.Staff], seal("safety_plans.plan", string(body)), p.ReviewOn.UTC(),
+				int64(1+len(p.Reviews)), created, updated)
 		}
 		for _, c := range f.Concerns {
 			var person any

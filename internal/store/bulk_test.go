@@ -49,6 +49,10 @@ func expected(t *testing.T, families int, seed uint64, before synth.Counts) map[
 			n["case_sessions"] += int64(len(f.Sessions))
 			n["risk_assessments"] += int64(len(f.Risks))
 			n["marac_referrals"] += int64(len(f.MARAC))
+			n["safety_plans"] += int64(len(f.SafetyPlans))
+			for _, p := range f.SafetyPlans {
+				n["safety_plan_reviews"] += int64(len(p.Reviews))
+			}
 			n["safeguarding_concerns"] += int64(len(f.Concerns))
 			n["measure_results"] += int64(len(f.Measures))
 			n["safeguarding_status_history"] += int64(len(f.Statuses))

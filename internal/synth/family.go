@@ -42,6 +42,7 @@ type Family struct {
 	Sessions            []Session
 	Risks               []Risk
 	MARAC               []MARAC
+	SafetyPlans         []SafetyPlan
 	Concerns            []Concern
 	Measures            []Measure
 	Statuses            []Status
@@ -98,6 +99,25 @@ type MARAC struct {
 	Area, Outcome, Action string
 }
 
+// SafetyPlan is a co-parent's safety plan (one each at most), written after
+// a DASH at medium or high risk and reviewed every three months or so while
+// the family is in the programme. Sections are in store order: safe
+// contacts, safe places, code words, escape plan, plan for the baby,
+// technology safety. ReviewOn is the next review, due after the last.
+type SafetyPlan struct {
+	Person, Staff     int
+	Created, ReviewOn time.Time
+	Sections          [6]string
+	Reviews           []PlanReview
+}
+
+// PlanReview is one review of a safety plan and what changed.
+type PlanReview struct {
+	By      int
+	On      time.Time
+	Changes string
+}
+
 // Concern is a safeguarding concern: open, decided, or closed with an
 // outcome. DecidedBy is -1 while open.
 type Concern struct {
@@ -152,11 +172,13 @@ type details struct {
 	last time.Time // the last day in the programme so far
 	born time.Time // zero if the programme has not recorded a birth
 	f    *Family
+	n    int // the family's number in the whole dataset, for its random streams
 }
 
 func (g *Generator) family(i int) (Family, []Referral) {
 	s := g.fams[i]
-	d := &details{g: g, rng: g.rng(streamFamily, g.cfg.Before.Families+i), s: s, last: g.lastDay(s), born: g.bornOn(s)}
+	n := g.cfg.Before.Families + i
+	d := &details{g: g, rng: g.rng(streamFamily, n), s: s, last: g.lastDay(s), born: g.bornOn(s), n: n}
 	f := Family{Area: s.area, Manager: s.manager, Stage: g.stageOf(s), EDD: s.edd, ProgrammeStart: eligibility.DateAtGestation(s.edd, 28, 0),
 		Accepted: s.accepted, AssessmentDone: s.assessed, Closed: s.closed, ClosureReason: s.reason, SafeguardingStatus: "none"}
 	d.f = &f
@@ -177,6 +199,7 @@ func (g *Generator) family(i int) (Family, []Referral) {
 	d.allocations()
 	d.sessions()
 	d.risks()
+	d.safetyPlans()
 	d.concerns()
 	d.measures()
 	d.statuses()
@@ -600,6 +623,43 @@ func (d *details) risks() {
 			}
 			n = max(0, n-rng.IntN(4)+1)
 		}
+	}
+}
+
+// safetyPlans: a plan for each co-parent whose DASH was at medium or high
+// risk, written within a week of the first such assessment and reviewed
+// every 75 to 120 days up to the family's last day (so an open family's
+// next review may already be overdue, as in life). Drawn from the family's
+// own plans stream, so adding plans changed nothing else a seed makes.
+func (d *details) safetyPlans() {
+	rng := d.g.rng(streamPlans, d.n)
+	for k := range 2 {
+		first := -1
+		for i, r := range d.f.Risks {
+			if r.Person == k && (r.Level == risk.Medium || r.Level == risk.High) {
+				first = i
+				break
+			}
+		}
+		if first < 0 {
+			continue
+		}
+		r := d.f.Risks[first]
+		on := r.On.AddDate(0, 0, rng.IntN(7))
+		if on.After(d.last) {
+			continue
+		}
+		p := SafetyPlan{Person: k, Staff: r.Staff, Created: on}
+		for i, texts := range safetyPlanTexts {
+			p.Sections[i] = pick(rng, texts)
+		}
+		last := on
+		for next := on.AddDate(0, 0, 75+rng.IntN(46)); !next.After(d.last); next = next.AddDate(0, 0, 75+rng.IntN(46)) {
+			p.Reviews = append(p.Reviews, PlanReview{By: d.practitioner(k, next), On: next, Changes: pick(rng, planChanges)})
+			last = next
+		}
+		p.ReviewOn = last.AddDate(0, 0, 90)
+		d.f.SafetyPlans = append(d.f.SafetyPlans, p)
 	}
 }
 

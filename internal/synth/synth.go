@@ -244,6 +244,7 @@ const (
 	streamOrg uint64 = iota + 1
 	streamArea
 	streamFamily
+	streamPlans // each family's safety plans: added later, so drawn apart and the rest of a family is as before
 )
 
 func (g *Generator) rng(stream uint64, index int) *rand.Rand {

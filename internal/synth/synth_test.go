@@ -79,9 +79,9 @@ func TestBadConfig(t *testing.T) {
 
 // stats summarises a dataset for the distribution checks.
 type stats struct {
-	families, people, children, sessions, attended, risks, highRisk, marac, concerns, openConcerns, measures, alerts int
-	referrals, notAccepted, withdrawn, pendingReferrals, statuses, closures, planned, reallocated                    int
-	stages                                                                                                           map[family.Stage]int
+	families, people, children, sessions, attended, risks, highRisk, marac, plans, reviews, concerns, openConcerns, measures, alerts int
+	referrals, notAccepted, withdrawn, pendingReferrals, statuses, closures, planned, reallocated                                    int
+	stages                                                                                                                           map[family.Stage]int
 }
 
 func summarise(fams []synth.Family, others []synth.Referral) stats {
@@ -103,6 +103,10 @@ func summarise(fams []synth.Family, others []synth.Referral) stats {
 			}
 		}
 		s.marac += len(f.MARAC)
+		s.plans += len(f.SafetyPlans)
+		for _, p := range f.SafetyPlans {
+			s.reviews += len(p.Reviews)
+		}
 		s.concerns += len(f.Concerns)
 		for _, c := range f.Concerns {
 			if c.Status == "open" {
@@ -167,6 +171,8 @@ func TestDistributions(t *testing.T) {
 		{"share of sessions attended", float64(s.attended) / float64(s.sessions), 0.7, 0.9},
 		{"risk assessments per family", s.per(s.risks), 4, 6},
 		{"concerns per family", s.per(s.concerns), 1.5, 2.5},
+		{"safety plans per family", s.per(s.plans), 0.3, 1.2},
+		{"reviews per safety plan", float64(s.reviews) / float64(max(s.plans, 1)), 1, 8},
 		{"measures per family", s.per(s.measures), 8, 12},
 		{"share of referrals not accepted or withdrawn", float64(s.notAccepted+s.withdrawn) / float64(s.referrals), 0.25, 0.33},
 		{"share of families closed", s.per(s.closures), 0.55, 0.85},
@@ -312,6 +318,34 @@ func TestRecordsAreConsistent(t *testing.T) {
 		for _, r := range f.Risks {
 			if r.Yes < 0 || r.Yes > risk.NumQuestions || !r.Level.Valid() {
 				t.Errorf("%s: risk %+v", where, r)
+			}
+		}
+		// A plan follows a DASH at medium or high risk, one a parent, and
+		// its reviews come in order, by practitioners, before its next.
+		planned := map[int]bool{}
+		for _, p := range f.SafetyPlans {
+			assessed := false
+			for _, r := range f.Risks {
+				assessed = assessed || r.Person == p.Person && (r.Level == risk.Medium || r.Level == risk.High) && !r.On.After(p.Created)
+			}
+			if p.Person > 1 || planned[p.Person] || !assessed || p.Created.After(last) || staff[p.Staff].Role != "practitioner" {
+				t.Errorf("%s: safety plan %+v", where, p)
+			}
+			planned[p.Person] = true
+			for _, sec := range p.Sections {
+				if sec == "" {
+					t.Errorf("%s: a safety plan with an empty section", where)
+				}
+			}
+			prev := p.Created
+			for _, r := range p.Reviews {
+				if !r.On.After(prev) || r.On.After(last) || r.Changes == "" || staff[r.By].Role != "practitioner" {
+					t.Errorf("%s: safety plan review %+v after %v", where, r, prev)
+				}
+				prev = r.On
+			}
+			if !p.ReviewOn.After(prev) {
+				t.Errorf("%s: next review %v not after the last, %v", where, p.ReviewOn, prev)
 			}
 		}
 		if len(f.Statuses) > 0 && f.SafeguardingStatus != f.Statuses[len(f.Statuses)-1].Status {

@@ -107,6 +107,30 @@ var referrerOrganisations = map[string]string{
 	"gp": "GP surgery", "police": "Police", "housing": "Housing services", "other": "Community support",
 }
 
+// safetyPlanTexts are each section's wording, in the store's order.
+var safetyPlanTexts = [6][]string{
+	{"A sister (number saved under a work name) and the IDVA; the midwife in an emergency",
+		"A neighbour two doors down who knows the code word; the family support worker"},
+	{"The sister's flat; the children's centre during opening hours",
+		"The GP surgery and the supermarket on the high street, which has staff on the door"},
+	{"\"Is the kettle on?\" by text means call the police",
+		"Asking about the dog's vet appointment means come round now"},
+	{"Bag with documents, medication and baby's things kept at the sister's; leave by the back door and call 999",
+		"Taxi number saved; bank card and phone charger in a coat pocket; go to the neighbour's first"},
+	{"Baby sleeps in the room with the lockable door; health visitor knows the plan; car seat kept by the door",
+		"If an argument starts, take the baby to the neighbour's; the red book stays in the bag"},
+	{"Location sharing turned off; new passcode not shared; social media set to private",
+		"A second phone kept at the sister's; accounts checked with the practitioner for trackers"},
+}
+
+// planChanges are what a review of a safety plan changed.
+var planChanges = []string{
+	"Reviewed together; no changes needed",
+	"New safe contact added after the move; code word changed",
+	"Escape plan updated now that the baby is born",
+	"Technology safety reviewed: a tracking app found and removed",
+}
+
 var maracActions = []string{
 	"Flag on the address; housing to fit extra locks; IDVA allocated",
 	"Police to check on the address weekly; safety plan shared with the midwife",
