@@ -1,5 +1,7 @@
 package report
 
+import "time"
+
 // Part is a group of the dashboard's figures that the store reads together.
 // Each section of the dashboard needs one or two, so that a section's first
 // view reads only what it shows: at national scale the whole dashboard is
@@ -52,6 +54,27 @@ func SectionFor(key string) (SectionInfo, bool) {
 		}
 	}
 	return SectionInfo{}, false
+}
+
+// OutcomeChangeKey is the outcome table's key (the store builds the table).
+const OutcomeChangeKey = "outcome-change"
+
+// TableParts are the parts the section showing the table with the key
+// needs, so that one table's download reads no more than its section. The
+// tables each section holds are Dashboard's to say: it lays out figures
+// that are all zero (no I/O) and the table is looked for there. False for
+// a key no section has.
+func TableParts(key string) (Part, bool) {
+	f := Figures{From: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)}
+	for _, s := range Dashboard(f, ChangeTable(OutcomeChangeKey, "", "", nil)) {
+		for _, t := range s.Tables {
+			if t.Key == key {
+				info, _ := SectionFor(s.Key)
+				return info.Needs, true
+			}
+		}
+	}
+	return 0, false
 }
 
 // newSection starts the section with the key (one of sectionList's).

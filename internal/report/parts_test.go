@@ -148,3 +148,27 @@ func TestSectionsNeedOnlyTheirParts(t *testing.T) {
 		t.Error("an unknown section was found")
 	}
 }
+
+// TestTableParts: every table a section shows is found, with that
+// section's parts, whatever the figures; an unknown key is not.
+func TestTableParts(t *testing.T) {
+	outcomes := ChangeTable(OutcomeChangeKey, "Change in outcome measures", "", nil)
+	n := 0
+	for _, s := range Dashboard(normalFigures(), outcomes) {
+		info, _ := SectionFor(s.Key)
+		for _, tab := range s.Tables {
+			n++
+			if got, ok := TableParts(tab.Key); !ok || got != info.Needs {
+				t.Errorf("%s (in %s): parts %b, %v; want %b", tab.Key, s.Key, got, ok, info.Needs)
+			}
+		}
+	}
+	if n < 15 {
+		t.Errorf("only %d tables looked for", n)
+	}
+	for _, key := range []string{"", "dashboard", "no-such-table"} {
+		if p, ok := TableParts(key); ok {
+			t.Errorf("%q: parts %b, want none", key, p)
+		}
+	}
+}

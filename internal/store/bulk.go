@@ -552,7 +552,8 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 			}
 			id := localID{idPlan, b.count[idPlan]}
 			b.count[idPlan]++
-			created, updated := p.Created.Add(14*time.Hour).UTC(), p.Created.Add(14*time.Hour).UTC()
+			created := p.Created.Add(14 * time.Hour).UTC()
+			updated := created // the last review's time, if any
 			for _, r := range p.Reviews {
 				at := r.On.Add(14 * time.Hour).UTC()
 				b.add(tPlanReviews, id, r.On.UTC(), seal("safety_plan_reviews.changes", r.Changes), l.staffIDs[r.By], at)

@@ -845,7 +845,7 @@ func (tx *Tx) outcomeChange(sc ReportScope, instruments []OutcomeInstrument) (re
 	caption := "Each person's baseline score against their latest follow-up, for follow-ups taken " +
 		sc.From.Format("2 January 2006") + " to " + sc.To.Format("2 January 2006") + "."
 	if len(instruments) == 0 {
-		return report.ChangeTable("outcome-change", "Change in outcome measures", caption, nil), nil
+		return report.ChangeTable(report.OutcomeChangeKey, "Change in outcome measures", caption, nil), nil
 	}
 	// From the pairs the triggers keep (migration 18) when they follow the
 	// configured order, else from every score.
@@ -872,7 +872,7 @@ func (tx *Tx) outcomeChange(sc ReportScope, instruments []OutcomeInstrument) (re
 		slices.SortFunc(pairs[i], comparePairs)
 		out = append(out, report.ChangeRow{Measure: in.Label, Change: report.Change(pairs[i], in.Direction, in.ReliableChange)})
 	}
-	return report.ChangeTable("outcome-change", "Change in outcome measures", caption, out), nil
+	return report.ChangeTable(report.OutcomeChangeKey, "Change in outcome measures", caption, out), nil
 }
 
 func comparePairs(a, b report.Pair) int {

@@ -268,7 +268,16 @@ func (s *Server) reportExport(w http.ResponseWriter, r *http.Request, u *request
 		s.fail(w, r, &problem.Error{Code: problem.Invalid, Message: "There is a problem with the report's filters", Fields: fs})
 		return
 	}
-	sections, _, err := s.dashboardSections(r, u, sc, report.AllParts)
+	// One table's download reads only its section's figures.
+	parts := report.AllParts
+	if key != "dashboard" {
+		var ok bool
+		if parts, ok = report.TableParts(key); !ok {
+			s.fail(w, r, problem.New(problem.NotFound, "There is no report table called %s", key))
+			return
+		}
+	}
+	sections, _, err := s.dashboardSections(r, u, sc, parts)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -277,7 +286,7 @@ func (s *Server) reportExport(w http.ResponseWriter, r *http.Request, u *request
 	if key != "dashboard" {
 		t, err := report.Find(sections, key)
 		if err != nil {
-			s.fail(w, r, problem.New(problem.NotFound, "There is no report table called %s", key))
+			s.fail(w, r, fmt.Errorf("reports: table %q not laid out from its parts: %w", key, err))
 			return
 		}
 		tables = []report.Table{t}

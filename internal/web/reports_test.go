@@ -61,6 +61,21 @@ func TestReports(t *testing.T) {
 				}
 			}
 		}
+		// Every table's own download, from every section (each reads only
+		// its section's figures).
+		downloads := regexp.MustCompile(`href="(/reports/export/[a-z-]+\.csv[^"]*)"`)
+		tables := 0
+		for key, body := range pages {
+			for _, m := range downloads.FindAllStringSubmatch(body, -1) {
+				tables++
+				if c := e.get(dsl, html.UnescapeString(m[1])); c.status != http.StatusOK || !strings.HasPrefix(c.header.Get("Content-Type"), "text/csv") {
+					t.Errorf("the %s section's download %s: %d", key, m[1], c.status)
+				}
+			}
+		}
+		if tables < 15 {
+			t.Errorf("%d tables downloaded from the sections, want every one", tables)
+		}
 		if p := e.get(dsl, "/reports?section=nonsense"); p.status != http.StatusNotFound || !strings.Contains(p.body, "There is no such section of the reports") {
 			t.Errorf("an unknown section: %d; want a clear 404", p.status)
 		}
