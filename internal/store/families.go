@@ -380,6 +380,12 @@ type CaseloadEntry struct {
 	Paused map[int64]string
 	// PlanReview maps co-parents to their safety plan's next review date.
 	PlanReview map[int64]time.Time
+	// Read is a number this store gave to the reading of the family from
+	// the database that the entry holds, never 0: an entry with the same
+	// Read holds the same values (the caseload cache hands out one reading
+	// until the family changes), so a caller may keep what it works out
+	// from an entry by it.
+	Read uint64
 }
 
 // familyScope narrows a query on families f to those the actor's role
@@ -525,7 +531,7 @@ func (tx *Tx) caseloadEntries(ctx context.Context, ids []int64) (map[int64]Casel
 	for _, f := range fams {
 		f.People = people[f.ID]
 		e := CaseloadEntry{FamilyID: f.ID, Reference: f.Reference, AreaName: f.AreaName, Stage: f.Stage, EDD: f.EDD,
-			Parents: f.Parents(), Family: f, Progress: progress[f.ID]}
+			Parents: f.Parents(), Family: f, Progress: progress[f.ID], Read: db.readings.Add(1)}
 		// Each entry holds its own parents' facts (entries are kept apart),
 		// in maps made only when there is something to hold (entries are
 		// kept by the thousand; a nil map reads as empty).

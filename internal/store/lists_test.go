@@ -208,8 +208,13 @@ func TestCaseloadCacheFollowsEveryChange(t *testing.T) {
 		sctx := audit.WithSource(ctx, audit.Source{Actor: "test"})
 		prac, mgr := fx.prac1.Actor(), fx.mgr.Actor()
 		now := time.Now()
+		// The family's reading (CaseloadEntry.Read) after the last step:
+		// a caller keeps what it works out from an entry by it, so it must
+		// be new after every change and the same while nothing changes.
+		var lastRead uint64
 		check := func(step string) {
 			t.Helper()
+			reads := map[uint64]bool{}
 			for _, who := range []org.Staff{fx.prac1, fx.prac2, fx.other, fx.mgr, dsl} {
 				got, gotMore, err := db.CaseloadCapped(ctx, who.Actor())
 				if err != nil {
@@ -219,8 +224,26 @@ func TestCaseloadCacheFollowsEveryChange(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s: %v", step, err)
 				}
+				for i := range got {
+					if got[i].Read == 0 || want[i].Read == 0 || got[i].Read == want[i].Read {
+						t.Errorf("after %s, %s: readings %d (kept) and %d (fresh); want two different, not 0", step, who.Email, got[i].Read, want[i].Read)
+					}
+					reads[got[i].Read] = true
+					got[i].Read, want[i].Read = 0, 0
+				}
 				if !reflect.DeepEqual(got, want) || gotMore != wantMore {
 					t.Errorf("after %s, %s's cached caseload differs from a fresh read:\n got %+v\nwant %+v", step, who.Email, got, want)
+				}
+			}
+			switch {
+			case len(reads) > 1:
+				t.Errorf("after %s, one family was handed out as %d readings", step, len(reads))
+			case len(reads) == 1:
+				for r := range reads {
+					if r == lastRead {
+						t.Errorf("after %s, the family was handed out as the reading from before it (%d)", step, r)
+					}
+					lastRead = r
 				}
 			}
 		}

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/audit"
@@ -48,7 +49,9 @@ type DB struct {
 	// caseloads keeps what caseloads read about each family until it
 	// changes (see caseloadCache).
 	caseloads *caseloadCache
-	stmts     *stmtCache // SQLite only: see stmtcache.go
+	// readings numbers each family read for a caseload (CaseloadEntry.Read).
+	readings atomic.Uint64
+	stmts    *stmtCache // SQLite only: see stmtcache.go
 }
 
 // Options configure Open.

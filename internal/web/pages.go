@@ -205,51 +205,16 @@ func (s *Server) caseloadRows(r *http.Request, u *requestUser) (rows []caseRow, 
 	now := s.cfg.Now()
 	byID := map[int64]*teamRow{}
 	rows = make([]caseRow, 0, 2*len(list))
-	// Whether each milestone is done (the family's; measures are each
-	// parent's) or overdue is worked out once a family, for both parents.
-	const (
-		toCome = iota
-		overdue
-		done
-	)
-	var status []int8
-	for _, c := range list {
-		facts := s.timelineFacts(c.Family)
-		stage := timeline.StageOf(s.cfg.Timeline, facts)
-		milestones := s.milestones.of(s.cfg.Timeline, facts)
-		baby := int64(0)
-		if b, ok := c.Family.Baby(); ok {
-			baby = b.ID
-		}
-		status = status[:0]
-		for _, m := range milestones {
-			switch {
-			case m.Kind != timeline.KindMeasure && milestoneDone(m, c.Family, c.Progress):
-				status = append(status, done)
-			case timeline.Overdue(m, now):
-				status = append(status, overdue)
-			default:
-				status = append(status, toCome)
-			}
-		}
+	dues := s.duesOf(list, now)
+	for k, c := range list {
+		due := dues[k]
 		for _, p := range c.Parents {
 			if u.staff.Role == policy.Practitioner && p.PractitionerID != u.staff.ID {
 				continue
 			}
-			// Outcome measures are due per parent (and the baby's on both
-			// parents' rows); everything else is the family's.
-			row := caseRow{FamilyID: c.FamilyID, Reference: c.Reference, Stage: stage, Parent: p, LastContact: c.LastContact[p.ID], SinceContact: -1}
-			for i, m := range milestones {
-				if status[i] == done || m.Kind == timeline.KindMeasure && s.measuresDone(m, c.Progress, p.ID, baby) {
-					continue
-				}
-				if status[i] == overdue {
-					row.Overdue = append(row.Overdue, m.Label)
-				} else if row.Next == nil {
-					m := m
-					row.Next = &m
-				}
-			}
+			pd := due.parents[p.ID]
+			row := caseRow{FamilyID: c.FamilyID, Reference: c.Reference, Stage: due.stage, Parent: p, LastContact: c.LastContact[p.ID], SinceContact: -1,
+				Overdue: pd.overdue, Next: pd.next}
 			since := c.Family.AcceptedOn
 			if !row.LastContact.IsZero() {
 				row.SinceContact = int(now.Sub(row.LastContact).Hours() / 24)

@@ -113,6 +113,8 @@ type Server struct {
 	nav     navCache
 	// milestones keeps the caseload's family timelines (see milestoneMemo).
 	milestones milestoneMemo
+	// dues keeps what the caseload works out for each family (see dueMemo).
+	dues dueMemo
 	// reserved are the addresses site pages cannot take (the application's own).
 	reserved map[string]bool
 }
