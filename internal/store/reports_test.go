@@ -181,6 +181,14 @@ func TestFigures(t *testing.T) {
 		check("North sessions", []int{n.SessionsAttended, n.SessionsMissed, n.SessionsCancelledByParent, n.SessionsCancelledByStaff}, []int{4, 1, 1, 0})
 		check("North concerns", []int{n.Concerns, n.MARACReferrals, n.OpenFamilies, n.StatusFamilies}, []int{2, 1, 5, 2})
 		check("North areas", n.Areas, []string{"North"})
+		// Both plans and the review are North's: an area's count finds each
+		// review's family through its plan.
+		check("North safety plans", []int{n.SafetyPlans, n.SafetyPlanReviews}, []int{2, 1})
+		south, err := db.Figures(ctx, policy.Actor{StaffID: 2, Role: policy.TeamManager, Areas: []int64{2}}, store.ReportScope{From: d(2026, 1, 1), To: d(2026, 6, 30), AreaIDs: []int64{2}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("South safety plans", []int{south.SafetyPlans, south.SafetyPlanReviews}, []int{0, 0})
 		check("North by month and area", n.ReferralsByMonthArea, []report.MonthCount{mc("2026-01", "North", 2), mc("2026-02", "North", 1), mc("2026-03", "North", 2), mc("2026-04", "North", 2)})
 
 		// A narrower date range: January only.
