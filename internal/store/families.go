@@ -440,21 +440,20 @@ func (db *DB) caseload(ctx context.Context, actor policy.Actor, cache *caseloadC
 	var out []CaseloadEntry
 	more := false
 	err := db.View(ctx, func(tx *Tx) error {
-		// The epoch first, then the counts, then the families: nothing
-		// kept is older than the count it is kept with.
-		var epoch int64
-		if err := tx.queryRow(`SELECT COALESCE(MAX(n), 0) FROM caseload_changes WHERE family_id = 0`).Scan(&epoch); err != nil {
-			return fmt.Errorf("listing caseload: %w", err)
-		}
-		rows, err := tx.query(`SELECT f.id, COALESCE(c.n, 0) FROM families f LEFT JOIN caseload_changes c ON c.family_id = f.id
+		// The epoch and the counts in one statement (one snapshot, one
+		// round trip), then the families: nothing kept is older than the
+		// count it is kept with. The epoch comes on every row.
+		rows, err := tx.query(`SELECT f.id, COALESCE(c.n, 0), (SELECT COALESCE(MAX(e.n), 0) FROM caseload_changes e WHERE e.family_id = 0)
+			FROM families f LEFT JOIN caseload_changes c ON c.family_id = f.id
 			WHERE `+where+` AND f.stage <> 'closed' ORDER BY f.reference LIMIT `+strconv.Itoa(CaseloadLimit+1), args...)
 		if err != nil {
 			return fmt.Errorf("listing caseload: %w", err)
 		}
 		var ids, counts []int64
+		var epoch int64
 		for rows.Next() {
 			var id, n int64
-			if err := rows.Scan(&id, &n); err != nil {
+			if err := rows.Scan(&id, &n, &epoch); err != nil {
 				return dropRows(rows, fmt.Errorf("reading caseload: %w", err))
 			}
 			if len(ids) == CaseloadLimit {
@@ -466,7 +465,12 @@ func (db *DB) caseload(ctx context.Context, actor policy.Actor, cache *caseloadC
 		if err := doneRows(rows); err != nil {
 			return fmt.Errorf("listing caseload: %w", err)
 		}
-		entries, missing := cache.lookup(epoch, ids, counts, tx.now)
+		// With no families no epoch was read: the cache is left as it is.
+		var entries map[int64]CaseloadEntry
+		var missing []int64
+		if len(ids) > 0 {
+			entries, missing = cache.lookup(epoch, ids, counts, tx.now)
+		}
 		if len(missing) > 0 {
 			read, err := tx.caseloadEntries(ctx, missing)
 			if err != nil {
