@@ -256,6 +256,14 @@ type Transfer struct {
 	// FirstLoadGzipBytes is HTMLGzipBytes + AssetsGzipBytes: the transfer
 	// with compression on the wire.
 	FirstLoadGzipBytes int `json:"first_load_gzip_bytes"`
+	// Statements and Transactions are the database work of a second load
+	// of the sample with the server otherwise idle (its caches warm, as in
+	// the mix): the statements the store ran, the session check and the
+	// audit entry's included, and the transactions it began. On
+	// PostgreSQL each statement, and each transaction's begin and end, is
+	// a round trip.
+	Statements   uint64 `json:"statements"`
+	Transactions uint64 `json:"transactions"`
 }
 
 // Asset is one static file the pages load.

@@ -207,6 +207,12 @@ func TestSmokeRun(t *testing.T) {
 				if tr.HTMLBytes <= 0 || tr.HTMLGzipBytes <= 0 || tr.AssetsGzipBytes <= 0 || tr.FirstLoadGzipBytes != tr.HTMLGzipBytes+tr.AssetsGzipBytes {
 					t.Errorf("transfer: %+v", tr)
 				}
+				// At least the session check and the page's own read, in
+				// at least one transaction (its audited view); a few dozen
+				// at most on this small dataset.
+				if tr.Statements < 2 || tr.Statements > 100 || tr.Transactions < 1 || tr.Transactions > tr.Statements {
+					t.Errorf("database work of %s: %d statements, %d transactions", tr.Route, tr.Statements, tr.Transactions)
+				}
 			}
 
 			// The report is JSON, and the table shows the headline and every page type.
@@ -218,7 +224,7 @@ func TestSmokeRun(t *testing.T) {
 			if err := json.Unmarshal(b, &back); err != nil || back.Mixed.RPS != rep.Mixed.RPS {
 				t.Errorf("JSON round trip: %v", err)
 			}
-			for _, s := range []string{"Ceiling: GET /bench/ping", "Mixed / ceiling", "GET /caseload", "POST /people/{id}/sessions", "POST /api/v1/referrals", "/assets/cradle.", "Notes"} {
+			for _, s := range []string{"Ceiling: GET /bench/ping", "Mixed / ceiling", "GET /caseload", "POST /people/{id}/sessions", "POST /api/v1/referrals", "/assets/cradle.", "Database work per page", "Notes"} {
 				if !strings.Contains(table.String(), s) {
 					t.Errorf("the table lacks %q", s)
 				}

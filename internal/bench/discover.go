@@ -97,6 +97,9 @@ func (d *discoverer) account(ctx context.Context, s *session) error {
 			if err := d.weigh(ctx, typ, label, path, resp); err != nil {
 				return resp, false, err
 			}
+			if err := d.countWork(ctx, label, path, s.cookie); err != nil {
+				return resp, false, err
+			}
 		}
 		return resp, true, nil
 	}
@@ -304,6 +307,27 @@ func (d *discoverer) partnerReferral(i int) referral.Referral {
 		AbuseKnown:         "Synthetic referral sent by cradle bench run.",
 		SafeguardingStatus: "none",
 	}
+}
+
+// countWork loads a route's sample a second time, if it is the one
+// weighed and its work is not yet counted, and records the statements and
+// transactions the store ran for it.
+func (d *discoverer) countWork(ctx context.Context, label, path, cookie string) error {
+	t, ok := d.transfers[label]
+	if !ok || t.Sample != path || t.Statements != 0 {
+		return nil
+	}
+	st0, tx0 := d.cfg.DB.Work()
+	resp, err := d.client.get(ctx, d.base+path, cookie)
+	if err != nil {
+		return err
+	}
+	st1, tx1 := d.cfg.DB.Work()
+	if resp.status != http.StatusOK {
+		return fmt.Errorf("loading %s again to count its statements: %d", path, resp.status)
+	}
+	t.Statements, t.Transactions = st1-st0, tx1-tx0
+	return nil
 }
 
 // weigh records what the first page of a route weighs with an empty

@@ -104,6 +104,13 @@ func (r Report) Table(w io.Writer) {
 			size(float64(t.AssetsGzipBytes)), size(float64(t.FirstLoadGzipBytes)))
 	}
 	tw.Flush() // #nosec G104 -- a report to the terminal: like the fmt.Fprint calls around it, a failed write has nowhere to go
+	fmt.Fprintln(w, "\nDatabase work per page (a second load of the sample, the server otherwise idle)")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "Route\tStatements\tTransactions\t")
+	for _, t := range r.Transfer {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t\n", t.Route, t.Statements, t.Transactions)
+	}
+	tw.Flush() // #nosec G104 -- a report to the terminal: like the fmt.Fprint calls around it, a failed write has nowhere to go
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "Asset\tBytes\tgzip\tServer encoding\tCache-Control")
 	for _, a := range r.Assets {

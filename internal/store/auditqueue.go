@@ -126,7 +126,7 @@ func (q *auditQueue) close() {
 // lose the others' entries.
 func (db *DB) writeAudit(batch []*auditBatch) error {
 	ctx := context.Background()
-	sqlTx, err := db.sql.BeginTx(ctx, nil)
+	sqlTx, err := db.beginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("beginning the audit transaction: %w", err)
 	}
@@ -150,7 +150,7 @@ func (db *DB) writeAudit(batch []*auditBatch) error {
 // data that is not on the audit log is refused, as in Update. A write in
 // fn fails.
 func (db *DB) View(ctx context.Context, fn func(tx *Tx) error) error {
-	sqlTx, err := db.sql.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	sqlTx, err := db.beginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("beginning read transaction: %w", err)
 	}

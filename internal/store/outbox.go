@@ -57,7 +57,7 @@ func (db *DB) ClaimMail(ctx context.Context, now time.Time, limit int, lease tim
 	if db.dialect == Postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
-	tx, err := db.sql.BeginTx(ctx, nil)
+	tx, err := db.beginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("claiming mail: %w", err)
 	}

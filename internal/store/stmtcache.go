@@ -87,6 +87,7 @@ type querier struct {
 // there is one, or nil (with text in the database's own form) when text is
 // not to be cached.
 func (q querier) stmt(ctx context.Context, text string) (*sql.Stmt, string) {
+	q.db.work.statements.Add(1)
 	st, t := q.db.prepared(ctx, text)
 	if st != nil && q.tx != nil {
 		st = q.tx.StmtContext(ctx, st)

@@ -51,6 +51,7 @@ type DB struct {
 	caseloads *caseloadCache
 	// readings numbers each family read for a caseload (CaseloadEntry.Read).
 	readings atomic.Uint64
+	work     workCounts
 	stmts    *stmtCache // SQLite only: see stmtcache.go
 }
 
@@ -244,6 +245,25 @@ func (db *DB) rebind(q string) string {
 	return q
 }
 
+// workCounts counts the statements run and the transactions begun through
+// the store, for `cradle bench`'s statements per page: on PostgreSQL each
+// is a round trip to the server.
+type workCounts struct {
+	statements, transactions atomic.Uint64
+}
+
+// Work is how many statements the store has run, and transactions it has
+// begun, since it was opened (a bench measures one page by the difference).
+func (db *DB) Work() (statements, transactions uint64) {
+	return db.work.statements.Load(), db.work.transactions.Load()
+}
+
+// beginTx begins a transaction, counted in Work.
+func (db *DB) beginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error) {
+	db.work.transactions.Add(1)
+	return db.sql.BeginTx(ctx, opts)
+}
+
 func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return db.q().QueryRowContext(ctx, q, args...)
 }
@@ -299,7 +319,7 @@ var ErrNotAudited = errors.New("store: a change was about to be saved without an
 // Update runs fn in a transaction with a fixed clock reading and commits it
 // with its audit entries; any error rolls everything back.
 func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
-	sqlTx, err := db.sql.BeginTx(ctx, nil)
+	sqlTx, err := db.beginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", err)
 	}
