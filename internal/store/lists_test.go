@@ -295,3 +295,70 @@ func TestCaseloadCacheFollowsEveryChange(t *testing.T) {
 		}
 	})
 }
+
+// Work counts the statements the store runs and the transactions it
+// begins, for the bench's statements per page: a caseload is at least its
+// list in a transaction, and nothing done counts nothing.
+func TestWorkCountsStatements(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		st0, tx0 := db.Work()
+		if st, tx := db.Work(); st != st0 || tx != tx0 {
+			t.Errorf("with nothing done the counts moved: %d, %d to %d, %d", st0, tx0, st, tx)
+		}
+		if _, _, err := db.CaseloadUncached(ctx, fx.mgr.Actor()); err != nil {
+			t.Fatal(err)
+		}
+		st1, tx1 := db.Work()
+		// The list, the families' read (at least six statements), and the
+		// view's transaction; the audit entry's own write may add more.
+		if st1-st0 < 7 || tx1-tx0 < 1 {
+			t.Errorf("a caseload read counted %d statements and %d transactions", st1-st0, tx1-tx0)
+		}
+	})
+}
+
+// The family risk summary gives each parent their own latest completed
+// DASH (not a draft, not a child assessment, not the co-parent's), latest
+// MARAC referral and safety plan review date, reading each for both
+// parents at once; a parent with none has none.
+func TestFamilyRiskSummaryTakesEachParentsLatest(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+		day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 0, 0, 0, 0, time.UTC) }
+		dash := func(person int64, on time.Time, level, status, kind string) {
+			t.Helper()
+			mustExec(t, db, `INSERT INTO risk_assessments (family_id, person_id, staff_id, kind, assessed_on, level, status, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, fx.familyID, person, fx.prac1.ID, kind, on, level, status, now)
+		}
+		dash(fx.parent1, day(3, 1), "high", "complete", "dash")
+		dash(fx.parent1, day(9, 1), "medium", "complete", "dash")
+		dash(fx.parent1, day(10, 1), "standard", "draft", "dash") // a draft: not the latest
+		dash(fx.parent1, day(10, 2), "high", "complete", "child")  // not a DASH
+		dash(fx.parent2, day(6, 1), "high", "complete", "dash")
+		mustExec(t, db, `INSERT INTO marac_referrals (family_id, person_id, referred_on, outcome, created_at) VALUES ($1, $2, $3, 'heard', $5), ($1, $2, $4, 'listed', $5)`,
+			fx.familyID, fx.parent2, day(4, 1), day(8, 1), now)
+		mustExec(t, db, `INSERT INTO safety_plans (family_id, person_id, staff_id, review_on, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)`,
+			fx.familyID, fx.parent1, fx.prac1.ID, day(12, 1), now)
+
+		got, err := db.FamilyRiskSummary(ctx, fx.familyID, []int64{fx.parent1, fx.parent2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []store.ParentRisk{
+			{PersonID: fx.parent1, Level: "medium", AssessedOn: day(9, 1), NextPlanCheck: day(12, 1)},
+			{PersonID: fx.parent2, Level: "high", AssessedOn: day(6, 1), LastMARAC: day(8, 1), MARACOutcome: "listed"},
+		}
+		if len(got.Parents) != len(want) {
+			t.Fatalf("parents: %+v", got.Parents)
+		}
+		for i, w := range want {
+			g := got.Parents[i]
+			if g.PersonID != w.PersonID || g.Level != w.Level || !g.AssessedOn.Equal(w.AssessedOn) || !g.LastMARAC.Equal(w.LastMARAC) ||
+				g.MARACOutcome != w.MARACOutcome || !g.NextPlanCheck.Equal(w.NextPlanCheck) {
+				t.Errorf("parent %d: got %+v\nwant %+v", i+1, g, w)
+			}
+		}
+	})
+}
