@@ -217,31 +217,73 @@ type RiskSummary struct {
 	OpenConcerns int
 }
 
-// FamilyRiskSummary gathers the family's current risk picture.
+// FamilyRiskSummary gathers the family's current risk picture. Each kind
+// of fact is one statement for every parent (each parent's rows newest
+// first, the first kept): a round trip each on PostgreSQL.
 func (db *DB) FamilyRiskSummary(ctx context.Context, familyID int64, parents []int64) (RiskSummary, error) {
 	var out RiskSummary
-	for _, pid := range parents {
-		pr := ParentRisk{PersonID: pid}
-		var level string
-		var on anyTime
-		err := db.queryRow(ctx, `SELECT level, assessed_on FROM risk_assessments WHERE person_id = $1 AND status = 'complete' AND kind = 'dash'
-			ORDER BY assessed_on DESC, id DESC LIMIT 1`, pid).Scan(&level, &on)
-		if err != nil && err != sql.ErrNoRows {
-			return out, fmt.Errorf("reading latest assessment: %w", err)
+	out.Parents = make([]ParentRisk, len(parents))
+	byID := make(map[int64]*ParentRisk, len(parents))
+	for i, pid := range parents {
+		out.Parents[i] = ParentRisk{PersonID: pid}
+		byID[pid] = &out.Parents[i]
+	}
+	// latest reads the rows of head, the parents' ids, tail: each
+	// parent's newest first; it applies each parent's first to their line.
+	latest := func(what, head, tail string, scan func(rows *sql.Rows) (int64, func(*ParentRisk), error)) error {
+		if len(parents) == 0 {
+			return nil
 		}
-		pr.Level, pr.AssessedOn = risk.Level(level), on.T
-		var marac anyTime
-		err = db.queryRow(ctx, `SELECT referred_on, outcome FROM marac_referrals WHERE person_id = $1 ORDER BY referred_on DESC, id DESC LIMIT 1`, pid).Scan(&marac, &pr.MARACOutcome)
-		if err != nil && err != sql.ErrNoRows {
-			return out, fmt.Errorf("reading MARAC referrals: %w", err)
+		in, args := db.inList(parents)
+		rows, err := db.query(ctx, head+in+tail, args...)
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", what, err)
 		}
-		pr.LastMARAC = marac.T
-		var review anyTime
-		if err := db.queryRow(ctx, `SELECT review_on FROM safety_plans WHERE person_id = $1`, pid).Scan(&review); err != nil && err != sql.ErrNoRows {
-			return out, fmt.Errorf("reading safety plan: %w", err)
+		done := make(map[int64]bool, len(parents))
+		for rows.Next() {
+			pid, apply, err := scan(rows)
+			if err != nil {
+				return dropRows(rows, fmt.Errorf("reading %s: %w", what, err))
+			}
+			if pr, ok := byID[pid]; ok && !done[pid] {
+				done[pid] = true
+				apply(pr)
+			}
 		}
-		pr.NextPlanCheck = review.T
-		out.Parents = append(out.Parents, pr)
+		if err := doneRows(rows); err != nil {
+			return fmt.Errorf("reading %s: %w", what, err)
+		}
+		return nil
+	}
+	if err := latest("latest assessment", `SELECT person_id, level, assessed_on FROM risk_assessments WHERE person_id IN (`,
+		`) AND status = 'complete' AND kind = 'dash' ORDER BY person_id, assessed_on DESC, id DESC`, func(rows *sql.Rows) (int64, func(*ParentRisk), error) {
+			var pid int64
+			var level string
+			var on anyTime
+			err := rows.Scan(&pid, &level, &on)
+			return pid, func(pr *ParentRisk) { pr.Level, pr.AssessedOn = risk.Level(level), on.T }, err
+		}); err != nil {
+		return out, err
+	}
+	if err := latest("MARAC referrals", `SELECT person_id, referred_on, outcome FROM marac_referrals WHERE person_id IN (`,
+		`) ORDER BY person_id, referred_on DESC, id DESC`,
+		func(rows *sql.Rows) (int64, func(*ParentRisk), error) {
+			var pid int64
+			var on anyTime
+			var outcome string
+			err := rows.Scan(&pid, &on, &outcome)
+			return pid, func(pr *ParentRisk) { pr.LastMARAC, pr.MARACOutcome = on.T, outcome }, err
+		}); err != nil {
+		return out, err
+	}
+	if err := latest("safety plan", `SELECT person_id, review_on FROM safety_plans WHERE person_id IN (`, `) ORDER BY person_id, id DESC`,
+		func(rows *sql.Rows) (int64, func(*ParentRisk), error) {
+			var pid int64
+			var review anyTime
+			err := rows.Scan(&pid, &review)
+			return pid, func(pr *ParentRisk) { pr.NextPlanCheck = review.T }, err
+		}); err != nil {
+		return out, err
 	}
 	var level string
 	var on anyTime
