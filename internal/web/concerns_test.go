@@ -179,6 +179,14 @@ func TestKeyContactsEditedByAdministrators(t *testing.T) {
 		}
 		pc := e.client()
 		e.signIn(pc, practitioner)
+		// Signed-in pages read the contacts only where they show them: the
+		// safeguarding page does, the caseload does not.
+		if p := e.get(pc, "/safeguarding"); p.status != http.StatusOK || !strings.Contains(p.body, "Local refuge line: 0800 000 1234") {
+			t.Errorf("the safeguarding page, signed in (%d), does not show the edited contacts", p.status)
+		}
+		if p := e.get(pc, "/caseload"); strings.Contains(p.body, "Local refuge line") {
+			t.Error("the caseload shows the emergency contacts")
+		}
 		if r := e.get(pc, "/admin/contacts"); r.status != http.StatusForbidden {
 			t.Errorf("practitioner editing contacts: %d", r.status)
 		}

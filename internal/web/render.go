@@ -217,19 +217,31 @@ func parseFile(t *template.Template, file string) error {
 
 // Page is what every template gets. Data holds the page's own typed struct.
 type Page struct {
-	Title     string
-	Public    bool // a public page: shows "Exit this page" and emergency contacts (always, when nobody is signed in)
-	Nav       string
-	User      *requestUser
-	CSRF      string
-	Demo      bool
-	Contacts  []Contact
+	Title  string
+	Public bool // a public page: shows "Exit this page" and emergency contacts (always, when nobody is signed in)
+	Nav    string
+	User   *requestUser
+	CSRF   string
+	Demo   bool
+	// contacts reads the emergency numbers and helplines when a template
+	// shows them (public pages and the safeguarding page; see Contacts).
+	contacts  func() []Contact
 	Errors    []problem.Field // for the error summary and inline messages
 	Form      url.Values      // what the user typed, to show back
 	Data      any
 	RequestID string
 	Alerts    int       // unseen safeguarding alerts for the signed-in user
 	Footer    []navLink // the site's footer pages (privacy, cookies, accessibility)
+}
+
+// Contacts is the organisation's emergency numbers and helplines, read
+// only when a template shows them: most signed-in pages do not, and
+// reading them for every page was one statement in five of a caseload's.
+func (p Page) Contacts() []Contact {
+	if p.contacts == nil {
+		return nil
+	}
+	return p.contacts()
 }
 
 // ErrorFor returns the message for a field, if any.
@@ -279,7 +291,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		p.Public = true
 	}
 	p.Demo = s.cfg.Demo
-	p.Contacts = s.contactsFor(r, 0)
+	p.contacts = func() []Contact { return s.contactsFor(r, 0) }
 	p.Footer = s.footerLinks(r)
 	p.RequestID = requestID(r)
 	buf := s.pools.buffer()
