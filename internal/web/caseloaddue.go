@@ -98,7 +98,7 @@ type keptDue struct {
 // entries make room at random, as the store's caseload cache does.
 const maxKeptDue = 20000
 
-// of returns each entry's familyDue on now's day, in the entries' order,
+// duesOf returns each entry's familyDue on now's day, in the entries' order,
 // working out those not kept.
 func (s *Server) duesOf(list []store.CaseloadEntry, now time.Time) []familyDue {
 	c := &s.dues
