@@ -335,7 +335,7 @@ func TestFamilyRiskSummaryTakesEachParentsLatest(t *testing.T) {
 		dash(fx.parent1, day(3, 1), "high", "complete", "dash")
 		dash(fx.parent1, day(9, 1), "medium", "complete", "dash")
 		dash(fx.parent1, day(10, 1), "standard", "draft", "dash") // a draft: not the latest
-		dash(fx.parent1, day(10, 2), "high", "complete", "child")  // not a DASH
+		dash(fx.parent1, day(10, 2), "high", "complete", "child") // not a DASH
 		dash(fx.parent2, day(6, 1), "high", "complete", "dash")
 		mustExec(t, db, `INSERT INTO marac_referrals (family_id, person_id, referred_on, outcome, created_at) VALUES ($1, $2, $3, 'heard', $5), ($1, $2, $4, 'listed', $5)`,
 			fx.familyID, fx.parent2, day(4, 1), day(8, 1), now)
