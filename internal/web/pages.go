@@ -297,6 +297,9 @@ type familyData struct {
 	Closures       []store.ClosureRecord
 	Activity       []store.Activity
 	Risk           store.RiskSummary
+	// PlanCheckDue is the first day a safety plan review is overdue from
+	// (today, as the caseload counts it).
+	PlanCheckDue time.Time
 	Team           []sharing.Professional
 	Shares         []sharing.Share
 	Consents       []sharing.Consent
@@ -419,6 +422,7 @@ func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUs
 		s.fail(w, r, err)
 		return
 	}
+	d.PlanCheckDue = s.cfg.Now().Truncate(24 * time.Hour)
 	if d.Team, err = s.db.FamilyProfessionals(r.Context(), f.ID); err != nil {
 		s.fail(w, r, err)
 		return

@@ -263,6 +263,9 @@ func TestSafetyPlanAndChildRisk(t *testing.T) {
 	})
 }
 
+// TestOverdueSafetyPlanReviewOnCaseload: a review past its date shows as
+// overdue on the caseload and on the family page; one still to come, by
+// its date.
 func TestOverdueSafetyPlanReviewOnCaseload(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		f := demoFamily(t, e, "Amy")
@@ -271,13 +274,21 @@ func TestOverdueSafetyPlanReviewOnCaseload(t *testing.T) {
 		e.signIn(pc, practitioner)
 		form := e.get(pc, amy+"/safety-plan")
 		e.post(pc, amy+"/safety-plan", dateForm("review_on", e.clock.Now().AddDate(0, 0, 7), "csrf_token", csrfFrom(t, form.body), "safe_places", "A friend's flat"))
-		if p := e.get(pc, "/caseload"); strings.Contains(p.body, "Safety plan review overdue") {
-			t.Error("a review due next week shows as overdue")
+		family := "/families/" + itoa(f.ID)
+		for _, page := range []string{"/caseload", family} {
+			if p := e.get(pc, page); strings.Contains(p.body, "Safety plan review overdue") {
+				t.Errorf("%s: a review due next week shows as overdue", page)
+			}
+		}
+		if p := e.get(pc, family); !strings.Contains(p.body, "Safety plan review due "+e.clock.Now().AddDate(0, 0, 7).Format("2 January 2006")) {
+			t.Error("the family page does not give the review's date")
 		}
 		e.clock.Advance(9 * 24 * time.Hour)
 		e.signIn(pc, practitioner)
-		if p := e.get(pc, "/caseload"); !strings.Contains(p.body, "Safety plan review overdue") {
-			t.Error("an overdue safety plan review is not on the caseload")
+		for _, page := range []string{"/caseload", family} {
+			if p := e.get(pc, page); !strings.Contains(p.body, "Safety plan review overdue") {
+				t.Errorf("%s: an overdue safety plan review is not shown as overdue", page)
+			}
 		}
 	})
 }
