@@ -299,20 +299,20 @@ type familyData struct {
 	Risk           store.RiskSummary
 	// PlanCheckDue is the first day a safety plan review is overdue from
 	// (today, as the caseload counts it).
-	PlanCheckDue time.Time
-	Team           []sharing.Professional
-	Shares         []sharing.Share
-	Consents       []sharing.Consent
-	Meetings       []sharing.Meeting
-	StatusHistory  []store.StatusChange
-	Staff          []store.PractitionerLoad
-	CanSeeAudit    bool
-	CanAllocate    bool
-	CanEdit        bool
-	CanClose       bool
-	CanReopen      bool
-	ParentsShown   []family.Person
-	Open           string // the form shown in full, if any
+	PlanCheckDue  time.Time
+	Team          []sharing.Professional
+	Shares        []sharing.Share
+	Consents      []sharing.Consent
+	Meetings      []sharing.Meeting
+	StatusHistory []store.StatusChange
+	Staff         []store.PractitionerLoad
+	CanSeeAudit   bool
+	CanAllocate   bool
+	CanEdit       bool
+	CanClose      bool
+	CanReopen     bool
+	ParentsShown  []family.Person
+	Open          string // the form shown in full, if any
 }
 
 // milestoneDone says whether the record already shows a milestone met.
