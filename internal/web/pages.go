@@ -114,6 +114,13 @@ type teamRow struct {
 	Overdue int
 }
 
+// planReviewOverdue says whether a safety plan review due on reviewOn is
+// overdue at now: from the day after it, as the caseload and the family
+// page both show it.
+func planReviewOverdue(reviewOn, now time.Time) bool {
+	return reviewOn.Before(now.Truncate(24 * time.Hour))
+}
+
 // noContactDays is how long without an attended session before a parent
 // shows as needing contact.
 const noContactDays = 14
@@ -220,7 +227,7 @@ func (s *Server) caseloadRows(r *http.Request, u *requestUser) (rows []caseRow, 
 				row.SinceContact = int(now.Sub(row.LastContact).Hours() / 24)
 				since = row.LastContact
 			}
-			if rv, ok := c.PlanReview[p.ID]; ok && rv.Before(now.Truncate(24*time.Hour)) {
+			if rv, ok := c.PlanReview[p.ID]; ok && planReviewOverdue(rv, now) {
 				row.Overdue = append([]string{"Safety plan review overdue"}, row.Overdue...)
 				row.pinned++
 			}
@@ -297,9 +304,9 @@ type familyData struct {
 	Closures       []store.ClosureRecord
 	Activity       []store.Activity
 	Risk           store.RiskSummary
-	// PlanCheckDue is the first day a safety plan review is overdue from
-	// (today, as the caseload counts it).
-	PlanCheckDue  time.Time
+	// PlanOverdue says, by parent, whether their safety plan's review is
+	// past its date (planReviewOverdue, as on the caseload).
+	PlanOverdue   map[int64]bool
 	Team          []sharing.Professional
 	Shares        []sharing.Share
 	Consents      []sharing.Consent
@@ -422,7 +429,10 @@ func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUs
 		s.fail(w, r, err)
 		return
 	}
-	d.PlanCheckDue = s.cfg.Now().Truncate(24 * time.Hour)
+	d.PlanOverdue = map[int64]bool{}
+	for _, pr := range d.Risk.Parents {
+		d.PlanOverdue[pr.PersonID] = !pr.NextPlanCheck.IsZero() && planReviewOverdue(pr.NextPlanCheck, now)
+	}
 	if d.Team, err = s.db.FamilyProfessionals(r.Context(), f.ID); err != nil {
 		s.fail(w, r, err)
 		return
