@@ -105,6 +105,10 @@ type Family struct {
 	AssessmentDoneOn   time.Time
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
+	// Overrides are the reader's break-glass grants on the parents, as the
+	// store found them when it read the family for that reader; later
+	// reads of the same page (the sharing log) decide by them too.
+	Overrides []policy.Override
 }
 
 // Person is a co-parent, the baby, or another child. Contact fields are

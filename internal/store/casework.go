@@ -77,6 +77,55 @@ func (db *DB) personView(ctx context.Context, tx *Tx, actor policy.Actor, person
 	return f, p, t, nil
 }
 
+// personAccess starts a person's record with what the policy lets actor
+// do there (t is the person's target, with the actor's overrides).
+func personAccess(actor policy.Actor, f family.Family, p family.Person, t policy.Target, now time.Time) PersonRecord {
+	conf := policy.Decide(actor, policy.ViewConfidential, t, now)
+	out := PersonRecord{Family: f, Person: p, CanSeeConf: conf.Allowed, ViaOverride: conf.Override,
+		CanEdit:       policy.Can(actor, policy.EditConfidential, t, now),
+		CanBreakGlass: !conf.Allowed && policy.Can(actor, policy.BreakGlass, t, now)}
+	for _, o := range t.Overrides {
+		if o.PersonID == p.ID && o.ExpiresAt.After(out.OverrideEnds) {
+			out.OverrideEnds = o.ExpiresAt
+		}
+	}
+	return out
+}
+
+// ReadPersonMeasures reads what a person's outcome measures page shows, in
+// one audited read (the page made two, of which the first read the whole
+// person page): of the record, Family, Person, the access flags and
+// Measures are filled, nothing else; and their programme measures. It is
+// audited as a view of the person and of their programme measures, as the
+// two reads were.
+func (db *DB) ReadPersonMeasures(ctx context.Context, actor policy.Actor, personID int64) (PersonRecord, ProgrammeMeasures, error) {
+	var rec PersonRecord
+	var pm ProgrammeMeasures
+	err := db.View(ctx, func(tx *Tx) error {
+		f, p, t, err := db.personView(ctx, tx, actor, personID)
+		if err != nil {
+			return err
+		}
+		if p.Kind == family.Child { // nothing read, nothing shown, nothing audited
+			return problem.New(problem.NotFound, "Outcome measures are recorded for the parents and the baby")
+		}
+		rec = personAccess(actor, f, p, t, tx.now)
+		if rec.Measures, err = tx.measures(personID, rec.CanSeeConf); err != nil {
+			return err
+		}
+		if pm, err = tx.programmeMeasures(f, p); err != nil {
+			return err
+		}
+		tx.Audit("person.view", "person", personID, f.ID, "outcome measures")
+		if rec.ViaOverride {
+			tx.Audit("person.confidential.override_view", "person", personID, f.ID, "break-glass override used")
+		}
+		tx.Audit("person.programme_measures.view", "person", personID, f.ID, "")
+		return nil
+	})
+	return rec, pm, err
+}
+
 // ReadPerson is the one way to read a person's page. Confidential details,
 // and session notes or VIG strengths marked confidential, are decrypted only
 // for readers the policy allows; for everyone else they are withheld.
@@ -87,15 +136,8 @@ func (db *DB) ReadPerson(ctx context.Context, actor policy.Actor, personID int64
 		if err != nil {
 			return err
 		}
-		conf := policy.Decide(actor, policy.ViewConfidential, t, tx.now)
-		out = PersonRecord{Family: f, Person: p, CanSeeConf: conf.Allowed, ViaOverride: conf.Override,
-			CanEdit:       policy.Can(actor, policy.EditConfidential, t, tx.now),
-			CanBreakGlass: !conf.Allowed && policy.Can(actor, policy.BreakGlass, t, tx.now)}
-		for _, o := range t.Overrides {
-			if o.PersonID == personID && o.ExpiresAt.After(out.OverrideEnds) {
-				out.OverrideEnds = o.ExpiresAt
-			}
-		}
+		out = personAccess(actor, f, p, t, tx.now)
+		conf := policy.Decision{Allowed: out.CanSeeConf, Override: out.ViaOverride}
 		if conf.Allowed {
 			c, err := tx.confidential(personID)
 			if err != nil {
@@ -438,26 +480,6 @@ func (db *DB) BreakGlass(ctx context.Context, actor policy.Actor, personID int64
 	return expires, err
 }
 
-// VIGCounts counts each parent's VIG cycles in a family (counts only: no
-// content, so no confidentiality question).
-func (db *DB) VIGCounts(ctx context.Context, familyID int64) (map[int64]int, error) {
-	rows, err := db.query(ctx, `SELECT person_id, COUNT(*) FROM vig_cycles WHERE family_id = $1 GROUP BY person_id`, familyID)
-	if err != nil {
-		return nil, fmt.Errorf("counting VIG cycles: %w", err)
-	}
-	defer rows.Close()
-	out := map[int64]int{}
-	for rows.Next() {
-		var pid int64
-		var n int
-		if err := rows.Scan(&pid, &n); err != nil {
-			return nil, err
-		}
-		out[pid] = n
-	}
-	return out, rows.Err()
-}
-
 // Task is a to-do on a family's record.
 type Task struct {
 	ID         int64
@@ -494,10 +516,27 @@ type Progress struct {
 	SessionsHeld  int
 	VIGAntenatal  int // the most antenatal VIG cycles either parent has had
 	VIGPostnatal  int
+	VIGCycles     []PersonCount // each parent's VIG cycles, both phases
 	LastContactOn time.Time
 	// Measures says which instruments each person has at each timepoint
 	// (timepoint → person → instrument keys), for what is due.
 	Measures map[string]map[int64][]string
+}
+
+// PersonCount is a count of one person's records.
+type PersonCount struct {
+	PersonID int64
+	N        int
+}
+
+func addCount(cs []PersonCount, personID int64, n int) []PersonCount {
+	for i := range cs {
+		if cs[i].PersonID == personID {
+			cs[i].N += n
+			return cs
+		}
+	}
+	return append(cs, PersonCount{personID, n})
 }
 
 // FamilyProgress counts a family's attended sessions and VIG cycles.
@@ -535,19 +574,20 @@ func (db *DB) progress(ctx context.Context, q rowQuerier, familyIDs []int64) (ma
 	if err := doneRows(rows); err != nil {
 		return nil, fmt.Errorf("counting sessions: %w", err)
 	}
-	rows, err = q.QueryContext(ctx, db.rebind(`SELECT family_id, phase, COUNT(*) FROM vig_cycles WHERE family_id IN (`+in+`) GROUP BY family_id, phase, person_id`), args...)
+	rows, err = q.QueryContext(ctx, db.rebind(`SELECT family_id, person_id, phase, COUNT(*) FROM vig_cycles WHERE family_id IN (`+in+`) GROUP BY family_id, person_id, phase`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("counting VIG cycles: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var fid int64
+		var fid, pid int64
 		var phase string
 		var n int
-		if err := rows.Scan(&fid, &phase, &n); err != nil {
+		if err := rows.Scan(&fid, &pid, &phase, &n); err != nil {
 			return nil, err
 		}
 		p := out[fid]
+		p.VIGCycles = addCount(p.VIGCycles, pid, n) // a row per phase, in no order
 		if phase == "antenatal" && n > p.VIGAntenatal {
 			p.VIGAntenatal = n
 		}

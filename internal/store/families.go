@@ -335,6 +335,7 @@ func (db *DB) ReadFamily(ctx context.Context, actor policy.Actor, id int64) (fam
 			}
 		}
 		tx.Audit("family.view", "family", id, id, "")
+		f.Overrides = overrides
 		out = f
 		return nil
 	})

@@ -341,13 +341,22 @@ func TestFamilyRiskSummaryTakesEachParentsLatest(t *testing.T) {
 			fx.familyID, fx.parent2, day(4, 1), day(8, 1), now)
 		mustExec(t, db, `INSERT INTO safety_plans (family_id, person_id, staff_id, review_on, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)`,
 			fx.familyID, fx.parent1, fx.prac1.ID, day(12, 1), now)
+		// A newer plan replaces the last, even with an earlier review date.
+		mustExec(t, db, `INSERT INTO safety_plans (family_id, person_id, staff_id, review_on, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)`,
+			fx.familyID, fx.parent1, fx.prac1.ID, day(11, 15), now)
+		mustExec(t, db, `INSERT INTO child_risks (family_id, level, concerns_sealed, plan_sealed, assessed_on, created_by, created_at)
+			VALUES ($1, 'medium', '', '', $2, $4, $5), ($1, 'high', '', '', $3, $4, $5)`, fx.familyID, day(7, 1), day(5, 1), fx.prac1.ID, now)
+		for _, status := range []string{"open", "closed", "escalated"} {
+			mustExec(t, db, `INSERT INTO safeguarding_concerns (family_id, raised_by, raised_at, decision_due_at, status) VALUES ($1, $2, $3, $3, $4)`,
+				fx.familyID, fx.prac1.ID, now, status)
+		}
 
 		got, err := db.FamilyRiskSummary(ctx, fx.familyID, []int64{fx.parent1, fx.parent2})
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := []store.ParentRisk{
-			{PersonID: fx.parent1, Level: "medium", AssessedOn: day(9, 1), NextPlanCheck: day(12, 1)},
+			{PersonID: fx.parent1, Level: "medium", AssessedOn: day(9, 1), NextPlanCheck: day(11, 15)},
 			{PersonID: fx.parent2, Level: "high", AssessedOn: day(6, 1), LastMARAC: day(8, 1), MARACOutcome: "listed"},
 		}
 		if len(got.Parents) != len(want) {
@@ -359,6 +368,37 @@ func TestFamilyRiskSummaryTakesEachParentsLatest(t *testing.T) {
 				g.MARACOutcome != w.MARACOutcome || !g.NextPlanCheck.Equal(w.NextPlanCheck) {
 				t.Errorf("parent %d: got %+v\nwant %+v", i+1, g, w)
 			}
+		}
+		if got.ChildLevel != "medium" || !got.ChildOn.Equal(day(7, 1)) || got.OpenConcerns != 2 {
+			t.Errorf("child risk %s on %s, open concerns %d; want medium on 1 July, 2", got.ChildLevel, got.ChildOn, got.OpenConcerns)
+		}
+	})
+}
+
+func TestFamilyProgressCountsEachParentsVIGCycles(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+		vig := func(person int64, phase string) {
+			t.Helper()
+			mustExec(t, db, `INSERT INTO vig_cycles (family_id, person_id, phase, filmed_on, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+				fx.familyID, person, phase, now, fx.prac1.ID, now)
+		}
+		vig(fx.parent1, "antenatal")
+		vig(fx.parent2, "antenatal")
+		vig(fx.parent1, "postnatal")
+		vig(fx.parent1, "antenatal")
+		p, err := db.FamilyProgress(ctx, fx.familyID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[int64]int{}
+		for _, c := range p.VIGCycles {
+			got[c.PersonID] += c.N
+		}
+		if len(p.VIGCycles) != 2 || got[fx.parent1] != 3 || got[fx.parent2] != 1 || p.VIGAntenatal != 2 || p.VIGPostnatal != 1 {
+			t.Errorf("VIG cycles %+v, antenatal %d, postnatal %d; want parent 1: 3, parent 2: 1, the most antenatal 2, postnatal 1",
+				p.VIGCycles, p.VIGAntenatal, p.VIGPostnatal)
 		}
 	})
 }

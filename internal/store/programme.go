@@ -47,19 +47,27 @@ func (db *DB) ReadProgrammeMeasures(ctx context.Context, actor policy.Actor, per
 		if err != nil {
 			return err
 		}
-		out = ProgrammeMeasures{FamilyID: f.ID, PersonID: p.ID}
-		if out.Statuses, err = db.statusHistory(ctx, tx.q(), f.ID); err != nil {
+		if out, err = tx.programmeMeasures(f, p); err != nil {
 			return err
-		}
-		if p.Kind == family.Parent {
-			if out.Sessions, err = tx.sessionAttendance(p.ID); err != nil {
-				return err
-			}
 		}
 		tx.Audit("person.programme_measures.view", "person", personID, f.ID, "")
 		return nil
 	})
 	return out, err
+}
+
+func (tx *Tx) programmeMeasures(f family.Family, p family.Person) (ProgrammeMeasures, error) {
+	out := ProgrammeMeasures{FamilyID: f.ID, PersonID: p.ID}
+	var err error
+	if out.Statuses, err = tx.db.statusHistory(tx.ctx, tx.q(), f.ID); err != nil {
+		return out, err
+	}
+	if p.Kind == family.Parent {
+		if out.Sessions, err = tx.sessionAttendance(p.ID); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
 }
 
 // sessionAttendance is one parent's sessions, oldest first: kind

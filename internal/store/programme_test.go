@@ -8,6 +8,7 @@ import (
 
 	"github.com/cradle-org/cradle/internal/audit"
 	"github.com/cradle-org/cradle/internal/casework"
+	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/sharing"
@@ -118,6 +119,39 @@ func TestProgrammeMeasures(t *testing.T) {
 			entries, err := db.AuditEntries(ctx, store.AuditFilter{RecordType: "person", RecordID: fx.parent1, Actions: []string{"person.programme_measures.view"}})
 			if err != nil || len(entries) != 2 || entries[0].ActorID != fx.prac2.ID || entries[1].ActorID != fx.prac1.ID || entries[0].FamilyID != fx.familyID {
 				t.Errorf("audit entries = %+v, %v; want one per allowed read", entries, err)
+			}
+
+			// The measures page's one read: the same programme measures, the
+			// reader's access, and three audit entries, or none when refused.
+			rec, both, err := db.ReadPersonMeasures(as(fx.prac1.ID), p1, fx.parent1)
+			if err != nil || len(both.Sessions) != 5 || len(both.Statuses) != 3 || !rec.CanSeeConf || !rec.CanEdit || rec.Person.ID != fx.parent1 || rec.Family.ID != fx.familyID {
+				t.Errorf("own practitioner's measures read: %v, %d sessions, %d statuses, %+v", err, len(both.Sessions), len(both.Statuses), rec)
+			}
+			if rec, _, err := db.ReadPersonMeasures(as(fx.prac2.ID), p2, fx.parent1); err != nil || rec.CanSeeConf || rec.CanEdit {
+				t.Errorf("co-parent's practitioner's measures read: %v, sees confidential %v, may edit %v", err, rec.CanSeeConf, rec.CanEdit)
+			}
+			if _, _, err := db.ReadPersonMeasures(as(fx.other.ID), fx.other.Actor(), fx.parent1); problem.As(err) == nil || problem.As(err).Code != problem.Forbidden {
+				t.Errorf("unallocated practitioner's measures read: %v, want Forbidden", err)
+			}
+			var child int64
+			if err := db.Update(sctx, func(tx *store.Tx) error {
+				var err error
+				child, err = tx.AddPerson(fx.familyID, family.Person{Kind: family.Child, GivenName: "Kit", FamilyName: "Rivers"})
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := db.ReadPersonMeasures(as(fx.prac1.ID), p1, child); problem.As(err) == nil || problem.As(err).Code != problem.NotFound {
+				t.Errorf("a child's measures read: %v, want NotFound", err)
+			}
+			for _, c := range []struct {
+				person int64
+				action string
+				want   int
+			}{{fx.parent1, "person.view", 2}, {fx.parent1, "person.programme_measures.view", 4}, {child, "person.view", 0}, {child, "person.programme_measures.view", 0}} {
+				if es, err := db.AuditEntries(ctx, store.AuditFilter{RecordType: "person", RecordID: c.person, Actions: []string{c.action}}); err != nil || len(es) != c.want {
+					t.Errorf("person %d: %d %s entries (%v), want %d", c.person, len(es), c.action, err, c.want)
+				}
 			}
 		})
 	}

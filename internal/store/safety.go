@@ -217,9 +217,13 @@ type RiskSummary struct {
 	OpenConcerns int
 }
 
-// FamilyRiskSummary gathers the family's current risk picture. Each kind
-// of fact is one statement for every parent (each parent's rows newest
-// first, the first kept): a round trip each on PostgreSQL.
+// FamilyRiskSummary gathers the family's current risk picture in one
+// statement, a single round trip on PostgreSQL (it was five). Its rows are
+// tagged by fact: a each parent's completed DASH assessments, b their MARAC
+// referrals, c their safety plans, d the family's child risk assessments,
+// each person's newest first (by date then id; plans by id alone, as a plan
+// replaces the last); the first row of a fact and person is kept. e is one
+// row whose n is the count of open concerns; elsewhere n is the row's id.
 func (db *DB) FamilyRiskSummary(ctx context.Context, familyID int64, parents []int64) (RiskSummary, error) {
 	var out RiskSummary
 	out.Parents = make([]ParentRisk, len(parents))
@@ -228,72 +232,50 @@ func (db *DB) FamilyRiskSummary(ctx context.Context, familyID int64, parents []i
 		out.Parents[i] = ParentRisk{PersonID: pid}
 		byID[pid] = &out.Parents[i]
 	}
-	// latest reads the rows of head, the parents' ids, tail: each
-	// parent's newest first; it applies each parent's first to their line.
-	latest := func(what, head, tail string, scan func(rows *sql.Rows) (int64, func(*ParentRisk), error)) error {
-		if len(parents) == 0 {
-			return nil
+	in, args := db.inList(parents)
+	rows, err := db.query(ctx, `SELECT 'a' AS fact, person_id, level AS note, assessed_on AS day, assessed_on AS sort_day, id AS n FROM risk_assessments
+			WHERE person_id IN (`+in+`) AND status = 'complete' AND kind = 'dash'
+		UNION ALL SELECT 'b', person_id, outcome, referred_on, referred_on, id FROM marac_referrals WHERE person_id IN (`+in+`)
+		UNION ALL SELECT 'c', person_id, '', review_on, CAST(NULL AS DATE), id FROM safety_plans WHERE person_id IN (`+in+`)
+		UNION ALL SELECT 'd', 0, level, assessed_on, assessed_on, id FROM child_risks WHERE family_id = $2
+		UNION ALL SELECT 'e', 0, '', CAST(NULL AS DATE), CAST(NULL AS DATE), COUNT(*) FROM safeguarding_concerns WHERE family_id = $2 AND status <> 'closed'
+		ORDER BY fact, person_id, sort_day DESC, n DESC`, append(args, familyID)...)
+	if err != nil {
+		return out, fmt.Errorf("reading the family's risk summary: %w", err)
+	}
+	type factOf struct {
+		fact string
+		pid  int64
+	}
+	seen := map[factOf]bool{}
+	for rows.Next() {
+		var fact, note string
+		var pid, n int64
+		var day, sortDay anyTime
+		if err := rows.Scan(&fact, &pid, &note, &day, &sortDay, &n); err != nil {
+			return out, dropRows(rows, fmt.Errorf("reading the family's risk summary: %w", err))
 		}
-		in, args := db.inList(parents)
-		rows, err := db.query(ctx, head+in+tail, args...)
-		if err != nil {
-			return fmt.Errorf("reading %s: %w", what, err)
+		key := factOf{fact, pid}
+		if seen[key] {
+			continue // an older row
 		}
-		done := make(map[int64]bool, len(parents))
-		for rows.Next() {
-			pid, apply, err := scan(rows)
-			if err != nil {
-				return dropRows(rows, fmt.Errorf("reading %s: %w", what, err))
-			}
-			if pr, ok := byID[pid]; ok && !done[pid] {
-				done[pid] = true
-				apply(pr)
-			}
+		seen[key] = true
+		pr := byID[pid]
+		switch {
+		case fact == "a" && pr != nil:
+			pr.Level, pr.AssessedOn = risk.Level(note), day.T
+		case fact == "b" && pr != nil:
+			pr.LastMARAC, pr.MARACOutcome = day.T, note
+		case fact == "c" && pr != nil:
+			pr.NextPlanCheck = day.T
+		case fact == "d":
+			out.ChildLevel, out.ChildOn = risk.Level(note), day.T
+		case fact == "e":
+			out.OpenConcerns = int(n)
 		}
-		if err := doneRows(rows); err != nil {
-			return fmt.Errorf("reading %s: %w", what, err)
-		}
-		return nil
 	}
-	if err := latest("latest assessment", `SELECT person_id, level, assessed_on FROM risk_assessments WHERE person_id IN (`,
-		`) AND status = 'complete' AND kind = 'dash' ORDER BY person_id, assessed_on DESC, id DESC`, func(rows *sql.Rows) (int64, func(*ParentRisk), error) {
-			var pid int64
-			var level string
-			var on anyTime
-			err := rows.Scan(&pid, &level, &on)
-			return pid, func(pr *ParentRisk) { pr.Level, pr.AssessedOn = risk.Level(level), on.T }, err
-		}); err != nil {
-		return out, err
-	}
-	if err := latest("MARAC referrals", `SELECT person_id, referred_on, outcome FROM marac_referrals WHERE person_id IN (`,
-		`) ORDER BY person_id, referred_on DESC, id DESC`,
-		func(rows *sql.Rows) (int64, func(*ParentRisk), error) {
-			var pid int64
-			var on anyTime
-			var outcome string
-			err := rows.Scan(&pid, &on, &outcome)
-			return pid, func(pr *ParentRisk) { pr.LastMARAC, pr.MARACOutcome = on.T, outcome }, err
-		}); err != nil {
-		return out, err
-	}
-	if err := latest("safety plan", `SELECT person_id, review_on FROM safety_plans WHERE person_id IN (`, `) ORDER BY person_id, id DESC`,
-		func(rows *sql.Rows) (int64, func(*ParentRisk), error) {
-			var pid int64
-			var review anyTime
-			err := rows.Scan(&pid, &review)
-			return pid, func(pr *ParentRisk) { pr.NextPlanCheck = review.T }, err
-		}); err != nil {
-		return out, err
-	}
-	var level string
-	var on anyTime
-	err := db.queryRow(ctx, `SELECT level, assessed_on FROM child_risks WHERE family_id = $1 ORDER BY assessed_on DESC, id DESC LIMIT 1`, familyID).Scan(&level, &on)
-	if err != nil && err != sql.ErrNoRows {
-		return out, fmt.Errorf("reading child risk: %w", err)
-	}
-	out.ChildLevel, out.ChildOn = risk.Level(level), on.T
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM safeguarding_concerns WHERE family_id = $1 AND status <> 'closed'`, familyID).Scan(&out.OpenConcerns); err != nil {
-		return out, fmt.Errorf("counting concerns: %w", err)
+	if err := doneRows(rows); err != nil {
+		return out, fmt.Errorf("reading the family's risk summary: %w", err)
 	}
 	return out, nil
 }

@@ -98,7 +98,7 @@ func (db *DB) RecordShare(ctx context.Context, actor policy.Actor, familyID int6
 			return err
 		}
 		if s.PersonID != 0 {
-			if _, ok := personTargetIn(f, s.PersonID, nil); !ok {
+			if _, ok := personTargetIn(f, s.PersonID, f.Overrides); !ok {
 				return problem.New(problem.Invalid, "That person is not in this family")
 			}
 		}
@@ -134,16 +134,13 @@ func (tx *Tx) insertShare(familyID, staffID int64, s sharing.Share) error {
 
 // FamilyShares lists the family's sharing log, newest first. What and why
 // about a parent are withheld from readers who may not see that parent's
-// confidential details.
+// confidential details. f must be the family as ReadFamily read it for
+// actor: its Overrides are the actor's (a family read otherwise has none,
+// and withholds more, never less).
 func (db *DB) FamilyShares(ctx context.Context, actor policy.Actor, f family.Family) ([]sharing.Share, error) {
-	// Overrides first: a second query while rows are open would hold two
-	// pool connections per request, and under load every connection ends
-	// up waiting for another.
+	// What was shared about a parent follows the parent's confidentiality,
+	// with the reader's break-glass grants as ReadFamily found them.
 	now := db.Now()
-	overrides, err := db.activeOverrides(ctx, db.q(), actor.StaffID, f.ID, now)
-	if err != nil {
-		return nil, err
-	}
 	rows, err := db.query(ctx, `SELECT i.id, COALESCE(i.person_id, 0), i.shared_at, i.recipient, i.method, i.lawful_basis, i.consent, i.consent_reason_sealed,
 		i.what_sealed, i.why_sealed, COALESCE(s.name, '') FROM information_sharing i LEFT JOIN staff s ON s.id = i.created_by
 		WHERE i.family_id = $1 ORDER BY i.shared_at DESC, i.id DESC`, f.ID)
@@ -158,7 +155,7 @@ func (db *DB) FamilyShares(ctx context.Context, actor policy.Actor, f family.Fam
 		if err := rows.Scan(&s.ID, &s.PersonID, &s.SharedOn, &s.Recipient, &s.Method, &s.LawfulBasis, &s.Consent, &reason, &what, &why, &s.By); err != nil {
 			return nil, err
 		}
-		if t, ok := personTargetIn(f, s.PersonID, overrides); ok && !policy.Can(actor, policy.ViewConfidential, t, now) {
+		if t, ok := personTargetIn(f, s.PersonID, f.Overrides); ok && !policy.Can(actor, policy.ViewConfidential, t, now) {
 			s.Withheld = true
 		} else {
 			if s.ConsentReason, err = db.open("information_sharing.consent_reason", reason); err != nil {

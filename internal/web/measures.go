@@ -146,12 +146,14 @@ func (s *Server) measuresPage(w http.ResponseWriter, r *http.Request, u *request
 // showMeasures renders the page, with a removal form's problems (and the
 // typed reason) when there are any; removing names the result being removed.
 func (s *Server) showMeasures(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields, removing int64) {
-	rec, ok := s.personFor(w, r, u)
-	if !ok {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
-	if rec.Person.Kind == family.Child {
-		s.fail(w, r, problem.New(problem.NotFound, "Outcome measures are recorded for the parents and the baby"))
+	rec, pm, err := s.db.ReadPersonMeasures(r.Context(), u.staff.Actor(), id)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	d := measuresData{PersonRecord: rec, Instruments: s.instrumentsFor(rec.Person.Kind), Removing: removing}
@@ -230,11 +232,6 @@ func (s *Server) showMeasures(w http.ResponseWriter, r *http.Request, u *request
 		d.Groups = append(d.Groups, g)
 	}
 	d.Due = s.dueMeasures(rec)
-	pm, err := s.db.ReadProgrammeMeasures(r.Context(), u.staff.Actor(), rec.Person.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	d.Programme = s.programmeView(rec, pm, order)
 	page := Page{Title: "Outcome measures: " + rec.Person.Name(), Nav: "caseload", Data: d, Errors: errs, Form: r.PostForm}
 	s.render(w, r, status, "measures", page)

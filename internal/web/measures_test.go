@@ -109,6 +109,23 @@ func TestOutcomeMeasures(t *testing.T) {
 		if r := e.get(other, base+"/phq9"); r.status != http.StatusForbidden {
 			t.Errorf("co-parent's practitioner recording: %d", r.status)
 		}
+		// With a break-glass grant they see the score, and the page's one read
+		// is audited as a view of Jess, of her programme measures and of the
+		// grant's use.
+		rv := e.get(other, "/people/"+itoa(jess.ID)+"/reveal")
+		if r := e.post(other, "/people/"+itoa(jess.ID)+"/reveal", mustForm("csrf_token", csrfFrom(t, rv.body), "reason", "Police need to check on Jess at her new address tonight")); r.status != http.StatusSeeOther {
+			t.Fatalf("break glass: %d\n%s", r.status, r.body)
+		}
+		if o := e.get(other, base); !strings.Contains(o.body, "12 (moderate)") || strings.Contains(o.body, "Record a measure") {
+			t.Errorf("co-parent's practitioner with a break-glass grant: %d", o.status)
+		}
+		grace := mustActor(t, e, "grace.adeyemi@cradle.example")
+		for _, action := range []string{"person.view", "person.programme_measures.view", "person.confidential.override_view"} {
+			es, err := e.db.AuditEntries(context.Background(), store.AuditFilter{RecordType: "person", RecordID: jess.ID, ActorID: grace.StaffID, Actions: []string{action}})
+			if err != nil || len(es) == 0 || es[0].FamilyID != f.ID {
+				t.Errorf("the measures page's read by a break-glass grant is not audited as %s: %v %+v", action, err, es)
+			}
+		}
 
 		// The baby's development: ASQ-3 area scores against the age band's cut-offs.
 		bbase := "/people/" + itoa(baby.ID) + "/measures"

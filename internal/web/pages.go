@@ -413,9 +413,9 @@ func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUs
 			d.Milestones = append(d.Milestones, milestoneView{Milestone: m, Overdue: timeline.Overdue(m, now)})
 		}
 	}
-	if d.VIGCounts, err = s.db.VIGCounts(r.Context(), f.ID); err != nil {
-		s.fail(w, r, err)
-		return
+	d.VIGCounts = map[int64]int{}
+	for _, c := range progress.VIGCycles {
+		d.VIGCounts[c.PersonID] = c.N
 	}
 	if d.Tasks, err = s.db.OpenTasks(r.Context(), f.ID); err != nil {
 		s.fail(w, r, err)

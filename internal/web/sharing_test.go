@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestTeamAroundTheBabyAndSharingLog(t *testing.T) {
@@ -71,6 +72,24 @@ func TestTeamAroundTheBabyAndSharingLog(t *testing.T) {
 		}
 		if c := e.get(tc, path+"/shares.csv"); strings.Contains(c.body, "CANARY") {
 			t.Error("the co-parent's practitioner's export contains what was shared about Amy")
+		}
+		// With a break-glass grant on Amy they see it, on the page and in the
+		// export, until the grant ends.
+		amyReveal := amy + "/reveal"
+		rv := e.get(tc, amyReveal)
+		if r := e.post(tc, amyReveal, mustForm("csrf_token", csrfFrom(t, rv.body), "reason", "Police need to check on Amy at her new address tonight")); r.status != http.StatusSeeOther {
+			t.Fatalf("break glass: %d\n%s", r.status, r.body)
+		}
+		if p := e.get(tc, path); !strings.Contains(p.body, "CANARY-SHARE") {
+			t.Error("the sharing log withholds what was shared about Amy from a practitioner with a break-glass grant")
+		}
+		if c := e.get(tc, path+"/shares.csv"); !strings.Contains(c.body, "CANARY-SHARE") {
+			t.Error("the export withholds what was shared about Amy from a practitioner with a break-glass grant")
+		}
+		e.clock.Advance(61 * time.Minute)
+		e.signIn(tc, tom)
+		if p := e.get(tc, path); strings.Contains(p.body, "CANARY") || !strings.Contains(p.body, "Withheld: confidential to the other parent") {
+			t.Error("the sharing log shows what was shared about Amy after the grant ended")
 		}
 	})
 }
