@@ -92,93 +92,158 @@ func personAccess(actor policy.Actor, f family.Family, p family.Person, t policy
 	return out
 }
 
-// ReadPersonMeasures reads what a person's outcome measures page shows, in
-// one audited read (the page made two, of which the first read the whole
-// person page): of the record, Family, Person, the access flags and
-// Measures are filled, nothing else; and their programme measures. It is
-// audited as a view of the person and of their programme measures, as the
-// two reads were.
-func (db *DB) ReadPersonMeasures(ctx context.Context, actor policy.Actor, personID int64) (PersonRecord, ProgrammeMeasures, error) {
-	var rec PersonRecord
-	var pm ProgrammeMeasures
-	err := db.View(ctx, func(tx *Tx) error {
-		f, p, t, err := db.personView(ctx, tx, actor, personID)
-		if err != nil {
-			return err
-		}
-		if p.Kind == family.Child { // nothing read, nothing shown, nothing audited
-			return problem.New(problem.NotFound, "Outcome measures are recorded for the parents and the baby")
-		}
-		rec = personAccess(actor, f, p, t, tx.now)
-		if rec.Measures, err = tx.measures(personID, rec.CanSeeConf); err != nil {
-			return err
-		}
-		if pm, err = tx.programmeMeasures(f, p); err != nil {
-			return err
-		}
-		tx.Audit("person.view", "person", personID, f.ID, "outcome measures")
-		if rec.ViaOverride {
-			tx.Audit("person.confidential.override_view", "person", personID, f.ID, "break-glass override used")
-		}
-		tx.Audit("person.programme_measures.view", "person", personID, f.ID, "")
-		return nil
-	})
-	return rec, pm, err
-}
+// PersonParts names what a read of a person fills beyond the person, their
+// family and the reader's access flags, so that a page reads what it shows
+// (each part is a statement or two, a round trip each on PostgreSQL).
+type PersonParts uint
+
+const (
+	PersonContact     PersonParts = 1 << iota // confidential contact details, when the reader may see them
+	PersonSessions                            // sessions, contacts and supervision notes
+	PersonVIG                                 // VIG cycles
+	PersonJointSafety                         // whether joint sessions are safe
+	PersonPauses                              // pauses
+	PersonRisk                                // DASH assessments (parents)
+	PersonIncidents                           // incidents (parents)
+	PersonSafetyPlan                          // the safety plan (parents)
+	PersonMeasures                            // outcome measure results
+
+	// PersonPage is everything the person page shows.
+	PersonPage = PersonContact | PersonSessions | PersonVIG | PersonJointSafety | PersonPauses |
+		PersonRisk | PersonIncidents | PersonSafetyPlan | PersonMeasures
+)
 
 // ReadPerson is the one way to read a person's page. Confidential details,
 // and session notes or VIG strengths marked confidential, are decrypted only
 // for readers the policy allows; for everyone else they are withheld.
 func (db *DB) ReadPerson(ctx context.Context, actor policy.Actor, personID int64) (PersonRecord, error) {
+	return db.ReadPersonParts(ctx, actor, personID, PersonPage, "")
+}
+
+// ReadPersonParts reads a person as ReadPerson does, under the same
+// decision and audit, but fills only the parts named (the rest of the
+// record is empty: a page that shows a part must ask for it). detail goes
+// on the audit entry, naming the page when it is not the person page.
+func (db *DB) ReadPersonParts(ctx context.Context, actor policy.Actor, personID int64, parts PersonParts, detail string) (PersonRecord, error) {
 	var out PersonRecord
 	err := db.View(ctx, func(tx *Tx) error {
-		f, p, t, err := db.personView(ctx, tx, actor, personID)
-		if err != nil {
+		var err error
+		if out, err = tx.personAccessFor(actor, personID); err != nil {
 			return err
 		}
-		out = personAccess(actor, f, p, t, tx.now)
-		conf := policy.Decision{Allowed: out.CanSeeConf, Override: out.ViaOverride}
-		if conf.Allowed {
-			c, err := tx.confidential(personID)
-			if err != nil {
-				return err
-			}
-			out.Person.Confidential = &c
-		}
-		if out.Sessions, err = tx.sessions(personID, conf.Allowed); err != nil {
+		if err := tx.fillPerson(&out, parts); err != nil {
 			return err
 		}
-		if out.VIG, err = tx.vigCycles(personID, conf.Allowed); err != nil {
-			return err
-		}
-		if out.JointSafe, out.JointSafeByMe, err = tx.jointSafety(f, personID); err != nil {
-			return err
-		}
-		out.CanSupervise = policy.Can(actor, policy.WriteSupervision, t, tx.now)
-		if out.Pauses, err = tx.pauses(personID, conf.Allowed); err != nil {
-			return err
-		}
-		if p.Kind == family.Parent {
-			if out.Risk, err = tx.riskAssessments(personID, conf.Allowed, db.risk); err != nil {
-				return err
-			}
-			if out.Incidents, err = tx.incidents(personID, conf.Allowed); err != nil {
-				return err
-			}
-			if out.SafetyPlan, err = tx.safetyPlan(personID, conf.Allowed); err != nil {
-				return err
-			}
-		}
-		if out.Measures, err = tx.measures(personID, conf.Allowed); err != nil {
-			return err
-		}
-		tx.Audit("person.view", "person", personID, f.ID, "")
-		if conf.Override {
-			tx.Audit("person.confidential.override_view", "person", personID, f.ID, "break-glass override used")
-		}
+		tx.auditPersonView(out, detail)
 		return nil
 	})
 	return out, err
+}
+
+// ReadPersonMeasures reads what a person's outcome measures page shows, in
+// one audited read (the page made two, of which the first read the whole
+// person page): the record with its measures only, and their programme
+// measures. It is audited as a view of the person and of their programme
+// measures, as the two reads were. A child has no measures page: nothing is
+// read or audited for one.
+func (db *DB) ReadPersonMeasures(ctx context.Context, actor policy.Actor, personID int64) (PersonRecord, ProgrammeMeasures, error) {
+	var rec PersonRecord
+	var pm ProgrammeMeasures
+	err := db.View(ctx, func(tx *Tx) error {
+		var err error
+		if rec, err = tx.personAccessFor(actor, personID); err != nil {
+			return err
+		}
+		if rec.Person.Kind == family.Child {
+			return problem.New(problem.NotFound, "Outcome measures are recorded for the parents and the baby")
+		}
+		if err := tx.fillPerson(&rec, PersonMeasures); err != nil {
+			return err
+		}
+		if pm, err = tx.programmeMeasures(rec.Family, rec.Person); err != nil {
+			return err
+		}
+		tx.auditPersonView(rec, "outcome measures")
+		tx.Audit("person.programme_measures.view", "person", personID, rec.Family.ID, "")
+		return nil
+	})
+	return rec, pm, err
+}
+
+// personAccessFor starts a read of a person: the person-view decision
+// (refused with Forbidden), then what the policy lets actor do there.
+func (tx *Tx) personAccessFor(actor policy.Actor, personID int64) (PersonRecord, error) {
+	f, p, t, err := tx.db.personView(tx.ctx, tx, actor, personID)
+	if err != nil {
+		return PersonRecord{}, err
+	}
+	out := personAccess(actor, f, p, t, tx.now)
+	out.CanSupervise = policy.Can(actor, policy.WriteSupervision, t, tx.now)
+	return out, nil
+}
+
+// fillPerson reads the parts named into out, opening confidential content
+// only when out.CanSeeConf.
+func (tx *Tx) fillPerson(out *PersonRecord, parts PersonParts) error {
+	id, conf, parent := out.Person.ID, out.CanSeeConf, out.Person.Kind == family.Parent
+	var err error
+	if parts&PersonContact != 0 && conf {
+		c, err := tx.confidential(id)
+		if err != nil {
+			return err
+		}
+		out.Person.Confidential = &c
+	}
+	if parts&PersonSessions != 0 {
+		if out.Sessions, err = tx.sessions(id, conf); err != nil {
+			return err
+		}
+	}
+	if parts&PersonVIG != 0 {
+		if out.VIG, err = tx.vigCycles(id, conf); err != nil {
+			return err
+		}
+	}
+	if parts&PersonJointSafety != 0 {
+		if out.JointSafe, out.JointSafeByMe, err = tx.jointSafety(out.Family, id); err != nil {
+			return err
+		}
+	}
+	if parts&PersonPauses != 0 {
+		if out.Pauses, err = tx.pauses(id, conf); err != nil {
+			return err
+		}
+	}
+	if parts&PersonRisk != 0 && parent {
+		if out.Risk, err = tx.riskAssessments(id, conf, tx.db.risk); err != nil {
+			return err
+		}
+	}
+	if parts&PersonIncidents != 0 && parent {
+		if out.Incidents, err = tx.incidents(id, conf); err != nil {
+			return err
+		}
+	}
+	if parts&PersonSafetyPlan != 0 && parent {
+		if out.SafetyPlan, err = tx.safetyPlan(id, conf); err != nil {
+			return err
+		}
+	}
+	if parts&PersonMeasures != 0 {
+		if out.Measures, err = tx.measures(id, conf); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// auditPersonView records the read, and a break-glass grant's use when
+// the grant is what let the reader see the confidential parts.
+func (tx *Tx) auditPersonView(rec PersonRecord, detail string) {
+	tx.Audit("person.view", "person", rec.Person.ID, rec.Family.ID, detail)
+	if rec.ViaOverride {
+		tx.Audit("person.confidential.override_view", "person", rec.Person.ID, rec.Family.ID, "break-glass override used")
+	}
 }
 
 func (tx *Tx) sessions(personID int64, seeConfidential bool) ([]casework.Session, error) {

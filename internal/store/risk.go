@@ -147,28 +147,28 @@ func (db *DB) SaveRiskAssessment(ctx context.Context, actor policy.Actor, person
 	return id, err
 }
 
-// riskHistory gathers a parent's incidents and last MARAC referral.
+// riskHistory gathers a parent's incidents and last MARAC referral, in one
+// statement: the referral's row joined to each incident (or to none).
 func (tx *Tx) riskHistory(personID int64) (risk.History, error) {
 	h := risk.History{Today: tx.now}
-	rows, err := tx.query(`SELECT occurred_on FROM incidents WHERE person_id = $1 ORDER BY occurred_on`, personID)
+	rows, err := tx.query(`SELECT m.last_on, i.occurred_on FROM (SELECT MAX(referred_on) AS last_on FROM marac_referrals WHERE person_id = $1) m
+		LEFT JOIN incidents i ON i.person_id = $1 ORDER BY i.occurred_on`, personID)
 	if err != nil {
-		return h, fmt.Errorf("reading incidents: %w", err)
+		return h, fmt.Errorf("reading incidents and MARAC referrals: %w", err)
 	}
 	for rows.Next() {
-		var t time.Time
-		if err := rows.Scan(&t); err != nil {
-			return h, dropRows(rows, err)
+		var last, occurred anyTime
+		if err := rows.Scan(&last, &occurred); err != nil {
+			return h, dropRows(rows, fmt.Errorf("reading incidents and MARAC referrals: %w", err))
 		}
-		h.Incidents = append(h.Incidents, t)
+		h.LastMARAC = last.T
+		if !occurred.T.IsZero() {
+			h.Incidents = append(h.Incidents, occurred.T)
+		}
 	}
 	if err := doneRows(rows); err != nil {
-		return h, fmt.Errorf("reading incidents: %w", err)
+		return h, fmt.Errorf("reading incidents and MARAC referrals: %w", err)
 	}
-	var last anyTime
-	if err := tx.queryRow(`SELECT MAX(referred_on) FROM marac_referrals WHERE person_id = $1`, personID).Scan(&last); err != nil {
-		return h, fmt.Errorf("reading MARAC referrals: %w", err)
-	}
-	h.LastMARAC = last.T
 	return h, nil
 }
 

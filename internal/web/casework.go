@@ -490,12 +490,18 @@ func (s *Server) postAndRedirect(w http.ResponseWriter, r *http.Request, firstFi
 // personFor reads the person named in the path through the store's one
 // policy-checked read, answering the request itself (404, 403) when it cannot.
 func (s *Server) personFor(w http.ResponseWriter, r *http.Request, u *requestUser) (store.PersonRecord, bool) {
+	return s.personParts(w, r, u, store.PersonPage, "")
+}
+
+// personParts reads the path's person with only the parts a page shows;
+// detail names the page on the audit entry.
+func (s *Server) personParts(w http.ResponseWriter, r *http.Request, u *requestUser, parts store.PersonParts, detail string) (store.PersonRecord, bool) {
 	id, err := pathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return store.PersonRecord{}, false
 	}
-	rec, err := s.db.ReadPerson(r.Context(), u.staff.Actor(), id)
+	rec, err := s.db.ReadPersonParts(r.Context(), u.staff.Actor(), id, parts, detail)
 	if err != nil {
 		s.fail(w, r, err)
 		return rec, false

@@ -46,7 +46,7 @@ func dashParts(questions int) int { return max(1, (questions+dashPartSize-1)/das
 func dashPartOf(n int) int { return (n-1)/dashPartSize + 1 }
 
 func (s *Server) dashForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	rec, ok := s.personFor(w, r, u)
+	rec, ok := s.personParts(w, r, u, store.PersonRisk, "risk assessment form")
 	if !ok {
 		return
 	}
@@ -302,7 +302,7 @@ type safetyData struct {
 }
 
 func (s *Server) safetyForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	rec, ok := s.personFor(w, r, u)
+	rec, ok := s.personParts(w, r, u, store.PersonSafetyPlan, "safety plan form")
 	if !ok {
 		return
 	}

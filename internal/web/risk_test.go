@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cradle-org/cradle/internal/store"
 )
 
 // dashForm answers the 24 questions: yes for the first `yes`, no for the rest
@@ -112,8 +114,23 @@ func TestDASHLevelsMARACAndConfidentiality(t *testing.T) {
 			t.Error("the escalation criterion does not count the incidents")
 		}
 		// MARAC referral recorded.
-		if r := e.post(pc, amy+"/marac", dateForm("referred_on", e.clock.Now(), "csrf_token", token, "marac_area", "Blackpool MARAC")); r.status != http.StatusSeeOther {
+		referred := e.clock.Now()
+		if r := e.post(pc, amy+"/marac", dateForm("referred_on", referred, "csrf_token", token, "marac_area", "Blackpool MARAC")); r.status != http.StatusSeeOther {
 			t.Fatalf("MARAC referral: %d", r.status)
+		}
+		// An incident after it meets the repeat criterion on the next assessment.
+		e.clock.Advance(48 * time.Hour)
+		e.signIn(pc, practitioner)
+		pp := e.get(pc, amy)
+		later := e.clock.Now().AddDate(0, 0, -1)
+		if r := e.post(pc, amy+"/incidents", dateForm("occurred_on", later, "csrf_token", csrfFrom(t, pp.body), "reported_by", "Amy")); r.status != http.StatusSeeOther {
+			t.Fatalf("incident after the referral: %d\n%s", r.status, r.body)
+		}
+		again = e.get(pc, amy+"/dash")
+		e.post(pc, amy+"/dash", dashForm(csrfFrom(t, again.body), 2, 0, "action", "complete"))
+		want := "Incident on " + later.Format("2 January 2006") + ", within 12 months of the last MARAC referral on " + referred.Format("2 January 2006")
+		if p := e.get(pc, amy); !strings.Contains(p.body, want) || !strings.Contains(p.body, "4 incidents") {
+			t.Errorf("the repeat criterion: the page lacks %q or the fourth incident", want)
 		}
 	})
 }
@@ -233,6 +250,15 @@ func TestSafetyPlanAndChildRisk(t *testing.T) {
 		}
 		// Editing from a stale version is refused and the text shown back.
 		again := e.get(pc, amy+"/safety-plan")
+		if !strings.Contains(again.body, "CANARY-CODE blue kettle") || !strings.Contains(again.body, "Mum&#39;s house") {
+			t.Error("the safety plan form does not show the saved plan")
+		}
+		// The form reads the plan alone, audited as a view of Amy naming the form.
+		priya := mustActor(t, e, practitioner)
+		if es, err := e.db.AuditEntries(context.Background(), store.AuditFilter{RecordType: "person", RecordID: parentNamed(f, "Amy").ID, ActorID: priya.StaffID,
+			Actions: []string{"person.view"}}); err != nil || len(es) == 0 || es[0].Detail != "safety plan form" {
+			t.Errorf("the safety plan form's read is not audited as a view naming it: %v %+v", err, es)
+		}
 		v := strings.Split(strings.Split(again.body, `name="version" value="`)[1], `"`)[0]
 		e.post(pc, amy+"/safety-plan", dateForm("review_on", review, "csrf_token", token, "version", v, "code_words", "CANARY-CODE green door", "changes", "New code word"))
 		stale := e.post(pc, amy+"/safety-plan", dateForm("review_on", review, "csrf_token", token, "version", v, "code_words", "my stale edit"))
