@@ -148,6 +148,48 @@ func TestConcurrentWritesKeepTheChain(t *testing.T) {
 // TestViewsGroupCommitTheirAudit: reads in View, beside writes in Update,
 // all have their entries on one unbroken chain when they return; a view
 // must be audited and cannot write; a closed database refuses, not hangs.
+// TestAuditEntriesWrittenTogetherKeepEveryField: entries committed in one
+// batch (one statement on PostgreSQL) read back field for field, in order,
+// on an intact chain.
+func TestAuditEntriesWrittenTogetherKeepEveryField(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		src := audit.WithSource(ctx, audit.Source{ActorID: 7, Actor: "priya@example.org", IP: "192.0.2.1", RequestID: "req-1"})
+		if err := db.View(src, func(tx *store.Tx) error {
+			tx.Audit("family.view", "family", 11, 11, "")
+			tx.Audit("person.view", "person", 12, 11, "outcome measures")
+			tx.Audit("person.confidential.override_view", "person", 12, 11, "break-glass override used")
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.AuditEntries(ctx, store.AuditFilter{FamilyID: 11})
+		if err != nil || len(got) != 3 {
+			t.Fatalf("entries: %+v, %v", got, err)
+		}
+		want := []struct {
+			action, typ, detail string
+			record              int64
+		}{
+			{"person.confidential.override_view", "person", "break-glass override used", 12}, // newest first
+			{"person.view", "person", "outcome measures", 12},
+			{"family.view", "family", "", 11},
+		}
+		for i, w := range want {
+			g := got[i]
+			if g.Action != w.action || g.RecordType != w.typ || g.Detail != w.detail || g.RecordID != w.record || g.FamilyID != 11 ||
+				g.ActorID != 7 || g.Actor != "priya@example.org" || g.IP != "192.0.2.1" || g.RequestID != "req-1" || g.At.IsZero() || g.Hash == "" {
+				t.Errorf("entry %d: %+v, want %+v", i, g, w)
+			}
+			if i > 0 && (got[i-1].ID != g.ID+1 || got[i-1].PrevHash != g.Hash) {
+				t.Errorf("entry %d is not chained to the next: ids %d, %d", i, g.ID, got[i-1].ID)
+			}
+		}
+		if n, err := db.VerifyAudit(ctx); err != nil || n != 3 {
+			t.Errorf("VerifyAudit = %d, %v", n, err)
+		}
+	})
+}
+
 func TestViewsGroupCommitTheirAudit(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		const workers, each = 16, 20
