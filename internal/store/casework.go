@@ -38,15 +38,10 @@ type PersonRecord struct {
 	Measures      []MeasureResult
 }
 
+// personInFamily reads a person's family (the family found from the person
+// in the same statement) and the person in it.
 func (db *DB) personInFamily(ctx context.Context, q rowQuerier, personID int64) (family.Family, family.Person, error) {
-	var famID int64
-	if err := q.QueryRowContext(ctx, db.rebind(`SELECT family_id FROM people WHERE id = $1`), personID).Scan(&famID); err != nil {
-		if err == sql.ErrNoRows {
-			return family.Family{}, family.Person{}, problem.New(problem.NotFound, "There is no such person")
-		}
-		return family.Family{}, family.Person{}, fmt.Errorf("finding person: %w", err)
-	}
-	f, err := db.familyRecord(ctx, q, famID)
+	f, err := db.familyWhere(ctx, q, `f.id = (SELECT family_id FROM people WHERE id = $1)`, personID, "There is no such person")
 	if err != nil {
 		return f, family.Person{}, err
 	}

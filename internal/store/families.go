@@ -230,19 +230,25 @@ func scanFamily(row interface{ Scan(...any) error }) (family.Family, error) {
 
 // familyRecord loads a family and its people without confidential details.
 func (db *DB) familyRecord(ctx context.Context, q rowQuerier, id int64) (family.Family, error) {
+	return db.familyWhere(ctx, q, `f.id = $1`, id, "There is no family with that reference")
+}
+
+// familyWhere reads the one family the condition on f picks, with its
+// people; notFound is the message when there is none.
+func (db *DB) familyWhere(ctx context.Context, q rowQuerier, cond string, arg int64, notFound string) (family.Family, error) {
 	f, err := scanFamily(q.QueryRowContext(ctx, db.rebind(`SELECT `+db.familyColumns()+`
-		FROM families f JOIN areas a ON a.id = f.area_id LEFT JOIN staff m ON m.id = f.manager_id WHERE f.id = $1`), id))
+		FROM families f JOIN areas a ON a.id = f.area_id LEFT JOIN staff m ON m.id = f.manager_id WHERE `+cond), arg))
 	if errors.Is(err, sql.ErrNoRows) {
-		return f, problem.New(problem.NotFound, "There is no family with that reference")
+		return f, problem.New(problem.NotFound, "%s", notFound)
 	}
 	if err != nil {
 		return f, fmt.Errorf("reading family: %w", err)
 	}
-	people, err := db.loadPeople(ctx, q, []int64{id})
+	people, err := db.loadPeople(ctx, q, []int64{f.ID})
 	if err != nil {
 		return f, err
 	}
-	f.People = people[id]
+	f.People = people[f.ID]
 	return f, nil
 }
 

@@ -94,6 +94,12 @@ func TestOutcomeMeasures(t *testing.T) {
 		if r := e.post(pc, base+"/phq9", answers(all...)); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "already recorded for this timepoint") {
 			t.Errorf("duplicate: %d", r.status)
 		}
+		// Someone who does not exist: not found, on every person page.
+		for _, path := range []string{"/people/99999999", "/people/99999999/measures", "/people/99999999/dash", "/people/99999999/safety-plan"} {
+			if r := e.get(pc, path); r.status != http.StatusNotFound || !strings.Contains(r.body, "There is no such person") {
+				t.Errorf("%s: %d", path, r.status)
+			}
+		}
 		// Only parent instruments for a parent.
 		if r := e.get(pc, base+"/asq3"); r.status != http.StatusNotFound {
 			t.Errorf("ASQ-3 for a parent: %d", r.status)
