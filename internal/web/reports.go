@@ -212,6 +212,15 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, u *requestU
 	// #nosec G203 -- Encode percent-escapes every key and value, and the template puts it after "?" on a fixed path
 	d.Query = template.URL(q.Encode())
 	d.Scope = scopeText(sc, d.Areas)
+	// Show the dates the figures cover in the date fields, the default
+	// range included, so changing one end starts from what is shown. The
+	// links keep only what was asked for: a default range rolls with the day.
+	page.Form = r.URL.Query()
+	for name, day := range map[string]time.Time{"from": sc.From, "to": sc.To} {
+		if page.Form.Get(name+"-day")+page.Form.Get(name+"-month")+page.Form.Get(name+"-year") == "" {
+			splitDate(page.Form, name, day.Format(time.DateOnly))
+		}
+	}
 	s.render(w, r, http.StatusOK, "reports", page)
 }
 

@@ -6,8 +6,10 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -27,6 +29,19 @@ func TestReports(t *testing.T) {
 			t.Fatalf("the reports page links to %d other sections, and should mark Referrals as the current one", len(sections))
 		}
 		pages := map[string]string{"referrals": r.body}
+		// The date fields show the default range the figures cover.
+		today := e.clock.Now().UTC()
+		from := time.Date(today.Year()-1, today.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 1, 0)
+		for name, day := range map[string]time.Time{"from": from, "to": today} {
+			for part, want := range map[string]int{"day": day.Day(), "month": int(day.Month()), "year": day.Year()} {
+				if !strings.Contains(r.body, `name="`+name+`-`+part+`" type="text" inputmode="numeric" value="`+strconv.Itoa(want)+`"`) {
+					t.Errorf("the %s date's %s field does not show %d", name, part, want)
+				}
+			}
+		}
+		if strings.Contains(sections[0][1], "from-day") {
+			t.Error("the section links carry the default dates: the range would stop rolling with the day")
+		}
 		for _, m := range sections {
 			p := e.get(dsl, html.UnescapeString(m[1]))
 			if p.status != http.StatusOK || !strings.Contains(p.body, `<h2 class="govuk-heading-m govuk-!-margin-top-6" id="`+m[2]+`">`) ||
