@@ -107,8 +107,9 @@ type Family struct {
 	UpdatedAt          time.Time
 	// Overrides are the reader's break-glass grants on the parents, as the
 	// store found them when it read the family for that reader; later
-	// reads of the same page (the sharing log) decide by them too.
-	Overrides []policy.Override
+	// reads of the same page (the sharing log) decide by them too. Never
+	// encoded: a grant's reason is about the other parent.
+	Overrides []policy.Override `json:"-"`
 }
 
 // Person is a co-parent, the baby, or another child. Contact fields are

@@ -1,6 +1,12 @@
 package family
 
-import "testing"
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/cradle-org/cradle/internal/policy"
+)
 
 func TestNamesAndTargets(t *testing.T) {
 	f := Family{ID: 4, AreaID: 2, Stage: Closed, People: []Person{
@@ -49,5 +55,18 @@ func TestCheckAllocation(t *testing.T) {
 		if got := f.CheckAllocation(tt.person, tt.staff); got != tt.want {
 			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+// A family's reader's break-glass grants never leave in an encoding: a
+// grant's reason is about the other parent.
+func TestOverridesAreNeverEncoded(t *testing.T) {
+	f := Family{ID: 1, Reference: "FAM-1", Overrides: []policy.Override{{StaffID: 7, PersonID: 10, Reason: "CANARY-REASON police welfare check tonight"}}}
+	b, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "CANARY") || strings.Contains(string(b), "Overrides") {
+		t.Errorf("the family's encoding holds its reader's grants: %s", b)
 	}
 }
