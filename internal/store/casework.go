@@ -72,21 +72,6 @@ func (db *DB) personView(ctx context.Context, tx *Tx, actor policy.Actor, person
 	return f, p, t, nil
 }
 
-// personAccess starts a person's record with what the policy lets actor
-// do there (t is the person's target, with the actor's overrides).
-func personAccess(actor policy.Actor, f family.Family, p family.Person, t policy.Target, now time.Time) PersonRecord {
-	conf := policy.Decide(actor, policy.ViewConfidential, t, now)
-	out := PersonRecord{Family: f, Person: p, CanSeeConf: conf.Allowed, ViaOverride: conf.Override,
-		CanEdit:       policy.Can(actor, policy.EditConfidential, t, now),
-		CanBreakGlass: !conf.Allowed && policy.Can(actor, policy.BreakGlass, t, now)}
-	for _, o := range t.Overrides {
-		if o.PersonID == p.ID && o.ExpiresAt.After(out.OverrideEnds) {
-			out.OverrideEnds = o.ExpiresAt
-		}
-	}
-	return out
-}
-
 // PersonParts names what a read of a person fills beyond the person, their
 // family and the reader's access flags, so that a page reads what it shows
 // (each part is a statement or two, a round trip each on PostgreSQL).
@@ -166,14 +151,23 @@ func (db *DB) ReadPersonMeasures(ctx context.Context, actor policy.Actor, person
 }
 
 // personAccessFor starts a read of a person: the person-view decision
-// (refused with Forbidden), then what the policy lets actor do there.
+// (refused with Forbidden), then what the policy lets actor do there, with
+// the actor's break-glass grants.
 func (tx *Tx) personAccessFor(actor policy.Actor, personID int64) (PersonRecord, error) {
 	f, p, t, err := tx.db.personView(tx.ctx, tx, actor, personID)
 	if err != nil {
 		return PersonRecord{}, err
 	}
-	out := personAccess(actor, f, p, t, tx.now)
-	out.CanSupervise = policy.Can(actor, policy.WriteSupervision, t, tx.now)
+	conf := policy.Decide(actor, policy.ViewConfidential, t, tx.now)
+	out := PersonRecord{Family: f, Person: p, CanSeeConf: conf.Allowed, ViaOverride: conf.Override,
+		CanEdit:       policy.Can(actor, policy.EditConfidential, t, tx.now),
+		CanBreakGlass: !conf.Allowed && policy.Can(actor, policy.BreakGlass, t, tx.now),
+		CanSupervise:  policy.Can(actor, policy.WriteSupervision, t, tx.now)}
+	for _, o := range t.Overrides {
+		if o.PersonID == p.ID && o.ExpiresAt.After(out.OverrideEnds) {
+			out.OverrideEnds = o.ExpiresAt
+		}
+	}
 	return out, nil
 }
 
@@ -587,6 +581,16 @@ type Progress struct {
 type PersonCount struct {
 	PersonID int64
 	N        int
+}
+
+// VIGCount is how many VIG cycles the person has had, both phases.
+func (p Progress) VIGCount(personID int64) int {
+	for _, c := range p.VIGCycles {
+		if c.PersonID == personID {
+			return c.N
+		}
+	}
+	return 0
 }
 
 func addCount(cs []PersonCount, personID int64, n int) []PersonCount {

@@ -137,7 +137,7 @@ func TestLongTablesShowTheirLargestRows(t *testing.T) {
 }
 
 // testViews parses the page templates as the server does.
-func testViews(t *testing.T) *views {
+func testViews(t testing.TB) *views {
 	t.Helper()
 	static, err := fs.Sub(staticFiles, "static")
 	if err != nil {

@@ -299,7 +299,7 @@ type familyData struct {
 	EndProvisional bool
 	Children       []family.Person
 	Milestones     []milestoneView
-	VIGCounts      map[int64]int
+	Progress       store.Progress // sessions, VIG cycles and measures recorded
 	Tasks          []store.Task
 	Closures       []store.ClosureRecord
 	Activity       []store.Activity
@@ -413,10 +413,7 @@ func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUs
 			d.Milestones = append(d.Milestones, milestoneView{Milestone: m, Overdue: timeline.Overdue(m, now)})
 		}
 	}
-	d.VIGCounts = map[int64]int{}
-	for _, c := range progress.VIGCycles {
-		d.VIGCounts[c.PersonID] = c.N
-	}
+	d.Progress = progress
 	if d.Tasks, err = s.db.OpenTasks(r.Context(), f.ID); err != nil {
 		s.fail(w, r, err)
 		return

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"io/fs"
 	"testing"
 	"time"
 
@@ -16,18 +15,7 @@ import (
 // BenchmarkCaseloadTemplate renders a manager's caseload page of 20 rows
 // (html/template was a quarter of all CPU under the bench's mixed load).
 func BenchmarkCaseloadTemplate(b *testing.B) {
-	static, err := fs.Sub(staticFiles, "static")
-	if err != nil {
-		b.Fatal(err)
-	}
-	assets, err := loadAssets(static)
-	if err != nil {
-		b.Fatal(err)
-	}
-	v, err := parseViews(assets)
-	if err != nil {
-		b.Fatal(err)
-	}
+	v := testViews(b)
 	day := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
 	d := caseloadData{ShowTeam: true, Families: 12, Parents: 20, Limit: store.CaseloadLimit}
 	for i := range caseloadPageSize {

@@ -214,8 +214,8 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, u *requestU
 	d.Scope = scopeText(sc, d.Areas)
 	// Show the dates the figures cover in the date fields, the default
 	// range included, so changing one end starts from what is shown. The
-	// links keep only what was asked for: a default range rolls with the day.
-	page.Form = r.URL.Query()
+	// links keep only what was asked for (page.Form is its own parse of
+	// the query): a default range rolls with the day.
 	for name, day := range map[string]time.Time{"from": sc.From, "to": sc.To} {
 		if page.Form.Get(name+"-day")+page.Form.Get(name+"-month")+page.Form.Get(name+"-year") == "" {
 			splitDate(page.Form, name, day.Format(time.DateOnly))
