@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"html/template"
 	"net/http"
 	"slices"
 	"sort"
@@ -46,8 +47,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, u *requestUser) {
 }
 
 type caseloadData struct {
-	Tasks    []store.MyTask
-	Rows     []caseRow // this page's rows
+	Tasks []store.MyTask
+	Rows  []caseRow // this page's rows
+	// RowHTML is Rows rendered (see caseRowView).
+	RowHTML  []template.HTML
 	Team     []teamRow
 	ShowTeam bool     // the reader may see the team's caseloads
 	Filter   *teamRow // the practitioner the list is narrowed to, if it is
@@ -86,6 +89,51 @@ type caseRow struct {
 	Shown []string
 	More  int
 	Next  *timeline.Milestone
+}
+
+// caseRowView is all a caseload row's template ("caseload-row") shows, as
+// plain values: rendered rows are kept by these values (see fragmentCache),
+// so the row must show nothing else.
+type caseRowView struct {
+	FamilyID, ParentID int64
+	Reference, Name    string
+	ShowTeam           bool
+	Practitioner       string // empty when no one is allocated
+	Stage              string
+	LastContact        string
+	Paused             string
+	Shown              []string
+	More               int
+	Next               string // the next milestone and when it is due, if any
+}
+
+func (v caseRowView) appendKey(b []byte) []byte {
+	b = appendInt(b, v.FamilyID)
+	b = appendInt(b, v.ParentID)
+	b = appendString(b, v.Reference)
+	b = appendString(b, v.Name)
+	b = appendBool(b, v.ShowTeam)
+	b = appendString(b, v.Practitioner)
+	b = appendString(b, v.Stage)
+	b = appendString(b, v.LastContact)
+	b = appendString(b, v.Paused)
+	b = appendStrings(b, v.Shown)
+	b = appendInt(b, int64(v.More))
+	return appendString(b, v.Next)
+}
+
+// view is what the row's template shows of c.
+func (c caseRow) view(showTeam bool) caseRowView {
+	v := caseRowView{FamilyID: c.FamilyID, ParentID: c.Parent.ID, Reference: c.Reference, Name: c.Parent.Name(),
+		ShowTeam: showTeam, Practitioner: c.Parent.PractitionerName, Stage: c.Stage.Label(), LastContact: "None yet",
+		Paused: c.Paused, Shown: c.Shown, More: c.More}
+	if !c.LastContact.IsZero() {
+		v.LastContact = formatDate(c.LastContact)
+	}
+	if c.Next != nil {
+		v.Next = c.Next.Label + ", " + formatDate(c.Next.Due)
+	}
+	return v
 }
 
 // caseloadTags is how many overdue items a caseload row lists. A parent
@@ -172,8 +220,14 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 	d.Parents = len(rows)
 	d.Pager = newPager(r, "/caseload", d.Parents, caseloadPageSize)
 	d.Rows = rows[d.Pager.From-1 : d.Pager.To]
+	views := make([]fragmentView, len(d.Rows))
 	for i := range d.Rows {
 		d.Rows[i].Shown, d.Rows[i].More = shownOverdue(d.Rows[i].Overdue, d.Rows[i].pinned)
+		views[i] = d.Rows[i].view(d.ShowTeam)
+	}
+	if d.RowHTML, err = s.renderFragments("caseload", "caseload-row", views); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	s.render(w, r, http.StatusOK, "caseload", Page{Title: "Caseload", Nav: "caseload", Data: d})
 }

@@ -32,12 +32,7 @@ type views struct {
 }
 
 var funcs = template.FuncMap{
-	"date": func(t time.Time) string {
-		if t.IsZero() {
-			return "Not known"
-		}
-		return t.Format("2 January 2006")
-	},
+	"date": formatDate,
 	"datetime": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
@@ -154,6 +149,14 @@ var funcs = template.FuncMap{
 	},
 }
 
+// formatDate is a day as pages show it ("3 December 2026").
+func formatDate(t time.Time) string {
+	if t.IsZero() {
+		return "Not known"
+	}
+	return t.Format("2 January 2006")
+}
+
 type navItem struct {
 	Active      bool
 	Href, Label string
@@ -230,8 +233,9 @@ type Page struct {
 	Form      url.Values      // what the user typed, to show back
 	Data      any
 	RequestID string
-	Alerts    int       // unseen safeguarding alerts for the signed-in user
-	Footer    []navLink // the site's footer pages (privacy, cookies, accessibility)
+	Alerts    int           // unseen safeguarding alerts for the signed-in user
+	Footer    []navLink     // the site's footer pages (privacy, cookies, accessibility)
+	Menu      template.HTML // the service navigation's items (see navView)
 }
 
 // Contacts is the organisation's emergency numbers and helplines, read
@@ -257,8 +261,7 @@ func (p Page) ErrorFor(name string) string {
 // Value is what the user typed in a field.
 func (p Page) Value(name string) string { return p.Form.Get(name) }
 
-// Can reports whether the signed-in user may do act to the page's target
-// (for showing links only: handlers check again).
+// Role is the signed-in user's role, if anyone is signed in.
 func (p Page) Role() policy.Role {
 	if p.User == nil {
 		return ""
@@ -294,6 +297,13 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	p.contacts = func() []Contact { return s.contactsFor(r, 0) }
 	p.Footer = s.footerLinks(r)
 	p.RequestID = requestID(r)
+	menu, err := s.renderFragments(name, "menu", []fragmentView{navView{Signed: p.User != nil && p.User.session.Stage == "active", Role: string(p.Role()), Nav: p.Nav}})
+	if err != nil {
+		s.log.Error("rendering", "view", name, "request_id", requestID(r), "err", err)
+		http.Error(w, "Sorry, there is a problem with the service.", http.StatusInternalServerError)
+		return
+	}
+	p.Menu = menu[0]
 	buf := s.pools.buffer()
 	defer s.pools.putBuffer(buf)
 	if err := t.Execute(buf, p); err != nil {

@@ -115,6 +115,8 @@ type Server struct {
 	milestones milestoneMemo
 	// dues keeps what the caseload works out for each family (see dueMemo).
 	dues dueMemo
+	// fragments keeps rendered caseload rows (see fragmentCache).
+	fragments fragmentCache
 	// reserved are the addresses site pages cannot take (the application's own).
 	reserved map[string]bool
 }
