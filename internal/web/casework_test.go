@@ -322,6 +322,13 @@ func TestTeamCaseloads(t *testing.T) {
 			!strings.Contains(tom.body, "/people/"+itoa(jordan.ID)+`"`) || strings.Contains(tom.body, "/people/"+itoa(amy.ID)+`"`) {
 			t.Errorf("Tom's caseload: %d; want Jordan and not Amy", tom.status)
 		}
+		// Narrowed to Tom, every row is his: no column repeats his name.
+		if strings.Contains(tom.body, `scope="col" class="govuk-table__header">Practitioner</th>`) {
+			t.Errorf("Tom's caseload has a Practitioner column:\n%s", tom.body)
+		}
+		if all := e.get(mc, "/caseload"); !strings.Contains(all.body, `scope="col" class="govuk-table__header">Practitioner</th>`) || !strings.Contains(all.body, ">Tom Elliott</td>") {
+			t.Errorf("the manager's whole caseload lacks the Practitioner column naming Tom:\n%s", all.body)
+		}
 		if p := e.get(mc, "/caseload?practitioner=987654"); p.status != http.StatusOK || !strings.Contains(p.body, "No parent in an open family in your areas is allocated to that practitioner.") {
 			t.Errorf("a practitioner with no parents here: %d", p.status)
 		}

@@ -59,9 +59,9 @@ func TestCaseloadRowsKeptAsRendered(t *testing.T) {
 		Parent:      family.Person{ID: 9, GivenName: "Amelia <b>", FamilyName: `O'Reid "x"`, PractitionerName: "Priya & Shah"},
 		LastContact: day, Shown: []string{"No contact for 21 days"}, More: 2,
 		Next: &timeline.Milestone{Label: "12-month outcome measures", Due: day.AddDate(0, 2, 0)}}
-	render := func(r caseRow, showTeam bool) template.HTML {
+	render := func(r caseRow, showPractitioner bool) template.HTML {
 		t.Helper()
-		out, err := s.renderFragments("caseload", "caseload-row", []fragmentView{r.view(showTeam)})
+		out, err := s.renderFragments("caseload", "caseload-row", []fragmentView{r.view(showPractitioner)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -52,9 +52,12 @@ type caseloadData struct {
 	// RowHTML is Rows rendered (see caseRowView).
 	RowHTML  []template.HTML
 	Team     []teamRow
-	ShowTeam bool     // the reader may see the team's caseloads
-	Filter   *teamRow // the practitioner the list is narrowed to, if it is
-	Families int
+	ShowTeam bool // the reader may see the team's caseloads
+	// ShowPractitioner says the rows name each parent's practitioner: a
+	// manager's or DSL's whole list, not one narrowed to a practitioner.
+	ShowPractitioner bool
+	Filter           *teamRow // the practitioner the list is narrowed to, if it is
+	Families         int
 	// Parents counts every row; Rows holds one page of them.
 	Parents int
 	// Capped says more open families were in scope than the list covers.
@@ -97,7 +100,7 @@ type caseRow struct {
 type caseRowView struct {
 	FamilyID, ParentID int64
 	Reference, Name    string
-	ShowTeam           bool
+	ShowPractitioner   bool
 	Practitioner       string // empty when no one is allocated
 	Stage              string
 	LastContact        string
@@ -112,7 +115,7 @@ func (v caseRowView) appendKey(b []byte) []byte {
 	b = appendInt(b, v.ParentID)
 	b = appendString(b, v.Reference)
 	b = appendString(b, v.Name)
-	b = appendBool(b, v.ShowTeam)
+	b = appendBool(b, v.ShowPractitioner)
 	b = appendString(b, v.Practitioner)
 	b = appendString(b, v.Stage)
 	b = appendString(b, v.LastContact)
@@ -123,9 +126,9 @@ func (v caseRowView) appendKey(b []byte) []byte {
 }
 
 // view is what the row's template shows of c.
-func (c caseRow) view(showTeam bool) caseRowView {
+func (c caseRow) view(showPractitioner bool) caseRowView {
 	v := caseRowView{FamilyID: c.FamilyID, ParentID: c.Parent.ID, Reference: c.Reference, Name: c.Parent.Name(),
-		ShowTeam: showTeam, Practitioner: c.Parent.PractitionerName, Stage: c.Stage.Label(), LastContact: "None yet",
+		ShowPractitioner: showPractitioner, Practitioner: c.Parent.PractitionerName, Stage: c.Stage.Label(), LastContact: "None yet",
 		Paused: c.Paused, Shown: c.Shown, More: c.More}
 	if !c.LastContact.IsZero() {
 		v.LastContact = formatDate(c.LastContact)
@@ -220,10 +223,11 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 	d.Parents = len(rows)
 	d.Pager = newPager(r, "/caseload", d.Parents, caseloadPageSize)
 	d.Rows = rows[d.Pager.From-1 : d.Pager.To]
+	d.ShowPractitioner = d.ShowTeam && d.Filter == nil
 	views := make([]fragmentView, len(d.Rows))
 	for i := range d.Rows {
 		d.Rows[i].Shown, d.Rows[i].More = shownOverdue(d.Rows[i].Overdue, d.Rows[i].pinned)
-		views[i] = d.Rows[i].view(d.ShowTeam)
+		views[i] = d.Rows[i].view(d.ShowPractitioner)
 	}
 	if d.RowHTML, err = s.renderFragments("caseload", "caseload-row", views); err != nil {
 		s.fail(w, r, err)

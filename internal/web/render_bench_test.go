@@ -19,7 +19,7 @@ import (
 func BenchmarkCaseloadTemplate(b *testing.B) {
 	v := testViews(b)
 	day := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
-	d := caseloadData{ShowTeam: true, Families: 12, Parents: 20, Limit: store.CaseloadLimit}
+	d := caseloadData{ShowTeam: true, ShowPractitioner: true, Families: 12, Parents: 20, Limit: store.CaseloadLimit}
 	for i := range caseloadPageSize {
 		d.Rows = append(d.Rows, caseRow{FamilyID: int64(100 + i), Reference: "FBS-2026-0100", Stage: family.Postnatal,
 			Parent:      family.Person{ID: int64(200 + i), GivenName: "Amelia", FamilyName: "Okonkwo-Reid", PractitionerName: "Priya Shah"},
@@ -39,7 +39,7 @@ func BenchmarkCaseloadTemplate(b *testing.B) {
 				}
 				views := make([]fragmentView, len(d.Rows))
 				for i, r := range d.Rows {
-					views[i] = r.view(d.ShowTeam)
+					views[i] = r.view(d.ShowPractitioner)
 				}
 				rows, err := s.renderFragments("caseload", "caseload-row", views)
 				if err != nil {
