@@ -203,14 +203,19 @@ func (tx *Tx) fillPerson(out *PersonRecord, parts PersonParts) error {
 			return err
 		}
 	}
-	if parts&PersonRisk != 0 && parent {
-		if out.Risk, err = tx.riskAssessments(id, conf, tx.db.risk); err != nil {
+	if parts&(PersonRisk|PersonIncidents) != 0 && parent {
+		// The risk part's MARAC criteria need the incidents' dates: one read.
+		incidents, h, err := tx.incidentsAndHistory(id, conf && parts&PersonIncidents != 0)
+		if err != nil {
 			return err
 		}
-	}
-	if parts&PersonIncidents != 0 && parent {
-		if out.Incidents, err = tx.incidents(id, conf); err != nil {
-			return err
+		if parts&PersonIncidents != 0 {
+			out.Incidents = incidents
+		}
+		if parts&PersonRisk != 0 {
+			if out.Risk, err = tx.riskAssessments(id, conf, tx.db.risk, h); err != nil {
+				return err
+			}
 		}
 	}
 	if parts&PersonSafetyPlan != 0 && parent {

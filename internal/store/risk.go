@@ -147,35 +147,19 @@ func (db *DB) SaveRiskAssessment(ctx context.Context, actor policy.Actor, person
 	return id, err
 }
 
-// riskHistory gathers a parent's incidents and last MARAC referral, in one
-// statement: the referral's row joined to each incident (or to none).
+// riskHistory is the risk history the MARAC criteria need: a parent's
+// incident dates and their last MARAC referral (see incidentsAndHistory).
 func (tx *Tx) riskHistory(personID int64) (risk.History, error) {
-	h := risk.History{Today: tx.now}
-	rows, err := tx.query(`SELECT m.last_on, i.occurred_on FROM (SELECT MAX(referred_on) AS last_on FROM marac_referrals WHERE person_id = $1) m
-		LEFT JOIN incidents i ON i.person_id = $1 ORDER BY i.occurred_on`, personID)
-	if err != nil {
-		return h, fmt.Errorf("reading incidents and MARAC referrals: %w", err)
-	}
-	for rows.Next() {
-		var last, occurred anyTime
-		if err := rows.Scan(&last, &occurred); err != nil {
-			return h, dropRows(rows, fmt.Errorf("reading incidents and MARAC referrals: %w", err))
-		}
-		h.LastMARAC = last.T
-		if !occurred.T.IsZero() {
-			h.Incidents = append(h.Incidents, occurred.T)
-		}
-	}
-	if err := doneRows(rows); err != nil {
-		return h, fmt.Errorf("reading incidents and MARAC referrals: %w", err)
-	}
-	return h, nil
+	_, h, err := tx.incidentsAndHistory(personID, false)
+	return h, err
 }
 
 // RiskAssessments lists a parent's assessments, newest first, opening the
 // answers only when seeConfidential; MARAC criteria are worked out for the
 // completed ones.
-func (tx *Tx) riskAssessments(personID int64, seeConfidential bool, cfg RiskSettings) ([]RiskRecord, error) {
+// h is the parent's risk history (riskHistory), read with their incidents
+// when the page lists those too.
+func (tx *Tx) riskAssessments(personID int64, seeConfidential bool, cfg RiskSettings, h risk.History) ([]RiskRecord, error) {
 	rows, err := tx.query(`SELECT ra.id, ra.person_id, ra.family_id, s.name, ra.assessed_on, ra.status, ra.version, ra.level, ra.answers_sealed, ra.completed_at
 		FROM risk_assessments ra JOIN staff s ON s.id = ra.staff_id WHERE ra.person_id = $1 AND ra.kind = 'dash' ORDER BY ra.assessed_on DESC, ra.id DESC`, personID)
 	if err != nil {
@@ -197,10 +181,6 @@ func (tx *Tx) riskAssessments(personID int64, seeConfidential bool, cfg RiskSett
 	}
 	if err := doneRows(rows); err != nil {
 		return nil, fmt.Errorf("reading assessments: %w", err)
-	}
-	h, err := tx.riskHistory(personID)
-	if err != nil {
-		return nil, err
 	}
 	for i := range out {
 		plain, err := tx.db.open("risk_assessments.answers", sealed[i])
@@ -285,33 +265,48 @@ func (db *DB) RecordIncident(ctx context.Context, actor policy.Actor, in Inciden
 	})
 }
 
-func (tx *Tx) incidents(personID int64, seeConfidential bool) ([]Incident, error) {
-	rows, err := tx.query(`SELECT id, person_id, occurred_on, reported_by_sealed, police_involved, injuries, children_present, details_sealed
-		FROM incidents WHERE person_id = $1 ORDER BY occurred_on DESC, id DESC`, personID)
+// incidentsAndHistory reads a parent's incidents, newest first, with
+// what is written about each opened only when seeConfidential, and their
+// risk history (the incidents' dates and the last MARAC referral), in one
+// statement: the referral's row joined to each incident, or to none. The
+// person page shows both, and read apart they were two statements.
+func (tx *Tx) incidentsAndHistory(personID int64, seeConfidential bool) ([]Incident, risk.History, error) {
+	h := risk.History{Today: tx.now}
+	rows, err := tx.query(`SELECT m.last_on, i.id, i.occurred_on, i.reported_by_sealed, i.police_involved, i.injuries, i.children_present, i.details_sealed
+		FROM (SELECT MAX(referred_on) AS last_on FROM marac_referrals WHERE person_id = $1) m
+		LEFT JOIN incidents i ON i.person_id = $1 ORDER BY i.occurred_on DESC, i.id DESC`, personID)
 	if err != nil {
-		return nil, fmt.Errorf("reading incidents: %w", err)
+		return nil, h, fmt.Errorf("reading incidents and MARAC referrals: %w", err)
 	}
-	defer rows.Close()
 	var out []Incident
 	for rows.Next() {
-		var in Incident
-		var details, reporter string
-		if err := rows.Scan(&in.ID, &in.PersonID, &in.OccurredOn, &reporter, &in.PoliceInvolved, &in.Injuries, &in.ChildrenPresent, &details); err != nil {
-			return nil, err
+		var last, occurred anyTime
+		var id sql.NullInt64
+		var reporter, details sql.NullString
+		var police, injuries, children sql.NullBool
+		if err := rows.Scan(&last, &id, &occurred, &reporter, &police, &injuries, &children, &details); err != nil {
+			return nil, h, dropRows(rows, fmt.Errorf("reading incidents and MARAC referrals: %w", err))
 		}
+		h.LastMARAC = last.T
+		if !id.Valid {
+			continue // no incidents: the referral's row alone
+		}
+		in := Incident{ID: id.Int64, PersonID: personID, OccurredOn: occurred.T, PoliceInvolved: police.Bool, Injuries: injuries.Bool, ChildrenPresent: children.Bool, Withheld: !seeConfidential}
 		if seeConfidential {
-			if in.Details, err = tx.db.open("incidents.details", details); err != nil {
-				return nil, err
+			if in.Details, err = tx.db.open("incidents.details", details.String); err != nil {
+				return nil, h, dropRows(rows, err)
 			}
-			if in.ReportedBy, err = tx.db.open("incidents.reported_by", reporter); err != nil {
-				return nil, err
+			if in.ReportedBy, err = tx.db.open("incidents.reported_by", reporter.String); err != nil {
+				return nil, h, dropRows(rows, err)
 			}
-		} else {
-			in.Withheld = true
 		}
 		out = append(out, in)
+		h.Incidents = append(h.Incidents, occurred.T)
 	}
-	return out, rows.Err()
+	if err := doneRows(rows); err != nil {
+		return nil, h, fmt.Errorf("reading incidents and MARAC referrals: %w", err)
+	}
+	return out, h, nil
 }
 
 // MARACReferral records a referral to the area's MARAC.
