@@ -110,6 +110,12 @@ func TestLongTablesShowTheirLargestRows(t *testing.T) {
 	if want := fmt.Sprintf("Showing the %d of %d rows with the largest numbers.", maxPageRows, maxPageRows+10); !strings.Contains(page, want) || strings.Contains(page, ">Area 0<") {
 		t.Errorf("the page lacks %q, or shows the smallest row", want)
 	}
+	// The note comes before the table, which names it as its description,
+	// so nobody takes the cut-down table for the whole.
+	note, table := strings.Index(page, `<p class="govuk-body-s" id="table-open-by-area-shown">Showing the`), strings.Index(page, `<table class="govuk-table" id="table-open-by-area" aria-describedby="table-open-by-area-shown">`)
+	if note < 0 || table < 0 || note > table {
+		t.Errorf("the note at %d, the table describing itself by it at %d; want the note first", note, table)
+	}
 
 	// A table by period shows its latest periods, oldest first.
 	var months []string
