@@ -82,10 +82,12 @@ const (
 	textColour      = "#0b0c0c" // GOV.UK text: 19.6:1 on white
 	secondaryColour = "#505a5f" // GOV.UK secondary text: 7.1:1, for "[c]", "no data" and reference lines
 	gridColour      = "#b1b4b6" // GOV.UK mid-grey: gridlines are not needed to read the chart
-	fontFamily      = "arial, sans-serif"
-	fontSize        = 16 // category labels, legend
-	smallSize       = 14 // ticks, value labels, gap labels
-	lineHeight      = 20 // for 16px text
+	// Arial, as GOV.UK Frontend's pages, then fonts with Arial's widths
+	// (textWidth measures by them), so labels fit where Arial is missing.
+	fontFamily = "arial, 'Liberation Sans', arimo, helvetica, sans-serif"
+	fontSize   = 16 // category labels, legend
+	smallSize  = 14 // ticks, value labels, gap labels
+	lineHeight = 20 // for 16px text
 )
 
 // MaxSeries is how many series a chart tells apart: after it the colours

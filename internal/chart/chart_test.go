@@ -163,6 +163,11 @@ func TestBarAccessibleAndWellFormed(t *testing.T) {
 	if !strings.HasPrefix(string(out), `<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" width="640" height="320" viewBox="0 0 640 320" role="img" aria-labelledby="referrals-title referrals-desc"`) {
 		t.Errorf("unexpected opening: %.200s", out)
 	}
+	// Labels are measured by Arial's widths: where Arial is missing, a font
+	// with the same widths must come before the generic one.
+	if !strings.Contains(string(out), `font-family="arial, 'Liberation Sans', arimo, helvetica, sans-serif"`) {
+		t.Errorf("the chart's fonts are not Arial and its metric twins: %.400s", out)
+	}
 }
 
 func TestBarGapsAreNotBars(t *testing.T) {
