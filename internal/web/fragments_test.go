@@ -3,6 +3,7 @@ package web
 import (
 	"html/template"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -122,5 +123,30 @@ func TestFragmentCacheGenerations(t *testing.T) {
 	}
 	if len(c.cur)+len(c.old) > 2*maxFragments {
 		t.Errorf("%d fragments kept; the bound is %d", len(c.cur)+len(c.old), 2*maxFragments)
+	}
+}
+
+// A published page's Markdown is rendered once and kept by its body; an
+// edited body is rendered afresh, and the memo stays bounded.
+func TestMarkdownMemo(t *testing.T) {
+	var c markdownMemo
+	first, err := c.render("# Welcome\n\nWe support **both** parents.")
+	if err != nil || !strings.Contains(first, "<strong>both</strong>") {
+		t.Fatalf("render: %q, %v", first, err)
+	}
+	if again, _ := c.render("# Welcome\n\nWe support **both** parents."); again != first || len(c.m) != 1 {
+		t.Errorf("second render %q, %d kept; want the kept one", again, len(c.m))
+	}
+	edited, _ := c.render("# Welcome\n\nWe support *both* parents.")
+	if edited == first || !strings.Contains(edited, "<em>both</em>") {
+		t.Errorf("an edited page shows %q", edited)
+	}
+	for i := range 2 * maxMarkdown {
+		if _, err := c.render("Page " + strconv.Itoa(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(c.m) > maxMarkdown {
+		t.Errorf("%d renderings kept; the bound is %d", len(c.m), maxMarkdown)
 	}
 }

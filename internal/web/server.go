@@ -117,6 +117,8 @@ type Server struct {
 	dues dueMemo
 	// fragments keeps rendered caseload rows (see fragmentCache).
 	fragments fragmentCache
+	// markdown keeps the public pages' rendered Markdown (see markdownMemo).
+	markdown markdownMemo
 	// reserved are the addresses site pages cannot take (the application's own).
 	reserved map[string]bool
 }

@@ -74,6 +74,39 @@ func (s *Server) siteNav(r *http.Request) []store.SitePage {
 	return pages
 }
 
+// markdownMemo keeps published pages' HTML by their Markdown: the public
+// pages are what a spike of visitors reads, and goldmark parsed each one
+// on every request. Kept by the whole body, a rendering cannot go stale;
+// previews of drafts are rendered afresh and not kept.
+type markdownMemo struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+// maxMarkdown bounds the memo: a site has tens of pages; past it the memo
+// starts again.
+const maxMarkdown = 64
+
+func (c *markdownMemo) render(body string) (string, error) {
+	c.mu.Lock()
+	html, ok := c.m[body]
+	c.mu.Unlock()
+	if ok {
+		return html, nil
+	}
+	html, err := site.Render(body)
+	if err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxMarkdown {
+		c.m = map[string]string{}
+	}
+	c.m[body] = html
+	return html, nil
+}
+
 // navLink is a link in the site's menu or footer.
 type navLink struct {
 	Href, Label string
@@ -162,7 +195,7 @@ func (s *Server) sitePage(w http.ResponseWriter, r *http.Request, slug string) {
 		s.fail(w, r, err)
 		return
 	}
-	html, err := site.Render(page.Body)
+	html, err := s.markdown.render(page.Body)
 	if err != nil {
 		s.fail(w, r, err)
 		return
