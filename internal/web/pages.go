@@ -78,15 +78,14 @@ const teamPageSize = 50
 
 // caseRow is one parent on a caseload, with what needs attention.
 type caseRow struct {
-	FamilyID     int64
-	Reference    string
-	Stage        family.Stage
-	Parent       family.Person
-	LastContact  time.Time
-	SinceContact int    // days; -1 when never seen
-	Paused       string // why sessions are paused, if they are
-	Overdue      []string
-	pinned       int // the warnings at the front of Overdue, before the milestones
+	FamilyID    int64
+	Reference   string
+	Stage       family.Stage
+	Parent      family.Person
+	LastContact time.Time
+	Paused      string // why sessions are paused, if they are
+	Overdue     []string
+	pinned      int // the warnings at the front of Overdue, before the milestones
 	// Shown is what the row lists of Overdue (see shownOverdue); More is how
 	// many more there are (the family page's "Coming up" lists them all).
 	Shown []string
@@ -191,12 +190,13 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 		}
 		d.Filter = &teamRow{ID: id} // "none" is ID 0: the parents no one is allocated to
 	}
-	rows, team, families, capped, err := s.caseloadRows(r, u)
+	cl, err := s.caseloadOf(r, u)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d.Families, d.Capped = families, capped
+	d.Families, d.Capped = cl.families, cl.capped
+	refs := cl.refs
 	if d.Tasks, err = s.db.TasksFor(r.Context(), u.staff.ID); err != nil {
 		s.fail(w, r, err)
 		return
@@ -208,24 +208,26 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 		if filter == 0 {
 			d.Filter.Name = "Not allocated"
 		}
-		for _, t := range team {
+		for _, t := range cl.team {
 			if t.ID == filter {
 				d.Filter = &t
 			}
 		}
-		rows = slices.DeleteFunc(rows, func(c caseRow) bool { return c.Parent.PractitionerID != filter })
-		in := map[int64]bool{}
-		for _, c := range rows {
-			in[c.FamilyID] = true
+		refs = slices.DeleteFunc(slices.Clone(refs), func(c caseRef) bool { return c.practitioner != filter })
+		in := map[int]bool{}
+		for _, c := range refs {
+			in[c.entry] = true
 		}
 		d.Families = len(in)
 	}
-	d.Parents = len(rows)
+	d.Parents = len(refs)
 	d.Pager = newPager(r, "/caseload", d.Parents, caseloadPageSize)
-	d.Rows = rows[d.Pager.From-1 : d.Pager.To]
 	d.ShowPractitioner = d.ShowTeam && d.Filter == nil
-	views := make([]fragmentView, len(d.Rows))
-	for i := range d.Rows {
+	page := refs[d.Pager.From-1 : d.Pager.To]
+	d.Rows = make([]caseRow, len(page))
+	views := make([]fragmentView, len(page))
+	for i, ref := range page {
+		d.Rows[i] = cl.row(ref)
 		d.Rows[i].Shown, d.Rows[i].More = shownOverdue(d.Rows[i].Overdue, d.Rows[i].pinned)
 		views[i] = d.Rows[i].view(d.ShowPractitioner)
 	}
@@ -244,12 +246,13 @@ func (s *Server) teamCaseloads(w http.ResponseWriter, r *http.Request, u *reques
 	if !s.may(w, r, u, policy.ViewTeamCaseloads) {
 		return
 	}
-	_, team, families, capped, err := s.caseloadRows(r, u)
+	cl, err := s.caseloadOf(r, u)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d := caseloadData{Families: families, Capped: capped, Limit: store.CaseloadLimit, ShowTeam: true}
+	team := cl.team
+	d := caseloadData{Families: cl.families, Capped: cl.capped, Limit: store.CaseloadLimit, ShowTeam: true}
 	for _, t := range team {
 		d.Parents += t.Parents
 	}
@@ -259,43 +262,99 @@ func (s *Server) teamCaseloads(w http.ResponseWriter, r *http.Request, u *reques
 	s.render(w, r, http.StatusOK, "caseload-team", Page{Title: "Team caseloads", Nav: "caseload", Data: d})
 }
 
-// caseloadRows works out a row for every parent on u's caseload, most
-// urgent first, the team summary of those rows by practitioner, and how
-// many families they are in. A practitioner's rows are their own parents.
-func (s *Server) caseloadRows(r *http.Request, u *requestUser) (rows []caseRow, team []teamRow, families int, capped bool, err error) {
+// caseRef is one parent's place on a caseload: enough to order the list
+// and count each practitioner's share. A manager's list runs to a thousand
+// parents and a row is 400 bytes, so only the rows a page shows are made
+// (caseList.row).
+type caseRef struct {
+	entry, parent int   // indices into the list and the entry's Parents
+	overdue       int   // how many items need attention, pinned ones too
+	without       int   // days without contact (see attention.without)
+	practitioner  int64 // 0 when no one is allocated
+}
+
+// caseList is a caseload in order, most urgent first.
+type caseList struct {
+	list     []store.CaseloadEntry
+	dues     []familyDue
+	refs     []caseRef
+	team     []teamRow
+	families int
+	capped   bool
+	now      time.Time
+}
+
+// attention is what a parent's row pins before their overdue milestones.
+type attention struct {
+	last time.Time
+	// without is how many days the parent has gone without contact: since
+	// their last attended session, or since the family was accepted if
+	// they have had none; -1 when neither is known.
+	without    int
+	paused     string // why sessions are paused, if they are
+	planReview bool   // their safety plan's review is overdue
+	noContact  int    // days without contact, once past noContactDays (not while paused)
+}
+
+func attentionOf(c store.CaseloadEntry, p family.Person, now time.Time) attention {
+	a := attention{last: c.LastContact[p.ID], without: -1}
+	since := c.Family.AcceptedOn
+	if !a.last.IsZero() {
+		since = a.last
+	}
+	if !since.IsZero() {
+		a.without = int(now.Sub(since).Hours() / 24)
+	}
+	if rv, ok := c.PlanReview[p.ID]; ok && planReviewOverdue(rv, now) {
+		a.planReview = true
+	}
+	if reason, ok := c.Paused[p.ID]; ok {
+		a.paused = casework.Label(casework.PauseReasons(), reason)
+	} else if !since.IsZero() && now.Sub(since) > noContactDays*24*time.Hour {
+		a.noContact = a.without
+	}
+	return a
+}
+
+// pinned is how many items a's row pins.
+func (a attention) pinned() int {
+	n := 0
+	if a.planReview {
+		n++
+	}
+	if a.noContact > 0 {
+		n++
+	}
+	return n
+}
+
+// caseloadOf reads u's caseload and orders every parent on it, most urgent
+// first, with the team summary by practitioner. A practitioner's list is
+// their own parents.
+func (s *Server) caseloadOf(r *http.Request, u *requestUser) (*caseList, error) {
 	list, capped, err := s.db.CaseloadCapped(r.Context(), u.staff.Actor())
 	if err != nil {
-		return nil, nil, 0, false, err
+		return nil, err
 	}
 	now := s.cfg.Now()
+	cl := &caseList{list: list, dues: s.duesOf(list, now), families: len(list), capped: capped, now: now}
+	cl.order(u.staff.Role, u.staff.ID)
+	return cl, nil
+}
+
+// order lists the parents a reader in role sees (a practitioner, staffID,
+// their own), most urgent first, and sums them up by practitioner.
+func (cl *caseList) order(role policy.Role, staffID int64) {
 	byID := map[int64]*teamRow{}
-	rows = make([]caseRow, 0, 2*len(list))
-	dues := s.duesOf(list, now)
-	for k, c := range list {
-		due := dues[k]
-		for _, p := range c.Parents {
-			if u.staff.Role == policy.Practitioner && p.PractitionerID != u.staff.ID {
+	for k, c := range cl.list {
+		due := cl.dues[k]
+		for i, p := range c.Parents {
+			if role == policy.Practitioner && p.PractitionerID != staffID {
 				continue
 			}
-			pd := due.parents[p.ID]
-			row := caseRow{FamilyID: c.FamilyID, Reference: c.Reference, Stage: due.stage, Parent: p, LastContact: c.LastContact[p.ID], SinceContact: -1,
-				Overdue: pd.overdue, Next: pd.next}
-			since := c.Family.AcceptedOn
-			if !row.LastContact.IsZero() {
-				row.SinceContact = int(now.Sub(row.LastContact).Hours() / 24)
-				since = row.LastContact
-			}
-			if rv, ok := c.PlanReview[p.ID]; ok && planReviewOverdue(rv, now) {
-				row.Overdue = append([]string{"Safety plan review overdue"}, row.Overdue...)
-				row.pinned++
-			}
-			if reason, ok := c.Paused[p.ID]; ok {
-				row.Paused = casework.Label(casework.PauseReasons(), reason)
-			} else if !since.IsZero() && now.Sub(since) > noContactDays*24*time.Hour {
-				row.Overdue = append([]string{"No contact for " + strconv.Itoa(int(now.Sub(since).Hours()/24)) + " days"}, row.Overdue...)
-				row.pinned++
-			}
-			rows = append(rows, row)
+			a := attentionOf(c, p, cl.now)
+			ref := caseRef{entry: k, parent: i, overdue: len(due.parents[p.ID].overdue) + a.pinned(), without: a.without, practitioner: p.PractitionerID}
+			cl.refs = append(cl.refs, ref)
 			t := byID[p.PractitionerID]
 			if t == nil {
 				t = &teamRow{ID: p.PractitionerID, Name: p.PractitionerName}
@@ -305,37 +364,49 @@ func (s *Server) caseloadRows(r *http.Request, u *requestUser) (rows []caseRow, 
 				byID[p.PractitionerID] = t
 			}
 			t.Parents++
-			t.Overdue += len(row.Overdue)
+			t.Overdue += ref.overdue
 		}
 	}
-	// Sorted by index: a row is a few hundred bytes, and a DSL's are a
-	// thousand.
-	order := make([]int, len(rows))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(i, j int) int {
-		if c := cmp.Compare(len(rows[j].Overdue), len(rows[i].Overdue)); c != 0 {
+	slices.SortStableFunc(cl.refs, func(a, b caseRef) int {
+		if c := cmp.Compare(b.overdue, a.overdue); c != 0 {
 			return c
 		}
-		return cmp.Compare(rows[j].SinceContact, rows[i].SinceContact)
+		// A parent never seen since the family was accepted has gone as
+		// long without contact as that.
+		return cmp.Compare(b.without, a.without)
 	})
-	sorted := make([]caseRow, len(rows))
-	for i, j := range order {
-		sorted[i] = rows[j]
-	}
-	rows = sorted
 	for _, t := range byID {
-		team = append(team, *t)
+		cl.team = append(cl.team, *t)
 	}
 	// By name, with the parents no one is allocated to last.
-	sort.Slice(team, func(i, j int) bool {
-		if (team[i].ID == 0) != (team[j].ID == 0) {
-			return team[j].ID == 0
+	sort.Slice(cl.team, func(i, j int) bool {
+		if (cl.team[i].ID == 0) != (cl.team[j].ID == 0) {
+			return cl.team[j].ID == 0
 		}
-		return team[i].Name < team[j].Name
+		return cl.team[i].Name < cl.team[j].Name
 	})
-	return rows, team, len(list), capped, nil
+}
+
+// row makes ref's full row: the pinned items, then the parent's overdue
+// milestones.
+func (cl *caseList) row(ref caseRef) caseRow {
+	c := cl.list[ref.entry]
+	p := c.Parents[ref.parent]
+	pd := cl.dues[ref.entry].parents[p.ID]
+	a := attentionOf(c, p, cl.now)
+	row := caseRow{FamilyID: c.FamilyID, Reference: c.Reference, Stage: cl.dues[ref.entry].stage, Parent: p, LastContact: a.last,
+		Paused: a.paused, Overdue: pd.overdue, Next: pd.next, pinned: a.pinned()}
+	if row.pinned > 0 {
+		pinned := make([]string, 0, row.pinned+len(pd.overdue))
+		if a.noContact > 0 {
+			pinned = append(pinned, "No contact for "+strconv.Itoa(a.noContact)+" days")
+		}
+		if a.planReview {
+			pinned = append(pinned, "Safety plan review overdue")
+		}
+		row.Overdue = append(pinned, pd.overdue...)
+	}
+	return row
 }
 
 func pathID(r *http.Request) (int64, error) {

@@ -1,8 +1,17 @@
 package web
 
 import (
+	"fmt"
 	"reflect"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/store"
 )
 
 // TestShownOverdue: a caseload row lists its pinned warnings, then the
@@ -27,5 +36,65 @@ func TestShownOverdue(t *testing.T) {
 		if !reflect.DeepEqual(shown, tc.shown) || more != tc.more {
 			t.Errorf("%s: %q and %d more; want %q and %d", tc.name, shown, more, tc.shown, tc.more)
 		}
+	}
+}
+
+// A caseload is ordered by how much needs attention, then by the longest
+// without contact (from acceptance for a parent never seen); each row pins no contact (not while paused) and an
+// overdue safety plan review before its milestones; a practitioner sees
+// only their own parents; the team summary counts every parent's items.
+func TestCaseListOrderAndRows(t *testing.T) {
+	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	day := func(n int) time.Time { return now.AddDate(0, 0, -n) }
+	person := func(id, prac int64, name string) family.Person {
+		return family.Person{ID: id, GivenName: "Parent", FamilyName: strconv.FormatInt(id, 10), PractitionerID: prac, PractitionerName: name}
+	}
+	list := []store.CaseloadEntry{
+		{FamilyID: 1, Reference: "F1", Family: family.Family{AcceptedOn: day(90)},
+			Parents:     []family.Person{person(11, 7, "Ann"), person(12, 8, "Bob")},
+			LastContact: map[int64]time.Time{12: day(3)},
+			Paused:      map[int64]string{11: "health"}},
+		{FamilyID: 2, Reference: "F2", Family: family.Family{AcceptedOn: day(90)},
+			Parents:     []family.Person{person(21, 7, "Ann"), person(22, 0, "")},
+			LastContact: map[int64]time.Time{21: day(30)},
+			PlanReview:  map[int64]time.Time{21: day(2)}},
+		{FamilyID: 3, Reference: "F3", Family: family.Family{AcceptedOn: day(5)},
+			Parents: []family.Person{person(31, 7, "Ann")}},
+	}
+	dues := []familyDue{
+		{stage: family.Postnatal, parents: map[int64]parentDue{11: {overdue: []string{"6-month measures"}}, 12: {overdue: []string{"6-month measures"}}}},
+		{stage: family.Antenatal, parents: map[int64]parentDue{21: {overdue: []string{"VIG cycle 1"}}, 22: {}}},
+		{stage: family.Antenatal, parents: map[int64]parentDue{}},
+	}
+	cl := &caseList{list: list, dues: dues, now: now}
+	cl.order(policy.TeamManager, 99)
+	var got []string
+	for _, ref := range cl.refs {
+		r := cl.row(ref)
+		got = append(got, fmt.Sprintf("%d %q %q", r.Parent.ID, r.Overdue, r.Paused))
+	}
+	want := []string{
+		`21 ["No contact for 30 days" "Safety plan review overdue" "VIG cycle 1"] ""`,
+		// One item each: never seen in 90 days, paused and never seen in
+		// 90 days (in list order), seen 3 days ago.
+		`11 ["6-month measures"] "Health"`,
+		`22 ["No contact for 90 days"] ""`,
+		`12 ["6-month measures"] ""`,
+		`31 [] ""`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("rows:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if r := cl.row(cl.refs[0]); r.pinned != 2 || r.Stage != family.Antenatal || r.FamilyID != 2 {
+		t.Errorf("first row: pinned %d, stage %q, family %d", r.pinned, r.Stage, r.FamilyID)
+	}
+	wantTeam := []teamRow{{ID: 7, Name: "Ann", Parents: 3, Overdue: 4}, {ID: 8, Name: "Bob", Parents: 1, Overdue: 1}, {ID: 0, Name: "Not allocated", Parents: 1, Overdue: 1}}
+	if !slices.Equal(cl.team, wantTeam) {
+		t.Errorf("team %+v; want %+v", cl.team, wantTeam)
+	}
+	own := &caseList{list: list, dues: dues, now: now}
+	own.order(policy.Practitioner, 8)
+	if len(own.refs) != 1 || own.row(own.refs[0]).Parent.ID != 12 {
+		t.Errorf("Bob's own caseload: %+v; want parent 12 alone", own.refs)
 	}
 }
