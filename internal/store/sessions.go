@@ -28,6 +28,11 @@ type LoginSession struct {
 	CSRFToken  string
 	CreatedAt  time.Time
 	LastSeenAt time.Time
+	// UnseenAlerts counts the member of staff's unseen safeguarding
+	// alerts when the session was read (SessionUser): the banner on a
+	// manager's or DSL's every page, read with the session rather than
+	// in a round trip of its own.
+	UnseenAlerts int
 }
 
 // CreateSession stores a new session.
@@ -52,7 +57,8 @@ func (tx *Tx) DeleteSession(tokenHash string) error {
 }
 
 // SessionUser reads a session together with its member of staff and their
-// teams in one query, since every signed-in request needs all three. A
+// teams in one query, since every signed-in request needs all three (and
+// the count of unseen safeguarding alerts, LoginSession.UnseenAlerts). A
 // session whose account is gone reads as no session.
 func (db *DB) SessionUser(ctx context.Context, tokenHash string) (LoginSession, org.Staff, error) {
 	var s LoginSession
@@ -60,7 +66,8 @@ func (db *DB) SessionUser(ctx context.Context, tokenHash string) (LoginSession, 
 	rows, err := db.query(ctx, `SELECT ls.token_hash, ls.staff_id, ls.stage, ls.csrf_token, ls.created_at, ls.last_seen_at,
 		s.email, s.name, s.role, s.job_title, s.password_hash, s.must_change_password, s.totp_secret_sealed, s.totp_last_step,
 		s.disabled, s.listed_publicly, s.created_at,
-		t.id, t.name, a.id, a.name, a.local_authority, a.remote, a.active
+		t.id, t.name, a.id, a.name, a.local_authority, a.remote, a.active,
+		(SELECT COUNT(*) FROM alerts al WHERE al.staff_id = ls.staff_id AND al.seen_at IS NULL)
 		FROM login_sessions ls JOIN staff s ON s.id = ls.staff_id
 		LEFT JOIN staff_teams stt ON stt.staff_id = s.id
 		LEFT JOIN teams t ON t.id = stt.team_id
@@ -80,7 +87,7 @@ func (db *DB) SessionUser(ctx context.Context, tokenHash string) (LoginSession, 
 		if err := rows.Scan(&s.TokenHash, &s.StaffID, &s.Stage, &s.CSRFToken, &s.CreatedAt, &s.LastSeenAt,
 			&st.Email, &st.Name, &role, &st.JobTitle, &st.PasswordHash, &st.MustChangePassword, &sealed, &st.TOTPLastStep,
 			&st.Disabled, &st.ListedPublicly, &st.CreatedAt,
-			&teamID, &teamName, &areaID, &areaName, &la, &remote, &active); err != nil {
+			&teamID, &teamName, &areaID, &areaName, &la, &remote, &active, &s.UnseenAlerts); err != nil {
 			return s, st, fmt.Errorf("reading session: %w", err)
 		}
 		found = true

@@ -73,6 +73,13 @@ func TestConcernGoesToDSLsAndIsDecided(t *testing.T) {
 		if !strings.Contains(page.body, "CANARY-CONCERN") || !strings.Contains(page.body, "Record decision") {
 			t.Fatalf("DSL concern page: %d", page.status)
 		}
+		if strings.Contains(page.body, "new safeguarding alert") {
+			t.Error("the concern's own page shows the alert banner")
+		}
+		// Opening the concern saw its alert: the next page has no banner.
+		if next := e.get(dc, "/home"); strings.Contains(next.body, "new safeguarding alert") {
+			t.Error("the alert banner stays after the concern was opened")
+		}
 		token := csrfFrom(t, page.body)
 		// No reasons, an action without an owner: clear messages, typed text kept.
 		bad := e.post(dc, path+"/decision", mustForm("csrf_token", token, "decision", "police", "actions[0].what", "Call the police liaison officer",

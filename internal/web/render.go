@@ -282,11 +282,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if p.User != nil {
 		p.CSRF = maskCSRF(p.User.session.CSRFToken)
 		if p.User.session.Stage == "active" && (p.User.staff.Role == policy.DSL || p.User.staff.Role == policy.TeamManager) {
-			n, err := s.db.UnseenAlerts(r.Context(), p.User.staff.ID)
-			if err != nil {
-				s.log.Error("counting alerts", "request_id", requestID(r), "err", err)
-			}
-			p.Alerts = n
+			// Counted with the session at the start of the request; the one
+			// page that marks alerts seen (a concern's) hides the banner.
+			p.Alerts = p.User.session.UnseenAlerts
 		}
 	} else {
 		// Every page a signed-out visitor can reach offers "Exit this page"
