@@ -77,6 +77,11 @@ type Config struct {
 	// throughput search and the latency run) and nothing else: sign-in
 	// (argon2id), discovery and the ceiling would otherwise be most of it.
 	CPUProfile io.Writer
+	// AllocProfile and AllocBase, if set, receive the allocation profile
+	// (pprof's "allocs") at the end and at the start of the same phases:
+	// the profile counts from the process's start, and sign-in (argon2id)
+	// would be most of it, so compare with go tool pprof -diff_base.
+	AllocProfile, AllocBase io.Writer
 }
 
 // Phase names passed to Config.Progress.
@@ -367,6 +372,9 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		}
 		defer pprof.StopCPUProfile() // on an early return; stopping twice is harmless
 	}
+	if err := writeAllocs(cfg.AllocBase); err != nil {
+		return rep, err
+	}
 	if rep.Mixed, err = r.search(ctx, PhaseMixed, w, step); err != nil {
 		return rep, err
 	}
@@ -381,6 +389,9 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	}
 	if cfg.CPUProfile != nil {
 		pprof.StopCPUProfile()
+	}
+	if err := writeAllocs(cfg.AllocProfile); err != nil {
+		return rep, err
 	}
 	rep.Memory.PeakRSSBytes, rep.Memory.RSSMethod = rss.stop()
 	if d, ok, err := r.dashboard(ctx, sessions); err != nil {
@@ -479,3 +490,15 @@ func searchMethod(trials int, step time.Duration, workers int) string {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// writeAllocs writes the allocation profile to w, if w is set.
+func writeAllocs(w io.Writer) error {
+	if w == nil {
+		return nil
+	}
+	runtime.GC() // the profile is as of the last collection
+	if err := pprof.Lookup("allocs").WriteTo(w, 0); err != nil {
+		return fmt.Errorf("bench: writing the allocation profile: %w", err)
+	}
+	return nil
+}

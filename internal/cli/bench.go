@@ -150,6 +150,7 @@ func (a *App) benchRun(ctx context.Context, args []string) error {
 	practitioners := fs.Int("practitioners", 40, "most practitioners to sign in as (team managers: a quarter as many; DSLs, administrators and analysts: up to 2 each)")
 	jsonOut := fs.String("json", "", "also write the report as JSON to this `file`")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the mixed workload's phases (server and load generator; not sign-in, discovery or the ceiling) to this `file`, for go tool pprof")
+	allocProfile := fs.String("allocprofile", "", "write the allocation profile of the same phases to this `file`, and its starting point to the file with .base added: compare with go tool pprof -sample_index=alloc_space -diff_base FILE.base FILE")
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
@@ -193,9 +194,23 @@ func (a *App) benchRun(ctx context.Context, args []string) error {
 		defer f.Close()
 		profile = f
 	}
+	var allocs, allocBase io.Writer
+	if *allocProfile != "" {
+		for _, out := range []struct {
+			name string
+			w    *io.Writer
+		}{{*allocProfile, &allocs}, {*allocProfile + ".base", &allocBase}} {
+			f, err := os.Create(out.name)
+			if err != nil {
+				return fmt.Errorf("bench run: %w", err)
+			}
+			defer f.Close()
+			*out.w = f
+		}
+	}
 	bar := &phaseBar{w: a.Stderr}
 	rep, err := bench.Run(ctx, bench.Config{DB: db, Accounts: accounts, Rate: *rate, Duration: *duration, Trials: *trials, Workers: *workers, Pages: *pages,
-		Progress: bar.update, Log: a.logger(), CPUProfile: profile})
+		Progress: bar.update, Log: a.logger(), CPUProfile: profile, AllocProfile: allocs, AllocBase: allocBase})
 	bar.finish()
 	if err != nil {
 		return fmt.Errorf("bench run: %w", err)

@@ -110,10 +110,18 @@ func TestBenchRun(t *testing.T) {
 			}
 			dir := t.TempDir()
 			small := filepath.Join(dir, "small.json")
-			args := append([]string{"bench", "run", "--duration", "1s", "--rate", "40", "--trials", "2", "--pages", "2", "--practitioners", "2", "--json", small}, db...)
+			cpu, allocs := filepath.Join(dir, "cpu.prof"), filepath.Join(dir, "allocs.prof")
+			args := append([]string{"bench", "run", "--duration", "1s", "--rate", "40", "--trials", "2", "--pages", "2", "--practitioners", "2", "--json", small,
+				"--cpuprofile", cpu, "--allocprofile", allocs}, db...)
 			r := run(t, nil, args...)
 			if r.code != 0 {
 				t.Fatalf("bench run: %+v", r)
+			}
+			// The profiles are pprof's gzipped protocol buffers.
+			for _, f := range []string{cpu, allocs, allocs + ".base"} {
+				if b, err := os.ReadFile(f); err != nil || len(b) < 100 || b[0] != 0x1f || b[1] != 0x8b { // #nosec G304 -- a file this test named
+					t.Errorf("profile %s: %d bytes, %v", filepath.Base(f), len(b), err)
+				}
 			}
 			for _, want := range []string{"30 families", "Mixed / ceiling", "Latency at 40 req/s", "Organisation dashboard over the whole dataset (as dsl", "Report written to"} {
 				if !strings.Contains(r.stdout, want) {
