@@ -37,11 +37,11 @@ func TestCaseloadCacheRules(t *testing.T) {
 		{"a clock gone back", 3, 7, now.Add(-time.Second), false},
 	} {
 		hit, miss := c.lookup(tc.epoch, []int64{1}, []int64{tc.count}, tc.at)
-		if _, ok := hit[1]; ok != tc.wantHit || (len(miss) == 0) != tc.wantHit {
+		if ok := len(hit) == 1 && hit[0].FamilyID == 1; ok != tc.wantHit || (len(miss) == 0) != tc.wantHit {
 			t.Errorf("%s: hit %v, miss %v", tc.name, hit, miss)
 		}
 	}
-	if hit, _ := c.lookup(4, []int64{1, 2}, []int64{7, 7}, now); len(hit) != 0 || c.m != nil {
+	if hit, miss := c.lookup(4, []int64{1, 2}, []int64{7, 7}, now); len(hit) != 2 || hit[0].FamilyID != 0 || hit[1].FamilyID != 0 || len(miss) != 2 || c.m != nil {
 		t.Errorf("a new epoch kept %d entries", len(c.m))
 	}
 	c.put(3, es, ids, ns, now) // read under the old epoch: not kept

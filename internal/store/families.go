@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -473,7 +472,7 @@ func (db *DB) caseload(ctx context.Context, actor policy.Actor, cache *caseloadC
 			return fmt.Errorf("listing caseload: %w", err)
 		}
 		// With no families no epoch was read: the cache is left as it is.
-		var entries map[int64]CaseloadEntry
+		var entries []CaseloadEntry // in ids' order; FamilyID 0 where not kept
 		var missing []int64
 		if len(ids) > 0 {
 			entries, missing = cache.lookup(epoch, ids, counts, tx.now)
@@ -484,12 +483,17 @@ func (db *DB) caseload(ctx context.Context, actor policy.Actor, cache *caseloadC
 				return err
 			}
 			cache.put(epoch, read, ids, counts, tx.now)
-			maps.Copy(entries, read)
+			for i, id := range ids {
+				if entries[i].FamilyID == 0 {
+					entries[i] = read[id] // zero if the family has gone
+				}
+			}
 		}
-		for _, id := range ids {
-			e, ok := entries[id]
+		// Filtered in place: the entries are large, and a DSL's are 500.
+		out = entries[:0]
+		for _, e := range entries {
 			// A family closed or erased between the two reads is left out.
-			if !ok || e.Stage == family.Closed || !policy.Can(actor, policy.ViewFamily, e.Family.Target(), tx.now) {
+			if e.FamilyID == 0 || e.Stage == family.Closed || !policy.Can(actor, policy.ViewFamily, e.Family.Target(), tx.now) {
 				continue
 			}
 			out = append(out, e)
