@@ -68,19 +68,19 @@ type fragmentView interface {
 
 // renderFragments renders each view with the named template of page,
 // reusing what the cache keeps.
-func (s *Server) renderFragments(page, name string, views []fragmentView) ([]template.HTML, error) {
+func (s *Server) renderFragments(page, name string, vs []fragmentView) ([]template.HTML, error) {
 	t, ok := s.views.pages[page]
 	if !ok {
 		return nil, fmt.Errorf("rendering %s: no such view %s", name, page)
 	}
-	out := make([]template.HTML, len(views))
+	out := make([]template.HTML, len(vs))
 	// The template's name starts the key, so two fragment templates never
 	// share an entry.
 	key := make([]byte, 0, 256)
 	key = append(append(append(append(key, page...), '/'), name...), 0)
 	base := len(key)
 	var b strings.Builder
-	for i, v := range views {
+	for i, v := range vs {
 		key = v.appendKey(key[:base])
 		if h, ok := s.fragments.get(key); ok {
 			out[i] = h

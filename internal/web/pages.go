@@ -225,13 +225,13 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 	d.ShowPractitioner = d.ShowTeam && d.Filter == nil
 	page := refs[d.Pager.From-1 : d.Pager.To]
 	d.Rows = make([]caseRow, len(page))
-	views := make([]fragmentView, len(page))
+	rowViews := make([]fragmentView, len(page))
 	for i, ref := range page {
 		d.Rows[i] = cl.row(ref)
 		d.Rows[i].Shown, d.Rows[i].More = shownOverdue(d.Rows[i].Overdue, d.Rows[i].pinned)
-		views[i] = d.Rows[i].view(d.ShowPractitioner)
+		rowViews[i] = d.Rows[i].view(d.ShowPractitioner)
 	}
-	if d.RowHTML, err = s.renderFragments("caseload", "caseload-row", views); err != nil {
+	if d.RowHTML, err = s.renderFragments("caseload", "caseload-row", rowViews); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -37,11 +37,11 @@ func BenchmarkCaseloadTemplate(b *testing.B) {
 				if !kept {
 					s.fragments = fragmentCache{}
 				}
-				views := make([]fragmentView, len(d.Rows))
+				rowViews := make([]fragmentView, len(d.Rows))
 				for i, r := range d.Rows {
-					views[i] = r.view(d.ShowPractitioner)
+					rowViews[i] = r.view(d.ShowPractitioner)
 				}
-				rows, err := s.renderFragments("caseload", "caseload-row", views)
+				rows, err := s.renderFragments("caseload", "caseload-row", rowViews)
 				if err != nil {
 					b.Fatal(err)
 				}
