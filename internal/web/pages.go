@@ -48,8 +48,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, u *requestUser) {
 
 type caseloadData struct {
 	Tasks []store.MyTask
-	Rows  []caseRow // this page's rows
-	// RowHTML is Rows rendered (see caseRowView).
+	// RowHTML is this page's rows, rendered (see caseRowView).
 	RowHTML  []template.HTML
 	Team     []teamRow
 	ShowTeam bool // the reader may see the team's caseloads
@@ -58,7 +57,7 @@ type caseloadData struct {
 	ShowPractitioner bool
 	Filter           *teamRow // the practitioner the list is narrowed to, if it is
 	Families         int
-	// Parents counts every row; Rows holds one page of them.
+	// Parents counts every row; RowHTML holds one page of them.
 	Parents int
 	// Capped says more open families were in scope than the list covers.
 	Capped bool
@@ -224,12 +223,11 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 	d.Pager = newPager(r, "/caseload", d.Parents, caseloadPageSize)
 	d.ShowPractitioner = d.ShowTeam && d.Filter == nil
 	page := refs[d.Pager.From-1 : d.Pager.To]
-	d.Rows = make([]caseRow, len(page))
 	rowViews := make([]fragmentView, len(page))
 	for i, ref := range page {
-		d.Rows[i] = cl.row(ref)
-		d.Rows[i].Shown, d.Rows[i].More = shownOverdue(d.Rows[i].Overdue, d.Rows[i].pinned)
-		rowViews[i] = d.Rows[i].view(d.ShowPractitioner)
+		row := cl.row(ref)
+		row.Shown, row.More = shownOverdue(row.Overdue, row.pinned)
+		rowViews[i] = row.view(d.ShowPractitioner)
 	}
 	if d.RowHTML, err = s.renderFragments("caseload", "caseload-row", rowViews); err != nil {
 		s.fail(w, r, err)

@@ -20,8 +20,9 @@ func BenchmarkCaseloadTemplate(b *testing.B) {
 	v := testViews(b)
 	day := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
 	d := caseloadData{ShowTeam: true, ShowPractitioner: true, Families: 12, Parents: 20, Limit: store.CaseloadLimit}
+	var rows []caseRow
 	for i := range caseloadPageSize {
-		d.Rows = append(d.Rows, caseRow{FamilyID: int64(100 + i), Reference: "FBS-2026-0100", Stage: family.Postnatal,
+		rows = append(rows, caseRow{FamilyID: int64(100 + i), Reference: "FBS-2026-0100", Stage: family.Postnatal,
 			Parent:      family.Person{ID: int64(200 + i), GivenName: "Amelia", FamilyName: "Okonkwo-Reid", PractitionerName: "Priya Shah"},
 			LastContact: day, Shown: []string{"No contact for 21 days", "6-month outcome measures"}, More: 2,
 			Next: &timeline.Milestone{Label: "12-month outcome measures", Due: day.AddDate(0, 2, 0)}})
@@ -37,8 +38,8 @@ func BenchmarkCaseloadTemplate(b *testing.B) {
 				if !kept {
 					s.fragments = fragmentCache{}
 				}
-				rowViews := make([]fragmentView, len(d.Rows))
-				for i, r := range d.Rows {
+				rowViews := make([]fragmentView, len(rows))
+				for i, r := range rows {
 					rowViews[i] = r.view(d.ShowPractitioner)
 				}
 				rows, err := s.renderFragments("caseload", "caseload-row", rowViews)
