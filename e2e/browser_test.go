@@ -776,7 +776,8 @@ func (tb *tab) mustBeAt(t *testing.T, path string) {
 }
 
 // pageChecks are the checks for every page: the demonstration-data banner,
-// a title, one h1, no console errors, and axe-core.
+// a title, one h1, no console errors, axe-core, and charts' text inside
+// their charts.
 func (tb *tab) pageChecks(t *testing.T, pageName string) {
 	t.Helper()
 	tb.mustSee(t, pageName, demoBanner)
@@ -788,6 +789,26 @@ func (tb *tab) pageChecks(t *testing.T, pageName string) {
 	}
 	checkAccessibility(t, tb, pageName)
 	tb.checkConsole(t, pageName)
+	tb.checkChartText(t, pageName)
+}
+
+// checkChartText fails for a chart's label drawn partly outside its chart,
+// where the browser clips it. The chart package sizes labels by estimated
+// font widths; this measures them in the fonts this machine really has
+// (often DejaVu Sans alone, wider than the Arial the pages ask for).
+func (tb *tab) checkChartText(t *testing.T, pageName string) {
+	t.Helper()
+	var outside []string
+	tb.evalInto(t, `[...document.querySelectorAll('svg.app-chart')].flatMap(svg => {
+		const box = svg.getBoundingClientRect();
+		return [...svg.querySelectorAll('text')].filter(tx => {
+			const r = tx.getBoundingClientRect();
+			return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1);
+		}).map(tx => (svg.getAttribute('aria-labelledby') || '').split(' ')[0] + ': ' + tx.textContent);
+	})`, &outside)
+	for _, o := range outside {
+		t.Errorf("%s: chart text drawn outside its chart (clipped): %s", pageName, o)
+	}
 }
 
 // signIn signs in with the mouse: password, then the security code.

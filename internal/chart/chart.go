@@ -82,8 +82,8 @@ const (
 	textColour      = "#0b0c0c" // GOV.UK text: 19.6:1 on white
 	secondaryColour = "#505a5f" // GOV.UK secondary text: 7.1:1, for "[c]", "no data" and reference lines
 	gridColour      = "#b1b4b6" // GOV.UK mid-grey: gridlines are not needed to read the chart
-	// Arial, as GOV.UK Frontend's pages, then fonts with Arial's widths
-	// (textWidth measures by them), so labels fit where Arial is missing.
+	// Arial, as GOV.UK Frontend's pages, then fonts with Arial's widths;
+	// textWidth also allows for DejaVu Sans, where none of them is installed.
 	fontFamily = "arial, 'Liberation Sans', arimo, helvetica, sans-serif"
 	fontSize   = 16 // category labels, legend
 	smallSize  = 14 // ticks, value labels, gap labels
@@ -249,20 +249,24 @@ func gapText(v Value) string {
 	return missingText
 }
 
-// textWidth estimates the width of s in px at size, from Arial's
-// (Helvetica's) advance widths; it errs a little wide.
+// textWidth estimates the width of s in px at size. Each character takes
+// the wider of Arial's advance and DejaVu Sans's (the sans-serif of many
+// Linux machines, which have no Arial or metric twin and where it is about
+// 13% wider): a label sized by Arial alone was clipped there. It errs a
+// little wide, so on Arial a label has room to spare rather than too little.
 func textWidth(s string, size int) float64 {
-	// Advance widths in thousandths of an em for ASCII 32 to 126.
+	// Advance widths in thousandths of an em for ASCII 32 to 126: the larger
+	// of Arial's and DejaVu Sans's (measured in Chromium's canvas at 1000px).
 	ascii := [...]int{
-		278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, // space to /
-		556, 556, 556, 556, 556, 556, 556, 556, 556, 556, // 0 to 9
-		278, 278, 584, 584, 584, 556, 1015, // : to @
-		667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, // A to M
-		722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, // N to Z
-		278, 278, 278, 469, 556, 333, // [ to `
-		556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, // a to m
-		556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, // n to z
-		334, 260, 334, 584, // { to ~
+		318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, // space to /
+		636, 636, 636, 636, 636, 636, 636, 636, 636, 636, // 0 to 9
+		337, 337, 838, 838, 838, 556, 1015, // : to @
+		684, 686, 722, 770, 667, 611, 778, 752, 295, 500, 667, 557, 863, // A to M
+		748, 787, 667, 787, 722, 667, 611, 732, 684, 989, 685, 667, 685, // N to Z
+		390, 337, 390, 838, 556, 500, // [ to `
+		613, 635, 550, 635, 615, 352, 635, 634, 278, 278, 579, 278, 974, // a to m
+		634, 612, 635, 635, 411, 521, 392, 634, 592, 818, 592, 592, 525, // n to z
+		636, 337, 636, 838, // { to ~
 	}
 	em := 0
 	for _, r := range s {
@@ -270,7 +274,7 @@ func textWidth(s string, size int) float64 {
 		case r >= 32 && r <= 126:
 			em += ascii[r-32] // #nosec G602 -- r is 32..126 here and ascii has one entry for each
 		case r < 0x2e80: // other alphabets: about an average capital
-			em += 667
+			em += 700
 		default: // CJK and the like: a full em
 			em += 1000
 		}

