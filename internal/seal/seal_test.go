@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -431,4 +432,41 @@ func TestFromEnvRepeatedKeyID(t *testing.T) {
 			t.Errorf("FromEnv(%s) = %v", v, err)
 		}
 	}
+}
+
+// validID and validPayload are written out for speed; they must accept
+// exactly what the regular expressions they replaced accepted.
+func TestValidIDAndPayloadMatchTheirPatterns(t *testing.T) {
+	id, payload := regexp.MustCompile(`^[a-z0-9]{1,16}$`), regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	check := func(s string) {
+		if got, want := validID(s), id.MatchString(s); got != want {
+			t.Errorf("validID(%q) = %v, want %v", s, got, want)
+		}
+		if got, want := validPayload(s), payload.MatchString(s); got != want {
+			t.Errorf("validPayload(%q) = %v, want %v", s, got, want)
+		}
+	}
+	for _, s := range []string{"", "k1", "K1", "k-1", "k_1", "k.1", "k 1", "é", "a\n", "\nb",
+		strings.Repeat("a", 16), strings.Repeat("a", 17), "AZaz09_-", "abc=", "/+", "\x00"} {
+		check(s)
+	}
+	// Every single byte, and each beside a valid character on either side.
+	for c := range 256 {
+		b := string([]byte{byte(c)})
+		check(b)
+		check("a" + b)
+		check(b + "0")
+	}
+}
+
+func FuzzValidIDAndPayload(f *testing.F) {
+	id, payload := regexp.MustCompile(`^[a-z0-9]{1,16}$`), regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	for _, s := range []string{"", "k1", "AZaz09_-", "a.b", strings.Repeat("z", 17)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if validID(s) != id.MatchString(s) || validPayload(s) != payload.MatchString(s) {
+			t.Fatalf("%q: validID %v (pattern %v), validPayload %v (pattern %v)", s, validID(s), id.MatchString(s), validPayload(s), payload.MatchString(s))
+		}
+	})
 }
