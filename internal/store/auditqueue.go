@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/audit"
@@ -24,6 +25,11 @@ type auditQueue struct {
 	stop    chan struct{}
 	stopped chan struct{}
 	once    sync.Once
+	// viewing counts views whose read has begun and whose entries are not
+	// yet queued: while there are some, the writer waits a little for them
+	// (see siblingWait).
+	viewing atomic.Int64
+	wait    time.Duration
 }
 
 // auditBatch is one request's entries, and where it hears the outcome.
@@ -36,11 +42,19 @@ type auditBatch struct {
 // a busy server's views, small enough that a batch commits quickly.
 const maxAuditBatch = 256
 
+// siblingWait is how long the writer waits for views still reading before
+// it commits a batch, as PostgreSQL's commit_delay does when other
+// transactions are active. Each commit is an fsync and, in SQLite's WAL
+// mode, empties every other connection's page cache, so fewer, larger
+// commits leave more CPU for pages; a view's entries wait at most this
+// long more, and not at all when no other view is under way.
+const siblingWait = time.Millisecond
+
 // errClosed is returned for views audited after Close.
 var errClosed = errors.New("store: the database is closed")
 
 func newAuditQueue(db *DB) *auditQueue {
-	q := &auditQueue{in: make(chan *auditBatch, maxAuditBatch), stop: make(chan struct{}), stopped: make(chan struct{})}
+	q := &auditQueue{in: make(chan *auditBatch, maxAuditBatch), stop: make(chan struct{}), stopped: make(chan struct{}), wait: siblingWait}
 	go q.run(db)
 	return q
 }
@@ -108,11 +122,35 @@ func (q *auditQueue) run(db *DB) {
 				break more
 			}
 		}
+		batch, n = q.gatherSiblings(batch, n)
 		err := db.writeAudit(batch)
 		for _, b := range batch {
 			b.done <- err
 		}
 	}
+}
+
+// gatherSiblings adds to the batch the entries of views under way as they
+// are queued, until none is under way, the batch is full, or siblingWait
+// has passed.
+func (q *auditQueue) gatherSiblings(batch []*auditBatch, n int) ([]*auditBatch, int) {
+	if q.viewing.Load() == 0 || n >= maxAuditBatch {
+		return batch, n
+	}
+	timer := time.NewTimer(q.wait)
+	defer timer.Stop()
+	for q.viewing.Load() > 0 && n < maxAuditBatch {
+		select {
+		case b := <-q.in:
+			batch = append(batch, b)
+			n += len(b.entries)
+		case <-timer.C:
+			return batch, n
+		case <-q.stop:
+			return batch, n
+		}
+	}
+	return batch, n
 }
 
 // close stops the writer after the batch it is writing.
@@ -150,6 +188,15 @@ func (db *DB) writeAudit(batch []*auditBatch) error {
 // data that is not on the audit log is refused, as in Update. A write in
 // fn fails.
 func (db *DB) View(ctx context.Context, fn func(tx *Tx) error) error {
+	// Under way until just before its entries are queued (counted down
+	// first, so the writer never waits for a view already in its batch).
+	db.audits.viewing.Add(1)
+	underWay := true
+	defer func() {
+		if underWay {
+			db.audits.viewing.Add(-1)
+		}
+	}()
 	sqlTx, err := db.beginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("beginning read transaction: %w", err)
@@ -167,5 +214,7 @@ func (db *DB) View(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("ending read transaction: %w", err)
 	}
+	underWay = false
+	db.audits.viewing.Add(-1)
 	return db.audits.append(ctx, tx.pending)
 }

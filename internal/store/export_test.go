@@ -185,3 +185,6 @@ func (db *DB) CachedStatements() int {
 	defer db.stmts.mu.RUnlock()
 	return len(db.stmts.m)
 }
+
+// ViewsUnderWay is how many views the audit writer counts as still reading.
+func (db *DB) ViewsUnderWay() int64 { return db.audits.viewing.Load() }

@@ -253,6 +253,11 @@ func TestViewsGroupCommitTheirAudit(t *testing.T) {
 		if n, _ := db.VerifyAudit(ctx); n != want {
 			t.Errorf("the refused view was audited: %d entries, want %d", n, want)
 		}
+		// Every view, done, failed or refused, has stopped counting as under
+		// way: a count left behind would make every commit wait.
+		if n := db.ViewsUnderWay(); n != 0 {
+			t.Errorf("%d views still counted as under way", n)
+		}
 
 		if err := db.Close(); err != nil {
 			t.Fatal(err)
