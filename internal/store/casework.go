@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,23 +20,28 @@ const BreakGlassFor = time.Hour
 // PersonRecord is one person's page: the person (with confidential details
 // only if the reader may see them), their family, sessions and VIG cycles.
 type PersonRecord struct {
-	Family        family.Family
-	Person        family.Person
-	Sessions      []casework.Session
-	VIG           []casework.VIGCycle
-	CanSeeConf    bool
-	ViaOverride   bool
-	OverrideEnds  time.Time
-	CanEdit       bool // may record sessions and edit contact details (own practitioner, team manager)
-	CanBreakGlass bool
-	JointSafe     bool // both practitioners have recorded joint sessions are safe
-	JointSafeByMe bool
-	CanSupervise  bool // may add supervision notes (team managers)
-	Pauses        []casework.Pause
-	Risk          []RiskRecord
-	Incidents     []Incident
-	SafetyPlan    *SafetyPlan
-	Measures      []MeasureResult
+	Family   family.Family
+	Person   family.Person
+	Sessions []casework.Session
+	// SessionsTotal is how many sessions of the kind asked for there are,
+	// and SessionsOffset where Sessions starts among them, when a read
+	// asked for one page (ReadPersonPage); otherwise Sessions is all.
+	SessionsTotal  int
+	SessionsOffset int
+	VIG            []casework.VIGCycle
+	CanSeeConf     bool
+	ViaOverride    bool
+	OverrideEnds   time.Time
+	CanEdit        bool // may record sessions and edit contact details (own practitioner, team manager)
+	CanBreakGlass  bool
+	JointSafe      bool // both practitioners have recorded joint sessions are safe
+	JointSafeByMe  bool
+	CanSupervise   bool // may add supervision notes (team managers)
+	Pauses         []casework.Pause
+	Risk           []RiskRecord
+	Incidents      []Incident
+	SafetyPlan     *SafetyPlan
+	Measures       []MeasureResult
 }
 
 // personInFamily reads a person's family (the family found from the person
@@ -100,18 +106,51 @@ func (db *DB) ReadPerson(ctx context.Context, actor policy.Actor, personID int64
 	return db.ReadPersonParts(ctx, actor, personID, PersonPage, "")
 }
 
+// SessionPage asks for one page of a person's sessions of one kind, newest
+// first. A parent seen weekly for two and a half years has well over a
+// hundred: the person page shows a page of them and opens only those notes.
+type SessionPage struct {
+	// Show is the kind: "" for all, "attended", "not_attended" (sessions
+	// that did not happen), or "supervision" (supervision notes). Any other
+	// value finds none.
+	Show string
+	// Offset is where the page starts; past the end, the last page is read
+	// (a list that has shrunk since its link was made still opens).
+	Offset, Limit int
+}
+
+// sessionKinds are SessionPage.Show's kinds as conditions on case_sessions.
+var sessionKinds = map[string]string{
+	"":             `1 = 1`,
+	"attended":     `cs.kind <> 'supervision' AND cs.attendance = 'attended'`,
+	"not_attended": `cs.kind <> 'supervision' AND cs.attendance <> 'attended'`,
+	"supervision":  `cs.kind = 'supervision'`,
+}
+
+// ReadPersonPage reads what the person page shows, as ReadPerson does but
+// with one page of the person's sessions (see SessionPage).
+func (db *DB) ReadPersonPage(ctx context.Context, actor policy.Actor, personID int64, page SessionPage) (PersonRecord, error) {
+	return db.readPerson(ctx, actor, personID, PersonPage, "", &page)
+}
+
 // ReadPersonParts reads a person as ReadPerson does, under the same
 // decision and audit, but fills only the parts named (the rest of the
 // record is empty: a page that shows a part must ask for it). detail goes
 // on the audit entry, naming the page when it is not the person page.
 func (db *DB) ReadPersonParts(ctx context.Context, actor policy.Actor, personID int64, parts PersonParts, detail string) (PersonRecord, error) {
+	return db.readPerson(ctx, actor, personID, parts, detail, nil)
+}
+
+// readPerson is ReadPersonParts with, when page is not nil, one page of the
+// sessions instead of all.
+func (db *DB) readPerson(ctx context.Context, actor policy.Actor, personID int64, parts PersonParts, detail string, page *SessionPage) (PersonRecord, error) {
 	var out PersonRecord
 	err := db.View(ctx, func(tx *Tx) error {
 		var err error
 		if out, err = tx.personAccessFor(actor, personID); err != nil {
 			return err
 		}
-		if err := tx.fillPerson(&out, parts); err != nil {
+		if err := tx.fillPerson(&out, parts, page); err != nil {
 			return err
 		}
 		tx.auditPersonView(out, detail)
@@ -137,7 +176,7 @@ func (db *DB) ReadPersonMeasures(ctx context.Context, actor policy.Actor, person
 		if rec.Person.Kind == family.Child {
 			return problem.New(problem.NotFound, "Outcome measures are recorded for the parents and the baby")
 		}
-		if err := tx.fillPerson(&rec, PersonMeasures); err != nil {
+		if err := tx.fillPerson(&rec, PersonMeasures, nil); err != nil {
 			return err
 		}
 		if pm, err = tx.programmeMeasures(rec.Family, rec.Person); err != nil {
@@ -172,8 +211,8 @@ func (tx *Tx) personAccessFor(actor policy.Actor, personID int64) (PersonRecord,
 }
 
 // fillPerson reads the parts named into out, opening confidential content
-// only when out.CanSeeConf.
-func (tx *Tx) fillPerson(out *PersonRecord, parts PersonParts) error {
+// only when out.CanSeeConf; with page, one page of the sessions.
+func (tx *Tx) fillPerson(out *PersonRecord, parts PersonParts, page *SessionPage) error {
 	id, conf, parent := out.Person.ID, out.CanSeeConf, out.Person.Kind == family.Parent
 	var err error
 	if parts&PersonContact != 0 && conf {
@@ -183,10 +222,15 @@ func (tx *Tx) fillPerson(out *PersonRecord, parts PersonParts) error {
 		}
 		out.Person.Confidential = &c
 	}
-	if parts&PersonSessions != 0 {
+	if parts&PersonSessions != 0 && page != nil {
+		if out.Sessions, out.SessionsTotal, out.SessionsOffset, err = tx.sessionPage(id, conf, *page); err != nil {
+			return err
+		}
+	} else if parts&PersonSessions != 0 {
 		if out.Sessions, err = tx.sessions(id, conf); err != nil {
 			return err
 		}
+		out.SessionsTotal = len(out.Sessions)
 	}
 	if parts&PersonVIG != 0 {
 		if out.VIG, err = tx.vigCycles(id, conf); err != nil {
@@ -240,9 +284,14 @@ func (tx *Tx) auditPersonView(rec PersonRecord, detail string) {
 	}
 }
 
+// sessionColumns are what a session is read with, for scanSession.
+const sessionColumns = `cs.id, cs.family_id, cs.person_id, cs.staff_id, s.name, cs.held_on, cs.minutes, cs.mode, cs.attendance,
+		cs.module, cs.topic, cs.joint, cs.confidential, cs.notes_sealed, cs.reason_sealed, cs.created_at, cs.kind`
+
+// sessions reads all of a person's sessions, newest first (a subject
+// access request's copy, say); the person page reads a page (sessionPage).
 func (tx *Tx) sessions(personID int64, seeConfidential bool) ([]casework.Session, error) {
-	rows, err := tx.query(`SELECT cs.id, cs.family_id, cs.person_id, cs.staff_id, s.name, cs.held_on, cs.minutes, cs.mode, cs.attendance,
-		cs.module, cs.topic, cs.joint, cs.confidential, cs.notes_sealed, cs.reason_sealed, cs.created_at, cs.kind
+	rows, err := tx.query(`SELECT `+sessionColumns+`
 		FROM case_sessions cs JOIN staff s ON s.id = cs.staff_id WHERE cs.person_id = $1 ORDER BY cs.held_on DESC, cs.id DESC`, personID)
 	if err != nil {
 		return nil, fmt.Errorf("reading sessions: %w", err)
@@ -250,25 +299,86 @@ func (tx *Tx) sessions(personID int64, seeConfidential bool) ([]casework.Session
 	defer rows.Close()
 	var out []casework.Session
 	for rows.Next() {
-		var s casework.Session
-		var notes, reason string
-		if err := rows.Scan(&s.ID, &s.FamilyID, &s.PersonID, &s.StaffID, &s.StaffName, &s.HeldOn, &s.Minutes, &s.Mode, &s.Attendance,
-			&s.Module, &s.Topic, &s.Joint, &s.Confidential, &notes, &reason, &s.CreatedAt, &s.Kind); err != nil {
-			return nil, fmt.Errorf("reading session: %w", err)
-		}
-		if s.Confidential && !seeConfidential {
-			s.Withheld = true
-		} else {
-			if s.Notes, err = tx.db.open("case_sessions.notes", notes); err != nil {
-				return nil, err
-			}
-			if s.Reason, err = tx.db.open("case_sessions.reason", reason); err != nil {
-				return nil, err
-			}
+		s, err := tx.scanSession(rows, seeConfidential, nil)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, s)
 	}
 	return out, rows.Err()
+}
+
+// sessionPage reads one page of a person's sessions of the kind asked for,
+// newest first, opening only that page's notes, with how many there are of
+// that kind and the offset read (the last page's, when the one asked for is
+// past the end). The count comes with the rows (one statement); only a page
+// past the end, where no row brings it, takes a second.
+func (tx *Tx) sessionPage(personID int64, seeConfidential bool, page SessionPage) ([]casework.Session, int, int, error) {
+	cond, ok := sessionKinds[page.Show]
+	if !ok || page.Limit <= 0 {
+		return nil, 0, 0, nil
+	}
+	offset := max(page.Offset, 0)
+	read := func(offset int) ([]casework.Session, int, error) {
+		rows, err := tx.query(`SELECT `+sessionColumns+`, COUNT(*) OVER ()
+			FROM case_sessions cs JOIN staff s ON s.id = cs.staff_id WHERE cs.person_id = $1 AND `+cond+`
+			ORDER BY cs.held_on DESC, cs.id DESC LIMIT `+strconv.Itoa(page.Limit)+` OFFSET `+strconv.Itoa(offset), personID)
+		if err != nil {
+			return nil, 0, fmt.Errorf("reading sessions: %w", err)
+		}
+		defer rows.Close()
+		var out []casework.Session
+		total := 0
+		for rows.Next() {
+			s, err := tx.scanSession(rows, seeConfidential, &total)
+			if err != nil {
+				return nil, 0, err
+			}
+			out = append(out, s)
+		}
+		return out, total, rows.Err()
+	}
+	out, total, err := read(offset)
+	if err != nil || len(out) > 0 || offset == 0 {
+		return out, total, offset, err
+	}
+	if err := tx.queryRow(`SELECT COUNT(*) FROM case_sessions cs WHERE cs.person_id = $1 AND `+cond, personID).Scan(&total); err != nil {
+		return nil, 0, 0, fmt.Errorf("counting sessions: %w", err)
+	}
+	if total == 0 {
+		return nil, 0, 0, nil
+	}
+	offset = (total - 1) / page.Limit * page.Limit
+	out, total, err = read(offset)
+	return out, total, offset, err
+}
+
+// scanSession reads a session's row (sessionColumns, then total if it is
+// not nil), opening its notes only if they are not confidential or the
+// reader may see them.
+func (tx *Tx) scanSession(rows *sql.Rows, seeConfidential bool, total *int) (casework.Session, error) {
+	var s casework.Session
+	var notes, reason string
+	dest := []any{&s.ID, &s.FamilyID, &s.PersonID, &s.StaffID, &s.StaffName, &s.HeldOn, &s.Minutes, &s.Mode, &s.Attendance,
+		&s.Module, &s.Topic, &s.Joint, &s.Confidential, &notes, &reason, &s.CreatedAt, &s.Kind}
+	if total != nil {
+		dest = append(dest, total)
+	}
+	if err := rows.Scan(dest...); err != nil {
+		return s, fmt.Errorf("reading session: %w", err)
+	}
+	if s.Confidential && !seeConfidential {
+		s.Withheld = true
+		return s, nil
+	}
+	var err error
+	if s.Notes, err = tx.db.open("case_sessions.notes", notes); err != nil {
+		return s, err
+	}
+	if s.Reason, err = tx.db.open("case_sessions.reason", reason); err != nil {
+		return s, err
+	}
+	return s, nil
 }
 
 func (tx *Tx) vigCycles(personID int64, seeConfidential bool) ([]casework.VIGCycle, error) {

@@ -32,8 +32,13 @@ type personData struct {
 	Consents []sharing.Consent
 	Paused   *casework.Pause
 	Filter   string
-	Shown    []casework.Session
+	Shown    []casework.Session // the page of sessions shown, of the kind filtered
+	Pager    pager
 }
+
+// personSessionsPageSize is how many sessions the person page shows at a
+// time, newest first: a parent seen weekly has over a hundred by the end.
+const personSessionsPageSize = 20
 
 // personPage shows a person's record. Its forms are links until one is asked
 // for (?form=session, say): most visits record nothing, and seven closed
@@ -47,27 +52,20 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request, u *requestUs
 // the typed values, from r.PostForm) for the form named by open, the one
 // form the page shows in full.
 func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields, open string) {
-	rec, ok := s.personFor(w, r, u)
-	if !ok {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
-	d := personData{PersonRecord: rec, Modules: s.modules(), Open: open, Filter: r.URL.Query().Get("show")}
-	for _, sess := range rec.Sessions {
-		keep := false
-		switch d.Filter {
-		case "":
-			keep = true
-		case "supervision":
-			keep = sess.Kind == "supervision"
-		case "attended":
-			keep = sess.Kind != "supervision" && sess.Attendance == "attended"
-		case "not_attended":
-			keep = sess.Kind != "supervision" && sess.Attendance != "attended"
-		}
-		if keep {
-			d.Shown = append(d.Shown, sess)
-		}
+	filter := r.URL.Query().Get("show")
+	rec, err := s.db.ReadPersonPage(r.Context(), u.staff.Actor(), id,
+		store.SessionPage{Show: filter, Offset: (max(pageAsked(r), 1) - 1) * personSessionsPageSize, Limit: personSessionsPageSize})
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
+	d := personData{PersonRecord: rec, Modules: s.modules(), Open: open, Filter: filter, Shown: rec.Sessions,
+		Pager: newPagerTo(r, "/people/"+strconv.FormatInt(id, 10), "sessions", rec.SessionsTotal, personSessionsPageSize)}
 	if rec.CanEdit {
 		all, err := s.db.FamilyConsents(r.Context(), u.staff.Actor(), rec.Family)
 		if err != nil {
@@ -147,7 +145,7 @@ type contactData struct {
 }
 
 func (s *Server) contactForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	rec, ok := s.personFor(w, r, u)
+	rec, ok := s.personParts(w, r, u, store.PersonContact, "contact details")
 	if !ok {
 		return
 	}
@@ -179,7 +177,7 @@ func (s *Server) contactSave(w http.ResponseWriter, r *http.Request, u *requestU
 	if p != nil && (p.Code == problem.Invalid || p.Code == problem.Conflict) {
 		// Show the editor their own text again, with the current version, so
 		// nothing they typed is lost.
-		rec, rerr := s.db.ReadPerson(r.Context(), u.staff.Actor(), id)
+		rec, rerr := s.db.ReadPersonParts(r.Context(), u.staff.Actor(), id, store.PersonContact, "contact details")
 		if rerr != nil {
 			s.fail(w, r, rerr)
 			return
@@ -213,7 +211,7 @@ func (s *Server) revealForm(w http.ResponseWriter, r *http.Request, u *requestUs
 }
 
 func (s *Server) showReveal(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields) {
-	rec, ok := s.personFor(w, r, u)
+	rec, ok := s.personParts(w, r, u, 0, "break-glass form")
 	if !ok {
 		return
 	}
@@ -487,14 +485,10 @@ func (s *Server) postAndRedirect(w http.ResponseWriter, r *http.Request, firstFi
 	http.Redirect(w, r, base+strconv.FormatInt(id, 10)+anchor, http.StatusSeeOther)
 }
 
-// personFor reads the person named in the path through the store's one
-// policy-checked read, answering the request itself (404, 403) when it cannot.
-func (s *Server) personFor(w http.ResponseWriter, r *http.Request, u *requestUser) (store.PersonRecord, bool) {
-	return s.personParts(w, r, u, store.PersonPage, "")
-}
-
-// personParts reads the path's person with only the parts a page shows;
-// detail names the page on the audit entry.
+// personParts reads the path's person through the store's one
+// policy-checked read, with only the parts a page shows, answering the
+// request itself (404, 403) when it cannot; detail names the page on the
+// audit entry.
 func (s *Server) personParts(w http.ResponseWriter, r *http.Request, u *requestUser, parts store.PersonParts, detail string) (store.PersonRecord, bool) {
 	id, err := pathID(r)
 	if err != nil {

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -479,6 +480,60 @@ func TestFormsOpenOnRequest(t *testing.T) {
 		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `id="meeting-form" open`) || !strings.Contains(r.body, "Health visitor, Amy") ||
 			!strings.Contains(r.body, `href="#kind"`) || strings.Contains(r.body, `id="share-form"`) {
 			t.Errorf("meeting without a kind: %d; want the meeting form again with its error and the typed attendees", r.status)
+		}
+	})
+}
+
+// A parent's sessions are shown twenty at a time, newest first, with the
+// GOV.UK pagination linking back to the list; a page past the end shows
+// the last, and the filters count only their kind.
+func TestPersonSessionsPaged(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Amy")
+		amy := parentNamed(f, "Amy")
+		amyPath := "/people/" + itoa(amy.ID)
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		token := csrfFrom(t, e.get(pc, amyPath).body)
+		for i := 1; i <= 25; i++ {
+			form := dateForm("held_on", e.clock.Now(), "csrf_token", token, "minutes", "60", "mode", "home", "attendance", "attended",
+				"notes", fmt.Sprintf("PAGED-NOTE-%02d.", i), "confidential", "no")
+			if r := e.post(pc, amyPath+"/sessions", form); r.status != http.StatusSeeOther {
+				t.Fatalf("session %d: %d\n%s", i, r.status, r.body)
+			}
+		}
+		all, err := e.db.ReadPersonParts(context.Background(), mustActor(t, e, practitioner), amy.ID, store.PersonSessions, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		total := all.SessionsTotal // the demo's own sessions are older than today's 25
+		pages := (total + 19) / 20
+		notes := func(body string) []string { return regexp.MustCompile(`PAGED-NOTE-\d\d`).FindAllString(body, -1) }
+		first := e.get(pc, amyPath)
+		if got := notes(first.body); len(got) != 20 || got[0] != "PAGED-NOTE-25" || got[19] != "PAGED-NOTE-06" {
+			t.Errorf("the first page's notes: %v, want 25 down to 06", got)
+		}
+		for _, want := range []string{fmt.Sprintf("Showing 1 to 20 of %d, newest first.", total), `<nav class="govuk-pagination" aria-label="Pages">`,
+			`href="` + amyPath + `?page=2#sessions" rel="next"`} {
+			if !strings.Contains(first.body, want) {
+				t.Errorf("the first page lacks %q", want)
+			}
+		}
+		second := e.get(pc, amyPath+"?page=2")
+		if got := notes(second.body); len(got) != 5 || got[0] != "PAGED-NOTE-05" || !strings.Contains(second.body, fmt.Sprintf("Showing 21 to %d of %d", min(40, total), total)) {
+			t.Errorf("the second page's notes: %v", got)
+		}
+		last := e.get(pc, amyPath+"?page=999")
+		if want := fmt.Sprintf("of %d, newest first.", total); last.status != 200 || !strings.Contains(last.body, want) ||
+			!strings.Contains(last.body, fmt.Sprintf(`aria-label="Page %d" aria-current="page"`, pages)) {
+			t.Errorf("a page past the end: %d, want the last page (%d)", last.status, pages)
+		}
+		// A filter with fewer than a page: no pagination, its own count.
+		if p := e.get(pc, amyPath+"?show=supervision"); strings.Contains(p.body, "govuk-pagination") || len(notes(p.body)) != 0 {
+			t.Error("supervision notes showed sessions or pages")
+		}
+		if p := e.get(pc, amyPath+"?show=attended&page=2"); len(notes(p.body)) == 0 || !strings.Contains(p.body, `href="`+amyPath+`?page=1&amp;show=attended#sessions"`) {
+			t.Errorf("the attended sessions' second page: %v", notes(p.body))
 		}
 	})
 }

@@ -374,7 +374,7 @@ func (s *Server) measureForm(w http.ResponseWriter, r *http.Request, u *requestU
 }
 
 func (s *Server) showMeasureForm(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields) {
-	rec, ok := s.personFor(w, r, u)
+	rec, ok := s.personParts(w, r, u, 0, "outcome measure form")
 	if !ok {
 		return
 	}
@@ -429,7 +429,7 @@ func (s *Server) instrumentFor(w http.ResponseWriter, r *http.Request, p family.
 }
 
 func (s *Server) measureSave(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	rec, ok := s.personFor(w, r, u)
+	rec, ok := s.personParts(w, r, u, 0, "outcome measure form")
 	if !ok {
 		return
 	}

@@ -26,6 +26,12 @@ type pagerItem struct {
 }
 
 func newPager(r *http.Request, path string, total, size int) pager {
+	return newPagerTo(r, path, "", total, size)
+}
+
+// newPagerTo is newPager with links to fragment, the list's place on a
+// page that shows more than the list.
+func newPagerTo(r *http.Request, path, fragment string, total, size int) pager {
 	p := pager{Total: total, Pages: max(1, (total+size-1)/size)}
 	p.Page = min(max(pageAsked(r), 1), p.Pages)
 	p.From = (p.Page-1)*size + 1
@@ -36,7 +42,7 @@ func newPager(r *http.Request, path string, total, size int) pager {
 	link := func(n int) string {
 		q := r.URL.Query()
 		q.Set("page", strconv.Itoa(n))
-		return (&url.URL{Path: path, RawQuery: q.Encode()}).String()
+		return (&url.URL{Path: path, RawQuery: q.Encode(), Fragment: fragment}).String()
 	}
 	if p.Page > 1 {
 		p.Prev = link(p.Page - 1)
