@@ -122,7 +122,7 @@ func (q *auditQueue) run(db *DB) {
 				break more
 			}
 		}
-		batch, n = q.gatherSiblings(batch, n)
+		batch = q.gatherSiblings(batch, n)
 		err := db.writeAudit(batch)
 		for _, b := range batch {
 			b.done <- err
@@ -130,12 +130,12 @@ func (q *auditQueue) run(db *DB) {
 	}
 }
 
-// gatherSiblings adds to the batch the entries of views under way as they
-// are queued, until none is under way, the batch is full, or siblingWait
-// has passed.
-func (q *auditQueue) gatherSiblings(batch []*auditBatch, n int) ([]*auditBatch, int) {
+// gatherSiblings adds to the batch (of n entries) the entries of views
+// under way as they are queued, until none is under way, the batch is
+// full, or siblingWait has passed.
+func (q *auditQueue) gatherSiblings(batch []*auditBatch, n int) []*auditBatch {
 	if q.viewing.Load() == 0 || n >= maxAuditBatch {
-		return batch, n
+		return batch
 	}
 	timer := time.NewTimer(q.wait)
 	defer timer.Stop()
@@ -145,12 +145,12 @@ func (q *auditQueue) gatherSiblings(batch []*auditBatch, n int) ([]*auditBatch, 
 			batch = append(batch, b)
 			n += len(b.entries)
 		case <-timer.C:
-			return batch, n
+			return batch
 		case <-q.stop:
-			return batch, n
+			return batch
 		}
 	}
-	return batch, n
+	return batch
 }
 
 // close stops the writer after the batch it is writing.

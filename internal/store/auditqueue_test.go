@@ -18,8 +18,7 @@ func TestGatherSiblings(t *testing.T) {
 		t.Helper()
 		done := make(chan []*auditBatch, 1)
 		go func() {
-			batch, _ := q.gatherSiblings([]*auditBatch{entries(1)}, 1)
-			done <- batch
+			done <- q.gatherSiblings([]*auditBatch{entries(1)}, 1)
 		}()
 		select {
 		case b := <-done:

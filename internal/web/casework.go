@@ -31,8 +31,7 @@ type personData struct {
 	Open     string // the form shown in full, if any, as on the family page
 	Consents []sharing.Consent
 	Paused   *casework.Pause
-	Filter   string
-	Shown    []casework.Session // the page of sessions shown, of the kind filtered
+	Filter   string // the kind of session shown; PersonRecord.Sessions is the page of them
 	Pager    pager
 }
 
@@ -64,7 +63,7 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUs
 		s.fail(w, r, err)
 		return
 	}
-	d := personData{PersonRecord: rec, Modules: s.modules(), Open: open, Filter: filter, Shown: rec.Sessions,
+	d := personData{PersonRecord: rec, Modules: s.modules(), Open: open, Filter: filter,
 		Pager: newPagerTo(r, "/people/"+strconv.FormatInt(id, 10), "sessions", rec.SessionsTotal, personSessionsPageSize)}
 	if rec.CanEdit {
 		all, err := s.db.FamilyConsents(r.Context(), u.staff.Actor(), rec.Family)

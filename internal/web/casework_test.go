@@ -537,3 +537,21 @@ func TestPersonSessionsPaged(t *testing.T) {
 		}
 	})
 }
+
+// A page number too large to multiply by a page's length shows the last
+// page of every list, not an error (PostgreSQL refuses a negative OFFSET,
+// which the overflow made).
+func TestHugePageNumbers(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		amy := parentNamed(demoFamily(t, e, "Amy"), "Amy")
+		c := e.client()
+		e.signIn(c, ruth)
+		for _, path := range []string{"/referrals", "/concerns", "/caseload", "/caseload/team", "/people/" + itoa(amy.ID)} {
+			for _, page := range []string{"9223372036854775807", "461168601842738791", "99999999999"} {
+				if r := e.get(c, path+"?page="+page); r.status != http.StatusOK {
+					t.Errorf("%s?page=%s: %d, want 200", path, page, r.status)
+				}
+			}
+		}
+	})
+}

@@ -67,11 +67,16 @@ func newPagerTo(r *http.Request, path, fragment string, total, size int) pager {
 }
 
 // pageAsked is the page number in the request, or 0 when there is none or
-// it is unreadable.
+// it is unreadable. It is at most maxPage, so that a page's offset (the
+// number times a page's length) cannot overflow: a larger one shows the
+// last page, as any page past the end does.
 func pageAsked(r *http.Request) int {
 	n, err := strconv.Atoi(r.URL.Query().Get("page"))
 	if err != nil {
 		return 0
 	}
-	return n
+	return min(n, maxPage)
 }
+
+// maxPage is the largest page number read from a request.
+const maxPage = 1 << 20
