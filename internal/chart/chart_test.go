@@ -3,6 +3,7 @@ package chart
 import (
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"html/template"
 	"io"
 	"math"
@@ -680,4 +681,41 @@ func mustDate(s string) time.Time {
 		panic(err)
 	}
 	return d
+}
+
+// Every marker of a line chart, in the plot and in the legend, is drawn in
+// its series' colour, set on it or on a group around it (not the text
+// colour the <svg> gives everything else).
+func TestMarkersHaveTheirSeriesColour(t *testing.T) {
+	var series []Series
+	for j := range 3 {
+		series = append(series, Series{Name: fmt.Sprintf("s%d", j), Values: []Value{V(float64(j)), V(float64(j + 1)), V(float64(j + 2))}})
+	}
+	root := parse(t, Line(LineSpec{ID: "m", Title: "t", Labels: []string{"a", "b", "c"}, Series: series, ValueLabels: true,
+		Reference: &Reference{Value: 1, Label: "Ref"}}))
+	colours := map[string]bool{}
+	for j := range 3 {
+		colours[colour(j)] = true
+	}
+	markers := 0
+	var walk func(n *node, fill string)
+	walk = func(n *node, fill string) {
+		if f, ok := n.attr["fill"]; ok {
+			fill = f
+		}
+		switch {
+		case n.name == "circle" || n.name == "rect" || (n.name == "path" && n.attr["class"] != "app-chart__line" && n.attr["fill"] != "none"):
+			markers++
+			if !colours[fill] {
+				t.Errorf("a %s marker filled %q, not a series colour", n.name, fill)
+			}
+		}
+		for _, c := range n.children {
+			walk(c, fill)
+		}
+	}
+	walk(root, "")
+	if want := 3*3 + 3; markers != want { // every point, and one in the legend for each series
+		t.Errorf("%d markers, want %d", markers, want)
+	}
 }

@@ -3,6 +3,7 @@ package chart
 import (
 	"html/template"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -66,7 +67,7 @@ func Line(spec LineSpec) template.HTML {
 		for j, s := range spec.Series {
 			items = append(items, legendItem{name: s.Name, key: 28, swatch: func(b *buf, x, y float64) {
 				b.WriteString(`<line x1="` + num(x) + `" x2="` + num(x+28) + `" y1="` + num(y+8) + `" y2="` + num(y+8) + `"` + lineStroke(j) + `/>`)
-				marker(b, j, x+14, y+8)
+				marker(b, j, x+14, y+8, markerAttrs(j))
 			}})
 		}
 	}
@@ -208,21 +209,27 @@ func Line(spec LineSpec) template.HTML {
 			b.WriteString(`<path class="app-chart__line" d="` + path + `" fill="none"` + lineStroke(j) + ` stroke-linejoin="round"/>`)
 		}
 	}
+	// Each series' markers, and the value labels, share their attributes
+	// in a group: a page of charts repeats them at every point otherwise.
 	for j, s := range spec.Series {
+		b.WriteString(`<g` + markerAttrs(j) + `>`)
 		for i := range n {
 			if v := s.at(i); v.drawn() {
-				marker(&b, j, x(i), y(v.V))
+				marker(&b, j, x(i), y(v.V), "")
 			}
 		}
+		b.WriteString(`</g>`)
 	}
 	if spec.ValueLabels {
+		b.WriteString(`<g font-size="` + strconv.Itoa(smallSize) + `" text-anchor="middle"` + halo + `>`)
 		for _, s := range spec.Series {
 			for i := range n {
 				if v := s.at(i); v.drawn() {
-					b.text(x(i), y(v.V)-11, smallSize, "middle", format(v.V, spec.Decimals, spec.Unit), halo)
+					b.WriteString(`<text x="` + num(x(i)) + `" y="` + num(y(v.V)-11) + `">` + esc(format(v.V, spec.Decimals, spec.Unit)) + `</text>`)
 				}
 			}
 		}
+		b.WriteString(`</g>`)
 	}
 
 	// Gaps: at the foot of the chart, what is missing there. With several
@@ -347,8 +354,13 @@ func lineStroke(j int) string {
 // marker draws series j's point marker centred on x, y: a circle, square,
 // triangle, diamond, upside-down triangle or plus, so that series differ in
 // shape and not only in colour. The white outline parts it from lines.
-func marker(b *buf, j int, x, y float64) {
-	attrs := ` fill="` + colour(j) + `" stroke="#ffffff" stroke-width="1.5"`
+// markerAttrs are series j's marker colours: on each marker, or on a group
+// of them.
+func markerAttrs(j int) string {
+	return ` fill="` + colour(j) + `" stroke="#ffffff" stroke-width="1.5"`
+}
+
+func marker(b *buf, j int, x, y float64, attrs string) {
 	pts := func(p ...float64) {
 		b.WriteString(`<path d="M`)
 		for k := 0; k < len(p); k += 2 {

@@ -139,8 +139,12 @@ func (s *Server) timepointLabel(key string) string {
 	return key
 }
 
+// measuresPage shows a person's outcome measures. A result's "entered in
+// error" form is a link until asked for (?remove=ID): a form for each of a
+// parent's twenty or so results made the page twice the size it is.
 func (s *Server) measuresPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.showMeasures(w, r, u, http.StatusOK, nil, 0)
+	removing, _ := strconv.ParseInt(r.URL.Query().Get("remove"), 10, 64) // unreadable: no form open
+	s.showMeasures(w, r, u, http.StatusOK, nil, removing)
 }
 
 // showMeasures renders the page, with a removal form's problems (and the

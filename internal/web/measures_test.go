@@ -172,8 +172,18 @@ func TestOutcomeMeasureEnteredInError(t *testing.T) {
 		rid := r.location[strings.Index(r.location, "recorded=")+len("recorded="):]
 		rid = rid[:strings.Index(rid, "#")]
 		remove := "/people/" + itoa(jess.ID) + "/measure-results/" + rid + "/remove"
-		// A reason is required; the page says so against the right form.
+		// The form is a link until asked for, then open on the page.
 		page := e.get(pc, base)
+		if strings.Contains(page.body, `name="reason-`+rid+`"`) || !strings.Contains(page.body, `href="`+base+`?remove=`+rid+`#remove-`+rid+`"`) {
+			t.Error("the measures page shows a removal form, or no link to one")
+		}
+		if p := e.get(pc, base+"?remove="+rid); !strings.Contains(p.body, `name="reason-`+rid+`"`) || strings.Count(p.body, "<form") != 2 { // the form and sign-out
+			t.Errorf("asked for, the removal form is missing or not alone (%d forms)", strings.Count(p.body, "<form"))
+		}
+		if p := e.get(pc, base+"?remove=abc"); p.status != http.StatusOK || strings.Contains(p.body, `name="reason-`) {
+			t.Errorf("an unreadable result to remove: %d", p.status)
+		}
+		// A reason is required; the page says so against the right form.
 		bad := e.post(pc, remove, mustForm("csrf_token", csrfFrom(t, page.body)))
 		if bad.status != http.StatusUnprocessableEntity || !strings.Contains(bad.body, `href="#reason-`+rid+`"`) || !strings.Contains(bad.body, "Say why the result was entered in error") {
 			t.Fatalf("no reason: %d\n%s", bad.status, bad.body)
