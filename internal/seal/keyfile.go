@@ -224,7 +224,7 @@ func parseKeyring(data []byte) (*Keyring, error) {
 	for id, enc := range ff.Keys {
 		key, err := base64.StdEncoding.DecodeString(enc)
 		if err != nil {
-			return nil, fmt.Errorf("key %q is not valid base64: %w", id, err)
+			return nil, fmt.Errorf("key %s is not valid base64: %w", shownID(id), err)
 		}
 		keys[id] = key
 	}

@@ -58,6 +58,17 @@ func validPayload(s string) bool {
 // idPattern is what validID accepts, for error messages.
 const idPattern = "1 to 16 of a–z and 0–9"
 
+// shownID is a key id as an error message may show it: quoted if it is a
+// valid id, and not at all otherwise, since what stands in an id's place
+// may be key material pasted there by mistake (a key is 44 characters of
+// base64, never a valid id).
+func shownID(id string) string {
+	if validID(id) {
+		return strconv.Quote(id)
+	}
+	return "(not shown: not " + idPattern + ")"
+}
+
 // validID keeps ids short and free of '.', which separates the sealed
 // format's parts: 1 to 16 of a–z and 0–9.
 func validID(s string) bool {
@@ -86,7 +97,7 @@ func NewKeyring(current string, keys map[string][]byte) (*Keyring, error) {
 		return nil, errors.New("seal: keyring has no keys")
 	}
 	if _, ok := keys[current]; !ok {
-		return nil, fmt.Errorf("seal: current key id %q is not in the keyring", current)
+		return nil, fmt.Errorf("seal: current key id %s is not in the keyring", shownID(current))
 	}
 	k := &Keyring{
 		current: current,
@@ -95,7 +106,7 @@ func NewKeyring(current string, keys map[string][]byte) (*Keyring, error) {
 	}
 	for id, key := range keys {
 		if !validID(id) {
-			return nil, fmt.Errorf("seal: key id %q must be %s", id, idPattern)
+			return nil, fmt.Errorf("seal: a key id %s must be %s", shownID(id), idPattern)
 		}
 		if len(key) != KeySize {
 			return nil, fmt.Errorf("seal: key %q is %d bytes, want %d", id, len(key), KeySize)

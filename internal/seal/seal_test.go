@@ -470,3 +470,27 @@ func FuzzValidIDAndPayload(f *testing.F) {
 		}
 	})
 }
+
+// A key pasted where its id belongs (the id and the key swapped) is not
+// echoed in the error, nor is any other id that is not a valid one (found
+// by FuzzFromEnv: an id holding the key's text).
+func TestSwappedKeyAndIDNotEchoed(t *testing.T) {
+	key := base64.StdEncoding.EncodeToString(testKey(7))
+	for _, v := range []string{
+		`{"current":"k1","keys":{"` + key + `":"k1"}}`,
+		`{"current":"` + key + `","keys":{"k1":"` + key + `"}}`,
+		`{"current":"k1","keys":{"k1":"` + key + `","` + key[:20] + `":"` + key + `"}}`,
+	} {
+		_, err := FromEnv(v)
+		if err == nil {
+			t.Fatalf("FromEnv(%q) accepted", v)
+		}
+		if strings.Contains(err.Error(), key[:12]) {
+			t.Errorf("the error echoes the key: %v", err)
+		}
+	}
+	// A valid id is still named, so the operator can find it.
+	if _, err := FromEnv(`{"current":"k1","keys":{"k1":"not base64!!"}}`); err == nil || !strings.Contains(err.Error(), `"k1"`) {
+		t.Errorf("a valid id's bad key: %v, want it named", err)
+	}
+}
