@@ -436,8 +436,14 @@ func TestFromEnvRepeatedKeyID(t *testing.T) {
 
 // validID and validPayload are written out for speed; they must accept
 // exactly what the regular expressions they replaced accepted.
+// The patterns validID and validPayload replaced: what they must accept.
+var (
+	idPatternRE      = regexp.MustCompile(`^[a-z0-9]{1,16}$`)
+	payloadPatternRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+)
+
 func TestValidIDAndPayloadMatchTheirPatterns(t *testing.T) {
-	id, payload := regexp.MustCompile(`^[a-z0-9]{1,16}$`), regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	id, payload := idPatternRE, payloadPatternRE
 	check := func(s string) {
 		if got, want := validID(s), id.MatchString(s); got != want {
 			t.Errorf("validID(%q) = %v, want %v", s, got, want)
@@ -460,7 +466,7 @@ func TestValidIDAndPayloadMatchTheirPatterns(t *testing.T) {
 }
 
 func FuzzValidIDAndPayload(f *testing.F) {
-	id, payload := regexp.MustCompile(`^[a-z0-9]{1,16}$`), regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	id, payload := idPatternRE, payloadPatternRE
 	for _, s := range []string{"", "k1", "AZaz09_-", "a.b", strings.Repeat("z", 17)} {
 		f.Add(s)
 	}

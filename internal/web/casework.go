@@ -58,7 +58,7 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUs
 	}
 	filter := r.URL.Query().Get("show")
 	rec, err := s.db.ReadPersonPage(r.Context(), u.staff.Actor(), id,
-		store.SessionPage{Show: filter, Offset: (max(pageAsked(r), 1) - 1) * personSessionsPageSize, Limit: personSessionsPageSize})
+		store.SessionPage{Show: filter, Offset: offsetAsked(r, personSessionsPageSize), Limit: personSessionsPageSize})
 	if err != nil {
 		s.fail(w, r, err)
 		return

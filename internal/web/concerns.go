@@ -215,14 +215,13 @@ func (s *Server) concernsDashboard(w http.ResponseWriter, r *http.Request, u *re
 	if !s.may(w, r, u, policy.ListCases) {
 		return
 	}
-	asked := max(pageAsked(r), 1)
-	list, total, err := s.db.OpenConcerns(r.Context(), u.staff.Actor(), (asked-1)*concernsPageSize, concernsPageSize)
+	list, total, err := s.db.OpenConcerns(r.Context(), u.staff.Actor(), offsetAsked(r, concernsPageSize), concernsPageSize)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	pg := newPager(r, "/concerns", total, concernsPageSize)
-	if pg.Page != asked { // past the end (the list has shrunk): show the last page
+	if pg.Page != pageAsked(r) { // past the end (the list has shrunk): show the last page
 		if list, _, err = s.db.OpenConcerns(r.Context(), u.staff.Actor(), pg.From-1, concernsPageSize); err != nil {
 			s.fail(w, r, err)
 			return

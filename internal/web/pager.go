@@ -33,7 +33,7 @@ func newPager(r *http.Request, path string, total, size int) pager {
 // page that shows more than the list.
 func newPagerTo(r *http.Request, path, fragment string, total, size int) pager {
 	p := pager{Total: total, Pages: max(1, (total+size-1)/size)}
-	p.Page = min(max(pageAsked(r), 1), p.Pages)
+	p.Page = min(pageAsked(r), p.Pages)
 	p.From = (p.Page-1)*size + 1
 	p.To = min(p.Page*size, total)
 	if total == 0 {
@@ -66,16 +66,22 @@ func newPagerTo(r *http.Request, path, fragment string, total, size int) pager {
 	return p
 }
 
-// pageAsked is the page number in the request, or 0 when there is none or
-// it is unreadable. It is at most maxPage, so that a page's offset (the
-// number times a page's length) cannot overflow: a larger one shows the
-// last page, as any page past the end does.
+// pageAsked is the page number in the request: 1 when there is none or it
+// is unreadable or below 1, and at most maxPage, so that a page's offset
+// (offsetAsked) cannot overflow: a larger one shows the last page, as any
+// page past the end does.
 func pageAsked(r *http.Request) int {
 	n, err := strconv.Atoi(r.URL.Query().Get("page"))
 	if err != nil {
-		return 0
+		return 1
 	}
-	return min(n, maxPage)
+	return min(max(n, 1), maxPage)
+}
+
+// offsetAsked is where the page asked for starts in a list of pages of
+// size: what a store's read of one page is given.
+func offsetAsked(r *http.Request, size int) int {
+	return (pageAsked(r) - 1) * size
 }
 
 // maxPage is the largest page number read from a request.

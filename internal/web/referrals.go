@@ -48,7 +48,7 @@ func (s *Server) referralQueue(w http.ResponseWriter, r *http.Request, u *reques
 	}
 	// One page of the status's referrals, found from the page asked for;
 	// a page past the end (an old link) is read again as the last page.
-	f.Offset, f.Limit = (max(pageAsked(r), 1)-1)*queuePageSize, queuePageSize
+	f.Offset, f.Limit = offsetAsked(r, queuePageSize), queuePageSize
 	entries, counts, err := s.db.ReferralQueue(r.Context(), u.staff.Actor(), f)
 	if err != nil {
 		s.fail(w, r, err)
