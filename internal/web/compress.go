@@ -2,11 +2,15 @@ package web
 
 import (
 	"bytes"
-	"compress/gzip"
 	"io"
 	"net/http"
 	"strconv"
 	"sync"
+
+	// klauspost's gzip writes the same format as compress/gzip in half the
+	// CPU at the fastest level (and slightly smaller); every page passes
+	// through it.
+	"github.com/klauspost/compress/gzip"
 )
 
 // pools reuse the buffers pages are rendered into and the gzip writers
