@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/cradle-org/cradle/internal/problem"
 )
@@ -379,6 +380,21 @@ func (in Instrument) ChangeBetween(before, after float64) Change {
 	}
 	c.Improved, c.Deteriorated = better, !better
 	return c
+}
+
+// Text writes the change as people read it, to the two decimal places
+// scores are shown to: "+6.85", "−22" (a minus sign), "0". The difference
+// of two decimal scores is not exact in floating point (23.21 − 16.36 is
+// 6.850000000000001), so it is rounded before it is written.
+func (c Change) Text() string {
+	s := formatNumber(c.Delta)
+	switch {
+	case s == "0" || s == "-0":
+		return "0"
+	case strings.HasPrefix(s, "-"):
+		return "−" + s[1:]
+	}
+	return "+" + s
 }
 
 func lowerFirst(s string) string {

@@ -602,6 +602,29 @@ func TestChangeBetween(t *testing.T) {
 	}
 }
 
+func TestChangeText(t *testing.T) {
+	swemwbs := mustLookup(t, "swemwbs")
+	phq9 := mustLookup(t, "phq9")
+	tests := []struct {
+		in            Instrument
+		before, after float64
+		want          string
+	}{
+		{swemwbs, 16.36, 23.21, "+6.85"}, // 6.850000000000001 in floating point
+		{swemwbs, 23.21, 16.36, "−6.85"},
+		{swemwbs, 18.59, 21.54, "+2.95"},
+		{swemwbs, 12.4, 12.4, "0"},
+		{swemwbs, 17.43, 17.429, "0"}, // rounds away: not "−0"
+		{phq9, 20, 14, "−6"},
+		{phq9, 8, 14, "+6"},
+	}
+	for _, tc := range tests {
+		if got := tc.in.ChangeBetween(tc.before, tc.after).Text(); got != tc.want {
+			t.Errorf("%v → %v: %q, want %q", tc.before, tc.after, got, tc.want)
+		}
+	}
+}
+
 func TestScoreLabel(t *testing.T) {
 	tests := []struct {
 		key   string

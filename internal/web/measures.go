@@ -201,7 +201,7 @@ func (s *Server) showMeasures(w http.ResponseWriter, r *http.Request, u *request
 						base = &results[i]
 					} else {
 						c := in.ChangeBetween(base.Score, m.Score)
-						row.Change = signed(c.Delta)
+						row.Change = c.Text()
 						switch {
 						case in.ReliableChange == 0:
 							row.Reliable = "Not defined for this measure"
