@@ -96,7 +96,7 @@ func TestBrowserOutcomeMeasure(t *testing.T) {
 		t.Fatal("no link to Jess Morris on the caseload")
 	}
 	tab.open(t, href+"/measures")
-	tab.mustSee(t, "measures", "Outcome measures: Jess Morris", "Due now", "6-month outcome measures", "Results over time")
+	tab.mustSee(t, "measures", "Outcome measures: Jess Morris", "Due now", "6-month outcome measures", "Latest results")
 	tab.pageChecks(t, "measures")
 	tab.click(t, `main a[href$="/measures/gad7"]`)
 	tab.mustSee(t, "gad7", "Record GAD-7", "Feeling nervous, anxious or on edge")

@@ -25,6 +25,7 @@ var (
 	personName   = regexp.MustCompile(`href="/people/\d+">([^<]+)</a>`)
 	concernLink  = regexp.MustCompile(`href="/concerns/(\d+)"`)
 	referralLink = regexp.MustCompile(`href="/referrals/(\d+)"`)
+	measureLink  = regexp.MustCompile(`href="/people/\d+/measures\?measure=([a-z0-9_]+)"`)
 	assetLink    = regexp.MustCompile(`(?:href|src)="(/assets/[^"?#]+)"`)
 )
 
@@ -141,8 +142,20 @@ func (d *discoverer) account(ctx context.Context, s *session) error {
 				d.w.add(TypeSession, "POST /people/{id}/sessions", http.StatusSeeOther, d.sessionTarget(s, id))
 			}
 			for _, p := range []struct{ typ, sub string }{{TypeFamily, "measures"}, {TypeRisk, "dash"}, {TypeRisk, "safety-plan"}} {
-				if _, _, err := open(p.typ, "GET /people/{id}/"+p.sub, "/people/"+id+"/"+p.sub); err != nil {
+				page, ok, err := open(p.typ, "GET /people/{id}/"+p.sub, "/people/"+id+"/"+p.sub)
+				if err != nil {
 					return err
+				}
+				// The measures page lists each instrument's latest result,
+				// linking to that instrument's results and chart: one of
+				// those pages (the middle one listed) is in the load too.
+				if ok && p.sub == "measures" {
+					if keys := ids(measureLink, page.body); len(keys) > 0 {
+						key := keys[len(keys)/2]
+						if _, _, err := open(TypeFamily, "GET /people/{id}/measures?measure={key}", "/people/"+id+"/measures?measure="+key); err != nil {
+							return err
+						}
+					}
 				}
 			}
 		}

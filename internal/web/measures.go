@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,17 +23,20 @@ import (
 	"github.com/cradle-org/cradle/internal/timeline"
 )
 
-// measuresData is a person's outcome measures page: results over time per
-// instrument (table, small chart, change from baseline), what is due, and
-// links to record each instrument.
+// measuresData is a person's outcome measures page: what is due, each
+// instrument's latest result and the programme measures; or one
+// instrument's results over time (table, small chart, change from baseline).
 type measuresData struct {
 	store.PersonRecord
-	Groups      []measureGroup
 	Due         []dueTimepoint
 	Instruments []measure.Instrument
 	Recorded    *recordedNotice
 	Removing    int64 // the result whose removal form is open
 	Programme   programmeView
+	// Summary is each instrument's latest result (the page without
+	// ?measure=); Shown the one instrument whose results it shows.
+	Summary []measureSummary
+	Shown   *measureGroup
 }
 
 // programmeView is the programme's own measures beside the questionnaires:
@@ -139,16 +143,29 @@ func (s *Server) timepointLabel(key string) string {
 	return key
 }
 
-// measuresPage shows a person's outcome measures. A result's "entered in
-// error" form is a link until asked for (?remove=ID): a form for each of a
-// parent's twenty or so results made the page twice the size it is.
+// measuresPage shows a person's outcome measures: what is due, the latest
+// result of each instrument with its change from baseline, and the
+// programme measures; or, with ?measure=KEY, one instrument's results over
+// time (table and chart), each with its "entered in error" link. Every
+// instrument's table and chart on one page made a parent's page 36–42 KB
+// by the programme's end. A removal form is a link until asked for
+// (?remove=ID, which opens that result's instrument).
 func (s *Server) measuresPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	removing, _ := strconv.ParseInt(r.URL.Query().Get("remove"), 10, 64) // unreadable: no form open
 	s.showMeasures(w, r, u, http.StatusOK, nil, removing)
 }
 
+// measureSummary is one instrument's line on the measures page: its latest
+// result (with that result's change from baseline) and how many there are.
+type measureSummary struct {
+	Instrument measure.Instrument
+	Latest     measureRow
+	Results    int
+}
+
 // showMeasures renders the page, with a removal form's problems (and the
-// typed reason) when there are any; removing names the result being removed.
+// typed reason) when there are any; removing names the result being
+// removed, whose instrument's page is shown.
 func (s *Server) showMeasures(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields, removing int64) {
 	id, err := pathID(r)
 	if err != nil {
@@ -161,6 +178,16 @@ func (s *Server) showMeasures(w http.ResponseWriter, r *http.Request, u *request
 		return
 	}
 	d := measuresData{PersonRecord: rec, Instruments: s.instrumentsFor(rec.Person.Kind), Removing: removing}
+	shown := r.URL.Query().Get("measure")
+	if removing != 0 {
+		if i := slices.IndexFunc(rec.Measures, func(m store.MeasureResult) bool { return m.ID == removing }); i >= 0 {
+			shown = rec.Measures[i].Instrument
+		}
+	}
+	if shown != "" && !slices.ContainsFunc(d.Instruments, func(in measure.Instrument) bool { return in.Key == shown }) {
+		s.fail(w, r, problem.New(problem.NotFound, "There is no such outcome measure for %s", rec.Person.Name()))
+		return
+	}
 	order := map[string]int{}
 	for i, tp := range s.cfg.Timeline.Timepoints {
 		order[tp.Key] = i
@@ -172,73 +199,91 @@ func (s *Server) showMeasures(w http.ResponseWriter, r *http.Request, u *request
 	recordedID, _ := strconv.ParseInt(r.URL.Query().Get("recorded"), 10, 64)
 	for _, in := range d.Instruments {
 		results := byInstrument[in.Key]
-		if len(results) == 0 {
+		if len(results) == 0 && in.Key != shown {
 			continue
 		}
 		sort.SliceStable(results, func(i, j int) bool { return order[results[i].Timepoint] < order[results[j].Timepoint] })
-		g := measureGroup{Instrument: in}
-		var base *store.MeasureResult
-		line := chart.Series{Name: in.ShortName}
-		var labels []string
-		for i := range results {
-			m := results[i]
-			row := measureRow{MeasureResult: m, Timepoint: s.timepointLabel(m.Timepoint)}
-			if !m.Withheld {
-				if in.HasTotal() {
-					row.Score = in.ScoreLabel(m.Score)
-				} else {
-					row.Score = m.Band
-				}
-				var sa storedAnswers
-				if json.Unmarshal([]byte(m.Detail), &sa) == nil {
-					row.Domains = sa.Areas
-					if m.ID == recordedID {
-						d.Recorded = &recordedNotice{Instrument: in.ShortName, Score: row.Score, Alerts: sa.Alerts, Safeguard: m.Alert}
-					}
-				}
-				if in.HasTotal() {
-					if base == nil {
-						base = &results[i]
-					} else {
-						c := in.ChangeBetween(base.Score, m.Score)
-						row.Change = c.Text()
-						switch {
-						case in.ReliableChange == 0:
-							row.Reliable = "Not defined for this measure"
-						case c.Improved:
-							row.Reliable = "Reliable improvement"
-						case c.Deteriorated:
-							row.Reliable = "Reliable deterioration"
-						default:
-							row.Reliable = "No reliable change"
-						}
-					}
-					labels = append(labels, row.Timepoint)
-					line.Values = append(line.Values, chart.V(m.Score))
-				}
-			}
-			g.Rows = append(g.Rows, row)
+		g := s.measureGroupOf(in, rec, results, recordedID, &d, in.Key == shown)
+		if in.Key == shown {
+			d.Shown = &g
 		}
-		if len(line.Values) > 0 {
-			spec := chart.LineSpec{ID: "chart-" + in.Key, Title: in.ShortName + " over time", Desc: "Scores for " + rec.Person.Name() + " at each timepoint.",
-				Labels: labels, Series: []chart.Series{line}, Width: 360, Height: 160, ValueLabels: true, Decimals: 0}
-			if len(in.Bands) > 0 {
-				spec.YFrom, spec.YTo = in.Bands[0].From, scoreMax(in)
-				for _, b := range in.Bands {
-					if b.Flag {
-						spec.Reference = &chart.Reference{Value: b.From, Label: "Cut-off"}
-						break
-					}
-				}
-			}
-			g.Chart = chart.Line(spec)
+		if len(g.Rows) > 0 {
+			d.Summary = append(d.Summary, measureSummary{Instrument: in, Latest: g.Rows[len(g.Rows)-1], Results: len(g.Rows)})
 		}
-		d.Groups = append(d.Groups, g)
 	}
 	d.Due = s.dueMeasures(rec)
-	d.Programme = s.programmeView(rec, pm, order)
-	page := Page{Title: "Outcome measures: " + rec.Person.Name(), Nav: "caseload", Data: d, Errors: errs, Form: r.PostForm}
+	title := "Outcome measures: " + rec.Person.Name()
+	if d.Shown != nil {
+		title = d.Shown.Instrument.ShortName + " results: " + rec.Person.Name()
+	} else {
+		d.Programme = s.programmeView(rec, pm, order)
+	}
+	page := Page{Title: title, Nav: "caseload", Data: d, Errors: errs, Form: r.PostForm}
 	s.render(w, r, status, "measures", page)
+}
+
+// measureGroupOf is one instrument's results, oldest first, each with its
+// change from the first (the baseline); with a chart when it is to be
+// shown. The notice of a result just recorded goes on the page (d).
+func (s *Server) measureGroupOf(in measure.Instrument, rec store.PersonRecord, results []store.MeasureResult, recordedID int64, d *measuresData, withChart bool) measureGroup {
+	g := measureGroup{Instrument: in}
+	var base *store.MeasureResult
+	line := chart.Series{Name: in.ShortName}
+	var labels []string
+	for i := range results {
+		m := results[i]
+		row := measureRow{MeasureResult: m, Timepoint: s.timepointLabel(m.Timepoint)}
+		if !m.Withheld {
+			if in.HasTotal() {
+				row.Score = in.ScoreLabel(m.Score)
+			} else {
+				row.Score = m.Band
+			}
+			var sa storedAnswers
+			if json.Unmarshal([]byte(m.Detail), &sa) == nil {
+				row.Domains = sa.Areas
+				if m.ID == recordedID {
+					d.Recorded = &recordedNotice{Instrument: in.ShortName, Score: row.Score, Alerts: sa.Alerts, Safeguard: m.Alert}
+				}
+			}
+			if in.HasTotal() {
+				if base == nil {
+					base = &results[i]
+				} else {
+					c := in.ChangeBetween(base.Score, m.Score)
+					row.Change = c.Text()
+					switch {
+					case in.ReliableChange == 0:
+						row.Reliable = "Not defined for this measure"
+					case c.Improved:
+						row.Reliable = "Reliable improvement"
+					case c.Deteriorated:
+						row.Reliable = "Reliable deterioration"
+					default:
+						row.Reliable = "No reliable change"
+					}
+				}
+				labels = append(labels, row.Timepoint)
+				line.Values = append(line.Values, chart.V(m.Score))
+			}
+		}
+		g.Rows = append(g.Rows, row)
+	}
+	if withChart && len(line.Values) > 0 {
+		spec := chart.LineSpec{ID: "chart-" + in.Key, Title: in.ShortName + " over time", Desc: "Scores for " + rec.Person.Name() + " at each timepoint.",
+			Labels: labels, Series: []chart.Series{line}, Width: 360, Height: 160, ValueLabels: true, Decimals: 0}
+		if len(in.Bands) > 0 {
+			spec.YFrom, spec.YTo = in.Bands[0].From, scoreMax(in)
+			for _, b := range in.Bands {
+				if b.Flag {
+					spec.Reference = &chart.Reference{Value: b.From, Label: "Cut-off"}
+					break
+				}
+			}
+		}
+		g.Chart = chart.Line(spec)
+	}
+	return g
 }
 
 // programmeView works out the programme measures at each outcome timepoint
@@ -504,7 +549,7 @@ func (s *Server) measureSave(w http.ResponseWriter, r *http.Request, u *requestU
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/people/"+strconv.FormatInt(rec.Person.ID, 10)+"/measures?recorded="+strconv.FormatInt(id, 10)+"#recorded", http.StatusSeeOther)
+	http.Redirect(w, r, "/people/"+strconv.FormatInt(rec.Person.ID, 10)+"/measures?measure="+in.Key+"&recorded="+strconv.FormatInt(id, 10)+"#recorded", http.StatusSeeOther)
 }
 
 // timepointProblem says why a measure cannot count for a timepoint on that
@@ -648,7 +693,13 @@ func (s *Server) measureRemove(w http.ResponseWriter, r *http.Request, u *reques
 		s.fail(w, r, problem.New(problem.NotFound, "There is no such result"))
 		return
 	}
-	s.postAndRedirect(w, r, "reason", "/people/", "/measures", func(id int64, f url.Values, fs *problem.Fields) error {
+	// Back to the result's instrument, named by the form (checked, as it
+	// goes into the address).
+	back := "/measures"
+	if in, ok := s.instrument(r.PostFormValue("measure")); ok {
+		back += "?measure=" + in.Key
+	}
+	s.postAndRedirect(w, r, "reason", "/people/", back, func(id int64, f url.Values, fs *problem.Fields) error {
 		return s.db.RemoveMeasure(r.Context(), u.staff.Actor(), id, rid, f.Get("reason-"+strconv.FormatInt(rid, 10)))
 	}, func(fields []problem.Field) {
 		for i := range fields {

@@ -172,12 +172,16 @@ func TestOutcomeMeasureEnteredInError(t *testing.T) {
 		rid := r.location[strings.Index(r.location, "recorded=")+len("recorded="):]
 		rid = rid[:strings.Index(rid, "#")]
 		remove := "/people/" + itoa(jess.ID) + "/measure-results/" + rid + "/remove"
-		// The form is a link until asked for, then open on the page.
-		page := e.get(pc, base)
-		if strings.Contains(page.body, `name="reason-`+rid+`"`) || !strings.Contains(page.body, `href="`+base+`?remove=`+rid+`#remove-`+rid+`"`) {
-			t.Error("the measures page shows a removal form, or no link to one")
+		// The overview shows the latest result, with no removal link; the
+		// instrument's page has the link, and the form only when asked for.
+		if page := e.get(pc, base); !strings.Contains(page.body, `href="`+base+`?measure=gad7"`) || strings.Contains(page.body, `?remove=`) {
+			t.Error("the measures overview has no link to the GAD-7 results, or has removal links")
 		}
-		if p := e.get(pc, base+"?remove="+rid); !strings.Contains(p.body, `name="reason-`+rid+`"`) || strings.Count(p.body, "<form") != 2 { // the form and sign-out
+		page := e.get(pc, base+"?measure=gad7")
+		if strings.Contains(page.body, `name="reason-`+rid+`"`) || !strings.Contains(page.body, `href="`+base+`?remove=`+rid+`#remove-`+rid+`"`) {
+			t.Error("the GAD-7 results show a removal form, or no link to one")
+		}
+		if p := e.get(pc, base+"?remove="+rid); !strings.Contains(p.body, `name="reason-`+rid+`"`) || !strings.Contains(p.body, `id="m-gad7"`) || strings.Count(p.body, "<form") != 2 { // the form and sign-out
 			t.Errorf("asked for, the removal form is missing or not alone (%d forms)", strings.Count(p.body, "<form"))
 		}
 		if p := e.get(pc, base+"?remove=abc"); p.status != http.StatusOK || strings.Contains(p.body, `name="reason-`) {
@@ -195,9 +199,9 @@ func TestOutcomeMeasureEnteredInError(t *testing.T) {
 		if r := e.post(other, remove, mustForm("csrf_token", csrfFrom(t, op.body), "reason-"+rid, "wrong")); r.status != http.StatusForbidden {
 			t.Errorf("co-parent's practitioner removing: %d", r.status)
 		}
-		ok := e.post(pc, remove, mustForm("csrf_token", csrfFrom(t, page.body), "reason-"+rid, "Scored from the wrong form"))
-		if ok.status != http.StatusSeeOther {
-			t.Fatalf("remove: %d\n%s", ok.status, ok.body)
+		ok := e.post(pc, remove, mustForm("csrf_token", csrfFrom(t, page.body), "measure", "gad7", "reason-"+rid, "Scored from the wrong form"))
+		if ok.status != http.StatusSeeOther || ok.location != base+"?measure=gad7" {
+			t.Fatalf("remove: %d %s\n%s", ok.status, ok.location, ok.body)
 		}
 		if p := e.get(pc, base); strings.Contains(p.body, "21 (severe)") || !strings.Contains(p.body, "GAD-7") {
 			t.Errorf("the removed result still shows")
@@ -206,8 +210,16 @@ func TestOutcomeMeasureEnteredInError(t *testing.T) {
 		form = e.get(pc, base+"/gad7")
 		v.Set("csrf_token", csrfFrom(t, form.body))
 		v.Set("item-1", "1")
-		if r := e.post(pc, base+"/gad7", v); r.status != http.StatusSeeOther {
-			t.Errorf("re-entering: %d\n%s", r.status, r.body)
+		r = e.post(pc, base+"/gad7", v)
+		if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, base+"?measure=gad7&recorded=") {
+			t.Fatalf("re-entering: %d %s\n%s", r.status, r.location, r.body)
+		}
+		// Removed in turn, with an instrument the page did not send: back to
+		// the overview, the address made only from an instrument in use.
+		rid2 := r.location[strings.Index(r.location, "recorded=")+len("recorded="):]
+		rid2 = rid2[:strings.Index(rid2, "#")]
+		if r := e.post(pc, "/people/"+itoa(jess.ID)+"/measure-results/"+rid2+"/remove", mustForm("csrf_token", csrfFrom(t, page.body), "measure", "//evil.example", "reason-"+rid2, "Wrong person")); r.status != http.StatusSeeOther || r.location != base {
+			t.Errorf("removing with an unknown instrument: %d %s", r.status, r.location)
 		}
 		if r := e.post(pc, remove, mustForm("csrf_token", csrfFrom(t, page.body), "reason-"+rid, "again")); r.status != http.StatusNotFound {
 			t.Errorf("removing twice: %d", r.status)
@@ -333,18 +345,24 @@ func mustTimeline(t *testing.T) timeline.Config {
 	return c
 }
 
-// groupOf is one instrument's section of a person's measures page.
+// groupOf is one instrument's results on its page of a person's measures.
 func groupOf(t *testing.T, page, key string) string {
 	t.Helper()
 	i := strings.Index(page, `id="m-`+key+`"`)
 	if i < 0 {
 		t.Fatalf("no %s results on the page", key)
 	}
-	g := page[i:]
-	if j := strings.Index(g[1:], `<h3 class="govuk-heading-s" id="m-`); j >= 0 {
-		g = g[:j+1]
+	return page[i:]
+}
+
+// summaryRowOf is one instrument's row in a person's latest results.
+func summaryRowOf(t *testing.T, page, key string) string {
+	t.Helper()
+	i := strings.Index(page, `?measure=`+key+`"`)
+	if i < 0 {
+		t.Fatalf("no %s row in the latest results:\n%s", key, page)
 	}
-	return g
+	return page[i : i+strings.Index(page[i:], "</tr>")]
 }
 
 // TestMeasureChangeFromBaseline: two results of one instrument show the
@@ -372,7 +390,7 @@ func TestMeasureChangeFromBaseline(t *testing.T) {
 		// ... and at 6 months: 12, a fall of 8, past the reliable change of 6.
 		recordMeasure(t, e, pc, jess.ID, "core10", "m6", "item-1", "1", "item-2", "3", "item-3", "3", "item-4", "1",
 			"item-5", "1", "item-6", "0", "item-7", "2", "item-8", "2", "item-9", "2", "item-10", "1")
-		g := groupOf(t, e.get(pc, page).body, "core10")
+		g := groupOf(t, e.get(pc, page+"?measure=core10").body, "core10")
 		for _, want := range []string{"20 (moderate-to-severe)", "Baseline", "12 (mild)", "−8", "Reliable improvement", coreRights} {
 			if !strings.Contains(g, want) {
 				t.Errorf("CORE-10 results lack %q:\n%s", want, g)
@@ -380,6 +398,30 @@ func TestMeasureChangeFromBaseline(t *testing.T) {
 		}
 		if strings.Index(g, "20 (moderate-to-severe)") > strings.Index(g, "12 (mild)") {
 			t.Error("CORE-10 results are not oldest first")
+		}
+		if !strings.Contains(g, `role="img"`) {
+			t.Error("CORE-10 results have no chart")
+		}
+		// The overview: the latest result and its change, no chart.
+		overview := e.get(pc, page).body
+		row := summaryRowOf(t, overview, "core10")
+		for _, want := range []string{"12 (mild)", "−8", "Reliable improvement", "(2 results)"} {
+			if !strings.Contains(row, want) {
+				t.Errorf("the CORE-10 summary lacks %q:\n%s", want, row)
+			}
+		}
+		if strings.Contains(row, "20 (moderate-to-severe)") || strings.Contains(overview, `role="img"`) {
+			t.Error("the overview shows the CORE-10 baseline or a chart")
+		}
+		// An instrument not in use, or not for a parent: not found.
+		for _, q := range []string{"?measure=nonsense", "?measure=asq3"} {
+			if r := e.get(pc, page+q); r.status != http.StatusNotFound || !strings.Contains(r.body, "There is no such outcome measure") {
+				t.Errorf("%s: %d", q, r.status)
+			}
+		}
+		// One in use with nothing recorded says so.
+		if r := e.get(pc, page+"?measure=wemwbs"); r.status != http.StatusOK || !strings.Contains(r.body, "No WEMWBS results recorded yet") {
+			t.Errorf("WEMWBS with no results: %d", r.status)
 		}
 
 		// DERS-16 has no reliable change index. The demo recorded a
@@ -401,7 +443,7 @@ func TestMeasureChangeFromBaseline(t *testing.T) {
 			answers = append(answers, "item-"+strconv.Itoa(n), "5")
 		}
 		recordMeasure(t, e, pc, jess.ID, "ders16", "m6", answers...)
-		g = groupOf(t, e.get(pc, page).body, "ders16")
+		g = groupOf(t, e.get(pc, page+"?measure=ders16").body, "ders16")
 		change := ">&#43;" + strconv.FormatFloat(80-baseline, 'f', -1, 64) + "</td>" // "+", as html/template writes it
 		if !strings.Contains(g, change) || !strings.Contains(g, "Not defined for this measure") || strings.Contains(g, "Reliable deterioration") {
 			t.Errorf("DERS-16 results lack %q or the wording:\n%s", change, g)
