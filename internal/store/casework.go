@@ -163,9 +163,10 @@ func (db *DB) readPerson(ctx context.Context, actor policy.Actor, personID int64
 // one audited read (the page made two, of which the first read the whole
 // person page): the record with its measures only, and their programme
 // measures. It is audited as a view of the person and of their programme
-// measures, as the two reads were. A child has no measures page: nothing is
-// read or audited for one.
-func (db *DB) ReadPersonMeasures(ctx context.Context, actor policy.Actor, personID int64) (PersonRecord, ProgrammeMeasures, error) {
+// measures, as the two reads were. One instrument's page shows no
+// programme measures: without programme they are neither read nor audited.
+// A child has no measures page: nothing is read or audited for one.
+func (db *DB) ReadPersonMeasures(ctx context.Context, actor policy.Actor, personID int64, programme bool) (PersonRecord, ProgrammeMeasures, error) {
 	var rec PersonRecord
 	var pm ProgrammeMeasures
 	err := db.View(ctx, func(tx *Tx) error {
@@ -178,6 +179,10 @@ func (db *DB) ReadPersonMeasures(ctx context.Context, actor policy.Actor, person
 		}
 		if err := tx.fillPerson(&rec, PersonMeasures, nil); err != nil {
 			return err
+		}
+		if !programme {
+			tx.auditPersonView(rec, "outcome measures: one measure")
+			return nil
 		}
 		if pm, err = tx.programmeMeasures(rec.Family, rec.Person); err != nil {
 			return err

@@ -123,14 +123,14 @@ func TestProgrammeMeasures(t *testing.T) {
 
 			// The measures page's one read: the same programme measures, the
 			// reader's access, and three audit entries, or none when refused.
-			rec, both, err := db.ReadPersonMeasures(as(fx.prac1.ID), p1, fx.parent1)
+			rec, both, err := db.ReadPersonMeasures(as(fx.prac1.ID), p1, fx.parent1, true)
 			if err != nil || len(both.Sessions) != 5 || len(both.Statuses) != 3 || !rec.CanSeeConf || !rec.CanEdit || rec.Person.ID != fx.parent1 || rec.Family.ID != fx.familyID {
 				t.Errorf("own practitioner's measures read: %v, %d sessions, %d statuses, %+v", err, len(both.Sessions), len(both.Statuses), rec)
 			}
-			if rec, _, err := db.ReadPersonMeasures(as(fx.prac2.ID), p2, fx.parent1); err != nil || rec.CanSeeConf || rec.CanEdit {
+			if rec, _, err := db.ReadPersonMeasures(as(fx.prac2.ID), p2, fx.parent1, true); err != nil || rec.CanSeeConf || rec.CanEdit {
 				t.Errorf("co-parent's practitioner's measures read: %v, sees confidential %v, may edit %v", err, rec.CanSeeConf, rec.CanEdit)
 			}
-			if _, _, err := db.ReadPersonMeasures(as(fx.other.ID), fx.other.Actor(), fx.parent1); problem.As(err) == nil || problem.As(err).Code != problem.Forbidden {
+			if _, _, err := db.ReadPersonMeasures(as(fx.other.ID), fx.other.Actor(), fx.parent1, false); problem.As(err) == nil || problem.As(err).Code != problem.Forbidden {
 				t.Errorf("unallocated practitioner's measures read: %v, want Forbidden", err)
 			}
 			var child int64
@@ -141,14 +141,19 @@ func TestProgrammeMeasures(t *testing.T) {
 			}); err != nil {
 				t.Fatal(err)
 			}
-			if _, _, err := db.ReadPersonMeasures(as(fx.prac1.ID), p1, child); problem.As(err) == nil || problem.As(err).Code != problem.NotFound {
+			if _, _, err := db.ReadPersonMeasures(as(fx.prac1.ID), p1, child, true); problem.As(err) == nil || problem.As(err).Code != problem.NotFound {
 				t.Errorf("a child's measures read: %v, want NotFound", err)
+			}
+			// One instrument's page: the person, without the programme
+			// measures, read or audited.
+			if rec, none, err := db.ReadPersonMeasures(as(fx.prac1.ID), p1, fx.parent1, false); err != nil || len(none.Sessions) != 0 || len(none.Statuses) != 0 || !rec.CanSeeConf {
+				t.Errorf("one measure's read: %v, %d sessions, %d statuses", err, len(none.Sessions), len(none.Statuses))
 			}
 			for _, c := range []struct {
 				person int64
 				action string
 				want   int
-			}{{fx.parent1, "person.view", 2}, {fx.parent1, "person.programme_measures.view", 4}, {child, "person.view", 0}, {child, "person.programme_measures.view", 0}} {
+			}{{fx.parent1, "person.view", 3}, {fx.parent1, "person.programme_measures.view", 4}, {child, "person.view", 0}, {child, "person.programme_measures.view", 0}} {
 				if es, err := db.AuditEntries(ctx, store.AuditFilter{RecordType: "person", RecordID: c.person, Actions: []string{c.action}}); err != nil || len(es) != c.want {
 					t.Errorf("person %d: %d %s entries (%v), want %d", c.person, len(es), c.action, err, c.want)
 				}

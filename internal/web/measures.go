@@ -172,17 +172,22 @@ func (s *Server) showMeasures(w http.ResponseWriter, r *http.Request, u *request
 		s.fail(w, r, err)
 		return
 	}
-	rec, pm, err := s.db.ReadPersonMeasures(r.Context(), u.staff.Actor(), id)
+	// The overview alone shows the programme measures: one measure's page
+	// (a removal's included) neither reads nor audits them.
+	shown := r.URL.Query().Get("measure")
+	rec, pm, err := s.db.ReadPersonMeasures(r.Context(), u.staff.Actor(), id, shown == "" && removing == 0)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	d := measuresData{PersonRecord: rec, Instruments: s.instrumentsFor(rec.Person.Kind), Removing: removing}
-	shown := r.URL.Query().Get("measure")
 	if removing != 0 {
-		if i := slices.IndexFunc(rec.Measures, func(m store.MeasureResult) bool { return m.ID == removing }); i >= 0 {
-			shown = rec.Measures[i].Instrument
+		i := slices.IndexFunc(rec.Measures, func(m store.MeasureResult) bool { return m.ID == removing })
+		if i < 0 {
+			s.fail(w, r, problem.New(problem.NotFound, "There is no such result for %s", rec.Person.Name()))
+			return
 		}
+		shown = rec.Measures[i].Instrument
 	}
 	if shown != "" && !slices.ContainsFunc(d.Instruments, func(in measure.Instrument) bool { return in.Key == shown }) {
 		s.fail(w, r, problem.New(problem.NotFound, "There is no such outcome measure for %s", rec.Person.Name()))

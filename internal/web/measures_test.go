@@ -187,6 +187,9 @@ func TestOutcomeMeasureEnteredInError(t *testing.T) {
 		if p := e.get(pc, base+"?remove=abc"); p.status != http.StatusOK || strings.Contains(p.body, `name="reason-`) {
 			t.Errorf("an unreadable result to remove: %d", p.status)
 		}
+		if p := e.get(pc, base+"?remove=99999999"); p.status != http.StatusNotFound || !strings.Contains(p.body, "There is no such result") {
+			t.Errorf("an unknown result to remove: %d", p.status)
+		}
 		// A reason is required; the page says so against the right form.
 		bad := e.post(pc, remove, mustForm("csrf_token", csrfFrom(t, page.body)))
 		if bad.status != http.StatusUnprocessableEntity || !strings.Contains(bad.body, `href="#reason-`+rid+`"`) || !strings.Contains(bad.body, "Say why the result was entered in error") {
