@@ -222,7 +222,9 @@ func (r *runner) latency(ctx context.Context, w *workload) error {
 	tick := func() { r.progress(PhaseLatency, min(time.Since(began), total), total) }
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
+	cpuBefore, cpuOK := processCPU()
 	t, err := r.attack(ctx, w, r.cfg.Rate, r.cfg.Workers, 16*r.cfg.Workers, r.cfg.Duration, tick)
+	cpuAfter, cpuOKAfter := processCPU()
 	runtime.ReadMemStats(&after)
 	if err != nil {
 		return err
@@ -234,6 +236,9 @@ func (r *runner) latency(ctx context.Context, w *workload) error {
 	if n := t.all.Requests; n > 0 {
 		r.rep.Memory.AllocsPerRequest = float64(after.Mallocs-before.Mallocs) / float64(n)
 		r.rep.Memory.AllocBytesPerRequest = float64(after.TotalAlloc-before.TotalAlloc) / float64(n)
+		if cpuOK && cpuOKAfter {
+			r.rep.Latency.CPUMicrosPerRequest = float64((cpuAfter - cpuBefore).Microseconds()) / float64(n)
+		}
 	}
 	r.rep.Memory.GCCycles = after.NumGC - before.NumGC
 	stats := func(x routeTally, typ, label string, write bool, targets int) PageStats {

@@ -205,6 +205,12 @@ type LatencyRun struct {
 	Errors   uint64  `json:"errors"`
 	// RPS is the achieved rate of expected answers.
 	RPS float64 `json:"rps"`
+	// CPUMicrosPerRequest is the process's CPU time (user and system)
+	// during the run divided by its requests: server and load generator
+	// together, as the other figures. At a fixed rate it moves far less
+	// with a shared machine's noise than the highest rate that passes;
+	// 0 where the system does not say.
+	CPUMicrosPerRequest float64 `json:"cpu_us_per_request"`
 	// Pages has one row per route; Types one row per page type.
 	Pages []PageStats `json:"pages"`
 	Types []PageStats `json:"types"`

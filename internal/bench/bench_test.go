@@ -197,6 +197,9 @@ func TestSmokeRun(t *testing.T) {
 			if rep.Memory.AllocsPerRequest <= 0 || rep.Memory.AllocBytesPerRequest <= 0 {
 				t.Errorf("memory: %+v", rep.Memory)
 			}
+			if runtime.GOOS == "linux" && !(rep.Latency.CPUMicrosPerRequest > 0 && rep.Latency.CPUMicrosPerRequest < 1e6) {
+				t.Errorf("CPU per request = %v µs", rep.Latency.CPUMicrosPerRequest)
+			}
 			if runtime.GOOS == "linux" && (rep.Memory.PeakRSSBytes == 0 || rep.Memory.RSSMethod == "") {
 				t.Errorf("peak RSS not measured: %+v", rep.Memory)
 			}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -56,8 +57,12 @@ func (r Report) Table(w io.Writer) {
 		mix = append(mix, fmt.Sprintf("%s %.0f%%", m.Type, m.Weight))
 	}
 	l := r.Latency
-	fmt.Fprintf(w, "\nLatency at %d req/s, open loop, %.1fs: %s requests, %s errors, %s req/s answered\nMix: %s\n",
-		l.Rate, l.Seconds, count(l.Requests), count(l.Errors), rate(l.RPS), strings.Join(mix, ", "))
+	fmt.Fprintf(w, "\nLatency at %d req/s, open loop, %.1fs: %s requests, %s errors, %s req/s answered\n",
+		l.Rate, l.Seconds, count(l.Requests), count(l.Errors), rate(l.RPS))
+	if l.CPUMicrosPerRequest > 0 {
+		fmt.Fprintf(w, "CPU: %s µs per request (user and system, server and load generator together)\n", count(int(math.Round(l.CPUMicrosPerRequest))))
+	}
+	fmt.Fprintf(w, "Mix: %s\n", strings.Join(mix, ", "))
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "Type\tRoute\tShare\tRequests\tErrors\tp50\tp95\tp99\tMax\t")
 	for _, ty := range l.Types {
