@@ -386,7 +386,30 @@ func TestEveryActionDeniedForBadActors(t *testing.T) {
 				if d := Decide(a, act, tg, now); d.Allowed || d.Reason == "" {
 					t.Errorf("%s/%s/%s: got allowed=%v reason=%q, want denied with a reason", an, act, tn, d.Allowed, d.Reason)
 				}
+				if Can(a, act, tg, now) {
+					t.Errorf("%s/%s/%s: Can allowed it", an, act, tn)
+				}
 			}
+		}
+	}
+}
+
+// TestCanDoesNotAllocate: a caseload asks Can once for each of up to 500
+// families, so an allowed answer is worked out without writing a reason.
+func TestCanDoesNotAllocate(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		actor Actor
+	}{
+		{"team manager in own area", Actor{StaffID: me, Role: TeamManager, Areas: []int64{areaA}}},
+		{"DSL anywhere", Actor{StaffID: me, Role: DSL, Areas: []int64{areaA}}},
+	} {
+		target := family1()
+		if !Can(c.actor, ViewFamily, target, now) {
+			t.Fatalf("%s: not allowed to view the family", c.name)
+		}
+		if n := testing.AllocsPerRun(100, func() { Can(c.actor, ViewFamily, target, now) }); n != 0 {
+			t.Errorf("%s: %v allocations a check, want none", c.name, n)
 		}
 	}
 }
