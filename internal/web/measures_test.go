@@ -152,6 +152,10 @@ func TestOutcomeMeasures(t *testing.T) {
 		if b := e.get(pc, r.location); !strings.Contains(b.body, "ASQ-3 recorded") || !strings.Contains(b.body, "Fine motor: 10") {
 			t.Errorf("ASQ-3 result page:\n%s", b.body)
 		}
+		// The baby's latest results carry the ASQ-3's caveat and rights line.
+		if b := e.get(pc, bbase); !strings.Contains(b.body, "Check before relying on ASQ-3 results:") || !strings.Contains(b.body, "Paul H. Brookes Publishing Co.") {
+			t.Errorf("the baby's measures page lacks the ASQ-3's caveat or copyright line")
+		}
 	})
 }
 
@@ -415,6 +419,9 @@ func TestMeasureChangeFromBaseline(t *testing.T) {
 		}
 		if strings.Contains(row, "20 (moderate-to-severe)") || strings.Contains(overview, `role="img"`) {
 			t.Error("the overview shows the CORE-10 baseline or a chart")
+		}
+		if !strings.Contains(overview, coreRights) {
+			t.Error("the overview shows CORE-10 results without its copyright line")
 		}
 		// An instrument not in use, or not for a parent: not found.
 		for _, q := range []string{"?measure=nonsense", "?measure=asq3"} {
