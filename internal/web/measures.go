@@ -37,6 +37,9 @@ type measuresData struct {
 	// ?measure=); Shown the one instrument whose results it shows.
 	Summary []measureSummary
 	Shown   *measureGroup
+	// Rights are the summarised instruments' copyright lines, each once
+	// (PHQ-9 and GAD-7 share theirs).
+	Rights []string
 }
 
 // programmeView is the programme's own measures beside the questionnaires:
@@ -214,6 +217,9 @@ func (s *Server) showMeasures(w http.ResponseWriter, r *http.Request, u *request
 		}
 		if len(g.Rows) > 0 {
 			d.Summary = append(d.Summary, measureSummary{Instrument: in, Latest: g.Rows[len(g.Rows)-1], Results: len(g.Rows)})
+			if c := in.Copyright; c != "" && !slices.Contains(d.Rights, c) {
+				d.Rights = append(d.Rights, c)
+			}
 		}
 	}
 	d.Due = s.dueMeasures(rec)

@@ -423,6 +423,10 @@ func TestMeasureChangeFromBaseline(t *testing.T) {
 		if !strings.Contains(overview, coreRights) {
 			t.Error("the overview shows CORE-10 results without its copyright line")
 		}
+		// The demo's PHQ-9 and GAD-7 results share one rights line: shown once.
+		if n := strings.Count(overview, "Developed by Drs. Robert L. Spitzer"); n != 1 {
+			t.Errorf("the PHQ-9 and GAD-7 rights line is shown %d times", n)
+		}
 		// An instrument not in use, or not for a parent: not found.
 		for _, q := range []string{"?measure=nonsense", "?measure=asq3"} {
 			if r := e.get(pc, page+q); r.status != http.StatusNotFound || !strings.Contains(r.body, "There is no such outcome measure") {
