@@ -17,15 +17,21 @@ import (
 func TestRequestsAskForGzipThemselves(t *testing.T) {
 	var zipped bytes.Buffer
 	zw := gzip.NewWriter(&zipped)
-	zw.Write(bytes.Repeat([]byte("<p>A page.</p>\n"), 200))
-	zw.Close()
+	if _, err := zw.Write(bytes.Repeat([]byte("<p>A page.</p>\n"), 200)); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Accept-Encoding") != "gzip" || r.Header.Get("Cookie") != "cradle_session=x" {
 			http.Error(w, "unexpected headers", http.StatusBadRequest)
 			return
 		}
 		w.Header().Set("Content-Encoding", "gzip")
-		w.Write(zipped.Bytes())
+		if _, err := w.Write(zipped.Bytes()); err != nil {
+			t.Error(err)
+		}
 	}))
 	defer srv.Close()
 
