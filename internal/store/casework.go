@@ -317,7 +317,10 @@ func (tx *Tx) sessions(personID int64, seeConfidential bool) ([]casework.Session
 // newest first, opening only that page's notes, with how many there are of
 // that kind and the offset read (the last page's, when the one asked for is
 // past the end). The count comes with the rows (one statement); only a page
-// past the end, where no row brings it, takes a second.
+// past the end, where no row brings it, takes a second. The count is a
+// subquery, worked out once from the index, not COUNT(*) OVER (): a window
+// over the rows made the database read, join and sort every session of the
+// person to return twenty (0.30 against 0.07 ms for 70 sessions).
 func (tx *Tx) sessionPage(personID int64, seeConfidential bool, page SessionPage) ([]casework.Session, int, int, error) {
 	cond, ok := sessionKinds[page.Show]
 	if !ok || page.Limit <= 0 {
@@ -325,7 +328,7 @@ func (tx *Tx) sessionPage(personID int64, seeConfidential bool, page SessionPage
 	}
 	offset := max(page.Offset, 0)
 	read := func(offset int) ([]casework.Session, int, error) {
-		rows, err := tx.query(`SELECT `+sessionColumns+`, COUNT(*) OVER ()
+		rows, err := tx.query(`SELECT `+sessionColumns+`, (SELECT COUNT(*) FROM case_sessions cs WHERE cs.person_id = $1 AND `+cond+`)
 			FROM case_sessions cs JOIN staff s ON s.id = cs.staff_id WHERE cs.person_id = $1 AND `+cond+`
 			ORDER BY cs.held_on DESC, cs.id DESC LIMIT `+strconv.Itoa(page.Limit)+` OFFSET `+strconv.Itoa(offset), personID)
 		if err != nil {
