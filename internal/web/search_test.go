@@ -64,6 +64,19 @@ func TestFindAPerson(t *testing.T) {
 			}
 		}
 
+		// Managers search their areas from the names' keys: Blackpool's
+		// finds Amy Foster, Hertfordshire and Bedfordshire's does not.
+		blackpool := e.client()
+		e.signIn(blackpool, "helen.whitaker@cradle.example")
+		if r := e.get(blackpool, "/search?q=Amy+Foster"); r.status != http.StatusOK || !strings.Contains(r.body, "Amy Foster</a>") {
+			t.Errorf("Blackpool's manager did not find Amy Foster: %d", r.status)
+		}
+		south := e.client()
+		e.signIn(south, "ravi.patel@cradle.example")
+		if r := e.get(south, "/search?q=Amy+Foster"); r.status != http.StatusOK || strings.Contains(r.body, "Amy Foster</a>") {
+			t.Errorf("another area's manager found Amy Foster: %d", r.status)
+		}
+
 		analyst := e.client()
 		e.signIn(analyst, "leah.morgan@cradle.example")
 		if r := e.get(analyst, "/search?q=Amy+Foster"); r.status != http.StatusForbidden || strings.Contains(r.body, "Amy Foster</a>") {
@@ -78,7 +91,7 @@ func TestFindAPerson(t *testing.T) {
 		for _, a := range es {
 			details = append(details, a.Actor+" "+a.Detail)
 		}
-		if len(es) != 4 || !strings.Contains(strings.Join(details, "\n"), `priya.shah@cradle.example "amy FOSTER": 1 found`) {
+		if len(es) != 6 || !strings.Contains(strings.Join(details, "\n"), `priya.shah@cradle.example "amy FOSTER": 1 found`) {
 			t.Errorf("audit of searches:\n%s", strings.Join(details, "\n"))
 		}
 	})
