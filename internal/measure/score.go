@@ -386,8 +386,13 @@ func (in Instrument) ChangeBetween(before, after float64) Change {
 // scores are shown to: "+6.85", "−22" (a minus sign), "0". The difference
 // of two decimal scores is not exact in floating point (23.21 − 16.36 is
 // 6.850000000000001), so it is rounded before it is written.
-func (c Change) Text() string {
-	s := formatNumber(c.Delta)
+func (c Change) Text() string { return SignedText(c.Delta) }
+
+// SignedText writes a change of any figure as Change.Text does: at most two
+// decimal places, "+" before a rise, a minus sign before a fall, and "0"
+// (never "−0") when it rounds away.
+func SignedText(v float64) string {
+	s := formatNumber(v)
 	switch {
 	case s == "0" || s == "-0":
 		return "0"

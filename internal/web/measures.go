@@ -335,11 +335,7 @@ func (s *Server) programmeView(rec store.PersonRecord, pm store.ProgrammeMeasure
 		case i == 0:
 			row.Baseline, basePercent, baseOffered = true, percent, row.Offered
 		case baseOffered > 0 && row.Offered > 0:
-			c := math.Round(10*(percent-basePercent)) / 10
-			if c == 0 {
-				c = 0 // not "−0" when a small fall rounds away
-			}
-			row.Change = signed(c)
+			row.Change = measure.SignedText(math.Round(10*(percent-basePercent)) / 10)
 		}
 		v.Engagement = append(v.Engagement, row)
 	}
@@ -369,14 +365,6 @@ func scoreMax(in measure.Instrument) float64 {
 		total += it.Max
 	}
 	return float64(total)
-}
-
-func signed(v float64) string {
-	s := strconv.FormatFloat(v, 'f', -1, 64)
-	if v > 0 {
-		return "+" + s
-	}
-	return strings.Replace(s, "-", "−", 1)
 }
 
 // dueMeasures lists the timepoints whose window has opened (or passed) with
