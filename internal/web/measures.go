@@ -207,7 +207,9 @@ func (s *Server) showMeasures(w http.ResponseWriter, r *http.Request, u *request
 	recordedID, _ := strconv.ParseInt(r.URL.Query().Get("recorded"), 10, 64)
 	for _, in := range d.Instruments {
 		results := byInstrument[in.Key]
-		if len(results) == 0 && in.Key != shown {
+		// A measure's page shows that measure alone; the overview every
+		// measure with results.
+		if shown != "" && in.Key != shown || shown == "" && len(results) == 0 {
 			continue
 		}
 		sort.SliceStable(results, func(i, j int) bool { return order[results[i].Timepoint] < order[results[j].Timepoint] })
@@ -215,7 +217,7 @@ func (s *Server) showMeasures(w http.ResponseWriter, r *http.Request, u *request
 		if in.Key == shown {
 			d.Shown = &g
 		}
-		if len(g.Rows) > 0 {
+		if shown == "" {
 			d.Summary = append(d.Summary, measureSummary{Instrument: in, Latest: g.Rows[len(g.Rows)-1], Results: len(g.Rows)})
 			if c := in.Copyright; c != "" && !slices.Contains(d.Rights, c) {
 				d.Rights = append(d.Rights, c)
