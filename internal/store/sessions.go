@@ -60,12 +60,16 @@ func (tx *Tx) DeleteSession(tokenHash string) error {
 // teams in one query, since every signed-in request needs all three (and
 // the count of unseen safeguarding alerts, LoginSession.UnseenAlerts). A
 // session whose account is gone reads as no session.
+//
+// The account comes without its credentials (password hash, authenticator
+// secret and last step, must-change flag): a signed-in request never needs
+// them, so they are neither read nor opened for every page; the sign-in
+// steps that check them read the account with StaffByID.
 func (db *DB) SessionUser(ctx context.Context, tokenHash string) (LoginSession, org.Staff, error) {
 	var s LoginSession
 	var st org.Staff
 	rows, err := db.query(ctx, `SELECT ls.token_hash, ls.staff_id, ls.stage, ls.csrf_token, ls.created_at, ls.last_seen_at,
-		s.email, s.name, s.role, s.job_title, s.password_hash, s.must_change_password, s.totp_secret_sealed, s.totp_last_step,
-		s.disabled, s.listed_publicly, s.created_at,
+		s.email, s.name, s.role, s.job_title, s.disabled, s.listed_publicly, s.created_at,
 		t.id, t.name, a.id, a.name, a.local_authority, a.remote, a.active,
 		(SELECT COUNT(*) FROM alerts al WHERE al.staff_id = ls.staff_id AND al.seen_at IS NULL)
 		FROM login_sessions ls JOIN staff s ON s.id = ls.staff_id
@@ -77,7 +81,7 @@ func (db *DB) SessionUser(ctx context.Context, tokenHash string) (LoginSession, 
 		return s, st, fmt.Errorf("reading session: %w", err)
 	}
 	defer rows.Close()
-	var role, sealed string
+	var role string
 	seen := map[int64]bool{}
 	found := false
 	for rows.Next() {
@@ -85,8 +89,7 @@ func (db *DB) SessionUser(ctx context.Context, tokenHash string) (LoginSession, 
 		var teamName, areaName, la sql.NullString
 		var remote, active sql.NullBool
 		if err := rows.Scan(&s.TokenHash, &s.StaffID, &s.Stage, &s.CSRFToken, &s.CreatedAt, &s.LastSeenAt,
-			&st.Email, &st.Name, &role, &st.JobTitle, &st.PasswordHash, &st.MustChangePassword, &sealed, &st.TOTPLastStep,
-			&st.Disabled, &st.ListedPublicly, &st.CreatedAt,
+			&st.Email, &st.Name, &role, &st.JobTitle, &st.Disabled, &st.ListedPublicly, &st.CreatedAt,
 			&teamID, &teamName, &areaID, &areaName, &la, &remote, &active, &s.UnseenAlerts); err != nil {
 			return s, st, fmt.Errorf("reading session: %w", err)
 		}
@@ -108,9 +111,6 @@ func (db *DB) SessionUser(ctx context.Context, tokenHash string) (LoginSession, 
 	}
 	st.ID = s.StaffID
 	st.Role = policy.Role(role) // an unknown role stays unknown, and the policy denies it
-	if st.TOTPSecret, err = db.open("staff.totp_secret", sealed); err != nil {
-		return s, st, err
-	}
 	s.CreatedAt, s.LastSeenAt = s.CreatedAt.UTC(), s.LastSeenAt.UTC()
 	return s, st, nil
 }

@@ -233,7 +233,14 @@ func (s *Server) code(w http.ResponseWriter, r *http.Request) {
 		page(http.StatusUnprocessableEntity, "Enter the 6-digit security code from your authenticator app")
 		return
 	}
-	step, err := credential.CheckTOTP(u.staff.TOTPSecret, typed, now, u.staff.TOTPLastStep)
+	// The session's account comes without its credentials (SessionUser):
+	// they are read here, where they are checked.
+	acct, err := s.db.StaffByID(ctx, u.staff.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	step, err := credential.CheckTOTP(acct.TOTPSecret, typed, now, acct.TOTPLastStep)
 	switch {
 	case errors.Is(err, credential.ErrCodeFormat):
 		page(http.StatusUnprocessableEntity, "Enter the security code as 6 numbers, like 123456")
@@ -256,7 +263,7 @@ func (s *Server) code(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	stage := store.StageActive
-	if u.staff.MustChangePassword {
+	if acct.MustChangePassword {
 		stage = store.StageChangePassword
 	}
 	// A new token at each step: the session is rotated at sign-in.
@@ -313,7 +320,10 @@ func (s *Server) newPassword(w http.ResponseWriter, r *http.Request) {
 		} else {
 			fs.Add("password", "Choose a different password")
 		}
-	} else if ok, _, _ := credential.Verify(u.staff.PasswordHash, pw); ok {
+	} else if acct, err := s.db.StaffByID(r.Context(), u.staff.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	} else if ok, _, _ := credential.Verify(acct.PasswordHash, pw); ok {
 		fs.Add("password", "Your new password must be different from your one-time password")
 	}
 	if !fs.Has("password") && pw != confirm {
