@@ -298,64 +298,64 @@ func (db *DB) concernScope(actor policy.Actor) (string, []any) {
 
 // OpenConcerns lists one page of the concerns still open (or decided but
 // not closed) that the actor may see, oldest first and without their text
-// (a dashboard, not a record), and how many there are
-// in all: a DSL sees every one in the organisation, so the list is paged in
-// SQL rather than capped.
-func (db *DB) OpenConcerns(ctx context.Context, actor policy.Actor, offset, limit int) ([]ConcernRecord, int, error) {
+// (a dashboard, not a record), with how many there are in all and the
+// offset it listed from: a DSL sees every one in the organisation, so the
+// list is paged in SQL rather than capped. An offset past the end (the list
+// has shrunk since the link was made) lists the last page instead. The
+// count and the page are one snapshot, and the view is audited with them.
+func (db *DB) OpenConcerns(ctx context.Context, actor policy.Actor, offset, limit int) ([]ConcernRecord, int, int, error) {
 	if !actor.SignedIn() {
-		return nil, 0, problem.New(problem.Forbidden, "Sign in to see safeguarding concerns")
+		return nil, 0, 0, problem.New(problem.Forbidden, "Sign in to see safeguarding concerns")
 	}
+	limit, offset = max(limit, 1), max(offset, 0)
 	scope, args := db.concernScope(actor)
 	// The statuses named, not "<> 'closed'": an index finds the few open
 	// concerns among hundreds of thousands of closed ones (687 ms → a few
 	// ms at 100,000 families, found by the benchmark).
 	from := ` FROM safeguarding_concerns c`
 	where := ` WHERE c.status IN ('open', 'decided', 'escalated') AND ` + scope
-	var total int
-	if err := db.queryRow(ctx, `SELECT COUNT(*)`+from+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("counting concerns: %w", err)
-	}
-	// The page's ids first, from an index (migration 14), then their rows:
-	// a DSL's thousand open concerns are not read whole to show fifty.
-	ids, err := db.concernIDs(ctx, `SELECT c.id`+from+where+` ORDER BY c.raised_at, c.id LIMIT `+strconv.Itoa(max(limit, 0))+` OFFSET `+strconv.Itoa(max(offset, 0)), args)
-	if err != nil || len(ids) == 0 {
-		return nil, total, err
-	}
-	in, inArgs := db.inList(ids)
-	rows, err := db.query(ctx, `SELECT `+concernColumns+concernFrom+` WHERE c.id IN (`+in+`) ORDER BY c.raised_at, c.id`, inArgs...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("listing concerns: %w", err)
-	}
-	defer rows.Close()
-	now := db.Now()
 	var out []ConcernRecord
-	for rows.Next() {
-		c, err := db.scanConcern(rows, false)
-		if err != nil {
-			return nil, 0, fmt.Errorf("reading concern: %w", err)
+	var total int
+	err := db.View(ctx, func(tx *Tx) error {
+		tx.Audit("concern.dashboard.view", "", 0, 0, "")
+		if err := tx.queryRow(`SELECT COUNT(*)`+from+where, args...).Scan(&total); err != nil {
+			return fmt.Errorf("counting concerns: %w", err)
 		}
-		if mayReadConcern(actor, c, now) {
-			out = append(out, c)
+		if offset >= total && total > 0 {
+			offset = (total - 1) / limit * limit
 		}
-	}
-	return out, total, rows.Err()
-}
-
-func (db *DB) concernIDs(ctx context.Context, q string, args []any) ([]int64, error) {
-	rows, err := db.query(ctx, q, args...)
+		// The page's ids first, from an index (migration 14), then their
+		// rows: a DSL's thousand open concerns are not read whole to show
+		// fifty.
+		var ids []int64
+		err := tx.each(`SELECT c.id`+from+where+` ORDER BY c.raised_at, c.id LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(offset), args,
+			func(rows *sql.Rows) error {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					return err
+				}
+				ids = append(ids, id)
+				return nil
+			})
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		in, inArgs := db.inList(ids)
+		return tx.each(`SELECT `+concernColumns+concernFrom+` WHERE c.id IN (`+in+`) ORDER BY c.raised_at, c.id`, inArgs, func(rows *sql.Rows) error {
+			c, err := db.scanConcern(rows, false)
+			if err != nil {
+				return fmt.Errorf("reading concern: %w", err)
+			}
+			if mayReadConcern(actor, c, tx.now) {
+				out = append(out, c)
+			}
+			return nil
+		})
+	})
 	if err != nil {
-		return nil, fmt.Errorf("listing concerns: %w", err)
+		return nil, 0, 0, fmt.Errorf("listing concerns: %w", err)
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("listing concerns: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return out, total, offset, nil
 }
 
 // DecideConcern records a DSL's decision, its reasons and follow-up actions

@@ -215,22 +215,14 @@ func (s *Server) concernsDashboard(w http.ResponseWriter, r *http.Request, u *re
 	if !s.may(w, r, u, policy.ListCases) {
 		return
 	}
-	list, total, err := s.db.OpenConcerns(r.Context(), u.staff.Actor(), offsetAsked(r, concernsPageSize), concernsPageSize)
+	// A page past the end (the list has shrunk) is the last page, read
+	// in the same snapshot as the count.
+	list, total, _, err := s.db.OpenConcerns(r.Context(), u.staff.Actor(), offsetAsked(r, concernsPageSize), concernsPageSize)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	pg := newPager(r, "/concerns", total, concernsPageSize)
-	if pg.Page != pageAsked(r) { // past the end (the list has shrunk): show the last page
-		if list, _, err = s.db.OpenConcerns(r.Context(), u.staff.Actor(), pg.From-1, concernsPageSize); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
-	if err := s.db.RecordEvent(r.Context(), "concern.dashboard.view", "", 0, 0, ""); err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	now := s.cfg.Now()
 	var rows []concernRow
 	for _, c := range list {

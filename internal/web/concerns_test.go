@@ -69,6 +69,13 @@ func TestConcernGoesToDSLsAndIsDecided(t *testing.T) {
 		if !strings.Contains(dash.body, "Immediate danger") || !strings.Contains(dash.body, path) {
 			t.Errorf("DSL dashboard lacks the concern")
 		}
+		// A page past the end is the last page; each view is on the log.
+		if past := e.get(dc, "/concerns?page=40"); past.status != 200 || !strings.Contains(past.body, path) {
+			t.Errorf("a page past the end: %d, want the last page with the concern", past.status)
+		}
+		if es, err := e.db.AuditEntries(context.Background(), store.AuditFilter{Actions: []string{"concern.dashboard.view"}}); err != nil || len(es) != 2 {
+			t.Errorf("dashboard views on the audit log: %d (%v), want 2", len(es), err)
+		}
 		page := e.get(dc, path)
 		if !strings.Contains(page.body, "CANARY-CONCERN") || !strings.Contains(page.body, "Record decision") {
 			t.Fatalf("DSL concern page: %d", page.status)
@@ -130,7 +137,7 @@ func TestOverdueConcernEscalatesHourly(t *testing.T) {
 		if n, err := e.db.EscalateOverdue(ctx, time.Hour, notify); err != nil || n != 0 {
 			t.Fatalf("before the deadline: %d, %v", n, err)
 		}
-		concerns, _, _ := e.db.OpenConcerns(ctx, mustActor(t, e, ruth), 0, 50)
+		concerns, _, _, _ := e.db.OpenConcerns(ctx, mustActor(t, e, ruth), 0, 50)
 		due := concerns[0].DueAt
 		e.clock.Set(due.Add(59 * time.Minute))
 		if n, _ := e.db.EscalateOverdue(ctx, time.Hour, notify); n != 0 {
