@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -162,14 +163,16 @@ func (db *DB) referralScope(actor policy.Actor) (string, []any, bool) {
 // tabs show totals). The database narrows by role, status and filters
 // before anything is read, so the newest referral in a decade of them is
 // listed as surely as the oldest. It holds no names, only references,
-// dates and areas.
+// dates and areas. An offset past the end (an old link to a list that has
+// shrunk) lists the last page instead. The counts and the page are one
+// snapshot, and the view is audited with them.
 func (db *DB) ReferralQueue(ctx context.Context, actor policy.Actor, f QueueFilter) ([]QueueEntry, map[referral.Status]int, error) {
-	now := db.Now()
 	counts := map[referral.Status]int{}
 	scope, args, ok := db.referralScope(actor)
 	if !ok {
 		return nil, counts, nil
 	}
+	now := db.Now()
 	where := ` WHERE ` + scope
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	if f.AreaID != 0 {
@@ -181,45 +184,58 @@ func (db *DB) ReferralQueue(ctx context.Context, actor policy.Actor, f QueueFilt
 	if f.MinDays > 0 {
 		where += ` AND r.received_at <= ` + arg(now.AddDate(0, 0, -f.MinDays))
 	}
-	rows, err := db.query(ctx, `SELECT r.status, COUNT(*) FROM referrals r`+where+` GROUP BY r.status`, args...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("counting referrals: %w", err)
-	}
-	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, nil, dropRows(rows, fmt.Errorf("counting referrals: %w", err))
-		}
-		counts[referral.Status(st)] = n
-	}
-	if err := doneRows(rows); err != nil {
-		return nil, nil, fmt.Errorf("counting referrals: %w", err)
-	}
-	if f.Status != "" {
-		where += ` AND r.status = ` + arg(string(f.Status))
-	}
 	limit := f.Limit
 	if limit <= 0 || limit > QueueLimit {
 		limit = QueueLimit
 	}
-	rows, err = db.query(ctx, `SELECT `+referralColumns+referralFrom+where+` ORDER BY r.received_at, r.id LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(max(f.Offset, 0)), args...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("listing referrals: %w", err)
-	}
-	defer rows.Close()
 	var out []QueueEntry
-	for rows.Next() {
-		r, err := scanReferral(rows)
+	err := db.View(ctx, func(tx *Tx) error {
+		tx.Audit("referral.queue.view", "", 0, 0, "")
+		total := 0
+		err := tx.each(`SELECT r.status, COUNT(*) FROM referrals r`+where+` GROUP BY r.status`, args, func(rows *sql.Rows) error {
+			var st string
+			var n int
+			if err := rows.Scan(&st, &n); err != nil {
+				return err
+			}
+			counts[referral.Status(st)] = n
+			if f.Status == "" || referral.Status(st) == f.Status {
+				total += n
+			}
+			return nil
+		})
 		if err != nil {
-			return nil, nil, fmt.Errorf("reading referral: %w", err)
+			return fmt.Errorf("counting referrals: %w", err)
 		}
-		if !policy.Can(actor, policy.ViewReferral, r.Target(), now) {
-			continue
+		listWhere, listArgs := where, args
+		if f.Status != "" {
+			listWhere += ` AND r.status = $` + strconv.Itoa(len(args)+1)
+			listArgs = append(slices.Clip(args), string(f.Status))
 		}
-		out = append(out, QueueEntry{ReferralRecord: r, AgeDays: int(now.Sub(r.ReceivedAt).Hours() / 24)})
+		offset := max(f.Offset, 0)
+		if offset >= total && total > 0 {
+			offset = (total - 1) / limit * limit
+		}
+		err = tx.each(`SELECT `+referralColumns+referralFrom+listWhere+` ORDER BY r.received_at, r.id LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(offset), listArgs,
+			func(rows *sql.Rows) error {
+				r, err := scanReferral(rows)
+				if err != nil {
+					return fmt.Errorf("reading referral: %w", err)
+				}
+				if policy.Can(actor, policy.ViewReferral, r.Target(), now) {
+					out = append(out, QueueEntry{ReferralRecord: r, AgeDays: int(now.Sub(r.ReceivedAt).Hours() / 24)})
+				}
+				return nil
+			})
+		if err != nil {
+			return fmt.Errorf("listing referrals: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	return out, counts, rows.Err()
+	return out, counts, nil
 }
 
 // ReadReferral opens a referral for someone the policy allows, audits the

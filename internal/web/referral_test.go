@@ -399,5 +399,9 @@ func TestReferralQueuePages(t *testing.T) {
 		if past.status != http.StatusOK || strings.Count(past.body, `href="/referrals/`) != n-50 {
 			t.Errorf("a page past the end: %d, %d listed, want the last page's %d", past.status, strings.Count(past.body, `href="/referrals/`), n-50)
 		}
+		// Each view of the queue is on the log once.
+		if es, err := e.db.AuditEntries(context.Background(), store.AuditFilter{Actions: []string{"referral.queue.view"}}); err != nil || len(es) != 3 {
+			t.Errorf("queue views on the audit log: %d (%v), want 3", len(es), err)
+		}
 	})
 }

@@ -46,8 +46,8 @@ func (s *Server) referralQueue(w http.ResponseWriter, r *http.Request, u *reques
 	if f.Status == "" {
 		f.Status = referral.New
 	}
-	// One page of the status's referrals, found from the page asked for;
-	// a page past the end (an old link) is read again as the last page.
+	// One page of the status's referrals, found from the page asked for
+	// (a page past the end, from an old link, is the last page).
 	f.Offset, f.Limit = offsetAsked(r, queuePageSize), queuePageSize
 	entries, counts, err := s.db.ReferralQueue(r.Context(), u.staff.Actor(), f)
 	if err != nil {
@@ -55,17 +55,6 @@ func (s *Server) referralQueue(w http.ResponseWriter, r *http.Request, u *reques
 		return
 	}
 	pg := newPager(r, "/referrals", counts[f.Status], queuePageSize)
-	if from := pg.From - 1; from != f.Offset && pg.Total > 0 {
-		f.Offset = from
-		if entries, counts, err = s.db.ReferralQueue(r.Context(), u.staff.Actor(), f); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
-	if err := s.db.RecordEvent(r.Context(), "referral.queue.view", "", 0, 0, ""); err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	d := queueData{Entries: entries, Counts: counts, Statuses: referral.Statuses(), Status: f.Status, AreaID: f.AreaID, Source: f.Source, MinDays: f.MinDays, Pager: pg}
 	for _, a := range u.staff.Areas {
 		d.Areas = append(d.Areas, areaOption{a.ID, a.Name})
