@@ -666,9 +666,9 @@ type Task struct {
 	DueOn      time.Time
 }
 
-// OpenTasks lists a family's open tasks, soonest first.
-func (db *DB) OpenTasks(ctx context.Context, familyID int64) ([]Task, error) {
-	rows, err := db.query(ctx, `SELECT t.id, t.kind, t.title, COALESCE(s.name, ''), t.due_on FROM tasks t LEFT JOIN staff s ON s.id = t.assigned_to
+// openTasks lists a family's open tasks, soonest first.
+func (db *DB) openTasks(ctx context.Context, q rowQuerier, familyID int64) ([]Task, error) {
+	rows, err := q.QueryContext(ctx, `SELECT t.id, t.kind, t.title, COALESCE(s.name, ''), t.due_on FROM tasks t LEFT JOIN staff s ON s.id = t.assigned_to
 		WHERE t.family_id = $1 AND t.done_at IS NULL ORDER BY t.due_on, t.id`, familyID)
 	if err != nil {
 		return nil, fmt.Errorf("listing tasks: %w", err)
@@ -724,12 +724,6 @@ func addCount(cs []PersonCount, personID int64, n int) []PersonCount {
 		}
 	}
 	return append(cs, PersonCount{personID, n})
-}
-
-// FamilyProgress counts a family's attended sessions and VIG cycles.
-func (db *DB) FamilyProgress(ctx context.Context, familyID int64) (Progress, error) {
-	m, err := db.progress(ctx, db.q(), []int64{familyID})
-	return m[familyID], err
 }
 
 // progress counts attended sessions and VIG cycles for several families in
@@ -923,10 +917,10 @@ type Activity struct {
 	Staff      string
 }
 
-// RecentActivity lists the family's latest sessions and notes, newest
+// recentActivity lists the family's latest sessions and notes, newest
 // first: dates, people and kinds only, so nothing confidential is shown.
-func (db *DB) RecentActivity(ctx context.Context, familyID int64, limit int) ([]Activity, error) {
-	rows, err := db.query(ctx, `SELECT cs.held_on, p.given_name, p.family_name, cs.kind, cs.attendance, s.name
+func (db *DB) recentActivity(ctx context.Context, q rowQuerier, familyID int64, limit int) ([]Activity, error) {
+	rows, err := q.QueryContext(ctx, `SELECT cs.held_on, p.given_name, p.family_name, cs.kind, cs.attendance, s.name
 		FROM case_sessions cs JOIN people p ON p.id = cs.person_id JOIN staff s ON s.id = cs.staff_id
 		WHERE cs.family_id = $1 ORDER BY cs.held_on DESC, cs.id DESC LIMIT $2`, familyID, limit)
 	if err != nil {

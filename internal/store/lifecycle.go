@@ -254,9 +254,9 @@ type ClosureRecord struct {
 	ClosedOn, ReopenedAt                   time.Time
 }
 
-// Closures lists a family's closures, newest first.
-func (db *DB) Closures(ctx context.Context, familyID int64) ([]ClosureRecord, error) {
-	rows, err := db.query(ctx, `SELECT c.kind, c.reason, COALESCE(s.name, ''), c.reopen_reason, c.closed_on, c.reopened_at
+// closures lists a family's closures, newest first.
+func (db *DB) closures(ctx context.Context, q rowQuerier, familyID int64) ([]ClosureRecord, error) {
+	rows, err := q.QueryContext(ctx, `SELECT c.kind, c.reason, COALESCE(s.name, ''), c.reopen_reason, c.closed_on, c.reopened_at
 		FROM closures c LEFT JOIN staff s ON s.id = c.approved_by WHERE c.family_id = $1 ORDER BY c.id DESC`, familyID)
 	if err != nil {
 		return nil, fmt.Errorf("reading closures: %w", err)

@@ -69,10 +69,11 @@ func TestMeasures(t *testing.T) {
 			}
 		}
 		// Caseload progress knows what was recorded.
-		p, err := db.FamilyProgress(ctx, fx.familyID)
+		fp, err := db.ReadFamilyPage(ctx, fx.prac1.Actor(), fx.familyID, 8)
 		if err != nil {
 			t.Fatal(err)
 		}
+		p := fp.Progress
 		if got := p.Measures["baseline"][fx.parent1]; len(got) != 1 || got[0] != "phq9" {
 			t.Errorf("coverage = %v", p.Measures)
 		}

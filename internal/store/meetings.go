@@ -84,7 +84,11 @@ func (db *DB) RecordMeeting(ctx context.Context, actor policy.Actor, familyID in
 
 // FamilyMeetings lists a family's meetings, newest first.
 func (db *DB) FamilyMeetings(ctx context.Context, familyID int64) ([]sharing.Meeting, error) {
-	rows, err := db.query(ctx, `SELECT m.id, m.kind, m.held_on, m.status_after, m.minutes_sealed, m.attendees_sealed, m.parents_attended, m.decisions_sealed, COALESCE(s.name, '')
+	return db.familyMeetings(ctx, db.q(), familyID)
+}
+
+func (db *DB) familyMeetings(ctx context.Context, q rowQuerier, familyID int64) ([]sharing.Meeting, error) {
+	rows, err := q.QueryContext(ctx, `SELECT m.id, m.kind, m.held_on, m.status_after, m.minutes_sealed, m.attendees_sealed, m.parents_attended, m.decisions_sealed, COALESCE(s.name, '')
 		FROM meetings m LEFT JOIN staff s ON s.id = m.created_by WHERE m.family_id = $1 ORDER BY m.held_on DESC, m.id DESC`, familyID)
 	if err != nil {
 		return nil, fmt.Errorf("reading meetings: %w", err)
@@ -129,7 +133,7 @@ func (db *DB) FamilyMeetings(ctx context.Context, familyID int64) ([]sharing.Mee
 		return nil, err
 	}
 	for id := range names {
-		if s, err := db.StaffByID(ctx, id); err == nil {
+		if s, err := db.scanStaff(ctx, q, `id = $1`, id); err == nil {
 			names[id] = s.Name
 		}
 	}
@@ -147,11 +151,7 @@ type StatusChange struct {
 	From   time.Time
 }
 
-// StatusHistory lists a family's safeguarding status changes, oldest first.
-func (db *DB) StatusHistory(ctx context.Context, familyID int64) ([]StatusChange, error) {
-	return db.statusHistory(ctx, db.q(), familyID)
-}
-
+// statusHistory lists a family's safeguarding status changes, oldest first.
 func (db *DB) statusHistory(ctx context.Context, q rowQuerier, familyID int64) ([]StatusChange, error) {
 	rows, err := q.QueryContext(ctx, `SELECT status, from_date FROM safeguarding_status_history WHERE family_id = $1 ORDER BY from_date, id`, familyID)
 	if err != nil {

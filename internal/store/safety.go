@@ -225,6 +225,10 @@ type RiskSummary struct {
 // replaces the last); the first row of a fact and person is kept. e is one
 // row whose n is the count of open concerns; elsewhere n is the row's id.
 func (db *DB) FamilyRiskSummary(ctx context.Context, familyID int64, parents []int64) (RiskSummary, error) {
+	return db.familyRiskSummary(ctx, db.q(), familyID, parents)
+}
+
+func (db *DB) familyRiskSummary(ctx context.Context, q rowQuerier, familyID int64, parents []int64) (RiskSummary, error) {
 	var out RiskSummary
 	out.Parents = make([]ParentRisk, len(parents))
 	byID := make(map[int64]*ParentRisk, len(parents))
@@ -233,7 +237,7 @@ func (db *DB) FamilyRiskSummary(ctx context.Context, familyID int64, parents []i
 		byID[pid] = &out.Parents[i]
 	}
 	in, args := db.inList(parents)
-	rows, err := db.query(ctx, `SELECT 'a' AS fact, person_id, level AS note, assessed_on AS day, assessed_on AS sort_day, id AS n FROM risk_assessments
+	rows, err := q.QueryContext(ctx, `SELECT 'a' AS fact, person_id, level AS note, assessed_on AS day, assessed_on AS sort_day, id AS n FROM risk_assessments
 			WHERE person_id IN (`+in+`) AND status = 'complete' AND kind = 'dash'
 		UNION ALL SELECT 'b', person_id, outcome, referred_on, referred_on, id FROM marac_referrals WHERE person_id IN (`+in+`)
 		UNION ALL SELECT 'c', person_id, '', review_on, CAST(NULL AS DATE), id FROM safety_plans WHERE person_id IN (`+in+`)

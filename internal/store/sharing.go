@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
@@ -54,7 +55,11 @@ func (db *DB) AddProfessional(ctx context.Context, actor policy.Actor, familyID 
 
 // FamilyProfessionals lists a family's team around the baby.
 func (db *DB) FamilyProfessionals(ctx context.Context, familyID int64) ([]sharing.Professional, error) {
-	rows, err := db.query(ctx, `SELECT p.id, p.name, p.role, o.name, o.kind, p.phone_sealed, p.email_sealed
+	return db.familyProfessionals(ctx, db.q(), familyID)
+}
+
+func (db *DB) familyProfessionals(ctx context.Context, q rowQuerier, familyID int64) ([]sharing.Professional, error) {
+	rows, err := q.QueryContext(ctx, `SELECT p.id, p.name, p.role, o.name, o.kind, p.phone_sealed, p.email_sealed
 		FROM family_professionals fp JOIN professionals p ON p.id = fp.professional_id LEFT JOIN organisations o ON o.id = p.organisation_id
 		WHERE fp.family_id = $1 ORDER BY o.kind, p.name`, familyID)
 	if err != nil {
@@ -138,10 +143,13 @@ func (tx *Tx) insertShare(familyID, staffID int64, s sharing.Share) error {
 // actor: its Overrides are the actor's (a family read otherwise has none,
 // and withholds more, never less).
 func (db *DB) FamilyShares(ctx context.Context, actor policy.Actor, f family.Family) ([]sharing.Share, error) {
+	return db.familyShares(ctx, db.q(), actor, f, db.Now())
+}
+
+func (db *DB) familyShares(ctx context.Context, q rowQuerier, actor policy.Actor, f family.Family, now time.Time) ([]sharing.Share, error) {
 	// What was shared about a parent follows the parent's confidentiality,
 	// with the reader's break-glass grants as ReadFamily found them.
-	now := db.Now()
-	rows, err := db.query(ctx, `SELECT i.id, COALESCE(i.person_id, 0), i.shared_at, i.recipient, i.method, i.lawful_basis, i.consent, i.consent_reason_sealed,
+	rows, err := q.QueryContext(ctx, `SELECT i.id, COALESCE(i.person_id, 0), i.shared_at, i.recipient, i.method, i.lawful_basis, i.consent, i.consent_reason_sealed,
 		i.what_sealed, i.why_sealed, COALESCE(s.name, '') FROM information_sharing i LEFT JOIN staff s ON s.id = i.created_by
 		WHERE i.family_id = $1 ORDER BY i.shared_at DESC, i.id DESC`, f.ID)
 	if err != nil {
@@ -219,6 +227,10 @@ func (db *DB) WithdrawConsent(ctx context.Context, actor policy.Actor, personID,
 // FamilyConsents lists the co-parents' consent records; the scope follows
 // each parent's confidentiality.
 func (db *DB) FamilyConsents(ctx context.Context, actor policy.Actor, f family.Family) ([]sharing.Consent, error) {
+	return db.familyConsents(ctx, db.q(), actor, f, db.Now())
+}
+
+func (db *DB) familyConsents(ctx context.Context, q rowQuerier, actor policy.Actor, f family.Family, now time.Time) ([]sharing.Consent, error) {
 	var ids []int64
 	for _, p := range f.Parents() {
 		ids = append(ids, p.ID)
@@ -227,12 +239,11 @@ func (db *DB) FamilyConsents(ctx context.Context, actor policy.Actor, f family.F
 		return nil, nil
 	}
 	in, args := db.inList(ids)
-	rows, err := db.query(ctx, `SELECT id, person_id, scope_sealed, given_on, withdrawn_on FROM consents WHERE person_id IN (`+in+`) ORDER BY given_on DESC, id DESC`, args...)
+	rows, err := q.QueryContext(ctx, `SELECT id, person_id, scope_sealed, given_on, withdrawn_on FROM consents WHERE person_id IN (`+in+`) ORDER BY given_on DESC, id DESC`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading consents: %w", err)
 	}
 	defer rows.Close()
-	now := db.Now()
 	var out []sharing.Consent
 	for rows.Next() {
 		var c sharing.Consent

@@ -477,6 +477,10 @@ type milestoneView struct {
 
 // familyPage shows a family's record. As on a person's page, its forms are
 // links until one is asked for (?form=meeting, say).
+// recentActivityShown is how many of a family's latest sessions its page
+// lists.
+const recentActivityShown = 8
+
 func (s *Server) familyPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	s.showFamily(w, r, u, http.StatusOK, nil, r.URL.Query().Get("form"))
 }
@@ -491,11 +495,12 @@ func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUs
 		return
 	}
 	actor := u.staff.Actor()
-	f, err := s.db.ReadFamily(r.Context(), actor, id)
+	fp, err := s.db.ReadFamilyPage(r.Context(), actor, id, recentActivityShown)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	f := fp.Family
 	now := s.cfg.Now()
 	t := f.Target()
 	d := familyData{Family: f, ParentsShown: f.Parents(), Open: open,
@@ -524,11 +529,7 @@ func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUs
 			d.Children = append(d.Children, p)
 		}
 	}
-	progress, err := s.db.FamilyProgress(r.Context(), f.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	progress := fp.Progress
 	if f.Stage != family.Closed {
 		for _, m := range timeline.Milestones(s.cfg.Timeline, facts) {
 			if m.Due.After(now.AddDate(0, 3, 0)) || milestoneDone(m, f, progress) {
@@ -541,55 +542,17 @@ func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUs
 		}
 	}
 	d.Progress = progress
-	if d.Tasks, err = s.db.OpenTasks(r.Context(), f.ID); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var parentIDs []int64
-	for _, p := range f.Parents() {
-		parentIDs = append(parentIDs, p.ID)
-	}
-	if d.Risk, err = s.db.FamilyRiskSummary(r.Context(), f.ID, parentIDs); err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	d.Tasks, d.Risk, d.Team, d.Shares, d.Consents, d.Meetings, d.StatusHistory, d.Activity, d.Closures =
+		fp.Tasks, fp.Risk, fp.Team, fp.Shares, fp.Consents, fp.Meetings, fp.StatusHistory, fp.Activity, fp.Closures
 	d.PlanOverdue = map[int64]bool{}
 	for _, pr := range d.Risk.Parents {
 		d.PlanOverdue[pr.PersonID] = !pr.NextPlanCheck.IsZero() && planReviewOverdue(pr.NextPlanCheck, now)
-	}
-	if d.Team, err = s.db.FamilyProfessionals(r.Context(), f.ID); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if d.Shares, err = s.db.FamilyShares(r.Context(), actor, f); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if d.Consents, err = s.db.FamilyConsents(r.Context(), actor, f); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if d.Meetings, err = s.db.FamilyMeetings(r.Context(), f.ID); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if d.StatusHistory, err = s.db.StatusHistory(r.Context(), f.ID); err != nil {
-		s.fail(w, r, err)
-		return
 	}
 	if d.CanEdit && open == "meeting" { // the owners an action can have
 		if d.Staff, err = s.db.StaffInArea(r.Context(), f.AreaID); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-	}
-	if d.Activity, err = s.db.RecentActivity(r.Context(), f.ID, 8); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if d.Closures, err = s.db.Closures(r.Context(), f.ID); err != nil {
-		s.fail(w, r, err)
-		return
 	}
 	s.render(w, r, status, "family", Page{Title: "Family " + f.Reference, Nav: "caseload", Errors: errs, Form: r.PostForm, Data: d})
 }

@@ -74,7 +74,8 @@ func TestDASHLevelsMARACAndConfidentiality(t *testing.T) {
 				t.Errorf("Amy's page after DASH lacks %q", want)
 			}
 		}
-		tasks, _ := e.db.OpenTasks(context.Background(), f.ID)
+		fp, _ := e.db.ReadFamilyPage(context.Background(), mustActor(t, e, ruth), f.ID, 8)
+		tasks := fp.Tasks
 		marac := 0
 		for _, tk := range tasks {
 			if strings.Contains(tk.Title, "Consider a MARAC referral") {
