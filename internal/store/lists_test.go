@@ -357,10 +357,11 @@ func TestFamilyRiskSummaryTakesEachParentsLatest(t *testing.T) {
 				fx.familyID, fx.prac1.ID, now, status)
 		}
 
-		got, err := db.FamilyRiskSummary(ctx, fx.familyID, []int64{fx.parent1, fx.parent2})
+		page, err := db.ReadFamilyPage(ctx, fx.prac1.Actor(), fx.familyID, 8)
 		if err != nil {
 			t.Fatal(err)
 		}
+		got := page.Risk
 		want := []store.ParentRisk{
 			{PersonID: fx.parent1, Level: "medium", AssessedOn: day(9, 1), NextPlanCheck: day(11, 15)},
 			{PersonID: fx.parent2, Level: "high", AssessedOn: day(6, 1), LastMARAC: day(8, 1), MARACOutcome: "listed"},

@@ -82,11 +82,7 @@ func (db *DB) RecordMeeting(ctx context.Context, actor policy.Actor, familyID in
 	})
 }
 
-// FamilyMeetings lists a family's meetings, newest first.
-func (db *DB) FamilyMeetings(ctx context.Context, familyID int64) ([]sharing.Meeting, error) {
-	return db.familyMeetings(ctx, db.q(), familyID)
-}
-
+// familyMeetings lists a family's meetings, newest first.
 func (db *DB) familyMeetings(ctx context.Context, q rowQuerier, familyID int64) ([]sharing.Meeting, error) {
 	rows, err := q.QueryContext(ctx, `SELECT m.id, m.kind, m.held_on, m.status_after, m.minutes_sealed, m.attendees_sealed, m.parents_attended, m.decisions_sealed, COALESCE(s.name, '')
 		FROM meetings m LEFT JOIN staff s ON s.id = m.created_by WHERE m.family_id = $1 ORDER BY m.held_on DESC, m.id DESC`, familyID)

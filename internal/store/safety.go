@@ -217,17 +217,13 @@ type RiskSummary struct {
 	OpenConcerns int
 }
 
-// FamilyRiskSummary gathers the family's current risk picture in one
+// familyRiskSummary gathers the family's current risk picture in one
 // statement, a single round trip on PostgreSQL (it was five). Its rows are
 // tagged by fact: a each parent's completed DASH assessments, b their MARAC
 // referrals, c their safety plans, d the family's child risk assessments,
 // each person's newest first (by date then id; plans by id alone, as a plan
 // replaces the last); the first row of a fact and person is kept. e is one
 // row whose n is the count of open concerns; elsewhere n is the row's id.
-func (db *DB) FamilyRiskSummary(ctx context.Context, familyID int64, parents []int64) (RiskSummary, error) {
-	return db.familyRiskSummary(ctx, db.q(), familyID, parents)
-}
-
 func (db *DB) familyRiskSummary(ctx context.Context, q rowQuerier, familyID int64, parents []int64) (RiskSummary, error) {
 	var out RiskSummary
 	out.Parents = make([]ParentRisk, len(parents))

@@ -53,11 +53,7 @@ func (db *DB) AddProfessional(ctx context.Context, actor policy.Actor, familyID 
 	})
 }
 
-// FamilyProfessionals lists a family's team around the baby.
-func (db *DB) FamilyProfessionals(ctx context.Context, familyID int64) ([]sharing.Professional, error) {
-	return db.familyProfessionals(ctx, db.q(), familyID)
-}
-
+// familyProfessionals lists a family's team around the baby.
 func (db *DB) familyProfessionals(ctx context.Context, q rowQuerier, familyID int64) ([]sharing.Professional, error) {
 	rows, err := q.QueryContext(ctx, `SELECT p.id, p.name, p.role, o.name, o.kind, p.phone_sealed, p.email_sealed
 		FROM family_professionals fp JOIN professionals p ON p.id = fp.professional_id LEFT JOIN organisations o ON o.id = p.organisation_id

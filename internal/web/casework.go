@@ -445,6 +445,28 @@ func (s *Server) familyFor(w http.ResponseWriter, r *http.Request, u *requestUse
 	return f, true
 }
 
+// familyPageFor is familyFor with everything the family's page shows, read
+// in one snapshot (store.ReadFamilyPage): for what is built from the whole
+// record, such as a generated document, which must not go out missing a
+// part that could not be read.
+func (s *Server) familyPageFor(w http.ResponseWriter, r *http.Request, u *requestUser, act policy.Action) (store.FamilyPage, bool) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return store.FamilyPage{}, false
+	}
+	fp, err := s.db.ReadFamilyPage(r.Context(), u.staff.Actor(), id, recentActivityShown)
+	if err != nil {
+		s.fail(w, r, err)
+		return fp, false
+	}
+	if d := policy.Decide(u.staff.Actor(), act, fp.Family.Target(), s.cfg.Now()); !d.Allowed {
+		s.fail(w, r, problem.New(problem.Forbidden, "%s", d.Reason))
+		return fp, false
+	}
+	return fp, true
+}
+
 // personPost handles a form posted from a person's page: save reads the form
 // (recording date problems in fs) and saves; on a problem the person's page
 // is shown again with the form named by open, its messages and the typed

@@ -11,6 +11,7 @@ import (
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/sharing"
+	"github.com/cradle-org/cradle/internal/store"
 )
 
 // Generated documents go to another agency. Before anything is built, the
@@ -41,15 +42,11 @@ func (s *Server) documentForm(w http.ResponseWriter, r *http.Request, u *request
 }
 
 func (s *Server) showDocument(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields, preview string) {
-	f, ok := s.familyFor(w, r, u, policy.EditFamily)
+	fp, ok := s.familyPageFor(w, r, u, policy.EditFamily)
 	if !ok {
 		return
 	}
-	meetings, err := s.db.FamilyMeetings(r.Context(), f.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	f, meetings := fp.Family, fp.Meetings
 	kind := r.FormValue("kind")
 	if kind != "meeting" {
 		kind = "csc"
@@ -58,9 +55,11 @@ func (s *Server) showDocument(w http.ResponseWriter, r *http.Request, u *request
 		Data: documentData{Family: f, Kind: kind, Meetings: meetings, Preview: preview, Audience: audienceOptions(f)}})
 }
 
-// buildDocument builds the document the form describes, with confidential
-// details included only where the audience and the policy both allow.
-func (s *Server) buildDocument(r *http.Request, u *requestUser, f family.Family, form url.Values) (docs.Document, problem.Fields) {
+// buildDocument builds the document the form describes from the family's
+// page as read for u, with confidential details included only where the
+// audience and the policy both allow.
+func (s *Server) buildDocument(u *requestUser, fp store.FamilyPage, form url.Values) (docs.Document, problem.Fields) {
+	f := fp.Family
 	var fs problem.Fields
 	to := form.Get("recipient")
 	fs.Text("recipient", "Recipient", &to, 200, false)
@@ -80,15 +79,9 @@ func (s *Server) buildDocument(r *http.Request, u *requestUser, f family.Family,
 		view.BabyBorn, view.BabyName = b.DateOfBirth, b.Name()
 	}
 	levels := map[int64]string{}
-	var ids []int64
-	for _, p := range f.Parents() {
-		ids = append(ids, p.ID)
-	}
-	if sum, err := s.db.FamilyRiskSummary(r.Context(), f.ID, ids); err == nil {
-		for _, pr := range sum.Parents {
-			if pr.Level != "" {
-				levels[pr.PersonID] = pr.Level.Label()
-			}
+	for _, pr := range fp.Risk.Parents {
+		if pr.Level != "" {
+			levels[pr.PersonID] = pr.Level.Label()
 		}
 	}
 	for _, p := range f.Parents() {
@@ -99,22 +92,14 @@ func (s *Server) buildDocument(r *http.Request, u *requestUser, f family.Family,
 		}
 		view.Parents = append(view.Parents, pv)
 	}
-	team, err := s.db.FamilyProfessionals(r.Context(), f.ID)
-	if err == nil {
-		for _, t := range team {
-			view.Team = append(view.Team, docs.Professional{Name: t.Name, Role: t.Role, Organisation: t.Organisation, Phone: t.Phone, Email: t.Email})
-		}
+	for _, t := range fp.Team {
+		view.Team = append(view.Team, docs.Professional{Name: t.Name, Role: t.Role, Organisation: t.Organisation, Phone: t.Phone, Email: t.Email})
 	}
 	now := s.cfg.Now()
 	from := u.staff.Name + ", " + u.staff.Role.Label()
 	if form.Get("kind") == "meeting" {
 		mid, _ := strconv.ParseInt(form.Get("meeting"), 10, 64)
-		meetings, err := s.db.FamilyMeetings(r.Context(), f.ID)
-		if err != nil {
-			fs.Add("meeting", "The meetings could not be read. Try again")
-			return docs.Document{}, fs
-		}
-		for _, m := range meetings {
+		for _, m := range fp.Meetings {
 			if m.ID == mid {
 				mv := docs.MeetingView{Kind: sharing.Label(sharing.MeetingKinds(), m.Kind), Attendees: m.Attendees, Decisions: m.Decisions,
 					StatusAfter: sharing.Label(sharing.Statuses(), m.StatusAfter), HeldOn: m.HeldOn}
@@ -136,12 +121,12 @@ func (s *Server) buildDocument(r *http.Request, u *requestUser, f family.Family,
 }
 
 func (s *Server) documentPost(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	f, ok := s.familyFor(w, r, u, policy.EditFamily)
+	fp, ok := s.familyPageFor(w, r, u, policy.EditFamily)
 	if !ok {
 		return
 	}
-	form := r.PostForm
-	doc, fs := s.buildDocument(r, u, f, form)
+	f, form := fp.Family, r.PostForm
+	doc, fs := s.buildDocument(u, fp, form)
 	share := sharing.Share{SharedOn: s.cfg.Now(), Recipient: form.Get("recipient"), What: doc.Title + " (generated document)",
 		Why: form.Get("why"), Method: "document", LawfulBasis: form.Get("lawful_basis"), Consent: form.Get("consent"), ConsentReason: form.Get("consent_reason")}
 	if len(fs) == 0 {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cradle-org/cradle/internal/audit"
 	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/sharing"
 	"github.com/cradle-org/cradle/internal/store"
 )
 
@@ -43,8 +44,14 @@ func TestGeneratedDocumentsKeepCoParentDetailsOutAndAreLogged(t *testing.T) {
 		if bad.status != http.StatusUnprocessableEntity || !strings.Contains(bad.body, "Select the lawful basis") {
 			t.Fatalf("no lawful basis: %d", bad.status)
 		}
-		if p := generate(pc, "agency", "preview"); p.status != 200 || !strings.Contains(p.body, canary) || !strings.Contains(p.body, "Generate the PDF") {
-			t.Errorf("agency-only preview should show Amy's details to her own practitioner: %d", p.status)
+		// The team around the baby goes in from the family's record.
+		if err := e.db.AddProfessional(audit.WithSource(ctx, audit.Source{Actor: "test"}), priya, f.ID, sharing.Professional{Name: "Dana Okafor",
+			Role: "Health visitor", Organisation: "Blackpool Teaching Hospitals", OrganisationKind: "health_visiting", Phone: "01253 900 123"}); err != nil {
+			t.Fatal(err)
+		}
+		if p := generate(pc, "agency", "preview"); p.status != 200 || !strings.Contains(p.body, canary) || !strings.Contains(p.body, "Generate the PDF") ||
+			!strings.Contains(p.body, "Dana Okafor") || !strings.Contains(p.body, "Risk level: ") {
+			t.Errorf("agency-only preview should show Amy's details to her own practitioner, the team and each parent's risk level: %d", p.status)
 		}
 		before, _ := e.db.FamilyShares(ctx, priya, f)
 		// For the receiving agency only: Amy's details may go in.
