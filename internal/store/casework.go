@@ -12,6 +12,7 @@ import (
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/sharing"
 )
 
 // BreakGlassFor is how long a break-glass reveal lasts.
@@ -42,6 +43,10 @@ type PersonRecord struct {
 	Incidents      []Incident
 	SafetyPlan     *SafetyPlan
 	Measures       []MeasureResult
+	// Consents are the person's consents to share, read (PersonConsents)
+	// only for a reader who may edit the record, each withheld as
+	// ReadFamilyPage withholds it.
+	Consents []sharing.Consent
 }
 
 // personInFamily reads a person's family (the family found from the person
@@ -93,10 +98,11 @@ const (
 	PersonIncidents                           // incidents (parents)
 	PersonSafetyPlan                          // the safety plan (parents)
 	PersonMeasures                            // outcome measure results
+	PersonConsents                            // their consents to share, when the reader may edit the record
 
 	// PersonPage is everything the person page shows.
 	PersonPage = PersonContact | PersonSessions | PersonVIG | PersonJointSafety | PersonPauses |
-		PersonRisk | PersonIncidents | PersonSafetyPlan | PersonMeasures
+		PersonRisk | PersonIncidents | PersonSafetyPlan | PersonMeasures | PersonConsents
 )
 
 // ReadPerson is the one way to read a person's page. Confidential details,
@@ -152,6 +158,17 @@ func (db *DB) readPerson(ctx context.Context, actor policy.Actor, personID int64
 		}
 		if err := tx.fillPerson(&out, parts, page); err != nil {
 			return err
+		}
+		if parts&PersonConsents != 0 && out.CanEdit {
+			all, err := db.familyConsents(ctx, tx.q(), actor, out.Family, tx.now)
+			if err != nil {
+				return err
+			}
+			for _, c := range all {
+				if c.PersonID == out.Person.ID {
+					out.Consents = append(out.Consents, c)
+				}
+			}
 		}
 		tx.auditPersonView(out, detail)
 		return nil

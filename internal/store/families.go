@@ -374,8 +374,9 @@ type FamilyPage struct {
 // ReadFamilyPage reads a family as ReadFamily does and, in the same
 // snapshot and under the same audited view, everything else its page
 // shows: progress, open tasks, the risk picture, the team around the baby,
-// the sharing log and consents (withheld as FamilyShares and
-// FamilyConsents withhold them), meetings, status history, the latest
+// the sharing log and consents (each about a parent withheld from a reader
+// who may not see that parent's confidential details), meetings, status
+// history, the latest
 // activity and past closures. One read-only transaction instead of ten
 // statements each on its own: nothing on the page is from a later moment
 // than the family it is about, and on SQLite the page reads the database

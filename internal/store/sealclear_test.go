@@ -69,8 +69,11 @@ func TestClearConfidentialFieldsAreSealed(t *testing.T) {
 		if err != nil || len(rec.Incidents) == 0 || rec.Incidents[0].ReportedBy != "CANARY-OLD-REPORTER" {
 			t.Fatalf("incident reporter after sealing: %+v %v", rec.Incidents, err)
 		}
-		f, _ := db.ReadFamily(ctx, dsl.Actor(), fam.ID)
-		consents, err := db.FamilyConsents(ctx, dsl.Actor(), f)
+		page, err := db.ReadFamilyPage(ctx, dsl.Actor(), fam.ID, 8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, consents := page.Family, page.Consents
 		scopes := ""
 		for _, c := range consents {
 			scopes += c.Scope + ";"

@@ -220,12 +220,8 @@ func (db *DB) WithdrawConsent(ctx context.Context, actor policy.Actor, personID,
 	})
 }
 
-// FamilyConsents lists the co-parents' consent records; the scope follows
+// familyConsents lists the co-parents' consent records; the scope follows
 // each parent's confidentiality.
-func (db *DB) FamilyConsents(ctx context.Context, actor policy.Actor, f family.Family) ([]sharing.Consent, error) {
-	return db.familyConsents(ctx, db.q(), actor, f, db.Now())
-}
-
 func (db *DB) familyConsents(ctx context.Context, q rowQuerier, actor policy.Actor, f family.Family, now time.Time) ([]sharing.Consent, error) {
 	var ids []int64
 	for _, p := range f.Parents() {

@@ -11,7 +11,6 @@ import (
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
-	"github.com/cradle-org/cradle/internal/sharing"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/timeline"
 )
@@ -27,12 +26,11 @@ func (s *Server) modules() []casework.Option {
 
 type personData struct {
 	store.PersonRecord
-	Modules  []casework.Option
-	Open     string // the form shown in full, if any, as on the family page
-	Consents []sharing.Consent
-	Paused   *casework.Pause
-	Filter   string // the kind of session shown; PersonRecord.Sessions is the page of them
-	Pager    pager
+	Modules []casework.Option
+	Open    string // the form shown in full, if any, as on the family page
+	Paused  *casework.Pause
+	Filter  string // the kind of session shown; PersonRecord.Sessions is the page of them
+	Pager   pager
 }
 
 // personSessionsPageSize is how many sessions the person page shows at a
@@ -65,18 +63,6 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUs
 	}
 	d := personData{PersonRecord: rec, Modules: s.modules(), Open: open, Filter: filter,
 		Pager: newPagerTo(r, "/people/"+strconv.FormatInt(id, 10), "sessions", rec.SessionsTotal, personSessionsPageSize)}
-	if rec.CanEdit {
-		all, err := s.db.FamilyConsents(r.Context(), u.staff.Actor(), rec.Family)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		for _, c := range all {
-			if c.PersonID == rec.Person.ID {
-				d.Consents = append(d.Consents, c)
-			}
-		}
-	}
 	for _, p := range rec.Pauses {
 		if p.Active() {
 			p := p
