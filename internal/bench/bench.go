@@ -275,6 +275,10 @@ type Transfer struct {
 	// a round trip.
 	Statements   uint64 `json:"statements"`
 	Transactions uint64 `json:"transactions"`
+	// Alone is how many of the statements ran outside a transaction: each
+	// its own snapshot (on SQLite, after another connection's commit, a
+	// fresh read of the pages it needs), none part of an audited view.
+	Alone uint64 `json:"statements_alone"`
 }
 
 // Asset is one static file the pages load.

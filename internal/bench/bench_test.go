@@ -213,8 +213,8 @@ func TestSmokeRun(t *testing.T) {
 				// At least the session check and the page's own read, in
 				// at least one transaction (its audited view); a few dozen
 				// at most on this small dataset.
-				if tr.Statements < 2 || tr.Statements > 100 || tr.Transactions < 1 || tr.Transactions > tr.Statements {
-					t.Errorf("database work of %s: %d statements, %d transactions", tr.Route, tr.Statements, tr.Transactions)
+				if tr.Statements < 2 || tr.Statements > 100 || tr.Transactions < 1 || tr.Transactions > tr.Statements || tr.Alone > tr.Statements {
+					t.Errorf("database work of %s: %d statements, %d transactions, %d outside one", tr.Route, tr.Statements, tr.Transactions, tr.Alone)
 				}
 			}
 

@@ -330,16 +330,16 @@ func (d *discoverer) countWork(ctx context.Context, label, path, cookie string) 
 	if !ok || t.Sample != path || t.Statements != 0 {
 		return nil
 	}
-	st0, tx0 := d.cfg.DB.Work()
+	w0 := d.cfg.DB.Work()
 	resp, err := d.client.get(ctx, d.base+path, cookie)
 	if err != nil {
 		return err
 	}
-	st1, tx1 := d.cfg.DB.Work()
+	w1 := d.cfg.DB.Work()
 	if resp.status != http.StatusOK {
 		return fmt.Errorf("loading %s again to count its statements: %d", path, resp.status)
 	}
-	t.Statements, t.Transactions = st1-st0, tx1-tx0
+	t.Statements, t.Transactions, t.Alone = w1.Statements-w0.Statements, w1.Transactions-w0.Transactions, w1.Alone-w0.Alone
 	return nil
 }
 

@@ -111,9 +111,9 @@ func (r Report) Table(w io.Writer) {
 	tw.Flush() // #nosec G104 -- a report to the terminal: like the fmt.Fprint calls around it, a failed write has nowhere to go
 	fmt.Fprintln(w, "\nDatabase work per page (a second load of the sample, the server otherwise idle)")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "Route\tStatements\tTransactions\t")
+	fmt.Fprintln(tw, "Route\tStatements\tTransactions\tStatements outside one\t")
 	for _, t := range r.Transfer {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t\n", t.Route, t.Statements, t.Transactions)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t\n", t.Route, t.Statements, t.Transactions, t.Alone)
 	}
 	tw.Flush() // #nosec G104 -- a report to the terminal: like the fmt.Fprint calls around it, a failed write has nowhere to go
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

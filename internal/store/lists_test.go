@@ -308,18 +308,27 @@ func TestCaseloadCacheFollowsEveryChange(t *testing.T) {
 func TestWorkCountsStatements(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		fx := makeFamily(t, db)
-		st0, tx0 := db.Work()
-		if st, tx := db.Work(); st != st0 || tx != tx0 {
-			t.Errorf("with nothing done the counts moved: %d, %d to %d, %d", st0, tx0, st, tx)
+		w0 := db.Work()
+		if w := db.Work(); w != w0 {
+			t.Errorf("with nothing done the counts moved: %+v to %+v", w0, w)
 		}
 		if _, _, err := db.CaseloadUncached(ctx, fx.mgr.Actor()); err != nil {
 			t.Fatal(err)
 		}
-		st1, tx1 := db.Work()
+		w1 := db.Work()
 		// The list, the families' read (at least six statements), and the
 		// view's transaction; the audit entry's own write may add more.
-		if st1-st0 < 7 || tx1-tx0 < 1 {
-			t.Errorf("a caseload read counted %d statements and %d transactions", st1-st0, tx1-tx0)
+		// None of it outside a transaction.
+		if w1.Statements-w0.Statements < 7 || w1.Transactions-w0.Transactions < 1 || w1.Alone != w0.Alone {
+			t.Errorf("a caseload read counted %+v", store.Work{Statements: w1.Statements - w0.Statements,
+				Transactions: w1.Transactions - w0.Transactions, Alone: w1.Alone - w0.Alone})
+		}
+		// Reads outside a transaction are counted as such.
+		if _, err := db.StaffByID(ctx, fx.mgr.ID); err != nil {
+			t.Fatal(err)
+		}
+		if w2 := db.Work(); w2.Alone == w1.Alone || w2.Alone-w1.Alone != w2.Statements-w1.Statements || w2.Transactions != w1.Transactions {
+			t.Errorf("statements on their own counted %d alone of %d, and %d transactions", w2.Alone-w1.Alone, w2.Statements-w1.Statements, w2.Transactions-w1.Transactions)
 		}
 	})
 }

@@ -88,6 +88,9 @@ type querier struct {
 // not to be cached.
 func (q querier) stmt(ctx context.Context, text string) (*sql.Stmt, string) {
 	q.db.work.statements.Add(1)
+	if q.tx == nil {
+		q.db.work.alone.Add(1)
+	}
 	st, t := q.db.prepared(ctx, text)
 	if st != nil && q.tx != nil {
 		st = q.tx.StmtContext(ctx, st)

@@ -249,13 +249,23 @@ func (db *DB) rebind(q string) string {
 // the store, for `cradle bench`'s statements per page: on PostgreSQL each
 // is a round trip to the server.
 type workCounts struct {
-	statements, transactions atomic.Uint64
+	statements, transactions, alone atomic.Uint64
 }
 
-// Work is how many statements the store has run, and transactions it has
-// begun, since it was opened (a bench measures one page by the difference).
-func (db *DB) Work() (statements, transactions uint64) {
-	return db.work.statements.Load(), db.work.transactions.Load()
+// Work is the database work the store has done since it was opened (a
+// bench measures one page by the difference).
+type Work struct {
+	Statements   uint64 // statements run
+	Transactions uint64 // transactions begun
+	// Alone counts the statements run outside a transaction: each reads
+	// its own snapshot (on SQLite, after another connection's commit, the
+	// pages it needs afresh), and none is part of an audited view.
+	Alone uint64
+}
+
+// Work is how much work the store has done since it was opened.
+func (db *DB) Work() Work {
+	return Work{Statements: db.work.statements.Load(), Transactions: db.work.transactions.Load(), Alone: db.work.alone.Load()}
 }
 
 // beginTx begins a transaction, counted in Work.
