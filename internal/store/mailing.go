@@ -148,3 +148,41 @@ func (tx *Tx) ConfirmedSubscribers() ([]Subscriber, error) {
 	}
 	return out, rows.Err()
 }
+
+// ForgetOldSignUps deletes the sign-ups whose confirmation link expired
+// before cutoff unconfirmed (the person never joined the list), and clears
+// the address and name of those who unsubscribed before cutoff, keeping
+// the row without them so the list's counts stay true (signing up again
+// makes a new one). Audited; it returns how many sign-ups it removed or
+// cleared.
+func (db *DB) ForgetOldSignUps(ctx context.Context, cutoff time.Time) (int64, error) {
+	const expired = `confirmed_at IS NULL AND unsubscribed_at IS NULL AND confirm_expires_at < $1`
+	const left = `unsubscribed_at < $1 AND (email_sealed <> '' OR name_sealed <> '')`
+	var found bool
+	if err := db.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM mailing_list WHERE (`+expired+`) OR (`+left+`))`, cutoff.UTC()).Scan(&found); err != nil {
+		return 0, fmt.Errorf("looking for old sign-ups: %w", err)
+	}
+	if !found {
+		return 0, nil
+	}
+	var n int64
+	err := db.Update(ctx, func(tx *Tx) error {
+		res, err := tx.exec(`DELETE FROM mailing_list WHERE `+expired, cutoff.UTC())
+		if err != nil {
+			return fmt.Errorf("deleting expired sign-ups: %w", err)
+		}
+		deleted, _ := res.RowsAffected()
+		// The address's keyed hash goes too: a placeholder unique to the row
+		// keeps the column's uniqueness.
+		res, err = tx.exec(`UPDATE mailing_list SET email_sealed = '', name_sealed = '', confirm_token_hash = '',
+			email_hash = 'forgotten:' || CAST(id AS TEXT) WHERE `+left, cutoff.UTC())
+		if err != nil {
+			return fmt.Errorf("clearing unsubscribed addresses: %w", err)
+		}
+		cleared, _ := res.RowsAffected()
+		n = deleted + cleared
+		tx.Audit("mailing.forget", "subscriber", 0, 0, fmt.Sprintf("%d expired sign-ups deleted, %d unsubscribed addresses cleared", deleted, cleared))
+		return nil
+	})
+	return n, err
+}

@@ -152,3 +152,34 @@ func (db *DB) MailCounts(ctx context.Context) (map[string]int, error) {
 	}
 	return out, rows.Err()
 }
+
+// ClearOldMail empties the recipient, text and headers of the messages
+// sent, or given up on, before cutoff: the outbox is a queue, not an
+// archive of what was written to parents and referrers. Each message's
+// kind, subject, status and dates stay, for the mail counts and the audit
+// entries that name it; a message still to be sent is never touched. The
+// clearing is audited; it returns how many messages it cleared.
+func (db *DB) ClearOldMail(ctx context.Context, cutoff time.Time) (int64, error) {
+	const old = `((status = 'sent' AND sent_at < $1) OR (status = 'failed' AND created_at < $1))
+		AND (recipient_sealed <> '' OR body_sealed <> '' OR headers <> '')`
+	// Looked for first, so a sweep with nothing to clear writes nothing,
+	// not even an audit entry.
+	var found bool
+	if err := db.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM outbox WHERE `+old+`)`, cutoff.UTC()).Scan(&found); err != nil {
+		return 0, fmt.Errorf("looking for old mail: %w", err)
+	}
+	if !found {
+		return 0, nil
+	}
+	var n int64
+	err := db.Update(ctx, func(tx *Tx) error {
+		res, err := tx.exec(`UPDATE outbox SET recipient_sealed = '', body_sealed = '', headers = '' WHERE `+old, cutoff.UTC())
+		if err != nil {
+			return fmt.Errorf("clearing old mail: %w", err)
+		}
+		n, _ = res.RowsAffected()
+		tx.Audit("mail.cleared", "outbox", 0, 0, fmt.Sprintf("%d messages sent or given up on before %s", n, cutoff.UTC().Format(time.DateOnly)))
+		return nil
+	})
+	return n, err
+}

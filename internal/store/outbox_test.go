@@ -102,3 +102,73 @@ func TestOutboxClaimsEachMessageOnce(t *testing.T) {
 		}
 	})
 }
+
+// Sent and given-up messages lose their recipient, text and headers after
+// the cutoff, their kind, subject and status staying; a message still to
+// send is never touched; a sweep with nothing to clear writes nothing.
+func TestClearOldMail(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		err := db.Update(ctx, func(tx *store.Tx) error {
+			for _, to := range []string{"old@example.org", "recent@example.org", "failed@example.org", "waiting@example.org"} {
+				if err := tx.QueueMail("test", to, "Subject "+to, "CANARY body for "+to, map[string]string{"X-Test": "1"}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now()
+		items, err := db.ClaimMail(ctx, now, 3, time.Minute) // the first three, oldest first
+		if err != nil || len(items) != 3 {
+			t.Fatalf("claimed %d, %v", len(items), err)
+		}
+		if err := db.MarkMailSent(ctx, items[0].ID, now.Add(-40*24*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.MarkMailSent(ctx, items[1].ID, now); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.MarkMailFailed(ctx, items[2].ID, now, "550 no such mailbox", now, true); err != nil {
+			t.Fatal(err)
+		}
+		kept := func() string {
+			s, err := db.RawString(ctx, `SELECT COALESCE(string_agg(subject || ':' || CASE WHEN recipient_sealed = '' AND body_sealed = '' AND headers = '' THEN 'cleared' ELSE 'kept' END, ','), '')
+				FROM (SELECT subject, recipient_sealed, body_sealed, headers FROM outbox ORDER BY id) o`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}
+		// Sent 40 days ago: cleared; sent now, failed now (queued now) and waiting: kept.
+		n, err := db.ClearOldMail(ctx, now.Add(-30*24*time.Hour))
+		if want := "Subject old@example.org:cleared,Subject recent@example.org:kept,Subject failed@example.org:kept,Subject waiting@example.org:kept"; err != nil || n != 1 || kept() != want {
+			t.Errorf("after a 30-day sweep: %d cleared (%v), %s; want 1, %s", n, err, kept(), want)
+		}
+		audits := func() int {
+			es, err := db.AuditEntries(ctx, store.AuditFilter{Actions: []string{"mail.cleared"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(es)
+		}
+		if audits() != 1 {
+			t.Errorf("mail.cleared entries: %d, want 1", audits())
+		}
+		// Everything sent or failed before a cutoff in the future; never the waiting one.
+		n, err = db.ClearOldMail(ctx, now.Add(time.Hour))
+		if want := "Subject old@example.org:cleared,Subject recent@example.org:cleared,Subject failed@example.org:cleared,Subject waiting@example.org:kept"; err != nil || n != 2 || kept() != want {
+			t.Errorf("after a sweep of everything: %d cleared (%v), %s; want 2, %s", n, err, kept(), want)
+		}
+		if n, err := db.ClearOldMail(ctx, now.Add(time.Hour)); err != nil || n != 0 || audits() != 2 {
+			t.Errorf("a sweep with nothing left: %d (%v), %d audit entries; want 0 and still 2", n, err, audits())
+		}
+		if counts, _ := db.MailCounts(ctx); counts["sent"] != 2 || counts["failed"] != 1 || counts["pending"] != 1 {
+			t.Errorf("mail counts after clearing: %v", counts)
+		}
+		if items, _ := db.ClaimMail(ctx, now.Add(time.Hour), 10, time.Minute); len(items) != 1 || items[0].To != "waiting@example.org" || !strings.Contains(items[0].Text, "CANARY") {
+			t.Errorf("the waiting message after clearing: %+v", items)
+		}
+	})
+}

@@ -12,6 +12,8 @@ import (
 	"github.com/cradle-org/cradle/internal/cli"
 	"github.com/cradle-org/cradle/internal/mail"
 	"github.com/cradle-org/cradle/internal/mail/smtptest"
+	"github.com/cradle-org/cradle/internal/store"
+	"github.com/cradle-org/cradle/internal/web"
 )
 
 // deliver sends everything queued to a real SMTP server and returns what arrived.
@@ -125,6 +127,50 @@ func TestMailingConfirmationLinkExpires(t *testing.T) {
 		r := e.post(c, "/mailing-list/confirm", url.Values{"token": {confirm.Query().Get("token")}})
 		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "expired") {
 			t.Errorf("expired link: %d", r.status)
+		}
+	})
+}
+
+// The sweep that ends old sessions also clears a sent message's recipient
+// and text 30 days (mailRetention) after it went, and deletes a sign-up
+// never confirmed 30 days after its link expired; before then it keeps
+// both.
+func TestSweepForgetsOldMailAndSignUps(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		smtp := smtptest.Start(t)
+		e.post(e.client(), "/mailing-list", url.Values{"email": {"never@example.org"}})
+		if msgs := deliver(t, e, smtp); len(msgs) != 1 {
+			t.Fatalf("confirmation emails: %d", len(msgs))
+		}
+		s, err := web.New(e.db, nil, web.Config{Now: e.clock.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		entries := func(action string) int {
+			es, err := e.db.AuditEntries(ctx, store.AuditFilter{Actions: []string{action}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(es)
+		}
+		sweep := func() {
+			if _, err := s.SweepSessions(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		e.clock.Advance(29 * 24 * time.Hour)
+		sweep()
+		if pending, _, _, _ := e.db.MailingCounts(ctx); pending != 1 || entries("mail.cleared") != 0 || entries("mailing.forget") != 0 {
+			t.Errorf("after 29 days: %d pending sign-ups, %d mail.cleared, %d mailing.forget; want 1, 0, 0", pending, entries("mail.cleared"), entries("mailing.forget"))
+		}
+		e.clock.Advance(4 * 24 * time.Hour) // the link expired after two days: 31 days on
+		sweep()
+		if pending, _, _, _ := e.db.MailingCounts(ctx); pending != 0 || entries("mail.cleared") != 1 || entries("mailing.forget") != 1 {
+			t.Errorf("after 33 days: %d pending sign-ups, %d mail.cleared, %d mailing.forget; want 0, 1, 1", pending, entries("mail.cleared"), entries("mailing.forget"))
+		}
+		if counts, _ := e.db.MailCounts(ctx); counts["sent"] != 1 {
+			t.Errorf("the sent message's row: %v", counts)
 		}
 	})
 }

@@ -386,11 +386,24 @@ func (s *Server) wakeMail() {
 	}
 }
 
+// mailRetention is how long the outbox keeps a message's recipient and
+// text once it is sent or given up on, and the mailing list an address
+// after its owner unsubscribed or their confirmation link expired: long
+// enough to answer "did my email go?" or undo an unsubscribe by mistake.
+const mailRetention = 30 * 24 * time.Hour
+
 // SweepSessions deletes sessions past their idle or absolute timeout.
-// It also deletes self-referral drafts left unfinished.
+// It also deletes self-referral drafts left unfinished, and clears the
+// outbox's and the mailing list's old addresses (mailRetention).
 func (s *Server) SweepSessions(ctx context.Context) (int64, error) {
 	now := s.cfg.Now()
 	if _, err := s.db.DeleteOldDrafts(ctx, now.Add(-draftMaxAge)); err != nil {
+		return 0, err
+	}
+	if _, err := s.db.ClearOldMail(ctx, now.Add(-mailRetention)); err != nil {
+		return 0, err
+	}
+	if _, err := s.db.ForgetOldSignUps(ctx, now.Add(-mailRetention)); err != nil {
 		return 0, err
 	}
 	return s.db.DeleteExpiredSessions(ctx, now.Add(-IdleTimeout), now.Add(-AbsoluteTimeout))
