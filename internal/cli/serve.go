@@ -196,7 +196,8 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	return nil
 }
 
-// sweepSessions removes expired sessions every few minutes.
+// sweepSessions removes expired sessions, old drafts and old mail every
+// few minutes (web.Server.SweepSessions).
 func (a *App) sweepSessions(ctx context.Context, srv *web.Server, log *slog.Logger) {
 	t := time.NewTicker(5 * time.Minute)
 	defer t.Stop()
@@ -205,9 +206,11 @@ func (a *App) sweepSessions(ctx context.Context, srv *web.Server, log *slog.Logg
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if n, err := srv.SweepSessions(ctx); err != nil {
-				log.Error("removing expired sessions", "err", err)
-			} else if n > 0 {
+			n, err := srv.SweepSessions(ctx)
+			if err != nil {
+				log.Error("sweeping expired sessions, drafts and old mail", "err", err)
+			}
+			if n > 0 {
 				log.Info("removed expired sessions", "count", n)
 			}
 		}

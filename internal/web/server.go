@@ -8,6 +8,7 @@ package web
 import (
 	"context"
 	"embed"
+	"errors"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -392,19 +393,16 @@ func (s *Server) wakeMail() {
 // enough to answer "did my email go?" or undo an unsubscribe by mistake.
 const mailRetention = 30 * 24 * time.Hour
 
-// SweepSessions deletes sessions past their idle or absolute timeout.
-// It also deletes self-referral drafts left unfinished, and clears the
-// outbox's and the mailing list's old addresses (mailRetention).
+// SweepSessions deletes sessions past their idle or absolute timeout and
+// returns how many. It also deletes self-referral drafts left unfinished,
+// and clears the outbox's and the mailing list's old addresses
+// (mailRetention). Each runs whatever another's error: a failure is
+// reported with the others, and does not keep old sessions.
 func (s *Server) SweepSessions(ctx context.Context) (int64, error) {
 	now := s.cfg.Now()
-	if _, err := s.db.DeleteOldDrafts(ctx, now.Add(-draftMaxAge)); err != nil {
-		return 0, err
-	}
-	if _, err := s.db.ClearOldMail(ctx, now.Add(-mailRetention)); err != nil {
-		return 0, err
-	}
-	if _, err := s.db.ForgetOldSignUps(ctx, now.Add(-mailRetention)); err != nil {
-		return 0, err
-	}
-	return s.db.DeleteExpiredSessions(ctx, now.Add(-IdleTimeout), now.Add(-AbsoluteTimeout))
+	n, err := s.db.DeleteExpiredSessions(ctx, now.Add(-IdleTimeout), now.Add(-AbsoluteTimeout))
+	_, draftsErr := s.db.DeleteOldDrafts(ctx, now.Add(-draftMaxAge))
+	_, mailErr := s.db.ClearOldMail(ctx, now.Add(-mailRetention))
+	_, listErr := s.db.ForgetOldSignUps(ctx, now.Add(-mailRetention))
+	return n, errors.Join(err, draftsErr, mailErr, listErr)
 }
