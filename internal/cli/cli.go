@@ -48,7 +48,7 @@ func (a *App) commands() []command {
 		{"migrate", "Apply database migrations", (*App).migrate},
 		{"demo", "Load demonstration data and print its sign-in details", (*App).demo},
 		{"user", "Add or disable a staff account (user add | user disable)", (*App).user},
-		{"audit", "Check the audit log's hash chain (audit verify)", (*App).audit},
+		{"audit", "Check the audit log's hash chain (audit verify); show how a searched-for name is logged (audit term)", (*App).audit},
 		{"backup", "Write an encrypted backup of the whole database, while it runs (backup --out FILE)", (*App).backup},
 		{"restore", "Restore a backup into a new, empty database (restore FILE)", (*App).restore},
 		{"sar", "Prepare a parent's own record for a subject access request (sar --person ID --as EMAIL)", (*App).sar},

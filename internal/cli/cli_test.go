@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -428,5 +429,30 @@ func TestProgressLine(t *testing.T) {
 		if got := cli.ProgressLine("Reading", c.done, c.total, 10*time.Second); !strings.Contains(got, c.want) {
 			t.Errorf("ProgressLine(%d, %d) = %q, want %q in it", c.done, c.total, got, c.want)
 		}
+	}
+}
+
+// audit term prints the key a searched-for name is recorded by, the same
+// whatever the case and spacing; with no name it says how to use it.
+func TestAuditTerm(t *testing.T) {
+	dir := t.TempDir()
+	if r := run(t, nil, "demo", "--data", dir); r.code != 0 {
+		t.Fatal(r)
+	}
+	keyRE := regexp.MustCompile(`"name key ([0-9a-f]{20})"`)
+	key := func(name string) string {
+		t.Helper()
+		r := run(t, nil, "audit", "term", "--data", dir, "--name", name)
+		m := keyRE.FindStringSubmatch(r.stdout)
+		if r.code != 0 || m == nil {
+			t.Fatalf("audit term %q: %+v", name, r)
+		}
+		return m[1]
+	}
+	if a, b, c := key("Amy Foster"), key("  amy   FOSTER "), key("Amy Fosters"); a != b || a == c {
+		t.Errorf("keys: %s, %s (same name), %s (another)", a, b, c)
+	}
+	if r := run(t, nil, "audit", "term", "--data", dir); r.code != 2 || !strings.Contains(r.stderr, "give the name searched for") {
+		t.Errorf("audit term without a name: %+v", r)
 	}
 }

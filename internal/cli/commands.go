@@ -185,12 +185,15 @@ func (a *App) userDisable(ctx context.Context, args []string) error {
 }
 
 func (a *App) audit(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "term" {
+		return a.auditTerm(ctx, args[1:])
+	}
 	if len(args) == 0 || args[0] != "verify" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			fmt.Fprintln(a.Stdout, "Usage: cradle audit verify [--data DIR] [--database URL]")
+			fmt.Fprintln(a.Stdout, "Usage: cradle audit verify [--data DIR] [--database URL]\n       cradle audit term [--data DIR] [--database URL] --name NAME")
 			return nil
 		}
-		return &usageError{msg: "audit: say what to do: cradle audit verify"}
+		return &usageError{msg: "audit: say what to do: cradle audit verify, or cradle audit term --name NAME"}
 	}
 	fs := a.newFlags("audit verify", "Check the whole audit log's hash chain. Exit status 0 when intact; 1, naming the first broken entry, when not.")
 	d := a.addDBFlags(fs)
@@ -211,6 +214,30 @@ func (a *App) audit(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(a.Stdout, "Audit log intact: %d entries verified.\n", n)
+	return nil
+}
+
+// auditTerm prints the key the audit log records a searched-for name by
+// (store.SearchTermKey), so that someone with the server's keys can find
+// who searched for a person without the log holding names.
+func (a *App) auditTerm(ctx context.Context, args []string) error {
+	fs := a.newFlags("audit term", "Print the key under which the audit log records searches for a name (\"Find a person\"):\n"+
+		"the log holds this keyed hash of a searched-for name, never the name. Case and spacing are ignored.")
+	d := a.addDBFlags(fs)
+	given := fs.String("name", "", "the `name` searched for")
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	name := *given
+	if strings.TrimSpace(name) == "" {
+		return &usageError{msg: `audit term: give the name searched for, e.g. cradle audit term --name "Amy Foster"`}
+	}
+	db, err := a.open(ctx, d)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	fmt.Fprintf(a.Stdout, "Searches for %q are recorded as \"name key %s\" (action person.search).\n", strings.Join(strings.Fields(name), " "), db.SearchTermKey(name))
 	return nil
 }
 

@@ -31,7 +31,7 @@ var referencePattern = regexp.MustCompile(`(?i)^FAM-[0-9A-Z-]+$`)
 // ("Priya Shah", with the same name variants and sound-alikes as referral
 // matching; or one name, given or family) or by family reference. It
 // returns at most SearchLimit people, and whether there were more. The
-// search is audited with what was searched for.
+// search is audited with what was searched for (a name as SearchTermKey).
 func (db *DB) SearchPeople(ctx context.Context, actor policy.Actor, query string) ([]PersonHit, bool, error) {
 	sq := parseSearch(query)
 	q := sq.Text
@@ -104,7 +104,15 @@ func (db *DB) SearchPeople(ctx context.Context, actor policy.Actor, query string
 		if len(hits) > SearchLimit {
 			hits, more = hits[:SearchLimit], true
 		}
-		tx.Audit("person.search", "", 0, 0, fmt.Sprintf("%q: %d found", q, len(hits)))
+		// A name searched for is personal data, and administrators read the
+		// whole log: the entry holds the name's keyed hash, which someone
+		// with the keys can work out for a name (cradle audit term), never
+		// the name. A family reference is no name, and is kept as typed.
+		what := "name key " + db.SearchTermKey(q)
+		if sq.Reference != "" {
+			what = "reference " + sq.Reference
+		}
+		tx.Audit("person.search", "", 0, 0, fmt.Sprintf("%s: %d found", what, len(hits)))
 		return nil
 	})
 	return hits, more, err
@@ -176,6 +184,17 @@ func (db *DB) searchBatch(ctx context.Context, tx *Tx, actor policy.Actor, q str
 		}
 	}
 	return hits, len(ids), nil
+}
+
+// SearchTermKey is how the audit log records a name searched for: a keyed
+// hash of the search's words (case and spacing ignored), the same for the
+// same name and unreadable without the keys. Empty for an empty search.
+func (db *DB) SearchTermKey(term string) string {
+	t := strings.ToLower(parseSearch(term).Text)
+	if t == "" {
+		return ""
+	}
+	return db.index("audit.search-term", t)[:20]
 }
 
 // searchQuery is what a search looks for: a family reference, the match

@@ -91,8 +91,16 @@ func TestFindAPerson(t *testing.T) {
 		for _, a := range es {
 			details = append(details, a.Actor+" "+a.Detail)
 		}
-		if len(es) != 6 || !strings.Contains(strings.Join(details, "\n"), `priya.shah@cradle.example "amy FOSTER": 1 found`) {
-			t.Errorf("audit of searches:\n%s", strings.Join(details, "\n"))
+		// Names are recorded by their key, never as typed: administrators
+		// read the log.
+		all := strings.Join(details, "\n")
+		key := e.db.SearchTermKey("Amy Foster")
+		if len(es) != 6 || len(key) != 20 || !strings.Contains(all, `priya.shah@cradle.example name key `+key+`: 1 found`) ||
+			strings.Contains(strings.ToLower(all), "amy") || strings.Contains(strings.ToLower(all), "foster") {
+			t.Errorf("audit of searches (want the key %s, no name):\n%s", key, all)
+		}
+		if e.db.SearchTermKey("  amy   FOSTER ") != key || e.db.SearchTermKey("Amy Fosters") == key || e.db.SearchTermKey(" ") != "" {
+			t.Error("SearchTermKey should ignore case and spacing, and only that")
 		}
 	})
 }
