@@ -68,8 +68,11 @@ func (tx *Tx) DeleteSession(tokenHash string) error {
 func (db *DB) SessionUser(ctx context.Context, tokenHash string) (LoginSession, org.Staff, error) {
 	var s LoginSession
 	var st org.Staff
-	rows, err := db.query(ctx, `SELECT ls.token_hash, ls.staff_id, ls.stage, ls.csrf_token, ls.created_at, ls.last_seen_at,
-		s.email, s.name, s.role, s.job_title, s.disabled, s.listed_publicly, s.created_at,
+	// The times as text on SQLite (timeText): every request reads three,
+	// and the driver's parsing tries a layout that fails before the one
+	// that fits.
+	rows, err := db.query(ctx, `SELECT ls.token_hash, ls.staff_id, ls.stage, ls.csrf_token, `+db.timeText("ls.created_at")+`, `+db.timeText("ls.last_seen_at")+`,
+		s.email, s.name, s.role, s.job_title, s.disabled, s.listed_publicly, `+db.timeText("s.created_at")+`,
 		t.id, t.name, a.id, a.name, a.local_authority, a.remote, a.active,
 		(SELECT COUNT(*) FROM alerts al WHERE al.staff_id = ls.staff_id AND al.seen_at IS NULL)
 		FROM login_sessions ls JOIN staff s ON s.id = ls.staff_id
@@ -82,14 +85,15 @@ func (db *DB) SessionUser(ctx context.Context, tokenHash string) (LoginSession, 
 	}
 	defer rows.Close()
 	var role string
+	var created, seenAt, staffCreated anyTime
 	seen := map[int64]bool{}
 	found := false
 	for rows.Next() {
 		var teamID, areaID sql.NullInt64
 		var teamName, areaName, la sql.NullString
 		var remote, active sql.NullBool
-		if err := rows.Scan(&s.TokenHash, &s.StaffID, &s.Stage, &s.CSRFToken, &s.CreatedAt, &s.LastSeenAt,
-			&st.Email, &st.Name, &role, &st.JobTitle, &st.Disabled, &st.ListedPublicly, &st.CreatedAt,
+		if err := rows.Scan(&s.TokenHash, &s.StaffID, &s.Stage, &s.CSRFToken, &created, &seenAt,
+			&st.Email, &st.Name, &role, &st.JobTitle, &st.Disabled, &st.ListedPublicly, &staffCreated,
 			&teamID, &teamName, &areaID, &areaName, &la, &remote, &active, &s.UnseenAlerts); err != nil {
 			return s, st, fmt.Errorf("reading session: %w", err)
 		}
@@ -111,7 +115,7 @@ func (db *DB) SessionUser(ctx context.Context, tokenHash string) (LoginSession, 
 	}
 	st.ID = s.StaffID
 	st.Role = policy.Role(role) // an unknown role stays unknown, and the policy denies it
-	s.CreatedAt, s.LastSeenAt = s.CreatedAt.UTC(), s.LastSeenAt.UTC()
+	s.CreatedAt, s.LastSeenAt, st.CreatedAt = created.T, seenAt.T, staffCreated.T
 	return s, st, nil
 }
 

@@ -369,6 +369,11 @@ func TestSessionsAndSigninFailures(t *testing.T) {
 		if err != nil || got.StaffID != s.ID || got.Stage != store.StageSecondFactor || got.CSRFToken != "csrf" {
 			t.Fatalf("SessionUser = %+v, %v", got, err)
 		}
+		// Created and last seen at the moment it was made, in UTC (the
+		// session's timeouts are worked out from them).
+		if !got.CreatedAt.Equal(got.LastSeenAt) || time.Since(got.CreatedAt).Abs() > time.Minute || got.CreatedAt.Location() != time.UTC {
+			t.Errorf("session created %s, last seen %s; want both now, in UTC", got.CreatedAt, got.LastSeenAt)
+		}
 		// The session's one query reads the account as StaffByID does, but
 		// for its credentials, which no signed-in request needs.
 		want, err := db.StaffByID(ctx, s.ID)
@@ -379,6 +384,11 @@ func TestSessionsAndSigninFailures(t *testing.T) {
 			t.Fatalf("StaffByID = %+v; want the credentials the fixture set", want)
 		}
 		want.PasswordHash, want.MustChangePassword, want.TOTPSecret, want.TOTPLastStep = "", false, "", 0
+		// The same instant, read as text on SQLite: compared as instants.
+		if !staff.CreatedAt.Equal(want.CreatedAt) || want.CreatedAt.IsZero() {
+			t.Errorf("SessionUser's account created %s, StaffByID's %s", staff.CreatedAt, want.CreatedAt)
+		}
+		staff.CreatedAt, want.CreatedAt = time.Time{}, time.Time{}
 		if !reflect.DeepEqual(staff, want) || len(staff.Areas) != 1 || staff.Areas[0].Name != "Hertfordshire" {
 			t.Errorf("SessionUser staff = %+v\nwant %+v", staff, want)
 		}
