@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -128,9 +130,24 @@ func (db *DB) familyMeetings(ctx context.Context, q rowQuerier, familyID int64) 
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for id := range names {
-		if s, err := db.scanStaff(ctx, q, `id = $1`, id); err == nil {
-			names[id] = s.Name
+	// The actions' owners' names in one statement, not a read of each
+	// owner's whole account (credentials and teams included).
+	if len(names) > 0 {
+		in, args := db.inList(slices.Collect(maps.Keys(names)))
+		rows, err := q.QueryContext(ctx, `SELECT id, name FROM staff WHERE id IN (`+in+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("reading the actions' owners: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var name string
+			if err := rows.Scan(&id, &name); err != nil {
+				return nil, dropRows(rows, fmt.Errorf("reading the actions' owners: %w", err))
+			}
+			names[id] = name
+		}
+		if err := doneRows(rows); err != nil {
+			return nil, fmt.Errorf("reading the actions' owners: %w", err)
 		}
 	}
 	for i := range out {
