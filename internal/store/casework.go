@@ -98,7 +98,7 @@ const (
 	PersonIncidents                           // incidents (parents)
 	PersonSafetyPlan                          // the safety plan (parents)
 	PersonMeasures                            // outcome measure results
-	PersonConsents                            // their consents to share, when the reader may edit the record
+	PersonConsents                            // their consents to share (parents), when the reader may edit the record
 
 	// PersonPage is everything the person page shows.
 	PersonPage = PersonContact | PersonSessions | PersonVIG | PersonJointSafety | PersonPauses |
@@ -159,15 +159,10 @@ func (db *DB) readPerson(ctx context.Context, actor policy.Actor, personID int64
 		if err := tx.fillPerson(&out, parts, page); err != nil {
 			return err
 		}
-		if parts&PersonConsents != 0 && out.CanEdit {
-			all, err := db.familyConsents(ctx, tx.q(), actor, out.Family, tx.now)
-			if err != nil {
+		if parts&PersonConsents != 0 && out.CanEdit && out.Person.Kind == family.Parent {
+			var err error
+			if out.Consents, err = db.consents(ctx, tx.q(), actor, out.Family, []int64{out.Person.ID}, tx.now); err != nil {
 				return err
-			}
-			for _, c := range all {
-				if c.PersonID == out.Person.ID {
-					out.Consents = append(out.Consents, c)
-				}
 			}
 		}
 		tx.auditPersonView(out, detail)

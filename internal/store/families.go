@@ -411,7 +411,7 @@ func (db *DB) ReadFamilyPage(ctx context.Context, actor policy.Actor, id int64, 
 		if out.Shares, err = db.familyShares(ctx, q, actor, f, tx.now); err != nil {
 			return err
 		}
-		if out.Consents, err = db.familyConsents(ctx, q, actor, f, tx.now); err != nil {
+		if out.Consents, err = db.consents(ctx, q, actor, f, parents, tx.now); err != nil {
 			return err
 		}
 		if out.Meetings, err = db.familyMeetings(ctx, q, f.ID); err != nil {

@@ -220,13 +220,9 @@ func (db *DB) WithdrawConsent(ctx context.Context, actor policy.Actor, personID,
 	})
 }
 
-// familyConsents lists the co-parents' consent records; the scope follows
-// each parent's confidentiality.
-func (db *DB) familyConsents(ctx context.Context, q rowQuerier, actor policy.Actor, f family.Family, now time.Time) ([]sharing.Consent, error) {
-	var ids []int64
-	for _, p := range f.Parents() {
-		ids = append(ids, p.ID)
-	}
+// consents lists the consent records of the people named (co-parents of f);
+// the scope follows each parent's confidentiality.
+func (db *DB) consents(ctx context.Context, q rowQuerier, actor policy.Actor, f family.Family, ids []int64, now time.Time) ([]sharing.Consent, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
