@@ -108,7 +108,7 @@ func (db *DB) SearchPeople(ctx context.Context, actor policy.Actor, query string
 		// whole log: the entry holds the name's keyed hash, which someone
 		// with the keys can work out for a name (cradle audit term), never
 		// the name. A family reference is no name, and is kept as typed.
-		what := "name key " + db.SearchTermKey(q)
+		what := "name key " + db.termKey(q)
 		if sq.Reference != "" {
 			what = "reference " + sq.Reference
 		}
@@ -189,12 +189,14 @@ func (db *DB) searchBatch(ctx context.Context, tx *Tx, actor policy.Actor, q str
 // SearchTermKey is how the audit log records a name searched for: a keyed
 // hash of the search's words (case and spacing ignored), the same for the
 // same name and unreadable without the keys. Empty for an empty search.
-func (db *DB) SearchTermKey(term string) string {
-	t := strings.ToLower(parseSearch(term).Text)
-	if t == "" {
+func (db *DB) SearchTermKey(term string) string { return db.termKey(searchText(term)) }
+
+// termKey is SearchTermKey of a query already made plain (searchText).
+func (db *DB) termKey(text string) string {
+	if text == "" {
 		return ""
 	}
-	return db.index("audit.search-term", t)[:20]
+	return db.index("audit.search-term", strings.ToLower(text))[:20]
 }
 
 // searchQuery is what a search looks for: a family reference, the match
@@ -211,15 +213,7 @@ type searchQuery struct {
 // parseSearch reads a "Find a person" query. It is pure, so that what a
 // query becomes can be checked (and fuzzed) without a database.
 func parseSearch(query string) searchQuery {
-	// Control characters and broken UTF-8 become spaces: no name holds
-	// them, and PostgreSQL refuses a NUL in text, which failed the search.
-	query = strings.Map(func(r rune) rune {
-		if r == utf8.RuneError || unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, query)
-	q := strings.Join(strings.Fields(query), " ")
+	q := searchText(query)
 	sq := searchQuery{Text: q}
 	switch words := strings.Fields(match.NormaliseName(q)); {
 	case referencePattern.MatchString(q):
@@ -231,6 +225,19 @@ func parseSearch(query string) searchQuery {
 		sq.Word = strings.ToLower(q)
 	}
 	return sq
+}
+
+// searchText is a query as searched for and audited: control characters
+// and broken UTF-8 made spaces (no name holds them, and PostgreSQL refuses
+// a NUL in text, which failed the search), runs of white space made one.
+func searchText(query string) string {
+	query = strings.Map(func(r rune) rune {
+		if r == utf8.RuneError || unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, query)
+	return strings.Join(strings.Fields(query), " ")
 }
 
 // familiesByID reads families (without their people).
