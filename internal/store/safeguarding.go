@@ -298,14 +298,14 @@ func (db *DB) concernScope(actor policy.Actor) (string, []any) {
 
 // OpenConcerns lists one page of the concerns still open (or decided but
 // not closed) that the actor may see, oldest first and without their text
-// (a dashboard, not a record), with how many there are in all and the
-// offset it listed from: a DSL sees every one in the organisation, so the
-// list is paged in SQL rather than capped. An offset past the end (the list
+// (a dashboard, not a record), with how many there are in all: a DSL sees
+// every one in the organisation, so the list is paged in SQL rather than
+// capped. An offset past the end (the list
 // has shrunk since the link was made) lists the last page instead. The
 // count and the page are one snapshot, and the view is audited with them.
-func (db *DB) OpenConcerns(ctx context.Context, actor policy.Actor, offset, limit int) ([]ConcernRecord, int, int, error) {
+func (db *DB) OpenConcerns(ctx context.Context, actor policy.Actor, offset, limit int) ([]ConcernRecord, int, error) {
 	if !actor.SignedIn() {
-		return nil, 0, 0, problem.New(problem.Forbidden, "Sign in to see safeguarding concerns")
+		return nil, 0, problem.New(problem.Forbidden, "Sign in to see safeguarding concerns")
 	}
 	limit, offset = max(limit, 1), max(offset, 0)
 	scope, args := db.concernScope(actor)
@@ -353,9 +353,9 @@ func (db *DB) OpenConcerns(ctx context.Context, actor policy.Actor, offset, limi
 		})
 	})
 	if err != nil {
-		return nil, 0, 0, fmt.Errorf("listing concerns: %w", err)
+		return nil, 0, fmt.Errorf("listing concerns: %w", err)
 	}
-	return out, total, offset, nil
+	return out, total, nil
 }
 
 // DecideConcern records a DSL's decision, its reasons and follow-up actions

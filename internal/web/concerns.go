@@ -217,7 +217,7 @@ func (s *Server) concernsDashboard(w http.ResponseWriter, r *http.Request, u *re
 	}
 	// A page past the end (the list has shrunk) is the last page, read
 	// in the same snapshot as the count.
-	list, total, _, err := s.db.OpenConcerns(r.Context(), u.staff.Actor(), offsetAsked(r, concernsPageSize), concernsPageSize)
+	list, total, err := s.db.OpenConcerns(r.Context(), u.staff.Actor(), offsetAsked(r, concernsPageSize), concernsPageSize)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -137,7 +137,7 @@ func TestOverdueConcernEscalatesHourly(t *testing.T) {
 		if n, err := e.db.EscalateOverdue(ctx, time.Hour, notify); err != nil || n != 0 {
 			t.Fatalf("before the deadline: %d, %v", n, err)
 		}
-		concerns, _, _, _ := e.db.OpenConcerns(ctx, mustActor(t, e, ruth), 0, 50)
+		concerns, _, _ := e.db.OpenConcerns(ctx, mustActor(t, e, ruth), 0, 50)
 		due := concerns[0].DueAt
 		e.clock.Set(due.Add(59 * time.Minute))
 		if n, _ := e.db.EscalateOverdue(ctx, time.Hour, notify); n != 0 {
