@@ -158,15 +158,8 @@ func (tx *Tx) ConfirmedSubscribers() ([]Subscriber, error) {
 func (db *DB) ForgetOldSignUps(ctx context.Context, cutoff time.Time) (int64, error) {
 	const expired = `confirmed_at IS NULL AND unsubscribed_at IS NULL AND confirm_expires_at < $1`
 	const left = `unsubscribed_at < $1 AND (email_sealed <> '' OR name_sealed <> '')`
-	var found bool
-	if err := db.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM mailing_list WHERE (`+expired+`) OR (`+left+`))`, cutoff.UTC()).Scan(&found); err != nil {
-		return 0, fmt.Errorf("looking for old sign-ups: %w", err)
-	}
-	if !found {
-		return 0, nil
-	}
 	var n int64
-	err := db.Update(ctx, func(tx *Tx) error {
+	err := db.sweep(ctx, `SELECT 1 FROM mailing_list WHERE (`+expired+`) OR (`+left+`)`, []any{cutoff.UTC()}, func(tx *Tx) error {
 		res, err := tx.exec(`DELETE FROM mailing_list WHERE `+expired, cutoff.UTC())
 		if err != nil {
 			return fmt.Errorf("deleting expired sign-ups: %w", err)

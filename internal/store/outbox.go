@@ -162,17 +162,8 @@ func (db *DB) MailCounts(ctx context.Context) (map[string]int, error) {
 func (db *DB) ClearOldMail(ctx context.Context, cutoff time.Time) (int64, error) {
 	const old = `((status = 'sent' AND sent_at < $1) OR (status = 'failed' AND created_at < $1))
 		AND (recipient_sealed <> '' OR body_sealed <> '' OR headers <> '')`
-	// Looked for first, so a sweep with nothing to clear writes nothing,
-	// not even an audit entry.
-	var found bool
-	if err := db.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM outbox WHERE `+old+`)`, cutoff.UTC()).Scan(&found); err != nil {
-		return 0, fmt.Errorf("looking for old mail: %w", err)
-	}
-	if !found {
-		return 0, nil
-	}
 	var n int64
-	err := db.Update(ctx, func(tx *Tx) error {
+	err := db.sweep(ctx, `SELECT 1 FROM outbox WHERE `+old, []any{cutoff.UTC()}, func(tx *Tx) error {
 		res, err := tx.exec(`UPDATE outbox SET recipient_sealed = '', body_sealed = '', headers = '' WHERE `+old, cutoff.UTC())
 		if err != nil {
 			return fmt.Errorf("clearing old mail: %w", err)
@@ -182,4 +173,18 @@ func (db *DB) ClearOldMail(ctx context.Context, cutoff time.Time) (int64, error)
 		return nil
 	})
 	return n, err
+}
+
+// sweep runs fn as an Update only when the query some finds a row: a
+// periodic clearing with nothing to clear writes nothing, not even an
+// audit entry.
+func (db *DB) sweep(ctx context.Context, some string, args []any, fn func(tx *Tx) error) error {
+	var found bool
+	if err := db.queryRow(ctx, `SELECT EXISTS (`+some+`)`, args...).Scan(&found); err != nil {
+		return fmt.Errorf("looking for what to clear: %w", err)
+	}
+	if !found {
+		return nil
+	}
+	return db.Update(ctx, fn)
 }
