@@ -172,6 +172,18 @@ func (a *App) open(ctx context.Context, d *dbFlags) (*store.DB, error) {
 	return db, err
 }
 
+// openExisting is open for commands that only read the database: a data
+// folder without one is a mistake in --data, not a new deployment to make
+// (whose new key would answer for nothing), so nothing is created there.
+func (a *App) openExisting(ctx context.Context, d *dbFlags) (*store.DB, error) {
+	if d.database == "" {
+		if _, err := os.Stat(store.SQLitePath(d.data)); errors.Is(err, os.ErrNotExist) {
+			return nil, &usageError{msg: fmt.Sprintf("there is no Cradle database in %s: check --data (or give --database)", d.data)}
+		}
+	}
+	return a.open(ctx, d)
+}
+
 // openKeyed is open, also saying where the keys came from: the key file's
 // path, or "" for CRADLE_KEYS. Keys from a key file are read again when the
 // store meets a value under a key it does not know, so a running server

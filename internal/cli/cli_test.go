@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -454,5 +455,17 @@ func TestAuditTerm(t *testing.T) {
 	}
 	if r := run(t, nil, "audit", "term", "--data", dir); r.code != 2 || !strings.Contains(r.stderr, "give the name searched for") {
 		t.Errorf("audit term without a name: %+v", r)
+	}
+	// A folder with no database is a mistake in --data: nothing is made
+	// there, and neither audit command answers as if it were empty.
+	wrong := filepath.Join(t.TempDir(), "no-such-folder")
+	for _, verb := range [][]string{{"term", "--name", "Amy Foster"}, {"verify"}} {
+		args := append([]string{"audit", verb[0], "--data", wrong}, verb[1:]...)
+		if r := run(t, nil, args...); r.code != 2 || !strings.Contains(r.stderr, "there is no Cradle database in "+wrong) {
+			t.Errorf("audit %s in a folder with no database: %+v", verb[0], r)
+		}
+	}
+	if _, err := os.Stat(wrong); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the audit commands made %s (%v)", wrong, err)
 	}
 }

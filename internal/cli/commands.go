@@ -200,7 +200,7 @@ func (a *App) audit(ctx context.Context, args []string) error {
 	if err := a.parse(fs, args[1:]); err != nil {
 		return err
 	}
-	db, err := a.open(ctx, d)
+	db, err := a.openExisting(ctx, d)
 	if err != nil {
 		return err
 	}
@@ -232,7 +232,7 @@ func (a *App) auditTerm(ctx context.Context, args []string) error {
 	if strings.TrimSpace(name) == "" {
 		return &usageError{msg: `audit term: give the name searched for, e.g. cradle audit term --name "Amy Foster"`}
 	}
-	db, err := a.open(ctx, d)
+	db, err := a.openExisting(ctx, d)
 	if err != nil {
 		return err
 	}
