@@ -22,21 +22,9 @@ func scanAudit(row interface{ Scan(...any) error }) (audit.Entry, error) {
 // flushAudit chains and writes the transaction's audit entries. It runs last,
 // just before commit, so the chain's lock is held as briefly as possible.
 func (tx *Tx) flushAudit() error {
-	if tx.db.dialect == Postgres {
-		// One writer at a time extends the chain; SQLite's IMMEDIATE
-		// transactions already serialise writers.
-		if _, err := tx.exec(`SELECT pg_advisory_xact_lock(7202)`); err != nil {
-			return fmt.Errorf("locking audit chain: %w", err)
-		}
-	}
-	var prev *audit.Entry
-	last, err := scanAudit(tx.queryRow(`SELECT ` + auditColumns + ` FROM audit_log ORDER BY id DESC LIMIT 1`))
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
-		return fmt.Errorf("reading audit chain head: %w", err)
-	default:
-		prev = &last
+	prev, err := tx.auditHead()
+	if err != nil {
+		return err
 	}
 	chained := make([]audit.Entry, len(tx.pending))
 	for i, e := range tx.pending {
@@ -48,6 +36,26 @@ func (tx *Tx) flushAudit() error {
 	}
 	tx.pending = nil
 	return nil
+}
+
+// auditHead takes the chain for the rest of the transaction and reads its
+// last entry (nil while the log is empty).
+func (tx *Tx) auditHead() (*audit.Entry, error) {
+	if tx.db.dialect == Postgres {
+		// One writer at a time extends the chain; SQLite's IMMEDIATE
+		// transactions already serialise writers.
+		if _, err := tx.exec(`SELECT pg_advisory_xact_lock(7202)`); err != nil {
+			return nil, fmt.Errorf("locking audit chain: %w", err)
+		}
+	}
+	last, err := scanAudit(tx.queryRow(`SELECT ` + auditColumns + ` FROM audit_log ORDER BY id DESC LIMIT 1`))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("reading audit chain head: %w", err)
+	}
+	return &last, nil
 }
 
 // insertAudit writes chained entries. On PostgreSQL several go in one

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -356,6 +357,7 @@ const (
 	tClosures
 	tSummaries
 	tStatuses
+	tAudit // last: its entries name rows of the tables before it
 	nTables
 )
 
@@ -369,20 +371,21 @@ var seedTables = [nTables]struct {
 	tAllocations: {"allocations", "family_id, person_id, staff_id, allocated_by, started_at, ended_at, end_reason", ""},
 	tReferrals: {"referrals", "reference, source, area_id, family_id, status, received_at, referrer_role, edd, content_sealed, decision, decision_reason, " +
 		"signposted_to, decided_by, decided_at, updated_at", ""},
-	tSessions: {"case_sessions", "family_id, person_id, staff_id, held_on, minutes, mode, attendance, module, topic, confidential, notes_sealed, reason_sealed, " +
+	tSessions: {"case_sessions", "id, family_id, person_id, staff_id, held_on, minutes, mode, attendance, module, topic, confidential, notes_sealed, reason_sealed, " +
 		"kind, created_at, updated_at", ""},
-	tRisks: {"risk_assessments", "family_id, person_id, staff_id, kind, assessed_on, yes_count, level, judged_level, answers_sealed, status, completed_at, " +
+	tRisks: {"risk_assessments", "id, family_id, person_id, staff_id, kind, assessed_on, yes_count, level, judged_level, answers_sealed, status, completed_at, " +
 		"created_at, updated_at", ""},
 	tMARAC:       {"marac_referrals", "family_id, person_id, referred_on, marac_area, outcome, actions_sealed, created_by, created_at", ""},
 	tPlans:       {"safety_plans", "id, family_id, person_id, staff_id, plan_sealed, review_on, version, created_at, updated_at", ""},
 	tPlanReviews: {"safety_plan_reviews", "plan_id, reviewed_on, changes_sealed, reviewed_by, created_at", ""},
 	tConcerns: {"safeguarding_concerns", "family_id, person_id, raised_by, raised_at, immediate_danger, at_risk, details_sealed, decision_due_at, status, " +
 		"decision, reasons_sealed, decided_by, decided_at, outcome_sealed, closed_at, area_id", ""},
-	tMeasures: {"measure_results", "family_id, person_id, instrument, timepoint, taken_on, total, score, band, flagged, alert, age_months, answers_sealed, " +
+	tMeasures: {"measure_results", "id, family_id, person_id, instrument, timepoint, taken_on, total, score, band, flagged, alert, age_months, answers_sealed, " +
 		"created_by, created_at", ""},
 	tClosures:  {"closures", "id, family_id, kind, reason, closed_on, requested_by, approved_by, approved_at, created_at", ""},
 	tSummaries: {"closure_summaries", "closure_id, person_id, summary_sealed, written_by", ""},
 	tStatuses:  {"safeguarding_status_history", "family_id, status, from_date, created_at", ""},
+	tAudit:     {"audit_log", auditColumns, ""},
 }
 
 // Tables whose ids the loader assigns, so that rows can point at rows in
@@ -392,10 +395,13 @@ const (
 	idPerson
 	idClosure
 	idPlan
+	idSession
+	idRisk
+	idMeasure
 	idKinds
 )
 
-var idTables = [idKinds]string{"families", "people", "closures", "safety_plans"}
+var idTables = [idKinds]string{"families", "people", "closures", "safety_plans", "case_sessions", "risk_assessments", "measure_results"}
 
 // localID stands for the id of the n-th row (from 0) of its table in the
 // batch until the batch is written; the references stand for the next
@@ -415,7 +421,17 @@ type seedBatch struct {
 	count           [idKinds]int
 	args            [nTables][]any // by table: column values, row after row
 	referralYears   map[int]int    // referral references needed, by year
+	events          []seedEvent    // the families' audit trails, in time order
 	detail          string
+}
+
+// seedEvent is an audit entry of a family's history (synth.Event) with its
+// records as ids, local to the batch until it is written.
+type seedEvent struct {
+	synth.Event
+	actor          string
+	actorID        int64
+	record, family any // int64 or localID
 }
 
 func (b *seedBatch) add(table int, values ...any) { b.args[table] = append(b.args[table], values...) }
@@ -441,6 +457,7 @@ func (b *seedBatch) reserve(batch synth.Batch) {
 		rows[tConcerns] += len(f.Concerns)
 		rows[tMeasures] += len(f.Measures)
 		rows[tStatuses] += len(f.Statuses)
+		rows[tAudit] += len(f.Audit)
 		if f.Closure != nil {
 			rows[tClosures]++
 			rows[tSummaries] += 2
@@ -520,12 +537,18 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 		if err := l.addReferral(b, f.Referral, fam, f.Accepted.IsZero(), seal, staff); err != nil {
 			return nil, err
 		}
-		for _, s := range f.Sessions {
-			b.add(tSessions, fam, people[s.Person], l.staffIDs[s.Staff], s.On.UTC(), int64(s.Minutes), s.Mode, s.Attendance, s.Module, s.Topic, s.Confidential,
+		sessionIDs := make([]localID, len(f.Sessions))
+		for i, s := range f.Sessions {
+			sessionIDs[i] = localID{idSession, b.count[idSession]}
+			b.count[idSession]++
+			b.add(tSessions, sessionIDs[i], fam, people[s.Person], l.staffIDs[s.Staff], s.On.UTC(), int64(s.Minutes), s.Mode, s.Attendance, s.Module, s.Topic, s.Confidential,
 				seal("case_sessions.notes", s.Notes), seal("case_sessions.reason", s.Reason), "session", s.Recorded.UTC(), s.Recorded.UTC())
 		}
 		sessions += len(f.Sessions)
-		for _, r := range f.Risks {
+		riskIDs := make([]localID, len(f.Risks))
+		for i, r := range f.Risks {
+			riskIDs[i] = localID{idRisk, b.count[idRisk]}
+			b.count[idRisk]++
 			// Levels follow this database's thresholds, as if assessed here.
 			res, rerr := risk.Score(db.risk.Thresholds, r.Assessment)
 			if rerr != nil {
@@ -537,7 +560,7 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 				return nil, jerr
 			}
 			at := r.On.Add(15 * time.Hour).UTC()
-			b.add(tRisks, fam, people[r.Person], l.staffIDs[r.Staff], "dash", r.On.UTC(), int64(res.Yes), string(res.Level), string(a.JudgedLevel),
+			b.add(tRisks, riskIDs[i], fam, people[r.Person], l.staffIDs[r.Staff], "dash", r.On.UTC(), int64(res.Yes), string(res.Level), string(a.JudgedLevel),
 				seal("risk_assessments.answers", string(body)), "complete", at, at, at)
 		}
 		for _, m := range f.MARAC {
@@ -571,7 +594,10 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 				c.Due.UTC(), c.Status, string(c.Decision), seal("safeguarding_concerns.reasons", c.Reasons), staff(c.DecidedBy), nullTime(c.Decided),
 				seal("safeguarding_concerns.outcome", c.Outcome), nullTime(c.ClosedAt), l.areaIDs[f.Area])
 		}
-		for _, m := range f.Measures {
+		measureIDs := make([]localID, len(f.Measures))
+		for i, m := range f.Measures {
+			measureIDs[i] = localID{idMeasure, b.count[idMeasure]}
+			b.count[idMeasure]++
 			var raw, score, age any
 			if !m.NoScore {
 				raw, score = m.Raw, m.Score
@@ -579,7 +605,7 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 			if m.AgeMonths > 0 {
 				age = int64(m.AgeMonths)
 			}
-			b.add(tMeasures, fam, people[m.Person], m.Instrument, m.Timepoint, m.TakenOn.UTC(), raw, score, m.Band, m.Flagged, m.Alert, age,
+			b.add(tMeasures, measureIDs[i], fam, people[m.Person], m.Instrument, m.Timepoint, m.TakenOn.UTC(), raw, score, m.Band, m.Flagged, m.Alert, age,
 				seal("measure_results.answers", m.Detail), l.staffIDs[m.By], m.TakenOn.Add(16*time.Hour).UTC())
 		}
 		if c := f.Closure; c != nil {
@@ -594,7 +620,30 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 		for _, s := range f.Statuses {
 			b.add(tStatuses, fam, s.Status, s.From.UTC(), s.From.Add(15*time.Hour).UTC())
 		}
+		for _, e := range f.Audit {
+			se := seedEvent{Event: e, actor: l.g.Staff()[e.Staff].Email, actorID: l.staffIDs[e.Staff], record: int64(0), family: fam}
+			switch e.Record {
+			case synth.RecordNone:
+				se.family = int64(0) // a list, about no one family
+			case synth.RecordStaff:
+				se.record, se.family = se.actorID, int64(0)
+			case synth.RecordFamily:
+				se.record = fam
+			case synth.RecordPerson:
+				se.record = people[e.Index]
+			case synth.RecordSession:
+				se.record = sessionIDs[e.Index]
+			case synth.RecordRisk:
+				se.record = riskIDs[e.Index]
+			case synth.RecordMeasure:
+				se.record = measureIDs[e.Index]
+			}
+			b.events = append(b.events, se)
+		}
 	}
+	// One log in time order across the batch's families (a batch's entries
+	// still come after the batch before it, whatever their times).
+	slices.SortStableFunc(b.events, func(x, y seedEvent) int { return x.At.Compare(y.At) })
 	for _, r := range batch.Referrals {
 		if err := l.addReferral(b, r, nil, true, seal, staff); err != nil {
 			return nil, err
@@ -603,9 +652,9 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.detail = fmt.Sprintf("synthetic families %d to %d of %d: %d people, %d sessions, %d referrals",
+	b.detail = fmt.Sprintf("synthetic families %d to %d of %d: %d people, %d sessions, %d referrals, %d audit entries of their history",
 		l.g.Config().Before.Families+batch.First+1, l.g.Config().Before.Families+batch.First+len(batch.Families),
-		l.g.Config().Before.Families+l.g.Families(), b.count[idPerson], sessions, len(b.args[tReferrals])/columns(tReferrals))
+		l.g.Config().Before.Families+l.g.Families(), b.count[idPerson], sessions, len(b.args[tReferrals])/columns(tReferrals), len(b.events))
 	return b, nil
 }
 
@@ -663,6 +712,9 @@ func (l *seeder) write(ctx context.Context, b *seedBatch) error {
 			}
 			nextReferral[year] = last - int64(n) + 1
 		}
+		if err := l.chainEvents(tx, b, base); err != nil {
+			return err
+		}
 		stmts := map[int]*sql.Stmt{} // closed by the commit
 		for t := range seedTables {
 			args := b.args[t]
@@ -699,6 +751,35 @@ func (l *seeder) write(ctx context.Context, b *seedBatch) error {
 		tx.Audit("bench.seed", "", 0, 0, b.detail)
 		return nil
 	})
+}
+
+// chainEvents turns the batch's history into audit entries with their
+// records' ids, chained after the log's last entry (this transaction holds
+// the chain: the entries the application writes wait for it), as rows of
+// the audit table for insert to write.
+func (l *seeder) chainEvents(tx *Tx, b *seedBatch, base [idKinds]int64) error {
+	if len(b.events) == 0 {
+		return nil
+	}
+	prev, err := tx.auditHead()
+	if err != nil {
+		return err
+	}
+	id := func(v any) int64 {
+		if v, ok := v.(localID); ok {
+			return base[v.kind] + int64(v.n) + 1
+		}
+		return v.(int64)
+	}
+	args := b.args[tAudit][:0] // reserved for the batch
+	for _, e := range b.events {
+		c := audit.Chain(prev, audit.Entry{At: e.At, ActorID: e.actorID, Actor: e.actor, Action: e.Action, RecordType: e.Record.RecordType(),
+			RecordID: id(e.record), FamilyID: id(e.family), IP: synth.StaffIP(e.Staff), RequestID: e.RequestID, Detail: e.Detail})
+		prev = &c
+		args = append(args, c.ID, c.At, c.ActorID, c.Actor, c.Action, c.RecordType, c.RecordID, c.FamilyID, c.IP, c.RequestID, c.Detail, c.PrevHash, c.Hash)
+	}
+	b.args[tAudit] = args
+	return nil
 }
 
 // insert writes a table's rows bulkRows at a time.

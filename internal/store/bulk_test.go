@@ -56,6 +56,7 @@ func expected(t *testing.T, families int, seed uint64, before synth.Counts) map[
 			n["safeguarding_concerns"] += int64(len(f.Concerns))
 			n["measure_results"] += int64(len(f.Measures))
 			n["safeguarding_status_history"] += int64(len(f.Statuses))
+			n["audit_log"] += int64(len(f.Audit))
 			if f.Closure != nil {
 				n["closures"]++
 				n["closure_summaries"] += 2
@@ -85,7 +86,17 @@ func TestSeedSynthetic(t *testing.T) {
 		if len(progress) != 2 || progress[1] != 200 {
 			t.Errorf("progress %v, want two batches to 200", progress)
 		}
-		for table, want := range expected(t, 200, 1, synth.Counts{}) {
+		want := expected(t, 200, 1, synth.Counts{})
+		history := want["audit_log"]
+		for table, want := range want {
+			if table == "audit_log" {
+				// The families' histories, and one entry for the accounts
+				// and one a batch (not counted as rows written).
+				if got := count(t, db, `FROM audit_log`); got != want+3 || res.Rows[table] != want {
+					t.Errorf("audit_log: %d entries in the database, %d reported, want %d and 3 of the run's own", got, res.Rows[table], want)
+				}
+				continue
+			}
 			if got := count(t, db, `FROM `+table); got != want || res.Rows[table] != want {
 				t.Errorf("%s: %d rows in the database, %d reported, want %d", table, got, res.Rows[table], want)
 			}
@@ -114,9 +125,32 @@ func TestSeedSynthetic(t *testing.T) {
 			}
 		}
 
-		// The audit chain holds: one entry for the accounts, one per batch.
-		if n, err := db.VerifyAudit(ctx); err != nil || n != 3 {
-			t.Errorf("VerifyAudit = %d, %v; want 3 entries, intact", n, err)
+		// The audit chain holds: the families' histories, one entry for the
+		// accounts, one per batch.
+		if n, err := db.VerifyAudit(ctx); err != nil || n != history+3 || history < 200*100 {
+			t.Errorf("VerifyAudit = %d, %v; want %d entries (> 20,000), intact", n, err, history+3)
+		}
+		// Each history entry names a record of its own family, by the
+		// practitioner who wrote it.
+		for _, c := range []struct{ what, q string }{
+			{"person read", `FROM audit_log a LEFT JOIN people p ON p.id = a.record_id AND p.family_id = a.family_id WHERE a.action = 'person.view' AND p.id IS NULL`},
+			{"session not after its parent's page", `FROM audit_log a JOIN case_sessions s ON s.id = a.record_id WHERE a.action = 'session.create' AND NOT EXISTS (
+				SELECT 1 FROM audit_log v WHERE v.record_type = 'person' AND v.record_id = s.person_id AND v.action = 'person.view' AND v.actor_id = a.actor_id AND v.id < a.id)`},
+			{"family read", `FROM audit_log a WHERE a.action = 'family.view' AND a.record_id <> a.family_id`},
+			{"session", `FROM audit_log a LEFT JOIN case_sessions s ON s.id = a.record_id AND s.family_id = a.family_id AND s.staff_id = a.actor_id
+				WHERE a.action = 'session.create' AND s.id IS NULL`},
+			{"DASH", `FROM audit_log a LEFT JOIN risk_assessments r ON r.id = a.record_id AND r.family_id = a.family_id AND r.staff_id = a.actor_id
+				WHERE a.action = 'risk.save' AND r.id IS NULL`},
+			{"measure", `FROM audit_log a LEFT JOIN measure_results m ON m.id = a.record_id AND m.family_id = a.family_id AND m.created_by = a.actor_id
+				WHERE a.action = 'measure.create' AND m.id IS NULL`},
+			{"actor", `FROM audit_log a LEFT JOIN staff s ON s.id = a.actor_id AND s.email = a.actor WHERE a.action <> 'bench.seed' AND s.id IS NULL`},
+		} {
+			if n := count(t, db, c.q); n != 0 {
+				t.Errorf("%d %s entries name no record of their family", n, c.what)
+			}
+		}
+		if sessions, logged := count(t, db, `FROM case_sessions`), count(t, db, `FROM audit_log WHERE action = 'session.create'`); sessions != logged {
+			t.Errorf("%d session.create entries for %d sessions", logged, sessions)
 		}
 
 		// Personal data is sealed, never in clear.

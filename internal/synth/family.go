@@ -47,6 +47,7 @@ type Family struct {
 	Measures            []Measure
 	Statuses            []Status
 	Closure             *Closure
+	Audit               []Event // what the history above left on the audit log, in time order
 }
 
 // Referral is a referral and how screening ended. Area is -1 for a family
@@ -210,6 +211,7 @@ func (g *Generator) family(i int) (Family, []Referral) {
 		}
 		f.Closure = c
 	}
+	d.auditTrail()
 	if up := d.last.Add(17 * time.Hour); up.After(f.Updated) {
 		f.Updated = up
 	}

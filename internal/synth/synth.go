@@ -245,6 +245,7 @@ const (
 	streamArea
 	streamFamily
 	streamPlans // each family's safety plans: added later, so drawn apart and the rest of a family is as before
+	streamAudit // each family's audit trail, likewise
 )
 
 func (g *Generator) rng(stream uint64, index int) *rand.Rand {

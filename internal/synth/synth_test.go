@@ -366,3 +366,70 @@ func TestCredentials(t *testing.T) {
 		t.Errorf("credentials %+v", c)
 	}
 }
+
+// TestAuditTrail checks the entries a family's history leaves on the audit
+// log: every recorded session, DASH and measure is there once, by whoever
+// recorded it and when the store says it was recorded, after a read of
+// that co-parent's page by the same person; the trail is in time order,
+// and a national dataset has tens of millions of entries.
+func TestAuditTrail(t *testing.T) {
+	g, fams, _ := generate(t, synth.Config{Families: 300, Seed: 3, Today: today}, 100)
+	staff := g.Staff()
+	total := 0
+	for n, f := range fams {
+		total += len(f.Audit)
+		writes := map[string]int{}
+		read := map[[2]int]bool{} // staff, person: opened before a write
+		for i, e := range f.Audit {
+			if i > 0 && e.At.Before(f.Audit[i-1].At) {
+				t.Fatalf("family %d: event %d (%s) at %v is before the one before it", n, i, e.Action, e.At)
+			}
+			if e.Staff < 0 || e.Staff >= len(staff) || staff[e.Staff].Role != "practitioner" {
+				t.Fatalf("family %d: event %s by staff %d, not a practitioner", n, e.Action, e.Staff)
+			}
+			if len(e.RequestID) != 16 {
+				t.Errorf("family %d: request id %q", n, e.RequestID)
+			}
+			switch e.Record {
+			case synth.RecordPerson:
+				if e.Index < 0 || e.Index >= len(f.People) {
+					t.Fatalf("family %d: %s of person %d", n, e.Action, e.Index)
+				}
+				read[[2]int{e.Staff, e.Index}] = true
+			case synth.RecordSession:
+				s := f.Sessions[e.Index]
+				if e.Action != "session.create" || !e.At.Equal(s.Recorded) || e.Staff != s.Staff || !read[[2]int{e.Staff, s.Person}] {
+					t.Fatalf("family %d: %+v does not record session %+v after reading its parent", n, e, s)
+				}
+			case synth.RecordRisk:
+				r := f.Risks[e.Index]
+				if e.Action != "risk.save" || e.Staff != r.Staff || !e.At.After(r.On) || !read[[2]int{e.Staff, r.Person}] {
+					t.Fatalf("family %d: %+v does not record DASH %+v after reading its parent", n, e, r)
+				}
+			case synth.RecordMeasure:
+				m := f.Measures[e.Index]
+				if e.Action != "measure.create" || e.Staff != m.By || e.Detail != m.Instrument+" "+m.Timepoint || !read[[2]int{e.Staff, m.Person}] {
+					t.Fatalf("family %d: %+v does not record measure %+v after reading its parent", n, e, m)
+				}
+			}
+			if e.Record >= synth.RecordSession {
+				writes[fmt.Sprint(e.Record, e.Index)]++
+			}
+		}
+		if want := len(f.Sessions) + len(f.Risks) + len(f.Measures); len(writes) != want {
+			t.Fatalf("family %d: %d records written on the log, want %d", n, len(writes), want)
+		}
+		for k, c := range writes {
+			if c != 1 {
+				t.Fatalf("family %d: record %s logged %d times", n, k, c)
+			}
+		}
+	}
+	// 100,000 families at this rate: tens of millions of entries.
+	if per := float64(total) / float64(len(fams)); per < 150 || per > 400 {
+		t.Errorf("%.0f audit entries a family, want 150 to 400", per)
+	}
+	if synth.StaffIP(0) == synth.StaffIP(1) || synth.StaffIP(256) == synth.StaffIP(0) {
+		t.Errorf("staff share addresses: %s %s %s", synth.StaffIP(0), synth.StaffIP(1), synth.StaffIP(256))
+	}
+}
