@@ -209,7 +209,11 @@ func (s *Server) showMeasures(w http.ResponseWriter, r *http.Request, u *request
 		results := byInstrument[in.Key]
 		// A measure's page shows that measure alone; the overview every
 		// measure with results.
-		if shown != "" && in.Key != shown || shown == "" && len(results) == 0 {
+		onItsPage := shown != ""
+		if onItsPage && in.Key != shown {
+			continue
+		}
+		if !onItsPage && len(results) == 0 {
 			continue
 		}
 		sort.SliceStable(results, func(i, j int) bool { return order[results[i].Timepoint] < order[results[j].Timepoint] })
