@@ -207,6 +207,25 @@ func (s Schedule) FamilyDue(f Family) Due {
 	return d
 }
 
+// ListBounds bounds the records the review list can hold today, so that a
+// store need not work out every closed record's date to find the few that
+// are due (a national organisation's are nearly all years away). A record
+// with no decision and every date known is listed only from NoticeDays
+// before its date, and its date is never before ParentYears after the case
+// closed nor before any child's ChildUntilBirthday-th birthday (counted from
+// the due date for a baby with no birth recorded). So such a record can be
+// listed only if the case closed on or before closedBy and every child was
+// born (or due) on or before bornBy. Records with a decision, and those
+// whose dates are missing, can be listed whatever their dates. The bounds
+// are a day generous: one record too many is read, never one too few.
+func (s Schedule) ListBounds(today time.Time) (closedBy, bornBy time.Time) {
+	// FamilyDue adds whole years to a date; date.AddDate(n, 0, 0) ≤ T
+	// implies date ≤ T.AddDate(-n, 0, 0), as AddDate is monotonic and
+	// only moves 29 February later.
+	horizon := day(today).AddDate(0, 0, s.NoticeDays+1)
+	return horizon.AddDate(-s.ParentYears, 0, 0), horizon.AddDate(-s.ChildUntilBirthday, 0, 0)
+}
+
 // Decision is what a reviewer has decided so far about a record.
 type Decision string
 

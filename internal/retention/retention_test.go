@@ -227,3 +227,56 @@ func TestOrdinal(t *testing.T) {
 		}
 	}
 }
+
+// TestListBounds: no record outside the bounds is ever listed without a
+// decision (closure and birth dates swept across them, over leap days and
+// several schedules), and the bounds are no more than a couple of days
+// generous.
+func TestListBounds(t *testing.T) {
+	schedules := []Schedule{DefaultSchedule(),
+		{ChildUntilBirthday: 1, ChildProtectionYears: 3, ParentYears: 1, NoticeDays: 30, MaxKeepYears: 2},
+		{ChildUntilBirthday: 18, ChildProtectionYears: 35, ParentYears: 7, NoticeDays: 0, MaxKeepYears: 10}}
+	todays := []time.Time{d("2026-12-03"), d("2028-02-29"), d("2027-03-01"), d("2031-01-01")}
+	for _, s := range schedules {
+		for _, today := range todays {
+			closedBy, bornBy := s.ListBounds(today)
+			old := bornBy.AddDate(-1, 0, 0)
+			for n := -40; n <= 40; n++ {
+				closed := closedBy.AddDate(0, 0, n)
+				born := bornBy.AddDate(0, 0, n)
+				for _, f := range []Family{
+					{ClosedOn: closed, Children: []Child{{Baby: true, Born: old}}},
+					{ClosedOn: closedBy.AddDate(-1, 0, 0), Children: []Child{{Baby: true, Born: born}}},
+					{ClosedOn: closedBy.AddDate(-1, 0, 0), EDD: born, Children: []Child{{Baby: true}}},
+					{ClosedOn: closedBy.AddDate(-1, 0, 0), Children: []Child{{Baby: true, Born: old}, {Born: born}}},
+					{ClosedOn: closed, Children: []Child{{Baby: true, Born: old}}, ChildProtection: []string{"a plan"}},
+				} {
+					due := s.FamilyDue(f)
+					listed := s.StateOf(due, Review{}, today).Listed()
+					inside := !f.ClosedOn.After(closedBy)
+					for _, c := range f.Children {
+						b := c.Born
+						if b.IsZero() {
+							b = f.EDD
+						}
+						inside = inside && !b.After(bornBy)
+					}
+					if listed && !inside {
+						t.Fatalf("%+v on %s: listed (%s, due %s) but outside the bounds %s, %s", f, today.Format(time.DateOnly), s.StateOf(due, Review{}, today),
+							due.On.Format(time.DateOnly), closedBy.Format(time.DateOnly), bornBy.Format(time.DateOnly))
+					}
+				}
+			}
+			// Generous by a couple of days at most: a record closed three
+			// days inside the bound with children long grown is listed.
+			f := Family{ClosedOn: closedBy.AddDate(0, 0, -3), Children: []Child{{Baby: true, Born: old.AddDate(-s.ChildUntilBirthday, 0, 0)}}}
+			if !s.StateOf(s.FamilyDue(f), Review{}, today).Listed() {
+				t.Errorf("%+v on %s: not listed, three days inside the bound %s", f, today.Format(time.DateOnly), closedBy.Format(time.DateOnly))
+			}
+			g := Family{ClosedOn: closedBy.AddDate(-(s.ChildProtectionYears + 1), 0, 0), Children: []Child{{Baby: true, Born: bornBy.AddDate(0, 0, -3)}}}
+			if !s.StateOf(s.FamilyDue(g), Review{}, today).Listed() {
+				t.Errorf("%+v on %s: not listed, born three days inside the bound %s", g, today.Format(time.DateOnly), bornBy.Format(time.DateOnly))
+			}
+		}
+	}
+}

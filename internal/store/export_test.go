@@ -7,6 +7,7 @@ import (
 
 	"github.com/cradle-org/cradle/internal/match"
 	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/retention"
 )
 
 // RawExec lets tests tamper with rows behind the store's back.
@@ -188,3 +189,21 @@ func (db *DB) CachedStatements() int {
 
 // ViewsUnderWay is how many views the audit writer counts as still reading.
 func (db *DB) ViewsUnderWay() int64 { return db.audits.viewing.Load() }
+
+// RetentionListUnbounded is RetentionList for a DSL worked out from every
+// closed record, as before retention.ListBounds: what the bounded list
+// must equal.
+func (db *DB) RetentionListUnbounded(ctx context.Context, s retention.Schedule) ([]RetentionItem, error) {
+	var out []RetentionItem
+	err := db.View(ctx, func(tx *Tx) error {
+		items, err := tx.retentionItems(s, retentionScope{})
+		for _, it := range items {
+			if it.State.Listed() {
+				out = append(out, it)
+			}
+		}
+		tx.Audit("test", "", 0, 0, "")
+		return err
+	})
+	return out, err
+}

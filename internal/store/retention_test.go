@@ -386,3 +386,111 @@ func TestRetentionConcurrentApprovals(t *testing.T) {
 		}
 	})
 }
+
+// TestRetentionListBounds: the review list works out only the records that
+// could be on it today, and lists exactly what working out every closed
+// record lists: records closed and born just inside and just outside the
+// bounds, kept ones, and ones whose dates are missing.
+func TestRetentionListBounds(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		dsl := seedStaff(t, db, "dsl@example.org", "dsl", "Blackpool")
+		sctx := audit.WithSource(ctx, audit.Source{Actor: "test"})
+		s := testSchedule
+		closedBy, bornBy := s.ListBounds(time.Now())
+		days := func(t time.Time, n int) time.Time { return t.AddDate(0, 0, n) }
+		type child struct {
+			kind family.Kind
+			born time.Time // zero: not recorded
+		}
+		cases := []struct {
+			name   string
+			closed time.Time // zero: closed_on not recorded
+			edd    time.Time
+			kids   []child
+			kept   bool
+			want   retention.State // "" for not listed
+		}{
+			{"closed and born inside", days(closedBy, -2), time.Time{}, []child{{family.Baby, days(bornBy, -10)}}, false, retention.ComingUp},
+			{"long closed, long born", days(closedBy, -400), time.Time{}, []child{{family.Baby, days(bornBy, -400)}}, false, retention.DueForReview},
+			{"closed too recently", days(closedBy, 3), time.Time{}, []child{{family.Baby, days(bornBy, -400)}}, false, ""},
+			{"born too recently", days(closedBy, -2), time.Time{}, []child{{family.Baby, days(bornBy, 3)}}, false, ""},
+			{"an older child too young", days(closedBy, -2), time.Time{}, []child{{family.Baby, days(bornBy, -400)}, {family.Child, days(bornBy, 2)}}, false, ""},
+			{"kept, closed recently", days(closedBy, 100), time.Time{}, []child{{family.Baby, days(bornBy, 100)}}, true, retention.Kept},
+			{"a child with no birth date", days(closedBy, 100), time.Time{}, []child{{family.Baby, days(bornBy, 100)}, {family.Child, time.Time{}}}, false, retention.NeedsDecision},
+			{"a baby with no birth or due date", days(closedBy, 100), time.Time{}, []child{{family.Baby, time.Time{}}}, false, retention.NeedsDecision},
+			{"a baby counted from a recent due date", days(closedBy, -2), days(bornBy, 5), []child{{family.Baby, time.Time{}}}, false, ""},
+			{"a baby counted from an old due date", days(closedBy, -2), days(bornBy, -5), []child{{family.Baby, time.Time{}}}, false, retention.ComingUp},
+			{"no closing date", time.Time{}, time.Time{}, []child{{family.Baby, days(bornBy, 100)}}, false, retention.NeedsDecision},
+		}
+		want := map[int64]retention.State{}
+		names := map[int64]string{}
+		for _, c := range cases {
+			var id int64
+			err := db.Update(sctx, func(tx *store.Tx) error {
+				var err error
+				if id, _, err = tx.CreateFamily(store.NewFamily{AreaName: "Blackpool", Stage: family.Postnatal}); err != nil {
+					return err
+				}
+				for _, k := range c.kids {
+					if _, err := tx.AddPerson(id, family.Person{Kind: k.kind, GivenName: "Sam", FamilyName: "Lee", DateOfBirth: k.born}); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			var closed, edd any
+			if !c.closed.IsZero() {
+				closed = c.closed
+			}
+			if !c.edd.IsZero() {
+				edd = c.edd
+			}
+			if err := db.RawExec(ctx, `UPDATE families SET stage = 'closed', closed_on = $2, edd = $3 WHERE id = $1`, id, closed, edd); err != nil {
+				t.Fatal(err)
+			}
+			if c.kept {
+				if err := db.RawExec(ctx, `INSERT INTO retention_reviews (family_id, decision, review_on, reason_sealed, decided_by, decided_at) VALUES ($1, 'keep', $2, '', $3, $4)`,
+					id, time.Now().AddDate(1, 0, 0), dsl.ID, time.Now()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			names[id] = c.name
+			if c.want != "" {
+				want[id] = c.want
+			}
+		}
+		items, err := db.RetentionList(sctx, dsl.Actor(), s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, err := db.RetentionListUnbounded(sctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[int64]retention.State{}
+		for _, it := range items {
+			got[it.FamilyID] = it.State
+		}
+		for _, it := range all {
+			if got[it.FamilyID] != it.State {
+				t.Errorf("%s: listed as %q, but %q when every record is worked out", names[it.FamilyID], got[it.FamilyID], it.State)
+			}
+		}
+		if len(items) != len(all) {
+			t.Errorf("%d records listed, %d when every record is worked out", len(items), len(all))
+		}
+		for id, st := range want {
+			if got[id] != st {
+				t.Errorf("%s: listed as %q, want %q", names[id], got[id], st)
+			}
+		}
+		for id, st := range got {
+			if _, ok := want[id]; !ok {
+				t.Errorf("%s: listed as %q, want it left off", names[id], st)
+			}
+		}
+	})
+}
