@@ -216,7 +216,7 @@ func (tx *Tx) lockForIDs() error {
 	if tx.db.dialect != Postgres {
 		return nil
 	}
-	if _, err := tx.exec(`LOCK TABLE settings, families, people, closures IN EXCLUSIVE MODE`); err != nil {
+	if _, err := tx.exec(`LOCK TABLE settings, families, people, closures, safety_plans, case_sessions, risk_assessments, measure_results IN EXCLUSIVE MODE`); err != nil {
 		return fmt.Errorf("locking tables for the bulk load: %w", err)
 	}
 	return nil
