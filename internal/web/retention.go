@@ -18,6 +18,10 @@ import (
 type retentionListData struct {
 	Items    []store.RetentionItem
 	Schedule []string
+	// Everywhere: the reader reviews every area's records (a DSL), not
+	// their own areas'; NoticeDays, how far ahead records are listed.
+	Everywhere bool
+	NoticeDays int
 }
 
 func (s *Server) retentionList(w http.ResponseWriter, r *http.Request, u *requestUser) {
@@ -27,7 +31,7 @@ func (s *Server) retentionList(w http.ResponseWriter, r *http.Request, u *reques
 		return
 	}
 	s.render(w, r, http.StatusOK, "retention", Page{Title: "Records retention", Nav: "retention",
-		Data: retentionListData{Items: items, Schedule: s.cfg.Retention.Summary()}})
+		Data: retentionListData{Items: items, Schedule: s.cfg.Retention.Summary(), Everywhere: u.staff.Role == policy.DSL, NoticeDays: s.cfg.Retention.NoticeDays}})
 }
 
 type retentionReviewData struct {

@@ -15,6 +15,18 @@ func TestRetentionReview(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		_, familyID := findPerson(t, e, "Mark Hill")
 		page := "/retention/families/" + itoa(familyID)
+		// Nothing is due yet: each reader is told so for where they review.
+		for _, c := range []struct {
+			who   string
+			where string
+		}{{dsl, "No closed records are due for review, coming up in the next 90 days or waiting for a decision."},
+			{manager, "No closed records in your areas are due for review, coming up in the next 90 days or waiting for a decision."}} {
+			cl := e.client()
+			e.signIn(cl, c.who)
+			if r := e.get(cl, "/retention"); r.status != 200 || !strings.Contains(r.body, c.where) {
+				t.Fatalf("%s's empty list: %d\n%s", c.who, r.status, r.body)
+			}
+		}
 		// Forty years on, every period in the shipped schedule has passed.
 		e.clock.Advance(40 * 366 * 24 * time.Hour)
 		prac := e.client()
