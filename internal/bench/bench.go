@@ -105,6 +105,10 @@ type Report struct {
 	// Families is the number of families in the database, counted before
 	// the load.
 	Families int `json:"families"`
+	// AuditEntries is the audit log's length before the load (a national
+	// deployment's is tens of millions; cradle bench seed writes each
+	// family's trail).
+	AuditEntries int64 `json:"audit_entries"`
 	// Staff is how many accounts of each role signed in and took part.
 	Staff map[string]int `json:"staff_by_role"`
 	// StartupMS is from web.New to the first 200 from /readyz over TCP. It
@@ -348,6 +352,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		return rep, err
 	}
 	rep.Families = int(st.Families)
+	rep.AuditEntries = st.AuditEntries
 
 	r.progress(PhaseStart, 0, 0)
 	sessions, w, startup, done, err := r.ready(ctx)

@@ -17,6 +17,9 @@ func (r Report) Table(w io.Writer) {
 	if r.Families > 0 {
 		fams = count(r.Families) + " families"
 	}
+	if r.AuditEntries > 0 {
+		fams += ", " + count(int(r.AuditEntries)) + " audit entries"
+	}
 	fmt.Fprintf(w, "Cradle bench run, %s UTC: %s, %s/%s, %d CPUs (GOMAXPROCS %d), %s, %s\n",
 		r.Date.Format("2006-01-02 15:04"), r.Database, r.Machine.GOOS, r.Machine.GOARCH, r.Machine.NumCPU, r.Machine.GOMAXPROCS, r.Machine.GoVersion, fams)
 	var staff []string

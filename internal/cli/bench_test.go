@@ -139,6 +139,11 @@ func TestBenchRun(t *testing.T) {
 			if err := json.Unmarshal(b, &rep); err != nil {
 				t.Fatal(err)
 			}
+			// The seeded families' audit trails, at least a hundred entries
+			// each, are counted in the report and its heading.
+			if rep.AuditEntries < 30*100 || !strings.Contains(r.stdout, "30 families, ") || !strings.Contains(r.stdout, " audit entries") {
+				t.Errorf("audit entries %d; heading:\n%s", rep.AuditEntries, r.stdout)
+			}
 			if rep.Families != 30 || rep.Staff["practitioner"] != 2 || rep.Staff["team_manager"] != 1 || rep.Dashboard == nil || rep.OpenMS <= 0 || len(rep.Latency.Pages) == 0 {
 				t.Errorf("report: families %d, staff %v, dashboard %v, open %v ms, %d pages", rep.Families, rep.Staff, rep.Dashboard, rep.OpenMS, len(rep.Latency.Pages))
 			}

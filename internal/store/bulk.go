@@ -48,6 +48,9 @@ type SyntheticState struct {
 	Marker                            *synth.Counts // nil without the synthetic marker
 	Demo                              bool
 	Staff, Families, Referrals, Areas int64
+	// AuditEntries is the audit log's length (its last id: the chain has
+	// no gaps), read without counting tens of millions of rows.
+	AuditEntries int64
 }
 
 // SyntheticState reads what the database holds.
@@ -81,6 +84,9 @@ func syntheticState(ctx context.Context, db *DB, q rowQuerier) (SyntheticState, 
 		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+c.table).Scan(c.n); err != nil {
 			return s, fmt.Errorf("counting %s: %w", c.table, err)
 		}
+	}
+	if err := q.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM audit_log`).Scan(&s.AuditEntries); err != nil {
+		return s, fmt.Errorf("reading the audit log's length: %w", err)
 	}
 	return s, nil
 }
