@@ -2,6 +2,7 @@ package mail_test
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"mime"
 	"mime/quotedprintable"
@@ -39,7 +40,11 @@ func FuzzBuild(f *testing.F) {
 			if err.Error() == "" || b != nil {
 				t.Fatalf("refused with %q but returned %d bytes", err, len(b))
 			}
-			if len(to) >= 8 && !strings.Contains(from+hname+hvalue, to) && strings.Contains(err.Error(), to) {
+			// The error may quote the sender or the header as given, and a
+			// quoted byte (\x10) can spell the recipient's text: only an echo
+			// found in none of them is the recipient's.
+			echoed := fmt.Sprintf("%s%q%s%q%s%q", from, from, hname, hname, hvalue, hvalue)
+			if len(to) >= 8 && !strings.Contains(echoed, to) && strings.Contains(err.Error(), to) {
 				t.Fatalf("error %q echoes the recipient", err)
 			}
 			return
