@@ -421,6 +421,10 @@ type (
 	referralRef struct{ year int }
 )
 
+// in is the id the row stands for, the batch's ids of its table coming
+// after base's.
+func (id localID) in(base [idKinds]int64) int64 { return base[id.kind] + int64(id.n) + 1 }
+
 // seedBatch is a batch turned into rows, sealed and ready to write.
 type seedBatch struct {
 	first, families int
@@ -727,7 +731,7 @@ func (l *seeder) write(ctx context.Context, b *seedBatch) error {
 			for i, v := range args {
 				switch v := v.(type) {
 				case localID:
-					args[i] = base[v.kind] + int64(v.n) + 1
+					args[i] = v.in(base)
 				case familyRef:
 					l.familySeq[v.year]++
 					args[i] = fmt.Sprintf("FAM-%d-%06d", v.year, l.familySeq[v.year])
@@ -773,7 +777,7 @@ func (l *seeder) chainEvents(tx *Tx, b *seedBatch, base [idKinds]int64) error {
 	}
 	id := func(v any) int64 {
 		if v, ok := v.(localID); ok {
-			return base[v.kind] + int64(v.n) + 1
+			return v.in(base)
 		}
 		return v.(int64)
 	}
