@@ -166,10 +166,42 @@ func envOr(getenv Env, key, def string) string {
 	return def
 }
 
-// open loads the keys, opens the database and applies migrations.
+// open loads the keys, opens the database, applies migrations and checks
+// that the keys open the database's values.
 func (a *App) open(ctx context.Context, d *dbFlags) (*store.DB, error) {
-	db, _, err := a.openKeyed(ctx, d)
-	return db, err
+	db, keyFile, err := a.openKeyed(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.checkKeys(ctx, db, keyFile); err != nil {
+		db.Close() // #nosec G104 -- the keys' error is the one to report
+		return nil, err
+	}
+	return db, nil
+}
+
+// checkKeys refuses a database whose sampled values none of the keys open:
+// the key file is another data folder's (or CRADLE_KEYS another
+// deployment's), and going on would fail every sign-in and seal new values
+// under a key the rest of the database does not share. A few values that do
+// not open among many that do are damage, not the wrong keys: reported, and
+// the command goes on (cradle keys status counts them).
+func (a *App) checkKeys(ctx context.Context, db *store.DB, keyFile string) error {
+	kc, err := db.CheckKeys(ctx)
+	if err != nil {
+		return err
+	}
+	if kc.NoneOpen() {
+		return problem.Wrap(problem.Unavailable, kc.Failed[0].Err, fmt.Sprintf(
+			"The encryption keys from %s do not open this database's encrypted values: none of the %d sampled opened (%s). "+
+				"Use the key file this database was created with: the cradle.key in the data folder it was created in, or CRADLE_KEYS set to its keys",
+			keySourceName(keyFile), kc.Sampled, failedColumns(kc)))
+	}
+	if len(kc.Failed) > 0 {
+		fmt.Fprintf(a.Stderr, "Warning: %d of %d sampled encrypted values did not open with the keys from %s (%s). See cradle keys status.\n",
+			len(kc.Failed), kc.Sampled, keySourceName(keyFile), failedColumns(kc))
+	}
+	return nil
 }
 
 // openExisting is open for commands that only read the database: a data
@@ -216,6 +248,24 @@ func (a *App) openKeyed(ctx context.Context, d *dbFlags) (*store.DB, string, err
 		return nil, "", fmt.Errorf("applying migrations: %w", err)
 	}
 	return db, keyFile, nil
+}
+
+// failedColumns names the columns whose sample did not open, with the key
+// each names: the first three, then how many more.
+func failedColumns(kc store.KeyCheck) string {
+	var cols []string
+	for i, f := range kc.Failed {
+		switch {
+		case i == 3:
+			cols = append(cols, fmt.Sprintf("and %d more", len(kc.Failed)-3))
+		case i > 3:
+		case f.KeyID == "":
+			cols = append(cols, f.Column+" not an encrypted value")
+		default:
+			cols = append(cols, f.Column+" under "+f.KeyID)
+		}
+	}
+	return strings.Join(cols, ", ")
 }
 
 // keys come from CRADLE_KEYS if set (keyFile is then ""), else from the key

@@ -97,6 +97,19 @@ func (a *App) keysStatus(ctx context.Context, args []string) error {
 	if unknown+malformed > 0 {
 		fmt.Fprintf(a.Stdout, "WARNING: %d values are under keys these keys lack, or malformed: they cannot be opened. Find the key they were sealed with.\n", unknown+malformed)
 	}
+	// Counting by key id cannot tell another deployment's "k1" from this
+	// one's: opening a sample can.
+	kc, err := db.CheckKeys(ctx)
+	if err != nil {
+		return err
+	}
+	switch {
+	case kc.NoneOpen():
+		fmt.Fprintf(a.Stdout, "WARNING: none of the %d values sampled opens with these keys: they are not this database's keys (a key file from another data folder?). "+
+			"Cradle's other commands refuse to run with them.\n", kc.Sampled)
+	case len(kc.Failed) > 0:
+		fmt.Fprintf(a.Stdout, "WARNING: %d of the %d values sampled do not open with these keys (%s).\n", len(kc.Failed), kc.Sampled, failedColumns(kc))
+	}
 	return nil
 }
 

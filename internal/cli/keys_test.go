@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"crypto/rand"
+	"database/sql"
 	"encoding/base64"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/cradle-org/cradle/internal/seal"
+	"github.com/cradle-org/cradle/internal/store"
 )
 
 func TestKeysUsage(t *testing.T) {
@@ -187,5 +189,80 @@ func TestHelpPrintedOnce(t *testing.T) {
 		if r := run(t, nil, args...); r.code != 0 || strings.Count(r.stdout, "Usage: cradle") != 1 {
 			t.Errorf("%v printed %d usages:\n%s", args, strings.Count(r.stdout, "Usage: cradle"), r.stdout)
 		}
+	}
+}
+
+// TestWrongKeyFileRefused: a data folder whose key file is not the
+// database's (another folder's cradle.key copied in) stops serve and the
+// other commands at start with a message saying so, where serve used to
+// start and answer every sign-in with a server error; keys status, which
+// diagnoses keys, runs and warns. The right key file puts everything back.
+func TestWrongKeyFileRefused(t *testing.T) {
+	for name, db := range backendArgs(t) {
+		t.Run(name, func(t *testing.T) {
+			if r := run(t, nil, append([]string{"demo"}, db...)...); r.code != 0 {
+				t.Fatalf("demo: %+v", r)
+			}
+			keyFile := filepath.Join(db[1], "cradle.key")
+			own, err := os.ReadFile(keyFile) // #nosec G304 -- the test's own data folder
+			if err != nil {
+				t.Fatal(err)
+			}
+			elsewhere := filepath.Join(t.TempDir(), "cradle.key")
+			if _, _, err := seal.LoadOrCreateFile(elsewhere); err != nil {
+				t.Fatal(err)
+			}
+			wrong, err := os.ReadFile(elsewhere) // #nosec G304 -- written just above
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(keyFile, wrong, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			for _, cmd := range [][]string{{"serve", "--addr", "127.0.0.1:0"}, {"demo"}, {"audit", "verify"}} {
+				r := run(t, nil, append(cmd, db...)...)
+				if r.code != 1 || !strings.Contains(r.stderr, "The encryption keys from the key file "+keyFile+" do not open this database's encrypted values") ||
+					!strings.Contains(r.stderr, "staff.totp_secret_sealed under k1, people.address_sealed under k1, people.postcode_sealed under k1, and 4 more)") || !strings.Contains(r.stderr, "Use the key file this database was created with") {
+					t.Errorf("%v with another folder's key file: %+v", cmd, r)
+				}
+			}
+			r := run(t, nil, append([]string{"keys", "status"}, db...)...)
+			if r.code != 0 || !strings.Contains(r.stdout, "WARNING: none of the") || !strings.Contains(r.stdout, "they are not this database's keys") {
+				t.Errorf("keys status with another folder's key file: %+v", r)
+			}
+			if err := os.WriteFile(keyFile, own, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if r := run(t, nil, append([]string{"audit", "verify"}, db...)...); r.code != 0 || r.stderr != "" {
+				t.Errorf("audit verify with the database's own key file: %+v", r)
+			}
+			if r := run(t, nil, append([]string{"keys", "status"}, db...)...); r.code != 0 || strings.Contains(r.stdout, "WARNING") {
+				t.Errorf("keys status with the database's own key file: %+v", r)
+			}
+			// One damaged column among good ones is reported, and the command goes on.
+			rawExec(t, db, `UPDATE people SET address_sealed = 'damaged' WHERE address_sealed <> ''`)
+			if r := run(t, nil, append([]string{"audit", "verify"}, db...)...); r.code != 0 ||
+				!strings.Contains(r.stderr, "Warning: 1 of 7 sampled encrypted values did not open with the keys from the key file "+keyFile+" (people.address_sealed not an encrypted value)") {
+				t.Errorf("audit verify with one damaged column: %+v", r)
+			}
+		})
+	}
+}
+
+// rawExec runs a statement on the database that backendArgs' db names,
+// beside Cradle: to damage a value as a disk or a hand edit might.
+func rawExec(t *testing.T, db []string, q string) {
+	t.Helper()
+	driver, dsn := "sqlite", "file:"+store.SQLitePath(db[1])
+	if len(db) == 4 {
+		driver, dsn = "pgx", db[3]
+	}
+	conn, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Exec(q); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -534,4 +535,60 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// KeyCheck is what CheckKeys found: how many sealed values it sampled, and
+// the columns whose sample the keys in use could not open.
+type KeyCheck struct {
+	Sampled int
+	Failed  []KeyCheckFailure
+}
+
+// KeyCheckFailure names a column whose sampled value did not open, with the
+// key id the value names ("" if it is not in the sealed format) and why.
+type KeyCheckFailure struct {
+	Column string // table.column
+	KeyID  string
+	Err    error
+}
+
+// NoneOpen reports whether values were sampled and not one opened: the keys
+// are not this database's (another data folder's key file, or the wrong
+// CRADLE_KEYS), as opposed to a damaged value here and there.
+func (c KeyCheck) NoneOpen() bool { return c.Sampled > 0 && len(c.Failed) == c.Sampled }
+
+// keyCheckRows bounds how far into each table CheckKeys looks for a value,
+// so the check costs the same on a national database as on a new one: a
+// column empty in a table's first rows is simply not sampled.
+const keyCheckRows = 200
+
+// CheckKeys opens one value of each sealed column (the first set among the
+// table's first rows) with the keys in use. Commands run it at start: with
+// a key file from another data folder every value fails to open, and a
+// server would otherwise start and fail each sign-in and each page holding
+// a sealed value, and would seal new values under a key that the database's
+// other values do not share.
+func (db *DB) CheckKeys(ctx context.Context) (KeyCheck, error) {
+	var out KeyCheck
+	for _, c := range SealedColumns() {
+		inner := `SELECT ` + c.Column + ` AS v FROM ` + c.Table
+		if c.Where != "" {
+			inner += ` WHERE ` + c.Where
+		}
+		q := `SELECT v FROM (` + inner + ` LIMIT ` + strconv.Itoa(keyCheckRows) + `) sample WHERE v <> '' LIMIT 1`
+		var v string
+		err := db.queryRow(ctx, q).Scan(&v)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return KeyCheck{}, fmt.Errorf("checking the keys against %s: %w", c.Name(), err)
+		}
+		out.Sampled++
+		if _, err := db.open(c.Context, v); err != nil {
+			id, _ := seal.KeyID(v)
+			out.Failed = append(out.Failed, KeyCheckFailure{Column: c.Name(), KeyID: id, Err: err})
+		}
+	}
+	return out, nil
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"reflect"
@@ -826,6 +827,47 @@ func TestRotateKeysBesideLiveWrites(t *testing.T) {
 		rec, err := db.ReadPerson(ctx, fx.prac1.Actor(), fx.parent1)
 		if err != nil || rec.Person.Confidential == nil || rec.Person.Confidential.Address != last {
 			t.Fatalf("address after rotation beside live writes = %+v, %v; want %q", rec.Person.Confidential, err, last)
+		}
+	})
+}
+
+// TestCheckKeys: the keys a database was sealed with open its samples; a
+// fresh ring with the same key id (another data folder's key file) opens
+// none; a damaged column among good ones is named, not taken for the wrong
+// keys; an empty database has nothing to sample.
+func TestCheckKeys(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b storetest.Backend) {
+		ring1, _, _, _ := rings(t)
+		db := storetest.OpenWith(t, b, store.Options{Keys: ring1})
+		if kc, err := db.CheckKeys(ctx); err != nil || kc.Sampled != 0 || kc.NoneOpen() {
+			t.Fatalf("empty database: CheckKeys = %+v, %v; want nothing sampled", kc, err)
+		}
+		makeFamily(t, db)
+		kc, err := db.CheckKeys(ctx)
+		if err != nil || kc.Sampled < 3 || len(kc.Failed) != 0 {
+			t.Fatalf("own keys: CheckKeys = %+v, %v; want several sampled, none failed", kc, err)
+		}
+		sampled := kc.Sampled
+
+		other := storetest.OpenWith(t, b, store.Options{Keys: ringOf(t, "k1", map[string][]byte{"k1": randKey()})})
+		kc, err = other.CheckKeys(ctx)
+		if err != nil || !kc.NoneOpen() || kc.Sampled != sampled {
+			t.Fatalf("another k1: CheckKeys = %+v, %v; want all %d sampled to fail", kc, err, sampled)
+		}
+		if f := kc.Failed[0]; f.KeyID != "k1" || !errors.Is(f.Err, seal.ErrCorrupt) {
+			t.Errorf("another k1: first failure = %+v", f)
+		}
+
+		stray, _ := ringOf(t, "k9", map[string][]byte{"k9": randKey()}).SealString("SECRET-STRAY", "people.address")
+		if err := db.RawExec(ctx, `UPDATE people SET address_sealed = $1 WHERE address_sealed <> ''`, stray); err != nil {
+			t.Fatal(err)
+		}
+		kc, err = db.CheckKeys(ctx)
+		if err != nil || kc.NoneOpen() || len(kc.Failed) != 1 {
+			t.Fatalf("one damaged column: CheckKeys = %+v, %v; want that column alone", kc, err)
+		}
+		if f := kc.Failed[0]; f.Column != "people.address_sealed" || f.KeyID != "k9" || !errors.Is(f.Err, seal.ErrUnknownKey) || strings.Contains(f.Err.Error(), "SECRET") {
+			t.Errorf("one damaged column: failure = %+v", f)
 		}
 	})
 }
