@@ -57,7 +57,7 @@ func (db *DB) RetentionList(ctx context.Context, actor policy.Actor, s retention
 		// each record. A DSL reviews everywhere (no areas: every area).
 		// Either way only the records the list could hold today are
 		// worked out (retention.ListBounds): nearly every closed record
-		// is years from due, and a DSL's list read all 70,000 (0.9 s).
+		// is years from due, and a DSL's list worked out all 72,000 (1.3–2.6 s).
 		var items []RetentionItem
 		var err error
 		switch {
