@@ -195,8 +195,11 @@ func (a *App) audit(ctx context.Context, args []string) error {
 		}
 		return &usageError{msg: "audit: say what to do: cradle audit verify, or cradle audit term --name NAME"}
 	}
-	fs := a.newFlags("audit verify", "Check the whole audit log's hash chain. Exit status 0 when intact; 1, naming the first broken entry, when not.")
+	fs := a.newFlags("audit verify", "Check the whole audit log's hash chain, and any anchors: entries' hashes recorded outside the database\n"+
+		"(serve logs one, \"audit anchor\", at start and hourly). Exit status 0 when intact; 1, naming the first broken entry, when not.")
 	d := a.addDBFlags(fs)
+	var anchors anchorFlag
+	fs.Var(&anchors, "anchor", "an `ID:HASH` recorded outside the database (from serve's log or an earlier verify); the entry must still have that hash, so nothing up to it was rewritten or removed. Give it more than once for several")
 	if err := a.parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -205,7 +208,7 @@ func (a *App) audit(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	n, err := db.VerifyAudit(ctx)
+	n, head, err := db.VerifyAuditAnchored(ctx, anchors)
 	var be *audit.BrokenError
 	if errors.As(err, &be) {
 		return fmt.Errorf("audit log is NOT intact: %w (%d entries before it verified)", err, n)
@@ -214,6 +217,26 @@ func (a *App) audit(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(a.Stdout, "Audit log intact: %d entries verified.\n", n)
+	if len(anchors) > 0 {
+		fmt.Fprintf(a.Stdout, "Every anchor given matches (%d).\n", len(anchors))
+	}
+	if head.ID > 0 {
+		fmt.Fprintf(a.Stdout, "Head: %s\nKeep it outside the database: a later cradle audit verify --anchor %s shows whether anything up to it has changed.\n", head, head)
+	}
+	return nil
+}
+
+// anchorFlag collects --anchor values, each checked as it is given.
+type anchorFlag []audit.Anchor
+
+func (f *anchorFlag) String() string { return fmt.Sprint([]audit.Anchor(*f)) }
+
+func (f *anchorFlag) Set(s string) error {
+	a, err := audit.ParseAnchor(s)
+	if err != nil {
+		return err
+	}
+	*f = append(*f, a)
 	return nil
 }
 

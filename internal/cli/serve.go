@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/audit"
 	"github.com/cradle-org/cradle/internal/demo"
 	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/mail"
@@ -169,6 +170,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		a.Ready(ln.Addr().String())
 	}
 	go a.sweepSessions(ctx, srv, log)
+	go anchorAudit(ctx, db, log, time.Hour)
 	go a.escalate(ctx, db, srv, log)
 	errc := make(chan error, 1)
 	go func() {
@@ -213,6 +215,33 @@ func (a *App) sweepSessions(ctx context.Context, srv *web.Server, log *slog.Logg
 			if n > 0 {
 				log.Info("removed expired sessions", "count", n)
 			}
+		}
+	}
+}
+
+// anchorAudit logs the audit log's head at start and then hourly when it
+// has moved: logs are kept apart from the database (a log service, the
+// journal), and cradle audit verify --anchor with a logged head shows
+// whether anything up to that entry has since been rewritten or removed,
+// which the hash chain alone cannot show to someone able to work its
+// hashes out again.
+func anchorAudit(ctx context.Context, db *store.DB, log *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	var last audit.Anchor
+	for {
+		a, err := db.AuditAnchor(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("reading the audit log's head to anchor it", "err", err)
+		case err == nil && a != last && a.ID > 0:
+			log.Info("audit anchor", "anchor", a.String(), "verify", "cradle audit verify --anchor "+a.String())
+			last = a
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
 	}
 }

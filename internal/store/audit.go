@@ -95,33 +95,59 @@ func (tx *Tx) insertAudit(es []audit.Entry) error {
 // VerifyAudit walks the whole chain in order and returns the number of
 // entries checked, or an *audit.BrokenError naming the first bad entry.
 func (db *DB) VerifyAudit(ctx context.Context) (int64, error) {
+	n, _, err := db.VerifyAuditAnchored(ctx, nil)
+	return n, err
+}
+
+// VerifyAuditAnchored is VerifyAudit also checking anchors recorded outside
+// the database (audit.Anchor), and returning the log's head, the anchor to
+// record now.
+func (db *DB) VerifyAuditAnchored(ctx context.Context, anchors []audit.Anchor) (int64, audit.Anchor, error) {
 	rows, err := db.query(ctx, `SELECT `+auditColumns+` FROM audit_log ORDER BY id`)
-	return verifyAuditRows(rows, err)
+	return verifyAuditRows(rows, err, anchors)
 }
 
 // verifyAuditTx checks the chain as a transaction sees it (a restore,
 // before it commits).
 func verifyAuditTx(tx *Tx) (int64, error) {
 	rows, err := tx.query(`SELECT ` + auditColumns + ` FROM audit_log ORDER BY id`)
-	return verifyAuditRows(rows, err)
+	n, _, err := verifyAuditRows(rows, err, nil)
+	return n, err
 }
 
-func verifyAuditRows(rows *sql.Rows, err error) (int64, error) {
+func verifyAuditRows(rows *sql.Rows, err error, anchors []audit.Anchor) (int64, audit.Anchor, error) {
 	if err != nil {
-		return 0, fmt.Errorf("reading audit log: %w", err)
+		return 0, audit.Anchor{}, fmt.Errorf("reading audit log: %w", err)
 	}
 	defer rows.Close()
-	var v audit.Verifier
+	v := audit.NewAnchoredVerifier(anchors)
 	for rows.Next() {
 		e, err := scanAudit(rows)
 		if err != nil {
-			return v.Count(), fmt.Errorf("reading audit entry: %w", err)
+			return v.Count(), v.Head(), fmt.Errorf("reading audit entry: %w", err)
 		}
 		if err := v.Next(e); err != nil {
-			return v.Count(), err
+			return v.Count(), v.Head(), err
 		}
 	}
-	return v.Count(), rows.Err()
+	if err := rows.Err(); err != nil {
+		return v.Count(), v.Head(), fmt.Errorf("reading audit log: %w", err)
+	}
+	return v.Count(), v.Head(), v.Finish()
+}
+
+// AuditAnchor is the log's last entry as an anchor, for the server to
+// record outside the database (zero while the log is empty).
+func (db *DB) AuditAnchor(ctx context.Context) (audit.Anchor, error) {
+	var a audit.Anchor
+	err := db.queryRow(ctx, `SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&a.ID, &a.Hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return audit.Anchor{}, nil
+	}
+	if err != nil {
+		return audit.Anchor{}, fmt.Errorf("reading the audit log's head: %w", err)
+	}
+	return a, nil
 }
 
 // AuditFilter selects audit entries; zero fields are not filtered on.

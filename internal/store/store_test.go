@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -114,6 +115,69 @@ func TestAuditChainDetectsDeletion(t *testing.T) {
 		var be *audit.BrokenError
 		if _, err := db.VerifyAudit(ctx); !errors.As(err, &be) || be.ID != 3 {
 			t.Fatalf("VerifyAudit = %v; want entry 3 named", err)
+		}
+	})
+}
+
+// TestAuditAnchors: a log rewritten from some entry on, every hash worked
+// out again, and a log cut short both pass the chain alone; an anchor
+// recorded before (the head, as serve logs it) catches both, naming the
+// anchored entry.
+func TestAuditAnchors(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		if a, err := db.AuditAnchor(ctx); err != nil || a != (audit.Anchor{}) {
+			t.Fatalf("AuditAnchor on an empty log = %v, %v; want none", a, err)
+		}
+		for i := 1; i <= 6; i++ {
+			if err := db.RecordEvent(ctx, "family.view", "family", int64(i), int64(i), ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		anchor, err := db.AuditAnchor(ctx)
+		if err != nil || anchor.ID != 6 {
+			t.Fatalf("AuditAnchor = %v, %v; want entry 6", anchor, err)
+		}
+		n, head, err := db.VerifyAuditAnchored(ctx, []audit.Anchor{anchor})
+		if err != nil || n != 6 || head != anchor {
+			t.Fatalf("VerifyAuditAnchored, intact = %d, %v, %v", n, head, err)
+		}
+		for i := 7; i <= 8; i++ {
+			if err := db.RecordEvent(ctx, "family.view", "family", int64(i), int64(i), ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Entry 3 rewritten, and every hash from it on worked out again.
+		es, err := db.AuditEntries(ctx, store.AuditFilter{Limit: 100})
+		if err != nil || len(es) != 8 {
+			t.Fatalf("AuditEntries = %d, %v", len(es), err)
+		}
+		slices.Reverse(es)
+		es[2].FamilyID = 99
+		for i := 2; i < len(es); i++ {
+			es[i].PrevHash = es[i-1].Hash
+			es[i].Hash = audit.ComputeHash(es[i])
+			if err := db.RawExec(ctx, `UPDATE audit_log SET family_id = $1, prev_hash = $2, hash = $3 WHERE id = $4`, es[i].FamilyID, es[i].PrevHash, es[i].Hash, es[i].ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, err := db.VerifyAudit(ctx); err != nil || n != 8 {
+			t.Fatalf("the chain alone after the rewrite = %d, %v; the test means it to pass", n, err)
+		}
+		var be *audit.BrokenError
+		if _, _, err := db.VerifyAuditAnchored(ctx, []audit.Anchor{anchor}); !errors.As(err, &be) || be.ID != 6 || !strings.Contains(be.Reason, "rewritten") {
+			t.Fatalf("rewritten log against the anchor: %v; want entry 6 named as rewritten", err)
+		}
+		// Cut short below the anchor (a later head, taken after the rewrite).
+		later, _ := db.AuditAnchor(ctx)
+		if err := db.RawExec(ctx, `DELETE FROM audit_log WHERE id > 5`); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.VerifyAudit(ctx); err != nil || n != 5 {
+			t.Fatalf("the chain alone after cutting = %d, %v; the test means it to pass", n, err)
+		}
+		n, head, err = db.VerifyAuditAnchored(ctx, []audit.Anchor{later})
+		if !errors.As(err, &be) || be.ID != 8 || !strings.Contains(be.Reason, "the log ends at entry 5") || n != 5 || head.ID != 5 {
+			t.Fatalf("cut log against the anchor: %d, %v, %v; want entry 8 named as removed", n, head, err)
 		}
 	})
 }
