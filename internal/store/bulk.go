@@ -441,7 +441,8 @@ type seedEvent struct {
 	synth.Event
 	actor          string
 	actorID        int64
-	record, family any // int64 or localID
+	ip             string // formatted here, in prepare, off the serial write
+	record, family any    // int64 or localID
 }
 
 func (b *seedBatch) add(table int, values ...any) { b.args[table] = append(b.args[table], values...) }
@@ -631,7 +632,7 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 			b.add(tStatuses, fam, s.Status, s.From.UTC(), s.From.Add(15*time.Hour).UTC())
 		}
 		for _, e := range f.Audit {
-			se := seedEvent{Event: e, actor: l.g.Staff()[e.Staff].Email, actorID: l.staffIDs[e.Staff], record: int64(0), family: fam}
+			se := seedEvent{Event: e, actor: l.g.Staff()[e.Staff].Email, actorID: l.staffIDs[e.Staff], ip: synth.StaffIP(e.Staff), record: int64(0), family: fam}
 			switch e.Record {
 			case synth.RecordNone:
 				se.family = int64(0) // a list, about no one family
@@ -728,7 +729,11 @@ func (l *seeder) write(ctx context.Context, b *seedBatch) error {
 		stmts := map[int]*sql.Stmt{} // closed by the commit
 		for t := range seedTables {
 			args := b.args[t]
-			for i, v := range args {
+			unresolved := args
+			if t == tAudit {
+				unresolved = nil // chainEvents wrote them with their ids
+			}
+			for i, v := range unresolved {
 				switch v := v.(type) {
 				case localID:
 					args[i] = v.in(base)
@@ -784,7 +789,7 @@ func (l *seeder) chainEvents(tx *Tx, b *seedBatch, base [idKinds]int64) error {
 	args := b.args[tAudit][:0] // reserved for the batch
 	for _, e := range b.events {
 		c := audit.Chain(prev, audit.Entry{At: e.At, ActorID: e.actorID, Actor: e.actor, Action: e.Action, RecordType: e.Record.RecordType(),
-			RecordID: id(e.record), FamilyID: id(e.family), IP: synth.StaffIP(e.Staff), RequestID: e.RequestID, Detail: e.Detail})
+			RecordID: id(e.record), FamilyID: id(e.family), IP: e.ip, RequestID: e.RequestID, Detail: e.Detail})
 		prev = &c
 		args = append(args, c.ID, c.At, c.ActorID, c.Actor, c.Action, c.RecordType, c.RecordID, c.FamilyID, c.IP, c.RequestID, c.Detail, c.PrevHash, c.Hash)
 	}
