@@ -1,35 +1,30 @@
 package cli_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/cli"
 )
 
-// lockedBuffer is a bytes.Buffer the server's goroutines may write while
-// the test reads.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
+// anchorWatch hears serve's log, one record a write (slog's JSON handler
+// writes each record whole), and passes on the first audit anchor in it.
+type anchorWatch struct{ found chan string }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
+var anchorLine = regexp.MustCompile(`"msg":"audit anchor","anchor":"(\d+:[0-9a-f]{64})"`)
 
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
+func (w anchorWatch) Write(p []byte) (int, error) {
+	if m := anchorLine.FindSubmatch(p); m != nil {
+		select {
+		case w.found <- string(m[1]):
+		default:
+		}
+	}
+	return len(p), nil
 }
 
 // TestServeLogsAnAuditAnchor: serve logs the audit log's head at start;
@@ -43,30 +38,21 @@ func TestServeLogsAnAuditAnchor(t *testing.T) {
 				t.Fatalf("demo: %+v", r)
 			}
 			ctx, cancel := context.WithCancel(context.Background())
-			ready := make(chan string, 1)
-			var logs lockedBuffer
-			app := &cli.App{Stdout: io.Discard, Stderr: &logs, Getenv: func(string) string { return "" }, Version: "test", Ready: func(a string) { ready <- a }}
+			defer cancel()
+			logs := anchorWatch{found: make(chan string, 1)}
+			app := &cli.App{Stdout: io.Discard, Stderr: logs, Getenv: func(string) string { return "" }, Version: "test"}
 			done := make(chan int, 1)
 			go func() { done <- app.Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, db...)) }()
-			select {
-			case <-ready:
-			case code := <-done:
-				t.Fatalf("serve exited with %d: %s", code, logs.String())
-			case <-time.After(30 * time.Second):
-				t.Fatal("serve did not start")
-			}
-			anchorLine := regexp.MustCompile(`"msg":"audit anchor","anchor":"(\d+:[0-9a-f]{64})"`)
 			var anchor string
-			for deadline := time.Now().Add(10 * time.Second); anchor == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-				if m := anchorLine.FindStringSubmatch(logs.String()); m != nil {
-					anchor = m[1]
-				}
+			select {
+			case anchor = <-logs.found:
+			case code := <-done:
+				t.Fatalf("serve exited with %d before logging an audit anchor", code)
+			case <-time.After(30 * time.Second):
+				t.Fatal("serve logged no audit anchor in 30 s")
 			}
 			cancel()
 			<-done
-			if anchor == "" {
-				t.Fatalf("serve logged no audit anchor:\n%s", logs.String())
-			}
 			r := run(t, nil, append([]string{"audit", "verify", "--anchor", anchor}, db...)...)
 			if r.code != 0 || !strings.Contains(r.stdout, "Every anchor given matches (1).") || !strings.Contains(r.stdout, "Head: ") {
 				t.Fatalf("audit verify with the logged anchor: %+v", r)
