@@ -37,19 +37,11 @@ func ParseAnchor(s string) (Anchor, error) {
 	return Anchor{ID: id, Hash: hash}, nil
 }
 
-// AnchoredVerifier is a Verifier that also checks each anchor's entry has
-// the anchor's hash, and (at Finish) that no anchored entry is missing.
-type AnchoredVerifier struct {
-	Verifier
-	anchors map[int64]string
-	highest int64
-}
-
-// NewAnchoredVerifier checks the chain against anchors. Two different hashes
-// for one entry cannot both hold; the first given is kept and the log is
-// found broken there, which is the right answer for one of them.
-func NewAnchoredVerifier(anchors []Anchor) *AnchoredVerifier {
-	v := &AnchoredVerifier{anchors: map[int64]string{}}
+// NewVerifier checks the chain against anchors. Two different hashes for
+// one entry cannot both hold; the first given is kept and the log is found
+// broken there, which is the right answer for one of them.
+func NewVerifier(anchors []Anchor) *Verifier {
+	v := &Verifier{anchors: map[int64]string{}}
 	for _, a := range anchors {
 		if _, dup := v.anchors[a.ID]; !dup {
 			v.anchors[a.ID] = a.Hash
@@ -59,18 +51,9 @@ func NewAnchoredVerifier(anchors []Anchor) *AnchoredVerifier {
 	return v
 }
 
-// Next checks e's anchor if it has one, then its place in the chain (which
-// finds an entry changed without its hash worked out again).
-func (v *AnchoredVerifier) Next(e Entry) error {
-	if want, ok := v.anchors[e.ID]; ok && want != e.Hash {
-		return &BrokenError{ID: e.ID, Reason: "its hash is not the one recorded outside the database for it: the log was rewritten up to this entry"}
-	}
-	return v.Verifier.Next(e)
-}
-
 // Finish reports an anchored entry beyond the end of the log: the log was
 // cut short.
-func (v *AnchoredVerifier) Finish() error {
+func (v *Verifier) Finish() error {
 	if v.highest > v.count {
 		return &BrokenError{ID: v.highest, Reason: fmt.Sprintf("it was recorded outside the database but the log ends at entry %d: entries were removed from the end", v.count)}
 	}
@@ -79,7 +62,7 @@ func (v *AnchoredVerifier) Finish() error {
 
 // Head is the last entry verified, as an anchor to keep (zero for an empty
 // log).
-func (v *AnchoredVerifier) Head() Anchor {
+func (v *Verifier) Head() Anchor {
 	if v.prev == nil {
 		return Anchor{}
 	}

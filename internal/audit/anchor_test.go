@@ -48,7 +48,7 @@ func TestAnchoredVerify(t *testing.T) {
 			if plain := verify(es); (plain == nil) != tt.plainOK {
 				t.Fatalf("the chain alone: %v; the case assumes it verifies: %v", plain, tt.plainOK)
 			}
-			v := NewAnchoredVerifier(anchors)
+			v := NewVerifier(anchors)
 			var err error
 			for _, e := range es {
 				if err = v.Next(e); err != nil {

@@ -81,10 +81,14 @@ func Chain(prev *Entry, e Entry) Entry {
 }
 
 // Verifier checks a chain one entry at a time, in id order, so a log of any
-// length is verified in constant memory.
+// length is verified in constant memory; and, if made by NewVerifier with
+// anchors, that each anchored entry has the anchor's hash and (at Finish)
+// that none is missing. The zero Verifier checks the chain alone.
 type Verifier struct {
-	prev  *Entry
-	count int64
+	prev    *Entry
+	count   int64
+	anchors map[int64]string
+	highest int64 // the highest anchored id
 }
 
 // BrokenError names the first entry where the chain does not hold.
@@ -97,8 +101,12 @@ func (e *BrokenError) Error() string {
 	return fmt.Sprintf("audit entry %d: %s", e.ID, e.Reason)
 }
 
-// Next checks e against the entry before it.
+// Next checks e's anchor if it has one, then e against the entry before it
+// (which finds an entry changed without its hash worked out again).
 func (v *Verifier) Next(e Entry) error {
+	if want, ok := v.anchors[e.ID]; ok && want != e.Hash {
+		return &BrokenError{ID: e.ID, Reason: "its hash is not the one recorded outside the database for it: the log was rewritten up to this entry"}
+	}
 	wantID, wantPrev := int64(1), Genesis
 	if v.prev != nil {
 		wantID, wantPrev = v.prev.ID+1, v.prev.Hash

@@ -257,8 +257,7 @@ func failedColumns(kc store.KeyCheck) string {
 	for i, f := range kc.Failed {
 		switch {
 		case i == 3:
-			cols = append(cols, fmt.Sprintf("and %d more", len(kc.Failed)-3))
-		case i > 3:
+			return strings.Join(append(cols, fmt.Sprintf("and %d more", len(kc.Failed)-3)), ", ")
 		case f.KeyID == "":
 			cols = append(cols, f.Column+" not an encrypted value")
 		default:

@@ -170,7 +170,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		a.Ready(ln.Addr().String())
 	}
 	go a.sweepSessions(ctx, srv, log)
-	go anchorAudit(ctx, db, log, time.Hour)
+	go anchorAudit(ctx, db, log)
 	go a.escalate(ctx, db, srv, log)
 	errc := make(chan error, 1)
 	go func() {
@@ -225,8 +225,8 @@ func (a *App) sweepSessions(ctx context.Context, srv *web.Server, log *slog.Logg
 // whether anything up to that entry has since been rewritten or removed,
 // which the hash chain alone cannot show to someone able to work its
 // hashes out again.
-func anchorAudit(ctx context.Context, db *store.DB, log *slog.Logger, every time.Duration) {
-	t := time.NewTicker(every)
+func anchorAudit(ctx context.Context, db *store.DB, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	var last audit.Anchor
 	for {

@@ -120,7 +120,7 @@ func verifyAuditRows(rows *sql.Rows, err error, anchors []audit.Anchor) (int64, 
 		return 0, audit.Anchor{}, fmt.Errorf("reading audit log: %w", err)
 	}
 	defer rows.Close()
-	v := audit.NewAnchoredVerifier(anchors)
+	v := audit.NewVerifier(anchors)
 	for rows.Next() {
 		e, err := scanAudit(rows)
 		if err != nil {
