@@ -67,6 +67,7 @@ func (db *DB) SearchPeople(ctx context.Context, actor policy.Actor, query string
 	more := false
 	err := db.View(ctx, func(tx *Tx) error {
 		from := `people p JOIN families f ON f.id = p.family_id WHERE ` + scope
+		order, pick := `f.stage = 'closed', f.reference DESC, p.id`, `p.id, p.family_id`
 		if actor.Role == policy.Practitioner {
 			// A practitioner's own families are a few dozen, while a family
 			// name may be shared by thousands nationally: start from the
@@ -83,6 +84,18 @@ func (db *DB) SearchPeople(ctx context.Context, actor policy.Actor, query string
 			// 1,000). The scope still narrows, and the policy decides.
 			from = `(` + keyed + `) mk CROSS JOIN people p JOIN families f ON f.id = p.family_id WHERE p.id = mk.person_id AND ` + scope
 			cond = `1 = 1`
+		} else if sq.Word != "" {
+			// One name across a manager's areas or the nation matches
+			// people by the thousand at national scale, and ordering
+			// them read each one's family. person_names (migration 24)
+			// holds each name with its family's closed flag, reference
+			// and area, in the search's order, so a page is read from
+			// one index. Its rows are named f, so the scope's f.area_id
+			// is the family's area there too.
+			from = `person_names f WHERE ` + scope
+			cond = fmt.Sprintf(`f.name = $%d`, len(args))
+			order = `f.closed, f.reference DESC, f.person_id`
+			pick = `f.person_id, f.family_id`
 		}
 		// A page's worth (and one more, to know there are more) at a time:
 		// the scope above matches the policy for each role, so one batch is
@@ -91,8 +104,8 @@ func (db *DB) SearchPeople(ctx context.Context, actor policy.Actor, query string
 		// continue only while the policy turned some down, up to four.
 		batch := SearchLimit + 1
 		for offset := 0; offset < searchBatches*batch && len(hits) <= SearchLimit; offset += batch {
-			got, n, err := db.searchBatch(ctx, tx, actor, `SELECT p.id, p.family_id FROM `+from+` AND `+cond+`
-				ORDER BY f.stage = 'closed', f.reference DESC, p.id LIMIT `+strconv.Itoa(batch)+` OFFSET `+strconv.Itoa(offset), args)
+			got, n, err := db.searchBatch(ctx, tx, actor, `SELECT `+pick+` FROM `+from+` AND `+cond+`
+				ORDER BY `+order+` LIMIT `+strconv.Itoa(batch)+` OFFSET `+strconv.Itoa(offset), args)
 			if err != nil {
 				return err
 			}
