@@ -58,8 +58,11 @@ func (db *DB) SearchPeople(ctx context.Context, actor policy.Actor, query string
 		keyed = `SELECT DISTINCT person_id FROM person_match_keys WHERE ` + strings.Join(keys, " OR ")
 		cond = `p.id IN (` + keyed + `)`
 	case sq.Word != "":
-		args = append(args, sq.Word)
-		cond = fmt.Sprintf(`(lower(p.family_name) = $%d OR lower(p.given_name) = $%d OR lower(p.known_as) = $%d)`, len(args), len(args), len(args))
+		for _, w := range sq.WordForms {
+			args = append(args, w)
+		}
+		forms := inParams(len(args)-len(sq.WordForms)+1, len(sq.WordForms))
+		cond = `(lower(p.family_name) ` + forms + ` OR lower(p.given_name) ` + forms + ` OR lower(p.known_as) ` + forms + `)`
 	default:
 		return nil, false, nil
 	}
@@ -93,7 +96,7 @@ func (db *DB) SearchPeople(ctx context.Context, actor policy.Actor, query string
 			// one index. Its rows are named f, so the scope's f.area_id
 			// is the family's area there too.
 			from = `person_names f WHERE ` + scope
-			cond = fmt.Sprintf(`f.name = $%d`, len(args))
+			cond = `f.name ` + inParams(len(args)-len(sq.WordForms)+1, len(sq.WordForms))
 			order = `f.closed, f.reference DESC, f.person_id`
 			pick = `f.person_id, f.family_id`
 		}
@@ -221,6 +224,53 @@ type searchQuery struct {
 	Names     []string // the name keys and
 	Phonetic  []string // the sound-alike keys of a name of two words or more
 	Word      string   // one name, lower-cased, compared with each stored name
+	// WordForms are the forms a stored name equal to Word may take once
+	// the database has lower-cased it: PostgreSQL's lower() lower-cases
+	// every letter, SQLite's only A to Z, so "Łukasz" is "Łukasz" there
+	// and a search for "łukasz" must ask for both. Word comes first.
+	WordForms []string
+}
+
+// maxCasedLetters bounds WordForms: each letter outside A to Z with an
+// upper-case form doubles them. Beyond the sixth such letter only the
+// lower-case form is asked for (a name stored in capitals with more than
+// six of them would not be found on SQLite by one name; by its full name
+// it still would, through its match keys).
+const maxCasedLetters = 6
+
+// wordForms lists the forms of a lower-cased word that lower-case to it
+// when only A to Z are lower-cased, as SQLite does.
+func wordForms(word string) []string {
+	forms := []string{""}
+	cased := 0
+	for _, r := range word {
+		up := unicode.ToUpper(r)
+		if r < utf8.RuneSelf || up == r || unicode.ToLower(up) != r || cased == maxCasedLetters {
+			for i := range forms {
+				forms[i] += string(r)
+			}
+			continue
+		}
+		cased++
+		for i, n := 0, len(forms); i < n; i++ {
+			forms = append(forms, forms[i]+string(up))
+			forms[i] += string(r)
+		}
+	}
+	return forms
+}
+
+// inParams is "= $from" for one parameter and "IN ($from, …)" for more
+// (one is written as equality so the planner reads an index in order).
+func inParams(from, n int) string {
+	if n == 1 {
+		return fmt.Sprintf(`= $%d`, from)
+	}
+	ps := make([]string, n)
+	for i := range ps {
+		ps[i] = fmt.Sprintf(`$%d`, from+i)
+	}
+	return `IN (` + strings.Join(ps, ", ") + `)`
 }
 
 // parseSearch reads a "Find a person" query. It is pure, so that what a
@@ -236,6 +286,7 @@ func parseSearch(query string) searchQuery {
 		sq.Names, sq.Phonetic = k.Names, k.Phonetic
 	case len(words) == 1:
 		sq.Word = strings.ToLower(q)
+		sq.WordForms = wordForms(sq.Word)
 	}
 	return sq
 }

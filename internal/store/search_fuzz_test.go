@@ -14,7 +14,7 @@ import (
 func FuzzParseSearch(f *testing.F) {
 	for _, s := range []string{
 		"Priya Shah", "priya", "FAM-2026-0001", "fam-2026-0001 ", "  Mary   Jane  O'Brien ", "O'Brien", "Zoë",
-		"ab\xff", "ab\x00", "Ωμέγα Σ", "a", ".", "", "  ", "FAM-", "FAM-2026 0001", "ＦＡＭ-1", "j.", "Smith .",
+		"ab\xff", "ab\x00", "Ωμέγα Σ", "Łukasz", "ÖZTÜRK", "ŞİMŞEKÇİÖĞÜŁ", "ıſ", "a", ".", "", "  ", "FAM-", "FAM-2026 0001", "ＦＡＭ-1", "j.", "Smith .",
 	} {
 		f.Add(s)
 	}
@@ -29,7 +29,20 @@ func FuzzParseSearch(f *testing.F) {
 		if kinds > 1 {
 			t.Fatalf("parseSearch(%q) = %+v: more than one kind of search", query, sq)
 		}
-		args := append(append([]string{sq.Reference, sq.Word}, sq.Names...), sq.Phonetic...)
+		// Each form of a one-name search lower-cases to it, the first is
+		// it, none repeats, and there are at most 2^maxCasedLetters.
+		if (sq.Word == "") != (len(sq.WordForms) == 0) || len(sq.WordForms) > 1<<maxCasedLetters ||
+			len(sq.WordForms) > 0 && sq.WordForms[0] != sq.Word {
+			t.Fatalf("parseSearch(%q): word %q, forms %q", query, sq.Word, sq.WordForms)
+		}
+		seen := map[string]bool{}
+		for _, w := range sq.WordForms {
+			if seen[w] || strings.ToLower(w) != sq.Word {
+				t.Fatalf("parseSearch(%q): form %q of %q repeated or not the same word", query, w, sq.Word)
+			}
+			seen[w] = true
+		}
+		args := append(append(append([]string{sq.Reference, sq.Word}, sq.Names...), sq.Phonetic...), sq.WordForms...)
 		for _, a := range args {
 			if !utf8.ValidString(a) || strings.ContainsRune(a, 0) {
 				t.Fatalf("parseSearch(%q) sends %q to the database", query, a)
@@ -54,7 +67,7 @@ func FuzzParseSearch(f *testing.F) {
 		if upper == query {
 			return
 		}
-		if again := parseSearch(upper); !reflect.DeepEqual(again.Reference+again.Word, sq.Reference+sq.Word) ||
+		if again := parseSearch(upper); !reflect.DeepEqual(again.Reference+again.Word, sq.Reference+sq.Word) || !reflect.DeepEqual(again.WordForms, sq.WordForms) ||
 			!reflect.DeepEqual(again.Names, sq.Names) || !reflect.DeepEqual(again.Phonetic, sq.Phonetic) {
 			t.Fatalf("letter case changes the search: %+v, %+v", sq, again)
 		}

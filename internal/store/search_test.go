@@ -127,3 +127,28 @@ func TestPersonNamesFollowTheRows(t *testing.T) {
 		found("people deleted", "kazlauskas", dsl, 502)
 	})
 }
+
+// TestOneNameSearchAnyLetterCase: a one-name search finds a name with
+// capitals outside A to Z however it is typed, on SQLite (whose lower()
+// lower-cases only A to Z) as on PostgreSQL, for every role's way of
+// searching (a practitioner's own families, a manager's areas, a DSL's
+// everywhere).
+func TestOneNameSearchAnyLetterCase(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		seedReportDataset(t, db) // family 2 is open, in the North, staff 1's
+		mustExec(t, db, `INSERT INTO people (id, family_id, kind, given_name, family_name, known_as, created_at, updated_at) VALUES (900, 2, 'child', 'Łukasz', 'ÖZTÜRK', 'Šimkus', $1, $1)`, d(2026, 7, 1))
+		for _, actor := range []policy.Actor{
+			{StaffID: 2, Role: policy.DSL}, {StaffID: 2, Role: policy.TeamManager, Areas: []int64{1}}, {StaffID: 1, Role: policy.Practitioner, Areas: []int64{1}},
+		} {
+			for _, q := range []string{"Łukasz", "łukasz", "ŁUKASZ", "Öztürk", "öztürk", "ÖZTÜRK", "šimkus", "ŠIMKUS"} {
+				hits, _, err := db.SearchPeople(ctx, actor, q)
+				if err != nil {
+					t.Fatalf("%s, %q: %v", actor.Role, q, err)
+				}
+				if len(hits) != 1 || hits[0].Person.ID != 900 {
+					t.Errorf("%s, %q: found %d people, want person 900", actor.Role, q, len(hits))
+				}
+			}
+		}
+	})
+}
