@@ -86,12 +86,13 @@ func decidePartner(a Actor, act Action) Decision {
 type grant int
 
 const (
-	never       grant = iota
-	anywhere          // no area limit (or the action has no record)
-	inOwnArea         // the record must be in one of the actor's areas
-	allocated         // practitioner allocated to a parent of the family
-	ownParent         // only the parent's own practitioner (parents); else as allocated
-	otherParent       // practitioner of the other parent of the same family
+	never        grant = iota
+	anywhere           // no area limit (or the action has no record)
+	inOwnArea          // the record must be in one of the actor's areas
+	allocated          // practitioner allocated to a parent of the family
+	ownParent          // only the parent's own practitioner (parents); else as allocated
+	otherParent        // practitioner of the other parent of the same family
+	outsideAreas       // only a referral that belongs to no area
 )
 
 // grantFor is the role-by-action matrix. Anything not listed is never
@@ -139,6 +140,10 @@ func grantFor(r Role, act Action) grant {
 			// A DSL may keep a record (child protection work they know
 			// of) or ask for deletion, but approving is a manager's.
 			return anywhere
+		case ApproveErasure:
+			// ...except for a referral from outside every area, which no
+			// (area-bound) manager could ever approve.
+			return outsideAreas
 		}
 	case Admin:
 		switch act {
@@ -166,7 +171,7 @@ func whyNot(r Role, act Action) string {
 	case act == ChoosePublicListing:
 		return "only designated safeguarding leads are listed on the public safeguarding page"
 	case act == ApproveErasure:
-		return "only a team manager of the family's area can approve deleting its records"
+		return "only a team manager of the record's area can approve deleting it (a designated safeguarding lead, for a referral from outside every area)"
 	case r == Admin:
 		return "administrators manage accounts, tokens and the audit log; they never see referrals or family records"
 	case r == Analyst:
@@ -196,7 +201,17 @@ func targetComplete(act Action, t Target) (Decision, bool) {
 		// A referral from outside every area must still be screened (and
 		// signposted): DSLs, who work everywhere, see it; area-bound roles
 		// are refused by their area check.
-	case ViewFamily, EditFamily, AllocateFamily, CloseFamily, ReopenFamily, ReviewRetention, ApproveErasure:
+	case ReviewRetention, ApproveErasure:
+		// A family's record, or a referral that never became one (which
+		// may have no area: then only a DSL's grant can allow it). Never
+		// both, nor neither.
+		switch {
+		case t.ReferralID != 0 && t.FamilyID != 0:
+			return deny("the request names both a family and a referral, so access is refused"), false
+		case t.ReferralID == 0:
+			needArea, needFamily = true, true
+		}
+	case ViewFamily, EditFamily, AllocateFamily, CloseFamily, ReopenFamily:
 		needArea, needFamily = true, true
 	case ViewPerson, EditPerson, ViewConfidential, EditConfidential, BreakGlass, WriteSupervision:
 		needArea, needFamily, needPerson = true, true, true
@@ -222,7 +237,10 @@ func access(a Actor, act Action, t Target, g grant, now time.Time, explain bool)
 		return allow(fmt.Sprintf("%s may %s", a.Role.plural(), act.phrase()))
 	case inOwnArea:
 		if !a.inArea(t.AreaID) {
-			if t.AreaID == 0 {
+			switch {
+			case t.AreaID == 0 && t.ReferralID != 0:
+				return deny("this referral is from outside every area, so a designated safeguarding lead reviews it")
+			case t.AreaID == 0:
 				return deny("choose one of your areas; you cannot see figures for every area")
 			}
 			return deny("this record belongs to an area you do not work in")
@@ -237,6 +255,14 @@ func access(a Actor, act Action, t Target, g grant, now time.Time, explain bool)
 		return practitionerConfidential(a, act, t, now)
 	case otherParent:
 		return practitionerBreakGlass(a, t)
+	case outsideAreas:
+		if t.ReferralID == 0 || t.AreaID != 0 {
+			return deny("only a team manager of the record's area can approve deleting it; designated safeguarding leads approve only referrals from outside every area")
+		}
+		if !explain {
+			return Decision{Allowed: true}
+		}
+		return allow(fmt.Sprintf("%s may %s from outside every area", a.Role.plural(), act.phrase()))
 	}
 	return deny(whyNot(a.Role, act))
 }
@@ -342,7 +368,11 @@ func caseState(act Action, t Target) (Decision, bool) {
 			return deny("this case is open, so there is nothing to reopen"), false
 		}
 	case ReviewRetention, ApproveErasure:
-		if !t.Closed {
+		switch {
+		case t.Closed:
+		case t.ReferralID != 0:
+			return deny("this referral is still being screened or was accepted; only a referral not accepted or withdrawn is reviewed for deletion"), false
+		default:
 			return deny("this case is open; only a closed case's records are reviewed for deletion"), false
 		}
 	}

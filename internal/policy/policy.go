@@ -190,11 +190,13 @@ const (
 	// ListRetention opens the list of closed records due for review under
 	// the retention schedule (each row then checked with ReviewRetention).
 	ListRetention Action = "retention.list"
-	// ReviewRetention decides about one closed family's record: keep it for
-	// longer, or ask for it to be deleted.
+	// ReviewRetention decides about one closed family's record, or a
+	// referral not accepted or withdrawn: keep it for longer, or ask for it
+	// to be deleted.
 	ReviewRetention Action = "retention.review"
-	// ApproveErasure deletes a closed family's record for good, after
-	// someone else asked: only a team manager of the family's area.
+	// ApproveErasure deletes such a record for good, after someone else
+	// asked: only a team manager of its area, or for a referral from
+	// outside every area, a DSL.
 	ApproveErasure Action = "retention.erase"
 )
 
@@ -284,7 +286,7 @@ func (act Action) phrase() string {
 	case ReviewRetention:
 		return "review a closed record for deletion"
 	case ApproveErasure:
-		return "approve deleting a family's records"
+		return "approve deleting a record"
 	}
 	return ""
 }
@@ -293,9 +295,12 @@ func (act Action) phrase() string {
 type Target struct {
 	AreaID   int64
 	FamilyID int64
-	Closed   bool  // the family's case is closed
-	PersonID int64 // set for person-level actions
-	IsParent bool  // the person is one of the co-parents
+	// ReferralID names a referral under the retention review (one that
+	// never became a family, so has no FamilyID).
+	ReferralID int64
+	Closed     bool  // the family's case is closed; a referral not accepted or withdrawn
+	PersonID   int64 // set for person-level actions
+	IsParent   bool  // the person is one of the co-parents
 	// Practitioners maps each co-parent's person id to the staff id of their
 	// CURRENT practitioner (0 = unallocated).
 	Practitioners map[int64]int64

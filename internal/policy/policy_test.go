@@ -52,6 +52,12 @@ func closed(t Target) Target {
 	return t
 }
 
+// referralRecord is a referral under the retention review: area 0 means
+// from outside every area; closed, not accepted or withdrawn.
+func referralRecord(area int64, closed bool) Target {
+	return Target{AreaID: area, ReferralID: 400, Closed: closed}
+}
+
 func withOverride(t Target, o ...Override) Target {
 	t.Overrides = o
 	return t
@@ -274,6 +280,38 @@ func specialRows() []row {
 		{name: "missing-person/practitioner-confidential", actor: prac, act: ViewConfidential, target: Target{AreaID: areaA, FamilyID: fam1, IsParent: true, Practitioners: map[int64]int64{mum: me}}},
 		{name: "concern-without-family/tm", actor: tm, act: RaiseConcern, target: Target{AreaID: areaA}, want: true},
 
+		// The retention review of referrals that never became a family: a
+		// manager of the area reviews and approves; a DSL reviews any, and
+		// approves only one from outside every area (no manager could).
+		{name: "referral/tm-review-own-area", actor: tm, act: ReviewRetention, target: referralRecord(areaA, true), want: true},
+		{name: "referral/tm-approve-own-area", actor: tm, act: ApproveErasure, target: referralRecord(areaA, true), want: true},
+		{name: "referral/tm-review-other-area", actor: tm, act: ReviewRetention, target: referralRecord(areaB, true), reason: "area you do not work in"},
+		{name: "referral/tm-approve-other-area", actor: tm, act: ApproveErasure, target: referralRecord(areaB, true), reason: "area you do not work in"},
+		{name: "referral/tm-review-no-area", actor: tm, act: ReviewRetention, target: referralRecord(0, true), reason: "designated safeguarding lead reviews it"},
+		{name: "referral/tm-approve-no-area", actor: tm, act: ApproveErasure, target: referralRecord(0, true), reason: "designated safeguarding lead"},
+		{name: "referral/tm-zero-area-listed", actor: Actor{StaffID: tmID, Role: TeamManager, Areas: []int64{0, areaA}}, act: ApproveErasure, target: referralRecord(0, true)},
+		{name: "referral/tm-review-open", actor: tm, act: ReviewRetention, target: referralRecord(areaA, false), reason: "still being screened"},
+		{name: "referral/dsl-review-area", actor: dsl, act: ReviewRetention, target: referralRecord(areaB, true), want: true},
+		{name: "referral/dsl-review-no-area", actor: dsl, act: ReviewRetention, target: referralRecord(0, true), want: true},
+		{name: "referral/dsl-approve-no-area", actor: dsl, act: ApproveErasure, target: referralRecord(0, true), want: true},
+		{name: "referral/dsl-approve-area", actor: dsl, act: ApproveErasure, target: referralRecord(areaA, true), reason: "only a team manager of the record's area"},
+		{name: "referral/dsl-approve-family", actor: dsl, act: ApproveErasure, target: closed(family1()), reason: "only a team manager of the record's area"},
+		{name: "referral/dsl-approve-open-no-area", actor: dsl, act: ApproveErasure, target: referralRecord(0, false), reason: "still being screened"},
+		{name: "referral/dsl-review-open-no-area", actor: dsl, act: ReviewRetention, target: referralRecord(0, false), reason: "still being screened"},
+		{name: "referral/disabled-dsl-approve-no-area", actor: actors()[9], act: ApproveErasure, target: referralRecord(0, true), reason: "disabled"},
+		{name: "referral/unknown-role-approve-no-area", actor: actors()[8], act: ApproveErasure, target: referralRecord(0, true), reason: "not recognised"},
+		{name: "referral/practitioner-review", actor: prac, act: ReviewRetention, target: referralRecord(areaA, true)},
+		{name: "referral/practitioner-approve-no-area", actor: prac, act: ApproveErasure, target: referralRecord(0, true), reason: "only a team manager"},
+		{name: "referral/admin-approve-no-area", actor: admin, act: ApproveErasure, target: referralRecord(0, true)},
+		{name: "referral/analyst-review-no-area", actor: analyst, act: ReviewRetention, target: referralRecord(0, true)},
+		{name: "referral/partner-approve-no-area", actor: actors()[6], act: ApproveErasure, target: referralRecord(0, true)},
+		// Fail closed: no record named, or two.
+		{name: "referral/missing-id-dsl-approve", actor: dsl, act: ApproveErasure, target: Target{Closed: true}, reason: "area is not known"},
+		{name: "referral/missing-id-dsl-review", actor: dsl, act: ReviewRetention, target: Target{Closed: true}, reason: "area is not known"},
+		{name: "referral/missing-id-tm-approve", actor: tm, act: ApproveErasure, target: Target{AreaID: areaA, Closed: true}, reason: "which family"},
+		{name: "referral/and-family-dsl-approve", actor: dsl, act: ApproveErasure, target: Target{FamilyID: fam1, ReferralID: 400, Closed: true}, reason: "both a family and a referral"},
+		{name: "referral/and-family-tm-review", actor: tm, act: ReviewRetention, target: Target{AreaID: areaA, FamilyID: fam1, ReferralID: 400, Closed: true}, reason: "both"},
+
 		// Actors that are not what they seem.
 		{name: "zero-actor/view-family", actor: Actor{}, act: ViewFamily, target: family1(), reason: "sign in"},
 		{name: "disabled-empty-actor/submit", actor: Actor{Disabled: true}, act: SubmitReferral},
@@ -367,9 +405,10 @@ func TestMatrixCoversEveryAction(t *testing.T) {
 // any role, or a malformed actor can do nothing.
 func TestEveryActionDeniedForBadActors(t *testing.T) {
 	targets := map[string]Target{
-		"empty":          {},
-		"family1-mum":    withOverride(parent(family1(), mum), ov(me, mum, now.Add(time.Hour))),
-		"family1-closed": closed(family1()),
+		"empty":            {},
+		"family1-mum":      withOverride(parent(family1(), mum), ov(me, mum, now.Add(time.Hour))),
+		"family1-closed":   closed(family1()),
+		"referral-no-area": referralRecord(0, true),
 	}
 	bad := map[string]Actor{
 		"unknown-role-superuser": {StaffID: 99, Role: "superuser", Areas: []int64{areaA, areaB}},

@@ -1,7 +1,8 @@
 // Package retention holds the records retention schedule and its rules
-// (pure): when a closed family's record falls due for review, what state a
-// review is in, and what a reviewer or approving manager must give before a
-// record is kept for longer or deleted.
+// (pure): when a closed family's record, or a referral that never became a
+// family, falls due for review, what state a review is in, and what a
+// reviewer or approver must give before a record is kept for longer or
+// deleted.
 //
 // Deleting a family's record cannot be undone, so every rule leans towards
 // keeping: the latest of the dates that apply wins, a baby whose birth was
@@ -42,6 +43,9 @@ type Schedule struct {
 	// MaxKeepYears: the furthest ahead a "keep for longer" decision may
 	// set the next review, so nothing is kept indefinitely without one (10).
 	MaxKeepYears int `json:"max_keep_years"`
+	// ReferralYears after the decision, for a referral that was not
+	// accepted or was withdrawn, so never became a family's record (3).
+	ReferralYears int `json:"referrals_not_accepted_years"`
 }
 
 //go:embed default.json
@@ -70,6 +74,7 @@ func ParseSchedule(data []byte) (Schedule, error) {
 		ParentYears          *int `json:"parents_years_after_closure"`
 		NoticeDays           *int `json:"notice_days"`
 		MaxKeepYears         *int `json:"max_keep_years"`
+		ReferralYears        *int `json:"referrals_not_accepted_years"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -79,15 +84,21 @@ func ParseSchedule(data []byte) (Schedule, error) {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return Schedule{}, errors.New("retention schedule: unexpected data after the JSON object")
 	}
-	for name, p := range map[string]*int{
-		"children_until_birthday": raw.ChildUntilBirthday, "child_protection_years_after_closure": raw.ChildProtectionYears,
-		"parents_years_after_closure": raw.ParentYears, "notice_days": raw.NoticeDays, "max_keep_years": raw.MaxKeepYears,
+	// In the file's order, so the first missing setting is always the one
+	// named.
+	for _, c := range []struct {
+		name string
+		p    *int
+	}{
+		{"children_until_birthday", raw.ChildUntilBirthday}, {"child_protection_years_after_closure", raw.ChildProtectionYears},
+		{"parents_years_after_closure", raw.ParentYears}, {"notice_days", raw.NoticeDays}, {"max_keep_years", raw.MaxKeepYears},
+		{"referrals_not_accepted_years", raw.ReferralYears},
 	} {
-		if p == nil {
-			return Schedule{}, fmt.Errorf("retention schedule: %s: must be given", name)
+		if c.p == nil {
+			return Schedule{}, fmt.Errorf("retention schedule: %s: must be given", c.name)
 		}
 	}
-	s := Schedule{*raw.ChildUntilBirthday, *raw.ChildProtectionYears, *raw.ParentYears, *raw.NoticeDays, *raw.MaxKeepYears}
+	s := Schedule{*raw.ChildUntilBirthday, *raw.ChildProtectionYears, *raw.ParentYears, *raw.NoticeDays, *raw.MaxKeepYears, *raw.ReferralYears}
 	return s, s.Validate()
 }
 
@@ -104,6 +115,7 @@ func (s Schedule) Validate() error {
 		{"parents_years_after_closure", s.ParentYears, 1, 100},
 		{"notice_days", s.NoticeDays, 0, 366},
 		{"max_keep_years", s.MaxKeepYears, 1, 25},
+		{"referrals_not_accepted_years", s.ReferralYears, 1, 100},
 	} {
 		if c.v < c.low || c.v > c.top {
 			return fmt.Errorf("retention schedule: %s: must be between %d and %d, not %d", c.name, c.low, c.top, c.v)
@@ -118,7 +130,8 @@ func (s Schedule) Summary() []string {
 		fmt.Sprintf("Children's records are kept until the youngest child's %s birthday.", ordinal(s.ChildUntilBirthday)),
 		fmt.Sprintf("Where there was child protection work, records are kept for %d years after the case closed.", s.ChildProtectionYears),
 		fmt.Sprintf("Every other record is kept for %d years after the case closed.", s.ParentYears),
-		fmt.Sprintf("A record is listed here %d days before it is due for review, and is deleted only when a team manager approves.", s.NoticeDays),
+		fmt.Sprintf("A referral that was not accepted or was withdrawn is kept for %d years after the decision, or %d years where it records child protection work.", s.ReferralYears, s.ChildProtectionYears),
+		fmt.Sprintf("A record is listed here %d days before it is due for review, and is deleted only when a team manager approves (a designated safeguarding lead, for a referral from outside every area).", s.NoticeDays),
 	}
 }
 
@@ -129,6 +142,7 @@ const (
 	RuleParents         Rule = "parents"
 	RuleChildren        Rule = "children"
 	RuleChildProtection Rule = "child_protection"
+	RuleReferral        Rule = "referral"
 )
 
 // Label is the rule's name as shown to staff.
@@ -140,6 +154,8 @@ func (r Rule) Label() string {
 		return "Youngest child's birthday"
 	case RuleChildProtection:
 		return "Child protection"
+	case RuleReferral:
+		return "Years after the decision"
 	}
 	return "Unknown"
 }
@@ -205,6 +221,43 @@ func (s Schedule) FamilyDue(f Family) Due {
 		}
 	}
 	return d
+}
+
+// Referral is what the schedule needs to know about a referral that was not
+// accepted or was withdrawn (one that was accepted belongs to its family's
+// record and goes with it).
+type Referral struct {
+	DecidedOn time.Time // zero: no decision recorded
+	// ChildProtection says why the referral counts as child protection
+	// work (the safeguarding status it recorded); empty if it does not.
+	ChildProtection string
+}
+
+// ReferralDue works out a referral's review date: ReferralYears after the
+// decision, or ChildProtectionYears where it recorded child protection
+// work, whichever is later.
+func (s Schedule) ReferralDue(r Referral) Due {
+	if r.DecidedOn.IsZero() {
+		return Due{Unknown: "The referral's decision date is not recorded, so the date it may be deleted cannot be worked out."}
+	}
+	decided := day(r.DecidedOn)
+	d := Due{On: decided.AddDate(s.ReferralYears, 0, 0), Rule: RuleReferral,
+		Reason: fmt.Sprintf("%d years after the referral was decided on %s", s.ReferralYears, long(decided))}
+	if r.ChildProtection != "" {
+		if on := decided.AddDate(s.ChildProtectionYears, 0, 0); !on.Before(d.On) {
+			d = Due{On: on, Rule: RuleChildProtection,
+				Reason: fmt.Sprintf("%d years after the referral was decided, because of child protection work (%s)", s.ChildProtectionYears, r.ChildProtection)}
+		}
+	}
+	return d
+}
+
+// ReferralListBound is ListBounds for referrals: one with no decision on
+// its review and a decision date is listed only if it was decided on or
+// before decidedBy (a day generous, as ListBounds). The later child
+// protection date never lists one sooner.
+func (s Schedule) ReferralListBound(today time.Time) (decidedBy time.Time) {
+	return day(today).AddDate(0, 0, s.NoticeDays+1).AddDate(-s.ReferralYears, 0, 0)
 }
 
 // ListBounds bounds the records the review list can hold today, so that a
@@ -363,7 +416,7 @@ func CheckRequest(st State, reason string) (string, []FieldError) {
 	switch st {
 	case DueForReview:
 	case AwaitingApproval:
-		errs = append(errs, FieldError{"decision", "Deletion has already been asked for; a team manager needs to approve it"})
+		errs = append(errs, FieldError{"decision", "Deletion has already been asked for and is waiting for approval"})
 	case NeedsDecision:
 		errs = append(errs, FieldError{"decision", "This record's review date cannot be worked out, so it cannot be deleted; keep it and record why"})
 	default:
@@ -384,10 +437,10 @@ func CheckApproval(st State, r Review, approver int64, reference, typed string) 
 	case st != AwaitingApproval:
 		return []FieldError{{"decision", "Deletion has not been asked for, or the record is no longer due, so it cannot be approved"}}
 	case approver == 0 || r.RequestedBy == approver:
-		return []FieldError{{"decision", "You asked for this deletion, so another team manager must approve it"}}
+		return []FieldError{{"decision", "You asked for this deletion, so someone else must approve it"}}
 	case !strings.EqualFold(strings.TrimSpace(typed), reference):
 		if strings.TrimSpace(typed) == "" {
-			return []FieldError{{"confirm", "Enter the family reference to confirm the deletion"}}
+			return []FieldError{{"confirm", "Enter the record's reference to confirm the deletion"}}
 		}
 		return []FieldError{{"confirm", "The reference you entered does not match this record's reference, " + reference}}
 	}

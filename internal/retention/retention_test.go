@@ -16,29 +16,35 @@ func d(s string) time.Time {
 
 func TestDefaultSchedule(t *testing.T) {
 	s := DefaultSchedule()
-	want := Schedule{ChildUntilBirthday: 25, ChildProtectionYears: 35, ParentYears: 6, NoticeDays: 90, MaxKeepYears: 10}
+	want := Schedule{ChildUntilBirthday: 25, ChildProtectionYears: 35, ParentYears: 6, NoticeDays: 90, MaxKeepYears: 10, ReferralYears: 3}
 	if s != want {
 		t.Fatalf("default schedule %+v, want %+v", s, want)
 	}
-	if got := strings.Join(s.Summary(), " "); !strings.Contains(got, "25th birthday") || !strings.Contains(got, "35 years") {
+	if got := strings.Join(s.Summary(), " "); !strings.Contains(got, "25th birthday") || !strings.Contains(got, "35 years") ||
+		!strings.Contains(got, "not accepted or was withdrawn is kept for 3 years after the decision") {
 		t.Errorf("summary %q", got)
 	}
 }
 
 func TestParseSchedule(t *testing.T) {
-	good := `{"children_until_birthday": 21, "child_protection_years_after_closure": 40, "parents_years_after_closure": 7, "notice_days": 30, "max_keep_years": 5}`
+	good := `{"children_until_birthday": 21, "child_protection_years_after_closure": 40, "parents_years_after_closure": 7, "notice_days": 30, "max_keep_years": 5, "referrals_not_accepted_years": 2}`
 	s, err := ParseSchedule([]byte(good))
-	if err != nil || s != (Schedule{21, 40, 7, 30, 5}) {
+	if err != nil || s != (Schedule{21, 40, 7, 30, 5, 2}) {
 		t.Fatalf("ParseSchedule(good) = %+v, %v", s, err)
 	}
 	for name, tc := range map[string]struct{ json, want string }{
-		"missing":  {`{"children_until_birthday": 25, "child_protection_years_after_closure": 35, "parents_years_after_closure": 6, "notice_days": 90}`, "max_keep_years: must be given"},
-		"zero":     {strings.Replace(good, `"parents_years_after_closure": 7`, `"parents_years_after_closure": 0`, 1), "parents_years_after_closure: must be between 1 and 100, not 0"},
-		"unknown":  {strings.Replace(good, `"notice_days"`, `"notice_dayz"`, 1), "unknown field"},
-		"twice":    {strings.Replace(good, `"max_keep_years": 5`, `"max_keep_years": 5, "max_keep_years": 6`, 1), "max_keep_years"},
-		"trailing": {good + `{}`, "unexpected data"},
-		"text":     {strings.Replace(good, `30`, `"30"`, 1), "notice_days"},
-		"keep":     {strings.Replace(good, `"max_keep_years": 5`, `"max_keep_years": 26`, 1), "max_keep_years: must be between 1 and 25"},
+		"missing": {`{"children_until_birthday": 25, "child_protection_years_after_closure": 35, "parents_years_after_closure": 6, "notice_days": 90}`, "max_keep_years: must be given"},
+		// A schedule written before referrals were reviewed is refused,
+		// not given a period nobody chose.
+		"no referral years":  {strings.Replace(good, `, "referrals_not_accepted_years": 2`, ``, 1), "referrals_not_accepted_years: must be given"},
+		"referral years 0":   {strings.Replace(good, `"referrals_not_accepted_years": 2`, `"referrals_not_accepted_years": 0`, 1), "referrals_not_accepted_years: must be between 1 and 100, not 0"},
+		"referral years 101": {strings.Replace(good, `"referrals_not_accepted_years": 2`, `"referrals_not_accepted_years": 101`, 1), "referrals_not_accepted_years: must be between 1 and 100, not 101"},
+		"zero":               {strings.Replace(good, `"parents_years_after_closure": 7`, `"parents_years_after_closure": 0`, 1), "parents_years_after_closure: must be between 1 and 100, not 0"},
+		"unknown":            {strings.Replace(good, `"notice_days"`, `"notice_dayz"`, 1), "unknown field"},
+		"twice":              {strings.Replace(good, `"max_keep_years": 5`, `"max_keep_years": 5, "max_keep_years": 6`, 1), "max_keep_years"},
+		"trailing":           {good + `{}`, "unexpected data"},
+		"text":               {strings.Replace(good, `30`, `"30"`, 1), "notice_days"},
+		"keep":               {strings.Replace(good, `"max_keep_years": 5`, `"max_keep_years": 26`, 1), "max_keep_years: must be between 1 and 25"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := ParseSchedule([]byte(tc.json))
@@ -88,7 +94,7 @@ func TestFamilyDue(t *testing.T) {
 		})
 	}
 	// A longer children's period than child protection: the later date wins.
-	long := Schedule{ChildUntilBirthday: 60, ChildProtectionYears: 10, ParentYears: 6, MaxKeepYears: 10}
+	long := Schedule{ChildUntilBirthday: 60, ChildProtectionYears: 10, ParentYears: 6, MaxKeepYears: 10, ReferralYears: 3}
 	got := long.FamilyDue(Family{ClosedOn: d("2028-01-10"), Children: []Child{{Baby: true, Born: d("2026-01-10")}}, ChildProtection: []string{"x"}})
 	if got.Rule != RuleChildren || got.On != d("2086-01-10") {
 		t.Fatalf("the later date did not win: %+v", got)
@@ -234,8 +240,8 @@ func TestOrdinal(t *testing.T) {
 // generous.
 func TestListBounds(t *testing.T) {
 	schedules := []Schedule{DefaultSchedule(),
-		{ChildUntilBirthday: 1, ChildProtectionYears: 3, ParentYears: 1, NoticeDays: 30, MaxKeepYears: 2},
-		{ChildUntilBirthday: 18, ChildProtectionYears: 35, ParentYears: 7, NoticeDays: 0, MaxKeepYears: 10}}
+		{ChildUntilBirthday: 1, ChildProtectionYears: 3, ParentYears: 1, NoticeDays: 30, MaxKeepYears: 2, ReferralYears: 1},
+		{ChildUntilBirthday: 18, ChildProtectionYears: 35, ParentYears: 7, NoticeDays: 0, MaxKeepYears: 10, ReferralYears: 5}}
 	todays := []time.Time{d("2026-12-03"), d("2028-02-29"), d("2027-03-01"), d("2031-01-01")}
 	for _, s := range schedules {
 		for _, today := range todays {
@@ -276,6 +282,71 @@ func TestListBounds(t *testing.T) {
 			g := Family{ClosedOn: closedBy.AddDate(-(s.ChildProtectionYears + 1), 0, 0), Children: []Child{{Baby: true, Born: bornBy.AddDate(0, 0, -3)}}}
 			if !s.StateOf(s.FamilyDue(g), Review{}, today).Listed() {
 				t.Errorf("%+v on %s: not listed, born three days inside the bound %s", g, today.Format(time.DateOnly), bornBy.Format(time.DateOnly))
+			}
+		}
+	}
+}
+
+func TestReferralDue(t *testing.T) {
+	s := DefaultSchedule()
+	for _, tc := range []struct {
+		name    string
+		r       Referral
+		on      string
+		rule    Rule
+		unknown bool
+	}{
+		{"three years after the decision", Referral{DecidedOn: d("2026-04-15")}, "2029-04-15", RuleReferral, false},
+		{"the time of day does not matter", Referral{DecidedOn: time.Date(2026, 4, 15, 23, 59, 0, 0, time.UTC)}, "2029-04-15", RuleReferral, false},
+		{"decided 29 February: 1 March", Referral{DecidedOn: d("2028-02-29")}, "2031-03-01", RuleReferral, false},
+		{"decided 29 February, due in a leap year", Referral{DecidedOn: d("2024-02-29")}, "2027-03-01", RuleReferral, false},
+		{"a child protection plan: 35 years", Referral{DecidedOn: d("2026-04-15"), ChildProtection: "a child protection plan when referred"}, "2061-04-15", RuleChildProtection, false},
+		{"no decision date", Referral{}, "", "", true},
+		{"no decision date, child protection", Referral{ChildProtection: "a child protection plan when referred"}, "", "", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := s.ReferralDue(tc.r)
+			if (got.Unknown != "") != tc.unknown {
+				t.Fatalf("Unknown = %q, want set %v", got.Unknown, tc.unknown)
+			}
+			if tc.unknown {
+				if !got.On.IsZero() || s.StateOf(got, Review{}, d("2090-01-01")) != NeedsDecision {
+					t.Fatalf("a referral with no decision date: %+v", got)
+				}
+				return
+			}
+			if got.On.Format(time.DateOnly) != tc.on || got.Rule != tc.rule || got.Reason == "" {
+				t.Fatalf("ReferralDue = %s %s %q, want %s %s", got.On.Format(time.DateOnly), got.Rule, got.Reason, tc.on, tc.rule)
+			}
+		})
+	}
+	// Child protection years shorter than the referral's: the later wins,
+	// as it does for a family.
+	short := Schedule{ChildUntilBirthday: 25, ChildProtectionYears: 2, ParentYears: 6, MaxKeepYears: 10, ReferralYears: 4}
+	if got := short.ReferralDue(Referral{DecidedOn: d("2026-01-10"), ChildProtection: "x"}); got.Rule != RuleReferral || got.On != d("2030-01-10") {
+		t.Fatalf("the later date did not win: %+v", got)
+	}
+}
+
+// TestReferralListBound: no referral decided after the bound is listed
+// without a decision, whatever its child protection status, and one three
+// days inside it is.
+func TestReferralListBound(t *testing.T) {
+	for _, s := range []Schedule{DefaultSchedule(),
+		{ChildUntilBirthday: 1, ChildProtectionYears: 3, ParentYears: 1, NoticeDays: 30, MaxKeepYears: 2, ReferralYears: 1},
+		{ChildUntilBirthday: 18, ChildProtectionYears: 1, ParentYears: 7, NoticeDays: 0, MaxKeepYears: 10, ReferralYears: 5}} {
+		for _, today := range []time.Time{d("2026-12-03"), d("2028-02-29"), d("2027-03-01"), d("2031-01-01")} {
+			by := s.ReferralListBound(today)
+			for n := -40; n <= 40; n++ {
+				for _, cp := range []string{"", "a child protection plan when referred"} {
+					r := Referral{DecidedOn: by.AddDate(0, 0, n), ChildProtection: cp}
+					if s.StateOf(s.ReferralDue(r), Review{}, today).Listed() && r.DecidedOn.After(by) {
+						t.Fatalf("%+v on %s: listed but outside the bound %s", r, today.Format(time.DateOnly), by.Format(time.DateOnly))
+					}
+				}
+			}
+			if r := (Referral{DecidedOn: by.AddDate(0, 0, -3)}); !s.StateOf(s.ReferralDue(r), Review{}, today).Listed() {
+				t.Errorf("%+v on %s: not listed, three days inside the bound %s", r, today.Format(time.DateOnly), by.Format(time.DateOnly))
 			}
 		}
 	}
