@@ -84,6 +84,7 @@ func SealedColumns() []SealedColumn {
 		{"consents", "scope_sealed", id, "consents.scope", ""},
 		{"information_sharing", "consent_reason_sealed", id, "information_sharing.consent_reason", ""},
 		{"retention_reviews", "reason_sealed", []string{"family_id"}, "retention_reviews.reason", ""},
+		{"referral_retention_reviews", "reason_sealed", []string{"referral_id"}, "referral_retention_reviews.reason", ""},
 		{"settings", "value", []string{"key"}, "settings.research_key", "key = 'research_key'"},
 	}
 }

@@ -268,7 +268,22 @@ func plantCanaries(t *testing.T, db *store.DB) planted {
 	}
 	// The child has no date of birth, so the record needs a retention
 	// decision at once: keep it, with a reason.
-	if err := db.KeepRecord(sctx, mgr, retention.DefaultSchedule(), fx.familyID, today.AddDate(0, 0, 30), canary("retention-reason")); err != nil {
+	if err := db.KeepRecord(sctx, mgr, retention.DefaultSchedule(), store.FamilyRef(fx.familyID), today.AddDate(0, 0, 30), canary("retention-reason")); err != nil {
+		t.Fatal(err)
+	}
+	// Likewise a referral withdrawn with no decision date recorded.
+	var withdrawn int64
+	if err := db.Update(sctx, func(tx *store.Tx) error {
+		var err error
+		withdrawn, _, err = tx.CreateReferral(store.NewReferral{Referral: referral.Referral{Source: referral.Self, AnythingElse: canary("referral-withdrawn")}, AreaName: "Blackpool"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RawExec(ctx, `UPDATE referrals SET status = 'withdrawn' WHERE id = $1`, withdrawn); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.KeepRecord(sctx, mgr, retention.DefaultSchedule(), store.ReferralRef(withdrawn), today.AddDate(0, 0, 30), canary("referral-retention-reason")); err != nil {
 		t.Fatal(err)
 	}
 	usage, err := db.KeyUsage(ctx)

@@ -91,9 +91,15 @@ func (tx *Tx) CreateReferral(n NewReferral) (int64, string, error) {
 	if n.TokenID != 0 {
 		tokenID = n.TokenID
 	}
-	id, err := tx.insertID(`INSERT INTO referrals (reference, source, organisation_id, area_id, status, received_at, referrer_role, edd, content_sealed, api_token_id, updated_at)
-		VALUES ($1, $2, $3, $4, 'new', $5, $6, $7, $8, $9, $5)`,
-		ref, string(n.Referral.Source), orgID, areaID, tx.now, n.Referral.Referrer.Role, nullTime(referral.Date(n.Referral.DueDate)), sealed, tokenID)
+	args := []any{ref, string(n.Referral.Source), orgID, areaID, tx.now, n.Referral.Referrer.Role, nullTime(referral.Date(n.Referral.DueDate)), sealed, tokenID}
+	// As for families: SQLite would give a deleted referral's id again,
+	// and the audit log's entries for it would name the new one.
+	idCol, idVal, err := tx.idPastErased(`SELECT MAX(id) AS v FROM referrals UNION ALL SELECT MAX(referral_id) FROM referral_erasures`, &args)
+	if err != nil {
+		return 0, "", err
+	}
+	id, err := tx.insertID(`INSERT INTO referrals (`+idCol+`reference, source, organisation_id, area_id, status, received_at, referrer_role, edd, content_sealed, api_token_id, updated_at)
+		VALUES (`+idVal+`$1, $2, $3, $4, 'new', $5, $6, $7, $8, $9, $5)`, args...)
 	if err != nil {
 		return 0, "", fmt.Errorf("saving referral: %w", err)
 	}

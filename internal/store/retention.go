@@ -11,30 +11,86 @@ import (
 
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/referral"
 	"github.com/cradle-org/cradle/internal/retention"
 )
 
-// RetentionItem is one closed family's record as the retention review sees
-// it: references, dates and decisions, never a name.
-type RetentionItem struct {
-	FamilyID  int64
-	Reference string
-	AreaID    int64
-	AreaName  string
-	ClosedOn  time.Time
-	Due       retention.Due
-	Review    retention.Review
-	State     retention.State
-	DecidedBy string // who made the current decision
-	DecidedAt time.Time
-	Reason    string // the decision's reason: read only by RetentionRecord
+// RetentionRef names a record under the retention review: a closed
+// family's, or a referral's that never became a family (not accepted or
+// withdrawn).
+type RetentionRef struct {
+	Referral bool
+	ID       int64
 }
 
-// ErasureRecord is the stub left when a family's record is deleted.
+// FamilyRef names a closed family's record.
+func FamilyRef(id int64) RetentionRef { return RetentionRef{ID: id} }
+
+// ReferralRef names a referral not accepted or withdrawn.
+func ReferralRef(id int64) RetentionRef { return RetentionRef{Referral: true, ID: id} }
+
+// reviews names the table holding the record's review decision and its key.
+func (r RetentionRef) reviews() (table, key string) {
+	if r.Referral {
+		return "referral_retention_reviews", "referral_id"
+	}
+	return "retention_reviews", "family_id"
+}
+
+// audited is how the audit log names the record: its kind, its id and the
+// family it belongs to (none for a referral).
+func (r RetentionRef) audited() (kind string, id, familyID int64) {
+	if r.Referral {
+		return "referral", r.ID, 0
+	}
+	return "family", r.ID, r.ID
+}
+
+// RetentionItem is one record as the retention review sees it (a closed
+// family's, or a referral's that never became a family): references,
+// dates and decisions, never a name.
+type RetentionItem struct {
+	FamilyID   int64 // a family's record, or
+	ReferralID int64 // a referral's
+	Reference  string
+	AreaID     int64           // 0: a referral from outside every area
+	AreaName   string          // "" likewise
+	ClosedOn   time.Time       // when the case closed, or the referral was decided
+	ReceivedOn time.Time       // a referral's
+	Outcome    referral.Status // a referral's: not accepted or withdrawn
+	Due        retention.Due
+	Review     retention.Review
+	State      retention.State
+	DecidedBy  string // who made the current decision
+	DecidedAt  time.Time
+	Reason     string // the decision's reason: read only by RetentionRecord
+}
+
+// Ref names the item's record.
+func (it RetentionItem) Ref() RetentionRef {
+	if it.ReferralID != 0 {
+		return ReferralRef(it.ReferralID)
+	}
+	return FamilyRef(it.FamilyID)
+}
+
+// Kind says what the record is, for a list's "Record" column.
+func (it RetentionItem) Kind() string { return recordKind(it.ReferralID != 0, it.Outcome) }
+
+func recordKind(isReferral bool, outcome referral.Status) string {
+	if !isReferral {
+		return "Family"
+	}
+	return "Referral: " + strings.ToLower(outcome.Label())
+}
+
+// ErasureRecord is the stub left when a record is deleted.
 type ErasureRecord struct {
+	Referral    bool            // a referral's stub, not a family's
+	Outcome     referral.Status // a referral's: not accepted or withdrawn
 	Reference   string
-	AreaName    string
-	ClosedOn    time.Time
+	AreaName    string    // "" for a referral from outside every area
+	ClosedOn    time.Time // when the case closed, or the referral was decided
 	Rule        retention.Rule
 	DueOn       time.Time
 	RequestedBy string
@@ -44,8 +100,12 @@ type ErasureRecord struct {
 	Rows        map[string]int64 // rows deleted per table
 }
 
-// RetentionList lists the closed records due (or coming up) for review in
-// the areas the actor may review, most pressing first.
+// Kind says what the record was, for the deleted list's "Record" column.
+func (e ErasureRecord) Kind() string { return recordKind(e.Referral, e.Outcome) }
+
+// RetentionList lists the records due (or coming up) for review in the
+// areas the actor may review, closed families' and referrals' that never
+// became one, most pressing first.
 func (db *DB) RetentionList(ctx context.Context, actor policy.Actor, s retention.Schedule) ([]RetentionItem, error) {
 	if d := policy.Decide(actor, policy.ListRetention, policy.Target{}, db.Now()); !d.Allowed {
 		return nil, problem.New(problem.Forbidden, "%s", d.Reason)
@@ -59,15 +119,25 @@ func (db *DB) RetentionList(ctx context.Context, actor policy.Actor, s retention
 		// worked out (retention.ListBounds): nearly every closed record
 		// is years from due, and a DSL's list worked out all 72,000 (1.3–2.6 s).
 		var items []RetentionItem
-		var err error
+		var scope retentionScope
 		switch {
 		case actor.Role == policy.DSL:
-			items, err = tx.retentionItems(s, retentionScope{listable: tx.now})
+			scope = retentionScope{listable: tx.now}
 		case len(actor.Areas) > 0:
-			items, err = tx.retentionItems(s, retentionScope{areas: actor.Areas, listable: tx.now})
+			scope = retentionScope{areas: actor.Areas, listable: tx.now}
+		default:
+			scope.none = true
 		}
-		if err != nil {
-			return err
+		if !scope.none {
+			var err error
+			if items, err = tx.retentionItems(s, scope); err != nil {
+				return err
+			}
+			referrals, err := tx.referralRetentionItems(s, scope)
+			if err != nil {
+				return err
+			}
+			items = append(items, referrals...)
 		}
 		for _, it := range items {
 			if !it.State.Listed() || !policy.Can(actor, policy.ReviewRetention, it.target(), tx.now) {
@@ -92,71 +162,112 @@ func stateOrder(st retention.State) int {
 		retention.ComingUp, retention.Kept, retention.NotDue}, st)
 }
 
+// CanApproveErasure says whether actor's role and areas let them approve
+// deleting the item's record (ApproveErasure also checks who asked).
+func CanApproveErasure(actor policy.Actor, it RetentionItem, now time.Time) bool {
+	return policy.Can(actor, policy.ApproveErasure, it.target(), now)
+}
+
 func (it RetentionItem) target() policy.Target {
+	if it.ReferralID != 0 {
+		return policy.Target{AreaID: it.AreaID, ReferralID: it.ReferralID, Closed: true}
+	}
 	return policy.Target{AreaID: it.AreaID, FamilyID: it.FamilyID, Closed: true}
 }
 
-// RetentionRecord is one closed family's record for review, with the
-// current decision's reason.
-func (db *DB) RetentionRecord(ctx context.Context, actor policy.Actor, s retention.Schedule, familyID int64) (RetentionItem, error) {
+// RetentionRecord is one record for review, with the current decision's
+// reason.
+func (db *DB) RetentionRecord(ctx context.Context, actor policy.Actor, s retention.Schedule, ref RetentionRef) (RetentionItem, error) {
 	var it RetentionItem
 	err := db.View(ctx, func(tx *Tx) error {
 		var err error
-		if it, err = tx.retentionItem(actor, policy.ReviewRetention, s, familyID); err != nil {
+		if it, err = tx.retentionItem(actor, policy.ReviewRetention, s, ref); err != nil {
 			return err
 		}
+		table, key := ref.reviews()
 		var sealed string
-		switch err := tx.queryRow(`SELECT reason_sealed FROM retention_reviews WHERE family_id = $1`, familyID).Scan(&sealed); {
+		switch err := tx.queryRow(`SELECT reason_sealed FROM `+table+` WHERE `+key+` = $1`, ref.ID).Scan(&sealed); {
 		case err == sql.ErrNoRows:
 		case err != nil:
 			return fmt.Errorf("reading the retention decision: %w", err)
 		default:
-			if it.Reason, err = tx.db.open("retention_reviews.reason", sealed); err != nil {
+			if it.Reason, err = tx.db.open(table+".reason", sealed); err != nil {
 				return err
 			}
 		}
-		tx.Audit("retention.view", "family", familyID, familyID, "")
+		kind, id, fam := ref.audited()
+		tx.Audit("retention.view", kind, id, fam, "")
 		return nil
 	})
 	return it, err
 }
 
-// retentionItem loads one family's review once the policy allows the actor
-// to act on it: the family's area and stage are read first, so an open case
-// or another area's record is refused, not looked into.
-func (tx *Tx) retentionItem(actor policy.Actor, act policy.Action, s retention.Schedule, familyID int64) (RetentionItem, error) {
-	var area int64
-	var stage string
-	// A change locks the family's row on PostgreSQL, so two decisions on
+// retentionItem loads one record's review once the policy allows the actor
+// to act on it: the record's area and stage (a referral's status) are read
+// first, so an open case or referral, or another area's record, is refused,
+// not looked into.
+func (tx *Tx) retentionItem(actor policy.Actor, act policy.Action, s retention.Schedule, ref RetentionRef) (RetentionItem, error) {
+	// A change locks the record's row on PostgreSQL, so two decisions on
 	// one record (two managers approving at once) run one after the other
 	// and the second sees what the first did. SQLite has one writer anyway.
 	lock := ""
 	if !tx.readOnly && tx.db.dialect == Postgres {
 		lock = " FOR UPDATE"
 	}
-	switch err := tx.queryRow(`SELECT area_id, stage FROM families WHERE id = $1`+lock, familyID).Scan(&area, &stage); {
-	case err == sql.ErrNoRows:
-		return RetentionItem{}, problem.New(problem.NotFound, "There is no family with that reference")
-	case err != nil:
-		return RetentionItem{}, fmt.Errorf("reading family: %w", err)
+	var target policy.Target
+	var area sql.NullInt64
+	var state string
+	if ref.Referral {
+		var family sql.NullInt64
+		switch err := tx.queryRow(`SELECT area_id, status, family_id FROM referrals WHERE id = $1`+lock, ref.ID).Scan(&area, &state, &family); {
+		case err == sql.ErrNoRows:
+			return RetentionItem{}, problem.New(problem.NotFound, "There is no referral with that reference")
+		case err != nil:
+			return RetentionItem{}, fmt.Errorf("reading referral: %w", err)
+		}
+		target = policy.Target{AreaID: area.Int64, ReferralID: ref.ID, Closed: !family.Valid && referralEnded(referral.Status(state))}
+	} else {
+		switch err := tx.queryRow(`SELECT area_id, stage FROM families WHERE id = $1`+lock, ref.ID).Scan(&area, &state); {
+		case err == sql.ErrNoRows:
+			return RetentionItem{}, problem.New(problem.NotFound, "There is no family with that reference")
+		case err != nil:
+			return RetentionItem{}, fmt.Errorf("reading family: %w", err)
+		}
+		target = policy.Target{AreaID: area.Int64, FamilyID: ref.ID, Closed: state == "closed"}
 	}
-	if d := policy.Decide(actor, act, policy.Target{AreaID: area, FamilyID: familyID, Closed: stage == "closed"}, tx.now); !d.Allowed {
+	if d := policy.Decide(actor, act, target, tx.now); !d.Allowed {
 		return RetentionItem{}, problem.New(problem.Forbidden, "%s", d.Reason)
 	}
-	items, err := tx.retentionItems(s, retentionScope{family: familyID})
+	var items []RetentionItem
+	var err error
+	if ref.Referral {
+		items, err = tx.referralRetentionItems(s, retentionScope{referral: ref.ID})
+	} else {
+		items, err = tx.retentionItems(s, retentionScope{family: ref.ID})
+	}
 	if err != nil {
 		return RetentionItem{}, err
 	}
 	if len(items) != 1 {
-		return RetentionItem{}, fmt.Errorf("reading family %d's retention facts: found %d", familyID, len(items))
+		return RetentionItem{}, fmt.Errorf("reading record %+v's retention facts: found %d", ref, len(items))
 	}
 	return items[0], nil
 }
 
-// retentionScope is which closed families' records retentionItems reads.
+// referralEnded: a referral not accepted or withdrawn is reviewed under the
+// schedule. An open one is still being screened, and an accepted one
+// belongs to its family's record and goes with it.
+func referralEnded(st referral.Status) bool {
+	return st == referral.NotAccepted || st == referral.Withdrawn
+}
+
+// retentionScope is which records retentionItems (closed families) and
+// referralRetentionItems (referrals not accepted or withdrawn) read.
 type retentionScope struct {
-	family int64   // this one family's, if set
-	areas  []int64 // else these areas' (none: every area's)
+	none     bool    // no records at all (a manager with no areas)
+	family   int64   // this one family's, if set
+	referral int64   // this one referral's, if set
+	areas    []int64 // else these areas' (none: every area's, and referrals from outside every area)
 	// listable, if set, leaves out the records that cannot be on the
 	// review list on that day, whatever the rest of their facts
 	// (retention.ListBounds): no decision, every date known, and closed or
@@ -325,6 +436,80 @@ func cpStatus(status string) string {
 	return ""
 }
 
+// referralRetentionItems works out the review state of the referrals in
+// scope that were not accepted or were withdrawn (so never became a family).
+// Of a referral's sealed content it reads only the safeguarding status, to
+// know whether the child protection period applies; nothing else leaves here.
+func (tx *Tx) referralRetentionItems(s retention.Schedule, scope retentionScope) ([]RetentionItem, error) {
+	where, args := `r.family_id IS NULL AND r.status IN ('not_accepted', 'withdrawn')`, []any{}
+	switch {
+	case scope.referral != 0:
+		where, args = where+` AND r.id = $1`, []any{scope.referral}
+	case len(scope.areas) > 0:
+		in, inArgs := tx.db.inList(scope.areas)
+		where, args = where+` AND r.area_id IN (`+in+`)`, inArgs
+	}
+	if !scope.listable.IsZero() {
+		// As retentionItems: only what could be listed today, a day
+		// generous (retention.ReferralListBound); a referral with a
+		// decision on its review, or no decision date, always.
+		where += fmt.Sprintf(` AND (r.decided_at IS NULL OR r.decided_at < $%d
+			OR EXISTS (SELECT 1 FROM referral_retention_reviews v WHERE v.referral_id = r.id))`, len(args)+1)
+		args = append(args, s.ReferralListBound(scope.listable).AddDate(0, 0, 1))
+	}
+	var out []RetentionItem
+	err := tx.each(`SELECT r.id, r.reference, COALESCE(r.area_id, 0), COALESCE(a.name, ''), r.received_at, r.decided_at, r.status, r.content_sealed,
+			COALESCE(v.decision, ''), v.review_on, COALESCE(v.decided_by, 0), COALESCE(st.name, ''), v.decided_at
+		FROM referrals r LEFT JOIN areas a ON a.id = r.area_id
+			LEFT JOIN referral_retention_reviews v ON v.referral_id = r.id LEFT JOIN staff st ON st.id = v.decided_by
+		WHERE `+where+` ORDER BY r.id`, args, func(rows *sql.Rows) error {
+		var it RetentionItem
+		var decided, reviewOn, decisionAt sql.NullTime
+		var status, sealed, decision string
+		var by int64
+		if err := rows.Scan(&it.ReferralID, &it.Reference, &it.AreaID, &it.AreaName, &it.ReceivedOn, &decided, &status, &sealed,
+			&decision, &reviewOn, &by, &it.DecidedBy, &decisionAt); err != nil {
+			return err
+		}
+		plain, err := tx.db.open("referrals.content", sealed)
+		if err != nil {
+			return err
+		}
+		var content struct {
+			SafeguardingStatus string `json:"safeguarding_status"`
+		}
+		if err := json.Unmarshal([]byte(plain), &content); err != nil {
+			return fmt.Errorf("decoding referral %d: %w", it.ReferralID, err)
+		}
+		it.ReceivedOn, it.ClosedOn, it.DecidedAt, it.Outcome = it.ReceivedOn.UTC(), timeOf(decided), timeOf(decisionAt), referral.Status(status)
+		it.Review = retention.Review{Decision: retention.Decision(decision), ReviewOn: timeOf(reviewOn)}
+		if it.Review.Decision == retention.EraseRequested {
+			it.Review.RequestedBy = by
+		}
+		it.Due = s.ReferralDue(retention.Referral{DecidedOn: it.ClosedOn, ChildProtection: cpReferralStatus(content.SafeguardingStatus)})
+		it.State = s.StateOf(it.Due, it.Review, tx.now)
+		out = append(out, it)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading referrals for review: %w", err)
+	}
+	return out, nil
+}
+
+// cpReferralStatus names a referral's safeguarding status that counts as
+// child protection work, as cpStatus does a family's: an unborn baby
+// assessment counts too.
+func cpReferralStatus(status string) string {
+	switch status {
+	case "child_protection_plan":
+		return "a child protection plan when referred"
+	case "unborn_baby_assessment":
+		return "an unborn baby assessment when referred"
+	}
+	return ""
+}
+
 func appendOnce(list []string, s string) []string {
 	if s == "" || slices.Contains(list, s) {
 		return list
@@ -341,12 +526,12 @@ func retentionFields(errs []retention.FieldError) error {
 	return fs.Err()
 }
 
-// KeepRecord keeps a closed family's record until a new review date, with
-// the reason. It replaces any request to delete: a manager who will not
-// approve a deletion records why the record is kept instead.
-func (db *DB) KeepRecord(ctx context.Context, actor policy.Actor, s retention.Schedule, familyID int64, reviewOn time.Time, reason string) error {
+// KeepRecord keeps a record until a new review date, with the reason. It
+// replaces any request to delete: a manager who will not approve a deletion
+// records why the record is kept instead.
+func (db *DB) KeepRecord(ctx context.Context, actor policy.Actor, s retention.Schedule, ref RetentionRef, reviewOn time.Time, reason string) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		it, err := tx.retentionItem(actor, policy.ReviewRetention, s, familyID)
+		it, err := tx.retentionItem(actor, policy.ReviewRetention, s, ref)
 		if err != nil {
 			return err
 		}
@@ -355,19 +540,20 @@ func (db *DB) KeepRecord(ctx context.Context, actor policy.Actor, s retention.Sc
 			return err
 		}
 		on := time.Date(reviewOn.Year(), reviewOn.Month(), reviewOn.Day(), 0, 0, 0, 0, time.UTC)
-		if err := tx.setRetentionReview(familyID, retention.Keep, on, reason, actor.StaffID); err != nil {
+		if err := tx.setRetentionReview(ref, retention.Keep, on, reason, actor.StaffID); err != nil {
 			return err
 		}
-		tx.Audit("retention.keep", "family", familyID, familyID, "next review "+on.Format(time.DateOnly))
+		kind, id, fam := ref.audited()
+		tx.Audit("retention.keep", kind, id, fam, "next review "+on.Format(time.DateOnly))
 		return nil
 	})
 }
 
-// RequestErasure asks for a record due for review to be deleted; a team
-// manager other than the requester must approve it.
-func (db *DB) RequestErasure(ctx context.Context, actor policy.Actor, s retention.Schedule, familyID int64, reason string) error {
+// RequestErasure asks for a record due for review to be deleted; someone
+// other than the requester who may approve it (ApproveErasure) must.
+func (db *DB) RequestErasure(ctx context.Context, actor policy.Actor, s retention.Schedule, ref RetentionRef, reason string) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		it, err := tx.retentionItem(actor, policy.ReviewRetention, s, familyID)
+		it, err := tx.retentionItem(actor, policy.ReviewRetention, s, ref)
 		if err != nil {
 			return err
 		}
@@ -375,24 +561,26 @@ func (db *DB) RequestErasure(ctx context.Context, actor policy.Actor, s retentio
 		if err := retentionFields(errs); err != nil {
 			return err
 		}
-		if err := tx.setRetentionReview(familyID, retention.EraseRequested, nil, reason, actor.StaffID); err != nil {
+		if err := tx.setRetentionReview(ref, retention.EraseRequested, nil, reason, actor.StaffID); err != nil {
 			return err
 		}
-		tx.Audit("retention.erase_requested", "family", familyID, familyID, "")
+		kind, id, fam := ref.audited()
+		tx.Audit("retention.erase_requested", kind, id, fam, "")
 		return nil
 	})
 }
 
-func (tx *Tx) setRetentionReview(familyID int64, d retention.Decision, reviewOn any, reason string, by int64) error {
-	sealed, err := tx.db.seal("retention_reviews.reason", reason)
+func (tx *Tx) setRetentionReview(ref RetentionRef, d retention.Decision, reviewOn any, reason string, by int64) error {
+	table, key := ref.reviews()
+	sealed, err := tx.db.seal(table+".reason", reason)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.exec(`DELETE FROM retention_reviews WHERE family_id = $1`, familyID); err != nil {
+	if _, err := tx.exec(`DELETE FROM `+table+` WHERE `+key+` = $1`, ref.ID); err != nil {
 		return fmt.Errorf("replacing the retention decision: %w", err)
 	}
-	if _, err := tx.exec(`INSERT INTO retention_reviews (family_id, decision, review_on, reason_sealed, decided_by, decided_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, familyID, string(d), reviewOn, sealed, by, tx.now); err != nil {
+	if _, err := tx.exec(`INSERT INTO `+table+` (`+key+`, decision, review_on, reason_sealed, decided_by, decided_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, ref.ID, string(d), reviewOn, sealed, by, tx.now); err != nil {
 		return fmt.Errorf("saving the retention decision: %w", err)
 	}
 	return nil
@@ -440,55 +628,107 @@ var erasureSteps = []struct{ table, sql string }{
 	{"families", `DELETE FROM families WHERE id = $1`},
 }
 
-// ApproveErasure deletes a closed family's record for good, once a team
-// manager of its area other than the requester approves, and leaves a
-// stub saying what was deleted, when, why and on whose approval.
-func (db *DB) ApproveErasure(ctx context.Context, actor policy.Actor, s retention.Schedule, familyID int64, typedReference string) (ErasureRecord, error) {
+// referralErasureSteps delete a referral that never became a family, as
+// erasureSteps do a family. $1 is the referral's id. Nothing else refers to
+// it: its dashboard facts (referral_facts) go with it by trigger, emails
+// about it keep no recipient or text past 30 days (ClearOldMail) and name
+// it nowhere, and the audit log's entries name its id only.
+var referralErasureSteps = []struct{ table, sql string }{
+	{"referral_retention_reviews", `DELETE FROM referral_retention_reviews WHERE referral_id = $1`},
+	{"referrals", `DELETE FROM referrals WHERE id = $1 AND family_id IS NULL`},
+}
+
+// erase runs the steps with the record's id, counting the rows each
+// deletes into rec, and gives the counts as JSON for the stub.
+func (tx *Tx) erase(steps []struct{ table, sql string }, id int64, rec *ErasureRecord) (string, error) {
+	for _, step := range steps {
+		res, err := tx.exec(step.sql, id)
+		if err != nil {
+			return "", fmt.Errorf("deleting %s: %w", strings.TrimSpace(step.table+" rows"), err)
+		}
+		if n, err := res.RowsAffected(); err == nil && n > 0 && step.table != "" {
+			rec.Rows[step.table] = n
+		}
+	}
+	counts, err := json.Marshal(rec.Rows) // map keys are written sorted
+	if err != nil {
+		return "", fmt.Errorf("counting deleted rows: %w", err)
+	}
+	return string(counts), nil
+}
+
+// ApproveErasure deletes a record for good, once someone other than the
+// requester approves (a team manager of its area; for a referral from
+// outside every area, a DSL), and leaves a stub saying what was deleted,
+// when, why and on whose approval.
+func (db *DB) ApproveErasure(ctx context.Context, actor policy.Actor, s retention.Schedule, ref RetentionRef, typedReference string) (ErasureRecord, error) {
 	var rec ErasureRecord
 	err := db.Update(ctx, func(tx *Tx) error {
-		it, err := tx.retentionItem(actor, policy.ApproveErasure, s, familyID)
+		it, err := tx.retentionItem(actor, policy.ApproveErasure, s, ref)
 		if err != nil {
 			return err
 		}
 		if err := retentionFields(retention.CheckApproval(it.State, it.Review, actor.StaffID, it.Reference, typedReference)); err != nil {
 			return err
 		}
-		rec = ErasureRecord{Reference: it.Reference, AreaName: it.AreaName, ClosedOn: it.ClosedOn, Rule: it.Due.Rule, DueOn: it.Due.On,
-			RequestedBy: it.DecidedBy, RequestedAt: it.DecidedAt, ErasedAt: tx.now, Rows: map[string]int64{}}
-		var lastPerson int64
-		if err := tx.queryRow(`SELECT COALESCE(MAX(id), 0) FROM people WHERE family_id = $1`, familyID).Scan(&lastPerson); err != nil {
-			return fmt.Errorf("reading the family's people: %w", err)
-		}
-		for _, step := range erasureSteps {
-			res, err := tx.exec(step.sql, familyID)
-			if err != nil {
-				return fmt.Errorf("deleting %s: %w", strings.TrimSpace(step.table+" rows"), err)
-			}
-			if n, err := res.RowsAffected(); err == nil && n > 0 && step.table != "" {
-				rec.Rows[step.table] = n
-			}
-		}
-		counts, err := json.Marshal(rec.Rows) // map keys are written sorted
-		if err != nil {
-			return fmt.Errorf("counting deleted rows: %w", err)
-		}
+		rec = ErasureRecord{Referral: ref.Referral, Outcome: it.Outcome, Reference: it.Reference, AreaName: it.AreaName, ClosedOn: it.ClosedOn,
+			Rule: it.Due.Rule, DueOn: it.Due.On, RequestedBy: it.DecidedBy, RequestedAt: it.DecidedAt, ErasedAt: tx.now, Rows: map[string]int64{}}
 		if err := tx.queryRow(`SELECT name FROM staff WHERE id = $1`, actor.StaffID).Scan(&rec.ApprovedBy); err != nil {
 			return fmt.Errorf("reading the approver: %w", err)
 		}
-		id, err := tx.insertID(`INSERT INTO retention_erasures (family_reference, family_id, last_person_id, area_id, closed_on, rule, due_on, requested_by, requested_at, approved_by, erased_at, rows_erased)
-			VALUES ($1, $11, $12, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, it.Reference, it.AreaID, it.ClosedOn.UTC(), string(it.Due.Rule),
-			it.Due.On.UTC(), it.Review.RequestedBy, it.DecidedAt, actor.StaffID, tx.now, string(counts), familyID, lastPerson)
-		if err != nil {
-			return fmt.Errorf("recording the deletion: %w", err)
+		if ref.Referral {
+			return tx.eraseReferral(it, &rec, actor.StaffID)
 		}
-		tx.Audit("family.erased", "retention_erasure", id, familyID, it.Reference+" "+string(counts))
-		return nil
+		return tx.eraseFamily(it, &rec, actor.StaffID)
 	})
 	if err != nil {
 		return rec, err
 	}
 	db.afterErasure(ctx)
 	return rec, nil
+}
+
+// eraseReferral deletes a referral that never became a family and leaves
+// its stub in referral_erasures.
+func (tx *Tx) eraseReferral(it RetentionItem, rec *ErasureRecord, approver int64) error {
+	counts, err := tx.erase(referralErasureSteps, it.ReferralID, rec)
+	if err != nil {
+		return err
+	}
+	if rec.Rows["referrals"] != 1 {
+		return fmt.Errorf("deleting referral %d: %d rows deleted", it.ReferralID, rec.Rows["referrals"])
+	}
+	id, err := tx.insertID(`INSERT INTO referral_erasures (referral_reference, referral_id, area_id, received_on, decided_on, outcome, rule, due_on,
+			requested_by, requested_at, approved_by, erased_at, rows_erased)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, it.Reference, it.ReferralID, nullID(it.AreaID), it.ReceivedOn.UTC(),
+		it.ClosedOn.UTC(), string(it.Outcome), string(it.Due.Rule), it.Due.On.UTC(), it.Review.RequestedBy, it.DecidedAt, approver, tx.now, counts)
+	if err != nil {
+		return fmt.Errorf("recording the deletion: %w", err)
+	}
+	tx.Audit("referral.erased", "referral_erasure", id, 0, it.Reference+" "+counts)
+	return nil
+}
+
+// eraseFamily deletes a closed family's record and leaves its stub in
+// retention_erasures.
+func (tx *Tx) eraseFamily(it RetentionItem, rec *ErasureRecord, approver int64) error {
+	familyID := it.FamilyID
+	var lastPerson int64
+	if err := tx.queryRow(`SELECT COALESCE(MAX(id), 0) FROM people WHERE family_id = $1`, familyID).Scan(&lastPerson); err != nil {
+		return fmt.Errorf("reading the family's people: %w", err)
+	}
+	counts, err := tx.erase(erasureSteps, familyID, rec)
+	if err != nil {
+		return err
+	}
+	id, err := tx.insertID(`INSERT INTO retention_erasures (family_reference, family_id, last_person_id, area_id, closed_on, rule, due_on, requested_by, requested_at, approved_by, erased_at, rows_erased)
+		VALUES ($1, $11, $12, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, it.Reference, it.AreaID, it.ClosedOn.UTC(), string(it.Due.Rule),
+		it.Due.On.UTC(), it.Review.RequestedBy, it.DecidedAt, approver, tx.now, counts, familyID, lastPerson)
+	if err != nil {
+		return fmt.Errorf("recording the deletion: %w", err)
+	}
+	tx.Audit("family.erased", "retention_erasure", id, familyID, it.Reference+" "+counts)
+	return nil
 }
 
 // afterErasure drops this server's kept caseload entries (they hold the
@@ -505,41 +745,52 @@ func (db *DB) afterErasure(ctx context.Context) {
 	}
 }
 
-// Erasures lists the stubs of deleted records in the areas the actor may
-// review, newest first.
+// Erasures lists the stubs of deleted records (families' and referrals')
+// in the areas the actor may review, newest first.
 func (db *DB) Erasures(ctx context.Context, actor policy.Actor) ([]ErasureRecord, error) {
 	if d := policy.Decide(actor, policy.ListRetention, policy.Target{}, db.Now()); !d.Allowed {
 		return nil, problem.New(problem.Forbidden, "%s", d.Reason)
 	}
 	var out []ErasureRecord
 	err := db.View(ctx, func(tx *Tx) error {
-		rows, err := tx.query(`SELECT e.id, e.family_reference, e.area_id, a.name, e.closed_on, e.rule, e.due_on, r.name, e.requested_at, p.name, e.erased_at, e.rows_erased
+		// Two reads rather than a UNION: SQLite's driver gives a UNION's
+		// dates as text, which would not scan as times.
+		for _, q := range []string{
+			`SELECT e.id, FALSE, '', e.family_reference, e.area_id, a.name, e.closed_on, e.rule, e.due_on, r.name, e.requested_at, p.name, e.erased_at, e.rows_erased
 			FROM retention_erasures e JOIN areas a ON a.id = e.area_id JOIN staff r ON r.id = e.requested_by JOIN staff p ON p.id = e.approved_by
-			ORDER BY e.erased_at DESC, e.id DESC`)
-		if err != nil {
-			return fmt.Errorf("reading deleted records: %w", err)
-		}
-		for rows.Next() {
-			var e ErasureRecord
-			var id, area int64
-			var rule, counts string
-			if err := rows.Scan(&id, &e.Reference, &area, &e.AreaName, &e.ClosedOn, &rule, &e.DueOn, &e.RequestedBy, &e.RequestedAt, &e.ApprovedBy, &e.ErasedAt, &counts); err != nil {
-				return dropRows(rows, fmt.Errorf("reading deleted records: %w", err))
+			ORDER BY e.erased_at DESC, e.id DESC`,
+			`SELECT e.id, TRUE, e.outcome, e.referral_reference, COALESCE(e.area_id, 0), COALESCE(a.name, ''), e.decided_on, e.rule, e.due_on, r.name, e.requested_at, p.name, e.erased_at, e.rows_erased
+			FROM referral_erasures e LEFT JOIN areas a ON a.id = e.area_id JOIN staff r ON r.id = e.requested_by JOIN staff p ON p.id = e.approved_by
+			ORDER BY e.erased_at DESC, e.id DESC`,
+		} {
+			if err := tx.each(q, nil, func(rows *sql.Rows) error {
+				var e ErasureRecord
+				var id, area int64
+				var outcome, rule, counts string
+				if err := rows.Scan(&id, &e.Referral, &outcome, &e.Reference, &area, &e.AreaName, &e.ClosedOn, &rule, &e.DueOn, &e.RequestedBy, &e.RequestedAt,
+					&e.ApprovedBy, &e.ErasedAt, &counts); err != nil {
+					return err
+				}
+				// The stub stands for the deleted record: its area decides
+				// who sees it, as the record's did.
+				t := policy.Target{AreaID: area, FamilyID: id, Closed: true}
+				if e.Referral {
+					t = policy.Target{AreaID: area, ReferralID: id, Closed: true}
+				}
+				if !policy.Can(actor, policy.ReviewRetention, t, tx.now) {
+					return nil
+				}
+				e.Outcome, e.Rule = referral.Status(outcome), retention.Rule(rule)
+				if err := json.Unmarshal([]byte(counts), &e.Rows); err != nil {
+					return fmt.Errorf("reading deleted records' counts: %w", err)
+				}
+				out = append(out, e)
+				return nil
+			}); err != nil {
+				return fmt.Errorf("reading deleted records: %w", err)
 			}
-			// The stub stands for the deleted family: its area decides
-			// who sees it, as the family's did.
-			if !policy.Can(actor, policy.ReviewRetention, policy.Target{AreaID: area, FamilyID: id, Closed: true}, tx.now) {
-				continue
-			}
-			e.Rule = retention.Rule(rule)
-			if err := json.Unmarshal([]byte(counts), &e.Rows); err != nil {
-				return dropRows(rows, fmt.Errorf("reading deleted records' counts: %w", err))
-			}
-			out = append(out, e)
 		}
-		if err := doneRows(rows); err != nil {
-			return fmt.Errorf("reading deleted records: %w", err)
-		}
+		slices.SortStableFunc(out, func(a, b ErasureRecord) int { return b.ErasedAt.Compare(a.ErasedAt) })
 		tx.Audit("retention.erasures.list", "retention", 0, 0, fmt.Sprintf("%d records listed", len(out)))
 		return nil
 	})

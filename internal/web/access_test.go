@@ -93,6 +93,7 @@ var accessMatrix = map[string][7]string{
 	"GET /retention":                                 {"F", "A", "A", "F", "F", "S", "S"},
 	"GET /retention/erased":                          {"F", "A", "A", "F", "F", "S", "S"},
 	"GET /retention/families/{id}":                   {"FFFFF", "FFFFA", "FFFFA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"GET /retention/referrals/{id}":                  {"F", "F", "F", "F", "F", "S", "S"},
 	"GET /admin/mailing-list":                        {"F", "F", "F", "A", "F", "S", "S"},
 	"GET /admin/mailing-list.csv":                    {"F", "F", "F", "A", "F", "S", "S"},
 	"GET /families/{id}/concerns/new":                {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
@@ -153,6 +154,9 @@ var accessMatrix = map[string][7]string{
 	"POST /retention/families/{id}/keep":             {"FFFFF", "FFFFA", "FFFFA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /retention/families/{id}/request":          {"FFFFF", "FFFFA", "FFFFA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /retention/families/{id}/approve":          {"FFFFF", "FFFFA", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /retention/referrals/{id}/keep":            {"F", "F", "F", "F", "F", "S", "S"},
+	"POST /retention/referrals/{id}/request":         {"F", "F", "F", "F", "F", "S", "S"},
+	"POST /retention/referrals/{id}/approve":         {"F", "F", "F", "F", "F", "S", "S"},
 	"POST /families/{id}/concerns":                   {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /concerns/{id}/decision":                   {"FFFFF", "FFFFF", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /concerns/{id}/close":                      {"FFFFF", "FFFFF", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
@@ -256,7 +260,7 @@ func accessPaths(route string, tg accessTargets) (method string, paths []string)
 			paths = append(paths, fixed.Replace(strings.Replace(path, "{id}", itoa(id), 1)))
 		}
 		return method, paths
-	case strings.HasPrefix(path, "/referrals/{id}"):
+	case strings.HasPrefix(path, "/referrals/{id}"), strings.HasPrefix(path, "/retention/referrals/{id}"):
 		path = strings.Replace(path, "{id}", itoa(tg.referral), 1)
 	case strings.HasPrefix(path, "/admin/tokens/{id}"):
 		path = strings.Replace(path, "{id}", itoa(tg.token), 1)

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
@@ -10,10 +11,12 @@ import (
 	"github.com/cradle-org/cradle/internal/store"
 )
 
-// The records retention review (PROGRAMME.md §9): closed records due for
-// review under the schedule, a decision on each (keep for longer, or ask for
-// deletion), and a team manager's approval that deletes the record and
-// leaves a stub.
+// The records retention review (PROGRAMME.md §9): closed families' records
+// and referrals that never became a family, due for review under the
+// schedule, a decision on each (keep for longer, or ask for deletion), and
+// someone else's approval that deletes the record and leaves a stub. One
+// set of handlers serves both kinds of record: the path says which
+// (retentionRef).
 
 type retentionListData struct {
 	Items    []store.RetentionItem
@@ -36,6 +39,7 @@ func (s *Server) retentionList(w http.ResponseWriter, r *http.Request, u *reques
 
 type retentionReviewData struct {
 	Item store.RetentionItem
+	Base string // the review page's path less its id (retentionBase)
 	// CanApprove: the viewer may approve a deletion here (a team manager
 	// of the area who did not ask for it).
 	CanApprove bool
@@ -49,14 +53,32 @@ func (s *Server) retentionReview(w http.ResponseWriter, r *http.Request, u *requ
 	s.showRetentionReview(w, r, u, http.StatusOK, nil)
 }
 
-func (s *Server) showRetentionReview(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs []problem.Field) {
+// retentionRef names the record in the path: /retention/families/{id} or
+// /retention/referrals/{id}.
+func retentionRef(r *http.Request) (store.RetentionRef, error) {
 	id, err := pathID(r)
+	if strings.HasPrefix(r.URL.Path, "/retention/referrals/") {
+		return store.ReferralRef(id), err
+	}
+	return store.FamilyRef(id), err
+}
+
+// retentionBase is where a record's review page lives, less its id.
+func retentionBase(ref store.RetentionRef) string {
+	if ref.Referral {
+		return "/retention/referrals/"
+	}
+	return "/retention/families/"
+}
+
+func (s *Server) showRetentionReview(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs []problem.Field) {
+	ref, err := retentionRef(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	actor := u.staff.Actor()
-	it, err := s.db.RetentionRecord(r.Context(), actor, s.cfg.Retention, id)
+	it, err := s.db.RetentionRecord(r.Context(), actor, s.cfg.Retention, ref)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -67,16 +89,22 @@ func (s *Server) showRetentionReview(w http.ResponseWriter, r *http.Request, u *
 		form = url.Values{}
 	}
 	s.render(w, r, status, "retention-review", Page{Title: "Review record " + it.Reference, Nav: "retention", Errors: errs, Form: form,
-		Data: retentionReviewData{Item: it, Requester: requester, MaxKeep: s.cfg.Retention.MaxKeepYears, Example: s.cfg.Now().AddDate(1, 0, 0).Format("2 1 2006"),
-			CanApprove: !requester && it.State == retention.AwaitingApproval &&
-				policy.Can(actor, policy.ApproveErasure, policy.Target{AreaID: it.AreaID, FamilyID: it.FamilyID, Closed: true}, s.cfg.Now())}})
+		Data: retentionReviewData{Item: it, Base: retentionBase(ref), Requester: requester, MaxKeep: s.cfg.Retention.MaxKeepYears,
+			Example:    s.cfg.Now().AddDate(1, 0, 0).Format("2 1 2006"),
+			CanApprove: !requester && it.State == retention.AwaitingApproval && store.CanApproveErasure(actor, it, s.cfg.Now())}})
 }
 
 // retentionPost runs one of the review page's forms. The rules name their
 // reason "reason"; on the page each form has its own (keep_reason,
 // request_reason), so a problem is shown beside the box that was typed in.
-func (s *Server) retentionPost(w http.ResponseWriter, r *http.Request, u *requestUser, reasonField string, save func(id int64, f url.Values, fs *problem.Fields) error) {
-	s.postAndRedirect(w, r, "decision", "/retention/families/", "", save, func(fields []problem.Field) {
+func (s *Server) retentionPost(w http.ResponseWriter, r *http.Request, u *requestUser, reasonField string,
+	save func(ref store.RetentionRef, f url.Values, fs *problem.Fields) error) {
+	ref, err := retentionRef(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.postAndRedirect(w, r, "decision", retentionBase(ref), "", func(_ int64, f url.Values, fs *problem.Fields) error { return save(ref, f, fs) }, func(fields []problem.Field) {
 		for i := range fields {
 			if fields[i].Name == "reason" {
 				fields[i].Name = reasonField
@@ -87,7 +115,7 @@ func (s *Server) retentionPost(w http.ResponseWriter, r *http.Request, u *reques
 }
 
 func (s *Server) retentionKeep(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.retentionPost(w, r, u, "keep_reason", func(id int64, f url.Values, fs *problem.Fields) error {
+	s.retentionPost(w, r, u, "keep_reason", func(ref store.RetentionRef, f url.Values, fs *problem.Fields) error {
 		on := formDate(f, "review_on", fs)
 		if len(*fs) > 0 {
 			// Check the reason too, so every problem is shown at once.
@@ -96,23 +124,23 @@ func (s *Server) retentionKeep(w http.ResponseWriter, r *http.Request, u *reques
 			}
 			return nil
 		}
-		return s.db.KeepRecord(r.Context(), u.staff.Actor(), s.cfg.Retention, id, on, f.Get("keep_reason"))
+		return s.db.KeepRecord(r.Context(), u.staff.Actor(), s.cfg.Retention, ref, on, f.Get("keep_reason"))
 	})
 }
 
 func (s *Server) retentionRequest(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.retentionPost(w, r, u, "request_reason", func(id int64, f url.Values, _ *problem.Fields) error {
-		return s.db.RequestErasure(r.Context(), u.staff.Actor(), s.cfg.Retention, id, f.Get("request_reason"))
+	s.retentionPost(w, r, u, "request_reason", func(ref store.RetentionRef, f url.Values, _ *problem.Fields) error {
+		return s.db.RequestErasure(r.Context(), u.staff.Actor(), s.cfg.Retention, ref, f.Get("request_reason"))
 	})
 }
 
 func (s *Server) retentionApprove(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	id, err := pathID(r)
+	ref, err := retentionRef(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	rec, err := s.db.ApproveErasure(r.Context(), u.staff.Actor(), s.cfg.Retention, id, r.PostForm.Get("confirm"))
+	rec, err := s.db.ApproveErasure(r.Context(), u.staff.Actor(), s.cfg.Retention, ref, r.PostForm.Get("confirm"))
 	if p := problem.As(err); p != nil && p.Code == problem.Invalid {
 		fields := mergeFields(nil, err)
 		if len(fields) == 0 {

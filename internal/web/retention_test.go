@@ -19,8 +19,8 @@ func TestRetentionReview(t *testing.T) {
 		for _, c := range []struct {
 			who   string
 			where string
-		}{{dsl, "No closed records are due for review, coming up in the next 90 days or waiting for a decision."},
-			{manager, "No closed records in your areas are due for review, coming up in the next 90 days or waiting for a decision."}} {
+		}{{dsl, "No closed records or referrals are due for review, coming up in the next 90 days or waiting for a decision."},
+			{manager, "No closed records or referrals in your areas are due for review, coming up in the next 90 days or waiting for a decision."}} {
 			cl := e.client()
 			e.signIn(cl, c.who)
 			if r := e.get(cl, "/retention"); r.status != 200 || !strings.Contains(r.body, c.where) {
@@ -96,7 +96,7 @@ func TestRetentionReview(t *testing.T) {
 			t.Fatalf("approve: %d %s\n%s", r.status, r.location, r.body)
 		}
 		done := e.get(m, r.location)
-		if !strings.Contains(done.body, "The record of family "+ref+" has been deleted") || !strings.Contains(done.body, "Ruth Adams") || !strings.Contains(done.body, "Helen Whitaker") {
+		if !strings.Contains(done.body, "The record "+ref+" has been deleted") || !strings.Contains(done.body, "Ruth Adams") || !strings.Contains(done.body, "Helen Whitaker") {
 			t.Fatalf("deleted records page:\n%s", done.body)
 		}
 		if r := e.get(m, "/retention/erased?deleted=FAM-2000-000001"); strings.Contains(r.body, "has been deleted") {
@@ -109,6 +109,75 @@ func TestRetentionReview(t *testing.T) {
 		}
 		if r := e.get(m, "/search?q=Mark+Hill"); strings.Contains(r.body, ref) {
 			t.Fatal("search still finds the deleted family")
+		}
+	})
+}
+
+// TestReferralRetentionReview takes a demo referral that was not accepted
+// or withdrawn through the review: listed beside the families once due,
+// its review page showing dates and the rule but nothing anyone typed, each
+// bad input answered on the page with the typed input kept, asked for by
+// the DSL and approved by the area's manager, then gone with its stub.
+func TestReferralRetentionReview(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		// Four years on, the demo's referrals of the past year are due.
+		e.clock.Advance(4 * 366 * 24 * time.Hour)
+		m := e.client()
+		e.signIn(m, manager)
+		list := e.get(m, "/retention")
+		page := "/retention/referrals/" + between(list.body, `href="/retention/referrals/`, `"`)
+		if list.status != 200 || page == "/retention/referrals/" || !strings.Contains(list.body, "<th scope=\"col\" class=\"govuk-table__header\">Record</th>") {
+			t.Fatalf("list: %d\n%s", list.status, list.body)
+		}
+		ref := between(list.body, `href="`+page+`">`, "<")
+		if !strings.HasPrefix(ref, "REF-") {
+			t.Fatalf("no referral reference in the list: %q", ref)
+		}
+		d := e.client()
+		e.signIn(d, dsl)
+		review := e.get(d, page)
+		for _, want := range []string{"Review record " + ref, "Referral: ", "Received", "Decided", "Years after the decision", "Due for review", "See the referral"} {
+			if review.status != 200 || !strings.Contains(review.body, want) {
+				t.Fatalf("review page: %d, no %q\n%s", review.status, want, review.body)
+			}
+		}
+		token := csrfFrom(t, review.body)
+		r := e.post(d, page+"/request", url.Values{"csrf_token": {token}, "request_reason": {"too short"}})
+		if r.status != 422 || !strings.Contains(r.body, `href="#request_reason"`) || !strings.Contains(r.body, ">too short</textarea>") {
+			t.Fatalf("short request reason: %d\n%s", r.status, r.body)
+		}
+		kept := "A complaint <about> the referral is open"
+		r = e.post(d, page+"/keep", url.Values{"csrf_token": {token}, "review_on-day": {"1"}, "review_on-month": {"1"}, "review_on-year": {"2020"}, "keep_reason": {kept}})
+		if r.status != 422 || !strings.Contains(r.body, "The next review must be after today") || !strings.Contains(r.body, "A complaint &lt;about&gt; the referral is open") ||
+			!strings.Contains(r.body, `name="review_on-year" type="text" inputmode="numeric" value="2020"`) {
+			t.Fatalf("past review date: %d\n%s", r.status, r.body)
+		}
+		reason := "Checked: no complaint or request about this referral"
+		if r := e.post(d, page+"/request", url.Values{"csrf_token": {token}, "request_reason": {reason}}); r.status != 303 || r.location != page {
+			t.Fatalf("request: %d %s\n%s", r.status, r.location, r.body)
+		}
+		if r := e.post(d, page+"/approve", url.Values{"csrf_token": {token}, "confirm": {ref}}); r.status != 403 {
+			t.Fatalf("a DSL approved an area's referral: %d", r.status)
+		}
+		review = e.get(m, page)
+		if !strings.Contains(review.body, "Delete this record") || !strings.Contains(review.body, "Referral reference") {
+			t.Fatalf("the manager was not offered the approval:\n%s", review.body)
+		}
+		token = csrfFrom(t, review.body)
+		r = e.post(m, page+"/approve", url.Values{"csrf_token": {token}, "confirm": {"REF-1999-000009"}})
+		if r.status != 422 || !strings.Contains(r.body, "does not match") || !strings.Contains(r.body, `value="REF-1999-000009"`) {
+			t.Fatalf("wrong reference: %d\n%s", r.status, r.body)
+		}
+		r = e.post(m, page+"/approve", url.Values{"csrf_token": {token}, "confirm": {ref}})
+		if r.status != 303 || r.location != "/retention/erased?deleted="+url.QueryEscape(ref) {
+			t.Fatalf("approve: %d %s\n%s", r.status, r.location, r.body)
+		}
+		done := e.get(m, r.location)
+		if !strings.Contains(done.body, "The record "+ref+" has been deleted") || !strings.Contains(done.body, "Referral: ") {
+			t.Fatalf("deleted records page:\n%s", done.body)
+		}
+		if r := e.get(m, page); r.status != 404 {
+			t.Fatalf("%s after deletion: %d", page, r.status)
 		}
 	})
 }
