@@ -19,7 +19,8 @@ import (
 // (retentionRef).
 
 type retentionListData struct {
-	Items    []store.RetentionItem
+	Items    []store.RetentionItem // this page's
+	Pager    pager
 	Schedule []string
 	// Everywhere: the reader reviews every area's records (a DSL), not
 	// their own areas'; NoticeDays, how far ahead records are listed.
@@ -33,9 +34,18 @@ func (s *Server) retentionList(w http.ResponseWriter, r *http.Request, u *reques
 		s.fail(w, r, err)
 		return
 	}
+	// Paged: the first review after an upgrade lists every referral ever
+	// declined that is past its period (21,000 for a DSL at 100,000
+	// families), which on one page would be megabytes.
+	pg := newPager(r, "/retention", len(items), retentionPageSize)
 	s.render(w, r, http.StatusOK, "retention", Page{Title: "Records retention", Nav: "retention",
-		Data: retentionListData{Items: items, Schedule: s.cfg.Retention.Summary(), Everywhere: u.staff.Role == policy.DSL, NoticeDays: s.cfg.Retention.NoticeDays}})
+		Data: retentionListData{Items: items[pg.From-1 : pg.To], Pager: pg, Schedule: s.cfg.Retention.Summary(), Everywhere: u.staff.Role == policy.DSL,
+			NoticeDays: s.cfg.Retention.NoticeDays}})
 }
+
+// retentionPageSize is how many records a page of the review list and of
+// the deleted records shows.
+const retentionPageSize = 50
 
 type retentionReviewData struct {
 	Item store.RetentionItem
@@ -157,7 +167,8 @@ func (s *Server) retentionApprove(w http.ResponseWriter, r *http.Request, u *req
 }
 
 type retentionErasedData struct {
-	Erasures []store.ErasureRecord
+	Erasures []store.ErasureRecord // this page's
+	Pager    pager
 	Deleted  string // the reference just deleted, when it is in the list
 }
 
@@ -167,7 +178,8 @@ func (s *Server) retentionErased(w http.ResponseWriter, r *http.Request, u *requ
 		s.fail(w, r, err)
 		return
 	}
-	d := retentionErasedData{Erasures: stubs}
+	d := retentionErasedData{Pager: newPager(r, "/retention/erased", len(stubs), retentionPageSize)}
+	d.Erasures = stubs[d.Pager.From-1 : d.Pager.To]
 	// Only a reference that is really in the list is confirmed, so a
 	// crafted link cannot make the page announce a deletion.
 	for _, e := range stubs {

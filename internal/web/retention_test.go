@@ -1,10 +1,16 @@
 package web_test
 
 import (
+	"context"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/referral"
+	"github.com/cradle-org/cradle/internal/store"
 )
 
 // TestRetentionReview takes the demo's closed family through the review in
@@ -178,6 +184,50 @@ func TestReferralRetentionReview(t *testing.T) {
 		}
 		if r := e.get(m, page); r.status != 404 {
 			t.Fatalf("%s after deletion: %d", page, r.status)
+		}
+	})
+}
+
+// TestRetentionListPages: the review list shows 50 records a page, with
+// the count and the GOV.UK pagination, so the first review after an
+// upgrade (every referral ever declined, past its period, at once) is not
+// one page of thousands of rows.
+func TestRetentionListPages(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := audit.WithSource(context.Background(), audit.Source{Actor: "test"})
+		m, err := e.db.StaffByEmail(ctx, manager)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 60 {
+			var id int64
+			if err := e.db.Update(ctx, func(tx *store.Tx) error {
+				id, _, err = tx.CreateReferral(store.NewReferral{Referral: referral.Referral{Source: referral.Professional, SafeguardingStatus: "none",
+					AnythingElse: "Referral " + strconv.Itoa(i)}, AreaName: m.Areas[0].Name})
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.db.DecideReferral(ctx, m.Actor(), id, referral.Decision{Outcome: referral.Decline, Reason: "baby_born",
+				Detail: "The baby was born before the referral", SignpostedTo: "Health visiting"}, store.Links{}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		e.clock.Advance(4 * 366 * 24 * time.Hour)
+		cl := e.client()
+		e.signIn(cl, manager)
+		first := e.get(cl, "/retention")
+		rows := strings.Count(first.body, `href="/retention/`) - strings.Count(first.body, `href="/retention/erased`)
+		total := between(first.body, `<caption class="govuk-table__caption govuk-table__caption--m">`, " ")
+		n, _ := strconv.Atoi(total)
+		if first.status != 200 || rows != 50 || n < 60 || !strings.Contains(first.body, "Showing 1 to 50 of "+total) ||
+			!strings.Contains(first.body, `class="govuk-pagination"`) || !strings.Contains(first.body, `href="/retention?page=2" rel="next"`) {
+			t.Fatalf("first page: %d, %d rows, total %q\n%s", first.status, rows, total, first.body)
+		}
+		last := e.get(cl, "/retention?page=99")
+		rows = strings.Count(last.body, `href="/retention/`) - strings.Count(last.body, `href="/retention/erased`)
+		if last.status != 200 || rows != n-50*((n-1)/50) || !strings.Contains(last.body, "of "+total+"</span>") || strings.Contains(last.body, `rel="next"`) {
+			t.Fatalf("last page: %d, %d rows of %d\n%s", last.status, rows, n, last.body)
 		}
 	})
 }
