@@ -376,7 +376,7 @@ var seedTables = [nTables]struct {
 	tMatchKeys:   {"person_match_keys", "person_id, kind, match_key", " ON CONFLICT DO NOTHING"},
 	tAllocations: {"allocations", "family_id, person_id, staff_id, allocated_by, started_at, ended_at, end_reason", ""},
 	tReferrals: {"referrals", "reference, source, area_id, family_id, status, received_at, referrer_role, edd, content_sealed, decision, decision_reason, " +
-		"signposted_to, decided_by, decided_at, updated_at", ""},
+		"signposted_to, decided_by, decided_at, updated_at, safeguarding_status", ""},
 	tSessions: {"case_sessions", "id, family_id, person_id, staff_id, held_on, minutes, mode, attendance, module, topic, confidential, notes_sealed, reason_sealed, " +
 		"kind, created_at, updated_at", ""},
 	tRisks: {"risk_assessments", "id, family_id, person_id, staff_id, kind, assessed_on, yes_count, level, judged_level, answers_sealed, status, completed_at, " +
@@ -688,7 +688,8 @@ func (l *seeder) addReferral(b *seedBatch, r synth.Referral, fam any, unlinked b
 	year := r.Received.Year()
 	b.referralYears[year]++
 	b.add(tReferrals, referralRef{year}, string(r.Content.Source), area, fam, string(r.Status), r.Received.UTC(), r.Content.Referrer.Role, nullTime(r.EDD),
-		seal("referrals.content", string(content)), r.Decision, r.DecisionReason, r.Signposted, staff(r.DecidedBy), nullTime(r.Decided), updated.UTC())
+		seal("referrals.content", string(content)), r.Decision, r.DecisionReason, r.Signposted, staff(r.DecidedBy), nullTime(r.Decided), updated.UTC(),
+		r.Content.SafeguardingStatus)
 	return nil
 }
 

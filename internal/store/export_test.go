@@ -207,3 +207,17 @@ func (db *DB) RetentionListUnbounded(ctx context.Context, s retention.Schedule) 
 	})
 	return out, err
 }
+
+// FillReferralStatuses runs migration 26's Go step again, as an upgrade
+// does, on the referrals whose clear status is NULL.
+func (db *DB) FillReferralStatuses(ctx context.Context) error {
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := db.fillReferralStatuses(ctx, tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

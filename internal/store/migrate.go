@@ -130,7 +130,44 @@ func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 func (db *DB) migrationSteps() map[int]func(context.Context, *sql.Tx) error {
 	return map[int]func(context.Context, *sql.Tx) error{
 		11: db.sealClearFields,
+		26: db.fillReferralStatuses,
 	}
+}
+
+// fillReferralStatuses copies each recorded referral's safeguarding status
+// from its sealed content into the clear column migration 26 adds. A value
+// that cannot be opened (a key file that is not the database's: the start-up
+// check says so next) is left NULL, and the retention review opens the
+// content for it instead, so the migration never fails on it.
+func (db *DB) fillReferralStatuses(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, content_sealed FROM referrals WHERE safeguarding_status IS NULL`)
+	if err != nil {
+		return fmt.Errorf("reading referrals: %w", err)
+	}
+	statuses := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var sealed string
+		if err := rows.Scan(&id, &sealed); err != nil {
+			rows.Close() // #nosec G104 -- the scan error is the one to report
+			return err
+		}
+		if st, ok := db.referralStatusOf(sealed); ok {
+			statuses[id] = st
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	for id, st := range statuses {
+		if _, err := tx.ExecContext(ctx, db.rebind(`UPDATE referrals SET safeguarding_status = $1 WHERE id = $2`), st, id); err != nil {
+			return fmt.Errorf("recording referral %d's safeguarding status: %w", id, err)
+		}
+	}
+	return nil
 }
 
 // clearToSeal are the fields migration 11 moves from clear columns into

@@ -204,3 +204,92 @@ func TestReferralRetention(t *testing.T) {
 		}
 	})
 }
+
+// TestReferralStatusInClear: a referral's safeguarding status is written in
+// clear beside its sealed content (migration 26), so the retention review
+// need not open the content; a referral recorded before (NULL) is reviewed
+// under the same rule from its content, and the migration's step fills the
+// column from the content, leaving NULL a value that cannot be opened.
+func TestReferralStatusInClear(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		makeFamily(t, db) // the area, Blackpool
+		sctx := audit.WithSource(ctx, audit.Source{Actor: "test"})
+		dsl := seedStaff(t, db, "d1@example.org", "dsl", "Blackpool").Actor()
+		statuses := []string{"child_protection_plan", "unborn_baby_assessment", "child_in_need", "none", ""}
+		var ids []int64
+		for _, st := range statuses {
+			var id int64
+			if err := db.Update(sctx, func(tx *store.Tx) error {
+				var err error
+				id, _, err = tx.CreateReferral(store.NewReferral{Referral: referral.Referral{Source: referral.Professional, SafeguardingStatus: st}, AreaName: "Blackpool"})
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.RawExec(ctx, `UPDATE referrals SET status = 'not_accepted', decided_at = $1 WHERE id = $2`, time.Date(2010, 3, 1, 9, 0, 0, 0, time.UTC), id); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		column := func(id int64) string {
+			t.Helper()
+			v, err := db.RawString(ctx, `SELECT COALESCE(safeguarding_status, 'NULL') FROM referrals WHERE id = $1`, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		rules := func(step string) []retention.Rule {
+			t.Helper()
+			var out []retention.Rule
+			for _, id := range ids {
+				it, err := db.RetentionRecord(sctx, dsl, testSchedule, store.ReferralRef(id))
+				if err != nil {
+					t.Fatalf("%s: %v", step, err)
+				}
+				out = append(out, it.Due.Rule)
+			}
+			return out
+		}
+		want := []retention.Rule{retention.RuleChildProtection, retention.RuleChildProtection, retention.RuleReferral, retention.RuleReferral, retention.RuleReferral}
+		for i, id := range ids {
+			if got := column(id); got != statuses[i] {
+				t.Errorf("referral %d: status in clear %q, want %q", id, got, statuses[i])
+			}
+		}
+		if got := rules("written in clear"); !slices.Equal(got, want) {
+			t.Errorf("written in clear: rules %v, want %v", got, want)
+		}
+		// Recorded before migration 26: read from the content, same rules.
+		if err := db.RawExec(ctx, `UPDATE referrals SET safeguarding_status = NULL`); err != nil {
+			t.Fatal(err)
+		}
+		if got := rules("read from the content"); !slices.Equal(got, want) {
+			t.Errorf("read from the content: rules %v, want %v", got, want)
+		}
+		// The clear column decides when it is set (the content is not read).
+		if err := db.RawExec(ctx, `UPDATE referrals SET safeguarding_status = 'child_protection_plan' WHERE id = $1`, ids[3]); err != nil {
+			t.Fatal(err)
+		}
+		if got := rules("one set in clear"); got[3] != retention.RuleChildProtection {
+			t.Errorf("the clear column was not read: %v", got)
+		}
+		if err := db.RawExec(ctx, `UPDATE referrals SET safeguarding_status = NULL`); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RawExec(ctx, `UPDATE referrals SET content_sealed = 'not a sealed value' WHERE id = $1`, ids[4]); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.FillReferralStatuses(ctx); err != nil {
+			t.Fatalf("the migration step: %v", err)
+		}
+		for i, id := range ids[:4] {
+			if got := column(id); got != statuses[i] {
+				t.Errorf("after the migration step, referral %d: %q, want %q", id, got, statuses[i])
+			}
+		}
+		if got := column(ids[4]); got != "NULL" {
+			t.Errorf("a value that cannot be opened was filled: %q", got)
+		}
+	})
+}

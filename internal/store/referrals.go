@@ -62,6 +62,29 @@ type NewReferral struct {
 	TokenID  int64
 }
 
+// referralStatus is the safeguarding status recorded in a referral's
+// sealed content ("" if none was given).
+func (db *DB) referralStatus(sealed string) (string, error) {
+	plain, err := db.open("referrals.content", sealed)
+	if err != nil {
+		return "", err
+	}
+	var content struct {
+		SafeguardingStatus string `json:"safeguarding_status"`
+	}
+	if err := json.Unmarshal([]byte(plain), &content); err != nil {
+		return "", fmt.Errorf("decoding the referral: %w", err)
+	}
+	return content.SafeguardingStatus, nil
+}
+
+// referralStatusOf is referralStatus, false when the content cannot be
+// opened or read.
+func (db *DB) referralStatusOf(sealed string) (string, bool) {
+	st, err := db.referralStatus(sealed)
+	return st, err == nil
+}
+
 // CreateReferral stores a referral with the next reference.
 func (tx *Tx) CreateReferral(n NewReferral) (int64, string, error) {
 	num, err := tx.nextNumber(fmt.Sprintf("referral-%d", tx.now.Year()))
@@ -91,15 +114,17 @@ func (tx *Tx) CreateReferral(n NewReferral) (int64, string, error) {
 	if n.TokenID != 0 {
 		tokenID = n.TokenID
 	}
-	args := []any{ref, string(n.Referral.Source), orgID, areaID, tx.now, n.Referral.Referrer.Role, nullTime(referral.Date(n.Referral.DueDate)), sealed, tokenID}
+	args := []any{ref, string(n.Referral.Source), orgID, areaID, tx.now, n.Referral.Referrer.Role, nullTime(referral.Date(n.Referral.DueDate)), sealed, tokenID,
+		n.Referral.SafeguardingStatus}
 	// As for families: SQLite would give a deleted referral's id again,
 	// and the audit log's entries for it would name the new one.
 	idCol, idVal, err := tx.idPastErased(`SELECT MAX(id) AS v FROM referrals UNION ALL SELECT MAX(referral_id) FROM referral_erasures`, &args)
 	if err != nil {
 		return 0, "", err
 	}
-	id, err := tx.insertID(`INSERT INTO referrals (`+idCol+`reference, source, organisation_id, area_id, status, received_at, referrer_role, edd, content_sealed, api_token_id, updated_at)
-		VALUES (`+idVal+`$1, $2, $3, $4, 'new', $5, $6, $7, $8, $9, $5)`, args...)
+	id, err := tx.insertID(`INSERT INTO referrals (`+idCol+`reference, source, organisation_id, area_id, status, received_at, referrer_role, edd, content_sealed, api_token_id,
+		safeguarding_status, updated_at)
+		VALUES (`+idVal+`$1, $2, $3, $4, 'new', $5, $6, $7, $8, $9, $10, $5)`, args...)
 	if err != nil {
 		return 0, "", fmt.Errorf("saving referral: %w", err)
 	}

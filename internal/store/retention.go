@@ -118,7 +118,7 @@ func (db *DB) RetentionList(ctx context.Context, actor policy.Actor, s retention
 		// Either way only the records the list could hold today are
 		// worked out (retention.ListBounds): nearly every closed record
 		// is years from due, and a DSL's list worked out all 72,000 (1.3–2.6 s).
-		var items []RetentionItem
+		var lists [2][]RetentionItem // closed families', referrals'
 		var scope retentionScope
 		switch {
 		case actor.Role == policy.DSL:
@@ -130,20 +130,23 @@ func (db *DB) RetentionList(ctx context.Context, actor policy.Actor, s retention
 		}
 		if !scope.none {
 			var err error
-			if items, err = tx.retentionItems(s, scope); err != nil {
+			if lists[0], err = tx.retentionItems(s, scope); err != nil {
 				return err
 			}
-			referrals, err := tx.referralRetentionItems(s, scope)
-			if err != nil {
+			if lists[1], err = tx.referralRetentionItems(s, scope); err != nil {
 				return err
 			}
-			items = append(items, referrals...)
 		}
-		for _, it := range items {
-			if !it.State.Listed() || !policy.Can(actor, policy.ReviewRetention, it.target(), tx.now) {
-				continue
+		// Sized once: after an upgrade a DSL's list can hold tens of
+		// thousands of records, and growing it copied them over and over.
+		out = make([]RetentionItem, 0, len(lists[0])+len(lists[1]))
+		for _, items := range lists {
+			for i := range items {
+				if !items[i].State.Listed() || !policy.Can(actor, policy.ReviewRetention, items[i].target(), tx.now) {
+					continue
+				}
+				out = append(out, items[i])
 			}
-			out = append(out, it)
 		}
 		tx.Audit("retention.list", "retention", 0, 0, fmt.Sprintf("%d records listed", len(out)))
 		return nil
@@ -438,10 +441,15 @@ func cpStatus(status string) string {
 
 // referralRetentionItems works out the review state of the referrals in
 // scope that were not accepted or were withdrawn (so never became a family).
-// Of a referral's sealed content it reads only the safeguarding status, to
-// know whether the child protection period applies; nothing else leaves here.
+// It needs each one's safeguarding status, to know whether the child
+// protection period applies: from the clear column (migration 26), or,
+// where that is NULL, from the sealed content, of which nothing else is
+// read.
 func (tx *Tx) referralRetentionItems(s retention.Schedule, scope retentionScope) ([]RetentionItem, error) {
-	where, args := `r.family_id IS NULL AND r.status IN ('not_accepted', 'withdrawn')`, []any{}
+	// One with a family (none should have) is left out as it is read:
+	// asking for family_id IS NULL here led SQLite to the family index
+	// and every referral's row instead of referrals_ended (migration 26).
+	where, args := `r.status IN ('not_accepted', 'withdrawn')`, []any{}
 	switch {
 	case scope.referral != 0:
 		where, args = where+` AND r.id = $1`, []any{scope.referral}
@@ -458,41 +466,57 @@ func (tx *Tx) referralRetentionItems(s retention.Schedule, scope retentionScope)
 		args = append(args, s.ReferralListBound(scope.listable).AddDate(0, 0, 1))
 	}
 	var out []RetentionItem
-	err := tx.each(`SELECT r.id, r.reference, COALESCE(r.area_id, 0), COALESCE(a.name, ''), r.received_at, r.decided_at, r.status, r.content_sealed,
+	var unknown []int // out's referrals whose status is not in clear
+	// The safeguarding status is read in clear, and the referrals from
+	// the index referrals_ended (migration 26); only a referral whose
+	// status could not be copied there has its content opened.
+	err := tx.each(`SELECT r.id, r.reference, COALESCE(r.area_id, 0), COALESCE(a.name, ''), r.received_at, r.decided_at, r.status,
+			r.safeguarding_status, r.family_id,
 			COALESCE(v.decision, ''), v.review_on, COALESCE(v.decided_by, 0), COALESCE(st.name, ''), v.decided_at
 		FROM referrals r LEFT JOIN areas a ON a.id = r.area_id
 			LEFT JOIN referral_retention_reviews v ON v.referral_id = r.id LEFT JOIN staff st ON st.id = v.decided_by
 		WHERE `+where+` ORDER BY r.id`, args, func(rows *sql.Rows) error {
 		var it RetentionItem
 		var decided, reviewOn, decisionAt sql.NullTime
-		var status, sealed, decision string
+		var status, decision string
+		var safeguarding sql.NullString
+		var family sql.NullInt64
 		var by int64
-		if err := rows.Scan(&it.ReferralID, &it.Reference, &it.AreaID, &it.AreaName, &it.ReceivedOn, &decided, &status, &sealed,
+		if err := rows.Scan(&it.ReferralID, &it.Reference, &it.AreaID, &it.AreaName, &it.ReceivedOn, &decided, &status, &safeguarding, &family,
 			&decision, &reviewOn, &by, &it.DecidedBy, &decisionAt); err != nil {
 			return err
 		}
-		plain, err := tx.db.open("referrals.content", sealed)
-		if err != nil {
-			return err
+		if family.Valid {
+			return nil // its family's record holds it
 		}
-		var content struct {
-			SafeguardingStatus string `json:"safeguarding_status"`
-		}
-		if err := json.Unmarshal([]byte(plain), &content); err != nil {
-			return fmt.Errorf("decoding referral %d: %w", it.ReferralID, err)
+		if !safeguarding.Valid {
+			unknown = append(unknown, len(out))
 		}
 		it.ReceivedOn, it.ClosedOn, it.DecidedAt, it.Outcome = it.ReceivedOn.UTC(), timeOf(decided), timeOf(decisionAt), referral.Status(status)
 		it.Review = retention.Review{Decision: retention.Decision(decision), ReviewOn: timeOf(reviewOn)}
 		if it.Review.Decision == retention.EraseRequested {
 			it.Review.RequestedBy = by
 		}
-		it.Due = s.ReferralDue(retention.Referral{DecidedOn: it.ClosedOn, ChildProtection: cpReferralStatus(content.SafeguardingStatus)})
+		it.Due = s.ReferralDue(retention.Referral{DecidedOn: it.ClosedOn, ChildProtection: cpReferralStatus(safeguarding.String)})
 		it.State = s.StateOf(it.Due, it.Review, tx.now)
 		out = append(out, it)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reading referrals for review: %w", err)
+	}
+	for _, i := range unknown {
+		it := &out[i]
+		var sealed string
+		if err := tx.queryRow(`SELECT content_sealed FROM referrals WHERE id = $1`, it.ReferralID).Scan(&sealed); err != nil {
+			return nil, fmt.Errorf("reading referral %d: %w", it.ReferralID, err)
+		}
+		st, err := tx.db.referralStatus(sealed)
+		if err != nil {
+			return nil, fmt.Errorf("reading referral %d: %w", it.ReferralID, err)
+		}
+		it.Due = s.ReferralDue(retention.Referral{DecidedOn: it.ClosedOn, ChildProtection: cpReferralStatus(st)})
+		it.State = s.StateOf(it.Due, it.Review, tx.now)
 	}
 	return out, nil
 }
