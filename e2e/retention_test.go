@@ -31,6 +31,14 @@ func TestBrowserRetentionReview(t *testing.T) {
 	dsl.mustSee(t, "retention-list", "Records retention", "25th birthday", "Due for review")
 	dsl.pageChecks(t, "retention-list")
 	dsl.screenshot(t, "retention-list")
+	// A referral that never became a family is reviewed on a page of its
+	// own, which shows its dates and rule but nothing typed about anyone.
+	referralPage := dsl.eval(t, `document.querySelector('main table a[href^="/retention/referrals/"]').getAttribute('href')`)
+	dsl.open(t, referralPage)
+	dsl.mustSee(t, "retention-referral-review", "Referral: ", "Received", "Decided", "See the referral", "Keep the record for longer")
+	dsl.pageChecks(t, "retention-referral-review")
+	dsl.screenshot(t, "retention-referral-review")
+	dsl.open(t, "/retention")
 	href := dsl.eval(t, `document.querySelector('main table a[href^="/retention/families/"]').getAttribute('href')`)
 	ref := strings.TrimSpace(dsl.eval(t, `document.querySelector('main table a[href^="/retention/families/"]').firstChild.textContent`))
 	dsl.click(t, `main table a[href="`+href+`"]`)
@@ -73,7 +81,7 @@ func TestBrowserRetentionReview(t *testing.T) {
 	mgr.pageChecks(t, "retention-approve-error")
 	mgr.fill(t, "#confirm", ref)
 	mgr.click(t, `form[action="`+href+`/approve"] button`)
-	mgr.mustSee(t, "retention-erased", "The record of family "+ref+" has been deleted", "Deleted records", "Ruth Adams", "Helen Whitaker")
+	mgr.mustSee(t, "retention-erased", "The record "+ref+" has been deleted", "Deleted records", "Ruth Adams", "Helen Whitaker")
 	mgr.pageChecks(t, "retention-erased")
 	mgr.screenshot(t, "retention-erased")
 	if status := mgr.visit(t, href); status != 404 {
