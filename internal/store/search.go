@@ -106,13 +106,21 @@ func (db *DB) SearchPeople(ctx context.Context, actor policy.Actor, query string
 		// and their people was most of a national search's time. Batches
 		// continue only while the policy turned some down, up to four.
 		batch := SearchLimit + 1
+		seen := map[int64]bool{}
 		for offset := 0; offset < searchBatches*batch && len(hits) <= SearchLimit; offset += batch {
 			got, n, err := db.searchBatch(ctx, tx, actor, `SELECT `+pick+` FROM `+from+` AND `+cond+`
 				ORDER BY `+order+` LIMIT `+strconv.Itoa(batch)+` OFFSET `+strconv.Itoa(offset), args)
 			if err != nil {
 				return err
 			}
-			hits = append(hits, got...)
+			for _, h := range got {
+				// One person is one hit, though two of their names may
+				// match two forms of the word (person_names on SQLite).
+				if !seen[h.Person.ID] {
+					seen[h.Person.ID] = true
+					hits = append(hits, h)
+				}
+			}
 			if n < batch {
 				break
 			}
@@ -139,8 +147,8 @@ func (db *DB) SearchPeople(ctx context.Context, actor policy.Actor, query string
 const searchBatches = 4
 
 // searchBatch reads one batch of a search: the people q finds, in its
-// order, with their families, each family put to the policy. It returns
-// the hits the actor may see and how many rows q gave.
+// order (each once), with their families, each family put to the policy.
+// It returns the hits the actor may see and how many rows q gave.
 func (db *DB) searchBatch(ctx context.Context, tx *Tx, actor policy.Actor, q string, args []any) ([]PersonHit, int, error) {
 	rows, err := tx.query(q, args...)
 	if err != nil {
@@ -150,10 +158,15 @@ func (db *DB) searchBatch(ctx context.Context, tx *Tx, actor policy.Actor, q str
 	wanted := map[int64]bool{}
 	famSeen := map[int64]bool{}
 	var famIDs []int64
+	read := 0
 	for rows.Next() {
 		var pid, fid int64
 		if err := rows.Scan(&pid, &fid); err != nil {
 			return nil, 0, dropRows(rows, fmt.Errorf("searching people: %w", err))
+		}
+		read++
+		if wanted[pid] {
+			continue // another of the person's names
 		}
 		ids = append(ids, pid)
 		wanted[pid] = true
@@ -166,7 +179,7 @@ func (db *DB) searchBatch(ctx context.Context, tx *Tx, actor policy.Actor, q str
 		return nil, 0, fmt.Errorf("searching people: %w", err)
 	}
 	if len(ids) == 0 {
-		return nil, 0, nil
+		return nil, read, nil
 	}
 	fams, err := db.familiesByID(ctx, tx, famIDs)
 	if err != nil {
@@ -199,7 +212,7 @@ func (db *DB) searchBatch(ctx context.Context, tx *Tx, actor policy.Actor, q str
 			hits = append(hits, h)
 		}
 	}
-	return hits, len(ids), nil
+	return hits, read, nil
 }
 
 // SearchTermKey is how the audit log records a name searched for: a keyed
