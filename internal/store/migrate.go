@@ -136,15 +136,17 @@ func (db *DB) migrationSteps() map[int]func(context.Context, *sql.Tx) error {
 
 // fillReferralStatuses copies each recorded referral's safeguarding status
 // from its sealed content into the clear column migration 26 adds. A value
-// that cannot be opened (a key file that is not the database's: the start-up
-// check says so next) is left NULL, and the retention review opens the
-// content for it instead, so the migration never fails on it.
+// that cannot be opened (damaged) is left NULL, and the retention review
+// opens the content for it instead. If none opens, the keys are not the
+// database's: the migration fails, to run again with the right ones,
+// rather than leave every status to be read from the content for ever.
 func (db *DB) fillReferralStatuses(ctx context.Context, tx *sql.Tx) error {
 	rows, err := tx.QueryContext(ctx, `SELECT id, content_sealed FROM referrals WHERE safeguarding_status IS NULL`)
 	if err != nil {
 		return fmt.Errorf("reading referrals: %w", err)
 	}
 	statuses := map[int64]string{}
+	failed := 0
 	for rows.Next() {
 		var id int64
 		var sealed string
@@ -154,6 +156,8 @@ func (db *DB) fillReferralStatuses(ctx context.Context, tx *sql.Tx) error {
 		}
 		if st, ok := db.referralStatusOf(sealed); ok {
 			statuses[id] = st
+		} else {
+			failed++
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -161,6 +165,9 @@ func (db *DB) fillReferralStatuses(ctx context.Context, tx *sql.Tx) error {
 	}
 	if err := rows.Close(); err != nil {
 		return err
+	}
+	if failed > 0 && len(statuses) == 0 {
+		return fmt.Errorf("none of the %d referrals opens with these encryption keys: start Cradle with the key file this database was written with, and the migration runs again", failed)
 	}
 	for id, st := range statuses {
 		if _, err := tx.ExecContext(ctx, db.rebind(`UPDATE referrals SET safeguarding_status = $1 WHERE id = $2`), st, id); err != nil {

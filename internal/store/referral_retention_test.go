@@ -291,5 +291,13 @@ func TestReferralStatusInClear(t *testing.T) {
 		if got := column(ids[4]); got != "NULL" {
 			t.Errorf("a value that cannot be opened was filled: %q", got)
 		}
+		// None opens: the keys are not the database's, so the step fails
+		// (and runs again at the next start) instead of leaving them all.
+		if err := db.RawExec(ctx, `UPDATE referrals SET safeguarding_status = NULL, content_sealed = 'not a sealed value'`); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.FillReferralStatuses(ctx); err == nil || !strings.Contains(err.Error(), "encryption keys") {
+			t.Errorf("the migration step with no value opening: %v, want an error naming the keys", err)
+		}
 	})
 }
