@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -188,11 +189,13 @@ func TestSmokeRun(t *testing.T) {
 			default:
 				t.Errorf("ratio basis = %q", rep.RatioBasis)
 			}
-			if ceiling < mixed {
-				t.Errorf("ceiling %.0f req/s below the mixed workload's %.0f (%s)", ceiling, mixed, rep.RatioBasis)
-			}
-			if !(rep.RatioToCeiling > 0 && rep.RatioToCeiling <= 1) {
-				t.Errorf("ratio to ceiling = %v", rep.RatioToCeiling)
+			// The ratio is the report's own two figures divided. Whether the
+			// ceiling came out above the mixed workload is a measurement
+			// (250 ms attacks, here beside the race detector and the rest of
+			// the suite): a starved run gave 63 against 96 req/s. It is not
+			// asserted: performance is for the benchmark, not the tests.
+			if want := mixed / ceiling; !(rep.RatioToCeiling > 0) || math.Abs(rep.RatioToCeiling-want) > 1e-9*want {
+				t.Errorf("ratio to ceiling = %v, want %v (%.0f / %.0f req/s, %s)", rep.RatioToCeiling, want, mixed, ceiling, rep.RatioBasis)
 			}
 			if rep.Memory.AllocsPerRequest <= 0 || rep.Memory.AllocBytesPerRequest <= 0 {
 				t.Errorf("memory: %+v", rep.Memory)
