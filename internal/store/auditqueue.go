@@ -197,7 +197,7 @@ func (db *DB) View(ctx context.Context, fn func(tx *Tx) error) error {
 			db.audits.viewing.Add(-1)
 		}
 	}()
-	sqlTx, err := db.beginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	sqlTx, err := db.beginTx(ctx, db.snapshotOptions())
 	if err != nil {
 		return fmt.Errorf("beginning read transaction: %w", err)
 	}
@@ -217,4 +217,17 @@ func (db *DB) View(ctx context.Context, fn func(tx *Tx) error) error {
 	underWay = false
 	db.audits.viewing.Add(-1)
 	return db.audits.append(ctx, tx.pending)
+}
+
+// snapshotOptions begin a read-only transaction that reads one snapshot
+// throughout. SQLite's transactions always do; PostgreSQL's default, READ
+// COMMITTED, takes a new snapshot for every statement, so a page's later
+// reads could see a write its first read (the policy's decision) did not.
+// A read-only REPEATABLE READ transaction never fails to serialise.
+func (db *DB) snapshotOptions() *sql.TxOptions {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if db.dialect == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	return opts
 }

@@ -158,11 +158,7 @@ func (db *DB) Backup(ctx context.Context, w io.Writer, progress func(table strin
 	if err != nil {
 		return info, err
 	}
-	opts := &sql.TxOptions{ReadOnly: true}
-	if db.dialect == Postgres {
-		opts.Isolation = sql.LevelRepeatableRead
-	}
-	tx, err := db.sql.BeginTx(ctx, opts)
+	tx, err := db.sql.BeginTx(ctx, db.snapshotOptions())
 	if err != nil {
 		return info, fmt.Errorf("starting the backup's snapshot: %w", err)
 	}

@@ -221,3 +221,10 @@ func (db *DB) FillReferralStatuses(ctx context.Context) error {
 	}
 	return tx.Commit()
 }
+
+// AuditCount counts the audit log's entries as the transaction sees them.
+func (tx *Tx) AuditCount() (int64, error) {
+	var n int64
+	err := tx.q().QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM audit_log`).Scan(&n)
+	return n, err
+}

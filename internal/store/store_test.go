@@ -254,6 +254,47 @@ func TestAuditEntriesWrittenTogetherKeepEveryField(t *testing.T) {
 	})
 }
 
+// TestViewIsOneSnapshot: every read in a view sees the database as its
+// first read did, though another transaction commits in between (on
+// PostgreSQL a view was READ COMMITTED, a new snapshot each statement).
+func TestViewIsOneSnapshot(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		err := db.View(ctx, func(tx *store.Tx) error {
+			before, err := tx.AuditCount()
+			if err != nil {
+				return err
+			}
+			done := make(chan error, 1)
+			go func() {
+				done <- db.Update(ctx, func(tx *store.Tx) error {
+					tx.Audit("x.change", "", 1, 0, "")
+					return nil
+				})
+			}()
+			select {
+			case err := <-done:
+				if err != nil {
+					return err
+				}
+			case <-time.After(20 * time.Second):
+				return errors.New("a write waited for a view to end")
+			}
+			after, err := tx.AuditCount()
+			if err != nil {
+				return err
+			}
+			if after != before {
+				t.Errorf("the view saw %d audit entries, then %d after another transaction committed", before, after)
+			}
+			tx.Audit("x.view", "", 1, 0, "")
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
 func TestViewsGroupCommitTheirAudit(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		const workers, each = 16, 20
