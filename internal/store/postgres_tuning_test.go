@@ -45,3 +45,12 @@ func TestInList(t *testing.T) {
 		}
 	}
 }
+
+// TestPGPoolSize: three connections a CPU, never fewer than four.
+func TestPGPoolSize(t *testing.T) {
+	for procs, want := range map[int]int{1: 4, 2: 6, 8: 24} {
+		if got := pgPoolSize(procs); got != want {
+			t.Errorf("pgPoolSize(%d) = %d, want %d", procs, got, want)
+		}
+	}
+}
