@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -15,6 +16,10 @@ func (db *DB) RawExec(ctx context.Context, q string, args ...any) error {
 	_, err := db.exec(ctx, q, args...)
 	return err
 }
+
+// RawConn is one of the pool's connections, held until closed, for tests
+// that run two transactions of their own side by side.
+func (db *DB) RawConn(ctx context.Context) (*sql.Conn, error) { return db.sql.Conn(ctx) }
 
 // RawString reads one string column, for checking what is stored.
 func (db *DB) RawString(ctx context.Context, q string, args ...any) (string, error) {
