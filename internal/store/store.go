@@ -9,11 +9,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -92,10 +94,23 @@ func SQLitePath(dataDir string) string { return filepath.Join(dataDir, "cradle.d
 // without the visibility map covering indexes still visit the table for
 // every row; autovacuum would catch up in time, if it is on. VACUUM cannot
 // run inside a transaction, so this runs on the pool. SQLite plans without
-// collected statistics: nothing to do.
+// collected statistics, and updates rows in place: nothing to do.
+//
+// First it rewrites the summaries the triggers keep (derivedTables). A
+// load updates each of their rows once for every row it summarises, and
+// each update is a new row version in PostgreSQL that no vacuum can take
+// back inside the load's transactions: after a 100,000-family seed the
+// monthly session counts were 783 MB for 48,000 rows, and the dashboard's
+// engagement figures, reading them whole, took 0.54-0.65 s instead of
+// 0.15 s. Rewritten (VACUUM FULL, 9 s at that size) they are 8.6 MB;
+// afterwards autovacuum keeps the space of everyday updates reused.
 func (db *DB) analyseAfterLoad(ctx context.Context) error {
 	if db.dialect != Postgres {
 		return nil
+	}
+	derived := slices.Sorted(maps.Keys(derivedTables))
+	if _, err := db.sql.ExecContext(ctx, `VACUUM (FULL) `+strings.Join(derived, ", ")); err != nil {
+		return fmt.Errorf("rewriting the summaries after loading the database: %w", err)
 	}
 	if _, err := db.sql.ExecContext(ctx, `VACUUM (ANALYZE)`); err != nil {
 		return fmt.Errorf("analysing the database after loading it: %w", err)
