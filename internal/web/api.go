@@ -121,6 +121,9 @@ func (s *Server) apiReferral(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
+	if s.clientGone(r, err) {
+		return
+	}
 	s.log.Error("api error", "request_id", requestID(r), "err", err)
 	writeJSON(w, http.StatusInternalServerError, apiError{Message: "Sorry, there is a problem with the service. Quote reference " + requestID(r)})
 }

@@ -325,6 +325,9 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 // fail maps any error to the right page, in one place. Internal errors are
 // logged with the request id and shown only as a reference.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if s.clientGone(r, err) {
+		return
+	}
 	switch problem.CodeOf(err) {
 	case problem.NotFound:
 		s.renderError(w, r, http.StatusNotFound, "Page not found", problem.MessageOf(err))
@@ -345,4 +348,18 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.renderError(w, r, http.StatusInternalServerError, "Sorry, there is a problem with the service",
 			"Try again later. If it keeps happening, tell your administrator and quote reference "+requestID(r)+".")
 	}
+}
+
+// clientGone reports, and logs at info, a request whose client went away
+// (a closed tab, a cancelled download, a load generator stopping) before
+// its reads finished: they failed because the request's context ended (the
+// drivers say so in their own words: SQLite's "interrupted"), no answer can
+// reach anyone, and an error log would call someone out for nothing. The
+// error is kept in the record in case it was something else as well.
+func (s *Server) clientGone(r *http.Request, err error) bool {
+	if r.Context().Err() == nil {
+		return false
+	}
+	s.log.Info("request abandoned by the client", "request_id", requestID(r), "path", r.URL.Path, "err", err)
+	return true
 }
