@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/audit"
@@ -209,9 +210,10 @@ func (a *App) benchRun(ctx context.Context, args []string) error {
 			*out.w = f
 		}
 	}
-	bar := &phaseBar{w: a.Stderr}
+	errw := &lockedWriter{w: a.Stderr}
+	bar := &phaseBar{w: errw}
 	rep, err := bench.Run(ctx, bench.Config{DB: db, Accounts: accounts, Rate: *rate, Duration: *duration, Trials: *trials, Workers: *workers, Pages: *pages,
-		Progress: bar.update, Log: a.logger(), CPUProfile: profile, AllocProfile: allocs, AllocBase: allocBase})
+		Progress: bar.update, Log: a.loggerTo(errw), CPUProfile: profile, AllocProfile: allocs, AllocBase: allocBase})
 	bar.finish()
 	if err != nil {
 		return fmt.Errorf("bench run: %w", err)
@@ -263,9 +265,10 @@ func (a *App) benchSoak(ctx context.Context, args []string) error {
 	if st.Marker == nil {
 		return &usageError{msg: "bench soak: this database holds no synthetic data, and the soak writes sessions and referrals into it. Fill an empty database first with: cradle bench seed --families N"}
 	}
-	bar := &phaseBar{w: a.Stderr}
+	errw := &lockedWriter{w: a.Stderr}
+	bar := &phaseBar{w: errw}
 	rep, err := bench.Soak(ctx, bench.SoakConfig{Config: bench.Config{DB: db, Accounts: benchAccounts(synth.Credentials(*st.Marker), *practitioners),
-		Rate: *rate, Progress: bar.update, Log: a.logger()}, Total: *duration, Window: *window})
+		Rate: *rate, Progress: bar.update, Log: a.loggerTo(errw)}, Total: *duration, Window: *window})
 	bar.finish()
 	if err != nil {
 		return fmt.Errorf("bench soak: %w", err)
@@ -380,4 +383,18 @@ func writeJSONReport(path string, rep any) error {
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	return nil
+}
+
+// lockedWriter lets the progress bar and the in-process server's warnings
+// share standard error: they write from different goroutines, and the
+// writer given to App need not be safe for that (a test's buffer is not).
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -114,6 +114,14 @@ func TestBenchRun(t *testing.T) {
 			args := append([]string{"bench", "run", "--duration", "1s", "--rate", "40", "--trials", "2", "--pages", "2", "--practitioners", "2", "--json", small,
 				"--cpuprofile", cpu, "--allocprofile", allocs}, db...)
 			r := run(t, nil, args...)
+			// The server's warnings and errors share standard error with
+			// the progress bar (from other goroutines: lockedWriter); shown
+			// when the test fails or runs verbose.
+			for _, l := range strings.Split(r.stderr, "\n") {
+				if strings.Contains(l, `"level":"ERROR"`) || strings.Contains(l, `"level":"WARN"`) {
+					t.Logf("server log: %s", l)
+				}
+			}
 			if r.code != 0 {
 				t.Fatalf("bench run: %+v", r)
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -273,13 +274,17 @@ func (a *App) escalate(ctx context.Context, db *store.DB, srv *web.Server, log *
 
 // logger writes JSON when stderr is not a terminal (a service manager or a
 // container collects it) and text when a person is watching.
-func (a *App) logger() *slog.Logger {
+func (a *App) logger() *slog.Logger { return a.loggerTo(a.Stderr) }
+
+// loggerTo is logger writing to w, a writer over standard error, in the
+// form standard error calls for.
+func (a *App) loggerTo(w io.Writer) *slog.Logger {
 	if f, ok := a.Stderr.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			return slog.New(slog.NewTextHandler(a.Stderr, nil))
+			return slog.New(slog.NewTextHandler(w, nil))
 		}
 	}
-	return slog.New(slog.NewJSONHandler(a.Stderr, nil))
+	return slog.New(slog.NewJSONHandler(w, nil))
 }
 
 // loadInstruments reads an organisation's outcome-measure definitions, the
