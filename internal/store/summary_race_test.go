@@ -33,6 +33,7 @@ func TestSummariesUnderConcurrentWrites(t *testing.T) {
 			return `INSERT INTO measure_results (family_id, person_id, instrument, timepoint, taken_on, total, score, created_at)
 				VALUES (7, 70, 'epds', '` + timepoint + `', '` + taken + `', ` + strconv.Itoa(score) + `, ` + strconv.Itoa(score) + `, '2026-07-01')`
 		}
+		facts := `SELECT CAST(attended AS TEXT) || '|' || COALESCE(CAST(last_attended_on AS TEXT), '') || '|' || COALESCE(CAST(first_session_on AS TEXT), '') FROM family_session_facts WHERE family_id = 7`
 		names := func(family int) string {
 			return `SELECT COALESCE(MAX(CAST(closed AS TEXT) || '|' || reference), 'none') FROM person_names WHERE family_id = ` + strconv.Itoa(family) + ` AND name = 'ashley'`
 		}
@@ -46,14 +47,14 @@ func TestSummariesUnderConcurrentWrites(t *testing.T) {
 				name:      "a family's attended sessions",
 				first:     `UPDATE case_sessions SET attendance = 'attended' WHERE id = 9001`,
 				second:    `UPDATE case_sessions SET attendance = 'attended' WHERE id = 9002`,
-				summary:   `SELECT CAST(attended AS TEXT) || '|' || COALESCE(CAST(last_attended_on AS TEXT), '') || '|' || COALESCE(CAST(first_session_on AS TEXT), '') FROM family_session_facts WHERE family_id = 7`,
+				summary:   facts,
 				recompute: `UPDATE case_sessions SET attendance = attendance WHERE id = 9001`,
 			},
 			{
 				name:      "a family's attended sessions, one recorded while another is marked attended",
 				first:     `INSERT INTO case_sessions (family_id, person_id, staff_id, held_on, mode, attendance, kind, created_at, updated_at) VALUES (7, 70, 1, '2026-06-11', 'home', 'attended', 'session', '2026-07-01', '2026-07-01')`,
 				second:    `UPDATE case_sessions SET attendance = 'attended' WHERE id = 9003`,
-				summary:   `SELECT CAST(attended AS TEXT) || '|' || COALESCE(CAST(last_attended_on AS TEXT), '') || '|' || COALESCE(CAST(first_session_on AS TEXT), '') FROM family_session_facts WHERE family_id = 7`,
+				summary:   facts,
 				recompute: `UPDATE case_sessions SET attendance = attendance WHERE id = 9001`,
 			},
 			{
@@ -172,7 +173,7 @@ func raceWrites(t *testing.T, db *store.DB, first, second string) bool {
 			waited = true // blocked at BEGIN IMMEDIATE until the first commits
 			break
 		}
-		if n := rawString(t, db, `SELECT CAST(COUNT(*) AS TEXT) FROM pg_locks WHERE pid = `+strconv.FormatInt(pid, 10)+` AND NOT granted`); n != "0" {
+		if count(t, db, `FROM pg_locks WHERE pid = $1 AND NOT granted`, pid) != 0 {
 			waited = true
 		}
 	}
