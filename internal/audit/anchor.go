@@ -53,9 +53,15 @@ func NewVerifier(anchors []Anchor) *Verifier {
 
 // Finish reports an anchored entry beyond the end of the log: the log was
 // cut short.
+// A keyed Verifier also reports a last entry without a keyed hash: every
+// commit writes one for its last entry, so entries after the last that has
+// one were added or rewritten without the key.
 func (v *Verifier) Finish() error {
 	if v.highest > v.count {
 		return &BrokenError{ID: v.highest, Reason: fmt.Sprintf("it was recorded outside the database but the log ends at entry %d: entries were removed from the end", v.count)}
+	}
+	if v.mac != nil && v.prev != nil && v.prev.MAC == "" {
+		return &BrokenError{ID: v.prev.ID, Reason: fmt.Sprintf("the log's last entry carries no keyed hash: %s was added or rewritten by someone without this deployment's key", v.sinceKeyed(v.prev.ID))}
 	}
 	return nil
 }

@@ -1,6 +1,9 @@
 package audit
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"strings"
 	"testing"
@@ -98,5 +101,97 @@ func TestParseAnchor(t *testing.T) {
 		if _, err := ParseAnchor(s); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseAnchor(%q) = %v, want an error saying %q", s, err, want)
 		}
+	}
+}
+
+// keyedHash is a keyed hash as the store makes one: an HMAC of "ID:HASH".
+func keyedHash(key string) func(Anchor) string {
+	return func(a Anchor) string {
+		m := hmac.New(sha256.New, []byte(key))
+		m.Write([]byte(a.String()))
+		return hex.EncodeToString(m.Sum(nil))
+	}
+}
+
+// keyedChain is n entries written two to a commit: every second entry, and
+// the last, carries its keyed hash.
+func keyedChain(n int) []Entry {
+	es := chain(n)
+	for i := range es {
+		if i%2 == 1 || i == n-1 {
+			es[i].MAC = keyedHash("deployment key")(Anchor{ID: es[i].ID, Hash: es[i].Hash})
+		}
+	}
+	return es
+}
+
+func TestKeyedVerify(t *testing.T) {
+	noMACs := func(from int) func([]Entry) []Entry {
+		return func(es []Entry) []Entry {
+			for i := from; i < len(es); i++ {
+				es[i].MAC = ""
+			}
+			return es
+		}
+	}
+	then := func(fs ...func([]Entry) []Entry) func([]Entry) []Entry {
+		return func(es []Entry) []Entry {
+			for _, f := range fs {
+				es = f(es)
+			}
+			return es
+		}
+	}
+	rewriteAt := func(i int) func([]Entry) []Entry { return func(es []Entry) []Entry { return rewrite(es, i) } }
+	appended := func(es []Entry) []Entry {
+		return append(es, Chain(&es[len(es)-1], Entry{At: es[0].At, Actor: "someone", Action: "family.view"}))
+	}
+	tests := []struct {
+		name   string
+		key    string
+		mutate func([]Entry) []Entry
+		wantID int64 // 0 = intact
+		reason string
+	}{
+		{"intact", "deployment key", func(es []Entry) []Entry { return es }, 0, ""},
+		{"empty", "deployment key", func([]Entry) []Entry { return nil }, 0, ""},
+		{"cut short at a commit (anchors catch it)", "deployment key", func(es []Entry) []Entry { return es[:4] }, 0, ""},
+		{"rewritten between keyed hashes", "deployment key", rewriteAt(2), 4, "one or more of entries 3 to 4 was rewritten"},
+		{"rewritten at a keyed entry", "deployment key", rewriteAt(1), 2, "one or more of entries 1 to 2 was rewritten"},
+		{"rewritten, every keyed hash removed", "deployment key", then(rewriteAt(0), noMACs(0)), 6, "carries no keyed hash: one or more of entries 1 to 6"},
+		{"rewritten from entry 5, its keyed hashes removed", "deployment key", then(rewriteAt(4), noMACs(4)), 6, "one or more of entries 5 to 6 was added or rewritten"},
+		{"an entry added without the key", "deployment key", appended, 7, "carries no keyed hash: entry 7 was added"},
+		{"cut short between commits", "deployment key", func(es []Entry) []Entry { return es[:5] }, 5, "entry 5 was added or rewritten"},
+		{"a keyed hash made up", "deployment key", func(es []Entry) []Entry { es[3].MAC = strings.Repeat("ab", 32); return es }, 4, "entries 3 to 4 was rewritten"},
+		{"another deployment's key", "another key", func(es []Entry) []Entry { return es }, 2, "or the keys given are another deployment's"},
+		{"a log from before keyed hashes", "deployment key", noMACs(0), 6, "one or more of entries 1 to 6"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			es := tt.mutate(keyedChain(6))
+			if plain := verify(es); plain != nil {
+				t.Fatalf("the chain alone: %v; every case is one it cannot catch", plain)
+			}
+			v := NewVerifier(nil).Keyed(keyedHash(tt.key))
+			var err error
+			for _, e := range es {
+				if err = v.Next(e); err != nil {
+					break
+				}
+			}
+			if err == nil {
+				err = v.Finish()
+			}
+			if tt.wantID == 0 {
+				if err != nil {
+					t.Fatalf("got %v, want intact", err)
+				}
+				return
+			}
+			var be *BrokenError
+			if !errors.As(err, &be) || be.ID != tt.wantID || !strings.Contains(be.Reason, tt.reason) {
+				t.Fatalf("got %v, want entry %d broken with %q", err, tt.wantID, tt.reason)
+			}
+		})
 	}
 }

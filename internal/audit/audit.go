@@ -5,6 +5,7 @@ package audit
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -32,6 +33,10 @@ type Entry struct {
 	Detail     string
 	PrevHash   string
 	Hash       string
+	// MAC is the entry's keyed hash (see Verifier.Keyed), written for the
+	// last entry of each commit and empty for the others. It is not part of
+	// Hash: it vouches for Hash, and so for every entry up to this one.
+	MAC string
 }
 
 // Normalise puts the fields in the form that is stored and hashed: UTC time
@@ -89,6 +94,21 @@ type Verifier struct {
 	count   int64
 	anchors map[int64]string
 	highest int64 // the highest anchored id
+	mac     func(Anchor) string
+	keyed   int64 // the last entry whose keyed hash held
+}
+
+// Keyed makes v check keyed hashes too: mac is the deployment's keyed hash
+// of an entry's "ID:HASH" (its key is kept outside the database). The
+// chain alone can be worked out again by anyone who can write to the
+// database; a keyed hash cannot without the key. So every entry that
+// carries one must match it, and the log's last entry must carry one
+// (each commit writes one for its last entry), or entries were rewritten
+// or added by someone without the key. mac returns hex, compared in
+// constant time.
+func (v *Verifier) Keyed(mac func(Anchor) string) *Verifier {
+	v.mac = mac
+	return v
 }
 
 // BrokenError names the first entry where the chain does not hold.
@@ -119,10 +139,25 @@ func (v *Verifier) Next(e Entry) error {
 	case ComputeHash(e) != e.Hash:
 		return &BrokenError{ID: e.ID, Reason: "its contents do not match its hash: the entry was changed"}
 	}
+	if v.mac != nil && e.MAC != "" {
+		if !hmac.Equal([]byte(v.mac(Anchor{ID: e.ID, Hash: e.Hash})), []byte(e.MAC)) {
+			return &BrokenError{ID: e.ID, Reason: fmt.Sprintf("its keyed hash does not match: %s was rewritten by someone without this deployment's key (or the keys given are another deployment's)", v.sinceKeyed(e.ID))}
+		}
+		v.keyed = e.ID
+	}
 	c := e
 	v.prev = &c
 	v.count++
 	return nil
+}
+
+// sinceKeyed names the entries after the last keyed hash that held, up to
+// id: the ones a failed or missing keyed hash puts in doubt.
+func (v *Verifier) sinceKeyed(id int64) string {
+	if v.keyed+1 == id {
+		return fmt.Sprintf("entry %d", id)
+	}
+	return fmt.Sprintf("one or more of entries %d to %d", v.keyed+1, id)
 }
 
 // Count is how many entries verified.

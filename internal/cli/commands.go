@@ -195,7 +195,8 @@ func (a *App) audit(ctx context.Context, args []string) error {
 		}
 		return &usageError{msg: "audit: say what to do: cradle audit verify, or cradle audit term --name NAME"}
 	}
-	fs := a.newFlags("audit verify", "Check the whole audit log's hash chain, and any anchors: entries' hashes recorded outside the database\n"+
+	fs := a.newFlags("audit verify", "Check the whole audit log's hash chain, the keyed hashes each commit writes (only this deployment's key makes them),\n"+
+		"and any anchors: entries' hashes recorded outside the database\n"+
 		"(serve logs one, \"audit anchor\", at start and hourly). Exit status 0 when intact; 1, naming the first broken entry, when not.")
 	d := a.addDBFlags(fs)
 	var anchors anchorFlag
@@ -216,7 +217,7 @@ func (a *App) audit(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.Stdout, "Audit log intact: %d entries verified.\n", n)
+	fmt.Fprintf(a.Stdout, "Audit log intact: %d entries verified, their hash chain and the keyed hashes only this deployment's key makes.\n", n)
 	if len(anchors) > 0 {
 		fmt.Fprintf(a.Stdout, "Every anchor given matches (%d).\n", len(anchors))
 	}

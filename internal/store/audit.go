@@ -58,12 +58,18 @@ func (tx *Tx) auditHead() (*audit.Entry, error) {
 	return &last, nil
 }
 
-// insertAudit writes chained entries. On PostgreSQL several go in one
-// statement, each column an array (a batch of page views' entries is one
-// round trip, not one each); on SQLite, in process, a prepared insert a row
-// costs no round trip and keeps one statement text.
+// insertAudit writes chained entries and the keyed hash of the last
+// (auditMAC), which vouches for it and every entry before it. On PostgreSQL
+// they go in one statement, each column an array (a batch of page views'
+// entries is one round trip, not one each); on SQLite, in process, a
+// prepared insert a row costs no round trip and keeps one statement text.
 func (tx *Tx) insertAudit(es []audit.Entry) error {
-	if tx.db.dialect == Postgres && len(es) > 1 {
+	if len(es) == 0 {
+		return nil
+	}
+	last := es[len(es)-1]
+	mac := tx.db.auditMAC(audit.Anchor{ID: last.ID, Hash: last.Hash})
+	if tx.db.dialect == Postgres {
 		var ints [4][]int64 // id, actor_id, record_id, family_id
 		var texts [8][]string
 		ats := make([]time.Time, 0, len(es))
@@ -76,11 +82,15 @@ func (tx *Tx) insertAudit(es []audit.Entry) error {
 			}
 			ats = append(ats, e.At)
 		}
-		_, err := tx.exec(`INSERT INTO audit_log (id, at, actor_id, actor, action, record_type, record_id, family_id, ip, request_id, detail, prev_hash, hash)
-			SELECT * FROM unnest(CAST($1 AS BIGINT[]), CAST($2 AS TIMESTAMPTZ[]), CAST($3 AS BIGINT[]), CAST($4 AS TEXT[]), CAST($5 AS TEXT[]),
-				CAST($6 AS TEXT[]), CAST($7 AS BIGINT[]), CAST($8 AS BIGINT[]), CAST($9 AS TEXT[]), CAST($10 AS TEXT[]), CAST($11 AS TEXT[]),
-				CAST($12 AS TEXT[]), CAST($13 AS TEXT[]))`,
-			ints[0], ats, ints[1], texts[0], texts[1], texts[2], ints[2], ints[3], texts[3], texts[4], texts[5], texts[6], texts[7])
+		// The keyed hash's foreign key is checked at the statement's end,
+		// after the entries' insert in the WITH.
+		_, err := tx.exec(`WITH logged AS (
+				INSERT INTO audit_log (id, at, actor_id, actor, action, record_type, record_id, family_id, ip, request_id, detail, prev_hash, hash)
+				SELECT * FROM unnest(CAST($1 AS BIGINT[]), CAST($2 AS TIMESTAMPTZ[]), CAST($3 AS BIGINT[]), CAST($4 AS TEXT[]), CAST($5 AS TEXT[]),
+					CAST($6 AS TEXT[]), CAST($7 AS BIGINT[]), CAST($8 AS BIGINT[]), CAST($9 AS TEXT[]), CAST($10 AS TEXT[]), CAST($11 AS TEXT[]),
+					CAST($12 AS TEXT[]), CAST($13 AS TEXT[])))
+			INSERT INTO audit_macs (entry_id, mac) VALUES ($14, $15)`,
+			ints[0], ats, ints[1], texts[0], texts[1], texts[2], ints[2], ints[3], texts[3], texts[4], texts[5], texts[6], texts[7], last.ID, mac)
 		return err
 	}
 	for _, e := range es {
@@ -88,6 +98,31 @@ func (tx *Tx) insertAudit(es []audit.Entry) error {
 			e.ID, e.At, e.ActorID, e.Actor, e.Action, e.RecordType, e.RecordID, e.FamilyID, e.IP, e.RequestID, e.Detail, e.PrevHash, e.Hash); err != nil {
 			return err
 		}
+	}
+	_, err := tx.exec(`INSERT INTO audit_macs (entry_id, mac) VALUES ($1, $2)`, last.ID, mac)
+	return err
+}
+
+// auditMAC is an audit entry's keyed hash (audit.Verifier.Keyed): an HMAC
+// of "ID:HASH" under the blind-index key, which is outside the database
+// and never changes (rotation keeps it), so every keyed hash ever written
+// still checks.
+func (db *DB) auditMAC(a audit.Anchor) string { return db.index("audit_log.mac", a.String()) }
+
+// keyAuditHead is migration 28's Go step: the log's head as it stands gets
+// a keyed hash, so a log that was already there verifies keyed from now on
+// (what was written before is vouched for as it is at the upgrade).
+func (db *DB) keyAuditHead(ctx context.Context, tx *sql.Tx) error {
+	var head audit.Anchor
+	err := tx.QueryRowContext(ctx, `SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&head.ID, &head.Hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading the audit log's head: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO audit_macs (entry_id, mac) VALUES ($1, $2)`), head.ID, db.auditMAC(head)); err != nil {
+		return fmt.Errorf("writing the audit log head's keyed hash: %w", err)
 	}
 	return nil
 }
@@ -103,26 +138,32 @@ func (db *DB) VerifyAudit(ctx context.Context) (int64, error) {
 // the database (audit.Anchor), and returning the log's head, the anchor to
 // record now.
 func (db *DB) VerifyAuditAnchored(ctx context.Context, anchors []audit.Anchor) (int64, audit.Anchor, error) {
-	rows, err := db.query(ctx, `SELECT `+auditColumns+` FROM audit_log ORDER BY id`)
-	return verifyAuditRows(rows, err, anchors)
+	rows, err := db.query(ctx, verifyAuditSQL)
+	return db.verifyAuditRows(rows, err, anchors)
 }
+
+// verifyAuditSQL reads every entry in order with its keyed hash, if any.
+const verifyAuditSQL = `SELECT ` + auditColumns + `, COALESCE(mac, '') FROM audit_log LEFT JOIN audit_macs ON entry_id = id ORDER BY id`
 
 // verifyAuditTx checks the chain as a transaction sees it (a restore,
 // before it commits).
 func verifyAuditTx(tx *Tx) (int64, error) {
-	rows, err := tx.query(`SELECT ` + auditColumns + ` FROM audit_log ORDER BY id`)
-	n, _, err := verifyAuditRows(rows, err, nil)
+	rows, err := tx.query(verifyAuditSQL)
+	n, _, err := tx.db.verifyAuditRows(rows, err, nil)
 	return n, err
 }
 
-func verifyAuditRows(rows *sql.Rows, err error, anchors []audit.Anchor) (int64, audit.Anchor, error) {
+// verifyAuditRows checks the chain, the keyed hashes and the anchors.
+func (db *DB) verifyAuditRows(rows *sql.Rows, err error, anchors []audit.Anchor) (int64, audit.Anchor, error) {
 	if err != nil {
 		return 0, audit.Anchor{}, fmt.Errorf("reading audit log: %w", err)
 	}
 	defer rows.Close()
-	v := audit.NewVerifier(anchors)
+	v := audit.NewVerifier(anchors).Keyed(db.auditMAC)
 	for rows.Next() {
-		e, err := scanAudit(rows)
+		var e audit.Entry
+		err := rows.Scan(&e.ID, &e.At, &e.ActorID, &e.Actor, &e.Action, &e.RecordType, &e.RecordID, &e.FamilyID, &e.IP, &e.RequestID, &e.Detail, &e.PrevHash, &e.Hash, &e.MAC)
+		e.At = e.At.UTC()
 		if err != nil {
 			return v.Count(), v.Head(), fmt.Errorf("reading audit entry: %w", err)
 		}

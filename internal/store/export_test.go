@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/cradle-org/cradle/internal/audit"
 	"github.com/cradle-org/cradle/internal/match"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/retention"
@@ -232,4 +233,22 @@ func (tx *Tx) AuditCount() (int64, error) {
 	var n int64
 	err := tx.q().QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM audit_log`).Scan(&n)
 	return n, err
+}
+
+// AuditMAC is an entry's keyed hash, for a test playing someone who has
+// the deployment's key as well as the database.
+func (db *DB) AuditMAC(a audit.Anchor) string { return db.auditMAC(a) }
+
+// KeyAuditHead runs migration 28's Go step again, as an upgrade would over
+// a log written before keyed hashes.
+func (db *DB) KeyAuditHead(ctx context.Context) error {
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := db.keyAuditHead(ctx, tx); err != nil {
+		return err
+	}
+	return tx.Commit()
 }

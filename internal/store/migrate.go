@@ -131,6 +131,7 @@ func (db *DB) migrationSteps() map[int]func(context.Context, *sql.Tx) error {
 	return map[int]func(context.Context, *sql.Tx) error{
 		11: db.sealClearFields,
 		26: db.fillReferralStatuses,
+		28: db.keyAuditHead,
 	}
 }
 

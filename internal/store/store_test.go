@@ -109,8 +109,10 @@ func TestAuditChainDetectsDeletion(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if err := db.RawExec(ctx, `DELETE FROM audit_log WHERE id = 2`); err != nil {
-			t.Fatal(err)
+		for _, q := range []string{`DELETE FROM audit_macs WHERE entry_id = 2`, `DELETE FROM audit_log WHERE id = 2`} {
+			if err := db.RawExec(ctx, q); err != nil {
+				t.Fatal(err)
+			}
 		}
 		var be *audit.BrokenError
 		if _, err := db.VerifyAudit(ctx); !errors.As(err, &be) || be.ID != 3 {
@@ -119,10 +121,11 @@ func TestAuditChainDetectsDeletion(t *testing.T) {
 	})
 }
 
-// TestAuditAnchors: a log rewritten from some entry on, every hash worked
-// out again, and a log cut short both pass the chain alone; an anchor
-// recorded before (the head, as serve logs it) catches both, naming the
-// anchored entry.
+// TestAuditAnchors: a log rewritten from some entry on, every hash and
+// keyed hash worked out again (by someone with the key as well as the
+// database), and a log cut short at a commit both pass the chain alone; an
+// anchor recorded before (the head, as serve logs it) catches both, naming
+// the anchored entry.
 func TestAuditAnchors(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		if a, err := db.AuditAnchor(ctx); err != nil || a != (audit.Anchor{}) {
@@ -156,7 +159,11 @@ func TestAuditAnchors(t *testing.T) {
 		for i := 2; i < len(es); i++ {
 			es[i].PrevHash = es[i-1].Hash
 			es[i].Hash = audit.ComputeHash(es[i])
+			mac := db.AuditMAC(audit.Anchor{ID: es[i].ID, Hash: es[i].Hash})
 			if err := db.RawExec(ctx, `UPDATE audit_log SET family_id = $1, prev_hash = $2, hash = $3 WHERE id = $4`, es[i].FamilyID, es[i].PrevHash, es[i].Hash, es[i].ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.RawExec(ctx, `UPDATE audit_macs SET mac = $1 WHERE entry_id = $2`, mac, es[i].ID); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -169,8 +176,10 @@ func TestAuditAnchors(t *testing.T) {
 		}
 		// Cut short below the anchor (a later head, taken after the rewrite).
 		later, _ := db.AuditAnchor(ctx)
-		if err := db.RawExec(ctx, `DELETE FROM audit_log WHERE id > 5`); err != nil {
-			t.Fatal(err)
+		for _, q := range []string{`DELETE FROM audit_macs WHERE entry_id > 5`, `DELETE FROM audit_log WHERE id > 5`} {
+			if err := db.RawExec(ctx, q); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if n, err := db.VerifyAudit(ctx); err != nil || n != 5 {
 			t.Fatalf("the chain alone after cutting = %d, %v; the test means it to pass", n, err)
@@ -178,6 +187,89 @@ func TestAuditAnchors(t *testing.T) {
 		n, head, err = db.VerifyAuditAnchored(ctx, []audit.Anchor{later})
 		if !errors.As(err, &be) || be.ID != 8 || !strings.Contains(be.Reason, "the log ends at entry 5") || n != 5 || head.ID != 5 {
 			t.Fatalf("cut log against the anchor: %d, %v, %v; want entry 8 named as removed", n, head, err)
+		}
+	})
+}
+
+// TestAuditKeyedHashes: each commit writes a keyed hash for its last entry,
+// so a log rewritten by someone with the database but not the key, hashes
+// and all, fails verification without any anchor, as does one whose keyed
+// hashes were removed; migration 28's step keys a log written before them.
+func TestAuditKeyedHashes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		for i := 1; i <= 3; i++ {
+			if err := db.RecordEvent(ctx, "family.view", "family", int64(i), int64(i), ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// One commit of three entries: only its last carries a keyed hash.
+		if err := db.Update(ctx, func(tx *store.Tx) error {
+			for i := 4; i <= 6; i++ {
+				tx.Audit("family.edit", "family", int64(i), int64(i), "")
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		keyed, err := db.RawString(ctx, `SELECT string_agg(CAST(entry_id AS TEXT), ',' ORDER BY entry_id) FROM audit_macs`)
+		if err != nil || keyed != "1,2,3,6" {
+			t.Fatalf("entries with keyed hashes = %q, %v; want 1,2,3,6", keyed, err)
+		}
+		if n, err := db.VerifyAudit(ctx); err != nil || n != 6 {
+			t.Fatalf("VerifyAudit, intact = %d, %v", n, err)
+		}
+		original, err := db.AuditEntries(ctx, store.AuditFilter{Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Reverse(original)
+		// Entry 4 rewritten without the key, every hash from it on worked
+		// out again: the first keyed hash after it, entry 6's, fails.
+		es := slices.Clone(original)
+		es[3].Action = "family.view"
+		for i := 3; i < len(es); i++ {
+			es[i].PrevHash = es[i-1].Hash
+			es[i].Hash = audit.ComputeHash(es[i])
+			if err := db.RawExec(ctx, `UPDATE audit_log SET action = $1, prev_hash = $2, hash = $3 WHERE id = $4`, es[i].Action, es[i].PrevHash, es[i].Hash, es[i].ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var be *audit.BrokenError
+		if _, err := db.VerifyAudit(ctx); !errors.As(err, &be) || be.ID != 6 || !strings.Contains(be.Reason, "one or more of entries 4 to 6 was rewritten by someone without this deployment's key") {
+			t.Fatalf("rewritten without the key: %v; want entry 6 named, entries 4 to 6 in doubt", err)
+		}
+		// Its keyed hash removed as well: the log's last entry has none.
+		if err := db.RawExec(ctx, `DELETE FROM audit_macs WHERE entry_id = 6`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.VerifyAudit(ctx); !errors.As(err, &be) || be.ID != 6 || !strings.Contains(be.Reason, "carries no keyed hash: one or more of entries 4 to 6") {
+			t.Fatalf("rewritten, keyed hash removed: %v; want entry 6 named", err)
+		}
+		// Put back as it was, with no keyed hashes at all: a log as an
+		// older version left it. It fails until migration 28's step keys its
+		// head; then it verifies, and goes on verifying as it grows.
+		for _, e := range original[3:] {
+			if err := db.RawExec(ctx, `UPDATE audit_log SET action = $1, prev_hash = $2, hash = $3 WHERE id = $4`, e.Action, e.PrevHash, e.Hash, e.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.RawExec(ctx, `DELETE FROM audit_macs`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.VerifyAudit(ctx); !errors.As(err, &be) || be.ID != 6 || !strings.Contains(be.Reason, "one or more of entries 1 to 6") {
+			t.Fatalf("a log from before keyed hashes: %v; want entry 6 named", err)
+		}
+		if err := db.KeyAuditHead(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.VerifyAudit(ctx); err != nil || n != 6 {
+			t.Fatalf("after the upgrade's step = %d, %v", n, err)
+		}
+		if err := db.RecordEvent(ctx, "family.view", "family", 7, 7, ""); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.VerifyAudit(ctx); err != nil || n != 7 {
+			t.Fatalf("after another entry = %d, %v", n, err)
 		}
 	})
 }
