@@ -419,6 +419,12 @@ type (
 	}
 	familyRef   struct{ year int }
 	referralRef struct{ year int }
+	// rowSealed is a value to seal to its row (SealedColumn.BindRow) once
+	// the row's id is known, as the batch is written.
+	rowSealed struct {
+		context, value string
+		row            localID
+	}
 )
 
 // in is the id the row stands for, the batch's ids of its table coming
@@ -532,10 +538,16 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 			if exp == "" {
 				exp = family.NotKnown
 			}
+			bound := func(context, value string) any {
+				if value == "" {
+					return ""
+				}
+				return rowSealed{context, value, people[k]}
+			}
 			b.add(tPeople, people[k], fam, string(p.Kind), slot, household, p.GivenName, p.FamilyName, p.KnownAs, nullTime(p.DateOfBirth),
-				p.Gender, p.Pronouns, string(exp), seal("people.address", c.Address), seal("people.postcode", c.Postcode),
-				seal("people.phone", c.Phone), seal("people.email", c.Email), seal("people.safe_contact", c.SafeContact),
-				seal("people.nhs_number", c.NHSNumber), p.AddressConfidential, true, f.Created.UTC(), f.Created.UTC())
+				p.Gender, p.Pronouns, string(exp), bound("people.address", c.Address), bound("people.postcode", c.Postcode),
+				bound("people.phone", c.Phone), bound("people.email", c.Email), bound("people.safe_contact", c.SafeContact),
+				bound("people.nhs_number", c.NHSNumber), p.AddressConfidential, true, f.Created.UTC(), f.Created.UTC())
 			if p.Kind == family.Parent {
 				for _, key := range db.matchKeys(identityOfPerson(p)) {
 					b.add(tMatchKeys, people[k], key[0], key[1])
@@ -744,6 +756,12 @@ func (l *seeder) write(ctx context.Context, b *seedBatch) error {
 				case referralRef:
 					args[i] = fmt.Sprintf("REF-%d-%06d", v.year, nextReferral[v.year])
 					nextReferral[v.year]++
+				case rowSealed:
+					sealed, err := db.seal(rowContext(v.context, v.row.in(base)), v.value)
+					if err != nil {
+						return err
+					}
+					args[i] = sealed
 				}
 			}
 			if err := l.insert(tx, stmts, t, args); err != nil {

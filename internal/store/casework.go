@@ -585,7 +585,7 @@ func (db *DB) UpdateContact(ctx context.Context, actor policy.Actor, personID in
 		sealed := map[string]string{}
 		for _, x := range []struct{ col, ctx, v string }{{"address_sealed", "people.address", c.Address}, {"postcode_sealed", "people.postcode", c.Postcode},
 			{"phone_sealed", "people.phone", c.Phone}, {"email_sealed", "people.email", c.Email}, {"safe_contact_sealed", "people.safe_contact", c.SafeContact}} {
-			if sealed[x.col], err = tx.db.seal(x.ctx, x.v); err != nil {
+			if sealed[x.col], err = tx.db.seal(rowContext(x.ctx, p.ID), x.v); err != nil {
 				return err
 			}
 		}

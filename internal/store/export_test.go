@@ -80,7 +80,7 @@ func (db *DB) OpenAll(ctx context.Context) (map[string]string, error) {
 				rows.Close() // #nosec G104 -- test helper; the scan error is reported
 				return nil, err
 			}
-			plain, err := db.open(c.Context, v)
+			plain, err := db.open(c.contextOf(key), v)
 			if err != nil {
 				rows.Close() // #nosec G104 -- test helper; the scan error is reported
 				return nil, fmt.Errorf("%s %s: %w", c.Name(), keyText(c.Key, key), err)
@@ -248,6 +248,24 @@ func (db *DB) KeyAuditHead(ctx context.Context) error {
 	}
 	defer tx.Rollback()
 	if err := db.keyAuditHead(ctx, tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// SealColumnOnly seals a value as versions before migration 29 sealed every
+// value: bound to its column (context) only.
+func (db *DB) SealColumnOnly(context, plain string) (string, error) { return db.seal(context, plain) }
+
+// BindPeopleSeals runs migration 29's Go step again, as an upgrade would
+// over people's details sealed to their column only.
+func (db *DB) BindPeopleSeals(ctx context.Context) error {
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := db.bindPeopleSeals(ctx, tx); err != nil {
 		return err
 	}
 	return tx.Commit()

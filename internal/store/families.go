@@ -88,6 +88,22 @@ func (tx *Tx) nextFamilyReference() (string, error) {
 	return fmt.Sprintf("%s%06d", prefix, n), nil
 }
 
+// newPersonID takes the id a new person's row will have, before it is
+// written, so that their details can be sealed to it: on SQLite past the
+// deleted people's (see idPastErased), on PostgreSQL from the identity's
+// sequence, which never gives an id twice.
+func (tx *Tx) newPersonID() (int64, error) {
+	q := `SELECT COALESCE(MAX(v), 0) + 1 FROM (SELECT MAX(id) AS v FROM people UNION ALL SELECT MAX(last_person_id) FROM retention_erasures) ids`
+	if tx.db.dialect == Postgres {
+		q = `SELECT nextval(pg_get_serial_sequence('people', 'id'))`
+	}
+	var id int64
+	if err := tx.queryRow(q).Scan(&id); err != nil {
+		return 0, fmt.Errorf("choosing the new person's id: %w", err)
+	}
+	return id, nil
+}
+
 // idPastErased gives SQLite an explicit id for a new family or person.
 // SQLite gives a new row the largest id in its table plus one, so after the
 // newest family's record was deleted under the retention schedule the next
@@ -109,18 +125,22 @@ func (tx *Tx) idPastErased(highest string, args *[]any) (col, val string, err er
 }
 
 // AddPerson adds a co-parent, the baby or another child, sealing their
-// confidential details.
+// confidential details to their row (so its id is taken first).
 func (tx *Tx) AddPerson(familyID int64, p family.Person) (int64, error) {
 	c := p.Confidential
 	if c == nil {
 		c = &family.Confidential{}
+	}
+	id, err := tx.newPersonID()
+	if err != nil {
+		return 0, err
 	}
 	var sealed [6]string
 	for i, f := range []struct{ ctx, val string }{
 		{"people.address", c.Address}, {"people.postcode", c.Postcode}, {"people.phone", c.Phone},
 		{"people.email", c.Email}, {"people.safe_contact", c.SafeContact}, {"people.nhs_number", c.NHSNumber},
 	} {
-		s, err := tx.db.seal(f.ctx, f.val)
+		s, err := tx.db.seal(rowContext(f.ctx, id), f.val)
 		if err != nil {
 			return 0, err
 		}
@@ -137,16 +157,12 @@ func (tx *Tx) AddPerson(familyID int64, p family.Person) (int64, error) {
 	if exp == "" {
 		exp = family.NotKnown
 	}
-	args := []any{familyID, string(p.Kind), slot, household, p.GivenName, p.FamilyName, p.KnownAs, nullTime(p.DateOfBirth),
-		p.Gender, p.Pronouns, string(exp), sealed[0], sealed[1], sealed[2], sealed[3], sealed[4], sealed[5], nullID(p.LinkedPersonID), tx.now}
-	idCol, idVal, err := tx.idPastErased(`SELECT MAX(id) AS v FROM people UNION ALL SELECT MAX(last_person_id) FROM retention_erasures`, &args)
-	if err != nil {
-		return 0, err
-	}
-	id, err := tx.insertID(`INSERT INTO people (`+idCol+`family_id, kind, parent_slot, household, given_name, family_name, known_as, date_of_birth,
+	_, err = tx.exec(`INSERT INTO people (id, family_id, kind, parent_slot, household, given_name, family_name, known_as, date_of_birth,
 		gender, pronouns, experience, address_sealed, postcode_sealed, phone_sealed, email_sealed, safe_contact_sealed, nhs_number_sealed,
 		linked_person_id, active, created_at, updated_at)
-		VALUES (`+idVal+`$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, TRUE, $19, $19)`, args...)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, TRUE, $20, $20)`,
+		id, familyID, string(p.Kind), slot, household, p.GivenName, p.FamilyName, p.KnownAs, nullTime(p.DateOfBirth),
+		p.Gender, p.Pronouns, string(exp), sealed[0], sealed[1], sealed[2], sealed[3], sealed[4], sealed[5], nullID(p.LinkedPersonID), tx.now)
 	if isUniqueViolation(err) {
 		return 0, problem.New(problem.Conflict, "This family already has a parent %d", p.ParentSlot)
 	}
@@ -442,7 +458,7 @@ func (tx *Tx) confidential(personID int64) (family.Confidential, error) {
 		dst *string
 	}{{"people.address", &c.Address}, {"people.postcode", &c.Postcode}, {"people.phone", &c.Phone}, {"people.email", &c.Email},
 		{"people.safe_contact", &c.SafeContact}, {"people.nhs_number", &c.NHSNumber}} {
-		if *f.dst, err = tx.db.open(f.ctx, s[i]); err != nil {
+		if *f.dst, err = tx.db.open(rowContext(f.ctx, personID), s[i]); err != nil {
 			return c, err
 		}
 	}

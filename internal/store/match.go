@@ -130,7 +130,7 @@ func (db *DB) FindPossibleMatches(ctx context.Context, id match.Identity) ([]Pos
 			ctx, sealed string
 			dst         *string
 		}{{"people.phone", phone, &c.Identity.Phone}, {"people.email", email, &c.Identity.Email}, {"people.nhs_number", nhs, &c.Identity.NHSNumber}, {"people.postcode", postcode, &c.Identity.Postcode}} {
-			if *f.dst, err = db.open(f.ctx, f.sealed); err != nil {
+			if *f.dst, err = db.open(rowContext(f.ctx, c.PersonID), f.sealed); err != nil {
 				return nil, err
 			}
 		}

@@ -132,6 +132,7 @@ func (db *DB) migrationSteps() map[int]func(context.Context, *sql.Tx) error {
 		11: db.sealClearFields,
 		26: db.fillReferralStatuses,
 		28: db.keyAuditHead,
+		29: db.bindPeopleSeals,
 	}
 }
 
@@ -174,6 +175,77 @@ func (db *DB) fillReferralStatuses(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, db.rebind(`UPDATE referrals SET safeguarding_status = $1 WHERE id = $2`), st, id); err != nil {
 			return fmt.Errorf("recording referral %d's safeguarding status: %w", id, err)
 		}
+	}
+	return nil
+}
+
+// bindPeopleSeals is migration 29's Go step: each person's sealed contact
+// details and NHS number, bound until now to their column only, are sealed
+// again bound to their row (rowContext), a thousand people at a time in the
+// migration's transaction. A value that does not open (damaged) is left as
+// it is, and will not open in its row either; if none opens, the keys are
+// not the database's, and the migration fails, to run again with the
+// right ones, rather than leave every value unreadable.
+func (db *DB) bindPeopleSeals(ctx context.Context, tx *sql.Tx) error {
+	contexts := []string{"people.address", "people.postcode", "people.phone", "people.email", "people.safe_contact", "people.nhs_number"}
+	type person struct {
+		id     int64
+		values [6]string
+	}
+	var after int64
+	opened, failed := 0, 0
+	for {
+		rows, err := tx.QueryContext(ctx, db.rebind(`SELECT id, address_sealed, postcode_sealed, phone_sealed, email_sealed, safe_contact_sealed, nhs_number_sealed
+			FROM people WHERE id > $1 ORDER BY id LIMIT 1000`), after)
+		if err != nil {
+			return fmt.Errorf("reading people: %w", err)
+		}
+		var batch []person
+		for rows.Next() {
+			var p person
+			v := &p.values
+			if err := rows.Scan(&p.id, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]); err != nil {
+				rows.Close() // #nosec G104 -- the scan error is the one to report
+				return fmt.Errorf("reading people: %w", err)
+			}
+			batch = append(batch, p)
+		}
+		if err := doneRows(rows); err != nil {
+			return fmt.Errorf("reading people: %w", err)
+		}
+		if len(batch) == 0 {
+			break
+		}
+		for _, p := range batch {
+			after = p.id
+			changed := false
+			for i, v := range p.values {
+				if v == "" {
+					continue
+				}
+				plain, err := db.open(contexts[i], v)
+				if err != nil {
+					failed++
+					continue
+				}
+				if p.values[i], err = db.seal(rowContext(contexts[i], p.id), plain); err != nil {
+					return err
+				}
+				opened++
+				changed = true
+			}
+			if !changed {
+				continue
+			}
+			v := p.values
+			if _, err := tx.ExecContext(ctx, db.rebind(`UPDATE people SET address_sealed = $1, postcode_sealed = $2, phone_sealed = $3, email_sealed = $4,
+				safe_contact_sealed = $5, nhs_number_sealed = $6 WHERE id = $7`), v[0], v[1], v[2], v[3], v[4], v[5], p.id); err != nil {
+				return fmt.Errorf("sealing person %d's details to their row: %w", p.id, err)
+			}
+		}
+	}
+	if failed > 0 && opened == 0 {
+		return fmt.Errorf("none of the %d sealed contact details opens with these encryption keys: start Cradle with the key file this database was written with, and the migration runs again", failed)
 	}
 	return nil
 }
