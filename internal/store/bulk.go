@@ -500,6 +500,14 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 		s, err = db.seal(column, value)
 		return s
 	}
+	// A value bound to its row is sealed as the batch is written, once the
+	// row's id is known (rowSealed).
+	bound := func(context, value string, row localID) any {
+		if value == "" {
+			return ""
+		}
+		return rowSealed{context, value, row}
+	}
 	staff := func(i int) any {
 		if i < 0 {
 			return nil
@@ -538,16 +546,10 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 			if exp == "" {
 				exp = family.NotKnown
 			}
-			bound := func(context, value string) any {
-				if value == "" {
-					return ""
-				}
-				return rowSealed{context, value, people[k]}
-			}
 			b.add(tPeople, people[k], fam, string(p.Kind), slot, household, p.GivenName, p.FamilyName, p.KnownAs, nullTime(p.DateOfBirth),
-				p.Gender, p.Pronouns, string(exp), bound("people.address", c.Address), bound("people.postcode", c.Postcode),
-				bound("people.phone", c.Phone), bound("people.email", c.Email), bound("people.safe_contact", c.SafeContact),
-				bound("people.nhs_number", c.NHSNumber), p.AddressConfidential, true, f.Created.UTC(), f.Created.UTC())
+				p.Gender, p.Pronouns, string(exp), bound("people.address", c.Address, people[k]), bound("people.postcode", c.Postcode, people[k]),
+				bound("people.phone", c.Phone, people[k]), bound("people.email", c.Email, people[k]), bound("people.safe_contact", c.SafeContact, people[k]),
+				bound("people.nhs_number", c.NHSNumber, people[k]), p.AddressConfidential, true, f.Created.UTC(), f.Created.UTC())
 			if p.Kind == family.Parent {
 				for _, key := range db.matchKeys(identityOfPerson(p)) {
 					b.add(tMatchKeys, people[k], key[0], key[1])
@@ -565,7 +567,7 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 			sessionIDs[i] = localID{idSession, b.count[idSession]}
 			b.count[idSession]++
 			b.add(tSessions, sessionIDs[i], fam, people[s.Person], l.staffIDs[s.Staff], s.On.UTC(), int64(s.Minutes), s.Mode, s.Attendance, s.Module, s.Topic, s.Confidential,
-				seal("case_sessions.notes", s.Notes), seal("case_sessions.reason", s.Reason), "session", s.Recorded.UTC(), s.Recorded.UTC())
+				bound("case_sessions.notes", s.Notes, sessionIDs[i]), bound("case_sessions.reason", s.Reason, sessionIDs[i]), "session", s.Recorded.UTC(), s.Recorded.UTC())
 		}
 		sessions += len(f.Sessions)
 		riskIDs := make([]localID, len(f.Risks))
@@ -584,7 +586,7 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 			}
 			at := r.On.Add(15 * time.Hour).UTC()
 			b.add(tRisks, riskIDs[i], fam, people[r.Person], l.staffIDs[r.Staff], "dash", r.On.UTC(), int64(res.Yes), string(res.Level), string(a.JudgedLevel),
-				seal("risk_assessments.answers", string(body)), "complete", at, at, at)
+				bound("risk_assessments.answers", string(body), riskIDs[i]), "complete", at, at, at)
 		}
 		for _, m := range f.MARAC {
 			b.add(tMARAC, fam, people[m.Person], m.On.UTC(), m.Area, m.Outcome, seal("marac_referrals.actions", m.Action), l.staffIDs[m.By], m.On.Add(16*time.Hour).UTC())
@@ -605,7 +607,7 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 				b.add(tPlanReviews, id, r.On.UTC(), seal("safety_plan_reviews.changes", r.Changes), l.staffIDs[r.By], at)
 				updated = at
 			}
-			b.add(tPlans, id, fam, people[p.Person], l.staffIDs[p.Staff], seal("safety_plans.plan", string(body)), p.ReviewOn.UTC(),
+			b.add(tPlans, id, fam, people[p.Person], l.staffIDs[p.Staff], bound("safety_plans.plan", string(body), id), p.ReviewOn.UTC(),
 				int64(1+len(p.Reviews)), created, updated)
 		}
 		for _, c := range f.Concerns {

@@ -392,10 +392,10 @@ func (tx *Tx) scanSession(rows *sql.Rows, seeConfidential bool, total *int) (cas
 		return s, nil
 	}
 	var err error
-	if s.Notes, err = tx.db.open("case_sessions.notes", notes); err != nil {
+	if s.Notes, err = tx.db.open(rowContext("case_sessions.notes", s.ID), notes); err != nil {
 		return s, err
 	}
-	if s.Reason, err = tx.db.open("case_sessions.reason", reason); err != nil {
+	if s.Reason, err = tx.db.open(rowContext("case_sessions.reason", s.ID), reason); err != nil {
 		return s, err
 	}
 	return s, nil
@@ -419,7 +419,7 @@ func (tx *Tx) vigCycles(personID int64, seeConfidential bool) ([]casework.VIGCyc
 		v.AnalysedOn, v.ReviewedOn = timeOf(analysed), timeOf(reviewed)
 		if v.Confidential && !seeConfidential {
 			v.Withheld = true
-		} else if v.Strengths, err = tx.db.open("vig_cycles.strengths", strengths); err != nil {
+		} else if v.Strengths, err = tx.db.open(rowContext("vig_cycles.strengths", v.ID), strengths); err != nil {
 			return nil, err
 		}
 		out = append(out, v)
@@ -487,18 +487,21 @@ func (db *DB) RecordSession(ctx context.Context, actor policy.Actor, s casework.
 		if err := s.Validate(casework.Context{AcceptedOn: accepted, Today: tx.now, Modules: modules, JointSafe: joint}); err != nil {
 			return err
 		}
-		notes, err := tx.db.seal("case_sessions.notes", s.Notes)
+		if id, err = tx.newID("case_sessions"); err != nil {
+			return err
+		}
+		notes, err := tx.db.seal(rowContext("case_sessions.notes", id), s.Notes)
 		if err != nil {
 			return err
 		}
-		reason, err := tx.db.seal("case_sessions.reason", s.Reason)
+		reason, err := tx.db.seal(rowContext("case_sessions.reason", id), s.Reason)
 		if err != nil {
 			return err
 		}
-		id, err = tx.insertID(`INSERT INTO case_sessions (family_id, person_id, staff_id, held_on, minutes, mode, attendance, module, topic, joint,
+		_, err = tx.exec(`INSERT INTO case_sessions (id, family_id, person_id, staff_id, held_on, minutes, mode, attendance, module, topic, joint,
 			confidential, notes_sealed, reason_sealed, kind, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'session', $14, $14)`,
-			f.ID, p.ID, actor.StaffID, s.HeldOn.UTC(), s.Minutes, s.Mode, s.Attendance, s.Module, s.Topic, s.Joint, s.Confidential, notes, reason, tx.now)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'session', $15, $15)`,
+			id, f.ID, p.ID, actor.StaffID, s.HeldOn.UTC(), s.Minutes, s.Mode, s.Attendance, s.Module, s.Topic, s.Joint, s.Confidential, notes, reason, tx.now)
 		if err != nil {
 			return fmt.Errorf("saving session: %w", err)
 		}
@@ -519,12 +522,15 @@ func (db *DB) RecordVIG(ctx context.Context, actor policy.Actor, v casework.VIGC
 		if err := v.Validate(tx.now); err != nil {
 			return err
 		}
-		strengths, err := tx.db.seal("vig_cycles.strengths", v.Strengths)
+		if id, err = tx.newID("vig_cycles"); err != nil {
+			return err
+		}
+		strengths, err := tx.db.seal(rowContext("vig_cycles.strengths", id), v.Strengths)
 		if err != nil {
 			return err
 		}
-		id, err = tx.insertID(`INSERT INTO vig_cycles (family_id, person_id, phase, filmed_on, analysed_on, reviewed_on, strengths_sealed, confidential, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, f.ID, p.ID, v.Phase, v.FilmedOn.UTC(), nullTime(v.AnalysedOn), nullTime(v.ReviewedOn),
+		_, err = tx.exec(`INSERT INTO vig_cycles (id, family_id, person_id, phase, filmed_on, analysed_on, reviewed_on, strengths_sealed, confidential, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, id, f.ID, p.ID, v.Phase, v.FilmedOn.UTC(), nullTime(v.AnalysedOn), nullTime(v.ReviewedOn),
 			strengths, v.Confidential, actor.StaffID, tx.now)
 		if err != nil {
 			return fmt.Errorf("saving VIG cycle: %w", err)
@@ -824,7 +830,7 @@ func (tx *Tx) pauses(personID int64, seeConfidential bool) ([]casework.Pause, er
 		// A pause's note may say why (a move, a crisis): it follows the
 		// parent's confidentiality.
 		if seeConfidential {
-			if p.Note, err = tx.db.open("pauses.note", note); err != nil {
+			if p.Note, err = tx.db.open(rowContext("pauses.note", p.ID), note); err != nil {
 				return nil, err
 			}
 		} else {
@@ -852,12 +858,16 @@ func (db *DB) PauseSessions(ctx context.Context, actor policy.Actor, p casework.
 		if open > 0 {
 			return problem.New(problem.Conflict, "Sessions with this parent are already paused")
 		}
-		note, err := tx.db.seal("pauses.note", p.Note)
+		id, err := tx.newID("pauses")
 		if err != nil {
 			return err
 		}
-		id, err := tx.insertID(`INSERT INTO pauses (family_id, person_id, reason, note_sealed, started_on, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			f.ID, person.ID, p.Reason, note, p.StartedOn.UTC(), actor.StaffID, tx.now)
+		note, err := tx.db.seal(rowContext("pauses.note", id), p.Note)
+		if err != nil {
+			return err
+		}
+		_, err = tx.exec(`INSERT INTO pauses (id, family_id, person_id, reason, note_sealed, started_on, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			id, f.ID, person.ID, p.Reason, note, p.StartedOn.UTC(), actor.StaffID, tx.now)
 		if err != nil {
 			return fmt.Errorf("recording pause: %w", err)
 		}
@@ -905,12 +915,16 @@ func (db *DB) RecordSupervision(ctx context.Context, actor policy.Actor, personI
 		if err := fs.Err(); err != nil {
 			return err
 		}
-		sealed, err := tx.db.seal("case_sessions.notes", note)
+		id, err := tx.newID("case_sessions")
 		if err != nil {
 			return err
 		}
-		id, err := tx.insertID(`INSERT INTO case_sessions (family_id, person_id, staff_id, held_on, minutes, mode, attendance, confidential, notes_sealed, kind, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, 0, '', '', TRUE, $5, 'supervision', $6, $6)`, f.ID, p.ID, actor.StaffID, tx.now, sealed, tx.now)
+		sealed, err := tx.db.seal(rowContext("case_sessions.notes", id), note)
+		if err != nil {
+			return err
+		}
+		_, err = tx.exec(`INSERT INTO case_sessions (id, family_id, person_id, staff_id, held_on, minutes, mode, attendance, confidential, notes_sealed, kind, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, 0, '', '', TRUE, $6, 'supervision', $7, $7)`, id, f.ID, p.ID, actor.StaffID, tx.now, sealed, tx.now)
 		if err != nil {
 			return fmt.Errorf("saving supervision note: %w", err)
 		}

@@ -51,13 +51,10 @@ func (tx *Tx) AddDemoHistory(h DemoHistory) error {
 		ReferrerRole: h.ReferrerRole, Status: "accepted", Decision: "accept"}); err != nil {
 		return err
 	}
-	empty, err := tx.db.seal("case_sessions.notes", "")
-	if err != nil {
-		return err
-	}
 	for _, s := range h.Sessions {
+		// No notes: an empty value is stored empty, never sealed.
 		if _, err := tx.exec(`INSERT INTO case_sessions (family_id, person_id, staff_id, held_on, minutes, mode, attendance, module, kind, notes_sealed, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, 60, 'home', $5, $6, 'session', $7, $8, $8)`, h.FamilyID, s.PersonID, s.StaffID, s.On.UTC(), s.Attendance, s.Module, empty, tx.now); err != nil {
+			VALUES ($1, $2, $3, $4, 60, 'home', $5, $6, 'session', '', $7, $7)`, h.FamilyID, s.PersonID, s.StaffID, s.On.UTC(), s.Attendance, s.Module, tx.now); err != nil {
 			return fmt.Errorf("demo session: %w", err)
 		}
 	}

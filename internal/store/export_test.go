@@ -257,15 +257,15 @@ func (db *DB) KeyAuditHead(ctx context.Context) error {
 // value: bound to its column (context) only.
 func (db *DB) SealColumnOnly(context, plain string) (string, error) { return db.seal(context, plain) }
 
-// BindPeopleSeals runs migration 29's Go step again, as an upgrade would
-// over people's details sealed to their column only.
-func (db *DB) BindPeopleSeals(ctx context.Context) error {
+// BindSealsToRows runs migration 29's Go step again, as an upgrade would
+// over values sealed to their column only.
+func (db *DB) BindSealsToRows(ctx context.Context) error {
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if err := db.bindPeopleSeals(ctx, tx); err != nil {
+	if err := db.bindSealsToRows(ctx, tx); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -88,18 +88,24 @@ func (tx *Tx) nextFamilyReference() (string, error) {
 	return fmt.Sprintf("%s%06d", prefix, n), nil
 }
 
-// newPersonID takes the id a new person's row will have, before it is
-// written, so that their details can be sealed to it: on SQLite past the
-// deleted people's (see idPastErased), on PostgreSQL from the identity's
-// sequence, which never gives an id twice.
-func (tx *Tx) newPersonID() (int64, error) {
-	q := `SELECT COALESCE(MAX(v), 0) + 1 FROM (SELECT MAX(id) AS v FROM people UNION ALL SELECT MAX(last_person_id) FROM retention_erasures) ids`
-	if tx.db.dialect == Postgres {
-		q = `SELECT nextval(pg_get_serial_sequence('people', 'id'))`
+// newID takes the id a new row of table will have, before it is written,
+// so that its values can be sealed to it (SealedColumn.BindRow): on
+// PostgreSQL from the identity's sequence, which never gives an id twice;
+// on SQLite one past the largest (this transaction holds the write lock),
+// and for people past the deleted people's too (see idPastErased).
+func (tx *Tx) newID(table string) (int64, error) {
+	var q string
+	switch {
+	case tx.db.dialect == Postgres:
+		q = `SELECT nextval(pg_get_serial_sequence('` + table + `', 'id'))`
+	case table == "people":
+		q = `SELECT COALESCE(MAX(v), 0) + 1 FROM (SELECT MAX(id) AS v FROM people UNION ALL SELECT MAX(last_person_id) FROM retention_erasures) ids`
+	default:
+		q = `SELECT COALESCE(MAX(id), 0) + 1 FROM ` + table
 	}
 	var id int64
 	if err := tx.queryRow(q).Scan(&id); err != nil {
-		return 0, fmt.Errorf("choosing the new person's id: %w", err)
+		return 0, fmt.Errorf("choosing the new %s row's id: %w", table, err)
 	}
 	return id, nil
 }
@@ -131,7 +137,7 @@ func (tx *Tx) AddPerson(familyID int64, p family.Person) (int64, error) {
 	if c == nil {
 		c = &family.Confidential{}
 	}
-	id, err := tx.newPersonID()
+	id, err := tx.newID("people")
 	if err != nil {
 		return 0, err
 	}

@@ -47,6 +47,10 @@ func (c SealedColumn) contextOf(key []any) string {
 	return c.Context + "#" + fmt.Sprint(key[0])
 }
 
+// rowBound are the tables whose sealed values are bound to their rows.
+var rowBound = map[string]bool{"people": true, "case_sessions": true, "incidents": true, "risk_assessments": true,
+	"safety_plans": true, "vig_cycles": true, "pauses": true}
+
 // rowContext is the seal context of a value bound to row id of the column
 // sealed under context (SealedColumn.BindRow).
 func rowContext(context string, id int64) string {
@@ -109,10 +113,13 @@ func SealedColumns() []SealedColumn {
 		col("referral_retention_reviews", "reason_sealed", []string{"referral_id"}, "referral_retention_reviews.reason", ""),
 		col("settings", "value", []string{"key"}, "settings.research_key", "key = 'research_key'"),
 	}
-	// A person's contact details and NHS number are bound to their row
-	// (migration 29): the co-parents' are the values most worth moving.
+	// Bound to their row as well (migration 29): a person's contact details
+	// and NHS number, and what each parent discloses (session and
+	// supervision notes, incidents, DASH answers, safety plans, VIG
+	// strengths, pause notes), the values most worth moving to the other
+	// co-parent's rows.
 	for i := range cols {
-		cols[i].BindRow = cols[i].Table == "people"
+		cols[i].BindRow = rowBound[cols[i].Table]
 	}
 	return cols
 }

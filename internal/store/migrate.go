@@ -132,7 +132,7 @@ func (db *DB) migrationSteps() map[int]func(context.Context, *sql.Tx) error {
 		11: db.sealClearFields,
 		26: db.fillReferralStatuses,
 		28: db.keyAuditHead,
-		29: db.bindPeopleSeals,
+		29: db.bindSealsToRows,
 	}
 }
 
@@ -179,73 +179,103 @@ func (db *DB) fillReferralStatuses(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-// bindPeopleSeals is migration 29's Go step: each person's sealed contact
-// details and NHS number, bound until now to their column only, are sealed
-// again bound to their row (rowContext), a thousand people at a time in the
-// migration's transaction. A value that does not open (damaged) is left as
-// it is, and will not open in its row either; if none opens, the keys are
-// not the database's, and the migration fails, to run again with the
-// right ones, rather than leave every value unreadable.
-func (db *DB) bindPeopleSeals(ctx context.Context, tx *sql.Tx) error {
-	contexts := []string{"people.address", "people.postcode", "people.phone", "people.email", "people.safe_contact", "people.nhs_number"}
-	type person struct {
-		id     int64
-		values [6]string
-	}
-	var after int64
+// bindSealsToRows is migration 29's Go step: the values of the columns
+// bound to their rows (SealedColumn.BindRow), bound until now to their
+// column only, are sealed again bound to their row, a thousand rows at a
+// time in the migration's transaction. A value that already opens in its
+// row is left as it is, so the step can run again. One that does not open
+// at all (damaged) is left too, and will not open in its row either; if
+// none opens, the keys are not the database's, and the migration fails, to
+// run again with the right ones, rather than leave every value unreadable.
+func (db *DB) bindSealsToRows(ctx context.Context, tx *sql.Tx) error {
 	opened, failed := 0, 0
-	for {
-		rows, err := tx.QueryContext(ctx, db.rebind(`SELECT id, address_sealed, postcode_sealed, phone_sealed, email_sealed, safe_contact_sealed, nhs_number_sealed
-			FROM people WHERE id > $1 ORDER BY id LIMIT 1000`), after)
-		if err != nil {
-			return fmt.Errorf("reading people: %w", err)
+	for _, c := range SealedColumns() {
+		if !c.BindRow {
+			continue
 		}
-		var batch []person
-		for rows.Next() {
-			var p person
-			v := &p.values
-			if err := rows.Scan(&p.id, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]); err != nil {
-				rows.Close() // #nosec G104 -- the scan error is the one to report
-				return fmt.Errorf("reading people: %w", err)
+		var after int64
+		for {
+			type row struct {
+				id    int64
+				value string
 			}
-			batch = append(batch, p)
-		}
-		if err := doneRows(rows); err != nil {
-			return fmt.Errorf("reading people: %w", err)
-		}
-		if len(batch) == 0 {
-			break
-		}
-		for _, p := range batch {
-			after = p.id
-			changed := false
-			for i, v := range p.values {
-				if v == "" {
-					continue
+			// #nosec G202 -- table and column names come from SealedColumns
+			rows, err := tx.QueryContext(ctx, db.rebind(`SELECT id, `+c.Column+` FROM `+c.Table+` WHERE id > $1 AND `+c.Column+` <> '' ORDER BY id LIMIT 1000`), after)
+			if err != nil {
+				return fmt.Errorf("reading %s: %w", c.Name(), err)
+			}
+			var batch []row
+			for rows.Next() {
+				var r row
+				if err := rows.Scan(&r.id, &r.value); err != nil {
+					rows.Close() // #nosec G104 -- the scan error is the one to report
+					return fmt.Errorf("reading %s: %w", c.Name(), err)
 				}
-				plain, err := db.open(contexts[i], v)
+				batch = append(batch, r)
+			}
+			if err := doneRows(rows); err != nil {
+				return fmt.Errorf("reading %s: %w", c.Name(), err)
+			}
+			if len(batch) == 0 {
+				break
+			}
+			after = batch[len(batch)-1].id
+			var ids []int64
+			var values []string
+			for _, r := range batch {
+				if _, err := db.open(rowContext(c.Context, r.id), r.value); err == nil {
+					opened++
+					continue // bound already
+				}
+				plain, err := db.open(c.Context, r.value)
 				if err != nil {
 					failed++
 					continue
 				}
-				if p.values[i], err = db.seal(rowContext(contexts[i], p.id), plain); err != nil {
+				sealed, err := db.seal(rowContext(c.Context, r.id), plain)
+				if err != nil {
 					return err
 				}
 				opened++
-				changed = true
+				ids, values = append(ids, r.id), append(values, sealed)
 			}
-			if !changed {
-				continue
-			}
-			v := p.values
-			if _, err := tx.ExecContext(ctx, db.rebind(`UPDATE people SET address_sealed = $1, postcode_sealed = $2, phone_sealed = $3, email_sealed = $4,
-				safe_contact_sealed = $5, nhs_number_sealed = $6 WHERE id = $7`), v[0], v[1], v[2], v[3], v[4], v[5], p.id); err != nil {
-				return fmt.Errorf("sealing person %d's details to their row: %w", p.id, err)
+			if err := db.writeBound(ctx, tx, c, ids, values); err != nil {
+				return err
 			}
 		}
 	}
 	if failed > 0 && opened == 0 {
-		return fmt.Errorf("none of the %d sealed contact details opens with these encryption keys: start Cradle with the key file this database was written with, and the migration runs again", failed)
+		return fmt.Errorf("none of the %d sealed values to be bound to their rows opens with these encryption keys: start Cradle with the key file this database was written with, and the migration runs again", failed)
+	}
+	return nil
+}
+
+// writeBound writes a batch of values sealed again to their rows: on
+// PostgreSQL in one statement (a round trip each would make a national
+// upgrade take many minutes), on SQLite a prepared statement a row.
+func (db *DB) writeBound(ctx context.Context, tx *sql.Tx, c SealedColumn, ids []int64, values []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if db.dialect == Postgres {
+		// #nosec G202 -- table and column names come from SealedColumns
+		_, err := tx.ExecContext(ctx, `UPDATE `+c.Table+` t SET `+c.Column+` = v.sealed
+			FROM unnest(CAST($1 AS BIGINT[]), CAST($2 AS TEXT[])) AS v(id, sealed) WHERE t.id = v.id`, ids, values)
+		if err != nil {
+			return fmt.Errorf("sealing %s to its rows: %w", c.Name(), err)
+		}
+		return nil
+	}
+	// #nosec G202 -- table and column names come from SealedColumns
+	stmt, err := tx.PrepareContext(ctx, `UPDATE `+c.Table+` SET `+c.Column+` = ?1 WHERE id = ?2`)
+	if err != nil {
+		return fmt.Errorf("sealing %s to its rows: %w", c.Name(), err)
+	}
+	defer stmt.Close()
+	for i, id := range ids {
+		if _, err := stmt.ExecContext(ctx, values[i], id); err != nil {
+			return fmt.Errorf("sealing %s to row %d: %w", c.Name(), id, err)
+		}
 	}
 	return nil
 }

@@ -94,7 +94,13 @@ func (db *DB) SaveRiskAssessment(ctx context.Context, actor policy.Actor, person
 		if err != nil {
 			return fmt.Errorf("encoding assessment: %w", err)
 		}
-		sealed, err := tx.db.seal("risk_assessments.answers", string(b))
+		isNew := id == 0
+		if isNew {
+			if id, err = tx.newID("risk_assessments"); err != nil {
+				return err
+			}
+		}
+		sealed, err := tx.db.seal(rowContext("risk_assessments.answers", id), string(b))
 		if err != nil {
 			return err
 		}
@@ -103,10 +109,10 @@ func (db *DB) SaveRiskAssessment(ctx context.Context, actor policy.Actor, person
 		if complete {
 			status, completed = "complete", tx.now
 		}
-		if id == 0 {
-			id, err = tx.insertID(`INSERT INTO risk_assessments (family_id, person_id, staff_id, kind, assessed_on, yes_count, level, judged_level, answers_sealed,
-				status, version, completed_at, created_at, updated_at) VALUES ($1, $2, $3, 'dash', $4, $5, $6, $7, $8, $9, 1, $10, $11, $11)`,
-				f.ID, p.ID, actor.StaffID, tx.now, res.Yes, string(res.Level), string(a.JudgedLevel), sealed, status, completed, tx.now)
+		if isNew {
+			_, err = tx.exec(`INSERT INTO risk_assessments (id, family_id, person_id, staff_id, kind, assessed_on, yes_count, level, judged_level, answers_sealed,
+				status, version, completed_at, created_at, updated_at) VALUES ($1, $2, $3, $4, 'dash', $5, $6, $7, $8, $9, $10, 1, $11, $12, $12)`,
+				id, f.ID, p.ID, actor.StaffID, tx.now, res.Yes, string(res.Level), string(a.JudgedLevel), sealed, status, completed, tx.now)
 			if err != nil {
 				return fmt.Errorf("saving assessment: %w", err)
 			}
@@ -183,7 +189,7 @@ func (tx *Tx) riskAssessments(personID int64, seeConfidential bool, cfg RiskSett
 		return nil, fmt.Errorf("reading assessments: %w", err)
 	}
 	for i := range out {
-		plain, err := tx.db.open("risk_assessments.answers", sealed[i])
+		plain, err := tx.db.open(rowContext("risk_assessments.answers", out[i].ID), sealed[i])
 		if err != nil {
 			return nil, err
 		}
@@ -241,16 +247,20 @@ func (db *DB) RecordIncident(ctx context.Context, actor policy.Actor, in Inciden
 		if err := fs.Err(); err != nil {
 			return err
 		}
-		details, err := tx.db.seal("incidents.details", in.Details)
+		id, err := tx.newID("incidents")
 		if err != nil {
 			return err
 		}
-		reporter, err := tx.db.seal("incidents.reported_by", in.ReportedBy)
+		details, err := tx.db.seal(rowContext("incidents.details", id), in.Details)
 		if err != nil {
 			return err
 		}
-		id, err := tx.insertID(`INSERT INTO incidents (family_id, person_id, occurred_on, reported_by, reported_by_sealed, police_involved, children_present, injuries, details_sealed, created_by, created_at)
-			VALUES ($1, $2, $3, '', $4, $5, $6, $7, $8, $9, $10)`, f.ID, p.ID, in.OccurredOn.UTC(), reporter, in.PoliceInvolved, in.ChildrenPresent, in.Injuries, details, actor.StaffID, tx.now)
+		reporter, err := tx.db.seal(rowContext("incidents.reported_by", id), in.ReportedBy)
+		if err != nil {
+			return err
+		}
+		_, err = tx.exec(`INSERT INTO incidents (id, family_id, person_id, occurred_on, reported_by, reported_by_sealed, police_involved, children_present, injuries, details_sealed, created_by, created_at)
+			VALUES ($1, $2, $3, $4, '', $5, $6, $7, $8, $9, $10, $11)`, id, f.ID, p.ID, in.OccurredOn.UTC(), reporter, in.PoliceInvolved, in.ChildrenPresent, in.Injuries, details, actor.StaffID, tx.now)
 		if err != nil {
 			return fmt.Errorf("saving incident: %w", err)
 		}
@@ -293,10 +303,10 @@ func (tx *Tx) incidentsAndHistory(personID int64, seeConfidential bool) ([]Incid
 		}
 		in := Incident{ID: id.Int64, PersonID: personID, OccurredOn: occurred.T, PoliceInvolved: police.Bool, Injuries: injuries.Bool, ChildrenPresent: children.Bool, Withheld: !seeConfidential}
 		if seeConfidential {
-			if in.Details, err = tx.db.open("incidents.details", details.String); err != nil {
+			if in.Details, err = tx.db.open(rowContext("incidents.details", in.ID), details.String); err != nil {
 				return nil, h, dropRows(rows, err)
 			}
-			if in.ReportedBy, err = tx.db.open("incidents.reported_by", reporter.String); err != nil {
+			if in.ReportedBy, err = tx.db.open(rowContext("incidents.reported_by", in.ID), reporter.String); err != nil {
 				return nil, h, dropRows(rows, err)
 			}
 		}

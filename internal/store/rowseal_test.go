@@ -3,9 +3,13 @@ package store_test
 import (
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/demo"
 	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/store/storetest"
 )
@@ -66,7 +70,7 @@ func TestContactDetailsBoundToTheirRow(t *testing.T) {
 		if a, err := address(amy.ID); err == nil {
 			t.Fatalf("a value sealed to its column only opened in a row: %q; the test means it to fail before the upgrade", a)
 		}
-		if err := db.BindPeopleSeals(ctx); err != nil {
+		if err := db.BindSealsToRows(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if a, err := address(amy.ID); err != nil || a != "1 Old Road, Blackpool" {
@@ -89,6 +93,69 @@ func TestContactDetailsBoundToTheirRow(t *testing.T) {
 		}
 		if a, err := address(amy.ID); err != nil || a != "1 Old Road, Blackpool" {
 			t.Fatalf("Amy's own address = %q, %v", a, err)
+		}
+	})
+}
+
+// TestDisclosuresBoundToTheirRow: a session note one co-parent disclosed in
+// confidence, copied into a session of the other co-parent's, does not open
+// there, so the other parent's practitioner is never shown it; migration
+// 29's step binds notes sealed before it.
+func TestDisclosuresBoundToTheirRow(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		sctx := audit.WithSource(ctx, audit.Source{Actor: "test"})
+		now := time.Now().UTC()
+		disclosed, err := db.RecordSession(sctx, fx.prac1.Actor(), casework.Session{PersonID: fx.parent1, HeldOn: now, Minutes: 50, Mode: "home",
+			Attendance: "attended", Notes: "CANARY-DISCLOSURE told us in confidence", Confidential: true}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ordinary, err := db.RecordSession(sctx, fx.prac2.Actor(), casework.Session{PersonID: fx.parent2, HeldOn: now, Minutes: 50, Mode: "home",
+			Attendance: "attended", Notes: "talked about sleep"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		notes := func(actor policy.Actor, personID int64) ([]string, error) {
+			r, err := db.ReadPerson(ctx, actor, personID)
+			var out []string
+			for _, s := range r.Sessions {
+				out = append(out, s.Notes)
+			}
+			return out, err
+		}
+		if got, err := notes(fx.prac2.Actor(), fx.parent2); err != nil || len(got) != 1 || got[0] != "talked about sleep" {
+			t.Fatalf("parent 2's notes = %q, %v", got, err)
+		}
+
+		// A note as an older version sealed it: bound to its column only.
+		old, err := db.SealColumnOnly("case_sessions.notes", "talked about feeding")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RawExec(ctx, `UPDATE case_sessions SET notes_sealed = $1 WHERE id = $2`, old, ordinary); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := notes(fx.prac2.Actor(), fx.parent2); err == nil {
+			t.Fatalf("a note sealed to its column only opened in a row: %q; the test means it to fail before the upgrade", got)
+		}
+		if err := db.BindSealsToRows(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := notes(fx.prac2.Actor(), fx.parent2); err != nil || len(got) != 1 || got[0] != "talked about feeding" {
+			t.Fatalf("after migration 29's step, parent 2's notes = %q, %v", got, err)
+		}
+
+		// Parent 1's disclosure copied into parent 2's session.
+		if err := db.RawExec(ctx, `UPDATE case_sessions SET notes_sealed = (SELECT notes_sealed FROM case_sessions WHERE id = $1) WHERE id = $2`, disclosed, ordinary); err != nil {
+			t.Fatal(err)
+		}
+		got, err := notes(fx.prac2.Actor(), fx.parent2)
+		if err == nil || strings.Contains(strings.Join(got, " "), "CANARY") || strings.Contains(err.Error(), "CANARY") {
+			t.Fatalf("parent 1's disclosure copied into parent 2's session read as %q, %v; want it not to open", got, err)
+		}
+		if got, err := notes(fx.prac1.Actor(), fx.parent1); err != nil || len(got) != 1 || !strings.Contains(got[0], "CANARY-DISCLOSURE") {
+			t.Fatalf("parent 1's own notes = %q, %v", got, err)
 		}
 	})
 }

@@ -79,23 +79,29 @@ func (db *DB) SaveSafetyPlan(ctx context.Context, actor policy.Actor, personID i
 		if err != nil {
 			return fmt.Errorf("encoding safety plan: %w", err)
 		}
-		sealed, err := tx.db.seal("safety_plans.plan", string(b))
+		var planID int64
+		err = tx.queryRow(`SELECT id FROM safety_plans WHERE person_id = $1`, p.ID).Scan(&planID)
+		isNew := err == sql.ErrNoRows
+		switch {
+		case isNew:
+			if planID, err = tx.newID("safety_plans"); err != nil {
+				return err
+			}
+		case err != nil:
+			return fmt.Errorf("finding safety plan: %w", err)
+		}
+		sealed, err := tx.db.seal(rowContext("safety_plans.plan", planID), string(b))
 		if err != nil {
 			return err
 		}
-		var planID int64
-		err = tx.queryRow(`SELECT id FROM safety_plans WHERE person_id = $1`, p.ID).Scan(&planID)
-		switch {
-		case err == sql.ErrNoRows:
-			planID, err = tx.insertID(`INSERT INTO safety_plans (family_id, person_id, staff_id, plan_sealed, review_on, version, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, 1, $6, $6)`, f.ID, p.ID, actor.StaffID, sealed, reviewOn.UTC(), tx.now)
+		if isNew {
+			_, err = tx.exec(`INSERT INTO safety_plans (id, family_id, person_id, staff_id, plan_sealed, review_on, version, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7)`, planID, f.ID, p.ID, actor.StaffID, sealed, reviewOn.UTC(), tx.now)
 			if err != nil {
 				return fmt.Errorf("saving safety plan: %w", err)
 			}
 			tx.Audit("safety_plan.create", "safety_plan", planID, f.ID, "")
 			return nil
-		case err != nil:
-			return fmt.Errorf("finding safety plan: %w", err)
 		}
 		res, err := tx.exec(`UPDATE safety_plans SET plan_sealed = $1, review_on = $2, version = version + 1, updated_at = $3 WHERE id = $4 AND version = $5`,
 			sealed, reviewOn.UTC(), tx.now, planID, version)
@@ -134,7 +140,7 @@ func (tx *Tx) safetyPlan(personID int64, seeConfidential bool) (*SafetyPlan, err
 	if !seeConfidential {
 		return &sp, nil
 	}
-	plain, err := tx.db.open("safety_plans.plan", sealed)
+	plain, err := tx.db.open(rowContext("safety_plans.plan", sp.ID), sealed)
 	if err != nil {
 		return nil, err
 	}

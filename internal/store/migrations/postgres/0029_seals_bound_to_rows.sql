@@ -1,0 +1,8 @@
+-- Sealed values bound to their row as well as their column. Until now each sealed value was bound to its column
+-- only (GCM additional data such as "people.address"), so someone who could write to the database, without the
+-- key, could copy one co-parent's sealed address, or a session note they disclosed in confidence, into a row of
+-- the other co-parent, whose practitioner would be shown it. From this version a person's contact details and NHS
+-- number, session and supervision notes, incidents, DASH answers, safety plans, VIG strengths and pause notes are
+-- sealed under "<table>.<field>#<id>" and open only in their own row (store.SealedColumn.BindRow).
+-- The schema does not change; the migration's Go step (store.bindSealsToRows) seals the values already there again.
+SELECT 1;
