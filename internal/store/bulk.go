@@ -381,10 +381,10 @@ var seedTables = [nTables]struct {
 		"kind, created_at, updated_at", ""},
 	tRisks: {"risk_assessments", "id, family_id, person_id, staff_id, kind, assessed_on, yes_count, level, judged_level, answers_sealed, status, completed_at, " +
 		"created_at, updated_at", ""},
-	tMARAC:       {"marac_referrals", "family_id, person_id, referred_on, marac_area, outcome, actions_sealed, created_by, created_at", ""},
+	tMARAC:       {"marac_referrals", "id, family_id, person_id, referred_on, marac_area, outcome, actions_sealed, created_by, created_at", ""},
 	tPlans:       {"safety_plans", "id, family_id, person_id, staff_id, plan_sealed, review_on, version, created_at, updated_at", ""},
-	tPlanReviews: {"safety_plan_reviews", "plan_id, reviewed_on, changes_sealed, reviewed_by, created_at", ""},
-	tConcerns: {"safeguarding_concerns", "family_id, person_id, raised_by, raised_at, immediate_danger, at_risk, details_sealed, decision_due_at, status, " +
+	tPlanReviews: {"safety_plan_reviews", "id, plan_id, reviewed_on, changes_sealed, reviewed_by, created_at", ""},
+	tConcerns: {"safeguarding_concerns", "id, family_id, person_id, raised_by, raised_at, immediate_danger, at_risk, details_sealed, decision_due_at, status, " +
 		"decision, reasons_sealed, decided_by, decided_at, outcome_sealed, closed_at, area_id", ""},
 	tMeasures: {"measure_results", "id, family_id, person_id, instrument, timepoint, taken_on, total, score, band, flagged, alert, age_months, answers_sealed, " +
 		"created_by, created_at", ""},
@@ -404,10 +404,14 @@ const (
 	idSession
 	idRisk
 	idMeasure
+	idMARAC
+	idReview
+	idConcern
 	idKinds
 )
 
-var idTables = [idKinds]string{"families", "people", "closures", "safety_plans", "case_sessions", "risk_assessments", "measure_results"}
+var idTables = [idKinds]string{"families", "people", "closures", "safety_plans", "case_sessions", "risk_assessments", "measure_results",
+	"marac_referrals", "safety_plan_reviews", "safeguarding_concerns"}
 
 // localID stands for the id of the n-th row (from 0) of its table in the
 // batch until the batch is written; the references stand for the next
@@ -589,7 +593,9 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 				bound("risk_assessments.answers", string(body), riskIDs[i]), "complete", at, at, at)
 		}
 		for _, m := range f.MARAC {
-			b.add(tMARAC, fam, people[m.Person], m.On.UTC(), m.Area, m.Outcome, seal("marac_referrals.actions", m.Action), l.staffIDs[m.By], m.On.Add(16*time.Hour).UTC())
+			id := localID{idMARAC, b.count[idMARAC]}
+			b.count[idMARAC]++
+			b.add(tMARAC, id, fam, people[m.Person], m.On.UTC(), m.Area, m.Outcome, bound("marac_referrals.actions", m.Action, id), l.staffIDs[m.By], m.On.Add(16*time.Hour).UTC())
 		}
 		for _, p := range f.SafetyPlans {
 			sec := SafetyPlanSections{SafeContacts: p.Sections[0], SafePlaces: p.Sections[1], CodeWords: p.Sections[2],
@@ -604,7 +610,9 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 			updated := created // the last review's time, if any
 			for _, r := range p.Reviews {
 				at := r.On.Add(14 * time.Hour).UTC()
-				b.add(tPlanReviews, id, r.On.UTC(), seal("safety_plan_reviews.changes", r.Changes), l.staffIDs[r.By], at)
+				review := localID{idReview, b.count[idReview]}
+				b.count[idReview]++
+				b.add(tPlanReviews, review, id, r.On.UTC(), bound("safety_plan_reviews.changes", r.Changes, review), l.staffIDs[r.By], at)
 				updated = at
 			}
 			b.add(tPlans, id, fam, people[p.Person], l.staffIDs[p.Staff], bound("safety_plans.plan", string(body), id), p.ReviewOn.UTC(),
@@ -615,9 +623,11 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 			if c.Person >= 0 {
 				person = people[c.Person]
 			}
-			b.add(tConcerns, fam, person, l.staffIDs[c.RaisedBy], c.Raised.UTC(), c.ImmediateDanger, string(c.AtRisk), seal("safeguarding_concerns.details", c.Details),
-				c.Due.UTC(), c.Status, string(c.Decision), seal("safeguarding_concerns.reasons", c.Reasons), staff(c.DecidedBy), nullTime(c.Decided),
-				seal("safeguarding_concerns.outcome", c.Outcome), nullTime(c.ClosedAt), l.areaIDs[f.Area])
+			id := localID{idConcern, b.count[idConcern]}
+			b.count[idConcern]++
+			b.add(tConcerns, id, fam, person, l.staffIDs[c.RaisedBy], c.Raised.UTC(), c.ImmediateDanger, string(c.AtRisk), bound("safeguarding_concerns.details", c.Details, id),
+				c.Due.UTC(), c.Status, string(c.Decision), bound("safeguarding_concerns.reasons", c.Reasons, id), staff(c.DecidedBy), nullTime(c.Decided),
+				bound("safeguarding_concerns.outcome", c.Outcome, id), nullTime(c.ClosedAt), l.areaIDs[f.Area])
 		}
 		measureIDs := make([]localID, len(f.Measures))
 		for i, m := range f.Measures {
@@ -631,7 +641,7 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 				age = int64(m.AgeMonths)
 			}
 			b.add(tMeasures, measureIDs[i], fam, people[m.Person], m.Instrument, m.Timepoint, m.TakenOn.UTC(), raw, score, m.Band, m.Flagged, m.Alert, age,
-				seal("measure_results.answers", m.Detail), l.staffIDs[m.By], m.TakenOn.Add(16*time.Hour).UTC())
+				bound("measure_results.answers", m.Detail, measureIDs[i]), l.staffIDs[m.By], m.TakenOn.Add(16*time.Hour).UTC())
 		}
 		if c := f.Closure; c != nil {
 			id := localID{idClosure, b.count[idClosure]}

@@ -49,7 +49,8 @@ func (c SealedColumn) contextOf(key []any) string {
 
 // rowBound are the tables whose sealed values are bound to their rows.
 var rowBound = map[string]bool{"people": true, "case_sessions": true, "incidents": true, "risk_assessments": true,
-	"safety_plans": true, "vig_cycles": true, "pauses": true}
+	"safety_plans": true, "safety_plan_reviews": true, "vig_cycles": true, "pauses": true, "measure_results": true,
+	"safeguarding_concerns": true, "concern_actions": true, "marac_referrals": true, "child_risks": true}
 
 // rowContext is the seal context of a value bound to row id of the column
 // sealed under context (SealedColumn.BindRow).
@@ -114,10 +115,11 @@ func SealedColumns() []SealedColumn {
 		col("settings", "value", []string{"key"}, "settings.research_key", "key = 'research_key'"),
 	}
 	// Bound to their row as well (migration 29): a person's contact details
-	// and NHS number, and what each parent discloses (session and
-	// supervision notes, incidents, DASH answers, safety plans, VIG
-	// strengths, pause notes), the values most worth moving to the other
-	// co-parent's rows.
+	// and NHS number, and what is recorded about each parent (session and
+	// supervision notes, incidents, DASH answers and MARAC actions, safety
+	// plans and their reviews, VIG strengths, pause notes, measure answers,
+	// safeguarding concerns and their actions, risk to the children), the
+	// values most worth moving to the other co-parent's rows.
 	for i := range cols {
 		cols[i].BindRow = rowBound[cols[i].Table]
 	}

@@ -95,7 +95,11 @@ func (db *DB) SaveMeasure(ctx context.Context, actor policy.Actor, m MeasureResu
 
 // insertMeasure writes a result (answers sealed); createdBy 0 is nobody (demo data).
 func (tx *Tx) insertMeasure(m MeasureResult, createdBy int64) (int64, error) {
-	detail, err := tx.db.seal("measure_results.answers", m.Detail)
+	id, err := tx.newID("measure_results")
+	if err != nil {
+		return 0, err
+	}
+	detail, err := tx.db.seal(rowContext("measure_results.answers", id), m.Detail)
 	if err != nil {
 		return 0, err
 	}
@@ -107,9 +111,10 @@ func (tx *Tx) insertMeasure(m MeasureResult, createdBy int64) (int64, error) {
 		by = createdBy
 	}
 	raw, score := scoreArgs(m)
-	return tx.insertID(`INSERT INTO measure_results (family_id, person_id, instrument, timepoint, taken_on, total, score, band, flagged, alert, age_months, answers_sealed, created_by, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-		m.FamilyID, m.PersonID, m.Instrument, m.Timepoint, m.TakenOn.UTC(), raw, score, m.Band, m.Flagged, m.Alert, age, detail, by, tx.now)
+	_, err = tx.exec(`INSERT INTO measure_results (id, family_id, person_id, instrument, timepoint, taken_on, total, score, band, flagged, alert, age_months, answers_sealed, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+		id, m.FamilyID, m.PersonID, m.Instrument, m.Timepoint, m.TakenOn.UTC(), raw, score, m.Band, m.Flagged, m.Alert, age, detail, by, tx.now)
+	return id, err
 }
 
 // scoreArgs are the total and score to store: NULL when there is none.
@@ -150,7 +155,7 @@ func (tx *Tx) measures(personID int64, seeConfidential bool) ([]MeasureResult, e
 			return nil, fmt.Errorf("reading measure: %w", err)
 		}
 		if seeConfidential {
-			if m.Detail, err = tx.db.open("measure_results.answers", detail); err != nil {
+			if m.Detail, err = tx.db.open(rowContext("measure_results.answers", m.ID), detail); err != nil {
 				return nil, err
 			}
 		} else {
@@ -212,7 +217,7 @@ func (db *DB) RemoveMeasure(ctx context.Context, actor policy.Actor, personID, i
 		if err := fs.Err(); err != nil {
 			return err
 		}
-		sealed, err := tx.db.seal("measure_results.removed_reason", reason)
+		sealed, err := tx.db.seal(rowContext("measure_results.removed_reason", id), reason)
 		if err != nil {
 			return err
 		}

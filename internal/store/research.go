@@ -118,7 +118,7 @@ func (db *DB) researchData(ctx context.Context, progress func(done, total int)) 
 	}
 
 	// Results entered in error (removed_at set) are left out.
-	rows, err = db.query(ctx, `SELECT m.family_id, m.person_id, p.kind, p.experience, a.name, f.accepted_on, f.closure_reason,
+	rows, err = db.query(ctx, `SELECT m.id, m.family_id, m.person_id, p.kind, p.experience, a.name, f.accepted_on, f.closure_reason,
 		m.timepoint, m.instrument, m.taken_on, m.score, CAST(m.total AS DOUBLE PRECISION), m.band, m.answers_sealed, p.date_of_birth
 		FROM measure_results m JOIN people p ON p.id = m.person_id JOIN families f ON f.id = m.family_id JOIN areas a ON a.id = f.area_id
 		WHERE m.removed_at IS NULL
@@ -134,11 +134,12 @@ func (db *DB) researchData(ctx context.Context, progress func(done, total int)) 
 		var kind, experience, sealed string
 		var accepted, dob nullableTime
 		var score, raw sql.NullFloat64
-		if err := rows.Scan(&r.FamilyID, &r.PersonID, &kind, &experience, &r.Area, &accepted, &r.ClosureReason,
+		var resultID int64
+		if err := rows.Scan(&resultID, &r.FamilyID, &r.PersonID, &kind, &experience, &r.Area, &accepted, &r.ClosureReason,
 			&r.Timepoint, &r.Instrument, &r.TakenOn, &score, &raw, &r.Band, &sealed, &dob); err != nil {
 			return data, dropRows(rows, fmt.Errorf("reading results: %w", err))
 		}
-		detail, err := db.open("measure_results.answers", sealed)
+		detail, err := db.open(rowContext("measure_results.answers", resultID), sealed)
 		if err != nil {
 			return data, dropRows(rows, fmt.Errorf("reading results: %w", err))
 		}

@@ -350,12 +350,16 @@ func (db *DB) RecordMARAC(ctx context.Context, actor policy.Actor, personID int6
 		if err := fs.Err(); err != nil {
 			return err
 		}
-		actions, err := tx.db.seal("marac_referrals.actions", m.Actions)
+		id, err := tx.newID("marac_referrals")
 		if err != nil {
 			return err
 		}
-		id, err := tx.insertID(`INSERT INTO marac_referrals (family_id, person_id, referred_on, marac_area, outcome, actions_sealed, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, f.ID, p.ID, m.ReferredOn.UTC(), m.Area, m.Outcome, actions, actor.StaffID, tx.now)
+		actions, err := tx.db.seal(rowContext("marac_referrals.actions", id), m.Actions)
+		if err != nil {
+			return err
+		}
+		_, err = tx.exec(`INSERT INTO marac_referrals (id, family_id, person_id, referred_on, marac_area, outcome, actions_sealed, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, id, f.ID, p.ID, m.ReferredOn.UTC(), m.Area, m.Outcome, actions, actor.StaffID, tx.now)
 		if err != nil {
 			return fmt.Errorf("saving MARAC referral: %w", err)
 		}

@@ -91,13 +91,16 @@ func (db *DB) RaiseConcern(ctx context.Context, actor policy.Actor, n NewConcern
 		if err := c.Validate(); err != nil {
 			return fieldsProblem(err)
 		}
-		details, err := tx.db.seal("safeguarding_concerns.details", c.About)
+		if id, err = tx.newID("safeguarding_concerns"); err != nil {
+			return err
+		}
+		details, err := tx.db.seal(rowContext("safeguarding_concerns.details", id), c.About)
 		if err != nil {
 			return err
 		}
-		id, err = tx.insertID(`INSERT INTO safeguarding_concerns (family_id, person_id, raised_by, raised_at, immediate_danger, at_risk, details_sealed,
-			decision_due_at, status, area_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9)`,
-			f.ID, nullID(n.PersonID), actor.StaffID, tx.now, *c.ImmediateDanger, string(c.AtRisk), details, n.Due.UTC(), f.AreaID)
+		_, err = tx.exec(`INSERT INTO safeguarding_concerns (id, family_id, person_id, raised_by, raised_at, immediate_danger, at_risk, details_sealed,
+			decision_due_at, status, area_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10)`,
+			id, f.ID, nullID(n.PersonID), actor.StaffID, tx.now, *c.ImmediateDanger, string(c.AtRisk), details, n.Due.UTC(), f.AreaID)
 		if err != nil {
 			return fmt.Errorf("saving concern: %w", err)
 		}
@@ -184,13 +187,13 @@ func (db *DB) scanConcern(row interface{ Scan(...any) error }, open bool) (Conce
 	c.PersonName = joinName(given, famName)
 	c.DecidedAt, c.ClosedAt, c.RaisedAt, c.DueAt = timeOf(decided), timeOf(closed), c.RaisedAt.UTC(), c.DueAt.UTC()
 	if open {
-		if c.About, err = db.open("safeguarding_concerns.details", details); err != nil {
+		if c.About, err = db.open(rowContext("safeguarding_concerns.details", c.ID), details); err != nil {
 			return c, err
 		}
-		if c.Reasons, err = db.open("safeguarding_concerns.reasons", reasons); err != nil {
+		if c.Reasons, err = db.open(rowContext("safeguarding_concerns.reasons", c.ID), reasons); err != nil {
 			return c, err
 		}
-		if c.Outcome, err = db.open("safeguarding_concerns.outcome", outcome); err != nil {
+		if c.Outcome, err = db.open(rowContext("safeguarding_concerns.outcome", c.ID), outcome); err != nil {
 			return c, err
 		}
 	}
@@ -250,7 +253,7 @@ func (db *DB) ReadConcern(ctx context.Context, actor policy.Actor, id int64) (Co
 }
 
 func (tx *Tx) concernActions(concernID int64) ([]ConcernAction, error) {
-	rows, err := tx.query(`SELECT a.what_sealed, s.name, a.due_on, a.done_at FROM concern_actions a JOIN staff s ON s.id = a.owner_id
+	rows, err := tx.query(`SELECT a.id, a.what_sealed, s.name, a.due_on, a.done_at FROM concern_actions a JOIN staff s ON s.id = a.owner_id
 		WHERE a.concern_id = $1 ORDER BY a.due_on, a.id`, concernID)
 	if err != nil {
 		return nil, fmt.Errorf("reading actions: %w", err)
@@ -261,11 +264,12 @@ func (tx *Tx) concernActions(concernID int64) ([]ConcernAction, error) {
 		var a ConcernAction
 		var what string
 		var done sql.NullTime
-		if err := rows.Scan(&what, &a.Owner, &a.DueOn, &done); err != nil {
+		var actionID int64
+		if err := rows.Scan(&actionID, &what, &a.Owner, &a.DueOn, &done); err != nil {
 			return nil, err
 		}
 		a.Done = done.Valid
-		if a.What, err = tx.db.open("concern_actions.what", what); err != nil {
+		if a.What, err = tx.db.open(rowContext("concern_actions.what", actionID), what); err != nil {
 			return nil, err
 		}
 		out = append(out, a)
@@ -378,7 +382,7 @@ func (db *DB) DecideConcern(ctx context.Context, actor policy.Actor, id int64, i
 		if err := in.Validate(tx.now); err != nil {
 			return fieldsProblem(err)
 		}
-		reasons, err := tx.db.seal("safeguarding_concerns.reasons", in.Reasons)
+		reasons, err := tx.db.seal(rowContext("safeguarding_concerns.reasons", id), in.Reasons)
 		if err != nil {
 			return err
 		}
@@ -387,12 +391,16 @@ func (db *DB) DecideConcern(ctx context.Context, actor policy.Actor, id int64, i
 			return fmt.Errorf("recording decision: %w", err)
 		}
 		for _, a := range in.Actions {
-			what, err := tx.db.seal("concern_actions.what", a.What)
+			actionID, err := tx.newID("concern_actions")
 			if err != nil {
 				return err
 			}
-			if _, err := tx.insertID(`INSERT INTO concern_actions (concern_id, what_sealed, owner_id, due_on, created_at) VALUES ($1, $2, $3, $4, $5)`,
-				id, what, a.OwnerID, a.Due.UTC(), tx.now); err != nil {
+			what, err := tx.db.seal(rowContext("concern_actions.what", actionID), a.What)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.exec(`INSERT INTO concern_actions (id, concern_id, what_sealed, owner_id, due_on, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+				actionID, id, what, a.OwnerID, a.Due.UTC(), tx.now); err != nil {
 				return fmt.Errorf("saving action: %w", err)
 			}
 			if _, err := tx.insertID(`INSERT INTO tasks (family_id, assigned_to, kind, title, due_on, created_at) VALUES ($1, $2, 'concern_action', $3, $4, $5)`,
@@ -421,7 +429,7 @@ func (db *DB) CloseConcern(ctx context.Context, actor policy.Actor, id int64, ou
 		if err := safeguarding.CanClose(c.Status == "decided", outcome); err != nil {
 			return fieldsProblem(err)
 		}
-		sealed, err := tx.db.seal("safeguarding_concerns.outcome", outcome)
+		sealed, err := tx.db.seal(rowContext("safeguarding_concerns.outcome", id), outcome)
 		if err != nil {
 			return err
 		}

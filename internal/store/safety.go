@@ -111,12 +111,16 @@ func (db *DB) SaveSafetyPlan(ctx context.Context, actor policy.Actor, personID i
 		if n, _ := res.RowsAffected(); n != 1 {
 			return problem.New(problem.Conflict, "Someone else changed this safety plan while you were editing. Your text is shown below: check the saved plan before saving again")
 		}
-		sc, err := tx.db.seal("safety_plan_reviews.changes", changes)
+		reviewID, err := tx.newID("safety_plan_reviews")
 		if err != nil {
 			return err
 		}
-		if _, err := tx.insertID(`INSERT INTO safety_plan_reviews (plan_id, reviewed_on, changes_sealed, reviewed_by, created_at) VALUES ($1, $2, $3, $4, $5)`,
-			planID, tx.now, sc, actor.StaffID, tx.now); err != nil {
+		sc, err := tx.db.seal(rowContext("safety_plan_reviews.changes", reviewID), changes)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(`INSERT INTO safety_plan_reviews (id, plan_id, reviewed_on, changes_sealed, reviewed_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+			reviewID, planID, tx.now, sc, actor.StaffID, tx.now); err != nil {
 			return fmt.Errorf("recording review: %w", err)
 		}
 		tx.Audit("safety_plan.review", "safety_plan", planID, f.ID, "")
@@ -148,7 +152,7 @@ func (tx *Tx) safetyPlan(personID int64, seeConfidential bool) (*SafetyPlan, err
 	if err := json.Unmarshal([]byte(plain), sp.Sections); err != nil {
 		return nil, fmt.Errorf("decoding safety plan: %w", err)
 	}
-	rows, err := tx.query(`SELECT r.reviewed_on, s.name, r.changes_sealed FROM safety_plan_reviews r JOIN staff s ON s.id = r.reviewed_by
+	rows, err := tx.query(`SELECT r.id, r.reviewed_on, s.name, r.changes_sealed FROM safety_plan_reviews r JOIN staff s ON s.id = r.reviewed_by
 		WHERE r.plan_id = $1 ORDER BY r.reviewed_on DESC, r.id DESC`, sp.ID)
 	if err != nil {
 		return nil, fmt.Errorf("reading reviews: %w", err)
@@ -157,10 +161,11 @@ func (tx *Tx) safetyPlan(personID int64, seeConfidential bool) (*SafetyPlan, err
 	for rows.Next() {
 		var rv SafetyPlanReview
 		var ch string
-		if err := rows.Scan(&rv.ReviewedOn, &rv.By, &ch); err != nil {
+		var reviewID int64
+		if err := rows.Scan(&reviewID, &rv.ReviewedOn, &rv.By, &ch); err != nil {
 			return nil, err
 		}
-		if rv.Changes, err = tx.db.open("safety_plan_reviews.changes", ch); err != nil {
+		if rv.Changes, err = tx.db.open(rowContext("safety_plan_reviews.changes", reviewID), ch); err != nil {
 			return nil, err
 		}
 		sp.Reviews = append(sp.Reviews, rv)
@@ -185,16 +190,20 @@ func (db *DB) RecordChildRisk(ctx context.Context, actor policy.Actor, familyID,
 			}
 			return err
 		}
-		concerns, err := tx.db.seal("child_risks.concerns", c.Concerns)
+		id, err := tx.newID("child_risks")
 		if err != nil {
 			return err
 		}
-		plan, err := tx.db.seal("child_risks.plan", c.Plan)
+		concerns, err := tx.db.seal(rowContext("child_risks.concerns", id), c.Concerns)
 		if err != nil {
 			return err
 		}
-		id, err := tx.insertID(`INSERT INTO child_risks (family_id, person_id, level, concerns_sealed, plan_sealed, assessed_on, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, f.ID, nullID(personID), string(c.Level), concerns, plan, tx.now, actor.StaffID, tx.now)
+		plan, err := tx.db.seal(rowContext("child_risks.plan", id), c.Plan)
+		if err != nil {
+			return err
+		}
+		_, err = tx.exec(`INSERT INTO child_risks (id, family_id, person_id, level, concerns_sealed, plan_sealed, assessed_on, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, id, f.ID, nullID(personID), string(c.Level), concerns, plan, tx.now, actor.StaffID, tx.now)
 		if err != nil {
 			return fmt.Errorf("saving child risk: %w", err)
 		}
