@@ -69,6 +69,17 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 		applied_at TIMESTAMP NOT NULL)`); err != nil {
 		return 0, fmt.Errorf("creating schema_migrations: %w", err)
 	}
+	// A database a newer version has upgraded is refused, not used: this
+	// version would not keep what the newer one's migrations need (values
+	// sealed to their rows since 29, keyed audit hashes since 28), and what
+	// it wrote might not be readable by the newer one.
+	var newest int
+	if err := db.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&newest); err != nil {
+		return 0, fmt.Errorf("reading schema version: %w", err)
+	}
+	if last := ms[len(ms)-1].Version; newest > last {
+		return 0, &NewerSchemaError{Database: newest, Known: last}
+	}
 	applied := 0
 	for _, m := range ms {
 		done, err := db.applyMigration(ctx, m)
@@ -113,6 +124,14 @@ func (db *DB) applyMigration(ctx context.Context, m Migration) (bool, error) {
 		return false, err
 	}
 	return true, tx.Commit()
+}
+
+// NewerSchemaError is a database at a schema version this version of
+// Cradle does not know: a newer version has upgraded it.
+type NewerSchemaError struct{ Database, Known int }
+
+func (e *NewerSchemaError) Error() string {
+	return fmt.Sprintf("the database is at schema version %d, newer than this version of Cradle knows (%d): a newer version has upgraded it. Run that version (or newer), not this one", e.Database, e.Known)
 }
 
 // SchemaVersion is the highest applied migration (0 for an empty database).

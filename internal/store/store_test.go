@@ -34,6 +34,23 @@ func TestMigrateIsIdempotent(t *testing.T) {
 	})
 }
 
+// TestMigrateRefusesANewerSchema: a database a newer version has upgraded
+// is refused with a plain message, and nothing is applied or changed.
+func TestMigrateRefusesANewerSchema(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ms, _ := store.Migrations(db.Dialect())
+		newer := len(ms) + 1
+		if err := db.RawExec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'from_a_newer_version', $2)`, newer, time.Now().UTC()); err != nil {
+			t.Fatal(err)
+		}
+		n, err := db.Migrate(ctx)
+		var ne *store.NewerSchemaError
+		if !errors.As(err, &ne) || n != 0 || ne.Database != newer || ne.Known != len(ms) || !strings.Contains(err.Error(), "a newer version has upgraded it") {
+			t.Fatalf("Migrate over a newer schema = %d, %v; want it refused", n, err)
+		}
+	})
+}
+
 func TestMigrationsMatchAcrossDialects(t *testing.T) {
 	lite, err := store.Migrations(store.SQLite)
 	if err != nil {
