@@ -23,6 +23,17 @@ func rewrite(es []Entry, i int) []Entry {
 	return es
 }
 
+// run passes the entries through v and finishes, stopping at the first
+// broken entry.
+func run(v *Verifier, es []Entry) error {
+	for _, e := range es {
+		if err := v.Next(e); err != nil {
+			return err
+		}
+	}
+	return v.Finish()
+}
+
 func TestAnchoredVerify(t *testing.T) {
 	anchorAt := func(es []Entry, id int64) Anchor { return Anchor{ID: id, Hash: es[id-1].Hash} }
 	tests := []struct {
@@ -52,15 +63,7 @@ func TestAnchoredVerify(t *testing.T) {
 				t.Fatalf("the chain alone: %v; the case assumes it verifies: %v", plain, tt.plainOK)
 			}
 			v := NewVerifier(anchors)
-			var err error
-			for _, e := range es {
-				if err = v.Next(e); err != nil {
-					break
-				}
-			}
-			if err == nil {
-				err = v.Finish()
-			}
+			err := run(v, es)
 			if tt.wantID == 0 {
 				if err != nil {
 					t.Fatalf("got %v, want intact", err)
@@ -172,16 +175,7 @@ func TestKeyedVerify(t *testing.T) {
 			if plain := verify(es); plain != nil {
 				t.Fatalf("the chain alone: %v; every case is one it cannot catch", plain)
 			}
-			v := NewVerifier(nil).Keyed(keyedHash(tt.key))
-			var err error
-			for _, e := range es {
-				if err = v.Next(e); err != nil {
-					break
-				}
-			}
-			if err == nil {
-				err = v.Finish()
-			}
+			err := run(NewVerifier(nil).Keyed(keyedHash(tt.key)), es)
 			if tt.wantID == 0 {
 				if err != nil {
 					t.Fatalf("got %v, want intact", err)

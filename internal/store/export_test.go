@@ -172,15 +172,7 @@ func (db *DB) EveryValueAsText(ctx context.Context, fn func(column, value string
 // SealClearFields runs migration 11's sealing step again, as it ran on a
 // database that held clear values.
 func (db *DB) SealClearFields(ctx context.Context) error {
-	tx, err := db.sql.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := db.sealClearFields(ctx, tx); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.runStep(ctx, db.sealClearFields)
 }
 
 // CachedStatements counts the prepared statements kept (SQLite only).
@@ -217,15 +209,7 @@ func (db *DB) RetentionListUnbounded(ctx context.Context, s retention.Schedule) 
 // FillReferralStatuses runs migration 26's Go step again, as an upgrade
 // does, on the referrals whose clear status is NULL.
 func (db *DB) FillReferralStatuses(ctx context.Context) error {
-	tx, err := db.sql.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := db.fillReferralStatuses(ctx, tx); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.runStep(ctx, db.fillReferralStatuses)
 }
 
 // AuditCount counts the audit log's entries as the transaction sees them.
@@ -242,15 +226,7 @@ func (db *DB) AuditMAC(a audit.Anchor) string { return db.auditMAC(a) }
 // KeyAuditHead runs migration 28's Go step again, as an upgrade would over
 // a log written before keyed hashes.
 func (db *DB) KeyAuditHead(ctx context.Context) error {
-	tx, err := db.sql.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := db.keyAuditHead(ctx, tx); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.runStep(ctx, db.keyAuditHead)
 }
 
 // SealColumnOnly seals a value as versions before migration 29 sealed every
@@ -260,12 +236,18 @@ func (db *DB) SealColumnOnly(context, plain string) (string, error) { return db.
 // BindSealsToRows runs migration 29's Go step again, as an upgrade would
 // over values sealed to their column only.
 func (db *DB) BindSealsToRows(ctx context.Context) error {
+	return db.runStep(ctx, db.bindSealsToRows)
+}
+
+// runStep runs a migration's Go step in a transaction of its own, as the
+// migration ran it.
+func (db *DB) runStep(ctx context.Context, step func(context.Context, *sql.Tx) error) error {
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if err := db.bindSealsToRows(ctx, tx); err != nil {
+	if err := step(ctx, tx); err != nil {
 		return err
 	}
 	return tx.Commit()
