@@ -340,6 +340,18 @@ func (c *testClock) Advance(d time.Duration) {
 // clock (the real one if clock is nil).
 func startServerWithClock(t *testing.T, env map[string]string, clock *testClock) string {
 	t.Helper()
+	// A copy of the demo, unless the environment names other keys or another
+	// database, which the copy's data would not match.
+	data := t.TempDir()
+	if env["CRADLE_KEYS"] == "" && env["CRADLE_DATABASE_URL"] == "" && env["CRADLE_DATA"] == "" {
+		data = demoDataCopy(t)
+	}
+	return serveFolder(t, env, clock, data)
+}
+
+// serveFolder runs `cradle serve --demo` in-process on the data folder.
+func serveFolder(t *testing.T, env map[string]string, clock *testClock, data string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr lockedBuffer
 	addrCh := make(chan string, 1)
@@ -348,12 +360,6 @@ func startServerWithClock(t *testing.T, env map[string]string, clock *testClock)
 		Ready: func(addr string) { addrCh <- addr }}
 	if clock != nil {
 		app.Now = clock.Now
-	}
-	// A copy of the demo, unless the environment names other keys or another
-	// database, which the copy's data would not match.
-	data := t.TempDir()
-	if env["CRADLE_KEYS"] == "" && env["CRADLE_DATABASE_URL"] == "" && env["CRADLE_DATA"] == "" {
-		data = demoDataCopy(t)
 	}
 	args := []string{"serve", "--data", data, "--addr", "127.0.0.1:0", "--demo"}
 	go func() { done <- app.Run(ctx, args) }()

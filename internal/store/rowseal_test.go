@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -90,6 +92,10 @@ func TestContactDetailsBoundToTheirRow(t *testing.T) {
 		}
 		if strings.Contains(err.Error(), "Old Road") {
 			t.Errorf("the error shows the value: %v", err)
+		}
+		var altered *store.AlteredError
+		if !errors.Is(err, store.ErrAltered) || !errors.As(err, &altered) || altered.Context != fmt.Sprintf("people.address#%d", other.ID) {
+			t.Errorf("the error is %v; want a store.AlteredError naming people.address#%d", err, other.ID)
 		}
 		if a, err := address(amy.ID); err != nil || a != "1 Old Road, Blackpool" {
 			t.Fatalf("Amy's own address = %q, %v", a, err)

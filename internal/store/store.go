@@ -435,6 +435,25 @@ func (db *DB) seal(context, plaintext string) (string, error) {
 	return s, nil
 }
 
+// ErrAltered is a sealed value that does not open where it is: changed,
+// damaged or moved from another row or column outside Cradle (or, were
+// the keys not the database's, every value; commands check that at start).
+var ErrAltered = errors.New("a sealed value does not open where it is: it was changed or moved outside Cradle")
+
+// AlteredError names the sealed value that did not open by its seal
+// context (table, field and, for a row-bound value, the row's id), which
+// holds no personal data. It is ErrAltered.
+type AlteredError struct {
+	Context string
+	Err     error
+}
+
+func (e *AlteredError) Error() string {
+	return fmt.Sprintf("decrypting %s: %v: %v", e.Context, ErrAltered, e.Err)
+}
+
+func (e *AlteredError) Unwrap() []error { return []error{ErrAltered, e.Err} }
+
 // open decrypts a sealed field. A value under a key id the ring does not
 // know makes the store read its key source again (a rotation elsewhere has
 // added a key) and try once more.
@@ -448,6 +467,9 @@ func (db *DB) open(context, sealed string) (string, error) {
 		} else if rerr != nil {
 			err = fmt.Errorf("%w (%w)", err, rerr)
 		}
+	}
+	if errors.Is(err, seal.ErrCorrupt) {
+		return "", &AlteredError{Context: context, Err: err}
 	}
 	if err != nil {
 		return "", fmt.Errorf("decrypting %s: %w", context, err)

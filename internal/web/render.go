@@ -2,6 +2,7 @@ package web
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -22,6 +23,7 @@ import (
 	"github.com/cradle-org/cradle/internal/safeguarding"
 	"github.com/cradle-org/cradle/internal/sharing"
 	"github.com/cradle-org/cradle/internal/site"
+	"github.com/cradle-org/cradle/internal/store"
 )
 
 //go:embed templates
@@ -328,6 +330,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if s.clientGone(r, err) {
 		return
 	}
+	if altered := (*store.AlteredError)(nil); errors.As(err, &altered) {
+		s.failAltered(w, r, altered)
+		return
+	}
 	switch problem.CodeOf(err) {
 	case problem.NotFound:
 		s.renderError(w, r, http.StatusNotFound, "Page not found", problem.MessageOf(err))
@@ -348,6 +354,21 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.renderError(w, r, http.StatusInternalServerError, "Sorry, there is a problem with the service",
 			"Try again later. If it keeps happening, tell your administrator and quote reference "+requestID(r)+".")
 	}
+}
+
+// failAltered answers a page that read a sealed value which does not open
+// where it is: changed or moved outside Cradle, perhaps one co-parent's
+// details copied into the other's record. Nothing of the record is shown;
+// the reader is told to raise it, and it goes on the audit log (under the
+// value's table, field and row, no personal data) for whoever looks into it.
+func (s *Server) failAltered(w http.ResponseWriter, r *http.Request, altered *store.AlteredError) {
+	s.log.Error("a sealed value does not open where it is", "request_id", requestID(r), "path", r.URL.Path, "value", altered.Context, "err", altered.Err)
+	if err := s.db.RecordEvent(r.Context(), "seal.altered", "", 0, 0, altered.Context+" (request "+requestID(r)+")"); err != nil {
+		s.log.Error("recording an altered sealed value", "request_id", requestID(r), "err", err)
+	}
+	s.renderError(w, r, http.StatusInternalServerError, "Part of this record cannot be shown",
+		"Something in it was changed outside Cradle, so none of it is shown. This has been recorded. "+
+			"Tell your designated safeguarding lead and your administrator, and quote reference "+requestID(r)+".")
 }
 
 // clientGone reports, and logs at info, a request whose client went away
