@@ -29,25 +29,31 @@ type SealedColumn struct {
 	// Where, if set, selects the rows that hold sealed values, for a column
 	// that is sealed in some rows only (settings.value).
 	Where string
-	// BindRow: the column's values are bound to their row as well as their
-	// column, sealed under rowContext(Context, id), so a value copied into
-	// another row (one co-parent's address into the other's) does not
-	// open. Only for tables keyed by one integer id.
-	BindRow bool
 }
+
+// BindRow reports whether the column's values are bound to their row as
+// well as their column (migration 29): sealed under rowContext(Context,
+// id), so a value copied into another row (one co-parent's address into
+// the other's) does not open. Only tables keyed by one integer id are.
+func (c SealedColumn) BindRow() bool { return rowBound[c.Table] }
 
 // Name is "table.column".
 func (c SealedColumn) Name() string { return c.Table + "." + c.Column }
 
 // contextOf is the seal context of the value in the row whose key is key.
 func (c SealedColumn) contextOf(key []any) string {
-	if !c.BindRow {
+	if !c.BindRow() {
 		return c.Context
 	}
 	return c.Context + "#" + fmt.Sprint(key[0])
 }
 
-// rowBound are the tables whose sealed values are bound to their rows.
+// rowBound are the tables whose sealed values are bound to their rows: a
+// person's contact details and NHS number, and what is recorded about each
+// parent (session and supervision notes, incidents, DASH answers and MARAC
+// actions, safety plans and their reviews, VIG strengths, pause notes,
+// measure answers, safeguarding concerns and their actions, risk to the
+// children), the values most worth moving to the other co-parent's rows.
 var rowBound = map[string]bool{"people": true, "case_sessions": true, "incidents": true, "risk_assessments": true,
 	"safety_plans": true, "safety_plan_reviews": true, "vig_cycles": true, "pauses": true, "measure_results": true,
 	"safeguarding_concerns": true, "concern_actions": true, "marac_referrals": true, "child_risks": true}
@@ -65,65 +71,52 @@ func rowContext(context string, id int64) string {
 // "meetings.actions").
 func SealedColumns() []SealedColumn {
 	id := []string{"id"}
-	col := func(table, column string, key []string, context, where string) SealedColumn {
-		return SealedColumn{Table: table, Column: column, Key: key, Context: context, Where: where}
+	return []SealedColumn{
+		{"staff", "totp_secret_sealed", id, "staff.totp_secret", ""},
+		{"people", "address_sealed", id, "people.address", ""},
+		{"people", "postcode_sealed", id, "people.postcode", ""},
+		{"people", "phone_sealed", id, "people.phone", ""},
+		{"people", "email_sealed", id, "people.email", ""},
+		{"people", "safe_contact_sealed", id, "people.safe_contact", ""},
+		{"people", "nhs_number_sealed", id, "people.nhs_number", ""},
+		{"referrals", "content_sealed", id, "referrals.content", ""},
+		{"referral_drafts", "content_sealed", []string{"token_hash"}, "referral_drafts.content", ""},
+		{"case_sessions", "notes_sealed", id, "case_sessions.notes", ""},
+		{"case_sessions", "reason_sealed", id, "case_sessions.reason", ""},
+		{"risk_assessments", "answers_sealed", id, "risk_assessments.answers", ""},
+		{"incidents", "details_sealed", id, "incidents.details", ""},
+		{"marac_referrals", "actions_sealed", id, "marac_referrals.actions", ""},
+		{"safety_plans", "plan_sealed", id, "safety_plans.plan", ""},
+		{"safety_plan_reviews", "changes_sealed", id, "safety_plan_reviews.changes", ""},
+		{"child_risks", "concerns_sealed", id, "child_risks.concerns", ""},
+		{"child_risks", "plan_sealed", id, "child_risks.plan", ""},
+		{"safeguarding_concerns", "details_sealed", id, "safeguarding_concerns.details", ""},
+		{"safeguarding_concerns", "reasons_sealed", id, "safeguarding_concerns.reasons", ""},
+		{"safeguarding_concerns", "outcome_sealed", id, "safeguarding_concerns.outcome", ""},
+		{"concern_actions", "what_sealed", id, "concern_actions.what", ""},
+		{"measure_results", "answers_sealed", id, "measure_results.answers", ""},
+		{"measure_results", "removed_reason_sealed", id, "measure_results.removed_reason", ""},
+		{"professionals", "phone_sealed", id, "professionals.phone", ""},
+		{"professionals", "email_sealed", id, "professionals.email", ""},
+		{"meetings", "minutes_sealed", id, "meetings.actions", ""},
+		{"meetings", "attendees_sealed", id, "meetings.attendees", ""},
+		{"meetings", "decisions_sealed", id, "meetings.decisions", ""},
+		{"information_sharing", "what_sealed", id, "information_sharing.what", ""},
+		{"information_sharing", "why_sealed", id, "information_sharing.why", ""},
+		{"closure_summaries", "summary_sealed", []string{"closure_id", "person_id"}, "closure_summaries.summary", ""},
+		{"pauses", "note_sealed", id, "pauses.note", ""},
+		{"vig_cycles", "strengths_sealed", id, "vig_cycles.strengths", ""},
+		{"mailing_list", "email_sealed", id, "mailing_list.email", ""},
+		{"mailing_list", "name_sealed", id, "mailing_list.name", ""},
+		{"outbox", "recipient_sealed", id, "outbox.recipient", ""},
+		{"outbox", "body_sealed", id, "outbox.body", ""},
+		{"incidents", "reported_by_sealed", id, "incidents.reported_by", ""},
+		{"consents", "scope_sealed", id, "consents.scope", ""},
+		{"information_sharing", "consent_reason_sealed", id, "information_sharing.consent_reason", ""},
+		{"retention_reviews", "reason_sealed", []string{"family_id"}, "retention_reviews.reason", ""},
+		{"referral_retention_reviews", "reason_sealed", []string{"referral_id"}, "referral_retention_reviews.reason", ""},
+		{"settings", "value", []string{"key"}, "settings.research_key", "key = 'research_key'"},
 	}
-	cols := []SealedColumn{
-		col("staff", "totp_secret_sealed", id, "staff.totp_secret", ""),
-		col("people", "address_sealed", id, "people.address", ""),
-		col("people", "postcode_sealed", id, "people.postcode", ""),
-		col("people", "phone_sealed", id, "people.phone", ""),
-		col("people", "email_sealed", id, "people.email", ""),
-		col("people", "safe_contact_sealed", id, "people.safe_contact", ""),
-		col("people", "nhs_number_sealed", id, "people.nhs_number", ""),
-		col("referrals", "content_sealed", id, "referrals.content", ""),
-		col("referral_drafts", "content_sealed", []string{"token_hash"}, "referral_drafts.content", ""),
-		col("case_sessions", "notes_sealed", id, "case_sessions.notes", ""),
-		col("case_sessions", "reason_sealed", id, "case_sessions.reason", ""),
-		col("risk_assessments", "answers_sealed", id, "risk_assessments.answers", ""),
-		col("incidents", "details_sealed", id, "incidents.details", ""),
-		col("marac_referrals", "actions_sealed", id, "marac_referrals.actions", ""),
-		col("safety_plans", "plan_sealed", id, "safety_plans.plan", ""),
-		col("safety_plan_reviews", "changes_sealed", id, "safety_plan_reviews.changes", ""),
-		col("child_risks", "concerns_sealed", id, "child_risks.concerns", ""),
-		col("child_risks", "plan_sealed", id, "child_risks.plan", ""),
-		col("safeguarding_concerns", "details_sealed", id, "safeguarding_concerns.details", ""),
-		col("safeguarding_concerns", "reasons_sealed", id, "safeguarding_concerns.reasons", ""),
-		col("safeguarding_concerns", "outcome_sealed", id, "safeguarding_concerns.outcome", ""),
-		col("concern_actions", "what_sealed", id, "concern_actions.what", ""),
-		col("measure_results", "answers_sealed", id, "measure_results.answers", ""),
-		col("measure_results", "removed_reason_sealed", id, "measure_results.removed_reason", ""),
-		col("professionals", "phone_sealed", id, "professionals.phone", ""),
-		col("professionals", "email_sealed", id, "professionals.email", ""),
-		col("meetings", "minutes_sealed", id, "meetings.actions", ""),
-		col("meetings", "attendees_sealed", id, "meetings.attendees", ""),
-		col("meetings", "decisions_sealed", id, "meetings.decisions", ""),
-		col("information_sharing", "what_sealed", id, "information_sharing.what", ""),
-		col("information_sharing", "why_sealed", id, "information_sharing.why", ""),
-		col("closure_summaries", "summary_sealed", []string{"closure_id", "person_id"}, "closure_summaries.summary", ""),
-		col("pauses", "note_sealed", id, "pauses.note", ""),
-		col("vig_cycles", "strengths_sealed", id, "vig_cycles.strengths", ""),
-		col("mailing_list", "email_sealed", id, "mailing_list.email", ""),
-		col("mailing_list", "name_sealed", id, "mailing_list.name", ""),
-		col("outbox", "recipient_sealed", id, "outbox.recipient", ""),
-		col("outbox", "body_sealed", id, "outbox.body", ""),
-		col("incidents", "reported_by_sealed", id, "incidents.reported_by", ""),
-		col("consents", "scope_sealed", id, "consents.scope", ""),
-		col("information_sharing", "consent_reason_sealed", id, "information_sharing.consent_reason", ""),
-		col("retention_reviews", "reason_sealed", []string{"family_id"}, "retention_reviews.reason", ""),
-		col("referral_retention_reviews", "reason_sealed", []string{"referral_id"}, "referral_retention_reviews.reason", ""),
-		col("settings", "value", []string{"key"}, "settings.research_key", "key = 'research_key'"),
-	}
-	// Bound to their row as well (migration 29): a person's contact details
-	// and NHS number, and what is recorded about each parent (session and
-	// supervision notes, incidents, DASH answers and MARAC actions, safety
-	// plans and their reviews, VIG strengths, pause notes, measure answers,
-	// safeguarding concerns and their actions, risk to the children), the
-	// values most worth moving to the other co-parent's rows.
-	for i := range cols {
-		cols[i].BindRow = rowBound[cols[i].Table]
-	}
-	return cols
 }
 
 // keyring holds the store's keys. It is replaced, never changed: a reload

@@ -209,7 +209,7 @@ func (db *DB) fillReferralStatuses(ctx context.Context, tx *sql.Tx) error {
 func (db *DB) bindSealsToRows(ctx context.Context, tx *sql.Tx) error {
 	opened, failed := 0, 0
 	for _, c := range SealedColumns() {
-		if !c.BindRow {
+		if !c.BindRow() {
 			continue
 		}
 		var after int64
