@@ -375,7 +375,7 @@ var seedTables = [nTables]struct {
 		"address_sealed, postcode_sealed, phone_sealed, email_sealed, safe_contact_sealed, nhs_number_sealed, address_confidential, active, created_at, updated_at", ""},
 	tMatchKeys:   {"person_match_keys", "person_id, kind, match_key", " ON CONFLICT DO NOTHING"},
 	tAllocations: {"allocations", "family_id, person_id, staff_id, allocated_by, started_at, ended_at, end_reason", ""},
-	tReferrals: {"referrals", "reference, source, area_id, family_id, status, received_at, referrer_role, edd, content_sealed, decision, decision_reason, " +
+	tReferrals: {"referrals", "id, reference, source, area_id, family_id, status, received_at, referrer_role, edd, content_sealed, decision, decision_reason, " +
 		"signposted_to, decided_by, decided_at, updated_at, safeguarding_status", ""},
 	tSessions: {"case_sessions", "id, family_id, person_id, staff_id, held_on, minutes, mode, attendance, module, topic, confidential, notes_sealed, reason_sealed, " +
 		"kind, created_at, updated_at", ""},
@@ -407,11 +407,12 @@ const (
 	idMARAC
 	idReview
 	idConcern
+	idReferral
 	idKinds
 )
 
 var idTables = [idKinds]string{"families", "people", "closures", "safety_plans", "case_sessions", "risk_assessments", "measure_results",
-	"marac_referrals", "safety_plan_reviews", "safeguarding_concerns"}
+	"marac_referrals", "safety_plan_reviews", "safeguarding_concerns", "referrals"}
 
 // localID stands for the id of the n-th row (from 0) of its table in the
 // batch until the batch is written; the references stand for the next
@@ -563,7 +564,7 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 		for _, a := range f.Allocations {
 			b.add(tAllocations, fam, people[a.Person], l.staffIDs[a.Staff], staff(a.By), a.Started.UTC(), nullTime(a.Ended), a.EndReason)
 		}
-		if err := l.addReferral(b, f.Referral, fam, f.Accepted.IsZero(), seal, staff); err != nil {
+		if err := l.addReferral(b, f.Referral, fam, f.Accepted.IsZero(), bound, staff); err != nil {
 			return nil, err
 		}
 		sessionIDs := make([]localID, len(f.Sessions))
@@ -680,7 +681,7 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 	// still come after the batch before it, whatever their times).
 	slices.SortStableFunc(b.events, func(x, y seedEvent) int { return x.At.Compare(y.At) })
 	for _, r := range batch.Referrals {
-		if err := l.addReferral(b, r, nil, true, seal, staff); err != nil {
+		if err := l.addReferral(b, r, nil, true, bound, staff); err != nil {
 			return nil, err
 		}
 	}
@@ -693,7 +694,7 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 	return b, nil
 }
 
-func (l *seeder) addReferral(b *seedBatch, r synth.Referral, fam any, unlinked bool, seal func(string, string) string, staff func(int) any) error {
+func (l *seeder) addReferral(b *seedBatch, r synth.Referral, fam any, unlinked bool, bound func(string, string, localID) any, staff func(int) any) error {
 	content, err := json.Marshal(r.Content)
 	if err != nil {
 		return fmt.Errorf("encoding a synthetic referral: %w", err)
@@ -711,8 +712,10 @@ func (l *seeder) addReferral(b *seedBatch, r synth.Referral, fam any, unlinked b
 	}
 	year := r.Received.Year()
 	b.referralYears[year]++
-	b.add(tReferrals, referralRef{year}, string(r.Content.Source), area, fam, string(r.Status), r.Received.UTC(), r.Content.Referrer.Role, nullTime(r.EDD),
-		seal("referrals.content", string(content)), r.Decision, r.DecisionReason, r.Signposted, staff(r.DecidedBy), nullTime(r.Decided), updated.UTC(),
+	id := localID{idReferral, b.count[idReferral]}
+	b.count[idReferral]++
+	b.add(tReferrals, id, referralRef{year}, string(r.Content.Source), area, fam, string(r.Status), r.Received.UTC(), r.Content.Referrer.Role, nullTime(r.EDD),
+		bound("referrals.content", string(content), id), r.Decision, r.DecisionReason, r.Signposted, staff(r.DecidedBy), nullTime(r.Decided), updated.UTC(),
 		r.Content.SafeguardingStatus)
 	return nil
 }

@@ -111,14 +111,18 @@ func (tx *Tx) AddDemoReferral(d DemoReferral) error {
 	if err != nil {
 		return err
 	}
-	content, err := tx.db.seal("referrals.content", `{"source":"`+d.Source+`"}`)
+	id, err := tx.newID("referrals")
+	if err != nil {
+		return err
+	}
+	content, err := tx.db.seal(rowContext("referrals.content", id), `{"source":"`+d.Source+`"}`)
 	if err != nil {
 		return err
 	}
 	decided := d.Received.AddDate(0, 0, 3)
-	id, err := tx.insertID(`INSERT INTO referrals (reference, source, area_id, family_id, status, received_at, referrer_role, content_sealed,
-		decision, signposted_to, decided_at, updated_at, safeguarding_status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, '')`,
-		fmt.Sprintf("REF-%d-%06d", d.Received.Year(), num), d.Source, areaID, familyID, d.Status, d.Received.UTC(), d.ReferrerRole, content,
+	_, err = tx.exec(`INSERT INTO referrals (id, reference, source, area_id, family_id, status, received_at, referrer_role, content_sealed,
+		decision, signposted_to, decided_at, updated_at, safeguarding_status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, '')`,
+		id, fmt.Sprintf("REF-%d-%06d", d.Received.Year(), num), d.Source, areaID, familyID, d.Status, d.Received.UTC(), d.ReferrerRole, content,
 		d.Decision, d.Signposted, decided.UTC())
 	if err != nil {
 		return fmt.Errorf("demo referral: %w", err)

@@ -92,7 +92,9 @@ func (tx *Tx) nextFamilyReference() (string, error) {
 // so that its values can be sealed to it (SealedColumn.BindRow): on
 // PostgreSQL from the identity's sequence, which never gives an id twice;
 // on SQLite one past the largest (this transaction holds the write lock),
-// and for people past the deleted people's too (see idPastErased).
+// and for people and referrals past the deleted ones' too (see
+// idPastErased: SQLite would give a deleted row's id again, and the audit
+// log's entries for it would name the new one).
 func (tx *Tx) newID(table string) (int64, error) {
 	var q string
 	switch {
@@ -100,6 +102,8 @@ func (tx *Tx) newID(table string) (int64, error) {
 		q = `SELECT nextval(pg_get_serial_sequence('` + table + `', 'id'))`
 	case table == "people":
 		q = `SELECT COALESCE(MAX(v), 0) + 1 FROM (SELECT MAX(id) AS v FROM people UNION ALL SELECT MAX(last_person_id) FROM retention_erasures) ids`
+	case table == "referrals":
+		q = `SELECT COALESCE(MAX(v), 0) + 1 FROM (SELECT MAX(id) AS v FROM referrals UNION ALL SELECT MAX(referral_id) FROM referral_erasures) ids`
 	default:
 		q = `SELECT COALESCE(MAX(id), 0) + 1 FROM ` + table
 	}

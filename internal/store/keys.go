@@ -53,10 +53,11 @@ func (c SealedColumn) contextOf(key []any) string {
 // parent (session and supervision notes, incidents, DASH answers and MARAC
 // actions, safety plans and their reviews, VIG strengths, pause notes,
 // measure answers, safeguarding concerns and their actions, risk to the
-// children), the values most worth moving to the other co-parent's rows.
+// children), the values most worth moving to the other co-parent's rows;
+// and a referral's content, which describes both parents.
 var rowBound = map[string]bool{"people": true, "case_sessions": true, "incidents": true, "risk_assessments": true,
 	"safety_plans": true, "safety_plan_reviews": true, "vig_cycles": true, "pauses": true, "measure_results": true,
-	"safeguarding_concerns": true, "concern_actions": true, "marac_referrals": true, "child_risks": true}
+	"safeguarding_concerns": true, "concern_actions": true, "marac_referrals": true, "child_risks": true, "referrals": true}
 
 // rowContext is the seal context of a value bound to row id of the column
 // sealed under context (SealedColumn.BindRow).

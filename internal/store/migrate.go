@@ -175,7 +175,7 @@ func (db *DB) fillReferralStatuses(ctx context.Context, tx *sql.Tx) error {
 			rows.Close() // #nosec G104 -- the scan error is the one to report
 			return err
 		}
-		if st, ok := db.referralStatusOf(sealed); ok {
+		if st, ok := db.referralStatusOf(id, sealed); ok {
 			statuses[id] = st
 		} else {
 			failed++

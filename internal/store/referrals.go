@@ -62,13 +62,18 @@ type NewReferral struct {
 	TokenID  int64
 }
 
-// referralStatus is the safeguarding status recorded in a referral's
+// referralStatus is the safeguarding status recorded in referral id's
 // sealed content ("" if none was given).
-func (db *DB) referralStatus(sealed string) (string, error) {
-	plain, err := db.open("referrals.content", sealed)
+func (db *DB) referralStatus(id int64, sealed string) (string, error) {
+	plain, err := db.open(rowContext("referrals.content", id), sealed)
 	if err != nil {
 		return "", err
 	}
+	return statusIn(plain)
+}
+
+// statusIn reads the safeguarding status from a referral's content.
+func statusIn(plain string) (string, error) {
 	var content struct {
 		SafeguardingStatus string `json:"safeguarding_status"`
 	}
@@ -78,10 +83,19 @@ func (db *DB) referralStatus(sealed string) (string, error) {
 	return content.SafeguardingStatus, nil
 }
 
-// referralStatusOf is referralStatus, false when the content cannot be
-// opened or read.
-func (db *DB) referralStatusOf(sealed string) (string, bool) {
-	st, err := db.referralStatus(sealed)
+// referralStatusOf is referralStatus for migration 26's step, false when
+// the content cannot be opened or read. An upgrade from before 26 meets
+// content sealed to its column only (migration 29 binds it to its row
+// later); run again on a later database, it meets it bound to its row.
+func (db *DB) referralStatusOf(id int64, sealed string) (string, bool) {
+	if st, err := db.referralStatus(id, sealed); err == nil {
+		return st, true
+	}
+	plain, err := db.open("referrals.content", sealed)
+	if err != nil {
+		return "", false
+	}
+	st, err := statusIn(plain)
 	return st, err == nil
 }
 
@@ -96,7 +110,11 @@ func (tx *Tx) CreateReferral(n NewReferral) (int64, string, error) {
 	if err != nil {
 		return 0, "", fmt.Errorf("encoding referral: %w", err)
 	}
-	sealed, err := tx.db.seal("referrals.content", string(content))
+	id, err := tx.newID("referrals")
+	if err != nil {
+		return 0, "", err
+	}
+	sealed, err := tx.db.seal(rowContext("referrals.content", id), string(content))
 	if err != nil {
 		return 0, "", err
 	}
@@ -114,17 +132,11 @@ func (tx *Tx) CreateReferral(n NewReferral) (int64, string, error) {
 	if n.TokenID != 0 {
 		tokenID = n.TokenID
 	}
-	args := []any{ref, string(n.Referral.Source), orgID, areaID, tx.now, n.Referral.Referrer.Role, nullTime(referral.Date(n.Referral.DueDate)), sealed, tokenID,
-		n.Referral.SafeguardingStatus}
-	// As for families: SQLite would give a deleted referral's id again,
-	// and the audit log's entries for it would name the new one.
-	idCol, idVal, err := tx.idPastErased(`SELECT MAX(id) AS v FROM referrals UNION ALL SELECT MAX(referral_id) FROM referral_erasures`, &args)
-	if err != nil {
-		return 0, "", err
-	}
-	id, err := tx.insertID(`INSERT INTO referrals (`+idCol+`reference, source, organisation_id, area_id, status, received_at, referrer_role, edd, content_sealed, api_token_id,
+	_, err = tx.exec(`INSERT INTO referrals (id, reference, source, organisation_id, area_id, status, received_at, referrer_role, edd, content_sealed, api_token_id,
 		safeguarding_status, updated_at)
-		VALUES (`+idVal+`$1, $2, $3, $4, 'new', $5, $6, $7, $8, $9, $10, $5)`, args...)
+		VALUES ($1, $2, $3, $4, $5, 'new', $6, $7, $8, $9, $10, $11, $6)`,
+		id, ref, string(n.Referral.Source), orgID, areaID, tx.now, n.Referral.Referrer.Role, nullTime(referral.Date(n.Referral.DueDate)), sealed, tokenID,
+		n.Referral.SafeguardingStatus)
 	if err != nil {
 		return 0, "", fmt.Errorf("saving referral: %w", err)
 	}
@@ -308,7 +320,7 @@ func (tx *Tx) referral(id int64) (ReferralRecord, error) {
 	if err := tx.queryRow(`SELECT content_sealed FROM referrals WHERE id = $1`, id).Scan(&sealed); err != nil {
 		return r, fmt.Errorf("reading referral: %w", err)
 	}
-	plain, err := tx.db.open("referrals.content", sealed)
+	plain, err := tx.db.open(rowContext("referrals.content", id), sealed)
 	if err != nil {
 		return r, err
 	}

@@ -511,7 +511,7 @@ func (tx *Tx) referralRetentionItems(s retention.Schedule, scope retentionScope)
 		if err := tx.queryRow(`SELECT content_sealed FROM referrals WHERE id = $1`, it.ReferralID).Scan(&sealed); err != nil {
 			return nil, fmt.Errorf("reading referral %d: %w", it.ReferralID, err)
 		}
-		st, err := tx.db.referralStatus(sealed)
+		st, err := tx.db.referralStatus(it.ReferralID, sealed)
 		if err != nil {
 			return nil, fmt.Errorf("reading referral %d: %w", it.ReferralID, err)
 		}
