@@ -5,7 +5,6 @@
 -- number, and what is recorded about each parent (session and supervision notes, incidents, DASH answers, MARAC
 -- actions, safety plans and their reviews, VIG strengths, pause notes, measure answers, safeguarding concerns and their
 -- actions, risk to the children), and a referral's content, are sealed under "<table>.<field>#<id>" and open only
--- in their own row
--- (store.SealedColumn.BindRow).
+-- in their own row (store.SealedColumn.BindRow).
 -- The schema does not change; the migration's Go step (store.bindSealsToRows) seals the values already there again.
 SELECT 1;
