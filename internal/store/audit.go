@@ -12,9 +12,10 @@ import (
 
 const auditColumns = `id, at, actor_id, actor, action, record_type, record_id, family_id, ip, request_id, detail, prev_hash, hash`
 
-func scanAudit(row interface{ Scan(...any) error }) (audit.Entry, error) {
+// scanAudit reads auditColumns, then into extra any columns after them.
+func scanAudit(row interface{ Scan(...any) error }, extra ...any) (audit.Entry, error) {
 	var e audit.Entry
-	err := row.Scan(&e.ID, &e.At, &e.ActorID, &e.Actor, &e.Action, &e.RecordType, &e.RecordID, &e.FamilyID, &e.IP, &e.RequestID, &e.Detail, &e.PrevHash, &e.Hash)
+	err := row.Scan(append([]any{&e.ID, &e.At, &e.ActorID, &e.Actor, &e.Action, &e.RecordType, &e.RecordID, &e.FamilyID, &e.IP, &e.RequestID, &e.Detail, &e.PrevHash, &e.Hash}, extra...)...)
 	e.At = e.At.UTC()
 	return e, err
 }
@@ -161,9 +162,9 @@ func (db *DB) verifyAuditRows(rows *sql.Rows, err error, anchors []audit.Anchor)
 	defer rows.Close()
 	v := audit.NewVerifier(anchors).Keyed(db.auditMAC)
 	for rows.Next() {
-		var e audit.Entry
-		err := rows.Scan(&e.ID, &e.At, &e.ActorID, &e.Actor, &e.Action, &e.RecordType, &e.RecordID, &e.FamilyID, &e.IP, &e.RequestID, &e.Detail, &e.PrevHash, &e.Hash, &e.MAC)
-		e.At = e.At.UTC()
+		var mac string
+		e, err := scanAudit(rows, &mac)
+		e.MAC = mac
 		if err != nil {
 			return v.Count(), v.Head(), fmt.Errorf("reading audit entry: %w", err)
 		}

@@ -39,13 +39,13 @@ func (tx *Tx) CreateFamily(n NewFamily) (int64, string, error) {
 	if n.ManagerID != 0 {
 		manager = n.ManagerID
 	}
-	args := []any{ref, area.ID, manager, string(n.Stage), nullTime(n.EDD), nullTime(n.ProgrammeStart), nullTime(n.AcceptedOn), tx.now}
-	idCol, idVal, err := tx.idPastErased(`SELECT MAX(id) AS v FROM families UNION ALL SELECT MAX(family_id) FROM retention_erasures`, &args)
+	id, err := tx.newID("families")
 	if err != nil {
 		return 0, "", err
 	}
-	id, err := tx.insertID(`INSERT INTO families (`+idCol+`reference, area_id, team_id, manager_id, stage, edd, programme_start, accepted_on, created_at, updated_at)
-		VALUES (`+idVal+`$1, $2, (SELECT MIN(id) FROM teams WHERE area_id = $2), $3, $4, $5, $6, $7, $8, $8)`, args...)
+	_, err = tx.exec(`INSERT INTO families (id, reference, area_id, team_id, manager_id, stage, edd, programme_start, accepted_on, created_at, updated_at)
+		VALUES ($1, $2, $3, (SELECT MIN(id) FROM teams WHERE area_id = $3), $4, $5, $6, $7, $8, $9, $9)`,
+		id, ref, area.ID, manager, string(n.Stage), nullTime(n.EDD), nullTime(n.ProgrammeStart), nullTime(n.AcceptedOn), tx.now)
 	if err != nil {
 		return 0, "", fmt.Errorf("creating family: %w", err)
 	}
@@ -88,50 +88,36 @@ func (tx *Tx) nextFamilyReference() (string, error) {
 	return fmt.Sprintf("%s%06d", prefix, n), nil
 }
 
+// erasedIDs are, for the tables whose deleted rows leave a stub, their
+// largest id and the largest deleted one. SQLite gives a new row the
+// largest id plus one, so after the newest family's record was deleted
+// under the retention schedule the next family would take its id, and with
+// it the deleted family's audit history; new ids go past the deleted ones.
+var erasedIDs = map[string]string{
+	"families":  `SELECT MAX(id) AS v FROM families UNION ALL SELECT MAX(family_id) FROM retention_erasures`,
+	"people":    `SELECT MAX(id) AS v FROM people UNION ALL SELECT MAX(last_person_id) FROM retention_erasures`,
+	"referrals": `SELECT MAX(id) AS v FROM referrals UNION ALL SELECT MAX(referral_id) FROM referral_erasures`,
+}
+
 // newID takes the id a new row of table will have, before it is written,
 // so that its values can be sealed to it (SealedColumn.BindRow): on
 // PostgreSQL from the identity's sequence, which never gives an id twice;
 // on SQLite one past the largest (this transaction holds the write lock),
-// and for people and referrals past the deleted ones' too (see
-// idPastErased: SQLite would give a deleted row's id again, and the audit
-// log's entries for it would name the new one).
+// and past the deleted ones' too where they leave a stub (erasedIDs).
 func (tx *Tx) newID(table string) (int64, error) {
-	var q string
-	switch {
-	case tx.db.dialect == Postgres:
+	highest, ok := erasedIDs[table]
+	if !ok {
+		highest = `SELECT MAX(id) AS v FROM ` + table
+	}
+	q := `SELECT COALESCE(MAX(v), 0) + 1 FROM (` + highest + `) ids`
+	if tx.db.dialect == Postgres {
 		q = `SELECT nextval(pg_get_serial_sequence('` + table + `', 'id'))`
-	case table == "people":
-		q = `SELECT COALESCE(MAX(v), 0) + 1 FROM (SELECT MAX(id) AS v FROM people UNION ALL SELECT MAX(last_person_id) FROM retention_erasures) ids`
-	case table == "referrals":
-		q = `SELECT COALESCE(MAX(v), 0) + 1 FROM (SELECT MAX(id) AS v FROM referrals UNION ALL SELECT MAX(referral_id) FROM referral_erasures) ids`
-	default:
-		q = `SELECT COALESCE(MAX(id), 0) + 1 FROM ` + table
 	}
 	var id int64
 	if err := tx.queryRow(q).Scan(&id); err != nil {
 		return 0, fmt.Errorf("choosing the new %s row's id: %w", table, err)
 	}
 	return id, nil
-}
-
-// idPastErased gives SQLite an explicit id for a new family or person.
-// SQLite gives a new row the largest id in its table plus one, so after the
-// newest family's record was deleted under the retention schedule the next
-// family would take its id, and with it the deleted family's audit history.
-// The id is therefore taken past the deleted ones too (highest is a query
-// over their union). PostgreSQL's identity columns never reuse an id, so
-// there nothing is added. The id goes last in args; the returned column and
-// placeholder lead the INSERT's lists.
-func (tx *Tx) idPastErased(highest string, args *[]any) (col, val string, err error) {
-	if tx.db.dialect != SQLite {
-		return "", "", nil
-	}
-	var id int64
-	if err := tx.queryRow(`SELECT COALESCE(MAX(v), 0) + 1 FROM (` + highest + `) ids`).Scan(&id); err != nil {
-		return "", "", fmt.Errorf("choosing an id: %w", err)
-	}
-	*args = append(*args, id)
-	return "id, ", fmt.Sprintf("$%d, ", len(*args)), nil
 }
 
 // AddPerson adds a co-parent, the baby or another child, sealing their

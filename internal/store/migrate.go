@@ -73,9 +73,9 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	// version would not keep what the newer one's migrations need (values
 	// sealed to their rows since 29, keyed audit hashes since 28), and what
 	// it wrote might not be readable by the newer one.
-	var newest int
-	if err := db.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&newest); err != nil {
-		return 0, fmt.Errorf("reading schema version: %w", err)
+	newest, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return 0, err
 	}
 	if last := ms[len(ms)-1].Version; newest > last {
 		return 0, &NewerSchemaError{Database: newest, Known: last}
