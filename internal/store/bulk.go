@@ -245,10 +245,6 @@ func (l *seeder) start(ctx context.Context, force bool) error {
 	if err != nil {
 		return err
 	}
-	totp, err := db.seal("staff.totp_secret", synth.TOTPSecret())
-	if err != nil {
-		return err
-	}
 	return db.Update(ctx, func(tx *Tx) error {
 		if err := tx.lockForIDs(); err != nil {
 			return err
@@ -279,8 +275,16 @@ func (l *seeder) start(ctx context.Context, force bool) error {
 			l.areaIDs, l.teamIDs = append(l.areaIDs, id), append(l.teamIDs, team)
 		}
 		for _, s := range g.Staff() {
-			id, err := tx.insertID(`INSERT INTO staff (email, name, role, job_title, password_hash, must_change_password, totp_secret_sealed, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, FALSE, $6, $7, $7)`, s.Email, s.Name, s.Role, s.JobTitle, hash, totp, tx.now)
+			id, err := tx.newID("staff")
+			if err != nil {
+				return err
+			}
+			totp, err := db.seal(rowContext("staff.totp_secret", id), synth.TOTPSecret())
+			if err != nil {
+				return err
+			}
+			_, err = tx.exec(`INSERT INTO staff (id, email, name, role, job_title, password_hash, must_change_password, totp_secret_sealed, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7, $8, $8)`, id, s.Email, s.Name, s.Role, s.JobTitle, hash, totp, tx.now)
 			if err != nil {
 				return fmt.Errorf("creating staff %s: %w", s.Email, err)
 			}
@@ -425,10 +429,12 @@ type (
 	familyRef   struct{ year int }
 	referralRef struct{ year int }
 	// rowSealed is a value to seal to its row (SealedColumn.BindRow) once
-	// the row's id is known, as the batch is written.
+	// the row's key is known, as the batch is written: an id, or for a
+	// closing summary its closure's and parent's.
 	rowSealed struct {
 		context, value string
 		row            localID
+		also           *localID
 	}
 )
 
@@ -496,22 +502,13 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 	db := l.db
 	b := &seedBatch{first: batch.First, families: len(batch.Families), referralYears: map[int]int{}}
 	b.reserve(batch)
-	var err error
-	seal := func(column, value string) string {
-		if err != nil {
-			return ""
-		}
-		var s string
-		s, err = db.seal(column, value)
-		return s
-	}
 	// A value bound to its row is sealed as the batch is written, once the
 	// row's id is known (rowSealed).
 	bound := func(context, value string, row localID) any {
 		if value == "" {
 			return ""
 		}
-		return rowSealed{context, value, row}
+		return rowSealed{context, value, row, nil}
 	}
 	staff := func(i int) any {
 		if i < 0 {
@@ -650,7 +647,11 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 			at := c.On.Add(16 * time.Hour).UTC()
 			b.add(tClosures, id, fam, c.Kind, c.Reason, c.On.UTC(), l.staffIDs[c.By], l.staffIDs[c.By], at, at)
 			for k := range 2 {
-				b.add(tSummaries, id, people[k], seal("closure_summaries.summary", c.Summaries[k]), l.staffIDs[current[k]])
+				var summary any = ""
+				if c.Summaries[k] != "" {
+					summary = rowSealed{"closure_summaries.summary", c.Summaries[k], id, &people[k]}
+				}
+				b.add(tSummaries, id, people[k], summary, l.staffIDs[current[k]])
 			}
 		}
 		for _, s := range f.Statuses {
@@ -684,9 +685,6 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 		if err := l.addReferral(b, r, nil, true, bound, staff); err != nil {
 			return nil, err
 		}
-	}
-	if err != nil {
-		return nil, err
 	}
 	b.detail = fmt.Sprintf("synthetic families %d to %d of %d: %d people, %d sessions, %d referrals, %d audit entries of their history",
 		l.g.Config().Before.Families+batch.First+1, l.g.Config().Before.Families+batch.First+len(batch.Families),
@@ -772,7 +770,11 @@ func (l *seeder) write(ctx context.Context, b *seedBatch) error {
 					args[i] = fmt.Sprintf("REF-%d-%06d", v.year, nextReferral[v.year])
 					nextReferral[v.year]++
 				case rowSealed:
-					sealed, err := db.seal(rowContext(v.context, v.row.in(base)), v.value)
+					context := rowContext(v.context, v.row.in(base))
+					if v.also != nil {
+						context = keyContext(v.context, v.row.in(base), v.also.in(base))
+					}
+					sealed, err := db.seal(context, v.value)
 					if err != nil {
 						return err
 					}

@@ -12,7 +12,9 @@ import (
 )
 
 // A self-referral is answered over several pages; the answers so far are
-// kept sealed under a hash of a random token held in the visitor's cookie.
+// kept sealed under a hash of a random token held in the visitor's cookie,
+// and bound to it (keyContext), so that one visitor's answers copied under
+// another's token do not open.
 
 // SaveDraft stores the answers so far.
 func (tx *Tx) SaveDraft(tokenHash string, r referral.Referral) error {
@@ -20,7 +22,7 @@ func (tx *Tx) SaveDraft(tokenHash string, r referral.Referral) error {
 	if err != nil {
 		return fmt.Errorf("encoding draft: %w", err)
 	}
-	sealed, err := tx.db.seal("referral_drafts.content", string(b))
+	sealed, err := tx.db.seal(keyContext("referral_drafts.content", tokenHash), string(b))
 	if err != nil {
 		return err
 	}
@@ -48,7 +50,7 @@ func (db *DB) Draft(ctx context.Context, tokenHash string, maxAge time.Duration)
 	if db.Now().Sub(updated.UTC()) > maxAge {
 		return r, false, nil
 	}
-	plain, err := db.open("referral_drafts.content", sealed)
+	plain, err := db.open(keyContext("referral_drafts.content", tokenHash), sealed)
 	if err != nil {
 		return r, false, err
 	}

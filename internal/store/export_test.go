@@ -229,14 +229,14 @@ func (db *DB) KeyAuditHead(ctx context.Context) error {
 	return db.runStep(ctx, db.keyAuditHead)
 }
 
-// SealColumnOnly seals a value as versions before migration 29 sealed every
-// value: bound to its column (context) only.
+// SealColumnOnly seals a value as versions before migration 29 (or 30,
+// for its tables) sealed every value: bound to its column (context) only.
 func (db *DB) SealColumnOnly(context, plain string) (string, error) { return db.seal(context, plain) }
 
-// BindSealsToRows runs migration 29's Go step again, as an upgrade would
-// over values sealed to their column only.
+// BindSealsToRows runs the Go steps of migrations 29 and 30 again, as an
+// upgrade would over values sealed to their column only.
 func (db *DB) BindSealsToRows(ctx context.Context) error {
-	return db.runStep(ctx, db.bindSealsToRows)
+	return db.runStep(ctx, db.bindSealsToRows(append(append([]string(nil), boundAt29...), boundAt30...)))
 }
 
 // runStep runs a migration's Go step in a transaction of its own, as the
@@ -252,3 +252,54 @@ func (db *DB) runStep(ctx context.Context, step func(context.Context, *sql.Tx) e
 	}
 	return tx.Commit()
 }
+
+// SealedRow is a row's sealed value in one column, with the row's key.
+type SealedRow struct {
+	Key   []any
+	Value string
+}
+
+// SealedRows lists the column's values that are set, in key order.
+func (db *DB) SealedRows(ctx context.Context, c SealedColumn) ([]SealedRow, error) {
+	q := `SELECT ` + strings.Join(c.Key, ", ") + `, ` + c.Column + ` FROM ` + c.Table + ` WHERE ` + c.Column + ` <> ''`
+	if c.Where != "" {
+		q += ` AND ` + c.Where
+	}
+	rows, err := db.query(ctx, q+` ORDER BY `+strings.Join(c.Key, ", "))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SealedRow
+	for rows.Next() {
+		r := SealedRow{Key: make([]any, len(c.Key))}
+		dest := make([]any, len(c.Key)+1)
+		for i := range r.Key {
+			dest[i] = &r.Key[i]
+		}
+		dest[len(c.Key)] = &r.Value
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// SetSealed writes a value into the column of the row whose key is key, as
+// someone with write access to the database could.
+func (db *DB) SetSealed(ctx context.Context, c SealedColumn, key []any, value string) error {
+	match := make([]string, len(c.Key))
+	for i, k := range c.Key {
+		match[i] = fmt.Sprintf("%s = $%d", k, i+2)
+	}
+	_, err := db.exec(ctx, `UPDATE `+c.Table+` SET `+c.Column+` = $1 WHERE `+strings.Join(match, " AND "), append([]any{value}, key...)...)
+	return err
+}
+
+// ContextOf is the seal context of the column's value in the row whose key
+// is key.
+func (c SealedColumn) ContextOf(key []any) string { return c.contextOf(key) }
+
+// OpenUnder opens a sealed value under the context given.
+func (db *DB) OpenUnder(context, value string) (string, error) { return db.open(context, value) }

@@ -32,9 +32,9 @@ type SealedColumn struct {
 }
 
 // BindRow reports whether the column's values are bound to their row as
-// well as their column (migration 29): sealed under rowContext(Context,
-// id), so a value copied into another row (one co-parent's address into
-// the other's) does not open. Only tables keyed by one integer id are.
+// well as their column (migrations 29 and 30): sealed under
+// keyContext(Context, key...), so a value copied into another row (one
+// co-parent's address into the other's) does not open.
 func (c SealedColumn) BindRow() bool { return rowBound[c.Table] }
 
 // Name is "table.column".
@@ -45,24 +45,72 @@ func (c SealedColumn) contextOf(key []any) string {
 	if !c.BindRow() {
 		return c.Context
 	}
-	return c.Context + "#" + fmt.Sprint(key[0])
+	return keyContext(c.Context, key...)
 }
 
-// rowBound are the tables whose sealed values are bound to their rows: a
-// person's contact details and NHS number, and what is recorded about each
-// parent (session and supervision notes, incidents, DASH answers and MARAC
+// boundAt29 are the tables migration 29 bound to their rows: a person's
+// contact details and NHS number, and what is recorded about each parent
+// (session and supervision notes, incidents, DASH answers and MARAC
 // actions, safety plans and their reviews, VIG strengths, pause notes,
 // measure answers, safeguarding concerns and their actions, risk to the
 // children), the values most worth moving to the other co-parent's rows;
 // and a referral's content, which describes both parents.
-var rowBound = map[string]bool{"people": true, "case_sessions": true, "incidents": true, "risk_assessments": true,
-	"safety_plans": true, "safety_plan_reviews": true, "vig_cycles": true, "pauses": true, "measure_results": true,
-	"safeguarding_concerns": true, "concern_actions": true, "marac_referrals": true, "child_risks": true, "referrals": true}
+var boundAt29 = []string{"people", "case_sessions", "incidents", "risk_assessments", "safety_plans", "safety_plan_reviews",
+	"vig_cycles", "pauses", "measure_results", "safeguarding_concerns", "concern_actions", "marac_referrals", "child_risks", "referrals"}
+
+// boundAt30 are the tables migration 30 bound: each parent's closing
+// summary and consents, a family's meetings and what was shared about it,
+// professionals' contact details, a self-referral's draft, the outbox's
+// recipients and messages (so one message's address cannot be given to
+// another), the mailing list, staff's authenticator secrets and the
+// reasons given at retention reviews. Only the research key (settings),
+// one row whose context already names it, is bound to its column alone.
+var boundAt30 = []string{"closure_summaries", "consents", "meetings", "information_sharing", "professionals", "referral_drafts",
+	"outbox", "mailing_list", "staff", "retention_reviews", "referral_retention_reviews"}
+
+// rowBound are the tables whose sealed values are bound to their rows.
+var rowBound = func() map[string]bool {
+	m := map[string]bool{}
+	for _, t := range append(append([]string(nil), boundAt29...), boundAt30...) {
+		m[t] = true
+	}
+	return m
+}()
 
 // rowContext is the seal context of a value bound to row id of the column
 // sealed under context (SealedColumn.BindRow).
 func rowContext(context string, id int64) string {
 	return context + "#" + strconv.FormatInt(id, 10)
+}
+
+// keyContext is the seal context of a value bound to the row whose key is
+// key: "closure_summaries.summary#12/34" for a key of two parts. For a key
+// of one integer it is rowContext's.
+func keyContext(context string, key ...any) string {
+	b := make([]byte, 0, len(context)+24)
+	b = append(b, context...)
+	for i, v := range key {
+		if i == 0 {
+			b = append(b, '#')
+		} else {
+			b = append(b, '/')
+		}
+		switch v := v.(type) {
+		case int64:
+			b = strconv.AppendInt(b, v, 10)
+		case int32:
+			b = strconv.AppendInt(b, int64(v), 10)
+		case int:
+			b = strconv.AppendInt(b, int64(v), 10)
+		case []byte:
+			b = append(b, v...)
+		case string:
+			b = append(b, v...)
+		default:
+			b = fmt.Append(b, v)
+		}
+	}
+	return string(b)
 }
 
 // SealedColumns lists every column that holds sealed values, with the

@@ -200,7 +200,7 @@ func (db *DB) CloseFamily(ctx context.Context, actor policy.Actor, familyID int6
 			return fmt.Errorf("recording closure: %w", err)
 		}
 		for _, pid := range parents {
-			sealed, err := tx.db.seal("closure_summaries.summary", c.Summaries[pid])
+			sealed, err := tx.db.seal(keyContext("closure_summaries.summary", id, pid), c.Summaries[pid])
 			if err != nil {
 				return err
 			}

@@ -45,19 +45,21 @@ func (tx *Tx) Subscribe(email, name, tokenHash string, expires time.Time) (id in
 	idx := tx.db.index("mailing.email", email)
 	var confirmedAt, unsubAt sql.NullTime
 	err = tx.queryRow(`SELECT id, confirmed_at, unsubscribed_at FROM mailing_list WHERE email_hash = $1`, idx).Scan(&id, &confirmedAt, &unsubAt)
-	sealedName, serr := tx.db.seal("mailing_list.name", name)
-	if serr != nil {
-		return 0, false, serr
-	}
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		sealedEmail, err := tx.db.seal("mailing_list.email", email)
+		if id, err = tx.newID("mailing_list"); err != nil {
+			return 0, false, err
+		}
+		sealedEmail, err := tx.db.seal(rowContext("mailing_list.email", id), email)
 		if err != nil {
 			return 0, false, err
 		}
-		id, err = tx.insertID(`INSERT INTO mailing_list (email_hash, email_sealed, name_sealed, confirm_token_hash, confirm_expires_at, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6)`, idx, sealedEmail, sealedName, tokenHash, expires.UTC(), tx.now)
+		sealedName, err := tx.db.seal(rowContext("mailing_list.name", id), name)
 		if err != nil {
+			return 0, false, err
+		}
+		if _, err := tx.exec(`INSERT INTO mailing_list (id, email_hash, email_sealed, name_sealed, confirm_token_hash, confirm_expires_at, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, idx, sealedEmail, sealedName, tokenHash, expires.UTC(), tx.now); err != nil {
 			return 0, false, fmt.Errorf("adding subscriber: %w", err)
 		}
 	case err != nil:
@@ -66,6 +68,10 @@ func (tx *Tx) Subscribe(email, name, tokenHash string, expires time.Time) (id in
 		tx.Audit("mailing.subscribe.repeat", "subscriber", id, 0, "")
 		return id, true, nil
 	default:
+		sealedName, err := tx.db.seal(rowContext("mailing_list.name", id), name)
+		if err != nil {
+			return 0, false, err
+		}
 		if _, err := tx.exec(`UPDATE mailing_list SET name_sealed = $1, confirm_token_hash = $2, confirm_expires_at = $3,
 			confirmed_at = NULL, unsubscribed_at = NULL WHERE id = $4`, sealedName, tokenHash, expires.UTC(), id); err != nil {
 			return 0, false, fmt.Errorf("renewing subscriber: %w", err)
@@ -137,10 +143,10 @@ func (tx *Tx) ConfirmedSubscribers() ([]Subscriber, error) {
 		if err := rows.Scan(&s.ID, &email, &name, &s.ConfirmedAt, &s.CreatedAt); err != nil {
 			return nil, fmt.Errorf("reading subscriber: %w", err)
 		}
-		if s.Email, err = tx.db.open("mailing_list.email", email); err != nil {
+		if s.Email, err = tx.db.open(rowContext("mailing_list.email", s.ID), email); err != nil {
 			return nil, err
 		}
-		if s.Name, err = tx.db.open("mailing_list.name", name); err != nil {
+		if s.Name, err = tx.db.open(rowContext("mailing_list.name", s.ID), name); err != nil {
 			return nil, err
 		}
 		s.ConfirmedAt, s.CreatedAt = s.ConfirmedAt.UTC(), s.CreatedAt.UTC()

@@ -32,11 +32,15 @@ func (db *DB) RecordMeeting(ctx context.Context, actor policy.Actor, familyID in
 		if err := m.Validate(tx.now); err != nil {
 			return err
 		}
-		attendees, err := tx.db.seal("meetings.attendees", m.Attendees)
+		id, err := tx.newID("meetings")
 		if err != nil {
 			return err
 		}
-		decisions, err := tx.db.seal("meetings.decisions", m.Decisions)
+		attendees, err := tx.db.seal(rowContext("meetings.attendees", id), m.Attendees)
+		if err != nil {
+			return err
+		}
+		decisions, err := tx.db.seal(rowContext("meetings.decisions", id), m.Decisions)
 		if err != nil {
 			return err
 		}
@@ -48,7 +52,7 @@ func (db *DB) RecordMeeting(ctx context.Context, actor policy.Actor, familyID in
 		if err != nil {
 			return fmt.Errorf("encoding actions: %w", err)
 		}
-		actions, err := tx.db.seal("meetings.actions", string(b))
+		actions, err := tx.db.seal(rowContext("meetings.actions", id), string(b))
 		if err != nil {
 			return err
 		}
@@ -56,9 +60,8 @@ func (db *DB) RecordMeeting(ctx context.Context, actor policy.Actor, familyID in
 		for _, id := range m.ParentsAttended {
 			parents = append(parents, strconv.FormatInt(id, 10))
 		}
-		id, err := tx.insertID(`INSERT INTO meetings (family_id, kind, held_on, status_after, minutes_sealed, attendees_sealed, parents_attended, decisions_sealed, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, f.ID, m.Kind, m.HeldOn.UTC(), m.StatusAfter, actions, attendees, strings.Join(parents, " "), decisions, actor.StaffID, tx.now)
-		if err != nil {
+		if _, err := tx.exec(`INSERT INTO meetings (id, family_id, kind, held_on, status_after, minutes_sealed, attendees_sealed, parents_attended, decisions_sealed, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, id, f.ID, m.Kind, m.HeldOn.UTC(), m.StatusAfter, actions, attendees, strings.Join(parents, " "), decisions, actor.StaffID, tx.now); err != nil {
 			return fmt.Errorf("saving meeting: %w", err)
 		}
 		for _, a := range m.Actions {
@@ -100,13 +103,13 @@ func (db *DB) familyMeetings(ctx context.Context, q rowQuerier, familyID int64) 
 		if err := rows.Scan(&m.ID, &m.Kind, &m.HeldOn, &m.StatusAfter, &actions, &attendees, &parents, &decisions, &m.By); err != nil {
 			return nil, err
 		}
-		if m.Attendees, err = db.open("meetings.attendees", attendees); err != nil {
+		if m.Attendees, err = db.open(rowContext("meetings.attendees", m.ID), attendees); err != nil {
 			return nil, err
 		}
-		if m.Decisions, err = db.open("meetings.decisions", decisions); err != nil {
+		if m.Decisions, err = db.open(rowContext("meetings.decisions", m.ID), decisions); err != nil {
 			return nil, err
 		}
-		plain, err := db.open("meetings.actions", actions)
+		plain, err := db.open(rowContext("meetings.actions", m.ID), actions)
 		if err != nil {
 			return nil, err
 		}

@@ -151,7 +151,8 @@ func (db *DB) migrationSteps() map[int]func(context.Context, *sql.Tx) error {
 		11: db.sealClearFields,
 		26: db.fillReferralStatuses,
 		28: db.keyAuditHead,
-		29: db.bindSealsToRows,
+		29: db.bindSealsToRows(boundAt29),
+		30: db.bindSealsToRows(boundAt30),
 	}
 }
 
@@ -198,85 +199,115 @@ func (db *DB) fillReferralStatuses(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-// bindSealsToRows is migration 29's Go step: the values of the columns
-// bound to their rows (SealedColumn.BindRow), bound until now to their
-// column only, are sealed again bound to their row, a thousand rows at a
-// time in the migration's transaction. A value that already opens in its
-// row is left as it is, so the step can run again. One that does not open
-// at all (damaged) is left too, and will not open in its row either; if
-// none opens, the keys are not the database's, and the migration fails, to
-// run again with the right ones, rather than leave every value unreadable.
-func (db *DB) bindSealsToRows(ctx context.Context, tx *sql.Tx) error {
-	opened, failed := 0, 0
-	for _, c := range SealedColumns() {
-		if !c.BindRow() {
-			continue
-		}
-		var after int64
-		for {
-			type row struct {
-				id    int64
-				value string
+// bindSealsToRows is the Go step of migrations 29 and 30, each for its own
+// tables (boundAt29, boundAt30): the values of the columns bound to their
+// rows (SealedColumn.BindRow), bound until then to their column only, are
+// sealed again bound to their row, a thousand rows at a time in the
+// migration's transaction. A value that already opens in its row is left
+// as it is, so the step can run again. One that does not open at all
+// (damaged) is left too, and will not open in its row either; if none
+// opens, the keys are not the database's, and the migration fails, to run
+// again with the right ones, rather than leave every value unreadable.
+func (db *DB) bindSealsToRows(tables []string) func(context.Context, *sql.Tx) error {
+	these := map[string]bool{}
+	for _, t := range tables {
+		these[t] = true
+	}
+	return func(ctx context.Context, tx *sql.Tx) error {
+		opened, failed := 0, 0
+		for _, c := range SealedColumns() {
+			if !these[c.Table] || !c.BindRow() {
+				continue
 			}
-			// #nosec G202 -- table and column names come from SealedColumns
-			rows, err := tx.QueryContext(ctx, db.rebind(`SELECT id, `+c.Column+` FROM `+c.Table+` WHERE id > $1 AND `+c.Column+` <> '' ORDER BY id LIMIT 1000`), after)
-			if err != nil {
-				return fmt.Errorf("reading %s: %w", c.Name(), err)
-			}
-			var batch []row
-			for rows.Next() {
-				var r row
-				if err := rows.Scan(&r.id, &r.value); err != nil {
-					rows.Close() // #nosec G104 -- the scan error is the one to report
+			keys := strings.Join(c.Key, ", ")
+			var after []any
+			for {
+				where, args := c.Column+` <> ''`, []any{}
+				if after != nil {
+					marks := make([]string, len(after))
+					for i, v := range after {
+						args = append(args, v)
+						marks[i] = "$" + strconv.Itoa(len(args))
+					}
+					where += ` AND (` + keys + `) > (` + strings.Join(marks, ", ") + `)`
+				}
+				// #nosec G202 -- table, key and column names come from SealedColumns
+				rows, err := tx.QueryContext(ctx, db.rebind(`SELECT `+keys+`, `+c.Column+` FROM `+c.Table+` WHERE `+where+` ORDER BY `+keys+` LIMIT 1000`), args...)
+				if err != nil {
 					return fmt.Errorf("reading %s: %w", c.Name(), err)
 				}
-				batch = append(batch, r)
-			}
-			if err := doneRows(rows); err != nil {
-				return fmt.Errorf("reading %s: %w", c.Name(), err)
-			}
-			if len(batch) == 0 {
-				break
-			}
-			after = batch[len(batch)-1].id
-			var ids []int64
-			var values []string
-			for _, r := range batch {
-				if _, err := db.open(rowContext(c.Context, r.id), r.value); err == nil {
+				var batch []rotateRow
+				for rows.Next() {
+					r := rotateRow{key: make([]any, len(c.Key))}
+					dest := make([]any, len(c.Key)+1)
+					for i := range r.key {
+						dest[i] = &r.key[i]
+					}
+					dest[len(c.Key)] = &r.old
+					if err := rows.Scan(dest...); err != nil {
+						rows.Close() // #nosec G104 -- the scan error is the one to report
+						return fmt.Errorf("reading %s: %w", c.Name(), err)
+					}
+					for i, v := range r.key {
+						if b, ok := v.([]byte); ok {
+							r.key[i] = string(b) // a text key read as bytes, to bind again as text
+						}
+					}
+					batch = append(batch, r)
+				}
+				if err := doneRows(rows); err != nil {
+					return fmt.Errorf("reading %s: %w", c.Name(), err)
+				}
+				if len(batch) == 0 {
+					break
+				}
+				after = batch[len(batch)-1].key
+				todo := batch[:0:0]
+				for _, r := range batch {
+					if _, err := db.open(c.contextOf(r.key), r.old); err == nil {
+						opened++
+						continue // bound already
+					}
+					plain, err := db.open(c.Context, r.old)
+					if err != nil {
+						failed++
+						continue
+					}
+					if r.new, err = db.seal(c.contextOf(r.key), plain); err != nil {
+						return err
+					}
 					opened++
-					continue // bound already
+					todo = append(todo, r)
 				}
-				plain, err := db.open(c.Context, r.value)
-				if err != nil {
-					failed++
-					continue
-				}
-				sealed, err := db.seal(rowContext(c.Context, r.id), plain)
-				if err != nil {
+				if err := db.writeBound(ctx, tx, c, todo); err != nil {
 					return err
 				}
-				opened++
-				ids, values = append(ids, r.id), append(values, sealed)
-			}
-			if err := db.writeBound(ctx, tx, c, ids, values); err != nil {
-				return err
 			}
 		}
+		if failed > 0 && opened == 0 {
+			return fmt.Errorf("none of the %d sealed values to be bound to their rows opens with these encryption keys: start Cradle with the key file this database was written with, and the migration runs again", failed)
+		}
+		return nil
 	}
-	if failed > 0 && opened == 0 {
-		return fmt.Errorf("none of the %d sealed values to be bound to their rows opens with these encryption keys: start Cradle with the key file this database was written with, and the migration runs again", failed)
-	}
-	return nil
 }
 
 // writeBound writes a batch of values sealed again to their rows: on
-// PostgreSQL in one statement (a round trip each would make a national
-// upgrade take many minutes), on SQLite a prepared statement a row.
-func (db *DB) writeBound(ctx context.Context, tx *sql.Tx, c SealedColumn, ids []int64, values []string) error {
-	if len(ids) == 0 {
+// PostgreSQL in one statement for a table keyed by its id (a round trip
+// each would make a national upgrade take many minutes), otherwise a
+// prepared statement a row.
+func (db *DB) writeBound(ctx context.Context, tx *sql.Tx, c SealedColumn, rows []rotateRow) error {
+	if len(rows) == 0 {
 		return nil
 	}
-	if db.dialect == Postgres {
+	if db.dialect == Postgres && len(c.Key) == 1 && c.Key[0] == "id" {
+		ids, values := make([]int64, len(rows)), make([]string, len(rows))
+		for i, r := range rows {
+			id, ok := r.key[0].(int64)
+			if !ok {
+				return fmt.Errorf("sealing %s to its rows: an id of type %T", c.Name(), r.key[0])
+			}
+			ids[i], values[i] = id, r.new
+		}
 		// #nosec G202 -- table and column names come from SealedColumns
 		_, err := tx.ExecContext(ctx, `UPDATE `+c.Table+` t SET `+c.Column+` = v.sealed
 			FROM unnest(CAST($1 AS BIGINT[]), CAST($2 AS TEXT[])) AS v(id, sealed) WHERE t.id = v.id`, ids, values)
@@ -285,15 +316,19 @@ func (db *DB) writeBound(ctx context.Context, tx *sql.Tx, c SealedColumn, ids []
 		}
 		return nil
 	}
-	// #nosec G202 -- table and column names come from SealedColumns
-	stmt, err := tx.PrepareContext(ctx, `UPDATE `+c.Table+` SET `+c.Column+` = ?1 WHERE id = ?2`)
+	match := make([]string, len(c.Key))
+	for i, k := range c.Key {
+		match[i] = fmt.Sprintf("%s = $%d", k, i+2)
+	}
+	// #nosec G202 -- table, key and column names come from SealedColumns
+	stmt, err := tx.PrepareContext(ctx, db.rebind(`UPDATE `+c.Table+` SET `+c.Column+` = $1 WHERE `+strings.Join(match, " AND ")))
 	if err != nil {
 		return fmt.Errorf("sealing %s to its rows: %w", c.Name(), err)
 	}
 	defer stmt.Close()
-	for i, id := range ids {
-		if _, err := stmt.ExecContext(ctx, values[i], id); err != nil {
-			return fmt.Errorf("sealing %s to row %d: %w", c.Name(), id, err)
+	for _, r := range rows {
+		if _, err := stmt.ExecContext(ctx, append([]any{r.new}, r.key...)...); err != nil {
+			return fmt.Errorf("sealing %s to row %s: %w", c.Name(), keyText(c.Key, r.key), err)
 		}
 	}
 	return nil

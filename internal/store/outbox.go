@@ -23,11 +23,17 @@ type OutboxItem struct {
 // message exists if and only if the change that caused it was saved.
 // Recipient and body are sealed: they may be personal data.
 func (tx *Tx) QueueMail(kind, to, subject, text string, headers map[string]string) error {
-	rcpt, err := tx.db.seal("outbox.recipient", to)
+	// Sealed to the message's row, so that someone who can write to the
+	// database cannot send one message's text to another's recipient.
+	id, err := tx.newID("outbox")
 	if err != nil {
 		return err
 	}
-	body, err := tx.db.seal("outbox.body", text)
+	rcpt, err := tx.db.seal(rowContext("outbox.recipient", id), to)
+	if err != nil {
+		return err
+	}
+	body, err := tx.db.seal(rowContext("outbox.body", id), text)
 	if err != nil {
 		return err
 	}
@@ -39,9 +45,8 @@ func (tx *Tx) QueueMail(kind, to, subject, text string, headers map[string]strin
 		}
 		hdrs = string(b)
 	}
-	id, err := tx.insertID(`INSERT INTO outbox (kind, recipient_sealed, subject, body_sealed, headers, status, attempts, next_attempt_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6)`, kind, rcpt, subject, body, hdrs, tx.now)
-	if err != nil {
+	if _, err := tx.exec(`INSERT INTO outbox (id, kind, recipient_sealed, subject, body_sealed, headers, status, attempts, next_attempt_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7)`, id, kind, rcpt, subject, body, hdrs, tx.now); err != nil {
 		return fmt.Errorf("queueing mail: %w", err)
 	}
 	tx.Audit("mail.queue", "outbox", id, 0, kind)
@@ -77,10 +82,10 @@ func (db *DB) ClaimMail(ctx context.Context, now time.Time, limit int, lease tim
 		if err := rows.Scan(&it.ID, &it.Kind, &rcpt, &it.Subject, &body, &hdrs, &it.Attempts); err != nil {
 			return nil, dropRows(rows, fmt.Errorf("reading claimed mail: %w", err))
 		}
-		if it.To, err = db.open("outbox.recipient", rcpt); err != nil {
+		if it.To, err = db.open(rowContext("outbox.recipient", it.ID), rcpt); err != nil {
 			return nil, dropRows(rows, err)
 		}
-		if it.Text, err = db.open("outbox.body", body); err != nil {
+		if it.Text, err = db.open(rowContext("outbox.body", it.ID), body); err != nil {
 			return nil, dropRows(rows, err)
 		}
 		if hdrs != "" {

@@ -194,7 +194,7 @@ func (db *DB) RetentionRecord(ctx context.Context, actor policy.Actor, s retenti
 		case err != nil:
 			return fmt.Errorf("reading the retention decision: %w", err)
 		default:
-			if it.Reason, err = tx.db.open(table+".reason", sealed); err != nil {
+			if it.Reason, err = tx.db.open(rowContext(table+".reason", ref.ID), sealed); err != nil {
 				return err
 			}
 		}
@@ -596,7 +596,7 @@ func (db *DB) RequestErasure(ctx context.Context, actor policy.Actor, s retentio
 
 func (tx *Tx) setRetentionReview(ref RetentionRef, d retention.Decision, reviewOn any, reason string, by int64) error {
 	table, key := ref.reviews()
-	sealed, err := tx.db.seal(table+".reason", reason)
+	sealed, err := tx.db.seal(rowContext(table+".reason", ref.ID), reason)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -162,6 +163,107 @@ func TestDisclosuresBoundToTheirRow(t *testing.T) {
 		}
 		if got, err := notes(fx.prac1.Actor(), fx.parent1); err != nil || len(got) != 1 || !strings.Contains(got[0], "CANARY-DISCLOSURE") {
 			t.Fatalf("parent 1's own notes = %q, %v", got, err)
+		}
+	})
+}
+
+// TestEverySealedValueBoundToItsRow: every sealed column but the research
+// key's binds its values to their row. With a value in every sealed column
+// (plantCanaries), each opens under its own row's context only: not bound
+// to its column alone, nor in a row with another key (for a key of two
+// parts, another parent's closing summary of the same closure). Values
+// sealed as versions before migrations 29 and 30 did are sealed again to
+// their rows by the migrations' step, every one opening to what it was; a
+// second run changes nothing.
+func TestEverySealedValueBoundToItsRow(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		plantCanaries(t, db)
+		want, err := db.OpenAll(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		otherKey := func(key []any) []any {
+			other := append([]any(nil), key...)
+			switch v := other[len(other)-1].(type) {
+			case int64:
+				other[len(other)-1] = v + 1
+			case string:
+				other[len(other)-1] = v + "0"
+			default:
+				t.Fatalf("a key of type %T", v)
+			}
+			return other
+		}
+		downgraded := 0
+		for _, c := range store.SealedColumns() {
+			rows, err := db.SealedRows(ctx, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) == 0 {
+				t.Errorf("%s holds no value to test", c.Name())
+				continue
+			}
+			if !c.BindRow() {
+				if c.Table != "settings" {
+					t.Errorf("%s is bound to its column only", c.Name())
+				}
+				continue
+			}
+			for _, r := range rows {
+				plain, err := db.OpenUnder(c.ContextOf(r.Key), r.Value)
+				if err != nil {
+					t.Fatalf("%s %v does not open in its own row: %v", c.Name(), r.Key, err)
+				}
+				if _, err := db.OpenUnder(c.Context, r.Value); err == nil {
+					t.Errorf("%s %v opens bound to its column alone", c.Name(), r.Key)
+				}
+				if got, err := db.OpenUnder(c.ContextOf(otherKey(r.Key)), r.Value); err == nil {
+					t.Errorf("%s %v opens in the row keyed %v: %q", c.Name(), r.Key, otherKey(r.Key), got)
+				}
+				// As a version before the migrations sealed it.
+				old, err := db.SealColumnOnly(c.Context, plain)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := db.SetSealed(ctx, c, r.Key, old); err != nil {
+					t.Fatal(err)
+				}
+				downgraded++
+			}
+		}
+		if _, err := db.OpenAll(ctx); err == nil {
+			t.Fatalf("%d values sealed to their column only all opened in their rows; the test means them not to before the upgrade", downgraded)
+		}
+		if err := db.BindSealsToRows(ctx); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.OpenAll(ctx)
+		if err != nil {
+			t.Fatalf("after the migrations' step: %v", err)
+		}
+		if !maps.Equal(got, want) {
+			t.Errorf("after the migrations' step the values read differently:\n got %v\nwant %v", got, want)
+		}
+		sealed := func() map[string]string {
+			out := map[string]string{}
+			for _, c := range store.SealedColumns() {
+				rows, err := db.SealedRows(ctx, c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range rows {
+					out[fmt.Sprint(c.Name(), r.Key)] = r.Value
+				}
+			}
+			return out
+		}
+		first := sealed()
+		if err := db.BindSealsToRows(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if !maps.Equal(sealed(), first) {
+			t.Error("a second run of the migrations' step sealed values again")
 		}
 	})
 }

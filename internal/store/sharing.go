@@ -32,17 +32,20 @@ func (db *DB) AddProfessional(ctx context.Context, actor policy.Actor, familyID 
 		if err != nil {
 			return fmt.Errorf("finding organisation: %w", err)
 		}
-		phone, err := tx.db.seal("professionals.phone", p.Phone)
+		pid, err := tx.newID("professionals")
 		if err != nil {
 			return err
 		}
-		email, err := tx.db.seal("professionals.email", p.Email)
+		phone, err := tx.db.seal(rowContext("professionals.phone", pid), p.Phone)
 		if err != nil {
 			return err
 		}
-		pid, err := tx.insertID(`INSERT INTO professionals (organisation_id, name, role, phone_sealed, email_sealed, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			orgID, p.Name, p.Role, phone, email, tx.now)
+		email, err := tx.db.seal(rowContext("professionals.email", pid), p.Email)
 		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(`INSERT INTO professionals (id, organisation_id, name, role, phone_sealed, email_sealed, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			pid, orgID, p.Name, p.Role, phone, email, tx.now); err != nil {
 			return fmt.Errorf("saving professional: %w", err)
 		}
 		if _, err := tx.exec(`INSERT INTO family_professionals (family_id, professional_id, since) VALUES ($1, $2, $3)`, f.ID, pid, tx.now); err != nil {
@@ -69,10 +72,10 @@ func (db *DB) familyProfessionals(ctx context.Context, q rowQuerier, familyID in
 		if err := rows.Scan(&p.ID, &p.Name, &p.Role, &p.Organisation, &p.OrganisationKind, &phone, &email); err != nil {
 			return nil, err
 		}
-		if p.Phone, err = db.open("professionals.phone", phone); err != nil {
+		if p.Phone, err = db.open(rowContext("professionals.phone", p.ID), phone); err != nil {
 			return nil, err
 		}
-		if p.Email, err = db.open("professionals.email", email); err != nil {
+		if p.Email, err = db.open(rowContext("professionals.email", p.ID), email); err != nil {
 			return nil, err
 		}
 		out = append(out, p)
@@ -111,22 +114,25 @@ func (db *DB) RecordShare(ctx context.Context, actor policy.Actor, familyID int6
 }
 
 func (tx *Tx) insertShare(familyID, staffID int64, s sharing.Share) error {
-	what, err := tx.db.seal("information_sharing.what", s.What)
+	id, err := tx.newID("information_sharing")
 	if err != nil {
 		return err
 	}
-	why, err := tx.db.seal("information_sharing.why", s.Why)
+	what, err := tx.db.seal(rowContext("information_sharing.what", id), s.What)
 	if err != nil {
 		return err
 	}
-	reason, err := tx.db.seal("information_sharing.consent_reason", s.ConsentReason)
+	why, err := tx.db.seal(rowContext("information_sharing.why", id), s.Why)
 	if err != nil {
 		return err
 	}
-	id, err := tx.insertID(`INSERT INTO information_sharing (family_id, person_id, shared_at, recipient, method, lawful_basis, consent, consent_reason, consent_reason_sealed, what_sealed, why_sealed, created_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, $10, $11)`, familyID, nullID(s.PersonID), s.SharedOn.UTC(), s.Recipient, s.Method, s.LawfulBasis, s.Consent,
-		reason, what, why, staffID)
+	reason, err := tx.db.seal(rowContext("information_sharing.consent_reason", id), s.ConsentReason)
 	if err != nil {
+		return err
+	}
+	if _, err := tx.exec(`INSERT INTO information_sharing (id, family_id, person_id, shared_at, recipient, method, lawful_basis, consent, consent_reason, consent_reason_sealed, what_sealed, why_sealed, created_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', $9, $10, $11, $12)`, id, familyID, nullID(s.PersonID), s.SharedOn.UTC(), s.Recipient, s.Method, s.LawfulBasis, s.Consent,
+		reason, what, why, staffID); err != nil {
 		return fmt.Errorf("logging the share: %w", err)
 	}
 	tx.Audit("share.record", "share", id, familyID, s.Method)
@@ -162,13 +168,13 @@ func (db *DB) familyShares(ctx context.Context, q rowQuerier, actor policy.Actor
 		if t, ok := personTargetIn(f, s.PersonID, f.Overrides); ok && !policy.Can(actor, policy.ViewConfidential, t, now) {
 			s.Withheld = true
 		} else {
-			if s.ConsentReason, err = db.open("information_sharing.consent_reason", reason); err != nil {
+			if s.ConsentReason, err = db.open(rowContext("information_sharing.consent_reason", s.ID), reason); err != nil {
 				return nil, err
 			}
-			if s.What, err = db.open("information_sharing.what", what); err != nil {
+			if s.What, err = db.open(rowContext("information_sharing.what", s.ID), what); err != nil {
 				return nil, err
 			}
-			if s.Why, err = db.open("information_sharing.why", why); err != nil {
+			if s.Why, err = db.open(rowContext("information_sharing.why", s.ID), why); err != nil {
 				return nil, err
 			}
 		}
@@ -187,13 +193,16 @@ func (db *DB) RecordConsent(ctx context.Context, actor policy.Actor, personID in
 		if err := c.Validate(tx.now); err != nil {
 			return err
 		}
-		scope, err := tx.db.seal("consents.scope", c.Scope)
+		id, err := tx.newID("consents")
 		if err != nil {
 			return err
 		}
-		id, err := tx.insertID(`INSERT INTO consents (person_id, scope, scope_sealed, given_on, created_by, created_at) VALUES ($1, '', $2, $3, $4, $5)`,
-			p.ID, scope, c.GivenOn.UTC(), actor.StaffID, tx.now)
+		scope, err := tx.db.seal(rowContext("consents.scope", id), c.Scope)
 		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(`INSERT INTO consents (id, person_id, scope, scope_sealed, given_on, created_by, created_at) VALUES ($1, $2, '', $3, $4, $5, $6)`,
+			id, p.ID, scope, c.GivenOn.UTC(), actor.StaffID, tx.now); err != nil {
 			return fmt.Errorf("saving consent: %w", err)
 		}
 		tx.Audit("consent.record", "consent", id, f.ID, "")
@@ -243,7 +252,7 @@ func (db *DB) consents(ctx context.Context, q rowQuerier, actor policy.Actor, f 
 		c.WithdrawnOn = withdrawn.T
 		if t, ok := personTargetIn(f, c.PersonID, nil); ok && !policy.Can(actor, policy.ViewConfidential, t, now) {
 			c.Withheld = true
-		} else if c.Scope, err = db.open("consents.scope", scope); err != nil {
+		} else if c.Scope, err = db.open(rowContext("consents.scope", c.ID), scope); err != nil {
 			return nil, err
 		}
 		out = append(out, c)

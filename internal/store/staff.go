@@ -84,13 +84,17 @@ func (tx *Tx) CreateStaff(n org.NewStaff, s StaffSecrets) (org.Staff, error) {
 	if err := tx.queryRow(`SELECT id FROM teams WHERE area_id = $1 ORDER BY id LIMIT 1`, area.ID).Scan(&teamID); err != nil {
 		return org.Staff{}, fmt.Errorf("finding team in %s: %w", area.Name, err)
 	}
-	sealedTOTP, err := tx.db.seal("staff.totp_secret", s.TOTPSecret)
+	id, err := tx.newID("staff")
 	if err != nil {
 		return org.Staff{}, err
 	}
-	id, err := tx.insertID(`INSERT INTO staff (email, name, role, job_title, password_hash, must_change_password, totp_secret_sealed, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`,
-		n.Email, n.Name, string(role), n.JobTitle, s.PasswordHash, s.MustChange, sealedTOTP, tx.now)
+	sealedTOTP, err := tx.db.seal(rowContext("staff.totp_secret", id), s.TOTPSecret)
+	if err != nil {
+		return org.Staff{}, err
+	}
+	_, err = tx.exec(`INSERT INTO staff (id, email, name, role, job_title, password_hash, must_change_password, totp_secret_sealed, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)`,
+		id, n.Email, n.Name, string(role), n.JobTitle, s.PasswordHash, s.MustChange, sealedTOTP, tx.now)
 	if isUniqueViolation(err) {
 		return org.Staff{}, &problem.Error{Code: problem.Conflict, Message: "There is already an account with that email address",
 			Fields: []problem.Field{{Name: "email", Message: "There is already an account with that email address"}}}
@@ -138,7 +142,7 @@ func (db *DB) scanStaff(ctx context.Context, q rowQuerier, where string, arg any
 		return s, fmt.Errorf("reading staff: %w", err)
 	}
 	s.Role = policy.Role(role) // an unknown role stays unknown, and the policy denies it
-	if s.TOTPSecret, err = db.open("staff.totp_secret", sealed); err != nil {
+	if s.TOTPSecret, err = db.open(rowContext("staff.totp_secret", s.ID), sealed); err != nil {
 		return s, err
 	}
 	rows, err := q.QueryContext(ctx, db.rebind(`SELECT t.id, t.name, a.id, a.name, a.local_authority, a.remote, a.active
