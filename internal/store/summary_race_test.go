@@ -191,3 +191,46 @@ func raceWrites(t *testing.T, db *store.DB, first, second string) bool {
 	}
 	return waited
 }
+
+// TestSummaryLocksBelongToTheirSchema: the summary triggers' advisory locks
+// (migrations 27 and 31) are their schema's. Advisory locks belong to the
+// whole database, so with the same numbers two Cradles in two schemas of
+// one database took each other's locks, and two bulk loads at once, one in
+// each, could deadlock (seen when two packages' tests seeded together).
+// Within a schema a key still waits for the other keys of its bucket.
+func TestSummaryLocksBelongToTheirSchema(t *testing.T) {
+	urlA, urlB := storetest.PostgresURL(t), storetest.PostgresURL(t)
+	if urlA == "" {
+		return // PostgresURL said why
+	}
+	begin := func(url string) *sql.Tx {
+		storetest.Open(t, storetest.Backend{Name: "postgres", URL: url}, nil) // migrated
+		conn, err := sql.Open("pgx", url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { conn.Close() })
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { tx.Rollback() })
+		if _, err := tx.ExecContext(ctx, `SET LOCAL lock_timeout = '1s'`); err != nil {
+			t.Fatal(err)
+		}
+		return tx
+	}
+	a, b, a2 := begin(urlA), begin(urlB), begin(urlA)
+	if _, err := a.ExecContext(ctx, `SELECT summary_lock(7210, 5)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.ExecContext(ctx, `SELECT summary_lock(7210, 5)`); err != nil {
+		t.Errorf("a summary lock in another schema waited for this one's: %v", err)
+	}
+	if _, err := b.ExecContext(ctx, `SELECT summary_lock(7210, 5, 300)`); err != nil {
+		t.Errorf("a summary lock of two keys in another schema waited for this one's: %v", err)
+	}
+	if _, err := a2.ExecContext(ctx, `SELECT summary_lock(7210, 261)`); err == nil {
+		t.Error("a key of the same bucket in the same schema did not wait for the lock held")
+	}
+}
