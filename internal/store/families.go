@@ -389,7 +389,8 @@ type FamilyPage struct {
 // the sharing log and consents (each about a parent withheld from a reader
 // who may not see that parent's confidential details), meetings, status
 // history, the latest
-// activity and past closures. One read-only transaction instead of ten
+// activity and past closures, with each parent's closing summary (withheld
+// as the sharing log is). One read-only transaction instead of ten
 // statements each on its own: nothing on the page is from a later moment
 // than the family it is about, and on SQLite the page reads the database
 // once after other connections' commits rather than up to ten times.
@@ -435,7 +436,7 @@ func (db *DB) ReadFamilyPage(ctx context.Context, actor policy.Actor, id int64, 
 		if out.Activity, err = db.recentActivity(ctx, q, f.ID, activity); err != nil {
 			return err
 		}
-		out.Closures, err = db.closures(ctx, q, f.ID)
+		out.Closures, err = db.closures(ctx, q, actor, f, tx.now)
 		return err
 	})
 	return out, err

@@ -248,31 +248,80 @@ func (db *DB) ReopenFamily(ctx context.Context, actor policy.Actor, familyID int
 	})
 }
 
-// ClosureRecord is a past closure, for the family page.
+// ClosureRecord is a past closure, for the family page, with each
+// parent's closing summary.
 type ClosureRecord struct {
+	ID                                     int64
 	Kind, Reason, ApprovedBy, ReopenReason string
 	ClosedOn, ReopenedAt                   time.Time
+	Summaries                              []ClosingSummary // parent by parent, in the order of their ids
 }
 
-// closures lists a family's closures, newest first.
-func (db *DB) closures(ctx context.Context, q rowQuerier, familyID int64) ([]ClosureRecord, error) {
-	rows, err := q.QueryContext(ctx, `SELECT c.kind, c.reason, COALESCE(s.name, ''), c.reopen_reason, c.closed_on, c.reopened_at
-		FROM closures c LEFT JOIN staff s ON s.id = c.approved_by WHERE c.family_id = $1 ORDER BY c.id DESC`, familyID)
+// ClosingSummary is what the closing manager wrote about the work with one
+// parent. Like a disclosure about a parent, it is withheld from a reader who
+// may not see that parent's confidential details (the other parent's
+// practitioner): it is about the parent's own work on the programme.
+type ClosingSummary struct {
+	PersonID int64
+	Text     string
+	Withheld bool
+}
+
+// closures lists a family's closures, newest first, with the closing
+// summaries actor may read (f as ReadFamily read it for actor, with the
+// actor's break-glass grants).
+func (db *DB) closures(ctx context.Context, q rowQuerier, actor policy.Actor, f family.Family, now time.Time) ([]ClosureRecord, error) {
+	rows, err := q.QueryContext(ctx, `SELECT c.id, c.kind, c.reason, COALESCE(s.name, ''), c.reopen_reason, c.closed_on, c.reopened_at
+		FROM closures c LEFT JOIN staff s ON s.id = c.approved_by WHERE c.family_id = $1 ORDER BY c.id DESC`, f.ID)
 	if err != nil {
 		return nil, fmt.Errorf("reading closures: %w", err)
 	}
 	defer rows.Close()
 	var out []ClosureRecord
+	at := map[int64]int{}
 	for rows.Next() {
 		var c ClosureRecord
 		var reopened nullableTime
-		if err := rows.Scan(&c.Kind, &c.Reason, &c.ApprovedBy, &c.ReopenReason, &c.ClosedOn, &reopened); err != nil {
+		if err := rows.Scan(&c.ID, &c.Kind, &c.Reason, &c.ApprovedBy, &c.ReopenReason, &c.ClosedOn, &reopened); err != nil {
 			return nil, err
 		}
 		c.ReopenedAt = reopened.time()
+		at[c.ID] = len(out)
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, nil // most families: no second statement
+	}
+	srows, err := q.QueryContext(ctx, `SELECT cs.closure_id, cs.person_id, cs.summary_sealed FROM closure_summaries cs
+		JOIN closures c ON c.id = cs.closure_id WHERE c.family_id = $1 ORDER BY cs.closure_id, cs.person_id`, f.ID)
+	if err != nil {
+		return nil, fmt.Errorf("reading closing summaries: %w", err)
+	}
+	defer srows.Close()
+	for srows.Next() {
+		var closureID int64
+		var s ClosingSummary
+		var sealed string
+		if err := srows.Scan(&closureID, &s.PersonID, &sealed); err != nil {
+			return nil, err
+		}
+		i, ok := at[closureID]
+		if !ok {
+			continue
+		}
+		// A parent no longer in the family, or one whose confidential
+		// details the reader may not see: withheld.
+		if t, ok := personTargetIn(f, s.PersonID, f.Overrides); !ok || !policy.Can(actor, policy.ViewConfidential, t, now) {
+			s.Withheld = true
+		} else if s.Text, err = db.open(keyContext("closure_summaries.summary", closureID, s.PersonID), sealed); err != nil {
+			return nil, err
+		}
+		out[i].Summaries = append(out[i].Summaries, s)
+	}
+	return out, srows.Err()
 }
 
 // StaffInArea lists the active staff of an area (any role), for choosing

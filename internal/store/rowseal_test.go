@@ -267,3 +267,50 @@ func TestEverySealedValueBoundToItsRow(t *testing.T) {
 		}
 	})
 }
+
+// TestClosingSummaryBoundToItsParent: the family page shows each parent's
+// closing summary to a reader who may see that parent's confidential
+// details (the manager both, each practitioner their own parent's); one
+// parent's summary copied into the other's row does not open there, and
+// the page fails rather than show it.
+func TestClosingSummaryBoundToItsParent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		p := plantCanaries(t, db) // closes the family with a summary for each parent
+		fx := p.fx
+		summaries := func(actor policy.Actor) (map[int64]string, error) {
+			fp, err := db.ReadFamilyPage(ctx, actor, fx.familyID, 5)
+			if err != nil {
+				return nil, err
+			}
+			if len(fp.Closures) != 1 {
+				t.Fatalf("%d closures", len(fp.Closures))
+			}
+			out := map[int64]string{}
+			for _, s := range fp.Closures[0].Summaries {
+				out[s.PersonID] = s.Text
+				if s.Withheld {
+					out[s.PersonID] = "withheld"
+				}
+			}
+			return out, nil
+		}
+		got, err := summaries(fx.mgr.Actor())
+		if err != nil || !strings.Contains(got[fx.parent1], "closing-1") || !strings.Contains(got[fx.parent2], "closing-2") {
+			t.Fatalf("the manager reads %v, %v", got, err)
+		}
+		if got, err := summaries(fx.prac1.Actor()); err != nil || !strings.Contains(got[fx.parent1], "closing-1") || got[fx.parent2] != "withheld" {
+			t.Errorf("parent 1's practitioner reads %v, %v; want their parent's summary and the other's withheld", got, err)
+		}
+		if got, err := summaries(fx.prac2.Actor()); err != nil || got[fx.parent1] != "withheld" || !strings.Contains(got[fx.parent2], "closing-2") {
+			t.Errorf("parent 2's practitioner reads %v, %v; want their parent's summary and the other's withheld", got, err)
+		}
+		if err := db.RawExec(ctx, `UPDATE closure_summaries SET summary_sealed = (SELECT summary_sealed FROM closure_summaries WHERE person_id = $1)
+			WHERE person_id = $2`, fx.parent1, fx.parent2); err != nil {
+			t.Fatal(err)
+		}
+		got, err = summaries(fx.prac2.Actor())
+		if err == nil || strings.Contains(fmt.Sprint(got), "closing-1") || !errors.Is(err, store.ErrAltered) {
+			t.Errorf("parent 1's summary copied into parent 2's row read by parent 2's practitioner as %v, %v; want it not to open", got, err)
+		}
+	})
+}

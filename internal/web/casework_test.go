@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -235,15 +236,40 @@ func TestBirthClosureAndReopen(t *testing.T) {
 			t.Fatalf("closure without summaries: %d", r.status)
 		}
 		ps := f.Parents()
+		summary := map[int64]string{}
+		for _, p := range ps {
+			summary[p.ID] = "Work with " + p.GivenName + " ended; referred on to Leeds."
+		}
 		full := dateForm("closed_on", e.clock.Now(), "csrf_token", ctoken, "reason", "moved_out_of_area",
-			"summary_for_"+itoa(ps[0].ID), "Moved to Leeds; referred on.", "summary_for_"+itoa(ps[1].ID), "Ended with the family's move.")
+			"summary_for_"+itoa(ps[0].ID), summary[ps[0].ID], "summary_for_"+itoa(ps[1].ID), summary[ps[1].ID])
 		if r := e.post(mc, path+"/close", full); r.status != http.StatusSeeOther {
 			t.Fatalf("close: %d\n%s", r.status, r.body)
 		}
-		// Closed: read-only for the practitioner.
+		// The closing manager reads both parents' closing summaries on the
+		// family page; each parent's practitioner reads their own parent's,
+		// and the other parent's is withheld, as a disclosure about them is.
+		closedPage := e.get(mc, path)
+		for _, p := range ps {
+			if !strings.Contains(closedPage.body, "Closing summary for "+p.Name()) || !strings.Contains(closedPage.body, html.EscapeString(summary[p.ID])) {
+				t.Errorf("the manager's family page lacks %s's closing summary", p.Name())
+			}
+		}
 		pc := e.client()
 		e.signIn(pc, "megan.hughes@cradle.example")
-		aisha := "/people/" + itoa(parentNamed(f, "Aisha").ID)
+		aishaID := parentNamed(f, "Aisha").ID
+		seen := e.get(pc, path)
+		for _, p := range ps {
+			shown := strings.Contains(seen.body, html.EscapeString(summary[p.ID]))
+			if p.ID == aishaID && !shown {
+				t.Error("Aisha's practitioner is not shown Aisha's closing summary")
+			}
+			withheld := "Closing summary for " + html.EscapeString(p.Name()) + `</dt><dd class="govuk-summary-list__value app-pre-line">Withheld: confidential`
+			if p.ID != aishaID && (shown || !strings.Contains(seen.body, withheld)) {
+				t.Errorf("Aisha's practitioner is shown the other parent's closing summary (or no word that it is withheld): shown %v", shown)
+			}
+		}
+		// Closed: read-only for the practitioner.
+		aisha := "/people/" + itoa(aishaID)
 		ap := e.get(pc, aisha)
 		if strings.Contains(ap.body, "Record a session") {
 			t.Error("a closed case still offers to record a session")
