@@ -335,7 +335,8 @@ func TestBrowserFamilyJourney(t *testing.T) {
 		if got := tab.stage(t); got != "Closed" {
 			t.Errorf("after closing: stage %q, want Closed", got)
 		}
-		tab.mustSee(t, "closed family", "Planned ending at the baby's second birthday", "approved by Helen Whitaker")
+		tab.mustSee(t, "closed family", "Planned ending at the baby's second birthday", "approved by Helen Whitaker",
+			"Closing summary for Nia Cole", "Parent 1 completed the programme", "Parent 2 completed the programme")
 		if n := tab.count(t, fmt.Sprintf(`main a[href=%q]`, familyHref+"/close")); n != 0 {
 			t.Error("closed family: still offers \"Close the case\"")
 		}
@@ -350,6 +351,13 @@ func TestBrowserFamilyJourney(t *testing.T) {
 		tab := b.newTab(t, browser)
 		defer tab.close(t)
 		tab.signInChecked(t, credentialFor(t, practitionerEmail))
+		// Nia's practitioner reads Nia's closing summary, not the other
+		// parent's.
+		tab.open(t, familyHref)
+		text := tab.eval(t, `document.querySelector('main').innerText`)
+		if n := strings.Count(text, "completed the programme"); n != 1 || !strings.Contains(text, "Withheld: confidential to the other parent's practitioner.") {
+			t.Errorf("closed family, as Nia's practitioner: %d closing summaries shown, want Nia's alone and the other withheld", n)
+		}
 		tab.open(t, niaHref)
 		tab.mustSee(t, "Nia's page, closed", "Nia Cole", canary)
 		for _, control := range []string{"Record a session or contact", "Record a VIG cycle", "Record that joint sessions", "Pause sessions"} {
