@@ -59,7 +59,7 @@ func (a *App) sar(ctx context.Context, args []string) error {
 	}
 	actor := staff.Actor()
 	now := a.now()
-	rec, err := db.ReadPerson(ctx, actor, *person)
+	rec, err := db.ReadPersonParts(ctx, actor, *person, store.PersonPage|store.PersonClosings, "")
 	if err != nil {
 		return fmt.Errorf("sar: %w", err)
 	}
@@ -107,6 +107,7 @@ func subjectView(rec store.PersonRecord, now time.Time) docs.SubjectView {
 		Generated: now, Name: p.Name(), KnownAs: p.KnownAs, Reference: rec.Family.Reference, Area: rec.Family.AreaName,
 		Stage: rec.Family.Stage.Label(), Withheld: sarWithheld,
 		Sessions: []docs.SessionView{}, Risk: []docs.RiskView{}, Incidents: []docs.IncidentView{}, SafetyPlan: []docs.Section{}, Measures: []docs.MeasureView{},
+		Closings: []docs.ClosingView{},
 	}
 	if !p.DateOfBirth.IsZero() {
 		v.DateOfBirth = p.DateOfBirth.Format("2 January 2006")
@@ -170,6 +171,10 @@ func subjectView(rec store.PersonRecord, now time.Time) docs.SubjectView {
 		}
 		v.Measures = append(v.Measures, docs.MeasureView{Measure: strings.ToUpper(m.Instrument), Timepoint: m.Timepoint,
 			Date: m.TakenOn.Format("2 January 2006"), Score: score, Band: m.Band})
+	}
+	for _, c := range rec.Closings { // read for this parent only
+		v.Closings = append(v.Closings, docs.ClosingView{Date: c.ClosedOn.Format("2 January 2006"),
+			Reason: casework.Label(casework.ClosureReasons(), c.Reason), Summary: c.Summary})
 	}
 	return v
 }

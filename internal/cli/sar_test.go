@@ -89,6 +89,11 @@ func TestSubjectAccessHoldsOnlyTheParentsOwnRecord(t *testing.T) {
 	_, err = db.RaiseConcern(ctx, priya, store.NewConcern{FamilyID: f.ID, PersonID: amy.ID, Concern: safeguarding.Concern{About: "CANARY-CONCERN", AtRisk: safeguarding.AtRiskBaby, ImmediateDanger: &yes}, Due: now.Add(time.Hour)},
 		func(*store.Tx, []string, int64) error { return nil })
 	must(err)
+	// Closed last, with a closing summary for each parent: the parent's own
+	// is theirs to read, the other parent's is not.
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	must(db.CloseFamily(ctx, helen, f.ID, casework.Closure{Reason: "moved_out_of_area", ClosedOn: today,
+		Summaries: map[int64]string{amy.ID: "OWN-CLOSING Amy moved to Leeds and was referred on.", jordan.ID: "CANARY-COPARENT-CLOSING"}}))
 	db.Close() // #nosec G104 -- test database, closed before the command opens it
 
 	out := t.TempDir()
@@ -115,7 +120,7 @@ func TestSubjectAccessHoldsOnlyTheParentsOwnRecord(t *testing.T) {
 				t.Errorf("%s contains %q", filepath.Base(file), canary)
 			}
 		}
-		for _, own := range []string{"OWN-ADDRESS-31", "OWN-NOTE", "07700 900555", "Amy Foster"} {
+		for _, own := range []string{"OWN-ADDRESS-31", "OWN-NOTE", "07700 900555", "Amy Foster", "OWN-CLOSING"} {
 			if !strings.Contains(text, own) {
 				t.Errorf("%s lacks the parent's own %q", filepath.Base(file), own)
 			}
@@ -125,8 +130,8 @@ func TestSubjectAccessHoldsOnlyTheParentsOwnRecord(t *testing.T) {
 		}
 		if strings.HasSuffix(file, ".json") {
 			var v map[string]any
-			if err := json.Unmarshal(b, &v); err != nil || len(v["incidents"].([]any)) != 1 || len(v["withheld"].([]any)) == 0 {
-				t.Errorf("JSON: %v, %v", err, v["incidents"])
+			if err := json.Unmarshal(b, &v); err != nil || len(v["incidents"].([]any)) != 1 || len(v["withheld"].([]any)) == 0 || len(v["closing_summaries"].([]any)) != 1 {
+				t.Errorf("JSON: %v, %v, %v", err, v["incidents"], v["closing_summaries"])
 			}
 		}
 	}

@@ -27,7 +27,16 @@ type SubjectView struct {
 	Incidents   []IncidentView `json:"incidents"`
 	SafetyPlan  []Section      `json:"safety_plan"`
 	Measures    []MeasureView  `json:"outcome_measures"`
+	Closings    []ClosingView  `json:"closing_summaries"`
 	Withheld    []string       `json:"withheld"`
+}
+
+// ClosingView is a closure of the parent's case with what was written
+// about the work with them.
+type ClosingView struct {
+	Date    string `json:"date"`
+	Reason  string `json:"reason"`
+	Summary string `json:"summary"`
 }
 
 // BabyView is the parent's baby, as the parent's own record shows it.
@@ -148,6 +157,16 @@ func SubjectAccess(v SubjectView) Document {
 		measures = append(measures, m.Date+": "+m.Measure+" ("+m.Timepoint+"): "+joinNonEmpty(", ", m.Score, m.Band))
 	}
 	d.Sections = append(d.Sections, Section{Heading: "Questionnaires", Lines: orNoneLines(measures)})
+	if len(v.Closings) > 0 {
+		var closings []string
+		for _, c := range v.Closings {
+			closings = append(closings, c.Date+": "+c.Reason)
+			for _, l := range textLines(c.Summary) {
+				closings = append(closings, "  "+l)
+			}
+		}
+		d.Sections = append(d.Sections, Section{Heading: "When your case closed", Lines: closings})
+	}
 	d.Sections = append(d.Sections, Section{Heading: "Not included, and why", Lines: orNoneLines(v.Withheld)})
 	return d
 }

@@ -47,6 +47,18 @@ type PersonRecord struct {
 	// only for a reader who may edit the record, each withheld as
 	// ReadFamilyPage withholds it.
 	Consents []sharing.Consent
+	// Closings are the closing summaries written about the parent, newest
+	// closure first (PersonClosings), for a reader who may see their
+	// confidential details.
+	Closings []PersonClosing
+}
+
+// PersonClosing is a closure of the parent's family with what the closing
+// manager wrote about the work with this parent.
+type PersonClosing struct {
+	ClosedOn time.Time
+	Reason   string
+	Summary  string
 }
 
 // personInFamily reads a person's family (the family found from the person
@@ -99,6 +111,7 @@ const (
 	PersonSafetyPlan                          // the safety plan (parents)
 	PersonMeasures                            // outcome measure results
 	PersonConsents                            // their consents to share (parents), when the reader may edit the record
+	PersonClosings                            // their closing summaries (parents), when the reader may see confidential details; not on the person page
 
 	// PersonPage is everything the person page shows.
 	PersonPage = PersonContact | PersonSessions | PersonVIG | PersonJointSafety | PersonPauses |
@@ -289,7 +302,37 @@ func (tx *Tx) fillPerson(out *PersonRecord, parts PersonParts, page *SessionPage
 			return err
 		}
 	}
+	if parts&PersonClosings != 0 && parent && conf {
+		if out.Closings, err = tx.closingsOf(id); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// closingsOf reads the closing summaries written about a parent, newest
+// closure first. The caller has checked the reader may see them.
+func (tx *Tx) closingsOf(personID int64) ([]PersonClosing, error) {
+	rows, err := tx.query(`SELECT c.id, c.closed_on, c.reason, cs.summary_sealed FROM closure_summaries cs JOIN closures c ON c.id = cs.closure_id
+		WHERE cs.person_id = $1 ORDER BY c.id DESC`, personID)
+	if err != nil {
+		return nil, fmt.Errorf("reading closing summaries: %w", err)
+	}
+	defer rows.Close()
+	var out []PersonClosing
+	for rows.Next() {
+		var closureID int64
+		var c PersonClosing
+		var sealed string
+		if err := rows.Scan(&closureID, &c.ClosedOn, &c.Reason, &sealed); err != nil {
+			return nil, err
+		}
+		if c.Summary, err = tx.db.open(keyContext("closure_summaries.summary", closureID, personID), sealed); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 // auditPersonView records the read, and a break-glass grant's use when
