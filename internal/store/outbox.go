@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -76,16 +77,25 @@ func (db *DB) ClaimMail(ctx context.Context, now time.Time, limit int, lease tim
 		return nil, fmt.Errorf("claiming mail: %w", err)
 	}
 	var out []OutboxItem
+	var altered []int64
 	for rows.Next() {
 		var it OutboxItem
 		var rcpt, body, hdrs string
 		if err := rows.Scan(&it.ID, &it.Kind, &rcpt, &it.Subject, &body, &hdrs, &it.Attempts); err != nil {
 			return nil, dropRows(rows, fmt.Errorf("reading claimed mail: %w", err))
 		}
-		if it.To, err = db.open(rowContext("outbox.recipient", it.ID), rcpt); err != nil {
-			return nil, dropRows(rows, err)
+		it.To, err = db.open(rowContext("outbox.recipient", it.ID), rcpt)
+		if err == nil {
+			it.Text, err = db.open(rowContext("outbox.body", it.ID), body)
 		}
-		if it.Text, err = db.open(rowContext("outbox.body", it.ID), body); err != nil {
+		if errors.Is(err, ErrAltered) {
+			// Damaged, or moved here from another message: never sent, and
+			// given up on below rather than failing every claim after it
+			// (the outbox is claimed oldest first).
+			altered = append(altered, it.ID)
+			continue
+		}
+		if err != nil {
 			return nil, dropRows(rows, err)
 		}
 		if hdrs != "" {
@@ -101,8 +111,25 @@ func (db *DB) ClaimMail(ctx context.Context, now time.Time, limit int, lease tim
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("claiming mail: %w", err)
 	}
+	for _, id := range altered {
+		if err := db.Update(ctx, func(tx *Tx) error {
+			if _, err := tx.exec(`UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = $1, leased_until = NULL WHERE id = $2`,
+				alteredMail, id); err != nil {
+				return fmt.Errorf("giving up on mail %d: %w", id, err)
+			}
+			tx.Audit("seal.altered", "outbox", id, 0, alteredMail)
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
 }
+
+// alteredMail is why a message whose recipient or text does not open was
+// given up on: it was altered, or damaged, since it was queued, and sending
+// it could send one message's text to another's recipient.
+const alteredMail = "The stored message cannot be opened: it was altered or damaged after it was queued, so it was not sent"
 
 // MarkMailSent records delivery to the mail server; sending is a
 // disclosure, so it is audited.

@@ -172,3 +172,52 @@ func TestClearOldMail(t *testing.T) {
 		}
 	})
 }
+
+// TestOutboxGivesUpOnAlteredMail: a message whose text was moved there from
+// another message (or damaged) does not open; it is given up on, audited,
+// and never sent, and the messages after it are still sent (the outbox is
+// claimed oldest first, so failing the claim would stop all mail).
+func TestOutboxGivesUpOnAlteredMail(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		err := db.Update(ctx, func(tx *store.Tx) error {
+			for _, to := range []string{"first@example.org", "second@example.org", "third@example.org"} {
+				if err := tx.QueueMail("test", to, "Subject", "Text for "+to, nil); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The third message's text put under the first message's recipient.
+		if err := db.RawExec(ctx, `UPDATE outbox SET body_sealed = (SELECT body_sealed FROM outbox WHERE recipient_sealed <> '' ORDER BY id DESC LIMIT 1)
+			WHERE id = (SELECT MIN(id) FROM outbox)`); err != nil {
+			t.Fatal(err)
+		}
+		items, err := db.ClaimMail(ctx, time.Now(), 10, time.Minute)
+		if err != nil {
+			t.Fatalf("one altered message stopped the claim: %v", err)
+		}
+		var to []string
+		for _, it := range items {
+			to = append(to, it.To)
+			if strings.Contains(it.Text, "third") && it.To != "third@example.org" {
+				t.Errorf("the third message's text is to be sent to %s", it.To)
+			}
+		}
+		if strings.Join(to, " ") != "second@example.org third@example.org" {
+			t.Errorf("claimed %v; want the second and third messages", to)
+		}
+		counts, err := db.MailCounts(ctx)
+		if err != nil || counts["failed"] != 1 || counts["pending"] != 2 {
+			t.Errorf("mail counts %v, %v; want the altered message failed", counts, err)
+		}
+		if n := countAudit(t, db, "seal.altered"); n != 1 {
+			t.Errorf("%d seal.altered entries; want 1", n)
+		}
+		if again, err := db.ClaimMail(ctx, time.Now().Add(2*time.Minute), 10, time.Minute); err != nil || len(again) != 2 {
+			t.Errorf("after the leases end: %d claimed, %v; want the two good messages again and not the altered one", len(again), err)
+		}
+	})
+}
