@@ -120,4 +120,16 @@ func TestBrowserOutcomeMeasure(t *testing.T) {
 	tab.mustSee(t, "gad7-saved", "GAD-7 recorded: 8 (mild)")
 	tab.pageChecks(t, "gad7-saved")
 	tab.screenshot(t, "measures-after-gad7")
+
+	// Entered in error: removed with a reason, and listed as removed.
+	rid := tab.eval(t, `new URLSearchParams(location.search).get('recorded') || ''`)
+	if rid == "" {
+		t.Fatal("no recorded result in the address after saving")
+	}
+	tab.click(t, fmt.Sprintf(`main a[href$="?remove=%s#remove-%s"]`, rid, rid))
+	tab.fill(t, "#reason-"+rid, "Scored from last month's form")
+	tab.click(t, `main form[action$="/remove"] button[type="submit"]`)
+	tab.mustSee(t, "gad7-removed", "Removed as entered in error", "Scored from last month's form")
+	tab.pageChecks(t, "gad7-removed")
+	tab.screenshot(t, "measures-gad7-removed")
 }

@@ -47,10 +47,50 @@ type PersonRecord struct {
 	// only for a reader who may edit the record, each withheld as
 	// ReadFamilyPage withholds it.
 	Consents []sharing.Consent
+	// Removed are the results marked as entered in error, oldest removal
+	// first (read by ReadPersonMeasures for one measure's page).
+	Removed []RemovedMeasure
 	// Closings are the closing summaries written about the parent, newest
 	// closure first (PersonClosings), for a reader who may see their
 	// confidential details.
 	Closings []PersonClosing
+}
+
+// RemovedMeasure is a result marked as entered in error: kept in the
+// record, left out of charts, reports and extracts, and shown on its
+// measure's page with when, by whom and why it was removed. The reason
+// follows the person's confidentiality, as the answers do.
+type RemovedMeasure struct {
+	ID                    int64
+	Instrument, Timepoint string
+	TakenOn, RemovedAt    time.Time
+	RemovedBy, Reason     string
+	Withheld              bool // the reason, from a reader who may not see the person's confidential details
+}
+
+// removedMeasures reads a person's results removed as entered in error.
+func (tx *Tx) removedMeasures(personID int64, seeConfidential bool) ([]RemovedMeasure, error) {
+	rows, err := tx.query(`SELECT m.id, m.instrument, m.timepoint, m.taken_on, m.removed_at, COALESCE(s.name, ''), m.removed_reason_sealed
+		FROM measure_results m LEFT JOIN staff s ON s.id = m.removed_by WHERE m.person_id = $1 AND m.removed_at IS NOT NULL ORDER BY m.removed_at, m.id`, personID)
+	if err != nil {
+		return nil, fmt.Errorf("reading removed results: %w", err)
+	}
+	defer rows.Close()
+	var out []RemovedMeasure
+	for rows.Next() {
+		var m RemovedMeasure
+		var sealed string
+		if err := rows.Scan(&m.ID, &m.Instrument, &m.Timepoint, &m.TakenOn, &m.RemovedAt, &m.RemovedBy, &sealed); err != nil {
+			return nil, fmt.Errorf("reading removed results: %w", err)
+		}
+		if !seeConfidential {
+			m.Withheld = true
+		} else if m.Reason, err = tx.db.open(rowContext("measure_results.removed_reason", m.ID), sealed); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
 }
 
 // PersonClosing is a closure of the parent's family with what the closing
@@ -189,8 +229,8 @@ func (db *DB) readPerson(ctx context.Context, actor policy.Actor, personID int64
 // person page): the record with its measures only, and their programme
 // measures. It is audited as a view of the person and of their programme
 // measures, as the two reads were. One instrument's page shows no
-// programme measures: without programme they are neither read nor audited.
-// A child has no measures page: nothing is read or audited for one.
+// programme measures: without programme they are neither read nor audited,
+// and the results removed as entered in error are read instead. A child has no measures page: nothing is read or audited for one.
 func (db *DB) ReadPersonMeasures(ctx context.Context, actor policy.Actor, personID int64, programme bool) (PersonRecord, ProgrammeMeasures, error) {
 	var rec PersonRecord
 	var pm ProgrammeMeasures
@@ -206,6 +246,11 @@ func (db *DB) ReadPersonMeasures(ctx context.Context, actor policy.Actor, person
 			return err
 		}
 		if !programme {
+			// One measure's page lists the results removed as entered in
+			// error beside those that stand.
+			if rec.Removed, err = tx.removedMeasures(personID, rec.CanSeeConf); err != nil {
+				return err
+			}
 			tx.auditPersonView(rec, "outcome measures: one measure")
 			return nil
 		}

@@ -37,6 +37,9 @@ type measuresData struct {
 	// ?measure=); Shown the one instrument whose results it shows.
 	Summary []measureSummary
 	Shown   *measureGroup
+	// RemovedShown are the shown measure's results removed as entered in
+	// error, with their timepoints' labels.
+	RemovedShown []removedRow
 	// Rights are the summarised instruments' copyright lines, each once
 	// (PHQ-9 and GAD-7 share theirs).
 	Rights []string
@@ -86,6 +89,13 @@ type measureRow struct {
 	Change    string
 	Reliable  string
 	Domains   []measure.DomainResult
+}
+
+// removedRow is a result removed as entered in error, as its measure's
+// page lists it.
+type removedRow struct {
+	store.RemovedMeasure
+	Timepoint string
 }
 
 type dueTimepoint struct {
@@ -226,6 +236,11 @@ func (s *Server) showMeasures(w http.ResponseWriter, r *http.Request, u *request
 			if c := in.Copyright; c != "" && !slices.Contains(d.Rights, c) {
 				d.Rights = append(d.Rights, c)
 			}
+		}
+	}
+	for _, m := range rec.Removed {
+		if m.Instrument == shown {
+			d.RemovedShown = append(d.RemovedShown, removedRow{RemovedMeasure: m, Timepoint: s.timepointLabel(m.Timepoint)})
 		}
 	}
 	d.Due = s.dueMeasures(rec)

@@ -213,6 +213,16 @@ func TestOutcomeMeasureEnteredInError(t *testing.T) {
 		if p := e.get(pc, base); strings.Contains(p.body, "21 (severe)") || !strings.Contains(p.body, "GAD-7") {
 			t.Errorf("the removed result still shows")
 		}
+		// The measure's page lists it as removed, with why, as its form
+		// said it would be kept; the co-parent's practitioner sees that it
+		// was removed but not why.
+		if p := e.get(pc, base+"?measure=gad7"); !strings.Contains(p.body, "Removed as entered in error") || !strings.Contains(p.body, "Scored from the wrong form") {
+			t.Error("the GAD-7 page does not list the removed result with its reason")
+		}
+		if p := e.get(other, base+"?measure=gad7"); !strings.Contains(p.body, "Removed as entered in error") || strings.Contains(p.body, "Scored from the wrong form") ||
+			!strings.Contains(p.body, "the reason is withheld") {
+			t.Error("the co-parent's practitioner is shown the removal's reason, or not told it is withheld")
+		}
 		// The right one can now be recorded for the same timepoint.
 		form = e.get(pc, base+"/gad7")
 		v.Set("csrf_token", csrfFrom(t, form.body))
