@@ -163,7 +163,7 @@ func (db *DB) Backup(ctx context.Context, w io.Writer, progress func(table strin
 		return info, fmt.Errorf("starting the backup's snapshot: %w", err)
 	}
 	defer tx.Rollback()
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&info.SchemaVersion); err != nil {
+	if err := tx.QueryRowContext(ctx, schemaVersion).Scan(&info.SchemaVersion); err != nil { // in the backup's snapshot
 		return info, fmt.Errorf("reading the schema version: %w", err)
 	}
 	for _, t := range tables {
@@ -425,9 +425,9 @@ func (db *DB) Restore(ctx context.Context, r io.Reader, progress func(table stri
 	if err := dec.Decode(&info); err != nil {
 		return info, backupReadError(err)
 	}
-	var version int
-	if err := db.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&version); err != nil {
-		return info, fmt.Errorf("reading the schema version: %w", err)
+	version, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return info, err
 	}
 	if version != info.SchemaVersion {
 		return info, problem.New(problem.Conflict, "The backup is of schema version %d and this database is at version %d. Restore it with the version of Cradle that made it, then upgrade", info.SchemaVersion, version)

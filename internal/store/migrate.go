@@ -134,10 +134,13 @@ func (e *NewerSchemaError) Error() string {
 	return fmt.Sprintf("the database is at schema version %d, newer than this version of Cradle knows (%d): a newer version has upgraded it. Run that version (or newer), not this one", e.Database, e.Known)
 }
 
+// schemaVersion is the statement that reads the highest applied migration.
+const schemaVersion = `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`
+
 // SchemaVersion is the highest applied migration (0 for an empty database).
 func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 	var v int
-	err := db.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
+	err := db.queryRow(ctx, schemaVersion).Scan(&v)
 	if err != nil {
 		return 0, fmt.Errorf("reading schema version: %w", err)
 	}
