@@ -69,17 +69,12 @@ func (db *DB) OpenAll(ctx context.Context) (map[string]string, error) {
 			return nil, err
 		}
 		for rows.Next() {
-			key := make([]any, len(c.Key))
-			var v string
-			dest := make([]any, len(key)+1)
-			for i := range key {
-				dest[i] = &key[i]
-			}
-			dest[len(key)] = &v
-			if err := rows.Scan(dest...); err != nil {
+			r, err := scanSealed(rows, len(c.Key))
+			if err != nil {
 				rows.Close() // #nosec G104 -- test helper; the scan error is reported
 				return nil, err
 			}
+			key, v := r.key, r.old
 			plain, err := db.open(c.contextOf(key), v)
 			if err != nil {
 				rows.Close() // #nosec G104 -- test helper; the scan error is reported
@@ -272,16 +267,11 @@ func (db *DB) SealedRows(ctx context.Context, c SealedColumn) ([]SealedRow, erro
 	defer rows.Close()
 	var out []SealedRow
 	for rows.Next() {
-		r := SealedRow{Key: make([]any, len(c.Key))}
-		dest := make([]any, len(c.Key)+1)
-		for i := range r.Key {
-			dest[i] = &r.Key[i]
-		}
-		dest[len(c.Key)] = &r.Value
-		if err := rows.Scan(dest...); err != nil {
+		r, err := scanSealed(rows, len(c.Key))
+		if err != nil {
 			return nil, err
 		}
-		out = append(out, r)
+		out = append(out, SealedRow{Key: r.key, Value: r.old})
 	}
 	return out, rows.Err()
 }

@@ -549,18 +549,33 @@ func (db *DB) olderValues(ctx context.Context, c SealedColumn, current string, a
 	defer rs.Close()
 	var out []rotateRow
 	for rs.Next() {
-		r := rotateRow{key: make([]any, len(c.Key))}
-		dest := make([]any, len(c.Key)+1)
-		for i := range r.key {
-			dest[i] = &r.key[i]
-		}
-		dest[len(c.Key)] = &r.old
-		if err := rs.Scan(dest...); err != nil {
+		r, err := scanSealed(rs, len(c.Key))
+		if err != nil {
 			return nil, fmt.Errorf("reading %s for key rotation: %w", c.Name(), err)
 		}
 		out = append(out, r)
 	}
 	return out, rs.Err()
+}
+
+// scanSealed scans a row of a sealed column's key (keyLen columns) and its
+// value, a text key read as bytes made text again, to bind back as it was.
+func scanSealed(rows *sql.Rows, keyLen int) (rotateRow, error) {
+	r := rotateRow{key: make([]any, keyLen)}
+	dest := make([]any, keyLen+1)
+	for i := range r.key {
+		dest[i] = &r.key[i]
+	}
+	dest[keyLen] = &r.old
+	if err := rows.Scan(dest...); err != nil {
+		return r, err
+	}
+	for i, v := range r.key {
+		if b, ok := v.([]byte); ok {
+			r.key[i] = string(b)
+		}
+	}
+	return r, nil
 }
 
 // writeRotated writes a batch in one audited transaction, each row only if

@@ -241,20 +241,10 @@ func (db *DB) bindSealsToRows(tables []string) func(context.Context, *sql.Tx) er
 				}
 				var batch []rotateRow
 				for rows.Next() {
-					r := rotateRow{key: make([]any, len(c.Key))}
-					dest := make([]any, len(c.Key)+1)
-					for i := range r.key {
-						dest[i] = &r.key[i]
-					}
-					dest[len(c.Key)] = &r.old
-					if err := rows.Scan(dest...); err != nil {
+					r, err := scanSealed(rows, len(c.Key))
+					if err != nil {
 						rows.Close() // #nosec G104 -- the scan error is the one to report
 						return fmt.Errorf("reading %s: %w", c.Name(), err)
-					}
-					for i, v := range r.key {
-						if b, ok := v.([]byte); ok {
-							r.key[i] = string(b) // a text key read as bytes, to bind again as text
-						}
 					}
 					batch = append(batch, r)
 				}
