@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cradle-org/cradle/internal/audit"
@@ -293,3 +294,6 @@ func (c SealedColumn) ContextOf(key []any) string { return c.contextOf(key) }
 
 // OpenUnder opens a sealed value under the context given.
 func (db *DB) OpenUnder(context, value string) (string, error) { return db.open(context, value) }
+
+// BoundAt30 reports whether migration 30 bound table's values to their rows.
+func BoundAt30(table string) bool { return slices.Contains(boundAt30, table) }

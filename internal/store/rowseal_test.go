@@ -314,3 +314,63 @@ func TestClosingSummaryBoundToItsParent(t *testing.T) {
 		}
 	})
 }
+
+// TestMigration30BindsTheRest: an upgrade from schema 29 meets the values
+// of the tables migration 30 binds sealed to their column only, and leaves
+// every one of them bound to its row; values migration 29 bound are left as
+// they are.
+func TestMigration30BindsTheRest(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		plantCanaries(t, db)
+		want, err := db.OpenAll(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before29 := map[string]string{}
+		for _, c := range store.SealedColumns() {
+			rows, err := db.SealedRows(ctx, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rows {
+				key := fmt.Sprint(c.Name(), r.Key)
+				if !c.BindRow() || !store.BoundAt30(c.Table) {
+					before29[key] = r.Value
+					continue
+				}
+				plain, err := db.OpenUnder(c.ContextOf(r.Key), r.Value)
+				if err != nil {
+					t.Fatal(err)
+				}
+				old, err := db.SealColumnOnly(c.Context, plain)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := db.SetSealed(ctx, c, r.Key, old); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := db.RawExec(ctx, `DELETE FROM schema_migrations WHERE version >= 30`); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.Migrate(ctx); err != nil || n != 2 {
+			t.Fatalf("upgrading from 29: %d applied, %v", n, err)
+		}
+		got, err := db.OpenAll(ctx)
+		if err != nil {
+			t.Fatalf("after the upgrade: %v", err)
+		}
+		if !maps.Equal(got, want) {
+			t.Errorf("after the upgrade the values read differently:\n got %v\nwant %v", got, want)
+		}
+		for _, c := range store.SealedColumns() {
+			rows, _ := db.SealedRows(ctx, c)
+			for _, r := range rows {
+				if v, ok := before29[fmt.Sprint(c.Name(), r.Key)]; ok && v != r.Value {
+					t.Errorf("%s %v, not one of migration 30's, was sealed again", c.Name(), r.Key)
+				}
+			}
+		}
+	})
+}
