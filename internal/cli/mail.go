@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"time"
 
@@ -12,10 +13,20 @@ import (
 
 // Outbox adapts the store's outbox to the mail worker, so neither package
 // depends on the other. Exported for tests that run a worker themselves.
-type Outbox struct{ DB *store.DB }
+type Outbox struct {
+	DB  *store.DB
+	Log *slog.Logger // where a message given up on as altered is reported; nil: not logged
+}
 
 func (o Outbox) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]mail.Queued, error) {
-	items, err := o.DB.ClaimMail(ctx, now, limit, lease)
+	var givenUp func(int64)
+	if o.Log != nil {
+		givenUp = func(id int64) {
+			o.Log.Error("an outbox message does not open: it was altered or damaged after it was queued, and was not sent; tell your designated safeguarding lead",
+				"outbox_id", id, "audit_action", "seal.altered")
+		}
+	}
+	items, err := o.DB.ClaimMailNoting(ctx, now, limit, lease, givenUp)
 	if err != nil {
 		return nil, err
 	}

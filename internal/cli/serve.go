@@ -112,7 +112,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		if err != nil {
 			return fmt.Errorf("SMTP settings: %w", err)
 		}
-		worker = &mail.Worker{Outbox: Outbox{DB: db}, Sender: sender, Log: log, Now: a.Now}
+		worker = &mail.Worker{Outbox: Outbox{DB: db, Log: log}, Sender: sender, Log: log, Now: a.Now}
 		go worker.Run(ctx)
 	} else {
 		log.Warn("no SMTP server configured (CRADLE_SMTP_HOST): emails wait in the outbox until one is")
