@@ -80,22 +80,53 @@ func TestCoParentCanaryNeverLeaks(t *testing.T) {
 		if err := e.db.RecordConsent(sctx, priya, amy.ID, sharing.Consent{Scope: canary + " scope", GivenOn: e.clock.Now()}); err != nil {
 			t.Fatal(err)
 		}
+		// A result removed as entered in error, with a canary for its reason:
+		// the measure's page lists it.
+		removedOn := ""
+		for _, key := range []string{"phq9", "gad7", "core10", "epds"} {
+			id, err := e.db.SaveMeasure(sctx, priya, store.MeasureResult{PersonID: amy.ID, Instrument: key, Timepoint: "baseline", TakenOn: e.clock.Now(),
+				Raw: 1, Score: 1, Band: "Minimal"}, family.Parent)
+			if err != nil {
+				continue // Amy has this one already
+			}
+			if err := e.db.RemoveMeasure(sctx, priya, amy.ID, id, canary+" removed"); err != nil {
+				t.Fatal(err)
+			}
+			removedOn = "/people/" + itoa(amy.ID) + "/measures?measure=" + key
+			break
+		}
+		if removedOn == "" {
+			t.Fatal("no measure could be recorded for Amy to remove")
+		}
+		// Closed last, with a closing summary for each parent.
+		jordan := parentNamed(f, "Jordan")
+		if err := e.db.CloseFamily(sctx, mustActor(t, e, "helen.whitaker@cradle.example"), f.ID, casework.Closure{Reason: "moved_out_of_area", ClosedOn: e.clock.Now().UTC().Truncate(24 * time.Hour),
+			Summaries: map[int64]string{amy.ID: canary + " closing summary", jordan.ID: "Jordan's work ended with the move."}}); err != nil {
+			t.Fatal(err)
+		}
 		// Sanity: the canary is reachable for Amy's own practitioner, so the crawl can find it.
 		pc := e.client()
 		e.signIn(pc, practitioner)
 		found := 0
-		crawl(t, e, pc, []string{"/home"}, func(_, body string) {
+		seen := map[string]bool{}
+		// The family is closed, so off her caseload: start at its pages too.
+		crawl(t, e, pc, []string{"/home", "/people/" + itoa(amy.ID), "/families/" + itoa(f.ID), removedOn}, func(_, body string) {
 			if strings.Contains(body, canary) {
 				found++
 			}
+			for _, s := range []string{canary + " closing summary", canary + " removed"} {
+				if strings.Contains(body, s) {
+					seen[s] = true
+				}
+			}
 		})
-		if found == 0 {
-			t.Fatal("the crawl never reached the canary even as Amy's own practitioner: the test would prove nothing")
+		if found == 0 || len(seen) != 2 {
+			t.Fatalf("the crawl reached the canary on %d pages as Amy's own practitioner, and of the closing summary and removal reason %v: the test would prove nothing", found, seen)
 		}
 		for _, who := range []string{tom, "megan.hughes@cradle.example", admin, "leah.morgan@cradle.example"} {
 			c := e.client()
 			e.signIn(c, who)
-			checked := crawl(t, e, c, []string{"/home", "/caseload", "/referrals", "/people/" + itoa(amy.ID), "/families/" + itoa(f.ID),
+			checked := crawl(t, e, c, []string{"/home", "/caseload", "/referrals", "/people/" + itoa(amy.ID), "/families/" + itoa(f.ID), removedOn,
 				"/families/" + itoa(f.ID) + "/audit", "/families/" + itoa(f.ID) + "/shares.csv", "/audit", "/admin/mailing-list"}, func(path, body string) {
 				for _, leak := range []string{canary, "07700 900999", "canary7f3a9"} {
 					if strings.Contains(body, leak) {
