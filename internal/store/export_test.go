@@ -280,11 +280,7 @@ func (db *DB) SealedRows(ctx context.Context, c SealedColumn) ([]SealedRow, erro
 // SetSealed writes a value into the column of the row whose key is key, as
 // someone with write access to the database could.
 func (db *DB) SetSealed(ctx context.Context, c SealedColumn, key []any, value string) error {
-	match := make([]string, len(c.Key))
-	for i, k := range c.Key {
-		match[i] = fmt.Sprintf("%s = $%d", k, i+2)
-	}
-	_, err := db.exec(ctx, `UPDATE `+c.Table+` SET `+c.Column+` = $1 WHERE `+strings.Join(match, " AND "), append([]any{value}, key...)...)
+	_, err := db.exec(ctx, `UPDATE `+c.Table+` SET `+c.Column+` = $1 WHERE `+c.keyIs(2), append([]any{value}, key...)...)
 	return err
 }
 

@@ -533,12 +533,9 @@ func (db *DB) olderValues(ctx context.Context, c SealedColumn, current string, a
 		where = append(where, "("+c.Where+")")
 	}
 	if after != nil {
-		marks := make([]string, len(after))
-		for i, v := range after {
-			args = append(args, v)
-			marks[i] = "$" + strconv.Itoa(len(args))
-		}
-		where = append(where, "("+keys+") > ("+strings.Join(marks, ", ")+")")
+		var past string
+		past, args = c.pastKey(after, args)
+		where = append(where, past)
 	}
 	q := `SELECT ` + keys + `, ` + c.Column + ` FROM ` + c.Table + ` WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY ` + keys + ` LIMIT ` + strconv.Itoa(limit)
@@ -556,6 +553,28 @@ func (db *DB) olderValues(ctx context.Context, c SealedColumn, current string, a
 		out = append(out, r)
 	}
 	return out, rs.Err()
+}
+
+// pastKey is the condition for rows after the key after, in key order (a
+// page of the table read by key: rotation, the row-binding step), its
+// values appended to args as the next placeholders.
+func (c SealedColumn) pastKey(after, args []any) (string, []any) {
+	marks := make([]string, len(after))
+	for i, v := range after {
+		args = append(args, v)
+		marks[i] = "$" + strconv.Itoa(len(args))
+	}
+	return "(" + strings.Join(c.Key, ", ") + ") > (" + strings.Join(marks, ", ") + ")", args
+}
+
+// keyIs is the condition for the row whose key is in the placeholders
+// from $first on.
+func (c SealedColumn) keyIs(first int) string {
+	match := make([]string, len(c.Key))
+	for i, k := range c.Key {
+		match[i] = fmt.Sprintf("%s = $%d", k, first+i)
+	}
+	return strings.Join(match, " AND ")
 }
 
 // scanSealed scans a row of a sealed column's key (keyLen columns) and its
@@ -581,11 +600,7 @@ func scanSealed(rows *sql.Rows, keyLen int) (rotateRow, error) {
 // writeRotated writes a batch in one audited transaction, each row only if
 // its value is still the one read.
 func (db *DB) writeRotated(ctx context.Context, c SealedColumn, keyID string, rows []rotateRow) (rotated, changed int64, err error) {
-	match := make([]string, len(c.Key))
-	for i, k := range c.Key {
-		match[i] = fmt.Sprintf("%s = $%d", k, i+3)
-	}
-	q := `UPDATE ` + c.Table + ` SET ` + c.Column + ` = $1 WHERE ` + strings.Join(match, " AND ") + ` AND ` + c.Column + ` = $2`
+	q := `UPDATE ` + c.Table + ` SET ` + c.Column + ` = $1 WHERE ` + c.keyIs(3) + ` AND ` + c.Column + ` = $2`
 	err = db.Update(ctx, func(tx *Tx) error {
 		rotated, changed = 0, 0
 		for _, r := range rows {

@@ -219,7 +219,7 @@ func (db *DB) bindSealsToRows(tables []string) func(context.Context, *sql.Tx) er
 	return func(ctx context.Context, tx *sql.Tx) error {
 		opened, failed := 0, 0
 		for _, c := range SealedColumns() {
-			if !these[c.Table] || !c.BindRow() {
+			if !these[c.Table] {
 				continue
 			}
 			keys := strings.Join(c.Key, ", ")
@@ -227,12 +227,9 @@ func (db *DB) bindSealsToRows(tables []string) func(context.Context, *sql.Tx) er
 			for {
 				where, args := c.Column+` <> ''`, []any{}
 				if after != nil {
-					marks := make([]string, len(after))
-					for i, v := range after {
-						args = append(args, v)
-						marks[i] = "$" + strconv.Itoa(len(args))
-					}
-					where += ` AND (` + keys + `) > (` + strings.Join(marks, ", ") + `)`
+					var past string
+					past, args = c.pastKey(after, args)
+					where += ` AND ` + past
 				}
 				// #nosec G202 -- table, key and column names come from SealedColumns
 				rows, err := tx.QueryContext(ctx, db.rebind(`SELECT `+keys+`, `+c.Column+` FROM `+c.Table+` WHERE `+where+` ORDER BY `+keys+` LIMIT 1000`), args...)
@@ -309,12 +306,8 @@ func (db *DB) writeBound(ctx context.Context, tx *sql.Tx, c SealedColumn, rows [
 		}
 		return nil
 	}
-	match := make([]string, len(c.Key))
-	for i, k := range c.Key {
-		match[i] = fmt.Sprintf("%s = $%d", k, i+2)
-	}
 	// #nosec G202 -- table, key and column names come from SealedColumns
-	stmt, err := tx.PrepareContext(ctx, db.rebind(`UPDATE `+c.Table+` SET `+c.Column+` = $1 WHERE `+strings.Join(match, " AND ")))
+	stmt, err := tx.PrepareContext(ctx, db.rebind(`UPDATE `+c.Table+` SET `+c.Column+` = $1 WHERE `+c.keyIs(2)))
 	if err != nil {
 		return fmt.Errorf("sealing %s to its rows: %w", c.Name(), err)
 	}
