@@ -433,8 +433,7 @@ type (
 	// closing summary its closure's and parent's.
 	rowSealed struct {
 		context, value string
-		row            localID
-		also           *localID
+		key            []localID
 	}
 )
 
@@ -504,11 +503,11 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 	b.reserve(batch)
 	// A value bound to its row is sealed as the batch is written, once the
 	// row's id is known (rowSealed).
-	bound := func(context, value string, row localID) any {
+	bound := func(context, value string, key ...localID) any {
 		if value == "" {
 			return ""
 		}
-		return rowSealed{context, value, row, nil}
+		return rowSealed{context, value, key}
 	}
 	staff := func(i int) any {
 		if i < 0 {
@@ -647,11 +646,7 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 			at := c.On.Add(16 * time.Hour).UTC()
 			b.add(tClosures, id, fam, c.Kind, c.Reason, c.On.UTC(), l.staffIDs[c.By], l.staffIDs[c.By], at, at)
 			for k := range 2 {
-				var summary any = ""
-				if c.Summaries[k] != "" {
-					summary = rowSealed{"closure_summaries.summary", c.Summaries[k], id, &people[k]}
-				}
-				b.add(tSummaries, id, people[k], summary, l.staffIDs[current[k]])
+				b.add(tSummaries, id, people[k], bound("closure_summaries.summary", c.Summaries[k], id, people[k]), l.staffIDs[current[k]])
 			}
 		}
 		for _, s := range f.Statuses {
@@ -692,7 +687,7 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 	return b, nil
 }
 
-func (l *seeder) addReferral(b *seedBatch, r synth.Referral, fam any, unlinked bool, bound func(string, string, localID) any, staff func(int) any) error {
+func (l *seeder) addReferral(b *seedBatch, r synth.Referral, fam any, unlinked bool, bound func(string, string, ...localID) any, staff func(int) any) error {
 	content, err := json.Marshal(r.Content)
 	if err != nil {
 		return fmt.Errorf("encoding a synthetic referral: %w", err)
@@ -770,11 +765,11 @@ func (l *seeder) write(ctx context.Context, b *seedBatch) error {
 					args[i] = fmt.Sprintf("REF-%d-%06d", v.year, nextReferral[v.year])
 					nextReferral[v.year]++
 				case rowSealed:
-					context := rowContext(v.context, v.row.in(base))
-					if v.also != nil {
-						context = keyContext(v.context, v.row.in(base), v.also.in(base))
+					key := make([]any, len(v.key))
+					for i, k := range v.key {
+						key[i] = k.in(base)
 					}
-					sealed, err := db.seal(context, v.value)
+					sealed, err := db.seal(keyContext(v.context, key...), v.value)
 					if err != nil {
 						return err
 					}
