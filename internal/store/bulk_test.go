@@ -104,6 +104,11 @@ func TestSeedSynthetic(t *testing.T) {
 		if res.Counts.Families != 200 || res.Counts.Areas != 1 || len(res.Counts.Runs) != 1 {
 			t.Errorf("counts %+v", res.Counts)
 		}
+		// Every value the loader sealed opens in its own row (a closing
+		// summary's key has two parts).
+		if _, err := db.OpenAll(ctx); err != nil {
+			t.Errorf("a seeded value does not open: %v", err)
+		}
 		st, err := db.SyntheticState(ctx)
 		if err != nil || st.Marker == nil || st.Marker.Families != 200 || st.Marker.Staff["practitioner"] != res.Counts.Staff["practitioner"] {
 			t.Fatalf("marker after seeding: %+v %v", st.Marker, err)
