@@ -120,9 +120,8 @@ func (db *DB) ClaimMailNoting(ctx context.Context, now time.Time, limit int, lea
 	}
 	for _, id := range altered {
 		if err := db.Update(ctx, func(tx *Tx) error {
-			if _, err := tx.exec(`UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = $1, leased_until = NULL WHERE id = $2`,
-				alteredMail, id); err != nil {
-				return fmt.Errorf("giving up on mail %d: %w", id, err)
+			if err := tx.failMail(id, alteredMail, now, true); err != nil {
+				return err
 			}
 			tx.Audit("seal.altered", "outbox", id, 0, alteredMail)
 			return nil
@@ -159,13 +158,8 @@ func (db *DB) MarkMailFailed(ctx context.Context, id int64, now time.Time, errTe
 		errText = strings.ToValidUTF8(errText[:500], "")
 	}
 	return db.Update(ctx, func(tx *Tx) error {
-		status := "pending"
-		if permanent {
-			status = "failed"
-		}
-		if _, err := tx.exec(`UPDATE outbox SET status = $1, attempts = attempts + 1, last_error = $2, next_attempt_at = $3, leased_until = NULL WHERE id = $4`,
-			status, errText, next.UTC(), id); err != nil {
-			return fmt.Errorf("recording failed mail: %w", err)
+		if err := tx.failMail(id, errText, next, permanent); err != nil {
+			return err
 		}
 		action := "mail.retry"
 		if permanent {
@@ -174,6 +168,20 @@ func (db *DB) MarkMailFailed(ctx context.Context, id int64, now time.Time, errTe
 		tx.Audit(action, "outbox", id, 0, "")
 		return nil
 	})
+}
+
+// failMail records a failed attempt at a message: to be tried again at
+// next, or (permanent) given up on. The caller audits it.
+func (tx *Tx) failMail(id int64, errText string, next time.Time, permanent bool) error {
+	status := "pending"
+	if permanent {
+		status = "failed"
+	}
+	if _, err := tx.exec(`UPDATE outbox SET status = $1, attempts = attempts + 1, last_error = $2, next_attempt_at = $3, leased_until = NULL WHERE id = $4`,
+		status, errText, next.UTC(), id); err != nil {
+		return fmt.Errorf("recording failed mail %d: %w", id, err)
+	}
+	return nil
 }
 
 // MailCounts reports the outbox by status, for operators and tests.
