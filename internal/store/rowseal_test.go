@@ -211,24 +211,13 @@ func TestEverySealedValueBoundToItsRow(t *testing.T) {
 				continue
 			}
 			for _, r := range rows {
-				plain, err := db.OpenUnder(c.ContextOf(r.Key), r.Value)
-				if err != nil {
-					t.Fatalf("%s %v does not open in its own row: %v", c.Name(), r.Key, err)
-				}
 				if _, err := db.OpenUnder(c.Context, r.Value); err == nil {
 					t.Errorf("%s %v opens bound to its column alone", c.Name(), r.Key)
 				}
 				if got, err := db.OpenUnder(c.ContextOf(otherKey(r.Key)), r.Value); err == nil {
 					t.Errorf("%s %v opens in the row keyed %v: %q", c.Name(), r.Key, otherKey(r.Key), got)
 				}
-				// As a version before the migrations sealed it.
-				old, err := db.SealColumnOnly(c.Context, plain)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := db.SetSealed(ctx, c, r.Key, old); err != nil {
-					t.Fatal(err)
-				}
+				sealAsBefore(t, db, c, r) // fails the test if it does not open in its own row
 				downgraded++
 			}
 		}
@@ -245,24 +234,11 @@ func TestEverySealedValueBoundToItsRow(t *testing.T) {
 		if !maps.Equal(got, want) {
 			t.Errorf("after the migrations' step the values read differently:\n got %v\nwant %v", got, want)
 		}
-		sealed := func() map[string]string {
-			out := map[string]string{}
-			for _, c := range store.SealedColumns() {
-				rows, err := db.SealedRows(ctx, c)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, r := range rows {
-					out[fmt.Sprint(c.Name(), r.Key)] = r.Value
-				}
-			}
-			return out
-		}
-		first := sealed()
+		first := sealedValues(t, db)
 		if err := db.BindSealsToRows(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if !maps.Equal(sealed(), first) {
+		if !maps.Equal(sealedValues(t, db), first) {
 			t.Error("a second run of the migrations' step sealed values again")
 		}
 	})
@@ -326,31 +302,19 @@ func TestMigration30BindsTheRest(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		before29 := map[string]string{}
 		for _, c := range store.SealedColumns() {
+			if !store.BoundAt30(c.Table) {
+				continue
+			}
 			rows, err := db.SealedRows(ctx, c)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, r := range rows {
-				key := fmt.Sprint(c.Name(), r.Key)
-				if !c.BindRow() || !store.BoundAt30(c.Table) {
-					before29[key] = r.Value
-					continue
-				}
-				plain, err := db.OpenUnder(c.ContextOf(r.Key), r.Value)
-				if err != nil {
-					t.Fatal(err)
-				}
-				old, err := db.SealColumnOnly(c.Context, plain)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := db.SetSealed(ctx, c, r.Key, old); err != nil {
-					t.Fatal(err)
-				}
+				sealAsBefore(t, db, c, r)
 			}
 		}
+		before := sealedValues(t, db)
 		if err := db.RawExec(ctx, `DELETE FROM schema_migrations WHERE version >= 30`); err != nil {
 			t.Fatal(err)
 		}
@@ -364,13 +328,45 @@ func TestMigration30BindsTheRest(t *testing.T) {
 		if !maps.Equal(got, want) {
 			t.Errorf("after the upgrade the values read differently:\n got %v\nwant %v", got, want)
 		}
-		for _, c := range store.SealedColumns() {
-			rows, _ := db.SealedRows(ctx, c)
-			for _, r := range rows {
-				if v, ok := before29[fmt.Sprint(c.Name(), r.Key)]; ok && v != r.Value {
-					t.Errorf("%s %v, not one of migration 30's, was sealed again", c.Name(), r.Key)
-				}
+		for key, v := range sealedValues(t, db) {
+			if table, _, _ := strings.Cut(key, "."); !store.BoundAt30(table) && v != before[key] {
+				t.Errorf("%s, not one of migration 30's, was sealed again", key)
 			}
 		}
 	})
+}
+
+// sealAsBefore seals a row's value again as versions before migrations 29
+// and 30 sealed it, bound to its column only, failing the test unless it
+// opens in its own row first.
+func sealAsBefore(t *testing.T, db *store.DB, c store.SealedColumn, r store.SealedRow) {
+	t.Helper()
+	plain, err := db.OpenUnder(c.ContextOf(r.Key), r.Value)
+	if err != nil {
+		t.Fatalf("%s %v does not open in its own row: %v", c.Name(), r.Key, err)
+	}
+	old, err := db.SealColumnOnly(c.Context, plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetSealed(ctx, c, r.Key, old); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// sealedValues is every sealed value as it is stored, by "table.column"
+// and row key.
+func sealedValues(t *testing.T, db *store.DB) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, c := range store.SealedColumns() {
+		rows, err := db.SealedRows(ctx, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			out[fmt.Sprint(c.Name(), r.Key)] = r.Value
+		}
+	}
+	return out
 }
