@@ -11,6 +11,8 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"github.com/cradle-org/cradle/internal/mail/smtptest"
 )
 
 // referenceRE is a referral reference as the confirmation pages show it.
@@ -26,7 +28,11 @@ func TestBrowserReferrals(t *testing.T) {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), overallTimeout)
 	defer cancel()
-	base := startServer(t)
+	// A real SMTP server: the professional's acknowledgement is sent, and
+	// the referral's page says so.
+	smtp := smtptest.Start(t)
+	base := startServerWith(t, map[string]string{"CRADLE_SMTP_HOST": smtp.Host(), "CRADLE_SMTP_PORT": strconv.Itoa(smtp.Port()),
+		"CRADLE_SMTP_TLS": "none", "CRADLE_SMTP_FROM": "referrals@cradle.example"})
 	browser := startBrowser(t, ctx, chromium)
 	b := &session{base: base, shots: newShots(t)}
 	defer func() { t.Logf("TestBrowserReferrals took %v", time.Since(start).Round(time.Millisecond)) }()
@@ -186,6 +192,15 @@ func TestBrowserReferrals(t *testing.T) {
 		}
 		tab.pageChecks(t, "professional-confirmation")
 		tab.screenshot(t, "ref-pro-03-confirmation")
+		// Whatever else the demo has queued, the acknowledgement arrives
+		// (WaitFor fails the test if it does not within its time).
+		for n, acknowledged := 1, false; !acknowledged; {
+			msgs := smtp.WaitFor(t, n, 20*time.Second)
+			for _, m := range msgs {
+				acknowledged = acknowledged || strings.Contains(string(m.Data), "Referral received: "+proRef)
+			}
+			n = len(msgs) + 1
+		}
 	})
 
 	step(t, "team manager screens", func(t *testing.T) {
@@ -214,6 +229,14 @@ func TestBrowserReferrals(t *testing.T) {
 		if !strings.Contains(known, "Amy Foster") || !strings.Contains(known, "strong match") || !regexp.MustCompile(`FAM-\d{4}-\d{6}`).MatchString(known) {
 			t.Errorf("professional referral: the first parent's question does not offer Amy Foster as a strong match in a family FAM-…; it says:\n%s", known)
 		}
+		// Its acknowledgement went (the server records it just after the
+		// mail server takes it, so the page may need a moment).
+		const emailed = "Acknowledgement emailed to the referrer on"
+		for i := 0; i < 40 && !strings.Contains(tab.eval(t, `document.body.innerText`), emailed); i++ {
+			time.Sleep(50 * time.Millisecond)
+			tab.open(t, proHref)
+		}
+		tab.mustSee(t, "professional referral's acknowledgement", emailed, "Emails to the referrer", "Acknowledgement")
 		tab.pageChecks(t, "referral-professional")
 		tab.screenshot(t, "ref-staff-02-professional")
 
@@ -243,7 +266,8 @@ func TestBrowserReferrals(t *testing.T) {
 		}
 		tab.click(t, fmt.Sprintf(`main a[href=%q]`, selfHref))
 		tab.mustBeAt(t, selfHref)
-		tab.mustSee(t, "self-referral", "Referral "+selfRef, "Self-referral", "The parent referring", "Kim Lowe", "07700 900555")
+		tab.mustSee(t, "self-referral", "Referral "+selfRef, "Self-referral", "The parent referring", "Kim Lowe", "07700 900555",
+			"Acknowledged on screen, with its reference, when it was sent")
 		tab.pageChecks(t, "referral-self")
 		tab.screenshot(t, "ref-staff-04-self")
 

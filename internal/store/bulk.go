@@ -16,6 +16,7 @@ import (
 	"github.com/cradle-org/cradle/internal/credential"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/referral"
 	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/synth"
 )
@@ -380,7 +381,7 @@ var seedTables = [nTables]struct {
 	tMatchKeys:   {"person_match_keys", "person_id, kind, match_key", " ON CONFLICT DO NOTHING"},
 	tAllocations: {"allocations", "family_id, person_id, staff_id, allocated_by, started_at, ended_at, end_reason", ""},
 	tReferrals: {"referrals", "id, reference, source, area_id, family_id, status, received_at, referrer_role, edd, content_sealed, decision, decision_reason, " +
-		"signposted_to, decided_by, decided_at, updated_at, safeguarding_status", ""},
+		"signposted_to, decided_by, decided_at, updated_at, safeguarding_status, acknowledged_at", ""},
 	tSessions: {"case_sessions", "id, family_id, person_id, staff_id, held_on, minutes, mode, attendance, module, topic, confidential, notes_sealed, reason_sealed, " +
 		"kind, created_at, updated_at", ""},
 	tRisks: {"risk_assessments", "id, family_id, person_id, staff_id, kind, assessed_on, yes_count, level, judged_level, answers_sealed, status, completed_at, " +
@@ -707,9 +708,15 @@ func (l *seeder) addReferral(b *seedBatch, r synth.Referral, fam any, unlinked b
 	b.referralYears[year]++
 	id := localID{idReferral, b.count[idReferral]}
 	b.count[idReferral]++
+	// Acknowledged as live ones are (CreateReferral, MarkMailSent): a
+	// parent on screen, a referrer by email minutes later.
+	acknowledged := r.Received
+	if r.Content.Source != referral.Self {
+		acknowledged = r.Received.Add(3 * time.Minute)
+	}
 	b.add(tReferrals, id, referralRef{year}, string(r.Content.Source), area, fam, string(r.Status), r.Received.UTC(), r.Content.Referrer.Role, nullTime(r.EDD),
 		bound("referrals.content", string(content), id), r.Decision, r.DecisionReason, r.Signposted, staff(r.DecidedBy), nullTime(r.Decided), updated.UTC(),
-		r.Content.SafeguardingStatus)
+		r.Content.SafeguardingStatus, acknowledged.UTC())
 	return nil
 }
 

@@ -120,10 +120,16 @@ func (tx *Tx) AddDemoReferral(d DemoReferral) error {
 		return err
 	}
 	decided := d.Received.AddDate(0, 0, 3)
+	// Acknowledged as a live one is: on screen for a parent, by an email
+	// sent minutes later for a referrer.
+	acknowledged := d.Received
+	if d.Source != "self" {
+		acknowledged = d.Received.Add(4 * time.Minute)
+	}
 	_, err = tx.exec(`INSERT INTO referrals (id, reference, source, area_id, family_id, status, received_at, referrer_role, content_sealed,
-		decision, signposted_to, decided_at, updated_at, safeguarding_status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, '')`,
+		decision, signposted_to, decided_at, updated_at, safeguarding_status, acknowledged_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, '', $13)`,
 		id, fmt.Sprintf("REF-%d-%06d", d.Received.Year(), num), d.Source, areaID, familyID, d.Status, d.Received.UTC(), d.ReferrerRole, content,
-		d.Decision, d.Signposted, decided.UTC())
+		d.Decision, d.Signposted, decided.UTC(), acknowledged.UTC())
 	if err != nil {
 		return fmt.Errorf("demo referral: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -156,7 +157,50 @@ func (db *DB) migrationSteps() map[int]func(context.Context, *sql.Tx) error {
 		28: db.keyAuditHead,
 		29: db.bindSealsToRows(boundAt29),
 		30: db.bindSealsToRows(boundAt30),
+		32: db.linkReferralMail,
 	}
+}
+
+// referenceIn finds a referral's reference in a message's subject.
+var referenceIn = regexp.MustCompile(`REF-[0-9]{4}-[0-9]{6,}`)
+
+// linkReferralMail is migration 32's Go step: each message about a referral
+// queued before it is linked to its referral by the reference its subject
+// names (the subjects have always named it; one that does not stays
+// unlinked), and each referral whose acknowledgement was sent is recorded
+// as acknowledged then.
+func (db *DB) linkReferralMail(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, subject FROM outbox
+		WHERE referral_id IS NULL AND kind IN ('referral_ack', 'referral_outcome', 'referral_more_info')`)
+	if err != nil {
+		return fmt.Errorf("reading the outbox: %w", err)
+	}
+	refs := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var subject string
+		if err := rows.Scan(&id, &subject); err != nil {
+			rows.Close() // #nosec G104 -- the scan error is the one to report
+			return err
+		}
+		if ref := referenceIn.FindString(subject); ref != "" {
+			refs[id] = ref
+		}
+	}
+	if err := doneRows(rows); err != nil {
+		return fmt.Errorf("reading the outbox: %w", err)
+	}
+	for id, ref := range refs {
+		if _, err := tx.ExecContext(ctx, db.rebind(`UPDATE outbox SET referral_id = (SELECT r.id FROM referrals r WHERE r.reference = $1) WHERE id = $2`), ref, id); err != nil {
+			return fmt.Errorf("linking message %d to its referral: %w", id, err)
+		}
+	}
+	const sentAck = `FROM outbox o WHERE o.referral_id = referrals.id AND o.kind = 'referral_ack' AND o.status = 'sent'`
+	if _, err := tx.ExecContext(ctx, `UPDATE referrals SET acknowledged_at = (SELECT MIN(o.sent_at) `+sentAck+`)
+		WHERE acknowledged_at IS NULL AND EXISTS (SELECT 1 `+sentAck+`)`); err != nil {
+		return fmt.Errorf("recording acknowledgements: %w", err)
+	}
+	return nil
 }
 
 // fillReferralStatuses copies each recorded referral's safeguarding status

@@ -24,6 +24,17 @@ type OutboxItem struct {
 // message exists if and only if the change that caused it was saved.
 // Recipient and body are sealed: they may be personal data.
 func (tx *Tx) QueueMail(kind, to, subject, text string, headers map[string]string) error {
+	return tx.queueMail(kind, to, subject, text, headers, nil)
+}
+
+// QueueReferralMail is QueueMail for a message to a referral's referrer
+// (its acknowledgement, a decision, a question), linked to the referral so
+// that its page shows whether the message went (ReferralRecord.Messages).
+func (tx *Tx) QueueReferralMail(referralID int64, kind, to, subject, text string) error {
+	return tx.queueMail(kind, to, subject, text, nil, referralID)
+}
+
+func (tx *Tx) queueMail(kind, to, subject, text string, headers map[string]string, referralID any) error {
 	// Sealed to the message's row, so that someone who can write to the
 	// database cannot send one message's text to another's recipient.
 	id, err := tx.newID("outbox")
@@ -46,8 +57,8 @@ func (tx *Tx) QueueMail(kind, to, subject, text string, headers map[string]strin
 		}
 		hdrs = string(b)
 	}
-	if _, err := tx.exec(`INSERT INTO outbox (id, kind, recipient_sealed, subject, body_sealed, headers, status, attempts, next_attempt_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7)`, id, kind, rcpt, subject, body, hdrs, tx.now); err != nil {
+	if _, err := tx.exec(`INSERT INTO outbox (id, kind, recipient_sealed, subject, body_sealed, headers, status, attempts, next_attempt_at, created_at, referral_id)
+		VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7, $8)`, id, kind, rcpt, subject, body, hdrs, tx.now, referralID); err != nil {
 		return fmt.Errorf("queueing mail: %w", err)
 	}
 	tx.Audit("mail.queue", "outbox", id, 0, kind)
@@ -141,11 +152,16 @@ func (db *DB) ClaimMailNoting(ctx context.Context, now time.Time, limit int, lea
 const alteredMail = "The stored message cannot be opened: it was altered or damaged after it was queued, so it was not sent"
 
 // MarkMailSent records delivery to the mail server; sending is a
-// disclosure, so it is audited.
+// disclosure, so it is audited. A referral's acknowledgement sent records
+// the referral as acknowledged (its first, should there be two).
 func (db *DB) MarkMailSent(ctx context.Context, id int64, now time.Time) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		if _, err := tx.exec(`UPDATE outbox SET status = 'sent', sent_at = $1, leased_until = NULL, attempts = attempts + 1 WHERE id = $2`, now.UTC(), id); err != nil {
 			return fmt.Errorf("marking mail sent: %w", err)
+		}
+		if _, err := tx.exec(`UPDATE referrals SET acknowledged_at = $1
+			WHERE acknowledged_at IS NULL AND id = (SELECT referral_id FROM outbox WHERE id = $2 AND kind = 'referral_ack')`, now.UTC(), id); err != nil {
+			return fmt.Errorf("recording the referral acknowledged: %w", err)
 		}
 		tx.Audit("mail.sent", "outbox", id, 0, "")
 		return nil

@@ -42,7 +42,11 @@ func TestReferralRetention(t *testing.T) {
 				var err error
 				id, ref, err = tx.CreateReferral(store.NewReferral{Referral: referral.Referral{Source: referral.Professional,
 					SafeguardingStatus: safeguarding, AnythingElse: "Nothing to see"}, AreaName: area})
-				return err
+				if err != nil {
+					return err
+				}
+				// Its acknowledgement is part of its record, and goes with it.
+				return tx.QueueReferralMail(id, "referral_ack", "referrer@example.org", "Referral received: "+ref, "Thank you")
 			}); err != nil {
 				t.Fatal(err)
 			}
@@ -140,7 +144,7 @@ func TestReferralRetention(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !rec.Referral || rec.Reference != nowhereRef || rec.AreaName != "" || rec.Outcome != referral.Withdrawn || rec.Rule != retention.RuleReferral ||
-			rec.Rows["referrals"] != 1 || rec.Rows["referral_retention_reviews"] != 1 {
+			rec.Rows["referrals"] != 1 || rec.Rows["referral_retention_reviews"] != 1 || rec.Rows["outbox"] != 1 {
 			t.Fatalf("stub %+v", rec)
 		}
 
@@ -166,7 +170,7 @@ func TestReferralRetention(t *testing.T) {
 
 		// Gone, with what hangs off it; the rest stay.
 		for _, id := range []int64{nowhere, cp} {
-			for _, table := range []string{"referrals WHERE id", "referral_facts WHERE referral_id", "referral_retention_reviews WHERE referral_id"} {
+			for _, table := range []string{"referrals WHERE id", "referral_facts WHERE referral_id", "referral_retention_reviews WHERE referral_id", "outbox WHERE referral_id"} {
 				if n, err := db.RawString(ctx, `SELECT CAST(COUNT(*) AS TEXT) FROM `+table+` = $1`, id); err != nil || n != "0" {
 					t.Errorf("%s = %d: %s rows (%v)", table, id, n, err)
 				}
@@ -174,6 +178,9 @@ func TestReferralRetention(t *testing.T) {
 		}
 		if n, err := db.RawString(ctx, `SELECT CAST(COUNT(*) AS TEXT) FROM referrals`); err != nil || n != "5" {
 			t.Errorf("%s referrals left, want 5 (%v)", n, err)
+		}
+		if n, err := db.RawString(ctx, `SELECT CAST(COUNT(*) AS TEXT) FROM outbox WHERE referral_id IS NOT NULL`); err != nil || n != "5" {
+			t.Errorf("%s emails about referrals left, want the other five referrals' (%v)", n, err)
 		}
 		// The stubs: a DSL sees both, a manager only their area's.
 		stubs, err := db.Erasures(sctx, dsl)

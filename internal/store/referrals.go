@@ -48,7 +48,33 @@ type ReferralRecord struct {
 	SignpostedTo   string
 	DecidedBy      string
 	DecidedAt      time.Time
+	AcknowledgedAt time.Time // zero: not yet (a referrer's email still to go, or never sent)
 	Content        *referral.Referral
+	Messages       []ReferralMessage // emails to the referrer about it, oldest first: read by ReadReferral only
+}
+
+// ReferralMessage is an email to a referral's referrer as its page shows it:
+// what it was and whether it went, never its recipient or text.
+type ReferralMessage struct {
+	Kind      string // referral_ack, referral_outcome, referral_more_info
+	Status    string // pending, sent, failed
+	Attempts  int
+	LastError string // the mail server's last refusal, if any
+	QueuedAt  time.Time
+	SentAt    time.Time
+}
+
+// About says what the message was, for its page.
+func (m ReferralMessage) About() string {
+	switch m.Kind {
+	case "referral_ack":
+		return "Acknowledgement"
+	case "referral_outcome":
+		return "Decision"
+	case "referral_more_info":
+		return "Request for more information"
+	}
+	return "Email"
 }
 
 // Target describes the referral to the policy.
@@ -132,11 +158,19 @@ func (tx *Tx) CreateReferral(n NewReferral) (int64, string, error) {
 	if n.TokenID != 0 {
 		tokenID = n.TokenID
 	}
+	// A parent referring themselves is acknowledged on screen, with the
+	// reference, as it is sent (never by email: their inbox may not be
+	// safe); a referrer's acknowledgement is recorded when its email goes
+	// (MarkMailSent).
+	var acknowledged any
+	if n.Referral.Source == referral.Self {
+		acknowledged = tx.now
+	}
 	_, err = tx.exec(`INSERT INTO referrals (id, reference, source, organisation_id, area_id, status, received_at, referrer_role, edd, content_sealed, api_token_id,
-		safeguarding_status, updated_at)
-		VALUES ($1, $2, $3, $4, $5, 'new', $6, $7, $8, $9, $10, $11, $6)`,
+		safeguarding_status, updated_at, acknowledged_at)
+		VALUES ($1, $2, $3, $4, $5, 'new', $6, $7, $8, $9, $10, $11, $6, $12)`,
 		id, ref, string(n.Referral.Source), orgID, areaID, tx.now, n.Referral.Referrer.Role, nullTime(referral.Date(n.Referral.DueDate)), sealed, tokenID,
-		n.Referral.SafeguardingStatus)
+		n.Referral.SafeguardingStatus, acknowledged)
 	if err != nil {
 		return 0, "", fmt.Errorf("saving referral: %w", err)
 	}
@@ -145,18 +179,18 @@ func (tx *Tx) CreateReferral(n NewReferral) (int64, string, error) {
 }
 
 const referralColumns = `r.id, r.reference, r.source, r.status, COALESCE(r.area_id, 0), COALESCE(a.name, ''), COALESCE(r.family_id, 0),
-	r.received_at, r.edd, r.referrer_role, r.decision, r.decision_reason, r.signposted_to, COALESCE(s.name, ''), r.decided_at`
+	r.received_at, r.edd, r.referrer_role, r.decision, r.decision_reason, r.signposted_to, COALESCE(s.name, ''), r.decided_at, r.acknowledged_at`
 
 const referralFrom = ` FROM referrals r LEFT JOIN areas a ON a.id = r.area_id LEFT JOIN staff s ON s.id = r.decided_by`
 
 func scanReferral(row interface{ Scan(...any) error }) (ReferralRecord, error) {
 	var r ReferralRecord
 	var src, st string
-	var edd, decided sql.NullTime
+	var edd, decided, acknowledged sql.NullTime
 	err := row.Scan(&r.ID, &r.Reference, &src, &st, &r.AreaID, &r.AreaName, &r.FamilyID, &r.ReceivedAt, &edd,
-		&r.ReferrerRole, &r.Decision, &r.DecisionReason, &r.SignpostedTo, &r.DecidedBy, &decided)
+		&r.ReferrerRole, &r.Decision, &r.DecisionReason, &r.SignpostedTo, &r.DecidedBy, &decided, &acknowledged)
 	r.Source, r.Status = referral.Source(src), referral.Status(st)
-	r.EDD, r.DecidedAt, r.ReceivedAt = timeOf(edd), timeOf(decided), r.ReceivedAt.UTC()
+	r.EDD, r.DecidedAt, r.ReceivedAt, r.AcknowledgedAt = timeOf(edd), timeOf(decided), r.ReceivedAt.UTC(), timeOf(acknowledged)
 	return r, err
 }
 
@@ -300,11 +334,34 @@ func (db *DB) ReadReferral(ctx context.Context, actor policy.Actor, id int64) (R
 			r.Status = referral.Screening
 			tx.Audit("referral.screening", "referral", id, 0, "")
 		}
+		if r.Messages, err = tx.referralMessages(id); err != nil {
+			return err
+		}
 		tx.Audit("referral.view", "referral", id, r.FamilyID, "")
 		out = r
 		return nil
 	})
 	return out, err
+}
+
+// referralMessages lists the emails about a referral to its referrer.
+func (tx *Tx) referralMessages(id int64) ([]ReferralMessage, error) {
+	var out []ReferralMessage
+	err := tx.each(`SELECT kind, status, attempts, last_error, created_at, sent_at FROM outbox WHERE referral_id = $1 ORDER BY id`, []any{id},
+		func(rows *sql.Rows) error {
+			var m ReferralMessage
+			var sent sql.NullTime
+			if err := rows.Scan(&m.Kind, &m.Status, &m.Attempts, &m.LastError, &m.QueuedAt, &sent); err != nil {
+				return err
+			}
+			m.QueuedAt, m.SentAt = m.QueuedAt.UTC(), timeOf(sent)
+			out = append(out, m)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("reading the emails about referral %d: %w", id, err)
+	}
+	return out, nil
 }
 
 // referral loads one referral with its content.

@@ -640,6 +640,7 @@ var erasureSteps = []struct{ table, sql string }{
 	{"pauses", `DELETE FROM pauses WHERE family_id = $1`},
 	{"vig_cycles", `DELETE FROM vig_cycles WHERE family_id = $1`},
 	{"child_risks", `DELETE FROM child_risks WHERE family_id = $1`},
+	{"outbox", `DELETE FROM outbox WHERE referral_id IN (SELECT id FROM referrals WHERE family_id = $1)`},
 	{"referrals", `DELETE FROM referrals WHERE family_id = $1`},
 	{"retention_reviews", `DELETE FROM retention_reviews WHERE family_id = $1`},
 	// A later family's parent linked as "the same person" as one of these
@@ -654,11 +655,12 @@ var erasureSteps = []struct{ table, sql string }{
 
 // referralErasureSteps delete a referral that never became a family, as
 // erasureSteps do a family. $1 is the referral's id. Nothing else refers to
-// it: its dashboard facts (referral_facts) go with it by trigger, emails
-// about it keep no recipient or text past 30 days (ClearOldMail) and name
-// it nowhere, and the audit log's entries name its id only.
+// it: its dashboard facts (referral_facts) go with it by trigger, the emails
+// about it (migration 32) go here, and the audit log's entries name its id
+// only.
 var referralErasureSteps = []struct{ table, sql string }{
 	{"referral_retention_reviews", `DELETE FROM referral_retention_reviews WHERE referral_id = $1`},
+	{"outbox", `DELETE FROM outbox WHERE referral_id = $1`},
 	{"referrals", `DELETE FROM referrals WHERE id = $1 AND family_id IS NULL`},
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/referral"
 	"github.com/cradle-org/cradle/internal/retention"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/store/storetest"
@@ -156,6 +157,22 @@ func TestRetentionErasure(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The referral the family came from, with its acknowledgement, goes
+		// with the family.
+		var came int64
+		if err := db.Update(sctx, func(tx *store.Tx) error {
+			id, reference, err := tx.CreateReferral(store.NewReferral{Referral: referral.Referral{Source: referral.Professional}, AreaName: "Blackpool"})
+			came = id
+			if err != nil {
+				return err
+			}
+			return tx.QueueReferralMail(id, "referral_ack", "referrer@example.org", "Referral received: "+reference, "Thank you")
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RawExec(ctx, `UPDATE referrals SET family_id = $1, status = 'accepted' WHERE id = $2`, fx.familyID, came); err != nil {
+			t.Fatal(err)
+		}
 		// A caseload keeps what it read (names included) until the erasure.
 		if _, err := db.Caseload(sctx, mgr); err != nil || db.CaseloadKept() == 0 {
 			t.Fatalf("the caseload kept %d families (%v)", db.CaseloadKept(), err)
@@ -168,7 +185,8 @@ func TestRetentionErasure(t *testing.T) {
 			t.Errorf("the caseload still keeps %d families after an erasure", n)
 		}
 		if rec.Reference != ref || rec.ApprovedBy != mgr2.Name || rec.RequestedBy != fx.mgr.Name || rec.Rule != retention.RuleParents ||
-			rec.Rows["families"] != 1 || rec.Rows["people"] != 3 || rec.Rows["case_sessions"] != 2 || rec.Rows["retention_reviews"] != 1 {
+			rec.Rows["families"] != 1 || rec.Rows["people"] != 3 || rec.Rows["case_sessions"] != 2 || rec.Rows["retention_reviews"] != 1 ||
+			rec.Rows["referrals"] != 1 || rec.Rows["outbox"] != 1 {
 			t.Fatalf("stub %+v", rec)
 		}
 

@@ -102,12 +102,13 @@ func (s *Server) apiReferral(w http.ResponseWriter, r *http.Request) {
 	ctx := audit.WithSource(r.Context(), audit.Source{Actor: "partner:" + t.OrgName, IP: clientIP(r), RequestID: requestID(r)})
 	var reference string
 	err = s.db.Update(ctx, func(tx *store.Tx) error {
-		var err error
-		if _, reference, err = tx.CreateReferral(store.NewReferral{Referral: ref, AreaName: s.areaFor(ref), OrgID: t.OrgID, TokenID: t.ID}); err != nil {
+		id, created, err := tx.CreateReferral(store.NewReferral{Referral: ref, AreaName: s.areaFor(ref), OrgID: t.OrgID, TokenID: t.ID})
+		if err != nil {
 			return err
 		}
+		reference = created
 		m := referral.Acknowledgement(s.cfg.OrgName, reference, ref)
-		return tx.QueueMail("referral_ack", ref.Referrer.Email, m.Subject, m.Text, nil)
+		return tx.QueueReferralMail(id, "referral_ack", ref.Referrer.Email, m.Subject, m.Text)
 	})
 	if err != nil {
 		s.apiFail(w, r, err)

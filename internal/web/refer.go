@@ -188,10 +188,11 @@ func (s *Server) areaFor(r referral.Referral) string {
 func (s *Server) submitReferral(r *http.Request, n store.NewReferral, form string) (string, error) {
 	var reference string
 	err := s.db.Update(r.Context(), func(tx *store.Tx) error {
-		var err error
-		if _, reference, err = tx.CreateReferral(n); err != nil {
+		id, ref, err := tx.CreateReferral(n)
+		if err != nil {
 			return err
 		}
+		reference = ref
 		if form != "" {
 			if err := tx.RecordPublicSubmission(form, clientIP(r)); err != nil {
 				return err
@@ -199,7 +200,7 @@ func (s *Server) submitReferral(r *http.Request, n store.NewReferral, form strin
 		}
 		if n.Referral.Source != referral.Self && n.Referral.Referrer.Email != "" {
 			m := referral.Acknowledgement(s.cfg.OrgName, reference, n.Referral)
-			return tx.QueueMail("referral_ack", n.Referral.Referrer.Email, m.Subject, m.Text, nil)
+			return tx.QueueReferralMail(id, "referral_ack", n.Referral.Referrer.Email, m.Subject, m.Text)
 		}
 		return nil
 	})

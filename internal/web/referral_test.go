@@ -12,7 +12,10 @@ import (
 	"time"
 
 	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/cli"
 	"github.com/cradle-org/cradle/internal/credential"
+	"github.com/cradle-org/cradle/internal/mail"
+	"github.com/cradle-org/cradle/internal/mail/smtptest"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/referral"
 	"github.com/cradle-org/cradle/internal/store"
@@ -270,8 +273,102 @@ func TestSelfReferralJourney(t *testing.T) {
 		if counts, _ := e.db.MailCounts(context.Background()); counts["pending"] != 0 {
 			t.Errorf("mail queued for a self-referral: %v", counts)
 		}
+		// The parent was told on screen; the page says so, and lists no email.
 		id := queueID(t, e, manager, referenceIn(t, r.location))
-		_ = id
+		mc := e.client()
+		e.signIn(mc, manager)
+		page := e.get(mc, "/referrals/"+itoa(id))
+		if !strings.Contains(page.body, "Acknowledged on screen, with its reference, when it was sent") || strings.Contains(page.body, "Emails to the referrer") {
+			t.Errorf("a self-referral's page does not say it was acknowledged on screen:\n%s", page.body)
+		}
+	})
+}
+
+// TestReferralPageSaysWhetherTheReferrerWasTold: the emails to a referrer
+// go through real SMTP; the referral's page says whether the
+// acknowledgement went, and warns to phone when it could not.
+func TestReferralPageSaysWhetherTheReferrerWasTold(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		srv := smtptest.Start(t)
+		sender, err := mail.NewSMTPSender(mail.Config{Host: srv.Host(), Port: srv.Port(), TLS: mail.TLSNone, From: "cradle@cradle.example"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := &mail.Worker{Outbox: cli.Outbox{DB: e.db}, Sender: sender, Now: e.clock.Now}
+		send := func() {
+			t.Helper()
+			if _, err := w.RunOnce(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mc := e.client()
+		e.signIn(mc, manager)
+		refer := func() int64 {
+			t.Helper()
+			r := e.post(e.client(), "/refer/professional", professionalForm(e))
+			if r.status != http.StatusSeeOther {
+				t.Fatalf("submit: %d\n%s", r.status, r.body)
+			}
+			return queueID(t, e, manager, referenceIn(t, r.location))
+		}
+		expect := func(id int64, want ...string) string {
+			t.Helper()
+			page := e.get(mc, "/referrals/"+itoa(id))
+			for _, w := range want {
+				if !strings.Contains(page.body, w) {
+					t.Errorf("referral %d's page lacks %q", id, w)
+				}
+			}
+			return page.body
+		}
+
+		// Not yet sent, then refused for good by the mail server.
+		failed := refer()
+		expect(failed, "The acknowledgement email to the referrer is waiting to be sent", "Emails to the referrer", "Acknowledgement", "Waiting")
+		srv.FailNext(1, 550)
+		send()
+		body := expect(failed, "The acknowledgement email could not be sent. Phone the referrer", "govuk-warning-text", "Not sent", "Why: ")
+		if strings.Contains(body, "Acknowledgement emailed") {
+			t.Error("a failed acknowledgement is shown as sent")
+		}
+
+		// Sent: recorded as acknowledged when it went, and no warning.
+		e.clock.Advance(2 * time.Minute)
+		sent := refer()
+		send()
+		if n := len(srv.Messages()); n != 1 {
+			t.Fatalf("%d messages delivered, want the second referral's acknowledgement", n)
+		}
+		body = expect(sent, "Acknowledgement emailed to the referrer on")
+		if strings.Contains(body, "govuk-warning-text") || strings.Contains(body, "Why: ") {
+			t.Error("a sent acknowledgement's page warns")
+		}
+		rec, err := e.db.ReadReferral(ctx, mustActor(t, e, manager), sent)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rec.AcknowledgedAt.Equal(e.clock.Now().UTC().Truncate(time.Second)) && !rec.AcknowledgedAt.Equal(e.clock.Now().UTC()) {
+			t.Errorf("acknowledged at %v, want when the email went (%v)", rec.AcknowledgedAt, e.clock.Now().UTC())
+		}
+
+		// The decision is listed after the acknowledgement, waiting.
+		token := csrfFrom(t, body)
+		if d := e.post(mc, "/referrals/"+itoa(sent)+"/decision", url.Values{"csrf_token": {token}, "outcome": {"not_accepted"}, "reason": {"other"},
+			"detail": {"Already known."}, "signposted_to": {"Local DA helpline"}}); d.status != http.StatusSeeOther {
+			t.Fatalf("decline: %d\n%s", d.status, d.body)
+		}
+		body = expect(sent, "Decision")
+		if i, j := strings.Index(body, ">Acknowledgement<"), strings.Index(body, ">Decision<"); i < 0 || j < i {
+			t.Errorf("the emails are not listed oldest first")
+		}
+
+		// A practitioner of the area reads the same, without contact details.
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		if p := e.get(pc, "/referrals/"+itoa(failed)); !strings.Contains(p.body, "Phone the referrer") || strings.Contains(p.body, "CANARY-ADDRESS") {
+			t.Errorf("practitioner's view of the failed acknowledgement: %d", p.status)
+		}
 	})
 }
 

@@ -80,6 +80,45 @@ type screenData struct {
 	Assessment eligibility.Assessment
 	CanScreen  bool
 	Matches    [2][]candidateView
+	Ack        ackView
+}
+
+// ackView says whether, and how, whoever made a referral was told it had
+// arrived; Warn when they were not and someone should phone them.
+type ackView struct {
+	Text string
+	Warn bool
+}
+
+// acknowledgementOf reads a referral's acknowledgement from its record and
+// the emails about it. A referrer whose acknowledgement could not be sent,
+// or who gave no email address, has not been told: the page says to phone.
+func acknowledgementOf(rec store.ReferralRecord) ackView {
+	switch {
+	case !rec.AcknowledgedAt.IsZero() && rec.Source == referral.Self:
+		return ackView{Text: "Acknowledged on screen, with its reference, when it was sent on " + formatDateTime(rec.AcknowledgedAt) + "."}
+	case !rec.AcknowledgedAt.IsZero():
+		return ackView{Text: "Acknowledgement emailed to the referrer on " + formatDateTime(rec.AcknowledgedAt) + "."}
+	}
+	var ack *store.ReferralMessage
+	for i := range rec.Messages {
+		if rec.Messages[i].Kind == "referral_ack" {
+			ack = &rec.Messages[i]
+		}
+	}
+	switch {
+	case ack == nil:
+		return ackView{Warn: true, Text: "No acknowledgement has been sent. Tell the referrer we have their referral, and its reference."}
+	case ack.Status == "failed":
+		return ackView{Warn: true, Text: "The acknowledgement email could not be sent. Phone the referrer to tell them we have their referral, and its reference."}
+	case ack.Attempts > 0:
+		times := strconv.Itoa(ack.Attempts) + " times"
+		if ack.Attempts == 1 {
+			times = "once"
+		}
+		return ackView{Warn: true, Text: "The acknowledgement email has not gone yet: it has been tried " + times + " and will be tried again. If it does not go today, phone the referrer."}
+	}
+	return ackView{Text: "The acknowledgement email to the referrer is waiting to be sent."}
 }
 
 func (s *Server) referralPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
@@ -99,7 +138,8 @@ func (s *Server) showReferral(w http.ResponseWriter, r *http.Request, u *request
 		return
 	}
 	now := s.cfg.Now()
-	d := screenData{Ref: rec, Content: *rec.Content, CanScreen: policy.Can(actor, policy.ScreenReferral, rec.Target(), now) && rec.Status.Open()}
+	d := screenData{Ref: rec, Content: *rec.Content, CanScreen: policy.Can(actor, policy.ScreenReferral, rec.Target(), now) && rec.Status.Open(),
+		Ack: acknowledgementOf(rec)}
 	d.Assessment = eligibility.Assess(s.cfg.Eligibility, factsOf(d.Content, rec.ReceivedAt))
 	if !policy.Can(actor, policy.ScreenReferral, rec.Target(), now) {
 		// Practitioners may later work with one of these parents: they do not
@@ -186,7 +226,7 @@ func (s *Server) referralDecide(w http.ResponseWriter, r *http.Request, u *reque
 		} else {
 			m = referral.OutcomeEmail(s.cfg.OrgName, ref, *rec.Content, d)
 		}
-		return tx.QueueMail(kind, to, m.Subject, m.Text, nil)
+		return tx.QueueReferralMail(rec.ID, kind, to, m.Subject, m.Text)
 	})
 	if p := problem.As(err); p != nil && p.Code == problem.Invalid {
 		fields := p.Fields

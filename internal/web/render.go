@@ -34,13 +34,8 @@ type views struct {
 }
 
 var funcs = template.FuncMap{
-	"date": formatDate,
-	"datetime": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.Local().Format("2 January 2006 at 3:04pm")
-	},
+	"date":                 formatDate,
+	"datetime":             formatDateTime,
 	"roleLabel":            func(r policy.Role) string { return r.Label() },
 	"sub":                  func(a, b int) int { return a - b },
 	"field":                newField,
@@ -152,6 +147,13 @@ var funcs = template.FuncMap{
 }
 
 // formatDate is a day as pages show it ("3 December 2026").
+func formatDateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Local().Format("2 January 2006 at 3:04pm")
+}
+
 func formatDate(t time.Time) string {
 	if t.IsZero() {
 		return "Not known"
