@@ -231,6 +231,10 @@ type Referral struct {
 	// ChildProtection says why the referral counts as child protection
 	// work (the safeguarding status it recorded); empty if it does not.
 	ChildProtection string
+	// Unreadable: its safeguarding status could not be read (its record
+	// was changed outside Cradle), so the child protection period is
+	// assumed, never the shorter one: nothing is deleted too soon.
+	Unreadable bool
 }
 
 // ReferralDue works out a referral's review date: ReferralYears after the
@@ -243,10 +247,13 @@ func (s Schedule) ReferralDue(r Referral) Due {
 	decided := day(r.DecidedOn)
 	d := Due{On: decided.AddDate(s.ReferralYears, 0, 0), Rule: RuleReferral,
 		Reason: fmt.Sprintf("%d years after the referral was decided on %s", s.ReferralYears, long(decided))}
-	if r.ChildProtection != "" {
+	if r.ChildProtection != "" || r.Unreadable {
 		if on := decided.AddDate(s.ChildProtectionYears, 0, 0); !on.Before(d.On) {
 			d = Due{On: on, Rule: RuleChildProtection,
 				Reason: fmt.Sprintf("%d years after the referral was decided, because of child protection work (%s)", s.ChildProtectionYears, r.ChildProtection)}
+			if r.Unreadable {
+				d.Reason = fmt.Sprintf("%d years after the referral was decided: its safeguarding status cannot be read, so the child protection period is assumed", s.ChildProtectionYears)
+			}
 		}
 	}
 	return d

@@ -301,6 +301,7 @@ func TestReferralDue(t *testing.T) {
 		{"decided 29 February: 1 March", Referral{DecidedOn: d("2028-02-29")}, "2031-03-01", RuleReferral, false},
 		{"decided 29 February, due in a leap year", Referral{DecidedOn: d("2024-02-29")}, "2027-03-01", RuleReferral, false},
 		{"a child protection plan: 35 years", Referral{DecidedOn: d("2026-04-15"), ChildProtection: "a child protection plan when referred"}, "2061-04-15", RuleChildProtection, false},
+		{"its status cannot be read: child protection assumed", Referral{DecidedOn: d("2026-04-15"), Unreadable: true}, "2061-04-15", RuleChildProtection, false},
 		{"no decision date", Referral{}, "", "", true},
 		{"no decision date, child protection", Referral{ChildProtection: "a child protection plan when referred"}, "", "", true},
 	} {
@@ -325,6 +326,18 @@ func TestReferralDue(t *testing.T) {
 	short := Schedule{ChildUntilBirthday: 25, ChildProtectionYears: 2, ParentYears: 6, MaxKeepYears: 10, ReferralYears: 4}
 	if got := short.ReferralDue(Referral{DecidedOn: d("2026-01-10"), ChildProtection: "x"}); got.Rule != RuleReferral || got.On != d("2030-01-10") {
 		t.Fatalf("the later date did not win: %+v", got)
+	}
+	if got := short.ReferralDue(Referral{DecidedOn: d("2026-01-10"), Unreadable: true}); got.Rule != RuleReferral || got.On != d("2030-01-10") {
+		t.Fatalf("an unreadable status shortened the period: %+v", got)
+	}
+	if got := s.ReferralDue(Referral{DecidedOn: d("2026-01-10"), Unreadable: true}); !strings.Contains(got.Reason, "cannot be read") {
+		t.Fatalf("an unreadable status's reason does not say so: %q", got.Reason)
+	}
+	if got := short.ReferralDue(Referral{DecidedOn: d("2026-01-10"), Unreadable: true}); got.Rule != RuleReferral || got.On != d("2030-01-10") {
+		t.Fatalf("an unreadable status shortened the period: %+v", got)
+	}
+	if got := s.ReferralDue(Referral{DecidedOn: d("2026-01-10"), Unreadable: true}); !strings.Contains(got.Reason, "cannot be read") {
+		t.Fatalf("an unreadable status's reason does not say so: %q", got.Reason)
 	}
 }
 

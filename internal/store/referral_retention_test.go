@@ -298,6 +298,44 @@ func TestReferralStatusInClear(t *testing.T) {
 		if got := column(ids[4]); got != "NULL" {
 			t.Errorf("a value that cannot be opened was filled: %q", got)
 		}
+		// One whose content was moved from another referral does not
+		// open: the list still shows the rest, keeps it for the child
+		// protection period, and the audit log says so.
+		if err := db.RawExec(ctx, `UPDATE referrals SET content_sealed = (SELECT r.content_sealed FROM referrals r WHERE r.id = $1) WHERE id = $2`, ids[3], ids[4]); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RawExec(ctx, `UPDATE referrals SET safeguarding_status = NULL WHERE id = $1`, ids[4]); err != nil {
+			t.Fatal(err)
+		}
+		altered := countAudit(t, db, "seal.altered")
+		list, err := db.RetentionList(sctx, dsl, testSchedule)
+		if err != nil {
+			t.Fatalf("the list with one referral altered: %v", err)
+		}
+		unreadable := 0
+		for _, it := range list {
+			if it.ReferralID == 0 {
+				continue
+			}
+			if it.Unreadable != (it.ReferralID == ids[4]) {
+				t.Errorf("referral %d: unreadable %v", it.ReferralID, it.Unreadable)
+			}
+			if it.Unreadable {
+				unreadable++
+				if it.Due.Rule != retention.RuleChildProtection || !strings.Contains(it.Due.Reason, "cannot be read") {
+					t.Errorf("the altered referral's due date: %+v", it.Due)
+				}
+			}
+		}
+		if unreadable != 1 {
+			t.Errorf("%d unreadable referrals listed, want the altered one", unreadable)
+		}
+		if it, err := db.RetentionRecord(sctx, dsl, testSchedule, store.ReferralRef(ids[4])); err != nil || !it.Unreadable {
+			t.Errorf("the altered referral's review: %+v, %v", it, err)
+		}
+		if n := countAudit(t, db, "seal.altered"); n != altered+2 {
+			t.Errorf("%d seal.altered entries after the list and the review, want %d", n, altered+2)
+		}
 		// None opens: the keys are not the database's, so the step fails
 		// (and runs again at the next start) instead of leaving them all.
 		if err := db.RawExec(ctx, `UPDATE referrals SET safeguarding_status = NULL, content_sealed = 'not a sealed value'`); err != nil {

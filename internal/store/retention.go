@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -64,6 +65,10 @@ type RetentionItem struct {
 	DecidedBy  string // who made the current decision
 	DecidedAt  time.Time
 	Reason     string // the decision's reason: read only by RetentionRecord
+	// Unreadable: a referral whose sealed content does not open (changed
+	// outside Cradle), so its safeguarding status is not known and the
+	// child protection period is assumed (retention.Referral.Unreadable).
+	Unreadable bool
 }
 
 // Ref names the item's record.
@@ -512,10 +517,18 @@ func (tx *Tx) referralRetentionItems(s retention.Schedule, scope retentionScope)
 			return nil, fmt.Errorf("reading referral %d: %w", it.ReferralID, err)
 		}
 		st, err := tx.db.referralStatus(it.ReferralID, sealed)
-		if err != nil {
+		unreadable := errors.Is(err, ErrAltered)
+		if err != nil && !unreadable {
 			return nil, fmt.Errorf("reading referral %d: %w", it.ReferralID, err)
 		}
-		it.Due = s.ReferralDue(retention.Referral{DecidedOn: it.ClosedOn, ChildProtection: cpReferralStatus(st)})
+		if unreadable {
+			// Changed outside Cradle: the rest of the list is still
+			// shown, this one kept for the longest period, and the
+			// audit log says so each time it is read.
+			it.Unreadable = true
+			tx.Audit("seal.altered", "referral", it.ReferralID, 0, rowContext("referrals.content", it.ReferralID)+": its safeguarding status cannot be read for the retention review")
+		}
+		it.Due = s.ReferralDue(retention.Referral{DecidedOn: it.ClosedOn, ChildProtection: cpReferralStatus(st), Unreadable: unreadable})
 		it.State = s.StateOf(it.Due, it.Review, tx.now)
 	}
 	return out, nil
