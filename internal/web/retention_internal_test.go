@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -28,7 +29,7 @@ func TestUnreadableReferralOnTheRetentionPages(t *testing.T) {
 	decided := time.Date(2020, 3, 1, 0, 0, 0, 0, time.UTC)
 	sched := retention.DefaultSchedule()
 	item := func(id int64, unreadable bool) store.RetentionItem {
-		it := store.RetentionItem{ReferralID: id, Reference: "REF-2020-00000" + string(rune('0'+id)), Outcome: referral.NotAccepted, ClosedOn: decided, Unreadable: unreadable,
+		it := store.RetentionItem{ReferralID: id, Reference: fmt.Sprintf("REF-2020-%06d", id), Outcome: referral.NotAccepted, ClosedOn: decided, Unreadable: unreadable,
 			Due: sched.ReferralDue(retention.Referral{DecidedOn: decided, Unreadable: unreadable})}
 		it.State = sched.StateOf(it.Due, it.Review, decided.AddDate(40, 0, 0))
 		return it
