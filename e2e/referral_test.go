@@ -240,6 +240,9 @@ func TestBrowserReferrals(t *testing.T) {
 		tab.pageChecks(t, "referral-professional")
 		tab.screenshot(t, "ref-staff-02-professional")
 
+		// The mail server refuses the decision's email for good; an
+		// administrator sends it again below.
+		smtp.FailNext(1, 550)
 		tab.check(t, "outcome-1") // not accepted
 		tab.choose(t, "#reason", "other")
 		tab.fill(t, "#detail", "Already open to us as family with Amy Foster; the referral is passed to her practitioner.")
@@ -293,6 +296,39 @@ func TestBrowserReferrals(t *testing.T) {
 		tab.mustSee(t, "new family", "Family FAM-", "Kim Lowe", "Assessment")
 		tab.pageChecks(t, "family-from-referral")
 		tab.screenshot(t, "ref-staff-06-family")
+	})
+
+	step(t, "administrator sends a refused email again", func(t *testing.T) {
+		tab := b.newTab(t, browser)
+		defer tab.close(t)
+		tab.signIn(t, credentialFor(t, adminEmail))
+		tab.click(t, `nav a[href="/admin/mail"]`)
+		tab.mustBeAt(t, "/admin/mail")
+		// The refusal is recorded as the mail worker gets to it.
+		const refused = "Referral " // + proRef + ": decision", in the row's subject
+		for i := 0; i < 40 && !strings.Contains(tab.eval(t, `document.body.innerText`), "Given up"); i++ {
+			time.Sleep(50 * time.Millisecond)
+			tab.open(t, "/admin/mail")
+		}
+		tab.mustSee(t, "email page", "Email", "Referral decision", refused+proRef+": decision", "Given up", "Send again")
+		if body := tab.eval(t, `document.querySelector('main').innerText`); strings.Contains(body, "dana.whitfield@example.org") {
+			t.Error("email page: a recipient's address is shown")
+		}
+		tab.pageChecks(t, "mail-admin")
+		tab.screenshot(t, "ref-admin-01-mail")
+
+		tab.click(t, `main form[action$="/resend"] button[type="submit"]`)
+		tab.mustBeAt(t, "/admin/mail")
+		tab.mustSee(t, "email page after sending again", "The message is back in the queue")
+		tab.pageChecks(t, "mail-admin-resent")
+		tab.screenshot(t, "ref-admin-02-resent")
+		for n, delivered := 1, false; !delivered; {
+			msgs := smtp.WaitFor(t, n, 20*time.Second)
+			for _, m := range msgs {
+				delivered = delivered || strings.Contains(string(m.Data), refused+proRef+": decision")
+			}
+			n = len(msgs) + 1
+		}
 	})
 }
 

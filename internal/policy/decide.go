@@ -147,7 +147,7 @@ func grantFor(r Role, act Action) grant {
 		}
 	case Admin:
 		switch act {
-		case ManageStaff, ManageTokens, ManageMailingList, ManageSite, ViewAuditLog, ViewRecordAudit, ViewAggregates, ExportResearch:
+		case ManageStaff, ManageTokens, ManageMailingList, ManageMail, ManageSite, ViewAuditLog, ViewRecordAudit, ViewAggregates, ExportResearch:
 			// Audit entries are metadata (who looked, when), not the record.
 			return anywhere
 		}
@@ -164,7 +164,7 @@ func whyNot(r Role, act Action) string {
 	switch {
 	case act == DecideConcern:
 		return "only a designated safeguarding lead can decide a safeguarding concern"
-	case act == ViewAuditLog || act == ManageStaff || act == ManageTokens || act == ManageMailingList || act == ManageSite || act == ExportResearch:
+	case act == ViewAuditLog || act == ManageStaff || act == ManageTokens || act == ManageMailingList || act == ManageMail || act == ManageSite || act == ExportResearch:
 		return "only administrators can " + act.phrase()
 	case act == ExportSubjectAccess:
 		return "only a designated safeguarding lead can prepare a subject access request, as they review it before it is released"

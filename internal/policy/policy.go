@@ -161,6 +161,7 @@ const (
 	ManageStaff             Action = "staff.manage"
 	ManageTokens            Action = "tokens.manage"
 	ManageMailingList       Action = "mailing.manage"           // see and export the public mailing list (no family data)
+	ManageMail              Action = "mail.manage"              // see the emails that have not gone (never their recipients or text) and send one again
 	WriteSupervision        Action = "person.supervision.write" // a team manager's supervision note on a parent's record
 	ViewAggregates          Action = "reports.aggregate"
 	ViewIdentifiableReports Action = "reports.identifiable"
@@ -208,7 +209,7 @@ func Actions() []Action {
 		ViewFamily, EditFamily, AllocateFamily, CloseFamily, ReopenFamily,
 		ViewPerson, EditPerson, ViewConfidential, EditConfidential, BreakGlass,
 		RaiseConcern, DecideConcern,
-		ViewRecordAudit, ViewAuditLog, ManageStaff, ManageTokens, ManageMailingList, ViewAggregates, ViewIdentifiableReports,
+		ViewRecordAudit, ViewAuditLog, ManageStaff, ManageTokens, ManageMailingList, ManageMail, ViewAggregates, ViewIdentifiableReports,
 		ExportResearch, WriteSupervision, ManageSite, ChoosePublicListing, ListCases, ViewTeamCaseloads, ExportSubjectAccess,
 		ListRetention, ReviewRetention, ApproveErasure,
 	}
@@ -261,6 +262,8 @@ func (act Action) phrase() string {
 		return "manage staff accounts"
 	case ManageTokens:
 		return "manage partner tokens"
+	case ManageMail:
+		return "see and resend the emails that have not gone"
 	case ManageMailingList:
 		return "manage the mailing list"
 	case WriteSupervision:

@@ -148,6 +148,7 @@ var matrix = []struct {
 	{ManageStaff, [10]string{none, none, none, all, none, none, none, none, none, none}},
 	{ManageTokens, [10]string{none, none, none, all, none, none, none, none, none, none}},
 	{ManageMailingList, [10]string{none, none, none, all, none, none, none, none, none, none}},
+	{ManageMail, [10]string{none, none, none, all, none, none, none, none, none, none}},
 	{ViewAggregates, [10]string{none, "YYYNY", all, all, all, none, none, none, none, none}},
 	{ViewIdentifiableReports, [10]string{"YYYNY", "YYYNY", all, none, none, none, none, none, none, none}},
 	{ExportResearch, [10]string{none, none, none, all, none, none, none, none, none, none}},

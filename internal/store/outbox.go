@@ -2,11 +2,15 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
 )
 
 // OutboxItem is a queued email, opened for sending.
@@ -253,4 +257,115 @@ func (db *DB) sweep(ctx context.Context, some string, args []any, fn func(tx *Tx
 		return nil
 	}
 	return db.Update(ctx, fn)
+}
+
+// UnsentMail is a message that has not gone, as the administrators' email
+// page shows it: what it was and why it has not gone, never its recipient
+// or text (the subjects name records only by reference).
+type UnsentMail struct {
+	ID         int64
+	Kind       string
+	Subject    string
+	Status     string // pending (tried and waiting to be tried again) or failed (given up on)
+	Attempts   int
+	LastError  string
+	QueuedAt   time.Time
+	NextTry    time.Time // a pending message's
+	ReferralID int64     // the referral it is about, if any
+	// Resendable: a failed message that can be sent again; why not, if not.
+	Resendable bool
+	NotWhy     string
+}
+
+// UnsentMailLimit is the most messages UnsentMail lists.
+const UnsentMailLimit = 200
+
+// UnsentMail lists, newest first, the messages given up on and those tried
+// and waiting to be tried again, with the outbox's counts by status, for an
+// actor the policy lets manage mail. The read is audited.
+func (db *DB) UnsentMail(ctx context.Context, actor policy.Actor) ([]UnsentMail, map[string]int, error) {
+	if d := policy.Decide(actor, policy.ManageMail, policy.Target{}, db.Now()); !d.Allowed {
+		return nil, nil, problem.New(problem.Forbidden, "%s", d.Reason)
+	}
+	var out []UnsentMail
+	counts := map[string]int{}
+	err := db.View(ctx, func(tx *Tx) error {
+		if err := tx.each(`SELECT status, COUNT(*) FROM outbox GROUP BY status`, nil, func(rows *sql.Rows) error {
+			var st string
+			var n int
+			if err := rows.Scan(&st, &n); err != nil {
+				return err
+			}
+			counts[st] = n
+			return nil
+		}); err != nil {
+			return fmt.Errorf("counting mail: %w", err)
+		}
+		err := tx.each(`SELECT id, kind, subject, status, attempts, last_error, created_at, next_attempt_at, COALESCE(referral_id, 0), recipient_sealed <> ''
+			FROM outbox WHERE status = 'failed' OR (status = 'pending' AND attempts > 0) ORDER BY id DESC LIMIT $1`, []any{UnsentMailLimit},
+			func(rows *sql.Rows) error {
+				var m UnsentMail
+				var hasRecipient bool
+				if err := rows.Scan(&m.ID, &m.Kind, &m.Subject, &m.Status, &m.Attempts, &m.LastError, &m.QueuedAt, &m.NextTry, &m.ReferralID, &hasRecipient); err != nil {
+					return err
+				}
+				m.QueuedAt, m.NextTry = m.QueuedAt.UTC(), m.NextTry.UTC()
+				if m.Status == "failed" {
+					m.NotWhy = notResendable(m.LastError, hasRecipient)
+					m.Resendable = m.NotWhy == ""
+				}
+				out = append(out, m)
+				return nil
+			})
+		if err != nil {
+			return fmt.Errorf("listing unsent mail: %w", err)
+		}
+		tx.Audit("mail.list", "outbox", 0, 0, fmt.Sprintf("%d messages not sent listed", len(out)))
+		return nil
+	})
+	return out, counts, err
+}
+
+// notResendable says why a failed message cannot be sent again: its
+// recipient and text were cleared (ClearOldMail), or they do not open.
+func notResendable(lastError string, hasRecipient bool) string {
+	switch {
+	case lastError == alteredMail:
+		return "It was altered or damaged after it was queued."
+	case !hasRecipient:
+		return "Its recipient and text have been cleared, 30 days after it was given up on."
+	}
+	return ""
+}
+
+// ResendMail puts a message given up on back in the queue, to be tried
+// now with a fresh count of attempts (after, say, the mail server's
+// settings were mended), for an actor the policy lets manage mail. It is
+// audited; a message that cannot be sent again is refused with why.
+func (db *DB) ResendMail(ctx context.Context, actor policy.Actor, id int64) error {
+	if d := policy.Decide(actor, policy.ManageMail, policy.Target{}, db.Now()); !d.Allowed {
+		return problem.New(problem.Forbidden, "%s", d.Reason)
+	}
+	return db.Update(ctx, func(tx *Tx) error {
+		var status, lastError string
+		var hasRecipient bool
+		err := tx.queryRow(`SELECT status, last_error, recipient_sealed <> '' FROM outbox WHERE id = $1`, id).Scan(&status, &lastError, &hasRecipient)
+		if errors.Is(err, sql.ErrNoRows) {
+			return problem.New(problem.NotFound, "There is no such message")
+		}
+		if err != nil {
+			return fmt.Errorf("reading message %d: %w", id, err)
+		}
+		if status != "failed" {
+			return problem.New(problem.Conflict, "This message has not been given up on, so it cannot be sent again: it is %s", map[string]string{"pending": "waiting to be sent", "sent": "already sent"}[status])
+		}
+		if why := notResendable(lastError, hasRecipient); why != "" {
+			return problem.New(problem.Conflict, "This message cannot be sent again. %s", why)
+		}
+		if _, err := tx.exec(`UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $1, leased_until = NULL WHERE id = $2 AND status = 'failed'`, tx.now, id); err != nil {
+			return fmt.Errorf("queueing message %d again: %w", id, err)
+		}
+		tx.Audit("mail.resend", "outbox", id, 0, "")
+		return nil
+	})
 }

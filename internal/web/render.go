@@ -36,6 +36,7 @@ type views struct {
 var funcs = template.FuncMap{
 	"date":                 formatDate,
 	"datetime":             formatDateTime,
+	"mailKind":             mailKindLabel,
 	"roleLabel":            func(r policy.Role) string { return r.Label() },
 	"sub":                  func(a, b int) int { return a - b },
 	"field":                newField,

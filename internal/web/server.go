@@ -64,6 +64,9 @@ type Config struct {
 	BaseURL string
 	// WakeMail asks the mail worker to send queued mail now (optional).
 	WakeMail func()
+	// MailSending: a mail server is set and a worker sends the outbox;
+	// without one, mail waits (the administrators' email page says so).
+	MailSending bool
 	// Contacts are the emergency and helpline contacts shown on public pages.
 	Contacts []Contact
 	// PublicEmail is the organisation's public contact address, written into
@@ -334,6 +337,8 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("POST /retention/referrals/{id}/approve", s.staff(s.retentionApprove))
 	handle("GET /account/public-listing", s.staff(s.publicListingForm))
 	handle("POST /account/public-listing", s.staff(s.publicListingSave))
+	handle("GET /admin/mail", s.staff(s.mailAdmin))
+	handle("POST /admin/mail/{id}/resend", s.staff(s.mailResend))
 	handle("GET /admin/mailing-list", s.staff(s.mailingAdmin))
 	handle("GET /admin/mailing-list.csv", s.staff(s.mailingExport))
 	handle("GET /families/{id}/concerns/new", s.staff(s.concernForm))
