@@ -34,14 +34,19 @@ func (s *Server) showMailAdmin(w http.ResponseWriter, r *http.Request, u *reques
 	}
 	// An error names the message's row; one no longer listed (sent since)
 	// names the counts, so the summary's link always leads somewhere.
-	for i := range errs {
-		listed := false
+	if len(errs) > 0 {
+		listed := map[string]bool{}
 		for _, m := range msgs {
-			listed = listed || errs[i].Name == "resend-"+strconv.FormatInt(m.ID, 10)
+			listed["resend-"+strconv.FormatInt(m.ID, 10)] = true
 		}
-		if !listed {
-			errs[i].Name = "mail-counts"
+		named := make(problem.Fields, 0, len(errs))
+		for _, e := range errs {
+			if !listed[e.Name] {
+				e.Name = "mail-counts"
+			}
+			named = append(named, e)
 		}
+		errs = named
 	}
 	d := mailAdminData{Messages: msgs, Counts: counts, Limit: store.UnsentMailLimit, Resent: r.URL.Query().Get("resent") != "" && errs == nil,
 		Sending: s.cfg.MailSending}
