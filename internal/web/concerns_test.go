@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cradle-org/cradle/internal/cli"
-	"github.com/cradle-org/cradle/internal/mail"
 	"github.com/cradle-org/cradle/internal/mail/smtptest"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/web"
@@ -47,12 +45,7 @@ func TestConcernGoesToDSLsAndIsDecided(t *testing.T) {
 		smtp := smtptest.Start(t)
 		path := raiseConcern(t, e, "yes")
 		// Every DSL gets an alert and an email that holds no details.
-		sender, _ := mail.NewSMTPSender(mail.Config{Host: smtp.Host(), Port: smtp.Port(), TLS: mail.TLSNone, From: "cradle@cradle.example"})
-		w := &mail.Worker{Outbox: cli.Outbox{DB: e.db}, Sender: sender, Now: e.clock.Now}
-		if _, err := w.RunOnce(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		msgs := smtp.Messages()
+		msgs := deliver(t, e, smtp)
 		if len(msgs) != 1 || msgs[0].To[0] != ruth {
 			t.Fatalf("concern emails: %+v", msgs)
 		}

@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cradle-org/cradle/internal/cli"
-	"github.com/cradle-org/cradle/internal/mail"
 	"github.com/cradle-org/cradle/internal/mail/smtptest"
 	"github.com/cradle-org/cradle/internal/store"
 )
@@ -23,17 +21,7 @@ func TestAdminEmailPage(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		srv := smtptest.Start(t)
-		sender, err := mail.NewSMTPSender(mail.Config{Host: srv.Host(), Port: srv.Port(), TLS: mail.TLSNone, From: "cradle@cradle.example"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := &mail.Worker{Outbox: cli.Outbox{DB: e.db}, Sender: sender, Now: e.clock.Now}
-		send := func() {
-			t.Helper()
-			if _, err := w.RunOnce(ctx); err != nil {
-				t.Fatal(err)
-			}
-		}
+		send := func() { t.Helper(); deliver(t, e, srv) }
 		refer := func() string {
 			t.Helper()
 			r := e.post(e.client(), "/refer/professional", professionalForm(e))

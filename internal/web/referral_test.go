@@ -12,9 +12,7 @@ import (
 	"time"
 
 	"github.com/cradle-org/cradle/internal/audit"
-	"github.com/cradle-org/cradle/internal/cli"
 	"github.com/cradle-org/cradle/internal/credential"
-	"github.com/cradle-org/cradle/internal/mail"
 	"github.com/cradle-org/cradle/internal/mail/smtptest"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/referral"
@@ -291,17 +289,7 @@ func TestReferralPageSaysWhetherTheReferrerWasTold(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		srv := smtptest.Start(t)
-		sender, err := mail.NewSMTPSender(mail.Config{Host: srv.Host(), Port: srv.Port(), TLS: mail.TLSNone, From: "cradle@cradle.example"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := &mail.Worker{Outbox: cli.Outbox{DB: e.db}, Sender: sender, Now: e.clock.Now}
-		send := func() {
-			t.Helper()
-			if _, err := w.RunOnce(ctx); err != nil {
-				t.Fatal(err)
-			}
-		}
+		send := func() { t.Helper(); deliver(t, e, srv) }
 		mc := e.client()
 		e.signIn(mc, manager)
 		refer := func() int64 {
