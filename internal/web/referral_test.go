@@ -340,6 +340,15 @@ func TestReferralPageSaysWhetherTheReferrerWasTold(t *testing.T) {
 			t.Errorf("acknowledged at %v, want when the email went (%v)", rec.AcknowledgedAt, e.clock.Now().UTC())
 		}
 
+		// The queue marks the open referral whose referrer was not told.
+		q := e.get(mc, "/referrals?status=screening")
+		if cell := between(q.body, `href="/referrals/`+itoa(failed)+`">`, "</td>"); !strings.Contains(cell, "Not acknowledged") {
+			t.Errorf("the queue does not mark the referral whose acknowledgement failed: %q", cell)
+		}
+		if cell := between(q.body, `href="/referrals/`+itoa(sent)+`">`, "</td>"); cell == "" || strings.Contains(cell, "Not acknowledged") {
+			t.Errorf("the queue marks the acknowledged referral, or lacks it: %q", cell)
+		}
+
 		// The decision is listed after the acknowledgement, waiting.
 		token := csrfFrom(t, body)
 		if d := e.post(mc, "/referrals/"+itoa(sent)+"/decision", url.Values{"csrf_token": {token}, "outcome": {"not_accepted"}, "reason": {"other"},
