@@ -46,6 +46,9 @@ func TestAdminEmailPage(t *testing.T) {
 		}
 		ac := e.client()
 		e.signIn(ac, admin)
+		if home := e.get(ac, "/home"); !strings.Contains(home.body, `href="/admin/mail"`) {
+			t.Error("an administrator's home page does not lead to the email page")
+		}
 		page := e.get(ac, "/admin/mail")
 		for _, want := range []string{"Email", "Referral acknowledgement", "Referral received: " + refused, "Referral received: " + later,
 			"Given up", "Trying again", "Send again", "No mail server is set"} {

@@ -37,6 +37,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	if policy.Can(a, policy.ViewAuditLog, policy.Target{}, s.cfg.Now()) {
 		d.Actions = append(d.Actions, link{"/audit", "Audit log", "Every sign-in, record viewed and change made"})
 	}
+	if policy.Can(a, policy.ManageMail, policy.Target{}, s.cfg.Now()) {
+		d.Actions = append(d.Actions, link{"/admin/mail", "Email", "Emails the mail server has not taken, and why; send one again"})
+	}
 	if policy.Can(a, policy.ManageSite, policy.Target{}, s.cfg.Now()) {
 		d.Actions = append(d.Actions, link{"/admin/site", "Public website", "Edit and publish the public pages, and the safeguarding policies"})
 	}
