@@ -33,7 +33,7 @@ func (db *DB) RawString(ctx context.Context, q string, args ...any) (string, err
 // CaseloadUncached is CaseloadCapped read afresh, as a server just started
 // would: what the cached caseload must equal.
 func (db *DB) CaseloadUncached(ctx context.Context, actor policy.Actor) ([]CaseloadEntry, bool, error) {
-	return db.caseload(ctx, actor, &caseloadCache{})
+	return db.caseload(ctx, actor, &caseloadCache{}, nil)
 }
 
 // CaseloadKept is how many families' caseload entries this DB keeps.

@@ -528,12 +528,34 @@ func (db *DB) Caseload(ctx context.Context, actor policy.Actor) ([]CaseloadEntry
 // references). What it reads about each family is kept (caseloadCache)
 // and read again only when the family's change count has moved.
 func (db *DB) CaseloadCapped(ctx context.Context, actor policy.Actor) ([]CaseloadEntry, bool, error) {
-	return db.caseload(ctx, actor, db.caseloads)
+	return db.caseload(ctx, actor, db.caseloads, nil)
+}
+
+// CaseloadView is a caseload as its page shows it: the families (as
+// CaseloadCapped), whether more were in scope than it lists, and the
+// reader's own open tasks.
+type CaseloadView struct {
+	Entries []CaseloadEntry
+	Capped  bool
+	Tasks   []MyTask
+}
+
+// CaseloadWithTasks is CaseloadCapped with the reader's open tasks, read
+// in the same audited snapshot (the tasks name families by reference).
+func (db *DB) CaseloadWithTasks(ctx context.Context, actor policy.Actor) (CaseloadView, error) {
+	var v CaseloadView
+	entries, capped, err := db.caseload(ctx, actor, db.caseloads, func(tx *Tx) error {
+		var err error
+		v.Tasks, err = tx.tasksFor(actor.StaffID)
+		return err
+	})
+	v.Entries, v.Capped = entries, capped
+	return v, err
 }
 
 // caseload is CaseloadCapped with the cache to use (a test reads afresh
-// with an empty one).
-func (db *DB) caseload(ctx context.Context, actor policy.Actor, cache *caseloadCache) ([]CaseloadEntry, bool, error) {
+// with an empty one), and also, if not nil, run in the same view.
+func (db *DB) caseload(ctx context.Context, actor policy.Actor, cache *caseloadCache, also func(tx *Tx) error) ([]CaseloadEntry, bool, error) {
 	where, args, ok := db.familyScope(actor)
 	if !ok {
 		return nil, false, problem.New(problem.Forbidden, "your role does not have a caseload")
@@ -592,6 +614,11 @@ func (db *DB) caseload(ctx context.Context, actor policy.Actor, cache *caseloadC
 				continue
 			}
 			out = append(out, e)
+		}
+		if also != nil {
+			if err := also(tx); err != nil {
+				return err
+			}
 		}
 		tx.Audit("caseload.view", "", 0, 0, fmt.Sprintf("%d families listed", len(out)))
 		return nil

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/store/storetest"
@@ -53,11 +54,12 @@ func TestMeasures(t *testing.T) {
 			t.Fatalf("co-parent's practitioner sees %+v", rec.Measures)
 		}
 		// The answer that needs follow-up gave the practitioner and manager a task, titled by its source only.
-		for _, s := range []int64{fx.prac1.ID, fx.mgr.ID} {
-			tasks, err := db.TasksFor(ctx, s)
+		for _, s := range []org.Staff{fx.prac1, fx.mgr} {
+			cl, err := db.CaseloadWithTasks(ctx, s.Actor())
 			if err != nil {
 				t.Fatal(err)
 			}
+			tasks := cl.Tasks
 			found := false
 			for _, tk := range tasks {
 				if tk.Kind == "measure_follow_up" && strings.HasPrefix(tk.Title, "Follow up an outcome measure answer today (family ") {
@@ -65,7 +67,7 @@ func TestMeasures(t *testing.T) {
 				}
 			}
 			if !found {
-				t.Errorf("staff %d tasks = %+v, want a follow-up", s, tasks)
+				t.Errorf("staff %d tasks = %+v, want a follow-up", s.ID, tasks)
 			}
 		}
 		// Caseload progress knows what was recorded.

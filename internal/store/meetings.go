@@ -191,9 +191,10 @@ type MyTask struct {
 	FamilyID int64
 }
 
-// TasksFor lists a staff member's open tasks, soonest due first.
-func (db *DB) TasksFor(ctx context.Context, staffID int64) ([]MyTask, error) {
-	rows, err := db.query(ctx, `SELECT t.id, t.kind, t.title, t.due_on, COALESCE(t.family_id, 0) FROM tasks t
+// tasksFor lists a staff member's open tasks, soonest due first (read
+// with their caseload: DB.CaseloadWithTasks).
+func (tx *Tx) tasksFor(staffID int64) ([]MyTask, error) {
+	rows, err := tx.query(`SELECT t.id, t.kind, t.title, t.due_on, COALESCE(t.family_id, 0) FROM tasks t
 		WHERE t.assigned_to = $1 AND t.done_at IS NULL ORDER BY t.due_on, t.id LIMIT 200`, staffID)
 	if err != nil {
 		return nil, fmt.Errorf("listing tasks: %w", err)

@@ -79,12 +79,12 @@ func TestOutcomeMeasures(t *testing.T) {
 				t.Errorf("after saving, the page lacks %q", want)
 			}
 		}
-		tasks, err := e.db.TasksFor(context.Background(), mustActor(t, e, practitioner).StaffID)
+		cl, err := e.db.CaseloadWithTasks(context.Background(), mustActor(t, e, practitioner))
 		if err != nil {
 			t.Fatal(err)
 		}
 		found := false
-		for _, tk := range tasks {
+		for _, tk := range cl.Tasks {
 			found = found || tk.Kind == "measure_follow_up"
 		}
 		if !found {

@@ -192,17 +192,13 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 		}
 		d.Filter = &teamRow{ID: id} // "none" is ID 0: the parents no one is allocated to
 	}
-	cl, err := s.caseloadOf(r, u)
+	cl, err := s.caseloadOf(r, u, true)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d.Families, d.Capped = cl.families, cl.capped
+	d.Families, d.Capped, d.Tasks = cl.families, cl.capped, cl.tasks
 	refs := cl.refs
-	if d.Tasks, err = s.db.TasksFor(r.Context(), u.staff.ID); err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	if d.Filter != nil {
 		// An ID with no parents here has no name to show (the team page
 		// never links to one).
@@ -247,7 +243,7 @@ func (s *Server) teamCaseloads(w http.ResponseWriter, r *http.Request, u *reques
 	if !s.may(w, r, u, policy.ViewTeamCaseloads) {
 		return
 	}
-	cl, err := s.caseloadOf(r, u)
+	cl, err := s.caseloadOf(r, u, false)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -282,6 +278,7 @@ type caseList struct {
 	team     []teamRow
 	families int
 	capped   bool
+	tasks    []store.MyTask // the reader's own, when asked for
 	now      time.Time
 }
 
@@ -332,13 +329,20 @@ func (a attention) pinned() int {
 // caseloadOf reads u's caseload and orders every parent on it, most urgent
 // first, with the team summary by practitioner. A practitioner's list is
 // their own parents.
-func (s *Server) caseloadOf(r *http.Request, u *requestUser) (*caseList, error) {
-	list, capped, err := s.db.CaseloadCapped(r.Context(), u.staff.Actor())
+func (s *Server) caseloadOf(r *http.Request, u *requestUser, withTasks bool) (*caseList, error) {
+	var v store.CaseloadView
+	var err error
+	if withTasks {
+		v, err = s.db.CaseloadWithTasks(r.Context(), u.staff.Actor())
+	} else {
+		v.Entries, v.Capped, err = s.db.CaseloadCapped(r.Context(), u.staff.Actor())
+	}
 	if err != nil {
 		return nil, err
 	}
+	list := v.Entries
 	now := s.cfg.Now()
-	cl := &caseList{list: list, dues: s.duesOf(list, now), families: len(list), capped: capped, now: now}
+	cl := &caseList{list: list, dues: s.duesOf(list, now), families: len(list), capped: v.Capped, tasks: v.Tasks, now: now}
 	cl.order(u.staff.Role, u.staff.ID)
 	return cl, nil
 }
