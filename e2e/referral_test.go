@@ -28,8 +28,9 @@ func TestBrowserReferrals(t *testing.T) {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), overallTimeout)
 	defer cancel()
-	// A real SMTP server: the professional's acknowledgement is sent, and
-	// the referral's page says so.
+	// A real SMTP server, which refuses the professional's acknowledgement
+	// and then the decision's email (the referral's page and the
+	// administrators' email page say so).
 	smtp := smtptest.Start(t)
 	base := startServerWith(t, map[string]string{"CRADLE_SMTP_HOST": smtp.Host(), "CRADLE_SMTP_PORT": strconv.Itoa(smtp.Port()),
 		"CRADLE_SMTP_TLS": "none", "CRADLE_SMTP_FROM": "referrals@cradle.example"})
@@ -183,6 +184,9 @@ func TestBrowserReferrals(t *testing.T) {
 		tab.check(t, "relationship")
 		tab.fill(t, "#abuse_known", "Police attended an incident at the home last month; Amy disclosed controlling behaviour.")
 		tab.check(t, "safeguarding_status") // none
+		// The mail server refuses the acknowledgement for good (the demo
+		// queues no other mail): the manager is told to phone the referrer.
+		smtp.FailNext(1, 550)
 		tab.click(t, submit)
 		tab.mustBeAt(t, "/refer/professional/confirmation")
 		tab.mustSee(t, "professional confirmation", "Referral sent", "Your reference is")
@@ -192,15 +196,6 @@ func TestBrowserReferrals(t *testing.T) {
 		}
 		tab.pageChecks(t, "professional-confirmation")
 		tab.screenshot(t, "ref-pro-03-confirmation")
-		// Whatever else the demo has queued, the acknowledgement arrives
-		// (WaitFor fails the test if it does not within its time).
-		for n, acknowledged := 1, false; !acknowledged; {
-			msgs := smtp.WaitFor(t, n, 20*time.Second)
-			for _, m := range msgs {
-				acknowledged = acknowledged || strings.Contains(string(m.Data), "Referral received: "+proRef)
-			}
-			n = len(msgs) + 1
-		}
 	})
 
 	step(t, "team manager screens", func(t *testing.T) {
@@ -229,16 +224,26 @@ func TestBrowserReferrals(t *testing.T) {
 		if !strings.Contains(known, "Amy Foster") || !strings.Contains(known, "strong match") || !regexp.MustCompile(`FAM-\d{4}-\d{6}`).MatchString(known) {
 			t.Errorf("professional referral: the first parent's question does not offer Amy Foster as a strong match in a family FAM-…; it says:\n%s", known)
 		}
-		// Its acknowledgement went (the server records it just after the
-		// mail server takes it, so the page may need a moment).
-		const emailed = "Acknowledgement emailed to the referrer on"
-		for i := 0; i < 40 && !strings.Contains(tab.eval(t, `document.body.innerText`), emailed); i++ {
+		// Its acknowledgement was refused (the server records that as the
+		// mail worker gets to it, so the page may need a moment).
+		const refusedAck = "The acknowledgement email could not be sent. Phone the referrer"
+		for i := 0; i < 40 && !strings.Contains(tab.eval(t, `document.body.innerText`), refusedAck); i++ {
 			time.Sleep(50 * time.Millisecond)
 			tab.open(t, proHref)
 		}
-		tab.mustSee(t, "professional referral's acknowledgement", emailed, "Emails to the referrer", "Acknowledgement")
+		tab.mustSee(t, "professional referral's acknowledgement", refusedAck, "Emails to the referrer", "Acknowledgement", "Not sent", "I have told the referrer")
 		tab.pageChecks(t, "referral-professional")
 		tab.screenshot(t, "ref-staff-02-professional")
+
+		// The manager phones the referrer, and records it.
+		tab.click(t, `form[action$="/acknowledged"] button[type="submit"]`)
+		tab.mustBeAt(t, proHref)
+		tab.mustSee(t, "referrer told", "The referrer was told it arrived by Helen Whitaker, who recorded it on")
+		if n := tab.count(t, `form[action$="/acknowledged"], main .govuk-warning-text`); n != 0 {
+			t.Error("referrer told: the warning or the button is still shown")
+		}
+		tab.pageChecks(t, "referral-referrer-told")
+		tab.screenshot(t, "ref-staff-02b-referrer-told")
 
 		// The mail server refuses the decision's email for good; an
 		// administrator sends it again below.
@@ -306,7 +311,7 @@ func TestBrowserReferrals(t *testing.T) {
 		tab.mustBeAt(t, "/admin/mail")
 		// The refusal is recorded as the mail worker gets to it.
 		const refused = "Referral " // + proRef + ": decision", in the row's subject
-		for i := 0; i < 40 && !strings.Contains(tab.eval(t, `document.body.innerText`), "Given up"); i++ {
+		for i := 0; i < 40 && !strings.Contains(tab.eval(t, `document.body.innerText`), refused+proRef+": decision"); i++ {
 			time.Sleep(50 * time.Millisecond)
 			tab.open(t, "/admin/mail")
 		}

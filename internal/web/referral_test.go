@@ -360,11 +360,40 @@ func TestReferralPageSaysWhetherTheReferrerWasTold(t *testing.T) {
 			t.Errorf("the emails are not listed oldest first")
 		}
 
-		// A practitioner of the area reads the same, without contact details.
+		// A practitioner of the area reads the same, without contact details,
+		// and cannot record that the referrer was told.
 		pc := e.client()
 		e.signIn(pc, practitioner)
-		if p := e.get(pc, "/referrals/"+itoa(failed)); !strings.Contains(p.body, "Phone the referrer") || strings.Contains(p.body, "CANARY-ADDRESS") {
+		p := e.get(pc, "/referrals/"+itoa(failed))
+		if !strings.Contains(p.body, "Phone the referrer") || strings.Contains(p.body, "CANARY-ADDRESS") || strings.Contains(p.body, "I have told the referrer") {
 			t.Errorf("practitioner's view of the failed acknowledgement: %d", p.status)
+		}
+		if r := e.post(pc, "/referrals/"+itoa(failed)+"/acknowledged", url.Values{"csrf_token": {csrfFrom(t, p.body)}}); r.status != http.StatusForbidden {
+			t.Errorf("a practitioner recorded the referrer told: %d", r.status)
+		}
+
+		// The manager phones the referrer and records it: the warning ends,
+		// the page says who told them, and the queue no longer marks it.
+		body = expect(failed, "I have told the referrer")
+		r := e.post(mc, "/referrals/"+itoa(failed)+"/acknowledged", url.Values{"csrf_token": {csrfFrom(t, body)}})
+		if r.status != http.StatusSeeOther || r.location != "/referrals/"+itoa(failed) {
+			t.Fatalf("recording the referrer told: %d %q\n%s", r.status, r.location, r.body)
+		}
+		body = expect(failed, "The referrer was told it arrived by Helen Whitaker, who recorded it on")
+		if strings.Contains(body, "govuk-warning-text") || strings.Contains(body, "I have told the referrer") {
+			t.Error("after recording the referrer told, the page still warns or offers the button")
+		}
+		q = e.get(mc, "/referrals?status=screening")
+		if cell := between(q.body, `href="/referrals/`+itoa(failed)+`">`, "</td>"); cell == "" || strings.Contains(cell, "Not acknowledged") {
+			t.Errorf("the queue still marks the referral whose referrer was told: %q", cell)
+		}
+		// Twice is refused with why, on the page, linked from the summary.
+		r = e.post(mc, "/referrals/"+itoa(failed)+"/acknowledged", url.Values{"csrf_token": {csrfFrom(t, body)}})
+		if r.status != http.StatusConflict || !strings.Contains(r.body, "This referral was already acknowledged, on") || !strings.Contains(r.body, `href="#acknowledgement"`) {
+			t.Errorf("recording it twice: %d\n%s", r.status, r.body)
+		}
+		if es, err := e.db.AuditEntries(ctx, store.AuditFilter{Actions: []string{"referral.acknowledged"}}); err != nil || len(es) != 1 {
+			t.Errorf("referral.acknowledged entries: %d (%v), want 1", len(es), err)
 		}
 	})
 }

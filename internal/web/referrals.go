@@ -81,6 +81,9 @@ type screenData struct {
 	CanScreen  bool
 	Matches    [2][]candidateView
 	Ack        ackView
+	// CanAcknowledge: the reader may record that they told the referrer
+	// (one who may screen it, while it is not acknowledged).
+	CanAcknowledge bool
 }
 
 // ackView says whether, and how, whoever made a referral was told it had
@@ -95,6 +98,8 @@ type ackView struct {
 // or who gave no email address, has not been told: the page says to phone.
 func acknowledgementOf(rec store.ReferralRecord) ackView {
 	switch {
+	case rec.AcknowledgedBy != "":
+		return ackView{Text: "The referrer was told it arrived by " + rec.AcknowledgedBy + ", who recorded it on " + formatDateTime(rec.AcknowledgedAt) + "."}
 	case !rec.AcknowledgedAt.IsZero() && rec.Source == referral.Self:
 		return ackView{Text: "Acknowledged on screen, with its reference, when it was sent on " + formatDateTime(rec.AcknowledgedAt) + "."}
 	case !rec.AcknowledgedAt.IsZero():
@@ -139,7 +144,7 @@ func (s *Server) showReferral(w http.ResponseWriter, r *http.Request, u *request
 	}
 	now := s.cfg.Now()
 	d := screenData{Ref: rec, Content: *rec.Content, CanScreen: policy.Can(actor, policy.ScreenReferral, rec.Target(), now) && rec.Status.Open(),
-		Ack: acknowledgementOf(rec)}
+		Ack: acknowledgementOf(rec), CanAcknowledge: rec.AcknowledgedAt.IsZero() && policy.Can(actor, policy.ScreenReferral, rec.Target(), now)}
 	d.Assessment = eligibility.Assess(s.cfg.Eligibility, factsOf(d.Content, rec.ReceivedAt))
 	if !policy.Can(actor, policy.ScreenReferral, rec.Target(), now) {
 		// Practitioners may later work with one of these parents: they do not
@@ -163,6 +168,27 @@ func (s *Server) showReferral(w http.ResponseWriter, r *http.Request, u *request
 		}
 	}
 	s.render(w, r, status, "referral", Page{Title: "Referral " + rec.Reference, Nav: "referrals", Errors: errs, Form: r.PostForm, Data: d})
+}
+
+// referralAcknowledged records that the reader told the referrer the
+// referral arrived; refused (and the page shown again with why) if it
+// already was.
+func (s *Server) referralAcknowledged(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	err = s.db.RecordAcknowledged(r.Context(), u.staff.Actor(), id)
+	if p := problem.As(err); p != nil && p.Code == problem.Conflict {
+		s.showReferral(w, r, u, http.StatusConflict, problem.Fields{{Name: "acknowledgement", Message: p.Message}})
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/referrals/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
 func redact(p referral.Parent) referral.Parent {

@@ -355,6 +355,7 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("GET /referrals", s.staff(s.referralQueue))
 	handle("GET /referrals/{id}", s.staff(s.referralPage))
 	handle("POST /referrals/{id}/decision", s.staff(s.referralDecide))
+	handle("POST /referrals/{id}/acknowledged", s.staff(s.referralAcknowledged))
 	if s.cfg.Bench {
 		handle("GET /bench/ping", s.staff(func(w http.ResponseWriter, r *http.Request, u *requestUser) {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
