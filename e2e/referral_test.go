@@ -301,6 +301,22 @@ func TestBrowserReferrals(t *testing.T) {
 		tab.mustSee(t, "new family", "Family FAM-", "Kim Lowe", "Assessment")
 		tab.pageChecks(t, "family-from-referral")
 		tab.screenshot(t, "ref-staff-06-family")
+
+		// A referral phoned in: the staff form, sent empty, says what is
+		// missing in the referrer's terms.
+		tab.click(t, `nav a[href="/referrals"]`)
+		tab.click(t, `main a[href="/referrals/new"]`)
+		tab.mustBeAt(t, "/referrals/new")
+		tab.mustSee(t, "take a referral", "Record a referral", "How did the referral reach us?", "The referrer's name")
+		tab.pageChecks(t, "referral-take")
+		tab.screenshot(t, "ref-staff-07-take")
+		if resp := tab.click(t, `form[action="/referrals/new"] button[type="submit"]`); resp == nil || resp.Status != 422 {
+			t.Errorf("take a referral, empty: HTTP status %v, want 422", statusOf(resp))
+		}
+		tab.mustSee(t, "take a referral, empty", "There is a problem", "Select how the referral reached us", "Enter the referrer's name")
+		tab.errorState(t, "referral-take-error", "#channel")
+		tab.pageChecks(t, "referral-take-error")
+		tab.screenshot(t, "ref-staff-08-take-error")
 	})
 
 	step(t, "administrator sends a refused email again", func(t *testing.T) {

@@ -117,6 +117,9 @@ func grantFor(r Role, act Action) grant {
 		case ListCases:
 			// Each list is narrowed to the practitioner's own families.
 			return anywhere
+		case TakeReferral:
+			// Whoever answers the phone: the referral goes to its area's queue.
+			return anywhere
 		}
 	case TeamManager:
 		switch act {
@@ -128,15 +131,16 @@ func grantFor(r Role, act Action) grant {
 			// Managers supervise both parents' practitioners, so they see
 			// both sides, but only in their own teams.
 			return inOwnArea
-		case ListCases, ListRetention, ViewTeamCaseloads:
-			// Each list is narrowed to the manager's areas.
+		case ListCases, ListRetention, ViewTeamCaseloads, TakeReferral:
+			// Each list is narrowed to the manager's areas; a referral
+			// taken goes to its own area's queue.
 			return anywhere
 		}
 	case DSL:
 		switch act {
 		case ViewReferral, ScreenReferral, ViewFamily, ViewPerson, ViewConfidential,
 			RaiseConcern, DecideConcern, ViewRecordAudit, ViewAggregates, ViewIdentifiableReports, ChoosePublicListing, ListCases, ViewTeamCaseloads, ExportSubjectAccess,
-			ListRetention, ReviewRetention:
+			ListRetention, ReviewRetention, TakeReferral:
 			// A DSL may keep a record (child protection work they know
 			// of) or ask for deletion, but approving is a manager's.
 			return anywhere

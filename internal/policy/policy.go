@@ -140,6 +140,9 @@ const (
 	SubmitReferral Action = "referral.submit"
 	ViewReferral   Action = "referral.view"
 	ScreenReferral Action = "referral.screen"
+	// TakeReferral records a referral a professional made by phone, email,
+	// letter or in person, typed in by programme staff for them.
+	TakeReferral Action = "referral.take"
 	// family records
 	ViewFamily     Action = "family.view"
 	EditFamily     Action = "family.edit"
@@ -205,7 +208,7 @@ const (
 // to fail closed before any rule grants it.
 func Actions() []Action {
 	return []Action{
-		SubmitReferral, ViewReferral, ScreenReferral,
+		SubmitReferral, ViewReferral, ScreenReferral, TakeReferral,
 		ViewFamily, EditFamily, AllocateFamily, CloseFamily, ReopenFamily,
 		ViewPerson, EditPerson, ViewConfidential, EditConfidential, BreakGlass,
 		RaiseConcern, DecideConcern,
@@ -228,6 +231,8 @@ func (act Action) phrase() string {
 		return "submit referrals"
 	case ViewReferral:
 		return "see referrals"
+	case TakeReferral:
+		return "record referrals received by phone, email or letter"
 	case ScreenReferral:
 		return "screen referrals"
 	case ViewFamily:

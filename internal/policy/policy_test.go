@@ -131,6 +131,7 @@ var matrix = []struct {
 	{SubmitReferral, [10]string{all, all, all, all, all, all, all, none, none, none}},
 	{ViewReferral, [10]string{"YYYNY", "YYYNY", all, none, none, none, none, none, none, none}},
 	{ScreenReferral, [10]string{none, "YYYNY", all, none, none, none, none, none, none, none}},
+	{TakeReferral, [10]string{all, all, all, none, none, none, none, none, none, none}},
 	{ViewFamily, [10]string{"YYNNY", "YYYNY", all, none, none, none, none, none, none, none}},
 	{EditFamily, [10]string{"YYNNN", "YYYNN", none, none, none, none, none, none, none, none}},
 	{AllocateFamily, [10]string{none, "YYYNN", none, none, none, none, none, none, none, none}},

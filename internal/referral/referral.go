@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/cradle-org/cradle/internal/problem"
 )
 
 // Source is the door a referral came through.
@@ -191,6 +193,46 @@ type Referral struct {
 	BothWantToCoParent string       `json:"both_want_to_co_parent,omitempty"`
 	BothWantBestStart  string       `json:"both_want_best_start,omitempty"`
 	AnythingElse       string       `json:"anything_else,omitempty"`
+	// Taken: a member of staff typed it in for the referrer, who phoned,
+	// wrote or came in (Taken, below): the form's words are about the
+	// referrer, and an email address is not needed if a phone number is.
+	// Never set from JSON: a partner's referral is its own.
+	Taken bool `json:"-"`
+}
+
+// Channels are how a referral taken by staff reached the programme.
+func Channels() []Option {
+	return []Option{{"phone", "By phone"}, {"email", "By email"}, {"letter", "By letter or secure message"}, {"in_person", "In person"}}
+}
+
+// MaxTakenDays is how long before it is recorded a referral taken by
+// staff may say it was received: older than that, it is a new referral.
+const MaxTakenDays = 30
+
+// Taken checks how and when a referral taken by staff reached the
+// programme: a channel from Channels, and a date received (YYYY-MM-DD) not
+// after today nor more than MaxTakenDays before it. It returns the date.
+func Taken(channel, receivedOn string, today time.Time) (time.Time, problem.Fields) {
+	var fs problem.Fields
+	switch {
+	case channel == "":
+		fs.Add("channel", "Select how the referral reached us")
+	case !valid(Channels(), channel):
+		fs.Add("channel", "Select how the referral reached us from the list")
+	}
+	on, err := time.Parse(time.DateOnly, receivedOn)
+	day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	switch {
+	case receivedOn == "":
+		fs.Add("received_on", "Enter the date the referral was received")
+	case err != nil:
+		fs.Add("received_on", "Date received must be a real date")
+	case on.After(day):
+		fs.Add("received_on", "Date received must be today or in the past")
+	case on.Before(day.AddDate(0, 0, -MaxTakenDays)):
+		fs.Add("received_on", fmt.Sprintf("Date received must be within the last %d days", MaxTakenDays))
+	}
+	return on, fs
 }
 
 // Date parses a stored YYYY-MM-DD date; zero when empty or malformed.

@@ -71,6 +71,14 @@ func TestValidate(t *testing.T) {
 		{"bad safeguarding status", func(r *Referral) { r.SafeguardingStatus = "fine" }, map[string]string{"safeguarding_status": "must be"}},
 		{"no abuse described", func(r *Referral) { r.AbuseKnown = "  " }, map[string]string{"abuse_known": "Describe"}},
 		{"unknown source", func(r *Referral) { r.Source = "fax" }, map[string]string{"source": "self, professional or partner"}},
+		// Taken by staff for the referrer: the words are about them, and a
+		// phone number will do instead of an email address.
+		{"taken: missing referrer", func(r *Referral) { r.Taken, r.Referrer = true, Referrer{} }, map[string]string{
+			"referrer.name": "Enter the referrer's name", "referrer.role": "Select the referrer's role", "referrer.organisation": "the organisation they work for",
+			"referrer.email": "email address or phone number"}},
+		{"taken: a phone number instead of an email", func(r *Referral) { r.Taken, r.Referrer.Email, r.Referrer.Phone = true, "", "01253 477000" }, nil},
+		{"taken: a bad email is still wrong", func(r *Referral) { r.Taken, r.Referrer.Email = true, "sam@" }, map[string]string{"referrer.email": "correct format"}},
+		{"not taken: a phone number is not enough", func(r *Referral) { r.Referrer.Email, r.Referrer.Phone = "", "01253 477000" }, map[string]string{"referrer.email": "Enter your work email"}},
 		{"self-referral needs safe contact", func(r *Referral) {
 			r.Source, r.Referrer = Self, Referrer{}
 			r.Parent1.Consent, r.Parent2.Consent = "", ""
@@ -210,5 +218,41 @@ func TestDecodeJSONDuplicateFields(t *testing.T) {
 		if !errors.As(err, &de) || !strings.Contains(de.Message, "field "+field+" is given more than once") {
 			t.Errorf("DecodeJSON(%s) = %v", body, err)
 		}
+	}
+}
+
+func TestTaken(t *testing.T) {
+	today := time.Date(2026, 12, 4, 15, 30, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name, channel, on string
+		want              map[string]string
+	}{
+		{"by phone today", "phone", "2026-12-04", nil},
+		{"by letter, the limit ago", "letter", "2026-11-04", nil},
+		{"no channel", "", "2026-12-04", map[string]string{"channel": "Select how"}},
+		{"an unknown channel", "fax", "2026-12-04", map[string]string{"channel": "from the list"}},
+		{"no date", "email", "", map[string]string{"received_on": "Enter the date"}},
+		{"not a date", "email", "2026-02-30", map[string]string{"received_on": "real date"}},
+		{"tomorrow", "email", "2026-12-05", map[string]string{"received_on": "today or in the past"}},
+		{"a day past the limit", "email", "2026-11-03", map[string]string{"received_on": "within the last 30 days"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			on, fs := Taken(tc.channel, tc.on, today)
+			got := map[string]string{}
+			for _, f := range fs {
+				got[f.Name] = f.Message
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("problems = %v, want %v", got, tc.want)
+			}
+			for f, part := range tc.want {
+				if !strings.Contains(got[f], part) {
+					t.Errorf("%s: %q, want it to contain %q", f, got[f], part)
+				}
+			}
+			if tc.want == nil && on.Format(time.DateOnly) != tc.on {
+				t.Errorf("date %v, want %s", on, tc.on)
+			}
+		})
 	}
 }

@@ -101,19 +101,28 @@ func (r *Referral) validateReferrer(fs *problem.Fields) {
 	checkText(fs, "referrer.organisation", "Organisation", &ref.Organisation, maxShort, false)
 	checkText(fs, "referrer.phone", "Phone number", &ref.Phone, 40, false)
 	ref.Email = org.NormaliseEmail(ref.Email)
+	// A referral taken by staff is written about the referrer, not by them.
+	your, you := "your", "you"
+	if r.Taken {
+		your, you = "the referrer's", "they"
+	}
 	if ref.Name == "" && !fs.Has("referrer.name") {
-		fs.Add("referrer.name", "Enter your name")
+		fs.Add("referrer.name", "Enter "+your+" name")
 	}
 	switch {
 	case ref.Role == "":
-		fs.Add("referrer.role", "Select your role")
+		fs.Add("referrer.role", "Select "+your+" role")
 	case !valid(ReferrerRoles(), ref.Role):
-		fs.Add("referrer.role", "Select your role from the list")
+		fs.Add("referrer.role", "Select "+your+" role from the list")
 	}
 	if ref.Organisation == "" && !fs.Has("referrer.organisation") {
-		fs.Add("referrer.organisation", "Enter the organisation you work for")
+		fs.Add("referrer.organisation", "Enter the organisation "+you+" work for")
 	}
 	switch {
+	case ref.Email == "" && r.Taken && ref.Phone == "":
+		fs.Add("referrer.email", "Enter the referrer's work email address or phone number, so we can tell them what happens next")
+	case ref.Email == "" && r.Taken:
+		// A phone number will do: whoever took it tells them.
 	case ref.Email == "":
 		fs.Add("referrer.email", "Enter your work email address, so we can tell you what happens next")
 	case !org.ValidEmail(ref.Email):

@@ -50,6 +50,8 @@ type ReferralRecord struct {
 	DecidedAt      time.Time
 	AcknowledgedAt time.Time // zero: not yet (a referrer's email still to go, or never sent)
 	AcknowledgedBy string    // the member of staff who told the referrer (RecordAcknowledged); "" on screen or by email
+	TakenBy        string    // the member of staff who typed in a referral taken by phone, email, letter or in person
+	Channel        string    // how a referral taken by staff reached the programme (referral.Channels)
 	Content        *referral.Referral
 	Messages       []ReferralMessage // emails to the referrer about it, oldest first: read by ReadReferral only
 }
@@ -87,6 +89,11 @@ type NewReferral struct {
 	AreaName string // the funded (or remote) area it belongs to; "" when none
 	OrgID    int64  // partner organisation, for API referrals
 	TokenID  int64
+	// A referral taken by staff (Referral.Taken): who typed it in, how it
+	// reached the programme (referral.Channels) and when it was received.
+	TakenBy    int64
+	Channel    string
+	ReceivedOn time.Time
 }
 
 // referralStatus is the safeguarding status recorded in referral id's
@@ -167,30 +174,41 @@ func (tx *Tx) CreateReferral(n NewReferral) (int64, string, error) {
 	if n.Referral.Source == referral.Self {
 		acknowledged = tx.now
 	}
+	// One taken by staff was received when they say, that day: at the
+	// time of day it is typed in if that is today, else at noon.
+	received, detail := tx.now, string(n.Referral.Source)
+	var takenBy any
+	if n.TakenBy != 0 {
+		takenBy, detail = n.TakenBy, detail+", taken by staff, "+n.Channel
+		if d := n.ReceivedOn.UTC(); d.Format(time.DateOnly) != tx.now.UTC().Format(time.DateOnly) {
+			received = time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, time.UTC)
+		}
+	}
 	_, err = tx.exec(`INSERT INTO referrals (id, reference, source, organisation_id, area_id, status, received_at, referrer_role, edd, content_sealed, api_token_id,
-		safeguarding_status, updated_at, acknowledged_at)
-		VALUES ($1, $2, $3, $4, $5, 'new', $6, $7, $8, $9, $10, $11, $6, $12)`,
-		id, ref, string(n.Referral.Source), orgID, areaID, tx.now, n.Referral.Referrer.Role, nullTime(referral.Date(n.Referral.DueDate)), sealed, tokenID,
-		n.Referral.SafeguardingStatus, acknowledged)
+		safeguarding_status, updated_at, acknowledged_at, taken_by, channel)
+		VALUES ($1, $2, $3, $4, $5, 'new', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+		id, ref, string(n.Referral.Source), orgID, areaID, received, n.Referral.Referrer.Role, nullTime(referral.Date(n.Referral.DueDate)), sealed, tokenID,
+		n.Referral.SafeguardingStatus, tx.now, acknowledged, takenBy, n.Channel)
 	if err != nil {
 		return 0, "", fmt.Errorf("saving referral: %w", err)
 	}
-	tx.Audit("referral.create", "referral", id, 0, string(n.Referral.Source))
+	tx.Audit("referral.create", "referral", id, 0, detail)
 	return id, ref, nil
 }
 
 const referralColumns = `r.id, r.reference, r.source, r.status, COALESCE(r.area_id, 0), COALESCE(a.name, ''), COALESCE(r.family_id, 0),
-	r.received_at, r.edd, r.referrer_role, r.decision, r.decision_reason, r.signposted_to, COALESCE(s.name, ''), r.decided_at, r.acknowledged_at, COALESCE(ab.name, '')`
+	r.received_at, r.edd, r.referrer_role, r.decision, r.decision_reason, r.signposted_to, COALESCE(s.name, ''), r.decided_at, r.acknowledged_at, COALESCE(ab.name, ''),
+	COALESCE(tb.name, ''), r.channel`
 
 const referralFrom = ` FROM referrals r LEFT JOIN areas a ON a.id = r.area_id LEFT JOIN staff s ON s.id = r.decided_by
-	LEFT JOIN staff ab ON ab.id = r.acknowledged_by`
+	LEFT JOIN staff ab ON ab.id = r.acknowledged_by LEFT JOIN staff tb ON tb.id = r.taken_by`
 
 func scanReferral(row interface{ Scan(...any) error }) (ReferralRecord, error) {
 	var r ReferralRecord
 	var src, st string
 	var edd, decided, acknowledged sql.NullTime
 	err := row.Scan(&r.ID, &r.Reference, &src, &st, &r.AreaID, &r.AreaName, &r.FamilyID, &r.ReceivedAt, &edd,
-		&r.ReferrerRole, &r.Decision, &r.DecisionReason, &r.SignpostedTo, &r.DecidedBy, &decided, &acknowledged, &r.AcknowledgedBy)
+		&r.ReferrerRole, &r.Decision, &r.DecisionReason, &r.SignpostedTo, &r.DecidedBy, &decided, &acknowledged, &r.AcknowledgedBy, &r.TakenBy, &r.Channel)
 	r.Source, r.Status = referral.Source(src), referral.Status(st)
 	r.EDD, r.DecidedAt, r.ReceivedAt, r.AcknowledgedAt = timeOf(edd), timeOf(decided), r.ReceivedAt.UTC(), timeOf(acknowledged)
 	return r, err

@@ -107,6 +107,7 @@ var accessMatrix = map[string][7]string{
 	"GET /reports/funder.pdf":                        {"F", "A", "A", "A", "A", "S", "S"},
 	"GET /referrals":                                 {"A", "A", "A", "F", "F", "S", "S"},
 	"GET /referrals/{id}":                            {"A", "A", "A", "F", "F", "S", "S"},
+	"GET /referrals/new":                             {"A", "A", "A", "F", "F", "S", "S"},
 	"/":                                              {"N", "N", "N", "N", "N", "N", "N"},
 	"POST /refer/professional":                       {"A", "A", "A", "A", "A", "A", "A"},
 	"POST /refer/yourself/check":                     {"A", "A", "A", "A", "A", "A", "A"},
@@ -164,6 +165,7 @@ var accessMatrix = map[string][7]string{
 	"POST /concerns/{id}/close":                      {"FFFFF", "FFFFF", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /referrals/{id}/decision":                  {"F", "A", "A", "F", "F", "S", "S"},
 	"POST /referrals/{id}/acknowledged":              {"F", "A", "A", "F", "F", "S", "S"},
+	"POST /referrals/new":                            {"A", "A", "A", "F", "F", "S", "S"},
 	"POST /sign-out":                                 {"S", "S", "S", "S", "S", "S", "S"},
 }
 

@@ -5,10 +5,12 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/eligibility"
+	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/referral"
 	"github.com/cradle-org/cradle/internal/store"
@@ -113,8 +115,16 @@ func (s *Server) rateLimited(w http.ResponseWriter, r *http.Request, form string
 
 type referDone struct{ Reference string }
 
+// referForm is the professional referral form's data: the public form,
+// or (Taken) the staff form for a referral made by phone, email, letter or
+// in person.
+type referForm struct {
+	Taken   bool
+	Example string // a date received for the hint: today
+}
+
 func (s *Server) professionalForm(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "refer-professional", Page{Title: "Refer a family", Public: true, Nav: "refer"})
+	s.render(w, r, http.StatusOK, "refer-professional", Page{Title: "Refer a family", Public: true, Nav: "refer", Data: referForm{}})
 }
 
 func (s *Server) professionalSubmit(w http.ResponseWriter, r *http.Request) {
@@ -133,7 +143,7 @@ func (s *Server) professionalSubmit(w http.ResponseWriter, r *http.Request) {
 	ref, fs := professionalReferral(form)
 	if err := ref.Validate(s.referralConfig()); err != nil || len(fs) > 0 {
 		all := mergeFields(fs, err)
-		s.render(w, r, http.StatusUnprocessableEntity, "refer-professional", Page{Title: "Refer a family", Public: true, Nav: "refer", Errors: all, Form: form})
+		s.render(w, r, http.StatusUnprocessableEntity, "refer-professional", Page{Title: "Refer a family", Public: true, Nav: "refer", Errors: all, Form: form, Data: referForm{}})
 		return
 	}
 	reference, err := s.submitReferral(r, store.NewReferral{Referral: ref, AreaName: s.areaFor(ref)}, "professional")
@@ -142,6 +152,63 @@ func (s *Server) professionalSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/refer/professional/confirmation?ref="+url.QueryEscape(reference), http.StatusSeeOther)
+}
+
+// takeForm shows the staff form for a referral taken by phone, email,
+// letter or in person.
+func (s *Server) takeForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	if !s.may(w, r, u, policy.TakeReferral) {
+		return
+	}
+	s.renderTake(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) renderTake(w http.ResponseWriter, r *http.Request, status int, errs problem.Fields) {
+	s.render(w, r, status, "refer-professional", Page{Title: "Record a referral", Nav: "referrals", Errors: errs, Form: r.PostForm,
+		Data: referForm{Taken: true, Example: s.cfg.Now().Format("2 1 2006")}})
+}
+
+// takeSubmit saves a referral taken by staff: the professional form's
+// rules, about the referrer rather than by them, with how and when it
+// reached the programme. The referrer is emailed the acknowledgement if
+// an address was given; the page the reader is sent to says otherwise.
+func (s *Server) takeSubmit(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	if !s.may(w, r, u, policy.TakeReferral) {
+		return
+	}
+	form := r.PostForm
+	ref, fs := professionalReferral(form)
+	ref.Taken = true
+	received, tfs := referral.Taken(form.Get("channel"), dateField(form, "received_on", &fs), s.cfg.Now())
+	for _, f := range tfs {
+		if !fs.Has(f.Name) {
+			fs = append(fs, f)
+		}
+	}
+	if err := ref.Validate(s.referralConfig()); err != nil || len(fs) > 0 {
+		s.renderTake(w, r, http.StatusUnprocessableEntity, mergeFields(fs, err))
+		return
+	}
+	n := store.NewReferral{Referral: ref, AreaName: s.areaFor(ref), TakenBy: u.staff.ID, Channel: form.Get("channel"), ReceivedOn: received}
+	var id int64
+	err := s.db.Update(r.Context(), func(tx *store.Tx) error {
+		var reference string
+		var err error
+		if id, reference, err = tx.CreateReferral(n); err != nil {
+			return err
+		}
+		if ref.Referrer.Email == "" {
+			return nil
+		}
+		m := referral.Acknowledgement(s.cfg.OrgName, reference, ref)
+		return tx.QueueReferralMail(id, "referral_ack", ref.Referrer.Email, m.Subject, m.Text)
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.wakeMail()
+	http.Redirect(w, r, "/referrals/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
 // professionalReferral reads the professional referral form, with the

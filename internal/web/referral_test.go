@@ -495,6 +495,8 @@ func mustForm(kv ...string) url.Values {
 // fifty at a time, oldest first, with the total and a way to each page; a
 // page past the end shows the last one.
 func TestReferralQueuePages(t *testing.T) {
+	// A referral's link, not the link to record a new one.
+	listed := func(body string) int { return len(regexp.MustCompile(`href="/referrals/\d+"`).FindAllString(body, -1)) }
 	each(t, func(t *testing.T, e *env) {
 		token := apiToken(t, e, "referrals:create")
 		for i := range 55 {
@@ -511,20 +513,123 @@ func TestReferralQueuePages(t *testing.T) {
 		}
 		n, _ := strconv.Atoi(total[1])
 		if n < 55 || !strings.Contains(first.body, `New (`+total[1]+`)`) || !strings.Contains(first.body, `class="govuk-pagination"`) ||
-			strings.Count(first.body, `href="/referrals/`) != 50 {
-			t.Errorf("first page: %d in all, %d listed", n, strings.Count(first.body, `href="/referrals/`))
+			listed(first.body) != 50 {
+			t.Errorf("first page: %d in all, %d listed", n, listed(first.body))
 		}
 		last := e.get(c, "/referrals?status=new&page=2")
-		if want := n - 50; strings.Count(last.body, `href="/referrals/`) != want || !strings.Contains(last.body, "Showing 51 to "+total[1]+" of "+total[1]) {
-			t.Errorf("second page: %d listed, want %d", strings.Count(last.body, `href="/referrals/`), want)
+		if want := n - 50; listed(last.body) != want || !strings.Contains(last.body, "Showing 51 to "+total[1]+" of "+total[1]) {
+			t.Errorf("second page: %d listed, want %d", listed(last.body), want)
 		}
 		past := e.get(c, "/referrals?status=new&page=99")
-		if past.status != http.StatusOK || strings.Count(past.body, `href="/referrals/`) != n-50 {
-			t.Errorf("a page past the end: %d, %d listed, want the last page's %d", past.status, strings.Count(past.body, `href="/referrals/`), n-50)
+		if past.status != http.StatusOK || listed(past.body) != n-50 {
+			t.Errorf("a page past the end: %d, %d listed, want the last page's %d", past.status, listed(past.body), n-50)
 		}
 		// Each view of the queue is on the log once.
 		if es, err := e.db.AuditEntries(context.Background(), store.AuditFilter{Actions: []string{"referral.queue.view"}}); err != nil || len(es) != 3 {
 			t.Errorf("queue views on the audit log: %d (%v), want 3", len(es), err)
+		}
+	})
+}
+
+// TestTakeReferral: a referral a professional phoned in is typed in by
+// staff on the professional form, its words about the referrer, with how
+// and when it arrived; it goes to the queue, says who took it, and the
+// referrer is emailed only if an address was given.
+func TestTakeReferral(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		if q := e.get(pc, "/referrals"); !strings.Contains(q.body, `href="/referrals/new"`) {
+			t.Error("the queue does not offer to record a referral")
+		}
+		form := e.get(pc, "/referrals/new")
+		for _, want := range []string{"Record a referral", "How did the referral reach us?", "Date received", "The referrer&#39;s name"} {
+			if form.status != 200 || !strings.Contains(form.body, want) {
+				t.Errorf("the form (%d) lacks %q", form.status, want)
+			}
+		}
+		// The form carries its own token (the header's sign-out form has one too).
+		token := csrfFrom(t, between(form.body, `action="/referrals/new"`, "</form>"))
+
+		// Nothing said about how or when, nor who: the problems, in the
+		// referrer's terms, and what was typed kept.
+		bad := url.Values{"csrf_token": {token}, "referrer.organisation": {"Blackpool Teaching Hospitals"}}
+		r := e.post(pc, "/referrals/new", bad)
+		for _, want := range []string{"Select how the referral reached us", "Enter the date the referral was received", "Enter the referrer&#39;s name",
+			"Enter the referrer&#39;s work email address or phone number", `value="Blackpool Teaching Hospitals"`} {
+			if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, want) {
+				t.Errorf("an empty form (%d) lacks %q", r.status, want)
+			}
+		}
+		if strings.Contains(r.body, "Enter your name") {
+			t.Error("the staff form asks for 'your' name")
+		}
+		tomorrow := e.clock.Now().AddDate(0, 0, 1)
+		f := professionalForm(e)
+		f.Set("csrf_token", token)
+		f.Del("referrer.email")
+		f.Set("channel", "phone")
+		setDate := func(d time.Time) {
+			f.Set("received_on-day", itoa(int64(d.Day())))
+			f.Set("received_on-month", itoa(int64(d.Month())))
+			f.Set("received_on-year", itoa(int64(d.Year())))
+		}
+		setDate(tomorrow)
+		if r := e.post(pc, "/referrals/new", f); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Date received must be today or in the past") {
+			t.Errorf("received tomorrow: %d", r.status)
+		}
+		if q, _, err := e.db.ReferralQueue(ctx, mustActor(t, e, manager), store.QueueFilter{Status: "new"}); err != nil || len(q) != 0 {
+			t.Fatalf("a refused form saved a referral: %d (%v)", len(q), err)
+		}
+
+		// Phoned in yesterday, no email: saved, taken by Priya, the referrer
+		// to be told by whoever took it.
+		yesterday := e.clock.Now().AddDate(0, 0, -1)
+		setDate(yesterday)
+		r = e.post(pc, "/referrals/new", f)
+		if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/referrals/") {
+			t.Fatalf("recording it: %d %q\n%s", r.status, r.location, r.body)
+		}
+		page := e.get(pc, r.location)
+		for _, want := range []string{"received " + yesterday.Format("2 January 2006") + " by phone, taken by Priya Shah", "No acknowledgement has been sent", "Sam Social"} {
+			if !strings.Contains(page.body, want) {
+				t.Errorf("the referral's page lacks %q", want)
+			}
+		}
+		if strings.Contains(page.body, "Emails to the referrer") {
+			t.Error("an email was queued to a referrer who gave no address")
+		}
+		mc := e.client()
+		e.signIn(mc, manager)
+		if p := e.get(mc, r.location); !strings.Contains(p.body, "I have told the referrer") {
+			t.Error("the manager is not offered to record that the referrer was told")
+		}
+		if es, err := e.db.AuditEntries(ctx, store.AuditFilter{Actions: []string{"referral.create"}}); err != nil || len(es) == 0 || !strings.Contains(es[0].Detail, "taken by staff, phone") {
+			t.Errorf("the creation's audit entry does not say it was taken by staff: %+v (%v)", es, err)
+		}
+
+		// With an email address, the referrer is emailed the acknowledgement.
+		before, _ := e.db.MailCounts(ctx)
+		f.Set("referrer.email", "sam.social@example.org")
+		setDate(e.clock.Now())
+		f.Set("channel", "email")
+		r = e.post(pc, "/referrals/new", f)
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("recording the second: %d\n%s", r.status, r.body)
+		}
+		if after, _ := e.db.MailCounts(ctx); after["pending"] != before["pending"]+1 {
+			t.Errorf("pending mail %d → %d, want the acknowledgement queued", before["pending"], after["pending"])
+		}
+		if p := e.get(pc, r.location); !strings.Contains(p.body, "by email, taken by Priya Shah") || !strings.Contains(p.body, "waiting to be sent") {
+			t.Error("the second referral's page does not say how it came, or that its acknowledgement is waiting")
+		}
+
+		// Administrators do not take referrals.
+		ac := e.client()
+		e.signIn(ac, admin)
+		if r := e.get(ac, "/referrals/new"); r.status != http.StatusForbidden {
+			t.Errorf("an administrator opened the form: %d", r.status)
 		}
 	})
 }

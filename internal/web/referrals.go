@@ -25,6 +25,7 @@ type queueData struct {
 	MinDays  int
 	Total    int
 	Pager    pager
+	CanTake  bool // the reader may record a referral taken by phone, email or letter
 }
 
 // queuePageSize is how many referrals the queue shows at a time.
@@ -62,6 +63,7 @@ func (s *Server) referralQueue(w http.ResponseWriter, r *http.Request, u *reques
 	for _, n := range counts {
 		d.Total += n
 	}
+	d.CanTake = policy.Can(u.staff.Actor(), policy.TakeReferral, policy.Target{}, s.cfg.Now())
 	s.render(w, r, http.StatusOK, "referrals", Page{Title: "Referrals", Nav: "referrals", Data: d})
 }
 

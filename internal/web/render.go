@@ -37,6 +37,8 @@ var funcs = template.FuncMap{
 	"date":                 formatDate,
 	"datetime":             formatDateTime,
 	"mailKind":             mailKindLabel,
+	"channels":             referral.Channels,
+	"takenHow":             func(ch string) string { return strings.ToLower(referral.Label(referral.Channels(), ch)) },
 	"roleLabel":            func(r policy.Role) string { return r.Label() },
 	"sub":                  func(a, b int) int { return a - b },
 	"field":                newField,

@@ -251,13 +251,13 @@ func TestDemoReferralHistoryOpens(t *testing.T) {
 		e.signIn(mgr, manager)
 		for _, status := range []string{"accepted", "not_accepted"} {
 			q := e.get(mgr, "/referrals?status="+status)
-			i := strings.Index(q.body, `href="/referrals/`)
-			if q.status != http.StatusOK || i < 0 {
+			// A referral's link, not the one to record a new referral.
+			m := regexp.MustCompile(`href="(/referrals/\d+)"`).FindStringSubmatch(q.body)
+			if q.status != http.StatusOK || m == nil {
 				t.Fatalf("%s queue: %d, no referral link", status, q.status)
 			}
-			href := q.body[i+len(`href="`):]
-			href = href[:strings.Index(href, `"`)]
-			if r := e.get(mgr, href); r.status != http.StatusOK {
+			href := m[1]
+			if r := e.get(mgr, href); r.status != http.StatusOK || !strings.Contains(r.body, "Referral REF-") {
 				t.Errorf("%s: %d\n%s", href, r.status, r.body)
 			}
 		}

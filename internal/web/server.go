@@ -354,6 +354,8 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("GET /reports/funder.pdf", s.staff(s.funderReport))
 	handle("GET /referrals", s.staff(s.referralQueue))
 	handle("GET /referrals/{id}", s.staff(s.referralPage))
+	handle("GET /referrals/new", s.staff(s.takeForm))
+	handle("POST /referrals/new", s.staff(s.takeSubmit))
 	handle("POST /referrals/{id}/decision", s.staff(s.referralDecide))
 	handle("POST /referrals/{id}/acknowledged", s.staff(s.referralAcknowledged))
 	if s.cfg.Bench {
