@@ -93,6 +93,7 @@ const (
 	ownParent          // only the parent's own practitioner (parents); else as allocated
 	otherParent        // practitioner of the other parent of the same family
 	outsideAreas       // only a referral that belongs to no area
+	tookIn             // only a referral the actor took in (Target.TakenBy)
 )
 
 // grantFor is the role-by-action matrix. Anything not listed is never
@@ -120,10 +121,13 @@ func grantFor(r Role, act Action) grant {
 		case TakeReferral:
 			// Whoever answers the phone: the referral goes to its area's queue.
 			return anywhere
+		case AcknowledgeReferral:
+			// They told the referrer its reference on the call.
+			return tookIn
 		}
 	case TeamManager:
 		switch act {
-		case ViewReferral, ScreenReferral,
+		case ViewReferral, ScreenReferral, AcknowledgeReferral,
 			ViewFamily, EditFamily, AllocateFamily, CloseFamily, ReopenFamily,
 			ViewPerson, EditPerson, ViewConfidential, EditConfidential,
 			RaiseConcern, ViewRecordAudit, ViewAggregates, ViewIdentifiableReports, WriteSupervision,
@@ -138,7 +142,7 @@ func grantFor(r Role, act Action) grant {
 		}
 	case DSL:
 		switch act {
-		case ViewReferral, ScreenReferral, ViewFamily, ViewPerson, ViewConfidential,
+		case ViewReferral, ScreenReferral, AcknowledgeReferral, ViewFamily, ViewPerson, ViewConfidential,
 			RaiseConcern, DecideConcern, ViewRecordAudit, ViewAggregates, ViewIdentifiableReports, ChoosePublicListing, ListCases, ViewTeamCaseloads, ExportSubjectAccess,
 			ListRetention, ReviewRetention, TakeReferral:
 			// A DSL may keep a record (child protection work they know
@@ -201,7 +205,7 @@ func targetComplete(act Action, t Target) (Decision, bool) {
 	switch act {
 	case RaiseConcern, DecideConcern, ViewRecordAudit:
 		needArea = true
-	case ViewReferral, ScreenReferral:
+	case ViewReferral, ScreenReferral, AcknowledgeReferral:
 		// A referral from outside every area must still be screened (and
 		// signposted): DSLs, who work everywhere, see it; area-bound roles
 		// are refused by their area check.
@@ -259,6 +263,14 @@ func access(a Actor, act Action, t Target, g grant, now time.Time, explain bool)
 		return practitionerConfidential(a, act, t, now)
 	case otherParent:
 		return practitionerBreakGlass(a, t)
+	case tookIn:
+		if t.TakenBy == 0 || t.TakenBy != a.StaffID {
+			return deny("only whoever screens a referral, or took it in, can record that its referrer was told")
+		}
+		if !explain {
+			return Decision{Allowed: true}
+		}
+		return allow(fmt.Sprintf("%s may %s they took in", a.Role.plural(), act.phrase()))
 	case outsideAreas:
 		if t.ReferralID == 0 || t.AreaID != 0 {
 			return deny("only a team manager of the record's area can approve deleting it; designated safeguarding leads approve only referrals from outside every area")

@@ -143,6 +143,9 @@ const (
 	// TakeReferral records a referral a professional made by phone, email,
 	// letter or in person, typed in by programme staff for them.
 	TakeReferral Action = "referral.take"
+	// AcknowledgeReferral records that the referrer was told the referral
+	// arrived (by whoever screens it, or whoever took it in).
+	AcknowledgeReferral Action = "referral.acknowledge"
 	// family records
 	ViewFamily     Action = "family.view"
 	EditFamily     Action = "family.edit"
@@ -208,7 +211,7 @@ const (
 // to fail closed before any rule grants it.
 func Actions() []Action {
 	return []Action{
-		SubmitReferral, ViewReferral, ScreenReferral, TakeReferral,
+		SubmitReferral, ViewReferral, ScreenReferral, TakeReferral, AcknowledgeReferral,
 		ViewFamily, EditFamily, AllocateFamily, CloseFamily, ReopenFamily,
 		ViewPerson, EditPerson, ViewConfidential, EditConfidential, BreakGlass,
 		RaiseConcern, DecideConcern,
@@ -233,6 +236,8 @@ func (act Action) phrase() string {
 		return "see referrals"
 	case TakeReferral:
 		return "record referrals received by phone, email or letter"
+	case AcknowledgeReferral:
+		return "record that a referrer was told their referral arrived"
 	case ScreenReferral:
 		return "screen referrals"
 	case ViewFamily:
@@ -306,9 +311,12 @@ type Target struct {
 	// ReferralID names a referral under the retention review (one that
 	// never became a family, so has no FamilyID).
 	ReferralID int64
-	Closed     bool  // the family's case is closed; a referral not accepted or withdrawn
-	PersonID   int64 // set for person-level actions
-	IsParent   bool  // the person is one of the co-parents
+	Closed     bool // the family's case is closed; a referral not accepted or withdrawn
+	// TakenBy is the member of staff who typed in a referral made by
+	// phone, email, letter or in person (TakeReferral); 0 for the rest.
+	TakenBy  int64
+	PersonID int64 // set for person-level actions
+	IsParent bool  // the person is one of the co-parents
 	// Practitioners maps each co-parent's person id to the staff id of their
 	// CURRENT practitioner (0 = unallocated).
 	Practitioners map[int64]int64

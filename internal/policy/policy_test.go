@@ -132,6 +132,7 @@ var matrix = []struct {
 	{ViewReferral, [10]string{"YYYNY", "YYYNY", all, none, none, none, none, none, none, none}},
 	{ScreenReferral, [10]string{none, "YYYNY", all, none, none, none, none, none, none, none}},
 	{TakeReferral, [10]string{all, all, all, none, none, none, none, none, none, none}},
+	{AcknowledgeReferral, [10]string{none, "YYYNY", all, none, none, none, none, none, none, none}},
 	{ViewFamily, [10]string{"YYNNY", "YYYNY", all, none, none, none, none, none, none, none}},
 	{EditFamily, [10]string{"YYNNN", "YYYNN", none, none, none, none, none, none, none, none}},
 	{AllocateFamily, [10]string{none, "YYYNN", none, none, none, none, none, none, none, none}},
@@ -557,5 +558,29 @@ func TestValidateOverrideReason(t *testing.T) {
 func TestMaxOverride(t *testing.T) {
 	if got := MaxOverride(); got != 4*time.Hour {
 		t.Errorf("MaxOverride: got %v, want 4h", got)
+	}
+}
+
+// A practitioner may record that a referrer was told only of a referral
+// they took in themselves; the rest of the matrix above has no TakenBy.
+func TestAcknowledgeReferralTakenIn(t *testing.T) {
+	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	priya := Actor{StaffID: 7, Role: Practitioner, Areas: []int64{1}}
+	for _, tc := range []struct {
+		name string
+		t    Target
+		want bool
+	}{
+		{"one she took in", Target{AreaID: 1, TakenBy: 7}, true},
+		{"one she took in for another area", Target{AreaID: 2, TakenBy: 7}, true},
+		{"one someone else took in", Target{AreaID: 1, TakenBy: 8}, false},
+		{"one that came through a form", Target{AreaID: 1}, false},
+	} {
+		if got := Decide(priya, AcknowledgeReferral, tc.t, now).Allowed; got != tc.want {
+			t.Errorf("%s: allowed %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	if d := Decide(priya, AcknowledgeReferral, Target{AreaID: 1, TakenBy: 8}, now); !strings.Contains(d.Reason, "took it in") {
+		t.Errorf("refusal reason %q does not say who may", d.Reason)
 	}
 }

@@ -51,7 +51,8 @@ type ReferralRecord struct {
 	AcknowledgedAt time.Time // zero: not yet (a referrer's email still to go, or never sent)
 	AcknowledgedBy string    // the member of staff who told the referrer (RecordAcknowledged); "" on screen or by email
 	TakenBy        string    // the member of staff who typed in a referral taken by phone, email, letter or in person
-	Channel        string    // how a referral taken by staff reached the programme (referral.Channels)
+	TakenByID      int64
+	Channel        string // how a referral taken by staff reached the programme (referral.Channels)
 	Content        *referral.Referral
 	Messages       []ReferralMessage // emails to the referrer about it, oldest first: read by ReadReferral only
 }
@@ -81,7 +82,9 @@ func (m ReferralMessage) About() string {
 }
 
 // Target describes the referral to the policy.
-func (r ReferralRecord) Target() policy.Target { return policy.Target{AreaID: r.AreaID} }
+func (r ReferralRecord) Target() policy.Target {
+	return policy.Target{AreaID: r.AreaID, TakenBy: r.TakenByID}
+}
 
 // NewReferral is what intake hands the store.
 type NewReferral struct {
@@ -198,7 +201,7 @@ func (tx *Tx) CreateReferral(n NewReferral) (int64, string, error) {
 
 const referralColumns = `r.id, r.reference, r.source, r.status, COALESCE(r.area_id, 0), COALESCE(a.name, ''), COALESCE(r.family_id, 0),
 	r.received_at, r.edd, r.referrer_role, r.decision, r.decision_reason, r.signposted_to, COALESCE(s.name, ''), r.decided_at, r.acknowledged_at, COALESCE(ab.name, ''),
-	COALESCE(tb.name, ''), r.channel`
+	COALESCE(tb.name, ''), r.channel, COALESCE(r.taken_by, 0)`
 
 const referralFrom = ` FROM referrals r LEFT JOIN areas a ON a.id = r.area_id LEFT JOIN staff s ON s.id = r.decided_by
 	LEFT JOIN staff ab ON ab.id = r.acknowledged_by LEFT JOIN staff tb ON tb.id = r.taken_by`
@@ -208,7 +211,7 @@ func scanReferral(row interface{ Scan(...any) error }) (ReferralRecord, error) {
 	var src, st string
 	var edd, decided, acknowledged sql.NullTime
 	err := row.Scan(&r.ID, &r.Reference, &src, &st, &r.AreaID, &r.AreaName, &r.FamilyID, &r.ReceivedAt, &edd,
-		&r.ReferrerRole, &r.Decision, &r.DecisionReason, &r.SignpostedTo, &r.DecidedBy, &decided, &acknowledged, &r.AcknowledgedBy, &r.TakenBy, &r.Channel)
+		&r.ReferrerRole, &r.Decision, &r.DecisionReason, &r.SignpostedTo, &r.DecidedBy, &decided, &acknowledged, &r.AcknowledgedBy, &r.TakenBy, &r.Channel, &r.TakenByID)
 	r.Source, r.Status = referral.Source(src), referral.Status(st)
 	r.EDD, r.DecidedAt, r.ReceivedAt, r.AcknowledgedAt = timeOf(edd), timeOf(decided), r.ReceivedAt.UTC(), timeOf(acknowledged)
 	return r, err
@@ -409,22 +412,22 @@ func (tx *Tx) referral(id int64) (ReferralRecord, error) {
 	return r, nil
 }
 
-// RecordAcknowledged records that actor, who may screen the referral, has
-// told its referrer that it arrived (by phone, say, after its
-// acknowledgement email failed), so its page stops warning and says who
+// RecordAcknowledged records that actor, who may screen the referral or
+// took it in, has told its referrer that it arrived (by phone, say, after
+// its acknowledgement email failed), so its page stops warning and says who
 // told them. Audited; one already acknowledged is refused, saying how.
 func (db *DB) RecordAcknowledged(ctx context.Context, actor policy.Actor, id int64) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		var area sql.NullInt64
+		var area, takenBy sql.NullInt64
 		var acknowledged sql.NullTime
-		err := tx.queryRow(`SELECT area_id, acknowledged_at FROM referrals WHERE id = $1`, id).Scan(&area, &acknowledged)
+		err := tx.queryRow(`SELECT area_id, taken_by, acknowledged_at FROM referrals WHERE id = $1`, id).Scan(&area, &takenBy, &acknowledged)
 		if errors.Is(err, sql.ErrNoRows) {
 			return problem.New(problem.NotFound, "There is no referral with that reference")
 		}
 		if err != nil {
 			return fmt.Errorf("reading referral: %w", err)
 		}
-		if d := policy.Decide(actor, policy.ScreenReferral, policy.Target{AreaID: area.Int64}, tx.now); !d.Allowed {
+		if d := policy.Decide(actor, policy.AcknowledgeReferral, policy.Target{AreaID: area.Int64, TakenBy: takenBy.Int64}, tx.now); !d.Allowed {
 			return problem.New(problem.Forbidden, "%s", d.Reason)
 		}
 		res, err := tx.exec(`UPDATE referrals SET acknowledged_at = $1, acknowledged_by = $2, updated_at = $1 WHERE id = $3 AND acknowledged_at IS NULL`, tx.now, actor.StaffID, id)

@@ -605,6 +605,18 @@ func TestTakeReferral(t *testing.T) {
 		if p := e.get(mc, r.location); !strings.Contains(p.body, "I have told the referrer") {
 			t.Error("the manager is not offered to record that the referrer was told")
 		}
+		// Priya, who took it in (and cannot screen it), told the referrer
+		// its reference on the call, and records that.
+		if !strings.Contains(page.body, "I have told the referrer") {
+			t.Fatal("whoever took the referral in is not offered to record that they told the referrer")
+		}
+		told := e.post(pc, r.location+"/acknowledged", url.Values{"csrf_token": {csrfFrom(t, between(page.body, `/acknowledged"`, "</form>"))}})
+		if told.status != http.StatusSeeOther {
+			t.Fatalf("recording the referrer told: %d\n%s", told.status, told.body)
+		}
+		if p := e.get(pc, r.location); !strings.Contains(p.body, "The referrer was told it arrived by Priya Shah") {
+			t.Error("the page does not say Priya told the referrer")
+		}
 		if es, err := e.db.AuditEntries(ctx, store.AuditFilter{Actions: []string{"referral.create"}}); err != nil || len(es) == 0 || !strings.Contains(es[0].Detail, "taken by staff, phone") {
 			t.Errorf("the creation's audit entry does not say it was taken by staff: %+v (%v)", es, err)
 		}

@@ -84,7 +84,7 @@ type screenData struct {
 	Matches    [2][]candidateView
 	Ack        ackView
 	// CanAcknowledge: the reader may record that they told the referrer
-	// (one who may screen it, while it is not acknowledged).
+	// (one who may screen it or took it in, while it is not acknowledged).
 	CanAcknowledge bool
 }
 
@@ -146,7 +146,7 @@ func (s *Server) showReferral(w http.ResponseWriter, r *http.Request, u *request
 	}
 	now := s.cfg.Now()
 	d := screenData{Ref: rec, Content: *rec.Content, CanScreen: policy.Can(actor, policy.ScreenReferral, rec.Target(), now) && rec.Status.Open(),
-		Ack: acknowledgementOf(rec), CanAcknowledge: rec.AcknowledgedAt.IsZero() && policy.Can(actor, policy.ScreenReferral, rec.Target(), now)}
+		Ack: acknowledgementOf(rec), CanAcknowledge: rec.AcknowledgedAt.IsZero() && policy.Can(actor, policy.AcknowledgeReferral, rec.Target(), now)}
 	d.Assessment = eligibility.Assess(s.cfg.Eligibility, factsOf(d.Content, rec.ReceivedAt))
 	if !policy.Can(actor, policy.ScreenReferral, rec.Target(), now) {
 		// Practitioners may later work with one of these parents: they do not
