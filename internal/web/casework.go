@@ -476,6 +476,16 @@ func (s *Server) postAndRedirect(w http.ResponseWriter, r *http.Request, firstFi
 	}
 	var fs problem.Fields
 	err = save(id, r.PostForm, &fs)
+	s.answerChange(w, r, err, fs, firstField, reshow, base+strconv.FormatInt(id, 10)+anchor)
+}
+
+// answerChange answers a form that changed something: its problems (the
+// form's own, fs, or the change's, invalid or conflicting) shown again on
+// the form's page by reshow, the summary linking to firstField for one
+// that names no field of its own; any other error as an error page; else
+// a redirect to next.
+func (s *Server) answerChange(w http.ResponseWriter, r *http.Request, err error, fs problem.Fields, firstField string,
+	reshow func(fields []problem.Field), next string) {
 	p := problem.As(err)
 	if len(fs) > 0 || (p != nil && (p.Code == problem.Invalid || p.Code == problem.Conflict)) {
 		fields := mergeFields(fs, err)
@@ -489,7 +499,7 @@ func (s *Server) postAndRedirect(w http.ResponseWriter, r *http.Request, firstFi
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, base+strconv.FormatInt(id, 10)+anchor, http.StatusSeeOther)
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 // personParts reads the path's person through the store's one

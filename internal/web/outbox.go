@@ -63,16 +63,12 @@ func (s *Server) mailResend(w http.ResponseWriter, r *http.Request, u *requestUs
 		return
 	}
 	err = s.db.ResendMail(r.Context(), u.staff.Actor(), id)
-	if p := problem.As(err); p != nil && p.Code == problem.Conflict {
-		s.showMailAdmin(w, r, u, http.StatusConflict, problem.Fields{{Name: "resend-" + strconv.FormatInt(id, 10), Message: p.Message}})
-		return
+	if err == nil {
+		s.wakeMail()
 	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.wakeMail()
-	http.Redirect(w, r, "/admin/mail?resent="+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	s.answerChange(w, r, err, nil, "resend-"+strconv.FormatInt(id, 10), func(fields []problem.Field) {
+		s.showMailAdmin(w, r, u, http.StatusConflict, fields)
+	}, "/admin/mail?resent="+strconv.FormatInt(id, 10))
 }
 
 // mailKindLabel names a kind of message for the administrators.

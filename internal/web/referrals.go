@@ -182,15 +182,9 @@ func (s *Server) referralAcknowledged(w http.ResponseWriter, r *http.Request, u 
 		return
 	}
 	err = s.db.RecordAcknowledged(r.Context(), u.staff.Actor(), id)
-	if p := problem.As(err); p != nil && p.Code == problem.Conflict {
-		s.showReferral(w, r, u, http.StatusConflict, problem.Fields{{Name: "acknowledgement", Message: p.Message}})
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/referrals/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	s.answerChange(w, r, err, nil, "acknowledgement", func(fields []problem.Field) {
+		s.showReferral(w, r, u, http.StatusConflict, fields)
+	}, "/referrals/"+strconv.FormatInt(id, 10))
 }
 
 func redact(p referral.Parent) referral.Parent {

@@ -151,19 +151,9 @@ func (s *Server) retentionApprove(w http.ResponseWriter, r *http.Request, u *req
 		return
 	}
 	rec, err := s.db.ApproveErasure(r.Context(), u.staff.Actor(), s.cfg.Retention, ref, r.PostForm.Get("confirm"))
-	if p := problem.As(err); p != nil && p.Code == problem.Invalid {
-		fields := mergeFields(nil, err)
-		if len(fields) == 0 {
-			fields = []problem.Field{{Name: "decision", Message: p.Message}}
-		}
+	s.answerChange(w, r, err, nil, "decision", func(fields []problem.Field) {
 		s.showRetentionReview(w, r, u, http.StatusUnprocessableEntity, fields)
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/retention/erased?deleted="+url.QueryEscape(rec.Reference), http.StatusSeeOther)
+	}, "/retention/erased?deleted="+url.QueryEscape(rec.Reference))
 }
 
 type retentionErasedData struct {
