@@ -26,7 +26,7 @@ func (o Outbox) Claim(ctx context.Context, now time.Time, limit int, lease time.
 				"outbox_id", id, "audit_action", "seal.altered")
 		}
 	}
-	items, err := o.DB.ClaimMailNoting(ctx, now, limit, lease, givenUp)
+	items, err := o.DB.ClaimMail(ctx, now, limit, lease, givenUp)
 	if err != nil {
 		return nil, err
 	}

@@ -72,15 +72,10 @@ func (tx *Tx) queueMail(kind, to, subject, text string, headers map[string]strin
 // ClaimMail leases up to limit due messages until now+lease. Several
 // instances may call it at once: PostgreSQL skips rows another instance has
 // locked, SQLite runs one writer at a time; either way each message is
-// leased to one worker.
-func (db *DB) ClaimMail(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]OutboxItem, error) {
-	return db.ClaimMailNoting(ctx, now, limit, lease, nil)
-}
-
-// ClaimMailNoting is ClaimMail, calling givenUp (if not nil) with the id
-// of each message it gave up on because it did not open, for the caller
-// to log: an operator watches the logs, not the audit log.
-func (db *DB) ClaimMailNoting(ctx context.Context, now time.Time, limit int, lease time.Duration, givenUp func(id int64)) ([]OutboxItem, error) {
+// leased to one worker. givenUp, if not nil, is called with the id of each
+// message it gave up on because it did not open, for the caller to log: an
+// operator watches the logs, not the audit log.
+func (db *DB) ClaimMail(ctx context.Context, now time.Time, limit int, lease time.Duration, givenUp func(id int64)) ([]OutboxItem, error) {
 	lock := ""
 	if db.dialect == Postgres {
 		lock = " FOR UPDATE SKIP LOCKED"

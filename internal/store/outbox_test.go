@@ -37,7 +37,7 @@ func TestOutboxClaimsEachMessageOnce(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for {
-					items, err := db.ClaimMail(ctx, now, 4, time.Minute)
+					items, err := db.ClaimMail(ctx, now, 4, time.Minute, nil)
 					if err != nil {
 						t.Error(err)
 						return
@@ -66,7 +66,7 @@ func TestOutboxClaimsEachMessageOnce(t *testing.T) {
 			}
 		}
 		// Leased: nothing more to claim until the lease lapses.
-		if items, _ := db.ClaimMail(ctx, now.Add(30*time.Second), 100, time.Minute); len(items) != 0 {
+		if items, _ := db.ClaimMail(ctx, now.Add(30*time.Second), 100, time.Minute, nil); len(items) != 0 {
 			t.Errorf("claimed %d leased messages", len(items))
 		}
 		// A failure with a retry time comes back then; a sent one never does.
@@ -86,10 +86,10 @@ func TestOutboxClaimsEachMessageOnce(t *testing.T) {
 				}
 			}
 		}
-		if items, _ := db.ClaimMail(ctx, now.Add(2*time.Minute), 100, time.Minute); len(items) != 0 {
+		if items, _ := db.ClaimMail(ctx, now.Add(2*time.Minute), 100, time.Minute, nil); len(items) != 0 {
 			t.Errorf("retry came back early: %d", len(items))
 		}
-		items, _ := db.ClaimMail(ctx, now.Add(6*time.Minute), 100, time.Minute)
+		items, _ := db.ClaimMail(ctx, now.Add(6*time.Minute), 100, time.Minute, nil)
 		if len(items) != 1 || items[0].ID != first || items[0].Attempts != 1 {
 			t.Fatalf("retry: %+v", items)
 		}
@@ -120,7 +120,7 @@ func TestClearOldMail(t *testing.T) {
 			t.Fatal(err)
 		}
 		now := time.Now()
-		items, err := db.ClaimMail(ctx, now, 3, time.Minute) // the first three, oldest first
+		items, err := db.ClaimMail(ctx, now, 3, time.Minute, nil) // the first three, oldest first
 		if err != nil || len(items) != 3 {
 			t.Fatalf("claimed %d, %v", len(items), err)
 		}
@@ -167,7 +167,7 @@ func TestClearOldMail(t *testing.T) {
 		if counts, _ := db.MailCounts(ctx); counts["sent"] != 2 || counts["failed"] != 1 || counts["pending"] != 1 {
 			t.Errorf("mail counts after clearing: %v", counts)
 		}
-		if items, _ := db.ClaimMail(ctx, now.Add(time.Hour), 10, time.Minute); len(items) != 1 || items[0].To != "waiting@example.org" || !strings.Contains(items[0].Text, "CANARY") {
+		if items, _ := db.ClaimMail(ctx, now.Add(time.Hour), 10, time.Minute, nil); len(items) != 1 || items[0].To != "waiting@example.org" || !strings.Contains(items[0].Text, "CANARY") {
 			t.Errorf("the waiting message after clearing: %+v", items)
 		}
 	})
@@ -195,7 +195,7 @@ func TestOutboxGivesUpOnAlteredMail(t *testing.T) {
 			WHERE id = (SELECT MIN(id) FROM outbox)`); err != nil {
 			t.Fatal(err)
 		}
-		items, err := db.ClaimMail(ctx, time.Now(), 10, time.Minute)
+		items, err := db.ClaimMail(ctx, time.Now(), 10, time.Minute, nil)
 		if err != nil {
 			t.Fatalf("one altered message stopped the claim: %v", err)
 		}
@@ -216,7 +216,7 @@ func TestOutboxGivesUpOnAlteredMail(t *testing.T) {
 		if n := countAudit(t, db, "seal.altered"); n != 1 {
 			t.Errorf("%d seal.altered entries; want 1", n)
 		}
-		if again, err := db.ClaimMail(ctx, time.Now().Add(2*time.Minute), 10, time.Minute); err != nil || len(again) != 2 {
+		if again, err := db.ClaimMail(ctx, time.Now().Add(2*time.Minute), 10, time.Minute, nil); err != nil || len(again) != 2 {
 			t.Errorf("after the leases end: %d claimed, %v; want the two good messages again and not the altered one", len(again), err)
 		}
 	})

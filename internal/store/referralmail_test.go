@@ -48,7 +48,7 @@ func TestMigration32LinksReferralMail(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The first referral's acknowledgement went; the second's did not.
-		items, err := db.ClaimMail(ctx, time.Now().Add(time.Hour), 10, time.Minute)
+		items, err := db.ClaimMail(ctx, time.Now().Add(time.Hour), 10, time.Minute, nil)
 		if err != nil || len(items) != 4 {
 			t.Fatalf("claimed %d messages (%v)", len(items), err)
 		}

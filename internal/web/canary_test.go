@@ -140,7 +140,7 @@ func TestCoParentCanaryNeverLeaks(t *testing.T) {
 			}
 		}
 		// Nor in any email queued for anyone.
-		items, err := e.db.ClaimMail(ctx, e.clock.Now().Add(time.Hour), 1000, time.Minute)
+		items, err := e.db.ClaimMail(ctx, e.clock.Now().Add(time.Hour), 1000, time.Minute, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
