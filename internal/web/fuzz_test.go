@@ -324,7 +324,7 @@ func FuzzScoreForm(f *testing.F) {
 			}
 			return
 		}
-		if takenOn.IsZero() && len(in.AgeBands) > 0 && form.Get(measure.IntervalField) == "" {
+		if takenOn.IsZero() && len(in.AgeBands) > 0 && strings.TrimSpace(form.Get(measure.IntervalField)) == "" {
 			return // nothing to score against: the handler reports the missing date
 		}
 		for _, dm := range in.Domains {
