@@ -201,21 +201,29 @@ func (tx *Tx) failMail(id int64, errText string, next time.Time, permanent bool)
 
 // MailCounts reports the outbox by status, for operators and tests.
 func (db *DB) MailCounts(ctx context.Context) (map[string]int, error) {
-	rows, err := db.query(ctx, `SELECT status, COUNT(*) FROM outbox GROUP BY status`)
+	return db.mailCounts(ctx, querier{db: db})
+}
+
+// mailCounts counts the outbox's messages by status, through q (the
+// database, or a transaction).
+func (db *DB) mailCounts(ctx context.Context, q rowQuerier) (map[string]int, error) {
+	rows, err := q.QueryContext(ctx, `SELECT status, COUNT(*) FROM outbox GROUP BY status`)
 	if err != nil {
 		return nil, fmt.Errorf("counting mail: %w", err)
 	}
-	defer rows.Close()
 	out := map[string]int{}
 	for rows.Next() {
-		var s string
+		var st string
 		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			return nil, err
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, dropRows(rows, fmt.Errorf("counting mail: %w", err))
 		}
-		out[s] = n
+		out[st] = n
 	}
-	return out, rows.Err()
+	if err := doneRows(rows); err != nil {
+		return nil, fmt.Errorf("counting mail: %w", err)
+	}
+	return out, nil
 }
 
 // ClearOldMail empties the recipient, text and headers of the messages
@@ -283,20 +291,13 @@ func (db *DB) UnsentMail(ctx context.Context, actor policy.Actor) ([]UnsentMail,
 		return nil, nil, problem.New(problem.Forbidden, "%s", d.Reason)
 	}
 	var out []UnsentMail
-	counts := map[string]int{}
+	var counts map[string]int
 	err := db.View(ctx, func(tx *Tx) error {
-		if err := tx.each(`SELECT status, COUNT(*) FROM outbox GROUP BY status`, nil, func(rows *sql.Rows) error {
-			var st string
-			var n int
-			if err := rows.Scan(&st, &n); err != nil {
-				return err
-			}
-			counts[st] = n
-			return nil
-		}); err != nil {
-			return fmt.Errorf("counting mail: %w", err)
+		var err error
+		if counts, err = db.mailCounts(tx.ctx, tx.q()); err != nil {
+			return err
 		}
-		err := tx.each(`SELECT id, kind, subject, status, attempts, last_error, created_at, next_attempt_at, COALESCE(referral_id, 0), recipient_sealed <> ''
+		err = tx.each(`SELECT id, kind, subject, status, attempts, last_error, created_at, next_attempt_at, COALESCE(referral_id, 0), recipient_sealed <> ''
 			FROM outbox WHERE status = 'failed' OR (status = 'pending' AND attempts > 0) ORDER BY id DESC LIMIT $1`, []any{UnsentMailLimit},
 			func(rows *sql.Rows) error {
 				var m UnsentMail
