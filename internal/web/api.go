@@ -102,13 +102,9 @@ func (s *Server) apiReferral(w http.ResponseWriter, r *http.Request) {
 	ctx := audit.WithSource(r.Context(), audit.Source{Actor: "partner:" + t.OrgName, IP: clientIP(r), RequestID: requestID(r)})
 	var reference string
 	err = s.db.Update(ctx, func(tx *store.Tx) error {
-		id, created, err := tx.CreateReferral(store.NewReferral{Referral: ref, AreaName: s.areaFor(ref), OrgID: t.OrgID, TokenID: t.ID})
-		if err != nil {
-			return err
-		}
-		reference = created
-		m := referral.Acknowledgement(s.cfg.OrgName, reference, ref)
-		return tx.QueueReferralMail(id, "referral_ack", ref.Referrer.Email, m.Subject, m.Text)
+		var err error
+		_, reference, err = s.createReferral(tx, store.NewReferral{Referral: ref, AreaName: s.areaFor(ref), OrgID: t.OrgID, TokenID: t.ID})
+		return err
 	})
 	if err != nil {
 		s.apiFail(w, r, err)

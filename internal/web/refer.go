@@ -192,16 +192,9 @@ func (s *Server) takeSubmit(w http.ResponseWriter, r *http.Request, u *requestUs
 	n := store.NewReferral{Referral: ref, AreaName: s.areaFor(ref), TakenBy: u.staff.ID, Channel: form.Get("channel"), ReceivedOn: received}
 	var id int64
 	err := s.db.Update(r.Context(), func(tx *store.Tx) error {
-		var reference string
 		var err error
-		if id, reference, err = tx.CreateReferral(n); err != nil {
-			return err
-		}
-		if ref.Referrer.Email == "" {
-			return nil
-		}
-		m := referral.Acknowledgement(s.cfg.OrgName, reference, ref)
-		return tx.QueueReferralMail(id, "referral_ack", ref.Referrer.Email, m.Subject, m.Text)
+		id, _, err = s.createReferral(tx, n)
+		return err
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -249,25 +242,31 @@ func (s *Server) areaFor(r referral.Referral) string {
 	return ""
 }
 
+// createReferral saves a referral in tx and queues its acknowledgement to
+// the referrer, if there is one with an email address: every door's one
+// way in (a parent referring themselves is told on screen instead).
+func (s *Server) createReferral(tx *store.Tx, n store.NewReferral) (int64, string, error) {
+	id, reference, err := tx.CreateReferral(n)
+	if err != nil || n.Referral.Source == referral.Self || n.Referral.Referrer.Email == "" {
+		return id, reference, err
+	}
+	m := referral.Acknowledgement(s.cfg.OrgName, reference, n.Referral)
+	return id, reference, tx.QueueReferralMail(id, "referral_ack", n.Referral.Referrer.Email, m.Subject, m.Text)
+}
+
 // submitReferral saves a referral, counts the submission for rate limiting,
 // and queues the acknowledgement email for a professional or partner, all
 // in one transaction.
 func (s *Server) submitReferral(r *http.Request, n store.NewReferral, form string) (string, error) {
 	var reference string
 	err := s.db.Update(r.Context(), func(tx *store.Tx) error {
-		id, ref, err := tx.CreateReferral(n)
+		_, ref, err := s.createReferral(tx, n)
 		if err != nil {
 			return err
 		}
 		reference = ref
 		if form != "" {
-			if err := tx.RecordPublicSubmission(form, clientIP(r)); err != nil {
-				return err
-			}
-		}
-		if n.Referral.Source != referral.Self && n.Referral.Referrer.Email != "" {
-			m := referral.Acknowledgement(s.cfg.OrgName, reference, n.Referral)
-			return tx.QueueReferralMail(id, "referral_ack", n.Referral.Referrer.Email, m.Subject, m.Text)
+			return tx.RecordPublicSubmission(form, clientIP(r))
 		}
 		return nil
 	})

@@ -289,7 +289,7 @@ func (s *Server) selfSubmit(w http.ResponseWriter, r *http.Request) {
 	var reference string
 	err := s.db.Update(r.Context(), func(tx *store.Tx) error {
 		var err error
-		if _, reference, err = tx.CreateReferral(store.NewReferral{Referral: d, AreaName: s.areaFor(d)}); err != nil {
+		if _, reference, err = s.createReferral(tx, store.NewReferral{Referral: d, AreaName: s.areaFor(d)}); err != nil {
 			return err
 		}
 		if err := tx.RecordPublicSubmission("self", clientIP(r)); err != nil {
