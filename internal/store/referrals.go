@@ -68,19 +68,6 @@ type ReferralMessage struct {
 	SentAt    time.Time
 }
 
-// About says what the message was, for its page.
-func (m ReferralMessage) About() string {
-	switch m.Kind {
-	case "referral_ack":
-		return "Acknowledgement"
-	case "referral_outcome":
-		return "Decision"
-	case "referral_more_info":
-		return "Request for more information"
-	}
-	return "Email"
-}
-
 // Target describes the referral to the policy.
 func (r ReferralRecord) Target() policy.Target {
 	return policy.Target{AreaID: r.AreaID, TakenBy: r.TakenByID}

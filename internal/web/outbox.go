@@ -71,21 +71,29 @@ func (s *Server) mailResend(w http.ResponseWriter, r *http.Request, u *requestUs
 	}, "/admin/mail?resent="+strconv.FormatInt(id, 10))
 }
 
+// mailKinds names each kind of message: for the administrators, and, for
+// one to a referrer, on the referral's page.
+var mailKinds = map[string]struct{ admin, referral string }{
+	"concern_alert":      {"Safeguarding alert to a designated safeguarding lead", ""},
+	"break_glass":        {"Break-glass access notice", ""},
+	"referral_ack":       {"Referral acknowledgement", "Acknowledgement"},
+	"referral_outcome":   {"Referral decision", "Decision"},
+	"referral_more_info": {"Referral: request for more information", "Request for more information"},
+	"mailing_confirm":    {"Mailing list confirmation", ""},
+}
+
 // mailKindLabel names a kind of message for the administrators.
 func mailKindLabel(kind string) string {
-	switch kind {
-	case "concern_alert":
-		return "Safeguarding alert to a designated safeguarding lead"
-	case "break_glass":
-		return "Break-glass access notice"
-	case "referral_ack":
-		return "Referral acknowledgement"
-	case "referral_outcome":
-		return "Referral decision"
-	case "referral_more_info":
-		return "Referral: request for more information"
-	case "mailing_confirm":
-		return "Mailing list confirmation"
+	if k, ok := mailKinds[kind]; ok {
+		return k.admin
 	}
 	return kind
+}
+
+// referrerMailLabel names a message to a referrer on the referral's page.
+func referrerMailLabel(kind string) string {
+	if k, ok := mailKinds[kind]; ok && k.referral != "" {
+		return k.referral
+	}
+	return "Email"
 }
