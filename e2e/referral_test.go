@@ -227,10 +227,7 @@ func TestBrowserReferrals(t *testing.T) {
 		// Its acknowledgement was refused (the server records that as the
 		// mail worker gets to it, so the page may need a moment).
 		const refusedAck = "The acknowledgement email could not be sent. Phone the referrer"
-		for i := 0; i < 40 && !strings.Contains(tab.eval(t, `document.body.innerText`), refusedAck); i++ {
-			time.Sleep(50 * time.Millisecond)
-			tab.open(t, proHref)
-		}
+		tab.reloadUntil(t, proHref, refusedAck)
 		tab.mustSee(t, "professional referral's acknowledgement", refusedAck, "Emails to the referrer", "Acknowledgement", "Not sent", "I have told the referrer")
 		tab.pageChecks(t, "referral-professional")
 		tab.screenshot(t, "ref-staff-02-professional")
@@ -327,10 +324,7 @@ func TestBrowserReferrals(t *testing.T) {
 		tab.mustBeAt(t, "/admin/mail")
 		// The refusal is recorded as the mail worker gets to it.
 		const refused = "Referral " // + proRef + ": decision", in the row's subject
-		for i := 0; i < 40 && !strings.Contains(tab.eval(t, `document.body.innerText`), refused+proRef+": decision"); i++ {
-			time.Sleep(50 * time.Millisecond)
-			tab.open(t, "/admin/mail")
-		}
+		tab.reloadUntil(t, "/admin/mail", refused+proRef+": decision")
 		tab.mustSee(t, "email page", "Email", "Referral decision", refused+proRef+": decision", "Given up", "Send again")
 		if body := tab.eval(t, `document.querySelector('main').innerText`); strings.Contains(body, "dana.whitfield@example.org") {
 			t.Error("email page: a recipient's address is shown")
@@ -411,6 +405,17 @@ func (tb *tab) errorState(t *testing.T, pageName, firstField string) {
 		tb.run(t, "waiting for focus", chromedp.Sleep(25*time.Millisecond))
 	}
 	t.Errorf("%s: focus is on %q, want the error summary", pageName, focused)
+}
+
+// reloadUntil opens path again until it shows text, for about two seconds
+// (what the mail worker records appears as it gets to it); the caller's
+// mustSee then says what the page showed if it never did.
+func (tb *tab) reloadUntil(t *testing.T, path, text string) {
+	t.Helper()
+	for i := 0; i < 40 && !strings.Contains(tb.eval(t, `document.body.innerText`), text); i++ {
+		time.Sleep(50 * time.Millisecond)
+		tb.open(t, path)
+	}
 }
 
 // queueLink is the href of the queue's link to a referral, or "".
