@@ -253,7 +253,7 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		if concernPath == "" {
 			t.Fatalf("after raising the concern: at %s, want /concerns/{id}", loc)
 		}
-		tab.mustSee(t, "concern", "Someone is in immediate danger", "999", "The concern is raised", concernText)
+		tab.mustSee(t, "concern", "Someone is in immediate danger", "999", "The concern is raised. The designated safeguarding lead has been alerted.", concernText)
 		// The danger box comes first, before the success banner and the
 		// heading, and is in view without scrolling.
 		var order struct {
@@ -296,6 +296,12 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		if msg == nil {
 			t.Fatalf("no email to %s with a link to %s within 15s; %d messages", dslEmail, link, len(smtp.Messages()))
 		}
+		// Whoever raised it sees that the lead's email went, and that no
+		// lead has opened it yet.
+		priya.reloadUntil(t, concernPath, "1 sent")
+		priya.mustSee(t, "concern once the alert went", "Who was alerted", "One designated safeguarding lead was alerted in Cradle", "1 sent", "No one it alerted has opened it yet.")
+		priya.pageChecks(t, "risk-concern-alerted")
+		priya.screenshot(t, "risk-08b-concern-alerted")
 		raw := string(msg.Data)
 		for _, secret := range []string{concernText, "CONCERN-CANARY", "Amy", "Foster", "Jordan", "07700"} {
 			if strings.Contains(msg.Body, secret) || strings.Contains(raw, secret) {

@@ -299,3 +299,9 @@ func BoundAt30(table string) bool { return slices.Contains(boundAt30, table) }
 func (db *DB) LinkReferralMail(ctx context.Context) error {
 	return db.runStep(ctx, db.linkReferralMail)
 }
+
+// LinkConcernMail runs migration 35's Go step again, as an upgrade would
+// over alerts queued before it.
+func (db *DB) LinkConcernMail(ctx context.Context) error {
+	return db.runStep(ctx, db.linkConcernMail)
+}

@@ -201,7 +201,7 @@ func plantCanaries(t *testing.T, db *store.DB) planted {
 	}
 	no := false
 	concern, err := db.RaiseConcern(sctx, prac, store.NewConcern{FamilyID: fx.familyID, PersonID: fx.parent1,
-		Concern: safeguarding.Concern{About: canary("concern"), AtRisk: safeguarding.AtRiskParent, ImmediateDanger: &no}, Due: now.Add(time.Hour)}, nil)
+		Concern: safeguarding.Concern{About: canary("concern"), AtRisk: safeguarding.AtRiskParent, ImmediateDanger: &no}, Due: now.Add(time.Hour)}, concernMail("concern_alert"))
 	if err != nil {
 		t.Fatal(err)
 	}

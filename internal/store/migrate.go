@@ -158,6 +158,7 @@ func (db *DB) migrationSteps() map[int]func(context.Context, *sql.Tx) error {
 		29: db.bindSealsToRows(boundAt29),
 		30: db.bindSealsToRows(boundAt30),
 		32: db.linkReferralMail,
+		35: db.linkConcernMail,
 	}
 }
 
@@ -199,6 +200,48 @@ func (db *DB) linkReferralMail(ctx context.Context, tx *sql.Tx) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE referrals SET acknowledged_at = (SELECT MIN(o.sent_at) `+sentAck+`)
 		WHERE acknowledged_at IS NULL AND EXISTS (SELECT 1 `+sentAck+`)`); err != nil {
 		return fmt.Errorf("recording acknowledgements: %w", err)
+	}
+	return nil
+}
+
+// concernLinkIn finds the link to a concern in an alert's text.
+var concernLinkIn = regexp.MustCompile(`/concerns/([0-9]+)`)
+
+// linkConcernMail is migration 35's Go step: each alert about a concern
+// queued before it whose text is still held (ClearOldMail empties it 30
+// days after sending) is linked to the concern its link names. A text that
+// does not open, or names no concern that exists, stays unlinked: the
+// concern's page then counts only the alerts it shows in Cradle.
+func (db *DB) linkConcernMail(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, body_sealed FROM outbox WHERE concern_id IS NULL AND kind = 'concern_alert' AND body_sealed <> ''`)
+	if err != nil {
+		return fmt.Errorf("reading the outbox: %w", err)
+	}
+	concerns := map[int64]int64{}
+	for rows.Next() {
+		var id int64
+		var sealed string
+		if err := rows.Scan(&id, &sealed); err != nil {
+			rows.Close() // #nosec G104 -- the scan error is the one to report
+			return err
+		}
+		text, err := db.open(rowContext("outbox.body", id), sealed)
+		if err != nil {
+			continue // altered or unreadable: left for the email page to show
+		}
+		if m := concernLinkIn.FindStringSubmatch(text); m != nil {
+			if c, err := strconv.ParseInt(m[1], 10, 64); err == nil {
+				concerns[id] = c
+			}
+		}
+	}
+	if err := doneRows(rows); err != nil {
+		return fmt.Errorf("reading the outbox: %w", err)
+	}
+	for id, c := range concerns {
+		if _, err := tx.ExecContext(ctx, db.rebind(`UPDATE outbox SET concern_id = $1 WHERE id = $2 AND EXISTS (SELECT 1 FROM safeguarding_concerns WHERE id = $1)`), c, id); err != nil {
+			return fmt.Errorf("linking message %d to its concern: %w", id, err)
+		}
 	}
 	return nil
 }

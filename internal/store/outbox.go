@@ -28,17 +28,28 @@ type OutboxItem struct {
 // message exists if and only if the change that caused it was saved.
 // Recipient and body are sealed: they may be personal data.
 func (tx *Tx) QueueMail(kind, to, subject, text string, headers map[string]string) error {
-	return tx.queueMail(kind, to, subject, text, headers, nil)
+	return tx.queueMail(kind, to, subject, text, headers, mailAbout{})
 }
 
 // QueueReferralMail is QueueMail for a message to a referral's referrer
 // (its acknowledgement, a decision, a question), linked to the referral so
 // that its page shows whether the message went (ReferralRecord.Messages).
 func (tx *Tx) QueueReferralMail(referralID int64, kind, to, subject, text string) error {
-	return tx.queueMail(kind, to, subject, text, nil, referralID)
+	return tx.queueMail(kind, to, subject, text, nil, mailAbout{referral: referralID})
 }
 
-func (tx *Tx) queueMail(kind, to, subject, text string, headers map[string]string, referralID any) error {
+// QueueConcernMail is QueueMail for an alert about a safeguarding concern
+// to a safeguarding lead (or, once it is overdue, a team manager), linked
+// to the concern so that its page shows whether the alerts went
+// (ConcernRecord.Alerts).
+func (tx *Tx) QueueConcernMail(concernID int64, kind, to, subject, text string) error {
+	return tx.queueMail(kind, to, subject, text, nil, mailAbout{concern: concernID})
+}
+
+// mailAbout is the record a message is about, if any: its page lists it.
+type mailAbout struct{ referral, concern int64 }
+
+func (tx *Tx) queueMail(kind, to, subject, text string, headers map[string]string, about mailAbout) error {
 	// Sealed to the message's row, so that someone who can write to the
 	// database cannot send one message's text to another's recipient.
 	id, err := tx.newID("outbox")
@@ -61,8 +72,8 @@ func (tx *Tx) queueMail(kind, to, subject, text string, headers map[string]strin
 		}
 		hdrs = string(b)
 	}
-	if _, err := tx.exec(`INSERT INTO outbox (id, kind, recipient_sealed, subject, body_sealed, headers, status, attempts, next_attempt_at, created_at, referral_id)
-		VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7, $8)`, id, kind, rcpt, subject, body, hdrs, tx.now, referralID); err != nil {
+	if _, err := tx.exec(`INSERT INTO outbox (id, kind, recipient_sealed, subject, body_sealed, headers, status, attempts, next_attempt_at, created_at, referral_id, concern_id)
+		VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7, $8, $9)`, id, kind, rcpt, subject, body, hdrs, tx.now, nullID(about.referral), nullID(about.concern)); err != nil {
 		return fmt.Errorf("queueing mail: %w", err)
 	}
 	tx.Audit("mail.queue", "outbox", id, 0, kind)

@@ -54,13 +54,14 @@ type ReferralRecord struct {
 	TakenByID      int64
 	Channel        string // how a referral taken by staff reached the programme (referral.Channels)
 	Content        *referral.Referral
-	Messages       []ReferralMessage // emails to the referrer about it, oldest first: read by ReadReferral only
+	Messages       []Message // emails to the referrer about it, oldest first: read by ReadReferral only
 }
 
-// ReferralMessage is an email to a referral's referrer as its page shows it:
-// what it was and whether it went, never its recipient or text.
-type ReferralMessage struct {
-	Kind      string // referral_ack, referral_outcome, referral_more_info
+// Message is an email about a record (a referral, a concern) as the
+// record's page shows it: what it was and whether it went, never its
+// recipient or text.
+type Message struct {
+	Kind      string // referral_ack, referral_outcome, referral_more_info; concern_alert, concern_overdue
 	Status    string // pending, sent, failed
 	Attempts  int
 	LastError string // the mail server's last refusal, if any
@@ -344,7 +345,7 @@ func (db *DB) ReadReferral(ctx context.Context, actor policy.Actor, id int64) (R
 			r.Status = referral.Screening
 			tx.Audit("referral.screening", "referral", id, 0, "")
 		}
-		if r.Messages, err = tx.referralMessages(id); err != nil {
+		if r.Messages, err = tx.messagesAbout("referral_id", id); err != nil {
 			return err
 		}
 		tx.Audit("referral.view", "referral", id, r.FamilyID, "")
@@ -354,12 +355,13 @@ func (db *DB) ReadReferral(ctx context.Context, actor policy.Actor, id int64) (R
 	return out, err
 }
 
-// referralMessages lists the emails about a referral to its referrer.
-func (tx *Tx) referralMessages(id int64) ([]ReferralMessage, error) {
-	var out []ReferralMessage
-	err := tx.each(`SELECT kind, status, attempts, last_error, created_at, sent_at FROM outbox WHERE referral_id = $1 ORDER BY id`, []any{id},
+// messagesAbout lists the emails about one record, oldest first: column
+// is the outbox's link to it (referral_id or concern_id, never user input).
+func (tx *Tx) messagesAbout(column string, id int64) ([]Message, error) {
+	var out []Message
+	err := tx.each(`SELECT kind, status, attempts, last_error, created_at, sent_at FROM outbox WHERE `+column+` = $1 ORDER BY id`, []any{id},
 		func(rows *sql.Rows) error {
-			var m ReferralMessage
+			var m Message
 			var sent sql.NullTime
 			if err := rows.Scan(&m.Kind, &m.Status, &m.Attempts, &m.LastError, &m.QueuedAt, &sent); err != nil {
 				return err
@@ -369,7 +371,7 @@ func (tx *Tx) referralMessages(id int64) ([]ReferralMessage, error) {
 			return nil
 		})
 	if err != nil {
-		return nil, fmt.Errorf("reading the emails about referral %d: %w", id, err)
+		return nil, fmt.Errorf("reading the emails about it: %w", err)
 	}
 	return out, nil
 }

@@ -629,6 +629,7 @@ func (tx *Tx) setRetentionReview(ref RetentionRef, d retention.Decision, reviewO
 // log's entries name record ids, not people.
 var erasureSteps = []struct{ table, sql string }{
 	{"alerts", `DELETE FROM alerts WHERE concern_id IN (SELECT id FROM safeguarding_concerns WHERE family_id = $1 OR person_id IN (SELECT id FROM people WHERE family_id = $1))`},
+	{"outbox", `DELETE FROM outbox WHERE concern_id IN (SELECT id FROM safeguarding_concerns WHERE family_id = $1 OR person_id IN (SELECT id FROM people WHERE family_id = $1))`},
 	{"concern_actions", `DELETE FROM concern_actions WHERE concern_id IN (SELECT id FROM safeguarding_concerns WHERE family_id = $1 OR person_id IN (SELECT id FROM people WHERE family_id = $1))`},
 	{"safeguarding_concerns", `DELETE FROM safeguarding_concerns WHERE family_id = $1 OR person_id IN (SELECT id FROM people WHERE family_id = $1)`},
 	{"safety_plan_reviews", `DELETE FROM safety_plan_reviews WHERE plan_id IN (SELECT id FROM safety_plans WHERE family_id = $1)`},
@@ -686,7 +687,7 @@ func (tx *Tx) erase(steps []struct{ table, sql string }, id int64, rec *ErasureR
 			return "", fmt.Errorf("deleting %s: %w", strings.TrimSpace(step.table+" rows"), err)
 		}
 		if n, err := res.RowsAffected(); err == nil && n > 0 && step.table != "" {
-			rec.Rows[step.table] = n
+			rec.Rows[step.table] += n // the outbox has two steps: a family's concerns' emails and its referrals'
 		}
 	}
 	counts, err := json.Marshal(rec.Rows) // map keys are written sorted

@@ -158,6 +158,17 @@ type ConcernRecord struct {
 	Outcome         string
 	ClosedAt        time.Time
 	Actions         []ConcernAction
+	Alerts          ConcernAlerts // read by ReadConcern only
+}
+
+// ConcernAlerts is who was told of a concern and whether the emails went,
+// as its page shows it: whoever raised it can then phone a safeguarding
+// lead when no one was alerted or an email did not go.
+type ConcernAlerts struct {
+	Leads     int       // safeguarding leads alerted in Cradle when it was raised
+	Reminders int       // alerts in Cradle since, while its decision was overdue (leads and the area's team managers)
+	FirstSeen time.Time // when someone alerted first opened it; zero if no one has
+	Messages  []Message // the emails, oldest first
 }
 
 // ConcernAction is a follow-up action with an owner and a due date.
@@ -245,11 +256,40 @@ func (db *DB) ReadConcern(ctx context.Context, actor policy.Actor, id int64) (Co
 		if _, err := tx.exec(`UPDATE alerts SET seen_at = $1 WHERE staff_id = $2 AND concern_id = $3 AND seen_at IS NULL`, tx.now, actor.StaffID, id); err != nil {
 			return fmt.Errorf("marking alerts seen: %w", err)
 		}
+		if c.Alerts, err = tx.concernAlerts(id); err != nil {
+			return err
+		}
 		tx.Audit("concern.view", "concern", id, c.FamilyID, "")
 		out = c
 		return nil
 	})
 	return out, err
+}
+
+// concernAlerts reads who was alerted to a concern, in Cradle and by email.
+func (tx *Tx) concernAlerts(id int64) (ConcernAlerts, error) {
+	var a ConcernAlerts
+	err := tx.each(`SELECT kind, seen_at FROM alerts WHERE concern_id = $1`, []any{id}, func(rows *sql.Rows) error {
+		var kind string
+		var seen sql.NullTime
+		if err := rows.Scan(&kind, &seen); err != nil {
+			return err
+		}
+		if kind == "concern_raised" {
+			a.Leads++
+		} else {
+			a.Reminders++
+		}
+		if at := timeOf(seen); !at.IsZero() && (a.FirstSeen.IsZero() || at.Before(a.FirstSeen)) {
+			a.FirstSeen = at
+		}
+		return nil
+	})
+	if err != nil {
+		return a, fmt.Errorf("reading the alerts about concern %d: %w", id, err)
+	}
+	a.Messages, err = tx.messagesAbout("concern_id", id)
+	return a, err
 }
 
 func (tx *Tx) concernActions(concernID int64) ([]ConcernAction, error) {

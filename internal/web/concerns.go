@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
@@ -13,15 +14,16 @@ import (
 	"github.com/cradle-org/cradle/internal/store"
 )
 
-// concernNotifier queues the DSL emails for a concern. The email says only
-// that a concern needs them, with a link: no personal details by email.
-func (s *Server) concernNotifier(subject string) store.Notifier {
+// concernNotifier queues the DSL emails for a concern, linked to it so that
+// its page says whether they went. The email says only that a concern needs
+// them, with a link: no personal details by email.
+func (s *Server) concernNotifier(kind, subject string) store.Notifier {
 	return func(tx *store.Tx, to []string, concernID int64) error {
 		link := s.cfg.BaseURL + "/concerns/" + strconv.FormatInt(concernID, 10)
 		text := "A safeguarding concern needs a designated safeguarding lead's decision.\n\nOpen it in Cradle: " + link +
 			"\n\nThis email holds no details: sign in to read the concern.\n"
 		for _, addr := range to {
-			if err := tx.QueueMail("concern_alert", addr, subject, text, nil); err != nil {
+			if err := tx.QueueConcernMail(concernID, kind, addr, subject, text); err != nil {
 				return err
 			}
 		}
@@ -31,7 +33,7 @@ func (s *Server) concernNotifier(subject string) store.Notifier {
 
 // EscalationNotifier is what the scheduler uses for hourly escalations.
 func (s *Server) EscalationNotifier() store.Notifier {
-	return s.concernNotifier("Overdue: a safeguarding concern still needs a decision")
+	return s.concernNotifier("concern_overdue", "Overdue: a safeguarding concern still needs a decision")
 }
 
 type concernFormData struct {
@@ -78,7 +80,7 @@ func (s *Server) concernCreate(w http.ResponseWriter, r *http.Request, u *reques
 	}
 	now := s.cfg.Now()
 	id, err := s.db.RaiseConcern(r.Context(), u.staff.Actor(), store.NewConcern{FamilyID: famID, PersonID: personID, Concern: c,
-		Due: s.cfg.WorkingTime.DecisionDue(now)}, s.concernNotifier("A safeguarding concern needs a decision"))
+		Due: s.cfg.WorkingTime.DecisionDue(now)}, s.concernNotifier("concern_alert", "A safeguarding concern needs a decision"))
 	if p := problem.As(err); p != nil && p.Code == problem.Invalid {
 		s.showConcernForm(w, r, u, http.StatusUnprocessableEntity, inPageOrder(p.Fields, "immediate_danger", "at_risk", "about"))
 		return
@@ -99,6 +101,7 @@ func ptr[T any](v T) *T { return &v }
 
 type concernData struct {
 	Concern   store.ConcernRecord
+	Alerts    alertsView
 	CanDecide bool
 	Raised    bool
 	Danger    bool
@@ -115,6 +118,88 @@ func decisionOptions() []referral.Option {
 		out = append(out, referral.Option{Value: o.Value, Label: o.Label})
 	}
 	return out
+}
+
+// alertsView is who was told of a concern, for its page: a warning to
+// phone a safeguarding lead while it waits for a decision and no one was
+// alerted, or an email did not go.
+type alertsView struct {
+	Leads  int
+	Warn   string
+	Seen   string
+	Emails []alertEmails
+}
+
+// alertEmails are the emails of one alert (to each lead, or, for a
+// reminder, each lead and team manager), counted by how they went.
+type alertEmails struct {
+	Kind                  string
+	At                    time.Time
+	Sent, Waiting, Failed int
+	Tried                 bool   // some of those waiting were refused and will be tried again
+	Why                   string // the mail server's last refusal
+}
+
+// Total is how many emails the alert was.
+func (e alertEmails) Total() int { return e.Sent + e.Waiting + e.Failed }
+
+func alertsOf(c store.ConcernRecord) alertsView {
+	a := c.Alerts
+	v := alertsView{Leads: a.Leads}
+	for _, m := range a.Messages {
+		if n := len(v.Emails); n == 0 || v.Emails[n-1].Kind != m.Kind || !v.Emails[n-1].At.Equal(m.QueuedAt) {
+			v.Emails = append(v.Emails, alertEmails{Kind: m.Kind, At: m.QueuedAt})
+		}
+		e := &v.Emails[len(v.Emails)-1]
+		switch m.Status {
+		case "sent":
+			e.Sent++
+		case "failed":
+			e.Failed++
+		default:
+			e.Waiting++
+			e.Tried = e.Tried || m.Attempts > 0
+		}
+		if m.Status != "sent" && m.LastError != "" {
+			e.Why = m.LastError
+		}
+	}
+	switch {
+	case !a.FirstSeen.IsZero():
+		v.Seen = "First opened by someone it alerted on " + formatDateTime(a.FirstSeen) + "."
+	case a.Leads+a.Reminders > 0:
+		v.Seen = "No one it alerted has opened it yet."
+	}
+	if c.Status != "open" {
+		return v
+	}
+	var raised *alertEmails
+	for i := range v.Emails {
+		if v.Emails[i].Kind == "concern_alert" {
+			raised = &v.Emails[i]
+			break
+		}
+	}
+	switch {
+	case a.Leads == 0:
+		v.Warn = "No designated safeguarding lead had an active account in Cradle when this concern was raised, so no one was alerted. Phone a safeguarding lead now."
+	case raised != nil && raised.Failed > 0:
+		v.Warn = "The email alert could not be sent to " + ofLeads(raised.Failed, raised.Total()) + ". They see the alert when they next sign in to Cradle; if it cannot wait, phone a safeguarding lead."
+	case raised != nil && raised.Tried:
+		v.Warn = "The email alert has not yet gone to " + ofLeads(raised.Waiting, raised.Total()) + ": the mail server refused it for now and it will be tried again. If it cannot wait, phone a safeguarding lead."
+	}
+	return v
+}
+
+// ofLeads says "1 of 3 safeguarding leads", or "the safeguarding lead".
+func ofLeads(n, of int) string {
+	switch {
+	case of == 1 && n == 1:
+		return "the safeguarding lead"
+	case n == of:
+		return "any of the " + strconv.Itoa(of) + " safeguarding leads"
+	}
+	return strconv.Itoa(n) + " of " + strconv.Itoa(of) + " safeguarding leads"
 }
 
 func (s *Server) concernPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
@@ -136,7 +221,8 @@ func (s *Server) showConcern(w http.ResponseWriter, r *http.Request, u *requestU
 	q := r.URL.Query()
 	d := concernData{Concern: c, Raised: q.Get("raised") == "1", Danger: q.Get("danger") == "1" || (c.ImmediateDanger && c.Status == "open"),
 		CanDecide: policy.Can(u.staff.Actor(), policy.DecideConcern, policy.Target{AreaID: c.AreaID, FamilyID: c.FamilyID}, now),
-		Overdue:   c.Status == "open" && safeguarding.Overdue(c.DueAt, now), Contacts: s.contactsFor(r, c.AreaID), Decisions: decisionOptions()}
+		Overdue:   c.Status == "open" && safeguarding.Overdue(c.DueAt, now), Contacts: s.contactsFor(r, c.AreaID), Decisions: decisionOptions(),
+		Alerts: alertsOf(c)}
 	if d.CanDecide {
 		if d.Staff, err = s.db.StaffInArea(r.Context(), c.AreaID); err != nil {
 			s.fail(w, r, err)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/audit"
 	"github.com/cradle-org/cradle/internal/mail/smtptest"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/web"
@@ -197,5 +198,77 @@ func TestKeyContactsEditedByAdministrators(t *testing.T) {
 		if r := e.get(pc, "/admin/contacts"); r.status != http.StatusForbidden {
 			t.Errorf("practitioner editing contacts: %d", r.status)
 		}
+	})
+}
+
+// TestConcernPageSaysWhoWasAlerted: whoever raised a concern sees how many
+// safeguarding leads were alerted and how the emails went, with a warning
+// to phone a lead while it waits for a decision if no lead was alerted or
+// an email did not go; and when someone alerted first opened it.
+func TestConcernPageSaysWhoWasAlerted(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		srv := smtptest.Start(t)
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		expect := func(path string, want []string, not ...string) {
+			t.Helper()
+			page := e.get(pc, path)
+			for _, w := range want {
+				if !strings.Contains(page.body, w) {
+					t.Errorf("%s lacks %q", path, w)
+				}
+			}
+			for _, w := range not {
+				if strings.Contains(page.body, w) {
+					t.Errorf("%s shows %q", path, w)
+				}
+			}
+		}
+		const warning = "govuk-warning-text"
+
+		// Raised: the one lead (Ruth) alerted; the email waits.
+		first := raiseConcern(t, e, "no")
+		expect(first+"?raised=1", []string{"The concern is raised. The designated safeguarding lead has been alerted.", "Who was alerted",
+			"One designated safeguarding lead was alerted in Cradle when it was raised.", "No one it alerted has opened it yet.",
+			"Emails about this concern", "1 waiting"}, warning)
+		// Refused for now: a warning to phone if it cannot wait.
+		srv.FailNext(1, 451)
+		deliver(t, e, srv)
+		expect(first, []string{warning, "The email alert has not yet gone to the safeguarding lead", "refused for now", "Why: "})
+		// Sent at the next try: no warning.
+		e.clock.Advance(2 * time.Minute)
+		if msgs := deliver(t, e, srv); len(msgs) != 1 {
+			t.Fatalf("%d alerts delivered at the next try, want 1", len(msgs))
+		}
+		expect(first, []string{"1 sent"}, warning, "Why: ")
+		// Ruth opens it: whoever raised it sees that she has.
+		dc := e.client()
+		e.signIn(dc, ruth)
+		e.get(dc, first)
+		expect(first, []string{"First opened by someone it alerted on"}, "No one it alerted has opened it yet.")
+
+		// Refused for good.
+		second := raiseConcern(t, e, "no")
+		srv.FailNext(1, 550)
+		deliver(t, e, srv)
+		expect(second, []string{warning, "The email alert could not be sent to the safeguarding lead. They see the alert when they next sign in", "1 not sent"})
+
+		// No lead has an active account: no success, a warning to phone.
+		f := demoFamily(t, e, "Amy")
+		if err := e.db.Update(audit.WithSource(context.Background(), audit.Source{Actor: "test"}), func(tx *store.Tx) error {
+			_, err := tx.DisableStaff(ruth)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		form := e.get(pc, "/families/"+itoa(f.ID)+"/concerns/new")
+		r := e.post(pc, "/families/"+itoa(f.ID)+"/concerns", mustForm("csrf_token", csrfFrom(t, form.body), "immediate_danger", "no",
+			"at_risk", "parent", "about", "Amy says Jordan followed her home."))
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("raising a concern with no lead: %d\n%s", r.status, r.body)
+		}
+		third := r.location
+		expect(third, []string{warning, "No designated safeguarding lead had an active account in Cradle when this concern was raised, so no one was alerted. Phone a safeguarding lead now.",
+			"No designated safeguarding lead was alerted when it was raised."}, "The concern is raised.", "Emails about this concern")
 	})
 }

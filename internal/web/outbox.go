@@ -72,9 +72,10 @@ func (s *Server) mailResend(w http.ResponseWriter, r *http.Request, u *requestUs
 }
 
 // mailKinds names each kind of message: for the administrators, and, for
-// one to a referrer, on the referral's page.
-var mailKinds = map[string]struct{ admin, referral string }{
-	"concern_alert":      {"Safeguarding alert to a designated safeguarding lead", ""},
+// one about a referral or a concern, on its page.
+var mailKinds = map[string]struct{ admin, record string }{
+	"concern_alert":      {"Safeguarding alert to a designated safeguarding lead", "Alert to the safeguarding leads"},
+	"concern_overdue":    {"Safeguarding alert: a concern's decision is overdue", "Reminder: the decision is overdue"},
 	"break_glass":        {"Break-glass access notice", ""},
 	"referral_ack":       {"Referral acknowledgement", "Acknowledgement"},
 	"referral_outcome":   {"Referral decision", "Decision"},
@@ -90,10 +91,10 @@ func mailKindLabel(kind string) string {
 	return kind
 }
 
-// referrerMailLabel names a message to a referrer on the referral's page.
-func referrerMailLabel(kind string) string {
-	if k, ok := mailKinds[kind]; ok && k.referral != "" {
-		return k.referral
+// recordMailLabel names a message on the page of the record it is about.
+func recordMailLabel(kind string) string {
+	if k, ok := mailKinds[kind]; ok && k.record != "" {
+		return k.record
 	}
 	return "Email"
 }

@@ -107,7 +107,7 @@ func acknowledgementOf(rec store.ReferralRecord) ackView {
 	case !rec.AcknowledgedAt.IsZero():
 		return ackView{Text: "Acknowledgement emailed to the referrer on " + formatDateTime(rec.AcknowledgedAt) + "."}
 	}
-	var ack *store.ReferralMessage
+	var ack *store.Message
 	for i := range rec.Messages {
 		if rec.Messages[i].Kind == "referral_ack" {
 			ack = &rec.Messages[i]

@@ -37,7 +37,7 @@ var funcs = template.FuncMap{
 	"date":                 formatDate,
 	"datetime":             formatDateTime,
 	"mailKind":             mailKindLabel,
-	"referrerMail":         referrerMailLabel,
+	"recordMail":           recordMailLabel,
 	"channels":             referral.Channels,
 	"takenHow":             func(ch string) string { return strings.ToLower(referral.Label(referral.Channels(), ch)) },
 	"roleLabel":            func(r policy.Role) string { return r.Label() },

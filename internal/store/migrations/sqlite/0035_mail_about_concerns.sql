@@ -1,0 +1,8 @@
+-- Alerts about a safeguarding concern linked to it, so that its page can say whether the designated safeguarding leads
+-- were told. SQLite dialect; keep in step with ../postgres/0035_mail_about_concerns.sql. Until now the emails alerting
+-- the leads to a concern (and reminding them when its decision was overdue) named it only in their text, and the page
+-- said "Every designated safeguarding lead has been told" whether or not anyone had been, or the mail server had
+-- refused: whoever raised it could not know to phone a lead. The migration's Go step (linkConcernMail) links the
+-- messages already queued whose text is still held, by the link to the concern in it.
+ALTER TABLE outbox ADD COLUMN concern_id BIGINT REFERENCES safeguarding_concerns (id);
+CREATE INDEX outbox_concern ON outbox (concern_id) WHERE concern_id IS NOT NULL;
