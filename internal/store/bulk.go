@@ -368,6 +368,8 @@ const (
 	tClosures
 	tSummaries
 	tStatuses
+	tAlerts
+	tOutbox
 	tAudit // last: its entries name rows of the tables before it
 	nTables
 )
@@ -396,7 +398,10 @@ var seedTables = [nTables]struct {
 	tClosures:  {"closures", "id, family_id, kind, reason, closed_on, requested_by, approved_by, approved_at, created_at", ""},
 	tSummaries: {"closure_summaries", "closure_id, person_id, summary_sealed, written_by", ""},
 	tStatuses:  {"safeguarding_status_history", "family_id, status, from_date, created_at", ""},
-	tAudit:     {"audit_log", auditColumns, ""},
+	tAlerts:    {"alerts", "staff_id, concern_id, kind, created_at, seen_at", ""},
+	tOutbox: {"outbox", "kind, recipient_sealed, subject, body_sealed, status, attempts, next_attempt_at, created_at, sent_at, referral_id, concern_id",
+		""},
+	tAudit: {"audit_log", auditColumns, ""},
 }
 
 // Tables whose ids the loader assigns, so that rows can point at rows in
@@ -469,6 +474,7 @@ func (b *seedBatch) add(table int, values ...any) { b.args[table] = append(b.arg
 func (b *seedBatch) reserve(batch synth.Batch) {
 	var rows [nTables]int
 	rows[tReferrals] = len(batch.Referrals)
+	rows[tOutbox] = len(batch.Referrals)
 	for _, f := range batch.Families {
 		rows[tFamilies]++
 		rows[tPeople] += len(f.People)
@@ -483,6 +489,11 @@ func (b *seedBatch) reserve(batch synth.Batch) {
 			rows[tPlanReviews] += len(p.Reviews)
 		}
 		rows[tConcerns] += len(f.Concerns)
+		for _, c := range f.Concerns {
+			rows[tAlerts] += len(c.Alerted)
+			rows[tOutbox] += len(c.Alerted)
+		}
+		rows[tOutbox]++ // the family's referral's acknowledgement
 		rows[tMeasures] += len(f.Measures)
 		rows[tStatuses] += len(f.Statuses)
 		rows[tAudit] += len(f.Audit)
@@ -626,6 +637,15 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 			b.add(tConcerns, id, fam, person, l.staffIDs[c.RaisedBy], c.Raised.UTC(), c.ImmediateDanger, string(c.AtRisk), bound("safeguarding_concerns.details", c.Details, id),
 				c.Due.UTC(), c.Status, string(c.Decision), bound("safeguarding_concerns.reasons", c.Reasons, id), staff(c.DecidedBy), nullTime(c.Decided),
 				bound("safeguarding_concerns.outcome", c.Outcome, id), nullTime(c.ClosedAt), l.areaIDs[f.Area])
+			// Each lead alerted in Cradle and by email (the email sent a minute
+			// later, its recipient and text already cleared, as ClearOldMail
+			// leaves them); a decided concern's alerts count as seen by then,
+			// so that a lead's home page counts only the open ones as new.
+			for _, lead := range c.Alerted {
+				b.add(tAlerts, l.staffIDs[lead], id, "concern_raised", c.Raised.UTC(), nullTime(c.Decided))
+				b.add(tOutbox, "concern_alert", "", "A safeguarding concern needs a decision", "", "sent", int64(1), c.Raised.UTC(), c.Raised.UTC(),
+					c.Raised.Add(time.Minute).UTC(), nil, id)
+			}
 		}
 		measureIDs := make([]localID, len(f.Measures))
 		for i, m := range f.Measures {
@@ -717,6 +737,12 @@ func (l *seeder) addReferral(b *seedBatch, r synth.Referral, fam any, unlinked b
 	b.add(tReferrals, id, referralRef{year}, string(r.Content.Source), area, fam, string(r.Status), r.Received.UTC(), r.Content.Referrer.Role, nullTime(r.EDD),
 		bound("referrals.content", string(content), id), r.Decision, r.DecisionReason, r.Signposted, staff(r.DecidedBy), nullTime(r.Decided), updated.UTC(),
 		r.Content.SafeguardingStatus, acknowledged.UTC())
+	if r.Content.Source != referral.Self {
+		// The acknowledgement (QueueReferralMail), sent and cleared as above;
+		// its subject would name the reference, which is numbered as the
+		// batch is written.
+		b.add(tOutbox, "referral_ack", "", "Referral received", "", "sent", int64(1), r.Received.UTC(), r.Received.UTC(), acknowledged.UTC(), id, nil)
+	}
 	return nil
 }
 

@@ -41,9 +41,18 @@ func expected(t *testing.T, families int, seed uint64, before synth.Counts) map[
 			return n
 		}
 		n["referrals"] += int64(len(b.Referrals))
+		acknowledge := func(r synth.Referral) { // a referrer's acknowledgement, by email
+			if r.Content.Source != referral.Self {
+				n["outbox"]++
+			}
+		}
+		for _, r := range b.Referrals {
+			acknowledge(r)
+		}
 		for _, f := range b.Families {
 			n["families"]++
 			n["referrals"]++
+			acknowledge(f.Referral)
 			n["people"] += int64(len(f.People))
 			n["allocations"] += int64(len(f.Allocations))
 			n["case_sessions"] += int64(len(f.Sessions))
@@ -54,6 +63,10 @@ func expected(t *testing.T, families int, seed uint64, before synth.Counts) map[
 				n["safety_plan_reviews"] += int64(len(p.Reviews))
 			}
 			n["safeguarding_concerns"] += int64(len(f.Concerns))
+			for _, c := range f.Concerns { // every lead alerted, in Cradle and by email
+				n["alerts"] += int64(len(c.Alerted))
+				n["outbox"] += int64(len(c.Alerted))
+			}
 			n["measure_results"] += int64(len(f.Measures))
 			n["safeguarding_status_history"] += int64(len(f.Statuses))
 			n["audit_log"] += int64(len(f.Audit))
@@ -87,6 +100,9 @@ func TestSeedSynthetic(t *testing.T) {
 			t.Errorf("progress %v, want two batches to 200", progress)
 		}
 		want := expected(t, 200, 1, synth.Counts{})
+		if want["alerts"] == 0 || want["outbox"] <= want["alerts"] {
+			t.Fatalf("the generator made %d alerts and %d emails: want alerts, and emails for them and the referrals", want["alerts"], want["outbox"])
+		}
 		history := want["audit_log"]
 		for table, want := range want {
 			if table == "audit_log" {

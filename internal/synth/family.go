@@ -135,6 +135,7 @@ type Concern struct {
 	Decided         time.Time
 	Outcome         string
 	ClosedAt        time.Time
+	Alerted         []int // the staff alerted as it was raised, in Cradle and by email: every DSL (indexes into Staff)
 }
 
 // Measure is an outcome measure scored by package measure.
@@ -683,7 +684,8 @@ func (d *details) concerns() {
 		if !raised.Before(now) {
 			continue
 		}
-		c := Concern{Raised: raised, Due: g.wt.DecisionDue(raised), ImmediateDanger: rng.Float64() < 0.05, Details: pick(rng, concernDetails), DecidedBy: -1, Status: "open"}
+		c := Concern{Raised: raised, Due: g.wt.DecisionDue(raised), ImmediateDanger: rng.Float64() < 0.05, Details: pick(rng, concernDetails), DecidedBy: -1, Status: "open",
+			Alerted: g.dsls}
 		c.AtRisk = safeguarding.AtRisk(choose(rng, []weighted{{"baby", 40}, {"parent", 35}, {"child", 15}, {"other", 10}}))
 		who := rng.IntN(2)
 		switch c.AtRisk {
