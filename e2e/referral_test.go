@@ -314,6 +314,39 @@ func TestBrowserReferrals(t *testing.T) {
 		tab.errorState(t, "referral-take-error", "#channel")
 		tab.pageChecks(t, "referral-take-error")
 		tab.screenshot(t, "ref-staff-08-take-error")
+
+		// A parent's own referral, phoned in: its own form, about the
+		// parent; saved, its page warns until whoever took it says they
+		// told the parent (nothing is sent to a parent).
+		tab.click(t, `nav a[href="/referrals"]`)
+		tab.click(t, `main a[href="/referrals/new/parent"]`)
+		tab.mustBeAt(t, "/referrals/new/parent")
+		tab.mustSee(t, "a parent's own referral", "Record a parent's own referral", "Is it safe for us to phone them?")
+		tab.pageChecks(t, "referral-take-parent")
+		if resp := tab.click(t, `form[action="/referrals/new/parent"] button[type="submit"]`); resp == nil || resp.Status != 422 {
+			t.Errorf("a parent's own referral, empty: HTTP status %v, want 422", statusOf(resp))
+		}
+		tab.mustSee(t, "a parent's own referral, empty", "There is a problem", "Enter the parent's first name", "Select whether it is safe for us to contact the parent")
+		tab.errorState(t, "referral-take-parent-error", "#channel")
+		tab.errorLinksResolve(t, "referral-take-parent-error")
+		tab.errorsInPageOrder(t, "referral-take-parent-error")
+		tab.pageChecks(t, "referral-take-parent-error")
+		tab.screenshot(t, "ref-staff-09-take-parent-error")
+		tab.check(t, "channel")
+		tab.fillDate(t, "received_on", today)
+		tab.fill(t, "#parent1-given_name", "Leah")
+		tab.fillDate(t, "due_date", today.AddDate(0, 4, 0))
+		tab.fill(t, "#area", "FY1 4AB")
+		tab.check(t, "safe_contact-safe_to_contact-1") // not safe to phone
+		tab.click(t, `form[action="/referrals/new/parent"] button[type="submit"]`)
+		if loc := strings.TrimPrefix(tab.location(), base); !regexp.MustCompile(`^/referrals/\d+$`).MatchString(loc) {
+			t.Fatalf("a parent's own referral: at %s, want its page", loc)
+		}
+		tab.mustSee(t, "a parent's own referral", "Self-referral", "Leah", "by phone, taken by", "The parent has not been told we have their referral", "I have told the parent")
+		tab.pageChecks(t, "referral-taken-parent")
+		tab.screenshot(t, "ref-staff-10-taken-parent")
+		tab.click(t, `form[action$="/acknowledged"] button[type="submit"]`)
+		tab.mustSee(t, "a parent told", "The parent was told it arrived, and its reference, by")
 	})
 
 	step(t, "administrator sends a refused email again", func(t *testing.T) {

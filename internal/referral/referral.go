@@ -195,8 +195,9 @@ type Referral struct {
 	AnythingElse       string       `json:"anything_else,omitempty"`
 	// Taken: a member of staff typed it in for the referrer, who phoned,
 	// wrote or came in (Taken, below): the form's words are about the
-	// referrer, and an email address is not needed if a phone number is.
-	// Never set from JSON: a partner's referral is its own.
+	// referrer (for a parent's own referral, the parent), and an email
+	// address is not needed if a phone number is. Never set from JSON: a
+	// partner's referral is its own.
 	Taken bool `json:"-"`
 }
 

@@ -87,6 +87,16 @@ func TestValidate(t *testing.T) {
 			r.Source, r.Referrer = Self, Referrer{}
 			r.SafeContact = &SafeContact{SafeToContact: "yes", LeaveMessage: "no"}
 		}, map[string]string{"safe_contact.number": "safe for us to call"}},
+		// A parent's own referral taken by staff: the words are about the parent.
+		{"taken self-referral: no name, no safe contact", func(r *Referral) {
+			r.Source, r.Referrer, r.Taken = Self, Referrer{}, true
+			r.Parent1.GivenName = ""
+		}, map[string]string{"parent1.given_name": "Enter the parent's first name", "safe_contact.safe_to_contact": "safe for us to contact the parent"}},
+		{"self-referral: no name", func(r *Referral) {
+			r.Source, r.Referrer = Self, Referrer{}
+			r.Parent1.GivenName = ""
+			r.SafeContact = &SafeContact{SafeToContact: "no"}
+		}, map[string]string{"parent1.given_name": "Enter your first name"}},
 		{"self-referral not safe to phone", func(r *Referral) {
 			r.Source, r.Referrer = Self, Referrer{}
 			r.SafeContact = &SafeContact{SafeToContact: "no", Number: "07700 900123"}

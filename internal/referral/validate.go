@@ -46,10 +46,15 @@ func (r *Referral) Validate(cfg Config) error {
 	r.validateParent(&fs, "parent1", &r.Parent1, cfg.Today)
 	r.validateParent(&fs, "parent2", &r.Parent2, cfg.Today)
 	if r.Source == Self {
-		if r.Parent1.GivenName == "" && !fs.Has("parent1.given_name") {
-			fs.Add("parent1.given_name", "Enter your first name")
+		// A parent's own referral taken by staff is written about the parent.
+		your, you := "your", "you"
+		if r.Taken {
+			your, you = "the parent's", "the parent"
 		}
-		r.validateSafeContact(&fs)
+		if r.Parent1.GivenName == "" && !fs.Has("parent1.given_name") {
+			fs.Add("parent1.given_name", "Enter "+your+" first name")
+		}
+		r.validateSafeContact(&fs, you)
 	} else {
 		for _, p := range []struct {
 			path string
@@ -182,7 +187,7 @@ func (r *Referral) validateParent(fs *problem.Fields, path string, p *Parent, to
 	}
 }
 
-func (r *Referral) validateSafeContact(fs *problem.Fields) {
+func (r *Referral) validateSafeContact(fs *problem.Fields, you string) {
 	if r.SafeContact == nil {
 		r.SafeContact = &SafeContact{}
 	}
@@ -202,7 +207,7 @@ func (r *Referral) validateSafeContact(fs *problem.Fields) {
 	case "no":
 		c.Number, c.LeaveMessage = "", ""
 	default:
-		fs.Add("safe_contact.safe_to_contact", "Select whether it is safe for us to contact you")
+		fs.Add("safe_contact.safe_to_contact", "Select whether it is safe for us to contact "+you)
 	}
 }
 

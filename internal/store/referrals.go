@@ -160,9 +160,10 @@ func (tx *Tx) CreateReferral(n NewReferral) (int64, string, error) {
 	// A parent referring themselves is acknowledged on screen, with the
 	// reference, as it is sent (never by email: their inbox may not be
 	// safe); a referrer's acknowledgement is recorded when its email goes
-	// (MarkMailSent).
+	// (MarkMailSent). One a member of staff took for a parent is recorded
+	// when they say they told the parent (RecordAcknowledged).
 	var acknowledged any
-	if n.Referral.Source == referral.Self {
+	if n.Referral.Source == referral.Self && n.TakenBy == 0 {
 		acknowledged = tx.now
 	}
 	// One taken by staff was received when they say, that day: at the

@@ -108,6 +108,7 @@ var accessMatrix = map[string][7]string{
 	"GET /referrals":                                 {"A", "A", "A", "F", "F", "S", "S"},
 	"GET /referrals/{id}":                            {"A", "A", "A", "F", "F", "S", "S"},
 	"GET /referrals/new":                             {"A", "A", "A", "F", "F", "S", "S"},
+	"GET /referrals/new/parent":                      {"A", "A", "A", "F", "F", "S", "S"},
 	"/":                                              {"N", "N", "N", "N", "N", "N", "N"},
 	"POST /refer/professional":                       {"A", "A", "A", "A", "A", "A", "A"},
 	"POST /refer/yourself/check":                     {"A", "A", "A", "A", "A", "A", "A"},
@@ -166,6 +167,7 @@ var accessMatrix = map[string][7]string{
 	"POST /referrals/{id}/decision":                  {"F", "A", "A", "F", "F", "S", "S"},
 	"POST /referrals/{id}/acknowledged":              {"F", "A", "A", "F", "F", "S", "S"},
 	"POST /referrals/new":                            {"A", "A", "A", "F", "F", "S", "S"},
+	"POST /referrals/new/parent":                     {"A", "A", "A", "F", "F", "S", "S"},
 	"POST /sign-out":                                 {"S", "S", "S", "S", "S", "S", "S"},
 }
 

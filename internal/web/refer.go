@@ -204,6 +204,82 @@ func (s *Server) takeSubmit(w http.ResponseWriter, r *http.Request, u *requestUs
 	http.Redirect(w, r, "/referrals/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
+// takeParentForm shows the staff form for a parent's own referral, made by
+// phone, email, letter or in person: the self-referral journey's questions
+// on one page, about the parent.
+func (s *Server) takeParentForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	if !s.may(w, r, u, policy.TakeReferral) {
+		return
+	}
+	s.renderTakeParent(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) renderTakeParent(w http.ResponseWriter, r *http.Request, status int, errs problem.Fields) {
+	s.render(w, r, status, "refer-parent-taken", Page{Title: "Record a parent's own referral", Nav: "referrals", Errors: errs, Form: r.PostForm,
+		Data: referForm{Taken: true, Example: s.cfg.Now().Format("2 1 2006")}})
+}
+
+// parentFormOrder is the parent's form's fields in page order, for its
+// error summary: how it arrived, then the journey's questions.
+func parentFormOrder() []string {
+	order := []string{"channel", "received_on"}
+	for _, st := range selfSteps() {
+		order = append(order, st.fields...)
+	}
+	return order
+}
+
+// takeParentSubmit saves a parent's own referral taken by staff. It is not
+// acknowledged until whoever took it records that they told the parent (a
+// parent's contact may not be safe, so nothing is sent).
+func (s *Server) takeParentSubmit(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	if !s.may(w, r, u, policy.TakeReferral) {
+		return
+	}
+	form := r.PostForm
+	ref, fs := parentReferral(form)
+	received, tfs := referral.Taken(form.Get("channel"), dateField(form, "received_on", &fs), s.cfg.Now())
+	for _, f := range tfs {
+		if !fs.Has(f.Name) {
+			fs = append(fs, f)
+		}
+	}
+	if err := ref.Validate(s.referralConfig()); err != nil || len(fs) > 0 {
+		s.renderTakeParent(w, r, http.StatusUnprocessableEntity, inPageOrder(mergeFields(fs, err), parentFormOrder()...))
+		return
+	}
+	n := store.NewReferral{Referral: ref, AreaName: s.areaFor(ref), TakenBy: u.staff.ID, Channel: form.Get("channel"), ReceivedOn: received}
+	var id int64
+	err := s.db.Update(r.Context(), func(tx *store.Tx) error {
+		var err error
+		id, _, err = s.createReferral(tx, n)
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/referrals/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+// parentReferral reads the staff form for a parent's own referral, with
+// the problems of its dates, as the journey's steps read their pages; the
+// parent consents (they are referring themselves) and the other parent has
+// not been asked, as at the journey's end (ownReferralConsents). Pure, like
+// professionalReferral.
+func parentReferral(form url.Values) (referral.Referral, problem.Fields) {
+	var fs problem.Fields
+	ref := referral.Referral{Source: referral.Self, Taken: true}
+	for _, st := range selfSteps() {
+		st.read(form, &ref, &fs)
+	}
+	ownReferralConsents(&ref)
+	if fs.Has("due_date") {
+		ref.DueDate = "x" // parsed already: keep validation from adding "enter the due date"
+	}
+	return ref, fs
+}
+
 // professionalReferral reads the professional referral form, with the
 // problems of its dates (the rest is for Validate). It is pure, so the
 // form's reading can be fuzzed without a server.

@@ -276,8 +276,7 @@ func (s *Server) selfSubmit(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/refer/yourself/confirmation", http.StatusSeeOther)
 		return
 	}
-	d.Parent1.Consent, d.Parent2.Consent = "yes", "not_asked"
-	d.Parent2.ConsentReason = "Self-referral: the other parent has not been asked yet"
+	ownReferralConsents(&d)
 	if err := d.Validate(s.referralConfig()); err != nil {
 		var fs problem.Fields
 		if p := problem.As(err); p != nil {
@@ -304,6 +303,13 @@ func (s *Server) selfSubmit(w http.ResponseWriter, r *http.Request) {
 	// #nosec G124 -- Secure whenever the browser came over HTTPS or through the operator's TLS proxy; on plain local HTTP a Secure cookie would never come back
 	http.SetCookie(w, &http.Cookie{Name: draftCookie, Value: "", Path: "/refer/yourself", MaxAge: -1, HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, "/refer/yourself/confirmation?ref="+url.QueryEscape(reference), http.StatusSeeOther)
+}
+
+// ownReferralConsents records a parent's own referral's consents: theirs
+// (they are referring themselves), and the other parent's not yet asked.
+func ownReferralConsents(r *referral.Referral) {
+	r.Parent1.Consent, r.Parent2.Consent = "yes", "not_asked"
+	r.Parent2.ConsentReason = "Self-referral: the other parent has not been asked yet"
 }
 
 func (s *Server) selfDone(w http.ResponseWriter, r *http.Request) {

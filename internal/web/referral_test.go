@@ -645,3 +645,88 @@ func TestTakeReferral(t *testing.T) {
 		}
 	})
 }
+
+// TestTakeParentReferral: staff type in a parent's own referral, made by
+// phone, email, letter or in person, on one page of the journey's
+// questions about the parent. Nothing is sent to the parent; the page warns
+// until whoever took it records that they told the parent.
+func TestTakeParentReferral(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		if q := e.get(pc, "/referrals"); !strings.Contains(q.body, `href="/referrals/new/parent"`) {
+			t.Error("the queue does not offer to record a parent's own referral")
+		}
+		form := e.get(pc, "/referrals/new/parent")
+		for _, want := range []string{"Record a parent&#39;s own referral", "How did the referral reach us?", "Is it safe for us to phone them?", `href="/referrals/new"`} {
+			if form.status != 200 || !strings.Contains(form.body, want) {
+				t.Errorf("the form (%d) lacks %q", form.status, want)
+			}
+		}
+		token := csrfFrom(t, between(form.body, `action="/referrals/new/parent"`, "</form>"))
+
+		// Nothing but a safe time: the problems about the parent, in page
+		// order, and what was typed kept; nothing saved.
+		r := e.post(pc, "/referrals/new/parent", url.Values{"csrf_token": {token}, "safe_contact.times": {"Mornings, when he is at work"}, "due_date-day": {"40"}})
+		for _, want := range []string{"Select how the referral reached us", "Enter the date the referral was received", "Enter the parent&#39;s first name",
+			"Select whether it is safe for us to contact the parent", "Mornings, when he is at work"} {
+			if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, want) {
+				t.Errorf("an empty form (%d) lacks %q", r.status, want)
+			}
+		}
+		if strings.Contains(r.body, "your first name") || strings.Contains(r.body, "contact you") {
+			t.Error("the staff form speaks to the parent")
+		}
+		summary := between(r.body, "govuk-error-summary__list", "</ul>")
+		if a, b, c := strings.Index(summary, "#channel"), strings.Index(summary, "#parent1-given_name"), strings.Index(summary, "#due_date"); a < 0 || b < a || c < b {
+			t.Errorf("the error summary is not in page order:\n%s", summary)
+		}
+		if q, _, err := e.db.ReferralQueue(ctx, mustActor(t, e, manager), store.QueueFilter{Status: "new"}); err != nil || len(q) != 0 {
+			t.Fatalf("a refused form saved a referral: %d (%v)", len(q), err)
+		}
+
+		// Phoned in today: saved as a self-referral taken by Priya, not yet
+		// acknowledged; no email queued.
+		due := e.clock.Now().AddDate(0, 5, 0)
+		today := e.clock.Now()
+		good := url.Values{"csrf_token": {token}, "channel": {"phone"},
+			"received_on-day": {itoa(int64(today.Day()))}, "received_on-month": {itoa(int64(today.Month()))}, "received_on-year": {itoa(int64(today.Year()))},
+			"parent1.given_name": {"Leah"}, "parent1.family_name": {"Rowe"},
+			"due_date-day": {itoa(int64(due.Day()))}, "due_date-month": {itoa(int64(due.Month()))}, "due_date-year": {itoa(int64(due.Year()))},
+			"area": {"FY1 4AB"}, "safe_contact.safe_to_contact": {"yes"}, "safe_contact.number": {"07700 900 555"}, "safe_contact.leave_message": {"no"}}
+		before, _ := e.db.MailCounts(ctx)
+		r = e.post(pc, "/referrals/new/parent", good)
+		if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/referrals/") {
+			t.Fatalf("recording it: %d %q\n%s", r.status, r.location, r.body)
+		}
+		if after, _ := e.db.MailCounts(ctx); after["pending"] != before["pending"] {
+			t.Errorf("pending mail %d → %d: something was sent about a parent's own referral", before["pending"], after["pending"])
+		}
+		page := e.get(pc, r.location)
+		for _, want := range []string{"by phone, taken by Priya Shah", "The parent has not been told we have their referral", "govuk-warning-text", "I have told the parent"} {
+			if !strings.Contains(page.body, want) {
+				t.Errorf("the referral's page lacks %q", want)
+			}
+		}
+		id, _ := strconv.ParseInt(strings.TrimPrefix(r.location, "/referrals/"), 10, 64)
+		rec, err := e.db.ReadReferral(ctx, mustActor(t, e, manager), id)
+		if err != nil || rec.Source != referral.Self || rec.Content.Parent1.Consent != "yes" || rec.Content.SafeContact.Number != "07700 900 555" || !rec.AcknowledgedAt.IsZero() {
+			t.Fatalf("the record: %+v (%v)", rec, err)
+		}
+		told := e.post(pc, r.location+"/acknowledged", url.Values{"csrf_token": {csrfFrom(t, between(page.body, `/acknowledged"`, "</form>"))}})
+		if told.status != http.StatusSeeOther {
+			t.Fatalf("recording the parent told: %d\n%s", told.status, told.body)
+		}
+		if p := e.get(pc, r.location); !strings.Contains(p.body, "The parent was told it arrived, and its reference, by Priya Shah") || strings.Contains(p.body, "govuk-warning-text") {
+			t.Error("the page does not say Priya told the parent, or still warns")
+		}
+
+		// Administrators do not take referrals.
+		ac := e.client()
+		e.signIn(ac, admin)
+		if r := e.get(ac, "/referrals/new/parent"); r.status != http.StatusForbidden {
+			t.Errorf("an administrator opened the form: %d", r.status)
+		}
+	})
+}

@@ -98,14 +98,21 @@ type ackView struct {
 // acknowledgementOf reads a referral's acknowledgement from its record and
 // the emails about it. A referrer whose acknowledgement could not be sent,
 // or who gave no email address, has not been told: the page says to phone.
+// A parent's own referral taken by staff is acknowledged by whoever tells
+// the parent, only in a way the parent said is safe.
 func acknowledgementOf(rec store.ReferralRecord) ackView {
+	self := rec.Source == referral.Self
 	switch {
+	case rec.AcknowledgedBy != "" && self:
+		return ackView{Text: "The parent was told it arrived, and its reference, by " + rec.AcknowledgedBy + ", who recorded it on " + formatDateTime(rec.AcknowledgedAt) + "."}
 	case rec.AcknowledgedBy != "":
 		return ackView{Text: "The referrer was told it arrived by " + rec.AcknowledgedBy + ", who recorded it on " + formatDateTime(rec.AcknowledgedAt) + "."}
-	case !rec.AcknowledgedAt.IsZero() && rec.Source == referral.Self:
+	case !rec.AcknowledgedAt.IsZero() && self:
 		return ackView{Text: "Acknowledged on screen, with its reference, when it was sent on " + formatDateTime(rec.AcknowledgedAt) + "."}
 	case !rec.AcknowledgedAt.IsZero():
 		return ackView{Text: "Acknowledgement emailed to the referrer on " + formatDateTime(rec.AcknowledgedAt) + "."}
+	case self:
+		return ackView{Warn: true, Text: "The parent has not been told we have their referral. Tell them, and its reference, only in a way they said is safe."}
 	}
 	var ack *store.Message
 	for i := range rec.Messages {

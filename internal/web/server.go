@@ -356,6 +356,8 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("GET /referrals/{id}", s.staff(s.referralPage))
 	handle("GET /referrals/new", s.staff(s.takeForm))
 	handle("POST /referrals/new", s.staff(s.takeSubmit))
+	handle("GET /referrals/new/parent", s.staff(s.takeParentForm))
+	handle("POST /referrals/new/parent", s.staff(s.takeParentSubmit))
 	handle("POST /referrals/{id}/decision", s.staff(s.referralDecide))
 	handle("POST /referrals/{id}/acknowledged", s.staff(s.referralAcknowledged))
 	if s.cfg.Bench {
