@@ -171,30 +171,14 @@ var referenceIn = regexp.MustCompile(`REF-[0-9]{4}-[0-9]{6,}`)
 // unlinked), and each referral whose acknowledgement was sent is recorded
 // as acknowledged then.
 func (db *DB) linkReferralMail(ctx context.Context, tx *sql.Tx) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id, subject FROM outbox
-		WHERE referral_id IS NULL AND kind IN ('referral_ack', 'referral_outcome', 'referral_more_info')`)
+	err := db.linkMessages(ctx, tx, `SELECT id, subject FROM outbox
+		WHERE referral_id IS NULL AND kind IN ('referral_ack', 'referral_outcome', 'referral_more_info')`,
+		func(_ int64, subject string) (any, bool) {
+			ref := referenceIn.FindString(subject)
+			return ref, ref != ""
+		}, `UPDATE outbox SET referral_id = (SELECT r.id FROM referrals r WHERE r.reference = $1) WHERE id = $2`)
 	if err != nil {
-		return fmt.Errorf("reading the outbox: %w", err)
-	}
-	refs := map[int64]string{}
-	for rows.Next() {
-		var id int64
-		var subject string
-		if err := rows.Scan(&id, &subject); err != nil {
-			rows.Close() // #nosec G104 -- the scan error is the one to report
-			return err
-		}
-		if ref := referenceIn.FindString(subject); ref != "" {
-			refs[id] = ref
-		}
-	}
-	if err := doneRows(rows); err != nil {
-		return fmt.Errorf("reading the outbox: %w", err)
-	}
-	for id, ref := range refs {
-		if _, err := tx.ExecContext(ctx, db.rebind(`UPDATE outbox SET referral_id = (SELECT r.id FROM referrals r WHERE r.reference = $1) WHERE id = $2`), ref, id); err != nil {
-			return fmt.Errorf("linking message %d to its referral: %w", id, err)
-		}
+		return err
 	}
 	const sentAck = `FROM outbox o WHERE o.referral_id = referrals.id AND o.kind = 'referral_ack' AND o.status = 'sent'`
 	if _, err := tx.ExecContext(ctx, `UPDATE referrals SET acknowledged_at = (SELECT MIN(o.sent_at) `+sentAck+`)
@@ -213,34 +197,48 @@ var concernLinkIn = regexp.MustCompile(`/concerns/([0-9]+)`)
 // does not open, or names no concern that exists, stays unlinked: the
 // concern's page then counts only the alerts it shows in Cradle.
 func (db *DB) linkConcernMail(ctx context.Context, tx *sql.Tx) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id, body_sealed FROM outbox WHERE concern_id IS NULL AND kind = 'concern_alert' AND body_sealed <> ''`)
+	return db.linkMessages(ctx, tx, `SELECT id, body_sealed FROM outbox WHERE concern_id IS NULL AND kind = 'concern_alert' AND body_sealed <> ''`,
+		func(id int64, sealed string) (any, bool) {
+			text, err := db.open(rowContext("outbox.body", id), sealed)
+			if err != nil {
+				return nil, false // altered or unreadable: left for the email page to show
+			}
+			m := concernLinkIn.FindStringSubmatch(text)
+			if m == nil {
+				return nil, false
+			}
+			c, err := strconv.ParseInt(m[1], 10, 64)
+			return c, err == nil
+		}, `UPDATE outbox SET concern_id = $1 WHERE id = $2 AND EXISTS (SELECT 1 FROM safeguarding_concerns WHERE id = $1)`)
+}
+
+// linkMessages links messages queued before the outbox could name what
+// they are about: query reads each unlinked message's id and a text (its
+// subject, or its sealed body), about finds the record the text names, and
+// link ($1 that, $2 the message's id) links the message to it.
+func (db *DB) linkMessages(ctx context.Context, tx *sql.Tx, query string, about func(id int64, text string) (any, bool), link string) error {
+	rows, err := tx.QueryContext(ctx, query)
 	if err != nil {
 		return fmt.Errorf("reading the outbox: %w", err)
 	}
-	concerns := map[int64]int64{}
+	records := map[int64]any{}
 	for rows.Next() {
 		var id int64
-		var sealed string
-		if err := rows.Scan(&id, &sealed); err != nil {
+		var text string
+		if err := rows.Scan(&id, &text); err != nil {
 			rows.Close() // #nosec G104 -- the scan error is the one to report
 			return err
 		}
-		text, err := db.open(rowContext("outbox.body", id), sealed)
-		if err != nil {
-			continue // altered or unreadable: left for the email page to show
-		}
-		if m := concernLinkIn.FindStringSubmatch(text); m != nil {
-			if c, err := strconv.ParseInt(m[1], 10, 64); err == nil {
-				concerns[id] = c
-			}
+		if rec, ok := about(id, text); ok {
+			records[id] = rec
 		}
 	}
 	if err := doneRows(rows); err != nil {
 		return fmt.Errorf("reading the outbox: %w", err)
 	}
-	for id, c := range concerns {
-		if _, err := tx.ExecContext(ctx, db.rebind(`UPDATE outbox SET concern_id = $1 WHERE id = $2 AND EXISTS (SELECT 1 FROM safeguarding_concerns WHERE id = $1)`), c, id); err != nil {
-			return fmt.Errorf("linking message %d to its concern: %w", id, err)
+	for id, rec := range records {
+		if _, err := tx.ExecContext(ctx, db.rebind(link), rec, id); err != nil {
+			return fmt.Errorf("linking message %d: %w", id, err)
 		}
 	}
 	return nil

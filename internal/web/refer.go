@@ -176,9 +176,16 @@ func (s *Server) takeSubmit(w http.ResponseWriter, r *http.Request, u *requestUs
 	if !s.may(w, r, u, policy.TakeReferral) {
 		return
 	}
-	form := r.PostForm
-	ref, fs := professionalReferral(form)
+	ref, fs := professionalReferral(r.PostForm)
 	ref.Taken = true
+	s.saveTaken(w, r, u, ref, fs, func(errs problem.Fields) { s.renderTake(w, r, http.StatusUnprocessableEntity, errs) })
+}
+
+// saveTaken checks a referral staff took (read from its form, with its
+// dates' problems) and how and when it reached the programme, saves it as
+// taken by u and opens its page; problems go back to its form by reshow.
+func (s *Server) saveTaken(w http.ResponseWriter, r *http.Request, u *requestUser, ref referral.Referral, fs problem.Fields, reshow func(problem.Fields)) {
+	form := r.PostForm
 	received, tfs := referral.Taken(form.Get("channel"), dateField(form, "received_on", &fs), s.cfg.Now())
 	for _, f := range tfs {
 		if !fs.Has(f.Name) {
@@ -186,7 +193,7 @@ func (s *Server) takeSubmit(w http.ResponseWriter, r *http.Request, u *requestUs
 		}
 	}
 	if err := ref.Validate(s.referralConfig()); err != nil || len(fs) > 0 {
-		s.renderTake(w, r, http.StatusUnprocessableEntity, mergeFields(fs, err))
+		reshow(mergeFields(fs, err))
 		return
 	}
 	n := store.NewReferral{Referral: ref, AreaName: s.areaFor(ref), TakenBy: u.staff.ID, Channel: form.Get("channel"), ReceivedOn: received}
@@ -200,7 +207,7 @@ func (s *Server) takeSubmit(w http.ResponseWriter, r *http.Request, u *requestUs
 		s.fail(w, r, err)
 		return
 	}
-	s.wakeMail()
+	s.wakeMail() // a referrer's acknowledgement, if they gave an address
 	http.Redirect(w, r, "/referrals/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
@@ -236,30 +243,10 @@ func (s *Server) takeParentSubmit(w http.ResponseWriter, r *http.Request, u *req
 	if !s.may(w, r, u, policy.TakeReferral) {
 		return
 	}
-	form := r.PostForm
-	ref, fs := parentReferral(form)
-	received, tfs := referral.Taken(form.Get("channel"), dateField(form, "received_on", &fs), s.cfg.Now())
-	for _, f := range tfs {
-		if !fs.Has(f.Name) {
-			fs = append(fs, f)
-		}
-	}
-	if err := ref.Validate(s.referralConfig()); err != nil || len(fs) > 0 {
-		s.renderTakeParent(w, r, http.StatusUnprocessableEntity, inPageOrder(mergeFields(fs, err), parentFormOrder()...))
-		return
-	}
-	n := store.NewReferral{Referral: ref, AreaName: s.areaFor(ref), TakenBy: u.staff.ID, Channel: form.Get("channel"), ReceivedOn: received}
-	var id int64
-	err := s.db.Update(r.Context(), func(tx *store.Tx) error {
-		var err error
-		id, _, err = s.createReferral(tx, n)
-		return err
+	ref, fs := parentReferral(r.PostForm)
+	s.saveTaken(w, r, u, ref, fs, func(errs problem.Fields) {
+		s.renderTakeParent(w, r, http.StatusUnprocessableEntity, inPageOrder(errs, parentFormOrder()...))
 	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/referrals/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
 // parentReferral reads the staff form for a parent's own referral, with
