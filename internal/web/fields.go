@@ -48,12 +48,16 @@ func yesNo() []referral.Option {
 func optionLabel(opts []referral.Option, v string) string { return referral.Label(opts, v) }
 
 // outcomesFor leaves out asking the referrer for more information when the
-// referrer is the parent: they are contacted only by the safe route they gave.
+// referrer is the parent: they are contacted only by the safe route they
+// gave, by whoever screens it (nothing is emailed to a parent).
 func outcomesFor(src referral.Source) []referral.Option {
 	var out []referral.Option
 	for _, o := range referral.Outcomes() {
-		if src == referral.Self && o.Value == string(referral.RequestInfo) {
+		switch {
+		case src == referral.Self && o.Value == string(referral.RequestInfo):
 			continue
+		case src == referral.Self && o.Value == string(referral.Decline):
+			o.Label = "Not accepted: tell the parent why and where else to get support, by the safe route they gave"
 		}
 		out = append(out, o)
 	}

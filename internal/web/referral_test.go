@@ -709,6 +709,16 @@ func TestTakeParentReferral(t *testing.T) {
 				t.Errorf("the referral's page lacks %q", want)
 			}
 		}
+		// Screening it promises nothing is sent to the parent: no question
+		// to email, and a decline is theirs to tell.
+		mc := e.client()
+		e.signIn(mc, manager)
+		screen := e.get(mc, r.location)
+		if !strings.Contains(screen.body, "Not accepted: tell the parent why and where else to get support, by the safe route they gave") ||
+			!strings.Contains(screen.body, "Nothing is sent to a parent who referred themselves") || strings.Contains(screen.body, `name="question"`) ||
+			strings.Contains(screen.body, "This is sent to the referrer") {
+			t.Error("screening a parent's own referral offers to send them something")
+		}
 		id, _ := strconv.ParseInt(strings.TrimPrefix(r.location, "/referrals/"), 10, 64)
 		rec, err := e.db.ReadReferral(ctx, mustActor(t, e, manager), id)
 		if err != nil || rec.Source != referral.Self || rec.Content.Parent1.Consent != "yes" || rec.Content.SafeContact.Number != "07700 900 555" || !rec.AcknowledgedAt.IsZero() {
