@@ -272,3 +272,27 @@ func TestConcernPageSaysWhoWasAlerted(t *testing.T) {
 			"No designated safeguarding lead was alerted when it was raised."}, "The concern is raised.", "Emails about this concern")
 	})
 }
+
+// TestPractitionerFollowsTheirConcerns: a practitioner reaches the concerns
+// they raised from the menu, and sees only theirs.
+func TestPractitionerFollowsTheirConcerns(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		path := raiseConcern(t, e, "no")
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		home := e.get(pc, "/home")
+		if !strings.Contains(between(home.body, "govuk-service-navigation", "</nav>"), `href="/concerns"`) {
+			t.Fatal("a practitioner's menu has no way to the concerns they raised")
+		}
+		list := e.get(pc, "/concerns")
+		if list.status != 200 || !strings.Contains(list.body, "The concerns you raised that are still open") || !strings.Contains(list.body, `href="`+path+`"`) {
+			t.Errorf("the practitioner's list (%d) lacks the concern they raised", list.status)
+		}
+		// The co-parent's practitioner raised none: none listed.
+		tc := e.client()
+		e.signIn(tc, "tom.elliott@cradle.example")
+		if other := e.get(tc, "/concerns"); other.status != 200 || strings.Contains(other.body, `href="/concerns/`) {
+			t.Errorf("another practitioner's list (%d) shows a concern they did not raise", other.status)
+		}
+	})
+}
