@@ -64,3 +64,61 @@ func TestBrowserAlteredRecord(t *testing.T) {
 	tab.open(t, fmt.Sprintf("/people/%d", amy))
 	tab.mustSee(t, "amy-person", "Amy Foster", "Harbour View")
 }
+
+// TestBrowserAlteredReferralInRetention: a referral that never became a
+// family, its content replaced outside Cradle by another referral's (so it
+// does not open) and its safeguarding status cleared. Forty years on, the
+// DSL's retention list still lists every record, marks that one "Changed
+// outside Cradle", and its review page says the longest period is assumed.
+func TestBrowserAlteredReferralInRetention(t *testing.T) {
+	chromium := chromiumPath(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	data := demoDataCopy(t)
+	raw, err := sql.Open("sqlite", filepath.Join(data, "cradle.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var altered, other int64
+	var reference string
+	if err := raw.QueryRow(`SELECT id, reference FROM referrals WHERE family_id IS NULL AND status IN ('not_accepted', 'withdrawn') ORDER BY id LIMIT 1`).Scan(&altered, &reference); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.QueryRow(`SELECT id FROM referrals WHERE id <> ?1 ORDER BY id LIMIT 1`, altered).Scan(&other); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`UPDATE referrals SET safeguarding_status = NULL, content_sealed = (SELECT content_sealed FROM referrals WHERE id = ?1) WHERE id = ?2`, other, altered); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	clock := newTestClock()
+	clock.Advance(40 * 366 * 24 * time.Hour)
+	base := serveFolder(t, map[string]string{}, clock, data)
+	browser := startBrowser(t, ctx, chromium)
+	b := &session{base: base, shots: newShots(t), clock: clock}
+	tab := b.newTab(t, browser)
+	defer tab.close(t)
+	tab.signInChecked(t, credentialFor(t, dslEmail))
+	tab.click(t, `nav a[href="/retention"]`)
+	tab.mustBeAt(t, "/retention")
+	row := tab.eval(t, fmt.Sprintf(`(() => {
+		const a = [...document.querySelectorAll('main table a[href^="/retention/referrals/"]')].find(a => a.textContent.includes(%q));
+		return a ? a.closest('tr').innerText : '';
+	})()`, reference))
+	if !strings.Contains(row, "Changed outside Cradle") {
+		t.Fatalf("retention list: the row for %s reads %q, want it listed and marked \"Changed outside Cradle\"", reference, row)
+	}
+	if n := tab.count(t, `main table a[href^="/retention/"]`); n < 2 {
+		t.Errorf("retention list: %d records listed, want the others as well as the altered one", n)
+	}
+	tab.pageChecks(t, "retention-altered-list")
+	tab.screenshot(t, "retention-altered-list")
+
+	tab.open(t, fmt.Sprintf("/retention/referrals/%d", altered))
+	tab.mustSee(t, "retention-altered-review", "changed outside Cradle, so its safeguarding status cannot be read", "child protection period is assumed")
+	tab.pageChecks(t, "retention-altered-review")
+	tab.screenshot(t, "retention-altered-review")
+}
