@@ -353,6 +353,13 @@ func TestBrowserReferrals(t *testing.T) {
 		tab := b.newTab(t, browser)
 		defer tab.close(t)
 		tab.signIn(t, credentialFor(t, adminEmail))
+		// The administrator's home page offers the email page among its tasks.
+		tab.mustSee(t, "administrator's home", "Emails the mail server has not taken, and why; send one again")
+		if n := tab.count(t, `main a[href="/admin/mail"]`); n != 1 {
+			t.Errorf("administrator's home: %d links to the email page in its main content, want 1", n)
+		}
+		tab.pageChecks(t, "admin-home")
+		tab.screenshot(t, "ref-admin-00-home")
 		tab.click(t, `nav a[href="/admin/mail"]`)
 		tab.mustBeAt(t, "/admin/mail")
 		// The refusal is recorded as the mail worker gets to it.
