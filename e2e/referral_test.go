@@ -326,7 +326,7 @@ func TestBrowserReferrals(t *testing.T) {
 		if resp := tab.click(t, `form[action="/referrals/new/parent"] button[type="submit"]`); resp == nil || resp.Status != 422 {
 			t.Errorf("a parent's own referral, empty: HTTP status %v, want 422", statusOf(resp))
 		}
-		tab.mustSee(t, "a parent's own referral, empty", "There is a problem", "Enter the parent's first name", "Select whether it is safe for us to contact the parent")
+		tab.mustSee(t, "a parent's own referral, empty", "There is a problem", "Enter the parent's first name", "Select whether it is safe for us to phone the parent")
 		tab.errorState(t, "referral-take-parent-error", "#channel")
 		tab.errorLinksResolve(t, "referral-take-parent-error")
 		tab.errorsInPageOrder(t, "referral-take-parent-error")

@@ -82,7 +82,7 @@ func TestValidate(t *testing.T) {
 		{"self-referral needs safe contact", func(r *Referral) {
 			r.Source, r.Referrer = Self, Referrer{}
 			r.Parent1.Consent, r.Parent2.Consent = "", ""
-		}, map[string]string{"safe_contact.safe_to_contact": "safe for us to contact you"}},
+		}, map[string]string{"safe_contact.safe_to_contact": "safe for us to phone you"}},
 		{"self-referral safe number required", func(r *Referral) {
 			r.Source, r.Referrer = Self, Referrer{}
 			r.SafeContact = &SafeContact{SafeToContact: "yes", LeaveMessage: "no"}
@@ -91,7 +91,7 @@ func TestValidate(t *testing.T) {
 		{"taken self-referral: no name, no safe contact", func(r *Referral) {
 			r.Source, r.Referrer, r.Taken = Self, Referrer{}, true
 			r.Parent1.GivenName = ""
-		}, map[string]string{"parent1.given_name": "Enter the parent's first name", "safe_contact.safe_to_contact": "safe for us to contact the parent"}},
+		}, map[string]string{"parent1.given_name": "Enter the parent's first name", "safe_contact.safe_to_contact": "safe for us to phone the parent"}},
 		{"self-referral: no name", func(r *Referral) {
 			r.Source, r.Referrer = Self, Referrer{}
 			r.Parent1.GivenName = ""

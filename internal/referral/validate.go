@@ -207,7 +207,7 @@ func (r *Referral) validateSafeContact(fs *problem.Fields, you string) {
 	case "no":
 		c.Number, c.LeaveMessage = "", ""
 	default:
-		fs.Add("safe_contact.safe_to_contact", "Select whether it is safe for us to contact "+you)
+		fs.Add("safe_contact.safe_to_contact", "Select whether it is safe for us to phone "+you)
 	}
 }
 

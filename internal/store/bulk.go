@@ -737,7 +737,7 @@ func (l *seeder) addReferral(b *seedBatch, r synth.Referral, fam any, unlinked b
 	b.add(tReferrals, id, referralRef{year}, string(r.Content.Source), area, fam, string(r.Status), r.Received.UTC(), r.Content.Referrer.Role, nullTime(r.EDD),
 		bound("referrals.content", string(content), id), r.Decision, r.DecisionReason, r.Signposted, staff(r.DecidedBy), nullTime(r.Decided), updated.UTC(),
 		r.Content.SafeguardingStatus, acknowledged.UTC())
-	if r.Content.Source != referral.Self {
+	if r.Content.Source != referral.Self && r.Content.Referrer.Email != "" {
 		// The acknowledgement (QueueReferralMail), sent and cleared as above;
 		// its subject would name the reference, which is numbered as the
 		// batch is written.

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,27 +93,34 @@ func TestConcernAlertsOnItsPage(t *testing.T) {
 }
 
 // TestMigration35LinksConcernMail: alerts queued before migration 35 named
-// their concern only by the link in their text; its step links those it
-// can open, leaves the rest, and changes nothing when run again.
+// their concern only by the link in their text, and overdue reminders were
+// queued as alerts too. Its SQL tells the reminders apart by subject; its
+// step links the messages it can open, leaves the rest, changes nothing
+// when run again, and fails when no text opens (the wrong keys).
 func TestMigration35LinksConcernMail(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		sctx := audit.WithSource(ctx, audit.Source{Actor: "test"})
 		fx := makeFamily(t, db)
 		seedStaff(t, db, "dsl1@example.org", "dsl", "Blackpool")
 		no := false
-		old := func(tx *store.Tx, to []string, id int64) error {
-			for _, addr := range to {
-				if err := tx.QueueMail("concern_alert", addr, "A concern", "Open it: https://cradle.example/concerns/"+strconv.FormatInt(id, 10), nil); err != nil {
-					return err
+		old := func(subject string) store.Notifier {
+			return func(tx *store.Tx, to []string, id int64) error {
+				for _, addr := range to {
+					if err := tx.QueueMail("concern_alert", addr, subject, "Open it: https://cradle.example/concerns/"+strconv.FormatInt(id, 10), nil); err != nil {
+						return err
+					}
 				}
+				return nil
 			}
-			return nil
 		}
 		id, err := db.RaiseConcern(ctx, fx.prac1.Actor(), store.NewConcern{FamilyID: fx.familyID, PersonID: fx.parent1,
 			Concern: safeguarding.Concern{About: "worry", AtRisk: safeguarding.AtRiskParent, ImmediateDanger: &no},
-			Due:     time.Now().Add(time.Hour)}, old)
+			Due:     time.Now().Add(-3 * time.Hour)}, old("A safeguarding concern needs a decision"))
 		if err != nil {
 			t.Fatal(err)
+		}
+		if n, err := db.EscalateOverdue(ctx, time.Hour, old("Overdue: a safeguarding concern still needs a decision")); err != nil || n != 1 {
+			t.Fatalf("escalated %d (%v)", n, err)
 		}
 		if err := db.Update(sctx, func(tx *store.Tx) error {
 			if err := tx.QueueMail("concern_alert", "dsl1@example.org", "A concern", "Open it: https://cradle.example/concerns/999999", nil); err != nil {
@@ -122,27 +130,57 @@ func TestMigration35LinksConcernMail(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		messages := func() int {
+		messages := func() []store.Message {
 			t.Helper()
 			c, err := db.ReadConcern(ctx, fx.prac1.Actor(), id)
 			if err != nil {
 				t.Fatal(err)
 			}
-			return len(c.Alerts.Messages)
+			return c.Alerts.Messages
 		}
-		if n := messages(); n != 0 {
-			t.Fatalf("before the step: %d messages linked", n)
+		if m := messages(); len(m) != 0 {
+			t.Fatalf("before the step: %d messages linked", len(m))
+		}
+		// The migration's statement that tells reminders apart, as it is in
+		// the migration.
+		ms, err := store.Migrations(db.Dialect())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ran := false
+		for _, m := range ms {
+			for _, stmt := range strings.Split(m.SQL, ";") {
+				if m.Version == 35 && strings.Contains(stmt, "SET kind = 'concern_overdue'") {
+					if err := db.RawExec(ctx, stmt); err != nil {
+						t.Fatal(err)
+					}
+					ran = true
+				}
+			}
+		}
+		if !ran {
+			t.Fatal("migration 35 has no statement telling reminders apart")
 		}
 		for range 2 {
 			if err := db.LinkConcernMail(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if n := messages(); n != 1 {
-				t.Errorf("after the step: %d messages linked, want the one alert", n)
+			// The raise's alert to the DSL; the reminder to the DSL and the manager.
+			if m := messages(); len(m) != 3 || m[0].Kind != "concern_alert" || m[1].Kind != "concern_overdue" || m[2].Kind != "concern_overdue" {
+				t.Errorf("after the step: %+v, want the alert and two reminders", m)
 			}
 		}
 		if n, err := db.RawString(ctx, `SELECT CAST(COUNT(*) AS TEXT) FROM outbox WHERE concern_id IS NULL`); err != nil || n != "2" {
 			t.Errorf("%s messages unlinked, want the alert about no concern and the other kind (%v)", n, err)
+		}
+		// Texts that open with no key (each moved to another message's row):
+		// the step refuses rather than leave every alert unlinked unsaid.
+		if err := db.RawExec(ctx, `UPDATE outbox SET concern_id = NULL, body_sealed = (SELECT o.body_sealed FROM outbox o WHERE o.kind = 'break_glass')
+			WHERE kind <> 'break_glass'`); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.LinkConcernMail(ctx); err == nil || !strings.Contains(err.Error(), "opens with this database's keys") {
+			t.Errorf("no text opened, and the step said %v", err)
 		}
 	})
 }

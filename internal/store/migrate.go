@@ -191,18 +191,24 @@ func (db *DB) linkReferralMail(ctx context.Context, tx *sql.Tx) error {
 // concernLinkIn finds the link to a concern in an alert's text.
 var concernLinkIn = regexp.MustCompile(`/concerns/([0-9]+)`)
 
-// linkConcernMail is migration 35's Go step: each alert about a concern
-// queued before it whose text is still held (ClearOldMail empties it 30
-// days after sending) is linked to the concern its link names. A text that
-// does not open, or names no concern that exists, stays unlinked: the
-// concern's page then counts only the alerts it shows in Cradle.
+// linkConcernMail is migration 35's Go step: each alert or overdue
+// reminder about a concern queued before it whose text is still held
+// (ClearOldMail empties it 30 days after sending) is linked to the concern
+// its link names. A text that does not open (altered), or names no concern
+// that exists, stays unlinked: the concern's page then counts only the
+// alerts it shows in Cradle. If none opens, the keys are not the
+// database's: the migration fails, to run again with the right ones.
 func (db *DB) linkConcernMail(ctx context.Context, tx *sql.Tx) error {
-	return db.linkMessages(ctx, tx, `SELECT id, body_sealed FROM outbox WHERE concern_id IS NULL AND kind = 'concern_alert' AND body_sealed <> ''`,
+	held, opened := 0, 0
+	err := db.linkMessages(ctx, tx, `SELECT id, body_sealed FROM outbox
+		WHERE concern_id IS NULL AND kind IN ('concern_alert', 'concern_overdue') AND body_sealed <> ''`,
 		func(id int64, sealed string) (any, bool) {
+			held++
 			text, err := db.open(rowContext("outbox.body", id), sealed)
 			if err != nil {
-				return nil, false // altered or unreadable: left for the email page to show
+				return nil, false
 			}
+			opened++
 			m := concernLinkIn.FindStringSubmatch(text)
 			if m == nil {
 				return nil, false
@@ -210,6 +216,10 @@ func (db *DB) linkConcernMail(ctx context.Context, tx *sql.Tx) error {
 			c, err := strconv.ParseInt(m[1], 10, 64)
 			return c, err == nil
 		}, `UPDATE outbox SET concern_id = $1 WHERE id = $2 AND EXISTS (SELECT 1 FROM safeguarding_concerns WHERE id = $1)`)
+	if err == nil && held > 0 && opened == 0 {
+		return fmt.Errorf("none of the %d safeguarding alerts' texts opens with this database's keys: run the upgrade again with the right key file", held)
+	}
+	return err
 }
 
 // linkMessages links messages queued before the outbox could name what

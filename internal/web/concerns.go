@@ -121,8 +121,10 @@ func decisionOptions() []referral.Option {
 }
 
 // alertsView is who was told of a concern, for its page: a warning to
-// phone a safeguarding lead while it waits for a decision and no one was
-// alerted, or an email did not go.
+// phone a safeguarding lead while it waits for a decision and no lead was
+// alerted as it was raised, or that alert's email did not go. (A refused
+// overdue reminder does not warn: the reminders repeat every hour, and the
+// leads' and managers' alerts in Cradle stand.)
 type alertsView struct {
 	Leads  int
 	Warn   string
@@ -136,6 +138,7 @@ type alertEmails struct {
 	Kind                  string
 	At                    time.Time
 	Sent, Waiting, Failed int
+	Times                 int    // overdue reminders are one row: how many, At the last
 	Tried                 bool   // some of those waiting were refused and will be tried again
 	Why                   string // the mail server's last refusal
 }
@@ -146,11 +149,24 @@ func (e alertEmails) Total() int { return e.Sent + e.Waiting + e.Failed }
 func alertsOf(c store.ConcernRecord) alertsView {
 	a := c.Alerts
 	v := alertsView{Leads: a.Leads}
+	reminders := -1 // the one row of every overdue reminder, once there is one
 	for _, m := range a.Messages {
-		if n := len(v.Emails); n == 0 || v.Emails[n-1].Kind != m.Kind || !v.Emails[n-1].At.Equal(m.QueuedAt) {
-			v.Emails = append(v.Emails, alertEmails{Kind: m.Kind, At: m.QueuedAt})
+		var e *alertEmails
+		switch n := len(v.Emails); {
+		case m.Kind == "concern_overdue" && reminders >= 0:
+			e = &v.Emails[reminders]
+			if !e.At.Equal(m.QueuedAt) {
+				e.At, e.Times = m.QueuedAt, e.Times+1
+			}
+		case n > 0 && v.Emails[n-1].Kind == m.Kind && v.Emails[n-1].At.Equal(m.QueuedAt):
+			e = &v.Emails[n-1]
+		default:
+			v.Emails = append(v.Emails, alertEmails{Kind: m.Kind, At: m.QueuedAt, Times: 1})
+			e = &v.Emails[len(v.Emails)-1]
+			if m.Kind == "concern_overdue" {
+				reminders = len(v.Emails) - 1
+			}
 		}
-		e := &v.Emails[len(v.Emails)-1]
 		switch m.Status {
 		case "sent":
 			e.Sent++
@@ -160,7 +176,9 @@ func alertsOf(c store.ConcernRecord) alertsView {
 			e.Waiting++
 			e.Tried = e.Tried || m.Attempts > 0
 		}
-		if m.Status != "sent" && m.LastError != "" {
+		// A refusal counts until the message is sent or tried afresh (an
+		// administrator's "Send again" starts its attempts again).
+		if m.LastError != "" && (m.Status == "failed" || (m.Status == "pending" && m.Attempts > 0)) {
 			e.Why = m.LastError
 		}
 	}
@@ -181,8 +199,10 @@ func alertsOf(c store.ConcernRecord) alertsView {
 		}
 	}
 	switch {
-	case a.Leads == 0:
+	case a.Leads == 0 && a.Reminders == 0:
 		v.Warn = "No designated safeguarding lead had an active account in Cradle when this concern was raised, so no one was alerted. Phone a safeguarding lead now."
+	case a.Leads == 0:
+		v.Warn = "No designated safeguarding lead had an active account in Cradle when this concern was raised: only the reminders since have alerted anyone. Phone a safeguarding lead now."
 	case raised != nil && raised.Failed > 0:
 		v.Warn = "The email alert could not be sent to " + ofLeads(raised.Failed, raised.Total()) + ". They see the alert when they next sign in to Cradle; if it cannot wait, phone a safeguarding lead."
 	case raised != nil && raised.Tried:

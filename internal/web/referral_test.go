@@ -670,7 +670,7 @@ func TestTakeParentReferral(t *testing.T) {
 		// order, and what was typed kept; nothing saved.
 		r := e.post(pc, "/referrals/new/parent", url.Values{"csrf_token": {token}, "safe_contact.times": {"Mornings, when he is at work"}, "due_date-day": {"40"}})
 		for _, want := range []string{"Select how the referral reached us", "Enter the date the referral was received", "Enter the parent&#39;s first name",
-			"Select whether it is safe for us to contact the parent", "Mornings, when he is at work"} {
+			"Select whether it is safe for us to phone the parent", "Mornings, when he is at work"} {
 			if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, want) {
 				t.Errorf("an empty form (%d) lacks %q", r.status, want)
 			}

@@ -1,0 +1,84 @@
+package web
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/store"
+)
+
+// TestAlertsOf: how a concern's page words who was alerted, from its
+// alerts in Cradle and its emails.
+func TestAlertsOf(t *testing.T) {
+	t0 := time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)
+	msg := func(kind string, at time.Duration, status string, attempts int, why string) store.Message {
+		return store.Message{Kind: kind, QueuedAt: t0.Add(at), Status: status, Attempts: attempts, LastError: why}
+	}
+	sent := func(kind string, at time.Duration) store.Message { return msg(kind, at, "sent", 1, "") }
+	tests := []struct {
+		name   string
+		status string
+		alerts store.ConcernAlerts
+		warn   string // part of the warning; "" for none
+		rows   int
+		check  func(t *testing.T, v alertsView)
+	}{
+		{"every lead's email went", "open", store.ConcernAlerts{Leads: 2, Messages: []store.Message{sent("concern_alert", 0), sent("concern_alert", 0)}}, "", 1,
+			func(t *testing.T, v alertsView) {
+				if e := v.Emails[0]; e.Sent != 2 || e.Total() != 2 || e.Why != "" || v.Seen != "No one it alerted has opened it yet." {
+					t.Errorf("%+v, seen %q", e, v.Seen)
+				}
+			}},
+		{"refused for good", "open", store.ConcernAlerts{Leads: 2, Messages: []store.Message{sent("concern_alert", 0), msg("concern_alert", 0, "failed", 3, "550 no such user")}},
+			"could not be sent to 1 of 2 safeguarding leads", 1, func(t *testing.T, v alertsView) {
+				if v.Emails[0].Why != "550 no such user" {
+					t.Errorf("why %q", v.Emails[0].Why)
+				}
+			}},
+		{"refused for now", "open", store.ConcernAlerts{Leads: 1, Messages: []store.Message{msg("concern_alert", 0, "pending", 1, "451 try later")}},
+			"has not yet gone to the safeguarding lead", 1, nil},
+		{"sent again by an administrator: its old refusal is not shown", "open", store.ConcernAlerts{Leads: 1, Messages: []store.Message{msg("concern_alert", 0, "pending", 0, "550 no such user")}},
+			"", 1, func(t *testing.T, v alertsView) {
+				if v.Emails[0].Why != "" || v.Emails[0].Waiting != 1 {
+					t.Errorf("%+v", v.Emails[0])
+				}
+			}},
+		{"the reminders are one row", "open", store.ConcernAlerts{Leads: 1, Reminders: 6, Messages: []store.Message{sent("concern_alert", 0),
+			sent("concern_overdue", 9*time.Hour), sent("concern_overdue", 9*time.Hour), sent("concern_overdue", 10*time.Hour), sent("concern_overdue", 10*time.Hour),
+			sent("concern_overdue", 11*time.Hour), msg("concern_overdue", 11*time.Hour, "failed", 2, "550 mailbox full")}},
+			"", 2, func(t *testing.T, v alertsView) {
+				r := v.Emails[1]
+				if r.Kind != "concern_overdue" || r.Times != 3 || !r.At.Equal(t0.Add(11*time.Hour)) || r.Sent != 5 || r.Failed != 1 || r.Why != "550 mailbox full" {
+					t.Errorf("reminders %+v", r)
+				}
+			}},
+		{"no lead and no one since", "open", store.ConcernAlerts{}, "so no one was alerted", 0, func(t *testing.T, v alertsView) {
+			if v.Seen != "" {
+				t.Errorf("seen %q", v.Seen)
+			}
+		}},
+		{"no lead, but reminders since", "open", store.ConcernAlerts{Reminders: 2, Messages: []store.Message{sent("concern_overdue", time.Hour), sent("concern_overdue", time.Hour)}},
+			"only the reminders since have alerted anyone", 1, nil},
+		{"decided: no warning", "decided", store.ConcernAlerts{Leads: 1, FirstSeen: t0.Add(time.Hour), Messages: []store.Message{msg("concern_alert", 0, "failed", 3, "550")}},
+			"", 1, func(t *testing.T, v alertsView) {
+				if !strings.HasPrefix(v.Seen, "First opened by someone it alerted on") {
+					t.Errorf("seen %q", v.Seen)
+				}
+			}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := alertsOf(store.ConcernRecord{Status: tc.status, Alerts: tc.alerts})
+			if (tc.warn == "") != (v.Warn == "") || !strings.Contains(v.Warn, tc.warn) {
+				t.Errorf("warning %q, want one containing %q", v.Warn, tc.warn)
+			}
+			if len(v.Emails) != tc.rows {
+				t.Fatalf("%d rows, want %d: %+v", len(v.Emails), tc.rows, v.Emails)
+			}
+			if tc.check != nil {
+				tc.check(t, v)
+			}
+		})
+	}
+}
