@@ -122,3 +122,54 @@ func TestBrowserAlteredReferralInRetention(t *testing.T) {
 	tab.pageChecks(t, "retention-altered-review")
 	tab.screenshot(t, "retention-altered-review")
 }
+
+// TestBrowserConcernWithNoLead: no designated safeguarding lead has an
+// active account (changed in the database, as leaving staff would be). A
+// practitioner raising a concern is not told it went to the leads: the
+// page says no one was alerted and to phone a lead, under its heading.
+func TestBrowserConcernWithNoLead(t *testing.T) {
+	chromium := chromiumPath(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	data := demoDataCopy(t)
+	raw, err := sql.Open("sqlite", filepath.Join(data, "cradle.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var family int64
+	if err := raw.QueryRow(`SELECT family_id FROM people WHERE given_name = 'Amy' AND family_name = 'Foster'`).Scan(&family); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`UPDATE staff SET disabled = TRUE WHERE role = 'dsl'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	base := serveFolder(t, map[string]string{}, nil, data)
+	browser := startBrowser(t, ctx, chromium)
+	b := &session{base: base, shots: newShots(t)}
+	tab := b.newTab(t, browser)
+	defer tab.close(t)
+	tab.signInChecked(t, credentialFor(t, practitionerEmail))
+	tab.open(t, fmt.Sprintf("/families/%d/concerns/new", family))
+	tab.check(t, "immediate_danger-1") // no
+	tab.check(t, "at_risk")            // a parent
+	tab.fill(t, "#about", "Amy says Jordan has been waiting outside her work.")
+	tab.click(t, `main form[action$="/concerns"] button[type="submit"]`)
+	tab.mustSee(t, "concern with no lead", "No designated safeguarding lead had an active account in Cradle when this concern was raised, so no one was alerted. Phone a safeguarding lead now.",
+		"No designated safeguarding lead was alerted when it was raised.")
+	if body := tab.eval(t, `document.querySelector('main').innerText`); strings.Contains(body, "The concern is raised") {
+		t.Error("the page says the concern went to the leads when there were none")
+	}
+	var order struct{ HeadingFirst bool }
+	tab.evalInto(t, `(() => {
+		const h = document.querySelector('main h1'), w = document.querySelector('main .govuk-warning-text');
+		return {HeadingFirst: !!(h && w && (h.compareDocumentPosition(w) & Node.DOCUMENT_POSITION_FOLLOWING))};
+	})()`, &order)
+	if !order.HeadingFirst {
+		t.Error("the warning is not under the page's heading")
+	}
+	tab.pageChecks(t, "concern-no-lead")
+	tab.screenshot(t, "concern-no-lead")
+}
