@@ -126,7 +126,8 @@ func TestBrowserAlteredReferralInRetention(t *testing.T) {
 // TestBrowserConcernWithNoLead: no designated safeguarding lead has an
 // active account (changed in the database, as leaving staff would be). A
 // practitioner raising a concern is not told it went to the leads: the
-// page says no one was alerted and to phone a lead, under its heading.
+// page says, under its heading, that the area's team manager was alerted
+// instead, and to phone a lead.
 func TestBrowserConcernWithNoLead(t *testing.T) {
 	chromium := chromiumPath(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -157,8 +158,8 @@ func TestBrowserConcernWithNoLead(t *testing.T) {
 	tab.check(t, "at_risk")            // a parent
 	tab.fill(t, "#about", "Amy says Jordan has been waiting outside her work.")
 	tab.click(t, `main form[action$="/concerns"] button[type="submit"]`)
-	tab.mustSee(t, "concern with no lead", "No designated safeguarding lead had an active account in Cradle when this concern was raised, so no one was alerted. Phone a safeguarding lead now.",
-		"No designated safeguarding lead was alerted when it was raised.")
+	tab.mustSee(t, "concern with no lead", "No designated safeguarding lead had an active account in Cradle when this concern was raised, so the area's team managers were alerted instead.",
+		"No designated safeguarding lead was alerted when it was raised; the area's team manager was, in Cradle, instead.")
 	if body := tab.eval(t, `document.querySelector('main').innerText`); strings.Contains(body, "The concern is raised") {
 		t.Error("the page says the concern went to the leads when there were none")
 	}

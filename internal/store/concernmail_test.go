@@ -92,6 +92,30 @@ func TestConcernAlertsOnItsPage(t *testing.T) {
 	})
 }
 
+// TestConcernWithNoLeadAlertsTheAreasManagers: with no DSL account active,
+// a concern alerts the team managers of its area (in Cradle and by email)
+// rather than no one; its record counts them apart from leads.
+func TestConcernWithNoLeadAlertsTheAreasManagers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		seedStaff(t, db, "away@example.org", "team_manager", "Hertfordshire")
+		no := false
+		id, err := db.RaiseConcern(ctx, fx.prac1.Actor(), store.NewConcern{FamilyID: fx.familyID, PersonID: fx.parent1,
+			Concern: safeguarding.Concern{About: "worry", AtRisk: safeguarding.AtRiskParent, ImmediateDanger: &no},
+			Due:     time.Now().Add(time.Hour)}, concernMail("concern_alert"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := db.ReadConcern(ctx, fx.mgr.Actor(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := c.Alerts; a.Leads != 0 || a.Managers != 1 || len(a.Messages) != 1 || a.FirstSeen.IsZero() {
+			t.Errorf("alerts %+v: want the area's one manager alerted, by email too, and (having opened it) seen", a)
+		}
+	})
+}
+
 // TestMigration35LinksConcernMail: alerts queued before migration 35 named
 // their concern only by the link in their text, and overdue reminders were
 // queued as alerts too. Its SQL tells the reminders apart by subject; its

@@ -62,8 +62,9 @@ func (tx *Tx) alert(staffIDs []int64, concernID int64, kind string) error {
 }
 
 // RaiseConcern records a concern and, in the same transaction, alerts every
-// DSL in the app and queues their emails. If the email later fails, the
-// alert is already there and the outbox retries.
+// DSL in the app and queues their emails (if no DSL has an active account,
+// the area's team managers instead). If the email later fails, the alert is
+// already there and the outbox retries.
 func (db *DB) RaiseConcern(ctx context.Context, actor policy.Actor, n NewConcern, notify Notifier) (int64, error) {
 	var id int64
 	err := db.Update(ctx, func(tx *Tx) error {
@@ -105,6 +106,11 @@ func (db *DB) RaiseConcern(ctx context.Context, actor policy.Actor, n NewConcern
 			return fmt.Errorf("saving concern: %w", err)
 		}
 		ids, emails, err := tx.dslRecipients("", 0)
+		if err == nil && len(ids) == 0 {
+			// No lead has an active account: the area's team managers are
+			// alerted instead, rather than no one (its page says so).
+			ids, emails, err = tx.dslRecipients(string(policy.TeamManager), f.AreaID)
+		}
 		if err != nil {
 			return err
 		}
@@ -166,6 +172,7 @@ type ConcernRecord struct {
 // lead when no one was alerted or an email did not go.
 type ConcernAlerts struct {
 	Leads     int       // safeguarding leads alerted in Cradle when it was raised
+	Managers  int       // the area's team managers alerted instead, when no lead had an active account
 	Reminders int       // alerts in Cradle since, while its decision was overdue (leads and the area's team managers)
 	FirstSeen time.Time // when someone alerted first opened it; zero if no one has
 	Messages  []Message // the emails, oldest first
@@ -269,16 +276,19 @@ func (db *DB) ReadConcern(ctx context.Context, actor policy.Actor, id int64) (Co
 // concernAlerts reads who was alerted to a concern, in Cradle and by email.
 func (tx *Tx) concernAlerts(id int64) (ConcernAlerts, error) {
 	var a ConcernAlerts
-	err := tx.each(`SELECT kind, seen_at FROM alerts WHERE concern_id = $1`, []any{id}, func(rows *sql.Rows) error {
-		var kind string
+	err := tx.each(`SELECT a.kind, a.seen_at, s.role FROM alerts a JOIN staff s ON s.id = a.staff_id WHERE a.concern_id = $1`, []any{id}, func(rows *sql.Rows) error {
+		var kind, role string
 		var seen sql.NullTime
-		if err := rows.Scan(&kind, &seen); err != nil {
+		if err := rows.Scan(&kind, &seen, &role); err != nil {
 			return err
 		}
-		if kind == "concern_raised" {
-			a.Leads++
-		} else {
+		switch {
+		case kind != "concern_raised":
 			a.Reminders++
+		case role == string(policy.DSL):
+			a.Leads++
+		default:
+			a.Managers++
 		}
 		if at := timeOf(seen); !at.IsZero() && (a.FirstSeen.IsZero() || at.Before(a.FirstSeen)) {
 			a.FirstSeen = at

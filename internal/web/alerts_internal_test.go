@@ -53,6 +53,12 @@ func TestAlertsOf(t *testing.T) {
 					t.Errorf("reminders %+v", r)
 				}
 			}},
+		{"no lead: the area's managers instead", "open", store.ConcernAlerts{Managers: 2, Messages: []store.Message{sent("concern_alert", 0), sent("concern_alert", 0)}},
+			"the area's team managers were alerted instead", 1, func(t *testing.T, v alertsView) {
+				if v.Seen != "No one it alerted has opened it yet." {
+					t.Errorf("seen %q", v.Seen)
+				}
+			}},
 		{"no lead and no one since", "open", store.ConcernAlerts{}, "so no one was alerted", 0, func(t *testing.T, v alertsView) {
 			if v.Seen != "" {
 				t.Errorf("seen %q", v.Seen)

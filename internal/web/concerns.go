@@ -126,10 +126,11 @@ func decisionOptions() []referral.Option {
 // overdue reminder does not warn: the reminders repeat every hour, and the
 // leads' and managers' alerts in Cradle stand.)
 type alertsView struct {
-	Leads  int
-	Warn   string
-	Seen   string
-	Emails []alertEmails
+	Leads    int
+	Managers int // alerted instead of the leads, when none had an active account
+	Warn     string
+	Seen     string
+	Emails   []alertEmails
 }
 
 // alertEmails are the emails of one alert (to each lead, or, for a
@@ -148,7 +149,7 @@ func (e alertEmails) Total() int { return e.Sent + e.Waiting + e.Failed }
 
 func alertsOf(c store.ConcernRecord) alertsView {
 	a := c.Alerts
-	v := alertsView{Leads: a.Leads}
+	v := alertsView{Leads: a.Leads, Managers: a.Managers}
 	reminders := -1 // the one row of every overdue reminder, once there is one
 	for _, m := range a.Messages {
 		var e *alertEmails
@@ -185,7 +186,7 @@ func alertsOf(c store.ConcernRecord) alertsView {
 	switch {
 	case !a.FirstSeen.IsZero():
 		v.Seen = "First opened by someone it alerted on " + formatDateTime(a.FirstSeen) + "."
-	case a.Leads+a.Reminders > 0:
+	case a.Leads+a.Managers+a.Reminders > 0:
 		v.Seen = "No one it alerted has opened it yet."
 	}
 	if c.Status != "open" {
@@ -199,6 +200,8 @@ func alertsOf(c store.ConcernRecord) alertsView {
 		}
 	}
 	switch {
+	case a.Leads == 0 && a.Managers > 0:
+		v.Warn = "No designated safeguarding lead had an active account in Cradle when this concern was raised, so the area's team managers were alerted instead. Phone a safeguarding lead if you can reach one."
 	case a.Leads == 0 && a.Reminders == 0:
 		v.Warn = "No designated safeguarding lead had an active account in Cradle when this concern was raised, so no one was alerted. Phone a safeguarding lead now."
 	case a.Leads == 0:

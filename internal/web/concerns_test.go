@@ -203,8 +203,9 @@ func TestKeyContactsEditedByAdministrators(t *testing.T) {
 
 // TestConcernPageSaysWhoWasAlerted: whoever raised a concern sees how many
 // safeguarding leads were alerted and how the emails went, with a warning
-// to phone a lead while it waits for a decision if no lead was alerted or
-// an email did not go; and when someone alerted first opened it.
+// to phone a lead while it waits for a decision if no lead was alerted (the
+// area's team managers are, instead) or an email did not go; and when
+// someone alerted first opened it.
 func TestConcernPageSaysWhoWasAlerted(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		srv := smtptest.Start(t)
@@ -268,8 +269,14 @@ func TestConcernPageSaysWhoWasAlerted(t *testing.T) {
 			t.Fatalf("raising a concern with no lead: %d\n%s", r.status, r.body)
 		}
 		third := r.location
-		expect(third, []string{warning, "No designated safeguarding lead had an active account in Cradle when this concern was raised, so no one was alerted. Phone a safeguarding lead now.",
-			"No designated safeguarding lead was alerted when it was raised."}, "The concern is raised.", "Emails about this concern")
+		// The area's team manager (Helen) is alerted instead, in Cradle and by email.
+		expect(third, []string{warning, "No designated safeguarding lead had an active account in Cradle when this concern was raised, so the area&#39;s team managers were alerted instead.",
+			"No designated safeguarding lead was alerted when it was raised; the area's team manager was, in Cradle, instead.", "Emails about this concern"}, "The concern is raised.")
+		mc := e.client()
+		e.signIn(mc, manager)
+		if home := e.get(mc, "/home"); !strings.Contains(home.body, "1 new safeguarding alert") {
+			t.Error("the area's team manager was not alerted in Cradle when there was no lead")
+		}
 	})
 }
 

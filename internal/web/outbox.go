@@ -74,7 +74,7 @@ func (s *Server) mailResend(w http.ResponseWriter, r *http.Request, u *requestUs
 // mailKinds names each kind of message: for the administrators, and, for
 // one about a referral or a concern, on its page.
 var mailKinds = map[string]struct{ admin, record string }{
-	"concern_alert":      {"Safeguarding alert to a designated safeguarding lead", "Alert to the safeguarding leads"},
+	"concern_alert":      {"Safeguarding alert to a designated safeguarding lead", "Alert: a decision is needed"},
 	"concern_overdue":    {"Safeguarding alert: a concern's decision is overdue", "Reminder: the decision is overdue"},
 	"break_glass":        {"Break-glass access notice", ""},
 	"referral_ack":       {"Referral acknowledgement", "Acknowledgement"},
