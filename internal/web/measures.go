@@ -451,10 +451,24 @@ func (s *Server) showMeasureForm(w http.ResponseWriter, r *http.Request, u *requ
 	if !ok {
 		return
 	}
-	if !rec.CanEdit {
-		s.fail(w, r, problem.New(problem.Forbidden, "Only the parent's own practitioner or their team manager can record this parent's outcome measures"))
+	if !s.mayRecordMeasure(w, r, rec) {
 		return
 	}
+	s.renderMeasureForm(w, r, rec, in, status, errs)
+}
+
+// mayRecordMeasure answers for a reader who may see the person but not
+// record their measures (the store refuses the save as well).
+func (s *Server) mayRecordMeasure(w http.ResponseWriter, r *http.Request, rec store.PersonRecord) bool {
+	if !rec.CanEdit {
+		s.fail(w, r, problem.New(problem.Forbidden, "Only the parent's own practitioner or their team manager can record this parent's outcome measures"))
+	}
+	return rec.CanEdit
+}
+
+// renderMeasureForm shows the form for rec's person, as read for it: a
+// save that fails shows its problems without reading the person again.
+func (s *Server) renderMeasureForm(w http.ResponseWriter, r *http.Request, rec store.PersonRecord, in measure.Instrument, status int, errs problem.Fields) {
 	d := measureFormData{Family: rec.Family, Person: rec.Person, Instrument: in}
 	for _, m := range timeline.Milestones(s.cfg.Timeline, s.timelineFacts(rec.Family)) {
 		if m.Kind != timeline.KindMeasure {
@@ -503,7 +517,7 @@ func (s *Server) measureSave(w http.ResponseWriter, r *http.Request, u *requestU
 		return
 	}
 	in, ok := s.instrumentFor(w, r, rec.Person)
-	if !ok {
+	if !ok || !s.mayRecordMeasure(w, r, rec) {
 		return
 	}
 	f := r.PostForm
@@ -538,7 +552,7 @@ func (s *Server) measureSave(w http.ResponseWriter, r *http.Request, u *requestU
 		}
 	}
 	if len(fields) > 0 {
-		s.showMeasureForm(w, r, u, http.StatusUnprocessableEntity, inPageOrder(fields, measureFieldOrder(in)...))
+		s.renderMeasureForm(w, r, rec, in, http.StatusUnprocessableEntity, inPageOrder(fields, measureFieldOrder(in)...))
 		return
 	}
 	if scoreErr != nil {
@@ -562,7 +576,7 @@ func (s *Server) measureSave(w http.ResponseWriter, r *http.Request, u *requestU
 		if len(fields) == 0 {
 			fields = []problem.Field{{Name: "timepoint", Message: p.Message}}
 		}
-		s.showMeasureForm(w, r, u, http.StatusUnprocessableEntity, fields)
+		s.renderMeasureForm(w, r, rec, in, http.StatusUnprocessableEntity, fields)
 		return
 	}
 	if err != nil {

@@ -47,10 +47,29 @@ func TestOutcomeMeasures(t *testing.T) {
 			return v
 		}
 
-		// Unanswered questions: one message each, the answers given kept.
+		// Unanswered questions: one message each, the answers given kept;
+		// the parent read (and audited) once, not again to show the form.
+		formReads := func() int {
+			t.Helper()
+			es, err := e.db.AuditEntries(context.Background(), store.AuditFilter{Actions: []string{"person.view"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, en := range es {
+				if en.Detail == "outcome measure form" {
+					n++
+				}
+			}
+			return n
+		}
+		before := formReads()
 		r := e.post(pc, base+"/phq9", answers("item-1", "2", "item-2", "1"))
 		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `href="#item-3"`) || !strings.Contains(r.body, "question 9") {
 			t.Fatalf("unanswered: %d\n%s", r.status, r.body)
+		}
+		if n := formReads() - before; n != 1 {
+			t.Errorf("a failed save read the parent %d times, want once", n)
 		}
 		if !strings.Contains(r.body, `id="item-1-2" name="item-1" type="radio" value="2" checked`) {
 			t.Error("the answer to question 1 was not kept")
