@@ -88,3 +88,23 @@ func TestAlertsOf(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanOverdue: the family page marks a safety plan review overdue from
+// the day after its date, never a plan with no review date.
+func TestPlanOverdue(t *testing.T) {
+	now := time.Date(2026, 12, 5, 15, 0, 0, 0, time.UTC)
+	d := familyData{Now: now}
+	for _, tc := range []struct {
+		on   time.Time
+		want bool
+	}{
+		{time.Time{}, false},
+		{now.AddDate(0, 0, 1), false},
+		{time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC), false},
+		{time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC), true},
+	} {
+		if got := d.PlanOverdue(store.ParentRisk{NextPlanCheck: tc.on}); got != tc.want {
+			t.Errorf("review on %v: overdue %t, want %t", tc.on, got, tc.want)
+		}
+	}
+}

@@ -438,22 +438,26 @@ type familyData struct {
 	Closures       []store.ClosureRecord
 	Activity       []store.Activity
 	Risk           store.RiskSummary
-	// PlanOverdue says, by parent, whether their safety plan's review is
-	// past its date (planReviewOverdue, as on the caseload).
-	PlanOverdue   map[int64]bool
-	Team          []sharing.Professional
-	Shares        []sharing.Share
-	Consents      []sharing.Consent
-	Meetings      []sharing.Meeting
-	StatusHistory []store.StatusChange
-	Staff         []store.PractitionerLoad
-	CanSeeAudit   bool
-	CanAllocate   bool
-	CanEdit       bool
-	CanClose      bool
-	CanReopen     bool
-	ParentsShown  []family.Person
-	Open          string // the form shown in full, if any
+	Now            time.Time // when the page was read, for PlanOverdue
+	Team           []sharing.Professional
+	Shares         []sharing.Share
+	Consents       []sharing.Consent
+	Meetings       []sharing.Meeting
+	StatusHistory  []store.StatusChange
+	Staff          []store.PractitionerLoad
+	CanSeeAudit    bool
+	CanAllocate    bool
+	CanEdit        bool
+	CanClose       bool
+	CanReopen      bool
+	ParentsShown   []family.Person
+	Open           string // the form shown in full, if any
+}
+
+// PlanOverdue says whether a parent's safety plan review is past its date
+// (planReviewOverdue, as on the caseload).
+func (d familyData) PlanOverdue(pr store.ParentRisk) bool {
+	return !pr.NextPlanCheck.IsZero() && planReviewOverdue(pr.NextPlanCheck, d.Now)
 }
 
 // milestoneDone says whether the record already shows a milestone met.
@@ -551,10 +555,7 @@ func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUs
 	d.Progress = progress
 	d.Tasks, d.Risk, d.Team, d.Shares, d.Consents, d.Meetings, d.StatusHistory, d.Activity, d.Closures =
 		fp.Tasks, fp.Risk, fp.Team, fp.Shares, fp.Consents, fp.Meetings, fp.StatusHistory, fp.Activity, fp.Closures
-	d.PlanOverdue = map[int64]bool{}
-	for _, pr := range d.Risk.Parents {
-		d.PlanOverdue[pr.PersonID] = !pr.NextPlanCheck.IsZero() && planReviewOverdue(pr.NextPlanCheck, now)
-	}
+	d.Now = now
 	if d.CanEdit && open == "meeting" { // the owners an action can have
 		if d.Staff, err = s.db.StaffInArea(r.Context(), f.AreaID); err != nil {
 			s.fail(w, r, err)
