@@ -731,6 +731,19 @@ func TestTakeParentReferral(t *testing.T) {
 		if p := e.get(pc, r.location); !strings.Contains(p.body, "The parent was told it arrived, and its reference, by Priya Shah") || strings.Contains(p.body, "govuk-warning-text") {
 			t.Error("the page does not say Priya told the parent, or still warns")
 		}
+		// Not accepted: nothing goes to the parent, and the page says who tells them.
+		screen = e.get(mc, r.location)
+		declined := e.post(mc, r.location+"/decision", url.Values{"csrf_token": {csrfFrom(t, between(screen.body, `/decision"`, "</form>"))},
+			"outcome": {"not_accepted"}, "reason": {"not_funded_area"}, "detail": {"Lives outside the funded areas."}, "signposted_to": {"Local domestic abuse service"}})
+		if declined.status != http.StatusSeeOther {
+			t.Fatalf("declining: %d\n%s", declined.status, declined.body)
+		}
+		if p := e.get(mc, r.location); !strings.Contains(p.body, "tell them of this decision, and where else to get support, by the safe route they gave") {
+			t.Error("a declined self-referral's page does not say the parent is to be told by whoever decided")
+		}
+		if after, _ := e.db.MailCounts(ctx); after["pending"] != before["pending"] {
+			t.Errorf("pending mail %d → %d: the decision was sent to a parent", before["pending"], after["pending"])
+		}
 
 		// Administrators do not take referrals.
 		ac := e.client()
