@@ -19,35 +19,24 @@ import (
 // sees none of the record and a page that says what to do, not Amy's
 // address; Amy's own page still opens.
 func TestBrowserAlteredRecord(t *testing.T) {
-	chromium := chromiumPath(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	data := demoDataCopy(t)
-	raw, err := sql.Open("sqlite", filepath.Join(data, "cradle.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var amy, other int64
-	if err := raw.QueryRow(`SELECT a.id, o.id FROM people a JOIN people o ON o.family_id = a.family_id AND o.kind = 'parent' AND o.id <> a.id
-		WHERE a.given_name = 'Amy' AND a.family_name = 'Foster'`).Scan(&amy, &other); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := raw.Exec(`UPDATE people SET address_sealed = (SELECT address_sealed FROM people WHERE id = ?1) WHERE id = ?2`, amy, other); err != nil {
-		t.Fatal(err)
-	}
-	if err := raw.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	base := serveFolder(t, map[string]string{}, nil, data)
-	browser := startBrowser(t, ctx, chromium)
-	b := &session{base: base, shots: newShots(t)}
+	b, browser := alteredDemo(t, ctx, nil, func(raw *sql.DB) {
+		if err := raw.QueryRow(`SELECT a.id, o.id FROM people a JOIN people o ON o.family_id = a.family_id AND o.kind = 'parent' AND o.id <> a.id
+			WHERE a.given_name = 'Amy' AND a.family_name = 'Foster'`).Scan(&amy, &other); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := raw.Exec(`UPDATE people SET address_sealed = (SELECT address_sealed FROM people WHERE id = ?1) WHERE id = ?2`, amy, other); err != nil {
+			t.Fatal(err)
+		}
+	})
 	tab := b.newTab(t, browser)
 	defer tab.close(t)
 	tab.signInChecked(t, credentialFor(t, dslEmail))
 
 	path := fmt.Sprintf("/people/%d", other)
-	resp, err := chromedp.RunResponse(tab.ctx, chromedp.Navigate(base+path))
+	resp, err := chromedp.RunResponse(tab.ctx, chromedp.Navigate(b.base+path))
 	if err != nil {
 		t.Fatalf("opening %s: %v", path, err)
 	}
@@ -71,34 +60,23 @@ func TestBrowserAlteredRecord(t *testing.T) {
 // DSL's retention list still lists every record, marks that one "Changed
 // outside Cradle", and its review page says the longest period is assumed.
 func TestBrowserAlteredReferralInRetention(t *testing.T) {
-	chromium := chromiumPath(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	data := demoDataCopy(t)
-	raw, err := sql.Open("sqlite", filepath.Join(data, "cradle.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var altered, other int64
-	var reference string
-	if err := raw.QueryRow(`SELECT id, reference FROM referrals WHERE family_id IS NULL AND status IN ('not_accepted', 'withdrawn') ORDER BY id LIMIT 1`).Scan(&altered, &reference); err != nil {
-		t.Fatal(err)
-	}
-	if err := raw.QueryRow(`SELECT id FROM referrals WHERE id <> ?1 ORDER BY id LIMIT 1`, altered).Scan(&other); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := raw.Exec(`UPDATE referrals SET safeguarding_status = NULL, content_sealed = (SELECT content_sealed FROM referrals WHERE id = ?1) WHERE id = ?2`, other, altered); err != nil {
-		t.Fatal(err)
-	}
-	if err := raw.Close(); err != nil {
-		t.Fatal(err)
-	}
-
 	clock := newTestClock()
 	clock.Advance(40 * 366 * 24 * time.Hour)
-	base := serveFolder(t, map[string]string{}, clock, data)
-	browser := startBrowser(t, ctx, chromium)
-	b := &session{base: base, shots: newShots(t), clock: clock}
+	var altered, other int64
+	var reference string
+	b, browser := alteredDemo(t, ctx, clock, func(raw *sql.DB) {
+		if err := raw.QueryRow(`SELECT id, reference FROM referrals WHERE family_id IS NULL AND status IN ('not_accepted', 'withdrawn') ORDER BY id LIMIT 1`).Scan(&altered, &reference); err != nil {
+			t.Fatal(err)
+		}
+		if err := raw.QueryRow(`SELECT id FROM referrals WHERE id <> ?1 ORDER BY id LIMIT 1`, altered).Scan(&other); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := raw.Exec(`UPDATE referrals SET safeguarding_status = NULL, content_sealed = (SELECT content_sealed FROM referrals WHERE id = ?1) WHERE id = ?2`, other, altered); err != nil {
+			t.Fatal(err)
+		}
+	})
 	tab := b.newTab(t, browser)
 	defer tab.close(t)
 	tab.signInChecked(t, credentialFor(t, dslEmail))
@@ -129,27 +107,17 @@ func TestBrowserAlteredReferralInRetention(t *testing.T) {
 // page says, under its heading, that the area's team manager was alerted
 // instead, and to phone a lead.
 func TestBrowserConcernWithNoLead(t *testing.T) {
-	chromium := chromiumPath(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	data := demoDataCopy(t)
-	raw, err := sql.Open("sqlite", filepath.Join(data, "cradle.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var family int64
-	if err := raw.QueryRow(`SELECT family_id FROM people WHERE given_name = 'Amy' AND family_name = 'Foster'`).Scan(&family); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := raw.Exec(`UPDATE staff SET disabled = TRUE WHERE role = 'dsl'`); err != nil {
-		t.Fatal(err)
-	}
-	if err := raw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	base := serveFolder(t, map[string]string{}, nil, data)
-	browser := startBrowser(t, ctx, chromium)
-	b := &session{base: base, shots: newShots(t)}
+	b, browser := alteredDemo(t, ctx, nil, func(raw *sql.DB) {
+		if err := raw.QueryRow(`SELECT family_id FROM people WHERE given_name = 'Amy' AND family_name = 'Foster'`).Scan(&family); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := raw.Exec(`UPDATE staff SET disabled = TRUE WHERE role = 'dsl'`); err != nil {
+			t.Fatal(err)
+		}
+	})
 	tab := b.newTab(t, browser)
 	defer tab.close(t)
 	tab.signInChecked(t, credentialFor(t, practitionerEmail))
@@ -173,4 +141,23 @@ func TestBrowserConcernWithNoLead(t *testing.T) {
 	}
 	tab.pageChecks(t, "concern-no-lead")
 	tab.screenshot(t, "concern-no-lead")
+}
+
+// alteredDemo copies the demo data, lets change alter its database behind
+// Cradle's back, serves the copy (on clock, if not nil) and starts
+// Chromium: each test here then opens what the change did.
+func alteredDemo(t *testing.T, ctx context.Context, clock *testClock, change func(raw *sql.DB)) (*session, context.Context) {
+	t.Helper()
+	chromium := chromiumPath(t)
+	data := demoDataCopy(t)
+	raw, err := sql.Open("sqlite", filepath.Join(data, "cradle.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	change(raw)
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	base := serveFolder(t, map[string]string{}, clock, data)
+	return &session{base: base, shots: newShots(t), clock: clock}, startBrowser(t, ctx, chromium)
 }
