@@ -154,31 +154,62 @@ func (s *Server) professionalSubmit(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/refer/professional/confirmation?ref="+url.QueryEscape(reference), http.StatusSeeOther)
 }
 
-// takeForm shows the staff form for a referral taken by phone, email,
-// letter or in person.
-func (s *Server) takeForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	if !s.may(w, r, u, policy.TakeReferral) {
-		return
-	}
-	s.renderTake(w, r, http.StatusOK, nil)
+// takenForm is one of the staff forms for a referral made by phone, email,
+// letter or in person: a professional's, or a parent's own. read reads its
+// page (with its dates' problems); order is its fields in page order, for
+// the error summary (nil: as the checks give them).
+type takenForm struct {
+	view, title string
+	read        func(url.Values) (referral.Referral, problem.Fields)
+	order       []string
 }
 
-func (s *Server) renderTake(w http.ResponseWriter, r *http.Request, status int, errs problem.Fields) {
-	s.render(w, r, status, "refer-professional", Page{Title: "Record a referral", Nav: "referrals", Errors: errs, Form: r.PostForm,
+// professionalTaken is the professional form's rules, about the referrer
+// rather than by them: the referrer is emailed the acknowledgement if an
+// address was given; the referral's page says otherwise.
+func professionalTaken() takenForm {
+	return takenForm{view: "refer-professional", title: "Record a referral", read: func(f url.Values) (referral.Referral, problem.Fields) {
+		ref, fs := professionalReferral(f)
+		ref.Taken = true
+		return ref, fs
+	}}
+}
+
+// parentTaken is the self-referral journey's questions on one page, about
+// the parent. It is not acknowledged until whoever took it records that
+// they told the parent (a parent's contact may not be safe, so nothing is
+// sent).
+func parentTaken() takenForm {
+	return takenForm{view: "refer-parent-taken", title: "Record a parent's own referral", read: parentReferral, order: parentFormOrder()}
+}
+
+// takeForm shows a staff form for a referral taken by staff.
+func (s *Server) takeForm(tf takenForm) func(http.ResponseWriter, *http.Request, *requestUser) {
+	return func(w http.ResponseWriter, r *http.Request, u *requestUser) {
+		if s.may(w, r, u, policy.TakeReferral) {
+			s.renderTaken(w, r, tf, http.StatusOK, nil)
+		}
+	}
+}
+
+func (s *Server) renderTaken(w http.ResponseWriter, r *http.Request, tf takenForm, status int, errs problem.Fields) {
+	if tf.order != nil {
+		errs = inPageOrder(errs, tf.order...)
+	}
+	s.render(w, r, status, tf.view, Page{Title: tf.title, Nav: "referrals", Errors: errs, Form: r.PostForm,
 		Data: referForm{Taken: true, Example: s.cfg.Now().Format("2 1 2006")}})
 }
 
-// takeSubmit saves a referral taken by staff: the professional form's
-// rules, about the referrer rather than by them, with how and when it
-// reached the programme. The referrer is emailed the acknowledgement if
-// an address was given; the page the reader is sent to says otherwise.
-func (s *Server) takeSubmit(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	if !s.may(w, r, u, policy.TakeReferral) {
-		return
+// takeSubmit saves a referral taken by staff, with how and when it reached
+// the programme (saveTaken).
+func (s *Server) takeSubmit(tf takenForm) func(http.ResponseWriter, *http.Request, *requestUser) {
+	return func(w http.ResponseWriter, r *http.Request, u *requestUser) {
+		if !s.may(w, r, u, policy.TakeReferral) {
+			return
+		}
+		ref, fs := tf.read(r.PostForm)
+		s.saveTaken(w, r, u, ref, fs, func(errs problem.Fields) { s.renderTaken(w, r, tf, http.StatusUnprocessableEntity, errs) })
 	}
-	ref, fs := professionalReferral(r.PostForm)
-	ref.Taken = true
-	s.saveTaken(w, r, u, ref, fs, func(errs problem.Fields) { s.renderTake(w, r, http.StatusUnprocessableEntity, errs) })
 }
 
 // saveTaken checks a referral staff took (read from its form, with its
@@ -211,21 +242,6 @@ func (s *Server) saveTaken(w http.ResponseWriter, r *http.Request, u *requestUse
 	http.Redirect(w, r, "/referrals/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
-// takeParentForm shows the staff form for a parent's own referral, made by
-// phone, email, letter or in person: the self-referral journey's questions
-// on one page, about the parent.
-func (s *Server) takeParentForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	if !s.may(w, r, u, policy.TakeReferral) {
-		return
-	}
-	s.renderTakeParent(w, r, http.StatusOK, nil)
-}
-
-func (s *Server) renderTakeParent(w http.ResponseWriter, r *http.Request, status int, errs problem.Fields) {
-	s.render(w, r, status, "refer-parent-taken", Page{Title: "Record a parent's own referral", Nav: "referrals", Errors: errs, Form: r.PostForm,
-		Data: referForm{Taken: true, Example: s.cfg.Now().Format("2 1 2006")}})
-}
-
 // parentFormOrder is the parent's form's fields in page order, for its
 // error summary: how it arrived, then the journey's questions.
 func parentFormOrder() []string {
@@ -234,19 +250,6 @@ func parentFormOrder() []string {
 		order = append(order, st.fields...)
 	}
 	return order
-}
-
-// takeParentSubmit saves a parent's own referral taken by staff. It is not
-// acknowledged until whoever took it records that they told the parent (a
-// parent's contact may not be safe, so nothing is sent).
-func (s *Server) takeParentSubmit(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	if !s.may(w, r, u, policy.TakeReferral) {
-		return
-	}
-	ref, fs := parentReferral(r.PostForm)
-	s.saveTaken(w, r, u, ref, fs, func(errs problem.Fields) {
-		s.renderTakeParent(w, r, http.StatusUnprocessableEntity, inPageOrder(errs, parentFormOrder()...))
-	})
 }
 
 // parentReferral reads the staff form for a parent's own referral, with
