@@ -121,6 +121,14 @@ var families = []familySpec{
 // database that holds other data: demo accounts must never be added to a
 // live system.
 func Load(ctx context.Context, db *store.DB) ([]Credential, bool, error) {
+	return LoadWith(ctx, db, credential.DefaultParams())
+}
+
+// LoadWith is Load with the demo password hashed with p. Tests sign in
+// hundreds of times, and under the race detector verifying a hash made
+// with the default parameters takes nearly two seconds: they load the demo
+// with cheap ones. Cradle itself always uses Load.
+func LoadWith(ctx context.Context, db *store.DB, p credential.Params) ([]Credential, bool, error) {
 	demo, err := db.IsDemo(ctx)
 	if err != nil {
 		return nil, false, err
@@ -135,7 +143,7 @@ func Load(ctx context.Context, db *store.DB) ([]Credential, bool, error) {
 	if len(existing) > 0 {
 		return nil, false, fmt.Errorf("this database already holds %d staff accounts and no demonstration data: refusing to add demo accounts to a real system", len(existing))
 	}
-	hash, err := credential.Hash(Password)
+	hash, err := credential.HashWith(p, Password)
 	if err != nil {
 		return nil, false, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/cradle-org/cradle/internal/credential"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/policy"
@@ -54,6 +55,11 @@ func TestLoadIsIdempotentAndRefusesRealData(t *testing.T) {
 		s, err := db.StaffByEmail(ctx, dsl.Email)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// Cradle's own demo is hashed as any password is (LoadWith's cheaper
+		// parameters are for tests only).
+		if ok, rehash, err := credential.Verify(s.PasswordHash, Password); !ok || rehash || err != nil {
+			t.Errorf("the demo password verifies %t, needs rehashing %t (%v): want the default parameters", ok, rehash, err)
 		}
 		list, err := db.Caseload(ctx, s.Actor())
 		if err != nil || len(list) != len(families)-1 { // the closed family is not on a caseload

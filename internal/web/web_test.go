@@ -52,9 +52,14 @@ type env struct {
 // demoTemplate is a migrated database with the demo data loaded, built once
 // per backend and copied for each test (see storetest.Template).
 var demoTemplate = &storetest.Template{Name: "demo", Prepare: func(ctx context.Context, db *store.DB) error {
-	_, _, err := demo.Load(ctx, db)
+	_, _, err := demo.LoadWith(ctx, db, testPasswordParams)
 	return err
 }}
+
+// testPasswordParams hash the demo password cheaply: every sign-in
+// verifies it, the tests sign in hundreds of times, and under the race
+// detector the default parameters take nearly two seconds a sign-in.
+var testPasswordParams = credential.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
 func TestMain(m *testing.M) { storetest.Main(m, demoTemplate) }
 
@@ -526,7 +531,7 @@ func TestBehindTLSProxyMarksCookiesSecure(t *testing.T) {
 	b := storetest.Backends(t)[0]
 	c := &clock{t: time.Now().UTC()}
 	db := storetest.Open(t, b, c.Now)
-	if _, _, err := demo.Load(context.Background(), db); err != nil {
+	if _, _, err := demo.LoadWith(context.Background(), db, testPasswordParams); err != nil {
 		t.Fatal(err)
 	}
 	s, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{Now: c.Now, BehindTLS: true})
