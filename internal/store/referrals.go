@@ -69,6 +69,16 @@ type Message struct {
 	SentAt    time.Time
 }
 
+// Refusal is the mail server's last refusal of m while it still counts:
+// given up on, or waiting after a try. An administrator's "Send again"
+// starts its attempts afresh, and its old refusal no longer says why.
+func (m Message) Refusal() string {
+	if m.Status == "failed" || (m.Status == "pending" && m.Attempts > 0) {
+		return m.LastError
+	}
+	return ""
+}
+
 // Target describes the referral to the policy.
 func (r ReferralRecord) Target() policy.Target {
 	return policy.Target{AreaID: r.AreaID, TakenBy: r.TakenByID}

@@ -125,12 +125,11 @@ func decisionOptions() []referral.Option {
 // alerted as it was raised, or that alert's email did not go. (A refused
 // overdue reminder does not warn: the reminders repeat every hour, and the
 // leads' and managers' alerts in Cradle stand.)
+// (How many were alerted the page reads from the record: Concern.Alerts.)
 type alertsView struct {
-	Leads    int
-	Managers int // alerted instead of the leads, when none had an active account
-	Warn     string
-	Seen     string
-	Emails   []alertEmails
+	Warn   string
+	Seen   string
+	Emails []alertEmails
 }
 
 // alertEmails are the emails of one alert (to each lead, or, for a
@@ -149,7 +148,7 @@ func (e alertEmails) Total() int { return e.Sent + e.Waiting + e.Failed }
 
 func alertsOf(c store.ConcernRecord) alertsView {
 	a := c.Alerts
-	v := alertsView{Leads: a.Leads, Managers: a.Managers}
+	var v alertsView
 	reminders := -1 // the one row of every overdue reminder, once there is one
 	for _, m := range a.Messages {
 		var e *alertEmails
@@ -177,10 +176,8 @@ func alertsOf(c store.ConcernRecord) alertsView {
 			e.Waiting++
 			e.Tried = e.Tried || m.Attempts > 0
 		}
-		// A refusal counts until the message is sent or tried afresh (an
-		// administrator's "Send again" starts its attempts again).
-		if m.LastError != "" && (m.Status == "failed" || (m.Status == "pending" && m.Attempts > 0)) {
-			e.Why = m.LastError
+		if why := m.Refusal(); why != "" {
+			e.Why = why
 		}
 	}
 	switch {
