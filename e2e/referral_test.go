@@ -347,6 +347,21 @@ func TestBrowserReferrals(t *testing.T) {
 		tab.screenshot(t, "ref-staff-10-taken-parent")
 		tab.click(t, `form[action$="/acknowledged"] button[type="submit"]`)
 		tab.mustSee(t, "a parent told", "The parent was told it arrived, and its reference, by")
+		// Screening it offers nothing to send to the parent; declined, the
+		// page says who tells them.
+		tab.mustSee(t, "screening a parent's own referral", "Not accepted: tell the parent why and where else to get support, by the safe route they gave",
+			"Nothing is sent to a parent who referred themselves")
+		if n := tab.count(t, `textarea[name="question"]`); n != 0 {
+			t.Error("screening a parent's own referral offers a question to email them")
+		}
+		tab.check(t, "outcome-1") // not accepted
+		tab.choose(t, "#reason", "not_funded_area")
+		tab.fill(t, "#detail", "Lives outside the funded areas.")
+		tab.fill(t, "#signposted_to", "The local domestic abuse service")
+		tab.click(t, `form[action$="/decision"] button[type="submit"]`)
+		tab.mustSee(t, "a parent's own referral declined", "tell them of this decision, and where else to get support, by the safe route they gave")
+		tab.pageChecks(t, "referral-taken-parent-declined")
+		tab.screenshot(t, "ref-staff-11-taken-parent-declined")
 	})
 
 	step(t, "administrator sends a refused email again", func(t *testing.T) {

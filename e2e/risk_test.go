@@ -302,6 +302,15 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		priya.mustSee(t, "concern once the alert went", "Who was alerted", "One designated safeguarding lead was alerted in Cradle", "1 sent", "No one it alerted has opened it yet.")
 		priya.pageChecks(t, "risk-concern-alerted")
 		priya.screenshot(t, "risk-08b-concern-alerted")
+		// Priya finds it again from her menu: the concerns she raised.
+		priya.click(t, `nav a[href="/concerns"]`)
+		priya.mustBeAt(t, "/concerns")
+		priya.mustSee(t, "practitioner's concerns", "The concerns you raised that are still open")
+		if n := priya.count(t, fmt.Sprintf(`main table a[href=%q]`, concernPath)); n != 1 {
+			t.Errorf("the practitioner's concerns list links to %s %d times, want once", concernPath, n)
+		}
+		priya.pageChecks(t, "risk-practitioner-concerns")
+		priya.screenshot(t, "risk-08c-practitioner-concerns")
 		raw := string(msg.Data)
 		for _, secret := range []string{concernText, "CONCERN-CANARY", "Amy", "Foster", "Jordan", "07700"} {
 			if strings.Contains(msg.Body, secret) || strings.Contains(raw, secret) {
