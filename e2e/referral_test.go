@@ -359,9 +359,21 @@ func TestBrowserReferrals(t *testing.T) {
 		tab.fill(t, "#detail", "Lives outside the funded areas.")
 		tab.fill(t, "#signposted_to", "The local domestic abuse service")
 		tab.click(t, `form[action$="/decision"] button[type="submit"]`)
-		tab.mustSee(t, "a parent's own referral declined", "tell them of this decision, and where else to get support, by the safe route they gave")
+		tab.mustSee(t, "a parent's own referral declined", "The parent has not been told of this decision. Tell them, and where else to get support, only in a way they said is safe.",
+			"I have told the parent of the decision")
 		tab.pageChecks(t, "referral-taken-parent-declined")
 		tab.screenshot(t, "ref-staff-11-taken-parent-declined")
+		// Told by the safe route, and recorded: the warning ends.
+		declined := tab.location()
+		tab.click(t, `form[action$="/decision-told"] button[type="submit"]`)
+		if got := tab.location(); got != declined {
+			t.Errorf("recording the decision told: at %s, want %s", got, declined)
+		}
+		tab.mustSee(t, "a parent told of the decision", "The parent was told of this decision by")
+		if n := tab.count(t, `form[action$="/decision-told"], main .govuk-warning-text`); n != 0 {
+			t.Error("a parent told of the decision: the warning or the button is still shown")
+		}
+		tab.pageChecks(t, "referral-taken-parent-told")
 	})
 
 	step(t, "administrator sends a refused email again", func(t *testing.T) {

@@ -73,6 +73,22 @@ func (s Status) Label() string {
 // Open reports whether screening is still to finish.
 func (s Status) Open() bool { return s == New || s == Screening || s == AwaitingInfo }
 
+// DecisionToTell reports whether a decided referral's decision is one that
+// whoever made the referral must be told. A referrer is told every decision
+// (by email, or by staff where it cannot go). A parent who referred
+// themselves is told when they are not accepted: an accepted parent hears
+// from their own practitioner, and a withdrawal was theirs to ask for.
+// Nothing is to tell while screening is open.
+func DecisionToTell(src Source, st Status) bool {
+	switch st {
+	case NotAccepted:
+		return true
+	case Accepted, Withdrawn:
+		return src != Self
+	}
+	return false
+}
+
 // Option is a value and its label, for radios and selects.
 type Option struct{ Value, Label string }
 

@@ -266,3 +266,29 @@ func TestTaken(t *testing.T) {
 		})
 	}
 }
+
+func TestDecisionToTell(t *testing.T) {
+	tests := []struct {
+		src  Source
+		st   Status
+		want bool
+	}{
+		{Professional, New, false},
+		{Professional, Screening, false},
+		{Professional, AwaitingInfo, false},
+		{Professional, Accepted, true},
+		{Professional, NotAccepted, true},
+		{Professional, Withdrawn, true},
+		{Partner, Accepted, true},
+		{Self, New, false},
+		{Self, Accepted, false},
+		{Self, NotAccepted, true},
+		{Self, Withdrawn, false},
+		{Professional, Status("unknown"), false},
+	}
+	for _, tt := range tests {
+		if got := DecisionToTell(tt.src, tt.st); got != tt.want {
+			t.Errorf("DecisionToTell(%s, %s) = %v, want %v", tt.src, tt.st, got, tt.want)
+		}
+	}
+}

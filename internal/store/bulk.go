@@ -383,7 +383,7 @@ var seedTables = [nTables]struct {
 	tMatchKeys:   {"person_match_keys", "person_id, kind, match_key", " ON CONFLICT DO NOTHING"},
 	tAllocations: {"allocations", "family_id, person_id, staff_id, allocated_by, started_at, ended_at, end_reason", ""},
 	tReferrals: {"referrals", "id, reference, source, area_id, family_id, status, received_at, referrer_role, edd, content_sealed, decision, decision_reason, " +
-		"signposted_to, decided_by, decided_at, updated_at, safeguarding_status, acknowledged_at", ""},
+		"signposted_to, decided_by, decided_at, updated_at, safeguarding_status, acknowledged_at, decision_told_at", ""},
 	tSessions: {"case_sessions", "id, family_id, person_id, staff_id, held_on, minutes, mode, attendance, module, topic, confidential, notes_sealed, reason_sealed, " +
 		"kind, created_at, updated_at", ""},
 	tRisks: {"risk_assessments", "id, family_id, person_id, staff_id, kind, assessed_on, yes_count, level, judged_level, answers_sealed, status, completed_at, " +
@@ -474,7 +474,7 @@ func (b *seedBatch) add(table int, values ...any) { b.args[table] = append(b.arg
 func (b *seedBatch) reserve(batch synth.Batch) {
 	var rows [nTables]int
 	rows[tReferrals] = len(batch.Referrals)
-	rows[tOutbox] = len(batch.Referrals)
+	rows[tOutbox] = 2 * len(batch.Referrals) // acknowledgement and decision
 	for _, f := range batch.Families {
 		rows[tFamilies]++
 		rows[tPeople] += len(f.People)
@@ -493,7 +493,7 @@ func (b *seedBatch) reserve(batch synth.Batch) {
 			rows[tAlerts] += len(c.Alerted)
 			rows[tOutbox] += len(c.Alerted)
 		}
-		rows[tOutbox]++ // the family's referral's acknowledgement
+		rows[tOutbox] += 2 // the family's referral's acknowledgement and decision
 		rows[tMeasures] += len(f.Measures)
 		rows[tStatuses] += len(f.Statuses)
 		rows[tAudit] += len(f.Audit)
@@ -734,14 +734,29 @@ func (l *seeder) addReferral(b *seedBatch, r synth.Referral, fam any, unlinked b
 	if r.Content.Source != referral.Self {
 		acknowledged = r.Received.Add(3 * time.Minute)
 	}
+	// Its decision told as a live one is: by the decision's email minutes
+	// later, or (a parent who referred themselves, a referrer without an
+	// address) by a call from staff the next day.
+	var told any
+	toTell := !r.Decided.IsZero() && referral.DecisionToTell(r.Content.Source, r.Status)
+	emailed := r.Content.Source != referral.Self && r.Content.Referrer.Email != ""
+	if toTell {
+		told = r.Decided.Add(3 * time.Minute).UTC()
+		if !emailed {
+			told = r.Decided.AddDate(0, 0, 1).UTC()
+		}
+	}
 	b.add(tReferrals, id, referralRef{year}, string(r.Content.Source), area, fam, string(r.Status), r.Received.UTC(), r.Content.Referrer.Role, nullTime(r.EDD),
 		bound("referrals.content", string(content), id), r.Decision, r.DecisionReason, r.Signposted, staff(r.DecidedBy), nullTime(r.Decided), updated.UTC(),
-		r.Content.SafeguardingStatus, acknowledged.UTC())
-	if r.Content.Source != referral.Self && r.Content.Referrer.Email != "" {
-		// The acknowledgement (QueueReferralMail), sent and cleared as above;
-		// its subject would name the reference, which is numbered as the
-		// batch is written.
+		r.Content.SafeguardingStatus, acknowledged.UTC(), told)
+	if emailed {
+		// The acknowledgement and the decision (QueueReferralMail), sent and
+		// cleared as above; their subjects would name the reference, which
+		// is numbered as the batch is written.
 		b.add(tOutbox, "referral_ack", "", "Referral received", "", "sent", int64(1), r.Received.UTC(), r.Received.UTC(), acknowledged.UTC(), id, nil)
+		if toTell {
+			b.add(tOutbox, "referral_outcome", "", "Referral decision", "", "sent", int64(1), r.Decided.UTC(), r.Decided.UTC(), told, id, nil)
+		}
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package store
 import (
 	"fmt"
 	"time"
+
+	"github.com/cradle-org/cradle/internal/referral"
 )
 
 // DemoHistory is a fictional family's past, written straight into the
@@ -126,10 +128,20 @@ func (tx *Tx) AddDemoReferral(d DemoReferral) error {
 	if d.Source != "self" {
 		acknowledged = d.Received.Add(4 * time.Minute)
 	}
+	// Its decision told as a live one is, once there is one to tell: by an
+	// email minutes later for a referrer, by a call the next day for a
+	// parent who referred themselves.
+	var told any
+	if referral.DecisionToTell(referral.Source(d.Source), referral.Status(d.Status)) {
+		told = decided.Add(5 * time.Minute).UTC()
+		if d.Source == "self" {
+			told = decided.AddDate(0, 0, 1).UTC()
+		}
+	}
 	_, err = tx.exec(`INSERT INTO referrals (id, reference, source, area_id, family_id, status, received_at, referrer_role, content_sealed,
-		decision, signposted_to, decided_at, updated_at, safeguarding_status, acknowledged_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, '', $13)`,
+		decision, signposted_to, decided_at, updated_at, safeguarding_status, acknowledged_at, decision_told_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, '', $13, $14)`,
 		id, fmt.Sprintf("REF-%d-%06d", d.Received.Year(), num), d.Source, areaID, familyID, d.Status, d.Received.UTC(), d.ReferrerRole, content,
-		d.Decision, d.Signposted, decided.UTC(), acknowledged.UTC())
+		d.Decision, d.Signposted, decided.UTC(), acknowledged.UTC(), told)
 	if err != nil {
 		return fmt.Errorf("demo referral: %w", err)
 	}

@@ -163,7 +163,8 @@ const alteredMail = "The stored message cannot be opened: it was altered or dama
 
 // MarkMailSent records delivery to the mail server; sending is a
 // disclosure, so it is audited. A referral's acknowledgement sent records
-// the referral as acknowledged (its first, should there be two).
+// the referral as acknowledged (its first, should there be two), and its
+// decision's email the decision as told.
 func (db *DB) MarkMailSent(ctx context.Context, id int64, now time.Time) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		if _, err := tx.exec(`UPDATE outbox SET status = 'sent', sent_at = $1, leased_until = NULL, attempts = attempts + 1 WHERE id = $2`, now.UTC(), id); err != nil {
@@ -172,6 +173,10 @@ func (db *DB) MarkMailSent(ctx context.Context, id int64, now time.Time) error {
 		if _, err := tx.exec(`UPDATE referrals SET acknowledged_at = $1
 			WHERE acknowledged_at IS NULL AND id = (SELECT referral_id FROM outbox WHERE id = $2 AND kind = 'referral_ack')`, now.UTC(), id); err != nil {
 			return fmt.Errorf("recording the referral acknowledged: %w", err)
+		}
+		if _, err := tx.exec(`UPDATE referrals SET decision_told_at = $1
+			WHERE decision_told_at IS NULL AND id = (SELECT referral_id FROM outbox WHERE id = $2 AND kind = 'referral_outcome')`, now.UTC(), id); err != nil {
+			return fmt.Errorf("recording the referral's decision told: %w", err)
 		}
 		tx.Audit("mail.sent", "outbox", id, 0, "")
 		return nil

@@ -50,6 +50,8 @@ type ReferralRecord struct {
 	DecidedAt      time.Time
 	AcknowledgedAt time.Time // zero: not yet (a referrer's email still to go, or never sent)
 	AcknowledgedBy string    // the member of staff who told the referrer (RecordAcknowledged); "" on screen or by email
+	DecisionToldAt time.Time // zero: the decision is not (yet) told, or there is none to tell (referral.DecisionToTell)
+	DecisionToldBy string    // the member of staff who told it (RecordDecisionTold); "" by email
 	TakenBy        string    // the member of staff who typed in a referral taken by phone, email, letter or in person
 	TakenByID      int64
 	Channel        string // how a referral taken by staff reached the programme (referral.Channels)
@@ -200,20 +202,29 @@ func (tx *Tx) CreateReferral(n NewReferral) (int64, string, error) {
 
 const referralColumns = `r.id, r.reference, r.source, r.status, COALESCE(r.area_id, 0), COALESCE(a.name, ''), COALESCE(r.family_id, 0),
 	r.received_at, r.edd, r.referrer_role, r.decision, r.decision_reason, r.signposted_to, COALESCE(s.name, ''), r.decided_at, r.acknowledged_at, COALESCE(ab.name, ''),
-	COALESCE(tb.name, ''), r.channel, COALESCE(r.taken_by, 0)`
+	COALESCE(tb.name, ''), r.channel, COALESCE(r.taken_by, 0), r.decision_told_at, COALESCE(dt.name, '')`
 
 const referralFrom = ` FROM referrals r LEFT JOIN areas a ON a.id = r.area_id LEFT JOIN staff s ON s.id = r.decided_by
-	LEFT JOIN staff ab ON ab.id = r.acknowledged_by LEFT JOIN staff tb ON tb.id = r.taken_by`
+	LEFT JOIN staff ab ON ab.id = r.acknowledged_by LEFT JOIN staff tb ON tb.id = r.taken_by
+	LEFT JOIN staff dt ON dt.id = r.decision_told_by`
 
 func scanReferral(row interface{ Scan(...any) error }) (ReferralRecord, error) {
 	var r ReferralRecord
 	var src, st string
-	var edd, decided, acknowledged sql.NullTime
+	var edd, decided, acknowledged, told sql.NullTime
 	err := row.Scan(&r.ID, &r.Reference, &src, &st, &r.AreaID, &r.AreaName, &r.FamilyID, &r.ReceivedAt, &edd,
-		&r.ReferrerRole, &r.Decision, &r.DecisionReason, &r.SignpostedTo, &r.DecidedBy, &decided, &acknowledged, &r.AcknowledgedBy, &r.TakenBy, &r.Channel, &r.TakenByID)
+		&r.ReferrerRole, &r.Decision, &r.DecisionReason, &r.SignpostedTo, &r.DecidedBy, &decided, &acknowledged, &r.AcknowledgedBy, &r.TakenBy, &r.Channel, &r.TakenByID,
+		&told, &r.DecisionToldBy)
 	r.Source, r.Status = referral.Source(src), referral.Status(st)
 	r.EDD, r.DecidedAt, r.ReceivedAt, r.AcknowledgedAt = timeOf(edd), timeOf(decided), r.ReceivedAt.UTC(), timeOf(acknowledged)
+	r.DecisionToldAt = timeOf(told)
 	return r, err
+}
+
+// DecisionUntold reports whether the referral has a decision whoever made
+// it has not (yet) been told: by email, or as staff recorded.
+func (r ReferralRecord) DecisionUntold() bool {
+	return referral.DecisionToTell(r.Source, r.Status) && r.DecisionToldAt.IsZero()
 }
 
 // QueueFilter narrows the referrals queue; zero values do not filter.
@@ -441,6 +452,45 @@ func (db *DB) RecordAcknowledged(ctx context.Context, actor policy.Actor, id int
 			return problem.New(problem.Conflict, "This referral was already acknowledged, on %s", acknowledged.Time.UTC().Format("2 January 2006"))
 		}
 		tx.Audit("referral.acknowledged", "referral", id, 0, "the referrer was told by staff")
+		return nil
+	})
+}
+
+// RecordDecisionTold records that actor, who may screen the referral or
+// took it in, has told whoever made it of its decision (a parent who
+// referred themselves, by the safe route they gave; a referrer whose
+// decision email could not go), so its page stops warning and says who
+// told them. Audited; refused, saying why, while there is no decision to
+// tell or once it was told.
+func (db *DB) RecordDecisionTold(ctx context.Context, actor policy.Actor, id int64) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		var area, takenBy sql.NullInt64
+		var told sql.NullTime
+		var src, st string
+		err := tx.queryRow(`SELECT area_id, taken_by, source, status, decision_told_at FROM referrals WHERE id = $1`, id).Scan(&area, &takenBy, &src, &st, &told)
+		if errors.Is(err, sql.ErrNoRows) {
+			return problem.New(problem.NotFound, "There is no referral with that reference")
+		}
+		if err != nil {
+			return fmt.Errorf("reading referral: %w", err)
+		}
+		if d := policy.Decide(actor, policy.AcknowledgeReferral, policy.Target{AreaID: area.Int64, TakenBy: takenBy.Int64}, tx.now); !d.Allowed {
+			return problem.New(problem.Forbidden, "%s", d.Reason)
+		}
+		if !referral.DecisionToTell(referral.Source(src), referral.Status(st)) {
+			return problem.New(problem.Conflict, "This referral has no decision to tell: it is %s", strings.ToLower(referral.Status(st).Label()))
+		}
+		res, err := tx.exec(`UPDATE referrals SET decision_told_at = $1, decision_told_by = $2, updated_at = $1 WHERE id = $3 AND decision_told_at IS NULL`, tx.now, actor.StaffID, id)
+		if err != nil {
+			return fmt.Errorf("recording the decision told: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			if !told.Valid {
+				return problem.New(problem.Conflict, "Someone has just recorded this decision as told")
+			}
+			return problem.New(problem.Conflict, "This decision was already told, on %s", told.Time.UTC().Format("2 January 2006"))
+		}
+		tx.Audit("referral.decision_told", "referral", id, 0, "told by staff")
 		return nil
 	})
 }

@@ -166,6 +166,7 @@ var accessMatrix = map[string][7]string{
 	"POST /concerns/{id}/close":                      {"FFFFF", "FFFFF", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /referrals/{id}/decision":                  {"F", "A", "A", "F", "F", "S", "S"},
 	"POST /referrals/{id}/acknowledged":              {"F", "A", "A", "F", "F", "S", "S"},
+	"POST /referrals/{id}/decision-told":             {"F", "A", "A", "F", "F", "S", "S"},
 	"POST /referrals/new":                            {"A", "A", "A", "F", "F", "S", "S"},
 	"POST /referrals/new/parent":                     {"A", "A", "A", "F", "F", "S", "S"},
 	"POST /sign-out":                                 {"S", "S", "S", "S", "S", "S", "S"},

@@ -395,6 +395,49 @@ func TestReferralPageSaysWhetherTheReferrerWasTold(t *testing.T) {
 		if es, err := e.db.AuditEntries(ctx, store.AuditFilter{Actions: []string{"referral.acknowledged"}}); err != nil || len(es) != 1 {
 			t.Errorf("referral.acknowledged entries: %d (%v), want 1", len(es), err)
 		}
+
+		// The decision's email: waiting, then sent, records the decision
+		// told when it went.
+		body = expect(sent, "The decision email to the referrer is waiting to be sent.", "I have told the referrer of the decision")
+		if strings.Contains(between(body, `id="decision-told"`, "</form>"), "govuk-warning-text") {
+			t.Error("a decision email waiting its first try warns")
+		}
+		e.clock.Advance(time.Minute)
+		send()
+		body = expect(sent, "The decision was emailed to the referrer on")
+		if strings.Contains(body, "I have told the referrer of the decision") {
+			t.Error("a decision emailed still offers to record it told")
+		}
+		if rec, err := e.db.ReadReferral(ctx, mustActor(t, e, manager), sent); err != nil || rec.DecisionToldAt.IsZero() || rec.DecisionToldBy != "" {
+			t.Errorf("the emailed decision's record: told at %v by %q (%v)", rec.DecisionToldAt, rec.DecisionToldBy, err)
+		}
+		// Refused for good: the page warns to phone, and the manager records
+		// the call.
+		body = expect(failed)
+		if d := e.post(mc, "/referrals/"+itoa(failed)+"/decision", url.Values{"csrf_token": {csrfFrom(t, body)}, "outcome": {"not_accepted"}, "reason": {"other"},
+			"detail": {"Already known."}, "signposted_to": {"Local DA helpline"}}); d.status != http.StatusSeeOther {
+			t.Fatalf("decline: %d\n%s", d.status, d.body)
+		}
+		srv.FailNext(1, 550)
+		send()
+		body = expect(failed, "The decision email could not be sent. Phone the referrer to tell them the decision.", "I have told the referrer of the decision")
+		r = e.post(mc, "/referrals/"+itoa(failed)+"/decision-told", url.Values{"csrf_token": {csrfFrom(t, body)}})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("recording the decision told: %d\n%s", r.status, r.body)
+		}
+		body = expect(failed, "The referrer was told of this decision by Helen Whitaker, who recorded it on")
+		if strings.Contains(between(body, `id="decision-told"`, "Eligibility"), "govuk-warning-text") {
+			t.Error("after recording the decision told, the page still warns")
+		}
+		// An open referral has no decision to tell.
+		open := refer()
+		r = e.post(mc, "/referrals/"+itoa(open)+"/decision-told", url.Values{"csrf_token": {csrfFrom(t, body)}})
+		if r.status != http.StatusConflict || !strings.Contains(r.body, "This referral has no decision to tell: it is new") {
+			t.Errorf("recording an open referral's decision told: %d\n%s", r.status, between(r.body, "govuk-error-summary", "</div>"))
+		}
+		if es, err := e.db.AuditEntries(ctx, store.AuditFilter{Actions: []string{"referral.decision_told"}}); err != nil || len(es) != 1 {
+			t.Errorf("referral.decision_told entries: %d (%v), want 1", len(es), err)
+		}
 	})
 }
 
@@ -738,11 +781,42 @@ func TestTakeParentReferral(t *testing.T) {
 		if declined.status != http.StatusSeeOther {
 			t.Fatalf("declining: %d\n%s", declined.status, declined.body)
 		}
-		if p := e.get(mc, r.location); !strings.Contains(p.body, "tell them of this decision, and where else to get support, by the safe route they gave") {
-			t.Error("a declined self-referral's page does not say the parent is to be told by whoever decided")
+		decided := e.get(mc, r.location)
+		for _, want := range []string{"The parent has not been told of this decision. Tell them, and where else to get support, only in a way they said is safe.",
+			"govuk-warning-text", "I have told the parent of the decision"} {
+			if !strings.Contains(decided.body, want) {
+				t.Errorf("the declined self-referral's page lacks %q", want)
+			}
 		}
 		if after, _ := e.db.MailCounts(ctx); after["pending"] != before["pending"] {
 			t.Errorf("pending mail %d → %d: the decision was sent to a parent", before["pending"], after["pending"])
+		}
+		queueCell := func() string {
+			q := e.get(mc, "/referrals?status=not_accepted")
+			return between(q.body, `href="`+r.location+`">`, "</td>")
+		}
+		if cell := queueCell(); !strings.Contains(cell, "Decision not told") {
+			t.Errorf("the queue does not mark the declined referral whose parent was not told: %q", cell)
+		}
+		// Whoever took it in tells the parent, and records it: the warning
+		// ends and the queue's mark goes.
+		page = e.get(pc, r.location)
+		tell := e.post(pc, r.location+"/decision-told", url.Values{"csrf_token": {csrfFrom(t, between(page.body, `/decision-told"`, "</form>"))}})
+		if tell.status != http.StatusSeeOther || tell.location != r.location {
+			t.Fatalf("recording the decision told: %d %q\n%s", tell.status, tell.location, tell.body)
+		}
+		p := e.get(mc, r.location)
+		if !strings.Contains(p.body, "The parent was told of this decision by Priya Shah, who recorded it on") || strings.Contains(p.body, "govuk-warning-text") ||
+			strings.Contains(p.body, "I have told the parent of the decision") {
+			t.Error("the page does not say Priya told the parent of the decision, or still warns or offers the button")
+		}
+		if cell := queueCell(); cell == "" || strings.Contains(cell, "Decision not told") {
+			t.Errorf("the queue still marks the referral whose parent was told, or lacks it: %q", cell)
+		}
+		// Twice is refused with why, on the page, linked from the summary.
+		again := e.post(mc, r.location+"/decision-told", url.Values{"csrf_token": {csrfFrom(t, p.body)}})
+		if again.status != http.StatusConflict || !strings.Contains(again.body, "This decision was already told, on") || !strings.Contains(again.body, `href="#decision-told"`) {
+			t.Errorf("recording it twice: %d\n%s", again.status, between(again.body, "govuk-error-summary", "</div>"))
 		}
 
 		// Administrators do not take referrals.

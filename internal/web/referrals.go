@@ -86,6 +86,11 @@ type screenData struct {
 	// CanAcknowledge: the reader may record that they told the referrer
 	// (one who may screen it or took it in, while it is not acknowledged).
 	CanAcknowledge bool
+	// Told says whether the decision was told to whoever made the referral
+	// (empty while there is none to tell); CanTell: the reader may record
+	// that they told it (as CanAcknowledge, while it is not told).
+	Told    ackView
+	CanTell bool
 }
 
 // ackView says whether, and how, whoever made a referral was told it had
@@ -135,6 +140,47 @@ func acknowledgementOf(rec store.ReferralRecord) ackView {
 	return ackView{Text: "The acknowledgement email to the referrer is waiting to be sent."}
 }
 
+// decisionToldOf reads whether a referral's decision was told to whoever
+// made it, from its record and the emails about it: nothing while there is
+// no decision to tell (referral.DecisionToTell). A parent who referred
+// themselves is sent nothing: whoever tells them records it. A referrer
+// whose decision email could not go, or who gave no address, is phoned.
+func decisionToldOf(rec store.ReferralRecord) ackView {
+	if !referral.DecisionToTell(rec.Source, rec.Status) {
+		return ackView{}
+	}
+	self := rec.Source == referral.Self
+	switch {
+	case rec.DecisionToldBy != "" && self:
+		return ackView{Text: "The parent was told of this decision by " + rec.DecisionToldBy + ", who recorded it on " + formatDateTime(rec.DecisionToldAt) + "."}
+	case rec.DecisionToldBy != "":
+		return ackView{Text: "The referrer was told of this decision by " + rec.DecisionToldBy + ", who recorded it on " + formatDateTime(rec.DecisionToldAt) + "."}
+	case !rec.DecisionToldAt.IsZero():
+		return ackView{Text: "The decision was emailed to the referrer on " + formatDateTime(rec.DecisionToldAt) + "."}
+	case self:
+		return ackView{Warn: true, Text: "The parent has not been told of this decision. Tell them, and where else to get support, only in a way they said is safe."}
+	}
+	var sent *store.Message
+	for i := range rec.Messages {
+		if rec.Messages[i].Kind == "referral_outcome" {
+			sent = &rec.Messages[i]
+		}
+	}
+	switch {
+	case sent == nil:
+		return ackView{Warn: true, Text: "No email of this decision was sent: there is no email address for the referrer. Phone them to tell them the decision."}
+	case sent.Status == "failed":
+		return ackView{Warn: true, Text: "The decision email could not be sent. Phone the referrer to tell them the decision."}
+	case sent.Attempts > 0:
+		times := strconv.Itoa(sent.Attempts) + " times"
+		if sent.Attempts == 1 {
+			times = "once"
+		}
+		return ackView{Warn: true, Text: "The decision email has not gone yet: it has been tried " + times + " and will be tried again. If it does not go today, phone the referrer."}
+	}
+	return ackView{Text: "The decision email to the referrer is waiting to be sent."}
+}
+
 func (s *Server) referralPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	s.showReferral(w, r, u, http.StatusOK, nil)
 }
@@ -153,7 +199,9 @@ func (s *Server) showReferral(w http.ResponseWriter, r *http.Request, u *request
 	}
 	now := s.cfg.Now()
 	d := screenData{Ref: rec, Content: *rec.Content, CanScreen: policy.Can(actor, policy.ScreenReferral, rec.Target(), now) && rec.Status.Open(),
-		Ack: acknowledgementOf(rec), CanAcknowledge: rec.AcknowledgedAt.IsZero() && policy.Can(actor, policy.AcknowledgeReferral, rec.Target(), now)}
+		Ack: acknowledgementOf(rec), CanAcknowledge: rec.AcknowledgedAt.IsZero() && policy.Can(actor, policy.AcknowledgeReferral, rec.Target(), now),
+		Told: decisionToldOf(rec)}
+	d.CanTell = d.Told.Text != "" && rec.DecisionToldAt.IsZero() && policy.Can(actor, policy.AcknowledgeReferral, rec.Target(), now)
 	d.Assessment = eligibility.Assess(s.cfg.Eligibility, factsOf(d.Content, rec.ReceivedAt))
 	if !policy.Can(actor, policy.ScreenReferral, rec.Target(), now) {
 		// Practitioners may later work with one of these parents: they do not
@@ -190,6 +238,21 @@ func (s *Server) referralAcknowledged(w http.ResponseWriter, r *http.Request, u 
 	}
 	err = s.db.RecordAcknowledged(r.Context(), u.staff.Actor(), id)
 	s.answerChange(w, r, err, nil, "acknowledgement", func(fields []problem.Field) {
+		s.showReferral(w, r, u, http.StatusConflict, fields)
+	}, "/referrals/"+strconv.FormatInt(id, 10))
+}
+
+// referralDecisionTold records that the reader told whoever made the
+// referral of its decision; refused (and the page shown again with why)
+// when there is none to tell or it already was.
+func (s *Server) referralDecisionTold(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	err = s.db.RecordDecisionTold(r.Context(), u.staff.Actor(), id)
+	s.answerChange(w, r, err, nil, "decision-told", func(fields []problem.Field) {
 		s.showReferral(w, r, u, http.StatusConflict, fields)
 	}, "/referrals/"+strconv.FormatInt(id, 10))
 }

@@ -360,6 +360,7 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("POST /referrals/new/parent", s.staff(s.takeSubmit(parentTaken())))
 	handle("POST /referrals/{id}/decision", s.staff(s.referralDecide))
 	handle("POST /referrals/{id}/acknowledged", s.staff(s.referralAcknowledged))
+	handle("POST /referrals/{id}/decision-told", s.staff(s.referralDecisionTold))
 	if s.cfg.Bench {
 		handle("GET /bench/ping", s.staff(func(w http.ResponseWriter, r *http.Request, u *requestUser) {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")

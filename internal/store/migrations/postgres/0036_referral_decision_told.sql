@@ -1,0 +1,13 @@
+-- Whether, and by whom, a referral's decision was told to whoever made it. PostgreSQL dialect; keep in step with
+-- ../sqlite/0036_referral_decision_told.sql.
+-- A referrer is emailed the decision, but only when they gave an address and the mail server takes it; a parent who
+-- referred themselves is sent nothing (their inbox may not be safe). The referral's page warns until the decision is
+-- told: decision_told_at is set when the decision's email goes (MarkMailSent), or when a member of staff records that
+-- they told them (decision_told_by, RecordDecisionTold). NULL: not yet, or nothing to tell (referral.DecisionToTell).
+ALTER TABLE referrals ADD COLUMN decision_told_at TIMESTAMPTZ;
+ALTER TABLE referrals ADD COLUMN decision_told_by BIGINT REFERENCES staff (id);
+-- Decisions whose email was sent before this migration were told then.
+UPDATE referrals SET decision_told_at = (SELECT MIN(o.sent_at) FROM outbox o
+    WHERE o.referral_id = referrals.id AND o.kind = 'referral_outcome' AND o.status = 'sent')
+WHERE decided_at IS NOT NULL AND EXISTS (SELECT 1 FROM outbox o
+    WHERE o.referral_id = referrals.id AND o.kind = 'referral_outcome' AND o.status = 'sent');
