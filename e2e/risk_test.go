@@ -305,7 +305,7 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		// Priya finds it again from her menu: the concerns she raised.
 		priya.click(t, `nav a[href="/concerns"]`)
 		priya.mustBeAt(t, "/concerns")
-		priya.mustSee(t, "practitioner's concerns", "The concerns you raised that are still open")
+		priya.mustSee(t, "practitioner's concerns", "The concerns you raised: a designated safeguarding lead decides each one")
 		if n := priya.count(t, fmt.Sprintf(`main table a[href=%q]`, concernPath)); n != 1 {
 			t.Errorf("the practitioner's concerns list links to %s %d times, want once", concernPath, n)
 		}
@@ -387,6 +387,24 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		}
 		tab.pageChecks(t, "risk-concern-decided")
 		tab.screenshot(t, "risk-14-concern-decided")
+
+		// Closed with its outcome, it leaves the open list for the list of
+		// those closed in the last year.
+		tab.fill(t, "#outcome", "The police checked Amy was safe; the safety plan was updated.")
+		tab.click(t, `form[action$="/close"] button[type="submit"]`)
+		tab.mustBeAt(t, concernPath)
+		tab.mustSee(t, "closed concern", "Closed", "The police checked Amy was safe")
+		tab.open(t, "/concerns")
+		if n := tab.count(t, fmt.Sprintf(`main table a[href=%q]`, concernPath)); n != 0 {
+			t.Error("a closed concern is still on the open list")
+		}
+		tab.click(t, `main a[href="/concerns?show=closed"]`)
+		tab.mustSee(t, "closed concerns", "closed since", "latest first")
+		if n := tab.count(t, fmt.Sprintf(`main table a[href=%q]`, concernPath)); n != 1 {
+			t.Errorf("the closed list links to %s %d times, want once", concernPath, n)
+		}
+		tab.pageChecks(t, "risk-closed-concerns")
+		tab.screenshot(t, "risk-15-closed-concerns")
 	})
 }
 

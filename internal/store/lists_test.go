@@ -11,6 +11,8 @@ import (
 	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/org"
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/safeguarding"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/store/storetest"
@@ -95,6 +97,90 @@ func TestOpenConcernsPaged(t *testing.T) {
 			if err != nil || total != tc.want {
 				t.Errorf("%s: %d concerns (%v); want %d", tc.name, total, err, tc.want)
 			}
+		}
+	})
+}
+
+// The closed-concerns list holds the concerns closed since a given time
+// that the actor may read, latest closed first, paged in SQL as the open
+// list is; closed ones leave the open list.
+func TestClosedConcerns(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		dsl := seedStaff(t, db, "dsl@example.org", "dsl", "Blackpool")
+		away := seedStaff(t, db, "away@example.org", "team_manager", "Hertfordshire")
+		no := false
+		var raised []int64
+		for i := range 5 {
+			id, err := db.RaiseConcern(ctx, fx.prac1.Actor(), store.NewConcern{FamilyID: fx.familyID, PersonID: fx.parent1,
+				Concern: safeguarding.Concern{About: "worry " + string(rune('a'+i)), AtRisk: safeguarding.AtRiskParent, ImmediateDanger: &no},
+				Due:     time.Now().Add(time.Hour)}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raised = append(raised, id)
+		}
+		// Four closed, in the order 3, 1, 0, 2 (closed_at set apart so the
+		// order does not hang on the clock's grain); the fifth stays open.
+		// The first closed did so two years ago.
+		now := time.Now().UTC().Truncate(time.Second)
+		for i, n := range []int{3, 1, 0, 2} {
+			id := raised[n]
+			if err := db.DecideConcern(ctx, dsl.Actor(), id, safeguarding.DecisionInput{Decision: safeguarding.Advice, Reasons: "Advice given."}); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.CloseConcern(ctx, dsl.Actor(), id, "Resolved with advice."); err != nil {
+				t.Fatal(err)
+			}
+			at := now.Add(time.Duration(i-4) * time.Hour)
+			if i == 0 {
+				at = now.AddDate(-2, 0, 0)
+			}
+			if err := db.RawExec(ctx, `UPDATE safeguarding_concerns SET closed_at = $1 WHERE id = $2`, at, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		since := now.AddDate(-1, 0, 0)
+		latestFirst := []int64{raised[2], raised[0], raised[1]}
+		for _, tc := range []struct {
+			name string
+			who  org.Staff
+			want []int64
+		}{{"DSL", dsl, latestFirst}, {"the area's manager", fx.mgr, latestFirst}, {"the practitioner who raised them", fx.prac1, latestFirst},
+			{"the other parent's practitioner", fx.prac2, nil}, {"another area's manager", away, nil}} {
+			var seen []int64
+			for offset := 0; ; offset += 2 {
+				page, total, err := db.ClosedConcerns(ctx, tc.who.Actor(), since, offset, 2)
+				if err != nil {
+					t.Fatalf("%s: %v", tc.name, err)
+				}
+				if total != len(tc.want) {
+					t.Errorf("%s: total %d; want %d", tc.name, total, len(tc.want))
+				}
+				for _, c := range page {
+					if c.Status != "closed" || c.ClosedAt.Before(since) {
+						t.Errorf("%s: concern %d is %s, closed %v", tc.name, c.ID, c.Status, c.ClosedAt)
+					}
+					seen = append(seen, c.ID)
+				}
+				if len(page) < 2 {
+					break
+				}
+			}
+			if !slices.Equal(seen, tc.want) {
+				t.Errorf("%s: pages held %v; want %v (latest closed first, each once)", tc.name, seen, tc.want)
+			}
+			// A page past the end lists the last page.
+			if page, _, err := db.ClosedConcerns(ctx, tc.who.Actor(), since, 30, 2); err != nil ||
+				(len(tc.want) > 0 && (len(page) != 1 || page[0].ID != raised[1])) || (len(tc.want) == 0 && len(page) != 0) {
+				t.Errorf("%s: past the end: %d (%v); want the last page", tc.name, len(page), err)
+			}
+		}
+		if open, total, err := db.OpenConcerns(ctx, dsl.Actor(), 0, 10); err != nil || total != 1 || len(open) != 1 || open[0].ID != raised[4] {
+			t.Errorf("the open list after four closed: %d of %d (%v); want the fifth alone", len(open), total, err)
+		}
+		if _, _, err := db.ClosedConcerns(ctx, policy.Actor{}, since, 0, 10); problem.CodeOf(err) != problem.Forbidden {
+			t.Errorf("signed out: %v", err)
 		}
 	})
 }

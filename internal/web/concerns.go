@@ -312,7 +312,15 @@ type concernRow struct {
 type concernsData struct {
 	Rows  []concernRow
 	Pager pager
+	// Closed: the list is of the concerns closed since Since, latest
+	// first (?show=closed); else of the open ones, oldest first.
+	Closed bool
+	Since  time.Time
 }
+
+// closedListYears is how far back the list of closed concerns goes; older
+// ones are on their family's page.
+const closedListYears = 1
 
 // concernsPageSize is how many concerns one page of the list shows.
 const concernsPageSize = 50
@@ -321,20 +329,29 @@ func (s *Server) concernsDashboard(w http.ResponseWriter, r *http.Request, u *re
 	if !s.may(w, r, u, policy.ListCases) {
 		return
 	}
+	now := s.cfg.Now()
+	d := concernsData{Closed: r.URL.Query().Get("show") == "closed", Since: now.AddDate(-closedListYears, 0, 0)}
 	// A page past the end (the list has shrunk) is the last page, read
 	// in the same snapshot as the count.
-	list, total, err := s.db.OpenConcerns(r.Context(), u.staff.Actor(), offsetAsked(r, concernsPageSize), concernsPageSize)
+	var list []store.ConcernRecord
+	var total int
+	var err error
+	title := "Safeguarding concerns"
+	if d.Closed {
+		list, total, err = s.db.ClosedConcerns(r.Context(), u.staff.Actor(), d.Since, offsetAsked(r, concernsPageSize), concernsPageSize)
+		title = "Closed safeguarding concerns"
+	} else {
+		list, total, err = s.db.OpenConcerns(r.Context(), u.staff.Actor(), offsetAsked(r, concernsPageSize), concernsPageSize)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	pg := newPager(r, "/concerns", total, concernsPageSize)
-	now := s.cfg.Now()
-	var rows []concernRow
+	d.Pager = newPager(r, "/concerns", total, concernsPageSize)
 	for _, c := range list {
-		rows = append(rows, concernRow{ConcernRecord: c, Age: safeguarding.AgeString(c.RaisedAt, now), Overdue: c.Status == "open" && safeguarding.Overdue(c.DueAt, now)})
+		d.Rows = append(d.Rows, concernRow{ConcernRecord: c, Age: safeguarding.AgeString(c.RaisedAt, now), Overdue: c.Status == "open" && safeguarding.Overdue(c.DueAt, now)})
 	}
-	s.render(w, r, http.StatusOK, "concerns", Page{Title: "Safeguarding concerns", Nav: "concerns", Data: concernsData{Rows: rows, Pager: pg}})
+	s.render(w, r, http.StatusOK, "concerns", Page{Title: title, Nav: "concerns", Data: d})
 }
 
 // contactsFor is the emergency numbers and helplines for an area: as an

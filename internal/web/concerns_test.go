@@ -3,12 +3,14 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/audit"
 	"github.com/cradle-org/cradle/internal/mail/smtptest"
+	"github.com/cradle-org/cradle/internal/safeguarding"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/web"
 )
@@ -292,7 +294,7 @@ func TestPractitionerFollowsTheirConcerns(t *testing.T) {
 			t.Fatal("a practitioner's menu has no way to the concerns they raised")
 		}
 		list := e.get(pc, "/concerns")
-		if list.status != 200 || !strings.Contains(list.body, "The concerns you raised that are still open") || !strings.Contains(list.body, `href="`+path+`"`) {
+		if list.status != 200 || !strings.Contains(list.body, "The concerns you raised: a designated safeguarding lead decides each one") || !strings.Contains(list.body, `href="`+path+`"`) {
 			t.Errorf("the practitioner's list (%d) lacks the concern they raised", list.status)
 		}
 		// The co-parent's practitioner raised none: none listed.
@@ -300,6 +302,36 @@ func TestPractitionerFollowsTheirConcerns(t *testing.T) {
 		e.signIn(tc, "tom.elliott@cradle.example")
 		if other := e.get(tc, "/concerns"); other.status != 200 || strings.Contains(other.body, `href="/concerns/`) {
 			t.Errorf("another practitioner's list (%d) shows a concern they did not raise", other.status)
+		}
+
+		// Decided and closed, it leaves the open list for the list of those
+		// closed in the last year, where whoever raised it follows it to
+		// its outcome.
+		id, _ := strconv.ParseInt(strings.TrimPrefix(path, "/concerns/"), 10, 64)
+		lead := mustActor(t, e, ruth)
+		if err := e.db.DecideConcern(context.Background(), lead, id, safeguarding.DecisionInput{Decision: safeguarding.Advice, Reasons: "Advice to the practitioner."}); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.db.CloseConcern(context.Background(), lead, id, "Advice given; the plan was updated."); err != nil {
+			t.Fatal(err)
+		}
+		if open := e.get(pc, "/concerns"); strings.Contains(open.body, `href="`+path+`"`) {
+			t.Error("a closed concern is still on the open list")
+		}
+		closed := e.get(pc, "/concerns?show=closed")
+		row := between(closed.body, `href="`+path+`"`, "</tr>")
+		if closed.status != 200 || row == "" || !strings.Contains(row, "Advice") || !strings.Contains(closed.body, `href="/concerns?show=closed" aria-current="page"`) ||
+			!strings.Contains(closed.body, "1 concern closed since") {
+			t.Errorf("the practitioner's closed list (%d) lacks the concern they raised, or its decision: %q", closed.status, row)
+		}
+		if other := e.get(tc, "/concerns?show=closed"); other.status != 200 || strings.Contains(other.body, `href="/concerns/`) ||
+			!strings.Contains(other.body, "No safeguarding concern for you to see was closed in the last year") {
+			t.Errorf("another practitioner's closed list (%d) shows a concern they did not raise", other.status)
+		}
+		// A year on, it is no longer listed.
+		e.clock.Advance(367 * 24 * time.Hour)
+		if later := e.get(pc, "/concerns?show=closed"); strings.Contains(later.body, `href="`+path+`"`) {
+			t.Error("a concern closed over a year ago is still listed")
 		}
 	})
 }
