@@ -182,7 +182,7 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		tab.mustSee(t, "Priya's caseload", "Caseload: Priya Shah", "Amy Foster")
 		// Narrowed to Priya, the list drops the Practitioner column (every
 		// row would name her) and lists none of Tom's parents (Jordan).
-		if got := tab.eval(t, `[...document.querySelectorAll('main thead th')].map(th => th.textContent.trim()).join(', ')`); got != "Parent, Family, Stage, Last contact, Needs attention, Next due" {
+		if got := tab.eval(t, `[...document.querySelectorAll('main [aria-label="Caseload"] thead th')].map(th => th.textContent.trim()).join(', ')`); got != "Parent, Family, Stage, Last contact, Needs attention, Next due" {
 			t.Errorf("Priya's caseload's columns: %s", got)
 		}
 		if got := tab.eval(t, `[...document.querySelectorAll('main tbody tr td:first-child')].map(td => td.textContent.trim()).filter(n => n.startsWith('Jordan')).join(', ')`); got != "" {
@@ -194,8 +194,8 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		var tasks []string
 		tab.evalInto(t, `(() => {
 			const h = [...document.querySelectorAll('main h2')].find(h => h.textContent.trim() === 'Open tasks');
-			const ul = h && h.nextElementSibling;
-			return ul ? [...ul.querySelectorAll('li')].map(li => li.textContent.trim()) : [];
+			const table = h && h.nextElementSibling;
+			return table ? [...table.querySelectorAll('tbody tr')].map(tr => tr.textContent.replace(/\s+/g, ' ').trim()) : [];
 		})()`, &tasks)
 		found := false
 		for _, tk := range tasks {
@@ -366,7 +366,7 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		tab.check(t, "decision-1")
 		tab.fill(t, "#reasons", "Immediate danger from the other parent: police called and attending.")
 		tab.fill(t, byID("actions-0-what"), "Check Amy is safe and update her safety plan")
-		owner := tab.eval(t, `(() => { const o = [...document.getElementById('actions-0-owner').options].find(o => o.value); return o ? o.value : ''; })()`)
+		owner := tab.eval(t, `(() => { const o = [...document.getElementById('actions-0-owner').options].find(o => o.textContent.includes('Priya Shah')); return o ? o.value : ''; })()`)
 		if owner == "" {
 			t.Fatal("decision form: no staff to own an action")
 		}
@@ -387,6 +387,21 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		}
 		tab.pageChecks(t, "risk-concern-decided")
 		tab.screenshot(t, "risk-14-concern-decided")
+
+		// The action is on Priya's tasks: she marks it done from her
+		// caseload, and the concern's page says so.
+		priya.open(t, "/caseload")
+		priya.mustSee(t, "practitioner's tasks", "Your tasks", "Safeguarding follow-up action in family")
+		priya.pageChecks(t, "risk-caseload-tasks")
+		priya.screenshot(t, "risk-14b-caseload-tasks")
+		before := priya.count(t, `main form[action^="/tasks/"] button`)
+		priya.clickJS(t, "the concern's action's Mark done", `[...document.querySelectorAll('main #tasks + table tbody tr')].find(r => r.cells[0].textContent.includes('Safeguarding follow-up action')).querySelector('button')`)
+		priya.mustBeAt(t, "/caseload")
+		if n := priya.count(t, `main form[action^="/tasks/"]`); n != before-1 || strings.Contains(priya.eval(t, `document.body.innerText`), "Safeguarding follow-up action") {
+			t.Errorf("after marking the concern's action done, Priya's caseload offers %d tasks (%d before), or still lists the action", n, before)
+		}
+		tab.open(t, concernPath)
+		tab.mustSee(t, "concern's action done", "done by Priya Shah on")
 
 		// Closed with its outcome, it leaves the open list for the list of
 		// those closed in the last year.

@@ -86,14 +86,16 @@ func decidePartner(a Actor, act Action) Decision {
 type grant int
 
 const (
-	never        grant = iota
-	anywhere           // no area limit (or the action has no record)
-	inOwnArea          // the record must be in one of the actor's areas
-	allocated          // practitioner allocated to a parent of the family
-	ownParent          // only the parent's own practitioner (parents); else as allocated
-	otherParent        // practitioner of the other parent of the same family
-	outsideAreas       // only a referral that belongs to no area
-	tookIn             // only a referral the actor took in (Target.TakenBy)
+	never         grant = iota
+	anywhere            // no area limit (or the action has no record)
+	inOwnArea           // the record must be in one of the actor's areas
+	allocated           // practitioner allocated to a parent of the family
+	ownParent           // only the parent's own practitioner (parents); else as allocated
+	otherParent         // practitioner of the other parent of the same family
+	outsideAreas        // only a referral that belongs to no area
+	tookIn              // only a referral the actor took in (Target.TakenBy)
+	ownTask             // only a task for the actor (Target.AssignedTo)
+	ownTaskOrArea       // a task for the actor, or any in one of their areas
 )
 
 // grantFor is the role-by-action matrix. Anything not listed is never
@@ -124,6 +126,10 @@ func grantFor(r Role, act Action) grant {
 		case AcknowledgeReferral:
 			// They told the referrer its reference on the call.
 			return tookIn
+		case CompleteTask:
+			// Their own; the co-parent's practitioner's are not theirs to
+			// close.
+			return ownTask
 		}
 	case TeamManager:
 		switch act {
@@ -139,6 +145,11 @@ func grantFor(r Role, act Action) grant {
 			// Each list is narrowed to the manager's areas; a referral
 			// taken goes to its own area's queue.
 			return anywhere
+		case CompleteTask:
+			// They oversee their areas' tasks (those for no one in
+			// particular come to them), and may own a concern's action
+			// elsewhere.
+			return ownTaskOrArea
 		}
 	case DSL:
 		switch act {
@@ -152,6 +163,9 @@ func grantFor(r Role, act Action) grant {
 			// ...except for a referral from outside every area, which no
 			// (area-bound) manager could ever approve.
 			return outsideAreas
+		case CompleteTask:
+			// A concern's action a lead took on themselves.
+			return ownTask
 		}
 	case Admin:
 		switch act {
@@ -271,6 +285,22 @@ func access(a Actor, act Action, t Target, g grant, now time.Time, explain bool)
 			return Decision{Allowed: true}
 		}
 		return allow(fmt.Sprintf("%s may %s they took in", a.Role.plural(), act.phrase()))
+	case ownTask, ownTaskOrArea:
+		switch {
+		case t.AssignedTo != 0 && t.AssignedTo == a.StaffID:
+			if !explain {
+				return Decision{Allowed: true}
+			}
+			return allow("the task is yours")
+		case g == ownTaskOrArea && a.inArea(t.AreaID):
+			if !explain {
+				return Decision{Allowed: true}
+			}
+			return allow(fmt.Sprintf("%s may %s in their own areas", a.Role.plural(), act.phrase()))
+		case g == ownTaskOrArea:
+			return deny("this task is for someone else, in an area you do not work in")
+		}
+		return deny("only whoever a task is for, or a team manager of the family's area, can mark it done")
 	case outsideAreas:
 		if t.ReferralID == 0 || t.AreaID != 0 {
 			return deny("only a team manager of the record's area can approve deleting it; designated safeguarding leads approve only referrals from outside every area")

@@ -161,6 +161,10 @@ const (
 	// safeguarding
 	RaiseConcern  Action = "concern.raise"
 	DecideConcern Action = "concern.decide"
+	// CompleteTask marks a task on a family's record done (a risk review,
+	// a follow-up of a worrying answer, a concern's action): whoever it is
+	// for, or a team manager of the family's area.
+	CompleteTask Action = "task.complete"
 	// oversight and administration
 	ViewRecordAudit         Action = "audit.record.view"
 	ViewAuditLog            Action = "audit.log.view"
@@ -214,7 +218,7 @@ func Actions() []Action {
 		SubmitReferral, ViewReferral, ScreenReferral, TakeReferral, AcknowledgeReferral,
 		ViewFamily, EditFamily, AllocateFamily, CloseFamily, ReopenFamily,
 		ViewPerson, EditPerson, ViewConfidential, EditConfidential, BreakGlass,
-		RaiseConcern, DecideConcern,
+		RaiseConcern, DecideConcern, CompleteTask,
 		ViewRecordAudit, ViewAuditLog, ManageStaff, ManageTokens, ManageMailingList, ManageMail, ViewAggregates, ViewIdentifiableReports,
 		ExportResearch, WriteSupervision, ManageSite, ChoosePublicListing, ListCases, ViewTeamCaseloads, ExportSubjectAccess,
 		ListRetention, ReviewRetention, ApproveErasure,
@@ -264,6 +268,8 @@ func (act Action) phrase() string {
 		return "raise safeguarding concerns here"
 	case DecideConcern:
 		return "decide safeguarding concerns"
+	case CompleteTask:
+		return "mark tasks done"
 	case ViewRecordAudit:
 		return "see who looked at a record"
 	case ViewAuditLog:
@@ -314,9 +320,12 @@ type Target struct {
 	Closed     bool // the family's case is closed; a referral not accepted or withdrawn
 	// TakenBy is the member of staff who typed in a referral made by
 	// phone, email, letter or in person (TakeReferral); 0 for the rest.
-	TakenBy  int64
-	PersonID int64 // set for person-level actions
-	IsParent bool  // the person is one of the co-parents
+	TakenBy int64
+	// AssignedTo is the member of staff a task is for (CompleteTask); 0
+	// for a task for no one in particular, and for every other action.
+	AssignedTo int64
+	PersonID   int64 // set for person-level actions
+	IsParent   bool  // the person is one of the co-parents
 	// Practitioners maps each co-parent's person id to the staff id of their
 	// CURRENT practitioner (0 = unallocated).
 	Practitioners map[int64]int64

@@ -133,6 +133,7 @@ var matrix = []struct {
 	{ScreenReferral, [10]string{none, "YYYNY", all, none, none, none, none, none, none, none}},
 	{TakeReferral, [10]string{all, all, all, none, none, none, none, none, none, none}},
 	{AcknowledgeReferral, [10]string{none, "YYYNY", all, none, none, none, none, none, none, none}},
+	{CompleteTask, [10]string{none, "YYYNY", none, none, none, none, none, none, none, none}},
 	{ViewFamily, [10]string{"YYNNY", "YYYNY", all, none, none, none, none, none, none, none}},
 	{EditFamily, [10]string{"YYNNN", "YYYNN", none, none, none, none, none, none, none, none}},
 	{AllocateFamily, [10]string{none, "YYYNN", none, none, none, none, none, none, none, none}},
@@ -581,6 +582,44 @@ func TestAcknowledgeReferralTakenIn(t *testing.T) {
 		}
 	}
 	if d := Decide(priya, AcknowledgeReferral, Target{AreaID: 1, TakenBy: 8}, now); !strings.Contains(d.Reason, "took it in") {
+		t.Errorf("refusal reason %q does not say who may", d.Reason)
+	}
+}
+
+// A task may be marked done by whoever it is for, whatever their role and
+// wherever it is, or by a team manager of its family's area; the rest of
+// the matrix above has no AssignedTo.
+func TestCompleteTaskAssigned(t *testing.T) {
+	now := time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)
+	priya := Actor{StaffID: 7, Role: Practitioner, Areas: []int64{1}}
+	helen := Actor{StaffID: 8, Role: TeamManager, Areas: []int64{1}}
+	ruth := Actor{StaffID: 9, Role: DSL}
+	sam := Actor{StaffID: 10, Role: Admin}
+	for _, tc := range []struct {
+		name string
+		who  Actor
+		t    Target
+		want bool
+	}{
+		{"a practitioner's own task", priya, Target{AreaID: 1, FamilyID: 3, AssignedTo: 7}, true},
+		{"a practitioner's own task in a closed case", priya, Target{AreaID: 1, FamilyID: 3, AssignedTo: 7, Closed: true}, true},
+		{"a practitioner's own task in another area", priya, Target{AreaID: 2, FamilyID: 3, AssignedTo: 7}, true},
+		{"the co-parent's practitioner's task", priya, Target{AreaID: 1, FamilyID: 3, AssignedTo: 11}, false},
+		{"a task for no one", priya, Target{AreaID: 1, FamilyID: 3}, false},
+		{"a manager's own task in another area", helen, Target{AreaID: 2, FamilyID: 3, AssignedTo: 8}, true},
+		{"a practitioner's task in the manager's area", helen, Target{AreaID: 1, FamilyID: 3, AssignedTo: 7}, true},
+		{"a task for no one in the manager's area", helen, Target{AreaID: 1, FamilyID: 3}, true},
+		{"someone else's task in another area", helen, Target{AreaID: 2, FamilyID: 3, AssignedTo: 7}, false},
+		{"a lead's own action", ruth, Target{AreaID: 2, FamilyID: 3, AssignedTo: 9}, true},
+		{"someone else's task, for a lead", ruth, Target{AreaID: 1, FamilyID: 3, AssignedTo: 7}, false},
+		{"an administrator's 'own' task", sam, Target{AreaID: 1, FamilyID: 3, AssignedTo: 10}, false},
+		{"a disabled practitioner's own task", Actor{StaffID: 7, Role: Practitioner, Areas: []int64{1}, Disabled: true}, Target{AreaID: 1, AssignedTo: 7}, false},
+	} {
+		if got := Decide(tc.who, CompleteTask, tc.t, now).Allowed; got != tc.want {
+			t.Errorf("%s: allowed %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	if d := Decide(priya, CompleteTask, Target{AreaID: 1, AssignedTo: 11}, now); !strings.Contains(d.Reason, "whoever a task is for") {
 		t.Errorf("refusal reason %q does not say who may", d.Reason)
 	}
 }

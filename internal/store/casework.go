@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -765,16 +766,58 @@ func (db *DB) BreakGlass(ctx context.Context, actor policy.Actor, personID int64
 
 // Task is a to-do on a family's record.
 type Task struct {
-	ID         int64
-	Kind       string
-	Title      string
-	AssignedTo string
-	DueOn      time.Time
+	ID           int64
+	Kind         string
+	Title        string
+	AssignedTo   string
+	AssignedToID int64 // 0: for no one in particular (a team manager's to pick up)
+	DueOn        time.Time
+}
+
+// CompleteTask marks a task done for actor (whoever it is for, or a team
+// manager of its family's area: policy.CompleteTask), and a concern's
+// action with its task. It answers the task's family (0 for none), for the
+// page to go back to. Audited; one already done is refused, saying when.
+func (db *DB) CompleteTask(ctx context.Context, actor policy.Actor, id int64) (int64, error) {
+	var familyID int64
+	err := db.Update(ctx, func(tx *Tx) error {
+		var fam, area, assigned, action sql.NullInt64
+		var stage sql.NullString
+		var done sql.NullTime
+		var kind string
+		err := tx.queryRow(`SELECT t.family_id, f.area_id, f.stage, t.assigned_to, t.concern_action_id, t.done_at, t.kind
+			FROM tasks t LEFT JOIN families f ON f.id = t.family_id WHERE t.id = $1`, id).Scan(&fam, &area, &stage, &assigned, &action, &done, &kind)
+		if errors.Is(err, sql.ErrNoRows) {
+			return problem.New(problem.NotFound, "There is no such task")
+		}
+		if err != nil {
+			return fmt.Errorf("reading task: %w", err)
+		}
+		target := policy.Target{AreaID: area.Int64, FamilyID: fam.Int64, AssignedTo: assigned.Int64, Closed: stage.String == string(family.Closed)}
+		if d := policy.Decide(actor, policy.CompleteTask, target, tx.now); !d.Allowed {
+			return problem.New(problem.Forbidden, "%s", d.Reason)
+		}
+		if done.Valid {
+			return problem.New(problem.Conflict, "This task was already marked done, on %s", done.Time.UTC().Format("2 January 2006"))
+		}
+		if _, err := tx.exec(`UPDATE tasks SET done_at = $1, done_by = $2 WHERE id = $3 AND done_at IS NULL`, tx.now, actor.StaffID, id); err != nil {
+			return fmt.Errorf("marking the task done: %w", err)
+		}
+		if action.Valid {
+			if _, err := tx.exec(`UPDATE concern_actions SET done_at = $1 WHERE id = $2 AND done_at IS NULL`, tx.now, action.Int64); err != nil {
+				return fmt.Errorf("marking the concern's action done: %w", err)
+			}
+		}
+		familyID = fam.Int64
+		tx.Audit("task.done", "task", id, familyID, kind)
+		return nil
+	})
+	return familyID, err
 }
 
 // openTasks lists a family's open tasks, soonest first.
 func (db *DB) openTasks(ctx context.Context, q rowQuerier, familyID int64) ([]Task, error) {
-	rows, err := q.QueryContext(ctx, `SELECT t.id, t.kind, t.title, COALESCE(s.name, ''), t.due_on FROM tasks t LEFT JOIN staff s ON s.id = t.assigned_to
+	rows, err := q.QueryContext(ctx, `SELECT t.id, t.kind, t.title, COALESCE(s.name, ''), COALESCE(t.assigned_to, 0), t.due_on FROM tasks t LEFT JOIN staff s ON s.id = t.assigned_to
 		WHERE t.family_id = $1 AND t.done_at IS NULL ORDER BY t.due_on, t.id`, familyID)
 	if err != nil {
 		return nil, fmt.Errorf("listing tasks: %w", err)
@@ -784,7 +827,7 @@ func (db *DB) openTasks(ctx context.Context, q rowQuerier, familyID int64) ([]Ta
 	for rows.Next() {
 		var t Task
 		var due sql.NullTime
-		if err := rows.Scan(&t.ID, &t.Kind, &t.Title, &t.AssignedTo, &due); err != nil {
+		if err := rows.Scan(&t.ID, &t.Kind, &t.Title, &t.AssignedTo, &t.AssignedToID, &due); err != nil {
 			return nil, err
 		}
 		t.DueOn = timeOf(due)

@@ -207,7 +207,7 @@ func (tx *Tx) tasksFor(staffID int64) ([]MyTask, error) {
 		if err := rows.Scan(&t.ID, &t.Kind, &t.Title, &due, &t.FamilyID); err != nil {
 			return nil, err
 		}
-		t.DueOn = due.T
+		t.DueOn, t.AssignedToID = due.T, staffID
 		out = append(out, t)
 	}
 	return out, rows.Err()

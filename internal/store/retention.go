@@ -630,6 +630,8 @@ func (tx *Tx) setRetentionReview(ref RetentionRef, d retention.Decision, reviewO
 var erasureSteps = []struct{ table, sql string }{
 	{"alerts", `DELETE FROM alerts WHERE concern_id IN (SELECT id FROM safeguarding_concerns WHERE family_id = $1 OR person_id IN (SELECT id FROM people WHERE family_id = $1))`},
 	{"outbox", `DELETE FROM outbox WHERE concern_id IN (SELECT id FROM safeguarding_concerns WHERE family_id = $1 OR person_id IN (SELECT id FROM people WHERE family_id = $1))`},
+	// Tasks before concern_actions: a concern's action's task names it.
+	{"tasks", `DELETE FROM tasks WHERE family_id = $1 OR person_id IN (SELECT id FROM people WHERE family_id = $1)`},
 	{"concern_actions", `DELETE FROM concern_actions WHERE concern_id IN (SELECT id FROM safeguarding_concerns WHERE family_id = $1 OR person_id IN (SELECT id FROM people WHERE family_id = $1))`},
 	{"safeguarding_concerns", `DELETE FROM safeguarding_concerns WHERE family_id = $1 OR person_id IN (SELECT id FROM people WHERE family_id = $1)`},
 	{"safety_plan_reviews", `DELETE FROM safety_plan_reviews WHERE plan_id IN (SELECT id FROM safety_plans WHERE family_id = $1)`},
@@ -646,7 +648,6 @@ var erasureSteps = []struct{ table, sql string }{
 	{"allocations", `DELETE FROM allocations WHERE family_id = $1`},
 	{"case_sessions", `DELETE FROM case_sessions WHERE family_id = $1`},
 	{"joint_session_safety", `DELETE FROM joint_session_safety WHERE family_id = $1`},
-	{"tasks", `DELETE FROM tasks WHERE family_id = $1 OR person_id IN (SELECT id FROM people WHERE family_id = $1)`},
 	{"risk_assessments", `DELETE FROM risk_assessments WHERE family_id = $1`},
 	{"incidents", `DELETE FROM incidents WHERE family_id = $1`},
 	{"marac_referrals", `DELETE FROM marac_referrals WHERE family_id = $1`},

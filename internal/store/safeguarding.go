@@ -180,10 +180,14 @@ type ConcernAlerts struct {
 
 // ConcernAction is a follow-up action with an owner and a due date.
 type ConcernAction struct {
-	What  string
-	Owner string
-	DueOn time.Time
-	Done  bool
+	What    string
+	Owner   string
+	OwnerID int64
+	DueOn   time.Time
+	Done    bool
+	DoneAt  time.Time
+	DoneBy  string // who marked its task done ("" when not done, or done before migration 38)
+	TaskID  int64  // its task on its owner's list (0: none linked, from before migration 38)
 }
 
 const concernColumns = `c.id, c.family_id, f.reference, COALESCE(c.area_id, f.area_id), COALESCE(c.person_id, 0), COALESCE(p.given_name, ''), COALESCE(p.family_name, ''),
@@ -303,8 +307,9 @@ func (tx *Tx) concernAlerts(id int64) (ConcernAlerts, error) {
 }
 
 func (tx *Tx) concernActions(concernID int64) ([]ConcernAction, error) {
-	rows, err := tx.query(`SELECT a.id, a.what_sealed, s.name, a.due_on, a.done_at FROM concern_actions a JOIN staff s ON s.id = a.owner_id
-		WHERE a.concern_id = $1 ORDER BY a.due_on, a.id`, concernID)
+	rows, err := tx.query(`SELECT a.id, a.what_sealed, s.name, a.owner_id, a.due_on, a.done_at, COALESCE(MIN(t.id), 0), COALESCE(MIN(d.name), '')
+		FROM concern_actions a JOIN staff s ON s.id = a.owner_id LEFT JOIN tasks t ON t.concern_action_id = a.id LEFT JOIN staff d ON d.id = t.done_by
+		WHERE a.concern_id = $1 GROUP BY a.id, a.what_sealed, s.name, a.owner_id, a.due_on, a.done_at ORDER BY a.due_on, a.id`, concernID)
 	if err != nil {
 		return nil, fmt.Errorf("reading actions: %w", err)
 	}
@@ -315,10 +320,10 @@ func (tx *Tx) concernActions(concernID int64) ([]ConcernAction, error) {
 		var what string
 		var done sql.NullTime
 		var actionID int64
-		if err := rows.Scan(&actionID, &what, &a.Owner, &a.DueOn, &done); err != nil {
+		if err := rows.Scan(&actionID, &what, &a.Owner, &a.OwnerID, &a.DueOn, &done, &a.TaskID, &a.DoneBy); err != nil {
 			return nil, err
 		}
-		a.Done = done.Valid
+		a.Done, a.DoneAt = done.Valid, timeOf(done)
 		if a.What, err = tx.db.open(rowContext("concern_actions.what", actionID), what); err != nil {
 			return nil, err
 		}
@@ -476,8 +481,8 @@ func (db *DB) DecideConcern(ctx context.Context, actor policy.Actor, id int64, i
 				actionID, id, what, a.OwnerID, a.Due.UTC(), tx.now); err != nil {
 				return fmt.Errorf("saving action: %w", err)
 			}
-			if _, err := tx.insertID(`INSERT INTO tasks (family_id, assigned_to, kind, title, due_on, created_at) VALUES ($1, $2, 'concern_action', $3, $4, $5)`,
-				c.FamilyID, a.OwnerID, "Safeguarding follow-up action in family "+c.FamilyReference, a.Due.UTC(), tx.now); err != nil {
+			if _, err := tx.insertID(`INSERT INTO tasks (family_id, assigned_to, kind, title, due_on, created_at, concern_action_id) VALUES ($1, $2, 'concern_action', $3, $4, $5, $6)`,
+				c.FamilyID, a.OwnerID, "Safeguarding follow-up action in family "+c.FamilyReference, a.Due.UTC(), tx.now, actionID); err != nil {
 				return fmt.Errorf("creating task: %w", err)
 			}
 		}

@@ -165,6 +165,7 @@ var accessMatrix = map[string][7]string{
 	"POST /concerns/{id}/decision":                   {"FFFFF", "FFFFF", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /concerns/{id}/close":                      {"FFFFF", "FFFFF", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /referrals/{id}/decision":                  {"F", "A", "A", "F", "F", "S", "S"},
+	"POST /tasks/{id}/done":                          {"AFFFA", "AAAFA", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /referrals/{id}/acknowledged":              {"F", "A", "A", "F", "F", "S", "S"},
 	"POST /referrals/{id}/decision-told":             {"F", "A", "A", "F", "F", "S", "S"},
 	"POST /referrals/new":                            {"A", "A", "A", "F", "F", "S", "S"},
@@ -176,6 +177,7 @@ type accessTargets struct {
 	family   map[string]int64
 	person   map[string]int64
 	concern  map[string]int64
+	task     map[string]int64 // a concern's action's task, for: own Priya, co and area Tom Elliott, other Megan Hughes, closed Priya
 	referral int64
 	token    int64
 	sitePage int64
@@ -205,7 +207,7 @@ func findPerson(t *testing.T, e *env, name string) (personID, familyID int64) {
 func setUpAccessTargets(t *testing.T, e *env) (accessTargets, string) {
 	t.Helper()
 	ctx := audit.WithSource(context.Background(), audit.Source{Actor: "test"})
-	tg := accessTargets{family: map[string]int64{}, person: map[string]int64{}, concern: map[string]int64{}}
+	tg := accessTargets{family: map[string]int64{}, person: map[string]int64{}, concern: map[string]int64{}, task: map[string]int64{}}
 	for rel, name := range map[string]string{"own": "Amy Foster", "co": "Jordan Price", "area": "Hannah Reid", "other": "Aisha Khan", "closed": "Mark Hill"} {
 		tg.person[rel], tg.family[rel] = findPerson(t, e, name)
 	}
@@ -219,6 +221,28 @@ func setUpAccessTargets(t *testing.T, e *env) (accessTargets, string) {
 			t.Fatalf("raising a concern for %s: %v", rel, err)
 		}
 		tg.concern[rel] = id
+		// A second concern, decided with one action: its task.
+		owner := map[string]string{"own": practitioner, "co": "tom.elliott@cradle.example", "area": "tom.elliott@cradle.example",
+			"other": herts, "closed": practitioner}[rel]
+		ownerStaff, err := e.db.StaffByEmail(ctx, owner)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, err = e.db.RaiseConcern(ctx, dslStaff.Actor(), store.NewConcern{FamilyID: tg.family[rel], PersonID: tg.person[rel],
+			Concern: safeguarding.Concern{About: "Test concern", AtRisk: safeguarding.AtRiskBaby, ImmediateDanger: &yes}, Due: e.clock.Now().Add(time.Hour)},
+			func(*store.Tx, []string, int64) error { return nil })
+		if err != nil {
+			t.Fatalf("raising a concern for %s: %v", rel, err)
+		}
+		if err := e.db.DecideConcern(ctx, dslStaff.Actor(), id, safeguarding.DecisionInput{Decision: safeguarding.Advice, Reasons: "Advice given.",
+			Actions: []safeguarding.Action{{What: "Follow up", OwnerID: ownerStaff.ID, Due: e.clock.Now().AddDate(0, 0, 7)}}}); err != nil {
+			t.Fatalf("deciding the concern for %s: %v", rel, err)
+		}
+		c, err := e.db.ReadConcern(ctx, dslStaff.Actor(), id)
+		if err != nil || len(c.Actions) != 1 || c.Actions[0].TaskID == 0 {
+			t.Fatalf("the concern for %s: %+v (%v)", rel, c.Actions, err)
+		}
+		tg.task[rel] = c.Actions[0].TaskID
 	}
 	q, _, err := e.db.ReferralQueue(ctx, dslStaff.Actor(), store.QueueFilter{})
 	if err != nil || len(q) == 0 {
@@ -257,13 +281,15 @@ func accessPaths(route string, tg accessTargets) (method string, paths []string)
 		"{file}", "dashboard.csv", "{slug}", "how-we-work", "{$}", "")
 	switch {
 	case strings.HasPrefix(path, "/families/{id}"), strings.HasPrefix(path, "/people/{id}"), strings.HasPrefix(path, "/concerns/{id}"),
-		strings.HasPrefix(path, "/retention/families/{id}"):
+		strings.HasPrefix(path, "/retention/families/{id}"), strings.HasPrefix(path, "/tasks/{id}"):
 		for _, rel := range accessRelations {
 			id := tg.family[rel]
 			if strings.HasPrefix(path, "/people/") {
 				id = tg.person[rel]
 			} else if strings.HasPrefix(path, "/concerns/") {
 				id = tg.concern[rel]
+			} else if strings.HasPrefix(path, "/tasks/") {
+				id = tg.task[rel]
 			}
 			paths = append(paths, fixed.Replace(strings.Replace(path, "{id}", itoa(id), 1)))
 		}

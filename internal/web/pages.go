@@ -435,6 +435,7 @@ type familyData struct {
 	Milestones     []milestoneView
 	Progress       store.Progress // sessions, VIG cycles and measures recorded
 	Tasks          []store.Task
+	TaskDone       map[int64]bool // the tasks the reader may mark done
 	Closures       []store.ClosureRecord
 	Activity       []store.Activity
 	Risk           store.RiskSummary
@@ -556,6 +557,12 @@ func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUs
 	d.Tasks, d.Risk, d.Team, d.Shares, d.Consents, d.Meetings, d.StatusHistory, d.Activity, d.Closures =
 		fp.Tasks, fp.Risk, fp.Team, fp.Shares, fp.Consents, fp.Meetings, fp.StatusHistory, fp.Activity, fp.Closures
 	d.Now = now
+	d.TaskDone = map[int64]bool{}
+	for _, t := range d.Tasks {
+		tt := f.Target()
+		tt.AssignedTo = t.AssignedToID
+		d.TaskDone[t.ID] = policy.Can(u.staff.Actor(), policy.CompleteTask, tt, now)
+	}
 	if d.CanEdit && open == "meeting" { // the owners an action can have
 		if d.Staff, err = s.db.StaffInArea(r.Context(), f.AreaID); err != nil {
 			s.fail(w, r, err)

@@ -45,6 +45,7 @@ var funcs = template.FuncMap{
 	"field":                newField,
 	"fieldID":              fieldID,
 	"list":                 func(xs ...string) []string { return xs },
+	"taskDone":             func(csrf string, t store.Task, back string) taskDoneForm { return taskDoneForm{csrf, t, back} },
 	"add":                  func(a, b int) int { return a + b },
 	"retentionTag":         retentionTag,
 	"declineLabel":         referral.DeclineReasonLabel,

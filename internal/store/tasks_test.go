@@ -1,0 +1,121 @@
+package store_test
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/org"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/safeguarding"
+	"github.com/cradle-org/cradle/internal/store"
+	"github.com/cradle-org/cradle/internal/store/storetest"
+)
+
+// TestCompleteTask: whoever a task is for, or a team manager of its
+// family's area, marks it done, once; a concern's action is done with its
+// task; migration 38 links the tasks of actions decided before it.
+func TestCompleteTask(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		dsl := seedStaff(t, db, "dsl@example.org", "dsl", "Blackpool")
+		away := seedStaff(t, db, "away@example.org", "team_manager", "Hertfordshire")
+		no := false
+		concern, err := db.RaiseConcern(ctx, fx.prac1.Actor(), store.NewConcern{FamilyID: fx.familyID, PersonID: fx.parent1,
+			Concern: safeguarding.Concern{About: "worry", AtRisk: safeguarding.AtRiskParent, ImmediateDanger: &no}, Due: time.Now().Add(time.Hour)}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		due := time.Now().AddDate(0, 0, 7)
+		if err := db.DecideConcern(ctx, dsl.Actor(), concern, safeguarding.DecisionInput{Decision: safeguarding.Advice, Reasons: "Advice given.",
+			Actions: []safeguarding.Action{{What: "Check Alex is safe", OwnerID: fx.prac1.ID, Due: due}, {What: "Tell the health visitor", OwnerID: fx.prac2.ID, Due: due}}}); err != nil {
+			t.Fatal(err)
+		}
+		taskFor := func(staff int64) int64 {
+			t.Helper()
+			s, err := db.RawString(ctx, `SELECT CAST(id AS TEXT) FROM tasks WHERE kind = 'concern_action' AND assigned_to = $1`, staff)
+			if err != nil {
+				t.Fatal(err)
+			}
+			id, _ := strconv.ParseInt(s, 10, 64)
+			return id
+		}
+		done := func() []bool {
+			t.Helper()
+			c, err := db.ReadConcern(ctx, dsl.Actor(), concern)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []bool
+			for _, a := range c.Actions {
+				out = append(out, a.Done)
+			}
+			return out
+		}
+		first, second := taskFor(fx.prac1.ID), taskFor(fx.prac2.ID)
+
+		// Not the co-parent's practitioner, another area's manager, or a
+		// lead it is not for.
+		for name, who := range map[string]org.Staff{"the other practitioner": fx.prac2, "another area's manager": away, "a lead": dsl} {
+			if _, err := db.CompleteTask(ctx, who.Actor(), first); problem.CodeOf(err) != problem.Forbidden {
+				t.Errorf("%s marked the task done: %v", name, err)
+			}
+		}
+		fam, err := db.CompleteTask(ctx, fx.prac1.Actor(), first)
+		if err != nil || fam != fx.familyID {
+			t.Fatalf("the practitioner marking their task done: family %d (%v)", fam, err)
+		}
+		if got := done(); len(got) != 2 || !got[0] || got[1] {
+			t.Errorf("the concern's actions done: %v, want the first alone", got)
+		}
+		if _, err := db.CompleteTask(ctx, fx.prac1.Actor(), first); problem.CodeOf(err) != problem.Conflict || !strings.Contains(err.Error(), "already marked done") {
+			t.Errorf("marking it done twice: %v", err)
+		}
+		// The area's manager marks the other practitioner's done.
+		if _, err := db.CompleteTask(ctx, fx.mgr.Actor(), second); err != nil {
+			t.Fatal(err)
+		}
+		if got := done(); !got[0] || !got[1] {
+			t.Errorf("the concern's actions done: %v, want both", got)
+		}
+		if by, err := db.RawString(ctx, `SELECT CAST(done_by AS TEXT) FROM tasks WHERE id = $1`, second); err != nil || by != strconv.FormatInt(fx.mgr.ID, 10) {
+			t.Errorf("done by %s (%v), want the manager", by, err)
+		}
+		if _, err := db.CompleteTask(ctx, fx.mgr.Actor(), 999999); problem.CodeOf(err) != problem.NotFound {
+			t.Errorf("an unknown task: %v", err)
+		}
+		if es, err := db.AuditEntries(ctx, store.AuditFilter{Actions: []string{"task.done"}}); err != nil || len(es) != 2 || es[0].FamilyID != fx.familyID {
+			t.Errorf("task.done entries: %+v (%v), want 2 naming the family", es, err)
+		}
+
+		// Migration 38's statement, as it is in the migration: the tasks
+		// of actions decided before it are linked to their actions.
+		if err := db.RawExec(ctx, `UPDATE tasks SET concern_action_id = NULL`); err != nil {
+			t.Fatal(err)
+		}
+		ms, err := store.Migrations(db.Dialect())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ran := false
+		for _, m := range ms {
+			for _, stmt := range strings.Split(m.SQL, ";") {
+				if m.Version == 38 && strings.Contains(stmt, "UPDATE tasks SET concern_action_id") {
+					if err := db.RawExec(ctx, stmt); err != nil {
+						t.Fatal(err)
+					}
+					ran = true
+				}
+			}
+		}
+		if !ran {
+			t.Fatal("migration 38 has no statement linking tasks to actions")
+		}
+		n, err := db.RawString(ctx, `SELECT CAST(COUNT(DISTINCT t.concern_action_id) AS TEXT) FROM tasks t JOIN concern_actions a ON a.id = t.concern_action_id
+			WHERE a.owner_id = t.assigned_to`)
+		if err != nil || n != "2" {
+			t.Errorf("%s tasks linked to their own actions after migration 38 (%v), want 2", n, err)
+		}
+	})
+}
