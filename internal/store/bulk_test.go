@@ -41,9 +41,12 @@ func expected(t *testing.T, families int, seed uint64, before synth.Counts) map[
 			return n
 		}
 		n["referrals"] += int64(len(b.Referrals))
-		acknowledge := func(r synth.Referral) { // a referrer's acknowledgement, by email
+		acknowledge := func(r synth.Referral) { // a referrer's acknowledgement and decision, by email
 			if r.Content.Source != referral.Self && r.Content.Referrer.Email != "" {
 				n["outbox"]++
+				if !r.Decided.IsZero() && referral.DecisionToTell(r.Content.Source, r.Status) {
+					n["outbox"]++
+				}
 			}
 		}
 		for _, r := range b.Referrals {
