@@ -335,3 +335,18 @@ func TestPractitionerFollowsTheirConcerns(t *testing.T) {
 		}
 	})
 }
+
+// A closed case's page still offers to raise a concern (a worry can come
+// after a case closes), saying it goes to the leads at once.
+func TestClosedFamilyOffersAConcern(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		_, fid := findPerson(t, e, "Mark Hill")
+		mc := e.client()
+		e.signIn(mc, manager)
+		page := e.get(mc, "/families/"+itoa(fid))
+		if page.status != 200 || !strings.Contains(page.body, `href="/families/`+itoa(fid)+`/concerns/new"`) ||
+			!strings.Contains(page.body, "the case is closed, but a concern raised now still goes to the safeguarding leads at once") {
+			t.Errorf("the closed family's page (%d) does not offer to raise a concern", page.status)
+		}
+	})
+}
