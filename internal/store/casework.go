@@ -748,9 +748,9 @@ func (db *DB) BreakGlass(ctx context.Context, actor policy.Actor, personID int64
 			return fmt.Errorf("finding who to notify: %w", err)
 		}
 		for _, sid := range ids {
-			if _, err := tx.insertID(`INSERT INTO tasks (family_id, person_id, assigned_to, kind, title, due_on, created_at) VALUES ($1, $2, $3, 'review_break_glass', $4, $5, $6)`,
-				f.ID, personID, sid, "Review break-glass access to confidential details in family "+f.Reference, tx.now, tx.now); err != nil {
-				return fmt.Errorf("creating review task: %w", err)
+			if err := tx.addTask(newTask{FamilyID: f.ID, PersonID: personID, AssignedTo: sid, Kind: "review_break_glass",
+				Title: "Review break-glass access to confidential details in family " + f.Reference, Due: tx.now}); err != nil {
+				return err
 			}
 		}
 		if notify != nil {
@@ -813,6 +813,26 @@ func (db *DB) CompleteTask(ctx context.Context, actor policy.Actor, id int64) (i
 		return nil
 	})
 	return familyID, err
+}
+
+// newTask is a task to put on someone's list: for a parent (PersonID) or
+// the family as a whole (0), and for a concern's action (ConcernActionID)
+// or not (0).
+type newTask struct {
+	FamilyID, PersonID, AssignedTo, ConcernActionID int64
+	Kind, Title                                     string
+	Due                                             time.Time
+}
+
+// addTask writes a task. Its title says where it comes from, never what a
+// note or action says: task lists are seen more widely than the records
+// behind them.
+func (tx *Tx) addTask(t newTask) error {
+	if _, err := tx.insertID(`INSERT INTO tasks (family_id, person_id, assigned_to, kind, title, due_on, created_at, concern_action_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		t.FamilyID, nullID(t.PersonID), t.AssignedTo, t.Kind, t.Title, t.Due.UTC(), tx.now, nullID(t.ConcernActionID)); err != nil {
+		return fmt.Errorf("creating a %s task: %w", t.Kind, err)
+	}
+	return nil
 }
 
 // openTasks lists a family's open tasks, soonest first.

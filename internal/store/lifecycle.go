@@ -41,6 +41,29 @@ func (db *DB) PractitionersInArea(ctx context.Context, areaID int64) ([]Practiti
 	return out, rows.Err()
 }
 
+// ManagersInArea lists the area's active team managers, each with how
+// many open families they manage (the allocation form's choice of the
+// family's team manager).
+func (db *DB) ManagersInArea(ctx context.Context, areaID int64) ([]PractitionerLoad, error) {
+	rows, err := db.query(ctx, `SELECT s.id, s.name, (SELECT COUNT(*) FROM families f WHERE f.manager_id = s.id AND f.stage <> 'closed')
+		FROM staff s WHERE s.role = 'team_manager' AND s.disabled = FALSE
+		AND s.id IN (SELECT st.staff_id FROM staff_teams st JOIN teams t ON t.id = st.team_id WHERE t.area_id = $1)
+		ORDER BY s.name`, areaID)
+	if err != nil {
+		return nil, fmt.Errorf("listing team managers: %w", err)
+	}
+	defer rows.Close()
+	var out []PractitionerLoad
+	for rows.Next() {
+		var p PractitionerLoad
+		if err := rows.Scan(&p.ID, &p.Name, &p.Caseload); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
 // familyForChange loads a family and checks the actor may do act to it.
 func (tx *Tx) familyForChange(actor policy.Actor, familyID int64, act policy.Action) (family.Family, error) {
 	f, err := tx.db.familyRecord(tx.ctx, tx.q(), familyID)
@@ -55,11 +78,16 @@ func (tx *Tx) familyForChange(actor policy.Actor, familyID int64, act policy.Act
 
 // AllocatePractitioners allocates a practitioner to each co-parent (0 keeps
 // the current one). The two must be different people.
-func (db *DB) AllocatePractitioners(ctx context.Context, actor policy.Actor, familyID int64, byPerson map[int64]int64) error {
+func (db *DB) AllocatePractitioners(ctx context.Context, actor policy.Actor, familyID int64, byPerson map[int64]int64, managerID int64) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		f, err := tx.familyForChange(actor, familyID, policy.AllocateFamily)
 		if err != nil {
 			return err
+		}
+		if managerID != 0 && managerID != f.ManagerID {
+			if err := tx.setManager(f, managerID); err != nil {
+				return err
+			}
 		}
 		want := map[int64]int64{}
 		for _, p := range f.Parents() {
@@ -92,6 +120,30 @@ func (db *DB) AllocatePractitioners(ctx context.Context, actor policy.Actor, fam
 		tx.Audit("family.allocation.review", "family", f.ID, f.ID, "")
 		return nil
 	})
+}
+
+// setManager makes managerID, who must be an active team manager working
+// in the family's area, the family's team manager. The family's open tasks
+// for no one in particular (made while it had none) go to them.
+func (tx *Tx) setManager(f family.Family, managerID int64) error {
+	var n int
+	err := tx.queryRow(`SELECT COUNT(*) FROM staff s WHERE s.id = $1 AND s.role = 'team_manager' AND s.disabled = FALSE
+		AND s.id IN (SELECT st.staff_id FROM staff_teams st JOIN teams t ON t.id = st.team_id WHERE t.area_id = $2)`, managerID, f.AreaID).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("checking the team manager: %w", err)
+	}
+	if n != 1 {
+		return &problem.Error{Code: problem.Invalid, Message: "Choose a team manager who works in this family's area",
+			Fields: []problem.Field{{Name: "manager", Message: "Choose a team manager who works in this family's area"}}}
+	}
+	if _, err := tx.exec(`UPDATE families SET manager_id = $1, version = version + 1, updated_at = $2 WHERE id = $3`, managerID, tx.now, f.ID); err != nil {
+		return fmt.Errorf("setting the team manager: %w", err)
+	}
+	if _, err := tx.exec(`UPDATE tasks SET assigned_to = $1 WHERE family_id = $2 AND assigned_to IS NULL AND done_at IS NULL`, managerID, f.ID); err != nil {
+		return fmt.Errorf("giving the team manager the family's tasks: %w", err)
+	}
+	tx.Audit("family.manager", "family", f.ID, f.ID, fmt.Sprintf("staff %d", managerID))
+	return nil
 }
 
 // RecordBirth records the baby's birth: date of birth (and name, if given)
@@ -127,6 +179,22 @@ func (db *DB) RecordBirth(ctx context.Context, actor policy.Actor, familyID int6
 			family_name = CASE WHEN family_name = '' THEN $3 ELSE family_name END, version = version + 1, updated_at = $4 WHERE id = $5`,
 			born.UTC(), givenName, firstFamilyName(f), tx.now, baby.ID); err != nil {
 			return fmt.Errorf("recording birth: %w", err)
+		}
+		// A birth is a change the risk picture must be reviewed after: each
+		// parent's practitioner (or, for a parent without one, the team
+		// manager) is asked to, within the week.
+		for _, p := range f.Parents() {
+			staff := p.PractitionerID
+			if staff == 0 {
+				staff = f.ManagerID
+			}
+			if staff == 0 || !p.Active {
+				continue
+			}
+			if err := tx.addTask(newTask{FamilyID: f.ID, PersonID: p.ID, AssignedTo: staff, Kind: "review_risk",
+				Title: "Review the risk assessment and safety plan now the baby is born (family " + f.Reference + ")", Due: tx.now.AddDate(0, 0, 7)}); err != nil {
+				return err
+			}
 		}
 		tx.Audit("family.birth", "family", f.ID, f.ID, "")
 		return nil

@@ -81,9 +81,9 @@ func (db *DB) SaveMeasure(ctx context.Context, actor policy.Actor, m MeasureResu
 				practitioner = actor.StaffID // a baby's measure: whoever recorded it follows up
 			}
 			for _, staffID := range uniqueIDs(practitioner, f.ManagerID) {
-				if _, err := tx.insertID(`INSERT INTO tasks (family_id, person_id, assigned_to, kind, title, due_on, created_at) VALUES ($1, $2, $3, 'measure_follow_up', $4, $5, $6)`,
-					f.ID, p.ID, staffID, "Follow up an outcome measure answer today (family "+f.Reference+")", tx.now, tx.now); err != nil {
-					return fmt.Errorf("creating follow-up task: %w", err)
+				if err := tx.addTask(newTask{FamilyID: f.ID, PersonID: p.ID, AssignedTo: staffID, Kind: "measure_follow_up",
+					Title: "Follow up an outcome measure answer today (family " + f.Reference + ")", Due: tx.now}); err != nil {
+					return err
 				}
 			}
 			tx.Audit("measure.follow_up_task", "measure_result", id, f.ID, "")

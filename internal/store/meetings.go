@@ -68,9 +68,8 @@ func (db *DB) RecordMeeting(ctx context.Context, actor policy.Actor, familyID in
 			// The task's title says where the action comes from, not what it
 			// is: task lists are seen more widely than the meeting record.
 			title := fmt.Sprintf("Action from the %s on %s (family %s)", strings.ToLower(sharing.Label(sharing.MeetingKinds(), m.Kind)), m.HeldOn.Format("2 January 2006"), f.Reference)
-			if _, err := tx.insertID(`INSERT INTO tasks (family_id, assigned_to, kind, title, due_on, created_at) VALUES ($1, $2, 'meeting_action', $3, $4, $5)`,
-				f.ID, a.OwnerID, title, a.Due.UTC(), tx.now); err != nil {
-				return fmt.Errorf("creating action task: %w", err)
+			if err := tx.addTask(newTask{FamilyID: f.ID, AssignedTo: a.OwnerID, Kind: "meeting_action", Title: title, Due: a.Due}); err != nil {
+				return err
 			}
 		}
 		if m.StatusAfter != f.SafeguardingStatus {

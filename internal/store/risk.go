@@ -141,9 +141,9 @@ func (db *DB) SaveRiskAssessment(ctx context.Context, actor policy.Actor, person
 				if staffID == 0 {
 					continue
 				}
-				if _, err := tx.insertID(`INSERT INTO tasks (family_id, person_id, assigned_to, kind, title, due_on, created_at) VALUES ($1, $2, $3, 'consider_marac', $4, $5, $6)`,
-					f.ID, p.ID, staffID, "Consider a MARAC referral (family "+f.Reference+")", tx.now, tx.now); err != nil {
-					return fmt.Errorf("creating MARAC task: %w", err)
+				if err := tx.addTask(newTask{FamilyID: f.ID, PersonID: p.ID, AssignedTo: staffID, Kind: "consider_marac",
+					Title: "Consider a MARAC referral (family " + f.Reference + ")", Due: tx.now}); err != nil {
+					return err
 				}
 			}
 			tx.Audit("risk.marac_task", "person", p.ID, f.ID, "")
@@ -265,9 +265,9 @@ func (db *DB) RecordIncident(ctx context.Context, actor policy.Actor, in Inciden
 			return fmt.Errorf("saving incident: %w", err)
 		}
 		if p.PractitionerID != 0 {
-			if _, err := tx.insertID(`INSERT INTO tasks (family_id, person_id, assigned_to, kind, title, due_on, created_at) VALUES ($1, $2, $3, 'review_risk', $4, $5, $6)`,
-				f.ID, p.ID, p.PractitionerID, "Review the risk assessment after a new incident (family "+f.Reference+")", tx.now, tx.now); err != nil {
-				return fmt.Errorf("creating review task: %w", err)
+			if err := tx.addTask(newTask{FamilyID: f.ID, PersonID: p.ID, AssignedTo: p.PractitionerID, Kind: "review_risk",
+				Title: "Review the risk assessment after a new incident (family " + f.Reference + ")", Due: tx.now}); err != nil {
+				return err
 			}
 		}
 		tx.Audit("incident.create", "incident", id, f.ID, "")

@@ -481,9 +481,9 @@ func (db *DB) DecideConcern(ctx context.Context, actor policy.Actor, id int64, i
 				actionID, id, what, a.OwnerID, a.Due.UTC(), tx.now); err != nil {
 				return fmt.Errorf("saving action: %w", err)
 			}
-			if _, err := tx.insertID(`INSERT INTO tasks (family_id, assigned_to, kind, title, due_on, created_at, concern_action_id) VALUES ($1, $2, 'concern_action', $3, $4, $5, $6)`,
-				c.FamilyID, a.OwnerID, "Safeguarding follow-up action in family "+c.FamilyReference, a.Due.UTC(), tx.now, actionID); err != nil {
-				return fmt.Errorf("creating task: %w", err)
+			if err := tx.addTask(newTask{FamilyID: c.FamilyID, AssignedTo: a.OwnerID, ConcernActionID: actionID, Kind: "concern_action",
+				Title: "Safeguarding follow-up action in family " + c.FamilyReference, Due: a.Due}); err != nil {
+				return err
 			}
 		}
 		tx.Audit("concern.decide", "concern", id, c.FamilyID, string(in.Decision))

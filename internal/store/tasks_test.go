@@ -119,3 +119,48 @@ func TestCompleteTask(t *testing.T) {
 		}
 	})
 }
+
+// TestAllocateTeamManager: the allocation sets the family's team manager,
+// only to an active team manager of its area, and gives them the family's
+// open tasks for no one in particular.
+func TestAllocateTeamManager(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		second := seedStaff(t, db, "m2@example.org", "team_manager", "Blackpool")
+		away := seedStaff(t, db, "away@example.org", "team_manager", "Hertfordshire")
+		area, err := db.RawString(ctx, `SELECT CAST(id AS TEXT) FROM areas WHERE name = 'Blackpool'`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		areaID, _ := strconv.ParseInt(area, 10, 64)
+		managers, err := db.ManagersInArea(ctx, areaID)
+		if err != nil || len(managers) != 2 || managers[0].Caseload+managers[1].Caseload != 1 {
+			t.Fatalf("the area's managers: %+v (%v), want two, one managing the family", managers, err)
+		}
+		if err := db.RawExec(ctx, `INSERT INTO tasks (family_id, kind, title, created_at) VALUES ($1, 'measure_follow_up', 'For the manager', $2)`, fx.familyID, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		for name, id := range map[string]int64{"another area's manager": away.ID, "a practitioner": fx.other.ID} {
+			err := db.AllocatePractitioners(ctx, fx.mgr.Actor(), fx.familyID, nil, id)
+			if p := problem.As(err); p == nil || p.Code != problem.Invalid || len(p.Fields) != 1 || p.Fields[0].Name != "manager" {
+				t.Errorf("%s as the family's manager: %v", name, err)
+			}
+		}
+		if err := db.AllocatePractitioners(ctx, fx.mgr.Actor(), fx.familyID, nil, second.ID); err != nil {
+			t.Fatal(err)
+		}
+		f, err := db.ReadFamily(ctx, fx.mgr.Actor(), fx.familyID)
+		if err != nil || f.ManagerID != second.ID {
+			t.Errorf("the family's manager is %d (%v), want %d", f.ManagerID, err, second.ID)
+		}
+		if n, err := db.RawString(ctx, `SELECT CAST(COUNT(*) AS TEXT) FROM tasks WHERE family_id = $1 AND assigned_to = $2`, fx.familyID, second.ID); err != nil || n != "1" {
+			t.Errorf("%s tasks given to the new manager (%v), want the one for no one", n, err)
+		}
+		// The practitioners are as they were.
+		for _, p := range f.Parents() {
+			if p.PractitionerID != fx.prac1.ID && p.PractitionerID != fx.prac2.ID {
+				t.Errorf("parent %d's practitioner changed to %d", p.ID, p.PractitionerID)
+			}
+		}
+	})
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -239,6 +240,7 @@ func (s *Server) revealSubmit(w http.ResponseWriter, r *http.Request, u *request
 type allocateData struct {
 	Family        family.Family
 	Practitioners []store.PractitionerLoad
+	Managers      []store.PractitionerLoad // the area's team managers, each with the open families they manage
 }
 
 func (s *Server) allocateForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
@@ -255,15 +257,27 @@ func (s *Server) showAllocate(w http.ResponseWriter, r *http.Request, u *request
 		s.fail(w, r, err)
 		return
 	}
+	managers, err := s.db.ManagersInArea(r.Context(), f.AreaID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// A manager who has left the area (or whose account was disabled)
+	// stays the choice until someone picks another: the select never
+	// quietly changes who manages the family.
+	if f.ManagerID != 0 && !slices.ContainsFunc(managers, func(m store.PractitionerLoad) bool { return m.ID == f.ManagerID }) {
+		managers = append([]store.PractitionerLoad{{ID: f.ManagerID, Name: f.ManagerName + ", no longer a team manager in this area"}}, managers...)
+	}
 	form := r.PostForm
 	if form == nil {
 		form = url.Values{}
 		for _, p := range f.Parents() {
 			form.Set("practitioner_"+strconv.FormatInt(p.ID, 10), strconv.FormatInt(p.PractitionerID, 10))
 		}
+		form.Set("manager", strconv.FormatInt(f.ManagerID, 10))
 	}
 	s.render(w, r, status, "allocate", Page{Title: "Allocate practitioners", Nav: "caseload", Errors: errs, Form: form,
-		Data: allocateData{Family: f, Practitioners: pracs}})
+		Data: allocateData{Family: f, Practitioners: pracs, Managers: managers}})
 }
 
 func (s *Server) allocateSave(w http.ResponseWriter, r *http.Request, u *requestUser) {
@@ -280,7 +294,8 @@ func (s *Server) allocateSave(w http.ResponseWriter, r *http.Request, u *request
 			want[p] = sid
 		}
 	}
-	err = s.db.AllocatePractitioners(r.Context(), u.staff.Actor(), id, want)
+	manager, _ := strconv.ParseInt(r.PostForm.Get("manager"), 10, 64)
+	err = s.db.AllocatePractitioners(r.Context(), u.staff.Actor(), id, want, manager)
 	if p := problem.As(err); p != nil && p.Code == problem.Invalid {
 		fields := p.Fields
 		if len(fields) == 0 {

@@ -93,6 +93,25 @@ func TestAllocationShowsCaseloadsAndRefusesOnePractitionerForBoth(t *testing.T) 
 		if parentNamed(got, ps[0].GivenName).PractitionerID != other.ID || parentNamed(got, ps[1].GivenName).PractitionerID != prac.ID {
 			t.Errorf("after swap: %+v", got.Parents())
 		}
+		// The family's team manager is chosen on the same page, only from
+		// the area's: another area's is refused, the choice kept.
+		helen, _ := e.db.StaffByEmail(context.Background(), manager)
+		megan, _ := e.db.StaffByEmail(context.Background(), herts)
+		page = e.get(mc, "/families/"+itoa(f.ID)+"/allocate")
+		if sel := between(page.body, `id="manager"`, "</select>"); !regexp.MustCompile(`value="`+itoa(helen.ID)+`"[^>]*>Helen Whitaker \(\d+ famil`).MatchString(sel) || strings.Contains(sel, "Megan") {
+			t.Errorf("the team manager choice: %q", sel)
+		}
+		away := mustForm("csrf_token", token, "practitioner_"+itoa(ps[0].ID), itoa(other.ID), "practitioner_"+itoa(ps[1].ID), itoa(prac.ID), "manager", itoa(megan.ID))
+		r = e.post(mc, "/families/"+itoa(f.ID)+"/allocate", away)
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `href="#manager"`) || !strings.Contains(r.body, "Choose a team manager who works in this family&#39;s area") {
+			t.Errorf("another area's manager: %d", r.status)
+		}
+		if mine := e.post(mc, "/families/"+itoa(f.ID)+"/allocate", mustForm("csrf_token", token, "manager", itoa(helen.ID))); mine.status != http.StatusSeeOther {
+			t.Fatalf("choosing Helen: %d", mine.status)
+		}
+		if got, _ := e.db.ReadFamily(context.Background(), mustActor(t, e, manager), f.ID); got.ManagerID != helen.ID {
+			t.Errorf("the family's manager is %d, want Helen (%d)", got.ManagerID, helen.ID)
+		}
 		pc := e.client()
 		e.signIn(pc, practitioner)
 		if r := e.get(pc, "/families/"+itoa(f.ID)+"/allocate"); r.status != http.StatusForbidden {
@@ -227,6 +246,11 @@ func TestBirthClosureAndReopen(t *testing.T) {
 		p := e.get(mc, path)
 		if !strings.Contains(p.body, "Zara Khan") || !strings.Contains(p.body, "second birthday)") || !strings.Contains(p.body, ">Birth<") {
 			t.Errorf("family after birth lacks the baby or the stage:\n%s", p.body)
+		}
+		// The birth asks for a review of each parent's risk assessment and
+		// safety plan, on the open tasks.
+		if n := strings.Count(between(p.body, `id="tasks"`, "</table>"), ">Review the risk assessment and safety plan now the baby is born"); n != 2 {
+			t.Errorf("%d risk reviews after the birth on the family's tasks, want one for each parent", n)
 		}
 		// Closing needs a reason and a summary for each parent.
 		cl := e.get(mc, path+"/close")
