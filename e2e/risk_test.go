@@ -76,6 +76,26 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		tab.pageChecks(t, "risk-person")
 		tab.screenshot(t, "risk-01-person")
 
+		// Her details are corrected on their own form: a problem is shown
+		// with what was typed, then the pronouns she gave are saved.
+		tab.click(t, fmt.Sprintf(`main a[href=%q]`, amyHref+"/details"))
+		tab.mustBeAt(t, amyHref+"/details")
+		tab.fill(t, "#given_name", "")
+		tab.fill(t, "#pronouns", "she/her")
+		tab.click(t, `form[action$="/details"] button[type="submit"]`)
+		tab.mustSee(t, "details error", "There is a problem", "Enter the first name")
+		tab.errorState(t, "risk-details-error", "#given_name")
+		tab.errorLinksResolve(t, "risk-details-error")
+		if got := tab.eval(t, `document.getElementById('pronouns').value`); got != "she/her" {
+			t.Errorf("details error: the pronouns typed were not kept (%q)", got)
+		}
+		tab.pageChecks(t, "risk-details-error")
+		tab.screenshot(t, "risk-01b-details-error")
+		tab.fill(t, "#given_name", "Amy")
+		tab.click(t, `form[action$="/details"] button[type="submit"]`)
+		tab.mustBeAt(t, amyHref)
+		tab.mustSee(t, "Amy's corrected details", "Pronouns", "she/her")
+
 		dash := amyHref + "/dash"
 		if got := tab.eval(t, fmt.Sprintf(`(() => { const a = document.querySelector('main a[href=%q]'); return a ? a.textContent.trim() : ''; })()`, dash)); got != "Start or continue a risk assessment (DASH)" {
 			t.Fatalf("Amy's page: the link to %s reads %q", dash, got)

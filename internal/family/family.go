@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
 )
 
 // Stage is where a family is on the programme journey.
@@ -82,6 +83,51 @@ func (e Experience) Label() string {
 		return "Experiences and uses abusive behaviours"
 	}
 	return "Not yet known"
+}
+
+// ExperienceChoices are the answers a form offers, in its order.
+func ExperienceChoices() []Experience { return []Experience{Experiences, Uses, Both, NotKnown} }
+
+// Valid reports whether e is one of ExperienceChoices.
+func (e Experience) Valid() bool {
+	switch e {
+	case Experiences, Uses, Both, NotKnown:
+		return true
+	}
+	return false
+}
+
+// Details are a person's own details, as staff correct them (never their
+// confidential ones).
+type Details struct {
+	GivenName, FamilyName, KnownAs string
+	DateOfBirth                    time.Time // zero: not known
+	Gender, Pronouns               string
+	Experience                     Experience // a parent's; not asked of a child
+}
+
+// Check trims the details in place and adds to fs what is wrong with them
+// for a person of this kind, on the day now: a first name is needed, a
+// date of birth is in the last hundred years and not in the future, and a
+// parent's experience is one of the choices.
+func (d *Details) Check(kind Kind, now time.Time, fs *problem.Fields) {
+	fs.Text("given_name", "First name", &d.GivenName, 100, false)
+	if d.GivenName == "" && !fs.Has("given_name") {
+		fs.Add("given_name", "Enter the first name")
+	}
+	fs.Text("family_name", "Last name", &d.FamilyName, 100, false)
+	fs.Text("known_as", "Known as", &d.KnownAs, 100, false)
+	switch {
+	case d.DateOfBirth.After(now):
+		fs.Add("date_of_birth", "Date of birth must be today or in the past")
+	case !d.DateOfBirth.IsZero() && d.DateOfBirth.Before(now.AddDate(-100, 0, 0)):
+		fs.Add("date_of_birth", "Date of birth must be within the last 100 years")
+	}
+	fs.Text("gender", "Gender", &d.Gender, 100, false)
+	fs.Text("pronouns", "Pronouns", &d.Pronouns, 100, false)
+	if kind == Parent && !d.Experience.Valid() {
+		fs.Add("experience", "Select what is known about this parent and domestic abuse")
+	}
 }
 
 // Family is the unit of work.

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
 )
 
 func TestNamesAndTargets(t *testing.T) {
@@ -68,5 +70,55 @@ func TestOverridesAreNeverEncoded(t *testing.T) {
 	}
 	if strings.Contains(string(b), "CANARY") || strings.Contains(string(b), "Overrides") {
 		t.Errorf("the family's encoding holds its reader's grants: %s", b)
+	}
+}
+
+func TestExperienceValid(t *testing.T) {
+	for _, e := range ExperienceChoices() {
+		if !e.Valid() || e.Label() == "" {
+			t.Errorf("%q: valid %v, label %q", e, e.Valid(), e.Label())
+		}
+	}
+	for _, e := range []Experience{"", "victim", "perpetrator", "Uses"} {
+		if e.Valid() {
+			t.Errorf("%q is valid", e)
+		}
+	}
+}
+
+func TestDetailsCheck(t *testing.T) {
+	now := time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)
+	ok := Details{GivenName: " Amy ", FamilyName: "Foster", DateOfBirth: time.Date(1998, 4, 2, 0, 0, 0, 0, time.UTC), Experience: Experiences}
+	tests := []struct {
+		name string
+		kind Kind
+		edit func(d *Details)
+		want []string // fields with a problem
+	}{
+		{"as given", Parent, func(*Details) {}, nil},
+		{"no first name", Parent, func(d *Details) { d.GivenName = "  " }, []string{"given_name"}},
+		{"markup in a name", Parent, func(d *Details) { d.FamilyName = "<b>Foster</b>" }, []string{"family_name"}},
+		{"born tomorrow", Parent, func(d *Details) { d.DateOfBirth = now.AddDate(0, 0, 1) }, []string{"date_of_birth"}},
+		{"born 101 years ago", Parent, func(d *Details) { d.DateOfBirth = now.AddDate(-101, 0, 0) }, []string{"date_of_birth"}},
+		{"no date of birth", Parent, func(d *Details) { d.DateOfBirth = time.Time{} }, nil},
+		{"no experience", Parent, func(d *Details) { d.Experience = "" }, []string{"experience"}},
+		{"a child has none", Child, func(d *Details) { d.Experience = "" }, nil},
+		{"too long pronouns", Parent, func(d *Details) { d.Pronouns = strings.Repeat("x", 101) }, []string{"pronouns"}},
+	}
+	for _, tt := range tests {
+		d := ok
+		tt.edit(&d)
+		var fs problem.Fields
+		d.Check(tt.kind, now, &fs)
+		var got []string
+		for _, f := range fs {
+			got = append(got, f.Name)
+		}
+		if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+			t.Errorf("%s: problems with %v, want %v", tt.name, got, tt.want)
+		}
+		if len(tt.want) == 0 && d.GivenName != strings.TrimSpace(d.GivenName) {
+			t.Errorf("%s: the first name %q was not trimmed", tt.name, d.GivenName)
+		}
 	}
 }

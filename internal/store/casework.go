@@ -35,6 +35,7 @@ type PersonRecord struct {
 	ViaOverride    bool
 	OverrideEnds   time.Time
 	CanEdit        bool // may record sessions and edit contact details (own practitioner, team manager)
+	CanEditDetails bool // may correct the person's name, date of birth and the rest (the family's practitioners, team manager)
 	CanBreakGlass  bool
 	JointSafe      bool // both practitioners have recorded joint sessions are safe
 	JointSafeByMe  bool
@@ -275,9 +276,10 @@ func (tx *Tx) personAccessFor(actor policy.Actor, personID int64) (PersonRecord,
 	}
 	conf := policy.Decide(actor, policy.ViewConfidential, t, tx.now)
 	out := PersonRecord{Family: f, Person: p, CanSeeConf: conf.Allowed, ViaOverride: conf.Override,
-		CanEdit:       policy.Can(actor, policy.EditConfidential, t, tx.now),
-		CanBreakGlass: !conf.Allowed && policy.Can(actor, policy.BreakGlass, t, tx.now),
-		CanSupervise:  policy.Can(actor, policy.WriteSupervision, t, tx.now)}
+		CanEdit:        policy.Can(actor, policy.EditConfidential, t, tx.now),
+		CanEditDetails: policy.Can(actor, policy.EditPerson, t, tx.now),
+		CanBreakGlass:  !conf.Allowed && policy.Can(actor, policy.BreakGlass, t, tx.now),
+		CanSupervise:   policy.Can(actor, policy.WriteSupervision, t, tx.now)}
 	for _, o := range t.Overrides {
 		if o.PersonID == p.ID && o.ExpiresAt.After(out.OverrideEnds) {
 			out.OverrideEnds = o.ExpiresAt
@@ -702,6 +704,61 @@ func (db *DB) UpdateContact(ctx context.Context, actor policy.Actor, personID in
 			return err
 		}
 		tx.Audit("person.confidential.edit", "person", p.ID, f.ID, "")
+		return nil
+	})
+}
+
+// UpdatePersonDetails corrects a person's name, date of birth, gender,
+// pronouns and (a parent's) experience of domestic abuse, for one who may
+// change the person's record (policy.EditPerson: the family's
+// practitioners, a team manager of its area). A parent's match keys are
+// worked out again, so the duplicate check at referral finds them by their
+// corrected name; the search's names follow by trigger (migration 24). If
+// someone else saved the record since the editor opened it, nothing is
+// saved and a Conflict says so.
+func (db *DB) UpdatePersonDetails(ctx context.Context, actor policy.Actor, personID int64, version int, d family.Details) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, p, err := db.personInFamily(ctx, tx.q(), personID)
+		if err != nil {
+			return err
+		}
+		if dec := policy.Decide(actor, policy.EditPerson, f.PersonTarget(p, nil), tx.now); !dec.Allowed {
+			return problem.New(problem.Forbidden, "%s", dec.Reason)
+		}
+		var fs problem.Fields
+		d.Check(p.Kind, tx.now, &fs)
+		if err := fs.Err(); err != nil {
+			return err
+		}
+		exp := p.Experience
+		if p.Kind == family.Parent {
+			exp = d.Experience
+		}
+		res, err := tx.exec(`UPDATE people SET given_name = $1, family_name = $2, known_as = $3, date_of_birth = $4, gender = $5, pronouns = $6,
+			experience = $7, version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10`,
+			d.GivenName, d.FamilyName, d.KnownAs, nullTime(d.DateOfBirth), d.Gender, d.Pronouns, string(exp), tx.now, p.ID, version)
+		if err != nil {
+			return fmt.Errorf("saving the person's details: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return problem.New(problem.Conflict, "Someone else changed these details while you were editing. Your changes have not been saved: check the details below and save again")
+		}
+		if p.Kind == family.Parent {
+			// The keys hold the contact details too: read them (to hash, never
+			// to show) so that the new keys are whole.
+			c, err := tx.confidential(p.ID)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.exec(`DELETE FROM person_match_keys WHERE person_id = $1`, p.ID); err != nil {
+				return fmt.Errorf("refreshing match keys: %w", err)
+			}
+			p.GivenName, p.FamilyName, p.KnownAs, p.DateOfBirth, p.Confidential = d.GivenName, d.FamilyName, d.KnownAs, d.DateOfBirth, &c
+			if err := tx.writeMatchKeys(p.ID, identityOfPerson(p)); err != nil {
+				return err
+			}
+		}
+		tx.Audit("person.edit", "person", p.ID, f.ID, "details corrected")
 		return nil
 	})
 }

@@ -295,6 +295,8 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("POST /people/{id}/measure-results/{rid}/remove", s.staff(s.measureRemove))
 	handle("GET /people/{id}/contact", s.staff(s.contactForm))
 	handle("POST /people/{id}/contact", s.staff(s.contactSave))
+	handle("GET /people/{id}/details", s.staff(s.detailsForm))
+	handle("POST /people/{id}/details", s.staff(s.detailsSave))
 	handle("GET /people/{id}/dash", s.staff(s.dashForm))
 	handle("POST /people/{id}/dash", s.staff(s.dashSave))
 	handle("POST /people/{id}/incidents", s.staff(s.incidentCreate))

@@ -1,0 +1,87 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/cradle-org/cradle/internal/match"
+)
+
+// TestCorrectPersonDetails: a parent's name, date of birth and the rest
+// are corrected on their own form; every problem is shown at once with
+// what was typed; the person page, the search and the duplicate check at
+// referral then know them by the corrected name; a stale save keeps the
+// editor's text.
+func TestCorrectPersonDetails(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		f := demoFamily(t, e, "Amy")
+		amy := parentNamed(f, "Amy")
+		path := "/people/" + itoa(amy.ID)
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		if p := e.get(pc, path); !strings.Contains(p.body, `href="`+path+`/details"`) {
+			t.Fatal("Amy's page does not offer to correct her details")
+		}
+		form := e.get(pc, path+"/details")
+		if form.status != 200 || !strings.Contains(form.body, `name="given_name" type="text" value="Amy"`) && !strings.Contains(form.body, `value="Amy"`) {
+			t.Fatalf("the details form (%d) is not filled in with Amy's details", form.status)
+		}
+		version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(form.body)[1]
+		token := csrfFrom(t, form.body)
+		values := func(kv ...string) url.Values {
+			v := url.Values{"csrf_token": {token}, "version": {version}, "given_name": {"Amy"}, "family_name": {"Okonkwo"}, "known_as": {"Ames"},
+				"date_of_birth-day": {"2"}, "date_of_birth-month": {"4"}, "date_of_birth-year": {"1998"}, "gender": {""}, "pronouns": {"she/her"}, "experience": {"experiences"}}
+			for i := 0; i+1 < len(kv); i += 2 {
+				v.Set(kv[i], kv[i+1])
+			}
+			return v
+		}
+		// Two problems at once, in the page's order, with what was typed.
+		bad := e.post(pc, path+"/details", values("given_name", " ", "date_of_birth-day", "31", "date_of_birth-month", "2"))
+		if bad.status != http.StatusUnprocessableEntity {
+			t.Fatalf("a bad save: %d", bad.status)
+		}
+		summary := between(bad.body, "govuk-error-summary__list", "</ul>")
+		if i, j := strings.Index(summary, "#given_name"), strings.Index(summary, "#date_of_birth"); i < 0 || j < i || !strings.Contains(summary, "Enter the first name") {
+			t.Errorf("the error summary does not list the first name then the date: %q", summary)
+		}
+		if !strings.Contains(bad.body, `value="Okonkwo"`) || !strings.Contains(bad.body, `value="she/her"`) {
+			t.Error("the typed input was not kept")
+		}
+		// Saved.
+		if r := e.post(pc, path+"/details", values()); r.status != http.StatusSeeOther || r.location != path {
+			t.Fatalf("saving: %d %q\n%s", r.status, r.location, between(r.body, "govuk-error-summary", "</div>"))
+		}
+		page := e.get(pc, path)
+		for _, want := range []string{"Ames Okonkwo", "she/her", "2 April 1998", "Experiences domestic abuse"} {
+			if !strings.Contains(page.body, want) {
+				t.Errorf("Amy's page lacks %q", want)
+			}
+		}
+		dsl := mustActor(t, e, ruth)
+		if hits, _, err := e.db.SearchPeople(ctx, dsl, "Okonkwo"); err != nil || len(hits) == 0 || hits[0].Person.ID != amy.ID {
+			t.Errorf("searching for the corrected name: %d hits (%v)", len(hits), err)
+		}
+		found, err := e.db.FindPossibleMatches(ctx, match.Identity{GivenName: "Amy", FamilyName: "Okonkwo"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		matched := false
+		for _, m := range found {
+			matched = matched || m.PersonID == amy.ID
+		}
+		if !matched {
+			t.Error("the duplicate check does not find Amy by her corrected name")
+		}
+		// A save from the old version keeps the editor's text and says why.
+		stale := e.post(pc, path+"/details", values("known_as", "Amy F"))
+		if stale.status != http.StatusConflict || !strings.Contains(stale.body, "Someone else changed these details") || !strings.Contains(stale.body, `value="Amy F"`) {
+			t.Errorf("a stale save: %d", stale.status)
+		}
+	})
+}
