@@ -96,6 +96,21 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		tab.mustBeAt(t, amyHref)
 		tab.mustSee(t, "Amy's corrected details", "Pronouns", "she/her")
 
+		// Another child in Amy's household is added from the family's page.
+		tab.open(t, familyHref+"?form=child")
+		tab.click(t, `form[action$="/children"] button[type="submit"]`)
+		tab.mustSee(t, "child error", "There is a problem", "Enter the first name", "Select who the child lives with")
+		tab.errorState(t, "risk-child-error", "#child_given_name")
+		tab.errorLinksResolve(t, "risk-child-error")
+		tab.pageChecks(t, "risk-child-error")
+		tab.fill(t, "#child_given_name", "Leo")
+		tab.fillDate(t, "child_date_of_birth", time.Date(2021, 6, 14, 0, 0, 0, 0, time.UTC))
+		tab.check(t, "child_household") // the first choice: Amy
+		tab.click(t, `form[action$="/children"] button[type="submit"]`)
+		tab.mustSee(t, "child added", "Other children", "born 14 June 2021, lives with Amy Foster")
+		tab.screenshot(t, "risk-01c-child-added")
+		tab.open(t, amyHref)
+
 		dash := amyHref + "/dash"
 		if got := tab.eval(t, fmt.Sprintf(`(() => { const a = document.querySelector('main a[href=%q]'); return a ? a.textContent.trim() : ''; })()`, dash)); got != "Start or continue a risk assessment (DASH)" {
 			t.Fatalf("Amy's page: the link to %s reads %q", dash, got)

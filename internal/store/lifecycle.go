@@ -122,6 +122,36 @@ func (db *DB) AllocatePractitioners(ctx context.Context, actor policy.Actor, fam
 	})
 }
 
+// AddChild records another child in either co-parent's household (their
+// risk is assessed in its own right): for one who may change the family's
+// record. household is the parent slot the child lives with (1 or 2), or 0
+// for neither, or not known.
+func (db *DB) AddChild(ctx context.Context, actor policy.Actor, familyID int64, d family.Details, household int) (int64, error) {
+	var id int64
+	err := db.Update(ctx, func(tx *Tx) error {
+		f, err := tx.familyForChange(actor, familyID, policy.EditFamily)
+		if err != nil {
+			return err
+		}
+		var fs problem.Fields
+		d.Check(family.Child, tx.now, &fs)
+		ok := household == 0
+		for _, p := range f.Parents() {
+			ok = ok || p.ParentSlot == household
+		}
+		if !ok {
+			fs.Add("household", "Select who the child lives with")
+		}
+		if err := fs.Err(); err != nil {
+			return err
+		}
+		id, err = tx.AddPerson(f.ID, family.Person{Kind: family.Child, GivenName: d.GivenName, FamilyName: d.FamilyName, KnownAs: d.KnownAs,
+			DateOfBirth: d.DateOfBirth, Gender: d.Gender, Pronouns: d.Pronouns, Household: household})
+		return err
+	})
+	return id, err
+}
+
 // setManager makes managerID, who must be an active team manager working
 // in the family's area, the family's team manager. The family's open tasks
 // for no one in particular (made while it had none) go to them.

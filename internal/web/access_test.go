@@ -167,6 +167,7 @@ var accessMatrix = map[string][7]string{
 	"POST /concerns/{id}/decision":                   {"FFFFF", "FFFFF", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /concerns/{id}/close":                      {"FFFFF", "FFFFF", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /referrals/{id}/decision":                  {"F", "A", "A", "F", "F", "S", "S"},
+	"POST /families/{id}/children":                   {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /tasks/{id}/done":                          {"AFFFA", "AAAFA", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /referrals/{id}/acknowledged":              {"F", "A", "A", "F", "F", "S", "S"},
 	"POST /referrals/{id}/decision-told":             {"F", "A", "A", "F", "F", "S", "S"},

@@ -85,3 +85,49 @@ func TestCorrectPersonDetails(t *testing.T) {
 		}
 	})
 }
+
+// TestAddChild: another child in either household is recorded from the
+// family's page, with every problem shown at once and what was typed kept;
+// the child then has their own page, whose details form asks nothing about
+// domestic abuse.
+func TestAddChild(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Amy")
+		path := "/families/" + itoa(f.ID)
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		page := e.get(pc, path+"?form=child")
+		if !strings.Contains(page.body, `action="`+path+`/children"`) || !strings.Contains(page.body, "Neither parent, or not known") {
+			t.Fatal("the family's page does not offer to add a child")
+		}
+		token := csrfFrom(t, page.body)
+		bad := e.post(pc, path+"/children", url.Values{"csrf_token": {token}, "child_given_name": {""}, "child_family_name": {"Price"},
+			"child_date_of_birth-day": {"31"}, "child_date_of_birth-month": {"2"}, "child_date_of_birth-year": {"2021"}})
+		summary := between(bad.body, "govuk-error-summary__list", "</ul>")
+		if a, b, c := strings.Index(summary, "#child_given_name"), strings.Index(summary, "#child_date_of_birth"), strings.Index(summary, "#child_household"); a < 0 || b < a || c < b {
+			t.Errorf("the error summary is not in the page's order: %q", summary)
+		}
+		if bad.status != http.StatusUnprocessableEntity || !strings.Contains(bad.body, `href="#child_given_name"`) || !strings.Contains(bad.body, `href="#child_household"`) ||
+			!strings.Contains(bad.body, `value="Price"`) || !strings.Contains(bad.body, `id="child-form" open`) {
+			t.Errorf("a child without a name or a household: %d\n%s", bad.status, between(bad.body, "govuk-error-summary", "</div>"))
+		}
+		amy := parentNamed(f, "Amy")
+		r := e.post(pc, path+"/children", url.Values{"csrf_token": {token}, "child_given_name": {"Leo"}, "child_family_name": {"Price"},
+			"child_date_of_birth-day": {"14"}, "child_date_of_birth-month": {"6"}, "child_date_of_birth-year": {"2021"}, "child_household": {itoa(int64(amy.ParentSlot))}})
+		if r.status != http.StatusSeeOther || r.location != path+"#children" {
+			t.Fatalf("adding Leo: %d %q\n%s", r.status, r.location, between(r.body, "govuk-error-summary", "</div>"))
+		}
+		page = e.get(pc, path)
+		li := between(page.body, ">Leo Price</a>", "</li>")
+		if !strings.Contains(li, "born 14 June 2021") || !strings.Contains(li, "lives with Amy Foster") {
+			t.Errorf("the family's page lists Leo as %q", li)
+		}
+		child := regexp.MustCompile(`href="(/people/\d+)">Leo Price`).FindStringSubmatch(page.body)
+		if child == nil {
+			t.Fatal("no link to Leo's page")
+		}
+		if d := e.get(pc, child[1]+"/details"); d.status != 200 || strings.Contains(d.body, `name="experience"`) || !strings.Contains(d.body, `value="Leo"`) {
+			t.Errorf("Leo's details form: %d", d.status)
+		}
+	})
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/referral"
 	"github.com/cradle-org/cradle/internal/sharing"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/timeline"
@@ -453,6 +454,26 @@ type familyData struct {
 	CanReopen      bool
 	ParentsShown   []family.Person
 	Open           string // the form shown in full, if any
+}
+
+// householdOptions are the answers to "who does the child live with?": each
+// co-parent by name (the value is their slot), or neither.
+func householdOptions(f family.Family) []referral.Option {
+	var out []referral.Option
+	for _, p := range f.Parents() {
+		out = append(out, referral.Option{Value: strconv.Itoa(p.ParentSlot), Label: p.Name()})
+	}
+	return append(out, referral.Option{Value: "0", Label: "Neither parent, or not known"})
+}
+
+// LivesWith says whose household a child lives in, by the parent's name.
+func (d familyData) LivesWith(c family.Person) string {
+	for _, p := range d.Family.Parents() {
+		if c.Household != 0 && p.ParentSlot == c.Household {
+			return "lives with " + p.Name()
+		}
+	}
+	return "lives with neither parent, or not known"
 }
 
 // PlanOverdue says whether a parent's safety plan review is past its date

@@ -75,15 +75,16 @@ var funcs = template.FuncMap{
 		}
 		return out
 	},
-	"atRiskLabel":     func(v string) string { return safeguarding.AtRisk(v).Label() },
-	"decisionLabel":   func(v string) string { return casework.Label(decisionOptions(), v) },
-	"lawfulBases":     sharing.LawfulBases,
-	"shareMethods":    sharing.Methods,
-	"shareConsents":   sharing.Consents,
-	"orgKinds":        sharing.OrganisationKinds,
-	"meetingKinds":    sharing.MeetingKinds,
-	"meetingStatuses": sharing.Statuses,
-	"shareLabel":      sharing.Label,
+	"atRiskLabel":      func(v string) string { return safeguarding.AtRisk(v).Label() },
+	"decisionLabel":    func(v string) string { return casework.Label(decisionOptions(), v) },
+	"lawfulBases":      sharing.LawfulBases,
+	"shareMethods":     sharing.Methods,
+	"shareConsents":    sharing.Consents,
+	"orgKinds":         sharing.OrganisationKinds,
+	"householdOptions": householdOptions,
+	"meetingKinds":     sharing.MeetingKinds,
+	"meetingStatuses":  sharing.Statuses,
+	"shareLabel":       sharing.Label,
 	"personName": func(f family.Family, id int64) string {
 		for _, p := range f.People {
 			if p.ID == id {

@@ -2,12 +2,13 @@ package web
 
 import (
 	"encoding/csv"
-	"github.com/cradle-org/cradle/internal/export"
 	"net/http"
 	"net/url"
 	"strconv"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/export"
+	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/sharing"
@@ -19,6 +20,38 @@ func (s *Server) familyPost(w http.ResponseWriter, r *http.Request, u *requestUs
 	save func(id int64, f url.Values, fs *problem.Fields) error) {
 	s.postAndRedirect(w, r, firstField, "/families/", anchor, save, func(fields []problem.Field) {
 		s.showFamily(w, r, u, http.StatusUnprocessableEntity, fields, open)
+	})
+}
+
+// childCreate records another child in the family. The child's fields are
+// named child_… on the family page (its other forms have a given_name
+// too), so the details' problems are renamed to match.
+func (s *Server) childCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.familyPost(w, r, u, "child", "child_given_name", "#children", func(id int64, f url.Values, fs *problem.Fields) error {
+		d := family.Details{GivenName: f.Get("child_given_name"), FamilyName: f.Get("child_family_name"),
+			DateOfBirth: formDate(f, "child_date_of_birth", fs)}
+		household, err := strconv.Atoi(f.Get("child_household"))
+		if err != nil {
+			fs.Add("child_household", "Select who the child lives with")
+		}
+		if len(*fs) > 0 {
+			// Nothing is saved; the rest is checked too, so that every
+			// problem is shown at once.
+			var more problem.Fields
+			d.Check(family.Child, s.cfg.Now(), &more)
+			for _, m := range more {
+				fs.Add("child_"+m.Name, m.Message)
+			}
+			*fs = inPageOrder(*fs, "child_given_name", "child_family_name", "child_date_of_birth", "child_household")
+			return nil
+		}
+		_, err = s.db.AddChild(r.Context(), u.staff.Actor(), id, d, household)
+		if p := problem.As(err); p != nil && p.Code == problem.Invalid {
+			for i := range p.Fields {
+				p.Fields[i].Name = "child_" + p.Fields[i].Name
+			}
+		}
+		return err
 	})
 }
 
