@@ -217,6 +217,23 @@ func CheckBirth(born, edd, today time.Time) error {
 	return fs.Err()
 }
 
+// CheckDueDate checks a corrected due date: given, no more than six weeks
+// past (a baby born since is recorded as a birth, not a later due date),
+// and no more than 42 weeks ahead (a pregnancy's length).
+func CheckDueDate(edd, today time.Time) error {
+	var fs problem.Fields
+	d, t := eligibility.DateOf(edd), eligibility.DateOf(today)
+	switch {
+	case edd.IsZero():
+		fs.Add("edd", "Enter the due date")
+	case d.Before(t.AddDate(0, 0, -6*7)):
+		fs.Add("edd", "The due date must be no more than 6 weeks ago: if the baby has been born, record the birth instead")
+	case d.After(t.AddDate(0, 0, 42*7)):
+		fs.Add("edd", "The due date must be no more than 42 weeks from today")
+	}
+	return fs.Err()
+}
+
 // Closure is a request to close a family's case.
 type Closure struct {
 	Kind      string // planned, early

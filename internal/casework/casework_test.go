@@ -135,3 +135,32 @@ func TestClosureValidate(t *testing.T) {
 		t.Error("unknown reason accepted")
 	}
 }
+
+func TestCheckDueDate(t *testing.T) {
+	today := day("2026-12-05")
+	tests := []struct {
+		edd  time.Time
+		want string // "" = accepted; else part of the problem
+	}{
+		{today.AddDate(0, 3, 0), ""},
+		{today, ""},
+		{today.AddDate(0, 0, -6*7), ""},
+		{today.AddDate(0, 0, -6*7-1), "no more than 6 weeks ago"},
+		{today.AddDate(0, 0, 42*7), ""},
+		{today.AddDate(0, 0, 42*7+1), "no more than 42 weeks from today"},
+		{time.Time{}, "Enter the due date"},
+	}
+	for _, tt := range tests {
+		err := CheckDueDate(tt.edd, today.Add(15*time.Hour))
+		if tt.want == "" {
+			if err != nil {
+				t.Errorf("%v: %v, want accepted", tt.edd, err)
+			}
+			continue
+		}
+		p := problem.As(err)
+		if p == nil || len(p.Fields) != 1 || p.Fields[0].Name != "edd" || !strings.Contains(p.Fields[0].Message, tt.want) {
+			t.Errorf("%v: %v, want a problem with edd saying %q", tt.edd, err, tt.want)
+		}
+	}
+}

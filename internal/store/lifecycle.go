@@ -176,6 +176,36 @@ func (tx *Tx) setManager(f family.Family, managerID int64) error {
 	return nil
 }
 
+// CorrectDueDate corrects the baby's due date while the baby is unborn
+// (the programme's timeline, its end and the gestation shown all follow
+// it), for one who may change the family's record, from the version the
+// editor opened. Audited without the dates (the audit log names records,
+// not facts about people).
+func (db *DB) CorrectDueDate(ctx context.Context, actor policy.Actor, familyID int64, version int, edd time.Time) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, err := tx.familyForChange(actor, familyID, policy.EditFamily)
+		if err != nil {
+			return err
+		}
+		if baby, ok := f.Baby(); ok && !baby.DateOfBirth.IsZero() {
+			return problem.New(problem.Conflict, "The baby's birth is recorded: the programme now follows the date of birth, not the due date")
+		}
+		if err := casework.CheckDueDate(edd, tx.now); err != nil {
+			return err
+		}
+		res, err := tx.exec(`UPDATE families SET edd = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4`,
+			edd.UTC(), tx.now, f.ID, version)
+		if err != nil {
+			return fmt.Errorf("correcting the due date: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return problem.New(problem.Conflict, "Someone else changed this family's record while you were working. Check the record and try again")
+		}
+		tx.Audit("family.edd", "family", f.ID, f.ID, "due date corrected")
+		return nil
+	})
+}
+
 // RecordBirth records the baby's birth: date of birth (and name, if given)
 // on the baby's record, and the family's stage moves on.
 func (db *DB) RecordBirth(ctx context.Context, actor policy.Actor, familyID int64, version int, born time.Time, givenName string) error {

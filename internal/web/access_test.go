@@ -123,6 +123,7 @@ var accessMatrix = map[string][7]string{
 	"POST /sign-in/new-password":                     {"S", "S", "S", "S", "S", "S", "S"},
 	"POST /families/{id}/allocate":                   {"FFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /families/{id}/birth":                      {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /families/{id}/edd":                        {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /families/{id}/assessment":                 {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /families/{id}/close":                      {"FFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /families/{id}/reopen":                     {"FFFFF", "FFFFA", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},

@@ -311,6 +311,22 @@ func (s *Server) allocateSave(w http.ResponseWriter, r *http.Request, u *request
 	http.Redirect(w, r, "/families/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
+// familyDueDate corrects the baby's due date.
+func (s *Server) familyDueDate(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.familyPost(w, r, u, "edd", "edd", "", func(id int64, f url.Values, fs *problem.Fields) error {
+		edd := formDate(f, "edd", fs)
+		version, _ := strconv.Atoi(f.Get("version"))
+		if len(*fs) > 0 {
+			if err := s.mayChangeFamily(r, u, id); err != nil {
+				*fs = nil // the refusal, not the form's problems
+				return err
+			}
+			return nil
+		}
+		return s.db.CorrectDueDate(r.Context(), u.staff.Actor(), id, version, edd)
+	})
+}
+
 // The family page's small forms: birth, assessment complete, re-open.
 func (s *Server) familyBirth(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	s.familyPost(w, r, u, "birth", "born_on", "", func(id int64, f url.Values, fs *problem.Fields) error {

@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cradle-org/cradle/internal/match"
 )
@@ -111,6 +113,18 @@ func TestAddChild(t *testing.T) {
 			!strings.Contains(bad.body, `value="Price"`) || !strings.Contains(bad.body, `id="child-form" open`) {
 			t.Errorf("a child without a name or a household: %d\n%s", bad.status, between(bad.body, "govuk-error-summary", "</div>"))
 		}
+		// A lead, who may not change the record, is refused before any
+		// problem with the form is shown.
+		lc := e.client()
+		e.signIn(lc, ruth)
+		lp := e.get(lc, path)
+		if r := e.post(lc, path+"/children", url.Values{"csrf_token": {csrfFrom(t, lp.body)}, "child_date_of_birth-day": {"31"}, "child_date_of_birth-month": {"2"},
+			"child_date_of_birth-year": {"2021"}}); r.status != http.StatusForbidden {
+			t.Errorf("a lead adding a child with a wrong date: %d, want 403", r.status)
+		}
+		if r := e.post(lc, path+"/edd", url.Values{"csrf_token": {csrfFrom(t, lp.body)}, "edd-day": {"31"}, "edd-month": {"2"}, "edd-year": {"2027"}}); r.status != http.StatusForbidden {
+			t.Errorf("a lead correcting the due date with a wrong date: %d, want 403", r.status)
+		}
 		amy := parentNamed(f, "Amy")
 		r := e.post(pc, path+"/children", url.Values{"csrf_token": {token}, "child_given_name": {"Leo"}, "child_family_name": {"Price"},
 			"child_date_of_birth-day": {"14"}, "child_date_of_birth-month": {"6"}, "child_date_of_birth-year": {"2021"}, "child_household": {itoa(int64(amy.ParentSlot))}})
@@ -128,6 +142,45 @@ func TestAddChild(t *testing.T) {
 		}
 		if d := e.get(pc, child[1]+"/details"); d.status != 200 || strings.Contains(d.body, `name="experience"`) || !strings.Contains(d.body, `value="Leo"`) {
 			t.Errorf("Leo's details form: %d", d.status)
+		}
+	})
+}
+
+// TestCorrectDueDate: the due date is corrected from the family's page,
+// starting from the one recorded; a date out of range is refused with what
+// was typed; the page then follows the new date; a stale save is refused.
+func TestCorrectDueDate(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Amy")
+		path := "/families/" + itoa(f.ID)
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		page := e.get(pc, path+"?form=edd")
+		if !strings.Contains(page.body, `name="edd-year" type="text" inputmode="numeric" value="`+strconv.Itoa(f.EDD.Year())+`"`) {
+			t.Fatal("the due date's form does not start from the one recorded")
+		}
+		version := regexp.MustCompile(`action="` + path + `/edd"[^>]*>\s*<input type="hidden" name="csrf_token" value="[^"]+">\s*<input type="hidden" name="version" value="(\d+)"`).FindStringSubmatch(page.body)
+		if version == nil {
+			t.Fatal("the due date's form carries no version")
+		}
+		token := csrfFrom(t, page.body)
+		post := func(d time.Time, v string) resp {
+			return e.post(pc, path+"/edd", dateForm("edd", d, "csrf_token", token, "version", v))
+		}
+		far := e.clock.Now().AddDate(1, 0, 0)
+		if r := post(far, version[1]); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "no more than 42 weeks from today") ||
+			!strings.Contains(r.body, `value="`+strconv.Itoa(far.Year())+`"`) {
+			t.Errorf("a due date a year away: %d", r.status)
+		}
+		edd := e.clock.Now().AddDate(0, 0, 10*7)
+		if r := post(edd, version[1]); r.status != http.StatusSeeOther {
+			t.Fatalf("correcting the due date: %d\n%s", r.status, between(r.body, "govuk-error-summary", "</div>"))
+		}
+		if p := e.get(pc, path); !strings.Contains(p.body, edd.Format("2 January 2006")+" (30&#43;0 weeks today)") {
+			t.Errorf("the family's page does not follow the corrected due date %s: %q", edd.Format("2 January 2006"), between(p.body, "Due date", "</dd>"))
+		}
+		if r := post(edd.AddDate(0, 0, 7), version[1]); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Someone else changed this family") {
+			t.Errorf("a stale save: %d", r.status)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"html/template"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -590,7 +591,12 @@ func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUs
 			return
 		}
 	}
-	s.render(w, r, status, "family", Page{Title: "Family " + f.Reference, Nav: "caseload", Errors: errs, Form: r.PostForm, Data: d})
+	form := r.PostForm
+	if form == nil && open == "edd" && !f.EDD.IsZero() {
+		// The due date's form starts from the one recorded.
+		form = url.Values{"edd-day": {strconv.Itoa(f.EDD.Day())}, "edd-month": {strconv.Itoa(int(f.EDD.Month()))}, "edd-year": {strconv.Itoa(f.EDD.Year())}}
+	}
+	s.render(w, r, status, "family", Page{Title: "Family " + f.Reference, Nav: "caseload", Errors: errs, Form: form, Data: d})
 }
 
 type auditData struct {

@@ -278,6 +278,7 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("GET /families/{id}/allocate", s.staff(s.allocateForm))
 	handle("POST /families/{id}/allocate", s.staff(s.allocateSave))
 	handle("POST /families/{id}/birth", s.staff(s.familyBirth))
+	handle("POST /families/{id}/edd", s.staff(s.familyDueDate))
 	handle("POST /families/{id}/assessment", s.staff(s.familyAssessment))
 	handle("GET /families/{id}/close", s.staff(s.closeForm))
 	handle("POST /families/{id}/close", s.staff(s.closeSave))

@@ -23,6 +23,21 @@ func (s *Server) familyPost(w http.ResponseWriter, r *http.Request, u *requestUs
 	})
 }
 
+// mayChangeFamily answers whether the reader may change the family's
+// record, for a handler that finds a problem in a form before the store
+// (which asks the policy itself) is called: the problem is shown only to
+// one who may make the change, so the policy answers first.
+func (s *Server) mayChangeFamily(r *http.Request, u *requestUser, familyID int64) error {
+	t, _, err := s.db.FamilyTarget(r.Context(), familyID)
+	if err != nil {
+		return err
+	}
+	if d := policy.Decide(u.staff.Actor(), policy.EditFamily, t, s.cfg.Now()); !d.Allowed {
+		return problem.New(problem.Forbidden, "%s", d.Reason)
+	}
+	return nil
+}
+
 // childCreate records another child in the family. The child's fields are
 // named child_… on the family page (its other forms have a given_name
 // too), so the details' problems are renamed to match.
@@ -32,13 +47,20 @@ func (s *Server) childCreate(w http.ResponseWriter, r *http.Request, u *requestU
 			DateOfBirth: formDate(f, "child_date_of_birth", fs)}
 		household, err := strconv.Atoi(f.Get("child_household"))
 		if err != nil {
-			fs.Add("child_household", "Select who the child lives with")
+			household = -1 // none chosen: the store says so, after the policy
 		}
 		if len(*fs) > 0 {
+			if err := s.mayChangeFamily(r, u, id); err != nil {
+				*fs = nil // the refusal, not the form's problems
+				return err
+			}
 			// Nothing is saved; the rest is checked too, so that every
 			// problem is shown at once.
 			var more problem.Fields
 			d.Check(family.Child, s.cfg.Now(), &more)
+			if household < 0 {
+				more.Add("household", "Select who the child lives with")
+			}
 			for _, m := range more {
 				fs.Add("child_"+m.Name, m.Message)
 			}
