@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/store"
 )
 
@@ -105,6 +106,30 @@ func TestPlanOverdue(t *testing.T) {
 	} {
 		if got := d.PlanOverdue(store.ParentRisk{NextPlanCheck: tc.on}); got != tc.want {
 			t.Errorf("review on %v: overdue %t, want %t", tc.on, got, tc.want)
+		}
+	}
+}
+
+func TestAssessmentGaps(t *testing.T) {
+	day := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	amy := family.Person{ID: 1, Kind: family.Parent, ParentSlot: 1, GivenName: "Amy", FamilyName: "Foster", Active: true, PractitionerID: 7}
+	jordan := family.Person{ID: 2, Kind: family.Parent, ParentSlot: 2, GivenName: "Jordan", FamilyName: "Price", Active: true}
+	gone := family.Person{ID: 3, Kind: family.Parent, ParentSlot: 2, GivenName: "Sam", Active: false}
+	for _, tc := range []struct {
+		name    string
+		parents []family.Person
+		risks   []store.ParentRisk
+		want    []string
+	}{
+		{"all done", []family.Person{amy}, []store.ParentRisk{{PersonID: 1, AssessedOn: day, NextPlanCheck: day}}, nil},
+		{"no plan", []family.Person{amy}, []store.ParentRisk{{PersonID: 1, AssessedOn: day}}, []string{"Amy Foster has no safety plan"}},
+		{"nothing for the other parent", []family.Person{amy, jordan}, []store.ParentRisk{{PersonID: 1, AssessedOn: day, NextPlanCheck: day}, {PersonID: 2}},
+			[]string{"Jordan Price has no practitioner allocated", "Jordan Price has no completed risk assessment (DASH)", "Jordan Price has no safety plan"}},
+		{"a parent who left is not asked about", []family.Person{amy, gone}, []store.ParentRisk{{PersonID: 1, AssessedOn: day, NextPlanCheck: day}}, nil},
+	} {
+		d := familyData{Family: family.Family{People: tc.parents}, Risk: store.RiskSummary{Parents: tc.risks}}
+		if got := d.AssessmentGaps(); strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
 		}
 	}
 }

@@ -182,5 +182,10 @@ func TestCorrectDueDate(t *testing.T) {
 		if r := post(edd.AddDate(0, 0, 7), version[1]); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Someone else changed this family") {
 			t.Errorf("a stale save: %d", r.status)
 		}
+		// The assessment form says what the record does not yet show.
+		if a := e.get(pc, path+"?form=assessment"); !strings.Contains(a.body, "Assessment is usually complete once each parent has") ||
+			!strings.Contains(a.body, "Amy Foster has no completed risk assessment (DASH)") {
+			t.Error("the assessment form does not say Amy has no completed risk assessment")
+		}
 	})
 }

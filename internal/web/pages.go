@@ -477,6 +477,34 @@ func (d familyData) LivesWith(c family.Person) string {
 	return "lives with neither parent, or not known"
 }
 
+// AssessmentGaps lists, for the "assessment is complete" form, what the
+// record does not yet show for each parent that assessment is expected to
+// have done: a practitioner, a completed risk assessment (DASH) and a
+// safety plan. It warns; the decision stays the practitioner's.
+func (d familyData) AssessmentGaps() []string {
+	risks := map[int64]store.ParentRisk{}
+	for _, pr := range d.Risk.Parents {
+		risks[pr.PersonID] = pr
+	}
+	var out []string
+	for _, p := range d.Family.Parents() {
+		if !p.Active {
+			continue
+		}
+		pr := risks[p.ID]
+		if p.PractitionerID == 0 {
+			out = append(out, p.Name()+" has no practitioner allocated")
+		}
+		if pr.AssessedOn.IsZero() {
+			out = append(out, p.Name()+" has no completed risk assessment (DASH)")
+		}
+		if pr.NextPlanCheck.IsZero() {
+			out = append(out, p.Name()+" has no safety plan")
+		}
+	}
+	return out
+}
+
 // PlanOverdue says whether a parent's safety plan review is past its date
 // (planReviewOverdue, as on the caseload).
 func (d familyData) PlanOverdue(pr store.ParentRisk) bool {
