@@ -725,6 +725,12 @@ func (db *DB) UpdatePersonDetails(ctx context.Context, actor policy.Actor, perso
 		if dec := policy.Decide(actor, policy.EditPerson, f.PersonTarget(p, nil), tx.now); !dec.Allowed {
 			return problem.New(problem.Forbidden, "%s", dec.Reason)
 		}
+		if p.Kind == family.Baby {
+			// The baby's date of birth is the birth, recorded with it
+			// (RecordBirth: its checks, the stage, the risk reviews); this
+			// form never sets or clears it.
+			d.DateOfBirth = p.DateOfBirth
+		}
 		var fs problem.Fields
 		d.Check(p.Kind, tx.now, &fs)
 		if err := fs.Err(); err != nil {
@@ -827,14 +833,16 @@ type Task struct {
 	Kind         string
 	Title        string
 	AssignedTo   string
-	AssignedToID int64 // 0: for no one in particular (a team manager's to pick up)
+	AssignedToID int64  // 0: for no one in particular (a team manager's to pick up)
+	About        string // the parent it is about, by name ("" for the family as a whole)
 	DueOn        time.Time
 }
 
 // CompleteTask marks a task done for actor (whoever it is for, or a team
 // manager of its family's area: policy.CompleteTask), and a concern's
 // action with its task. It answers the task's family (0 for none), for the
-// page to go back to. Audited; one already done is refused, saying when.
+// page to go back to, also when it refuses one already done (a Conflict,
+// saying when). Audited.
 func (db *DB) CompleteTask(ctx context.Context, actor policy.Actor, id int64) (int64, error) {
 	var familyID int64
 	err := db.Update(ctx, func(tx *Tx) error {
@@ -854,27 +862,33 @@ func (db *DB) CompleteTask(ctx context.Context, actor policy.Actor, id int64) (i
 		if d := policy.Decide(actor, policy.CompleteTask, target, tx.now); !d.Allowed {
 			return problem.New(problem.Forbidden, "%s", d.Reason)
 		}
+		familyID = fam.Int64 // answered with a conflict too, for the page to go back to
 		if done.Valid {
 			return problem.New(problem.Conflict, "This task was already marked done, on %s", done.Time.UTC().Format("2 January 2006"))
 		}
-		if _, err := tx.exec(`UPDATE tasks SET done_at = $1, done_by = $2 WHERE id = $3 AND done_at IS NULL`, tx.now, actor.StaffID, id); err != nil {
+		res, err := tx.exec(`UPDATE tasks SET done_at = $1, done_by = $2 WHERE id = $3 AND done_at IS NULL`, tx.now, actor.StaffID, id)
+		if err != nil {
 			return fmt.Errorf("marking the task done: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return problem.New(problem.Conflict, "Someone has just marked this task done")
 		}
 		if action.Valid {
 			if _, err := tx.exec(`UPDATE concern_actions SET done_at = $1 WHERE id = $2 AND done_at IS NULL`, tx.now, action.Int64); err != nil {
 				return fmt.Errorf("marking the concern's action done: %w", err)
 			}
 		}
-		familyID = fam.Int64
 		tx.Audit("task.done", "task", id, familyID, kind)
 		return nil
 	})
 	return familyID, err
 }
 
-// newTask is a task to put on someone's list: for a parent (PersonID) or
-// the family as a whole (0), and for a concern's action (ConcernActionID)
-// or not (0).
+// newTask is a task to put on someone's list (AssignedTo; 0 for no one in
+// particular: the family's page shows it for its team manager, and
+// setManager gives it to the next one), for a parent (PersonID) or the
+// family as a whole (0), and for a concern's action (ConcernActionID) or
+// not (0).
 type newTask struct {
 	FamilyID, PersonID, AssignedTo, ConcernActionID int64
 	Kind, Title                                     string
@@ -886,7 +900,7 @@ type newTask struct {
 // behind them.
 func (tx *Tx) addTask(t newTask) error {
 	if _, err := tx.insertID(`INSERT INTO tasks (family_id, person_id, assigned_to, kind, title, due_on, created_at, concern_action_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		t.FamilyID, nullID(t.PersonID), t.AssignedTo, t.Kind, t.Title, t.Due.UTC(), tx.now, nullID(t.ConcernActionID)); err != nil {
+		t.FamilyID, nullID(t.PersonID), nullID(t.AssignedTo), t.Kind, t.Title, t.Due.UTC(), tx.now, nullID(t.ConcernActionID)); err != nil {
 		return fmt.Errorf("creating a %s task: %w", t.Kind, err)
 	}
 	return nil
@@ -894,7 +908,9 @@ func (tx *Tx) addTask(t newTask) error {
 
 // openTasks lists a family's open tasks, soonest first.
 func (db *DB) openTasks(ctx context.Context, q rowQuerier, familyID int64) ([]Task, error) {
-	rows, err := q.QueryContext(ctx, `SELECT t.id, t.kind, t.title, COALESCE(s.name, ''), COALESCE(t.assigned_to, 0), t.due_on FROM tasks t LEFT JOIN staff s ON s.id = t.assigned_to
+	rows, err := q.QueryContext(ctx, `SELECT t.id, t.kind, t.title, COALESCE(s.name, ''), COALESCE(t.assigned_to, 0), t.due_on,
+		COALESCE(p.given_name, ''), COALESCE(p.known_as, ''), COALESCE(p.family_name, '')
+		FROM tasks t LEFT JOIN staff s ON s.id = t.assigned_to LEFT JOIN people p ON p.id = t.person_id
 		WHERE t.family_id = $1 AND t.done_at IS NULL ORDER BY t.due_on, t.id`, familyID)
 	if err != nil {
 		return nil, fmt.Errorf("listing tasks: %w", err)
@@ -904,8 +920,12 @@ func (db *DB) openTasks(ctx context.Context, q rowQuerier, familyID int64) ([]Ta
 	for rows.Next() {
 		var t Task
 		var due sql.NullTime
-		if err := rows.Scan(&t.ID, &t.Kind, &t.Title, &t.AssignedTo, &t.AssignedToID, &due); err != nil {
+		var about family.Person
+		if err := rows.Scan(&t.ID, &t.Kind, &t.Title, &t.AssignedTo, &t.AssignedToID, &due, &about.GivenName, &about.KnownAs, &about.FamilyName); err != nil {
 			return nil, err
+		}
+		if about.GivenName+about.KnownAs+about.FamilyName != "" {
+			t.About = about.Name()
 		}
 		t.DueOn = timeOf(due)
 		out = append(out, t)

@@ -242,14 +242,15 @@ func (db *DB) RecordBirth(ctx context.Context, actor policy.Actor, familyID int6
 		}
 		// A birth is a change the risk picture must be reviewed after: each
 		// parent's practitioner (or, for a parent without one, the team
-		// manager) is asked to, within the week.
+		// manager; with none, the family's page holds it for the next) is
+		// asked to, within the week.
 		for _, p := range f.Parents() {
+			if !p.Active {
+				continue
+			}
 			staff := p.PractitionerID
 			if staff == 0 {
 				staff = f.ManagerID
-			}
-			if staff == 0 || !p.Active {
-				continue
 			}
 			if err := tx.addTask(newTask{FamilyID: f.ID, PersonID: p.ID, AssignedTo: staff, Kind: "review_risk",
 				Title: "Review the risk assessment and safety plan now the baby is born (family " + f.Reference + ")", Due: tx.now.AddDate(0, 0, 7)}); err != nil {

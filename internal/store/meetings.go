@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/sharing"
 )
@@ -193,7 +194,8 @@ type MyTask struct {
 // tasksFor lists a staff member's open tasks, soonest due first (read
 // with their caseload: DB.CaseloadWithTasks).
 func (tx *Tx) tasksFor(staffID int64) ([]MyTask, error) {
-	rows, err := tx.query(`SELECT t.id, t.kind, t.title, t.due_on, COALESCE(t.family_id, 0) FROM tasks t
+	rows, err := tx.query(`SELECT t.id, t.kind, t.title, t.due_on, COALESCE(t.family_id, 0), COALESCE(p.given_name, ''), COALESCE(p.known_as, ''), COALESCE(p.family_name, '')
+		FROM tasks t LEFT JOIN people p ON p.id = t.person_id
 		WHERE t.assigned_to = $1 AND t.done_at IS NULL ORDER BY t.due_on, t.id LIMIT 200`, staffID)
 	if err != nil {
 		return nil, fmt.Errorf("listing tasks: %w", err)
@@ -203,8 +205,12 @@ func (tx *Tx) tasksFor(staffID int64) ([]MyTask, error) {
 	for rows.Next() {
 		var t MyTask
 		var due anyTime
-		if err := rows.Scan(&t.ID, &t.Kind, &t.Title, &due, &t.FamilyID); err != nil {
+		var about family.Person
+		if err := rows.Scan(&t.ID, &t.Kind, &t.Title, &due, &t.FamilyID, &about.GivenName, &about.KnownAs, &about.FamilyName); err != nil {
 			return nil, err
+		}
+		if about.GivenName+about.KnownAs+about.FamilyName != "" {
+			t.About = about.Name()
 		}
 		t.DueOn, t.AssignedToID = due.T, staffID
 		out = append(out, t)

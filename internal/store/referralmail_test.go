@@ -186,9 +186,11 @@ func TestDecisionTold(t *testing.T) {
 			t.Errorf("referral.decision_told entries: %d (%v), want 2", len(es), err)
 		}
 
-		// Migration 36's statement, as it is in the migration, on a
+		// Migration 36's statements, as they are in the migration, on a
 		// database whose decisions were not yet recorded told: the emailed
-		// one is told when its email went; none other is.
+		// one is told when its email went; the other decisions are marked
+		// told when decided (from before the record, no one named); the
+		// open referral is not.
 		if err := db.RawExec(ctx, `UPDATE referrals SET decision_told_at = NULL, decision_told_by = NULL`); err != nil {
 			t.Fatal(err)
 		}
@@ -199,7 +201,7 @@ func TestDecisionTold(t *testing.T) {
 		ran := false
 		for _, m := range ms {
 			for _, stmt := range strings.Split(m.SQL, ";") {
-				if m.Version == 36 && strings.Contains(stmt, "UPDATE referrals SET decision_told_at") {
+				if m.Version == 36 && strings.Contains(stmt, "UPDATE referrals SET decision_told_at") { // both, in order
 					if err := db.RawExec(ctx, stmt); err != nil {
 						t.Fatal(err)
 					}
@@ -213,10 +215,13 @@ func TestDecisionTold(t *testing.T) {
 		if r := read(emailed); !r.DecisionToldAt.Equal(sentAt) {
 			t.Errorf("after migration 36 the emailed decision is told at %v, want %v", r.DecisionToldAt, sentAt)
 		}
-		for _, id := range []int64{refused, self, open} {
-			if r := read(id); !r.DecisionToldAt.IsZero() {
-				t.Errorf("after migration 36 referral %d is told at %v", id, r.DecisionToldAt)
+		for _, id := range []int64{refused, self} {
+			if r := read(id); !r.DecisionToldAt.Equal(r.DecidedAt) || r.DecisionToldBy != "" || r.DecisionUntold() {
+				t.Errorf("after migration 36 referral %d is told at %v by %q, want when it was decided (%v), by no one", id, r.DecisionToldAt, r.DecisionToldBy, r.DecidedAt)
 			}
+		}
+		if r := read(open); !r.DecisionToldAt.IsZero() {
+			t.Errorf("after migration 36 the open referral is told at %v", r.DecisionToldAt)
 		}
 	})
 }

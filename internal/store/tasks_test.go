@@ -164,3 +164,46 @@ func TestAllocateTeamManager(t *testing.T) {
 		}
 	})
 }
+
+// TestBirthAsksForRiskReviews: recording the birth asks each parent's
+// practitioner to review their risk; a parent with no practitioner, in a
+// family with no team manager, has theirs kept for no one in particular,
+// and the next team manager chosen is given it.
+func TestBirthAsksForRiskReviews(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		if err := db.RawExec(ctx, `UPDATE allocations SET ended_at = $1, end_reason = 'left' WHERE person_id = $2`, time.Now(), fx.parent2); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RawExec(ctx, `UPDATE families SET manager_id = NULL WHERE id = $1`, fx.familyID); err != nil {
+			t.Fatal(err)
+		}
+		f, err := db.ReadFamily(ctx, fx.mgr.Actor(), fx.familyID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RecordBirth(ctx, fx.prac1.Actor(), fx.familyID, f.Version, time.Now().AddDate(0, 0, -1), ""); err != nil {
+			t.Fatal(err)
+		}
+		reviewFor := func(person int64) string {
+			t.Helper()
+			s, err := db.RawString(ctx, `SELECT COALESCE(CAST(assigned_to AS TEXT), 'no one') FROM tasks WHERE person_id = $1 AND kind = 'review_risk'`, person)
+			if err != nil {
+				t.Fatalf("the review for person %d: %v", person, err)
+			}
+			return s
+		}
+		if got := reviewFor(fx.parent1); got != strconv.FormatInt(fx.prac1.ID, 10) {
+			t.Errorf("the first parent's review is for %s, want their practitioner", got)
+		}
+		if got := reviewFor(fx.parent2); got != "no one" {
+			t.Errorf("the second parent's review is for %s, want no one in particular", got)
+		}
+		if err := db.AllocatePractitioners(ctx, fx.mgr.Actor(), fx.familyID, nil, fx.mgr.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := reviewFor(fx.parent2); got != strconv.FormatInt(fx.mgr.ID, 10) {
+			t.Errorf("after a manager was chosen the second parent's review is for %s, want the manager", got)
+		}
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/referral"
 	"github.com/cradle-org/cradle/internal/store"
 )
 
@@ -130,6 +131,45 @@ func TestAssessmentGaps(t *testing.T) {
 		d := familyData{Family: family.Family{People: tc.parents}, Risk: store.RiskSummary{Parents: tc.risks}}
 		if got := d.AssessmentGaps(); strings.Join(got, "|") != strings.Join(tc.want, "|") {
 			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestDecisionToldOf(t *testing.T) {
+	decided := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+	later := decided.Add(5 * time.Minute)
+	pro := store.ReferralRecord{Source: referral.Professional, Status: referral.NotAccepted, DecidedAt: decided}
+	self := pro
+	self.Source = referral.Self
+	with := func(r store.ReferralRecord, f func(*store.ReferralRecord)) store.ReferralRecord { f(&r); return r }
+	for _, tc := range []struct {
+		name string
+		rec  store.ReferralRecord
+		warn bool
+		want string // part of the text; "" for none at all
+	}{
+		{"open", with(pro, func(r *store.ReferralRecord) { r.Status = referral.Screening }), false, ""},
+		{"a parent accepted hears from their practitioner", with(self, func(r *store.ReferralRecord) { r.Status = referral.Accepted }), false, ""},
+		{"a parent not yet told", self, true, "The parent has not been told of this decision"},
+		{"a parent told by staff", with(self, func(r *store.ReferralRecord) { r.DecisionToldAt, r.DecisionToldBy = later, "Priya Shah" }), false, "The parent was told of this decision by Priya Shah"},
+		{"a parent told, no one named", with(self, func(r *store.ReferralRecord) { r.DecisionToldAt = later }), false, "The parent was told of this decision on"},
+		{"decided before the record", with(pro, func(r *store.ReferralRecord) { r.DecisionToldAt = decided }), false, "Decided before Cradle recorded"},
+		{"emailed", with(pro, func(r *store.ReferralRecord) { r.DecisionToldAt = later }), false, "The decision was emailed to the referrer on"},
+		{"told by phone", with(pro, func(r *store.ReferralRecord) { r.DecisionToldAt, r.DecisionToldBy = later, "Helen Whitaker" }), false, "The referrer was told of this decision by Helen Whitaker"},
+		{"no address", pro, true, "there is no email address for the referrer"},
+		{"refused", with(pro, func(r *store.ReferralRecord) {
+			r.Messages = []store.Message{{Kind: "referral_outcome", Status: "failed"}}
+		}), true, "could not be sent"},
+		{"tried twice", with(pro, func(r *store.ReferralRecord) {
+			r.Messages = []store.Message{{Kind: "referral_outcome", Status: "pending", Attempts: 2}}
+		}), true, "tried 2 times"},
+		{"waiting", with(pro, func(r *store.ReferralRecord) {
+			r.Messages = []store.Message{{Kind: "referral_outcome", Status: "pending"}}
+		}), false, "waiting to be sent"},
+	} {
+		got := decisionToldOf(tc.rec)
+		if got.Warn != tc.warn || (tc.want == "" && got.Text != "") || !strings.Contains(got.Text, tc.want) {
+			t.Errorf("%s: %+v, want warn %t and %q", tc.name, got, tc.warn, tc.want)
 		}
 	}
 }

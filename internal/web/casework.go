@@ -161,8 +161,10 @@ func (s *Server) contactSave(w http.ResponseWriter, r *http.Request, u *requestU
 	err = s.db.UpdateContact(r.Context(), u.staff.Actor(), id, upd)
 	p := problem.As(err)
 	if p != nil && (p.Code == problem.Invalid || p.Code == problem.Conflict) {
-		// Show the editor their own text again, with the current version, so
-		// nothing they typed is lost.
+		// Show the editor their own text again, so nothing they typed is
+		// lost: with the version they opened (a save after someone else's
+		// still meets the version check), or after a conflict the current
+		// one, with the editor told.
 		rec, rerr := s.db.ReadPersonParts(r.Context(), u.staff.Actor(), id, store.PersonContact, "contact details")
 		if rerr != nil {
 			s.fail(w, r, rerr)
@@ -177,7 +179,7 @@ func (s *Server) contactSave(w http.ResponseWriter, r *http.Request, u *requestU
 			status = http.StatusConflict
 		}
 		s.render(w, r, status, "contact", Page{Title: "Contact details for " + rec.Person.Name(), Nav: "caseload", Errors: fields, Form: f,
-			Data: contactData{Person: rec.Person, Version: rec.Person.Version, Changed: p.Code == problem.Conflict}})
+			Data: contactData{Person: rec.Person, Version: keptVersion(version, rec.Person.Version, p.Code == problem.Conflict), Changed: p.Code == problem.Conflict}})
 		return
 	}
 	if err != nil {
@@ -185,6 +187,16 @@ func (s *Server) contactSave(w http.ResponseWriter, r *http.Request, u *requestU
 		return
 	}
 	http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+// keptVersion is the version a form shown again carries: the one the
+// editor opened, or after a conflict (which the page explains) the
+// record's current one.
+func keptVersion(opened, current int, conflict bool) int {
+	if conflict {
+		return current
+	}
+	return opened
 }
 
 type revealData struct {

@@ -252,6 +252,17 @@ func TestBirthClosureAndReopen(t *testing.T) {
 		if n := strings.Count(between(p.body, `id="tasks"`, "</table>"), ">Review the risk assessment and safety plan now the baby is born"); n != 2 {
 			t.Errorf("%d risk reviews after the birth on the family's tasks, want one for each parent", n)
 		}
+		// Each "Mark done" button has its own name for a screen reader.
+		names := map[string]bool{}
+		for _, m := range regexp.MustCompile(`Mark done<span class="govuk-visually-hidden">([^<]*)</span>`).FindAllStringSubmatch(p.body, -1) {
+			if names[m[1]] {
+				t.Errorf("two Mark done buttons are both named %q", m[1])
+			}
+			names[m[1]] = true
+		}
+		if len(names) < 2 {
+			t.Errorf("%d Mark done buttons on the family's page, want one for each review", len(names))
+		}
 		// Closing needs a reason and a summary for each parent.
 		cl := e.get(mc, path+"/close")
 		ctoken := csrfFrom(t, cl.body)

@@ -66,15 +66,19 @@ func (s *Server) detailsSave(w http.ResponseWriter, r *http.Request, u *requestU
 	d := family.Details{GivenName: f.Get("given_name"), FamilyName: f.Get("family_name"), KnownAs: f.Get("known_as"),
 		DateOfBirth: formDate(f, "date_of_birth", &fs), Gender: f.Get("gender"), Pronouns: f.Get("pronouns"),
 		Experience: family.Experience(f.Get("experience"))}
+	// Shown again, the form keeps the version the editor opened, so a save
+	// after someone else's still meets the version check; only a conflict
+	// moves it on, with the editor told.
 	reshow := func(status int, fields []problem.Field, changed bool) {
 		rec, err := s.db.ReadPersonParts(r.Context(), u.staff.Actor(), id, 0, "details form")
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
+		v := keptVersion(version, rec.Person.Version, changed)
 		s.render(w, r, status, "details", Page{Title: "Correct the details of " + rec.Person.Name(), Nav: "caseload",
 			Errors: inPageOrder(fields, detailsOrder...), Form: f,
-			Data: detailsData{Person: rec.Person, Version: rec.Person.Version, Changed: changed, Experiences: experienceOptions()}})
+			Data: detailsData{Person: rec.Person, Version: v, Changed: changed, Experiences: experienceOptions()}})
 	}
 	if len(fs) > 0 {
 		// The date is wrong: nothing is saved, and the rest is checked too

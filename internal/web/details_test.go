@@ -55,6 +55,9 @@ func TestCorrectPersonDetails(t *testing.T) {
 		if !strings.Contains(bad.body, `value="Okonkwo"`) || !strings.Contains(bad.body, `value="she/her"`) {
 			t.Error("the typed input was not kept")
 		}
+		if v := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(bad.body); v == nil || v[1] != version {
+			t.Errorf("the form shown again carries version %v, want the one opened (%s)", v, version)
+		}
 		// Saved.
 		if r := e.post(pc, path+"/details", values()); r.status != http.StatusSeeOther || r.location != path {
 			t.Fatalf("saving: %d %q\n%s", r.status, r.location, between(r.body, "govuk-error-summary", "</div>"))
@@ -79,6 +82,33 @@ func TestCorrectPersonDetails(t *testing.T) {
 		}
 		if !matched {
 			t.Error("the duplicate check does not find Amy by her corrected name")
+		}
+		// The baby's date of birth is the birth's: this form neither shows
+		// nor sets it.
+		var babyID int64
+		for _, p := range f.People {
+			if p.Kind == "baby" {
+				babyID = p.ID
+			}
+		}
+		if babyID != 0 {
+			bf := e.get(pc, "/people/"+itoa(babyID)+"/details")
+			if strings.Contains(bf.body, `name="date_of_birth-day"`) || !strings.Contains(bf.body, "recorded with the birth") {
+				t.Error("the baby's details form offers a date of birth")
+			}
+			bv := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(bf.body)[1]
+			r := e.post(pc, "/people/"+itoa(babyID)+"/details", url.Values{"csrf_token": {token}, "version": {bv}, "given_name": {"Rosie"},
+				"date_of_birth-day": {"1"}, "date_of_birth-month": {"12"}, "date_of_birth-year": {"2026"}})
+			if r.status != http.StatusSeeOther {
+				t.Errorf("naming the baby: %d", r.status)
+			}
+			if got, err := e.db.ReadFamily(ctx, dsl, f.ID); err != nil {
+				t.Fatal(err)
+			} else if b, ok := got.Baby(); !ok || !b.DateOfBirth.IsZero() || b.GivenName != "Rosie" {
+				t.Errorf("the baby after the details form: %+v", b)
+			}
+		} else {
+			t.Error("Amy's family has no baby record")
 		}
 		// A save from the old version keeps the editor's text and says why.
 		stale := e.post(pc, path+"/details", values("known_as", "Amy F"))

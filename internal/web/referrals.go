@@ -155,6 +155,11 @@ func decisionToldOf(rec store.ReferralRecord) ackView {
 		return ackView{Text: "The parent was told of this decision by " + rec.DecisionToldBy + ", who recorded it on " + formatDateTime(rec.DecisionToldAt) + "."}
 	case rec.DecisionToldBy != "":
 		return ackView{Text: "The referrer was told of this decision by " + rec.DecisionToldBy + ", who recorded it on " + formatDateTime(rec.DecisionToldAt) + "."}
+	case !rec.DecisionToldAt.IsZero() && rec.DecisionToldAt.Equal(rec.DecidedAt):
+		// Migration 36 marks so the decisions made before it that no email told.
+		return ackView{Text: "Decided before Cradle recorded whether a decision was told: there is no record of how it was told."}
+	case !rec.DecisionToldAt.IsZero() && self:
+		return ackView{Text: "The parent was told of this decision on " + formatDateTime(rec.DecisionToldAt) + "."}
 	case !rec.DecisionToldAt.IsZero():
 		return ackView{Text: "The decision was emailed to the referrer on " + formatDateTime(rec.DecisionToldAt) + "."}
 	case self:

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/store"
 )
 
@@ -27,7 +28,9 @@ func (s *Server) taskDone(w http.ResponseWriter, r *http.Request, u *requestUser
 		return
 	}
 	familyID, err := s.db.CompleteTask(r.Context(), u.staff.Actor(), id)
-	if err != nil {
+	// Already done (a second click, or someone else just now): what was
+	// asked for is so, and the list shown again no longer holds it.
+	if err != nil && problem.CodeOf(err) != problem.Conflict {
 		s.fail(w, r, err)
 		return
 	}
