@@ -387,6 +387,28 @@ func TestBrowserReferrals(t *testing.T) {
 		}
 		tab.pageChecks(t, "admin-home")
 		tab.screenshot(t, "ref-admin-00-home")
+
+		// Staff accounts: the list, a new account's form with its problems,
+		// and the sign-in details shown once.
+		tab.click(t, `nav a[href="/admin/staff"]`)
+		tab.mustBeAt(t, "/admin/staff")
+		tab.mustSee(t, "staff accounts", "Staff accounts", "Priya Shah", "Your account")
+		tab.pageChecks(t, "admin-staff")
+		tab.click(t, `main a[href="/admin/staff/new"]`)
+		tab.mustBeAt(t, "/admin/staff/new")
+		tab.fill(t, "#name", "Nadia Bell")
+		tab.click(t, `form[action="/admin/staff"] button[type="submit"]`)
+		tab.mustSee(t, "new account's problems", "There is a problem", "Enter an email address")
+		tab.errorState(t, "admin-staff-new-error", "#email")
+		tab.errorLinksResolve(t, "admin-staff-new-error")
+		tab.pageChecks(t, "admin-staff-new-error")
+		tab.fill(t, "#email", "nadia.bell@cradle.example")
+		tab.check(t, "role") // the first role: practitioner
+		tab.choose(t, "#area", "Blackpool")
+		tab.click(t, `form[action="/admin/staff"] button[type="submit"]`)
+		tab.mustSee(t, "account created", "Account created", "One-time password", "Authenticator secret", "shown once")
+		tab.pageChecks(t, "admin-staff-created")
+		tab.screenshot(t, "ref-admin-00b-staff-created")
 		tab.click(t, `nav a[href="/admin/mail"]`)
 		tab.mustBeAt(t, "/admin/mail")
 		// The refusal is recorded as the mail worker gets to it.

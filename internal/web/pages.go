@@ -39,6 +39,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	if policy.Can(a, policy.ViewAuditLog, policy.Target{}, s.cfg.Now()) {
 		d.Actions = append(d.Actions, link{"/audit", "Audit log", "Every sign-in, record viewed and change made"})
 	}
+	if policy.Can(a, policy.ManageStaff, policy.Target{}, s.cfg.Now()) {
+		d.Actions = append(d.Actions, link{"/admin/staff", "Staff accounts", "Add a member of staff, disable an account, or give new sign-in details"})
+	}
 	if policy.Can(a, policy.ManageMail, policy.Target{}, s.cfg.Now()) {
 		d.Actions = append(d.Actions, link{"/admin/mail", "Email", "Emails the mail server has not taken, and why; send one again"})
 	}

@@ -1,0 +1,164 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/cradle-org/cradle/internal/credential"
+	"github.com/cradle-org/cradle/internal/org"
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/referral"
+	"github.com/cradle-org/cradle/internal/store"
+)
+
+// The administrators' staff pages (policy.ManageStaff): every account, a
+// new one, and an account disabled, enabled again, or given new sign-in
+// details. `cradle user` does the same from the command line.
+
+type staffData struct {
+	Staff []org.Staff
+	Me    int64
+}
+
+// staffSecretsData is what an account's holder needs once, shown on the
+// page that made it and never again.
+type staffSecretsData struct {
+	Staff      org.Staff
+	New        bool // a new account, else new sign-in details for an old one
+	Password   string
+	TOTPSecret string
+	TOTPLink   string
+}
+
+type staffFormData struct {
+	Roles []referral.Option
+	Areas []referral.Option
+}
+
+func (s *Server) staffPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	list, err := s.db.StaffWithAreas(r.Context(), u.staff.Actor())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "staff", Page{Title: "Staff accounts", Nav: "staff", Data: staffData{Staff: list, Me: u.staff.ID}})
+}
+
+func (s *Server) staffNewForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	if !s.may(w, r, u, policy.ManageStaff) {
+		return
+	}
+	s.showStaffForm(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) showStaffForm(w http.ResponseWriter, r *http.Request, status int, errs []problem.Field) {
+	areas, err := s.db.Areas(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var d staffFormData
+	for _, role := range policy.Roles() {
+		d.Roles = append(d.Roles, referral.Option{Value: string(role), Label: role.Label()})
+	}
+	for _, a := range areas {
+		d.Areas = append(d.Areas, referral.Option{Value: a.Name, Label: a.Name})
+	}
+	s.render(w, r, status, "staff-new", Page{Title: "Add a member of staff", Nav: "staff", Errors: inPageOrder(errs, "name", "email", "title", "role", "area"),
+		Form: r.PostForm, Data: d})
+}
+
+// newSecrets makes a one-time password (changed at first sign-in) and an
+// authenticator secret for an account.
+func newSecrets(email string) (store.StaffSecrets, staffSecretsData, error) {
+	otp, err := credential.NewOneTimePassword()
+	if err != nil {
+		return store.StaffSecrets{}, staffSecretsData{}, err
+	}
+	hash, err := credential.Hash(otp)
+	if err != nil {
+		return store.StaffSecrets{}, staffSecretsData{}, err
+	}
+	secret, link, err := credential.NewTOTPSecret("Cradle", email)
+	if err != nil {
+		return store.StaffSecrets{}, staffSecretsData{}, err
+	}
+	return store.StaffSecrets{PasswordHash: hash, TOTPSecret: secret, MustChange: true},
+		staffSecretsData{Password: otp, TOTPSecret: secret, TOTPLink: link}, nil
+}
+
+func (s *Server) staffCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	if !s.may(w, r, u, policy.ManageStaff) {
+		return
+	}
+	f := r.PostForm
+	n := org.NewStaff{Email: f.Get("email"), Name: f.Get("name"), Role: f.Get("role"), JobTitle: f.Get("title"), AreaName: f.Get("area")}
+	if err := n.Validate(); err != nil {
+		// Checked before any secret is made (hashing a password is slow on
+		// purpose).
+		s.showStaffForm(w, r, http.StatusUnprocessableEntity, mergeFields(nil, err))
+		return
+	}
+	secrets, shown, err := newSecrets(n.Email)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	st, err := s.db.AddStaff(r.Context(), u.staff.Actor(), n, secrets)
+	if p := problem.As(err); p != nil && (p.Code == problem.Invalid || p.Code == problem.Conflict) {
+		s.showStaffForm(w, r, http.StatusUnprocessableEntity, mergeFields(nil, err))
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	shown.Staff, shown.New = st, true
+	s.render(w, r, http.StatusOK, "staff-secrets", Page{Title: "Account created", Nav: "staff", Data: shown})
+}
+
+func (s *Server) staffSetDisabled(disabled bool) func(http.ResponseWriter, *http.Request, *requestUser) {
+	return func(w http.ResponseWriter, r *http.Request, u *requestUser) {
+		id, err := pathID(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if _, err := s.db.SetStaffDisabled(r.Context(), u.staff.Actor(), id, disabled); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/admin/staff#staff-"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	}
+}
+
+// staffReset gives an account a new one-time password and authenticator
+// secret (its holder lost their phone, say), shown once.
+func (s *Server) staffReset(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !s.may(w, r, u, policy.ManageStaff) {
+		return
+	}
+	old, err := s.db.StaffByID(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, problem.New(problem.NotFound, "There is no such account"))
+		return
+	}
+	secrets, shown, err := newSecrets(old.Email)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	st, err := s.db.ResetStaffSecrets(r.Context(), u.staff.Actor(), id, secrets)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	shown.Staff = st
+	s.render(w, r, http.StatusOK, "staff-secrets", Page{Title: "New sign-in details", Nav: "staff", Data: shown})
+}
