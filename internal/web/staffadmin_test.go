@@ -30,7 +30,7 @@ func TestStaffAdmin(t *testing.T) {
 		token := csrfFrom(t, form.body)
 		bad := e.post(ac, "/admin/staff", url.Values{"csrf_token": {token}, "name": {"Nadia Bell"}, "email": {"nadia at example"}, "area": {"Blackpool"}})
 		summary := between(bad.body, "govuk-error-summary__list", "</ul>")
-		if bad.status != http.StatusUnprocessableEntity || strings.Index(summary, "#email") < 0 || strings.Index(summary, "#role") < strings.Index(summary, "#email") ||
+		if bad.status != http.StatusUnprocessableEntity || !strings.Contains(summary, "#email") || strings.Index(summary, "#role") < strings.Index(summary, "#email") ||
 			!strings.Contains(bad.body, `value="Nadia Bell"`) {
 			t.Errorf("a bad account: %d %q", bad.status, summary)
 		}
