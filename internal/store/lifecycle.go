@@ -22,12 +22,18 @@ type PractitionerLoad struct {
 // PractitionersInArea lists the active practitioners of an area with their
 // current caseloads, smallest first, for allocation.
 func (db *DB) PractitionersInArea(ctx context.Context, areaID int64) ([]PractitionerLoad, error) {
-	rows, err := db.query(ctx, `SELECT s.id, s.name, (SELECT COUNT(*) FROM allocations al WHERE al.staff_id = s.id AND al.ended_at IS NULL)
+	return db.staffLoads(ctx, "practitioners", `SELECT s.id, s.name, (SELECT COUNT(*) FROM allocations al WHERE al.staff_id = s.id AND al.ended_at IS NULL)
 		FROM staff s WHERE s.role = 'practitioner' AND s.disabled = FALSE
 		AND s.id IN (SELECT st.staff_id FROM staff_teams st JOIN teams t ON t.id = st.team_id WHERE t.area_id = $1)
 		ORDER BY 3, s.name`, areaID)
+}
+
+// staffLoads runs a query of (id, name, count) rows about an area's staff;
+// what names them in an error.
+func (db *DB) staffLoads(ctx context.Context, what, query string, areaID int64) ([]PractitionerLoad, error) {
+	rows, err := db.query(ctx, query, areaID)
 	if err != nil {
-		return nil, fmt.Errorf("listing practitioners: %w", err)
+		return nil, fmt.Errorf("listing %s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []PractitionerLoad
@@ -45,23 +51,10 @@ func (db *DB) PractitionersInArea(ctx context.Context, areaID int64) ([]Practiti
 // many open families they manage (the allocation form's choice of the
 // family's team manager).
 func (db *DB) ManagersInArea(ctx context.Context, areaID int64) ([]PractitionerLoad, error) {
-	rows, err := db.query(ctx, `SELECT s.id, s.name, (SELECT COUNT(*) FROM families f WHERE f.manager_id = s.id AND f.stage <> 'closed')
+	return db.staffLoads(ctx, "team managers", `SELECT s.id, s.name, (SELECT COUNT(*) FROM families f WHERE f.manager_id = s.id AND f.stage <> 'closed')
 		FROM staff s WHERE s.role = 'team_manager' AND s.disabled = FALSE
 		AND s.id IN (SELECT st.staff_id FROM staff_teams st JOIN teams t ON t.id = st.team_id WHERE t.area_id = $1)
 		ORDER BY s.name`, areaID)
-	if err != nil {
-		return nil, fmt.Errorf("listing team managers: %w", err)
-	}
-	defer rows.Close()
-	var out []PractitionerLoad
-	for rows.Next() {
-		var p PractitionerLoad
-		if err := rows.Scan(&p.ID, &p.Name, &p.Caseload); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
 }
 
 // familyForChange loads a family and checks the actor may do act to it.
@@ -458,21 +451,8 @@ func (db *DB) closures(ctx context.Context, q rowQuerier, actor policy.Actor, f 
 func (db *DB) StaffInArea(ctx context.Context, areaID int64) ([]PractitionerLoad, error) {
 	// The area's teams and the DSLs, each found by an index (migration 16),
 	// rather than every member of staff in the organisation read and kept.
-	rows, err := db.query(ctx, `SELECT s.id, s.name, 0 FROM staff s WHERE s.disabled = FALSE AND s.role IN ('practitioner', 'team_manager', 'dsl')
+	return db.staffLoads(ctx, "staff", `SELECT s.id, s.name, 0 FROM staff s WHERE s.disabled = FALSE AND s.role IN ('practitioner', 'team_manager', 'dsl')
 		AND s.id IN (SELECT st.staff_id FROM staff_teams st JOIN teams t ON t.id = st.team_id WHERE t.area_id = $1
 			UNION SELECT id FROM staff WHERE role = 'dsl')
 		ORDER BY s.name`, areaID)
-	if err != nil {
-		return nil, fmt.Errorf("listing staff: %w", err)
-	}
-	defer rows.Close()
-	var out []PractitionerLoad
-	for rows.Next() {
-		var p PractitionerLoad
-		if err := rows.Scan(&p.ID, &p.Name, &p.Caseload); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
 }
