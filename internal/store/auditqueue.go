@@ -219,6 +219,19 @@ func (db *DB) View(ctx context.Context, fn func(tx *Tx) error) error {
 	return db.audits.append(ctx, tx.pending)
 }
 
+// decideOnly runs fn, which reads a record only to put it to the policy
+// and returns nothing of it but the answer, in a read-only transaction
+// that is not put on the audit log: nothing personal leaves it (as with
+// FamilyTarget), and the change asked about is audited when it is made.
+func (db *DB) decideOnly(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.beginTx(ctx, db.snapshotOptions())
+	if err != nil {
+		return fmt.Errorf("beginning read transaction: %w", err)
+	}
+	defer sqlTx.Rollback()
+	return fn(&Tx{db: db, tx: sqlTx, ctx: ctx, now: db.Now().Truncate(time.Microsecond), source: audit.SourceFrom(ctx), readOnly: true})
+}
+
 // snapshotOptions begin a read-only transaction that reads one snapshot
 // throughout. SQLite's transactions always do; PostgreSQL's default, READ
 // COMMITTED, takes a new snapshot for every statement, so a page's later

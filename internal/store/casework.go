@@ -543,6 +543,24 @@ func (tx *Tx) jointSafety(f family.Family, personID int64) (all, mine bool, err 
 	return all, safe[personID], rows.Err()
 }
 
+// MayChangePerson answers whether actor may do act to the person's record,
+// changing nothing: for a form whose own problems are found before the
+// store is asked to save it, so that they are shown only to one whom the
+// save itself would let through (anyone else is refused, as the save
+// would refuse them).
+func (db *DB) MayChangePerson(ctx context.Context, actor policy.Actor, personID int64, act policy.Action) error {
+	return db.decideOnly(ctx, func(tx *Tx) error {
+		f, p, err := db.personInFamily(ctx, tx.q(), personID)
+		if err != nil {
+			return err
+		}
+		if d := policy.Decide(actor, act, f.PersonTarget(p, nil), tx.now); !d.Allowed {
+			return problem.New(problem.Forbidden, "%s", d.Reason)
+		}
+		return nil
+	})
+}
+
 // personForEdit loads a person and checks the actor may edit their record
 // (their own practitioner or a team manager), and that the case is open.
 func (tx *Tx) personForEdit(actor policy.Actor, personID int64) (family.Family, family.Person, error) {

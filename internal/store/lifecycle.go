@@ -57,6 +57,14 @@ func (db *DB) ManagersInArea(ctx context.Context, areaID int64) ([]PractitionerL
 		ORDER BY s.name`, areaID)
 }
 
+// MayChangeFamily is MayChangePerson for a family's record.
+func (db *DB) MayChangeFamily(ctx context.Context, actor policy.Actor, familyID int64, act policy.Action) error {
+	return db.decideOnly(ctx, func(tx *Tx) error {
+		_, err := tx.familyForChange(actor, familyID, act)
+		return err
+	})
+}
+
 // familyForChange loads a family and checks the actor may do act to it.
 func (tx *Tx) familyForChange(actor policy.Actor, familyID int64, act policy.Action) (family.Family, error) {
 	f, err := tx.db.familyRecord(tx.ctx, tx.q(), familyID)

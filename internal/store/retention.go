@@ -210,6 +210,14 @@ func (db *DB) RetentionRecord(ctx context.Context, actor policy.Actor, s retenti
 	return it, err
 }
 
+// MayReviewRetention is MayChangePerson for a record's retention review.
+func (db *DB) MayReviewRetention(ctx context.Context, actor policy.Actor, s retention.Schedule, ref RetentionRef) error {
+	return db.decideOnly(ctx, func(tx *Tx) error {
+		_, err := tx.retentionItem(actor, policy.ReviewRetention, s, ref)
+		return err
+	})
+}
+
 // retentionItem loads one record's review once the policy allows the actor
 // to act on it: the record's area and stage (a referral's status) are read
 // first, so an open case or referral, or another area's record, is refused,

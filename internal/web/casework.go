@@ -83,7 +83,7 @@ func formDate(form url.Values, name string, fs *problem.Fields) time.Time {
 }
 
 func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.personPost(w, r, u, "session", "held_on", "#sessions", func(id int64, f url.Values, fs *problem.Fields) error {
+	s.personPost(w, r, u, policy.EditConfidential, "session", "held_on", "#sessions", func(id int64, f url.Values, fs *problem.Fields) error {
 		minutes, convErr := strconv.Atoi(strings.TrimSpace(f.Get("minutes")))
 		if convErr != nil && strings.TrimSpace(f.Get("minutes")) != "" {
 			fs.Add("minutes", "Enter the duration as a number of minutes, like 60")
@@ -100,7 +100,7 @@ func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request, u *reques
 }
 
 func (s *Server) vigCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.personPost(w, r, u, "vig", "phase", "#vig", func(id int64, f url.Values, fs *problem.Fields) error {
+	s.personPost(w, r, u, policy.EditConfidential, "vig", "phase", "#vig", func(id int64, f url.Values, fs *problem.Fields) error {
 		v := casework.VIGCycle{PersonID: id, Phase: f.Get("phase"), FilmedOn: formDate(f, "filmed_on", fs), AnalysedOn: formDate(f, "analysed_on", fs),
 			ReviewedOn: formDate(f, "reviewed_on", fs), Strengths: f.Get("strengths"), Confidential: f.Get("vig_confidential") == "yes"}
 		if len(*fs) > 0 {
@@ -325,14 +325,10 @@ func (s *Server) allocateSave(w http.ResponseWriter, r *http.Request, u *request
 
 // familyDueDate corrects the baby's due date.
 func (s *Server) familyDueDate(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.familyPost(w, r, u, "edd", "edd", "", func(id int64, f url.Values, fs *problem.Fields) error {
+	s.familyPost(w, r, u, policy.EditFamily, "edd", "edd", "", func(id int64, f url.Values, fs *problem.Fields) error {
 		edd := formDate(f, "edd", fs)
 		version, _ := strconv.Atoi(f.Get("version"))
 		if len(*fs) > 0 {
-			if err := s.mayChangeFamily(r, u, id); err != nil {
-				*fs = nil // the refusal, not the form's problems
-				return err
-			}
 			return nil
 		}
 		return s.db.CorrectDueDate(r.Context(), u.staff.Actor(), id, version, edd)
@@ -341,7 +337,7 @@ func (s *Server) familyDueDate(w http.ResponseWriter, r *http.Request, u *reques
 
 // The family page's small forms: birth, assessment complete, re-open.
 func (s *Server) familyBirth(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.familyPost(w, r, u, "birth", "born_on", "", func(id int64, f url.Values, fs *problem.Fields) error {
+	s.familyPost(w, r, u, policy.EditFamily, "birth", "born_on", "", func(id int64, f url.Values, fs *problem.Fields) error {
 		born := formDate(f, "born_on", fs)
 		version, _ := strconv.Atoi(f.Get("version"))
 		if len(*fs) > 0 {
@@ -352,7 +348,7 @@ func (s *Server) familyBirth(w http.ResponseWriter, r *http.Request, u *requestU
 }
 
 func (s *Server) familyAssessment(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.familyPost(w, r, u, "assessment", "assessed_on", "", func(id int64, f url.Values, fs *problem.Fields) error {
+	s.familyPost(w, r, u, policy.EditFamily, "assessment", "assessed_on", "", func(id int64, f url.Values, fs *problem.Fields) error {
 		on := formDate(f, "assessed_on", fs)
 		if len(*fs) > 0 {
 			return nil
@@ -362,7 +358,7 @@ func (s *Server) familyAssessment(w http.ResponseWriter, r *http.Request, u *req
 }
 
 func (s *Server) familyReopen(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.familyPost(w, r, u, "", "reopen_reason", "", func(id int64, f url.Values, _ *problem.Fields) error {
+	s.familyPost(w, r, u, policy.ReopenFamily, "", "reopen_reason", "", func(id int64, f url.Values, _ *problem.Fields) error {
 		return s.db.ReopenFamily(r.Context(), u.staff.Actor(), id, f.Get("reopen_reason"), func(fam family.Family) family.Stage {
 			return timeline.StageOf(s.cfg.Timeline, s.timelineFacts(fam))
 		})
@@ -426,7 +422,7 @@ func (s *Server) timelineFacts(f family.Family) timeline.Facts {
 }
 
 func (s *Server) pauseCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.personPost(w, r, u, "pause", "pause_reason", "", func(id int64, f url.Values, fs *problem.Fields) error {
+	s.personPost(w, r, u, policy.EditConfidential, "pause", "pause_reason", "", func(id int64, f url.Values, fs *problem.Fields) error {
 		p := casework.Pause{PersonID: id, Reason: f.Get("pause_reason"), Note: f.Get("pause_note"), StartedOn: formDate(f, "paused_on", fs)}
 		if len(*fs) > 0 {
 			return nil
@@ -449,7 +445,7 @@ func (s *Server) pauseEnd(w http.ResponseWriter, r *http.Request, u *requestUser
 }
 
 func (s *Server) supervisionCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.personPost(w, r, u, "supervision", "supervision_note", "#sessions", func(id int64, f url.Values, _ *problem.Fields) error {
+	s.personPost(w, r, u, policy.WriteSupervision, "supervision", "supervision_note", "#sessions", func(id int64, f url.Values, _ *problem.Fields) error {
 		return s.db.RecordSupervision(r.Context(), u.staff.Actor(), id, f.Get("supervision_note"))
 	})
 }
@@ -497,21 +493,27 @@ func (s *Server) familyPageFor(w http.ResponseWriter, r *http.Request, u *reques
 }
 
 // personPost handles a form posted from a person's page: save reads the form
-// (recording date problems in fs) and saves; on a problem the person's page
+// (recording date problems in fs) and saves, the store asking the policy
+// whether the reader may do act; on a problem the person's page
 // is shown again with the form named by open, its messages and the typed
 // values; otherwise it redirects back to the page at anchor.
-func (s *Server) personPost(w http.ResponseWriter, r *http.Request, u *requestUser, open, firstField, anchor string,
+func (s *Server) personPost(w http.ResponseWriter, r *http.Request, u *requestUser, act policy.Action, open, firstField, anchor string,
 	save func(id int64, f url.Values, fs *problem.Fields) error) {
-	s.postAndRedirect(w, r, firstField, "/people/", anchor, save, func(fields []problem.Field) {
+	may := func(id int64) error { return s.db.MayChangePerson(r.Context(), u.staff.Actor(), id, act) }
+	s.postAndRedirect(w, r, firstField, "/people/", anchor, may, save, func(fields []problem.Field) {
 		s.showPerson(w, r, u, http.StatusUnprocessableEntity, fields, open)
 	})
 }
 
 // postAndRedirect is the one shape of a record's small forms: read the id
 // from the path, save, show the page again with the problems (and the typed
-// values) if there are any, else redirect to base+id+anchor.
+// values) if there are any, else redirect to base+id+anchor. The store asks
+// the policy on a save, but a form's own problems (a date that is no date)
+// are found before the store is called: may, the policy's answer for the
+// change, is asked then, so that only one who could make the change is
+// shown them, and anyone else is refused as the save would refuse them.
 func (s *Server) postAndRedirect(w http.ResponseWriter, r *http.Request, firstField, base, anchor string,
-	save func(id int64, f url.Values, fs *problem.Fields) error, reshow func(fields []problem.Field)) {
+	may func(id int64) error, save func(id int64, f url.Values, fs *problem.Fields) error, reshow func(fields []problem.Field)) {
 	id, err := pathID(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -519,6 +521,12 @@ func (s *Server) postAndRedirect(w http.ResponseWriter, r *http.Request, firstFi
 	}
 	var fs problem.Fields
 	err = save(id, r.PostForm, &fs)
+	if len(fs) > 0 {
+		if refused := may(id); refused != nil {
+			s.fail(w, r, refused)
+			return
+		}
+	}
 	s.answerChange(w, r, err, fs, firstField, reshow, base+strconv.FormatInt(id, 10)+anchor)
 }
 

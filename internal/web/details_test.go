@@ -155,6 +155,16 @@ func TestAddChild(t *testing.T) {
 		if r := e.post(lc, path+"/edd", url.Values{"csrf_token": {csrfFrom(t, lp.body)}, "edd-day": {"31"}, "edd-month": {"2"}, "edd-year": {"2027"}}); r.status != http.StatusForbidden {
 			t.Errorf("a lead correcting the due date with a wrong date: %d, want 403", r.status)
 		}
+		// So is every form of a family's or a person's page (the
+		// mechanism they share asks the policy first).
+		if r := e.post(lc, path+"/shares", url.Values{"csrf_token": {csrfFrom(t, lp.body)}, "shared_on-day": {"31"}, "shared_on-month": {"2"}, "shared_on-year": {"2026"},
+			"recipient": {"Midwife"}}); r.status != http.StatusForbidden {
+			t.Errorf("a lead recording a share with a wrong date: %d, want 403", r.status)
+		}
+		if r := e.post(lc, "/people/"+itoa(parentNamed(f, "Amy").ID)+"/incidents", url.Values{"csrf_token": {csrfFrom(t, lp.body)}, "occurred_on-day": {"31"},
+			"occurred_on-month": {"2"}, "occurred_on-year": {"2026"}}); r.status != http.StatusForbidden {
+			t.Errorf("a lead recording an incident with a wrong date: %d, want 403", r.status)
+		}
 		amy := parentNamed(f, "Amy")
 		r := e.post(pc, path+"/children", url.Values{"csrf_token": {token}, "child_given_name": {"Leo"}, "child_family_name": {"Price"},
 			"child_date_of_birth-day": {"14"}, "child_date_of_birth-month": {"6"}, "child_date_of_birth-year": {"2021"}, "child_household": {itoa(int64(amy.ParentSlot))}})

@@ -16,6 +16,7 @@ import (
 	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/measure"
+	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/referral"
 	"github.com/cradle-org/cradle/internal/sharing"
@@ -733,7 +734,10 @@ func (s *Server) measureRemove(w http.ResponseWriter, r *http.Request, u *reques
 	if in, ok := s.instrument(r.PostFormValue("measure")); ok {
 		back += "?measure=" + in.Key
 	}
-	s.postAndRedirect(w, r, "reason", "/people/", back, func(id int64, f url.Values, fs *problem.Fields) error {
+	may := func(id int64) error {
+		return s.db.MayChangePerson(r.Context(), u.staff.Actor(), id, policy.EditConfidential)
+	}
+	s.postAndRedirect(w, r, "reason", "/people/", back, may, func(id int64, f url.Values, fs *problem.Fields) error {
 		return s.db.RemoveMeasure(r.Context(), u.staff.Actor(), id, rid, f.Get("reason-"+strconv.FormatInt(rid, 10)))
 	}, func(fields []problem.Field) {
 		for i := range fields {

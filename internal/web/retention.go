@@ -114,7 +114,8 @@ func (s *Server) retentionPost(w http.ResponseWriter, r *http.Request, u *reques
 		s.fail(w, r, err)
 		return
 	}
-	s.postAndRedirect(w, r, "decision", retentionBase(ref), "", func(_ int64, f url.Values, fs *problem.Fields) error { return save(ref, f, fs) }, func(fields []problem.Field) {
+	may := func(int64) error { return s.db.MayReviewRetention(r.Context(), u.staff.Actor(), s.cfg.Retention, ref) }
+	s.postAndRedirect(w, r, "decision", retentionBase(ref), "", may, func(_ int64, f url.Values, fs *problem.Fields) error { return save(ref, f, fs) }, func(fields []problem.Field) {
 		for i := range fields {
 			if fields[i].Name == "reason" {
 				fields[i].Name = reasonField

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/store"
@@ -274,7 +275,7 @@ func dashPartOfField(name string, parts int) int {
 }
 
 func (s *Server) incidentCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.personPost(w, r, u, "incident", "occurred_on", "#risk", func(id int64, f url.Values, fs *problem.Fields) error {
+	s.personPost(w, r, u, policy.EditConfidential, "incident", "occurred_on", "#risk", func(id int64, f url.Values, fs *problem.Fields) error {
 		in := store.Incident{PersonID: id, OccurredOn: formDate(f, "occurred_on", fs), ReportedBy: f.Get("reported_by"), Details: f.Get("details"),
 			PoliceInvolved: f.Get("police_involved") == "yes", Injuries: f.Get("injuries") == "yes", ChildrenPresent: f.Get("children_present") == "yes"}
 		if len(*fs) > 0 {
@@ -285,7 +286,7 @@ func (s *Server) incidentCreate(w http.ResponseWriter, r *http.Request, u *reque
 }
 
 func (s *Server) maracCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.personPost(w, r, u, "marac", "referred_on", "#risk", func(id int64, f url.Values, fs *problem.Fields) error {
+	s.personPost(w, r, u, policy.EditConfidential, "marac", "referred_on", "#risk", func(id int64, f url.Values, fs *problem.Fields) error {
 		m := store.MARACReferral{ReferredOn: formDate(f, "referred_on", fs), Area: f.Get("marac_area"), Outcome: f.Get("marac_outcome"), Actions: f.Get("marac_actions")}
 		if len(*fs) > 0 {
 			return nil

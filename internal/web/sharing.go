@@ -16,33 +16,19 @@ import (
 
 // familyPost handles a form posted from the family page, as personPost does
 // for a person's page.
-func (s *Server) familyPost(w http.ResponseWriter, r *http.Request, u *requestUser, open, firstField, anchor string,
+func (s *Server) familyPost(w http.ResponseWriter, r *http.Request, u *requestUser, act policy.Action, open, firstField, anchor string,
 	save func(id int64, f url.Values, fs *problem.Fields) error) {
-	s.postAndRedirect(w, r, firstField, "/families/", anchor, save, func(fields []problem.Field) {
+	may := func(id int64) error { return s.db.MayChangeFamily(r.Context(), u.staff.Actor(), id, act) }
+	s.postAndRedirect(w, r, firstField, "/families/", anchor, may, save, func(fields []problem.Field) {
 		s.showFamily(w, r, u, http.StatusUnprocessableEntity, fields, open)
 	})
-}
-
-// mayChangeFamily answers whether the reader may change the family's
-// record, for a handler that finds a problem in a form before the store
-// (which asks the policy itself) is called: the problem is shown only to
-// one who may make the change, so the policy answers first.
-func (s *Server) mayChangeFamily(r *http.Request, u *requestUser, familyID int64) error {
-	t, _, err := s.db.FamilyTarget(r.Context(), familyID)
-	if err != nil {
-		return err
-	}
-	if d := policy.Decide(u.staff.Actor(), policy.EditFamily, t, s.cfg.Now()); !d.Allowed {
-		return problem.New(problem.Forbidden, "%s", d.Reason)
-	}
-	return nil
 }
 
 // childCreate records another child in the family. The child's fields are
 // named child_… on the family page (its other forms have a given_name
 // too), so the details' problems are renamed to match.
 func (s *Server) childCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.familyPost(w, r, u, "child", "child_given_name", "#children", func(id int64, f url.Values, fs *problem.Fields) error {
+	s.familyPost(w, r, u, policy.EditFamily, "child", "child_given_name", "#children", func(id int64, f url.Values, fs *problem.Fields) error {
 		d := family.Details{GivenName: f.Get("child_given_name"), FamilyName: f.Get("child_family_name"),
 			DateOfBirth: formDate(f, "child_date_of_birth", fs)}
 		household, err := strconv.Atoi(f.Get("child_household"))
@@ -50,10 +36,6 @@ func (s *Server) childCreate(w http.ResponseWriter, r *http.Request, u *requestU
 			household = -1 // none chosen: the store says so, after the policy
 		}
 		if len(*fs) > 0 {
-			if err := s.mayChangeFamily(r, u, id); err != nil {
-				*fs = nil // the refusal, not the form's problems
-				return err
-			}
 			// Nothing is saved; the rest is checked too, so that every
 			// problem is shown at once.
 			var more problem.Fields
@@ -78,14 +60,14 @@ func (s *Server) childCreate(w http.ResponseWriter, r *http.Request, u *requestU
 }
 
 func (s *Server) professionalCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.familyPost(w, r, u, "professional", "name", "#team", func(id int64, f url.Values, _ *problem.Fields) error {
+	s.familyPost(w, r, u, policy.EditFamily, "professional", "name", "#team", func(id int64, f url.Values, _ *problem.Fields) error {
 		return s.db.AddProfessional(r.Context(), u.staff.Actor(), id, sharing.Professional{Name: f.Get("name"), Role: f.Get("role"),
 			Organisation: f.Get("organisation"), OrganisationKind: f.Get("organisation_kind"), Phone: f.Get("phone"), Email: f.Get("email")})
 	})
 }
 
 func (s *Server) shareCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.familyPost(w, r, u, "share", "recipient", "#sharing", func(id int64, f url.Values, fs *problem.Fields) error {
+	s.familyPost(w, r, u, policy.EditFamily, "share", "recipient", "#sharing", func(id int64, f url.Values, fs *problem.Fields) error {
 		person, _ := strconv.ParseInt(f.Get("share_person"), 10, 64)
 		sh := sharing.Share{PersonID: person, SharedOn: formDate(f, "shared_on", fs), Recipient: f.Get("recipient"), What: f.Get("what"), Why: f.Get("why"),
 			Method: f.Get("method"), LawfulBasis: f.Get("lawful_basis"), Consent: f.Get("consent"), ConsentReason: f.Get("consent_reason")}
@@ -130,7 +112,7 @@ func (s *Server) sharesExport(w http.ResponseWriter, r *http.Request, u *request
 }
 
 func (s *Server) consentCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.personPost(w, r, u, "consent", "scope", "#consent", func(id int64, f url.Values, fs *problem.Fields) error {
+	s.personPost(w, r, u, policy.EditConfidential, "consent", "scope", "#consent", func(id int64, f url.Values, fs *problem.Fields) error {
 		c := sharing.Consent{Scope: f.Get("scope"), GivenOn: formDate(f, "given_on", fs)}
 		if len(*fs) > 0 {
 			return nil
@@ -158,7 +140,7 @@ func (s *Server) consentWithdraw(w http.ResponseWriter, r *http.Request, u *requ
 }
 
 func (s *Server) meetingCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.familyPost(w, r, u, "meeting", "kind", "#meetings", func(id int64, f url.Values, fs *problem.Fields) error {
+	s.familyPost(w, r, u, policy.EditFamily, "meeting", "kind", "#meetings", func(id int64, f url.Values, fs *problem.Fields) error {
 		m := sharing.Meeting{Kind: f.Get("kind"), HeldOn: formDate(f, "held_on", fs), Attendees: f.Get("attendees"), Decisions: f.Get("decisions"), StatusAfter: f.Get("status_after")}
 		for _, v := range f["parents_attended"] {
 			if pid, err := strconv.ParseInt(v, 10, 64); err == nil {
