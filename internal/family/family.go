@@ -182,9 +182,12 @@ type Person struct {
 	// LinkedPersonID is the same person in an earlier family, when screening found one.
 	LinkedPersonID int64
 
-	// Current practitioner, for co-parents.
-	PractitionerID   int64
-	PractitionerName string
+	// Current practitioner, for co-parents. PractitionerDisabled is their
+	// account disabled (they have left, say): the parent has no one
+	// working with them until another practitioner is allocated.
+	PractitionerID       int64
+	PractitionerName     string
+	PractitionerDisabled bool
 
 	// Confidential details (PROGRAMME.md §7).
 	Confidential *Confidential

@@ -20,8 +20,9 @@ import (
 type caseloadCache struct {
 	mu sync.Mutex
 	// epoch is caseload_changes' family 0 when the entries were read: it
-	// moves when a name every family shows (area, staff) changes or a
-	// family is erased, and then every entry goes.
+	// moves when a name every family shows (area, staff) changes, a
+	// staff account is disabled or enabled, or a family is erased, and
+	// then every entry goes.
 	epoch int64
 	m     map[int64]cachedCaseload
 }

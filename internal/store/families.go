@@ -274,7 +274,7 @@ func (db *DB) loadPeople(ctx context.Context, q rowQuerier, familyIDs []int64) (
 	in, args := db.inList(familyIDs)
 	rows, err := q.QueryContext(ctx, db.rebind(`SELECT p.id, p.family_id, p.kind, COALESCE(p.parent_slot, 0), COALESCE(p.household, 0), p.given_name, p.family_name,
 		p.known_as, `+db.timeText("p.date_of_birth")+`, p.gender, p.pronouns, p.experience, p.active, COALESCE(al.staff_id, 0), COALESCE(s.name, ''),
-		p.version, p.address_confidential, COALESCE(p.linked_person_id, 0)
+		COALESCE(s.disabled, FALSE), p.version, p.address_confidential, COALESCE(p.linked_person_id, 0)
 		FROM people p
 		LEFT JOIN allocations al ON al.person_id = p.id AND al.ended_at IS NULL
 		LEFT JOIN staff s ON s.id = al.staff_id
@@ -289,7 +289,7 @@ func (db *DB) loadPeople(ctx context.Context, q rowQuerier, familyIDs []int64) (
 		var dob anyTime
 		if err := rows.Scan(&p.ID, &p.FamilyID, &kind, &p.ParentSlot, &p.Household, &p.GivenName, &p.FamilyName, &p.KnownAs, &dob,
 			&p.Gender, &p.Pronouns, &exp, &p.Active, &p.PractitionerID, &p.PractitionerName,
-			&p.Version, &p.AddressConfidential, &p.LinkedPersonID); err != nil {
+			&p.PractitionerDisabled, &p.Version, &p.AddressConfidential, &p.LinkedPersonID); err != nil {
 			return nil, fmt.Errorf("reading family member: %w", err)
 		}
 		p.Kind, p.Experience, p.DateOfBirth = family.Kind(kind), family.Experience(exp), dob.T
@@ -742,7 +742,7 @@ func (tx *Tx) caseloadPeople(familyIDs []int64) (map[int64][]family.Person, map[
 	}
 	in, args := tx.db.inList(familyIDs)
 	rows, err := tx.query(`SELECT p.id, p.family_id, p.kind, COALESCE(p.parent_slot, 0), p.given_name, p.family_name, p.known_as,
-		`+tx.db.timeText("p.date_of_birth")+`, p.active, COALESCE(al.staff_id, 0), COALESCE(s.name, ''),
+		`+tx.db.timeText("p.date_of_birth")+`, p.active, COALESCE(al.staff_id, 0), COALESCE(s.name, ''), COALESCE(s.disabled, FALSE),
 		CASE WHEN p.kind = 'parent' THEN (SELECT `+tx.db.timeText("cs.held_on")+` FROM case_sessions cs
 			WHERE cs.family_id = p.family_id AND cs.attendance = 'attended' AND cs.person_id = p.id ORDER BY cs.held_on DESC LIMIT 1) END
 		FROM people p
@@ -757,7 +757,7 @@ func (tx *Tx) caseloadPeople(familyIDs []int64) (map[int64][]family.Person, map[
 		var kind string
 		var dob, contact anyTime
 		if err := rows.Scan(&p.ID, &p.FamilyID, &kind, &p.ParentSlot, &p.GivenName, &p.FamilyName, &p.KnownAs,
-			&dob, &p.Active, &p.PractitionerID, &p.PractitionerName, &contact); err != nil {
+			&dob, &p.Active, &p.PractitionerID, &p.PractitionerName, &p.PractitionerDisabled, &contact); err != nil {
 			return nil, nil, dropRows(rows, fmt.Errorf("reading caseload parent: %w", err))
 		}
 		p.Kind, p.DateOfBirth = family.Kind(kind), dob.T

@@ -372,6 +372,8 @@ func TestCaseloadCacheFollowsEveryChange(t *testing.T) {
 			}},
 			{"a name changed at the database's prompt", raw(`UPDATE people SET known_as = 'Lex' WHERE id = $1`, fx.parent1)},
 			{"a practitioner's new name", raw(`UPDATE staff SET name = 'Renamed Practitioner' WHERE id = $1`, fx.prac2.ID)},
+			{"a practitioner's account disabled", raw(`UPDATE staff SET disabled = TRUE WHERE id = $1`, fx.prac2.ID)},
+			{"the account enabled again", raw(`UPDATE staff SET disabled = FALSE WHERE id = $1`, fx.prac2.ID)},
 			{"the area's new name", raw(`UPDATE areas SET name = 'Blackpool and Fylde' WHERE name = 'Blackpool'`)},
 			{"the family's new due date", raw(`UPDATE families SET edd = $1 WHERE id = $2`, "2027-03-01", fx.familyID)},
 			{"a session removed", raw(`DELETE FROM case_sessions WHERE family_id = $1`, fx.familyID)},

@@ -406,6 +406,28 @@ func TestTeamCaseloads(t *testing.T) {
 			!strings.Contains(p.body, "/people/"+itoa(amy.ID)+`"`) || strings.Contains(p.body, "/caseload/team") {
 			t.Errorf("a practitioner asking for a colleague's list: %d; want their own list, unnarrowed, and no team link", p.status)
 		}
+		// Tom leaves: his account is disabled, and the manager, whose
+		// caseload was read (and cached) before, sees his parents now have
+		// no one working with them.
+		ac := e.client()
+		e.signIn(ac, admin)
+		staffPage := e.get(ac, "/admin/staff")
+		if r := e.post(ac, "/admin/staff/"+itoa(jordan.PractitionerID)+"/disable", url.Values{"csrf_token": {csrfFrom(t, staffPage.body)}}); r.status != http.StatusSeeOther {
+			t.Fatalf("disabling Tom's account: %d", r.status)
+		}
+		if team := e.get(mc, "/caseload/team"); !strings.Contains(team.body, toms+` <strong class="govuk-tag govuk-tag--red">Account disabled</strong>`) ||
+			strings.Contains(team.body, `Priya Shah</a> <strong`) {
+			t.Errorf("team caseloads after Tom's account is disabled: want his row, and only his, marked\n%s", team.body)
+		}
+		all := e.get(mc, "/caseload")
+		row := all.body[strings.Index(all.body, "/people/"+itoa(jordan.ID)+`"`):]
+		row = row[:strings.Index(row, "</tr>")]
+		if !strings.Contains(row, "Practitioner&#39;s account disabled: allocate another") {
+			t.Errorf("Jordan's row on the manager's caseload does not say his practitioner's account is disabled:\n%s", row)
+		}
+		if fp := e.get(mc, "/families/"+itoa(f.ID)); !strings.Contains(fp.body, `Tom Elliott <strong class="govuk-tag govuk-tag--red">Account disabled</strong>`) {
+			t.Error("the family page does not say Tom's account is disabled")
+		}
 	})
 }
 

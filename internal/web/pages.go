@@ -165,10 +165,11 @@ func shownOverdue(overdue []string, pinned int) ([]string, int) {
 // teamRow is one practitioner's share of a caseload; ID 0 gathers the
 // parents no practitioner is allocated to.
 type teamRow struct {
-	ID      int64
-	Name    string
-	Parents int
-	Overdue int
+	ID       int64
+	Name     string
+	Disabled bool // the practitioner's account is disabled: their parents need another
+	Parents  int
+	Overdue  int
 }
 
 // planReviewOverdue says whether a safety plan review due on reviewOn is
@@ -297,10 +298,13 @@ type attention struct {
 	paused     string // why sessions are paused, if they are
 	planReview bool   // their safety plan's review is overdue
 	noContact  int    // days without contact, once past noContactDays (not while paused)
+	// unstaffed: their practitioner's account is disabled, so no one is
+	// working with them until another is allocated.
+	unstaffed bool
 }
 
 func attentionOf(c store.CaseloadEntry, p family.Person, now time.Time) attention {
-	a := attention{last: c.LastContact[p.ID], without: -1}
+	a := attention{last: c.LastContact[p.ID], without: -1, unstaffed: p.PractitionerID != 0 && p.PractitionerDisabled}
 	since := c.Family.AcceptedOn
 	if !a.last.IsZero() {
 		since = a.last
@@ -322,6 +326,9 @@ func attentionOf(c store.CaseloadEntry, p family.Person, now time.Time) attentio
 // pinned is how many items a's row pins.
 func (a attention) pinned() int {
 	n := 0
+	if a.unstaffed {
+		n++
+	}
 	if a.planReview {
 		n++
 	}
@@ -367,7 +374,7 @@ func (cl *caseList) order(role policy.Role, staffID int64) {
 			cl.refs = append(cl.refs, ref)
 			t := byID[p.PractitionerID]
 			if t == nil {
-				t = &teamRow{ID: p.PractitionerID, Name: p.PractitionerName}
+				t = &teamRow{ID: p.PractitionerID, Name: p.PractitionerName, Disabled: p.PractitionerDisabled}
 				if p.PractitionerID == 0 || t.Name == "" {
 					t.Name = "Not allocated"
 				}
@@ -408,6 +415,9 @@ func (cl *caseList) row(ref caseRef) caseRow {
 		Paused: a.paused, Overdue: pd.overdue, Next: pd.next, pinned: a.pinned()}
 	if row.pinned > 0 {
 		pinned := make([]string, 0, row.pinned+len(pd.overdue))
+		if a.unstaffed {
+			pinned = append(pinned, "Practitioner's account disabled: allocate another")
+		}
 		if a.noContact > 0 {
 			pinned = append(pinned, "No contact for "+strconv.Itoa(a.noContact)+" days")
 		}
