@@ -423,33 +423,54 @@ func (tx *Tx) referral(id int64) (ReferralRecord, error) {
 	return r, nil
 }
 
+// referralTelling is what recording a referral's referrer (or parent)
+// told needs of it.
+type referralTelling struct {
+	source             referral.Source
+	status             referral.Status
+	acknowledged, told sql.NullTime
+}
+
+// referralToTell reads a referral for recording that someone was told of
+// it, once the policy lets actor (who may screen it, or took it in) do so.
+func (tx *Tx) referralToTell(actor policy.Actor, id int64) (referralTelling, error) {
+	var t referralTelling
+	var area, takenBy sql.NullInt64
+	var src, st string
+	err := tx.queryRow(`SELECT area_id, taken_by, source, status, acknowledged_at, decision_told_at FROM referrals WHERE id = $1`, id).
+		Scan(&area, &takenBy, &src, &st, &t.acknowledged, &t.told)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, problem.New(problem.NotFound, "There is no referral with that reference")
+	}
+	if err != nil {
+		return t, fmt.Errorf("reading referral: %w", err)
+	}
+	if d := policy.Decide(actor, policy.AcknowledgeReferral, policy.Target{AreaID: area.Int64, TakenBy: takenBy.Int64}, tx.now); !d.Allowed {
+		return t, problem.New(problem.Forbidden, "%s", d.Reason)
+	}
+	t.source, t.status = referral.Source(src), referral.Status(st)
+	return t, nil
+}
+
 // RecordAcknowledged records that actor, who may screen the referral or
 // took it in, has told its referrer that it arrived (by phone, say, after
 // its acknowledgement email failed), so its page stops warning and says who
 // told them. Audited; one already acknowledged is refused, saying how.
 func (db *DB) RecordAcknowledged(ctx context.Context, actor policy.Actor, id int64) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		var area, takenBy sql.NullInt64
-		var acknowledged sql.NullTime
-		err := tx.queryRow(`SELECT area_id, taken_by, acknowledged_at FROM referrals WHERE id = $1`, id).Scan(&area, &takenBy, &acknowledged)
-		if errors.Is(err, sql.ErrNoRows) {
-			return problem.New(problem.NotFound, "There is no referral with that reference")
-		}
+		t, err := tx.referralToTell(actor, id)
 		if err != nil {
-			return fmt.Errorf("reading referral: %w", err)
-		}
-		if d := policy.Decide(actor, policy.AcknowledgeReferral, policy.Target{AreaID: area.Int64, TakenBy: takenBy.Int64}, tx.now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
+			return err
 		}
 		res, err := tx.exec(`UPDATE referrals SET acknowledged_at = $1, acknowledged_by = $2, updated_at = $1 WHERE id = $3 AND acknowledged_at IS NULL`, tx.now, actor.StaffID, id)
 		if err != nil {
 			return fmt.Errorf("recording the referral acknowledged: %w", err)
 		}
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			if !acknowledged.Valid {
+			if !t.acknowledged.Valid {
 				return problem.New(problem.Conflict, "This referral has just been acknowledged by someone else")
 			}
-			return problem.New(problem.Conflict, "This referral was already acknowledged, on %s", acknowledged.Time.UTC().Format("2 January 2006"))
+			return problem.New(problem.Conflict, "This referral was already acknowledged, on %s", t.acknowledged.Time.UTC().Format("2 January 2006"))
 		}
 		tx.Audit("referral.acknowledged", "referral", id, 0, "the referrer was told by staff")
 		return nil
@@ -464,31 +485,22 @@ func (db *DB) RecordAcknowledged(ctx context.Context, actor policy.Actor, id int
 // tell or once it was told.
 func (db *DB) RecordDecisionTold(ctx context.Context, actor policy.Actor, id int64) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		var area, takenBy sql.NullInt64
-		var told sql.NullTime
-		var src, st string
-		err := tx.queryRow(`SELECT area_id, taken_by, source, status, decision_told_at FROM referrals WHERE id = $1`, id).Scan(&area, &takenBy, &src, &st, &told)
-		if errors.Is(err, sql.ErrNoRows) {
-			return problem.New(problem.NotFound, "There is no referral with that reference")
-		}
+		t, err := tx.referralToTell(actor, id)
 		if err != nil {
-			return fmt.Errorf("reading referral: %w", err)
+			return err
 		}
-		if d := policy.Decide(actor, policy.AcknowledgeReferral, policy.Target{AreaID: area.Int64, TakenBy: takenBy.Int64}, tx.now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
-		}
-		if !referral.DecisionToTell(referral.Source(src), referral.Status(st)) {
-			return problem.New(problem.Conflict, "This referral has no decision to tell: it is %s", strings.ToLower(referral.Status(st).Label()))
+		if !referral.DecisionToTell(t.source, t.status) {
+			return problem.New(problem.Conflict, "This referral has no decision to tell: it is %s", strings.ToLower(t.status.Label()))
 		}
 		res, err := tx.exec(`UPDATE referrals SET decision_told_at = $1, decision_told_by = $2, updated_at = $1 WHERE id = $3 AND decision_told_at IS NULL`, tx.now, actor.StaffID, id)
 		if err != nil {
 			return fmt.Errorf("recording the decision told: %w", err)
 		}
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			if !told.Valid {
+			if !t.told.Valid {
 				return problem.New(problem.Conflict, "Someone has just recorded this decision as told")
 			}
-			return problem.New(problem.Conflict, "This decision was already told, on %s", told.Time.UTC().Format("2 January 2006"))
+			return problem.New(problem.Conflict, "This decision was already told, on %s", t.told.Time.UTC().Format("2 January 2006"))
 		}
 		tx.Audit("referral.decision_told", "referral", id, 0, "told by staff")
 		return nil

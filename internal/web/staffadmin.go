@@ -144,9 +144,16 @@ func (s *Server) staffReset(w http.ResponseWriter, r *http.Request, u *requestUs
 	if !s.may(w, r, u, policy.ManageStaff) {
 		return
 	}
+	// The account is read here for its address (the authenticator's label)
+	// so that the slow hash is made before the write transaction, not
+	// inside it holding SQLite's one writer; the store reads it again.
 	old, err := s.db.StaffByID(r.Context(), id)
-	if err != nil {
+	if problem.CodeOf(err) == problem.NotFound {
 		s.fail(w, r, problem.New(problem.NotFound, "There is no such account"))
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	secrets, shown, err := newSecrets(old.Email)
