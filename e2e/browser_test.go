@@ -356,7 +356,7 @@ func serveFolder(t *testing.T, env map[string]string, clock *testClock, data str
 	var stdout, stderr lockedBuffer
 	addrCh := make(chan string, 1)
 	done := make(chan int, 1)
-	app := &cli.App{Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return env[k] }, Version: "test",
+	app := &cli.App{Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return env[k] }, Version: "test", PasswordParams: testPasswordParams,
 		Ready: func(addr string) { addrCh <- addr }}
 	if clock != nil {
 		app.Now = clock.Now

@@ -74,7 +74,7 @@ func crashLoop(t *testing.T, bin string, b storetest.Backend) {
 
 	// Demo data (for the staff who own the token) and a partner token.
 	db := storetest.OpenWith(t, storetest.Backend{Name: b.Name, URL: strings.TrimPrefix(dbURL, "sqlite:")}, store.Options{Keys: keys})
-	if _, _, err := demo.Load(ctx, db); err != nil {
+	if _, _, err := demo.LoadWith(ctx, db, storetest.PasswordParams); err != nil {
 		t.Fatal(err)
 	}
 	token, _ := credential.NewToken()

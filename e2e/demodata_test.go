@@ -11,7 +11,13 @@ import (
 	"time"
 
 	"github.com/cradle-org/cradle/internal/cli"
+	"github.com/cradle-org/cradle/internal/store/storetest"
 )
+
+// testPasswordParams are cheap argon2id costs for the tests' servers and
+// demo data: the journeys sign in often, and under the race detector a
+// hash at the default cost takes about two seconds a sign-in.
+var testPasswordParams = storetest.PasswordParams
 
 // demoFolder is a data folder with the demo loaded (`cradle demo`), made
 // once a day per test process: each server starts on a copy of it instead
@@ -48,7 +54,7 @@ func demoDataCopy(t *testing.T) string {
 			t.Fatal(err)
 		}
 		var stderr strings.Builder
-		app := &cli.App{Stdout: io.Discard, Stderr: &stderr, Getenv: func(string) string { return "" }, Version: "test"}
+		app := &cli.App{Stdout: io.Discard, Stderr: &stderr, Getenv: func(string) string { return "" }, Version: "test", PasswordParams: testPasswordParams}
 		if code := app.Run(context.Background(), []string{"demo", "--data", dir}); code != 0 {
 			os.RemoveAll(dir) // #nosec G104 -- the command's failure is the one to report
 			t.Fatalf("cradle demo exited with code %d:\n%s", code, stderr.String())

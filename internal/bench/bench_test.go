@@ -25,7 +25,9 @@ import (
 func demoDB(t *testing.T, b storetest.Backend) (*store.DB, []bench.Account) {
 	t.Helper()
 	db := storetest.Open(t, b, nil)
-	creds, _, err := demo.Load(context.Background(), db)
+	// Cheap password hashes: the runs sign every account in, and under the
+	// race detector a hash at the default cost takes about two seconds.
+	creds, _, err := demo.LoadWith(context.Background(), db, storetest.PasswordParams)
 	if err != nil {
 		t.Fatal(err)
 	}

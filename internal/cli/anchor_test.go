@@ -40,7 +40,7 @@ func TestServeLogsAnAuditAnchor(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			logs := anchorWatch{found: make(chan string, 1)}
-			app := &cli.App{Stdout: io.Discard, Stderr: logs, Getenv: func(string) string { return "" }, Version: "test"}
+			app := &cli.App{Stdout: io.Discard, Stderr: logs, Getenv: func(string) string { return "" }, Version: "test", PasswordParams: testPasswordParams}
 			done := make(chan int, 1)
 			go func() { done <- app.Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, db...)) }()
 			var anchor string

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/credential"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/seal"
@@ -34,6 +35,19 @@ type App struct {
 	// Now, if set, replaces the clock (tests move time on, e.g. to a baby's
 	// second birthday). Never set in production.
 	Now func() time.Time
+	// PasswordParams, if set, are the argon2id costs of the password
+	// hashes the commands make (the demo's, a new account's, the server's):
+	// tests lower them, as under the race detector a hash at the default
+	// cost takes about two seconds. Never set in production.
+	PasswordParams credential.Params
+}
+
+// passwordParams are the costs new password hashes are made with.
+func (a *App) passwordParams() credential.Params {
+	if a.PasswordParams == (credential.Params{}) {
+		return credential.DefaultParams()
+	}
+	return a.PasswordParams
 }
 
 type command struct {

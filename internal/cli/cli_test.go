@@ -18,11 +18,16 @@ import (
 	"time"
 
 	"github.com/cradle-org/cradle/internal/cli"
+	"github.com/cradle-org/cradle/internal/credential"
 	"github.com/cradle-org/cradle/internal/mail/smtptest"
 	"github.com/cradle-org/cradle/internal/store/storetest"
 
 	_ "modernc.org/sqlite"
 )
+
+// testPasswordParams are cheap argon2id costs for the tests' servers and
+// demo data (they sign in often).
+var testPasswordParams = storetest.PasswordParams
 
 type result struct {
 	code           int
@@ -32,7 +37,7 @@ type result struct {
 func run(t *testing.T, env map[string]string, args ...string) result {
 	t.Helper()
 	var out, errb bytes.Buffer
-	app := &cli.App{Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }, Version: "test"}
+	app := &cli.App{Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }, Version: "test", PasswordParams: testPasswordParams}
 	code := app.Run(context.Background(), args)
 	return result{code, out.String(), errb.String()}
 }
@@ -218,7 +223,7 @@ func TestServeStartsAndStopsGracefully(t *testing.T) {
 	defer cancel()
 	addr := make(chan string, 1)
 	var out bytes.Buffer
-	app := &cli.App{Stdout: &out, Stderr: io.Discard, Getenv: func(string) string { return "" }, Version: "test",
+	app := &cli.App{Stdout: &out, Stderr: io.Discard, Getenv: func(string) string { return "" }, Version: "test", PasswordParams: testPasswordParams,
 		Ready: func(a string) { addr <- a }}
 	done := make(chan int, 1)
 	go func() { done <- app.Run(ctx, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--demo"}) }()
@@ -259,7 +264,7 @@ func TestReferralEmailReachesSMTP(t *testing.T) {
 		"CRADLE_SMTP_FROM": "referrals@cradle.example"}
 	ctx, cancel := context.WithCancel(context.Background())
 	addrCh := make(chan string, 1)
-	app := &cli.App{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(k string) string { return env[k] }, Version: "test",
+	app := &cli.App{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(k string) string { return env[k] }, Version: "test", PasswordParams: testPasswordParams,
 		Ready: func(a string) { addrCh <- a }}
 	done := make(chan int, 1)
 	go func() {
@@ -467,5 +472,16 @@ func TestAuditTerm(t *testing.T) {
 	}
 	if _, err := os.Stat(wrong); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the audit commands made %s (%v)", wrong, err)
+	}
+}
+
+// TestPasswordParamsDefault: Cradle itself (no PasswordParams set) hashes
+// passwords at the default cost; only a test lowers it.
+func TestPasswordParamsDefault(t *testing.T) {
+	if got := (&cli.App{}).PasswordParamsInUse(); got != credential.DefaultParams() {
+		t.Errorf("an App with no PasswordParams hashes with %+v, want the defaults", got)
+	}
+	if got := (&cli.App{PasswordParams: testPasswordParams}).PasswordParamsInUse(); got != testPasswordParams {
+		t.Errorf("an App with PasswordParams hashes with %+v", got)
 	}
 }

@@ -30,7 +30,7 @@ func (a *App) demo(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	creds, loaded, err := demo.Load(ctx, db)
+	creds, loaded, err := demo.LoadWith(ctx, db, a.passwordParams())
 	if err != nil {
 		return err
 	}
@@ -102,7 +102,7 @@ func (a *App) user(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	hash, err := credential.Hash(otp)
+	hash, err := credential.HashWith(a.passwordParams(), otp)
 	if err != nil {
 		return err
 	}

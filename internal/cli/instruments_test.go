@@ -133,7 +133,7 @@ func TestServeLoadsInstrumentWording(t *testing.T) {
 	defer cancel()
 	addr := make(chan string, 1)
 	var out, errb bytes.Buffer
-	app := &cli.App{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, Version: "test",
+	app := &cli.App{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, Version: "test", PasswordParams: testPasswordParams,
 		Ready: func(a string) { addr <- a }}
 	done := make(chan int, 1)
 	go func() {

@@ -81,7 +81,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	defer db.Close()
 	var creds []demo.Credential
 	if *withDemo {
-		if creds, _, err = demo.Load(ctx, db); err != nil {
+		if creds, _, err = demo.LoadWith(ctx, db, a.passwordParams()); err != nil {
 			return err
 		}
 	}
@@ -126,7 +126,8 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		return &usageError{msg: "--trusted-proxies: " + err.Error()}
 	}
 	srv, err := web.New(db, log, web.Config{TrustedProxies: proxies, MetricsToken: a.Getenv("CRADLE_METRICS_TOKEN"), Demo: isDemo, BehindTLS: *behindTLS || *tlsCert != "",
-		OrgName: envOr(a.Getenv, "CRADLE_ORG_NAME", "For Baby's Sake"), PublicEmail: a.Getenv("CRADLE_PUBLIC_EMAIL"), WakeMail: wake, MailSending: haveSMTP, BaseURL: baseURL, Eligibility: elig, Timeline: tl, WorkingTime: wt, Questions: qs, Retention: keep, Instruments: instruments, Now: a.Now})
+		OrgName: envOr(a.Getenv, "CRADLE_ORG_NAME", "For Baby's Sake"), PublicEmail: a.Getenv("CRADLE_PUBLIC_EMAIL"), WakeMail: wake, MailSending: haveSMTP, BaseURL: baseURL, Eligibility: elig, Timeline: tl, WorkingTime: wt, Questions: qs, Retention: keep, Instruments: instruments, Now: a.Now,
+		PasswordParams: a.passwordParams()})
 	if err != nil {
 		return fmt.Errorf("building the web server: %w", err)
 	}

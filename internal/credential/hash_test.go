@@ -192,7 +192,7 @@ func TestHashWithBadParams(t *testing.T) {
 func TestDummyVerify(t *testing.T) {
 	// The dummy hash must parse with DefaultParams, or DummyVerify would
 	// return early and be faster than a real check.
-	p, _, _, err := decode(dummyHash())
+	p, _, _, err := decode(dummyHash(DefaultParams()))
 	if err != nil {
 		t.Fatal(err)
 	}

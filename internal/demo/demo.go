@@ -127,7 +127,8 @@ func Load(ctx context.Context, db *store.DB) ([]Credential, bool, error) {
 // LoadWith is Load with the demo password hashed with p. Tests sign in
 // hundreds of times, and under the race detector verifying a hash made
 // with the default parameters takes nearly two seconds: they load the demo
-// with cheap ones. Cradle itself always uses Load.
+// with cheap ones (through cli.App.PasswordParams); Cradle itself uses
+// the default ones.
 func LoadWith(ctx context.Context, db *store.DB, p credential.Params) ([]Credential, bool, error) {
 	demo, err := db.IsDemo(ctx)
 	if err != nil {

@@ -33,7 +33,7 @@ func eachWithKeys(t *testing.T, fn func(t *testing.T, db *store.DB, keys *seal.K
 
 func TestBackupRestoreRoundTrip(t *testing.T) {
 	eachWithKeys(t, func(t *testing.T, db *store.DB, keys *seal.Keyring) {
-		if _, _, err := demo.Load(ctx, db); err != nil {
+		if _, _, err := demo.LoadWith(ctx, db, storetest.PasswordParams); err != nil {
 			t.Fatal(err)
 		}
 		var buf bytes.Buffer
@@ -108,7 +108,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 
 func TestRestoreRefusesDamage(t *testing.T) {
 	eachWithKeys(t, func(t *testing.T, db *store.DB, keys *seal.Keyring) {
-		if _, _, err := demo.Load(ctx, db); err != nil {
+		if _, _, err := demo.LoadWith(ctx, db, storetest.PasswordParams); err != nil {
 			t.Fatal(err)
 		}
 		var buf bytes.Buffer
@@ -156,7 +156,7 @@ func TestBackupMovesBetweenDatabases(t *testing.T) {
 	}
 	keys := storetest.Keys(t)
 	lite := storetest.OpenWithKeys(t, storetest.Backend{Name: "sqlite", URL: store.SQLitePath(t.TempDir())}, keys, nil)
-	if _, _, err := demo.Load(ctx, lite); err != nil {
+	if _, _, err := demo.LoadWith(ctx, lite, storetest.PasswordParams); err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer

@@ -16,7 +16,7 @@ import (
 // incidents withheld but the same criteria.
 func TestPersonRiskAndIncidentsReadTogether(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		if _, _, err := demo.Load(ctx, db); err != nil {
+		if _, _, err := demo.LoadWith(ctx, db, storetest.PasswordParams); err != nil {
 			t.Fatal(err)
 		}
 		priyaStaff, _ := db.StaffByEmail(ctx, "priya.shah@cradle.example")

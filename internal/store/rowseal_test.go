@@ -25,7 +25,7 @@ import (
 // other parent fails rather than showing the first parent's address.
 func TestContactDetailsBoundToTheirRow(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		if _, _, err := demo.Load(ctx, db); err != nil {
+		if _, _, err := demo.LoadWith(ctx, db, storetest.PasswordParams); err != nil {
 			t.Fatal(err)
 		}
 		dslStaff, _ := db.StaffByEmail(ctx, "ruth.adams@cradle.example")

@@ -16,7 +16,7 @@ import (
 // before migration 11 are sealed by it.
 func TestClearConfidentialFieldsAreSealed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		if _, _, err := demo.Load(ctx, db); err != nil {
+		if _, _, err := demo.LoadWith(ctx, db, storetest.PasswordParams); err != nil {
 			t.Fatal(err)
 		}
 		dsl, _ := db.StaffByEmail(ctx, "ruth.adams@cradle.example")

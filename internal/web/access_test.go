@@ -433,7 +433,7 @@ func TestAccessMatrix(t *testing.T) {
 
 func newServerFor(t *testing.T, e *env) *web.Server {
 	t.Helper()
-	s, err := web.New(e.db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{Now: e.clock.Now})
+	s, err := web.New(e.db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{Now: e.clock.Now, PasswordParams: testPasswordParams})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -63,7 +63,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		// No account has a NUL in its address, and PostgreSQL cannot look
 		// one up (the query fails, which was a server error): the usual
 		// answer, at the usual cost.
-		credential.DummyVerify(password)
+		credential.DummyVerifyWith(s.cfg.PasswordParams, password)
 		page(http.StatusUnauthorized, problem.Field{Name: "email", Message: signInFailed})
 		return
 	}
@@ -97,7 +97,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 			ok = false
 		}
 	} else {
-		credential.DummyVerify(password) // same cost either way: timing reveals nothing
+		credential.DummyVerifyWith(s.cfg.PasswordParams, password) // same cost either way: timing reveals nothing
 	}
 	if !ok {
 		s.recordFailure(r, email, staff, "wrong email or password")
@@ -333,7 +333,7 @@ func (s *Server) newPassword(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "new-password", Page{Title: "Create a new password", Nav: "sign-in", Errors: fs})
 		return
 	}
-	hash, err := credential.Hash(pw)
+	hash, err := credential.HashWith(s.cfg.PasswordParams, pw)
 	if err != nil {
 		s.fail(w, r, err)
 		return

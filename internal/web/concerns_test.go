@@ -125,7 +125,7 @@ func TestOverdueConcernEscalatesHourly(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		raiseConcern(t, e, "no")
 		ctx := context.Background()
-		s, err := web.New(e.db, nil, web.Config{Now: e.clock.Now})
+		s, err := web.New(e.db, nil, web.Config{Now: e.clock.Now, PasswordParams: testPasswordParams})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -142,7 +142,7 @@ func TestSweepForgetsOldMailAndSignUps(t *testing.T) {
 		if msgs := deliver(t, e, smtp); len(msgs) != 1 {
 			t.Fatalf("confirmation emails: %d", len(msgs))
 		}
-		s, err := web.New(e.db, nil, web.Config{Now: e.clock.Now})
+		s, err := web.New(e.db, nil, web.Config{Now: e.clock.Now, PasswordParams: testPasswordParams})
 		if err != nil {
 			t.Fatal(err)
 		}

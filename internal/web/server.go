@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/credential"
 	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/measure"
 	"github.com/cradle-org/cradle/internal/metrics"
@@ -73,6 +74,12 @@ type Config struct {
 	// the shipped privacy notice and accessibility statement when they are
 	// first installed (optional: without it they point to the safeguarding page).
 	PublicEmail string
+	// PasswordParams are the argon2id costs of the password hashes this
+	// server makes and of the check it makes for an unknown address
+	// (zero: credential.DefaultParams). Tests lower them: under the race
+	// detector a hash at the default cost takes about two seconds. Never
+	// set in production.
+	PasswordParams credential.Params
 	// Bench adds GET /bench/ping: a trivial page behind the same middleware
 	// and session check as every staff page, so a benchmark can measure the
 	// server's ceiling in the same run. Never set in production.
@@ -139,6 +146,9 @@ func New(db *store.DB, log *slog.Logger, cfg Config) (*Server, error) {
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	if cfg.OrgName == "" {
 		cfg.OrgName = "Cradle"
+	}
+	if cfg.PasswordParams == (credential.Params{}) {
+		cfg.PasswordParams = credential.DefaultParams()
 	}
 	if cfg.WorkingTime.Location == nil {
 		wt, err := safeguarding.DefaultWorkingTime()

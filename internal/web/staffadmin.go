@@ -71,12 +71,12 @@ func (s *Server) showStaffForm(w http.ResponseWriter, r *http.Request, status in
 
 // newSecrets makes a one-time password (changed at first sign-in) and an
 // authenticator secret for an account.
-func newSecrets(email string) (store.StaffSecrets, staffSecretsData, error) {
+func newSecrets(p credential.Params, email string) (store.StaffSecrets, staffSecretsData, error) {
 	otp, err := credential.NewOneTimePassword()
 	if err != nil {
 		return store.StaffSecrets{}, staffSecretsData{}, err
 	}
-	hash, err := credential.Hash(otp)
+	hash, err := credential.HashWith(p, otp)
 	if err != nil {
 		return store.StaffSecrets{}, staffSecretsData{}, err
 	}
@@ -100,7 +100,7 @@ func (s *Server) staffCreate(w http.ResponseWriter, r *http.Request, u *requestU
 		s.showStaffForm(w, r, http.StatusUnprocessableEntity, mergeFields(nil, err))
 		return
 	}
-	secrets, shown, err := newSecrets(n.Email)
+	secrets, shown, err := newSecrets(s.cfg.PasswordParams, n.Email)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -156,7 +156,7 @@ func (s *Server) staffReset(w http.ResponseWriter, r *http.Request, u *requestUs
 		s.fail(w, r, err)
 		return
 	}
-	secrets, shown, err := newSecrets(old.Email)
+	secrets, shown, err := newSecrets(s.cfg.PasswordParams, old.Email)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -59,7 +59,7 @@ var demoTemplate = &storetest.Template{Name: "demo", Prepare: func(ctx context.C
 // testPasswordParams hash the demo password cheaply: every sign-in
 // verifies it, the tests sign in hundreds of times, and under the race
 // detector the default parameters take nearly two seconds a sign-in.
-var testPasswordParams = credential.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+var testPasswordParams = storetest.PasswordParams
 
 func TestMain(m *testing.M) { storetest.Main(m, demoTemplate) }
 
@@ -75,6 +75,9 @@ func eachWith(t *testing.T, cfg web.Config, fn func(t *testing.T, e *env)) {
 			c.Set(at)
 			cfg := cfg
 			cfg.Now, cfg.Demo = c.Now, true
+			if cfg.PasswordParams == (credential.Params{}) {
+				cfg.PasswordParams = testPasswordParams
+			}
 			s, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
 			if err != nil {
 				t.Fatal(err)
@@ -462,7 +465,7 @@ func TestFamilyAccessAndRecordAudit(t *testing.T) {
 func TestFirstSignInMustChangePassword(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		ctx := audit.WithSource(context.Background(), audit.Source{Actor: "test"})
-		hash, _ := credential.Hash("lantern-oyster-pebble-tadpole")
+		hash, _ := credential.HashWith(testPasswordParams, "lantern-oyster-pebble-tadpole")
 		secret, _, _ := credential.NewTOTPSecret("Cradle", "new@cradle.example")
 		err := e.db.Update(ctx, func(tx *store.Tx) error {
 			_, err := tx.CreateStaff(org.NewStaff{Email: "new@cradle.example", Name: "New Starter", Role: "practitioner", AreaName: "Blackpool"},
@@ -534,7 +537,7 @@ func TestBehindTLSProxyMarksCookiesSecure(t *testing.T) {
 	if _, _, err := demo.LoadWith(context.Background(), db, testPasswordParams); err != nil {
 		t.Fatal(err)
 	}
-	s, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{Now: c.Now, BehindTLS: true})
+	s, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{Now: c.Now, BehindTLS: true, PasswordParams: testPasswordParams})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -590,7 +593,7 @@ func TestEveryRouteIsClassified(t *testing.T) {
 		"POST /mailing-list/confirm": true, "GET /mailing-list/unsubscribe": true, "POST /mailing-list/unsubscribe": true, "GET /refer/yourself/{step}": true, "POST /refer/yourself/{step}": true,
 	}
 	each(t, func(t *testing.T, e *env) {
-		s, err := web.New(e.db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{Now: e.clock.Now})
+		s, err := web.New(e.db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{Now: e.clock.Now, PasswordParams: testPasswordParams})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,9 +13,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/credential"
 	"github.com/cradle-org/cradle/internal/seal"
 	"github.com/cradle-org/cradle/internal/store"
 )
+
+// PasswordParams are cheap argon2id costs for tests' password hashes
+// (demo.LoadWith's, a test server's): under the race detector a hash at
+// the default cost takes about two seconds, and tests sign in often.
+var PasswordParams = credential.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
 // EnvPostgres names the PostgreSQL server for tests; EnvRequire makes its
 // absence a failure rather than a skip (CI sets both).
