@@ -167,24 +167,7 @@ func TestMigration35LinksConcernMail(t *testing.T) {
 		}
 		// The migration's statement that tells reminders apart, as it is in
 		// the migration.
-		ms, err := store.Migrations(db.Dialect())
-		if err != nil {
-			t.Fatal(err)
-		}
-		ran := false
-		for _, m := range ms {
-			for _, stmt := range strings.Split(m.SQL, ";") {
-				if m.Version == 35 && strings.Contains(stmt, "SET kind = 'concern_overdue'") {
-					if err := db.RawExec(ctx, stmt); err != nil {
-						t.Fatal(err)
-					}
-					ran = true
-				}
-			}
-		}
-		if !ran {
-			t.Fatal("migration 35 has no statement telling reminders apart")
-		}
+		runMigrationStatements(t, db, 35, "SET kind = 'concern_overdue'")
 		for range 2 {
 			if err := db.LinkConcernMail(ctx); err != nil {
 				t.Fatal(err)

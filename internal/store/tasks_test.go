@@ -94,24 +94,7 @@ func TestCompleteTask(t *testing.T) {
 		if err := db.RawExec(ctx, `UPDATE tasks SET concern_action_id = NULL`); err != nil {
 			t.Fatal(err)
 		}
-		ms, err := store.Migrations(db.Dialect())
-		if err != nil {
-			t.Fatal(err)
-		}
-		ran := false
-		for _, m := range ms {
-			for _, stmt := range strings.Split(m.SQL, ";") {
-				if m.Version == 38 && strings.Contains(stmt, "UPDATE tasks SET concern_action_id") {
-					if err := db.RawExec(ctx, stmt); err != nil {
-						t.Fatal(err)
-					}
-					ran = true
-				}
-			}
-		}
-		if !ran {
-			t.Fatal("migration 38 has no statement linking tasks to actions")
-		}
+		runMigrationStatements(t, db, 38, "UPDATE tasks SET concern_action_id")
 		n, err := db.RawString(ctx, `SELECT CAST(COUNT(DISTINCT t.concern_action_id) AS TEXT) FROM tasks t JOIN concern_actions a ON a.id = t.concern_action_id
 			WHERE a.owner_id = t.assigned_to`)
 		if err != nil || n != "2" {
