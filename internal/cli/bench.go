@@ -91,7 +91,7 @@ func (a *App) benchSeed(ctx context.Context, args []string) error {
 	started := time.Now()
 	bar := newProgress(a.Stderr, "Seeding families", time.Now)
 	bar.update(0, *families)
-	res, err := db.SeedSynthetic(ctx, g, store.SeedOptions{Force: *force, Progress: bar.update})
+	res, err := db.SeedSynthetic(ctx, g, store.SeedOptions{Force: *force, Progress: bar.update, PasswordParams: a.passwordParams()})
 	bar.done()
 	if err != nil {
 		if res.Counts.Families > before.Families {

@@ -128,6 +128,9 @@ type SeedOptions struct {
 	Force    bool                  // add to a database that holds synthetic data already
 	Batch    int                   // families per transaction; DefaultSeedFamilies if 0
 	Progress func(done, total int) // called after each committed batch
+	// PasswordParams hash the synthetic staff's password (zero:
+	// credential.DefaultParams, as the live accounts' are); tests lower it.
+	PasswordParams credential.Params
 }
 
 // SeedResult is what a run wrote.
@@ -150,7 +153,10 @@ func (db *DB) SeedSynthetic(ctx context.Context, g *synth.Generator, opt SeedOpt
 		ctx = audit.WithSource(ctx, audit.Source{Actor: "system:bench"})
 	}
 	l := &seeder{db: db, g: g, rows: map[string]int64{}, familySeq: map[int]int{}}
-	if err := l.start(ctx, opt.Force); err != nil {
+	if opt.PasswordParams == (credential.Params{}) {
+		opt.PasswordParams = credential.DefaultParams()
+	}
+	if err := l.start(ctx, opt.Force, opt.PasswordParams); err != nil {
 		return SeedResult{}, err
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -231,7 +237,7 @@ func (tx *Tx) lockForIDs() error {
 
 // start checks the database may take the run, then writes its areas,
 // teams and accounts and the marker, in one audited transaction.
-func (l *seeder) start(ctx context.Context, force bool) error {
+func (l *seeder) start(ctx context.Context, force bool, params credential.Params) error {
 	db, g := l.db, l.g
 	// Check before hashing the password (deliberately slow), so that a
 	// refusal is quick; the transaction checks again.
@@ -242,7 +248,7 @@ func (l *seeder) start(ctx context.Context, force bool) error {
 	if err := st.CheckSeed(force); err != nil {
 		return err
 	}
-	hash, err := credential.Hash(synth.Password)
+	hash, err := credential.HashWith(params, synth.Password)
 	if err != nil {
 		return err
 	}

@@ -281,14 +281,14 @@ func TestSeedSynthetic(t *testing.T) {
 
 func TestSeedSyntheticRefusesAndAdds(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		if _, err := db.SeedSynthetic(ctx, generator(t, 12, 5, synth.Counts{}), store.SeedOptions{}); err != nil {
+		if _, err := db.SeedSynthetic(ctx, generator(t, 12, 5, synth.Counts{}), store.SeedOptions{PasswordParams: storetest.PasswordParams}); err != nil {
 			t.Fatal(err)
 		}
 		st, _ := db.SyntheticState(ctx)
 		before := count(t, db, `FROM audit_log`)
 
 		// Seeded already: only with force.
-		_, err := db.SeedSynthetic(ctx, generator(t, 12, 5, *st.Marker), store.SeedOptions{})
+		_, err := db.SeedSynthetic(ctx, generator(t, 12, 5, *st.Marker), store.SeedOptions{PasswordParams: storetest.PasswordParams})
 		if problem.CodeOf(err) != problem.Conflict || !strings.Contains(err.Error(), "already holds synthetic data") {
 			t.Fatalf("second run without force: %v", err)
 		}
@@ -296,7 +296,7 @@ func TestSeedSyntheticRefusesAndAdds(t *testing.T) {
 			t.Errorf("a refused run wrote %d audit entries", after-before)
 		}
 		// A run planned against old counts is refused, not interleaved.
-		if _, err := db.SeedSynthetic(ctx, generator(t, 12, 5, synth.Counts{}), store.SeedOptions{Force: true}); problem.CodeOf(err) != problem.Conflict {
+		if _, err := db.SeedSynthetic(ctx, generator(t, 12, 5, synth.Counts{}), store.SeedOptions{Force: true, PasswordParams: storetest.PasswordParams}); problem.CodeOf(err) != problem.Conflict {
 			t.Errorf("stale plan: %v", err)
 		}
 
@@ -312,7 +312,7 @@ func TestSeedSyntheticRefusesAndAdds(t *testing.T) {
 		if st.Marker.Families != 24 || len(st.Marker.Runs) != 2 || count(t, db, `FROM families`) != 24 {
 			t.Fatalf("after an interrupted run: marker %+v, %d families", st.Marker, count(t, db, `FROM families`))
 		}
-		res, err := db.SeedSynthetic(ctx, generator(t, 10, 5, *st.Marker), store.SeedOptions{Force: true})
+		res, err := db.SeedSynthetic(ctx, generator(t, 10, 5, *st.Marker), store.SeedOptions{Force: true, PasswordParams: storetest.PasswordParams})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -342,7 +342,7 @@ func TestSeedSyntheticNeverTouchesOtherData(t *testing.T) {
 		}
 		before := count(t, db, `FROM audit_log`)
 		for _, force := range []bool{false, true} {
-			_, err := db.SeedSynthetic(ctx, generator(t, 10, 1, synth.Counts{}), store.SeedOptions{Force: force})
+			_, err := db.SeedSynthetic(ctx, generator(t, 10, 1, synth.Counts{}), store.SeedOptions{Force: force, PasswordParams: storetest.PasswordParams})
 			if problem.CodeOf(err) != problem.Conflict || !strings.Contains(err.Error(), "not synthetic") {
 				t.Errorf("force %t: %v", force, err)
 			}
@@ -354,7 +354,7 @@ func TestSeedSyntheticNeverTouchesOtherData(t *testing.T) {
 		if err := db.Update(ctx, func(tx *store.Tx) error { return tx.SetSetting(store.SettingDemo, "2026-05-11") }); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.SeedSynthetic(ctx, generator(t, 10, 1, synth.Counts{}), store.SeedOptions{Force: true}); problem.CodeOf(err) != problem.Conflict ||
+		if _, err := db.SeedSynthetic(ctx, generator(t, 10, 1, synth.Counts{}), store.SeedOptions{Force: true, PasswordParams: storetest.PasswordParams}); problem.CodeOf(err) != problem.Conflict ||
 			!strings.Contains(err.Error(), "demonstration data") {
 			t.Errorf("demo database: %v", err)
 		}
