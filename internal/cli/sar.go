@@ -18,6 +18,7 @@ import (
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/store"
 )
 
@@ -106,8 +107,8 @@ func subjectView(rec store.PersonRecord, now time.Time) docs.SubjectView {
 	v := docs.SubjectView{
 		Generated: now, Name: p.Name(), KnownAs: p.KnownAs, Reference: rec.Family.Reference, Area: rec.Family.AreaName,
 		Stage: rec.Family.Stage.Label(), Withheld: sarWithheld,
-		Sessions: []docs.SessionView{}, Risk: []docs.RiskView{}, Incidents: []docs.IncidentView{}, SafetyPlan: []docs.Section{}, Measures: []docs.MeasureView{},
-		Closings: []docs.ClosingView{},
+		Sessions: []docs.SessionView{}, Risk: []docs.RiskView{}, Incidents: []docs.IncidentView{}, Changes: []docs.ChangeView{}, SafetyPlan: []docs.Section{},
+		Measures: []docs.MeasureView{}, Closings: []docs.ClosingView{},
 	}
 	if !p.DateOfBirth.IsZero() {
 		v.DateOfBirth = p.DateOfBirth.Format("2 January 2006")
@@ -151,6 +152,12 @@ func subjectView(rec store.PersonRecord, now time.Time) docs.SubjectView {
 		}
 		v.Incidents = append(v.Incidents, docs.IncidentView{Date: in.OccurredOn.Format("2 January 2006"), PoliceInvolved: in.PoliceInvolved,
 			Injuries: in.Injuries, ChildrenPresent: in.ChildrenPresent})
+	}
+	for _, c := range rec.Changes {
+		if c.PersonID != p.ID {
+			continue
+		}
+		v.Changes = append(v.Changes, docs.ChangeView{Date: c.ChangedOn.Format("2 January 2006"), Kind: risk.ChangeLabel(c.Kind), Note: c.Note})
 	}
 	if sp := rec.SafetyPlan; sp != nil && sp.PersonID == p.ID && sp.Sections != nil {
 		text := map[string]string{"safe_contacts": sp.Sections.SafeContacts, "safe_places": sp.Sections.SafePlaces, "code_words": sp.Sections.CodeWords,

@@ -16,6 +16,7 @@ import (
 	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/org"
+	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/safeguarding"
 	"github.com/cradle-org/cradle/internal/seal"
 	"github.com/cradle-org/cradle/internal/store"
@@ -85,6 +86,8 @@ func TestSubjectAccessHoldsOnlyTheParentsOwnRecord(t *testing.T) {
 	must(err)
 	must(db.RecordSupervision(ctx, helen, amy.ID, "CANARY-SUPERVISION"))
 	must(db.RecordIncident(ctx, priya, store.Incident{PersonID: amy.ID, OccurredOn: now.Add(-48 * time.Hour), ReportedBy: "CANARY-REPORTER", PoliceInvolved: true, Details: "CANARY-INCIDENT-DETAILS"}))
+	must(db.RecordChange(ctx, priya, amy.ID, risk.Change{Kind: "moved_house", On: now.Add(-24 * time.Hour), Note: "OWN-CHANGE moved in with her sister"}))
+	must(db.RecordChange(ctx, tom, jordan.ID, risk.Change{Kind: "other", On: now.Add(-24 * time.Hour), Note: "CANARY-COPARENT-CHANGE"}))
 	yes := false
 	_, err = db.RaiseConcern(ctx, priya, store.NewConcern{FamilyID: f.ID, PersonID: amy.ID, Concern: safeguarding.Concern{About: "CANARY-CONCERN", AtRisk: safeguarding.AtRiskBaby, ImmediateDanger: &yes}, Due: now.Add(time.Hour)},
 		func(*store.Tx, []string, int64) error { return nil })
@@ -120,7 +123,7 @@ func TestSubjectAccessHoldsOnlyTheParentsOwnRecord(t *testing.T) {
 				t.Errorf("%s contains %q", filepath.Base(file), canary)
 			}
 		}
-		for _, own := range []string{"OWN-ADDRESS-31", "OWN-NOTE", "07700 900555", "Amy Foster", "OWN-CLOSING"} {
+		for _, own := range []string{"OWN-ADDRESS-31", "OWN-NOTE", "07700 900555", "Amy Foster", "OWN-CLOSING", "OWN-CHANGE", "Moved house"} {
 			if !strings.Contains(text, own) {
 				t.Errorf("%s lacks the parent's own %q", filepath.Base(file), own)
 			}
@@ -130,8 +133,9 @@ func TestSubjectAccessHoldsOnlyTheParentsOwnRecord(t *testing.T) {
 		}
 		if strings.HasSuffix(file, ".json") {
 			var v map[string]any
-			if err := json.Unmarshal(b, &v); err != nil || len(v["incidents"].([]any)) != 1 || len(v["withheld"].([]any)) == 0 || len(v["closing_summaries"].([]any)) != 1 {
-				t.Errorf("JSON: %v, %v, %v", err, v["incidents"], v["closing_summaries"])
+			if err := json.Unmarshal(b, &v); err != nil || len(v["incidents"].([]any)) != 1 || len(v["withheld"].([]any)) == 0 || len(v["closing_summaries"].([]any)) != 1 ||
+				len(v["changes_in_circumstances"].([]any)) != 1 {
+				t.Errorf("JSON: %v, %v, %v, %v", err, v["incidents"], v["closing_summaries"], v["changes_in_circumstances"])
 			}
 		}
 	}

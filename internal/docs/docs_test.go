@@ -302,3 +302,24 @@ func TestConcurrentPDF(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// A parent's changes in circumstances are in their own record, each with
+// its date, kind and note; with none, the section says so.
+func TestSubjectAccessChanges(t *testing.T) {
+	v := SubjectView{Generated: generated, Name: "Alex Morgan", Reference: "CR-2026-0042", Area: "Blackpool", Stage: "Antenatal",
+		Changes: []ChangeView{{Date: "3 November 2026", Kind: "Moved house", Note: "Moved in with her sister.\n\nFeels safer."},
+			{Date: "1 October 2026", Kind: "Separated"}}}
+	d := SubjectAccess(v)
+	s := section(t, d, "Changes in circumstances")
+	want := []string{"3 November 2026: Moved house", "  Moved in with her sister.", "  Feels safer.", "1 October 2026: Separated"}
+	if strings.Join(s.Lines, "|") != strings.Join(want, "|") {
+		t.Errorf("changes lines = %q, want %q", s.Lines, want)
+	}
+	if b := mustPDF(t, d); !bytes.Contains(b, []byte("Moved in with her sister.")) {
+		t.Error("the PDF lacks the change's note")
+	}
+	v.Changes = nil
+	if s := section(t, SubjectAccess(v), "Changes in circumstances"); len(s.Lines) != 1 || s.Lines[0] != "None recorded" {
+		t.Errorf("no changes: %q, want [None recorded]", s.Lines)
+	}
+}

@@ -25,6 +25,7 @@ type SubjectView struct {
 	Sessions    []SessionView  `json:"sessions"`
 	Risk        []RiskView     `json:"risk_assessments"`
 	Incidents   []IncidentView `json:"incidents"`
+	Changes     []ChangeView   `json:"changes_in_circumstances"`
 	SafetyPlan  []Section      `json:"safety_plan"`
 	Measures    []MeasureView  `json:"outcome_measures"`
 	Closings    []ClosingView  `json:"closing_summaries"`
@@ -72,6 +73,14 @@ type IncidentView struct {
 	PoliceInvolved  bool   `json:"police_involved"`
 	Injuries        bool   `json:"injuries"`
 	ChildrenPresent bool   `json:"children_present"`
+}
+
+// ChangeView is one change in the parent's circumstances: its date, the
+// kind's label and the note written about it.
+type ChangeView struct {
+	Date string `json:"date"`
+	Kind string `json:"kind"`
+	Note string `json:"note,omitempty"`
 }
 
 // MeasureView is one outcome-measure result.
@@ -144,6 +153,17 @@ func SubjectAccess(v SubjectView) Document {
 		incidents = append(incidents, in.Date+": police involved "+yesNoText(in.PoliceInvolved)+", injuries "+yesNoText(in.Injuries)+", children present "+yesNoText(in.ChildrenPresent))
 	}
 	d.Sections = append(d.Sections, Section{Heading: "Incidents recorded", Lines: orNoneLines(incidents)})
+	var changes []string
+	for _, c := range v.Changes {
+		changes = append(changes, c.Date+": "+c.Kind)
+		if c.Note == "" {
+			continue
+		}
+		for _, l := range textLines(c.Note) {
+			changes = append(changes, "  "+l)
+		}
+	}
+	d.Sections = append(d.Sections, Section{Heading: "Changes in circumstances", Lines: orNoneLines(changes)})
 	var plan []string
 	for _, s := range v.SafetyPlan {
 		plan = append(plan, s.Heading+":")

@@ -33,7 +33,13 @@
 // a practitioner's decision and does not replace child safeguarding
 // procedures.
 //
+// # Changes in circumstances
+//
+// Risk is dynamic: a Change (separation, getting back together, release from
+// custody, moving house, a new partner) prompts a review. Change.Check
+// reports its problems as problem.Fields, like the other record forms.
+//
 // Errors meant for people are *Error values: a field name and a GOV.UK-style
-// message. The package is pure: standard library only, no I/O, no global
-// mutable state.
+// message. The package is pure: no I/O, no global mutable state; beyond the
+// standard library it uses only the shared problem and option types.
 package risk

@@ -43,6 +43,7 @@ type PersonRecord struct {
 	Pauses         []casework.Pause
 	Risk           []RiskRecord
 	Incidents      []Incident
+	Changes        []CircumstanceChange // newest first
 	SafetyPlan     *SafetyPlan
 	Measures       []MeasureResult
 	// Consents are the person's consents to share, read (PersonConsents)
@@ -154,10 +155,11 @@ const (
 	PersonMeasures                            // outcome measure results
 	PersonConsents                            // their consents to share (parents), when the reader may edit the record
 	PersonClosings                            // their closing summaries (parents), when the reader may see confidential details; not on the person page
+	PersonChanges                             // changes in circumstances (parents), read with the incidents
 
 	// PersonPage is everything the person page shows.
 	PersonPage = PersonContact | PersonSessions | PersonVIG | PersonJointSafety | PersonPauses |
-		PersonRisk | PersonIncidents | PersonSafetyPlan | PersonMeasures | PersonConsents
+		PersonRisk | PersonIncidents | PersonChanges | PersonSafetyPlan | PersonMeasures | PersonConsents
 )
 
 // ReadPerson is the one way to read a person's page. Confidential details,
@@ -325,17 +327,20 @@ func (tx *Tx) fillPerson(out *PersonRecord, parts PersonParts, page *SessionPage
 			return err
 		}
 	}
-	if parts&(PersonRisk|PersonIncidents) != 0 && parent {
-		// The risk part's MARAC criteria need the incidents' dates: one read.
-		incidents, h, err := tx.incidentsAndHistory(id, conf && parts&PersonIncidents != 0)
+	if parts&(PersonRisk|PersonIncidents|PersonChanges) != 0 && parent {
+		// The risk part's MARAC criteria need the incidents' dates: one read,
+		// with the changes in circumstances.
+		facts, err := tx.incidentsAndHistory(id, riskRead{openIncidents: conf && parts&PersonIncidents != 0,
+			changes: parts&PersonChanges != 0, openNotes: conf})
 		if err != nil {
 			return err
 		}
 		if parts&PersonIncidents != 0 {
-			out.Incidents = incidents
+			out.Incidents = facts.incidents
 		}
+		out.Changes = facts.changes
 		if parts&PersonRisk != 0 {
-			if out.Risk, err = tx.riskAssessments(id, conf, tx.db.risk, h); err != nil {
+			if out.Risk, err = tx.riskAssessments(id, conf, tx.db.risk, facts.history); err != nil {
 				return err
 			}
 		}

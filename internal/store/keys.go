@@ -68,10 +68,14 @@ var boundAt29 = []string{"people", "case_sessions", "incidents", "risk_assessmen
 var boundAt30 = []string{"closure_summaries", "consents", "meetings", "information_sharing", "professionals", "referral_drafts",
 	"outbox", "mailing_list", "staff", "retention_reviews", "referral_retention_reviews"}
 
+// boundFromStart are the tables made after migration 30, whose values have
+// been bound to their rows from the first: no migration step binds them.
+var boundFromStart = []string{"circumstance_changes"}
+
 // rowBound are the tables whose sealed values are bound to their rows.
 var rowBound = func() map[string]bool {
 	m := map[string]bool{}
-	for _, t := range append(append([]string(nil), boundAt29...), boundAt30...) {
+	for _, t := range append(append(append([]string(nil), boundAt29...), boundAt30...), boundFromStart...) {
 		m[t] = true
 	}
 	return m
@@ -134,6 +138,7 @@ func SealedColumns() []SealedColumn {
 		{"case_sessions", "reason_sealed", id, "case_sessions.reason", ""},
 		{"risk_assessments", "answers_sealed", id, "risk_assessments.answers", ""},
 		{"incidents", "details_sealed", id, "incidents.details", ""},
+		{"circumstance_changes", "note_sealed", id, "circumstance_changes.note", ""},
 		{"marac_referrals", "actions_sealed", id, "marac_referrals.actions", ""},
 		{"safety_plans", "plan_sealed", id, "safety_plans.plan", ""},
 		{"safety_plan_reviews", "changes_sealed", id, "safety_plan_reviews.changes", ""},

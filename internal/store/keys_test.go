@@ -189,6 +189,9 @@ func plantCanaries(t *testing.T, db *store.DB) planted {
 	if err := db.RecordMARAC(sctx, prac, fx.parent1, store.MARACReferral{ReferredOn: now, Area: "Blackpool", Actions: canary("marac-actions")}); err != nil {
 		t.Fatal(err)
 	}
+	if err := db.RecordChange(sctx, prac, fx.parent1, risk.Change{Kind: "other", On: now, Note: canary("change-note")}); err != nil {
+		t.Fatal(err)
+	}
 	review := now.AddDate(0, 0, 14)
 	if err := db.SaveSafetyPlan(sctx, prac, fx.parent1, 0, store.SafetyPlanSections{CodeWords: canary("safety-code-words")}, review, ""); err != nil {
 		t.Fatal(err)

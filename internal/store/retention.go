@@ -658,6 +658,7 @@ var erasureSteps = []struct{ table, sql string }{
 	{"joint_session_safety", `DELETE FROM joint_session_safety WHERE family_id = $1`},
 	{"risk_assessments", `DELETE FROM risk_assessments WHERE family_id = $1`},
 	{"incidents", `DELETE FROM incidents WHERE family_id = $1`},
+	{"circumstance_changes", `DELETE FROM circumstance_changes WHERE family_id = $1 OR person_id IN (SELECT id FROM people WHERE family_id = $1)`},
 	{"marac_referrals", `DELETE FROM marac_referrals WHERE family_id = $1`},
 	{"measure_results", `DELETE FROM measure_results WHERE family_id = $1`},
 	{"pauses", `DELETE FROM pauses WHERE family_id = $1`},

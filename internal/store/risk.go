@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
@@ -156,8 +157,8 @@ func (db *DB) SaveRiskAssessment(ctx context.Context, actor policy.Actor, person
 // riskHistory is the risk history the MARAC criteria need: a parent's
 // incident dates and their last MARAC referral (see incidentsAndHistory).
 func (tx *Tx) riskHistory(personID int64) (risk.History, error) {
-	_, h, err := tx.incidentsAndHistory(personID, false)
-	return h, err
+	r, err := tx.incidentsAndHistory(personID, riskRead{})
+	return r.history, err
 }
 
 // RiskAssessments lists a parent's assessments, newest first, opening the
@@ -264,59 +265,154 @@ func (db *DB) RecordIncident(ctx context.Context, actor policy.Actor, in Inciden
 		if err != nil {
 			return fmt.Errorf("saving incident: %w", err)
 		}
-		if p.PractitionerID != 0 {
-			if err := tx.addTask(newTask{FamilyID: f.ID, PersonID: p.ID, AssignedTo: p.PractitionerID, Kind: "review_risk",
-				Title: "Review the risk assessment after a new incident (family " + f.Reference + ")", Due: tx.now}); err != nil {
-				return err
-			}
+		// The review is their practitioner's, or with none the team
+		// manager's, or with neither the family page holds it: an incident
+		// must not go unreviewed because nobody is allocated yet.
+		staff := p.PractitionerID
+		if staff == 0 {
+			staff = f.ManagerID
+		}
+		if err := tx.addTask(newTask{FamilyID: f.ID, PersonID: p.ID, AssignedTo: staff, Kind: "review_risk",
+			Title: "Review the risk assessment after a new incident (family " + f.Reference + ")", Due: tx.now}); err != nil {
+			return err
 		}
 		tx.Audit("incident.create", "incident", id, f.ID, "")
 		return nil
 	})
 }
 
+// CircumstanceChange is a change in a parent's circumstances as stored. What
+// changed (its kind and note) is read only for those who may see the
+// parent's confidential details: that a parent has separated, moved or
+// found a new partner can endanger them if it reaches the other parent. Anyone
+// else who may see the parent's page is told only that a change was
+// recorded, and when.
+type CircumstanceChange struct {
+	ID        int64
+	PersonID  int64
+	Kind      string // one of risk.ChangeKinds
+	ChangedOn time.Time
+	Note      string
+	Withheld  bool // what changed, from a reader who may not see the parent's confidential details
+}
+
+// RecordChange records a change in a parent's circumstances; like an
+// incident, it prompts a risk review. The review is their practitioner's,
+// or with none the team manager's, or with neither the family page holds
+// it for the next (as after a birth): a change must not go unreviewed
+// because nobody is allocated yet.
+func (db *DB) RecordChange(ctx context.Context, actor policy.Actor, personID int64, c risk.Change) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, p, err := tx.personForEdit(actor, personID)
+		if err != nil {
+			return err
+		}
+		if p.Kind != family.Parent {
+			return problem.New(problem.Invalid, "Changes in circumstances are recorded for a parent")
+		}
+		if err := c.Check(tx.now); err != nil {
+			return err
+		}
+		id, err := tx.newID("circumstance_changes")
+		if err != nil {
+			return err
+		}
+		note, err := tx.db.seal(rowContext("circumstance_changes.note", id), c.Note)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(`INSERT INTO circumstance_changes (id, family_id, person_id, kind, changed_on, note_sealed, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, f.ID, p.ID, c.Kind, eligibility.DateOf(c.On), note, actor.StaffID, tx.now); err != nil {
+			return fmt.Errorf("saving the change in circumstances: %w", err)
+		}
+		staff := p.PractitionerID
+		if staff == 0 {
+			staff = f.ManagerID
+		}
+		if err := tx.addTask(newTask{FamilyID: f.ID, PersonID: p.ID, AssignedTo: staff, Kind: "review_risk",
+			Title: "Review the risk assessment after a change in circumstances (family " + f.Reference + ")", Due: tx.now}); err != nil {
+			return err
+		}
+		tx.Audit("circumstance.create", "circumstance_change", id, f.ID, "")
+		return nil
+	})
+}
+
+// riskRead says what incidentsAndHistory reads beside the risk history.
+type riskRead struct {
+	openIncidents bool // open what is written about each incident
+	changes       bool // read the changes in circumstances too
+	openNotes     bool // and say what changed (kind and note)
+}
+
+// riskFacts are a parent's incidents, changes in circumstances and risk
+// history, as incidentsAndHistory reads them.
+type riskFacts struct {
+	incidents []Incident
+	changes   []CircumstanceChange
+	history   risk.History
+}
+
 // incidentsAndHistory reads a parent's incidents, newest first, with
-// what is written about each opened only when seeConfidential, and their
+// what is written about each opened only when r.openIncidents, and their
 // risk history (the incidents' dates and the last MARAC referral), in one
-// statement: the referral's row joined to each incident, or to none. The
-// person page shows both, and read apart they were two statements.
-func (tx *Tx) incidentsAndHistory(personID int64, seeConfidential bool) ([]Incident, risk.History, error) {
-	h := risk.History{Today: tx.now}
-	rows, err := tx.query(`SELECT m.last_on, i.id, i.occurred_on, i.reported_by_sealed, i.police_involved, i.injuries, i.children_present, i.details_sealed
+// statement: the referral's row joined to each incident, or to none. With
+// r.changes their changes in circumstances come in the same statement
+// (UNION ALL, tagged 'c'), newest first. The person page shows them all,
+// and read apart they were three statements.
+func (tx *Tx) incidentsAndHistory(personID int64, r riskRead) (riskFacts, error) {
+	out := riskFacts{history: risk.History{Today: tx.now}}
+	h := &out.history
+	q := `SELECT 'i' AS src, m.last_on, i.id AS row_id, i.occurred_on AS on_date, i.reported_by_sealed, i.police_involved, i.injuries, i.children_present, i.details_sealed
 		FROM (SELECT MAX(referred_on) AS last_on FROM marac_referrals WHERE person_id = $1) m
-		LEFT JOIN incidents i ON i.person_id = $1 ORDER BY i.occurred_on DESC, i.id DESC`, personID)
-	if err != nil {
-		return nil, h, fmt.Errorf("reading incidents and MARAC referrals: %w", err)
+		LEFT JOIN incidents i ON i.person_id = $1`
+	if r.changes {
+		q += ` UNION ALL SELECT 'c', NULL, c.id, c.changed_on, c.kind, FALSE, FALSE, FALSE, c.note_sealed FROM circumstance_changes c WHERE c.person_id = $1`
 	}
-	var out []Incident
+	rows, err := tx.query(q+` ORDER BY on_date DESC, row_id DESC`, personID)
+	if err != nil {
+		return out, fmt.Errorf("reading incidents and MARAC referrals: %w", err)
+	}
 	for rows.Next() {
-		var last, occurred anyTime
+		var src string
+		var last, on anyTime
 		var id sql.NullInt64
 		var reporter, details sql.NullString
 		var police, injuries, children sql.NullBool
-		if err := rows.Scan(&last, &id, &occurred, &reporter, &police, &injuries, &children, &details); err != nil {
-			return nil, h, dropRows(rows, fmt.Errorf("reading incidents and MARAC referrals: %w", err))
+		if err := rows.Scan(&src, &last, &id, &on, &reporter, &police, &injuries, &children, &details); err != nil {
+			return out, dropRows(rows, fmt.Errorf("reading incidents and MARAC referrals: %w", err))
+		}
+		if src == "c" {
+			c := CircumstanceChange{ID: id.Int64, PersonID: personID, ChangedOn: on.T, Withheld: !r.openNotes}
+			if r.openNotes {
+				c.Kind = reporter.String
+				if c.Note, err = tx.db.open(rowContext("circumstance_changes.note", c.ID), details.String); err != nil {
+					return out, dropRows(rows, err)
+				}
+			}
+			out.changes = append(out.changes, c)
+			continue
 		}
 		h.LastMARAC = last.T
 		if !id.Valid {
 			continue // no incidents: the referral's row alone
 		}
-		in := Incident{ID: id.Int64, PersonID: personID, OccurredOn: occurred.T, PoliceInvolved: police.Bool, Injuries: injuries.Bool, ChildrenPresent: children.Bool, Withheld: !seeConfidential}
-		if seeConfidential {
+		in := Incident{ID: id.Int64, PersonID: personID, OccurredOn: on.T, PoliceInvolved: police.Bool, Injuries: injuries.Bool, ChildrenPresent: children.Bool, Withheld: !r.openIncidents}
+		if r.openIncidents {
 			if in.Details, err = tx.db.open(rowContext("incidents.details", in.ID), details.String); err != nil {
-				return nil, h, dropRows(rows, err)
+				return out, dropRows(rows, err)
 			}
 			if in.ReportedBy, err = tx.db.open(rowContext("incidents.reported_by", in.ID), reporter.String); err != nil {
-				return nil, h, dropRows(rows, err)
+				return out, dropRows(rows, err)
 			}
 		}
-		out = append(out, in)
-		h.Incidents = append(h.Incidents, occurred.T)
+		out.incidents = append(out.incidents, in)
+		h.Incidents = append(h.Incidents, on.T)
 	}
 	if err := doneRows(rows); err != nil {
-		return nil, h, fmt.Errorf("reading incidents and MARAC referrals: %w", err)
+		return out, fmt.Errorf("reading incidents and MARAC referrals: %w", err)
 	}
-	return out, h, nil
+	return out, nil
 }
 
 // MARACReferral records a referral to the area's MARAC.

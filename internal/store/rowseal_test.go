@@ -217,6 +217,13 @@ func TestEverySealedValueBoundToItsRow(t *testing.T) {
 				if got, err := db.OpenUnder(c.ContextOf(otherKey(r.Key)), r.Value); err == nil {
 					t.Errorf("%s %v opens in the row keyed %v: %q", c.Name(), r.Key, otherKey(r.Key), got)
 				}
+				if store.BoundFromStart(c.Table) {
+					// No version sealed these to their column only: nothing to upgrade.
+					if _, err := db.OpenUnder(c.ContextOf(r.Key), r.Value); err != nil {
+						t.Errorf("%s %v does not open in its own row: %v", c.Name(), r.Key, err)
+					}
+					continue
+				}
 				sealAsBefore(t, db, c, r) // fails the test if it does not open in its own row
 				downgraded++
 			}

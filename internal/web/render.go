@@ -112,6 +112,8 @@ var funcs = template.FuncMap{
 	},
 	"domainField": measure.DomainField,
 	"riskLabel":   func(l risk.Level) string { return l.Label() },
+	"changeKinds": risk.ChangeKinds,
+	"changeLabel": risk.ChangeLabel,
 	"riskTag": func(l risk.Level) string {
 		return map[risk.Level]string{risk.High: "govuk-tag--red", risk.Medium: "govuk-tag--orange", risk.Standard: "govuk-tag--green"}[l]
 	},

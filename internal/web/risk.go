@@ -285,6 +285,16 @@ func (s *Server) incidentCreate(w http.ResponseWriter, r *http.Request, u *reque
 	})
 }
 
+func (s *Server) changeCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.personPost(w, r, u, policy.EditConfidential, "change", "change_kind", "#risk", func(id int64, f url.Values, fs *problem.Fields) error {
+		c := risk.Change{Kind: f.Get("change_kind"), On: formDate(f, "changed_on", fs), Note: f.Get("change_note")}
+		if len(*fs) > 0 {
+			return nil
+		}
+		return s.db.RecordChange(r.Context(), u.staff.Actor(), id, c)
+	})
+}
+
 func (s *Server) maracCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	s.personPost(w, r, u, policy.EditConfidential, "marac", "referred_on", "#risk", func(id int64, f url.Values, fs *problem.Fields) error {
 		m := store.MARACReferral{ReferredOn: formDate(f, "referred_on", fs), Area: f.Get("marac_area"), Outcome: f.Get("marac_outcome"), Actions: f.Get("marac_actions")}

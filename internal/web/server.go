@@ -311,6 +311,7 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("GET /people/{id}/dash", s.staff(s.dashForm))
 	handle("POST /people/{id}/dash", s.staff(s.dashSave))
 	handle("POST /people/{id}/incidents", s.staff(s.incidentCreate))
+	handle("POST /people/{id}/changes", s.staff(s.changeCreate))
 	handle("POST /people/{id}/marac", s.staff(s.maracCreate))
 	handle("GET /people/{id}/safety-plan", s.staff(s.safetyForm))
 	handle("POST /people/{id}/safety-plan", s.staff(s.safetySave))
