@@ -16,7 +16,12 @@ import (
 // out once), follows every link it is shown to every page it can reach,
 // and runs axe-core on each; then it sends every form it found empty, so
 // each form's error state is checked too. Pages of one kind (one family's
-// page and another's) are visited twice at most, to keep the sweep short.
+// page and another's) are visited twice at most, to keep the sweep short;
+// for the same reason a form's error state is checked once in the sweep
+// (by the first role that finds the form: the page around it is each
+// role's own, and checked as theirs), and the public pages, the same for
+// every reader but for the header, are checked signed out and by the
+// first role signed in.
 func TestBrowserAccessibilitySweep(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the accessibility sweep visits every page as every role")
@@ -29,6 +34,8 @@ func TestBrowserAccessibilitySweep(t *testing.T) {
 	b := &session{base: base, shots: newShots(t)}
 
 	pages, forms := 0, 0
+	shared := &sweepShared{formSeen: map[string]bool{}, public: map[string]bool{}}
+	signedIn := 0
 	for _, who := range []string{"", "priya.shah", "helen.whitaker", "ruth.adams", "sam.carter", "leah.morgan"} {
 		name := who
 		if name == "" {
@@ -41,8 +48,9 @@ func TestBrowserAccessibilitySweep(t *testing.T) {
 			if who != "" {
 				tab.signInChecked(t, credentialFor(t, who+"@cradle.example"))
 				start = "/home"
+				signedIn++
 			}
-			p, f := sweep(t, tab, name, start)
+			p, f := sweep(t, tab, name, start, shared, signedIn > 1)
 			pages += p
 			forms += f
 		})
@@ -70,15 +78,25 @@ var (
 
 func kindOf(path string) string { return idSegment.ReplaceAllString(path, "/{id}") }
 
+// sweepShared is what one role's sweep leaves for the next: the forms
+// whose error state was checked, and the pages reached signed out.
+type sweepShared struct {
+	formSeen map[string]bool // by kindOf(action)
+	public   map[string]bool // paths the signed-out sweep checked
+}
+
 type sweepForm struct{ page, action string }
 
-func sweep(t *testing.T, tab *tab, role, start string) (pages, forms int) {
+// sweep checks role's pages from start; skipPublic leaves out the pages
+// the signed-out sweep reached (checked already by an earlier role signed
+// in).
+func sweep(t *testing.T, tab *tab, role, start string, shared *sweepShared, skipPublic bool) (pages, forms int) {
 	t.Helper()
 	queue := []string{start}
 	seen := map[string]bool{start: true}
 	perKind := map[string]int{}
 	var found []sweepForm
-	formSeen := map[string]bool{}
+	formSeen := shared.formSeen
 	collectForms := func(page string) {
 		var actions []string
 		tab.evalInto(t, `[...document.querySelectorAll('main form[method="post"]')].map(f => f.getAttribute('action'))`, &actions)
@@ -101,6 +119,9 @@ func sweep(t *testing.T, tab *tab, role, start string) (pages, forms int) {
 			continue
 		}
 		perKind[kindOf(path)]++
+		if skipPublic && shared.public[path] {
+			continue
+		}
 		status := tab.visit(t, path)
 		if status != 200 {
 			t.Errorf("%s: a link the page showed leads to %s, which answers %d", role, path, status)
@@ -108,6 +129,9 @@ func sweep(t *testing.T, tab *tab, role, start string) (pages, forms int) {
 		}
 		tab.pageChecks(t, role+" "+path)
 		pages++
+		if role == "signed-out" {
+			shared.public[path] = true
+		}
 		var links []string
 		tab.evalInto(t, `[...document.querySelectorAll('main a[href], header a[href], footer a[href]')].map(a => a.getAttribute('href'))`, &links)
 		for _, l := range links {
