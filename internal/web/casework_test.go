@@ -428,6 +428,14 @@ func TestTeamCaseloads(t *testing.T) {
 		if fp := e.get(mc, "/families/"+itoa(f.ID)); !strings.Contains(fp.body, `Tom Elliott <strong class="govuk-tag govuk-tag--red">Account disabled</strong>`) {
 			t.Error("the family page does not say Tom's account is disabled")
 		}
+		// The allocation page does not offer his account, and says whose the
+		// parent's still is rather than "Not allocated".
+		alloc := e.get(mc, "/families/"+itoa(f.ID)+"/allocate")
+		sel := between(alloc.body, `id="practitioner_`+itoa(jordan.ID)+`"`, "</select>")
+		if !regexp.MustCompile(`id="practitioner_\d+-hint" class="govuk-hint">Tom Elliott(&#39;|')s account is disabled: choose another practitioner.`).MatchString(alloc.body) ||
+			!strings.Contains(sel, `<option value="0">Tom Elliott (account disabled)</option>`) || strings.Contains(sel, `value="`+itoa(jordan.PractitionerID)+`"`) {
+			t.Errorf("the allocation page for Jordan after Tom's account is disabled:\n%s\n%s", between(alloc.body, "<form", "</select>"), sel)
+		}
 	})
 }
 
