@@ -116,6 +116,20 @@ func (db *DB) AllocatePractitioners(ctx context.Context, actor policy.Actor, fam
 				if err := tx.Allocate(f.ID, p.ID, want[p.ID], actor.StaffID); err != nil {
 					return err
 				}
+				// The old practitioner's open tasks in the family go with the
+				// parent: they can no longer open the family to do them
+				// (nor, if they have left, sign in), and no one else would
+				// see them.
+				if p.PractitionerID != 0 {
+					res, err := tx.exec(`UPDATE tasks SET assigned_to = $1 WHERE family_id = $2 AND assigned_to = $3 AND done_at IS NULL`,
+						want[p.ID], f.ID, p.PractitionerID)
+					if err != nil {
+						return fmt.Errorf("passing on tasks: %w", err)
+					}
+					if n, err := res.RowsAffected(); err == nil && n > 0 {
+						tx.Audit("task.reassigned", "family", f.ID, f.ID, fmt.Sprintf("%d open tasks to the new practitioner", n))
+					}
+				}
 			}
 		}
 		tx.Audit("family.allocation.review", "family", f.ID, f.ID, "")

@@ -148,6 +148,50 @@ func TestAllocateTeamManager(t *testing.T) {
 	})
 }
 
+// TestReallocationPassesOnTasks: a parent given a new practitioner (their
+// old one has left, say) takes the old practitioner's open tasks in the
+// family with them; done tasks, and the other parent's practitioner's, stay.
+func TestReallocationPassesOnTasks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		now := time.Now()
+		for _, tk := range []struct {
+			to   int64
+			done bool
+		}{{fx.prac1.ID, false}, {fx.prac1.ID, false}, {fx.prac1.ID, true}, {fx.prac2.ID, false}} {
+			var done any
+			if tk.done {
+				done = now
+			}
+			if err := db.RawExec(ctx, `INSERT INTO tasks (family_id, person_id, assigned_to, kind, title, created_at, done_at) VALUES ($1, $2, $3, 'review_risk', 'Review', $4, $5)`,
+				fx.familyID, fx.parent1, tk.to, now, done); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.AllocatePractitioners(ctx, fx.mgr.Actor(), fx.familyID, map[int64]int64{fx.parent1: fx.other.ID}, 0); err != nil {
+			t.Fatal(err)
+		}
+		count := func(to int64, open bool) string {
+			t.Helper()
+			cond := `done_at IS NOT NULL`
+			if open {
+				cond = `done_at IS NULL`
+			}
+			n, err := db.RawString(ctx, `SELECT CAST(COUNT(*) AS TEXT) FROM tasks WHERE family_id = $1 AND assigned_to = $2 AND `+cond, fx.familyID, to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if got := [4]string{count(fx.other.ID, true), count(fx.prac1.ID, true), count(fx.prac1.ID, false), count(fx.prac2.ID, true)}; got != [4]string{"2", "0", "1", "1"} {
+			t.Errorf("tasks after reallocating parent 1 (new open, old open, old done, other practitioner's open) = %v, want [2 0 1 1]", got)
+		}
+		if n := countAudit(t, db, "task.reassigned"); n != 1 {
+			t.Errorf("%d task.reassigned entries, want 1", n)
+		}
+	})
+}
+
 // TestBirthAsksForRiskReviews: recording the birth asks each parent's
 // practitioner to review their risk; a parent with no practitioner, in a
 // family with no team manager, has theirs kept for no one in particular,
