@@ -420,6 +420,11 @@ func TestTeamCaseloads(t *testing.T) {
 			t.Errorf("team caseloads after Tom's account is disabled: want his row, and only his, marked\n%s", team.body)
 		}
 		all := e.get(mc, "/caseload")
+		// His parents come first: nothing else on their rows will be done
+		// until someone is allocated.
+		if first := between(between(all.body, "<tbody", "</tbody>"), "<tr", "</tr>"); !strings.Contains(first, "Practitioner&#39;s account disabled") {
+			t.Errorf("the manager's caseload starts with a parent whose practitioner is still working:\n%s", first)
+		}
 		row := all.body[strings.Index(all.body, "/people/"+itoa(jordan.ID)+`"`):]
 		row = row[:strings.Index(row, "</tr>")]
 		if !strings.Contains(row, "Practitioner&#39;s account disabled: allocate another") {

@@ -274,6 +274,10 @@ type caseRef struct {
 	overdue       int   // how many items need attention, pinned ones too
 	without       int   // days without contact (see attention.without)
 	practitioner  int64 // 0 when no one is allocated
+	// unstaffed: their practitioner's account is disabled. First on the
+	// list: until someone else is allocated, nothing else on their row
+	// will be done.
+	unstaffed bool
 }
 
 // caseList is a caseload in order, most urgent first.
@@ -370,7 +374,8 @@ func (cl *caseList) order(role policy.Role, staffID int64) {
 				continue
 			}
 			a := attentionOf(c, p, cl.now)
-			ref := caseRef{entry: k, parent: i, overdue: len(due.parents[p.ID].overdue) + a.pinned(), without: a.without, practitioner: p.PractitionerID}
+			ref := caseRef{entry: k, parent: i, overdue: len(due.parents[p.ID].overdue) + a.pinned(), without: a.without, practitioner: p.PractitionerID,
+				unstaffed: a.unstaffed}
 			cl.refs = append(cl.refs, ref)
 			t := byID[p.PractitionerID]
 			if t == nil {
@@ -385,6 +390,12 @@ func (cl *caseList) order(role policy.Role, staffID int64) {
 		}
 	}
 	slices.SortStableFunc(cl.refs, func(a, b caseRef) int {
+		if a.unstaffed != b.unstaffed {
+			if a.unstaffed {
+				return -1
+			}
+			return 1
+		}
 		if c := cmp.Compare(b.overdue, a.overdue); c != 0 {
 			return c
 		}
