@@ -139,6 +139,7 @@ type Family struct {
 	TeamID             int64
 	ManagerID          int64
 	ManagerName        string
+	ManagerDisabled    bool // the team manager's account is disabled: the family needs another
 	Stage              Stage
 	EDD                time.Time // estimated due date; zero if not known
 	ProgrammeStart     time.Time

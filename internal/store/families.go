@@ -223,7 +223,8 @@ func (db *DB) familyColumns() string {
 	t := db.timeText
 	return `f.id, f.reference, f.area_id, a.name, COALESCE(f.team_id, 0), COALESCE(f.manager_id, 0), COALESCE(m.name, ''),
 	f.stage, ` + t("f.edd") + `, ` + t("f.programme_start") + `, f.safeguarding_status, ` + t("f.closed_on") + `, f.closure_reason, ` +
-		t("f.created_at") + `, ` + t("f.updated_at") + `, f.version, ` + t("f.accepted_on") + `, ` + t("f.assessment_completed_on")
+		t("f.created_at") + `, ` + t("f.updated_at") + `, f.version, ` + t("f.accepted_on") + `, ` + t("f.assessment_completed_on") +
+		`, COALESCE(m.disabled, FALSE)`
 }
 
 func scanFamily(row interface{ Scan(...any) error }) (family.Family, error) {
@@ -232,7 +233,7 @@ func scanFamily(row interface{ Scan(...any) error }) (family.Family, error) {
 	var edd, start, closed, created, updated, accepted, assessed anyTime
 	err := row.Scan(&f.ID, &f.Reference, &f.AreaID, &f.AreaName, &f.TeamID, &f.ManagerID, &f.ManagerName,
 		&stage, &edd, &start, &f.SafeguardingStatus, &closed, &f.ClosureReason, &created, &updated,
-		&f.Version, &accepted, &assessed)
+		&f.Version, &accepted, &assessed, &f.ManagerDisabled)
 	f.Stage = family.Stage(stage)
 	f.EDD, f.ProgrammeStart, f.ClosedOn = edd.T, start.T, closed.T
 	f.CreatedAt, f.UpdatedAt = created.T, updated.T

@@ -169,7 +169,8 @@ func (db *DB) AddChild(ctx context.Context, actor policy.Actor, familyID int64, 
 
 // setManager makes managerID, who must be an active team manager working
 // in the family's area, the family's team manager. The family's open tasks
-// for no one in particular (made while it had none) go to them.
+// for no one in particular (made while it had none), and the old manager's,
+// go to them.
 func (tx *Tx) setManager(f family.Family, managerID int64) error {
 	var n int
 	err := tx.queryRow(`SELECT COUNT(*) FROM staff s WHERE s.id = $1 AND s.role = 'team_manager' AND s.disabled = FALSE
@@ -186,6 +187,17 @@ func (tx *Tx) setManager(f family.Family, managerID int64) error {
 	}
 	if _, err := tx.exec(`UPDATE tasks SET assigned_to = $1 WHERE family_id = $2 AND assigned_to IS NULL AND done_at IS NULL`, managerID, f.ID); err != nil {
 		return fmt.Errorf("giving the team manager the family's tasks: %w", err)
+	}
+	// The old manager's open tasks in the family go to the new one, as a
+	// parent's do to their new practitioner.
+	if f.ManagerID != 0 {
+		res, err := tx.exec(`UPDATE tasks SET assigned_to = $1 WHERE family_id = $2 AND assigned_to = $3 AND done_at IS NULL`, managerID, f.ID, f.ManagerID)
+		if err != nil {
+			return fmt.Errorf("passing on the team manager's tasks: %w", err)
+		}
+		if n, err := res.RowsAffected(); err == nil && n > 0 {
+			tx.Audit("task.reassigned", "family", f.ID, f.ID, fmt.Sprintf("%d open tasks to the new team manager", n))
+		}
 	}
 	tx.Audit("family.manager", "family", f.ID, f.ID, fmt.Sprintf("staff %d", managerID))
 	return nil

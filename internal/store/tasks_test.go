@@ -123,6 +123,10 @@ func TestAllocateTeamManager(t *testing.T) {
 		if err := db.RawExec(ctx, `INSERT INTO tasks (family_id, kind, title, created_at) VALUES ($1, 'measure_follow_up', 'For the manager', $2)`, fx.familyID, time.Now()); err != nil {
 			t.Fatal(err)
 		}
+		// The old manager's own open task in the family goes with the family.
+		if err := db.RawExec(ctx, `INSERT INTO tasks (family_id, assigned_to, kind, title, created_at) VALUES ($1, $2, 'measure_follow_up', 'The old manager''s', $3)`, fx.familyID, fx.mgr.ID, time.Now()); err != nil {
+			t.Fatal(err)
+		}
 		for name, id := range map[string]int64{"another area's manager": away.ID, "a practitioner": fx.other.ID} {
 			err := db.AllocatePractitioners(ctx, fx.mgr.Actor(), fx.familyID, nil, id)
 			if p := problem.As(err); p == nil || p.Code != problem.Invalid || len(p.Fields) != 1 || p.Fields[0].Name != "manager" {
@@ -136,8 +140,15 @@ func TestAllocateTeamManager(t *testing.T) {
 		if err != nil || f.ManagerID != second.ID {
 			t.Errorf("the family's manager is %d (%v), want %d", f.ManagerID, err, second.ID)
 		}
-		if n, err := db.RawString(ctx, `SELECT CAST(COUNT(*) AS TEXT) FROM tasks WHERE family_id = $1 AND assigned_to = $2`, fx.familyID, second.ID); err != nil || n != "1" {
-			t.Errorf("%s tasks given to the new manager (%v), want the one for no one", n, err)
+		if n, err := db.RawString(ctx, `SELECT CAST(COUNT(*) AS TEXT) FROM tasks WHERE family_id = $1 AND assigned_to = $2`, fx.familyID, second.ID); err != nil || n != "2" {
+			t.Errorf("%s tasks given to the new manager (%v), want the one for no one and the old manager's", n, err)
+		}
+		// A disabled manager's account is read with the family.
+		if err := db.RawExec(ctx, `UPDATE staff SET disabled = TRUE WHERE id = $1`, second.ID); err != nil {
+			t.Fatal(err)
+		}
+		if g, err := db.ReadFamily(ctx, fx.mgr.Actor(), fx.familyID); err != nil || !g.ManagerDisabled || g.ManagerName == "" {
+			t.Errorf("the family's disabled manager reads as %q disabled=%v (%v)", g.ManagerName, g.ManagerDisabled, err)
 		}
 		// The practitioners are as they were.
 		for _, p := range f.Parents() {

@@ -441,6 +441,15 @@ func TestTeamCaseloads(t *testing.T) {
 			!strings.Contains(sel, `<option value="0">Tom Elliott (account disabled)</option>`) || strings.Contains(sel, `value="`+itoa(jordan.PractitionerID)+`"`) {
 			t.Errorf("the allocation page for Jordan after Tom's account is disabled:\n%s\n%s", between(alloc.body, "<form", "</select>"), sel)
 		}
+		// The team manager leaves too: the family page says so.
+		if r := e.post(ac, "/admin/staff/"+itoa(f.ManagerID)+"/disable", url.Values{"csrf_token": {csrfFrom(t, staffPage.body)}}); r.status != http.StatusSeeOther {
+			t.Fatalf("disabling the team manager's account: %d", r.status)
+		}
+		dc := e.client()
+		e.signIn(dc, dsl)
+		if fp := e.get(dc, "/families/"+itoa(f.ID)); !strings.Contains(fp.body, `Helen Whitaker <strong class="govuk-tag govuk-tag--red">Account disabled</strong>`) {
+			t.Errorf("the family page does not say the team manager's account is disabled:\n%s", between(fp.body, "Team manager", "</div>"))
+		}
 	})
 }
 
