@@ -275,12 +275,7 @@ func (db *DB) RecordBirth(ctx context.Context, actor policy.Actor, familyID int6
 			if !p.Active {
 				continue
 			}
-			staff := p.PractitionerID
-			if staff == 0 {
-				staff = f.ManagerID
-			}
-			if err := tx.addTask(newTask{FamilyID: f.ID, PersonID: p.ID, AssignedTo: staff, Kind: "review_risk",
-				Title: "Review the risk assessment and safety plan now the baby is born (family " + f.Reference + ")", Due: tx.now.AddDate(0, 0, 7)}); err != nil {
+			if err := tx.askForRiskReview(f, p, "Review the risk assessment and safety plan now the baby is born", tx.now.AddDate(0, 0, 7)); err != nil {
 				return err
 			}
 		}

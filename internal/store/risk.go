@@ -265,20 +265,26 @@ func (db *DB) RecordIncident(ctx context.Context, actor policy.Actor, in Inciden
 		if err != nil {
 			return fmt.Errorf("saving incident: %w", err)
 		}
-		// The review is their practitioner's, or with none the team
-		// manager's, or with neither the family page holds it: an incident
-		// must not go unreviewed because nobody is allocated yet.
-		staff := p.PractitionerID
-		if staff == 0 {
-			staff = f.ManagerID
-		}
-		if err := tx.addTask(newTask{FamilyID: f.ID, PersonID: p.ID, AssignedTo: staff, Kind: "review_risk",
-			Title: "Review the risk assessment after a new incident (family " + f.Reference + ")", Due: tx.now}); err != nil {
+		if err := tx.askForRiskReview(f, p, "Review the risk assessment after a new incident", tx.now); err != nil {
 			return err
 		}
 		tx.Audit("incident.create", "incident", id, f.ID, "")
 		return nil
 	})
+}
+
+// askForRiskReview asks for parent p's risk to be reviewed after what the
+// title says, by due: a task for their practitioner, or with none the
+// team manager, or with neither one the family page holds for the next
+// manager chosen. A change must not go unreviewed because nobody is
+// allocated yet.
+func (tx *Tx) askForRiskReview(f family.Family, p family.Person, title string, due time.Time) error {
+	staff := p.PractitionerID
+	if staff == 0 {
+		staff = f.ManagerID
+	}
+	return tx.addTask(newTask{FamilyID: f.ID, PersonID: p.ID, AssignedTo: staff, Kind: "review_risk",
+		Title: title + " (family " + f.Reference + ")", Due: due})
 }
 
 // CircumstanceChange is a change in a parent's circumstances as stored. What
@@ -297,10 +303,7 @@ type CircumstanceChange struct {
 }
 
 // RecordChange records a change in a parent's circumstances; like an
-// incident, it prompts a risk review. The review is their practitioner's,
-// or with none the team manager's, or with neither the family page holds
-// it for the next (as after a birth): a change must not go unreviewed
-// because nobody is allocated yet.
+// incident, it prompts a risk review (askForRiskReview).
 func (db *DB) RecordChange(ctx context.Context, actor policy.Actor, personID int64, c risk.Change) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		f, p, err := tx.personForEdit(actor, personID)
@@ -325,12 +328,7 @@ func (db *DB) RecordChange(ctx context.Context, actor policy.Actor, personID int
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, f.ID, p.ID, c.Kind, eligibility.DateOf(c.On), note, actor.StaffID, tx.now); err != nil {
 			return fmt.Errorf("saving the change in circumstances: %w", err)
 		}
-		staff := p.PractitionerID
-		if staff == 0 {
-			staff = f.ManagerID
-		}
-		if err := tx.addTask(newTask{FamilyID: f.ID, PersonID: p.ID, AssignedTo: staff, Kind: "review_risk",
-			Title: "Review the risk assessment after a change in circumstances (family " + f.Reference + ")", Due: tx.now}); err != nil {
+		if err := tx.askForRiskReview(f, p, "Review the risk assessment after a change in circumstances", tx.now); err != nil {
 			return err
 		}
 		tx.Audit("circumstance.create", "circumstance_change", id, f.ID, "")
