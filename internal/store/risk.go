@@ -226,7 +226,7 @@ type Incident struct {
 }
 
 // RecordIncident records an incident for a parent; it prompts a risk
-// review (a task for their practitioner).
+// review (askForRiskReview).
 func (db *DB) RecordIncident(ctx context.Context, actor policy.Actor, in Incident) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		f, p, err := tx.personForEdit(actor, in.PersonID)
