@@ -278,7 +278,11 @@ func (s *Server) showAllocate(w http.ResponseWriter, r *http.Request, u *request
 	// stays the choice until someone picks another: the select never
 	// quietly changes who manages the family.
 	if f.ManagerID != 0 && !slices.ContainsFunc(managers, func(m store.PractitionerLoad) bool { return m.ID == f.ManagerID }) {
-		managers = append([]store.PractitionerLoad{{ID: f.ManagerID, Name: f.ManagerName + ", no longer a team manager in this area"}}, managers...)
+		name := f.ManagerName + ", no longer a team manager in this area"
+		if f.ManagerDisabled {
+			name = f.ManagerName + ", account disabled"
+		}
+		managers = append([]store.PractitionerLoad{{ID: f.ManagerID, Name: name, Caseload: -1}}, managers...) // -1: not counted
 	}
 	form := r.PostForm
 	if form == nil {

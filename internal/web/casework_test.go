@@ -12,7 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/credential"
+	"github.com/cradle-org/cradle/internal/demo"
 	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/store"
 )
 
@@ -449,6 +453,38 @@ func TestTeamCaseloads(t *testing.T) {
 		e.signIn(dc, dsl)
 		if fp := e.get(dc, "/families/"+itoa(f.ID)); !strings.Contains(fp.body, `Helen Whitaker <strong class="govuk-tag govuk-tag--red">Account disabled</strong>`) {
 			t.Errorf("the family page does not say the team manager's account is disabled:\n%s", between(fp.body, "Team manager", "</div>"))
+		}
+		// Another manager of the area opens the allocation page: Helen is
+		// named as disabled, chosen until another is, and offered once.
+		secret := credential.DeterministicTOTPSecret("test:nina")
+		hash, err := credential.HashWith(testPasswordParams, demo.Password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.db.Update(audit.WithSource(context.Background(), audit.Source{Actor: "system:test"}), func(tx *store.Tx) error {
+			_, err := tx.CreateStaff(org.NewStaff{Email: "nina.brooks@cradle.example", Name: "Nina Brooks", Role: "team_manager", AreaName: "Blackpool"},
+				store.StaffSecrets{PasswordHash: hash, TOTPSecret: secret})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		nc := e.client()
+		e.clock.Advance(31 * time.Second)
+		if r := e.post(nc, "/sign-in", url.Values{"email": {"nina.brooks@cradle.example"}, "password": {demo.Password}}); r.status != http.StatusSeeOther {
+			t.Fatalf("Nina's password step: %d", r.status)
+		}
+		codePage := e.get(nc, "/sign-in/code")
+		code, err := credential.TOTPCode(secret, e.clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := e.post(nc, "/sign-in/code", url.Values{"code": {code}, "csrf_token": {csrfFrom(t, codePage.body)}, "next": {"/home"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("Nina's code step: %d", r.status)
+		}
+		msel := between(e.get(nc, "/families/"+itoa(f.ID)+"/allocate").body, `id="manager"`, "</select>")
+		if strings.Count(msel, "Helen Whitaker") != 1 || !strings.Contains(msel, `value="`+itoa(f.ManagerID)+`" selected>Helen Whitaker, account disabled</option>`) ||
+			!strings.Contains(msel, ">Nina Brooks (0 families)</option>") {
+			t.Errorf("the allocation page's team manager choice with Helen's account disabled:\n%s", msel)
 		}
 	})
 }
