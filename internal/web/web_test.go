@@ -166,13 +166,20 @@ func csrfFrom(t *testing.T, body string) string {
 // TOTP step first so a code is never reused.
 func (e *env) signIn(c *http.Client, email string) {
 	e.t.Helper()
+	e.signInWith(c, email, cred(email).TOTPSecret)
+}
+
+// signInWith is signIn for an account outside the demo, with the demo's
+// password and its own authenticator secret.
+func (e *env) signInWith(c *http.Client, email, totpSecret string) {
+	e.t.Helper()
 	e.clock.Advance(31 * time.Second)
 	r := e.post(c, "/sign-in", url.Values{"email": {email}, "password": {demo.Password}})
 	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/sign-in/code") {
 		e.t.Fatalf("password step: %d %s\n%s", r.status, r.location, r.body)
 	}
 	page := e.get(c, "/sign-in/code")
-	code, err := credential.TOTPCode(cred(email).TOTPSecret, e.clock.Now())
+	code, err := credential.TOTPCode(totpSecret, e.clock.Now())
 	if err != nil {
 		e.t.Fatal(err)
 	}
