@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -77,18 +78,40 @@ func (tx *Tx) familyForChange(actor policy.Actor, familyID int64, act policy.Act
 	return f, nil
 }
 
+// Allocated is a member of staff newly given work in a family, for the
+// email that tells them.
+type Allocated struct {
+	Email   string
+	Manager bool // the family's new team manager, not a parent's practitioner
+	staffID int64
+}
+
+// AllocationNotifier queues the emails to those newly allocated. It is
+// called inside the allocation's transaction, so an email exists exactly
+// when the allocation does.
+type AllocationNotifier func(tx *Tx, familyID int64, familyRef string, to []Allocated) error
+
 // AllocatePractitioners allocates a practitioner to each co-parent (0 keeps
-// the current one). The two must be different people.
-func (db *DB) AllocatePractitioners(ctx context.Context, actor policy.Actor, familyID int64, byPerson map[int64]int64, managerID int64) error {
+// the current one). The two must be different people. Each member of staff
+// newly given a parent, or the family to manage, other than the one
+// allocating, is told through notify (which may be nil).
+func (db *DB) AllocatePractitioners(ctx context.Context, actor policy.Actor, familyID int64, byPerson map[int64]int64, managerID int64, notify AllocationNotifier) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		f, err := tx.familyForChange(actor, familyID, policy.AllocateFamily)
 		if err != nil {
 			return err
 		}
+		var told []Allocated // in order, each once
+		tell := func(id int64, manager bool) {
+			if id != actor.StaffID && !slices.ContainsFunc(told, func(a Allocated) bool { return a.staffID == id }) {
+				told = append(told, Allocated{Manager: manager, staffID: id})
+			}
+		}
 		if managerID != 0 && managerID != f.ManagerID {
 			if err := tx.setManager(f, managerID); err != nil {
 				return err
 			}
+			tell(managerID, true)
 		}
 		want := map[int64]int64{}
 		for _, p := range f.Parents() {
@@ -116,6 +139,7 @@ func (db *DB) AllocatePractitioners(ctx context.Context, actor policy.Actor, fam
 				if err := tx.Allocate(f.ID, p.ID, want[p.ID], actor.StaffID); err != nil {
 					return err
 				}
+				tell(want[p.ID], false)
 				// The old practitioner's open tasks in the family go with the
 				// parent: they can no longer open the family to do them
 				// (nor, if they have left, sign in), and no one else would
@@ -133,7 +157,15 @@ func (db *DB) AllocatePractitioners(ctx context.Context, actor policy.Actor, fam
 			}
 		}
 		tx.Audit("family.allocation.review", "family", f.ID, f.ID, "")
-		return nil
+		if notify == nil || len(told) == 0 {
+			return nil
+		}
+		for i := range told {
+			if err := tx.queryRow(`SELECT email FROM staff WHERE id = $1`, told[i].staffID).Scan(&told[i].Email); err != nil {
+				return fmt.Errorf("reading the email address of staff %d: %w", told[i].staffID, err)
+			}
+		}
+		return notify(tx, f.ID, f.Reference, told)
 	})
 }
 

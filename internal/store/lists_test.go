@@ -368,7 +368,7 @@ func TestCaseloadCacheFollowsEveryChange(t *testing.T) {
 			}},
 			{"a review date moved behind the store's back", raw(`UPDATE safety_plans SET review_on = $1 WHERE person_id = $2`, "2026-01-05", fx.parent1)},
 			{"a new practitioner", func() error {
-				return db.AllocatePractitioners(sctx, mgr, fx.familyID, map[int64]int64{fx.parent1: fx.other.ID, fx.parent2: fx.prac2.ID}, 0)
+				return db.AllocatePractitioners(sctx, mgr, fx.familyID, map[int64]int64{fx.parent1: fx.other.ID, fx.parent2: fx.prac2.ID}, 0, nil)
 			}},
 			{"a name changed at the database's prompt", raw(`UPDATE people SET known_as = 'Lex' WHERE id = $1`, fx.parent1)},
 			{"a practitioner's new name", raw(`UPDATE staff SET name = 'Renamed Practitioner' WHERE id = $1`, fx.prac2.ID)},

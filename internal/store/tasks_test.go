@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -128,12 +129,12 @@ func TestAllocateTeamManager(t *testing.T) {
 			t.Fatal(err)
 		}
 		for name, id := range map[string]int64{"another area's manager": away.ID, "a practitioner": fx.other.ID} {
-			err := db.AllocatePractitioners(ctx, fx.mgr.Actor(), fx.familyID, nil, id)
+			err := db.AllocatePractitioners(ctx, fx.mgr.Actor(), fx.familyID, nil, id, nil)
 			if p := problem.As(err); p == nil || p.Code != problem.Invalid || len(p.Fields) != 1 || p.Fields[0].Name != "manager" {
 				t.Errorf("%s as the family's manager: %v", name, err)
 			}
 		}
-		if err := db.AllocatePractitioners(ctx, fx.mgr.Actor(), fx.familyID, nil, second.ID); err != nil {
+		if err := db.AllocatePractitioners(ctx, fx.mgr.Actor(), fx.familyID, nil, second.ID, nil); err != nil {
 			t.Fatal(err)
 		}
 		f, err := db.ReadFamily(ctx, fx.mgr.Actor(), fx.familyID)
@@ -179,7 +180,7 @@ func TestReallocationPassesOnTasks(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if err := db.AllocatePractitioners(ctx, fx.mgr.Actor(), fx.familyID, map[int64]int64{fx.parent1: fx.other.ID}, 0); err != nil {
+		if err := db.AllocatePractitioners(ctx, fx.mgr.Actor(), fx.familyID, map[int64]int64{fx.parent1: fx.other.ID}, 0, nil); err != nil {
 			t.Fatal(err)
 		}
 		count := func(to int64, open bool) string {
@@ -237,11 +238,80 @@ func TestBirthAsksForRiskReviews(t *testing.T) {
 		if got := reviewFor(fx.parent2); got != "no one" {
 			t.Errorf("the second parent's review is for %s, want no one in particular", got)
 		}
-		if err := db.AllocatePractitioners(ctx, fx.mgr.Actor(), fx.familyID, nil, fx.mgr.ID); err != nil {
+		if err := db.AllocatePractitioners(ctx, fx.mgr.Actor(), fx.familyID, nil, fx.mgr.ID, nil); err != nil {
 			t.Fatal(err)
 		}
 		if got := reviewFor(fx.parent2); got != strconv.FormatInt(fx.mgr.ID, 10) {
 			t.Errorf("after a manager was chosen the second parent's review is for %s, want the manager", got)
+		}
+	})
+}
+
+// TestAllocationTellsTheNewlyAllocated: a practitioner given a parent and a
+// team manager given the family are told (each once, in the allocation's
+// own transaction); the one allocating, and those whose work did not
+// change, are not; an allocation that is refused, or whose email cannot
+// be queued, tells no one and changes nothing.
+func TestAllocationTellsTheNewlyAllocated(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		second := seedStaff(t, db, "m2@example.org", "team_manager", "Blackpool")
+		var told []store.Allocated
+		notify := func(tx *store.Tx, familyID int64, ref string, to []store.Allocated) error {
+			if familyID != fx.familyID || ref == "" {
+				t.Errorf("told about family %d %q, want %d with its reference", familyID, ref, fx.familyID)
+			}
+			told = append(told, to...)
+			for _, a := range to {
+				if err := tx.QueueMail("allocation", a.Email, "Allocated: "+ref, "See Cradle", nil); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		mails := func() string {
+			t.Helper()
+			n, err := db.RawString(ctx, `SELECT CAST(COUNT(*) AS TEXT) FROM outbox WHERE kind = 'allocation'`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		// Refused: the same practitioner for both parents.
+		err := db.AllocatePractitioners(ctx, fx.mgr.Actor(), fx.familyID, map[int64]int64{fx.parent1: fx.prac2.ID}, second.ID, notify)
+		if p := problem.As(err); p == nil || p.Code != problem.Invalid || len(told) != 0 || mails() != "0" {
+			t.Fatalf("a refused allocation: %v, told %+v, %s emails", err, told, mails())
+		}
+		// The second parent keeps their practitioner, who is not told again.
+		if err := db.AllocatePractitioners(ctx, fx.mgr.Actor(), fx.familyID, map[int64]int64{fx.parent1: fx.other.ID, fx.parent2: fx.prac2.ID}, second.ID, notify); err != nil {
+			t.Fatal(err)
+		}
+		want := []store.Allocated{{Email: "m2@example.org", Manager: true}, {Email: "p3@example.org"}}
+		if len(told) != 2 || told[0].Email != want[0].Email || !told[0].Manager || told[1].Email != want[1].Email || told[1].Manager || mails() != "2" {
+			t.Errorf("told %+v with %s emails, want %+v with 2", told, mails(), want)
+		}
+		// A manager who makes themselves the family's manager is not emailed.
+		told = nil
+		if err := db.AllocatePractitioners(ctx, fx.mgr.Actor(), fx.familyID, nil, fx.mgr.ID, notify); err != nil {
+			t.Fatal(err)
+		}
+		if len(told) != 0 || mails() != "2" {
+			t.Errorf("taking the family on oneself told %+v (%s emails)", told, mails())
+		}
+		// An email that cannot be queued undoes the allocation.
+		err = db.AllocatePractitioners(ctx, fx.mgr.Actor(), fx.familyID, map[int64]int64{fx.parent1: fx.prac1.ID}, 0,
+			func(*store.Tx, int64, string, []store.Allocated) error { return errors.New("no outbox") })
+		if err == nil {
+			t.Fatal("an allocation whose email failed was saved")
+		}
+		f, err := db.ReadFamily(ctx, fx.mgr.Actor(), fx.familyID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range f.Parents() {
+			if p.ID == fx.parent1 && p.PractitionerID != fx.other.ID {
+				t.Errorf("after a failed email the first parent's practitioner is %d, want %d", p.PractitionerID, fx.other.ID)
+			}
 		}
 	})
 }

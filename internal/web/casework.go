@@ -311,7 +311,7 @@ func (s *Server) allocateSave(w http.ResponseWriter, r *http.Request, u *request
 		}
 	}
 	manager, _ := strconv.ParseInt(r.PostForm.Get("manager"), 10, 64)
-	err = s.db.AllocatePractitioners(r.Context(), u.staff.Actor(), id, want, manager)
+	err = s.db.AllocatePractitioners(r.Context(), u.staff.Actor(), id, want, manager, s.allocationNotifier)
 	if p := problem.As(err); p != nil && p.Code == problem.Invalid {
 		fields := p.Fields
 		if len(fields) == 0 {
@@ -324,7 +324,26 @@ func (s *Server) allocateSave(w http.ResponseWriter, r *http.Request, u *request
 		s.fail(w, r, err)
 		return
 	}
+	s.wakeMail()
 	http.Redirect(w, r, "/families/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+// allocationNotifier tells each member of staff newly given a parent to
+// work with, or a family to manage, by email: the family's reference and
+// a link, nothing about the people in it.
+func (s *Server) allocationNotifier(tx *store.Tx, familyID int64, ref string, to []store.Allocated) error {
+	link := s.cfg.BaseURL + "/families/" + strconv.FormatInt(familyID, 10)
+	for _, a := range to {
+		subject, what := "You have been allocated a parent in family "+ref, "You are now the practitioner for one of the parents in family "+ref+"."
+		if a.Manager {
+			subject, what = "You are now the team manager for family "+ref, "You are now the team manager for family "+ref+"."
+		}
+		text := what + "\n\nOpen the family in Cradle: " + link + "\n\nThis email holds no details: sign in to read the family's record.\n"
+		if err := tx.QueueMail("allocation", a.Email, subject, text, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // familyDueDate corrects the baby's due date.

@@ -16,6 +16,7 @@ import (
 	"github.com/cradle-org/cradle/internal/credential"
 	"github.com/cradle-org/cradle/internal/demo"
 	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/mail/smtptest"
 	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/store"
 )
@@ -68,6 +69,7 @@ func dateForm(prefix string, d time.Time, kv ...string) url.Values {
 
 func TestAllocationShowsCaseloadsAndRefusesOnePractitionerForBoth(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
+		smtp := smtptest.Start(t)
 		f := demoFamily(t, e, "Chloe") // the demo family still at referral: nobody allocated
 		mc := e.client()
 		e.signIn(mc, manager)
@@ -87,6 +89,19 @@ func TestAllocationShowsCaseloadsAndRefusesOnePractitionerForBoth(t *testing.T) 
 		ok := mustForm("csrf_token", token, "practitioner_"+itoa(ps[0].ID), itoa(prac.ID), "practitioner_"+itoa(ps[1].ID), itoa(other.ID))
 		if r := e.post(mc, "/families/"+itoa(f.ID)+"/allocate", ok); r.status != http.StatusSeeOther {
 			t.Fatalf("allocate: %d\n%s", r.status, r.body)
+		}
+		// Each practitioner newly given a parent is told by email: the
+		// family's reference and a link, no one's name.
+		msgs := deliver(t, e, smtp)
+		if len(msgs) != 2 {
+			t.Fatalf("%d allocation emails, want one to each practitioner", len(msgs))
+		}
+		for i, want := range []string{practitioner, tom} {
+			m := msgs[i]
+			if m.To[0] != want || !strings.Contains(m.Body, "/families/"+itoa(f.ID)) || !strings.Contains(string(m.Data), f.Reference) ||
+				strings.Contains(string(m.Data), ps[0].GivenName) || strings.Contains(string(m.Data), ps[1].GivenName) {
+				t.Errorf("allocation email to %v:\n%s", m.To, m.Data)
+			}
 		}
 		// Swap them: ends both allocations first, so the swap is allowed, and keeps history.
 		swap := mustForm("csrf_token", token, "practitioner_"+itoa(ps[0].ID), itoa(other.ID), "practitioner_"+itoa(ps[1].ID), itoa(prac.ID))

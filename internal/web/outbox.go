@@ -77,6 +77,7 @@ var mailKinds = map[string]struct{ admin, record string }{
 	"concern_alert":      {"Safeguarding alert to a designated safeguarding lead", "Alert: a decision is needed"},
 	"concern_overdue":    {"Safeguarding alert: a concern's decision is overdue", "Reminder: the decision is overdue"},
 	"break_glass":        {"Break-glass access notice", ""},
+	"allocation":         {"Allocation to a practitioner or team manager", ""},
 	"referral_ack":       {"Referral acknowledgement", "Acknowledgement"},
 	"referral_outcome":   {"Referral decision", "Decision"},
 	"referral_more_info": {"Referral: request for more information", "Request for more information"},
