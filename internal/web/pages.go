@@ -305,10 +305,14 @@ type attention struct {
 	// unstaffed: their practitioner's account is disabled, so no one is
 	// working with them until another is allocated.
 	unstaffed bool
+	// unmanaged: the family's team manager's account is disabled, so its
+	// tasks for the manager wait for no one until another is chosen.
+	unmanaged bool
 }
 
 func attentionOf(c store.CaseloadEntry, p family.Person, now time.Time) attention {
-	a := attention{last: c.LastContact[p.ID], without: -1, unstaffed: p.PractitionerID != 0 && p.PractitionerDisabled}
+	a := attention{last: c.LastContact[p.ID], without: -1, unstaffed: p.PractitionerID != 0 && p.PractitionerDisabled,
+		unmanaged: c.Family.ManagerID != 0 && c.Family.ManagerDisabled}
 	since := c.Family.AcceptedOn
 	if !a.last.IsZero() {
 		since = a.last
@@ -331,6 +335,9 @@ func attentionOf(c store.CaseloadEntry, p family.Person, now time.Time) attentio
 func (a attention) pinned() int {
 	n := 0
 	if a.unstaffed {
+		n++
+	}
+	if a.unmanaged {
 		n++
 	}
 	if a.planReview {
@@ -428,6 +435,9 @@ func (cl *caseList) row(ref caseRef) caseRow {
 		pinned := make([]string, 0, row.pinned+len(pd.overdue))
 		if a.unstaffed {
 			pinned = append(pinned, "Practitioner's account disabled: allocate another")
+		}
+		if a.unmanaged {
+			pinned = append(pinned, "Team manager's account disabled: choose another")
 		}
 		if a.noContact > 0 {
 			pinned = append(pinned, "No contact for "+strconv.Itoa(a.noContact)+" days")
