@@ -290,6 +290,10 @@ type caseList struct {
 	capped   bool
 	tasks    []store.MyTask // the reader's own, when asked for
 	now      time.Time
+	// allocates: the reader is a team manager, who chooses families'
+	// managers, so is shown a family whose manager's account is disabled
+	// (on anyone else's list it would push out what they can act on).
+	allocates bool
 }
 
 // attention is what a parent's row pins before their overdue milestones.
@@ -306,13 +310,14 @@ type attention struct {
 	// working with them until another is allocated.
 	unstaffed bool
 	// unmanaged: the family's team manager's account is disabled, so its
-	// tasks for the manager wait for no one until another is chosen.
+	// tasks for the manager wait for no one until another is chosen
+	// (shown to team managers only: caseList.allocates).
 	unmanaged bool
 }
 
-func attentionOf(c store.CaseloadEntry, p family.Person, now time.Time) attention {
+func attentionOf(c store.CaseloadEntry, p family.Person, now time.Time, allocates bool) attention {
 	a := attention{last: c.LastContact[p.ID], without: -1, unstaffed: p.PractitionerID != 0 && p.PractitionerDisabled,
-		unmanaged: c.Family.ManagerID != 0 && c.Family.ManagerDisabled}
+		unmanaged: allocates && c.Family.ManagerID != 0 && c.Family.ManagerDisabled}
 	since := c.Family.AcceptedOn
 	if !a.last.IsZero() {
 		since = a.last
@@ -374,13 +379,14 @@ func (s *Server) caseloadOf(r *http.Request, u *requestUser, withTasks bool) (*c
 // their own), most urgent first, and sums them up by practitioner.
 func (cl *caseList) order(role policy.Role, staffID int64) {
 	byID := map[int64]*teamRow{}
+	cl.allocates = role == policy.TeamManager
 	for k, c := range cl.list {
 		due := cl.dues[k]
 		for i, p := range c.Parents {
 			if role == policy.Practitioner && p.PractitionerID != staffID {
 				continue
 			}
-			a := attentionOf(c, p, cl.now)
+			a := attentionOf(c, p, cl.now, cl.allocates)
 			ref := caseRef{entry: k, parent: i, overdue: len(due.parents[p.ID].overdue) + a.pinned(), without: a.without, practitioner: p.PractitionerID,
 				unstaffed: a.unstaffed}
 			cl.refs = append(cl.refs, ref)
@@ -428,7 +434,7 @@ func (cl *caseList) row(ref caseRef) caseRow {
 	c := cl.list[ref.entry]
 	p := c.Parents[ref.parent]
 	pd := cl.dues[ref.entry].parents[p.ID]
-	a := attentionOf(c, p, cl.now)
+	a := attentionOf(c, p, cl.now, cl.allocates)
 	row := caseRow{FamilyID: c.FamilyID, Reference: c.Reference, Stage: cl.dues[ref.entry].stage, Parent: p, LastContact: a.last,
 		Paused: a.paused, Overdue: pd.overdue, Next: pd.next, pinned: a.pinned()}
 	if row.pinned > 0 {
