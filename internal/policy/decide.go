@@ -45,7 +45,7 @@ func decide(a Actor, act Action, t Target, now time.Time, explain bool) Decision
 		return deny(fmt.Sprintf("role %q is not recognised, so nothing is allowed", string(a.Role)))
 	}
 
-	g := grantFor(a.Role, act)
+	g := grantFor(a.Role, grantedAs(act, t))
 	if g == never {
 		return deny(whyNot(a.Role, act))
 	}
@@ -97,6 +97,18 @@ const (
 	ownTask             // only a task for the actor (Target.AssignedTo)
 	ownTaskOrArea       // a task for the actor, or any in one of their areas
 )
+
+// grantedAs is the action whose grant decides act on t. A concern raised
+// from a referral, before there is a family anyone is allocated to, may be
+// raised by whoever may see the referral: any member of staff may raise a
+// concern, and one who reads of a baby in danger while a referral is
+// screened must not wait for it to be accepted.
+func grantedAs(act Action, t Target) Action {
+	if act == RaiseConcern && t.FamilyID == 0 && t.ReferralID != 0 {
+		return ViewReferral
+	}
+	return act
+}
 
 // grantFor is the role-by-action matrix. Anything not listed is never
 // allowed, so a new action or role starts denied.
@@ -217,7 +229,11 @@ func whyNot(r Role, act Action) string {
 func targetComplete(act Action, t Target) (Decision, bool) {
 	needArea, needFamily, needPerson := false, false, false
 	switch act {
-	case RaiseConcern, DecideConcern, ViewRecordAudit:
+	case RaiseConcern, DecideConcern:
+		// A concern from a referral from outside every area has none: the
+		// DSLs, who work everywhere, see and decide it.
+		needArea = t.ReferralID == 0 || t.FamilyID != 0
+	case ViewRecordAudit:
 		needArea = true
 	case ViewReferral, ScreenReferral, AcknowledgeReferral:
 		// A referral from outside every area must still be screened (and

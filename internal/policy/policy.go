@@ -315,7 +315,8 @@ type Target struct {
 	AreaID   int64
 	FamilyID int64
 	// ReferralID names a referral under the retention review (one that
-	// never became a family, so has no FamilyID).
+	// never became a family, so has no FamilyID), or the referral a
+	// safeguarding concern was raised from before there was a family.
 	ReferralID int64
 	Closed     bool // the family's case is closed; a referral not accepted or withdrawn
 	// TakenBy is the member of staff who typed in a referral made by

@@ -283,6 +283,23 @@ func specialRows() []row {
 		{name: "missing-person/dsl-view-person", actor: dsl, act: ViewPerson, target: family1(), reason: "person"},
 		{name: "missing-person/practitioner-confidential", actor: prac, act: ViewConfidential, target: Target{AreaID: areaA, FamilyID: fam1, IsParent: true, Practitioners: map[int64]int64{mum: me}}},
 		{name: "concern-without-family/tm", actor: tm, act: RaiseConcern, target: Target{AreaID: areaA}, want: true},
+		// A concern raised from a referral, before there is a family: whoever
+		// may see the referral may raise it; only a DSL decides it, and one
+		// from outside every area is the DSLs' alone.
+		{name: "referral-concern/practitioner-own-area", actor: prac, act: RaiseConcern, target: Target{AreaID: areaA, ReferralID: 400}, want: true},
+		{name: "referral-concern/practitioner-other-area", actor: prac, act: RaiseConcern, target: Target{AreaID: areaB, ReferralID: 400}, reason: "area you do not work in"},
+		{name: "referral-concern/practitioner-no-area", actor: prac, act: RaiseConcern, target: Target{ReferralID: 400}, reason: "designated safeguarding lead"},
+		{name: "referral-concern/tm-own-area", actor: tm, act: RaiseConcern, target: Target{AreaID: areaA, ReferralID: 400}, want: true},
+		{name: "referral-concern/dsl-no-area", actor: dsl, act: RaiseConcern, target: Target{ReferralID: 400}, want: true},
+		{name: "referral-concern/dsl-decide-no-area", actor: dsl, act: DecideConcern, target: Target{ReferralID: 400}, want: true},
+		{name: "referral-concern/tm-decide", actor: tm, act: DecideConcern, target: Target{AreaID: areaA, ReferralID: 400}, reason: "designated safeguarding lead"},
+		{name: "referral-concern/admin", actor: admin, act: RaiseConcern, target: Target{AreaID: areaA, ReferralID: 400}},
+		{name: "referral-concern/analyst", actor: analyst, act: RaiseConcern, target: Target{AreaID: areaA, ReferralID: 400}},
+		{name: "referral-concern/partner", actor: actors()[6], act: RaiseConcern, target: Target{AreaID: areaA, ReferralID: 400}},
+		// A family's concern is still the allocated practitioner's to raise,
+		// whatever referral it names.
+		{name: "referral-concern/with-family-unallocated", actor: prac, act: RaiseConcern, target: Target{AreaID: areaA, FamilyID: fam1, ReferralID: 400}},
+		{name: "referral-concern/dsl-decide-family-no-area", actor: dsl, act: DecideConcern, target: Target{FamilyID: fam1, ReferralID: 400}, reason: "area"},
 
 		// The retention review of referrals that never became a family: a
 		// manager of the area reviews and approves; a DSL reviews any, and

@@ -923,7 +923,7 @@ type newTask struct {
 // behind them.
 func (tx *Tx) addTask(t newTask) error {
 	if _, err := tx.insertID(`INSERT INTO tasks (family_id, person_id, assigned_to, kind, title, due_on, created_at, concern_action_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		t.FamilyID, nullID(t.PersonID), nullID(t.AssignedTo), t.Kind, t.Title, t.Due.UTC(), tx.now, nullID(t.ConcernActionID)); err != nil {
+		nullID(t.FamilyID), nullID(t.PersonID), nullID(t.AssignedTo), t.Kind, t.Title, t.Due.UTC(), tx.now, nullID(t.ConcernActionID)); err != nil {
 		return fmt.Errorf("creating a %s task: %w", t.Kind, err)
 	}
 	return nil

@@ -57,6 +57,10 @@ type ReferralRecord struct {
 	Channel        string // how a referral taken by staff reached the programme (referral.Channels)
 	Content        *referral.Referral
 	Messages       []Message // emails to the referrer about it, oldest first: read by ReadReferral only
+	// Concerns are the safeguarding concerns raised from it while it has
+	// no family that the reader may see, oldest first, without their text:
+	// read by ReadReferral only.
+	Concerns []ConcernRecord
 }
 
 // Message is an email about a record (a referral, a concern) as the
@@ -370,6 +374,11 @@ func (db *DB) ReadReferral(ctx context.Context, actor policy.Actor, id int64) (R
 		if r.Messages, err = tx.messagesAbout("referral_id", id); err != nil {
 			return err
 		}
+		if r.FamilyID == 0 {
+			if r.Concerns, err = tx.referralConcerns(actor, id); err != nil {
+				return err
+			}
+		}
 		tx.Audit("referral.view", "referral", id, r.FamilyID, "")
 		out = r
 		return nil
@@ -538,6 +547,9 @@ func (db *DB) DecideReferral(ctx context.Context, actor policy.Actor, id int64, 
 				return err
 			}
 			r.FamilyID = famID
+			if err := tx.concernsJoinFamily(id, famID); err != nil {
+				return err
+			}
 		}
 		r.Status = d.NextStatus()
 		reason := d.Detail

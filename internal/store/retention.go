@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -396,11 +397,7 @@ func (tx *Tx) retentionItems(s retention.Schedule, scope retentionScope) ([]Rete
 			return err
 		}
 		if f := facts[id]; f != nil {
-			why := "a referral to children's social care"
-			if kind == "lado" {
-				why = "a referral to the local authority designated officer"
-			}
-			f.ChildProtection = appendOnce(f.ChildProtection, why)
+			f.ChildProtection = appendOnce(f.ChildProtection, cpDecision(kind))
 		}
 		return nil
 	}); err != nil {
@@ -435,6 +432,18 @@ func (tx *Tx) retentionItems(s retention.Schedule, scope retentionScope) ([]Rete
 		out = append(out, *it)
 	}
 	return out, nil
+}
+
+// cpDecision names a safeguarding concern's decision that counts as child
+// protection work (csc_referral or lado, as the queries ask), or "".
+func cpDecision(decision string) string {
+	switch decision {
+	case "csc_referral":
+		return "a referral to children's social care"
+	case "lado":
+		return "a referral to the local authority designated officer"
+	}
+	return ""
 }
 
 // cpStatus names a safeguarding status that counts as child protection
@@ -483,20 +492,23 @@ func (tx *Tx) referralRetentionItems(s retention.Schedule, scope retentionScope)
 	// The safeguarding status is read in clear, and the referrals from
 	// the index referrals_ended (migration 26); only a referral whose
 	// status could not be copied there has its content opened.
+	concernCP := map[int]string{} // out's referrals made child protection work by a concern raised from them
 	err := tx.each(`SELECT r.id, r.reference, COALESCE(r.area_id, 0), COALESCE(a.name, ''), r.received_at, r.decided_at, r.status,
 			r.safeguarding_status, r.family_id,
-			COALESCE(v.decision, ''), v.review_on, COALESCE(v.decided_by, 0), COALESCE(st.name, ''), v.decided_at
+			COALESCE(v.decision, ''), v.review_on, COALESCE(v.decided_by, 0), COALESCE(st.name, ''), v.decided_at,
+			COALESCE((SELECT MIN(c.decision) FROM safeguarding_concerns c WHERE c.referral_id = r.id AND c.family_id IS NULL
+				AND c.decision IN ('csc_referral', 'lado')), '')
 		FROM referrals r LEFT JOIN areas a ON a.id = r.area_id
 			LEFT JOIN referral_retention_reviews v ON v.referral_id = r.id LEFT JOIN staff st ON st.id = v.decided_by
 		WHERE `+where+` ORDER BY r.id`, args, func(rows *sql.Rows) error {
 		var it RetentionItem
 		var decided, reviewOn, decisionAt sql.NullTime
-		var status, decision string
+		var status, decision, concernDecision string
 		var safeguarding sql.NullString
 		var family sql.NullInt64
 		var by int64
 		if err := rows.Scan(&it.ReferralID, &it.Reference, &it.AreaID, &it.AreaName, &it.ReceivedOn, &decided, &status, &safeguarding, &family,
-			&decision, &reviewOn, &by, &it.DecidedBy, &decisionAt); err != nil {
+			&decision, &reviewOn, &by, &it.DecidedBy, &decisionAt, &concernDecision); err != nil {
 			return err
 		}
 		if family.Valid {
@@ -510,7 +522,8 @@ func (tx *Tx) referralRetentionItems(s retention.Schedule, scope retentionScope)
 		if it.Review.Decision == retention.EraseRequested {
 			it.Review.RequestedBy = by
 		}
-		it.Due = s.ReferralDue(retention.Referral{DecidedOn: it.ClosedOn, ChildProtection: cpReferralStatus(safeguarding.String)})
+		concernCP[len(out)] = cpDecision(concernDecision)
+		it.Due = s.ReferralDue(retention.Referral{DecidedOn: it.ClosedOn, ChildProtection: cmp.Or(cpReferralStatus(safeguarding.String), concernCP[len(out)])})
 		it.State = s.StateOf(it.Due, it.Review, tx.now)
 		out = append(out, it)
 		return nil
@@ -536,7 +549,7 @@ func (tx *Tx) referralRetentionItems(s retention.Schedule, scope retentionScope)
 			it.Unreadable = true
 			tx.Audit("seal.altered", "referral", it.ReferralID, 0, rowContext("referrals.content", it.ReferralID)+": its safeguarding status cannot be read for the retention review")
 		}
-		it.Due = s.ReferralDue(retention.Referral{DecidedOn: it.ClosedOn, ChildProtection: cpReferralStatus(st), Unreadable: unreadable})
+		it.Due = s.ReferralDue(retention.Referral{DecidedOn: it.ClosedOn, ChildProtection: cmp.Or(cpReferralStatus(st), concernCP[i]), Unreadable: unreadable})
 		it.State = s.StateOf(it.Due, it.Review, tx.now)
 	}
 	return out, nil
@@ -678,12 +691,19 @@ var erasureSteps = []struct{ table, sql string }{
 }
 
 // referralErasureSteps delete a referral that never became a family, as
-// erasureSteps do a family. $1 is the referral's id. Nothing else refers to
-// it: its dashboard facts (referral_facts) go with it by trigger, the emails
-// about it (migration 32) go here, and the audit log's entries name its id
-// only.
+// erasureSteps do a family. $1 is the referral's id. Its dashboard facts
+// (referral_facts) go with it by trigger, the emails about it (migration
+// 32) and the safeguarding concerns raised from it (migration 41, with
+// their alerts, emails, actions and tasks) go here, and the audit log's
+// entries name its id only.
 var referralErasureSteps = []struct{ table, sql string }{
 	{"referral_retention_reviews", `DELETE FROM referral_retention_reviews WHERE referral_id = $1`},
+	{"alerts", `DELETE FROM alerts WHERE concern_id IN (SELECT id FROM safeguarding_concerns WHERE referral_id = $1 AND family_id IS NULL)`},
+	{"outbox", `DELETE FROM outbox WHERE concern_id IN (SELECT id FROM safeguarding_concerns WHERE referral_id = $1 AND family_id IS NULL)`},
+	{"tasks", `DELETE FROM tasks WHERE family_id IS NULL AND concern_action_id IN (SELECT a.id FROM concern_actions a
+		JOIN safeguarding_concerns c ON c.id = a.concern_id WHERE c.referral_id = $1 AND c.family_id IS NULL)`},
+	{"concern_actions", `DELETE FROM concern_actions WHERE concern_id IN (SELECT id FROM safeguarding_concerns WHERE referral_id = $1 AND family_id IS NULL)`},
+	{"safeguarding_concerns", `DELETE FROM safeguarding_concerns WHERE referral_id = $1 AND family_id IS NULL`},
 	{"outbox", `DELETE FROM outbox WHERE referral_id = $1`},
 	{"referrals", `DELETE FROM referrals WHERE id = $1 AND family_id IS NULL`},
 }

@@ -15,12 +15,14 @@ import (
 	"github.com/cradle-org/cradle/internal/safeguarding"
 )
 
-// NewConcern is a safeguarding concern as raised.
+// NewConcern is a safeguarding concern as raised: from a family's record,
+// or from a referral (ReferralID, FamilyID 0) before there is a family.
 type NewConcern struct {
-	FamilyID int64
-	PersonID int64 // 0: about the family as a whole
-	Concern  safeguarding.Concern
-	Due      time.Time // when the DSLs' decision is due
+	FamilyID   int64
+	ReferralID int64 // raised from a referral; its family, once it has one, takes the concern
+	PersonID   int64 // 0: about the family as a whole
+	Concern    safeguarding.Concern
+	Due        time.Time // when the DSLs' decision is due
 }
 
 // Notifier queues the emails that go with a concern; it is called inside
@@ -68,22 +70,18 @@ func (tx *Tx) alert(staffIDs []int64, concernID int64, kind string) error {
 func (db *DB) RaiseConcern(ctx context.Context, actor policy.Actor, n NewConcern, notify Notifier) (int64, error) {
 	var id int64
 	err := db.Update(ctx, func(tx *Tx) error {
-		f, err := db.familyRecord(ctx, tx.q(), n.FamilyID)
+		if n.FamilyID == 0 && n.ReferralID != 0 {
+			// A referral already accepted has a family: the concern is
+			// the family's, checked as any other.
+			fam, err := tx.referralFamily(n.ReferralID)
+			if err != nil {
+				return err
+			}
+			n.FamilyID = fam
+		}
+		t, err := tx.concernSubject(n)
 		if err != nil {
 			return err
-		}
-		t := f.Target()
-		if n.PersonID != 0 {
-			var p family.Person
-			for _, x := range f.People {
-				if x.ID == n.PersonID {
-					p = x
-				}
-			}
-			if p.ID == 0 {
-				return problem.New(problem.NotFound, "That person is not in this family")
-			}
-			t = f.PersonTarget(p, nil)
 		}
 		if d := policy.Decide(actor, policy.RaiseConcern, t, tx.now); !d.Allowed {
 			return problem.New(problem.Forbidden, "%s", d.Reason)
@@ -100,8 +98,9 @@ func (db *DB) RaiseConcern(ctx context.Context, actor policy.Actor, n NewConcern
 			return err
 		}
 		_, err = tx.exec(`INSERT INTO safeguarding_concerns (id, family_id, person_id, raised_by, raised_at, immediate_danger, at_risk, details_sealed,
-			decision_due_at, status, area_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10)`,
-			id, f.ID, nullID(n.PersonID), actor.StaffID, tx.now, *c.ImmediateDanger, string(c.AtRisk), details, n.Due.UTC(), f.AreaID)
+			decision_due_at, status, area_id, referral_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10, $11)`,
+			id, nullID(n.FamilyID), nullID(n.PersonID), actor.StaffID, tx.now, *c.ImmediateDanger, string(c.AtRisk), details, n.Due.UTC(),
+			nullID(t.AreaID), nullID(n.ReferralID))
 		if err != nil {
 			return fmt.Errorf("saving concern: %w", err)
 		}
@@ -109,7 +108,7 @@ func (db *DB) RaiseConcern(ctx context.Context, actor policy.Actor, n NewConcern
 		if err == nil && len(ids) == 0 {
 			// No lead has an active account: the area's team managers are
 			// alerted instead, rather than no one (its page says so).
-			ids, emails, err = tx.dslRecipients(string(policy.TeamManager), f.AreaID)
+			ids, emails, err = tx.dslRecipients(string(policy.TeamManager), t.AreaID)
 		}
 		if err != nil {
 			return err
@@ -122,10 +121,105 @@ func (db *DB) RaiseConcern(ctx context.Context, actor policy.Actor, n NewConcern
 				return err
 			}
 		}
-		tx.Audit("concern.raise", "concern", id, f.ID, fmt.Sprintf("immediate_danger=%t", *c.ImmediateDanger))
+		tx.Audit("concern.raise", "concern", id, n.FamilyID, fmt.Sprintf("immediate_danger=%t", *c.ImmediateDanger))
 		return nil
 	})
 	return id, err
+}
+
+// concernSubject describes to the policy the record a new concern is
+// about: the family (and the person in it, if one is named), or the
+// referral it is raised from while there is no family (then about no
+// person: its parents are not yet anyone's record).
+func (tx *Tx) concernSubject(n NewConcern) (policy.Target, error) {
+	if n.FamilyID == 0 {
+		if n.ReferralID == 0 {
+			return policy.Target{}, problem.New(problem.NotFound, "There is no such family")
+		}
+		if n.PersonID != 0 {
+			return policy.Target{}, problem.New(problem.NotFound, "That person is not in this referral")
+		}
+		var area sql.NullInt64
+		err := tx.queryRow(`SELECT area_id FROM referrals WHERE id = $1`, n.ReferralID).Scan(&area)
+		if errors.Is(err, sql.ErrNoRows) {
+			return policy.Target{}, problem.New(problem.NotFound, "There is no referral with that reference")
+		}
+		if err != nil {
+			return policy.Target{}, fmt.Errorf("reading referral: %w", err)
+		}
+		return policy.Target{AreaID: area.Int64, ReferralID: n.ReferralID}, nil
+	}
+	f, err := tx.db.familyRecord(tx.ctx, tx.q(), n.FamilyID)
+	if err != nil {
+		return policy.Target{}, err
+	}
+	t := f.Target()
+	if n.PersonID != 0 {
+		var p family.Person
+		for _, x := range f.People {
+			if x.ID == n.PersonID {
+				p = x
+			}
+		}
+		if p.ID == 0 {
+			return policy.Target{}, problem.New(problem.NotFound, "That person is not in this family")
+		}
+		t = f.PersonTarget(p, nil)
+	}
+	return t, nil
+}
+
+// concernsJoinFamily gives the concerns raised from a referral before it
+// had a family to the family it became, with their actions' tasks: from
+// then on they are the family's, on its page and under its rules.
+func (tx *Tx) concernsJoinFamily(referralID, familyID int64) error {
+	if _, err := tx.exec(`UPDATE tasks SET family_id = $1 WHERE family_id IS NULL AND concern_action_id IN
+		(SELECT a.id FROM concern_actions a JOIN safeguarding_concerns c ON c.id = a.concern_id WHERE c.referral_id = $2 AND c.family_id IS NULL)`,
+		familyID, referralID); err != nil {
+		return fmt.Errorf("giving the referral's concerns' tasks to its family: %w", err)
+	}
+	res, err := tx.exec(`UPDATE safeguarding_concerns SET family_id = $1 WHERE referral_id = $2 AND family_id IS NULL`, familyID, referralID)
+	if err != nil {
+		return fmt.Errorf("giving the referral's concerns to its family: %w", err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n > 0 {
+		tx.Audit("concern.family", "referral", referralID, familyID, fmt.Sprintf("%d concerns raised from the referral", n))
+	}
+	return nil
+}
+
+// referralConcerns lists the concerns raised from a referral that has no
+// family yet which actor may see, oldest first, without their text.
+func (tx *Tx) referralConcerns(actor policy.Actor, referralID int64) ([]ConcernRecord, error) {
+	var out []ConcernRecord
+	err := tx.each(`SELECT `+concernColumns+concernFrom+` WHERE c.referral_id = $1 AND c.family_id IS NULL ORDER BY c.raised_at, c.id`, []any{referralID},
+		func(rows *sql.Rows) error {
+			c, err := tx.db.scanConcern(rows, false)
+			if err != nil {
+				return err
+			}
+			if mayReadConcern(actor, c, tx.now) {
+				out = append(out, c)
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("reading the concerns raised from referral %d: %w", referralID, err)
+	}
+	return out, nil
+}
+
+// referralFamily is the family a referral became, 0 while it has none.
+func (tx *Tx) referralFamily(referralID int64) (int64, error) {
+	var fam sql.NullInt64
+	err := tx.queryRow(`SELECT family_id FROM referrals WHERE id = $1`, referralID).Scan(&fam)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, problem.New(problem.NotFound, "There is no referral with that reference")
+	}
+	if err != nil {
+		return 0, fmt.Errorf("reading referral: %w", err)
+	}
+	return fam.Int64, nil
 }
 
 // fieldsProblem turns the safeguarding package's field errors into a problem.
@@ -144,27 +238,32 @@ func fieldsProblem(err error) error {
 // ConcernRecord is a concern with what may be shown to the reader.
 type ConcernRecord struct {
 	ID              int64
-	FamilyID        int64
+	FamilyID        int64 // 0: raised from a referral that has no family yet
 	FamilyReference string
-	AreaID          int64
-	PersonID        int64
-	PersonName      string
-	RaisedBy        int64
-	RaisedByName    string
-	RaisedAt        time.Time
-	ImmediateDanger bool
-	AtRisk          string
-	About           string
-	DueAt           time.Time
-	Status          string // open, decided, closed
-	Decision        string
-	Reasons         string
-	DecidedByName   string
-	DecidedAt       time.Time
-	Outcome         string
-	ClosedAt        time.Time
-	Actions         []ConcernAction
-	Alerts          ConcernAlerts // read by ReadConcern only
+	// ReferralID and ReferralReference name the referral a concern was
+	// raised from while it had no family (0 and "" otherwise, and once its
+	// family takes the concern).
+	ReferralID        int64
+	ReferralReference string
+	AreaID            int64
+	PersonID          int64
+	PersonName        string
+	RaisedBy          int64
+	RaisedByName      string
+	RaisedAt          time.Time
+	ImmediateDanger   bool
+	AtRisk            string
+	About             string
+	DueAt             time.Time
+	Status            string // open, decided, closed
+	Decision          string
+	Reasons           string
+	DecidedByName     string
+	DecidedAt         time.Time
+	Outcome           string
+	ClosedAt          time.Time
+	Actions           []ConcernAction
+	Alerts            ConcernAlerts // read by ReadConcern only
 }
 
 // ConcernAlerts is who was told of a concern and whether the emails went,
@@ -190,11 +289,15 @@ type ConcernAction struct {
 	TaskID  int64  // its task on its owner's list (0: none linked, from before migration 38)
 }
 
-const concernColumns = `c.id, c.family_id, f.reference, COALESCE(c.area_id, f.area_id), COALESCE(c.person_id, 0), COALESCE(p.given_name, ''), COALESCE(p.family_name, ''),
+const concernColumns = `c.id, COALESCE(c.family_id, 0), COALESCE(f.reference, ''), COALESCE(c.area_id, f.area_id, 0), COALESCE(c.person_id, 0),
+	COALESCE(p.given_name, ''), COALESCE(p.family_name, ''),
 	c.raised_by, r.name, c.raised_at, c.immediate_danger, c.at_risk, c.details_sealed, c.decision_due_at, c.status, c.decision, c.reasons_sealed,
-	COALESCE(d.name, ''), c.decided_at, c.outcome_sealed, c.closed_at`
+	COALESCE(d.name, ''), c.decided_at, c.outcome_sealed, c.closed_at, COALESCE(rf.id, 0), COALESCE(rf.reference, '')`
 
-const concernFrom = ` FROM safeguarding_concerns c JOIN families f ON f.id = c.family_id JOIN staff r ON r.id = c.raised_by
+// concernFrom reads a concern with its family, or, while it has none, the
+// referral it was raised from.
+const concernFrom = ` FROM safeguarding_concerns c LEFT JOIN families f ON f.id = c.family_id
+	LEFT JOIN referrals rf ON rf.id = c.referral_id AND c.family_id IS NULL JOIN staff r ON r.id = c.raised_by
 	LEFT JOIN people p ON p.id = c.person_id LEFT JOIN staff d ON d.id = c.decided_by`
 
 func (db *DB) scanConcern(row interface{ Scan(...any) error }, open bool) (ConcernRecord, error) {
@@ -202,7 +305,8 @@ func (db *DB) scanConcern(row interface{ Scan(...any) error }, open bool) (Conce
 	var given, famName, details, reasons, outcome string
 	var decided, closed sql.NullTime
 	err := row.Scan(&c.ID, &c.FamilyID, &c.FamilyReference, &c.AreaID, &c.PersonID, &given, &famName, &c.RaisedBy, &c.RaisedByName, &c.RaisedAt,
-		&c.ImmediateDanger, &c.AtRisk, &details, &c.DueAt, &c.Status, &c.Decision, &reasons, &c.DecidedByName, &decided, &outcome, &closed)
+		&c.ImmediateDanger, &c.AtRisk, &details, &c.DueAt, &c.Status, &c.Decision, &reasons, &c.DecidedByName, &decided, &outcome, &closed,
+		&c.ReferralID, &c.ReferralReference)
 	if err != nil {
 		return c, err
 	}
@@ -234,7 +338,16 @@ func joinName(a, b string) string {
 
 // concernTarget is what the policy needs to know about a concern.
 func concernTarget(c ConcernRecord) policy.Target {
-	return policy.Target{AreaID: c.AreaID, FamilyID: c.FamilyID}
+	return policy.Target{AreaID: c.AreaID, FamilyID: c.FamilyID, ReferralID: c.ReferralID}
+}
+
+// Record names what a concern is about: its family, or the referral it was
+// raised from while there is none (for task titles and pages).
+func (c ConcernRecord) Record() string {
+	if c.FamilyID == 0 && c.ReferralReference != "" {
+		return "referral " + c.ReferralReference
+	}
+	return "family " + c.FamilyReference
 }
 
 // mayReadConcern: the DSLs, the team managers of the area, and whoever raised it.
@@ -243,8 +356,17 @@ func mayReadConcern(actor policy.Actor, c ConcernRecord, now time.Time) bool {
 	if actor.SignedIn() && actor.StaffID == c.RaisedBy {
 		return true
 	}
-	return policy.Can(actor, policy.DecideConcern, concernTarget(c), now) ||
-		(actor.Role == policy.TeamManager && policy.Can(actor, policy.ViewConfidential, policy.Target{AreaID: c.AreaID, FamilyID: c.FamilyID, PersonID: max(c.PersonID, 1)}, now))
+	if policy.Can(actor, policy.DecideConcern, concernTarget(c), now) {
+		return true
+	}
+	if actor.Role != policy.TeamManager {
+		return false
+	}
+	if c.FamilyID == 0 {
+		// A referral's: its area's managers, who screen it.
+		return c.ReferralID != 0 && policy.Can(actor, policy.ScreenReferral, policy.Target{AreaID: c.AreaID}, now)
+	}
+	return policy.Can(actor, policy.ViewConfidential, policy.Target{AreaID: c.AreaID, FamilyID: c.FamilyID, PersonID: max(c.PersonID, 1)}, now)
 }
 
 // ReadConcern opens a concern for someone allowed to see it, and audits it.
@@ -347,7 +469,7 @@ func (db *DB) concernScope(actor policy.Actor) (string, []any) {
 	case policy.TeamManager:
 		if len(actor.Areas) > 0 {
 			in, args := db.inList(actor.Areas)
-			return `c.family_id IS NOT NULL AND (c.area_id IN (` + in + `)
+			return `(c.area_id IN (` + in + `)
 				OR (c.area_id IS NULL AND c.family_id IN (SELECT fa.id FROM families fa WHERE fa.area_id IN (` + in + `)))
 				OR c.raised_by = $` + strconv.Itoa(len(args)+1) + `)`, append(args, actor.StaffID)
 		}
@@ -482,7 +604,7 @@ func (db *DB) DecideConcern(ctx context.Context, actor policy.Actor, id int64, i
 				return fmt.Errorf("saving action: %w", err)
 			}
 			if err := tx.addTask(newTask{FamilyID: c.FamilyID, AssignedTo: a.OwnerID, ConcernActionID: actionID, Kind: "concern_action",
-				Title: "Safeguarding follow-up action in family " + c.FamilyReference, Due: a.Due}); err != nil {
+				Title: "Safeguarding follow-up action in " + c.Record(), Due: a.Due}); err != nil {
 				return err
 			}
 		}
@@ -555,7 +677,7 @@ func (db *DB) EscalateOverdue(ctx context.Context, every time.Duration, notify N
 				return errNothingToDo // another instance is escalating now
 			}
 		}
-		rows, err := tx.query(`SELECT id, family_id, COALESCE(area_id, 0), decision_due_at, last_escalation_at FROM safeguarding_concerns
+		rows, err := tx.query(`SELECT id, COALESCE(family_id, 0), COALESCE(area_id, 0), decision_due_at, last_escalation_at FROM safeguarding_concerns
 			WHERE status = 'open' AND decision_due_at < $1`, tx.now)
 		if err != nil {
 			return fmt.Errorf("finding overdue concerns: %w", err)

@@ -37,9 +37,11 @@ func (s *Server) EscalationNotifier() store.Notifier {
 }
 
 type concernFormData struct {
-	FamilyID  int64
 	PersonID  int64
-	Reference string
+	Record    string // the family, or the referral, it is raised from: "Family FBS-…"
+	Back      string // that record's page
+	BackLabel string // and what it is: "family FBS-…"
+	Action    string // where the form posts
 	About     string // whose record it was raised from
 	Contacts  []Contact
 }
@@ -53,7 +55,8 @@ func (s *Server) showConcernForm(w http.ResponseWriter, r *http.Request, u *requ
 	if !ok {
 		return
 	}
-	d := concernFormData{FamilyID: f.ID, Reference: f.Reference, Contacts: s.contactsFor(r, f.AreaID)}
+	fid := strconv.FormatInt(f.ID, 10)
+	d := concernFormData{Record: "Family " + f.Reference, Back: "/families/" + fid, BackLabel: "family " + f.Reference, Action: "/families/" + fid + "/concerns", Contacts: s.contactsFor(r, f.AreaID)}
 	d.PersonID, _ = strconv.ParseInt(r.FormValue("person"), 10, 64)
 	for _, p := range f.People {
 		if p.ID == d.PersonID {
@@ -63,14 +66,57 @@ func (s *Server) showConcernForm(w http.ResponseWriter, r *http.Request, u *requ
 	s.render(w, r, status, "concern-new", Page{Title: "Raise a safeguarding concern", Nav: "caseload", Errors: errs, Form: r.PostForm, Data: d})
 }
 
+// referralConcernForm raises a concern from a referral that has no family
+// yet (one screening it reads of a baby in danger); a referral that became
+// a family raises it from the family.
+func (s *Server) referralConcernForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.showReferralConcernForm(w, r, u, http.StatusOK, nil)
+}
+
+func (s *Server) showReferralConcernForm(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rec, err := s.db.ReadReferral(r.Context(), u.staff.Actor(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if rec.FamilyID != 0 {
+		http.Redirect(w, r, "/families/"+strconv.FormatInt(rec.FamilyID, 10)+"/concerns/new", http.StatusSeeOther)
+		return
+	}
+	rid := strconv.FormatInt(id, 10)
+	d := concernFormData{Record: "Referral " + rec.Reference, Back: "/referrals/" + rid, BackLabel: "referral " + rec.Reference, Action: "/referrals/" + rid + "/concerns", Contacts: s.contactsFor(r, rec.AreaID)}
+	s.render(w, r, status, "concern-new", Page{Title: "Raise a safeguarding concern", Nav: "referrals", Errors: errs, Form: r.PostForm, Data: d})
+}
+
 func (s *Server) concernCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	famID, err := pathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	personID, _ := strconv.ParseInt(r.PostForm.Get("person"), 10, 64)
+	s.raiseConcern(w, r, u, store.NewConcern{FamilyID: famID, PersonID: personID}, s.showConcernForm)
+}
+
+func (s *Server) referralConcernCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.raiseConcern(w, r, u, store.NewConcern{ReferralID: id}, s.showReferralConcernForm)
+}
+
+// raiseConcern saves the posted concern about n's record, showing the form
+// again (reshow) with its problems, or the concern once raised.
+func (s *Server) raiseConcern(w http.ResponseWriter, r *http.Request, u *requestUser, n store.NewConcern,
+	reshow func(http.ResponseWriter, *http.Request, *requestUser, int, problem.Fields)) {
 	f := r.PostForm
-	personID, _ := strconv.ParseInt(f.Get("person"), 10, 64)
 	c := safeguarding.Concern{About: f.Get("about"), AtRisk: safeguarding.AtRisk(f.Get("at_risk"))}
 	switch f.Get("immediate_danger") {
 	case "yes":
@@ -78,11 +124,10 @@ func (s *Server) concernCreate(w http.ResponseWriter, r *http.Request, u *reques
 	case "no":
 		c.ImmediateDanger = ptr(false)
 	}
-	now := s.cfg.Now()
-	id, err := s.db.RaiseConcern(r.Context(), u.staff.Actor(), store.NewConcern{FamilyID: famID, PersonID: personID, Concern: c,
-		Due: s.cfg.WorkingTime.DecisionDue(now)}, s.concernNotifier("concern_alert", "A safeguarding concern needs a decision"))
+	n.Concern, n.Due = c, s.cfg.WorkingTime.DecisionDue(s.cfg.Now())
+	id, err := s.db.RaiseConcern(r.Context(), u.staff.Actor(), n, s.concernNotifier("concern_alert", "A safeguarding concern needs a decision"))
 	if p := problem.As(err); p != nil && p.Code == problem.Invalid {
-		s.showConcernForm(w, r, u, http.StatusUnprocessableEntity, inPageOrder(p.Fields, "immediate_danger", "at_risk", "about"))
+		reshow(w, r, u, http.StatusUnprocessableEntity, inPageOrder(p.Fields, "immediate_danger", "at_risk", "about"))
 		return
 	}
 	if err != nil {

@@ -350,3 +350,69 @@ func TestClosedFamilyOffersAConcern(t *testing.T) {
 		}
 	})
 }
+
+// TestConcernFromAReferral: a practitioner reading a referral in screening
+// raises a concern from it (the form's problems named, what was typed
+// kept); the leads are emailed; the referral's page lists it for its
+// manager; once the referral is accepted the concern is the new family's.
+func TestConcernFromAReferral(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		smtp := smtptest.Start(t)
+		r := e.post(e.client(), "/refer/professional", professionalForm(e))
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("submit: %d\n%s", r.status, r.body)
+		}
+		ref := referenceIn(t, r.location)
+		id := queueID(t, e, manager, ref)
+		path := "/referrals/" + itoa(id)
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		page := e.get(pc, path)
+		if page.status != http.StatusOK || !strings.Contains(page.body, `href="`+path+`/concerns/new"`) {
+			t.Fatalf("the referral's page offers no concern: %d\n%s", page.status, page.body)
+		}
+		form := e.get(pc, path+"/concerns/new")
+		if form.status != http.StatusOK || !strings.Contains(form.body, "Referral "+ref) || !strings.Contains(form.body, `action="`+path+`/concerns"`) ||
+			!strings.Contains(form.body, "Back to referral "+ref) {
+			t.Fatalf("the concern form from a referral: %d\n%s", form.status, form.body)
+		}
+		token := csrfFrom(t, form.body)
+		bad := e.post(pc, path+"/concerns", mustForm("csrf_token", token, "at_risk", "baby", "about", "CANARY-REFERRAL The referrer heard a threat to the baby."))
+		if bad.status != http.StatusUnprocessableEntity || !strings.Contains(bad.body, `href="#immediate_danger"`) || !strings.Contains(bad.body, "CANARY-REFERRAL The referrer heard") ||
+			!strings.Contains(bad.body, "Referral "+ref) {
+			t.Fatalf("a concern without its danger answer: %d\n%s", bad.status, bad.body)
+		}
+		ok := e.post(pc, path+"/concerns", mustForm("csrf_token", token, "immediate_danger", "no", "at_risk", "baby", "about", "CANARY-REFERRAL The referrer heard a threat to the baby."))
+		if ok.status != http.StatusSeeOther || !strings.HasPrefix(ok.location, "/concerns/") {
+			t.Fatalf("raising the concern: %d %q\n%s", ok.status, ok.location, ok.body)
+		}
+		concern := strings.SplitN(ok.location, "?", 2)[0]
+		if cp := e.get(pc, ok.location); !strings.Contains(cp.body, "Raised from referral") || !strings.Contains(cp.body, `href="`+path+`"`) {
+			t.Errorf("the concern's page does not name its referral:\n%s", cp.body)
+		}
+		msgs := deliver(t, e, smtp)
+		if len(msgs) != 2 || msgs[1].To[0] != dsl || strings.Contains(string(msgs[1].Data), "CANARY") || !strings.Contains(msgs[1].Body, concern) {
+			t.Errorf("emails after the concern (the acknowledgement, then the lead's alert): %+v", msgs)
+		}
+		mc := e.client()
+		e.signIn(mc, manager)
+		rp := e.get(mc, path)
+		if !strings.Contains(rp.body, `href="`+concern+`"`) || strings.Contains(between(rp.body, `id="concerns"`, "</table>"), "CANARY-REFERRAL") {
+			t.Errorf("the referral's page for its manager does not list the concern (or shows its text):\n%s", between(rp.body, `id="concerns"`, "</table>"))
+		}
+		cid, _ := strconv.ParseInt(strings.TrimPrefix(concern, "/concerns/"), 10, 64)
+		acc := e.post(mc, path+"/decision", mustForm("csrf_token", csrfFrom(t, rp.body), "outcome", "accept", "detail", "Meets the criteria.", "link1", "0", "link2", "0"))
+		if acc.status != http.StatusSeeOther || !strings.HasPrefix(acc.location, "/families/") {
+			t.Fatalf("accepting: %d %q", acc.status, acc.location)
+		}
+		famID, _ := strconv.ParseInt(strings.TrimPrefix(acc.location, "/families/"), 10, 64)
+		c, err := e.db.ReadConcern(context.Background(), mustActor(t, e, dsl), cid)
+		if err != nil || c.FamilyID != famID || c.ReferralID != 0 {
+			t.Errorf("after acceptance the concern is family %d's, referral %d's (%v), want family %d's", c.FamilyID, c.ReferralID, err, famID)
+		}
+		// Raising from the accepted referral now goes to the family's form.
+		if r := e.get(mc, path+"/concerns/new"); r.status != http.StatusSeeOther || r.location != acc.location+"/concerns/new" {
+			t.Errorf("the concern form of an accepted referral: %d %q", r.status, r.location)
+		}
+	})
+}

@@ -91,6 +91,9 @@ type screenData struct {
 	// that they told it (as CanAcknowledge, while it is not told).
 	Told    ackView
 	CanTell bool
+	// CanRaiseConcern: the reader may raise a safeguarding concern from
+	// it (whoever may see it, while it has no family).
+	CanRaiseConcern bool
 }
 
 // ackView says whether, and how, whoever made a referral was told it had
@@ -207,6 +210,7 @@ func (s *Server) showReferral(w http.ResponseWriter, r *http.Request, u *request
 		Ack: acknowledgementOf(rec), CanAcknowledge: rec.AcknowledgedAt.IsZero() && policy.Can(actor, policy.AcknowledgeReferral, rec.Target(), now),
 		Told: decisionToldOf(rec)}
 	d.CanTell = d.Told.Text != "" && rec.DecisionToldAt.IsZero() && policy.Can(actor, policy.AcknowledgeReferral, rec.Target(), now)
+	d.CanRaiseConcern = rec.FamilyID == 0 && policy.Can(actor, policy.RaiseConcern, policy.Target{AreaID: rec.AreaID, ReferralID: rec.ID}, now)
 	d.Assessment = eligibility.Assess(s.cfg.Eligibility, factsOf(d.Content, rec.ReceivedAt))
 	if !policy.Can(actor, policy.ScreenReferral, rec.Target(), now) {
 		// Practitioners may later work with one of these parents: they do not

@@ -363,6 +363,8 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("GET /admin/mailing-list.csv", s.staff(s.mailingExport))
 	handle("GET /families/{id}/concerns/new", s.staff(s.concernForm))
 	handle("POST /families/{id}/concerns", s.staff(s.concernCreate))
+	handle("GET /referrals/{id}/concerns/new", s.staff(s.referralConcernForm))
+	handle("POST /referrals/{id}/concerns", s.staff(s.referralConcernCreate))
 	handle("GET /concerns", s.staff(s.concernsDashboard))
 	handle("GET /concerns/{id}", s.staff(s.concernPage))
 	handle("POST /concerns/{id}/decision", s.staff(s.concernDecide))
