@@ -210,7 +210,7 @@ func plantCanaries(t *testing.T, db *store.DB) planted {
 	}
 	dslActor := p.dsl.Actor()
 	if err := db.DecideConcern(sctx, dslActor, concern, safeguarding.DecisionInput{Decision: safeguarding.Advice, Reasons: canary("concern-reasons"),
-		Actions: []safeguarding.Action{{What: canary("concern-action"), OwnerID: fx.prac1.ID, Due: now.AddDate(0, 0, 7)}}}); err != nil {
+		Actions: []safeguarding.Action{{What: canary("concern-action"), OwnerID: fx.prac1.ID, Due: now.AddDate(0, 0, 7)}}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.CloseConcern(sctx, dslActor, concern, canary("concern-outcome")); err != nil {

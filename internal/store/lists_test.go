@@ -126,7 +126,7 @@ func TestClosedConcerns(t *testing.T) {
 		now := time.Now().UTC().Truncate(time.Second)
 		for i, n := range []int{3, 1, 0, 2} {
 			id := raised[n]
-			if err := db.DecideConcern(ctx, dsl.Actor(), id, safeguarding.DecisionInput{Decision: safeguarding.Advice, Reasons: "Advice given."}); err != nil {
+			if err := db.DecideConcern(ctx, dsl.Actor(), id, safeguarding.DecisionInput{Decision: safeguarding.Advice, Reasons: "Advice given."}, nil); err != nil {
 				t.Fatal(err)
 			}
 			if err := db.CloseConcern(ctx, dsl.Actor(), id, "Resolved with advice."); err != nil {

@@ -188,14 +188,16 @@ func (db *DB) statusHistory(ctx context.Context, q rowQuerier, familyID int64) (
 // MyTask is an open task on a staff member's own list.
 type MyTask struct {
 	Task
-	FamilyID int64
+	FamilyID  int64
+	ConcernID int64 // a safeguarding concern's action: its page says what the action is
 }
 
 // tasksFor lists a staff member's open tasks, soonest due first (read
 // with their caseload: DB.CaseloadWithTasks).
 func (tx *Tx) tasksFor(staffID int64) ([]MyTask, error) {
-	rows, err := tx.query(`SELECT t.id, t.kind, t.title, t.due_on, COALESCE(t.family_id, 0), COALESCE(p.given_name, ''), COALESCE(p.known_as, ''), COALESCE(p.family_name, '')
-		FROM tasks t LEFT JOIN people p ON p.id = t.person_id
+	rows, err := tx.query(`SELECT t.id, t.kind, t.title, t.due_on, COALESCE(t.family_id, 0), COALESCE(p.given_name, ''), COALESCE(p.known_as, ''), COALESCE(p.family_name, ''),
+			COALESCE(ca.concern_id, 0)
+		FROM tasks t LEFT JOIN people p ON p.id = t.person_id LEFT JOIN concern_actions ca ON ca.id = t.concern_action_id
 		WHERE t.assigned_to = $1 AND t.done_at IS NULL ORDER BY t.due_on, t.id LIMIT 200`, staffID)
 	if err != nil {
 		return nil, fmt.Errorf("listing tasks: %w", err)
@@ -206,7 +208,7 @@ func (tx *Tx) tasksFor(staffID int64) ([]MyTask, error) {
 		var t MyTask
 		var due anyTime
 		var about family.Person
-		if err := rows.Scan(&t.ID, &t.Kind, &t.Title, &due, &t.FamilyID, &about.GivenName, &about.KnownAs, &about.FamilyName); err != nil {
+		if err := rows.Scan(&t.ID, &t.Kind, &t.Title, &due, &t.FamilyID, &about.GivenName, &about.KnownAs, &about.FamilyName, &t.ConcernID); err != nil {
 			return nil, err
 		}
 		if about.GivenName+about.KnownAs+about.FamilyName != "" {

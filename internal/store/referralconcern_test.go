@@ -115,7 +115,7 @@ func TestConcernRaisedFromAReferral(t *testing.T) {
 		// The lead refers to children's social care, with an action for the
 		// manager: a task for them, about the referral.
 		if err := db.DecideConcern(sctx, dsl.Actor(), id, safeguarding.DecisionInput{Decision: safeguarding.CSCReferral, Reasons: "Threat to the baby.",
-			Actions: []safeguarding.Action{{What: "Phone the MASH", OwnerID: fx.mgr.ID, Due: time.Now().AddDate(0, 0, 1)}}}); err != nil {
+			Actions: []safeguarding.Action{{What: "Phone the MASH", OwnerID: fx.mgr.ID, Due: time.Now().AddDate(0, 0, 1)}}}, nil); err != nil {
 			t.Fatal(err)
 		}
 		title, err := db.RawString(ctx, `SELECT title || '/' || COALESCE(CAST(family_id AS TEXT), 'none') FROM tasks WHERE kind = 'concern_action'`)

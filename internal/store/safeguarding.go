@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -264,6 +265,12 @@ type ConcernRecord struct {
 	ClosedAt          time.Time
 	Actions           []ConcernAction
 	Alerts            ConcernAlerts // read by ReadConcern only
+	// OwnActions: the reader may not read the concern, but a lead gave
+	// them an action on it, so ReadConcern shows them their actions and
+	// the decision, without the concern's text, its reasons, its outcome,
+	// whom it is about or who was alerted.
+	OwnActions bool
+	sealed     [3]string // details, reasons and outcome, as stored
 }
 
 // ConcernAlerts is who was told of a concern and whether the emails went,
@@ -312,18 +319,25 @@ func (db *DB) scanConcern(row interface{ Scan(...any) error }, open bool) (Conce
 	}
 	c.PersonName = joinName(given, famName)
 	c.DecidedAt, c.ClosedAt, c.RaisedAt, c.DueAt = timeOf(decided), timeOf(closed), c.RaisedAt.UTC(), c.DueAt.UTC()
+	c.sealed = [3]string{details, reasons, outcome}
 	if open {
-		if c.About, err = db.open(rowContext("safeguarding_concerns.details", c.ID), details); err != nil {
-			return c, err
-		}
-		if c.Reasons, err = db.open(rowContext("safeguarding_concerns.reasons", c.ID), reasons); err != nil {
-			return c, err
-		}
-		if c.Outcome, err = db.open(rowContext("safeguarding_concerns.outcome", c.ID), outcome); err != nil {
-			return c, err
-		}
+		return c, db.openConcern(&c)
 	}
 	return c, nil
+}
+
+// openConcern opens a concern's text, its reasons and its outcome.
+func (db *DB) openConcern(c *ConcernRecord) error {
+	var err error
+	for i, f := range []struct {
+		to   *string
+		name string
+	}{{&c.About, "details"}, {&c.Reasons, "reasons"}, {&c.Outcome, "outcome"}} {
+		if *f.to, err = db.open(rowContext("safeguarding_concerns."+f.name, c.ID), c.sealed[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func joinName(a, b string) string {
@@ -336,8 +350,8 @@ func joinName(a, b string) string {
 	return a + " " + b
 }
 
-// concernTarget is what the policy needs to know about a concern.
-func concernTarget(c ConcernRecord) policy.Target {
+// Target is what the policy needs to know about a concern.
+func (c ConcernRecord) Target() policy.Target {
 	return policy.Target{AreaID: c.AreaID, FamilyID: c.FamilyID, ReferralID: c.ReferralID}
 }
 
@@ -356,7 +370,7 @@ func mayReadConcern(actor policy.Actor, c ConcernRecord, now time.Time) bool {
 	if actor.SignedIn() && actor.StaffID == c.RaisedBy {
 		return true
 	}
-	if policy.Can(actor, policy.DecideConcern, concernTarget(c), now) {
+	if policy.Can(actor, policy.DecideConcern, c.Target(), now) {
 		return true
 	}
 	if actor.Role != policy.TeamManager {
@@ -373,17 +387,36 @@ func mayReadConcern(actor policy.Actor, c ConcernRecord, now time.Time) bool {
 func (db *DB) ReadConcern(ctx context.Context, actor policy.Actor, id int64) (ConcernRecord, error) {
 	var out ConcernRecord
 	err := db.Update(ctx, func(tx *Tx) error {
-		c, err := db.scanConcern(tx.queryRow(`SELECT `+concernColumns+concernFrom+` WHERE c.id = $1`, id), true)
+		c, err := db.scanConcern(tx.queryRow(`SELECT `+concernColumns+concernFrom+` WHERE c.id = $1`, id), false)
 		if errors.Is(err, sql.ErrNoRows) {
 			return problem.New(problem.NotFound, "There is no such safeguarding concern")
 		}
 		if err != nil {
 			return fmt.Errorf("reading concern: %w", err)
 		}
-		if !mayReadConcern(actor, c, tx.now) {
-			return problem.New(problem.Forbidden, "safeguarding concerns are seen by the safeguarding leads, the area's team managers and the person who raised them")
-		}
 		if c.Actions, err = tx.concernActions(id); err != nil {
+			return err
+		}
+		if !mayReadConcern(actor, c, tx.now) {
+			// One a lead gave an action to sees their actions, and the
+			// decision they follow from, but nothing of the concern
+			// itself: they may be the other parent's practitioner.
+			var own []ConcernAction
+			for _, a := range c.Actions {
+				if actor.SignedIn() && a.OwnerID == actor.StaffID {
+					own = append(own, a)
+				}
+			}
+			if len(own) == 0 {
+				return problem.New(problem.Forbidden, "safeguarding concerns are seen by the safeguarding leads, the area's team managers, the person who raised them and the owners of their actions")
+			}
+			out = ConcernRecord{ID: c.ID, FamilyID: c.FamilyID, FamilyReference: c.FamilyReference, ReferralID: c.ReferralID, ReferralReference: c.ReferralReference,
+				AreaID: c.AreaID, RaisedAt: c.RaisedAt, Status: c.Status, Decision: c.Decision, DecidedByName: c.DecidedByName, DecidedAt: c.DecidedAt,
+				ClosedAt: c.ClosedAt, Actions: own, OwnActions: true}
+			tx.Audit("concern.view", "concern", id, c.FamilyID, "own actions")
+			return nil
+		}
+		if err := db.openConcern(&c); err != nil {
 			return err
 		}
 		if _, err := tx.exec(`UPDATE alerts SET seen_at = $1 WHERE staff_id = $2 AND concern_id = $3 AND seen_at IS NULL`, tx.now, actor.StaffID, id); err != nil {
@@ -563,8 +596,10 @@ func (db *DB) listConcerns(ctx context.Context, actor policy.Actor, which func(n
 }
 
 // DecideConcern records a DSL's decision, its reasons and follow-up actions
-// (each becomes a task for its owner).
-func (db *DB) DecideConcern(ctx context.Context, actor policy.Actor, id int64, in safeguarding.DecisionInput) error {
+// (each becomes a task for its owner, and each owner other than the lead
+// deciding is told through notify, which may be nil, in the same
+// transaction).
+func (db *DB) DecideConcern(ctx context.Context, actor policy.Actor, id int64, in safeguarding.DecisionInput, notify Notifier) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		c, err := db.scanConcern(tx.queryRow(`SELECT `+concernColumns+concernFrom+` WHERE c.id = $1`, id), false)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -573,7 +608,7 @@ func (db *DB) DecideConcern(ctx context.Context, actor policy.Actor, id int64, i
 		if err != nil {
 			return fmt.Errorf("reading concern: %w", err)
 		}
-		if d := policy.Decide(actor, policy.DecideConcern, concernTarget(c), tx.now); !d.Allowed {
+		if d := policy.Decide(actor, policy.DecideConcern, c.Target(), tx.now); !d.Allowed {
 			return problem.New(problem.Forbidden, "%s", d.Reason)
 		}
 		if c.Status != "open" {
@@ -609,7 +644,27 @@ func (db *DB) DecideConcern(ctx context.Context, actor policy.Actor, id int64, i
 			}
 		}
 		tx.Audit("concern.decide", "concern", id, c.FamilyID, string(in.Decision))
-		return nil
+		if notify == nil {
+			return nil
+		}
+		var owners []int64
+		for _, a := range in.Actions {
+			if a.OwnerID != actor.StaffID && !slices.Contains(owners, a.OwnerID) {
+				owners = append(owners, a.OwnerID)
+			}
+		}
+		var to []string
+		for _, o := range owners {
+			var email string
+			if err := tx.queryRow(`SELECT email FROM staff WHERE id = $1`, o).Scan(&email); err != nil {
+				return fmt.Errorf("reading the email address of staff %d: %w", o, err)
+			}
+			to = append(to, email)
+		}
+		if len(to) == 0 {
+			return nil
+		}
+		return notify(tx, to, id)
 	})
 }
 
@@ -623,7 +678,7 @@ func (db *DB) CloseConcern(ctx context.Context, actor policy.Actor, id int64, ou
 		if err != nil {
 			return fmt.Errorf("reading concern: %w", err)
 		}
-		if d := policy.Decide(actor, policy.DecideConcern, concernTarget(c), tx.now); !d.Allowed {
+		if d := policy.Decide(actor, policy.DecideConcern, c.Target(), tx.now); !d.Allowed {
 			return problem.New(problem.Forbidden, "%s", d.Reason)
 		}
 		if err := safeguarding.CanClose(c.Status == "decided", outcome); err != nil {

@@ -30,7 +30,7 @@ func TestCompleteTask(t *testing.T) {
 		}
 		due := time.Now().AddDate(0, 0, 7)
 		if err := db.DecideConcern(ctx, dsl.Actor(), concern, safeguarding.DecisionInput{Decision: safeguarding.Advice, Reasons: "Advice given.",
-			Actions: []safeguarding.Action{{What: "Check Alex is safe", OwnerID: fx.prac1.ID, Due: due}, {What: "Tell the health visitor", OwnerID: fx.prac2.ID, Due: due}}}); err != nil {
+			Actions: []safeguarding.Action{{What: "Check Alex is safe", OwnerID: fx.prac1.ID, Due: due}, {What: "Tell the health visitor", OwnerID: fx.prac2.ID, Due: due}}}, nil); err != nil {
 			t.Fatal(err)
 		}
 		taskFor := func(staff int64) int64 {

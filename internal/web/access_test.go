@@ -248,7 +248,7 @@ func setUpAccessTargets(t *testing.T, e *env) (accessTargets, string) {
 			t.Fatalf("raising a concern for %s: %v", rel, err)
 		}
 		if err := e.db.DecideConcern(ctx, dslStaff.Actor(), id, safeguarding.DecisionInput{Decision: safeguarding.Advice, Reasons: "Advice given.",
-			Actions: []safeguarding.Action{{What: "Follow up", OwnerID: ownerStaff.ID, Due: e.clock.Now().AddDate(0, 0, 7)}}}); err != nil {
+			Actions: []safeguarding.Action{{What: "Follow up", OwnerID: ownerStaff.ID, Due: e.clock.Now().AddDate(0, 0, 7)}}}, nil); err != nil {
 			t.Fatalf("deciding the concern for %s: %v", rel, err)
 		}
 		c, err := e.db.ReadConcern(ctx, dslStaff.Actor(), id)

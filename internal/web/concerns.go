@@ -18,10 +18,22 @@ import (
 // its page says whether they went. The email says only that a concern needs
 // them, with a link: no personal details by email.
 func (s *Server) concernNotifier(kind, subject string) store.Notifier {
+	return s.concernMailer(kind, subject, "A safeguarding concern needs a designated safeguarding lead's decision.")
+}
+
+// actionNotifier tells the owners of a concern's follow-up actions, as the
+// lead decides it, that they have one (what it is, on its page).
+func (s *Server) actionNotifier() store.Notifier {
+	return s.concernMailer("concern_action", "A safeguarding follow-up action for you",
+		"A designated safeguarding lead has given you a follow-up action on a safeguarding concern. It is on your tasks in Cradle.")
+}
+
+// concernMailer queues an email of kind about a concern to each address:
+// lead, then the concern's link, and nothing about anyone.
+func (s *Server) concernMailer(kind, subject, lead string) store.Notifier {
 	return func(tx *store.Tx, to []string, concernID int64) error {
 		link := s.cfg.BaseURL + "/concerns/" + strconv.FormatInt(concernID, 10)
-		text := "A safeguarding concern needs a designated safeguarding lead's decision.\n\nOpen it in Cradle: " + link +
-			"\n\nThis email holds no details: sign in to read the concern.\n"
+		text := lead + "\n\nOpen it in Cradle: " + link + "\n\nThis email holds no details: sign in to read it.\n"
 		for _, addr := range to {
 			if err := tx.QueueConcernMail(concernID, kind, addr, subject, text); err != nil {
 				return err
@@ -285,9 +297,11 @@ func (s *Server) showConcern(w http.ResponseWriter, r *http.Request, u *requestU
 	now := s.cfg.Now()
 	q := r.URL.Query()
 	d := concernData{Concern: c, Raised: q.Get("raised") == "1", Danger: q.Get("danger") == "1" || (c.ImmediateDanger && c.Status == "open"),
-		CanDecide: policy.Can(u.staff.Actor(), policy.DecideConcern, policy.Target{AreaID: c.AreaID, FamilyID: c.FamilyID}, now),
-		Overdue:   c.Status == "open" && safeguarding.Overdue(c.DueAt, now), Contacts: s.contactsFor(r, c.AreaID), Decisions: decisionOptions(),
-		Alerts: alertsOf(c)}
+		CanDecide: policy.Can(u.staff.Actor(), policy.DecideConcern, c.Target(), now),
+		Overdue:   c.Status == "open" && safeguarding.Overdue(c.DueAt, now), Contacts: s.contactsFor(r, c.AreaID), Decisions: decisionOptions()}
+	if !c.OwnActions {
+		d.Alerts = alertsOf(c)
+	}
 	if d.CanDecide {
 		if d.Staff, err = s.db.StaffInArea(r.Context(), c.AreaID); err != nil {
 			s.fail(w, r, err)
@@ -317,7 +331,7 @@ func (s *Server) concernDecide(w http.ResponseWriter, r *http.Request, u *reques
 		in.Actions = append(in.Actions, safeguarding.Action{What: what, OwnerID: owner, Due: due})
 	}
 	if len(fs) == 0 {
-		err = s.db.DecideConcern(r.Context(), u.staff.Actor(), id, in)
+		err = s.db.DecideConcern(r.Context(), u.staff.Actor(), id, in, s.actionNotifier())
 	}
 	if p := problem.As(err); len(fs) > 0 || (p != nil && p.Code == problem.Invalid) {
 		s.showConcern(w, r, u, http.StatusUnprocessableEntity, mergeFields(fs, err))
@@ -327,6 +341,7 @@ func (s *Server) concernDecide(w http.ResponseWriter, r *http.Request, u *reques
 		s.fail(w, r, err)
 		return
 	}
+	s.wakeMail()
 	http.Redirect(w, r, "/concerns/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 

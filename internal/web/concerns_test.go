@@ -112,11 +112,27 @@ func TestConcernGoesToDSLsAndIsDecided(t *testing.T) {
 		if r := e.post(dc, path+"/close", mustForm("csrf_token", token, "outcome", "Police visited; Amy and the baby are safe; plan updated.")); r.status != http.StatusSeeOther {
 			t.Errorf("close: %d", r.status)
 		}
-		// The co-parent's practitioner cannot read it.
+		// The co-parent's practitioner owns an action: they were emailed
+		// (a link, nothing more), their task leads to the concern, and
+		// there they see their action and the decision, nothing else of
+		// the concern: not what it is about, whom, its reasons or outcome.
+		if msgs := deliver(t, e, smtp); len(msgs) != 2 || msgs[1].To[0] != "tom.elliott@cradle.example" || !strings.Contains(msgs[1].Body, path) ||
+			strings.Contains(string(msgs[1].Data), "CANARY") || strings.Contains(string(msgs[1].Data), "liaison") {
+			t.Errorf("emails after the decision: %+v", msgs)
+		}
 		tc := e.client()
 		e.signIn(tc, "tom.elliott@cradle.example")
-		if r := e.get(tc, path); r.status != http.StatusForbidden {
-			t.Errorf("co-parent's practitioner reading the concern: %d", r.status)
+		if cl := e.get(tc, "/caseload"); !strings.Contains(between(cl.body, `id="tasks"`, "</table>"), `href="`+path+`"`) {
+			t.Errorf("Tom's task does not lead to the concern:\n%s", between(cl.body, `id="tasks"`, "</table>"))
+		}
+		own := e.get(tc, path)
+		if own.status != http.StatusOK || !strings.Contains(own.body, "Call the police liaison officer") || !strings.Contains(own.body, "Your follow-up action") {
+			t.Fatalf("the action's owner reading the concern: %d\n%s", own.status, own.body)
+		}
+		for _, secret := range []string{"CANARY-CONCERN", "Amy", "Threat to kill", "Police visited", "Who was alerted"} {
+			if strings.Contains(own.body, secret) {
+				t.Errorf("the action's owner sees %q on the concern", secret)
+			}
 		}
 	})
 }
@@ -309,7 +325,7 @@ func TestPractitionerFollowsTheirConcerns(t *testing.T) {
 		// its outcome.
 		id, _ := strconv.ParseInt(strings.TrimPrefix(path, "/concerns/"), 10, 64)
 		lead := mustActor(t, e, ruth)
-		if err := e.db.DecideConcern(context.Background(), lead, id, safeguarding.DecisionInput{Decision: safeguarding.Advice, Reasons: "Advice to the practitioner."}); err != nil {
+		if err := e.db.DecideConcern(context.Background(), lead, id, safeguarding.DecisionInput{Decision: safeguarding.Advice, Reasons: "Advice to the practitioner."}, nil); err != nil {
 			t.Fatal(err)
 		}
 		if err := e.db.CloseConcern(context.Background(), lead, id, "Advice given; the plan was updated."); err != nil {

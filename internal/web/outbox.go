@@ -76,6 +76,7 @@ func (s *Server) mailResend(w http.ResponseWriter, r *http.Request, u *requestUs
 var mailKinds = map[string]struct{ admin, record string }{
 	"concern_alert":      {"Safeguarding alert to a designated safeguarding lead", "Alert: a decision is needed"},
 	"concern_overdue":    {"Safeguarding alert: a concern's decision is overdue", "Reminder: the decision is overdue"},
+	"concern_action":     {"Safeguarding follow-up action to its owner", "Follow-up action to its owner"},
 	"break_glass":        {"Break-glass access notice", ""},
 	"allocation":         {"Allocation to a practitioner or team manager", ""},
 	"referral_ack":       {"Referral acknowledgement", "Acknowledgement"},

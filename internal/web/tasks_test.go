@@ -36,7 +36,7 @@ func TestTasksMarkedDone(t *testing.T) {
 		}
 		due := e.clock.Now().AddDate(0, 0, 7)
 		if err := e.db.DecideConcern(ctx, lead, concern, safeguarding.DecisionInput{Decision: safeguarding.Advice, Reasons: "Advice given.",
-			Actions: []safeguarding.Action{{What: "Check Amy is safe", OwnerID: priya.StaffID, Due: due}, {What: "Tell the midwife", OwnerID: tom.ID, Due: due}}}); err != nil {
+			Actions: []safeguarding.Action{{What: "Check Amy is safe", OwnerID: priya.StaffID, Due: due}, {What: "Tell the midwife", OwnerID: tom.ID, Due: due}}}, nil); err != nil {
 			t.Fatal(err)
 		}
 		c, err := e.db.ReadConcern(ctx, lead, concern)
