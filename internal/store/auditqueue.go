@@ -197,12 +197,11 @@ func (db *DB) View(ctx context.Context, fn func(tx *Tx) error) error {
 			db.audits.viewing.Add(-1)
 		}
 	}()
-	sqlTx, err := db.beginTx(ctx, db.snapshotOptions())
+	tx, err := db.beginView(ctx)
 	if err != nil {
-		return fmt.Errorf("beginning read transaction: %w", err)
+		return err
 	}
-	defer sqlTx.Rollback()
-	tx := &Tx{db: db, tx: sqlTx, ctx: ctx, now: db.Now().Truncate(time.Microsecond), source: audit.SourceFrom(ctx), readOnly: true}
+	defer tx.tx.Rollback()
 	if err := fn(tx); err != nil {
 		return err
 	}
@@ -211,7 +210,7 @@ func (db *DB) View(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	// End the snapshot before waiting for the log, so the wait holds no
 	// connection.
-	if err := sqlTx.Commit(); err != nil {
+	if err := tx.tx.Commit(); err != nil {
 		return fmt.Errorf("ending read transaction: %w", err)
 	}
 	underWay = false
@@ -224,12 +223,22 @@ func (db *DB) View(ctx context.Context, fn func(tx *Tx) error) error {
 // that is not put on the audit log: nothing personal leaves it (as with
 // FamilyTarget), and the change asked about is audited when it is made.
 func (db *DB) decideOnly(ctx context.Context, fn func(tx *Tx) error) error {
+	tx, err := db.beginView(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.tx.Rollback()
+	return fn(tx)
+}
+
+// beginView begins a read-only transaction on one snapshot (View's and
+// decideOnly's); the caller ends it.
+func (db *DB) beginView(ctx context.Context) (*Tx, error) {
 	sqlTx, err := db.beginTx(ctx, db.snapshotOptions())
 	if err != nil {
-		return fmt.Errorf("beginning read transaction: %w", err)
+		return nil, fmt.Errorf("beginning read transaction: %w", err)
 	}
-	defer sqlTx.Rollback()
-	return fn(&Tx{db: db, tx: sqlTx, ctx: ctx, now: db.Now().Truncate(time.Microsecond), source: audit.SourceFrom(ctx), readOnly: true})
+	return &Tx{db: db, tx: sqlTx, ctx: ctx, now: db.Now().Truncate(time.Microsecond), source: audit.SourceFrom(ctx), readOnly: true}, nil
 }
 
 // snapshotOptions begin a read-only transaction that reads one snapshot
