@@ -276,6 +276,37 @@ func TestBrowserReferrals(t *testing.T) {
 		tab.pageChecks(t, "referral-self")
 		tab.screenshot(t, "ref-staff-04-self")
 
+		// Something in it worries the manager: a concern is raised from
+		// the referral itself, before there is a family.
+		tab.click(t, fmt.Sprintf(`main a[href=%q]`, selfHref+"/concerns/new"))
+		tab.mustBeAt(t, selfHref+"/concerns/new")
+		tab.mustSee(t, "a concern from the referral", "Raise a safeguarding concern", "Referral "+selfRef, "call 999 now")
+		raise := `main form[action$="/concerns"] button[type="submit"]`
+		if resp := tab.click(t, raise); resp == nil || resp.Status != 422 {
+			t.Errorf("a concern from the referral, empty: HTTP status %v, want 422", statusOf(resp))
+		}
+		tab.errorState(t, "referral-concern-error", "#immediate_danger")
+		tab.pageChecks(t, "referral-concern-error")
+		tab.check(t, "immediate_danger-1") // no
+		tab.check(t, "at_risk-1")          // the baby
+		tab.fill(t, "#about", "Kim said her partner has threatened to take the baby at the birth.")
+		tab.click(t, raise)
+		concernPath := regexp.MustCompile(`^/concerns/\d+`).FindString(strings.TrimPrefix(tab.location(), base))
+		if concernPath == "" {
+			t.Fatalf("after raising the concern: at %s, want /concerns/{id}", tab.location())
+		}
+		tab.mustSee(t, "the referral's concern", "Raised from referral", selfRef, "The concern is raised.", "threatened to take the baby")
+		tab.pageChecks(t, "referral-concern")
+		tab.screenshot(t, "ref-staff-04b-concern")
+		tab.click(t, fmt.Sprintf(`main a[href=%q]`, selfHref))
+		tab.mustBeAt(t, selfHref)
+		tab.mustSee(t, "the referral with its concern", "Safeguarding concerns", "Waiting for a decision")
+		defer func() {
+			// Accepted, the referral's concern is the new family's.
+			tab.open(t, concernPath)
+			tab.mustSee(t, "the concern after acceptance", "Family FAM-")
+		}()
+
 		tab.check(t, "outcome") // accept
 		resp := tab.click(t, `form[action$="/decision"] button[type="submit"]`)
 		if resp == nil || resp.Status != 422 {
