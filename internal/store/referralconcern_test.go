@@ -63,9 +63,29 @@ func TestConcernRaisedFromAReferral(t *testing.T) {
 		if len(emailed) != 0 {
 			t.Fatalf("refused concerns emailed %v", emailed)
 		}
+		flagged := func() bool {
+			t.Helper()
+			q, _, err := db.ReferralQueue(sctx, fx.mgr.Actor(), store.QueueFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range q {
+				if e.ID == refID {
+					return e.OpenConcern
+				}
+			}
+			t.Fatalf("referral %d is not in the manager's queue", refID)
+			return false
+		}
+		if flagged() {
+			t.Error("the queue flags an open concern before any was raised")
+		}
 		id, err := db.RaiseConcern(sctx, fx.prac1.Actor(), store.NewConcern{ReferralID: refID, Concern: concern, Due: due}, notify)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if !flagged() {
+			t.Error("the queue does not flag the referral's open concern")
 		}
 		if len(emailed) != 1 || emailed[0] != "d1@example.org" {
 			t.Errorf("the concern emailed %v, want the lead", emailed)

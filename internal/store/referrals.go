@@ -249,6 +249,10 @@ const QueueLimit = 500
 type QueueEntry struct {
 	ReferralRecord
 	AgeDays int
+	// OpenConcern: a safeguarding concern raised from it (while it has no
+	// family) is not yet closed. Only that one exists, as a family's page
+	// counts its open concerns for all who see the family.
+	OpenConcern bool
 }
 
 // referralScope narrows a query on referrals r to those the actor's role
@@ -344,12 +348,42 @@ func (db *DB) ReferralQueue(ctx context.Context, actor policy.Actor, f QueueFilt
 		if err != nil {
 			return fmt.Errorf("listing referrals: %w", err)
 		}
-		return nil
+		return tx.markOpenConcerns(out)
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	return out, counts, nil
+}
+
+// markOpenConcerns marks the queue's referrals with an open concern raised
+// from them, in one statement for the page.
+func (tx *Tx) markOpenConcerns(page []QueueEntry) error {
+	if len(page) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(page))
+	for i, e := range page {
+		ids[i] = e.ID
+	}
+	in, args := tx.db.inList(ids)
+	open := map[int64]bool{}
+	err := tx.each(`SELECT DISTINCT referral_id FROM safeguarding_concerns WHERE referral_id IN (`+in+`) AND family_id IS NULL AND status <> 'closed'`, args,
+		func(rows *sql.Rows) error {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			open[id] = true
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("finding the referrals' open concerns: %w", err)
+	}
+	for i := range page {
+		page[i].OpenConcern = open[page[i].ID]
+	}
+	return nil
 }
 
 // ReadReferral opens a referral for someone the policy allows, audits the

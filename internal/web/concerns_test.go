@@ -412,6 +412,9 @@ func TestConcernFromAReferral(t *testing.T) {
 		}
 		mc := e.client()
 		e.signIn(mc, manager)
+		if q := e.get(mc, "/referrals?status=new"); !strings.Contains(between(q.body, `href="`+path+`"`, "</td>"), "Safeguarding concern open") {
+			t.Errorf("the queue does not flag the referral's open concern:\n%s", between(q.body, `href="`+path+`"`, "</td>"))
+		}
 		rp := e.get(mc, path)
 		if !strings.Contains(rp.body, `href="`+concern+`"`) || strings.Contains(between(rp.body, `id="concerns"`, "</table>"), "CANARY-REFERRAL") {
 			t.Errorf("the referral's page for its manager does not list the concern (or shows its text):\n%s", between(rp.body, `id="concerns"`, "</table>"))
