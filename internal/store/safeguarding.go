@@ -394,17 +394,15 @@ func (db *DB) ReadConcern(ctx context.Context, actor policy.Actor, id int64) (Co
 		if err != nil {
 			return fmt.Errorf("reading concern: %w", err)
 		}
-		if c.Actions, err = tx.concernActions(id); err != nil {
-			return err
-		}
 		if !mayReadConcern(actor, c, tx.now) {
 			// One a lead gave an action to sees their actions, and the
 			// decision they follow from, but nothing of the concern
-			// itself: they may be the other parent's practitioner.
+			// itself (nor anyone else's actions): they may be the other
+			// parent's practitioner.
 			var own []ConcernAction
-			for _, a := range c.Actions {
-				if actor.SignedIn() && a.OwnerID == actor.StaffID {
-					own = append(own, a)
+			if actor.SignedIn() {
+				if own, err = tx.concernActions(id, actor.StaffID); err != nil {
+					return err
 				}
 			}
 			if len(own) == 0 {
@@ -415,6 +413,9 @@ func (db *DB) ReadConcern(ctx context.Context, actor policy.Actor, id int64) (Co
 				ClosedAt: c.ClosedAt, Actions: own, OwnActions: true}
 			tx.Audit("concern.view", "concern", id, c.FamilyID, "own actions")
 			return nil
+		}
+		if c.Actions, err = tx.concernActions(id, 0); err != nil {
+			return err
 		}
 		if err := db.openConcern(&c); err != nil {
 			return err
@@ -461,10 +462,13 @@ func (tx *Tx) concernAlerts(id int64) (ConcernAlerts, error) {
 	return a, err
 }
 
-func (tx *Tx) concernActions(concernID int64) ([]ConcernAction, error) {
+// concernActions reads a concern's follow-up actions, or only those owned
+// by owner when it is not 0.
+func (tx *Tx) concernActions(concernID, owner int64) ([]ConcernAction, error) {
 	rows, err := tx.query(`SELECT a.id, a.what_sealed, s.name, a.owner_id, a.due_on, a.done_at, COALESCE(MIN(t.id), 0), COALESCE(MIN(d.name), '')
 		FROM concern_actions a JOIN staff s ON s.id = a.owner_id LEFT JOIN tasks t ON t.concern_action_id = a.id LEFT JOIN staff d ON d.id = t.done_by
-		WHERE a.concern_id = $1 GROUP BY a.id, a.what_sealed, s.name, a.owner_id, a.due_on, a.done_at ORDER BY a.due_on, a.id`, concernID)
+		WHERE a.concern_id = $1 AND ($2 = 0 OR a.owner_id = $2)
+		GROUP BY a.id, a.what_sealed, s.name, a.owner_id, a.due_on, a.done_at ORDER BY a.due_on, a.id`, concernID, owner)
 	if err != nil {
 		return nil, fmt.Errorf("reading actions: %w", err)
 	}

@@ -96,9 +96,12 @@ func TestConcernGoesToDSLsAndIsDecided(t *testing.T) {
 			}
 		}
 		tom, _ := e.db.StaffByEmail(context.Background(), tom)
+		helen, _ := e.db.StaffByEmail(context.Background(), manager)
 		ok := e.post(dc, path+"/decision", mustForm("csrf_token", token, "decision", "police", "reasons", "Threat to kill reported; police informed at once.",
 			"actions[0].what", "Call the police liaison officer", "actions[0].owner", itoa(tom.ID),
-			"actions[0].due-day", itoa(int64(e.clock.Now().Day())), "actions[0].due-month", itoa(int64(e.clock.Now().Month())), "actions[0].due-year", itoa(int64(e.clock.Now().Year()))))
+			"actions[0].due-day", itoa(int64(e.clock.Now().Day())), "actions[0].due-month", itoa(int64(e.clock.Now().Month())), "actions[0].due-year", itoa(int64(e.clock.Now().Year())),
+			"actions[1].what", "CANARY-OTHER-ACTION Tell the MASH", "actions[1].owner", itoa(helen.ID),
+			"actions[1].due-day", itoa(int64(e.clock.Now().Day())), "actions[1].due-month", itoa(int64(e.clock.Now().Month())), "actions[1].due-year", itoa(int64(e.clock.Now().Year()))))
 		if ok.status != http.StatusSeeOther {
 			t.Fatalf("decision: %d\n%s", ok.status, ok.body)
 		}
@@ -116,8 +119,8 @@ func TestConcernGoesToDSLsAndIsDecided(t *testing.T) {
 		// (a link, nothing more), their task leads to the concern, and
 		// there they see their action and the decision, nothing else of
 		// the concern: not what it is about, whom, its reasons or outcome.
-		if msgs := deliver(t, e, smtp); len(msgs) != 2 || msgs[1].To[0] != "tom.elliott@cradle.example" || !strings.Contains(msgs[1].Body, path) ||
-			strings.Contains(string(msgs[1].Data), "CANARY") || strings.Contains(string(msgs[1].Data), "liaison") {
+		if msgs := deliver(t, e, smtp); len(msgs) != 3 || msgs[1].To[0] != "tom.elliott@cradle.example" || msgs[2].To[0] != manager ||
+			!strings.Contains(msgs[1].Body, path) || strings.Contains(string(msgs[1].Data), "CANARY") || strings.Contains(string(msgs[1].Data), "liaison") {
 			t.Errorf("emails after the decision: %+v", msgs)
 		}
 		tc := e.client()
@@ -129,7 +132,7 @@ func TestConcernGoesToDSLsAndIsDecided(t *testing.T) {
 		if own.status != http.StatusOK || !strings.Contains(own.body, "Call the police liaison officer") || !strings.Contains(own.body, "Your follow-up action") {
 			t.Fatalf("the action's owner reading the concern: %d\n%s", own.status, own.body)
 		}
-		for _, secret := range []string{"CANARY-CONCERN", "Amy", "Threat to kill", "Police visited", "Who was alerted"} {
+		for _, secret := range []string{"CANARY-CONCERN", "Amy", "Threat to kill", "Police visited", "Who was alerted", "CANARY-OTHER-ACTION"} {
 			if strings.Contains(own.body, secret) {
 				t.Errorf("the action's owner sees %q on the concern", secret)
 			}
