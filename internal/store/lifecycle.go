@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -82,7 +84,11 @@ func (tx *Tx) familyForChange(actor policy.Actor, familyID int64, act policy.Act
 // email that tells them.
 type Allocated struct {
 	Email   string
-	Manager bool // the family's new team manager, not a parent's practitioner
+	Manager bool // the family's team manager, not a parent's practitioner
+	// Ended: they no longer have the work (another was allocated to the
+	// parent, or chosen to manage the family); told unless their account
+	// is disabled.
+	Ended   bool
 	staffID int64
 }
 
@@ -93,8 +99,9 @@ type AllocationNotifier func(tx *Tx, familyID int64, familyRef string, to []Allo
 
 // AllocatePractitioners allocates a practitioner to each co-parent (0 keeps
 // the current one). The two must be different people. Each member of staff
-// newly given a parent, or the family to manage, other than the one
-// allocating, is told through notify (which may be nil).
+// newly given a parent, or the family to manage, and each whose parent or
+// family was given to another, other than the one allocating, is told
+// through notify (which may be nil).
 func (db *DB) AllocatePractitioners(ctx context.Context, actor policy.Actor, familyID int64, byPerson map[int64]int64, managerID int64, notify AllocationNotifier) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		f, err := tx.familyForChange(actor, familyID, policy.AllocateFamily)
@@ -102,16 +109,19 @@ func (db *DB) AllocatePractitioners(ctx context.Context, actor policy.Actor, fam
 			return err
 		}
 		var told []Allocated // in order, each once
-		tell := func(id int64, manager bool) {
-			if id != actor.StaffID && !slices.ContainsFunc(told, func(a Allocated) bool { return a.staffID == id }) {
-				told = append(told, Allocated{Manager: manager, staffID: id})
+		tell := func(a Allocated) {
+			if a.staffID != actor.StaffID && !slices.Contains(told, a) {
+				told = append(told, a)
 			}
 		}
 		if managerID != 0 && managerID != f.ManagerID {
 			if err := tx.setManager(f, managerID); err != nil {
 				return err
 			}
-			tell(managerID, true)
+			tell(Allocated{Manager: true, staffID: managerID})
+			if f.ManagerID != 0 && !f.ManagerDisabled {
+				tell(Allocated{Manager: true, Ended: true, staffID: f.ManagerID})
+			}
 		}
 		want := map[int64]int64{}
 		for _, p := range f.Parents() {
@@ -134,27 +144,27 @@ func (db *DB) AllocatePractitioners(ctx context.Context, actor policy.Actor, fam
 				}
 			}
 		}
+		moves, err := tx.tasksToPassOn(f, parents, want)
+		if err != nil {
+			return err
+		}
 		for _, p := range parents {
 			if want[p.ID] != p.PractitionerID && want[p.ID] != 0 {
 				if err := tx.Allocate(f.ID, p.ID, want[p.ID], actor.StaffID); err != nil {
 					return err
 				}
-				tell(want[p.ID], false)
-				// The old practitioner's open tasks in the family go with the
-				// parent: they can no longer open the family to do them
-				// (nor, if they have left, sign in), and no one else would
-				// see them.
-				if p.PractitionerID != 0 {
-					res, err := tx.exec(`UPDATE tasks SET assigned_to = $1 WHERE family_id = $2 AND assigned_to = $3 AND done_at IS NULL`,
-						want[p.ID], f.ID, p.PractitionerID)
-					if err != nil {
-						return fmt.Errorf("passing on tasks: %w", err)
-					}
-					if n, err := res.RowsAffected(); err == nil && n > 0 {
-						tx.Audit("task.reassigned", "family", f.ID, f.ID, fmt.Sprintf("%d open tasks to the new practitioner", n))
-					}
+				tell(Allocated{staffID: want[p.ID]})
+				if p.PractitionerID != 0 && !p.PractitionerDisabled {
+					tell(Allocated{Ended: true, staffID: p.PractitionerID})
 				}
 			}
+		}
+		for _, m := range moves {
+			in, args := tx.db.inList(m.ids)
+			if _, err := tx.exec(`UPDATE tasks SET assigned_to = $`+strconv.Itoa(len(args)+1)+` WHERE id IN (`+in+`)`, append(args, m.to)...); err != nil {
+				return fmt.Errorf("passing on tasks: %w", err)
+			}
+			tx.Audit("task.reassigned", "family", f.ID, f.ID, fmt.Sprintf("%d open tasks to the new practitioner", len(m.ids)))
 		}
 		tx.Audit("family.allocation.review", "family", f.ID, f.ID, "")
 		if notify == nil || len(told) == 0 {
@@ -167,6 +177,52 @@ func (db *DB) AllocatePractitioners(ctx context.Context, actor policy.Actor, fam
 		}
 		return notify(tx, f.ID, f.Reference, told)
 	})
+}
+
+// taskMove is open tasks to give to another member of staff.
+type taskMove struct {
+	ids []int64
+	to  int64
+}
+
+// tasksToPassOn works out, before anything moves, which open tasks in the
+// family go with each parent given a new practitioner (want). An old
+// practitioner who no longer works in the family passes on all their open
+// tasks in it: they can no longer open the family to do them (nor, if they
+// have left, sign in), and no one else would see them. One who still works
+// with the other parent (the two practitioners swapped, say) passes on only
+// the tasks about the parent they leave. Worked out first so that a swap
+// does not pass one practitioner's tasks on and straight back.
+func (tx *Tx) tasksToPassOn(f family.Family, parents []family.Person, want map[int64]int64) ([]taskMove, error) {
+	var out []taskMove
+	for _, p := range parents {
+		old, to := p.PractitionerID, want[p.ID]
+		if old == 0 || to == 0 || old == to {
+			continue
+		}
+		q, args := `SELECT id FROM tasks WHERE family_id = $1 AND assigned_to = $2 AND done_at IS NULL`, []any{f.ID, old}
+		for _, other := range parents {
+			if want[other.ID] == old {
+				q, args = q+` AND person_id = $3`, append(args, p.ID)
+				break
+			}
+		}
+		var ids []int64
+		if err := tx.each(q+` ORDER BY id`, args, func(rows *sql.Rows) error {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+			return nil
+		}); err != nil {
+			return nil, fmt.Errorf("finding the tasks to pass on: %w", err)
+		}
+		if len(ids) > 0 {
+			out = append(out, taskMove{ids: ids, to: to})
+		}
+	}
+	return out, nil
 }
 
 // AddChild records another child in either co-parent's household (their

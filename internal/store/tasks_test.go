@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -204,6 +205,57 @@ func TestReallocationPassesOnTasks(t *testing.T) {
 	})
 }
 
+// sameAllocated compares whom an allocation told, by address and what.
+func sameAllocated(got, want []store.Allocated) bool {
+	return slices.EqualFunc(got, want, func(a, b store.Allocated) bool {
+		return a.Email == b.Email && a.Manager == b.Manager && a.Ended == b.Ended
+	})
+}
+
+// TestSwappedPractitionersKeepTheirOtherTasks: two practitioners who swap
+// parents each still work in the family, so each passes on only the open
+// tasks about the parent they leave; their tasks about the family as a
+// whole stay with them (before, the second move took back the first's).
+func TestSwappedPractitionersKeepTheirOtherTasks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		now := time.Now()
+		task := func(to, person int64, title string) {
+			t.Helper()
+			var about any
+			if person != 0 {
+				about = person
+			}
+			if err := db.RawExec(ctx, `INSERT INTO tasks (family_id, person_id, assigned_to, kind, title, created_at) VALUES ($1, $2, $3, 'review_risk', $4, $5)`,
+				fx.familyID, about, to, title, now); err != nil {
+				t.Fatal(err)
+			}
+		}
+		task(fx.prac1.ID, fx.parent1, "p1 about parent 1")
+		task(fx.prac1.ID, 0, "p1 about the family")
+		task(fx.prac2.ID, fx.parent2, "p2 about parent 2")
+		task(fx.prac2.ID, 0, "p2 about the family")
+		if err := db.AllocatePractitioners(ctx, fx.mgr.Actor(), fx.familyID, map[int64]int64{fx.parent1: fx.prac2.ID, fx.parent2: fx.prac1.ID}, 0, nil); err != nil {
+			t.Fatal(err)
+		}
+		holder := func(title string) int64 {
+			t.Helper()
+			s, err := db.RawString(ctx, `SELECT CAST(assigned_to AS TEXT) FROM tasks WHERE title = $1`, title)
+			if err != nil {
+				t.Fatal(err)
+			}
+			id, _ := strconv.ParseInt(s, 10, 64)
+			return id
+		}
+		for title, want := range map[string]int64{"p1 about parent 1": fx.prac2.ID, "p1 about the family": fx.prac1.ID,
+			"p2 about parent 2": fx.prac1.ID, "p2 about the family": fx.prac2.ID} {
+			if got := holder(title); got != want {
+				t.Errorf("after the swap %q is for staff %d, want %d", title, got, want)
+			}
+		}
+	})
+}
+
 // TestBirthAsksForRiskReviews: recording the birth asks each parent's
 // practitioner to review their risk; a parent with no practitioner, in a
 // family with no team manager, has theirs kept for no one in particular,
@@ -286,23 +338,39 @@ func TestAllocationTellsTheNewlyAllocated(t *testing.T) {
 		if err := db.AllocatePractitioners(ctx, fx.mgr.Actor(), fx.familyID, map[int64]int64{fx.parent1: fx.other.ID, fx.parent2: fx.prac2.ID}, second.ID, notify); err != nil {
 			t.Fatal(err)
 		}
-		want := []store.Allocated{{Email: "m2@example.org", Manager: true}, {Email: "p3@example.org"}}
-		if len(told) != 2 || told[0].Email != want[0].Email || !told[0].Manager || told[1].Email != want[1].Email || told[1].Manager || mails() != "2" {
-			t.Errorf("told %+v with %s emails, want %+v with 2", told, mails(), want)
+		// The new manager and practitioner are told they have the work, the
+		// old practitioner that they no longer have it; the old manager
+		// allocated, so knows.
+		want := []store.Allocated{{Email: "m2@example.org", Manager: true}, {Email: "p3@example.org"}, {Email: "p1@example.org", Ended: true}}
+		if !sameAllocated(told, want) || mails() != "3" {
+			t.Errorf("told %+v with %s emails, want %+v with 3", told, mails(), want)
 		}
-		// A manager who makes themselves the family's manager is not emailed.
+		// A manager who makes themselves the family's manager is not
+		// emailed; the manager they replace is.
 		told = nil
 		if err := db.AllocatePractitioners(ctx, fx.mgr.Actor(), fx.familyID, nil, fx.mgr.ID, notify); err != nil {
 			t.Fatal(err)
 		}
-		if len(told) != 0 || mails() != "2" {
-			t.Errorf("taking the family on oneself told %+v (%s emails)", told, mails())
+		if want := []store.Allocated{{Email: "m2@example.org", Manager: true, Ended: true}}; !sameAllocated(told, want) || mails() != "4" {
+			t.Errorf("taking the family on oneself told %+v (%s emails), want %+v", told, mails(), want)
+		}
+		// One whose account is disabled is not told they lost the work.
+		if err := db.RawExec(ctx, `UPDATE staff SET disabled = TRUE WHERE id = $1`, fx.prac2.ID); err != nil {
+			t.Fatal(err)
+		}
+		told = nil
+		if err := db.AllocatePractitioners(ctx, fx.mgr.Actor(), fx.familyID, map[int64]int64{fx.parent2: fx.prac1.ID}, 0, notify); err != nil {
+			t.Fatal(err)
+		}
+		if want := []store.Allocated{{Email: "p1@example.org"}}; !sameAllocated(told, want) {
+			t.Errorf("replacing a disabled practitioner told %+v, want %+v", told, want)
 		}
 		// An email that cannot be queued undoes the allocation.
-		err = db.AllocatePractitioners(ctx, fx.mgr.Actor(), fx.familyID, map[int64]int64{fx.parent1: fx.prac1.ID}, 0,
+		fourth := seedStaff(t, db, "p4@example.org", "practitioner", "Blackpool")
+		err = db.AllocatePractitioners(ctx, fx.mgr.Actor(), fx.familyID, map[int64]int64{fx.parent1: fourth.ID}, 0,
 			func(*store.Tx, int64, string, []store.Allocated) error { return errors.New("no outbox") })
-		if err == nil {
-			t.Fatal("an allocation whose email failed was saved")
+		if err == nil || err.Error() != "no outbox" {
+			t.Fatalf("an allocation whose email failed: %v, want the email's error", err)
 		}
 		f, err := db.ReadFamily(ctx, fx.mgr.Actor(), fx.familyID)
 		if err != nil {

@@ -329,16 +329,29 @@ func (s *Server) allocateSave(w http.ResponseWriter, r *http.Request, u *request
 }
 
 // allocationNotifier tells each member of staff newly given a parent to
-// work with, or a family to manage, by email: the family's reference and
-// a link, nothing about the people in it.
+// work with, or a family to manage, by email, with the family's reference
+// and a link, and each whose parent or family went to another, with the
+// reference alone (they may no longer open it): nothing about the people.
 func (s *Server) allocationNotifier(tx *store.Tx, familyID int64, ref string, to []store.Allocated) error {
 	link := s.cfg.BaseURL + "/families/" + strconv.FormatInt(familyID, 10)
 	for _, a := range to {
-		subject, what := "You have been allocated a parent in family "+ref, "You are now the practitioner for one of the parents in family "+ref+"."
-		if a.Manager {
+		var subject, what string
+		switch {
+		case a.Manager && a.Ended:
+			subject, what = "You are no longer the team manager for family "+ref,
+				"Another team manager has been chosen for family "+ref+", and your open tasks in the family are now theirs."
+		case a.Manager:
 			subject, what = "You are now the team manager for family "+ref, "You are now the team manager for family "+ref+"."
+		case a.Ended:
+			subject, what = "A parent in family "+ref+" has a new practitioner",
+				"Another practitioner has been allocated to one of the parents you worked with in family "+ref+". Your open tasks that went with the parent are now theirs."
+		default:
+			subject, what = "You have been allocated a parent in family "+ref, "You are now the practitioner for one of the parents in family "+ref+"."
 		}
-		text := what + "\n\nOpen the family in Cradle: " + link + "\n\nThis email holds no details: sign in to read the family's record.\n"
+		text := what + "\n\nThis email holds no details.\n"
+		if !a.Ended {
+			text = what + "\n\nOpen the family in Cradle: " + link + "\n\nThis email holds no details: sign in to read the family's record.\n"
+		}
 		if err := tx.QueueMail("allocation", a.Email, subject, text, nil); err != nil {
 			return err
 		}

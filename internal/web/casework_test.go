@@ -112,6 +112,20 @@ func TestAllocationShowsCaseloadsAndRefusesOnePractitionerForBoth(t *testing.T) 
 		if parentNamed(got, ps[0].GivenName).PractitionerID != other.ID || parentNamed(got, ps[1].GivenName).PractitionerID != prac.ID {
 			t.Errorf("after swap: %+v", got.Parents())
 		}
+		// Each is told of the parent they gain, with a link, and of the one
+		// they leave, without (they may no longer open the family).
+		ended := 0
+		for _, m := range deliver(t, e, smtp)[2:] {
+			if strings.Contains(string(m.Data), "has a new practitioner") {
+				ended++
+				if strings.Contains(m.Body, "/families/") {
+					t.Errorf("the email to a practitioner who left a parent links to the family:\n%s", m.Body)
+				}
+			}
+		}
+		if ended != 2 {
+			t.Errorf("%d emails to practitioners who left a parent, want 2", ended)
+		}
 		// The family's team manager is chosen on the same page, only from
 		// the area's: another area's is refused, the choice kept.
 		helen, _ := e.db.StaffByEmail(context.Background(), manager)
