@@ -80,8 +80,8 @@ func (tx *Tx) familyForChange(actor policy.Actor, familyID int64, act policy.Act
 	return f, nil
 }
 
-// Allocated is a member of staff newly given work in a family, for the
-// email that tells them.
+// Allocated is a member of staff whose work in a family an allocation
+// changed, for the email that tells them.
 type Allocated struct {
 	Email   string
 	Manager bool // the family's team manager, not a parent's practitioner
@@ -92,9 +92,9 @@ type Allocated struct {
 	staffID int64
 }
 
-// AllocationNotifier queues the emails to those newly allocated. It is
-// called inside the allocation's transaction, so an email exists exactly
-// when the allocation does.
+// AllocationNotifier queues the emails to those whose work an allocation
+// changed. It is called inside the allocation's transaction, so an email
+// exists exactly when the allocation does.
 type AllocationNotifier func(tx *Tx, familyID int64, familyRef string, to []Allocated) error
 
 // AllocatePractitioners allocates a practitioner to each co-parent (0 keeps
