@@ -170,10 +170,16 @@ func (db *DB) AllocatePractitioners(ctx context.Context, actor policy.Actor, fam
 		if notify == nil || len(told) == 0 {
 			return nil
 		}
+		ids := make([]int64, len(told))
+		for i, a := range told {
+			ids[i] = a.staffID
+		}
+		emails, err := tx.staffEmails(ids)
+		if err != nil {
+			return err
+		}
 		for i := range told {
-			if err := tx.queryRow(`SELECT email FROM staff WHERE id = $1`, told[i].staffID).Scan(&told[i].Email); err != nil {
-				return fmt.Errorf("reading the email address of staff %d: %w", told[i].staffID, err)
-			}
+			told[i].Email = emails[told[i].staffID]
 		}
 		return notify(tx, f.ID, f.Reference, told)
 	})

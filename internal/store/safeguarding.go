@@ -30,6 +30,31 @@ type NewConcern struct {
 // the concern's transaction, so an email exists exactly when the concern does.
 type Notifier func(tx *Tx, to []string, concernID int64) error
 
+// staffEmails reads the email addresses of the staff named, in one
+// statement.
+func (tx *Tx) staffEmails(ids []int64) (map[int64]string, error) {
+	in, args := tx.db.inList(ids)
+	out := make(map[int64]string, len(ids))
+	err := tx.each(`SELECT id, email FROM staff WHERE id IN (`+in+`)`, args, func(rows *sql.Rows) error {
+		var id int64
+		var email string
+		if err := rows.Scan(&id, &email); err != nil {
+			return err
+		}
+		out[id] = email
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading staff email addresses: %w", err)
+	}
+	for _, id := range ids {
+		if _, ok := out[id]; !ok {
+			return nil, fmt.Errorf("reading staff email addresses: no staff %d", id)
+		}
+	}
+	return out, nil
+}
+
 // dslEmails lists every active DSL, for alerts.
 func (tx *Tx) dslRecipients(extraRoleInArea string, areaID int64) (ids []int64, emails []string, err error) {
 	q := `SELECT id, email FROM staff WHERE disabled = FALSE AND role = 'dsl'`
@@ -657,16 +682,16 @@ func (db *DB) DecideConcern(ctx context.Context, actor policy.Actor, id int64, i
 				owners = append(owners, a.OwnerID)
 			}
 		}
-		var to []string
-		for _, o := range owners {
-			var email string
-			if err := tx.queryRow(`SELECT email FROM staff WHERE id = $1`, o).Scan(&email); err != nil {
-				return fmt.Errorf("reading the email address of staff %d: %w", o, err)
-			}
-			to = append(to, email)
-		}
-		if len(to) == 0 {
+		if len(owners) == 0 {
 			return nil
+		}
+		emails, err := tx.staffEmails(owners)
+		if err != nil {
+			return err
+		}
+		to := make([]string, len(owners))
+		for i, o := range owners {
+			to[i] = emails[o]
 		}
 		return notify(tx, to, id)
 	})
