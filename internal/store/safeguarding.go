@@ -96,16 +96,7 @@ func (tx *Tx) alert(staffIDs []int64, concernID int64, kind string) error {
 func (db *DB) RaiseConcern(ctx context.Context, actor policy.Actor, n NewConcern, notify Notifier) (int64, error) {
 	var id int64
 	err := db.Update(ctx, func(tx *Tx) error {
-		if n.FamilyID == 0 && n.ReferralID != 0 {
-			// A referral already accepted has a family: the concern is
-			// the family's, checked as any other.
-			fam, err := tx.referralFamily(n.ReferralID)
-			if err != nil {
-				return err
-			}
-			n.FamilyID = fam
-		}
-		t, err := tx.concernSubject(n)
+		t, err := tx.concernSubject(&n)
 		if err != nil {
 			return err
 		}
@@ -156,24 +147,29 @@ func (db *DB) RaiseConcern(ctx context.Context, actor policy.Actor, n NewConcern
 // concernSubject describes to the policy the record a new concern is
 // about: the family (and the person in it, if one is named), or the
 // referral it is raised from while there is no family (then about no
-// person: its parents are not yet anyone's record).
-func (tx *Tx) concernSubject(n NewConcern) (policy.Target, error) {
+// person: its parents are not yet anyone's record). A referral already
+// accepted has a family: n takes it, and the concern is the family's,
+// checked as any other.
+func (tx *Tx) concernSubject(n *NewConcern) (policy.Target, error) {
 	if n.FamilyID == 0 {
 		if n.ReferralID == 0 {
 			return policy.Target{}, problem.New(problem.NotFound, "There is no such family")
 		}
-		if n.PersonID != 0 {
-			return policy.Target{}, problem.New(problem.NotFound, "That person is not in this referral")
-		}
-		var area sql.NullInt64
-		err := tx.queryRow(`SELECT area_id FROM referrals WHERE id = $1`, n.ReferralID).Scan(&area)
+		var area, fam sql.NullInt64
+		err := tx.queryRow(`SELECT area_id, family_id FROM referrals WHERE id = $1`, n.ReferralID).Scan(&area, &fam)
 		if errors.Is(err, sql.ErrNoRows) {
 			return policy.Target{}, problem.New(problem.NotFound, "There is no referral with that reference")
 		}
 		if err != nil {
 			return policy.Target{}, fmt.Errorf("reading referral: %w", err)
 		}
-		return policy.Target{AreaID: area.Int64, ReferralID: n.ReferralID}, nil
+		if !fam.Valid {
+			if n.PersonID != 0 {
+				return policy.Target{}, problem.New(problem.NotFound, "That person is not in this referral")
+			}
+			return policy.Target{AreaID: area.Int64, ReferralID: n.ReferralID}, nil
+		}
+		n.FamilyID = fam.Int64
 	}
 	f, err := tx.db.familyRecord(tx.ctx, tx.q(), n.FamilyID)
 	if err != nil {
@@ -233,19 +229,6 @@ func (tx *Tx) referralConcerns(actor policy.Actor, referralID int64) ([]ConcernR
 		return nil, fmt.Errorf("reading the concerns raised from referral %d: %w", referralID, err)
 	}
 	return out, nil
-}
-
-// referralFamily is the family a referral became, 0 while it has none.
-func (tx *Tx) referralFamily(referralID int64) (int64, error) {
-	var fam sql.NullInt64
-	err := tx.queryRow(`SELECT family_id FROM referrals WHERE id = $1`, referralID).Scan(&fam)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, problem.New(problem.NotFound, "There is no referral with that reference")
-	}
-	if err != nil {
-		return 0, fmt.Errorf("reading referral: %w", err)
-	}
-	return fam.Int64, nil
 }
 
 // fieldsProblem turns the safeguarding package's field errors into a problem.
