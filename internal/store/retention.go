@@ -70,6 +70,9 @@ type RetentionItem struct {
 	// outside Cradle), so its safeguarding status is not known and the
 	// child protection period is assumed (retention.Referral.Unreadable).
 	Unreadable bool
+	// concernCP: a referral's concern decided as child protection work
+	// (cpDecision), for working out its due date.
+	concernCP string
 }
 
 // Ref names the item's record.
@@ -492,7 +495,6 @@ func (tx *Tx) referralRetentionItems(s retention.Schedule, scope retentionScope)
 	// The safeguarding status is read in clear, and the referrals from
 	// the index referrals_ended (migration 26); only a referral whose
 	// status could not be copied there has its content opened.
-	concernCP := map[int]string{} // out's referrals made child protection work by a concern raised from them
 	err := tx.each(`SELECT r.id, r.reference, COALESCE(r.area_id, 0), COALESCE(a.name, ''), r.received_at, r.decided_at, r.status,
 			r.safeguarding_status, r.family_id,
 			COALESCE(v.decision, ''), v.review_on, COALESCE(v.decided_by, 0), COALESCE(st.name, ''), v.decided_at,
@@ -522,8 +524,8 @@ func (tx *Tx) referralRetentionItems(s retention.Schedule, scope retentionScope)
 		if it.Review.Decision == retention.EraseRequested {
 			it.Review.RequestedBy = by
 		}
-		concernCP[len(out)] = cpDecision(concernDecision)
-		it.Due = s.ReferralDue(retention.Referral{DecidedOn: it.ClosedOn, ChildProtection: cmp.Or(cpReferralStatus(safeguarding.String), concernCP[len(out)])})
+		it.concernCP = cpDecision(concernDecision)
+		it.Due = s.ReferralDue(retention.Referral{DecidedOn: it.ClosedOn, ChildProtection: cmp.Or(cpReferralStatus(safeguarding.String), it.concernCP)})
 		it.State = s.StateOf(it.Due, it.Review, tx.now)
 		out = append(out, it)
 		return nil
@@ -549,7 +551,7 @@ func (tx *Tx) referralRetentionItems(s retention.Schedule, scope retentionScope)
 			it.Unreadable = true
 			tx.Audit("seal.altered", "referral", it.ReferralID, 0, rowContext("referrals.content", it.ReferralID)+": its safeguarding status cannot be read for the retention review")
 		}
-		it.Due = s.ReferralDue(retention.Referral{DecidedOn: it.ClosedOn, ChildProtection: cmp.Or(cpReferralStatus(st), concernCP[i]), Unreadable: unreadable})
+		it.Due = s.ReferralDue(retention.Referral{DecidedOn: it.ClosedOn, ChildProtection: cmp.Or(cpReferralStatus(st), it.concernCP), Unreadable: unreadable})
 		it.State = s.StateOf(it.Due, it.Review, tx.now)
 	}
 	return out, nil
