@@ -274,10 +274,6 @@ type caseRef struct {
 	overdue       int   // how many items need attention, pinned ones too
 	without       int   // days without contact (see attention.without)
 	practitioner  int64 // 0 when no one is allocated
-	// unstaffed: their practitioner's account is disabled. First on the
-	// list: until someone else is allocated, nothing else on their row
-	// will be done.
-	unstaffed bool
 }
 
 // caseList is a caseload in order, most urgent first.
@@ -315,8 +311,12 @@ type attention struct {
 	unmanaged bool
 }
 
+// unstaffed: p's practitioner's account is disabled, so no one is working
+// with them until another is allocated.
+func unstaffed(p family.Person) bool { return p.PractitionerID != 0 && p.PractitionerDisabled }
+
 func attentionOf(c store.CaseloadEntry, p family.Person, now time.Time, allocates bool) attention {
-	a := attention{last: c.LastContact[p.ID], without: -1, unstaffed: p.PractitionerID != 0 && p.PractitionerDisabled,
+	a := attention{last: c.LastContact[p.ID], without: -1, unstaffed: unstaffed(p),
 		unmanaged: allocates && c.Family.ManagerID != 0 && c.Family.ManagerDisabled}
 	since := c.Family.AcceptedOn
 	if !a.last.IsZero() {
@@ -387,8 +387,7 @@ func (cl *caseList) order(role policy.Role, staffID int64) {
 				continue
 			}
 			a := attentionOf(c, p, cl.now, cl.allocates)
-			ref := caseRef{entry: k, parent: i, overdue: len(due.parents[p.ID].overdue) + a.pinned(), without: a.without, practitioner: p.PractitionerID,
-				unstaffed: a.unstaffed}
+			ref := caseRef{entry: k, parent: i, overdue: len(due.parents[p.ID].overdue) + a.pinned(), without: a.without, practitioner: p.PractitionerID}
 			cl.refs = append(cl.refs, ref)
 			t := byID[p.PractitionerID]
 			if t == nil {
@@ -402,9 +401,11 @@ func (cl *caseList) order(role policy.Role, staffID int64) {
 			t.Overdue += ref.overdue
 		}
 	}
+	// A parent whose practitioner's account is disabled comes first: until
+	// someone else is allocated, nothing else on their row will be done.
 	slices.SortStableFunc(cl.refs, func(a, b caseRef) int {
-		if a.unstaffed != b.unstaffed {
-			if a.unstaffed {
+		if ua, ub := unstaffed(cl.list[a.entry].Parents[a.parent]), unstaffed(cl.list[b.entry].Parents[b.parent]); ua != ub {
+			if ua {
 				return -1
 			}
 			return 1
