@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -96,6 +97,9 @@ const (
 	tookIn              // only a referral the actor took in (Target.TakenBy)
 	ownTask             // only a task for the actor (Target.AssignedTo)
 	ownTaskOrArea       // a task for the actor, or any in one of their areas
+	raisedIt            // only a concern the actor raised (Target.RaisedBy)
+	raisedOrArea        // a concern the actor raised, or any in one of their areas
+	ownsAction          // only a concern with an action for the actor (Target.ActionOwners)
 )
 
 // grantedAs is the action whose grant decides act on t. A concern raised
@@ -142,6 +146,13 @@ func grantFor(r Role, act Action) grant {
 			// Their own; the co-parent's practitioner's are not theirs to
 			// close.
 			return ownTask
+		case ViewConcern:
+			// One they raised, to follow it to its outcome; a concern
+			// about their family raised by another may be about their
+			// parent's co-parent, and is the leads' and managers'.
+			return raisedIt
+		case ViewOwnConcernActions:
+			return ownsAction
 		}
 	case TeamManager:
 		switch act {
@@ -162,11 +173,17 @@ func grantFor(r Role, act Action) grant {
 			// particular come to them), and may own a concern's action
 			// elsewhere.
 			return ownTaskOrArea
+		case ViewConcern:
+			// Their areas' (they see both parents' details there, and
+			// screen the area's referrals), and any they raised elsewhere.
+			return raisedOrArea
+		case ViewOwnConcernActions:
+			return ownsAction
 		}
 	case DSL:
 		switch act {
 		case ViewReferral, ScreenReferral, AcknowledgeReferral, ViewFamily, ViewPerson, ViewConfidential,
-			RaiseConcern, DecideConcern, ViewRecordAudit, ViewAggregates, ViewIdentifiableReports, ChoosePublicListing, ListCases, ViewTeamCaseloads, ExportSubjectAccess,
+			RaiseConcern, DecideConcern, ViewConcern, ViewRecordAudit, ViewAggregates, ViewIdentifiableReports, ChoosePublicListing, ListCases, ViewTeamCaseloads, ExportSubjectAccess,
 			ListRetention, ReviewRetention, TakeReferral:
 			// A DSL may keep a record (child protection work they know
 			// of) or ask for deletion, but approving is a manager's.
@@ -178,6 +195,8 @@ func grantFor(r Role, act Action) grant {
 		case CompleteTask:
 			// A concern's action a lead took on themselves.
 			return ownTask
+		case ViewOwnConcernActions:
+			return ownsAction
 		}
 	case Admin:
 		switch act {
@@ -229,7 +248,7 @@ func whyNot(r Role, act Action) string {
 func targetComplete(act Action, t Target) (Decision, bool) {
 	needArea, needFamily, needPerson := false, false, false
 	switch act {
-	case RaiseConcern, DecideConcern:
+	case RaiseConcern, DecideConcern, ViewConcern, ViewOwnConcernActions:
 		// A concern from a referral from outside every area has none: the
 		// DSLs, who work everywhere, see and decide it.
 		needArea = t.ReferralID == 0 || t.FamilyID != 0
@@ -317,6 +336,28 @@ func access(a Actor, act Action, t Target, g grant, now time.Time, explain bool)
 			return deny("this task is for someone else, in an area you do not work in")
 		}
 		return deny("only whoever a task is for, or a team manager of the family's area, can mark it done")
+	case raisedIt, raisedOrArea:
+		switch {
+		case t.RaisedBy != 0 && t.RaisedBy == a.StaffID:
+			if !explain {
+				return Decision{Allowed: true}
+			}
+			return allow("you raised this concern")
+		case g == raisedOrArea && a.inArea(t.AreaID):
+			if !explain {
+				return Decision{Allowed: true}
+			}
+			return allow(fmt.Sprintf("%s may %s in their own areas", a.Role.plural(), act.phrase()))
+		}
+		return deny("safeguarding concerns are read by the safeguarding leads, the area's team managers and whoever raised them; the owner of a follow-up action sees only their own actions")
+	case ownsAction:
+		if a.StaffID == 0 || !slices.Contains(t.ActionOwners, a.StaffID) {
+			return deny("safeguarding concerns are read by the safeguarding leads, the area's team managers and whoever raised them; the owner of a follow-up action sees only their own actions")
+		}
+		if !explain {
+			return Decision{Allowed: true}
+		}
+		return allow("a safeguarding lead gave you a follow-up action on this concern")
 	case outsideAreas:
 		if t.ReferralID == 0 || t.AreaID != 0 {
 			return deny("only a team manager of the record's area can approve deleting it; designated safeguarding leads approve only referrals from outside every area")

@@ -161,6 +161,16 @@ const (
 	// safeguarding
 	RaiseConcern  Action = "concern.raise"
 	DecideConcern Action = "concern.decide"
+	// ViewConcern reads a whole concern (its text, reasons, outcome, whom
+	// it is about and who was alerted): the leads, the area's team
+	// managers (who screen a referral's, and supervise a family's
+	// practitioners) and whoever raised it.
+	ViewConcern Action = "concern.view"
+	// ViewOwnConcernActions reads only the follow-up actions a lead gave
+	// the actor on a concern they may not otherwise read (Target.ActionOwners),
+	// with the decision they follow from: an owner may be the other
+	// parent's practitioner, so nothing of the concern itself.
+	ViewOwnConcernActions Action = "concern.actions.own"
 	// CompleteTask marks a task on a family's record done (a risk review,
 	// a follow-up of a worrying answer, a concern's action): whoever it is
 	// for, or a team manager of the family's area.
@@ -218,7 +228,7 @@ func Actions() []Action {
 		SubmitReferral, ViewReferral, ScreenReferral, TakeReferral, AcknowledgeReferral,
 		ViewFamily, EditFamily, AllocateFamily, CloseFamily, ReopenFamily,
 		ViewPerson, EditPerson, ViewConfidential, EditConfidential, BreakGlass,
-		RaiseConcern, DecideConcern, CompleteTask,
+		RaiseConcern, DecideConcern, ViewConcern, ViewOwnConcernActions, CompleteTask,
 		ViewRecordAudit, ViewAuditLog, ManageStaff, ManageTokens, ManageMailingList, ManageMail, ViewAggregates, ViewIdentifiableReports,
 		ExportResearch, WriteSupervision, ManageSite, ChoosePublicListing, ListCases, ViewTeamCaseloads, ExportSubjectAccess,
 		ListRetention, ReviewRetention, ApproveErasure,
@@ -268,6 +278,10 @@ func (act Action) phrase() string {
 		return "raise safeguarding concerns here"
 	case DecideConcern:
 		return "decide safeguarding concerns"
+	case ViewConcern:
+		return "read safeguarding concerns"
+	case ViewOwnConcernActions:
+		return "see the follow-up actions given to them on a safeguarding concern"
 	case CompleteTask:
 		return "mark tasks done"
 	case ViewRecordAudit:
@@ -325,8 +339,14 @@ type Target struct {
 	// AssignedTo is the member of staff a task is for (CompleteTask); 0
 	// for a task for no one in particular, and for every other action.
 	AssignedTo int64
-	PersonID   int64 // set for person-level actions
-	IsParent   bool  // the person is one of the co-parents
+	// RaisedBy is the member of staff who raised a safeguarding concern
+	// (ViewConcern): they may follow it to its outcome.
+	RaisedBy int64
+	// ActionOwners are the owners of a concern's follow-up actions
+	// (ViewOwnConcernActions).
+	ActionOwners []int64
+	PersonID     int64 // set for person-level actions
+	IsParent     bool  // the person is one of the co-parents
 	// Practitioners maps each co-parent's person id to the staff id of their
 	// CURRENT practitioner (0 = unallocated).
 	Practitioners map[int64]int64

@@ -146,6 +146,8 @@ var matrix = []struct {
 	{BreakGlass, [10]string{"NYNNN", none, none, none, none, none, none, none, none, none}},
 	{RaiseConcern, [10]string{"YYNNY", "YYYNY", all, none, none, none, none, none, none, none}},
 	{DecideConcern, [10]string{none, none, all, none, none, none, none, none, none, none}},
+	{ViewConcern, [10]string{none, "YYYNY", all, none, none, none, none, none, none, none}},
+	{ViewOwnConcernActions, [10]string{none, none, none, none, none, none, none, none, none, none}},
 	{ViewRecordAudit, [10]string{none, "YYYNY", all, all, none, none, none, none, none, none}},
 	{ViewAuditLog, [10]string{none, none, none, all, none, none, none, none, none, none}},
 	{ManageStaff, [10]string{none, none, none, all, none, none, none, none, none, none}},
@@ -637,6 +639,64 @@ func TestCompleteTaskAssigned(t *testing.T) {
 		}
 	}
 	if d := Decide(priya, CompleteTask, Target{AreaID: 1, AssignedTo: 11}, now); !strings.Contains(d.Reason, "whoever a task is for") {
+		t.Errorf("refusal reason %q does not say who may", d.Reason)
+	}
+}
+
+// A concern is read whole by the leads, the managers of its area and
+// whoever raised it (wherever they now work); the owner of one of its
+// actions sees only their own actions. The matrix above has no RaisedBy
+// or ActionOwners.
+func TestViewConcern(t *testing.T) {
+	now := time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)
+	priya := Actor{StaffID: 7, Role: Practitioner, Areas: []int64{1}}
+	helen := Actor{StaffID: 8, Role: TeamManager, Areas: []int64{1}}
+	ruth := Actor{StaffID: 9, Role: DSL}
+	sam := Actor{StaffID: 10, Role: Admin}
+	leah := Actor{StaffID: 12, Role: Analyst}
+	fam := Target{AreaID: 1, FamilyID: 3, PersonID: 4, RaisedBy: 11}
+	ref := Target{AreaID: 1, ReferralID: 5, RaisedBy: 11}
+	outside := Target{ReferralID: 5, RaisedBy: 11}
+	with := func(t Target, f func(*Target)) Target { f(&t); return t }
+	for _, tc := range []struct {
+		name string
+		who  Actor
+		act  Action
+		t    Target
+		want bool
+	}{
+		{"a practitioner's own concern", priya, ViewConcern, with(fam, func(t *Target) { t.RaisedBy = 7 }), true},
+		{"a practitioner's own concern in another area", priya, ViewConcern, with(fam, func(t *Target) { t.AreaID, t.RaisedBy = 2, 7 }), true},
+		{"a practitioner's own concern from a referral outside every area", priya, ViewConcern, with(outside, func(t *Target) { t.RaisedBy = 7 }), true},
+		{"a colleague's concern about the practitioner's family", priya, ViewConcern, fam, false},
+		{"a colleague's concern from a referral in the practitioner's area", priya, ViewConcern, ref, false},
+		{"a concern in the manager's area", helen, ViewConcern, fam, true},
+		{"a referral's concern in the manager's area", helen, ViewConcern, ref, true},
+		{"a concern in another area", helen, ViewConcern, with(fam, func(t *Target) { t.AreaID = 2 }), false},
+		{"the manager's own concern in another area", helen, ViewConcern, with(fam, func(t *Target) { t.AreaID, t.RaisedBy = 2, 8 }), true},
+		{"a referral's concern from outside every area, for a manager", helen, ViewConcern, outside, false},
+		{"a family's concern with no area", helen, ViewConcern, with(fam, func(t *Target) { t.AreaID = 0 }), false},
+		{"any concern, for a lead", ruth, ViewConcern, with(fam, func(t *Target) { t.AreaID = 2 }), true},
+		{"a referral's concern from outside every area, for a lead", ruth, ViewConcern, outside, true},
+		{"a family's concern with no area, for a lead", ruth, ViewConcern, with(fam, func(t *Target) { t.AreaID = 0 }), false},
+		{"an administrator", sam, ViewConcern, with(fam, func(t *Target) { t.RaisedBy = 10 }), false},
+		{"an analyst", leah, ViewConcern, fam, false},
+		{"a disabled practitioner's own concern", Actor{StaffID: 7, Role: Practitioner, Areas: []int64{1}, Disabled: true}, ViewConcern, with(fam, func(t *Target) { t.RaisedBy = 7 }), false},
+		{"a practitioner's own action", priya, ViewOwnConcernActions, with(fam, func(t *Target) { t.ActionOwners = []int64{11, 7} }), true},
+		{"a practitioner's own action in another area", priya, ViewOwnConcernActions, with(fam, func(t *Target) { t.AreaID, t.ActionOwners = 2, []int64{7} }), true},
+		{"others' actions", priya, ViewOwnConcernActions, with(fam, func(t *Target) { t.ActionOwners = []int64{11, 8} }), false},
+		{"no actions", priya, ViewOwnConcernActions, fam, false},
+		{"a manager's own action elsewhere", helen, ViewOwnConcernActions, with(fam, func(t *Target) { t.AreaID, t.ActionOwners = 2, []int64{8} }), true},
+		{"a lead's own action", ruth, ViewOwnConcernActions, with(fam, func(t *Target) { t.ActionOwners = []int64{9} }), true},
+		{"an administrator's 'own' action", sam, ViewOwnConcernActions, with(fam, func(t *Target) { t.ActionOwners = []int64{10} }), false},
+		{"an own action on a concern with no area", priya, ViewOwnConcernActions, with(fam, func(t *Target) { t.AreaID, t.ActionOwners = 0, []int64{7} }), false},
+		{"a disabled owner", Actor{StaffID: 7, Role: Practitioner, Areas: []int64{1}, Disabled: true}, ViewOwnConcernActions, with(fam, func(t *Target) { t.ActionOwners = []int64{7} }), false},
+	} {
+		if got := Decide(tc.who, tc.act, tc.t, now).Allowed; got != tc.want {
+			t.Errorf("%s: allowed %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	if d := Decide(priya, ViewConcern, fam, now); !strings.Contains(d.Reason, "whoever raised them") {
 		t.Errorf("refusal reason %q does not say who may", d.Reason)
 	}
 }

@@ -216,11 +216,11 @@ func (tx *Tx) referralConcerns(actor policy.Actor, referralID int64) ([]ConcernR
 	var out []ConcernRecord
 	err := tx.each(`SELECT `+concernColumns+concernFrom+` WHERE c.referral_id = $1 AND c.family_id IS NULL ORDER BY c.raised_at, c.id`, []any{referralID},
 		func(rows *sql.Rows) error {
-			c, err := tx.db.scanConcern(rows, false)
+			c, err := tx.db.scanConcern(rows)
 			if err != nil {
 				return err
 			}
-			if mayReadConcern(actor, c, tx.now) {
+			if policy.Can(actor, policy.ViewConcern, c.Target(), tx.now) {
 				out = append(out, c)
 			}
 			return nil
@@ -315,7 +315,7 @@ const concernFrom = ` FROM safeguarding_concerns c LEFT JOIN families f ON f.id 
 	LEFT JOIN referrals rf ON rf.id = c.referral_id AND c.family_id IS NULL JOIN staff r ON r.id = c.raised_by
 	LEFT JOIN people p ON p.id = c.person_id LEFT JOIN staff d ON d.id = c.decided_by`
 
-func (db *DB) scanConcern(row interface{ Scan(...any) error }, open bool) (ConcernRecord, error) {
+func (db *DB) scanConcern(row interface{ Scan(...any) error }) (ConcernRecord, error) {
 	var c ConcernRecord
 	var given, famName, details, reasons, outcome string
 	var decided, closed sql.NullTime
@@ -327,10 +327,7 @@ func (db *DB) scanConcern(row interface{ Scan(...any) error }, open bool) (Conce
 	}
 	c.PersonName = joinName(given, famName)
 	c.DecidedAt, c.ClosedAt, c.RaisedAt, c.DueAt = timeOf(decided), timeOf(closed), c.RaisedAt.UTC(), c.DueAt.UTC()
-	c.sealed = [3]string{details, reasons, outcome}
-	if open {
-		return c, db.openConcern(&c)
-	}
+	c.sealed = [3]string{details, reasons, outcome} // opened by openConcern, for a reader allowed
 	return c, nil
 }
 
@@ -360,7 +357,7 @@ func joinName(a, b string) string {
 
 // Target is what the policy needs to know about a concern.
 func (c ConcernRecord) Target() policy.Target {
-	return policy.Target{AreaID: c.AreaID, FamilyID: c.FamilyID, ReferralID: c.ReferralID}
+	return policy.Target{AreaID: c.AreaID, FamilyID: c.FamilyID, ReferralID: c.ReferralID, PersonID: c.PersonID, RaisedBy: c.RaisedBy}
 }
 
 // Record names what a concern is about: its family, or the referral it was
@@ -372,49 +369,32 @@ func (c ConcernRecord) Record() string {
 	return "family " + c.FamilyReference
 }
 
-// mayReadConcern: the DSLs, the team managers of the area, and whoever raised it.
-func mayReadConcern(actor policy.Actor, c ConcernRecord, now time.Time) bool {
-	// Whoever raised it may follow it (if their account is still active).
-	if actor.SignedIn() && actor.StaffID == c.RaisedBy {
-		return true
-	}
-	if policy.Can(actor, policy.DecideConcern, c.Target(), now) {
-		return true
-	}
-	if actor.Role != policy.TeamManager {
-		return false
-	}
-	if c.FamilyID == 0 {
-		// A referral's: its area's managers, who screen it.
-		return c.ReferralID != 0 && policy.Can(actor, policy.ScreenReferral, policy.Target{AreaID: c.AreaID}, now)
-	}
-	return policy.Can(actor, policy.ViewConfidential, policy.Target{AreaID: c.AreaID, FamilyID: c.FamilyID, PersonID: max(c.PersonID, 1)}, now)
-}
-
 // ReadConcern opens a concern for someone allowed to see it, and audits it.
 func (db *DB) ReadConcern(ctx context.Context, actor policy.Actor, id int64) (ConcernRecord, error) {
 	var out ConcernRecord
 	err := db.Update(ctx, func(tx *Tx) error {
-		c, err := db.scanConcern(tx.queryRow(`SELECT `+concernColumns+concernFrom+` WHERE c.id = $1`, id), false)
+		c, err := db.scanConcern(tx.queryRow(`SELECT `+concernColumns+concernFrom+` WHERE c.id = $1`, id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return problem.New(problem.NotFound, "There is no such safeguarding concern")
 		}
 		if err != nil {
 			return fmt.Errorf("reading concern: %w", err)
 		}
-		if !mayReadConcern(actor, c, tx.now) {
+		if d := policy.Decide(actor, policy.ViewConcern, c.Target(), tx.now); !d.Allowed {
 			// One a lead gave an action to sees their actions, and the
 			// decision they follow from, but nothing of the concern
 			// itself (nor anyone else's actions): they may be the other
 			// parent's practitioner.
-			var own []ConcernAction
-			if actor.SignedIn() {
-				if own, err = tx.concernActions(id, actor.StaffID); err != nil {
-					return err
-				}
+			t := c.Target()
+			if t.ActionOwners, err = tx.concernActionOwners(id); err != nil {
+				return err
 			}
-			if len(own) == 0 {
-				return problem.New(problem.Forbidden, "safeguarding concerns are seen by the safeguarding leads, the area's team managers, the person who raised them and the owners of their actions")
+			if !policy.Can(actor, policy.ViewOwnConcernActions, t, tx.now) {
+				return problem.New(problem.Forbidden, "%s", d.Reason)
+			}
+			own, err := tx.concernActions(id, actor.StaffID)
+			if err != nil {
+				return err
 			}
 			out = ConcernRecord{ID: c.ID, FamilyID: c.FamilyID, FamilyReference: c.FamilyReference, ReferralID: c.ReferralID, ReferralReference: c.ReferralReference,
 				AreaID: c.AreaID, RaisedAt: c.RaisedAt, Status: c.Status, Decision: c.Decision, DecidedByName: c.DecidedByName, DecidedAt: c.DecidedAt,
@@ -470,6 +450,24 @@ func (tx *Tx) concernAlerts(id int64) (ConcernAlerts, error) {
 	return a, err
 }
 
+// concernActionOwners lists who owns a concern's follow-up actions (for
+// the policy: an owner reads their own).
+func (tx *Tx) concernActionOwners(concernID int64) ([]int64, error) {
+	var out []int64
+	err := tx.each(`SELECT DISTINCT owner_id FROM concern_actions WHERE concern_id = $1`, []any{concernID}, func(rows *sql.Rows) error {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		out = append(out, id)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading who owns concern %d's actions: %w", concernID, err)
+	}
+	return out, nil
+}
+
 // concernActions reads a concern's follow-up actions, or only those owned
 // by owner when it is not 0.
 func (tx *Tx) concernActions(concernID, owner int64) ([]ConcernAction, error) {
@@ -502,7 +500,7 @@ func (tx *Tx) concernActions(concernID, owner int64) ([]ConcernAction, error) {
 // concernScope narrows a query on concerns c to those the actor could
 // read: every one for a DSL, their areas' and their own for a team manager,
 // their own for anyone else. Like familyScope it is an optimisation: each
-// row is still put to mayReadConcern. A concern's area is its own (set when
+// row is still put to the policy (ViewConcern). A concern's area is its own (set when
 // it is raised), else its family's; the family is looked up only for a
 // concern without one, so a manager's list reads the open concerns' index
 // alone rather than joining each to its family (at 100,000 families that
@@ -591,11 +589,11 @@ func (db *DB) listConcerns(ctx context.Context, actor policy.Actor, which func(n
 		}
 		in, inArgs := db.inList(ids)
 		return tx.each(`SELECT `+concernColumns+concernFrom+` WHERE c.id IN (`+in+`) ORDER BY `+order, inArgs, func(rows *sql.Rows) error {
-			c, err := db.scanConcern(rows, false)
+			c, err := db.scanConcern(rows)
 			if err != nil {
 				return fmt.Errorf("reading concern: %w", err)
 			}
-			if mayReadConcern(actor, c, tx.now) {
+			if policy.Can(actor, policy.ViewConcern, c.Target(), tx.now) {
 				out = append(out, c)
 			}
 			return nil
@@ -613,7 +611,7 @@ func (db *DB) listConcerns(ctx context.Context, actor policy.Actor, which func(n
 // transaction).
 func (db *DB) DecideConcern(ctx context.Context, actor policy.Actor, id int64, in safeguarding.DecisionInput, notify Notifier) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		c, err := db.scanConcern(tx.queryRow(`SELECT `+concernColumns+concernFrom+` WHERE c.id = $1`, id), false)
+		c, err := db.scanConcern(tx.queryRow(`SELECT `+concernColumns+concernFrom+` WHERE c.id = $1`, id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return problem.New(problem.NotFound, "There is no such safeguarding concern")
 		}
@@ -683,7 +681,7 @@ func (db *DB) DecideConcern(ctx context.Context, actor policy.Actor, id int64, i
 // CloseConcern closes a decided concern with its recorded outcome.
 func (db *DB) CloseConcern(ctx context.Context, actor policy.Actor, id int64, outcome string) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		c, err := db.scanConcern(tx.queryRow(`SELECT `+concernColumns+concernFrom+` WHERE c.id = $1`, id), false)
+		c, err := db.scanConcern(tx.queryRow(`SELECT `+concernColumns+concernFrom+` WHERE c.id = $1`, id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return problem.New(problem.NotFound, "There is no such safeguarding concern")
 		}
