@@ -45,6 +45,17 @@ func (db *DB) SetKeyContacts(ctx context.Context, actor policy.Actor, areaID int
 			return problem.New(problem.Forbidden, "%s", d.Reason)
 		}
 		var fs problem.Fields
+		if areaID != 0 {
+			// A form changed by hand, or an area gone since the page was
+			// drawn: said as the area list's problem, not a failed save.
+			var n int
+			if err := tx.queryRow(`SELECT COUNT(*) FROM areas WHERE id = $1`, areaID).Scan(&n); err != nil {
+				return fmt.Errorf("checking the contacts' area: %w", err)
+			}
+			if n == 0 {
+				fs.Add("area", "Select an area from the list")
+			}
+		}
 		var keep []KeyContact
 		for i, c := range cs {
 			n := fmt.Sprintf("contacts[%d]", i)

@@ -41,6 +41,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusBadRequest, "There is a problem", "The form could not be read. Go back and try again.")
 		return
 	}
+	cleanForm(r)
 	email := org.NormaliseEmail(r.PostForm.Get("email"))
 	password := r.PostForm.Get("password")
 	next := safeNext(r.PostForm.Get("next"))
@@ -184,6 +185,7 @@ func (s *Server) halfSignedInPost(w http.ResponseWriter, r *http.Request, stage 
 		s.csrfRefused(w, r)
 		return nil
 	}
+	cleanForm(r)
 	return u
 }
 

@@ -198,6 +198,17 @@ func TestKeyContactsEditedByAdministrators(t *testing.T) {
 		if bad.status != http.StatusUnprocessableEntity || !strings.Contains(bad.body, "digits") || !strings.Contains(bad.body, "nine nine nine") {
 			t.Fatalf("bad number: %d", bad.status)
 		}
+		// An area that is not one (a form changed by hand, an old page):
+		// said, what was typed kept, nothing saved for every area instead.
+		for _, area := range []string{"987654", "99999999999999999999", "Blackpool"} {
+			r := e.post(ac, "/admin/contacts", mustForm("csrf_token", token, "area", area, "contacts[0].name", "Rogue line", "contacts[0].number", "0800 111"))
+			if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Select an area from the list") || !strings.Contains(r.body, "Rogue line") {
+				t.Errorf("contacts for area %q: %d", area, r.status)
+			}
+		}
+		if p := e.get(e.client(), "/"); strings.Contains(p.body, "Rogue line") {
+			t.Error("contacts for no area were saved")
+		}
 		ok := e.post(ac, "/admin/contacts", mustForm("csrf_token", token, "area", "0", "contacts[0].name", "Police", "contacts[0].number", "999",
 			"contacts[0].note", "in an emergency", "contacts[1].name", "Local refuge line", "contacts[1].number", "0800 000 1234", "contacts[1].note", "24 hours"))
 		if ok.status != http.StatusSeeOther {

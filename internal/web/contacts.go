@@ -60,13 +60,16 @@ func (s *Server) renderContacts(w http.ResponseWriter, r *http.Request, status i
 }
 
 func (s *Server) contactsSave(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	areaID, _ := strconv.ParseInt(r.PostForm.Get("area"), 10, 64)
+	areaID, err := strconv.ParseInt(r.PostForm.Get("area"), 10, 64)
+	if err != nil && r.PostForm.Get("area") != "" {
+		areaID = -1 // not an area's id: the store says so, rather than saving for every area
+	}
 	var cs []store.KeyContact
 	for i := 0; i < contactRows; i++ {
 		n := "contacts[" + strconv.Itoa(i) + "]"
 		cs = append(cs, store.KeyContact{AreaID: areaID, Name: r.PostForm.Get(n + ".name"), Number: r.PostForm.Get(n + ".number"), Note: r.PostForm.Get(n + ".note")})
 	}
-	err := s.db.SetKeyContacts(r.Context(), u.staff.Actor(), areaID, cs)
+	err = s.db.SetKeyContacts(r.Context(), u.staff.Actor(), areaID, cs)
 	if p := problem.As(err); p != nil && p.Code == problem.Invalid {
 		s.renderContacts(w, r, http.StatusUnprocessableEntity, areaID, r.PostForm, p.Fields)
 		return

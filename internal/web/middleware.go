@@ -345,9 +345,12 @@ func (s *Server) staff(h staffHandler) http.Handler {
 			s.renderError(w, r, http.StatusForbidden, "You cannot use this service", "Your account does not have a role that can use Cradle. Ask your administrator.")
 			return
 		}
-		if r.Method != http.MethodGet && r.Method != http.MethodHead && !s.validCSRF(r, u) {
-			s.csrfRefused(w, r)
-			return
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if !s.validCSRF(r, u) {
+				s.csrfRefused(w, r)
+				return
+			}
+			cleanForm(r) // parsed by the token's check
 		}
 		h(w, r, u)
 	})

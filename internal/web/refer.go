@@ -39,6 +39,7 @@ func (s *Server) readPublicForm(w http.ResponseWriter, r *http.Request) bool {
 		s.renderError(w, r, http.StatusBadRequest, "There is a problem", "The form could not be read. Go back and try again.")
 		return false
 	}
+	cleanForm(r)
 	return true
 }
 

@@ -216,6 +216,7 @@ func (s *Server) Handler() http.Handler {
 			"The request came from another website, so it was refused to keep your information safe. Go back to the page, refresh it and try again.")
 	}))
 	var h http.Handler = mux
+	h = withCleanQuery(h)
 	h = s.withSession(h)
 	h = csrf.Handler(h)
 	h = s.withRecover(h)

@@ -1,0 +1,72 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+)
+
+// cleanText makes typed text fit to store and to show again: bytes that
+// are not UTF-8 become U+FFFD, and control characters other than tab, line
+// feed and carriage return are dropped. No browser sends either from a
+// form, but a pasted NUL or a hand-made request would otherwise reach
+// PostgreSQL, which refuses both in text (a server error), while SQLite
+// would keep them; this way both databases hold the same.
+func cleanText(s string) string {
+	if utf8.ValidString(s) && strings.IndexFunc(s, unwanted) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if unwanted(r) {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+}
+
+func unwanted(r rune) bool {
+	return (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f
+}
+
+// cleanValues applies cleanText to every name and value, reporting whether
+// anything changed.
+func cleanValues(v url.Values) bool {
+	changed := false
+	for k, vs := range v {
+		for i, s := range vs {
+			if c := cleanText(s); c != s {
+				vs[i], changed = c, true
+			}
+		}
+		if c := cleanText(k); c != k {
+			delete(v, k)
+			v[c] = append(v[c], vs...)
+			changed = true
+		}
+	}
+	return changed
+}
+
+// cleanForm cleans a parsed request body's fields (cleanText), wherever
+// the request keeps them.
+func cleanForm(r *http.Request) {
+	cleanValues(r.PostForm)
+	cleanValues(r.Form)
+	if r.MultipartForm != nil {
+		cleanValues(url.Values(r.MultipartForm.Value))
+	}
+}
+
+// withCleanQuery cleans every request's query string (cleanText) before
+// anything reads it, so no handler's filter or search passes such bytes on.
+func withCleanQuery(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.RawQuery != "" {
+			if q, err := url.ParseQuery(r.URL.RawQuery); err == nil && cleanValues(q) {
+				r.URL.RawQuery = q.Encode()
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,48 @@
+package web
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+)
+
+func TestCleanText(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Amy Foster", "Amy Foster"},
+		{"", ""},
+		{"line one\r\nline two\tand a tab", "line one\r\nline two\tand a tab"},
+		{"Amy\x00 Foster", "Amy Foster"},
+		{"bell\x07 escape\x1b[2J del\x7f", "bell escape[2J del"},
+		{"Zoë \xff\xfe", "Zoë \uFFFD"},
+		{"half \xc3", "half \uFFFD"},
+		{"ünïcödé and emoji 👶", "ünïcödé and emoji 👶"},
+	} {
+		if got := cleanText(tc.in); got != tc.want {
+			t.Errorf("cleanText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestCleanValuesAndQuery(t *testing.T) {
+	v := url.Values{"q": {"Amy\x00"}, "bad\x00name": {"x"}, "fine": {"yes"}}
+	if !cleanValues(v) {
+		t.Fatal("cleanValues reported no change")
+	}
+	if v.Get("q") != "Amy" || v.Get("badname") != "x" || v.Get("fine") != "yes" || len(v) != 3 {
+		t.Errorf("cleaned values: %v", v)
+	}
+	if cleanValues(url.Values{"q": {"Amy"}}) {
+		t.Error("cleanValues changed clean values")
+	}
+	var seen string
+	h := withCleanQuery(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { seen = r.URL.Query().Get("q") }))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/search?q=Amy%00%FF", nil))
+	if seen != "Amy\uFFFD" {
+		t.Errorf("the handler read q=%q", seen)
+	}
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/search?q=Zo%C3%AB", nil))
+	if seen != "Zoë" {
+		t.Errorf("the handler read q=%q from a clean query", seen)
+	}
+}
