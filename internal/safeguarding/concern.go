@@ -194,7 +194,10 @@ func (o *Outcome) check(fs *fields) {
 func CanClose(decided bool, outcome string) error {
 	var fs fields
 	if !decided {
+		// Alone: the page of an undecided concern has the decision's
+		// form, not the outcome's, so nothing there could be mended.
 		fs.add("decision", "A safeguarding lead must record a decision before this concern can be closed")
+		return fs.err()
 	}
 	o := Outcome{Text: outcome}
 	o.check(&fs)

@@ -184,9 +184,8 @@ func TestCanClose(t *testing.T) {
 		{"not decided", false, "Referred to MASH; plan agreed.", []Field{
 			{"decision", "A safeguarding lead must record a decision before this concern can be closed"},
 		}},
-		{"not decided, no outcome", false, "", []Field{
+		{"not decided, no outcome: the decision alone", false, "", []Field{
 			{"decision", "A safeguarding lead must record a decision before this concern can be closed"},
-			{"outcome", "Enter the outcome"},
 		}},
 		{"decided, no outcome", true, "", []Field{{"outcome", "Enter the outcome"}}},
 		{"decided, outcome only spaces", true, " \n ", []Field{{"outcome", "Enter the outcome"}}},

@@ -124,6 +124,11 @@ func TestHostileInputNeverFails(t *testing.T) {
 					if !strings.Contains(r.body, "govuk-error-summary") {
 						t.Errorf("%s as %s with %.30q: 422 without an error summary\n%.2000s", path, role, v, r.body)
 					}
+					for _, id := range summaryLinks(r.body) {
+						if !strings.Contains(r.body, ` id="`+id+`"`) {
+							t.Errorf("%s as %s with %.30q: the error summary links to #%s, which is not on the page", path, role, v, id)
+						}
+					}
 					if found && len(f.text) > 0 && strings.HasPrefix(v, kept) && !strings.Contains(r.body, kept) {
 						t.Errorf("%s as %s with %.30q: what was typed in %v is not shown again", path, role, v, f.text)
 					}
@@ -167,6 +172,17 @@ func TestHostileInputNeverFails(t *testing.T) {
 		}
 		t.Logf("%d posts (%d problems shown) and %d pages with nonsense; %d forms found", posted, shown, got, len(forms))
 	})
+}
+
+// summaryLinks are the ids the error summary's links lead to.
+func summaryLinks(body string) []string {
+	_, list, _ := strings.Cut(body, "govuk-error-summary__list")
+	list, _, _ = strings.Cut(list, "</ul>")
+	var out []string
+	for _, m := range regexp.MustCompile(`href="#([^"]+)"`).FindAllStringSubmatch(list, -1) {
+		out = append(out, html.UnescapeString(m[1]))
+	}
+	return out
 }
 
 type pageForm struct {

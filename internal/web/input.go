@@ -8,17 +8,22 @@ import (
 )
 
 // cleanText makes typed text fit to store and to show again: bytes that
-// are not UTF-8 become U+FFFD, and control characters other than tab, line
-// feed and carriage return are dropped. No browser sends either from a
-// form, but a pasted NUL or a hand-made request would otherwise reach
+// are not UTF-8 become U+FFFD, a vertical tab or form feed (a word
+// processor's line and page breaks, pasted) becomes a line break, and
+// other control characters but tab, line feed and carriage return are
+// dropped. A pasted NUL or a hand-made request would otherwise reach
 // PostgreSQL, which refuses both in text (a server error), while SQLite
-// would keep them; this way both databases hold the same.
+// would keep them; and a pasted note would be refused for characters no
+// one can see.
 func cleanText(s string) string {
 	if utf8.ValidString(s) && strings.IndexFunc(s, unwanted) < 0 {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
-		if unwanted(r) {
+		switch {
+		case r == '\v' || r == '\f':
+			return '\n'
+		case unwanted(r):
 			return -1
 		}
 		return r

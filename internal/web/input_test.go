@@ -15,6 +15,7 @@ func TestCleanText(t *testing.T) {
 		{"Amy\x00 Foster", "Amy Foster"},
 		{"bell\x07 escape\x1b[2J del\x7f", "bell escape[2J del"},
 		{"Zoë \xff\xfe", "Zoë \uFFFD"},
+		{"pasted line\vbreak and page\fbreak", "pasted line\nbreak and page\nbreak"},
 		{"half \xc3", "half \uFFFD"},
 		{"ünïcödé and emoji 👶", "ünïcödé and emoji 👶"},
 	} {
