@@ -117,8 +117,11 @@ func grantedAs(act Action, t Target) Action {
 // grantFor is the role-by-action matrix. Anything not listed is never
 // allowed, so a new action or role starts denied.
 func grantFor(r Role, act Action) grant {
-	if act == SubmitReferral {
+	switch act {
+	case SubmitReferral:
 		return anywhere // any signed-in staff member may refer
+	case ManageOwnAccount:
+		return anywhere // their own, whatever their role
 	}
 	switch r {
 	case Practitioner:

@@ -208,6 +208,10 @@ const (
 	// no longer agreeing) to be named on the public safeguarding page: only
 	// for themselves, so the store acts on the actor's own record.
 	ChoosePublicListing Action = "site.listing.choose"
+	// ManageOwnAccount is a member of staff changing their own password
+	// (knowing the current one), or seeing and ending their own sessions:
+	// only for themselves, so the store acts on the actor's own record.
+	ManageOwnAccount Action = "account.manage"
 	// ListRetention opens the list of closed records due for review under
 	// the retention schedule (each row then checked with ReviewRetention).
 	ListRetention Action = "retention.list"
@@ -231,7 +235,7 @@ func Actions() []Action {
 		RaiseConcern, DecideConcern, ViewConcern, ViewOwnConcernActions, CompleteTask,
 		ViewRecordAudit, ViewAuditLog, ManageStaff, ManageTokens, ManageMailingList, ManageMail, ViewAggregates, ViewIdentifiableReports,
 		ExportResearch, WriteSupervision, ManageSite, ChoosePublicListing, ListCases, ViewTeamCaseloads, ExportSubjectAccess,
-		ListRetention, ReviewRetention, ApproveErasure,
+		ListRetention, ReviewRetention, ApproveErasure, ManageOwnAccount,
 	}
 }
 
@@ -314,6 +318,8 @@ func (act Action) phrase() string {
 		return "prepare a subject access request"
 	case ChoosePublicListing:
 		return "be listed on the public safeguarding page"
+	case ManageOwnAccount:
+		return "manage their own account"
 	case ListRetention:
 		return "see the records due for review"
 	case ReviewRetention:

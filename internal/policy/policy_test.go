@@ -166,6 +166,7 @@ var matrix = []struct {
 	{ListRetention, [10]string{none, all, all, none, none, none, none, none, none, none}},
 	{ReviewRetention, [10]string{none, "NNNNY", "NNNNY", none, none, none, none, none, none, none}},
 	{ApproveErasure, [10]string{none, "NNNNY", none, none, none, none, none, none, none, none}},
+	{ManageOwnAccount, [10]string{all, all, all, all, all, none, none, none, none, none}},
 }
 
 type row struct {

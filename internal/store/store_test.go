@@ -776,3 +776,58 @@ func TestPostgresPlannerCosts(t *testing.T) {
 
 // TestMain drops the PostgreSQL template storetest.Each copies.
 func TestMain(m *testing.M) { storetest.Main(m) }
+
+// ChangeOwnPassword acts only on the actor's own, live session: a session
+// that is not theirs (or has ended) changes nothing, and a disabled
+// account is refused by the policy.
+func TestChangeOwnPasswordNeedsTheirSession(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := seedStaff(t, db, "a@example.org", "practitioner", "Hertfordshire")
+		b := seedStaff(t, db, "b@example.org", "practitioner", "Hertfordshire")
+		err := db.Update(ctx, func(tx *store.Tx) error {
+			tx.Audit("test", "", 0, 0, "")
+			if err := tx.CreateSession("a1", a.ID, store.StageActive, "csrf", "127.0.0.1", "test"); err != nil {
+				return err
+			}
+			return tx.CreateSession("b1", b.ID, store.StageActive, "csrf", "127.0.0.1", "test")
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		started := map[string]time.Time{}
+		if got, _, err := db.SessionUser(ctx, "a1"); err == nil {
+			started["a1"] = got.CreatedAt
+		}
+		time.Sleep(1100 * time.Millisecond) // a second on, so a renewed start would show
+		change := store.PasswordChange{Hash: "new-hash", Session: "b1", NewSession: "a2", CSRF: "csrf"}
+		if _, err := db.ChangeOwnPassword(ctx, a.Actor(), change, nil); problem.CodeOf(err) != problem.Unauthorised {
+			t.Errorf("with another's session: %v, want Unauthorised", err)
+		}
+		disabled := a.Actor()
+		disabled.Disabled = true
+		change.Session = "a1"
+		if _, err := db.ChangeOwnPassword(ctx, disabled, change, nil); problem.CodeOf(err) != problem.Forbidden {
+			t.Errorf("a disabled account: %v, want Forbidden", err)
+		}
+		if st, _ := db.StaffByID(ctx, a.ID); st.PasswordHash == "new-hash" {
+			t.Error("a refused change was saved")
+		}
+		if _, _, err := db.SessionUser(ctx, "b1"); err != nil {
+			t.Errorf("another's session ended: %v", err)
+		}
+		if n, err := db.ChangeOwnPassword(ctx, a.Actor(), change, nil); err != nil || n != 0 {
+			t.Fatalf("their own change: %d, %v", n, err)
+		}
+		if st, _ := db.StaffByID(ctx, a.ID); st.PasswordHash != "new-hash" {
+			t.Error("the change was not saved")
+		}
+		if got, _, err := db.SessionUser(ctx, "a2"); err != nil {
+			t.Errorf("the replacement session: %v", err)
+		} else if old := started["a1"]; !got.CreatedAt.Equal(old) {
+			t.Errorf("the replacement session started %s, want the old one's start %s (its 12 hours are not renewed)", got.CreatedAt, old)
+		}
+		if _, _, err := db.SessionUser(ctx, "a1"); err == nil {
+			t.Error("the old token still works")
+		}
+	})
+}

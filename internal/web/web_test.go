@@ -173,8 +173,14 @@ func (e *env) signIn(c *http.Client, email string) {
 // password and its own authenticator secret.
 func (e *env) signInWith(c *http.Client, email, totpSecret string) {
 	e.t.Helper()
+	e.signInAs(c, email, demo.Password, totpSecret)
+}
+
+// signInAs is signInWith with a password of its own.
+func (e *env) signInAs(c *http.Client, email, password, totpSecret string) {
+	e.t.Helper()
 	e.clock.Advance(31 * time.Second)
-	r := e.post(c, "/sign-in", url.Values{"email": {email}, "password": {demo.Password}})
+	r := e.post(c, "/sign-in", url.Values{"email": {email}, "password": {password}})
 	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/sign-in/code") {
 		e.t.Fatalf("password step: %d %s\n%s", r.status, r.location, r.body)
 	}

@@ -1,0 +1,149 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+)
+
+// PasswordChange is a member of staff's change of their own password: the
+// new password's hash (made by the caller, outside the transaction: the
+// slow hash must not hold SQLite's one writer), the session it is made in
+// and the token that replaces it, with the session's CSRF token, address
+// and browser carried over.
+type PasswordChange struct {
+	Hash            string
+	Session         string // the current session's token hash
+	NewSession      string // the hash of the token that replaces it
+	CSRF, IP, Agent string
+}
+
+// ChangeOwnPassword sets the actor's new password, ends every other
+// session of theirs (whoever else knew the old password is signed out),
+// replaces the current session's token, and tells them by email through
+// tell (which may be nil), in one transaction. It returns how many other
+// sessions were ended. The caller has checked the current password.
+func (db *DB) ChangeOwnPassword(ctx context.Context, actor policy.Actor, c PasswordChange, tell func(tx *Tx, email string) error) (int64, error) {
+	var ended int64
+	err := db.Update(ctx, func(tx *Tx) error {
+		if d := policy.Decide(actor, policy.ManageOwnAccount, policy.Target{}, tx.now); !d.Allowed {
+			return problem.New(problem.Forbidden, "%s", d.Reason)
+		}
+		if c.Hash == "" || c.Session == "" || c.NewSession == "" || c.Session == c.NewSession {
+			return fmt.Errorf("changing a password: the new hash and the sessions are required")
+		}
+		st, err := tx.staffByID(actor.StaffID)
+		if err != nil {
+			return err
+		}
+		var started time.Time
+		err = tx.queryRow(`SELECT created_at FROM login_sessions WHERE token_hash = $1 AND staff_id = $2`, c.Session, st.ID).Scan(&started)
+		if errors.Is(err, sql.ErrNoRows) {
+			return problem.New(problem.Unauthorised, "Your session has ended. Sign in again")
+		}
+		if err != nil {
+			return fmt.Errorf("checking the session: %w", err)
+		}
+		if err := tx.SetPassword(st.ID, c.Hash, false); err != nil {
+			return err
+		}
+		res, err := tx.exec(`DELETE FROM login_sessions WHERE staff_id = $1 AND token_hash <> $2`, st.ID, c.Session)
+		if err != nil {
+			return fmt.Errorf("ending the other sessions: %w", err)
+		}
+		ended, _ = res.RowsAffected()
+		if err := tx.DeleteSession(c.Session); err != nil {
+			return err
+		}
+		if err := tx.CreateSession(c.NewSession, st.ID, StageActive, c.CSRF, c.IP, c.Agent); err != nil {
+			return err
+		}
+		// The same session under a new token: it still ends 12 hours
+		// after signing in, not after the change.
+		if _, err := tx.exec(`UPDATE login_sessions SET created_at = $1 WHERE token_hash = $2`, started, c.NewSession); err != nil {
+			return fmt.Errorf("keeping the session's start: %w", err)
+		}
+		tx.Audit("staff.password.change", "staff", st.ID, 0, fmt.Sprintf("by themselves; other sessions ended: %d", ended))
+		if tell != nil {
+			return tell(tx, st.Email)
+		}
+		return nil
+	})
+	return ended, err
+}
+
+// OwnSession is one of a member of staff's sessions, as their account page
+// lists it: where and when, never its token.
+type OwnSession struct {
+	Current    bool   // the session asking
+	Complete   bool   // signed in with both steps (else the password alone was entered)
+	IP         string // the address it was started from
+	Agent      string // the browser's own description of itself
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+}
+
+// OwnSessions lists the actor's sessions, the one asking (current, a
+// token hash) first, then the most recently used: whoever sees one they do
+// not recognise (a password entered somewhere without its code, say)
+// knows to change their password.
+func (db *DB) OwnSessions(ctx context.Context, actor policy.Actor, current string) ([]OwnSession, error) {
+	if d := policy.Decide(actor, policy.ManageOwnAccount, policy.Target{}, db.Now()); !d.Allowed {
+		return nil, problem.New(problem.Forbidden, "%s", d.Reason)
+	}
+	rows, err := db.query(ctx, `SELECT token_hash, stage, ip, user_agent, created_at, last_seen_at FROM login_sessions WHERE staff_id = $1
+		ORDER BY last_seen_at DESC, created_at DESC`, actor.StaffID)
+	if err != nil {
+		return nil, fmt.Errorf("listing your sessions: %w", err)
+	}
+	defer rows.Close()
+	var out []OwnSession
+	for rows.Next() {
+		var s OwnSession
+		var hash, stage string
+		if err := rows.Scan(&hash, &stage, &s.IP, &s.Agent, &s.CreatedAt, &s.LastSeenAt); err != nil {
+			return nil, fmt.Errorf("listing your sessions: %w", err)
+		}
+		s.Current, s.Complete = hash == current, stage == StageActive || stage == StageChangePassword
+		s.CreatedAt, s.LastSeenAt = s.CreatedAt.UTC(), s.LastSeenAt.UTC()
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("listing your sessions: %w", err)
+	}
+	slices.SortStableFunc(out, func(a, b OwnSession) int {
+		switch {
+		case a.Current == b.Current:
+			return 0
+		case a.Current:
+			return -1
+		}
+		return 1
+	})
+	return out, nil
+}
+
+// EndOtherSessions signs the actor out of every session but the one asking
+// (current, a token hash), returning how many ended.
+func (db *DB) EndOtherSessions(ctx context.Context, actor policy.Actor, current string) (int64, error) {
+	var ended int64
+	err := db.Update(ctx, func(tx *Tx) error {
+		if d := policy.Decide(actor, policy.ManageOwnAccount, policy.Target{}, tx.now); !d.Allowed {
+			return problem.New(problem.Forbidden, "%s", d.Reason)
+		}
+		res, err := tx.exec(`DELETE FROM login_sessions WHERE staff_id = $1 AND token_hash <> $2`, actor.StaffID, current)
+		if err != nil {
+			return fmt.Errorf("ending your other sessions: %w", err)
+		}
+		ended, _ = res.RowsAffected()
+		tx.Audit("staff.sessions.end", "staff", actor.StaffID, 0, fmt.Sprintf("by themselves; other sessions ended: %d", ended))
+		return nil
+	})
+	return ended, err
+}

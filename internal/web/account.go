@@ -1,0 +1,189 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/cradle-org/cradle/internal/credential"
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/store"
+)
+
+// A member of staff's own account: who Cradle knows them as, and changing
+// their own password.
+
+type accountData struct {
+	Changed       bool // the password was changed just now
+	Ended         bool // and other sessions were ended with it
+	SignedOut     bool // the other sessions were ended just now
+	PublicListing bool // a DSL: their choice about the public safeguarding page
+	Sessions      []sessionRow
+	Others        bool // a session other than this one is listed
+}
+
+type sessionRow struct {
+	store.OwnSession
+	Browser string
+}
+
+func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	q := r.URL.Query()
+	now := s.cfg.Now()
+	d := accountData{Changed: q.Get("changed") == "1", Ended: q.Get("ended") == "1", SignedOut: q.Get("signed_out") == "1",
+		PublicListing: policy.Can(u.staff.Actor(), policy.ChoosePublicListing, policy.Target{}, now)}
+	sessions, err := s.db.OwnSessions(r.Context(), u.staff.Actor(), u.session.TokenHash)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, o := range sessions {
+		if !o.Current && (now.Sub(o.LastSeenAt) > IdleTimeout || now.Sub(o.CreatedAt) > AbsoluteTimeout) {
+			continue // over, though not yet swept away
+		}
+		d.Sessions = append(d.Sessions, sessionRow{OwnSession: o, Browser: browserName(o.Agent)})
+		d.Others = d.Others || !o.Current
+	}
+	s.render(w, r, http.StatusOK, "account", Page{Title: "Your account", Nav: "home", Data: d})
+}
+
+// endOtherSessions signs the member of staff out everywhere but here (a
+// computer left signed in, a session they do not recognise).
+func (s *Server) endOtherSessions(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	if _, err := s.db.EndOtherSessions(r.Context(), u.staff.Actor(), u.session.TokenHash); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/account?signed_out=1", http.StatusSeeOther)
+}
+
+// browserName names a browser and its system from its own description,
+// for people to recognise a session by ("Firefox on Windows"); "" when
+// neither is known.
+func browserName(agent string) string {
+	browser := ""
+	for _, b := range []struct{ token, name string }{
+		{"Edg/", "Edge"}, {"OPR/", "Opera"}, {"Firefox/", "Firefox"}, {"Chrome/", "Chrome"}, {"Chromium/", "Chromium"}, {"Safari/", "Safari"},
+	} {
+		if strings.Contains(agent, b.token) {
+			browser = b.name
+			break
+		}
+	}
+	system := ""
+	for _, o := range []struct{ token, name string }{
+		{"Android", "Android"}, {"iPhone", "an iPhone"}, {"iPad", "an iPad"}, {"Windows", "Windows"}, {"Mac OS X", "a Mac"}, {"CrOS", "ChromeOS"}, {"Linux", "Linux"},
+	} {
+		if strings.Contains(agent, o.token) {
+			system = o.name
+			break
+		}
+	}
+	switch {
+	case browser != "" && system != "":
+		return browser + " on " + system
+	case browser != "":
+		return browser
+	case system != "":
+		return "A browser on " + system
+	}
+	return ""
+}
+
+func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	if !s.may(w, r, u, policy.ManageOwnAccount) {
+		return
+	}
+	s.render(w, r, http.StatusOK, "account-password", Page{Title: "Change your password", Nav: "home"})
+}
+
+// passwordChange changes the signed-in member of staff's password once
+// they have given the current one. A wrong current password counts as a
+// failed sign-in (so the same limits stop someone guessing it at an
+// unattended desk), the new one follows the same rules as at first
+// sign-in, every other session of theirs ends, and they are emailed.
+// Passwords typed are never shown again.
+func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	if !s.may(w, r, u, policy.ManageOwnAccount) {
+		return
+	}
+	page := func(status int, fs problem.Fields) {
+		s.render(w, r, status, "account-password", Page{Title: "Change your password", Nav: "home", Errors: fs})
+	}
+	current, pw, confirm := r.PostForm.Get("current"), r.PostForm.Get("password"), r.PostForm.Get("confirm")
+	blocked, err := s.tooManyFailures(r, u.staff.Email)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if blocked {
+		s.audit(r, "signin.blocked", "staff", u.staff.ID, "too many failed attempts, at a password change")
+		page(http.StatusTooManyRequests, problem.Fields{{Name: "current", Message: "There have been too many wrong passwords. Wait 15 minutes, then try again"}})
+		return
+	}
+	acct, err := s.db.StaffByID(r.Context(), u.staff.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var fs problem.Fields
+	switch ok, _, _ := credential.Verify(acct.PasswordHash, current); {
+	case current == "":
+		fs.Add("current", "Enter your current password")
+	case !ok:
+		s.recordFailure(r, u.staff.Email, acct, "wrong current password, at a password change")
+		fs.Add("current", "Your current password is not right")
+	}
+	switch {
+	case pw == "":
+		fs.Add("password", "Enter a new password")
+	default:
+		if err := credential.CheckPassword(pw, u.staff.Email, u.staff.Name); err != nil {
+			var re *credential.RuleError
+			if errors.As(err, &re) {
+				fs.Add("password", re.Message)
+			} else {
+				fs.Add("password", "Choose a different password")
+			}
+		} else if pw == current {
+			fs.Add("password", "Your new password must be different from your current password")
+		}
+	}
+	if !fs.Has("password") && pw != "" && pw != confirm {
+		fs.Add("confirm", "Enter the same new password in both boxes")
+	}
+	if len(fs) > 0 {
+		page(http.StatusUnprocessableEntity, fs)
+		return
+	}
+	hash, err := credential.HashWith(s.cfg.PasswordParams, pw)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	token, err := credential.NewToken()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	when := formatDateTime(s.cfg.Now())
+	ended, err := s.db.ChangeOwnPassword(r.Context(), u.staff.Actor(), store.PasswordChange{Hash: hash, Session: u.session.TokenHash,
+		NewSession: credential.HashToken(token), CSRF: u.session.CSRFToken, IP: clientIP(r), Agent: r.UserAgent()},
+		func(tx *store.Tx, email string) error {
+			text := "The password of your " + s.cfg.OrgName + " Cradle account was changed on " + when + ".\n\n" +
+				"If you changed it, there is nothing to do. If you did not, tell your administrator straight away: they can reset your account and see what was done with it.\n"
+			return tx.QueueMail("password_changed", email, "Your Cradle password was changed", text, nil)
+		})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.wakeMail()
+	s.setCookie(w, r, token)
+	to := "/account?changed=1"
+	if ended > 0 {
+		to += "&ended=1"
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}

@@ -1,0 +1,150 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/demo"
+	"github.com/cradle-org/cradle/internal/mail/smtptest"
+	"github.com/cradle-org/cradle/internal/store"
+)
+
+// TestStaffChangeTheirOwnPassword: a member of staff sees their account and
+// changes their password, knowing the current one. Mistakes are named
+// (the passwords typed are never shown again), a wrong current password
+// counts as a failed sign-in, and once it is changed every other session
+// of theirs has ended, this one goes on, they are emailed, the new
+// password signs in and the old one does not.
+func TestStaffChangeTheirOwnPassword(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		smtp := smtptest.Start(t)
+		const fresh = "copper kettle hillside morning"
+		here, elsewhere := e.client(), e.client()
+		e.signIn(here, practitioner)
+		e.signIn(elsewhere, practitioner)
+
+		acct := e.get(here, "/account")
+		for _, want := range []string{"Your account", "Priya Shah", practitioner, "Therapeutic practitioner", `href="/account/password"`} {
+			if acct.status != http.StatusOK || !strings.Contains(acct.body, want) {
+				t.Errorf("the account page (%d) lacks %q", acct.status, want)
+			}
+		}
+		if strings.Contains(acct.body, "/account/public-listing") {
+			t.Error("a practitioner's account page offers the DSLs' public listing")
+		}
+		if home := e.get(here, "/home"); !strings.Contains(home.body, `href="/account"`) {
+			t.Error("the header does not link to the account")
+		}
+		token := csrfFrom(t, e.get(here, "/account/password").body)
+		post := func(current, pw, confirm string) resp {
+			return e.post(here, "/account/password", url.Values{"csrf_token": {token}, "current": {current}, "password": {pw}, "confirm": {confirm}})
+		}
+		for _, tc := range []struct {
+			name, current, pw, confirm string
+			want                       []string
+		}{
+			{"nothing", "", "", "", []string{"Enter your current password", "Enter a new password"}},
+			{"wrong current", "not my password at all", fresh, fresh, []string{"Your current password is not right"}},
+			{"short", demo.Password, "short", "short", []string{"12 characters"}},
+			{"same", demo.Password, demo.Password, demo.Password, []string{"must be different from your current password"}},
+			{"not confirmed", demo.Password, fresh, fresh + "x", []string{"Enter the same new password in both boxes"}},
+		} {
+			r := post(tc.current, tc.pw, tc.confirm)
+			if r.status != http.StatusUnprocessableEntity {
+				t.Errorf("%s: %d, want 422", tc.name, r.status)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(r.body, w) {
+					t.Errorf("%s: the page does not say %q", tc.name, w)
+				}
+			}
+			for _, typed := range []string{tc.current, tc.pw} {
+				if len(typed) > 4 && strings.Contains(r.body, `value="`+typed) {
+					t.Errorf("%s: a password typed is shown again", tc.name)
+				}
+			}
+		}
+		if failures, _, err := e.db.SigninFailures(context.Background(), practitioner, "", e.clock.Now().Add(-time.Hour)); err != nil || failures != 1 {
+			t.Errorf("failed sign-ins recorded for the wrong current password: %d (%v), want 1", failures, err)
+		}
+
+		r := post(demo.Password, fresh, fresh)
+		if r.status != http.StatusSeeOther || r.location != "/account?changed=1&ended=1" {
+			t.Fatalf("changing the password: %d %s\n%s", r.status, r.location, r.body)
+		}
+		if p := e.get(here, r.location); p.status != http.StatusOK || !strings.Contains(p.body, "Your password has been changed") ||
+			!strings.Contains(p.body, "signed out everywhere else") {
+			t.Errorf("after the change (%d), this session is not on the account page with the news", p.status)
+		}
+		if p := e.get(elsewhere, "/home"); p.status != http.StatusSeeOther || !strings.HasPrefix(p.location, "/sign-in") {
+			t.Errorf("the other session goes on: %d %s", p.status, p.location)
+		}
+		msgs := deliver(t, e, smtp)
+		if len(msgs) != 1 || msgs[0].To[0] != practitioner || !strings.Contains(string(msgs[0].Data), "Your Cradle password was changed") ||
+			strings.Contains(string(msgs[0].Data), fresh) {
+			t.Errorf("the email: %+v", msgs)
+		}
+		if es, err := e.db.AuditEntries(context.Background(), store.AuditFilter{Actions: []string{"staff.password.change"}}); err != nil || len(es) != 1 ||
+			!strings.Contains(es[0].Detail, "other sessions ended: 1") {
+			t.Errorf("audit entries for the change: %+v (%v), want one", es, err)
+		}
+
+		// The old password no longer signs in; the new one does.
+		e.clock.Advance(31 * time.Second)
+		if old := e.post(e.client(), "/sign-in", url.Values{"email": {practitioner}, "password": {demo.Password}}); old.status != http.StatusUnauthorized {
+			t.Errorf("the old password: %d", old.status)
+		}
+		e.signInAs(e.client(), practitioner, fresh, cred(practitioner).TOTPSecret)
+	})
+}
+
+// TestStaffSeeAndEndTheirSessions: the account page lists where the member
+// of staff is signed in (this browser first, a password entered without
+// its code marked) and signs them out everywhere else.
+func TestStaffSeeAndEndTheirSessions(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		here, elsewhere, half := e.client(), e.client(), e.client()
+		e.signIn(here, practitioner)
+		e.signIn(elsewhere, practitioner)
+		e.clock.Advance(31 * time.Second)
+		if r := e.post(half, "/sign-in", url.Values{"email": {practitioner}, "password": {demo.Password}}); r.status != http.StatusSeeOther {
+			t.Fatalf("the password step: %d", r.status)
+		}
+		other := e.client()
+		e.signIn(other, manager)
+
+		acct := e.get(here, "/account")
+		table := between(acct.body, "Where you are signed in", "</table>")
+		if n := strings.Count(table, `<tr class="govuk-table__row">`) - 1; n != 3 {
+			t.Errorf("%d sessions listed, want 3 (this one, another, a password without its code):\n%s", n, table)
+		}
+		if strings.Count(table, "This browser") != 1 || strings.Count(table, "Security code not entered") != 1 {
+			t.Errorf("the sessions are not told apart:\n%s", table)
+		}
+		if i, j := strings.Index(table, "This browser"), strings.Index(table, "<tbody"); i < j || strings.Index(table[j:], "</tr>") < i-j {
+			t.Errorf("this browser is not listed first:\n%s", table)
+		}
+		r := e.post(here, "/account/sessions/end", url.Values{"csrf_token": {csrfFrom(t, acct.body)}})
+		if r.status != http.StatusSeeOther || r.location != "/account?signed_out=1" {
+			t.Fatalf("ending the other sessions: %d %s", r.status, r.location)
+		}
+		after := e.get(here, r.location)
+		if !strings.Contains(after.body, "You have been signed out everywhere else") || !strings.Contains(after.body, "You are not signed in anywhere else") {
+			t.Errorf("after ending them, the page says:\n%s", between(after.body, "<main", "</main>"))
+		}
+		if p := e.get(elsewhere, "/home"); p.status != http.StatusSeeOther {
+			t.Errorf("the other session goes on: %d", p.status)
+		}
+		if p := e.get(other, "/home"); p.status != http.StatusOK {
+			t.Errorf("someone else's session ended: %d", p.status)
+		}
+		if es, err := e.db.AuditEntries(context.Background(), store.AuditFilter{Actions: []string{"staff.sessions.end"}}); err != nil || len(es) != 1 ||
+			!strings.Contains(es[0].Detail, "other sessions ended: 2") {
+			t.Errorf("audit entries for ending them: %+v (%v), want one", es, err)
+		}
+	})
+}
