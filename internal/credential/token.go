@@ -11,6 +11,7 @@ import (
 	"math/big"
 	"strings"
 	"sync"
+	"time"
 )
 
 // tokenBytes gives 256-bit tokens: far beyond guessing, even online
@@ -52,6 +53,18 @@ var wordsFile string
 
 // words is parsed once on first use and only read afterwards.
 var words = sync.OnceValue(func() []string { return listLines(wordsFile) })
+
+// OneTimePasswordLife is how long a one-time password (a new account's, or
+// one given after a reset) signs in before it must be used: long enough to
+// pass on by phone or in person over a weekend, short enough that details
+// sent and never used do not leave an account open (ASVS 2.3.1).
+const OneTimePasswordLife = 7 * 24 * time.Hour
+
+// OneTimeExpired reports whether a one-time password set at setAt has
+// outlived OneTimePasswordLife at now. A time not known has (fail closed).
+func OneTimeExpired(setAt, now time.Time) bool {
+	return setAt.IsZero() || now.Sub(setAt) > OneTimePasswordLife
+}
 
 // NewOneTimePassword returns a memorable random password, such as
 // "lantern-oyster-pebble-tadpole", for a new or reset account. It always

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestNewToken(t *testing.T) {
@@ -83,5 +84,25 @@ func TestWordList(t *testing.T) {
 			t.Fatalf("word %q is malformed or repeated", w)
 		}
 		seen[w] = true
+	}
+}
+
+func TestOneTimeExpired(t *testing.T) {
+	now := time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name  string
+		setAt time.Time
+		want  bool
+	}{
+		{"just set", now, false},
+		{"six days ago", now.Add(-6 * 24 * time.Hour), false},
+		{"exactly seven days ago", now.Add(-OneTimePasswordLife), false},
+		{"seven days and a minute ago", now.Add(-OneTimePasswordLife - time.Minute), true},
+		{"a year ago", now.AddDate(-1, 0, 0), true},
+		{"not known", time.Time{}, true},
+	} {
+		if got := OneTimeExpired(tc.setAt, now); got != tc.want {
+			t.Errorf("%s: OneTimeExpired = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }

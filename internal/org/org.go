@@ -41,7 +41,8 @@ type Staff struct {
 	Areas              []Area
 	PasswordHash       string
 	MustChangePassword bool
-	TOTPSecret         string // opened by the store; never shown after enrolment
+	PasswordSetAt      time.Time // when the password was last set (zero: not known)
+	TOTPSecret         string    // opened by the store; never shown after enrolment
 	TOTPLastStep       int64
 	Disabled           bool
 	ListedPublicly     bool

@@ -62,9 +62,10 @@ func (tx *Tx) DeleteSession(tokenHash string) error {
 // session whose account is gone reads as no session.
 //
 // The account comes without its credentials (password hash, authenticator
-// secret and last step, must-change flag): a signed-in request never needs
-// them, so they are neither read nor opened for every page; the sign-in
-// steps that check them read the account with StaffByID.
+// secret and last step, must-change flag, when the password was set): a
+// signed-in request never needs them, so they are neither read nor opened
+// for every page; the sign-in steps that check them read the account with
+// StaffByID.
 func (db *DB) SessionUser(ctx context.Context, tokenHash string) (LoginSession, org.Staff, error) {
 	var s LoginSession
 	var st org.Staff

@@ -92,8 +92,8 @@ func (tx *Tx) CreateStaff(n org.NewStaff, s StaffSecrets) (org.Staff, error) {
 	if err != nil {
 		return org.Staff{}, err
 	}
-	_, err = tx.exec(`INSERT INTO staff (id, email, name, role, job_title, password_hash, must_change_password, totp_secret_sealed, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)`,
+	_, err = tx.exec(`INSERT INTO staff (id, email, name, role, job_title, password_hash, must_change_password, totp_secret_sealed, created_at, updated_at, password_set_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $9)`,
 		id, n.Email, n.Name, string(role), n.JobTitle, s.PasswordHash, s.MustChange, sealedTOTP, tx.now)
 	if isUniqueViolation(err) {
 		return org.Staff{}, &problem.Error{Code: problem.Conflict, Message: "There is already an account with that email address",
@@ -123,7 +123,7 @@ func (tx *Tx) AddStaffToArea(staffID int64, areaName string) error {
 	return nil
 }
 
-const staffColumns = `id, email, name, role, job_title, password_hash, must_change_password, totp_secret_sealed, totp_last_step, disabled, listed_publicly, created_at`
+const staffColumns = `id, email, name, role, job_title, password_hash, must_change_password, totp_secret_sealed, totp_last_step, disabled, listed_publicly, created_at, password_set_at`
 
 type rowQuerier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
@@ -133,8 +133,9 @@ type rowQuerier interface {
 func (db *DB) scanStaff(ctx context.Context, q rowQuerier, where string, arg any) (org.Staff, error) {
 	var s org.Staff
 	var role, sealed string
+	var setAt sql.NullTime
 	err := q.QueryRowContext(ctx, db.rebind(`SELECT `+staffColumns+` FROM staff WHERE `+where), arg).
-		Scan(&s.ID, &s.Email, &s.Name, &role, &s.JobTitle, &s.PasswordHash, &s.MustChangePassword, &sealed, &s.TOTPLastStep, &s.Disabled, &s.ListedPublicly, &s.CreatedAt)
+		Scan(&s.ID, &s.Email, &s.Name, &role, &s.JobTitle, &s.PasswordHash, &s.MustChangePassword, &sealed, &s.TOTPLastStep, &s.Disabled, &s.ListedPublicly, &s.CreatedAt, &setAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, problem.New(problem.NotFound, "No such member of staff")
 	}
@@ -142,6 +143,7 @@ func (db *DB) scanStaff(ctx context.Context, q rowQuerier, where string, arg any
 		return s, fmt.Errorf("reading staff: %w", err)
 	}
 	s.Role = policy.Role(role) // an unknown role stays unknown, and the policy denies it
+	s.PasswordSetAt = timeOf(setAt)
 	if s.TOTPSecret, err = db.open(rowContext("staff.totp_secret", s.ID), sealed); err != nil {
 		return s, err
 	}
@@ -227,7 +229,7 @@ func (tx *Tx) DisableStaff(email string) (org.Staff, error) {
 
 // SetPassword replaces a password hash; must is whether it must be changed at next sign-in.
 func (tx *Tx) SetPassword(staffID int64, hash string, must bool) error {
-	if _, err := tx.exec(`UPDATE staff SET password_hash = $1, must_change_password = $2, updated_at = $3 WHERE id = $4`, hash, must, tx.now, staffID); err != nil {
+	if _, err := tx.exec(`UPDATE staff SET password_hash = $1, must_change_password = $2, updated_at = $3, password_set_at = $3 WHERE id = $4`, hash, must, tx.now, staffID); err != nil {
 		return fmt.Errorf("setting password: %w", err)
 	}
 	tx.Audit("staff.password.set", "staff", staffID, 0, "")

@@ -118,8 +118,9 @@ func (db *DB) SetStaffDisabled(ctx context.Context, actor policy.Actor, id int64
 
 // ResetStaffSecrets gives an account a new one-time password (to change at
 // first sign-in) and a new authenticator secret, for someone who lost
-// theirs, and ends its sessions. Audited.
-func (db *DB) ResetStaffSecrets(ctx context.Context, actor policy.Actor, id int64, s StaffSecrets) (org.Staff, error) {
+// theirs, and ends its sessions. Audited; the account's owner is told
+// through tell (which may be nil), in the same transaction.
+func (db *DB) ResetStaffSecrets(ctx context.Context, actor policy.Actor, id int64, s StaffSecrets, tell func(tx *Tx, email string) error) (org.Staff, error) {
 	var out org.Staff
 	err := db.Update(ctx, func(tx *Tx) error {
 		st, err := tx.staffForChange(actor, id)
@@ -130,7 +131,7 @@ func (db *DB) ResetStaffSecrets(ctx context.Context, actor policy.Actor, id int6
 		if err != nil {
 			return err
 		}
-		if _, err := tx.exec(`UPDATE staff SET password_hash = $1, must_change_password = TRUE, totp_secret_sealed = $2, totp_last_step = 0, updated_at = $3 WHERE id = $4`,
+		if _, err := tx.exec(`UPDATE staff SET password_hash = $1, must_change_password = TRUE, totp_secret_sealed = $2, totp_last_step = 0, updated_at = $3, password_set_at = $3 WHERE id = $4`,
 			s.PasswordHash, sealed, tx.now, st.ID); err != nil {
 			return fmt.Errorf("resetting sign-in details: %w", err)
 		}
@@ -139,6 +140,9 @@ func (db *DB) ResetStaffSecrets(ctx context.Context, actor policy.Actor, id int6
 		}
 		tx.Audit("staff.reset", "staff", st.ID, 0, "one-time password and authenticator secret")
 		out = st
+		if tell != nil {
+			return tell(tx, st.Email)
+		}
 		return nil
 	})
 	return out, err

@@ -597,7 +597,7 @@ func TestSessionsAndSigninFailures(t *testing.T) {
 		if want.PasswordHash == "" || want.TOTPSecret == "" {
 			t.Fatalf("StaffByID = %+v; want the credentials the fixture set", want)
 		}
-		want.PasswordHash, want.MustChangePassword, want.TOTPSecret, want.TOTPLastStep = "", false, "", 0
+		want.PasswordHash, want.MustChangePassword, want.TOTPSecret, want.TOTPLastStep, want.PasswordSetAt = "", false, "", 0, time.Time{}
 		// The same instant, read as text on SQLite: compared as instants.
 		if !staff.CreatedAt.Equal(want.CreatedAt) || want.CreatedAt.IsZero() {
 			t.Errorf("SessionUser's account created %s, StaffByID's %s", staff.CreatedAt, want.CreatedAt)

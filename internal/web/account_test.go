@@ -8,8 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/credential"
 	"github.com/cradle-org/cradle/internal/demo"
 	"github.com/cradle-org/cradle/internal/mail/smtptest"
+	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/store"
 )
 
@@ -145,6 +148,54 @@ func TestStaffSeeAndEndTheirSessions(t *testing.T) {
 		if es, err := e.db.AuditEntries(context.Background(), store.AuditFilter{Actions: []string{"staff.sessions.end"}}); err != nil || len(es) != 1 ||
 			!strings.Contains(es[0].Detail, "other sessions ended: 2") {
 			t.Errorf("audit entries for ending them: %+v (%v), want one", es, err)
+		}
+	})
+}
+
+// TestOneTimePasswordExpires: a one-time password signs in for seven days;
+// after that the account's owner (who knows it) is told to ask for new
+// sign-in details, and new ones work again.
+func TestOneTimePasswordExpires(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := audit.WithSource(context.Background(), audit.Source{Actor: "test"})
+		const once = "lantern-oyster-pebble-tadpole"
+		hash, _ := credential.HashWith(testPasswordParams, once)
+		secret, _, _ := credential.NewTOTPSecret("Cradle", "new@cradle.example")
+		var id int64
+		err := e.db.Update(ctx, func(tx *store.Tx) error {
+			st, err := tx.CreateStaff(org.NewStaff{Email: "new@cradle.example", Name: "New Starter", Role: "practitioner", AreaName: "Blackpool"},
+				store.StaffSecrets{PasswordHash: hash, TOTPSecret: secret, MustChange: true})
+			id = st.ID
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		signIn := func() resp {
+			return e.post(e.client(), "/sign-in", url.Values{"email": {"new@cradle.example"}, "password": {once}})
+		}
+		e.clock.Advance(6 * 24 * time.Hour)
+		if r := signIn(); r.status != http.StatusSeeOther {
+			t.Errorf("six days on: %d, want the code step", r.status)
+		}
+		e.clock.Advance(24*time.Hour + time.Minute)
+		r := signIn()
+		if r.status != http.StatusUnauthorized || !strings.Contains(r.body, "Your one-time password has expired. Ask your administrator for new sign-in details") {
+			t.Errorf("seven days and a minute on: %d", r.status)
+		}
+		if wrong := e.post(e.client(), "/sign-in", url.Values{"email": {"new@cradle.example"}, "password": {"not the password at all"}}); strings.Contains(wrong.body, "expired") {
+			t.Error("a wrong password is told the account's password has expired")
+		}
+		if es, err := e.db.AuditEntries(ctx, store.AuditFilter{Actions: []string{"signin.expired"}}); err != nil || len(es) != 1 || es[0].RecordID != id {
+			t.Errorf("audit entries for the expired password: %+v (%v)", es, err)
+		}
+		// New details from an administrator start a new seven days.
+		adminStaff, _ := e.db.StaffByEmail(ctx, admin)
+		if _, err := e.db.ResetStaffSecrets(ctx, adminStaff.Actor(), id, store.StaffSecrets{PasswordHash: hash, TOTPSecret: secret, MustChange: true}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if r := signIn(); r.status != http.StatusSeeOther {
+			t.Errorf("after a reset: %d, want the code step", r.status)
 		}
 	})
 }

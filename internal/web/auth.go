@@ -34,6 +34,8 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 // never says whether an account exists.
 const signInFailed = "Enter a correct email address and password"
 
+const oneTimeExpired = "Your one-time password has expired. Ask your administrator for new sign-in details"
+
 const tooManyAttempts = "There have been too many failed attempts to sign in. Wait 15 minutes, then try again"
 
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
@@ -103,6 +105,14 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		s.recordFailure(r, email, staff, "wrong email or password")
 		page(http.StatusUnauthorized, problem.Field{Name: "email", Message: signInFailed})
+		return
+	}
+	if staff.MustChangePassword && credential.OneTimeExpired(staff.PasswordSetAt, s.cfg.Now()) {
+		// Said only to whoever knows the password: the account is theirs.
+		if err := s.db.RecordEvent(asStaff(r, staff), "signin.expired", "staff", staff.ID, 0, "one-time password older than its life"); err != nil {
+			s.log.Error("writing audit entry", "request_id", requestID(r), "err", err)
+		}
+		page(http.StatusUnauthorized, problem.Field{Name: "email", Message: oneTimeExpired})
 		return
 	}
 	token, err := credential.NewToken()

@@ -161,11 +161,20 @@ func (s *Server) staffReset(w http.ResponseWriter, r *http.Request, u *requestUs
 		s.fail(w, r, err)
 		return
 	}
-	st, err := s.db.ResetStaffSecrets(r.Context(), u.staff.Actor(), id, secrets)
+	// The account's owner is told, whoever asked for it: if it was not
+	// them, someone else may be trying to take the account over.
+	st, err := s.db.ResetStaffSecrets(r.Context(), u.staff.Actor(), id, secrets, func(tx *store.Tx, email string) error {
+		text := "An administrator gave your " + s.cfg.OrgName + " Cradle account new sign-in details on " + formatDateTime(s.cfg.Now()) +
+			": a one-time password and a new authenticator secret. They will pass them on to you. The one-time password works for " +
+			"seven days, and you choose your own password when you first sign in with it.\n\n" +
+			"If you did not ask for this, tell your team manager or your designated safeguarding lead straight away.\n"
+		return tx.QueueMail("staff_reset", email, "Your Cradle sign-in details were reset", text, nil)
+	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	s.wakeMail()
 	shown.Staff = st
 	s.render(w, r, http.StatusOK, "staff-secrets", Page{Title: "New sign-in details", Nav: "staff", Data: shown})
 }

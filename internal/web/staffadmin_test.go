@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cradle-org/cradle/internal/credential"
+	"github.com/cradle-org/cradle/internal/mail/smtptest"
 )
 
 // TestStaffAdmin: an administrator adds a member of staff (every problem
@@ -20,6 +21,7 @@ import (
 func TestStaffAdmin(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
+		smtp := smtptest.Start(t)
 		ac := e.client()
 		e.signIn(ac, admin)
 		list := e.get(ac, "/admin/staff")
@@ -87,6 +89,20 @@ func TestStaffAdmin(t *testing.T) {
 		after, _ := e.db.StaffByEmail(ctx, "nadia.bell@cradle.example")
 		if ok, _, _ := credential.Verify(after.PasswordHash, password); ok || after.TOTPSecret == secret {
 			t.Error("the old password or authenticator secret still works after new details were given")
+		}
+		// Nadia is told (whoever asked), with none of the new details.
+		told := false
+		for _, m := range deliver(t, e, smtp) {
+			if m.To[0] == "nadia.bell@cradle.example" && strings.Contains(string(m.Data), "Your Cradle sign-in details were reset") {
+				told = true
+				pw := between(between(reset.body, "One-time password", "</dd>"), `<strong class="app-token">`, "</strong>")
+				if pw == "" || strings.Contains(string(m.Data), pw) {
+					t.Errorf("the email holds the new one-time password (%q), or it was not found on the page", pw)
+				}
+			}
+		}
+		if !told {
+			t.Error("the account's owner was not emailed about the reset")
 		}
 		// Not one's own account.
 		me, _ := e.db.StaffByEmail(ctx, admin)
