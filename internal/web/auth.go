@@ -381,5 +381,8 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 		s.endSession(r.Context(), u.session.TokenHash, "signout")
 	}
 	s.clearCookie(w, r)
+	// A shared computer (a family's, a refuge's) keeps nothing of what was
+	// seen: browsers that honour it drop this site's cache and storage.
+	w.Header().Set("Clear-Site-Data", `"cache", "storage"`)
 	http.Redirect(w, r, "/sign-in?signed_out=1", http.StatusSeeOther)
 }

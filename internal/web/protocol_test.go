@@ -1,0 +1,83 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// TestEveryResponseIsWellFormed opens every page the router has, signed
+// out and as each role that works with families, and checks what every
+// answer carries: a content type with its character set for text, no
+// CORS header (so no other site may read an answer), no-store on every
+// signed-in page, and never the session's token in a page or a redirect.
+// Every route answers other methods with "not found" or "method not
+// allowed", never a change or a server error; signing out asks the
+// browser to clear what it kept.
+func TestEveryResponseIsWellFormed(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		tg, _ := setUpAccessTargets(t, e)
+		s := newServerFor(t, e)
+		base, _ := url.Parse(e.srv.URL)
+		checked := 0
+		for _, who := range []string{"", practitioner, manager, dsl, admin} {
+			c := e.client()
+			token := ""
+			if who != "" {
+				e.signIn(c, who)
+				for _, ck := range c.Jar.Cookies(base) {
+					token = ck.Value
+				}
+				if token == "" {
+					t.Fatalf("%s: no session cookie", who)
+				}
+			}
+			for _, route := range s.Routes() {
+				method, paths := accessPaths(route, tg)
+				if method != "GET" {
+					continue
+				}
+				for _, p := range paths[:1] {
+					r := e.get(c, p)
+					checked++
+					ct := r.header.Get("Content-Type")
+					switch {
+					case ct == "" && r.status != http.StatusSeeOther && r.status != http.StatusNotModified:
+						t.Errorf("%s as %q: %d without a Content-Type", p, who, r.status)
+					case (strings.HasPrefix(ct, "text/") || strings.HasPrefix(ct, "application/json")) && !strings.Contains(ct, "charset=utf-8"):
+						t.Errorf("%s as %q: Content-Type %q has no charset", p, who, ct)
+					}
+					if v := r.header.Get("Access-Control-Allow-Origin"); v != "" {
+						t.Errorf("%s as %q: Access-Control-Allow-Origin %q", p, who, v)
+					}
+					if who != "" && r.status == http.StatusOK && strings.HasPrefix(ct, "text/html") && !strings.Contains(r.header.Get("Cache-Control"), "no-store") {
+						t.Errorf("%s as %q: Cache-Control %q on a signed-in page", p, who, r.header.Get("Cache-Control"))
+					}
+					if token != "" && (strings.Contains(r.body, token) || strings.Contains(r.location, token)) {
+						t.Errorf("%s as %q: the session token is in the answer", p, who)
+					}
+				}
+			}
+			if who == dsl {
+				for _, route := range s.Routes() {
+					_, paths := accessPaths(route, tg)
+					for _, m := range []string{"PUT", "DELETE", "PATCH"} {
+						r := e.do(c, m, paths[0], url.Values{})
+						checked++
+						if r.status != http.StatusNotFound && r.status != http.StatusMethodNotAllowed {
+							t.Errorf("%s %s: %d, want 404 or 405", m, paths[0], r.status)
+						}
+					}
+				}
+			}
+			if who != "" {
+				out := e.post(c, "/sign-out", url.Values{"csrf_token": {csrfFrom(t, e.get(c, "/home").body)}})
+				if got := out.header.Get("Clear-Site-Data"); !strings.Contains(got, `"cache"`) || !strings.Contains(got, `"storage"`) {
+					t.Errorf("signing out as %s: Clear-Site-Data %q", who, got)
+				}
+			}
+		}
+		t.Logf("%d answers checked", checked)
+	})
+}
