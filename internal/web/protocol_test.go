@@ -1,10 +1,16 @@
 package web_test
 
 import (
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/cradle-org/cradle/internal/demo"
+	"github.com/cradle-org/cradle/internal/web"
 )
 
 // TestEveryResponseIsWellFormed opens every page the router has, signed
@@ -80,4 +86,64 @@ func TestEveryResponseIsWellFormed(t *testing.T) {
 		}
 		t.Logf("%d answers checked", checked)
 	})
+}
+
+// TestLogsHoldNoSecrets runs a server whose log is kept, and signs in,
+// searches for a person, fails a password check and changes a password:
+// the log holds none of the passwords, the session token, the security
+// code or the name searched for (request logs hold paths, never query
+// strings).
+func TestLogsHoldNoSecrets(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		var logged lockedLog
+		s, err := web.New(e.db, slog.New(slog.NewJSONHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug})),
+			web.Config{Now: e.clock.Now, PasswordParams: testPasswordParams, Demo: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(s.Handler())
+		defer srv.Close()
+		le := *e
+		le.srv = srv
+		const fresh = "copper kettle hillside morning"
+		c := le.client()
+		le.signIn(c, practitioner)
+		base, _ := url.Parse(srv.URL)
+		token := c.Jar.Cookies(base)[0].Value
+		le.get(c, "/search?q=Jordan+Price")
+		le.post(le.client(), "/sign-in", url.Values{"email": {practitioner}, "password": {"a-wrong-password-typed"}})
+		csrf := csrfFrom(t, le.get(c, "/account/password").body)
+		if r := le.post(c, "/account/password", url.Values{"csrf_token": {csrf}, "current": {demo.Password}, "password": {fresh}, "confirm": {fresh}}); r.status != http.StatusSeeOther {
+			t.Fatalf("changing the password: %d", r.status)
+		}
+		newToken := c.Jar.Cookies(base)[0].Value
+		log := logged.String()
+		if !strings.Contains(log, `"path":"/search"`) {
+			t.Fatalf("the log does not hold the requests:\n%.2000s", log)
+		}
+		for what, secret := range map[string]string{"the demo password": demo.Password, "the new password": fresh, "a wrong password": "a-wrong-password-typed",
+			"the session token": token, "the new session token": newToken, "the name searched for": "Jordan", "the CSRF token": csrf} {
+			if strings.Contains(log, secret) {
+				t.Errorf("the log holds %s", what)
+			}
+		}
+	})
+}
+
+// lockedLog is a log the server writes to from its handlers' goroutines.
+type lockedLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
