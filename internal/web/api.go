@@ -36,12 +36,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		status, b = http.StatusInternalServerError, []byte(`{"message":"The response could not be encoded"}`)
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	// A browser sent here saves the answer rather than showing it: JSON
+	// is never rendered as a page (ASVS 14.4.2).
+	w.Header().Set("Content-Disposition", `attachment; filename="api.json"`)
 	w.WriteHeader(status)
 	send(w, append(b, '\n'))
 }
 
 func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="openapi.json"`)
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	send(w, openAPIDoc)
 }

@@ -151,6 +151,9 @@ func TestPartnerAPIAgainstItsOpenAPIDocument(t *testing.T) {
 			t.Fatalf("valid referral: %d %s", r.status, r.body)
 		}
 		doc.mustMatch(t, "201 response", doc.responseSchema(t, 201), r.body)
+		if cd := r.header.Get("Content-Disposition"); cd != `attachment; filename="api.json"` {
+			t.Errorf("the API's answer: Content-Disposition %q, want an attachment", cd)
+		}
 		var created map[string]string
 		if err := json.Unmarshal([]byte(r.body), &created); err != nil {
 			t.Fatalf("reading the 201 response: %v", err)

@@ -54,6 +54,9 @@ func TestEveryResponseIsWellFormed(t *testing.T) {
 					case (strings.HasPrefix(ct, "text/") || strings.HasPrefix(ct, "application/json")) && !strings.Contains(ct, "charset=utf-8"):
 						t.Errorf("%s as %q: Content-Type %q has no charset", p, who, ct)
 					}
+					if strings.HasPrefix(ct, "application/json") && !strings.HasPrefix(r.header.Get("Content-Disposition"), "attachment") {
+						t.Errorf("%s as %q: JSON without Content-Disposition: attachment", p, who)
+					}
 					if v := r.header.Get("Access-Control-Allow-Origin"); v != "" {
 						t.Errorf("%s as %q: Access-Control-Allow-Origin %q", p, who, v)
 					}
