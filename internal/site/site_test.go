@@ -211,7 +211,7 @@ func TestDefaultsAreCompleteAndPublishable(t *testing.T) {
 	if !strings.Contains(keys[KeyPrivacy].Body, "For Baby's Sake") || !strings.Contains(keys[KeyPrivacy].Body, "mailto:hello@example.org") {
 		t.Error("the privacy notice does not name the organisation and its email")
 	}
-	for _, c := range []string{"cradle_session", "cradle_refer"} {
+	for _, c := range []string{"cradle_session", `\_\_Host-cradle_session`, "cradle_refer"} {
 		if !strings.Contains(keys[KeyCookies].Body, c) {
 			t.Errorf("the cookies page does not list %s", c)
 		}

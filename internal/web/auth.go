@@ -127,7 +127,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	err = s.db.Update(asStaff(r, staff), func(tx *store.Tx) error {
 		tx.Audit("signin.password", "staff", staff.ID, 0, "password accepted; second factor next")
-		if c, err := r.Cookie(sessionCookie); err == nil {
+		if c, err := r.Cookie(s.cookieName(r)); err == nil {
 			// Any earlier session ends here, or the sign-in fails: a session
 			// left behind would survive the one that replaces it.
 			if err := tx.DeleteSession(credential.HashToken(c.Value)); err != nil {

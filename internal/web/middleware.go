@@ -238,7 +238,23 @@ func (s *Server) withRecover(next http.Handler) http.Handler {
 	})
 }
 
-const sessionCookie = "cradle_session"
+// The session cookie's names. Over HTTPS it carries the __Host- prefix, so
+// a browser accepts it only Secure, for the whole site, from this host
+// itself: no other site on the domain (a compromised subdomain) can plant
+// or overwrite it. Plain local HTTP cannot use the prefix (it requires
+// Secure), so the name follows how the browser reached us.
+const (
+	sessionCookie       = "cradle_session"
+	secureSessionCookie = "__Host-cradle_session"
+)
+
+// cookieName is the session cookie's name for r (see secureSessionCookie).
+func (s *Server) cookieName(r *http.Request) string {
+	if s.secure(r) {
+		return secureSessionCookie
+	}
+	return sessionCookie
+}
 
 // withSession loads the session named by the cookie, if any and still valid,
 // and puts the user and the audit source in the context. It never refuses a
@@ -246,7 +262,7 @@ const sessionCookie = "cradle_session"
 func (s *Server) withSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := audit.WithSource(r.Context(), audit.Source{Actor: "public", IP: clientIP(r), RequestID: requestID(r)})
-		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && !strings.HasPrefix(r.URL.Path, "/assets/") {
+		if c, err := r.Cookie(s.cookieName(r)); err == nil && c.Value != "" && !strings.HasPrefix(r.URL.Path, "/assets/") {
 			if u, ok := s.loadSession(ctx, w, r, c.Value); ok {
 				ctx = context.WithValue(ctx, keyUser, u)
 				ctx = audit.WithSource(ctx, audit.Source{ActorID: u.staff.ID, Actor: u.staff.Email, IP: clientIP(r), RequestID: requestID(r)})
@@ -308,13 +324,13 @@ func (s *Server) secure(r *http.Request) bool { return r.TLS != nil || s.cfg.Beh
 
 func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, token string) {
 	// #nosec G124 -- Secure whenever the browser came over HTTPS or through the operator's TLS proxy; on plain local HTTP a Secure cookie would never come back
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(r), Value: token, Path: "/", HttpOnly: true,
 		Secure: s.secure(r), SameSite: http.SameSiteLaxMode})
 }
 
 func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request) {
 	// #nosec G124 -- Secure whenever the browser came over HTTPS or through the operator's TLS proxy; on plain local HTTP a Secure cookie would never come back
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(r), Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
 		Secure: s.secure(r), SameSite: http.SameSiteLaxMode})
 }
 
