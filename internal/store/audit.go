@@ -260,3 +260,25 @@ func (db *DB) RecordEvent(ctx context.Context, action, recordType string, record
 	e := newEntry(audit.SourceFrom(ctx), db.Now().Truncate(time.Microsecond), action, recordType, recordID, familyID, detail)
 	return db.audits.append(ctx, []audit.Entry{e})
 }
+
+// RecordRefusal audits a signed-in member of staff refused a record or a
+// page (detail: what they asked for and why not), under the record's family
+// when the record has one, so the family's "who looked at this record"
+// shows who tried and was turned away. The family is looked up by id alone
+// (recordType family, person, concern or task); a record that does not
+// exist is recorded without one.
+func (db *DB) RecordRefusal(ctx context.Context, recordType string, recordID int64, detail string) error {
+	var family int64
+	q := map[string]string{
+		"family":  `SELECT id FROM families WHERE id = $1`,
+		"person":  `SELECT family_id FROM people WHERE id = $1`,
+		"concern": `SELECT COALESCE(family_id, 0) FROM safeguarding_concerns WHERE id = $1`,
+		"task":    `SELECT COALESCE(family_id, 0) FROM tasks WHERE id = $1`,
+	}[recordType]
+	if q != "" && recordID > 0 {
+		if err := db.queryRow(ctx, q, recordID).Scan(&family); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("finding the refused record's family: %w", err)
+		}
+	}
+	return db.RecordEvent(ctx, "access.refused", recordType, recordID, family, detail)
+}

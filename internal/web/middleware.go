@@ -358,6 +358,7 @@ func (s *Server) staff(h staffHandler) http.Handler {
 			return
 		case u.session.Stage != store.StageActive || !u.staff.Actor().SignedIn():
 			// An unknown stage or role: fail closed.
+			s.auditRefusal(r, "the account has no role that can use Cradle")
 			s.renderError(w, r, http.StatusForbidden, "You cannot use this service", "Your account does not have a role that can use Cradle. Ask your administrator.")
 			return
 		}

@@ -675,8 +675,9 @@ type auditData struct {
 	Whole     bool
 }
 
-// readActions are the audit actions that mean someone looked at a record.
-var readActions = []string{"family.view", "person.view", "person.confidential.override_view"}
+// readActions are the audit actions that mean someone looked at a record,
+// or tried to and was refused.
+var readActions = []string{"family.view", "person.view", "person.confidential.override_view", "access.refused"}
 
 func (s *Server) familyAudit(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	id, err := pathID(r)

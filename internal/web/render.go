@@ -348,6 +348,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case problem.NotFound:
 		s.renderError(w, r, http.StatusNotFound, "Page not found", problem.MessageOf(err))
 	case problem.Forbidden:
+		s.auditRefusal(r, problem.MessageOf(err))
 		s.renderError(w, r, http.StatusForbidden, "You do not have access to this page",
 			"You cannot see this because "+problem.MessageOf(err)+". If you need access, ask your team manager.")
 	case problem.Unauthorised:
@@ -364,6 +365,48 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.renderError(w, r, http.StatusInternalServerError, "Sorry, there is a problem with the service",
 			"Try again later. If it keeps happening, tell your administrator and quote reference "+requestID(r)+".")
 	}
+}
+
+// auditRefusal records a signed-in member of staff refused by the policy:
+// who asked for what and why not, under the record's family (so the
+// family's "who looked at this record" shows them too). A practitioner
+// trying the other parent's record, or a family not theirs, is what a
+// record's managers most need to know of. The public are sent to sign in,
+// not refused, so only staff are recorded.
+func (s *Server) auditRefusal(r *http.Request, reason string) {
+	if userOf(r) == nil {
+		return
+	}
+	recordType, id := refusedRecord(r.URL.Path, r.PathValue("id"))
+	if err := s.db.RecordRefusal(r.Context(), recordType, id, r.Method+" "+r.URL.Path+": "+reason); err != nil {
+		s.log.Error("recording a refusal", "request_id", requestID(r), "err", err)
+	}
+}
+
+// refusedRecord names the record a refused path is about, from its first
+// segment and its id ("", 0 for a page about no one record).
+func refusedRecord(path, idValue string) (string, int64) {
+	id, err := strconv.ParseInt(idValue, 10, 64)
+	if err != nil || id <= 0 {
+		return "", 0
+	}
+	seg := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	if seg[0] == "retention" && len(seg) > 1 {
+		seg = seg[1:]
+	}
+	switch seg[0] {
+	case "families":
+		return "family", id
+	case "people":
+		return "person", id
+	case "concerns":
+		return "concern", id
+	case "referrals":
+		return "referral", id
+	case "tasks":
+		return "task", id
+	}
+	return "", 0
 }
 
 // failAltered answers a page that read a sealed value which does not open

@@ -447,6 +447,10 @@ func TestFamilyAccessAndRecordAudit(t *testing.T) {
 		if r := e.get(hc, path); r.status != http.StatusForbidden || !strings.Contains(r.body, "You do not have access") {
 			t.Errorf("other-area practitioner: %d, want 403", r.status)
 		}
+		personPath := "/people/" + itoa(list[0].Parents[0].ID)
+		if r := e.get(hc, personPath); r.status != http.StatusForbidden {
+			t.Errorf("other-area practitioner on a parent's page: %d, want 403", r.status)
+		}
 
 		ac := e.client()
 		e.signIn(ac, admin)
@@ -456,6 +460,14 @@ func TestFamilyAccessAndRecordAudit(t *testing.T) {
 		r := e.get(ac, path+"/audit")
 		if r.status != http.StatusOK || !strings.Contains(r.body, practitioner) || !strings.Contains(r.body, "family.view") {
 			t.Errorf("admin record audit: %d\n%s", r.status, r.body)
+		}
+		// Those refused are on it too: who, what they asked for and why
+		// not (the other area's practitioner; the administrator, whose
+		// refusal came before this view).
+		for _, want := range []string{herts, "access.refused", "GET " + path + ": this record belongs to an area you do not work in", "GET " + personPath + ":", admin} {
+			if !strings.Contains(r.body, want) {
+				t.Errorf("the record audit does not show %q among the refusals", want)
+			}
 		}
 		if r := e.get(ac, "/audit"); r.status != http.StatusOK || !strings.Contains(r.body, "signin.success") {
 			t.Errorf("admin audit log: %d", r.status)
