@@ -48,14 +48,22 @@ func TestHostileInputNeverFails(t *testing.T) {
 		// Each role's forms, by where they post.
 		forms := map[string]pageForm{}
 		var every []string
-		for _, role := range accessRoles[:6] {
+		// The roles whose forms are posted below (an analyst's few are
+		// an administrator's too).
+		for ri, role := range accessRoles[:6] {
 			signIn(role)
+			if role == "analyst" {
+				continue
+			}
 			for _, route := range s.Routes() {
 				method, paths := accessPaths(route, tg)
 				if method != "GET" || strings.HasPrefix(route, "GET /assets/") {
 					continue
 				}
-				for _, p := range paths {
+				for i, p := range paths {
+					if want := accessMatrix[route][ri]; i < len(want) && want[i] != 'A' {
+						continue // not theirs to open: no form for them there
+					}
 					r := e.get(clients[role], p)
 					if r.status != http.StatusOK {
 						continue
@@ -147,25 +155,30 @@ func TestHostileInputNeverFails(t *testing.T) {
 		}
 
 		// Every page with nonsense in every query parameter the handlers
-		// read (and a few they might).
+		// read (and a few they might): each parameter takes each kind of
+		// nonsense in turn.
 		got := 0
-		for _, v := range []string{values[1], values[2], values[3], values[4]} {
+		nonsense := []string{values[1], values[2], values[3], values[4]}
+		params := []string{"area", "before", "change", "danger", "deleted", "done", "expired", "form", "id", "kind", "listed", "measure",
+			"next", "older_than", "page", "part", "person", "practitioner", "q", "quarter", "raised", "recorded", "ref", "remove", "resent",
+			"section", "show", "signed_out", "source", "status", "title", "token", "version", "from", "to", "year", "offset"}
+		for turn := range nonsense {
 			query := url.Values{}
-			for _, k := range []string{"area", "before", "change", "danger", "deleted", "done", "expired", "form", "id", "kind", "listed", "measure",
-				"next", "older_than", "page", "part", "person", "practitioner", "q", "quarter", "raised", "recorded", "ref", "remove", "resent",
-				"section", "show", "signed_out", "source", "status", "title", "token", "version", "from", "to", "year", "offset"} {
-				query.Set(k, v)
+			for i, k := range params {
+				query.Set(k, nonsense[(i+turn)%len(nonsense)])
 			}
 			for _, route := range s.Routes() {
 				method, paths := accessPaths(route, tg)
 				if method != "GET" || strings.HasPrefix(route, "GET /assets/") {
 					continue
 				}
-				for _, role := range []string{"team_manager", "dsl", "practitioner", "admin", "signed_out"} {
+				// A lead opens the most pages; a practitioner the same
+				// pages narrowed to their own families.
+				for _, role := range []string{"dsl", "practitioner"} {
 					r := e.get(clients[role], paths[0]+"?"+query.Encode())
 					got++
 					if r.status >= 500 {
-						t.Errorf("%s?…=%.30q as %s: status %d\n%.2000s", paths[0], v, role, r.status, r.body)
+						t.Errorf("%s?… (turn %d) as %s: status %d\n%.2000s", paths[0], turn, role, r.status, r.body)
 					}
 				}
 			}
