@@ -83,6 +83,8 @@ var mailKinds = map[string]struct{ admin, record string }{
 	"referral_outcome":   {"Referral decision", "Decision"},
 	"referral_more_info": {"Referral: request for more information", "Request for more information"},
 	"mailing_confirm":    {"Mailing list confirmation", ""},
+	"password_changed":   {"Notice to a member of staff that their password changed", ""},
+	"staff_reset":        {"Notice to a member of staff that their sign-in details were reset", ""},
 }
 
 // mailKindLabel names a kind of message for the administrators.

@@ -675,6 +675,22 @@ type auditData struct {
 	Whole     bool
 }
 
+// auditLabels name the audit actions a family's "who looked at this
+// record" lists, in words; other actions show as they are recorded.
+var auditLabels = map[string]string{
+	"family.view":                       "Opened the family's record",
+	"person.view":                       "Opened a person's record",
+	"person.confidential.override_view": "Saw withheld details (break-glass)",
+	"access.refused":                    "Refused access",
+}
+
+func auditLabel(action string) string {
+	if l, ok := auditLabels[action]; ok {
+		return l
+	}
+	return action
+}
+
 // readActions are the audit actions that mean someone looked at a record,
 // or tried to and was refused.
 var readActions = []string{"family.view", "person.view", "person.confidential.override_view", "access.refused"}

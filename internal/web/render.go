@@ -37,6 +37,7 @@ var funcs = template.FuncMap{
 	"date":                 formatDate,
 	"datetime":             formatDateTime,
 	"mailKind":             mailKindLabel,
+	"auditLabel":           auditLabel,
 	"recordMail":           recordMailLabel,
 	"channels":             referral.Channels,
 	"takenHow":             func(ch string) string { return strings.ToLower(referral.Label(referral.Channels(), ch)) },

@@ -458,13 +458,13 @@ func TestFamilyAccessAndRecordAudit(t *testing.T) {
 			t.Errorf("admin family page: %d, want 403 (no personal data)", r.status)
 		}
 		r := e.get(ac, path+"/audit")
-		if r.status != http.StatusOK || !strings.Contains(r.body, practitioner) || !strings.Contains(r.body, "family.view") {
+		if r.status != http.StatusOK || !strings.Contains(r.body, practitioner) || !strings.Contains(r.body, "Opened the family&#39;s record") {
 			t.Errorf("admin record audit: %d\n%s", r.status, r.body)
 		}
 		// Those refused are on it too: who, what they asked for and why
 		// not (the other area's practitioner; the administrator, whose
 		// refusal came before this view).
-		for _, want := range []string{herts, "access.refused", "GET " + path + ": this record belongs to an area you do not work in", "GET " + personPath + ":", admin} {
+		for _, want := range []string{herts, "Refused access", "GET " + path + ": this record belongs to an area you do not work in", "GET " + personPath + ":", admin} {
 			if !strings.Contains(r.body, want) {
 				t.Errorf("the record audit does not show %q among the refusals", want)
 			}
