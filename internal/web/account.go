@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cradle-org/cradle/internal/credential"
+	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/store"
@@ -98,6 +99,26 @@ func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request, u *request
 	s.render(w, r, http.StatusOK, "account-password", Page{Title: "Change your password", Nav: "home"})
 }
 
+// newPasswordProblems checks a new password and its confirmation, as both
+// password forms do (at first sign-in and on the account page): given,
+// within the rules, not the one it replaces (same says whether it is, and
+// sameMessage what to say), and typed the same twice.
+func newPasswordProblems(fs *problem.Fields, pw, confirm string, who org.Staff, same func() bool, sameMessage string) {
+	var re *credential.RuleError
+	switch err := credential.CheckPassword(pw, who.Email, who.Name); {
+	case pw == "":
+		fs.Add("password", "Enter a new password")
+	case errors.As(err, &re):
+		fs.Add("password", re.Message)
+	case err != nil:
+		fs.Add("password", "Choose a different password")
+	case same():
+		fs.Add("password", sameMessage)
+	case pw != confirm:
+		fs.Add("confirm", "Enter the same new password in both boxes")
+	}
+}
+
 // passwordChange changes the signed-in member of staff's password once
 // they have given the current one. A wrong current password counts as a
 // failed sign-in (so the same limits stop someone guessing it at an
@@ -128,31 +149,13 @@ func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request, u *reque
 		return
 	}
 	var fs problem.Fields
-	switch ok, _, _ := credential.Verify(acct.PasswordHash, current); {
-	case current == "":
+	if current == "" {
 		fs.Add("current", "Enter your current password")
-	case !ok:
+	} else if ok, _, _ := credential.Verify(acct.PasswordHash, current); !ok {
 		s.recordFailure(r, u.staff.Email, acct, "wrong current password, at a password change")
 		fs.Add("current", "Your current password is not right")
 	}
-	switch {
-	case pw == "":
-		fs.Add("password", "Enter a new password")
-	default:
-		if err := credential.CheckPassword(pw, u.staff.Email, u.staff.Name); err != nil {
-			var re *credential.RuleError
-			if errors.As(err, &re) {
-				fs.Add("password", re.Message)
-			} else {
-				fs.Add("password", "Choose a different password")
-			}
-		} else if pw == current {
-			fs.Add("password", "Your new password must be different from your current password")
-		}
-	}
-	if !fs.Has("password") && pw != "" && pw != confirm {
-		fs.Add("confirm", "Enter the same new password in both boxes")
-	}
+	newPasswordProblems(&fs, pw, confirm, u.staff, func() bool { return pw == current }, "Your new password must be different from your current password")
 	if len(fs) > 0 {
 		page(http.StatusUnprocessableEntity, fs)
 		return

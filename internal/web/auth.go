@@ -322,25 +322,14 @@ func (s *Server) newPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pw, confirm := r.PostForm.Get("password"), r.PostForm.Get("confirm")
-	var fs problem.Fields
-	if pw == "" {
-		fs.Add("password", "Enter a new password")
-	} else if err := credential.CheckPassword(pw, u.staff.Email, u.staff.Name); err != nil {
-		var re *credential.RuleError
-		if errors.As(err, &re) {
-			fs.Add("password", re.Message)
-		} else {
-			fs.Add("password", "Choose a different password")
-		}
-	} else if acct, err := s.db.StaffByID(r.Context(), u.staff.ID); err != nil {
+	acct, err := s.db.StaffByID(r.Context(), u.staff.ID)
+	if err != nil {
 		s.fail(w, r, err)
 		return
-	} else if ok, _, _ := credential.Verify(acct.PasswordHash, pw); ok {
-		fs.Add("password", "Your new password must be different from your one-time password")
 	}
-	if !fs.Has("password") && pw != confirm {
-		fs.Add("confirm", "Enter the same password in both boxes")
-	}
+	var fs problem.Fields
+	newPasswordProblems(&fs, pw, confirm, u.staff, func() bool { ok, _, _ := credential.Verify(acct.PasswordHash, pw); return ok },
+		"Your new password must be different from your one-time password")
 	if len(fs) > 0 {
 		s.render(w, r, http.StatusUnprocessableEntity, "new-password", Page{Title: "Create a new password", Nav: "sign-in", Errors: fs})
 		return

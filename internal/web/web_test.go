@@ -518,7 +518,7 @@ func TestFirstSignInMustChangePassword(t *testing.T) {
 			{"short", "short", "12 characters or more"},
 			{"password1234", "password1234", "too common"},
 			{"lantern-oyster-pebble-tadpole", "lantern-oyster-pebble-tadpole", "different from your one-time password"},
-			{"maple river cloud seven", "maple river cloud", "Enter the same password in both boxes"},
+			{"maple river cloud seven", "maple river cloud", "Enter the same new password in both boxes"},
 		} {
 			r := e.post(c, "/sign-in/new-password", url.Values{"password": {tc.pw}, "confirm": {tc.confirm}, "csrf_token": {token}})
 			if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, tc.want) {
