@@ -23,13 +23,11 @@ func TestHostileInputNeverFails(t *testing.T) {
 	// out of range, a date that does not exist, markup.
 	const kept = "Hostile-input-kept" // a text box's value, looked for when the form is shown again
 	values := []string{
-		kept + " " + strings.Repeat("Ä long answer. ", 2000),
+		kept + ` <script>alert(1)</script>' OR 1=1 -- ` + strings.Repeat("Ä long answer. ", 700), // past every field's limit (10,000 characters at most)
 		kept + "\xff\xfe\x00 not UTF-8",
 		"-1",
 		"99999999999999999999999",
 		"2026-02-31",
-		kept + ` <script>alert(1)</script>' OR 1=1 --`,
-		"   ",
 	}
 	roleEmail := map[string]string{"practitioner": practitioner, "team_manager": manager, "dsl": dsl, "admin": admin, "analyst": "leah.morgan@cradle.example"}
 	each(t, func(t *testing.T, e *env) {
@@ -155,17 +153,17 @@ func TestHostileInputNeverFails(t *testing.T) {
 		}
 
 		// Every page with nonsense in every query parameter the handlers
-		// read (and a few they might): each parameter takes each kind of
-		// nonsense in turn.
+		// read (and a few they might).
 		got := 0
-		nonsense := []string{values[1], values[2], values[3], values[4]}
+		nonsense := []string{values[1], values[3], values[2], values[4]}
 		params := []string{"area", "before", "change", "danger", "deleted", "done", "expired", "form", "id", "kind", "listed", "measure",
 			"next", "older_than", "page", "part", "person", "practitioner", "q", "quarter", "raised", "recorded", "ref", "remove", "resent",
 			"section", "show", "signed_out", "source", "status", "title", "token", "version", "from", "to", "year", "offset"}
-		for turn := range nonsense {
+		for turn := range 2 {
+			// Each parameter takes two kinds, every kind some parameters.
 			query := url.Values{}
 			for i, k := range params {
-				query.Set(k, nonsense[(i+turn)%len(nonsense)])
+				query.Set(k, nonsense[(i+2*turn)%len(nonsense)])
 			}
 			for _, route := range s.Routes() {
 				method, paths := accessPaths(route, tg)
