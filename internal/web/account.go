@@ -119,6 +119,34 @@ func newPasswordProblems(fs *problem.Fields, pw, confirm string, who org.Staff, 
 	}
 }
 
+// reauthenticate checks the password a signed-in member of staff typed
+// again before something sensitive, under the sign-in's limits: a wrong
+// one is a failed sign-in. It returns the problem with the "password"
+// field and the status to answer with, nothing when it is right, or an
+// error when it could not be checked.
+func (s *Server) reauthenticate(r *http.Request, u *requestUser, password string) (problem.Fields, int, error) {
+	blocked, err := s.tooManyFailures(r, u.staff.Email)
+	if err != nil {
+		return nil, 0, err
+	}
+	if blocked {
+		s.audit(r, "signin.blocked", "staff", u.staff.ID, "too many failed attempts, at a check of the password")
+		return problem.Fields{{Name: "password", Message: "There have been too many wrong passwords. Wait 15 minutes, then try again"}}, http.StatusTooManyRequests, nil
+	}
+	if password == "" {
+		return problem.Fields{{Name: "password", Message: "Enter your password"}}, http.StatusUnprocessableEntity, nil
+	}
+	acct, err := s.db.StaffByID(r.Context(), u.staff.ID)
+	if err != nil {
+		return nil, 0, err
+	}
+	if ok, _, _ := credential.Verify(acct.PasswordHash, password); !ok {
+		s.recordFailure(r, u.staff.Email, acct, "wrong password, at a check of the password")
+		return problem.Fields{{Name: "password", Message: "Your password is not right"}}, http.StatusUnprocessableEntity, nil
+	}
+	return nil, 0, nil
+}
+
 // passwordChange changes the signed-in member of staff's password once
 // they have given the current one. A wrong current password counts as a
 // failed sign-in (so the same limits stop someone guessing it at an

@@ -227,6 +227,23 @@ func (s *Server) revealSubmit(w http.ResponseWriter, r *http.Request, u *request
 		s.fail(w, r, err)
 		return
 	}
+	// Seeing what is withheld from them is the most dangerous thing a
+	// practitioner can do in Cradle, so they give their password again: a
+	// session left open at an unattended desk, or taken over, cannot do it.
+	password := r.PostForm.Get("password")
+	r.PostForm.Del("password") // never shown again, whatever happens
+	fs, status, err := s.reauthenticate(r, u, password)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(fs) > 0 {
+		if err := policy.ValidateOverrideReason(strings.TrimSpace(r.PostForm.Get("reason"))); err != nil {
+			fs = append(problem.Fields{{Name: "reason", Message: err.Error()}}, fs...)
+		}
+		s.showReveal(w, r, u, status, fs)
+		return
+	}
 	_, err = s.db.BreakGlass(r.Context(), u.staff.Actor(), id, r.PostForm.Get("reason"), func(tx *store.Tx, to []string, ref string) error {
 		for _, addr := range to {
 			text := "A practitioner has used break-glass access to see confidential details withheld from them in family " + ref +

@@ -203,10 +203,29 @@ func TestSessionsConfidentialityAndBreakGlass(t *testing.T) {
 		// Break the glass: a reason is required; then an hour's access, with tasks and emails for the DSLs and the manager.
 		reveal := e.get(tc, amyPath+"/reveal")
 		rtoken := csrfFrom(t, reveal.body)
-		if r := e.post(tc, amyPath+"/reveal", mustForm("csrf_token", rtoken, "reason", "need it")); r.status != http.StatusUnprocessableEntity {
+		if r := e.post(tc, amyPath+"/reveal", mustForm("csrf_token", rtoken, "reason", "need it", "password", demo.Password)); r.status != http.StatusUnprocessableEntity {
 			t.Errorf("short reason: %d", r.status)
 		}
-		if r := e.post(tc, amyPath+"/reveal", mustForm("csrf_token", rtoken, "reason", "Jordan has made threats and police need to check on Amy tonight")); r.status != http.StatusSeeOther {
+		// The password again: without it, or a wrong one, nothing is
+		// revealed, the reason typed is kept (the password never), and a
+		// wrong one counts as a failed sign-in.
+		const why = "Jordan has made threats and police need to check on Amy tonight"
+		for _, pw := range []string{"", "not my password at all"} {
+			r := e.post(tc, amyPath+"/reveal", mustForm("csrf_token", rtoken, "reason", why, "password", pw))
+			if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, why) || (pw != "" && strings.Contains(r.body, pw)) {
+				t.Errorf("break glass with password %q: %d", pw, r.status)
+			}
+			if pw == "" && !strings.Contains(r.body, "Enter your password") || pw != "" && !strings.Contains(r.body, "Your password is not right") {
+				t.Errorf("break glass with password %q: the problem is not named", pw)
+			}
+		}
+		if p := e.get(tc, amyPath); strings.Contains(p.body, "Harbour View") {
+			t.Error("details revealed without the password")
+		}
+		if n, _, _ := e.db.SigninFailures(context.Background(), "tom.elliott@cradle.example", "", e.clock.Now().Add(-time.Hour)); n != 1 {
+			t.Errorf("failed sign-ins after a wrong password at break-glass: %d, want 1", n)
+		}
+		if r := e.post(tc, amyPath+"/reveal", mustForm("csrf_token", rtoken, "reason", why, "password", demo.Password)); r.status != http.StatusSeeOther {
 			t.Fatalf("break glass: %d\n%s", r.status, r.body)
 		}
 		if p := e.get(tc, amyPath); !strings.Contains(p.body, "Harbour View") || !strings.Contains(p.body, "CANARY-NOTE") || !strings.Contains(p.body, "break-glass access until") {

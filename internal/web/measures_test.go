@@ -14,6 +14,7 @@ import (
 
 	"github.com/cradle-org/cradle/internal/audit"
 	"github.com/cradle-org/cradle/internal/casework"
+	"github.com/cradle-org/cradle/internal/demo"
 	"github.com/cradle-org/cradle/internal/measure"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
@@ -138,7 +139,7 @@ func TestOutcomeMeasures(t *testing.T) {
 		// is audited as a view of Jess, of her programme measures and of the
 		// grant's use.
 		rv := e.get(other, "/people/"+itoa(jess.ID)+"/reveal")
-		if r := e.post(other, "/people/"+itoa(jess.ID)+"/reveal", mustForm("csrf_token", csrfFrom(t, rv.body), "reason", "Police need to check on Jess at her new address tonight")); r.status != http.StatusSeeOther {
+		if r := e.post(other, "/people/"+itoa(jess.ID)+"/reveal", mustForm("csrf_token", csrfFrom(t, rv.body), "reason", "Police need to check on Jess at her new address tonight", "password", demo.Password)); r.status != http.StatusSeeOther {
 			t.Fatalf("break glass: %d\n%s", r.status, r.body)
 		}
 		if o := e.get(other, base); !strings.Contains(o.body, "12 (moderate)") || strings.Contains(o.body, "Record a measure") {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cradle-org/cradle/internal/demo"
 )
 
 func TestTeamAroundTheBabyAndSharingLog(t *testing.T) {
@@ -77,7 +79,7 @@ func TestTeamAroundTheBabyAndSharingLog(t *testing.T) {
 		// export, until the grant ends.
 		amyReveal := amy + "/reveal"
 		rv := e.get(tc, amyReveal)
-		if r := e.post(tc, amyReveal, mustForm("csrf_token", csrfFrom(t, rv.body), "reason", "Police need to check on Amy at her new address tonight")); r.status != http.StatusSeeOther {
+		if r := e.post(tc, amyReveal, mustForm("csrf_token", csrfFrom(t, rv.body), "reason", "Police need to check on Amy at her new address tonight", "password", demo.Password)); r.status != http.StatusSeeOther {
 			t.Fatalf("break glass: %d\n%s", r.status, r.body)
 		}
 		if p := e.get(tc, path); !strings.Contains(p.body, "CANARY-SHARE") {
