@@ -120,21 +120,22 @@ func newPasswordProblems(fs *problem.Fields, pw, confirm string, who org.Staff, 
 }
 
 // reauthenticate checks the password a signed-in member of staff typed
-// again before something sensitive, under the sign-in's limits: a wrong
-// one is a failed sign-in. It returns the problem with the "password"
-// field and the status to answer with, nothing when it is right, or an
+// again (into field, named noun on the page: "password", or "current
+// password" where a new one is chosen) before something sensitive, under
+// the sign-in's limits: a wrong one is a failed sign-in. It returns the
+// problem and the status to answer with, nothing when it is right, or an
 // error when it could not be checked.
-func (s *Server) reauthenticate(r *http.Request, u *requestUser, password string) (problem.Fields, int, error) {
+func (s *Server) reauthenticate(r *http.Request, u *requestUser, password, field, noun string) (problem.Fields, int, error) {
 	blocked, err := s.tooManyFailures(r, u.staff.Email)
 	if err != nil {
 		return nil, 0, err
 	}
 	if blocked {
 		s.audit(r, "signin.blocked", "staff", u.staff.ID, "too many failed attempts, at a check of the password")
-		return problem.Fields{{Name: "password", Message: "There have been too many wrong passwords. Wait 15 minutes, then try again"}}, http.StatusTooManyRequests, nil
+		return problem.Fields{{Name: field, Message: "There have been too many wrong passwords. Wait 15 minutes, then try again"}}, http.StatusTooManyRequests, nil
 	}
 	if password == "" {
-		return problem.Fields{{Name: "password", Message: "Enter your password"}}, http.StatusUnprocessableEntity, nil
+		return problem.Fields{{Name: field, Message: "Enter your " + noun}}, http.StatusUnprocessableEntity, nil
 	}
 	acct, err := s.db.StaffByID(r.Context(), u.staff.ID)
 	if err != nil {
@@ -142,7 +143,7 @@ func (s *Server) reauthenticate(r *http.Request, u *requestUser, password string
 	}
 	if ok, _, _ := credential.Verify(acct.PasswordHash, password); !ok {
 		s.recordFailure(r, u.staff.Email, acct, "wrong password, at a check of the password")
-		return problem.Fields{{Name: "password", Message: "Your password is not right"}}, http.StatusUnprocessableEntity, nil
+		return problem.Fields{{Name: field, Message: "Your " + noun + " is not right"}}, http.StatusUnprocessableEntity, nil
 	}
 	return nil, 0, nil
 }
@@ -161,27 +162,14 @@ func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request, u *reque
 		s.render(w, r, status, "account-password", Page{Title: "Change your password", Nav: "home", Errors: fs})
 	}
 	current, pw, confirm := r.PostForm.Get("current"), r.PostForm.Get("password"), r.PostForm.Get("confirm")
-	blocked, err := s.tooManyFailures(r, u.staff.Email)
+	fs, status, err := s.reauthenticate(r, u, current, "current", "current password")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if blocked {
-		s.audit(r, "signin.blocked", "staff", u.staff.ID, "too many failed attempts, at a password change")
-		page(http.StatusTooManyRequests, problem.Fields{{Name: "current", Message: "There have been too many wrong passwords. Wait 15 minutes, then try again"}})
+	if status == http.StatusTooManyRequests {
+		page(status, fs)
 		return
-	}
-	acct, err := s.db.StaffByID(r.Context(), u.staff.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var fs problem.Fields
-	if current == "" {
-		fs.Add("current", "Enter your current password")
-	} else if ok, _, _ := credential.Verify(acct.PasswordHash, current); !ok {
-		s.recordFailure(r, u.staff.Email, acct, "wrong current password, at a password change")
-		fs.Add("current", "Your current password is not right")
 	}
 	newPasswordProblems(&fs, pw, confirm, u.staff, func() bool { return pw == current }, "Your new password must be different from your current password")
 	if len(fs) > 0 {

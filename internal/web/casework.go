@@ -232,7 +232,7 @@ func (s *Server) revealSubmit(w http.ResponseWriter, r *http.Request, u *request
 	// session left open at an unattended desk, or taken over, cannot do it.
 	password := r.PostForm.Get("password")
 	r.PostForm.Del("password") // never shown again, whatever happens
-	fs, status, err := s.reauthenticate(r, u, password)
+	fs, status, err := s.reauthenticate(r, u, password, "password", "password")
 	if err != nil {
 		s.fail(w, r, err)
 		return
