@@ -2,10 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/policy"
@@ -15,18 +12,17 @@ import (
 // PasswordChange is a member of staff's change of their own password: the
 // new password's hash (made by the caller, outside the transaction: the
 // slow hash must not hold SQLite's one writer), the session it is made in
-// and the token that replaces it, with the session's CSRF token, address
-// and browser carried over.
+// and the token that replaces it.
 type PasswordChange struct {
-	Hash            string
-	Session         string // the current session's token hash
-	NewSession      string // the hash of the token that replaces it
-	CSRF, IP, Agent string
+	Hash       string
+	Session    string // the current session's token hash
+	NewSession string // the hash of the token that replaces it
 }
 
 // ChangeOwnPassword sets the actor's new password, ends every other
 // session of theirs (whoever else knew the old password is signed out),
-// replaces the current session's token, and tells them by email through
+// gives the current session a new token (the same session otherwise: it
+// still ends 12 hours after signing in), and tells them by email through
 // tell (which may be nil), in one transaction. It returns how many other
 // sessions were ended. The caller has checked the current password.
 func (db *DB) ChangeOwnPassword(ctx context.Context, actor policy.Actor, c PasswordChange, tell func(tx *Tx, email string) error) (int64, error) {
@@ -42,32 +38,18 @@ func (db *DB) ChangeOwnPassword(ctx context.Context, actor policy.Actor, c Passw
 		if err != nil {
 			return err
 		}
-		var started time.Time
-		err = tx.queryRow(`SELECT created_at FROM login_sessions WHERE token_hash = $1 AND staff_id = $2`, c.Session, st.ID).Scan(&started)
-		if errors.Is(err, sql.ErrNoRows) {
-			return problem.New(problem.Unauthorised, "Your session has ended. Sign in again")
-		}
+		res, err := tx.exec(`UPDATE login_sessions SET token_hash = $1 WHERE token_hash = $2 AND staff_id = $3`, c.NewSession, c.Session, st.ID)
 		if err != nil {
-			return fmt.Errorf("checking the session: %w", err)
+			return fmt.Errorf("renewing the session's token: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return problem.New(problem.Unauthorised, "Your session has ended. Sign in again")
 		}
 		if err := tx.SetPassword(st.ID, c.Hash, false); err != nil {
 			return err
 		}
-		res, err := tx.exec(`DELETE FROM login_sessions WHERE staff_id = $1 AND token_hash <> $2`, st.ID, c.Session)
-		if err != nil {
-			return fmt.Errorf("ending the other sessions: %w", err)
-		}
-		ended, _ = res.RowsAffected()
-		if err := tx.DeleteSession(c.Session); err != nil {
+		if ended, err = tx.endOtherSessions(st.ID, c.NewSession); err != nil {
 			return err
-		}
-		if err := tx.CreateSession(c.NewSession, st.ID, StageActive, c.CSRF, c.IP, c.Agent); err != nil {
-			return err
-		}
-		// The same session under a new token: it still ends 12 hours
-		// after signing in, not after the change.
-		if _, err := tx.exec(`UPDATE login_sessions SET created_at = $1 WHERE token_hash = $2`, started, c.NewSession); err != nil {
-			return fmt.Errorf("keeping the session's start: %w", err)
 		}
 		tx.Audit("staff.password.change", "staff", st.ID, 0, fmt.Sprintf("by themselves; other sessions ended: %d", ended))
 		if tell != nil {
@@ -76,6 +58,16 @@ func (db *DB) ChangeOwnPassword(ctx context.Context, actor policy.Actor, c Passw
 		return nil
 	})
 	return ended, err
+}
+
+// endOtherSessions ends every session of staffID but keep (a token hash),
+// returning how many ended.
+func (tx *Tx) endOtherSessions(staffID int64, keep string) (int64, error) {
+	res, err := tx.exec(`DELETE FROM login_sessions WHERE staff_id = $1 AND token_hash <> $2`, staffID, keep)
+	if err != nil {
+		return 0, fmt.Errorf("ending the other sessions: %w", err)
+	}
+	return res.RowsAffected()
 }
 
 // OwnSession is one of a member of staff's sessions, as their account page
@@ -97,8 +89,9 @@ func (db *DB) OwnSessions(ctx context.Context, actor policy.Actor, current strin
 	if d := policy.Decide(actor, policy.ManageOwnAccount, policy.Target{}, db.Now()); !d.Allowed {
 		return nil, problem.New(problem.Forbidden, "%s", d.Reason)
 	}
+	// This one first, then the most recently used.
 	rows, err := db.query(ctx, `SELECT token_hash, stage, ip, user_agent, created_at, last_seen_at FROM login_sessions WHERE staff_id = $1
-		ORDER BY last_seen_at DESC, created_at DESC`, actor.StaffID)
+		ORDER BY CASE WHEN token_hash = $2 THEN 0 ELSE 1 END, last_seen_at DESC, created_at DESC`, actor.StaffID, current)
 	if err != nil {
 		return nil, fmt.Errorf("listing your sessions: %w", err)
 	}
@@ -117,15 +110,6 @@ func (db *DB) OwnSessions(ctx context.Context, actor policy.Actor, current strin
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("listing your sessions: %w", err)
 	}
-	slices.SortStableFunc(out, func(a, b OwnSession) int {
-		switch {
-		case a.Current == b.Current:
-			return 0
-		case a.Current:
-			return -1
-		}
-		return 1
-	})
 	return out, nil
 }
 
@@ -137,11 +121,10 @@ func (db *DB) EndOtherSessions(ctx context.Context, actor policy.Actor, current 
 		if d := policy.Decide(actor, policy.ManageOwnAccount, policy.Target{}, tx.now); !d.Allowed {
 			return problem.New(problem.Forbidden, "%s", d.Reason)
 		}
-		res, err := tx.exec(`DELETE FROM login_sessions WHERE staff_id = $1 AND token_hash <> $2`, actor.StaffID, current)
-		if err != nil {
-			return fmt.Errorf("ending your other sessions: %w", err)
+		var err error
+		if ended, err = tx.endOtherSessions(actor.StaffID, current); err != nil {
+			return err
 		}
-		ended, _ = res.RowsAffected()
 		tx.Audit("staff.sessions.end", "staff", actor.StaffID, 0, fmt.Sprintf("by themselves; other sessions ended: %d", ended))
 		return nil
 	})

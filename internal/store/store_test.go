@@ -799,7 +799,7 @@ func TestChangeOwnPasswordNeedsTheirSession(t *testing.T) {
 			started["a1"] = got.CreatedAt
 		}
 		time.Sleep(1100 * time.Millisecond) // a second on, so a renewed start would show
-		change := store.PasswordChange{Hash: "new-hash", Session: "b1", NewSession: "a2", CSRF: "csrf"}
+		change := store.PasswordChange{Hash: "new-hash", Session: "b1", NewSession: "a2"}
 		if _, err := db.ChangeOwnPassword(ctx, a.Actor(), change, nil); problem.CodeOf(err) != problem.Unauthorised {
 			t.Errorf("with another's session: %v, want Unauthorised", err)
 		}
