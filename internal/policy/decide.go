@@ -352,10 +352,10 @@ func access(a Actor, act Action, t Target, g grant, now time.Time, explain bool)
 			}
 			return allow(fmt.Sprintf("%s may %s in their own areas", a.Role.plural(), act.phrase()))
 		}
-		return deny("safeguarding concerns are read by the safeguarding leads, the area's team managers and whoever raised them; the owner of a follow-up action sees only their own actions")
+		return deny(concernReaders)
 	case ownsAction:
 		if a.StaffID == 0 || !slices.Contains(t.ActionOwners, a.StaffID) {
-			return deny("safeguarding concerns are read by the safeguarding leads, the area's team managers and whoever raised them; the owner of a follow-up action sees only their own actions")
+			return deny(concernReaders)
 		}
 		if !explain {
 			return Decision{Allowed: true}
@@ -372,6 +372,9 @@ func access(a Actor, act Action, t Target, g grant, now time.Time, explain bool)
 	}
 	return deny(whyNot(a.Role, act))
 }
+
+// concernReaders is why a concern is refused to someone not among them.
+const concernReaders = "safeguarding concerns are read by the safeguarding leads, the area's team managers and whoever raised them; the owner of a follow-up action sees only their own actions"
 
 // allocatedToFamily reports whether staff is the current practitioner of any
 // co-parent in t.

@@ -119,6 +119,17 @@ func newPasswordProblems(fs *problem.Fields, pw, confirm string, who org.Staff, 
 	}
 }
 
+// newPasswordAndToken hashes a new password and makes the session token
+// that goes with it (a password change rotates the session), before any
+// transaction: the slow hash must not hold SQLite's one writer.
+func (s *Server) newPasswordAndToken(pw string) (hash, token string, err error) {
+	if hash, err = credential.HashWith(s.cfg.PasswordParams, pw); err != nil {
+		return "", "", err
+	}
+	token, err = credential.NewToken()
+	return hash, token, err
+}
+
 // reauthenticate checks the password a signed-in member of staff typed
 // again (into field, named noun on the page: "password", or "current
 // password" where a new one is chosen) before something sensitive, under
@@ -176,19 +187,14 @@ func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request, u *reque
 		page(http.StatusUnprocessableEntity, fs)
 		return
 	}
-	hash, err := credential.HashWith(s.cfg.PasswordParams, pw)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	token, err := credential.NewToken()
+	hash, token, err := s.newPasswordAndToken(pw)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	when := formatDateTime(s.cfg.Now())
 	ended, err := s.db.ChangeOwnPassword(r.Context(), u.staff.Actor(), store.PasswordChange{Hash: hash, Session: u.session.TokenHash,
-		NewSession: credential.HashToken(token), CSRF: u.session.CSRFToken, IP: clientIP(r), Agent: r.UserAgent()},
+		NewSession: credential.HashToken(token)},
 		func(tx *store.Tx, email string) error {
 			text := "The password of your " + s.cfg.OrgName + " Cradle account was changed on " + when + ".\n\n" +
 				"If you changed it, there is nothing to do. If you did not, tell your administrator straight away: they can reset your account and see what was done with it.\n"

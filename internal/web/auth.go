@@ -334,12 +334,7 @@ func (s *Server) newPassword(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "new-password", Page{Title: "Create a new password", Nav: "sign-in", Errors: fs})
 		return
 	}
-	hash, err := credential.HashWith(s.cfg.PasswordParams, pw)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	token, err := credential.NewToken()
+	hash, token, err := s.newPasswordAndToken(pw)
 	if err != nil {
 		s.fail(w, r, err)
 		return

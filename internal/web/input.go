@@ -63,12 +63,24 @@ func cleanForm(r *http.Request) {
 	}
 }
 
+// plainASCII reports whether a raw query string holds only printable
+// ASCII and no escapes: then nothing in it can need cleaning, and most
+// queries ("?q=Amy+Foster", "?page=2") are not parsed twice.
+func plainASCII(q string) bool {
+	for i := range len(q) {
+		if c := q[i]; c < 0x20 || c >= 0x7f || c == '%' {
+			return false
+		}
+	}
+	return true
+}
+
 // withCleanQuery cleans every request's query string (cleanText) before
 // anything reads it, so no handler's filter or search passes such bytes on.
 func withCleanQuery(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.RawQuery != "" {
-			if q, err := url.ParseQuery(r.URL.RawQuery); err == nil && cleanValues(q) {
+		if q := r.URL.RawQuery; q != "" && !plainASCII(q) {
+			if q, err := url.ParseQuery(q); err == nil && cleanValues(q) {
 				r.URL.RawQuery = q.Encode()
 			}
 		}

@@ -65,3 +65,11 @@ func TestBrowserName(t *testing.T) {
 		}
 	}
 }
+
+func TestPlainASCII(t *testing.T) {
+	for q, want := range map[string]bool{"q=Amy+Foster&page=2": true, "q=Zo%C3%AB": false, "q=a\x7f": false, "q=\xff": false, "": true} {
+		if got := plainASCII(q); got != want {
+			t.Errorf("plainASCII(%q) = %v, want %v", q, got, want)
+		}
+	}
+}
