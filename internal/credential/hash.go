@@ -83,6 +83,12 @@ func Verify(encoded, password string) (ok bool, needsRehash bool, err error) {
 	return verify(encoded, password, DefaultParams())
 }
 
+// VerifyWith is Verify for a server whose hashes are made with p: a
+// correct password stored with other costs needs rehashing with p.
+func VerifyWith(p Params, encoded, password string) (ok bool, needsRehash bool, err error) {
+	return verify(encoded, password, p)
+}
+
 func verify(encoded, password string, target Params) (ok bool, needsRehash bool, err error) {
 	p, salt, want, err := decode(encoded)
 	if err != nil {

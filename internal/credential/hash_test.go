@@ -122,6 +122,13 @@ func TestNeedsRehash(t *testing.T) {
 	if ok, rehash, err := Verify(encoded, "a long enough password"); !ok || !rehash || err != nil {
 		t.Errorf("Verify cheap hash = %v, %v, %v; want true, true, nil", ok, rehash, err)
 	}
+	// VerifyWith compares against the server's own costs.
+	if ok, rehash, err := VerifyWith(cheap, encoded, "a long enough password"); !ok || rehash || err != nil {
+		t.Errorf("VerifyWith(cheap) = %v, %v, %v; want true, false, nil", ok, rehash, err)
+	}
+	if ok, rehash, err := VerifyWith(withMemory(cheap, 128), encoded, "a long enough password"); !ok || !rehash || err != nil {
+		t.Errorf("VerifyWith(more memory) = %v, %v, %v; want true, true, nil", ok, rehash, err)
+	}
 }
 
 func withMemory(p Params, m uint32) Params { p.Memory = m; return p }

@@ -48,7 +48,7 @@ func (db *DB) ChangeOwnPassword(ctx context.Context, actor policy.Actor, c Passw
 		if err := tx.SetPassword(st.ID, c.Hash, false); err != nil {
 			return err
 		}
-		if ended, err = tx.endOtherSessions(st.ID, c.NewSession); err != nil {
+		if ended, err = tx.EndOtherSessions(st.ID, c.NewSession); err != nil {
 			return err
 		}
 		tx.Audit("staff.password.change", "staff", st.ID, 0, fmt.Sprintf("by themselves; other sessions ended: %d", ended))
@@ -60,9 +60,9 @@ func (db *DB) ChangeOwnPassword(ctx context.Context, actor policy.Actor, c Passw
 	return ended, err
 }
 
-// endOtherSessions ends every session of staffID but keep (a token hash),
+// EndOtherSessions ends every session of staffID but keep (a token hash),
 // returning how many ended.
-func (tx *Tx) endOtherSessions(staffID int64, keep string) (int64, error) {
+func (tx *Tx) EndOtherSessions(staffID int64, keep string) (int64, error) {
 	res, err := tx.exec(`DELETE FROM login_sessions WHERE staff_id = $1 AND token_hash <> $2`, staffID, keep)
 	if err != nil {
 		return 0, fmt.Errorf("ending the other sessions: %w", err)
@@ -81,17 +81,20 @@ type OwnSession struct {
 	LastSeenAt time.Time
 }
 
-// OwnSessions lists the actor's sessions, the one asking (current, a
+// OwnSessions lists the actor's live sessions, the one asking (current, a
 // token hash) first, then the most recently used: whoever sees one they do
 // not recognise (a password entered somewhere without its code, say)
-// knows to change their password.
-func (db *DB) OwnSessions(ctx context.Context, actor policy.Actor, current string) ([]OwnSession, error) {
+// knows to change their password. A session idle since before idleCutoff
+// or started before absCutoff is over, though not yet swept away
+// (DeleteExpiredSessions), and is not listed.
+func (db *DB) OwnSessions(ctx context.Context, actor policy.Actor, current string, idleCutoff, absCutoff time.Time) ([]OwnSession, error) {
 	if d := policy.Decide(actor, policy.ManageOwnAccount, policy.Target{}, db.Now()); !d.Allowed {
 		return nil, problem.New(problem.Forbidden, "%s", d.Reason)
 	}
 	// This one first, then the most recently used.
-	rows, err := db.query(ctx, `SELECT token_hash, stage, ip, user_agent, created_at, last_seen_at FROM login_sessions WHERE staff_id = $1
-		ORDER BY CASE WHEN token_hash = $2 THEN 0 ELSE 1 END, last_seen_at DESC, created_at DESC`, actor.StaffID, current)
+	rows, err := db.query(ctx, `SELECT token_hash, stage, ip, user_agent, created_at, last_seen_at FROM login_sessions
+		WHERE staff_id = $1 AND (token_hash = $2 OR (last_seen_at >= $3 AND created_at >= $4))
+		ORDER BY CASE WHEN token_hash = $2 THEN 0 ELSE 1 END, last_seen_at DESC, created_at DESC`, actor.StaffID, current, idleCutoff.UTC(), absCutoff.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("listing your sessions: %w", err)
 	}
@@ -122,7 +125,7 @@ func (db *DB) EndOtherSessions(ctx context.Context, actor policy.Actor, current 
 			return problem.New(problem.Forbidden, "%s", d.Reason)
 		}
 		var err error
-		if ended, err = tx.endOtherSessions(actor.StaffID, current); err != nil {
+		if ended, err = tx.EndOtherSessions(actor.StaffID, current); err != nil {
 			return err
 		}
 		tx.Audit("staff.sessions.end", "staff", actor.StaffID, 0, fmt.Sprintf("by themselves; other sessions ended: %d", ended))

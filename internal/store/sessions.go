@@ -33,6 +33,10 @@ type LoginSession struct {
 	// manager's or DSL's every page, read with the session rather than
 	// in a round trip of its own.
 	UnseenAlerts int
+	// RenewPassword marks a half session opened by a correct password that
+	// no longer meets the rules (MarkPasswordRenewal): after the security
+	// code it leads only to choosing a new one.
+	RenewPassword bool
 }
 
 // CreateSession stores a new session.
@@ -44,6 +48,16 @@ func (tx *Tx) CreateSession(tokenHash string, staffID int64, stage, csrf, ip, us
 		VALUES ($1, $2, $3, $4, $5, $5, $6, $7)`, tokenHash, staffID, stage, csrf, tx.now, ip, userAgent)
 	if err != nil {
 		return fmt.Errorf("creating session: %w", err)
+	}
+	return nil
+}
+
+// MarkPasswordRenewal marks a half session whose password was right but no
+// longer meets the rules (it is now on the list of common passwords, say):
+// its second step leads to choosing a new password, not to Cradle.
+func (tx *Tx) MarkPasswordRenewal(tokenHash string) error {
+	if _, err := tx.exec(`UPDATE login_sessions SET renew_password = TRUE WHERE token_hash = $1 AND stage = $2`, tokenHash, StageSecondFactor); err != nil {
+		return fmt.Errorf("marking a session for a new password: %w", err)
 	}
 	return nil
 }
@@ -72,7 +86,7 @@ func (db *DB) SessionUser(ctx context.Context, tokenHash string) (LoginSession, 
 	// The times as text on SQLite (timeText): every request reads three,
 	// and the driver's parsing tries a layout that fails before the one
 	// that fits.
-	rows, err := db.query(ctx, `SELECT ls.token_hash, ls.staff_id, ls.stage, ls.csrf_token, `+db.timeText("ls.created_at")+`, `+db.timeText("ls.last_seen_at")+`,
+	rows, err := db.query(ctx, `SELECT ls.token_hash, ls.staff_id, ls.stage, ls.csrf_token, `+db.timeText("ls.created_at")+`, `+db.timeText("ls.last_seen_at")+`, ls.renew_password,
 		s.email, s.name, s.role, s.job_title, s.disabled, s.listed_publicly, `+db.timeText("s.created_at")+`,
 		t.id, t.name, a.id, a.name, a.local_authority, a.remote, a.active,
 		(SELECT COUNT(*) FROM alerts al WHERE al.staff_id = ls.staff_id AND al.seen_at IS NULL)
@@ -93,7 +107,7 @@ func (db *DB) SessionUser(ctx context.Context, tokenHash string) (LoginSession, 
 		var teamID, areaID sql.NullInt64
 		var teamName, areaName, la sql.NullString
 		var remote, active sql.NullBool
-		if err := rows.Scan(&s.TokenHash, &s.StaffID, &s.Stage, &s.CSRFToken, &created, &seenAt,
+		if err := rows.Scan(&s.TokenHash, &s.StaffID, &s.Stage, &s.CSRFToken, &created, &seenAt, &s.RenewPassword,
 			&st.Email, &st.Name, &role, &st.JobTitle, &st.Disabled, &st.ListedPublicly, &staffCreated,
 			&teamID, &teamName, &areaID, &areaName, &la, &remote, &active, &s.UnseenAlerts); err != nil {
 			return s, st, fmt.Errorf("reading session: %w", err)

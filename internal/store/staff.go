@@ -236,6 +236,21 @@ func (tx *Tx) SetPassword(staffID int64, hash string, must bool) error {
 	return nil
 }
 
+// RehashPassword stores a correct password's hash made again with the
+// server's current costs, at sign-in, the one time the password is in
+// hand. It is not a new password: when it was set stays as it was. If the
+// password changed since it was read, the newer one stands.
+func (tx *Tx) RehashPassword(staffID int64, old, hash string) error {
+	res, err := tx.exec(`UPDATE staff SET password_hash = $1 WHERE id = $2 AND password_hash = $3`, hash, staffID, old)
+	if err != nil {
+		return fmt.Errorf("rehashing a password: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		tx.Audit("staff.password.rehash", "staff", staffID, 0, "stored again with the current hashing costs")
+	}
+	return nil
+}
+
 // UseTOTPStep records the last accepted TOTP time step, so a code cannot be
 // replayed. It fails if a later step was already used (a concurrent sign-in).
 func (tx *Tx) UseTOTPStep(staffID, step int64) error {

@@ -831,3 +831,66 @@ func TestChangeOwnPasswordNeedsTheirSession(t *testing.T) {
 		}
 	})
 }
+
+// TestOwnSessionsListsOnlyLiveOnes: a member of staff's own sessions, the
+// one asking first; one idle too long or started too long ago is over,
+// though not yet swept away, and is not listed, unless it is the one
+// asking. Another's sessions never are. A session marked for a new
+// password reads back so marked.
+func TestOwnSessionsListsOnlyLiveOnes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := seedStaff(t, db, "a@example.org", "practitioner", "Hertfordshire")
+		b := seedStaff(t, db, "b@example.org", "practitioner", "Hertfordshire")
+		err := db.Update(ctx, func(tx *store.Tx) error {
+			tx.Audit("test", "", 0, 0, "")
+			for _, s := range []struct {
+				hash  string
+				id    int64
+				stage string
+			}{{"here", a.ID, store.StageActive}, {"idle", a.ID, store.StageActive}, {"half", a.ID, store.StageSecondFactor}, {"theirs", b.ID, store.StageActive}} {
+				if err := tx.CreateSession(s.hash, s.id, s.stage, "csrf", "192.0.2.1", "test"); err != nil {
+					return err
+				}
+			}
+			if err := tx.MarkPasswordRenewal("half"); err != nil {
+				return err
+			}
+			return tx.MarkPasswordRenewal("here") // an active session is never marked
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := db.Now()
+		long := now.Add(-3 * time.Hour)
+		for _, h := range []string{"idle", "here"} {
+			if err := db.TouchSession(ctx, h, long); err != nil {
+				t.Fatal(err)
+			}
+		}
+		list := func(idle, abs time.Time) []store.OwnSession {
+			t.Helper()
+			got, err := db.OwnSessions(ctx, a.Actor(), "here", idle, abs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		all := list(now.Add(-24*time.Hour), now.Add(-24*time.Hour))
+		if len(all) != 3 || !all[0].Current || all[1].Current || all[2].Current {
+			t.Errorf("every session of theirs, this one first: %+v", all)
+		}
+		live := list(now.Add(-time.Hour), now.Add(-24*time.Hour))
+		if len(live) != 2 || !live[0].Current || live[1].Complete {
+			t.Errorf("idle ones left out but this one: %+v", live)
+		}
+		if got := list(now.Add(-time.Hour), now.Add(time.Minute)); len(got) != 1 || !got[0].Current {
+			t.Errorf("every other one started too long ago: %+v", got)
+		}
+		if s, _, err := db.SessionUser(ctx, "half"); err != nil || !s.RenewPassword {
+			t.Errorf("the half session marked for a new password: %+v %v", s, err)
+		}
+		if s, _, err := db.SessionUser(ctx, "here"); err != nil || s.RenewPassword {
+			t.Errorf("an active session marked for a new password: %+v %v", s, err)
+		}
+	})
+}

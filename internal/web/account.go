@@ -34,15 +34,12 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, u *requestU
 	now := s.cfg.Now()
 	d := accountData{Changed: q.Get("changed") == "1", Ended: q.Get("ended") == "1", SignedOut: q.Get("signed_out") == "1",
 		PublicListing: policy.Can(u.staff.Actor(), policy.ChoosePublicListing, policy.Target{}, now)}
-	sessions, err := s.db.OwnSessions(r.Context(), u.staff.Actor(), u.session.TokenHash)
+	sessions, err := s.db.OwnSessions(r.Context(), u.staff.Actor(), u.session.TokenHash, now.Add(-IdleTimeout), now.Add(-AbsoluteTimeout))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	for _, o := range sessions {
-		if !o.Current && (now.Sub(o.LastSeenAt) > IdleTimeout || now.Sub(o.CreatedAt) > AbsoluteTimeout) {
-			continue // over, though not yet swept away
-		}
 		d.Sessions = append(d.Sessions, sessionRow{OwnSession: o, Browser: browserName(o.Agent)})
 		d.Others = d.Others || !o.Current
 	}
@@ -117,6 +114,13 @@ func newPasswordProblems(fs *problem.Fields, pw, confirm string, who org.Staff, 
 	case pw != confirm:
 		fs.Add("confirm", "Enter the same new password in both boxes")
 	}
+}
+
+// passwordChangedText tells a member of staff their password was changed,
+// so that someone else's change does not go unnoticed.
+func passwordChangedText(org, when string) string {
+	return "The password of your " + org + " Cradle account was changed on " + when + ".\n\n" +
+		"If you changed it, there is nothing to do. If you did not, tell your administrator straight away: they can reset your account and see what was done with it.\n"
 }
 
 // newPasswordAndToken hashes a new password and makes the session token
@@ -196,9 +200,7 @@ func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request, u *reque
 	ended, err := s.db.ChangeOwnPassword(r.Context(), u.staff.Actor(), store.PasswordChange{Hash: hash, Session: u.session.TokenHash,
 		NewSession: credential.HashToken(token)},
 		func(tx *store.Tx, email string) error {
-			text := "The password of your " + s.cfg.OrgName + " Cradle account was changed on " + when + ".\n\n" +
-				"If you changed it, there is nothing to do. If you did not, tell your administrator straight away: they can reset your account and see what was done with it.\n"
-			return tx.QueueMail("password_changed", email, "Your Cradle password was changed", text, nil)
+			return tx.QueueMail("password_changed", email, "Your Cradle password was changed", passwordChangedText(s.cfg.OrgName, when), nil)
 		})
 	if err != nil {
 		s.fail(w, r, err)

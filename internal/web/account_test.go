@@ -199,3 +199,175 @@ func TestOneTimePasswordExpires(t *testing.T) {
 		}
 	})
 }
+
+// TestReusedCodeTellsTheOwner: a security code given again, after the right
+// password, is refused as a failed sign-in and the account's owner is
+// emailed, since whoever typed it knows their password. The email carries
+// no code and no password.
+func TestReusedCodeTellsTheOwner(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		smtp := smtptest.Start(t)
+		e.signIn(e.client(), practitioner)
+		code, err := credential.TOTPCode(cred(practitioner).TOTPSecret, e.clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := e.client()
+		if r := e.post(c, "/sign-in", url.Values{"email": {practitioner}, "password": {demo.Password}}); r.status != http.StatusSeeOther {
+			t.Fatalf("password step: %d", r.status)
+		}
+		r := e.post(c, "/sign-in/code", url.Values{"code": {code}, "csrf_token": {csrfFrom(t, e.get(c, "/sign-in/code").body)}})
+		if r.status != http.StatusUnauthorized || !strings.Contains(r.body, "already been used") || !strings.Contains(r.body, `value="`+code+`"`) {
+			t.Errorf("the code again: %d\n%s", r.status, r.body)
+		}
+		if failures, _, err := e.db.SigninFailures(context.Background(), practitioner, "", e.clock.Now().Add(-time.Hour)); err != nil || failures != 1 {
+			t.Errorf("failed sign-ins recorded: %d (%v), want 1", failures, err)
+		}
+		msgs := deliver(t, e, smtp)
+		if len(msgs) != 1 || msgs[0].To[0] != practitioner {
+			t.Fatalf("emails: %+v, want one to the owner", msgs)
+		}
+		body := msgs[0].Body
+		if !strings.Contains(string(msgs[0].Data), "Subject: A security code for your Cradle account was used again") {
+			t.Errorf("the email's subject:\n%s", msgs[0].Data)
+		}
+		for _, want := range []string{"a security code that had already been used", "not let in", "change it straight away"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the email does not say %q:\n%s", want, body)
+			}
+		}
+		if strings.Contains(body, code) || strings.Contains(body, demo.Password) {
+			t.Errorf("the email carries the code or the password:\n%s", body)
+		}
+		if es, err := e.db.AuditEntries(context.Background(), store.AuditFilter{Actions: []string{"signin.failure"}}); err != nil || len(es) != 1 ||
+			!strings.Contains(es[0].Detail, "security code reused") {
+			t.Errorf("audit entries: %+v (%v)", es, err)
+		}
+		// A wrong code, not a used one, is a failed sign-in and nothing more.
+		stale, _ := credential.TOTPCode(cred(practitioner).TOTPSecret, e.clock.Now().Add(-10*time.Minute))
+		r = e.post(c, "/sign-in/code", url.Values{"code": {stale}, "csrf_token": {csrfFrom(t, e.get(c, "/sign-in/code").body)}})
+		if r.status != http.StatusUnauthorized || !strings.Contains(r.body, "wrong or has expired") {
+			t.Errorf("a wrong code: %d", r.status)
+		}
+		if msgs := deliver(t, e, smtp); len(msgs) != 1 {
+			t.Errorf("after a wrong code %d emails in all, want the one", len(msgs))
+		}
+	})
+}
+
+// TestPasswordNoLongerMeetingTheRulesIsRenewed: the rules and the list of
+// common passwords may grow after a password is set. A right password that
+// fails them now signs in only as far as choosing a new one; once chosen,
+// the member of staff's other sessions end and they are emailed, as after
+// any change of password.
+func TestPasswordNoLongerMeetingTheRulesIsRenewed(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		smtp := smtptest.Start(t)
+		ctx := audit.WithSource(context.Background(), audit.Source{Actor: "test"})
+		const weak, email = "password1234", "weak@cradle.example"
+		const fresh = "walnut harbour evening drizzle"
+		hash, _ := credential.HashWith(testPasswordParams, weak)
+		secret, _, _ := credential.NewTOTPSecret("Cradle", email)
+		var id int64
+		err := e.db.Update(ctx, func(tx *store.Tx) error {
+			st, err := tx.CreateStaff(org.NewStaff{Email: email, Name: "Wendy Ashford", Role: "practitioner", AreaName: "Blackpool"},
+				store.StaffSecrets{PasswordHash: hash, TOTPSecret: secret})
+			if err != nil {
+				return err
+			}
+			id = st.ID
+			// Signed in elsewhere before the list caught up with the password.
+			return tx.CreateSession("elsewhere", id, store.StageActive, "csrf", "192.0.2.9", "test")
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Advance(31 * time.Second)
+		c := e.client()
+		if r := e.post(c, "/sign-in", url.Values{"email": {email}, "password": {weak}}); r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/sign-in/code") {
+			t.Fatalf("password step: %d %s", r.status, r.location)
+		}
+		code, _ := credential.TOTPCode(secret, e.clock.Now())
+		r := e.post(c, "/sign-in/code", url.Values{"code": {code}, "csrf_token": {csrfFrom(t, e.get(c, "/sign-in/code").body)}, "next": {"/caseload"}})
+		if r.status != http.StatusSeeOther || r.location != "/sign-in/new-password" {
+			t.Fatalf("code step: %d %s, want the new password", r.status, r.location)
+		}
+		if home := e.get(c, "/caseload"); home.status != http.StatusSeeOther || home.location != "/sign-in/new-password" {
+			t.Errorf("Cradle before a new password: %d %s", home.status, home.location)
+		}
+		page := e.get(c, "/sign-in/new-password")
+		if !strings.Contains(page.body, "no longer meets Cradle") || strings.Contains(page.body, "one-time password") {
+			t.Errorf("the new-password page does not say why:\n%s", page.body)
+		}
+		token := csrfFrom(t, page.body)
+		same := e.post(c, "/sign-in/new-password", url.Values{"csrf_token": {token}, "password": {weak}, "confirm": {weak}})
+		if same.status != http.StatusUnprocessableEntity || !strings.Contains(same.body, "too common") || !strings.Contains(same.body, "no longer meets") {
+			t.Errorf("the same password again: %d", same.status)
+		}
+		r = e.post(c, "/sign-in/new-password", url.Values{"csrf_token": {token}, "password": {fresh}, "confirm": {fresh}})
+		if r.status != http.StatusSeeOther || r.location != "/home" {
+			t.Fatalf("a new password: %d %s\n%s", r.status, r.location, r.body)
+		}
+		if home := e.get(c, "/home"); home.status != http.StatusOK {
+			t.Errorf("home after the new password: %d", home.status)
+		}
+		if _, _, err := e.db.SessionUser(ctx, "elsewhere"); err == nil {
+			t.Error("the session signed in elsewhere with the old password goes on")
+		}
+		msgs := deliver(t, e, smtp)
+		if len(msgs) != 1 || msgs[0].To[0] != email || !strings.Contains(string(msgs[0].Data), "Your Cradle password was changed") ||
+			strings.Contains(msgs[0].Body, fresh) || strings.Contains(msgs[0].Body, weak) {
+			t.Errorf("the email: %+v", msgs)
+		}
+		for action, detail := range map[string]string{"signin.renew": "no longer meets the rules", "staff.password.change": "other sessions ended: 1"} {
+			if es, err := e.db.AuditEntries(ctx, store.AuditFilter{Actions: []string{action}}); err != nil || len(es) != 1 || es[0].RecordID != id ||
+				!strings.Contains(es[0].Detail, detail) {
+				t.Errorf("audit entries %s: %+v (%v)", action, es, err)
+			}
+		}
+		// The new password signs in straight to Cradle.
+		e.signInAs(e.client(), email, fresh, secret)
+	})
+}
+
+// TestSignInRehashesWithTheCurrentCosts: a right password stored with other
+// hashing costs is stored again with the server's own at sign-in, the one
+// time it is in hand; when it was set does not change.
+func TestSignInRehashesWithTheCurrentCosts(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := audit.WithSource(context.Background(), audit.Source{Actor: "test"})
+		const pw, email = "quartz meadow lantern fig", "older@cradle.example"
+		older := testPasswordParams
+		older.Iterations++
+		hash, _ := credential.HashWith(older, pw)
+		secret, _, _ := credential.NewTOTPSecret("Cradle", email)
+		err := e.db.Update(ctx, func(tx *store.Tx) error {
+			_, err := tx.CreateStaff(org.NewStaff{Email: email, Name: "Olive Dent", Role: "practitioner", AreaName: "Blackpool"},
+				store.StaffSecrets{PasswordHash: hash, TOTPSecret: secret})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, _ := e.db.StaffByEmail(ctx, email)
+		e.signInAs(e.client(), email, pw, secret)
+		after, _ := e.db.StaffByEmail(ctx, email)
+		if after.PasswordHash == before.PasswordHash {
+			t.Fatal("the hash was not made again")
+		}
+		if ok, rehash, err := credential.VerifyWith(testPasswordParams, after.PasswordHash, pw); !ok || rehash || err != nil {
+			t.Errorf("the new hash: %v %v %v", ok, rehash, err)
+		}
+		if !after.PasswordSetAt.Equal(before.PasswordSetAt) || after.MustChangePassword {
+			t.Errorf("when the password was set moved: %v → %v", before.PasswordSetAt, after.PasswordSetAt)
+		}
+		if es, err := e.db.AuditEntries(ctx, store.AuditFilter{Actions: []string{"staff.password.rehash"}}); err != nil || len(es) != 1 {
+			t.Errorf("audit entries for the rehash: %+v (%v)", es, err)
+		}
+		// Already at the current costs: nothing to do the next time.
+		e.signInAs(e.client(), email, pw, secret)
+		if again, _ := e.db.StaffByEmail(ctx, email); again.PasswordHash != after.PasswordHash {
+			t.Error("a hash at the current costs was made again")
+		}
+	})
+}

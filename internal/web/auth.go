@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -84,9 +85,9 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		page(http.StatusTooManyRequests, problem.Field{Name: "email", Message: tooManyAttempts})
 		return
 	}
-	ok := false
+	ok, rehash := false, false
 	if known {
-		ok, _, err = credential.Verify(staff.PasswordHash, password)
+		ok, rehash, err = credential.VerifyWith(s.cfg.PasswordParams, staff.PasswordHash, password)
 		if err != nil {
 			s.log.Error("stored password hash unreadable", "staff_id", staff.ID, "err", err)
 			ok = false
@@ -107,6 +108,19 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		page(http.StatusUnauthorized, problem.Field{Name: "email", Message: oneTimeExpired})
 		return
 	}
+	// The rules and the list of common passwords may have grown since this
+	// password was set: one that fails them now is still the right
+	// password, so the sign-in goes on, to choosing a new one. A one-time
+	// password is changed after the code anyway.
+	renew := !staff.MustChangePassword && credential.CheckPassword(password, staff.Email, staff.Name) != nil
+	var newHash string
+	if rehash && !renew && !staff.MustChangePassword {
+		// Hashed before the transaction: the slow hash must not hold SQLite's one writer.
+		if newHash, err = credential.HashWith(s.cfg.PasswordParams, password); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	token, err := credential.NewToken()
 	if err != nil {
 		s.fail(w, r, err)
@@ -126,7 +140,20 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 		}
-		return tx.CreateSession(credential.HashToken(token), staff.ID, store.StageSecondFactor, csrf, clientIP(r), r.UserAgent())
+		if newHash != "" {
+			if err := tx.RehashPassword(staff.ID, staff.PasswordHash, newHash); err != nil {
+				return err
+			}
+		}
+		hash := credential.HashToken(token)
+		if err := tx.CreateSession(hash, staff.ID, store.StageSecondFactor, csrf, clientIP(r), r.UserAgent()); err != nil {
+			return err
+		}
+		if !renew {
+			return nil
+		}
+		tx.Audit("signin.renew", "staff", staff.ID, 0, "password no longer meets the rules; a new one is required")
+		return tx.MarkPasswordRenewal(hash)
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -156,6 +183,34 @@ func (s *Server) recordFailure(r *http.Request, email string, staff org.Staff, w
 	if err != nil {
 		s.log.Error("recording failed sign-in", "request_id", requestID(r), "err", err)
 	}
+}
+
+const codeUsed = "That security code has already been used. Wait for a new code and enter it"
+
+// codeReused refuses a security code given a second time as a failed
+// sign-in, and emails the account's owner. Whoever typed it knew the
+// password, and a code read over a shoulder or caught by a copy of the
+// sign-in page is how a stolen password gets past the second factor: the
+// owner is the one who can tell whether it was them. The sign-in limits
+// bound how many of these one account can be sent.
+func (s *Server) codeReused(r *http.Request, staff org.Staff) {
+	when := formatDateTime(s.cfg.Now())
+	err := s.db.Update(asStaff(r, staff), func(tx *store.Tx) error {
+		tx.Audit("signin.failure", "staff", staff.ID, 0, "security code reused; owner emailed")
+		if err := tx.RecordSigninFailure(staff.Email, clientIP(r)); err != nil {
+			return err
+		}
+		text := "On " + when + " someone gave the password of your " + s.cfg.OrgName + " Cradle account" +
+			" and then a security code that had already been used, so they were not let in.\n\n" +
+			"If that was you (signing in on two devices within a minute, say), there is nothing to do. " +
+			"If it was not, someone knows your password: change it straight away (Your account, then Change your password) and tell your administrator.\n"
+		return tx.QueueMail("code_reused", staff.Email, "A security code for your Cradle account was used again", text, nil)
+	})
+	if err != nil {
+		s.log.Error("recording a reused security code", "request_id", requestID(r), "err", err)
+		return
+	}
+	s.wakeMail()
 }
 
 // audit writes a standalone entry, logging (not failing the request) if it cannot.
@@ -250,8 +305,8 @@ func (s *Server) code(w http.ResponseWriter, r *http.Request) {
 		page(http.StatusUnprocessableEntity, "Enter the security code as 6 numbers, like 123456")
 		return
 	case errors.Is(err, credential.ErrCodeReused):
-		s.recordFailure(r, u.staff.Email, u.staff, "security code reused")
-		page(http.StatusUnauthorized, "That security code has already been used. Wait for a new code and enter it")
+		s.codeReused(r, u.staff)
+		page(http.StatusUnauthorized, codeUsed)
 		return
 	case errors.Is(err, credential.ErrCodeWrong):
 		s.recordFailure(r, u.staff.Email, u.staff, "wrong or expired security code")
@@ -267,7 +322,7 @@ func (s *Server) code(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	stage := store.StageActive
-	if acct.MustChangePassword {
+	if acct.MustChangePassword || u.session.RenewPassword {
 		stage = store.StageChangePassword
 	}
 	// A new token at each step: the session is rotated at sign-in.
@@ -285,6 +340,8 @@ func (s *Server) code(w http.ResponseWriter, r *http.Request) {
 		return tx.CreateSession(credential.HashToken(token), u.staff.ID, stage, u.session.CSRFToken, clientIP(r), r.UserAgent())
 	})
 	if problem.CodeOf(err) == problem.Invalid {
+		// Another sign-in took this step first: the same code, twice at once.
+		s.codeReused(r, u.staff)
 		page(http.StatusUnauthorized, problem.MessageOf(err))
 		return
 	}
@@ -300,12 +357,22 @@ func (s *Server) code(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, next, http.StatusSeeOther) // #nosec G710 -- next has been through safeNext, which keeps it on this site
 }
 
+// newPasswordData says why a new password is needed: a one-time password
+// is always changed; one of their own is when it no longer meets the rules.
+type newPasswordData struct{ OneTime bool }
+
 func (s *Server) newPasswordForm(w http.ResponseWriter, r *http.Request) {
-	if halfSignedIn(r, store.StageChangePassword) == nil {
+	u := halfSignedIn(r, store.StageChangePassword)
+	if u == nil {
 		http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, http.StatusOK, "new-password", Page{Title: "Create a new password", Nav: "sign-in"})
+	acct, err := s.db.StaffByID(r.Context(), u.staff.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "new-password", Page{Title: "Create a new password", Nav: "sign-in", Data: newPasswordData{OneTime: acct.MustChangePassword}})
 }
 
 func (s *Server) newPassword(w http.ResponseWriter, r *http.Request) {
@@ -320,10 +387,14 @@ func (s *Server) newPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var fs problem.Fields
-	newPasswordProblems(&fs, pw, confirm, u.staff, func() bool { ok, _, _ := credential.Verify(acct.PasswordHash, pw); return ok },
-		"Your new password must be different from your one-time password")
+	same := "Your new password must be different from your one-time password"
+	if !acct.MustChangePassword {
+		same = "Your new password must be different from your current password"
+	}
+	newPasswordProblems(&fs, pw, confirm, u.staff, func() bool { ok, _, _ := credential.Verify(acct.PasswordHash, pw); return ok }, same)
 	if len(fs) > 0 {
-		s.render(w, r, http.StatusUnprocessableEntity, "new-password", Page{Title: "Create a new password", Nav: "sign-in", Errors: fs})
+		s.render(w, r, http.StatusUnprocessableEntity, "new-password", Page{Title: "Create a new password", Nav: "sign-in", Errors: fs,
+			Data: newPasswordData{OneTime: acct.MustChangePassword}})
 		return
 	}
 	hash, token, err := s.newPasswordAndToken(pw)
@@ -331,6 +402,7 @@ func (s *Server) newPassword(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	when := formatDateTime(s.cfg.Now())
 	err = s.db.Update(r.Context(), func(tx *store.Tx) error {
 		if err := tx.SetPassword(u.staff.ID, hash, false); err != nil {
 			return err
@@ -338,11 +410,26 @@ func (s *Server) newPassword(w http.ResponseWriter, r *http.Request) {
 		if err := tx.DeleteSession(u.session.TokenHash); err != nil {
 			return err
 		}
-		return tx.CreateSession(credential.HashToken(token), u.staff.ID, store.StageActive, u.session.CSRFToken, clientIP(r), r.UserAgent())
+		next := credential.HashToken(token)
+		if err := tx.CreateSession(next, u.staff.ID, store.StageActive, u.session.CSRFToken, clientIP(r), r.UserAgent()); err != nil {
+			return err
+		}
+		// Whoever else was signed in with the old password is signed out.
+		ended, err := tx.EndOtherSessions(u.staff.ID, next)
+		if err != nil || acct.MustChangePassword {
+			return err
+		}
+		// A password of their own replaced because it no longer met the
+		// rules: a change like one made on their account page, told alike.
+		tx.Audit("staff.password.change", "staff", u.staff.ID, 0, fmt.Sprintf("at sign-in, as the old one no longer met the rules; other sessions ended: %d", ended))
+		return tx.QueueMail("password_changed", acct.Email, "Your Cradle password was changed", passwordChangedText(s.cfg.OrgName, when), nil)
 	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if !acct.MustChangePassword {
+		s.wakeMail()
 	}
 	s.setCookie(w, r, token)
 	http.Redirect(w, r, "/home", http.StatusSeeOther)
