@@ -143,15 +143,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	if err := db.SetOutcomeOrder(ctx, order); err != nil {
 		return fmt.Errorf("recording the outcome measures' timepoint order: %w", err)
 	}
-	httpSrv := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	httpSrv := httpServer(srv.Handler(), log)
 	scheme := "http"
 	if *tlsCert != "" {
 		scheme = "https"
@@ -349,4 +341,19 @@ func loadConfigFile[T any](path, what string, def func() (T, error), parse func(
 		return zero, fmt.Errorf("%s in %s: %w", what, path, err)
 	}
 	return c, nil
+}
+
+// httpServer bounds what one client can hold: a slow sender of headers or
+// body, a slow reader of the answer, an idle connection, oversized headers
+// (a 431). Uploads are bounded by their handlers.
+func httpServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 }

@@ -150,3 +150,32 @@ func (l *lockedLog) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// TestBenchPageOnlyWhenConfigured: the benchmark's trivial page exists only
+// on a server built for `cradle bench run`; on any other it is the
+// service's page-not-found, signed in or not.
+func TestBenchPageOnlyWhenConfigured(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		c := e.client()
+		e.signIn(c, practitioner)
+		if r := e.get(c, "/bench/ping"); r.status != http.StatusNotFound || !strings.Contains(r.body, "Page not found") {
+			t.Errorf("the bench page on a server not built for it: %d", r.status)
+		}
+		s, err := web.New(e.db, nil, web.Config{Now: e.clock.Now, PasswordParams: testPasswordParams, Bench: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(s.Handler())
+		defer srv.Close()
+		be := *e
+		be.srv = srv
+		if r := be.get(be.client(), "/bench/ping"); r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/sign-in") {
+			t.Errorf("the bench page signed out: %d %s, want the sign-in", r.status, r.location)
+		}
+		bc := be.client()
+		be.signIn(bc, practitioner)
+		if r := be.get(bc, "/bench/ping"); r.status != http.StatusOK || r.body != "ok" {
+			t.Errorf("the bench page on the bench's server: %d %q", r.status, r.body)
+		}
+	})
+}

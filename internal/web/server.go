@@ -135,8 +135,12 @@ type Server struct {
 }
 
 // New builds a server; it parses every template now, so a broken template
-// fails start-up rather than a request.
+// fails start-up rather than a request. A nil log discards what it would
+// have said (a test's server), rather than failing the first request.
 func New(db *store.DB, log *slog.Logger, cfg Config) (*Server, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
