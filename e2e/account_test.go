@@ -2,8 +2,11 @@ package e2e
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/cradle-org/cradle/internal/credential"
 )
 
 // TestBrowserOwnPassword: a member of staff follows "Your account" from the
@@ -50,4 +53,63 @@ func TestBrowserOwnPassword(t *testing.T) {
 	tab.mustSee(t, "account after the change", "Your password has been changed", "We are emailing you")
 	tab.pageChecks(t, "account-changed")
 	tab.screenshot(t, "account-changed")
+}
+
+// TestBrowserNewAuthenticator: a member of staff moving to a new phone sets
+// up a new authenticator app from their account: the page shows a QR code
+// and the key written out; a wrong code is named in the error summary, the
+// same key still shown; the new app's code sets it up. Each state passes
+// axe-core.
+func TestBrowserNewAuthenticator(t *testing.T) {
+	chromium := chromiumPath(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	base := startServer(t)
+	browser := startBrowser(t, ctx, chromium)
+	b := &session{base: base, shots: newShots(t)}
+	tab := b.newTab(t, browser)
+	defer tab.close(t)
+	c := credentialFor(t, "megan.hughes@cradle.example")
+	tab.signInChecked(t, c)
+	tab.open(t, "/account")
+	tab.click(t, `main a[href="/account/authenticator"]`)
+	tab.mustBeAt(t, "/account/authenticator")
+	tab.mustSee(t, "authenticator", "Set up a new authenticator app", "Scan this QR code", "codes from your old app stop working")
+	if loaded := tab.eval(t, `(() => { const i = document.querySelector('main img'); return i && i.complete && i.naturalWidth > 0 ? 'yes' : 'no' })()`); loaded != "yes" {
+		t.Error("the QR code is not shown")
+	}
+	tab.pageChecks(t, "account-authenticator")
+	tab.screenshot(t, "account-authenticator")
+	key := strings.ReplaceAll(tab.eval(t, `document.getElementById('setup-key').textContent`), " ", "")
+
+	old, err := credential.TOTPCode(c.TOTPSecret, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab.fill(t, "#password", c.Password)
+	tab.fill(t, "#code", old)
+	tab.click(t, `form[action="/account/authenticator"] button[type="submit"]`)
+	tab.mustSee(t, "authenticator error", "There is a problem", "The security code is wrong or has expired")
+	tab.errorState(t, "account-authenticator-error", "#code")
+	tab.errorLinksResolve(t, "account-authenticator-error")
+	tab.pageChecks(t, "account-authenticator-error")
+	if again := strings.ReplaceAll(tab.eval(t, `document.getElementById('setup-key').textContent`), " ", ""); again != key {
+		t.Errorf("after a mistake the key changed: %q → %q", key, again)
+	}
+	if v := tab.eval(t, `document.getElementById('password').value`); v != "" {
+		t.Error("the password typed is shown again")
+	}
+	tab.screenshot(t, "account-authenticator-error")
+
+	code, err := credential.TOTPCode(key, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab.fill(t, "#password", c.Password)
+	tab.fill(t, "#code", code)
+	tab.click(t, `form[action="/account/authenticator"] button[type="submit"]`)
+	tab.mustBeAt(t, "/account")
+	tab.mustSee(t, "account after the new app", "Your new authenticator app is set up", "Codes from your old app no longer work")
+	tab.pageChecks(t, "account-authenticator-done")
+	tab.screenshot(t, "account-authenticator-done")
 }

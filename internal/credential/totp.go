@@ -1,11 +1,13 @@
 package credential
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base32"
 	"errors"
 	"fmt"
+	"image/png"
 	"strings"
 	"time"
 
@@ -44,18 +46,58 @@ var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
 // QR code. issuer names the service in the app; account is usually the
 // staff member's email address.
 func NewTOTPSecret(issuer, account string) (secret string, otpauthURL string, err error) {
-	key, err := totp.Generate(totp.GenerateOpts{
-		Issuer:      issuer,
-		AccountName: account,
-		Period:      totpPeriod,
-		SecretSize:  totpSecretSize,
-		Digits:      totpDigits,
-		Algorithm:   otp.AlgorithmSHA1,
-	})
+	key, err := totp.Generate(totpGenerateOpts(issuer, account, nil))
 	if err != nil {
 		return "", "", fmt.Errorf("new totp secret: %w", err)
 	}
 	return key.Secret(), key.URL(), nil
+}
+
+// TOTPLink is the otpauth:// URL of a secret NewTOTPSecret made, the same
+// again, for a page that shows it a second time.
+func TOTPLink(issuer, account, secret string) (string, error) {
+	raw, err := b32.DecodeString(strings.ToUpper(secret))
+	if err != nil || len(raw) == 0 {
+		return "", fmt.Errorf("totp link: the secret is not base32")
+	}
+	key, err := totp.Generate(totpGenerateOpts(issuer, account, raw))
+	if err != nil {
+		return "", fmt.Errorf("totp link: %w", err)
+	}
+	return key.URL(), nil
+}
+
+func totpGenerateOpts(issuer, account string, secret []byte) totp.GenerateOpts {
+	return totp.GenerateOpts{
+		Issuer:      issuer,
+		AccountName: account,
+		Period:      totpPeriod,
+		SecretSize:  totpSecretSize,
+		Secret:      secret,
+		Digits:      totpDigits,
+		Algorithm:   otp.AlgorithmSHA1,
+	}
+}
+
+// TOTPQRCode draws an otpauth:// URL as a QR code, a PNG of size pixels
+// square, for an authenticator app on a phone to scan from the screen.
+func TOTPQRCode(otpauthURL string, size int) ([]byte, error) {
+	key, err := otp.NewKeyFromURL(otpauthURL)
+	if err != nil {
+		return nil, fmt.Errorf("totp qr code: %w", err)
+	}
+	if !strings.HasPrefix(otpauthURL, "otpauth://totp/") || key.Secret() == "" {
+		return nil, errors.New("totp qr code: not an otpauth://totp/ URL with a secret")
+	}
+	img, err := key.Image(size, size)
+	if err != nil {
+		return nil, fmt.Errorf("totp qr code: %w", err)
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		return nil, fmt.Errorf("totp qr code: %w", err)
+	}
+	return b.Bytes(), nil
 }
 
 // TOTPCode returns the code for secret at time t.

@@ -1,7 +1,9 @@
 package credential
 
 import (
+	"bytes"
 	"errors"
+	"image/png"
 	"net/url"
 	"strings"
 	"testing"
@@ -179,5 +181,54 @@ func TestDeterministicTOTPSecret(t *testing.T) {
 	}
 	if _, err := TOTPCode(a, time.Now()); err != nil {
 		t.Errorf("secret not usable: %v", err)
+	}
+}
+
+func TestTOTPQRCode(t *testing.T) {
+	_, link, err := NewTOTPSecret("Cradle", "priya@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := TOTPQRCode(link, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("not a PNG: %v", err)
+	}
+	if r := img.Bounds(); r.Dx() != 200 || r.Dy() != 200 {
+		t.Errorf("size %v, want 200×200", r)
+	}
+	// Dark and light modules both: a picture of something, not a blank.
+	dark, light := 0, 0
+	for y := 0; y < 200; y += 4 {
+		for x := 0; x < 200; x += 4 {
+			if r, _, _, _ := img.At(x, y).RGBA(); r < 0x8000 {
+				dark++
+			} else {
+				light++
+			}
+		}
+	}
+	if dark < 100 || light < 100 {
+		t.Errorf("%d dark and %d light samples: not a QR code", dark, light)
+	}
+	if _, err := TOTPQRCode("https://example.org/not-otpauth", 200); err == nil {
+		t.Error("a URL that is not otpauth:// drew a code")
+	}
+}
+
+func TestTOTPLinkMadeAgain(t *testing.T) {
+	secret, link, err := NewTOTPSecret("Cradle", "priya@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := TOTPLink("Cradle", "priya@example.org", secret)
+	if err != nil || again != link {
+		t.Errorf("TOTPLink = %q, %v; want %q", again, err, link)
+	}
+	if _, err := TOTPLink("Cradle", "priya@example.org", "not base32!"); err == nil {
+		t.Error("a secret that is not base32 made a link")
 	}
 }

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/policy"
@@ -129,6 +131,96 @@ func (db *DB) EndOtherSessions(ctx context.Context, actor policy.Actor, current 
 			return err
 		}
 		tx.Audit("staff.sessions.end", "staff", actor.StaffID, 0, fmt.Sprintf("by themselves; other sessions ended: %d", ended))
+		return nil
+	})
+	return ended, err
+}
+
+// PendingAuthenticatorLife is how long a new authenticator being set up
+// (SealPendingAuthenticator) may wait for its first code.
+const PendingAuthenticatorLife = 30 * time.Minute
+
+// pendingAuthenticatorContext binds a pending secret to its member of
+// staff and to the session that asked for it.
+func pendingAuthenticatorContext(staffID int64, session string) string {
+	return keyContext("pending_authenticator", staffID, session)
+}
+
+// SealPendingAuthenticator seals a new authenticator secret, with the time,
+// for the page that sets it up to carry until the member of staff confirms
+// it with a code from it (ChangeOwnAuthenticator). Nothing is stored: the
+// sealed value opens only for them, in this session, for
+// PendingAuthenticatorLife, and cannot be changed on the way.
+func (db *DB) SealPendingAuthenticator(staffID int64, session, secret string) (string, error) {
+	return db.seal(pendingAuthenticatorContext(staffID, session), strconv.FormatInt(db.Now().Unix(), 10)+"|"+secret)
+}
+
+// OpenPendingAuthenticator opens what SealPendingAuthenticator sealed. One
+// sealed for someone else or another session, altered, or older than
+// PendingAuthenticatorLife is a problem.Invalid, which the page words as a
+// set-up that has to start again.
+func (db *DB) OpenPendingAuthenticator(staffID int64, session, sealed string) (string, error) {
+	const again = "The set-up of your new authenticator app has expired. Add the new key shown on this page to your app and enter its code"
+	plain, err := db.open(pendingAuthenticatorContext(staffID, session), sealed)
+	if err != nil {
+		return "", problem.New(problem.Invalid, again)
+	}
+	at, secret, ok := strings.Cut(plain, "|")
+	unix, err := strconv.ParseInt(at, 10, 64)
+	if !ok || err != nil || secret == "" || db.Now().Sub(time.Unix(unix, 0)) > PendingAuthenticatorLife {
+		return "", problem.New(problem.Invalid, again)
+	}
+	return secret, nil
+}
+
+// AuthenticatorChange is a member of staff's move to a new authenticator
+// app: its secret, the time step of the code that confirmed it (so that
+// code cannot be used again to sign in), and the session it is made in.
+type AuthenticatorChange struct {
+	Secret  string
+	Step    int64
+	Session string // the current session's token hash
+}
+
+// ChangeOwnAuthenticator gives the actor's account a new authenticator
+// secret once they have given their password and a code from the new app,
+// ends every other session of theirs (whoever signed in with the old app
+// is signed out), and tells them through tell (which may be nil), in one
+// transaction. It returns how many other sessions ended.
+func (db *DB) ChangeOwnAuthenticator(ctx context.Context, actor policy.Actor, c AuthenticatorChange, tell func(tx *Tx, email string) error) (int64, error) {
+	var ended int64
+	err := db.Update(ctx, func(tx *Tx) error {
+		if d := policy.Decide(actor, policy.ManageOwnAccount, policy.Target{}, tx.now); !d.Allowed {
+			return problem.New(problem.Forbidden, "%s", d.Reason)
+		}
+		if c.Secret == "" || c.Session == "" {
+			return fmt.Errorf("changing an authenticator: the secret and the session are required")
+		}
+		st, err := tx.staffByID(actor.StaffID)
+		if err != nil {
+			return err
+		}
+		var mine int
+		if err := tx.queryRow(`SELECT COUNT(*) FROM login_sessions WHERE token_hash = $1 AND staff_id = $2 AND stage = $3`, c.Session, st.ID, StageActive).Scan(&mine); err != nil {
+			return fmt.Errorf("checking the session: %w", err)
+		}
+		if mine != 1 {
+			return problem.New(problem.Unauthorised, "Your session has ended. Sign in again")
+		}
+		sealed, err := tx.db.seal(rowContext("staff.totp_secret", st.ID), c.Secret)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(`UPDATE staff SET totp_secret_sealed = $1, totp_last_step = $2, updated_at = $3 WHERE id = $4`, sealed, c.Step, tx.now, st.ID); err != nil {
+			return fmt.Errorf("changing the authenticator: %w", err)
+		}
+		if ended, err = tx.EndOtherSessions(st.ID, c.Session); err != nil {
+			return err
+		}
+		tx.Audit("staff.totp.change", "staff", st.ID, 0, fmt.Sprintf("by themselves; other sessions ended: %d", ended))
+		if tell != nil {
+			return tell(tx, st.Email)
+		}
 		return nil
 	})
 	return ended, err

@@ -94,6 +94,8 @@ var accessMatrix = map[string][7]string{
 	"GET /account/password":                          {"A", "A", "A", "A", "A", "S", "S"},
 	"POST /account/password":                         {"A", "A", "A", "A", "A", "S", "S"},
 	"POST /account/sessions/end":                     {"A", "A", "A", "A", "A", "S", "S"},
+	"GET /account/authenticator":                     {"A", "A", "A", "A", "A", "S", "S"},
+	"POST /account/authenticator":                    {"A", "A", "A", "A", "A", "S", "S"},
 	"GET /account/public-listing":                    {"F", "F", "A", "F", "F", "S", "S"},
 	"GET /retention":                                 {"F", "A", "A", "F", "F", "S", "S"},
 	"GET /retention/erased":                          {"F", "A", "A", "F", "F", "S", "S"},

@@ -17,6 +17,7 @@ import (
 
 type accountData struct {
 	Changed       bool // the password was changed just now
+	Authenticator bool // a new authenticator app was set up just now
 	Ended         bool // and other sessions were ended with it
 	SignedOut     bool // the other sessions were ended just now
 	PublicListing bool // a DSL: their choice about the public safeguarding page
@@ -32,7 +33,7 @@ type sessionRow struct {
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	q := r.URL.Query()
 	now := s.cfg.Now()
-	d := accountData{Changed: q.Get("changed") == "1", Ended: q.Get("ended") == "1", SignedOut: q.Get("signed_out") == "1",
+	d := accountData{Changed: q.Get("changed") == "1", Authenticator: q.Get("authenticator") == "1", Ended: q.Get("ended") == "1", SignedOut: q.Get("signed_out") == "1",
 		PublicListing: policy.Can(u.staff.Actor(), policy.ChoosePublicListing, policy.Target{}, now)}
 	sessions, err := s.db.OwnSessions(r.Context(), u.staff.Actor(), u.session.TokenHash, now.Add(-IdleTimeout), now.Add(-AbsoluteTimeout))
 	if err != nil {

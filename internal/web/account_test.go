@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -369,5 +370,124 @@ func TestSignInRehashesWithTheCurrentCosts(t *testing.T) {
 		if again, _ := e.db.StaffByEmail(ctx, email); again.PasswordHash != after.PasswordHash {
 			t.Error("a hash at the current costs was made again")
 		}
+	})
+}
+
+// TestStaffSetUpANewAuthenticator: a member of staff moving to a new phone
+// sets up a new authenticator app from their account, with their password
+// and a code from the new app. Until then nothing changes; mistakes are
+// named, the key shown stays the same (they may have added it already), and
+// a set-up from another session or too old starts again with a new key.
+// Then the old app's codes stop working, their other sessions end and they
+// are emailed.
+func TestStaffSetUpANewAuthenticator(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		smtp := smtptest.Start(t)
+		ctx := context.Background()
+		here, elsewhere := e.client(), e.client()
+		e.signIn(here, practitioner)
+		e.signIn(elsewhere, practitioner)
+		if acct := e.get(here, "/account"); !strings.Contains(acct.body, `href="/account/authenticator"`) {
+			t.Error("the account page does not offer a new authenticator")
+		}
+		keyRE := regexp.MustCompile(`id="setup-key">([A-Z2-7 ]+)<`)
+		pendingRE := regexp.MustCompile(`name="pending" value="([^"]+)"`)
+		open := func(c *http.Client) (key, pending, token string) {
+			t.Helper()
+			p := e.get(c, "/account/authenticator")
+			k, pd := keyRE.FindStringSubmatch(p.body), pendingRE.FindStringSubmatch(p.body)
+			if p.status != http.StatusOK || k == nil || pd == nil || !strings.Contains(p.body, `src="data:image/png;base64,`) {
+				t.Fatalf("the set-up page (%d) lacks its key, QR code or sealed key:\n%s", p.status, p.body)
+			}
+			return strings.ReplaceAll(k[1], " ", ""), pd[1], csrfFrom(t, p.body)
+		}
+		key, pending, token := open(here)
+		post := func(pending, password, code string) resp {
+			return e.post(here, "/account/authenticator", url.Values{"csrf_token": {token}, "pending": {pending}, "password": {password}, "code": {code}})
+		}
+		shown := func(r resp) string {
+			if k := keyRE.FindStringSubmatch(r.body); k != nil {
+				return strings.ReplaceAll(k[1], " ", "")
+			}
+			return ""
+		}
+		now := func(secret string) string {
+			code, err := credential.TOTPCode(secret, e.clock.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return code
+		}
+		oldSecret := cred(practitioner).TOTPSecret
+		for _, tc := range []struct {
+			name, password, code string
+			want                 []string
+		}{
+			{"nothing", "", "", []string{"Enter your password", "Enter the 6-digit security code your new authenticator app shows"}},
+			{"wrong password", "not my password at all", now(key), []string{"Your password is not right"}},
+			{"the old app's code", demo.Password, now(oldSecret), []string{"The security code is wrong or has expired"}},
+			{"not a code", demo.Password, "12ab", []string{"Enter the security code as 6 numbers"}},
+		} {
+			r := post(pending, tc.password, tc.code)
+			if r.status != http.StatusUnprocessableEntity || shown(r) != key {
+				t.Errorf("%s: %d, key shown %q, want 422 and the same key", tc.name, r.status, shown(r))
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(r.body, w) {
+					t.Errorf("%s: the page does not say %q", tc.name, w)
+				}
+			}
+			if strings.Contains(r.body, `value="`+tc.password) && tc.password != "" {
+				t.Errorf("%s: the password typed is shown again", tc.name)
+			}
+		}
+		if failures, _, err := e.db.SigninFailures(ctx, practitioner, "", e.clock.Now().Add(-time.Hour)); err != nil || failures != 1 {
+			t.Errorf("failed sign-ins for the wrong password: %d (%v), want 1", failures, err)
+		}
+		// A set-up from another session, or altered, starts again with a new key.
+		_, theirs, _ := open(elsewhere)
+		for name, p := range map[string]string{"another session's": theirs, "altered": pending[:len(pending)-2] + "AA", "none": ""} {
+			r := post(p, demo.Password, now(key))
+			if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "has expired") || shown(r) == key || shown(r) == "" {
+				t.Errorf("%s set-up: %d, key shown %q", name, r.status, shown(r))
+			}
+		}
+		// One left too long (the session kept alive meanwhile).
+		e.clock.Advance(20 * time.Minute)
+		e.get(here, "/home")
+		e.get(elsewhere, "/home")
+		e.clock.Advance(11 * time.Minute)
+		if r := post(pending, demo.Password, now(key)); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "has expired") {
+			t.Errorf("a set-up 31 minutes old: %d", r.status)
+		}
+		key, pending, token = open(here)
+		r := post(pending, demo.Password, now(key))
+		if r.status != http.StatusSeeOther || r.location != "/account?authenticator=1&ended=1" {
+			t.Fatalf("the right password and code: %d %s\n%s", r.status, r.location, r.body)
+		}
+		if p := e.get(here, r.location); !strings.Contains(p.body, "Your new authenticator app is set up") {
+			t.Error("the account page does not say the app was set up")
+		}
+		if p := e.get(elsewhere, "/home"); p.status != http.StatusSeeOther {
+			t.Errorf("the other session goes on: %d", p.status)
+		}
+		msgs := deliver(t, e, smtp)
+		if len(msgs) != 1 || msgs[0].To[0] != practitioner || !strings.Contains(string(msgs[0].Data), "Your Cradle authenticator app was changed") ||
+			strings.Contains(msgs[0].Body, key) {
+			t.Errorf("the email: %+v", msgs)
+		}
+		if es, err := e.db.AuditEntries(ctx, store.AuditFilter{Actions: []string{"staff.totp.change"}}); err != nil || len(es) != 1 ||
+			!strings.Contains(es[0].Detail, "other sessions ended: 1") {
+			t.Errorf("audit entries: %+v (%v)", es, err)
+		}
+		// The old app no longer signs in; the new one does.
+		e.clock.Advance(31 * time.Second)
+		c := e.client()
+		e.post(c, "/sign-in", url.Values{"email": {practitioner}, "password": {demo.Password}})
+		old := e.post(c, "/sign-in/code", url.Values{"code": {now(oldSecret)}, "csrf_token": {csrfFrom(t, e.get(c, "/sign-in/code").body)}})
+		if old.status != http.StatusUnauthorized {
+			t.Errorf("the old app's code: %d", old.status)
+		}
+		e.signInWith(e.client(), practitioner, key)
 	})
 }

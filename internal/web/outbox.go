@@ -74,18 +74,19 @@ func (s *Server) mailResend(w http.ResponseWriter, r *http.Request, u *requestUs
 // mailKinds names each kind of message: for the administrators, and, for
 // one about a referral or a concern, on its page.
 var mailKinds = map[string]struct{ admin, record string }{
-	"concern_alert":      {"Safeguarding alert to a designated safeguarding lead", "Alert: a decision is needed"},
-	"concern_overdue":    {"Safeguarding alert: a concern's decision is overdue", "Reminder: the decision is overdue"},
-	"concern_action":     {"Safeguarding follow-up action to its owner", "Follow-up action to its owner"},
-	"break_glass":        {"Break-glass access notice", ""},
-	"allocation":         {"Allocation to a practitioner or team manager", ""},
-	"referral_ack":       {"Referral acknowledgement", "Acknowledgement"},
-	"referral_outcome":   {"Referral decision", "Decision"},
-	"referral_more_info": {"Referral: request for more information", "Request for more information"},
-	"mailing_confirm":    {"Mailing list confirmation", ""},
-	"password_changed":   {"Notice to a member of staff that their password changed", ""},
-	"staff_reset":        {"Notice to a member of staff that their sign-in details were reset", ""},
-	"code_reused":        {"Notice to a member of staff that a security code was used again", ""},
+	"concern_alert":         {"Safeguarding alert to a designated safeguarding lead", "Alert: a decision is needed"},
+	"concern_overdue":       {"Safeguarding alert: a concern's decision is overdue", "Reminder: the decision is overdue"},
+	"concern_action":        {"Safeguarding follow-up action to its owner", "Follow-up action to its owner"},
+	"break_glass":           {"Break-glass access notice", ""},
+	"allocation":            {"Allocation to a practitioner or team manager", ""},
+	"referral_ack":          {"Referral acknowledgement", "Acknowledgement"},
+	"referral_outcome":      {"Referral decision", "Decision"},
+	"referral_more_info":    {"Referral: request for more information", "Request for more information"},
+	"mailing_confirm":       {"Mailing list confirmation", ""},
+	"password_changed":      {"Notice to a member of staff that their password changed", ""},
+	"staff_reset":           {"Notice to a member of staff that their sign-in details were reset", ""},
+	"code_reused":           {"Notice to a member of staff that a security code was used again", ""},
+	"authenticator_changed": {"Notice to a member of staff that their authenticator app changed", ""},
 }
 
 // mailKindLabel names a kind of message for the administrators.

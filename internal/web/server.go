@@ -364,6 +364,8 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("GET /account/password", s.staff(s.passwordForm))
 	handle("POST /account/password", s.staff(s.passwordChange))
 	handle("POST /account/sessions/end", s.staff(s.endOtherSessions))
+	handle("GET /account/authenticator", s.staff(s.authenticatorForm))
+	handle("POST /account/authenticator", s.staff(s.authenticatorChange))
 	handle("GET /account/public-listing", s.staff(s.publicListingForm))
 	handle("POST /account/public-listing", s.staff(s.publicListingSave))
 	handle("GET /admin/mail", s.staff(s.mailAdmin))
