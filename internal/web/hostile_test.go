@@ -29,7 +29,6 @@ func TestHostileInputNeverFails(t *testing.T) {
 		"99999999999999999999999",
 		"2026-02-31",
 	}
-	roleEmail := map[string]string{"practitioner": practitioner, "team_manager": manager, "dsl": dsl, "admin": admin, "analyst": "leah.morgan@cradle.example"}
 	each(t, func(t *testing.T, e *env) {
 		tg, _ := setUpAccessTargets(t, e)
 		s := newServerFor(t, e)
@@ -37,7 +36,7 @@ func TestHostileInputNeverFails(t *testing.T) {
 		csrf := map[string]string{}
 		signIn := func(role string) {
 			c := e.client()
-			if email, ok := roleEmail[role]; ok {
+			if email, ok := roleAccounts[role]; ok {
 				e.signIn(c, email)
 				csrf[role] = csrfFrom(t, e.get(c, "/search").body+e.get(c, "/home").body)
 			}
