@@ -438,6 +438,9 @@ func TestBrowserReferrals(t *testing.T) {
 		tab.choose(t, "#area", "Blackpool")
 		tab.click(t, `form[action="/admin/staff"] button[type="submit"]`)
 		tab.mustSee(t, "account created", "Account created", "One-time password", "Authenticator secret", "shown once")
+		if loaded := tab.eval(t, `(() => { const i = document.querySelector('main img'); return i && i.complete && i.naturalWidth > 0 ? 'yes' : 'no' })()`); loaded != "yes" {
+			t.Error("the new account's QR code is not shown")
+		}
 		tab.pageChecks(t, "admin-staff-created")
 		tab.screenshot(t, "ref-admin-00b-staff-created")
 		tab.click(t, `nav a[href="/admin/mail"]`)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"strconv"
 
@@ -29,6 +30,7 @@ type staffSecretsData struct {
 	Password   string
 	TOTPSecret string
 	TOTPLink   string
+	TOTPQR     template.URL // the link as a QR code, for their phone to scan from this screen
 }
 
 type staffFormData struct {
@@ -84,8 +86,12 @@ func newSecrets(p credential.Params, email string) (store.StaffSecrets, staffSec
 	if err != nil {
 		return store.StaffSecrets{}, staffSecretsData{}, err
 	}
+	qr, err := totpQR(link)
+	if err != nil {
+		return store.StaffSecrets{}, staffSecretsData{}, err
+	}
 	return store.StaffSecrets{PasswordHash: hash, TOTPSecret: secret, MustChange: true},
-		staffSecretsData{Password: otp, TOTPSecret: secret, TOTPLink: link}, nil
+		staffSecretsData{Password: otp, TOTPSecret: secret, TOTPLink: link, TOTPQR: qr}, nil
 }
 
 func (s *Server) staffCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {

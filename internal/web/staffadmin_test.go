@@ -50,6 +50,9 @@ func TestStaffAdmin(t *testing.T) {
 			t.Fatalf("the account's page shows %d secrets, want the password and the authenticator's", len(tokens))
 		}
 		password, secret := tokens[0][1], tokens[1][1]
+		if !strings.Contains(made.body, `<img src="data:image/png;base64,`) {
+			t.Error("the account's page has no QR code of the authenticator link")
+		}
 		nadia, err := e.db.StaffByEmail(ctx, "nadia.bell@cradle.example")
 		if err != nil || nadia.Role != "practitioner" || !nadia.MustChangePassword || nadia.AreaNames() != "Blackpool" {
 			t.Fatalf("the new account: %+v (%v)", nadia, err)
