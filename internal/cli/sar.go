@@ -18,6 +18,7 @@ import (
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/referral"
 	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/store"
 )
@@ -34,18 +35,27 @@ var sarWithheld = []string{
 // sar writes a parent's own record as JSON and PDF for a subject access
 // request, for a designated safeguarding lead to review before release.
 func (a *App) sar(ctx context.Context, args []string) error {
-	fl := a.newFlags("sar --person ID --as EMAIL --out DIR", "Prepare a parent's own record for a subject access request, as JSON and PDF, for a designated safeguarding lead to review before it is released.\n"+
-		"It holds only that parent's information: nothing about the other parent, and no third party's confidential material (each left-out kind is listed in the document). Audited.")
+	fl := a.newFlags("sar (--person ID | --referral ID --parent 1|2) --as EMAIL --out DIR", "Prepare a parent's own record for a subject access request, as JSON and PDF, for a designated safeguarding lead to review before it is released.\n"+
+		"It holds only that parent's information: nothing about the other parent, and no third party's confidential material (each left-out kind is listed in the document). Audited.\n"+
+		"A parent whose referral was never accepted has no record but the referral: --referral with --parent (1 for the parent named first, who made a self-referral; 2 for the other).")
 	d := a.addDBFlags(fl)
 	person := fl.Int64("person", 0, "the parent's person `id` (from their page's address, /people/ID)")
+	ref := fl.Int64("referral", 0, "a referral never accepted: its `id` (from its page's address, /referrals/ID)")
+	parent := fl.Int("parent", 0, "with --referral: which parent it names, `1` or 2")
 	as := fl.String("as", "", "`email` of the designated safeguarding lead preparing it (required)")
 	out := fl.String("out", ".", "`folder` to write the two files to")
 	if err := a.parse(fl, args); err != nil {
 		return err
 	}
 	switch {
-	case *person <= 0:
-		return &usageError{msg: "sar: say whose record: --person ID (the number in the parent's page address, /people/ID)"}
+	case *person > 0 && *ref > 0:
+		return &usageError{msg: "sar: say one record: --person ID or --referral ID, not both"}
+	case *ref > 0 && *parent != 1 && *parent != 2:
+		return &usageError{msg: "sar: with --referral, say which parent: --parent 1 (named first; a self-referral's) or --parent 2"}
+	case *ref <= 0 && *parent != 0:
+		return &usageError{msg: "sar: --parent goes with --referral"}
+	case *person <= 0 && *ref <= 0:
+		return &usageError{msg: "sar: say whose record: --person ID (the number in the parent's page address, /people/ID), or --referral ID --parent 1|2 for a referral never accepted"}
 	case *as == "":
 		return &usageError{msg: "sar: --as is required: the email of the designated safeguarding lead preparing it"}
 	}
@@ -60,6 +70,9 @@ func (a *App) sar(ctx context.Context, args []string) error {
 	}
 	actor := staff.Actor()
 	now := a.now()
+	if *ref > 0 {
+		return a.sarReferral(ctx, db, actor, *ref, *parent, *out)
+	}
 	rec, err := db.ReadPersonParts(ctx, actor, *person, store.PersonPage|store.PersonClosings, "")
 	if err != nil {
 		return fmt.Errorf("sar: %w", err)
@@ -69,13 +82,6 @@ func (a *App) sar(ctx context.Context, args []string) error {
 	}
 	v := subjectView(rec, now)
 	base := filepath.Join(*out, "subject-access-"+rec.Family.Reference+"-"+strconv.FormatInt(*person, 10))
-	for _, ext := range []string{".json", ".pdf"} {
-		if _, err := os.Stat(base + ext); err == nil {
-			return fmt.Errorf("%s already exists: nothing was written", base+ext)
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
-	}
 	js, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
@@ -84,18 +90,159 @@ func (a *App) sar(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("sar: making the PDF: %w", err)
 	}
+	if err := exists(base); err != nil {
+		return err
+	}
 	if err := db.RecordEvent(ctx, "person.subject_access", "person", *person, rec.Family.ID, "prepared for review"); err != nil {
 		return err
 	}
-	if err := os.WriteFile(base+".json", append(js, '\n'), 0o600); err != nil {
-		return err
-	}
-	if err := os.WriteFile(base+".pdf", pdf, 0o600); err != nil {
+	if err := writeNew(base, js, pdf); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.Stdout, "Wrote %s.json and %s.pdf: %d sessions, %d risk assessments, %d questionnaires.\n", base, base, len(v.Sessions), len(v.Risk), len(v.Measures))
 	fmt.Fprintln(a.Stdout, "Review both before release. They hold this parent's own information only; what was left out is listed at the end.")
 	return nil
+}
+
+// sarReferral writes what a referral never accepted holds about one of the
+// parents it names: their details as given, what became of it and, for a
+// parent who referred themselves, their own answers. A referral that was
+// accepted is the family's, and its parents' records are asked for by
+// person.
+func (a *App) sarReferral(ctx context.Context, db *store.DB, actor policy.Actor, id int64, parent int, out string) error {
+	rec, err := db.ReferralForSubjectAccess(ctx, actor, id, parent)
+	if err != nil {
+		return fmt.Errorf("sar: %w", err)
+	}
+	if rec.FamilyID != 0 {
+		return fmt.Errorf("sar: referral %s was accepted: its parents have records in the family's, so prepare each with --person ID (from their page's address)", rec.Reference)
+	}
+	if rec.Content == nil {
+		return fmt.Errorf("sar: referral %s holds no details", rec.Reference)
+	}
+	v, ok := referralSubjectView(rec, parent, a.now())
+	if !ok {
+		return fmt.Errorf("sar: referral %s names no %s parent: there is nothing to prepare for --parent %d", rec.Reference, map[int]string{1: "first", 2: "second"}[parent], parent)
+	}
+	base := filepath.Join(out, "subject-access-"+rec.Reference+"-parent-"+strconv.Itoa(parent))
+	js, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	pdf, err := docs.PDF(docs.ReferralSubjectAccess(v))
+	if err != nil {
+		return fmt.Errorf("sar: making the PDF: %w", err)
+	}
+	if err := writeNew(base, js, pdf); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.Stdout, "Wrote %s.json and %s.pdf: referral %s, %s.\n", base, base, rec.Reference, strings.ToLower(v.Status))
+	fmt.Fprintln(a.Stdout, "Review both before release. They hold this parent's own information only; what was left out is listed at the end.")
+	if v.Reasons != "" {
+		fmt.Fprintln(a.Stdout, "The decision's reasons were written about the referral as a whole: check them for the other parent's information before release.")
+	}
+	return nil
+}
+
+// referralSubjectView keeps what a referral holds about parent 1 or 2 and
+// nothing about the other; false when it names no such parent.
+func referralSubjectView(rec store.ReferralRecord, parent int, now time.Time) (docs.ReferralSubjectView, bool) {
+	c := rec.Content
+	p := c.Parent1
+	if parent == 2 {
+		p = c.Parent2
+	}
+	if strings.TrimSpace(p.GivenName+p.FamilyName) == "" {
+		return docs.ReferralSubjectView{}, false
+	}
+	self := rec.Source == referral.Self && parent == 1
+	v := docs.ReferralSubjectView{Generated: now, Name: p.Name(), NHSNumber: p.NHSNumber, Reference: rec.Reference,
+		Received: rec.ReceivedAt.Format("2 January 2006"), Area: rec.AreaName, Status: rec.Status.Label(),
+		Withheld: []string{"Everything about the other parent named in the referral."}}
+	if t, err := time.Parse("2006-01-02", p.DateOfBirth); err == nil {
+		v.DateOfBirth = t.Format("2 January 2006")
+	}
+	if t, err := time.Parse("2006-01-02", c.DueDate); err == nil {
+		v.DueDate = t.Format("2 January 2006")
+	}
+	if p.Phone != "" || p.Email != "" || p.Address != "" || p.Postcode != "" {
+		v.Contact = &docs.Contact{Address: p.Address, Postcode: p.Postcode, Phone: p.Phone, Email: p.Email}
+	}
+	switch {
+	case self:
+		v.HowReferred = "You referred yourself"
+	case rec.Source == referral.Self:
+		v.HowReferred = "The baby's other parent referred themselves and named you"
+	default:
+		v.HowReferred = "A professional referred you"
+		v.Withheld = append(v.Withheld, "The referral as the professional who referred you wrote it, beyond your own details. A designated safeguarding lead reviews it separately and will tell you what can be shared.")
+	}
+	if rec.Channel != "" {
+		v.HowReferred += ", " + strings.ToLower(referral.Label(referral.Channels(), rec.Channel))
+	}
+	if parent == 1 && c.SafeContact != nil && c.SafeContact.SafeToContact == "yes" {
+		v.SafeContact = joinSome(", ", c.SafeContact.Number, c.SafeContact.Times)
+		if c.SafeContact.LeaveMessage == "no" {
+			v.SafeContact = joinSome(", ", v.SafeContact, "no messages")
+		}
+	}
+	switch rec.Status {
+	case referral.NotAccepted:
+		v.Decision, v.Reasons, v.Signposting = "Not accepted", rec.DecisionReason, rec.SignpostedTo
+		if rec.Decision != "" {
+			v.Decision += ": " + strings.ToLower(referral.Label(referral.DeclineReasons(), rec.Decision))
+		}
+	case referral.Withdrawn:
+		v.Decision, v.Reasons = "Withdrawn", rec.DecisionReason
+	}
+	if self {
+		for _, qa := range []docs.Answer{
+			{Question: "How are you connected?", Answer: referral.Label(referral.Relationships(), c.Relationship)},
+			{Question: "Do you both want to bring up the baby together?", Answer: referral.Label(referral.Answers(), c.BothWantToCoParent)},
+			{Question: "Anything else", Answer: c.AnythingElse},
+		} {
+			if strings.TrimSpace(qa.Answer) != "" {
+				v.YourAnswers = append(v.YourAnswers, qa)
+			}
+		}
+	}
+	v.Withheld = append(v.Withheld, "Safeguarding concerns raised about the referral, which hold what other people told us. A designated safeguarding lead reviews these separately.")
+	return v, true
+}
+
+// joinSome joins the parts that are not empty.
+func joinSome(sep string, parts ...string) string {
+	var keep []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			keep = append(keep, p)
+		}
+	}
+	return strings.Join(keep, sep)
+}
+
+// exists refuses when base.json or base.pdf is already there: an earlier
+// export is never overwritten.
+func exists(base string) error {
+	for _, ext := range []string{".json", ".pdf"} {
+		if _, err := os.Stat(base + ext); err == nil {
+			return fmt.Errorf("%s already exists: nothing was written", base+ext)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeNew writes base.json and base.pdf, neither of which may exist yet.
+func writeNew(base string, js, pdf []byte) error {
+	if err := exists(base); err != nil {
+		return err
+	}
+	if err := os.WriteFile(base+".json", append(js, '\n'), 0o600); err != nil {
+		return err
+	}
+	return os.WriteFile(base+".pdf", pdf, 0o600)
 }
 
 // subjectView keeps only the parent's own information from what a DSL may

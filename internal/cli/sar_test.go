@@ -16,6 +16,7 @@ import (
 	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/org"
+	"github.com/cradle-org/cradle/internal/referral"
 	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/safeguarding"
 	"github.com/cradle-org/cradle/internal/seal"
@@ -141,5 +142,140 @@ func TestSubjectAccessHoldsOnlyTheParentsOwnRecord(t *testing.T) {
 	}
 	if r := run(t, env, append(args, "--as", "ruth.adams@cradle.example")...); r.code != 1 || !strings.Contains(r.stderr, "already exists") {
 		t.Errorf("a second SAR over the first: %+v", r)
+	}
+}
+
+// A parent whose referral was never accepted has no record but the
+// referral: its subject access export holds their details as given, what
+// became of it and, for a parent who referred themselves, their own
+// answers; nothing of the other parent named. A professional's referral
+// gives the parent named their details and the decision, and says the rest
+// is reviewed separately. An accepted referral is refused: its parents
+// have records.
+func TestSubjectAccessForAReferralNeverAccepted(t *testing.T) {
+	var raw [32]byte
+	rand.Read(raw[:])
+	keyEnv := base64.StdEncoding.EncodeToString(raw[:])
+	env := map[string]string{"CRADLE_KEYS": keyEnv}
+	data := t.TempDir()
+	if r := run(t, env, "demo", "--data", data); r.code != 0 {
+		t.Fatalf("demo: %+v", r)
+	}
+	keys, err := seal.FromEnv(keyEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := audit.WithSource(context.Background(), audit.Source{Actor: "test"})
+	db, err := store.Open(ctx, store.Options{URL: store.SQLitePath(data), Keys: keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	helen, err := db.StaffByEmail(ctx, "helen.whitaker@cradle.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	create := func(r referral.Referral) int64 {
+		t.Helper()
+		var id int64
+		if err := db.Update(ctx, func(tx *store.Tx) error {
+			id, _, err = tx.CreateReferral(store.NewReferral{Referral: r, AreaName: "Blackpool"})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	self := create(referral.Referral{Source: referral.Self, DueDate: "2027-03-14", Area: "FY1 4AB",
+		Parent1:      referral.Parent{GivenName: "Kerry", FamilyName: "Lowe", DateOfBirth: "1996-05-02", Phone: "07700 900777"},
+		Parent2:      referral.Parent{GivenName: "CANARY-OTHER", FamilyName: "Parent", Phone: "07700 900888"},
+		SafeContact:  &referral.SafeContact{SafeToContact: "yes", Number: "07700 900777", Times: "OWN-TIMES weekday mornings", LeaveMessage: "no"},
+		Relationship: "intimate_relationship", BothWantToCoParent: "yes", AnythingElse: "OWN-ANSWER I need an interpreter"})
+	if _, err := db.DecideReferral(ctx, helen.Actor(), self, referral.Decision{Outcome: referral.Decline, Reason: "not_funded_area",
+		Detail: "OWN-REASON Kerry lives outside the funded area", SignpostedTo: "OWN-SIGNPOST the local family hub"}, store.Links{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	pro := create(referral.Referral{Source: referral.Professional, SafeguardingStatus: "none", AbuseKnown: "CANARY-PRO-ANSWER",
+		Referrer:     referral.Referrer{Name: "CANARY-REFERRER", Role: "midwife"},
+		Parent1:      referral.Parent{GivenName: "Dawn", FamilyName: "Reid", Email: "dawn@example.org"},
+		Parent2:      referral.Parent{GivenName: "CANARY-SECOND", FamilyName: "Parent"},
+		AnythingElse: "CANARY-PRO-WORDS"})
+	accepted := create(referral.Referral{Source: referral.Professional, SafeguardingStatus: "none", DueDate: time.Now().AddDate(0, 4, 0).Format("2006-01-02"),
+		Parent1: referral.Parent{GivenName: "Ann", FamilyName: "Lee"}, Parent2: referral.Parent{GivenName: "Ben", FamilyName: "Lee"}})
+	if _, err := db.DecideReferral(ctx, helen.Actor(), accepted, referral.Decision{Outcome: referral.Accept, Detail: "Meets every criterion"}, store.Links{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	db.Close() // #nosec G104 -- test database, closed before the command opens it
+
+	out := t.TempDir()
+	sar := func(id int64, parent string, as string) result {
+		return run(t, env, "sar", "--data", data, "--referral", strconv.FormatInt(id, 10), "--parent", parent, "--out", out, "--as", as)
+	}
+	read := func(glob string) string {
+		t.Helper()
+		files, _ := filepath.Glob(filepath.Join(out, glob))
+		if len(files) != 2 {
+			t.Fatalf("files %s: %v", glob, files)
+		}
+		var all string
+		for _, f := range files {
+			b, err := os.ReadFile(f) // #nosec G304 -- a file this test wrote
+			if err != nil {
+				t.Fatal(err)
+			}
+			all += string(b)
+		}
+		return all
+	}
+	if r := sar(self, "1", "helen.whitaker@cradle.example"); r.code != 1 || !strings.Contains(r.stderr, "designated safeguarding lead") {
+		t.Errorf("a team manager prepared a SAR: %+v", r)
+	}
+	if r := sar(self, "1", "ruth.adams@cradle.example"); r.code != 0 || !strings.Contains(r.stdout, "check them for the other parent") {
+		t.Fatalf("the self-referral's parent: %+v", r)
+	}
+	text := read("subject-access-*-parent-1.*")
+	for _, own := range []string{"Kerry Lowe", "2 May 1996", "07700 900777", "OWN-TIMES", "You referred yourself", "OWN-ANSWER", "OWN-REASON", "OWN-SIGNPOST",
+		"Not accepted: the family does not live in a funded area", "14 March 2027", "In an intimate relationship"} {
+		if !strings.Contains(text, own) {
+			t.Errorf("the self-referral's export lacks %q", own)
+		}
+	}
+	for _, canary := range []string{"CANARY", "07700 900888"} {
+		if strings.Contains(text, canary) {
+			t.Errorf("the self-referral's export holds %q", canary)
+		}
+	}
+	if r := sar(pro, "1", "ruth.adams@cradle.example"); r.code != 0 {
+		t.Fatalf("the professional referral's parent: %+v", r)
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "subject-access-*"))
+	var proText string
+	for _, f := range files {
+		if b, _ := os.ReadFile(f); strings.Contains(string(b), "Dawn Reid") { // #nosec G304 -- a file this test wrote
+			proText += string(b)
+		}
+	}
+	for _, own := range []string{"Dawn Reid", "dawn@example.org", "A professional referred you", "as the professional who referred you wrote it"} {
+		if !strings.Contains(proText, own) {
+			t.Errorf("the professional referral's export lacks %q", own)
+		}
+	}
+	if strings.Contains(proText, "CANARY") {
+		t.Error("the professional referral's export holds the other parent's details or the professional's words")
+	}
+	for _, tc := range []struct {
+		id     int64
+		parent string
+		want   string
+	}{
+		{accepted, "1", "was accepted"},
+		{self, "3", "--parent 1"},
+		{self, "1", "already exists"},
+	} {
+		if r := sar(tc.id, tc.parent, "ruth.adams@cradle.example"); r.code == 0 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("referral %d, parent %s: %+v, want %q", tc.id, tc.parent, r, tc.want)
+		}
+	}
+	if r := run(t, env, "sar", "--data", data, "--referral", "1", "--person", "2", "--parent", "1", "--as", "ruth.adams@cradle.example"); r.code == 0 || !strings.Contains(r.stderr, "not both") {
+		t.Errorf("both a person and a referral: %+v", r)
 	}
 }

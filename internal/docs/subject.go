@@ -204,3 +204,90 @@ func yesNoText(b bool) string {
 	}
 	return "no"
 }
+
+// ReferralSubjectView is what a referral never accepted holds about one of
+// the parents it names, for their subject access request: their details
+// as the referral gives them, what happened to it, and, when they referred
+// themselves, their own answers. Nothing about the other parent named.
+type ReferralSubjectView struct {
+	Generated   time.Time `json:"generated"`
+	Name        string    `json:"name"`
+	DateOfBirth string    `json:"date_of_birth,omitempty"`
+	NHSNumber   string    `json:"nhs_number,omitempty"`
+	Contact     *Contact  `json:"contact,omitempty"`
+	SafeContact string    `json:"safe_contact,omitempty"`
+	Reference   string    `json:"referral_reference"`
+	Received    string    `json:"received"`
+	HowReferred string    `json:"how_referred"`
+	Area        string    `json:"area,omitempty"`
+	DueDate     string    `json:"due_date,omitempty"`
+	Status      string    `json:"status"`
+	Decision    string    `json:"decision,omitempty"`
+	Reasons     string    `json:"reasons,omitempty"`
+	Signposting string    `json:"signposting,omitempty"`
+	// YourAnswers are the answers of a parent who referred themselves, in
+	// their own words (empty for anyone else).
+	YourAnswers []Answer `json:"your_answers,omitempty"`
+	Withheld    []string `json:"withheld"`
+}
+
+// Answer is one question of a self-referral with the parent's answer.
+type Answer struct {
+	Question string `json:"question"`
+	Answer   string `json:"answer"`
+}
+
+// ReferralSubjectAccess lays out a referral's subject access export for a
+// designated safeguarding lead to review before release.
+func ReferralSubjectAccess(v ReferralSubjectView) Document {
+	d := Document{
+		Title:     "Your referral: " + v.Name,
+		Subtitle:  "Referral " + v.Reference,
+		Recipient: "Prepared for review by a designated safeguarding lead before it is given to you",
+		Footer:    footer(v.Generated),
+	}
+	about := []string{"Name: " + v.Name, "Date of birth: " + orNone(v.DateOfBirth)}
+	if v.NHSNumber != "" {
+		about = append(about, "NHS number: "+v.NHSNumber)
+	}
+	if v.Contact != nil {
+		about = append(about, contactLines(v.Contact)...)
+	}
+	if v.SafeContact != "" {
+		about = append(about, "How to contact you safely: "+v.SafeContact)
+	}
+	d.Sections = append(d.Sections, Section{Heading: "About you, as the referral gives it", Lines: about})
+	ref := []string{"Received: " + v.Received, "How: " + v.HowReferred}
+	if v.Area != "" {
+		ref = append(ref, "Where: "+v.Area)
+	}
+	if v.DueDate != "" {
+		ref = append(ref, "Baby due: "+v.DueDate)
+	}
+	ref = append(ref, "Where it is now: "+v.Status)
+	if v.Decision != "" {
+		ref = append(ref, "Decision: "+v.Decision)
+		for _, l := range textLines(v.Reasons) {
+			ref = append(ref, "  "+l)
+		}
+		if v.Signposting != "" {
+			ref = append(ref, "Other support suggested:")
+			for _, l := range textLines(v.Signposting) {
+				ref = append(ref, "  "+l)
+			}
+		}
+	}
+	d.Sections = append(d.Sections, Section{Heading: "Your referral", Lines: ref})
+	if len(v.YourAnswers) > 0 {
+		var lines []string
+		for _, a := range v.YourAnswers {
+			lines = append(lines, a.Question)
+			for _, l := range textLines(a.Answer) {
+				lines = append(lines, "  "+l)
+			}
+		}
+		d.Sections = append(d.Sections, Section{Heading: "What you told us", Lines: lines})
+	}
+	d.Sections = append(d.Sections, Section{Heading: "Not included, and why", Lines: orNoneLines(v.Withheld)})
+	return d
+}

@@ -346,3 +346,40 @@ func TestReferralStatusInClear(t *testing.T) {
 		}
 	})
 }
+
+// TestReferralForSubjectAccess: only a designated safeguarding lead reads a
+// referral for a parent's subject access request; the read is audited and
+// starts no screening, as opening it from the queue would.
+func TestReferralForSubjectAccess(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		sctx := audit.WithSource(ctx, audit.Source{Actor: "test"})
+		dsl := seedStaff(t, db, "d1@example.org", "dsl", "Blackpool").Actor()
+		mgr := seedStaff(t, db, "m1@example.org", "team_manager", "Blackpool").Actor()
+		var id int64
+		if err := db.Update(sctx, func(tx *store.Tx) error {
+			var err error
+			id, _, err = tx.CreateReferral(store.NewReferral{Referral: referral.Referral{Source: referral.Self, Parent1: referral.Parent{GivenName: "Kerry"}},
+				AreaName: "Blackpool"})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ReferralForSubjectAccess(sctx, mgr, id, 1); problem.CodeOf(err) != problem.Forbidden {
+			t.Errorf("a team manager: %v, want Forbidden", err)
+		}
+		r, err := db.ReferralForSubjectAccess(sctx, dsl, id, 1)
+		if err != nil || r.Content == nil || r.Content.Parent1.GivenName != "Kerry" || r.Status != referral.New {
+			t.Fatalf("the lead's read: %+v, %v", r, err)
+		}
+		if again, err := db.ReadReferral(sctx, mgr, id); err != nil || again.Status != referral.Screening {
+			t.Errorf("opened from the queue afterwards: %v, %v; want it still new until then", again.Status, err)
+		}
+		es, err := db.AuditEntries(ctx, store.AuditFilter{Actions: []string{"referral.subject_access"}})
+		if err != nil || len(es) != 1 || es[0].RecordID != id || !strings.Contains(es[0].Detail, "parent 1") {
+			t.Errorf("audit entries: %+v, %v", es, err)
+		}
+		if _, err := db.ReferralForSubjectAccess(sctx, dsl, id+1000, 1); problem.CodeOf(err) != problem.NotFound {
+			t.Errorf("no such referral: %v", err)
+		}
+	})
+}

@@ -420,6 +420,27 @@ func (db *DB) ReadReferral(ctx context.Context, actor policy.Actor, id int64) (R
 	return out, err
 }
 
+// ReferralForSubjectAccess reads a referral for the subject access request
+// of a parent it names, as a designated safeguarding lead prepares it
+// (policy.ExportSubjectAccess): as it stands (reading it for this starts
+// no screening), audited as prepared for review.
+func (db *DB) ReferralForSubjectAccess(ctx context.Context, actor policy.Actor, id int64, parent int) (ReferralRecord, error) {
+	var out ReferralRecord
+	err := db.Update(ctx, func(tx *Tx) error {
+		if d := policy.Decide(actor, policy.ExportSubjectAccess, policy.Target{}, tx.now); !d.Allowed {
+			return problem.New(problem.Forbidden, "%s", d.Reason)
+		}
+		r, err := tx.referral(id)
+		if err != nil {
+			return err
+		}
+		tx.Audit("referral.subject_access", "referral", id, r.FamilyID, fmt.Sprintf("read for parent %d's subject access request", parent))
+		out = r
+		return nil
+	})
+	return out, err
+}
+
 // messagesAbout lists the emails about one record, oldest first: column
 // is the outbox's link to it (referral_id or concern_id, never user input).
 func (tx *Tx) messagesAbout(column string, id int64) ([]Message, error) {
