@@ -172,3 +172,25 @@ func TestBrowserPasswordRenewedAtSignIn(t *testing.T) {
 	tab.click(t, `form[action="/sign-in/new-password"] button[type="submit"]`)
 	tab.mustBeAt(t, "/home")
 }
+
+// TestBrowserSubjectAccessPage: a designated safeguarding lead finds a
+// parent and follows "Prepare a subject access request" from their page
+// to the page that says what the download leaves out; it passes axe-core.
+func TestBrowserSubjectAccessPage(t *testing.T) {
+	chromium := chromiumPath(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	base := startServer(t)
+	browser := startBrowser(t, ctx, chromium)
+	b := &session{base: base, shots: newShots(t)}
+	tab := b.newTab(t, browser)
+	defer tab.close(t)
+	tab.signInChecked(t, credentialFor(t, dslEmail))
+	tab.open(t, "/search?q=Amy+Foster")
+	tab.click(t, `main a[href^="/people/"]`)
+	tab.mustSee(t, "Amy's page", "Amy Foster", "Prepare a subject access request")
+	tab.click(t, `main a[href$="/subject-access"]`)
+	tab.mustSee(t, "subject access", "Prepare a subject access request", "What it leaves out", "Download as PDF", "Download as JSON")
+	tab.pageChecks(t, "subject-access")
+	tab.screenshot(t, "subject-access")
+}

@@ -84,6 +84,7 @@ var accessMatrix = map[string][7]string{
 	"GET /families/{id}/documents/new":               {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /families/{id}/shares.csv":                  {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /people/{id}/reveal":                        {"FAFFF", "FFFFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"GET /people/{id}/subject-access":                {"FFFFF", "FFFFF", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /audit":                                     {"F", "F", "F", "A", "F", "S", "S"},
 	"GET /admin/tokens":                              {"F", "F", "F", "A", "F", "S", "S"},
 	"GET /admin/contacts":                            {"F", "F", "F", "A", "F", "S", "S"},
@@ -157,6 +158,7 @@ var accessMatrix = map[string][7]string{
 	"POST /people/{id}/consents":                     {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /people/{id}/consents/{cid}/withdraw":      {"NFFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /people/{id}/reveal":                       {"FAFFF", "FFFFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/subject-access":               {"FFFFF", "FFFFF", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /admin/tokens":                             {"F", "F", "F", "A", "F", "S", "S"},
 	"POST /admin/tokens/{id}/revoke":                 {"F", "F", "F", "A", "F", "S", "S"},
 	"POST /admin/mail/{id}/resend":                   {"F", "F", "F", "N", "F", "S", "S"}, // no such message: the demo has none given up on

@@ -32,6 +32,9 @@ type personData struct {
 	Paused  *casework.Pause
 	Filter  string // the kind of session shown; PersonRecord.Sessions is the page of them
 	Pager   pager
+	// SubjectAccess: the reader may prepare this parent's subject access
+	// request (a designated safeguarding lead), linked from the page.
+	SubjectAccess bool
 }
 
 // personSessionsPageSize is how many sessions the person page shows at a
@@ -63,7 +66,8 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUs
 		return
 	}
 	d := personData{PersonRecord: rec, Modules: s.modules(), Open: open, Filter: filter,
-		Pager: newPagerTo(r, "/people/"+strconv.FormatInt(id, 10), "sessions", rec.SessionsTotal, personSessionsPageSize)}
+		Pager:         newPagerTo(r, "/people/"+strconv.FormatInt(id, 10), "sessions", rec.SessionsTotal, personSessionsPageSize),
+		SubjectAccess: rec.Person.Kind == family.Parent && policy.Can(u.staff.Actor(), policy.ExportSubjectAccess, policy.Target{}, s.cfg.Now())}
 	for _, p := range rec.Pauses {
 		if p.Active() {
 			p := p

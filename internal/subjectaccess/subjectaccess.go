@@ -1,0 +1,196 @@
+// Package subjectaccess builds a parent's subject access export from what a
+// designated safeguarding lead has read of their record (or of a referral
+// that names them): only that parent's own information, each list filtered
+// again to their rows, and a list of what was left out and why. The command
+// line (cradle sar) and the person page's download both use it, so the two
+// cannot differ.
+package subjectaccess
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/casework"
+	"github.com/cradle-org/cradle/internal/docs"
+	"github.com/cradle-org/cradle/internal/referral"
+	"github.com/cradle-org/cradle/internal/risk"
+	"github.com/cradle-org/cradle/internal/store"
+)
+
+// Withheld says what a parent's subject access export leaves out, and why; it is
+// printed in the document (and on the page that prepares it) so nothing
+// looks forgotten.
+func Withheld() []string {
+	return []string{
+		"Everything about your baby's other parent: their details, sessions, risk assessments, safety plan and questionnaires.",
+		"What other people told us, and their details: who reported an incident and what they said, the notes beside risk-assessment answers, safeguarding concerns and decisions, and the records of meetings with other agencies. A designated safeguarding lead reviews these separately and will tell you what can be shared.",
+		"Your referral as the professional who referred you wrote it.",
+		"Managers' supervision notes about our work with you, which are reviewed before release.",
+	}
+}
+
+// PersonView keeps only the parent's own information from what a DSL may
+// see of their record: each list is filtered to rows that are this
+// person's, so nothing of the other parent's can come through even if the
+// record grew to carry it.
+func PersonView(rec store.PersonRecord, now time.Time) docs.SubjectView {
+	p := rec.Person
+	v := docs.SubjectView{
+		Generated: now, Name: p.Name(), KnownAs: p.KnownAs, Reference: rec.Family.Reference, Area: rec.Family.AreaName,
+		Stage: rec.Family.Stage.Label(), Withheld: Withheld(),
+		Sessions: []docs.SessionView{}, Risk: []docs.RiskView{}, Incidents: []docs.IncidentView{}, Changes: []docs.ChangeView{}, SafetyPlan: []docs.Section{},
+		Measures: []docs.MeasureView{}, Closings: []docs.ClosingView{},
+	}
+	if !p.DateOfBirth.IsZero() {
+		v.DateOfBirth = p.DateOfBirth.Format("2 January 2006")
+	}
+	if c := p.Confidential; c != nil {
+		v.Contact = &docs.Contact{Address: c.Address, Postcode: c.Postcode, Phone: c.Phone, Email: c.Email}
+		v.SafeContact = c.SafeContact
+	}
+	if b, ok := rec.Family.Baby(); ok {
+		bv := &docs.BabyView{Name: strings.TrimSpace(b.GivenName + " " + b.FamilyName)}
+		if !b.DateOfBirth.IsZero() {
+			bv.Born = b.DateOfBirth.Format("2 January 2006")
+		} else if !rec.Family.EDD.IsZero() {
+			bv.Due = rec.Family.EDD.Format("2 January 2006")
+		}
+		v.Baby = bv
+	} else if !rec.Family.EDD.IsZero() {
+		v.Baby = &docs.BabyView{Due: rec.Family.EDD.Format("2 January 2006")}
+	}
+	for _, s := range rec.Sessions {
+		if s.PersonID != p.ID || s.Kind == "supervision" || s.Withheld {
+			continue
+		}
+		v.Sessions = append(v.Sessions, docs.SessionView{Date: s.HeldOn.Format("2 January 2006"), With: s.StaffName,
+			Mode: casework.Label(casework.Modes(), s.Mode), Attendance: casework.Label(casework.Attendances(), s.Attendance),
+			Topic: s.Topic, Notes: s.Notes, Reason: s.Reason})
+	}
+	for _, r := range rec.Risk {
+		if r.PersonID != p.ID || r.Status != "complete" {
+			continue
+		}
+		rv := docs.RiskView{Date: r.AssessedOn.Format("2 January 2006"), Level: r.Level.Label(), Yes: r.Result.Yes}
+		if r.Assessment != nil {
+			rv.ParentView, rv.Judgement = r.Assessment.ParentView, r.Assessment.JudgementReason
+		}
+		v.Risk = append(v.Risk, rv)
+	}
+	for _, in := range rec.Incidents {
+		if in.PersonID != p.ID {
+			continue
+		}
+		v.Incidents = append(v.Incidents, docs.IncidentView{Date: in.OccurredOn.Format("2 January 2006"), PoliceInvolved: in.PoliceInvolved,
+			Injuries: in.Injuries, ChildrenPresent: in.ChildrenPresent})
+	}
+	for _, c := range rec.Changes {
+		if c.PersonID != p.ID {
+			continue
+		}
+		v.Changes = append(v.Changes, docs.ChangeView{Date: c.ChangedOn.Format("2 January 2006"), Kind: risk.ChangeLabel(c.Kind), Note: c.Note})
+	}
+	if sp := rec.SafetyPlan; sp != nil && sp.PersonID == p.ID && sp.Sections != nil {
+		text := map[string]string{"safe_contacts": sp.Sections.SafeContacts, "safe_places": sp.Sections.SafePlaces, "code_words": sp.Sections.CodeWords,
+			"escape_plan": sp.Sections.EscapePlan, "baby_plan": sp.Sections.BabyPlan, "technology_safety": sp.Sections.TechnologySafety}
+		for _, kv := range store.SafetyPlanSectionNames() {
+			if t := strings.TrimSpace(text[kv[0]]); t != "" {
+				v.SafetyPlan = append(v.SafetyPlan, docs.Section{Heading: kv[1], Lines: strings.Split(t, "\n")})
+			}
+		}
+	}
+	for _, m := range rec.Measures {
+		if m.PersonID != p.ID {
+			continue
+		}
+		score := strconv.FormatFloat(m.Score, 'f', -1, 64)
+		if m.NoScore {
+			score = "areas scored separately"
+		}
+		v.Measures = append(v.Measures, docs.MeasureView{Measure: strings.ToUpper(m.Instrument), Timepoint: m.Timepoint,
+			Date: m.TakenOn.Format("2 January 2006"), Score: score, Band: m.Band})
+	}
+	for _, c := range rec.Closings { // read for this parent only
+		v.Closings = append(v.Closings, docs.ClosingView{Date: c.ClosedOn.Format("2 January 2006"),
+			Reason: casework.Label(casework.ClosureReasons(), c.Reason), Summary: c.Summary})
+	}
+	return v
+}
+
+// ReferralView keeps what a referral holds about parent 1 or 2 and
+// nothing about the other; false when it names no such parent.
+func ReferralView(rec store.ReferralRecord, parent int, now time.Time) (docs.ReferralSubjectView, bool) {
+	c := rec.Content
+	p := c.Parent1
+	if parent == 2 {
+		p = c.Parent2
+	}
+	if strings.TrimSpace(p.GivenName+p.FamilyName) == "" {
+		return docs.ReferralSubjectView{}, false
+	}
+	self := rec.Source == referral.Self && parent == 1
+	v := docs.ReferralSubjectView{Generated: now, Name: p.Name(), NHSNumber: p.NHSNumber, Reference: rec.Reference,
+		Received: rec.ReceivedAt.Format("2 January 2006"), Area: rec.AreaName, Status: rec.Status.Label(),
+		Withheld: []string{"Everything about the other parent named in the referral."}}
+	if t, err := time.Parse("2006-01-02", p.DateOfBirth); err == nil {
+		v.DateOfBirth = t.Format("2 January 2006")
+	}
+	if t, err := time.Parse("2006-01-02", c.DueDate); err == nil {
+		v.DueDate = t.Format("2 January 2006")
+	}
+	if p.Phone != "" || p.Email != "" || p.Address != "" || p.Postcode != "" {
+		v.Contact = &docs.Contact{Address: p.Address, Postcode: p.Postcode, Phone: p.Phone, Email: p.Email}
+	}
+	switch {
+	case self:
+		v.HowReferred = "You referred yourself"
+	case rec.Source == referral.Self:
+		v.HowReferred = "The baby's other parent referred themselves and named you"
+	default:
+		v.HowReferred = "A professional referred you"
+		v.Withheld = append(v.Withheld, "The referral as the professional who referred you wrote it, beyond your own details. A designated safeguarding lead reviews it separately and will tell you what can be shared.")
+	}
+	if rec.Channel != "" {
+		v.HowReferred += ", " + strings.ToLower(referral.Label(referral.Channels(), rec.Channel))
+	}
+	if parent == 1 && c.SafeContact != nil && c.SafeContact.SafeToContact == "yes" {
+		v.SafeContact = joinSome(", ", c.SafeContact.Number, c.SafeContact.Times)
+		if c.SafeContact.LeaveMessage == "no" {
+			v.SafeContact = joinSome(", ", v.SafeContact, "no messages")
+		}
+	}
+	switch rec.Status {
+	case referral.NotAccepted:
+		v.Decision, v.Reasons, v.Signposting = "Not accepted", rec.DecisionReason, rec.SignpostedTo
+		if rec.Decision != "" {
+			v.Decision += ": " + strings.ToLower(referral.Label(referral.DeclineReasons(), rec.Decision))
+		}
+	case referral.Withdrawn:
+		v.Decision, v.Reasons = "Withdrawn", rec.DecisionReason
+	}
+	if self {
+		for _, qa := range []docs.Answer{
+			{Question: "How are you connected?", Answer: referral.Label(referral.Relationships(), c.Relationship)},
+			{Question: "Do you both want to bring up the baby together?", Answer: referral.Label(referral.Answers(), c.BothWantToCoParent)},
+			{Question: "Anything else", Answer: c.AnythingElse},
+		} {
+			if strings.TrimSpace(qa.Answer) != "" {
+				v.YourAnswers = append(v.YourAnswers, qa)
+			}
+		}
+	}
+	v.Withheld = append(v.Withheld, "Safeguarding concerns raised about the referral, which hold what other people told us. A designated safeguarding lead reviews these separately.")
+	return v, true
+}
+
+// joinSome joins the parts that are not empty.
+func joinSome(sep string, parts ...string) string {
+	var keep []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			keep = append(keep, p)
+		}
+	}
+	return strings.Join(keep, sep)
+}

@@ -1,0 +1,89 @@
+package subjectaccess
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/casework"
+	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/referral"
+	"github.com/cradle-org/cradle/internal/store"
+)
+
+var now = time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)
+
+func TestReferralView(t *testing.T) {
+	self := store.ReferralRecord{Reference: "REF-2026-000042", Source: referral.Self, Status: referral.NotAccepted, Decision: "not_funded_area",
+		DecisionReason: "Outside the area", SignpostedTo: "The family hub", ReceivedAt: now, AreaName: "Blackpool",
+		Content: &referral.Referral{Source: referral.Self, DueDate: "2027-03-14",
+			Parent1:      referral.Parent{GivenName: "Kerry", FamilyName: "Lowe", Phone: "07700 900777"},
+			Parent2:      referral.Parent{GivenName: "Other", FamilyName: "Parent", Phone: "07700 900888"},
+			SafeContact:  &referral.SafeContact{SafeToContact: "yes", Number: "07700 900777", LeaveMessage: "no"},
+			Relationship: "married", AnythingElse: "I need an interpreter"}}
+	pro := self
+	pro.Source, pro.Status, pro.Decision, pro.DecisionReason = referral.Professional, referral.Screening, "", ""
+	pro.Content = &referral.Referral{Source: referral.Professional, Parent1: referral.Parent{GivenName: "Dawn"}, AnythingElse: "The professional's words"}
+	for _, tc := range []struct {
+		name          string
+		rec           store.ReferralRecord
+		parent        int
+		ok            bool
+		want, notWant []string
+	}{
+		{"the parent who referred themselves", self, 1, true,
+			[]string{"Kerry Lowe", "07700 900777", "You referred yourself", "Not accepted: the family does not live in a funded area", "Outside the area", "The family hub",
+				"I need an interpreter", "Married, now or before", "no messages", "14 March 2027"},
+			[]string{"07700 900888", "Other Parent"}},
+		{"the other parent a self-referral names", self, 2, true,
+			[]string{"Other Parent", "07700 900888", "The baby's other parent referred themselves and named you"},
+			[]string{"Kerry", "07700 900777", "interpreter", "Married"}},
+		{"a professional's referral", pro, 1, true,
+			[]string{"Dawn", "A professional referred you", "as the professional who referred you wrote it", "In screening"},
+			[]string{"The professional's words", "Not accepted"}},
+		{"a parent the referral does not name", pro, 2, false, nil, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v, ok := ReferralView(tc.rec, tc.parent, now)
+			if ok != tc.ok {
+				t.Fatalf("ok = %v, want %v", ok, tc.ok)
+			}
+			text := strings.Join([]string{v.Name, v.HowReferred, v.Decision, v.Reasons, v.Signposting, v.Status, v.SafeContact, v.DueDate, strings.Join(v.Withheld, " ")}, "|")
+			if v.Contact != nil {
+				text += "|" + v.Contact.Phone
+			}
+			for _, a := range v.YourAnswers {
+				text += "|" + a.Answer
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("lacks %q in %s", w, text)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(text, w) {
+					t.Errorf("holds %q in %s", w, text)
+				}
+			}
+		})
+	}
+}
+
+// PersonView keeps the parent's own rows of every list, whatever else the
+// record read carries.
+func TestPersonViewKeepsOnlyTheParentsOwnRows(t *testing.T) {
+	amy := family.Person{ID: 1, Kind: family.Parent, GivenName: "Amy", FamilyName: "Foster"}
+	rec := store.PersonRecord{Person: amy, Family: family.Family{Reference: "FAM-1", Stage: family.Antenatal},
+		Sessions: []casework.Session{
+			{PersonID: 1, HeldOn: now, Notes: "OWN"},
+			{PersonID: 2, HeldOn: now, Notes: "OTHER"},
+			{PersonID: 1, HeldOn: now, Kind: "supervision", Notes: "SUPERVISION"},
+		}}
+	v := PersonView(rec, now)
+	if len(v.Sessions) != 1 || v.Sessions[0].Notes != "OWN" {
+		t.Errorf("sessions: %+v, want only her own, not supervision", v.Sessions)
+	}
+	if len(v.Withheld) == 0 || v.Name != "Amy Foster" {
+		t.Errorf("view: %+v", v)
+	}
+}

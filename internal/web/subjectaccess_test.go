@@ -1,0 +1,78 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/store"
+)
+
+// TestDSLPreparesASubjectAccessRequest: a designated safeguarding lead
+// prepares a parent's subject access request from their page, as a PDF or
+// JSON download of the parent's own record (nothing of the other
+// parent's), each audited; the page says what is left out. Nobody else is
+// offered it, and a child's record is refused with a reason.
+func TestDSLPreparesASubjectAccessRequest(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Amy") // Amy: Priya's parent; Jordan: Tom's
+		amy, jordan := parentNamed(f, "Amy"), parentNamed(f, "Jordan")
+		path := "/people/" + itoa(amy.ID)
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		if p := e.get(pc, path); strings.Contains(p.body, "/subject-access") {
+			t.Error("a practitioner is offered a subject access request")
+		}
+		dc := e.client()
+		e.signIn(dc, dsl)
+		if p := e.get(dc, path); !strings.Contains(p.body, `href="`+path+`/subject-access"`) {
+			t.Fatal("the lead is not offered a subject access request on the parent's page")
+		}
+		page := e.get(dc, path+"/subject-access")
+		for _, want := range []string{"Prepare a subject access request", "Amy Foster", "What it leaves out", "Everything about your baby&#39;s other parent", "Read it all before it is released"} {
+			if page.status != http.StatusOK || !strings.Contains(page.body, want) {
+				t.Errorf("the page (%d) lacks %q", page.status, want)
+			}
+		}
+		token := csrfFrom(t, page.body)
+		pdf := e.post(dc, path+"/subject-access", url.Values{"csrf_token": {token}, "format": {"pdf"}})
+		if pdf.status != http.StatusOK || pdf.header.Get("Content-Type") != "application/pdf" ||
+			!strings.Contains(pdf.header.Get("Content-Disposition"), `attachment; filename="subject-access-`+f.Reference) || !strings.HasPrefix(pdf.body, "%PDF") {
+			t.Fatalf("the PDF: %d %v", pdf.status, pdf.header)
+		}
+		js := e.post(dc, path+"/subject-access", url.Values{"csrf_token": {token}, "format": {"json"}})
+		var v struct {
+			Name     string   `json:"name"`
+			Withheld []string `json:"withheld"`
+		}
+		if js.status != http.StatusOK || !strings.Contains(js.header.Get("Content-Disposition"), ".json") || json.Unmarshal([]byte(js.body), &v) != nil ||
+			v.Name != "Amy Foster" || len(v.Withheld) == 0 {
+			t.Fatalf("the JSON: %d %v %+v", js.status, js.header, v)
+		}
+		for _, doc := range []string{pdf.body, js.body} {
+			if !strings.Contains(doc, "Flat 3, 12 Harbour View") {
+				t.Error("a download lacks the parent's own address")
+			}
+			if strings.Contains(doc, jordan.GivenName) {
+				t.Error("a download names the other parent")
+			}
+		}
+		if es, err := e.db.AuditEntries(context.Background(), store.AuditFilter{Actions: []string{"person.subject_access"}}); err != nil || len(es) != 2 || es[0].RecordID != amy.ID {
+			t.Errorf("audit entries: %+v (%v), want two for Amy", es, err)
+		}
+		if r := e.post(pc, path+"/subject-access", url.Values{"csrf_token": {csrfFrom(t, e.get(pc, path).body)}}); r.status != http.StatusForbidden {
+			t.Errorf("a practitioner's download: %d", r.status)
+		}
+		for _, p := range f.People {
+			if p.Kind != family.Parent {
+				if r := e.get(dc, "/people/"+itoa(p.ID)+"/subject-access"); r.status != http.StatusBadRequest || !strings.Contains(r.body, "parental responsibility") {
+					t.Errorf("a child's record: %d", r.status)
+				}
+			}
+		}
+	})
+}
