@@ -307,6 +307,25 @@ func TestBrowserReferrals(t *testing.T) {
 			tab.mustSee(t, "the concern after acceptance", "Family FAM-")
 		}()
 
+		// While it has no family, a lead may prepare the subject access
+		// request of a parent it names, from its page.
+		func() {
+			dtab := b.newTab(t, browser)
+			defer dtab.close(t)
+			dtab.signInChecked(t, credentialFor(t, dslEmail))
+			dtab.open(t, selfHref)
+			dtab.click(t, fmt.Sprintf(`main a[href=%q]`, selfHref+"/subject-access"))
+			dtab.mustSee(t, "a referral's subject access", "Prepare a subject access request", "Kim Lowe (who referred themselves)", "Who asked?")
+			dtab.pageChecks(t, "referral-subject-access")
+			dtab.screenshot(t, "ref-staff-04c-subject-access")
+			if resp := dtab.click(t, `main form[action$="/subject-access"] button[value="pdf"]`); resp == nil || resp.Status != 422 {
+				t.Errorf("a referral's subject access, no parent chosen: HTTP status %v, want 422", statusOf(resp))
+			}
+			dtab.errorState(t, "referral-subject-access-error", "#parent")
+			dtab.errorLinksResolve(t, "referral-subject-access-error")
+			dtab.pageChecks(t, "referral-subject-access-error")
+		}()
+
 		tab.check(t, "outcome") // accept
 		resp := tab.click(t, `form[action$="/decision"] button[type="submit"]`)
 		if resp == nil || resp.Status != 422 {

@@ -91,6 +91,10 @@ type screenData struct {
 	// that they told it (as CanAcknowledge, while it is not told).
 	Told    ackView
 	CanTell bool
+	// SubjectAccess: the reader (a designated safeguarding lead) may
+	// prepare the subject access request of a parent it names, while it
+	// has no family (after that the parents' records hold it).
+	SubjectAccess bool
 	// CanRaiseConcern: the reader may raise a safeguarding concern from
 	// it (whoever may see it, while it has no family).
 	CanRaiseConcern bool
@@ -211,6 +215,7 @@ func (s *Server) showReferral(w http.ResponseWriter, r *http.Request, u *request
 		Told: decisionToldOf(rec)}
 	d.CanTell = d.Told.Text != "" && rec.DecisionToldAt.IsZero() && policy.Can(actor, policy.AcknowledgeReferral, rec.Target(), now)
 	d.CanRaiseConcern = rec.FamilyID == 0 && policy.Can(actor, policy.RaiseConcern, policy.Target{AreaID: rec.AreaID, ReferralID: rec.ID}, now)
+	d.SubjectAccess = rec.FamilyID == 0 && policy.Can(actor, policy.ExportSubjectAccess, policy.Target{}, now)
 	d.Assessment = eligibility.Assess(s.cfg.Eligibility, factsOf(d.Content, rec.ReceivedAt))
 	if !policy.Can(actor, policy.ScreenReferral, rec.Target(), now) {
 		// Practitioners may later work with one of these parents: they do not

@@ -329,6 +329,8 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("GET /families/{id}/shares.csv", s.staff(s.sharesExport))
 	handle("POST /people/{id}/consents", s.staff(s.consentCreate))
 	handle("POST /people/{id}/consents/{cid}/withdraw", s.staff(s.consentWithdraw))
+	handle("GET /referrals/{id}/subject-access", s.staff(s.referralSubjectAccessPage))
+	handle("POST /referrals/{id}/subject-access", s.staff(s.referralSubjectAccessDownload))
 	handle("GET /people/{id}/subject-access", s.staff(s.subjectAccessPage))
 	handle("POST /people/{id}/subject-access", s.staff(s.subjectAccessDownload))
 	handle("GET /people/{id}/reveal", s.staff(s.revealForm))

@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/cradle-org/cradle/internal/docs"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/referral"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/subjectaccess"
 )
@@ -82,5 +84,101 @@ func (s *Server) subjectAccessDownload(w http.ResponseWriter, r *http.Request, u
 		w.Header().Set("Content-Type", "application/pdf")
 	}
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.`+format+`"`)
+	send(w, body)
+}
+
+// A parent named in a referral never accepted has no record but the
+// referral: the lead chooses which parent it names and downloads what it
+// holds about them (subjectaccess.ReferralView).
+
+type referralSubjectAccessData struct {
+	Ref     store.ReferralRecord
+	Parents []referral.Option // the parents it names, 1 and 2
+}
+
+// referralForSubjectAccess reads the path's referral for a parent's
+// subject access request (parent 0 while none is chosen), answering the
+// request itself when it cannot: an accepted referral's parents have
+// records, and their requests are prepared from their pages.
+func (s *Server) referralForSubjectAccess(w http.ResponseWriter, r *http.Request, u *requestUser, parent int) (store.ReferralRecord, bool) {
+	if !s.may(w, r, u, policy.ExportSubjectAccess) {
+		return store.ReferralRecord{}, false
+	}
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return store.ReferralRecord{}, false
+	}
+	rec, err := s.db.ReferralForSubjectAccess(r.Context(), u.staff.Actor(), id, parent)
+	if err == nil && (rec.FamilyID != 0 || rec.Content == nil) {
+		err = problem.New(problem.Invalid, "This referral was accepted: its parents have records in the family's, so prepare each one's request from their own page")
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return rec, false
+	}
+	return rec, true
+}
+
+func (s *Server) referralSubjectAccessPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	rec, ok := s.referralForSubjectAccess(w, r, u, 0)
+	if !ok {
+		return
+	}
+	s.showReferralSubjectAccess(w, r, rec, http.StatusOK, nil)
+}
+
+func (s *Server) showReferralSubjectAccess(w http.ResponseWriter, r *http.Request, rec store.ReferralRecord, status int, fs problem.Fields) {
+	d := referralSubjectAccessData{Ref: rec}
+	for i, p := range []referral.Parent{rec.Content.Parent1, rec.Content.Parent2} {
+		if strings.TrimSpace(p.GivenName+p.FamilyName) != "" {
+			label := p.Name()
+			if i == 0 && rec.Source == referral.Self {
+				label += " (who referred themselves)"
+			}
+			d.Parents = append(d.Parents, referral.Option{Value: strconv.Itoa(i + 1), Label: label})
+		}
+	}
+	s.render(w, r, status, "referral-subject-access", Page{Title: "Prepare a subject access request", Nav: "referrals", Errors: fs, Form: r.PostForm, Data: d})
+}
+
+// referralSubjectAccessDownload sends what the referral holds about the
+// chosen parent, as PDF or JSON; the read is audited for that parent.
+func (s *Server) referralSubjectAccessDownload(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	parent, _ := strconv.Atoi(r.PostForm.Get("parent"))
+	if parent != 1 && parent != 2 {
+		rec, ok := s.referralForSubjectAccess(w, r, u, 0)
+		if ok {
+			s.showReferralSubjectAccess(w, r, rec, http.StatusUnprocessableEntity, problem.Fields{{Name: "parent", Message: "Select the parent who asked"}})
+		}
+		return
+	}
+	rec, ok := s.referralForSubjectAccess(w, r, u, parent)
+	if !ok {
+		return
+	}
+	v, named := subjectaccess.ReferralView(rec, parent, s.cfg.Now())
+	if !named {
+		s.showReferralSubjectAccess(w, r, rec, http.StatusUnprocessableEntity, problem.Fields{{Name: "parent", Message: "Select a parent the referral names"}})
+		return
+	}
+	name := "subject-access-" + rec.Reference + "-parent-" + strconv.Itoa(parent)
+	var body []byte
+	var err error
+	if r.PostForm.Get("format") == "json" {
+		body, err = json.MarshalIndent(v, "", "  ")
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		name += ".json"
+	} else {
+		body, err = docs.PDF(docs.ReferralSubjectAccess(v))
+		w.Header().Set("Content-Type", "application/pdf")
+		name += ".pdf"
+	}
+	if err != nil {
+		w.Header().Del("Content-Type")
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	send(w, body)
 }

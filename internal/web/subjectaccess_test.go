@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cradle-org/cradle/internal/audit"
 	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/referral"
 	"github.com/cradle-org/cradle/internal/store"
 )
 
@@ -73,6 +75,69 @@ func TestDSLPreparesASubjectAccessRequest(t *testing.T) {
 					t.Errorf("a child's record: %d", r.status)
 				}
 			}
+		}
+	})
+}
+
+// TestDSLPreparesASubjectAccessRequestFromAReferral: a referral never
+// accepted offers a lead the request of a parent it names; the lead
+// chooses which (a missing choice is named, not a server error) and
+// downloads what it holds about that parent alone. An accepted referral
+// offers none: its parents' pages do.
+func TestDSLPreparesASubjectAccessRequestFromAReferral(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := audit.WithSource(context.Background(), audit.Source{Actor: "test"})
+		var id int64
+		if err := e.db.Update(ctx, func(tx *store.Tx) error {
+			var err error
+			id, _, err = tx.CreateReferral(store.NewReferral{Referral: referral.Referral{Source: referral.Self, DueDate: "2027-03-14",
+				Parent1: referral.Parent{GivenName: "Kerry", FamilyName: "Lowe", Phone: "07700 900777"},
+				Parent2: referral.Parent{GivenName: "Callum", FamilyName: "Reeve", Phone: "07700 900888"}, AnythingElse: "OWN-ANSWER"}, AreaName: "Blackpool"})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		path := "/referrals/" + itoa(id)
+		mc := e.client()
+		e.signIn(mc, manager)
+		if p := e.get(mc, path); p.status != http.StatusOK || strings.Contains(p.body, "/subject-access") {
+			t.Errorf("a team manager (%d) is offered a subject access request", p.status)
+		}
+		dc := e.client()
+		e.signIn(dc, dsl)
+		if p := e.get(dc, path); !strings.Contains(p.body, `href="`+path+`/subject-access"`) {
+			t.Fatal("the lead is not offered a subject access request on the referral")
+		}
+		page := e.get(dc, path+"/subject-access")
+		if page.status != http.StatusOK || !strings.Contains(page.body, "Kerry Lowe (who referred themselves)") || !strings.Contains(page.body, "Callum Reeve") {
+			t.Fatalf("the page (%d) does not offer both parents", page.status)
+		}
+		token := csrfFrom(t, page.body)
+		if r := e.post(dc, path+"/subject-access", url.Values{"csrf_token": {token}, "format": {"pdf"}}); r.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.body, "Select the parent who asked") || !strings.Contains(r.body, `href="#parent"`) {
+			t.Errorf("no parent chosen: %d", r.status)
+		}
+		pdf := e.post(dc, path+"/subject-access", url.Values{"csrf_token": {token}, "format": {"pdf"}, "parent": {"2"}})
+		if pdf.status != http.StatusOK || pdf.header.Get("Content-Type") != "application/pdf" || !strings.Contains(pdf.body, "Callum Reeve") ||
+			strings.Contains(pdf.body, "Kerry") || strings.Contains(pdf.body, "OWN-ANSWER") || strings.Contains(pdf.body, "07700 900777") {
+			t.Errorf("parent 2's PDF: %d %v", pdf.status, pdf.header)
+		}
+		js := e.post(dc, path+"/subject-access", url.Values{"csrf_token": {token}, "format": {"json"}, "parent": {"1"}})
+		if js.status != http.StatusOK || !strings.Contains(js.body, "OWN-ANSWER") || strings.Contains(js.body, "Callum") {
+			t.Errorf("parent 1's JSON: %d %s", js.status, js.body)
+		}
+		if es, err := e.db.AuditEntries(ctx, store.AuditFilter{Actions: []string{"referral.subject_access"}}); err != nil || len(es) < 3 {
+			t.Errorf("audit entries: %d (%v)", len(es), err)
+		}
+		m, _ := e.db.StaffByEmail(ctx, manager)
+		if _, err := e.db.DecideReferral(ctx, m.Actor(), id, referral.Decision{Outcome: referral.Accept, Detail: "Meets every criterion"}, store.Links{}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if p := e.get(dc, path); strings.Contains(p.body, "/subject-access") {
+			t.Error("an accepted referral offers a subject access request")
+		}
+		if r := e.get(dc, path+"/subject-access"); r.status != http.StatusBadRequest || !strings.Contains(r.body, "from their own page") {
+			t.Errorf("an accepted referral's request: %d", r.status)
 		}
 	})
 }
