@@ -45,7 +45,7 @@ func (tx *Tx) auditHead() (*audit.Entry, error) {
 	if tx.db.dialect == Postgres {
 		// One writer at a time extends the chain; SQLite's IMMEDIATE
 		// transactions already serialise writers.
-		if _, err := tx.exec(`SELECT pg_advisory_xact_lock(7202)`); err != nil {
+		if _, err := tx.exec(`SELECT pg_advisory_xact_lock($1)`, lockAuditChain); err != nil {
 			return nil, fmt.Errorf("locking audit chain: %w", err)
 		}
 	}

@@ -102,7 +102,7 @@ func (db *DB) applyMigration(ctx context.Context, m Migration) (bool, error) {
 	defer tx.Rollback()
 	if db.dialect == Postgres {
 		// Two instances starting together must not both apply a migration.
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7201)`); err != nil {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, lockMigrations); err != nil {
 			return false, err
 		}
 	}

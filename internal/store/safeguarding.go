@@ -735,7 +735,7 @@ func (db *DB) EscalateOverdue(ctx context.Context, every time.Duration, notify N
 	err := db.Update(ctx, func(tx *Tx) error {
 		if db.dialect == Postgres {
 			var got bool
-			if err := tx.queryRow(`SELECT pg_try_advisory_xact_lock(7203)`).Scan(&got); err != nil {
+			if err := tx.queryRow(`SELECT pg_try_advisory_xact_lock($1)`, lockEscalation).Scan(&got); err != nil {
 				return fmt.Errorf("taking the escalation lock: %w", err)
 			}
 			if !got {

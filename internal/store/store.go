@@ -424,6 +424,16 @@ func (tx *Tx) insertID(q string, args ...any) (int64, error) {
 	return id, nil
 }
 
+// PostgreSQL advisory lock keys, one for each thing only one instance (or
+// one transaction) may do at a time; kept together so that a new one
+// cannot take a key already in use. SQLite needs none: its IMMEDIATE
+// transactions already serialise writers.
+const (
+	lockMigrations int64 = 7201 // applying migrations: two instances starting together
+	lockAuditChain int64 = 7202 // extending the audit chain: one writer at a time
+	lockEscalation int64 = 7203 // escalating overdue concerns: one scheduler at a time
+)
+
 // seal encrypts a field value for the column named by context, under the
 // current key (checking the key source for a newer one now and then).
 func (db *DB) seal(context, plaintext string) (string, error) {
