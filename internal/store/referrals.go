@@ -421,9 +421,9 @@ func (db *DB) ReadReferral(ctx context.Context, actor policy.Actor, id int64) (R
 }
 
 // ReferralForSubjectAccess reads a referral for the subject access request
-// of a parent it names, as a designated safeguarding lead prepares it
-// (policy.ExportSubjectAccess): as it stands (reading it for this starts
-// no screening), audited as prepared for review.
+// of a parent it names (1 or 2; 0 while the lead has not yet chosen), as a
+// designated safeguarding lead prepares it (policy.ExportSubjectAccess):
+// as it stands (reading it for this starts no screening), audited.
 func (db *DB) ReferralForSubjectAccess(ctx context.Context, actor policy.Actor, id int64, parent int) (ReferralRecord, error) {
 	var out ReferralRecord
 	err := db.Update(ctx, func(tx *Tx) error {
@@ -434,7 +434,11 @@ func (db *DB) ReferralForSubjectAccess(ctx context.Context, actor policy.Actor, 
 		if err != nil {
 			return err
 		}
-		tx.Audit("referral.subject_access", "referral", id, r.FamilyID, fmt.Sprintf("read for parent %d's subject access request", parent))
+		detail := "read to prepare a subject access request"
+		if parent > 0 {
+			detail = fmt.Sprintf("read for parent %d's subject access request", parent)
+		}
+		tx.Audit("referral.subject_access", "referral", id, r.FamilyID, detail)
 		out = r
 		return nil
 	})
