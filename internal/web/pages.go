@@ -682,6 +682,7 @@ var auditLabels = map[string]string{
 	"person.view":                       "Opened a person's record",
 	"person.confidential.override_view": "Saw withheld details (break-glass)",
 	"access.refused":                    "Refused access",
+	"person.subject_access":             "Prepared a subject access request",
 }
 
 func auditLabel(action string) string {
@@ -693,7 +694,7 @@ func auditLabel(action string) string {
 
 // readActions are the audit actions that mean someone looked at a record,
 // or tried to and was refused.
-var readActions = []string{"family.view", "person.view", "person.confidential.override_view", "access.refused"}
+var readActions = []string{"family.view", "person.view", "person.confidential.override_view", "access.refused", "person.subject_access"}
 
 func (s *Server) familyAudit(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	id, err := pathID(r)

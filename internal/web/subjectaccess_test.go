@@ -66,6 +66,10 @@ func TestDSLPreparesASubjectAccessRequest(t *testing.T) {
 		if es, err := e.db.AuditEntries(context.Background(), store.AuditFilter{Actions: []string{"person.subject_access"}}); err != nil || len(es) != 2 || es[0].RecordID != amy.ID {
 			t.Errorf("audit entries: %+v (%v), want two for Amy", es, err)
 		}
+		// The family's "who looked at this record" lists it.
+		if who := e.get(dc, "/families/"+itoa(f.ID)+"/audit"); !strings.Contains(who.body, "Prepared a subject access request") {
+			t.Errorf("who looked at the record (%d) does not list the request", who.status)
+		}
 		if r := e.post(pc, path+"/subject-access", url.Values{"csrf_token": {csrfFrom(t, e.get(pc, path).body)}}); r.status != http.StatusForbidden {
 			t.Errorf("a practitioner's download: %d", r.status)
 		}
