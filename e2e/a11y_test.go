@@ -72,8 +72,9 @@ var (
 	// anything that leaves the site.
 	skipLink = regexp.MustCompile(`^/(sign-out|assets/|documents/)|\.(csv|xlsx|pdf|json)(\?|$)`)
 	// Forms the sweep does not send empty: they change something even
-	// with nothing typed (and their pages are checked already).
-	skipForm = regexp.MustCompile(`/(sign-out|revoke|withdraw|reopen|resume|decision|close)$|^/admin/contacts$|^/account/public-listing$|/measure-results/`)
+	// with nothing typed, or answer with a file to download, not a page
+	// (and their pages are checked already).
+	skipForm = regexp.MustCompile(`/(sign-out|revoke|withdraw|reopen|resume|decision|close)$|^/admin/contacts$|^/account/public-listing$|/measure-results/|^/people/\d+/subject-access$`)
 )
 
 func kindOf(path string) string { return idSegment.ReplaceAllString(path, "/{id}") }
