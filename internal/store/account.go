@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 )
@@ -28,18 +29,10 @@ type PasswordChange struct {
 // tell (which may be nil), in one transaction. It returns how many other
 // sessions were ended. The caller has checked the current password.
 func (db *DB) ChangeOwnPassword(ctx context.Context, actor policy.Actor, c PasswordChange, tell func(tx *Tx, email string) error) (int64, error) {
-	var ended int64
-	err := db.Update(ctx, func(tx *Tx) error {
-		if d := policy.Decide(actor, policy.ManageOwnAccount, policy.Target{}, tx.now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
-		}
-		if c.Hash == "" || c.Session == "" || c.NewSession == "" || c.Session == c.NewSession {
-			return fmt.Errorf("changing a password: the new hash and the sessions are required")
-		}
-		st, err := tx.staffByID(actor.StaffID)
-		if err != nil {
-			return err
-		}
+	if c.Hash == "" || c.Session == "" || c.NewSession == "" || c.Session == c.NewSession {
+		return 0, fmt.Errorf("changing a password: the new hash and the sessions are required")
+	}
+	return db.changeOwnSignIn(ctx, actor, "staff.password.change", c.NewSession, tell, func(tx *Tx, st org.Staff) error {
 		res, err := tx.exec(`UPDATE login_sessions SET token_hash = $1 WHERE token_hash = $2 AND staff_id = $3`, c.NewSession, c.Session, st.ID)
 		if err != nil {
 			return fmt.Errorf("renewing the session's token: %w", err)
@@ -47,13 +40,34 @@ func (db *DB) ChangeOwnPassword(ctx context.Context, actor policy.Actor, c Passw
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			return problem.New(problem.Unauthorised, "Your session has ended. Sign in again")
 		}
-		if err := tx.SetPassword(st.ID, c.Hash, false); err != nil {
+		return tx.SetPassword(st.ID, c.Hash, false)
+	})
+}
+
+// changeOwnSignIn is a member of staff's change to their own sign-in
+// details, in one transaction: the policy's check, the change itself
+// (apply, given their account), every other session of theirs but keep (a
+// token hash) ended, so whoever signed in with the old details is signed
+// out, the audit entry (action) and the email through tell (which may be
+// nil). It returns how many other sessions ended.
+func (db *DB) changeOwnSignIn(ctx context.Context, actor policy.Actor, action, keep string, tell func(tx *Tx, email string) error,
+	apply func(tx *Tx, st org.Staff) error) (int64, error) {
+	var ended int64
+	err := db.Update(ctx, func(tx *Tx) error {
+		if d := policy.Decide(actor, policy.ManageOwnAccount, policy.Target{}, tx.now); !d.Allowed {
+			return problem.New(problem.Forbidden, "%s", d.Reason)
+		}
+		st, err := tx.staffByID(actor.StaffID)
+		if err != nil {
 			return err
 		}
-		if ended, err = tx.EndOtherSessions(st.ID, c.NewSession); err != nil {
+		if err := apply(tx, st); err != nil {
 			return err
 		}
-		tx.Audit("staff.password.change", "staff", st.ID, 0, fmt.Sprintf("by themselves; other sessions ended: %d", ended))
+		if ended, err = tx.EndOtherSessions(st.ID, keep); err != nil {
+			return err
+		}
+		tx.Audit(action, "staff", st.ID, 0, fmt.Sprintf("by themselves; other sessions ended: %d", ended))
 		if tell != nil {
 			return tell(tx, st.Email)
 		}
@@ -188,18 +202,10 @@ type AuthenticatorChange struct {
 // is signed out), and tells them through tell (which may be nil), in one
 // transaction. It returns how many other sessions ended.
 func (db *DB) ChangeOwnAuthenticator(ctx context.Context, actor policy.Actor, c AuthenticatorChange, tell func(tx *Tx, email string) error) (int64, error) {
-	var ended int64
-	err := db.Update(ctx, func(tx *Tx) error {
-		if d := policy.Decide(actor, policy.ManageOwnAccount, policy.Target{}, tx.now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
-		}
-		if c.Secret == "" || c.Session == "" {
-			return fmt.Errorf("changing an authenticator: the secret and the session are required")
-		}
-		st, err := tx.staffByID(actor.StaffID)
-		if err != nil {
-			return err
-		}
+	if c.Secret == "" || c.Session == "" {
+		return 0, fmt.Errorf("changing an authenticator: the secret and the session are required")
+	}
+	return db.changeOwnSignIn(ctx, actor, "staff.totp.change", c.Session, tell, func(tx *Tx, st org.Staff) error {
 		var mine int
 		if err := tx.queryRow(`SELECT COUNT(*) FROM login_sessions WHERE token_hash = $1 AND staff_id = $2 AND stage = $3`, c.Session, st.ID, StageActive).Scan(&mine); err != nil {
 			return fmt.Errorf("checking the session: %w", err)
@@ -214,14 +220,6 @@ func (db *DB) ChangeOwnAuthenticator(ctx context.Context, actor policy.Actor, c 
 		if _, err := tx.exec(`UPDATE staff SET totp_secret_sealed = $1, totp_last_step = $2, updated_at = $3 WHERE id = $4`, sealed, c.Step, tx.now, st.ID); err != nil {
 			return fmt.Errorf("changing the authenticator: %w", err)
 		}
-		if ended, err = tx.EndOtherSessions(st.ID, c.Session); err != nil {
-			return err
-		}
-		tx.Audit("staff.totp.change", "staff", st.ID, 0, fmt.Sprintf("by themselves; other sessions ended: %d", ended))
-		if tell != nil {
-			return tell(tx, st.Email)
-		}
 		return nil
 	})
-	return ended, err
 }
