@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -71,13 +70,9 @@ func (a *App) sar(ctx context.Context, args []string) error {
 	}
 	v := subjectaccess.PersonView(rec, now)
 	base := filepath.Join(*out, "subject-access-"+rec.Family.Reference+"-"+strconv.FormatInt(*person, 10))
-	js, err := json.MarshalIndent(v, "", "  ")
+	js, pdf, err := exportFiles(v, docs.SubjectAccess(v))
 	if err != nil {
 		return err
-	}
-	pdf, err := docs.PDF(docs.SubjectAccess(v))
-	if err != nil {
-		return fmt.Errorf("sar: making the PDF: %w", err)
 	}
 	if err := exists(base); err != nil {
 		return err
@@ -103,24 +98,14 @@ func (a *App) sarReferral(ctx context.Context, db *store.DB, actor policy.Actor,
 	if err != nil {
 		return fmt.Errorf("sar: %w", err)
 	}
-	if rec.FamilyID != 0 {
-		return fmt.Errorf("sar: referral %s was accepted: its parents have records in the family's, so prepare each with --person ID (from their page's address)", rec.Reference)
-	}
-	if rec.Content == nil {
-		return fmt.Errorf("sar: referral %s holds no details", rec.Reference)
-	}
 	v, ok := subjectaccess.ReferralView(rec, parent, a.now())
 	if !ok {
 		return fmt.Errorf("sar: referral %s names no %s parent: there is nothing to prepare for --parent %d", rec.Reference, map[int]string{1: "first", 2: "second"}[parent], parent)
 	}
 	base := filepath.Join(out, "subject-access-"+rec.Reference+"-parent-"+strconv.Itoa(parent))
-	js, err := json.MarshalIndent(v, "", "  ")
+	js, pdf, err := exportFiles(v, docs.ReferralSubjectAccess(v))
 	if err != nil {
 		return err
-	}
-	pdf, err := docs.PDF(docs.ReferralSubjectAccess(v))
-	if err != nil {
-		return fmt.Errorf("sar: making the PDF: %w", err)
 	}
 	if err := writeNew(base, js, pdf); err != nil {
 		return err
@@ -131,6 +116,19 @@ func (a *App) sarReferral(ctx context.Context, db *store.DB, actor policy.Actor,
 		fmt.Fprintln(a.Stdout, "The decision's reasons were written about the referral as a whole: check them for the other parent's information before release.")
 	}
 	return nil
+}
+
+// exportFiles renders view v as JSON and, laid out as doc, as a PDF.
+func exportFiles(v any, doc docs.Document) (js, pdf []byte, err error) {
+	j, err := subjectaccess.Render("json", v, doc)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sar: %w", err)
+	}
+	p, err := subjectaccess.Render("pdf", v, doc)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sar: %w", err)
+	}
+	return j.Body, p.Body, nil
 }
 
 // exists refuses when base.json or base.pdf is already there: an earlier
@@ -151,7 +149,7 @@ func writeNew(base string, js, pdf []byte) error {
 	if err := exists(base); err != nil {
 		return err
 	}
-	if err := os.WriteFile(base+".json", append(js, '\n'), 0o600); err != nil {
+	if err := os.WriteFile(base+".json", js, 0o600); err != nil {
 		return err
 	}
 	return os.WriteFile(base+".pdf", pdf, 0o600)

@@ -219,7 +219,7 @@ func contactLines(c *Contact) []string {
 		return []string{Withheld}
 	}
 	var lines []string
-	if a := joinNonEmpty(", ", c.Address, c.Postcode); a != "" {
+	if a := JoinNonEmpty(", ", c.Address, c.Postcode); a != "" {
 		lines = append(lines, "Address: "+a)
 	}
 	if p := strings.TrimSpace(c.Phone); p != "" {
@@ -238,10 +238,10 @@ func teamLines(team []Professional) []string {
 	var lines []string
 	for _, p := range team {
 		who := strings.TrimSpace(p.Name)
-		if ro := joinNonEmpty(", ", p.Role, p.Organisation); ro != "" {
-			who = joinNonEmpty(" ", who, "("+ro+")")
+		if ro := JoinNonEmpty(", ", p.Role, p.Organisation); ro != "" {
+			who = JoinNonEmpty(" ", who, "("+ro+")")
 		}
-		if l := joinNonEmpty(" — ", who, p.Phone, p.Email); l != "" {
+		if l := JoinNonEmpty(" — ", who, p.Phone, p.Email); l != "" {
 			lines = append(lines, l)
 		}
 	}
@@ -289,7 +289,8 @@ func textLines(s string) []string {
 	return lines
 }
 
-func joinNonEmpty(sep string, parts ...string) string {
+// JoinNonEmpty joins the parts that are not blank, trimmed, with sep.
+func JoinNonEmpty(sep string, parts ...string) string {
 	var keep []string
 	for _, p := range parts {
 		if p = strings.TrimSpace(p); p != "" {

@@ -127,7 +127,7 @@ func SubjectAccess(v SubjectView) Document {
 	}
 	var sessions []string
 	for _, s := range v.Sessions {
-		line := s.Date + ": " + joinNonEmpty(", ", s.Mode, s.Attendance, s.Topic) + " (with " + s.With + ")"
+		line := s.Date + ": " + JoinNonEmpty(", ", s.Mode, s.Attendance, s.Topic) + " (with " + s.With + ")"
 		sessions = append(sessions, line)
 		if s.Reason != "" {
 			sessions = append(sessions, "  Why it did not happen: "+s.Reason)
@@ -174,7 +174,7 @@ func SubjectAccess(v SubjectView) Document {
 	d.Sections = append(d.Sections, Section{Heading: "Your safety plan", Lines: orNoneLines(plan)})
 	var measures []string
 	for _, m := range v.Measures {
-		measures = append(measures, m.Date+": "+m.Measure+" ("+m.Timepoint+"): "+joinNonEmpty(", ", m.Score, m.Band))
+		measures = append(measures, m.Date+": "+m.Measure+" ("+m.Timepoint+"): "+JoinNonEmpty(", ", m.Score, m.Band))
 	}
 	d.Sections = append(d.Sections, Section{Heading: "Questionnaires", Lines: orNoneLines(measures)})
 	if len(v.Closings) > 0 {

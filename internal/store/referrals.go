@@ -423,7 +423,9 @@ func (db *DB) ReadReferral(ctx context.Context, actor policy.Actor, id int64) (R
 // ReferralForSubjectAccess reads a referral for the subject access request
 // of a parent it names (1 or 2; 0 while the lead has not yet chosen), as a
 // designated safeguarding lead prepares it (policy.ExportSubjectAccess):
-// as it stands (reading it for this starts no screening), audited.
+// as it stands (reading it for this starts no screening), audited. An
+// accepted referral is refused: its parents' records hold it, and their
+// requests are prepared from those.
 func (db *DB) ReferralForSubjectAccess(ctx context.Context, actor policy.Actor, id int64, parent int) (ReferralRecord, error) {
 	var out ReferralRecord
 	err := db.Update(ctx, func(tx *Tx) error {
@@ -433,6 +435,9 @@ func (db *DB) ReferralForSubjectAccess(ctx context.Context, actor policy.Actor, 
 		r, err := tx.referral(id)
 		if err != nil {
 			return err
+		}
+		if r.FamilyID != 0 {
+			return problem.New(problem.Invalid, "Referral %s was accepted: its parents have records in the family's, so prepare each one's request from their own page (or with cradle sar --person ID)", r.Reference)
 		}
 		detail := "read to prepare a subject access request"
 		if parent > 0 {

@@ -7,6 +7,8 @@
 package subjectaccess
 
 import (
+	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -155,9 +157,9 @@ func ReferralView(rec store.ReferralRecord, parent int, now time.Time) (docs.Ref
 		v.HowReferred += ", " + strings.ToLower(referral.Label(referral.Channels(), rec.Channel))
 	}
 	if parent == 1 && c.SafeContact != nil && c.SafeContact.SafeToContact == "yes" {
-		v.SafeContact = joinSome(", ", c.SafeContact.Number, c.SafeContact.Times)
+		v.SafeContact = docs.JoinNonEmpty(", ", c.SafeContact.Number, c.SafeContact.Times)
 		if c.SafeContact.LeaveMessage == "no" {
-			v.SafeContact = joinSome(", ", v.SafeContact, "no messages")
+			v.SafeContact = docs.JoinNonEmpty(", ", v.SafeContact, "no messages")
 		}
 	}
 	switch rec.Status {
@@ -184,13 +186,25 @@ func ReferralView(rec store.ReferralRecord, parent int, now time.Time) (docs.Ref
 	return v, true
 }
 
-// joinSome joins the parts that are not empty.
-func joinSome(sep string, parts ...string) string {
-	var keep []string
-	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
-			keep = append(keep, p)
-		}
+// Export is a subject access export in one format, ready to write to a
+// file or send as a download.
+type Export struct {
+	Body        []byte
+	ContentType string
+	Ext         string // "json" or "pdf"
+}
+
+// Render makes the export of view v in format: "json" for v itself, or
+// anything else for doc (v laid out by docs.SubjectAccess or
+// docs.ReferralSubjectAccess) as a PDF.
+func Render(format string, v any, doc docs.Document) (Export, error) {
+	if format == "json" {
+		js, err := json.MarshalIndent(v, "", "  ")
+		return Export{Body: append(js, '\n'), ContentType: "application/json; charset=utf-8", Ext: "json"}, err
 	}
-	return strings.Join(keep, sep)
+	pdf, err := docs.PDF(doc)
+	if err != nil {
+		return Export{}, fmt.Errorf("making the PDF: %w", err)
+	}
+	return Export{Body: pdf, ContentType: "application/pdf", Ext: "pdf"}, nil
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -60,31 +59,23 @@ func (s *Server) subjectAccessDownload(w http.ResponseWriter, r *http.Request, u
 		return
 	}
 	v := subjectaccess.PersonView(rec, s.cfg.Now())
-	name := "subject-access-" + rec.Family.Reference + "-" + strconv.FormatInt(rec.Person.ID, 10)
-	var body []byte
-	var err error
-	format := "pdf"
-	if r.PostForm.Get("format") == "json" {
-		format = "json"
-		body, err = json.MarshalIndent(v, "", "  ")
-	} else {
-		body, err = docs.PDF(docs.SubjectAccess(v))
-	}
+	e, err := subjectaccess.Render(r.PostForm.Get("format"), v, docs.SubjectAccess(v))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.db.RecordEvent(r.Context(), "person.subject_access", "person", rec.Person.ID, rec.Family.ID, "prepared for review, downloaded as "+format); err != nil {
+	if err := s.db.RecordEvent(r.Context(), "person.subject_access", "person", rec.Person.ID, rec.Family.ID, "prepared for review, downloaded as "+e.Ext); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if format == "json" {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	} else {
-		w.Header().Set("Content-Type", "application/pdf")
-	}
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.`+format+`"`)
-	send(w, body)
+	sendExport(w, "subject-access-"+rec.Family.Reference+"-"+strconv.FormatInt(rec.Person.ID, 10), e)
+}
+
+// sendExport answers with a subject access export as a file to download.
+func sendExport(w http.ResponseWriter, name string, e subjectaccess.Export) {
+	w.Header().Set("Content-Type", e.ContentType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.`+e.Ext+`"`)
+	send(w, e.Body)
 }
 
 // A parent named in a referral never accepted has no record but the
@@ -98,8 +89,7 @@ type referralSubjectAccessData struct {
 
 // referralForSubjectAccess reads the path's referral for a parent's
 // subject access request (parent 0 while none is chosen), answering the
-// request itself when it cannot: an accepted referral's parents have
-// records, and their requests are prepared from their pages.
+// request itself when it cannot (an accepted one among them).
 func (s *Server) referralForSubjectAccess(w http.ResponseWriter, r *http.Request, u *requestUser, parent int) (store.ReferralRecord, bool) {
 	if !s.may(w, r, u, policy.ExportSubjectAccess) {
 		return store.ReferralRecord{}, false
@@ -110,9 +100,6 @@ func (s *Server) referralForSubjectAccess(w http.ResponseWriter, r *http.Request
 		return store.ReferralRecord{}, false
 	}
 	rec, err := s.db.ReferralForSubjectAccess(r.Context(), u.staff.Actor(), id, parent)
-	if err == nil && (rec.FamilyID != 0 || rec.Content == nil) {
-		err = problem.New(problem.Invalid, "This referral was accepted: its parents have records in the family's, so prepare each one's request from their own page")
-	}
 	if err != nil {
 		s.fail(w, r, err)
 		return rec, false
@@ -162,23 +149,10 @@ func (s *Server) referralSubjectAccessDownload(w http.ResponseWriter, r *http.Re
 		s.showReferralSubjectAccess(w, r, rec, http.StatusUnprocessableEntity, problem.Fields{{Name: "parent", Message: "Select a parent the referral names"}})
 		return
 	}
-	name := "subject-access-" + rec.Reference + "-parent-" + strconv.Itoa(parent)
-	var body []byte
-	var err error
-	if r.PostForm.Get("format") == "json" {
-		body, err = json.MarshalIndent(v, "", "  ")
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		name += ".json"
-	} else {
-		body, err = docs.PDF(docs.ReferralSubjectAccess(v))
-		w.Header().Set("Content-Type", "application/pdf")
-		name += ".pdf"
-	}
+	e, err := subjectaccess.Render(r.PostForm.Get("format"), v, docs.ReferralSubjectAccess(v))
 	if err != nil {
-		w.Header().Del("Content-Type")
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	send(w, body)
+	sendExport(w, "subject-access-"+rec.Reference+"-parent-"+strconv.Itoa(parent), e)
 }
