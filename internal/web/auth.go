@@ -175,14 +175,27 @@ func asStaff(r *http.Request, staff org.Staff) context.Context {
 	return audit.WithSource(r.Context(), src)
 }
 
-func (s *Server) recordFailure(r *http.Request, email string, staff org.Staff, why string) {
+// recordFailure records a failed sign-in (for the limits and the audit
+// log), with whatever else must go with it in the same transaction (also),
+// logging rather than failing the request if it cannot; it reports
+// whether it was recorded.
+func (s *Server) recordFailure(r *http.Request, email string, staff org.Staff, why string, also ...func(tx *store.Tx) error) bool {
 	err := s.db.Update(asStaff(r, staff), func(tx *store.Tx) error {
 		tx.Audit("signin.failure", "staff", staff.ID, 0, why)
-		return tx.RecordSigninFailure(email, clientIP(r))
+		if err := tx.RecordSigninFailure(email, clientIP(r)); err != nil {
+			return err
+		}
+		for _, f := range also {
+			if err := f(tx); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		s.log.Error("recording failed sign-in", "request_id", requestID(r), "err", err)
 	}
+	return err == nil
 }
 
 const codeUsed = "That security code has already been used. Wait for a new code and enter it"
@@ -195,22 +208,16 @@ const codeUsed = "That security code has already been used. Wait for a new code 
 // bound how many of these one account can be sent.
 func (s *Server) codeReused(r *http.Request, staff org.Staff) {
 	when := formatDateTime(s.cfg.Now())
-	err := s.db.Update(asStaff(r, staff), func(tx *store.Tx) error {
-		tx.Audit("signin.failure", "staff", staff.ID, 0, "security code reused; owner emailed")
-		if err := tx.RecordSigninFailure(staff.Email, clientIP(r)); err != nil {
-			return err
-		}
+	tell := func(tx *store.Tx) error {
 		text := "On " + when + " someone gave the password of your " + s.cfg.OrgName + " Cradle account" +
 			" and then a security code that had already been used, so they were not let in.\n\n" +
 			"If that was you (signing in on two devices within a minute, say), there is nothing to do. " +
 			"If it was not, someone knows your password: change it straight away (Your account, then Change your password) and tell your administrator.\n"
 		return tx.QueueMail("code_reused", staff.Email, "A security code for your Cradle account was used again", text, nil)
-	})
-	if err != nil {
-		s.log.Error("recording a reused security code", "request_id", requestID(r), "err", err)
-		return
 	}
-	s.wakeMail()
+	if s.recordFailure(r, staff.Email, staff, "security code reused; owner emailed", tell) {
+		s.wakeMail()
+	}
 }
 
 // audit writes a standalone entry, logging (not failing the request) if it cannot.
