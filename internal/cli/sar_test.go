@@ -23,16 +23,16 @@ import (
 	"github.com/cradle-org/cradle/internal/store"
 )
 
-// A subject access export holds the parent's own record and nothing of the
-// other parent's or of third parties: canaries planted in each of those
-// must not appear in the JSON or the PDF, while the parent's own details
-// must.
-func TestSubjectAccessHoldsOnlyTheParentsOwnRecord(t *testing.T) {
+// demoWithKeys loads the demo into a new folder with keys from the
+// environment (returned, for the command's runs) and opens it, so a test
+// can add records before the command reads them; close it before then.
+func demoWithKeys(t *testing.T) (env map[string]string, data string, ctx context.Context, db *store.DB) {
+	t.Helper()
 	var raw [32]byte
 	rand.Read(raw[:])
 	keyEnv := base64.StdEncoding.EncodeToString(raw[:])
-	env := map[string]string{"CRADLE_KEYS": keyEnv}
-	data := t.TempDir()
+	env = map[string]string{"CRADLE_KEYS": keyEnv}
+	data = t.TempDir()
 	if r := run(t, env, "demo", "--data", data); r.code != 0 {
 		t.Fatalf("demo: %+v", r)
 	}
@@ -40,11 +40,19 @@ func TestSubjectAccessHoldsOnlyTheParentsOwnRecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := audit.WithSource(context.Background(), audit.Source{Actor: "test"})
-	db, err := store.Open(ctx, store.Options{URL: store.SQLitePath(data), Keys: keys})
-	if err != nil {
+	ctx = audit.WithSource(context.Background(), audit.Source{Actor: "test"})
+	if db, err = store.Open(ctx, store.Options{URL: store.SQLitePath(data), Keys: keys}); err != nil {
 		t.Fatal(err)
 	}
+	return env, data, ctx, db
+}
+
+// A subject access export holds the parent's own record and nothing of the
+// other parent's or of third parties: canaries planted in each of those
+// must not appear in the JSON or the PDF, while the parent's own details
+// must.
+func TestSubjectAccessHoldsOnlyTheParentsOwnRecord(t *testing.T) {
+	env, data, ctx, db := demoWithKeys(t)
 	actor := func(email string) org.Staff {
 		s, err := db.StaffByEmail(ctx, email)
 		if err != nil {
@@ -153,23 +161,7 @@ func TestSubjectAccessHoldsOnlyTheParentsOwnRecord(t *testing.T) {
 // is reviewed separately. An accepted referral is refused: its parents
 // have records.
 func TestSubjectAccessForAReferralNeverAccepted(t *testing.T) {
-	var raw [32]byte
-	rand.Read(raw[:])
-	keyEnv := base64.StdEncoding.EncodeToString(raw[:])
-	env := map[string]string{"CRADLE_KEYS": keyEnv}
-	data := t.TempDir()
-	if r := run(t, env, "demo", "--data", data); r.code != 0 {
-		t.Fatalf("demo: %+v", r)
-	}
-	keys, err := seal.FromEnv(keyEnv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := audit.WithSource(context.Background(), audit.Source{Actor: "test"})
-	db, err := store.Open(ctx, store.Options{URL: store.SQLitePath(data), Keys: keys})
-	if err != nil {
-		t.Fatal(err)
-	}
+	env, data, ctx, db := demoWithKeys(t)
 	helen, err := db.StaffByEmail(ctx, "helen.whitaker@cradle.example")
 	if err != nil {
 		t.Fatal(err)
