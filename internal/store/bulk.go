@@ -290,8 +290,12 @@ func (l *seeder) start(ctx context.Context, force bool, params credential.Params
 			if err != nil {
 				return err
 			}
-			_, err = tx.exec(`INSERT INTO staff (id, email, name, role, job_title, password_hash, must_change_password, totp_secret_sealed, created_at, updated_at, password_set_at)
-				VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7, $8, $8, $8)`, id, s.Email, s.Name, s.Role, s.JobTitle, hash, totp, tx.now)
+			sealedHash, err := db.sealPasswordHash(id, hash)
+			if err != nil {
+				return err
+			}
+			_, err = tx.exec(`INSERT INTO staff (id, email, name, role, job_title, password_hash_sealed, must_change_password, totp_secret_sealed, created_at, updated_at, password_set_at)
+				VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7, $8, $8, $8)`, id, s.Email, s.Name, s.Role, s.JobTitle, sealedHash, totp, tx.now)
 			if err != nil {
 				return fmt.Errorf("creating staff %s: %w", s.Email, err)
 			}

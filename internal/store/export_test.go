@@ -294,9 +294,11 @@ func (db *DB) OpenUnder(context, value string) (string, error) { return db.open(
 // BoundAt30 reports whether migration 30 bound table's values to their rows.
 func BoundAt30(table string) bool { return slices.Contains(boundAt30, table) }
 
-// BoundFromStart reports whether table's values were bound to their rows
+// BoundFromStart reports whether the column's values were bound to their rows
 // from its first value, with no migration step to bind them.
-func BoundFromStart(table string) bool { return slices.Contains(boundFromStart, table) }
+func BoundFromStart(c SealedColumn) bool {
+	return slices.Contains(boundFromStart, c.Table) || slices.Contains(columnsBoundFromStart, c.Name())
+}
 
 // LinkReferralMail runs migration 32's Go step again, as an upgrade would
 // over messages queued before it.

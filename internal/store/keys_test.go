@@ -129,7 +129,7 @@ func plantCanaries(t *testing.T, db *store.DB) planted {
 		}
 		var err error
 		p.dsl, err = tx.CreateStaff(org.NewStaff{Email: "dsl@example.org", Name: "Test DSL", Role: "dsl", AreaName: "Blackpool"},
-			store.StaffSecrets{PasswordHash: "hash", TOTPSecret: totp})
+			store.StaffSecrets{PasswordHash: canary("hash"), TOTPSecret: totp})
 		return err
 	})
 	if err != nil {

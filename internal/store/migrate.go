@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -159,6 +160,7 @@ func (db *DB) migrationSteps() map[int]func(context.Context, *sql.Tx) error {
 		30: db.bindSealsToRows(boundAt30),
 		32: db.linkReferralMail,
 		35: db.linkConcernMail,
+		44: db.sealPasswordHashes,
 	}
 }
 
@@ -314,7 +316,7 @@ func (db *DB) bindSealsToRows(tables []string) func(context.Context, *sql.Tx) er
 	return func(ctx context.Context, tx *sql.Tx) error {
 		opened, failed := 0, 0
 		for _, c := range SealedColumns() {
-			if !these[c.Table] {
+			if !these[c.Table] || slices.Contains(columnsBoundFromStart, c.Name()) {
 				continue
 			}
 			keys := strings.Join(c.Key, ", ")
@@ -410,6 +412,57 @@ func (db *DB) writeBound(ctx context.Context, tx *sql.Tx, c SealedColumn, rows [
 	for _, r := range rows {
 		if _, err := stmt.ExecContext(ctx, append([]any{r.new}, r.key...)...); err != nil {
 			return fmt.Errorf("sealing %s to row %s: %w", c.Name(), keyText(c.Key, r.key), err)
+		}
+	}
+	return nil
+}
+
+// sealPasswordHashes is migration 44's Go step: each member of staff's
+// password hash is sealed, bound to its row, into password_hash_sealed
+// (migration 45 drops the clear column). The keys must be the database's:
+// if there are accounts and none of their authenticator secrets opens,
+// the migration fails, to run again with the right key file, rather than
+// seal every hash under keys that will not be there next time (which
+// would lock every account out).
+func (db *DB) sealPasswordHashes(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, password_hash, totp_secret_sealed FROM staff ORDER BY id`)
+	if err != nil {
+		return fmt.Errorf("reading password hashes: %w", err)
+	}
+	type row struct {
+		id         int64
+		hash, totp string
+	}
+	var todo []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.hash, &r.totp); err != nil {
+			rows.Close() // #nosec G104 -- the scan error is the one to report
+			return err
+		}
+		todo = append(todo, r)
+	}
+	if err := doneRows(rows); err != nil {
+		return fmt.Errorf("reading password hashes: %w", err)
+	}
+	opened := 0
+	for _, r := range todo {
+		if _, err := db.open(rowContext("staff.totp_secret", r.id), r.totp); err == nil {
+			opened++
+		}
+	}
+	if len(todo) > 0 && opened == 0 {
+		return fmt.Errorf("none of the %d accounts' authenticator secrets opens with these encryption keys, so their password hashes are not sealed with them: start Cradle with the key file this database was written with, and the migration runs again", len(todo))
+	}
+	for _, r := range todo {
+		v := ""
+		if r.hash != "" {
+			if v, err = db.seal(rowContext("staff.password_hash", r.id), r.hash); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, db.rebind(`UPDATE staff SET password_hash_sealed = $1, password_hash = '' WHERE id = $2`), v, r.id); err != nil {
+			return fmt.Errorf("sealing the password hash of staff %d: %w", r.id, err)
 		}
 	}
 	return nil

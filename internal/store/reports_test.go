@@ -35,7 +35,7 @@ func seedReportDataset(t *testing.T, db *store.DB) {
 	now := d(2026, 7, 1)
 	mustExec(t, db, `INSERT INTO areas (id, name, created_at) VALUES (1, 'North', $1), (2, 'South', $1)`, now)
 	for id := 1; id <= 3; id++ {
-		mustExec(t, db, `INSERT INTO staff (id, email, name, role, password_hash, totp_secret_sealed, created_at, updated_at)
+		mustExec(t, db, `INSERT INTO staff (id, email, name, role, password_hash_sealed, totp_secret_sealed, created_at, updated_at)
 			VALUES ($1, $2, 'Staff', 'practitioner', 'x', 'x', $3, $3)`, id, "s"+string(rune('0'+id))+"@example.org", now)
 	}
 	// Families 1–8 in North, 9–10 in South; 1, 3 and 6 are closed.

@@ -92,9 +92,13 @@ func (tx *Tx) CreateStaff(n org.NewStaff, s StaffSecrets) (org.Staff, error) {
 	if err != nil {
 		return org.Staff{}, err
 	}
-	_, err = tx.exec(`INSERT INTO staff (id, email, name, role, job_title, password_hash, must_change_password, totp_secret_sealed, created_at, updated_at, password_set_at)
+	sealedHash, err := tx.db.sealPasswordHash(id, s.PasswordHash)
+	if err != nil {
+		return org.Staff{}, err
+	}
+	_, err = tx.exec(`INSERT INTO staff (id, email, name, role, job_title, password_hash_sealed, must_change_password, totp_secret_sealed, created_at, updated_at, password_set_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $9)`,
-		id, n.Email, n.Name, string(role), n.JobTitle, s.PasswordHash, s.MustChange, sealedTOTP, tx.now)
+		id, n.Email, n.Name, string(role), n.JobTitle, sealedHash, s.MustChange, sealedTOTP, tx.now)
 	if isUniqueViolation(err) {
 		return org.Staff{}, &problem.Error{Code: problem.Conflict, Message: "There is already an account with that email address",
 			Fields: []problem.Field{{Name: "email", Message: "There is already an account with that email address"}}}
@@ -123,7 +127,7 @@ func (tx *Tx) AddStaffToArea(staffID int64, areaName string) error {
 	return nil
 }
 
-const staffColumns = `id, email, name, role, job_title, password_hash, must_change_password, totp_secret_sealed, totp_last_step, disabled, listed_publicly, created_at, password_set_at`
+const staffColumns = `id, email, name, role, job_title, password_hash_sealed, must_change_password, totp_secret_sealed, totp_last_step, disabled, listed_publicly, created_at, password_set_at`
 
 type rowQuerier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
@@ -132,10 +136,10 @@ type rowQuerier interface {
 
 func (db *DB) scanStaff(ctx context.Context, q rowQuerier, where string, arg any) (org.Staff, error) {
 	var s org.Staff
-	var role, sealed string
+	var role, sealed, sealedHash string
 	var setAt sql.NullTime
 	err := q.QueryRowContext(ctx, db.rebind(`SELECT `+staffColumns+` FROM staff WHERE `+where), arg).
-		Scan(&s.ID, &s.Email, &s.Name, &role, &s.JobTitle, &s.PasswordHash, &s.MustChangePassword, &sealed, &s.TOTPLastStep, &s.Disabled, &s.ListedPublicly, &s.CreatedAt, &setAt)
+		Scan(&s.ID, &s.Email, &s.Name, &role, &s.JobTitle, &sealedHash, &s.MustChangePassword, &sealed, &s.TOTPLastStep, &s.Disabled, &s.ListedPublicly, &s.CreatedAt, &setAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, problem.New(problem.NotFound, "No such member of staff")
 	}
@@ -145,6 +149,9 @@ func (db *DB) scanStaff(ctx context.Context, q rowQuerier, where string, arg any
 	s.Role = policy.Role(role) // an unknown role stays unknown, and the policy denies it
 	s.PasswordSetAt = timeOf(setAt)
 	if s.TOTPSecret, err = db.open(rowContext("staff.totp_secret", s.ID), sealed); err != nil {
+		return s, err
+	}
+	if s.PasswordHash, err = db.open(rowContext("staff.password_hash", s.ID), sealedHash); err != nil {
 		return s, err
 	}
 	rows, err := q.QueryContext(ctx, db.rebind(`SELECT t.id, t.name, a.id, a.name, a.local_authority, a.remote, a.active
@@ -229,7 +236,11 @@ func (tx *Tx) DisableStaff(email string) (org.Staff, error) {
 
 // SetPassword replaces a password hash; must is whether it must be changed at next sign-in.
 func (tx *Tx) SetPassword(staffID int64, hash string, must bool) error {
-	if _, err := tx.exec(`UPDATE staff SET password_hash = $1, must_change_password = $2, updated_at = $3, password_set_at = $3 WHERE id = $4`, hash, must, tx.now, staffID); err != nil {
+	sealed, err := tx.db.sealPasswordHash(staffID, hash)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.exec(`UPDATE staff SET password_hash_sealed = $1, must_change_password = $2, updated_at = $3, password_set_at = $3 WHERE id = $4`, sealed, must, tx.now, staffID); err != nil {
 		return fmt.Errorf("setting password: %w", err)
 	}
 	tx.Audit("staff.password.set", "staff", staffID, 0, "")
@@ -241,7 +252,20 @@ func (tx *Tx) SetPassword(staffID int64, hash string, must bool) error {
 // hand. It is not a new password: when it was set stays as it was. If the
 // password changed since it was read, the newer one stands.
 func (tx *Tx) RehashPassword(staffID int64, old, hash string) error {
-	res, err := tx.exec(`UPDATE staff SET password_hash = $1 WHERE id = $2 AND password_hash = $3`, hash, staffID, old)
+	// Each sealing differs (a new nonce), so the stored value is compared
+	// opened, and the update then names the sealed value it replaces.
+	var was string
+	if err := tx.queryRow(`SELECT password_hash_sealed FROM staff WHERE id = $1`, staffID).Scan(&was); err != nil {
+		return fmt.Errorf("reading a password hash: %w", err)
+	}
+	if now, err := tx.db.open(rowContext("staff.password_hash", staffID), was); err != nil || now != old {
+		return err // changed since it was read (nil), or damaged
+	}
+	sealed, err := tx.db.sealPasswordHash(staffID, hash)
+	if err != nil {
+		return err
+	}
+	res, err := tx.exec(`UPDATE staff SET password_hash_sealed = $1 WHERE id = $2 AND password_hash_sealed = $3`, sealed, staffID, was)
 	if err != nil {
 		return fmt.Errorf("rehashing a password: %w", err)
 	}
@@ -249,6 +273,16 @@ func (tx *Tx) RehashPassword(staffID int64, old, hash string) error {
 		tx.Audit("staff.password.rehash", "staff", staffID, 0, "stored again with the current hashing costs")
 	}
 	return nil
+}
+
+// sealPasswordHash seals a password hash bound to its account's row. A
+// hash is not secret the way an address is, but sealed it cannot be
+// attacked offline by anyone who has the database without the keys.
+func (db *DB) sealPasswordHash(staffID int64, hash string) (string, error) {
+	if hash == "" {
+		return "", errors.New("sealing a password hash: no hash")
+	}
+	return db.seal(rowContext("staff.password_hash", staffID), hash)
 }
 
 // UseTOTPStep records the last accepted TOTP time step, so a code cannot be

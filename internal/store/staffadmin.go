@@ -131,8 +131,12 @@ func (db *DB) ResetStaffSecrets(ctx context.Context, actor policy.Actor, id int6
 		if err != nil {
 			return err
 		}
-		if _, err := tx.exec(`UPDATE staff SET password_hash = $1, must_change_password = TRUE, totp_secret_sealed = $2, totp_last_step = 0, updated_at = $3, password_set_at = $3 WHERE id = $4`,
-			s.PasswordHash, sealed, tx.now, st.ID); err != nil {
+		sealedHash, err := tx.db.sealPasswordHash(st.ID, s.PasswordHash)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(`UPDATE staff SET password_hash_sealed = $1, must_change_password = TRUE, totp_secret_sealed = $2, totp_last_step = 0, updated_at = $3, password_set_at = $3 WHERE id = $4`,
+			sealedHash, sealed, tx.now, st.ID); err != nil {
 			return fmt.Errorf("resetting sign-in details: %w", err)
 		}
 		if _, err := tx.exec(`DELETE FROM login_sessions WHERE staff_id = $1`, st.ID); err != nil {
