@@ -69,7 +69,7 @@ func (s *Server) showConcernForm(w http.ResponseWriter, r *http.Request, u *requ
 	}
 	fid := strconv.FormatInt(f.ID, 10)
 	d := concernFormData{Record: "Family " + f.Reference, Back: "/families/" + fid, BackLabel: "family " + f.Reference, Action: "/families/" + fid + "/concerns", Contacts: s.contactsFor(r, f.AreaID)}
-	d.PersonID, _ = strconv.ParseInt(r.FormValue("person"), 10, 64)
+	d.PersonID, _ = strconv.ParseInt(submitted(r).Get("person"), 10, 64)
 	for _, p := range f.People {
 		if p.ID == d.PersonID {
 			d.About = p.Name()

@@ -47,11 +47,11 @@ func (s *Server) showDocument(w http.ResponseWriter, r *http.Request, u *request
 		return
 	}
 	f, meetings := fp.Family, fp.Meetings
-	kind := r.FormValue("kind")
+	kind := submitted(r).Get("kind")
 	if kind != "meeting" {
 		kind = "csc"
 	}
-	s.render(w, r, status, "document", Page{Title: "Generate a document", Nav: "caseload", Errors: errs, Form: r.Form,
+	s.render(w, r, status, "document", Page{Title: "Generate a document", Nav: "caseload", Errors: errs, Form: submitted(r),
 		Data: documentData{Family: f, Kind: kind, Meetings: meetings, Preview: preview, Audience: audienceOptions(f)}})
 }
 

@@ -53,6 +53,18 @@ func cleanValues(v url.Values) bool {
 	return changed
 }
 
+// submitted is what a request sends as its form: the body's fields for a
+// POST, the query string's for a GET, never the two together. r.Form and
+// r.FormValue merge them, so a field a body leaves out could be filled in
+// from the address (HTTP parameter pollution); handlers read r.PostForm or
+// r.URL.Query(), or this, and a test keeps r.Form and r.FormValue out.
+func submitted(r *http.Request) url.Values {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return r.URL.Query()
+	}
+	return r.PostForm
+}
+
 // cleanForm cleans a parsed request body's fields (cleanText), wherever
 // the request keeps them.
 func cleanForm(r *http.Request) {

@@ -389,7 +389,10 @@ func (s *Server) csrfRefused(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) validCSRF(r *http.Request, u *requestUser) bool {
-	got := r.PostFormValue("csrf_token")
+	got := r.PostFormValue("csrf_token") // parses the body; never the query string
+	if len(r.PostForm["csrf_token"]) != 1 {
+		return false // a form carries one token: two are a forged or polluted body
+	}
 	if t, ok := unmaskCSRF(got); ok {
 		got = t
 	}
