@@ -70,6 +70,7 @@ func (a *App) commands() []command {
 		{"export", "Write the pseudonymised research extract for evaluators (export research)", (*App).export},
 		{"bench", "Fill a database with synthetic national-scale data for benchmarks (bench seed)", (*App).bench},
 		{"totp", "Print the current security code for a TOTP secret (for demos and testing)", (*App).totp},
+		{"sbom", "Write this binary's software bill of materials, CycloneDX JSON (sbom [--out FILE])", (*App).sbomCommand},
 		{"version", "Print the version", (*App).version},
 	}
 }
