@@ -84,6 +84,55 @@ type NewStaff struct {
 	AreaName string // the area whose team they join
 }
 
+// StaffChange is what an administrator may change about an account: not
+// its email address (the sign-in, and where its notices go) or its
+// secrets, which have their own steps.
+type StaffChange struct {
+	Name     string
+	JobTitle string
+	Role     string
+	Areas    []string // the names of the areas whose teams they are in
+}
+
+// Validate checks the input and returns an Invalid problem naming each bad
+// field; it trims the text and drops repeated and empty area names.
+func (c *StaffChange) Validate() error {
+	var fs problem.Fields
+	c.Name, c.JobTitle = strings.TrimSpace(c.Name), strings.TrimSpace(c.JobTitle)
+	switch {
+	case c.Name == "":
+		fs.Add("name", "Enter the person's full name")
+	case utf8.RuneCountInString(c.Name) > 200:
+		fs.Add("name", "Name must be 200 characters or fewer")
+	}
+	if utf8.RuneCountInString(c.JobTitle) > 200 {
+		fs.Add("title", "Job title must be 200 characters or fewer")
+	}
+	if _, err := policy.ParseRole(c.Role); err != nil {
+		fs.Add("role", "Choose a role")
+	}
+	var areas []string
+	for _, a := range c.Areas {
+		if a = strings.TrimSpace(a); a != "" && !containsFold(areas, a) {
+			areas = append(areas, a)
+		}
+	}
+	c.Areas = areas
+	if len(areas) == 0 {
+		fs.Add("areas", "Choose at least one area the person works in")
+	}
+	return fs.Err()
+}
+
+func containsFold(list []string, s string) bool {
+	for _, v := range list {
+		if strings.EqualFold(v, s) {
+			return true
+		}
+	}
+	return false
+}
+
 // NormaliseEmail lower-cases and trims an email address so it matches
 // however it was typed.
 func NormaliseEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

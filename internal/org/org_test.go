@@ -1,6 +1,8 @@
 package org
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cradle-org/cradle/internal/problem"
@@ -57,5 +59,43 @@ func TestValidEmailASCIIOnly(t *testing.T) {
 		if got := ValidEmail(s); got != want {
 			t.Errorf("ValidEmail(%q) = %v, want %v", s, got, want)
 		}
+	}
+}
+
+func TestStaffChangeValidate(t *testing.T) {
+	long := strings.Repeat("x", 201)
+	tests := []struct {
+		name       string
+		in         StaffChange
+		wantFields []string
+		wantAreas  []string
+	}{
+		{"valid", StaffChange{Name: " Sam Jones ", Role: "team_manager", Areas: []string{"Blackpool"}}, nil, []string{"Blackpool"}},
+		{"everything missing", StaffChange{}, []string{"name", "role", "areas"}, nil},
+		{"blank areas only", StaffChange{Name: "S", Role: "dsl", Areas: []string{" ", ""}}, []string{"areas"}, nil},
+		{"repeated areas once", StaffChange{Name: "S", Role: "dsl", Areas: []string{"Blackpool", " blackpool", "Hertfordshire"}}, nil, []string{"Blackpool", "Hertfordshire"}},
+		{"too long", StaffChange{Name: long, JobTitle: long, Role: "admin", Areas: []string{"X"}}, []string{"name", "title"}, []string{"X"}},
+		{"unknown role", StaffChange{Name: "S", Role: "superuser", Areas: []string{"X"}}, []string{"role"}, []string{"X"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.in.Validate()
+			var got []string
+			if p := problem.As(err); p != nil {
+				for _, f := range p.Fields {
+					got = append(got, f.Name)
+				}
+			}
+			if !slices.Equal(got, tt.wantFields) {
+				t.Errorf("fields = %v, want %v", got, tt.wantFields)
+			}
+			if !slices.Equal(tt.in.Areas, tt.wantAreas) {
+				t.Errorf("areas = %q, want %q", tt.in.Areas, tt.wantAreas)
+			}
+		})
+	}
+	c := StaffChange{Name: " Sam ", JobTitle: " Lead ", Role: "dsl", Areas: []string{"A"}}
+	if err := c.Validate(); err != nil || c.Name != "Sam" || c.JobTitle != "Lead" {
+		t.Errorf("Validate = %v, %+v; want the text trimmed", err, c)
 	}
 }

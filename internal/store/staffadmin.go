@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/policy"
@@ -150,4 +153,212 @@ func (db *DB) ResetStaffSecrets(ctx context.Context, actor policy.Actor, id int6
 		return nil
 	})
 	return out, err
+}
+
+// StaffForAdmin reads one account, with its areas, for the administrators'
+// page that changes it (policy.ManageStaff; not one's own). Audited.
+func (db *DB) StaffForAdmin(ctx context.Context, actor policy.Actor, id int64) (org.Staff, error) {
+	var out org.Staff
+	err := db.View(ctx, func(tx *Tx) error {
+		s, err := tx.staffForChange(actor, id)
+		if err != nil {
+			return err
+		}
+		tx.Audit("staff.view", "staff", s.ID, 0, "")
+		out = s
+		return nil
+	})
+	return out, err
+}
+
+// ChangeStaff changes an account's name, job title, role and areas for
+// actor (an administrator; not their own account). A change that would
+// leave work with no one to do it is refused, saying what to do first:
+// someone who is still a parent's practitioner in an open family stays a
+// practitioner, and in those families' areas, until the parents are
+// allocated to others; a team manager likewise for the open families they
+// manage; and the only designated safeguarding lead with an active
+// account stays one, so that concerns still reach a lead. One who stops
+// being a DSL is taken off the public safeguarding page. Audited with what
+// changed (never the old or new name); tell, which may be nil, is given
+// the account's address and a sentence for each change, in the
+// transaction. It reports false, changing and telling nothing, when the
+// change asks for what the account already has.
+func (db *DB) ChangeStaff(ctx context.Context, actor policy.Actor, id int64, c org.StaffChange, tell func(tx *Tx, email string, changes []string) error) (org.Staff, bool, error) {
+	var out org.Staff
+	changed := false
+	err := db.Update(ctx, func(tx *Tx) error {
+		s, err := tx.staffForChange(actor, id)
+		if err != nil {
+			return err
+		}
+		if err := c.Validate(); err != nil {
+			return err
+		}
+		role, _ := policy.ParseRole(c.Role)
+		var areas []org.Area
+		for _, name := range c.Areas {
+			a, err := tx.areaByName(name)
+			if problem.CodeOf(err) == problem.NotFound {
+				return &problem.Error{Code: problem.Invalid, Message: "Choose from the areas listed",
+					Fields: []problem.Field{{Name: "areas", Message: "Choose from the areas listed"}}}
+			}
+			if err != nil {
+				return err
+			}
+			areas = append(areas, a)
+		}
+		var added, removed []org.Area
+		for _, a := range areas {
+			if !slices.Contains(s.AreaIDs(), a.ID) {
+				added = append(added, a)
+			}
+		}
+		for _, a := range s.Areas {
+			if !slices.ContainsFunc(areas, func(b org.Area) bool { return b.ID == a.ID }) {
+				removed = append(removed, a)
+			}
+		}
+		if err := tx.checkStaffChange(s, role, removed); err != nil {
+			return err
+		}
+		var audit, told []string
+		if c.Name != s.Name {
+			audit, told = append(audit, "name"), append(told, "Your name in Cradle is now "+c.Name+".")
+		}
+		if c.JobTitle != s.JobTitle {
+			audit = append(audit, "job title")
+			if c.JobTitle == "" {
+				told = append(told, "Your job title was removed.")
+			} else {
+				told = append(told, "Your job title is now "+c.JobTitle+".")
+			}
+		}
+		if role != s.Role {
+			audit, told = append(audit, "role "+string(s.Role)+" to "+string(role)), append(told, "Your role is now "+role.Label()+".")
+		}
+		if len(added)+len(removed) > 0 {
+			audit = append(audit, "areas "+areaNames(s.Areas)+" to "+areaNames(areas))
+			told = append(told, "You now work in "+areaNames(areas)+".")
+		}
+		if len(audit) == 0 {
+			// Saved as it was: the attempt is still the administrator's to account for.
+			tx.Audit("staff.change", "staff", s.ID, 0, "no change")
+			out = s
+			return nil
+		}
+		if _, err := tx.exec(`UPDATE staff SET name = $1, job_title = $2, role = $3,
+			listed_publicly = CASE WHEN $3 = 'dsl' THEN listed_publicly ELSE FALSE END, updated_at = $4 WHERE id = $5`,
+			c.Name, c.JobTitle, string(role), tx.now, s.ID); err != nil {
+			return fmt.Errorf("changing staff: %w", err)
+		}
+		for _, a := range removed {
+			if _, err := tx.exec(`DELETE FROM staff_teams WHERE staff_id = $1 AND team_id IN (SELECT id FROM teams WHERE area_id = $2)`, s.ID, a.ID); err != nil {
+				return fmt.Errorf("taking staff out of %s: %w", a.Name, err)
+			}
+		}
+		for _, a := range added {
+			if _, err := tx.exec(`INSERT INTO staff_teams (staff_id, team_id) SELECT $1, id FROM teams WHERE area_id = $2 ORDER BY id LIMIT 1`, s.ID, a.ID); err != nil {
+				return fmt.Errorf("adding staff to %s: %w", a.Name, err)
+			}
+		}
+		tx.Audit("staff.change", "staff", s.ID, 0, strings.Join(audit, "; "))
+		if out, err = tx.staffByID(s.ID); err != nil {
+			return err
+		}
+		changed = true
+		if tell != nil {
+			return tell(tx, s.Email, told)
+		}
+		return nil
+	})
+	return out, changed, err
+}
+
+// checkStaffChange refuses a change of role, or an area taken away, that
+// would leave open families' parents without a practitioner who can work
+// with them, open families without a manager, or no lead to decide
+// safeguarding concerns.
+func (tx *Tx) checkStaffChange(s org.Staff, role policy.Role, removed []org.Area) error {
+	var fs problem.Fields
+	type work struct {
+		what  string // "parents" or "families"
+		query string
+		kept  policy.Role
+	}
+	for _, w := range []work{
+		{"parents", `SELECT f.area_id, COUNT(*) FROM allocations al JOIN families f ON f.id = al.family_id
+			WHERE al.staff_id = $1 AND al.ended_at IS NULL AND f.stage <> 'closed' GROUP BY f.area_id`, policy.Practitioner},
+		{"families", `SELECT area_id, COUNT(*) FROM families WHERE manager_id = $1 AND stage <> 'closed' GROUP BY area_id`, policy.TeamManager},
+	} {
+		byArea, err := tx.countsByArea(w.query, s.ID)
+		if err != nil {
+			return err
+		}
+		total := 0
+		for _, n := range byArea {
+			total += n
+		}
+		as := "the practitioner for " + plural(total, "parent", "parents") + " in open families"
+		if w.kept == policy.TeamManager {
+			as = "the team manager of " + plural(total, "open family", "open families")
+		}
+		if total > 0 && role != w.kept {
+			fs.Add("role", s.Name+" is "+as+": allocate them to someone else before changing the role")
+			continue
+		}
+		for _, a := range removed {
+			if n := byArea[a.ID]; n > 0 {
+				in := "the practitioner for " + plural(n, "parent", "parents") + " in open families in " + a.Name
+				if w.kept == policy.TeamManager {
+					in = "the team manager of " + plural(n, "open family", "open families") + " in " + a.Name
+				}
+				fs.Add("areas", s.Name+" is "+in+": allocate them to someone else before taking "+a.Name+" away")
+			}
+		}
+	}
+	if s.Role == policy.DSL && role != policy.DSL && !s.Disabled {
+		var others int
+		if err := tx.queryRow(`SELECT COUNT(*) FROM staff WHERE role = 'dsl' AND NOT disabled AND id <> $1`, s.ID).Scan(&others); err != nil {
+			return fmt.Errorf("counting designated safeguarding leads: %w", err)
+		}
+		if others == 0 {
+			fs.Add("role", s.Name+" is the only designated safeguarding lead with an active account: make someone else a lead first, so that concerns still reach one")
+		}
+	}
+	if len(fs) > 0 {
+		return &problem.Error{Code: problem.Conflict, Message: "The account was not changed", Fields: fs}
+	}
+	return nil
+}
+
+// countsByArea runs a query of (area id, count) rows for one member of staff.
+func (tx *Tx) countsByArea(query string, staffID int64) (map[int64]int, error) {
+	rows, err := tx.query(query, staffID)
+	if err != nil {
+		return nil, fmt.Errorf("counting open work: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var area int64
+		var n int
+		if err := rows.Scan(&area, &n); err != nil {
+			return nil, err
+		}
+		out[area] = n
+	}
+	return out, rows.Err()
+}
+
+func areaNames(areas []org.Area) string {
+	s := org.Staff{Areas: areas}
+	return s.AreaNames()
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }

@@ -85,6 +85,7 @@ var mailKinds = map[string]struct{ admin, record string }{
 	"mailing_confirm":       {"Mailing list confirmation", ""},
 	"password_changed":      {"Notice to a member of staff that their password changed", ""},
 	"staff_reset":           {"Notice to a member of staff that their sign-in details were reset", ""},
+	"staff_changed":         {"Notice to a member of staff that their role, areas or name changed", ""},
 	"code_reused":           {"Notice to a member of staff that a security code was used again", ""},
 	"authenticator_changed": {"Notice to a member of staff that their authenticator app changed", ""},
 }

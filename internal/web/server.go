@@ -340,6 +340,8 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("GET /admin/staff", s.staff(s.staffPage))
 	handle("GET /admin/staff/new", s.staff(s.staffNewForm))
 	handle("POST /admin/staff", s.staff(s.staffCreate))
+	handle("GET /admin/staff/{id}", s.staff(s.staffChangeForm))
+	handle("POST /admin/staff/{id}", s.staff(s.staffChange))
 	handle("POST /admin/staff/{id}/disable", s.staff(s.staffSetDisabled(true)))
 	handle("POST /admin/staff/{id}/enable", s.staff(s.staffSetDisabled(false)))
 	handle("POST /admin/staff/{id}/reset", s.staff(s.staffReset))

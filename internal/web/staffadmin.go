@@ -3,7 +3,10 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/cradle-org/cradle/internal/credential"
 	"github.com/cradle-org/cradle/internal/org"
@@ -14,12 +17,29 @@ import (
 )
 
 // The administrators' staff pages (policy.ManageStaff): every account, a
-// new one, and an account disabled, enabled again, or given new sign-in
-// details. `cradle user` does the same from the command line.
+// new one, an account's name, job title, role and areas changed, and an
+// account disabled, enabled again, or given new sign-in details. `cradle user` does the same from the command line.
 
 type staffData struct {
 	Staff []org.Staff
 	Me    int64
+	// Changed names the account just changed (Unchanged: a change that
+	// asked for nothing new), for the banner.
+	Changed, Unchanged string
+}
+
+// staffChangeData is the page that changes an account's name, job title,
+// role and areas.
+type staffChangeData struct {
+	Staff org.Staff
+	Roles []referral.Option
+	Areas []areaChoice
+}
+
+// areaChoice is one area's checkbox.
+type areaChoice struct {
+	Name    string
+	Checked bool
 }
 
 // staffSecretsData is what an account's holder needs once, shown on the
@@ -44,7 +64,95 @@ func (s *Server) staffPage(w http.ResponseWriter, r *http.Request, u *requestUse
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "staff", Page{Title: "Staff accounts", Nav: "staff", Data: staffData{Staff: list, Me: u.staff.ID}})
+	d := staffData{Staff: list, Me: u.staff.ID}
+	q := r.URL.Query()
+	for _, st := range list {
+		switch strconv.FormatInt(st.ID, 10) {
+		case q.Get("changed"):
+			d.Changed = st.Name
+		case q.Get("unchanged"):
+			d.Unchanged = st.Name
+		}
+	}
+	s.render(w, r, http.StatusOK, "staff", Page{Title: "Staff accounts", Nav: "staff", Data: d})
+}
+
+// staffChangeForm shows the page that changes an account, filled in with
+// what it has now.
+func (s *Server) staffChangeForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	st, err := s.db.StaffForAdmin(r.Context(), u.staff.Actor(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	now := url.Values{"name": {st.Name}, "title": {st.JobTitle}, "role": {string(st.Role)}}
+	for _, a := range st.Areas {
+		now.Add("areas", a.Name)
+	}
+	s.showStaffChange(w, r, st, http.StatusOK, now, nil)
+}
+
+func (s *Server) showStaffChange(w http.ResponseWriter, r *http.Request, st org.Staff, status int, form url.Values, errs []problem.Field) {
+	areas, err := s.db.Areas(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := staffChangeData{Staff: st}
+	for _, role := range policy.Roles() {
+		d.Roles = append(d.Roles, referral.Option{Value: string(role), Label: role.Label()})
+	}
+	for _, a := range areas {
+		d.Areas = append(d.Areas, areaChoice{Name: a.Name, Checked: slices.ContainsFunc(form["areas"], func(v string) bool { return strings.EqualFold(v, a.Name) })})
+	}
+	s.render(w, r, status, "staff-change", Page{Title: "Change " + st.Name + "'s account", Nav: "staff",
+		Errors: inPageOrder(errs, "name", "title", "role", "areas"), Form: form, Data: d})
+}
+
+// staffChange saves an account's new name, job title, role and areas; its
+// owner is emailed what changed.
+func (s *Server) staffChange(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := r.PostForm
+	c := org.StaffChange{Name: f.Get("name"), JobTitle: f.Get("title"), Role: f.Get("role"), Areas: f["areas"]}
+	st, changed, err := s.db.ChangeStaff(r.Context(), u.staff.Actor(), id, c, func(tx *store.Tx, email string, changes []string) error {
+		text := "An administrator changed your " + s.cfg.OrgName + " Cradle account on " + formatDateTime(s.cfg.Now()) + ":\n\n"
+		for _, c := range changes {
+			text += "- " + c + "\n"
+		}
+		text += "\nWhat you can see and do in Cradle follows your role and areas, from your next page.\n\n" +
+			"If you did not expect this, tell your team manager or your designated safeguarding lead.\n"
+		return tx.QueueMail("staff_changed", email, "Your Cradle account was changed", text, nil)
+	})
+	if p := problem.As(err); p != nil && (p.Code == problem.Invalid || p.Code == problem.Conflict) && len(p.Fields) > 0 {
+		old, rerr := s.db.StaffForAdmin(r.Context(), u.staff.Actor(), id)
+		if rerr != nil {
+			s.fail(w, r, rerr)
+			return
+		}
+		s.showStaffChange(w, r, old, http.StatusUnprocessableEntity, f, p.Fields)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	to := "/admin/staff?unchanged="
+	if changed {
+		s.wakeMail()
+		to = "/admin/staff?changed="
+	}
+	ref := strconv.FormatInt(st.ID, 10)
+	http.Redirect(w, r, to+ref+"#staff-"+ref, http.StatusSeeOther)
 }
 
 func (s *Server) staffNewForm(w http.ResponseWriter, r *http.Request, u *requestUser) {

@@ -1,0 +1,52 @@
+package e2e
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// TestBrowserStaffChange: an administrator follows "Change" from the staff
+// list, tries to take a practitioner out of the area her parents are in
+// (refused, saying what to do first, with the boxes as they were ticked),
+// then adds an area and a job title; the list says the account changed.
+// Each state passes axe-core.
+func TestBrowserStaffChange(t *testing.T) {
+	chromium := chromiumPath(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	base := startServer(t)
+	browser := startBrowser(t, ctx, chromium)
+	b := &session{base: base, shots: newShots(t)}
+	tab := b.newTab(t, browser)
+	defer tab.close(t)
+	tab.signInChecked(t, credentialFor(t, "sam.carter@cradle.example"))
+	tab.open(t, "/admin/staff")
+	href := tab.eval(t, `[...document.querySelectorAll('main a')].find(a => a.textContent.includes("Priya Shah's name, role or areas")).getAttribute('href')`)
+	tab.click(t, `main a[href="`+href+`"]`)
+	tab.mustBeAt(t, href)
+	tab.mustSee(t, "staff-change", "Change Priya Shah's account", "priya.shah@cradle.example", "Areas they work in")
+	tab.pageChecks(t, "staff-change")
+
+	area := func(name string) string {
+		return `[...document.querySelectorAll('.govuk-checkboxes__label')].find(l => l.textContent.trim() === '` + name + `')`
+	}
+	tab.clickHere(t, "Blackpool's box", area("Blackpool"))
+	tab.clickHere(t, "Hertfordshire's box", area("Hertfordshire"))
+	tab.click(t, `form[action="`+href+`"] button[type="submit"]`)
+	tab.mustSee(t, "staff-change error", "There is a problem", "allocate them to someone else before taking Blackpool away")
+	tab.errorState(t, "staff-change-error", "#areas")
+	tab.errorLinksResolve(t, "staff-change-error")
+	tab.pageChecks(t, "staff-change-error")
+	if got := tab.eval(t, `[...document.querySelectorAll('input[name=areas]:checked')].map(i => i.value).join()`); got != "Hertfordshire" {
+		t.Errorf("the areas ticked after the refusal: %q, want what was sent", got)
+	}
+	tab.screenshot(t, "staff-change-error")
+
+	tab.clickHere(t, "Blackpool's box", area("Blackpool"))
+	tab.fill(t, "#title", "Senior therapeutic practitioner")
+	tab.click(t, `form[action="`+href+`"] button[type="submit"]`)
+	tab.mustSee(t, "staff list after the change", "Priya Shah's account was changed", "Blackpool, Hertfordshire", "Senior therapeutic practitioner")
+	tab.pageChecks(t, "staff-changed")
+	tab.screenshot(t, "staff-changed")
+}

@@ -1,0 +1,162 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/mail/smtptest"
+	"github.com/cradle-org/cradle/internal/store"
+)
+
+// TestStaffChange: an administrator changes a member of staff's name, job
+// title, role and areas from the staff page. Mistakes come back with what
+// was typed; a change that would leave work with no one (a practitioner's
+// parents, a team manager's families, the only DSL) is refused saying what
+// to do first; a change is emailed to its owner and applies from their next
+// page; saving what the account already has changes and tells nothing; and
+// an administrator cannot change their own account here.
+func TestStaffChange(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		smtp := smtptest.Start(t)
+		ac := e.client()
+		e.signIn(ac, admin)
+		id := func(email string) string {
+			s, err := e.db.StaffByEmail(ctx, email)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return itoa(s.ID)
+		}
+		priya, helen, ruth, leah, sam := id(practitioner), id(manager), id("ruth.adams@cradle.example"), id("leah.morgan@cradle.example"), id(admin)
+		ravi := id("ravi.patel@cradle.example")
+
+		list := e.get(ac, "/admin/staff")
+		if !strings.Contains(between(list.body, `id="staff-`+priya+`"`, "</tr>"), `href="/admin/staff/`+priya+`"`) {
+			t.Fatal("the staff page has no link to change Priya's account")
+		}
+		page := e.get(ac, "/admin/staff/"+priya)
+		if page.status != http.StatusOK || !strings.Contains(page.body, "Change Priya Shah&#39;s account") || !strings.Contains(page.body, `value="Priya Shah"`) ||
+			!strings.Contains(page.body, `value="Blackpool" checked`) || strings.Contains(page.body, `value="Hertfordshire" checked`) {
+			t.Fatalf("the change page (%d) is not filled in with the account as it is", page.status)
+		}
+		token := csrfFrom(t, page.body)
+		post := func(who string, name, title, role string, areas ...string) resp {
+			t.Helper()
+			return e.post(ac, "/admin/staff/"+who, url.Values{"csrf_token": {token}, "name": {name}, "title": {title}, "role": {role}, "areas": areas})
+		}
+
+		// Mistakes: every one shown, in the page's order, with what was typed.
+		bad := post(priya, " ", "Lead practitioner", "", "")
+		summary := between(bad.body, "govuk-error-summary__list", "</ul>")
+		if bad.status != http.StatusUnprocessableEntity || !strings.Contains(summary, "#name") || !strings.Contains(summary, "#role") ||
+			strings.Index(summary, "#areas") < strings.Index(summary, "#role") || !strings.Contains(bad.body, `value="Lead practitioner"`) ||
+			strings.Contains(bad.body, `value="Blackpool" checked`) {
+			t.Errorf("a change with mistakes: %d %q", bad.status, summary)
+		}
+		if r := post(priya, "Priya Shah", "", "practitioner", "Atlantis"); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Choose from the areas listed") {
+			t.Errorf("an area that does not exist: %d", r.status)
+		}
+
+		// Work that would be left with no one.
+		for _, tc := range []struct {
+			name, who, role, want string
+			areas                 []string
+		}{
+			{"a practitioner with parents, another role", priya, "team_manager", "Priya Shah is the practitioner for 3 parents in open families: allocate them to someone else before changing the role", []string{"Blackpool"}},
+			{"a practitioner with parents, their area", priya, "practitioner", "Priya Shah is the practitioner for 3 parents in open families in Blackpool: allocate them to someone else before taking Blackpool away", []string{"Hertfordshire"}},
+			{"a team manager with families, another role", helen, "practitioner", "Helen Whitaker is the team manager of 5 open families: allocate them to someone else before changing the role", []string{"Blackpool"}},
+			{"a team manager with families, their area", ravi, "team_manager", "Ravi Patel is the team manager of 3 open families in Hertfordshire: allocate them to someone else before taking Hertfordshire away", []string{"Bedfordshire"}},
+			{"the only DSL", ruth, "practitioner", "Ruth Adams is the only designated safeguarding lead with an active account: make someone else a lead first", []string{"Blackpool"}},
+		} {
+			r := post(tc.who, "Someone", "", tc.role, tc.areas...)
+			if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, tc.want) || !strings.Contains(r.body, `value="Someone"`) {
+				t.Errorf("%s: %d, want 422 saying %q", tc.name, r.status, tc.want)
+			}
+		}
+		if s, _ := e.db.StaffByEmail(ctx, practitioner); s.Name != "Priya Shah" || s.AreaNames() != "Blackpool" {
+			t.Errorf("a refused change changed the account: %+v", s)
+		}
+
+		// An area with none of the team manager's families may go.
+		if r := post(ravi, "Ravi Patel", "Team manager", "team_manager", "Hertfordshire"); r.status != http.StatusSeeOther {
+			t.Errorf("Ravi without Bedfordshire: %d\n%s", r.status, between(r.body, "govuk-error-summary", "</div>"))
+		}
+		if s, _ := e.db.StaffByEmail(ctx, "ravi.patel@cradle.example"); s.AreaNames() != "Hertfordshire" {
+			t.Errorf("Ravi's areas after the change: %s", s.AreaNames())
+		}
+
+		// Leah, an analyst signed in elsewhere, becomes a DSL in two areas:
+		// her next page follows, and she is emailed what changed.
+		lc := e.client()
+		e.signIn(lc, "leah.morgan@cradle.example")
+		if r := e.get(lc, "/concerns"); r.status != http.StatusForbidden {
+			t.Fatalf("the analyst's concerns list: %d, want 403 before the change", r.status)
+		}
+		r := post(leah, "Leah Morgan-Price", "Designated safeguarding lead", "dsl", "Blackpool", "Hertfordshire")
+		if r.status != http.StatusSeeOther || r.location != "/admin/staff?changed="+leah+"#staff-"+leah {
+			t.Fatalf("the change: %d %s\n%s", r.status, r.location, between(r.body, "govuk-error-summary", "</div>"))
+		}
+		if r := e.get(ac, "/admin/staff?changed="+leah); !strings.Contains(r.body, "Leah Morgan-Price's account was changed") {
+			t.Error("the staff page does not say the account was changed")
+		}
+		if s, _ := e.db.StaffByEmail(ctx, "leah.morgan@cradle.example"); s.Role != "dsl" || s.AreaNames() != "Blackpool, Hertfordshire" || s.JobTitle != "Designated safeguarding lead" {
+			t.Errorf("the changed account: %+v", s)
+		}
+		if r := e.get(lc, "/concerns"); r.status != http.StatusOK {
+			t.Errorf("the new DSL's concerns list on her next page: %d", r.status)
+		}
+		var told string
+		for _, m := range deliver(t, e, smtp) {
+			if m.To[0] == "leah.morgan@cradle.example" && m.Header.Get("Subject") == "Your Cradle account was changed" {
+				told = m.Body
+			}
+		}
+		for _, want := range []string{"Your name in Cradle is now Leah Morgan-Price.", "Your role is now Designated safeguarding lead.", "You now work in Blackpool, Hertfordshire."} {
+			if !strings.Contains(told, want) {
+				t.Errorf("the email to Leah does not say %q:\n%s", want, told)
+			}
+		}
+
+		// With another lead, Ruth may stop being one; she leaves the public page.
+		ruthID, _ := strconv.ParseInt(ruth, 10, 64)
+		if err := e.db.Update(audit.WithSource(ctx, audit.Source{Actor: "test"}), func(tx *store.Tx) error { return tx.SetPublicListing(ruthID, true) }); err != nil {
+			t.Fatal(err)
+		}
+		if r := post(ruth, "Ruth Adams", "Director of Operations", "practitioner", "Blackpool"); r.status != http.StatusSeeOther {
+			t.Fatalf("Ruth, with another lead: %d\n%s", r.status, between(r.body, "govuk-error-summary", "</div>"))
+		}
+		if s, _ := e.db.StaffByEmail(ctx, "ruth.adams@cradle.example"); s.Role != "practitioner" || s.ListedPublicly {
+			t.Errorf("Ruth after the change: role %s, listed publicly %v", s.Role, s.ListedPublicly)
+		}
+
+		// Saving what the account has changes and tells nothing.
+		before := len(deliver(t, e, smtp))
+		if r := post(leah, "Leah Morgan-Price", "Designated safeguarding lead", "dsl", "Hertfordshire", "Blackpool"); r.status != http.StatusSeeOther ||
+			r.location != "/admin/staff?unchanged="+leah+"#staff-"+leah {
+			t.Errorf("saving no change: %d %s", r.status, r.location)
+		}
+		if n := len(deliver(t, e, smtp)); n != before {
+			t.Errorf("saving no change sent %d emails", n-before)
+		}
+		if r := e.get(ac, "/admin/staff?unchanged="+leah); !strings.Contains(r.body, "Nothing was changed in Leah Morgan-Price's account") {
+			t.Error("the staff page does not say nothing was changed")
+		}
+
+		// Not one's own account.
+		if r := e.get(ac, "/admin/staff/"+sam); r.status != http.StatusBadRequest || !strings.Contains(r.body, "You cannot change your own account here") {
+			t.Errorf("one's own account: %d", r.status)
+		}
+		if r := post(sam, "Sam Carter", "", "analyst", "Blackpool"); r.status != http.StatusBadRequest {
+			t.Errorf("changing one's own account: %d", r.status)
+		}
+		if s, _ := e.db.StaffByEmail(ctx, admin); s.Role != "admin" {
+			t.Errorf("the administrator's own role became %s", s.Role)
+		}
+	})
+}
