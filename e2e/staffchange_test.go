@@ -25,7 +25,10 @@ func TestBrowserStaffChange(t *testing.T) {
 	href := tab.eval(t, `[...document.querySelectorAll('main a')].find(a => a.textContent.includes("Priya Shah's name, role or areas")).getAttribute('href')`)
 	tab.click(t, `main a[href="`+href+`"]`)
 	tab.mustBeAt(t, href)
-	tab.mustSee(t, "staff-change", "Change Priya Shah's account", "priya.shah@cradle.example", "Areas they work in")
+	tab.mustSee(t, "staff-change", "Change Priya Shah's account", "Work email address", "Areas they work in")
+	if v := tab.value(t, "#email"); v != "priya.shah@cradle.example" {
+		t.Errorf("the email box holds %q", v)
+	}
 	tab.pageChecks(t, "staff-change")
 
 	area := func(name string) string {

@@ -85,9 +85,9 @@ type NewStaff struct {
 }
 
 // StaffChange is what an administrator may change about an account: not
-// its email address (the sign-in, and where its notices go) or its
-// secrets, which have their own steps.
+// its secrets, which have their own steps.
 type StaffChange struct {
+	Email    string // the sign-in, and where the account's notices go
 	Name     string
 	JobTitle string
 	Role     string
@@ -98,7 +98,14 @@ type StaffChange struct {
 // field; it trims the text and drops repeated and empty area names.
 func (c *StaffChange) Validate() error {
 	var fs problem.Fields
+	c.Email = NormaliseEmail(c.Email)
 	c.Name, c.JobTitle = strings.TrimSpace(c.Name), strings.TrimSpace(c.JobTitle)
+	switch {
+	case c.Email == "":
+		fs.Add("email", "Enter an email address")
+	case !ValidEmail(c.Email):
+		fs.Add("email", "Enter an email address in the correct format, like name@example.org")
+	}
 	switch {
 	case c.Name == "":
 		fs.Add("name", "Enter the person's full name")

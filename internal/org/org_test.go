@@ -70,12 +70,13 @@ func TestStaffChangeValidate(t *testing.T) {
 		wantFields []string
 		wantAreas  []string
 	}{
-		{"valid", StaffChange{Name: " Sam Jones ", Role: "team_manager", Areas: []string{"Blackpool"}}, nil, []string{"Blackpool"}},
-		{"everything missing", StaffChange{}, []string{"name", "role", "areas"}, nil},
-		{"blank areas only", StaffChange{Name: "S", Role: "dsl", Areas: []string{" ", ""}}, []string{"areas"}, nil},
-		{"repeated areas once", StaffChange{Name: "S", Role: "dsl", Areas: []string{"Blackpool", " blackpool", "Hertfordshire"}}, nil, []string{"Blackpool", "Hertfordshire"}},
-		{"too long", StaffChange{Name: long, JobTitle: long, Role: "admin", Areas: []string{"X"}}, []string{"name", "title"}, []string{"X"}},
-		{"unknown role", StaffChange{Name: "S", Role: "superuser", Areas: []string{"X"}}, []string{"role"}, []string{"X"}},
+		{"valid", StaffChange{Email: "sam@example.org", Name: " Sam Jones ", Role: "team_manager", Areas: []string{"Blackpool"}}, nil, []string{"Blackpool"}},
+		{"everything missing", StaffChange{}, []string{"email", "name", "role", "areas"}, nil},
+		{"bad email", StaffChange{Email: "sam at example", Name: "S", Role: "dsl", Areas: []string{"X"}}, []string{"email"}, []string{"X"}},
+		{"blank areas only", StaffChange{Email: "s@example.org", Name: "S", Role: "dsl", Areas: []string{" ", ""}}, []string{"areas"}, nil},
+		{"repeated areas once", StaffChange{Email: "s@example.org", Name: "S", Role: "dsl", Areas: []string{"Blackpool", " blackpool", "Hertfordshire"}}, nil, []string{"Blackpool", "Hertfordshire"}},
+		{"too long", StaffChange{Email: "s@example.org", Name: long, JobTitle: long, Role: "admin", Areas: []string{"X"}}, []string{"name", "title"}, []string{"X"}},
+		{"unknown role", StaffChange{Email: "s@example.org", Name: "S", Role: "superuser", Areas: []string{"X"}}, []string{"role"}, []string{"X"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -94,8 +95,8 @@ func TestStaffChangeValidate(t *testing.T) {
 			}
 		})
 	}
-	c := StaffChange{Name: " Sam ", JobTitle: " Lead ", Role: "dsl", Areas: []string{"A"}}
-	if err := c.Validate(); err != nil || c.Name != "Sam" || c.JobTitle != "Lead" {
+	c := StaffChange{Email: " Sam@Example.org ", Name: " Sam ", JobTitle: " Lead ", Role: "dsl", Areas: []string{"A"}}
+	if err := c.Validate(); err != nil || c.Name != "Sam" || c.JobTitle != "Lead" || c.Email != "sam@example.org" {
 		t.Errorf("Validate = %v, %+v; want the text trimmed", err, c)
 	}
 }

@@ -171,7 +171,7 @@ func (db *DB) StaffForAdmin(ctx context.Context, actor policy.Actor, id int64) (
 	return out, err
 }
 
-// ChangeStaff changes an account's name, job title, role and areas for
+// ChangeStaff changes an account's email address, name, job title, role and areas for
 // actor (an administrator; not their own account). A change that would
 // leave work with no one to do it is refused, saying what to do first:
 // someone who is still a parent's practitioner in an open family stays a
@@ -180,11 +180,12 @@ func (db *DB) StaffForAdmin(ctx context.Context, actor policy.Actor, id int64) (
 // manage; and the only designated safeguarding lead with an active
 // account stays one, so that concerns still reach a lead. One who stops
 // being a DSL is taken off the public safeguarding page. Audited with what
-// changed (never the old or new name); tell, which may be nil, is given
-// the account's address and a sentence for each change, in the
-// transaction. It reports false, changing and telling nothing, when the
+// changed (never the old or new name or address); tell, which may be nil,
+// is given the account's address (the old and the new, when it changes,
+// so that a change the owner did not ask for reaches them) and a sentence
+// for each change, in the transaction. It reports false, changing and telling nothing, when the
 // change asks for what the account already has.
-func (db *DB) ChangeStaff(ctx context.Context, actor policy.Actor, id int64, c org.StaffChange, tell func(tx *Tx, email string, changes []string) error) (org.Staff, bool, error) {
+func (db *DB) ChangeStaff(ctx context.Context, actor policy.Actor, id int64, c org.StaffChange, tell func(tx *Tx, emails []string, changes []string) error) (org.Staff, bool, error) {
 	var out org.Staff
 	changed := false
 	err := db.Update(ctx, func(tx *Tx) error {
@@ -223,6 +224,19 @@ func (db *DB) ChangeStaff(ctx context.Context, actor policy.Actor, id int64, c o
 			return err
 		}
 		var audit, told []string
+		emails := []string{s.Email}
+		if c.Email != s.Email {
+			var other int
+			if err := tx.queryRow(`SELECT COUNT(*) FROM staff WHERE email = $1 AND id <> $2`, c.Email, s.ID).Scan(&other); err != nil {
+				return fmt.Errorf("checking the email address: %w", err)
+			}
+			if other > 0 {
+				return &problem.Error{Code: problem.Conflict, Message: "There is already an account with that email address",
+					Fields: []problem.Field{{Name: "email", Message: "There is already an account with that email address"}}}
+			}
+			audit, told = append(audit, "email"), append(told, "You now sign in with "+c.Email+" (it was "+s.Email+").")
+			emails = append(emails, c.Email)
+		}
 		if c.Name != s.Name {
 			audit, told = append(audit, "name"), append(told, "Your name in Cradle is now "+c.Name+".")
 		}
@@ -247,9 +261,14 @@ func (db *DB) ChangeStaff(ctx context.Context, actor policy.Actor, id int64, c o
 			out = s
 			return nil
 		}
-		if _, err := tx.exec(`UPDATE staff SET name = $1, job_title = $2, role = $3,
-			listed_publicly = CASE WHEN $3 = 'dsl' THEN listed_publicly ELSE FALSE END, updated_at = $4 WHERE id = $5`,
-			c.Name, c.JobTitle, string(role), tx.now, s.ID); err != nil {
+		_, err = tx.exec(`UPDATE staff SET email = $1, name = $2, job_title = $3, role = $4,
+			listed_publicly = CASE WHEN $4 = 'dsl' THEN listed_publicly ELSE FALSE END, updated_at = $5 WHERE id = $6`,
+			c.Email, c.Name, c.JobTitle, string(role), tx.now, s.ID)
+		if isUniqueViolation(err) { // taken since the check, by a change beside this one
+			return &problem.Error{Code: problem.Conflict, Message: "There is already an account with that email address",
+				Fields: []problem.Field{{Name: "email", Message: "There is already an account with that email address"}}}
+		}
+		if err != nil {
 			return fmt.Errorf("changing staff: %w", err)
 		}
 		for _, a := range removed {
@@ -268,7 +287,7 @@ func (db *DB) ChangeStaff(ctx context.Context, actor policy.Actor, id int64, c o
 		}
 		changed = true
 		if tell != nil {
-			return tell(tx, s.Email, told)
+			return tell(tx, emails, told)
 		}
 		return nil
 	})

@@ -90,7 +90,7 @@ func (s *Server) staffChangeForm(w http.ResponseWriter, r *http.Request, u *requ
 		s.fail(w, r, err)
 		return
 	}
-	now := url.Values{"name": {st.Name}, "title": {st.JobTitle}, "role": {string(st.Role)}}
+	now := url.Values{"email": {st.Email}, "name": {st.Name}, "title": {st.JobTitle}, "role": {string(st.Role)}}
 	for _, a := range st.Areas {
 		now.Add("areas", a.Name)
 	}
@@ -111,11 +111,12 @@ func (s *Server) showStaffChange(w http.ResponseWriter, r *http.Request, st org.
 		d.Areas = append(d.Areas, areaChoice{Name: a.Name, Checked: slices.ContainsFunc(form["areas"], func(v string) bool { return strings.EqualFold(v, a.Name) })})
 	}
 	s.render(w, r, status, "staff-change", Page{Title: "Change " + st.Name + "'s account", Nav: "staff",
-		Errors: inPageOrder(errs, "name", "title", "role", "areas"), Form: form, Data: d})
+		Errors: inPageOrder(errs, "name", "email", "title", "role", "areas"), Form: form, Data: d})
 }
 
-// staffChange saves an account's new name, job title, role and areas; its
-// owner is emailed what changed.
+// staffChange saves an account's new email address, name, job title, role
+// and areas; its owner is emailed what changed (at both addresses, when the
+// address changes).
 func (s *Server) staffChange(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	id, err := pathID(r)
 	if err != nil {
@@ -123,15 +124,20 @@ func (s *Server) staffChange(w http.ResponseWriter, r *http.Request, u *requestU
 		return
 	}
 	f := r.PostForm
-	c := org.StaffChange{Name: f.Get("name"), JobTitle: f.Get("title"), Role: f.Get("role"), Areas: f["areas"]}
-	st, changed, err := s.db.ChangeStaff(r.Context(), u.staff.Actor(), id, c, func(tx *store.Tx, email string, changes []string) error {
+	c := org.StaffChange{Email: f.Get("email"), Name: f.Get("name"), JobTitle: f.Get("title"), Role: f.Get("role"), Areas: f["areas"]}
+	st, changed, err := s.db.ChangeStaff(r.Context(), u.staff.Actor(), id, c, func(tx *store.Tx, emails []string, changes []string) error {
 		text := "An administrator changed your " + s.cfg.OrgName + " Cradle account on " + formatDateTime(s.cfg.Now()) + ":\n\n"
 		for _, c := range changes {
 			text += "- " + c + "\n"
 		}
 		text += "\nWhat you can see and do in Cradle follows your role and areas, from your next page.\n\n" +
 			"If you did not expect this, tell your team manager or your designated safeguarding lead.\n"
-		return tx.QueueMail("staff_changed", email, "Your Cradle account was changed", text, nil)
+		for _, to := range emails {
+			if err := tx.QueueMail("staff_changed", to, "Your Cradle account was changed", text, nil); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if p := problem.As(err); p != nil && (p.Code == problem.Invalid || p.Code == problem.Conflict) && len(p.Fields) > 0 {
 		old, rerr := s.db.StaffForAdmin(r.Context(), u.staff.Actor(), id)

@@ -13,8 +13,9 @@ import (
 	"github.com/cradle-org/cradle/internal/store"
 )
 
-// TestStaffChange: an administrator changes a member of staff's name, job
-// title, role and areas from the staff page. Mistakes come back with what
+// TestStaffChange: an administrator changes a member of staff's email
+// address, name, job title, role and areas from the staff page (both
+// addresses are told of a new one, and the new one signs in). Mistakes come back with what
 // was typed; a change that would leave work with no one (a practitioner's
 // parents, a team manager's families, the only DSL) is refused saying what
 // to do first; a change is emailed to its owner and applies from their next
@@ -26,11 +27,13 @@ func TestStaffChange(t *testing.T) {
 		smtp := smtptest.Start(t)
 		ac := e.client()
 		e.signIn(ac, admin)
+		emailOf := map[string]string{}
 		id := func(email string) string {
 			s, err := e.db.StaffByEmail(ctx, email)
 			if err != nil {
 				t.Fatal(err)
 			}
+			emailOf[itoa(s.ID)] = email
 			return itoa(s.ID)
 		}
 		priya, helen, ruth, leah, sam := id(practitioner), id(manager), id("ruth.adams@cradle.example"), id("leah.morgan@cradle.example"), id(admin)
@@ -48,7 +51,7 @@ func TestStaffChange(t *testing.T) {
 		token := csrfFrom(t, page.body)
 		post := func(who string, name, title, role string, areas ...string) resp {
 			t.Helper()
-			return e.post(ac, "/admin/staff/"+who, url.Values{"csrf_token": {token}, "name": {name}, "title": {title}, "role": {role}, "areas": areas})
+			return e.post(ac, "/admin/staff/"+who, url.Values{"csrf_token": {token}, "email": {emailOf[who]}, "name": {name}, "title": {title}, "role": {role}, "areas": areas})
 		}
 
 		// Mistakes: every one shown, in the page's order, with what was typed.
@@ -98,6 +101,12 @@ func TestStaffChange(t *testing.T) {
 		if r := e.get(lc, "/concerns"); r.status != http.StatusForbidden {
 			t.Fatalf("the analyst's concerns list: %d, want 403 before the change", r.status)
 		}
+		emailOf[leah] = practitioner
+		if r := post(leah, "Leah Morgan", "", "analyst", "Blackpool"); r.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.body, "There is already an account with that email address") || !strings.Contains(r.body, `value="`+practitioner+`"`) {
+			t.Errorf("another account's address: %d", r.status)
+		}
+		emailOf[leah] = " Leah.Price@cradle.example "
 		r := post(leah, "Leah Morgan-Price", "Designated safeguarding lead", "dsl", "Blackpool", "Hertfordshire")
 		if r.status != http.StatusSeeOther || r.location != "/admin/staff?changed="+leah+"#staff-"+leah {
 			t.Fatalf("the change: %d %s\n%s", r.status, r.location, between(r.body, "govuk-error-summary", "</div>"))
@@ -105,22 +114,32 @@ func TestStaffChange(t *testing.T) {
 		if r := e.get(ac, "/admin/staff?changed="+leah); !strings.Contains(r.body, "Leah Morgan-Price's account was changed") {
 			t.Error("the staff page does not say the account was changed")
 		}
-		if s, _ := e.db.StaffByEmail(ctx, "leah.morgan@cradle.example"); s.Role != "dsl" || s.AreaNames() != "Blackpool, Hertfordshire" || s.JobTitle != "Designated safeguarding lead" {
+		emailOf[leah] = "leah.price@cradle.example"
+		if s, _ := e.db.StaffByEmail(ctx, "leah.price@cradle.example"); s.Role != "dsl" || s.AreaNames() != "Blackpool, Hertfordshire" || s.JobTitle != "Designated safeguarding lead" {
 			t.Errorf("the changed account: %+v", s)
 		}
 		if r := e.get(lc, "/concerns"); r.status != http.StatusOK {
 			t.Errorf("the new DSL's concerns list on her next page: %d", r.status)
 		}
-		var told string
+		told := map[string]string{}
 		for _, m := range deliver(t, e, smtp) {
-			if m.To[0] == "leah.morgan@cradle.example" && m.Header.Get("Subject") == "Your Cradle account was changed" {
-				told = m.Body
+			if m.Header.Get("Subject") == "Your Cradle account was changed" {
+				told[m.To[0]] = m.Body
 			}
 		}
-		for _, want := range []string{"Your name in Cradle is now Leah Morgan-Price.", "Your role is now Designated safeguarding lead.", "You now work in Blackpool, Hertfordshire."} {
-			if !strings.Contains(told, want) {
-				t.Errorf("the email to Leah does not say %q:\n%s", want, told)
+		for _, to := range []string{"leah.morgan@cradle.example", "leah.price@cradle.example"} {
+			for _, want := range []string{"You now sign in with leah.price@cradle.example (it was leah.morgan@cradle.example).", "Your name in Cradle is now Leah Morgan-Price.",
+				"Your role is now Designated safeguarding lead.", "You now work in Blackpool, Hertfordshire."} {
+				if !strings.Contains(told[to], want) {
+					t.Errorf("the email to %s does not say %q:\n%s", to, want, told[to])
+				}
 			}
+		}
+		// She signs in with the new address.
+		nc := e.client()
+		e.signInWith(nc, "leah.price@cradle.example", cred("leah.morgan@cradle.example").TOTPSecret)
+		if r := e.get(nc, "/concerns"); r.status != http.StatusOK {
+			t.Errorf("signed in with the new address: %d", r.status)
 		}
 
 		// With another lead, Ruth may stop being one; she leaves the public page.
@@ -137,6 +156,7 @@ func TestStaffChange(t *testing.T) {
 
 		// Saving what the account has changes and tells nothing.
 		before := len(deliver(t, e, smtp))
+		emailOf[leah] = "LEAH.PRICE@cradle.example"
 		if r := post(leah, "Leah Morgan-Price", "Designated safeguarding lead", "dsl", "Hertfordshire", "Blackpool"); r.status != http.StatusSeeOther ||
 			r.location != "/admin/staff?unchanged="+leah+"#staff-"+leah {
 			t.Errorf("saving no change: %d %s", r.status, r.location)
