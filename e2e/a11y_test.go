@@ -26,12 +26,7 @@ func TestBrowserAccessibilitySweep(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the accessibility sweep visits every page as every role")
 	}
-	chromium := chromiumPath(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	base := startServer(t)
-	browser := startBrowser(t, ctx, chromium)
-	b := &session{base: base, shots: newShots(t)}
+	b, browser := browse(t, 10*time.Minute, func() string { return startServer(t) })
 
 	pages, forms := 0, 0
 	shared := &sweepShared{formSeen: map[string]bool{}, public: map[string]bool{}}

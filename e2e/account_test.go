@@ -18,14 +18,7 @@ import (
 // summary (focus moved to it, its link leading to the field), then the
 // change is confirmed. Both pages, and the error state, pass axe-core.
 func TestBrowserOwnPassword(t *testing.T) {
-	chromium := chromiumPath(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	base := startServer(t)
-	browser := startBrowser(t, ctx, chromium)
-	b := &session{base: base, shots: newShots(t)}
-	tab := b.newTab(t, browser)
-	defer tab.close(t)
+	_, tab := browseDemo(t, 2*time.Minute)
 	c := credentialFor(t, "tom.elliott@cradle.example")
 	tab.signInChecked(t, c)
 	tab.click(t, `.app-user-bar a[href="/account"]`)
@@ -65,14 +58,7 @@ func TestBrowserOwnPassword(t *testing.T) {
 // same key still shown; the new app's code sets it up. Each state passes
 // axe-core.
 func TestBrowserNewAuthenticator(t *testing.T) {
-	chromium := chromiumPath(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	base := startServer(t)
-	browser := startBrowser(t, ctx, chromium)
-	b := &session{base: base, shots: newShots(t)}
-	tab := b.newTab(t, browser)
-	defer tab.close(t)
+	_, tab := browseDemo(t, 2*time.Minute)
 	c := credentialFor(t, "megan.hughes@cradle.example")
 	tab.signInChecked(t, c)
 	tab.open(t, "/account")
@@ -193,14 +179,7 @@ func TestBrowserPasswordRenewedAtSignIn(t *testing.T) {
 // parent and follows "Prepare a subject access request" from their page
 // to the page that says what the download leaves out; it passes axe-core.
 func TestBrowserSubjectAccessPage(t *testing.T) {
-	chromium := chromiumPath(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	base := startServer(t)
-	browser := startBrowser(t, ctx, chromium)
-	b := &session{base: base, shots: newShots(t)}
-	tab := b.newTab(t, browser)
-	defer tab.close(t)
+	_, tab := browseDemo(t, 2*time.Minute)
 	tab.signInChecked(t, credentialFor(t, dslEmail))
 	tab.open(t, "/search?q=Amy+Foster")
 	tab.click(t, `main a[href^="/people/"]`)

@@ -50,12 +50,7 @@ var wcagTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "
 // staff, in separate browser contexts (so separate cookies), checking the
 // content, accessibility (axe-core) and console of every page.
 func TestBrowserSignInAndPages(t *testing.T) {
-	chromium := chromiumPath(t) // first, so that a skip costs nothing
-	ctx, cancel := context.WithTimeout(context.Background(), overallTimeout)
-	defer cancel()
-	base := startServer(t)
-	browser := startBrowser(t, ctx, chromium)
-	b := &session{base: base, shots: newShots(t)}
+	b, browser := browse(t, overallTimeout, func() string { return startServer(t) })
 
 	// The family the practitioner opens; the team manager opens the same one.
 	var familyRef, familyHref string
@@ -1064,4 +1059,26 @@ func saveScreenshot(t *testing.T, s *shots, name string, png []byte) {
 	if s.keep != "" {
 		t.Logf("screenshot: %s", filepath.Join(s.keep, name+".png"))
 	}
+}
+
+// browse is the start of a browser test: Chromium (checked first, so that
+// a skip costs nothing), the server serve starts, and a browser that
+// closes after limit or with the test. Tabs open with b.newTab(t, browser).
+func browse(t *testing.T, limit time.Duration, serve func() string) (b *session, browser context.Context) {
+	t.Helper()
+	chromium := chromiumPath(t)
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	t.Cleanup(cancel)
+	b = &session{base: serve(), shots: newShots(t)}
+	return b, startBrowser(t, ctx, chromium)
+}
+
+// browseDemo is browse of a server on fresh demo data, with one tab open,
+// closed when the test ends.
+func browseDemo(t *testing.T, limit time.Duration) (*session, *tab) {
+	t.Helper()
+	b, browser := browse(t, limit, func() string { return startServer(t) })
+	tb := b.newTab(t, browser)
+	t.Cleanup(func() { tb.close(t) })
+	return b, tb
 }

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -16,12 +15,7 @@ import (
 // radios, arrow keys for selects, Enter for links and buttons. Nothing is
 // clicked and no field is filled by script.
 func TestBrowserKeyboardOnly(t *testing.T) {
-	chromium := chromiumPath(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
-	defer cancel()
-	base := startServer(t)
-	browser := startBrowser(t, ctx, chromium)
-	b := &session{base: base, shots: newShots(t)}
+	b, browser := browse(t, 4*time.Minute, func() string { return startServer(t) })
 
 	t.Run("self-referral", func(t *testing.T) {
 		tab := b.newTab(t, browser)

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -12,13 +11,7 @@ import (
 // meeting with an action, as the team manager, and sees the action on the
 // owner's caseload.
 func TestBrowserMeetingActionReachesCaseload(t *testing.T) {
-	chromium := chromiumPath(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	base := startServer(t)
-	browser := startBrowser(t, ctx, chromium)
-	b := &session{base: base, shots: newShots(t)}
-
+	b, browser := browse(t, 60*time.Second, func() string { return startServer(t) })
 	tab := b.newTab(t, browser)
 	defer tab.close(t)
 	tab.signInChecked(t, credentialFor(t, "helen.whitaker@cradle.example"))

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -11,15 +10,7 @@ import (
 // safeguarding lead (every area), checks it with axe, filters it with a
 // mistake and then correctly, and opens the funder report form.
 func TestBrowserReports(t *testing.T) {
-	chromium := chromiumPath(t)
-	ctx, cancel := context.WithTimeout(context.Background(), overallTimeout) // a page per section: more pages to visit
-	defer cancel()
-	base := startServer(t)
-	browser := startBrowser(t, ctx, chromium)
-	b := &session{base: base, shots: newShots(t)}
-
-	tab := b.newTab(t, browser)
-	defer tab.close(t)
+	_, tab := browseDemo(t, overallTimeout) // a page per section: more pages to visit
 	tab.signInChecked(t, credentialFor(t, "ruth.adams@cradle.example"))
 	tab.click(t, `nav a[href="/reports"]`)
 	tab.mustBeAt(t, "/reports")
@@ -76,15 +67,7 @@ func TestBrowserReports(t *testing.T) {
 // to each), then complete; the result shows in the table and chart, and the
 // pages pass axe.
 func TestBrowserOutcomeMeasure(t *testing.T) {
-	chromium := chromiumPath(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	base := startServer(t)
-	browser := startBrowser(t, ctx, chromium)
-	b := &session{base: base, shots: newShots(t)}
-
-	tab := b.newTab(t, browser)
-	defer tab.close(t)
+	_, tab := browseDemo(t, 60*time.Second)
 	tab.signInChecked(t, credentialFor(t, "priya.shah@cradle.example"))
 	tab.click(t, `nav a[href="/caseload"]`)
 	href := tab.eval(t, `(() => {

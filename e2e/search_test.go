@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"testing"
 	"time"
 )
@@ -10,15 +9,7 @@ import (
 // with too little typed (the error summary links to the box, which keeps
 // the text), then a full name; the result leads to the person's page.
 func TestBrowserFindAPerson(t *testing.T) {
-	chromium := chromiumPath(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	base := startServer(t)
-	browser := startBrowser(t, ctx, chromium)
-	b := &session{base: base, shots: newShots(t)}
-
-	tab := b.newTab(t, browser)
-	defer tab.close(t)
+	_, tab := browseDemo(t, 60*time.Second)
 	tab.signInChecked(t, credentialFor(t, "priya.shah@cradle.example"))
 	tab.click(t, `nav a[href="/search"]`)
 	tab.mustBeAt(t, "/search")

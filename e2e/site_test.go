@@ -1,14 +1,13 @@
 package e2e
 
 import (
-	"context"
-
 	"encoding/json"
-	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/chromedp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
 )
 
 // TestBrowserPublicWebsite browses every public page signed out (axe on
@@ -16,12 +15,7 @@ import (
 // as an administrator: a refused edit keeps the text, a preview, a publish
 // at a new address, and the old address redirecting there.
 func TestBrowserPublicWebsite(t *testing.T) {
-	chromium := chromiumPath(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	defer cancel()
-	base := startServer(t)
-	browser := startBrowser(t, ctx, chromium)
-	b := &session{base: base, shots: newShots(t)}
+	b, browser := browse(t, 120*time.Second, func() string { return startServer(t) })
 
 	public := b.newTab(t, browser)
 	defer public.close(t)
@@ -46,11 +40,11 @@ func TestBrowserPublicWebsite(t *testing.T) {
 	checked := 0
 	for _, u := range public.takeRequests() {
 		checked++
-		if !strings.HasPrefix(u, base+"/") && !strings.HasPrefix(u, "data:") {
+		if !strings.HasPrefix(u, b.base+"/") && !strings.HasPrefix(u, "data:") {
 			t.Errorf("a public page made a request outside the site: %s", u)
 		}
 	}
-	t.Logf("%d public pages browsed, %d requests, all to %s", len(paths)+1, checked, base)
+	t.Logf("%d public pages browsed, %d requests, all to %s", len(paths)+1, checked, b.base)
 
 	// An administrator edits "How we work".
 	admin := b.newTab(t, browser)

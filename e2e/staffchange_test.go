@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"testing"
 	"time"
 )
@@ -12,14 +11,7 @@ import (
 // then adds an area and a job title; the list says the account changed.
 // Each state passes axe-core.
 func TestBrowserStaffChange(t *testing.T) {
-	chromium := chromiumPath(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	base := startServer(t)
-	browser := startBrowser(t, ctx, chromium)
-	b := &session{base: base, shots: newShots(t)}
-	tab := b.newTab(t, browser)
-	defer tab.close(t)
+	_, tab := browseDemo(t, 2*time.Minute)
 	tab.signInChecked(t, credentialFor(t, "sam.carter@cradle.example"))
 	tab.open(t, "/admin/staff")
 	href := tab.eval(t, `[...document.querySelectorAll('main a')].find(a => a.textContent.includes("Priya Shah's name, role or areas")).getAttribute('href')`)
