@@ -47,6 +47,16 @@ type Staff struct {
 	Disabled           bool
 	ListedPublicly     bool
 	CreatedAt          time.Time
+	LastSignedInAt     time.Time // zero: no sign-in recorded (read for the staff list only)
+}
+
+// UnusedFor is how long since the account was last used to sign in, or,
+// if it never was, since it was made.
+func (s Staff) UnusedFor(now time.Time) time.Duration {
+	if s.LastSignedInAt.IsZero() {
+		return now.Sub(s.CreatedAt)
+	}
+	return now.Sub(s.LastSignedInAt)
 }
 
 // AreaIDs lists the ids of the staff member's areas.

@@ -286,9 +286,10 @@ func (db *DB) sealPasswordHash(staffID int64, hash string) (string, error) {
 }
 
 // UseTOTPStep records the last accepted TOTP time step, so a code cannot be
-// replayed. It fails if a later step was already used (a concurrent sign-in).
+// replayed, and that the account signed in now (for the staff list's review
+// of unused accounts). It fails if a later step was already used (a concurrent sign-in).
 func (tx *Tx) UseTOTPStep(staffID, step int64) error {
-	res, err := tx.exec(`UPDATE staff SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1`, step, staffID)
+	res, err := tx.exec(`UPDATE staff SET totp_last_step = $1, last_signed_in_at = $3 WHERE id = $2 AND totp_last_step < $1`, step, staffID, tx.now)
 	if err != nil {
 		return fmt.Errorf("recording TOTP step: %w", err)
 	}

@@ -14,8 +14,9 @@ import (
 	"github.com/cradle-org/cradle/internal/problem"
 )
 
-// StaffWithAreas lists every account by name with the areas it works in,
-// for the administrators' staff page (policy.ManageStaff). Audited.
+// StaffWithAreas lists every account by name with the areas it works in
+// and when it last signed in, for the administrators' staff page
+// (policy.ManageStaff). Audited.
 func (db *DB) StaffWithAreas(ctx context.Context, actor policy.Actor) ([]org.Staff, error) {
 	var out []org.Staff
 	err := db.View(ctx, func(tx *Tx) error {
@@ -23,7 +24,7 @@ func (db *DB) StaffWithAreas(ctx context.Context, actor policy.Actor) ([]org.Sta
 			return problem.New(problem.Forbidden, "%s", d.Reason)
 		}
 		tx.Audit("staff.list", "", 0, 0, "")
-		rows, err := tx.query(`SELECT s.id, s.email, s.name, s.role, s.job_title, s.disabled, COALESCE(a.id, 0), COALESCE(a.name, '')
+		rows, err := tx.query(`SELECT s.id, s.email, s.name, s.role, s.job_title, s.disabled, s.created_at, s.last_signed_in_at, COALESCE(a.id, 0), COALESCE(a.name, '')
 			FROM staff s LEFT JOIN staff_teams st ON st.staff_id = s.id LEFT JOIN teams t ON t.id = st.team_id LEFT JOIN areas a ON a.id = t.area_id
 			ORDER BY s.name, s.id, a.name`)
 		if err != nil {
@@ -34,9 +35,11 @@ func (db *DB) StaffWithAreas(ctx context.Context, actor policy.Actor) ([]org.Sta
 			var s org.Staff
 			var role string
 			var area org.Area
-			if err := rows.Scan(&s.ID, &s.Email, &s.Name, &role, &s.JobTitle, &s.Disabled, &area.ID, &area.Name); err != nil {
+			var last sql.NullTime
+			if err := rows.Scan(&s.ID, &s.Email, &s.Name, &role, &s.JobTitle, &s.Disabled, &s.CreatedAt, &last, &area.ID, &area.Name); err != nil {
 				return err
 			}
+			s.LastSignedInAt = timeOf(last)
 			if n := len(out); n == 0 || out[n-1].ID != s.ID {
 				s.Role = policy.Role(role)
 				out = append(out, s)

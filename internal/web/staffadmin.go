@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cradle-org/cradle/internal/credential"
 	"github.com/cradle-org/cradle/internal/org"
@@ -21,12 +22,26 @@ import (
 // account disabled, enabled again, or given new sign-in details. `cradle user` does the same from the command line.
 
 type staffData struct {
-	Staff []org.Staff
+	Staff []staffRow
 	Me    int64
+	// Unused counts the active accounts not used to sign in for
+	// unusedAfter (never used: since they were made).
+	Unused int
 	// Changed names the account just changed (Unchanged: a change that
 	// asked for nothing new), for the banner.
 	Changed, Unchanged string
 }
+
+// staffRow is one account on the staff list.
+type staffRow struct {
+	org.Staff
+	Unused bool // active and not used to sign in for unusedAfter
+}
+
+// unusedAfter is how long an active account may go unused before the staff
+// list marks it for review: someone who left or moved on and was never
+// disabled is a way in that nobody is watching.
+const unusedAfter = 90 * 24 * time.Hour
 
 // staffChangeData is the page that changes an account's name, job title,
 // role and areas.
@@ -64,7 +79,15 @@ func (s *Server) staffPage(w http.ResponseWriter, r *http.Request, u *requestUse
 		s.fail(w, r, err)
 		return
 	}
-	d := staffData{Staff: list, Me: u.staff.ID}
+	d := staffData{Me: u.staff.ID}
+	now := s.cfg.Now()
+	for _, st := range list {
+		row := staffRow{Staff: st, Unused: !st.Disabled && st.UnusedFor(now) >= unusedAfter}
+		if row.Unused {
+			d.Unused++
+		}
+		d.Staff = append(d.Staff, row)
+	}
 	q := r.URL.Query()
 	for _, st := range list {
 		switch strconv.FormatInt(st.ID, 10) {

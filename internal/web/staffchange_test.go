@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cradle-org/cradle/internal/audit"
 	"github.com/cradle-org/cradle/internal/mail/smtptest"
@@ -177,6 +178,52 @@ func TestStaffChange(t *testing.T) {
 		}
 		if s, _ := e.db.StaffByEmail(ctx, admin); s.Role != "admin" {
 			t.Errorf("the administrator's own role became %s", s.Role)
+		}
+	})
+}
+
+// TestStaffListMarksUnusedAccounts: the staff list says when each account
+// last signed in, and marks (and counts, above the table) an active
+// account not used for 90 days; a disabled one is not counted.
+func TestStaffListMarksUnusedAccounts(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		ac := e.client()
+		e.signIn(ac, admin)
+		priya, _ := e.db.StaffByEmail(ctx, practitioner)
+		tom, _ := e.db.StaffByEmail(ctx, "tom.elliott@cradle.example")
+		row := func(body string, id int64) string { return between(body, `id="staff-`+itoa(id)+`"`, "</tr>") }
+		list := e.get(ac, "/admin/staff")
+		today := e.clock.Now().Format("2 January 2006")
+		if r := row(list.body, priya.ID); !strings.Contains(r, today) || strings.Contains(r, "Not used for 90 days") {
+			t.Errorf("Priya, signed in today: %s", r)
+		}
+		if r := row(list.body, tom.ID); !strings.Contains(r, "Never") || strings.Contains(r, "Not used") {
+			t.Errorf("Tom, never signed in, his account new: %s", r)
+		}
+		if strings.Contains(list.body, "not been used to sign in for 90 days") {
+			t.Error("the warning shows with no unused account")
+		}
+		// 91 days on: the administrator signs in again; Tom's account is disabled.
+		token := csrfFrom(t, list.body)
+		if r := e.post(ac, "/admin/staff/"+itoa(tom.ID)+"/disable", url.Values{"csrf_token": {token}}); r.status != http.StatusSeeOther {
+			t.Fatalf("disabling Tom: %d", r.status)
+		}
+		e.clock.Advance(91 * 24 * time.Hour)
+		ac = e.client()
+		e.signIn(ac, admin)
+		list = e.get(ac, "/admin/staff")
+		if r := row(list.body, priya.ID); !strings.Contains(r, today) || !strings.Contains(r, "Not used for 90 days") {
+			t.Errorf("Priya, 91 days on: %s", r)
+		}
+		if r := row(list.body, tom.ID); strings.Contains(r, "Not used") {
+			t.Errorf("Tom, disabled, is marked: %s", r)
+		}
+		// Ten demo accounts: the administrator signed in today and Tom is disabled.
+		if !strings.Contains(list.body, "8 active accounts have not been used to sign in for 90 days or more") {
+			t.Errorf("the warning does not count the 8 unused active accounts:\n%s", between(list.body, "govuk-warning-text__text", "</strong>"))
 		}
 	})
 }
