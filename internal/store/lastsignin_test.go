@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -23,11 +24,11 @@ func TestLastSignedIn(t *testing.T) {
 		admin, _ := db.StaffByEmail(ctx, "sam.carter@cradle.example")
 		lastOf := func(id int64) time.Time {
 			t.Helper()
-			list, err := db.StaffWithAreas(sctx, admin.Actor())
+			list, err := db.StaffWithAreas(sctx, admin.Actor(), store.StaffFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, s := range list {
+			for _, s := range list.Staff {
 				if s.ID == id {
 					return s.LastSignedInAt
 				}
@@ -69,4 +70,82 @@ func TestLastSignedIn(t *testing.T) {
 			t.Errorf("an account with no sign-in audited: %v, want none", got)
 		}
 	})
+}
+
+// TestStaffListFilters: the staff list narrows by area, role, status and a
+// part of the name or email address (any case; the LIKE wildcards are
+// plain characters), pages by name, and counts the unused accounts
+// whatever the filter.
+func TestStaffListFilters(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		if _, _, err := demo.LoadWith(ctx, db, storetest.PasswordParams); err != nil {
+			t.Fatal(err)
+		}
+		sctx := audit.WithSource(ctx, audit.Source{Actor: "test"})
+		admin, _ := db.StaffByEmail(ctx, "sam.carter@cradle.example")
+		areas, err := db.Areas(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		areaID := map[string]int64{}
+		for _, a := range areas {
+			areaID[a.Name] = a.ID
+		}
+		if _, err := db.SetStaffDisabled(sctx, admin.Actor(), mustStaff(t, db, "tom.elliott@cradle.example"), true); err != nil {
+			t.Fatal(err)
+		}
+		names := func(f store.StaffFilter) []string {
+			t.Helper()
+			list, err := db.StaffWithAreas(sctx, admin.Actor(), f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, s := range list.Staff {
+				out = append(out, s.Name)
+			}
+			return out
+		}
+		future := time.Now().Add(time.Hour) // every account made before it: all unused
+		for _, tc := range []struct {
+			name string
+			f    store.StaffFilter
+			want string
+		}{
+			{"everyone, by name", store.StaffFilter{}, "Daniel Okoro, Grace Adeyemi, Helen Whitaker, Leah Morgan, Megan Hughes, Priya Shah, Ravi Patel, Ruth Adams, Sam Carter, Tom Elliott"},
+			{"an area", store.StaffFilter{AreaID: areaID["Hertfordshire"]}, "Daniel Okoro, Megan Hughes, Ravi Patel, Ruth Adams"},
+			{"a role", store.StaffFilter{Role: "team_manager"}, "Helen Whitaker, Ravi Patel"},
+			{"an area and a role", store.StaffFilter{AreaID: areaID["Blackpool"], Role: "practitioner"}, "Grace Adeyemi, Priya Shah, Tom Elliott"},
+			{"disabled", store.StaffFilter{Status: "disabled"}, "Tom Elliott"},
+			{"active", store.StaffFilter{Status: "active", Role: "practitioner"}, "Daniel Okoro, Grace Adeyemi, Megan Hughes, Priya Shah"},
+			{"unused, none", store.StaffFilter{Status: "unused", UnusedBefore: time.Now().Add(-time.Hour)}, ""},
+			{"unused, all active", store.StaffFilter{Status: "unused", UnusedBefore: future, Role: "team_manager"}, "Helen Whitaker, Ravi Patel"},
+			{"a name, any case", store.StaffFilter{Query: "  oKoRo "}, "Daniel Okoro"},
+			{"an email address", store.StaffFilter{Query: "ruth.adams@"}, "Ruth Adams"},
+			{"a wildcard is a character", store.StaffFilter{Query: "%"}, ""},
+			{"an underscore is a character", store.StaffFilter{Query: "a_a"}, ""},
+			{"a page", store.StaffFilter{Offset: 3, Limit: 2}, "Leah Morgan, Megan Hughes"},
+		} {
+			if got := strings.Join(names(tc.f), ", "); got != tc.want {
+				t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+			}
+		}
+		list, err := db.StaffWithAreas(sctx, admin.Actor(), store.StaffFilter{Role: "dsl", Offset: 0, Limit: 1, UnusedBefore: future})
+		if err != nil || list.Total != 1 || list.Unused != 9 || len(list.Staff) != 1 || list.Staff[0].AreaNames() != "Blackpool, Hertfordshire" {
+			t.Errorf("the DSLs: total %d, unused %d, %+v, %v; want 1, every active account (9), Ruth with her two areas", list.Total, list.Unused, list.Staff, err)
+		}
+		priya, _ := db.StaffByEmail(ctx, "priya.shah@cradle.example")
+		if _, err := db.StaffWithAreas(sctx, priya.Actor(), store.StaffFilter{}); err == nil {
+			t.Error("a practitioner listed the staff")
+		}
+	})
+}
+
+func mustStaff(t *testing.T, db *store.DB, email string) int64 {
+	t.Helper()
+	s, err := db.StaffByEmail(ctx, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.ID
 }

@@ -8,50 +8,137 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 )
 
-// StaffWithAreas lists every account by name with the areas it works in
-// and when it last signed in, for the administrators' staff page
-// (policy.ManageStaff). Audited.
-func (db *DB) StaffWithAreas(ctx context.Context, actor policy.Actor) ([]org.Staff, error) {
-	var out []org.Staff
+// StaffFilter narrows the administrators' staff list; the zero value is
+// every account.
+type StaffFilter struct {
+	AreaID int64       // works in this area
+	Role   policy.Role // has this role
+	// Status is "active", "disabled" or "unused" (active, and not used
+	// to sign in since UnusedBefore; never used: made before it).
+	Status       string
+	Query        string // part of the name or email address, any case
+	UnusedBefore time.Time
+	Offset       int
+	Limit        int // 0: every one
+}
+
+// StaffList is a page of the staff list.
+type StaffList struct {
+	Staff []org.Staff // by name, with their areas and last sign-in
+	Total int         // how many match the filter
+	// Unused counts every active account not used since the filter's
+	// UnusedBefore, whatever the filter.
+	Unused int
+}
+
+// StaffWithAreas lists the accounts that match f, by name, with the areas
+// each works in and when it last signed in, for the administrators' staff
+// page (policy.ManageStaff). Audited.
+func (db *DB) StaffWithAreas(ctx context.Context, actor policy.Actor, f StaffFilter) (StaffList, error) {
+	var out StaffList
 	err := db.View(ctx, func(tx *Tx) error {
 		if d := policy.Decide(actor, policy.ManageStaff, policy.Target{}, tx.now); !d.Allowed {
 			return problem.New(problem.Forbidden, "%s", d.Reason)
 		}
 		tx.Audit("staff.list", "", 0, 0, "")
-		rows, err := tx.query(`SELECT s.id, s.email, s.name, s.role, s.job_title, s.disabled, s.created_at, s.last_signed_in_at, COALESCE(a.id, 0), COALESCE(a.name, '')
-			FROM staff s LEFT JOIN staff_teams st ON st.staff_id = s.id LEFT JOIN teams t ON t.id = st.team_id LEFT JOIN areas a ON a.id = t.area_id
-			ORDER BY s.name, s.id, a.name`)
+		var where []string
+		var args []any
+		arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+		if f.AreaID != 0 {
+			where = append(where, `s.id IN (SELECT st.staff_id FROM staff_teams st JOIN teams t ON t.id = st.team_id WHERE t.area_id = `+arg(f.AreaID)+`)`)
+		}
+		if f.Role != "" {
+			where = append(where, `s.role = `+arg(string(f.Role)))
+		}
+		switch f.Status {
+		case "active":
+			where = append(where, `NOT s.disabled`)
+		case "disabled":
+			where = append(where, `s.disabled`)
+		case "unused":
+			where = append(where, `NOT s.disabled AND COALESCE(s.last_signed_in_at, s.created_at) < `+arg(f.UnusedBefore))
+		}
+		if q := strings.TrimSpace(f.Query); q != "" {
+			p := arg(likeContains(strings.ToLower(q)))
+			where = append(where, `(LOWER(s.name) LIKE `+p+` ESCAPE '\' OR s.email LIKE `+p+` ESCAPE '\')`)
+		}
+		cond := ""
+		if len(where) > 0 {
+			cond = ` WHERE ` + strings.Join(where, ` AND `)
+		}
+		if err := tx.queryRow(`SELECT COUNT(*) FROM staff s`+cond, args...).Scan(&out.Total); err != nil {
+			return fmt.Errorf("counting staff: %w", err)
+		}
+		if err := tx.queryRow(`SELECT COUNT(*) FROM staff WHERE NOT disabled AND COALESCE(last_signed_in_at, created_at) < $1`, f.UnusedBefore).Scan(&out.Unused); err != nil {
+			return fmt.Errorf("counting unused accounts: %w", err)
+		}
+		page := ``
+		if f.Limit > 0 {
+			page = ` LIMIT ` + arg(f.Limit) + ` OFFSET ` + arg(f.Offset)
+		}
+		// #nosec G202 -- the conditions are constant text; every value is a parameter
+		rows, err := tx.query(`SELECT s.id, s.email, s.name, s.role, s.job_title, s.disabled, s.created_at, s.last_signed_in_at
+			FROM staff s`+cond+` ORDER BY s.name, s.id`+page, args...)
 		if err != nil {
 			return fmt.Errorf("listing staff: %w", err)
 		}
 		defer rows.Close()
+		at := map[int64]int{}
 		for rows.Next() {
 			var s org.Staff
 			var role string
-			var area org.Area
 			var last sql.NullTime
-			if err := rows.Scan(&s.ID, &s.Email, &s.Name, &role, &s.JobTitle, &s.Disabled, &s.CreatedAt, &last, &area.ID, &area.Name); err != nil {
+			if err := rows.Scan(&s.ID, &s.Email, &s.Name, &role, &s.JobTitle, &s.Disabled, &s.CreatedAt, &last); err != nil {
 				return err
 			}
+			s.Role = policy.Role(role)
 			s.LastSignedInAt = timeOf(last)
-			if n := len(out); n == 0 || out[n-1].ID != s.ID {
-				s.Role = policy.Role(role)
-				out = append(out, s)
+			at[s.ID] = len(out.Staff)
+			out.Staff = append(out.Staff, s)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(out.Staff) == 0 {
+			return nil
+		}
+		ids := make([]int64, len(out.Staff))
+		for i, s := range out.Staff {
+			ids[i] = s.ID
+		}
+		in, inArgs := tx.db.inList(ids)
+		arows, err := tx.query(`SELECT DISTINCT st.staff_id, a.id, a.name FROM staff_teams st JOIN teams t ON t.id = st.team_id JOIN areas a ON a.id = t.area_id
+			WHERE st.staff_id IN (`+in+`) ORDER BY a.name, a.id`, inArgs...)
+		if err != nil {
+			return fmt.Errorf("listing staff areas: %w", err)
+		}
+		defer arows.Close()
+		for arows.Next() {
+			var id int64
+			var a org.Area
+			if err := arows.Scan(&id, &a.ID, &a.Name); err != nil {
+				return err
 			}
-			if area.ID != 0 {
-				last := &out[len(out)-1]
-				last.Areas = append(last.Areas, area)
+			if i, ok := at[id]; ok {
+				out.Staff[i].Areas = append(out.Staff[i].Areas, a)
 			}
 		}
-		return rows.Err()
+		return arows.Err()
 	})
 	return out, err
+}
+
+// likeContains is a LIKE pattern (with ESCAPE '\') matching any text
+// that contains s.
+func likeContains(s string) string {
+	return "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s) + "%"
 }
 
 // AddStaff creates an account for actor (an administrator) in the named

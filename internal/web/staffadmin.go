@@ -25,11 +25,18 @@ type staffData struct {
 	Staff []staffRow
 	Me    int64
 	// Unused counts the active accounts not used to sign in for
-	// unusedAfter (never used: since they were made).
+	// unusedAfter (never used: since they were made), whatever the filter.
 	Unused int
 	// Changed names the account just changed (Unchanged: a change that
 	// asked for nothing new), for the banner.
 	Changed, Unchanged string
+	// The filter, as asked (the area's id, a role, a status, a search).
+	AreaID              int64
+	Role, Status, Query string
+	Areas               []org.Area
+	Roles               []referral.Option
+	Filtered            bool
+	Pager               pager
 }
 
 // staffRow is one account on the staff list.
@@ -73,29 +80,56 @@ type staffFormData struct {
 	Areas []referral.Option
 }
 
+// staffPageSize is how many accounts the staff list shows a page: a
+// national deployment has thousands.
+const staffPageSize = 50
+
 func (s *Server) staffPage(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	list, err := s.db.StaffWithAreas(r.Context(), u.staff.Actor())
+	q := r.URL.Query()
+	now := s.cfg.Now()
+	d := staffData{Me: u.staff.ID, Query: strings.TrimSpace(q.Get("q"))}
+	f := store.StaffFilter{Query: d.Query, UnusedBefore: now.Add(-unusedAfter)}
+	// A filter that is not one of the choices is ignored, as a list
+	// link from an older page should still open.
+	if id, err := strconv.ParseInt(q.Get("area"), 10, 64); err == nil && id > 0 {
+		f.AreaID, d.AreaID = id, id
+	}
+	if role, err := policy.ParseRole(q.Get("role")); err == nil {
+		f.Role, d.Role = role, string(role)
+	}
+	if st := q.Get("status"); slices.Contains([]string{"active", "disabled", "unused"}, st) {
+		f.Status, d.Status = st, st
+	}
+	d.Filtered = f.AreaID != 0 || f.Role != "" || f.Status != "" || f.Query != ""
+	f.Offset, f.Limit = offsetAsked(r, staffPageSize), staffPageSize
+	list, err := s.db.StaffWithAreas(r.Context(), u.staff.Actor(), f)
+	if err == nil && list.Total > 0 && f.Offset >= list.Total {
+		// Past the end (the list shrank since the link was made): the last page.
+		f.Offset = (list.Total - 1) / staffPageSize * staffPageSize
+		list, err = s.db.StaffWithAreas(r.Context(), u.staff.Actor(), f)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d := staffData{Me: u.staff.ID}
-	now := s.cfg.Now()
-	for _, st := range list {
-		row := staffRow{Staff: st, Unused: !st.Disabled && st.UnusedFor(now) >= unusedAfter}
-		if row.Unused {
-			d.Unused++
-		}
-		d.Staff = append(d.Staff, row)
+	d.Pager = newPager(r, "/admin/staff", list.Total, staffPageSize)
+	d.Unused = list.Unused
+	for _, st := range list.Staff {
+		d.Staff = append(d.Staff, staffRow{Staff: st, Unused: !st.Disabled && st.UnusedFor(now) >= unusedAfter})
 	}
-	q := r.URL.Query()
-	for _, st := range list {
-		switch strconv.FormatInt(st.ID, 10) {
-		case q.Get("changed"):
-			d.Changed = st.Name
-		case q.Get("unchanged"):
-			d.Unchanged = st.Name
+	for key, to := range map[string]*string{"changed": &d.Changed, "unchanged": &d.Unchanged} {
+		if id, err := strconv.ParseInt(q.Get(key), 10, 64); err == nil && id > 0 {
+			if st, err := s.db.StaffByID(r.Context(), id); err == nil {
+				*to = st.Name
+			}
 		}
+	}
+	if d.Areas, err = s.db.Areas(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, role := range policy.Roles() {
+		d.Roles = append(d.Roles, referral.Option{Value: string(role), Label: role.Label()})
 	}
 	s.render(w, r, http.StatusOK, "staff", Page{Title: "Staff accounts", Nav: "staff", Data: d})
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -10,7 +11,9 @@ import (
 	"time"
 
 	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/credential"
 	"github.com/cradle-org/cradle/internal/mail/smtptest"
+	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/store"
 )
 
@@ -224,6 +227,72 @@ func TestStaffListMarksUnusedAccounts(t *testing.T) {
 		// Ten demo accounts: the administrator signed in today and Tom is disabled.
 		if !strings.Contains(list.body, "8 active accounts have not been used to sign in for 90 days or more") {
 			t.Errorf("the warning does not count the 8 unused active accounts:\n%s", between(list.body, "govuk-warning-text__text", "</strong>"))
+		}
+	})
+}
+
+// unusableHash stands where a password hash goes for accounts a test lists
+// but never signs in with: no password verifies against it.
+const unusableHash = "none"
+
+// TestStaffListFiltersAndPages: the staff list is 50 accounts a page, by
+// name, narrowed by a search, area, role and status kept in its links; a
+// page past the end shows the last; an unknown filter is ignored.
+func TestStaffListFiltersAndPages(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		sctx := audit.WithSource(context.Background(), audit.Source{Actor: "test"})
+		var last int64
+		if err := e.db.Update(sctx, func(tx *store.Tx) error {
+			for i := range 55 {
+				st, err := tx.CreateStaff(org.NewStaff{Email: fmt.Sprintf("zz.%02d@cradle.example", i), Name: fmt.Sprintf("Zoe Zed %02d", i), Role: "practitioner", AreaName: "Westminster"},
+					store.StaffSecrets{PasswordHash: unusableHash, TOTPSecret: credential.DeterministicTOTPSecret("zz")})
+				if err != nil {
+					return err
+				}
+				last = st.ID
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		ac := e.client()
+		e.signIn(ac, admin)
+		first := e.get(ac, "/admin/staff")
+		if !strings.Contains(first.body, "65 accounts, by name: 1 to 50") || !strings.Contains(first.body, `href="/admin/staff?page=2"`) ||
+			strings.Contains(first.body, "Zoe Zed 54") || !strings.Contains(first.body, "Daniel Okoro") {
+			t.Errorf("the first page:\n%s", between(first.body, "<caption", "</caption>"))
+		}
+		for _, path := range []string{"/admin/staff?page=2", "/admin/staff?page=99"} {
+			if r := e.get(ac, path); r.status != 200 || !strings.Contains(r.body, "65 accounts, by name: 51 to 65") || !strings.Contains(r.body, "Zoe Zed 54") {
+				t.Errorf("%s: %d %s", path, r.status, between(r.body, "<caption", "</caption>"))
+			}
+		}
+		areas, _ := e.db.Areas(context.Background())
+		var herts int64
+		for _, a := range areas {
+			if a.Name == "Hertfordshire" {
+				herts = a.ID
+			}
+		}
+		for _, tc := range []struct{ query, want, not string }{
+			{"?area=" + itoa(herts) + "&role=team_manager", "1 account matching the filters", "Helen Whitaker"},
+			{"?q=OKORO", "Daniel Okoro", "Priya Shah"},
+			{"?q=zz.5&role=practitioner", "5 accounts matching the filters", "Daniel Okoro"},
+			{"?role=superuser&status=sleeping", "65 accounts, by name", "matching the filters"},
+			{"?status=disabled", "No account matches these filters.", "<caption"},
+		} {
+			r := e.get(ac, "/admin/staff"+tc.query)
+			if r.status != 200 || !strings.Contains(r.body, tc.want) || strings.Contains(r.body, tc.not) {
+				t.Errorf("%s: %d, want %q and not %q", tc.query, r.status, tc.want, tc.not)
+			}
+		}
+		// The filter is kept in the page links and the form.
+		if r := e.get(ac, "/admin/staff?q=zed"); !strings.Contains(r.body, `href="/admin/staff?page=2&amp;q=zed"`) || !strings.Contains(r.body, `value="zed"`) {
+			t.Error("the search is not kept in the page links and the form")
+		}
+		// The banner names a changed account that is not on the first page.
+		if r := e.get(ac, "/admin/staff?changed="+itoa(last)); !strings.Contains(r.body, "Zoe Zed 54's account was changed") {
+			t.Error("the banner does not name an account on a later page")
 		}
 	})
 }
