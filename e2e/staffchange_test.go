@@ -45,3 +45,29 @@ func TestBrowserStaffChange(t *testing.T) {
 	tab.pageChecks(t, "staff-changed")
 	tab.screenshot(t, "staff-changed")
 }
+
+// TestBrowserAuditLogSearch: an administrator searches the audit log for
+// a member of staff who does not exist (the error state, axe-checked,
+// keeps what was typed), then for one who does.
+func TestBrowserAuditLogSearch(t *testing.T) {
+	_, tab := browseDemo(t, 2*time.Minute)
+	tab.signInChecked(t, credentialFor(t, "sam.carter@cradle.example"))
+	tab.click(t, `nav a[href="/audit"]`)
+	tab.mustBeAt(t, "/audit")
+	tab.pageChecks(t, "audit")
+	tab.fill(t, "#staff", "nobody@cradle.example")
+	tab.click(t, `form[action="/audit"] button[type="submit"]`)
+	tab.mustSee(t, "audit search error", "There is a problem", "There is no member of staff with that email address")
+	tab.errorState(t, "audit-search-error", "#staff")
+	tab.errorLinksResolve(t, "audit-search-error")
+	tab.pageChecks(t, "audit-search-error")
+	if v := tab.value(t, "#staff"); v != "nobody@cradle.example" {
+		t.Errorf("the search box holds %q after the error", v)
+	}
+	tab.screenshot(t, "audit-search-error")
+	tab.fill(t, "#staff", "sam.carter@cradle.example")
+	tab.click(t, `form[action="/audit"] button[type="submit"]`)
+	tab.mustSee(t, "audit search", "the entries that match the search", "Sam Carter", "Clear the search")
+	tab.pageChecks(t, "audit-search")
+	tab.screenshot(t, "audit-search")
+}

@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/problem"
 )
 
 const auditColumns = `id, at, actor_id, actor, action, record_type, record_id, family_id, ip, request_id, detail, prev_hash, hash`
@@ -201,6 +203,21 @@ type AuditFilter struct {
 	Actions    []string // e.g. the read actions, for "who looked at this record"
 	BeforeID   int64    // for paging backwards from the newest
 	Limit      int
+}
+
+// FamilyIDByReference finds a family's id from its reference (any case),
+// for filtering the audit log by it: the id alone, nothing about the
+// family, so it is neither checked with the policy nor audited itself.
+func (db *DB) FamilyIDByReference(ctx context.Context, ref string) (int64, error) {
+	var id int64
+	err := db.q().QueryRowContext(ctx, db.rebind(`SELECT id FROM families WHERE reference = $1`), strings.ToUpper(strings.TrimSpace(ref))).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, problem.New(problem.NotFound, "There is no family with that reference")
+	}
+	if err != nil {
+		return 0, fmt.Errorf("finding a family by its reference: %w", err)
+	}
+	return id, nil
 }
 
 // AuditEntries lists entries newest first.

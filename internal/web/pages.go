@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -673,7 +674,16 @@ type auditData struct {
 	FamilyID  int64
 	Entries   []audit.Entry
 	Whole     bool
+	// The whole log's filters, as typed, and the older entries' link.
+	Staff, Family, Action string
+	Filtered              bool
+	Older                 string
 }
+
+// auditActionShape is what an audit action looks like (family.view,
+// staff.password.change): a filter that is not one is refused before the
+// log is read.
+var auditActionShape = regexp.MustCompile(`^[a-z][a-z_]*(\.[a-z_]+)*$`)
 
 // auditLabels name the audit actions a family's "who looked at this
 // record" lists, in words; other actions show as they are recorded.
@@ -728,20 +738,79 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, u *requestUser
 	if !s.may(w, r, u, policy.ViewAuditLog) {
 		return
 	}
+	q := r.URL.Query()
 	var before int64
-	if b := r.URL.Query().Get("before"); b != "" {
+	if b := q.Get("before"); b != "" {
 		before, _ = strconv.ParseInt(b, 10, 64) // a bad value just shows the newest page
 	}
-	entries, err := s.db.AuditEntries(r.Context(), store.AuditFilter{BeforeID: before, Limit: 100})
+	d := auditData{Whole: true, Staff: strings.TrimSpace(q.Get("staff")), Family: strings.TrimSpace(q.Get("family")), Action: strings.TrimSpace(q.Get("action"))}
+	f := store.AuditFilter{BeforeID: before, Limit: 100}
+	// What an investigation asks: what one member of staff did, what was
+	// done about one family, or one kind of action. Staff and family are
+	// indexed; an action alone is read newest first until a page is full.
+	var errs problem.Fields
+	var searched []string
+	if d.Staff != "" {
+		st, err := s.db.StaffByEmail(r.Context(), d.Staff)
+		switch {
+		case problem.CodeOf(err) == problem.NotFound:
+			errs.Add("staff", "There is no member of staff with that email address")
+		case err != nil:
+			s.fail(w, r, err)
+			return
+		default:
+			f.ActorID = st.ID
+			searched = append(searched, "staff "+strconv.FormatInt(st.ID, 10))
+		}
+	}
+	if d.Family != "" {
+		id, err := s.db.FamilyIDByReference(r.Context(), d.Family)
+		switch {
+		case problem.CodeOf(err) == problem.NotFound:
+			errs.Add("family", "There is no family with that reference. Enter one like FAM-2026-000042")
+		case err != nil:
+			s.fail(w, r, err)
+			return
+		default:
+			f.FamilyID = id
+			searched = append(searched, "family "+strconv.FormatInt(id, 10))
+		}
+	}
+	if d.Action != "" {
+		if !auditActionShape.MatchString(d.Action) || len(d.Action) > 64 {
+			errs.Add("action", "Enter an action as the log records it, like family.view or staff.change")
+		} else {
+			f.Actions = []string{d.Action}
+			searched = append(searched, "action "+d.Action)
+		}
+	}
+	d.Filtered = d.Staff != "" || d.Family != "" || d.Action != ""
+	form := url.Values{"staff": {d.Staff}, "family": {d.Family}, "action": {d.Action}}
+	if len(errs) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, "audit", Page{Title: "Audit log", Nav: "audit", Errors: errs, Form: form, Data: d})
+		return
+	}
+	entries, err := s.db.AuditEntries(r.Context(), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.db.RecordEvent(r.Context(), "audit.log.view", "", 0, 0, ""); err != nil {
+	// The search is itself recorded: whom an administrator looked into.
+	if err := s.db.RecordEvent(r.Context(), "audit.log.view", "", 0, 0, strings.Join(searched, "; ")); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "audit", Page{Title: "Audit log", Nav: "audit", Data: auditData{Entries: entries, Whole: true}})
+	d.Entries = entries
+	if len(entries) == f.Limit {
+		older := url.Values{"before": {strconv.FormatInt(entries[len(entries)-1].ID, 10)}}
+		for k, v := range form {
+			if v[0] != "" {
+				older[k] = v
+			}
+		}
+		d.Older = "/audit?" + older.Encode()
+	}
+	s.render(w, r, http.StatusOK, "audit", Page{Title: "Audit log", Nav: "audit", Form: form, Data: d})
 }
 
 // measuresMissing lists the instruments (by key) not yet recorded at a
