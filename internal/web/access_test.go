@@ -182,6 +182,7 @@ var accessMatrix = map[string][7]string{
 	"POST /families/{id}/children":                   {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /admin/staff":                               {"F", "F", "F", "A", "F", "S", "S"},
 	"GET /admin/staff/new":                           {"F", "F", "F", "A", "F", "S", "S"},
+	"GET /admin/staff.csv":                           {"F", "F", "F", "A", "F", "S", "S"},
 	"POST /admin/staff":                              {"F", "F", "F", "A", "F", "S", "S"},
 	"GET /admin/staff/{id}":                          {"F", "F", "F", "N", "F", "S", "S"}, // no account 999999
 	"POST /admin/staff/{id}":                         {"F", "F", "F", "N", "F", "S", "S"},

@@ -339,6 +339,7 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("GET /admin/tokens", s.staff(s.tokensPage))
 	handle("GET /admin/staff", s.staff(s.staffPage))
 	handle("GET /admin/staff/new", s.staff(s.staffNewForm))
+	handle("GET /admin/staff.csv", s.staff(s.staffExport))
 	handle("POST /admin/staff", s.staff(s.staffCreate))
 	handle("GET /admin/staff/{id}", s.staff(s.staffChangeForm))
 	handle("POST /admin/staff/{id}", s.staff(s.staffChange))

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -290,6 +291,21 @@ func TestStaffListFiltersAndPages(t *testing.T) {
 		if r := e.get(ac, "/admin/staff?q=zed"); !strings.Contains(r.body, `href="/admin/staff?page=2&amp;q=zed"`) || !strings.Contains(r.body, `value="zed"`) {
 			t.Error("the search is not kept in the page links and the form")
 		}
+		// The download holds every page of what the filter matches.
+		if !strings.Contains(e.get(ac, "/admin/staff?q=zed").body, `href="/admin/staff.csv?q=zed" download>Download these 55 accounts (CSV)`) {
+			t.Error("the list does not offer the filtered accounts as CSV")
+		}
+		dl := e.get(ac, "/admin/staff.csv?q=zed")
+		recs, err := csv.NewReader(strings.NewReader(dl.body)).ReadAll()
+		if err != nil || dl.status != http.StatusOK || !strings.HasPrefix(dl.header.Get("Content-Type"), "text/csv") || len(recs) != 56 ||
+			strings.Join(recs[0], ",") != "name,email,role,job_title,areas,status,created,last_signed_in,unused_90_days" ||
+			strings.Join(recs[55][:6], ",") != "Zoe Zed 54,zz.54@cradle.example,practitioner,,Westminster,active" || recs[55][7] != "" || recs[55][8] != "no" {
+			t.Errorf("the CSV: %d, %v, %d records; last %q", dl.status, err, len(recs), recs[len(recs)-1])
+		}
+		if !strings.Contains(e.get(ac, "/audit?action=staff.export").body, "55 accounts") {
+			t.Error("the download is not audited with how many accounts it held")
+		}
+
 		// The banner names a changed account that is not on the first page.
 		if r := e.get(ac, "/admin/staff?changed="+itoa(last)); !strings.Contains(r.body, "Zoe Zed 54's account was changed") {
 			t.Error("the banner does not name an account on a later page")
