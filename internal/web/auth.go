@@ -442,6 +442,16 @@ func (s *Server) newPassword(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/home", http.StatusSeeOther)
 }
 
+// sessionAlive answers a signed-in page's script: the request itself
+// keeps the session (withSession touches it), so a member of staff who is
+// typing a long note, or who chose "Stay signed in" when warned, is not
+// signed out for idleness. Signed out, it is sent to sign in like any
+// page, which the script reads as the session having ended.
+func (s *Server) sessionAlive(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusNoContent)
+}
+
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 	if u := userOf(r); u != nil {
 		if !s.validCSRF(r, u) {

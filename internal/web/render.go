@@ -34,15 +34,19 @@ type views struct {
 }
 
 var funcs = template.FuncMap{
-	"date":                 formatDate,
-	"datetime":             formatDateTime,
-	"mailKind":             mailKindLabel,
-	"auditLabel":           auditLabel,
-	"recordMail":           recordMailLabel,
-	"channels":             referral.Channels,
-	"takenHow":             func(ch string) string { return strings.ToLower(referral.Label(referral.Channels(), ch)) },
-	"roleLabel":            func(r policy.Role) string { return r.Label() },
-	"sub":                  func(a, b int) int { return a - b },
+	"date":       formatDate,
+	"datetime":   formatDateTime,
+	"mailKind":   mailKindLabel,
+	"auditLabel": auditLabel,
+	"recordMail": recordMailLabel,
+	"channels":   referral.Channels,
+	"takenHow":   func(ch string) string { return strings.ToLower(referral.Label(referral.Channels(), ch)) },
+	"roleLabel":  func(r policy.Role) string { return r.Label() },
+	"sub":        func(a, b int) int { return a - b },
+	// The idle session's length and the warning before its end, for the
+	// page's script (app.js), which warns and lets the user stay.
+	"idleSeconds":          func() int { return int(IdleTimeout / time.Second) },
+	"warnSeconds":          func() int { return int(SessionWarning / time.Second) },
 	"field":                newField,
 	"fieldID":              fieldID,
 	"list":                 func(xs ...string) []string { return xs },

@@ -104,7 +104,10 @@ func DefaultContacts() []Contact {
 
 // Session lifetimes (issue: idle 30 minutes, absolute 12 hours).
 const (
-	IdleTimeout     = 30 * time.Minute
+	IdleTimeout = 30 * time.Minute
+	// SessionWarning is how long before an idle session ends the page
+	// warns and offers to keep it (WCAG 2.2.1: at least 20 seconds).
+	SessionWarning  = 5 * time.Minute
 	AbsoluteTimeout = 12 * time.Hour
 	// Failed sign-ins allowed in the window, per account and per address.
 	maxFailuresPerAccount = 5
@@ -286,6 +289,7 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("POST /sign-out", hf(s.signOut))
 	// Staff.
 	handle("GET /home", s.staff(s.home))
+	handle("GET /session/alive", s.staff(s.sessionAlive))
 	handle("GET /caseload", s.staff(s.caseload))
 	handle("GET /caseload/team", s.staff(s.teamCaseloads))
 	handle("GET /families/{id}", s.staff(s.familyPage))

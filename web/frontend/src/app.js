@@ -10,3 +10,151 @@ import { initAll } from './govuk-frontend.min.js'
 document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 
 initAll()
+
+// Sessions end after a time without a request (the server's idle limit,
+// data-session-idle, in seconds). Typing a long note makes no request, so
+// without this the note would be lost when it is sent. Two things keep it
+// (WCAG 2.2.1, timing adjustable): typing tells the server the person is
+// here, at most once a minute; and, when the page has been left alone, a
+// warning data-session-warn seconds before the end offers "Stay signed in".
+// If the session ends anyway, the page says so and keeps what was typed on
+// the screen, to copy before signing in again.
+const session = document.body.dataset
+if (Number(session.sessionIdle) > 0) {
+  let last = Date.now() // the server saw this page's request just now
+  let asked = 0
+  let ended = false
+  let dialog = null
+
+  const alive = async () => {
+    asked = Date.now()
+    try {
+      // Signed out, the server sends a redirect to sign in: not followed.
+      const r = await fetch('/session/alive', { credentials: 'same-origin', redirect: 'manual', cache: 'no-store' })
+      if (r.status === 204) {
+        last = Date.now()
+        return true
+      }
+    } catch (e) {
+      // Offline or the server away: the session may still be there.
+      return null
+    }
+    return false
+  }
+
+  const build = () => {
+    dialog = document.createElement('dialog')
+    dialog.className = 'app-timeout'
+    dialog.id = 'app-timeout'
+    dialog.setAttribute('aria-labelledby', 'app-timeout-title')
+    dialog.setAttribute('aria-describedby', 'app-timeout-text')
+    dialog.style.maxWidth = '34em'
+    dialog.style.padding = '30px'
+    dialog.style.border = '5px solid #0b0c0c'
+    const title = document.createElement('h2')
+    title.className = 'govuk-heading-m'
+    title.id = 'app-timeout-title'
+    const text = document.createElement('p')
+    text.className = 'govuk-body'
+    text.id = 'app-timeout-text'
+    const buttons = document.createElement('div')
+    buttons.className = 'govuk-button-group'
+    dialog.append(title, text, buttons)
+    // Escape is "Stay signed in": whoever pressed it is here.
+    dialog.addEventListener('cancel', (event) => {
+      event.preventDefault()
+      if (!ended) stay()
+    })
+    document.body.append(dialog)
+  }
+
+  const button = (label, secondary, action) => {
+    const b = document.createElement('button')
+    b.type = 'button'
+    b.className = secondary ? 'govuk-button govuk-button--secondary' : 'govuk-button'
+    b.textContent = label
+    b.addEventListener('click', action)
+    return b
+  }
+
+  const show = (title, text, buttons) => {
+    if (!dialog) build()
+    const heading = dialog.querySelector('h2')
+    if (dialog.open && heading.textContent === title) {
+      // The minutes left, counting down: the words change, focus stays.
+      dialog.querySelector('p').textContent = text
+      return
+    }
+    heading.textContent = title
+    dialog.querySelector('p').textContent = text
+    dialog.querySelector('.govuk-button-group').replaceChildren(...buttons)
+    if (!dialog.open) dialog.showModal()
+    buttons[0].focus() // the old buttons, and with them focus, have gone
+  }
+
+  const close = () => {
+    if (dialog && dialog.open) dialog.close()
+  }
+
+  const signOut = () => {
+    const form = document.querySelector('form[action="/sign-out"]')
+    if (form) form.submit()
+  }
+
+  const stay = async () => {
+    const ok = await alive()
+    if (ok === false) {
+      end()
+    } else {
+      close()
+    }
+  }
+
+  const end = () => {
+    ended = true
+    const next = encodeURIComponent(window.location.pathname + window.location.search)
+    show('You have been signed out',
+      'You were signed out after ' + Math.round(Number(session.sessionIdle) / 60) + ' minutes without using Cradle. ' +
+      'Anything you typed on this page is still here but cannot be sent: copy what you need, then sign in again.',
+      [button('Close this message', false, close),
+        button('Sign in again', true, () => { window.location.assign('/sign-in?next=' + next) })])
+  }
+
+  const minutes = (seconds) => {
+    const m = Math.ceil(seconds / 60)
+    return m <= 1 ? 'a minute' : m + ' minutes'
+  }
+
+  let shown = ''
+  const check = async () => {
+    if (ended) return
+    // Read each time: the limits are the page's, and tests shorten them.
+    const left = (Number(session.sessionIdle) * 1000 - (Date.now() - last)) / 1000
+    if (left <= 0) {
+      // Another tab may have kept the session: ask before saying it ended.
+      if (await alive() === false) {
+        end()
+      } else {
+        close()
+      }
+      return
+    }
+    if (left > Number(session.sessionWarn)) {
+      shown = ''
+      return
+    }
+    const text = 'You have not used Cradle for a while. For your security, you will be signed out in ' + minutes(left) +
+      '. Anything you have not saved will not be sent.'
+    if (text !== shown) {
+      shown = text
+      show('You will be signed out soon', text,
+        [button('Stay signed in', false, stay), button('Sign out', true, signOut)])
+    }
+  }
+  setInterval(check, 1000)
+
+  // At most once a minute (data-session-ping, in seconds, lets a test say sooner).
+  document.addEventListener('input', () => {
+    if (!ended && Date.now() - asked > Number(session.sessionPing || 60) * 1000) alive()
+  })
+}
