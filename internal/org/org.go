@@ -110,18 +110,7 @@ func (c *StaffChange) Validate() error {
 	var fs problem.Fields
 	c.Email = NormaliseEmail(c.Email)
 	c.Name, c.JobTitle = strings.TrimSpace(c.Name), strings.TrimSpace(c.JobTitle)
-	switch {
-	case c.Email == "":
-		fs.Add("email", "Enter an email address")
-	case !ValidEmail(c.Email):
-		fs.Add("email", "Enter an email address in the correct format, like name@example.org")
-	}
-	switch {
-	case c.Name == "":
-		fs.Add("name", "Enter the person's full name")
-	case utf8.RuneCountInString(c.Name) > 200:
-		fs.Add("name", "Name must be 200 characters or fewer")
-	}
+	checkEmailAndName(&fs, c.Email, c.Name)
 	if utf8.RuneCountInString(c.JobTitle) > 200 {
 		fs.Add("title", "Job title must be 200 characters or fewer")
 	}
@@ -139,6 +128,23 @@ func (c *StaffChange) Validate() error {
 		fs.Add("areas", "Choose at least one area the person works in")
 	}
 	return fs.Err()
+}
+
+// checkEmailAndName checks an account's address and name, as a new
+// account and a changed one both need them.
+func checkEmailAndName(fs *problem.Fields, email, name string) {
+	switch {
+	case email == "":
+		fs.Add("email", "Enter an email address")
+	case !ValidEmail(email):
+		fs.Add("email", "Enter an email address in the correct format, like name@example.org")
+	}
+	switch {
+	case name == "":
+		fs.Add("name", "Enter the person's full name")
+	case utf8.RuneCountInString(name) > 200:
+		fs.Add("name", "Name must be 200 characters or fewer")
+	}
 }
 
 func containsFold(list []string, s string) bool {
@@ -160,18 +166,7 @@ func (n *NewStaff) Validate() error {
 	n.Email = NormaliseEmail(n.Email)
 	n.Name = strings.TrimSpace(n.Name)
 	n.AreaName = strings.TrimSpace(n.AreaName)
-	switch {
-	case n.Email == "":
-		fs.Add("email", "Enter an email address")
-	case !ValidEmail(n.Email):
-		fs.Add("email", "Enter an email address in the correct format, like name@example.org")
-	}
-	switch {
-	case n.Name == "":
-		fs.Add("name", "Enter the person's full name")
-	case utf8.RuneCountInString(n.Name) > 200:
-		fs.Add("name", "Name must be 200 characters or fewer")
-	}
+	checkEmailAndName(&fs, n.Email, n.Name)
 	if _, err := policy.ParseRole(n.Role); err != nil {
 		fs.Add("role", "Choose a role: practitioner, team_manager, dsl, admin or analyst")
 	}

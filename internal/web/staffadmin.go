@@ -20,9 +20,11 @@ import (
 	"github.com/cradle-org/cradle/internal/store"
 )
 
-// The administrators' staff pages (policy.ManageStaff): every account, a
-// new one, an account's name, job title, role and areas changed, and an
-// account disabled, enabled again, or given new sign-in details. `cradle user` does the same from the command line.
+// The administrators' staff pages (policy.ManageStaff): the accounts (50 a
+// page, searched and filtered, or as CSV), a new one, an account's email
+// address, name, job title, role and areas changed, and an account
+// disabled, enabled again, or given new sign-in details. `cradle user`
+// adds and disables accounts from the command line.
 
 type staffData struct {
 	Staff []staffRow
@@ -51,11 +53,13 @@ type staffRow struct {
 
 // unusedAfter is how long an active account may go unused before the staff
 // list marks it for review: someone who left or moved on and was never
-// disabled is a way in that nobody is watching.
+// disabled is a way in that nobody is watching. The store's filter and
+// count (StaffFilter.UnusedBefore) and the rows' mark (org.Staff.UnusedFor)
+// apply the same rule: last sign-in, or if none when the account was made.
 const unusedAfter = 90 * 24 * time.Hour
 
-// staffChangeData is the page that changes an account's name, job title,
-// role and areas.
+// staffChangeData is the page that changes an account's email address,
+// name, job title, role and areas.
 type staffChangeData struct {
 	Staff org.Staff
 	Roles []referral.Option
