@@ -189,6 +189,19 @@ func TestUserAddAndDisable(t *testing.T) {
 			if r := run(t, nil, append(append([]string{"user", "disable"}, db...), "--email", "nobody@example.org")...); r.code != 1 || !strings.Contains(r.stderr, "No such member of staff") {
 				t.Errorf("disable unknown: %+v", r)
 			}
+			// Enabled again from the command line (when no administrator can sign in to do it).
+			if r := run(t, nil, append(append([]string{"user", "enable"}, db...), "--email", "JO@example.org")...); r.code != 0 || !strings.Contains(r.stdout, "Enabled jo@example.org") {
+				t.Errorf("enable: %+v", r)
+			}
+			if r := run(t, nil, append(append([]string{"user", "enable"}, db...), "--email", "nobody@example.org")...); r.code != 1 || !strings.Contains(r.stderr, "No such member of staff") {
+				t.Errorf("enable unknown: %+v", r)
+			}
+			if r := run(t, nil, "user", "enable"); r.code != 2 || !strings.Contains(r.stderr, "--email is required") {
+				t.Errorf("enable with no address: %+v", r)
+			}
+			if r := run(t, nil, "user", "rename"); r.code != 2 || !strings.Contains(r.stderr, "add, disable or enable") {
+				t.Errorf("an unknown user command: %+v", r)
+			}
 		})
 	}
 }

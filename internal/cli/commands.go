@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -61,15 +62,16 @@ func printCredentials(w io.Writer, creds []demo.Credential) error {
 }
 
 func (a *App) user(ctx context.Context, args []string) error {
-	if len(args) == 0 || (args[0] != "add" && args[0] != "disable" && args[0] != "-h" && args[0] != "--help") {
-		return &usageError{msg: "user: say what to do: cradle user add … or cradle user disable … (see cradle user add -h)"}
+	if len(args) == 0 || !slices.Contains([]string{"add", "disable", "enable", "-h", "--help"}, args[0]) {
+		return &usageError{msg: "user: say what to do: cradle user add, disable or enable (see cradle user -h)"}
 	}
-	if args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(a.Stdout, "Usage: cradle user add --email E --name N --role R --area A\n       cradle user disable --email E")
+	switch args[0] {
+	case "-h", "--help":
+		fmt.Fprintln(a.Stdout, "Usage: cradle user add --email E --name N --role R --area A\n       cradle user disable --email E\n"+
+			"       cradle user enable --email E")
 		return nil
-	}
-	if args[0] == "disable" {
-		return a.userDisable(ctx, args[1:])
+	case "disable", "enable":
+		return a.userSetDisabled(ctx, args[0], args[1:])
 	}
 	fs := a.newFlags("user add", "Create a staff account. Prints a one-time password (changed at first sign-in) and the TOTP enrolment\n"+
 		"(a secret and an otpauth:// link to add to an authenticator app). Every account needs the second factor.")
@@ -156,15 +158,22 @@ func (a *App) user(ctx context.Context, args []string) error {
 	return nil
 }
 
-func (a *App) userDisable(ctx context.Context, args []string) error {
-	fs := a.newFlags("user disable", "Stop an account signing in and end its sessions. The account and its history are kept.")
+// userSetDisabled is cradle user disable and cradle user enable: the staff
+// page's two buttons, for an operator at the server (the last administrator
+// disabled, say).
+func (a *App) userSetDisabled(ctx context.Context, verb string, args []string) error {
+	what := "Stop an account signing in and end its sessions. The account and its history are kept."
+	if verb == "enable" {
+		what = "Let a disabled account sign in again, with the password and authenticator it had."
+	}
+	fs := a.newFlags("user "+verb, what)
 	d := a.addDBFlags(fs)
 	email := fs.String("email", "", "the account's email `address`")
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
 	if *email == "" {
-		return &usageError{msg: "user disable: --email is required"}
+		return &usageError{msg: "user " + verb + ": --email is required"}
 	}
 	db, err := a.open(ctx, d)
 	if err != nil {
@@ -174,11 +183,19 @@ func (a *App) userDisable(ctx context.Context, args []string) error {
 	ctx = audit.WithSource(ctx, audit.Source{Actor: "system:cli"})
 	var s org.Staff
 	err = db.Update(ctx, func(tx *store.Tx) error {
-		s, err = tx.DisableStaff(*email)
+		if verb == "enable" {
+			s, err = tx.EnableStaff(*email)
+		} else {
+			s, err = tx.DisableStaff(*email)
+		}
 		return err
 	})
 	if err != nil {
 		return err
+	}
+	if verb == "enable" {
+		fmt.Fprintf(a.Stdout, "Enabled %s: they can sign in again.\n", s.Email)
+		return nil
 	}
 	fmt.Fprintf(a.Stdout, "Disabled %s; their sessions have ended.\n", s.Email)
 	return nil

@@ -234,6 +234,21 @@ func (tx *Tx) DisableStaff(email string) (org.Staff, error) {
 	return s, nil
 }
 
+// EnableStaff lets a disabled account sign in again (the command line's
+// counterpart of the staff page's "Enable", for when no administrator can).
+func (tx *Tx) EnableStaff(email string) (org.Staff, error) {
+	s, err := tx.StaffByEmail(email)
+	if err != nil {
+		return s, err
+	}
+	if _, err := tx.exec(`UPDATE staff SET disabled = FALSE, updated_at = $1 WHERE id = $2`, tx.now, s.ID); err != nil {
+		return s, fmt.Errorf("enabling staff: %w", err)
+	}
+	tx.Audit("staff.enable", "staff", s.ID, 0, "")
+	s.Disabled = false
+	return s, nil
+}
+
 // SetPassword replaces a password hash; must is whether it must be changed at next sign-in.
 func (tx *Tx) SetPassword(staffID int64, hash string, must bool) error {
 	sealed, err := tx.db.sealPasswordHash(staffID, hash)
