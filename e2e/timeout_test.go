@@ -38,17 +38,19 @@ func TestBrowserSessionTimeoutWarning(t *testing.T) {
 	})
 	tab.eval(t, `delete document.body.dataset.sessionPing; 'ok'`)
 
-	// Left alone until the warning: shortened here, as the script reads the
-	// limits each second.
-	tab.eval(t, `document.body.dataset.sessionIdle = '290'; 'ok'`)
+	// Left alone 26 minutes (the server's clock). The page asks the server
+	// once it is within its warning's lead, lengthened here to all of it
+	// (the script reads its limits each second), and warns of the 4 left.
+	clock.Advance(26 * time.Minute)
+	tab.eval(t, `document.body.dataset.sessionWarn = '1800'; 'ok'`)
 	tab.waitVisible(t, "#app-timeout")
-	tab.mustSee(t, "timeout warning", "You will be signed out soon", "you will be signed out in", "Stay signed in")
+	tab.eval(t, `document.body.dataset.sessionWarn = '300'; 'ok'`)
+	tab.mustSee(t, "timeout warning", "You will be signed out soon", "you will be signed out in 4 minutes", "Stay signed in")
 	if got := tab.eval(t, `document.activeElement.textContent`); got != "Stay signed in" {
 		t.Errorf("focus is on %q, want the Stay signed in button", got)
 	}
 	tab.pageChecks(t, "timeout-warning")
 	tab.screenshot(t, "timeout-warning")
-	tab.eval(t, `document.body.dataset.sessionIdle = '1800'; 'ok'`)
 	tab.clickHere(t, "Stay signed in", `[...document.querySelectorAll('#app-timeout button')].find(b => b.textContent === 'Stay signed in')`)
 	waitFor(t, "the warning to close", func() bool { return tab.eval(t, `String(document.getElementById('app-timeout').open)`) == "false" })
 	if v := tab.value(t, "#current"); v != "half a thought" {

@@ -184,6 +184,7 @@ var accessMatrix = map[string][7]string{
 	"GET /admin/staff/new":                           {"F", "F", "F", "A", "F", "S", "S"},
 	"GET /admin/staff.csv":                           {"F", "F", "F", "A", "F", "S", "S"},
 	"GET /session/alive":                             {"A", "A", "A", "A", "A", "S", "S"},
+	"GET /session/status":                            {"A", "A", "A", "A", "A", "S", "S"},
 	"POST /admin/staff":                              {"F", "F", "F", "A", "F", "S", "S"},
 	"GET /admin/staff/{id}":                          {"F", "F", "F", "N", "F", "S", "S"}, // no account 999999
 	"POST /admin/staff/{id}":                         {"F", "F", "F", "N", "F", "S", "S"},

@@ -2,11 +2,13 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/cradle-org/cradle/internal/audit"
 	"github.com/cradle-org/cradle/internal/credential"
@@ -450,6 +452,23 @@ func (s *Server) newPassword(w http.ResponseWriter, r *http.Request) {
 func (s *Server) sessionAlive(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// sessionStatusPath answers how long the session has left without
+// extending it (withSession does not touch the session for it).
+const sessionStatusPath = "/session/status"
+
+// sessionStatus tells a signed-in page's script how many seconds are left
+// before the session ends for idleness or for its age, whichever is first,
+// counting use in any tab. Asking is not use.
+func (s *Server) sessionStatus(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	now := s.cfg.Now().UTC()
+	left := min(IdleTimeout-now.Sub(u.session.LastSeenAt), AbsoluteTimeout-now.Sub(u.session.CreatedAt))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(struct {
+		SecondsLeft int64 `json:"seconds_left"`
+	}{max(0, int64(left/time.Second))})
 }
 
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {

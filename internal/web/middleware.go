@@ -295,7 +295,9 @@ func (s *Server) loadSession(ctx context.Context, w http.ResponseWriter, r *http
 		return nil, false
 	}
 	// Touch at most once a minute: the idle timeout needs no finer grain.
-	if now.Sub(sess.LastSeenAt) > time.Minute {
+	// The page script's question "how long is left?" is not use: were it,
+	// two tabs left open would keep each other signed in for ever.
+	if now.Sub(sess.LastSeenAt) > time.Minute && !(r.Method == http.MethodGet && r.URL.Path == sessionStatusPath) {
 		if err := s.db.TouchSession(ctx, hash, now); err != nil {
 			s.log.Error("touching session", "request_id", requestID(r), "err", err)
 		}

@@ -290,6 +290,7 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	// Staff.
 	handle("GET /home", s.staff(s.home))
 	handle("GET /session/alive", s.staff(s.sessionAlive))
+	handle("GET "+sessionStatusPath, s.staff(s.sessionStatus))
 	handle("GET /caseload", s.staff(s.caseload))
 	handle("GET /caseload/team", s.staff(s.teamCaseloads))
 	handle("GET /families/{id}", s.staff(s.familyPage))

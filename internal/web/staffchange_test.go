@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -309,6 +310,48 @@ func TestStaffListFiltersAndPages(t *testing.T) {
 		// The banner names a changed account that is not on the first page.
 		if r := e.get(ac, "/admin/staff?changed="+itoa(last)); !strings.Contains(r.body, "Zoe Zed 54's account was changed") {
 			t.Error("the banner does not name an account on a later page")
+		}
+	})
+}
+
+// TestSessionStatusIsNotUse: /session/status says how long a session has
+// left without extending it (two tabs left open must not keep each other
+// signed in), while /session/alive, like any page, is use.
+func TestSessionStatusIsNotUse(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		c := e.client()
+		e.signIn(c, practitioner)
+		left := func() int {
+			t.Helper()
+			r := e.get(c, "/session/status")
+			var v struct {
+				SecondsLeft int `json:"seconds_left"`
+			}
+			if r.status != http.StatusOK || r.header.Get("Cache-Control") != "no-store" || json.Unmarshal([]byte(r.body), &v) != nil {
+				t.Fatalf("/session/status: %d %q", r.status, r.body)
+			}
+			return v.SecondsLeft
+		}
+		if got := left(); got < 29*60 || got > 30*60 {
+			t.Fatalf("just signed in: %d seconds left", got)
+		}
+		e.clock.Advance(20 * time.Minute)
+		if got := left(); got < 9*60 || got > 10*60 {
+			t.Errorf("20 minutes on: %d seconds left, want about 600 (asking is not use)", got)
+		}
+		e.clock.Advance(5 * time.Minute)
+		if got := left(); got < 4*60 || got > 5*60 {
+			t.Errorf("25 minutes on, asked twice: %d seconds left", got)
+		}
+		if r := e.get(c, "/session/alive"); r.status != http.StatusNoContent {
+			t.Fatalf("/session/alive: %d", r.status)
+		}
+		if got := left(); got < 29*60 {
+			t.Errorf("after /session/alive: %d seconds left, want the full 30 minutes again", got)
+		}
+		e.clock.Advance(31 * time.Minute)
+		if r := e.get(c, "/session/status"); r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/sign-in") {
+			t.Errorf("after the idle limit: %d %s, want sent to sign in", r.status, r.location)
 		}
 	})
 }

@@ -17,14 +17,34 @@ initAll()
 // (WCAG 2.2.1, timing adjustable): typing tells the server the person is
 // here, at most once a minute; and, when the page has been left alone, a
 // warning data-session-warn seconds before the end offers "Stay signed in".
+// Before warning, and at the end, the page asks the server how long is left
+// (/session/status, which is not itself use), as another tab may be in use.
 // If the session ends anyway, the page says so and keeps what was typed on
 // the screen, to copy before signing in again.
 const session = document.body.dataset
 if (Number(session.sessionIdle) > 0) {
   let last = Date.now() // the server saw this page's request just now
   let asked = 0
+  let synced = 0
+  let busy = false
   let ended = false
   let dialog = null
+
+  // How long the server says is left: use in another tab counts, and
+  // asking is not use (two tabs left open must not keep each other alive).
+  // True if some is left, false if signed out, null if it cannot tell.
+  const sync = async () => {
+    synced = Date.now()
+    try {
+      const r = await fetch('/session/status', { credentials: 'same-origin', redirect: 'manual', cache: 'no-store' })
+      if (r.status !== 200) return false
+      const left = Number((await r.json()).seconds_left)
+      last = Date.now() - (Number(session.sessionIdle) - left) * 1000
+      return left > 0
+    } catch (e) {
+      return null
+    }
+  }
 
   const alive = async () => {
     asked = Date.now()
@@ -106,6 +126,7 @@ if (Number(session.sessionIdle) > 0) {
     if (ok === false) {
       end()
     } else {
+      shown = ''
       close()
     }
   }
@@ -127,22 +148,27 @@ if (Number(session.sessionIdle) > 0) {
 
   let shown = ''
   const check = async () => {
-    if (ended) return
-    // Read each time: the limits are the page's, and tests shorten them.
-    const left = (Number(session.sessionIdle) * 1000 - (Date.now() - last)) / 1000
-    if (left <= 0) {
-      // Another tab may have kept the session: ask before saying it ended.
-      if (await alive() === false) {
+    if (ended || busy) return
+    // Read each time: the limits are the page's, and tests change them.
+    const warn = Number(session.sessionWarn)
+    let left = (Number(session.sessionIdle) * 1000 - (Date.now() - last)) / 1000
+    if (left <= warn && (left <= 0 || Date.now() - synced > 30000)) {
+      busy = true
+      const some = await sync()
+      busy = false
+      if (some === false) {
         end()
-      } else {
-        close()
+        return
       }
-      return
+      left = (Number(session.sessionIdle) * 1000 - (Date.now() - last)) / 1000
     }
-    if (left > Number(session.sessionWarn)) {
+    if (left > warn) {
+      // Used since, here or in another tab.
+      if (shown) close()
       shown = ''
       return
     }
+    if (left <= 0) return // the server could not be asked: ask again next time
     const text = 'You have not used Cradle for a while. For your security, you will be signed out in ' + minutes(left) +
       '. Anything you have not saved will not be sent.'
     if (text !== shown) {
