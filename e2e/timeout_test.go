@@ -74,13 +74,13 @@ func TestBrowserSessionTimeoutWarning(t *testing.T) {
 	}
 }
 
-// waitFor polls cond for up to five seconds.
+// waitFor polls cond for up to ten seconds (the page asks the server at most every five when its time is up).
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
 		if cond() {
 			return
 		}
 	}
-	t.Fatalf("waited five seconds for %s", what)
+	t.Fatalf("waited ten seconds for %s", what)
 }

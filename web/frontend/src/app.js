@@ -134,8 +134,9 @@ if (Number(session.sessionIdle) > 0) {
   const end = () => {
     ended = true
     const next = encodeURIComponent(window.location.pathname + window.location.search)
+    // It may have been the idle limit or the 12 hours since signing in.
     show('You have been signed out',
-      'You were signed out after ' + Math.round(Number(session.sessionIdle) / 60) + ' minutes without using Cradle. ' +
+      'Your session has ended, so you have been signed out for your security. ' +
       'Anything you typed on this page is still here but cannot be sent: copy what you need, then sign in again.',
       [button('Close this message', false, close),
         button('Sign in again', true, () => { window.location.assign('/sign-in?next=' + next) })])
@@ -152,7 +153,7 @@ if (Number(session.sessionIdle) > 0) {
     // Read each time: the limits are the page's, and tests change them.
     const warn = Number(session.sessionWarn)
     let left = (Number(session.sessionIdle) * 1000 - (Date.now() - last)) / 1000
-    if (left <= warn && (left <= 0 || Date.now() - synced > 30000)) {
+    if (left <= warn && Date.now() - synced > (left <= 0 ? 5000 : 30000)) {
       busy = true
       const some = await sync()
       busy = false
@@ -169,7 +170,7 @@ if (Number(session.sessionIdle) > 0) {
       return
     }
     if (left <= 0) return // the server could not be asked: ask again next time
-    const text = 'You have not used Cradle for a while. For your security, you will be signed out in ' + minutes(left) +
+    const text = 'For your security, you will be signed out in ' + minutes(left) +
       '. Anything you have not saved will not be sent.'
     if (text !== shown) {
       shown = text
