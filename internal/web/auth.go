@@ -447,11 +447,12 @@ func (s *Server) newPassword(w http.ResponseWriter, r *http.Request) {
 // sessionAlive answers a signed-in page's script: the request itself
 // keeps the session (withSession touches it), so a member of staff who is
 // typing a long note, or who chose "Stay signed in" when warned, is not
-// signed out for idleness. Signed out, it is sent to sign in like any
-// page, which the script reads as the session having ended.
+// signed out for idleness. It answers as sessionStatus does. Signed out,
+// it is sent to sign in like any page, which the script reads as the
+// session having ended.
 func (s *Server) sessionAlive(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusNoContent)
+	now := s.cfg.Now().UTC()
+	writeSessionLeft(w, min(IdleTimeout, AbsoluteTimeout-now.Sub(u.session.CreatedAt)))
 }
 
 // sessionStatusPath answers how long the session has left without
@@ -463,9 +464,16 @@ const sessionStatusPath = "/session/status"
 // counting use in any tab. Asking is not use.
 func (s *Server) sessionStatus(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	now := s.cfg.Now().UTC()
-	left := min(IdleTimeout-now.Sub(u.session.LastSeenAt), AbsoluteTimeout-now.Sub(u.session.CreatedAt))
+	writeSessionLeft(w, min(IdleTimeout-now.Sub(u.session.LastSeenAt), AbsoluteTimeout-now.Sub(u.session.CreatedAt)))
+}
+
+// writeSessionLeft answers {"seconds_left": N}, as every JSON answer is
+// sent: never cached, and as an attachment, so a browser opening the
+// address does not render it.
+func writeSessionLeft(w http.ResponseWriter, left time.Duration) {
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="session.json"`)
 	_ = json.NewEncoder(w).Encode(struct {
 		SecondsLeft int64 `json:"seconds_left"`
 	}{max(0, int64(left/time.Second))})

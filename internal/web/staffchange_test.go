@@ -327,7 +327,8 @@ func TestSessionStatusIsNotUse(t *testing.T) {
 			var v struct {
 				SecondsLeft int `json:"seconds_left"`
 			}
-			if r.status != http.StatusOK || r.header.Get("Cache-Control") != "no-store" || json.Unmarshal([]byte(r.body), &v) != nil {
+			if r.status != http.StatusOK || r.header.Get("Cache-Control") != "no-store" || !strings.HasPrefix(r.header.Get("Content-Disposition"), "attachment") ||
+				json.Unmarshal([]byte(r.body), &v) != nil {
 				t.Fatalf("/session/status: %d %q", r.status, r.body)
 			}
 			return v.SecondsLeft
@@ -343,8 +344,8 @@ func TestSessionStatusIsNotUse(t *testing.T) {
 		if got := left(); got < 4*60 || got > 5*60 {
 			t.Errorf("25 minutes on, asked twice: %d seconds left", got)
 		}
-		if r := e.get(c, "/session/alive"); r.status != http.StatusNoContent {
-			t.Fatalf("/session/alive: %d", r.status)
+		if r := e.get(c, "/session/alive"); r.status != http.StatusOK || !strings.Contains(r.body, `"seconds_left":1800`) {
+			t.Fatalf("/session/alive: %d %s", r.status, r.body)
 		}
 		if got := left(); got < 29*60 {
 			t.Errorf("after /session/alive: %d seconds left, want the full 30 minutes again", got)

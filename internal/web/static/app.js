@@ -15,7 +15,7 @@ initAll()
 // data-session-idle, in seconds). Typing a long note makes no request, so
 // without this the note would be lost when it is sent. Two things keep it
 // (WCAG 2.2.1, timing adjustable): typing tells the server the person is
-// here, at most once a minute; and, when the page has been left alone, a
+// here, at most once a minute (/session/alive); and, when the page has been left alone, a
 // warning data-session-warn seconds before the end offers "Stay signed in".
 // Before warning, and at the end, the page asks the server how long is left
 // (/session/status, which is not itself use), as another tab may be in use.
@@ -51,7 +51,7 @@ if (Number(session.sessionIdle) > 0) {
     try {
       // Signed out, the server sends a redirect to sign in: not followed.
       const r = await fetch('/session/alive', { credentials: 'same-origin', redirect: 'manual', cache: 'no-store' })
-      if (r.status === 204) {
+      if (r.status === 200) {
         last = Date.now()
         return true
       }
