@@ -54,13 +54,18 @@ func FuzzDecodeJSON(f *testing.F) {
 			if !errors.As(err, &de) || !strings.HasPrefix(de.Message, "The body ") || !reflect.DeepEqual(ref, Referral{}) {
 				t.Fatalf("DecodeJSON(%q) = %+v, %v", body, ref, err)
 			}
-			// The message may name an unknown field, quoted, and a value
-			// may be part of that name: look for values only in what is
-			// left once the quoted keys are taken out.
+			// The message may name a field (an unknown one quoted, one
+			// given twice by its path, unquoted), and a value may be part of
+			// that name: look for values only in what is left once the keys
+			// are taken out, quoted and, if as long as a value looked for,
+			// bare.
 			values, keys := stringValues(body)
 			rest := de.Message
 			for _, k := range keys {
 				rest = strings.ReplaceAll(rest, strconv.Quote(k), "")
+				if len(k) >= 6 {
+					rest = strings.ReplaceAll(rest, k, "")
+				}
 			}
 			for _, v := range values {
 				if len(v) >= 6 && strings.Contains(rest, v) {
