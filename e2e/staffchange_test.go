@@ -44,6 +44,16 @@ func TestBrowserStaffChange(t *testing.T) {
 	tab.mustSee(t, "staff list after the change", "Priya Shah's account was changed", "Blackpool, Hertfordshire", "Senior therapeutic practitioner")
 	tab.pageChecks(t, "staff-changed")
 	tab.screenshot(t, "staff-changed")
+
+	// Disabling asks first, and Cancel changes nothing.
+	disable := tab.eval(t, `[...document.querySelectorAll('main a')].find(a => a.textContent.includes("Tom Elliott's account")).getAttribute('href')`)
+	tab.click(t, `main a[href="`+disable+`"]`)
+	tab.mustBeAt(t, disable)
+	tab.mustSee(t, "staff-disable", "Disable Tom Elliott's account?", "will be signed out at once", "Disable the account", "Cancel")
+	tab.pageChecks(t, "staff-disable")
+	tab.screenshot(t, "staff-disable")
+	tab.click(t, `main a.govuk-link[href^="/admin/staff#"]`)
+	tab.mustBeAt(t, "/admin/staff")
 }
 
 // TestBrowserAuditLogSearch: an administrator searches the audit log for

@@ -188,6 +188,8 @@ var accessMatrix = map[string][7]string{
 	"POST /admin/staff":                              {"F", "F", "F", "A", "F", "S", "S"},
 	"GET /admin/staff/{id}":                          {"F", "F", "F", "N", "F", "S", "S"}, // no account 999999
 	"POST /admin/staff/{id}":                         {"F", "F", "F", "N", "F", "S", "S"},
+	"GET /admin/staff/{id}/disable":                  {"F", "F", "F", "N", "F", "S", "S"},
+	"GET /admin/staff/{id}/reset":                    {"F", "F", "F", "N", "F", "S", "S"},
 	"POST /admin/staff/{id}/disable":                 {"F", "F", "F", "N", "F", "S", "S"},
 	"POST /admin/staff/{id}/enable":                  {"F", "F", "F", "N", "F", "S", "S"},
 	"POST /admin/staff/{id}/reset":                   {"F", "F", "F", "N", "F", "S", "S"},

@@ -348,6 +348,8 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("POST /admin/staff", s.staff(s.staffCreate))
 	handle("GET /admin/staff/{id}", s.staff(s.staffChangeForm))
 	handle("POST /admin/staff/{id}", s.staff(s.staffChange))
+	handle("GET /admin/staff/{id}/disable", s.staff(s.staffConfirm("disable")))
+	handle("GET /admin/staff/{id}/reset", s.staff(s.staffConfirm("reset")))
 	handle("POST /admin/staff/{id}/disable", s.staff(s.staffSetDisabled(true)))
 	handle("POST /admin/staff/{id}/enable", s.staff(s.staffSetDisabled(false)))
 	handle("POST /admin/staff/{id}/reset", s.staff(s.staffReset))

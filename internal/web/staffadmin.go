@@ -205,6 +205,36 @@ func areaNamesOf(st org.Staff) []string {
 	return out
 }
 
+// staffConfirmData is the page that asks before an account is disabled or
+// given new sign-in details: one click on a list of thousands should not
+// lock someone out.
+type staffConfirmData struct {
+	Staff  org.Staff
+	Action string // "disable" or "reset"
+}
+
+// staffConfirm asks before a change that locks the account's holder out
+// (disabling it; new sign-in details, which stop the old ones working).
+func (s *Server) staffConfirm(action string) func(http.ResponseWriter, *http.Request, *requestUser) {
+	return func(w http.ResponseWriter, r *http.Request, u *requestUser) {
+		id, err := pathID(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		st, err := s.db.StaffForAdmin(r.Context(), u.staff.Actor(), id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		title := "Disable " + st.Name + "'s account"
+		if action == "reset" {
+			title = "Give " + st.Name + " new sign-in details"
+		}
+		s.render(w, r, http.StatusOK, "staff-confirm", Page{Title: title, Nav: "staff", Data: staffConfirmData{Staff: st, Action: action}})
+	}
+}
+
 // staffChangeForm shows the page that changes an account, filled in with
 // what it has now.
 func (s *Server) staffChangeForm(w http.ResponseWriter, r *http.Request, u *requestUser) {

@@ -356,3 +356,41 @@ func TestSessionStatusIsNotUse(t *testing.T) {
 		}
 	})
 }
+
+// TestStaffConfirmBeforeLockingOut: disabling an account and giving it new
+// sign-in details (both lock its holder out) are asked about first, on a
+// page that says what will happen (a lead's account: concerns will not
+// reach them); enabling stays one click. Not one's own account.
+func TestStaffConfirmBeforeLockingOut(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		ac := e.client()
+		e.signIn(ac, admin)
+		priya, _ := e.db.StaffByEmail(ctx, practitioner)
+		ruth, _ := e.db.StaffByEmail(ctx, "ruth.adams@cradle.example")
+		me, _ := e.db.StaffByEmail(ctx, admin)
+		row := between(e.get(ac, "/admin/staff").body, `id="staff-`+itoa(priya.ID)+`"`, "</tr>")
+		if !strings.Contains(row, `href="/admin/staff/`+itoa(priya.ID)+`/disable"`) || !strings.Contains(row, `href="/admin/staff/`+itoa(priya.ID)+`/reset"`) ||
+			strings.Contains(row, `action="/admin/staff/`+itoa(priya.ID)+`/disable"`) {
+			t.Errorf("the list's row does not lead to the confirmation pages: %s", row)
+		}
+		for _, tc := range []struct {
+			path, want, action string
+		}{
+			{"/admin/staff/" + itoa(priya.ID) + "/disable", "Disable Priya Shah&#39;s account?", `action="/admin/staff/` + itoa(priya.ID) + `/disable"`},
+			{"/admin/staff/" + itoa(priya.ID) + "/reset", "Give Priya Shah new sign-in details?", `action="/admin/staff/` + itoa(priya.ID) + `/reset"`},
+			{"/admin/staff/" + itoa(ruth.ID) + "/disable", "new safeguarding concerns will not be sent to them", `action="/admin/staff/` + itoa(ruth.ID) + `/disable"`},
+		} {
+			r := e.get(ac, tc.path)
+			if r.status != http.StatusOK || !strings.Contains(strings.ReplaceAll(r.body, "'", "&#39;"), tc.want) || !strings.Contains(r.body, tc.action) {
+				t.Errorf("%s: %d, want %q and the form", tc.path, r.status, tc.want)
+			}
+		}
+		if s, _ := e.db.StaffByEmail(ctx, practitioner); s.Disabled {
+			t.Error("asking disabled the account")
+		}
+		if r := e.get(ac, "/admin/staff/"+itoa(me.ID)+"/disable"); r.status != http.StatusBadRequest || !strings.Contains(r.body, "You cannot change your own account here") {
+			t.Errorf("one's own account: %d", r.status)
+		}
+	})
+}
