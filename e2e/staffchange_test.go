@@ -54,6 +54,13 @@ func TestBrowserStaffChange(t *testing.T) {
 	tab.screenshot(t, "staff-disable")
 	tab.click(t, `main a.govuk-link[href^="/admin/staff#"]`)
 	tab.mustBeAt(t, "/admin/staff")
+
+	// New sign-in details ask first too.
+	reset := tab.eval(t, `[...document.querySelectorAll('main a')].find(a => a.textContent.includes("New sign-in details for Tom Elliott")).getAttribute('href')`)
+	tab.open(t, reset)
+	tab.mustSee(t, "staff-reset", "Give Tom Elliott new sign-in details?", "Give new sign-in details", "Cancel")
+	tab.pageChecks(t, "staff-reset")
+	tab.screenshot(t, "staff-reset")
 }
 
 // TestBrowserAuditLogSearch: an administrator searches the audit log for

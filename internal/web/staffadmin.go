@@ -217,14 +217,8 @@ type staffConfirmData struct {
 // (disabling it; new sign-in details, which stop the old ones working).
 func (s *Server) staffConfirm(action string) func(http.ResponseWriter, *http.Request, *requestUser) {
 	return func(w http.ResponseWriter, r *http.Request, u *requestUser) {
-		id, err := pathID(r)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		st, err := s.db.StaffForAdmin(r.Context(), u.staff.Actor(), id)
-		if err != nil {
-			s.fail(w, r, err)
+		st, ok := s.staffInPath(w, r, u)
+		if !ok {
 			return
 		}
 		title := "Disable " + st.Name + "'s account"
@@ -235,17 +229,26 @@ func (s *Server) staffConfirm(action string) func(http.ResponseWriter, *http.Req
 	}
 }
 
+// staffInPath reads the account the path names for an administrator's
+// page about it (audited; not their own), answering the request itself
+// when it cannot.
+func (s *Server) staffInPath(w http.ResponseWriter, r *http.Request, u *requestUser) (org.Staff, bool) {
+	id, err := pathID(r)
+	if err == nil {
+		var st org.Staff
+		if st, err = s.db.StaffForAdmin(r.Context(), u.staff.Actor(), id); err == nil {
+			return st, true
+		}
+	}
+	s.fail(w, r, err)
+	return org.Staff{}, false
+}
+
 // staffChangeForm shows the page that changes an account, filled in with
 // what it has now.
 func (s *Server) staffChangeForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	st, err := s.db.StaffForAdmin(r.Context(), u.staff.Actor(), id)
-	if err != nil {
-		s.fail(w, r, err)
+	st, ok := s.staffInPath(w, r, u)
+	if !ok {
 		return
 	}
 	now := url.Values{"email": {st.Email}, "name": {st.Name}, "title": {st.JobTitle}, "role": {string(st.Role)}}
@@ -298,9 +301,8 @@ func (s *Server) staffChange(w http.ResponseWriter, r *http.Request, u *requestU
 		return nil
 	})
 	if p := problem.As(err); p != nil && (p.Code == problem.Invalid || p.Code == problem.Conflict) && len(p.Fields) > 0 {
-		old, rerr := s.db.StaffForAdmin(r.Context(), u.staff.Actor(), id)
-		if rerr != nil {
-			s.fail(w, r, rerr)
+		old, ok := s.staffInPath(w, r, u)
+		if !ok {
 			return
 		}
 		s.showStaffChange(w, r, old, http.StatusUnprocessableEntity, f, p.Fields)
