@@ -74,15 +74,24 @@ func (s Staff) Actor() policy.Actor {
 }
 
 // AreaNames is a readable list of the staff member's areas.
-func (s Staff) AreaNames() string {
-	names := make([]string, 0, len(s.Areas))
-	for _, a := range s.Areas {
+func (s Staff) AreaNames() string { return JoinAreaNames(s.Areas) }
+
+// AreaNameList is the areas' names, in the order given.
+func AreaNameList(areas []Area) []string {
+	names := make([]string, 0, len(areas))
+	for _, a := range areas {
 		names = append(names, a.Name)
 	}
-	if len(names) == 0 {
+	return names
+}
+
+// JoinAreaNames is a readable list of the areas' names, in the order
+// given, separated by commas: "No area" when there are none.
+func JoinAreaNames(areas []Area) string {
+	if len(areas) == 0 {
 		return "No area"
 	}
-	return strings.Join(names, ", ")
+	return strings.Join(AreaNameList(areas), ", ")
 }
 
 // NewStaff is what is needed to create an account.

@@ -100,3 +100,31 @@ func TestStaffChangeValidate(t *testing.T) {
 		t.Errorf("Validate = %v, %+v; want the text trimmed", err, c)
 	}
 }
+
+func TestAreaNames(t *testing.T) {
+	blackpool, herts := Area{ID: 2, Name: "Blackpool"}, Area{ID: 1, Name: "Hertfordshire"}
+	tests := []struct {
+		name     string
+		areas    []Area
+		wantList []string
+		wantText string
+	}{
+		{"none", nil, []string{}, "No area"},
+		{"empty", []Area{}, []string{}, "No area"},
+		{"one", []Area{blackpool}, []string{"Blackpool"}, "Blackpool"},
+		{"two in the order given", []Area{herts, blackpool}, []string{"Hertfordshire", "Blackpool"}, "Hertfordshire, Blackpool"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := AreaNameList(tt.areas); got == nil || !slices.Equal(got, tt.wantList) {
+				t.Errorf("AreaNameList = %#v, want %#v", got, tt.wantList)
+			}
+			if got := JoinAreaNames(tt.areas); got != tt.wantText {
+				t.Errorf("JoinAreaNames = %q, want %q", got, tt.wantText)
+			}
+			if got := (Staff{Areas: tt.areas}).AreaNames(); got != tt.wantText {
+				t.Errorf("Staff.AreaNames = %q, want %q", got, tt.wantText)
+			}
+		})
+	}
+}

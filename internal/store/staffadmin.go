@@ -342,8 +342,8 @@ func (db *DB) ChangeStaff(ctx context.Context, actor policy.Actor, id int64, c o
 			audit, told = append(audit, "role "+string(s.Role)+" to "+string(role)), append(told, "Your role is now "+role.Label()+".")
 		}
 		if len(added)+len(removed) > 0 {
-			audit = append(audit, "areas "+areaNames(s.Areas)+" to "+areaNames(areas))
-			told = append(told, "You now work in "+areaNames(areas)+".")
+			audit = append(audit, "areas "+org.JoinAreaNames(s.Areas)+" to "+org.JoinAreaNames(areas))
+			told = append(told, "You now work in "+org.JoinAreaNames(areas)+".")
 		}
 		if len(audit) == 0 {
 			// Saved as it was: the attempt is still the administrator's to account for.
@@ -458,11 +458,6 @@ func (tx *Tx) countsByArea(query string, staffID int64) (map[int64]int, error) {
 		out[area] = n
 	}
 	return out, rows.Err()
-}
-
-func areaNames(areas []org.Area) string {
-	s := org.Staff{Areas: areas}
-	return s.AreaNames()
 }
 
 func plural(n int, one, many string) string {

@@ -188,21 +188,13 @@ func (s *Server) staffExport(w http.ResponseWriter, r *http.Request, u *requestU
 			unused = "yes"
 		}
 		records = append(records, []string{export.SafeText(st.Name), export.SafeText(st.Email), string(st.Role), export.SafeText(st.JobTitle),
-			export.SafeText(strings.Join(areaNamesOf(st), "; ")), status, st.CreatedAt.UTC().Format(time.RFC3339), last, unused})
+			export.SafeText(strings.Join(org.AreaNameList(st.Areas), "; ")), status, st.CreatedAt.UTC().Format(time.RFC3339), last, unused})
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="staff-accounts-`+now.Format("2006-01-02")+`.csv"`)
 	if err := csv.NewWriter(w).WriteAll(records); err != nil {
 		s.log.Error("writing export", "request_id", requestID(r), "err", err)
 	}
-}
-
-func areaNamesOf(st org.Staff) []string {
-	out := make([]string, len(st.Areas))
-	for i, a := range st.Areas {
-		out[i] = a.Name
-	}
-	return out
 }
 
 // staffConfirmData is the page that asks before an account is disabled or
