@@ -150,3 +150,11 @@ func (fs *Fields) Text(name, label string, v *string, max int, multiline bool) {
 		fs.Add(name, label+" must not include HTML or code, such as < followed by a letter")
 	}
 }
+
+// Plural words a count for a message: "1 parent", "3 parents", "0 parents".
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}

@@ -95,3 +95,14 @@ func TestText(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+func TestPlural(t *testing.T) {
+	for _, tt := range []struct {
+		n    int
+		want string
+	}{{0, "0 parents"}, {1, "1 parent"}, {2, "2 parents"}, {12, "12 parents"}, {-1, "-1 parents"}} {
+		if got := Plural(tt.n, "parent", "parents"); got != tt.want {
+			t.Errorf("Plural(%d) = %q, want %q", tt.n, got, tt.want)
+		}
+	}
+}

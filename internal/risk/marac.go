@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/cradle-org/cradle/internal/problem"
 )
 
 // Default MARAC settings: 3 or more incidents in 12 months is potential
@@ -243,13 +245,6 @@ func joinAnd(s []string) string {
 	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
-func months(n int) string     { return plural(n, "month", "months") }
-func incidents(n int) string  { return plural(n, "incident", "incidents") }
-func yesAnswers(n int) string { return plural(n, "'yes' answer", "'yes' answers") }
+func months(n int) string     { return problem.Plural(n, "month", "months") }
+func incidents(n int) string  { return problem.Plural(n, "incident", "incidents") }
+func yesAnswers(n int) string { return problem.Plural(n, "'yes' answer", "'yes' answers") }

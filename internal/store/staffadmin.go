@@ -408,9 +408,9 @@ func (tx *Tx) checkStaffChange(s org.Staff, role policy.Role, removed []org.Area
 		for _, n := range byArea {
 			total += n
 		}
-		as := "the practitioner for " + plural(total, "parent", "parents") + " in open families"
+		as := "the practitioner for " + problem.Plural(total, "parent", "parents") + " in open families"
 		if w.kept == policy.TeamManager {
-			as = "the team manager of " + plural(total, "open family", "open families")
+			as = "the team manager of " + problem.Plural(total, "open family", "open families")
 		}
 		if total > 0 && role != w.kept {
 			fs.Add("role", s.Name+" is "+as+": allocate them to someone else before changing the role")
@@ -418,9 +418,9 @@ func (tx *Tx) checkStaffChange(s org.Staff, role policy.Role, removed []org.Area
 		}
 		for _, a := range removed {
 			if n := byArea[a.ID]; n > 0 {
-				in := "the practitioner for " + plural(n, "parent", "parents") + " in open families in " + a.Name
+				in := "the practitioner for " + problem.Plural(n, "parent", "parents") + " in open families in " + a.Name
 				if w.kept == policy.TeamManager {
-					in = "the team manager of " + plural(n, "open family", "open families") + " in " + a.Name
+					in = "the team manager of " + problem.Plural(n, "open family", "open families") + " in " + a.Name
 				}
 				fs.Add("areas", s.Name+" is "+in+": allocate them to someone else before taking "+a.Name+" away")
 			}
@@ -458,11 +458,4 @@ func (tx *Tx) countsByArea(query string, staffID int64) (map[int64]int, error) {
 		out[area] = n
 	}
 	return out, rows.Err()
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }
