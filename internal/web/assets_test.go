@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -64,6 +65,28 @@ func TestAssetsAreHashedCachedAndCompressed(t *testing.T) {
 			t.Errorf("a wrong hash: %d, want 404", r.status)
 		}
 	})
+}
+
+// TestStaticCopiesMatchTheirSource: web/frontend/build.sh copies app.js
+// and favicon.svg unchanged into static/, which is committed so that Go
+// alone builds and serves them; an edit to the source that was not
+// rebuilt would otherwise ship the old file without anyone noticing.
+func TestStaticCopiesMatchTheirSource(t *testing.T) {
+	for _, name := range []string{"app.js", "favicon.svg"} {
+		src, err := os.ReadFile("../../web/frontend/src/" + name) // #nosec G304 -- one of the two names listed above, in this repository
+		if err != nil {
+			t.Fatal(err)
+		}
+		served, err := os.ReadFile("static/" + name) // #nosec G304 -- one of the two names listed above, in this repository
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(src, served) {
+			t.Errorf("internal/web/static/%s differs from web/frontend/src/%s, its source: rebuild with "+
+				"`cd web/frontend && npm ci && ./build.sh` (or copy the one file: "+
+				"`cp web/frontend/src/%s internal/web/static/%s`) and commit the result", name, name, name, name)
+		}
+	}
 }
 
 // TestPagesAreCompressedWithAMaskedToken: pages go gzipped to a client
