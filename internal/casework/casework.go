@@ -67,7 +67,15 @@ type Session struct {
 	Withheld     bool   // the reader may not see this confidential note
 	Kind         string // session, or supervision (a team manager's note)
 	CreatedAt    time.Time
+	// Version counts the saves: 1 as first recorded, one more for each
+	// correction; UpdatedAt is when the version was saved.
+	Version   int
+	UpdatedAt time.Time
 }
+
+// Corrected reports whether the session has been corrected since it was
+// first recorded.
+func (s Session) Corrected() bool { return s.Version > 1 }
 
 // Pause is a break in sessions (a safeguarding or housing crisis, say).
 type Pause struct {
@@ -275,3 +283,108 @@ func (c *Closure) Validate(parents []int64, today time.Time) error {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// What became of an earlier version of a session or case note.
+const (
+	Corrected = "corrected" // a correction replaced it
+	Removed   = "removed"   // the session was removed as entered in error
+)
+
+// SessionVersion is an earlier version of a session or case note, kept when
+// it was corrected, or its last when it was removed as entered in error.
+// Nothing recorded is ever rewritten without trace.
+type SessionVersion struct {
+	Session              // as it stood; Session.Version is which version it was
+	Change        string // Corrected or Removed
+	ChangedBy     int64
+	ChangedByName string
+	ChangedAt     time.Time
+	Why           string // why it was corrected or removed; empty when withheld
+}
+
+// CheckCorrection checks the correction of was into now, cleaning text in
+// place: why it is being corrected must be given, something must change,
+// and now must be valid as a new session would be (a session already
+// recorded as joint may stay joint). A supervision note has only its text.
+func CheckCorrection(was Session, now *Session, why *string, c Context) error {
+	var fs problem.Fields
+	if was.Kind == "supervision" {
+		fs.Text("notes", "Supervision note", &now.Notes, 20000, true)
+		if now.Notes == "" && !fs.Has("notes") {
+			fs.Add("notes", "Write the supervision note")
+		}
+	} else {
+		c.JointSafe = c.JointSafe || was.Joint
+		if err := now.Validate(c); err != nil {
+			p := problem.As(err)
+			if p == nil {
+				return err
+			}
+			fs = p.Fields
+		}
+	}
+	if len(fs) == 0 && len(Changes(was, *now)) == 0 {
+		first := "held_on"
+		if was.Kind == "supervision" {
+			first = "notes"
+		}
+		fs.Add(first, "Nothing has been changed: change what was wrong, or go back to the record")
+	}
+	checkWhy(&fs, why, "Say why you are correcting it")
+	return fs.Err()
+}
+
+// CheckRemoval checks why a session is being removed as entered in error,
+// cleaning it in place.
+func CheckRemoval(why *string) error {
+	var fs problem.Fields
+	checkWhy(&fs, why, "Say why it was entered in error, such as recorded on the wrong parent's record")
+	return fs.Err()
+}
+
+func checkWhy(fs *problem.Fields, why *string, missing string) {
+	fs.Text("why", "Why", why, 2000, true)
+	if *why == "" && !fs.Has("why") {
+		fs.Add("why", missing)
+	}
+}
+
+// Changes names what a correction from was to now changes, in the form's
+// order, for the audit log and the record's history: never the values.
+func Changes(was, now Session) []string {
+	var out []string
+	add := func(changed bool, name string) {
+		if changed {
+			out = append(out, name)
+		}
+	}
+	add(!eligibility.DateOf(was.HeldOn).Equal(eligibility.DateOf(now.HeldOn)), "date")
+	add(was.Minutes != now.Minutes, "duration")
+	add(was.Mode != now.Mode, "how")
+	add(was.Attendance != now.Attendance, "what happened")
+	add(was.Module != now.Module, "module")
+	add(was.Topic != now.Topic, "topic")
+	add(was.Notes != now.Notes, "notes")
+	add(was.Reason != now.Reason, "why it did not happen")
+	add(was.Confidential != now.Confidential, "confidential")
+	add(was.Joint != now.Joint, "joint")
+	return out
+}
+
+// WithholdHistory marks the earlier versions (newest first) that a reader
+// who may not see confidential notes is not shown: once a session is
+// marked confidential, every version before it is too, since the version
+// that was not marked may hold what marking it was meant to hide. A
+// version's reason for the change goes with its text. The reader who may
+// see confidential notes sees them all.
+func WithholdHistory(confidentialNow bool, versions []SessionVersion, seeConfidential bool) {
+	confidential := confidentialNow
+	for i := range versions {
+		v := &versions[i]
+		confidential = confidential || v.Confidential
+		if confidential && !seeConfidential {
+			v.Withheld = true
+			v.Notes, v.Reason, v.Why = "", "", ""
+		}
+	}
+}

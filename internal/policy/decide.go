@@ -110,6 +110,7 @@ const (
 	raisedIt            // only a concern the actor raised (Target.RaisedBy)
 	raisedOrArea        // a concern the actor raised, or any in one of their areas
 	ownsAction          // only a concern with an action for the actor (Target.ActionOwners)
+	wroteIt             // only a note the actor wrote (Target.RecordedBy), of a parent still theirs
 )
 
 // grantedAs is the action whose grant decides act on t. A concern raised
@@ -166,6 +167,10 @@ func grantFor(r Role, act Action) grant {
 			return raisedIt
 		case ViewOwnConcernActions:
 			return ownsAction
+		case CorrectCaseNote:
+			// Their own notes, of a parent still theirs: another's words
+			// are not theirs to rewrite.
+			return wroteIt
 		}
 	case TeamManager:
 		switch act {
@@ -173,7 +178,7 @@ func grantFor(r Role, act Action) grant {
 			ViewFamily, EditFamily, AllocateFamily, CloseFamily, ReopenFamily,
 			ViewPerson, EditPerson, ViewConfidential, EditConfidential,
 			RaiseConcern, ViewRecordAudit, ViewAggregates, ViewIdentifiableReports, WriteSupervision,
-			ReviewRetention, ApproveErasure:
+			CorrectCaseNote, ReviewRetention, ApproveErasure:
 			// Managers supervise both parents' practitioners, so they see
 			// both sides, but only in their own teams.
 			return inOwnArea
@@ -244,6 +249,8 @@ func whyNot(r Role, act Action) string {
 		return "analysts see aggregate, pseudonymised figures only"
 	case r == DSL && act == EditConfidential:
 		return "designated safeguarding leads can read but not change a parent's confidential details"
+	case r == DSL && act == CorrectCaseNote:
+		return "designated safeguarding leads can read but not correct case notes; ask the note's author or a team manager"
 	case r == DSL && act == BreakGlass:
 		return "designated safeguarding leads already see both parents' details; break-glass is for practitioners"
 	case r == DSL:
@@ -284,6 +291,11 @@ func targetComplete(act Action, t Target) (Decision, bool) {
 	case ViewFamily, EditFamily, AllocateFamily, CloseFamily, ReopenFamily:
 		needArea, needFamily = true, true
 	case ViewPerson, EditPerson, ViewConfidential, EditConfidential, BreakGlass, WriteSupervision:
+		needArea, needFamily, needPerson = true, true, true
+	case CorrectCaseNote:
+		if t.RecordedBy == 0 {
+			return deny("the note's author is not known, so access is refused"), false
+		}
 		needArea, needFamily, needPerson = true, true, true
 	}
 	switch {
@@ -347,6 +359,14 @@ func access(a Actor, act Action, t Target, g grant, now time.Time, explain bool)
 			return deny(concernReaders)
 		}
 		return allow("a safeguarding lead gave you a follow-up action on this concern")
+	case wroteIt:
+		if t.RecordedBy != a.StaffID {
+			return deny("only a note's author, or a team manager, can correct or remove it")
+		}
+		if d := practitionerConfidential(a, EditConfidential, t, now); !d.Allowed {
+			return deny("you wrote this note, but you are no longer this parent's practitioner: ask a team manager to correct it")
+		}
+		return allow("you wrote this note and are this parent's practitioner")
 	case outsideAreas:
 		if t.ReferralID == 0 || t.AreaID != 0 {
 			return deny("only a team manager of the record's area can approve deleting it; designated safeguarding leads approve only referrals from outside every area")
@@ -443,7 +463,7 @@ func practitionerBreakGlass(a Actor, t Target) Decision {
 // caseState applies the open/closed rules that hold for every role.
 func caseState(act Action, t Target) (Decision, bool) {
 	switch act {
-	case EditFamily, EditPerson, EditConfidential, WriteSupervision:
+	case EditFamily, EditPerson, EditConfidential, WriteSupervision, CorrectCaseNote:
 		if t.Closed {
 			return deny("closed cases are read-only; ask a team manager to reopen"), false
 		}

@@ -176,13 +176,18 @@ const (
 	// for, or a team manager of the family's area.
 	CompleteTask Action = "task.complete"
 	// oversight and administration
-	ViewRecordAudit         Action = "audit.record.view"
-	ViewAuditLog            Action = "audit.log.view"
-	ManageStaff             Action = "staff.manage"
-	ManageTokens            Action = "tokens.manage"
-	ManageMailingList       Action = "mailing.manage"           // see and export the public mailing list (no family data)
-	ManageMail              Action = "mail.manage"              // see the emails that have not gone (never their recipients or text) and send one again
-	WriteSupervision        Action = "person.supervision.write" // a team manager's supervision note on a parent's record
+	ViewRecordAudit   Action = "audit.record.view"
+	ViewAuditLog      Action = "audit.log.view"
+	ManageStaff       Action = "staff.manage"
+	ManageTokens      Action = "tokens.manage"
+	ManageMailingList Action = "mailing.manage"           // see and export the public mailing list (no family data)
+	ManageMail        Action = "mail.manage"              // see the emails that have not gone (never their recipients or text) and send one again
+	WriteSupervision  Action = "person.supervision.write" // a team manager's supervision note on a parent's record
+	// CorrectCaseNote is correcting a session or case note already saved,
+	// or removing it as entered in error: its author, while still the
+	// parent's own practitioner, or a team manager of the area
+	// (Target.RecordedBy names the author).
+	CorrectCaseNote         Action = "person.casenote.correct"
 	ViewAggregates          Action = "reports.aggregate"
 	ViewIdentifiableReports Action = "reports.identifiable"
 	// ExportResearch produces the pseudonymised research extract: row-level
@@ -234,7 +239,7 @@ func Actions() []Action {
 		ViewPerson, EditPerson, ViewConfidential, EditConfidential, BreakGlass,
 		RaiseConcern, DecideConcern, ViewConcern, ViewOwnConcernActions, CompleteTask,
 		ViewRecordAudit, ViewAuditLog, ManageStaff, ManageTokens, ManageMailingList, ManageMail, ViewAggregates, ViewIdentifiableReports,
-		ExportResearch, WriteSupervision, ManageSite, ChoosePublicListing, ListCases, ViewTeamCaseloads, ExportSubjectAccess,
+		ExportResearch, WriteSupervision, CorrectCaseNote, ManageSite, ChoosePublicListing, ListCases, ViewTeamCaseloads, ExportSubjectAccess,
 		ListRetention, ReviewRetention, ApproveErasure, ManageOwnAccount,
 	}
 }
@@ -302,6 +307,8 @@ func (act Action) phrase() string {
 		return "manage the mailing list"
 	case WriteSupervision:
 		return "write supervision notes"
+	case CorrectCaseNote:
+		return "correct or remove case notes"
 	case ViewAggregates:
 		return "see aggregate reports"
 	case ViewIdentifiableReports:
@@ -351,8 +358,11 @@ type Target struct {
 	// ActionOwners are the owners of a concern's follow-up actions
 	// (ViewOwnConcernActions).
 	ActionOwners []int64
-	PersonID     int64 // set for person-level actions
-	IsParent     bool  // the person is one of the co-parents
+	// RecordedBy is the member of staff who wrote a session or case note
+	// (CorrectCaseNote): a practitioner corrects only their own.
+	RecordedBy int64
+	PersonID   int64 // set for person-level actions
+	IsParent   bool  // the person is one of the co-parents
 	// Practitioners maps each co-parent's person id to the staff id of their
 	// CURRENT practitioner (0 = unallocated).
 	Practitioners map[int64]int64

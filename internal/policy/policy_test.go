@@ -37,6 +37,11 @@ func family3() Target {
 	return Target{AreaID: areaB, FamilyID: fam3, Practitioners: map[int64]int64{f3a: 50, f3b: 60}}
 }
 
+func recordedBy(t Target, staff int64) Target {
+	t.RecordedBy = staff
+	return t
+}
+
 func parent(t Target, person int64) Target {
 	t.PersonID, t.IsParent = person, true
 	return t
@@ -93,6 +98,9 @@ func relTarget(rel int, act Action) Target {
 	}
 	if isPersonAction(act) {
 		t = parent(t, p)
+	}
+	if act == CorrectCaseNote {
+		t.RecordedBy = me // the practitioner wrote each note of the matrix
 	}
 	return t
 }
@@ -158,6 +166,7 @@ var matrix = []struct {
 	{ViewIdentifiableReports, [10]string{"YYYNY", "YYYNY", all, none, none, none, none, none, none, none}},
 	{ExportResearch, [10]string{none, none, none, all, none, none, none, none, none, none}},
 	{WriteSupervision, [10]string{none, "YYYNN", none, none, none, none, none, none, none, none}},
+	{CorrectCaseNote, [10]string{"YNNNN", "YYYNN", none, none, none, none, none, none, none, none}},
 	{ManageSite, [10]string{none, none, none, all, none, none, none, none, none, none}},
 	{ChoosePublicListing, [10]string{none, none, all, none, none, none, none, none, none, none}},
 	{ListCases, [10]string{all, all, all, none, none, none, none, none, none, none}},
@@ -255,6 +264,19 @@ func specialRows() []row {
 		{name: "practitioner/edit-person-closed", actor: prac, act: EditPerson, target: closed(parent(family1(), mum)), reason: "read-only"},
 		{name: "practitioner/view-family-reason", actor: prac, act: ViewFamily, target: family2(), reason: "practitioners see only families they are allocated to"},
 		{name: "practitioner/coparent-confidential-reason", actor: prac, act: ViewConfidential, target: f1dad, reason: "break-glass"},
+
+		// Correcting a case note: its author while the parent is theirs,
+		// or a team manager of the area; never without its author known.
+		{name: "casenote/another-practitioners-note", actor: prac, act: CorrectCaseNote, target: recordedBy(parent(family1(), mum), coPrac), reason: "only a note's author"},
+		{name: "casenote/own-note-parent-reallocated", actor: prac, act: CorrectCaseNote,
+			target: recordedBy(parent(Target{AreaID: areaA, FamilyID: fam1, Practitioners: map[int64]int64{mum: 30, dad: coPrac}}, mum), me), reason: "no longer this parent's practitioner"},
+		{name: "casenote/own-note-on-co-parent", actor: prac, act: CorrectCaseNote, target: recordedBy(f1dad, me), reason: "no longer this parent's practitioner"},
+		{name: "casenote/author-unknown-practitioner", actor: prac, act: CorrectCaseNote, target: parent(family1(), mum), reason: "author is not known"},
+		{name: "casenote/author-unknown-tm", actor: tm, act: CorrectCaseNote, target: parent(family1(), mum), reason: "author is not known"},
+		{name: "casenote/tm-anyones-note", actor: tm, act: CorrectCaseNote, target: recordedBy(f1dad, coPrac), want: true},
+		{name: "casenote/tm-closed", actor: tm, act: CorrectCaseNote, target: recordedBy(closed(f1dad), tmID), reason: "read-only"},
+		{name: "casenote/dsl-reason", actor: dsl, act: CorrectCaseNote, target: recordedBy(f1dad, dslID), reason: "read but not correct"},
+		{name: "casenote/no-person", actor: tm, act: CorrectCaseNote, target: recordedBy(family1(), tmID), reason: "which person"},
 
 		// Team manager state rules.
 		{name: "tm/reopen-open-case", actor: tm, act: ReopenFamily, target: family1(), reason: "nothing to reopen"},

@@ -784,7 +784,7 @@ func (l *seeder) write(ctx context.Context, b *seedBatch) error {
 		}
 		var base [idKinds]int64
 		for k, t := range idTables {
-			if err := tx.queryRow(`SELECT COALESCE(MAX(id), 0) FROM ` + t).Scan(&base[k]); err != nil {
+			if err := tx.queryRow(highestID(t)).Scan(&base[k]); err != nil {
 				return fmt.Errorf("reading the largest id in %s: %w", t, err)
 			}
 		}

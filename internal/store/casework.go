@@ -53,6 +53,10 @@ type PersonRecord struct {
 	// Removed are the results marked as entered in error, oldest removal
 	// first (read by ReadPersonMeasures for one measure's page).
 	Removed []RemovedMeasure
+	// RemovedSessions are, when the page asked for them (SessionPage's
+	// "removed"), one page of the sessions and notes removed as entered
+	// in error, newest first: what and when, never what they said.
+	RemovedSessions []casework.SessionVersion
 	// Closings are the closing summaries written about the parent, newest
 	// closure first (PersonClosings), for a reader who may see their
 	// confidential details.
@@ -174,8 +178,9 @@ func (db *DB) ReadPerson(ctx context.Context, actor policy.Actor, personID int64
 // hundred: the person page shows a page of them and opens only those notes.
 type SessionPage struct {
 	// Show is the kind: "" for all, "attended", "not_attended" (sessions
-	// that did not happen), or "supervision" (supervision notes). Any other
-	// value finds none.
+	// that did not happen), "supervision" (supervision notes), or
+	// "removed" (those removed as entered in error, into
+	// PersonRecord.RemovedSessions). Any other value finds none.
 	Show string
 	// Offset is where the page starts; past the end, the last page is read
 	// (a list that has shrunk since its link was made still opens).
@@ -302,7 +307,11 @@ func (tx *Tx) fillPerson(out *PersonRecord, parts PersonParts, page *SessionPage
 		}
 		out.Person.Confidential = &c
 	}
-	if parts&PersonSessions != 0 && page != nil {
+	if parts&PersonSessions != 0 && page != nil && page.Show == "removed" {
+		if out.RemovedSessions, out.SessionsTotal, out.SessionsOffset, err = tx.removedSessionPage(id, *page); err != nil {
+			return err
+		}
+	} else if parts&PersonSessions != 0 && page != nil {
 		if out.Sessions, out.SessionsTotal, out.SessionsOffset, err = tx.sessionPage(id, conf, *page); err != nil {
 			return err
 		}
@@ -399,7 +408,7 @@ func (tx *Tx) auditPersonView(rec PersonRecord, detail string) {
 
 // sessionColumns are what a session is read with, for scanSession.
 const sessionColumns = `cs.id, cs.family_id, cs.person_id, cs.staff_id, s.name, cs.held_on, cs.minutes, cs.mode, cs.attendance,
-		cs.module, cs.topic, cs.joint, cs.confidential, cs.notes_sealed, cs.reason_sealed, cs.created_at, cs.kind`
+		cs.module, cs.topic, cs.joint, cs.confidential, cs.notes_sealed, cs.reason_sealed, cs.created_at, cs.kind, cs.version, cs.updated_at`
 
 // sessions reads all of a person's sessions, newest first (a subject
 // access request's copy, say); the person page reads a page (sessionPage).
@@ -476,7 +485,7 @@ func (tx *Tx) scanSession(rows *sql.Rows, seeConfidential bool, total *int) (cas
 	var s casework.Session
 	var notes, reason string
 	dest := []any{&s.ID, &s.FamilyID, &s.PersonID, &s.StaffID, &s.StaffName, &s.HeldOn, &s.Minutes, &s.Mode, &s.Attendance,
-		&s.Module, &s.Topic, &s.Joint, &s.Confidential, &notes, &reason, &s.CreatedAt, &s.Kind}
+		&s.Module, &s.Topic, &s.Joint, &s.Confidential, &notes, &reason, &s.CreatedAt, &s.Kind, &s.Version, &s.UpdatedAt}
 	if total != nil {
 		dest = append(dest, total)
 	}

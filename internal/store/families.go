@@ -93,10 +93,23 @@ func (tx *Tx) nextFamilyReference() (string, error) {
 // largest id plus one, so after the newest family's record was deleted
 // under the retention schedule the next family would take its id, and with
 // it the deleted family's audit history; new ids go past the deleted ones.
+// A session removed as entered in error leaves its history (migration 47):
+// a new session taking its id would take its history too.
 var erasedIDs = map[string]string{
-	"families":  `SELECT MAX(id) AS v FROM families UNION ALL SELECT MAX(family_id) FROM retention_erasures`,
-	"people":    `SELECT MAX(id) AS v FROM people UNION ALL SELECT MAX(last_person_id) FROM retention_erasures`,
-	"referrals": `SELECT MAX(id) AS v FROM referrals UNION ALL SELECT MAX(referral_id) FROM referral_erasures`,
+	"families":      `SELECT MAX(id) AS v FROM families UNION ALL SELECT MAX(family_id) FROM retention_erasures`,
+	"people":        `SELECT MAX(id) AS v FROM people UNION ALL SELECT MAX(last_person_id) FROM retention_erasures`,
+	"referrals":     `SELECT MAX(id) AS v FROM referrals UNION ALL SELECT MAX(referral_id) FROM referral_erasures`,
+	"case_sessions": `SELECT MAX(id) AS v FROM case_sessions UNION ALL SELECT MAX(session_id) FROM case_session_history`,
+}
+
+// highestID is the statement reading the largest id table has given, its
+// deleted rows' that leave a stub included (erasedIDs): 0 for none.
+func highestID(table string) string {
+	highest, ok := erasedIDs[table]
+	if !ok {
+		highest = `SELECT MAX(id) AS v FROM ` + table
+	}
+	return `SELECT COALESCE(MAX(v), 0) FROM (` + highest + `) ids`
 }
 
 // newID takes the id a new row of table will have, before it is written,
@@ -105,17 +118,16 @@ var erasedIDs = map[string]string{
 // on SQLite one past the largest (this transaction holds the write lock),
 // and past the deleted ones' too where they leave a stub (erasedIDs).
 func (tx *Tx) newID(table string) (int64, error) {
-	highest, ok := erasedIDs[table]
-	if !ok {
-		highest = `SELECT MAX(id) AS v FROM ` + table
-	}
-	q := `SELECT COALESCE(MAX(v), 0) + 1 FROM (` + highest + `) ids`
+	q := highestID(table)
 	if tx.db.dialect == Postgres {
 		q = `SELECT nextval(pg_get_serial_sequence('` + table + `', 'id'))`
 	}
 	var id int64
 	if err := tx.queryRow(q).Scan(&id); err != nil {
 		return 0, fmt.Errorf("choosing the new %s row's id: %w", table, err)
+	}
+	if tx.db.dialect != Postgres {
+		id++
 	}
 	return id, nil
 }

@@ -70,7 +70,7 @@ var boundAt30 = []string{"closure_summaries", "consents", "meetings", "informati
 
 // boundFromStart are the tables made after migration 30, whose values have
 // been bound to their rows from the first: no migration step binds them.
-var boundFromStart = []string{"circumstance_changes"}
+var boundFromStart = []string{"circumstance_changes", "case_session_history"}
 
 // columnsBoundFromStart are the sealed columns added after migration 30 to
 // tables it bound ("table.column"), bound to their rows from the first:
@@ -142,6 +142,9 @@ func SealedColumns() []SealedColumn {
 		{"referral_drafts", "content_sealed", []string{"token_hash"}, "referral_drafts.content", ""},
 		{"case_sessions", "notes_sealed", id, "case_sessions.notes", ""},
 		{"case_sessions", "reason_sealed", id, "case_sessions.reason", ""},
+		{"case_session_history", "notes_sealed", id, "case_session_history.notes", ""},
+		{"case_session_history", "reason_sealed", id, "case_session_history.reason", ""},
+		{"case_session_history", "why_sealed", id, "case_session_history.why", ""},
 		{"risk_assessments", "answers_sealed", id, "risk_assessments.answers", ""},
 		{"incidents", "details_sealed", id, "incidents.details", ""},
 		{"circumstance_changes", "note_sealed", id, "circumstance_changes.note", ""},

@@ -173,6 +173,27 @@ func plantCanaries(t *testing.T, db *store.DB) planted {
 		Reason: canary("session-reason")}, nil); err != nil {
 		t.Fatal(err)
 	}
+	// A session corrected, and one removed as entered in error: their
+	// earlier versions and the reasons are in case_session_history.
+	was := casework.Session{PersonID: fx.parent1, HeldOn: now, Mode: "phone", Attendance: "did_not_attend", Reason: canary("history-reason"),
+		Notes: canary("history-notes")}
+	corrected, err := db.RecordSession(sctx, prac, was, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	was.Reason = "Phone off"
+	if err := db.CorrectSession(sctx, prac, store.SessionCorrection{PersonID: fx.parent1, SessionID: corrected, Version: 1, Session: was,
+		Why: canary("correction-why")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	removed, err := db.RecordSession(sctx, prac, casework.Session{PersonID: fx.parent1, HeldOn: now, Minutes: 30, Mode: "home", Attendance: "attended",
+		Notes: canary("removed-notes")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RemoveSession(sctx, prac, fx.parent1, removed, 1, canary("removal-why")); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := db.RecordVIG(sctx, prac, casework.VIGCycle{PersonID: fx.parent1, Phase: "antenatal", FilmedOn: now, Strengths: canary("vig"), Confidential: true}); err != nil {
 		t.Fatal(err)
 	}

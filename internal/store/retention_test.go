@@ -186,7 +186,7 @@ func TestRetentionErasure(t *testing.T) {
 			t.Errorf("the caseload still keeps %d families after an erasure", n)
 		}
 		if rec.Reference != ref || rec.ApprovedBy != mgr2.Name || rec.RequestedBy != fx.mgr.Name || rec.Rule != retention.RuleParents ||
-			rec.Rows["families"] != 1 || rec.Rows["people"] != 3 || rec.Rows["case_sessions"] != 2 || rec.Rows["retention_reviews"] != 1 ||
+			rec.Rows["families"] != 1 || rec.Rows["people"] != 3 || rec.Rows["case_sessions"] != 3 || rec.Rows["case_session_history"] != 2 || rec.Rows["retention_reviews"] != 1 ||
 			rec.Rows["referrals"] != 1 || rec.Rows["outbox"] != 2 || rec.Rows["circumstance_changes"] != 1 {
 			t.Fatalf("stub %+v", rec)
 		}
@@ -222,7 +222,7 @@ func TestRetentionErasure(t *testing.T) {
 		}
 		for _, q := range []string{`SELECT COUNT(*) FROM families WHERE id = $1`, `SELECT COUNT(*) FROM people WHERE family_id = $1`,
 			`SELECT COUNT(*) FROM referrals WHERE family_id = $1`, `SELECT COUNT(*) FROM safeguarding_concerns WHERE family_id = $1`,
-			`SELECT COUNT(*) FROM circumstance_changes WHERE family_id = $1`} {
+			`SELECT COUNT(*) FROM circumstance_changes WHERE family_id = $1`, `SELECT COUNT(*) FROM case_session_history WHERE family_id = $1`} {
 			if n, err := db.RawString(ctx, `SELECT CAST((`+q+`) AS TEXT)`, fx.familyID); err != nil || n != "0" {
 				t.Errorf("%s: %s, %v", q, n, err)
 			}

@@ -143,6 +143,9 @@ var accessMatrix = map[string][7]string{
 	"POST /people/{id}/resume":                       {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /people/{id}/supervision":                  {"FFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /people/{id}/measures/{instrument}":        {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"GET /people/{id}/sessions/{sid}":                {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/sessions/{sid}":               {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // an empty form: its problems, to the author or a manager
+	"POST /people/{id}/sessions/{sid}/remove":        {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no version: a conflict, to the author or a manager
 	"POST /people/{id}/measure-results/{rid}/remove": {"NFFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no result 999999: found only once the person may be read
 	"POST /people/{id}/contact":                      {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /people/{id}/details":                      {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
@@ -208,6 +211,7 @@ type accessTargets struct {
 	person   map[string]int64
 	concern  map[string]int64
 	task     map[string]int64 // a concern's action's task, for: own Priya, co and area Tom Elliott, other Megan Hughes, closed Priya
+	session  map[string]int64 // the person's newest session, recorded by their practitioner
 	referral int64
 	token    int64
 	sitePage int64
@@ -237,11 +241,16 @@ func findPerson(t *testing.T, e *env, name string) (personID, familyID int64) {
 func setUpAccessTargets(t *testing.T, e *env) (accessTargets, string) {
 	t.Helper()
 	ctx := audit.WithSource(context.Background(), audit.Source{Actor: "test"})
-	tg := accessTargets{family: map[string]int64{}, person: map[string]int64{}, concern: map[string]int64{}, task: map[string]int64{}}
+	tg := accessTargets{family: map[string]int64{}, person: map[string]int64{}, concern: map[string]int64{}, task: map[string]int64{}, session: map[string]int64{}}
+	dslStaff, _ := e.db.StaffByEmail(ctx, dsl)
 	for rel, name := range map[string]string{"own": "Amy Foster", "co": "Jordan Price", "area": "Hannah Reid", "other": "Aisha Khan", "closed": "Mark Hill"} {
 		tg.person[rel], tg.family[rel] = findPerson(t, e, name)
+		rec, err := e.db.ReadPersonPage(ctx, dslStaff.Actor(), tg.person[rel], store.SessionPage{Limit: 1})
+		if err != nil || len(rec.Sessions) == 0 {
+			t.Fatalf("%s has no session to try (%v)", name, err)
+		}
+		tg.session[rel] = rec.Sessions[0].ID
 	}
-	dslStaff, _ := e.db.StaffByEmail(ctx, dsl)
 	yes := true
 	for _, rel := range accessRelations {
 		id, err := e.db.RaiseConcern(ctx, dslStaff.Actor(), store.NewConcern{FamilyID: tg.family[rel], PersonID: tg.person[rel],
@@ -321,7 +330,8 @@ func accessPaths(route string, tg accessTargets) (method string, paths []string)
 			} else if strings.HasPrefix(path, "/tasks/") {
 				id = tg.task[rel]
 			}
-			paths = append(paths, fixed.Replace(strings.Replace(path, "{id}", itoa(id), 1)))
+			p := strings.Replace(path, "{sid}", itoa(tg.session[rel]), 1)
+			paths = append(paths, fixed.Replace(strings.Replace(p, "{id}", itoa(id), 1)))
 		}
 		return method, paths
 	case strings.HasPrefix(path, "/referrals/{id}"), strings.HasPrefix(path, "/retention/referrals/{id}"):

@@ -35,6 +35,10 @@ type personData struct {
 	// SubjectAccess: the reader may prepare this parent's subject access
 	// request (a designated safeguarding lead), linked from the page.
 	SubjectAccess bool
+	// Me is the reader's staff id: a practitioner is offered the
+	// correction of the notes they wrote (the session's page asks the
+	// policy).
+	Me int64
 }
 
 // personSessionsPageSize is how many sessions the person page shows at a
@@ -67,7 +71,8 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUs
 	}
 	d := personData{PersonRecord: rec, Modules: s.modules(), Open: open, Filter: filter,
 		Pager:         newPagerTo(r, "/people/"+strconv.FormatInt(id, 10), "sessions", rec.SessionsTotal, personSessionsPageSize),
-		SubjectAccess: rec.Person.Kind == family.Parent && policy.Can(u.staff.Actor(), policy.ExportSubjectAccess, policy.Target{}, s.cfg.Now())}
+		SubjectAccess: rec.Person.Kind == family.Parent && policy.Can(u.staff.Actor(), policy.ExportSubjectAccess, policy.Target{}, s.cfg.Now()),
+		Me:            u.staff.ID}
 	for _, p := range rec.Pauses {
 		if p.Active() {
 			p := p
@@ -86,18 +91,20 @@ func formDate(form url.Values, name string, fs *problem.Fields) time.Time {
 	return t
 }
 
+// sessionCreate records a session. A form with problems of its own (a
+// date that is no date) saves nothing: it once saved the session dated
+// today, and the editor, told of the problem, saved it again.
 func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	s.personPost(w, r, u, policy.EditConfidential, "session", "held_on", "#sessions", func(id int64, f url.Values, fs *problem.Fields) error {
-		minutes, convErr := strconv.Atoi(strings.TrimSpace(f.Get("minutes")))
-		if convErr != nil && strings.TrimSpace(f.Get("minutes")) != "" {
-			fs.Add("minutes", "Enter the duration as a number of minutes, like 60")
+		sess := s.sessionFromForm(f, fs, false)
+		if len(*fs) > 0 {
+			// Shown with the rest of the session's problems; postAndRedirect
+			// asks the policy before showing them.
+			err := s.formProblems(sess, nil)
+			*fs = mergeFields(*fs, err)
+			return nil
 		}
-		sess := casework.Session{PersonID: id, HeldOn: formDate(f, "held_on", fs), Minutes: minutes, Mode: f.Get("mode"), Attendance: f.Get("attendance"),
-			Module: f.Get("module"), Topic: f.Get("topic"), Notes: f.Get("notes"), Reason: f.Get("reason"),
-			Joint: f.Get("joint") == "yes", Confidential: f.Get("confidential") == "yes"}
-		if len(*fs) > 0 && sess.HeldOn.IsZero() {
-			sess.HeldOn = s.cfg.Now() // keep validation from repeating the date problem
-		}
+		sess.PersonID = id
 		_, err := s.db.RecordSession(r.Context(), u.staff.Actor(), sess, s.modules())
 		return err
 	})
