@@ -330,7 +330,18 @@ func CheckCorrection(was Session, now *Session, why *string, c Context) error {
 		}
 		fs.Add(first, "Nothing has been changed: change what was wrong, or go back to the record")
 	}
-	checkWhy(&fs, why, "Say why you are correcting it")
+	checkWhy(&fs, why, whyCorrecting)
+	return fs.Err()
+}
+
+const whyCorrecting = "Say why you are correcting it"
+
+// CheckCorrectionWhy checks why a correction is made, cleaning it in place:
+// for a form whose own problems stop it before CheckCorrection is reached,
+// so that this one is shown with them.
+func CheckCorrectionWhy(why *string) error {
+	var fs problem.Fields
+	checkWhy(&fs, why, whyCorrecting)
 	return fs.Err()
 }
 

@@ -64,6 +64,16 @@ func withJoint(s Session) Session {
 	return s
 }
 
+func TestCheckCorrectionWhy(t *testing.T) {
+	for why, want := range map[string]string{"Typed the wrong day": "", "": "Say why you are correcting it", "<b>": "HTML"} {
+		w := why
+		got := fieldsOf(CheckCorrectionWhy(&w))["why"]
+		if (want == "") != (got == "") || !strings.Contains(got, want) {
+			t.Errorf("CheckCorrectionWhy(%q) = %q, want %q", why, got, want)
+		}
+	}
+}
+
 func TestCheckRemoval(t *testing.T) {
 	for why, want := range map[string]string{
 		"Recorded on the wrong parent's record": "",

@@ -67,6 +67,8 @@ func (db *DB) ReadSession(ctx context.Context, actor policy.Actor, personID, ses
 			removedRow = versions[0]
 			removed := removedRow.v
 			out.Removed, out.Session = &removed, removed.Session
+			// First recorded when its first version was saved.
+			out.Session.CreatedAt = versions[len(versions)-1].v.UpdatedAt
 			versions = versions[1:]
 		} else {
 			out.Session = live

@@ -178,7 +178,8 @@ func TestSessionCorrectionAndRemoval(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s reads the removed session: %v", who, err)
 			}
-			if rec.Removed == nil || rec.MayCorrect || rec.Removed.ChangedBy != fx.prac1.ID || len(rec.History) != 4 {
+			if rec.Removed == nil || rec.MayCorrect || rec.Removed.ChangedBy != fx.prac1.ID || len(rec.History) != 4 || rec.Session.CreatedAt.IsZero() ||
+				!rec.Session.CreatedAt.Equal(rec.History[3].UpdatedAt) {
 				t.Errorf("%s reads the removal %+v, %d versions, may correct %t", who, rec.Removed, len(rec.History), rec.MayCorrect)
 				continue
 			}

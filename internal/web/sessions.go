@@ -149,7 +149,8 @@ func (s *Server) sessionCorrect(w http.ResponseWriter, r *http.Request, u *reque
 	var fs problem.Fields
 	sess := s.sessionFromForm(f, &fs, f.Get("kind") == "supervision")
 	if len(fs) > 0 {
-		err = s.formProblems(sess, fs)
+		why := f.Get("why")
+		err = s.formProblems(sess, mergeFields(fs, casework.CheckCorrectionWhy(&why)))
 	} else {
 		err = s.db.CorrectSession(r.Context(), u.staff.Actor(),
 			store.SessionCorrection{PersonID: personID, SessionID: sessionID, Version: version, Session: sess, Why: f.Get("why")}, s.modules())

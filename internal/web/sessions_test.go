@@ -208,3 +208,45 @@ func sessionCount(t *testing.T, e *env, personID int64) int {
 	}
 	return rec.SessionsTotal
 }
+
+// A team manager corrects their supervision note: its form has the text
+// alone; the parent's practitioner, who did not write it, reads it and its
+// earlier version but is offered no form.
+func TestCorrectASupervisionNote(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Amy")
+		amy := parentNamed(f, "Amy")
+		person := "/people/" + itoa(amy.ID)
+		mc := e.client()
+		e.signIn(mc, manager)
+		token := csrfFrom(t, e.get(mc, person).body)
+		if r := e.post(mc, person+"/supervision", mustForm("csrf_token", token, "supervision_note", "Discussed the plan")); r.status != http.StatusSeeOther {
+			t.Fatalf("the supervision note: %d", r.status)
+		}
+		rec, err := e.db.ReadPersonPage(context.Background(), mustActor(t, e, manager), amy.ID, store.SessionPage{Show: "supervision", Limit: 1})
+		if err != nil || len(rec.Sessions) != 1 {
+			t.Fatalf("the note: %v", err)
+		}
+		path := person + "/sessions/" + itoa(rec.Sessions[0].ID)
+		form := e.get(mc, path)
+		if !strings.Contains(form.body, "Supervision note of") || !strings.Contains(form.body, `name="kind" value="supervision"`) || strings.Contains(form.body, `name="held_on-day"`) {
+			t.Fatalf("the note's form:\n%s", form.body)
+		}
+		if r := e.post(mc, path, mustForm("csrf_token", token, "version", "1", "kind", "supervision", "notes", "", "why", "")); r.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.body, "Write the supervision note") || !strings.Contains(r.body, "Say why you are correcting it") {
+			t.Errorf("an emptied note: %d", r.status)
+		}
+		if r := e.post(mc, path, mustForm("csrf_token", token, "version", "1", "kind", "supervision", "notes", "Discussed the safety plan", "why", "Clearer")); r.status != http.StatusSeeOther {
+			t.Fatalf("the correction: %d\n%s", r.status, r.body)
+		}
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		seen := e.get(pc, path)
+		if seen.status != 200 || !strings.Contains(seen.body, "Discussed the safety plan") || !strings.Contains(seen.body, "Discussed the plan") || strings.Contains(seen.body, `name="why"`) {
+			t.Errorf("the practitioner reads the note: %d\n%s", seen.status, seen.body)
+		}
+		if page := e.get(pc, person+"?show=supervision"); strings.Contains(page.body, "Correct or remove") || !strings.Contains(page.body, "Earlier versions") {
+			t.Errorf("the practitioner's list offers to correct the manager's note, or hides that it was corrected")
+		}
+	})
+}

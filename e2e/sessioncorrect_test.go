@@ -1,0 +1,69 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestBrowserCorrectAndRemoveASession: a practitioner records a session,
+// follows "Correct or remove" from it, sends a correction with a duration
+// that is no number and no reason (the error state keeps what was typed),
+// corrects it, sees the version it replaced, then removes it as entered in
+// error and finds it under "entered in error". Each state passes axe-core.
+func TestBrowserCorrectAndRemoveASession(t *testing.T) {
+	_, tab := browseDemo(t, 2*time.Minute)
+	tab.signInChecked(t, credentialFor(t, "priya.shah@cradle.example"))
+	tab.open(t, "/search?q=Amy+Foster")
+	tab.click(t, `main table a[href^="/people/"]`)
+	person := tab.eval(t, `location.pathname`)
+	tab.recordSession(t, person, sessionForm{date: time.Now().AddDate(0, 0, -1), minutes: "45", mode: "mode", attendance: "attendance",
+		notes: "Talked about bedtime routines."})
+
+	link := `[...document.querySelectorAll('main a.govuk-link')].find(a => a.textContent.startsWith('Correct or remove'))`
+	href := tab.eval(t, link+`.getAttribute('href')`)
+	if !strings.HasPrefix(href, person+"/sessions/") {
+		t.Fatalf("the newest session's link goes to %q", href)
+	}
+	tab.clickJS(t, "the Correct or remove link", link)
+	tab.mustBeAt(t, href)
+	tab.mustSee(t, "session", "Session on", "Correct this session", "Remove as entered in error", "Talked about bedtime routines.")
+	if v := tab.value(t, "#minutes"); v != "45" {
+		t.Errorf("the correction form's duration holds %q", v)
+	}
+	tab.pageChecks(t, "session")
+
+	tab.fill(t, "#minutes", "forty")
+	tab.fill(t, "#notes", "Talked about bedtime and feeding routines.")
+	tab.click(t, `form[action="`+href+`"] button[type="submit"]`)
+	tab.mustSee(t, "session correction error", "There is a problem", "Enter the duration as a number of minutes", "Say why you are correcting it")
+	tab.errorState(t, "session-correct-error", "#minutes")
+	tab.errorLinksResolve(t, "session-correct-error")
+	tab.pageChecks(t, "session-correct-error")
+	if v := tab.value(t, "#notes"); v != "Talked about bedtime and feeding routines." {
+		t.Errorf("the notes typed were lost: %q", v)
+	}
+	tab.screenshot(t, "session-correct-error")
+
+	tab.fill(t, "#minutes", "50")
+	tab.fill(t, "#why", "Left out the feeding, and typed the wrong length.")
+	tab.click(t, `form[action="`+href+`"] button[type="submit"]`)
+	tab.mustSee(t, "session corrected", "Your correction has been saved", "50 minutes", "Version 1, replaced",
+		"Talked about bedtime routines.", "Left out the feeding, and typed the wrong length.")
+	tab.pageChecks(t, "session-corrected")
+	tab.screenshot(t, "session-corrected")
+
+	tab.fill(t, "#remove_why", "Recorded twice: the same visit is on the record already.")
+	tab.click(t, `form[action="`+href+`/remove"] button[type="submit"]`)
+	tab.mustSee(t, "session removed", "It has been removed as entered in error", "Removed as entered in error on", "Recorded twice")
+	if n := tab.count(t, `form[action="`+href+`"]`); n != 0 {
+		t.Errorf("the removed session's page still has %d correction forms", n)
+	}
+	tab.pageChecks(t, "session-removed")
+	tab.screenshot(t, "session-removed")
+
+	tab.open(t, person+"?show=removed")
+	tab.mustSee(t, "sessions entered in error", "removed as entered in error by Priya Shah", "See the removal")
+	tab.pageChecks(t, "person-sessions-removed")
+	tab.screenshot(t, "person-sessions-removed")
+}
