@@ -391,14 +391,20 @@ func (db *DB) ChangeStaff(ctx context.Context, actor policy.Actor, id int64, c o
 func (tx *Tx) checkStaffChange(s org.Staff, role policy.Role, removed []org.Area) error {
 	var fs problem.Fields
 	type work struct {
-		what  string // "parents" or "families"
+		// holds words n of what they hold: "the practitioner for 3
+		// parents in open families", then " in Blackpool" for one area.
+		holds func(n int) string
 		query string
 		kept  policy.Role
 	}
+	practitioner := func(n int) string {
+		return "the practitioner for " + problem.Plural(n, "parent", "parents") + " in open families"
+	}
+	manager := func(n int) string { return "the team manager of " + problem.Plural(n, "open family", "open families") }
 	for _, w := range []work{
-		{"parents", `SELECT f.area_id, COUNT(*) FROM allocations al JOIN families f ON f.id = al.family_id
+		{practitioner, `SELECT f.area_id, COUNT(*) FROM allocations al JOIN families f ON f.id = al.family_id
 			WHERE al.staff_id = $1 AND al.ended_at IS NULL AND f.stage <> 'closed' GROUP BY f.area_id`, policy.Practitioner},
-		{"families", `SELECT area_id, COUNT(*) FROM families WHERE manager_id = $1 AND stage <> 'closed' GROUP BY area_id`, policy.TeamManager},
+		{manager, `SELECT area_id, COUNT(*) FROM families WHERE manager_id = $1 AND stage <> 'closed' GROUP BY area_id`, policy.TeamManager},
 	} {
 		byArea, err := tx.countsByArea(w.query, s.ID)
 		if err != nil {
@@ -408,21 +414,13 @@ func (tx *Tx) checkStaffChange(s org.Staff, role policy.Role, removed []org.Area
 		for _, n := range byArea {
 			total += n
 		}
-		as := "the practitioner for " + problem.Plural(total, "parent", "parents") + " in open families"
-		if w.kept == policy.TeamManager {
-			as = "the team manager of " + problem.Plural(total, "open family", "open families")
-		}
 		if total > 0 && role != w.kept {
-			fs.Add("role", s.Name+" is "+as+": allocate them to someone else before changing the role")
+			fs.Add("role", s.Name+" is "+w.holds(total)+": allocate them to someone else before changing the role")
 			continue
 		}
 		for _, a := range removed {
 			if n := byArea[a.ID]; n > 0 {
-				in := "the practitioner for " + problem.Plural(n, "parent", "parents") + " in open families in " + a.Name
-				if w.kept == policy.TeamManager {
-					in = "the team manager of " + problem.Plural(n, "open family", "open families") + " in " + a.Name
-				}
-				fs.Add("areas", s.Name+" is "+in+": allocate them to someone else before taking "+a.Name+" away")
+				fs.Add("areas", s.Name+" is "+w.holds(n)+" in "+a.Name+": allocate them to someone else before taking "+a.Name+" away")
 			}
 		}
 	}
