@@ -67,3 +67,39 @@ func TestBrowserCorrectAndRemoveASession(t *testing.T) {
 	tab.pageChecks(t, "person-sessions-removed")
 	tab.screenshot(t, "person-sessions-removed")
 }
+
+// TestBrowserRemoveAnIncident: a practitioner records an incident, follows
+// "Remove as entered in error" beside it, sends the form empty (the error
+// state, under the incident), then with a reason; the incident is listed
+// as removed. Each state passes axe-core.
+func TestBrowserRemoveAnIncident(t *testing.T) {
+	_, tab := browseDemo(t, 2*time.Minute)
+	tab.signInChecked(t, credentialFor(t, "priya.shah@cradle.example"))
+	tab.open(t, "/search?q=Amy+Foster")
+	tab.click(t, `main table a[href^="/people/"]`)
+	person := tab.eval(t, `location.pathname`)
+	tab.openForm(t, "Record an incident")
+	tab.fillDate(t, "occurred_on", time.Now().AddDate(0, 0, -3))
+	tab.fill(t, "#reported_by", "Police")
+	tab.fill(t, "#details", "Recorded here by mistake.")
+	tab.click(t, `form[action="`+person+`/incidents"] button[type="submit"]`)
+	tab.mustSee(t, "incident recorded", "Recorded here by mistake.")
+
+	link := `[...document.querySelectorAll('main a.govuk-link')].find(a => a.textContent.startsWith('Remove as entered in error') && a.href.includes('remove-incident'))`
+	tab.clickJS(t, "the incident's Remove as entered in error link", link)
+	tab.mustSee(t, "incident removal form", "Why was the incident of", "Remove the incident")
+	tab.pageChecks(t, "incident-remove")
+	tab.click(t, `form[action$="/remove"] button[type="submit"]`)
+	tab.mustSee(t, "incident removal error", "There is a problem", "Say why it was entered in error")
+	tab.errorState(t, "incident-remove-error", "#remove_why")
+	tab.errorLinksResolve(t, "incident-remove-error")
+	tab.pageChecks(t, "incident-remove-error")
+	tab.fill(t, "#remove_why", "Recorded on the wrong parent's record.")
+	tab.click(t, `form[action$="/remove"] button[type="submit"]`)
+	tab.mustSee(t, "incident removed", "was removed as entered in error by Priya Shah", "Recorded on the wrong parent's record.")
+	if strings.Contains(tab.eval(t, `document.body.innerText`), "Recorded here by mistake.") {
+		t.Error("the removed incident is still listed")
+	}
+	tab.pageChecks(t, "incident-removed")
+	tab.screenshot(t, "incident-removed")
+}

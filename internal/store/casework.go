@@ -53,6 +53,9 @@ type PersonRecord struct {
 	// Removed are the results marked as entered in error, oldest removal
 	// first (read by ReadPersonMeasures for one measure's page).
 	Removed []RemovedMeasure
+	// RemovedRisk are the incidents and changes in circumstances removed
+	// as entered in error (PersonIncidents, PersonChanges), newest first.
+	RemovedRisk []RemovedRiskEntry
 	// RemovedSessions are, when the page asked for them (SessionPage's
 	// "removed"), one page of the sessions and notes removed as entered
 	// in error, newest first: what and when, never what they said.
@@ -348,6 +351,11 @@ func (tx *Tx) fillPerson(out *PersonRecord, parts PersonParts, page *SessionPage
 			out.Incidents = facts.incidents
 		}
 		out.Changes = facts.changes
+		for _, e := range facts.removed {
+			if e.Kind == "incident" && parts&PersonIncidents != 0 || e.Kind == "change" {
+				out.RemovedRisk = append(out.RemovedRisk, e)
+			}
+		}
 		if parts&PersonRisk != 0 {
 			if out.Risk, err = tx.riskAssessments(id, conf, tx.db.risk, facts.history); err != nil {
 				return err

@@ -311,3 +311,16 @@ func (db *DB) LinkReferralMail(ctx context.Context) error {
 func (db *DB) LinkConcernMail(ctx context.Context) error {
 	return db.runStep(ctx, db.linkConcernMail)
 }
+
+// IncidentDates is the risk history's incidents for a parent, as the MARAC
+// criteria count them.
+func (db *DB) IncidentDates(ctx context.Context, personID int64) (int, error) {
+	var n int
+	err := db.View(ctx, func(tx *Tx) error {
+		h, err := tx.riskHistory(personID)
+		n = len(h.Incidents)
+		tx.Audit("test.read", "person", personID, 0, "risk history")
+		return err
+	})
+	return n, err
+}

@@ -75,7 +75,7 @@ var boundFromStart = []string{"circumstance_changes", "case_session_history"}
 // columnsBoundFromStart are the sealed columns added after migration 30 to
 // tables it bound ("table.column"), bound to their rows from the first:
 // migrations 29 and 30 do not look for them (they are not there yet).
-var columnsBoundFromStart = []string{"staff.password_hash_sealed"}
+var columnsBoundFromStart = []string{"staff.password_hash_sealed", "incidents.removed_reason_sealed"}
 
 // rowBound are the tables whose sealed values are bound to their rows.
 var rowBound = func() map[string]bool {
@@ -148,6 +148,7 @@ func SealedColumns() []SealedColumn {
 		{"risk_assessments", "answers_sealed", id, "risk_assessments.answers", ""},
 		{"incidents", "details_sealed", id, "incidents.details", ""},
 		{"circumstance_changes", "note_sealed", id, "circumstance_changes.note", ""},
+		{"circumstance_changes", "removed_reason_sealed", id, "circumstance_changes.removed_reason", ""},
 		{"marac_referrals", "actions_sealed", id, "marac_referrals.actions", ""},
 		{"safety_plans", "plan_sealed", id, "safety_plans.plan", ""},
 		{"safety_plan_reviews", "changes_sealed", id, "safety_plan_reviews.changes", ""},
@@ -174,6 +175,7 @@ func SealedColumns() []SealedColumn {
 		{"outbox", "recipient_sealed", id, "outbox.recipient", ""},
 		{"outbox", "body_sealed", id, "outbox.body", ""},
 		{"incidents", "reported_by_sealed", id, "incidents.reported_by", ""},
+		{"incidents", "removed_reason_sealed", id, "incidents.removed_reason", ""},
 		{"consents", "scope_sealed", id, "consents.scope", ""},
 		{"information_sharing", "consent_reason_sealed", id, "information_sharing.consent_reason", ""},
 		{"retention_reviews", "reason_sealed", []string{"family_id"}, "retention_reviews.reason", ""},

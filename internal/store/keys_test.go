@@ -213,6 +213,31 @@ func plantCanaries(t *testing.T, db *store.DB) planted {
 	if err := db.RecordChange(sctx, prac, fx.parent1, risk.Change{Kind: "other", On: now, Note: canary("change-note")}); err != nil {
 		t.Fatal(err)
 	}
+	// An incident and a change removed as entered in error: why, sealed.
+	if err := db.RecordIncident(sctx, prac, store.Incident{PersonID: fx.parent1, OccurredOn: now, ReportedBy: "Police", Details: "To remove"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RecordChange(sctx, prac, fx.parent1, risk.Change{Kind: "other", On: now, Note: "To remove"}); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := db.ReadPerson(sctx, prac, fx.parent1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range rec.Incidents {
+		if in.Details == "To remove" {
+			if err := db.RemoveIncident(sctx, prac, fx.parent1, in.ID, canary("incident-removal")); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, c := range rec.Changes {
+		if c.Note == "To remove" {
+			if err := db.RemoveChange(sctx, prac, fx.parent1, c.ID, canary("change-removal")); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	review := now.AddDate(0, 0, 14)
 	if err := db.SaveSafetyPlan(sctx, prac, fx.parent1, 0, store.SafetyPlanSections{CodeWords: canary("safety-code-words")}, review, ""); err != nil {
 		t.Fatal(err)

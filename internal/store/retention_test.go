@@ -187,7 +187,7 @@ func TestRetentionErasure(t *testing.T) {
 		}
 		if rec.Reference != ref || rec.ApprovedBy != mgr2.Name || rec.RequestedBy != fx.mgr.Name || rec.Rule != retention.RuleParents ||
 			rec.Rows["families"] != 1 || rec.Rows["people"] != 3 || rec.Rows["case_sessions"] != 3 || rec.Rows["case_session_history"] != 2 || rec.Rows["retention_reviews"] != 1 ||
-			rec.Rows["referrals"] != 1 || rec.Rows["outbox"] != 2 || rec.Rows["circumstance_changes"] != 1 {
+			rec.Rows["referrals"] != 1 || rec.Rows["outbox"] != 2 || rec.Rows["circumstance_changes"] != 2 || rec.Rows["incidents"] != 2 {
 			t.Fatalf("stub %+v", rec)
 		}
 

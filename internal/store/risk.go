@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
@@ -336,6 +337,51 @@ func (db *DB) RecordChange(ctx context.Context, actor policy.Actor, personID int
 	})
 }
 
+// RemoveIncident marks one of a parent's incidents as entered in error
+// (recorded on the wrong parent, say, or twice), with why: it is left out
+// of the person page's incidents and of the risk history MARAC's criteria
+// count, kept, and listed as removed. Whoever may record incidents for the
+// parent may (their own practitioner, a team manager of the area).
+func (db *DB) RemoveIncident(ctx context.Context, actor policy.Actor, personID, incidentID int64, why string) error {
+	return db.removeRiskEntry(ctx, actor, personID, incidentID, why, "incidents", "incident", "incident.remove", "That incident is not on this record, or was already removed")
+}
+
+// RemoveChange marks one of a parent's changes in circumstances as entered
+// in error, as RemoveIncident does an incident.
+func (db *DB) RemoveChange(ctx context.Context, actor policy.Actor, personID, changeID int64, why string) error {
+	return db.removeRiskEntry(ctx, actor, personID, changeID, why, "circumstance_changes", "circumstance_change", "circumstance.remove",
+		"That change is not on this record, or was already removed")
+}
+
+// removeRiskEntry marks row id of table (incidents or
+// circumstance_changes), the person's, removed by actor with why, audited
+// as action on a record of recordType.
+func (db *DB) removeRiskEntry(ctx context.Context, actor policy.Actor, personID, id int64, why, table, recordType, action, gone string) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, p, err := tx.personForEdit(actor, personID)
+		if err != nil {
+			return err
+		}
+		if err := casework.CheckRemoval(&why); err != nil {
+			return err
+		}
+		sealed, err := tx.db.seal(rowContext(table+".removed_reason", id), why)
+		if err != nil {
+			return err
+		}
+		res, err := tx.exec(`UPDATE `+table+` SET removed_at = $1, removed_by = $2, removed_reason_sealed = $3
+			WHERE id = $4 AND person_id = $5 AND removed_at IS NULL`, tx.now, actor.StaffID, sealed, id, p.ID)
+		if err != nil {
+			return fmt.Errorf("removing from %s: %w", table, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return problem.New(problem.NotFound, "%s", gone)
+		}
+		tx.Audit(action, recordType, id, f.ID, "entered in error")
+		return nil
+	})
+}
+
 // riskRead says what incidentsAndHistory reads beside the risk history.
 type riskRead struct {
 	openIncidents bool // open what is written about each incident
@@ -344,11 +390,27 @@ type riskRead struct {
 }
 
 // riskFacts are a parent's incidents, changes in circumstances and risk
-// history, as incidentsAndHistory reads them.
+// history, as incidentsAndHistory reads them, and the incidents and
+// changes removed as entered in error (in neither list nor the history).
 type riskFacts struct {
 	incidents []Incident
 	changes   []CircumstanceChange
 	history   risk.History
+	removed   []RemovedRiskEntry
+}
+
+// RemovedRiskEntry is an incident or a change in circumstances removed as
+// entered in error: its date, and who removed it, when and why. Why is
+// read, as what the entry said was, only for a reader who may see the
+// parent's confidential details.
+type RemovedRiskEntry struct {
+	ID        int64
+	Kind      string // "incident" or "change"
+	On        time.Time
+	RemovedAt time.Time
+	RemovedBy string
+	Why       string
+	Withheld  bool
 }
 
 // incidentsAndHistory reads a parent's incidents, newest first, with
@@ -361,11 +423,13 @@ type riskFacts struct {
 func (tx *Tx) incidentsAndHistory(personID int64, r riskRead) (riskFacts, error) {
 	out := riskFacts{history: risk.History{Today: tx.now}}
 	h := &out.history
-	q := `SELECT 'i' AS src, m.last_on, i.id AS row_id, i.occurred_on AS on_date, i.reported_by_sealed, i.police_involved, i.injuries, i.children_present, i.details_sealed
+	q := `SELECT 'i' AS src, m.last_on, i.id AS row_id, i.occurred_on AS on_date, i.reported_by_sealed, i.police_involved, i.injuries, i.children_present, i.details_sealed,
+		i.removed_at, i.removed_reason_sealed, rb.name
 		FROM (SELECT MAX(referred_on) AS last_on FROM marac_referrals WHERE person_id = $1) m
-		LEFT JOIN incidents i ON i.person_id = $1`
+		LEFT JOIN incidents i ON i.person_id = $1 LEFT JOIN staff rb ON rb.id = i.removed_by`
 	if r.changes {
-		q += ` UNION ALL SELECT 'c', NULL, c.id, c.changed_on, c.kind, FALSE, FALSE, FALSE, c.note_sealed FROM circumstance_changes c WHERE c.person_id = $1`
+		q += ` UNION ALL SELECT 'c', NULL, c.id, c.changed_on, c.kind, FALSE, FALSE, FALSE, c.note_sealed, c.removed_at, c.removed_reason_sealed, rb.name
+			FROM circumstance_changes c LEFT JOIN staff rb ON rb.id = c.removed_by WHERE c.person_id = $1`
 	}
 	rows, err := tx.query(q+` ORDER BY on_date DESC, row_id DESC`, personID)
 	if err != nil {
@@ -373,12 +437,30 @@ func (tx *Tx) incidentsAndHistory(personID int64, r riskRead) (riskFacts, error)
 	}
 	for rows.Next() {
 		var src string
-		var last, on anyTime
+		var last, on, removedAt anyTime
 		var id sql.NullInt64
-		var reporter, details sql.NullString
+		var reporter, details, removedWhy, removedBy sql.NullString
 		var police, injuries, children sql.NullBool
-		if err := rows.Scan(&src, &last, &id, &on, &reporter, &police, &injuries, &children, &details); err != nil {
+		if err := rows.Scan(&src, &last, &id, &on, &reporter, &police, &injuries, &children, &details, &removedAt, &removedWhy, &removedBy); err != nil {
 			return out, dropRows(rows, fmt.Errorf("reading incidents and MARAC referrals: %w", err))
+		}
+		if src == "i" {
+			h.LastMARAC = last.T
+		}
+		if !removedAt.T.IsZero() {
+			// Entered in error: listed apart, never counted.
+			e := RemovedRiskEntry{ID: id.Int64, Kind: "incident", On: on.T, RemovedAt: removedAt.T, RemovedBy: removedBy.String, Withheld: !r.openNotes}
+			table := "incidents"
+			if src == "c" {
+				e.Kind, table = "change", "circumstance_changes"
+			}
+			if r.openNotes {
+				if e.Why, err = tx.db.open(rowContext(table+".removed_reason", e.ID), removedWhy.String); err != nil {
+					return out, dropRows(rows, err)
+				}
+			}
+			out.removed = append(out.removed, e)
+			continue
 		}
 		if src == "c" {
 			c := CircumstanceChange{ID: id.Int64, PersonID: personID, ChangedOn: on.T, Withheld: !r.openNotes}
@@ -391,7 +473,6 @@ func (tx *Tx) incidentsAndHistory(personID int64, r riskRead) (riskFacts, error)
 			out.changes = append(out.changes, c)
 			continue
 		}
-		h.LastMARAC = last.T
 		if !id.Valid {
 			continue // no incidents: the referral's row alone
 		}

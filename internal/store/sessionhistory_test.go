@@ -10,6 +10,7 @@ import (
 	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/store/storetest"
 )
@@ -266,4 +267,85 @@ func historyRows(t *testing.T, db *store.DB, sid int64) int {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// An incident and a change in circumstances are removed as entered in
+// error: gone from the person's lists and from the incidents MARAC's
+// criteria count, listed as removed with why for whoever may see the
+// parent's confidential details, and only that it was removed for the
+// co-parent's practitioner; refused without a reason, to the co-parent's
+// practitioner, and a second time.
+func TestIncidentAndChangeRemoval(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		sctx := audit.WithSource(ctx, audit.Source{Actor: "test"})
+		today := time.Now().UTC().Truncate(24 * time.Hour)
+		for i, details := range []string{"CANARY-WRONG-PARENT", "Kept"} {
+			if err := db.RecordIncident(sctx, fx.prac1.Actor(), store.Incident{PersonID: fx.parent1, OccurredOn: today.AddDate(0, 0, -i-1),
+				ReportedBy: "Police", Details: details}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.RecordChange(sctx, fx.prac1.Actor(), fx.parent1, risk.Change{Kind: "separated", On: today}); err != nil {
+			t.Fatal(err)
+		}
+		rec, err := db.ReadPerson(sctx, fx.prac1.Actor(), fx.parent1)
+		if err != nil || len(rec.Incidents) != 2 || len(rec.Changes) != 1 {
+			t.Fatalf("before: %d incidents, %d changes (%v)", len(rec.Incidents), len(rec.Changes), err)
+		}
+		wrong := rec.Incidents[0]
+		if wrong.Details != "CANARY-WRONG-PARENT" {
+			t.Fatalf("the newest incident: %+v", wrong)
+		}
+		code := func(err error) problem.Code {
+			if err == nil {
+				return ""
+			}
+			return problem.CodeOf(err)
+		}
+		if err := db.RemoveIncident(sctx, fx.prac1.Actor(), fx.parent1, wrong.ID, " "); code(err) != problem.Invalid {
+			t.Errorf("no reason: %v", err)
+		}
+		if err := db.RemoveIncident(sctx, fx.prac2.Actor(), fx.parent1, wrong.ID, "Wrong parent"); code(err) != problem.Forbidden {
+			t.Errorf("the co-parent's practitioner: %v", err)
+		}
+		if err := db.RemoveIncident(sctx, fx.prac2.Actor(), fx.parent2, wrong.ID, "Wrong parent"); code(err) != problem.NotFound {
+			t.Errorf("through the other parent's record: %v", err)
+		}
+		if err := db.RemoveIncident(sctx, fx.prac1.Actor(), fx.parent1, wrong.ID, "Recorded on the wrong parent's record"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RemoveIncident(sctx, fx.mgr.Actor(), fx.parent1, wrong.ID, "Again"); code(err) != problem.NotFound {
+			t.Errorf("a second time: %v", err)
+		}
+		if err := db.RemoveChange(sctx, fx.mgr.Actor(), fx.parent1, rec.Changes[0].ID, "They did not separate"); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.IncidentDates(ctx, fx.parent1); err != nil || n != 1 {
+			t.Errorf("the risk history counts %d incidents (%v), want 1", n, err)
+		}
+		rec, err = db.ReadPerson(sctx, fx.prac1.Actor(), fx.parent1)
+		if err != nil || len(rec.Incidents) != 1 || rec.Incidents[0].Details != "Kept" || len(rec.Changes) != 0 || len(rec.RemovedRisk) != 2 {
+			t.Fatalf("after: %+v, %+v, removed %+v (%v)", rec.Incidents, rec.Changes, rec.RemovedRisk, err)
+		}
+		for _, e := range rec.RemovedRisk {
+			if e.Withheld || e.Why == "" || e.RemovedBy == "" || e.RemovedAt.IsZero() {
+				t.Errorf("the author reads the removal %+v", e)
+			}
+		}
+		co, err := db.ReadPerson(sctx, fx.prac2.Actor(), fx.parent1)
+		if err != nil || len(co.RemovedRisk) != 2 {
+			t.Fatalf("the co-parent's practitioner: %+v (%v)", co.RemovedRisk, err)
+		}
+		for _, e := range co.RemovedRisk {
+			if !e.Withheld || e.Why != "" {
+				t.Errorf("the co-parent's practitioner reads the removal %+v", e)
+			}
+		}
+		for action, want := range map[string]int{"incident.remove": 1, "circumstance.remove": 1} {
+			if n := countAudit(t, db, action); n != want {
+				t.Errorf("%d %s entries, want %d", n, action, want)
+			}
+		}
+	})
 }

@@ -29,7 +29,7 @@ func Withheld() []string {
 		"What other people told us, and their details: who reported an incident and what they said, the notes beside risk-assessment answers, safeguarding concerns and decisions, and the records of meetings with other agencies. A designated safeguarding lead reviews these separately and will tell you what can be shared.",
 		"Your referral as the professional who referred you wrote it.",
 		"Managers' supervision notes about our work with you, which are reviewed before release.",
-		"Earlier versions of session notes that were later corrected, and notes removed because they were entered in error (some were written on the wrong parent's record), which a designated safeguarding lead reviews before release. The notes here are as they stand now.",
+		"Earlier versions of session notes that were later corrected, and notes, incidents and changes in circumstances removed because they were entered in error (some were written on the wrong parent's record), which a designated safeguarding lead reviews before release. What is here is the record as it stands now.",
 	}
 }
 

@@ -155,7 +155,7 @@ func (s *Server) sessionCorrect(w http.ResponseWriter, r *http.Request, u *reque
 		err = s.db.CorrectSession(r.Context(), u.staff.Actor(),
 			store.SessionCorrection{PersonID: personID, SessionID: sessionID, Version: version, Session: sess, Why: f.Get("why")}, s.modules())
 	}
-	if s.sessionChangeRefused(w, r, u, err, version, "held_on", nil) {
+	if s.sessionChangeRefused(w, r, u, err, version, "held_on") {
 		return
 	}
 	http.Redirect(w, r, sessionPath(personID, sessionID)+"?done=corrected", http.StatusSeeOther) // #nosec G710 -- a path on this site built from two parsed numbers
@@ -169,30 +169,24 @@ func (s *Server) sessionRemove(w http.ResponseWriter, r *http.Request, u *reques
 		return
 	}
 	version, _ := strconv.Atoi(r.PostForm.Get("version"))
-	err = s.db.RemoveSession(r.Context(), u.staff.Actor(), personID, sessionID, version, r.PostForm.Get("remove_why"))
-	if s.sessionChangeRefused(w, r, u, err, version, "remove_why", map[string]string{"why": "remove_why"}) {
+	err = renameField(s.db.RemoveSession(r.Context(), u.staff.Actor(), personID, sessionID, version, r.PostForm.Get("remove_why")), "why", "remove_why")
+	if s.sessionChangeRefused(w, r, u, err, version, "remove_why") {
 		return
 	}
 	http.Redirect(w, r, sessionPath(personID, sessionID)+"?done=removed", http.StatusSeeOther) // #nosec G710 -- a path on this site built from two parsed numbers
 }
 
 // sessionChangeRefused answers a correction or removal that did not save:
-// its problems (fields renamed as the form names them), or a conflict,
-// shown on the session's page with what was typed; any other error as an
-// error page. It reports whether it answered.
-func (s *Server) sessionChangeRefused(w http.ResponseWriter, r *http.Request, u *requestUser, err error, version int, first string, rename map[string]string) bool {
+// its problems, or a conflict, shown on the session's page with what was
+// typed; any other error as an error page. It reports whether it answered.
+func (s *Server) sessionChangeRefused(w http.ResponseWriter, r *http.Request, u *requestUser, err error, version int, first string) bool {
 	if err == nil {
 		return false
 	}
 	p := problem.As(err)
 	switch {
 	case p != nil && p.Code == problem.Invalid:
-		fields := append([]problem.Field(nil), p.Fields...)
-		for i := range fields {
-			if n, ok := rename[fields[i].Name]; ok {
-				fields[i].Name = n
-			}
-		}
+		fields := p.Fields
 		if len(fields) == 0 {
 			fields = []problem.Field{{Name: first, Message: p.Message}}
 		}

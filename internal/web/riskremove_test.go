@@ -1,0 +1,92 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// Three incidents in twelve months meet MARAC's potential escalation; one
+// recorded on the wrong parent is removed as entered in error (refused
+// without a reason, the form open under it with the problem) and the
+// criterion counts two. The co-parent's practitioner sees that an
+// incident was removed, not why. A change in circumstances is removed the
+// same way.
+func TestRemoveAnIncidentAndAChange(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Amy")
+		amy := parentNamed(f, "Amy")
+		path := "/people/" + itoa(amy.ID)
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		token := csrfFrom(t, e.get(pc, path).body)
+		for _, days := range []int{300, 100, 10} {
+			d := e.clock.Now().AddDate(0, 0, -days)
+			if r := e.post(pc, path+"/incidents", dateForm("occurred_on", d, "csrf_token", token, "reported_by", "Police", "details", "CANARY-INCIDENT-"+itoa(int64(days))+"-END")); r.status != http.StatusSeeOther {
+				t.Fatalf("incident: %d\n%s", r.status, r.body)
+			}
+		}
+		if r := e.post(pc, path+"/changes", dateForm("changed_on", e.clock.Now(), "csrf_token", token, "change_kind", "separated")); r.status != http.StatusSeeOther {
+			t.Fatalf("change: %d\n%s", r.status, r.body)
+		}
+		dash := e.get(pc, path+"/dash")
+		if r := e.post(pc, path+"/dash", dashForm(csrfFrom(t, dash.body), 2, 0, "action", "complete")); r.status != http.StatusSeeOther {
+			t.Fatalf("DASH: %d\n%s", r.status, r.body)
+		}
+		if p := e.get(pc, path); !strings.Contains(p.body, "3 incidents") {
+			t.Fatal("the escalation criterion does not count three incidents")
+		}
+		rec, err := e.db.ReadPerson(context.Background(), mustActor(t, e, practitioner), amy.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wrong, change int64
+		for _, in := range rec.Incidents {
+			if in.Details == "CANARY-INCIDENT-10-END" {
+				wrong = in.ID
+			}
+		}
+		change = rec.Changes[0].ID
+		link := path + "?form=remove-incident-" + itoa(wrong) + "#incident-" + itoa(wrong)
+		page := e.get(pc, path)
+		if !strings.Contains(page.body, `href="`+strings.ReplaceAll(link, "&", "&amp;")+`"`) {
+			t.Fatalf("no removal link for the incident")
+		}
+		if form := e.get(pc, link); !strings.Contains(form.body, `action="`+path+`/incidents/`+itoa(wrong)+`/remove"`) {
+			t.Fatalf("the removal form is not shown under the incident")
+		}
+		r := e.post(pc, path+"/incidents/"+itoa(wrong)+"/remove", mustForm("csrf_token", token, "remove_why", ""))
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `href="#remove_why"`) ||
+			!strings.Contains(r.body, `action="`+path+`/incidents/`+itoa(wrong)+`/remove"`) {
+			t.Errorf("a removal without a reason: %d", r.status)
+		}
+		if r := e.post(pc, path+"/incidents/"+itoa(wrong)+"/remove", mustForm("csrf_token", token, "remove_why", "CANARY-WHY Recorded on the wrong parent")); r.status != http.StatusSeeOther {
+			t.Fatalf("the removal: %d\n%s", r.status, r.body)
+		}
+		if r := e.post(pc, path+"/changes/"+itoa(change)+"/remove", mustForm("csrf_token", token, "remove_why", "They did not separate")); r.status != http.StatusSeeOther {
+			t.Fatalf("the change's removal: %d\n%s", r.status, r.body)
+		}
+		after := e.get(pc, path)
+		for _, want := range []string{"2 incidents", "was removed as entered in error by Priya Shah", "CANARY-WHY Recorded on the wrong parent", "They did not separate"} {
+			if !strings.Contains(after.body, want) {
+				t.Errorf("after the removals the page lacks %q", want)
+			}
+		}
+		if strings.Contains(after.body, "CANARY-INCIDENT-10-END") {
+			t.Error("the removed incident is still listed")
+		}
+		if r := e.post(pc, path+"/incidents/"+itoa(wrong)+"/remove", mustForm("csrf_token", token, "remove_why", "Again")); r.status != http.StatusNotFound {
+			t.Errorf("removing it again: %d", r.status)
+		}
+		tc := e.client()
+		e.signIn(tc, tom)
+		co := e.get(tc, path)
+		if !strings.Contains(co.body, "was removed as entered in error") || strings.Contains(co.body, "CANARY-WHY") || strings.Contains(co.body, "?form=remove-incident") {
+			t.Errorf("the co-parent's practitioner's view of the removal")
+		}
+		if r := e.post(tc, path+"/changes/"+itoa(change)+"/remove", mustForm("csrf_token", csrfFrom(t, co.body), "remove_why", "x")); r.status != http.StatusForbidden {
+			t.Errorf("the co-parent's practitioner removes: %d", r.status)
+		}
+	})
+}
