@@ -596,6 +596,22 @@ func (tx *Tx) personForEdit(actor policy.Actor, personID int64) (family.Family, 
 	return f, p, nil
 }
 
+// sessionContext is what a session with parent p is checked against: not
+// before the family was accepted (or, with no acceptance recorded, made),
+// not in the future, a module of the programme's, and joint only if both
+// practitioners say joint sessions are safe.
+func (tx *Tx) sessionContext(f family.Family, p family.Person, modules []casework.Option) (casework.Context, error) {
+	joint, _, err := tx.jointSafety(f, p.ID)
+	if err != nil {
+		return casework.Context{}, err
+	}
+	accepted := f.AcceptedOn
+	if accepted.IsZero() {
+		accepted = f.CreatedAt
+	}
+	return casework.Context{AcceptedOn: accepted, Today: tx.now, Modules: modules, JointSafe: joint}, nil
+}
+
 // RecordSession saves a session or contact with a parent.
 func (db *DB) RecordSession(ctx context.Context, actor policy.Actor, s casework.Session, modules []casework.Option) (int64, error) {
 	var id int64
@@ -607,15 +623,11 @@ func (db *DB) RecordSession(ctx context.Context, actor policy.Actor, s casework.
 		if p.Kind != family.Parent {
 			return problem.New(problem.Invalid, "Sessions are recorded with a parent")
 		}
-		joint, _, err := tx.jointSafety(f, p.ID)
+		c, err := tx.sessionContext(f, p, modules)
 		if err != nil {
 			return err
 		}
-		accepted := f.AcceptedOn
-		if accepted.IsZero() {
-			accepted = f.CreatedAt
-		}
-		if err := s.Validate(casework.Context{AcceptedOn: accepted, Today: tx.now, Modules: modules, JointSafe: joint}); err != nil {
+		if err := s.Validate(c); err != nil {
 			return err
 		}
 		if id, err = tx.newID("case_sessions"); err != nil {

@@ -208,16 +208,12 @@ func (db *DB) CorrectSession(ctx context.Context, actor policy.Actor, c SessionC
 			now.Notes = notes
 		}
 		now.Kind = was.Kind
-		joint, _, err := tx.jointSafety(f, p.ID)
+		check, err := tx.sessionContext(f, p, modules)
 		if err != nil {
 			return err
 		}
-		accepted := f.AcceptedOn
-		if accepted.IsZero() {
-			accepted = f.CreatedAt
-		}
 		why := c.Why
-		if err := casework.CheckCorrection(was, &now, &why, casework.Context{AcceptedOn: accepted, Today: tx.now, Modules: modules, JointSafe: joint}); err != nil {
+		if err := casework.CheckCorrection(was, &now, &why, check); err != nil {
 			return err
 		}
 		notes, err := tx.db.seal(rowContext("case_sessions.notes", was.ID), now.Notes)

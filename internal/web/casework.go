@@ -41,6 +41,10 @@ type personData struct {
 	Me int64
 }
 
+// JointAsked is whether the session form asks if it was a joint session:
+// only when both practitioners have recorded that joint sessions are safe.
+func (d personData) JointAsked() bool { return d.JointSafe }
+
 // personSessionsPageSize is how many sessions the person page shows at a
 // time, newest first: a parent seen weekly has over a hundred by the end.
 const personSessionsPageSize = 20

@@ -22,6 +22,10 @@ type sessionData struct {
 	Done    string // "corrected" or "removed", after a change (a banner)
 }
 
+// JointAsked is whether the correction form asks if it was a joint
+// session: when joint sessions are safe now, or it was recorded as one.
+func (d sessionData) JointAsked() bool { return d.JointSafe || d.Session.Joint }
+
 // Title is the session's name on its page.
 func (d sessionData) Title() string {
 	if d.Session.Kind == "supervision" {

@@ -250,3 +250,49 @@ func TestCorrectASupervisionNote(t *testing.T) {
 		}
 	})
 }
+
+// The session forms ask whether it was a joint session only once both
+// practitioners have recorded that joint sessions are safe; the correction
+// form asks it too of a session recorded as joint, so it can be undone.
+func TestSessionFormsAskAboutJointSessions(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Amy")
+		amy, jordan := parentNamed(f, "Amy"), parentNamed(f, "Jordan")
+		person := "/people/" + itoa(amy.ID)
+		pc, tc := e.client(), e.client()
+		e.signIn(pc, practitioner)
+		e.signIn(tc, tom)
+		token := csrfFrom(t, e.get(pc, person).body)
+		asks := func(path string) bool { return strings.Contains(e.get(pc, path).body, `name="joint"`) }
+		if asks(person + "?form=session") {
+			t.Error("the session form asks about a joint session before it is safe")
+		}
+		for _, side := range []struct {
+			c      *http.Client
+			person int64
+		}{{pc, amy.ID}, {tc, jordan.ID}} {
+			p := "/people/" + itoa(side.person)
+			if r := e.post(side.c, p+"/joint-safety", mustForm("csrf_token", csrfFrom(t, e.get(side.c, p).body), "safe", "yes")); r.status != http.StatusSeeOther {
+				t.Fatalf("joint safety: %d", r.status)
+			}
+		}
+		if !asks(person + "?form=session") {
+			t.Fatal("the session form does not ask about a joint session once both say it is safe")
+		}
+		rec := dateForm("held_on", e.clock.Now(), "csrf_token", token, "minutes", "60", "mode", "office", "attendance", "attended", "joint", "yes")
+		if r := e.post(pc, person+"/sessions", rec); r.status != http.StatusSeeOther {
+			t.Fatalf("a joint session: %d\n%s", r.status, r.body)
+		}
+		path := person + "/sessions/" + itoa(newestSession(t, e, amy.ID))
+		// No longer safe: the correction form still asks, so it can be undone.
+		if r := e.post(tc, "/people/"+itoa(jordan.ID)+"/joint-safety", mustForm("csrf_token", csrfFrom(t, e.get(tc, "/home").body), "safe", "no")); r.status != http.StatusSeeOther {
+			t.Fatalf("joint safety withdrawn: %d", r.status)
+		}
+		if asks(person + "?form=session") {
+			t.Error("the session form asks about a joint session after it stopped being safe")
+		}
+		if !asks(path) {
+			t.Error("the correction form of a joint session does not ask whether it was joint")
+		}
+	})
+}
