@@ -362,6 +362,15 @@ func (db *DB) removeRiskEntry(ctx context.Context, actor policy.Actor, personID,
 		if err != nil {
 			return err
 		}
+		// Not there (or gone already) before the form's problems: the
+		// page has no form for an entry it does not list.
+		var there int
+		if err := tx.queryRow(`SELECT COUNT(*) FROM `+table+` WHERE id = $1 AND person_id = $2 AND removed_at IS NULL`, id, p.ID).Scan(&there); err != nil {
+			return fmt.Errorf("reading from %s: %w", table, err)
+		}
+		if there == 0 {
+			return problem.New(problem.NotFound, "%s", gone)
+		}
 		if err := casework.CheckRemoval(&why); err != nil {
 			return err
 		}
