@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cradle-org/cradle/internal/credential"
+	"github.com/cradle-org/cradle/internal/notice"
 	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
@@ -117,13 +118,6 @@ func newPasswordProblems(fs *problem.Fields, pw, confirm string, who org.Staff, 
 	}
 }
 
-// passwordChangedText tells a member of staff their password was changed,
-// so that someone else's change does not go unnoticed.
-func passwordChangedText(org, when string) string {
-	return "The password of your " + org + " Cradle account was changed on " + when + ".\n\n" +
-		"If you changed it, there is nothing to do. If you did not, tell your administrator straight away: they can reset your account and see what was done with it.\n"
-}
-
 // newPasswordAndToken hashes a new password and makes the session token
 // that goes with it (a password change rotates the session), before any
 // transaction: the slow hash must not hold SQLite's one writer.
@@ -201,7 +195,8 @@ func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request, u *reque
 	ended, err := s.db.ChangeOwnPassword(r.Context(), u.staff.Actor(), store.PasswordChange{Hash: hash, Session: u.session.TokenHash,
 		NewSession: credential.HashToken(token)},
 		func(tx *store.Tx, email string) error {
-			return tx.QueueMail("password_changed", email, "Your Cradle password was changed", passwordChangedText(s.cfg.OrgName, when), nil)
+			subject, text := notice.PasswordChanged(s.cfg.OrgName, when)
+			return tx.QueueMail("password_changed", email, subject, text, nil)
 		})
 	if err != nil {
 		s.fail(w, r, err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/cradle-org/cradle/internal/audit"
 	"github.com/cradle-org/cradle/internal/credential"
+	"github.com/cradle-org/cradle/internal/notice"
 	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/store"
@@ -211,11 +212,8 @@ const codeUsed = "That security code has already been used. Wait for a new code 
 func (s *Server) codeReused(r *http.Request, staff org.Staff) {
 	when := formatDateTime(s.cfg.Now())
 	tell := func(tx *store.Tx) error {
-		text := "On " + when + " someone gave the password of your " + s.cfg.OrgName + " Cradle account" +
-			" and then a security code that had already been used, so they were not let in.\n\n" +
-			"If that was you (signing in on two devices within a minute, say), there is nothing to do. " +
-			"If it was not, someone knows your password: change it straight away (Your account, then Change your password) and tell your administrator.\n"
-		return tx.QueueMail("code_reused", staff.Email, "A security code for your Cradle account was used again", text, nil)
+		subject, text := notice.CodeReused(s.cfg.OrgName, when)
+		return tx.QueueMail("code_reused", staff.Email, subject, text, nil)
 	}
 	if s.recordFailure(r, staff.Email, staff, "security code reused; owner emailed", tell) {
 		s.wakeMail()
@@ -431,7 +429,8 @@ func (s *Server) newPassword(w http.ResponseWriter, r *http.Request) {
 		// A password of their own replaced because it no longer met the
 		// rules: a change like one made on their account page, told alike.
 		tx.Audit("staff.password.change", "staff", u.staff.ID, 0, fmt.Sprintf("at sign-in, as the old one no longer met the rules; other sessions ended: %d", ended))
-		return tx.QueueMail("password_changed", acct.Email, "Your Cradle password was changed", passwordChangedText(s.cfg.OrgName, when), nil)
+		subject, text := notice.PasswordChanged(s.cfg.OrgName, when)
+		return tx.QueueMail("password_changed", acct.Email, subject, text, nil)
 	})
 	if err != nil {
 		s.fail(w, r, err)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/cradle-org/cradle/internal/credential"
+	"github.com/cradle-org/cradle/internal/notice"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/store"
@@ -132,9 +133,8 @@ func (s *Server) authenticatorChange(w http.ResponseWriter, r *http.Request, u *
 	when := formatDateTime(s.cfg.Now())
 	ended, err := s.db.ChangeOwnAuthenticator(r.Context(), u.staff.Actor(), store.AuthenticatorChange{Secret: secret, Step: step, Session: u.session.TokenHash},
 		func(tx *store.Tx, email string) error {
-			text := "The authenticator app of your " + s.cfg.OrgName + " Cradle account was changed on " + when + ": from now on only codes from the new app work.\n\n" +
-				"If you changed it, there is nothing to do. If you did not, tell your administrator straight away: they can reset your account and see what was done with it.\n"
-			return tx.QueueMail("authenticator_changed", email, "Your Cradle authenticator app was changed", text, nil)
+			subject, text := notice.AuthenticatorChanged(s.cfg.OrgName, when)
+			return tx.QueueMail("authenticator_changed", email, subject, text, nil)
 		})
 	if err != nil {
 		s.fail(w, r, err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/notice"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/store"
@@ -260,10 +261,9 @@ func (s *Server) revealSubmit(w http.ResponseWriter, r *http.Request, u *request
 		return
 	}
 	_, err = s.db.BreakGlass(r.Context(), u.staff.Actor(), id, r.PostForm.Get("reason"), func(tx *store.Tx, to []string, ref string) error {
+		subject, text := notice.BreakGlass(ref)
 		for _, addr := range to {
-			text := "A practitioner has used break-glass access to see confidential details withheld from them in family " + ref +
-				".\n\nThey gave a reason, which is recorded with the audit entry. Access lasts one hour. Review it in Cradle: a task is waiting for you.\n"
-			if err := tx.QueueMail("break_glass", addr, "Break-glass access in family "+ref, text, nil); err != nil {
+			if err := tx.QueueMail("break_glass", addr, subject, text, nil); err != nil {
 				return err
 			}
 		}
@@ -367,22 +367,9 @@ func (s *Server) allocateSave(w http.ResponseWriter, r *http.Request, u *request
 func (s *Server) allocationNotifier(tx *store.Tx, familyID int64, ref string, to []store.Allocated) error {
 	link := s.cfg.BaseURL + "/families/" + strconv.FormatInt(familyID, 10)
 	for _, a := range to {
-		var subject, what string
-		switch {
-		case a.Manager && a.Ended:
-			subject, what = "You are no longer the team manager for family "+ref,
-				"Another team manager has been chosen for family "+ref+", and your open tasks in the family are now theirs."
-		case a.Manager:
-			subject, what = "You are now the team manager for family "+ref, "You are now the team manager for family "+ref+"."
-		case a.Ended:
-			subject, what = "A parent in family "+ref+" has a new practitioner",
-				"Another practitioner has been allocated to one of the parents you worked with in family "+ref+". Your open tasks that went with the parent are now theirs."
-		default:
-			subject, what = "You have been allocated a parent in family "+ref, "You are now the practitioner for one of the parents in family "+ref+"."
-		}
-		text := what + "\n\nThis email holds no details.\n"
-		if !a.Ended {
-			text = what + "\n\nOpen the family in Cradle: " + link + "\n\nThis email holds no details: sign in to read the family's record.\n"
+		subject, text := notice.Allocated(ref, link, a.Manager)
+		if a.Ended {
+			subject, text = notice.AllocationEnded(ref, a.Manager)
 		}
 		if err := tx.QueueMail("allocation", a.Email, subject, text, nil); err != nil {
 			return err

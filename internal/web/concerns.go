@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/notice"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/referral"
@@ -14,26 +15,13 @@ import (
 	"github.com/cradle-org/cradle/internal/store"
 )
 
-// concernNotifier queues the DSL emails for a concern, linked to it so that
-// its page says whether they went. The email says only that a concern needs
-// them, with a link: no personal details by email.
-func (s *Server) concernNotifier(kind, subject string) store.Notifier {
-	return s.concernMailer(kind, subject, "A safeguarding concern needs a designated safeguarding lead's decision.")
-}
-
-// actionNotifier tells the owners of a concern's follow-up actions, as the
-// lead decides it, that they have one (what it is, on its page).
-func (s *Server) actionNotifier() store.Notifier {
-	return s.concernMailer("concern_action", "A safeguarding follow-up action for you",
-		"A designated safeguarding lead has given you a follow-up action on a safeguarding concern. It is on your tasks in Cradle.")
-}
-
-// concernMailer queues an email of kind about a concern to each address:
-// lead, then the concern's link, and nothing about anyone.
-func (s *Server) concernMailer(kind, subject, lead string) store.Notifier {
+// concernMailer queues an email of kind about a concern to each address,
+// linked to the concern so that its page says whether they went. Its words
+// (from notice) are given only the concern's link: no personal details by
+// email.
+func (s *Server) concernMailer(kind string, words func(link string) (subject, text string)) store.Notifier {
 	return func(tx *store.Tx, to []string, concernID int64) error {
-		link := s.cfg.BaseURL + "/concerns/" + strconv.FormatInt(concernID, 10)
-		text := lead + "\n\nOpen it in Cradle: " + link + "\n\nThis email holds no details: sign in to read it.\n"
+		subject, text := words(s.cfg.BaseURL + "/concerns/" + strconv.FormatInt(concernID, 10))
 		for _, addr := range to {
 			if err := tx.QueueConcernMail(concernID, kind, addr, subject, text); err != nil {
 				return err
@@ -45,7 +33,7 @@ func (s *Server) concernMailer(kind, subject, lead string) store.Notifier {
 
 // EscalationNotifier is what the scheduler uses for hourly escalations.
 func (s *Server) EscalationNotifier() store.Notifier {
-	return s.concernNotifier("concern_overdue", "Overdue: a safeguarding concern still needs a decision")
+	return s.concernMailer("concern_overdue", notice.ConcernOverdue)
 }
 
 type concernFormData struct {
@@ -137,7 +125,7 @@ func (s *Server) raiseConcern(w http.ResponseWriter, r *http.Request, u *request
 		c.ImmediateDanger = ptr(false)
 	}
 	n.Concern, n.Due = c, s.cfg.WorkingTime.DecisionDue(s.cfg.Now())
-	id, err := s.db.RaiseConcern(r.Context(), u.staff.Actor(), n, s.concernNotifier("concern_alert", "A safeguarding concern needs a decision"))
+	id, err := s.db.RaiseConcern(r.Context(), u.staff.Actor(), n, s.concernMailer("concern_alert", notice.ConcernRaised))
 	if p := problem.As(err); p != nil && p.Code == problem.Invalid {
 		reshow(w, r, u, http.StatusUnprocessableEntity, inPageOrder(p.Fields, "immediate_danger", "at_risk", "about"))
 		return
@@ -331,7 +319,7 @@ func (s *Server) concernDecide(w http.ResponseWriter, r *http.Request, u *reques
 		in.Actions = append(in.Actions, safeguarding.Action{What: what, OwnerID: owner, Due: due})
 	}
 	if len(fs) == 0 {
-		err = s.db.DecideConcern(r.Context(), u.staff.Actor(), id, in, s.actionNotifier())
+		err = s.db.DecideConcern(r.Context(), u.staff.Actor(), id, in, s.concernMailer("concern_action", notice.ConcernAction))
 	}
 	if p := problem.As(err); len(fs) > 0 || (p != nil && p.Code == problem.Invalid) {
 		s.showConcern(w, r, u, http.StatusUnprocessableEntity, mergeFields(fs, err))

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"github.com/cradle-org/cradle/internal/export"
+	"github.com/cradle-org/cradle/internal/notice"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -62,10 +63,8 @@ func (s *Server) mailingSubmit(w http.ResponseWriter, r *http.Request) {
 		}
 		confirm := s.cfg.BaseURL + "/mailing-list/confirm?token=" + url.QueryEscape(token)
 		unsub := s.unsubscribeURL(id)
-		text := fmt.Sprintf("Hello%s,\n\nPlease confirm that you want updates from %s by opening this link:\n\n%s\n\n"+
-			"The link works for 48 hours. If you did not ask for updates, ignore this email and you will not hear from us again.\n\n"+
-			"To stop all emails from us: %s\n", greetingName(name), s.cfg.OrgName, confirm, unsub)
-		return tx.QueueMail("mailing_confirm", email, "Confirm your subscription to updates from "+s.cfg.OrgName, text, map[string]string{
+		subject, text := notice.MailingConfirm(s.cfg.OrgName, name, confirm, unsub)
+		return tx.QueueMail("mailing_confirm", email, subject, text, map[string]string{
 			"List-Unsubscribe":      "<" + unsub + ">",
 			"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
 		})
@@ -76,13 +75,6 @@ func (s *Server) mailingSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	s.wakeMail()
 	http.Redirect(w, r, "/mailing-list/check-email", http.StatusSeeOther)
-}
-
-func greetingName(name string) string {
-	if name == "" {
-		return ""
-	}
-	return " " + name
 }
 
 func (s *Server) unsubscribeURL(id int64) string {

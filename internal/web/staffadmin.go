@@ -13,6 +13,7 @@ import (
 
 	"github.com/cradle-org/cradle/internal/credential"
 	"github.com/cradle-org/cradle/internal/export"
+	"github.com/cradle-org/cradle/internal/notice"
 	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
@@ -279,14 +280,9 @@ func (s *Server) staffChange(w http.ResponseWriter, r *http.Request, u *requestU
 	f := r.PostForm
 	c := org.StaffChange{Email: f.Get("email"), Name: f.Get("name"), JobTitle: f.Get("title"), Role: f.Get("role"), Areas: f["areas"]}
 	st, changed, err := s.db.ChangeStaff(r.Context(), u.staff.Actor(), id, c, func(tx *store.Tx, emails []string, changes []string) error {
-		text := "An administrator changed your " + s.cfg.OrgName + " Cradle account on " + formatDateTime(s.cfg.Now()) + ":\n\n"
-		for _, c := range changes {
-			text += "- " + c + "\n"
-		}
-		text += "\nWhat you can see and do in Cradle follows your role and areas, from your next page.\n\n" +
-			"If you did not expect this, tell your team manager or your designated safeguarding lead.\n"
+		subject, text := notice.StaffChanged(s.cfg.OrgName, formatDateTime(s.cfg.Now()), changes)
 		for _, to := range emails {
-			if err := tx.QueueMail("staff_changed", to, "Your Cradle account was changed", text, nil); err != nil {
+			if err := tx.QueueMail("staff_changed", to, subject, text, nil); err != nil {
 				return err
 			}
 		}
@@ -436,11 +432,8 @@ func (s *Server) staffReset(w http.ResponseWriter, r *http.Request, u *requestUs
 	// The account's owner is told, whoever asked for it: if it was not
 	// them, someone else may be trying to take the account over.
 	st, err := s.db.ResetStaffSecrets(r.Context(), u.staff.Actor(), id, secrets, func(tx *store.Tx, email string) error {
-		text := "An administrator gave your " + s.cfg.OrgName + " Cradle account new sign-in details on " + formatDateTime(s.cfg.Now()) +
-			": a one-time password and a new authenticator secret. They will pass them on to you. The one-time password works for " +
-			"seven days, and you choose your own password when you first sign in with it.\n\n" +
-			"If you did not ask for this, tell your team manager or your designated safeguarding lead straight away.\n"
-		return tx.QueueMail("staff_reset", email, "Your Cradle sign-in details were reset", text, nil)
+		subject, text := notice.StaffReset(s.cfg.OrgName, formatDateTime(s.cfg.Now()))
+		return tx.QueueMail("staff_reset", email, subject, text, nil)
 	})
 	if err != nil {
 		s.fail(w, r, err)
