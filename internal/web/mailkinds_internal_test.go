@@ -12,7 +12,7 @@ import (
 // the store) for the kinds it names: each must have a label on the
 // administrators' email page, or the page shows the raw kind.
 func TestEveryMailKindHasALabel(t *testing.T) {
-	queued := regexp.MustCompile(`(?:QueueMail\(|QueueReferralMail\([^,]+, |QueueConcernMail\([^,]+, |concernNotifier\(|concernMailer\(|, kind = [^,]+, )"([a-z_]+)"`)
+	queued := regexp.MustCompile(`(?:QueueMail\(|QueueReferralMail\([^,]+, |QueueConcernMail\([^,]+, |concernMailer\(|, kind = [^,]+, )"([a-z_]+)"`)
 	found := map[string]bool{}
 	for _, dir := range []string{".", "../store"} {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
