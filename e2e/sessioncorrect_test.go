@@ -7,7 +7,7 @@ import (
 )
 
 // TestBrowserCorrectAndRemoveASession: a practitioner records a session,
-// follows "Correct or remove" from it, sends a correction with a duration
+// follows its date to its page, sends a correction with a duration
 // that is no number and no reason (the error state keeps what was typed),
 // corrects it, sees the version it replaced, then removes it as entered in
 // error and finds it under "entered in error". Each state passes axe-core.
@@ -20,12 +20,12 @@ func TestBrowserCorrectAndRemoveASession(t *testing.T) {
 	tab.recordSession(t, person, sessionForm{date: time.Now().AddDate(0, 0, -1), minutes: "45", mode: "mode", attendance: "attendance",
 		notes: "Talked about bedtime routines."})
 
-	link := `[...document.querySelectorAll('main a.govuk-link')].find(a => a.textContent.startsWith('Correct or remove'))`
+	link := `document.querySelector('main .app-note h3 a')` // the newest session's date
 	href := tab.eval(t, link+`.getAttribute('href')`)
 	if !strings.HasPrefix(href, person+"/sessions/") {
 		t.Fatalf("the newest session's link goes to %q", href)
 	}
-	tab.clickJS(t, "the Correct or remove link", link)
+	tab.clickJS(t, "the newest session's date", link)
 	tab.mustBeAt(t, href)
 	tab.mustSee(t, "session", "Session on", "Correct this session", "Remove as entered in error", "Talked about bedtime routines.")
 	if v := tab.value(t, "#minutes"); v != "45" {
@@ -63,7 +63,10 @@ func TestBrowserCorrectAndRemoveASession(t *testing.T) {
 	tab.screenshot(t, "session-removed")
 
 	tab.open(t, person+"?show=removed")
-	tab.mustSee(t, "sessions entered in error", "removed as entered in error by Priya Shah", "See the removal")
+	tab.mustSee(t, "sessions entered in error", "removed as entered in error by Priya Shah")
+	if n := tab.count(t, `main .app-note h3 a[href="`+href+`"]`); n != 1 {
+		t.Errorf("the removed session is linked %d times under entered in error", n)
+	}
 	tab.pageChecks(t, "person-sessions-removed")
 	tab.screenshot(t, "person-sessions-removed")
 }

@@ -68,14 +68,13 @@ type Session struct {
 	Kind         string // session, or supervision (a team manager's note)
 	CreatedAt    time.Time
 	// Version counts the saves: 1 as first recorded, one more for each
-	// correction; UpdatedAt is when the version was saved.
+	// correction; UpdatedAt is when the version was saved. Corrected is
+	// Version > 1, a field (set where the session is read) because a
+	// method called from a template, once a note, costs allocations.
 	Version   int
 	UpdatedAt time.Time
+	Corrected bool
 }
-
-// Corrected reports whether the session has been corrected since it was
-// first recorded.
-func (s Session) Corrected() bool { return s.Version > 1 }
 
 // Pause is a break in sessions (a safeguarding or housing crisis, say).
 type Pause struct {

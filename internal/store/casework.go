@@ -500,6 +500,7 @@ func (tx *Tx) scanSession(rows *sql.Rows, seeConfidential bool, total *int) (cas
 	if err := rows.Scan(dest...); err != nil {
 		return s, fmt.Errorf("reading session: %w", err)
 	}
+	s.Corrected = s.Version > 1
 	if s.Confidential && !seeConfidential {
 		s.Withheld = true
 		return s, nil

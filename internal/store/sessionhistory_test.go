@@ -94,7 +94,7 @@ func TestSessionCorrectionAndRemoval(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s := rec.Session; s.Version != 3 || s.Notes != "CANARY-SECOND-NOTE" || s.Minutes != 50 || !s.Confidential || !s.Corrected() || !rec.MayCorrect || rec.Removed != nil {
+		if s := rec.Session; s.Version != 3 || s.Notes != "CANARY-SECOND-NOTE" || s.Minutes != 50 || !s.Confidential || !s.Corrected || !rec.MayCorrect || rec.Removed != nil {
 			t.Errorf("the author reads %+v (may correct %t)", s, rec.MayCorrect)
 		}
 		if len(rec.History) != 2 {

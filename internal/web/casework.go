@@ -36,10 +36,6 @@ type personData struct {
 	// SubjectAccess: the reader may prepare this parent's subject access
 	// request (a designated safeguarding lead), linked from the page.
 	SubjectAccess bool
-	// Me is the reader's staff id: a practitioner is offered the
-	// correction of the notes they wrote (the session's page asks the
-	// policy).
-	Me int64
 }
 
 // JointAsked is whether the session form asks if it was a joint session:
@@ -76,8 +72,7 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUs
 	}
 	d := personData{PersonRecord: rec, Modules: s.modules(), Open: open, Filter: filter,
 		Pager:         newPagerTo(r, "/people/"+strconv.FormatInt(id, 10), "sessions", rec.SessionsTotal, personSessionsPageSize),
-		SubjectAccess: rec.Person.Kind == family.Parent && policy.Can(u.staff.Actor(), policy.ExportSubjectAccess, policy.Target{}, s.cfg.Now()),
-		Me:            u.staff.ID}
+		SubjectAccess: rec.Person.Kind == family.Parent && policy.Can(u.staff.Actor(), policy.ExportSubjectAccess, policy.Target{}, s.cfg.Now())}
 	for _, p := range rec.Pauses {
 		if p.Active() {
 			p := p

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/policy"
@@ -59,4 +60,33 @@ func BenchmarkCaseloadTemplate(b *testing.B) {
 			b.SetBytes(int64(buf.Len()))
 		})
 	}
+}
+
+// BenchmarkPersonTemplate renders a parent's page with a page of 20
+// sessions, as their own practitioner sees it, each linked to its own page
+// and two in three marked corrected.
+func BenchmarkPersonTemplate(b *testing.B) {
+	v := testViews(b)
+	day := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+	f := family.Family{ID: 7, Reference: "FBS-2026-0100", Stage: family.Postnatal, AreaName: "Blackpool"}
+	p := family.Person{ID: 70, Kind: family.Parent, ParentSlot: 1, GivenName: "Amelia", FamilyName: "Okonkwo-Reid", PractitionerName: "Priya Shah",
+		Confidential: &family.Confidential{Address: "1 Safe Street"}}
+	rec := store.PersonRecord{Family: f, Person: p, CanSeeConf: true, CanEdit: true, CanEditDetails: true, SessionsTotal: 80}
+	for i := range personSessionsPageSize {
+		rec.Sessions = append(rec.Sessions, casework.Session{ID: int64(1000 + i), PersonID: 70, StaffID: 5, StaffName: "Priya Shah",
+			HeldOn: day.AddDate(0, 0, -7*i), Minutes: 60, Mode: "home", Attendance: "attended", Module: "", Notes: "Talked about sleep and feeding routines.",
+			Version: 1 + i%3, Corrected: i%3 > 0, UpdatedAt: day})
+	}
+	d := personData{PersonRecord: rec, Pager: pager{Total: 80, Pages: 4}}
+	u := &requestUser{staff: org.Staff{ID: 5, Name: "Priya Shah", Role: policy.Practitioner}, session: store.LoginSession{Stage: "active", CSRFToken: "token"}}
+	t := v.pages["person"]
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := t.Execute(&buf, Page{Title: p.Name(), Nav: "caseload", User: u, CSRF: "masked", Data: d}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(int64(buf.Len()))
 }

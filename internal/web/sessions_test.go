@@ -245,8 +245,8 @@ func TestCorrectASupervisionNote(t *testing.T) {
 		if seen.status != 200 || !strings.Contains(seen.body, "Discussed the safety plan") || !strings.Contains(seen.body, "Discussed the plan") || strings.Contains(seen.body, `name="why"`) {
 			t.Errorf("the practitioner reads the note: %d\n%s", seen.status, seen.body)
 		}
-		if page := e.get(pc, person+"?show=supervision"); strings.Contains(page.body, "Correct or remove") || !strings.Contains(page.body, "Earlier versions") {
-			t.Errorf("the practitioner's list offers to correct the manager's note, or hides that it was corrected")
+		if page := e.get(pc, person+"?show=supervision"); !strings.Contains(page.body, `href="`+path+`"`) || !strings.Contains(page.body, "corrected ") {
+			t.Errorf("the practitioner's list does not link to the note, or hides that it was corrected")
 		}
 	})
 }
