@@ -36,9 +36,9 @@ func TestCorrectAndRemoveASession(t *testing.T) {
 		sid := newestSession(t, e, amy.ID)
 		path := person + "/sessions/" + itoa(sid)
 
-		// The person page links to it for its author.
-		if page := e.get(pc, person); !strings.Contains(page.body, `href="`+path+`"`) {
-			t.Errorf("the person page has no link to the session's page")
+		// The person page links to it, and says what the link is for.
+		if page := e.get(pc, person); !strings.Contains(page.body, `href="`+path+`"`) || !strings.Contains(page.body, "or to correct or remove one you wrote.") {
+			t.Errorf("the person page has no link to the session's page, or does not say what it is for")
 		}
 		form := e.get(pc, path)
 		if form.status != 200 || !strings.Contains(form.body, `name="held_on-day" type="text" inputmode="numeric" value="`+strconv.Itoa(held.Day())+`"`) ||
@@ -228,6 +228,9 @@ func TestCorrectASupervisionNote(t *testing.T) {
 			t.Fatalf("the note: %v", err)
 		}
 		path := person + "/sessions/" + itoa(rec.Sessions[0].ID)
+		if page := e.get(mc, person); !strings.Contains(page.body, "or to correct or remove one.") {
+			t.Errorf("the manager's person page does not say any note may be corrected from its page")
+		}
 		form := e.get(mc, path)
 		if !strings.Contains(form.body, "Supervision note of") || !strings.Contains(form.body, `name="kind" value="supervision"`) || strings.Contains(form.body, `name="held_on-day"`) {
 			t.Fatalf("the note's form:\n%s", form.body)
