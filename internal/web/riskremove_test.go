@@ -15,12 +15,7 @@ import (
 // same way.
 func TestRemoveAnIncidentAndAChange(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		f := demoFamily(t, e, "Amy")
-		amy := parentNamed(f, "Amy")
-		path := "/people/" + itoa(amy.ID)
-		pc := e.client()
-		e.signIn(pc, practitioner)
-		token := csrfFrom(t, e.get(pc, path).body)
+		amy, path, pc, token := amysPage(t, e, practitioner)
 		for _, days := range []int{300, 100, 10} {
 			d := e.clock.Now().AddDate(0, 0, -days)
 			if r := e.post(pc, path+"/incidents", dateForm("occurred_on", d, "csrf_token", token, "reported_by", "Police", "details", "CANARY-INCIDENT-"+itoa(int64(days))+"-END")); r.status != http.StatusSeeOther {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/store"
 )
 
@@ -21,12 +22,7 @@ import (
 // gone from the sessions, listed under "entered in error".
 func TestCorrectAndRemoveASession(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		f := demoFamily(t, e, "Amy")
-		amy := parentNamed(f, "Amy")
-		person := "/people/" + itoa(amy.ID)
-		pc := e.client()
-		e.signIn(pc, practitioner)
-		token := csrfFrom(t, e.get(pc, person).body)
+		amy, person, pc, token := amysPage(t, e, practitioner)
 		held := e.clock.Now().AddDate(0, 0, -2)
 		rec := dateForm("held_on", held, "csrf_token", token, "minutes", "45", "mode", "home", "attendance", "attended",
 			"notes", "CANARY-SESSION-NOTE about sleep", "confidential", "yes")
@@ -159,12 +155,7 @@ func TestCorrectAndRemoveASession(t *testing.T) {
 // practitioner, told of the problem, saved it a second time.
 func TestSessionFormProblemSavesNothing(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		f := demoFamily(t, e, "Amy")
-		amy := parentNamed(f, "Amy")
-		person := "/people/" + itoa(amy.ID)
-		pc := e.client()
-		e.signIn(pc, practitioner)
-		token := csrfFrom(t, e.get(pc, person).body)
+		amy, person, pc, token := amysPage(t, e, practitioner)
 		before := sessionCount(t, e, amy.ID)
 		form := mustForm("csrf_token", token, "held_on-day", "31", "held_on-month", "2", "held_on-year", "2026", "minutes", "",
 			"mode", "phone", "attendance", "did_not_attend", "reason", "Not answering", "notes", "TYPED-NOTE")
@@ -214,12 +205,7 @@ func sessionCount(t *testing.T, e *env, personID int64) int {
 // earlier version but is offered no form.
 func TestCorrectASupervisionNote(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		f := demoFamily(t, e, "Amy")
-		amy := parentNamed(f, "Amy")
-		person := "/people/" + itoa(amy.ID)
-		mc := e.client()
-		e.signIn(mc, manager)
-		token := csrfFrom(t, e.get(mc, person).body)
+		amy, person, mc, token := amysPage(t, e, manager)
 		if r := e.post(mc, person+"/supervision", mustForm("csrf_token", token, "supervision_note", "Discussed the plan")); r.status != http.StatusSeeOther {
 			t.Fatalf("the supervision note: %d", r.status)
 		}
@@ -259,13 +245,10 @@ func TestCorrectASupervisionNote(t *testing.T) {
 // form asks it too of a session recorded as joint, so it can be undone.
 func TestSessionFormsAskAboutJointSessions(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		f := demoFamily(t, e, "Amy")
-		amy, jordan := parentNamed(f, "Amy"), parentNamed(f, "Jordan")
-		person := "/people/" + itoa(amy.ID)
-		pc, tc := e.client(), e.client()
-		e.signIn(pc, practitioner)
+		amy, person, pc, token := amysPage(t, e, practitioner)
+		jordan := parentNamed(demoFamily(t, e, "Amy"), "Jordan")
+		tc := e.client()
 		e.signIn(tc, tom)
-		token := csrfFrom(t, e.get(pc, person).body)
 		asks := func(path string) bool { return strings.Contains(e.get(pc, path).body, `name="joint"`) }
 		if asks(person + "?form=session") {
 			t.Error("the session form asks about a joint session before it is safe")
@@ -298,4 +281,15 @@ func TestSessionFormsAskAboutJointSessions(t *testing.T) {
 			t.Error("the correction form of a joint session does not ask whether it was joint")
 		}
 	})
+}
+
+// amysPage signs in as email and opens the demo parent Amy Foster's page:
+// Amy, her page's path, the signed-in client and the page's form token.
+func amysPage(t *testing.T, e *env, email string) (family.Person, string, *http.Client, string) {
+	t.Helper()
+	amy := parentNamed(demoFamily(t, e, "Amy"), "Amy")
+	person := "/people/" + itoa(amy.ID)
+	c := e.client()
+	e.signIn(c, email)
+	return amy, person, c, csrfFrom(t, e.get(c, person).body)
 }
