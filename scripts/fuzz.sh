@@ -48,7 +48,11 @@ if [ -n "${FUZZNODB:-}" ]; then
     read -r pkg name <<<"$t"
     if [ -z "${links[$pkg]:-}" ]; then
       links[$pkg]=no
-      if go list -deps -test "$pkg" | grep -qx 'modernc.org/sqlite'; then
+      # Read the whole list before matching: `go list | grep -q` under
+      # pipefail failed whenever grep's early exit cut go list's output
+      # (SIGPIPE), and the package was fuzzed as if it linked no driver.
+      deps=$(go list -deps -test "$pkg")
+      if grep -qx 'modernc.org/sqlite' <<<"$deps"; then
         links[$pkg]=yes
       fi
     fi
