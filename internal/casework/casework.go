@@ -285,8 +285,8 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 // What became of an earlier version of a session or case note.
 const (
-	Corrected = "corrected" // a correction replaced it
-	Removed   = "removed"   // the session was removed as entered in error
+	ChangeCorrected = "corrected" // a correction replaced it
+	ChangeRemoved   = "removed"   // the session was removed as entered in error
 )
 
 // SessionVersion is an earlier version of a session or case note, kept when
@@ -294,7 +294,7 @@ const (
 // Nothing recorded is ever rewritten without trace.
 type SessionVersion struct {
 	Session              // as it stood; Session.Version is which version it was
-	Change        string // Corrected or Removed
+	Change        string // ChangeCorrected or ChangeRemoved
 	ChangedBy     int64
 	ChangedByName string
 	ChangedAt     time.Time

@@ -61,7 +61,7 @@ func (db *DB) ReadSession(ctx context.Context, actor policy.Actor, personID, ses
 		}
 		var removedRow sealedVersion
 		if !found {
-			if len(versions) == 0 || versions[0].v.Change != casework.Removed {
+			if len(versions) == 0 || versions[0].v.Change != casework.ChangeRemoved {
 				return problem.New(problem.NotFound, "There is no such session on this record")
 			}
 			removedRow = versions[0]
@@ -238,7 +238,7 @@ func (db *DB) CorrectSession(ctx context.Context, actor policy.Actor, c SessionC
 		if n, _ := res.RowsAffected(); n != 1 {
 			return changedMeanwhile()
 		}
-		if err := tx.keepVersion(was, casework.Corrected, actor.StaffID, why); err != nil {
+		if err := tx.keepVersion(was, casework.ChangeCorrected, actor.StaffID, why); err != nil {
 			return err
 		}
 		tx.Audit("session.correct", "session", was.ID, f.ID, "changed: "+strings.Join(casework.Changes(was, now), ", "))
@@ -268,7 +268,7 @@ func (db *DB) RemoveSession(ctx context.Context, actor policy.Actor, personID, s
 		if n, _ := res.RowsAffected(); n != 1 {
 			return changedMeanwhile()
 		}
-		if err := tx.keepVersion(was, casework.Removed, actor.StaffID, why); err != nil {
+		if err := tx.keepVersion(was, casework.ChangeRemoved, actor.StaffID, why); err != nil {
 			return err
 		}
 		tx.Audit("session.remove", "session", was.ID, f.ID, "entered in error")
@@ -369,7 +369,7 @@ func (tx *Tx) removedSessionPage(personID int64, page SessionPage) ([]casework.S
 	defer rows.Close()
 	var out []casework.SessionVersion
 	for rows.Next() {
-		v := casework.SessionVersion{Change: casework.Removed}
+		v := casework.SessionVersion{Change: casework.ChangeRemoved}
 		if err := rows.Scan(&v.ID, &v.Version, &v.Kind, &v.StaffID, &v.StaffName, &v.HeldOn, &v.Minutes, &v.Mode, &v.Attendance,
 			&v.Joint, &v.Confidential, &v.ChangedBy, &v.ChangedByName, &v.ChangedAt); err != nil {
 			return nil, 0, 0, fmt.Errorf("reading removed sessions: %w", err)

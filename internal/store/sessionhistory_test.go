@@ -100,7 +100,7 @@ func TestSessionCorrectionAndRemoval(t *testing.T) {
 		if len(rec.History) != 2 {
 			t.Fatalf("history: %d versions, want 2", len(rec.History))
 		}
-		if h := rec.History[0]; h.Version != 2 || h.Notes != "CANARY-SECOND-NOTE" || h.Confidential || h.Change != casework.Corrected ||
+		if h := rec.History[0]; h.Version != 2 || h.Notes != "CANARY-SECOND-NOTE" || h.Confidential || h.Change != casework.ChangeCorrected ||
 			h.ChangedBy != fx.mgr.ID || h.Why != "Holds a disclosure" || h.Withheld {
 			t.Errorf("version 2: %+v", h)
 		}
