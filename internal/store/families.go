@@ -118,18 +118,15 @@ func highestID(table string) string {
 // on SQLite one past the largest (this transaction holds the write lock),
 // and past the deleted ones' too where they leave a stub (erasedIDs).
 func (tx *Tx) newID(table string) (int64, error) {
-	q := highestID(table)
-	if tx.db.dialect == Postgres {
-		q = `SELECT nextval(pg_get_serial_sequence('` + table + `', 'id'))`
+	q, next := `SELECT nextval(pg_get_serial_sequence('`+table+`', 'id'))`, int64(0)
+	if tx.db.dialect != Postgres {
+		q, next = highestID(table), 1
 	}
 	var id int64
 	if err := tx.queryRow(q).Scan(&id); err != nil {
 		return 0, fmt.Errorf("choosing the new %s row's id: %w", table, err)
 	}
-	if tx.db.dialect != Postgres {
-		id++
-	}
-	return id, nil
+	return id + next, nil
 }
 
 // AddPerson adds a co-parent, the baby or another child, sealing their

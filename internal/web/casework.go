@@ -100,8 +100,7 @@ func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request, u *reques
 		if len(*fs) > 0 {
 			// Shown with the rest of the session's problems; postAndRedirect
 			// asks the policy before showing them.
-			err := s.formProblems(sess, nil)
-			*fs = mergeFields(*fs, err)
+			*fs = s.formProblems(sess, *fs)
 			return nil
 		}
 		sess.PersonID = id

@@ -299,21 +299,22 @@ func (s *Server) changeCreate(w http.ResponseWriter, r *http.Request, u *request
 // incidentRemove marks an incident as entered in error, with why; its
 // problems come back in the incident's own form, opened under it.
 func (s *Server) incidentRemove(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.riskEntryRemove(w, r, u, "incident", s.db.RemoveIncident)
+	s.riskEntryRemove(w, r, u, "incident", "incident", s.db.RemoveIncident)
 }
 
 // changeRemove marks a change in circumstances as entered in error.
 func (s *Server) changeRemove(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.riskEntryRemove(w, r, u, "change", s.db.RemoveChange)
+	s.riskEntryRemove(w, r, u, "change", "change in circumstances", s.db.RemoveChange)
 }
 
 // riskEntryRemove is incidentRemove and changeRemove: the entry's id is the
-// path's {eid}, kind names its form (remove-incident-ID, say).
-func (s *Server) riskEntryRemove(w http.ResponseWriter, r *http.Request, u *requestUser, kind string,
+// path's {eid}, kind names its form (remove-incident-ID, say), noun the
+// entry in words.
+func (s *Server) riskEntryRemove(w http.ResponseWriter, r *http.Request, u *requestUser, kind, noun string,
 	remove func(ctx context.Context, actor policy.Actor, personID, id int64, why string) error) {
 	eid, err := strconv.ParseInt(r.PathValue("eid"), 10, 64)
 	if err != nil || eid <= 0 {
-		s.fail(w, r, problem.New(problem.NotFound, "There is no such %s on this record", map[string]string{"incident": "incident", "change": "change in circumstances"}[kind]))
+		s.fail(w, r, problem.New(problem.NotFound, "There is no such %s on this record", noun))
 		return
 	}
 	open := "remove-" + kind + "-" + strconv.FormatInt(eid, 10)

@@ -133,11 +133,11 @@ func (s *Server) sessionFromForm(f url.Values, fs *problem.Fields, supervision b
 // checked without the family's facts (the day it was accepted, whether
 // joint sessions are safe), which the save checks once the form's own are
 // put right.
-func (s *Server) formProblems(sess casework.Session, fs problem.Fields) error {
+func (s *Server) formProblems(sess casework.Session, fs problem.Fields) problem.Fields {
 	if sess.Kind != "supervision" {
 		fs = mergeFields(fs, sess.Validate(casework.Context{Today: s.cfg.Now(), Modules: s.modules(), JointSafe: true}))
 	}
-	return fs.Err()
+	return fs
 }
 
 // sessionCorrect saves a correction; its problems, or someone else's change
@@ -154,7 +154,7 @@ func (s *Server) sessionCorrect(w http.ResponseWriter, r *http.Request, u *reque
 	sess := s.sessionFromForm(f, &fs, f.Get("kind") == "supervision")
 	if len(fs) > 0 {
 		why := f.Get("why")
-		err = s.formProblems(sess, mergeFields(fs, casework.CheckCorrectionWhy(&why)))
+		err = s.formProblems(sess, mergeFields(fs, casework.CheckCorrectionWhy(&why))).Err()
 	} else {
 		err = s.db.CorrectSession(r.Context(), u.staff.Actor(),
 			store.SessionCorrection{PersonID: personID, SessionID: sessionID, Version: version, Session: sess, Why: f.Get("why")}, s.modules())
