@@ -74,7 +74,7 @@ func TestBrowserCorrectAndRemoveASession(t *testing.T) {
 // TestBrowserRemoveAnIncident: a practitioner records an incident, follows
 // "Remove as entered in error" beside it, sends the form empty (the error
 // state, under the incident), then with a reason; the incident is listed
-// as removed. Each state passes axe-core.
+// as removed. Then a VIG cycle, the same way. Each state passes axe-core.
 func TestBrowserRemoveAnIncident(t *testing.T) {
 	_, tab := browseDemo(t, 2*time.Minute)
 	tab.signInChecked(t, credentialFor(t, "priya.shah@cradle.example"))
@@ -105,4 +105,27 @@ func TestBrowserRemoveAnIncident(t *testing.T) {
 	}
 	tab.pageChecks(t, "incident-removed")
 	tab.screenshot(t, "incident-removed")
+
+	// A VIG cycle recorded by mistake, removed the same way.
+	tab.openForm(t, "Record a VIG cycle")
+	tab.check(t, "phase") // antenatal
+	tab.fillDate(t, "filmed_on", time.Now().AddDate(0, 0, -2))
+	tab.fill(t, "#strengths", "Filmed for the wrong parent.")
+	tab.click(t, `form[action="`+person+`/vig"] button[type="submit"]`)
+	tab.mustSee(t, "VIG cycle recorded", "Filmed for the wrong parent.")
+	link = `[...document.querySelectorAll('main a.govuk-link')].find(a => a.textContent.startsWith('Remove as entered in error') && a.href.includes('remove-vig'))`
+	tab.clickJS(t, "the cycle's Remove as entered in error link", link)
+	tab.click(t, `form[action$="/remove"] button[type="submit"]`)
+	tab.mustSee(t, "VIG removal error", "There is a problem", "Say why it was entered in error", "Remove the VIG cycle")
+	tab.errorState(t, "vig-remove-error", "#remove_why")
+	tab.errorLinksResolve(t, "vig-remove-error")
+	tab.pageChecks(t, "vig-remove-error")
+	tab.screenshot(t, "vig-remove-error")
+	tab.fill(t, "#remove_why", "Filmed with the other parent.")
+	tab.click(t, `form[action$="/remove"] button[type="submit"]`)
+	tab.mustSee(t, "VIG cycle removed", "was removed as entered in error by Priya Shah", "Filmed with the other parent.")
+	if strings.Contains(tab.eval(t, `document.body.innerText`), "Filmed for the wrong parent.") {
+		t.Error("the removed VIG cycle is still listed")
+	}
+	tab.screenshot(t, "vig-removed")
 }

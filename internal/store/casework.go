@@ -53,9 +53,10 @@ type PersonRecord struct {
 	// Removed are the results marked as entered in error, oldest removal
 	// first (read by ReadPersonMeasures for one measure's page).
 	Removed []RemovedMeasure
-	// RemovedRisk are the incidents and changes in circumstances removed
-	// as entered in error (PersonIncidents, PersonChanges), newest first.
-	RemovedRisk []RemovedRiskEntry
+	// RemovedEntries are the incidents, changes in circumstances, VIG
+	// cycles and consents removed as entered in error (PersonIncidents,
+	// PersonChanges, PersonVIG, the consents), each kind newest first.
+	RemovedEntries []RemovedEntry
 	// RemovedSessions are, when the page asked for them (SessionPage's
 	// "removed"), one page of the sessions and notes removed as entered
 	// in error, newest first: what and when, never what they said.
@@ -226,9 +227,11 @@ func (db *DB) readPerson(ctx context.Context, actor policy.Actor, personID int64
 		}
 		if parts&PersonConsents != 0 && out.CanEdit && out.Person.Kind == family.Parent {
 			var err error
-			if out.Consents, err = db.consents(ctx, tx.q(), actor, out.Family, []int64{out.Person.ID}, tx.now); err != nil {
+			var removed []RemovedEntry
+			if out.Consents, removed, err = db.consents(ctx, tx.q(), actor, out.Family, []int64{out.Person.ID}, tx.now); err != nil {
 				return err
 			}
+			out.RemovedEntries = append(out.RemovedEntries, removed...)
 		}
 		tx.auditPersonView(out, detail)
 		return nil
@@ -325,9 +328,11 @@ func (tx *Tx) fillPerson(out *PersonRecord, parts PersonParts, page *SessionPage
 		out.SessionsTotal = len(out.Sessions)
 	}
 	if parts&PersonVIG != 0 {
-		if out.VIG, err = tx.vigCycles(id, conf); err != nil {
+		var removed []RemovedEntry
+		if out.VIG, removed, err = tx.vigCycles(id, conf); err != nil {
 			return err
 		}
+		out.RemovedEntries = append(out.RemovedEntries, removed...)
 	}
 	if parts&PersonJointSafety != 0 {
 		if out.JointSafe, out.JointSafeByMe, err = tx.jointSafety(out.Family, id); err != nil {
@@ -353,7 +358,7 @@ func (tx *Tx) fillPerson(out *PersonRecord, parts PersonParts, page *SessionPage
 		out.Changes = facts.changes
 		for _, e := range facts.removed {
 			if e.Kind == "incident" && parts&PersonIncidents != 0 || e.Kind == "change" {
-				out.RemovedRisk = append(out.RemovedRisk, e)
+				out.RemovedEntries = append(out.RemovedEntries, e)
 			}
 		}
 		if parts&PersonRisk != 0 {
@@ -515,30 +520,45 @@ func (tx *Tx) scanSession(rows *sql.Rows, seeConfidential bool, total *int) (cas
 	return s, nil
 }
 
-func (tx *Tx) vigCycles(personID int64, seeConfidential bool) ([]casework.VIGCycle, error) {
-	rows, err := tx.query(`SELECT id, family_id, person_id, phase, filmed_on, analysed_on, reviewed_on, strengths_sealed, confidential
-		FROM vig_cycles WHERE person_id = $1 ORDER BY filmed_on DESC, id DESC`, personID)
+// vigCycles reads a parent's VIG cycles, newest first, and apart from them
+// those removed as entered in error.
+func (tx *Tx) vigCycles(personID int64, seeConfidential bool) ([]casework.VIGCycle, []RemovedEntry, error) {
+	rows, err := tx.query(`SELECT v.id, v.family_id, v.person_id, v.phase, v.filmed_on, v.analysed_on, v.reviewed_on, v.strengths_sealed, v.confidential,
+		v.removed_at, v.removed_reason_sealed, rb.name
+		FROM vig_cycles v LEFT JOIN staff rb ON rb.id = v.removed_by WHERE v.person_id = $1 ORDER BY v.filmed_on DESC, v.id DESC`, personID)
 	if err != nil {
-		return nil, fmt.Errorf("reading VIG cycles: %w", err)
+		return nil, nil, fmt.Errorf("reading VIG cycles: %w", err)
 	}
 	defer rows.Close()
 	var out []casework.VIGCycle
+	var removed []RemovedEntry
 	for rows.Next() {
 		var v casework.VIGCycle
 		var analysed, reviewed sql.NullTime
-		var strengths string
-		if err := rows.Scan(&v.ID, &v.FamilyID, &v.PersonID, &v.Phase, &v.FilmedOn, &analysed, &reviewed, &strengths, &v.Confidential); err != nil {
-			return nil, fmt.Errorf("reading VIG cycle: %w", err)
+		var removedAt anyTime
+		var strengths, removedWhy string
+		var removedBy sql.NullString
+		if err := rows.Scan(&v.ID, &v.FamilyID, &v.PersonID, &v.Phase, &v.FilmedOn, &analysed, &reviewed, &strengths, &v.Confidential,
+			&removedAt, &removedWhy, &removedBy); err != nil {
+			return nil, nil, fmt.Errorf("reading VIG cycle: %w", err)
+		}
+		if !removedAt.T.IsZero() {
+			e, err := tx.db.removedEntry("vig", "vig_cycles", v.ID, v.FilmedOn, removedAt.T, removedBy.String, removedWhy, seeConfidential)
+			if err != nil {
+				return nil, nil, err
+			}
+			removed = append(removed, e)
+			continue
 		}
 		v.AnalysedOn, v.ReviewedOn = timeOf(analysed), timeOf(reviewed)
 		if v.Confidential && !seeConfidential {
 			v.Withheld = true
 		} else if v.Strengths, err = tx.db.open(rowContext("vig_cycles.strengths", v.ID), strengths); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = append(out, v)
 	}
-	return out, rows.Err()
+	return out, removed, rows.Err()
 }
 
 // jointSafety reports whether every co-parent's practitioner has recorded
@@ -1054,7 +1074,7 @@ func (db *DB) progress(ctx context.Context, q rowQuerier, familyIDs []int64) (ma
 	if err := doneRows(rows); err != nil {
 		return nil, fmt.Errorf("counting sessions: %w", err)
 	}
-	rows, err = q.QueryContext(ctx, db.rebind(`SELECT family_id, person_id, phase, COUNT(*) FROM vig_cycles WHERE family_id IN (`+in+`) GROUP BY family_id, person_id, phase`), args...)
+	rows, err = q.QueryContext(ctx, db.rebind(`SELECT family_id, person_id, phase, COUNT(*) FROM vig_cycles WHERE family_id IN (`+in+`) AND removed_at IS NULL GROUP BY family_id, person_id, phase`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("counting VIG cycles: %w", err)
 	}

@@ -434,7 +434,9 @@ func (db *DB) ReadFamilyPage(ctx context.Context, actor policy.Actor, id int64, 
 		if out.Shares, err = db.familyShares(ctx, q, actor, f, tx.now); err != nil {
 			return err
 		}
-		if out.Consents, err = db.consents(ctx, q, actor, f, parents, tx.now); err != nil {
+		// Consents removed as entered in error are listed on each parent's
+		// page, not here.
+		if out.Consents, _, err = db.consents(ctx, q, actor, f, parents, tx.now); err != nil {
 			return err
 		}
 		if out.Meetings, err = db.familyMeetings(ctx, q, f.ID); err != nil {

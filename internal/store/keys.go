@@ -75,7 +75,8 @@ var boundFromStart = []string{"circumstance_changes", "case_session_history"}
 // columnsBoundFromStart are the sealed columns added after migration 30 to
 // tables it bound ("table.column"), bound to their rows from the first:
 // migrations 29 and 30 do not look for them (they are not there yet).
-var columnsBoundFromStart = []string{"staff.password_hash_sealed", "incidents.removed_reason_sealed"}
+var columnsBoundFromStart = []string{"staff.password_hash_sealed", "incidents.removed_reason_sealed", "vig_cycles.removed_reason_sealed",
+	"consents.removed_reason_sealed"}
 
 // rowBound are the tables whose sealed values are bound to their rows.
 var rowBound = func() map[string]bool {
@@ -170,6 +171,7 @@ func SealedColumns() []SealedColumn {
 		{"closure_summaries", "summary_sealed", []string{"closure_id", "person_id"}, "closure_summaries.summary", ""},
 		{"pauses", "note_sealed", id, "pauses.note", ""},
 		{"vig_cycles", "strengths_sealed", id, "vig_cycles.strengths", ""},
+		{"vig_cycles", "removed_reason_sealed", id, "vig_cycles.removed_reason", ""},
 		{"mailing_list", "email_sealed", id, "mailing_list.email", ""},
 		{"mailing_list", "name_sealed", id, "mailing_list.name", ""},
 		{"outbox", "recipient_sealed", id, "outbox.recipient", ""},
@@ -177,6 +179,7 @@ func SealedColumns() []SealedColumn {
 		{"incidents", "reported_by_sealed", id, "incidents.reported_by", ""},
 		{"incidents", "removed_reason_sealed", id, "incidents.removed_reason", ""},
 		{"consents", "scope_sealed", id, "consents.scope", ""},
+		{"consents", "removed_reason_sealed", id, "consents.removed_reason", ""},
 		{"information_sharing", "consent_reason_sealed", id, "information_sharing.consent_reason", ""},
 		{"retention_reviews", "reason_sealed", []string{"family_id"}, "retention_reviews.reason", ""},
 		{"referral_retention_reviews", "reason_sealed", []string{"referral_id"}, "referral_retention_reviews.reason", ""},

@@ -238,6 +238,30 @@ func plantCanaries(t *testing.T, db *store.DB) planted {
 			}
 		}
 	}
+	// A VIG cycle and a consent removed as entered in error: why, sealed.
+	if _, err := db.RecordVIG(sctx, prac, casework.VIGCycle{PersonID: fx.parent1, Phase: "postnatal", FilmedOn: now, Strengths: "To remove"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RecordConsent(sctx, prac, fx.parent1, sharing.Consent{Scope: "To remove", GivenOn: now}); err != nil {
+		t.Fatal(err)
+	}
+	if rec, err = db.ReadPerson(sctx, prac, fx.parent1); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range rec.VIG {
+		if v.Strengths == "To remove" {
+			if err := db.RemoveVIG(sctx, prac, fx.parent1, v.ID, canary("vig-removal")); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, c := range rec.Consents {
+		if c.Scope == "To remove" {
+			if err := db.RemoveConsent(sctx, prac, fx.parent1, c.ID, canary("consent-removal")); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	review := now.AddDate(0, 0, 14)
 	if err := db.SaveSafetyPlan(sctx, prac, fx.parent1, 0, store.SafetyPlanSections{CodeWords: canary("safety-code-words")}, review, ""); err != nil {
 		t.Fatal(err)

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
@@ -343,52 +342,14 @@ func (db *DB) RecordChange(ctx context.Context, actor policy.Actor, personID int
 // count, kept, and listed as removed. Whoever may record incidents for the
 // parent may (their own practitioner, a team manager of the area).
 func (db *DB) RemoveIncident(ctx context.Context, actor policy.Actor, personID, incidentID int64, why string) error {
-	return db.removeRiskEntry(ctx, actor, personID, incidentID, why, "incidents", "incident", "incident.remove", "That incident is not on this record, or was already removed")
+	return db.removeEntry(ctx, actor, personID, incidentID, why, "incidents", "incident", "incident.remove", "That incident is not on this record, or was already removed")
 }
 
 // RemoveChange marks one of a parent's changes in circumstances as entered
 // in error, as RemoveIncident does an incident.
 func (db *DB) RemoveChange(ctx context.Context, actor policy.Actor, personID, changeID int64, why string) error {
-	return db.removeRiskEntry(ctx, actor, personID, changeID, why, "circumstance_changes", "circumstance_change", "circumstance.remove",
+	return db.removeEntry(ctx, actor, personID, changeID, why, "circumstance_changes", "circumstance_change", "circumstance.remove",
 		"That change is not on this record, or was already removed")
-}
-
-// removeRiskEntry marks row id of table (incidents or
-// circumstance_changes), the person's, removed by actor with why, audited
-// as action on a record of recordType.
-func (db *DB) removeRiskEntry(ctx context.Context, actor policy.Actor, personID, id int64, why, table, recordType, action, gone string) error {
-	return db.Update(ctx, func(tx *Tx) error {
-		f, p, err := tx.personForEdit(actor, personID)
-		if err != nil {
-			return err
-		}
-		// Not there (or gone already) before the form's problems: the
-		// page has no form for an entry it does not list.
-		var there int
-		if err := tx.queryRow(`SELECT COUNT(*) FROM `+table+` WHERE id = $1 AND person_id = $2 AND removed_at IS NULL`, id, p.ID).Scan(&there); err != nil {
-			return fmt.Errorf("reading from %s: %w", table, err)
-		}
-		if there == 0 {
-			return problem.New(problem.NotFound, "%s", gone)
-		}
-		if err := casework.CheckRemoval(&why); err != nil {
-			return err
-		}
-		sealed, err := tx.db.seal(rowContext(table+".removed_reason", id), why)
-		if err != nil {
-			return err
-		}
-		res, err := tx.exec(`UPDATE `+table+` SET removed_at = $1, removed_by = $2, removed_reason_sealed = $3
-			WHERE id = $4 AND person_id = $5 AND removed_at IS NULL`, tx.now, actor.StaffID, sealed, id, p.ID)
-		if err != nil {
-			return fmt.Errorf("removing from %s: %w", table, err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return problem.New(problem.NotFound, "%s", gone)
-		}
-		tx.Audit(action, recordType, id, f.ID, "entered in error")
-		return nil
-	})
 }
 
 // riskRead says what incidentsAndHistory reads beside the risk history.
@@ -405,21 +366,7 @@ type riskFacts struct {
 	incidents []Incident
 	changes   []CircumstanceChange
 	history   risk.History
-	removed   []RemovedRiskEntry
-}
-
-// RemovedRiskEntry is an incident or a change in circumstances removed as
-// entered in error: its date, and who removed it, when and why. Why is
-// read, as what the entry said was, only for a reader who may see the
-// parent's confidential details.
-type RemovedRiskEntry struct {
-	ID        int64
-	Kind      string // "incident" or "change"
-	On        time.Time
-	RemovedAt time.Time
-	RemovedBy string
-	Why       string
-	Withheld  bool
+	removed   []RemovedEntry
 }
 
 // incidentsAndHistory reads a parent's incidents, newest first, with
@@ -458,15 +405,13 @@ func (tx *Tx) incidentsAndHistory(personID int64, r riskRead) (riskFacts, error)
 		}
 		if !removedAt.T.IsZero() {
 			// Entered in error: listed apart, never counted.
-			e := RemovedRiskEntry{ID: id.Int64, Kind: "incident", On: on.T, RemovedAt: removedAt.T, RemovedBy: removedBy.String, Withheld: !r.openNotes}
-			table := "incidents"
+			kind, table := "incident", "incidents"
 			if src == "c" {
-				e.Kind, table = "change", "circumstance_changes"
+				kind, table = "change", "circumstance_changes"
 			}
-			if r.openNotes {
-				if e.Why, err = tx.db.open(rowContext(table+".removed_reason", e.ID), removedWhy.String); err != nil {
-					return out, dropRows(rows, err)
-				}
+			e, err := tx.db.removedEntry(kind, table, id.Int64, on.T, removedAt.T, removedBy.String, removedWhy.String, r.openNotes)
+			if err != nil {
+				return out, dropRows(rows, err)
 			}
 			out.removed = append(out.removed, e)
 			continue

@@ -9,8 +9,10 @@ import (
 	"github.com/cradle-org/cradle/internal/audit"
 	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/org"
+	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/risk"
+	"github.com/cradle-org/cradle/internal/sharing"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/store/storetest"
 )
@@ -325,24 +327,120 @@ func TestIncidentAndChangeRemoval(t *testing.T) {
 			t.Errorf("the risk history counts %d incidents (%v), want 1", n, err)
 		}
 		rec, err = db.ReadPerson(sctx, fx.prac1.Actor(), fx.parent1)
-		if err != nil || len(rec.Incidents) != 1 || rec.Incidents[0].Details != "Kept" || len(rec.Changes) != 0 || len(rec.RemovedRisk) != 2 {
-			t.Fatalf("after: %+v, %+v, removed %+v (%v)", rec.Incidents, rec.Changes, rec.RemovedRisk, err)
+		if err != nil || len(rec.Incidents) != 1 || rec.Incidents[0].Details != "Kept" || len(rec.Changes) != 0 || len(rec.RemovedEntries) != 2 {
+			t.Fatalf("after: %+v, %+v, removed %+v (%v)", rec.Incidents, rec.Changes, rec.RemovedEntries, err)
 		}
-		for _, e := range rec.RemovedRisk {
+		for _, e := range rec.RemovedEntries {
 			if e.Withheld || e.Why == "" || e.RemovedBy == "" || e.RemovedAt.IsZero() {
 				t.Errorf("the author reads the removal %+v", e)
 			}
 		}
 		co, err := db.ReadPerson(sctx, fx.prac2.Actor(), fx.parent1)
-		if err != nil || len(co.RemovedRisk) != 2 {
-			t.Fatalf("the co-parent's practitioner: %+v (%v)", co.RemovedRisk, err)
+		if err != nil || len(co.RemovedEntries) != 2 {
+			t.Fatalf("the co-parent's practitioner: %+v (%v)", co.RemovedEntries, err)
 		}
-		for _, e := range co.RemovedRisk {
+		for _, e := range co.RemovedEntries {
 			if !e.Withheld || e.Why != "" {
 				t.Errorf("the co-parent's practitioner reads the removal %+v", e)
 			}
 		}
 		for action, want := range map[string]int{"incident.remove": 1, "circumstance.remove": 1} {
+			if n := countAudit(t, db, action); n != want {
+				t.Errorf("%d %s entries, want %d", n, action, want)
+			}
+		}
+	})
+}
+
+// A VIG cycle and a consent are removed as entered in error: the cycle
+// leaves the person's cycles and the family's VIG count (the programme's
+// milestones), the consent leaves the person and family pages' consents;
+// both are listed as removed, with why for whoever may see the parent's
+// confidential details; refused without a reason, to the co-parent's
+// practitioner, through the other parent's record and a second time.
+func TestVIGAndConsentRemoval(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		sctx := audit.WithSource(ctx, audit.Source{Actor: "test"})
+		today := time.Now().UTC().Truncate(24 * time.Hour)
+		prac := fx.prac1.Actor()
+		for i, strengths := range []string{"CANARY-WRONG-PARENT", "Kept"} {
+			if _, err := db.RecordVIG(sctx, prac, casework.VIGCycle{PersonID: fx.parent1, Phase: "antenatal", FilmedOn: today.AddDate(0, 0, -i-1),
+				Strengths: strengths}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, scope := range []string{"CANARY-NEVER-GIVEN", "Health visitor"} {
+			if err := db.RecordConsent(sctx, prac, fx.parent1, sharing.Consent{Scope: scope, GivenOn: today}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rec, err := db.ReadPerson(sctx, prac, fx.parent1)
+		if err != nil || len(rec.VIG) != 2 || len(rec.Consents) != 2 {
+			t.Fatalf("before: %d cycles, %d consents (%v)", len(rec.VIG), len(rec.Consents), err)
+		}
+		vig, consent := rec.VIG[0], rec.Consents[0]
+		if vig.Strengths != "CANARY-WRONG-PARENT" || consent.Scope != "Health visitor" {
+			t.Fatalf("the newest: %+v, %+v", vig, consent)
+		}
+		consent = rec.Consents[1]
+		page, err := db.ReadFamilyPage(sctx, prac, fx.familyID, 0)
+		if err != nil || page.Progress.VIGCount(fx.parent1) != 2 {
+			t.Fatalf("before, the family counts %d cycles (%v)", page.Progress.VIGCount(fx.parent1), err)
+		}
+		code := func(err error) problem.Code {
+			if err == nil {
+				return ""
+			}
+			return problem.CodeOf(err)
+		}
+		for name, remove := range map[string]func(actor policy.Actor, person int64, why string) error{
+			"cycle":   func(a policy.Actor, p int64, why string) error { return db.RemoveVIG(sctx, a, p, vig.ID, why) },
+			"consent": func(a policy.Actor, p int64, why string) error { return db.RemoveConsent(sctx, a, p, consent.ID, why) },
+		} {
+			if err := remove(prac, fx.parent1, " "); code(err) != problem.Invalid {
+				t.Errorf("%s, no reason: %v", name, err)
+			}
+			if err := remove(fx.prac2.Actor(), fx.parent1, "Wrong parent"); code(err) != problem.Forbidden {
+				t.Errorf("%s, the co-parent's practitioner: %v", name, err)
+			}
+			if err := remove(fx.prac2.Actor(), fx.parent2, "Wrong parent"); code(err) != problem.NotFound {
+				t.Errorf("%s, through the other parent's record: %v", name, err)
+			}
+			if err := remove(prac, fx.parent1, "Recorded on the wrong parent's record"); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if err := remove(fx.mgr.Actor(), fx.parent1, "Again"); code(err) != problem.NotFound {
+				t.Errorf("%s, a second time: %v", name, err)
+			}
+		}
+		rec, err = db.ReadPerson(sctx, prac, fx.parent1)
+		if err != nil || len(rec.VIG) != 1 || rec.VIG[0].Strengths != "Kept" || len(rec.Consents) != 1 || rec.Consents[0].Scope != "Health visitor" ||
+			len(rec.RemovedEntries) != 2 {
+			t.Fatalf("after: %+v, %+v, removed %+v (%v)", rec.VIG, rec.Consents, rec.RemovedEntries, err)
+		}
+		kinds := map[string]bool{}
+		for _, e := range rec.RemovedEntries {
+			kinds[e.Kind] = true
+			if e.Withheld || e.Why != "Recorded on the wrong parent's record" || e.RemovedBy == "" || e.RemovedAt.IsZero() {
+				t.Errorf("the author reads the removal %+v", e)
+			}
+		}
+		if !kinds["vig"] || !kinds["consent"] {
+			t.Errorf("removed kinds %v, want vig and consent", kinds)
+		}
+		page, err = db.ReadFamilyPage(sctx, prac, fx.familyID, 0)
+		if err != nil || page.Progress.VIGCount(fx.parent1) != 1 || len(page.Consents) != 1 {
+			t.Fatalf("after, the family counts %d cycles and lists %+v (%v)", page.Progress.VIGCount(fx.parent1), page.Consents, err)
+		}
+		co, err := db.ReadPerson(sctx, fx.prac2.Actor(), fx.parent1)
+		if err != nil || len(co.RemovedEntries) != 1 || co.RemovedEntries[0].Kind != "vig" {
+			t.Fatalf("the co-parent's practitioner (who sees no consents): %+v (%v)", co.RemovedEntries, err)
+		}
+		if e := co.RemovedEntries[0]; !e.Withheld || e.Why != "" {
+			t.Errorf("the co-parent's practitioner reads the removal %+v", e)
+		}
+		for action, want := range map[string]int{"vig.remove": 1, "consent.remove": 1} {
 			if n := countAudit(t, db, action); n != want {
 				t.Errorf("%d %s entries, want %d", n, action, want)
 			}

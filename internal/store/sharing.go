@@ -229,33 +229,47 @@ func (db *DB) WithdrawConsent(ctx context.Context, actor policy.Actor, personID,
 	})
 }
 
-// consents lists the consent records of the people named (co-parents of f);
-// the scope follows each parent's confidentiality.
-func (db *DB) consents(ctx context.Context, q rowQuerier, actor policy.Actor, f family.Family, ids []int64, now time.Time) ([]sharing.Consent, error) {
+// consents lists the consent records of the people named (co-parents of f),
+// and apart from them those removed as entered in error; the scope, and why
+// one was removed, follow each parent's confidentiality.
+func (db *DB) consents(ctx context.Context, q rowQuerier, actor policy.Actor, f family.Family, ids []int64, now time.Time) ([]sharing.Consent, []RemovedEntry, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	in, args := db.inList(ids)
-	rows, err := q.QueryContext(ctx, `SELECT id, person_id, scope_sealed, given_on, withdrawn_on FROM consents WHERE person_id IN (`+in+`) ORDER BY given_on DESC, id DESC`, args...)
+	rows, err := q.QueryContext(ctx, `SELECT c.id, c.person_id, c.scope_sealed, c.given_on, c.withdrawn_on, c.removed_at, c.removed_reason_sealed, rb.name
+		FROM consents c LEFT JOIN staff rb ON rb.id = c.removed_by WHERE c.person_id IN (`+in+`) ORDER BY c.given_on DESC, c.id DESC`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("reading consents: %w", err)
+		return nil, nil, fmt.Errorf("reading consents: %w", err)
 	}
 	defer rows.Close()
 	var out []sharing.Consent
+	var removed []RemovedEntry
 	for rows.Next() {
 		var c sharing.Consent
-		var withdrawn anyTime
-		var scope string
-		if err := rows.Scan(&c.ID, &c.PersonID, &scope, &c.GivenOn, &withdrawn); err != nil {
-			return nil, err
+		var withdrawn, removedAt anyTime
+		var scope, removedWhy string
+		var removedBy sql.NullString
+		if err := rows.Scan(&c.ID, &c.PersonID, &scope, &c.GivenOn, &withdrawn, &removedAt, &removedWhy, &removedBy); err != nil {
+			return nil, nil, err
+		}
+		t, ok := personTargetIn(f, c.PersonID, nil)
+		open := !ok || policy.Can(actor, policy.ViewConfidential, t, now)
+		if !removedAt.T.IsZero() {
+			e, err := db.removedEntry("consent", "consents", c.ID, c.GivenOn, removedAt.T, removedBy.String, removedWhy, open)
+			if err != nil {
+				return nil, nil, err
+			}
+			removed = append(removed, e)
+			continue
 		}
 		c.WithdrawnOn = withdrawn.T
-		if t, ok := personTargetIn(f, c.PersonID, nil); ok && !policy.Can(actor, policy.ViewConfidential, t, now) {
+		if !open {
 			c.Withheld = true
 		} else if c.Scope, err = db.open(rowContext("consents.scope", c.ID), scope); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	return out, removed, rows.Err()
 }

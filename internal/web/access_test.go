@@ -148,6 +148,8 @@ var accessMatrix = map[string][7]string{
 	"POST /people/{id}/sessions/{sid}/remove":        {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no version: a conflict, to the author or a manager
 	"POST /people/{id}/incidents/{eid}/remove":       {"NFFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no incident 999999: found only by whoever may record one
 	"POST /people/{id}/changes/{eid}/remove":         {"NFFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/vig/{eid}/remove":             {"NFFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/consents/{eid}/remove":        {"NFFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /people/{id}/measure-results/{rid}/remove": {"NFFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no result 999999: found only once the person may be read
 	"POST /people/{id}/contact":                      {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /people/{id}/details":                      {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},

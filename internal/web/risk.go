@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"maps"
 	"net/http"
 	"net/url"
@@ -294,50 +293,6 @@ func (s *Server) changeCreate(w http.ResponseWriter, r *http.Request, u *request
 		}
 		return s.db.RecordChange(r.Context(), u.staff.Actor(), id, c)
 	})
-}
-
-// incidentRemove marks an incident as entered in error, with why; its
-// problems come back in the incident's own form, opened under it.
-func (s *Server) incidentRemove(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.riskEntryRemove(w, r, u, "incident", "incident", s.db.RemoveIncident)
-}
-
-// changeRemove marks a change in circumstances as entered in error.
-func (s *Server) changeRemove(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.riskEntryRemove(w, r, u, "change", "change in circumstances", s.db.RemoveChange)
-}
-
-// riskEntryRemove is incidentRemove and changeRemove: the entry's id is the
-// path's {eid}, kind names its form (remove-incident-ID, say), noun the
-// entry in words.
-func (s *Server) riskEntryRemove(w http.ResponseWriter, r *http.Request, u *requestUser, kind, noun string,
-	remove func(ctx context.Context, actor policy.Actor, personID, id int64, why string) error) {
-	eid, err := strconv.ParseInt(r.PathValue("eid"), 10, 64)
-	if err != nil || eid <= 0 {
-		s.fail(w, r, problem.New(problem.NotFound, "There is no such %s on this record", noun))
-		return
-	}
-	open := "remove-" + kind + "-" + strconv.FormatInt(eid, 10)
-	s.personPost(w, r, u, policy.EditConfidential, open, "remove_why", "#risk", func(id int64, f url.Values, _ *problem.Fields) error {
-		return renameField(remove(r.Context(), u.staff.Actor(), id, eid, f.Get("remove_why")), "why", "remove_why")
-	})
-}
-
-// renameField gives an invalid form's problem about from the form's name
-// for the field, to.
-func renameField(err error, from, to string) error {
-	p := problem.As(err)
-	if p == nil || p.Code != problem.Invalid {
-		return err
-	}
-	out := *p
-	out.Fields = append([]problem.Field(nil), p.Fields...)
-	for i := range out.Fields {
-		if out.Fields[i].Name == from {
-			out.Fields[i].Name = to
-		}
-	}
-	return &out
 }
 
 func (s *Server) maracCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {

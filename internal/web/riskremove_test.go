@@ -85,3 +85,80 @@ func TestRemoveAnIncidentAndAChange(t *testing.T) {
 		}
 	})
 }
+
+// A VIG cycle recorded twice is removed as entered in error (refused
+// without a reason, the form open under it with the problem): the family
+// page counts one cycle, the person page lists the removal. A consent the
+// parent never gave is removed the same way and leaves both pages'
+// consents. The co-parent's practitioner sees that a cycle was removed,
+// not why, and may not remove one.
+func TestRemoveAVIGCycleAndAConsent(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		amy, path, pc, token := amysPage(t, e, practitioner)
+		for _, days := range []int{20, 20} {
+			f := dateForm("filmed_on", e.clock.Now().AddDate(0, 0, -days), "csrf_token", token, "phase", "antenatal", "strengths", "CANARY-VIG", "vig_confidential", "no")
+			if r := e.post(pc, path+"/vig", f); r.status != http.StatusSeeOther {
+				t.Fatalf("VIG cycle: %d\n%s", r.status, r.body)
+			}
+		}
+		if r := e.post(pc, path+"/consents", dateForm("given_on", e.clock.Now(), "csrf_token", token, "scope", "CANARY-NEVER-GIVEN")); r.status != http.StatusSeeOther {
+			t.Fatalf("consent: %d\n%s", r.status, r.body)
+		}
+		rec, err := e.db.ReadPerson(context.Background(), mustActor(t, e, practitioner), amy.ID)
+		if err != nil || len(rec.VIG) < 2 || len(rec.Consents) == 0 {
+			t.Fatalf("%+v, %+v (%v)", rec.VIG, rec.Consents, err)
+		}
+		vigs, twice, consent := len(rec.VIG), rec.VIG[0].ID, rec.Consents[0].ID
+		familyPath := "/families/" + itoa(rec.Family.ID)
+		counts := func(n int) string {
+			return `<dt class="govuk-summary-list__key">VIG cycles</dt><dd class="govuk-summary-list__value">` + itoa(int64(n)) + `</dd>`
+		}
+		if f := e.get(pc, familyPath); !strings.Contains(f.body, counts(vigs)) || !strings.Contains(f.body, "CANARY-NEVER-GIVEN") {
+			t.Fatalf("before, the family page does not count %d cycles and list the consent", vigs)
+		}
+		for _, c := range []struct{ kind, section, path string }{
+			{"vig", "vig", "/vig/" + itoa(twice)}, {"consent", "consent", "/consents/" + itoa(consent)},
+		} {
+			id := c.path[strings.LastIndex(c.path, "/")+1:]
+			link := path + "?form=remove-" + c.kind + "-" + id + "#" + c.section + "-" + id
+			if page := e.get(pc, path); !strings.Contains(page.body, `href="`+link+`"`) {
+				t.Fatalf("no removal link %s", link)
+			}
+			if form := e.get(pc, link); !strings.Contains(form.body, `action="`+path+c.path+`/remove"`) {
+				t.Fatalf("the removal form for %s is not shown", c.kind)
+			}
+			r := e.post(pc, path+c.path+"/remove", mustForm("csrf_token", token, "remove_why", ""))
+			if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `href="#remove_why"`) || !strings.Contains(r.body, `action="`+path+c.path+`/remove"`) {
+				t.Errorf("a %s's removal without a reason: %d", c.kind, r.status)
+			}
+			if r := e.post(pc, path+c.path+"/remove", mustForm("csrf_token", token, "remove_why", "CANARY-WHY-"+c.kind)); r.status != http.StatusSeeOther ||
+				!strings.HasSuffix(r.location, "#"+c.section) {
+				t.Fatalf("the %s's removal: %d %s\n%s", c.kind, r.status, r.location, r.body)
+			}
+			if r := e.post(pc, path+c.path+"/remove", mustForm("csrf_token", token, "remove_why", "Again")); r.status != http.StatusNotFound {
+				t.Errorf("removing the %s again: %d", c.kind, r.status)
+			}
+		}
+		after := e.get(pc, path)
+		for _, want := range []string{"The VIG cycle filmed", "The consent given", "CANARY-WHY-vig", "CANARY-WHY-consent"} {
+			if !strings.Contains(after.body, want) {
+				t.Errorf("after the removals the person page lacks %q", want)
+			}
+		}
+		if strings.Contains(after.body, "CANARY-NEVER-GIVEN") {
+			t.Error("the removed consent is still listed on the person page")
+		}
+		if f := e.get(pc, familyPath); !strings.Contains(f.body, counts(vigs-1)) || strings.Contains(f.body, "CANARY-NEVER-GIVEN") {
+			t.Errorf("after, the family page does not count %d cycles, or lists the removed consent", vigs-1)
+		}
+		tc := e.client()
+		e.signIn(tc, tom)
+		co := e.get(tc, path)
+		if !strings.Contains(co.body, "The VIG cycle filmed") || strings.Contains(co.body, "CANARY-WHY") || strings.Contains(co.body, "?form=remove-vig") {
+			t.Errorf("the co-parent's practitioner's view of the removal")
+		}
+		if r := e.post(tc, path+"/vig/"+itoa(rec.VIG[1].ID)+"/remove", mustForm("csrf_token", csrfFrom(t, co.body), "remove_why", "x")); r.status != http.StatusForbidden {
+			t.Errorf("the co-parent's practitioner removes: %d", r.status)
+		}
+	})
+}

@@ -1,0 +1,99 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/casework"
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+)
+
+// RemovedEntry is an entry on a parent's record removed as entered in
+// error (an incident, a change in circumstances, a VIG cycle or a consent):
+// its date, and who removed it, when and why. Why is read, as what the
+// entry said was, only for a reader who may see the parent's confidential
+// details. The row stays (marked by removed_at); every list and count
+// leaves it out.
+type RemovedEntry struct {
+	ID        int64
+	Kind      string // "incident", "change", "vig" or "consent"
+	On        time.Time
+	RemovedAt time.Time
+	RemovedBy string
+	Why       string
+	Withheld  bool
+}
+
+// RemoveVIG marks one of a parent's VIG cycles as entered in error
+// (recorded on the wrong parent, say, or twice), with why: it is left out
+// of the person page's cycles and of the programme's VIG milestones (the
+// caseload, the family page's progress), kept, and listed as removed.
+// Whoever may record a cycle for the parent may.
+func (db *DB) RemoveVIG(ctx context.Context, actor policy.Actor, personID, vigID int64, why string) error {
+	return db.removeEntry(ctx, actor, personID, vigID, why, "vig_cycles", "vig_cycle", "vig.remove",
+		"That VIG cycle is not on this record, or was already removed")
+}
+
+// RemoveConsent marks one of a parent's consents to share as entered in
+// error: a consent they never gave, which withdrawing would say they once
+// had. It is left out of the consents listed on the person and family
+// pages, kept, and listed as removed.
+func (db *DB) RemoveConsent(ctx context.Context, actor policy.Actor, personID, consentID int64, why string) error {
+	return db.removeEntry(ctx, actor, personID, consentID, why, "consents", "consent", "consent.remove",
+		"That consent is not on this record, or was already removed")
+}
+
+// removeEntry marks row id of table (incidents, circumstance_changes,
+// vig_cycles or consents: each has person_id and the three removed_
+// columns), the person's, removed by actor with why, audited as action on
+// a record of recordType. gone is the problem when the row is not the
+// person's or was removed already.
+func (db *DB) removeEntry(ctx context.Context, actor policy.Actor, personID, id int64, why, table, recordType, action, gone string) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, p, err := tx.personForEdit(actor, personID)
+		if err != nil {
+			return err
+		}
+		// Not there (or gone already) before the form's problems: the
+		// page has no form for an entry it does not list.
+		var there int
+		if err := tx.queryRow(`SELECT COUNT(*) FROM `+table+` WHERE id = $1 AND person_id = $2 AND removed_at IS NULL`, id, p.ID).Scan(&there); err != nil {
+			return fmt.Errorf("reading from %s: %w", table, err)
+		}
+		if there == 0 {
+			return problem.New(problem.NotFound, "%s", gone)
+		}
+		if err := casework.CheckRemoval(&why); err != nil {
+			return err
+		}
+		sealed, err := tx.db.seal(rowContext(table+".removed_reason", id), why)
+		if err != nil {
+			return err
+		}
+		res, err := tx.exec(`UPDATE `+table+` SET removed_at = $1, removed_by = $2, removed_reason_sealed = $3
+			WHERE id = $4 AND person_id = $5 AND removed_at IS NULL`, tx.now, actor.StaffID, sealed, id, p.ID)
+		if err != nil {
+			return fmt.Errorf("removing from %s: %w", table, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return problem.New(problem.NotFound, "%s", gone)
+		}
+		tx.Audit(action, recordType, id, f.ID, "entered in error")
+		return nil
+	})
+}
+
+// removedEntry is the RemovedEntry for a row of table read with its
+// removed_ columns (why still sealed), opening why only when open.
+func (db *DB) removedEntry(kind, table string, id int64, on, removedAt time.Time, removedBy, sealedWhy string, open bool) (RemovedEntry, error) {
+	e := RemovedEntry{ID: id, Kind: kind, On: on, RemovedAt: removedAt, RemovedBy: removedBy, Withheld: !open}
+	if open {
+		var err error
+		if e.Why, err = db.open(rowContext(table+".removed_reason", id), sealedWhy); err != nil {
+			return e, err
+		}
+	}
+	return e, nil
+}

@@ -1,0 +1,69 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+)
+
+// Entries on a parent's record removed as entered in error (the sessions'
+// own pages are in sessions.go): each is a link beside the entry on the
+// person page that opens a form under it asking why.
+
+// incidentRemove marks an incident as entered in error, with why; its
+// problems come back in the incident's own form, opened under it.
+func (s *Server) incidentRemove(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.entryRemove(w, r, u, "incident", "incident", "#risk", s.db.RemoveIncident)
+}
+
+// changeRemove marks a change in circumstances as entered in error.
+func (s *Server) changeRemove(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.entryRemove(w, r, u, "change", "change in circumstances", "#risk", s.db.RemoveChange)
+}
+
+// vigRemove marks a VIG cycle as entered in error.
+func (s *Server) vigRemove(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.entryRemove(w, r, u, "vig", "VIG cycle", "#vig", s.db.RemoveVIG)
+}
+
+// consentRemove marks a consent to share as entered in error.
+func (s *Server) consentRemove(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.entryRemove(w, r, u, "consent", "consent", "#consent", s.db.RemoveConsent)
+}
+
+// entryRemove is the handlers above: the entry's id is the path's {eid},
+// kind names its form (remove-incident-ID, say), noun the entry in words,
+// anchor the person page's section to go back to.
+func (s *Server) entryRemove(w http.ResponseWriter, r *http.Request, u *requestUser, kind, noun, anchor string,
+	remove func(ctx context.Context, actor policy.Actor, personID, id int64, why string) error) {
+	eid, err := strconv.ParseInt(r.PathValue("eid"), 10, 64)
+	if err != nil || eid <= 0 {
+		s.fail(w, r, problem.New(problem.NotFound, "There is no such %s on this record", noun))
+		return
+	}
+	open := "remove-" + kind + "-" + strconv.FormatInt(eid, 10)
+	s.personPost(w, r, u, policy.EditConfidential, open, "remove_why", anchor, func(id int64, f url.Values, _ *problem.Fields) error {
+		return renameField(remove(r.Context(), u.staff.Actor(), id, eid, f.Get("remove_why")), "why", "remove_why")
+	})
+}
+
+// renameField gives an invalid form's problem about from the form's name
+// for the field, to.
+func renameField(err error, from, to string) error {
+	p := problem.As(err)
+	if p == nil || p.Code != problem.Invalid {
+		return err
+	}
+	out := *p
+	out.Fields = append([]problem.Field(nil), p.Fields...)
+	for i := range out.Fields {
+		if out.Fields[i].Name == from {
+			out.Fields[i].Name = to
+		}
+	}
+	return &out
+}
