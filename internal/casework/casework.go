@@ -32,6 +32,11 @@ func Attendances() []Option {
 		{Value: "cancelled_by_parent", Label: "Cancelled by the parent"}, {Value: "cancelled_by_practitioner", Label: "Cancelled by the practitioner"}}
 }
 
+// VIGPhases are the two Video Interaction Guidance cycles' phases.
+func VIGPhases() []Option {
+	return []Option{{Value: "antenatal", Label: "Antenatal"}, {Value: "postnatal", Label: "Postnatal"}}
+}
+
 // PauseReasons are why sessions stop for a while.
 func PauseReasons() []Option {
 	return []Option{{Value: "safeguarding", Label: "Safeguarding crisis"}, {Value: "housing", Label: "Housing crisis"},
@@ -180,7 +185,7 @@ type VIGCycle struct {
 // Validate checks the cycle's dates run in order and none is in the future.
 func (v *VIGCycle) Validate(today time.Time) error {
 	var fs problem.Fields
-	if v.Phase != "antenatal" && v.Phase != "postnatal" {
+	if !valid(VIGPhases(), v.Phase) {
 		fs.Add("phase", "Select antenatal or postnatal")
 	}
 	t := eligibility.DateOf(today)

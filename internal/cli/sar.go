@@ -61,7 +61,7 @@ func (a *App) sar(ctx context.Context, args []string) error {
 	if *ref > 0 {
 		return a.sarReferral(ctx, db, actor, *ref, *parent, *out)
 	}
-	rec, err := db.ReadPersonParts(ctx, actor, *person, store.PersonPage|store.PersonClosings, "")
+	rec, err := db.ReadPersonParts(ctx, actor, *person, store.PersonSubjectAccess, "")
 	if err != nil {
 		return fmt.Errorf("sar: %w", err)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/safeguarding"
 	"github.com/cradle-org/cradle/internal/seal"
+	"github.com/cradle-org/cradle/internal/sharing"
 	"github.com/cradle-org/cradle/internal/store"
 )
 
@@ -97,6 +98,27 @@ func TestSubjectAccessHoldsOnlyTheParentsOwnRecord(t *testing.T) {
 	must(db.RecordIncident(ctx, priya, store.Incident{PersonID: amy.ID, OccurredOn: now.Add(-48 * time.Hour), ReportedBy: "CANARY-REPORTER", PoliceInvolved: true, Details: "CANARY-INCIDENT-DETAILS"}))
 	must(db.RecordChange(ctx, priya, amy.ID, risk.Change{Kind: "moved_house", On: now.Add(-24 * time.Hour), Note: "OWN-CHANGE moved in with her sister"}))
 	must(db.RecordChange(ctx, tom, jordan.ID, risk.Change{Kind: "other", On: now.Add(-24 * time.Hour), Note: "CANARY-COPARENT-CHANGE"}))
+	// VIG cycles, a pause and consents: the parent's own; the other
+	// parent's; and the parent's own removed as entered in error.
+	_, err = db.RecordVIG(ctx, priya, casework.VIGCycle{PersonID: amy.ID, Phase: "antenatal", FilmedOn: now.Add(-72 * time.Hour), AnalysedOn: now.Add(-48 * time.Hour),
+		Strengths: "OWN-VIG warm eye contact"})
+	must(err)
+	wrongVIG, err := db.RecordVIG(ctx, priya, casework.VIGCycle{PersonID: amy.ID, Phase: "postnatal", FilmedOn: now.Add(-72 * time.Hour), Strengths: "CANARY-REMOVED-VIG"})
+	must(err)
+	must(db.RemoveVIG(ctx, priya, amy.ID, wrongVIG, "Filmed with Jordan"))
+	_, err = db.RecordVIG(ctx, tom, casework.VIGCycle{PersonID: jordan.ID, Phase: "antenatal", FilmedOn: now.Add(-72 * time.Hour), Strengths: "CANARY-COPARENT-VIG"})
+	must(err)
+	must(db.PauseSessions(ctx, priya, casework.Pause{PersonID: amy.ID, Reason: "health", Note: "OWN-PAUSE in hospital", StartedOn: now.Add(-24 * time.Hour)}))
+	must(db.RecordConsent(ctx, priya, amy.ID, sharing.Consent{Scope: "OWN-CONSENT the health visitor", GivenOn: now.Add(-24 * time.Hour)}))
+	must(db.RecordConsent(ctx, priya, amy.ID, sharing.Consent{Scope: "CANARY-REMOVED-CONSENT", GivenOn: now.Add(-24 * time.Hour)}))
+	must(db.RecordConsent(ctx, tom, jordan.ID, sharing.Consent{Scope: "CANARY-COPARENT-CONSENT", GivenOn: now.Add(-24 * time.Hour)}))
+	rec, err := db.ReadPerson(ctx, priya, amy.ID)
+	must(err)
+	for _, c := range rec.Consents {
+		if c.Scope == "CANARY-REMOVED-CONSENT" {
+			must(db.RemoveConsent(ctx, priya, amy.ID, c.ID, "Never given"))
+		}
+	}
 	yes := false
 	_, err = db.RaiseConcern(ctx, priya, store.NewConcern{FamilyID: f.ID, PersonID: amy.ID, Concern: safeguarding.Concern{About: "CANARY-CONCERN", AtRisk: safeguarding.AtRiskBaby, ImmediateDanger: &yes}, Due: now.Add(time.Hour)},
 		func(*store.Tx, []string, int64) error { return nil })
@@ -132,7 +154,8 @@ func TestSubjectAccessHoldsOnlyTheParentsOwnRecord(t *testing.T) {
 				t.Errorf("%s contains %q", filepath.Base(file), canary)
 			}
 		}
-		for _, own := range []string{"OWN-ADDRESS-31", "OWN-NOTE", "07700 900555", "Amy Foster", "OWN-CLOSING", "OWN-CHANGE", "Moved house"} {
+		for _, own := range []string{"OWN-ADDRESS-31", "OWN-NOTE", "07700 900555", "Amy Foster", "OWN-CLOSING", "OWN-CHANGE", "Moved house",
+			"OWN-VIG", "OWN-PAUSE", "OWN-CONSENT"} {
 			if !strings.Contains(text, own) {
 				t.Errorf("%s lacks the parent's own %q", filepath.Base(file), own)
 			}
@@ -143,8 +166,10 @@ func TestSubjectAccessHoldsOnlyTheParentsOwnRecord(t *testing.T) {
 		if strings.HasSuffix(file, ".json") {
 			var v map[string]any
 			if err := json.Unmarshal(b, &v); err != nil || len(v["incidents"].([]any)) != 1 || len(v["withheld"].([]any)) == 0 || len(v["closing_summaries"].([]any)) != 1 ||
-				len(v["changes_in_circumstances"].([]any)) != 1 {
-				t.Errorf("JSON: %v, %v, %v, %v", err, v["incidents"], v["closing_summaries"], v["changes_in_circumstances"])
+				len(v["changes_in_circumstances"].([]any)) != 1 || len(v["vig_cycles"].([]any)) != 1 || len(v["pauses"].([]any)) != 1 ||
+				len(v["consents_to_share"].([]any)) != 1 {
+				t.Errorf("JSON: %v, %v, %v, %v, %v, %v, %v", err, v["incidents"], v["closing_summaries"], v["changes_in_circumstances"], v["vig_cycles"],
+					v["pauses"], v["consents_to_share"])
 			}
 		}
 	}

@@ -23,11 +23,14 @@ type SubjectView struct {
 	SafeContact string         `json:"safe_contact,omitempty"`
 	Baby        *BabyView      `json:"baby,omitempty"`
 	Sessions    []SessionView  `json:"sessions"`
+	VIG         []VIGView      `json:"vig_cycles"`
+	Pauses      []PauseView    `json:"pauses"`
 	Risk        []RiskView     `json:"risk_assessments"`
 	Incidents   []IncidentView `json:"incidents"`
 	Changes     []ChangeView   `json:"changes_in_circumstances"`
 	SafetyPlan  []Section      `json:"safety_plan"`
 	Measures    []MeasureView  `json:"outcome_measures"`
+	Consents    []ConsentView  `json:"consents_to_share"`
 	Closings    []ClosingView  `json:"closing_summaries"`
 	Withheld    []string       `json:"withheld"`
 }
@@ -56,6 +59,31 @@ type SessionView struct {
 	Topic      string `json:"topic,omitempty"`
 	Notes      string `json:"notes,omitempty"`
 	Reason     string `json:"reason_not_held,omitempty"`
+}
+
+// VIGView is one Video Interaction Guidance cycle: when it was filmed,
+// analysed and reviewed with the parent, and the strengths noted.
+type VIGView struct {
+	Phase     string `json:"phase"`
+	Filmed    string `json:"filmed"`
+	Analysed  string `json:"analysed,omitempty"`
+	Reviewed  string `json:"reviewed,omitempty"`
+	Strengths string `json:"strengths,omitempty"`
+}
+
+// PauseView is one pause in the parent's sessions.
+type PauseView struct {
+	Started string `json:"started"`
+	Ended   string `json:"ended,omitempty"`
+	Reason  string `json:"reason"`
+	Note    string `json:"note,omitempty"`
+}
+
+// ConsentView is one consent to share the parent gave.
+type ConsentView struct {
+	Scope     string `json:"what_and_with_whom"`
+	Given     string `json:"given"`
+	Withdrawn string `json:"withdrawn,omitempty"`
 }
 
 // RiskView is one risk assessment, summarised.
@@ -137,6 +165,28 @@ func SubjectAccess(v SubjectView) Document {
 		}
 	}
 	d.Sections = append(d.Sections, Section{Heading: "Sessions", Lines: orNoneLines(sessions)})
+	var vig []string
+	for _, c := range v.VIG {
+		vig = append(vig, c.Filmed+": "+c.Phase+" cycle filmed; micro-analysis "+orNotYet(c.Analysed)+", shared review "+orNotYet(c.Reviewed))
+		for _, l := range textLines(c.Strengths) {
+			vig = append(vig, "  "+l)
+		}
+	}
+	d.Sections = append(d.Sections, Section{Heading: "Video Interaction Guidance", Lines: orNoneLines(vig)})
+	if len(v.Pauses) > 0 {
+		var pauses []string
+		for _, p := range v.Pauses {
+			line := p.Started + ": sessions paused (" + p.Reason + ")"
+			if p.Ended != "" {
+				line += ", until " + p.Ended
+			}
+			pauses = append(pauses, line)
+			for _, l := range textLines(p.Note) {
+				pauses = append(pauses, "  "+l)
+			}
+		}
+		d.Sections = append(d.Sections, Section{Heading: "Pauses in your sessions", Lines: pauses})
+	}
 	var risk []string
 	for _, r := range v.Risk {
 		risk = append(risk, r.Date+": "+r.Level+" ("+strconv.Itoa(r.Yes)+" questions answered yes)")
@@ -177,6 +227,15 @@ func SubjectAccess(v SubjectView) Document {
 		measures = append(measures, m.Date+": "+m.Measure+" ("+m.Timepoint+"): "+JoinNonEmpty(", ", m.Score, m.Band))
 	}
 	d.Sections = append(d.Sections, Section{Heading: "Questionnaires", Lines: orNoneLines(measures)})
+	var consents []string
+	for _, c := range v.Consents {
+		line := c.Given + ": " + c.Scope
+		if c.Withdrawn != "" {
+			line += " (withdrawn " + c.Withdrawn + ")"
+		}
+		consents = append(consents, line)
+	}
+	d.Sections = append(d.Sections, Section{Heading: "What you agreed we could share", Lines: orNoneLines(consents)})
 	if len(v.Closings) > 0 {
 		var closings []string
 		for _, c := range v.Closings {
@@ -196,6 +255,14 @@ func orNoneLines(lines []string) []string {
 		return []string{noneRecorded}
 	}
 	return lines
+}
+
+// orNotYet is a date, or "not yet" when there is none.
+func orNotYet(date string) string {
+	if date == "" {
+		return "not yet"
+	}
+	return date
 }
 
 func yesNoText(b bool) string {

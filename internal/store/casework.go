@@ -152,22 +152,27 @@ func (db *DB) personView(ctx context.Context, tx *Tx, actor policy.Actor, person
 type PersonParts uint
 
 const (
-	PersonContact     PersonParts = 1 << iota // confidential contact details, when the reader may see them
-	PersonSessions                            // sessions, contacts and supervision notes
-	PersonVIG                                 // VIG cycles
-	PersonJointSafety                         // whether joint sessions are safe
-	PersonPauses                              // pauses
-	PersonRisk                                // DASH assessments (parents)
-	PersonIncidents                           // incidents (parents)
-	PersonSafetyPlan                          // the safety plan (parents)
-	PersonMeasures                            // outcome measure results
-	PersonConsents                            // their consents to share (parents), when the reader may edit the record
-	PersonClosings                            // their closing summaries (parents), when the reader may see confidential details; not on the person page
-	PersonChanges                             // changes in circumstances (parents), read with the incidents
+	PersonContact          PersonParts = 1 << iota // confidential contact details, when the reader may see them
+	PersonSessions                                 // sessions, contacts and supervision notes
+	PersonVIG                                      // VIG cycles
+	PersonJointSafety                              // whether joint sessions are safe
+	PersonPauses                                   // pauses
+	PersonRisk                                     // DASH assessments (parents)
+	PersonIncidents                                // incidents (parents)
+	PersonSafetyPlan                               // the safety plan (parents)
+	PersonMeasures                                 // outcome measure results
+	PersonConsents                                 // their consents to share (parents), when the reader may edit the record
+	PersonClosings                                 // their closing summaries (parents), when the reader may see confidential details; not on the person page
+	PersonChanges                                  // changes in circumstances (parents), read with the incidents
+	PersonConsentsToReview                         // their consents to share (parents), when the reader may see confidential details: for a subject access export
 
 	// PersonPage is everything the person page shows.
 	PersonPage = PersonContact | PersonSessions | PersonVIG | PersonJointSafety | PersonPauses |
 		PersonRisk | PersonIncidents | PersonChanges | PersonSafetyPlan | PersonMeasures | PersonConsents
+
+	// PersonSubjectAccess is what a parent's subject access export is made
+	// from (by a DSL, who may see confidential details but edits nothing).
+	PersonSubjectAccess = PersonPage | PersonClosings | PersonConsentsToReview
 )
 
 // ReadPerson is the one way to read a person's page. Confidential details,
@@ -225,7 +230,7 @@ func (db *DB) readPerson(ctx context.Context, actor policy.Actor, personID int64
 		if err := tx.fillPerson(&out, parts, page); err != nil {
 			return err
 		}
-		if parts&PersonConsents != 0 && out.CanEdit && out.Person.Kind == family.Parent {
+		if out.Person.Kind == family.Parent && (parts&PersonConsents != 0 && out.CanEdit || parts&PersonConsentsToReview != 0 && out.CanSeeConf) {
 			var err error
 			var removed []RemovedEntry
 			if out.Consents, removed, err = db.consents(ctx, tx.q(), actor, out.Family, []int64{out.Person.ID}, tx.now); err != nil {

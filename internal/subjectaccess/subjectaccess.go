@@ -29,7 +29,7 @@ func Withheld() []string {
 		"What other people told us, and their details: who reported an incident and what they said, the notes beside risk-assessment answers, safeguarding concerns and decisions, and the records of meetings with other agencies. A designated safeguarding lead reviews these separately and will tell you what can be shared.",
 		"Your referral as the professional who referred you wrote it.",
 		"Managers' supervision notes about our work with you, which are reviewed before release.",
-		"Earlier versions of session notes that were later corrected, and notes, incidents and changes in circumstances removed because they were entered in error (some were written on the wrong parent's record), which a designated safeguarding lead reviews before release. What is here is the record as it stands now.",
+		"Earlier versions of session notes that were later corrected, and notes, incidents, changes in circumstances, VIG cycles and consents removed because they were entered in error (some were written on the wrong parent's record), which a designated safeguarding lead reviews before release. What is here is the record as it stands now.",
 	}
 }
 
@@ -42,7 +42,7 @@ func PersonView(rec store.PersonRecord, now time.Time) docs.SubjectView {
 	v := docs.SubjectView{
 		Generated: now, Name: p.Name(), KnownAs: p.KnownAs, Reference: rec.Family.Reference, Area: rec.Family.AreaName,
 		Stage: rec.Family.Stage.Label(), Withheld: Withheld(),
-		Sessions: []docs.SessionView{}, Risk: []docs.RiskView{}, Incidents: []docs.IncidentView{}, Changes: []docs.ChangeView{}, SafetyPlan: []docs.Section{},
+		Sessions: []docs.SessionView{}, VIG: []docs.VIGView{}, Pauses: []docs.PauseView{}, Consents: []docs.ConsentView{}, Risk: []docs.RiskView{}, Incidents: []docs.IncidentView{}, Changes: []docs.ChangeView{}, SafetyPlan: []docs.Section{},
 		Measures: []docs.MeasureView{}, Closings: []docs.ClosingView{},
 	}
 	if !p.DateOfBirth.IsZero() {
@@ -70,6 +70,26 @@ func PersonView(rec store.PersonRecord, now time.Time) docs.SubjectView {
 		v.Sessions = append(v.Sessions, docs.SessionView{Date: s.HeldOn.Format("2 January 2006"), With: s.StaffName,
 			Mode: casework.Label(casework.Modes(), s.Mode), Attendance: casework.Label(casework.Attendances(), s.Attendance),
 			Topic: s.Topic, Notes: s.Notes, Reason: s.Reason})
+	}
+	for _, c := range rec.VIG {
+		if c.PersonID != p.ID || c.Withheld {
+			continue
+		}
+		v.VIG = append(v.VIG, docs.VIGView{Phase: casework.Label(casework.VIGPhases(), c.Phase), Filmed: c.FilmedOn.Format("2 January 2006"),
+			Analysed: dateOrEmpty(c.AnalysedOn), Reviewed: dateOrEmpty(c.ReviewedOn), Strengths: c.Strengths})
+	}
+	for _, pause := range rec.Pauses {
+		if pause.PersonID != p.ID || pause.Withheld {
+			continue
+		}
+		v.Pauses = append(v.Pauses, docs.PauseView{Started: pause.StartedOn.Format("2 January 2006"), Ended: dateOrEmpty(pause.EndedOn),
+			Reason: casework.Label(casework.PauseReasons(), pause.Reason), Note: pause.Note})
+	}
+	for _, c := range rec.Consents {
+		if c.PersonID != p.ID || c.Withheld {
+			continue
+		}
+		v.Consents = append(v.Consents, docs.ConsentView{Scope: c.Scope, Given: c.GivenOn.Format("2 January 2006"), Withdrawn: dateOrEmpty(c.WithdrawnOn)})
 	}
 	for _, r := range rec.Risk {
 		if r.PersonID != p.ID || r.Status != "complete" {
@@ -119,6 +139,14 @@ func PersonView(rec store.PersonRecord, now time.Time) docs.SubjectView {
 			Reason: casework.Label(casework.ClosureReasons(), c.Reason), Summary: c.Summary})
 	}
 	return v
+}
+
+// dateOrEmpty is a date as the export writes it, or "" when there is none.
+func dateOrEmpty(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2 January 2006")
 }
 
 // ReferralView keeps what a referral holds about parent 1 or 2 and

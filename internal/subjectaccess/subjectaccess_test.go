@@ -6,8 +6,10 @@ import (
 	"time"
 
 	"github.com/cradle-org/cradle/internal/casework"
+	"github.com/cradle-org/cradle/internal/docs"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/referral"
+	"github.com/cradle-org/cradle/internal/sharing"
 	"github.com/cradle-org/cradle/internal/store"
 )
 
@@ -78,10 +80,31 @@ func TestPersonViewKeepsOnlyTheParentsOwnRows(t *testing.T) {
 			{PersonID: 1, HeldOn: now, Notes: "OWN"},
 			{PersonID: 2, HeldOn: now, Notes: "OTHER"},
 			{PersonID: 1, HeldOn: now, Kind: "supervision", Notes: "SUPERVISION"},
+		},
+		VIG: []casework.VIGCycle{
+			{PersonID: 1, Phase: "postnatal", FilmedOn: now, Strengths: "OWN"},
+			{PersonID: 2, Phase: "antenatal", FilmedOn: now, Strengths: "OTHER"},
+		},
+		Pauses: []casework.Pause{
+			{PersonID: 1, Reason: "housing", StartedOn: now, Note: "OWN"},
+			{PersonID: 2, Reason: "health", StartedOn: now, Note: "OTHER"},
+		},
+		Consents: []sharing.Consent{
+			{PersonID: 1, Scope: "OWN", GivenOn: now, WithdrawnOn: now},
+			{PersonID: 2, Scope: "OTHER", GivenOn: now},
 		}}
 	v := PersonView(rec, now)
 	if len(v.Sessions) != 1 || v.Sessions[0].Notes != "OWN" {
 		t.Errorf("sessions: %+v, want only her own, not supervision", v.Sessions)
+	}
+	if want := (docs.VIGView{Phase: "Postnatal", Filmed: "5 December 2026", Strengths: "OWN"}); len(v.VIG) != 1 || v.VIG[0] != want {
+		t.Errorf("VIG cycles: %+v, want only %+v", v.VIG, want)
+	}
+	if want := (docs.PauseView{Started: "5 December 2026", Reason: "Housing crisis", Note: "OWN"}); len(v.Pauses) != 1 || v.Pauses[0] != want {
+		t.Errorf("pauses: %+v, want only %+v", v.Pauses, want)
+	}
+	if want := (docs.ConsentView{Scope: "OWN", Given: "5 December 2026", Withdrawn: "5 December 2026"}); len(v.Consents) != 1 || v.Consents[0] != want {
+		t.Errorf("consents: %+v, want only %+v", v.Consents, want)
 	}
 	if len(v.Withheld) == 0 || v.Name != "Amy Foster" {
 		t.Errorf("view: %+v", v)

@@ -66,13 +66,11 @@ var funcs = template.FuncMap{
 	"optionLabel":          optionLabel,
 	"modes":                casework.Modes,
 	"attendances":          casework.Attendances,
-	"vigPhases": func() []referral.Option {
-		return []referral.Option{{Value: "antenatal", Label: "Antenatal"}, {Value: "postnatal", Label: "Postnatal"}}
-	},
-	"attendanceLabel": func(v string) string { return casework.Label(casework.Attendances(), v) },
-	"modeLabel":       func(v string) string { return casework.Label(casework.Modes(), v) },
-	"pauseReasons":    casework.PauseReasons,
-	"pauseLabel":      func(v string) string { return casework.Label(casework.PauseReasons(), v) },
+	"vigPhases":            casework.VIGPhases,
+	"attendanceLabel":      func(v string) string { return casework.Label(casework.Attendances(), v) },
+	"modeLabel":            func(v string) string { return casework.Label(casework.Modes(), v) },
+	"pauseReasons":         casework.PauseReasons,
+	"pauseLabel":           func(v string) string { return casework.Label(casework.PauseReasons(), v) },
 	"atRiskOptions": func() []referral.Option {
 		var out []referral.Option
 		for _, o := range safeguarding.AtRiskOptions() {

@@ -31,7 +31,7 @@ func (s *Server) subjectAccessRecord(w http.ResponseWriter, r *http.Request, u *
 	if !s.may(w, r, u, policy.ExportSubjectAccess) {
 		return store.PersonRecord{}, false
 	}
-	rec, ok := s.personParts(w, r, u, store.PersonPage|store.PersonClosings, "subject access request")
+	rec, ok := s.personParts(w, r, u, store.PersonSubjectAccess, "subject access request")
 	if !ok {
 		return rec, false
 	}
