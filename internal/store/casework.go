@@ -233,7 +233,7 @@ func (db *DB) readPerson(ctx context.Context, actor policy.Actor, personID int64
 		if out.Person.Kind == family.Parent && (parts&PersonConsents != 0 && out.CanEdit || parts&PersonConsentsToReview != 0 && out.CanSeeConf) {
 			var err error
 			var removed []RemovedEntry
-			if out.Consents, removed, err = db.consents(ctx, tx.q(), actor, out.Family, []int64{out.Person.ID}, tx.now); err != nil {
+			if out.Consents, removed, err = db.consents(ctx, tx.q(), actor, out.Family, []int64{out.Person.ID}, tx.now, true); err != nil {
 				return err
 			}
 			out.RemovedEntries = append(out.RemovedEntries, removed...)

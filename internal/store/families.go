@@ -436,7 +436,7 @@ func (db *DB) ReadFamilyPage(ctx context.Context, actor policy.Actor, id int64, 
 		}
 		// Consents removed as entered in error are listed on each parent's
 		// page, not here.
-		if out.Consents, _, err = db.consents(ctx, q, actor, f, parents, tx.now); err != nil {
+		if out.Consents, _, err = db.consents(ctx, q, actor, f, parents, tx.now, false); err != nil {
 			return err
 		}
 		if out.Meetings, err = db.familyMeetings(ctx, q, f.ID); err != nil {

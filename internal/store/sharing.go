@@ -229,22 +229,26 @@ func (db *DB) WithdrawConsent(ctx context.Context, actor policy.Actor, personID,
 	})
 }
 
-// consents lists the consent records of the people named (co-parents of f),
-// and apart from them those removed as entered in error; the scope, and why
-// one was removed, follow each parent's confidentiality.
-func (db *DB) consents(ctx context.Context, q rowQuerier, actor policy.Actor, f family.Family, ids []int64, now time.Time) ([]sharing.Consent, []RemovedEntry, error) {
+// consents lists the consent records of the people named (co-parents of f)
+// and, with removed, apart from them those removed as entered in error; the
+// scope, and why one was removed, follow each parent's confidentiality.
+func (db *DB) consents(ctx context.Context, q rowQuerier, actor policy.Actor, f family.Family, ids []int64, now time.Time, removed bool) ([]sharing.Consent, []RemovedEntry, error) {
 	if len(ids) == 0 {
 		return nil, nil, nil
 	}
 	in, args := db.inList(ids)
+	only := ""
+	if !removed {
+		only = ` AND c.removed_at IS NULL`
+	}
 	rows, err := q.QueryContext(ctx, `SELECT c.id, c.person_id, c.scope_sealed, c.given_on, c.withdrawn_on, c.removed_at, c.removed_reason_sealed, rb.name
-		FROM consents c LEFT JOIN staff rb ON rb.id = c.removed_by WHERE c.person_id IN (`+in+`) ORDER BY c.given_on DESC, c.id DESC`, args...)
+		FROM consents c LEFT JOIN staff rb ON rb.id = c.removed_by WHERE c.person_id IN (`+in+`)`+only+` ORDER BY c.given_on DESC, c.id DESC`, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading consents: %w", err)
 	}
 	defer rows.Close()
 	var out []sharing.Consent
-	var removed []RemovedEntry
+	var gone []RemovedEntry
 	for rows.Next() {
 		var c sharing.Consent
 		var withdrawn, removedAt anyTime
@@ -260,7 +264,7 @@ func (db *DB) consents(ctx context.Context, q rowQuerier, actor policy.Actor, f 
 			if err != nil {
 				return nil, nil, err
 			}
-			removed = append(removed, e)
+			gone = append(gone, e)
 			continue
 		}
 		c.WithdrawnOn = withdrawn.T
@@ -271,5 +275,5 @@ func (db *DB) consents(ctx context.Context, q rowQuerier, actor policy.Actor, f 
 		}
 		out = append(out, c)
 	}
-	return out, removed, rows.Err()
+	return out, gone, rows.Err()
 }
