@@ -92,17 +92,7 @@ func TestBrowserRemoveAnIncident(t *testing.T) {
 	tab.clickJS(t, "the incident's Remove as entered in error link", link)
 	tab.mustSee(t, "incident removal form", "Why was the incident of", "Remove the incident")
 	tab.pageChecks(t, "incident-remove")
-	tab.click(t, `form[action$="/remove"] button[type="submit"]`)
-	tab.mustSee(t, "incident removal error", "There is a problem", "Say why it was entered in error")
-	tab.errorState(t, "incident-remove-error", "#remove_why")
-	tab.errorLinksResolve(t, "incident-remove-error")
-	tab.pageChecks(t, "incident-remove-error")
-	tab.fill(t, "#remove_why", "Recorded on the wrong parent's record.")
-	tab.click(t, `form[action$="/remove"] button[type="submit"]`)
-	tab.mustSee(t, "incident removed", "was removed as entered in error by Priya Shah", "Recorded on the wrong parent's record.")
-	if strings.Contains(tab.eval(t, `document.body.innerText`), "Recorded here by mistake.") {
-		t.Error("the removed incident is still listed")
-	}
+	tab.removeEnteredInError(t, "incident", "Recorded on the wrong parent's record.", "Recorded here by mistake.")
 	tab.pageChecks(t, "incident-removed")
 	tab.screenshot(t, "incident-removed")
 
@@ -115,17 +105,27 @@ func TestBrowserRemoveAnIncident(t *testing.T) {
 	tab.mustSee(t, "VIG cycle recorded", "Filmed for the wrong parent.")
 	link = `[...document.querySelectorAll('main a.govuk-link')].find(a => a.textContent.startsWith('Remove as entered in error') && a.href.includes('remove-vig'))`
 	tab.clickJS(t, "the cycle's Remove as entered in error link", link)
-	tab.click(t, `form[action$="/remove"] button[type="submit"]`)
-	tab.mustSee(t, "VIG removal error", "There is a problem", "Say why it was entered in error", "Remove the VIG cycle")
-	tab.errorState(t, "vig-remove-error", "#remove_why")
-	tab.errorLinksResolve(t, "vig-remove-error")
-	tab.pageChecks(t, "vig-remove-error")
-	tab.screenshot(t, "vig-remove-error")
-	tab.fill(t, "#remove_why", "Filmed with the other parent.")
-	tab.click(t, `form[action$="/remove"] button[type="submit"]`)
-	tab.mustSee(t, "VIG cycle removed", "was removed as entered in error by Priya Shah", "Filmed with the other parent.")
-	if strings.Contains(tab.eval(t, `document.body.innerText`), "Filmed for the wrong parent.") {
-		t.Error("the removed VIG cycle is still listed")
-	}
+	tab.mustSee(t, "VIG removal form", "Remove the VIG cycle")
+	tab.removeEnteredInError(t, "vig", "Filmed with the other parent.", "Filmed for the wrong parent.")
 	tab.screenshot(t, "vig-removed")
+}
+
+// removeEnteredInError sends the removal form open on the person page
+// empty (its error state, checked with axe-core), then with why, and
+// checks the entry is listed as removed by Priya Shah and what it said
+// (gone) is no longer on the page. name prefixes the checks' names.
+func (tb *tab) removeEnteredInError(t *testing.T, name, why, gone string) {
+	t.Helper()
+	tb.click(t, `form[action$="/remove"] button[type="submit"]`)
+	tb.mustSee(t, name+" removal error", "There is a problem", "Say why it was entered in error")
+	tb.errorState(t, name+"-remove-error", "#remove_why")
+	tb.errorLinksResolve(t, name+"-remove-error")
+	tb.pageChecks(t, name+"-remove-error")
+	tb.screenshot(t, name+"-remove-error")
+	tb.fill(t, "#remove_why", why)
+	tb.click(t, `form[action$="/remove"] button[type="submit"]`)
+	tb.mustSee(t, name+" removed", "was removed as entered in error by Priya Shah", why)
+	if strings.Contains(tb.eval(t, `document.body.innerText`), gone) {
+		t.Errorf("the removed %s is still listed", name)
+	}
 }
