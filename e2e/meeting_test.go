@@ -29,6 +29,33 @@ func TestBrowserMeetingActionReachesCaseload(t *testing.T) {
 	tab.mustBeAt(t, familyHref)
 	tab.pageChecks(t, "meeting-family")
 
+	// The team around the baby: a member's new phone number, mistyped first
+	// (the error state through axe), then the day they left.
+	tab.clickJS(t, "a team member's Change link", `document.querySelector('main a[href*="?form=professional-"]')`)
+	heading := tab.eval(t, `(document.querySelector('main [id^="professional-"][id$="-form"] h3') || {}).textContent || ''`)
+	member := strings.TrimSuffix(strings.TrimPrefix(heading, "Change "), "'s details")
+	if member == heading || member == "" {
+		t.Fatalf("the team member's form is headed %q", heading)
+	}
+	saveDetails := `form[action*="/professionals/"]:not([action$="/left"]) button[type="submit"]`
+	tab.fill(t, "#phone", "ring the office")
+	tab.click(t, saveDetails)
+	tab.errorState(t, "team-member-error", "#phone")
+	tab.pageChecks(t, "team-member-error")
+	tab.screenshot(t, "team-01-error")
+	tab.fill(t, "#phone", "01632 960777")
+	tab.click(t, saveDetails)
+	tab.mustBeAt(t, familyHref)
+	tab.mustSee(t, "team member changed", "01632 960777")
+	tab.clickJS(t, member+"'s Change link", fmt.Sprintf(`[...document.querySelectorAll('main tbody tr')].find(r => r.cells[0].textContent.startsWith(%q)).querySelector('a[href*="?form=professional-"]')`, member))
+	tab.fillDate(t, "left_on", time.Now())
+	tab.pageChecks(t, "team-member-form")
+	tab.click(t, `form[action$="/left"] button[type="submit"]`)
+	tab.mustBeAt(t, familyHref)
+	tab.mustSee(t, "team member left", "Professionals who have left the team", member)
+	tab.pageChecks(t, "team-member-left")
+	tab.screenshot(t, "team-02-left")
+
 	// First an action with no owner: the error summary, and nothing saved.
 	tab.openForm(t, "Record a meeting")
 	tab.choose(t, "#kind", "team_around_baby")
@@ -76,6 +103,9 @@ func TestBrowserMeetingActionReachesCaseload(t *testing.T) {
 	tab.check(t, "consent")
 	tab.click(t, `button[value="preview"]`)
 	tab.mustSee(t, "document preview", "Preview", "Arrange a joint home visit", "Generate the PDF and log the share")
+	if strings.Contains(tab.eval(t, `document.querySelector('main').innerText`), member) {
+		t.Errorf("the meeting report names %s, who has left the team", member)
+	}
 	tab.pageChecks(t, "document-preview")
 	tab.screenshot(t, "meeting-04-report-preview")
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/measure"
+	"github.com/cradle-org/cradle/internal/sharing"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/timeline"
 )
@@ -95,6 +96,7 @@ func history(tx *store.Tx, n int, f familySpec, familyID int64, parents [2]int64
 	} else if n%3 == 2 {
 		h.Statuses = []store.DemoStatus{{Status: "child_in_need", From: accepted}}
 	}
+	h.Team = demoTeam(n, f.area, accepted, bornOn, today)
 	var statuses []store.DemoStatus
 	for _, s := range h.Statuses {
 		if !s.From.After(today) {
@@ -103,6 +105,47 @@ func history(tx *store.Tx, n int, f familySpec, familyID int64, parents [2]int64
 	}
 	h.Statuses = statuses
 	return tx.AddDemoHistory(h)
+}
+
+// demoTeam is a demo family's team around the baby: a social worker from
+// acceptance (in every other family, one who handed over to a colleague
+// three months in), a midwife until the birth and a health visitor after
+// it. Names are made up; phone numbers are from Ofcom's range for drama.
+func demoTeam(n int, area string, accepted, bornOn, today time.Time) []sharing.Professional {
+	council := area + " Council"
+	if area == "Hertfordshire" {
+		council = "Hertfordshire County Council"
+	}
+	num := func(k int) string { return fmt.Sprintf("01632 960%03d", (n*7+k)%1000) }
+	social := []string{"Chloe Barnes", "Marcus Reid", "Aisha Khan", "Owen Price", "Nadia Hussain", "Liam Doyle"}
+	sw := sharing.Professional{Name: social[n%len(social)], Role: "Social worker", Organisation: council, OrganisationKind: "children_social_care",
+		Phone: num(1), Since: accepted}
+	var team []sharing.Professional
+	if n%2 == 0 && today.Sub(accepted) > 120*24*time.Hour {
+		before := sharing.Professional{Name: social[(n+3)%len(social)], Role: "Social worker", Organisation: council, OrganisationKind: "children_social_care",
+			Phone: num(2), Since: accepted, LeftOn: accepted.AddDate(0, 3, 0)}
+		team = append(team, before)
+		sw.Since = before.LeftOn
+	}
+	team = append(team, sw)
+	midwife := sharing.Professional{Name: []string{"Joanne Lee", "Priti Desai", "Karen Walsh"}[n%3], Role: "Named midwife",
+		Organisation: area + " maternity service", OrganisationKind: "midwifery", Phone: num(3), Since: accepted}
+	if !bornOn.IsZero() && bornOn.Before(today) {
+		midwife.LeftOn = bornOn.AddDate(0, 0, 28)
+		if midwife.LeftOn.After(today) {
+			midwife.LeftOn = time.Time{}
+		}
+		team = append(team, midwife, sharing.Professional{Name: []string{"Beth Morgan", "Sunita Rao", "Dawn Clarke"}[n%3], Role: "Health visitor",
+			Organisation: area + " health visiting team", OrganisationKind: "health_visiting", Phone: num(4), Since: bornOn.AddDate(0, 0, 10)})
+	} else {
+		team = append(team, midwife)
+	}
+	for i := range team {
+		if team[i].Since.After(today) {
+			team[i].Since = today
+		}
+	}
+	return team
 }
 
 // demoResult scores a made-up set of answers: level 0 is the best answer to

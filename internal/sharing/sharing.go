@@ -131,7 +131,32 @@ type Professional struct {
 	Organisation     string
 	OrganisationKind string
 	Phone            string
-	Email            string // a secure email address
+	Email            string    // a secure email address
+	Since            time.Time // the day they were added to the family's team
+	LeftOn           time.Time // the day they left it; zero while they are in it
+}
+
+// CheckLeft checks the day a member of the team around the baby left it:
+// a date given, not in the future, and not before they joined (since, a
+// day; zero when not known).
+func CheckLeft(leftOn, since, today time.Time) error {
+	var fs problem.Fields
+	switch {
+	case leftOn.IsZero():
+		fs.Add("left_on", "Enter the date they left the team")
+	case leftOn.After(today):
+		fs.Add("left_on", "The date they left must be today or in the past")
+	case !since.IsZero() && leftOn.Before(dayOf(since)):
+		fs.Add("left_on", "The date they left must be on or after "+since.Format("2 January 2006")+", when they were added to the team")
+	}
+	return fs.Err()
+}
+
+// dayOf is t's calendar day, at midnight UTC: when someone joined is kept
+// as a moment, and the day they left as a day.
+func dayOf(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // Validate checks a professional's details.

@@ -125,3 +125,34 @@ func TestMeetingValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckLeft(t *testing.T) {
+	today := time.Date(2026, 12, 6, 15, 30, 0, 0, time.UTC)
+	joined := time.Date(2026, 3, 9, 11, 12, 0, 0, time.UTC) // a moment on the day they joined
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	tests := []struct {
+		name        string
+		left, since time.Time
+		want        string // part of the problem; "" for none
+	}{
+		{"today", day(2026, 12, 6), joined, ""},
+		{"the day they joined", day(2026, 3, 9), joined, ""},
+		{"joining not known", day(2020, 1, 1), time.Time{}, ""},
+		{"no date", time.Time{}, joined, "Enter the date they left"},
+		{"tomorrow", day(2026, 12, 7), joined, "today or in the past"},
+		{"before they joined", day(2026, 3, 8), joined, "on or after 9 March 2026"},
+	}
+	for _, tt := range tests {
+		err := CheckLeft(tt.left, tt.since, today)
+		if tt.want == "" {
+			if err != nil {
+				t.Errorf("%s: %v", tt.name, err)
+			}
+			continue
+		}
+		p := problem.As(err)
+		if p == nil || len(p.Fields) != 1 || p.Fields[0].Name != "left_on" || !strings.Contains(p.Fields[0].Message, tt.want) {
+			t.Errorf("%s: got %v, want a left_on problem saying %q", tt.name, err, tt.want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/cradle-org/cradle/internal/referral"
+	"github.com/cradle-org/cradle/internal/sharing"
 )
 
 // DemoHistory is a fictional family's past, written straight into the
@@ -24,6 +25,9 @@ type DemoHistory struct {
 	Measures     []MeasureResult
 	Statuses     []DemoStatus
 	Closure      *DemoClosure
+	// The team around the baby: each member from Since, and until LeftOn
+	// if they have left.
+	Team []sharing.Professional
 }
 
 // DemoSession is one session with a parent.
@@ -69,6 +73,17 @@ func (tx *Tx) AddDemoHistory(h DemoHistory) error {
 	for _, s := range h.Statuses {
 		if _, err := tx.exec(`INSERT INTO safeguarding_status_history (family_id, status, from_date, created_at) VALUES ($1, $2, $3, $4)`, h.FamilyID, s.Status, s.From.UTC(), tx.now); err != nil {
 			return fmt.Errorf("demo status: %w", err)
+		}
+	}
+	if len(h.Team) > 0 {
+		area, err := tx.areaByName(h.AreaName)
+		if err != nil {
+			return err
+		}
+		for _, p := range h.Team {
+			if _, err := tx.insertProfessional(h.FamilyID, area.ID, p); err != nil {
+				return fmt.Errorf("demo team around the baby: %w", err)
+			}
 		}
 	}
 	if c := h.Closure; c != nil {

@@ -384,7 +384,8 @@ type FamilyPage struct {
 	Progress      Progress
 	Tasks         []Task
 	Risk          RiskSummary
-	Team          []sharing.Professional
+	Team          []sharing.Professional // those in it now
+	FormerTeam    []sharing.Professional // those who have left it, the latest first
 	Shares        []sharing.Share
 	Consents      []sharing.Consent
 	Meetings      []sharing.Meeting
@@ -428,7 +429,7 @@ func (db *DB) ReadFamilyPage(ctx context.Context, actor policy.Actor, id int64, 
 		if out.Risk, err = db.familyRiskSummary(ctx, q, f.ID, parents); err != nil {
 			return err
 		}
-		if out.Team, err = db.familyProfessionals(ctx, q, f.ID); err != nil {
+		if out.Team, out.FormerTeam, err = db.familyProfessionals(ctx, q, f.ID); err != nil {
 			return err
 		}
 		if out.Shares, err = db.familyShares(ctx, q, actor, f, tx.now); err != nil {

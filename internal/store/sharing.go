@@ -24,63 +24,185 @@ func (db *DB) AddProfessional(ctx context.Context, actor policy.Actor, familyID 
 		if err := p.Validate(); err != nil {
 			return err
 		}
-		var orgID int64
-		err = tx.queryRow(`SELECT id FROM organisations WHERE name = $1 AND kind = $2`, p.Organisation, p.OrganisationKind).Scan(&orgID)
-		if errors.Is(err, sql.ErrNoRows) {
-			orgID, err = tx.insertID(`INSERT INTO organisations (name, kind, area_id, created_at) VALUES ($1, $2, $3, $4)`, p.Organisation, p.OrganisationKind, f.AreaID, tx.now)
-		}
-		if err != nil {
-			return fmt.Errorf("finding organisation: %w", err)
-		}
-		pid, err := tx.newID("professionals")
+		p.Since, p.LeftOn = tx.now, time.Time{}
+		pid, err := tx.insertProfessional(f.ID, f.AreaID, p)
 		if err != nil {
 			return err
-		}
-		phone, err := tx.db.seal(rowContext("professionals.phone", pid), p.Phone)
-		if err != nil {
-			return err
-		}
-		email, err := tx.db.seal(rowContext("professionals.email", pid), p.Email)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.exec(`INSERT INTO professionals (id, organisation_id, name, role, phone_sealed, email_sealed, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			pid, orgID, p.Name, p.Role, phone, email, tx.now); err != nil {
-			return fmt.Errorf("saving professional: %w", err)
-		}
-		if _, err := tx.exec(`INSERT INTO family_professionals (family_id, professional_id, since) VALUES ($1, $2, $3)`, f.ID, pid, tx.now); err != nil {
-			return fmt.Errorf("adding to the team: %w", err)
 		}
 		tx.Audit("professional.add", "professional", pid, f.ID, "")
 		return nil
 	})
 }
 
-// familyProfessionals lists a family's team around the baby.
-func (db *DB) familyProfessionals(ctx context.Context, q rowQuerier, familyID int64) ([]sharing.Professional, error) {
-	rows, err := q.QueryContext(ctx, `SELECT p.id, p.name, p.role, o.name, o.kind, p.phone_sealed, p.email_sealed
-		FROM family_professionals fp JOIN professionals p ON p.id = fp.professional_id LEFT JOIN organisations o ON o.id = p.organisation_id
-		WHERE fp.family_id = $1 ORDER BY o.kind, p.name`, familyID)
+// insertProfessional adds p to family familyID's team around the baby
+// (the family in area areaID) from p.Since, and until p.LeftOn if that is
+// set, finding or adding their organisation.
+func (tx *Tx) insertProfessional(familyID, areaID int64, p sharing.Professional) (int64, error) {
+	orgID, err := tx.organisationFor(p, areaID)
 	if err != nil {
-		return nil, fmt.Errorf("listing the team around the baby: %w", err)
+		return 0, err
+	}
+	pid, err := tx.newID("professionals")
+	if err != nil {
+		return 0, err
+	}
+	phone, email, err := tx.sealProfessional(pid, p)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.exec(`INSERT INTO professionals (id, organisation_id, name, role, phone_sealed, email_sealed, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		pid, orgID, p.Name, p.Role, phone, email, p.Since.UTC()); err != nil {
+		return 0, fmt.Errorf("saving professional: %w", err)
+	}
+	var left any
+	if !p.LeftOn.IsZero() {
+		left = p.LeftOn.UTC()
+	}
+	if _, err := tx.exec(`INSERT INTO family_professionals (family_id, professional_id, since, left_on) VALUES ($1, $2, $3, $4)`,
+		familyID, pid, p.Since.UTC(), left); err != nil {
+		return 0, fmt.Errorf("adding to the team: %w", err)
+	}
+	return pid, nil
+}
+
+// notInTeam is the problem when a professional is not (or no longer) in
+// the family's team: the page has no form for one it does not list.
+const notInTeam = "That professional is not in this family's team around the baby, or has left it"
+
+// UpdateProfessional changes the details of someone in a family's team
+// around the baby: a new phone number, a change of role or agency. Their
+// entry is the family's own (each is added to one family), so the change
+// is this family's alone.
+func (db *DB) UpdateProfessional(ctx context.Context, actor policy.Actor, familyID, professionalID int64, p sharing.Professional) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, err := tx.familyForChange(actor, familyID, policy.EditFamily)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.teamMember(f.ID, professionalID); err != nil {
+			return err
+		}
+		if err := p.Validate(); err != nil {
+			return err
+		}
+		orgID, err := tx.organisationFor(p, f.AreaID)
+		if err != nil {
+			return err
+		}
+		phone, email, err := tx.sealProfessional(professionalID, p)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(`UPDATE professionals SET organisation_id = $1, name = $2, role = $3, phone_sealed = $4, email_sealed = $5 WHERE id = $6`,
+			orgID, p.Name, p.Role, phone, email, professionalID); err != nil {
+			return fmt.Errorf("changing a professional's details: %w", err)
+		}
+		tx.Audit("professional.update", "professional", professionalID, f.ID, "")
+		return nil
+	})
+}
+
+// ProfessionalLeft records that someone left a family's team around the
+// baby on leftOn. They stay on the family's record, listed as a former
+// member; the team's list, and the letters and reports that name it, no
+// longer include them.
+func (db *DB) ProfessionalLeft(ctx context.Context, actor policy.Actor, familyID, professionalID int64, leftOn time.Time) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, err := tx.familyForChange(actor, familyID, policy.EditFamily)
+		if err != nil {
+			return err
+		}
+		since, err := tx.teamMember(f.ID, professionalID)
+		if err != nil {
+			return err
+		}
+		if err := sharing.CheckLeft(leftOn, since, tx.now); err != nil {
+			return err
+		}
+		res, err := tx.exec(`UPDATE family_professionals SET left_on = $1, left_by = $2 WHERE family_id = $3 AND professional_id = $4 AND left_on IS NULL`,
+			leftOn.UTC(), actor.StaffID, f.ID, professionalID)
+		if err != nil {
+			return fmt.Errorf("recording that a professional left the team: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return problem.New(problem.NotFound, "%s", notInTeam)
+		}
+		tx.Audit("professional.leave", "professional", professionalID, f.ID, "")
+		return nil
+	})
+}
+
+// teamMember is when professionalID joined family familyID's team, or
+// NotFound when they are not in it now.
+func (tx *Tx) teamMember(familyID, professionalID int64) (time.Time, error) {
+	var since sql.NullTime
+	err := tx.queryRow(`SELECT since FROM family_professionals WHERE family_id = $1 AND professional_id = $2 AND left_on IS NULL`,
+		familyID, professionalID).Scan(&since)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, problem.New(problem.NotFound, "%s", notInTeam)
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("reading the team around the baby: %w", err)
+	}
+	return since.Time, nil
+}
+
+// organisationFor finds p's organisation in the shared directory, or adds
+// it (in area areaID).
+func (tx *Tx) organisationFor(p sharing.Professional, areaID int64) (int64, error) {
+	var orgID int64
+	err := tx.queryRow(`SELECT id FROM organisations WHERE name = $1 AND kind = $2`, p.Organisation, p.OrganisationKind).Scan(&orgID)
+	if errors.Is(err, sql.ErrNoRows) {
+		orgID, err = tx.insertID(`INSERT INTO organisations (name, kind, area_id, created_at) VALUES ($1, $2, $3, $4)`, p.Organisation, p.OrganisationKind, areaID, tx.now)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("finding organisation: %w", err)
+	}
+	return orgID, nil
+}
+
+// sealProfessional seals p's phone and email to professional pid's row.
+func (tx *Tx) sealProfessional(pid int64, p sharing.Professional) (phone, email string, err error) {
+	if phone, err = tx.db.seal(rowContext("professionals.phone", pid), p.Phone); err != nil {
+		return "", "", err
+	}
+	if email, err = tx.db.seal(rowContext("professionals.email", pid), p.Email); err != nil {
+		return "", "", err
+	}
+	return phone, email, nil
+}
+
+// familyProfessionals lists a family's team around the baby, and apart
+// those who have left it, the latest to leave first.
+func (db *DB) familyProfessionals(ctx context.Context, q rowQuerier, familyID int64) (team, former []sharing.Professional, err error) {
+	rows, err := q.QueryContext(ctx, `SELECT p.id, p.name, p.role, o.name, o.kind, p.phone_sealed, p.email_sealed, fp.since, fp.left_on
+		FROM family_professionals fp JOIN professionals p ON p.id = fp.professional_id LEFT JOIN organisations o ON o.id = p.organisation_id
+		WHERE fp.family_id = $1 ORDER BY fp.left_on DESC, o.kind, p.name`, familyID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("listing the team around the baby: %w", err)
 	}
 	defer rows.Close()
-	var out []sharing.Professional
 	for rows.Next() {
 		var p sharing.Professional
 		var phone, email string
-		if err := rows.Scan(&p.ID, &p.Name, &p.Role, &p.Organisation, &p.OrganisationKind, &phone, &email); err != nil {
-			return nil, err
+		var since, left sql.NullTime
+		if err := rows.Scan(&p.ID, &p.Name, &p.Role, &p.Organisation, &p.OrganisationKind, &phone, &email, &since, &left); err != nil {
+			return nil, nil, err
 		}
+		p.Since, p.LeftOn = since.Time, left.Time
 		if p.Phone, err = db.open(rowContext("professionals.phone", p.ID), phone); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if p.Email, err = db.open(rowContext("professionals.email", p.ID), email); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		out = append(out, p)
+		if left.Valid {
+			former = append(former, p)
+		} else {
+			team = append(team, p)
+		}
 	}
-	return out, rows.Err()
+	return team, former, rows.Err()
 }
 
 // personTargetIn finds a co-parent of the family for the policy.

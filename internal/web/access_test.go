@@ -160,6 +160,8 @@ var accessMatrix = map[string][7]string{
 	"POST /people/{id}/safety-plan":                  {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /families/{id}/child-risk":                 {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /families/{id}/professionals":              {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /families/{id}/professionals/{pid}":        {"NNFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no professional 999999
+	"POST /families/{id}/professionals/{pid}/left":   {"NNFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /families/{id}/shares":                     {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /families/{id}/meetings":                   {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /families/{id}/documents":                  {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
@@ -320,7 +322,7 @@ func accessPaths(route string, tg accessTargets) (method string, paths []string)
 	if !ok {
 		method, path = "GET", route
 	}
-	fixed := strings.NewReplacer("{step}", "about-you", "{instrument}", "phq9", "{rid}", "999999", "{cid}", "999999", "{eid}", "999999",
+	fixed := strings.NewReplacer("{step}", "about-you", "{instrument}", "phq9", "{rid}", "999999", "{cid}", "999999", "{eid}", "999999", "{pid}", "999999",
 		"{file}", "dashboard.csv", "{slug}", "how-we-work", "{$}", "")
 	switch {
 	case strings.HasPrefix(path, "/families/{id}"), strings.HasPrefix(path, "/people/{id}"), strings.HasPrefix(path, "/concerns/{id}"),

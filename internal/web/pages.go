@@ -485,6 +485,7 @@ type familyData struct {
 	Risk           store.RiskSummary
 	Now            time.Time // when the page was read, for PlanOverdue
 	Team           []sharing.Professional
+	FormerTeam     []sharing.Professional
 	Shares         []sharing.Share
 	Consents       []sharing.Consent
 	Meetings       []sharing.Meeting
@@ -648,6 +649,7 @@ func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUs
 	d.Progress = progress
 	d.Tasks, d.Risk, d.Team, d.Shares, d.Consents, d.Meetings, d.StatusHistory, d.Activity, d.Closures =
 		fp.Tasks, fp.Risk, fp.Team, fp.Shares, fp.Consents, fp.Meetings, fp.StatusHistory, fp.Activity, fp.Closures
+	d.FormerTeam = fp.FormerTeam
 	d.Now = now
 	d.TaskDone = map[int64]bool{}
 	for _, t := range d.Tasks {
@@ -665,6 +667,19 @@ func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUs
 	if form == nil && open == "edd" && !f.EDD.IsZero() {
 		// The due date's form starts from the one recorded.
 		form = url.Values{"edd-day": {strconv.Itoa(f.EDD.Day())}, "edd-month": {strconv.Itoa(int(f.EDD.Month()))}, "edd-year": {strconv.Itoa(f.EDD.Year())}}
+	}
+	for _, p := range d.Team {
+		if open != professionalForm(p.ID) || !d.CanEdit {
+			continue
+		}
+		// A team member's details start from those recorded, and what was
+		// posted (their details, or the day they left) is kept over them:
+		// a problem with one of the two forms does not empty the other.
+		start := professionalValues(p)
+		for k, v := range form {
+			start[k] = v
+		}
+		form = start
 	}
 	s.render(w, r, status, "family", Page{Title: "Family " + f.Reference, Nav: "caseload", Errors: errs, Form: form, Data: d})
 }

@@ -333,6 +333,8 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("POST /people/{id}/safety-plan", s.staff(s.safetySave))
 	handle("POST /families/{id}/child-risk", s.staff(s.childRiskCreate))
 	handle("POST /families/{id}/professionals", s.staff(s.professionalCreate))
+	handle("POST /families/{id}/professionals/{pid}", s.staff(s.professionalUpdate))
+	handle("POST /families/{id}/professionals/{pid}/left", s.staff(s.professionalLeft))
 	handle("POST /families/{id}/shares", s.staff(s.shareCreate))
 	handle("POST /families/{id}/meetings", s.staff(s.meetingCreate))
 	handle("GET /families/{id}/documents/new", s.staff(s.documentForm))

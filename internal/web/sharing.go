@@ -61,10 +61,70 @@ func (s *Server) childCreate(w http.ResponseWriter, r *http.Request, u *requestU
 
 func (s *Server) professionalCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	s.familyPost(w, r, u, policy.EditFamily, "professional", "name", "#team", func(id int64, f url.Values, _ *problem.Fields) error {
-		return s.db.AddProfessional(r.Context(), u.staff.Actor(), id, sharing.Professional{Name: f.Get("name"), Role: f.Get("role"),
-			Organisation: f.Get("organisation"), OrganisationKind: f.Get("organisation_kind"), Phone: f.Get("phone"), Email: f.Get("email")})
+		return s.db.AddProfessional(r.Context(), u.staff.Actor(), id, professionalFrom(f))
 	})
 }
+
+// professionalFrom is the professional a team member's form describes.
+func professionalFrom(f url.Values) sharing.Professional {
+	return sharing.Professional{Name: f.Get("name"), Role: f.Get("role"), Organisation: f.Get("organisation"),
+		OrganisationKind: f.Get("organisation_kind"), Phone: f.Get("phone"), Email: f.Get("email")}
+}
+
+// professionalValues is professional p's details as their form's values.
+func professionalValues(p sharing.Professional) url.Values {
+	return url.Values{"name": {p.Name}, "role": {p.Role}, "organisation": {p.Organisation},
+		"organisation_kind": {p.OrganisationKind}, "phone": {p.Phone}, "email": {p.Email}}
+}
+
+// professionalUpdate changes a team member's details, from the form the
+// "Change" link beside them opens under the team's table.
+func (s *Server) professionalUpdate(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	pid, ok := s.professionalID(w, r)
+	if !ok {
+		return
+	}
+	s.familyPost(w, r, u, policy.EditFamily, professionalForm(pid), "name", "#team", func(id int64, f url.Values, _ *problem.Fields) error {
+		return s.db.UpdateProfessional(r.Context(), u.staff.Actor(), id, pid, professionalFrom(f))
+	})
+}
+
+// professionalLeft records the day a team member left the team, from the
+// same form as their details.
+func (s *Server) professionalLeft(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	pid, ok := s.professionalID(w, r)
+	if !ok {
+		return
+	}
+	s.familyPost(w, r, u, policy.EditFamily, professionalForm(pid), "left_on", "#team", func(id int64, f url.Values, fs *problem.Fields) error {
+		on := formDate(f, "left_on", fs)
+		if len(*fs) > 0 {
+			// The store, asked with no date (which it never saves), says
+			// whether they are in the team at all: someone who is not is
+			// not found, whatever the date's problems.
+			if err := s.db.ProfessionalLeft(r.Context(), u.staff.Actor(), id, pid, time.Time{}); problem.CodeOf(err) != problem.Invalid {
+				*fs = nil
+				return err
+			}
+			return nil
+		}
+		return s.db.ProfessionalLeft(r.Context(), u.staff.Actor(), id, pid, on)
+	})
+}
+
+// professionalID is the path's {pid}, answering the request itself when
+// it is not a number.
+func (s *Server) professionalID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	pid, err := strconv.ParseInt(r.PathValue("pid"), 10, 64)
+	if err != nil || pid <= 0 {
+		s.fail(w, r, problem.New(problem.NotFound, "There is no such professional in this family's team around the baby"))
+		return 0, false
+	}
+	return pid, true
+}
+
+// professionalForm names the family page's form for team member pid.
+func professionalForm(pid int64) string { return "professional-" + strconv.FormatInt(pid, 10) }
 
 func (s *Server) shareCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	s.familyPost(w, r, u, policy.EditFamily, "share", "recipient", "#sharing", func(id int64, f url.Values, fs *problem.Fields) error {

@@ -133,3 +133,71 @@ func TestMeetingActionsReachCaseloadsAndStatusIsKept(t *testing.T) {
 		}
 	})
 }
+
+// A member of the team around the baby changes their phone number, then
+// leaves: each form keeps what was typed when refused, and the family page
+// lists them as a former member, without a link to change them.
+func TestChangeAndLeaveTheTeam(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Amy")
+		path := "/families/" + itoa(f.ID)
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		token := csrfFrom(t, e.get(pc, path).body)
+		if r := e.post(pc, path+"/professionals", mustForm("csrf_token", token, "name", "Ola Nwosu", "role", "Social worker", "organisation", "Blackpool Council",
+			"organisation_kind", "children_social_care", "phone", "01632 960123")); r.status != http.StatusSeeOther {
+			t.Fatalf("add: %d", r.status)
+		}
+		page := e.get(pc, path)
+		i := strings.Index(page.body, "Ola Nwosu")
+		j := strings.Index(page.body[i:], `?form=professional-`)
+		if i < 0 || j < 0 {
+			t.Fatal("no link to change the new member")
+		}
+		pid := strings.Split(page.body[i+j+len(`?form=professional-`):], "#")[0]
+		form := e.get(pc, path+"?form=professional-"+pid)
+		if !strings.Contains(form.body, `value="Ola Nwosu"`) || !strings.Contains(form.body, `value="01632 960123"`) || !strings.Contains(form.body, "If Ola Nwosu has left the team") {
+			t.Fatal("the change form does not start from the recorded details")
+		}
+		member := path + "/professionals/" + pid
+		// A bad phone number: refused, with what was typed kept.
+		if r := e.post(pc, member, mustForm("csrf_token", token, "name", "Ola Nwosu", "role", "Senior social worker", "organisation", "Blackpool Council",
+			"organisation_kind", "children_social_care", "phone", "ring the office")); r.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.body, "Enter a UK phone number") || !strings.Contains(r.body, `value="ring the office"`) || !strings.Contains(r.body, `value="Senior social worker"`) {
+			t.Fatalf("bad phone: %d", r.status)
+		}
+		if r := e.post(pc, member, mustForm("csrf_token", token, "name", "Ola Nwosu", "role", "Senior social worker", "organisation", "Blackpool Council",
+			"organisation_kind", "children_social_care", "phone", "01632 960456")); r.status != http.StatusSeeOther {
+			t.Fatalf("change: %d", r.status)
+		}
+		if p := e.get(pc, path); !strings.Contains(p.body, "01632 960456") || strings.Contains(p.body, "01632 960123") || !strings.Contains(p.body, "Senior social worker") {
+			t.Error("the family page does not show the new details")
+		}
+		// Leaving tomorrow is refused; the details above the date stay those recorded.
+		tomorrow := e.clock.Now().AddDate(0, 0, 1)
+		r := e.post(pc, member+"/left", dateForm("left_on", tomorrow, "csrf_token", token))
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "must be today or in the past") || !strings.Contains(r.body, `value="Ola Nwosu"`) ||
+			!strings.Contains(r.body, `value="`+itoa(int64(tomorrow.Day()))+`"`) {
+			t.Fatalf("leaving tomorrow: %d", r.status)
+		}
+		if r := e.post(pc, member+"/left", mustForm("csrf_token", token, "left_on-day", "31", "left_on-month", "2", "left_on-year", "2026")); r.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.body, `href="#left_on`) {
+			t.Fatalf("no such date: %d", r.status)
+		}
+		if r := e.post(pc, member+"/left", dateForm("left_on", e.clock.Now(), "csrf_token", token)); r.status != http.StatusSeeOther {
+			t.Fatalf("left: %d\n%s", r.status, r.body)
+		}
+		p := e.get(pc, path)
+		former := strings.Index(p.body, "Professionals who have left the team")
+		if former < 0 || !strings.Contains(p.body[former:], "Ola Nwosu") || strings.Contains(p.body, "?form=professional-"+pid) {
+			t.Error("the family page does not list Ola Nwosu as a former member, or still offers to change her")
+		}
+		// Gone from the team: a second leaving is not found.
+		if r := e.post(pc, member+"/left", dateForm("left_on", e.clock.Now(), "csrf_token", token)); r.status != http.StatusNotFound {
+			t.Errorf("leaving twice: %d", r.status)
+		}
+		if r := e.post(pc, member, mustForm("csrf_token", token, "name", "Ola Nwosu")); r.status != http.StatusNotFound {
+			t.Errorf("changing a former member: %d", r.status)
+		}
+	})
+}
