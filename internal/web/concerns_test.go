@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -42,6 +43,10 @@ func raiseConcern(t *testing.T, e *env, danger string) string {
 	}
 	return strings.SplitN(r.location, "?", 2)[0]
 }
+
+// amyNamed is Amy's name as a word in a page: not inside a random token,
+// whose letters, digits, "-" and "_" never hold a space or a tag's edge.
+var amyNamed = regexp.MustCompile(`[\s>"(]Amy[\s<,.'"):]`)
 
 func TestConcernGoesToDSLsAndIsDecided(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
@@ -132,10 +137,15 @@ func TestConcernGoesToDSLsAndIsDecided(t *testing.T) {
 		if own.status != http.StatusOK || !strings.Contains(own.body, "Call the police liaison officer") || !strings.Contains(own.body, "Your follow-up action") {
 			t.Fatalf("the action's owner reading the concern: %d\n%s", own.status, own.body)
 		}
-		for _, secret := range []string{"CANARY-CONCERN", "Amy", "Threat to kill", "Police visited", "Who was alerted", "CANARY-OTHER-ACTION"} {
+		for _, secret := range []string{"CANARY-CONCERN", "Threat to kill", "Police visited", "Who was alerted", "CANARY-OTHER-ACTION"} {
 			if strings.Contains(own.body, secret) {
 				t.Errorf("the action's owner sees %q on the concern", secret)
 			}
+		}
+		// Amy's name as a word: a random token on the page (the form's
+		// CSRF token, say) may hold the letters.
+		if amyNamed.MatchString(own.body) {
+			t.Error(`the action's owner sees "Amy" on the concern`)
 		}
 	})
 }
