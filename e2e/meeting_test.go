@@ -56,6 +56,25 @@ func TestBrowserMeetingActionReachesCaseload(t *testing.T) {
 	tab.pageChecks(t, "team-member-left")
 	tab.screenshot(t, "team-02-left")
 
+	// A disclosure logged by mistake, removed as entered in error.
+	tab.openForm(t, "Record information shared")
+	tab.fillDate(t, "shared_on", time.Now())
+	tab.fill(t, "#recipient", "Duty desk, Blackpool MASH")
+	tab.fill(t, "#what", "Logged here by mistake.")
+	tab.fill(t, "#why", "Safeguarding referral")
+	tab.check(t, "method")
+	tab.choose(t, "#lawful_basis", "dpa_sch1_18")
+	tab.check(t, "consent")
+	tab.click(t, `form[action$="/shares"] button[type="submit"]`)
+	tab.mustBeAt(t, familyHref)
+	tab.mustSee(t, "disclosure logged", "Logged here by mistake.")
+	tab.clickJS(t, "the disclosure's Remove as entered in error link",
+		`[...document.querySelectorAll('main a.govuk-link')].find(a => a.textContent.startsWith('Remove as entered in error') && a.href.includes('remove-share'))`)
+	tab.mustSee(t, "disclosure removal form", "Why was the disclosure to Duty desk, Blackpool MASH on", "Remove the disclosure")
+	tab.pageChecks(t, "share-remove")
+	tab.removeEnteredInError(t, "share", "Helen Whitaker", "Logged on the wrong family's record.", "Logged here by mistake.")
+	tab.pageChecks(t, "share-removed")
+
 	// First an action with no owner: the error summary, and nothing saved.
 	tab.openForm(t, "Record a meeting")
 	tab.choose(t, "#kind", "team_around_baby")
@@ -119,5 +138,20 @@ func TestBrowserMeetingActionReachesCaseload(t *testing.T) {
 	owner.screenshot(t, "meeting-03-caseload")
 	if strings.Contains(owner.eval(t, `document.body.innerText`), "Arrange a joint home visit") {
 		t.Error("the task title repeats the action's text; it should say only where it comes from")
+	}
+
+	// Entered in error: the manager removes the meeting, with why, and its
+	// action leaves the owner's caseload.
+	tab.open(t, familyHref)
+	link := `[...document.querySelectorAll('main a.govuk-link')].find(a => a.textContent.startsWith('Remove as entered in error') && a.href.includes('remove-meeting'))`
+	tab.clickJS(t, "the meeting's Remove as entered in error link", link)
+	tab.mustSee(t, "meeting removal form", "Why was the meeting held", "Remove the meeting")
+	tab.pageChecks(t, "meeting-remove")
+	tab.removeEnteredInError(t, "meeting", "Helen Whitaker", "Recorded on the wrong family's record.", "Arrange a joint home visit")
+	tab.pageChecks(t, "meeting-removed")
+	tab.screenshot(t, "meeting-05-removed")
+	owner.open(t, "/caseload")
+	if strings.Contains(owner.eval(t, `document.body.innerText`), "Action from the team around the baby meeting") {
+		t.Error("the removed meeting's action is still on its owner's caseload")
 	}
 }

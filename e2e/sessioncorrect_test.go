@@ -92,7 +92,7 @@ func TestBrowserRemoveAnIncident(t *testing.T) {
 	tab.clickJS(t, "the incident's Remove as entered in error link", link)
 	tab.mustSee(t, "incident removal form", "Why was the incident of", "Remove the incident")
 	tab.pageChecks(t, "incident-remove")
-	tab.removeEnteredInError(t, "incident", "Recorded on the wrong parent's record.", "Recorded here by mistake.")
+	tab.removeEnteredInError(t, "incident", "Priya Shah", "Recorded on the wrong parent's record.", "Recorded here by mistake.")
 	tab.pageChecks(t, "incident-removed")
 	tab.screenshot(t, "incident-removed")
 
@@ -106,15 +106,15 @@ func TestBrowserRemoveAnIncident(t *testing.T) {
 	link = `[...document.querySelectorAll('main a.govuk-link')].find(a => a.textContent.startsWith('Remove as entered in error') && a.href.includes('remove-vig'))`
 	tab.clickJS(t, "the cycle's Remove as entered in error link", link)
 	tab.mustSee(t, "VIG removal form", "Remove the VIG cycle")
-	tab.removeEnteredInError(t, "vig", "Filmed with the other parent.", "Filmed for the wrong parent.")
+	tab.removeEnteredInError(t, "vig", "Priya Shah", "Filmed with the other parent.", "Filmed for the wrong parent.")
 	tab.screenshot(t, "vig-removed")
 }
 
-// removeEnteredInError sends the removal form open on the person page
+// removeEnteredInError sends the removal form open on a record's page
 // empty (its error state, checked with axe-core), then with why, and
-// checks the entry is listed as removed by Priya Shah and what it said
-// (gone) is no longer on the page. name prefixes the checks' names.
-func (tb *tab) removeEnteredInError(t *testing.T, name, why, gone string) {
+// checks the entry is listed as removed by by and what it said (gone) is
+// no longer on the page. name prefixes the checks' names.
+func (tb *tab) removeEnteredInError(t *testing.T, name, by, why, gone string) {
 	t.Helper()
 	tb.click(t, `form[action$="/remove"] button[type="submit"]`)
 	tb.mustSee(t, name+" removal error", "There is a problem", "Say why it was entered in error")
@@ -124,7 +124,7 @@ func (tb *tab) removeEnteredInError(t *testing.T, name, why, gone string) {
 	tb.screenshot(t, name+"-remove-error")
 	tb.fill(t, "#remove_why", why)
 	tb.click(t, `form[action$="/remove"] button[type="submit"]`)
-	tb.mustSee(t, name+" removed", "was removed as entered in error by Priya Shah", why)
+	tb.mustSee(t, name+" removed", "was removed as entered in error by "+by, why)
 	if strings.Contains(tb.eval(t, `document.body.innerText`), gone) {
 		t.Errorf("the removed %s is still listed", name)
 	}

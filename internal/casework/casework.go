@@ -349,11 +349,12 @@ func CheckCorrectionWhy(why *string) error {
 	return fs.Err()
 }
 
-// CheckRemoval checks why a session is being removed as entered in error,
-// cleaning it in place.
+// CheckRemoval checks why an entry (a session, an incident, a VIG cycle, a
+// consent, a meeting) is being removed as entered in error, cleaning it in
+// place.
 func CheckRemoval(why *string) error {
 	var fs problem.Fields
-	checkWhy(&fs, why, "Say why it was entered in error, such as recorded on the wrong parent's record")
+	checkWhy(&fs, why, "Say why it was entered in error, such as recorded on the wrong record, or twice")
 	return fs.Err()
 }
 

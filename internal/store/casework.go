@@ -969,6 +969,7 @@ func (db *DB) CompleteTask(ctx context.Context, actor policy.Actor, id int64) (i
 // not (0).
 type newTask struct {
 	FamilyID, PersonID, AssignedTo, ConcernActionID int64
+	MeetingID                                       int64 // a meeting's action's task: it goes if the meeting is removed
 	Kind, Title                                     string
 	Due                                             time.Time
 }
@@ -977,8 +978,8 @@ type newTask struct {
 // note or action says: task lists are seen more widely than the records
 // behind them.
 func (tx *Tx) addTask(t newTask) error {
-	if _, err := tx.insertID(`INSERT INTO tasks (family_id, person_id, assigned_to, kind, title, due_on, created_at, concern_action_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		nullID(t.FamilyID), nullID(t.PersonID), nullID(t.AssignedTo), t.Kind, t.Title, t.Due.UTC(), tx.now, nullID(t.ConcernActionID)); err != nil {
+	if _, err := tx.insertID(`INSERT INTO tasks (family_id, person_id, assigned_to, kind, title, due_on, created_at, concern_action_id, meeting_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		nullID(t.FamilyID), nullID(t.PersonID), nullID(t.AssignedTo), t.Kind, t.Title, t.Due.UTC(), tx.now, nullID(t.ConcernActionID), nullID(t.MeetingID)); err != nil {
 		return fmt.Errorf("creating a %s task: %w", t.Kind, err)
 	}
 	return nil

@@ -380,18 +380,22 @@ func (tx *Tx) readFamily(actor policy.Actor, id int64) (family.Family, error) {
 
 // FamilyPage is what a family's page shows.
 type FamilyPage struct {
-	Family        family.Family
-	Progress      Progress
-	Tasks         []Task
-	Risk          RiskSummary
-	Team          []sharing.Professional // those in it now
-	FormerTeam    []sharing.Professional // those who have left it, the latest first
-	Shares        []sharing.Share
+	Family     family.Family
+	Progress   Progress
+	Tasks      []Task
+	Risk       RiskSummary
+	Team       []sharing.Professional // those in it now
+	FormerTeam []sharing.Professional // those who have left it, the latest first
+	Shares     []sharing.Share
+	// Disclosures removed as entered in error, the latest shared first.
+	RemovedShares []RemovedShare
 	Consents      []sharing.Consent
 	Meetings      []sharing.Meeting
-	StatusHistory []StatusChange
-	Activity      []Activity // the latest, at most the number asked for
-	Closures      []ClosureRecord
+	// Meetings removed as entered in error, the latest held first.
+	RemovedMeetings []RemovedMeeting
+	StatusHistory   []StatusChange
+	Activity        []Activity // the latest, at most the number asked for
+	Closures        []ClosureRecord
 }
 
 // ReadFamilyPage reads a family as ReadFamily does and, in the same
@@ -432,7 +436,7 @@ func (db *DB) ReadFamilyPage(ctx context.Context, actor policy.Actor, id int64, 
 		if out.Team, out.FormerTeam, err = db.familyProfessionals(ctx, q, f.ID); err != nil {
 			return err
 		}
-		if out.Shares, err = db.familyShares(ctx, q, actor, f, tx.now); err != nil {
+		if out.Shares, out.RemovedShares, err = db.familyShares(ctx, q, actor, f, tx.now); err != nil {
 			return err
 		}
 		// Consents removed as entered in error are listed on each parent's
@@ -440,7 +444,7 @@ func (db *DB) ReadFamilyPage(ctx context.Context, actor policy.Actor, id int64, 
 		if out.Consents, _, err = db.consents(ctx, q, actor, f, parents, tx.now, false); err != nil {
 			return err
 		}
-		if out.Meetings, err = db.familyMeetings(ctx, q, f.ID); err != nil {
+		if out.Meetings, out.RemovedMeetings, err = db.familyMeetings(ctx, q, f.ID); err != nil {
 			return err
 		}
 		if out.StatusHistory, err = db.statusHistory(ctx, q, f.ID); err != nil {

@@ -76,7 +76,8 @@ var boundFromStart = []string{"circumstance_changes", "case_session_history"}
 // tables it bound ("table.column"), bound to their rows from the first:
 // migrations 29 and 30 do not look for them (they are not there yet).
 var columnsBoundFromStart = []string{"staff.password_hash_sealed", "incidents.removed_reason_sealed", "vig_cycles.removed_reason_sealed",
-	"consents.removed_reason_sealed"}
+	"consents.removed_reason_sealed", "meetings.removed_reason_sealed",
+	"information_sharing.removed_reason_sealed"}
 
 // rowBound are the tables whose sealed values are bound to their rows.
 var rowBound = func() map[string]bool {
@@ -166,8 +167,10 @@ func SealedColumns() []SealedColumn {
 		{"meetings", "minutes_sealed", id, "meetings.actions", ""},
 		{"meetings", "attendees_sealed", id, "meetings.attendees", ""},
 		{"meetings", "decisions_sealed", id, "meetings.decisions", ""},
+		{"meetings", "removed_reason_sealed", id, "meetings.removed_reason", ""},
 		{"information_sharing", "what_sealed", id, "information_sharing.what", ""},
 		{"information_sharing", "why_sealed", id, "information_sharing.why", ""},
+		{"information_sharing", "removed_reason_sealed", id, "information_sharing.removed_reason", ""},
 		{"closure_summaries", "summary_sealed", []string{"closure_id", "person_id"}, "closure_summaries.summary", ""},
 		{"pauses", "note_sealed", id, "pauses.note", ""},
 		{"vig_cycles", "strengths_sealed", id, "vig_cycles.strengths", ""},

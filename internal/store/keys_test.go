@@ -304,9 +304,39 @@ func plantCanaries(t *testing.T, db *store.DB) planted {
 		Decisions: canary("decisions"), StatusAfter: "none", Actions: []sharing.Action{{What: canary("meeting-action"), OwnerID: fx.prac1.ID, Due: now.AddDate(0, 0, 7)}}}); err != nil {
 		t.Fatal(err)
 	}
+	// A meeting removed as entered in error: why, sealed.
+	if err := db.RecordMeeting(sctx, prac, fx.familyID, sharing.Meeting{Kind: "core_group", HeldOn: now, Attendees: "To remove", StatusAfter: "none"}); err != nil {
+		t.Fatal(err)
+	}
+	page, err := db.ReadFamilyPage(sctx, prac, fx.familyID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range page.Meetings {
+		if m.Attendees == "To remove" {
+			if err := db.RemoveMeeting(sctx, prac, fx.familyID, m.ID, canary("meeting-removal")); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	if err := db.RecordShare(sctx, prac, fx.familyID, sharing.Share{PersonID: fx.parent1, SharedOn: now, Recipient: "GP", What: canary("share-what"),
 		Why: canary("share-why"), Method: "phone", LawfulBasis: "art9_2h", Consent: "not_sought", ConsentReason: canary("share-consent-reason")}); err != nil {
 		t.Fatal(err)
+	}
+	// A disclosure removed as entered in error: why, sealed.
+	if err := db.RecordShare(sctx, prac, fx.familyID, sharing.Share{SharedOn: now, Recipient: "To remove", What: "Logged twice", Why: "Logged twice",
+		Method: "phone", LawfulBasis: "art9_2h", Consent: "given"}); err != nil {
+		t.Fatal(err)
+	}
+	if page, err = db.ReadFamilyPage(sctx, prac, fx.familyID, 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, sh := range page.Shares {
+		if sh.Recipient == "To remove" {
+			if err := db.RemoveShare(sctx, prac, fx.familyID, sh.ID, canary("share-removal")); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	if err := db.RecordConsent(sctx, prac, fx.parent1, sharing.Consent{Scope: canary("consent-scope"), GivenOn: now}); err != nil {
 		t.Fatal(err)

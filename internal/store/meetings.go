@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -69,7 +71,7 @@ func (db *DB) RecordMeeting(ctx context.Context, actor policy.Actor, familyID in
 			// The task's title says where the action comes from, not what it
 			// is: task lists are seen more widely than the meeting record.
 			title := fmt.Sprintf("Action from the %s on %s (family %s)", strings.ToLower(sharing.Label(sharing.MeetingKinds(), m.Kind)), m.HeldOn.Format("2 January 2006"), f.Reference)
-			if err := tx.addTask(newTask{FamilyID: f.ID, AssignedTo: a.OwnerID, Kind: "meeting_action", Title: title, Due: a.Due}); err != nil {
+			if err := tx.addTask(newTask{FamilyID: f.ID, AssignedTo: a.OwnerID, Kind: "meeting_action", Title: title, Due: a.Due, MeetingID: id}); err != nil {
 				return err
 			}
 		}
@@ -87,36 +89,101 @@ func (db *DB) RecordMeeting(ctx context.Context, actor policy.Actor, familyID in
 	})
 }
 
-// familyMeetings lists a family's meetings, newest first.
-func (db *DB) familyMeetings(ctx context.Context, q rowQuerier, familyID int64) ([]sharing.Meeting, error) {
-	rows, err := q.QueryContext(ctx, `SELECT m.id, m.kind, m.held_on, m.status_after, m.minutes_sealed, m.attendees_sealed, m.parents_attended, m.decisions_sealed, COALESCE(s.name, '')
-		FROM meetings m LEFT JOIN staff s ON s.id = m.created_by WHERE m.family_id = $1 ORDER BY m.held_on DESC, m.id DESC`, familyID)
+// RemoveMeeting marks one of a family's meetings as entered in error
+// (recorded on the wrong family, or twice), with why. It is kept, left out
+// of the family's meetings (and so of the reports to other agencies made
+// from them) and listed as removed. What it did goes with it: its
+// actions' open tasks (no one's work now), and the change of safeguarding
+// status it recorded, the family's status becoming the latest left in its
+// history. Whoever may record a meeting for the family may.
+func (db *DB) RemoveMeeting(ctx context.Context, actor policy.Actor, familyID, meetingID int64, why string) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, err := tx.familyForChange(actor, familyID, policy.EditFamily)
+		if err != nil {
+			return err
+		}
+		if err := tx.markRemoved("meetings", "family_id", f.ID, meetingID, actor.StaffID, why,
+			"That meeting is not on this family's record, or was already removed"); err != nil {
+			return err
+		}
+		if _, err := tx.exec(`DELETE FROM tasks WHERE family_id = $1 AND meeting_id = $2 AND done_at IS NULL`, f.ID, meetingID); err != nil {
+			return fmt.Errorf("removing the meeting's actions: %w", err)
+		}
+		res, err := tx.exec(`DELETE FROM safeguarding_status_history WHERE family_id = $1 AND meeting_id = $2`, f.ID, meetingID)
+		if err != nil {
+			return fmt.Errorf("removing the meeting's change of status: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			status := "none"
+			err := tx.queryRow(`SELECT status FROM safeguarding_status_history WHERE family_id = $1 ORDER BY from_date DESC, id DESC LIMIT 1`, f.ID).Scan(&status)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("reading the safeguarding status: %w", err)
+			}
+			if status != f.SafeguardingStatus {
+				if _, err := tx.exec(`UPDATE families SET safeguarding_status = $1, version = version + 1, updated_at = $2 WHERE id = $3`, status, tx.now, f.ID); err != nil {
+					return fmt.Errorf("updating status: %w", err)
+				}
+			}
+		}
+		tx.Audit("meeting.remove", "meeting", meetingID, f.ID, "entered in error")
+		return nil
+	})
+}
+
+// RemovedMeeting is a meeting removed as entered in error: which kind of
+// meeting, when it was held, and who removed it, when and why (read by
+// whoever may read the family's meetings).
+type RemovedMeeting struct {
+	RemovedEntry
+	MeetingKind string
+}
+
+// familyMeetings lists a family's meetings, newest first, and apart those
+// removed as entered in error.
+func (db *DB) familyMeetings(ctx context.Context, q rowQuerier, familyID int64) ([]sharing.Meeting, []RemovedMeeting, error) {
+	rows, err := q.QueryContext(ctx, `SELECT m.id, m.kind, m.held_on, m.status_after, m.minutes_sealed, m.attendees_sealed, m.parents_attended, m.decisions_sealed, COALESCE(s.name, ''),
+		m.removed_at, COALESCE(r.name, ''), m.removed_reason_sealed
+		FROM meetings m LEFT JOIN staff s ON s.id = m.created_by LEFT JOIN staff r ON r.id = m.removed_by WHERE m.family_id = $1 ORDER BY m.held_on DESC, m.id DESC`, familyID)
 	if err != nil {
-		return nil, fmt.Errorf("reading meetings: %w", err)
+		return nil, nil, fmt.Errorf("reading meetings: %w", err)
 	}
 	defer rows.Close()
 	var out []sharing.Meeting
+	var removed []RemovedMeeting
 	names := map[int64]string{}
 	for rows.Next() {
 		var m sharing.Meeting
 		var actions, attendees, parents, decisions string
-		if err := rows.Scan(&m.ID, &m.Kind, &m.HeldOn, &m.StatusAfter, &actions, &attendees, &parents, &decisions, &m.By); err != nil {
-			return nil, err
+		var removedAt sql.NullTime
+		var removedBy, sealedWhy string
+		if err := rows.Scan(&m.ID, &m.Kind, &m.HeldOn, &m.StatusAfter, &actions, &attendees, &parents, &decisions, &m.By,
+			&removedAt, &removedBy, &sealedWhy); err != nil {
+			return nil, nil, err
+		}
+		if removedAt.Valid {
+			// Only what the removal says: the meeting's own record stays
+			// sealed, unread.
+			e, err := db.removedEntry("meeting", "meetings", m.ID, m.HeldOn, removedAt.Time, removedBy, sealedWhy, true)
+			if err != nil {
+				return nil, nil, err
+			}
+			removed = append(removed, RemovedMeeting{RemovedEntry: e, MeetingKind: m.Kind})
+			continue
 		}
 		if m.Attendees, err = db.open(rowContext("meetings.attendees", m.ID), attendees); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if m.Decisions, err = db.open(rowContext("meetings.decisions", m.ID), decisions); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		plain, err := db.open(rowContext("meetings.actions", m.ID), actions)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		var acts []storedAction
 		if plain != "" {
 			if err := json.Unmarshal([]byte(plain), &acts); err != nil {
-				return nil, fmt.Errorf("decoding actions: %w", err)
+				return nil, nil, fmt.Errorf("decoding actions: %w", err)
 			}
 		}
 		for _, a := range acts {
@@ -131,7 +198,7 @@ func (db *DB) familyMeetings(ctx context.Context, q rowQuerier, familyID int64) 
 		out = append(out, m)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// The actions' owners' names in one statement, not a read of each
 	// owner's whole account (credentials and teams included).
@@ -139,18 +206,18 @@ func (db *DB) familyMeetings(ctx context.Context, q rowQuerier, familyID int64) 
 		in, args := db.inList(slices.Collect(maps.Keys(names)))
 		rows, err := q.QueryContext(ctx, `SELECT id, name FROM staff WHERE id IN (`+in+`)`, args...)
 		if err != nil {
-			return nil, fmt.Errorf("reading the actions' owners: %w", err)
+			return nil, nil, fmt.Errorf("reading the actions' owners: %w", err)
 		}
 		for rows.Next() {
 			var id int64
 			var name string
 			if err := rows.Scan(&id, &name); err != nil {
-				return nil, dropRows(rows, fmt.Errorf("reading the actions' owners: %w", err))
+				return nil, nil, dropRows(rows, fmt.Errorf("reading the actions' owners: %w", err))
 			}
 			names[id] = name
 		}
 		if err := doneRows(rows); err != nil {
-			return nil, fmt.Errorf("reading the actions' owners: %w", err)
+			return nil, nil, fmt.Errorf("reading the actions' owners: %w", err)
 		}
 	}
 	for i := range out {
@@ -158,7 +225,7 @@ func (db *DB) familyMeetings(ctx context.Context, q rowQuerier, familyID int64) 
 			out[i].Actions[j].Owner = names[out[i].Actions[j].OwnerID]
 		}
 	}
-	return out, nil
+	return out, removed, nil
 }
 
 // StatusChange is a change of the family's safeguarding status.

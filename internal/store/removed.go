@@ -56,33 +56,44 @@ func (db *DB) removeEntry(ctx context.Context, actor policy.Actor, personID, id 
 		if err != nil {
 			return err
 		}
-		// Not there (or gone already) before the form's problems: the
-		// page has no form for an entry it does not list.
-		var there int
-		if err := tx.queryRow(`SELECT COUNT(*) FROM `+table+` WHERE id = $1 AND person_id = $2 AND removed_at IS NULL`, id, p.ID).Scan(&there); err != nil {
-			return fmt.Errorf("reading from %s: %w", table, err)
-		}
-		if there == 0 {
-			return problem.New(problem.NotFound, "%s", gone)
-		}
-		if err := casework.CheckRemoval(&why); err != nil {
+		if err := tx.markRemoved(table, "person_id", p.ID, id, actor.StaffID, why, gone); err != nil {
 			return err
-		}
-		sealed, err := tx.db.seal(rowContext(table+".removed_reason", id), why)
-		if err != nil {
-			return err
-		}
-		res, err := tx.exec(`UPDATE `+table+` SET removed_at = $1, removed_by = $2, removed_reason_sealed = $3
-			WHERE id = $4 AND person_id = $5 AND removed_at IS NULL`, tx.now, actor.StaffID, sealed, id, p.ID)
-		if err != nil {
-			return fmt.Errorf("removing from %s: %w", table, err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return problem.New(problem.NotFound, "%s", gone)
 		}
 		tx.Audit(action, recordType, id, f.ID, "entered in error")
 		return nil
 	})
+}
+
+// markRemoved marks row id of table, whose column owner is ownerID (a
+// person's or a family's), removed by member of staff by with why,
+// sealed to the row. gone is the problem when the row is not the owner's
+// or was removed already.
+func (tx *Tx) markRemoved(table, owner string, ownerID, id, by int64, why, gone string) error {
+	// Not there (or gone already) before the form's problems: the page
+	// has no form for an entry it does not list.
+	var there int
+	if err := tx.queryRow(`SELECT COUNT(*) FROM `+table+` WHERE id = $1 AND `+owner+` = $2 AND removed_at IS NULL`, id, ownerID).Scan(&there); err != nil {
+		return fmt.Errorf("reading from %s: %w", table, err)
+	}
+	if there == 0 {
+		return problem.New(problem.NotFound, "%s", gone)
+	}
+	if err := casework.CheckRemoval(&why); err != nil {
+		return err
+	}
+	sealed, err := tx.db.seal(rowContext(table+".removed_reason", id), why)
+	if err != nil {
+		return err
+	}
+	res, err := tx.exec(`UPDATE `+table+` SET removed_at = $1, removed_by = $2, removed_reason_sealed = $3
+		WHERE id = $4 AND `+owner+` = $5 AND removed_at IS NULL`, tx.now, by, sealed, id, ownerID)
+	if err != nil {
+		return fmt.Errorf("removing from %s: %w", table, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return problem.New(problem.NotFound, "%s", gone)
+	}
+	return nil
 }
 
 // removedEntry is the RemovedEntry for a row of table read with its

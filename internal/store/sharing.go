@@ -265,44 +265,102 @@ func (tx *Tx) insertShare(familyID, staffID int64, s sharing.Share) error {
 // about a parent are withheld from readers who may not see that parent's
 // confidential details. f must be the family as ReadFamily read it for
 // actor: its Overrides are the actor's (a family read otherwise has none,
-// and withholds more, never less).
+// and withholds more, never less). Disclosures removed as entered in error
+// are left out.
 func (db *DB) FamilyShares(ctx context.Context, actor policy.Actor, f family.Family) ([]sharing.Share, error) {
-	return db.familyShares(ctx, db.q(), actor, f, db.Now())
+	shares, _, err := db.familyShares(ctx, db.q(), actor, f, db.Now())
+	return shares, err
 }
 
-func (db *DB) familyShares(ctx context.Context, q rowQuerier, actor policy.Actor, f family.Family, now time.Time) ([]sharing.Share, error) {
+// RemovedShare is a disclosure removed as entered in error: to whom, on
+// what day, and who removed it, when and why (why withheld as what was
+// shared is).
+type RemovedShare struct {
+	RemovedEntry
+	Recipient string
+}
+
+// RemoveShare marks a disclosure in a family's sharing log as entered in
+// error (logged on the wrong family, or twice), with why: it is kept, left
+// out of the log (the family page and its CSV) and listed as removed.
+// Whoever may log a disclosure for the family may, unless what was shared
+// about a parent is withheld from them: they cannot know it was wrong.
+func (db *DB) RemoveShare(ctx context.Context, actor policy.Actor, familyID, shareID int64, why string) error {
+	const gone = "That disclosure is not in this family's sharing log, or was already removed"
+	return db.Update(ctx, func(tx *Tx) error {
+		f, err := tx.familyForChange(actor, familyID, policy.EditFamily)
+		if err != nil {
+			return err
+		}
+		var person sql.NullInt64
+		err = tx.queryRow(`SELECT person_id FROM information_sharing WHERE id = $1 AND family_id = $2 AND removed_at IS NULL`, shareID, f.ID).Scan(&person)
+		if errors.Is(err, sql.ErrNoRows) {
+			return problem.New(problem.NotFound, "%s", gone)
+		}
+		if err != nil {
+			return fmt.Errorf("reading the sharing log: %w", err)
+		}
+		// The family as familyForChange read it has no break-glass grants:
+		// this withholds more, never less.
+		if t, ok := personTargetIn(f, person.Int64, nil); ok {
+			if d := policy.Decide(actor, policy.ViewConfidential, t, tx.now); !d.Allowed {
+				return problem.New(problem.Forbidden, "What was shared about this parent is withheld from you, so you cannot remove it: %s", d.Reason)
+			}
+		}
+		if err := tx.markRemoved("information_sharing", "family_id", f.ID, shareID, actor.StaffID, why, gone); err != nil {
+			return err
+		}
+		tx.Audit("share.remove", "share", shareID, f.ID, "entered in error")
+		return nil
+	})
+}
+
+func (db *DB) familyShares(ctx context.Context, q rowQuerier, actor policy.Actor, f family.Family, now time.Time) ([]sharing.Share, []RemovedShare, error) {
 	// What was shared about a parent follows the parent's confidentiality,
 	// with the reader's break-glass grants as ReadFamily found them.
 	rows, err := q.QueryContext(ctx, `SELECT i.id, COALESCE(i.person_id, 0), i.shared_at, i.recipient, i.method, i.lawful_basis, i.consent, i.consent_reason_sealed,
-		i.what_sealed, i.why_sealed, COALESCE(s.name, '') FROM information_sharing i LEFT JOIN staff s ON s.id = i.created_by
+		i.what_sealed, i.why_sealed, COALESCE(s.name, ''), i.removed_at, COALESCE(r.name, ''), i.removed_reason_sealed
+		FROM information_sharing i LEFT JOIN staff s ON s.id = i.created_by LEFT JOIN staff r ON r.id = i.removed_by
 		WHERE i.family_id = $1 ORDER BY i.shared_at DESC, i.id DESC`, f.ID)
 	if err != nil {
-		return nil, fmt.Errorf("reading the sharing log: %w", err)
+		return nil, nil, fmt.Errorf("reading the sharing log: %w", err)
 	}
 	defer rows.Close()
 	var out []sharing.Share
+	var removed []RemovedShare
 	for rows.Next() {
 		var s sharing.Share
 		var what, why, reason string
-		if err := rows.Scan(&s.ID, &s.PersonID, &s.SharedOn, &s.Recipient, &s.Method, &s.LawfulBasis, &s.Consent, &reason, &what, &why, &s.By); err != nil {
-			return nil, err
+		var removedAt sql.NullTime
+		var removedBy, removedWhy string
+		if err := rows.Scan(&s.ID, &s.PersonID, &s.SharedOn, &s.Recipient, &s.Method, &s.LawfulBasis, &s.Consent, &reason, &what, &why, &s.By,
+			&removedAt, &removedBy, &removedWhy); err != nil {
+			return nil, nil, err
 		}
-		if t, ok := personTargetIn(f, s.PersonID, f.Overrides); ok && !policy.Can(actor, policy.ViewConfidential, t, now) {
-			s.Withheld = true
-		} else {
+		t, ok := personTargetIn(f, s.PersonID, f.Overrides)
+		s.Withheld = ok && !policy.Can(actor, policy.ViewConfidential, t, now)
+		if removedAt.Valid {
+			e, err := db.removedEntry("share", "information_sharing", s.ID, s.SharedOn, removedAt.Time, removedBy, removedWhy, !s.Withheld)
+			if err != nil {
+				return nil, nil, err
+			}
+			removed = append(removed, RemovedShare{RemovedEntry: e, Recipient: s.Recipient})
+			continue
+		}
+		if !s.Withheld {
 			if s.ConsentReason, err = db.open(rowContext("information_sharing.consent_reason", s.ID), reason); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			if s.What, err = db.open(rowContext("information_sharing.what", s.ID), what); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			if s.Why, err = db.open(rowContext("information_sharing.why", s.ID), why); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		out = append(out, s)
 	}
-	return out, rows.Err()
+	return out, removed, rows.Err()
 }
 
 // RecordConsent records what a parent agreed to share.

@@ -489,15 +489,18 @@ type familyData struct {
 	Shares         []sharing.Share
 	Consents       []sharing.Consent
 	Meetings       []sharing.Meeting
-	StatusHistory  []store.StatusChange
-	Staff          []store.PractitionerLoad
-	CanSeeAudit    bool
-	CanAllocate    bool
-	CanEdit        bool
-	CanClose       bool
-	CanReopen      bool
-	ParentsShown   []family.Person
-	Open           string // the form shown in full, if any
+	// RemovedMeetings were entered in error: listed under the meetings.
+	RemovedMeetings []store.RemovedMeeting
+	RemovedShares   []store.RemovedShare
+	StatusHistory   []store.StatusChange
+	Staff           []store.PractitionerLoad
+	CanSeeAudit     bool
+	CanAllocate     bool
+	CanEdit         bool
+	CanClose        bool
+	CanReopen       bool
+	ParentsShown    []family.Person
+	Open            string // the form shown in full, if any
 }
 
 // householdOptions are the answers to "who does the child live with?": each
@@ -649,7 +652,7 @@ func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUs
 	d.Progress = progress
 	d.Tasks, d.Risk, d.Team, d.Shares, d.Consents, d.Meetings, d.StatusHistory, d.Activity, d.Closures =
 		fp.Tasks, fp.Risk, fp.Team, fp.Shares, fp.Consents, fp.Meetings, fp.StatusHistory, fp.Activity, fp.Closures
-	d.FormerTeam = fp.FormerTeam
+	d.FormerTeam, d.RemovedMeetings, d.RemovedShares = fp.FormerTeam, fp.RemovedMeetings, fp.RemovedShares
 	d.Now = now
 	d.TaskDone = map[int64]bool{}
 	for _, t := range d.Tasks {

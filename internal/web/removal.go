@@ -40,15 +40,51 @@ func (s *Server) consentRemove(w http.ResponseWriter, r *http.Request, u *reques
 // anchor the person page's section to go back to.
 func (s *Server) entryRemove(w http.ResponseWriter, r *http.Request, u *requestUser, kind, noun, anchor string,
 	remove func(ctx context.Context, actor policy.Actor, personID, id int64, why string) error) {
-	eid, err := strconv.ParseInt(r.PathValue("eid"), 10, 64)
-	if err != nil || eid <= 0 {
-		s.fail(w, r, problem.New(problem.NotFound, "There is no such %s on this record", noun))
+	eid, ok := s.entryID(w, r, noun)
+	if !ok {
 		return
 	}
 	open := "remove-" + kind + "-" + strconv.FormatInt(eid, 10)
 	s.personPost(w, r, u, policy.EditConfidential, open, "remove_why", anchor, func(id int64, f url.Values, _ *problem.Fields) error {
 		return renameField(remove(r.Context(), u.staff.Actor(), id, eid, f.Get("remove_why")), "why", "remove_why")
 	})
+}
+
+// meetingRemove marks a meeting of the team around the baby as entered in
+// error, from the form the link beside it opens on the family page.
+func (s *Server) meetingRemove(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	eid, ok := s.entryID(w, r, "meeting")
+	if !ok {
+		return
+	}
+	open := "remove-meeting-" + strconv.FormatInt(eid, 10)
+	s.familyPost(w, r, u, policy.EditFamily, open, "remove_why", "#meetings", func(id int64, f url.Values, _ *problem.Fields) error {
+		return renameField(s.db.RemoveMeeting(r.Context(), u.staff.Actor(), id, eid, f.Get("remove_why")), "why", "remove_why")
+	})
+}
+
+// shareRemove marks a disclosure in the family's sharing log as entered in
+// error, from the form its link opens under the log.
+func (s *Server) shareRemove(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	eid, ok := s.entryID(w, r, "disclosure")
+	if !ok {
+		return
+	}
+	open := "remove-share-" + strconv.FormatInt(eid, 10)
+	s.familyPost(w, r, u, policy.EditFamily, open, "remove_why", "#sharing", func(id int64, f url.Values, _ *problem.Fields) error {
+		return renameField(s.db.RemoveShare(r.Context(), u.staff.Actor(), id, eid, f.Get("remove_why")), "why", "remove_why")
+	})
+}
+
+// entryID is the path's {eid}, answering the request itself when it is not
+// a number; noun names the entry in words.
+func (s *Server) entryID(w http.ResponseWriter, r *http.Request, noun string) (int64, bool) {
+	eid, err := strconv.ParseInt(r.PathValue("eid"), 10, 64)
+	if err != nil || eid <= 0 {
+		s.fail(w, r, problem.New(problem.NotFound, "There is no such %s on this record", noun))
+		return 0, false
+	}
+	return eid, true
 }
 
 // renameField gives an invalid form's problem about from the form's name

@@ -121,7 +121,8 @@ func TestMeetingActionsReachCaseloadsAndStatusIsKept(t *testing.T) {
 			t.Fatalf("meeting: %d\n%s", r.status, r.body)
 		}
 		fam := e.get(mc, path)
-		for _, want := range []string{"Child protection conference", "Child protection plan agreed.", "Visit weekly (Tom Elliott", "Safeguarding status: Child protection plan"} {
+		for _, want := range []string{"Child protection conference", "Child protection plan agreed.", "Visit weekly (Tom Elliott", "Safeguarding status: Child protection plan",
+			"Child protection plan (from " + e.clock.Now().Format("2 January 2006") + ")"} {
 			if !strings.Contains(fam.body, want) {
 				t.Errorf("family page lacks %q", want)
 			}
@@ -130,6 +131,35 @@ func TestMeetingActionsReachCaseloadsAndStatusIsKept(t *testing.T) {
 		e.signIn(tc, tom)
 		if p := e.get(tc, "/caseload"); !strings.Contains(p.body, "Your tasks") || !strings.Contains(p.body, "Action from the child protection conference") {
 			t.Error("the meeting action is not on the owner's caseload")
+		}
+
+		// Entered in error: removed with a reason, it takes its action's
+		// task and its change of status with it.
+		mid := strings.Split(strings.Split(fam.body, `?form=remove-meeting-`)[1], "#")[0]
+		link := path + "?form=remove-meeting-" + mid + "#meeting-" + mid
+		remove := path + "/meetings/" + mid + "/remove"
+		if form := e.get(mc, link); !strings.Contains(form.body, `action="`+remove+`"`) || !strings.Contains(form.body, "Why was the meeting held") {
+			t.Fatal("the meeting's removal form is not shown")
+		}
+		if r := e.post(mc, remove, mustForm("csrf_token", token, "remove_why", " ")); r.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.body, `href="#remove_why"`) || !strings.Contains(r.body, `action="`+remove+`"`) || !strings.Contains(r.body, "Child protection plan agreed.") {
+			t.Fatalf("removal without a reason: %d", r.status)
+		}
+		if r := e.post(tc, remove, mustForm("csrf_token", csrfFrom(t, e.get(tc, "/caseload").body), "remove_why", "Not ours")); r.status != http.StatusSeeOther {
+			// Tom works with the family (Jordan's practitioner): he may, as he may record one.
+			t.Fatalf("removal by the co-parent's practitioner: %d", r.status)
+		}
+		today := "Child protection plan (from " + e.clock.Now().Format("2 January 2006") + ")"
+		fam = e.get(mc, path)
+		if strings.Contains(fam.body, "Child protection plan agreed.") || !strings.Contains(fam.body, "The Child protection conference held ") ||
+			!strings.Contains(fam.body, "was removed as entered in error by Tom Elliott") || !strings.Contains(fam.body, "Why: Not ours") || strings.Contains(fam.body, today) {
+			t.Error("after its removal the family page still lists the meeting or its change of status, or does not say it was removed")
+		}
+		if p := e.get(tc, "/caseload"); strings.Contains(p.body, "Action from the child protection conference") {
+			t.Error("the removed meeting's action is still on the owner's caseload")
+		}
+		if r := e.post(mc, remove, mustForm("csrf_token", token, "remove_why", "Again")); r.status != http.StatusNotFound {
+			t.Errorf("removing it again: %d", r.status)
 		}
 	})
 }
@@ -198,6 +228,73 @@ func TestChangeAndLeaveTheTeam(t *testing.T) {
 		}
 		if r := e.post(pc, member, mustForm("csrf_token", token, "name", "Ola Nwosu")); r.status != http.StatusNotFound {
 			t.Errorf("changing a former member: %d", r.status)
+		}
+	})
+}
+
+// A disclosure logged in error is removed with a reason: it leaves the log
+// and its download and is listed as removed. One about a parent is offered
+// for removal, and removable, only to those who may read what was shared.
+func TestRemoveADisclosure(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Amy")
+		amyID := parentNamed(f, "Amy").ID
+		path := "/families/" + itoa(f.ID)
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		token := csrfFrom(t, e.get(pc, path).body)
+		for _, sh := range []struct{ to, person, what string }{{"CANARY-GP surgery", itoa(amyID), "CANARY-ABOUT-AMY"}, {"Housing office", "0", "The family's housing need"}} {
+			form := dateForm("shared_on", e.clock.Now(), "csrf_token", token, "recipient", sh.to, "share_person", sh.person, "what", sh.what,
+				"why", "Care", "method", "phone", "lawful_basis", "art9_2h", "consent", "given")
+			if r := e.post(pc, path+"/shares", form); r.status != http.StatusSeeOther {
+				t.Fatalf("share: %d\n%s", r.status, r.body)
+			}
+		}
+		page := e.get(pc, path)
+		ids := map[string]string{}
+		for _, part := range strings.Split(page.body, `?form=remove-share-`)[1:] {
+			id := strings.Split(part, "#")[0]
+			to := strings.Split(strings.Split(part, "the disclosure to ")[1], ",")[0]
+			ids[to] = id
+		}
+		amys, housing := ids["CANARY-GP surgery"], ids["Housing office"]
+		if amys == "" || housing == "" {
+			t.Fatalf("removal links: %v", ids)
+		}
+		// Tom, Jordan's practitioner, sees no link for what was shared about
+		// Amy, and may not remove it.
+		tc := e.client()
+		e.signIn(tc, tom)
+		tp := e.get(tc, path)
+		if strings.Contains(tp.body, "?form=remove-share-"+amys) || !strings.Contains(tp.body, "?form=remove-share-"+housing) {
+			t.Error("Tom's removal links: want the family's disclosure's only")
+		}
+		if r := e.post(tc, path+"/shares/"+amys+"/remove", mustForm("csrf_token", csrfFrom(t, tp.body), "remove_why", "Not sure")); r.status != http.StatusForbidden {
+			t.Errorf("Tom removing what was shared about Amy: %d", r.status)
+		}
+		remove := path + "/shares/" + amys + "/remove"
+		if form := e.get(pc, path+"?form=remove-share-"+amys); !strings.Contains(form.body, `action="`+remove+`"`) || !strings.Contains(form.body, "Why was the disclosure to CANARY-GP surgery on") {
+			t.Fatal("the disclosure's removal form is not shown")
+		}
+		if r := e.post(pc, remove, mustForm("csrf_token", token, "remove_why", "")); r.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.body, `href="#remove_why"`) || !strings.Contains(r.body, `action="`+remove+`"`) {
+			t.Fatalf("removal without a reason: %d", r.status)
+		}
+		if r := e.post(pc, remove, mustForm("csrf_token", token, "remove_why", "CANARY-WHY logged on the wrong family")); r.status != http.StatusSeeOther || !strings.HasSuffix(r.location, "#sharing") {
+			t.Fatalf("removal: %d %s", r.status, r.location)
+		}
+		after := e.get(pc, path)
+		if strings.Contains(after.body, "CANARY-ABOUT-AMY") || !strings.Contains(after.body, "The disclosure to CANARY-GP surgery on") || !strings.Contains(after.body, "Why: CANARY-WHY") {
+			t.Error("after its removal the family page still lists the disclosure, or does not say it was removed and why")
+		}
+		if csv := e.get(pc, path+"/shares.csv"); strings.Contains(csv.body, "CANARY") || !strings.Contains(csv.body, "Housing office") {
+			t.Errorf("the sharing log's download after the removal:\n%s", csv.body)
+		}
+		if tp := e.get(tc, path); !strings.Contains(tp.body, "The disclosure to CANARY-GP surgery on") || strings.Contains(tp.body, "CANARY-WHY") {
+			t.Error("Tom's page: want the removal listed, without why")
+		}
+		if r := e.post(pc, remove, mustForm("csrf_token", token, "remove_why", "Again")); r.status != http.StatusNotFound {
+			t.Errorf("removing it again: %d", r.status)
 		}
 	})
 }
