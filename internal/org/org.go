@@ -50,6 +50,20 @@ type Staff struct {
 	LastSignedInAt     time.Time // zero: no sign-in recorded (read for the staff list only)
 }
 
+// UnusedAfter is how long an active account may go unused before the
+// staff list marks it for review: someone who left or moved on and was
+// never disabled is a way in that nobody is watching. The store's filter
+// and count of such accounts (StaffFilter.UnusedBefore, which has to be
+// SQL to page and count) apply the same rule as Unused: the last sign-in,
+// or if none when the account was made.
+const UnusedAfter = 90 * 24 * time.Hour
+
+// Unused says whether an active account has gone unused for UnusedAfter
+// or longer by now; a disabled one never is (it is no way in).
+func (s Staff) Unused(now time.Time) bool {
+	return !s.Disabled && s.UnusedFor(now) >= UnusedAfter
+}
+
 // UnusedFor is how long since the account was last used to sign in, or,
 // if it never was, since it was made.
 func (s Staff) UnusedFor(now time.Time) time.Duration {

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cradle-org/cradle/internal/problem"
 )
@@ -126,5 +127,27 @@ func TestAreaNames(t *testing.T) {
 				t.Errorf("Staff.AreaNames = %q, want %q", got, tt.wantText)
 			}
 		})
+	}
+}
+
+func TestUnused(t *testing.T) {
+	now := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	day := 24 * time.Hour
+	tests := []struct {
+		name string
+		s    Staff
+		want bool
+	}{
+		{"signed in yesterday", Staff{CreatedAt: now.Add(-400 * day), LastSignedInAt: now.Add(-day)}, false},
+		{"signed in 89 days ago", Staff{CreatedAt: now.Add(-400 * day), LastSignedInAt: now.Add(-89 * day)}, false},
+		{"signed in 90 days ago", Staff{CreatedAt: now.Add(-400 * day), LastSignedInAt: now.Add(-90 * day)}, true},
+		{"never signed in, made 10 days ago", Staff{CreatedAt: now.Add(-10 * day)}, false},
+		{"never signed in, made 100 days ago", Staff{CreatedAt: now.Add(-100 * day)}, true},
+		{"disabled, long unused", Staff{CreatedAt: now.Add(-400 * day), LastSignedInAt: now.Add(-300 * day), Disabled: true}, false},
+	}
+	for _, tt := range tests {
+		if got := tt.s.Unused(now); got != tt.want {
+			t.Errorf("%s: Unused = %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }

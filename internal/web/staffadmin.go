@@ -31,7 +31,7 @@ type staffData struct {
 	Staff []staffRow
 	Me    int64
 	// Unused counts the active accounts not used to sign in for
-	// unusedAfter (never used: since they were made), whatever the filter.
+	// org.UnusedAfter (never used: since they were made), whatever the filter.
 	Unused int
 	// Changed names the account just changed (Unchanged: a change that
 	// asked for nothing new), for the banner.
@@ -49,15 +49,8 @@ type staffData struct {
 // staffRow is one account on the staff list.
 type staffRow struct {
 	org.Staff
-	Unused bool // active and not used to sign in for unusedAfter
+	Unused bool // org.Staff.Unused: marked for review
 }
-
-// unusedAfter is how long an active account may go unused before the staff
-// list marks it for review: someone who left or moved on and was never
-// disabled is a way in that nobody is watching. The store's filter and
-// count (StaffFilter.UnusedBefore) and the rows' mark (org.Staff.UnusedFor)
-// apply the same rule: last sign-in, or if none when the account was made.
-const unusedAfter = 90 * 24 * time.Hour
 
 // staffChangeData is the page that changes an account's email address,
 // name, job title, role and areas.
@@ -99,7 +92,7 @@ const staffPageSize = 50
 func staffFilterOf(r *http.Request, now time.Time) (store.StaffFilter, staffData) {
 	q := r.URL.Query()
 	d := staffData{Query: strings.TrimSpace(q.Get("q"))}
-	f := store.StaffFilter{Query: d.Query, UnusedBefore: now.Add(-unusedAfter)}
+	f := store.StaffFilter{Query: d.Query, UnusedBefore: now.Add(-org.UnusedAfter)}
 	if id, err := strconv.ParseInt(q.Get("area"), 10, 64); err == nil && id > 0 {
 		f.AreaID, d.AreaID = id, id
 	}
@@ -142,7 +135,7 @@ func (s *Server) staffPage(w http.ResponseWriter, r *http.Request, u *requestUse
 	d.Pager = newPager(r, "/admin/staff", list.Total, staffPageSize)
 	d.Unused = list.Unused
 	for _, st := range list.Staff {
-		d.Staff = append(d.Staff, staffRow{Staff: st, Unused: !st.Disabled && st.UnusedFor(now) >= unusedAfter})
+		d.Staff = append(d.Staff, staffRow{Staff: st, Unused: st.Unused(now)})
 	}
 	for key, to := range map[string]*string{"changed": &d.Changed, "unchanged": &d.Unchanged} {
 		if id, err := strconv.ParseInt(q.Get(key), 10, 64); err == nil && id > 0 {
@@ -185,7 +178,7 @@ func (s *Server) staffExport(w http.ResponseWriter, r *http.Request, u *requestU
 		if !st.LastSignedInAt.IsZero() {
 			last = st.LastSignedInAt.UTC().Format(time.RFC3339)
 		}
-		if !st.Disabled && st.UnusedFor(now) >= unusedAfter {
+		if st.Unused(now) {
 			unused = "yes"
 		}
 		records = append(records, []string{export.SafeText(st.Name), export.SafeText(st.Email), string(st.Role), export.SafeText(st.JobTitle),
