@@ -35,6 +35,13 @@ func (db *DB) RecordMeeting(ctx context.Context, actor policy.Actor, familyID in
 		if err := m.Validate(tx.now); err != nil {
 			return err
 		}
+		fields := []textField{{"attendees", m.Attendees}, {"decisions", m.Decisions}}
+		for i, a := range m.Actions {
+			fields = append(fields, textField{"actions[" + strconv.Itoa(i) + "].what", a.What})
+		}
+		if err := tx.keepConfidentialOut(actor, f, 0, fields...); err != nil {
+			return err
+		}
 		id, err := tx.newID("meetings")
 		if err != nil {
 			return err

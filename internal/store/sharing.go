@@ -231,6 +231,12 @@ func (db *DB) RecordShare(ctx context.Context, actor policy.Actor, familyID int6
 		if err := s.Validate(tx.now); err != nil {
 			return err
 		}
+		// What was shared about a parent is read by whoever may see their
+		// details; about the family, by everyone working with it.
+		if err := tx.keepConfidentialOut(actor, f, s.PersonID, textField{"what", s.What}, textField{"why", s.Why},
+			textField{"consent_reason", s.ConsentReason}); err != nil {
+			return err
+		}
 		return tx.insertShare(f.ID, actor.StaffID, s)
 	})
 }

@@ -298,3 +298,32 @@ func TestRemoveADisclosure(t *testing.T) {
 		}
 	})
 }
+
+// Amy's phone number typed into a meeting's decisions, or into a
+// disclosure about the family as a whole, is refused on the field, with
+// everything typed kept and nothing saved.
+func TestConfidentialDetailsRefusedInSharedText(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Amy")
+		path := "/families/" + itoa(f.ID)
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		token := csrfFrom(t, e.get(pc, path).body)
+		m := dateForm("held_on", e.clock.Now(), "csrf_token", token, "kind", "team_around_baby", "attendees", "Social worker, midwife",
+			"status_after", "none", "decisions", "CANARY-KEPT Amy can be reached on 07700 900101.")
+		r := e.post(pc, path+"/meetings", m)
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "This mentions Amy Foster&#39;s phone number") ||
+			!strings.Contains(r.body, `href="#decisions"`) || !strings.Contains(r.body, "CANARY-KEPT Amy can be reached") {
+			t.Fatalf("Amy's phone number in a meeting's decisions: %d", r.status)
+		}
+		sh := dateForm("shared_on", e.clock.Now(), "csrf_token", token, "recipient", "Housing", "share_person", "0", "what", "Her new address: 12 Harbour View",
+			"why", "Rehousing", "method", "phone", "lawful_basis", "art6_1e", "consent", "given")
+		if r := e.post(pc, path+"/shares", sh); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "This mentions Amy Foster&#39;s address") ||
+			!strings.Contains(r.body, `href="#what"`) {
+			t.Fatalf("Amy's address in a disclosure about the family: %d", r.status)
+		}
+		if p := e.get(pc, path); strings.Contains(p.body, "CANARY-KEPT") || strings.Contains(p.body, "Her new address") {
+			t.Error("a refused meeting or disclosure was saved")
+		}
+	})
+}

@@ -1,0 +1,72 @@
+package store_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/sharing"
+	"github.com/cradle-org/cradle/internal/store"
+	"github.com/cradle-org/cradle/internal/store/storetest"
+)
+
+// A parent's confidential details typed into a meeting's record, or a
+// disclosure the other parent's side reads, are refused, for the field
+// that holds them; but only when the author may see those details, so
+// that a refusal never tells anyone else where a parent lives.
+func TestConfidentialDetailsKeptOutOfSharedText(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		sctx := audit.WithSource(ctx, audit.Source{Actor: "test"})
+		today := db.Now().UTC().Truncate(24 * time.Hour)
+		meeting := func(decisions, action string) sharing.Meeting {
+			m := sharing.Meeting{Kind: "core_group", HeldOn: today, Attendees: "Core group", Decisions: decisions, StatusAfter: "none"}
+			if action != "" {
+				m.Actions = []sharing.Action{{What: action, OwnerID: fx.prac1.ID, Due: today.AddDate(0, 0, 7)}}
+			}
+			return m
+		}
+		refused := func(name string, err error, field, says string) {
+			t.Helper()
+			p := problem.As(err)
+			if p == nil || p.Code != problem.Invalid || len(p.Fields) != 1 || p.Fields[0].Name != field || !strings.Contains(p.Fields[0].Message, says) {
+				t.Errorf("%s: %v, want %s refused saying %q", name, err, field, says)
+			}
+		}
+		// Alex's practitioner types Alex's phone number into the minutes.
+		refused("Alex's phone in the minutes", db.RecordMeeting(sctx, fx.prac1.Actor(), fx.familyID, meeting("Alex is on 07700 900001 now.", "")),
+			"decisions", "This mentions Alex Rivers's phone number.")
+		// The team manager, who may see both, types Sam's street into an action.
+		refused("Sam's address in an action", db.RecordMeeting(sctx, fx.mgr.Actor(), fx.familyID, meeting("Agreed.", "Visit Sam at 2 Other Road")),
+			"actions[0].what", "Sam Rivers's address")
+		// Sam's practitioner may not see Alex's details: the same number is
+		// not looked for (a refusal would say whose it is).
+		if err := db.RecordMeeting(sctx, fx.prac2.Actor(), fx.familyID, meeting("A number was given: 07700 900001.", "")); err != nil {
+			t.Errorf("Sam's practitioner, a number that is Alex's: %v", err)
+		}
+		page, err := db.ReadFamilyPage(sctx, fx.mgr.Actor(), fx.familyID, 0)
+		if err != nil || len(page.Meetings) != 1 {
+			t.Fatalf("meetings saved: %d (%v), want only the one allowed", len(page.Meetings), err)
+		}
+
+		share := func(person int64, why string) sharing.Share {
+			return sharing.Share{PersonID: person, SharedOn: today, Recipient: "GP", What: "Contact details", Why: why, Method: "phone", LawfulBasis: "art9_2h", Consent: "given"}
+		}
+		// About Alex: Alex's own details may be in it (it is withheld from Sam's side).
+		if err := db.RecordShare(sctx, fx.prac1.Actor(), fx.familyID, share(fx.parent1, "Her GP needs 07700 900001.")); err != nil {
+			t.Errorf("a disclosure about Alex holding Alex's number: %v", err)
+		}
+		// About the family as a whole: everyone reads it.
+		refused("Alex's phone in a disclosure about the family", db.RecordShare(sctx, fx.prac1.Actor(), fx.familyID, share(0, "So the GP can ring 07700900001.")),
+			"why", "Alex Rivers's phone number")
+		// About Sam: Sam's own address may be in it; Alex's details may
+		// not, as Sam's practitioner reads it.
+		if err := db.RecordShare(sctx, fx.mgr.Actor(), fx.familyID, share(fx.parent2, "Lives at 2 other road")); err != nil {
+			t.Errorf("a disclosure about Sam holding Sam's address: %v", err)
+		}
+		refused("Alex's phone in a disclosure about Sam, by the manager", db.RecordShare(sctx, fx.mgr.Actor(), fx.familyID, share(fx.parent2, "Alex is on 07700 900001")),
+			"why", "Alex Rivers's phone number")
+	})
+}
