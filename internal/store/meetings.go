@@ -39,7 +39,7 @@ func (db *DB) RecordMeeting(ctx context.Context, actor policy.Actor, familyID in
 		for i, a := range m.Actions {
 			fields = append(fields, textField{"actions[" + strconv.Itoa(i) + "].what", a.What})
 		}
-		if err := tx.keepConfidentialOut(actor, f, 0, fields...); err != nil {
+		if err := tx.keepConfidentialOut(actor, f, everyone, fields...); err != nil {
 			return err
 		}
 		id, err := tx.newID("meetings")

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cradle-org/cradle/internal/audit"
 	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/safeguarding"
 	"github.com/cradle-org/cradle/internal/sharing"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/store/storetest"
@@ -37,7 +38,7 @@ func TestConfidentialDetailsKeptOutOfSharedText(t *testing.T) {
 		}
 		// Alex's practitioner types Alex's phone number into the minutes.
 		refused("Alex's phone in the minutes", db.RecordMeeting(sctx, fx.prac1.Actor(), fx.familyID, meeting("Alex is on 07700 900001 now.", "")),
-			"decisions", "This mentions Alex Rivers's phone number.")
+			"decisions", "This mentions Alex Rivers's phone number, which others working with the family may not see.")
 		// The team manager, who may see both, types Sam's street into an action.
 		refused("Sam's address in an action", db.RecordMeeting(sctx, fx.mgr.Actor(), fx.familyID, meeting("Agreed.", "Visit Sam at 2 Other Road")),
 			"actions[0].what", "Sam Rivers's address")
@@ -68,5 +69,24 @@ func TestConfidentialDetailsKeptOutOfSharedText(t *testing.T) {
 		}
 		refused("Alex's phone in a disclosure about Sam, by the manager", db.RecordShare(sctx, fx.mgr.Actor(), fx.familyID, share(fx.parent2, "Alex is on 07700 900001")),
 			"why", "Alex Rivers's phone number")
+
+		// A safeguarding decision's action is read by its owner: Alex's
+		// number may go to Alex's practitioner, not to Sam's.
+		dsl := seedStaff(t, db, "dsl@example.org", "dsl", "Blackpool")
+		no := false
+		concern, err := db.RaiseConcern(sctx, fx.prac1.Actor(), store.NewConcern{FamilyID: fx.familyID, PersonID: fx.parent1,
+			Concern: safeguarding.Concern{About: "Worried", AtRisk: safeguarding.AtRiskParent, ImmediateDanger: &no}, Due: today.AddDate(0, 0, 1)}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		decision := func(owner int64) safeguarding.DecisionInput {
+			return safeguarding.DecisionInput{Decision: safeguarding.Advice, Reasons: "Advice given",
+				Actions: []safeguarding.Action{{What: "Ring Alex on 07700 900001 today", OwnerID: owner, Due: today.AddDate(0, 0, 1)}}}
+		}
+		refused("Alex's phone in an action Sam's practitioner owns", db.DecideConcern(sctx, dsl.Actor(), concern, decision(fx.prac2.ID), nil),
+			"actions[0].what", "which "+fx.prac2.Name+", who owns the action, may not see")
+		if err := db.DecideConcern(sctx, dsl.Actor(), concern, decision(fx.prac1.ID), nil); err != nil {
+			t.Errorf("Alex's phone in an action Alex's practitioner owns: %v", err)
+		}
 	})
 }

@@ -627,6 +627,9 @@ func (db *DB) DecideConcern(ctx context.Context, actor policy.Actor, id int64, i
 		if err := in.Validate(tx.now); err != nil {
 			return fieldsProblem(err)
 		}
+		if err := tx.keepConfidentialOutOfActions(actor, c.FamilyID, in.Actions); err != nil {
+			return err
+		}
 		reasons, err := tx.db.seal(rowContext("safeguarding_concerns.reasons", id), in.Reasons)
 		if err != nil {
 			return err
@@ -676,6 +679,42 @@ func (db *DB) DecideConcern(ctx context.Context, actor policy.Actor, id int64, i
 		}
 		return notify(tx, to, id)
 	})
+}
+
+// keepConfidentialOutOfActions refuses a parent's confidential details in
+// the words of a follow-up action whose owner may not see them: the owner
+// reads their action (and the decision, nothing else of the concern), and
+// may be the other parent's practitioner. A concern with no family yet
+// (raised from a referral) has no parents' details to look for.
+func (tx *Tx) keepConfidentialOutOfActions(actor policy.Actor, familyID int64, actions []safeguarding.Action) error {
+	if familyID == 0 || len(actions) == 0 {
+		return nil
+	}
+	f, err := tx.db.familyRecord(tx.ctx, tx.q(), familyID)
+	if err != nil {
+		return err
+	}
+	var fs problem.Fields
+	for i, a := range actions {
+		owner, err := tx.staffByID(a.OwnerID)
+		if problem.CodeOf(err) == problem.NotFound {
+			fs.Add("actions["+strconv.Itoa(i)+"].owner", "Choose who owns action "+strconv.Itoa(i+1)+" from the list")
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("reading the action's owner: %w", err)
+		}
+		who := readers{words: owner.Name + ", who owns the action,", maySee: func(p family.Person) bool {
+			return policy.Can(owner.Actor(), policy.ViewConfidential, f.PersonTarget(p, nil), tx.now)
+		}}
+		err = tx.keepConfidentialOut(actor, f, who, textField{"actions[" + strconv.Itoa(i) + "].what", a.What})
+		if p := problem.As(err); p != nil && p.Code == problem.Invalid {
+			fs = append(fs, p.Fields...)
+		} else if err != nil {
+			return err
+		}
+	}
+	return fs.Err()
 }
 
 // CloseConcern closes a decided concern with its recorded outcome.

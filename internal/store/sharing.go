@@ -233,7 +233,11 @@ func (db *DB) RecordShare(ctx context.Context, actor policy.Actor, familyID int6
 		}
 		// What was shared about a parent is read by whoever may see their
 		// details; about the family, by everyone working with it.
-		if err := tx.keepConfidentialOut(actor, f, s.PersonID, textField{"what", s.What}, textField{"why", s.Why},
+		who := everyone
+		if s.PersonID != 0 {
+			who = readers{words: "some who may read it", maySee: func(p family.Person) bool { return p.ID == s.PersonID }}
+		}
+		if err := tx.keepConfidentialOut(actor, f, who, textField{"what", s.What}, textField{"why", s.Why},
 			textField{"consent_reason", s.ConsentReason}); err != nil {
 			return err
 		}

@@ -102,6 +102,15 @@ func TestConcernGoesToDSLsAndIsDecided(t *testing.T) {
 		}
 		tom, _ := e.db.StaffByEmail(context.Background(), tom)
 		helen, _ := e.db.StaffByEmail(context.Background(), manager)
+		// Amy's phone number in an action Tom (Jordan's practitioner) would
+		// own: refused on the action, as he may not see it.
+		leak := e.post(dc, path+"/decision", mustForm("csrf_token", token, "decision", "police", "reasons", "Threat to kill reported.",
+			"actions[0].what", "Ring Amy on 07700 900101 tonight", "actions[0].owner", itoa(tom.ID),
+			"actions[0].due-day", itoa(int64(e.clock.Now().Day())), "actions[0].due-month", itoa(int64(e.clock.Now().Month())), "actions[0].due-year", itoa(int64(e.clock.Now().Year()))))
+		if leak.status != http.StatusUnprocessableEntity || !strings.Contains(leak.body, "This mentions Amy Foster&#39;s phone number, which Tom Elliott, who owns the action, may not see") ||
+			!strings.Contains(leak.body, "Ring Amy on 07700 900101 tonight") {
+			t.Fatalf("Amy's phone number in Tom's action: %d", leak.status)
+		}
 		ok := e.post(dc, path+"/decision", mustForm("csrf_token", token, "decision", "police", "reasons", "Threat to kill reported; police informed at once.",
 			"actions[0].what", "Call the police liaison officer", "actions[0].owner", itoa(tom.ID),
 			"actions[0].due-day", itoa(int64(e.clock.Now().Day())), "actions[0].due-month", itoa(int64(e.clock.Now().Month())), "actions[0].due-year", itoa(int64(e.clock.Now().Year())),
