@@ -48,6 +48,44 @@ func Mentions(text string, c Confidential) []string {
 	return out
 }
 
+// Mention is a parent whose confidential details a text mentions, and
+// which (Mentions' words).
+type Mention struct {
+	Parent  Person
+	Details []string
+}
+
+// Message is the refusal of a text holding m's details, which readers
+// (in words: "others working with the family") may not see.
+func (m Mention) Message(readers string) string {
+	return "This mentions " + m.Parent.Name() + "'s " + andList(m.Details) + ", which " + readers +
+		" may not see. Take it out: a parent's address and contact details stay on their own record"
+}
+
+// MentionsIn is the first co-parent of f whose confidential details are
+// loaded (as read for the text's author: only those they may see) and
+// whom the text's readers may not see (maySee false), and whose details
+// text mentions; ok false if none.
+func MentionsIn(f Family, maySee func(Person) bool, text string) (m Mention, ok bool) {
+	for _, p := range f.People {
+		if p.Kind != Parent || p.Confidential == nil || maySee(p) {
+			continue
+		}
+		if found := Mentions(text, *p.Confidential); len(found) > 0 {
+			return Mention{Parent: p, Details: found}, true
+		}
+	}
+	return Mention{}, false
+}
+
+// andList joins words as a list in prose: "a", "a and b", "a, b and c".
+func andList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
 // addressLines are the parts of an address (split at commas and line
 // breaks) that hold a number and a name ("12 Harbour View"), as lower-case
 // words joined by single spaces: the lines that say where someone lives,

@@ -37,3 +37,27 @@ func TestMentions(t *testing.T) {
 		t.Errorf("empty details: %v", got)
 	}
 }
+
+func TestMentionsIn(t *testing.T) {
+	amy := Person{ID: 1, Kind: Parent, GivenName: "Amy", FamilyName: "Foster", Confidential: &Confidential{Phone: "07700 900101", Postcode: "FY1 9ZZ"}}
+	jordan := Person{ID: 2, Kind: Parent, GivenName: "Jordan", FamilyName: "Price"} // details not loaded: the author may not see them
+	baby := Person{ID: 3, Kind: Baby, Confidential: &Confidential{Postcode: "FY1 9ZZ"}}
+	f := Family{People: []Person{baby, jordan, amy}}
+	never := func(Person) bool { return false }
+	m, ok := MentionsIn(f, never, "Ring 07700900101 at FY1 9ZZ")
+	if !ok || m.Parent.ID != 1 || !slices.Equal(m.Details, []string{"postcode", "phone number"}) {
+		t.Fatalf("MentionsIn = %+v, %v", m, ok)
+	}
+	if got, want := m.Message("others working with the family"), "This mentions Amy Foster's postcode and phone number, which others working with the family may not see. Take it out: a parent's address and contact details stay on their own record"; got != want {
+		t.Errorf("Message = %q, want %q", got, want)
+	}
+	if _, ok := MentionsIn(f, func(p Person) bool { return p.ID == 1 }, "Ring 07700900101"); ok {
+		t.Error("readers who may see Amy's details: want no mention")
+	}
+	if _, ok := MentionsIn(f, never, "Nothing of anyone's."); ok {
+		t.Error("a text with no details: want no mention")
+	}
+	if got := andList([]string{"a", "b", "c"}); got != "a, b and c" {
+		t.Errorf("andList = %q", got)
+	}
+}

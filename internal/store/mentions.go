@@ -1,8 +1,6 @@
 package store
 
 import (
-	"strings"
-
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
@@ -27,44 +25,35 @@ var everyone = readers{words: "others working with the family", maySee: func(fam
 // confidential details reads (a meeting's record and the reports made from
 // it, a disclosure about the family or about the other parent, a
 // safeguarding action's words, read by its owner) when it holds that
-// parent's details: their address, postcode, phone number, email address
-// or NHS number (family.Mentions).
+// parent's details (family.MentionsIn).
 //
-// Only the parents whose details actor may see are looked for: a refusal
+// Only the parents whose details actor may see are looked for (their
+// details are loaded into a copy of f, the others left out): a refusal
 // must never tell someone who may not see a parent's details that what
 // they typed is, say, where that parent now lives.
 func (tx *Tx) keepConfidentialOut(actor policy.Actor, f family.Family, who readers, fields ...textField) error {
-	var fs problem.Fields
-	for _, p := range f.People {
+	seen := f
+	seen.People = append([]family.Person(nil), f.People...)
+	loaded := false
+	for i, p := range seen.People {
+		seen.People[i].Confidential = nil
 		if p.Kind != family.Parent || who.maySee(p) || !policy.Can(actor, policy.ViewConfidential, f.PersonTarget(p, nil), tx.now) {
 			continue
 		}
-		var c family.Confidential
-		read := false
-		for _, fd := range fields {
-			if strings.TrimSpace(fd.text) == "" || fs.Has(fd.name) {
-				continue
-			}
-			if !read {
-				var err error
-				if c, err = tx.confidential(p.ID); err != nil {
-					return err
-				}
-				read = true
-			}
-			if found := family.Mentions(fd.text, c); len(found) > 0 {
-				fs.Add(fd.name, "This mentions "+p.Name()+"'s "+andList(found)+", which "+who.words+
-					" may not see. Take it out: a parent's address and contact details stay on their own record")
-			}
+		c, err := tx.confidential(p.ID)
+		if err != nil {
+			return err
+		}
+		seen.People[i].Confidential, loaded = &c, true
+	}
+	if !loaded {
+		return nil
+	}
+	var fs problem.Fields
+	for _, fd := range fields {
+		if m, ok := family.MentionsIn(seen, who.maySee, fd.text); ok {
+			fs.Add(fd.name, m.Message(who.words))
 		}
 	}
 	return fs.Err()
-}
-
-// andList joins words as a list in prose: "a", "a and b", "a, b and c".
-func andList(words []string) string {
-	if len(words) < 2 {
-		return strings.Join(words, "")
-	}
-	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }

@@ -120,6 +120,33 @@ func (s *Server) buildDocument(u *requestUser, fp store.FamilyPage, form url.Val
 	return docs.ReferralToCSC(view, from, to, concerns, now), fs
 }
 
+// documentMentions refuses a parent's confidential details typed where
+// they would reach someone who may not see them (family.MentionsIn, over
+// the family as read for the author: only the parents whose details they
+// may see): the referral's reasons, in a document whose audience includes
+// the other parent's side, and the sharing log's why and consent reason,
+// which everyone working with the family reads (the store refuses those
+// too, when the document is generated and logged).
+func documentMentions(f family.Family, form url.Values, share sharing.Share) problem.Fields {
+	audience := form.Get("audience")
+	mayReach := func(p family.Person) bool {
+		return audience == "agency" || audience == "parent_"+strconv.FormatInt(p.ID, 10)
+	}
+	var fs problem.Fields
+	if form.Get("kind") != "meeting" {
+		if m, ok := family.MentionsIn(f, mayReach, form.Get("concerns")); ok {
+			fs.Add("concerns", m.Message("some who could end up reading the document"))
+		}
+	}
+	never := func(family.Person) bool { return false }
+	for _, fd := range []struct{ name, text string }{{"why", share.Why}, {"consent_reason", share.ConsentReason}} {
+		if m, ok := family.MentionsIn(f, never, fd.text); ok {
+			fs.Add(fd.name, m.Message("others working with the family"))
+		}
+	}
+	return fs
+}
+
 func (s *Server) documentPost(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	fp, ok := s.familyPageFor(w, r, u, policy.EditFamily)
 	if !ok {
@@ -133,6 +160,9 @@ func (s *Server) documentPost(w http.ResponseWriter, r *http.Request, u *request
 		if err := share.Validate(s.cfg.Now()); err != nil {
 			fs = mergeFields(fs, err)
 		}
+	}
+	if len(fs) == 0 {
+		fs = documentMentions(f, form, share)
 	}
 	if len(fs) > 0 {
 		s.showDocument(w, r, u, http.StatusUnprocessableEntity, fs, "")
@@ -149,6 +179,10 @@ func (s *Server) documentPost(w http.ResponseWriter, r *http.Request, u *request
 	}
 	// Every generated document is logged in the information-sharing log.
 	if err := s.db.RecordShare(r.Context(), u.staff.Actor(), f.ID, share); err != nil {
+		if p := problem.As(err); p != nil && p.Code == problem.Invalid {
+			s.showDocument(w, r, u, http.StatusUnprocessableEntity, mergeFields(nil, err), "")
+			return
+		}
 		s.fail(w, r, err)
 		return
 	}

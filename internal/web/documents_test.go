@@ -71,6 +71,28 @@ func TestGeneratedDocumentsKeepCoParentDetailsOutAndAreLogged(t *testing.T) {
 		if strings.Contains(both.body, canary) {
 			t.Error("a document for both parents contains one parent's confidential details")
 		}
+		// Amy's postcode typed into the reasons of a document Jordan's side
+		// could read is refused there, what was typed kept; for the agency
+		// alone it may go in. Her phone in the sharing log's why, which
+		// everyone working with the family reads, is refused whatever the
+		// audience.
+		typed := func(audience, concerns, why string) resp {
+			page := e.get(pc, path+"/new?kind=csc")
+			return e.post(pc, path, url.Values{"csrf_token": {csrfFrom(t, page.body)}, "kind": {"csc"}, "recipient": {"MASH"}, "audience": {audience},
+				"concerns": {concerns}, "why": {why}, "lawful_basis": {"dpa_sch1_18"}, "consent": {"given"}, "action": {"preview"}})
+		}
+		if r := typed("parent_"+itoa(jordan.ID), "Amy has moved to FY1 9ZZ.", "Safety"); r.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.body, "This mentions Amy Foster&#39;s postcode, which some who could end up reading the document may not see") ||
+			!strings.Contains(r.body, "Amy has moved to FY1 9ZZ.") {
+			t.Errorf("Amy's postcode in a document Jordan's side could read: %d", r.status)
+		}
+		if r := typed("agency", "Amy has moved to FY1 9ZZ.", "Safety"); r.status != http.StatusOK {
+			t.Errorf("Amy's postcode in a document for the agency alone: %d", r.status)
+		}
+		if r := typed("agency", "Threats.", "So they can ring her on 07700 900777"); r.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.body, "This mentions Amy Foster&#39;s phone number, which others working with the family may not see") {
+			t.Errorf("Amy's phone in the sharing log's why: %d", r.status)
+		}
 		// The co-parent's practitioner can never put Amy's details in a document.
 		tc := e.client()
 		e.signIn(tc, tom)
