@@ -56,10 +56,13 @@ type Mention struct {
 }
 
 // Message is the refusal of a text holding m's details, which readers
-// (in words: "others working with the family") may not see.
-func (m Mention) Message(readers string) string {
-	return "This mentions " + m.Parent.Name() + "'s " + andList(m.Details) + ", which " + readers +
-		" may not see. Take it out: a parent's address and contact details stay on their own record"
+// (in words: "others working with the family") may not see; advice says
+// what to do instead ("" for the usual: take it out).
+func (m Mention) Message(readers, advice string) string {
+	if advice == "" {
+		advice = "Take it out: a parent's address and contact details stay on their own record"
+	}
+	return "This mentions " + m.Parent.Name() + "'s " + andList(m.Details) + ", which " + readers + " may not see. " + advice
 }
 
 // MentionsIn is the first co-parent of f whose confidential details are

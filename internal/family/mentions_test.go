@@ -48,8 +48,11 @@ func TestMentionsIn(t *testing.T) {
 	if !ok || m.Parent.ID != 1 || !slices.Equal(m.Details, []string{"postcode", "phone number"}) {
 		t.Fatalf("MentionsIn = %+v, %v", m, ok)
 	}
-	if got, want := m.Message("others working with the family"), "This mentions Amy Foster's postcode and phone number, which others working with the family may not see. Take it out: a parent's address and contact details stay on their own record"; got != want {
+	if got, want := m.Message("others working with the family", ""), "This mentions Amy Foster's postcode and phone number, which others working with the family may not see. Take it out: a parent's address and contact details stay on their own record"; got != want {
 		t.Errorf("Message = %q, want %q", got, want)
+	}
+	if got, want := m.Message("they", "Mark it confidential."), "This mentions Amy Foster's postcode and phone number, which they may not see. Mark it confidential."; got != want {
+		t.Errorf("Message with advice = %q, want %q", got, want)
 	}
 	if _, ok := MentionsIn(f, func(p Person) bool { return p.ID == 1 }, "Ring 07700900101"); ok {
 		t.Error("readers who may see Amy's details: want no mention")

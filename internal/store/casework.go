@@ -656,6 +656,9 @@ func (db *DB) RecordSession(ctx context.Context, actor policy.Actor, s casework.
 		if err := s.Validate(c); err != nil {
 			return err
 		}
+		if err := tx.keepConfidentialOut(actor, f, onRecord(p.ID, s.Confidential), textField{"notes", s.Notes}, textField{"reason", s.Reason}); err != nil {
+			return err
+		}
 		if id, err = tx.newID("case_sessions"); err != nil {
 			return err
 		}
@@ -689,6 +692,9 @@ func (db *DB) RecordVIG(ctx context.Context, actor policy.Actor, v casework.VIGC
 			return err
 		}
 		if err := v.Validate(tx.now); err != nil {
+			return err
+		}
+		if err := tx.keepConfidentialOut(actor, f, onRecord(p.ID, v.Confidential), textField{"strengths", v.Strengths}); err != nil {
 			return err
 		}
 		if id, err = tx.newID("vig_cycles"); err != nil {

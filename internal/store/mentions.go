@@ -15,11 +15,24 @@ type textField struct{ name, text string }
 type readers struct {
 	words  string
 	maySee func(family.Person) bool
+	advice string // what to do instead, "" for the usual (family.Mention.Message)
 }
 
 // everyone is the readers of a family-wide text: everyone working with the
 // family, the other parent's practitioner among them.
 var everyone = readers{words: "others working with the family", maySee: func(family.Person) bool { return false }}
+
+// onRecord is the readers of a note on a parent's own record (a session's
+// notes, a VIG cycle's strengths): if it is marked confidential, whoever
+// may see that parent's details; if not, the other parent's practitioner
+// too.
+func onRecord(personID int64, confidential bool) readers {
+	if confidential {
+		return readers{words: "some who may read it", maySee: func(p family.Person) bool { return p.ID == personID }}
+	}
+	return readers{words: "the other parent's practitioner, who reads what is not marked confidential,", maySee: func(family.Person) bool { return false },
+		advice: "Take it out, or mark it confidential: a parent's address and contact details stay on their own record"}
+}
 
 // keepConfidentialOut refuses text that someone who may not see a parent's
 // confidential details reads (a meeting's record and the reports made from
@@ -52,7 +65,7 @@ func (tx *Tx) keepConfidentialOut(actor policy.Actor, f family.Family, who reade
 	var fs problem.Fields
 	for _, fd := range fields {
 		if m, ok := family.MentionsIn(seen, who.maySee, fd.text); ok {
-			fs.Add(fd.name, m.Message(who.words))
+			fs.Add(fd.name, m.Message(who.words, who.advice))
 		}
 	}
 	return fs.Err()

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/safeguarding"
 	"github.com/cradle-org/cradle/internal/sharing"
@@ -69,6 +70,25 @@ func TestConfidentialDetailsKeptOutOfSharedText(t *testing.T) {
 		}
 		refused("Alex's phone in a disclosure about Sam, by the manager", db.RecordShare(sctx, fx.mgr.Actor(), fx.familyID, share(fx.parent2, "Alex is on 07700 900001")),
 			"why", "Alex Rivers's phone number")
+
+		// A session's notes on Alex's record: read by Sam's practitioner
+		// unless marked confidential.
+		session := func(notes string, confidential bool) casework.Session {
+			return casework.Session{PersonID: fx.parent1, HeldOn: today, Minutes: 50, Mode: "home", Attendance: "attended", Notes: notes, Confidential: confidential}
+		}
+		_, err = db.RecordSession(sctx, fx.prac1.Actor(), session("New number 07700 900001.", false), nil)
+		refused("Alex's phone in a note not marked confidential", err, "notes", "or mark it confidential")
+		sid, err := db.RecordSession(sctx, fx.prac1.Actor(), session("New number 07700 900001.", true), nil)
+		if err != nil {
+			t.Fatalf("Alex's phone in a confidential note: %v", err)
+		}
+		// Unmarking it, in a correction, is refused while the number is there.
+		err = db.CorrectSession(sctx, fx.prac1.Actor(), store.SessionCorrection{PersonID: fx.parent1, SessionID: sid, Version: 1,
+			Session: session("New number 07700 900001.", false), Why: "Not confidential after all"}, nil)
+		refused("a correction unmarking it", err, "notes", "Alex Rivers's phone number")
+		_, err = db.RecordVIG(sctx, fx.mgr.Actor(), casework.VIGCycle{PersonID: fx.parent1, Phase: "antenatal", FilmedOn: today,
+			Strengths: "Filmed at Sam's, 2 Other Road", Confidential: true})
+		refused("Sam's address in Alex's confidential VIG cycle, by the manager", err, "strengths", "Sam Rivers's address")
 
 		// A safeguarding decision's action is read by its owner: Alex's
 		// number may go to Alex's practitioner, not to Sam's.

@@ -216,6 +216,13 @@ func (db *DB) CorrectSession(ctx context.Context, actor policy.Actor, c SessionC
 		if err := casework.CheckCorrection(was, &now, &why, check); err != nil {
 			return err
 		}
+		// Supervision notes are the practitioner's and their manager's
+		// alone; a session's are read as RecordSession says.
+		if was.Kind != "supervision" {
+			if err := tx.keepConfidentialOut(actor, f, onRecord(p.ID, now.Confidential), textField{"notes", now.Notes}, textField{"reason", now.Reason}); err != nil {
+				return err
+			}
+		}
 		notes, err := tx.db.seal(rowContext("case_sessions.notes", was.ID), now.Notes)
 		if err != nil {
 			return err

@@ -135,13 +135,13 @@ func documentMentions(f family.Family, form url.Values, share sharing.Share) pro
 	var fs problem.Fields
 	if form.Get("kind") != "meeting" {
 		if m, ok := family.MentionsIn(f, mayReach, form.Get("concerns")); ok {
-			fs.Add("concerns", m.Message("some who could end up reading the document"))
+			fs.Add("concerns", m.Message("some who could end up reading the document", ""))
 		}
 	}
 	never := func(family.Person) bool { return false }
 	for _, fd := range []struct{ name, text string }{{"why", share.Why}, {"consent_reason", share.ConsentReason}} {
 		if m, ok := family.MentionsIn(f, never, fd.text); ok {
-			fs.Add(fd.name, m.Message("others working with the family"))
+			fs.Add(fd.name, m.Message("others working with the family", ""))
 		}
 	}
 	return fs

@@ -325,5 +325,18 @@ func TestConfidentialDetailsRefusedInSharedText(t *testing.T) {
 		if p := e.get(pc, path); strings.Contains(p.body, "CANARY-KEPT") || strings.Contains(p.body, "Her new address") {
 			t.Error("a refused meeting or disclosure was saved")
 		}
+		// On Amy's own record, a note Jordan's practitioner reads (one not
+		// marked confidential) is refused; marked confidential, it is kept.
+		amy := "/people/" + itoa(parentNamed(f, "Amy").ID)
+		note := dateForm("held_on", e.clock.Now(), "csrf_token", token, "minutes", "60", "mode", "home", "attendance", "attended",
+			"notes", "CANARY-NOTE Her new number is 07700 900101.")
+		if r := e.post(pc, amy+"/sessions", note); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "or mark it confidential") ||
+			!strings.Contains(r.body, "CANARY-NOTE Her new number") || !strings.Contains(r.body, `href="#notes"`) {
+			t.Fatalf("Amy's number in a note not marked confidential: %d", r.status)
+		}
+		note.Set("confidential", "yes")
+		if r := e.post(pc, amy+"/sessions", note); r.status != http.StatusSeeOther {
+			t.Fatalf("the same note marked confidential: %d\n%s", r.status, r.body)
+		}
 	})
 }
