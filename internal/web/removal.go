@@ -53,26 +53,26 @@ func (s *Server) entryRemove(w http.ResponseWriter, r *http.Request, u *requestU
 // meetingRemove marks a meeting of the team around the baby as entered in
 // error, from the form the link beside it opens on the family page.
 func (s *Server) meetingRemove(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	eid, ok := s.entryID(w, r, "meeting")
-	if !ok {
-		return
-	}
-	open := "remove-meeting-" + strconv.FormatInt(eid, 10)
-	s.familyPost(w, r, u, policy.EditFamily, open, "remove_why", "#meetings", func(id int64, f url.Values, _ *problem.Fields) error {
-		return renameField(s.db.RemoveMeeting(r.Context(), u.staff.Actor(), id, eid, f.Get("remove_why")), "why", "remove_why")
-	})
+	s.familyEntryRemove(w, r, u, "meeting", "meeting", "#meetings", s.db.RemoveMeeting)
 }
 
 // shareRemove marks a disclosure in the family's sharing log as entered in
 // error, from the form its link opens under the log.
 func (s *Server) shareRemove(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	eid, ok := s.entryID(w, r, "disclosure")
+	s.familyEntryRemove(w, r, u, "share", "disclosure", "#sharing", s.db.RemoveShare)
+}
+
+// familyEntryRemove is entryRemove for the family page's entries: the
+// family is the path's {id}, the entry its {eid}.
+func (s *Server) familyEntryRemove(w http.ResponseWriter, r *http.Request, u *requestUser, kind, noun, anchor string,
+	remove func(ctx context.Context, actor policy.Actor, familyID, id int64, why string) error) {
+	eid, ok := s.entryID(w, r, noun)
 	if !ok {
 		return
 	}
-	open := "remove-share-" + strconv.FormatInt(eid, 10)
-	s.familyPost(w, r, u, policy.EditFamily, open, "remove_why", "#sharing", func(id int64, f url.Values, _ *problem.Fields) error {
-		return renameField(s.db.RemoveShare(r.Context(), u.staff.Actor(), id, eid, f.Get("remove_why")), "why", "remove_why")
+	open := "remove-" + kind + "-" + strconv.FormatInt(eid, 10)
+	s.familyPost(w, r, u, policy.EditFamily, open, "remove_why", anchor, func(id int64, f url.Values, _ *problem.Fields) error {
+		return renameField(remove(r.Context(), u.staff.Actor(), id, eid, f.Get("remove_why")), "why", "remove_why")
 	})
 }
 

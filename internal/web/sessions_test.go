@@ -285,6 +285,17 @@ func TestSessionFormsAskAboutJointSessions(t *testing.T) {
 
 // amysPage signs in as email and opens the demo parent Amy Foster's page:
 // Amy, her page's path, the signed-in client and the page's form token.
+// amysFamilyPage signs email in and opens Amy Foster's family's page: the
+// family, its path, the signed-in client and the page's CSRF token.
+func amysFamilyPage(t *testing.T, e *env, email string) (family.Family, string, *http.Client, string) {
+	t.Helper()
+	f := demoFamily(t, e, "Amy")
+	path := "/families/" + itoa(f.ID)
+	c := e.client()
+	e.signIn(c, email)
+	return f, path, c, csrfFrom(t, e.get(c, path).body)
+}
+
 func amysPage(t *testing.T, e *env, email string) (family.Person, string, *http.Client, string) {
 	t.Helper()
 	amy := parentNamed(demoFamily(t, e, "Amy"), "Amy")

@@ -169,11 +169,7 @@ func TestMeetingActionsReachCaseloadsAndStatusIsKept(t *testing.T) {
 // lists them as a former member, without a link to change them.
 func TestChangeAndLeaveTheTeam(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		f := demoFamily(t, e, "Amy")
-		path := "/families/" + itoa(f.ID)
-		pc := e.client()
-		e.signIn(pc, practitioner)
-		token := csrfFrom(t, e.get(pc, path).body)
+		_, path, pc, token := amysFamilyPage(t, e, practitioner)
 		if r := e.post(pc, path+"/professionals", mustForm("csrf_token", token, "name", "Ola Nwosu", "role", "Social worker", "organisation", "Blackpool Council",
 			"organisation_kind", "children_social_care", "phone", "01632 960123")); r.status != http.StatusSeeOther {
 			t.Fatalf("add: %d", r.status)
@@ -237,12 +233,8 @@ func TestChangeAndLeaveTheTeam(t *testing.T) {
 // for removal, and removable, only to those who may read what was shared.
 func TestRemoveADisclosure(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		f := demoFamily(t, e, "Amy")
+		f, path, pc, token := amysFamilyPage(t, e, practitioner)
 		amyID := parentNamed(f, "Amy").ID
-		path := "/families/" + itoa(f.ID)
-		pc := e.client()
-		e.signIn(pc, practitioner)
-		token := csrfFrom(t, e.get(pc, path).body)
 		for _, sh := range []struct{ to, person, what string }{{"CANARY-GP surgery", itoa(amyID), "CANARY-ABOUT-AMY"}, {"Housing office", "0", "The family's housing need"}} {
 			form := dateForm("shared_on", e.clock.Now(), "csrf_token", token, "recipient", sh.to, "share_person", sh.person, "what", sh.what,
 				"why", "Care", "method", "phone", "lawful_basis", "art9_2h", "consent", "given")
@@ -304,11 +296,7 @@ func TestRemoveADisclosure(t *testing.T) {
 // everything typed kept and nothing saved.
 func TestConfidentialDetailsRefusedInSharedText(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		f := demoFamily(t, e, "Amy")
-		path := "/families/" + itoa(f.ID)
-		pc := e.client()
-		e.signIn(pc, practitioner)
-		token := csrfFrom(t, e.get(pc, path).body)
+		f, path, pc, token := amysFamilyPage(t, e, practitioner)
 		m := dateForm("held_on", e.clock.Now(), "csrf_token", token, "kind", "team_around_baby", "attendees", "Social worker, midwife",
 			"status_after", "none", "decisions", "CANARY-KEPT Amy can be reached on 07700 900101.")
 		r := e.post(pc, path+"/meetings", m)
