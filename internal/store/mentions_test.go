@@ -68,6 +68,9 @@ func TestConfidentialDetailsKeptOutOfSharedText(t *testing.T) {
 		if err := db.RecordShare(sctx, fx.mgr.Actor(), fx.familyID, share(fx.parent2, "Lives at 2 other road")); err != nil {
 			t.Errorf("a disclosure about Sam holding Sam's address: %v", err)
 		}
+		refused("Alex's phone in with whom, in a disclosure about Alex", db.RecordShare(sctx, fx.prac1.Actor(), fx.familyID,
+			sharing.Share{PersonID: fx.parent1, SharedOn: today, Recipient: "Her GP, 07700 900001", What: "Care", Why: "Care", Method: "phone", LawfulBasis: "art9_2h", Consent: "given"}),
+			"recipient", "Alex Rivers's phone number")
 		refused("Alex's phone in a disclosure about Sam, by the manager", db.RecordShare(sctx, fx.mgr.Actor(), fx.familyID, share(fx.parent2, "Alex is on 07700 900001")),
 			"why", "Alex Rivers's phone number")
 

@@ -241,6 +241,10 @@ func (db *DB) RecordShare(ctx context.Context, actor policy.Actor, familyID int6
 			textField{"consent_reason", s.ConsentReason}); err != nil {
 			return err
 		}
+		// With whom is shown to everyone, whoever the disclosure is about.
+		if err := tx.keepConfidentialOut(actor, f, everyone, textField{"recipient", s.Recipient}); err != nil {
+			return err
+		}
 		return tx.insertShare(f.ID, actor.StaffID, s)
 	})
 }

@@ -124,8 +124,8 @@ func (s *Server) buildDocument(u *requestUser, fp store.FamilyPage, form url.Val
 // they would reach someone who may not see them (family.MentionsIn, over
 // the family as read for the author: only the parents whose details they
 // may see): the referral's reasons, in a document whose audience includes
-// the other parent's side, and the sharing log's why and consent reason,
-// which everyone working with the family reads (the store refuses those
+// the other parent's side, and the sharing log's with whom, why and
+// consent reason, which everyone working with the family reads (the store refuses those
 // too, when the document is generated and logged).
 func documentMentions(f family.Family, form url.Values, share sharing.Share) problem.Fields {
 	audience := form.Get("audience")
@@ -139,7 +139,7 @@ func documentMentions(f family.Family, form url.Values, share sharing.Share) pro
 		}
 	}
 	never := func(family.Person) bool { return false }
-	for _, fd := range []struct{ name, text string }{{"why", share.Why}, {"consent_reason", share.ConsentReason}} {
+	for _, fd := range []struct{ name, text string }{{"recipient", share.Recipient}, {"why", share.Why}, {"consent_reason", share.ConsentReason}} {
 		if m, ok := family.MentionsIn(f, never, fd.text); ok {
 			fs.Add(fd.name, m.Message("others working with the family", ""))
 		}
