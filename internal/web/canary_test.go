@@ -80,6 +80,24 @@ func TestCoParentCanaryNeverLeaks(t *testing.T) {
 		if err := e.db.RecordConsent(sctx, priya, amy.ID, sharing.Consent{Scope: canary + " scope", GivenOn: e.clock.Now()}); err != nil {
 			t.Fatal(err)
 		}
+		// A disclosure about her removed as entered in error, with a canary
+		// for why: the family page lists the removal, and why only to those
+		// who may read what was shared about her.
+		if err := e.db.RecordShare(sctx, priya, f.ID, sharing.Share{PersonID: amy.ID, SharedOn: e.clock.Now(), Recipient: "Health visitor", What: "Logged twice",
+			Why: "care", Method: "phone", LawfulBasis: "art9_2h", Consent: "given"}); err != nil {
+			t.Fatal(err)
+		}
+		fp, err := e.db.ReadFamilyPage(sctx, priya, f.ID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sh := range fp.Shares {
+			if sh.Recipient == "Health visitor" {
+				if err := e.db.RemoveShare(sctx, priya, f.ID, sh.ID, canary+" share removed"); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
 		// A result removed as entered in error, with a canary for its reason:
 		// the measure's page lists it.
 		removedOn := ""
@@ -114,14 +132,14 @@ func TestCoParentCanaryNeverLeaks(t *testing.T) {
 			if strings.Contains(body, canary) {
 				found++
 			}
-			for _, s := range []string{canary + " closing summary", canary + " removed"} {
+			for _, s := range []string{canary + " closing summary", canary + " removed", canary + " share removed"} {
 				if strings.Contains(body, s) {
 					seen[s] = true
 				}
 			}
 		})
-		if found == 0 || len(seen) != 2 {
-			t.Fatalf("the crawl reached the canary on %d pages as Amy's own practitioner, and of the closing summary and removal reason %v: the test would prove nothing", found, seen)
+		if found == 0 || len(seen) != 3 {
+			t.Fatalf("the crawl reached the canary on %d pages as Amy's own practitioner, and of the closing summary and removal reasons %v: the test would prove nothing", found, seen)
 		}
 		for _, who := range []string{tom, "megan.hughes@cradle.example", admin, "leah.morgan@cradle.example"} {
 			c := e.client()
