@@ -358,3 +358,27 @@ func TestSubjectAccessVIGPausesAndConsents(t *testing.T) {
 		}
 	}
 }
+
+// Who received the parent's information: what and why for what was shared
+// about them, only the facts for their family as a whole.
+func TestSubjectAccessDisclosures(t *testing.T) {
+	v := SubjectView{Generated: generated, Name: "Alex Morgan", Reference: "CR-2026-0042", Area: "Blackpool", Stage: "Postnatal",
+		Disclosures: []DisclosureView{
+			{Date: "3 November 2026", Recipient: "Dr Lee, Bay Surgery", Method: "Secure email", LawfulBasis: "UK GDPR Art. 9(2)(h): health or social care",
+				Consent: "Consent not sought", ConsentReason: "Urgent", What: "Her mood scores.\nThe plan.", Why: "Medication review"},
+			{Date: "1 October 2026", Recipient: "Housing", Method: "Phone", LawfulBasis: "UK GDPR Art. 6(1)(e): public task", Consent: "Consent given", AboutFamily: true},
+		}}
+	want := []string{
+		"3 November 2026: to Dr Lee, Bay Surgery, about you, by secure email; UK GDPR Art. 9(2)(h): health or social care; Consent not sought",
+		"  Why consent was not given or sought: Urgent", "  What was shared: Her mood scores.", "  The plan.", "  Why: Medication review",
+		"1 October 2026: to Housing, about your family as a whole, by phone; UK GDPR Art. 6(1)(e): public task; Consent given",
+	}
+	d := SubjectAccess(v)
+	if s := section(t, d, "Who we shared your information with"); strings.Join(s.Lines, "|") != strings.Join(want, "|") {
+		t.Errorf("lines = %q, want %q", s.Lines, want)
+	}
+	v.Disclosures = nil
+	if s := section(t, SubjectAccess(v), "Who we shared your information with"); len(s.Lines) != 1 || s.Lines[0] != "None recorded" {
+		t.Errorf("with none: %q", s.Lines)
+	}
+}

@@ -2,6 +2,7 @@ package docs
 
 import (
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -12,27 +13,28 @@ import (
 // what was withheld, so the reviewer and the parent can see it was not
 // forgotten.
 type SubjectView struct {
-	Generated   time.Time      `json:"generated"`
-	Name        string         `json:"name"`
-	KnownAs     string         `json:"known_as,omitempty"`
-	DateOfBirth string         `json:"date_of_birth,omitempty"`
-	Reference   string         `json:"family_reference"`
-	Area        string         `json:"area"`
-	Stage       string         `json:"stage"`
-	Contact     *Contact       `json:"contact,omitempty"`
-	SafeContact string         `json:"safe_contact,omitempty"`
-	Baby        *BabyView      `json:"baby,omitempty"`
-	Sessions    []SessionView  `json:"sessions"`
-	VIG         []VIGView      `json:"vig_cycles"`
-	Pauses      []PauseView    `json:"pauses"`
-	Risk        []RiskView     `json:"risk_assessments"`
-	Incidents   []IncidentView `json:"incidents"`
-	Changes     []ChangeView   `json:"changes_in_circumstances"`
-	SafetyPlan  []Section      `json:"safety_plan"`
-	Measures    []MeasureView  `json:"outcome_measures"`
-	Consents    []ConsentView  `json:"consents_to_share"`
-	Closings    []ClosingView  `json:"closing_summaries"`
-	Withheld    []string       `json:"withheld"`
+	Generated   time.Time        `json:"generated"`
+	Name        string           `json:"name"`
+	KnownAs     string           `json:"known_as,omitempty"`
+	DateOfBirth string           `json:"date_of_birth,omitempty"`
+	Reference   string           `json:"family_reference"`
+	Area        string           `json:"area"`
+	Stage       string           `json:"stage"`
+	Contact     *Contact         `json:"contact,omitempty"`
+	SafeContact string           `json:"safe_contact,omitempty"`
+	Baby        *BabyView        `json:"baby,omitempty"`
+	Sessions    []SessionView    `json:"sessions"`
+	VIG         []VIGView        `json:"vig_cycles"`
+	Pauses      []PauseView      `json:"pauses"`
+	Risk        []RiskView       `json:"risk_assessments"`
+	Incidents   []IncidentView   `json:"incidents"`
+	Changes     []ChangeView     `json:"changes_in_circumstances"`
+	SafetyPlan  []Section        `json:"safety_plan"`
+	Measures    []MeasureView    `json:"outcome_measures"`
+	Consents    []ConsentView    `json:"consents_to_share"`
+	Disclosures []DisclosureView `json:"disclosures"`
+	Closings    []ClosingView    `json:"closing_summaries"`
+	Withheld    []string         `json:"withheld"`
 }
 
 // ClosingView is a closure of the parent's case with what was written
@@ -84,6 +86,24 @@ type ConsentView struct {
 	Scope     string `json:"what_and_with_whom"`
 	Given     string `json:"given"`
 	Withdrawn string `json:"withdrawn,omitempty"`
+}
+
+// DisclosureView is one time information about the parent, or about
+// their family as a whole, was shared with another agency: to whom, when,
+// how, on what lawful basis and with or without their consent (UK GDPR
+// Art. 15(1)(c): who has received their data). What and why are given for
+// what was shared about them; for their family as a whole they are left
+// out (it may be about others), and the lead reviews them.
+type DisclosureView struct {
+	Date          string `json:"date"`
+	Recipient     string `json:"recipient"`
+	Method        string `json:"method"`
+	LawfulBasis   string `json:"lawful_basis"`
+	Consent       string `json:"consent"`
+	ConsentReason string `json:"consent_reason,omitempty"`
+	AboutFamily   bool   `json:"about_the_family_as_a_whole"`
+	What          string `json:"what,omitempty"`
+	Why           string `json:"why,omitempty"`
 }
 
 // RiskView is one risk assessment, summarised.
@@ -236,6 +256,20 @@ func SubjectAccess(v SubjectView) Document {
 		consents = append(consents, line)
 	}
 	d.Sections = append(d.Sections, Section{Heading: "What you agreed we could share", Lines: orNoneLines(consents)})
+	var shared []string
+	for _, sh := range v.Disclosures {
+		about := "about you"
+		if sh.AboutFamily {
+			about = "about your family as a whole"
+		}
+		shared = append(shared, sh.Date+": to "+sh.Recipient+", "+about+", by "+strings.ToLower(sh.Method)+"; "+sh.LawfulBasis+"; "+sh.Consent)
+		if sh.ConsentReason != "" {
+			shared = append(shared, "  Why consent was not given or sought: "+sh.ConsentReason)
+		}
+		shared = append(shared, labelledLines("What was shared", sh.What)...)
+		shared = append(shared, labelledLines("Why", sh.Why)...)
+	}
+	d.Sections = append(d.Sections, Section{Heading: "Who we shared your information with", Lines: orNoneLines(shared)})
 	if len(v.Closings) > 0 {
 		var closings []string
 		for _, c := range v.Closings {
@@ -357,4 +391,20 @@ func ReferralSubjectAccess(v ReferralSubjectView) Document {
 	}
 	d.Sections = append(d.Sections, Section{Heading: "Not included, and why", Lines: orNoneLines(v.Withheld)})
 	return d
+}
+
+// labelledLines is text under a label, indented: "  Label: first line",
+// then "  " and each further line; nothing for empty text.
+func labelledLines(label, text string) []string {
+	if strings.TrimSpace(text) == "" {
+		return nil
+	}
+	var out []string
+	for i, l := range textLines(text) {
+		if i == 0 {
+			l = label + ": " + l
+		}
+		out = append(out, "  "+l)
+	}
+	return out
 }

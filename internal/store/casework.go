@@ -65,6 +65,11 @@ type PersonRecord struct {
 	// closure first (PersonClosings), for a reader who may see their
 	// confidential details.
 	Closings []PersonClosing
+	// Disclosures are the sharing log's entries about the parent and about
+	// their family as a whole, newest first (PersonDisclosures), for a
+	// reader who may see their confidential details; none removed as
+	// entered in error.
+	Disclosures []sharing.Share
 }
 
 // RemovedMeasure is a result marked as entered in error: kept in the
@@ -165,6 +170,7 @@ const (
 	PersonClosings                                 // their closing summaries (parents), when the reader may see confidential details; not on the person page
 	PersonChanges                                  // changes in circumstances (parents), read with the incidents
 	PersonConsentsToReview                         // their consents to share (parents), when the reader may see confidential details: for a subject access export
+	PersonDisclosures                              // disclosures to other agencies about them or their family (parents), when the reader may see confidential details: for a subject access export
 
 	// PersonPage is everything the person page shows.
 	PersonPage = PersonContact | PersonSessions | PersonVIG | PersonJointSafety | PersonPauses |
@@ -172,7 +178,7 @@ const (
 
 	// PersonSubjectAccess is what a parent's subject access export is made
 	// from (by a DSL, who may see confidential details but edits nothing).
-	PersonSubjectAccess = PersonPage | PersonClosings | PersonConsentsToReview
+	PersonSubjectAccess = PersonPage | PersonClosings | PersonConsentsToReview | PersonDisclosures
 )
 
 // ReadPerson is the one way to read a person's page. Confidential details,
@@ -237,6 +243,17 @@ func (db *DB) readPerson(ctx context.Context, actor policy.Actor, personID int64
 				return err
 			}
 			out.RemovedEntries = append(out.RemovedEntries, removed...)
+		}
+		if out.Person.Kind == family.Parent && parts&PersonDisclosures != 0 && out.CanSeeConf {
+			shares, _, err := db.familyShares(ctx, tx.q(), actor, out.Family, tx.now)
+			if err != nil {
+				return err
+			}
+			for _, s := range shares {
+				if s.PersonID == out.Person.ID || s.PersonID == 0 {
+					out.Disclosures = append(out.Disclosures, s)
+				}
+			}
 		}
 		tx.auditPersonView(out, detail)
 		return nil

@@ -17,6 +17,7 @@ import (
 	"github.com/cradle-org/cradle/internal/docs"
 	"github.com/cradle-org/cradle/internal/referral"
 	"github.com/cradle-org/cradle/internal/risk"
+	"github.com/cradle-org/cradle/internal/sharing"
 	"github.com/cradle-org/cradle/internal/store"
 )
 
@@ -28,6 +29,7 @@ func Withheld() []string {
 		"Everything about your baby's other parent: their details, sessions, risk assessments, safety plan and questionnaires.",
 		"What other people told us, and their details: who reported an incident and what they said, the notes beside risk-assessment answers, safeguarding concerns and decisions, and the records of meetings with other agencies. A designated safeguarding lead reviews these separately and will tell you what can be shared.",
 		"Your referral as the professional who referred you wrote it.",
+		"What was shared with other agencies about your family as a whole, and why, which may be about others: who received it, when, how and on what basis is listed, and a designated safeguarding lead reviews the rest before release.",
 		"Managers' supervision notes about our work with you, which are reviewed before release.",
 		"Earlier versions of session notes that were later corrected, and notes, incidents, changes in circumstances, VIG cycles and consents removed because they were entered in error (some were written on the wrong parent's record), which a designated safeguarding lead reviews before release. What is here is the record as it stands now.",
 	}
@@ -42,7 +44,7 @@ func PersonView(rec store.PersonRecord, now time.Time) docs.SubjectView {
 	v := docs.SubjectView{
 		Generated: now, Name: p.Name(), KnownAs: p.KnownAs, Reference: rec.Family.Reference, Area: rec.Family.AreaName,
 		Stage: rec.Family.Stage.Label(), Withheld: Withheld(),
-		Sessions: []docs.SessionView{}, VIG: []docs.VIGView{}, Pauses: []docs.PauseView{}, Consents: []docs.ConsentView{}, Risk: []docs.RiskView{}, Incidents: []docs.IncidentView{}, Changes: []docs.ChangeView{}, SafetyPlan: []docs.Section{},
+		Sessions: []docs.SessionView{}, VIG: []docs.VIGView{}, Pauses: []docs.PauseView{}, Consents: []docs.ConsentView{}, Disclosures: []docs.DisclosureView{}, Risk: []docs.RiskView{}, Incidents: []docs.IncidentView{}, Changes: []docs.ChangeView{}, SafetyPlan: []docs.Section{},
 		Measures: []docs.MeasureView{}, Closings: []docs.ClosingView{},
 	}
 	if !p.DateOfBirth.IsZero() {
@@ -90,6 +92,17 @@ func PersonView(rec store.PersonRecord, now time.Time) docs.SubjectView {
 			continue
 		}
 		v.Consents = append(v.Consents, docs.ConsentView{Scope: c.Scope, Given: c.GivenOn.Format("2 January 2006"), Withdrawn: dateOrEmpty(c.WithdrawnOn)})
+	}
+	for _, sh := range rec.Disclosures {
+		if (sh.PersonID != p.ID && sh.PersonID != 0) || sh.Withheld {
+			continue
+		}
+		dv := docs.DisclosureView{Date: sh.SharedOn.Format("2 January 2006"), Recipient: sh.Recipient, Method: sharing.Label(sharing.Methods(), sh.Method),
+			LawfulBasis: sharing.Label(sharing.LawfulBases(), sh.LawfulBasis), Consent: sharing.Label(sharing.Consents(), sh.Consent), AboutFamily: sh.PersonID == 0}
+		if !dv.AboutFamily {
+			dv.What, dv.Why, dv.ConsentReason = sh.What, sh.Why, sh.ConsentReason
+		}
+		v.Disclosures = append(v.Disclosures, dv)
 	}
 	for _, r := range rec.Risk {
 		if r.PersonID != p.ID || r.Status != "complete" {

@@ -1,6 +1,7 @@
 package subjectaccess
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -92,6 +93,13 @@ func TestPersonViewKeepsOnlyTheParentsOwnRows(t *testing.T) {
 		Consents: []sharing.Consent{
 			{PersonID: 1, Scope: "OWN", GivenOn: now, WithdrawnOn: now},
 			{PersonID: 2, Scope: "OTHER", GivenOn: now},
+		},
+		Disclosures: []sharing.Share{
+			{PersonID: 1, SharedOn: now, Recipient: "GP", Method: "phone", LawfulBasis: "art9_2h", Consent: "given", What: "OWN", Why: "OWN"},
+			{PersonID: 2, SharedOn: now, Recipient: "OTHER", Method: "phone", LawfulBasis: "art9_2h", Consent: "given", What: "OTHER"},
+			{PersonID: 0, SharedOn: now, Recipient: "Housing", Method: "secure_email", LawfulBasis: "art6_1e", Consent: "not_sought", ConsentReason: "FAMILY",
+				What: "FAMILY", Why: "FAMILY"},
+			{PersonID: 1, SharedOn: now, Recipient: "WITHHELD", Withheld: true},
 		}}
 	v := PersonView(rec, now)
 	if len(v.Sessions) != 1 || v.Sessions[0].Notes != "OWN" {
@@ -105,6 +113,13 @@ func TestPersonViewKeepsOnlyTheParentsOwnRows(t *testing.T) {
 	}
 	if want := (docs.ConsentView{Scope: "OWN", Given: "5 December 2026", Withdrawn: "5 December 2026"}); len(v.Consents) != 1 || v.Consents[0] != want {
 		t.Errorf("consents: %+v, want only %+v", v.Consents, want)
+	}
+	wantShared := []docs.DisclosureView{
+		{Date: "5 December 2026", Recipient: "GP", Method: "Phone", LawfulBasis: "UK GDPR Art. 9(2)(h): health or social care", Consent: "Consent given", What: "OWN", Why: "OWN"},
+		{Date: "5 December 2026", Recipient: "Housing", Method: "Secure email", LawfulBasis: "UK GDPR Art. 6(1)(e): public task", Consent: "Consent not sought", AboutFamily: true},
+	}
+	if !slices.Equal(v.Disclosures, wantShared) {
+		t.Errorf("disclosures: %+v, want %+v (the family's without what, why or the reason)", v.Disclosures, wantShared)
 	}
 	if len(v.Withheld) == 0 || v.Name != "Amy Foster" {
 		t.Errorf("view: %+v", v)

@@ -11,6 +11,7 @@ import (
 	"github.com/cradle-org/cradle/internal/audit"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/referral"
+	"github.com/cradle-org/cradle/internal/sharing"
 	"github.com/cradle-org/cradle/internal/store"
 )
 
@@ -40,6 +41,24 @@ func TestDSLPreparesASubjectAccessRequest(t *testing.T) {
 				t.Errorf("the page (%d) lacks %q", page.status, want)
 			}
 		}
+		// Who received her information: a disclosure about her (what and
+		// why), one about the family (the facts only), none about Jordan.
+		priya := mustActor(t, e, practitioner)
+		sctx := audit.WithSource(context.Background(), audit.Source{Actor: "test"})
+		for _, sh := range []sharing.Share{
+			{PersonID: amy.ID, Recipient: "CANARY-GP", What: "CANARY-AMY-WHAT"},
+			{PersonID: 0, Recipient: "CANARY-HOUSING", What: "CANARY-FAMILY-WHAT"},
+			{PersonID: jordan.ID, Recipient: "CANARY-PROBATION", What: "CANARY-JORDAN-WHAT"},
+		} {
+			sh.SharedOn, sh.Why, sh.Method, sh.LawfulBasis, sh.Consent = e.clock.Now(), "Care", "phone", "art6_1e", "given"
+			actor := priya
+			if sh.PersonID == jordan.ID {
+				actor = mustActor(t, e, tom)
+			}
+			if err := e.db.RecordShare(sctx, actor, f.ID, sh); err != nil {
+				t.Fatal(err)
+			}
+		}
 		token := csrfFrom(t, page.body)
 		pdf := e.post(dc, path+"/subject-access", url.Values{"csrf_token": {token}, "format": {"pdf"}})
 		if pdf.status != http.StatusOK || pdf.header.Get("Content-Type") != "application/pdf" ||
@@ -54,6 +73,16 @@ func TestDSLPreparesASubjectAccessRequest(t *testing.T) {
 		if js.status != http.StatusOK || !strings.Contains(js.header.Get("Content-Disposition"), ".json") || json.Unmarshal([]byte(js.body), &v) != nil ||
 			v.Name != "Amy Foster" || len(v.Withheld) == 0 {
 			t.Fatalf("the JSON: %d %v %+v", js.status, js.header, v)
+		}
+		for _, want := range []string{`"recipient": "CANARY-GP"`, `"what": "CANARY-AMY-WHAT"`, `"recipient": "CANARY-HOUSING"`, `"about_the_family_as_a_whole": true`} {
+			if !strings.Contains(js.body, want) {
+				t.Errorf("the JSON's disclosures lack %s", want)
+			}
+		}
+		for _, never := range []string{"CANARY-FAMILY-WHAT", "CANARY-PROBATION", "CANARY-JORDAN-WHAT"} {
+			if strings.Contains(js.body, never) {
+				t.Errorf("the JSON holds %s", never)
+			}
 		}
 		for _, doc := range []string{pdf.body, js.body} {
 			if !strings.Contains(doc, "Flat 3, 12 Harbour View") {
