@@ -106,6 +106,16 @@ func TestBrowserMeetingActionReachesCaseload(t *testing.T) {
 	tab.fill(t, `[id="actions-0-due"]`, fmt.Sprint(due.Day()))
 	tab.fill(t, `[id="actions-0-due-month"]`, fmt.Sprint(int(due.Month())))
 	tab.fill(t, `[id="actions-0-due-year"]`, fmt.Sprint(due.Year()))
+	// Amy's phone number in the decisions, which Jordan's practitioner
+	// reads: refused on the field (the error state through axe), then
+	// taken out.
+	tab.fill(t, "#decisions", "Amy can be reached on 07700 900101.")
+	tab.click(t, `form[action$="/meetings"] button[type="submit"]`)
+	tab.mustSee(t, "meeting with Amy's number", "There is a problem", "This mentions Amy Foster's phone number")
+	tab.errorState(t, "meeting-mention-error", "#decisions")
+	tab.pageChecks(t, "meeting-mention-error")
+	tab.screenshot(t, "meeting-01b-mention")
+	tab.fill(t, "#decisions", "Joint visit agreed.")
 	tab.click(t, `form[action$="/meetings"] button[type="submit"]`)
 	tab.mustBeAt(t, familyHref)
 	tab.mustSee(t, "family after meeting", "Team around the baby meeting", "Arrange a joint home visit", "Safeguarding status: ", "Child in need (from "+time.Now().Format("2 January 2006")+")")
