@@ -97,3 +97,35 @@ func TestMeetingRemoval(t *testing.T) {
 		}
 	})
 }
+
+// A conference recorded in error set a plan; a core group after it,
+// confirming the plan, wrote no change of its own. Removing the
+// conference leaves the family on the plan, from the core group.
+func TestMeetingRemovalKeepsALaterMeetingsStatus(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		sctx := audit.WithSource(ctx, audit.Source{Actor: "test"})
+		prac := fx.prac1.Actor()
+		today := db.Now().UTC().Truncate(24 * time.Hour)
+		for _, m := range []sharing.Meeting{
+			{Kind: "cp_conference", HeldOn: today.AddDate(0, 0, -20), Attendees: "Conference", StatusAfter: "child_protection_plan"},
+			{Kind: "core_group", HeldOn: today.AddDate(0, 0, -5), Attendees: "Core group", StatusAfter: "child_protection_plan"},
+		} {
+			if err := db.RecordMeeting(sctx, prac, fx.familyID, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p, err := db.ReadFamilyPage(sctx, prac, fx.familyID, 0)
+		if err != nil || len(p.StatusHistory) != 1 || len(p.Meetings) != 2 {
+			t.Fatalf("before: %+v, %d meetings (%v)", p.StatusHistory, len(p.Meetings), err)
+		}
+		if err := db.RemoveMeeting(sctx, prac, fx.familyID, p.Meetings[1].ID, "Recorded on the wrong family's record"); err != nil {
+			t.Fatal(err)
+		}
+		p, err = db.ReadFamilyPage(sctx, prac, fx.familyID, 0)
+		if err != nil || p.Family.SafeguardingStatus != "child_protection_plan" || len(p.StatusHistory) != 1 ||
+			p.StatusHistory[0].Status != "child_protection_plan" || !p.StatusHistory[0].From.Equal(today.AddDate(0, 0, -5)) {
+			t.Fatalf("after: status %q, history %+v (%v), want the plan from the core group", p.Family.SafeguardingStatus, p.StatusHistory, err)
+		}
+	})
+}

@@ -121,20 +121,50 @@ func (db *DB) RemoveMeeting(ctx context.Context, actor policy.Actor, familyID, m
 			return fmt.Errorf("removing the meeting's change of status: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n > 0 {
-			status := "none"
-			err := tx.queryRow(`SELECT status FROM safeguarding_status_history WHERE family_id = $1 ORDER BY from_date DESC, id DESC LIMIT 1`, f.ID).Scan(&status)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("reading the safeguarding status: %w", err)
-			}
-			if status != f.SafeguardingStatus {
-				if _, err := tx.exec(`UPDATE families SET safeguarding_status = $1, version = version + 1, updated_at = $2 WHERE id = $3`, status, tx.now, f.ID); err != nil {
-					return fmt.Errorf("updating status: %w", err)
-				}
+			if err := tx.restoreStatus(f); err != nil {
+				return err
 			}
 		}
 		tx.Audit("meeting.remove", "meeting", meetingID, f.ID, "entered in error")
 		return nil
 	})
+}
+
+// restoreStatus sets family f's safeguarding status again after a change
+// of status went with a meeting removed as entered in error. The status is
+// what the latest word on it says: the latest change left in the history,
+// or a meeting held on or after it that recorded a status. Such a meeting
+// wrote no change if the removed one had already set the same status (a
+// core group confirming a plan a conference made in error, say); it gets
+// its change now, so the history still says where the status came from.
+func (tx *Tx) restoreStatus(f family.Family) error {
+	status := "none"
+	var since anyTime // zero when no change is left
+	err := tx.queryRow(`SELECT status, from_date FROM safeguarding_status_history WHERE family_id = $1 ORDER BY from_date DESC, id DESC LIMIT 1`, f.ID).Scan(&status, &since)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("reading the safeguarding status: %w", err)
+	}
+	var mid int64
+	var held anyTime
+	var after string
+	err = tx.queryRow(`SELECT id, held_on, status_after FROM meetings WHERE family_id = $1 AND removed_at IS NULL ORDER BY held_on DESC, id DESC LIMIT 1`, f.ID).
+		Scan(&mid, &held, &after)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("reading the latest meeting: %w", err)
+	}
+	if mid != 0 && after != "" && after != status && !held.T.Before(since.T) {
+		if _, err := tx.insertID(`INSERT INTO safeguarding_status_history (family_id, status, from_date, meeting_id, created_at) VALUES ($1, $2, $3, $4, $5)`,
+			f.ID, after, held.T.UTC(), mid, tx.now); err != nil {
+			return fmt.Errorf("recording status: %w", err)
+		}
+		status = after
+	}
+	if status != f.SafeguardingStatus {
+		if _, err := tx.exec(`UPDATE families SET safeguarding_status = $1, version = version + 1, updated_at = $2 WHERE id = $3`, status, tx.now, f.ID); err != nil {
+			return fmt.Errorf("updating status: %w", err)
+		}
+	}
+	return nil
 }
 
 // RemovedMeeting is a meeting removed as entered in error: which kind of
