@@ -150,6 +150,26 @@ func TestBrowserMeetingActionReachesCaseload(t *testing.T) {
 		t.Error("the task title repeats the action's text; it should say only where it comes from")
 	}
 
+	// The manager gives the action to Grace Adeyemi instead: the form's
+	// error state (no one chosen) through axe first.
+	tab.open(t, familyHref)
+	tab.clickJS(t, "the action's Reassign link", `[...document.querySelectorAll('main tbody tr')].find(r => r.textContent.includes('Action from the team around the baby meeting')).querySelector('a[href*="?form=reassign-task-"]')`)
+	tab.click(t, `form[action$="/reassign"] button[type="submit"]`)
+	tab.errorState(t, "task-reassign-error", "#assign_to")
+	tab.pageChecks(t, "task-reassign-error")
+	graceID := tab.eval(t, `(() => { const o = [...document.querySelectorAll('#assign_to option')].find(o => o.textContent.trim() === 'Grace Adeyemi'); return o ? o.value : ''; })()`)
+	if graceID == "" {
+		t.Fatal("Grace Adeyemi is not offered")
+	}
+	tab.choose(t, "#assign_to", graceID)
+	tab.click(t, `form[action$="/reassign"] button[type="submit"]`)
+	tab.mustBeAt(t, familyHref)
+	if row := tab.eval(t, `[...document.querySelectorAll('main tbody tr')].find(r => r.textContent.includes('Action from the team around the baby meeting')).textContent`); !strings.Contains(row, "Grace Adeyemi") {
+		t.Errorf("the action's row after reassigning: %q", row)
+	}
+	tab.pageChecks(t, "task-reassigned")
+	tab.screenshot(t, "meeting-04b-reassigned")
+
 	// Entered in error: the manager removes the meeting, with why, and its
 	// action leaves the owner's caseload.
 	tab.open(t, familyHref)

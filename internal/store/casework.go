@@ -985,6 +985,65 @@ func (db *DB) CompleteTask(ctx context.Context, actor policy.Actor, id int64) (i
 	return familyID, err
 }
 
+// ReassignTask gives one of a family's open tasks to someone else who
+// works in the family's area (a practitioner, a team manager, a lead): an
+// action's owner is away, say, or has left. Whoever may allocate the
+// family's work may (policy.AllocateFamily: its area's team managers).
+// A safeguarding concern's follow-up action stays with the owner its lead
+// chose: the owner reads the concern's decision, and who does is the
+// lead's to decide. Audited task.reassign.
+func (db *DB) ReassignTask(ctx context.Context, actor policy.Actor, familyID, taskID, to int64) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, err := tx.familyForChange(actor, familyID, policy.AllocateFamily)
+		if err != nil {
+			return err
+		}
+		var assigned, action sql.NullInt64
+		var done sql.NullTime
+		err = tx.queryRow(`SELECT assigned_to, concern_action_id, done_at FROM tasks WHERE id = $1 AND family_id = $2`, taskID, f.ID).Scan(&assigned, &action, &done)
+		if errors.Is(err, sql.ErrNoRows) {
+			return problem.New(problem.NotFound, "That task is not on this family's record")
+		}
+		if err != nil {
+			return fmt.Errorf("reading the task: %w", err)
+		}
+		if done.Valid {
+			return problem.New(problem.Conflict, "This task was already marked done, on %s", done.Time.UTC().Format("2 January 2006"))
+		}
+		var fs problem.Fields
+		switch {
+		case action.Valid:
+			fs.Add("assign_to", "A safeguarding follow-up action stays with the owner the designated safeguarding lead chose: ask a lead to decide who takes it on")
+		case to <= 0:
+			fs.Add("assign_to", "Choose who to give the task to")
+		case assigned.Valid && assigned.Int64 == to:
+			fs.Add("assign_to", "The task is theirs already: choose someone else")
+		default:
+			var n int
+			if err := tx.queryRow(`SELECT COUNT(*) FROM staff s WHERE s.id = $1 AND s.disabled = FALSE AND s.role IN ('practitioner', 'team_manager', 'dsl')
+				AND s.id IN (SELECT st.staff_id FROM staff_teams st JOIN teams t ON t.id = st.team_id WHERE t.area_id = $2 UNION SELECT id FROM staff WHERE role = 'dsl')`,
+				to, f.AreaID).Scan(&n); err != nil {
+				return fmt.Errorf("checking who the task is for: %w", err)
+			}
+			if n == 0 {
+				fs.Add("assign_to", "Choose someone who works in the family's area from the list")
+			}
+		}
+		if err := fs.Err(); err != nil {
+			return err
+		}
+		res, err := tx.exec(`UPDATE tasks SET assigned_to = $1 WHERE id = $2 AND family_id = $3 AND done_at IS NULL`, to, taskID, f.ID)
+		if err != nil {
+			return fmt.Errorf("reassigning the task: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return problem.New(problem.Conflict, "Someone has just marked this task done")
+		}
+		tx.Audit("task.reassign", "task", taskID, f.ID, "")
+		return nil
+	})
+}
+
 // newTask is a task to put on someone's list (AssignedTo; 0 for no one in
 // particular: the family's page shows it for its team manager, and
 // setManager gives it to the next one), for a parent (PersonID) or the

@@ -660,7 +660,8 @@ func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUs
 		tt.AssignedTo = t.AssignedToID
 		d.TaskDone[t.ID] = policy.Can(u.staff.Actor(), policy.CompleteTask, tt, now)
 	}
-	if d.CanEdit && open == "meeting" { // the owners an action can have
+	// The owners a meeting's action can have; whom a task can be given to.
+	if d.CanEdit && open == "meeting" || d.CanAllocate && strings.HasPrefix(open, "reassign-task-") {
 		if d.Staff, err = s.db.StaffInArea(r.Context(), f.AreaID); err != nil {
 			s.fail(w, r, err)
 			return

@@ -406,6 +406,7 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("POST /concerns/{id}/decision", s.staff(s.concernDecide))
 	handle("POST /concerns/{id}/close", s.staff(s.concernClose))
 	handle("POST /tasks/{id}/done", s.staff(s.taskDone))
+	handle("POST /families/{id}/tasks/{eid}/reassign", s.staff(s.taskReassign))
 	handle("POST /families/{id}/children", s.staff(s.childCreate))
 	handle("GET /search", s.staff(s.searchPage))
 	handle("GET /reports", s.staff(s.reportsPage))

@@ -2,8 +2,10 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
+	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/store"
 )
@@ -39,4 +41,19 @@ func (s *Server) taskDone(w http.ResponseWriter, r *http.Request, u *requestUser
 		return
 	}
 	http.Redirect(w, r, "/caseload#tasks", http.StatusSeeOther)
+}
+
+// taskReassign gives one of the family's open tasks to someone else who
+// works in its area, from the form its "Reassign" link opens under the
+// family's open tasks.
+func (s *Server) taskReassign(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	tid, ok := s.entryID(w, r, "task")
+	if !ok {
+		return
+	}
+	open := "reassign-task-" + strconv.FormatInt(tid, 10)
+	s.familyPost(w, r, u, policy.AllocateFamily, open, "assign_to", "#tasks", func(id int64, f url.Values, _ *problem.Fields) error {
+		to, _ := strconv.ParseInt(f.Get("assign_to"), 10, 64) // not a number: 0, "choose who"
+		return s.db.ReassignTask(r.Context(), u.staff.Actor(), id, tid, to)
+	})
 }

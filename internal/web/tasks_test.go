@@ -102,3 +102,53 @@ func TestTasksMarkedDone(t *testing.T) {
 		}
 	})
 }
+
+// The team manager gives a meeting's action to someone else from the
+// family page: the form opens under the tasks, a missing choice is named
+// with the form kept open, and the task then shows on the new owner's
+// caseload and no longer on the old one's.
+func TestManagerReassignsATask(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		_, path, mc, token := amysFamilyPage(t, e, manager)
+		tomStaff, priya := mustActor(t, e, tom), mustActor(t, e, practitioner)
+		m := dateForm("held_on", e.clock.Now(), "csrf_token", token, "kind", "core_group", "attendees", "Core group", "status_after", "none",
+			"actions[0].what", "Visit", "actions[0].owner", itoa(tomStaff.StaffID))
+		for k, v := range dateForm("actions[0].due", e.clock.Now().AddDate(0, 0, 7)) {
+			m[k] = v
+		}
+		if r := e.post(mc, path+"/meetings", m); r.status != http.StatusSeeOther {
+			t.Fatalf("meeting: %d\n%s", r.status, r.body)
+		}
+		page := e.get(mc, path)
+		tid := strings.Split(strings.Split(page.body, "?form=reassign-task-")[1], "#")[0]
+		reassign := path + "/tasks/" + tid + "/reassign"
+		form := e.get(mc, path+"?form=reassign-task-"+tid)
+		if !strings.Contains(form.body, `action="`+reassign+`"`) || !strings.Contains(form.body, ">Priya Shah</option>") {
+			t.Fatal("the reassign form is not shown with the area's staff")
+		}
+		if r := e.post(mc, reassign, mustForm("csrf_token", token, "assign_to", "")); r.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.body, "Choose who to give the task to") || !strings.Contains(r.body, `href="#assign_to"`) || !strings.Contains(r.body, `action="`+reassign+`"`) {
+			t.Fatalf("no choice: %d", r.status)
+		}
+		if r := e.post(mc, reassign, mustForm("csrf_token", token, "assign_to", itoa(priya.StaffID))); r.status != http.StatusSeeOther || !strings.HasSuffix(r.location, "#tasks") {
+			t.Fatalf("reassign: %d %s", r.status, r.location)
+		}
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		if p := e.get(pc, "/caseload"); !strings.Contains(p.body, "Action from the core group") {
+			t.Error("the task is not on Priya's caseload")
+		}
+		tc := e.client()
+		e.signIn(tc, tom)
+		if p := e.get(tc, "/caseload"); strings.Contains(p.body, "Action from the core group") {
+			t.Error("the task is still on Tom's caseload")
+		}
+		// A practitioner is offered no reassigning, and may not.
+		if p := e.get(pc, path); strings.Contains(p.body, "?form=reassign-task-") {
+			t.Error("a practitioner is offered to reassign a task")
+		}
+		if r := e.post(pc, reassign, mustForm("csrf_token", csrfFrom(t, e.get(pc, path).body), "assign_to", itoa(tomStaff.StaffID))); r.status != http.StatusForbidden {
+			t.Errorf("a practitioner reassigning: %d", r.status)
+		}
+	})
+}
