@@ -386,7 +386,9 @@ type FamilyPage struct {
 	Risk       RiskSummary
 	Team       []sharing.Professional // those in it now
 	FormerTeam []sharing.Professional // those who have left it, the latest first
-	Shares     []sharing.Share
+	// RemovedTeam are those removed from it as added in error.
+	RemovedTeam []RemovedProfessional
+	Shares      []sharing.Share
 	// Disclosures removed as entered in error, the latest shared first.
 	RemovedShares []RemovedShare
 	Consents      []sharing.Consent
@@ -433,7 +435,7 @@ func (db *DB) ReadFamilyPage(ctx context.Context, actor policy.Actor, id int64, 
 		if out.Risk, err = db.familyRiskSummary(ctx, q, f.ID, parents); err != nil {
 			return err
 		}
-		if out.Team, out.FormerTeam, err = db.familyProfessionals(ctx, q, f.ID); err != nil {
+		if out.Team, out.FormerTeam, out.RemovedTeam, err = db.familyProfessionals(ctx, q, f.ID); err != nil {
 			return err
 		}
 		if out.Shares, out.RemovedShares, err = db.familyShares(ctx, q, actor, f, tx.now); err != nil {

@@ -77,7 +77,7 @@ var boundFromStart = []string{"circumstance_changes", "case_session_history"}
 // migrations 29 and 30 do not look for them (they are not there yet).
 var columnsBoundFromStart = []string{"staff.password_hash_sealed", "incidents.removed_reason_sealed", "vig_cycles.removed_reason_sealed",
 	"consents.removed_reason_sealed", "meetings.removed_reason_sealed",
-	"information_sharing.removed_reason_sealed"}
+	"information_sharing.removed_reason_sealed", "professionals.removed_reason_sealed"}
 
 // rowBound are the tables whose sealed values are bound to their rows.
 var rowBound = func() map[string]bool {
@@ -171,6 +171,7 @@ func SealedColumns() []SealedColumn {
 		{"information_sharing", "what_sealed", id, "information_sharing.what", ""},
 		{"information_sharing", "why_sealed", id, "information_sharing.why", ""},
 		{"information_sharing", "removed_reason_sealed", id, "information_sharing.removed_reason", ""},
+		{"professionals", "removed_reason_sealed", id, "professionals.removed_reason", ""},
 		{"closure_summaries", "summary_sealed", []string{"closure_id", "person_id"}, "closure_summaries.summary", ""},
 		{"pauses", "note_sealed", id, "pauses.note", ""},
 		{"vig_cycles", "strengths_sealed", id, "vig_cycles.strengths", ""},

@@ -294,6 +294,22 @@ func plantCanaries(t *testing.T, db *store.DB) planted {
 	if err := db.RemoveMeasure(sctx, prac, fx.parent1, mid, canary("measure-removed")); err != nil {
 		t.Fatal(err)
 	}
+	// A professional removed as added in error: why, sealed.
+	if err := db.AddProfessional(sctx, prac, fx.familyID, sharing.Professional{Name: "To remove", Organisation: "Surgery", OrganisationKind: "gp",
+		Phone: "01632 960 002"}); err != nil {
+		t.Fatal(err)
+	}
+	if page, err := db.ReadFamilyPage(sctx, prac, fx.familyID, 0); err != nil {
+		t.Fatal(err)
+	} else {
+		for _, pr := range page.Team {
+			if pr.Name == "To remove" {
+				if err := db.RemoveProfessional(sctx, prac, fx.familyID, pr.ID, canary("professional-removal")); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
 	profEmail := "canary-prof-" + hex.EncodeToString(tag[:]) + "@example.org"
 	p.canaries = append(p.canaries, profEmail)
 	if err := db.AddProfessional(sctx, prac, fx.familyID, sharing.Professional{Name: "Dr Who", Role: "GP", Organisation: "Surgery",

@@ -101,8 +101,8 @@ func (db *DB) RecordMeeting(ctx context.Context, actor policy.Actor, familyID in
 // of the family's meetings (and so of the reports to other agencies made
 // from them) and listed as removed. What it did goes with it: its
 // actions' open tasks (no one's work now), and the change of safeguarding
-// status it recorded, the family's status becoming the latest left in its
-// history. Whoever may record a meeting for the family may.
+// status it recorded, the family's status then being the latest word left
+// on it (restoreStatus). Whoever may record a meeting for the family may.
 func (db *DB) RemoveMeeting(ctx context.Context, actor policy.Actor, familyID, meetingID int64, why string) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		f, err := tx.familyForChange(actor, familyID, policy.EditFamily)

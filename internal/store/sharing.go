@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
@@ -132,11 +133,49 @@ func (db *DB) ProfessionalLeft(ctx context.Context, actor policy.Actor, familyID
 	})
 }
 
+// RemoveProfessional marks someone in a family's team around the baby as
+// added in error (to the wrong family, or twice), with why: they leave the
+// team, are not listed as a former member (they never were one) and are
+// listed as removed. Whoever may add to the team may.
+func (db *DB) RemoveProfessional(ctx context.Context, actor policy.Actor, familyID, professionalID int64, why string) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, err := tx.familyForChange(actor, familyID, policy.EditFamily)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.teamMember(f.ID, professionalID); err != nil {
+			return err
+		}
+		if err := casework.CheckRemoval(&why); err != nil {
+			return err
+		}
+		sealed, err := tx.db.seal(rowContext("professionals.removed_reason", professionalID), why)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(`UPDATE professionals SET removed_at = $1, removed_by = $2, removed_reason_sealed = $3 WHERE id = $4 AND removed_at IS NULL`,
+			tx.now, actor.StaffID, sealed, professionalID); err != nil {
+			return fmt.Errorf("removing a professional: %w", err)
+		}
+		tx.Audit("professional.remove", "professional", professionalID, f.ID, "entered in error")
+		return nil
+	})
+}
+
+// RemovedProfessional is someone removed from a family's team around the
+// baby as added in error: who, added when, and who removed them, when and
+// why (read by whoever may read the family's team).
+type RemovedProfessional struct {
+	RemovedEntry
+	Name string
+}
+
 // teamMember is when professionalID joined family familyID's team, or
 // NotFound when they are not in it now.
 func (tx *Tx) teamMember(familyID, professionalID int64) (time.Time, error) {
 	var since sql.NullTime
-	err := tx.queryRow(`SELECT since FROM family_professionals WHERE family_id = $1 AND professional_id = $2 AND left_on IS NULL`,
+	err := tx.queryRow(`SELECT fp.since FROM family_professionals fp JOIN professionals p ON p.id = fp.professional_id
+		WHERE fp.family_id = $1 AND fp.professional_id = $2 AND fp.left_on IS NULL AND p.removed_at IS NULL`,
 		familyID, professionalID).Scan(&since)
 	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, problem.New(problem.NotFound, "%s", notInTeam)
@@ -172,29 +211,42 @@ func (tx *Tx) sealProfessional(pid int64, p sharing.Professional) (phone, email 
 	return phone, email, nil
 }
 
-// familyProfessionals lists a family's team around the baby, and apart
-// those who have left it, the latest to leave first.
-func (db *DB) familyProfessionals(ctx context.Context, q rowQuerier, familyID int64) (team, former []sharing.Professional, err error) {
-	rows, err := q.QueryContext(ctx, `SELECT p.id, p.name, p.role, o.name, o.kind, p.phone_sealed, p.email_sealed, fp.since, fp.left_on
+// familyProfessionals lists a family's team around the baby, apart those
+// who have left it, the latest to leave first, and apart again those
+// removed as added in error.
+func (db *DB) familyProfessionals(ctx context.Context, q rowQuerier, familyID int64) (team, former []sharing.Professional, removed []RemovedProfessional, err error) {
+	rows, err := q.QueryContext(ctx, `SELECT p.id, p.name, p.role, o.name, o.kind, p.phone_sealed, p.email_sealed, fp.since, fp.left_on,
+		p.removed_at, COALESCE(r.name, ''), p.removed_reason_sealed
 		FROM family_professionals fp JOIN professionals p ON p.id = fp.professional_id LEFT JOIN organisations o ON o.id = p.organisation_id
+		LEFT JOIN staff r ON r.id = p.removed_by
 		WHERE fp.family_id = $1 ORDER BY fp.left_on DESC, o.kind, p.name`, familyID)
 	if err != nil {
-		return nil, nil, fmt.Errorf("listing the team around the baby: %w", err)
+		return nil, nil, nil, fmt.Errorf("listing the team around the baby: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var p sharing.Professional
-		var phone, email string
-		var since, left sql.NullTime
-		if err := rows.Scan(&p.ID, &p.Name, &p.Role, &p.Organisation, &p.OrganisationKind, &phone, &email, &since, &left); err != nil {
-			return nil, nil, err
+		var phone, email, removedBy, removedWhy string
+		var since, left, removedAt sql.NullTime
+		if err := rows.Scan(&p.ID, &p.Name, &p.Role, &p.Organisation, &p.OrganisationKind, &phone, &email, &since, &left,
+			&removedAt, &removedBy, &removedWhy); err != nil {
+			return nil, nil, nil, err
 		}
 		p.Since, p.LeftOn = since.Time, left.Time
+		if removedAt.Valid {
+			// Who they are and why they went; their contact details stay sealed.
+			e, err := db.removedEntry("professional", "professionals", p.ID, p.Since, removedAt.Time, removedBy, removedWhy, true)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			removed = append(removed, RemovedProfessional{RemovedEntry: e, Name: p.Name})
+			continue
+		}
 		if p.Phone, err = db.open(rowContext("professionals.phone", p.ID), phone); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if p.Email, err = db.open(rowContext("professionals.email", p.ID), email); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if left.Valid {
 			former = append(former, p)
@@ -202,7 +254,7 @@ func (db *DB) familyProfessionals(ctx context.Context, q rowQuerier, familyID in
 			team = append(team, p)
 		}
 	}
-	return team, former, rows.Err()
+	return team, former, removed, rows.Err()
 }
 
 // personTargetIn finds a co-parent of the family for the policy.

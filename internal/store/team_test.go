@@ -94,7 +94,27 @@ func TestTeamMemberChangesAndLeaves(t *testing.T) {
 		if err := db.UpdateProfessional(sctx, prac, fx.familyID, chloe, sw); code(err) != problem.NotFound {
 			t.Errorf("changing a former member: %v", err)
 		}
-		for action, want := range map[string]int{"professional.add": 2, "professional.update": 1, "professional.leave": 1} {
+		// Jo Lee was added in error: removed with why, she is neither in the
+		// team nor a former member, and is listed as removed.
+		jo := current[0].ID
+		if err := db.RemoveProfessional(sctx, prac, fx.familyID, jo, " "); code(err) != problem.Invalid {
+			t.Errorf("removal without a reason: %v", err)
+		}
+		if err := db.RemoveProfessional(sctx, fx.other.Actor(), fx.familyID, jo, "Wrong family"); code(err) != problem.Forbidden {
+			t.Errorf("removal by a practitioner not working with the family: %v", err)
+		}
+		if err := db.RemoveProfessional(sctx, prac, fx.familyID, jo, "Added to the wrong family"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RemoveProfessional(sctx, prac, fx.familyID, jo, "Again"); code(err) != problem.NotFound {
+			t.Errorf("removing twice: %v", err)
+		}
+		page, err := db.ReadFamilyPage(sctx, prac, fx.familyID, 0)
+		if err != nil || len(page.Team) != 0 || len(page.FormerTeam) != 1 || len(page.RemovedTeam) != 1 ||
+			page.RemovedTeam[0].Name != "Jo Lee" || page.RemovedTeam[0].Why != "Added to the wrong family" || page.RemovedTeam[0].RemovedBy == "" {
+			t.Fatalf("after the removal: team %+v, former %+v, removed %+v (%v)", page.Team, page.FormerTeam, page.RemovedTeam, err)
+		}
+		for action, want := range map[string]int{"professional.add": 2, "professional.update": 1, "professional.leave": 1, "professional.remove": 1} {
 			if got := countAudit(t, db, action); got != want {
 				t.Errorf("%d %s entries, want %d", got, action, want)
 			}

@@ -486,6 +486,7 @@ type familyData struct {
 	Now            time.Time // when the page was read, for PlanOverdue
 	Team           []sharing.Professional
 	FormerTeam     []sharing.Professional
+	RemovedTeam    []store.RemovedProfessional
 	Shares         []sharing.Share
 	Consents       []sharing.Consent
 	Meetings       []sharing.Meeting
@@ -652,7 +653,7 @@ func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUs
 	d.Progress = progress
 	d.Tasks, d.Risk, d.Team, d.Shares, d.Consents, d.Meetings, d.StatusHistory, d.Activity, d.Closures =
 		fp.Tasks, fp.Risk, fp.Team, fp.Shares, fp.Consents, fp.Meetings, fp.StatusHistory, fp.Activity, fp.Closures
-	d.FormerTeam, d.RemovedMeetings, d.RemovedShares = fp.FormerTeam, fp.RemovedMeetings, fp.RemovedShares
+	d.FormerTeam, d.RemovedTeam, d.RemovedMeetings, d.RemovedShares = fp.FormerTeam, fp.RemovedTeam, fp.RemovedMeetings, fp.RemovedShares
 	d.Now = now
 	d.TaskDone = map[int64]bool{}
 	for _, t := range d.Tasks {

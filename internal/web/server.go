@@ -335,6 +335,7 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("POST /families/{id}/professionals", s.staff(s.professionalCreate))
 	handle("POST /families/{id}/professionals/{pid}", s.staff(s.professionalUpdate))
 	handle("POST /families/{id}/professionals/{pid}/left", s.staff(s.professionalLeft))
+	handle("POST /families/{id}/professionals/{pid}/remove", s.staff(s.professionalRemove))
 	handle("POST /families/{id}/shares", s.staff(s.shareCreate))
 	handle("POST /families/{id}/shares/{eid}/remove", s.staff(s.shareRemove))
 	handle("POST /families/{id}/meetings", s.staff(s.meetingCreate))

@@ -112,6 +112,18 @@ func (s *Server) professionalLeft(w http.ResponseWriter, r *http.Request, u *req
 	})
 }
 
+// professionalRemove removes a team member added in error, with why, from
+// the same form as their details.
+func (s *Server) professionalRemove(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	pid, ok := s.professionalID(w, r)
+	if !ok {
+		return
+	}
+	s.familyPost(w, r, u, policy.EditFamily, professionalForm(pid), "remove_why", "#team", func(id int64, f url.Values, _ *problem.Fields) error {
+		return renameField(s.db.RemoveProfessional(r.Context(), u.staff.Actor(), id, pid, f.Get("remove_why")), "why", "remove_why")
+	})
+}
+
 // professionalID is the path's {pid}, answering the request itself when
 // it is not a number.
 func (s *Server) professionalID(w http.ResponseWriter, r *http.Request) (int64, bool) {

@@ -225,6 +225,29 @@ func TestChangeAndLeaveTheTeam(t *testing.T) {
 		if r := e.post(pc, member, mustForm("csrf_token", token, "name", "Ola Nwosu")); r.status != http.StatusNotFound {
 			t.Errorf("changing a former member: %d", r.status)
 		}
+		// Someone added to the wrong family: removed with why, listed as
+		// removed, never as a former member.
+		if r := e.post(pc, path+"/professionals", mustForm("csrf_token", token, "name", "Kim Wrongfamily", "organisation", "Bay Surgery",
+			"organisation_kind", "gp", "phone", "01632 960124")); r.status != http.StatusSeeOther {
+			t.Fatalf("add: %d", r.status)
+		}
+		p = e.get(pc, path)
+		i = strings.Index(p.body, "Kim Wrongfamily")
+		kim := strings.Split(p.body[i+strings.Index(p.body[i:], `?form=professional-`)+len(`?form=professional-`):], "#")[0]
+		remove := path + "/professionals/" + kim + "/remove"
+		if r := e.post(pc, remove, mustForm("csrf_token", token, "remove_why", "")); r.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.body, `href="#remove_why"`) || !strings.Contains(r.body, `value="Kim Wrongfamily"`) {
+			t.Fatalf("removal without a reason: %d", r.status)
+		}
+		if r := e.post(pc, remove, mustForm("csrf_token", token, "remove_why", "Added to the wrong family")); r.status != http.StatusSeeOther {
+			t.Fatalf("removal: %d", r.status)
+		}
+		p = e.get(pc, path)
+		former = strings.Index(p.body, "Professionals who have left the team")
+		if !strings.Contains(p.body, "Kim Wrongfamily, added ") || !strings.Contains(p.body, "Why: Added to the wrong family") ||
+			strings.Contains(p.body[former:], "Kim Wrongfamily") || strings.Contains(p.body, "01632 960124") {
+			t.Error("after the removal: want Kim listed as removed, not as a former member, without her number")
+		}
 	})
 }
 
