@@ -1,6 +1,9 @@
 package store
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
@@ -45,6 +48,11 @@ func onRecord(personID int64, confidential bool) readers {
 // must never tell someone who may not see a parent's details that what
 // they typed is, say, where that parent now lives.
 func (tx *Tx) keepConfidentialOut(actor policy.Actor, f family.Family, who readers, fields ...textField) error {
+	// Most saves have nothing to look in (a session with no notes): no
+	// parent's details are read for them.
+	if !slices.ContainsFunc(fields, func(fd textField) bool { return strings.TrimSpace(fd.text) != "" }) {
+		return nil
+	}
 	seen := f
 	seen.People = append([]family.Person(nil), f.People...)
 	loaded := false
