@@ -65,8 +65,8 @@ func (db *DB) removeEntry(ctx context.Context, actor policy.Actor, personID, id 
 }
 
 // markRemoved marks row id of table, whose column owner is ownerID (a
-// person's or a family's), removed by member of staff by with why,
-// sealed to the row. gone is the problem when the row is not the owner's
+// person's or a family's; for a table with neither, "id" and the row's
+// own id), removed by member of staff by with why, sealed to the row. gone is the problem when the row is not the owner's
 // or was removed already.
 func (tx *Tx) markRemoved(table, owner string, ownerID, id, by int64, why, gone string) error {
 	// Not there (or gone already) before the form's problems: the page

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
@@ -146,16 +145,10 @@ func (db *DB) RemoveProfessional(ctx context.Context, actor policy.Actor, family
 		if _, err := tx.teamMember(f.ID, professionalID); err != nil {
 			return err
 		}
-		if err := casework.CheckRemoval(&why); err != nil {
+		// professionals has no family column (teamMember found them in
+		// this family's team): the row is its own owner.
+		if err := tx.markRemoved("professionals", "id", professionalID, professionalID, actor.StaffID, why, notInTeam); err != nil {
 			return err
-		}
-		sealed, err := tx.db.seal(rowContext("professionals.removed_reason", professionalID), why)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.exec(`UPDATE professionals SET removed_at = $1, removed_by = $2, removed_reason_sealed = $3 WHERE id = $4 AND removed_at IS NULL`,
-			tx.now, actor.StaffID, sealed, professionalID); err != nil {
-			return fmt.Errorf("removing a professional: %w", err)
 		}
 		tx.Audit("professional.remove", "professional", professionalID, f.ID, "entered in error")
 		return nil

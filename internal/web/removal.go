@@ -38,40 +38,40 @@ func (s *Server) consentRemove(w http.ResponseWriter, r *http.Request, u *reques
 // entryRemove is the handlers above: the entry's id is the path's {eid},
 // kind names its form (remove-incident-ID, say), noun the entry in words,
 // anchor the person page's section to go back to.
-func (s *Server) entryRemove(w http.ResponseWriter, r *http.Request, u *requestUser, kind, noun, anchor string,
-	remove func(ctx context.Context, actor policy.Actor, personID, id int64, why string) error) {
-	eid, ok := s.entryID(w, r, noun)
-	if !ok {
-		return
-	}
-	open := "remove-" + kind + "-" + strconv.FormatInt(eid, 10)
-	s.personPost(w, r, u, policy.EditConfidential, open, "remove_why", anchor, func(id int64, f url.Values, _ *problem.Fields) error {
-		return renameField(remove(r.Context(), u.staff.Actor(), id, eid, f.Get("remove_why")), "why", "remove_why")
-	})
+func (s *Server) entryRemove(w http.ResponseWriter, r *http.Request, u *requestUser, kind, noun, anchor string, remove remover) {
+	s.removeFrom(w, r, u, s.personPost, policy.EditConfidential, kind, noun, anchor, remove)
 }
 
 // meetingRemove marks a meeting of the team around the baby as entered in
 // error, from the form the link beside it opens on the family page.
 func (s *Server) meetingRemove(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.familyEntryRemove(w, r, u, "meeting", "meeting", "#meetings", s.db.RemoveMeeting)
+	s.removeFrom(w, r, u, s.familyPost, policy.EditFamily, "meeting", "meeting", "#meetings", s.db.RemoveMeeting)
 }
 
 // shareRemove marks a disclosure in the family's sharing log as entered in
 // error, from the form its link opens under the log.
 func (s *Server) shareRemove(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	s.familyEntryRemove(w, r, u, "share", "disclosure", "#sharing", s.db.RemoveShare)
+	s.removeFrom(w, r, u, s.familyPost, policy.EditFamily, "share", "disclosure", "#sharing", s.db.RemoveShare)
 }
 
-// familyEntryRemove is entryRemove for the family page's entries: the
-// family is the path's {id}, the entry its {eid}.
-func (s *Server) familyEntryRemove(w http.ResponseWriter, r *http.Request, u *requestUser, kind, noun, anchor string,
-	remove func(ctx context.Context, actor policy.Actor, familyID, id int64, why string) error) {
+// remover removes entry id of a person's or a family's record (ownerID)
+// as entered in error, with why.
+type remover func(ctx context.Context, actor policy.Actor, ownerID, id int64, why string) error
+
+// recordPost is personPost or familyPost: a form posted from a record's
+// page, its problems shown again on that page.
+type recordPost func(w http.ResponseWriter, r *http.Request, u *requestUser, act policy.Action, open, firstField, anchor string,
+	save func(id int64, f url.Values, fs *problem.Fields) error)
+
+// removeFrom answers a removal form posted from a record's page (post)
+// under act: the entry is the path's {eid}, the record its {id}.
+func (s *Server) removeFrom(w http.ResponseWriter, r *http.Request, u *requestUser, post recordPost, act policy.Action, kind, noun, anchor string, remove remover) {
 	eid, ok := s.entryID(w, r, noun)
 	if !ok {
 		return
 	}
 	open := "remove-" + kind + "-" + strconv.FormatInt(eid, 10)
-	s.familyPost(w, r, u, policy.EditFamily, open, "remove_why", anchor, func(id int64, f url.Values, _ *problem.Fields) error {
+	post(w, r, u, act, open, "remove_why", anchor, func(id int64, f url.Values, _ *problem.Fields) error {
 		return renameField(remove(r.Context(), u.staff.Actor(), id, eid, f.Get("remove_why")), "why", "remove_why")
 	})
 }
