@@ -20,12 +20,6 @@ func TestMeetingRemoval(t *testing.T) {
 		sctx := audit.WithSource(ctx, audit.Source{Actor: "test"})
 		prac := fx.prac1.Actor()
 		today := db.Now().UTC().Truncate(24 * time.Hour)
-		code := func(err error) problem.Code {
-			if err == nil {
-				return ""
-			}
-			return problem.CodeOf(err)
-		}
 		if err := db.RecordMeeting(sctx, prac, fx.familyID, sharing.Meeting{Kind: "child_in_need", HeldOn: today.AddDate(0, 0, -10), Attendees: "Wrong family",
 			StatusAfter: "child_in_need", Actions: []sharing.Action{{What: "Visit", OwnerID: fx.prac2.ID, Due: today.AddDate(0, 0, 7)}}}); err != nil {
 			t.Fatal(err)

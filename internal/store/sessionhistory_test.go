@@ -47,12 +47,6 @@ func TestSessionCorrectionAndRemoval(t *testing.T) {
 		if got := attended(); got != "1" {
 			t.Fatalf("attended before = %s, want 1", got)
 		}
-		code := func(err error) problem.Code {
-			if err == nil {
-				return ""
-			}
-			return problem.CodeOf(err)
-		}
 		second := first
 		second.Notes, second.Minutes = "CANARY-SECOND-NOTE", 50
 		correction := store.SessionCorrection{PersonID: fx.parent1, SessionID: sid, Version: 1, Session: second, Why: "CANARY-WHY Typed the wrong length"}
@@ -299,12 +293,6 @@ func TestIncidentAndChangeRemoval(t *testing.T) {
 		if wrong.Details != "CANARY-WRONG-PARENT" {
 			t.Fatalf("the newest incident: %+v", wrong)
 		}
-		code := func(err error) problem.Code {
-			if err == nil {
-				return ""
-			}
-			return problem.CodeOf(err)
-		}
 		if err := db.RemoveIncident(sctx, fx.prac1.Actor(), fx.parent1, wrong.ID, " "); code(err) != problem.Invalid {
 			t.Errorf("no reason: %v", err)
 		}
@@ -387,12 +375,6 @@ func TestVIGAndConsentRemoval(t *testing.T) {
 		page, err := db.ReadFamilyPage(sctx, prac, fx.familyID, 0)
 		if err != nil || page.Progress.VIGCount(fx.parent1) != 2 {
 			t.Fatalf("before, the family counts %d cycles (%v)", page.Progress.VIGCount(fx.parent1), err)
-		}
-		code := func(err error) problem.Code {
-			if err == nil {
-				return ""
-			}
-			return problem.CodeOf(err)
 		}
 		for name, remove := range map[string]func(actor policy.Actor, person int64, why string) error{
 			"cycle":   func(a policy.Actor, p int64, why string) error { return db.RemoveVIG(sctx, a, p, vig.ID, why) },

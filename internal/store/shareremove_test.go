@@ -21,12 +21,6 @@ func TestShareRemoval(t *testing.T) {
 		sctx := audit.WithSource(ctx, audit.Source{Actor: "test"})
 		prac := fx.prac1.Actor()
 		now := db.Now()
-		code := func(err error) problem.Code {
-			if err == nil {
-				return ""
-			}
-			return problem.CodeOf(err)
-		}
 		for _, sh := range []sharing.Share{
 			{PersonID: fx.parent1, SharedOn: now, Recipient: "GP", What: "CANARY-ABOUT-PARENT1", Why: "Care", Method: "phone", LawfulBasis: "art9_2h", Consent: "given"},
 			{SharedOn: now, Recipient: "Housing", What: "Family's needs", Why: "Rehousing", Method: "phone", LawfulBasis: "art6_1e", Consent: "given"},

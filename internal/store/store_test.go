@@ -894,3 +894,12 @@ func TestOwnSessionsListsOnlyLiveOnes(t *testing.T) {
 		}
 	})
 }
+
+// code is err's problem code, "" for no error (problem.CodeOf(nil) is
+// Internal: a test asking for a refusal must not pass on a save).
+func code(err error) problem.Code {
+	if err == nil {
+		return ""
+	}
+	return problem.CodeOf(err)
+}

@@ -18,12 +18,6 @@ func TestTeamMemberChangesAndLeaves(t *testing.T) {
 		fx := makeFamily(t, db)
 		sctx := audit.WithSource(ctx, audit.Source{Actor: "test"})
 		prac := fx.prac1.Actor()
-		code := func(err error) problem.Code {
-			if err == nil {
-				return ""
-			}
-			return problem.CodeOf(err)
-		}
 		sw := sharing.Professional{Name: "Chloe Barnes", Role: "Social worker", Organisation: "Blackpool Council", OrganisationKind: "children_social_care",
 			Phone: "01632 960001"}
 		for _, p := range []sharing.Professional{sw, {Name: "Jo Lee", Organisation: "Blackpool maternity service", OrganisationKind: "midwifery", Email: "jo.lee@nhs.net"}} {
