@@ -109,6 +109,35 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		tab.click(t, `form[action$="/children"] button[type="submit"]`)
 		tab.mustSee(t, "child added", "Other children", "born 14 June 2021, lives with Amy Foster")
 		tab.screenshot(t, "risk-01c-child-added")
+
+		// Risk to the baby and other children: the demo's assessment is
+		// read back on the family page; a new one holding Amy's phone
+		// number is refused on its field, what was typed kept; saved, it
+		// is listed first, and then removed as entered in error.
+		tab.open(t, familyHref)
+		tab.mustSee(t, "the demo's assessment of risk to the children", "Risk to the baby and other children", "Concerns: Both parents describe arguments")
+		tab.open(t, familyHref+"?form=child-risk#child-risk-form")
+		tab.fill(t, "#child_concerns", "Shouting at handovers; the baby is due soon.")
+		tab.check(t, "child_level-2") // high
+		tab.fill(t, "#child_plan", "Ring Amy on 07700 900101 before each visit.")
+		tab.click(t, `form[action$="/child-risk"] button[type="submit"]`)
+		tab.mustSee(t, "child risk error", "There is a problem", "others working with the family")
+		tab.errorState(t, "risk-child-risk-error", "#child_plan")
+		tab.errorLinksResolve(t, "risk-child-risk-error")
+		tab.pageChecks(t, "risk-child-risk-error")
+		tab.screenshot(t, "risk-01d-child-risk-error")
+		if got := tab.eval(t, `document.getElementById('child_concerns').value`); got != "Shouting at handovers; the baby is due soon." {
+			t.Errorf("child risk error: the concerns typed were not kept (%q)", got)
+		}
+		tab.fill(t, "#child_plan", "Handovers at the family centre.")
+		tab.click(t, `form[action$="/child-risk"] button[type="submit"]`)
+		tab.mustSee(t, "child risk saved", "Concerns: Shouting at handovers; the baby is due soon.", "Plan: Handovers at the family centre.")
+		tab.pageChecks(t, "risk-child-risk-saved")
+		tab.screenshot(t, "risk-01e-child-risk-saved")
+		tab.click(t, `#child-risks ~ .app-note a[href*="?form=remove-child-risk-"]`)
+		tab.mustSee(t, "child risk removal form", "Why was the assessment of ")
+		tab.removeEnteredInError(t, "child-risk", "Priya Shah", "Recorded twice.", "Handovers at the family centre.")
+		tab.screenshot(t, "risk-01f-child-risk-removed")
 		tab.open(t, amyHref)
 
 		dash := amyHref + "/dash"

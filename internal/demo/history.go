@@ -10,6 +10,7 @@ import (
 
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/measure"
+	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/sharing"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/timeline"
@@ -97,6 +98,11 @@ func history(tx *store.Tx, n int, f familySpec, familyID int64, parents [2]int64
 		h.Statuses = []store.DemoStatus{{Status: "child_in_need", From: accepted}}
 	}
 	h.Team = demoTeam(n, f.area, accepted, bornOn, today)
+	assessor := ids[f.prac[0]]
+	if assessor == 0 {
+		assessor = ids[f.manager]
+	}
+	h.ChildRisks = demoChildRisks(n, len(f.children) > 0, accepted, bornOn, today, assessor)
 	var statuses []store.DemoStatus
 	for _, s := range h.Statuses {
 		if !s.From.After(today) {
@@ -146,6 +152,32 @@ func demoTeam(n int, area string, accepted, bornOn, today time.Time) []sharing.P
 		}
 	}
 	return team
+}
+
+// demoChildRisks are a demo family's assessments of risk to the children:
+// one a fortnight after acceptance (or today, if sooner) and, once the baby
+// is a month old, one after the birth. Levels vary with n; the words are
+// about the children, never a parent's address or contact details (both
+// parents' practitioners read them).
+func demoChildRisks(n int, otherChildren bool, accepted, bornOn, today time.Time, by int64) []store.DemoChildRisk {
+	levels := []risk.Level{risk.Medium, risk.High, risk.Standard}
+	first := store.DemoChildRisk{On: accepted.AddDate(0, 0, 14), By: by, ChildRisk: risk.ChildRisk{Level: levels[n%len(levels)],
+		Concerns: "Both parents describe arguments that became physical before the pregnancy. Handovers and money are flashpoints, and the baby is due within months.",
+		Plan:     "The midwife and the social worker know of the risk. Each practitioner checks their parent's safety plan at every session. Review after the birth, or at once after any incident."}}
+	if otherChildren {
+		first.Concerns += " An older child in the household has heard arguments and is unsettled at nursery."
+		first.Plan += " The nursery knows whom to call if the child says more."
+	}
+	if first.On.After(today) {
+		first.On = today
+	}
+	out := []store.DemoChildRisk{first}
+	if after := bornOn.AddDate(0, 1, 0); !bornOn.IsZero() && !after.After(today) {
+		out = append(out, store.DemoChildRisk{On: after, By: by, ChildRisk: risk.ChildRisk{Level: risk.Standard,
+			Concerns: "The baby is feeding and gaining weight. Sleep is broken and both parents are tired, which they say makes arguments likelier; none at handovers since the birth.",
+			Plan:     "The health visitor sees the baby fortnightly. A VIG cycle with each parent. Review at six months, or at once after any incident."}})
+	}
+	return out
 }
 
 // demoResult scores a made-up set of answers: level 0 is the best answer to

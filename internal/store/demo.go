@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/cradle-org/cradle/internal/referral"
+	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/sharing"
 )
 
@@ -28,6 +29,16 @@ type DemoHistory struct {
 	// The team around the baby: each member from Since, and until LeftOn
 	// if they have left.
 	Team []sharing.Professional
+	// Assessments of risk to the children, in the order made.
+	ChildRisks []DemoChildRisk
+}
+
+// DemoChildRisk is an assessment of risk to the children, made On by the
+// member of staff By.
+type DemoChildRisk struct {
+	risk.ChildRisk
+	On time.Time
+	By int64
 }
 
 // DemoSession is one session with a parent.
@@ -84,6 +95,11 @@ func (tx *Tx) AddDemoHistory(h DemoHistory) error {
 			if _, err := tx.insertProfessional(h.FamilyID, area.ID, p); err != nil {
 				return fmt.Errorf("demo team around the baby: %w", err)
 			}
+		}
+	}
+	for _, c := range h.ChildRisks {
+		if _, err := tx.insertChildRisk(h.FamilyID, 0, c.ChildRisk, c.On, c.By); err != nil {
+			return fmt.Errorf("demo risk to the children: %w", err)
 		}
 	}
 	if c := h.Closure; c != nil {

@@ -380,12 +380,17 @@ func (tx *Tx) readFamily(actor policy.Actor, id int64) (family.Family, error) {
 
 // FamilyPage is what a family's page shows.
 type FamilyPage struct {
-	Family     family.Family
-	Progress   Progress
-	Tasks      []Task
-	Risk       RiskSummary
-	Team       []sharing.Professional // those in it now
-	FormerTeam []sharing.Professional // those who have left it, the latest first
+	Family   family.Family
+	Progress Progress
+	Tasks    []Task
+	Risk     RiskSummary
+	// ChildRisks are the assessments of risk to the baby and the other
+	// children, the latest first (Risk's ChildLevel is the first's);
+	// RemovedChildRisks those removed as entered in error.
+	ChildRisks        []ChildRiskEntry
+	RemovedChildRisks []RemovedChildRisk
+	Team              []sharing.Professional // those in it now
+	FormerTeam        []sharing.Professional // those who have left it, the latest first
 	// RemovedTeam are those removed from it as added in error.
 	RemovedTeam []RemovedProfessional
 	Shares      []sharing.Share
@@ -402,7 +407,8 @@ type FamilyPage struct {
 
 // ReadFamilyPage reads a family as ReadFamily does and, in the same
 // snapshot and under the same audited view, everything else its page
-// shows: progress, open tasks, the risk picture, the team around the baby,
+// shows: progress, open tasks, the risk picture and the assessments of risk
+// to the children, the team around the baby,
 // the sharing log and consents (each about a parent withheld from a reader
 // who may not see that parent's confidential details), meetings, status
 // history, the latest
@@ -434,6 +440,12 @@ func (db *DB) ReadFamilyPage(ctx context.Context, actor policy.Actor, id int64, 
 		}
 		if out.Risk, err = db.familyRiskSummary(ctx, q, f.ID, parents); err != nil {
 			return err
+		}
+		if out.ChildRisks, out.RemovedChildRisks, err = db.familyChildRisks(ctx, q, f.ID); err != nil {
+			return err
+		}
+		if len(out.ChildRisks) > 0 {
+			out.Risk.ChildLevel, out.Risk.ChildOn = out.ChildRisks[0].Level, out.ChildRisks[0].AssessedOn
 		}
 		if out.Team, out.FormerTeam, out.RemovedTeam, err = db.familyProfessionals(ctx, q, f.ID); err != nil {
 			return err

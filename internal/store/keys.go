@@ -77,7 +77,7 @@ var boundFromStart = []string{"circumstance_changes", "case_session_history"}
 // migrations 29 and 30 do not look for them (they are not there yet).
 var columnsBoundFromStart = []string{"staff.password_hash_sealed", "incidents.removed_reason_sealed", "vig_cycles.removed_reason_sealed",
 	"consents.removed_reason_sealed", "meetings.removed_reason_sealed",
-	"information_sharing.removed_reason_sealed", "professionals.removed_reason_sealed"}
+	"information_sharing.removed_reason_sealed", "professionals.removed_reason_sealed", "child_risks.removed_reason_sealed"}
 
 // rowBound are the tables whose sealed values are bound to their rows.
 var rowBound = func() map[string]bool {
@@ -156,6 +156,7 @@ func SealedColumns() []SealedColumn {
 		{"safety_plan_reviews", "changes_sealed", id, "safety_plan_reviews.changes", ""},
 		{"child_risks", "concerns_sealed", id, "child_risks.concerns", ""},
 		{"child_risks", "plan_sealed", id, "child_risks.plan", ""},
+		{"child_risks", "removed_reason_sealed", id, "child_risks.removed_reason", ""},
 		{"safeguarding_concerns", "details_sealed", id, "safeguarding_concerns.details", ""},
 		{"safeguarding_concerns", "reasons_sealed", id, "safeguarding_concerns.reasons", ""},
 		{"safeguarding_concerns", "outcome_sealed", id, "safeguarding_concerns.outcome", ""},

@@ -354,6 +354,21 @@ func plantCanaries(t *testing.T, db *store.DB) planted {
 			}
 		}
 	}
+	// An assessment of risk to the children removed as entered in error:
+	// why, sealed.
+	if err := db.RecordChildRisk(sctx, prac, fx.familyID, 0, risk.ChildRisk{Level: risk.High, Concerns: "To remove", Plan: "Recorded twice"}); err != nil {
+		t.Fatal(err)
+	}
+	if page, err = db.ReadFamilyPage(sctx, prac, fx.familyID, 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range page.ChildRisks {
+		if c.Concerns == "To remove" {
+			if err := db.RemoveChildRisk(sctx, prac, fx.familyID, c.ID, canary("child-risk-removal")); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	if err := db.RecordConsent(sctx, prac, fx.parent1, sharing.Consent{Scope: canary("consent-scope"), GivenOn: now}); err != nil {
 		t.Fatal(err)
 	}

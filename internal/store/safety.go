@@ -173,45 +173,6 @@ func (tx *Tx) safetyPlan(personID int64, seeConfidential bool) (*SafetyPlan, err
 	return &sp, rows.Err()
 }
 
-// RecordChildRisk records risk to the baby or the other children.
-func (db *DB) RecordChildRisk(ctx context.Context, actor policy.Actor, familyID, personID int64, c risk.ChildRisk) error {
-	return db.Update(ctx, func(tx *Tx) error {
-		f, err := tx.familyForChange(actor, familyID, policy.EditFamily)
-		if err != nil {
-			return err
-		}
-		if err := c.Validate(); err != nil {
-			var fs problem.Fields
-			for _, pe := range risk.Problems(err) {
-				fs.Add(pe.Field, pe.Message)
-			}
-			if e := fs.Err(); e != nil {
-				return &problem.Error{Code: problem.Invalid, Message: "There is a problem", Fields: fs, Err: err}
-			}
-			return err
-		}
-		id, err := tx.newID("child_risks")
-		if err != nil {
-			return err
-		}
-		concerns, err := tx.db.seal(rowContext("child_risks.concerns", id), c.Concerns)
-		if err != nil {
-			return err
-		}
-		plan, err := tx.db.seal(rowContext("child_risks.plan", id), c.Plan)
-		if err != nil {
-			return err
-		}
-		_, err = tx.exec(`INSERT INTO child_risks (id, family_id, person_id, level, concerns_sealed, plan_sealed, assessed_on, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, id, f.ID, nullID(personID), string(c.Level), concerns, plan, tx.now, actor.StaffID, tx.now)
-		if err != nil {
-			return fmt.Errorf("saving child risk: %w", err)
-		}
-		tx.Audit("child_risk.create", "child_risk", id, f.ID, string(c.Level))
-		return nil
-	})
-}
-
 // ParentRisk is one co-parent's line of the family risk summary: levels and
 // dates only, safe to show to anyone who may see the family.
 type ParentRisk struct {
@@ -226,19 +187,19 @@ type ParentRisk struct {
 // RiskSummary is the family risk summary.
 type RiskSummary struct {
 	Parents      []ParentRisk
-	ChildLevel   risk.Level
+	ChildLevel   risk.Level // the latest assessment of risk to the children not removed
 	ChildOn      time.Time
-	ChildPlan    string // filled only for readers who may edit the family
 	OpenConcerns int
 }
 
 // familyRiskSummary gathers the family's current risk picture in one
 // statement, a single round trip on PostgreSQL (it was five). Its rows are
 // tagged by fact: a each parent's completed DASH assessments, b their MARAC
-// referrals, c their safety plans, d the family's child risk assessments,
-// each person's newest first (by date then id; plans by id alone, as a plan
-// replaces the last); the first row of a fact and person is kept. e is one
-// row whose n is the count of open concerns; elsewhere n is the row's id.
+// referrals, c their safety plans, each person's newest first (by date then
+// id; plans by id alone, as a plan replaces the last); the first row of a
+// fact and person is kept. e is one row whose n is the count of open
+// concerns; elsewhere n is the row's id. The children's level is
+// familyChildRisks' (the family page reads their whole assessments).
 func (db *DB) familyRiskSummary(ctx context.Context, q rowQuerier, familyID int64, parents []int64) (RiskSummary, error) {
 	var out RiskSummary
 	out.Parents = make([]ParentRisk, len(parents))
@@ -252,7 +213,6 @@ func (db *DB) familyRiskSummary(ctx context.Context, q rowQuerier, familyID int6
 			WHERE person_id IN (`+in+`) AND status = 'complete' AND kind = 'dash'
 		UNION ALL SELECT 'b', person_id, outcome, referred_on, referred_on, id FROM marac_referrals WHERE person_id IN (`+in+`)
 		UNION ALL SELECT 'c', person_id, '', review_on, CAST(NULL AS DATE), id FROM safety_plans WHERE person_id IN (`+in+`)
-		UNION ALL SELECT 'd', 0, level, assessed_on, assessed_on, id FROM child_risks WHERE family_id = $2
 		UNION ALL SELECT 'e', 0, '', CAST(NULL AS DATE), CAST(NULL AS DATE), COUNT(*) FROM safeguarding_concerns WHERE family_id = $2 AND status <> 'closed'
 		ORDER BY fact, person_id, sort_day DESC, n DESC`, append(args, familyID)...)
 	if err != nil {
@@ -283,8 +243,6 @@ func (db *DB) familyRiskSummary(ctx context.Context, q rowQuerier, familyID int6
 			pr.LastMARAC, pr.MARACOutcome = day.T, note
 		case fact == "c" && pr != nil:
 			pr.NextPlanCheck = day.T
-		case fact == "d":
-			out.ChildLevel, out.ChildOn = risk.Level(note), day.T
 		case fact == "e":
 			out.OpenConcerns = int(n)
 		}

@@ -165,6 +165,7 @@ var accessMatrix = map[string][7]string{
 	"POST /families/{id}/professionals/{pid}/remove": {"NNFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /families/{id}/meetings/{eid}/remove":      {"NNFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no meeting 999999
 	"POST /families/{id}/shares/{eid}/remove":        {"NNFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /families/{id}/child-risks/{eid}/remove":   {"NNFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no assessment 999999
 	"POST /families/{id}/tasks/{eid}/reassign":       {"FFFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no task 999999: found only by whoever may allocate
 	"POST /families/{id}/shares":                     {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /families/{id}/meetings":                   {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},

@@ -483,13 +483,17 @@ type familyData struct {
 	Closures       []store.ClosureRecord
 	Activity       []store.Activity
 	Risk           store.RiskSummary
-	Now            time.Time // when the page was read, for PlanOverdue
-	Team           []sharing.Professional
-	FormerTeam     []sharing.Professional
-	RemovedTeam    []store.RemovedProfessional
-	Shares         []sharing.Share
-	Consents       []sharing.Consent
-	Meetings       []sharing.Meeting
+	// ChildRisks are the assessments of risk to the children, the latest
+	// first; RemovedChildRisks those entered in error.
+	ChildRisks        []store.ChildRiskEntry
+	RemovedChildRisks []store.RemovedChildRisk
+	Now               time.Time // when the page was read, for PlanOverdue
+	Team              []sharing.Professional
+	FormerTeam        []sharing.Professional
+	RemovedTeam       []store.RemovedProfessional
+	Shares            []sharing.Share
+	Consents          []sharing.Consent
+	Meetings          []sharing.Meeting
 	// RemovedMeetings were entered in error: listed under the meetings.
 	RemovedMeetings []store.RemovedMeeting
 	RemovedShares   []store.RemovedShare
@@ -654,6 +658,7 @@ func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUs
 	d.Tasks, d.Risk, d.Team, d.Shares, d.Consents, d.Meetings, d.StatusHistory, d.Activity, d.Closures =
 		fp.Tasks, fp.Risk, fp.Team, fp.Shares, fp.Consents, fp.Meetings, fp.StatusHistory, fp.Activity, fp.Closures
 	d.FormerTeam, d.RemovedTeam, d.RemovedMeetings, d.RemovedShares = fp.FormerTeam, fp.RemovedTeam, fp.RemovedMeetings, fp.RemovedShares
+	d.ChildRisks, d.RemovedChildRisks = fp.ChildRisks, fp.RemovedChildRisks
 	d.Now = now
 	d.TaskDone = map[int64]bool{}
 	for _, t := range d.Tasks {

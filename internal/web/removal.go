@@ -54,6 +54,21 @@ func (s *Server) shareRemove(w http.ResponseWriter, r *http.Request, u *requestU
 	s.removeFrom(w, r, u, s.familyPost, policy.EditFamily, "share", "disclosure", "#sharing", s.db.RemoveShare)
 }
 
+// removalForm is what the "remove-form" partial needs: where the form
+// posts, the page's CSRF token, the field asking why (its label naming the
+// entry, its hint saying what removing it does) and the button's words.
+type removalForm struct {
+	Action, CSRF string
+	Why          formField
+	Button       string
+}
+
+// childRiskRemove marks an assessment of risk to the children as entered in
+// error, from the form the link beside it opens on the family page.
+func (s *Server) childRiskRemove(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.removeFrom(w, r, u, s.familyPost, policy.EditFamily, "child-risk", "assessment of risk to the children", "#child-risks", s.db.RemoveChildRisk)
+}
+
 // remover removes entry id of a person's or a family's record (ownerID)
 // as entered in error, with why.
 type remover func(ctx context.Context, actor policy.Actor, ownerID, id int64, why string) error

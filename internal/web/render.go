@@ -45,12 +45,15 @@ var funcs = template.FuncMap{
 	"sub":        func(a, b int) int { return a - b },
 	// The idle session's length and the warning before its end, for the
 	// page's script (app.js), which warns and lets the user stay.
-	"idleSeconds":          func() int { return int(IdleTimeout / time.Second) },
-	"warnSeconds":          func() int { return int(SessionWarning / time.Second) },
-	"field":                newField,
-	"fieldID":              fieldID,
-	"list":                 func(xs ...string) []string { return xs },
-	"taskDone":             func(csrf string, t store.Task, back string) taskDoneForm { return taskDoneForm{csrf, t, back} },
+	"idleSeconds": func() int { return int(IdleTimeout / time.Second) },
+	"warnSeconds": func() int { return int(SessionWarning / time.Second) },
+	"field":       newField,
+	"fieldID":     fieldID,
+	"list":        func(xs ...string) []string { return xs },
+	"taskDone":    func(csrf string, t store.Task, back string) taskDoneForm { return taskDoneForm{csrf, t, back} },
+	"removal": func(action, csrf string, why formField, button string) removalForm {
+		return removalForm{action, csrf, why, button}
+	},
 	"add":                  func(a, b int) int { return a + b },
 	"retentionTag":         retentionTag,
 	"declineLabel":         referral.DeclineReasonLabel,

@@ -385,13 +385,11 @@ func (s *Server) childRiskCreate(w http.ResponseWriter, r *http.Request, u *requ
 	c := risk.ChildRisk{Concerns: strings.TrimSpace(f.Get("child_concerns")), Level: risk.Level(f.Get("child_level")), Plan: strings.TrimSpace(f.Get("child_plan"))}
 	err = s.db.RecordChildRisk(r.Context(), u.staff.Actor(), id, 0, c)
 	if p := problem.As(err); p != nil && p.Code == problem.Invalid {
-		// The risk package names fields concerns, level, plan; the form prefixes them.
-		var fields []problem.Field
-		for _, pe := range risk.Problems(err) {
-			fields = append(fields, problem.Field{Name: "child_" + pe.Field, Message: pe.Message})
-		}
-		if len(fields) == 0 {
-			fields = p.Fields
+		// The store names fields concerns, level, plan (the risk
+		// package's names); the form prefixes them.
+		fields := make([]problem.Field, len(p.Fields))
+		for i, pf := range p.Fields {
+			fields[i] = problem.Field{Name: "child_" + pf.Name, Message: pf.Message}
 		}
 		s.showFamily(w, r, u, http.StatusUnprocessableEntity, fields, "child-risk")
 		return

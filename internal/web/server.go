@@ -332,6 +332,7 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("GET /people/{id}/safety-plan", s.staff(s.safetyForm))
 	handle("POST /people/{id}/safety-plan", s.staff(s.safetySave))
 	handle("POST /families/{id}/child-risk", s.staff(s.childRiskCreate))
+	handle("POST /families/{id}/child-risks/{eid}/remove", s.staff(s.childRiskRemove))
 	handle("POST /families/{id}/professionals", s.staff(s.professionalCreate))
 	handle("POST /families/{id}/professionals/{pid}", s.staff(s.professionalUpdate))
 	handle("POST /families/{id}/professionals/{pid}/left", s.staff(s.professionalLeft))

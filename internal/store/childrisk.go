@@ -1,0 +1,151 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/risk"
+)
+
+// ChildRiskEntry is one assessment of risk to the baby and the other
+// children, as the family page shows it: what worried the practitioner,
+// the level, the plan, and who assessed it when. It is family-wide (read by
+// both parents' practitioners), so what it says was kept free of either
+// parent's confidential details when it was saved.
+type ChildRiskEntry struct {
+	ID int64
+	risk.ChildRisk
+	AssessedOn time.Time
+	By         string
+}
+
+// RemovedChildRisk is an assessment of risk to the children removed as
+// entered in error: the level it gave, and who removed it, when and why.
+// What it said stays sealed, unread.
+type RemovedChildRisk struct {
+	RemovedEntry
+	Level risk.Level
+}
+
+// RecordChildRisk records risk to the baby or the other children. Its
+// concerns and plan are read by everyone working with the family, so
+// neither may hold a parent's confidential details (keepConfidentialOut).
+func (db *DB) RecordChildRisk(ctx context.Context, actor policy.Actor, familyID, personID int64, c risk.ChildRisk) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, err := tx.familyForChange(actor, familyID, policy.EditFamily)
+		if err != nil {
+			return err
+		}
+		if err := c.Validate(); err != nil {
+			var fs problem.Fields
+			for _, pe := range risk.Problems(err) {
+				fs.Add(pe.Field, pe.Message)
+			}
+			if e := fs.Err(); e != nil {
+				return &problem.Error{Code: problem.Invalid, Message: "There is a problem", Fields: fs, Err: err}
+			}
+			return err
+		}
+		if err := tx.keepConfidentialOut(actor, f, everyone, textField{"concerns", c.Concerns}, textField{"plan", c.Plan}); err != nil {
+			return err
+		}
+		id, err := tx.insertChildRisk(f.ID, personID, c, tx.now, actor.StaffID)
+		if err != nil {
+			return err
+		}
+		tx.Audit("child_risk.create", "child_risk", id, f.ID, string(c.Level))
+		return nil
+	})
+}
+
+// insertChildRisk writes an assessment of risk to the children of family
+// familyID (personID a child's, 0 for all of them), made on by staff
+// member by: the checked RecordChildRisk's and the demo loader's.
+func (tx *Tx) insertChildRisk(familyID, personID int64, c risk.ChildRisk, on time.Time, by int64) (int64, error) {
+	id, err := tx.newID("child_risks")
+	if err != nil {
+		return 0, err
+	}
+	concerns, err := tx.db.seal(rowContext("child_risks.concerns", id), c.Concerns)
+	if err != nil {
+		return 0, err
+	}
+	plan, err := tx.db.seal(rowContext("child_risks.plan", id), c.Plan)
+	if err != nil {
+		return 0, err
+	}
+	_, err = tx.exec(`INSERT INTO child_risks (id, family_id, person_id, level, concerns_sealed, plan_sealed, assessed_on, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, id, familyID, nullID(personID), string(c.Level), concerns, plan, on.UTC(), by, tx.now)
+	if err != nil {
+		return 0, fmt.Errorf("saving the risk to the children: %w", err)
+	}
+	return id, nil
+}
+
+// RemoveChildRisk marks one of a family's assessments of risk to the
+// children as entered in error (recorded on the wrong family, or twice),
+// with why: it is kept, left out of the family's risk picture (the level
+// the page shows is then the latest assessment left) and listed as
+// removed. Whoever may assess the risk may.
+func (db *DB) RemoveChildRisk(ctx context.Context, actor policy.Actor, familyID, childRiskID int64, why string) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, err := tx.familyForChange(actor, familyID, policy.EditFamily)
+		if err != nil {
+			return err
+		}
+		if err := tx.markRemoved("child_risks", "family_id", f.ID, childRiskID, actor.StaffID, why,
+			"That assessment of risk to the children is not on this family's record, or was already removed"); err != nil {
+			return err
+		}
+		tx.Audit("child_risk.remove", "child_risk", childRiskID, f.ID, "entered in error")
+		return nil
+	})
+}
+
+// familyChildRisks lists a family's assessments of risk to the children,
+// the latest first, and apart those removed as entered in error.
+func (db *DB) familyChildRisks(ctx context.Context, q rowQuerier, familyID int64) ([]ChildRiskEntry, []RemovedChildRisk, error) {
+	rows, err := q.QueryContext(ctx, `SELECT c.id, c.level, c.concerns_sealed, c.plan_sealed, c.assessed_on, COALESCE(s.name, ''),
+		c.removed_at, COALESCE(r.name, ''), c.removed_reason_sealed
+		FROM child_risks c LEFT JOIN staff s ON s.id = c.created_by LEFT JOIN staff r ON r.id = c.removed_by
+		WHERE c.family_id = $1 ORDER BY c.assessed_on DESC, c.id DESC`, familyID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the risk to the children: %w", err)
+	}
+	defer rows.Close()
+	var out []ChildRiskEntry
+	var removed []RemovedChildRisk
+	for rows.Next() {
+		var e ChildRiskEntry
+		var level, concerns, plan, removedBy, sealedWhy string
+		var on anyTime
+		var removedAt sql.NullTime
+		if err := rows.Scan(&e.ID, &level, &concerns, &plan, &on, &e.By, &removedAt, &removedBy, &sealedWhy); err != nil {
+			return nil, nil, fmt.Errorf("reading the risk to the children: %w", err)
+		}
+		e.Level, e.AssessedOn = risk.Level(level), on.T
+		if removedAt.Valid {
+			re, err := db.removedEntry("child_risk", "child_risks", e.ID, e.AssessedOn, removedAt.Time, removedBy, sealedWhy, true)
+			if err != nil {
+				return nil, nil, err
+			}
+			removed = append(removed, RemovedChildRisk{RemovedEntry: re, Level: e.Level})
+			continue
+		}
+		if e.Concerns, err = db.open(rowContext("child_risks.concerns", e.ID), concerns); err != nil {
+			return nil, nil, err
+		}
+		if e.Plan, err = db.open(rowContext("child_risks.plan", e.ID), plan); err != nil {
+			return nil, nil, err
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("reading the risk to the children: %w", err)
+	}
+	return out, removed, nil
+}
