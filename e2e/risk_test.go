@@ -281,6 +281,40 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		tab.screenshot(t, "risk-05-manager-family")
 	})
 
+	// The criteria met, Priya refers Amy to MARAC (which closes the
+	// manager's task); when it has met she records what it decided, which
+	// the family's page then gives.
+	step(t, "MARAC referral and its outcome", func(t *testing.T) {
+		if amyHref == "" {
+			t.Fatal("no parent")
+		}
+		tab := priya
+		tab.open(t, amyHref+"?form=marac#marac-form")
+		tab.fillDate(t, "referred_on", time.Now())
+		tab.fill(t, "#marac_area", "Blackpool MARAC")
+		tab.click(t, `form[action$="/marac"] button[type="submit"]`)
+		tab.mustSee(t, "the MARAC referral", "MARAC referrals", "to Blackpool MARAC by Priya Shah", "No outcome recorded yet.")
+		tab.click(t, `main a[href*="?form=marac-outcome-"]`)
+		tab.fill(t, "#marac_outcome", "Heard; the IDVA will ring Amy on 07700 900101.")
+		tab.fill(t, "#marac_actions", "Police flag on the address.")
+		tab.click(t, `form[action$="/outcome"] button[type="submit"]`)
+		tab.mustSee(t, "MARAC outcome error", "There is a problem", "others working with the family")
+		tab.errorState(t, "risk-marac-outcome-error", "#marac_outcome")
+		tab.errorLinksResolve(t, "risk-marac-outcome-error")
+		tab.pageChecks(t, "risk-marac-outcome-error")
+		tab.screenshot(t, "risk-04b-marac-outcome-error")
+		if got := tab.eval(t, `document.getElementById('marac_actions').value`); got != "Police flag on the address." {
+			t.Errorf("MARAC outcome error: the actions typed were not kept (%q)", got)
+		}
+		tab.fill(t, "#marac_outcome", "Heard; an IDVA allocated.")
+		tab.click(t, `form[action$="/outcome"] button[type="submit"]`)
+		tab.mustSee(t, "the MARAC outcome", "Outcome: Heard; an IDVA allocated.", "Actions agreed: Police flag on the address.", "Change the outcome")
+		tab.pageChecks(t, "risk-marac-outcome")
+		tab.screenshot(t, "risk-04c-marac-outcome")
+		tab.open(t, familyHref)
+		tab.mustSee(t, "the family's risk summary", "MARAC referral "+time.Now().Format("2 January 2006")+": Heard; an IDVA allocated.")
+	})
+
 	step(t, "raise a concern", func(t *testing.T) {
 		if amyHref == "" {
 			t.Fatal("no person page for Amy")

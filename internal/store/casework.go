@@ -44,6 +44,7 @@ type PersonRecord struct {
 	Risk           []RiskRecord
 	Incidents      []Incident
 	Changes        []CircumstanceChange // newest first
+	MARACReferrals []MARACEntry         // newest first (PersonMARAC)
 	SafetyPlan     *SafetyPlan
 	Measures       []MeasureResult
 	// Consents are the person's consents to share, read (PersonConsents)
@@ -171,10 +172,11 @@ const (
 	PersonChanges                                  // changes in circumstances (parents), read with the incidents
 	PersonConsentsToReview                         // their consents to share (parents), when the reader may see confidential details: for a subject access export
 	PersonDisclosures                              // disclosures to other agencies about them or their family (parents), when the reader may see confidential details: for a subject access export
+	PersonMARAC                                    // MARAC referrals (parents), read with the incidents
 
 	// PersonPage is everything the person page shows.
 	PersonPage = PersonContact | PersonSessions | PersonVIG | PersonJointSafety | PersonPauses |
-		PersonRisk | PersonIncidents | PersonChanges | PersonSafetyPlan | PersonMeasures | PersonConsents
+		PersonRisk | PersonIncidents | PersonChanges | PersonSafetyPlan | PersonMeasures | PersonConsents | PersonMARAC
 
 	// PersonSubjectAccess is what a parent's subject access export is made
 	// from (by a DSL, who may see confidential details but edits nothing).
@@ -366,18 +368,18 @@ func (tx *Tx) fillPerson(out *PersonRecord, parts PersonParts, page *SessionPage
 			return err
 		}
 	}
-	if parts&(PersonRisk|PersonIncidents|PersonChanges) != 0 && parent {
+	if parts&(PersonRisk|PersonIncidents|PersonChanges|PersonMARAC) != 0 && parent {
 		// The risk part's MARAC criteria need the incidents' dates: one read,
 		// with the changes in circumstances.
 		facts, err := tx.incidentsAndHistory(id, riskRead{openIncidents: conf && parts&PersonIncidents != 0,
-			changes: parts&PersonChanges != 0, openNotes: conf})
+			changes: parts&PersonChanges != 0, openNotes: conf, maracs: parts&PersonMARAC != 0})
 		if err != nil {
 			return err
 		}
 		if parts&PersonIncidents != 0 {
 			out.Incidents = facts.incidents
 		}
-		out.Changes = facts.changes
+		out.Changes, out.MARACReferrals = facts.changes, facts.maracs
 		for _, e := range facts.removed {
 			if e.Kind == "incident" && parts&PersonIncidents != 0 || e.Kind == "change" {
 				out.RemovedEntries = append(out.RemovedEntries, e)

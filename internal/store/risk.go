@@ -357,6 +357,7 @@ type riskRead struct {
 	openIncidents bool // open what is written about each incident
 	changes       bool // read the changes in circumstances too
 	openNotes     bool // and say what changed (kind and note)
+	maracs        bool // read the MARAC referrals too (their area and actions opened with openNotes)
 }
 
 // riskFacts are a parent's incidents, changes in circumstances and risk
@@ -367,6 +368,7 @@ type riskFacts struct {
 	changes   []CircumstanceChange
 	history   risk.History
 	removed   []RemovedEntry
+	maracs    []MARACEntry
 }
 
 // incidentsAndHistory reads a parent's incidents, newest first, with
@@ -374,8 +376,11 @@ type riskFacts struct {
 // risk history (the incidents' dates and the last MARAC referral), in one
 // statement: the referral's row joined to each incident, or to none. With
 // r.changes their changes in circumstances come in the same statement
-// (UNION ALL, tagged 'c'), newest first. The person page shows them all,
-// and read apart they were three statements.
+// (UNION ALL, tagged 'c'), newest first, and with r.maracs the MARAC
+// referrals (tagged 'm': which MARAC in the reporter's column, the actions
+// in the details', the outcome in the removal reason's; a referral is never
+// removed). The person page shows them all, and read apart they were four
+// statements.
 func (tx *Tx) incidentsAndHistory(personID int64, r riskRead) (riskFacts, error) {
 	out := riskFacts{history: risk.History{Today: tx.now}}
 	h := &out.history
@@ -386,6 +391,10 @@ func (tx *Tx) incidentsAndHistory(personID int64, r riskRead) (riskFacts, error)
 	if r.changes {
 		q += ` UNION ALL SELECT 'c', NULL, c.id, c.changed_on, c.kind, FALSE, FALSE, FALSE, c.note_sealed, c.removed_at, c.removed_reason_sealed, rb.name
 			FROM circumstance_changes c LEFT JOIN staff rb ON rb.id = c.removed_by WHERE c.person_id = $1`
+	}
+	if r.maracs {
+		q += ` UNION ALL SELECT 'm', NULL, m.id, m.referred_on, m.marac_area, FALSE, FALSE, FALSE, m.actions_sealed, NULL, m.outcome, s.name
+			FROM marac_referrals m LEFT JOIN staff s ON s.id = m.created_by WHERE m.person_id = $1`
 	}
 	rows, err := tx.query(q+` ORDER BY on_date DESC, row_id DESC`, personID)
 	if err != nil {
@@ -402,6 +411,17 @@ func (tx *Tx) incidentsAndHistory(personID int64, r riskRead) (riskFacts, error)
 		}
 		if src == "i" {
 			h.LastMARAC = last.T
+		}
+		if src == "m" {
+			m := MARACEntry{ID: id.Int64, ReferredOn: on.T, Outcome: removedWhy.String, By: removedBy.String, Withheld: !r.openNotes}
+			if r.openNotes {
+				m.Area = reporter.String
+				if m.Actions, err = tx.db.open(rowContext("marac_referrals.actions", m.ID), details.String); err != nil {
+					return out, dropRows(rows, err)
+				}
+			}
+			out.maracs = append(out.maracs, m)
+			continue
 		}
 		if !removedAt.T.IsZero() {
 			// Entered in error: listed apart, never counted.
@@ -456,6 +476,22 @@ type MARACReferral struct {
 	Actions    string
 }
 
+// MARACEntry is a MARAC referral as the parent's page lists it. The
+// outcome is shown to everyone working with the family (the family page's
+// risk summary gives the latest), so it was kept free of a parent's
+// confidential details; which MARAC (where the parent lives) and the
+// actions agreed are Withheld from a reader who may not see the parent's
+// confidential details.
+type MARACEntry struct {
+	ID         int64
+	ReferredOn time.Time
+	Area       string
+	Outcome    string
+	Actions    string
+	By         string // who recorded the referral
+	Withheld   bool
+}
+
 // RecordMARAC records a MARAC referral for a parent.
 func (db *DB) RecordMARAC(ctx context.Context, actor policy.Actor, personID int64, m MARACReferral) error {
 	return db.Update(ctx, func(tx *Tx) error {
@@ -479,6 +515,9 @@ func (db *DB) RecordMARAC(ctx context.Context, actor policy.Actor, personID int6
 		if err := fs.Err(); err != nil {
 			return err
 		}
+		if err := tx.keepConfidentialOut(actor, f, everyone, textField{"marac_outcome", m.Outcome}); err != nil {
+			return err
+		}
 		id, err := tx.newID("marac_referrals")
 		if err != nil {
 			return err
@@ -496,6 +535,49 @@ func (db *DB) RecordMARAC(ctx context.Context, actor policy.Actor, personID int6
 			return fmt.Errorf("closing MARAC tasks: %w", err)
 		}
 		tx.Audit("marac.create", "marac_referral", id, f.ID, "")
+		return nil
+	})
+}
+
+// RecordMARACOutcome records what a parent's MARAC decided, once it has
+// met (the referral is usually made weeks before): its outcome, which
+// everyone working with the family reads (so it may not hold a parent's
+// confidential details), and the actions agreed, replacing what was
+// recorded before. Whoever may record the referral may.
+func (db *DB) RecordMARACOutcome(ctx context.Context, actor policy.Actor, personID, maracID int64, outcome, actions string) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, p, err := tx.personForEdit(actor, personID)
+		if err != nil {
+			return err
+		}
+		var there int
+		if err := tx.queryRow(`SELECT COUNT(*) FROM marac_referrals WHERE id = $1 AND person_id = $2`, maracID, p.ID).Scan(&there); err != nil {
+			return fmt.Errorf("reading the MARAC referral: %w", err)
+		}
+		if there == 0 {
+			return problem.New(problem.NotFound, "That MARAC referral is not on this record")
+		}
+		var fs problem.Fields
+		fs.Text("marac_outcome", "Outcome", &outcome, 2000, true)
+		if outcome == "" && !fs.Has("marac_outcome") {
+			fs.Add("marac_outcome", "Enter what the MARAC decided")
+		}
+		fs.Text("marac_actions", "Actions", &actions, 5000, true)
+		if err := fs.Err(); err != nil {
+			return err
+		}
+		if err := tx.keepConfidentialOut(actor, f, everyone, textField{"marac_outcome", outcome}); err != nil {
+			return err
+		}
+		sealed, err := tx.db.seal(rowContext("marac_referrals.actions", maracID), actions)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(`UPDATE marac_referrals SET outcome = $1, actions_sealed = $2 WHERE id = $3 AND person_id = $4`,
+			outcome, sealed, maracID, p.ID); err != nil {
+			return fmt.Errorf("saving the MARAC's outcome: %w", err)
+		}
+		tx.Audit("marac.outcome", "marac_referral", maracID, f.ID, "")
 		return nil
 	})
 }

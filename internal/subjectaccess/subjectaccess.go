@@ -28,10 +28,12 @@ func Withheld() []string {
 	return []string{
 		"Everything about your baby's other parent: their details, sessions, risk assessments, safety plan and questionnaires.",
 		"What other people told us, and their details: who reported an incident and what they said, the notes beside risk-assessment answers, safeguarding concerns and decisions, and the records of meetings with other agencies. A designated safeguarding lead reviews these separately and will tell you what can be shared.",
+		"Assessments of the risk to your baby and other children, which are about the whole family: a designated safeguarding lead reviews these separately.",
+		"Referrals to a MARAC (a meeting of agencies about safety) and what it decided, which hold what other agencies said: a designated safeguarding lead reviews these separately.",
 		"Your referral as the professional who referred you wrote it.",
 		"What was shared with other agencies about your family as a whole, and why, which may be about others: who received it, when, how and on what basis is listed, and a designated safeguarding lead reviews the rest before release.",
 		"Managers' supervision notes about our work with you, which are reviewed before release.",
-		"Earlier versions of session notes that were later corrected, and notes, incidents, changes in circumstances, VIG cycles, consents and disclosures removed because they were entered in error (some were written on the wrong parent's record), which a designated safeguarding lead reviews before release. What is here is the record as it stands now.",
+		"Earlier versions of session notes that were later corrected, and notes, incidents, changes in circumstances, VIG cycles, consents, disclosures and assessments of risk to the children removed because they were entered in error (some were written on the wrong parent's record), which a designated safeguarding lead reviews before release. What is here is the record as it stands now.",
 	}
 }
 

@@ -79,7 +79,14 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUs
 			d.Paused = &p
 		}
 	}
-	s.render(w, r, status, "person", Page{Title: rec.Person.Name(), Nav: "caseload", Errors: errs, Form: r.PostForm, Data: d})
+	form := r.PostForm
+	for _, m := range rec.MARACReferrals {
+		if form == nil && open == maracOutcomeForm(m.ID) && !m.Withheld {
+			// The outcome's form starts from what was recorded.
+			form = url.Values{"marac_outcome": {m.Outcome}, "marac_actions": {m.Actions}}
+		}
+	}
+	s.render(w, r, status, "person", Page{Title: rec.Person.Name(), Nav: "caseload", Errors: errs, Form: form, Data: d})
 }
 
 func formDate(form url.Values, name string, fs *problem.Fields) time.Time {

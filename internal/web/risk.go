@@ -305,6 +305,22 @@ func (s *Server) maracCreate(w http.ResponseWriter, r *http.Request, u *requestU
 	})
 }
 
+// maracOutcome records what a parent's MARAC decided, from the form the
+// link beside the referral opens on their page.
+func (s *Server) maracOutcome(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	eid, ok := s.entryID(w, r, "MARAC referral")
+	if !ok {
+		return
+	}
+	s.personPost(w, r, u, policy.EditConfidential, maracOutcomeForm(eid), "marac_outcome", "#marac-referrals", func(id int64, f url.Values, _ *problem.Fields) error {
+		return s.db.RecordMARACOutcome(r.Context(), u.staff.Actor(), id, eid, f.Get("marac_outcome"), f.Get("marac_actions"))
+	})
+}
+
+// maracOutcomeForm names the outcome's form of MARAC referral id, the one
+// the person page opens (?form=).
+func maracOutcomeForm(id int64) string { return "marac-outcome-" + strconv.FormatInt(id, 10) }
+
 type safetyData struct {
 	Person   store.PersonRecord
 	Version  int

@@ -1,0 +1,89 @@
+package store_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/store"
+	"github.com/cradle-org/cradle/internal/store/storetest"
+)
+
+// A parent's MARAC referrals are listed on their page, the latest first;
+// the outcome, recorded when the MARAC has met, is read by everyone
+// working with the family (so it may not hold a parent's confidential
+// details), and which MARAC and the actions agreed only by those who may
+// see the parent's confidential details.
+func TestMARACReferralsAndOutcome(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		sctx := audit.WithSource(ctx, audit.Source{Actor: "test"})
+		prac := fx.prac1.Actor()
+		today := db.Now().UTC().Truncate(24 * time.Hour)
+		// Alex's phone number in the outcome: refused on its field.
+		err := db.RecordMARAC(sctx, prac, fx.parent1, store.MARACReferral{ReferredOn: today.AddDate(0, 0, -20), Area: "Blackpool MARAC",
+			Outcome: "Listed; IDVA to call Alex on 07700 900001"})
+		if p := problem.As(err); p == nil || p.Code != problem.Invalid || len(p.Fields) != 1 || p.Fields[0].Name != "marac_outcome" {
+			t.Fatalf("Alex's phone number in the outcome: %v", err)
+		}
+		if err := db.RecordMARAC(sctx, prac, fx.parent1, store.MARACReferral{ReferredOn: today.AddDate(0, 0, -20), Area: "CANARY-AREA Blackpool MARAC"}); err != nil {
+			t.Fatal(err)
+		}
+		rec, err := db.ReadPersonParts(sctx, prac, fx.parent1, store.PersonMARAC, "")
+		if err != nil || len(rec.MARACReferrals) != 1 {
+			t.Fatalf("the referral: %+v (%v)", rec.MARACReferrals, err)
+		}
+		m := rec.MARACReferrals[0]
+		if m.Area != "CANARY-AREA Blackpool MARAC" || m.Outcome != "" || m.Withheld || m.By != fx.prac1.Name || !m.ReferredOn.Equal(today.AddDate(0, 0, -20)) {
+			t.Errorf("the referral as its practitioner reads it: %+v", m)
+		}
+
+		if err := db.RecordMARACOutcome(sctx, prac, fx.parent1, m.ID, " ", "Something"); code(err) != problem.Invalid {
+			t.Errorf("no outcome: %v", err)
+		}
+		if err := db.RecordMARACOutcome(sctx, prac, fx.parent1, m.ID, "Listed. Alex has moved to CANARY-ADDRESS 1 Safe Street", ""); code(err) != problem.Invalid {
+			t.Errorf("Alex's address in the outcome: %v", err)
+		}
+		if err := db.RecordMARACOutcome(sctx, fx.prac2.Actor(), fx.parent1, m.ID, "Listed", ""); code(err) != problem.Forbidden {
+			t.Errorf("the other parent's practitioner: %v", err)
+		}
+		if err := db.RecordMARACOutcome(sctx, prac, fx.parent2, m.ID, "Listed", ""); code(err) != problem.Forbidden {
+			t.Errorf("on the other parent's record: %v", err)
+		}
+		if err := db.RecordMARACOutcome(sctx, prac, fx.parent1, m.ID+1000, "Listed", ""); code(err) != problem.NotFound {
+			t.Errorf("no such referral: %v", err)
+		}
+		if err := db.RecordMARACOutcome(sctx, prac, fx.parent1, m.ID, "Heard on 1 December; an IDVA allocated", "CANARY-ACTIONS Police flag on the address"); err != nil {
+			t.Fatal(err)
+		}
+		if rec, err = db.ReadPersonParts(sctx, prac, fx.parent1, store.PersonMARAC, ""); err != nil || len(rec.MARACReferrals) != 1 ||
+			rec.MARACReferrals[0].Outcome != "Heard on 1 December; an IDVA allocated" || rec.MARACReferrals[0].Actions != "CANARY-ACTIONS Police flag on the address" {
+			t.Fatalf("after the outcome: %+v (%v)", rec.MARACReferrals, err)
+		}
+		// Sam's practitioner reads the date and the outcome, never which
+		// MARAC or the actions.
+		other, err := db.ReadPersonParts(sctx, fx.prac2.Actor(), fx.parent1, store.PersonMARAC, "")
+		if err != nil || len(other.MARACReferrals) != 1 {
+			t.Fatalf("the referral as the other practitioner reads it: %+v (%v)", other.MARACReferrals, err)
+		}
+		if o := other.MARACReferrals[0]; !o.Withheld || o.Area != "" || o.Actions != "" || o.Outcome != "Heard on 1 December; an IDVA allocated" {
+			t.Errorf("the referral as the other practitioner reads it: %+v", o)
+		}
+		page, err := db.ReadFamilyPage(sctx, prac, fx.familyID, 0)
+		if err != nil || page.Risk.Parents[0].MARACOutcome != "Heard on 1 December; an IDVA allocated" {
+			t.Errorf("the family's risk summary: %+v (%v)", page.Risk.Parents, err)
+		}
+		// The person page's other parts come in the same statement.
+		if rec, err = db.ReadPersonParts(sctx, prac, fx.parent1, store.PersonPage, ""); err != nil || len(rec.MARACReferrals) != 1 {
+			t.Errorf("the person page: %+v (%v)", rec.MARACReferrals, err)
+		}
+		if n := countAudit(t, db, "marac.outcome"); n != 1 {
+			t.Errorf("%d marac.outcome entries, want 1", n)
+		}
+		if got, err := db.RawString(ctx, `SELECT actions_sealed FROM marac_referrals WHERE id = $1`, m.ID); err != nil || strings.Contains(got, "CANARY") {
+			t.Errorf("the actions are stored as %q (%v)", got, err)
+		}
+	})
+}
