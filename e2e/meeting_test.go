@@ -110,11 +110,7 @@ func TestBrowserMeetingActionReachesCaseload(t *testing.T) {
 	// reads: refused on the field (the error state through axe), then
 	// taken out.
 	tab.fill(t, "#decisions", "Amy can be reached on 07700 900101.")
-	tab.click(t, `form[action$="/meetings"] button[type="submit"]`)
-	tab.mustSee(t, "meeting with Amy's number", "There is a problem", "This mentions Amy Foster's phone number")
-	tab.errorState(t, "meeting-mention-error", "#decisions")
-	tab.pageChecks(t, "meeting-mention-error")
-	tab.screenshot(t, "meeting-01b-mention")
+	tab.refusedMention(t, "meeting-01b-mention", `form[action$="/meetings"] button[type="submit"]`, "#decisions", "This mentions Amy Foster's phone number")
 	tab.fill(t, "#decisions", "Joint visit agreed.")
 	tab.click(t, `form[action$="/meetings"] button[type="submit"]`)
 	tab.mustBeAt(t, familyHref)

@@ -120,15 +120,8 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		tab.fill(t, "#child_concerns", "Shouting at handovers; the baby is due soon.")
 		tab.check(t, "child_level-2") // high
 		tab.fill(t, "#child_plan", "Ring Amy on 07700 900101 before each visit.")
-		tab.click(t, `form[action$="/child-risk"] button[type="submit"]`)
-		tab.mustSee(t, "child risk error", "There is a problem", "others working with the family")
-		tab.errorState(t, "risk-child-risk-error", "#child_plan")
-		tab.errorLinksResolve(t, "risk-child-risk-error")
-		tab.pageChecks(t, "risk-child-risk-error")
-		tab.screenshot(t, "risk-01d-child-risk-error")
-		if got := tab.eval(t, `document.getElementById('child_concerns').value`); got != "Shouting at handovers; the baby is due soon." {
-			t.Errorf("child risk error: the concerns typed were not kept (%q)", got)
-		}
+		tab.refusedMention(t, "risk-01d-child-risk-error", `form[action$="/child-risk"] button[type="submit"]`, "#child_plan",
+			"This mentions Amy Foster's phone number, which others working with the family may not see", "#child_concerns", "Shouting at handovers; the baby is due soon.")
 		tab.fill(t, "#child_plan", "Handovers at the family centre.")
 		tab.click(t, `form[action$="/child-risk"] button[type="submit"]`)
 		tab.mustSee(t, "child risk saved", "Concerns: Shouting at handovers; the baby is due soon.", "Plan: Handovers at the family centre.")
@@ -297,15 +290,8 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		tab.click(t, `main a[href*="?form=marac-outcome-"]`)
 		tab.fill(t, "#marac_outcome", "Heard; the IDVA will ring Amy on 07700 900101.")
 		tab.fill(t, "#marac_actions", "Police flag on the address.")
-		tab.click(t, `form[action$="/outcome"] button[type="submit"]`)
-		tab.mustSee(t, "MARAC outcome error", "There is a problem", "others working with the family")
-		tab.errorState(t, "risk-marac-outcome-error", "#marac_outcome")
-		tab.errorLinksResolve(t, "risk-marac-outcome-error")
-		tab.pageChecks(t, "risk-marac-outcome-error")
-		tab.screenshot(t, "risk-04b-marac-outcome-error")
-		if got := tab.eval(t, `document.getElementById('marac_actions').value`); got != "Police flag on the address." {
-			t.Errorf("MARAC outcome error: the actions typed were not kept (%q)", got)
-		}
+		tab.refusedMention(t, "risk-04b-marac-outcome-error", `form[action$="/outcome"] button[type="submit"]`, "#marac_outcome",
+			"This mentions Amy Foster's phone number, which others working with the family may not see", "#marac_actions", "Police flag on the address.")
 		tab.fill(t, "#marac_outcome", "Heard; an IDVA allocated.")
 		tab.click(t, `form[action$="/outcome"] button[type="submit"]`)
 		tab.mustSee(t, "the MARAC outcome", "Outcome: Heard; an IDVA allocated.", "Actions agreed: Police flag on the address.", "Change the outcome")

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -127,5 +128,24 @@ func (tb *tab) removeEnteredInError(t *testing.T, name, by, why, gone string) {
 	tb.mustSee(t, name+" removed", "was removed as entered in error by "+by, why)
 	if strings.Contains(tb.eval(t, `document.body.innerText`), gone) {
 		t.Errorf("the removed %s is still listed", name)
+	}
+}
+
+// refusedMention posts the form whose button is submit with a parent's
+// detail typed into field, and checks the refusal: on that field, naming
+// the detail (says), the error state through axe, its screenshot as name,
+// and (with kept) what was typed in another field still there.
+func (tb *tab) refusedMention(t *testing.T, name, submit, field, says string, kept ...string) {
+	t.Helper()
+	tb.click(t, submit)
+	tb.mustSee(t, name, "There is a problem", says)
+	tb.errorState(t, name, field)
+	tb.errorLinksResolve(t, name)
+	tb.pageChecks(t, name)
+	tb.screenshot(t, name)
+	if len(kept) == 2 {
+		if got := tb.eval(t, `document.querySelector(`+strconv.Quote(kept[0])+`).value`); got != kept[1] {
+			t.Errorf("%s: %s was not kept (%q, want %q)", name, kept[0], got, kept[1])
+		}
 	}
 }
