@@ -299,6 +299,12 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		tab.screenshot(t, "risk-04c-marac-outcome")
 		tab.open(t, familyHref)
 		tab.mustSee(t, "the family's risk summary", "MARAC referral "+time.Now().Format("2 January 2006")+": Heard; an IDVA allocated.")
+		// Recorded on the wrong parent's record after all: removed.
+		tab.open(t, amyHref)
+		tab.click(t, `main a[href*="?form=remove-marac-"]`)
+		tab.mustSee(t, "MARAC referral removal form", "Why was the MARAC referral of ")
+		tab.removeEnteredInError(t, "marac", "Priya Shah", "Recorded on the wrong parent's record.", "Outcome: Heard; an IDVA allocated.")
+		tab.screenshot(t, "risk-04d-marac-removed")
 	})
 
 	step(t, "raise a concern", func(t *testing.T) {

@@ -54,9 +54,10 @@ type PersonRecord struct {
 	// Removed are the results marked as entered in error, oldest removal
 	// first (read by ReadPersonMeasures for one measure's page).
 	Removed []RemovedMeasure
-	// RemovedEntries are the incidents, changes in circumstances, VIG
-	// cycles and consents removed as entered in error (PersonIncidents,
-	// PersonChanges, PersonVIG, the consents), each kind newest first.
+	// RemovedEntries are the incidents, changes in circumstances, MARAC
+	// referrals, VIG cycles and consents removed as entered in error
+	// (PersonIncidents, PersonChanges, PersonMARAC, PersonVIG, the
+	// consents), each kind newest first.
 	RemovedEntries []RemovedEntry
 	// RemovedSessions are, when the page asked for them (SessionPage's
 	// "removed"), one page of the sessions and notes removed as entered
@@ -381,7 +382,7 @@ func (tx *Tx) fillPerson(out *PersonRecord, parts PersonParts, page *SessionPage
 		}
 		out.Changes, out.MARACReferrals = facts.changes, facts.maracs
 		for _, e := range facts.removed {
-			if e.Kind == "incident" && parts&PersonIncidents != 0 || e.Kind == "change" {
+			if e.Kind == "incident" && parts&PersonIncidents != 0 || e.Kind == "change" || e.Kind == "marac" && parts&PersonMARAC != 0 {
 				out.RemovedEntries = append(out.RemovedEntries, e)
 			}
 		}

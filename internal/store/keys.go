@@ -77,7 +77,8 @@ var boundFromStart = []string{"circumstance_changes", "case_session_history"}
 // migrations 29 and 30 do not look for them (they are not there yet).
 var columnsBoundFromStart = []string{"staff.password_hash_sealed", "incidents.removed_reason_sealed", "vig_cycles.removed_reason_sealed",
 	"consents.removed_reason_sealed", "meetings.removed_reason_sealed",
-	"information_sharing.removed_reason_sealed", "professionals.removed_reason_sealed", "child_risks.removed_reason_sealed"}
+	"information_sharing.removed_reason_sealed", "professionals.removed_reason_sealed", "child_risks.removed_reason_sealed",
+	"marac_referrals.removed_reason_sealed"}
 
 // rowBound are the tables whose sealed values are bound to their rows.
 var rowBound = func() map[string]bool {
@@ -152,6 +153,7 @@ func SealedColumns() []SealedColumn {
 		{"circumstance_changes", "note_sealed", id, "circumstance_changes.note", ""},
 		{"circumstance_changes", "removed_reason_sealed", id, "circumstance_changes.removed_reason", ""},
 		{"marac_referrals", "actions_sealed", id, "marac_referrals.actions", ""},
+		{"marac_referrals", "removed_reason_sealed", id, "marac_referrals.removed_reason", ""},
 		{"safety_plans", "plan_sealed", id, "safety_plans.plan", ""},
 		{"safety_plan_reviews", "changes_sealed", id, "safety_plan_reviews.changes", ""},
 		{"child_risks", "concerns_sealed", id, "child_risks.concerns", ""},

@@ -354,6 +354,21 @@ func plantCanaries(t *testing.T, db *store.DB) planted {
 			}
 		}
 	}
+	// A MARAC referral removed as entered in error: why, sealed.
+	if err := db.RecordMARAC(sctx, prac, fx.parent1, store.MARACReferral{ReferredOn: now, Area: "To remove"}); err != nil {
+		t.Fatal(err)
+	}
+	if rec, err := db.ReadPersonParts(sctx, prac, fx.parent1, store.PersonMARAC, ""); err != nil {
+		t.Fatal(err)
+	} else {
+		for _, m := range rec.MARACReferrals {
+			if m.Area == "To remove" {
+				if err := db.RemoveMARAC(sctx, prac, fx.parent1, m.ID, canary("marac-removal")); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
 	// An assessment of risk to the children removed as entered in error:
 	// why, sealed.
 	if err := db.RecordChildRisk(sctx, prac, fx.familyID, 0, risk.ChildRisk{Level: risk.High, Concerns: "To remove", Plan: "Recorded twice"}); err != nil {

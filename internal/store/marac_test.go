@@ -87,3 +87,69 @@ func TestMARACReferralsAndOutcome(t *testing.T) {
 		}
 	})
 }
+
+// A MARAC referral recorded twice (or on the wrong parent's record) is
+// removed with a reason: it leaves the list, the criteria's "last referral"
+// (so a repeat is judged from the one left) and the family's summary, and
+// is listed as removed.
+func TestMARACReferralRemoved(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		sctx := audit.WithSource(ctx, audit.Source{Actor: "test"})
+		prac := fx.prac1.Actor()
+		today := db.Now().UTC().Truncate(24 * time.Hour)
+		for i, on := range []time.Time{today.AddDate(0, -6, 0), today.AddDate(0, 0, -3)} {
+			if err := db.RecordMARAC(sctx, prac, fx.parent1, store.MARACReferral{ReferredOn: on, Area: "Blackpool MARAC", Outcome: []string{"Heard", "Wrong parent"}[i]}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rec, err := db.ReadPersonParts(sctx, prac, fx.parent1, store.PersonMARAC|store.PersonRisk, "")
+		if err != nil || len(rec.MARACReferrals) != 2 {
+			t.Fatalf("before: %+v (%v)", rec.MARACReferrals, err)
+		}
+		wrong, kept := rec.MARACReferrals[0], rec.MARACReferrals[1]
+		if err := db.RemoveMARAC(sctx, prac, fx.parent1, wrong.ID, " "); code(err) != problem.Invalid {
+			t.Errorf("no reason: %v", err)
+		}
+		if err := db.RemoveMARAC(sctx, fx.prac2.Actor(), fx.parent1, wrong.ID, "Wrong parent"); code(err) != problem.Forbidden {
+			t.Errorf("the other parent's practitioner: %v", err)
+		}
+		if err := db.RemoveMARAC(sctx, prac, fx.parent1, wrong.ID+1000, "Wrong parent"); code(err) != problem.NotFound {
+			t.Errorf("no such referral: %v", err)
+		}
+		if err := db.RemoveMARAC(sctx, prac, fx.parent1, wrong.ID, "CANARY-WHY Recorded on the wrong parent's record"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RemoveMARAC(sctx, prac, fx.parent1, wrong.ID, "Again"); code(err) != problem.NotFound {
+			t.Errorf("a second time: %v", err)
+		}
+		if err := db.RecordMARACOutcome(sctx, prac, fx.parent1, wrong.ID, "Heard", ""); code(err) != problem.NotFound {
+			t.Errorf("the outcome of a removed referral: %v", err)
+		}
+		rec, err = db.ReadPersonParts(sctx, prac, fx.parent1, store.PersonMARAC|store.PersonRisk, "")
+		if err != nil || len(rec.MARACReferrals) != 1 || rec.MARACReferrals[0].ID != kept.ID {
+			t.Fatalf("after: %+v (%v)", rec.MARACReferrals, err)
+		}
+		var removed []store.RemovedEntry
+		for _, e := range rec.RemovedEntries {
+			if e.Kind == "marac" {
+				removed = append(removed, e)
+			}
+		}
+		if len(removed) != 1 || removed[0].ID != wrong.ID || removed[0].Why != "CANARY-WHY Recorded on the wrong parent's record" || removed[0].RemovedBy != fx.prac1.Name {
+			t.Errorf("removed: %+v", removed)
+		}
+		// Sam's practitioner reads that one was removed, never why.
+		if other, err := db.ReadPersonParts(sctx, fx.prac2.Actor(), fx.parent1, store.PersonMARAC, ""); err != nil || len(other.RemovedEntries) != 1 ||
+			other.RemovedEntries[0].Why != "" || !other.RemovedEntries[0].Withheld {
+			t.Errorf("removed, as the other practitioner reads it: %+v (%v)", other.RemovedEntries, err)
+		}
+		page, err := db.ReadFamilyPage(sctx, prac, fx.familyID, 0)
+		if err != nil || !page.Risk.Parents[0].LastMARAC.Equal(kept.ReferredOn) || page.Risk.Parents[0].MARACOutcome != "Heard" {
+			t.Errorf("the family's risk summary: %+v (%v)", page.Risk.Parents[0], err)
+		}
+		if n := countAudit(t, db, "marac.remove"); n != 1 {
+			t.Errorf("%d marac.remove entries, want 1", n)
+		}
+	})
+}

@@ -11,14 +11,15 @@ import (
 )
 
 // RemovedEntry is an entry on a parent's record removed as entered in
-// error (an incident, a change in circumstances, a VIG cycle or a consent):
+// error (an incident, a change in circumstances, a MARAC referral, a VIG
+// cycle or a consent):
 // its date, and who removed it, when and why. Why is read, as what the
 // entry said was, only for a reader who may see the parent's confidential
 // details. The row stays (marked by removed_at); every list and count
 // leaves it out.
 type RemovedEntry struct {
 	ID        int64
-	Kind      string // "incident", "change", "vig" or "consent"
+	Kind      string // "incident", "change", "marac", "vig" or "consent"
 	On        time.Time
 	RemovedAt time.Time
 	RemovedBy string
@@ -36,6 +37,17 @@ func (db *DB) RemoveVIG(ctx context.Context, actor policy.Actor, personID, vigID
 		"That VIG cycle is not on this record, or was already removed")
 }
 
+// RemoveMARAC marks one of a parent's MARAC referrals as entered in error
+// (recorded on the wrong parent's record, or twice), with why: it no longer
+// counts towards the MARAC criteria (a repeat is judged from the latest
+// referral left), is left out of the family's risk summary and the
+// reports' count, kept, and listed as removed. Whoever may record a
+// referral for the parent may.
+func (db *DB) RemoveMARAC(ctx context.Context, actor policy.Actor, personID, maracID int64, why string) error {
+	return db.removeEntry(ctx, actor, personID, maracID, why, "marac_referrals", "marac_referral", "marac.remove",
+		"That MARAC referral is not on this record, or was already removed")
+}
+
 // RemoveConsent marks one of a parent's consents to share as entered in
 // error: a consent they never gave, which withdrawing would say they once
 // had. It is left out of the consents listed on the person and family
@@ -46,7 +58,7 @@ func (db *DB) RemoveConsent(ctx context.Context, actor policy.Actor, personID, c
 }
 
 // removeEntry marks row id of table (incidents, circumstance_changes,
-// vig_cycles or consents: each has person_id and the three removed_
+// marac_referrals, vig_cycles or consents: each has person_id and the three removed_
 // columns), the person's, removed by actor with why, audited as action on
 // a record of recordType. gone is the problem when the row is not the
 // person's or was removed already.

@@ -635,7 +635,7 @@ func (tx *Tx) safeguardingFigures(sc ReportScope, from, until time.Time, f *repo
 		return n, err
 	}
 	var err2 error
-	if f.MARACReferrals, err2 = count(`SELECT COUNT(*) FROM marac_referrals m` + familyJoin(fw, "m.family_id") + ` WHERE m.referred_on >= $1 AND m.referred_on < $2`); err2 != nil {
+	if f.MARACReferrals, err2 = count(`SELECT COUNT(*) FROM marac_referrals m` + familyJoin(fw, "m.family_id") + ` WHERE m.referred_on >= $1 AND m.referred_on < $2 AND m.removed_at IS NULL`); err2 != nil {
 		return fmt.Errorf("counting MARAC referrals: %w", err2)
 	}
 	if f.SafetyPlans, err2 = count(`SELECT COUNT(*) FROM safety_plans p` + familyJoin(fw, "p.family_id") + ` WHERE p.created_at >= $1 AND p.created_at < $2`); err2 != nil {

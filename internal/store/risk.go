@@ -378,23 +378,24 @@ type riskFacts struct {
 // r.changes their changes in circumstances come in the same statement
 // (UNION ALL, tagged 'c'), newest first, and with r.maracs the MARAC
 // referrals (tagged 'm': which MARAC in the reporter's column, the actions
-// in the details', the outcome in the removal reason's; a referral is never
-// removed). The person page shows them all, and read apart they were four
-// statements.
+// in the details'; the outcome and who recorded it have columns of their
+// own). The person page shows them all, and read apart they were four
+// statements. Removed as entered in error, an incident, change or referral
+// is listed apart and counts towards nothing.
 func (tx *Tx) incidentsAndHistory(personID int64, r riskRead) (riskFacts, error) {
 	out := riskFacts{history: risk.History{Today: tx.now}}
 	h := &out.history
 	q := `SELECT 'i' AS src, m.last_on, i.id AS row_id, i.occurred_on AS on_date, i.reported_by_sealed, i.police_involved, i.injuries, i.children_present, i.details_sealed,
-		i.removed_at, i.removed_reason_sealed, rb.name
-		FROM (SELECT MAX(referred_on) AS last_on FROM marac_referrals WHERE person_id = $1) m
+		i.removed_at, i.removed_reason_sealed, rb.name, CAST(NULL AS TEXT) AS outcome, CAST(NULL AS TEXT) AS made_by
+		FROM (SELECT MAX(referred_on) AS last_on FROM marac_referrals WHERE person_id = $1 AND removed_at IS NULL) m
 		LEFT JOIN incidents i ON i.person_id = $1 LEFT JOIN staff rb ON rb.id = i.removed_by`
 	if r.changes {
-		q += ` UNION ALL SELECT 'c', NULL, c.id, c.changed_on, c.kind, FALSE, FALSE, FALSE, c.note_sealed, c.removed_at, c.removed_reason_sealed, rb.name
+		q += ` UNION ALL SELECT 'c', NULL, c.id, c.changed_on, c.kind, FALSE, FALSE, FALSE, c.note_sealed, c.removed_at, c.removed_reason_sealed, rb.name, NULL, NULL
 			FROM circumstance_changes c LEFT JOIN staff rb ON rb.id = c.removed_by WHERE c.person_id = $1`
 	}
 	if r.maracs {
-		q += ` UNION ALL SELECT 'm', NULL, m.id, m.referred_on, m.marac_area, FALSE, FALSE, FALSE, m.actions_sealed, NULL, m.outcome, s.name
-			FROM marac_referrals m LEFT JOIN staff s ON s.id = m.created_by WHERE m.person_id = $1`
+		q += ` UNION ALL SELECT 'm', NULL, m.id, m.referred_on, m.marac_area, FALSE, FALSE, FALSE, m.actions_sealed, m.removed_at, m.removed_reason_sealed, rb.name, m.outcome, s.name
+			FROM marac_referrals m LEFT JOIN staff s ON s.id = m.created_by LEFT JOIN staff rb ON rb.id = m.removed_by WHERE m.person_id = $1`
 	}
 	rows, err := tx.query(q+` ORDER BY on_date DESC, row_id DESC`, personID)
 	if err != nil {
@@ -404,16 +405,16 @@ func (tx *Tx) incidentsAndHistory(personID int64, r riskRead) (riskFacts, error)
 		var src string
 		var last, on, removedAt anyTime
 		var id sql.NullInt64
-		var reporter, details, removedWhy, removedBy sql.NullString
+		var reporter, details, removedWhy, removedBy, outcome, madeBy sql.NullString
 		var police, injuries, children sql.NullBool
-		if err := rows.Scan(&src, &last, &id, &on, &reporter, &police, &injuries, &children, &details, &removedAt, &removedWhy, &removedBy); err != nil {
+		if err := rows.Scan(&src, &last, &id, &on, &reporter, &police, &injuries, &children, &details, &removedAt, &removedWhy, &removedBy, &outcome, &madeBy); err != nil {
 			return out, dropRows(rows, fmt.Errorf("reading incidents and MARAC referrals: %w", err))
 		}
 		if src == "i" {
 			h.LastMARAC = last.T
 		}
-		if src == "m" {
-			m := MARACEntry{ID: id.Int64, ReferredOn: on.T, Outcome: removedWhy.String, By: removedBy.String, Withheld: !r.openNotes}
+		if src == "m" && removedAt.T.IsZero() {
+			m := MARACEntry{ID: id.Int64, ReferredOn: on.T, Outcome: outcome.String, By: madeBy.String, Withheld: !r.openNotes}
 			if r.openNotes {
 				m.Area = reporter.String
 				if m.Actions, err = tx.db.open(rowContext("marac_referrals.actions", m.ID), details.String); err != nil {
@@ -426,8 +427,11 @@ func (tx *Tx) incidentsAndHistory(personID int64, r riskRead) (riskFacts, error)
 		if !removedAt.T.IsZero() {
 			// Entered in error: listed apart, never counted.
 			kind, table := "incident", "incidents"
-			if src == "c" {
+			switch src {
+			case "c":
 				kind, table = "change", "circumstance_changes"
+			case "m":
+				kind, table = "marac", "marac_referrals"
 			}
 			e, err := tx.db.removedEntry(kind, table, id.Int64, on.T, removedAt.T, removedBy.String, removedWhy.String, r.openNotes)
 			if err != nil {
@@ -551,11 +555,11 @@ func (db *DB) RecordMARACOutcome(ctx context.Context, actor policy.Actor, person
 			return err
 		}
 		var there int
-		if err := tx.queryRow(`SELECT COUNT(*) FROM marac_referrals WHERE id = $1 AND person_id = $2`, maracID, p.ID).Scan(&there); err != nil {
+		if err := tx.queryRow(`SELECT COUNT(*) FROM marac_referrals WHERE id = $1 AND person_id = $2 AND removed_at IS NULL`, maracID, p.ID).Scan(&there); err != nil {
 			return fmt.Errorf("reading the MARAC referral: %w", err)
 		}
 		if there == 0 {
-			return problem.New(problem.NotFound, "That MARAC referral is not on this record")
+			return problem.New(problem.NotFound, "That MARAC referral is not on this record, or was removed")
 		}
 		var fs problem.Fields
 		fs.Text("marac_outcome", "Outcome", &outcome, 2000, true)

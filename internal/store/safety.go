@@ -211,7 +211,7 @@ func (db *DB) familyRiskSummary(ctx context.Context, q rowQuerier, familyID int6
 	in, args := db.inList(parents)
 	rows, err := q.QueryContext(ctx, `SELECT 'a' AS fact, person_id, level AS note, assessed_on AS day, assessed_on AS sort_day, id AS n FROM risk_assessments
 			WHERE person_id IN (`+in+`) AND status = 'complete' AND kind = 'dash'
-		UNION ALL SELECT 'b', person_id, outcome, referred_on, referred_on, id FROM marac_referrals WHERE person_id IN (`+in+`)
+		UNION ALL SELECT 'b', person_id, outcome, referred_on, referred_on, id FROM marac_referrals WHERE person_id IN (`+in+`) AND removed_at IS NULL
 		UNION ALL SELECT 'c', person_id, '', review_on, CAST(NULL AS DATE), id FROM safety_plans WHERE person_id IN (`+in+`)
 		UNION ALL SELECT 'e', 0, '', CAST(NULL AS DATE), CAST(NULL AS DATE), COUNT(*) FROM safeguarding_concerns WHERE family_id = $2 AND status <> 'closed'
 		ORDER BY fact, person_id, sort_day DESC, n DESC`, append(args, familyID)...)

@@ -33,7 +33,7 @@ func Withheld() []string {
 		"Your referral as the professional who referred you wrote it.",
 		"What was shared with other agencies about your family as a whole, and why, which may be about others: who received it, when, how and on what basis is listed, and a designated safeguarding lead reviews the rest before release.",
 		"Managers' supervision notes about our work with you, which are reviewed before release.",
-		"Earlier versions of session notes that were later corrected, and notes, incidents, changes in circumstances, VIG cycles, consents, disclosures and assessments of risk to the children removed because they were entered in error (some were written on the wrong parent's record), which a designated safeguarding lead reviews before release. What is here is the record as it stands now.",
+		"Earlier versions of session notes that were later corrected, and notes, incidents, changes in circumstances, MARAC referrals, VIG cycles, consents, disclosures and assessments of risk to the children removed because they were entered in error (some were written on the wrong parent's record), which a designated safeguarding lead reviews before release. What is here is the record as it stands now.",
 	}
 }
 

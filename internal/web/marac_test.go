@@ -10,7 +10,8 @@ import (
 // A MARAC referral is listed on the parent's page; its outcome, recorded
 // once the MARAC has met, starts from what was recorded, refuses Amy's
 // phone number with what was typed kept, and is read by Jordan's
-// practitioner without which MARAC or the actions agreed.
+// practitioner without which MARAC or the actions agreed. Recorded on the
+// wrong parent's record, it is removed with a reason.
 func TestMARACOutcome(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		_, person, pc, token := amysPage(t, e, "priya.shah@cradle.example")
@@ -59,6 +60,29 @@ func TestMARACOutcome(t *testing.T) {
 		}
 		if r := e.post(tc, outcome, mustForm("csrf_token", csrfFrom(t, tp.body), "marac_outcome", "Changed")); r.status != http.StatusForbidden {
 			t.Errorf("Jordan's practitioner changing the outcome: %d", r.status)
+		}
+
+		// Recorded on the wrong parent's record: removed with a reason.
+		remove := person + "/marac/" + id + "/remove"
+		if f := e.get(pc, person+"?form=remove-marac-"+id); !strings.Contains(f.body, `action="`+remove+`"`) || !strings.Contains(f.body, "Why was the MARAC referral of ") {
+			t.Fatalf("the removal form:\n%s", f.body)
+		}
+		if r := e.post(pc, remove, mustForm("csrf_token", token, "remove_why", "")); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `href="#remove_why"`) {
+			t.Fatalf("no reason: %d\n%s", r.status, r.body)
+		}
+		if r := e.post(pc, remove, mustForm("csrf_token", token, "remove_why", "CANARY-WHY Wrong parent")); r.status != http.StatusSeeOther || !strings.HasSuffix(r.location, "#marac-referrals") {
+			t.Fatalf("the removal: %d %s\n%s", r.status, r.location, r.body)
+		}
+		page = e.get(pc, person)
+		if strings.Contains(page.body, "Outcome: Heard") || !strings.Contains(page.body, "No MARAC referrals recorded.") ||
+			!strings.Contains(page.body, "was removed as entered in error by Priya Shah") || !strings.Contains(page.body, "Why: CANARY-WHY Wrong parent") {
+			t.Errorf("after the removal:\n%s", page.body)
+		}
+		if tp := e.get(tc, person); strings.Contains(tp.body, "CANARY") || !strings.Contains(tp.body, "was removed as entered in error by Priya Shah") {
+			t.Errorf("Jordan's practitioner, after the removal:\n%s", tp.body)
+		}
+		if r := e.post(pc, outcome, mustForm("csrf_token", token, "marac_outcome", "Heard")); r.status != http.StatusNotFound {
+			t.Errorf("the outcome of a removed referral: %d", r.status)
 		}
 	})
 }

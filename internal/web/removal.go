@@ -25,6 +25,11 @@ func (s *Server) changeRemove(w http.ResponseWriter, r *http.Request, u *request
 	s.entryRemove(w, r, u, "change", "change in circumstances", "#risk", s.db.RemoveChange)
 }
 
+// maracRemove marks a MARAC referral as entered in error.
+func (s *Server) maracRemove(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.entryRemove(w, r, u, "marac", "MARAC referral", "#marac-referrals", s.db.RemoveMARAC)
+}
+
 // vigRemove marks a VIG cycle as entered in error.
 func (s *Server) vigRemove(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	s.entryRemove(w, r, u, "vig", "VIG cycle", "#vig", s.db.RemoveVIG)

@@ -330,6 +330,7 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("POST /people/{id}/changes/{eid}/remove", s.staff(s.changeRemove))
 	handle("POST /people/{id}/marac", s.staff(s.maracCreate))
 	handle("POST /people/{id}/marac/{eid}/outcome", s.staff(s.maracOutcome))
+	handle("POST /people/{id}/marac/{eid}/remove", s.staff(s.maracRemove))
 	handle("GET /people/{id}/safety-plan", s.staff(s.safetyForm))
 	handle("POST /people/{id}/safety-plan", s.staff(s.safetySave))
 	handle("POST /families/{id}/child-risk", s.staff(s.childRiskCreate))
