@@ -36,6 +36,25 @@ func TestMARACReferralsAndOutcome(t *testing.T) {
 			t.Fatalf("the referral: %+v (%v)", rec.MARACReferrals, err)
 		}
 		m := rec.MARACReferrals[0]
+		// Its outcome awaited: a task for Alex's practitioner, due four
+		// weeks after the referral.
+		outcomeTasks := func() []store.Task {
+			t.Helper()
+			page, err := db.ReadFamilyPage(sctx, prac, fx.familyID, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []store.Task
+			for _, tk := range page.Tasks {
+				if strings.HasPrefix(tk.Title, "Record the MARAC's outcome") {
+					out = append(out, tk)
+				}
+			}
+			return out
+		}
+		if tk := outcomeTasks(); len(tk) != 1 || tk[0].AssignedToID != fx.prac1.ID || !tk[0].DueOn.Equal(today.AddDate(0, 0, 8)) {
+			t.Errorf("the outcome's task: %+v", tk)
+		}
 		if m.Area != "CANARY-AREA Blackpool MARAC" || m.Outcome != "" || m.Withheld || m.By != fx.prac1.Name || !m.ReferredOn.Equal(today.AddDate(0, 0, -20)) {
 			t.Errorf("the referral as its practitioner reads it: %+v", m)
 		}
@@ -57,6 +76,9 @@ func TestMARACReferralsAndOutcome(t *testing.T) {
 		}
 		if err := db.RecordMARACOutcome(sctx, prac, fx.parent1, m.ID, "Heard on 1 December; an IDVA allocated", "CANARY-ACTIONS Police flag on the address"); err != nil {
 			t.Fatal(err)
+		}
+		if tk := outcomeTasks(); len(tk) != 0 {
+			t.Errorf("the outcome's task is still open: %+v", tk)
 		}
 		if rec, err = db.ReadPersonParts(sctx, prac, fx.parent1, store.PersonMARAC, ""); err != nil || len(rec.MARACReferrals) != 1 ||
 			rec.MARACReferrals[0].Outcome != "Heard on 1 December; an IDVA allocated" || rec.MARACReferrals[0].Actions != "CANARY-ACTIONS Police flag on the address" {
@@ -148,8 +170,33 @@ func TestMARACReferralRemoved(t *testing.T) {
 		if err != nil || !page.Risk.Parents[0].LastMARAC.Equal(kept.ReferredOn) || page.Risk.Parents[0].MARACOutcome != "Heard" {
 			t.Errorf("the family's risk summary: %+v (%v)", page.Risk.Parents[0], err)
 		}
-		if n := countAudit(t, db, "marac.remove"); n != 1 {
-			t.Errorf("%d marac.remove entries, want 1", n)
+		// One awaiting its outcome, removed: its task goes with it.
+		if err := db.RecordMARAC(sctx, prac, fx.parent1, store.MARACReferral{ReferredOn: today, Area: "Twice"}); err != nil {
+			t.Fatal(err)
+		}
+		open := func() int {
+			t.Helper()
+			n, err := db.RawString(ctx, `SELECT CAST(COUNT(*) AS TEXT) FROM tasks WHERE person_id = $1 AND kind = 'marac_outcome' AND done_at IS NULL`, fx.parent1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return int(n[0] - '0')
+		}
+		if n := open(); n != 1 {
+			t.Fatalf("%d outcome tasks open, want 1", n)
+		}
+		rec, err = db.ReadPersonParts(sctx, prac, fx.parent1, store.PersonMARAC, "")
+		if err != nil || len(rec.MARACReferrals) != 2 {
+			t.Fatalf("%+v (%v)", rec.MARACReferrals, err)
+		}
+		if err := db.RemoveMARAC(sctx, prac, fx.parent1, rec.MARACReferrals[0].ID, "Recorded twice"); err != nil {
+			t.Fatal(err)
+		}
+		if n := open(); n != 0 {
+			t.Errorf("%d outcome tasks open after the removal, want 0", n)
+		}
+		if n := countAudit(t, db, "marac.remove"); n != 2 {
+			t.Errorf("%d marac.remove entries, want 2", n)
 		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cradle-org/cradle/internal/casework"
+	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 )
@@ -45,7 +46,7 @@ func (db *DB) RemoveVIG(ctx context.Context, actor policy.Actor, personID, vigID
 // referral for the parent may.
 func (db *DB) RemoveMARAC(ctx context.Context, actor policy.Actor, personID, maracID int64, why string) error {
 	return db.removeEntry(ctx, actor, personID, maracID, why, "marac_referrals", "marac_referral", "marac.remove",
-		"That MARAC referral is not on this record, or was already removed")
+		"That MARAC referral is not on this record, or was already removed", (*Tx).awaitMARACOutcome)
 }
 
 // RemoveConsent marks one of a parent's consents to share as entered in
@@ -61,8 +62,10 @@ func (db *DB) RemoveConsent(ctx context.Context, actor policy.Actor, personID, c
 // marac_referrals, vig_cycles or consents: each has person_id and the three removed_
 // columns), the person's, removed by actor with why, audited as action on
 // a record of recordType. gone is the problem when the row is not the
-// person's or was removed already.
-func (db *DB) removeEntry(ctx context.Context, actor policy.Actor, personID, id int64, why, table, recordType, action, gone string) error {
+// person's or was removed already. then, if given, runs after the marking
+// in the same transaction (what the entry set going with it).
+func (db *DB) removeEntry(ctx context.Context, actor policy.Actor, personID, id int64, why, table, recordType, action, gone string,
+	then ...func(*Tx, family.Family, family.Person) error) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		f, p, err := tx.personForEdit(actor, personID)
 		if err != nil {
@@ -70,6 +73,11 @@ func (db *DB) removeEntry(ctx context.Context, actor policy.Actor, personID, id 
 		}
 		if err := tx.markRemoved(table, "person_id", p.ID, id, actor.StaffID, why, gone); err != nil {
 			return err
+		}
+		for _, fn := range then {
+			if err := fn(tx, f, p); err != nil {
+				return err
+			}
 		}
 		tx.Audit(action, recordType, id, f.ID, "entered in error")
 		return nil

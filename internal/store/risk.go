@@ -538,9 +538,48 @@ func (db *DB) RecordMARAC(ctx context.Context, actor policy.Actor, personID int6
 		if _, err := tx.exec(`UPDATE tasks SET done_at = $1 WHERE person_id = $2 AND kind = 'consider_marac' AND done_at IS NULL`, tx.now, p.ID); err != nil {
 			return fmt.Errorf("closing MARAC tasks: %w", err)
 		}
+		if err := tx.awaitMARACOutcome(f, p); err != nil {
+			return err
+		}
 		tx.Audit("marac.create", "marac_referral", id, f.ID, "")
 		return nil
 	})
+}
+
+// maracMeetsWithin is how long after a referral its MARAC is expected to
+// have met (most meet monthly): the outcome task falls due then.
+const maracMeetsWithin = 28 * 24 * time.Hour
+
+// awaitMARACOutcome keeps parent p's "Record the MARAC's outcome" task in
+// step with their referrals: one open task (their practitioner's, or the
+// family's manager's if they have none), due four weeks after the latest
+// referral, while any referral not removed has no outcome; done when none
+// has. A referral made with its outcome already known needs none.
+func (tx *Tx) awaitMARACOutcome(f family.Family, p family.Person) error {
+	var waiting, open int
+	var latest anyTime
+	if err := tx.queryRow(`SELECT COUNT(*), MAX(referred_on) FROM marac_referrals WHERE person_id = $1 AND removed_at IS NULL AND outcome = ''`, p.ID).
+		Scan(&waiting, &latest); err != nil {
+		return fmt.Errorf("reading the MARAC referrals awaiting an outcome: %w", err)
+	}
+	if waiting == 0 {
+		if _, err := tx.exec(`UPDATE tasks SET done_at = $1 WHERE person_id = $2 AND kind = 'marac_outcome' AND done_at IS NULL`, tx.now, p.ID); err != nil {
+			return fmt.Errorf("closing the MARAC outcome task: %w", err)
+		}
+		return nil
+	}
+	if err := tx.queryRow(`SELECT COUNT(*) FROM tasks WHERE person_id = $1 AND kind = 'marac_outcome' AND done_at IS NULL`, p.ID).Scan(&open); err != nil {
+		return fmt.Errorf("reading the MARAC outcome task: %w", err)
+	}
+	owner := p.PractitionerID
+	if owner == 0 {
+		owner = f.ManagerID
+	}
+	if open > 0 || owner == 0 {
+		return nil
+	}
+	return tx.addTask(newTask{FamilyID: f.ID, PersonID: p.ID, AssignedTo: owner, Kind: "marac_outcome",
+		Title: "Record the MARAC's outcome (family " + f.Reference + ")", Due: latest.T.Add(maracMeetsWithin)})
 }
 
 // RecordMARACOutcome records what a parent's MARAC decided, once it has
@@ -580,6 +619,9 @@ func (db *DB) RecordMARACOutcome(ctx context.Context, actor policy.Actor, person
 		if _, err := tx.exec(`UPDATE marac_referrals SET outcome = $1, actions_sealed = $2 WHERE id = $3 AND person_id = $4`,
 			outcome, sealed, maracID, p.ID); err != nil {
 			return fmt.Errorf("saving the MARAC's outcome: %w", err)
+		}
+		if err := tx.awaitMARACOutcome(f, p); err != nil {
+			return err
 		}
 		tx.Audit("marac.outcome", "marac_referral", maracID, f.ID, "")
 		return nil

@@ -28,6 +28,10 @@ func TestMARACOutcome(t *testing.T) {
 			t.Fatalf("the person page lacks the referral:\n%s", page.body)
 		}
 		id := strings.Split(strings.Split(page.body, "?form=marac-outcome-")[1], "#")[0]
+		family := "/families/" + itoa(demoFamily(t, e, "Amy").ID)
+		if f := e.get(pc, family); !strings.Contains(f.body, "Record the MARAC&#39;s outcome") {
+			t.Errorf("the family page lists no task to record the outcome:\n%s", f.body)
+		}
 		outcome := person + "/marac/" + id + "/outcome"
 		if f := e.get(pc, person+"?form=marac-outcome-"+id); !strings.Contains(f.body, `action="`+outcome+`"`) {
 			t.Fatalf("the outcome's form:\n%s", f.body)
@@ -41,6 +45,9 @@ func TestMARACOutcome(t *testing.T) {
 		if r := e.post(pc, outcome, mustForm("csrf_token", token, "marac_outcome", "Heard; an IDVA allocated",
 			"marac_actions", "CANARY-ACTIONS Police flag on the address")); r.status != http.StatusSeeOther || !strings.HasSuffix(r.location, "#marac-referrals") {
 			t.Fatalf("the outcome: %d %s\n%s", r.status, r.location, r.body)
+		}
+		if f := e.get(pc, family); strings.Contains(f.body, "Record the MARAC&#39;s outcome") {
+			t.Errorf("the task to record the outcome is still open")
 		}
 		page = e.get(pc, person)
 		if !strings.Contains(page.body, "Outcome: Heard; an IDVA allocated") || !strings.Contains(page.body, "Actions agreed: CANARY-ACTIONS") ||
