@@ -8,6 +8,7 @@ import (
 
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/store"
 )
 
 // Entries on a parent's record removed as entered in error (the sessions'
@@ -72,6 +73,13 @@ type removalForm struct {
 // error, from the form the link beside it opens on the family page.
 func (s *Server) childRiskRemove(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	s.removeFrom(w, r, u, s.familyPost, policy.EditFamily, "child-risk", "assessment of risk to the children", "#child-risks", s.db.RemoveChildRisk)
+}
+
+// removedLine is what the "removed-line" partial needs: the entry in words
+// ("The incident of 3 May 2026") and its removal.
+type removedLine struct {
+	What  string
+	Entry store.RemovedEntry
 }
 
 // remover removes entry id of a person's or a family's record (ownerID)

@@ -54,6 +54,7 @@ var funcs = template.FuncMap{
 	"removal": func(action, csrf string, why formField, button string) removalForm {
 		return removalForm{action, csrf, why, button}
 	},
+	"removedLine":          func(what string, e store.RemovedEntry) removedLine { return removedLine{what, e} },
 	"add":                  func(a, b int) int { return a + b },
 	"retentionTag":         retentionTag,
 	"declineLabel":         referral.DeclineReasonLabel,
