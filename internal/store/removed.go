@@ -91,12 +91,8 @@ func (db *DB) removeEntry(ctx context.Context, actor policy.Actor, personID, id 
 func (tx *Tx) markRemoved(table, owner string, ownerID, id, by int64, why, gone string) error {
 	// Not there (or gone already) before the form's problems: the page
 	// has no form for an entry it does not list.
-	var there int
-	if err := tx.queryRow(`SELECT COUNT(*) FROM `+table+` WHERE id = $1 AND `+owner+` = $2 AND removed_at IS NULL`, id, ownerID).Scan(&there); err != nil {
-		return fmt.Errorf("reading from %s: %w", table, err)
-	}
-	if there == 0 {
-		return problem.New(problem.NotFound, "%s", gone)
+	if err := tx.entryThere(table, owner, ownerID, id, gone); err != nil {
+		return err
 	}
 	if err := casework.CheckRemoval(&why); err != nil {
 		return err
@@ -111,6 +107,20 @@ func (tx *Tx) markRemoved(table, owner string, ownerID, id, by int64, why, gone 
 		return fmt.Errorf("removing from %s: %w", table, err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
+		return problem.New(problem.NotFound, "%s", gone)
+	}
+	return nil
+}
+
+// entryThere is nil when row id of table is ownerID's (by its column
+// owner) and not removed as entered in error; gone, a not-found problem,
+// when it is not.
+func (tx *Tx) entryThere(table, owner string, ownerID, id int64, gone string) error {
+	var there int
+	if err := tx.queryRow(`SELECT COUNT(*) FROM `+table+` WHERE id = $1 AND `+owner+` = $2 AND removed_at IS NULL`, id, ownerID).Scan(&there); err != nil {
+		return fmt.Errorf("reading from %s: %w", table, err)
+	}
+	if there == 0 {
 		return problem.New(problem.NotFound, "%s", gone)
 	}
 	return nil

@@ -514,12 +514,7 @@ func (db *DB) RecordMARAC(ctx context.Context, actor policy.Actor, personID int6
 		if m.Area == "" && !fs.Has("marac_area") {
 			fs.Add("marac_area", "Enter which area's MARAC")
 		}
-		fs.Text("marac_outcome", "Outcome", &m.Outcome, 2000, true)
-		fs.Text("marac_actions", "Actions", &m.Actions, 5000, true)
-		if err := fs.Err(); err != nil {
-			return err
-		}
-		if err := tx.keepConfidentialOut(actor, f, everyone, textField{"marac_outcome", m.Outcome}); err != nil {
+		if err := tx.checkMARACOutcome(actor, f, &fs, &m.Outcome, &m.Actions, false); err != nil {
 			return err
 		}
 		id, err := tx.newID("marac_referrals")
@@ -544,6 +539,22 @@ func (db *DB) RecordMARAC(ctx context.Context, actor policy.Actor, personID int6
 		tx.Audit("marac.create", "marac_referral", id, f.ID, "")
 		return nil
 	})
+}
+
+// checkMARACOutcome adds to fs, with those already there, the problems
+// with a MARAC's outcome (required or not) and agreed actions, and returns
+// them all; with none, it refuses an outcome holding a parent's
+// confidential details, as everyone working with the family reads it.
+func (tx *Tx) checkMARACOutcome(actor policy.Actor, f family.Family, fs *problem.Fields, outcome, actions *string, required bool) error {
+	fs.Text("marac_outcome", "Outcome", outcome, 2000, true)
+	if required && *outcome == "" && !fs.Has("marac_outcome") {
+		fs.Add("marac_outcome", "Enter what the MARAC decided")
+	}
+	fs.Text("marac_actions", "Actions", actions, 5000, true)
+	if err := fs.Err(); err != nil {
+		return err
+	}
+	return tx.keepConfidentialOut(actor, f, everyone, textField{"marac_outcome", *outcome})
 }
 
 // maracMeetsWithin is how long after a referral its MARAC is expected to
@@ -593,23 +604,11 @@ func (db *DB) RecordMARACOutcome(ctx context.Context, actor policy.Actor, person
 		if err != nil {
 			return err
 		}
-		var there int
-		if err := tx.queryRow(`SELECT COUNT(*) FROM marac_referrals WHERE id = $1 AND person_id = $2 AND removed_at IS NULL`, maracID, p.ID).Scan(&there); err != nil {
-			return fmt.Errorf("reading the MARAC referral: %w", err)
-		}
-		if there == 0 {
-			return problem.New(problem.NotFound, "That MARAC referral is not on this record, or was removed")
-		}
-		var fs problem.Fields
-		fs.Text("marac_outcome", "Outcome", &outcome, 2000, true)
-		if outcome == "" && !fs.Has("marac_outcome") {
-			fs.Add("marac_outcome", "Enter what the MARAC decided")
-		}
-		fs.Text("marac_actions", "Actions", &actions, 5000, true)
-		if err := fs.Err(); err != nil {
+		if err := tx.entryThere("marac_referrals", "person_id", p.ID, maracID, "That MARAC referral is not on this record, or was removed"); err != nil {
 			return err
 		}
-		if err := tx.keepConfidentialOut(actor, f, everyone, textField{"marac_outcome", outcome}); err != nil {
+		var fs problem.Fields
+		if err := tx.checkMARACOutcome(actor, f, &fs, &outcome, &actions, true); err != nil {
 			return err
 		}
 		sealed, err := tx.db.seal(rowContext("marac_referrals.actions", maracID), actions)

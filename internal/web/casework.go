@@ -84,6 +84,7 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUs
 		if form == nil && open == maracOutcomeForm(m.ID) && !m.Withheld {
 			// The outcome's form starts from what was recorded.
 			form = url.Values{"marac_outcome": {m.Outcome}, "marac_actions": {m.Actions}}
+			break
 		}
 	}
 	s.render(w, r, status, "person", Page{Title: rec.Person.Name(), Nav: "caseload", Errors: errs, Form: form, Data: d})
