@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cradle-org/cradle/internal/risk"
+	"github.com/cradle-org/cradle/internal/store"
 )
 
 func TestDemoChildRisks(t *testing.T) {
@@ -22,7 +23,7 @@ func TestDemoChildRisks(t *testing.T) {
 		{"born two months ago", today.AddDate(0, -5, 0), today.AddDate(0, -2, 0), false, []time.Time{today.AddDate(0, -5, 14), today.AddDate(0, -1, 0)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := demoChildRisks(4, tc.children, tc.accepted, tc.bornOn, today, 7)
+			got := demoChildRisks(4, tc.children, tc.accepted, tc.bornOn, 55, today, 7)
 			if len(got) != len(tc.wantOn) {
 				t.Fatalf("%d assessments, want %d: %+v", len(got), len(tc.wantOn), got)
 			}
@@ -31,8 +32,11 @@ func TestDemoChildRisks(t *testing.T) {
 					t.Errorf("assessment %d: on %s by %d (%v), want on %s", i, c.On, c.By, c.Validate(), tc.wantOn[i])
 				}
 			}
-			if len(got) == 2 && got[1].Level != risk.Standard {
-				t.Errorf("after the birth: %s", got[1].Level)
+			if len(got) == 2 && (got[1].Level != risk.Standard || got[1].ChildID != 55) {
+				t.Errorf("after the birth: %s about person %d, want standard about the baby (55)", got[1].Level, got[1].ChildID)
+			}
+			if got[0].ChildID != store.AllChildren {
+				t.Errorf("the first is about person %d, want all the children", got[0].ChildID)
 			}
 			if mentions := strings.Contains(got[0].Concerns, "older child"); mentions != tc.children {
 				t.Errorf("other children mentioned %v, want %v", mentions, tc.children)

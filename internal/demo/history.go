@@ -102,7 +102,7 @@ func history(tx *store.Tx, n int, f familySpec, familyID int64, parents [2]int64
 	if assessor == 0 {
 		assessor = ids[f.manager]
 	}
-	h.ChildRisks = demoChildRisks(n, len(f.children) > 0, accepted, bornOn, today, assessor)
+	h.ChildRisks = demoChildRisks(n, len(f.children) > 0, accepted, bornOn, babyID, today, assessor)
 	var statuses []store.DemoStatus
 	for _, s := range h.Statuses {
 		if !s.From.After(today) {
@@ -155,11 +155,12 @@ func demoTeam(n int, area string, accepted, bornOn, today time.Time) []sharing.P
 }
 
 // demoChildRisks are a demo family's assessments of risk to the children:
-// one a fortnight after acceptance (or today, if sooner) and, once the baby
-// is a month old, one after the birth. Levels vary with n; the words are
+// one about all of them a fortnight after acceptance (or today, if sooner)
+// and, once the baby (babyID) is a month old, one about the baby alone, so
+// an older child's risk is still the first's. Levels vary with n; the words are
 // about the children, never a parent's address or contact details (both
 // parents' practitioners read them).
-func demoChildRisks(n int, otherChildren bool, accepted, bornOn, today time.Time, by int64) []store.DemoChildRisk {
+func demoChildRisks(n int, otherChildren bool, accepted, bornOn time.Time, babyID int64, today time.Time, by int64) []store.DemoChildRisk {
 	levels := []risk.Level{risk.Medium, risk.High, risk.Standard}
 	first := store.DemoChildRisk{On: accepted.AddDate(0, 0, 14), By: by, ChildRisk: risk.ChildRisk{Level: levels[n%len(levels)],
 		Concerns: "Both parents describe arguments that became physical before the pregnancy. Handovers and money are flashpoints, and the baby is due within months.",
@@ -173,7 +174,7 @@ func demoChildRisks(n int, otherChildren bool, accepted, bornOn, today time.Time
 	}
 	out := []store.DemoChildRisk{first}
 	if after := bornOn.AddDate(0, 1, 0); !bornOn.IsZero() && !after.After(today) {
-		out = append(out, store.DemoChildRisk{On: after, By: by, ChildRisk: risk.ChildRisk{Level: risk.Standard,
+		out = append(out, store.DemoChildRisk{On: after, By: by, ChildID: babyID, ChildRisk: risk.ChildRisk{Level: risk.Standard,
 			Concerns: "The baby is feeding and gaining weight. Sleep is broken and both parents are tired, which they say makes arguments likelier; none at handovers since the birth.",
 			Plan:     "The health visitor sees the baby fortnightly. A VIG cycle with each parent. Review at six months, or at once after any incident."}})
 	}

@@ -224,6 +224,15 @@ func (p Person) Name() string {
 	return n
 }
 
+// ChildName is how a record about the baby or another child names them:
+// the baby not yet named is "The baby".
+func (p Person) ChildName() string {
+	if p.Kind == Baby && p.GivenName == "" && p.KnownAs == "" {
+		return "The baby"
+	}
+	return p.Name()
+}
+
 // Parents returns the co-parents in slot order.
 func (f Family) Parents() []Person {
 	var out []Person

@@ -23,8 +23,13 @@ func TestNamesAndTargets(t *testing.T) {
 	if got := ps[0].Name(); got != "Jojo Smith" {
 		t.Errorf("Name() = %q, want the known-as name", got)
 	}
-	if b, ok := f.Baby(); !ok || b.Name() != "Baby (not yet named)" {
-		t.Errorf("Baby() = %+v %v", b, ok)
+	if b, ok := f.Baby(); !ok || b.Name() != "Baby (not yet named)" || b.ChildName() != "The baby" {
+		t.Errorf("Baby() = %+v %v, named %q", b, ok, b.ChildName())
+	}
+	for _, p := range []Person{{Kind: Baby, GivenName: "Lily", FamilyName: "Foster"}, {Kind: Child, GivenName: "Leo", FamilyName: "Price"}} {
+		if p.ChildName() != p.Name() {
+			t.Errorf("ChildName() = %q, want the name %q", p.ChildName(), p.Name())
+		}
 	}
 	tg := f.PersonTarget(ps[1], nil)
 	if !tg.Closed || tg.AreaID != 2 || !tg.IsParent || tg.PersonID != 11 || tg.Practitioners[10] != 7 || tg.Practitioners[11] != 8 {

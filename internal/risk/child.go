@@ -3,6 +3,7 @@ package risk
 import (
 	"errors"
 	"strings"
+	"time"
 )
 
 // ChildRisk is the assessment of risk to the baby and any other children. It
@@ -29,6 +30,46 @@ func (c ChildRisk) Validate() error {
 		errs = append(errs, &Error{Field: "plan", Message: "Enter the plan to keep the baby and other children safe"})
 	}
 	return errors.Join(errs...)
+}
+
+// AssessedChild is one assessment of risk to the children as
+// CurrentChildRisk weighs it: whom it is about (a child's person ID, or 0
+// for the baby and every other child), its level and when it was made.
+type AssessedChild struct {
+	ChildID int64
+	Level   Level
+	On      time.Time
+}
+
+// CurrentChildRisk is which of a family's assessments of risk to the
+// children (the latest first) gives the level its summary shows, or -1 if
+// there are none. Each child's current assessment is the latest that covers
+// them: one about them alone, or one about all the children. The summary
+// gives the highest of those, the latest on a tie, so that a reassessment
+// of the baby alone never hides a higher risk to an older child that has
+// not been reassessed. children are the family's baby and other children;
+// an assessment about a child no longer among them is weighed only when
+// no child has any (a family with no child recorded: the latest counts).
+func CurrentChildRisk(children []int64, latestFirst []AssessedChild) int {
+	best := -1
+	consider := func(i int) {
+		if i >= 0 && (best < 0 || latestFirst[i].Level.Rank() > latestFirst[best].Level.Rank() ||
+			latestFirst[i].Level.Rank() == latestFirst[best].Level.Rank() && i < best) {
+			best = i
+		}
+	}
+	for _, c := range children {
+		for i, a := range latestFirst {
+			if a.ChildID == 0 || a.ChildID == c {
+				consider(i)
+				break
+			}
+		}
+	}
+	if best < 0 && len(latestFirst) > 0 {
+		best = 0
+	}
+	return best
 }
 
 // Problems lists every *Error inside err, whether err is a single *Error or

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 )
 
 func TestChildRiskValidate(t *testing.T) {
@@ -77,6 +78,51 @@ func TestProblems(t *testing.T) {
 				if got[i] != tt.want[i] {
 					t.Errorf("problem %d = %v, want %v", i, got[i], tt.want[i])
 				}
+			}
+		})
+	}
+}
+
+func TestCurrentChildRisk(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 3, d, 0, 0, 0, 0, time.UTC) }
+	all := func(l Level, d int) AssessedChild { return AssessedChild{Level: l, On: day(d)} }
+	one := func(id int64, l Level, d int) AssessedChild { return AssessedChild{ChildID: id, Level: l, On: day(d)} }
+	const baby, older = 10, 11
+	tests := []struct {
+		name        string
+		children    []int64
+		latestFirst []AssessedChild
+		want        int
+	}{
+		{"none", []int64{baby}, nil, -1},
+		{"none and no children", nil, nil, -1},
+		{"one about all", []int64{baby, older}, []AssessedChild{all(High, 1)}, 0},
+		{"the latest about all replaces an earlier one", []int64{baby, older}, []AssessedChild{all(Standard, 9), all(High, 1)}, 0},
+		{"the baby reassessed lower: the older child's high stands", []int64{baby, older},
+			[]AssessedChild{one(baby, Standard, 9), all(High, 1)}, 1},
+		{"the baby reassessed higher", []int64{baby, older},
+			[]AssessedChild{one(baby, High, 9), all(Medium, 1)}, 0},
+		{"a baby alone: reassessing it replaces the assessment of all", []int64{baby},
+			[]AssessedChild{one(baby, Standard, 9), all(High, 1)}, 0},
+		{"each child reassessed: the earlier one about all no longer counts", []int64{baby, older},
+			[]AssessedChild{one(older, Medium, 9), one(baby, Standard, 8), all(High, 1)}, 0},
+		{"an assessment about all after ones about each replaces them", []int64{baby, older},
+			[]AssessedChild{all(Standard, 9), one(older, High, 8), one(baby, High, 7)}, 0},
+		{"a tie goes to the latest", []int64{baby, older},
+			[]AssessedChild{one(older, Medium, 9), one(baby, Medium, 8)}, 0},
+		{"a child never assessed on their own is covered by the one about all", []int64{baby, older},
+			[]AssessedChild{one(baby, Medium, 9), one(baby, Standard, 5), all(High, 1)}, 2},
+		{"a later reassessment of the same child replaces theirs", []int64{baby, older},
+			[]AssessedChild{one(older, Standard, 9), one(older, High, 5), all(Medium, 1)}, 2},
+		{"no child recorded: the latest", nil, []AssessedChild{one(99, Standard, 9), all(High, 1)}, 0},
+		{"about a child no longer recorded: the others count", []int64{baby},
+			[]AssessedChild{one(99, High, 9), all(Medium, 1)}, 1},
+		{"only about a child no longer recorded: the latest", []int64{baby}, []AssessedChild{one(99, High, 9)}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := CurrentChildRisk(tt.children, tt.latestFirst); got != tt.want {
+				t.Errorf("CurrentChildRisk = %d, want %d", got, tt.want)
 			}
 		})
 	}

@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/risk"
@@ -21,7 +23,18 @@ type ChildRiskEntry struct {
 	risk.ChildRisk
 	AssessedOn time.Time
 	By         string
+	// ChildID is the child it is about (AllChildren for the baby and
+	// every other child); About their name, "" when about all of them.
+	ChildID int64
+	About   string
 }
+
+// Whom an assessment of risk to the children is about, when it is not one
+// child's person ID.
+const (
+	AllChildren    int64 = 0  // the baby and every other child
+	ChildNotChosen int64 = -1 // the form asked and nothing was chosen
+)
 
 // RemovedChildRisk is an assessment of risk to the children removed as
 // entered in error: the level it gave, and who removed it, when and why.
@@ -31,35 +44,65 @@ type RemovedChildRisk struct {
 	Level risk.Level
 }
 
-// RecordChildRisk records risk to the baby or the other children. Its
+// RecordChildRisk records risk to the baby and the other children, or to
+// one of them: childID is the baby's or a child's person ID, AllChildren,
+// or ChildNotChosen, which is an error (field "about") when the family has
+// other children to choose between, and otherwise all of them. Its
 // concerns and plan are read by everyone working with the family, so
 // neither may hold a parent's confidential details (keepConfidentialOut).
-func (db *DB) RecordChildRisk(ctx context.Context, actor policy.Actor, familyID, personID int64, c risk.ChildRisk) error {
+func (db *DB) RecordChildRisk(ctx context.Context, actor policy.Actor, familyID, childID int64, c risk.ChildRisk) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		f, err := tx.familyForChange(actor, familyID, policy.EditFamily)
 		if err != nil {
 			return err
 		}
-		if err := c.Validate(); err != nil {
-			var fs problem.Fields
-			for _, pe := range risk.Problems(err) {
-				fs.Add(pe.Field, pe.Message)
-			}
-			if e := fs.Err(); e != nil {
-				return &problem.Error{Code: problem.Invalid, Message: "There is a problem", Fields: fs, Err: err}
-			}
-			return err
+		var fs problem.Fields
+		childID = whichChild(f, childID, &fs)
+		verr := c.Validate()
+		for _, pe := range risk.Problems(verr) {
+			fs.Add(pe.Field, pe.Message)
+		}
+		if e := fs.Err(); e != nil {
+			return &problem.Error{Code: problem.Invalid, Message: "There is a problem", Fields: fs, Err: errors.Join(e, verr)}
+		}
+		if verr != nil {
+			return verr
 		}
 		if err := tx.keepConfidentialOut(actor, f, everyone, textField{"concerns", c.Concerns}, textField{"plan", c.Plan}); err != nil {
 			return err
 		}
-		id, err := tx.insertChildRisk(f.ID, personID, c, tx.now, actor.StaffID)
+		id, err := tx.insertChildRisk(f.ID, childID, c, tx.now, actor.StaffID)
 		if err != nil {
 			return err
 		}
 		tx.Audit("child_risk.create", "child_risk", id, f.ID, string(c.Level))
 		return nil
 	})
+}
+
+// whichChild checks who an assessment is about against family f's
+// children, adding a problem to fs for a choice that is missing (with
+// other children to choose between) or not one of them, and gives the
+// person ID to store (AllChildren for all of them).
+func whichChild(f family.Family, childID int64, fs *problem.Fields) int64 {
+	others := false
+	for _, p := range f.People {
+		if p.Kind == family.Child {
+			others = true
+		}
+		if childID > 0 && p.ID == childID && p.Kind != family.Parent {
+			return childID
+		}
+	}
+	switch {
+	case childID == AllChildren || childID == ChildNotChosen && !others:
+		return AllChildren
+	case childID == ChildNotChosen:
+		fs.Add("about", "Select who the assessment is about: the baby and all the other children, or one of them")
+	default:
+		fs.Add("about", "Select who the assessment is about from the children on this family's record")
+	}
+	return AllChildren
 }
 
 // insertChildRisk writes an assessment of risk to the children of family
@@ -109,7 +152,7 @@ func (db *DB) RemoveChildRisk(ctx context.Context, actor policy.Actor, familyID,
 // familyChildRisks lists a family's assessments of risk to the children,
 // the latest first, and apart those removed as entered in error.
 func (db *DB) familyChildRisks(ctx context.Context, q rowQuerier, familyID int64) ([]ChildRiskEntry, []RemovedChildRisk, error) {
-	rows, err := q.QueryContext(ctx, `SELECT c.id, c.level, c.concerns_sealed, c.plan_sealed, c.assessed_on, COALESCE(s.name, ''),
+	rows, err := q.QueryContext(ctx, `SELECT c.id, c.level, c.concerns_sealed, c.plan_sealed, c.assessed_on, COALESCE(s.name, ''), COALESCE(c.person_id, 0),
 		c.removed_at, COALESCE(r.name, ''), c.removed_reason_sealed
 		FROM child_risks c LEFT JOIN staff s ON s.id = c.created_by LEFT JOIN staff r ON r.id = c.removed_by
 		WHERE c.family_id = $1 ORDER BY c.assessed_on DESC, c.id DESC`, familyID)
@@ -124,7 +167,7 @@ func (db *DB) familyChildRisks(ctx context.Context, q rowQuerier, familyID int64
 		var level, concerns, plan, removedBy, sealedWhy string
 		var on anyTime
 		var removedAt sql.NullTime
-		if err := rows.Scan(&e.ID, &level, &concerns, &plan, &on, &e.By, &removedAt, &removedBy, &sealedWhy); err != nil {
+		if err := rows.Scan(&e.ID, &level, &concerns, &plan, &on, &e.By, &e.ChildID, &removedAt, &removedBy, &sealedWhy); err != nil {
 			return nil, nil, fmt.Errorf("reading the risk to the children: %w", err)
 		}
 		e.Level, e.AssessedOn = risk.Level(level), on.T
@@ -148,4 +191,31 @@ func (db *DB) familyChildRisks(ctx context.Context, q rowQuerier, familyID int64
 		return nil, nil, fmt.Errorf("reading the risk to the children: %w", err)
 	}
 	return out, removed, nil
+}
+
+// currentChildRisk names each assessment's child from family f's people
+// and gives the level, date and child of the one the family's summary
+// shows (risk.CurrentChildRisk), into sum.
+func currentChildRisk(f family.Family, entries []ChildRiskEntry, sum *RiskSummary) {
+	var children []int64
+	names := map[int64]string{}
+	for _, p := range f.People {
+		if p.Kind != family.Parent {
+			children = append(children, p.ID)
+			names[p.ID] = p.ChildName()
+		}
+	}
+	weighed := make([]risk.AssessedChild, len(entries))
+	for i := range entries {
+		e := &entries[i]
+		if e.ChildID != AllChildren {
+			if e.About = names[e.ChildID]; e.About == "" {
+				e.About = "A child no longer on the family's record"
+			}
+		}
+		weighed[i] = risk.AssessedChild{ChildID: e.ChildID, Level: e.Level, On: e.AssessedOn}
+	}
+	if i := risk.CurrentChildRisk(children, weighed); i >= 0 {
+		sum.ChildLevel, sum.ChildOn, sum.ChildAbout = entries[i].Level, entries[i].AssessedOn, entries[i].About
+	}
 }

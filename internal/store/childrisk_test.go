@@ -1,10 +1,12 @@
 package store_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/store"
@@ -97,6 +99,107 @@ func TestChildRiskAssessments(t *testing.T) {
 		}
 		if n := countAudit(t, db, "child_risk.create"); n != 2 {
 			t.Errorf("%d child_risk.create entries, want 2", n)
+		}
+	})
+}
+
+// An assessment may be about one child: the form must say whom once the
+// family has other children to choose between; only the family's baby or
+// children can be chosen; and the family's summary gives the highest of
+// each child's latest assessment, so the baby reassessed alone never hides
+// a higher risk to an older child (risk.CurrentChildRisk).
+func TestChildRiskAboutOneChild(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		sctx := audit.WithSource(ctx, audit.Source{Actor: "test"})
+		prac := fx.prac1.Actor()
+		page := func() store.FamilyPage {
+			t.Helper()
+			p, err := db.ReadFamilyPage(sctx, prac, fx.familyID, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		assess := func(l risk.Level) risk.ChildRisk {
+			return risk.ChildRisk{Concerns: "Arguments at handover.", Level: l, Plan: "Review in a month."}
+		}
+		fields := func(err error) string {
+			p := problem.As(err)
+			if p == nil || p.Code != problem.Invalid {
+				return "not invalid: " + fmt.Sprint(err)
+			}
+			var names []string
+			for _, f := range p.Fields {
+				names = append(names, f.Name+": "+f.Message)
+			}
+			return strings.Join(names, "; ")
+		}
+		// No child but the baby yet: not asked, so about all of them.
+		if err := db.RecordChildRisk(sctx, prac, fx.familyID, store.ChildNotChosen, assess(risk.High)); err != nil {
+			t.Fatal(err)
+		}
+		var baby int64
+		if err := db.Update(ctx, func(tx *store.Tx) error {
+			var err error
+			baby, err = tx.AddPerson(fx.familyID, family.Person{Kind: family.Baby})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		mia, err := db.AddChild(sctx, prac, fx.familyID, family.Details{GivenName: "Mia", FamilyName: "Rivers"}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Now there is a choice, it must be made, and with the other
+		// problems in the form's order.
+		if got, want := fields(db.RecordChildRisk(sctx, prac, fx.familyID, store.ChildNotChosen, risk.ChildRisk{})),
+			"about: Select who the assessment is about: the baby and all the other children, or one of them; "+
+				"concerns: Enter the concerns about the baby and other children; level: Select the level of risk to the baby and other children; "+
+				"plan: Enter the plan to keep the baby and other children safe"; got != want {
+			t.Errorf("nothing chosen or entered:\n got %s\nwant %s", got, want)
+		}
+		for _, id := range []int64{fx.parent1, mia + 1000, -2} {
+			if got := fields(db.RecordChildRisk(sctx, prac, fx.familyID, id, assess(risk.Standard))); got != "about: Select who the assessment is about from the children on this family's record" {
+				t.Errorf("about person %d: %s", id, got)
+			}
+		}
+		p := page()
+		if len(p.ChildRisks) != 1 || p.ChildRisks[0].ChildID != store.AllChildren || p.ChildRisks[0].About != "" {
+			t.Fatalf("after the refusals: %+v", p.ChildRisks)
+		}
+
+		// The baby reassessed alone, lower: Mia's risk is still the first
+		// assessment's, and the summary says so.
+		if err := db.RecordChildRisk(sctx, prac, fx.familyID, baby, assess(risk.Standard)); err != nil {
+			t.Fatal(err)
+		}
+		p = page()
+		if e := p.ChildRisks[0]; e.ChildID != baby || e.About != "The baby" || e.Level != risk.Standard {
+			t.Errorf("the baby's assessment: %+v", e)
+		}
+		if p.Risk.ChildLevel != risk.High || p.Risk.ChildAbout != "" {
+			t.Errorf("summary after the baby's reassessment: %q about %q, want high about all", p.Risk.ChildLevel, p.Risk.ChildAbout)
+		}
+		// Mia reassessed too: both now standard, the latest (Mia's) shown.
+		if err := db.RecordChildRisk(sctx, fx.prac2.Actor(), fx.familyID, mia, assess(risk.Standard)); err != nil {
+			t.Fatal(err)
+		}
+		if p = page(); p.Risk.ChildLevel != risk.Standard || p.Risk.ChildAbout != "Mia Rivers" {
+			t.Errorf("summary after Mia's: %q about %q", p.Risk.ChildLevel, p.Risk.ChildAbout)
+		}
+		if err := db.RecordChildRisk(sctx, prac, fx.familyID, baby, assess(risk.Medium)); err != nil {
+			t.Fatal(err)
+		}
+		if p = page(); p.Risk.ChildLevel != risk.Medium || p.Risk.ChildAbout != "The baby" || len(p.ChildRisks) != 4 {
+			t.Errorf("summary after the baby's second: %q about %q (%d assessments)", p.Risk.ChildLevel, p.Risk.ChildAbout, len(p.ChildRisks))
+		}
+		// Once named, the baby is named.
+		if err := db.RawExec(ctx, `UPDATE people SET given_name = 'Lily' WHERE id = $1`, baby); err != nil {
+			t.Fatal(err)
+		}
+		if p = page(); p.ChildRisks[0].About != "Lily" || p.Risk.ChildAbout != "Lily" {
+			t.Errorf("the baby named: %q, %q", p.ChildRisks[0].About, p.Risk.ChildAbout)
 		}
 	})
 }

@@ -34,11 +34,12 @@ type DemoHistory struct {
 }
 
 // DemoChildRisk is an assessment of risk to the children, made On by the
-// member of staff By.
+// member of staff By, about the child ChildID (AllChildren for all).
 type DemoChildRisk struct {
 	risk.ChildRisk
-	On time.Time
-	By int64
+	On      time.Time
+	By      int64
+	ChildID int64
 }
 
 // DemoSession is one session with a parent.
@@ -98,7 +99,7 @@ func (tx *Tx) AddDemoHistory(h DemoHistory) error {
 		}
 	}
 	for _, c := range h.ChildRisks {
-		if _, err := tx.insertChildRisk(h.FamilyID, 0, c.ChildRisk, c.On, c.By); err != nil {
+		if _, err := tx.insertChildRisk(h.FamilyID, c.ChildID, c.ChildRisk, c.On, c.By); err != nil {
 			return fmt.Errorf("demo risk to the children: %w", err)
 		}
 	}

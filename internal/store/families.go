@@ -385,7 +385,8 @@ type FamilyPage struct {
 	Tasks    []Task
 	Risk     RiskSummary
 	// ChildRisks are the assessments of risk to the baby and the other
-	// children, the latest first (Risk's ChildLevel is the first's);
+	// children, the latest first (Risk's ChildLevel is the current one's:
+	// risk.CurrentChildRisk);
 	// RemovedChildRisks those removed as entered in error.
 	ChildRisks        []ChildRiskEntry
 	RemovedChildRisks []RemovedChildRisk
@@ -444,9 +445,7 @@ func (db *DB) ReadFamilyPage(ctx context.Context, actor policy.Actor, id int64, 
 		if out.ChildRisks, out.RemovedChildRisks, err = db.familyChildRisks(ctx, q, f.ID); err != nil {
 			return err
 		}
-		if len(out.ChildRisks) > 0 {
-			out.Risk.ChildLevel, out.Risk.ChildOn = out.ChildRisks[0].Level, out.ChildRisks[0].AssessedOn
-		}
+		currentChildRisk(f, out.ChildRisks, &out.Risk)
 		if out.Team, out.FormerTeam, out.RemovedTeam, err = db.familyProfessionals(ctx, q, f.ID); err != nil {
 			return err
 		}

@@ -186,9 +186,13 @@ type ParentRisk struct {
 
 // RiskSummary is the family risk summary.
 type RiskSummary struct {
-	Parents      []ParentRisk
-	ChildLevel   risk.Level // the latest assessment of risk to the children not removed
+	Parents []ParentRisk
+	// ChildLevel is the level of the assessment of risk to the children
+	// the summary gives (risk.CurrentChildRisk), on ChildOn; ChildAbout
+	// the child it was about, "" when about all of them.
+	ChildLevel   risk.Level
 	ChildOn      time.Time
+	ChildAbout   string
 	OpenConcerns int
 }
 

@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -67,6 +69,57 @@ func TestChildRiskReadAndRemoved(t *testing.T) {
 		}
 		if r := e.post(pc, remove, mustForm("csrf_token", token, "remove_why", "Again")); r.status != http.StatusNotFound {
 			t.Errorf("a second time: %d", r.status)
+		}
+	})
+}
+
+// Once the family has another child, the form asks who the assessment is
+// about (the question's answer kept with the rest when it is missing); one
+// about a single child says so on the family's page, and the summary gives
+// the highest of each child's latest assessment, naming the child when it
+// was theirs alone.
+func TestChildRiskAboutOneChild(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		_, path, pc, token := amysFamilyPage(t, e, "priya.shah@cradle.example")
+		if p := e.get(pc, path+"?form=child-risk"); strings.Contains(p.body, `name="child_about"`) {
+			t.Errorf("asked who the assessment is about with no child but the baby")
+		}
+		if r := e.post(pc, path+"/children", url.Values{"csrf_token": {token}, "child_given_name": {"Leo"}, "child_family_name": {"Price"}, "child_household": {"0"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("adding Leo: %d", r.status)
+		}
+		form := e.get(pc, path+"?form=child-risk")
+		leo := regexp.MustCompile(`name="child_about" type="radio" value="(\d+)">\s*<label[^>]*>Leo Price</label>`).FindStringSubmatch(form.body)
+		if leo == nil || !strings.Contains(form.body, `value="all">`) {
+			t.Fatalf("the question's answers:\n%s", between(form.body, `id="child-risk-form"`, "</form>"))
+		}
+		typed := mustForm("csrf_token", token, "child_concerns", "CANARY-CONCERNS Leo is frightened at handovers.", "child_level", "high",
+			"child_plan", "CANARY-PLAN School to watch for signs.")
+		r := e.post(pc, path+"/child-risk", typed)
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `href="#child_about"`) ||
+			!strings.Contains(r.body, "Select who the assessment is about") || !strings.Contains(r.body, "CANARY-PLAN School to watch for signs.") {
+			t.Fatalf("nobody chosen: %d\n%s", r.status, r.body)
+		}
+		typed.Set("child_about", leo[1])
+		if r := e.post(pc, path+"/child-risk", typed); r.status != http.StatusSeeOther {
+			t.Fatalf("about Leo: %d\n%s", r.status, r.body)
+		}
+		page := e.get(pc, path)
+		if !strings.Contains(page.body, "High risk</strong> to Leo Price, assessed") {
+			t.Errorf("the assessment does not say it is about Leo:\n%s", between(page.body, `id="child-risks"`, "Plan:"))
+		}
+		summary := between(page.body, "The baby and children</dt>", "</dd>")
+		if !strings.Contains(summary, "High risk</strong>") || !strings.Contains(summary, ", for Leo Price)") {
+			t.Errorf("the summary: %s", summary)
+		}
+		// All of them assessed afterwards, lower: that covers Leo too, so
+		// the summary is standard and names no one.
+		all := mustForm("csrf_token", token, "child_about", "all", "child_concerns", "Calmer since the birth.", "child_level", "standard", "child_plan", "Review in three months.")
+		if r := e.post(pc, path+"/child-risk", all); r.status != http.StatusSeeOther {
+			t.Fatalf("about all: %d", r.status)
+		}
+		summary = between(e.get(pc, path).body, "The baby and children</dt>", "</dd>")
+		if !strings.Contains(summary, "Standard risk</strong>") || strings.Contains(summary, ", for ") {
+			t.Errorf("after an assessment of all of them: %s", summary)
 		}
 	})
 }

@@ -518,6 +518,23 @@ func householdOptions(f family.Family) []referral.Option {
 	return append(out, referral.Option{Value: "0", Label: "Neither parent, or not known"})
 }
 
+// childRiskOptions are the answers to "who is the assessment about?": the
+// baby and all the other children, or one of them by name.
+func childRiskOptions(f family.Family) []referral.Option {
+	out := []referral.Option{{Value: "all", Label: "The baby and all the other children"}}
+	for _, p := range f.People {
+		switch {
+		case p.Kind == family.Baby && p.ChildName() != "The baby":
+			out = append(out, referral.Option{Value: strconv.FormatInt(p.ID, 10), Label: p.ChildName() + ", the baby"})
+		case p.Kind == family.Baby:
+			out = append(out, referral.Option{Value: strconv.FormatInt(p.ID, 10), Label: "The baby alone"})
+		case p.Kind == family.Child:
+			out = append(out, referral.Option{Value: strconv.FormatInt(p.ID, 10), Label: p.ChildName()})
+		}
+	}
+	return out
+}
+
 // LivesWith says whose household a child lives in, by the parent's name.
 func (d familyData) LivesWith(c family.Person) string {
 	for _, p := range d.Family.Parents() {

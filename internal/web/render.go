@@ -89,6 +89,7 @@ var funcs = template.FuncMap{
 	"shareConsents":    sharing.Consents,
 	"orgKinds":         sharing.OrganisationKinds,
 	"householdOptions": householdOptions,
+	"childRiskOptions": childRiskOptions,
 	"meetingKinds":     sharing.MeetingKinds,
 	"meetingStatuses":  sharing.Statuses,
 	"shareLabel":       sharing.Label,

@@ -391,6 +391,22 @@ func (s *Server) safetySave(w http.ResponseWriter, r *http.Request, u *requestUs
 	http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10)+"#safety", http.StatusSeeOther)
 }
 
+// childAbout is whom the form says an assessment of risk to the children
+// is about: all of them, one child's person ID, or nothing chosen; anything
+// else is no child's ID (-2), which the store refuses.
+func childAbout(v string) int64 {
+	switch v {
+	case "":
+		return store.ChildNotChosen
+	case "all":
+		return store.AllChildren
+	}
+	if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
+		return id
+	}
+	return -2
+}
+
 func (s *Server) childRiskCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	id, err := pathID(r)
 	if err != nil {
@@ -399,9 +415,9 @@ func (s *Server) childRiskCreate(w http.ResponseWriter, r *http.Request, u *requ
 	}
 	f := r.PostForm
 	c := risk.ChildRisk{Concerns: strings.TrimSpace(f.Get("child_concerns")), Level: risk.Level(f.Get("child_level")), Plan: strings.TrimSpace(f.Get("child_plan"))}
-	err = s.db.RecordChildRisk(r.Context(), u.staff.Actor(), id, 0, c)
+	err = s.db.RecordChildRisk(r.Context(), u.staff.Actor(), id, childAbout(f.Get("child_about")), c)
 	if p := problem.As(err); p != nil && p.Code == problem.Invalid {
-		// The store names fields concerns, level, plan (the risk
+		// The store names fields about, concerns, level, plan (the risk
 		// package's names); the form prefixes them.
 		fields := make([]problem.Field, len(p.Fields))
 		for i, pf := range p.Fields {
