@@ -112,11 +112,17 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 
 		// Risk to the baby and other children: the demo's assessment is
 		// read back on the family page; a new one holding Amy's phone
-		// number is refused on its field, what was typed kept; saved, it
-		// is listed first, and then removed as entered in error.
+		// number is refused on its field, what was typed kept; saved (about
+		// Leo alone: the family has another child now, so the form asks),
+		// it is listed first, and then removed as entered in error.
 		tab.open(t, familyHref)
 		tab.mustSee(t, "the demo's assessment of risk to the children", "Risk to the baby and other children", "Concerns: Both parents describe arguments")
 		tab.open(t, familyHref+"?form=child-risk#child-risk-form")
+		leo := tab.eval(t, `([...document.querySelectorAll('input[name=child_about]')].find(i => document.querySelector('label[for="'+i.id+'"]').innerText.trim() === 'Leo') || {}).id || ''`)
+		if leo == "" {
+			t.Fatal("the assessment of risk to the children does not offer Leo")
+		}
+		tab.check(t, leo)
 		tab.fill(t, "#child_concerns", "Shouting at handovers; the baby is due soon.")
 		tab.check(t, "child_level-2") // high
 		tab.fill(t, "#child_plan", "Ring Amy on 07700 900101 before each visit.")
@@ -124,7 +130,7 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 			"This mentions Amy Foster's phone number, which others working with the family may not see", "#child_concerns", "Shouting at handovers; the baby is due soon.")
 		tab.fill(t, "#child_plan", "Handovers at the family centre.")
 		tab.click(t, `form[action$="/child-risk"] button[type="submit"]`)
-		tab.mustSee(t, "child risk saved", "Concerns: Shouting at handovers; the baby is due soon.", "Plan: Handovers at the family centre.")
+		tab.mustSee(t, "child risk saved", "High risk to Leo, assessed", "Concerns: Shouting at handovers; the baby is due soon.", "Plan: Handovers at the family centre.")
 		tab.pageChecks(t, "risk-child-risk-saved")
 		tab.screenshot(t, "risk-01e-child-risk-saved")
 		tab.click(t, `#child-risks ~ .app-note a[href*="?form=remove-child-risk-"]`)

@@ -45,16 +45,31 @@ type AssessedChild struct {
 // children (the latest first) gives the level its summary shows, or -1 if
 // there are none. Each child's current assessment is the latest that covers
 // them: one about them alone, or one about all the children. The summary
-// gives the highest of those, the latest on a tie, so that a reassessment
-// of the baby alone never hides a higher risk to an older child that has
-// not been reassessed. children are the family's baby and other children;
-// an assessment about a child no longer among them is weighed only when
-// no child has any (a family with no child recorded: the latest counts).
+// gives the highest of those, so that a reassessment of the baby alone
+// never hides a higher risk to an older child that has not been
+// reassessed; on a tie, one about all the children (the level is not one
+// child's alone), then the latest. children are the family's baby and
+// other children; an assessment about a child no longer among them is
+// weighed only when no child has any (a family with no child recorded:
+// the latest counts).
 func CurrentChildRisk(children []int64, latestFirst []AssessedChild) int {
 	best := -1
 	consider := func(i int) {
-		if i >= 0 && (best < 0 || latestFirst[i].Level.Rank() > latestFirst[best].Level.Rank() ||
-			latestFirst[i].Level.Rank() == latestFirst[best].Level.Rank() && i < best) {
+		if best < 0 {
+			best = i
+			return
+		}
+		a, b := latestFirst[i], latestFirst[best]
+		switch {
+		case a.Level.Rank() != b.Level.Rank():
+			if a.Level.Rank() > b.Level.Rank() {
+				best = i
+			}
+		case (a.ChildID == 0) != (b.ChildID == 0):
+			if a.ChildID == 0 {
+				best = i
+			}
+		case i < best:
 			best = i
 		}
 	}
