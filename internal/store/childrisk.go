@@ -42,6 +42,9 @@ const (
 type RemovedChildRisk struct {
 	RemovedEntry
 	Level risk.Level
+	// ChildID and About are whom it was about, as ChildRiskEntry's.
+	ChildID int64
+	About   string
 }
 
 // RecordChildRisk records risk to the baby and the other children, or to
@@ -176,7 +179,7 @@ func (db *DB) familyChildRisks(ctx context.Context, q rowQuerier, familyID int64
 			if err != nil {
 				return nil, nil, err
 			}
-			removed = append(removed, RemovedChildRisk{RemovedEntry: re, Level: e.Level})
+			removed = append(removed, RemovedChildRisk{RemovedEntry: re, Level: e.Level, ChildID: e.ChildID})
 			continue
 		}
 		if e.Concerns, err = db.open(rowContext("child_risks.concerns", e.ID), concerns); err != nil {
@@ -193,10 +196,10 @@ func (db *DB) familyChildRisks(ctx context.Context, q rowQuerier, familyID int64
 	return out, removed, nil
 }
 
-// currentChildRisk names each assessment's child from family f's people
-// and gives the level, date and child of the one the family's summary
-// shows (risk.CurrentChildRisk), into sum.
-func currentChildRisk(f family.Family, entries []ChildRiskEntry, sum *RiskSummary) {
+// currentChildRisk names each assessment's child (the removed ones' too)
+// from family f's people and gives the level, date and child of the one
+// the family's summary shows (risk.CurrentChildRisk), into sum.
+func currentChildRisk(f family.Family, entries []ChildRiskEntry, removed []RemovedChildRisk, sum *RiskSummary) {
 	var children []int64
 	names := map[int64]string{}
 	for _, p := range f.People {
@@ -205,14 +208,23 @@ func currentChildRisk(f family.Family, entries []ChildRiskEntry, sum *RiskSummar
 			names[p.ID] = p.ChildName()
 		}
 	}
+	name := func(id int64) string {
+		switch n := names[id]; {
+		case id == AllChildren:
+			return ""
+		case n == "":
+			return "a child no longer on the family's record"
+		default:
+			return n
+		}
+	}
+	for i := range removed {
+		removed[i].About = name(removed[i].ChildID)
+	}
 	weighed := make([]risk.AssessedChild, len(entries))
 	for i := range entries {
 		e := &entries[i]
-		if e.ChildID != AllChildren {
-			if e.About = names[e.ChildID]; e.About == "" {
-				e.About = "A child no longer on the family's record"
-			}
-		}
+		e.About = name(e.ChildID)
 		weighed[i] = risk.AssessedChild{ChildID: e.ChildID, Level: e.Level, On: e.AssessedOn}
 	}
 	if i := risk.CurrentChildRisk(children, weighed); i >= 0 {

@@ -445,7 +445,7 @@ func (db *DB) ReadFamilyPage(ctx context.Context, actor policy.Actor, id int64, 
 		if out.ChildRisks, out.RemovedChildRisks, err = db.familyChildRisks(ctx, q, f.ID); err != nil {
 			return err
 		}
-		currentChildRisk(f, out.ChildRisks, &out.Risk)
+		currentChildRisk(f, out.ChildRisks, out.RemovedChildRisks, &out.Risk)
 		if out.Team, out.FormerTeam, out.RemovedTeam, err = db.familyProfessionals(ctx, q, f.ID); err != nil {
 			return err
 		}

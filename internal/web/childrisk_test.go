@@ -93,7 +93,7 @@ func TestChildRiskAboutOneChild(t *testing.T) {
 			t.Fatalf("the question's answers:\n%s", between(form.body, `id="child-risk-form"`, "</form>"))
 		}
 		// All the children assessed at standard first, so that Leo's
-		// high below is his alone.
+		// high below is his alone (the demo's assessment is high).
 		all := mustForm("csrf_token", token, "child_about", "all", "child_concerns", "Calmer since the birth.", "child_level", "standard", "child_plan", "Review in three months.")
 		if r := e.post(pc, path+"/child-risk", all); r.status != http.StatusSeeOther {
 			t.Fatalf("about all: %d", r.status)
@@ -117,14 +117,19 @@ func TestChildRiskAboutOneChild(t *testing.T) {
 		if !strings.Contains(summary, "High risk</strong>") || !strings.Contains(summary, ", for Leo Price)") {
 			t.Errorf("the summary: %s", summary)
 		}
-		// All of them assessed afterwards, lower: that covers Leo too, so
-		// the summary is standard and names no one.
-		if r := e.post(pc, path+"/child-risk", all); r.status != http.StatusSeeOther {
-			t.Fatalf("about all again: %d", r.status)
+		// Leo's removed as entered in error: the removal names him, and
+		// the summary is the assessment of all of them again.
+		id := strings.Split(strings.Split(page.body, "?form=remove-child-risk-")[1], "#")[0]
+		if r := e.post(pc, path+"/child-risks/"+id+"/remove", mustForm("csrf_token", token, "remove_why", "Meant for another family")); r.status != http.StatusSeeOther {
+			t.Fatalf("removing Leo's: %d\n%s", r.status, r.body)
 		}
-		summary = between(e.get(pc, path).body, "The baby and children</dt>", "</dd>")
+		page = e.get(pc, path)
+		if !strings.Contains(page.body, "(High risk to Leo Price) was removed as entered in error") {
+			t.Errorf("the removal does not name Leo:\n%s", between(page.body, `id="child-risks"`, "Assess risk"))
+		}
+		summary = between(page.body, "The baby and children</dt>", "</dd>")
 		if !strings.Contains(summary, "Standard risk</strong>") || strings.Contains(summary, ", for ") {
-			t.Errorf("after an assessment of all of them: %s", summary)
+			t.Errorf("after the removal: %s", summary)
 		}
 	})
 }
