@@ -23,14 +23,7 @@ func TestChildRiskAssessments(t *testing.T) {
 		fx := makeFamily(t, db)
 		sctx := audit.WithSource(ctx, audit.Source{Actor: "test"})
 		prac := fx.prac1.Actor()
-		page := func() store.FamilyPage {
-			t.Helper()
-			p, err := db.ReadFamilyPage(sctx, prac, fx.familyID, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return p
-		}
+		page := func() store.FamilyPage { t.Helper(); return familyPageOf(t, db, sctx, prac, fx.familyID) }
 		if p := page(); len(p.ChildRisks) != 0 || p.Risk.ChildLevel != "" {
 			t.Fatalf("before any: %+v, level %q", p.ChildRisks, p.Risk.ChildLevel)
 		}
@@ -113,14 +106,7 @@ func TestChildRiskAboutOneChild(t *testing.T) {
 		fx := makeFamily(t, db)
 		sctx := audit.WithSource(ctx, audit.Source{Actor: "test"})
 		prac := fx.prac1.Actor()
-		page := func() store.FamilyPage {
-			t.Helper()
-			p, err := db.ReadFamilyPage(sctx, prac, fx.familyID, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return p
-		}
+		page := func() store.FamilyPage { t.Helper(); return familyPageOf(t, db, sctx, prac, fx.familyID) }
 		assess := func(l risk.Level) risk.ChildRisk {
 			return risk.ChildRisk{Concerns: "Arguments at handover.", Level: l, Plan: "Review in a month."}
 		}

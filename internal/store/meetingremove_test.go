@@ -28,14 +28,7 @@ func TestMeetingRemoval(t *testing.T) {
 			StatusAfter: "child_protection_plan"}); err != nil {
 			t.Fatal(err)
 		}
-		page := func() store.FamilyPage {
-			t.Helper()
-			p, err := db.ReadFamilyPage(sctx, prac, fx.familyID, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return p
-		}
+		page := func() store.FamilyPage { t.Helper(); return familyPageOf(t, db, sctx, prac, fx.familyID) }
 		p := page()
 		if len(p.Meetings) != 2 || len(p.StatusHistory) != 2 || p.Family.SafeguardingStatus != "child_protection_plan" || len(p.Tasks) != 1 {
 			t.Fatalf("before: %d meetings, status %q after %+v, tasks %+v", len(p.Meetings), p.Family.SafeguardingStatus, p.StatusHistory, p.Tasks)

@@ -627,6 +627,16 @@ type fixture struct {
 	prac1, prac2, other, mgr   org.Staff
 }
 
+// familyPageOf reads a family's page as actor, failing the test on an error.
+func familyPageOf(t *testing.T, db *store.DB, ctx context.Context, actor policy.Actor, familyID int64) store.FamilyPage {
+	t.Helper()
+	p, err := db.ReadFamilyPage(ctx, actor, familyID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func makeFamily(t *testing.T, db *store.DB) fixture {
 	t.Helper()
 	var fx fixture
