@@ -224,10 +224,17 @@ func (p Person) Name() string {
 	return n
 }
 
+// Unnamed reports whether the person is a baby not named yet: no first
+// name and no known-as name (a family name alone, often a parent's, does
+// not name them). Anyone else has a name, if only "name not known".
+func (p Person) Unnamed() bool {
+	return p.Kind == Baby && p.GivenName == "" && p.KnownAs == ""
+}
+
 // ChildName is how a record about the baby or another child names them:
 // the baby not yet named is "The baby".
 func (p Person) ChildName() string {
-	if p.Kind == Baby && p.GivenName == "" && p.KnownAs == "" {
+	if p.Unnamed() {
 		return "The baby"
 	}
 	return p.Name()

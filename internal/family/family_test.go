@@ -40,6 +40,31 @@ func TestNamesAndTargets(t *testing.T) {
 	}
 }
 
+// Only a baby is ever unnamed, and only until they have a first or
+// known-as name: a family name alone does not name them.
+func TestUnnamed(t *testing.T) {
+	tests := []struct {
+		name string
+		p    Person
+		want bool
+	}{
+		{"a baby with no name", Person{Kind: Baby}, true},
+		{"a baby with only a family name", Person{Kind: Baby, FamilyName: "Foster"}, true},
+		{"a baby with a first name", Person{Kind: Baby, GivenName: "Lily"}, false},
+		{"a baby with only a known-as name", Person{Kind: Baby, KnownAs: "Bean"}, false},
+		{"a child with no first name", Person{Kind: Child, FamilyName: "Price"}, false},
+		{"a parent whose name is not known", Person{Kind: Parent, ParentSlot: 1}, false},
+	}
+	for _, tt := range tests {
+		if got := tt.p.Unnamed(); got != tt.want {
+			t.Errorf("%s: Unnamed() = %v, want %v", tt.name, got, tt.want)
+		}
+		if got := tt.p.ChildName(); (got == "The baby") != tt.want {
+			t.Errorf("%s: ChildName() = %q, which disagrees with Unnamed() = %v", tt.name, got, tt.want)
+		}
+	}
+}
+
 func TestCheckAllocation(t *testing.T) {
 	f := Family{People: []Person{
 		{ID: 1, Kind: Parent, ParentSlot: 1, PractitionerID: 7},

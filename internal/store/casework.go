@@ -72,6 +72,10 @@ type PersonRecord struct {
 	// reader who may see their confidential details; none removed as
 	// entered in error.
 	Disclosures []sharing.Share
+	// ChildRisks are, on the baby's or another child's page, the
+	// assessments of risk to the children about them or about all the
+	// children, newest first (PersonChildRisks); none removed.
+	ChildRisks []ChildRiskEntry
 }
 
 // RemovedMeasure is a result marked as entered in error: kept in the
@@ -174,10 +178,11 @@ const (
 	PersonConsentsToReview                         // their consents to share (parents), when the reader may see confidential details: for a subject access export
 	PersonDisclosures                              // disclosures to other agencies about them or their family (parents), when the reader may see confidential details: for a subject access export
 	PersonMARAC                                    // MARAC referrals (parents), read with the incidents
+	PersonChildRisks                               // assessments of risk to the children that cover them (the baby and other children)
 
 	// PersonPage is everything the person page shows.
 	PersonPage = PersonContact | PersonSessions | PersonVIG | PersonJointSafety | PersonPauses |
-		PersonRisk | PersonIncidents | PersonChanges | PersonSafetyPlan | PersonMeasures | PersonConsents | PersonMARAC
+		PersonRisk | PersonIncidents | PersonChanges | PersonSafetyPlan | PersonMeasures | PersonConsents | PersonMARAC | PersonChildRisks
 
 	// PersonSubjectAccess is what a parent's subject access export is made
 	// from (by a DSL, who may see confidential details but edits nothing).
@@ -246,6 +251,11 @@ func (db *DB) readPerson(ctx context.Context, actor policy.Actor, personID int64
 				return err
 			}
 			out.RemovedEntries = append(out.RemovedEntries, removed...)
+		}
+		if out.Person.Kind != family.Parent && parts&PersonChildRisks != 0 {
+			if out.ChildRisks, err = tx.childRisksOf(actor, out.Family, out.Person); err != nil {
+				return err
+			}
 		}
 		if out.Person.Kind == family.Parent && parts&PersonDisclosures != 0 && out.CanSeeConf {
 			shares, _, err := db.familyShares(ctx, tx.q(), actor, out.Family, tx.now)

@@ -34,6 +34,10 @@ type ChildRiskEntry struct {
 const (
 	AllChildren    int64 = 0  // the baby and every other child
 	ChildNotChosen int64 = -1 // the form asked and nothing was chosen
+	// ChildUnknown is a choice that is not one of the family's children
+	// (a form's answer that is no person's ID): refused like any other
+	// child not in the family.
+	ChildUnknown int64 = -2
 )
 
 // RemovedChildRisk is an assessment of risk to the children removed as
@@ -50,7 +54,8 @@ type RemovedChildRisk struct {
 // RecordChildRisk records risk to the baby and the other children, or to
 // one of them: childID is the baby's or a child's person ID, AllChildren,
 // or ChildNotChosen, which is an error (field "about") when the family has
-// other children to choose between, and otherwise all of them. Its
+// other children to choose between, and otherwise all of them; anyone
+// else (ChildUnknown included) is an error (field "about") too. Its
 // concerns and plan are read by everyone working with the family, so
 // neither may hold a parent's confidential details (keepConfidentialOut).
 func (db *DB) RecordChildRisk(ctx context.Context, actor policy.Actor, familyID, childID int64, c risk.ChildRisk) error {
@@ -67,9 +72,6 @@ func (db *DB) RecordChildRisk(ctx context.Context, actor policy.Actor, familyID,
 		}
 		if e := fs.Err(); e != nil {
 			return &problem.Error{Code: problem.Invalid, Message: "There is a problem", Fields: fs, Err: errors.Join(e, verr)}
-		}
-		if verr != nil {
-			return verr
 		}
 		if err := tx.keepConfidentialOut(actor, f, everyone, textField{"concerns", c.Concerns}, textField{"plan", c.Plan}); err != nil {
 			return err
@@ -194,6 +196,33 @@ func (db *DB) familyChildRisks(ctx context.Context, q rowQuerier, familyID int64
 		return nil, nil, fmt.Errorf("reading the risk to the children: %w", err)
 	}
 	return out, removed, nil
+}
+
+// childRisksOf lists, for the page of child (the family's baby or another
+// child), the assessments of risk to the children that cover them: about
+// them alone or about all the children, the latest first, none removed as
+// entered in error. They are the family page's (familyChildRisks), read by
+// whoever may see the family: the policy is asked that here too, so a
+// child's page never shows them to a reader the family page would refuse.
+func (tx *Tx) childRisksOf(actor policy.Actor, f family.Family, child family.Person) ([]ChildRiskEntry, error) {
+	if d := policy.Decide(actor, policy.ViewFamily, f.Target(), tx.now); !d.Allowed {
+		return nil, problem.New(problem.Forbidden, "%s", d.Reason)
+	}
+	entries, _, err := tx.db.familyChildRisks(tx.ctx, tx.q(), f.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []ChildRiskEntry
+	for _, e := range entries {
+		switch e.ChildID {
+		case AllChildren:
+			out = append(out, e)
+		case child.ID:
+			e.About = child.ChildName()
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 // currentChildRisk names each assessment's child (the removed ones' too)

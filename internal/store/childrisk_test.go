@@ -121,6 +121,11 @@ func TestChildRiskAboutOneChild(t *testing.T) {
 			}
 			return strings.Join(names, "; ")
 		}
+		// A choice that is no child's is refused as a child not in the
+		// family is, even before there is a choice to make.
+		if got := fields(db.RecordChildRisk(sctx, prac, fx.familyID, store.ChildUnknown, assess(risk.Standard))); got != "about: Select who the assessment is about from the children on this family's record" {
+			t.Errorf("about no child, with no child but the baby: %s", got)
+		}
 		// No child but the baby yet: not asked, so about all of them.
 		if err := db.RecordChildRisk(sctx, prac, fx.familyID, store.ChildNotChosen, assess(risk.High)); err != nil {
 			t.Fatal(err)
@@ -145,7 +150,7 @@ func TestChildRiskAboutOneChild(t *testing.T) {
 				"plan: Enter the plan to keep the baby and other children safe"; got != want {
 			t.Errorf("nothing chosen or entered:\n got %s\nwant %s", got, want)
 		}
-		for _, id := range []int64{fx.parent1, mia + 1000, -2} {
+		for _, id := range []int64{fx.parent1, mia + 1000, store.ChildUnknown} {
 			if got := fields(db.RecordChildRisk(sctx, prac, fx.familyID, id, assess(risk.Standard))); got != "about: Select who the assessment is about from the children on this family's record" {
 				t.Errorf("about person %d: %s", id, got)
 			}
@@ -179,6 +184,16 @@ func TestChildRiskAboutOneChild(t *testing.T) {
 		}
 		if p = page(); p.Risk.ChildLevel != risk.Medium || p.Risk.ChildAbout != "The baby" || len(p.ChildRisks) != 4 {
 			t.Errorf("summary after the baby's second: %q about %q (%d assessments)", p.Risk.ChildLevel, p.Risk.ChildAbout, len(p.ChildRisks))
+		}
+		// Mia's own page: hers and all the children's, the latest first,
+		// not the baby's.
+		rec, err := db.ReadPerson(sctx, fx.prac2.Actor(), mia)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rec.ChildRisks; len(got) != 2 || got[0].ChildID != mia || got[0].About != "Mia Rivers" || got[0].By != fx.prac2.Name ||
+			got[1].ChildID != store.AllChildren || got[1].About != "" || got[1].Level != risk.High {
+			t.Errorf("Mia's page: %+v", got)
 		}
 		// Once named, the baby is named.
 		if err := db.RawExec(ctx, `UPDATE people SET given_name = 'Lily' WHERE id = $1`, baby); err != nil {

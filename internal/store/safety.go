@@ -28,6 +28,26 @@ func SafetyPlanSectionNames() [][2]string {
 		{"escape_plan", "Escape plan"}, {"baby_plan", "Plan for the baby"}, {"technology_safety", "Technology safety"}}
 }
 
+// Section is the text of the section SafetyPlanSectionNames calls key, or
+// "" for a key it does not name.
+func (s SafetyPlanSections) Section(key string) string {
+	switch key {
+	case "safe_contacts":
+		return s.SafeContacts
+	case "safe_places":
+		return s.SafePlaces
+	case "code_words":
+		return s.CodeWords
+	case "escape_plan":
+		return s.EscapePlan
+	case "baby_plan":
+		return s.BabyPlan
+	case "technology_safety":
+		return s.TechnologySafety
+	}
+	return ""
+}
+
 // SafetyPlan is a parent's safety plan. Sections are filled only for
 // readers who may see the parent's confidential details: a safety plan is
 // confidential from the co-parent's practitioner.

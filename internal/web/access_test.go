@@ -80,7 +80,7 @@ var accessMatrix = map[string][7]string{
 	"GET /people/{id}/contact":                       {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /people/{id}/details":                       {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /people/{id}/dash":                          {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"GET /people/{id}/safety-plan":                   {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"GET /people/{id}/safety-plan":                   {"AFFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /families/{id}/documents/new":               {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /families/{id}/shares.csv":                  {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /people/{id}/reveal":                        {"FAFFF", "FFFFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},

@@ -133,3 +133,115 @@ func TestChildRiskAboutOneChild(t *testing.T) {
 		}
 	})
 }
+
+// A child's own page lists, newest first, the assessments of risk to the
+// children that cover them: about them alone or about all the children,
+// never one about another child nor one removed as entered in error; with
+// none, it says so. An answer to "who is it about?" that is no child's is
+// refused, naming the question.
+func TestChildRiskOnChildsPage(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f, path, pc, token := amysFamilyPage(t, e, "priya.shah@cradle.example")
+		for _, name := range []string{"Leo", "Mia"} {
+			if r := e.post(pc, path+"/children", url.Values{"csrf_token": {token}, "child_given_name": {name}, "child_family_name": {"Price"}, "child_household": {"0"}}); r.status != http.StatusSeeOther {
+				t.Fatalf("adding %s: %d", name, r.status)
+			}
+		}
+		page := e.get(pc, path)
+		childPage := func(name string) string {
+			t.Helper()
+			m := regexp.MustCompile(`href="(/people/\d+)">` + name + ` Price</a>`).FindStringSubmatch(page.body)
+			if m == nil {
+				t.Fatalf("no link to %s's page:\n%s", name, between(page.body, `id="children"`, "</ul>"))
+			}
+			return m[1]
+		}
+		leo, mia := childPage("Leo"), childPage("Mia")
+		var baby string
+		for _, p := range f.People {
+			if p.Kind == "baby" {
+				baby = "/people/" + itoa(p.ID)
+			}
+		}
+		if baby == "" {
+			t.Fatal("Amy's family has no baby")
+		}
+
+		// Whatever the demo assessed is removed first, so the page has none.
+		latest := regexp.MustCompile(`\?form=remove-child-risk-(\d+)#`)
+		for m := latest.FindStringSubmatch(page.body); m != nil; m = latest.FindStringSubmatch(page.body) {
+			if r := e.post(pc, path+"/child-risks/"+m[1]+"/remove", mustForm("csrf_token", token, "remove_why", "Cleared for the test")); r.status != http.StatusSeeOther {
+				t.Fatalf("removing the demo's assessment %s: %d", m[1], r.status)
+			}
+			page = e.get(pc, path)
+		}
+		if p := e.get(pc, leo); p.status != http.StatusOK || !strings.Contains(p.body, `id="child-risks">Risk to this child</h2>`) ||
+			!strings.Contains(p.body, "No assessment of risk to the children covers this child yet.") || strings.Contains(p.body, "#child-risk-") {
+			t.Fatalf("Leo's page with no assessment: %d\n%s", p.status, between(p.body, `id="child-risks"`, `id="sessions"`))
+		}
+
+		// None of the children's: refused, naming the question.
+		assess := func(about, level string) string {
+			t.Helper()
+			form := mustForm("csrf_token", token, "child_about", about, "child_concerns", "Shouting at handovers.", "child_level", level, "child_plan", "Review in a month.")
+			if r := e.post(pc, path+"/child-risk", form); r.status != http.StatusSeeOther {
+				t.Fatalf("about %s: %d\n%s", about, r.status, r.body)
+			}
+			m := latest.FindStringSubmatch(e.get(pc, path).body)
+			if m == nil {
+				t.Fatalf("the assessment about %s is not on the family page", about)
+			}
+			return m[1]
+		}
+		r := e.post(pc, path+"/child-risk", mustForm("csrf_token", token, "child_about", "someone-else", "child_concerns", "Shouting at handovers.",
+			"child_level", "high", "child_plan", "Review in a month."))
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `href="#child_about"`) ||
+			!strings.Contains(r.body, "Select who the assessment is about from the children on this family") {
+			t.Fatalf("about no child: %d\n%s", r.status, between(r.body, "govuk-error-summary", "</div>"))
+		}
+		all := assess("all", "standard")
+		leos := assess(strings.TrimPrefix(leo, "/people/"), "high")
+		mias := assess(strings.TrimPrefix(mia, "/people/"), "medium")
+		wrong := assess(strings.TrimPrefix(leo, "/people/"), "medium")
+		if r := e.post(pc, path+"/child-risks/"+wrong+"/remove", mustForm("csrf_token", token, "remove_why", "Recorded twice")); r.status != http.StatusSeeOther {
+			t.Fatalf("removing the second of Leo's: %d", r.status)
+		}
+		link := func(id string) string { return `href="` + path + `#child-risk-` + id + `"` }
+
+		// Leo's page, read by his family's practitioners and their
+		// safeguarding lead: his and all the children's, his first (the
+		// later), not Mia's nor the one removed.
+		for _, who := range []string{"priya.shah@cradle.example", "tom.elliott@cradle.example", "ruth.adams@cradle.example"} {
+			c := pc
+			if who != "priya.shah@cradle.example" {
+				c = e.client()
+				e.signIn(c, who)
+			}
+			p := e.get(c, leo)
+			section := between(p.body, `id="child-risks"`, `id="sessions"`)
+			his, theirs := strings.Index(section, link(leos)), strings.Index(section, link(all))
+			if p.status != http.StatusOK || his < 0 || theirs < 0 || his > theirs {
+				t.Errorf("%s: Leo's page lacks his or all the children's assessment, newest first (at %d and %d):\n%s", who, his, theirs, section)
+			}
+			for _, want := range []string{"High risk</strong>", "Leo Price alone", "Standard risk</strong>", "The baby and all the other children", "Priya Shah"} {
+				if !strings.Contains(section, want) {
+					t.Errorf("%s: Leo's page lacks %q:\n%s", who, want, section)
+				}
+			}
+			if strings.Contains(section, link(mias)) || strings.Contains(section, link(wrong)) || strings.Contains(section, "Mia Price") {
+				t.Errorf("%s: Leo's page lists Mia's assessment or the one removed:\n%s", who, section)
+			}
+		}
+		// The baby's page: all the children's only.
+		p := e.get(pc, baby)
+		section := between(p.body, `id="child-risks"`, `id="sessions"`)
+		if !strings.Contains(p.body, `id="child-risks">Risk to the baby</h2>`) || !strings.Contains(section, link(all)) ||
+			strings.Contains(section, link(leos)) || strings.Contains(section, link(mias)) {
+			t.Errorf("the baby's page:\n%s", section)
+		}
+		// A parent's page has no such section: their risk is the DASH.
+		if p := e.get(pc, "/people/"+itoa(parentNamed(f, "Amy").ID)); strings.Contains(p.body, `id="child-risks"`) {
+			t.Errorf("Amy's page lists the assessments of risk to the children")
+		}
+	})
+}

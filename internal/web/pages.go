@@ -524,7 +524,7 @@ func childRiskOptions(f family.Family) []referral.Option {
 	out := []referral.Option{{Value: "all", Label: "The baby and all the other children"}}
 	for _, p := range f.People {
 		switch {
-		case p.Kind == family.Baby && p.ChildName() != "The baby":
+		case p.Kind == family.Baby && !p.Unnamed():
 			out = append(out, referral.Option{Value: strconv.FormatInt(p.ID, 10), Label: p.ChildName() + ", the baby"})
 		case p.Kind == family.Baby:
 			out = append(out, referral.Option{Value: strconv.FormatInt(p.ID, 10), Label: "The baby alone"})

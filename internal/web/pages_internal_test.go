@@ -98,3 +98,35 @@ func TestCaseListOrderAndRows(t *testing.T) {
 		t.Errorf("Bob's own caseload: %+v; want parent 12 alone", own.refs)
 	}
 }
+
+// TestChildRiskChoice: "who is the assessment about?" offers all the
+// children, then each child by name (the baby as the baby, by name once
+// named), and an answer that is none of those reaches the store as
+// store.ChildUnknown, which it refuses.
+func TestChildRiskChoice(t *testing.T) {
+	f := family.Family{People: []family.Person{
+		{ID: 1, Kind: family.Parent, ParentSlot: 1, GivenName: "Amy"},
+		{ID: 2, Kind: family.Baby, FamilyName: "Foster"},
+		{ID: 3, Kind: family.Child, GivenName: "Leo", FamilyName: "Price"},
+	}}
+	labels := func(f family.Family) string {
+		var out []string
+		for _, o := range childRiskOptions(f) {
+			out = append(out, o.Value+"="+o.Label)
+		}
+		return strings.Join(out, "; ")
+	}
+	if got, want := labels(f), "all=The baby and all the other children; 2=The baby alone; 3=Leo Price"; got != want {
+		t.Errorf("the baby unnamed:\n got %s\nwant %s", got, want)
+	}
+	f.People[1].GivenName = "Lily"
+	if got, want := labels(f), "all=The baby and all the other children; 2=Lily Foster, the baby; 3=Leo Price"; got != want {
+		t.Errorf("the baby named:\n got %s\nwant %s", got, want)
+	}
+	for v, want := range map[string]int64{"": store.ChildNotChosen, "all": store.AllChildren, "3": 3,
+		"0": store.ChildUnknown, "-1": store.ChildUnknown, "-2": store.ChildUnknown, "Leo": store.ChildUnknown, "3x": store.ChildUnknown} {
+		if got := childAbout(v); got != want {
+			t.Errorf("childAbout(%q) = %d, want %d", v, got, want)
+		}
+	}
+}

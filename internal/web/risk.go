@@ -326,6 +326,9 @@ type safetyData struct {
 	Version  int
 	Sections [][2]string
 	Existing bool
+	// Plan is the saved plan (nil before the first), for its reviews and,
+	// for a reader who may not change it, its sections.
+	Plan *store.SafetyPlan
 }
 
 func (s *Server) safetyForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
@@ -333,18 +336,18 @@ func (s *Server) safetyForm(w http.ResponseWriter, r *http.Request, u *requestUs
 	if !ok {
 		return
 	}
-	if !rec.CanEdit || !rec.CanSeeConf {
-		s.fail(w, r, problem.New(problem.Forbidden, "a safety plan is seen and changed only by this parent's own practitioner, team managers and safeguarding leads"))
+	// A safeguarding lead reads every parent's plan but changes none: the
+	// page is then the plan and its reviews, without the form.
+	if !rec.CanSeeConf {
+		s.fail(w, r, problem.New(problem.Forbidden, "a safety plan is seen only by this parent's own practitioner, team managers and safeguarding leads, and written by the first two"))
 		return
 	}
 	form := url.Values{}
-	d := safetyData{Person: rec, Sections: store.SafetyPlanSectionNames()}
+	d := safetyData{Person: rec, Sections: store.SafetyPlanSectionNames(), Plan: rec.SafetyPlan}
 	if sp := rec.SafetyPlan; sp != nil && sp.Sections != nil {
 		d.Version, d.Existing = sp.Version, true
-		x := sp.Sections
-		for k, v := range map[string]string{"safe_contacts": x.SafeContacts, "safe_places": x.SafePlaces, "code_words": x.CodeWords,
-			"escape_plan": x.EscapePlan, "baby_plan": x.BabyPlan, "technology_safety": x.TechnologySafety} {
-			form.Set(k, v)
+		for _, sec := range d.Sections {
+			form.Set(sec[0], sp.Sections.Section(sec[0]))
 		}
 		splitDate(form, "review_on", sp.ReviewOn.Format("2006-01-02"))
 	}
@@ -381,7 +384,7 @@ func (s *Server) safetySave(w http.ResponseWriter, r *http.Request, u *requestUs
 			status = http.StatusConflict
 		}
 		s.render(w, r, status, "safety-plan", Page{Title: "Safety plan", Nav: "caseload", Errors: fields, Form: f,
-			Data: safetyData{Person: rec, Version: version, Sections: store.SafetyPlanSectionNames(), Existing: version > 0}})
+			Data: safetyData{Person: rec, Version: version, Sections: store.SafetyPlanSectionNames(), Existing: version > 0, Plan: rec.SafetyPlan}})
 		return
 	}
 	if err != nil {
@@ -393,7 +396,8 @@ func (s *Server) safetySave(w http.ResponseWriter, r *http.Request, u *requestUs
 
 // childAbout is whom the form says an assessment of risk to the children
 // is about: all of them, one child's person ID, or nothing chosen; anything
-// else is no child's ID (-2), which the store refuses.
+// else is store.ChildUnknown, which the store refuses as it refuses a child
+// not in the family.
 func childAbout(v string) int64 {
 	switch v {
 	case "":
@@ -404,7 +408,7 @@ func childAbout(v string) int64 {
 	if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
 		return id
 	}
-	return -2
+	return store.ChildUnknown
 }
 
 func (s *Server) childRiskCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
