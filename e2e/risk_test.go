@@ -46,6 +46,7 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 	var (
 		familyHref  string // /families/{id}
 		amyHref     string // /people/{id}
+		jessHref    string // /people/{id}: the demo's risk history
 		concernPath string // /concerns/{id}
 	)
 
@@ -55,6 +56,26 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		tab.click(t, `nav a[href="/caseload"]`)
 		tab.mustBeAt(t, "/caseload")
 		tab.pageChecks(t, "risk-caseload")
+
+		// The demo's risk history: Jess Morris's page shows her assessments
+		// (high at first, standard now), the incident, the MARAC referral
+		// with its outcome and her safety plan's reviews.
+		jessFamily := tab.eval(t, `(() => {
+			const r = [...document.querySelectorAll('main tbody tr')].find(r => r.cells[0].textContent.trim() === 'Jess Morris');
+			const a = r && r.cells[1].querySelector('a[href^="/families/"]');
+			return a ? a.getAttribute('href') : '';
+		})()`)
+		if jessFamily == "" {
+			t.Fatal("caseload: no row for Jess Morris with a link to her family")
+		}
+		tab.open(t, jessFamily)
+		jessHref = tab.cardLink(t, "Jess Morris")
+		tab.open(t, jessHref)
+		tab.mustSee(t, "Jess's risk history", "Standard", "High", "police involved", "Heard at MARAC", "Actions agreed: IDVA contact", "Next review:", "1 earlier assessment")
+		tab.pageChecks(t, "risk-demo-history")
+		tab.screenshot(t, "risk-00-demo-history")
+		tab.open(t, "/caseload")
+
 		familyHref = tab.eval(t, `(() => {
 			const r = [...document.querySelectorAll('main tbody tr')].find(r => r.cells[0].textContent.trim() === 'Amy Foster');
 			const a = r && r.cells[1].querySelector('a[href^="/families/"]');
@@ -438,6 +459,16 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		}
 		tab.pageChecks(t, "risk-concerns")
 		tab.screenshot(t, "risk-10-concerns")
+
+		// The lead reads a parent's safety plan and its reviews, which only
+		// the parent's practitioner and managers change.
+		tab.open(t, jessHref+"/safety-plan")
+		tab.mustSee(t, "the lead's view of Jess's safety plan", "Only the parent's practitioner and team managers change it", "Have you seen my keys", "Reviews", "Callum's number blocked")
+		if n := tab.count(t, `main form[action$="/safety-plan"]`); n != 0 {
+			t.Errorf("the lead's view of Jess's safety plan has %d forms to change it", n)
+		}
+		tab.pageChecks(t, "risk-dsl-safety-plan")
+		tab.screenshot(t, "risk-10b-dsl-safety-plan")
 
 		tab.open(t, u.RequestURI())
 		tab.mustBeAt(t, concernPath)

@@ -103,6 +103,11 @@ func history(tx *store.Tx, n int, f familySpec, familyID int64, parents [2]int64
 		assessor = ids[f.manager]
 	}
 	h.ChildRisks = demoChildRisks(n, len(f.children) > 0, accepted, bornOn, babyID, today, assessor)
+	var byParent [2]int64
+	for i, email := range f.prac {
+		byParent[i] = ids[email]
+	}
+	demoRisk(&h, riskStories[n], parents, byParent, accepted, end, today)
 	var statuses []store.DemoStatus
 	for _, s := range h.Statuses {
 		if !s.From.After(today) {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -31,6 +32,51 @@ type DemoHistory struct {
 	Team []sharing.Professional
 	// Assessments of risk to the children, in the order made.
 	ChildRisks []DemoChildRisk
+	// Each parent's completed DASH assessments, safety plan, incidents and
+	// MARAC referrals. The loader makes them as a practitioner would have
+	// (a review after every incident, a MARAC referral with its outcome
+	// after every high level), so they leave no task waiting.
+	Assessments []DemoAssessment
+	SafetyPlans []DemoSafetyPlan
+	Incidents   []DemoIncident
+	MARACs      []DemoMARAC
+}
+
+// DemoAssessment is a completed DASH assessment of the parent PersonID,
+// made On by the member of staff By, scored with the default thresholds.
+type DemoAssessment struct {
+	risk.Assessment
+	PersonID, By int64
+	On           time.Time
+}
+
+// DemoSafetyPlan is a parent's safety plan, written On by By and reviewed
+// since, next to be reviewed on ReviewOn.
+type DemoSafetyPlan struct {
+	SafetyPlanSections
+	PersonID, By int64
+	On, ReviewOn time.Time
+	Reviews      []DemoPlanReview
+}
+
+// DemoPlanReview is a review of a demo safety plan and what it changed.
+type DemoPlanReview struct {
+	On      time.Time
+	By      int64
+	Changes string
+}
+
+// DemoIncident is an incident recorded by the member of staff By the day
+// after it happened.
+type DemoIncident struct {
+	Incident
+	By int64
+}
+
+// DemoMARAC is a MARAC referral made for the parent PersonID by By.
+type DemoMARAC struct {
+	MARACReferral
+	PersonID, By int64
 }
 
 // DemoChildRisk is an assessment of risk to the children, made On by the
@@ -102,6 +148,9 @@ func (tx *Tx) AddDemoHistory(h DemoHistory) error {
 		if _, err := tx.insertChildRisk(h.FamilyID, c.ChildID, c.ChildRisk, c.On, c.By); err != nil {
 			return fmt.Errorf("demo risk to the children: %w", err)
 		}
+	}
+	if err := tx.addDemoRisk(h); err != nil {
+		return err
 	}
 	if c := h.Closure; c != nil {
 		if _, err := tx.exec(`INSERT INTO closures (family_id, kind, reason, closed_on, requested_by, approved_by, approved_at, created_at) VALUES ($1, $2, $3, $4, $5, $5, $6, $6)`,
@@ -178,5 +227,104 @@ func (tx *Tx) AddDemoReferral(d DemoReferral) error {
 		return fmt.Errorf("demo referral: %w", err)
 	}
 	tx.Audit("demo.referral", "referral", id, d.FamilyID, "")
+	return nil
+}
+
+// addDemoRisk writes a demo family's DASH assessments, safety plans,
+// incidents and MARAC referrals (see DemoHistory), sealed as live ones are.
+func (tx *Tx) addDemoRisk(h DemoHistory) error {
+	for _, a := range h.Assessments {
+		res, err := risk.Score(risk.DefaultThresholds(), a.Assessment)
+		if err != nil {
+			return fmt.Errorf("demo risk assessment: %w", err)
+		}
+		if err := risk.ReadyToComplete(res); err != nil {
+			return fmt.Errorf("demo risk assessment: %w", err)
+		}
+		b, err := json.Marshal(storedAssessment{Answers: a.Answers, Context: a.Context, ParentView: a.ParentView, JudgedLevel: a.JudgedLevel, JudgementReason: a.JudgementReason})
+		if err != nil {
+			return fmt.Errorf("demo risk assessment: %w", err)
+		}
+		id, err := tx.newID("risk_assessments")
+		if err != nil {
+			return err
+		}
+		sealed, err := tx.db.seal(rowContext("risk_assessments.answers", id), string(b))
+		if err != nil {
+			return err
+		}
+		if err := tx.insertDASH(id, h.FamilyID, a.PersonID, a.By, a.On.UTC(), res, a.JudgedLevel, sealed, "complete", a.On.UTC()); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+	for _, p := range h.SafetyPlans {
+		b, err := json.Marshal(p.SafetyPlanSections)
+		if err != nil {
+			return fmt.Errorf("demo safety plan: %w", err)
+		}
+		id, err := tx.newID("safety_plans")
+		if err != nil {
+			return err
+		}
+		sealed, err := tx.db.seal(rowContext("safety_plans.plan", id), string(b))
+		if err != nil {
+			return err
+		}
+		updated := p.On
+		if n := len(p.Reviews); n > 0 {
+			updated = p.Reviews[n-1].On
+		}
+		if _, err := tx.exec(`INSERT INTO safety_plans (id, family_id, person_id, staff_id, plan_sealed, review_on, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, id, h.FamilyID, p.PersonID, p.By, sealed, p.ReviewOn.UTC(), 1+len(p.Reviews), p.On.UTC(), updated.UTC()); err != nil {
+			return fmt.Errorf("demo safety plan: %w", err)
+		}
+		for _, r := range p.Reviews {
+			rid, err := tx.newID("safety_plan_reviews")
+			if err != nil {
+				return err
+			}
+			changes, err := tx.db.seal(rowContext("safety_plan_reviews.changes", rid), r.Changes)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.exec(`INSERT INTO safety_plan_reviews (id, plan_id, reviewed_on, changes_sealed, reviewed_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+				rid, id, r.On.UTC(), changes, r.By, r.On.UTC()); err != nil {
+				return fmt.Errorf("demo safety plan review: %w", err)
+			}
+		}
+	}
+	for _, in := range h.Incidents {
+		id, err := tx.newID("incidents")
+		if err != nil {
+			return err
+		}
+		details, err := tx.db.seal(rowContext("incidents.details", id), in.Details)
+		if err != nil {
+			return err
+		}
+		reporter, err := tx.db.seal(rowContext("incidents.reported_by", id), in.ReportedBy)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(`INSERT INTO incidents (id, family_id, person_id, occurred_on, reported_by, reported_by_sealed, police_involved, children_present, injuries, details_sealed, created_by, created_at)
+			VALUES ($1, $2, $3, $4, '', $5, $6, $7, $8, $9, $10, $11)`, id, h.FamilyID, in.PersonID, in.OccurredOn.UTC(), reporter, in.PoliceInvolved, in.ChildrenPresent,
+			in.Injuries, details, in.By, in.OccurredOn.AddDate(0, 0, 1).UTC()); err != nil {
+			return fmt.Errorf("demo incident: %w", err)
+		}
+	}
+	for _, m := range h.MARACs {
+		id, err := tx.newID("marac_referrals")
+		if err != nil {
+			return err
+		}
+		actions, err := tx.db.seal(rowContext("marac_referrals.actions", id), m.Actions)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(`INSERT INTO marac_referrals (id, family_id, person_id, referred_on, marac_area, outcome, actions_sealed, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, id, h.FamilyID, m.PersonID, m.ReferredOn.UTC(), m.Area, m.Outcome, actions, m.By, m.ReferredOn.UTC()); err != nil {
+			return fmt.Errorf("demo MARAC referral: %w", err)
+		}
+	}
 	return nil
 }

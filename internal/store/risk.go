@@ -111,11 +111,8 @@ func (db *DB) SaveRiskAssessment(ctx context.Context, actor policy.Actor, person
 			status, completed = "complete", tx.now
 		}
 		if isNew {
-			_, err = tx.exec(`INSERT INTO risk_assessments (id, family_id, person_id, staff_id, kind, assessed_on, yes_count, level, judged_level, answers_sealed,
-				status, version, completed_at, created_at, updated_at) VALUES ($1, $2, $3, $4, 'dash', $5, $6, $7, $8, $9, $10, 1, $11, $12, $12)`,
-				id, f.ID, p.ID, actor.StaffID, tx.now, res.Yes, string(res.Level), string(a.JudgedLevel), sealed, status, completed, tx.now)
-			if err != nil {
-				return fmt.Errorf("saving assessment: %w", err)
+			if err := tx.insertDASH(id, f.ID, p.ID, actor.StaffID, tx.now, res, a.JudgedLevel, sealed, status, completed); err != nil {
+				return err
 			}
 		} else {
 			r, err := tx.exec(`UPDATE risk_assessments SET yes_count = $1, level = $2, judged_level = $3, answers_sealed = $4, status = $5, completed_at = $6,
@@ -152,6 +149,18 @@ func (db *DB) SaveRiskAssessment(ctx context.Context, actor policy.Actor, person
 		return nil
 	})
 	return id, err
+}
+
+// insertDASH writes a new DASH assessment, its answers already sealed
+// under the row's id; completed is nil for a draft.
+func (tx *Tx) insertDASH(id, familyID, personID, staffID int64, on time.Time, res risk.Result, judged risk.Level, sealed, status string, completed any) error {
+	_, err := tx.exec(`INSERT INTO risk_assessments (id, family_id, person_id, staff_id, kind, assessed_on, yes_count, level, judged_level, answers_sealed,
+		status, version, completed_at, created_at, updated_at) VALUES ($1, $2, $3, $4, 'dash', $5, $6, $7, $8, $9, $10, 1, $11, $12, $12)`,
+		id, familyID, personID, staffID, on, res.Yes, string(res.Level), string(judged), sealed, status, completed, tx.now)
+	if err != nil {
+		return fmt.Errorf("saving assessment: %w", err)
+	}
+	return nil
 }
 
 // riskHistory is the risk history the MARAC criteria need: a parent's

@@ -319,3 +319,62 @@ func TestOverdueSafetyPlanReviewOnCaseload(t *testing.T) {
 		}
 	})
 }
+
+// The demo's risk history, as the README describes it: Jess Morris's
+// practitioner reads it all; the practitioner of her former partner, Callum
+// Ward, reads her risk levels and her MARAC's outcome (everyone working with
+// the family needs them) but not her answers, her safety plan, what
+// happened in the incident or the actions agreed.
+func TestDemoRiskHistoryAndTheOtherParentsPractitioner(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Jess")
+		jess := "/people/" + itoa(parentNamed(f, "Jess").ID)
+		secret := []string{"Jess is frightened", "pushed against a wall", "IDVA contact within", "Have you seen my keys"}
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		own := e.get(pc, jess)
+		plan := e.get(pc, jess+"/safety-plan")
+		for _, want := range append(secret[1:3], "Heard at MARAC", "Standard", "High") {
+			if !strings.Contains(own.body, want) {
+				t.Errorf("Jess's page for her practitioner: no %q", want)
+			}
+		}
+		// The three newest assessments in full, the first (high, before the
+		// MARAC referral) under "1 earlier assessment": none is hidden.
+		if n := strings.Count(own.body, "<h3 class=\"govuk-heading-s\">DASH "); n != 4 || !strings.Contains(own.body, "1 earlier assessment") {
+			t.Errorf("Jess's page lists %d of her 4 assessments, or does not say one is earlier", n)
+		}
+		if !strings.Contains(plan.body, secret[3]) || !strings.Contains(plan.body, "Callum&#39;s number blocked") || !strings.Contains(plan.body, `name="changes"`) {
+			t.Error("Jess's safety plan for her practitioner: no code words, reviews or form")
+		}
+		// The safeguarding lead reads the plan and its reviews, without the
+		// form, and may not change it.
+		lead := e.client()
+		e.signIn(lead, ruth)
+		if p := e.get(lead, jess); !strings.Contains(p.body, "Read the safety plan and its reviews") {
+			t.Error("Jess's page for the lead: no link to her safety plan")
+		}
+		read := e.get(lead, jess+"/safety-plan")
+		if read.status != http.StatusOK || !strings.Contains(read.body, secret[3]) || !strings.Contains(read.body, "Callum&#39;s number blocked") ||
+			strings.Contains(read.body, "<form method=\"post\" action=\""+jess+"/safety-plan") {
+			t.Errorf("Jess's safety plan for the lead: %d, want the plan and its reviews without the form", read.status)
+		}
+		if r := e.post(lead, jess+"/safety-plan", url.Values{"csrf_token": {csrfFrom(t, read.body)}, "code_words": {"changed"}}); r.status != http.StatusForbidden {
+			t.Errorf("the lead changed Jess's safety plan: %d", r.status)
+		}
+		other := e.client()
+		e.signIn(other, "grace.adeyemi@cradle.example")
+		theirs := e.get(other, jess)
+		if theirs.status != http.StatusOK || !strings.Contains(theirs.body, "Heard at MARAC") || !strings.Contains(theirs.body, "Standard") {
+			t.Fatalf("Jess's page for Callum's practitioner: %d, without her level or MARAC outcome", theirs.status)
+		}
+		for _, s := range secret {
+			if strings.Contains(theirs.body, s) {
+				t.Errorf("Jess's page shows Callum's practitioner %q", s)
+			}
+		}
+		if p := e.get(other, jess+"/safety-plan"); strings.Contains(p.body, secret[3]) {
+			t.Errorf("Jess's safety plan was shown to Callum's practitioner (%d)", p.status)
+		}
+	})
+}
