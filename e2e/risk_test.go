@@ -74,6 +74,11 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		tab.mustSee(t, "Jess's risk history", "Standard", "High", "police involved", "Heard at MARAC", "Actions agreed: IDVA contact", "Next review:", "1 earlier assessment")
 		tab.pageChecks(t, "risk-demo-history")
 		tab.screenshot(t, "risk-00-demo-history")
+		// Her latest assessment's answers, marked where they changed.
+		tab.clickJS(t, "the latest assessment's answers", `document.querySelector('main a[href*="/dash/"]')`)
+		tab.mustSee(t, "Jess's answers", "Questions and answers", "answers changed", "Changed: was Yes")
+		tab.pageChecks(t, "risk-dash-answers")
+		tab.screenshot(t, "risk-00b-dash-answers")
 		tab.open(t, "/caseload")
 
 		familyHref = tab.eval(t, `(() => {

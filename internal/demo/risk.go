@@ -57,6 +57,7 @@ type storyAssessment struct {
 	View   string
 	Judged risk.Level
 	Reason string
+	Notes  map[int]string // beside the answers, by question
 }
 
 type storyReview struct {
@@ -97,7 +98,8 @@ var riskStories = map[int][]riskStory{
 			BabyPlan: "Oscar stays with Hannah if there is an argument.", TechnologySafety: "Phone passcode changed."},
 		Incidents: []storyIncident{{Day: 60, ReportedBy: "Hannah, at a session", Details: "A shouting argument at home ended with a door slammed on Hannah's arm. No police; no visible injury."}}}},
 	4: {{Parent: 0,
-		Assessments: []storyAssessment{{Day: 10, Yes: dashHigh, View: "Jess is frightened of what Callum will do if she leaves."},
+		Assessments: []storyAssessment{{Day: 10, Yes: dashHigh, View: "Jess is frightened of what Callum will do if she leaves.",
+			Notes: map[int]string{15: "Once, last summer, in an argument about money.", 20: "Callum controls the bank account."}},
 			{Day: 43, Yes: dashHigh, View: "Jess says the assault showed her she has to leave."},
 			{Day: 150, Yes: dashMedium, View: "Jess has separated and feels safer, though messages continue."},
 			{Day: 250, Yes: dashStandard, View: "Jess says she feels in control again."}},
@@ -125,12 +127,14 @@ var riskStories = map[int][]riskStory{
 	6: {{Parent: 0,
 		Assessments: []storyAssessment{{Day: 10, Yes: dashStandard, View: "Ellie says things are calmer since they started the programme."},
 			{Day: 200, Yes: dashLow, View: "Ellie says they now take time out before arguments escalate."}},
-		PlanReviews:  []storyReview{{Day: 200, Changes: "Reviewed with Ellie: unchanged, still needed."}},
+		PlanReviews: []storyReview{{Day: 200, Changes: "Reviewed with Ellie: unchanged, still needed."},
+			{Day: 470, Changes: "Reviewed with Ellie at Noah's 14-month check: unchanged."}},
 		NextReviewIn: 21,
 		Plan: store.SafetyPlanSections{SafeContacts: "Her brother; the practitioner.", SafePlaces: "Her brother's flat.",
 			CodeWords: "None needed.", EscapePlan: "Take the children to her brother's.", BabyPlan: "Noah and Ruby stay with Ellie.", TechnologySafety: "No concerns."}},
 		{Parent: 1,
 			Assessments:  []storyAssessment{{Day: 12, Yes: dashLow, View: "Ben says he feels put down but not unsafe."}},
+			PlanReviews:  []storyReview{{Day: 200, Changes: "Reviewed with Ben: unchanged."}, {Day: 470, Changes: "Reviewed with Ben: he now takes time out at the gym."}},
 			NextReviewIn: 35,
 			Plan: store.SafetyPlanSections{SafeContacts: "His friend from work; the practitioner.", SafePlaces: "The gym.",
 				CodeWords: "None needed.", EscapePlan: "Walk away and text his friend.", BabyPlan: "Noah stays with whichever parent is calm.", TechnologySafety: "No concerns."}}},
@@ -138,7 +142,8 @@ var riskStories = map[int][]riskStory{
 		Assessments: []storyAssessment{{Day: 10, Yes: dashMedium, View: "Laura says Adam's drinking makes things worse."},
 			{Day: 300, Yes: dashStandard, View: "Laura says Adam is in treatment and things are calmer."},
 			{Day: 600, Yes: dashLow, View: "Laura feels safe and ready for the programme to end."}},
-		PlanReviews:  []storyReview{{Day: 300, Changes: "Adam's treatment added; code word kept."}, {Day: 600, Changes: "Reviewed for the ending: who to call after the programme."}},
+		PlanReviews: []storyReview{{Day: 300, Changes: "Adam's treatment added; code word kept."}, {Day: 520, Changes: "Reviewed: unchanged."},
+			{Day: 700, Changes: "Reviewed for the ending: who to call after the programme."}},
 		NextReviewIn: 14,
 		Plan: store.SafetyPlanSections{SafeContacts: "Her mum; her GP; the practitioner.", SafePlaces: "Her mum's house.",
 			CodeWords: "\"Is it bin day?\" means come now.", EscapePlan: "Documents at her mum's.", BabyPlan: "Freya goes to her mum's with Laura.",
@@ -168,6 +173,9 @@ func demoRisk(h *store.DemoHistory, stories []riskStory, parents [2]int64, byPar
 			}
 			as := dashAnswers(a.Yes, a.View)
 			as.JudgedLevel, as.JudgementReason = a.Judged, a.Reason
+			for q, note := range a.Notes {
+				as.Context[q] = note
+			}
 			h.Assessments = append(h.Assessments, store.DemoAssessment{Assessment: as, PersonID: pid, By: by, On: day(a.Day)})
 		}
 		if s.Plan != (store.SafetyPlanSections{}) {

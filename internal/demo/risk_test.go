@@ -5,9 +5,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/store/storetest"
+	"github.com/cradle-org/cradle/internal/timeline"
 )
 
 func TestDashAnswersGiveTheLevelsTheyAreFor(t *testing.T) {
@@ -136,4 +138,50 @@ func TestDemoRiskHistory(t *testing.T) {
 			}
 		}
 	})
+}
+
+// Each demo family is at the stage it was written for by the timeline's own
+// reckoning, which counts from the assessment's completion: a family past
+// assessment has completed it (it once showed "Assessment complete"
+// overdue on every such family).
+func TestDemoFamiliesAtTheirStages(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t, storetest.Backends(t)[0], nil)
+	if _, _, err := LoadWith(ctx, db, storetest.PasswordParams); err != nil {
+		t.Fatal(err)
+	}
+	dsl, err := db.StaffByEmail(ctx, "ruth.adams@cradle.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := timeline.DefaultConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]family.Family{}
+	for id := int64(1); id <= int64(len(families)); id++ {
+		f, err := db.ReadFamily(ctx, dsl.Actor(), id)
+		if err != nil {
+			t.Fatalf("family %d: %v", id, err)
+		}
+		for _, p := range f.Parents() {
+			if p.ParentSlot == 1 {
+				byName[p.GivenName] = f
+			}
+		}
+	}
+	for _, spec := range families {
+		f, ok := byName[spec.parents[0].given]
+		if !ok {
+			t.Errorf("no family for %s", spec.parents[0].given)
+			continue
+		}
+		facts := timeline.Facts{AcceptedOn: f.AcceptedOn, EDD: f.EDD, AssessmentCompletedOn: f.AssessmentDoneOn, ClosedOn: f.ClosedOn, Today: time.Now()}
+		if b, ok := f.Baby(); ok {
+			facts.BornOn = b.DateOfBirth
+		}
+		if got := timeline.StageOf(cfg, facts); got != spec.stage {
+			t.Errorf("%s's family is at %s by the timeline, written for %s (assessment completed %v)", spec.parents[0].given, got, spec.stage, f.AssessmentDoneOn)
+		}
+	}
 }

@@ -267,3 +267,37 @@ func ReadyToComplete(r Result) error {
 	}
 	return &Error{Field: "answers", Message: fmt.Sprintf("Answer all %d questions before completing: %d are unanswered", NumQuestions, r.Unanswered)}
 }
+
+// Label is the answer as shown to people: "Yes", "No", "Not known", or
+// "Not answered" for the empty answer.
+func (a Answer) Label() string {
+	switch a {
+	case Yes:
+		return "Yes"
+	case No:
+		return "No"
+	case NotKnown:
+		return "Not known"
+	}
+	return "Not answered"
+}
+
+// AnswerChange is a question whose answer differs between two assessments.
+type AnswerChange struct {
+	Question int
+	Before   Answer // "" when the earlier assessment left it unanswered
+}
+
+// ChangedAnswers lists, in question order, the questions answered
+// differently in after than in before: what a practitioner reviewing a
+// parent's risk looks for first (a new "yes" to strangulation, say). An
+// answer given where there was none counts as a change.
+func ChangedAnswers(before, after Assessment) []AnswerChange {
+	var out []AnswerChange
+	for n := 1; n <= NumQuestions; n++ {
+		if b, a := before.Answers[n], after.Answers[n]; a != b {
+			out = append(out, AnswerChange{Question: n, Before: b})
+		}
+	}
+	return out
+}

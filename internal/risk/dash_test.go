@@ -2,6 +2,7 @@ package risk
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -348,6 +349,60 @@ func TestLevelFor(t *testing.T) {
 		}
 		if got := th.LevelFor(yes); got != want {
 			t.Errorf("LevelFor(%d) = %q, want %q", yes, got, want)
+		}
+	}
+}
+
+func TestChangedAnswers(t *testing.T) {
+	all := func(a Answer) map[int]Answer {
+		m := map[int]Answer{}
+		for n := 1; n <= NumQuestions; n++ {
+			m[n] = a
+		}
+		return m
+	}
+	with := func(m map[int]Answer, n int, a Answer) map[int]Answer {
+		out := map[int]Answer{}
+		for k, v := range m {
+			out[k] = v
+		}
+		if a == "" {
+			delete(out, n)
+		} else {
+			out[n] = a
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name          string
+		before, after map[int]Answer
+		want          []AnswerChange
+	}{
+		{"the same answers", all(No), all(No), nil},
+		{"one new yes", all(No), with(all(No), 15, Yes), []AnswerChange{{15, No}}},
+		{"two, in question order", with(all(No), 3, Yes), with(with(all(No), 20, NotKnown), 3, No), []AnswerChange{{3, Yes}, {20, No}}},
+		{"answered where there was none", with(all(No), 7, ""), all(No), []AnswerChange{{7, ""}}},
+		{"every answer", all(No), all(Yes), func() []AnswerChange {
+			var c []AnswerChange
+			for n := 1; n <= NumQuestions; n++ {
+				c = append(c, AnswerChange{n, No})
+			}
+			return c
+		}()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ChangedAnswers(Assessment{Answers: tc.before}, Assessment{Answers: tc.after})
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("ChangedAnswers = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestAnswerLabel(t *testing.T) {
+	for a, want := range map[Answer]string{Yes: "Yes", No: "No", NotKnown: "Not known", "": "Not answered", "maybe": "Not answered"} {
+		if got := a.Label(); got != want {
+			t.Errorf("%q.Label() = %q, want %q", a, got, want)
 		}
 	}
 }

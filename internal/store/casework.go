@@ -1118,6 +1118,20 @@ type Progress struct {
 	// Measures says which instruments each person has at each timepoint
 	// (timepoint → person → instrument keys), for what is due.
 	Measures map[string]map[int64][]string
+	// PlanChecked maps each parent with a safety plan to when it was last
+	// written or reviewed, for the timeline's plan reviews
+	// (timeline.PlanReviewDone).
+	PlanChecked map[int64]time.Time
+}
+
+// PlanChecks lists when each parent's safety plan was last written or
+// reviewed, in no order.
+func (p Progress) PlanChecks() []time.Time {
+	out := make([]time.Time, 0, len(p.PlanChecked))
+	for _, t := range p.PlanChecked {
+		out = append(out, t)
+	}
+	return out
 }
 
 // PersonCount is a count of one person's records.
@@ -1199,6 +1213,28 @@ func (db *DB) progress(ctx context.Context, q rowQuerier, familyIDs []int64) (ma
 	}
 	if err := doneRows(rows); err != nil {
 		return nil, fmt.Errorf("counting VIG cycles: %w", err)
+	}
+	// Saving or reviewing a plan updates its row (and so the caseload's
+	// cache key, migration 20): updated_at is its latest check.
+	rows, err = q.QueryContext(ctx, db.rebind(`SELECT family_id, person_id, `+db.timeText("updated_at")+` FROM safety_plans WHERE family_id IN (`+in+`)`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("reading safety plan checks: %w", err)
+	}
+	for rows.Next() {
+		var fid, pid int64
+		var at anyTime
+		if err := rows.Scan(&fid, &pid, &at); err != nil {
+			return nil, dropRows(rows, fmt.Errorf("reading safety plan checks: %w", err))
+		}
+		p := out[fid]
+		if p.PlanChecked == nil {
+			p.PlanChecked = map[int64]time.Time{}
+		}
+		p.PlanChecked[pid] = at.T
+		out[fid] = p
+	}
+	if err := doneRows(rows); err != nil {
+		return nil, fmt.Errorf("reading safety plan checks: %w", err)
 	}
 	cover, err := db.measureCoverage(ctx, q, familyIDs)
 	if err != nil {

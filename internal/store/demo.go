@@ -30,6 +30,9 @@ type DemoHistory struct {
 	// The team around the baby: each member from Since, and until LeftOn
 	// if they have left.
 	Team []sharing.Professional
+	// AssessedOn is when the family's assessment was completed (zero: not
+	// yet).
+	AssessedOn time.Time
 	// Assessments of risk to the children, in the order made.
 	ChildRisks []DemoChildRisk
 	// Each parent's completed DASH assessments, safety plan, incidents and
@@ -147,6 +150,11 @@ func (tx *Tx) AddDemoHistory(h DemoHistory) error {
 	for _, c := range h.ChildRisks {
 		if _, err := tx.insertChildRisk(h.FamilyID, c.ChildID, c.ChildRisk, c.On, c.By); err != nil {
 			return fmt.Errorf("demo risk to the children: %w", err)
+		}
+	}
+	if !h.AssessedOn.IsZero() {
+		if _, err := tx.exec(`UPDATE families SET assessment_completed_on = $1 WHERE id = $2`, h.AssessedOn.UTC(), h.FamilyID); err != nil {
+			return fmt.Errorf("demo assessment: %w", err)
 		}
 	}
 	if err := tx.addDemoRisk(h); err != nil {

@@ -364,3 +364,23 @@ func endPhrase(months int) string {
 	}
 	return "the baby at " + monthsPhrase(months)
 }
+
+// PlanReviewDone says whether safety plan review m is done: every parent's
+// plan (lastChecked, each plan's latest writing or review) was checked on
+// or after the start of the period the review covers, the review before's
+// due date (SafetyPlanReviewWeeks before m's). A later check covers an
+// earlier review missed: the caseload asks what needs doing now, and the
+// plan as it stands has been checked since. With no plan there is no
+// review to have done (the family page says a parent has no plan).
+func PlanReviewDone(cfg Config, m Milestone, lastChecked []time.Time) bool {
+	if m.Kind != KindSafetyPlanReview || len(lastChecked) == 0 {
+		return false
+	}
+	from := eligibility.DateOf(m.Due).AddDate(0, 0, -7*cfg.SafetyPlanReviewWeeks)
+	for _, t := range lastChecked {
+		if eligibility.DateOf(t).Before(from) {
+			return false
+		}
+	}
+	return true
+}

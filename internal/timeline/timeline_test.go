@@ -679,3 +679,31 @@ func TestMilestonesIgnoreToday(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanReviewDone(t *testing.T) {
+	cfg := Config{SafetyPlanReviewWeeks: 12}
+	due := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	m := Milestone{Key: "safety_plan_review_2", Kind: KindSafetyPlanReview, Due: due}
+	from := due.AddDate(0, 0, -84)
+	for _, tc := range []struct {
+		name    string
+		m       Milestone
+		checked []time.Time
+		want    bool
+	}{
+		{"no plan", m, nil, false},
+		{"checked on the period's first day", m, []time.Time{from}, true},
+		{"checked the day before the period", m, []time.Time{from.AddDate(0, 0, -1)}, false},
+		{"checked late, after the due date", m, []time.Time{due.AddDate(0, 0, 20)}, true},
+		{"checked late in the evening of the first day", m, []time.Time{from.Add(23 * time.Hour)}, true},
+		{"both parents' plans checked", m, []time.Time{from.AddDate(0, 0, 3), due}, true},
+		{"one of two plans not checked", m, []time.Time{from.AddDate(0, 0, -30), due}, false},
+		{"not a safety plan review", Milestone{Kind: KindVIG, Due: due}, []time.Time{due}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := PlanReviewDone(cfg, tc.m, tc.checked); got != tc.want {
+				t.Errorf("PlanReviewDone = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

@@ -80,6 +80,7 @@ var accessMatrix = map[string][7]string{
 	"GET /people/{id}/contact":                       {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /people/{id}/details":                       {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /people/{id}/dash":                          {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"GET /people/{id}/dash/{aid}":                    {"NFFFN", "NNNFN", "NNNNN", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no such assessment: not found, to whoever may read the answers
 	"GET /people/{id}/safety-plan":                   {"AFFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /families/{id}/documents/new":               {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /families/{id}/shares.csv":                  {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
@@ -329,7 +330,7 @@ func accessPaths(route string, tg accessTargets) (method string, paths []string)
 	if !ok {
 		method, path = "GET", route
 	}
-	fixed := strings.NewReplacer("{step}", "about-you", "{instrument}", "phq9", "{rid}", "999999", "{cid}", "999999", "{eid}", "999999", "{pid}", "999999",
+	fixed := strings.NewReplacer("{step}", "about-you", "{instrument}", "phq9", "{rid}", "999999", "{aid}", "999999", "{cid}", "999999", "{eid}", "999999", "{pid}", "999999",
 		"{file}", "dashboard.csv", "{slug}", "how-we-work", "{$}", "")
 	switch {
 	case strings.HasPrefix(path, "/families/{id}"), strings.HasPrefix(path, "/people/{id}"), strings.HasPrefix(path, "/concerns/{id}"),

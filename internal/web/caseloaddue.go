@@ -48,7 +48,7 @@ func (s *Server) dueOf(c store.CaseloadEntry, now time.Time) familyDue {
 	status := make([]int8, len(milestones))
 	for i, m := range milestones {
 		switch {
-		case m.Kind != timeline.KindMeasure && milestoneDone(m, c.Family, c.Progress):
+		case m.Kind != timeline.KindMeasure && milestoneDone(s.cfg.Timeline, m, c.Family, c.Progress):
 			status[i] = done
 		case timeline.Overdue(m, now):
 			status[i] = overdue

@@ -580,12 +580,14 @@ func (d familyData) PlanOverdue(pr store.ParentRisk) bool {
 }
 
 // milestoneDone says whether the record already shows a milestone met.
-// Measures and safety-plan reviews are marked by their own records (later
-// work); until then they stay listed.
-func milestoneDone(m timeline.Milestone, f family.Family, p store.Progress) bool {
+// Measures are each parent's (measuresMissing); a safety plan review is
+// done once every plan has been checked in its period.
+func milestoneDone(cfg timeline.Config, m timeline.Milestone, f family.Family, p store.Progress) bool {
 	switch {
 	case m.Kind == timeline.KindMeasure:
 		return false // per person: see measuresMissing
+	case m.Kind == timeline.KindSafetyPlanReview:
+		return timeline.PlanReviewDone(cfg, m, p.PlanChecks())
 	case m.Kind == timeline.KindContact:
 		return p.SessionsHeld > 0
 	case m.Kind == timeline.KindAssessment:
@@ -662,7 +664,7 @@ func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUs
 	progress := fp.Progress
 	if f.Stage != family.Closed {
 		for _, m := range timeline.Milestones(s.cfg.Timeline, facts) {
-			if m.Due.After(now.AddDate(0, 3, 0)) || milestoneDone(m, f, progress) {
+			if m.Due.After(now.AddDate(0, 3, 0)) || milestoneDone(s.cfg.Timeline, m, f, progress) {
 				continue // the next three months, and anything overdue
 			}
 			if m.Kind == timeline.KindMeasure && len(s.measuresMissing(m, progress, activeParents(f), babyID(f))) == 0 {

@@ -436,3 +436,77 @@ func (s *Server) childRiskCreate(w http.ResponseWriter, r *http.Request, u *requ
 	}
 	http.Redirect(w, r, "/families/"+strconv.FormatInt(id, 10)+"#risk", http.StatusSeeOther)
 }
+
+// dashShowData is a completed DASH assessment as its page shows it: each
+// question with its answer and note, what changed since the parent's
+// assessment before it (Previous, nil for the first), and its MARAC
+// criteria.
+type dashShowData struct {
+	Person    store.PersonRecord
+	Record    store.RiskRecord
+	Previous  *store.RiskRecord
+	Questions []dashAnswerRow
+	Changed   int
+}
+
+type dashAnswerRow struct {
+	risk.Question
+	Answer  risk.Answer
+	Note    string
+	Changed bool
+	Before  risk.Answer
+}
+
+// dashShow shows a completed DASH assessment's answers, which nothing else
+// shows once it is completed: to whoever may see the parent's confidential
+// details (answers and notes are theirs), never to the other parent's
+// practitioner. Reading it is audited with the person page's read.
+func (s *Server) dashShow(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	rec, ok := s.personParts(w, r, u, store.PersonRisk, "risk assessment answers")
+	if !ok {
+		return
+	}
+	if !rec.CanSeeConf {
+		s.fail(w, r, problem.New(problem.Forbidden, "a parent's answers to the risk assessment are confidential to the other parent's practitioner"))
+		return
+	}
+	aid, err := strconv.ParseInt(r.PathValue("aid"), 10, 64)
+	d := dashShowData{Person: rec}
+	found := false
+	for i, ra := range rec.Risk {
+		if err != nil || ra.ID != aid || ra.Status != "complete" || ra.Assessment == nil {
+			continue
+		}
+		d.Record, found = ra, true
+		// The list is newest first: the previous is the next completed one.
+		for j := i + 1; j < len(rec.Risk); j++ {
+			if p := rec.Risk[j]; p.Status == "complete" && p.Assessment != nil {
+				d.Previous = &rec.Risk[j]
+				break
+			}
+		}
+		break
+	}
+	if !found {
+		s.fail(w, r, problem.New(problem.NotFound, "There is no completed risk assessment with that number on this parent's record"))
+		return
+	}
+	qs, err := s.questions()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	changed := map[int]risk.Answer{}
+	if d.Previous != nil {
+		for _, c := range risk.ChangedAnswers(*d.Previous.Assessment, *d.Record.Assessment) {
+			changed[c.Question] = c.Before
+		}
+		d.Changed = len(changed)
+	}
+	for _, q := range qs.Questions {
+		before, ch := changed[q.Number]
+		d.Questions = append(d.Questions, dashAnswerRow{Question: q, Answer: d.Record.Assessment.Answers[q.Number],
+			Note: d.Record.Assessment.Context[q.Number], Changed: ch, Before: before})
+	}
+	s.render(w, r, http.StatusOK, "dash-show", Page{Title: "Risk assessment of " + formatDate(d.Record.AssessedOn), Nav: "caseload", Data: d})
+}

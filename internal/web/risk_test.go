@@ -378,3 +378,88 @@ func TestDemoRiskHistoryAndTheOtherParentsPractitioner(t *testing.T) {
 		}
 	})
 }
+
+// A completed assessment's answers are on its own page, for whoever may see
+// the parent's confidential details: each question, its answer and note,
+// what changed since the assessment before. The other parent's
+// practitioner is refused it and offered no link; a draft or another
+// parent's assessment is not found there.
+func TestDASHAnswersPage(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Jess")
+		jess := "/people/" + itoa(parentNamed(f, "Jess").ID)
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		page := e.get(pc, jess)
+		links := regexp.MustCompile(`href="(`+jess+`/dash/\d+)"`).FindAllStringSubmatch(page.body, -1)
+		if len(links) != 4 {
+			t.Fatalf("Jess's page links to %d assessments' answers, want 4", len(links))
+		}
+		latest := e.get(pc, links[0][1])
+		for _, want := range []string{"Risk assessment (DASH) of", "Standard risk", "6 answers changed", "Changed: was Yes", "Jess says she feels in control again", "Priya Shah"} {
+			if !strings.Contains(latest.body, want) {
+				t.Errorf("the latest assessment's page: no %q", want)
+			}
+		}
+		first := e.get(pc, links[3][1])
+		for _, want := range []string{"first completed assessment", "Once, last summer, in an argument about money.", "High risk", "MARAC referral criteria"} {
+			if !strings.Contains(first.body, want) {
+				t.Errorf("the first assessment's page: no %q", want)
+			}
+		}
+		if strings.Contains(first.body, "Changed: was") {
+			t.Error("the first assessment marks changes with nothing before it")
+		}
+		lead := e.client()
+		e.signIn(lead, ruth)
+		if r := e.get(lead, links[3][1]); r.status != http.StatusOK || !strings.Contains(r.body, "Once, last summer") {
+			t.Errorf("the lead reading Jess's answers: %d", r.status)
+		}
+		other := e.client()
+		e.signIn(other, "grace.adeyemi@cradle.example")
+		if r := e.get(other, jess); strings.Contains(r.body, jess+"/dash/") {
+			t.Error("Jess's page offers Callum's practitioner her answers")
+		}
+		if r := e.get(other, links[3][1]); r.status != http.StatusForbidden || strings.Contains(r.body, "Once, last summer") {
+			t.Errorf("Callum's practitioner reading Jess's answers: %d", r.status)
+		}
+		// Not found: no such assessment, one of another parent's, a draft.
+		amy := "/people/" + itoa(parentNamed(demoFamily(t, e, "Amy"), "Amy").ID)
+		form := e.get(pc, amy+"/dash")
+		if r := e.post(pc, amy+"/dash", dashForm(csrfFrom(t, form.body), 5, 3, "action", "draft")); r.status != http.StatusSeeOther {
+			t.Fatalf("Amy's draft: %d", r.status)
+		}
+		draft := strings.Split(strings.Split(e.get(pc, amy+"/dash").body, `name="assessment" value="`)[1], `"`)[0]
+		for _, p := range []string{jess + "/dash/999999", jess + "/dash/x", amy + links[0][1][len(jess):], amy + "/dash/" + draft} {
+			if r := e.get(pc, p); r.status != http.StatusNotFound {
+				t.Errorf("%s: %d, want 404", p, r.status)
+			}
+		}
+	})
+}
+
+// The programme's safety plan reviews (every 12 weeks from the assessment)
+// are done once every parent's plan has been checked in the review's
+// period: the demo's plans, reviewed lately, leave none overdue, on a
+// caseload or a family's page; seven months on, unreviewed, they are overdue
+// again.
+func TestTimelinePlanReviewsDoneByChecks(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		c := e.client()
+		e.signIn(c, ruth)
+		ellie := "/families/" + itoa(demoFamily(t, e, "Ellie").ID)
+		onCaseload := regexp.MustCompile(`govuk-tag--red app-tag-block">Safety plan review \d`)
+		onFamily := regexp.MustCompile(`Safety plan review \d+</td><td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--red">Overdue`)
+		if p := e.get(c, "/caseload"); p.status != http.StatusOK || onCaseload.MatchString(p.body) {
+			t.Errorf("the lead's caseload: %d, lists a safety plan review the plans' checks have done: %q", p.status, onCaseload.FindString(p.body))
+		}
+		if p := e.get(c, ellie); p.status != http.StatusOK || onFamily.MatchString(p.body) {
+			t.Errorf("Ellie's family page: %d, lists a safety plan review the plans' checks have done", p.status)
+		}
+		e.clock.Advance(200 * 24 * time.Hour)
+		e.signIn(c, ruth)
+		if p := e.get(c, ellie); !onFamily.MatchString(p.body) {
+			t.Errorf("seven months on, with no plan reviewed, Ellie's family page lists no safety plan review overdue:\n%s", between(p.body, `id="coming-up"`, "</table>"))
+		}
+	})
+}

@@ -323,6 +323,7 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("GET /people/{id}/details", s.staff(s.detailsForm))
 	handle("POST /people/{id}/details", s.staff(s.detailsSave))
 	handle("GET /people/{id}/dash", s.staff(s.dashForm))
+	handle("GET /people/{id}/dash/{aid}", s.staff(s.dashShow))
 	handle("POST /people/{id}/dash", s.staff(s.dashSave))
 	handle("POST /people/{id}/incidents", s.staff(s.incidentCreate))
 	handle("POST /people/{id}/incidents/{eid}/remove", s.staff(s.incidentRemove))
