@@ -130,10 +130,8 @@ func PersonView(rec store.PersonRecord, now time.Time) docs.SubjectView {
 		v.Changes = append(v.Changes, docs.ChangeView{Date: c.ChangedOn.Format("2 January 2006"), Kind: risk.ChangeLabel(c.Kind), Note: c.Note})
 	}
 	if sp := rec.SafetyPlan; sp != nil && sp.PersonID == p.ID && sp.Sections != nil {
-		text := map[string]string{"safe_contacts": sp.Sections.SafeContacts, "safe_places": sp.Sections.SafePlaces, "code_words": sp.Sections.CodeWords,
-			"escape_plan": sp.Sections.EscapePlan, "baby_plan": sp.Sections.BabyPlan, "technology_safety": sp.Sections.TechnologySafety}
 		for _, kv := range store.SafetyPlanSectionNames() {
-			if t := strings.TrimSpace(text[kv[0]]); t != "" {
+			if t := strings.TrimSpace(sp.Sections.Section(kv[0])); t != "" {
 				v.SafetyPlan = append(v.SafetyPlan, docs.Section{Heading: kv[1], Lines: strings.Split(t, "\n")})
 			}
 		}
@@ -154,6 +152,83 @@ func PersonView(rec store.PersonRecord, now time.Time) docs.SubjectView {
 			Reason: casework.Label(casework.ClosureReasons(), c.Reason), Summary: c.Summary})
 	}
 	return v
+}
+
+// ReviewItem is something in a parent's record that their export leaves
+// out for a designated safeguarding lead to review before release (see
+// Withheld): what it is, how many there are (0 for the family's, which
+// the record read for the export does not count) and where to read them.
+type ReviewItem struct {
+	What  string
+	Count int
+	Where string
+}
+
+// ForReview lists where, in the parent's record the export was made from,
+// the material it leaves out for the lead's own review is: each kind the
+// record holds any of, then the family's (its risk to the children,
+// safeguarding concerns, meetings and sharing about the family as a whole),
+// which are on the family's page. The lead reads them there: this list
+// only says where to look, so nothing withheld is forgotten.
+func ForReview(rec store.PersonRecord) []ReviewItem {
+	p := rec.Person
+	person := "/people/" + strconv.FormatInt(p.ID, 10)
+	var out []ReviewItem
+	add := func(what string, n int, where string) {
+		if n > 0 {
+			out = append(out, ReviewItem{What: what, Count: n, Where: where})
+		}
+	}
+	incidents := 0
+	for _, in := range rec.Incidents {
+		if in.PersonID == p.ID && (in.ReportedBy != "" || in.Details != "" || in.Withheld) {
+			incidents++
+		}
+	}
+	add("Incidents: who told us and what they said", incidents, person+"#risk")
+	notes, noted := 0, int64(0)
+	for _, r := range rec.Risk {
+		if r.PersonID != p.ID || r.Status != "complete" || r.Assessment == nil {
+			continue
+		}
+		for _, c := range r.Assessment.Context {
+			if strings.TrimSpace(c) != "" {
+				notes++
+				noted = r.ID
+				break
+			}
+		}
+	}
+	where := person + "#risk"
+	if notes == 1 {
+		where = person + "/dash/" + strconv.FormatInt(noted, 10)
+	}
+	add("Risk assessments with notes beside the answers", notes, where)
+	add("MARAC referrals and what each MARAC decided", len(rec.MARACReferrals), person+"#marac-referrals") // read for this parent only
+	supervision, corrected := 0, 0
+	for _, s := range rec.Sessions {
+		if s.PersonID != p.ID {
+			continue
+		}
+		if s.Kind == "supervision" {
+			supervision++
+		} else if s.Corrected {
+			corrected++
+		}
+	}
+	add("Managers' supervision notes", supervision, person+"?show=supervision#sessions")
+	add("Session notes corrected since they were written: their earlier versions", corrected, person+"#sessions")
+	add("Entries removed as entered in error (sessions removed are listed with the sessions)", len(rec.RemovedEntries), person+"#risk")
+	family := 0
+	for _, sh := range rec.Disclosures {
+		if sh.PersonID == 0 {
+			family++
+		}
+	}
+	add("What was shared about the family as a whole", family, "/families/"+strconv.FormatInt(rec.Family.ID, 10)+"#sharing")
+	out = append(out, ReviewItem{What: "The family's assessments of risk to the children, safeguarding concerns and meetings with other agencies",
+		Where: "/families/" + strconv.FormatInt(rec.Family.ID, 10) + "#risk"})
+	return out
 }
 
 // dateOrEmpty is a date as the export writes it, or "" when there is none.

@@ -10,6 +10,7 @@ import (
 	"github.com/cradle-org/cradle/internal/docs"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/referral"
+	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/sharing"
 	"github.com/cradle-org/cradle/internal/store"
 )
@@ -123,5 +124,47 @@ func TestPersonViewKeepsOnlyTheParentsOwnRows(t *testing.T) {
 	}
 	if len(v.Withheld) == 0 || v.Name != "Amy Foster" {
 		t.Errorf("view: %+v", v)
+	}
+}
+
+// ForReview says where each kind of withheld material is, counting this
+// parent's rows only, and always points to the family's page.
+func TestForReview(t *testing.T) {
+	me := family.Person{ID: 7, Kind: family.Parent, GivenName: "Jess"}
+	base := store.PersonRecord{Person: me, Family: family.Family{ID: 3}}
+	full := base
+	full.Incidents = []store.Incident{{PersonID: 7, ReportedBy: "Police"}, {PersonID: 7}, {PersonID: 8, ReportedBy: "the other parent's"}}
+	full.Risk = []store.RiskRecord{
+		{ID: 41, PersonID: 7, Status: "complete", Assessment: &risk.Assessment{Context: map[int]string{15: "Last summer"}}},
+		{ID: 40, PersonID: 7, Status: "complete", Assessment: &risk.Assessment{Context: map[int]string{3: "  "}}},
+		{ID: 39, PersonID: 7, Status: "draft", Assessment: &risk.Assessment{Context: map[int]string{1: "a draft's note"}}},
+	}
+	full.MARACReferrals = []store.MARACEntry{{ID: 1}}
+	full.Sessions = []casework.Session{{PersonID: 7, Kind: "supervision"}, {PersonID: 7, Kind: "session", Corrected: true}, {PersonID: 7, Kind: "session"},
+		{PersonID: 8, Kind: "supervision"}}
+	full.RemovedEntries = []store.RemovedEntry{{Kind: "incident"}, {Kind: "vig"}}
+	full.Disclosures = []sharing.Share{{PersonID: 0}, {PersonID: 7}}
+	for _, tc := range []struct {
+		name string
+		rec  store.PersonRecord
+		want []ReviewItem
+	}{
+		{"nothing of the parent's own", base, []ReviewItem{
+			{What: "The family's assessments of risk to the children, safeguarding concerns and meetings with other agencies", Where: "/families/3#risk"}}},
+		{"each kind the record holds", full, []ReviewItem{
+			{"Incidents: who told us and what they said", 1, "/people/7#risk"},
+			{"Risk assessments with notes beside the answers", 1, "/people/7/dash/41"},
+			{"MARAC referrals and what each MARAC decided", 1, "/people/7#marac-referrals"},
+			{"Managers' supervision notes", 1, "/people/7?show=supervision#sessions"},
+			{"Session notes corrected since they were written: their earlier versions", 1, "/people/7#sessions"},
+			{"Entries removed as entered in error (sessions removed are listed with the sessions)", 2, "/people/7#risk"},
+			{"What was shared about the family as a whole", 1, "/families/3#sharing"},
+			{"The family's assessments of risk to the children, safeguarding concerns and meetings with other agencies", 0, "/families/3#risk"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := ForReview(tc.rec); !slices.Equal(got, tc.want) {
+				t.Errorf("ForReview =\n%v\nwant\n%v", got, tc.want)
+			}
+		})
 	}
 }

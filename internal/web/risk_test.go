@@ -463,3 +463,23 @@ func TestTimelinePlanReviewsDoneByChecks(t *testing.T) {
 		}
 	})
 }
+
+// Preparing Jess's subject access request, the lead is shown where the
+// material the export leaves out is on her record: the incident's reporter,
+// her first assessment's notes, her MARAC referral, and the family's page.
+func TestSubjectAccessPageSaysWhatToReview(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Jess")
+		jess := "/people/" + itoa(parentNamed(f, "Jess").ID)
+		lead := e.client()
+		e.signIn(lead, ruth)
+		p := e.get(lead, jess+"/subject-access")
+		review := between(p.body, "What you review separately", "</table>")
+		for _, want := range []string{"Incidents: who told us and what they said", `href="` + jess + `/dash/`, "MARAC referrals and what each MARAC decided",
+			`href="` + jess + `#marac-referrals"`, `href="/families/` + itoa(f.ID) + `#risk"`} {
+			if !strings.Contains(review, want) {
+				t.Errorf("Jess's subject access page: what to review has no %q:\n%s", want, review)
+			}
+		}
+	})
+}

@@ -23,6 +23,7 @@ type subjectAccessData struct {
 	Person   family.Person
 	Family   family.Family
 	Withheld []string
+	Review   []subjectaccess.ReviewItem
 }
 
 // subjectAccessRecord reads the path's parent for their subject access
@@ -48,7 +49,7 @@ func (s *Server) subjectAccessPage(w http.ResponseWriter, r *http.Request, u *re
 		return
 	}
 	s.render(w, r, http.StatusOK, "subject-access", Page{Title: "Prepare a subject access request", Nav: "caseload",
-		Data: subjectAccessData{Person: rec.Person, Family: rec.Family, Withheld: subjectaccess.Withheld()}})
+		Data: subjectAccessData{Person: rec.Person, Family: rec.Family, Withheld: subjectaccess.Withheld(), Review: subjectaccess.ForReview(rec)}})
 }
 
 // subjectAccessDownload sends the parent's own record as a PDF, or as JSON
