@@ -12,6 +12,7 @@ import (
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/sharing"
 )
 
@@ -511,6 +512,9 @@ type CaseloadEntry struct {
 	Paused map[int64]string
 	// PlanReview maps co-parents to their safety plan's next review date.
 	PlanReview map[int64]time.Time
+	// RiskLevel maps co-parents with a completed DASH assessment to their
+	// latest level.
+	RiskLevel map[int64]risk.Level
 	// Read is a number this store gave to the reading of the family from
 	// the database that the entry holds, never 0: an entry with the same
 	// Read holds the same values (the caseload cache hands out one reading
@@ -694,6 +698,18 @@ func (tx *Tx) caseloadEntries(ctx context.Context, ids []int64) (map[int64]Casel
 	if err != nil {
 		return nil, err
 	}
+	var parents []int64
+	for _, f := range fams {
+		for _, p := range people[f.ID] {
+			if p.Kind == family.Parent {
+				parents = append(parents, p.ID)
+			}
+		}
+	}
+	levels, err := db.riskLevels(ctx, tx.q(), parents)
+	if err != nil {
+		return nil, err
+	}
 	out := make(map[int64]CaseloadEntry, len(fams))
 	for _, f := range fams {
 		f.People = people[f.ID]
@@ -711,6 +727,9 @@ func (tx *Tx) caseloadEntries(ctx context.Context, ids []int64) (map[int64]Casel
 			}
 			if t, ok := reviews[p.ID]; ok {
 				e.PlanReview = setKey(e.PlanReview, p.ID, t)
+			}
+			if l, ok := levels[p.ID]; ok {
+				e.RiskLevel = setKey(e.RiskLevel, p.ID, l)
 			}
 		}
 		out[f.ID] = e
@@ -824,6 +843,37 @@ func (tx *Tx) activePauses(familyIDs []int64) (map[int64]string, error) {
 		out[pid] = reason
 	}
 	return out, rows.Err()
+}
+
+// riskLevels maps each of the parents with a completed DASH assessment to
+// the level of their latest (by date, then the later recorded), as the
+// family's risk summary gives it. By person, so the read uses the index on
+// a parent's assessments.
+func (db *DB) riskLevels(ctx context.Context, q rowQuerier, parents []int64) (map[int64]risk.Level, error) {
+	out := map[int64]risk.Level{}
+	if len(parents) == 0 {
+		return out, nil
+	}
+	in, args := db.inList(parents)
+	rows, err := q.QueryContext(ctx, db.rebind(`SELECT person_id, level FROM risk_assessments WHERE person_id IN (`+in+`) AND status = 'complete' AND kind = 'dash'
+		ORDER BY person_id, assessed_on DESC, id DESC`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("reading risk levels: %w", err)
+	}
+	for rows.Next() {
+		var pid int64
+		var level string
+		if err := rows.Scan(&pid, &level); err != nil {
+			return nil, dropRows(rows, fmt.Errorf("reading risk levels: %w", err))
+		}
+		if _, seen := out[pid]; !seen { // the latest comes first
+			out[pid] = risk.Level(level)
+		}
+	}
+	if err := doneRows(rows); err != nil {
+		return nil, fmt.Errorf("reading risk levels: %w", err)
+	}
+	return out, nil
 }
 
 // planReviews maps each co-parent in the families to their safety plan's

@@ -13,6 +13,7 @@ import (
 	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/safeguarding"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/store/storetest"
@@ -366,6 +367,15 @@ func TestCaseloadCacheFollowsEveryChange(t *testing.T) {
 			{"a safety plan", func() error {
 				return db.SaveSafetyPlan(sctx, prac, fx.parent1, 0, store.SafetyPlanSections{CodeWords: "c"}, now.AddDate(0, 0, 7), "")
 			}},
+			{"a risk assessment completed", func() error {
+				a := risk.Assessment{Answers: map[int]risk.Answer{}}
+				for n := 1; n <= risk.NumQuestions; n++ {
+					a.Answers[n] = risk.Yes
+				}
+				_, err := db.SaveRiskAssessment(sctx, prac, fx.parent1, 0, 0, a, true, db.RiskSettings())
+				return err
+			}},
+			{"an assessment's level changed at the database's prompt", raw(`UPDATE risk_assessments SET level = 'medium' WHERE person_id = $1`, fx.parent1)},
 			{"a review date moved behind the store's back", raw(`UPDATE safety_plans SET review_on = $1 WHERE person_id = $2`, "2026-01-05", fx.parent1)},
 			{"a new practitioner", func() error {
 				return db.AllocatePractitioners(sctx, mgr, fx.familyID, map[int64]int64{fx.parent1: fx.other.ID, fx.parent2: fx.prac2.ID}, 0, nil)

@@ -19,6 +19,7 @@ import (
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/referral"
+	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/sharing"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/timeline"
@@ -99,6 +100,7 @@ type caseRow struct {
 	Shown []string
 	More  int
 	Next  *timeline.Milestone
+	Risk  risk.Level // their latest completed DASH's level; "" before the first
 }
 
 // caseRowView is all a caseload row's template ("caseload-row") shows, as
@@ -115,6 +117,7 @@ type caseRowView struct {
 	Shown              []string
 	More               int
 	Next               string // the next milestone and when it is due, if any
+	Risk               risk.Level
 }
 
 func (v caseRowView) appendKey(b []byte) []byte {
@@ -129,6 +132,7 @@ func (v caseRowView) appendKey(b []byte) []byte {
 	b = appendString(b, v.Paused)
 	b = appendStrings(b, v.Shown)
 	b = appendInt(b, int64(v.More))
+	b = appendString(b, string(v.Risk))
 	return appendString(b, v.Next)
 }
 
@@ -136,7 +140,7 @@ func (v caseRowView) appendKey(b []byte) []byte {
 func (c caseRow) view(showPractitioner bool) caseRowView {
 	v := caseRowView{FamilyID: c.FamilyID, ParentID: c.Parent.ID, Reference: c.Reference, Name: c.Parent.Name(),
 		ShowPractitioner: showPractitioner, Practitioner: c.Parent.PractitionerName, Stage: c.Stage.Label(), LastContact: "None yet",
-		Paused: c.Paused, Shown: c.Shown, More: c.More}
+		Paused: c.Paused, Shown: c.Shown, More: c.More, Risk: c.Risk}
 	if !c.LastContact.IsZero() {
 		v.LastContact = formatDate(c.LastContact)
 	}
@@ -438,7 +442,7 @@ func (cl *caseList) row(ref caseRef) caseRow {
 	pd := cl.dues[ref.entry].parents[p.ID]
 	a := attentionOf(c, p, cl.now, cl.allocates)
 	row := caseRow{FamilyID: c.FamilyID, Reference: c.Reference, Stage: cl.dues[ref.entry].stage, Parent: p, LastContact: a.last,
-		Paused: a.paused, Overdue: pd.overdue, Next: pd.next, pinned: a.pinned()}
+		Paused: a.paused, Overdue: pd.overdue, Next: pd.next, pinned: a.pinned(), Risk: c.RiskLevel[p.ID]}
 	if row.pinned > 0 {
 		pinned := make([]string, 0, row.pinned+len(pd.overdue))
 		if a.unstaffed {

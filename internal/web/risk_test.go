@@ -483,3 +483,29 @@ func TestSubjectAccessPageSaysWhatToReview(t *testing.T) {
 		}
 	})
 }
+
+// A caseload gives each parent's latest risk level, and a new assessment
+// shows on it at once (the caseload's cache follows the assessments,
+// migration 55).
+func TestCaseloadShowsRiskLevels(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		row := func(body, name string) string { return between(body, ">"+name+"</a>", "</tr>") }
+		list := e.get(pc, "/caseload")
+		if r := row(list.body, "Jess Morris"); !strings.Contains(r, ">Standard</strong>") {
+			t.Errorf("Jess's caseload row has no standard risk: %s", r)
+		}
+		if r := row(list.body, "Amy Foster"); !strings.Contains(r, "Not assessed") {
+			t.Errorf("Amy's caseload row, before any assessment: %s", r)
+		}
+		amy := "/people/" + itoa(parentNamed(demoFamily(t, e, "Amy"), "Amy").ID)
+		form := e.get(pc, amy+"/dash")
+		if r := e.post(pc, amy+"/dash", dashForm(csrfFrom(t, form.body), 14, 0, "action", "complete", "parent-view", "Amy is frightened.")); r.status != http.StatusSeeOther {
+			t.Fatalf("Amy's assessment: %d\n%s", r.status, r.body)
+		}
+		if r := row(e.get(pc, "/caseload").body, "Amy Foster"); !strings.Contains(r, ">High</strong>") {
+			t.Errorf("Amy's caseload row after a high assessment: %s", r)
+		}
+	})
+}
