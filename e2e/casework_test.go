@@ -490,6 +490,26 @@ func (tb *tab) cardLink(t *testing.T, name string) string {
 	return href
 }
 
+// caseloadLink is the link in the caseload row of the parent named name:
+// to their family (column 1) or to them (column 0); it fails the test when
+// the open caseload has no such row or link.
+func (tb *tab) caseloadLink(t *testing.T, name string, column int) string {
+	t.Helper()
+	prefix := "/people/"
+	if column == 1 {
+		prefix = "/families/"
+	}
+	href := tb.eval(t, fmt.Sprintf(`(() => {
+		const r = [...document.querySelectorAll('main tbody tr')].find(r => r.cells[0].textContent.trim() === %q);
+		const a = r && r.cells[%d].querySelector('a[href^=%q]');
+		return a ? a.getAttribute('href') : '';
+	})()`, name, column, prefix))
+	if href == "" {
+		t.Fatalf("caseload: no row for %s with a link to %s…", name, prefix)
+	}
+	return href
+}
+
 // stage is the family's stage, from the tag under the heading.
 func (tb *tab) stage(t *testing.T) string {
 	t.Helper()

@@ -20,14 +20,7 @@ func TestBrowserMeetingActionReachesCaseload(t *testing.T) {
 	tab.signInChecked(t, credentialFor(t, "helen.whitaker@cradle.example"))
 	tab.click(t, `nav a[href="/caseload"]`)
 	tab.mustBeAt(t, "/caseload")
-	familyHref := tab.eval(t, `(() => {
-		const r = [...document.querySelectorAll('main tbody tr')].find(r => r.cells[0].textContent.trim() === 'Amy Foster');
-		const a = r && r.cells[1].querySelector('a[href^="/families/"]');
-		return a ? a.getAttribute('href') : '';
-	})()`)
-	if familyHref == "" {
-		t.Fatal("no family link for Amy Foster on the manager's caseload")
-	}
+	familyHref := tab.caseloadLink(t, "Amy Foster", 1)
 	tab.click(t, fmt.Sprintf(`main a[href=%q]`, familyHref))
 	tab.mustBeAt(t, familyHref)
 	tab.pageChecks(t, "meeting-family")

@@ -70,14 +70,7 @@ func TestBrowserOutcomeMeasure(t *testing.T) {
 	_, tab := browseDemo(t, 60*time.Second)
 	tab.signInChecked(t, credentialFor(t, "priya.shah@cradle.example"))
 	tab.click(t, `nav a[href="/caseload"]`)
-	href := tab.eval(t, `(() => {
-		const r = [...document.querySelectorAll('main tbody tr')].find(r => r.cells[0].textContent.trim() === 'Jess Morris');
-		const a = r && r.cells[0].querySelector('a[href^="/people/"]');
-		return a ? a.getAttribute('href') : '';
-	})()`)
-	if href == "" {
-		t.Fatal("no link to Jess Morris on the caseload")
-	}
+	href := tab.caseloadLink(t, "Jess Morris", 0)
 	tab.open(t, href+"/measures")
 	tab.mustSee(t, "measures", "Outcome measures: Jess Morris", "Due now", "6-month outcome measures", "Latest results")
 	tab.pageChecks(t, "measures")

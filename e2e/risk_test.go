@@ -60,14 +60,7 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		// The demo's risk history: Jess Morris's page shows her assessments
 		// (high at first, standard now), the incident, the MARAC referral
 		// with its outcome and her safety plan's reviews.
-		jessFamily := tab.eval(t, `(() => {
-			const r = [...document.querySelectorAll('main tbody tr')].find(r => r.cells[0].textContent.trim() === 'Jess Morris');
-			const a = r && r.cells[1].querySelector('a[href^="/families/"]');
-			return a ? a.getAttribute('href') : '';
-		})()`)
-		if jessFamily == "" {
-			t.Fatal("caseload: no row for Jess Morris with a link to her family")
-		}
+		jessFamily := tab.caseloadLink(t, "Jess Morris", 1)
 		tab.open(t, jessFamily)
 		jessHref = tab.cardLink(t, "Jess Morris")
 		tab.open(t, jessHref)
@@ -81,14 +74,7 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		tab.screenshot(t, "risk-00b-dash-answers")
 		tab.open(t, "/caseload")
 
-		familyHref = tab.eval(t, `(() => {
-			const r = [...document.querySelectorAll('main tbody tr')].find(r => r.cells[0].textContent.trim() === 'Amy Foster');
-			const a = r && r.cells[1].querySelector('a[href^="/families/"]');
-			return a ? a.getAttribute('href') : '';
-		})()`)
-		if familyHref == "" {
-			t.Fatal("caseload: no row for Amy Foster with a link to her family")
-		}
+		familyHref = tab.caseloadLink(t, "Amy Foster", 1)
 		tab.click(t, fmt.Sprintf(`main a[href=%q]`, familyHref))
 		tab.mustBeAt(t, familyHref)
 		if first := tab.eval(t, `(() => { const a = document.querySelector('main .govuk-summary-card__title a'); return a ? a.textContent.trim() : ''; })()`); first != "Amy Foster" {

@@ -302,36 +302,13 @@ func (tx *Tx) addDemoRisk(h DemoHistory) error {
 		}
 	}
 	for _, in := range h.Incidents {
-		id, err := tx.newID("incidents")
-		if err != nil {
-			return err
-		}
-		details, err := tx.db.seal(rowContext("incidents.details", id), in.Details)
-		if err != nil {
-			return err
-		}
-		reporter, err := tx.db.seal(rowContext("incidents.reported_by", id), in.ReportedBy)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.exec(`INSERT INTO incidents (id, family_id, person_id, occurred_on, reported_by, reported_by_sealed, police_involved, children_present, injuries, details_sealed, created_by, created_at)
-			VALUES ($1, $2, $3, $4, '', $5, $6, $7, $8, $9, $10, $11)`, id, h.FamilyID, in.PersonID, in.OccurredOn.UTC(), reporter, in.PoliceInvolved, in.ChildrenPresent,
-			in.Injuries, details, in.By, in.OccurredOn.AddDate(0, 0, 1).UTC()); err != nil {
-			return fmt.Errorf("demo incident: %w", err)
+		if _, err := tx.insertIncident(h.FamilyID, in.Incident, in.By, in.OccurredOn.AddDate(0, 0, 1).UTC()); err != nil {
+			return fmt.Errorf("demo: %w", err)
 		}
 	}
 	for _, m := range h.MARACs {
-		id, err := tx.newID("marac_referrals")
-		if err != nil {
-			return err
-		}
-		actions, err := tx.db.seal(rowContext("marac_referrals.actions", id), m.Actions)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.exec(`INSERT INTO marac_referrals (id, family_id, person_id, referred_on, marac_area, outcome, actions_sealed, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, id, h.FamilyID, m.PersonID, m.ReferredOn.UTC(), m.Area, m.Outcome, actions, m.By, m.ReferredOn.UTC()); err != nil {
-			return fmt.Errorf("demo MARAC referral: %w", err)
+		if _, err := tx.insertMARAC(h.FamilyID, m.PersonID, m.MARACReferral, m.By, m.ReferredOn.UTC()); err != nil {
+			return fmt.Errorf("demo: %w", err)
 		}
 	}
 	return nil

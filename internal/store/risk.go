@@ -257,22 +257,10 @@ func (db *DB) RecordIncident(ctx context.Context, actor policy.Actor, in Inciden
 		if err := fs.Err(); err != nil {
 			return err
 		}
-		id, err := tx.newID("incidents")
+		in.PersonID = p.ID
+		id, err := tx.insertIncident(f.ID, in, actor.StaffID, tx.now)
 		if err != nil {
 			return err
-		}
-		details, err := tx.db.seal(rowContext("incidents.details", id), in.Details)
-		if err != nil {
-			return err
-		}
-		reporter, err := tx.db.seal(rowContext("incidents.reported_by", id), in.ReportedBy)
-		if err != nil {
-			return err
-		}
-		_, err = tx.exec(`INSERT INTO incidents (id, family_id, person_id, occurred_on, reported_by, reported_by_sealed, police_involved, children_present, injuries, details_sealed, created_by, created_at)
-			VALUES ($1, $2, $3, $4, '', $5, $6, $7, $8, $9, $10, $11)`, id, f.ID, p.ID, in.OccurredOn.UTC(), reporter, in.PoliceInvolved, in.ChildrenPresent, in.Injuries, details, actor.StaffID, tx.now)
-		if err != nil {
-			return fmt.Errorf("saving incident: %w", err)
 		}
 		if err := tx.askForRiskReview(f, p, "Review the risk assessment after a new incident", tx.now); err != nil {
 			return err
@@ -280,6 +268,29 @@ func (db *DB) RecordIncident(ctx context.Context, actor policy.Actor, in Inciden
 		tx.Audit("incident.create", "incident", id, f.ID, "")
 		return nil
 	})
+}
+
+// insertIncident writes incident in about in.PersonID of the family,
+// recorded by the member of staff by at, its reporter and details sealed
+// to its row.
+func (tx *Tx) insertIncident(familyID int64, in Incident, by int64, at time.Time) (int64, error) {
+	id, err := tx.newID("incidents")
+	if err != nil {
+		return 0, err
+	}
+	details, err := tx.db.seal(rowContext("incidents.details", id), in.Details)
+	if err != nil {
+		return 0, err
+	}
+	reporter, err := tx.db.seal(rowContext("incidents.reported_by", id), in.ReportedBy)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.exec(`INSERT INTO incidents (id, family_id, person_id, occurred_on, reported_by, reported_by_sealed, police_involved, children_present, injuries, details_sealed, created_by, created_at)
+		VALUES ($1, $2, $3, $4, '', $5, $6, $7, $8, $9, $10, $11)`, id, familyID, in.PersonID, in.OccurredOn.UTC(), reporter, in.PoliceInvolved, in.ChildrenPresent, in.Injuries, details, by, at); err != nil {
+		return 0, fmt.Errorf("saving incident: %w", err)
+	}
+	return id, nil
 }
 
 // askForRiskReview asks for parent p's risk to be reviewed after what the
@@ -526,18 +537,9 @@ func (db *DB) RecordMARAC(ctx context.Context, actor policy.Actor, personID int6
 		if err := tx.checkMARACOutcome(actor, f, &fs, &m.Outcome, &m.Actions, false); err != nil {
 			return err
 		}
-		id, err := tx.newID("marac_referrals")
+		id, err := tx.insertMARAC(f.ID, p.ID, m, actor.StaffID, tx.now)
 		if err != nil {
 			return err
-		}
-		actions, err := tx.db.seal(rowContext("marac_referrals.actions", id), m.Actions)
-		if err != nil {
-			return err
-		}
-		_, err = tx.exec(`INSERT INTO marac_referrals (id, family_id, person_id, referred_on, marac_area, outcome, actions_sealed, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, id, f.ID, p.ID, m.ReferredOn.UTC(), m.Area, m.Outcome, actions, actor.StaffID, tx.now)
-		if err != nil {
-			return fmt.Errorf("saving MARAC referral: %w", err)
 		}
 		if _, err := tx.exec(`UPDATE tasks SET done_at = $1 WHERE person_id = $2 AND kind = 'consider_marac' AND done_at IS NULL`, tx.now, p.ID); err != nil {
 			return fmt.Errorf("closing MARAC tasks: %w", err)
@@ -548,6 +550,24 @@ func (db *DB) RecordMARAC(ctx context.Context, actor policy.Actor, personID int6
 		tx.Audit("marac.create", "marac_referral", id, f.ID, "")
 		return nil
 	})
+}
+
+// insertMARAC writes a MARAC referral of the family's parent personID,
+// recorded by the member of staff by at, its actions sealed to its row.
+func (tx *Tx) insertMARAC(familyID, personID int64, m MARACReferral, by int64, at time.Time) (int64, error) {
+	id, err := tx.newID("marac_referrals")
+	if err != nil {
+		return 0, err
+	}
+	actions, err := tx.db.seal(rowContext("marac_referrals.actions", id), m.Actions)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.exec(`INSERT INTO marac_referrals (id, family_id, person_id, referred_on, marac_area, outcome, actions_sealed, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, id, familyID, personID, m.ReferredOn.UTC(), m.Area, m.Outcome, actions, by, at); err != nil {
+		return 0, fmt.Errorf("saving MARAC referral: %w", err)
+	}
+	return id, nil
 }
 
 // checkMARACOutcome adds to fs, with those already there, the problems
