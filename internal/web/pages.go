@@ -175,6 +175,7 @@ type teamRow struct {
 	Disabled bool // the practitioner's account is disabled: their parents need another
 	Parents  int
 	Overdue  int
+	HighRisk int // parents whose latest DASH level is high
 }
 
 // planReviewOverdue says whether a safety plan review due on reviewOn is
@@ -404,6 +405,9 @@ func (cl *caseList) order(role policy.Role, staffID int64) {
 			}
 			t.Parents++
 			t.Overdue += ref.overdue
+			if c.RiskLevel[p.ID] == risk.High {
+				t.HighRisk++
+			}
 		}
 	}
 	// A parent whose practitioner's account is disabled comes first: until

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/store"
 )
 
@@ -42,7 +43,8 @@ func TestShownOverdue(t *testing.T) {
 // A caseload is ordered by how much needs attention, then by the longest
 // without contact (from acceptance for a parent never seen); each row pins no contact (not while paused) and an
 // overdue safety plan review before its milestones; a practitioner sees
-// only their own parents; the team summary counts every parent's items.
+// only their own parents; the team summary counts every parent's items
+// and those at high risk.
 func TestCaseListOrderAndRows(t *testing.T) {
 	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 	day := func(n int) time.Time { return now.AddDate(0, 0, -n) }
@@ -57,7 +59,8 @@ func TestCaseListOrderAndRows(t *testing.T) {
 		{FamilyID: 2, Reference: "F2", Family: family.Family{AcceptedOn: day(90)},
 			Parents:     []family.Person{person(21, 7, "Ann"), person(22, 0, "")},
 			LastContact: map[int64]time.Time{21: day(30)},
-			PlanReview:  map[int64]time.Time{21: day(2)}},
+			PlanReview:  map[int64]time.Time{21: day(2)},
+			RiskLevel:   map[int64]risk.Level{21: risk.High, 22: risk.Medium}},
 		{FamilyID: 3, Reference: "F3", Family: family.Family{AcceptedOn: day(5)},
 			Parents: []family.Person{person(31, 7, "Ann")}},
 	}
@@ -88,7 +91,7 @@ func TestCaseListOrderAndRows(t *testing.T) {
 	if r := cl.row(cl.refs[0]); r.pinned != 2 || r.Stage != family.Antenatal || r.FamilyID != 2 {
 		t.Errorf("first row: pinned %d, stage %q, family %d", r.pinned, r.Stage, r.FamilyID)
 	}
-	wantTeam := []teamRow{{ID: 7, Name: "Ann", Parents: 3, Overdue: 4}, {ID: 8, Name: "Bob", Parents: 1, Overdue: 1}, {ID: 0, Name: "Not allocated", Parents: 1, Overdue: 1}}
+	wantTeam := []teamRow{{ID: 7, Name: "Ann", Parents: 3, Overdue: 4, HighRisk: 1}, {ID: 8, Name: "Bob", Parents: 1, Overdue: 1}, {ID: 0, Name: "Not allocated", Parents: 1, Overdue: 1}}
 	if !slices.Equal(cl.team, wantTeam) {
 		t.Errorf("team %+v; want %+v", cl.team, wantTeam)
 	}

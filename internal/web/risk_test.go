@@ -507,5 +507,17 @@ func TestCaseloadShowsRiskLevels(t *testing.T) {
 		if r := row(e.get(pc, "/caseload").body, "Amy Foster"); !strings.Contains(r, ">High</strong>") {
 			t.Errorf("Amy's caseload row after a high assessment: %s", r)
 		}
+		// The team caseloads count each practitioner's parents at high
+		// risk: Sophie Clarke is Grace's, and now Amy is Priya's.
+		mc := e.client()
+		e.signIn(mc, manager)
+		team := e.get(mc, "/caseload/team")
+		cells := regexp.MustCompile(`govuk-table__cell--numeric">(\d+)</td>`)
+		for name, want := range map[string]string{"Grace Adeyemi": "1", "Priya Shah": "1", "Tom Elliott": "0"} {
+			got := cells.FindAllStringSubmatch(row(team.body, name), -1)
+			if len(got) != 3 || got[1][1] != want {
+				t.Errorf("team caseloads, %s: cells %v, want %s at high risk", name, got, want)
+			}
+		}
 	})
 }
