@@ -66,7 +66,12 @@ type caseloadData struct {
 	// manager's or DSL's whole list, not one narrowed to a practitioner.
 	ShowPractitioner bool
 	Filter           *teamRow // the practitioner the list is narrowed to, if it is
-	Families         int
+	// HighRisk narrows the list to parents whose latest DASH level is high
+	// (?risk=high); HighRiskLink and AllLink are this list with and
+	// without that.
+	HighRisk              bool
+	HighRiskLink, AllLink string
+	Families              int
 	// Parents counts every row; RowHTML holds one page of them.
 	Parents int
 	// Capped says more open families were in scope than the list covers.
@@ -204,6 +209,15 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 		}
 		d.Filter = &teamRow{ID: id} // "none" is ID 0: the parents no one is allocated to
 	}
+	switch v := r.URL.Query().Get("risk"); v {
+	case "":
+	case "high":
+		d.HighRisk = true
+	default:
+		s.fail(w, r, problem.New(problem.NotFound, "A caseload can be narrowed to the parents at high risk only: risk=high"))
+		return
+	}
+	d.HighRiskLink, d.AllLink = caseloadLink(r, "high"), caseloadLink(r, "")
 	cl, err := s.caseloadOf(r, u, true)
 	if err != nil {
 		s.fail(w, r, err)
@@ -230,6 +244,17 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 		}
 		d.Families = len(in)
 	}
+	if d.HighRisk {
+		refs = slices.DeleteFunc(slices.Clone(refs), func(c caseRef) bool {
+			e := cl.list[c.entry]
+			return e.RiskLevel[e.Parents[c.parent].ID] != risk.High
+		})
+		in := map[int]bool{}
+		for _, c := range refs {
+			in[c.entry] = true
+		}
+		d.Families = len(in)
+	}
 	d.Parents = len(refs)
 	d.Pager = newPager(r, "/caseload", d.Parents, caseloadPageSize)
 	d.ShowPractitioner = d.ShowTeam && d.Filter == nil
@@ -245,6 +270,18 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 		return
 	}
 	s.render(w, r, http.StatusOK, "caseload", Page{Title: "Caseload", Nav: "caseload", Data: d})
+}
+
+// caseloadLink is the caseload as asked for (narrowed to a practitioner,
+// say) with risk set to level ("" for every level), from its first page.
+func caseloadLink(r *http.Request, level string) string {
+	q := r.URL.Query()
+	q.Del("page")
+	q.Del("risk")
+	if level != "" {
+		q.Set("risk", level)
+	}
+	return (&url.URL{Path: "/caseload", RawQuery: q.Encode()}).String()
 }
 
 // teamCaseloads lists each practitioner on the manager's or DSL's

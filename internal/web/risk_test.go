@@ -424,6 +424,12 @@ func TestDASHAnswersPage(t *testing.T) {
 			t.Errorf("Callum's practitioner reading Jess's answers: %d", r.status)
 		}
 		// Not found: no such assessment, one of another parent's, a draft.
+		if p := e.get(pc, "/caseload?risk=high"); !strings.Contains(p.body, "No parent on this list is at high risk") || !strings.Contains(p.body, "Show every parent") {
+			t.Error("Priya's caseload narrowed to high risk, before any: not empty, or no way back")
+		}
+		if p := e.get(pc, "/caseload?risk=medium"); p.status != http.StatusNotFound {
+			t.Errorf("a caseload narrowed to medium risk: %d, want 404", p.status)
+		}
 		amy := "/people/" + itoa(parentNamed(demoFamily(t, e, "Amy"), "Amy").ID)
 		form := e.get(pc, amy+"/dash")
 		if r := e.post(pc, amy+"/dash", dashForm(csrfFrom(t, form.body), 5, 3, "action", "draft")); r.status != http.StatusSeeOther {
@@ -499,6 +505,12 @@ func TestCaseloadShowsRiskLevels(t *testing.T) {
 		if r := row(list.body, "Amy Foster"); !strings.Contains(r, "Not assessed") {
 			t.Errorf("Amy's caseload row, before any assessment: %s", r)
 		}
+		if p := e.get(pc, "/caseload?risk=high"); !strings.Contains(p.body, "No parent on this list is at high risk") || !strings.Contains(p.body, "Show every parent") {
+			t.Error("Priya's caseload narrowed to high risk, before any: not empty, or no way back")
+		}
+		if p := e.get(pc, "/caseload?risk=medium"); p.status != http.StatusNotFound {
+			t.Errorf("a caseload narrowed to medium risk: %d, want 404", p.status)
+		}
 		amy := "/people/" + itoa(parentNamed(demoFamily(t, e, "Amy"), "Amy").ID)
 		form := e.get(pc, amy+"/dash")
 		if r := e.post(pc, amy+"/dash", dashForm(csrfFrom(t, form.body), 14, 0, "action", "complete", "parent-view", "Amy is frightened.")); r.status != http.StatusSeeOther {
@@ -506,6 +518,10 @@ func TestCaseloadShowsRiskLevels(t *testing.T) {
 		}
 		if r := row(e.get(pc, "/caseload").body, "Amy Foster"); !strings.Contains(r, ">High</strong>") {
 			t.Errorf("Amy's caseload row after a high assessment: %s", r)
+		}
+		if p := e.get(pc, "/caseload?risk=high"); !strings.Contains(p.body, ">Amy Foster</a>") || strings.Contains(p.body, ">Jess Morris</a>") ||
+			!strings.Contains(p.body, "1 parent at high risk in 1 open family") {
+			t.Error("Priya's caseload narrowed to high risk: want Amy alone")
 		}
 		// The team caseloads count each practitioner's parents at high
 		// risk: Sophie Clarke is Grace's, and now Amy is Priya's.
@@ -515,9 +531,19 @@ func TestCaseloadShowsRiskLevels(t *testing.T) {
 		cells := regexp.MustCompile(`govuk-table__cell--numeric">(\d+)</td>`)
 		for name, want := range map[string]string{"Grace Adeyemi": "1", "Priya Shah": "1", "Tom Elliott": "0"} {
 			got := cells.FindAllStringSubmatch(row(team.body, name), -1)
-			if len(got) != 3 || got[1][1] != want {
+			if want == "0" && (len(got) != 3 || got[1][1] != want) {
 				t.Errorf("team caseloads, %s: cells %v, want %s at high risk", name, got, want)
 			}
+			if want == "1" && !strings.Contains(row(team.body, name), `risk=high">1<span class="govuk-visually-hidden">`) {
+				t.Errorf("team caseloads, %s: no link to their 1 parent at high risk", name)
+			}
+		}
+		grace := regexp.MustCompile(`href="(/caseload\?practitioner=\d+&amp;risk=high)">1<span class="govuk-visually-hidden"> of Grace`).FindStringSubmatch(team.body)
+		if grace == nil {
+			t.Fatal("team caseloads: no link to Grace's parents at high risk")
+		}
+		if p := e.get(mc, strings.ReplaceAll(grace[1], "&amp;", "&")); !strings.Contains(p.body, ">Sophie Clarke</a>") || strings.Contains(p.body, ">Kyle Reid</a>") {
+			t.Error("Grace's parents at high risk: want Sophie Clarke alone")
 		}
 	})
 }
