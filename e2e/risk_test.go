@@ -257,7 +257,7 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		tab.mustSee(t, "Priya's caseload", "Caseload: Priya Shah", "Amy Foster")
 		// Narrowed to Priya, the list drops the Practitioner column (every
 		// row would name her) and lists none of Tom's parents (Jordan).
-		if got := tab.eval(t, `[...document.querySelectorAll('main [aria-label="Caseload"] thead th')].map(th => th.textContent.trim()).join(', ')`); got != "Parent, Family, Stage, Last contact, Needs attention, Next due" {
+		if got := tab.eval(t, `[...document.querySelectorAll('main [aria-label="Caseload"] thead th')].map(th => th.textContent.trim()).join(', ')`); got != "Parent, Family, Stage, Risk, Last contact, Needs attention, Next due" {
 			t.Errorf("Priya's caseload's columns: %s", got)
 		}
 		if got := tab.eval(t, `[...document.querySelectorAll('main tbody tr td:first-child')].map(td => td.textContent.trim()).filter(n => n.startsWith('Jordan')).join(', ')`); got != "" {
