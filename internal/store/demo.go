@@ -287,17 +287,8 @@ func (tx *Tx) addDemoRisk(h DemoHistory) error {
 			return fmt.Errorf("demo safety plan: %w", err)
 		}
 		for _, r := range p.Reviews {
-			rid, err := tx.newID("safety_plan_reviews")
-			if err != nil {
-				return err
-			}
-			changes, err := tx.db.seal(rowContext("safety_plan_reviews.changes", rid), r.Changes)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.exec(`INSERT INTO safety_plan_reviews (id, plan_id, reviewed_on, changes_sealed, reviewed_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-				rid, id, r.On.UTC(), changes, r.By, r.On.UTC()); err != nil {
-				return fmt.Errorf("demo safety plan review: %w", err)
+			if err := tx.insertPlanReview(id, r.On.UTC(), r.Changes, r.By, r.On.UTC()); err != nil {
+				return fmt.Errorf("demo: %w", err)
 			}
 		}
 	}

@@ -131,21 +131,30 @@ func (db *DB) SaveSafetyPlan(ctx context.Context, actor policy.Actor, personID i
 		if n, _ := res.RowsAffected(); n != 1 {
 			return problem.New(problem.Conflict, "Someone else changed this safety plan while you were editing. Your text is shown below: check the saved plan before saving again")
 		}
-		reviewID, err := tx.newID("safety_plan_reviews")
-		if err != nil {
+		if err := tx.insertPlanReview(planID, tx.now, changes, actor.StaffID, tx.now); err != nil {
 			return err
-		}
-		sc, err := tx.db.seal(rowContext("safety_plan_reviews.changes", reviewID), changes)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.exec(`INSERT INTO safety_plan_reviews (id, plan_id, reviewed_on, changes_sealed, reviewed_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			reviewID, planID, tx.now, sc, actor.StaffID, tx.now); err != nil {
-			return fmt.Errorf("recording review: %w", err)
 		}
 		tx.Audit("safety_plan.review", "safety_plan", planID, f.ID, "")
 		return nil
 	})
+}
+
+// insertPlanReview records a review of plan planID on the day on by the
+// member of staff by, what changed sealed to its row.
+func (tx *Tx) insertPlanReview(planID int64, on time.Time, changes string, by int64, at time.Time) error {
+	id, err := tx.newID("safety_plan_reviews")
+	if err != nil {
+		return err
+	}
+	sealed, err := tx.db.seal(rowContext("safety_plan_reviews.changes", id), changes)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.exec(`INSERT INTO safety_plan_reviews (id, plan_id, reviewed_on, changes_sealed, reviewed_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		id, planID, on, sealed, by, at); err != nil {
+		return fmt.Errorf("recording review: %w", err)
+	}
+	return nil
 }
 
 func (tx *Tx) safetyPlan(personID int64, seeConfidential bool) (*SafetyPlan, error) {

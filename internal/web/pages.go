@@ -238,17 +238,15 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 			}
 		}
 		refs = slices.DeleteFunc(slices.Clone(refs), func(c caseRef) bool { return c.practitioner != filter })
-		in := map[int]bool{}
-		for _, c := range refs {
-			in[c.entry] = true
-		}
-		d.Families = len(in)
 	}
 	if d.HighRisk {
 		refs = slices.DeleteFunc(slices.Clone(refs), func(c caseRef) bool {
 			e := cl.list[c.entry]
 			return e.RiskLevel[e.Parents[c.parent].ID] != risk.High
 		})
+	}
+	if d.Filter != nil || d.HighRisk {
+		// The families the narrowed list's parents are in.
 		in := map[int]bool{}
 		for _, c := range refs {
 			in[c.entry] = true

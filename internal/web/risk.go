@@ -4,6 +4,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -470,26 +471,23 @@ func (s *Server) dashShow(w http.ResponseWriter, r *http.Request, u *requestUser
 		s.fail(w, r, problem.New(problem.Forbidden, "a parent's answers to the risk assessment are confidential to the other parent's practitioner"))
 		return
 	}
-	aid, err := strconv.ParseInt(r.PathValue("aid"), 10, 64)
+	// A number that does not parse matches no assessment: not found.
+	aid, _ := strconv.ParseInt(r.PathValue("aid"), 10, 64)
 	d := dashShowData{Person: rec}
-	found := false
+	var completed []int // indexes into rec.Risk, newest first
 	for i, ra := range rec.Risk {
-		if err != nil || ra.ID != aid || ra.Status != "complete" || ra.Assessment == nil {
-			continue
+		if ra.Status == "complete" && ra.Assessment != nil {
+			completed = append(completed, i)
 		}
-		d.Record, found = ra, true
-		// The list is newest first: the previous is the next completed one.
-		for j := i + 1; j < len(rec.Risk); j++ {
-			if p := rec.Risk[j]; p.Status == "complete" && p.Assessment != nil {
-				d.Previous = &rec.Risk[j]
-				break
-			}
-		}
-		break
 	}
-	if !found {
+	k := slices.IndexFunc(completed, func(i int) bool { return rec.Risk[i].ID == aid })
+	if k < 0 {
 		s.fail(w, r, problem.New(problem.NotFound, "There is no completed risk assessment with that number on this parent's record"))
 		return
+	}
+	d.Record = rec.Risk[completed[k]]
+	if k+1 < len(completed) {
+		d.Previous = &rec.Risk[completed[k+1]]
 	}
 	qs, err := s.questions()
 	if err != nil {
