@@ -1122,6 +1122,9 @@ type Progress struct {
 	// written or reviewed, for the timeline's plan reviews
 	// (timeline.PlanReviewDone).
 	PlanChecked map[int64]time.Time
+	// PlanReviewOn maps each parent whose safety plan sets a next review
+	// to that date, for the caseload's overdue flag.
+	PlanReviewOn map[int64]time.Time
 }
 
 // PlanChecks lists when each parent's safety plan was last written or
@@ -1215,22 +1218,23 @@ func (db *DB) progress(ctx context.Context, q rowQuerier, familyIDs []int64) (ma
 		return nil, fmt.Errorf("counting VIG cycles: %w", err)
 	}
 	// Saving or reviewing a plan updates its row (and so the caseload's
-	// cache key, migration 20): updated_at is its latest check.
-	rows, err = q.QueryContext(ctx, db.rebind(`SELECT family_id, person_id, `+db.timeText("updated_at")+` FROM safety_plans WHERE family_id IN (`+in+`)`), args...)
+	// cache key, migration 20): updated_at is its latest check. One read
+	// serves the timeline's reviews and the caseload's next review dates.
+	rows, err = q.QueryContext(ctx, db.rebind(`SELECT family_id, person_id, `+db.timeText("updated_at")+`, `+db.timeText("review_on")+` FROM safety_plans WHERE family_id IN (`+in+`)`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading safety plan checks: %w", err)
 	}
 	for rows.Next() {
 		var fid, pid int64
-		var at anyTime
-		if err := rows.Scan(&fid, &pid, &at); err != nil {
+		var at, next anyTime
+		if err := rows.Scan(&fid, &pid, &at, &next); err != nil {
 			return nil, dropRows(rows, fmt.Errorf("reading safety plan checks: %w", err))
 		}
 		p := out[fid]
-		if p.PlanChecked == nil {
-			p.PlanChecked = map[int64]time.Time{}
+		p.PlanChecked = setKey(p.PlanChecked, pid, at.T)
+		if !next.T.IsZero() {
+			p.PlanReviewOn = setKey(p.PlanReviewOn, pid, next.T)
 		}
-		p.PlanChecked[pid] = at.T
 		out[fid] = p
 	}
 	if err := doneRows(rows); err != nil {

@@ -510,8 +510,6 @@ type CaseloadEntry struct {
 	Progress Progress
 	// Paused maps co-parents whose sessions are paused to the reason.
 	Paused map[int64]string
-	// PlanReview maps co-parents to their safety plan's next review date.
-	PlanReview map[int64]time.Time
 	// RiskLevel maps co-parents with a completed DASH assessment to their
 	// latest level.
 	RiskLevel map[int64]risk.Level
@@ -694,10 +692,6 @@ func (tx *Tx) caseloadEntries(ctx context.Context, ids []int64) (map[int64]Casel
 	if err != nil {
 		return nil, err
 	}
-	reviews, err := db.planReviews(ctx, tx.q(), ids)
-	if err != nil {
-		return nil, err
-	}
 	var parents []int64
 	for _, f := range fams {
 		for _, p := range people[f.ID] {
@@ -724,9 +718,6 @@ func (tx *Tx) caseloadEntries(ctx context.Context, ids []int64) (map[int64]Casel
 			}
 			if r, ok := paused[p.ID]; ok {
 				e.Paused = setKey(e.Paused, p.ID, r)
-			}
-			if t, ok := reviews[p.ID]; ok {
-				e.PlanReview = setKey(e.PlanReview, p.ID, t)
 			}
 			if l, ok := levels[p.ID]; ok {
 				e.RiskLevel = setKey(e.RiskLevel, p.ID, l)
@@ -874,28 +865,4 @@ func (db *DB) riskLevels(ctx context.Context, q rowQuerier, parents []int64) (ma
 		return nil, fmt.Errorf("reading risk levels: %w", err)
 	}
 	return out, nil
-}
-
-// planReviews maps each co-parent in the families to their safety plan's
-// next review date.
-func (db *DB) planReviews(ctx context.Context, q rowQuerier, familyIDs []int64) (map[int64]time.Time, error) {
-	out := map[int64]time.Time{}
-	if len(familyIDs) == 0 {
-		return out, nil
-	}
-	in, args := db.inList(familyIDs)
-	rows, err := q.QueryContext(ctx, db.rebind(`SELECT person_id, `+db.timeText("review_on")+` FROM safety_plans WHERE review_on IS NOT NULL AND family_id IN (`+in+`)`), args...)
-	if err != nil {
-		return nil, fmt.Errorf("reading safety plan reviews: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var pid int64
-		var at anyTime
-		if err := rows.Scan(&pid, &at); err != nil {
-			return nil, err
-		}
-		out[pid] = at.T
-	}
-	return out, rows.Err()
 }

@@ -366,7 +366,7 @@ func attentionOf(c store.CaseloadEntry, p family.Person, now time.Time, allocate
 	if !since.IsZero() {
 		a.without = int(now.Sub(since).Hours() / 24)
 	}
-	if rv, ok := c.PlanReview[p.ID]; ok && planReviewOverdue(rv, now) {
+	if rv, ok := c.Progress.PlanReviewOn[p.ID]; ok && planReviewOverdue(rv, now) {
 		a.planReview = true
 	}
 	if reason, ok := c.Paused[p.ID]; ok {

@@ -59,7 +59,7 @@ func TestCaseListOrderAndRows(t *testing.T) {
 		{FamilyID: 2, Reference: "F2", Family: family.Family{AcceptedOn: day(90)},
 			Parents:     []family.Person{person(21, 7, "Ann"), person(22, 0, "")},
 			LastContact: map[int64]time.Time{21: day(30)},
-			PlanReview:  map[int64]time.Time{21: day(2)},
+			Progress:    store.Progress{PlanReviewOn: map[int64]time.Time{21: day(2)}},
 			RiskLevel:   map[int64]risk.Level{21: risk.High, 22: risk.Medium}},
 		{FamilyID: 3, Reference: "F3", Family: family.Family{AcceptedOn: day(5)},
 			Parents: []family.Person{person(31, 7, "Ann")}},
