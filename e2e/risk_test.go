@@ -145,6 +145,27 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		tab.mustSee(t, "child risk saved", "High risk to Leo, assessed", "Concerns: Shouting at handovers; the baby is due soon.", "Plan: Handovers at the family centre.")
 		tab.pageChecks(t, "risk-child-risk-saved")
 		tab.screenshot(t, "risk-01e-child-risk-saved")
+
+		// Leo's own page lists both assessments that cover him, newest
+		// first, each linking to its entry on the family page.
+		leoHref := tab.eval(t, `([...document.querySelectorAll('main a[href^="/people/"]')].find(a => a.textContent.trim() === 'Leo') || {}).getAttribute?.('href') || ''`)
+		if leoHref == "" {
+			t.Fatal("the family page does not link to Leo's page")
+		}
+		tab.open(t, leoHref)
+		tab.mustSee(t, "Leo's page", "Risk to this child", "Leo alone", "The baby and all the other children")
+		if got := tab.eval(t, `[...document.querySelectorAll('#child-risks + table tbody tr')].map(tr => tr.cells[1].textContent.trim() + ' / ' + tr.cells[2].textContent.trim()).join('; ')`); !strings.HasPrefix(got, "High risk / Leo alone; ") {
+			t.Errorf("Leo's page: the assessments covering him read %q, want his own (high) first", got)
+		}
+		if got := tab.eval(t, `[...document.querySelectorAll('main h2')].map(h => h.textContent.trim()).join('; ')`); got != "Risk to this child" {
+			t.Errorf("Leo's page has the sections %q; a child's page has only the risk to them (sessions, VIG and joint sessions are a parent's)", got)
+		}
+		tab.pageChecks(t, "risk-child-page")
+		tab.screenshot(t, "risk-01e2-child-page")
+		tab.click(t, `#child-risks + table tbody tr:first-child a`)
+		if got := tab.eval(t, `location.pathname + location.hash`); !strings.HasPrefix(got, familyHref+"#child-risk-") {
+			t.Errorf("Leo's newest assessment links to %q, not its entry on the family page", got)
+		}
 		tab.click(t, `#child-risks ~ .app-note a[href*="?form=remove-child-risk-"]`)
 		tab.mustSee(t, "child risk removal form", "Why was the assessment of ")
 		tab.removeEnteredInError(t, "child-risk", "Priya Shah", "Recorded twice.", "Handovers at the family centre.")

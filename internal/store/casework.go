@@ -652,6 +652,18 @@ func (tx *Tx) personForEdit(actor policy.Actor, personID int64) (family.Family, 
 	return f, p, nil
 }
 
+// parentForEdit is personForEdit for what is only ever about a parent (a
+// session, a safety plan, a MARAC referral): a baby's or another child's
+// record is refused with notParent, after the policy's own check, so that
+// a hand-made post cannot hang a parent's record on a child.
+func (tx *Tx) parentForEdit(actor policy.Actor, personID int64, notParent string) (family.Family, family.Person, error) {
+	f, p, err := tx.personForEdit(actor, personID)
+	if err == nil && p.Kind != family.Parent {
+		err = problem.New(problem.Invalid, "%s", notParent)
+	}
+	return f, p, err
+}
+
 // sessionContext is what a session with parent p is checked against: not
 // before the family was accepted (or, with no acceptance recorded, made),
 // not in the future, a module of the programme's, and joint only if both
@@ -672,12 +684,9 @@ func (tx *Tx) sessionContext(f family.Family, p family.Person, modules []casewor
 func (db *DB) RecordSession(ctx context.Context, actor policy.Actor, s casework.Session, modules []casework.Option) (int64, error) {
 	var id int64
 	err := db.Update(ctx, func(tx *Tx) error {
-		f, p, err := tx.personForEdit(actor, s.PersonID)
+		f, p, err := tx.parentForEdit(actor, s.PersonID, "Sessions are recorded with a parent")
 		if err != nil {
 			return err
-		}
-		if p.Kind != family.Parent {
-			return problem.New(problem.Invalid, "Sessions are recorded with a parent")
 		}
 		c, err := tx.sessionContext(f, p, modules)
 		if err != nil {
@@ -717,7 +726,7 @@ func (db *DB) RecordSession(ctx context.Context, actor policy.Actor, s casework.
 func (db *DB) RecordVIG(ctx context.Context, actor policy.Actor, v casework.VIGCycle) (int64, error) {
 	var id int64
 	err := db.Update(ctx, func(tx *Tx) error {
-		f, p, err := tx.personForEdit(actor, v.PersonID)
+		f, p, err := tx.parentForEdit(actor, v.PersonID, "VIG cycles are recorded with a parent")
 		if err != nil {
 			return err
 		}
@@ -750,7 +759,7 @@ func (db *DB) RecordVIG(ctx context.Context, actor policy.Actor, v casework.VIGC
 // co-parenting sessions are (or are no longer) safe.
 func (db *DB) SetJointSafety(ctx context.Context, actor policy.Actor, personID int64, safe bool) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		f, p, err := tx.personForEdit(actor, personID)
+		f, p, err := tx.parentForEdit(actor, personID, "Joint sessions are agreed for a parent")
 		if err != nil {
 			return err
 		}
@@ -1286,7 +1295,7 @@ func (tx *Tx) pauses(personID int64, seeConfidential bool) ([]casework.Pause, er
 // PauseSessions records that sessions with a parent have paused.
 func (db *DB) PauseSessions(ctx context.Context, actor policy.Actor, p casework.Pause) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		f, person, err := tx.personForEdit(actor, p.PersonID)
+		f, person, err := tx.parentForEdit(actor, p.PersonID, "Sessions are paused for a parent")
 		if err != nil {
 			return err
 		}
@@ -1321,7 +1330,7 @@ func (db *DB) PauseSessions(ctx context.Context, actor policy.Actor, p casework.
 // ResumeSessions ends a parent's current pause.
 func (db *DB) ResumeSessions(ctx context.Context, actor policy.Actor, personID int64) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		f, person, err := tx.personForEdit(actor, personID)
+		f, person, err := tx.parentForEdit(actor, personID, "Sessions are resumed for a parent")
 		if err != nil {
 			return err
 		}
@@ -1348,6 +1357,9 @@ func (db *DB) RecordSupervision(ctx context.Context, actor policy.Actor, personI
 		}
 		if d := policy.Decide(actor, policy.WriteSupervision, f.PersonTarget(p, nil), tx.now); !d.Allowed {
 			return problem.New(problem.Forbidden, "%s", d.Reason)
+		}
+		if p.Kind != family.Parent {
+			return problem.New(problem.Invalid, "Supervision notes are written on a parent's record")
 		}
 		var fs problem.Fields
 		fs.Text("supervision_note", "Supervision note", &note, 20000, true)

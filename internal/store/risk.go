@@ -65,12 +65,9 @@ func riskProblem(err error) error {
 // version is the one the editor started from (0 for a new assessment).
 func (db *DB) SaveRiskAssessment(ctx context.Context, actor policy.Actor, personID, id int64, version int, a risk.Assessment, complete bool, cfg RiskSettings) (int64, error) {
 	err := db.Update(ctx, func(tx *Tx) error {
-		f, p, err := tx.personForEdit(actor, personID)
+		f, p, err := tx.parentForEdit(actor, personID, "Risk assessments (DASH) are for a parent")
 		if err != nil {
 			return err
-		}
-		if p.Kind != family.Parent {
-			return problem.New(problem.Invalid, "Risk assessments (DASH) are for a parent")
 		}
 		var fs problem.Fields
 		fs.Text("parent_view", "The parent's own view", &a.ParentView, 5000, true)
@@ -238,7 +235,7 @@ type Incident struct {
 // review (askForRiskReview).
 func (db *DB) RecordIncident(ctx context.Context, actor policy.Actor, in Incident) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		f, p, err := tx.personForEdit(actor, in.PersonID)
+		f, p, err := tx.parentForEdit(actor, in.PersonID, "Incidents are recorded for a parent")
 		if err != nil {
 			return err
 		}
@@ -326,12 +323,9 @@ type CircumstanceChange struct {
 // incident, it prompts a risk review (askForRiskReview).
 func (db *DB) RecordChange(ctx context.Context, actor policy.Actor, personID int64, c risk.Change) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		f, p, err := tx.personForEdit(actor, personID)
+		f, p, err := tx.parentForEdit(actor, personID, "Changes in circumstances are recorded for a parent")
 		if err != nil {
 			return err
-		}
-		if p.Kind != family.Parent {
-			return problem.New(problem.Invalid, "Changes in circumstances are recorded for a parent")
 		}
 		if err := c.Check(tx.now); err != nil {
 			return err
@@ -519,7 +513,7 @@ type MARACEntry struct {
 // RecordMARAC records a MARAC referral for a parent.
 func (db *DB) RecordMARAC(ctx context.Context, actor policy.Actor, personID int64, m MARACReferral) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		f, p, err := tx.personForEdit(actor, personID)
+		f, p, err := tx.parentForEdit(actor, personID, "MARAC referrals are recorded for a parent")
 		if err != nil {
 			return err
 		}

@@ -73,7 +73,7 @@ type SafetyPlanReview struct {
 // editor opened (0 for a new plan).
 func (db *DB) SaveSafetyPlan(ctx context.Context, actor policy.Actor, personID int64, version int, sec SafetyPlanSections, reviewOn time.Time, changes string) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		f, p, err := tx.personForEdit(actor, personID)
+		f, p, err := tx.parentForEdit(actor, personID, "A safety plan is written with a parent")
 		if err != nil {
 			return err
 		}

@@ -425,7 +425,7 @@ func (db *DB) familyShares(ctx context.Context, q rowQuerier, actor policy.Actor
 // RecordConsent records what a parent agreed to share.
 func (db *DB) RecordConsent(ctx context.Context, actor policy.Actor, personID int64, c sharing.Consent) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		f, p, err := tx.personForEdit(actor, personID)
+		f, p, err := tx.parentForEdit(actor, personID, "Consent to share is recorded for a parent")
 		if err != nil {
 			return err
 		}

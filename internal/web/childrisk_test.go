@@ -245,3 +245,78 @@ func TestChildRiskOnChildsPage(t *testing.T) {
 		}
 	})
 }
+
+// A baby's or another child's page offers nothing that is only ever about a
+// parent (sessions, pauses, joint sessions, VIG, their practitioner), and
+// another child's no outcome measures (every instrument is a parent's or
+// the baby's); a hand-made post of a parent's form to a child's record is
+// refused by name, not saved, and never a server error.
+func TestChildsPageOffersNoParentsWork(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f, path, pc, token := amysFamilyPage(t, e, "priya.shah@cradle.example")
+		if r := e.post(pc, path+"/children", url.Values{"csrf_token": {token}, "child_given_name": {"Leo"}, "child_family_name": {"Price"}, "child_household": {"0"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("adding Leo: %d", r.status)
+		}
+		m := regexp.MustCompile(`href="(/people/\d+)">Leo Price</a>`).FindStringSubmatch(e.get(pc, path).body)
+		if m == nil {
+			t.Fatal("no link to Leo's page")
+		}
+		leo, baby := m[1], ""
+		for _, p := range f.People {
+			if p.Kind == "baby" {
+				baby = "/people/" + itoa(p.ID)
+			}
+		}
+		amy := "/people/" + itoa(parentNamed(f, "Amy").ID)
+		parentsOnly := []string{"Practitioner</dt>", "?form=pause", "Joint co-parenting sessions", "?form=session", `id="sessions"`, `id="vig"`, "?form=vig"}
+		for _, want := range parentsOnly {
+			if p := e.get(pc, amy); !strings.Contains(p.body, want) {
+				t.Errorf("Amy's page lacks %q (the check below would prove nothing)", want)
+			}
+		}
+		for _, child := range []string{baby, leo} {
+			p := e.get(pc, child)
+			if p.status != http.StatusOK || !strings.Contains(p.body, `id="child-risks"`) {
+				t.Fatalf("%s: %d", child, p.status)
+			}
+			for _, unwanted := range parentsOnly {
+				if strings.Contains(p.body, unwanted) {
+					t.Errorf("%s offers %q", child, unwanted)
+				}
+			}
+		}
+		if p := e.get(pc, baby); !strings.Contains(p.body, `href="`+baby+`/measures"`) {
+			t.Error("the baby's page does not link to the baby's outcome measures")
+		}
+		if p := e.get(pc, leo); strings.Contains(p.body, `href="`+leo+`/measures"`) {
+			t.Error("Leo's page links to outcome measures, all of them a parent's or the baby's")
+		}
+		if p := e.get(pc, leo+"/measures"); p.status != http.StatusNotFound || !strings.Contains(p.body, "Outcome measures are recorded for the parents and the baby") {
+			t.Errorf("Leo's measures page: %d\n%s", p.status, between(p.body, "<main", "</main>"))
+		}
+
+		posts := []struct{ path, message string }{
+			{"/sessions", "Sessions are recorded with a parent"},
+			{"/vig", "VIG cycles are recorded with a parent"},
+			{"/joint-safety", "Joint sessions are agreed for a parent"},
+			{"/pause", "Sessions are paused for a parent"},
+			{"/incidents", "Incidents are recorded for a parent"},
+			{"/marac", "MARAC referrals are recorded for a parent"},
+			{"/safety-plan", "A safety plan is written with a parent"},
+			{"/consents", "Consent to share is recorded for a parent"},
+		}
+		for _, child := range []string{baby, leo} {
+			for _, post := range posts {
+				r := e.post(pc, child+post.path, mustForm("csrf_token", token, "safe", "yes", "safe_places", "A friend's flat", "reason", "health"))
+				if r.status >= 500 || r.status < 400 || !strings.Contains(r.body, post.message) {
+					t.Errorf("POST %s%s: %d, want a refusal saying %q\n%s", child, post.path, r.status, post.message, between(r.body, "govuk-error-summary", "</div>"))
+				}
+			}
+		}
+		// Nothing was saved: the family page's safety plan line and the
+		// children's pages are as they were.
+		if p := e.get(pc, baby); strings.Contains(p.body, "Next review") || strings.Contains(p.body, "Sessions paused") {
+			t.Errorf("the baby's page shows a plan or a pause after the refused posts")
+		}
+	})
+}
