@@ -229,7 +229,9 @@ func (tx *Tx) lockForIDs() error {
 	if tx.db.dialect != Postgres {
 		return nil
 	}
-	if _, err := tx.exec(`LOCK TABLE settings, families, people, closures, safety_plans, case_sessions, risk_assessments, measure_results IN EXCLUSIVE MODE`); err != nil {
+	// Every table in idTables: the list was once written out here and
+	// missed four of them.
+	if _, err := tx.exec(`LOCK TABLE settings, ` + strings.Join(idTables[:], ", ") + ` IN EXCLUSIVE MODE`); err != nil {
 		return fmt.Errorf("locking tables for the bulk load: %w", err)
 	}
 	return nil
@@ -371,6 +373,7 @@ const (
 	tSessions
 	tRisks
 	tMARAC
+	tChildRisks
 	tPlans
 	tPlanReviews
 	tConcerns
@@ -399,6 +402,7 @@ var seedTables = [nTables]struct {
 	tRisks: {"risk_assessments", "id, family_id, person_id, staff_id, kind, assessed_on, yes_count, level, judged_level, answers_sealed, status, completed_at, " +
 		"created_at, updated_at", ""},
 	tMARAC:       {"marac_referrals", "id, family_id, person_id, referred_on, marac_area, outcome, actions_sealed, created_by, created_at", ""},
+	tChildRisks:  {"child_risks", "id, family_id, person_id, level, concerns_sealed, plan_sealed, assessed_on, created_by, created_at", ""},
 	tPlans:       {"safety_plans", "id, family_id, person_id, staff_id, plan_sealed, review_on, version, created_at, updated_at", ""},
 	tPlanReviews: {"safety_plan_reviews", "id, plan_id, reviewed_on, changes_sealed, reviewed_by, created_at", ""},
 	tConcerns: {"safeguarding_concerns", "id, family_id, person_id, raised_by, raised_at, immediate_danger, at_risk, details_sealed, decision_due_at, status, " +
@@ -428,11 +432,12 @@ const (
 	idReview
 	idConcern
 	idReferral
+	idChildRisk
 	idKinds
 )
 
 var idTables = [idKinds]string{"families", "people", "closures", "safety_plans", "case_sessions", "risk_assessments", "measure_results",
-	"marac_referrals", "safety_plan_reviews", "safeguarding_concerns", "referrals"}
+	"marac_referrals", "safety_plan_reviews", "safeguarding_concerns", "referrals", "child_risks"}
 
 // localID stands for the id of the n-th row (from 0) of its table in the
 // batch until the batch is written; the references stand for the next
@@ -494,6 +499,7 @@ func (b *seedBatch) reserve(batch synth.Batch) {
 		rows[tSessions] += len(f.Sessions)
 		rows[tRisks] += len(f.Risks)
 		rows[tMARAC] += len(f.MARAC)
+		rows[tChildRisks] += len(f.ChildRisks)
 		rows[tPlans] += len(f.SafetyPlans)
 		for _, p := range f.SafetyPlans {
 			rows[tPlanReviews] += len(p.Reviews)
@@ -616,6 +622,17 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 			b.count[idMARAC]++
 			b.add(tMARAC, id, fam, people[m.Person], m.On.UTC(), m.Area, m.Outcome, bound("marac_referrals.actions", m.Action, id), l.staffIDs[m.By], m.On.Add(16*time.Hour).UTC())
 		}
+		childRiskIDs := make([]localID, len(f.ChildRisks))
+		for i, c := range f.ChildRisks {
+			childRiskIDs[i] = localID{idChildRisk, b.count[idChildRisk]}
+			b.count[idChildRisk]++
+			var person any // NULL: the baby and all the other children
+			if c.Child >= 0 {
+				person = people[c.Child]
+			}
+			b.add(tChildRisks, childRiskIDs[i], fam, person, string(c.Level), bound("child_risks.concerns", c.Concerns, childRiskIDs[i]),
+				bound("child_risks.plan", c.Plan, childRiskIDs[i]), c.On.UTC(), l.staffIDs[c.Staff], c.On.Add(synth.ChildRiskHour).UTC())
+		}
 		for _, p := range f.SafetyPlans {
 			sec := SafetyPlanSections{SafeContacts: p.Sections[0], SafePlaces: p.Sections[1], CodeWords: p.Sections[2],
 				EscapePlan: p.Sections[3], BabyPlan: p.Sections[4], TechnologySafety: p.Sections[5]}
@@ -700,6 +717,8 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 				se.record = riskIDs[e.Index]
 			case synth.RecordMeasure:
 				se.record = measureIDs[e.Index]
+			case synth.RecordChildRisk:
+				se.record = childRiskIDs[e.Index]
 			}
 			b.events = append(b.events, se)
 		}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -61,6 +62,7 @@ func expected(t *testing.T, families int, seed uint64, before synth.Counts) map[
 			n["case_sessions"] += int64(len(f.Sessions))
 			n["risk_assessments"] += int64(len(f.Risks))
 			n["marac_referrals"] += int64(len(f.MARAC))
+			n["child_risks"] += int64(len(f.ChildRisks))
 			n["safety_plans"] += int64(len(f.SafetyPlans))
 			for _, p := range f.SafetyPlans {
 				n["safety_plan_reviews"] += int64(len(p.Reviews))
@@ -179,6 +181,8 @@ func TestSeedSynthetic(t *testing.T) {
 				WHERE a.action = 'risk.save' AND r.id IS NULL`},
 			{"measure", `FROM audit_log a LEFT JOIN measure_results m ON m.id = a.record_id AND m.family_id = a.family_id AND m.created_by = a.actor_id
 				WHERE a.action = 'measure.create' AND m.id IS NULL`},
+			{"risk to the children", `FROM audit_log a LEFT JOIN child_risks c ON c.id = a.record_id AND c.family_id = a.family_id AND c.created_by = a.actor_id
+				AND c.created_at = a.at AND c.level = a.detail WHERE a.action = 'child_risk.create' AND (c.id IS NULL OR a.record_type <> 'child_risk')`},
 			{"actor", `FROM audit_log a LEFT JOIN staff s ON s.id = a.actor_id AND s.email = a.actor WHERE a.action <> 'bench.seed' AND s.id IS NULL`},
 		} {
 			if n := count(t, db, c.q); n != 0 {
@@ -187,6 +191,9 @@ func TestSeedSynthetic(t *testing.T) {
 		}
 		if sessions, logged := count(t, db, `FROM case_sessions`), count(t, db, `FROM audit_log WHERE action = 'session.create'`); sessions != logged {
 			t.Errorf("%d session.create entries for %d sessions", logged, sessions)
+		}
+		if assessed, logged := count(t, db, `FROM child_risks`), count(t, db, `FROM audit_log WHERE action = 'child_risk.create'`); assessed != logged || assessed == 0 {
+			t.Errorf("%d child_risk.create entries for %d assessments of risk to the children", logged, assessed)
 		}
 
 		// Personal data is sealed, never in clear.
@@ -198,6 +205,9 @@ func TestSeedSynthetic(t *testing.T) {
 			if n := count(t, db, `FROM case_sessions WHERE `+col+` <> '' AND `+col+` NOT LIKE 'v1.%'`); n != 0 {
 				t.Errorf("%d sessions with %s in clear", n, col)
 			}
+		}
+		if n := count(t, db, `FROM child_risks WHERE concerns_sealed NOT LIKE 'v1.%' OR plan_sealed NOT LIKE 'v1.%'`); n != 0 {
+			t.Errorf("%d assessments of risk to the children in clear", n)
 		}
 
 		// A seeded practitioner signs in with the published details and
@@ -242,6 +252,7 @@ func TestSeedSynthetic(t *testing.T) {
 		if _, err := db.ReadPerson(ctx, staff.Actor(), personID); err != nil {
 			t.Errorf("ReadPerson: %v", err)
 		}
+		seededChildRisks(t, db)
 
 		// Match keys were written: the parent is found by name and phone.
 		id := match.Identity{GivenName: own.GivenName, FamilyName: own.FamilyName, Phone: own.Confidential.Phone, DateOfBirth: own.DateOfBirth}
@@ -362,4 +373,88 @@ func TestSeedSyntheticNeverTouchesOtherData(t *testing.T) {
 	if err := (store.SyntheticState{}).CheckSeed(false); err != nil {
 		t.Errorf("empty database: %v", err)
 	}
+}
+
+// seededChildRisks checks that a seeded family's assessments of risk to the
+// children read back on its page as the generator made them, opened, for
+// one of its practitioners: the family with the most of them, one about the
+// baby alone among them if any family has that.
+func seededChildRisks(t *testing.T, db *store.DB) {
+	t.Helper()
+	g := generator(t, 200, 1, synth.Counts{})
+	var fams []synth.Family
+	for b := g.Next(1000); len(b.Families) > 0; b = g.Next(1000) {
+		fams = append(fams, b.Families...)
+	}
+	best, score := -1, 0
+	for i, f := range fams {
+		n := 2 * len(f.ChildRisks)
+		for _, c := range f.ChildRisks {
+			if c.Child == synth.Baby {
+				n++
+				break
+			}
+		}
+		if n > score {
+			best, score = i, n
+		}
+	}
+	if best < 0 {
+		t.Fatal("no seeded family has an assessment of risk to the children")
+	}
+	f := fams[best]
+	// Families are written in the generator's order, their people too.
+	familyID, err := strconv.ParseInt(mustString(t, db, `SELECT CAST(id AS TEXT) FROM families ORDER BY id LIMIT 1 OFFSET `+strconv.Itoa(best)), 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	staffID, err := strconv.ParseInt(mustString(t, db, `SELECT CAST(staff_id AS TEXT) FROM allocations WHERE family_id = $1 AND ended_at IS NULL ORDER BY id LIMIT 1`, familyID), 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prac, err := db.StaffByID(ctx, staffID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := db.ReadFamilyPage(ctx, prac.Actor(), familyID, 5)
+	if err != nil {
+		t.Fatalf("ReadFamilyPage as %s: %v", prac.Email, err)
+	}
+	var personIDs []int64
+	for _, p := range page.Family.People {
+		personIDs = append(personIDs, p.ID)
+	}
+	slices.Sort(personIDs)
+	if len(personIDs) != len(f.People) {
+		t.Fatalf("family %d: %d people on its page, %d generated", familyID, len(personIDs), len(f.People))
+	}
+	if len(page.ChildRisks) != len(f.ChildRisks) || len(page.RemovedChildRisks) != 0 {
+		t.Fatalf("family %d: %d assessments of risk to the children (%d removed), want %d", familyID, len(page.ChildRisks), len(page.RemovedChildRisks), len(f.ChildRisks))
+	}
+	for i, got := range page.ChildRisks {
+		want := f.ChildRisks[len(f.ChildRisks)-1-i] // the latest first
+		child := store.AllChildren
+		if want.Child >= 0 {
+			child = personIDs[want.Child]
+		}
+		if got.Concerns != want.Concerns || got.Plan != want.Plan || got.Level != want.Level || got.ChildID != child ||
+			got.AssessedOn.Format(time.DateOnly) != want.On.Format(time.DateOnly) || got.By != g.Staff()[want.Staff].Name {
+			t.Errorf("family %d: assessment %d reads %+v, want %+v about person %d by %s", familyID, i, got, want, child, g.Staff()[want.Staff].Name)
+		}
+		if (got.About == "") != (got.ChildID == store.AllChildren) {
+			t.Errorf("family %d: assessment %d about person %d is about %q", familyID, i, got.ChildID, got.About)
+		}
+	}
+	if !page.Risk.ChildLevel.Valid() {
+		t.Errorf("family %d: no current level of risk to the children on its page (%+v)", familyID, page.Risk)
+	}
+}
+
+func mustString(t *testing.T, db *store.DB, q string, args ...any) string {
+	t.Helper()
+	s, err := db.RawString(ctx, q, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return s
 }

@@ -11,19 +11,21 @@ import (
 // at records before they write to them; a benchmark database without them
 // measures every audited write against a near-empty log. Each recorded
 // session, DASH and outcome measure here comes with the reads that led to
-// it, as the application would have logged them.
+// it, as the application would have logged them, and so does each
+// assessment of risk to the children, after a read of the family's page.
 
 // Record is what an audit event is about.
 type Record int
 
 const (
-	RecordNone    Record = iota // a list, such as the caseload
-	RecordStaff                 // the acting account itself (a sign-in)
-	RecordFamily                // the family
-	RecordPerson                // People[Index]
-	RecordSession               // Sessions[Index]
-	RecordRisk                  // Risks[Index]
-	RecordMeasure               // Measures[Index]
+	RecordNone      Record = iota // a list, such as the caseload
+	RecordStaff                   // the acting account itself (a sign-in)
+	RecordFamily                  // the family
+	RecordPerson                  // People[Index]
+	RecordSession                 // Sessions[Index]
+	RecordRisk                    // Risks[Index]
+	RecordMeasure                 // Measures[Index]
+	RecordChildRisk               // ChildRisks[Index]
 )
 
 // Event is one audit entry of a family's history: Staff (an index into
@@ -54,9 +56,15 @@ func (r Record) RecordType() string {
 		return "risk_assessment"
 	case RecordMeasure:
 		return "measure_result"
+	case RecordChildRisk:
+		return "child_risk"
 	}
 	return ""
 }
+
+// ChildRiskHour is when, on its day, an assessment of risk to the children
+// was recorded: its created time, and its audit entry's.
+const ChildRiskHour = 16 * time.Hour
 
 // StaffIP is the address a synthetic account works from: one private
 // address each, as staff behind an organisation's network would appear.
@@ -96,6 +104,13 @@ func (d *details) auditTrail() {
 		at := m.TakenOn.Add(16 * time.Hour)
 		add(at.Add(-time.Duration(5+rng.IntN(30))*time.Minute), m.By, "person.view", RecordPerson, m.Person, "")
 		add(at, m.By, "measure.create", RecordMeasure, i, m.Instrument+" "+m.Timepoint)
+	}
+	// Drawn after the rest, so that the other entries' request ids are as
+	// before assessments of risk to the children were added.
+	for i, c := range f.ChildRisks {
+		at := c.On.Add(ChildRiskHour)
+		add(at.Add(-time.Duration(5+rng.IntN(20))*time.Minute), c.Staff, "family.view", RecordFamily, 0, "")
+		add(at, c.Staff, "child_risk.create", RecordChildRisk, i, string(c.Level))
 	}
 	slices.SortStableFunc(out, func(a, b Event) int { return a.At.Compare(b.At) })
 	f.Audit = out

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,6 +43,7 @@ type Family struct {
 	Sessions            []Session
 	Risks               []Risk
 	MARAC               []MARAC
+	ChildRisks          []ChildRisk
 	SafetyPlans         []SafetyPlan
 	Concerns            []Concern
 	Measures            []Measure
@@ -98,6 +100,19 @@ type MARAC struct {
 	Person, By            int
 	On                    time.Time
 	Area, Outcome, Action string
+}
+
+// ChildRisk is an assessment of risk to the baby and the other children
+// (risk.ChildRisk), by a practitioner working with either co-parent. Child
+// is whom it is about: Baby (only once born), another child's index into
+// People, or None for the baby and all the other children. Its concerns
+// and plan are read by both co-parents' practitioners, so they never hold
+// either parent's confidential details.
+type ChildRisk struct {
+	Child, Staff   int
+	On             time.Time
+	Level          risk.Level // standard, medium or high
+	Concerns, Plan string
 }
 
 // SafetyPlan is a co-parent's safety plan (one each at most), written after
@@ -205,6 +220,7 @@ func (g *Generator) family(i int) (Family, []Referral) {
 	d.concerns()
 	d.measures()
 	d.statuses()
+	d.childRisks()
 	if !s.closed.IsZero() {
 		c := &Closure{Kind: s.closureKind, Reason: s.reason, On: s.closed, By: s.manager}
 		for k := range 2 {
@@ -751,6 +767,147 @@ func (d *details) statuses() {
 		}
 		i = next
 	}
+}
+
+// childRisks: the practitioners' assessments of risk to the baby and the
+// other children. A family whose DASH put a co-parent at medium or high risk
+// during assessment usually has one then, about all the children; one known
+// to children's social care often has one anyway, the others sometimes. It
+// is reassessed after a later DASH at high risk, a safeguarding concern about
+// the baby or another child, or, now and then, a few weeks after the birth:
+// at most three, none within four weeks of the last, none before acceptance
+// or after the family's last day. Before the birth one is about all the
+// children (the unborn baby among them), never the baby alone. Drawn from
+// the family's own stream, so adding them changed nothing else a seed makes.
+func (d *details) childRisks() {
+	rng, s, f := d.g.rng(streamChildRisks, d.n), d.s, d.f
+	type trigger struct {
+		on    time.Time
+		why   string // assessment, dash, concern or birth
+		level risk.Level
+		child int
+		staff int
+		grave bool // a concern of immediate danger
+	}
+	var ts []trigger
+	// At assessment: the first DASH at medium or high risk, if it came
+	// before the assessment was done.
+	done := s.assessed
+	if done.IsZero() {
+		done = d.last
+	}
+	first := -1
+	for i, r := range f.Risks {
+		if (r.Level == risk.Medium || r.Level == risk.High) && !r.On.After(done) && (first < 0 || r.On.Before(f.Risks[first].On)) {
+			first = i
+		}
+	}
+	if first >= 0 {
+		r := f.Risks[first]
+		if rng.Float64() < 0.85 {
+			on := r.On.AddDate(0, 0, rng.IntN(10))
+			ts = append(ts, trigger{on: on, why: "dash", level: r.Level, child: None, staff: d.practitioner(r.Person, on)})
+		}
+	} else {
+		p := 0.15
+		if len(f.Statuses) > 0 { // known to children's social care
+			p = 0.6
+		}
+		if rng.Float64() < p {
+			on := s.accepted.AddDate(0, 0, 10+rng.IntN(30))
+			if !s.assessed.IsZero() && on.After(s.assessed) {
+				on = s.assessed
+			}
+			ts = append(ts, trigger{on: on, why: "assessment", child: None, staff: d.practitioner(rng.IntN(2), on)})
+		}
+	}
+	// Later: a DASH at high risk (after the first's), a concern about a child.
+	for i, r := range f.Risks {
+		if r.Level == risk.High && (first < 0 || r.On.After(f.Risks[first].On)) && i != first && rng.Float64() < 0.45 {
+			on := r.On.AddDate(0, 0, rng.IntN(8))
+			ts = append(ts, trigger{on: on, why: "dash", level: r.Level, child: None, staff: d.practitioner(r.Person, on)})
+		}
+	}
+	for _, c := range f.Concerns {
+		if (c.AtRisk != safeguarding.AtRiskBaby && c.AtRisk != safeguarding.AtRiskChild) || rng.Float64() >= 0.4 {
+			continue
+		}
+		on := dateOf(c.Raised).AddDate(0, 0, 1+rng.IntN(5))
+		child := c.Person
+		if child == Baby && (d.born.IsZero() || on.Before(d.born)) {
+			child = None // about the unborn baby: all the children
+		}
+		ts = append(ts, trigger{on: on, why: "concern", child: child, staff: d.practitioner(rng.IntN(2), on), grave: c.ImmediateDanger})
+	}
+	// A review of the baby a few weeks after the birth, if the children
+	// were assessed before it.
+	if !d.born.IsZero() && rng.Float64() < 0.3 {
+		on := d.born.AddDate(0, 0, 21+rng.IntN(29))
+		ts = append(ts, trigger{on: on, why: "birth", child: Baby, staff: d.practitioner(rng.IntN(2), on)})
+	}
+	slices.SortStableFunc(ts, func(a, b trigger) int { return a.on.Compare(b.on) })
+	var prev time.Time
+	add := func(t trigger) {
+		if t.why == "birth" && len(f.ChildRisks) == 0 {
+			return
+		}
+		if len(f.ChildRisks) >= 3 || t.on.Before(s.accepted) || t.on.After(d.last) || (!prev.IsZero() && t.on.Before(prev.AddDate(0, 0, 28))) {
+			return
+		}
+		var level risk.Level
+		var last risk.Level
+		if n := len(f.ChildRisks); n > 0 {
+			last = f.ChildRisks[n-1].Level
+		}
+		switch {
+		case t.why == "dash" && t.level == risk.High:
+			level = risk.Level(choose(rng, []weighted{{"high", 55}, {"medium", 35}, {"standard", 10}}))
+		case t.why == "dash":
+			level = risk.Level(choose(rng, []weighted{{"medium", 55}, {"standard", 30}, {"high", 15}}))
+		case t.why == "concern" && t.grave:
+			level = risk.High
+		case t.why == "concern":
+			level = risk.Level(choose(rng, []weighted{{"medium", 45}, {"high", 30}, {"standard", 25}}))
+		case t.why == "birth" && last == risk.High:
+			level = risk.Level(choose(rng, []weighted{{"high", 40}, {"medium", 50}, {"standard", 10}}))
+		case t.why == "birth" && last == risk.Medium:
+			level = risk.Level(choose(rng, []weighted{{"medium", 45}, {"standard", 50}, {"high", 5}}))
+		case t.why == "birth":
+			level = risk.Level(choose(rng, []weighted{{"standard", 85}, {"medium", 15}}))
+		case d.statusOn(t.on) == "child_protection_plan" || d.statusOn(t.on) == "looked_after":
+			level = risk.Level(choose(rng, []weighted{{"medium", 50}, {"high", 35}, {"standard", 15}}))
+		default:
+			level = risk.Level(choose(rng, []weighted{{"standard", 70}, {"medium", 25}, {"high", 5}}))
+		}
+		about := "unborn" // whose words: all the children before the birth, no other child
+		switch {
+		case t.child == Baby:
+			about = "baby"
+		case t.child > Baby:
+			about = "child"
+		case len(f.People) > 3:
+			about = "all"
+		case !d.born.IsZero() && !t.on.Before(d.born):
+			about = "baby"
+		}
+		f.ChildRisks = append(f.ChildRisks, ChildRisk{Child: t.child, Staff: t.staff, On: t.on, Level: level,
+			Concerns: pick(rng, childRiskConcerns[about]), Plan: pick(rng, childRiskPlans[level])})
+		prev = t.on
+	}
+	for _, t := range ts {
+		add(t)
+	}
+}
+
+// statusOn is the family's safeguarding status on a day.
+func (d *details) statusOn(on time.Time) string {
+	status := "none"
+	for _, s := range d.f.Statuses {
+		if !s.From.After(on) {
+			status = s.Status
+		}
+	}
+	return status
 }
 
 // poisson draws a count with mean lambda (Knuth's method: lambda is small).

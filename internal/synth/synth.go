@@ -244,8 +244,9 @@ const (
 	streamOrg uint64 = iota + 1
 	streamArea
 	streamFamily
-	streamPlans // each family's safety plans: added later, so drawn apart and the rest of a family is as before
-	streamAudit // each family's audit trail, likewise
+	streamPlans      // each family's safety plans: added later, so drawn apart and the rest of a family is as before
+	streamAudit      // each family's audit trail, likewise
+	streamChildRisks // each family's assessments of risk to the children, likewise
 )
 
 func (g *Generator) rng(stream uint64, index int) *rand.Rand {

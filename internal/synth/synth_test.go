@@ -45,6 +45,9 @@ func TestDeterministic(t *testing.T) {
 	if !reflect.DeepEqual(g1.Staff(), g2.Staff()) || !reflect.DeepEqual(g1.Areas(), g2.Areas()) {
 		t.Fatal("the same seed gave different staff or areas")
 	}
+	if s := summarise(a, ar); s.childRisks == 0 || s.childRiskFamilies == s.accepted {
+		t.Fatalf("%d assessments of risk to the children in %d of %d families: want some families with them and some without", s.childRisks, s.childRiskFamilies, s.accepted)
+	}
 	cfg.Seed = 8
 	_, c, _ := generate(t, cfg, 150)
 	same := 0
@@ -81,13 +84,31 @@ func TestBadConfig(t *testing.T) {
 type stats struct {
 	families, people, children, sessions, attended, risks, highRisk, marac, plans, reviews, concerns, openConcerns, measures, alerts int
 	referrals, notAccepted, withdrawn, pendingReferrals, statuses, closures, planned, reallocated                                    int
+	accepted, childRisks, childRiskFamilies, childRiskBaby, childRiskChild                                                           int
 	stages                                                                                                                           map[family.Stage]int
+	childRiskLevels                                                                                                                  map[risk.Level]int
 }
 
 func summarise(fams []synth.Family, others []synth.Referral) stats {
-	s := stats{families: len(fams), stages: map[family.Stage]int{}}
+	s := stats{families: len(fams), stages: map[family.Stage]int{}, childRiskLevels: map[risk.Level]int{}}
 	for _, f := range fams {
 		s.stages[f.Stage]++
+		if !f.Accepted.IsZero() {
+			s.accepted++
+		}
+		s.childRisks += len(f.ChildRisks)
+		if len(f.ChildRisks) > 0 {
+			s.childRiskFamilies++
+		}
+		for _, c := range f.ChildRisks {
+			s.childRiskLevels[c.Level]++
+			switch {
+			case c.Child == synth.Baby:
+				s.childRiskBaby++
+			case c.Child > synth.Baby:
+				s.childRiskChild++
+			}
+		}
 		s.people += len(f.People)
 		s.children += len(f.People) - 3
 		s.sessions += len(f.Sessions)
@@ -177,6 +198,9 @@ func TestDistributions(t *testing.T) {
 		{"share of referrals not accepted or withdrawn", float64(s.notAccepted+s.withdrawn) / float64(s.referrals), 0.25, 0.33},
 		{"share of families closed", s.per(s.closures), 0.55, 0.85},
 		{"share of closures planned", float64(s.planned) / float64(s.closures), 0.55, 0.8},
+		{"share of accepted families with an assessment of risk to the children", float64(s.childRiskFamilies) / float64(s.accepted), 0.55, 0.9},
+		{"assessments of risk to the children per family that has any", float64(s.childRisks) / float64(max(s.childRiskFamilies, 1)), 1.3, 2.4},
+		{"share of assessments of risk to the children at high risk", float64(s.childRiskLevels[risk.High]) / float64(max(s.childRisks, 1)), 0.15, 0.5},
 	} {
 		if c.got < c.min || c.got > c.max {
 			t.Errorf("%s = %.2f, want %.2f to %.2f", c.what, c.got, c.min, c.max)
@@ -186,7 +210,11 @@ func TestDistributions(t *testing.T) {
 		what string
 		n    int
 	}{{"open concerns", s.openConcerns}, {"MARAC referrals", s.marac}, {"high-risk assessments", s.highRisk}, {"reallocations", s.reallocated},
-		{"status changes", s.statuses}, {"undecided referrals", s.pendingReferrals}, {"other children", s.children}} {
+		{"status changes", s.statuses}, {"undecided referrals", s.pendingReferrals}, {"other children", s.children},
+		{"assessments of risk to the children at standard risk", s.childRiskLevels[risk.Standard]},
+		{"assessments of risk to the children at medium risk", s.childRiskLevels[risk.Medium]},
+		{"assessments of risk to the children about the baby alone", s.childRiskBaby},
+		{"assessments of risk to the children about an older child alone", s.childRiskChild}} {
 		if n.n == 0 {
 			t.Errorf("no %s", n.what)
 		}
@@ -260,7 +288,7 @@ func TestRecordsAreConsistent(t *testing.T) {
 			}
 		}
 		if f.Accepted.IsZero() {
-			if f.Stage != family.Referral || len(f.Sessions)+len(f.Allocations)+len(f.Measures) > 0 {
+			if f.Stage != family.Referral || len(f.Sessions)+len(f.Allocations)+len(f.Measures)+len(f.ChildRisks) > 0 {
 				t.Errorf("%s: not accepted but has a history", where)
 			}
 			continue
@@ -348,6 +376,48 @@ func TestRecordsAreConsistent(t *testing.T) {
 				t.Errorf("%s: next review %v not after the last, %v", where, p.ReviewOn, prev)
 			}
 		}
+		// Assessments of risk to the children: in the programme, in order
+		// and apart, complete, by one of the family's practitioners, about
+		// all the children or one of them (the baby only once born), and
+		// free of either parent's confidential details.
+		if len(f.ChildRisks) > 3 {
+			t.Errorf("%s: %d assessments of risk to the children, want at most 3", where, len(f.ChildRisks))
+		}
+		practitioners := map[int]bool{}
+		for _, a := range f.Allocations {
+			practitioners[a.Staff] = true
+		}
+		for i, c := range f.ChildRisks {
+			if c.On.Before(f.Accepted) || !c.On.Before(last) || !c.On.Equal(time.Date(c.On.Year(), c.On.Month(), c.On.Day(), 0, 0, 0, 0, time.UTC)) {
+				t.Errorf("%s: risk to the children assessed on %s, outside %s to %s", where, c.On, f.Accepted, last)
+			}
+			if i > 0 && c.On.Before(f.ChildRisks[i-1].On.AddDate(0, 0, 28)) {
+				t.Errorf("%s: risk to the children assessed on %s, within four weeks of %s", where, c.On, f.ChildRisks[i-1].On)
+			}
+			if err := (risk.ChildRisk{Concerns: c.Concerns, Level: c.Level, Plan: c.Plan}).Validate(); err != nil {
+				t.Errorf("%s: risk to the children %+v: %v", where, c, err)
+			}
+			if !practitioners[c.Staff] || staff[c.Staff].Role != "practitioner" {
+				t.Errorf("%s: risk to the children assessed by %+v, not one of the family's practitioners", where, staff[c.Staff])
+			}
+			switch {
+			case c.Child == synth.None:
+			case c.Child == synth.Baby:
+				if born := f.People[synth.Baby].DateOfBirth; born.IsZero() || c.On.Before(born) {
+					t.Errorf("%s: risk to the baby assessed on %s, before the birth (%v)", where, c.On, born)
+				}
+			case c.Child > synth.Baby && c.Child < len(f.People) && f.People[c.Child].Kind == family.Child:
+			default:
+				t.Errorf("%s: risk to the children about person %d of %d", where, c.Child, len(f.People))
+			}
+			for _, p := range f.People[:2] {
+				for _, text := range []string{c.Concerns, c.Plan} {
+					if m := family.Mentions(text, *p.Confidential); len(m) > 0 {
+						t.Errorf("%s: risk to the children mentions a parent's %v: %q", where, m, text)
+					}
+				}
+			}
+		}
 		if len(f.Statuses) > 0 && f.SafeguardingStatus != f.Statuses[len(f.Statuses)-1].Status {
 			t.Errorf("%s: status %s, history ends %s", where, f.SafeguardingStatus, f.Statuses[len(f.Statuses)-1].Status)
 		}
@@ -375,11 +445,12 @@ func TestCredentials(t *testing.T) {
 func TestAuditTrail(t *testing.T) {
 	g, fams, _ := generate(t, synth.Config{Families: 300, Seed: 3, Today: today}, 100)
 	staff := g.Staff()
-	total := 0
+	total, childRisks := 0, 0
 	for n, f := range fams {
 		total += len(f.Audit)
 		writes := map[string]int{}
 		read := map[[2]int]bool{} // staff, person: opened before a write
+		viewed := map[int]bool{}  // staff who opened the family's page
 		for i, e := range f.Audit {
 			if i > 0 && e.At.Before(f.Audit[i-1].At) {
 				t.Fatalf("family %d: event %d (%s) at %v is before the one before it", n, i, e.Action, e.At)
@@ -391,6 +462,8 @@ func TestAuditTrail(t *testing.T) {
 				t.Errorf("family %d: request id %q", n, e.RequestID)
 			}
 			switch e.Record {
+			case synth.RecordFamily:
+				viewed[e.Staff] = true
 			case synth.RecordPerson:
 				if e.Index < 0 || e.Index >= len(f.People) {
 					t.Fatalf("family %d: %s of person %d", n, e.Action, e.Index)
@@ -406,6 +479,12 @@ func TestAuditTrail(t *testing.T) {
 				if e.Action != "risk.save" || e.Staff != r.Staff || !e.At.After(r.On) || !read[[2]int{e.Staff, r.Person}] {
 					t.Fatalf("family %d: %+v does not record DASH %+v after reading its parent", n, e, r)
 				}
+			case synth.RecordChildRisk:
+				c := f.ChildRisks[e.Index]
+				if e.Action != "child_risk.create" || e.Staff != c.Staff || !e.At.Equal(c.On.Add(synth.ChildRiskHour)) || e.Detail != string(c.Level) || !viewed[e.Staff] {
+					t.Fatalf("family %d: %+v does not record the risk to the children %+v after reading the family's page", n, e, c)
+				}
+				childRisks++
 			case synth.RecordMeasure:
 				m := f.Measures[e.Index]
 				if e.Action != "measure.create" || e.Staff != m.By || e.Detail != m.Instrument+" "+m.Timepoint || !read[[2]int{e.Staff, m.Person}] {
@@ -416,7 +495,7 @@ func TestAuditTrail(t *testing.T) {
 				writes[fmt.Sprint(e.Record, e.Index)]++
 			}
 		}
-		if want := len(f.Sessions) + len(f.Risks) + len(f.Measures); len(writes) != want {
+		if want := len(f.Sessions) + len(f.Risks) + len(f.Measures) + len(f.ChildRisks); len(writes) != want {
 			t.Fatalf("family %d: %d records written on the log, want %d", n, len(writes), want)
 		}
 		for k, c := range writes {
@@ -424,6 +503,9 @@ func TestAuditTrail(t *testing.T) {
 				t.Fatalf("family %d: record %s logged %d times", n, k, c)
 			}
 		}
+	}
+	if childRisks == 0 {
+		t.Error("no assessment of risk to the children on the log")
 	}
 	// 100,000 families at this rate: tens of millions of entries.
 	if per := float64(total) / float64(len(fams)); per < 150 || per > 400 {

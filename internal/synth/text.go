@@ -1,5 +1,7 @@
 package synth
 
+import "github.com/cradle-org/cradle/internal/risk"
+
 // Free text for sealed fields: short, plausible and about nobody. The store
 // seals it exactly as it would a practitioner's words, so reading a
 // synthetic record costs what reading a real one does.
@@ -134,4 +136,60 @@ var planChanges = []string{
 var maracActions = []string{
 	"Flag on the address; housing to fit extra locks; IDVA allocated",
 	"Police to check on the address weekly; safety plan shared with the midwife",
+}
+
+// childRiskConcerns are what worried a practitioner assessing the risk to
+// the children, by whom the assessment is about: all the children before
+// the birth with no other child ("unborn"), all of them with an older
+// child ("all"), the baby ("baby", or all of them once born with no other
+// child) or an older child alone ("child"). Both co-parents' practitioners
+// read them: never an address, a number or either parent's name.
+var childRiskConcerns = map[string][]string{
+	"unborn": {
+		"The baby is due in the coming months. Both parents describe arguments that have become physical, and the baby will be born into a home where there has been abuse.",
+		"Arguments happen mostly over money and family visits. The pregnancy has added pressure, and one parent describes feeling frightened when voices are raised.",
+		"Police were called to an incident during the pregnancy. The unborn baby is at risk from the stress and from harm if it happens again.",
+		"Controlling behaviour was described at assessment, including checking of phones and money. No physical harm reported during the pregnancy.",
+		"The midwife has noted missed antenatal appointments; one parent said they had been stopped from going.",
+	},
+	"all": {
+		"The older child has heard arguments at home and is unsettled at school. The baby will share the same home and the same tensions.",
+		"The children have been present during incidents. The older child told a teacher they do not like it when the grown-ups shout.",
+		"Handovers for the older child are tense and have ended in arguments in front of the children.",
+		"The older child stayed with a grandparent for a week after an incident and has now come home; both parents say things are calmer.",
+	},
+	"baby": {
+		"The baby is feeding and gaining weight. Sleep is broken and both parents are tired, which they say makes arguments likelier.",
+		"An argument happened while one parent was holding the baby. Nobody was hurt but the baby was very distressed.",
+		"The health visitor is worried that the baby is often left to cry while the parents argue.",
+		"The baby has missed two health checks. Both parents say things are calmer but that they are struggling to cope.",
+		"The baby is well cared for and meeting milestones. No incidents reported since the last review.",
+	},
+	"child": {
+		"The child has become withdrawn at school and said they are scared when there is shouting at home.",
+		"The child has been hitting out at nursery after weekends at home; staff have seen a change since the last incident.",
+		"The child described an argument in detail to a teacher and said they hid in their room until it stopped.",
+		"The child's attendance has dropped; they say they stay at home to look after a parent.",
+	},
+}
+
+// childRiskPlans are what will keep the children safe, by the level of
+// risk to them.
+var childRiskPlans = map[risk.Level][]string{
+	risk.Standard: {
+		"The midwife and the health visitor know the history. Each practitioner asks about the children at every session. Review at the next milestone, or at once after any incident.",
+		"No further action beyond the programme. Both parents know whom to call if an argument escalates. Review in three months.",
+		"Keep monitoring through sessions and share any change with the health visitor. Review after the birth or in three months.",
+	},
+	risk.Medium: {
+		"Discussed with the designated safeguarding lead. Early help offered and accepted. Each parent's safety plan covers the children. Review monthly.",
+		"The health visitor visits fortnightly and the nursery knows whom to call if the child says more. Review in six weeks, or at once after any incident.",
+		"Information shared with the allocated social worker. Both practitioners check on the children's safety at every session. Review at the next core group.",
+		"The parents agreed that handovers happen at the family hub, never at home. Review in a month.",
+	},
+	risk.High: {
+		"Referred to children's social care the same day; a strategy discussion is planned and both practitioners will attend. Review weekly until a plan is agreed.",
+		"Children's social care informed and a child protection conference requested. Safety plans updated to cover the children. Review weekly.",
+		"Discussed with the designated safeguarding lead; referred to the MASH and the police informed. Both practitioners to see the children at every visit. Review in a week.",
+	},
 }
