@@ -104,6 +104,9 @@ type Details struct {
 	DateOfBirth                    time.Time // zero: not known
 	Gender, Pronouns               string
 	Experience                     Experience // a parent's; not asked of a child
+	// Household is another child's (not the baby's): the co-parent slot
+	// they live with, 0 for neither or not known, anything else no answer.
+	Household int
 }
 
 // Check trims the details in place and adds to fs what is wrong with them
@@ -286,6 +289,13 @@ func (f Family) PersonTarget(p Person, overrides []policy.Override) policy.Targe
 	t.PersonID = p.ID
 	t.IsParent = p.Kind == Parent
 	t.Overrides = overrides
+	if p.Kind == Child && p.Household != 0 {
+		for _, q := range f.Parents() {
+			if q.ParentSlot == p.Household {
+				t.Household = q.ID
+			}
+		}
+	}
 	return t
 }
 

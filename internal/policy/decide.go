@@ -412,9 +412,21 @@ func practitionerFamily(a Actor, t Target) Decision {
 func practitionerConfidential(a Actor, act Action, t Target, now time.Time) Decision {
 	fam := practitionerFamily(a, t)
 	if !t.IsParent {
-		// The baby and other children have no co-parent conflict of their
-		// own; their details follow the family rule.
-		return fam
+		if t.Household == 0 {
+			// The baby and a child with no recorded household have no
+			// co-parent conflict of their own: the family rule.
+			return fam
+		}
+		// A child who lives with one parent is found where that parent
+		// is (a refuge, a new address): their details are that parent's
+		// to see, an override on that parent's included.
+		pt := t
+		pt.PersonID, pt.IsParent, pt.Household = t.Household, true, 0
+		d := practitionerConfidential(a, act, pt, now)
+		if !d.Allowed && fam.Allowed {
+			d.Reason = "a child's address and contact details are seen only by the practitioner of the parent they live with; request break-glass access to that parent's details if you must"
+		}
+		return d
 	}
 	if s, ok := t.Practitioners[t.PersonID]; ok && s == a.StaffID {
 		if !fam.Allowed {

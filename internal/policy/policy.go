@@ -363,6 +363,11 @@ type Target struct {
 	RecordedBy int64
 	PersonID   int64 // set for person-level actions
 	IsParent   bool  // the person is one of the co-parents
+	// Household is, for a child (not the baby) recorded as living with
+	// one co-parent, that parent's person id: the child's address and
+	// contacts are where that parent is. 0 for a parent, the baby, and a
+	// child whose household is not recorded.
+	Household int64
 	// Practitioners maps each co-parent's person id to the staff id of their
 	// CURRENT practitioner (0 = unallocated).
 	Practitioners map[int64]int64

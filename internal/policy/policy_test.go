@@ -52,6 +52,11 @@ func child(t Target, person int64) Target {
 	return t
 }
 
+func livesWith(t Target, parent int64) Target {
+	t.Household = parent
+	return t
+}
+
 func closed(t Target) Target {
 	t.Closed = true
 	return t
@@ -254,6 +259,18 @@ func specialRows() []row {
 		{name: "child/closed-edit-confidential", actor: prac, act: EditConfidential, target: closed(child(family1(), baby)), reason: "read-only"},
 		{name: "child/not-allocated", actor: prac, act: ViewConfidential, target: child(family2(), 203), reason: "allocated"},
 		{name: "child/coprac-view-person", actor: Actor{StaffID: coPrac, Role: Practitioner, Areas: []int64{areaA}}, act: ViewPerson, target: child(family1(), baby), want: true},
+		// A child who lives with one parent is found where that parent is:
+		// their details are that parent's practitioner's, not the other's.
+		{name: "child/household-own-view", actor: prac, act: ViewConfidential, target: livesWith(child(family1(), 104), mum), want: true},
+		{name: "child/household-own-edit", actor: prac, act: EditConfidential, target: livesWith(child(family1(), 104), mum), want: true},
+		{name: "child/household-own-closed-edit", actor: prac, act: EditConfidential, target: closed(livesWith(child(family1(), 104), mum)), reason: "read-only"},
+		{name: "child/household-other-view", actor: prac, act: ViewConfidential, target: livesWith(child(family1(), 104), dad), reason: "the parent they live with"},
+		{name: "child/household-other-edit", actor: prac, act: EditConfidential, target: livesWith(child(family1(), 104), dad), reason: "the parent they live with"},
+		{name: "child/household-other-view-person", actor: prac, act: ViewPerson, target: livesWith(child(family1(), 104), dad), want: true},
+		{name: "child/household-other-override", actor: prac, act: ViewConfidential, target: withOverride(livesWith(child(family1(), 104), dad), ov(me, dad, in1h)), want: true, wantOverride: true},
+		{name: "child/household-other-override-for-the-child", actor: prac, act: ViewConfidential, target: withOverride(livesWith(child(family1(), 104), dad), ov(me, 104, in1h)), reason: "the parent they live with"},
+		{name: "child/household-not-allocated", actor: prac, act: ViewConfidential, target: livesWith(child(family2(), 203), f2a), reason: "allocated"},
+		{name: "child/household-tm", actor: tm, act: EditConfidential, target: livesWith(child(family1(), 104), dad), want: true},
 
 		// One practitioner for both parents (should not happen, but is not a leak).
 		{name: "practitioner/both-parents", actor: prac, act: ViewConfidential, target: parent(Target{AreaID: areaA, FamilyID: fam1, Practitioners: map[int64]int64{mum: me, dad: me}}, dad), want: true},

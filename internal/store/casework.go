@@ -621,6 +621,49 @@ func (tx *Tx) jointSafety(f family.Family, personID int64) (all, mine bool, err 
 	return all, safe[personID], rows.Err()
 }
 
+// checkHousehold checks a change of whom child lives with (household, a
+// co-parent's slot or 0) into fs. A child's address and contacts follow
+// the parent they live with (policy.Target.Household), so: the answer must
+// be one of the family's parents or neither; only one who may change the
+// child's contact details now (that parent's practitioner, a manager) may
+// move them away from that parent, or the other parent's practitioner
+// could move a child out of a refuge's confidentiality; and contacts that
+// hold a parent's details the new readers may not see must be changed
+// first.
+func (tx *Tx) checkHousehold(actor policy.Actor, f family.Family, child family.Person, household int, fs *problem.Fields) error {
+	if household == child.Household {
+		return nil
+	}
+	ok := household == 0
+	for _, q := range f.Parents() {
+		ok = ok || q.ParentSlot == household
+	}
+	if !ok {
+		fs.Add("household", "Select who the child lives with")
+		return nil
+	}
+	if child.Household != 0 && !policy.Can(actor, policy.EditConfidential, f.PersonTarget(child, nil), tx.now) {
+		fs.Add("household", "Only the practitioner of the parent "+child.ChildName()+" lives with, or a team manager, can record that they live somewhere else")
+		return nil
+	}
+	if !policy.Can(actor, policy.ViewConfidential, f.PersonTarget(child, nil), tx.now) {
+		return nil // nothing recorded that they may see: the contacts' guard is theirs who may
+	}
+	c, err := tx.confidential(child.ID)
+	if err != nil {
+		return err
+	}
+	moved := child
+	moved.Household = household
+	err = tx.keepConfidentialOut(actor, f, childContactReaders(f, moved), textField{"address", c.Address}, textField{"postcode", c.Postcode},
+		textField{"phone", c.Phone}, textField{"email", c.Email}, textField{"safe_contact", c.SafeContact})
+	if p := problem.As(err); p != nil && p.Code == problem.Invalid && len(p.Fields) > 0 {
+		fs.Add("household", "Change "+child.ChildName()+"'s contact details first. "+p.Fields[0].Message)
+		return nil
+	}
+	return err
+}
+
 // MayChangePerson answers whether actor may do act to the person's record,
 // changing nothing: for a form whose own problems are found before the
 // store is asked to save it, so that they are shown only to one whom the
@@ -783,7 +826,7 @@ type ContactUpdate struct {
 	AddressConfidential bool
 }
 
-// UpdateContact saves a parent's contact details. If someone else saved the
+// UpdateContact saves a person's contact details. If someone else saved the
 // record since the editor opened it, nothing is saved and a Conflict is
 // returned, so the caller can show the editor their text again.
 func (db *DB) UpdateContact(ctx context.Context, actor policy.Actor, personID int64, u ContactUpdate) error {
@@ -801,6 +844,15 @@ func (db *DB) UpdateContact(ctx context.Context, actor policy.Actor, personID in
 		fs.Text("safe_contact", "Safe contact", &c.SafeContact, 2000, true)
 		if err := fs.Err(); err != nil {
 			return err
+		}
+		if p.Kind != family.Parent {
+			// A child's details are read by more than a parent's own
+			// practitioner: a parent's refuge address typed here would
+			// reach the other parent's.
+			if err := tx.keepConfidentialOut(actor, f, childContactReaders(f, p), textField{"address", c.Address}, textField{"postcode", c.Postcode},
+				textField{"phone", c.Phone}, textField{"email", c.Email}, textField{"safe_contact", c.SafeContact}); err != nil {
+				return err
+			}
 		}
 		sealed := map[string]string{}
 		for _, x := range []struct{ col, ctx, v string }{{"address_sealed", "people.address", c.Address}, {"postcode_sealed", "people.postcode", c.Postcode},
@@ -856,6 +908,13 @@ func (db *DB) UpdatePersonDetails(ctx context.Context, actor policy.Actor, perso
 		}
 		var fs problem.Fields
 		d.Check(p.Kind, tx.now, &fs)
+		household := p.Household
+		if p.Kind == family.Child {
+			household = d.Household
+			if err := tx.checkHousehold(actor, f, p, household, &fs); err != nil {
+				return err
+			}
+		}
 		if err := fs.Err(); err != nil {
 			return err
 		}
@@ -863,9 +922,13 @@ func (db *DB) UpdatePersonDetails(ctx context.Context, actor policy.Actor, perso
 		if p.Kind == family.Parent {
 			exp = d.Experience
 		}
+		var householdSlot any // NULL: neither parent, or not known
+		if household != 0 {
+			householdSlot = household
+		}
 		res, err := tx.exec(`UPDATE people SET given_name = $1, family_name = $2, known_as = $3, date_of_birth = $4, gender = $5, pronouns = $6,
-			experience = $7, version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10`,
-			d.GivenName, d.FamilyName, d.KnownAs, nullTime(d.DateOfBirth), d.Gender, d.Pronouns, string(exp), tx.now, p.ID, version)
+			experience = $7, household = $8, version = version + 1, updated_at = $9 WHERE id = $10 AND version = $11`,
+			d.GivenName, d.FamilyName, d.KnownAs, nullTime(d.DateOfBirth), d.Gender, d.Pronouns, string(exp), householdSlot, tx.now, p.ID, version)
 		if err != nil {
 			return fmt.Errorf("saving the person's details: %w", err)
 		}
@@ -887,7 +950,15 @@ func (db *DB) UpdatePersonDetails(ctx context.Context, actor policy.Actor, perso
 				return err
 			}
 		}
-		tx.Audit("person.edit", "person", p.ID, f.ID, "details corrected")
+		detail := "details corrected"
+		switch {
+		case household == p.Household:
+		case household == 0:
+			detail += "; lives with neither parent, or not known"
+		default:
+			detail += "; lives with parent " + strconv.Itoa(household)
+		}
+		tx.Audit("person.edit", "person", p.ID, f.ID, detail)
 		return nil
 	})
 }

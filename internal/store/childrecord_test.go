@@ -1,11 +1,13 @@
 package store_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/sharing"
@@ -89,6 +91,94 @@ func TestParentRecordsRefusedForChildren(t *testing.T) {
 			if err != nil || n != "0" {
 				t.Errorf("%s rows for the children: %s, %v; want 0", table, n, err)
 			}
+		}
+	})
+}
+
+// A child who lives with one parent is found where that parent is: their
+// address and contacts are seen and changed only by that parent's
+// practitioner (and managers), never the other parent's; a parent's details
+// typed into a child's who lives with neither are refused, as is moving a
+// child whose contacts hold that parent's details to where others would
+// read them; and only one who may change the child's contacts may move them
+// away from the parent they live with.
+func TestChildLivingWithOneParent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		alexs, sams := fx.prac1.Actor(), fx.prac2.Actor()
+		leo, err := db.AddChild(ctx, alexs, fx.familyID, family.Details{GivenName: "Leo", FamilyName: "Rivers"}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mia, err := db.AddChild(ctx, alexs, fx.familyID, family.Details{GivenName: "Mia", FamilyName: "Rivers"}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		read := func(actor policy.Actor, id int64) store.PersonRecord {
+			t.Helper()
+			rec, err := db.ReadPerson(ctx, actor, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rec
+		}
+		contact := func(actor policy.Actor, id int64, address string) error {
+			return db.UpdateContact(ctx, actor, id, store.ContactUpdate{Version: read(fx.mgr.Actor(), id).Person.Version, Details: family.Confidential{Address: address}})
+		}
+		livesWith := func(actor policy.Actor, id int64, household int) error {
+			p := read(fx.mgr.Actor(), id).Person
+			return db.UpdatePersonDetails(ctx, actor, id, p.Version, family.Details{GivenName: p.GivenName, FamilyName: p.FamilyName, Household: household})
+		}
+		fieldSays := func(err error, field, want string) bool {
+			p := problem.As(err)
+			return p != nil && p.Code == problem.Invalid && len(p.Fields) == 1 && p.Fields[0].Name == field && strings.Contains(p.Fields[0].Message, want)
+		}
+
+		// Leo lives with Alex: Alex's address may be his, seen by Alex's
+		// practitioner alone.
+		if err := contact(alexs, leo, "CANARY-ADDRESS 1 Safe Street"); err != nil {
+			t.Fatalf("Alex's practitioner records Leo's address (Alex's): %v", err)
+		}
+		if c := read(alexs, leo).Person.Confidential; c == nil || c.Address != "CANARY-ADDRESS 1 Safe Street" {
+			t.Errorf("Alex's practitioner reads Leo's address as %+v", c)
+		}
+		if rec := read(sams, leo); rec.CanSeeConf || rec.Person.Confidential != nil {
+			t.Errorf("Sam's practitioner sees the address of Leo, who lives with Alex: %+v", rec.Person.Confidential)
+		}
+		if err := contact(sams, leo, "Somewhere else"); problem.CodeOf(err) != problem.Forbidden {
+			t.Errorf("Sam's practitioner changes Leo's contact details: %v", err)
+		}
+		// Sam's practitioner may not move him; Alex's may not while his
+		// address is Alex's and would be read by Sam's.
+		if err := livesWith(sams, leo, 2); !fieldSays(err, "household", "Only the practitioner of the parent Leo Rivers lives with") {
+			t.Errorf("Sam's practitioner moves Leo to Sam: %v", err)
+		}
+		if err := livesWith(alexs, leo, 0); !fieldSays(err, "household", "Change Leo Rivers's contact details first. This mentions Alex Rivers's address") {
+			t.Errorf("Alex's practitioner moves Leo, his address Alex's, to neither parent: %v", err)
+		}
+		if err := livesWith(alexs, leo, 7); !fieldSays(err, "household", "Select who the child lives with") {
+			t.Errorf("a household that is no parent's: %v", err)
+		}
+		// A parent's address typed for a child who lives with neither.
+		if err := contact(alexs, mia, "CANARY-ADDRESS 1 Safe Street"); !fieldSays(err, "address", "This mentions Alex Rivers's address") ||
+			!fieldSays(err, "address", "first record whom Mia Rivers lives with") {
+			t.Errorf("Alex's address for Mia, who lives with neither parent: %v", err)
+		}
+
+		// Once Leo's address is no parent's, he may move; then Sam's
+		// practitioner reads it (the family rule), and the log says why.
+		if err := contact(alexs, leo, "Ask Alex's practitioner"); err != nil {
+			t.Fatal(err)
+		}
+		if err := livesWith(alexs, leo, 0); err != nil {
+			t.Fatalf("moving Leo to neither parent: %v", err)
+		}
+		if c := read(sams, leo).Person.Confidential; c == nil || c.Address != "Ask Alex's practitioner" {
+			t.Errorf("Sam's practitioner does not read the details of Leo, now living with neither parent: %+v", c)
+		}
+		if n, err := db.RawString(ctx, `SELECT CAST(COUNT(*) AS TEXT) FROM audit_log WHERE action = 'person.edit' AND record_id = $1 AND detail = $2`,
+			leo, "details corrected; lives with neither parent, or not known"); err != nil || n != "1" {
+			t.Errorf("audit entries for Leo's move: %s, %v", n, err)
 		}
 	})
 }

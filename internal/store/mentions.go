@@ -37,6 +37,20 @@ func onRecord(personID int64, confidential bool) readers {
 		advice: "Take it out, or mark it confidential: a parent's address and contact details stay on their own record"}
 }
 
+// childContactReaders is the readers of a child's contact details: with
+// the parent they live with recorded, whoever may see that parent's
+// (policy.Target.Household), so that parent's details may be there (the
+// child lives where they do) and the other's may not; without, everyone
+// working with the family.
+func childContactReaders(f family.Family, child family.Person) readers {
+	if h := f.PersonTarget(child, nil).Household; h != 0 {
+		return readers{words: "some who may read " + child.Name() + "'s details", maySee: func(p family.Person) bool { return p.ID == h }}
+	}
+	return readers{words: "others working with the family, the other parent's practitioner among them,",
+		maySee: func(family.Person) bool { return false },
+		advice: "Take it out, or first record whom " + child.Name() + " lives with (correct their details): a child's address and contacts are then seen only by that parent's practitioner"}
+}
+
 // keepConfidentialOut refuses text that someone who may not see a parent's
 // confidential details reads (a meeting's record and the reports made from
 // it, a disclosure about the family or about the other parent, a

@@ -320,3 +320,76 @@ func TestChildsPageOffersNoParentsWork(t *testing.T) {
 		}
 	})
 }
+
+// A child who lives with Amy is found where Amy is: Jordan's practitioner
+// reads Leo's page without his contact details, cannot open or post their
+// form, and cannot move him out of Amy's household; Amy's practitioner
+// records his address, and once he is recorded as living with neither
+// parent, Jordan's practitioner reads it. The details form asks whom
+// another child lives with, and keeps the answer given.
+func TestChildsContactsFollowTheirHousehold(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f, path, pc, token := amysFamilyPage(t, e, "priya.shah@cradle.example")
+		slot := itoa(int64(parentNamed(f, "Amy").ParentSlot))
+		if r := e.post(pc, path+"/children", url.Values{"csrf_token": {token}, "child_given_name": {"Leo"}, "child_family_name": {"Price"}, "child_household": {slot}}); r.status != http.StatusSeeOther {
+			t.Fatalf("adding Leo: %d", r.status)
+		}
+		m := regexp.MustCompile(`href="(/people/\d+)">Leo Price</a>`).FindStringSubmatch(e.get(pc, path).body)
+		if m == nil {
+			t.Fatal("no link to Leo's page")
+		}
+		leo := m[1]
+		contact := e.get(pc, leo+"/contact")
+		if contact.status != http.StatusOK {
+			t.Fatalf("Amy's practitioner opens Leo's contact form: %d", contact.status)
+		}
+		version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(contact.body)
+		if r := e.post(pc, leo+"/contact", mustForm("csrf_token", token, "version", version[1], "address", "CANARY-LEO 4 Hidden Lane")); r.status != http.StatusSeeOther {
+			t.Fatalf("Amy's practitioner saves Leo's address: %d\n%s", r.status, between(r.body, "govuk-error-summary", "</div>"))
+		}
+		if p := e.get(pc, leo); !strings.Contains(p.body, "CANARY-LEO 4 Hidden Lane") {
+			t.Error("Amy's practitioner does not read Leo's address")
+		}
+
+		tc := e.client()
+		e.signIn(tc, "tom.elliott@cradle.example")
+		tomToken := csrfFrom(t, e.get(tc, path).body)
+		p := e.get(tc, leo)
+		if p.status != http.StatusOK || strings.Contains(p.body, "CANARY-LEO") || !strings.Contains(p.body, "Withheld") || strings.Contains(p.body, leo+"/contact") {
+			t.Errorf("Jordan's practitioner on Leo's page: %d, address or contact form shown, or nothing said withheld", p.status)
+		}
+		if r := e.get(tc, leo+"/contact"); r.status != http.StatusForbidden || strings.Contains(r.body, "CANARY-LEO") {
+			t.Errorf("Jordan's practitioner opens Leo's contact form: %d", r.status)
+		}
+		if r := e.post(tc, leo+"/contact", mustForm("csrf_token", tomToken, "version", version[1], "address", "Somewhere")); r.status != http.StatusForbidden {
+			t.Errorf("Jordan's practitioner posts Leo's contact form: %d", r.status)
+		}
+		details := e.get(tc, leo+"/details")
+		if details.status != http.StatusOK || !strings.Contains(details.body, "Who does the child live with?") ||
+			!regexp.MustCompile(`value="`+slot+`" checked`).MatchString(details.body) {
+			t.Fatalf("Leo's details form for Jordan's practitioner: %d\n%s", details.status, between(details.body, "<form", "</form>"))
+		}
+		dv := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(details.body)[1]
+		move := func(c *http.Client, token, household string) resp {
+			return e.post(c, leo+"/details", mustForm("csrf_token", token, "version", dv, "given_name", "Leo", "family_name", "Price", "household", household))
+		}
+		r := move(tc, tomToken, "0")
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `href="#household"`) ||
+			!strings.Contains(r.body, "Only the practitioner of the parent Leo Price lives with, or a team manager, can record that they live somewhere else") ||
+			!regexp.MustCompile(`value="0" checked`).MatchString(r.body) || strings.Contains(r.body, "CANARY-LEO") {
+			t.Errorf("Jordan's practitioner moves Leo: %d\n%s", r.status, between(r.body, "govuk-error-summary", "</div>"))
+		}
+
+		// Amy's practitioner records that he lives with neither parent:
+		// his details are the family's again.
+		if r := move(pc, token, "0"); r.status != http.StatusSeeOther {
+			t.Fatalf("Amy's practitioner moves Leo: %d\n%s", r.status, between(r.body, "govuk-error-summary", "</div>"))
+		}
+		if p := e.get(tc, leo); !strings.Contains(p.body, "CANARY-LEO 4 Hidden Lane") {
+			t.Error("Jordan's practitioner does not read the address of Leo, who lives with neither parent now")
+		}
+		if p := e.get(pc, path); !strings.Contains(p.body, "lives with neither parent, or not known") {
+			t.Error("the family page does not say Leo lives with neither parent")
+		}
+	})
+}

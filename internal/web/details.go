@@ -17,6 +17,16 @@ type detailsData struct {
 	Version     int
 	Changed     bool // someone else saved the record meanwhile: the editor's text is shown again
 	Experiences []referral.Option
+	Households  []referral.Option // another child's: whom they may live with
+}
+
+// detailsFor is the form's data for p of family f.
+func detailsFor(f family.Family, p family.Person, version int, changed bool) detailsData {
+	d := detailsData{Person: p, Version: version, Changed: changed, Experiences: experienceOptions()}
+	if p.Kind == family.Child {
+		d.Households = householdOptions(f)
+	}
+	return d
 }
 
 func experienceOptions() []referral.Option {
@@ -41,14 +51,14 @@ func (s *Server) detailsForm(w http.ResponseWriter, r *http.Request, u *requestU
 	}
 	p := rec.Person
 	form := url.Values{"given_name": {p.GivenName}, "family_name": {p.FamilyName}, "known_as": {p.KnownAs}, "gender": {p.Gender},
-		"pronouns": {p.Pronouns}, "experience": {string(p.Experience)}}
+		"pronouns": {p.Pronouns}, "experience": {string(p.Experience)}, "household": {strconv.Itoa(p.Household)}}
 	if !p.DateOfBirth.IsZero() {
 		form.Set("date_of_birth-day", strconv.Itoa(p.DateOfBirth.Day()))
 		form.Set("date_of_birth-month", strconv.Itoa(int(p.DateOfBirth.Month())))
 		form.Set("date_of_birth-year", strconv.Itoa(p.DateOfBirth.Year()))
 	}
 	s.render(w, r, http.StatusOK, "details", Page{Title: "Correct the details of " + p.Name(), Nav: "caseload", Form: form,
-		Data: detailsData{Person: p, Version: p.Version, Experiences: experienceOptions()}})
+		Data: detailsFor(rec.Family, p, p.Version, false)})
 }
 
 // detailsSave checks the form (the date here, the rest by family.Details)
@@ -65,7 +75,10 @@ func (s *Server) detailsSave(w http.ResponseWriter, r *http.Request, u *requestU
 	var fs problem.Fields
 	d := family.Details{GivenName: f.Get("given_name"), FamilyName: f.Get("family_name"), KnownAs: f.Get("known_as"),
 		DateOfBirth: formDate(f, "date_of_birth", &fs), Gender: f.Get("gender"), Pronouns: f.Get("pronouns"),
-		Experience: family.Experience(f.Get("experience"))}
+		Experience: family.Experience(f.Get("experience")), Household: -1}
+	if h, err := strconv.Atoi(f.Get("household")); err == nil {
+		d.Household = h // asked of another child only; the store checks it
+	}
 	// Shown again, the form keeps the version the editor opened, so a save
 	// after someone else's still meets the version check; only a conflict
 	// moves it on, with the editor told.
@@ -78,7 +91,7 @@ func (s *Server) detailsSave(w http.ResponseWriter, r *http.Request, u *requestU
 		v := keptVersion(version, rec.Person.Version, changed)
 		s.render(w, r, status, "details", Page{Title: "Correct the details of " + rec.Person.Name(), Nav: "caseload",
 			Errors: inPageOrder(fields, detailsOrder...), Form: f,
-			Data: detailsData{Person: rec.Person, Version: v, Changed: changed, Experiences: experienceOptions()}})
+			Data: detailsFor(rec.Family, rec.Person, v, changed)})
 	}
 	if len(fs) > 0 {
 		// The date is wrong: nothing is saved, and the rest is checked too
@@ -113,4 +126,4 @@ func (s *Server) detailsSave(w http.ResponseWriter, r *http.Request, u *requestU
 }
 
 // detailsOrder is the form's fields in page order, for the error summary.
-var detailsOrder = []string{"given_name", "family_name", "known_as", "date_of_birth", "gender", "pronouns", "experience"}
+var detailsOrder = []string{"given_name", "family_name", "known_as", "date_of_birth", "gender", "pronouns", "experience", "household"}
