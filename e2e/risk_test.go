@@ -162,6 +162,15 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		}
 		tab.pageChecks(t, "risk-child-page")
 		tab.screenshot(t, "risk-01e2-child-page")
+		// His details form asks whom he lives with, Amy already chosen.
+		tab.open(t, leoHref+"/details")
+		tab.mustSee(t, "Leo's details form", "Who does the child live with?", "seen only by the practitioner of the parent they live with")
+		if got := tab.eval(t, `(() => { const i = document.querySelector('input[name=household]:checked'); return i ? document.querySelector('label[for="'+i.id+'"]').innerText.trim() : ''; })()`); got != "Amy Foster" {
+			t.Errorf("Leo's details form: the household chosen is %q, want Amy Foster", got)
+		}
+		tab.pageChecks(t, "risk-child-details")
+		tab.screenshot(t, "risk-01e3-child-details")
+		tab.open(t, leoHref)
 		tab.click(t, `#child-risks + table tbody tr:first-child a`)
 		if got := tab.eval(t, `location.pathname + location.hash`); !strings.HasPrefix(got, familyHref+"#child-risk-") {
 			t.Errorf("Leo's newest assessment links to %q, not its entry on the family page", got)
