@@ -329,7 +329,9 @@ func (tx *Tx) personAccessFor(actor policy.Actor, personID int64) (PersonRecord,
 		CanBreakGlass:  !conf.Allowed && policy.Can(actor, policy.BreakGlass, t, tx.now),
 		CanSupervise:   policy.Can(actor, policy.WriteSupervision, t, tx.now)}
 	for _, o := range t.Overrides {
-		if o.PersonID == p.ID && o.ExpiresAt.After(out.OverrideEnds) {
+		// A child's details may be seen through a grant on the parent
+		// they live with (policy.Target.Household).
+		if (o.PersonID == p.ID || t.Household != 0 && o.PersonID == t.Household) && o.ExpiresAt.After(out.OverrideEnds) {
 			out.OverrideEnds = o.ExpiresAt
 		}
 	}

@@ -6,6 +6,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/demo"
 )
 
 // An assessment of risk to the children is read back on the family page by
@@ -378,6 +381,23 @@ func TestChildsContactsFollowTheirHousehold(t *testing.T) {
 			!strings.Contains(r.body, "Only the practitioner of the parent Leo Price lives with, or a team manager, can record that they live somewhere else") ||
 			!regexp.MustCompile(`value="0" checked`).MatchString(r.body) || strings.Contains(r.body, "CANARY-LEO") {
 			t.Errorf("Jordan's practitioner moves Leo: %d\n%s", r.status, between(r.body, "govuk-error-summary", "</div>"))
+		}
+
+		// A break-glass grant on Amy's details covers Leo's, till it ends.
+		amy := "/people/" + itoa(parentNamed(f, "Amy").ID)
+		rtoken := csrfFrom(t, e.get(tc, amy+"/reveal").body)
+		if r := e.post(tc, amy+"/reveal", mustForm("csrf_token", rtoken, "reason", "Police need to check on Amy and her children tonight", "password", demo.Password)); r.status != http.StatusSeeOther {
+			t.Fatalf("break glass on Amy: %d", r.status)
+		}
+		if p := e.get(tc, leo); !strings.Contains(p.body, "CANARY-LEO 4 Hidden Lane") || !strings.Contains(p.body, "break-glass access until "+e.clock.Now().Add(time.Hour).Format("2 January 2006")) {
+			t.Errorf("Leo's page after a grant on Amy's details:\n%s", between(p.body, "<main", "</dl>"))
+		}
+		e.clock.Advance(61 * time.Minute)
+		e.signIn(tc, "tom.elliott@cradle.example")
+		e.signIn(pc, "priya.shah@cradle.example")
+		token = csrfFrom(t, e.get(pc, path).body)
+		if p := e.get(tc, leo); strings.Contains(p.body, "CANARY-LEO") {
+			t.Error("the grant on Amy's details outlived its hour on Leo's page")
 		}
 
 		// Amy's practitioner records that he lives with neither parent:
