@@ -358,7 +358,8 @@ func TestChildsContactsFollowTheirHousehold(t *testing.T) {
 		e.signIn(tc, "tom.elliott@cradle.example")
 		tomToken := csrfFrom(t, e.get(tc, path).body)
 		p := e.get(tc, leo)
-		if p.status != http.StatusOK || strings.Contains(p.body, "CANARY-LEO") || !strings.Contains(p.body, "Withheld") || strings.Contains(p.body, leo+"/contact") {
+		if p.status != http.StatusOK || strings.Contains(p.body, "CANARY-LEO") || strings.Contains(p.body, leo+"/contact") ||
+			!strings.Contains(p.body, "Withheld: seen only by the practitioner of the parent Leo Price lives with. If you must see them, break the glass on that parent's record.") {
 			t.Errorf("Jordan's practitioner on Leo's page: %d, address or contact form shown, or nothing said withheld", p.status)
 		}
 		if r := e.get(tc, leo+"/contact"); r.status != http.StatusForbidden || strings.Contains(r.body, "CANARY-LEO") {
