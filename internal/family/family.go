@@ -256,6 +256,32 @@ func (f Family) Parents() []Person {
 	return out
 }
 
+// parentInSlot is the co-parent in slot (1 or 2), if recorded.
+func (f Family) parentInSlot(slot int) (Person, bool) {
+	for _, p := range f.People {
+		if p.Kind == Parent && p.ParentSlot == slot {
+			return p, true
+		}
+	}
+	return Person{}, false
+}
+
+// LivesWith is the co-parent whose household another child lives in, if
+// recorded (the baby has no household).
+func (f Family) LivesWith(child Person) (Person, bool) {
+	if child.Kind != Child || child.Household == 0 {
+		return Person{}, false
+	}
+	return f.parentInSlot(child.Household)
+}
+
+// IsHousehold says whether slot answers "who does the child live with?"
+// for this family: a recorded co-parent's slot, or 0 for neither.
+func (f Family) IsHousehold(slot int) bool {
+	_, ok := f.parentInSlot(slot)
+	return slot == 0 || ok
+}
+
 // Baby returns the baby, if recorded.
 func (f Family) Baby() (Person, bool) {
 	for _, p := range f.People {
@@ -289,12 +315,8 @@ func (f Family) PersonTarget(p Person, overrides []policy.Override) policy.Targe
 	t.PersonID = p.ID
 	t.IsParent = p.Kind == Parent
 	t.Overrides = overrides
-	if p.Kind == Child && p.Household != 0 {
-		for _, q := range f.Parents() {
-			if q.ParentSlot == p.Household {
-				t.Household = q.ID
-			}
-		}
+	if q, ok := f.LivesWith(p); ok {
+		t.Household = q.ID
 	}
 	return t
 }

@@ -152,3 +152,42 @@ func TestDetailsCheck(t *testing.T) {
 		}
 	}
 }
+
+// Another child lives with the co-parent in their household's slot (a
+// target for that parent's confidentiality); the baby, a child with none,
+// or one whose slot holds no parent, with no one.
+func TestLivesWithAndIsHousehold(t *testing.T) {
+	amy := Person{ID: 1, Kind: Parent, ParentSlot: 1, GivenName: "Amy"}
+	jordan := Person{ID: 2, Kind: Parent, ParentSlot: 2, GivenName: "Jordan"}
+	f := Family{People: []Person{amy, jordan}}
+	lone := Family{People: []Person{amy}}
+	for _, tc := range []struct {
+		name  string
+		f     Family
+		child Person
+		want  int64 // the parent's ID, 0 for no one
+	}{
+		{"with Amy", f, Person{ID: 3, Kind: Child, Household: 1}, 1},
+		{"with Jordan", f, Person{ID: 3, Kind: Child, Household: 2}, 2},
+		{"with neither", f, Person{ID: 3, Kind: Child}, 0},
+		{"the baby", f, Person{ID: 3, Kind: Baby, Household: 1}, 0},
+		{"a parent", f, Person{ID: 1, Kind: Parent, Household: 2}, 0},
+		{"slot with no parent", lone, Person{ID: 3, Kind: Child, Household: 2}, 0},
+	} {
+		p, ok := tc.f.LivesWith(tc.child)
+		if ok != (tc.want != 0) || p.ID != tc.want {
+			t.Errorf("%s: LivesWith = %d, %t; want %d", tc.name, p.ID, ok, tc.want)
+		}
+		if got := tc.f.PersonTarget(tc.child, nil).Household; got != tc.want {
+			t.Errorf("%s: PersonTarget's Household = %d; want %d", tc.name, got, tc.want)
+		}
+	}
+	for slot, want := range map[int]bool{0: true, 1: true, 2: true, 3: false, -1: false} {
+		if got := f.IsHousehold(slot); got != want {
+			t.Errorf("IsHousehold(%d) = %t; want %t", slot, got, want)
+		}
+	}
+	if lone.IsHousehold(2) {
+		t.Error("a family with one parent takes the second slot as a household")
+	}
+}

@@ -328,10 +328,14 @@ func (tx *Tx) personAccessFor(actor policy.Actor, personID int64) (PersonRecord,
 		CanEditDetails: policy.Can(actor, policy.EditPerson, t, tx.now),
 		CanBreakGlass:  !conf.Allowed && policy.Can(actor, policy.BreakGlass, t, tx.now),
 		CanSupervise:   policy.Can(actor, policy.WriteSupervision, t, tx.now)}
+	// A child's details are seen through a grant on the parent they live
+	// with (policy.Target.Household); no grant is ever on a child.
+	whose := p.ID
+	if t.Household != 0 {
+		whose = t.Household
+	}
 	for _, o := range t.Overrides {
-		// A child's details may be seen through a grant on the parent
-		// they live with (policy.Target.Household).
-		if (o.PersonID == p.ID || t.Household != 0 && o.PersonID == t.Household) && o.ExpiresAt.After(out.OverrideEnds) {
+		if o.PersonID == whose && o.ExpiresAt.After(out.OverrideEnds) {
 			out.OverrideEnds = o.ExpiresAt
 		}
 	}
@@ -636,11 +640,7 @@ func (tx *Tx) checkHousehold(actor policy.Actor, f family.Family, child family.P
 	if household == child.Household {
 		return nil
 	}
-	ok := household == 0
-	for _, q := range f.Parents() {
-		ok = ok || q.ParentSlot == household
-	}
-	if !ok {
+	if !f.IsHousehold(household) {
 		fs.Add("household", "Select who the child lives with")
 		return nil
 	}
@@ -648,17 +648,13 @@ func (tx *Tx) checkHousehold(actor policy.Actor, f family.Family, child family.P
 		fs.Add("household", "Only the practitioner of the parent "+child.ChildName()+" lives with, or a team manager, can record that they live somewhere else")
 		return nil
 	}
-	if !policy.Can(actor, policy.ViewConfidential, f.PersonTarget(child, nil), tx.now) {
-		return nil // nothing recorded that they may see: the contacts' guard is theirs who may
-	}
 	c, err := tx.confidential(child.ID)
 	if err != nil {
 		return err
 	}
 	moved := child
 	moved.Household = household
-	err = tx.keepConfidentialOut(actor, f, childContactReaders(f, moved), textField{"address", c.Address}, textField{"postcode", c.Postcode},
-		textField{"phone", c.Phone}, textField{"email", c.Email}, textField{"safe_contact", c.SafeContact})
+	err = tx.keepConfidentialOut(actor, f, childContactReaders(f, moved), contactFields(c)...)
 	if p := problem.As(err); p != nil && p.Code == problem.Invalid && len(p.Fields) > 0 {
 		fs.Add("household", "Change "+child.ChildName()+"'s contact details first. "+p.Fields[0].Message)
 		return nil
@@ -851,8 +847,7 @@ func (db *DB) UpdateContact(ctx context.Context, actor policy.Actor, personID in
 			// A child's details are read by more than a parent's own
 			// practitioner: a parent's refuge address typed here would
 			// reach the other parent's.
-			if err := tx.keepConfidentialOut(actor, f, childContactReaders(f, p), textField{"address", c.Address}, textField{"postcode", c.Postcode},
-				textField{"phone", c.Phone}, textField{"email", c.Email}, textField{"safe_contact", c.SafeContact}); err != nil {
+			if err := tx.keepConfidentialOut(actor, f, childContactReaders(f, p), contactFields(c)...); err != nil {
 				return err
 			}
 		}

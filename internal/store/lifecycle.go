@@ -244,11 +244,7 @@ func (db *DB) AddChild(ctx context.Context, actor policy.Actor, familyID int64, 
 		}
 		var fs problem.Fields
 		d.Check(family.Child, tx.now, &fs)
-		ok := household == 0
-		for _, p := range f.Parents() {
-			ok = ok || p.ParentSlot == household
-		}
-		if !ok {
+		if !f.IsHousehold(household) {
 			fs.Add("household", "Select who the child lives with")
 		}
 		if err := fs.Err(); err != nil {

@@ -51,6 +51,12 @@ func childContactReaders(f family.Family, child family.Person) readers {
 		advice: "Take it out, or first record whom " + child.Name() + " lives with (correct their details): a child's address and contacts are then seen only by that parent's practitioner"}
 }
 
+// contactFields are a person's contact details as the contact form's
+// fields, for keepConfidentialOut.
+func contactFields(c family.Confidential) []textField {
+	return []textField{{"address", c.Address}, {"postcode", c.Postcode}, {"phone", c.Phone}, {"email", c.Email}, {"safe_contact", c.SafeContact}}
+}
+
 // keepConfidentialOut refuses text that someone who may not see a parent's
 // confidential details reads (a meeting's record and the reports made from
 // it, a disclosure about the family or about the other parent, a

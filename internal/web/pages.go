@@ -580,10 +580,8 @@ func childRiskOptions(f family.Family) []referral.Option {
 
 // LivesWith says whose household a child lives in, by the parent's name.
 func (d familyData) LivesWith(c family.Person) string {
-	for _, p := range d.Family.Parents() {
-		if c.Household != 0 && p.ParentSlot == c.Household {
-			return "lives with " + p.Name()
-		}
+	if p, ok := d.Family.LivesWith(c); ok {
+		return "lives with " + p.Name()
 	}
 	return "lives with neither parent, or not known"
 }
