@@ -45,6 +45,7 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 
 	var (
 		familyHref  string // /families/{id}
+		leoHref     string // /people/{id} of Leo, a child added to Amy's household
 		amyHref     string // /people/{id}
 		jessHref    string // /people/{id}: the demo's risk history
 		concernPath string // /concerns/{id}
@@ -148,7 +149,7 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 
 		// Leo's own page lists both assessments that cover him, newest
 		// first, each linking to its entry on the family page.
-		leoHref := tab.eval(t, `([...document.querySelectorAll('main a[href^="/people/"]')].find(a => a.textContent.trim() === 'Leo') || {}).getAttribute?.('href') || ''`)
+		leoHref = tab.eval(t, `([...document.querySelectorAll('main a[href^="/people/"]')].find(a => a.textContent.trim() === 'Leo') || {}).getAttribute?.('href') || ''`)
 		if leoHref == "" {
 			t.Fatal("the family page does not link to Leo's page")
 		}
@@ -264,6 +265,19 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		}
 		tab.pageChecks(t, "risk-person-high")
 		tab.screenshot(t, "risk-04-person-high")
+	})
+
+	step(t, "Jordan's practitioner sees Leo's details withheld", func(t *testing.T) {
+		if leoHref == "" {
+			t.Fatal("no Leo")
+		}
+		tab := b.newTab(t, browser)
+		defer tab.close(t)
+		tab.signInChecked(t, credentialFor(t, "tom.elliott@cradle.example"))
+		tab.open(t, leoHref)
+		tab.mustSee(t, "Leo's page for Tom", "Withheld: seen only by the practitioner of the parent Leo lives with. If you must see them, break the glass on that parent's record.")
+		tab.pageChecks(t, "risk-child-page-withheld")
+		tab.screenshot(t, "risk-04b-child-page-withheld")
 	})
 
 	step(t, "team manager sees the risk", func(t *testing.T) {
