@@ -75,6 +75,7 @@ type familySpec struct {
 	prac          [2]string // practitioner emails; "" = unallocated
 	manager       string
 	babyName      string      // born babies only
+	babyLivesWith int         // the parent slot the baby lives with; 0 for both (or not recorded)
 	children      [][2]string // given and family names
 }
 
@@ -98,7 +99,7 @@ var families = []familySpec{
 	{area: "Blackpool", stage: family.Birth, eddOffsetDays: -5, manager: "helen.whitaker@cradle.example", babyName: "Oscar",
 		prac:    [2]string{"tom.elliott@cradle.example", "grace.adeyemi@cradle.example"},
 		parents: [2]parentSpec{{"Hannah", "Reid", family.Experiences, "21 Promenade Court, Blackpool", "FY2 9ZZ", "07700 900105", "Can leave a message"}, {"Kyle", "Reid", family.Uses, "21 Promenade Court, Blackpool", "FY2 9ZZ", "07700 900106", ""}}},
-	{area: "Blackpool", stage: family.Postnatal, eddOffsetDays: -200, manager: "helen.whitaker@cradle.example", babyName: "Isla",
+	{area: "Blackpool", stage: family.Postnatal, eddOffsetDays: -200, manager: "helen.whitaker@cradle.example", babyName: "Isla", babyLivesWith: 1,
 		prac:    [2]string{"priya.shah@cradle.example", "grace.adeyemi@cradle.example"},
 		parents: [2]parentSpec{{"Jess", "Morris", family.Experiences, "9 Lytham Road, Blackpool", "FY4 9ZZ", "07700 900107", ""}, {"Callum", "Ward", family.Uses, "Unknown: moved out", "", "07700 900108", ""}}},
 	{area: "Hertfordshire", stage: family.Antenatal, eddOffsetDays: 30, manager: "ravi.patel@cradle.example",
@@ -226,7 +227,7 @@ func loadFamily(tx *store.Tx, n int, f familySpec, ids map[string]int64, today t
 	var born time.Time
 	if f.babyName != "" {
 		born = edd.AddDate(0, 0, 3)
-		if babyID, err = tx.AddPerson(id, family.Person{Kind: family.Baby, GivenName: f.babyName, FamilyName: f.parents[0].familyName, DateOfBirth: born}); err != nil {
+		if babyID, err = tx.AddPerson(id, family.Person{Kind: family.Baby, GivenName: f.babyName, FamilyName: f.parents[0].familyName, DateOfBirth: born, Household: f.babyLivesWith}); err != nil {
 			return err
 		}
 	} else {

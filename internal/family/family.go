@@ -104,18 +104,20 @@ type Details struct {
 	DateOfBirth                    time.Time // zero: not known
 	Gender, Pronouns               string
 	Experience                     Experience // a parent's; not asked of a child
-	// Household is another child's (not the baby's): the co-parent slot
-	// they live with, 0 for neither or not known, anything else no answer.
+	// Household is the baby's or another child's: the co-parent slot they
+	// live with, 0 for neither (or both, or not known), anything else no
+	// answer.
 	Household int
 }
 
 // Check trims the details in place and adds to fs what is wrong with them
-// for a person of this kind, on the day now: a first name is needed, a
-// date of birth is in the last hundred years and not in the future, and a
-// parent's experience is one of the choices.
+// for a person of this kind, on the day now: a first name is needed (but
+// for the baby, who may not be named yet), a date of birth is in the last
+// hundred years and not in the future, and a parent's experience is one of
+// the choices.
 func (d *Details) Check(kind Kind, now time.Time, fs *problem.Fields) {
 	fs.Text("given_name", "First name", &d.GivenName, 100, false)
-	if d.GivenName == "" && !fs.Has("given_name") {
+	if d.GivenName == "" && kind != Baby && !fs.Has("given_name") {
 		fs.Add("given_name", "Enter the first name")
 	}
 	fs.Text("family_name", "Last name", &d.FamilyName, 100, false)
@@ -169,7 +171,7 @@ type Person struct {
 	FamilyID    int64
 	Kind        Kind
 	ParentSlot  int // 1 or 2 for co-parents
-	Household   int // for children: which co-parent's household
+	Household   int // the baby's and other children's: which co-parent's household (slot), 0 for neither
 	GivenName   string
 	FamilyName  string
 	KnownAs     string
@@ -243,6 +245,15 @@ func (p Person) ChildName() string {
 	return p.Name()
 }
 
+// ChildNameInSentence is ChildName within a sentence: "the baby" when
+// not yet named.
+func (p Person) ChildNameInSentence() string {
+	if p.Unnamed() {
+		return "the baby"
+	}
+	return p.Name()
+}
+
 // Parents returns the co-parents in slot order.
 func (f Family) Parents() []Person {
 	var out []Person
@@ -266,10 +277,10 @@ func (f Family) parentInSlot(slot int) (Person, bool) {
 	return Person{}, false
 }
 
-// LivesWith is the co-parent whose household another child lives in, if
-// recorded (the baby has no household).
+// LivesWith is the co-parent whose household the baby or another child
+// lives in, if recorded.
 func (f Family) LivesWith(child Person) (Person, bool) {
-	if child.Kind != Child || child.Household == 0 {
+	if child.Kind == Parent || child.Household == 0 {
 		return Person{}, false
 	}
 	return f.parentInSlot(child.Household)

@@ -133,6 +133,8 @@ func TestDetailsCheck(t *testing.T) {
 		{"no date of birth", Parent, func(d *Details) { d.DateOfBirth = time.Time{} }, nil},
 		{"no experience", Parent, func(d *Details) { d.Experience = "" }, []string{"experience"}},
 		{"a child has none", Child, func(d *Details) { d.Experience = "" }, nil},
+		{"a child's first name", Child, func(d *Details) { d.GivenName, d.Experience = "", "" }, []string{"given_name"}},
+		{"the baby not named yet", Baby, func(d *Details) { d.GivenName, d.Experience = "", "" }, nil},
 		{"too long pronouns", Parent, func(d *Details) { d.Pronouns = strings.Repeat("x", 101) }, []string{"pronouns"}},
 	}
 	for _, tt := range tests {
@@ -170,7 +172,8 @@ func TestLivesWithAndIsHousehold(t *testing.T) {
 		{"with Amy", f, Person{ID: 3, Kind: Child, Household: 1}, 1},
 		{"with Jordan", f, Person{ID: 3, Kind: Child, Household: 2}, 2},
 		{"with neither", f, Person{ID: 3, Kind: Child}, 0},
-		{"the baby", f, Person{ID: 3, Kind: Baby, Household: 1}, 0},
+		{"the baby with Amy", f, Person{ID: 3, Kind: Baby, Household: 1}, 1},
+		{"the baby with neither", f, Person{ID: 3, Kind: Baby}, 0},
 		{"a parent", f, Person{ID: 1, Kind: Parent, Household: 2}, 0},
 		{"slot with no parent", lone, Person{ID: 3, Kind: Child, Household: 2}, 0},
 	} {

@@ -102,6 +102,7 @@ const (
 	inOwnArea           // the record must be in one of the actor's areas
 	allocated           // practitioner allocated to a parent of the family
 	ownParent           // only the parent's own practitioner (parents); else as allocated
+	ownOrFamily         // a parent's: as ownParent; the baby's or a child's: as allocated
 	otherParent         // practitioner of the other parent of the same family
 	outsideAreas        // only a referral that belongs to no area
 	tookIn              // only a referral the actor took in (Target.TakenBy)
@@ -145,6 +146,8 @@ func grantFor(r Role, act Action) grant {
 			return allocated
 		case ViewConfidential, EditConfidential:
 			return ownParent
+		case ViewMeasures, RecordMeasure:
+			return ownOrFamily
 		case BreakGlass:
 			return otherParent
 		case ListCases:
@@ -176,7 +179,7 @@ func grantFor(r Role, act Action) grant {
 		switch act {
 		case ViewReferral, ScreenReferral, AcknowledgeReferral,
 			ViewFamily, EditFamily, AllocateFamily, CloseFamily, ReopenFamily,
-			ViewPerson, EditPerson, ViewConfidential, EditConfidential,
+			ViewPerson, EditPerson, ViewConfidential, EditConfidential, ViewMeasures, RecordMeasure,
 			RaiseConcern, ViewRecordAudit, ViewAggregates, ViewIdentifiableReports, WriteSupervision,
 			CorrectCaseNote, ReviewRetention, ApproveErasure:
 			// Managers supervise both parents' practitioners, so they see
@@ -200,7 +203,7 @@ func grantFor(r Role, act Action) grant {
 		}
 	case DSL:
 		switch act {
-		case ViewReferral, ScreenReferral, AcknowledgeReferral, ViewFamily, ViewPerson, ViewConfidential,
+		case ViewReferral, ScreenReferral, AcknowledgeReferral, ViewFamily, ViewPerson, ViewConfidential, ViewMeasures,
 			RaiseConcern, DecideConcern, ViewConcern, ViewRecordAudit, ViewAggregates, ViewIdentifiableReports, ChoosePublicListing, ListCases, ViewTeamCaseloads, ExportSubjectAccess,
 			ListRetention, ReviewRetention, TakeReferral:
 			// A DSL may keep a record (child protection work they know
@@ -249,6 +252,8 @@ func whyNot(r Role, act Action) string {
 		return "analysts see aggregate, pseudonymised figures only"
 	case r == DSL && act == EditConfidential:
 		return "designated safeguarding leads can read but not change a parent's confidential details"
+	case r == DSL && act == RecordMeasure:
+		return "designated safeguarding leads can read but not record outcome measures; that is for the family's practitioners"
 	case r == DSL && act == CorrectCaseNote:
 		return "designated safeguarding leads can read but not correct case notes; ask the note's author or a team manager"
 	case r == DSL && act == BreakGlass:
@@ -290,7 +295,7 @@ func targetComplete(act Action, t Target) (Decision, bool) {
 		}
 	case ViewFamily, EditFamily, AllocateFamily, CloseFamily, ReopenFamily:
 		needArea, needFamily = true, true
-	case ViewPerson, EditPerson, ViewConfidential, EditConfidential, BreakGlass, WriteSupervision:
+	case ViewPerson, EditPerson, ViewConfidential, EditConfidential, BreakGlass, WriteSupervision, ViewMeasures, RecordMeasure:
 		needArea, needFamily, needPerson = true, true, true
 	case CorrectCaseNote:
 		if t.RecordedBy == 0 {
@@ -329,6 +334,8 @@ func access(a Actor, act Action, t Target, g grant, now time.Time, explain bool)
 		return practitionerFamily(a, t)
 	case ownParent:
 		return practitionerConfidential(a, act, t, now)
+	case ownOrFamily:
+		return practitionerMeasures(a, act, t, now)
 	case otherParent:
 		return practitionerBreakGlass(a, t)
 	case tookIn:
@@ -452,6 +459,29 @@ func practitionerConfidential(a Actor, act Action, t Target, now time.Time) Deci
 	return deny("only a parent's own practitioner can see their address, contact details and confidential notes; request break-glass access if you must")
 }
 
+// practitionerMeasures: a parent's outcome measures hold their answers
+// about their own life, as confidential as their disclosures, so they go
+// with the parent's confidential details (an override lets the other
+// practitioner read them, never record). The baby's and another child's
+// are everyone's work in the family, wherever the child lives: the family
+// rule, whatever the household.
+func practitionerMeasures(a Actor, act Action, t Target, now time.Time) Decision {
+	if !t.IsParent {
+		return practitionerFamily(a, t)
+	}
+	as := ViewConfidential
+	if act == RecordMeasure {
+		as = EditConfidential
+	}
+	d := practitionerConfidential(a, as, t, now)
+	if !d.Allowed {
+		if s, ok := t.Practitioners[t.PersonID]; !(ok && s == a.StaffID) && practitionerFamily(a, t).Allowed {
+			d.Reason = "only a parent's own practitioner can " + act.phrase() + " for them; the baby's are for both practitioners"
+		}
+	}
+	return d
+}
+
 // practitionerBreakGlass lets the other parent's practitioner ask for an
 // override; it is pointless for their own parent and wrong for strangers.
 func practitionerBreakGlass(a Actor, t Target) Decision {
@@ -475,7 +505,7 @@ func practitionerBreakGlass(a Actor, t Target) Decision {
 // caseState applies the open/closed rules that hold for every role.
 func caseState(act Action, t Target) (Decision, bool) {
 	switch act {
-	case EditFamily, EditPerson, EditConfidential, WriteSupervision, CorrectCaseNote:
+	case EditFamily, EditPerson, EditConfidential, RecordMeasure, WriteSupervision, CorrectCaseNote:
 		if t.Closed {
 			return deny("closed cases are read-only; ask a team manager to reopen"), false
 		}

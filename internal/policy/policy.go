@@ -158,6 +158,11 @@ const (
 	ViewConfidential Action = "person.confidential.view"
 	EditConfidential Action = "person.confidential.edit"
 	BreakGlass       Action = "person.breakglass"
+	// A person's outcome measures: a parent's are theirs (as their
+	// confidential details are); the baby's development is both
+	// practitioners' work, wherever the baby lives.
+	ViewMeasures  Action = "person.measures.view"
+	RecordMeasure Action = "person.measures.record"
 	// safeguarding
 	RaiseConcern  Action = "concern.raise"
 	DecideConcern Action = "concern.decide"
@@ -236,7 +241,7 @@ func Actions() []Action {
 	return []Action{
 		SubmitReferral, ViewReferral, ScreenReferral, TakeReferral, AcknowledgeReferral,
 		ViewFamily, EditFamily, AllocateFamily, CloseFamily, ReopenFamily,
-		ViewPerson, EditPerson, ViewConfidential, EditConfidential, BreakGlass,
+		ViewPerson, EditPerson, ViewConfidential, EditConfidential, BreakGlass, ViewMeasures, RecordMeasure,
 		RaiseConcern, DecideConcern, ViewConcern, ViewOwnConcernActions, CompleteTask,
 		ViewRecordAudit, ViewAuditLog, ManageStaff, ManageTokens, ManageMailingList, ManageMail, ViewAggregates, ViewIdentifiableReports,
 		ExportResearch, WriteSupervision, CorrectCaseNote, ManageSite, ChoosePublicListing, ListCases, ViewTeamCaseloads, ExportSubjectAccess,
@@ -283,6 +288,10 @@ func (act Action) phrase() string {
 		return "change a parent's confidential details"
 	case BreakGlass:
 		return "use break-glass access"
+	case ViewMeasures:
+		return "see outcome measures"
+	case RecordMeasure:
+		return "record outcome measures"
 	case RaiseConcern:
 		return "raise safeguarding concerns here"
 	case DecideConcern:
@@ -363,10 +372,10 @@ type Target struct {
 	RecordedBy int64
 	PersonID   int64 // set for person-level actions
 	IsParent   bool  // the person is one of the co-parents
-	// Household is, for a child (not the baby) recorded as living with
-	// one co-parent, that parent's person id: the child's address and
-	// contacts are where that parent is. 0 for a parent, the baby, and a
-	// child whose household is not recorded.
+	// Household is, for the baby or another child recorded as living
+	// with one co-parent, that parent's person id: the child's address and
+	// contacts are where that parent is. 0 for a parent, and for a child
+	// whose household is not recorded (or who lives with neither).
 	Household int64
 	// Practitioners maps each co-parent's person id to the staff id of their
 	// CURRENT practitioner (0 = unallocated).

@@ -156,6 +156,8 @@ var matrix = []struct {
 	{EditPerson, [10]string{"YYNNN", "YYYNN", none, none, none, none, none, none, none, none}},
 	{ViewConfidential, [10]string{"YNNNY", "YYYNY", all, none, none, none, none, none, none, none}},
 	{EditConfidential, [10]string{"YNNNN", "YYYNN", none, none, none, none, none, none, none, none}},
+	{ViewMeasures, [10]string{"YNNNY", "YYYNY", all, none, none, none, none, none, none, none}},
+	{RecordMeasure, [10]string{"YNNNN", "YYYNN", none, none, none, none, none, none, none, none}},
 	{BreakGlass, [10]string{"NYNNN", none, none, none, none, none, none, none, none, none}},
 	{RaiseConcern, [10]string{"YYNNY", "YYYNY", all, none, none, none, none, none, none, none}},
 	{DecideConcern, [10]string{none, none, all, none, none, none, none, none, none, none}},
@@ -271,6 +273,26 @@ func specialRows() []row {
 		{name: "child/household-other-override-for-the-child", actor: prac, act: ViewConfidential, target: withOverride(livesWith(child(family1(), 104), dad), ov(me, 104, in1h)), reason: "the parent they live with"},
 		{name: "child/household-not-allocated", actor: prac, act: ViewConfidential, target: livesWith(child(family2(), 203), f2a), reason: "allocated"},
 		{name: "child/household-tm", actor: tm, act: EditConfidential, target: livesWith(child(family1(), 104), dad), want: true},
+		// The baby too, when recorded as living with one parent.
+		{name: "baby/household-other-view", actor: prac, act: ViewConfidential, target: livesWith(child(family1(), baby), dad), reason: "the parent they live with"},
+		{name: "baby/household-own-view", actor: prac, act: ViewConfidential, target: livesWith(child(family1(), baby), mum), want: true},
+
+		// Outcome measures: a parent's are their own practitioner's (an
+		// override reads, never records); the baby's are both
+		// practitioners', wherever the baby lives.
+		{name: "measures/coparent-view", actor: prac, act: ViewMeasures, target: f1dad, reason: "only a parent's own practitioner can see outcome measures"},
+		{name: "measures/coparent-record", actor: prac, act: RecordMeasure, target: f1dad, reason: "the baby's are for both practitioners"},
+		{name: "measures/coparent-override-view", actor: prac, act: ViewMeasures, target: withOverride(f1dad, ov(me, dad, in1h)), want: true, wantOverride: true},
+		{name: "measures/coparent-override-record", actor: prac, act: RecordMeasure, target: withOverride(f1dad, ov(me, dad, in1h)), reason: "only a parent's own practitioner"},
+		{name: "measures/own-parent-other-area", actor: prac, act: RecordMeasure, target: parent(Target{AreaID: areaB, FamilyID: fam3, Practitioners: map[int64]int64{f3a: me}}, f3a), reason: "area"},
+		{name: "measures/baby-record", actor: prac, act: RecordMeasure, target: child(family1(), baby), want: true},
+		{name: "measures/baby-household-other-record", actor: prac, act: RecordMeasure, target: livesWith(child(family1(), baby), dad), want: true},
+		{name: "measures/baby-household-other-view", actor: prac, act: ViewMeasures, target: livesWith(child(family1(), baby), dad), want: true},
+		{name: "measures/baby-closed-record", actor: prac, act: RecordMeasure, target: closed(child(family1(), baby)), reason: "read-only"},
+		{name: "measures/baby-not-allocated", actor: prac, act: ViewMeasures, target: child(family2(), 203), reason: "allocated"},
+		{name: "measures/baby-tm", actor: tm, act: RecordMeasure, target: livesWith(child(family1(), baby), dad), want: true},
+		{name: "measures/baby-dsl-view", actor: dsl, act: ViewMeasures, target: livesWith(child(family1(), baby), dad), want: true},
+		{name: "measures/baby-dsl-record", actor: dsl, act: RecordMeasure, target: child(family1(), baby), reason: "read but not record"},
 
 		// One practitioner for both parents (should not happen, but is not a leak).
 		{name: "practitioner/both-parents", actor: prac, act: ViewConfidential, target: parent(Target{AreaID: areaA, FamilyID: fam1, Practitioners: map[int64]int64{mum: me, dad: me}}, dad), want: true},

@@ -37,16 +37,21 @@ type PersonRecord struct {
 	CanEdit        bool // may record sessions and edit contact details (own practitioner, team manager)
 	CanEditDetails bool // may correct the person's name, date of birth and the rest (the family's practitioners, team manager)
 	CanBreakGlass  bool
-	JointSafe      bool // both practitioners have recorded joint sessions are safe
-	JointSafeByMe  bool
-	CanSupervise   bool // may add supervision notes (team managers)
-	Pauses         []casework.Pause
-	Risk           []RiskRecord
-	Incidents      []Incident
-	Changes        []CircumstanceChange // newest first
-	MARACReferrals []MARACEntry         // newest first (PersonMARAC)
-	SafetyPlan     *SafetyPlan
-	Measures       []MeasureResult
+	// CanSeeMeasures and CanRecordMeasures are policy.ViewMeasures and
+	// RecordMeasure: for a parent, as their confidential details; for the
+	// baby, both practitioners, wherever the baby lives.
+	CanSeeMeasures    bool
+	CanRecordMeasures bool
+	JointSafe         bool // both practitioners have recorded joint sessions are safe
+	JointSafeByMe     bool
+	CanSupervise      bool // may add supervision notes (team managers)
+	Pauses            []casework.Pause
+	Risk              []RiskRecord
+	Incidents         []Incident
+	Changes           []CircumstanceChange // newest first
+	MARACReferrals    []MARACEntry         // newest first (PersonMARAC)
+	SafetyPlan        *SafetyPlan
+	Measures          []MeasureResult
 	// Consents are the person's consents to share, read (PersonConsents)
 	// only for a reader who may edit the record, each withheld as
 	// ReadFamilyPage withholds it.
@@ -298,7 +303,7 @@ func (db *DB) ReadPersonMeasures(ctx context.Context, actor policy.Actor, person
 		if !programme {
 			// One measure's page lists the results removed as entered in
 			// error beside those that stand.
-			if rec.Removed, err = tx.removedMeasures(personID, rec.CanSeeConf); err != nil {
+			if rec.Removed, err = tx.removedMeasures(personID, rec.CanSeeMeasures); err != nil {
 				return err
 			}
 			tx.auditPersonView(rec, "outcome measures: one measure")
@@ -324,10 +329,12 @@ func (tx *Tx) personAccessFor(actor policy.Actor, personID int64) (PersonRecord,
 	}
 	conf := policy.Decide(actor, policy.ViewConfidential, t, tx.now)
 	out := PersonRecord{Family: f, Person: p, CanSeeConf: conf.Allowed, ViaOverride: conf.Override,
-		CanEdit:        policy.Can(actor, policy.EditConfidential, t, tx.now),
-		CanEditDetails: policy.Can(actor, policy.EditPerson, t, tx.now),
-		CanBreakGlass:  !conf.Allowed && policy.Can(actor, policy.BreakGlass, t, tx.now),
-		CanSupervise:   policy.Can(actor, policy.WriteSupervision, t, tx.now)}
+		CanEdit:           policy.Can(actor, policy.EditConfidential, t, tx.now),
+		CanEditDetails:    policy.Can(actor, policy.EditPerson, t, tx.now),
+		CanBreakGlass:     !conf.Allowed && policy.Can(actor, policy.BreakGlass, t, tx.now),
+		CanSupervise:      policy.Can(actor, policy.WriteSupervision, t, tx.now),
+		CanSeeMeasures:    policy.Can(actor, policy.ViewMeasures, t, tx.now),
+		CanRecordMeasures: policy.Can(actor, policy.RecordMeasure, t, tx.now)}
 	// A child's details are seen through a grant on the parent they live
 	// with (policy.Target.Household); no grant is ever on a child.
 	whose := p.ID
@@ -414,7 +421,7 @@ func (tx *Tx) fillPerson(out *PersonRecord, parts PersonParts, page *SessionPage
 		}
 	}
 	if parts&PersonMeasures != 0 {
-		if out.Measures, err = tx.measures(id, conf); err != nil {
+		if out.Measures, err = tx.measures(id, out.CanSeeMeasures); err != nil {
 			return err
 		}
 	}
@@ -627,9 +634,10 @@ func (tx *Tx) jointSafety(f family.Family, personID int64) (all, mine bool, err 
 	return all, safe[personID], rows.Err()
 }
 
-// checkHousehold checks a change of whom child lives with (household, a
-// co-parent's slot or 0) into fs. A child's address and contacts follow
-// the parent they live with (policy.Target.Household), so: the answer must
+// checkHousehold checks a change of whom child (the baby or another child)
+// lives with (household, a co-parent's slot or 0) into fs. A child's
+// address and contacts follow the parent they live with
+// (policy.Target.Household), so: the answer must
 // be one of the family's parents or neither; only one who may change the
 // child's contact details now (that parent's practitioner, a manager) may
 // move them away from that parent, or the other parent's practitioner
@@ -641,11 +649,16 @@ func (tx *Tx) checkHousehold(actor policy.Actor, f family.Family, child family.P
 		return nil
 	}
 	if !f.IsHousehold(household) {
-		fs.Add("household", "Select who the child lives with")
+		who := "the child"
+		if child.Kind == family.Baby {
+			who = "the baby"
+		}
+		fs.Add("household", "Select who "+who+" lives with")
 		return nil
 	}
+	name := child.ChildNameInSentence()
 	if child.Household != 0 && !policy.Can(actor, policy.EditConfidential, f.PersonTarget(child, nil), tx.now) {
-		fs.Add("household", "Only the practitioner of the parent "+child.ChildName()+" lives with, or a team manager, can record that they live somewhere else")
+		fs.Add("household", "Only the practitioner of the parent "+name+" lives with, or a team manager, can record that they live somewhere else")
 		return nil
 	}
 	c, err := tx.confidential(child.ID)
@@ -656,7 +669,7 @@ func (tx *Tx) checkHousehold(actor policy.Actor, f family.Family, child family.P
 	moved.Household = household
 	err = tx.keepConfidentialOut(actor, f, childContactReaders(f, moved), contactFields(c)...)
 	if p := problem.As(err); p != nil && p.Code == problem.Invalid && len(p.Fields) > 0 {
-		fs.Add("household", "Change "+child.ChildName()+"'s contact details first. "+p.Fields[0].Message)
+		fs.Add("household", "Change "+name+"'s contact details first. "+p.Fields[0].Message)
 		return nil
 	}
 	return err
@@ -683,11 +696,16 @@ func (db *DB) MayChangePerson(ctx context.Context, actor policy.Actor, personID 
 // personForEdit loads a person and checks the actor may edit their record
 // (their own practitioner or a team manager), and that the case is open.
 func (tx *Tx) personForEdit(actor policy.Actor, personID int64) (family.Family, family.Person, error) {
+	return tx.personFor(actor, policy.EditConfidential, personID)
+}
+
+// personFor loads a person and checks the actor may do act to them.
+func (tx *Tx) personFor(actor policy.Actor, act policy.Action, personID int64) (family.Family, family.Person, error) {
 	f, p, err := tx.db.personInFamily(tx.ctx, tx.q(), personID)
 	if err != nil {
 		return f, p, err
 	}
-	if d := policy.Decide(actor, policy.EditConfidential, f.PersonTarget(p, nil), tx.now); !d.Allowed {
+	if d := policy.Decide(actor, act, f.PersonTarget(p, nil), tx.now); !d.Allowed {
 		return f, p, problem.New(problem.Forbidden, "%s", d.Reason)
 	}
 	return f, p, nil
@@ -906,7 +924,7 @@ func (db *DB) UpdatePersonDetails(ctx context.Context, actor policy.Actor, perso
 		var fs problem.Fields
 		d.Check(p.Kind, tx.now, &fs)
 		household := p.Household
-		if p.Kind == family.Child {
+		if p.Kind != family.Parent {
 			household = d.Household
 			if err := tx.checkHousehold(actor, f, p, household, &fs); err != nil {
 				return err

@@ -182,3 +182,111 @@ func TestChildLivingWithOneParent(t *testing.T) {
 		}
 	})
 }
+
+// The baby may live with one parent too (a refuge after the birth): then
+// their address and contacts are that parent's practitioner's, as another
+// child's are, while both practitioners still read and record the baby's
+// development measures (policy.RecordMeasure), which had come with the
+// contact details' permission.
+func TestBabyLivingWithOneParent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		alexs, sams := fx.prac1.Actor(), fx.prac2.Actor()
+		var baby int64
+		if err := db.Update(ctx, func(tx *store.Tx) error {
+			var err error
+			baby, err = tx.AddPerson(fx.familyID, family.Person{Kind: family.Baby})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		read := func(actor policy.Actor) store.PersonRecord {
+			t.Helper()
+			rec, err := db.ReadPerson(ctx, actor, baby)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rec
+		}
+		livesWith := func(actor policy.Actor, household int) error {
+			p := read(fx.mgr.Actor()).Person
+			return db.UpdatePersonDetails(ctx, actor, baby, p.Version, family.Details{Household: household})
+		}
+		contact := func(actor policy.Actor, address string) error {
+			return db.UpdateContact(ctx, actor, baby, store.ContactUpdate{Version: read(fx.mgr.Actor()).Person.Version, Details: family.Confidential{Address: address}})
+		}
+		asq := func(actor policy.Actor, timepoint string) (int64, error) {
+			return db.SaveMeasure(ctx, actor, store.MeasureResult{PersonID: baby, Instrument: "asq3", Timepoint: timepoint,
+				TakenOn: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), Raw: 40, Score: 40, Band: "On schedule", Detail: `{"answers":{"1":10}}`}, family.Baby)
+		}
+		fieldSays := func(err error, want string) bool {
+			p := problem.As(err)
+			return p != nil && p.Code == problem.Invalid && len(p.Fields) == 1 && p.Fields[0].Name == "household" && strings.Contains(p.Fields[0].Message, want)
+		}
+
+		// With no household the family rule: a parent's address is refused,
+		// naming the baby in words.
+		if err := contact(alexs, "CANARY-ADDRESS 1 Safe Street"); problem.CodeOf(err) != problem.Invalid || !strings.Contains(err.Error(), "first record whom the baby lives with") {
+			t.Errorf("Alex's address for the baby, who lives with neither parent yet: %v", err)
+		}
+		if err := livesWith(alexs, 3); !fieldSays(err, "Select who the baby lives with") {
+			t.Errorf("a household that is no parent's: %v", err)
+		}
+		// Sam's practitioner records that the baby lives with Alex (it
+		// narrows who reads the baby's details: anyone of the family may).
+		if err := livesWith(sams, 1); err != nil {
+			t.Fatalf("recording that the baby lives with Alex: %v", err)
+		}
+		if err := contact(alexs, "CANARY-ADDRESS 1 Safe Street"); err != nil {
+			t.Fatalf("Alex's practitioner records the baby's address (Alex's): %v", err)
+		}
+		if rec := read(sams); rec.CanSeeConf || rec.Person.Confidential != nil {
+			t.Errorf("Sam's practitioner sees the address of the baby, who lives with Alex: %+v", rec.Person.Confidential)
+		}
+		if c := read(alexs).Person.Confidential; c == nil || c.Address != "CANARY-ADDRESS 1 Safe Street" {
+			t.Errorf("Alex's practitioner reads the baby's address as %+v", c)
+		}
+		if err := contact(sams, "Somewhere else"); problem.CodeOf(err) != problem.Forbidden {
+			t.Errorf("Sam's practitioner changes the baby's contact details: %v", err)
+		}
+		if err := livesWith(sams, 2); !fieldSays(err, "Only the practitioner of the parent the baby lives with") {
+			t.Errorf("Sam's practitioner moves the baby to Sam: %v", err)
+		}
+		if err := livesWith(alexs, 0); !fieldSays(err, "Change the baby's contact details first") {
+			t.Errorf("Alex's practitioner moves the baby, their address Alex's, to neither parent: %v", err)
+		}
+
+		// Both practitioners record, read and remove the baby's measures.
+		first, err := asq(alexs, "m2")
+		if err != nil {
+			t.Fatalf("Alex's practitioner records the baby's ASQ: %v", err)
+		}
+		if _, err := asq(sams, "m6"); err != nil {
+			t.Fatalf("Sam's practitioner records the baby's ASQ: %v", err)
+		}
+		rec := read(sams)
+		if !rec.CanSeeMeasures || !rec.CanRecordMeasures || len(rec.Measures) != 2 {
+			t.Fatalf("Sam's practitioner on the baby's measures: see %t, record %t, %d results", rec.CanSeeMeasures, rec.CanRecordMeasures, len(rec.Measures))
+		}
+		for _, m := range rec.Measures {
+			if m.Withheld || m.Score != 40 || m.Detail == "" {
+				t.Errorf("Sam's practitioner reads the baby's result as %+v", m)
+			}
+		}
+		if err := db.RemoveMeasure(ctx, sams, baby, first, "Recorded against the wrong timepoint"); err != nil {
+			t.Errorf("Sam's practitioner removes a result of the baby's entered in error: %v", err)
+		}
+		// A lead reads them and records none.
+		lead := seedStaff(t, db, "dsl@example.org", "dsl", "Blackpool").Actor()
+		if rec, err := db.ReadPerson(ctx, lead, baby); err != nil || len(rec.Measures) != 1 || rec.Measures[0].Withheld {
+			t.Errorf("a DSL reads the baby's measures: %+v, %v", rec.Measures, err)
+		}
+		if _, err := asq(lead, "m12"); problem.CodeOf(err) != problem.Forbidden {
+			t.Errorf("a DSL records the baby's measure: %v", err)
+		}
+		if n, err := db.RawString(ctx, `SELECT CAST(COUNT(*) AS TEXT) FROM audit_log WHERE action = 'person.edit' AND record_id = $1 AND detail = $2`,
+			baby, "details corrected; lives with parent 1"); err != nil || n != "1" {
+			t.Errorf("audit entries for the baby's household: %s, %v", n, err)
+		}
+	})
+}

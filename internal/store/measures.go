@@ -44,7 +44,7 @@ type MeasureResult struct {
 func (db *DB) SaveMeasure(ctx context.Context, actor policy.Actor, m MeasureResult, subject family.Kind) (int64, error) {
 	var id int64
 	err := db.Update(ctx, func(tx *Tx) error {
-		f, p, err := tx.personForEdit(actor, m.PersonID)
+		f, p, err := tx.personFor(actor, policy.RecordMeasure, m.PersonID)
 		if err != nil {
 			return err
 		}
@@ -205,7 +205,7 @@ func (db *DB) measureCoverage(ctx context.Context, q rowQuerier, familyIDs []int
 // removal is audited. Only someone who may record the person's measures may.
 func (db *DB) RemoveMeasure(ctx context.Context, actor policy.Actor, personID, id int64, reason string) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		f, _, err := tx.personForEdit(actor, personID)
+		f, _, err := tx.personFor(actor, policy.RecordMeasure, personID)
 		if err != nil {
 			return err
 		}

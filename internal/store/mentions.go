@@ -44,11 +44,11 @@ func onRecord(personID int64, confidential bool) readers {
 // working with the family.
 func childContactReaders(f family.Family, child family.Person) readers {
 	if h := f.PersonTarget(child, nil).Household; h != 0 {
-		return readers{words: "some who may read " + child.Name() + "'s details", maySee: func(p family.Person) bool { return p.ID == h }}
+		return readers{words: "some who may read " + child.ChildNameInSentence() + "'s details", maySee: func(p family.Person) bool { return p.ID == h }}
 	}
 	return readers{words: "others working with the family, the other parent's practitioner among them,",
 		maySee: func(family.Person) bool { return false },
-		advice: "Take it out, or first record whom " + child.Name() + " lives with (correct their details): a child's address and contacts are then seen only by that parent's practitioner"}
+		advice: "Take it out, or first record whom " + child.ChildNameInSentence() + " lives with (correct their details): a child's address and contacts are then seen only by that parent's practitioner"}
 }
 
 // contactFields are a person's contact details as the contact form's

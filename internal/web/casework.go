@@ -38,6 +38,15 @@ type personData struct {
 	SubjectAccess bool
 }
 
+// LivesWith names the parent the baby or a child lives with, or says it
+// is not recorded.
+func (d personData) LivesWith() string {
+	if p, ok := d.Family.LivesWith(d.Person); ok {
+		return p.Name()
+	}
+	return "Both parents, neither, or not known"
+}
+
 // JointAsked is whether the session form asks if it was a joint session:
 // only when both practitioners have recorded that joint sessions are safe.
 func (d personData) JointAsked() bool { return d.JointSafe }

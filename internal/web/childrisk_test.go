@@ -409,8 +409,77 @@ func TestChildsContactsFollowTheirHousehold(t *testing.T) {
 		if p := e.get(tc, leo); !strings.Contains(p.body, "CANARY-LEO 4 Hidden Lane") {
 			t.Error("Jordan's practitioner does not read the address of Leo, who lives with neither parent now")
 		}
-		if p := e.get(pc, path); !strings.Contains(p.body, "lives with neither parent, or not known") {
+		if p := e.get(pc, path); !strings.Contains(p.body, "lives with both parents, neither, or not known") {
 			t.Error("the family page does not say Leo lives with neither parent")
+		}
+	})
+}
+
+// The baby may live with one parent too. Isla (the demo's) lives with
+// Jess: Callum's practitioner reads her details withheld and cannot change
+// them, yet records her development measures, which are both
+// practitioners'; a lead reads them and records none. Amy's baby, not yet
+// named, is given a household on its details form, its name left empty.
+func TestBabysHousehold(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Jess")
+		isla, ok := f.Baby()
+		if !ok || isla.Household != parentNamed(f, "Jess").ParentSlot {
+			t.Fatalf("the demo's Isla: %+v", isla)
+		}
+		page := "/people/" + itoa(isla.ID)
+		pc := e.client()
+		e.signIn(pc, "priya.shah@cradle.example")
+		if p := e.get(pc, "/families/"+itoa(f.ID)); !strings.Contains(p.body, "Jess Morris: the baby's contact details are seen only by their practitioner") ||
+			!strings.Contains(p.body, `href="`+page+`/details">Change who the baby lives with`) || !strings.Contains(p.body, `href="`+page+`">Isla Morris</a>`) {
+			t.Errorf("Jess's family page does not say whom Isla lives with, or link to her page:\n%s", between(p.body, "<main", "Co-parents"))
+		}
+
+		gc := e.client()
+		e.signIn(gc, "grace.adeyemi@cradle.example")
+		if p := e.get(gc, page); p.status != http.StatusOK || strings.Contains(p.body, page+"/contact") ||
+			!strings.Contains(p.body, "Withheld: seen only by the practitioner of the parent Isla Morris lives with.") {
+			t.Errorf("Callum's practitioner on Isla's page: %d, or the contact form offered, or nothing withheld", p.status)
+		}
+		if r := e.get(gc, page+"/contact"); r.status != http.StatusForbidden {
+			t.Errorf("Callum's practitioner opens Isla's contact form: %d", r.status)
+		}
+		recordMeasure(t, e, gc, isla.ID, "asqse2", "m6", "total", "20")
+		if p := e.get(gc, page+"/measures"); !strings.Contains(p.body, "Record a measure") || strings.Contains(p.body, "Withheld") {
+			t.Errorf("Callum's practitioner on Isla's measures: cannot record, or reads them withheld")
+		}
+		lc := e.client()
+		e.signIn(lc, ruth)
+		if p := e.get(lc, page+"/measures"); p.status != http.StatusOK || strings.Contains(p.body, "Withheld") || strings.Contains(p.body, "Record a measure") {
+			t.Errorf("a lead on Isla's measures: %d, withheld or offered to record", p.status)
+		}
+		if r := e.get(lc, page+"/measures/asq3"); r.status != http.StatusForbidden || !strings.Contains(r.body, "record the baby&#39;s outcome measures") {
+			t.Errorf("a lead opens Isla's ASQ-3 form: %d", r.status)
+		}
+
+		// Amy's baby, not yet named, lives with Amy: the form needs no name.
+		amys := demoFamily(t, e, "Amy")
+		baby, ok := amys.Baby()
+		if !ok {
+			t.Fatal("Amy's family has no baby record")
+		}
+		bp := "/people/" + itoa(baby.ID)
+		form := e.get(pc, bp+"/details")
+		if !strings.Contains(form.body, "Who does the baby live with?") || !strings.Contains(form.body, "First name (optional)") {
+			t.Fatalf("the baby's details form:\n%s", between(form.body, "<form", "</form>"))
+		}
+		v := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(form.body)[1]
+		if r := e.post(pc, bp+"/details", mustForm("csrf_token", csrfFrom(t, form.body), "version", v, "household", "9")); r.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.body, "Select who the baby lives with") {
+			t.Errorf("a household that is no parent's: %d", r.status)
+		}
+		if r := e.post(pc, bp+"/details", mustForm("csrf_token", csrfFrom(t, form.body), "version", v, "household", itoa(int64(parentNamed(amys, "Amy").ParentSlot)))); r.status != http.StatusSeeOther {
+			t.Fatalf("recording that Amy's baby lives with her: %d\n%s", r.status, between(r.body, "govuk-error-summary", "</div>"))
+		}
+		tc := e.client()
+		e.signIn(tc, "tom.elliott@cradle.example")
+		if p := e.get(tc, bp); !strings.Contains(p.body, "Withheld: seen only by the practitioner of the parent the baby lives with.") {
+			t.Errorf("Jordan's practitioner on the unnamed baby's page:\n%s", between(p.body, "<main", "</dl>"))
 		}
 	})
 }

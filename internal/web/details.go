@@ -17,13 +17,13 @@ type detailsData struct {
 	Version     int
 	Changed     bool // someone else saved the record meanwhile: the editor's text is shown again
 	Experiences []referral.Option
-	Households  []referral.Option // another child's: whom they may live with
+	Households  []referral.Option // the baby's or another child's: whom they may live with
 }
 
 // detailsFor is the form's data for p of family f.
 func detailsFor(f family.Family, p family.Person, version int, changed bool) detailsData {
 	d := detailsData{Person: p, Version: version, Changed: changed, Experiences: experienceOptions()}
-	if p.Kind == family.Child {
+	if p.Kind != family.Parent {
 		d.Households = householdOptions(f)
 	}
 	return d
@@ -77,7 +77,7 @@ func (s *Server) detailsSave(w http.ResponseWriter, r *http.Request, u *requestU
 		DateOfBirth: formDate(f, "date_of_birth", &fs), Gender: f.Get("gender"), Pronouns: f.Get("pronouns"),
 		Experience: family.Experience(f.Get("experience")), Household: -1}
 	if h, err := strconv.Atoi(f.Get("household")); err == nil {
-		d.Household = h // asked of another child only; the store checks it
+		d.Household = h // asked of the baby and other children only; the store checks it
 	}
 	// Shown again, the form keeps the version the editor opened, so a save
 	// after someone else's still meets the version check; only a conflict

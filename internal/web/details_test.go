@@ -97,7 +97,7 @@ func TestCorrectPersonDetails(t *testing.T) {
 				t.Error("the baby's details form offers a date of birth")
 			}
 			bv := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(bf.body)[1]
-			r := e.post(pc, "/people/"+itoa(babyID)+"/details", url.Values{"csrf_token": {token}, "version": {bv}, "given_name": {"Rosie"},
+			r := e.post(pc, "/people/"+itoa(babyID)+"/details", url.Values{"csrf_token": {token}, "version": {bv}, "given_name": {"Rosie"}, "household": {"0"},
 				"date_of_birth-day": {"1"}, "date_of_birth-month": {"12"}, "date_of_birth-year": {"2026"}})
 			if r.status != http.StatusSeeOther {
 				t.Errorf("naming the baby: %d", r.status)
@@ -129,7 +129,7 @@ func TestAddChild(t *testing.T) {
 		pc := e.client()
 		e.signIn(pc, practitioner)
 		page := e.get(pc, path+"?form=child")
-		if !strings.Contains(page.body, `action="`+path+`/children"`) || !strings.Contains(page.body, "Neither parent, or not known") {
+		if !strings.Contains(page.body, `action="`+path+`/children"`) || !strings.Contains(page.body, "Both parents, neither, or not known") {
 			t.Fatal("the family's page does not offer to add a child")
 		}
 		token := csrfFrom(t, page.body)

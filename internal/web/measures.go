@@ -461,10 +461,18 @@ func (s *Server) showMeasureForm(w http.ResponseWriter, r *http.Request, u *requ
 // mayRecordMeasure answers for a reader who may see the person but not
 // record their measures (the store refuses the save as well).
 func (s *Server) mayRecordMeasure(w http.ResponseWriter, r *http.Request, rec store.PersonRecord) bool {
-	if !rec.CanEdit {
-		s.fail(w, r, problem.New(problem.Forbidden, "Only the parent's own practitioner or their team manager can record this parent's outcome measures"))
+	if rec.CanRecordMeasures {
+		return true
 	}
-	return rec.CanEdit
+	msg := "Only the parent's own practitioner or their team manager can record this parent's outcome measures"
+	if rec.Person.Kind != family.Parent {
+		msg = "Only the family's practitioners or their team manager can record the baby's outcome measures"
+	}
+	if rec.Family.Stage == family.Closed {
+		msg = "The case is closed: re-open it before recording a measure"
+	}
+	s.fail(w, r, problem.New(problem.Forbidden, "%s", msg))
+	return false
 }
 
 // renderMeasureForm shows the form for rec's person, as read for it: a
@@ -735,7 +743,7 @@ func (s *Server) measureRemove(w http.ResponseWriter, r *http.Request, u *reques
 		back += "?measure=" + in.Key
 	}
 	may := func(id int64) error {
-		return s.db.MayChangePerson(r.Context(), u.staff.Actor(), id, policy.EditConfidential)
+		return s.db.MayChangePerson(r.Context(), u.staff.Actor(), id, policy.RecordMeasure)
 	}
 	s.postAndRedirect(w, r, "reason", "/people/", back, may, func(id int64, f url.Values, fs *problem.Fields) error {
 		return s.db.RemoveMeasure(r.Context(), u.staff.Actor(), id, rid, f.Get("reason-"+strconv.FormatInt(rid, 10)))

@@ -558,7 +558,7 @@ func householdOptions(f family.Family) []referral.Option {
 	for _, p := range f.Parents() {
 		out = append(out, referral.Option{Value: strconv.Itoa(p.ParentSlot), Label: p.Name()})
 	}
-	return append(out, referral.Option{Value: "0", Label: "Neither parent, or not known"})
+	return append(out, referral.Option{Value: "0", Label: "Both parents, neither, or not known"})
 }
 
 // childRiskOptions are the answers to "who is the assessment about?": the
@@ -583,7 +583,16 @@ func (d familyData) LivesWith(c family.Person) string {
 	if p, ok := d.Family.LivesWith(c); ok {
 		return "lives with " + p.Name()
 	}
-	return "lives with neither parent, or not known"
+	return "lives with both parents, neither, or not known"
+}
+
+// Household names the parent the baby or a child lives with; "" when
+// that is not recorded.
+func (d familyData) Household(c family.Person) string {
+	if p, ok := d.Family.LivesWith(c); ok {
+		return p.Name()
+	}
+	return ""
 }
 
 // AssessmentGaps lists, for the "assessment is complete" form, what the
