@@ -81,6 +81,14 @@ type Session struct {
 	Corrected bool
 }
 
+// Withhold marks the session withheld from its reader and empties what it
+// said: its notes, why it did not happen, and its topic, which is free
+// text too (a confidential session's topic may name what was disclosed).
+func (s *Session) Withhold() {
+	s.Withheld = true
+	s.Notes, s.Reason, s.Topic = "", "", ""
+}
+
 // Pause is a break in sessions (a safeguarding or housing crisis, say).
 type Pause struct {
 	ID        int64
@@ -399,8 +407,8 @@ func WithholdHistory(confidentialNow bool, versions []SessionVersion, seeConfide
 		v := &versions[i]
 		confidential = confidential || v.Confidential
 		if confidential && !seeConfidential {
-			v.Withheld = true
-			v.Notes, v.Reason, v.Why = "", "", ""
+			v.Withhold()
+			v.Why = ""
 		}
 	}
 }

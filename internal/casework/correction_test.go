@@ -108,7 +108,7 @@ func TestChanges(t *testing.T) {
 
 func TestWithholdHistory(t *testing.T) {
 	v := func(version int, conf bool) SessionVersion {
-		return SessionVersion{Session: Session{Version: version, Confidential: conf, Notes: "n", Reason: "r"}, Why: "w"}
+		return SessionVersion{Session: Session{Version: version, Confidential: conf, Topic: "t", Notes: "n", Reason: "r"}, Why: "w"}
 	}
 	tests := []struct {
 		name     string
@@ -129,7 +129,7 @@ func TestWithholdHistory(t *testing.T) {
 			var got strings.Builder
 			for _, x := range tc.versions {
 				switch {
-				case x.Withheld && x.Notes == "" && x.Reason == "" && x.Why == "":
+				case x.Withheld && x.Topic == "" && x.Notes == "" && x.Reason == "" && x.Why == "":
 					got.WriteByte('W')
 				case x.Withheld:
 					t.Errorf("version %d withheld but its text kept: %+v", x.Version, x)

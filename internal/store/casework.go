@@ -555,7 +555,7 @@ func (tx *Tx) scanSession(rows *sql.Rows, seeConfidential bool, total *int) (cas
 	}
 	s.Corrected = s.Version > 1
 	if s.Confidential && !seeConfidential {
-		s.Withheld = true
+		s.Withhold()
 		return s, nil
 	}
 	var err error
@@ -754,7 +754,7 @@ func (db *DB) RecordSession(ctx context.Context, actor policy.Actor, s casework.
 		if err := s.Validate(c); err != nil {
 			return err
 		}
-		if err := tx.keepConfidentialOut(actor, f, onRecord(p.ID, s.Confidential), textField{"notes", s.Notes}, textField{"reason", s.Reason}); err != nil {
+		if err := tx.keepConfidentialOut(actor, f, onRecord(p.ID, s.Confidential), textField{"topic", s.Topic}, textField{"notes", s.Notes}, textField{"reason", s.Reason}); err != nil {
 			return err
 		}
 		if id, err = tx.newID("case_sessions"); err != nil {
@@ -933,6 +933,13 @@ func (db *DB) UpdatePersonDetails(ctx context.Context, actor policy.Actor, perso
 		if err := fs.Err(); err != nil {
 			return err
 		}
+		// Names, gender and pronouns are read by everyone working with the
+		// family (page titles, search results): a parent's details typed
+		// there would reach the other side.
+		if err := tx.keepConfidentialOut(actor, f, everyone, textField{"given_name", d.GivenName}, textField{"family_name", d.FamilyName},
+			textField{"known_as", d.KnownAs}, textField{"gender", d.Gender}, textField{"pronouns", d.Pronouns}); err != nil {
+			return err
+		}
 		exp := p.Experience
 		if p.Kind == family.Parent {
 			exp = d.Experience
@@ -1044,6 +1051,7 @@ type Task struct {
 	AssignedTo   string
 	AssignedToID int64  // 0: for no one in particular (a team manager's to pick up)
 	About        string // the parent it is about, by name ("" for the family as a whole)
+	PersonID     int64  // whom it is about; 0 for the family as a whole
 	DueOn        time.Time
 }
 
@@ -1177,7 +1185,7 @@ func (tx *Tx) addTask(t newTask) error {
 
 // openTasks lists a family's open tasks, soonest first.
 func (db *DB) openTasks(ctx context.Context, q rowQuerier, familyID int64) ([]Task, error) {
-	rows, err := q.QueryContext(ctx, `SELECT t.id, t.kind, t.title, COALESCE(s.name, ''), COALESCE(t.assigned_to, 0), t.due_on,
+	rows, err := q.QueryContext(ctx, `SELECT t.id, t.kind, t.title, COALESCE(s.name, ''), COALESCE(t.assigned_to, 0), t.due_on, COALESCE(t.person_id, 0),
 		COALESCE(p.given_name, ''), COALESCE(p.known_as, ''), COALESCE(p.family_name, '')
 		FROM tasks t LEFT JOIN staff s ON s.id = t.assigned_to LEFT JOIN people p ON p.id = t.person_id
 		WHERE t.family_id = $1 AND t.done_at IS NULL ORDER BY t.due_on, t.id`, familyID)
@@ -1190,7 +1198,7 @@ func (db *DB) openTasks(ctx context.Context, q rowQuerier, familyID int64) ([]Ta
 		var t Task
 		var due sql.NullTime
 		var about family.Person
-		if err := rows.Scan(&t.ID, &t.Kind, &t.Title, &t.AssignedTo, &t.AssignedToID, &due, &about.GivenName, &about.KnownAs, &about.FamilyName); err != nil {
+		if err := rows.Scan(&t.ID, &t.Kind, &t.Title, &t.AssignedTo, &t.AssignedToID, &due, &t.PersonID, &about.GivenName, &about.KnownAs, &about.FamilyName); err != nil {
 			return nil, err
 		}
 		if about.GivenName+about.KnownAs+about.FamilyName != "" {

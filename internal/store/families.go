@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -436,6 +437,16 @@ func (db *DB) ReadFamilyPage(ctx context.Context, actor policy.Actor, id int64, 
 		if out.Tasks, err = db.openTasks(ctx, q, f.ID); err != nil {
 			return err
 		}
+		// A task to follow up a measure's answer tells that a withheld
+		// answer raised an alarm: listed only for those who may see that
+		// person's measures.
+		out.Tasks = slices.DeleteFunc(out.Tasks, func(t Task) bool {
+			if t.Kind != "measure_follow_up" || t.PersonID == 0 {
+				return false
+			}
+			pt, ok := personTargetIn(f, t.PersonID, f.Overrides)
+			return !ok || !policy.Can(actor, policy.ViewMeasures, pt, tx.now)
+		})
 		var parents []int64
 		for _, p := range f.Parents() {
 			parents = append(parents, p.ID)

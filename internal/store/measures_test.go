@@ -70,6 +70,26 @@ func TestMeasures(t *testing.T) {
 				t.Errorf("staff %d tasks = %+v, want a follow-up", s.ID, tasks)
 			}
 		}
+		// The family page lists it for those who may see the measure, not
+		// for Sam's practitioner: that an answer raised an alarm is
+		// withheld with the answer.
+		followUps := func(s org.Staff) int {
+			t.Helper()
+			fp, err := db.ReadFamilyPage(ctx, s.Actor(), fx.familyID, 8)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, tk := range fp.Tasks {
+				if tk.Kind == "measure_follow_up" {
+					n++
+				}
+			}
+			return n
+		}
+		if own, mgr, other := followUps(fx.prac1), followUps(fx.mgr), followUps(fx.prac2); own != 2 || mgr != 2 || other != 0 {
+			t.Errorf("follow-up tasks on the family page: Alex's practitioner %d, the manager %d, Sam's practitioner %d; want 2, 2, 0", own, mgr, other)
+		}
 		// Caseload progress knows what was recorded.
 		fp, err := db.ReadFamilyPage(ctx, fx.prac1.Actor(), fx.familyID, 8)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cradle-org/cradle/internal/audit"
 	"github.com/cradle-org/cradle/internal/casework"
+	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/safeguarding"
 	"github.com/cradle-org/cradle/internal/sharing"
@@ -89,6 +90,45 @@ func TestConfidentialDetailsKeptOutOfSharedText(t *testing.T) {
 		err = db.CorrectSession(sctx, fx.prac1.Actor(), store.SessionCorrection{PersonID: fx.parent1, SessionID: sid, Version: 1,
 			Session: session("New number 07700 900001.", false), Why: "Not confidential after all"}, nil)
 		refused("a correction unmarking it", err, "notes", "Alex Rivers's phone number")
+		// The topic is free text too: refused where the notes would be,
+		// and withheld with them.
+		s := session("Met at the family centre.", false)
+		s.Topic = "Ring 07700 900001"
+		_, err = db.RecordSession(sctx, fx.prac1.Actor(), s, nil)
+		refused("Alex's phone in a topic not marked confidential", err, "topic", "or mark it confidential")
+		s.Confidential, s.Topic = true, "CANARY-TOPIC disclosed"
+		cid, err := db.RecordSession(sctx, fx.prac1.Actor(), s, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec, err := db.ReadSession(sctx, fx.prac2.Actor(), fx.parent1, cid); err != nil || !rec.Session.Withheld || rec.Session.Topic != "" {
+			t.Errorf("Sam's practitioner reads a confidential session's topic: %q (withheld %t, %v)", rec.Session.Topic, rec.Session.Withheld, err)
+		}
+		if rec, err := db.ReadPerson(sctx, fx.prac2.Actor(), fx.parent1); err != nil {
+			t.Fatal(err)
+		} else {
+			for _, x := range rec.Sessions {
+				if strings.Contains(x.Topic, "CANARY") {
+					t.Errorf("Sam's practitioner reads a confidential session's topic on Alex's page: %q", x.Topic)
+				}
+			}
+		}
+		// Why a session was corrected is read with the version it replaced.
+		plain, err := db.RecordSession(sctx, fx.prac1.Actor(), session("Met at the family centre.", false), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = db.CorrectSession(sctx, fx.prac1.Actor(), store.SessionCorrection{PersonID: fx.parent1, SessionID: plain, Version: 1,
+			Session: session("Met at the family centre, briefly.", false), Why: "Alex rang from 07700 900001 to say it was short"}, nil)
+		refused("Alex's phone in why a session was corrected", err, "why", "Alex Rivers's phone number")
+		// A parent's name, gender and pronouns are everyone's to read.
+		alex, err := db.ReadPerson(sctx, fx.prac1.Actor(), fx.parent1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		refused("Alex's phone in what Alex is known as", db.UpdatePersonDetails(sctx, fx.prac1.Actor(), fx.parent1, alex.Person.Version,
+			family.Details{GivenName: "Alex", FamilyName: "Rivers", KnownAs: "Alex on 07700 900001", Experience: alex.Person.Experience}),
+			"known_as", "Alex Rivers's phone number")
 		_, err = db.RecordVIG(sctx, fx.mgr.Actor(), casework.VIGCycle{PersonID: fx.parent1, Phase: "antenatal", FilmedOn: today,
 			Strengths: "Filmed at Sam's, 2 Other Road", Confidential: true})
 		refused("Sam's address in Alex's confidential VIG cycle, by the manager", err, "strengths", "Sam Rivers's address")

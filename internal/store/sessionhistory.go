@@ -88,13 +88,14 @@ func (db *DB) ReadSession(ctx context.Context, actor policy.Actor, personID, ses
 			open := t
 			open.Closed = false
 			see = see && policy.Can(actor, policy.CorrectCaseNote, open, tx.now)
-			out.Removed.Withheld = !see
-			out.Session.Withheld = !see
 			if see {
 				if err := tx.openVersion(out.Removed, removedRow); err != nil {
 					return err
 				}
 				out.Session.Notes, out.Session.Reason = out.Removed.Notes, out.Removed.Reason
+			} else {
+				out.Removed.Withhold()
+				out.Session.Withhold()
 			}
 		}
 		out.History = make([]casework.SessionVersion, len(versions))
@@ -217,9 +218,14 @@ func (db *DB) CorrectSession(ctx context.Context, actor policy.Actor, c SessionC
 			return err
 		}
 		// Supervision notes are the practitioner's and their manager's
-		// alone; a session's are read as RecordSession says.
+		// alone; a session's are read as RecordSession says, and why it
+		// was corrected goes with the version it replaced, withheld if
+		// either is confidential (casework.WithholdHistory).
 		if was.Kind != "supervision" {
-			if err := tx.keepConfidentialOut(actor, f, onRecord(p.ID, now.Confidential), textField{"notes", now.Notes}, textField{"reason", now.Reason}); err != nil {
+			if err := tx.keepConfidentialOut(actor, f, onRecord(p.ID, now.Confidential), textField{"topic", now.Topic}, textField{"notes", now.Notes}, textField{"reason", now.Reason}); err != nil {
+				return err
+			}
+			if err := tx.keepConfidentialOut(actor, f, onRecord(p.ID, now.Confidential || was.Confidential), textField{"why", why}); err != nil {
 				return err
 			}
 		}
