@@ -145,8 +145,16 @@ func (db *DB) RemoveChildRisk(ctx context.Context, actor policy.Actor, familyID,
 		if err != nil {
 			return err
 		}
-		if err := tx.markRemoved("child_risks", "family_id", f.ID, childRiskID, actor.StaffID, why,
-			"That assessment of risk to the children is not on this family's record, or was already removed"); err != nil {
+		const gone = "That assessment of risk to the children is not on this family's record, or was already removed"
+		// Not there first, as markRemoved would say; then why, listed with
+		// the removed assessment for everyone working with the family.
+		if err := tx.entryThere("child_risks", "family_id", f.ID, childRiskID, gone); err != nil {
+			return err
+		}
+		if err := tx.keepConfidentialOut(actor, f, everyone, textField{"why", why}); err != nil {
+			return err
+		}
+		if err := tx.markRemoved("child_risks", "family_id", f.ID, childRiskID, actor.StaffID, why, gone); err != nil {
 			return err
 		}
 		tx.Audit("child_risk.remove", "child_risk", childRiskID, f.ID, "entered in error")

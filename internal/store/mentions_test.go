@@ -69,9 +69,24 @@ func TestConfidentialDetailsKeptOutOfSharedText(t *testing.T) {
 		if err := db.RecordShare(sctx, fx.mgr.Actor(), fx.familyID, share(fx.parent2, "Lives at 2 other road")); err != nil {
 			t.Errorf("a disclosure about Sam holding Sam's address: %v", err)
 		}
-		refused("Alex's phone in with whom, in a disclosure about Alex", db.RecordShare(sctx, fx.prac1.Actor(), fx.familyID,
-			sharing.Share{PersonID: fx.parent1, SharedOn: today, Recipient: "Her GP, 07700 900001", What: "Care", Why: "Care", Method: "phone", LawfulBasis: "art9_2h", Consent: "given"}),
-			"recipient", "Alex Rivers's phone number")
+		// With whom goes with what was shared: Alex's details may be in a
+		// disclosure about Alex (withheld from Sam's side), Sam's may not.
+		if err := db.RecordShare(sctx, fx.prac1.Actor(), fx.familyID,
+			sharing.Share{PersonID: fx.parent1, SharedOn: today, Recipient: "Her GP, 07700 900001", What: "Care", Why: "Care", Method: "phone", LawfulBasis: "art9_2h", Consent: "given"}); err != nil {
+			t.Errorf("Alex's phone in with whom, in a disclosure about Alex: %v", err)
+		}
+		refused("Sam's address in with whom, in a disclosure about Alex", db.RecordShare(sctx, fx.mgr.Actor(), fx.familyID,
+			sharing.Share{PersonID: fx.parent1, SharedOn: today, Recipient: "Her GP at 2 Other Road", What: "Care", Why: "Care", Method: "phone", LawfulBasis: "art9_2h", Consent: "given"}),
+			"recipient", "Sam Rivers's address")
+		if page, err := db.ReadFamilyPage(sctx, fx.prac2.Actor(), fx.familyID, 0); err != nil {
+			t.Fatal(err)
+		} else {
+			for _, sh := range page.Shares {
+				if sh.PersonID == fx.parent1 && (!sh.Withheld || sh.Recipient != "") {
+					t.Errorf("Sam's practitioner reads with whom a disclosure about Alex was shared: %q (withheld %t)", sh.Recipient, sh.Withheld)
+				}
+			}
+		}
 		refused("Alex's phone in a disclosure about Sam, by the manager", db.RecordShare(sctx, fx.mgr.Actor(), fx.familyID, share(fx.parent2, "Alex is on 07700 900001")),
 			"why", "Alex Rivers's phone number")
 

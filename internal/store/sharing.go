@@ -24,6 +24,9 @@ func (db *DB) AddProfessional(ctx context.Context, actor policy.Actor, familyID 
 		if err := p.Validate(); err != nil {
 			return err
 		}
+		if err := tx.keepConfidentialOut(actor, f, everyone, professionalFields(p)...); err != nil {
+			return err
+		}
 		p.Since, p.LeftOn = tx.now, time.Time{}
 		pid, err := tx.insertProfessional(f.ID, f.AreaID, p)
 		if err != nil {
@@ -32,6 +35,16 @@ func (db *DB) AddProfessional(ctx context.Context, actor policy.Actor, familyID 
 		tx.Audit("professional.add", "professional", pid, f.ID, "")
 		return nil
 	})
+}
+
+// professionalFields are p's details as their form's fields, for
+// keepConfidentialOut: everyone working with the family reads them (the
+// family page's team, the referrals and letters made from it), so a
+// parent's address or number typed in there would reach the other
+// parent's practitioner. Their organisation goes in the shared directory
+// besides.
+func professionalFields(p sharing.Professional) []textField {
+	return []textField{{"name", p.Name}, {"role", p.Role}, {"organisation", p.Organisation}, {"phone", p.Phone}, {"email", p.Email}}
 }
 
 // insertProfessional adds p to family familyID's team around the baby
@@ -83,6 +96,9 @@ func (db *DB) UpdateProfessional(ctx context.Context, actor policy.Actor, family
 			return err
 		}
 		if err := p.Validate(); err != nil {
+			return err
+		}
+		if err := tx.keepConfidentialOut(actor, f, everyone, professionalFields(p)...); err != nil {
 			return err
 		}
 		orgID, err := tx.organisationFor(p, f.AreaID)
@@ -143,6 +159,11 @@ func (db *DB) RemoveProfessional(ctx context.Context, actor policy.Actor, family
 			return err
 		}
 		if _, err := tx.teamMember(f.ID, professionalID); err != nil {
+			return err
+		}
+		// Why they went is listed with them, for everyone working with the
+		// family.
+		if err := tx.keepConfidentialOut(actor, f, everyone, textField{"why", why}); err != nil {
 			return err
 		}
 		// professionals has no family column (teamMember found them in
@@ -276,22 +297,23 @@ func (db *DB) RecordShare(ctx context.Context, actor policy.Actor, familyID int6
 		if err := s.Validate(tx.now); err != nil {
 			return err
 		}
-		// What was shared about a parent is read by whoever may see their
-		// details; about the family, by everyone working with it.
-		who := everyone
-		if s.PersonID != 0 {
-			who = readers{words: "some who may read it", maySee: func(p family.Person) bool { return p.ID == s.PersonID }}
-		}
-		if err := tx.keepConfidentialOut(actor, f, who, textField{"what", s.What}, textField{"why", s.Why},
+		if err := tx.keepConfidentialOut(actor, f, shareReaders(s.PersonID), textField{"recipient", s.Recipient}, textField{"what", s.What}, textField{"why", s.Why},
 			textField{"consent_reason", s.ConsentReason}); err != nil {
-			return err
-		}
-		// With whom is shown to everyone, whoever the disclosure is about.
-		if err := tx.keepConfidentialOut(actor, f, everyone, textField{"recipient", s.Recipient}); err != nil {
 			return err
 		}
 		return tx.insertShare(f.ID, actor.StaffID, s)
 	})
+}
+
+// shareReaders is the readers of with whom, what was shared, and why, in a disclosure
+// about parent personID (0 for one about the family), and of why it was
+// removed as entered in error: about a parent, whoever may see their
+// details; about the family, everyone working with it.
+func shareReaders(personID int64) readers {
+	if personID == 0 {
+		return everyone
+	}
+	return readers{words: "some who may read it", maySee: func(p family.Person) bool { return p.ID == personID }}
 }
 
 func (tx *Tx) insertShare(familyID, staffID int64, s sharing.Share) error {
@@ -366,6 +388,10 @@ func (db *DB) RemoveShare(ctx context.Context, actor policy.Actor, familyID, sha
 				return problem.New(problem.Forbidden, "What was shared about this parent is withheld from you, so you cannot remove it: %s", d.Reason)
 			}
 		}
+		// Why it was removed is read as what was shared is (familyShares).
+		if err := tx.keepConfidentialOut(actor, f, shareReaders(person.Int64), textField{"why", why}); err != nil {
+			return err
+		}
 		if err := tx.markRemoved("information_sharing", "family_id", f.ID, shareID, actor.StaffID, why, gone); err != nil {
 			return err
 		}
@@ -398,6 +424,11 @@ func (db *DB) familyShares(ctx context.Context, q rowQuerier, actor policy.Actor
 		}
 		t, ok := personTargetIn(f, s.PersonID, f.Overrides)
 		s.Withheld = ok && !policy.Can(actor, policy.ViewConfidential, t, now)
+		if s.Withheld {
+			// With whom goes with what: a refuge's or a new GP's name says
+			// where the parent is.
+			s.Recipient = ""
+		}
 		if removedAt.Valid {
 			e, err := db.removedEntry("share", "information_sharing", s.ID, s.SharedOn, removedAt.Time, removedBy, removedWhy, !s.Withheld)
 			if err != nil {

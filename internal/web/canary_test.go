@@ -66,14 +66,14 @@ func TestCoParentCanaryNeverLeaks(t *testing.T) {
 			t.Fatal(err)
 		}
 		if _, err := e.db.RecordSession(sctx, priya, casework.Session{PersonID: amy.ID, HeldOn: e.clock.Now(), Minutes: 50, Mode: "home", Attendance: "attended",
-			Notes: canary + " disclosed in confidence", Confidential: true}, nil); err != nil {
+			Topic: canary + " topic", Notes: canary + " disclosed in confidence", Confidential: true}, nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := e.db.RecordVIG(sctx, priya, casework.VIGCycle{PersonID: amy.ID, Phase: "antenatal", FilmedOn: e.clock.Now().Add(-time.Hour),
 			Strengths: canary + " strengths", Confidential: true}); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.db.RecordShare(sctx, priya, f.ID, sharing.Share{PersonID: amy.ID, SharedOn: e.clock.Now(), Recipient: "GP", What: canary + " shared",
+		if err := e.db.RecordShare(sctx, priya, f.ID, sharing.Share{PersonID: amy.ID, SharedOn: e.clock.Now(), Recipient: canary + " refuge's GP", What: canary + " shared",
 			Why: "care", Method: "phone", LawfulBasis: "art9_2h", Consent: "given"}); err != nil {
 			t.Fatal(err)
 		}
@@ -83,7 +83,7 @@ func TestCoParentCanaryNeverLeaks(t *testing.T) {
 		// A disclosure about her removed as entered in error, with a canary
 		// for why: the family page lists the removal, and why only to those
 		// who may read what was shared about her.
-		if err := e.db.RecordShare(sctx, priya, f.ID, sharing.Share{PersonID: amy.ID, SharedOn: e.clock.Now(), Recipient: "Health visitor", What: "Logged twice",
+		if err := e.db.RecordShare(sctx, priya, f.ID, sharing.Share{PersonID: amy.ID, SharedOn: e.clock.Now(), Recipient: canary + " health visitor", What: "Logged twice",
 			Why: "care", Method: "phone", LawfulBasis: "art9_2h", Consent: "given"}); err != nil {
 			t.Fatal(err)
 		}
@@ -92,7 +92,7 @@ func TestCoParentCanaryNeverLeaks(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, sh := range fp.Shares {
-			if sh.Recipient == "Health visitor" {
+			if sh.Recipient == canary+" health visitor" {
 				if err := e.db.RemoveShare(sctx, priya, f.ID, sh.ID, canary+" share removed"); err != nil {
 					t.Fatal(err)
 				}

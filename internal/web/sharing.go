@@ -170,11 +170,11 @@ func (s *Server) sharesExport(w http.ResponseWriter, r *http.Request, u *request
 	w.Header().Set("Content-Disposition", `attachment; filename="sharing-log-`+f.Reference+`.csv"`)
 	records := [][]string{{"shared_on", "with_whom", "how", "lawful_basis", "consent", "consent_reason", "what", "why", "recorded_by"}}
 	for _, sh := range shares {
-		what, why := sh.What, sh.Why
+		who, what, why := sh.Recipient, sh.What, sh.Why
 		if sh.Withheld {
-			what, why = "withheld: confidential to the other parent's practitioner", ""
+			who, what, why = "withheld", "withheld: confidential to the other parent's practitioner", ""
 		}
-		records = append(records, []string{sh.SharedOn.Format(time.DateOnly), export.SafeText(sh.Recipient), sharing.Label(sharing.Methods(), sh.Method),
+		records = append(records, []string{sh.SharedOn.Format(time.DateOnly), export.SafeText(who), sharing.Label(sharing.Methods(), sh.Method),
 			sharing.Label(sharing.LawfulBases(), sh.LawfulBasis), sharing.Label(sharing.Consents(), sh.Consent), export.SafeText(sh.ConsentReason),
 			export.SafeText(what), export.SafeText(why), export.SafeText(sh.By)})
 	}
