@@ -86,6 +86,9 @@ func TestBrowserRemoveAnIncident(t *testing.T) {
 	tab.fillDate(t, "occurred_on", time.Now().AddDate(0, 0, -3))
 	tab.fill(t, "#reported_by", "Police")
 	tab.fill(t, "#details", "Recorded here by mistake.")
+	for _, no := range []string{"police_involved-1", "injuries-1", "children_present-1"} {
+		tab.check(t, no) // each question answered: none is taken as "no" unasked
+	}
 	tab.click(t, `form[action="`+person+`/incidents"] button[type="submit"]`)
 	tab.mustSee(t, "incident recorded", "Recorded here by mistake.")
 

@@ -1101,6 +1101,38 @@ func (db *DB) CompleteTask(ctx context.Context, actor policy.Actor, id int64) (i
 	return familyID, err
 }
 
+// worksInArea says whether staffID may be given an area's work (a task, a
+// meeting's or a safeguarding decision's action): an active practitioner,
+// team manager or lead of one of the area's teams, or any lead. The lists
+// to choose from are the same (StaffInArea), so a hand-made post cannot
+// give a family's work to an analyst, an administrator or another area.
+func (tx *Tx) worksInArea(staffID, areaID int64) (bool, error) {
+	var n int
+	if err := tx.queryRow(`SELECT COUNT(*) FROM staff s WHERE s.id = $1 AND s.disabled = FALSE AND s.role IN ('practitioner', 'team_manager', 'dsl')
+		AND s.id IN (SELECT st.staff_id FROM staff_teams st JOIN teams t ON t.id = st.team_id WHERE t.area_id = $2 UNION SELECT id FROM staff WHERE role = 'dsl')`,
+		staffID, areaID).Scan(&n); err != nil {
+		return false, fmt.Errorf("checking who the work is for: %w", err)
+	}
+	return n > 0, nil
+}
+
+// checkActionOwners refuses, on its owner field, each action (owners in
+// order) whose owner does not work in the area (worksInArea): "Choose who
+// owns action N from the list".
+func (tx *Tx) checkActionOwners(areaID int64, owners []int64) error {
+	var fs problem.Fields
+	for i, id := range owners {
+		ok, err := tx.worksInArea(id, areaID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			fs.Add("actions["+strconv.Itoa(i)+"].owner", "Choose who owns action "+strconv.Itoa(i+1)+" from the list")
+		}
+	}
+	return fs.Err()
+}
+
 // ReassignTask gives one of a family's open tasks to someone else who
 // works in the family's area (a practitioner, a team manager, a lead): an
 // action's owner is away, say, or has left. Whoever may allocate the
@@ -1135,13 +1167,11 @@ func (db *DB) ReassignTask(ctx context.Context, actor policy.Actor, familyID, ta
 		case assigned.Valid && assigned.Int64 == to:
 			fs.Add("assign_to", "The task is theirs already: choose someone else")
 		default:
-			var n int
-			if err := tx.queryRow(`SELECT COUNT(*) FROM staff s WHERE s.id = $1 AND s.disabled = FALSE AND s.role IN ('practitioner', 'team_manager', 'dsl')
-				AND s.id IN (SELECT st.staff_id FROM staff_teams st JOIN teams t ON t.id = st.team_id WHERE t.area_id = $2 UNION SELECT id FROM staff WHERE role = 'dsl')`,
-				to, f.AreaID).Scan(&n); err != nil {
-				return fmt.Errorf("checking who the task is for: %w", err)
+			ok, err := tx.worksInArea(to, f.AreaID)
+			if err != nil {
+				return err
 			}
-			if n == 0 {
+			if !ok {
 				fs.Add("assign_to", "Choose someone who works in the family's area from the list")
 			}
 		}

@@ -35,6 +35,13 @@ func (db *DB) RecordMeeting(ctx context.Context, actor policy.Actor, familyID in
 		if err := m.Validate(tx.now); err != nil {
 			return err
 		}
+		owners := make([]int64, len(m.Actions))
+		for i, a := range m.Actions {
+			owners[i] = a.OwnerID
+		}
+		if err := tx.checkActionOwners(f.AreaID, owners); err != nil {
+			return err
+		}
 		fields := []textField{{"attendees", m.Attendees}, {"decisions", m.Decisions}}
 		for i, a := range m.Actions {
 			fields = append(fields, textField{"actions[" + strconv.Itoa(i) + "].what", a.What})

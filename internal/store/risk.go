@@ -233,6 +233,23 @@ type Incident struct {
 
 // RecordIncident records an incident for a parent; it prompts a risk
 // review (askForRiskReview).
+// CheckIncident adds to fs what is wrong with an incident's date and
+// text on the day now, cleaning the text in place; a form's own problems
+// already in fs (a date that is no date) stand.
+func CheckIncident(in *Incident, now time.Time, fs *problem.Fields) {
+	switch {
+	case in.OccurredOn.IsZero():
+		fs.Add("occurred_on", "Enter the date of the incident")
+	case in.OccurredOn.After(now):
+		fs.Add("occurred_on", "The date of the incident must be today or in the past")
+	}
+	fs.Text("reported_by", "Who told us", &in.ReportedBy, 200, false)
+	if in.ReportedBy == "" && !fs.Has("reported_by") {
+		fs.Add("reported_by", "Say who told us about the incident")
+	}
+	fs.Text("details", "What happened", &in.Details, 10000, true)
+}
+
 func (db *DB) RecordIncident(ctx context.Context, actor policy.Actor, in Incident) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		f, p, err := tx.parentForEdit(actor, in.PersonID, "Incidents are recorded for a parent")
@@ -240,17 +257,7 @@ func (db *DB) RecordIncident(ctx context.Context, actor policy.Actor, in Inciden
 			return err
 		}
 		var fs problem.Fields
-		switch {
-		case in.OccurredOn.IsZero():
-			fs.Add("occurred_on", "Enter the date of the incident")
-		case in.OccurredOn.After(tx.now):
-			fs.Add("occurred_on", "The date of the incident must be today or in the past")
-		}
-		fs.Text("reported_by", "Who told us", &in.ReportedBy, 200, false)
-		if in.ReportedBy == "" && !fs.Has("reported_by") {
-			fs.Add("reported_by", "Say who told us about the incident")
-		}
-		fs.Text("details", "What happened", &in.Details, 10000, true)
+		CheckIncident(&in, tx.now, &fs)
 		if err := fs.Err(); err != nil {
 			return err
 		}

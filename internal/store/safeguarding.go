@@ -627,6 +627,13 @@ func (db *DB) DecideConcern(ctx context.Context, actor policy.Actor, id int64, i
 		if err := in.Validate(tx.now); err != nil {
 			return fieldsProblem(err)
 		}
+		chosen := make([]int64, len(in.Actions))
+		for i, a := range in.Actions {
+			chosen[i] = a.OwnerID
+		}
+		if err := tx.checkActionOwners(c.AreaID, chosen); err != nil {
+			return err
+		}
 		if err := tx.keepConfidentialOutOfActions(actor, c.FamilyID, in.Actions); err != nil {
 			return err
 		}

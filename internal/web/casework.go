@@ -99,6 +99,21 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUs
 	s.render(w, r, status, "person", Page{Title: rec.Person.Name(), Nav: "caseload", Errors: errs, Form: form, Data: d})
 }
 
+// formYes reads a yes/no question that must be answered: a missing or
+// unknown answer is a problem ("Select yes if ..."), never a quiet "no",
+// which for "Is this note confidential?" would show the note to the other
+// parent's practitioner.
+func formYes(form url.Values, name, selectYesIf string, fs *problem.Fields) bool {
+	switch form.Get(name) {
+	case "yes":
+		return true
+	case "no":
+		return false
+	}
+	fs.Add(name, "Select yes if "+selectYesIf)
+	return false
+}
+
 func formDate(form url.Values, name string, fs *problem.Fields) time.Time {
 	iso := dateField(form, name, fs)
 	if iso == "" {
@@ -129,8 +144,11 @@ func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request, u *reques
 func (s *Server) vigCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	s.personPost(w, r, u, policy.EditConfidential, "vig", "phase", "#vig", func(id int64, f url.Values, fs *problem.Fields) error {
 		v := casework.VIGCycle{PersonID: id, Phase: f.Get("phase"), FilmedOn: formDate(f, "filmed_on", fs), AnalysedOn: formDate(f, "analysed_on", fs),
-			ReviewedOn: formDate(f, "reviewed_on", fs), Strengths: f.Get("strengths"), Confidential: f.Get("vig_confidential") == "yes"}
+			ReviewedOn: formDate(f, "reviewed_on", fs), Strengths: f.Get("strengths"),
+			Confidential: formYes(f, "vig_confidential", "the strengths noted are confidential from the other parent's practitioner", fs)}
 		if len(*fs) > 0 {
+			// Shown with the cycle's other problems, in the form's order.
+			*fs = inPageOrder(mergeFields(*fs, v.Validate(s.cfg.Now())), "phase", "filmed_on", "analysed_on", "reviewed_on", "strengths", "vig_confidential")
 			return nil
 		}
 		_, err := s.db.RecordVIG(r.Context(), u.staff.Actor(), v)

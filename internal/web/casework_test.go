@@ -167,14 +167,17 @@ func TestSessionsConfidentialityAndBreakGlass(t *testing.T) {
 		token := csrfFrom(t, page.body)
 		today := e.clock.Now()
 		// Bad input: a future date, a non-number, a missed session with no reason.
+		// Whether the note is confidential unanswered is a problem too,
+		// never a quiet "no" that shows it to Jordan's practitioner.
 		bad := dateForm("held_on", today.AddDate(0, 0, 2), "csrf_token", token, "minutes", "an hour", "mode", "home", "attendance", "did_not_attend", "notes", "typed text kept")
 		r := e.post(pc, amyPath+"/sessions", bad)
-		for _, want := range []string{"must be today or in the past", "number of minutes", "Say why the session did not take place", "typed text kept"} {
+		for _, want := range []string{"must be today or in the past", "number of minutes", "Say why the session did not take place", "typed text kept",
+			`href="#confidential"`, "Select yes if this note is confidential from the other parent"} {
 			if !strings.Contains(r.body, want) {
 				t.Errorf("invalid session page lacks %q (status %d)", want, r.status)
 			}
 		}
-		before := dateForm("held_on", f.AcceptedOn.AddDate(0, 0, -3), "csrf_token", token, "minutes", "60", "mode", "home", "attendance", "attended")
+		before := dateForm("held_on", f.AcceptedOn.AddDate(0, 0, -3), "csrf_token", token, "minutes", "60", "mode", "home", "attendance", "attended", "confidential", "no")
 		if r := e.post(pc, amyPath+"/sessions", before); !strings.Contains(r.body, "on or after the day the family was accepted") {
 			t.Errorf("session before acceptance: %d", r.status)
 		}
@@ -398,7 +401,7 @@ func TestCaseloadShowsWhatNeedsAttention(t *testing.T) {
 		}
 		person := e.get(pc, "/people/"+itoa(amy.ID))
 		e.post(pc, "/people/"+itoa(amy.ID)+"/sessions", dateForm("held_on", e.clock.Now(), "csrf_token", csrfFrom(t, person.body),
-			"minutes", "60", "mode", "home", "attendance", "attended"))
+			"minutes", "60", "mode", "home", "attendance", "attended", "confidential", "no"))
 		p := e.get(pc, "/caseload")
 		row := p.body[strings.Index(p.body, "/people/"+itoa(amy.ID)):]
 		row = row[:strings.Index(row, "</tr>")]

@@ -310,7 +310,8 @@ func TestChildsPageOffersNoParentsWork(t *testing.T) {
 		}
 		for _, child := range []string{baby, leo} {
 			for _, post := range posts {
-				r := e.post(pc, child+post.path, mustForm("csrf_token", token, "safe", "yes", "safe_places", "A friend's flat", "reason", "health"))
+				r := e.post(pc, child+post.path, mustForm("csrf_token", token, "safe", "yes", "safe_places", "A friend's flat", "reason", "health",
+					"confidential", "no", "vig_confidential", "no", "police_involved", "no", "injuries", "no", "children_present", "no"))
 				if r.status >= 500 || r.status < 400 || !strings.Contains(r.body, post.message) {
 					t.Errorf("POST %s%s: %d, want a refusal saying %q\n%s", child, post.path, r.status, post.message, between(r.body, "govuk-error-summary", "</div>"))
 				}

@@ -278,8 +278,12 @@ func dashPartOfField(name string, parts int) int {
 func (s *Server) incidentCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	s.personPost(w, r, u, policy.EditConfidential, "incident", "occurred_on", "#risk", func(id int64, f url.Values, fs *problem.Fields) error {
 		in := store.Incident{PersonID: id, OccurredOn: formDate(f, "occurred_on", fs), ReportedBy: f.Get("reported_by"), Details: f.Get("details"),
-			PoliceInvolved: f.Get("police_involved") == "yes", Injuries: f.Get("injuries") == "yes", ChildrenPresent: f.Get("children_present") == "yes"}
+			PoliceInvolved: formYes(f, "police_involved", "the police were involved", fs), Injuries: formYes(f, "injuries", "there were injuries", fs),
+			ChildrenPresent: formYes(f, "children_present", "children were present", fs)}
 		if len(*fs) > 0 {
+			// Shown with the incident's other problems, in the form's order.
+			store.CheckIncident(&in, s.cfg.Now(), fs)
+			*fs = inPageOrder(*fs, "occurred_on", "reported_by", "police_involved", "injuries", "children_present", "details")
 			return nil
 		}
 		return s.db.RecordIncident(r.Context(), u.staff.Actor(), in)

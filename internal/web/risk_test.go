@@ -101,12 +101,13 @@ func TestDASHLevelsMARACAndConfidentiality(t *testing.T) {
 		// Three incidents in twelve months meet the escalation criterion.
 		for _, days := range []int{300, 100, 10} {
 			d := e.clock.Now().AddDate(0, 0, -days)
-			if r := e.post(pc, amy+"/incidents", dateForm("occurred_on", d, "csrf_token", token, "reported_by", "Amy", "police_involved", "yes")); r.status != http.StatusSeeOther {
+			if r := e.post(pc, amy+"/incidents", dateForm("occurred_on", d, "csrf_token", token, "reported_by", "Amy", "police_involved", "yes", "injuries", "no", "children_present", "no")); r.status != http.StatusSeeOther {
 				t.Fatalf("incident: %d\n%s", r.status, r.body)
 			}
 		}
-		if r := e.post(pc, amy+"/incidents", mustForm("csrf_token", token)); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Enter the date of the incident") {
-			t.Errorf("incident without a date: %d", r.status)
+		if r := e.post(pc, amy+"/incidents", mustForm("csrf_token", token)); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Enter the date of the incident") ||
+			!strings.Contains(r.body, `href="#police_involved"`) || !strings.Contains(r.body, "Select yes if children were present") {
+			t.Errorf("incident without a date or its questions answered: %d\n%s", r.status, between(r.body, "govuk-error-summary", "</div>"))
 		}
 		again := e.get(pc, amy+"/dash")
 		tok2 := csrfFrom(t, again.body)
@@ -124,7 +125,7 @@ func TestDASHLevelsMARACAndConfidentiality(t *testing.T) {
 		e.signIn(pc, practitioner)
 		pp := e.get(pc, amy)
 		later := e.clock.Now().AddDate(0, 0, -1)
-		if r := e.post(pc, amy+"/incidents", dateForm("occurred_on", later, "csrf_token", csrfFrom(t, pp.body), "reported_by", "Amy")); r.status != http.StatusSeeOther {
+		if r := e.post(pc, amy+"/incidents", dateForm("occurred_on", later, "csrf_token", csrfFrom(t, pp.body), "reported_by", "Amy", "police_involved", "no", "injuries", "no", "children_present", "no")); r.status != http.StatusSeeOther {
 			t.Fatalf("incident after the referral: %d\n%s", r.status, r.body)
 		}
 		again = e.get(pc, amy+"/dash")

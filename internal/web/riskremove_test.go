@@ -18,7 +18,8 @@ func TestRemoveAnIncidentAndAChange(t *testing.T) {
 		amy, path, pc, token := amysPage(t, e, practitioner)
 		for _, days := range []int{300, 100, 10} {
 			d := e.clock.Now().AddDate(0, 0, -days)
-			if r := e.post(pc, path+"/incidents", dateForm("occurred_on", d, "csrf_token", token, "reported_by", "Police", "details", "CANARY-INCIDENT-"+itoa(int64(days))+"-END")); r.status != http.StatusSeeOther {
+			if r := e.post(pc, path+"/incidents", dateForm("occurred_on", d, "csrf_token", token, "reported_by", "Police", "details", "CANARY-INCIDENT-"+itoa(int64(days))+"-END",
+				"police_involved", "yes", "injuries", "no", "children_present", "no")); r.status != http.StatusSeeOther {
 				t.Fatalf("incident: %d\n%s", r.status, r.body)
 			}
 		}
@@ -95,6 +96,12 @@ func TestRemoveAnIncidentAndAChange(t *testing.T) {
 func TestRemoveAVIGCycleAndAConsent(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		amy, path, pc, token := amysPage(t, e, practitioner)
+		// Unanswered, "confidential?" is a problem, not a quiet "no"; the
+		// cycle's other problems are shown with it, the strengths kept.
+		if r := e.post(pc, path+"/vig", mustForm("csrf_token", token, "strengths", "CANARY-VIG typed")); r.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.body, `href="#vig_confidential"`) || !strings.Contains(r.body, `href="#filmed_on"`) || !strings.Contains(r.body, "CANARY-VIG typed") {
+			t.Errorf("a VIG cycle with its questions unanswered: %d\n%s", r.status, between(r.body, "govuk-error-summary", "</div>"))
+		}
 		for _, days := range []int{20, 20} {
 			f := dateForm("filmed_on", e.clock.Now().AddDate(0, 0, -days), "csrf_token", token, "phase", "antenatal", "strengths", "CANARY-VIG", "vig_confidential", "no")
 			if r := e.post(pc, path+"/vig", f); r.status != http.StatusSeeOther {

@@ -121,7 +121,7 @@ func (s *Server) sessionFromForm(f url.Values, fs *problem.Fields, supervision b
 	}
 	sess := casework.Session{HeldOn: formDate(f, "held_on", fs), Minutes: minutes, Mode: f.Get("mode"), Attendance: f.Get("attendance"),
 		Module: f.Get("module"), Topic: f.Get("topic"), Notes: f.Get("notes"), Reason: f.Get("reason"),
-		Joint: f.Get("joint") == "yes", Confidential: f.Get("confidential") == "yes"}
+		Joint: f.Get("joint") == "yes", Confidential: formYes(f, "confidential", "this note is confidential from the other parent's practitioner", fs)}
 	if len(*fs) > 0 && sess.HeldOn.IsZero() {
 		sess.HeldOn = s.cfg.Now() // keep validation from repeating the date problem
 	}

@@ -265,7 +265,7 @@ func TestSessionFormsAskAboutJointSessions(t *testing.T) {
 		if !asks(person + "?form=session") {
 			t.Fatal("the session form does not ask about a joint session once both say it is safe")
 		}
-		rec := dateForm("held_on", e.clock.Now(), "csrf_token", token, "minutes", "60", "mode", "office", "attendance", "attended", "joint", "yes")
+		rec := dateForm("held_on", e.clock.Now(), "csrf_token", token, "minutes", "60", "mode", "office", "attendance", "attended", "joint", "yes", "confidential", "no")
 		if r := e.post(pc, person+"/sessions", rec); r.status != http.StatusSeeOther {
 			t.Fatalf("a joint session: %d\n%s", r.status, r.body)
 		}

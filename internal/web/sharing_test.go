@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -116,6 +117,20 @@ func TestMeetingActionsReachCaseloadsAndStatusIsKept(t *testing.T) {
 			"actions[0].what", "Visit weekly", "actions[0].owner", itoa(tomStaff.StaffID))
 		for k, v := range dateForm("actions[0].due", e.clock.Now().AddDate(0, 0, 7)) {
 			ok[k] = v
+		}
+		// An owner the list does not offer (an analyst; an id that is no
+		// one's, which was a server error) is refused on the field, the
+		// action's words kept.
+		for _, owner := range []string{itoa(mustActor(t, e, "leah.morgan@cradle.example").StaffID), "99999"} {
+			bad := url.Values{}
+			for k, v := range ok {
+				bad[k] = v
+			}
+			bad.Set("actions[0].owner", owner)
+			if r := e.post(mc, path+"/meetings", bad); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Choose who owns action 1 from the list") ||
+				!strings.Contains(r.body, `href="#actions-0-owner"`) || !strings.Contains(r.body, "Visit weekly") {
+				t.Errorf("a meeting's action for staff %s: %d\n%s", owner, r.status, between(r.body, "govuk-error-summary", "</div>"))
+			}
 		}
 		if r := e.post(mc, path+"/meetings", ok); r.status != http.StatusSeeOther {
 			t.Fatalf("meeting: %d\n%s", r.status, r.body)
@@ -342,7 +357,7 @@ func TestConfidentialDetailsRefusedInSharedText(t *testing.T) {
 		// marked confidential) is refused; marked confidential, it is kept.
 		amy := "/people/" + itoa(parentNamed(f, "Amy").ID)
 		note := dateForm("held_on", e.clock.Now(), "csrf_token", token, "minutes", "60", "mode", "home", "attendance", "attended",
-			"notes", "CANARY-NOTE Her new number is 07700 900101.")
+			"notes", "CANARY-NOTE Her new number is 07700 900101.", "confidential", "no")
 		if r := e.post(pc, amy+"/sessions", note); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "or mark it confidential") ||
 			!strings.Contains(r.body, "CANARY-NOTE Her new number") || !strings.Contains(r.body, `href="#notes"`) {
 			t.Fatalf("Amy's number in a note not marked confidential: %d", r.status)
