@@ -24,6 +24,49 @@ func checkText(fs *problem.Fields, name, label string, v *string, max int, multi
 	fs.Text(name, label, v, max, multiline)
 }
 
+// The messages for a postcode, phone number or email address in a form
+// Cradle cannot use, shared by every form that takes them.
+const (
+	PostcodeMessage = "Enter a real UK postcode, like FY1 4AB"
+	PhoneMessage    = "Enter a UK phone number, like 07700 900 982"
+	EmailMessage    = "Enter an email address in the correct format, like name@example.org"
+)
+
+// CheckPhone adds PhoneMessage for field name when v, an optional phone
+// number already checked as text, is not a UK one (match.NormalisePhone)
+// and the field has no problem yet.
+func CheckPhone(fs *problem.Fields, name, v string) {
+	if v != "" && !fs.Has(name) && match.NormalisePhone(v) == "" {
+		fs.Add(name, PhoneMessage)
+	}
+}
+
+// CheckEmail normalises an optional email address in place
+// (org.NormaliseEmail) and adds EmailMessage for field name when it is not
+// a plain address (org.ValidEmail) and the field has no problem yet.
+func CheckEmail(fs *problem.Fields, name string, v *string) {
+	*v = org.NormaliseEmail(*v)
+	if *v != "" && !fs.Has(name) && !org.ValidEmail(*v) {
+		fs.Add(name, EmailMessage)
+	}
+}
+
+// CheckPostcode puts an optional full UK postcode, already checked as
+// text, in standard form in place ("fy14ab" becomes "FY1 4AB"), and adds
+// PostcodeMessage for field name when it is not one and the field has no
+// problem yet. An outward code alone ("FY1") is not a postcode for an
+// address: a parent's on a referral may be (see validateParent).
+func CheckPostcode(fs *problem.Fields, name string, v *string) {
+	if *v == "" || fs.Has(name) {
+		return
+	}
+	if full, _, ok := eligibility.NormalisePostcode(*v); ok && full != "" {
+		*v = full
+		return
+	}
+	fs.Add(name, PostcodeMessage)
+}
+
 // Config is what validation needs to know about the programme.
 type Config struct {
 	Eligibility eligibility.Config
@@ -148,7 +191,6 @@ func (r *Referral) validateParent(fs *problem.Fields, path string, p *Parent, to
 	checkText(fs, path+".postcode", "Postcode", &p.Postcode, 10, false)
 	checkText(fs, path+".nhs_number", "NHS number", &p.NHSNumber, 20, false)
 	checkText(fs, path+".consent_reason", "Reason", &p.ConsentReason, maxShort, true)
-	p.Email = org.NormaliseEmail(p.Email)
 	if p.DateOfBirth != "" {
 		dob, err := time.Parse(time.DateOnly, p.DateOfBirth)
 		switch {
@@ -160,17 +202,14 @@ func (r *Referral) validateParent(fs *problem.Fields, path string, p *Parent, to
 			fs.Add(path+".date_of_birth", "Date of birth must be after 1900")
 		}
 	}
-	if p.Phone != "" && !fs.Has(path+".phone") && match.NormalisePhone(p.Phone) == "" {
-		fs.Add(path+".phone", "Enter a UK phone number, like 07700 900 982")
-	}
-	if p.Email != "" && !org.ValidEmail(p.Email) {
-		fs.Add(path+".email", "Enter an email address in the correct format, like name@example.org")
-	}
+	CheckPhone(fs, path+".phone", p.Phone)
+	CheckEmail(fs, path+".email", &p.Email)
 	if p.Postcode != "" && !fs.Has(path+".postcode") {
+		// An outward code alone will do here (CheckPostcode's will not).
 		if full, _, ok := eligibility.NormalisePostcode(p.Postcode); ok {
 			p.Postcode = full
 		} else {
-			fs.Add(path+".postcode", "Enter a real UK postcode, like FY1 4AB")
+			fs.Add(path+".postcode", PostcodeMessage)
 		}
 	}
 	if p.NHSNumber != "" && !fs.Has(path+".nhs_number") {
@@ -198,8 +237,8 @@ func (r *Referral) validateSafeContact(fs *problem.Fields, you string) {
 	case "yes":
 		if c.Number == "" && !fs.Has("safe_contact.number") {
 			fs.Add("safe_contact.number", "Enter a phone number that is safe for us to call")
-		} else if c.Number != "" && !fs.Has("safe_contact.number") && match.NormalisePhone(c.Number) == "" {
-			fs.Add("safe_contact.number", "Enter a UK phone number, like 07700 900 982")
+		} else {
+			CheckPhone(fs, "safe_contact.number", c.Number)
 		}
 		if c.LeaveMessage != "yes" && c.LeaveMessage != "no" {
 			fs.Add("safe_contact.leave_message", "Select whether we can leave a message")

@@ -2,8 +2,9 @@ package risk
 
 import (
 	"errors"
-	"strings"
 	"time"
+
+	"github.com/cradle-org/cradle/internal/problem"
 )
 
 // ChildRisk is the assessment of risk to the baby and any other children. It
@@ -15,19 +16,34 @@ type ChildRisk struct {
 	Plan     string // what will be done to keep the children safe
 }
 
+// MaxChildRiskText is the longest the concerns or the plan may be, in
+// characters: the limit of the other long free text (session notes,
+// closing summaries).
+const MaxChildRiskText = 20000
+
 // Validate returns one *Error for each missing or invalid field, in form
 // order, joined with errors.Join so that an error summary can list them all
-// (see Problems). It returns nil when the record is complete.
+// (see Problems). The concerns and the plan, trimmed, follow the free-text
+// rules every form shares (problem.Fields.Text): no longer than
+// MaxChildRiskText, no control characters but line breaks and tabs,
+// nothing that looks like HTML. It returns nil when the record is
+// complete. c is not changed: callers save the text as they trimmed it.
 func (c ChildRisk) Validate() error {
-	var errs []error
-	if strings.TrimSpace(c.Concerns) == "" {
-		errs = append(errs, &Error{Field: "concerns", Message: "Enter the concerns about the baby and other children"})
+	var fs problem.Fields
+	fs.Text("concerns", "Concerns", &c.Concerns, MaxChildRiskText, true)
+	if c.Concerns == "" && !fs.Has("concerns") {
+		fs.Add("concerns", "Enter the concerns about the baby and other children")
 	}
 	if !c.Level.Valid() {
-		errs = append(errs, &Error{Field: "level", Message: "Select the level of risk to the baby and other children"})
+		fs.Add("level", "Select the level of risk to the baby and other children")
 	}
-	if strings.TrimSpace(c.Plan) == "" {
-		errs = append(errs, &Error{Field: "plan", Message: "Enter the plan to keep the baby and other children safe"})
+	fs.Text("plan", "Plan", &c.Plan, MaxChildRiskText, true)
+	if c.Plan == "" && !fs.Has("plan") {
+		fs.Add("plan", "Enter the plan to keep the baby and other children safe")
+	}
+	errs := make([]error, len(fs))
+	for i, f := range fs {
+		errs[i] = &Error{Field: f.Name, Message: f.Message}
 	}
 	return errors.Join(errs...)
 }

@@ -3,6 +3,7 @@ package risk
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -23,6 +24,16 @@ func TestChildRiskValidate(t *testing.T) {
 		{"invalid level", ChildRisk{Concerns: ok.Concerns, Level: "High", Plan: ok.Plan}, []string{"level"}},
 		{"no plan", ChildRisk{Concerns: ok.Concerns, Level: Medium, Plan: "\t"}, []string{"plan"}},
 		{"no concerns or plan", ChildRisk{Level: Medium}, []string{"concerns", "plan"}},
+		// The free-text rules every form shares.
+		{"longest concerns and plan", ChildRisk{Concerns: strings.Repeat("é", MaxChildRiskText), Level: High, Plan: strings.Repeat("a", MaxChildRiskText)}, nil},
+		{"the longest, with spaces and line breaks around it", ChildRisk{Concerns: "\n " + strings.Repeat("a", MaxChildRiskText) + " \n", Level: High, Plan: ok.Plan}, nil},
+		{"concerns too long", ChildRisk{Concerns: strings.Repeat("a", MaxChildRiskText+1), Level: High, Plan: ok.Plan}, []string{"concerns"}},
+		{"plan too long", ChildRisk{Concerns: ok.Concerns, Level: High, Plan: strings.Repeat("a", 100000)}, []string{"plan"}},
+		{"script in the concerns", ChildRisk{Concerns: "<script>alert(1)</script>", Level: High, Plan: ok.Plan}, []string{"concerns"}},
+		{"image in the plan", ChildRisk{Concerns: ok.Concerns, Level: High, Plan: `<img src=x onerror="alert(1)">`}, []string{"plan"}},
+		{"both with markup and no level", ChildRisk{Concerns: "<b>x</b>", Plan: "</p>"}, []string{"concerns", "level", "plan"}},
+		{"control character in the plan", ChildRisk{Concerns: ok.Concerns, Level: High, Plan: "Visit\x00weekly"}, []string{"plan"}},
+		{"line breaks and tabs are text", ChildRisk{Concerns: "Shouting.\r\n\tSeen by the older child.", Level: High, Plan: "a < b, 3 > 2"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,6 +53,9 @@ func TestChildRiskValidate(t *testing.T) {
 					t.Errorf("problem %d field = %q, want %q", i, p.Field, tt.fields[i])
 				}
 				checkField(t, p, p.Field)
+				if p.Field != "level" && !strings.HasPrefix(p.Message, "Enter ") && !strings.HasPrefix(p.Message, strings.ToUpper(p.Field[:1])+p.Field[1:]+" ") {
+					t.Errorf("problem %d message %q does not name the field", i, p.Message)
+				}
 			}
 			// errors.As finds the first problem, for callers that show one.
 			var first *Error

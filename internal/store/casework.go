@@ -858,6 +858,7 @@ func (db *DB) UpdateContact(ctx context.Context, actor policy.Actor, personID in
 		fs.Text("phone", "Phone", &c.Phone, 40, false)
 		fs.Text("email", "Email", &c.Email, 254, false)
 		fs.Text("safe_contact", "Safe contact", &c.SafeContact, 2000, true)
+		checkContactDetails(&fs, &c)
 		if err := fs.Err(); err != nil {
 			return err
 		}

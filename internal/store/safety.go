@@ -12,6 +12,13 @@ import (
 	"github.com/cradle-org/cradle/internal/risk"
 )
 
+// MaxSafetyPlanReviewMonths is how far ahead a safety plan's next review
+// may be: the longest review interval a programme may set
+// (timeline.Config.SafetyPlanReviewWeeks, 52 weeks at most). A date
+// further ahead, such as a year typed as 2999, would put the plan's
+// "overdue for review" alert off for ever.
+const MaxSafetyPlanReviewMonths = 12
+
 // SafetyPlanSections are the structured parts of a safety plan.
 type SafetyPlanSections struct {
 	SafeContacts     string `json:"safe_contacts"`
@@ -91,6 +98,8 @@ func (db *DB) SaveSafetyPlan(ctx context.Context, actor policy.Actor, personID i
 			fs.Add("review_on", "Enter the date of the next review")
 		case reviewOn.Before(tx.now.Truncate(24 * time.Hour)):
 			fs.Add("review_on", "The next review must be today or later")
+		case reviewOn.After(tx.now.Truncate(24*time.Hour).AddDate(0, MaxSafetyPlanReviewMonths, 0)):
+			fs.Add("review_on", "The next review must be within the next 12 months")
 		}
 		if err := fs.Err(); err != nil {
 			return err

@@ -70,9 +70,10 @@ type StaffSecrets struct {
 	MustChange   bool
 }
 
-// CreateStaff adds an account in the named area's first team.
+// CreateStaff adds an account in the named area's first team, checked as
+// CheckNewStaff checks it.
 func (tx *Tx) CreateStaff(n org.NewStaff, s StaffSecrets) (org.Staff, error) {
-	if err := n.Validate(); err != nil {
+	if err := CheckNewStaff(&n); err != nil {
 		return org.Staff{}, err
 	}
 	role, _ := policy.ParseRole(n.Role)

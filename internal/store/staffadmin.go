@@ -141,6 +141,36 @@ func likeContains(s string) string {
 	return "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s) + "%"
 }
 
+// MaxStaffText is the longest an account's name or job title may be, in
+// characters: org's limit on a name, and on a changed job title.
+const MaxStaffText = 200
+
+// checkStaffText adds to org's checks, whose problem is err, the free-text
+// rules every form shares (problem.Fields.Text) for an account's name and
+// job title, trimming them in place: no longer than MaxStaffText, on one
+// line, nothing that looks like HTML. A new account and a changed one are
+// held to the same rules, so that an account made one way is never
+// refused the other way until its name or title is shortened or cleaned.
+func checkStaffText(err error, name, jobTitle *string) error {
+	var fs problem.Fields
+	if p := problem.As(err); p != nil && p.Code == problem.Invalid {
+		fs = append(fs, p.Fields...)
+	} else if err != nil {
+		return err
+	}
+	fs.Text("name", "Name", name, MaxStaffText, false)
+	fs.Text("title", "Job title", jobTitle, MaxStaffText, false)
+	return fs.Err()
+}
+
+// CheckNewStaff checks a new account as CreateStaff and AddStaff do
+// (org.NewStaff.Validate, then the free-text rules for the name and job
+// title), cleaning it in place, so that a form can refuse it before making
+// the account's secrets.
+func CheckNewStaff(n *org.NewStaff) error {
+	return checkStaffText(n.Validate(), &n.Name, &n.JobTitle)
+}
+
 // AddStaff creates an account for actor (an administrator) in the named
 // area, which must exist, with the secrets its holder is given once.
 func (db *DB) AddStaff(ctx context.Context, actor policy.Actor, n org.NewStaff, s StaffSecrets) (org.Staff, error) {
@@ -149,7 +179,7 @@ func (db *DB) AddStaff(ctx context.Context, actor policy.Actor, n org.NewStaff, 
 		if d := policy.Decide(actor, policy.ManageStaff, policy.Target{}, tx.now); !d.Allowed {
 			return problem.New(problem.Forbidden, "%s", d.Reason)
 		}
-		if err := n.Validate(); err != nil {
+		if err := CheckNewStaff(&n); err != nil {
 			return err
 		}
 		if _, err := tx.areaByName(n.AreaName); problem.CodeOf(err) == problem.NotFound {
@@ -180,7 +210,7 @@ func (tx *Tx) staffForChange(actor policy.Actor, id int64) (org.Staff, error) {
 		return s, err
 	}
 	if s.ID == actor.StaffID {
-		return s, problem.New(problem.Conflict, "You cannot change your own account here: ask another administrator")
+		return s, problem.New(problem.Invalid, "You cannot change your own account here: ask another administrator")
 	}
 	return s, nil
 }
@@ -283,7 +313,7 @@ func (db *DB) ChangeStaff(ctx context.Context, actor policy.Actor, id int64, c o
 		if err != nil {
 			return err
 		}
-		if err := c.Validate(); err != nil {
+		if err := checkStaffText(c.Validate(), &c.Name, &c.JobTitle); err != nil {
 			return err
 		}
 		role, _ := policy.ParseRole(c.Role)

@@ -355,7 +355,7 @@ func (s *Server) staffCreate(w http.ResponseWriter, r *http.Request, u *requestU
 	}
 	f := r.PostForm
 	n := org.NewStaff{Email: f.Get("email"), Name: f.Get("name"), Role: f.Get("role"), JobTitle: f.Get("title"), AreaName: f.Get("area")}
-	if err := n.Validate(); err != nil {
+	if err := store.CheckNewStaff(&n); err != nil {
 		// Checked before any secret is made (hashing a password is slow on
 		// purpose).
 		s.showStaffForm(w, r, http.StatusUnprocessableEntity, mergeFields(nil, err))
