@@ -94,6 +94,17 @@ func (db *DB) SaveRiskAssessment(ctx context.Context, actor policy.Actor, person
 		}
 		isNew := id == 0
 		if isNew {
+			// A parent's page continues their draft: a second new one is
+			// the same form sent twice (a double click), or two people at
+			// once. Either way the answers go to the draft there is.
+			var started time.Time
+			switch err := tx.queryRow(`SELECT created_at FROM risk_assessments WHERE person_id = $1 AND status = 'draft' ORDER BY id DESC LIMIT 1`, p.ID).Scan(&started); {
+			case err == nil:
+				return problem.New(problem.Conflict, "A risk assessment for this parent was started on %s and is saved as a draft. Your answers are shown below: open the draft from the parent's page and add them there",
+					started.UTC().Format("2 January 2006"))
+			case !errors.Is(err, sql.ErrNoRows):
+				return fmt.Errorf("looking for a draft assessment: %w", err)
+			}
 			if id, err = tx.newID("risk_assessments"); err != nil {
 				return err
 			}

@@ -135,7 +135,7 @@ var accessMatrix = map[string][7]string{
 	"POST /families/{id}/birth":                      {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /families/{id}/edd":                        {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /families/{id}/assessment":                 {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /families/{id}/close":                      {"FFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /families/{id}/close":                      {"FFFFF", "AAAFA", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // closed: "closed already" (409)
 	"POST /families/{id}/reopen":                     {"FFFFF", "FFFFA", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /people/{id}/sessions":                     {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /people/{id}/vig":                          {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},

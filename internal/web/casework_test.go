@@ -335,6 +335,12 @@ func TestBirthClosureAndReopen(t *testing.T) {
 		if r := e.post(mc, path+"/close", full); r.status != http.StatusSeeOther {
 			t.Fatalf("close: %d\n%s", r.status, r.body)
 		}
+		// The form sent twice (a double click): the case is closed already,
+		// which the manager is told, rather than that they have no access.
+		if r := e.post(mc, path+"/close", full); r.status != http.StatusConflict || !strings.Contains(r.body, "This case is closed already") ||
+			strings.Contains(r.body, "do not have access") {
+			t.Errorf("closing it again: %d\n%s", r.status, between(r.body, "<main", "</main>"))
+		}
 		// The closing manager reads both parents' closing summaries on the
 		// family page; each parent's practitioner reads their own parent's,
 		// and the other parent's is withheld, as a disclosure about them is.

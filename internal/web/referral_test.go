@@ -169,7 +169,7 @@ func TestProfessionalReferralToAcceptedFamily(t *testing.T) {
 		}
 		// Deciding again is refused.
 		again := e.post(mc, "/referrals/"+itoa(id)+"/decision", url.Values{"csrf_token": {token}, "outcome": {"withdrawn"}, "detail": {"x"}})
-		if again.status != http.StatusBadRequest || !strings.Contains(again.body, "already been decided") {
+		if again.status != http.StatusConflict || !strings.Contains(again.body, "already been decided") {
 			t.Errorf("second decision: %d", again.status)
 		}
 	})

@@ -361,8 +361,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 			"You cannot see this because "+problem.MessageOf(err)+". If you need access, ask your team manager.")
 	case problem.Unauthorised:
 		http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
-	case problem.Invalid, problem.Conflict:
+	case problem.Invalid:
 		s.renderError(w, r, http.StatusBadRequest, "There is a problem", problem.MessageOf(err))
+	case problem.Conflict:
+		// Done already, or changed by someone else meanwhile: the request
+		// was sound, the record has moved on.
+		s.renderError(w, r, http.StatusConflict, "There is a problem", problem.MessageOf(err))
 	case problem.TooMany:
 		s.renderError(w, r, http.StatusTooManyRequests, "Too many attempts", problem.MessageOf(err))
 	case problem.Unavailable:

@@ -221,13 +221,18 @@ func (s *Server) dashSave(w http.ResponseWriter, r *http.Request, u *requestUser
 				return
 			}
 		}
-		fields := dashFields(p, gap)
+		fields, status := dashFields(p, gap), http.StatusUnprocessableEntity
+		if p.Code == problem.Conflict {
+			// Someone else's save, or this form sent twice: no question's
+			// problem. It links to the first question of the part shown.
+			fields, status = []problem.Field{{Name: "question-" + strconv.Itoa(first), Message: p.Message}}, http.StatusConflict
+		}
 		if shown == 0 {
 			// The whole form was posted: show the part its first problem is in.
 			shown = dashPartOfField(fields[0].Name, parts)
 		}
 		form := assessmentForm(a)
-		s.renderDash(w, r, http.StatusUnprocessableEntity, rec, qs, shown, rid, version, form, fields)
+		s.renderDash(w, r, status, rec, qs, shown, rid, version, form, fields)
 		return
 	}
 	if err != nil {

@@ -48,6 +48,12 @@ func TestDASHLevelsMARACAndConfidentiality(t *testing.T) {
 		if r := e.post(pc, amy+"/dash", dashForm(token, 5, 3, "action", "draft", "parent-view", "CANARY-VIEW I am scared")); r.status != http.StatusSeeOther {
 			t.Fatalf("draft: %d\n%s", r.status, r.body)
 		}
+		// The same new draft sent again (a double click) starts no second
+		// one: a conflict, the answers shown again.
+		if r := e.post(pc, amy+"/dash", dashForm(token, 5, 3, "action", "draft", "part", "1", "context-2", "CANARY-CONTEXT kept")); r.status != http.StatusConflict ||
+			!strings.Contains(r.body, "saved as a draft") || !strings.Contains(r.body, `href="#question-1"`) || !strings.Contains(r.body, "CANARY-CONTEXT kept") {
+			t.Errorf("the new draft sent twice: %d\n%s", r.status, between(r.body, "<main", "</form>"))
+		}
 		draft := e.get(pc, amy+"/dash")
 		if !strings.Contains(draft.body, "CANARY-VIEW") {
 			t.Error("the draft's answers were not kept")
