@@ -105,6 +105,7 @@ func TestBrowserRemoveAnIncident(t *testing.T) {
 	tab.check(t, "phase") // antenatal
 	tab.fillDate(t, "filmed_on", time.Now().AddDate(0, 0, -2))
 	tab.fill(t, "#strengths", "Filmed for the wrong parent.")
+	tab.check(t, "vig_confidential-1") // no: answered, never assumed
 	tab.click(t, `form[action="`+person+`/vig"] button[type="submit"]`)
 	tab.mustSee(t, "VIG cycle recorded", "Filmed for the wrong parent.")
 	link = `[...document.querySelectorAll('main a.govuk-link')].find(a => a.textContent.startsWith('Remove as entered in error') && a.href.includes('remove-vig'))`
