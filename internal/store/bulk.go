@@ -397,7 +397,7 @@ var seedTables = [nTables]struct {
 	tAllocations: {"allocations", "family_id, person_id, staff_id, allocated_by, started_at, ended_at, end_reason", ""},
 	tReferrals: {"referrals", "id, reference, source, area_id, family_id, status, received_at, referrer_role, edd, content_sealed, decision, decision_reason, " +
 		"signposted_to, decided_by, decided_at, updated_at, safeguarding_status, acknowledged_at, decision_told_at", ""},
-	tSessions: {"case_sessions", "id, family_id, person_id, staff_id, held_on, minutes, mode, attendance, module, topic, confidential, notes_sealed, reason_sealed, " +
+	tSessions: {"case_sessions", "id, family_id, person_id, staff_id, held_on, minutes, mode, attendance, module, topic_sealed, confidential, notes_sealed, reason_sealed, " +
 		"kind, created_at, updated_at", ""},
 	tRisks: {"risk_assessments", "id, family_id, person_id, staff_id, kind, assessed_on, yes_count, level, judged_level, answers_sealed, status, completed_at, " +
 		"created_at, updated_at", ""},
@@ -595,8 +595,9 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 		for i, s := range f.Sessions {
 			sessionIDs[i] = localID{idSession, b.count[idSession]}
 			b.count[idSession]++
-			b.add(tSessions, sessionIDs[i], fam, people[s.Person], l.staffIDs[s.Staff], s.On.UTC(), int64(s.Minutes), s.Mode, s.Attendance, s.Module, s.Topic, s.Confidential,
-				bound("case_sessions.notes", s.Notes, sessionIDs[i]), bound("case_sessions.reason", s.Reason, sessionIDs[i]), "session", s.Recorded.UTC(), s.Recorded.UTC())
+			b.add(tSessions, sessionIDs[i], fam, people[s.Person], l.staffIDs[s.Staff], s.On.UTC(), int64(s.Minutes), s.Mode, s.Attendance, s.Module,
+				bound("case_sessions.topic", s.Topic, sessionIDs[i]), s.Confidential, bound("case_sessions.notes", s.Notes, sessionIDs[i]),
+				bound("case_sessions.reason", s.Reason, sessionIDs[i]), "session", s.Recorded.UTC(), s.Recorded.UTC())
 		}
 		sessions += len(f.Sessions)
 		riskIDs := make([]localID, len(f.Risks))

@@ -469,7 +469,7 @@ func (tx *Tx) auditPersonView(rec PersonRecord, detail string) {
 
 // sessionColumns are what a session is read with, for scanSession.
 const sessionColumns = `cs.id, cs.family_id, cs.person_id, cs.staff_id, s.name, cs.held_on, cs.minutes, cs.mode, cs.attendance,
-		cs.module, cs.topic, cs.joint, cs.confidential, cs.notes_sealed, cs.reason_sealed, cs.created_at, cs.kind, cs.version, cs.updated_at`
+		cs.module, cs.topic_sealed, cs.joint, cs.confidential, cs.notes_sealed, cs.reason_sealed, cs.created_at, cs.kind, cs.version, cs.updated_at`
 
 // sessions reads all of a person's sessions, newest first (a subject
 // access request's copy, say); the person page reads a page (sessionPage).
@@ -540,13 +540,13 @@ func (tx *Tx) sessionPage(personID int64, seeConfidential bool, page SessionPage
 }
 
 // scanSession reads a session's row (sessionColumns, then total if it is
-// not nil), opening its notes only if they are not confidential or the
-// reader may see them.
+// not nil), opening its topic and notes only if they are not confidential
+// or the reader may see them.
 func (tx *Tx) scanSession(rows *sql.Rows, seeConfidential bool, total *int) (casework.Session, error) {
 	var s casework.Session
-	var notes, reason string
+	var topic, notes, reason string
 	dest := []any{&s.ID, &s.FamilyID, &s.PersonID, &s.StaffID, &s.StaffName, &s.HeldOn, &s.Minutes, &s.Mode, &s.Attendance,
-		&s.Module, &s.Topic, &s.Joint, &s.Confidential, &notes, &reason, &s.CreatedAt, &s.Kind, &s.Version, &s.UpdatedAt}
+		&s.Module, &topic, &s.Joint, &s.Confidential, &notes, &reason, &s.CreatedAt, &s.Kind, &s.Version, &s.UpdatedAt}
 	if total != nil {
 		dest = append(dest, total)
 	}
@@ -559,6 +559,9 @@ func (tx *Tx) scanSession(rows *sql.Rows, seeConfidential bool, total *int) (cas
 		return s, nil
 	}
 	var err error
+	if s.Topic, err = tx.db.open(rowContext("case_sessions.topic", s.ID), topic); err != nil {
+		return s, err
+	}
 	if s.Notes, err = tx.db.open(rowContext("case_sessions.notes", s.ID), notes); err != nil {
 		return s, err
 	}
@@ -768,10 +771,14 @@ func (db *DB) RecordSession(ctx context.Context, actor policy.Actor, s casework.
 		if err != nil {
 			return err
 		}
-		_, err = tx.exec(`INSERT INTO case_sessions (id, family_id, person_id, staff_id, held_on, minutes, mode, attendance, module, topic, joint,
+		topic, err := tx.db.seal(rowContext("case_sessions.topic", id), s.Topic)
+		if err != nil {
+			return err
+		}
+		_, err = tx.exec(`INSERT INTO case_sessions (id, family_id, person_id, staff_id, held_on, minutes, mode, attendance, module, topic_sealed, joint,
 			confidential, notes_sealed, reason_sealed, kind, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'session', $15, $15)`,
-			id, f.ID, p.ID, actor.StaffID, s.HeldOn.UTC(), s.Minutes, s.Mode, s.Attendance, s.Module, s.Topic, s.Joint, s.Confidential, notes, reason, tx.now)
+			id, f.ID, p.ID, actor.StaffID, s.HeldOn.UTC(), s.Minutes, s.Mode, s.Attendance, s.Module, topic, s.Joint, s.Confidential, notes, reason, tx.now)
 		if err != nil {
 			return fmt.Errorf("saving session: %w", err)
 		}

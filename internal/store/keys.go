@@ -73,12 +73,13 @@ var boundAt30 = []string{"closure_summaries", "consents", "meetings", "informati
 var boundFromStart = []string{"circumstance_changes", "case_session_history"}
 
 // columnsBoundFromStart are the sealed columns added after migration 30 to
-// tables it bound ("table.column"), bound to their rows from the first:
+// tables migrations 29 and 30 bound ("table.column"), bound to their rows
+// from the first (a value migration 57 moved out of a clear column too):
 // migrations 29 and 30 do not look for them (they are not there yet).
 var columnsBoundFromStart = []string{"staff.password_hash_sealed", "incidents.removed_reason_sealed", "vig_cycles.removed_reason_sealed",
 	"consents.removed_reason_sealed", "meetings.removed_reason_sealed",
 	"information_sharing.removed_reason_sealed", "professionals.removed_reason_sealed", "child_risks.removed_reason_sealed",
-	"marac_referrals.removed_reason_sealed"}
+	"marac_referrals.removed_reason_sealed", "case_sessions.topic_sealed", "information_sharing.recipient_sealed"}
 
 // rowBound are the tables whose sealed values are bound to their rows.
 var rowBound = func() map[string]bool {
@@ -145,9 +146,11 @@ func SealedColumns() []SealedColumn {
 		{"referral_drafts", "content_sealed", []string{"token_hash"}, "referral_drafts.content", ""},
 		{"case_sessions", "notes_sealed", id, "case_sessions.notes", ""},
 		{"case_sessions", "reason_sealed", id, "case_sessions.reason", ""},
+		{"case_sessions", "topic_sealed", id, "case_sessions.topic", ""},
 		{"case_session_history", "notes_sealed", id, "case_session_history.notes", ""},
 		{"case_session_history", "reason_sealed", id, "case_session_history.reason", ""},
 		{"case_session_history", "why_sealed", id, "case_session_history.why", ""},
+		{"case_session_history", "topic_sealed", id, "case_session_history.topic", ""},
 		{"risk_assessments", "answers_sealed", id, "risk_assessments.answers", ""},
 		{"incidents", "details_sealed", id, "incidents.details", ""},
 		{"circumstance_changes", "note_sealed", id, "circumstance_changes.note", ""},
@@ -174,6 +177,7 @@ func SealedColumns() []SealedColumn {
 		{"information_sharing", "what_sealed", id, "information_sharing.what", ""},
 		{"information_sharing", "why_sealed", id, "information_sharing.why", ""},
 		{"information_sharing", "removed_reason_sealed", id, "information_sharing.removed_reason", ""},
+		{"information_sharing", "recipient_sealed", id, "information_sharing.recipient", ""},
 		{"professionals", "removed_reason_sealed", id, "professionals.removed_reason", ""},
 		{"closure_summaries", "summary_sealed", []string{"closure_id", "person_id"}, "closure_summaries.summary", ""},
 		{"pauses", "note_sealed", id, "pauses.note", ""},

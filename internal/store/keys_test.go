@@ -166,7 +166,7 @@ func plantCanaries(t *testing.T, db *store.DB) planted {
 		t.Fatal(err)
 	}
 	if _, err := db.RecordSession(sctx, prac, casework.Session{PersonID: fx.parent1, HeldOn: now, Minutes: 50, Mode: "home", Attendance: "attended",
-		Notes: canary("session-notes"), Confidential: true}, nil); err != nil {
+		Topic: canary("session-topic"), Notes: canary("session-notes"), Confidential: true}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.RecordSession(sctx, prac, casework.Session{PersonID: fx.parent1, HeldOn: now, Mode: "home", Attendance: "did_not_attend",
@@ -176,7 +176,7 @@ func plantCanaries(t *testing.T, db *store.DB) planted {
 	// A session corrected, and one removed as entered in error: their
 	// earlier versions and the reasons are in case_session_history.
 	was := casework.Session{PersonID: fx.parent1, HeldOn: now, Mode: "phone", Attendance: "did_not_attend", Reason: canary("history-reason"),
-		Notes: canary("history-notes")}
+		Notes: canary("history-notes"), Topic: canary("history-topic")}
 	corrected, err := db.RecordSession(sctx, prac, was, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -335,7 +335,7 @@ func plantCanaries(t *testing.T, db *store.DB) planted {
 			}
 		}
 	}
-	if err := db.RecordShare(sctx, prac, fx.familyID, sharing.Share{PersonID: fx.parent1, SharedOn: now, Recipient: "GP", What: canary("share-what"),
+	if err := db.RecordShare(sctx, prac, fx.familyID, sharing.Share{PersonID: fx.parent1, SharedOn: now, Recipient: canary("share-recipient"), What: canary("share-what"),
 		Why: canary("share-why"), Method: "phone", LawfulBasis: "art9_2h", Consent: "not_sought", ConsentReason: canary("share-consent-reason")}); err != nil {
 		t.Fatal(err)
 	}

@@ -161,6 +161,7 @@ func (db *DB) migrationSteps() map[int]func(context.Context, *sql.Tx) error {
 		32: db.linkReferralMail,
 		35: db.linkConcernMail,
 		44: db.sealPasswordHashes,
+		57: db.sealTopicsAndRecipients,
 	}
 }
 
@@ -512,6 +513,105 @@ func (db *DB) sealClearFields(ctx context.Context, tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, db.rebind(`UPDATE `+table+` SET `+sealed+` = $1, `+clear+` = '' WHERE `+id+` = $2`), v, r.id); err != nil {
 				return fmt.Errorf("sealing %s.%s: %w", table, clear, err)
 			}
+		}
+	}
+	return nil
+}
+
+// clearAt57 are the clear columns migration 57 moves into sealed ones:
+// table, clear column, sealed column (bound to its row, under the context
+// table.clear), and a sealed column of the same row, by which the step
+// checks that the keys are the database's (its context table.part).
+var clearAt57 = [][4]string{
+	{"case_sessions", "topic", "topic_sealed", "notes"},
+	{"case_session_history", "topic", "topic_sealed", "notes"},
+	{"information_sharing", "recipient", "recipient_sealed", "what"},
+}
+
+// sealTopicsAndRecipients is migration 57's Go step: each session's topic
+// (and each earlier version's), and each disclosure's recipient, written
+// in clear before it, is sealed bound to its row into the column the
+// migration adds, a thousand rows at a time in the migration's
+// transaction, and the clear column is emptied. The keys must be the
+// database's: if the rows' other sealed values (a session's notes, what
+// was shared) are there and none opens, the migration fails, to run again
+// with the right key file, rather than seal every topic where the right
+// keys could not open it.
+func (db *DB) sealTopicsAndRecipients(ctx context.Context, tx *sql.Tx) error {
+	checked, opened := 0, 0
+	for _, f := range clearAt57 {
+		table, clear, sealed, check := f[0], f[1], f[2], f[3]
+		var after int64
+		for {
+			// #nosec G202 -- table and column names come from the constant clearAt57
+			rows, err := tx.QueryContext(ctx, db.rebind(`SELECT id, `+clear+`, `+check+`_sealed FROM `+table+`
+				WHERE `+clear+` <> '' AND id > $1 ORDER BY id LIMIT 1000`), after)
+			if err != nil {
+				return fmt.Errorf("reading %s.%s: %w", table, clear, err)
+			}
+			var ids []int64
+			var values []string
+			for rows.Next() {
+				var id int64
+				var value, other string
+				if err := rows.Scan(&id, &value, &other); err != nil {
+					rows.Close() // #nosec G104 -- the scan error is the one to report
+					return fmt.Errorf("reading %s.%s: %w", table, clear, err)
+				}
+				if other != "" {
+					checked++
+					if _, err := db.open(rowContext(table+"."+check, id), other); err == nil {
+						opened++
+					}
+				}
+				v, err := db.seal(rowContext(table+"."+clear, id), value)
+				if err != nil {
+					rows.Close() // #nosec G104 -- the sealing error is the one to report
+					return err
+				}
+				ids, values = append(ids, id), append(values, v)
+			}
+			if err := doneRows(rows); err != nil {
+				return fmt.Errorf("reading %s.%s: %w", table, clear, err)
+			}
+			if len(ids) == 0 {
+				break
+			}
+			after = ids[len(ids)-1]
+			if err := db.moveSealed(ctx, tx, table, clear, sealed, ids, values); err != nil {
+				return err
+			}
+		}
+	}
+	if checked > 0 && opened == 0 {
+		return fmt.Errorf("none of the %d sealed values beside the topics and recipients to seal (sessions' notes, what was shared) opens with these encryption keys, so these are not sealed with them: start Cradle with the key file this database was written with, and the migration runs again", checked)
+	}
+	return nil
+}
+
+// moveSealed writes a batch of migration 57's sealed values (values[i] for
+// row ids[i]) into table's sealed column and empties its clear one: on
+// PostgreSQL in one statement, otherwise a prepared statement a row (as
+// writeBound).
+func (db *DB) moveSealed(ctx context.Context, tx *sql.Tx, table, clear, sealed string, ids []int64, values []string) error {
+	if db.dialect == Postgres {
+		// #nosec G202 -- table and column names come from the constant clearAt57
+		_, err := tx.ExecContext(ctx, `UPDATE `+table+` t SET `+sealed+` = v.sealed, `+clear+` = ''
+			FROM unnest(CAST($1 AS BIGINT[]), CAST($2 AS TEXT[])) AS v(id, sealed) WHERE t.id = v.id`, ids, values)
+		if err != nil {
+			return fmt.Errorf("sealing %s.%s: %w", table, clear, err)
+		}
+		return nil
+	}
+	// #nosec G202 -- table and column names come from the constant clearAt57
+	stmt, err := tx.PrepareContext(ctx, db.rebind(`UPDATE `+table+` SET `+sealed+` = $1, `+clear+` = '' WHERE id = $2`))
+	if err != nil {
+		return fmt.Errorf("sealing %s.%s: %w", table, clear, err)
+	}
+	defer stmt.Close()
+	for i, id := range ids {
+		if _, err := stmt.ExecContext(ctx, values[i], id); err != nil {
+			return fmt.Errorf("sealing %s.%s of row %d: %w", table, clear, id, err)
 		}
 	}
 	return nil

@@ -92,7 +92,7 @@ func (db *DB) ReadSession(ctx context.Context, actor policy.Actor, personID, ses
 				if err := tx.openVersion(out.Removed, removedRow); err != nil {
 					return err
 				}
-				out.Session.Notes, out.Session.Reason = out.Removed.Notes, out.Removed.Reason
+				out.Session.Topic, out.Session.Notes, out.Session.Reason = out.Removed.Topic, out.Removed.Notes, out.Removed.Reason
 			} else {
 				out.Removed.Withhold()
 				out.Session.Withhold()
@@ -120,16 +120,16 @@ func (db *DB) ReadSession(ctx context.Context, actor policy.Actor, personID, ses
 // sealedVersion is a row of case_session_history as read, its values still
 // sealed until the reader is known to be allowed them (openVersion).
 type sealedVersion struct {
-	v                  casework.SessionVersion
-	id                 int64
-	notes, reason, why string
+	v                         casework.SessionVersion
+	id                        int64
+	topic, notes, reason, why string
 }
 
 // sessionVersions reads a session's earlier versions, newest first: its
 // removal, if it was removed, then the versions corrections replaced.
 func (tx *Tx) sessionVersions(personID, sessionID int64) ([]sealedVersion, error) {
 	rows, err := tx.query(`SELECT h.id, h.session_id, h.family_id, h.person_id, h.version, h.change, h.kind, h.staff_id, rs.name,
-		h.held_on, h.minutes, h.mode, h.attendance, h.module, h.topic, h.joint, h.confidential, h.notes_sealed, h.reason_sealed,
+		h.held_on, h.minutes, h.mode, h.attendance, h.module, h.topic_sealed, h.joint, h.confidential, h.notes_sealed, h.reason_sealed,
 		h.saved_at, h.changed_by, cb.name, h.changed_at, h.why_sealed
 		FROM case_session_history h JOIN staff rs ON rs.id = h.staff_id JOIN staff cb ON cb.id = h.changed_by
 		WHERE h.session_id = $1 AND h.person_id = $2 ORDER BY h.version DESC, h.id DESC`, sessionID, personID)
@@ -142,7 +142,7 @@ func (tx *Tx) sessionVersions(personID, sessionID int64) ([]sealedVersion, error
 		var sv sealedVersion
 		v := &sv.v
 		if err := rows.Scan(&sv.id, &v.ID, &v.FamilyID, &v.PersonID, &v.Version, &v.Change, &v.Kind, &v.StaffID, &v.StaffName,
-			&v.HeldOn, &v.Minutes, &v.Mode, &v.Attendance, &v.Module, &v.Topic, &v.Joint, &v.Confidential, &sv.notes, &sv.reason,
+			&v.HeldOn, &v.Minutes, &v.Mode, &v.Attendance, &v.Module, &sv.topic, &v.Joint, &v.Confidential, &sv.notes, &sv.reason,
 			&v.UpdatedAt, &v.ChangedBy, &v.ChangedByName, &v.ChangedAt, &sv.why); err != nil {
 			return nil, fmt.Errorf("reading the session's history: %w", err)
 		}
@@ -151,9 +151,13 @@ func (tx *Tx) sessionVersions(personID, sessionID int64) ([]sealedVersion, error
 	return out, rows.Err()
 }
 
-// openVersion opens an earlier version's notes, reason and why it changed.
+// openVersion opens an earlier version's topic, notes, reason and why it
+// changed.
 func (tx *Tx) openVersion(v *casework.SessionVersion, sv sealedVersion) error {
 	var err error
+	if v.Topic, err = tx.db.open(rowContext("case_session_history.topic", sv.id), sv.topic); err != nil {
+		return err
+	}
 	if v.Notes, err = tx.db.open(rowContext("case_session_history.notes", sv.id), sv.notes); err != nil {
 		return err
 	}
@@ -237,13 +241,17 @@ func (db *DB) CorrectSession(ctx context.Context, actor policy.Actor, c SessionC
 		if err != nil {
 			return err
 		}
+		topic, err := tx.db.seal(rowContext("case_sessions.topic", was.ID), now.Topic)
+		if err != nil {
+			return err
+		}
 		// The row first, on its version: of two corrections at once the
 		// second finds the version gone and stops here, before it writes
 		// any history.
-		res, err := tx.exec(`UPDATE case_sessions SET held_on = $1, minutes = $2, mode = $3, attendance = $4, module = $5, topic = $6,
+		res, err := tx.exec(`UPDATE case_sessions SET held_on = $1, minutes = $2, mode = $3, attendance = $4, module = $5, topic_sealed = $6,
 			joint = $7, confidential = $8, notes_sealed = $9, reason_sealed = $10, version = version + 1, updated_at = $11
 			WHERE id = $12 AND person_id = $13 AND version = $14`,
-			now.HeldOn.UTC(), now.Minutes, now.Mode, now.Attendance, now.Module, now.Topic, now.Joint, now.Confidential, notes, reason, tx.now,
+			now.HeldOn.UTC(), now.Minutes, now.Mode, now.Attendance, now.Module, topic, now.Joint, now.Confidential, notes, reason, tx.now,
 			was.ID, p.ID, was.Version)
 		if err != nil {
 			return fmt.Errorf("correcting the session: %w", err)
@@ -332,23 +340,24 @@ func (tx *Tx) sessionToChange(actor policy.Actor, personID, sessionID int64, ver
 }
 
 // keepVersion writes was into its session's history as change (corrected
-// or removed) by staff, with why, its text sealed to the history's row.
+// or removed) by staff, with why, its text (topic, notes, reason and why)
+// sealed to the history's row.
 func (tx *Tx) keepVersion(was casework.Session, change string, staff int64, why string) error {
 	id, err := tx.newID("case_session_history")
 	if err != nil {
 		return err
 	}
-	var sealed [3]string
-	for i, v := range [3]struct{ part, text string }{{"notes", was.Notes}, {"reason", was.Reason}, {"why", why}} {
+	var sealed [4]string
+	for i, v := range [4]struct{ part, text string }{{"notes", was.Notes}, {"reason", was.Reason}, {"why", why}, {"topic", was.Topic}} {
 		if sealed[i], err = tx.db.seal(rowContext("case_session_history."+v.part, id), v.text); err != nil {
 			return err
 		}
 	}
 	_, err = tx.exec(`INSERT INTO case_session_history (id, session_id, family_id, person_id, version, change, kind, staff_id,
-		held_on, minutes, mode, attendance, module, topic, joint, confidential, notes_sealed, reason_sealed, saved_at, changed_by, changed_at, why_sealed)
+		held_on, minutes, mode, attendance, module, topic_sealed, joint, confidential, notes_sealed, reason_sealed, saved_at, changed_by, changed_at, why_sealed)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
 		id, was.ID, was.FamilyID, was.PersonID, was.Version, change, was.Kind, was.StaffID,
-		was.HeldOn.UTC(), was.Minutes, was.Mode, was.Attendance, was.Module, was.Topic, was.Joint, was.Confidential,
+		was.HeldOn.UTC(), was.Minutes, was.Mode, was.Attendance, was.Module, sealed[3], was.Joint, was.Confidential,
 		sealed[0], sealed[1], was.UpdatedAt.UTC(), staff, tx.now, sealed[2])
 	if err != nil {
 		return fmt.Errorf("keeping the session's earlier version: %w", err)

@@ -333,8 +333,15 @@ func (tx *Tx) insertShare(familyID, staffID int64, s sharing.Share) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tx.exec(`INSERT INTO information_sharing (id, family_id, person_id, shared_at, recipient, method, lawful_basis, consent, consent_reason, consent_reason_sealed, what_sealed, why_sealed, created_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', $9, $10, $11, $12)`, id, familyID, nullID(s.PersonID), s.SharedOn.UTC(), s.Recipient, s.Method, s.LawfulBasis, s.Consent,
+	recipient, err := tx.db.seal(rowContext("information_sharing.recipient", id), s.Recipient)
+	if err != nil {
+		return err
+	}
+	// The clear recipient and consent_reason columns (sealed since
+	// migrations 57 and 11) are left empty.
+	if _, err := tx.exec(`INSERT INTO information_sharing (id, family_id, person_id, shared_at, recipient, recipient_sealed, method, lawful_basis, consent, consent_reason,
+		consent_reason_sealed, what_sealed, why_sealed, created_by)
+		VALUES ($1, $2, $3, $4, '', $5, $6, $7, $8, '', $9, $10, $11, $12)`, id, familyID, nullID(s.PersonID), s.SharedOn.UTC(), recipient, s.Method, s.LawfulBasis, s.Consent,
 		reason, what, why, staffID); err != nil {
 		return fmt.Errorf("logging the share: %w", err)
 	}
@@ -403,7 +410,7 @@ func (db *DB) RemoveShare(ctx context.Context, actor policy.Actor, familyID, sha
 func (db *DB) familyShares(ctx context.Context, q rowQuerier, actor policy.Actor, f family.Family, now time.Time) ([]sharing.Share, []RemovedShare, error) {
 	// What was shared about a parent follows the parent's confidentiality,
 	// with the reader's break-glass grants as ReadFamily found them.
-	rows, err := q.QueryContext(ctx, `SELECT i.id, COALESCE(i.person_id, 0), i.shared_at, i.recipient, i.method, i.lawful_basis, i.consent, i.consent_reason_sealed,
+	rows, err := q.QueryContext(ctx, `SELECT i.id, COALESCE(i.person_id, 0), i.shared_at, i.recipient_sealed, i.method, i.lawful_basis, i.consent, i.consent_reason_sealed,
 		i.what_sealed, i.why_sealed, COALESCE(s.name, ''), i.removed_at, COALESCE(r.name, ''), i.removed_reason_sealed
 		FROM information_sharing i LEFT JOIN staff s ON s.id = i.created_by LEFT JOIN staff r ON r.id = i.removed_by
 		WHERE i.family_id = $1 ORDER BY i.shared_at DESC, i.id DESC`, f.ID)
@@ -415,19 +422,21 @@ func (db *DB) familyShares(ctx context.Context, q rowQuerier, actor policy.Actor
 	var removed []RemovedShare
 	for rows.Next() {
 		var s sharing.Share
-		var what, why, reason string
+		var recipient, what, why, reason string
 		var removedAt sql.NullTime
 		var removedBy, removedWhy string
-		if err := rows.Scan(&s.ID, &s.PersonID, &s.SharedOn, &s.Recipient, &s.Method, &s.LawfulBasis, &s.Consent, &reason, &what, &why, &s.By,
+		if err := rows.Scan(&s.ID, &s.PersonID, &s.SharedOn, &recipient, &s.Method, &s.LawfulBasis, &s.Consent, &reason, &what, &why, &s.By,
 			&removedAt, &removedBy, &removedWhy); err != nil {
 			return nil, nil, err
 		}
 		t, ok := personTargetIn(f, s.PersonID, f.Overrides)
 		s.Withheld = ok && !policy.Can(actor, policy.ViewConfidential, t, now)
-		if s.Withheld {
-			// With whom goes with what: a refuge's or a new GP's name says
-			// where the parent is.
-			s.Recipient = ""
+		// With whom goes with what: a refuge's or a new GP's name says
+		// where the parent is. Withheld, it is not opened.
+		if !s.Withheld {
+			if s.Recipient, err = db.open(rowContext("information_sharing.recipient", s.ID), recipient); err != nil {
+				return nil, nil, err
+			}
 		}
 		if removedAt.Valid {
 			e, err := db.removedEntry("share", "information_sharing", s.ID, s.SharedOn, removedAt.Time, removedBy, removedWhy, !s.Withheld)
