@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -256,6 +258,55 @@ type Page struct {
 	Alerts    int           // unseen safeguarding alerts for the signed-in user
 	Footer    []navLink     // the site's footer pages (privacy, cookies, accessibility)
 	Menu      template.HTML // the service navigation's items (see navView)
+	// unlinked are the fields named by Errors that the page does not show
+	// (a conflict naming a form the page no longer offers, such as a
+	// birth's once it is recorded): the summary lists them without a link.
+	unlinked map[string]bool
+	// Unsaved is the free text the user typed into a form the page no
+	// longer shows (see keepUnsaved), shown for them to copy.
+	Unsaved []unsavedText
+}
+
+// unsavedText is one field's typed text, with the field's label.
+type unsavedText struct{ Label, Text string }
+
+type unsavedKey struct{}
+
+// keepUnsaved notes the free text a form posted, for the page shown if the
+// save is refused by a problem whose form the page no longer shows (an
+// entry removed, or a decision made, by someone else a moment ago): the
+// text is then shown for the user to copy, never silently lost. Empty
+// texts are left out.
+func keepUnsaved(r *http.Request, texts ...unsavedText) *http.Request {
+	var kept []unsavedText
+	for _, t := range texts {
+		if strings.TrimSpace(t.Text) != "" {
+			kept = append(kept, t)
+		}
+	}
+	if len(kept) == 0 {
+		return r
+	}
+	return r.WithContext(context.WithValue(r.Context(), unsavedKey{}, kept))
+}
+
+// Linked says whether the error summary links to field name: true unless
+// the page does not show it.
+func (p Page) Linked(name string) bool { return !p.unlinked[name] }
+
+// unlinkedFields are the fields errs name that page, rendered, has no
+// element for: an error summary's link to one would go nowhere.
+func unlinkedFields(page []byte, errs []problem.Field) map[string]bool {
+	var out map[string]bool
+	for _, e := range errs {
+		if !bytes.Contains(page, []byte(`id="`+fieldID(e.Name)+`"`)) {
+			if out == nil {
+				out = map[string]bool{}
+			}
+			out[e.Name] = true
+		}
+	}
+	return out
 }
 
 // Contacts is the organisation's emergency numbers and helplines, read
@@ -324,7 +375,17 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	p.Menu = menu[0]
 	buf := s.pools.buffer()
 	defer s.pools.putBuffer(buf)
-	if err := t.Execute(buf, p); err != nil {
+	err = t.Execute(buf, p)
+	if err == nil && len(p.Errors) > 0 {
+		// Rendered again, rarely, when a problem names a field the page
+		// does not show, so that no link in the summary goes nowhere.
+		if p.unlinked = unlinkedFields(buf.Bytes(), p.Errors); p.unlinked != nil {
+			p.Unsaved, _ = r.Context().Value(unsavedKey{}).([]unsavedText)
+			buf.Reset()
+			err = t.Execute(buf, p)
+		}
+	}
+	if err != nil {
 		s.log.Error("rendering", "view", name, "request_id", requestID(r), "err", err)
 		http.Error(w, "Sorry, there is a problem with the service.", http.StatusInternalServerError)
 		return

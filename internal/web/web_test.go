@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -132,7 +133,30 @@ func (e *env) send(c *http.Client, method, path string, body io.Reader, hdr ...s
 	}
 	defer r.Body.Close()
 	b, _ := io.ReadAll(r.Body)
+	checkErrorSummaryLinks(e.t, method+" "+path, string(b))
 	return resp{status: r.StatusCode, body: string(b), location: r.Header.Get("Location"), header: r.Header}
+}
+
+var summaryLink = regexp.MustCompile(`<li><a href="#([^"]+)">`)
+
+// checkErrorSummaryLinks fails the test when a page's error summary links
+// to an element the page does not have: every test's every page is a
+// check that no problem's link goes nowhere.
+func checkErrorSummaryLinks(t *testing.T, what, body string) {
+	t.Helper()
+	i := strings.Index(body, "govuk-error-summary__list")
+	if i < 0 {
+		return
+	}
+	list := body[i:]
+	if j := strings.Index(list, "</ul>"); j >= 0 {
+		list = list[:j]
+	}
+	for _, m := range summaryLink.FindAllStringSubmatch(list, -1) {
+		if !strings.Contains(body, `id="`+m[1]+`"`) {
+			t.Errorf("%s: the error summary links to #%s, which the page does not have", what, m[1])
+		}
+	}
 }
 
 func (e *env) get(c *http.Client, path string) resp { e.t.Helper(); return e.do(c, "GET", path, nil) }
