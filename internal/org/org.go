@@ -48,6 +48,7 @@ type Staff struct {
 	ListedPublicly     bool
 	CreatedAt          time.Time
 	LastSignedInAt     time.Time // zero: no sign-in recorded (read for the staff list only)
+	Version            int       // moved on by each change an administrator saves
 }
 
 // UnusedAfter is how long an active account may go unused before the
@@ -125,6 +126,7 @@ type StaffChange struct {
 	JobTitle string
 	Role     string
 	Areas    []string // the names of the areas whose teams they are in
+	Version  int      // the account's version the form was opened at
 }
 
 // Validate checks the input and returns an Invalid problem naming each bad

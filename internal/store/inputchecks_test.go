@@ -108,7 +108,7 @@ func TestStaffNameAndTitleChecked(t *testing.T) {
 		if kim.Name != name || kim.JobTitle != title {
 			t.Fatalf("made %q, %q", kim.Name, kim.JobTitle)
 		}
-		change := org.StaffChange{Email: kim.Email, Name: kim.Name, JobTitle: kim.JobTitle, Role: "team_manager", Areas: []string{"Blackpool"}}
+		change := org.StaffChange{Email: kim.Email, Name: kim.Name, JobTitle: kim.JobTitle, Role: "team_manager", Areas: []string{"Blackpool"}, Version: kim.Version}
 		if _, changed, err := db.ChangeStaff(sctx, admin.Actor(), kim.ID, change, nil); err != nil || !changed {
 			t.Fatalf("changing the account as made: %v (changed %v)", err, changed)
 		}

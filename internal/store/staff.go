@@ -128,7 +128,7 @@ func (tx *Tx) AddStaffToArea(staffID int64, areaName string) error {
 	return nil
 }
 
-const staffColumns = `id, email, name, role, job_title, password_hash_sealed, must_change_password, totp_secret_sealed, totp_last_step, disabled, listed_publicly, created_at, password_set_at`
+const staffColumns = `id, email, name, role, job_title, password_hash_sealed, must_change_password, totp_secret_sealed, totp_last_step, disabled, listed_publicly, created_at, password_set_at, version`
 
 type rowQuerier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
@@ -140,7 +140,7 @@ func (db *DB) scanStaff(ctx context.Context, q rowQuerier, where string, arg any
 	var role, sealed, sealedHash string
 	var setAt sql.NullTime
 	err := q.QueryRowContext(ctx, db.rebind(`SELECT `+staffColumns+` FROM staff WHERE `+where), arg).
-		Scan(&s.ID, &s.Email, &s.Name, &role, &s.JobTitle, &sealedHash, &s.MustChangePassword, &sealed, &s.TOTPLastStep, &s.Disabled, &s.ListedPublicly, &s.CreatedAt, &setAt)
+		Scan(&s.ID, &s.Email, &s.Name, &role, &s.JobTitle, &sealedHash, &s.MustChangePassword, &sealed, &s.TOTPLastStep, &s.Disabled, &s.ListedPublicly, &s.CreatedAt, &setAt, &s.Version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, problem.New(problem.NotFound, "No such member of staff")
 	}

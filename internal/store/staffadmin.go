@@ -304,7 +304,9 @@ func (db *DB) StaffForAdmin(ctx context.Context, actor policy.Actor, id int64) (
 // is given the account's address (the old and the new, when it changes,
 // so that a change the owner did not ask for reaches them) and a sentence
 // for each change, in the transaction. It reports false, changing and telling nothing, when the
-// change asks for what the account already has.
+// change asks for what the account already has. A change made from a form
+// opened before another change (c.Version is not the account's) is a
+// Conflict, saving nothing.
 func (db *DB) ChangeStaff(ctx context.Context, actor policy.Actor, id int64, c org.StaffChange, tell func(tx *Tx, emails []string, changes []string) error) (org.Staff, bool, error) {
 	var out org.Staff
 	changed := false
@@ -315,6 +317,9 @@ func (db *DB) ChangeStaff(ctx context.Context, actor policy.Actor, id int64, c o
 		}
 		if err := checkStaffText(c.Validate(), &c.Name, &c.JobTitle); err != nil {
 			return err
+		}
+		if c.Version != s.Version {
+			return problem.New(problem.Conflict, staffChangedMeanwhile)
 		}
 		role, _ := policy.ParseRole(c.Role)
 		var areas []org.Area
@@ -381,15 +386,18 @@ func (db *DB) ChangeStaff(ctx context.Context, actor policy.Actor, id int64, c o
 			out = s
 			return nil
 		}
-		_, err = tx.exec(`UPDATE staff SET email = $1, name = $2, job_title = $3, role = $4,
-			listed_publicly = CASE WHEN $4 = 'dsl' THEN listed_publicly ELSE FALSE END, updated_at = $5 WHERE id = $6`,
-			c.Email, c.Name, c.JobTitle, string(role), tx.now, s.ID)
+		res, err := tx.exec(`UPDATE staff SET email = $1, name = $2, job_title = $3, role = $4,
+			listed_publicly = CASE WHEN $4 = 'dsl' THEN listed_publicly ELSE FALSE END, version = version + 1, updated_at = $5 WHERE id = $6 AND version = $7`,
+			c.Email, c.Name, c.JobTitle, string(role), tx.now, s.ID, s.Version)
 		if isUniqueViolation(err) { // taken since the check, by a change beside this one
 			return &problem.Error{Code: problem.Conflict, Message: "There is already an account with that email address",
 				Fields: []problem.Field{{Name: "email", Message: "There is already an account with that email address"}}}
 		}
 		if err != nil {
 			return fmt.Errorf("changing staff: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 { // changed between the read and this write
+			return problem.New(problem.Conflict, staffChangedMeanwhile)
 		}
 		for _, a := range removed {
 			if _, err := tx.exec(`DELETE FROM staff_teams WHERE staff_id = $1 AND team_id IN (SELECT id FROM teams WHERE area_id = $2)`, s.ID, a.ID); err != nil {
@@ -413,6 +421,10 @@ func (db *DB) ChangeStaff(ctx context.Context, actor policy.Actor, id int64, c o
 	})
 	return out, changed, err
 }
+
+// staffChangedMeanwhile is the conflict when an account was changed after
+// the form changing it was opened: saving it would undo that change unseen.
+const staffChangedMeanwhile = "Someone else changed this account while you were editing it. Your changes have not been saved: check the account's details below and save again"
 
 // checkStaffChange refuses a change of role, or an area taken away, that
 // would leave open families' parents without a practitioner who can work

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -91,7 +92,7 @@ func TestStaffNameAndTitleRefusedAlike(t *testing.T) {
 		page := "/admin/staff/" + itoa(kim.ID)
 		token = csrfFrom(t, e.get(ac, page).body)
 		change := func(name, title string) resp {
-			return e.post(ac, page, url.Values{"csrf_token": {token}, "email": {kim.Email}, "name": {name}, "title": {title}, "role": {"team_manager"}, "areas": {"Blackpool"}})
+			return e.post(ac, page, url.Values{"csrf_token": {token}, "version": {strconv.Itoa(kim.Version)}, "email": {kim.Email}, "name": {name}, "title": {title}, "role": {"team_manager"}, "areas": {"Blackpool"}})
 		}
 		refusedPage(t, "changing the job title to an image", change(name, img), []string{"title"}, img)
 		refusedPage(t, "changing the name to a script", change(script, title), []string{"name"}, script)

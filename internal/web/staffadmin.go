@@ -55,9 +55,11 @@ type staffRow struct {
 // staffChangeData is the page that changes an account's email address,
 // name, job title, role and areas.
 type staffChangeData struct {
-	Staff org.Staff
-	Roles []referral.Option
-	Areas []areaChoice
+	Staff   org.Staff
+	Roles   []referral.Option
+	Areas   []areaChoice
+	Version int  // the account's version the form was opened at
+	Changed bool // someone else saved a change since: the page shows what is saved now
 }
 
 // areaChoice is one area's checkbox.
@@ -241,16 +243,19 @@ func (s *Server) staffChangeForm(w http.ResponseWriter, r *http.Request, u *requ
 	for _, a := range st.Areas {
 		now.Add("areas", a.Name)
 	}
-	s.showStaffChange(w, r, st, http.StatusOK, now, nil)
+	s.showStaffChange(w, r, st, http.StatusOK, now, nil, st.Version, false)
 }
 
-func (s *Server) showStaffChange(w http.ResponseWriter, r *http.Request, st org.Staff, status int, form url.Values, errs []problem.Field) {
+// showStaffChange shows the form changing account st, with form's values,
+// at version (the one it was opened at, or the account's own after a
+// conflict, when changed shows what is saved now beside the editor's text).
+func (s *Server) showStaffChange(w http.ResponseWriter, r *http.Request, st org.Staff, status int, form url.Values, errs []problem.Field, version int, changed bool) {
 	areas, err := s.db.Areas(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d := staffChangeData{Staff: st}
+	d := staffChangeData{Staff: st, Version: version, Changed: changed}
 	for _, role := range policy.Roles() {
 		d.Roles = append(d.Roles, referral.Option{Value: string(role), Label: role.Label()})
 	}
@@ -271,7 +276,8 @@ func (s *Server) staffChange(w http.ResponseWriter, r *http.Request, u *requestU
 		return
 	}
 	f := r.PostForm
-	c := org.StaffChange{Email: f.Get("email"), Name: f.Get("name"), JobTitle: f.Get("title"), Role: f.Get("role"), Areas: f["areas"]}
+	version, _ := strconv.Atoi(f.Get("version"))
+	c := org.StaffChange{Email: f.Get("email"), Name: f.Get("name"), JobTitle: f.Get("title"), Role: f.Get("role"), Areas: f["areas"], Version: version}
 	st, changed, err := s.db.ChangeStaff(r.Context(), u.staff.Actor(), id, c, func(tx *store.Tx, emails []string, changes []string) error {
 		subject, text := notice.StaffChanged(s.cfg.OrgName, formatDateTime(s.cfg.Now()), changes)
 		for _, to := range emails {
@@ -281,12 +287,19 @@ func (s *Server) staffChange(w http.ResponseWriter, r *http.Request, u *requestU
 		}
 		return nil
 	})
-	if p := problem.As(err); p != nil && (p.Code == problem.Invalid || p.Code == problem.Conflict) && len(p.Fields) > 0 {
+	if p := problem.As(err); p != nil && (p.Code == problem.Invalid || p.Code == problem.Conflict) {
 		old, ok := s.staffInPath(w, r, u)
 		if !ok {
 			return
 		}
-		s.showStaffChange(w, r, old, http.StatusUnprocessableEntity, f, p.Fields)
+		// A change saved by someone else since the form was opened is
+		// shown beside the editor's text, and the form moves on to it: the
+		// editor decides, and saves again.
+		if stale := p.Code == problem.Conflict && len(p.Fields) == 0; stale {
+			s.showStaffChange(w, r, old, http.StatusConflict, f, []problem.Field{{Name: "name", Message: p.Message}}, old.Version, true)
+			return
+		}
+		s.showStaffChange(w, r, old, http.StatusUnprocessableEntity, f, p.Fields, version, false)
 		return
 	}
 	if err != nil {

@@ -55,9 +55,23 @@ func TestStaffChange(t *testing.T) {
 			t.Fatalf("the change page (%d) is not filled in with the account as it is", page.status)
 		}
 		token := csrfFrom(t, page.body)
+		// Each change is posted from a form opened on the account as it is.
+		versionOf := func(who string) string {
+			t.Helper()
+			n, _ := strconv.ParseInt(who, 10, 64)
+			s, err := e.db.StaffByID(ctx, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return strconv.Itoa(s.Version)
+		}
+		postAt := func(version, who string, name, title, role string, areas ...string) resp {
+			t.Helper()
+			return e.post(ac, "/admin/staff/"+who, url.Values{"csrf_token": {token}, "version": {version}, "email": {emailOf[who]}, "name": {name}, "title": {title}, "role": {role}, "areas": areas})
+		}
 		post := func(who string, name, title, role string, areas ...string) resp {
 			t.Helper()
-			return e.post(ac, "/admin/staff/"+who, url.Values{"csrf_token": {token}, "email": {emailOf[who]}, "name": {name}, "title": {title}, "role": {role}, "areas": areas})
+			return postAt(versionOf(who), who, name, title, role, areas...)
 		}
 
 		// Mistakes: every one shown, in the page's order, with what was typed.
@@ -158,6 +172,30 @@ func TestStaffChange(t *testing.T) {
 		}
 		if s, _ := e.db.StaffByEmail(ctx, "ruth.adams@cradle.example"); s.Role != "practitioner" || s.ListedPublicly {
 			t.Errorf("Ruth after the change: role %s, listed publicly %v", s.Role, s.ListedPublicly)
+		}
+
+		// Two administrators at once: a form opened before the other's save
+		// is refused, shows what is saved now beside what was typed, and
+		// saves from there.
+		opened := versionOf(ravi)
+		if r := post(ravi, "Ravi Patel", "Senior team manager", "team_manager", "Hertfordshire"); r.status != http.StatusSeeOther {
+			t.Fatalf("the first administrator's change: %d", r.status)
+		}
+		stale := postAt(opened, ravi, "Ravi Patel-Singh", "Team manager", "team_manager", "Hertfordshire")
+		if stale.status != http.StatusConflict || !strings.Contains(stale.body, "Someone else changed this account while you were editing it") ||
+			!strings.Contains(between(stale.body, "govuk-error-summary__list", "</ul>"), `href="#name"`) ||
+			!strings.Contains(stale.body, `value="Ravi Patel-Singh"`) || !strings.Contains(between(stale.body, "Saved now", "</dl>"), "Senior team manager") ||
+			!strings.Contains(stale.body, `name="version" value="`+versionOf(ravi)+`"`) {
+			t.Errorf("a change from a form opened before another's save: %d\n%s", stale.status, between(stale.body, "<main", "</form>"))
+		}
+		if s, _ := e.db.StaffByEmail(ctx, "ravi.patel@cradle.example"); s.Name != "Ravi Patel" || s.JobTitle != "Senior team manager" {
+			t.Errorf("the stale change was saved over the other: %+v", s)
+		}
+		if r := postAt(versionOf(ravi), ravi, "Ravi Patel-Singh", "Senior team manager", "team_manager", "Hertfordshire"); r.status != http.StatusSeeOther {
+			t.Errorf("saving again from the refreshed form: %d", r.status)
+		}
+		if r := postAt("", ravi, "Ravi Patel", "Senior team manager", "team_manager", "Hertfordshire"); r.status != http.StatusConflict {
+			t.Errorf("a change with no version (a hand-made post): %d, want 409", r.status)
 		}
 
 		// Saving what the account has changes and tells nothing.
