@@ -134,6 +134,7 @@ type Professional struct {
 	Email            string    // a secure email address
 	Since            time.Time // the day they were added to the family's team
 	LeftOn           time.Time // the day they left it; zero while they are in it
+	Version          int       // moved on by each change of their details
 }
 
 // CheckLeft checks the day a member of the team around the baby left it:

@@ -148,7 +148,7 @@ func (db *DB) RemoveChildRisk(ctx context.Context, actor policy.Actor, familyID,
 		const gone = "That assessment of risk to the children is not on this family's record, or was already removed"
 		// Not there first, as markRemoved would say; then why, listed with
 		// the removed assessment for everyone working with the family.
-		if err := tx.entryThere("child_risks", "family_id", f.ID, childRiskID, gone); err != nil {
+		if err := tx.entryToRemove("child_risks", "family_id", f.ID, childRiskID, gone); err != nil {
 			return err
 		}
 		if err := tx.keepConfidentialOut(actor, f, everyone, textField{"why", why}); err != nil {

@@ -73,8 +73,8 @@ func TestChildRiskAssessments(t *testing.T) {
 		if err := db.RemoveChildRisk(sctx, prac, fx.familyID, latest.ID, "CANARY-WHY Recorded on the wrong family's record"); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.RemoveChildRisk(sctx, fx.mgr.Actor(), fx.familyID, latest.ID, "Again"); code(err) != problem.NotFound {
-			t.Errorf("a second time: %v", err)
+		if err := db.RemoveChildRisk(sctx, fx.mgr.Actor(), fx.familyID, latest.ID, "Again"); code(err) != problem.Conflict {
+			t.Errorf("a second time: %v, want a conflict (removed already)", err)
 		}
 		p = page()
 		if len(p.ChildRisks) != 1 || p.ChildRisks[0].ID != earlier.ID || p.Risk.ChildLevel != risk.Medium || !p.Risk.ChildOn.Equal(earlier.AssessedOn) {

@@ -194,21 +194,39 @@ func (tx *Tx) Allocate(familyID, personID, staffID, by int64) error {
 	if err != nil {
 		return err
 	}
+	// The allocation form's field for this parent, for the error summary.
+	refuse := func(message string) error {
+		return &problem.Error{Code: problem.Invalid, Message: message, Fields: []problem.Field{{Name: fmt.Sprintf("practitioner_%d", personID), Message: message}}}
+	}
 	switch err := f.CheckAllocation(personID, staffID); err {
 	case nil:
 	case family.ErrSamePractitioner:
-		return &problem.Error{Code: problem.Invalid, Message: "Each parent must have their own practitioner",
-			Fields: []problem.Field{{Name: "practitioner", Message: "Choose a different practitioner: this one already works with the other parent"}}}
+		return refuse("Choose a different practitioner: this one already works with the other parent")
 	default:
 		return problem.New(problem.Invalid, "Practitioners are allocated to this family's co-parents only")
 	}
+	// Only a practitioner of the family's area (the form's list) may be
+	// given a parent: an analyst, an administrator or another area's
+	// practitioner posted by hand is refused as not on the list.
 	var role string
 	var disabled bool
-	if err := tx.queryRow(`SELECT role, disabled FROM staff WHERE id = $1`, staffID).Scan(&role, &disabled); err != nil {
-		return problem.New(problem.NotFound, "No such member of staff")
+	err = tx.queryRow(`SELECT role, disabled FROM staff WHERE id = $1`, staffID).Scan(&role, &disabled)
+	if errors.Is(err, sql.ErrNoRows) {
+		return refuse("Choose a practitioner from the list")
 	}
-	if role != string(policy.Practitioner) || disabled {
-		return problem.New(problem.Invalid, "Choose a practitioner whose account is active")
+	if err != nil {
+		return fmt.Errorf("reading the practitioner: %w", err)
+	}
+	if role != string(policy.Practitioner) {
+		return refuse("Choose a practitioner from the list")
+	}
+	if disabled {
+		return refuse("Choose a practitioner whose account is active")
+	}
+	if ok, err := tx.worksInArea(staffID, f.AreaID); err != nil {
+		return err
+	} else if !ok {
+		return refuse("Choose a practitioner from the list: this one does not work in the family's area")
 	}
 	if _, err := tx.exec(`UPDATE allocations SET ended_at = $1, end_reason = 'reallocated' WHERE person_id = $2 AND ended_at IS NULL`, tx.now, personID); err != nil {
 		return fmt.Errorf("ending allocation: %w", err)
@@ -220,7 +238,7 @@ func (tx *Tx) Allocate(familyID, personID, staffID, by int64) error {
 	if _, err := tx.insertID(`INSERT INTO allocations (family_id, person_id, staff_id, allocated_by, started_at) VALUES ($1, $2, $3, $4, $5)`,
 		familyID, personID, staffID, byID, tx.now); err != nil {
 		if isUniqueViolation(err) {
-			return problem.New(problem.Invalid, "Each parent must have their own practitioner")
+			return refuse("Choose a different practitioner: this one already works with the other parent")
 		}
 		return fmt.Errorf("allocating: %w", err)
 	}

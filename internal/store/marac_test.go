@@ -142,8 +142,8 @@ func TestMARACReferralRemoved(t *testing.T) {
 		if err := db.RemoveMARAC(sctx, prac, fx.parent1, wrong.ID, "CANARY-WHY Recorded on the wrong parent's record"); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.RemoveMARAC(sctx, prac, fx.parent1, wrong.ID, "Again"); code(err) != problem.NotFound {
-			t.Errorf("a second time: %v", err)
+		if err := db.RemoveMARAC(sctx, prac, fx.parent1, wrong.ID, "Again"); code(err) != problem.Conflict {
+			t.Errorf("a second time: %v, want a conflict (removed already)", err)
 		}
 		if err := db.RecordMARACOutcome(sctx, prac, fx.parent1, wrong.ID, "Heard", ""); code(err) != problem.NotFound {
 			t.Errorf("the outcome of a removed referral: %v", err)

@@ -64,8 +64,8 @@ func TestMeetingRemoval(t *testing.T) {
 			p.StatusHistory[0].Status != "child_protection_plan" || p.Family.SafeguardingStatus != "child_protection_plan" {
 			t.Fatalf("after removing the first: meetings %+v, tasks %+v, status %q after %+v", p.Meetings, p.Tasks, p.Family.SafeguardingStatus, p.StatusHistory)
 		}
-		if err := db.RemoveMeeting(sctx, fx.mgr.Actor(), fx.familyID, wrong, "Again"); code(err) != problem.NotFound {
-			t.Errorf("a second time: %v", err)
+		if err := db.RemoveMeeting(sctx, fx.mgr.Actor(), fx.familyID, wrong, "Again"); code(err) != problem.Conflict {
+			t.Errorf("a second time: %v, want a conflict (removed already)", err)
 		}
 		// The conference: no change of status is left, so none.
 		if err := db.RemoveMeeting(sctx, fx.mgr.Actor(), fx.familyID, conference, "Recorded twice"); err != nil {

@@ -119,7 +119,7 @@ func (db *DB) RemoveMeeting(ctx context.Context, actor policy.Actor, familyID, m
 		const gone = "That meeting is not on this family's record, or was already removed"
 		// Not there first, as markRemoved would say; then why, listed with
 		// the removed meeting for everyone working with the family.
-		if err := tx.entryThere("meetings", "family_id", f.ID, meetingID, gone); err != nil {
+		if err := tx.entryToRemove("meetings", "family_id", f.ID, meetingID, gone); err != nil {
 			return err
 		}
 		if err := tx.keepConfidentialOut(actor, f, everyone, textField{"why", why}); err != nil {

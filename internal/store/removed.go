@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -91,7 +93,7 @@ func (db *DB) removeEntry(ctx context.Context, actor policy.Actor, personID, id 
 func (tx *Tx) markRemoved(table, owner string, ownerID, id, by int64, why, gone string) error {
 	// Not there (or gone already) before the form's problems: the page
 	// has no form for an entry it does not list.
-	if err := tx.entryThere(table, owner, ownerID, id, gone); err != nil {
+	if err := tx.entryToRemove(table, owner, ownerID, id, gone); err != nil {
 		return err
 	}
 	if err := casework.CheckRemoval(&why); err != nil {
@@ -106,8 +108,8 @@ func (tx *Tx) markRemoved(table, owner string, ownerID, id, by int64, why, gone 
 	if err != nil {
 		return fmt.Errorf("removing from %s: %w", table, err)
 	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return problem.New(problem.NotFound, "%s", gone)
+	if n, _ := res.RowsAffected(); n != 1 { // removed since entryThere read it
+		return problem.New(problem.Conflict, "%s", removedAlready)
 	}
 	return nil
 }
@@ -125,6 +127,29 @@ func (tx *Tx) entryThere(table, owner string, ownerID, id int64, gone string) er
 	}
 	return nil
 }
+
+// entryToRemove is entryThere for a removal: one removed already (the
+// form sent twice, or removed by someone else a moment ago) is a conflict
+// saying so, and the page shown again lists it as removed, with who
+// removed it and why; gone, a not-found problem, when it is not ownerID's.
+func (tx *Tx) entryToRemove(table, owner string, ownerID, id int64, gone string) error {
+	var removed bool
+	err := tx.queryRow(`SELECT removed_at IS NOT NULL FROM `+table+` WHERE id = $1 AND `+owner+` = $2`, id, ownerID).Scan(&removed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return problem.New(problem.NotFound, "%s", gone)
+	}
+	if err != nil {
+		return fmt.Errorf("reading from %s: %w", table, err)
+	}
+	if removed {
+		return problem.New(problem.Conflict, "%s", removedAlready)
+	}
+	return nil
+}
+
+// removedAlready is the conflict when an entry was removed as entered in
+// error before this removal.
+const removedAlready = "This was removed as entered in error already: the form was sent twice, or someone else removed it a moment ago. It is listed as removed below"
 
 // removedEntry is the RemovedEntry for a row of table read with its
 // removed_ columns (why still sealed), opening why only when open.

@@ -305,8 +305,8 @@ func TestIncidentAndChangeRemoval(t *testing.T) {
 		if err := db.RemoveIncident(sctx, fx.prac1.Actor(), fx.parent1, wrong.ID, "Recorded on the wrong parent's record"); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.RemoveIncident(sctx, fx.mgr.Actor(), fx.parent1, wrong.ID, "Again"); code(err) != problem.NotFound {
-			t.Errorf("a second time: %v", err)
+		if err := db.RemoveIncident(sctx, fx.mgr.Actor(), fx.parent1, wrong.ID, "Again"); code(err) != problem.Conflict {
+			t.Errorf("a second time: %v, want a conflict (removed already)", err)
 		}
 		if err := db.RemoveChange(sctx, fx.mgr.Actor(), fx.parent1, rec.Changes[0].ID, "They did not separate"); err != nil {
 			t.Fatal(err)
@@ -392,8 +392,8 @@ func TestVIGAndConsentRemoval(t *testing.T) {
 			if err := remove(prac, fx.parent1, "Recorded on the wrong parent's record"); err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			if err := remove(fx.mgr.Actor(), fx.parent1, "Again"); code(err) != problem.NotFound {
-				t.Errorf("%s, a second time: %v", name, err)
+			if err := remove(fx.mgr.Actor(), fx.parent1, "Again"); code(err) != problem.Conflict {
+				t.Errorf("%s, a second time: %v, want a conflict (removed already)", name, err)
 			}
 		}
 		rec, err = db.ReadPerson(sctx, prac, fx.parent1)

@@ -107,7 +107,7 @@ func TestConfidentialDetailsKeptOutOfTeamAndRemovals(t *testing.T) {
 			t.Fatalf("after refused changes: %+v, want %+v", got, sw)
 		}
 		moved := sw
-		moved.Phone, moved.Role = "01632 960999", "Senior social worker"
+		moved.Phone, moved.Role, moved.Version = "01632 960999", "Senior social worker", team[0].Version
 		if err := db.UpdateProfessional(sctx, prac, fx.familyID, chloe, moved); err != nil {
 			t.Fatalf("an ordinary change: %v", err)
 		}

@@ -66,8 +66,8 @@ func TestShareRemoval(t *testing.T) {
 		if err := db.RemoveShare(sctx, prac, fx.familyID, aboutParent, "CANARY-WHY logged on the wrong family"); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.RemoveShare(sctx, prac, fx.familyID, aboutParent, "Again"); code(err) != problem.NotFound {
-			t.Errorf("a second time: %v", err)
+		if err := db.RemoveShare(sctx, prac, fx.familyID, aboutParent, "Again"); code(err) != problem.Conflict {
+			t.Errorf("a second time: %v, want a conflict (removed already)", err)
 		}
 		p = page(fx.prac1)
 		if len(p.Shares) != 0 || len(p.RemovedShares) != 2 {

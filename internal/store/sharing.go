@@ -80,12 +80,17 @@ func (tx *Tx) insertProfessional(familyID, areaID int64, p sharing.Professional)
 
 // notInTeam is the problem when a professional is not (or no longer) in
 // the family's team: the page has no form for one it does not list.
-const notInTeam = "That professional is not in this family's team around the baby, or has left it"
+const notInTeam = "That professional is not in this family's team around the baby"
+
+// ProfessionalChangedMeanwhile is the conflict when a team member's details
+// were changed after the form changing them was opened.
+const ProfessionalChangedMeanwhile = "Someone else changed these details while you were editing. Your changes have not been saved: the team's table shows what is saved now; check your changes and save again"
 
 // UpdateProfessional changes the details of someone in a family's team
 // around the baby: a new phone number, a change of role or agency. Their
 // entry is the family's own (each is added to one family), so the change
-// is this family's alone.
+// is this family's alone. p.Version is the version the form was opened at:
+// a change saved since makes this one a Conflict, saving nothing.
 func (db *DB) UpdateProfessional(ctx context.Context, actor policy.Actor, familyID, professionalID int64, p sharing.Professional) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		f, err := tx.familyForChange(actor, familyID, policy.EditFamily)
@@ -109,9 +114,13 @@ func (db *DB) UpdateProfessional(ctx context.Context, actor policy.Actor, family
 		if err != nil {
 			return err
 		}
-		if _, err := tx.exec(`UPDATE professionals SET organisation_id = $1, name = $2, role = $3, phone_sealed = $4, email_sealed = $5 WHERE id = $6`,
-			orgID, p.Name, p.Role, phone, email, professionalID); err != nil {
+		res, err := tx.exec(`UPDATE professionals SET organisation_id = $1, name = $2, role = $3, phone_sealed = $4, email_sealed = $5, version = version + 1
+			WHERE id = $6 AND version = $7`, orgID, p.Name, p.Role, phone, email, professionalID, p.Version)
+		if err != nil {
 			return fmt.Errorf("changing a professional's details: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return problem.New(problem.Conflict, ProfessionalChangedMeanwhile)
 		}
 		tx.Audit("professional.update", "professional", professionalID, f.ID, "")
 		return nil
@@ -184,18 +193,27 @@ type RemovedProfessional struct {
 	Name string
 }
 
-// teamMember is when professionalID joined family familyID's team, or
-// NotFound when they are not in it now.
+// teamMember is when professionalID joined family familyID's team:
+// NotFound when they were never in it; a Conflict saying so when they
+// have left it or were removed from it (the form was sent twice, or
+// someone else was a moment quicker), as the page then lists them.
 func (tx *Tx) teamMember(familyID, professionalID int64) (time.Time, error) {
 	var since sql.NullTime
-	err := tx.queryRow(`SELECT fp.since FROM family_professionals fp JOIN professionals p ON p.id = fp.professional_id
-		WHERE fp.family_id = $1 AND fp.professional_id = $2 AND fp.left_on IS NULL AND p.removed_at IS NULL`,
-		familyID, professionalID).Scan(&since)
+	var left, removed bool
+	err := tx.queryRow(`SELECT fp.since, fp.left_on IS NOT NULL, p.removed_at IS NOT NULL FROM family_professionals fp JOIN professionals p ON p.id = fp.professional_id
+		WHERE fp.family_id = $1 AND fp.professional_id = $2`,
+		familyID, professionalID).Scan(&since, &left, &removed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, problem.New(problem.NotFound, "%s", notInTeam)
 	}
 	if err != nil {
 		return time.Time{}, fmt.Errorf("reading the team around the baby: %w", err)
+	}
+	if removed {
+		return time.Time{}, problem.New(problem.Conflict, "%s", removedAlready)
+	}
+	if left {
+		return time.Time{}, problem.New(problem.Conflict, "They have left this family's team around the baby already: the form was sent twice, or someone else recorded it a moment ago. They are listed as a former member below")
 	}
 	return since.Time, nil
 }
@@ -230,7 +248,7 @@ func (tx *Tx) sealProfessional(pid int64, p sharing.Professional) (phone, email 
 // removed as added in error.
 func (db *DB) familyProfessionals(ctx context.Context, q rowQuerier, familyID int64) (team, former []sharing.Professional, removed []RemovedProfessional, err error) {
 	rows, err := q.QueryContext(ctx, `SELECT p.id, p.name, p.role, o.name, o.kind, p.phone_sealed, p.email_sealed, fp.since, fp.left_on,
-		p.removed_at, COALESCE(r.name, ''), p.removed_reason_sealed
+		p.removed_at, COALESCE(r.name, ''), p.removed_reason_sealed, p.version
 		FROM family_professionals fp JOIN professionals p ON p.id = fp.professional_id LEFT JOIN organisations o ON o.id = p.organisation_id
 		LEFT JOIN staff r ON r.id = p.removed_by
 		WHERE fp.family_id = $1 ORDER BY fp.left_on DESC, o.kind, p.name`, familyID)
@@ -243,7 +261,7 @@ func (db *DB) familyProfessionals(ctx context.Context, q rowQuerier, familyID in
 		var phone, email, removedBy, removedWhy string
 		var since, left, removedAt sql.NullTime
 		if err := rows.Scan(&p.ID, &p.Name, &p.Role, &p.Organisation, &p.OrganisationKind, &phone, &email, &since, &left,
-			&removedAt, &removedBy, &removedWhy); err != nil {
+			&removedAt, &removedBy, &removedWhy, &p.Version); err != nil {
 			return nil, nil, nil, err
 		}
 		p.Since, p.LeftOn = since.Time, left.Time
@@ -381,7 +399,7 @@ func (db *DB) RemoveShare(ctx context.Context, actor policy.Actor, familyID, sha
 			return err
 		}
 		var person sql.NullInt64
-		err = tx.queryRow(`SELECT person_id FROM information_sharing WHERE id = $1 AND family_id = $2 AND removed_at IS NULL`, shareID, f.ID).Scan(&person)
+		err = tx.queryRow(`SELECT person_id FROM information_sharing WHERE id = $1 AND family_id = $2`, shareID, f.ID).Scan(&person)
 		if errors.Is(err, sql.ErrNoRows) {
 			return problem.New(problem.NotFound, "%s", gone)
 		}

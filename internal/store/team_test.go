@@ -41,7 +41,7 @@ func TestTeamMemberChangesAndLeaves(t *testing.T) {
 
 		// A change of phone and agency, checked as an addition is.
 		moved := sw
-		moved.Phone, moved.Organisation = "01632 960999", "Blackpool Council Children's Services"
+		moved.Phone, moved.Organisation, moved.Version = "01632 960999", "Blackpool Council Children's Services", current[0].Version
 		bad := moved
 		bad.Phone = "ring me"
 		if err := db.UpdateProfessional(sctx, prac, fx.familyID, chloe, bad); code(err) != problem.Invalid {
@@ -58,6 +58,16 @@ func TestTeamMemberChangesAndLeaves(t *testing.T) {
 		}
 		if current, _ = team(); current[0].Phone != "01632 960999" || current[0].Organisation != "Blackpool Council Children's Services" {
 			t.Fatalf("after the change: %+v", current[0])
+		}
+		// A change from a form opened before that one is a conflict, and
+		// saves nothing over it.
+		stale := moved
+		stale.Phone = "01632 960555"
+		if err := db.UpdateProfessional(sctx, fx.mgr.Actor(), fx.familyID, chloe, stale); code(err) != problem.Conflict {
+			t.Errorf("a change from a stale form: %v, want a conflict", err)
+		}
+		if current, _ = team(); current[0].Phone != "01632 960999" || current[0].Version != moved.Version+1 {
+			t.Fatalf("after the stale change: %+v", current[0])
 		}
 
 		// Leaving: not tomorrow, not before joining, not by a stranger.
@@ -81,12 +91,17 @@ func TestTeamMemberChangesAndLeaves(t *testing.T) {
 		if former[0].Phone != "01632 960999" {
 			t.Errorf("a former member's details: %+v", former[0])
 		}
-		// Gone from the team: neither leaves nor changes again.
-		if err := db.ProfessionalLeft(sctx, prac, fx.familyID, chloe, today); code(err) != problem.NotFound {
+		// Gone from the team: neither leaves nor changes again, each a
+		// conflict saying they left (a form sent twice, or someone else's
+		// a moment before); someone never in the team is not found.
+		if err := db.ProfessionalLeft(sctx, prac, fx.familyID, chloe, today); code(err) != problem.Conflict {
 			t.Errorf("leaving twice: %v", err)
 		}
-		if err := db.UpdateProfessional(sctx, prac, fx.familyID, chloe, sw); code(err) != problem.NotFound {
+		if err := db.UpdateProfessional(sctx, prac, fx.familyID, chloe, sw); code(err) != problem.Conflict {
 			t.Errorf("changing a former member: %v", err)
+		}
+		if err := db.ProfessionalLeft(sctx, prac, fx.familyID, chloe+1000, today); code(err) != problem.NotFound {
+			t.Errorf("someone never in the team leaving: %v", err)
 		}
 		// Jo Lee was added in error: removed with why, she is neither in the
 		// team nor a former member, and is listed as removed.
@@ -100,7 +115,7 @@ func TestTeamMemberChangesAndLeaves(t *testing.T) {
 		if err := db.RemoveProfessional(sctx, prac, fx.familyID, jo, "Added to the wrong family"); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.RemoveProfessional(sctx, prac, fx.familyID, jo, "Again"); code(err) != problem.NotFound {
+		if err := db.RemoveProfessional(sctx, prac, fx.familyID, jo, "Again"); code(err) != problem.Conflict {
 			t.Errorf("removing twice: %v", err)
 		}
 		page, err := db.ReadFamilyPage(sctx, prac, fx.familyID, 0)

@@ -506,6 +506,9 @@ func (s *Server) timelineFacts(f family.Family) timeline.Facts {
 }
 
 func (s *Server) pauseCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	// Paused already (the form sent twice), the page has no pause form to
+	// show the note back in.
+	r = keepUnsaved(r, unsavedText{Label: "Note", Text: r.PostForm.Get("pause_note")})
 	s.personPost(w, r, u, policy.EditConfidential, "pause", "pause_reason", "", func(id int64, f url.Values, fs *problem.Fields) error {
 		p := casework.Pause{PersonID: id, Reason: f.Get("pause_reason"), Note: f.Get("pause_note"), StartedOn: formDate(f, "paused_on", fs)}
 		if len(*fs) > 0 {
@@ -584,9 +587,24 @@ func (s *Server) familyPageFor(w http.ResponseWriter, r *http.Request, u *reques
 func (s *Server) personPost(w http.ResponseWriter, r *http.Request, u *requestUser, act policy.Action, open, firstField, anchor string,
 	save func(id int64, f url.Values, fs *problem.Fields) error) {
 	may := func(id int64) error { return s.db.MayChangePerson(r.Context(), u.staff.Actor(), id, act) }
+	save, status := reshowStatus(save)
 	s.postAndRedirect(w, r, firstField, "/people/", anchor, may, save, func(fields []problem.Field) {
-		s.showPerson(w, r, u, http.StatusUnprocessableEntity, fields, open)
+		s.showPerson(w, r, u, *status, fields, open)
 	})
+}
+
+// reshowStatus wraps a record's form's save, and gives the status for the
+// page shown again with its problems: 409 when the save lost to someone
+// else's change (a conflict: not the form's mistake), else 422.
+func reshowStatus(save func(id int64, f url.Values, fs *problem.Fields) error) (func(id int64, f url.Values, fs *problem.Fields) error, *int) {
+	status := http.StatusUnprocessableEntity
+	return func(id int64, f url.Values, fs *problem.Fields) error {
+		err := save(id, f, fs)
+		if problem.CodeOf(err) == problem.Conflict {
+			status = http.StatusConflict
+		}
+		return err
+	}, &status
 }
 
 // postAndRedirect is the one shape of a record's small forms: read the id

@@ -86,6 +86,25 @@ func TestAllocationShowsCaseloadsAndRefusesOnePractitionerForBoth(t *testing.T) 
 		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Choose a different practitioner for each parent") {
 			t.Fatalf("same practitioner for both: %d", r.status)
 		}
+		// Someone the list does not offer, posted by hand (an analyst,
+		// another area's practitioner, no one): refused on that parent's
+		// field, saying why.
+		analyst, _ := e.db.StaffByEmail(context.Background(), "leah.morgan@cradle.example")
+		megan, _ := e.db.StaffByEmail(context.Background(), "megan.hughes@cradle.example")
+		for _, tc := range []struct {
+			name, id, want string
+		}{
+			{"an analyst", itoa(analyst.ID), "Choose a practitioner from the list"},
+			{"another area's practitioner", itoa(megan.ID), "this one does not work in the family&#39;s area"},
+			{"no one", "999999", "Choose a practitioner from the list"},
+		} {
+			r := e.post(mc, "/families/"+itoa(f.ID)+"/allocate", mustForm("csrf_token", token, "practitioner_"+itoa(ps[0].ID), itoa(prac.ID), "practitioner_"+itoa(ps[1].ID), tc.id))
+			summary := between(r.body, "govuk-error-summary__list", "</ul>")
+			if r.status != http.StatusUnprocessableEntity || !strings.Contains(summary, `href="#practitioner_`+itoa(ps[1].ID)+`"`) || !strings.Contains(summary, tc.want) ||
+				!strings.Contains(r.body, `id="practitioner_`+itoa(ps[1].ID)+`"`) {
+				t.Errorf("%s: %d %s", tc.name, r.status, summary)
+			}
+		}
 		ok := mustForm("csrf_token", token, "practitioner_"+itoa(ps[0].ID), itoa(prac.ID), "practitioner_"+itoa(ps[1].ID), itoa(other.ID))
 		if r := e.post(mc, "/families/"+itoa(f.ID)+"/allocate", ok); r.status != http.StatusSeeOther {
 			t.Fatalf("allocate: %d\n%s", r.status, r.body)
@@ -129,7 +148,7 @@ func TestAllocationShowsCaseloadsAndRefusesOnePractitionerForBoth(t *testing.T) 
 		// The family's team manager is chosen on the same page, only from
 		// the area's: another area's is refused, the choice kept.
 		helen, _ := e.db.StaffByEmail(context.Background(), manager)
-		megan, _ := e.db.StaffByEmail(context.Background(), herts)
+		megan, _ = e.db.StaffByEmail(context.Background(), herts)
 		page = e.get(mc, "/families/"+itoa(f.ID)+"/allocate")
 		if sel := between(page.body, `id="manager"`, "</select>"); !regexp.MustCompile(`value="`+itoa(helen.ID)+`"[^>]*>Helen Whitaker \(\d+ famil`).MatchString(sel) || strings.Contains(sel, "Megan") {
 			t.Errorf("the team manager choice: %q", sel)
@@ -559,6 +578,13 @@ func TestPauseResumeAndSupervisionNotes(t *testing.T) {
 		}
 		if r := e.post(pc, amy+"/pause", dateForm("paused_on", e.clock.Now(), "csrf_token", token, "pause_reason", "housing", "pause_note", "CANARY-PAUSE moved to temporary housing")); r.status != http.StatusSeeOther {
 			t.Fatalf("pause: %d", r.status)
+		}
+		// Sent twice: the page with the pause, saying so (the summary
+		// links to no form the page no longer has), the note to copy.
+		twice := e.post(pc, amy+"/pause", dateForm("paused_on", e.clock.Now(), "csrf_token", token, "pause_reason", "housing", "pause_note", "Typed twice"))
+		if twice.status != http.StatusConflict || !strings.Contains(twice.body, "Sessions with this parent are already paused") ||
+			!strings.Contains(between(twice.body, `id="unsaved"`, "</div>"), "Typed twice") || strings.Contains(between(twice.body, "govuk-error-summary__list", "</ul>"), "href=") {
+			t.Errorf("pausing twice: %d\n%s", twice.status, between(twice.body, "govuk-error-summary", "</main>"))
 		}
 		e.clock.Advance(20 * 24 * time.Hour)
 		e.signIn(pc, practitioner)

@@ -70,8 +70,8 @@ func TestChildRiskReadAndRemoved(t *testing.T) {
 			!strings.Contains(page.body, "Why: CANARY-WHY Recorded twice") {
 			t.Errorf("after the removal:\n%s", page.body)
 		}
-		if r := e.post(pc, remove, mustForm("csrf_token", token, "remove_why", "Again")); r.status != http.StatusNotFound {
-			t.Errorf("a second time: %d", r.status)
+		if r := e.post(pc, remove, mustForm("csrf_token", token, "remove_why", "Again")); r.status != http.StatusConflict || !strings.Contains(r.body, "removed as entered in error already") {
+			t.Errorf("a second time: %d, want 409 saying it was removed already", r.status)
 		}
 	})
 }

@@ -324,6 +324,15 @@ func (s *Server) concernDecide(w http.ResponseWriter, r *http.Request, u *reques
 	if p := problem.As(err); len(fs) > 0 || (p != nil && p.Code == problem.Invalid) {
 		s.showConcern(w, r, u, http.StatusUnprocessableEntity, mergeFields(fs, err))
 		return
+	} else if p != nil && p.Code == problem.Conflict {
+		// Decided already (sent twice, or another lead a moment before):
+		// the concern as decided, and what this lead typed, to copy.
+		texts := []unsavedText{{Label: "Reasons for the decision", Text: in.Reasons}}
+		for i, a := range in.Actions {
+			texts = append(texts, unsavedText{Label: "Action " + strconv.Itoa(i+1), Text: a.What})
+		}
+		s.showConcern(w, keepUnsaved(r, texts...), u, http.StatusConflict, []problem.Field{{Name: "decision", Message: p.Message}})
+		return
 	}
 	if err != nil {
 		s.fail(w, r, err)

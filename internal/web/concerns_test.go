@@ -123,6 +123,14 @@ func TestConcernGoesToDSLsAndIsDecided(t *testing.T) {
 		if !strings.Contains(decided.body, "Police") || !strings.Contains(decided.body, "Call the police liaison officer") || !strings.Contains(decided.body, "Close the concern") {
 			t.Error("decided concern page")
 		}
+		// Decided again (a double click, or another lead a moment before):
+		// the concern as decided, saying so, with what was typed to copy.
+		again := e.post(dc, path+"/decision", mustForm("csrf_token", token, "decision", "children_social_care", "reasons", "CANARY-TYPED second lead's reasons",
+			"actions[0].what", "CANARY-TYPED ring the MASH"))
+		if unsaved := between(again.body, `id="unsaved"`, "</div>"); again.status != http.StatusConflict || !strings.Contains(again.body, "This concern has already been decided") ||
+			!strings.Contains(unsaved, "CANARY-TYPED second lead&#39;s reasons") || !strings.Contains(unsaved, "CANARY-TYPED ring the MASH") || !strings.Contains(again.body, "Close the concern") {
+			t.Errorf("a second decision: %d\n%s", again.status, between(again.body, "govuk-error-summary", "</main>"))
+		}
 		if r := e.post(dc, path+"/close", mustForm("csrf_token", token, "outcome", "")); r.status != http.StatusUnprocessableEntity {
 			t.Errorf("close without outcome: %d", r.status)
 		}

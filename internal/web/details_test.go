@@ -219,7 +219,7 @@ func TestCorrectDueDate(t *testing.T) {
 		if p := e.get(pc, path); !strings.Contains(p.body, edd.Format("2 January 2006")+" (30&#43;0 weeks today)") {
 			t.Errorf("the family's page does not follow the corrected due date %s: %q", edd.Format("2 January 2006"), between(p.body, "Due date", "</dd>"))
 		}
-		if r := post(edd.AddDate(0, 0, 7), version[1]); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Someone else changed this family") {
+		if r := post(edd.AddDate(0, 0, 7), version[1]); r.status != http.StatusConflict || !strings.Contains(r.body, "Someone else changed this family") {
 			t.Errorf("a stale save: %d", r.status)
 		}
 		// The assessment form says what the record does not yet show.

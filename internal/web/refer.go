@@ -16,13 +16,19 @@ import (
 	"github.com/cradle-org/cradle/internal/store"
 )
 
-// Public forms: at most this many submissions per address per hour, and
-// bodies no larger than this (a real referral is a few kilobytes).
 var referenceFormat = regexp.MustCompile(`^REF-\d{4}-\d{6}$`)
 
+// Public forms: at most this many submissions per address per hour, and
+// bodies no larger than this. A real referral is a few kilobytes, but the
+// limit is set by the longest answers the forms accept, so that nobody
+// within them loses every answer to a 413: about 13,000 characters in all
+// (two 5,000-character answers and the short ones), each up to 4 bytes in
+// UTF-8 and each byte up to 3 once form-encoded, is some 160 KB. Longer
+// answers below this limit come back with the field's own message and
+// what was typed.
 const (
 	publicSubmissionsPerHour = 10
-	maxPublicBody            = 64 << 10
+	maxPublicBody            = 256 << 10
 )
 
 // readPublicForm parses a public form with a size limit. It answers the

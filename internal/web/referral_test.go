@@ -63,6 +63,21 @@ func TestProfessionalReferralFormErrorsKeepInput(t *testing.T) {
 		if q, _, _ := e.db.ReferralQueue(context.Background(), mustActor(t, e, manager), store.QueueFilter{}); len(q) != before {
 			t.Errorf("an invalid form saved %d referrals", len(q)-before)
 		}
+		// The longest answers the form accepts, in a script of two bytes a
+		// letter (six once form-encoded), are within the body limit: saved.
+		// One letter more is the field's own message, with what was typed.
+		urdu := strings.Repeat("ے", 5000)
+		f = professionalForm(e)
+		f.Set("abuse_known", urdu+"ے")
+		f.Set("anything_else", urdu)
+		if r := e.post(c, "/refer/professional", f); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "5000 characters or fewer") ||
+			!strings.Contains(r.body, urdu+"ے</textarea>") {
+			t.Errorf("5,001 two-byte letters: %d, want the field's message and the text kept", r.status)
+		}
+		f.Set("abuse_known", urdu)
+		if r := e.post(c, "/refer/professional", f); r.status != http.StatusSeeOther {
+			t.Errorf("the longest answers in a two-byte script: %d\n%s", r.status, between(r.body, "govuk-error-summary", "</ul>"))
+		}
 		// A huge body is refused with a clear 413, not a 500.
 		f = professionalForm(e)
 		f.Set("abuse_known", strings.Repeat("x", 1<<20))
@@ -168,8 +183,9 @@ func TestProfessionalReferralToAcceptedFamily(t *testing.T) {
 			t.Errorf("outcome email not queued: %v", counts)
 		}
 		// Deciding again is refused.
-		again := e.post(mc, "/referrals/"+itoa(id)+"/decision", url.Values{"csrf_token": {token}, "outcome": {"withdrawn"}, "detail": {"x"}})
-		if again.status != http.StatusConflict || !strings.Contains(again.body, "already been decided") {
+		again := e.post(mc, "/referrals/"+itoa(id)+"/decision", url.Values{"csrf_token": {token}, "outcome": {"withdrawn"}, "detail": {"CANARY-TYPED reasons"}})
+		if again.status != http.StatusConflict || !strings.Contains(again.body, "already been decided") ||
+			!strings.Contains(between(again.body, `id="unsaved"`, "</div>"), "CANARY-TYPED reasons") {
 			t.Errorf("second decision: %d", again.status)
 		}
 	})

@@ -341,6 +341,13 @@ func (s *Server) referralDecide(w http.ResponseWriter, r *http.Request, u *reque
 		}
 		s.showReferral(w, r, u, http.StatusUnprocessableEntity, fields)
 		return
+	} else if p != nil && p.Code == problem.Conflict {
+		// Decided already (sent twice, or by another manager a moment
+		// before): the referral as decided, and what was typed, to copy.
+		r = keepUnsaved(r, unsavedText{Label: "Reasons for your decision", Text: d.Detail}, unsavedText{Label: "Other support the family was told about", Text: d.SignpostedTo},
+			unsavedText{Label: "What the referrer should tell you", Text: d.Question})
+		s.showReferral(w, r, u, http.StatusConflict, []problem.Field{{Name: "outcome", Message: p.Message}})
+		return
 	}
 	if err != nil {
 		s.fail(w, r, err)

@@ -72,8 +72,15 @@ func TestRemoveAnIncidentAndAChange(t *testing.T) {
 		if strings.Contains(after.body, "CANARY-INCIDENT-10-END") {
 			t.Error("the removed incident is still listed")
 		}
-		if r := e.post(pc, path+"/incidents/"+itoa(wrong)+"/remove", mustForm("csrf_token", token, "remove_why", "Again")); r.status != http.StatusNotFound {
-			t.Errorf("removing it again: %d", r.status)
+		// Sent again (a double click, or someone else's removal a moment
+		// before): the record, saying so, with the typed reason to copy.
+		if r := e.post(pc, path+"/incidents/"+itoa(wrong)+"/remove", mustForm("csrf_token", token, "remove_why", "Again, CANARY-TYPED")); r.status != http.StatusConflict ||
+			!strings.Contains(r.body, "This was removed as entered in error already") || !strings.Contains(between(r.body, `id="unsaved"`, "</div>"), "Again, CANARY-TYPED") ||
+			strings.Contains(between(r.body, "govuk-error-summary__list", "</ul>"), "<a ") {
+			t.Errorf("removing it again: %d\n%s", r.status, between(r.body, "govuk-error-summary", "</main>"))
+		}
+		if r := e.post(pc, path+"/incidents/999999/remove", mustForm("csrf_token", token, "remove_why", "Again")); r.status != http.StatusNotFound {
+			t.Errorf("removing an incident that is not there: %d", r.status)
 		}
 		tc := e.client()
 		e.signIn(tc, tom)
@@ -142,7 +149,8 @@ func TestRemoveAVIGCycleAndAConsent(t *testing.T) {
 				!strings.HasSuffix(r.location, "#"+c.section) {
 				t.Fatalf("the %s's removal: %d %s\n%s", c.kind, r.status, r.location, r.body)
 			}
-			if r := e.post(pc, path+c.path+"/remove", mustForm("csrf_token", token, "remove_why", "Again")); r.status != http.StatusNotFound {
+			if r := e.post(pc, path+c.path+"/remove", mustForm("csrf_token", token, "remove_why", "Again")); r.status != http.StatusConflict ||
+				!strings.Contains(r.body, "removed as entered in error already") {
 				t.Errorf("removing the %s again: %d", c.kind, r.status)
 			}
 		}

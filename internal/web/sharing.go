@@ -19,8 +19,9 @@ import (
 func (s *Server) familyPost(w http.ResponseWriter, r *http.Request, u *requestUser, act policy.Action, open, firstField, anchor string,
 	save func(id int64, f url.Values, fs *problem.Fields) error) {
 	may := func(id int64) error { return s.db.MayChangeFamily(r.Context(), u.staff.Actor(), id, act) }
+	save, status := reshowStatus(save)
 	s.postAndRedirect(w, r, firstField, "/families/", anchor, may, save, func(fields []problem.Field) {
-		s.showFamily(w, r, u, http.StatusUnprocessableEntity, fields, open)
+		s.showFamily(w, r, u, *status, fields, open)
 	})
 }
 
@@ -67,14 +68,15 @@ func (s *Server) professionalCreate(w http.ResponseWriter, r *http.Request, u *r
 
 // professionalFrom is the professional a team member's form describes.
 func professionalFrom(f url.Values) sharing.Professional {
+	version, _ := strconv.Atoi(f.Get("version"))
 	return sharing.Professional{Name: f.Get("name"), Role: f.Get("role"), Organisation: f.Get("organisation"),
-		OrganisationKind: f.Get("organisation_kind"), Phone: f.Get("phone"), Email: f.Get("email")}
+		OrganisationKind: f.Get("organisation_kind"), Phone: f.Get("phone"), Email: f.Get("email"), Version: version}
 }
 
 // professionalValues is professional p's details as their form's values.
 func professionalValues(p sharing.Professional) url.Values {
 	return url.Values{"name": {p.Name}, "role": {p.Role}, "organisation": {p.Organisation},
-		"organisation_kind": {p.OrganisationKind}, "phone": {p.Phone}, "email": {p.Email}}
+		"organisation_kind": {p.OrganisationKind}, "phone": {p.Phone}, "email": {p.Email}, "version": {strconv.Itoa(p.Version)}}
 }
 
 // professionalUpdate changes a team member's details, from the form the
@@ -85,7 +87,14 @@ func (s *Server) professionalUpdate(w http.ResponseWriter, r *http.Request, u *r
 		return
 	}
 	s.familyPost(w, r, u, policy.EditFamily, professionalForm(pid), "name", "#team", func(id int64, f url.Values, _ *problem.Fields) error {
-		return s.db.UpdateProfessional(r.Context(), u.staff.Actor(), id, pid, professionalFrom(f))
+		err := s.db.UpdateProfessional(r.Context(), u.staff.Actor(), id, pid, professionalFrom(f))
+		if problem.CodeOf(err) == problem.Conflict {
+			// Saved by someone else since the form opened: the form shown
+			// again keeps what was typed but moves on to the version saved
+			// now (the family page fills in what the form does not post).
+			f.Del("version")
+		}
+		return err
 	})
 }
 

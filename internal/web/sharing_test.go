@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -173,7 +174,8 @@ func TestMeetingActionsReachCaseloadsAndStatusIsKept(t *testing.T) {
 		if p := e.get(tc, "/caseload"); strings.Contains(p.body, "Action from the child protection conference") {
 			t.Error("the removed meeting's action is still on the owner's caseload")
 		}
-		if r := e.post(mc, remove, mustForm("csrf_token", token, "remove_why", "Again")); r.status != http.StatusNotFound {
+		if r := e.post(mc, remove, mustForm("csrf_token", token, "remove_why", "Again")); r.status != http.StatusConflict ||
+			!strings.Contains(r.body, "removed as entered in error already") || !strings.Contains(between(r.body, `id="unsaved"`, "</div>"), "Again") {
 			t.Errorf("removing it again: %d", r.status)
 		}
 	})
@@ -201,22 +203,43 @@ func TestChangeAndLeaveTheTeam(t *testing.T) {
 			t.Fatal("the change form does not start from the recorded details")
 		}
 		member := path + "/professionals/" + pid
-		// A bad phone number: refused, with what was typed kept.
-		if r := e.post(pc, member, mustForm("csrf_token", token, "name", "Ola Nwosu", "role", "Senior social worker", "organisation", "Blackpool Council",
-			"organisation_kind", "children_social_care", "phone", "ring the office")); r.status != http.StatusUnprocessableEntity ||
-			!strings.Contains(r.body, "Enter a UK phone number") || !strings.Contains(r.body, `value="ring the office"`) || !strings.Contains(r.body, `value="Senior social worker"`) {
+		versionIn := func(body string) string {
+			t.Helper()
+			m := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(body)
+			if m == nil {
+				t.Fatal("the change form has no version")
+			}
+			return m[1]
+		}
+		opened := versionIn(form.body)
+		// A bad phone number: refused, with what was typed kept, and the
+		// version the form was opened at.
+		r := e.post(pc, member, mustForm("csrf_token", token, "version", opened, "name", "Ola Nwosu", "role", "Senior social worker", "organisation", "Blackpool Council",
+			"organisation_kind", "children_social_care", "phone", "ring the office"))
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Enter a UK phone number") || !strings.Contains(r.body, `value="ring the office"`) ||
+			!strings.Contains(r.body, `value="Senior social worker"`) || versionIn(r.body) != opened {
 			t.Fatalf("bad phone: %d", r.status)
 		}
-		if r := e.post(pc, member, mustForm("csrf_token", token, "name", "Ola Nwosu", "role", "Senior social worker", "organisation", "Blackpool Council",
+		if r := e.post(pc, member, mustForm("csrf_token", token, "version", opened, "name", "Ola Nwosu", "role", "Senior social worker", "organisation", "Blackpool Council",
 			"organisation_kind", "children_social_care", "phone", "01632 960456")); r.status != http.StatusSeeOther {
 			t.Fatalf("change: %d", r.status)
+		}
+		// Her manager's form, opened before that change, would undo it:
+		// refused, what the manager typed kept, the form moved on to the
+		// version saved now.
+		r = e.post(pc, member, mustForm("csrf_token", token, "version", opened, "name", "Ola Nwosu", "role", "Social worker", "organisation", "Blackpool Council",
+			"organisation_kind", "children_social_care", "phone", "01632 960123", "email", "ola.nwosu@blackpool.gov.uk"))
+		if r.status != http.StatusConflict || !strings.Contains(r.body, "Someone else changed these details while you were editing") ||
+			!strings.Contains(r.body, `value="ola.nwosu@blackpool.gov.uk"`) || versionIn(r.body) == opened ||
+			!strings.Contains(between(r.body, "govuk-error-summary__list", "</ul>"), `href="#name"`) {
+			t.Fatalf("a change from a stale form: %d\n%s", r.status, between(r.body, "govuk-error-summary", "</ul>"))
 		}
 		if p := e.get(pc, path); !strings.Contains(p.body, "01632 960456") || strings.Contains(p.body, "01632 960123") || !strings.Contains(p.body, "Senior social worker") {
 			t.Error("the family page does not show the new details")
 		}
 		// Leaving tomorrow is refused; the details above the date stay those recorded.
 		tomorrow := e.clock.Now().AddDate(0, 0, 1)
-		r := e.post(pc, member+"/left", dateForm("left_on", tomorrow, "csrf_token", token))
+		r = e.post(pc, member+"/left", dateForm("left_on", tomorrow, "csrf_token", token))
 		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "must be today or in the past") || !strings.Contains(r.body, `value="Ola Nwosu"`) ||
 			!strings.Contains(r.body, `value="`+itoa(int64(tomorrow.Day()))+`"`) {
 			t.Fatalf("leaving tomorrow: %d", r.status)
@@ -233,12 +256,17 @@ func TestChangeAndLeaveTheTeam(t *testing.T) {
 		if former < 0 || !strings.Contains(p.body[former:], "Ola Nwosu") || strings.Contains(p.body, "?form=professional-"+pid) {
 			t.Error("the family page does not list Ola Nwosu as a former member, or still offers to change her")
 		}
-		// Gone from the team: a second leaving is not found.
-		if r := e.post(pc, member+"/left", dateForm("left_on", e.clock.Now(), "csrf_token", token)); r.status != http.StatusNotFound {
+		// Gone from the team: a second leaving, or a change, is a conflict
+		// shown on the family page that lists her as a former member.
+		if r := e.post(pc, member+"/left", dateForm("left_on", e.clock.Now(), "csrf_token", token)); r.status != http.StatusConflict ||
+			!strings.Contains(r.body, "They have left this family&#39;s team around the baby already") {
 			t.Errorf("leaving twice: %d", r.status)
 		}
-		if r := e.post(pc, member, mustForm("csrf_token", token, "name", "Ola Nwosu")); r.status != http.StatusNotFound {
+		if r := e.post(pc, member, mustForm("csrf_token", token, "name", "Ola Nwosu")); r.status != http.StatusConflict {
 			t.Errorf("changing a former member: %d", r.status)
+		}
+		if r := e.post(pc, path+"/professionals/999999", mustForm("csrf_token", token, "name", "Ola Nwosu")); r.status != http.StatusNotFound {
+			t.Errorf("changing someone never in the team: %d", r.status)
 		}
 		// Someone added to the wrong family: removed with why, listed as
 		// removed, never as a former member.
@@ -325,8 +353,8 @@ func TestRemoveADisclosure(t *testing.T) {
 		if tp := e.get(tc, path); !strings.Contains(tp.body, "A disclosure on") || strings.Contains(tp.body, "CANARY-WHY") || strings.Contains(tp.body, "CANARY-GP") {
 			t.Error("Tom's page: want the removal listed, without why or with whom")
 		}
-		if r := e.post(pc, remove, mustForm("csrf_token", token, "remove_why", "Again")); r.status != http.StatusNotFound {
-			t.Errorf("removing it again: %d", r.status)
+		if r := e.post(pc, remove, mustForm("csrf_token", token, "remove_why", "Again")); r.status != http.StatusConflict || !strings.Contains(r.body, "removed as entered in error already") {
+			t.Errorf("removing it again: %d, want 409 saying it was removed already", r.status)
 		}
 	})
 }
