@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/cradle-org/cradle/internal/mail/smtptest"
 )
 
@@ -541,8 +543,28 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		tab.fill(t, byID("actions-0-due-month"), strconv.Itoa(int(due.Month())))
 		tab.fill(t, byID("actions-0-due-year"), strconv.Itoa(due.Year()))
 		tab.screenshot(t, "risk-13-decision-form")
-		tab.click(t, decide)
-		tab.mustBeAt(t, concernPath)
+		// The same decision reaches the server a moment before this click
+		// (a double click, or another lead's form): the click is told it
+		// was decided already, on the concern as decided, with the
+		// reasons typed shown to copy.
+		var first string
+		tab.evalInto(t, `(async () => {
+			const f = document.querySelector('main form[action$="/decision"]');
+			const r = await fetch(f.action, {method: 'POST', body: new URLSearchParams(new FormData(f)), redirect: 'manual'});
+			return String(r.type === 'opaqueredirect' ? 303 : r.status);
+		})()`, &first, chromedp.EvalAwaitPromise)
+		if first != "303" {
+			t.Fatalf("the first decision answered %s", first)
+		}
+		if resp := tab.click(t, decide); resp == nil || resp.Status != 409 {
+			t.Errorf("the decision sent again: HTTP status %v, want 409", statusOf(resp))
+		}
+		tab.mustSee(t, "decision sent again", "This concern has already been decided", "What you typed was not saved",
+			"Immediate danger from the other parent: police called and attending.", "Close the concern")
+		tab.errorLinksResolve(t, "risk-decision-again")
+		tab.pageChecks(t, "risk-decision-again")
+		tab.screenshot(t, "risk-13b-decision-again")
+		tab.open(t, concernPath)
 		tab.mustSee(t, "decided concern", "Decided", "Police", "Check Amy is safe", "Close the concern")
 		if got := tab.eval(t, `(() => {
 			const r = [...document.querySelectorAll('main .govuk-summary-list__row')].find(r => r.querySelector('dt').textContent.trim() === 'Decision');

@@ -3,6 +3,8 @@ package e2e
 import (
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // TestBrowserStaffChange: an administrator follows "Change" from the staff
@@ -40,6 +42,30 @@ func TestBrowserStaffChange(t *testing.T) {
 
 	tab.clickHere(t, "Blackpool's box", area("Blackpool"))
 	tab.fill(t, "#title", "Senior therapeutic practitioner")
+
+	// Another administrator saves a change while this form is open (a
+	// post of the form's own version, as their form would send): this
+	// save is refused, showing what is saved now above what was typed.
+	var other string
+	tab.evalInto(t, `(async () => {
+		const f = document.querySelector('form[action="`+href+`"]');
+		const d = new URLSearchParams(new FormData(f));
+		d.set('title', 'Therapeutic practitioner, perinatal');
+		d.delete('areas'); d.append('areas', 'Blackpool');
+		const r = await fetch(f.action, {method: 'POST', body: d, redirect: 'manual'});
+		return String(r.type === 'opaqueredirect' ? 303 : r.status);
+	})()`, &other, chromedp.EvalAwaitPromise)
+	if other != "303" {
+		t.Fatalf("the other administrator's save answered %s", other)
+	}
+	tab.click(t, `form[action="`+href+`"] button[type="submit"]`)
+	tab.mustSee(t, "staff-change conflict", "There is a problem", "Someone else changed this account while you were editing it", "Saved now", "Therapeutic practitioner, perinatal")
+	if v := tab.value(t, "#title"); v != "Senior therapeutic practitioner" {
+		t.Errorf("after the conflict the job title box holds %q, want what was typed", v)
+	}
+	tab.errorLinksResolve(t, "staff-change-conflict")
+	tab.pageChecks(t, "staff-change-conflict")
+	tab.screenshot(t, "staff-change-conflict")
 	tab.click(t, `form[action="`+href+`"] button[type="submit"]`)
 	tab.mustSee(t, "staff list after the change", "Priya Shah's account was changed", "Blackpool, Hertfordshire", "Senior therapeutic practitioner")
 	tab.pageChecks(t, "staff-changed")

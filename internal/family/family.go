@@ -11,6 +11,7 @@ import (
 
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
+	"github.com/cradle-org/cradle/internal/referral"
 )
 
 // Stage is where a family is on the programme journey.
@@ -208,6 +209,24 @@ type Confidential struct {
 	Email       string
 	SafeContact string
 	NHSNumber   string
+}
+
+// Check checks contact details as a person's contact form gives them,
+// trimming them in place, and returns an Invalid problem naming each bad
+// field: the free-text rules every form shares, and a postcode, phone
+// number and email address checked as a referral's are, so that what a
+// referral would refuse is not saved here instead. Each may be empty.
+func (c *Confidential) Check() error {
+	var fs problem.Fields
+	fs.Text("address", "Address", &c.Address, 500, true)
+	fs.Text("postcode", "Postcode", &c.Postcode, 10, false)
+	fs.Text("phone", "Phone", &c.Phone, 40, false)
+	fs.Text("email", "Email", &c.Email, 254, false)
+	fs.Text("safe_contact", "Safe contact", &c.SafeContact, 2000, true)
+	referral.CheckPostcode(&fs, "postcode", &c.Postcode)
+	referral.CheckPhone(&fs, "phone", c.Phone)
+	referral.CheckEmail(&fs, "email", &c.Email)
+	return fs.Err()
 }
 
 // Name is how the person is shown.

@@ -194,3 +194,37 @@ func TestLivesWithAndIsHousehold(t *testing.T) {
 		t.Error("a family with one parent takes the second slot as a household")
 	}
 }
+
+// Contact details are checked as a referral's are, each optional, trimmed
+// and put in standard form in place; every bad field is named at once.
+func TestConfidentialCheck(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		in     Confidential
+		fields []string
+	}{
+		{"empty", Confidential{}, nil},
+		{"good", Confidential{Address: "1 High Street\nBlackpool", Postcode: "fy1 1aa", Phone: "07700 900123", Email: " Amy@Example.org ", SafeContact: "Text first"}, nil},
+		{"bad postcode, phone and email", Confidential{Postcode: "12345", Phone: "call me maybe", Email: "a@b"}, []string{"postcode", "phone", "email"}},
+		{"markup in the address", Confidential{Address: "<script>x</script>"}, []string{"address"}},
+		{"a safe contact too long", Confidential{SafeContact: strings.Repeat("x", 2001)}, []string{"safe_contact"}},
+	} {
+		c := tc.in
+		err := c.Check()
+		var got []string
+		if p := problem.As(err); p != nil {
+			for _, f := range p.Fields {
+				got = append(got, f.Name)
+			}
+		} else if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if strings.Join(got, ",") != strings.Join(tc.fields, ",") {
+			t.Errorf("%s: problems on %v, want %v", tc.name, got, tc.fields)
+		}
+	}
+	c := Confidential{Postcode: " fy1 1aa ", Email: " Amy@Example.org "}
+	if err := c.Check(); err != nil || c.Postcode != "FY1 1AA" || c.Email != "amy@example.org" {
+		t.Errorf("put in standard form: %+v, %v", c, err)
+	}
+}

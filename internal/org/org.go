@@ -8,7 +8,6 @@ import (
 	"net/mail"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
@@ -134,11 +133,8 @@ type StaffChange struct {
 func (c *StaffChange) Validate() error {
 	var fs problem.Fields
 	c.Email = NormaliseEmail(c.Email)
-	c.Name, c.JobTitle = strings.TrimSpace(c.Name), strings.TrimSpace(c.JobTitle)
-	checkEmailAndName(&fs, c.Email, c.Name)
-	if utf8.RuneCountInString(c.JobTitle) > 200 {
-		fs.Add("title", "Job title must be 200 characters or fewer")
-	}
+	checkEmailAndName(&fs, c.Email, &c.Name)
+	fs.Text("title", "Job title", &c.JobTitle, MaxStaffText, false)
 	if _, err := policy.ParseRole(c.Role); err != nil {
 		fs.Add("role", "Choose a role")
 	}
@@ -155,21 +151,27 @@ func (c *StaffChange) Validate() error {
 	return fs.Err()
 }
 
-// checkEmailAndName checks an account's address and name, as a new
-// account and a changed one both need them.
-func checkEmailAndName(fs *problem.Fields, email, name string) {
+// MaxStaffText is the longest an account's name or job title may be, in
+// characters.
+const MaxStaffText = 200
+
+// checkEmailAndName checks an account's address and name (trimming the
+// name in place), as a new account and a changed one both need them. The
+// name, and the job title beside it, follow the free-text rules every form
+// shares (problem.Fields.Text: one line, no markup, MaxStaffText at most),
+// the same for a new account and a changed one, so that an account made
+// one way is never refused the other way until its name is cleaned.
+func checkEmailAndName(fs *problem.Fields, email string, name *string) {
 	switch {
 	case email == "":
 		fs.Add("email", "Enter an email address")
 	case !ValidEmail(email):
 		fs.Add("email", "Enter an email address in the correct format, like name@example.org")
 	}
-	switch {
-	case name == "":
+	if *name = strings.TrimSpace(*name); *name == "" {
 		fs.Add("name", "Enter the person's full name")
-	case utf8.RuneCountInString(name) > 200:
-		fs.Add("name", "Name must be 200 characters or fewer")
 	}
+	fs.Text("name", "Name", name, MaxStaffText, false)
 }
 
 func containsFold(list []string, s string) bool {
@@ -185,13 +187,14 @@ func containsFold(list []string, s string) bool {
 // however it was typed.
 func NormaliseEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-// Validate checks the input and returns an Invalid problem naming each bad field.
+// Validate checks the input and returns an Invalid problem naming each bad
+// field, trimming the text in place.
 func (n *NewStaff) Validate() error {
 	var fs problem.Fields
 	n.Email = NormaliseEmail(n.Email)
-	n.Name = strings.TrimSpace(n.Name)
 	n.AreaName = strings.TrimSpace(n.AreaName)
-	checkEmailAndName(&fs, n.Email, n.Name)
+	checkEmailAndName(&fs, n.Email, &n.Name)
+	fs.Text("title", "Job title", &n.JobTitle, MaxStaffText, false)
 	if _, err := policy.ParseRole(n.Role); err != nil {
 		fs.Add("role", "Choose a role: practitioner, team_manager, dsl, admin or analyst")
 	}

@@ -14,6 +14,9 @@ func Can(a Actor, act Action, t Target, now time.Time) bool {
 func allow(reason string) Decision { return Decision{Allowed: true, Reason: reason} }
 func deny(reason string) Decision  { return Decision{Reason: reason} }
 
+// denyState refuses for the record's state alone (Decision.State).
+func denyState(reason string) Decision { return Decision{Reason: reason, State: true} }
+
 // allowed allows, with the reason why worked out only when it is wanted
 // (explain): Can, which a caseload asks once for each of hundreds of
 // families, never reads it, and formatting it was an allocation each time.
@@ -507,27 +510,27 @@ func caseState(act Action, t Target) (Decision, bool) {
 	switch act {
 	case EditFamily, EditPerson, EditConfidential, RecordMeasure, WriteSupervision, CorrectCaseNote:
 		if t.Closed {
-			return deny("closed cases are read-only; ask a team manager to reopen"), false
+			return denyState("closed cases are read-only; ask a team manager to reopen"), false
 		}
 	case AllocateFamily:
 		if t.Closed {
-			return deny("this case is closed; reopen it before allocating practitioners"), false
+			return denyState("this case is closed; reopen it before allocating practitioners"), false
 		}
 	case CloseFamily:
 		if t.Closed {
-			return deny("this case is already closed"), false
+			return denyState("this case is already closed"), false
 		}
 	case ReopenFamily:
 		if !t.Closed {
-			return deny("this case is open, so there is nothing to reopen"), false
+			return denyState("this case is open, so there is nothing to reopen"), false
 		}
 	case ReviewRetention, ApproveErasure:
 		switch {
 		case t.Closed:
 		case t.ReferralID != 0:
-			return deny("this referral is still being screened or was accepted; only a referral not accepted or withdrawn is reviewed for deletion"), false
+			return denyState("this referral is still being screened or was accepted; only a referral not accepted or withdrawn is reviewed for deletion"), false
 		default:
-			return deny("this case is open; only a closed case's records are reviewed for deletion"), false
+			return denyState("this case is open; only a closed case's records are reviewed for deletion"), false
 		}
 	}
 	return Decision{}, true

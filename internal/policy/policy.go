@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/cradle-org/cradle/internal/problem"
 )
 
 // Role is a staff member's job in the programme.
@@ -400,6 +402,31 @@ type Decision struct {
 	// Override is true when access is allowed only because of a break-glass
 	// override; the caller must audit it specially.
 	Override bool
+	// State is true when the refusal is only the record's state (a case
+	// closed, or open when asked to reopen) for one the rules otherwise
+	// allow: not a matter of access, so a caller may answer it as a
+	// conflict ("closed already") rather than "you do not have access".
+	// The state is checked last, so a stranger is never told it.
+	State bool
+}
+
+// Err is the decision as the error a caller returns: nil when allowed; a
+// conflict saying what state the record is in when the refusal is only
+// that (State: a form sent twice, or opened before the case closed, is
+// told what happened rather than "you do not have access"); else
+// Forbidden with the reason.
+func (d Decision) Err() error {
+	switch {
+	case d.Allowed:
+		return nil
+	case d.State:
+		r := []rune(d.Reason)
+		if len(r) > 0 {
+			r[0] = unicode.ToUpper(r[0])
+		}
+		return problem.New(problem.Conflict, "%s", string(r))
+	}
+	return problem.New(problem.Forbidden, "%s", d.Reason)
 }
 
 // MaxOverride is the longest a break-glass grant may last: long enough for a

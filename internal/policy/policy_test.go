@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cradle-org/cradle/internal/problem"
 )
 
 // The world the tests run in.
@@ -760,5 +762,42 @@ func TestViewConcern(t *testing.T) {
 	}
 	if d := Decide(priya, ViewConcern, fam, now); !strings.Contains(d.Reason, "whoever raised them") {
 		t.Errorf("refusal reason %q does not say who may", d.Reason)
+	}
+}
+
+// A refusal for the case's state alone (closed, or open when asked to
+// reopen) is marked State, and its error is a conflict saying so, for one
+// the rules otherwise allow; for anyone else it is an access refusal,
+// which never tells them the case's state.
+func TestStateRefusals(t *testing.T) {
+	a := actors()
+	prac, mgr := a[0], a[1]
+	stranger := Actor{StaffID: 50, Role: Practitioner, Areas: []int64{areaB}}
+	for _, tc := range []struct {
+		name      string
+		actor     Actor
+		act       Action
+		target    Target
+		state     bool
+		code      problem.Code
+		startWith string
+	}{
+		{"closing a closed case", mgr, CloseFamily, closed(family1()), true, problem.Conflict, "This case is already closed"},
+		{"reopening an open case", mgr, ReopenFamily, family1(), true, problem.Conflict, "This case is open"},
+		{"editing a closed case", prac, EditFamily, closed(family1()), true, problem.Conflict, "Closed cases are read-only"},
+		{"a stranger editing a closed case", stranger, EditFamily, closed(family1()), false, problem.Forbidden, ""},
+		{"a practitioner closing a case", prac, CloseFamily, family1(), false, problem.Forbidden, ""},
+	} {
+		d := Decide(tc.actor, tc.act, tc.target, now)
+		if d.Allowed || d.State != tc.state {
+			t.Errorf("%s: allowed %v, state %v; want refused, state %v (%s)", tc.name, d.Allowed, d.State, tc.state, d.Reason)
+		}
+		err := d.Err()
+		if problem.CodeOf(err) != tc.code || !strings.HasPrefix(problem.MessageOf(err), tc.startWith) {
+			t.Errorf("%s: %v, want %s starting %q", tc.name, err, tc.code, tc.startWith)
+		}
+	}
+	if err := Decide(mgr, CloseFamily, family1(), now).Err(); err != nil {
+		t.Errorf("an allowed decision's error: %v", err)
 	}
 }

@@ -55,7 +55,7 @@ func (db *DB) changeOwnSignIn(ctx context.Context, actor policy.Actor, action, k
 	var ended int64
 	err := db.Update(ctx, func(tx *Tx) error {
 		if d := policy.Decide(actor, policy.ManageOwnAccount, policy.Target{}, tx.now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
+			return d.Err()
 		}
 		st, err := tx.staffByID(actor.StaffID)
 		if err != nil {
@@ -105,7 +105,7 @@ type OwnSession struct {
 // (DeleteExpiredSessions), and is not listed.
 func (db *DB) OwnSessions(ctx context.Context, actor policy.Actor, current string, idleCutoff, absCutoff time.Time) ([]OwnSession, error) {
 	if d := policy.Decide(actor, policy.ManageOwnAccount, policy.Target{}, db.Now()); !d.Allowed {
-		return nil, problem.New(problem.Forbidden, "%s", d.Reason)
+		return nil, d.Err()
 	}
 	// This one first, then the most recently used.
 	rows, err := db.query(ctx, `SELECT token_hash, stage, ip, user_agent, created_at, last_seen_at FROM login_sessions
@@ -138,7 +138,7 @@ func (db *DB) EndOtherSessions(ctx context.Context, actor policy.Actor, current 
 	var ended int64
 	err := db.Update(ctx, func(tx *Tx) error {
 		if d := policy.Decide(actor, policy.ManageOwnAccount, policy.Target{}, tx.now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
+			return d.Err()
 		}
 		var err error
 		if ended, err = tx.EndOtherSessions(actor.StaffID, current); err != nil {

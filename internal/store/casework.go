@@ -157,7 +157,7 @@ func (db *DB) personView(ctx context.Context, tx *Tx, actor policy.Actor, person
 	}
 	t := f.PersonTarget(p, overrides)
 	if d := policy.Decide(actor, policy.ViewPerson, t, tx.now); !d.Allowed {
-		return f, p, t, problem.New(problem.Forbidden, "%s", d.Reason)
+		return f, p, t, d.Err()
 	}
 	return f, p, t, nil
 }
@@ -690,7 +690,7 @@ func (db *DB) MayChangePerson(ctx context.Context, actor policy.Actor, personID 
 			return err
 		}
 		if d := policy.Decide(actor, act, f.PersonTarget(p, nil), tx.now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
+			return d.Err()
 		}
 		return nil
 	})
@@ -709,7 +709,7 @@ func (tx *Tx) personFor(actor policy.Actor, act policy.Action, personID int64) (
 		return f, p, err
 	}
 	if d := policy.Decide(actor, act, f.PersonTarget(p, nil), tx.now); !d.Allowed {
-		return f, p, problem.New(problem.Forbidden, "%s", d.Reason)
+		return f, p, d.Err()
 	}
 	return f, p, nil
 }
@@ -858,15 +858,8 @@ func (db *DB) UpdateContact(ctx context.Context, actor policy.Actor, personID in
 		if err != nil {
 			return err
 		}
-		var fs problem.Fields
 		c := u.Details
-		fs.Text("address", "Address", &c.Address, 500, true)
-		fs.Text("postcode", "Postcode", &c.Postcode, 10, false)
-		fs.Text("phone", "Phone", &c.Phone, 40, false)
-		fs.Text("email", "Email", &c.Email, 254, false)
-		fs.Text("safe_contact", "Safe contact", &c.SafeContact, 2000, true)
-		checkContactDetails(&fs, &c)
-		if err := fs.Err(); err != nil {
+		if err := c.Check(); err != nil {
 			return err
 		}
 		if p.Kind != family.Parent {
@@ -921,7 +914,7 @@ func (db *DB) UpdatePersonDetails(ctx context.Context, actor policy.Actor, perso
 			return err
 		}
 		if dec := policy.Decide(actor, policy.EditPerson, f.PersonTarget(p, nil), tx.now); !dec.Allowed {
-			return problem.New(problem.Forbidden, "%s", dec.Reason)
+			return dec.Err()
 		}
 		if p.Kind == family.Baby {
 			// The baby's date of birth is the birth, recorded with it
@@ -1004,7 +997,7 @@ func (db *DB) BreakGlass(ctx context.Context, actor policy.Actor, personID int64
 			return err
 		}
 		if d := policy.Decide(actor, policy.BreakGlass, f.PersonTarget(p, nil), tx.now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
+			return d.Err()
 		}
 		reason = strings.TrimSpace(reason)
 		if err := policy.ValidateOverrideReason(reason); err != nil {
@@ -1085,7 +1078,7 @@ func (db *DB) CompleteTask(ctx context.Context, actor policy.Actor, id int64) (i
 		}
 		target := policy.Target{AreaID: area.Int64, FamilyID: fam.Int64, AssignedTo: assigned.Int64, Closed: stage.String == string(family.Closed)}
 		if d := policy.Decide(actor, policy.CompleteTask, target, tx.now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
+			return d.Err()
 		}
 		familyID = fam.Int64 // answered with a conflict too, for the page to go back to
 		if done.Valid {
@@ -1488,7 +1481,7 @@ func (db *DB) RecordSupervision(ctx context.Context, actor policy.Actor, personI
 			return err
 		}
 		if d := policy.Decide(actor, policy.WriteSupervision, f.PersonTarget(p, nil), tx.now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
+			return d.Err()
 		}
 		if p.Kind != family.Parent {
 			return problem.New(problem.Invalid, "Supervision notes are written on a parent's record")

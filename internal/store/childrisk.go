@@ -214,7 +214,7 @@ func (db *DB) familyChildRisks(ctx context.Context, q rowQuerier, familyID int64
 // child's page never shows them to a reader the family page would refuse.
 func (tx *Tx) childRisksOf(actor policy.Actor, f family.Family, child family.Person) ([]ChildRiskEntry, error) {
 	if d := policy.Decide(actor, policy.ViewFamily, f.Target(), tx.now); !d.Allowed {
-		return nil, problem.New(problem.Forbidden, "%s", d.Reason)
+		return nil, d.Err()
 	}
 	entries, _, err := tx.db.familyChildRisks(tx.ctx, tx.q(), f.ID)
 	if err != nil {

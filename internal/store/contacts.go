@@ -42,7 +42,7 @@ func (db *DB) KeyContacts(ctx context.Context, areaID int64) ([]KeyContact, erro
 func (db *DB) SetKeyContacts(ctx context.Context, actor policy.Actor, areaID int64, cs []KeyContact) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		if d := policy.Decide(actor, policy.ManageStaff, policy.Target{}, tx.now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
+			return d.Err()
 		}
 		var fs problem.Fields
 		if areaID != 0 {

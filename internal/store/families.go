@@ -370,7 +370,7 @@ func (tx *Tx) readFamily(actor policy.Actor, id int64) (family.Family, error) {
 		return f, err
 	}
 	if d := policy.Decide(actor, policy.ViewFamily, f.Target(), tx.now); !d.Allowed {
-		return family.Family{}, problem.New(problem.Forbidden, "%s", d.Reason)
+		return family.Family{}, d.Err()
 	}
 	overrides, err := db.activeOverrides(ctx, tx.q(), actor.StaffID, id, tx.now)
 	if err != nil {

@@ -91,7 +91,7 @@ func TestStaffNameAndTitleChecked(t *testing.T) {
 			_, err := db.AddStaff(sctx, admin.Actor(), tt.n, secrets)
 			refusedOn(t, "AddStaff, "+tt.name, err, tt.fieldsWords...)
 			n := tt.n
-			refusedOn(t, "CheckNewStaff, "+tt.name, store.CheckNewStaff(&n), tt.fieldsWords...)
+			refusedOn(t, "NewStaff.Validate, "+tt.name, n.Validate(), tt.fieldsWords...)
 			err = db.Update(sctx, func(tx *store.Tx) error { _, err := tx.CreateStaff(tt.n, secrets); return err })
 			refusedOn(t, "CreateStaff, "+tt.name, err, tt.fieldsWords...)
 		}
@@ -100,7 +100,7 @@ func TestStaffNameAndTitleChecked(t *testing.T) {
 		}
 
 		// The longest name and title made are changed with both kept.
-		name, title := strings.Repeat("N", store.MaxStaffText), strings.Repeat("T", store.MaxStaffText)
+		name, title := strings.Repeat("N", org.MaxStaffText), strings.Repeat("T", org.MaxStaffText)
 		kim, err := db.AddStaff(sctx, admin.Actor(), newStaff("  "+name, title+" "), secrets)
 		if err != nil {
 			t.Fatal(err)

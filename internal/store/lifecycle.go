@@ -75,25 +75,9 @@ func (tx *Tx) familyForChange(actor policy.Actor, familyID int64, act policy.Act
 		return f, err
 	}
 	if d := policy.Decide(actor, act, f.Target(), tx.now); !d.Allowed {
-		return f, problem.New(problem.Forbidden, "%s", d.Reason)
+		return f, d.Err()
 	}
 	return f, nil
-}
-
-// doneAlready turns the refusal err of doing act to family f (closing it)
-// into a conflict saying done, when the refusal is only that it is done
-// already (the actor may do it to the case as it was): a double click was
-// told "you do not have access" and to ask their team manager.
-func (tx *Tx) doneAlready(actor policy.Actor, f family.Family, act policy.Action, err error, done string) error {
-	if problem.CodeOf(err) != problem.Forbidden || f.ID == 0 {
-		return err
-	}
-	t := f.Target()
-	t.Closed = !t.Closed
-	if !policy.Can(actor, act, t, tx.now) {
-		return err
-	}
-	return problem.New(problem.Conflict, "%s", done)
 }
 
 // Allocated is a member of staff whose work in a family an allocation
@@ -438,8 +422,11 @@ func (db *DB) CompleteAssessment(ctx context.Context, actor policy.Actor, family
 func (db *DB) CloseFamily(ctx context.Context, actor policy.Actor, familyID int64, c casework.Closure) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		f, err := tx.familyForChange(actor, familyID, policy.CloseFamily)
+		if problem.CodeOf(err) == problem.Conflict { // closed already, for one who may close it
+			return problem.New(problem.Conflict, "This case is closed already: the form was sent twice, or someone else closed it a moment ago")
+		}
 		if err != nil {
-			return tx.doneAlready(actor, f, policy.CloseFamily, err, "This case is closed already: the form was sent twice, or someone else closed it a moment ago")
+			return err
 		}
 		var parents []int64
 		for _, p := range f.Parents() {

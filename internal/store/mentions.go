@@ -7,7 +7,6 @@ import (
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
-	"github.com/cradle-org/cradle/internal/referral"
 )
 
 // textField is one field of a form, by its name on the form, and its text.
@@ -50,19 +49,6 @@ func childContactReaders(f family.Family, child family.Person) readers {
 	return readers{words: "others working with the family, the other parent's practitioner among them,",
 		maySee: func(family.Person) bool { return false },
 		advice: "Take it out, or first record whom " + child.ChildNameInSentence() + " lives with (correct their details): a child's address and contacts are then seen only by that parent's practitioner"}
-}
-
-// checkContactDetails checks a parent's or child's contact details
-// (UpdateContact's) as the referral forms check a parent's, with their
-// messages, on the contact form's fields: a postcode in standard form
-// (put in it), a UK phone number, a plain email address (lower-cased). Each
-// is optional, and one whose text was already refused is not looked at
-// again. A postcode, phone number and email address are how a parent is
-// reached safely, and how the duplicate check at referral finds them.
-func checkContactDetails(fs *problem.Fields, c *family.Confidential) {
-	referral.CheckPostcode(fs, "postcode", &c.Postcode)
-	referral.CheckPhone(fs, "phone", c.Phone)
-	referral.CheckEmail(fs, "email", &c.Email)
 }
 
 // contactFields are a person's contact details as the contact form's

@@ -304,7 +304,7 @@ const UnsentMailLimit = 200
 // actor the policy lets manage mail. The read is audited.
 func (db *DB) UnsentMail(ctx context.Context, actor policy.Actor) ([]UnsentMail, map[string]int, error) {
 	if d := policy.Decide(actor, policy.ManageMail, policy.Target{}, db.Now()); !d.Allowed {
-		return nil, nil, problem.New(problem.Forbidden, "%s", d.Reason)
+		return nil, nil, d.Err()
 	}
 	var out []UnsentMail
 	var counts map[string]int
@@ -356,7 +356,7 @@ func notResendable(lastError string, hasRecipient bool) string {
 // audited; a message that cannot be sent again is refused with why.
 func (db *DB) ResendMail(ctx context.Context, actor policy.Actor, id int64) error {
 	if d := policy.Decide(actor, policy.ManageMail, policy.Target{}, db.Now()); !d.Allowed {
-		return problem.New(problem.Forbidden, "%s", d.Reason)
+		return d.Err()
 	}
 	return db.Update(ctx, func(tx *Tx) error {
 		var status, lastError string

@@ -103,8 +103,8 @@ func TestReferralRetention(t *testing.T) {
 			t.Fatalf("a manager's list: %+v", got)
 		}
 		for _, id := range []int64{open, accepted} {
-			if _, err := db.RetentionRecord(sctx, dsl, testSchedule, store.ReferralRef(id)); problem.CodeOf(err) != problem.Forbidden {
-				t.Fatalf("referral %d (open or accepted) offered for review: %v", id, err)
+			if _, err := db.RetentionRecord(sctx, dsl, testSchedule, store.ReferralRef(id)); problem.CodeOf(err) != problem.Conflict {
+				t.Fatalf("referral %d (open or accepted) offered for review: %v, want a conflict (not yet due: its state)", id, err)
 			}
 		}
 		if _, err := db.RetentionRecord(sctx, herts, testSchedule, store.ReferralRef(plain)); problem.CodeOf(err) != problem.Forbidden {

@@ -396,7 +396,7 @@ func (db *DB) ReadReferral(ctx context.Context, actor policy.Actor, id int64) (R
 			return err
 		}
 		if d := policy.Decide(actor, policy.ViewReferral, r.Target(), tx.now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
+			return d.Err()
 		}
 		if r.Status == referral.New && policy.Can(actor, policy.ScreenReferral, r.Target(), tx.now) {
 			if _, err := tx.exec(`UPDATE referrals SET status = 'screening', updated_at = $1 WHERE id = $2`, tx.now, id); err != nil {
@@ -430,7 +430,7 @@ func (db *DB) ReferralForSubjectAccess(ctx context.Context, actor policy.Actor, 
 	var out ReferralRecord
 	err := db.Update(ctx, func(tx *Tx) error {
 		if d := policy.Decide(actor, policy.ExportSubjectAccess, policy.Target{}, tx.now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
+			return d.Err()
 		}
 		r, err := tx.referral(id)
 		if err != nil {
@@ -519,7 +519,7 @@ func (tx *Tx) referralToTell(actor policy.Actor, id int64) (referralTelling, err
 		return t, fmt.Errorf("reading referral: %w", err)
 	}
 	if d := policy.Decide(actor, policy.AcknowledgeReferral, policy.Target{AreaID: area.Int64, TakenBy: takenBy.Int64}, tx.now); !d.Allowed {
-		return t, problem.New(problem.Forbidden, "%s", d.Reason)
+		return t, d.Err()
 	}
 	t.source, t.status = referral.Source(src), referral.Status(st)
 	return t, nil
@@ -597,7 +597,7 @@ func (db *DB) DecideReferral(ctx context.Context, actor policy.Actor, id int64, 
 			return err
 		}
 		if dec := policy.Decide(actor, policy.ScreenReferral, r.Target(), tx.now); !dec.Allowed {
-			return problem.New(problem.Forbidden, "%s", dec.Reason)
+			return dec.Err()
 		}
 		if err := d.Validate(*r.Content, r.Status); err != nil {
 			return err

@@ -34,13 +34,13 @@ type ReportScope struct {
 func authoriseAggregates(actor policy.Actor, sc ReportScope, now time.Time) error {
 	if len(sc.AreaIDs) == 0 {
 		if d := policy.Decide(actor, policy.ViewAggregates, policy.Target{}, now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
+			return d.Err()
 		}
 		return nil
 	}
 	for _, a := range sc.AreaIDs {
 		if d := policy.Decide(actor, policy.ViewAggregates, policy.Target{AreaID: a}, now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
+			return d.Err()
 		}
 	}
 	return nil

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/cradle-org/cradle/internal/policy"
-	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/research"
 )
 
@@ -31,7 +30,7 @@ func (db *DB) ResearchExtract(ctx context.Context, actor policy.Actor, project s
 	var key []byte
 	err := db.Update(ctx, func(tx *Tx) error {
 		if d := policy.Decide(actor, policy.ExportResearch, policy.Target{}, tx.now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
+			return d.Err()
 		}
 		var err error
 		if key, err = tx.researchKey(); err != nil {

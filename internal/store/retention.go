@@ -117,7 +117,7 @@ func (e ErasureRecord) Kind() string { return recordKind(e.Referral, e.Outcome) 
 // became one, most pressing first.
 func (db *DB) RetentionList(ctx context.Context, actor policy.Actor, s retention.Schedule) ([]RetentionItem, error) {
 	if d := policy.Decide(actor, policy.ListRetention, policy.Target{}, db.Now()); !d.Allowed {
-		return nil, problem.New(problem.Forbidden, "%s", d.Reason)
+		return nil, d.Err()
 	}
 	var out []RetentionItem
 	err := db.View(ctx, func(tx *Tx) error {
@@ -256,7 +256,7 @@ func (tx *Tx) retentionItem(actor policy.Actor, act policy.Action, s retention.S
 		target = policy.Target{AreaID: area.Int64, FamilyID: ref.ID, Closed: state == "closed"}
 	}
 	if d := policy.Decide(actor, act, target, tx.now); !d.Allowed {
-		return RetentionItem{}, problem.New(problem.Forbidden, "%s", d.Reason)
+		return RetentionItem{}, d.Err()
 	}
 	var items []RetentionItem
 	var err error
@@ -822,7 +822,7 @@ func (db *DB) afterErasure(ctx context.Context) {
 // in the areas the actor may review, newest first.
 func (db *DB) Erasures(ctx context.Context, actor policy.Actor) ([]ErasureRecord, error) {
 	if d := policy.Decide(actor, policy.ListRetention, policy.Target{}, db.Now()); !d.Allowed {
-		return nil, problem.New(problem.Forbidden, "%s", d.Reason)
+		return nil, d.Err()
 	}
 	var out []ErasureRecord
 	err := db.View(ctx, func(tx *Tx) error {

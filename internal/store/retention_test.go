@@ -97,8 +97,8 @@ func TestRetentionErasure(t *testing.T) {
 		if _, err := db.RetentionList(sctx, fx.prac1.Actor(), testSchedule); problem.CodeOf(err) != problem.Forbidden {
 			t.Fatalf("a practitioner listed records: %v", err)
 		}
-		if _, err := db.RetentionRecord(sctx, mgr, testSchedule, store.FamilyRef(laterFamily)); problem.CodeOf(err) != problem.Forbidden {
-			t.Fatalf("an open family was offered for review: %v", err)
+		if _, err := db.RetentionRecord(sctx, mgr, testSchedule, store.FamilyRef(laterFamily)); problem.CodeOf(err) != problem.Conflict {
+			t.Fatalf("an open family was offered for review: %v, want a conflict (not yet due: its state)", err)
 		}
 
 		// A year and a day on: due, but the child's birth was never recorded.

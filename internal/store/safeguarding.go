@@ -101,7 +101,7 @@ func (db *DB) RaiseConcern(ctx context.Context, actor policy.Actor, n NewConcern
 			return err
 		}
 		if d := policy.Decide(actor, policy.RaiseConcern, t, tx.now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
+			return d.Err()
 		}
 		c := n.Concern
 		if err := c.Validate(); err != nil {
@@ -390,7 +390,7 @@ func (db *DB) ReadConcern(ctx context.Context, actor policy.Actor, id int64) (Co
 				return err
 			}
 			if !policy.Can(actor, policy.ViewOwnConcernActions, t, tx.now) {
-				return problem.New(problem.Forbidden, "%s", d.Reason)
+				return d.Err()
 			}
 			own, err := tx.concernActions(id, actor.StaffID)
 			if err != nil {
@@ -619,10 +619,10 @@ func (db *DB) DecideConcern(ctx context.Context, actor policy.Actor, id int64, i
 			return fmt.Errorf("reading concern: %w", err)
 		}
 		if d := policy.Decide(actor, policy.DecideConcern, c.Target(), tx.now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
+			return d.Err()
 		}
 		if c.Status != "open" {
-			return problem.New(problem.Conflict, "This concern has already been decided")
+			return problem.New(problem.Conflict, "This concern has already been decided: the form was sent twice, or another lead decided it a moment ago")
 		}
 		if err := in.Validate(tx.now); err != nil {
 			return fieldsProblem(err)
@@ -735,7 +735,7 @@ func (db *DB) CloseConcern(ctx context.Context, actor policy.Actor, id int64, ou
 			return fmt.Errorf("reading concern: %w", err)
 		}
 		if d := policy.Decide(actor, policy.DecideConcern, c.Target(), tx.now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
+			return d.Err()
 		}
 		if err := safeguarding.CanClose(c.Status == "decided", outcome); err != nil {
 			return fieldsProblem(err)

@@ -321,7 +321,7 @@ func (tx *Tx) sessionToChange(actor policy.Actor, personID, sessionID int64, ver
 		}
 		// Only one who may see the person learns that it was removed.
 		if d := policy.Decide(actor, policy.ViewPerson, f.PersonTarget(p, nil), tx.now); !d.Allowed {
-			return f, p, was, problem.New(problem.Forbidden, "%s", d.Reason)
+			return f, p, was, d.Err()
 		}
 		if removed == 0 {
 			return f, p, was, problem.New(problem.NotFound, "There is no such session on this record")
@@ -331,7 +331,7 @@ func (tx *Tx) sessionToChange(actor policy.Actor, personID, sessionID int64, ver
 	t := f.PersonTarget(p, nil)
 	t.RecordedBy = was.StaffID
 	if d := policy.Decide(actor, policy.CorrectCaseNote, t, tx.now); !d.Allowed {
-		return f, p, was, problem.New(problem.Forbidden, "%s", d.Reason)
+		return f, p, was, d.Err()
 	}
 	if version != was.Version {
 		return f, p, was, changedMeanwhile()

@@ -143,7 +143,7 @@ func (db *DB) SiteNav(ctx context.Context) ([]SitePage, error) {
 // SitePages lists every page, drafts included, for the administrators' list.
 func (db *DB) SitePages(ctx context.Context, actor policy.Actor) ([]SitePage, error) {
 	if d := policy.Decide(actor, policy.ManageSite, policy.Target{}, db.Now()); !d.Allowed {
-		return nil, problem.New(problem.Forbidden, "%s", d.Reason)
+		return nil, d.Err()
 	}
 	return db.sitePages(ctx, ``)
 }
@@ -172,7 +172,7 @@ func (db *DB) sitePages(ctx context.Context, where string) ([]SitePage, error) {
 func (db *DB) SitePageForEdit(ctx context.Context, actor policy.Actor, id int64, version int) (SitePage, []SiteVersion, error) {
 	var p SitePage
 	if d := policy.Decide(actor, policy.ManageSite, policy.Target{}, db.Now()); !d.Allowed {
-		return p, nil, problem.New(problem.Forbidden, "%s", d.Reason)
+		return p, nil, d.Err()
 	}
 	err := db.queryRow(ctx, `SELECT id, COALESCE(page_key, ''), section, slug, title, nav_order, published_version, latest_version, updated_at
 		FROM site_pages WHERE id = $1`, id).
@@ -236,7 +236,7 @@ type PageSave struct {
 func (db *DB) SaveSitePage(ctx context.Context, actor policy.Actor, s PageSave) (id int64, version int, err error) {
 	err = db.Update(ctx, func(tx *Tx) error {
 		if d := policy.Decide(actor, policy.ManageSite, policy.Target{}, tx.now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
+			return d.Err()
 		}
 		var cur SitePage
 		if s.ID != 0 {
@@ -413,7 +413,7 @@ func (db *DB) AddSiteDocument(ctx context.Context, actor policy.Actor, doc site.
 	var id int64
 	err := db.Update(ctx, func(tx *Tx) error {
 		if d := policy.Decide(actor, policy.ManageSite, policy.Target{}, tx.now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
+			return d.Err()
 		}
 		sum := sha256.Sum256(doc.Content)
 		var err error
@@ -432,7 +432,7 @@ func (db *DB) AddSiteDocument(ctx context.Context, actor policy.Actor, doc site.
 func (db *DB) WithdrawSiteDocument(ctx context.Context, actor policy.Actor, id int64) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		if d := policy.Decide(actor, policy.ManageSite, policy.Target{}, tx.now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
+			return d.Err()
 		}
 		res, err := tx.exec(`UPDATE site_documents SET withdrawn_at = $1, withdrawn_by = $2 WHERE id = $3 AND withdrawn_at IS NULL`, tx.now, actor.StaffID, id)
 		if err != nil {
@@ -477,7 +477,7 @@ func (db *DB) PublicSafeguardingLeads(ctx context.Context) ([]PublicLead, error)
 func (db *DB) SetPublicListing(ctx context.Context, actor policy.Actor, listed bool) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		if d := policy.Decide(actor, policy.ChoosePublicListing, policy.Target{}, tx.now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
+			return d.Err()
 		}
 		return tx.SetPublicListing(actor.StaffID, listed)
 	})

@@ -70,10 +70,10 @@ type StaffSecrets struct {
 	MustChange   bool
 }
 
-// CreateStaff adds an account in the named area's first team, checked as
-// CheckNewStaff checks it.
+// CreateStaff adds an account in the named area's first team, checked by
+// org.NewStaff.Validate.
 func (tx *Tx) CreateStaff(n org.NewStaff, s StaffSecrets) (org.Staff, error) {
-	if err := CheckNewStaff(&n); err != nil {
+	if err := n.Validate(); err != nil {
 		return org.Staff{}, err
 	}
 	role, _ := policy.ParseRole(n.Role)

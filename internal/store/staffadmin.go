@@ -45,7 +45,7 @@ func (db *DB) StaffWithAreas(ctx context.Context, actor policy.Actor, f StaffFil
 	var out StaffList
 	err := db.View(ctx, func(tx *Tx) error {
 		if d := policy.Decide(actor, policy.ManageStaff, policy.Target{}, tx.now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
+			return d.Err()
 		}
 		tx.Audit("staff.list", "", 0, 0, "")
 		var where []string
@@ -141,45 +141,15 @@ func likeContains(s string) string {
 	return "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s) + "%"
 }
 
-// MaxStaffText is the longest an account's name or job title may be, in
-// characters: org's limit on a name, and on a changed job title.
-const MaxStaffText = 200
-
-// checkStaffText adds to org's checks, whose problem is err, the free-text
-// rules every form shares (problem.Fields.Text) for an account's name and
-// job title, trimming them in place: no longer than MaxStaffText, on one
-// line, nothing that looks like HTML. A new account and a changed one are
-// held to the same rules, so that an account made one way is never
-// refused the other way until its name or title is shortened or cleaned.
-func checkStaffText(err error, name, jobTitle *string) error {
-	var fs problem.Fields
-	if p := problem.As(err); p != nil && p.Code == problem.Invalid {
-		fs = append(fs, p.Fields...)
-	} else if err != nil {
-		return err
-	}
-	fs.Text("name", "Name", name, MaxStaffText, false)
-	fs.Text("title", "Job title", jobTitle, MaxStaffText, false)
-	return fs.Err()
-}
-
-// CheckNewStaff checks a new account as CreateStaff and AddStaff do
-// (org.NewStaff.Validate, then the free-text rules for the name and job
-// title), cleaning it in place, so that a form can refuse it before making
-// the account's secrets.
-func CheckNewStaff(n *org.NewStaff) error {
-	return checkStaffText(n.Validate(), &n.Name, &n.JobTitle)
-}
-
 // AddStaff creates an account for actor (an administrator) in the named
 // area, which must exist, with the secrets its holder is given once.
 func (db *DB) AddStaff(ctx context.Context, actor policy.Actor, n org.NewStaff, s StaffSecrets) (org.Staff, error) {
 	var out org.Staff
 	err := db.Update(ctx, func(tx *Tx) error {
 		if d := policy.Decide(actor, policy.ManageStaff, policy.Target{}, tx.now); !d.Allowed {
-			return problem.New(problem.Forbidden, "%s", d.Reason)
+			return d.Err()
 		}
-		if err := CheckNewStaff(&n); err != nil {
+		if err := n.Validate(); err != nil {
 			return err
 		}
 		if _, err := tx.areaByName(n.AreaName); problem.CodeOf(err) == problem.NotFound {
@@ -200,7 +170,7 @@ func (db *DB) AddStaff(ctx context.Context, actor policy.Actor, n org.NewStaff, 
 // lock them out with no one to let them back in).
 func (tx *Tx) staffForChange(actor policy.Actor, id int64) (org.Staff, error) {
 	if d := policy.Decide(actor, policy.ManageStaff, policy.Target{}, tx.now); !d.Allowed {
-		return org.Staff{}, problem.New(problem.Forbidden, "%s", d.Reason)
+		return org.Staff{}, d.Err()
 	}
 	s, err := tx.staffByID(id)
 	if errors.Is(err, sql.ErrNoRows) || problem.CodeOf(err) == problem.NotFound {
@@ -315,7 +285,7 @@ func (db *DB) ChangeStaff(ctx context.Context, actor policy.Actor, id int64, c o
 		if err != nil {
 			return err
 		}
-		if err := checkStaffText(c.Validate(), &c.Name, &c.JobTitle); err != nil {
+		if err := c.Validate(); err != nil {
 			return err
 		}
 		if c.Version != s.Version {

@@ -27,8 +27,10 @@ import (
 // server answered, as a table to review before it replaces the one below.
 //
 // Answers: A allowed (a page, a redirect after a change, or a form's own
-// validation message), F forbidden (403), N not found (404), S sent to
-// sign in, U unauthorised (401, the API without a token).
+// validation message), C a conflict (409: done already, or refused only
+// for the case's state, closed or open, to one who may otherwise act),
+// F forbidden (403), N not found (404), S sent to sign in, U unauthorised
+// (401, the API without a token).
 //
 // Relationships, from the point of view of the practitioner Priya Shah:
 // own = her own parent (Amy Foster) and that family; co = the co-parent
@@ -72,8 +74,8 @@ var accessMatrix = map[string][7]string{
 	"GET /caseload/team":                             {"F", "A", "A", "F", "F", "S", "S"},
 	"GET /families/{id}":                             {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /families/{id}/audit":                       {"FFFFF", "AAAFA", "AAAAA", "AAAAA", "FFFFF", "SSSSS", "SSSSS"},
-	"GET /families/{id}/allocate":                    {"FFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"GET /families/{id}/close":                       {"FFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"GET /families/{id}/allocate":                    {"FFFFF", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"GET /families/{id}/close":                       {"FFFFF", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /people/{id}":                               {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /people/{id}/measures":                      {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /people/{id}/measures/{instrument}":         {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
@@ -82,7 +84,7 @@ var accessMatrix = map[string][7]string{
 	"GET /people/{id}/dash":                          {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /people/{id}/dash/{aid}":                    {"NFFFN", "NNNFN", "NNNNN", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no such assessment: not found, to whoever may read the answers
 	"GET /people/{id}/safety-plan":                   {"AFFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"GET /families/{id}/documents/new":               {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"GET /families/{id}/documents/new":               {"AAFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /families/{id}/shares.csv":                  {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /people/{id}/reveal":                        {"FAFFF", "FFFFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /people/{id}/subject-access":                {"FFFFF", "FFFFF", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
@@ -101,8 +103,8 @@ var accessMatrix = map[string][7]string{
 	"GET /account/public-listing":                    {"F", "F", "A", "F", "F", "S", "S"},
 	"GET /retention":                                 {"F", "A", "A", "F", "F", "S", "S"},
 	"GET /retention/erased":                          {"F", "A", "A", "F", "F", "S", "S"},
-	"GET /retention/families/{id}":                   {"FFFFF", "FFFFA", "FFFFA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"GET /retention/referrals/{id}":                  {"F", "F", "F", "F", "F", "S", "S"},
+	"GET /retention/families/{id}":                   {"FFFFF", "CCCFA", "CCCCA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"GET /retention/referrals/{id}":                  {"F", "C", "C", "F", "F", "S", "S"},
 	"GET /admin/mail":                                {"F", "F", "F", "A", "F", "S", "S"},
 	"GET /admin/mailing-list":                        {"F", "F", "F", "A", "F", "S", "S"},
 	"GET /admin/mailing-list.csv":                    {"F", "F", "F", "A", "F", "S", "S"},
@@ -131,50 +133,50 @@ var accessMatrix = map[string][7]string{
 	"POST /sign-in":                                  {"A", "A", "A", "A", "A", "A", "A"},
 	"POST /sign-in/code":                             {"S", "S", "S", "S", "S", "S", "S"},
 	"POST /sign-in/new-password":                     {"S", "S", "S", "S", "S", "S", "S"},
-	"POST /families/{id}/allocate":                   {"FFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /families/{id}/birth":                      {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /families/{id}/edd":                        {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /families/{id}/assessment":                 {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /families/{id}/close":                      {"FFFFF", "AAAFA", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // closed: "closed already" (409)
-	"POST /families/{id}/reopen":                     {"FFFFF", "FFFFA", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /people/{id}/sessions":                     {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /people/{id}/vig":                          {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /people/{id}/joint-safety":                 {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /people/{id}/pause":                        {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /people/{id}/resume":                       {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /people/{id}/supervision":                  {"FFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /families/{id}/allocate":                   {"FFFFF", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /families/{id}/birth":                      {"AAFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /families/{id}/edd":                        {"AAFFC", "AACFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /families/{id}/assessment":                 {"AAFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /families/{id}/close":                      {"FFFFF", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // closed: "closed already" (409)
+	"POST /families/{id}/reopen":                     {"FFFFF", "CCCFA", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/sessions":                     {"AFFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/vig":                          {"AFFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/joint-safety":                 {"AFFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/pause":                        {"AFFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/resume":                       {"CFFFC", "CCCFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/supervision":                  {"FFFFF", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /people/{id}/measures/{instrument}":        {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /people/{id}/sessions/{sid}":                {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /people/{id}/sessions/{sid}":               {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // an empty form: its problems, to the author or a manager
-	"POST /people/{id}/sessions/{sid}/remove":        {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no version: a conflict, to the author or a manager
-	"POST /people/{id}/incidents/{eid}/remove":       {"NFFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no incident 999999: found only by whoever may record one
-	"POST /people/{id}/changes/{eid}/remove":         {"NFFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /people/{id}/vig/{eid}/remove":             {"NFFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /people/{id}/consents/{eid}/remove":        {"NFFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /people/{id}/measure-results/{rid}/remove": {"NFFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no result 999999: found only once the person may be read
-	"POST /people/{id}/contact":                      {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /people/{id}/details":                      {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /people/{id}/dash":                         {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /people/{id}/incidents":                    {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /people/{id}/changes":                      {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /people/{id}/marac":                        {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /people/{id}/marac/{eid}/outcome":          {"NFFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no referral 999999
-	"POST /people/{id}/marac/{eid}/remove":           {"NFFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /people/{id}/safety-plan":                  {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /families/{id}/child-risk":                 {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /families/{id}/professionals":              {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /families/{id}/professionals/{pid}":        {"NNFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no professional 999999
-	"POST /families/{id}/professionals/{pid}/left":   {"NNFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /families/{id}/professionals/{pid}/remove": {"NNFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /families/{id}/meetings/{eid}/remove":      {"NNFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no meeting 999999
-	"POST /families/{id}/shares/{eid}/remove":        {"NNFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /families/{id}/child-risks/{eid}/remove":   {"NNFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no assessment 999999
-	"POST /families/{id}/tasks/{eid}/reassign":       {"FFFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no task 999999: found only by whoever may allocate
-	"POST /families/{id}/shares":                     {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /families/{id}/meetings":                   {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /families/{id}/documents":                  {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /people/{id}/consents":                     {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /people/{id}/consents/{cid}/withdraw":      {"NFFFF", "NNNFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/sessions/{sid}/remove":        {"CFFFF", "CCCFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no version: a conflict, to the author or a manager
+	"POST /people/{id}/incidents/{eid}/remove":       {"NFFFC", "NNNFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no incident 999999: found only by whoever may record one
+	"POST /people/{id}/changes/{eid}/remove":         {"NFFFC", "NNNFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/vig/{eid}/remove":             {"NFFFC", "NNNFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/consents/{eid}/remove":        {"NFFFC", "NNNFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/measure-results/{rid}/remove": {"NFFFN", "NNNFN", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no result 999999: found only once the person may be read
+	"POST /people/{id}/contact":                      {"CFFFC", "CCCFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/details":                      {"AAFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/dash":                         {"AFFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/incidents":                    {"AFFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/changes":                      {"AFFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/marac":                        {"AFFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/marac/{eid}/outcome":          {"NFFFC", "NNNFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no referral 999999
+	"POST /people/{id}/marac/{eid}/remove":           {"NFFFC", "NNNFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/safety-plan":                  {"AFFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /families/{id}/child-risk":                 {"AAFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /families/{id}/professionals":              {"AAFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /families/{id}/professionals/{pid}":        {"NNFFC", "NNNFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no professional 999999
+	"POST /families/{id}/professionals/{pid}/left":   {"NNFFC", "NNNFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /families/{id}/professionals/{pid}/remove": {"NNFFC", "NNNFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /families/{id}/meetings/{eid}/remove":      {"NNFFC", "NNNFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no meeting 999999
+	"POST /families/{id}/shares/{eid}/remove":        {"NNFFC", "NNNFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /families/{id}/child-risks/{eid}/remove":   {"NNFFC", "NNNFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no assessment 999999
+	"POST /families/{id}/tasks/{eid}/reassign":       {"FFFFF", "NNNFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no task 999999: found only by whoever may allocate
+	"POST /families/{id}/shares":                     {"AAFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /families/{id}/meetings":                   {"AAFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /families/{id}/documents":                  {"AAFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/consents":                     {"AFFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/consents/{cid}/withdraw":      {"NFFFC", "NNNFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /people/{id}/reveal":                       {"FAFFF", "FFFFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /people/{id}/subject-access":               {"FFFFF", "FFFFF", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /admin/tokens":                             {"F", "F", "F", "A", "F", "S", "S"},
@@ -186,17 +188,17 @@ var accessMatrix = map[string][7]string{
 	"POST /admin/site/documents":                     {"F", "F", "F", "A", "F", "S", "S"},
 	"POST /admin/site/documents/{id}/withdraw":       {"F", "F", "F", "N", "F", "S", "S"},
 	"POST /account/public-listing":                   {"F", "F", "A", "F", "F", "S", "S"},
-	"POST /retention/families/{id}/keep":             {"FFFFF", "FFFFA", "FFFFA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /retention/families/{id}/request":          {"FFFFF", "FFFFA", "FFFFA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /retention/families/{id}/approve":          {"FFFFF", "FFFFA", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /retention/referrals/{id}/keep":            {"F", "F", "F", "F", "F", "S", "S"},
-	"POST /retention/referrals/{id}/request":         {"F", "F", "F", "F", "F", "S", "S"},
-	"POST /retention/referrals/{id}/approve":         {"F", "F", "F", "F", "F", "S", "S"},
+	"POST /retention/families/{id}/keep":             {"FFFFF", "CCCFA", "CCCCA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /retention/families/{id}/request":          {"FFFFF", "CCCFA", "CCCCA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /retention/families/{id}/approve":          {"FFFFF", "CCCFA", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /retention/referrals/{id}/keep":            {"F", "C", "C", "F", "F", "S", "S"},
+	"POST /retention/referrals/{id}/request":         {"F", "C", "C", "F", "F", "S", "S"},
+	"POST /retention/referrals/{id}/approve":         {"F", "C", "F", "F", "F", "S", "S"},
 	"POST /families/{id}/concerns":                   {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /concerns/{id}/decision":                   {"FFFFF", "FFFFF", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /concerns/{id}/close":                      {"FFFFF", "FFFFF", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /referrals/{id}/decision":                  {"F", "A", "A", "F", "F", "S", "S"},
-	"POST /families/{id}/children":                   {"AAFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /referrals/{id}/decision":                  {"F", "C", "C", "F", "F", "S", "S"},
+	"POST /families/{id}/children":                   {"AAFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /admin/staff":                               {"F", "F", "F", "A", "F", "S", "S"},
 	"GET /admin/staff/new":                           {"F", "F", "F", "A", "F", "S", "S"},
 	"GET /admin/staff.csv":                           {"F", "F", "F", "A", "F", "S", "S"},
@@ -211,10 +213,10 @@ var accessMatrix = map[string][7]string{
 	"POST /admin/staff/{id}/enable":                  {"F", "F", "F", "N", "F", "S", "S"},
 	"POST /admin/staff/{id}/reset":                   {"F", "F", "F", "N", "F", "S", "S"},
 	"POST /tasks/{id}/done":                          {"AFFFA", "AAAFA", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
-	"POST /referrals/{id}/acknowledged":              {"F", "A", "A", "F", "F", "S", "S"},
+	"POST /referrals/{id}/acknowledged":              {"F", "C", "C", "F", "F", "S", "S"},
 	"POST /referrals/{id}/concerns":                  {"A", "A", "A", "F", "F", "S", "S"},
 	"POST /referrals/{id}/subject-access":            {"F", "F", "A", "F", "F", "S", "S"},
-	"POST /referrals/{id}/decision-told":             {"F", "A", "A", "F", "F", "S", "S"},
+	"POST /referrals/{id}/decision-told":             {"F", "C", "C", "F", "F", "S", "S"},
 	"POST /referrals/new":                            {"A", "A", "A", "F", "F", "S", "S"},
 	"POST /referrals/new/parent":                     {"A", "A", "A", "F", "F", "S", "S"},
 	"POST /sign-out":                                 {"S", "S", "S", "S", "S", "S", "S"},
@@ -374,7 +376,9 @@ func accessAnswer(r resp) byte {
 		return 'N'
 	case r.status == http.StatusUnauthorized:
 		return 'U'
-	case r.status < 300, r.status < 400, r.status == 400, r.status == 409, r.status == 413, r.status == 422, r.status == 429:
+	case r.status == http.StatusConflict:
+		return 'C'
+	case r.status < 300, r.status < 400, r.status == 400, r.status == 413, r.status == 422, r.status == 429:
 		return 'A'
 	}
 	return '?'

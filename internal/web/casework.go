@@ -38,14 +38,9 @@ type personData struct {
 	SubjectAccess bool
 }
 
-// LivesWith names the parent the baby or a child lives with, or says it
-// is not recorded.
-func (d personData) LivesWith() string {
-	if p, ok := d.Family.LivesWith(d.Person); ok {
-		return p.Name()
-	}
-	return "Both parents, neither, or not known"
-}
+// Household names the parent the baby or child whose page this is lives
+// with; "" when that is not recorded.
+func (d personData) Household() string { return householdOf(d.Family, d.Person) }
 
 // JointAsked is whether the session form asks if it was a joint session:
 // only when both practitioners have recorded that joint sessions are safe.
@@ -524,7 +519,14 @@ func (s *Server) pauseEnd(w http.ResponseWriter, r *http.Request, u *requestUser
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.db.ResumeSessions(r.Context(), u.staff.Actor(), id); err != nil && problem.CodeOf(err) != problem.Conflict {
+	err = s.db.ResumeSessions(r.Context(), u.staff.Actor(), id)
+	if problem.CodeOf(err) == problem.Conflict {
+		// Not paused (the button pressed twice), or the case closed since
+		// the page was opened: the page, saying which.
+		s.showPerson(w, r, u, http.StatusConflict, []problem.Field{{Name: "resume", Message: problem.MessageOf(err)}}, "")
+		return
+	}
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -551,7 +553,7 @@ func (s *Server) familyFor(w http.ResponseWriter, r *http.Request, u *requestUse
 		return f, false
 	}
 	if d := policy.Decide(u.staff.Actor(), act, f.Target(), s.cfg.Now()); !d.Allowed {
-		s.fail(w, r, problem.New(problem.Forbidden, "%s", d.Reason))
+		s.fail(w, r, d.Err())
 		return f, false
 	}
 	return f, true
@@ -573,7 +575,7 @@ func (s *Server) familyPageFor(w http.ResponseWriter, r *http.Request, u *reques
 		return fp, false
 	}
 	if d := policy.Decide(u.staff.Actor(), act, fp.Family.Target(), s.cfg.Now()); !d.Allowed {
-		s.fail(w, r, problem.New(problem.Forbidden, "%s", d.Reason))
+		s.fail(w, r, d.Err())
 		return fp, false
 	}
 	return fp, true

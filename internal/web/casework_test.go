@@ -389,8 +389,10 @@ func TestBirthClosureAndReopen(t *testing.T) {
 		if strings.Contains(ap.body, "Record a session") {
 			t.Error("a closed case still offers to record a session")
 		}
-		if r := e.post(pc, aisha+"/sessions", dateForm("held_on", e.clock.Now(), "csrf_token", csrfFrom(t, ap.body), "minutes", "30", "mode", "phone", "attendance", "attended")); r.status != http.StatusForbidden {
-			t.Errorf("session on a closed case: %d", r.status)
+		// A form opened before the case closed: told so, on the page.
+		if r := e.post(pc, aisha+"/sessions", dateForm("held_on", e.clock.Now(), "csrf_token", csrfFrom(t, ap.body), "minutes", "30", "mode", "phone", "attendance", "attended")); r.status != http.StatusConflict ||
+			!strings.Contains(r.body, "Closed cases are read-only") {
+			t.Errorf("session on a closed case: %d, want 409 saying the case is closed", r.status)
 		}
 		closed := e.get(mc, path)
 		if r := e.post(mc, path+"/reopen", mustForm("csrf_token", csrfFrom(t, closed.body))); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Give the reason for re-opening") {
@@ -602,6 +604,10 @@ func TestPauseResumeAndSupervisionNotes(t *testing.T) {
 		page = e.get(pc, amy)
 		if r := e.post(pc, amy+"/resume", mustForm("csrf_token", csrfFrom(t, page.body))); r.status != http.StatusSeeOther {
 			t.Fatalf("resume: %d", r.status)
+		}
+		if r := e.post(pc, amy+"/resume", mustForm("csrf_token", csrfFrom(t, page.body))); r.status != http.StatusConflict ||
+			!strings.Contains(r.body, "Sessions with this parent are not paused") {
+			t.Errorf("resuming twice: %d, want 409 saying they are not paused", r.status)
 		}
 		if p := e.get(pc, amy); strings.Contains(p.body, "Sessions paused") {
 			t.Error("still paused after resuming")

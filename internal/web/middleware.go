@@ -379,7 +379,7 @@ func (s *Server) staff(h staffHandler) http.Handler {
 // action not about one record) and, if not, sends the refusal page.
 func (s *Server) may(w http.ResponseWriter, r *http.Request, u *requestUser, act policy.Action) bool {
 	if d := policy.Decide(u.staff.Actor(), act, policy.Target{}, s.cfg.Now()); !d.Allowed {
-		s.fail(w, r, problem.New(problem.Forbidden, "%s", d.Reason))
+		s.fail(w, r, d.Err())
 		return false
 	}
 	return true

@@ -578,18 +578,14 @@ func childRiskOptions(f family.Family) []referral.Option {
 	return out
 }
 
-// LivesWith says whose household a child lives in, by the parent's name.
-func (d familyData) LivesWith(c family.Person) string {
-	if p, ok := d.Family.LivesWith(c); ok {
-		return "lives with " + p.Name()
-	}
-	return "lives with both parents, neither, or not known"
-}
-
 // Household names the parent the baby or a child lives with; "" when
-// that is not recorded.
-func (d familyData) Household(c family.Person) string {
-	if p, ok := d.Family.LivesWith(c); ok {
+// that is not recorded (the pages word that as the place needs).
+func (d familyData) Household(c family.Person) string { return householdOf(d.Family, c) }
+
+// householdOf names the parent child c (the baby or another child) of
+// family f lives with, or "" when that is not recorded.
+func householdOf(f family.Family, c family.Person) string {
+	if p, ok := f.LivesWith(c); ok {
 		return p.Name()
 	}
 	return ""
@@ -812,7 +808,7 @@ func (s *Server) familyAudit(w http.ResponseWriter, r *http.Request, u *requestU
 		return
 	}
 	if d := policy.Decide(u.staff.Actor(), policy.ViewRecordAudit, t, s.cfg.Now()); !d.Allowed {
-		s.fail(w, r, problem.New(problem.Forbidden, "%s", d.Reason))
+		s.fail(w, r, d.Err())
 		return
 	}
 	entries, err := s.db.AuditEntries(r.Context(), store.AuditFilter{FamilyID: id, Actions: readActions, Limit: 200})

@@ -296,7 +296,7 @@ func (s *Server) staffChange(w http.ResponseWriter, r *http.Request, u *requestU
 		// shown beside the editor's text, and the form moves on to it: the
 		// editor decides, and saves again.
 		if stale := p.Code == problem.Conflict && len(p.Fields) == 0; stale {
-			s.showStaffChange(w, r, old, http.StatusConflict, f, []problem.Field{{Name: "name", Message: p.Message}}, old.Version, true)
+			s.showStaffChange(w, r, old, http.StatusConflict, f, []problem.Field{{Name: "saved-now", Message: p.Message}}, old.Version, true)
 			return
 		}
 		s.showStaffChange(w, r, old, http.StatusUnprocessableEntity, f, p.Fields, version, false)
@@ -368,7 +368,7 @@ func (s *Server) staffCreate(w http.ResponseWriter, r *http.Request, u *requestU
 	}
 	f := r.PostForm
 	n := org.NewStaff{Email: f.Get("email"), Name: f.Get("name"), Role: f.Get("role"), JobTitle: f.Get("title"), AreaName: f.Get("area")}
-	if err := store.CheckNewStaff(&n); err != nil {
+	if err := n.Validate(); err != nil {
 		// Checked before any secret is made (hashing a password is slow on
 		// purpose).
 		s.showStaffForm(w, r, http.StatusUnprocessableEntity, mergeFields(nil, err))

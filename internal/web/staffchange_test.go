@@ -183,7 +183,7 @@ func TestStaffChange(t *testing.T) {
 		}
 		stale := postAt(opened, ravi, "Ravi Patel-Singh", "Team manager", "team_manager", "Hertfordshire")
 		if stale.status != http.StatusConflict || !strings.Contains(stale.body, "Someone else changed this account while you were editing it") ||
-			!strings.Contains(between(stale.body, "govuk-error-summary__list", "</ul>"), `href="#name"`) ||
+			!strings.Contains(between(stale.body, "govuk-error-summary__list", "</ul>"), `href="#saved-now"`) || strings.Contains(stale.body, `id="name-error"`) ||
 			!strings.Contains(stale.body, `value="Ravi Patel-Singh"`) || !strings.Contains(between(stale.body, "Saved now", "</dl>"), "Senior team manager") ||
 			!strings.Contains(stale.body, `name="version" value="`+versionOf(ravi)+`"`) {
 			t.Errorf("a change from a form opened before another's save: %d\n%s", stale.status, between(stale.body, "<main", "</form>"))
