@@ -361,6 +361,12 @@ func (tx *Tx) fillPerson(out *PersonRecord, parts PersonParts, page *SessionPage
 		}
 		out.Person.Confidential = &c
 	}
+	// Sessions, VIG cycles, joint-session safety and pauses are a parent's
+	// alone (each is written only on a parent's record: parentForEdit), so
+	// a child's page asks for none of them.
+	if !parent {
+		parts &^= PersonSessions | PersonVIG | PersonJointSafety | PersonPauses
+	}
 	if parts&PersonSessions != 0 && page != nil && page.Show == "removed" {
 		if out.RemovedSessions, out.SessionsTotal, out.SessionsOffset, err = tx.removedSessionPage(id, *page); err != nil {
 			return err
