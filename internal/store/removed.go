@@ -108,7 +108,7 @@ func (tx *Tx) markRemoved(table, owner string, ownerID, id, by int64, why, gone 
 	if err != nil {
 		return fmt.Errorf("removing from %s: %w", table, err)
 	}
-	if n, _ := res.RowsAffected(); n != 1 { // removed since entryThere read it
+	if n, _ := res.RowsAffected(); n != 1 { // removed since entryToRemove read it
 		return problem.New(problem.Conflict, "%s", removedAlready)
 	}
 	return nil
