@@ -146,7 +146,7 @@ func (db *DB) RemoveChildRisk(ctx context.Context, actor policy.Actor, familyID,
 			return err
 		}
 		const gone = "That assessment of risk to the children is not on this family's record, or was already removed"
-		// Not there first, as markRemoved would say; then why, listed with
+		// Not there first; then why, listed with
 		// the removed assessment for everyone working with the family.
 		if err := tx.entryToRemove("child_risks", "family_id", f.ID, childRiskID, gone); err != nil {
 			return err
@@ -154,7 +154,7 @@ func (db *DB) RemoveChildRisk(ctx context.Context, actor policy.Actor, familyID,
 		if err := tx.keepConfidentialOut(actor, f, everyone, textField{"why", why}); err != nil {
 			return err
 		}
-		if err := tx.markRemoved("child_risks", "family_id", f.ID, childRiskID, actor.StaffID, why, gone); err != nil {
+		if err := tx.markRemoved("child_risks", "family_id", f.ID, childRiskID, actor.StaffID, why); err != nil {
 			return err
 		}
 		tx.Audit("child_risk.remove", "child_risk", childRiskID, f.ID, "entered in error")

@@ -209,8 +209,9 @@ func (tx *Tx) Allocate(familyID, personID, staffID, by int64) error {
 	// given a parent: an analyst, an administrator or another area's
 	// practitioner posted by hand is refused as not on the list.
 	var role string
-	var disabled bool
-	err = tx.queryRow(`SELECT role, disabled FROM staff WHERE id = $1`, staffID).Scan(&role, &disabled)
+	var disabled, inArea bool
+	err = tx.queryRow(`SELECT role, disabled, EXISTS (SELECT 1 FROM staff_teams st JOIN teams t ON t.id = st.team_id WHERE st.staff_id = s.id AND t.area_id = $2)
+		FROM staff s WHERE s.id = $1`, staffID, f.AreaID).Scan(&role, &disabled, &inArea)
 	if errors.Is(err, sql.ErrNoRows) {
 		return refuse("Choose a practitioner from the list")
 	}
@@ -223,9 +224,7 @@ func (tx *Tx) Allocate(familyID, personID, staffID, by int64) error {
 	if disabled {
 		return refuse("Choose a practitioner whose account is active")
 	}
-	if ok, err := tx.worksInArea(staffID, f.AreaID); err != nil {
-		return err
-	} else if !ok {
+	if !inArea {
 		return refuse("Choose a practitioner from the list: this one does not work in the family's area")
 	}
 	if _, err := tx.exec(`UPDATE allocations SET ended_at = $1, end_reason = 'reallocated' WHERE person_id = $2 AND ended_at IS NULL`, tx.now, personID); err != nil {

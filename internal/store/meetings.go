@@ -117,7 +117,7 @@ func (db *DB) RemoveMeeting(ctx context.Context, actor policy.Actor, familyID, m
 			return err
 		}
 		const gone = "That meeting is not on this family's record, or was already removed"
-		// Not there first, as markRemoved would say; then why, listed with
+		// Not there first; then why, listed with
 		// the removed meeting for everyone working with the family.
 		if err := tx.entryToRemove("meetings", "family_id", f.ID, meetingID, gone); err != nil {
 			return err
@@ -125,7 +125,7 @@ func (db *DB) RemoveMeeting(ctx context.Context, actor policy.Actor, familyID, m
 		if err := tx.keepConfidentialOut(actor, f, everyone, textField{"why", why}); err != nil {
 			return err
 		}
-		if err := tx.markRemoved("meetings", "family_id", f.ID, meetingID, actor.StaffID, why, gone); err != nil {
+		if err := tx.markRemoved("meetings", "family_id", f.ID, meetingID, actor.StaffID, why); err != nil {
 			return err
 		}
 		if _, err := tx.exec(`DELETE FROM tasks WHERE family_id = $1 AND meeting_id = $2 AND done_at IS NULL`, f.ID, meetingID); err != nil {

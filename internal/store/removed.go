@@ -73,7 +73,10 @@ func (db *DB) removeEntry(ctx context.Context, actor policy.Actor, personID, id 
 		if err != nil {
 			return err
 		}
-		if err := tx.markRemoved(table, "person_id", p.ID, id, actor.StaffID, why, gone); err != nil {
+		if err := tx.entryToRemove(table, "person_id", p.ID, id, gone); err != nil {
+			return err
+		}
+		if err := tx.markRemoved(table, "person_id", p.ID, id, actor.StaffID, why); err != nil {
 			return err
 		}
 		for _, fn := range then {
@@ -88,14 +91,11 @@ func (db *DB) removeEntry(ctx context.Context, actor policy.Actor, personID, id 
 
 // markRemoved marks row id of table, whose column owner is ownerID (a
 // person's or a family's; for a table with neither, "id" and the row's
-// own id), removed by member of staff by with why, sealed to the row. gone is the problem when the row is not the owner's
-// or was removed already.
-func (tx *Tx) markRemoved(table, owner string, ownerID, id, by int64, why, gone string) error {
-	// Not there (or gone already) before the form's problems: the page
-	// has no form for an entry it does not list.
-	if err := tx.entryToRemove(table, owner, ownerID, id, gone); err != nil {
-		return err
-	}
+// own id), removed by member of staff by with why, sealed to the row.
+// The caller has found the row there and not removed (entryToRemove, or
+// its own read) before the form's problems, as the page has no form for
+// an entry it does not list; one removed since is a conflict here.
+func (tx *Tx) markRemoved(table, owner string, ownerID, id, by int64, why string) error {
 	if err := casework.CheckRemoval(&why); err != nil {
 		return err
 	}

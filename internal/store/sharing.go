@@ -177,7 +177,7 @@ func (db *DB) RemoveProfessional(ctx context.Context, actor policy.Actor, family
 		}
 		// professionals has no family column (teamMember found them in
 		// this family's team): the row is its own owner.
-		if err := tx.markRemoved("professionals", "id", professionalID, professionalID, actor.StaffID, why, notInTeam); err != nil {
+		if err := tx.markRemoved("professionals", "id", professionalID, professionalID, actor.StaffID, why); err != nil {
 			return err
 		}
 		tx.Audit("professional.remove", "professional", professionalID, f.ID, "entered in error")
@@ -399,7 +399,8 @@ func (db *DB) RemoveShare(ctx context.Context, actor policy.Actor, familyID, sha
 			return err
 		}
 		var person sql.NullInt64
-		err = tx.queryRow(`SELECT person_id FROM information_sharing WHERE id = $1 AND family_id = $2`, shareID, f.ID).Scan(&person)
+		var removed bool
+		err = tx.queryRow(`SELECT person_id, removed_at IS NOT NULL FROM information_sharing WHERE id = $1 AND family_id = $2`, shareID, f.ID).Scan(&person, &removed)
 		if errors.Is(err, sql.ErrNoRows) {
 			return problem.New(problem.NotFound, "%s", gone)
 		}
@@ -413,11 +414,14 @@ func (db *DB) RemoveShare(ctx context.Context, actor policy.Actor, familyID, sha
 				return problem.New(problem.Forbidden, "What was shared about this parent is withheld from you, so you cannot remove it: %s", d.Reason)
 			}
 		}
+		if removed { // as entryToRemove says, to one who may know of it
+			return problem.New(problem.Conflict, "%s", removedAlready)
+		}
 		// Why it was removed is read as what was shared is (familyShares).
 		if err := tx.keepConfidentialOut(actor, f, shareReaders(person.Int64), textField{"why", why}); err != nil {
 			return err
 		}
-		if err := tx.markRemoved("information_sharing", "family_id", f.ID, shareID, actor.StaffID, why, gone); err != nil {
+		if err := tx.markRemoved("information_sharing", "family_id", f.ID, shareID, actor.StaffID, why); err != nil {
 			return err
 		}
 		tx.Audit("share.remove", "share", shareID, f.ID, "entered in error")

@@ -589,24 +589,9 @@ func (s *Server) familyPageFor(w http.ResponseWriter, r *http.Request, u *reques
 func (s *Server) personPost(w http.ResponseWriter, r *http.Request, u *requestUser, act policy.Action, open, firstField, anchor string,
 	save func(id int64, f url.Values, fs *problem.Fields) error) {
 	may := func(id int64) error { return s.db.MayChangePerson(r.Context(), u.staff.Actor(), id, act) }
-	save, status := reshowStatus(save)
-	s.postAndRedirect(w, r, firstField, "/people/", anchor, may, save, func(fields []problem.Field) {
-		s.showPerson(w, r, u, *status, fields, open)
+	s.postAndRedirect(w, r, firstField, "/people/", anchor, may, save, func(status int, fields []problem.Field) {
+		s.showPerson(w, r, u, status, fields, open)
 	})
-}
-
-// reshowStatus wraps a record's form's save, and gives the status for the
-// page shown again with its problems: 409 when the save lost to someone
-// else's change (a conflict: not the form's mistake), else 422.
-func reshowStatus(save func(id int64, f url.Values, fs *problem.Fields) error) (func(id int64, f url.Values, fs *problem.Fields) error, *int) {
-	status := http.StatusUnprocessableEntity
-	return func(id int64, f url.Values, fs *problem.Fields) error {
-		err := save(id, f, fs)
-		if problem.CodeOf(err) == problem.Conflict {
-			status = http.StatusConflict
-		}
-		return err
-	}, &status
 }
 
 // postAndRedirect is the one shape of a record's small forms: read the id
@@ -617,7 +602,7 @@ func reshowStatus(save func(id int64, f url.Values, fs *problem.Fields) error) (
 // change, is asked then, so that only one who could make the change is
 // shown them, and anyone else is refused as the save would refuse them.
 func (s *Server) postAndRedirect(w http.ResponseWriter, r *http.Request, firstField, base, anchor string,
-	may func(id int64) error, save func(id int64, f url.Values, fs *problem.Fields) error, reshow func(fields []problem.Field)) {
+	may func(id int64) error, save func(id int64, f url.Values, fs *problem.Fields) error, reshow func(status int, fields []problem.Field)) {
 	id, err := pathID(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -636,18 +621,24 @@ func (s *Server) postAndRedirect(w http.ResponseWriter, r *http.Request, firstFi
 
 // answerChange answers a form that changed something: its problems (the
 // form's own, fs, or the change's, invalid or conflicting) shown again on
-// the form's page by reshow, the summary linking to firstField for one
-// that names no field of its own; any other error as an error page; else
-// a redirect to next.
+// the form's page by reshow with the status to send, the summary linking
+// to firstField for one that names no field of its own; any other error
+// as an error page; else a redirect to next. The status is 409 when the
+// change lost to someone else's (a conflict: not the form's mistake),
+// else 422.
 func (s *Server) answerChange(w http.ResponseWriter, r *http.Request, err error, fs problem.Fields, firstField string,
-	reshow func(fields []problem.Field), next string) {
+	reshow func(status int, fields []problem.Field), next string) {
 	p := problem.As(err)
 	if len(fs) > 0 || (p != nil && (p.Code == problem.Invalid || p.Code == problem.Conflict)) {
 		fields := mergeFields(fs, err)
 		if len(fields) == 0 {
 			fields = []problem.Field{{Name: firstField, Message: p.Message}}
 		}
-		reshow(fields)
+		status := http.StatusUnprocessableEntity
+		if p != nil && p.Code == problem.Conflict {
+			status = http.StatusConflict
+		}
+		reshow(status, fields)
 		return
 	}
 	if err != nil {

@@ -747,10 +747,10 @@ func (s *Server) measureRemove(w http.ResponseWriter, r *http.Request, u *reques
 	}
 	s.postAndRedirect(w, r, "reason", "/people/", back, may, func(id int64, f url.Values, fs *problem.Fields) error {
 		return s.db.RemoveMeasure(r.Context(), u.staff.Actor(), id, rid, f.Get("reason-"+strconv.FormatInt(rid, 10)))
-	}, func(fields []problem.Field) {
+	}, func(status int, fields []problem.Field) {
 		for i := range fields {
 			fields[i].Name = "reason-" + strconv.FormatInt(rid, 10)
 		}
-		s.showMeasures(w, r, u, http.StatusUnprocessableEntity, fields, rid)
+		s.showMeasures(w, r, u, status, fields, rid)
 	})
 }

@@ -66,8 +66,8 @@ func (s *Server) mailResend(w http.ResponseWriter, r *http.Request, u *requestUs
 	if err == nil {
 		s.wakeMail()
 	}
-	s.answerChange(w, r, err, nil, "resend-"+strconv.FormatInt(id, 10), func(fields []problem.Field) {
-		s.showMailAdmin(w, r, u, http.StatusConflict, fields)
+	s.answerChange(w, r, err, nil, "resend-"+strconv.FormatInt(id, 10), func(status int, fields []problem.Field) {
+		s.showMailAdmin(w, r, u, status, fields)
 	}, "/admin/mail?resent="+strconv.FormatInt(id, 10))
 }
 

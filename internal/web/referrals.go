@@ -251,8 +251,8 @@ func (s *Server) referralAcknowledged(w http.ResponseWriter, r *http.Request, u 
 		return
 	}
 	err = s.db.RecordAcknowledged(r.Context(), u.staff.Actor(), id)
-	s.answerChange(w, r, err, nil, "acknowledgement", func(fields []problem.Field) {
-		s.showReferral(w, r, u, http.StatusConflict, fields)
+	s.answerChange(w, r, err, nil, "acknowledgement", func(status int, fields []problem.Field) {
+		s.showReferral(w, r, u, status, fields)
 	}, "/referrals/"+strconv.FormatInt(id, 10))
 }
 
@@ -266,8 +266,8 @@ func (s *Server) referralDecisionTold(w http.ResponseWriter, r *http.Request, u 
 		return
 	}
 	err = s.db.RecordDecisionTold(r.Context(), u.staff.Actor(), id)
-	s.answerChange(w, r, err, nil, "decision-told", func(fields []problem.Field) {
-		s.showReferral(w, r, u, http.StatusConflict, fields)
+	s.answerChange(w, r, err, nil, "decision-told", func(status int, fields []problem.Field) {
+		s.showReferral(w, r, u, status, fields)
 	}, "/referrals/"+strconv.FormatInt(id, 10))
 }
 

@@ -115,13 +115,13 @@ func (s *Server) retentionPost(w http.ResponseWriter, r *http.Request, u *reques
 		return
 	}
 	may := func(int64) error { return s.db.MayReviewRetention(r.Context(), u.staff.Actor(), s.cfg.Retention, ref) }
-	s.postAndRedirect(w, r, "decision", retentionBase(ref), "", may, func(_ int64, f url.Values, fs *problem.Fields) error { return save(ref, f, fs) }, func(fields []problem.Field) {
+	s.postAndRedirect(w, r, "decision", retentionBase(ref), "", may, func(_ int64, f url.Values, fs *problem.Fields) error { return save(ref, f, fs) }, func(status int, fields []problem.Field) {
 		for i := range fields {
 			if fields[i].Name == "reason" {
 				fields[i].Name = reasonField
 			}
 		}
-		s.showRetentionReview(w, r, u, http.StatusUnprocessableEntity, fields)
+		s.showRetentionReview(w, r, u, status, fields)
 	})
 }
 
@@ -152,8 +152,8 @@ func (s *Server) retentionApprove(w http.ResponseWriter, r *http.Request, u *req
 		return
 	}
 	rec, err := s.db.ApproveErasure(r.Context(), u.staff.Actor(), s.cfg.Retention, ref, r.PostForm.Get("confirm"))
-	s.answerChange(w, r, err, nil, "decision", func(fields []problem.Field) {
-		s.showRetentionReview(w, r, u, http.StatusUnprocessableEntity, fields)
+	s.answerChange(w, r, err, nil, "decision", func(status int, fields []problem.Field) {
+		s.showRetentionReview(w, r, u, status, fields)
 	}, "/retention/erased?deleted="+url.QueryEscape(rec.Reference))
 }
 

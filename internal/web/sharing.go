@@ -19,9 +19,8 @@ import (
 func (s *Server) familyPost(w http.ResponseWriter, r *http.Request, u *requestUser, act policy.Action, open, firstField, anchor string,
 	save func(id int64, f url.Values, fs *problem.Fields) error) {
 	may := func(id int64) error { return s.db.MayChangeFamily(r.Context(), u.staff.Actor(), id, act) }
-	save, status := reshowStatus(save)
-	s.postAndRedirect(w, r, firstField, "/families/", anchor, may, save, func(fields []problem.Field) {
-		s.showFamily(w, r, u, *status, fields, open)
+	s.postAndRedirect(w, r, firstField, "/families/", anchor, may, save, func(status int, fields []problem.Field) {
+		s.showFamily(w, r, u, status, fields, open)
 	})
 }
 
