@@ -23,6 +23,7 @@ import (
 // every reader but for the header, are checked signed out and by the
 // first role signed in.
 func TestBrowserAccessibilitySweep(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("the accessibility sweep visits every page as every role")
 	}

@@ -18,6 +18,7 @@ import (
 // summary (focus moved to it, its link leading to the field), then the
 // change is confirmed. Both pages, and the error state, pass axe-core.
 func TestBrowserOwnPassword(t *testing.T) {
+	t.Parallel()
 	_, tab := browseDemo(t, 2*time.Minute)
 	c := credentialFor(t, "tom.elliott@cradle.example")
 	tab.signInChecked(t, c)
@@ -58,6 +59,7 @@ func TestBrowserOwnPassword(t *testing.T) {
 // same key still shown; the new app's code sets it up. Each state passes
 // axe-core.
 func TestBrowserNewAuthenticator(t *testing.T) {
+	t.Parallel()
 	_, tab := browseDemo(t, 2*time.Minute)
 	c := credentialFor(t, "megan.hughes@cradle.example")
 	tab.signInChecked(t, c)
@@ -109,6 +111,7 @@ func TestBrowserNewAuthenticator(t *testing.T) {
 // in, as far as a page that says why and asks for a new one; the new one
 // leads to Cradle. Each state passes axe-core.
 func TestBrowserPasswordRenewedAtSignIn(t *testing.T) {
+	t.Parallel()
 	chromium := chromiumPath(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -145,7 +148,7 @@ func TestBrowserPasswordRenewedAtSignIn(t *testing.T) {
 	}
 	base := serveFolder(t, map[string]string{}, nil, data)
 	browser := startBrowser(t, ctx, chromium)
-	b := &session{base: base, shots: newShots(t)}
+	b := &session{base: base, shots: newShots()}
 	tab := b.newTab(t, browser)
 	defer tab.close(t)
 
@@ -179,6 +182,7 @@ func TestBrowserPasswordRenewedAtSignIn(t *testing.T) {
 // parent and follows "Prepare a subject access request" from their page
 // to the page that says what the download leaves out; it passes axe-core.
 func TestBrowserSubjectAccessPage(t *testing.T) {
+	t.Parallel()
 	_, tab := browseDemo(t, 2*time.Minute)
 	tab.signInChecked(t, credentialFor(t, dslEmail))
 	tab.open(t, "/search?q=Amy+Foster")

@@ -19,6 +19,7 @@ import (
 // sees none of the record and a page that says what to do, not Amy's
 // address; Amy's own page still opens.
 func TestBrowserAlteredRecord(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	var amy, other int64
@@ -60,6 +61,7 @@ func TestBrowserAlteredRecord(t *testing.T) {
 // DSL's retention list still lists every record, marks that one "Changed
 // outside Cradle", and its review page says the longest period is assumed.
 func TestBrowserAlteredReferralInRetention(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	clock := newTestClock()
@@ -107,6 +109,7 @@ func TestBrowserAlteredReferralInRetention(t *testing.T) {
 // page says, under its heading, that the area's team manager was alerted
 // instead, and to phone a lead.
 func TestBrowserConcernWithNoLead(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	var family int64
@@ -159,5 +162,5 @@ func alteredDemo(t *testing.T, ctx context.Context, clock *testClock, change fun
 		t.Fatal(err)
 	}
 	base := serveFolder(t, map[string]string{}, clock, data)
-	return &session{base: base, shots: newShots(t), clock: clock}, startBrowser(t, ctx, chromium)
+	return &session{base: base, shots: newShots(), clock: clock}, startBrowser(t, ctx, chromium)
 }

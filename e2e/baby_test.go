@@ -11,6 +11,7 @@ import (
 // still records Isla's development measures, which are both
 // practitioners' work.
 func TestBrowserBabysRecord(t *testing.T) {
+	t.Parallel()
 	b, browser := browse(t, overallTimeout, func() string { return startServer(t) })
 	priya := b.newTab(t, browser)
 	defer priya.close(t)

@@ -24,6 +24,7 @@ const withheld = "Withheld: confidential to the other parent's practitioner"
 // co-parent's practitioner must not see), the birth, and the ending. Every
 // page, error states included, passes axe-core.
 func TestBrowserFamilyJourney(t *testing.T) {
+	t.Parallel()
 	chromium := chromiumPath(t) // first, so that a skip costs nothing
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), overallTimeout)
@@ -31,7 +32,7 @@ func TestBrowserFamilyJourney(t *testing.T) {
 	clock := newTestClock()
 	base := startServerWithClock(t, map[string]string{}, clock)
 	browser := startBrowser(t, ctx, chromium)
-	b := &session{base: base, shots: newShots(t), clock: clock}
+	b := &session{base: base, shots: newShots(), clock: clock}
 	defer func() { t.Logf("TestBrowserFamilyJourney took %v", time.Since(start).Round(time.Millisecond)) }()
 
 	var (

@@ -38,6 +38,7 @@ const crashKills = 20
 // be there and readable (nothing half-written: every sealed field opens),
 // and the audit chain must verify, by the store and by `cradle audit verify`.
 func TestCrashSafety(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("the crash test runs the server 20 times per database")
 	}

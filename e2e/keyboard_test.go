@@ -15,6 +15,7 @@ import (
 // radios, arrow keys for selects, Enter for links and buttons. Nothing is
 // clicked and no field is filled by script.
 func TestBrowserKeyboardOnly(t *testing.T) {
+	t.Parallel()
 	b, browser := browse(t, 4*time.Minute, func() string { return startServer(t) })
 
 	t.Run("self-referral", func(t *testing.T) {

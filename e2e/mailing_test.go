@@ -16,6 +16,7 @@ import (
 // confirmation email from a real SMTP server, follows its link to confirm,
 // then follows the email's unsubscribe link.
 func TestBrowserMailingList(t *testing.T) {
+	t.Parallel()
 	chromium := chromiumPath(t)
 	ctx, cancel := context.WithTimeout(context.Background(), overallTimeout)
 	defer cancel()
@@ -23,7 +24,7 @@ func TestBrowserMailingList(t *testing.T) {
 	base := startServerWith(t, map[string]string{"CRADLE_SMTP_HOST": smtp.Host(), "CRADLE_SMTP_PORT": strconv.Itoa(smtp.Port()),
 		"CRADLE_SMTP_TLS": "none", "CRADLE_SMTP_FROM": "updates@cradle.example"})
 	browser := startBrowser(t, ctx, chromium)
-	b := &session{base: base, shots: newShots(t)}
+	b := &session{base: base, shots: newShots()}
 	tab := b.newTab(t, browser)
 	defer tab.close(t)
 

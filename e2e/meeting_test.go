@@ -11,6 +11,7 @@ import (
 // meeting with an action, as the team manager, and sees the action on the
 // owner's caseload.
 func TestBrowserMeetingActionReachesCaseload(t *testing.T) {
+	t.Parallel()
 	// The whole budget, as the other long journeys have: this one grew to a
 	// dozen steps and ran out of 60 s on busy cores; each step's own limit
 	// still catches a hang.

@@ -24,6 +24,7 @@ var referenceRE = regexp.MustCompile(`REF-\d{4}-\d{6}`)
 // planted duplicate), and the team manager declines one and accepts the
 // other. Every page, error states included, passes axe-core.
 func TestBrowserReferrals(t *testing.T) {
+	t.Parallel()
 	chromium := chromiumPath(t) // first, so that a skip costs nothing
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), overallTimeout)
@@ -35,7 +36,7 @@ func TestBrowserReferrals(t *testing.T) {
 	base := startServerWith(t, map[string]string{"CRADLE_SMTP_HOST": smtp.Host(), "CRADLE_SMTP_PORT": strconv.Itoa(smtp.Port()),
 		"CRADLE_SMTP_TLS": "none", "CRADLE_SMTP_FROM": "referrals@cradle.example"})
 	browser := startBrowser(t, ctx, chromium)
-	b := &session{base: base, shots: newShots(t)}
+	b := &session{base: base, shots: newShots()}
 	defer func() { t.Logf("TestBrowserReferrals took %v", time.Since(start).Round(time.Millisecond)) }()
 
 	today := time.Now()

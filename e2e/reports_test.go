@@ -10,6 +10,7 @@ import (
 // safeguarding lead (every area), checks it with axe, filters it with a
 // mistake and then correctly, and opens the funder report form.
 func TestBrowserReports(t *testing.T) {
+	t.Parallel()
 	_, tab := browseDemo(t, overallTimeout) // a page per section: more pages to visit
 	tab.signInChecked(t, credentialFor(t, "ruth.adams@cradle.example"))
 	tab.click(t, `nav a[href="/reports"]`)
@@ -67,6 +68,7 @@ func TestBrowserReports(t *testing.T) {
 // to each), then complete; the result shows in the table and chart, and the
 // pages pass axe.
 func TestBrowserOutcomeMeasure(t *testing.T) {
+	t.Parallel()
 	_, tab := browseDemo(t, 60*time.Second)
 	tab.signInChecked(t, credentialFor(t, "priya.shah@cradle.example"))
 	tab.click(t, `nav a[href="/caseload"]`)

@@ -14,13 +14,14 @@ import (
 // right one, and the record is gone with its stub on the deleted-records
 // list. Every page and error state passes axe-core.
 func TestBrowserRetentionReview(t *testing.T) {
+	t.Parallel()
 	chromium := chromiumPath(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	clock := newTestClock()
 	base := startServerWithClock(t, map[string]string{}, clock)
 	browser := startBrowser(t, ctx, chromium)
-	b := &session{base: base, shots: newShots(t), clock: clock}
+	b := &session{base: base, shots: newShots(), clock: clock}
 	clock.Advance(40 * 366 * 24 * time.Hour)
 
 	dsl := b.newTab(t, browser)

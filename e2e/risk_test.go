@@ -29,6 +29,7 @@ const concernText = "CONCERN-CANARY: Amy rang at 6pm; Jordan is outside the flat
 // link, no personal details), sees the alert and records a decision. Every
 // page, error states included, passes axe-core.
 func TestBrowserRiskAndSafeguarding(t *testing.T) {
+	t.Parallel()
 	chromium := chromiumPath(t) // first, so that a skip costs nothing
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), overallTimeout) // the DASH in three parts and the team caseloads made it longer than 60 s on busy cores
@@ -37,7 +38,7 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 	base := startServerWith(t, map[string]string{"CRADLE_SMTP_HOST": smtp.Host(), "CRADLE_SMTP_PORT": strconv.Itoa(smtp.Port()),
 		"CRADLE_SMTP_TLS": "none", "CRADLE_SMTP_FROM": "alerts@cradle.example"})
 	browser := startBrowser(t, ctx, chromium)
-	b := &session{base: base, shots: newShots(t)}
+	b := &session{base: base, shots: newShots()}
 	defer func() { t.Logf("TestBrowserRiskAndSafeguarding took %v", time.Since(start).Round(time.Millisecond)) }()
 
 	// Each account signs in once (a security code's time step cannot be

@@ -13,6 +13,7 @@ import (
 // linked into the server, at the version go.mod pins (a build with other
 // versions would say so), and no module twice.
 func TestSBOMOfTheBuiltBinary(t *testing.T) {
+	t.Parallel()
 	bin := buildCradle(t)
 	out, err := exec.Command(bin, "sbom").Output() // #nosec G204 -- the binary this test built
 	if err != nil {

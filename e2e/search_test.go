@@ -9,6 +9,7 @@ import (
 // with too little typed (the error summary links to the box, which keeps
 // the text), then a full name; the result leads to the person's page.
 func TestBrowserFindAPerson(t *testing.T) {
+	t.Parallel()
 	_, tab := browseDemo(t, 60*time.Second)
 	tab.signInChecked(t, credentialFor(t, "priya.shah@cradle.example"))
 	tab.click(t, `nav a[href="/search"]`)

@@ -13,6 +13,7 @@ import (
 // corrects it, sees the version it replaced, then removes it as entered in
 // error and finds it under "entered in error". Each state passes axe-core.
 func TestBrowserCorrectAndRemoveASession(t *testing.T) {
+	t.Parallel()
 	_, tab := browseDemo(t, 2*time.Minute)
 	tab.signInChecked(t, credentialFor(t, "priya.shah@cradle.example"))
 	tab.open(t, "/search?q=Amy+Foster")
@@ -77,6 +78,7 @@ func TestBrowserCorrectAndRemoveASession(t *testing.T) {
 // state, under the incident), then with a reason; the incident is listed
 // as removed. Then a VIG cycle, the same way. Each state passes axe-core.
 func TestBrowserRemoveAnIncident(t *testing.T) {
+	t.Parallel()
 	_, tab := browseDemo(t, 2*time.Minute)
 	tab.signInChecked(t, credentialFor(t, "priya.shah@cradle.example"))
 	tab.open(t, "/search?q=Amy+Foster")

@@ -15,6 +15,7 @@ import (
 // as an administrator: a refused edit keeps the text, a preview, a publish
 // at a new address, and the old address redirecting there.
 func TestBrowserPublicWebsite(t *testing.T) {
+	t.Parallel()
 	b, browser := browse(t, 120*time.Second, func() string { return startServer(t) })
 
 	public := b.newTab(t, browser)

@@ -13,6 +13,7 @@ import (
 // then adds an area and a job title; the list says the account changed.
 // Each state passes axe-core.
 func TestBrowserStaffChange(t *testing.T) {
+	t.Parallel()
 	_, tab := browseDemo(t, 2*time.Minute)
 	tab.signInChecked(t, credentialFor(t, "sam.carter@cradle.example"))
 	tab.open(t, "/admin/staff")
@@ -93,6 +94,7 @@ func TestBrowserStaffChange(t *testing.T) {
 // a member of staff who does not exist (the error state, axe-checked,
 // keeps what was typed), then for one who does.
 func TestBrowserAuditLogSearch(t *testing.T) {
+	t.Parallel()
 	_, tab := browseDemo(t, 2*time.Minute)
 	tab.signInChecked(t, credentialFor(t, "sam.carter@cradle.example"))
 	tab.click(t, `nav a[href="/audit"]`)

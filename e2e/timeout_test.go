@@ -12,6 +12,7 @@ import (
 // typed stays in its field); once the session has ended (the server's clock
 // moved past the idle limit) the page says so and still keeps what was typed.
 func TestBrowserSessionTimeoutWarning(t *testing.T) {
+	t.Parallel()
 	clock := newTestClock()
 	b, browser := browse(t, 2*time.Minute, func() string { return startServerWithClock(t, map[string]string{}, clock) })
 	b.clock = clock
