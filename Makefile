@@ -8,7 +8,7 @@ FUZZMINIMIZETIME ?= 2s
 .PHONY: test fuzz
 
 test:
-	go test -race -gcflags='modernc.org/...=-d=checkptr=0' -count=1 -timeout 25m ./e2e ./internal/web ./...
+	go test -race -gcflags='modernc.org/...=-d=checkptr=0' -count=1 -timeout 25m ./e2e ./internal/web ./internal/store ./internal/cli ./...
 
 fuzz:
 	FUZZTIME='$(FUZZTIME)' FUZZPARALLEL='$(FUZZPARALLEL)' FUZZMINIMIZETIME='$(FUZZMINIMIZETIME)' scripts/fuzz.sh
