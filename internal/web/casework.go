@@ -214,11 +214,7 @@ func (s *Server) contactSave(w http.ResponseWriter, r *http.Request, u *requestU
 		if p.Code == problem.Conflict {
 			fields = []problem.Field{{Name: "address", Message: p.Message}}
 		}
-		status := http.StatusUnprocessableEntity
-		if p.Code == problem.Conflict {
-			status = http.StatusConflict
-		}
-		s.render(w, r, status, "contact", Page{Title: "Contact details for " + rec.Person.Name(), Nav: "caseload", Errors: fields, Form: f,
+		s.render(w, r, formStatus(err), "contact", Page{Title: "Contact details for " + rec.Person.Name(), Nav: "caseload", Errors: fields, Form: f,
 			Data: contactData{Person: rec.Person, Version: keptVersion(version, rec.Person.Version, p.Code == problem.Conflict), Changed: p.Code == problem.Conflict}})
 		return
 	}
@@ -621,11 +617,9 @@ func (s *Server) postAndRedirect(w http.ResponseWriter, r *http.Request, firstFi
 
 // answerChange answers a form that changed something: its problems (the
 // form's own, fs, or the change's, invalid or conflicting) shown again on
-// the form's page by reshow with the status to send, the summary linking
-// to firstField for one that names no field of its own; any other error
-// as an error page; else a redirect to next. The status is 409 when the
-// change lost to someone else's (a conflict: not the form's mistake),
-// else 422.
+// the form's page by reshow with the status to send (formStatus), the
+// summary linking to firstField for one that names no field of its own;
+// any other error as an error page; else a redirect to next.
 func (s *Server) answerChange(w http.ResponseWriter, r *http.Request, err error, fs problem.Fields, firstField string,
 	reshow func(status int, fields []problem.Field), next string) {
 	p := problem.As(err)
@@ -634,11 +628,7 @@ func (s *Server) answerChange(w http.ResponseWriter, r *http.Request, err error,
 		if len(fields) == 0 {
 			fields = []problem.Field{{Name: firstField, Message: p.Message}}
 		}
-		status := http.StatusUnprocessableEntity
-		if p != nil && p.Code == problem.Conflict {
-			status = http.StatusConflict
-		}
-		reshow(status, fields)
+		reshow(formStatus(err), fields)
 		return
 	}
 	if err != nil {
@@ -646,6 +636,16 @@ func (s *Server) answerChange(w http.ResponseWriter, r *http.Request, err error,
 		return
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// formStatus is the status of a form shown again with its problems: 409
+// when its change lost to someone else's (a conflict: not the form's
+// mistake), else 422.
+func formStatus(err error) int {
+	if problem.CodeOf(err) == problem.Conflict {
+		return http.StatusConflict
+	}
+	return http.StatusUnprocessableEntity
 }
 
 // personParts reads the path's person through the store's one

@@ -389,11 +389,7 @@ func (s *Server) safetySave(w http.ResponseWriter, r *http.Request, u *requestUs
 		if len(fields) == 0 && p != nil {
 			fields = []problem.Field{{Name: "safe_contacts", Message: p.Message}}
 		}
-		status := http.StatusUnprocessableEntity
-		if p != nil && p.Code == problem.Conflict {
-			status = http.StatusConflict
-		}
-		s.render(w, r, status, "safety-plan", Page{Title: "Safety plan", Nav: "caseload", Errors: fields, Form: f,
+		s.render(w, r, formStatus(err), "safety-plan", Page{Title: "Safety plan", Nav: "caseload", Errors: fields, Form: f,
 			Data: safetyData{Person: rec, Version: version, Sections: store.SafetyPlanSectionNames(), Existing: version > 0, Plan: rec.SafetyPlan}})
 		return
 	}
