@@ -276,6 +276,17 @@ func TestBabyLivingWithOneParent(t *testing.T) {
 		if err := db.RemoveMeasure(ctx, sams, baby, first, "Recorded against the wrong timepoint"); err != nil {
 			t.Errorf("Sam's practitioner removes a result of the baby's entered in error: %v", err)
 		}
+		// Sent again, even with no reason, it is a conflict (removed
+		// already), not the form's problem; one not on the record is not
+		// found.
+		for _, why := range []string{"Again", ""} {
+			if err := db.RemoveMeasure(ctx, sams, baby, first, why); problem.CodeOf(err) != problem.Conflict {
+				t.Errorf("removing the result again (%q): %v", why, err)
+			}
+		}
+		if err := db.RemoveMeasure(ctx, sams, baby, first+1000, "Wrong"); problem.CodeOf(err) != problem.NotFound {
+			t.Errorf("removing a result not on the record: %v", err)
+		}
 		// A lead reads them and records none.
 		lead := seedStaff(t, db, "dsl@example.org", "dsl", "Blackpool").Actor()
 		if rec, err := db.ReadPerson(ctx, lead, baby); err != nil || len(rec.Measures) != 1 || rec.Measures[0].Withheld {

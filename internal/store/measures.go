@@ -209,6 +209,11 @@ func (db *DB) RemoveMeasure(ctx context.Context, actor policy.Actor, personID, i
 		if err != nil {
 			return err
 		}
+		// Removed already (the form sent twice) is a conflict before the
+		// reason's problems: the page has no form for it to show them in.
+		if err := tx.entryToRemove("measure_results", "person_id", personID, id, "That result is not on this record"); err != nil {
+			return err
+		}
 		var fs problem.Fields
 		fs.Text("reason", "Why the result is wrong", &reason, 2000, true)
 		if reason == "" && !fs.Has("reason") {
@@ -217,17 +222,8 @@ func (db *DB) RemoveMeasure(ctx context.Context, actor policy.Actor, personID, i
 		if err := fs.Err(); err != nil {
 			return err
 		}
-		sealed, err := tx.db.seal(rowContext("measure_results.removed_reason", id), reason)
-		if err != nil {
+		if err := tx.markRemoved("measure_results", "person_id", personID, id, actor.StaffID, reason); err != nil {
 			return err
-		}
-		r, err := tx.exec(`UPDATE measure_results SET removed_at = $1, removed_by = $2, removed_reason_sealed = $3
-			WHERE id = $4 AND person_id = $5 AND removed_at IS NULL`, tx.now, actor.StaffID, sealed, id, personID)
-		if err != nil {
-			return fmt.Errorf("removing measure: %w", err)
-		}
-		if n, _ := r.RowsAffected(); n != 1 {
-			return problem.New(problem.NotFound, "That result is not on this record, or was already removed")
 		}
 		tx.Audit("measure.remove", "measure_result", id, f.ID, "entered in error")
 		return nil

@@ -196,12 +196,16 @@ func (s *Server) showMeasures(w http.ResponseWriter, r *http.Request, u *request
 	}
 	d := measuresData{PersonRecord: rec, Instruments: s.instrumentsFor(rec.Person.Kind), Removing: removing}
 	if removing != 0 {
-		i := slices.IndexFunc(rec.Measures, func(m store.MeasureResult) bool { return m.ID == removing })
-		if i < 0 {
+		// A result removed a moment ago (the form sent twice) is shown on
+		// its instrument's page, listed as removed, with no form.
+		if i := slices.IndexFunc(rec.Measures, func(m store.MeasureResult) bool { return m.ID == removing }); i >= 0 {
+			shown = rec.Measures[i].Instrument
+		} else if i := slices.IndexFunc(rec.Removed, func(m store.RemovedMeasure) bool { return m.ID == removing }); i >= 0 {
+			shown = rec.Removed[i].Instrument
+		} else {
 			s.fail(w, r, problem.New(problem.NotFound, "There is no such result for %s", rec.Person.Name()))
 			return
 		}
-		shown = rec.Measures[i].Instrument
 	}
 	if shown != "" && !slices.ContainsFunc(d.Instruments, func(in measure.Instrument) bool { return in.Key == shown }) {
 		s.fail(w, r, problem.New(problem.NotFound, "There is no such outcome measure for %s", rec.Person.Name()))
@@ -745,6 +749,8 @@ func (s *Server) measureRemove(w http.ResponseWriter, r *http.Request, u *reques
 	may := func(id int64) error {
 		return s.db.MayChangePerson(r.Context(), u.staff.Actor(), id, policy.RecordMeasure)
 	}
+	// Removed already, the result has no form to show the reason back in.
+	r = keepUnsaved(r, unsavedText{Label: "Why the result was entered in error", Text: r.PostFormValue("reason-" + strconv.FormatInt(rid, 10))})
 	s.postAndRedirect(w, r, "reason", "/people/", back, may, func(id int64, f url.Values, fs *problem.Fields) error {
 		return s.db.RemoveMeasure(r.Context(), u.staff.Actor(), id, rid, f.Get("reason-"+strconv.FormatInt(rid, 10)))
 	}, func(status int, fields []problem.Field) {

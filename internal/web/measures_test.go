@@ -233,6 +233,17 @@ func TestOutcomeMeasureEnteredInError(t *testing.T) {
 		if p := e.get(pc, base); strings.Contains(p.body, "21 (severe)") || !strings.Contains(p.body, "GAD-7") {
 			t.Errorf("the removed result still shows")
 		}
+		// Sent again: a conflict on the measure's page, which lists the
+		// result as removed, the typed reason kept to copy; and an unknown
+		// result is not found, whatever the reason.
+		again := e.post(pc, remove, mustForm("csrf_token", csrfFrom(t, page.body), "measure", "gad7", "reason-"+rid, "Sent twice, CANARY-TYPED"))
+		if again.status != http.StatusConflict || !strings.Contains(again.body, "This was removed as entered in error already") ||
+			!strings.Contains(between(again.body, `id="unsaved"`, "</div>"), "Sent twice, CANARY-TYPED") || !strings.Contains(again.body, "Removed as entered in error") {
+			t.Errorf("removing twice: %d\n%s", again.status, again.body)
+		}
+		if r := e.post(pc, "/people/"+itoa(jess.ID)+"/measure-results/99999999/remove", mustForm("csrf_token", csrfFrom(t, page.body), "reason-99999999", "x")); r.status != http.StatusNotFound {
+			t.Errorf("removing an unknown result: %d", r.status)
+		}
 		// The measure's page lists it as removed, with why, as its form
 		// said it would be kept; the co-parent's practitioner sees that it
 		// was removed but not why.
@@ -257,9 +268,6 @@ func TestOutcomeMeasureEnteredInError(t *testing.T) {
 		rid2 = rid2[:strings.Index(rid2, "#")]
 		if r := e.post(pc, "/people/"+itoa(jess.ID)+"/measure-results/"+rid2+"/remove", mustForm("csrf_token", csrfFrom(t, page.body), "measure", "//evil.example", "reason-"+rid2, "Wrong person")); r.status != http.StatusSeeOther || r.location != base {
 			t.Errorf("removing with an unknown instrument: %d %s", r.status, r.location)
-		}
-		if r := e.post(pc, remove, mustForm("csrf_token", csrfFrom(t, page.body), "reason-"+rid, "again")); r.status != http.StatusNotFound {
-			t.Errorf("removing twice: %d", r.status)
 		}
 	})
 }
