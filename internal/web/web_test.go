@@ -64,6 +64,21 @@ var testPasswordParams = storetest.PasswordParams
 
 func TestMain(m *testing.M) { storetest.Main(m, demoTemplate) }
 
+// frontend is the templates and static files, loaded once for the
+// hundreds of servers the tests start (each load is a quarter of a second
+// under the race detector).
+var frontend = sync.OnceValues(web.LoadFrontend)
+
+// sharedFrontend is frontend, failing the test if it does not load.
+func sharedFrontend(t *testing.T) *web.Frontend {
+	t.Helper()
+	f, err := frontend()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 // each runs fn against a real server on each database, with demo data loaded.
 func each(t *testing.T, fn func(t *testing.T, e *env)) { eachWith(t, web.Config{}, fn) }
 
@@ -78,6 +93,9 @@ func eachWith(t *testing.T, cfg web.Config, fn func(t *testing.T, e *env)) {
 			cfg.Now, cfg.Demo = c.Now, true
 			if cfg.PasswordParams == (credential.Params{}) {
 				cfg.PasswordParams = testPasswordParams
+			}
+			if cfg.Frontend == nil {
+				cfg.Frontend = sharedFrontend(t)
 			}
 			s, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
 			if err != nil {
@@ -586,7 +604,7 @@ func TestBehindTLSProxyMarksCookiesSecure(t *testing.T) {
 	if _, _, err := demo.LoadWith(context.Background(), db, testPasswordParams); err != nil {
 		t.Fatal(err)
 	}
-	s, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{Now: c.Now, BehindTLS: true, PasswordParams: testPasswordParams})
+	s, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{Now: c.Now, BehindTLS: true, PasswordParams: testPasswordParams, Frontend: sharedFrontend(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -656,7 +674,7 @@ func TestEveryRouteIsClassified(t *testing.T) {
 		"POST /mailing-list/confirm": true, "GET /mailing-list/unsubscribe": true, "POST /mailing-list/unsubscribe": true, "GET /refer/yourself/{step}": true, "POST /refer/yourself/{step}": true,
 	}
 	each(t, func(t *testing.T, e *env) {
-		s, err := web.New(e.db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{Now: e.clock.Now, PasswordParams: testPasswordParams})
+		s, err := web.New(e.db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{Now: e.clock.Now, PasswordParams: testPasswordParams, Frontend: sharedFrontend(t)})
 		if err != nil {
 			t.Fatal(err)
 		}
