@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // TestBrowserReports opens the organisation dashboard as the designated
@@ -106,7 +108,24 @@ func TestBrowserOutcomeMeasure(t *testing.T) {
 	}
 	tab.click(t, fmt.Sprintf(`main a[href$="?remove=%s#remove-%s"]`, rid, rid))
 	tab.fill(t, "#reason-"+rid, "Scored from last month's form")
+	// Sent twice (a double click on a slow connection): the first, sent
+	// by script, removes it; the second shows the conflict, the result
+	// listed as removed and the typed reason kept to copy.
+	var first string
+	tab.evalInto(t, `(async () => {
+		const f = document.querySelector('main form[action$="/remove"]');
+		const r = await fetch(f.action, {method: 'POST', body: new URLSearchParams(new FormData(f))});
+		return r.status + ' ' + new URL(r.url).search;
+	})()`, &first, chromedp.EvalAwaitPromise)
+	if first != "200 ?measure=gad7" {
+		t.Fatalf("the first removal answered %q", first)
+	}
 	tab.click(t, `main form[action$="/remove"] button[type="submit"]`)
+	tab.mustSee(t, "gad7-removed-twice", "There is a problem", "This was removed as entered in error already",
+		"What you typed was not saved", "Scored from last month's form", "Removed as entered in error")
+	tab.pageChecks(t, "gad7-removed-twice")
+	tab.screenshot(t, "measures-gad7-removed-twice")
+	tab.open(t, href+"/measures?measure=gad7")
 	tab.mustSee(t, "gad7-removed", "Removed as entered in error", "Scored from last month's form")
 	tab.pageChecks(t, "gad7-removed")
 	tab.screenshot(t, "measures-gad7-removed")
