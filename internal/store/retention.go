@@ -618,6 +618,11 @@ func (db *DB) RequestErasure(ctx context.Context, actor policy.Actor, s retentio
 			return err
 		}
 		reason, errs := retention.CheckRequest(it.State, reason)
+		if it.State == retention.AwaitingApproval {
+			// Asked for already: the form sent twice, or someone else a
+			// moment ago. Not the form's mistake, so a conflict.
+			return problem.New(problem.Conflict, "%s", errs[0].Message)
+		}
 		if err := retentionFields(errs); err != nil {
 			return err
 		}

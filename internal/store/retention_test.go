@@ -126,6 +126,14 @@ func TestRetentionErasure(t *testing.T) {
 		if err != nil || it.State != retention.AwaitingApproval || it.Reason != reason || it.DecidedBy != fx.mgr.Name {
 			t.Fatalf("after the request: %+v, %v", it, err)
 		}
+		// Asked for again (the form sent twice, or another manager a
+		// moment later): a conflict, and the first request stands.
+		if err := db.RequestErasure(sctx, mgr2.Actor(), testSchedule, store.FamilyRef(fx.familyID), "Another reason altogether, typed later"); problem.CodeOf(err) != problem.Conflict {
+			t.Errorf("asked for twice: %v", err)
+		}
+		if it, err := db.RetentionRecord(sctx, mgr2.Actor(), testSchedule, store.FamilyRef(fx.familyID)); err != nil || it.Reason != reason || it.DecidedBy != fx.mgr.Name {
+			t.Errorf("after asking twice: %+v, %v", it, err)
+		}
 		// Refusals change nothing.
 		for _, tc := range []struct {
 			name  string

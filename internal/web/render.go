@@ -267,8 +267,14 @@ type Page struct {
 	Unsaved []unsavedText
 }
 
-// unsavedText is one field's typed text, with the field's label.
-type unsavedText struct{ Label, Text string }
+// unsavedText is one field's typed text, with the field's label. Field,
+// when set, names the form field it was typed into: the text is shown
+// whenever the page shown no longer has that field, even if every problem
+// links to something (a retention request refused because someone asked
+// a moment before: the problem links to the record's status, and the
+// request form is gone). Without it, the text is shown when a problem's
+// form is gone (a problem the page cannot link to).
+type unsavedText struct{ Field, Label, Text string }
 
 type unsavedKey struct{}
 
@@ -288,6 +294,20 @@ func keepUnsaved(r *http.Request, texts ...unsavedText) *http.Request {
 		return r
 	}
 	return r.WithContext(context.WithValue(r.Context(), unsavedKey{}, kept))
+}
+
+// unsavedGone are the texts keepUnsaved noted whose form the rendered
+// page no longer has: those naming a field it does not show, and, when a
+// problem's field is not on the page (formGone), those naming none.
+func unsavedGone(r *http.Request, page []byte, formGone bool) []unsavedText {
+	kept, _ := r.Context().Value(unsavedKey{}).([]unsavedText)
+	var out []unsavedText
+	for _, t := range kept {
+		if t.Field == "" && formGone || t.Field != "" && !bytes.Contains(page, []byte(`id="`+fieldID(t.Field)+`"`)) {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // Linked says whether the error summary links to field name: true unless
@@ -379,8 +399,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if err == nil && len(p.Errors) > 0 {
 		// Rendered again, rarely, when a problem names a field the page
 		// does not show, so that no link in the summary goes nowhere.
-		if p.unlinked = unlinkedFields(buf.Bytes(), p.Errors); p.unlinked != nil {
-			p.Unsaved, _ = r.Context().Value(unsavedKey{}).([]unsavedText)
+		p.unlinked = unlinkedFields(buf.Bytes(), p.Errors)
+		if p.Unsaved = unsavedGone(r, buf.Bytes(), p.unlinked != nil); p.unlinked != nil || p.Unsaved != nil {
 			buf.Reset()
 			err = t.Execute(buf, p)
 		}

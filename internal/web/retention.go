@@ -140,6 +140,9 @@ func (s *Server) retentionKeep(w http.ResponseWriter, r *http.Request, u *reques
 }
 
 func (s *Server) retentionRequest(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	// Asked for already (by someone else a moment ago, or the form sent
+	// twice), the page has no request form to show the reason back in.
+	r = keepUnsaved(r, unsavedText{Field: "request_reason", Label: "What did you check, and why can the record be deleted?", Text: r.PostForm.Get("request_reason")})
 	s.retentionPost(w, r, u, "request_reason", func(ref store.RetentionRef, f url.Values, _ *problem.Fields) error {
 		return s.db.RequestErasure(r.Context(), u.staff.Actor(), s.cfg.Retention, ref, f.Get("request_reason"))
 	})

@@ -82,6 +82,18 @@ func TestRetentionReview(t *testing.T) {
 		if r := e.get(d, page); !strings.Contains(r.body, "Waiting for approval") || !strings.Contains(r.body, reason) {
 			t.Fatalf("after the request:\n%s", r.body)
 		}
+		// Sent again (or someone else asked a moment before): a conflict,
+		// linked to the record's status, and the reason typed kept to
+		// copy, as the request form is gone.
+		if r := e.post(d, page+"/request", url.Values{"csrf_token": {token}, "request_reason": {"CANARY-TYPED second reason for deleting"}}); r.status != 409 ||
+			!strings.Contains(r.body, `href="#decision"`) || !strings.Contains(between(r.body, `id="unsaved"`, "</div>"), "CANARY-TYPED second reason") {
+			t.Errorf("asked for twice: %d\n%s", r.status, r.body)
+		}
+		// A problem with the form still shown keeps the text in the form,
+		// not in the box to copy.
+		if r := e.post(d, page+"/keep", url.Values{"csrf_token": {token}, "keep_reason": {"CANARY-TYPED keep"}}); r.status != 422 || strings.Contains(r.body, `id="unsaved"`) {
+			t.Errorf("keeping with no date: %d, or the text shown to copy", r.status)
+		}
 
 		m := e.client()
 		e.signIn(m, manager)
