@@ -16,6 +16,7 @@ import (
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/subjectaccess"
 )
@@ -23,8 +24,9 @@ import (
 // sar writes a parent's own record as JSON and PDF for a subject access
 // request, for a designated safeguarding lead to review before release.
 func (a *App) sar(ctx context.Context, args []string) error {
-	fl := a.newFlags("sar (--person ID | --referral ID --parent 1|2) --as EMAIL --out DIR", "Prepare a parent's own record for a subject access request, as JSON and PDF, for a designated safeguarding lead to review before it is released.\n"+
+	fl := a.newFlags("sar (--person ID [--dash-questions FILE] | --referral ID --parent 1|2) --as EMAIL --out DIR", "Prepare a parent's own record for a subject access request, as JSON and PDF, for a designated safeguarding lead to review before it is released.\n"+
 		"It holds only that parent's information: nothing about the other parent, and no third party's confidential material (each left-out kind is listed in the document). Audited.\n"+
+		"The parent's answers to their risk assessments (DASH) are given beside the questions in the wording serve uses: give sar the same --dash-questions file (or CRADLE_DASH_QUESTIONS_FILE) as serve.\n"+
 		"A parent whose referral was never accepted has no record but the referral: --referral with --parent (1 for the parent named first, who made a self-referral; 2 for the other).")
 	d := a.addDBFlags(fl)
 	person := fl.Int64("person", 0, "the parent's person `id` (from their page's address, /people/ID)")
@@ -32,6 +34,7 @@ func (a *App) sar(ctx context.Context, args []string) error {
 	parent := fl.Int("parent", 0, "with --referral: which parent it names, `1` or 2")
 	as := fl.String("as", "", "`email` of the designated safeguarding lead preparing it (required)")
 	out := fl.String("out", ".", "`folder` to write the two files to")
+	questionsFile := fl.String("dash-questions", a.Getenv("CRADLE_DASH_QUESTIONS_FILE"), "with --person: JSON `file` of DASH question wording, the same as serve's, for an organisation's licensed text (env CRADLE_DASH_QUESTIONS_FILE; default: the project's own neutral wording)")
 	if err := a.parse(fl, args); err != nil {
 		return err
 	}
@@ -46,6 +49,15 @@ func (a *App) sar(ctx context.Context, args []string) error {
 		return &usageError{msg: "sar: say whose record: --person ID (the number in the parent's page address, /people/ID), or --referral ID --parent 1|2 for a referral never accepted"}
 	case *as == "":
 		return &usageError{msg: "sar: --as is required: the email of the designated safeguarding lead preparing it"}
+	}
+	// Read before the database, so a wording file that will not load stops
+	// the command before anything is audited. A referral has no DASH.
+	var qs risk.QuestionSet
+	if *person > 0 {
+		var err error
+		if qs, err = loadConfigFile(*questionsFile, "DASH questions", risk.DefaultQuestions, risk.ParseQuestions); err != nil {
+			return fmt.Errorf("sar: %w", err)
+		}
 	}
 	db, err := a.open(ctx, d)
 	if err != nil {
@@ -68,7 +80,7 @@ func (a *App) sar(ctx context.Context, args []string) error {
 	if rec.Person.Kind != family.Parent {
 		return fmt.Errorf("sar: person %d is not a parent: a child's record is requested through the parent with parental responsibility, and needs a separate review", *person)
 	}
-	v := subjectaccess.PersonView(rec, now)
+	v := subjectaccess.PersonView(rec, qs, now)
 	base := filepath.Join(*out, "subject-access-"+rec.Family.Reference+"-"+strconv.FormatInt(*person, 10))
 	js, pdf, err := exportFiles(v, docs.SubjectAccess(v))
 	if err != nil {

@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,8 +16,10 @@ import (
 
 	"github.com/cradle-org/cradle/internal/audit"
 	"github.com/cradle-org/cradle/internal/casework"
+	"github.com/cradle-org/cradle/internal/docs"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/org"
+	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/referral"
 	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/safeguarding"
@@ -79,6 +83,10 @@ func TestSubjectAccessHoldsOnlyTheParentsOwnRecord(t *testing.T) {
 		}
 	}
 	priya, tom, helen := actor("priya.shah@cradle.example").Actor(), actor("tom.elliott@cradle.example").Actor(), actor("helen.whitaker@cradle.example").Actor()
+	shipped, err := risk.DefaultQuestions()
+	if err != nil {
+		t.Fatal(err)
+	}
 	now := time.Now()
 	must := func(err error) {
 		t.Helper()
@@ -98,6 +106,20 @@ func TestSubjectAccessHoldsOnlyTheParentsOwnRecord(t *testing.T) {
 	must(db.RecordIncident(ctx, priya, store.Incident{PersonID: amy.ID, OccurredOn: now.Add(-48 * time.Hour), ReportedBy: "CANARY-REPORTER", PoliceInvolved: true, Details: "CANARY-INCIDENT-DETAILS"}))
 	must(db.RecordChange(ctx, priya, amy.ID, risk.Change{Kind: "moved_house", On: now.Add(-24 * time.Hour), Note: "OWN-CHANGE moved in with her sister"}))
 	must(db.RecordChange(ctx, tom, jordan.ID, risk.Change{Kind: "other", On: now.Add(-24 * time.Hour), Note: "CANARY-COPARENT-CHANGE"}))
+	// A completed DASH each: her answers are hers (yes to question 1 only);
+	// the note beside an answer, and all of Jordan's, are not.
+	dash := func(by policy.Actor, personID int64, yes int, view, note string) {
+		t.Helper()
+		a := risk.Assessment{Answers: map[int]risk.Answer{}, Context: map[int]string{yes: note}, ParentView: view}
+		for n := 1; n <= risk.NumQuestions; n++ {
+			a.Answers[n] = risk.No
+		}
+		a.Answers[yes] = risk.Yes
+		_, err := db.SaveRiskAssessment(ctx, by, personID, 0, 0, a, true, db.RiskSettings())
+		must(err)
+	}
+	dash(priya, amy.ID, 1, "OWN-DASH-VIEW", "CANARY-DASH-NOTE")
+	dash(tom, jordan.ID, 2, "CANARY-COPARENT-DASH-VIEW", "CANARY-COPARENT-DASH-NOTE")
 	// VIG cycles, a pause and consents: the parent's own; the other
 	// parent's; and the parent's own removed as entered in error.
 	_, err = db.RecordVIG(ctx, priya, casework.VIGCycle{PersonID: amy.ID, Phase: "antenatal", FilmedOn: now.Add(-72 * time.Hour), AnalysedOn: now.Add(-48 * time.Hour),
@@ -155,7 +177,7 @@ func TestSubjectAccessHoldsOnlyTheParentsOwnRecord(t *testing.T) {
 			}
 		}
 		for _, own := range []string{"OWN-ADDRESS-31", "OWN-NOTE", "07700 900555", "Amy Foster", "OWN-CLOSING", "OWN-CHANGE", "Moved house",
-			"OWN-VIG", "OWN-PAUSE", "OWN-CONSENT"} {
+			"OWN-VIG", "OWN-PAUSE", "OWN-CONSENT", "OWN-DASH-VIEW", shipped.Questions[0].Text} {
 			if !strings.Contains(text, own) {
 				t.Errorf("%s lacks the parent's own %q", filepath.Base(file), own)
 			}
@@ -171,11 +193,94 @@ func TestSubjectAccessHoldsOnlyTheParentsOwnRecord(t *testing.T) {
 				t.Errorf("JSON: %v, %v, %v, %v, %v, %v, %v", err, v["incidents"], v["closing_summaries"], v["changes_in_circumstances"], v["vig_cycles"],
 					v["pauses"], v["consents_to_share"])
 			}
+			if got := sarAnswers(t, b); len(got) != 1 || len(got[0]) != risk.NumQuestions || got[0][0] != (docs.RiskAnswer{Number: 1, Question: shipped.Questions[0].Text, Answer: "Yes"}) ||
+				got[0][1] != (docs.RiskAnswer{Number: 2, Question: shipped.Questions[1].Text, Answer: "No"}) {
+				t.Errorf("JSON risk assessments' answers: %+v, want Amy's one with yes to question 1", got)
+			}
+		} else if line := "1. " + shipped.Questions[0].Text + " Yes"; !strings.Contains(text, line) {
+			t.Errorf("the PDF lacks %q", line)
 		}
 	}
 	if r := run(t, env, append(args, "--as", "ruth.adams@cradle.example")...); r.code != 1 || !strings.Contains(r.stderr, "already exists") {
 		t.Errorf("a second SAR over the first: %+v", r)
 	}
+
+	// A deployment's own DASH wording, from --dash-questions or the
+	// environment as serve takes it, is the wording beside her answers; a
+	// file that does not load stops the command before anything is written.
+	licensed := shipped
+	licensed.Questions = slices.Clone(shipped.Questions)
+	for i := range licensed.Questions {
+		licensed.Questions[i].Text = "LICENSED-WORDING " + strconv.Itoa(licensed.Questions[i].Number) + "?"
+	}
+	dir := t.TempDir()
+	good, bad := filepath.Join(dir, "questions.json"), filepath.Join(dir, "bad.json")
+	js, err := json.Marshal(licensed)
+	must(err)
+	must(os.WriteFile(good, js, 0o600))
+	must(os.WriteFile(bad, []byte(`{"source":"x"}`), 0o600))
+	withEnv := func(k, v string) map[string]string {
+		m := maps.Clone(env)
+		m[k] = v
+		return m
+	}
+	for _, tc := range []struct {
+		name  string
+		env   map[string]string
+		flags []string
+		fails string // in stderr; "" when it succeeds
+	}{
+		{"--dash-questions", env, []string{"--dash-questions", good}, ""},
+		{"CRADLE_DASH_QUESTIONS_FILE", withEnv("CRADLE_DASH_QUESTIONS_FILE", good), nil, ""},
+		{"a file that does not load", env, []string{"--dash-questions", bad}, "DASH questions in " + bad},
+		{"a file that is not there", env, []string{"--dash-questions", filepath.Join(dir, "missing.json")}, "reading the DASH questions"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := t.TempDir()
+			r := run(t, tc.env, append([]string{"sar", "--data", data, "--person", strconv.FormatInt(amy.ID, 10), "--out", out, "--as", "ruth.adams@cradle.example"}, tc.flags...)...)
+			files, _ := filepath.Glob(filepath.Join(out, "subject-access-*"))
+			if tc.fails != "" {
+				if r.code == 0 || !strings.Contains(r.stderr, tc.fails) || len(files) != 0 {
+					t.Errorf("sar: %+v, files %v; want it to fail with %q and write nothing", r, files, tc.fails)
+				}
+				return
+			}
+			if r.code != 0 || len(files) != 2 {
+				t.Fatalf("sar: %+v, files %v", r, files)
+			}
+			for _, file := range files {
+				b, err := os.ReadFile(file) // #nosec G304 -- a file this test wrote
+				must(err)
+				for _, want := range []string{"LICENSED-WORDING 1?", "LICENSED-WORDING 24?"} {
+					if !strings.Contains(string(b), want) {
+						t.Errorf("%s lacks the loaded wording %q", filepath.Base(file), want)
+					}
+				}
+				if strings.Contains(string(b), shipped.Questions[0].Text) {
+					t.Errorf("%s has the shipped wording", filepath.Base(file))
+				}
+			}
+		})
+	}
+}
+
+// sarAnswers is the answers of each risk assessment in a subject access
+// export's JSON.
+func sarAnswers(t *testing.T, js []byte) [][]docs.RiskAnswer {
+	t.Helper()
+	var v struct {
+		Risk []struct {
+			Answers []docs.RiskAnswer `json:"answers"`
+		} `json:"risk_assessments"`
+	}
+	if err := json.Unmarshal(js, &v); err != nil {
+		t.Fatalf("the JSON: %v", err)
+	}
+	var out [][]docs.RiskAnswer
+	for _, r := range v.Risk {
+		out = append(out, r.Answers)
+	}
+	return out
 }
 
 // A parent whose referral was never accepted has no record but the

@@ -2,6 +2,7 @@ package docs
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
@@ -381,4 +382,42 @@ func TestSubjectAccessDisclosures(t *testing.T) {
 	if s := section(t, SubjectAccess(v), "Who we shared your information with"); len(s.Lines) != 1 || s.Lines[0] != "None recorded" {
 		t.Errorf("with none: %q", s.Lines)
 	}
+}
+
+// Each risk assessment lists the parent's own answers under it, in
+// question order and in the wording given, in the preview, the PDF and
+// the JSON; an assessment without answers has no "Your answers" line.
+func TestSubjectAccessRiskAnswers(t *testing.T) {
+	v := SubjectView{Generated: generated, Name: "Alex Morgan", Reference: "CR-2026-0042", Area: "Blackpool", Stage: "Postnatal",
+		Risk: []RiskView{
+			{Date: "3 November 2026", Level: "Medium", Yes: 1, ParentView: "Feels safer.", Answers: []RiskAnswer{
+				{Number: 1, Question: "Were you hurt in what happened most recently?", Answer: "Yes"},
+				{Number: 2, Question: "Are you very\nscared at the moment?", Answer: "No"},
+				{Number: 3, Question: "Pregnancy or a new baby", Answer: "Not known"},
+			}},
+			{Date: "1 October 2026", Level: "Standard"},
+		}}
+	want := []string{
+		"3 November 2026: Medium (1 questions answered yes)", "  Your view: Feels safer.", "  Your answers:",
+		"    1. Were you hurt in what happened most recently? Yes",
+		"    2. Are you very scared at the moment? No",
+		"    3. Pregnancy or a new baby: Not known",
+		"1 October 2026: Standard (0 questions answered yes)",
+	}
+	d := SubjectAccess(v)
+	if s := section(t, d, "Risk assessments"); strings.Join(s.Lines, "|") != strings.Join(want, "|") {
+		t.Errorf("lines = %q, want %q", s.Lines, want)
+	}
+	assertContains(t, Text(d), "Risk assessments\n", "    1. Were you hurt in what happened most recently? Yes\n")
+	b := mustPDF(t, d)
+	for _, line := range []string{"1. Were you hurt in what happened most recently? Yes", "3. Pregnancy or a new baby: Not known"} {
+		if !bytes.Contains(b, []byte(line)) {
+			t.Errorf("the PDF lacks %q", line)
+		}
+	}
+	js, err := json.Marshal(v.Risk[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertContains(t, string(js), `"answers":[{"number":1,"question":"Were you hurt in what happened most recently?","answer":"Yes"},`)
 }

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // SubjectView is a parent's own record for a subject access request, as
@@ -106,13 +108,25 @@ type DisclosureView struct {
 	Why           string `json:"why,omitempty"`
 }
 
-// RiskView is one risk assessment, summarised.
+// RiskView is one risk assessment: its summary and the parent's own answer
+// to each question. The notes written beside the answers are not here:
+// they may hold what others said, and are reviewed separately.
 type RiskView struct {
-	Date       string `json:"date"`
-	Level      string `json:"level"`
-	Yes        int    `json:"yes_answers"`
-	ParentView string `json:"your_view,omitempty"`
-	Judgement  string `json:"professional_judgement,omitempty"`
+	Date       string       `json:"date"`
+	Level      string       `json:"level"`
+	Yes        int          `json:"yes_answers"`
+	ParentView string       `json:"your_view,omitempty"`
+	Judgement  string       `json:"professional_judgement,omitempty"`
+	Answers    []RiskAnswer `json:"answers"`
+}
+
+// RiskAnswer is one DASH question, in the wording the organisation asks
+// it in, with the parent's answer in words ("Yes", "No", "Not known" or
+// "Not answered").
+type RiskAnswer struct {
+	Number   int    `json:"number"`
+	Question string `json:"question"`
+	Answer   string `json:"answer"`
 }
 
 // IncidentView is one incident recorded on the parent's record.
@@ -216,6 +230,14 @@ func SubjectAccess(v SubjectView) Document {
 		if r.Judgement != "" {
 			risk = append(risk, "  Professional judgement: "+r.Judgement)
 		}
+		// Indented under a label line, as the safety plan's sections are,
+		// so each assessment's 24 answers read as one block under its date.
+		if len(r.Answers) > 0 {
+			risk = append(risk, "  Your answers:")
+		}
+		for _, a := range r.Answers {
+			risk = append(risk, "    "+riskAnswerLine(a))
+		}
 	}
 	d.Sections = append(d.Sections, Section{Heading: "Risk assessments", Lines: orNoneLines(risk)})
 	var incidents []string
@@ -297,6 +319,17 @@ func orNotYet(date string) string {
 		return "not yet"
 	}
 	return date
+}
+
+// riskAnswerLine is "1. Were you hurt? Yes": the question on one line
+// (a licensed wording's line breaks would break the indentation), and a
+// colon before the answer when the wording ends without punctuation.
+func riskAnswerLine(a RiskAnswer) string {
+	q := strings.Join(strings.Fields(a.Question), " ")
+	if r, _ := utf8.DecodeLastRuneInString(q); unicode.IsLetter(r) || unicode.IsDigit(r) {
+		q += ":"
+	}
+	return strconv.Itoa(a.Number) + ". " + q + " " + a.Answer
 }
 
 func yesNoText(b bool) string {

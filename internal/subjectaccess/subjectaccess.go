@@ -40,8 +40,10 @@ func Withheld() []string {
 // PersonView keeps only the parent's own information from what a DSL may
 // see of their record: each list is filtered to rows that are this
 // person's, so nothing of the other parent's can come through even if the
-// record grew to carry it.
-func PersonView(rec store.PersonRecord, now time.Time) docs.SubjectView {
+// record grew to carry it. qs is the DASH wording the deployment asks the
+// questions in (its licensed set, or risk.DefaultQuestions), so the
+// parent's answers are given beside the questions as they were put.
+func PersonView(rec store.PersonRecord, qs risk.QuestionSet, now time.Time) docs.SubjectView {
 	p := rec.Person
 	v := docs.SubjectView{
 		Generated: now, Name: p.Name(), KnownAs: p.KnownAs, Reference: rec.Family.Reference, Area: rec.Family.AreaName,
@@ -110,9 +112,12 @@ func PersonView(rec store.PersonRecord, now time.Time) docs.SubjectView {
 		if r.PersonID != p.ID || r.Status != "complete" {
 			continue
 		}
-		rv := docs.RiskView{Date: r.AssessedOn.Format("2 January 2006"), Level: r.Level.Label(), Yes: r.Result.Yes}
+		rv := docs.RiskView{Date: r.AssessedOn.Format("2 January 2006"), Level: r.Level.Label(), Yes: r.Result.Yes, Answers: []docs.RiskAnswer{}}
 		if r.Assessment != nil {
+			// The answers only: the notes beside them (Context) may hold
+			// what others said, and are left for the lead (ForReview).
 			rv.ParentView, rv.Judgement = r.Assessment.ParentView, r.Assessment.JudgementReason
+			rv.Answers = riskAnswers(r.Assessment.Answers, qs)
 		}
 		v.Risk = append(v.Risk, rv)
 	}
@@ -152,6 +157,25 @@ func PersonView(rec store.PersonRecord, now time.Time) docs.SubjectView {
 			Reason: casework.Label(casework.ClosureReasons(), c.Reason), Summary: c.Summary})
 	}
 	return v
+}
+
+// riskAnswers is each of the 24 questions, in order, with the parent's
+// answer in the words the assessment's page uses (risk.Answer.Label). A
+// question left unanswered is given as "Not answered" rather than left
+// out: a completed assessment has every answer, so a gap is worth seeing,
+// and a missing line would look like something withheld. A question the
+// set lacks (only a set built in code can) keeps its number, so no answer
+// is lost for want of its wording.
+func riskAnswers(answers map[int]risk.Answer, qs risk.QuestionSet) []docs.RiskAnswer {
+	out := make([]docs.RiskAnswer, 0, risk.NumQuestions)
+	for n := 1; n <= risk.NumQuestions; n++ {
+		text := "Question " + strconv.Itoa(n)
+		if q, ok := qs.Question(n); ok && strings.TrimSpace(q.Text) != "" {
+			text = q.Text
+		}
+		out = append(out, docs.RiskAnswer{Number: n, Question: text, Answer: answers[n].Label()})
+	}
+	return out
 }
 
 // ReviewItem is something in a parent's record that their export leaves

@@ -1,7 +1,9 @@
 package subjectaccess
 
 import (
+	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -101,8 +103,18 @@ func TestPersonViewKeepsOnlyTheParentsOwnRows(t *testing.T) {
 			{PersonID: 0, SharedOn: now, Recipient: "Housing", Method: "secure_email", LawfulBasis: "art6_1e", Consent: "not_sought", ConsentReason: "FAMILY",
 				What: "FAMILY", Why: "FAMILY"},
 			{PersonID: 1, SharedOn: now, Recipient: "WITHHELD", Withheld: true},
+		},
+		Risk: []store.RiskRecord{
+			{PersonID: 1, Status: "complete", AssessedOn: now, Level: risk.Medium, Result: risk.Result{Yes: 1},
+				Assessment: &risk.Assessment{Answers: map[int]risk.Answer{1: risk.Yes, 2: risk.No}, Context: map[int]string{1: "CONTEXT"}, ParentView: "OWN"}},
+			{PersonID: 1, Status: "draft", AssessedOn: now, Assessment: &risk.Assessment{Answers: map[int]risk.Answer{1: risk.NotKnown}, ParentView: "DRAFT"}},
+			{PersonID: 2, Status: "complete", AssessedOn: now, Assessment: &risk.Assessment{Answers: map[int]risk.Answer{1: risk.NotKnown}, ParentView: "OTHER"}},
 		}}
-	v := PersonView(rec, now)
+	qs, err := risk.DefaultQuestions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := PersonView(rec, qs, now)
 	if len(v.Sessions) != 1 || v.Sessions[0].Notes != "OWN" {
 		t.Errorf("sessions: %+v, want only her own, not supervision", v.Sessions)
 	}
@@ -122,8 +134,83 @@ func TestPersonViewKeepsOnlyTheParentsOwnRows(t *testing.T) {
 	if !slices.Equal(v.Disclosures, wantShared) {
 		t.Errorf("disclosures: %+v, want %+v (the family's without what, why or the reason)", v.Disclosures, wantShared)
 	}
+	if len(v.Risk) != 1 || v.Risk[0].ParentView != "OWN" || len(v.Risk[0].Answers) != risk.NumQuestions || v.Risk[0].Answers[0].Answer != "Yes" {
+		var views []string
+		for _, r := range v.Risk {
+			views = append(views, r.ParentView+" ("+strconv.Itoa(len(r.Answers))+" answers)")
+		}
+		t.Errorf("risk assessments: %q, want only her own completed one, with its answers", views)
+	}
+	if js, err := json.Marshal(v); err != nil || strings.Contains(string(js), "CONTEXT") {
+		t.Errorf("the notes beside the answers are in the view (%v): %s", err, js)
+	}
 	if len(v.Withheld) == 0 || v.Name != "Amy Foster" {
 		t.Errorf("view: %+v", v)
+	}
+}
+
+// Each completed assessment of the parent's gives all 24 answers in
+// question order, in words, beside the wording of the set given: a
+// deployment's own wording when it loads one.
+func TestPersonViewRiskAnswers(t *testing.T) {
+	shipped, err := risk.DefaultQuestions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	licensed, err := risk.DefaultQuestions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range licensed.Questions {
+		licensed.Questions[i].Text = "LICENSED wording of question " + strconv.Itoa(licensed.Questions[i].Number) + "?"
+	}
+	partial := risk.QuestionSet{Questions: []risk.Question{{Number: 2, Text: "Only question two?"}}} // as built in code
+	ra := func(n int, question, answer string) docs.RiskAnswer {
+		return docs.RiskAnswer{Number: n, Question: question, Answer: answer}
+	}
+	answers := map[int]risk.Answer{1: risk.Yes, 2: risk.No, 3: risk.NotKnown} // 4 to 24 unanswered
+	for _, tc := range []struct {
+		name       string
+		qs         risk.QuestionSet
+		assessment *risk.Assessment
+		want       []docs.RiskAnswer // the first three, then the last
+	}{
+		{"the shipped wording", shipped, &risk.Assessment{Answers: answers}, []docs.RiskAnswer{
+			ra(1, shipped.Questions[0].Text, "Yes"), ra(2, shipped.Questions[1].Text, "No"), ra(3, shipped.Questions[2].Text, "Not known"),
+			ra(24, shipped.Questions[23].Text, "Not answered")}},
+		{"a loaded wording", licensed, &risk.Assessment{Answers: answers}, []docs.RiskAnswer{
+			ra(1, "LICENSED wording of question 1?", "Yes"), ra(2, "LICENSED wording of question 2?", "No"), ra(3, "LICENSED wording of question 3?", "Not known"),
+			ra(24, "LICENSED wording of question 24?", "Not answered")}},
+		{"a set without a question keeps its answer", partial, &risk.Assessment{Answers: answers}, []docs.RiskAnswer{
+			ra(1, "Question 1", "Yes"), ra(2, "Only question two?", "No"), ra(3, "Question 3", "Not known"), ra(24, "Question 24", "Not answered")}},
+		{"no answers read", shipped, nil, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := store.PersonRecord{Person: family.Person{ID: 1, Kind: family.Parent},
+				Risk: []store.RiskRecord{{PersonID: 1, Status: "complete", AssessedOn: now, Assessment: tc.assessment}}}
+			v := PersonView(rec, tc.qs, now)
+			if len(v.Risk) != 1 {
+				t.Fatalf("risk assessments: %+v", v.Risk)
+			}
+			got := v.Risk[0].Answers
+			if tc.want == nil {
+				if got == nil || len(got) != 0 {
+					t.Errorf("answers = %#v, want an empty list", got)
+				}
+				return
+			}
+			if len(got) != risk.NumQuestions {
+				t.Fatalf("%d answers, want %d", len(got), risk.NumQuestions)
+			}
+			if ends := []docs.RiskAnswer{got[0], got[1], got[2], got[23]}; !slices.Equal(ends, tc.want) {
+				t.Errorf("answers 1 to 3 and 24 = %+v, want %+v", ends, tc.want)
+			}
+			for i, a := range got {
+				if a.Number != i+1 {
+					t.Errorf("answer %d is numbered %d", i+1, a.Number)
+				}
+			}
+		})
 	}
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -59,7 +60,12 @@ func (s *Server) subjectAccessDownload(w http.ResponseWriter, r *http.Request, u
 	if !ok {
 		return
 	}
-	v := subjectaccess.PersonView(rec, s.cfg.Now())
+	qs, err := s.questions()
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("the DASH questions for the subject access export: %w", err))
+		return
+	}
+	v := subjectaccess.PersonView(rec, qs, s.cfg.Now())
 	e, err := subjectaccess.Render(r.PostForm.Get("format"), v, docs.SubjectAccess(v))
 	if err != nil {
 		s.fail(w, r, err)

@@ -9,10 +9,13 @@ import (
 	"testing"
 
 	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/docs"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/referral"
+	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/sharing"
 	"github.com/cradle-org/cradle/internal/store"
+	"github.com/cradle-org/cradle/internal/web"
 )
 
 // TestDSLPreparesASubjectAccessRequest: a designated safeguarding lead
@@ -59,6 +62,14 @@ func TestDSLPreparesASubjectAccessRequest(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// Her completed DASH, and Jordan's: her answers are hers, the note
+		// beside one and all of Jordan's are not.
+		completeDASH(t, e, practitioner, amy.ID, []int{1}, "OWN-DASH-VIEW", "CANARY-AMY-DASH-NOTE")
+		completeDASH(t, e, tom, jordan.ID, []int{2}, "CANARY-JORDAN-DASH-VIEW", "CANARY-JORDAN-DASH-NOTE")
+		qs, err := risk.DefaultQuestions()
+		if err != nil {
+			t.Fatal(err)
+		}
 		token := csrfFrom(t, page.body)
 		pdf := e.post(dc, path+"/subject-access", url.Values{"csrf_token": {token}, "format": {"pdf"}})
 		if pdf.status != http.StatusOK || pdf.header.Get("Content-Type") != "application/pdf" ||
@@ -79,14 +90,32 @@ func TestDSLPreparesASubjectAccessRequest(t *testing.T) {
 				t.Errorf("the JSON's disclosures lack %s", want)
 			}
 		}
-		for _, never := range []string{"CANARY-FAMILY-WHAT", "CANARY-PROBATION", "CANARY-JORDAN-WHAT"} {
-			if strings.Contains(js.body, never) {
-				t.Errorf("the JSON holds %s", never)
+		if got := dashAnswers(t, js.body); len(got) != 1 || len(got[0]) != risk.NumQuestions {
+			t.Errorf("the JSON's risk assessments: %+v, want Amy's one with %d answers", got, risk.NumQuestions)
+		} else {
+			for i, a := range got[0] {
+				want := docs.RiskAnswer{Number: i + 1, Question: qs.Questions[i].Text, Answer: "No"}
+				if i == 0 {
+					want.Answer = "Yes"
+				}
+				if a != want {
+					t.Errorf("the JSON's answer %d: %+v, want %+v", i+1, a, want)
+				}
+			}
+		}
+		if line := "1. " + qs.Questions[0].Text + " Yes"; !strings.Contains(pdf.body, line) {
+			t.Errorf("the PDF lacks %q", line)
+		}
+		for _, never := range []string{"CANARY-FAMILY-WHAT", "CANARY-PROBATION", "CANARY-JORDAN-WHAT", "CANARY-AMY-DASH-NOTE", "CANARY-JORDAN-DASH"} {
+			for name, doc := range map[string]string{"JSON": js.body, "PDF": pdf.body} {
+				if strings.Contains(doc, never) {
+					t.Errorf("the %s holds %s", name, never)
+				}
 			}
 		}
 		for _, doc := range []string{pdf.body, js.body} {
-			if !strings.Contains(doc, "Flat 3, 12 Harbour View") {
-				t.Error("a download lacks the parent's own address")
+			if !strings.Contains(doc, "Flat 3, 12 Harbour View") || !strings.Contains(doc, "OWN-DASH-VIEW") {
+				t.Error("a download lacks the parent's own address or her view in her risk assessment")
 			}
 			if strings.Contains(doc, jordan.GivenName) {
 				t.Error("a download names the other parent")
@@ -107,6 +136,85 @@ func TestDSLPreparesASubjectAccessRequest(t *testing.T) {
 				if r := e.get(dc, "/people/"+itoa(p.ID)+"/subject-access"); r.status != http.StatusBadRequest || !strings.Contains(r.body, "parental responsibility") {
 					t.Errorf("a child's record: %d", r.status)
 				}
+			}
+		}
+	})
+}
+
+// completeDASH completes a DASH for a parent as their practitioner (as):
+// yes to the questions listed and no to the rest, with the parent's own
+// view and a note beside question 1.
+func completeDASH(t *testing.T, e *env, as string, personID int64, yes []int, view, note string) {
+	t.Helper()
+	a := risk.Assessment{Answers: map[int]risk.Answer{}, Context: map[int]string{1: note}, ParentView: view}
+	for n := 1; n <= risk.NumQuestions; n++ {
+		a.Answers[n] = risk.No
+	}
+	for _, n := range yes {
+		a.Answers[n] = risk.Yes
+	}
+	ctx := audit.WithSource(context.Background(), audit.Source{Actor: "test"})
+	if _, err := e.db.SaveRiskAssessment(ctx, mustActor(t, e, as), personID, 0, 0, a, true, e.db.RiskSettings()); err != nil {
+		t.Fatalf("completing a DASH for person %d: %v", personID, err)
+	}
+}
+
+// dashAnswers is the answers of each risk assessment in a subject access
+// export's JSON.
+func dashAnswers(t *testing.T, body string) [][]docs.RiskAnswer {
+	t.Helper()
+	var v struct {
+		Risk []struct {
+			Answers []docs.RiskAnswer `json:"answers"`
+		} `json:"risk_assessments"`
+	}
+	if err := json.Unmarshal([]byte(body), &v); err != nil {
+		t.Fatalf("the JSON: %v", err)
+	}
+	var out [][]docs.RiskAnswer
+	for _, r := range v.Risk {
+		out = append(out, r.Answers)
+	}
+	return out
+}
+
+// TestSubjectAccessUsesTheLoadedDASHWording: a deployment that loads its
+// own DASH wording gets it beside the parent's answers in the download,
+// not the shipped wording.
+func TestSubjectAccessUsesTheLoadedDASHWording(t *testing.T) {
+	shipped, err := risk.DefaultQuestions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	licensed, err := risk.DefaultQuestions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range licensed.Questions {
+		licensed.Questions[i].Text = "LICENSED-WORDING " + itoa(int64(licensed.Questions[i].Number)) + "?"
+	}
+	eachWith(t, web.Config{Questions: licensed}, func(t *testing.T, e *env) {
+		amy := parentNamed(demoFamily(t, e, "Amy"), "Amy")
+		completeDASH(t, e, practitioner, amy.ID, []int{24}, "", "")
+		path := "/people/" + itoa(amy.ID) + "/subject-access"
+		dc := e.client()
+		e.signIn(dc, dsl)
+		token := csrfFrom(t, e.get(dc, path).body)
+		js := e.post(dc, path, url.Values{"csrf_token": {token}, "format": {"json"}})
+		if got := dashAnswers(t, js.body); len(got) != 1 || len(got[0]) != risk.NumQuestions ||
+			got[0][0] != (docs.RiskAnswer{Number: 1, Question: "LICENSED-WORDING 1?", Answer: "No"}) ||
+			got[0][23] != (docs.RiskAnswer{Number: 24, Question: "LICENSED-WORDING 24?", Answer: "Yes"}) {
+			t.Errorf("the JSON's answers: %+v", got)
+		}
+		pdf := e.post(dc, path, url.Values{"csrf_token": {token}, "format": {"pdf"}})
+		for _, want := range []string{"1. LICENSED-WORDING 1? No", "24. LICENSED-WORDING 24? Yes"} {
+			if !strings.Contains(pdf.body, want) {
+				t.Errorf("the PDF (%d) lacks %q", pdf.status, want)
+			}
+		}
+		for name, doc := range map[string]string{"JSON": js.body, "PDF": pdf.body} {
+			if strings.Contains(doc, shipped.Questions[0].Text) {
+				t.Errorf("the %s has the shipped wording", name)
 			}
 		}
 	})
