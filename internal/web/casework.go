@@ -479,12 +479,33 @@ func (s *Server) closeSave(w http.ResponseWriter, r *http.Request, u *requestUse
 	if p := problem.As(err); len(fs) > 0 || (p != nil && p.Code == problem.Invalid) {
 		s.showClose(w, r, u, http.StatusUnprocessableEntity, mergeFields(fs, err))
 		return
+	} else if p != nil && p.Code == problem.Conflict {
+		// Closed already (the form sent twice, or another manager a moment
+		// before): the family's page, closed, with the closing summaries
+		// saved, and those this manager typed, to copy.
+		s.closedAlready(w, r, u, c, p.Message)
+		return
 	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/families/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+// closedAlready answers a closure refused because the case is closed:
+// the family page with the conflict, and each closing summary typed kept
+// to copy, named by its parent as the form named it.
+func (s *Server) closedAlready(w http.ResponseWriter, r *http.Request, u *requestUser, c casework.Closure, msg string) {
+	f, ok := s.familyFor(w, r, u, policy.ViewFamily)
+	if !ok {
+		return
+	}
+	var texts []unsavedText
+	for _, p := range f.Parents() {
+		texts = append(texts, unsavedText{Label: "Closing summary for " + p.Name(), Text: c.Summaries[p.ID]})
+	}
+	s.showFamily(w, keepUnsaved(r, texts...), u, http.StatusConflict, []problem.Field{{Name: "reason", Message: msg}}, "")
 }
 
 // timelineFacts gathers what the timeline needs from a family record.

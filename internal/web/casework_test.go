@@ -354,10 +354,17 @@ func TestBirthClosureAndReopen(t *testing.T) {
 		if r := e.post(mc, path+"/close", full); r.status != http.StatusSeeOther {
 			t.Fatalf("close: %d\n%s", r.status, r.body)
 		}
-		// The form sent twice (a double click): the case is closed already,
-		// which the manager is told, rather than that they have no access.
-		if r := e.post(mc, path+"/close", full); r.status != http.StatusConflict || !strings.Contains(r.body, "This case is closed already") ||
-			strings.Contains(r.body, "do not have access") {
+		// The form sent twice (a double click), or another manager's a
+		// moment later: the case is closed already, which the manager is
+		// told, rather than that they have no access, on the family's page
+		// with the summaries saved; what they typed is kept to copy.
+		again := dateForm("closed_on", e.clock.Now(), "csrf_token", ctoken, "reason", "moved_out_of_area",
+			"summary_for_"+itoa(ps[0].ID), "CANARY-TYPED a second manager's summary", "summary_for_"+itoa(ps[1].ID), "")
+		if r := e.post(mc, path+"/close", again); r.status != http.StatusConflict || !strings.Contains(r.body, "This case is closed already") ||
+			strings.Contains(r.body, "do not have access") || !strings.Contains(r.body, html.EscapeString(summary[ps[0].ID])) ||
+			!strings.Contains(between(r.body, `id="unsaved"`, "</div>"), "Closing summary for "+ps[0].Name()) ||
+			!strings.Contains(between(r.body, `id="unsaved"`, "</div>"), "CANARY-TYPED a second manager&#39;s summary") ||
+			strings.Contains(between(r.body, `id="unsaved"`, "</div>"), "Closing summary for "+ps[1].Name()) {
 			t.Errorf("closing it again: %d\n%s", r.status, between(r.body, "<main", "</main>"))
 		}
 		// The closing manager reads both parents' closing summaries on the
