@@ -149,6 +149,15 @@ func (s *Server) sessionCorrect(w http.ResponseWriter, r *http.Request, u *reque
 		return
 	}
 	f := r.PostForm
+	// Removed by someone else meanwhile, the page has no correction form
+	// to show the typed text back in.
+	notes := "Notes"
+	if f.Get("kind") == "supervision" {
+		notes = "Supervision note"
+	}
+	r = keepUnsaved(r, unsavedText{Field: "topic", Label: "Topic", Text: f.Get("topic")}, unsavedText{Field: "notes", Label: notes, Text: f.Get("notes")},
+		unsavedText{Field: "reason", Label: "If the session did not happen, why?", Text: f.Get("reason")},
+		unsavedText{Field: "why", Label: "Why are you correcting it?", Text: f.Get("why")})
 	version, _ := strconv.Atoi(f.Get("version"))
 	var fs problem.Fields
 	sess := s.sessionFromForm(f, &fs, f.Get("kind") == "supervision")
@@ -172,6 +181,7 @@ func (s *Server) sessionRemove(w http.ResponseWriter, r *http.Request, u *reques
 		s.fail(w, r, err)
 		return
 	}
+	r = keepUnsaved(r, unsavedText{Field: "remove_why", Label: "Why was it entered in error?", Text: r.PostForm.Get("remove_why")})
 	version, _ := strconv.Atoi(r.PostForm.Get("version"))
 	err = renameField(s.db.RemoveSession(r.Context(), u.staff.Actor(), personID, sessionID, version, r.PostForm.Get("remove_why")), "why", "remove_why")
 	if s.sessionChangeRefused(w, r, u, err, version, "remove_why") {

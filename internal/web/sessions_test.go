@@ -69,7 +69,7 @@ func TestCorrectAndRemoveASession(t *testing.T) {
 		stale := dateForm("held_on", held, "csrf_token", token, "version", "7", "minutes", "50", "mode", "home", "attendance", "attended",
 			"notes", "TYPED-STALE", "confidential", "yes", "why", "Longer")
 		if r := e.post(pc, path, stale); r.status != http.StatusConflict || !strings.Contains(r.body, "Someone else corrected or removed this session") ||
-			!strings.Contains(r.body, "TYPED-STALE</textarea>") || !strings.Contains(r.body, `name="version" value="1"`) {
+			!strings.Contains(r.body, "TYPED-STALE</textarea>") || !strings.Contains(r.body, `name="version" value="1"`) || strings.Contains(r.body, `id="unsaved"`) {
 			t.Errorf("a stale correction: %d", r.status)
 		}
 
@@ -129,12 +129,18 @@ func TestCorrectAndRemoveASession(t *testing.T) {
 		if page := e.get(pc, person+"?show=removed"); !strings.Contains(page.body, `href="`+path+`"`) || !strings.Contains(page.body, "removed as entered in error by Priya Shah") {
 			t.Errorf("the removed session is not listed under entered in error")
 		}
-		// Again: it is gone, said plainly, on its page.
-		if r := e.post(pc, path, good); r.status != http.StatusConflict && r.status != http.StatusForbidden {
-			t.Errorf("correcting a removed session: %d", r.status)
+		// Again: it is gone, said plainly, on its page; the forms are gone,
+		// so what was typed is shown to copy.
+		late := dateForm("held_on", held, "csrf_token", token, "version", "2", "minutes", "50", "mode", "home", "attendance", "attended",
+			"notes", "CANARY-TYPED a late correction", "confidential", "yes", "why", "CANARY-TYPED why late")
+		if r := e.post(pc, path, late); r.status != http.StatusConflict || !strings.Contains(r.body, "has been removed as entered in error") ||
+			!strings.Contains(between(r.body, `id="unsaved"`, "</div>"), "CANARY-TYPED a late correction") ||
+			!strings.Contains(between(r.body, `id="unsaved"`, "</div>"), "CANARY-TYPED why late") {
+			t.Errorf("correcting a removed session: %d\n%s", r.status, between(r.body, "<main", "</main>"))
 		}
 		r = e.post(pc, path+"/remove", mustForm("csrf_token", token, "version", "2", "remove_why", "Again"))
-		if r.status != http.StatusConflict || !strings.Contains(r.body, `href="#session"`) || !strings.Contains(r.body, "has been removed as entered in error") {
+		if r.status != http.StatusConflict || !strings.Contains(r.body, `href="#session"`) || !strings.Contains(r.body, "has been removed as entered in error") ||
+			!strings.Contains(between(r.body, `id="unsaved"`, "</div>"), "Again") {
 			t.Errorf("removing it twice: %d\n%s", r.status, r.body)
 		}
 		// The co-parent's practitioner sees that it was removed, not what it said.
