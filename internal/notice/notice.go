@@ -24,6 +24,19 @@ func PasswordChanged(org, when string) (subject, text string) {
 		"The password of your " + org + " Cradle account was changed on " + when + ".\n\n" + ifNotYou
 }
 
+// PasswordReset sends staff who asked to reset their password the link
+// that lets them (link), working for minutes. It says nothing about the
+// account or its holder: whoever reads it over a shoulder learns only that
+// a reset was asked for, and the link alone is not enough (it asks for a
+// code from the authenticator app).
+func PasswordReset(org, link string, minutes int) (subject, text string) {
+	return "Reset your Cradle password",
+		fmt.Sprintf("Someone asked to reset the password of your %s Cradle account. To choose a new password, open this link:\n\n%s\n\n"+
+			"The link works once, for %d minutes. You will also need a security code from the authenticator app on your phone.\n\n"+
+			"If you did not ask for this, ignore this email: your password has not changed. If these emails keep coming, tell your administrator.\n",
+			org, link, minutes)
+}
+
 // AuthenticatorChanged tells staff that the authenticator app of their
 // account was changed.
 func AuthenticatorChanged(org, when string) (subject, text string) {

@@ -30,6 +30,12 @@ func TestWords(t *testing.T) {
 			"Your Cradle password was changed",
 			"The password of your Northshire Families Cradle account was changed on 3 December 2026 at 2:05pm.\n\n" +
 				"If you changed it, there is nothing to do. If you did not, tell your administrator straight away: they can reset your account and see what was done with it.\n"},
+		{"password reset", pair(PasswordReset(org, "https://cradle.example.org/sign-in/reset?token=abc", 30)),
+			"Reset your Cradle password",
+			"Someone asked to reset the password of your Northshire Families Cradle account. To choose a new password, open this link:\n\n" +
+				"https://cradle.example.org/sign-in/reset?token=abc\n\n" +
+				"The link works once, for 30 minutes. You will also need a security code from the authenticator app on your phone.\n\n" +
+				"If you did not ask for this, ignore this email: your password has not changed. If these emails keep coming, tell your administrator.\n"},
 		{"authenticator changed", pair(AuthenticatorChanged(org, when)),
 			"Your Cradle authenticator app was changed",
 			"The authenticator app of your Northshire Families Cradle account was changed on 3 December 2026 at 2:05pm: from now on only codes from the new app work.\n\n" +
@@ -130,6 +136,8 @@ func TestWordsCarryOnlyWhatTheyAreGiven(t *testing.T) {
 	}{
 		{"password changed", func(a map[string]string) [2]string { return pair(PasswordChanged(a["org"], a["when"])) },
 			nil, []string{"org", "when"}},
+		{"password reset", func(a map[string]string) [2]string { return pair(PasswordReset(a["org"], a["link"], 30)) },
+			nil, []string{"org", "link"}},
 		{"authenticator changed", func(a map[string]string) [2]string { return pair(AuthenticatorChanged(a["org"], a["when"])) },
 			nil, []string{"org", "when"}},
 		{"code reused", func(a map[string]string) [2]string { return pair(CodeReused(a["org"], a["when"])) },

@@ -69,6 +69,8 @@ var accessMatrix = map[string][7]string{
 	"GET /sign-in":                                   {"A", "A", "A", "A", "A", "A", "A"},
 	"GET /sign-in/code":                              {"S", "S", "S", "S", "S", "S", "S"},
 	"GET /sign-in/new-password":                      {"S", "S", "S", "S", "S", "S", "S"},
+	"GET /sign-in/forgot":                            {"A", "A", "A", "A", "A", "A", "A"},
+	"GET /sign-in/reset":                             {"N", "N", "N", "N", "N", "N", "N"}, // no token: the link's "expired or used" page
 	"GET /home":                                      {"A", "A", "A", "A", "A", "S", "S"},
 	"GET /caseload":                                  {"A", "A", "A", "F", "F", "S", "S"},
 	"GET /caseload/team":                             {"F", "A", "A", "F", "F", "S", "S"},
@@ -133,6 +135,8 @@ var accessMatrix = map[string][7]string{
 	"POST /sign-in":                                  {"A", "A", "A", "A", "A", "A", "A"},
 	"POST /sign-in/code":                             {"S", "S", "S", "S", "S", "S", "S"},
 	"POST /sign-in/new-password":                     {"S", "S", "S", "S", "S", "S", "S"},
+	"POST /sign-in/forgot":                           {"A", "A", "A", "A", "A", "A", "A"},
+	"POST /sign-in/reset":                            {"N", "N", "N", "N", "N", "N", "N"},
 	"POST /families/{id}/allocate":                   {"FFFFF", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /families/{id}/birth":                      {"AAFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /families/{id}/edd":                        {"AAFFC", "AACFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},

@@ -22,6 +22,7 @@ type signInData struct {
 	Next      string
 	SignedOut bool
 	Expired   bool
+	Reset     bool // the password was just reset (see reset)
 }
 
 func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
@@ -31,7 +32,7 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	s.render(w, r, http.StatusOK, "sign-in", Page{Title: "Sign in", Nav: "sign-in", Data: signInData{
-		Next: safeNext(q.Get("next")), SignedOut: q.Get("signed_out") == "1", Expired: q.Get("expired") == "1"}})
+		Next: safeNext(q.Get("next")), SignedOut: q.Get("signed_out") == "1", Expired: q.Get("expired") == "1", Reset: q.Get("reset") == "1"}})
 }
 
 // signInFailed is the one message for a wrong email or password, so the page

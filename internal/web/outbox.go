@@ -84,6 +84,7 @@ var mailKinds = map[string]struct{ admin, record string }{
 	"referral_more_info":    {"Referral: request for more information", "Request for more information"},
 	"mailing_confirm":       {"Mailing list confirmation", ""},
 	"password_changed":      {"Notice to a member of staff that their password changed", ""},
+	"password_reset":        {"Link for a member of staff to reset their password", ""},
 	"staff_reset":           {"Notice to a member of staff that their sign-in details were reset", ""},
 	"staff_changed":         {"Notice to a member of staff that their role, areas or name changed", ""},
 	"code_reused":           {"Notice to a member of staff that a security code was used again", ""},

@@ -314,6 +314,10 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("POST /sign-in/code", hf(s.code))
 	handle("GET /sign-in/new-password", hf(s.newPasswordForm))
 	handle("POST /sign-in/new-password", hf(s.newPassword))
+	handle("GET /sign-in/forgot", hf(s.forgotForm))
+	handle("POST /sign-in/forgot", hf(s.forgot))
+	handle("GET /sign-in/reset", hf(s.resetForm))
+	handle("POST /sign-in/reset", hf(s.reset))
 	handle("POST /sign-out", hf(s.signOut))
 	// Staff.
 	handle("GET /home", s.staff(s.home))

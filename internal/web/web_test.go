@@ -667,6 +667,7 @@ func TestEveryRouteIsClassified(t *testing.T) {
 		"GET /{$}": true, "GET /{slug}": true, "GET /documents/{id}/{name}": true, "/": true,
 		"GET /sign-in": true, "POST /sign-in": true, "GET /sign-in/code": true, "POST /sign-in/code": true,
 		"GET /sign-in/new-password": true, "POST /sign-in/new-password": true, "POST /sign-out": true,
+		"GET /sign-in/forgot": true, "POST /sign-in/forgot": true, "GET /sign-in/reset": true, "POST /sign-in/reset": true,
 		"GET /refer/professional": true, "POST /refer/professional": true, "GET /refer/professional/confirmation": true,
 		"GET /refer/yourself": true, "GET /refer/yourself/check": true, "POST /refer/yourself/check": true,
 		"GET /refer/yourself/confirmation": true, "POST /api/v1/referrals": true, "GET /api/v1/openapi.json": true,
