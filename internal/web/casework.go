@@ -1,6 +1,7 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -343,6 +344,18 @@ func (s *Server) showAllocate(w http.ResponseWriter, r *http.Request, u *request
 			form.Set("practitioner_"+strconv.FormatInt(p.ID, 10), strconv.FormatInt(p.PractitionerID, 10))
 		}
 		form.Set("manager", strconv.FormatInt(f.ManagerID, 10))
+	} else {
+		// A choice the list does not offer (refused: disabled a moment
+		// ago, or posted by hand) shows the parent's practitioner as it
+		// stands, not whoever the list names first.
+		form = maps.Clone(form)
+		for _, p := range f.Parents() {
+			name := "practitioner_" + strconv.FormatInt(p.ID, 10)
+			id, _ := strconv.ParseInt(form.Get(name), 10, 64)
+			if !slices.ContainsFunc(pracs, func(l store.PractitionerLoad) bool { return l.ID == id }) {
+				form.Set(name, strconv.FormatInt(p.PractitionerID, 10))
+			}
+		}
 	}
 	s.render(w, r, status, "allocate", Page{Title: "Allocate practitioners", Nav: "caseload", Errors: errs, Form: form,
 		Data: allocateData{Family: f, Practitioners: pracs, Managers: managers}})

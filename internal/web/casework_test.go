@@ -122,6 +122,20 @@ func TestAllocationShowsCaseloadsAndRefusesOnePractitionerForBoth(t *testing.T) 
 				t.Errorf("allocation email to %v:\n%s", m.To, m.Data)
 			}
 		}
+		// Allocated, a parent's list offers no "Not allocated" (which would
+		// keep them as they are, not end the allocation); a choice refused
+		// shows their practitioner as they stand, not the list's first.
+		page = e.get(mc, "/families/"+itoa(f.ID)+"/allocate")
+		for _, p := range ps {
+			if sel := between(page.body, `id="practitioner_`+itoa(p.ID)+`"`, "</select>"); strings.Contains(sel, `value="0"`) || !strings.Contains(sel, " selected>") {
+				t.Errorf("the allocated parent's list offers \"Not allocated\", or selects no one:\n%s", sel)
+			}
+		}
+		refused := e.post(mc, "/families/"+itoa(f.ID)+"/allocate", mustForm("csrf_token", token, "practitioner_"+itoa(ps[0].ID), itoa(prac.ID), "practitioner_"+itoa(ps[1].ID), "999999"))
+		if sel := between(refused.body, `id="practitioner_`+itoa(ps[1].ID)+`"`, "</select>"); refused.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(sel, `value="`+itoa(other.ID)+`" selected>`) {
+			t.Errorf("a refused choice: %d, the list shows\n%s", refused.status, sel)
+		}
 		// Swap them: ends both allocations first, so the swap is allowed, and keeps history.
 		swap := mustForm("csrf_token", token, "practitioner_"+itoa(ps[0].ID), itoa(other.ID), "practitioner_"+itoa(ps[1].ID), itoa(prac.ID))
 		if r := e.post(mc, "/families/"+itoa(f.ID)+"/allocate", swap); r.status != http.StatusSeeOther {
