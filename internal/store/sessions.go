@@ -154,6 +154,26 @@ func (db *DB) DeleteExpiredSessions(ctx context.Context, idleCutoff, absCutoff t
 	return n, nil
 }
 
+// ForgetOldAttempts deletes the failed sign-ins recorded before failures
+// and the public forms' sends recorded before submissions. They are kept
+// only for the limits on repeated attempts, which look back no further,
+// and they hold what was typed as an email address and where it came from
+// (the audit log keeps each refused sign-in). It returns how many rows it
+// deleted.
+func (db *DB) ForgetOldAttempts(ctx context.Context, failures, submissions time.Time) (int64, error) {
+	a, err := db.exec(ctx, `DELETE FROM signin_failures WHERE at < $1`, failures.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("forgetting old failed sign-ins: %w", err)
+	}
+	b, err := db.exec(ctx, `DELETE FROM public_submissions WHERE at < $1`, submissions.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("forgetting old public form sends: %w", err)
+	}
+	n, _ := a.RowsAffected()
+	m, _ := b.RowsAffected()
+	return n + m, nil
+}
+
 // RecordSigninFailure notes a failed attempt for rate limiting.
 func (tx *Tx) RecordSigninFailure(email, ip string) error {
 	if _, err := tx.exec(`INSERT INTO signin_failures (at, email, ip) VALUES ($1, $2, $3)`, tx.now, email, ip); err != nil {

@@ -618,6 +618,24 @@ func TestSessionsAndSigninFailures(t *testing.T) {
 		if err != nil || n != 1 {
 			t.Fatalf("DeleteExpiredSessions = %d, %v; want 1", n, err)
 		}
+		// Old attempts are forgotten once the limits no longer look at
+		// them; recent ones are kept.
+		if err := db.Update(ctx, func(tx *store.Tx) error {
+			tx.Audit("test", "", 0, 0, "")
+			return tx.RecordPublicSubmission("self", "127.0.0.1")
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.ForgetOldAttempts(ctx, time.Now().Add(-time.Minute), time.Now().Add(-time.Minute)); err != nil || n != 0 {
+			t.Fatalf("ForgetOldAttempts of none = %d, %v", n, err)
+		}
+		if n, err := db.ForgetOldAttempts(ctx, time.Now().Add(time.Minute), time.Now().Add(time.Minute)); err != nil || n != 5 {
+			t.Fatalf("ForgetOldAttempts = %d, %v; want the 4 failures and the 1 send", n, err)
+		}
+		byEmail, byIP, err = db.SigninFailures(ctx, "a@example.org", "127.0.0.1", time.Now().Add(-time.Hour))
+		if sent, err2 := db.PublicSubmissions(ctx, "self", "127.0.0.1", time.Now().Add(-time.Hour)); err != nil || err2 != nil || byEmail+byIP+sent != 0 {
+			t.Errorf("after forgetting: %d, %d failures, %d sends (%v, %v)", byEmail, byIP, sent, err, err2)
+		}
 	})
 }
 

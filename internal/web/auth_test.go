@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/cradle-org/cradle/internal/credential"
 	"github.com/cradle-org/cradle/internal/demo"
+	"github.com/cradle-org/cradle/internal/web"
 )
 
 // After signing in, "next" never leaves the site: a tab or line break
@@ -50,6 +52,40 @@ func TestSignInEmailWithNUL(t *testing.T) {
 		r = e.post(e.client(), "/sign-in", url.Values{"email": {"nobody\x00@cradle.example"}, "password": {demo.Password}})
 		if r.status != http.StatusUnauthorized || !strings.Contains(r.body, "Enter a correct email address and password") {
 			t.Errorf("an unknown email with NUL: %d", r.status)
+		}
+	})
+}
+
+// The sweep forgets a failed sign-in (what was typed as an address, and
+// where from) once the limits no longer count it.
+func TestSweepForgetsOldFailedSignIns(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.post(e.client(), "/sign-in", url.Values{"email": {"typo@example.org"}, "password": {"not the password at all"}})
+		s, err := web.New(e.db, nil, web.Config{Now: e.clock.Now, PasswordParams: testPasswordParams, Frontend: sharedFrontend(t)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		failures := func() int {
+			if _, err := s.SweepSessions(ctx); err != nil {
+				t.Fatal(err)
+			}
+			n, _, err := e.db.SigninFailures(ctx, "typo@example.org", "", time.Time{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if n := failures(); n != 1 {
+			t.Fatalf("failed sign-ins kept at once: %d, want 1", n)
+		}
+		e.clock.Advance(14 * time.Minute)
+		if n := failures(); n != 1 {
+			t.Errorf("after 14 minutes, still counted by the limit: %d kept, want 1", n)
+		}
+		e.clock.Advance(2 * time.Minute)
+		if n := failures(); n != 0 {
+			t.Errorf("after 16 minutes: %d kept, want 0", n)
 		}
 	})
 }

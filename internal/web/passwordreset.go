@@ -65,7 +65,7 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request) {
 	sent := func() {
 		s.render(w, r, http.StatusOK, "sign-in-forgot", Page{Title: "Check your email", Nav: "sign-in", Data: data})
 	}
-	n, err := s.db.PublicSubmissions(r.Context(), "password_reset", clientIP(r), s.cfg.Now().Add(-time.Hour))
+	n, err := s.db.PublicSubmissions(r.Context(), "password_reset", clientIP(r), s.cfg.Now().Add(-publicFormWindow))
 	if err != nil {
 		s.fail(w, r, err)
 		return

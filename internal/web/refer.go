@@ -107,7 +107,7 @@ func mergeFields(first problem.Fields, err error) problem.Fields {
 // rateLimited applies the public form limit for this address. It answers
 // the request itself when the limit is reached.
 func (s *Server) rateLimited(w http.ResponseWriter, r *http.Request, form string) bool {
-	n, err := s.db.PublicSubmissions(r.Context(), form, clientIP(r), s.cfg.Now().Add(-time.Hour))
+	n, err := s.db.PublicSubmissions(r.Context(), form, clientIP(r), s.cfg.Now().Add(-publicFormWindow))
 	if err != nil {
 		s.fail(w, r, err)
 		return true

@@ -119,6 +119,9 @@ const (
 	maxFailuresPerAccount = 5
 	maxFailuresPerIP      = 50
 	failureWindow         = 15 * time.Minute
+	// publicFormWindow is how far back the public forms' limits count
+	// sends from one address (referrals, password reset links).
+	publicFormWindow = time.Hour
 )
 
 // Server holds the application's dependencies; it has no package-level state.
@@ -508,8 +511,9 @@ const mailRetention = 30 * 24 * time.Hour
 
 // SweepSessions deletes sessions past their idle or absolute timeout and
 // returns how many. It also deletes self-referral drafts left unfinished,
-// and clears the outbox's and the mailing list's old addresses
-// (mailRetention). Each runs whatever another's error: a failure is
+// clears the outbox's and the mailing list's old addresses
+// (mailRetention), and forgets failed sign-ins and public form sends the
+// limits no longer count. Each runs whatever another's error: a failure is
 // reported with the others, and does not keep old sessions.
 func (s *Server) SweepSessions(ctx context.Context) (int64, error) {
 	now := s.cfg.Now()
@@ -517,5 +521,6 @@ func (s *Server) SweepSessions(ctx context.Context) (int64, error) {
 	_, draftsErr := s.db.DeleteOldDrafts(ctx, now.Add(-draftMaxAge))
 	_, mailErr := s.db.ClearOldMail(ctx, now.Add(-mailRetention))
 	_, listErr := s.db.ForgetOldSignUps(ctx, now.Add(-mailRetention))
-	return n, errors.Join(err, draftsErr, mailErr, listErr)
+	_, attemptsErr := s.db.ForgetOldAttempts(ctx, now.Add(-failureWindow), now.Add(-publicFormWindow))
+	return n, errors.Join(err, draftsErr, mailErr, listErr, attemptsErr)
 }
