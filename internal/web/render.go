@@ -398,7 +398,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	err = t.Execute(buf, p)
 	if err == nil && len(p.Errors) > 0 {
 		// Rendered again, rarely, when a problem names a field the page
-		// does not show, so that no link in the summary goes nowhere.
+		// does not show, so that no link in the summary goes nowhere, or
+		// when text was typed into a form the page no longer has.
 		p.unlinked = unlinkedFields(buf.Bytes(), p.Errors)
 		if p.Unsaved = unsavedGone(r, buf.Bytes(), p.unlinked != nil); p.unlinked != nil || p.Unsaved != nil {
 			buf.Reset()
