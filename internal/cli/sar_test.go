@@ -268,11 +268,7 @@ func TestSubjectAccessHoldsOnlyTheParentsOwnRecord(t *testing.T) {
 // export's JSON.
 func sarAnswers(t *testing.T, js []byte) [][]docs.RiskAnswer {
 	t.Helper()
-	var v struct {
-		Risk []struct {
-			Answers []docs.RiskAnswer `json:"answers"`
-		} `json:"risk_assessments"`
-	}
+	var v docs.SubjectView
 	if err := json.Unmarshal(js, &v); err != nil {
 		t.Fatalf("the JSON: %v", err)
 	}

@@ -166,12 +166,27 @@ func checkEmailAndName(fs *problem.Fields, email string, name *string) {
 	case email == "":
 		fs.Add("email", "Enter an email address")
 	case !ValidEmail(email):
-		fs.Add("email", "Enter an email address in the correct format, like name@example.org")
+		fs.Add("email", emailFormat)
 	}
 	if *name = strings.TrimSpace(*name); *name == "" {
 		fs.Add("name", "Enter the person's full name")
 	}
 	fs.Text("name", "Name", name, MaxStaffText, false)
+}
+
+// emailFormat is the problem with an address that is not one.
+const emailFormat = "Enter an email address in the correct format, like name@example.org"
+
+// CheckOwnEmail checks the "email" field of a public form where people
+// type their own address (signing up for updates, asking for a password
+// reset link), email already normalised (NormaliseEmail).
+func CheckOwnEmail(fs *problem.Fields, email string) {
+	switch {
+	case email == "":
+		fs.Add("email", "Enter your email address")
+	case !ValidEmail(email):
+		fs.Add("email", emailFormat)
+	}
 }
 
 func containsFold(list []string, s string) bool {

@@ -151,3 +151,23 @@ func TestUnused(t *testing.T) {
 		}
 	}
 }
+
+// A person's own address on a public form: missing and malformed are told
+// apart; a good one has no problem.
+func TestCheckOwnEmail(t *testing.T) {
+	for _, tc := range []struct{ email, want string }{
+		{"", "Enter your email address"},
+		{"priya at home", "Enter an email address in the correct format, like name@example.org"},
+		{"priya@example.org", ""},
+	} {
+		var fs problem.Fields
+		CheckOwnEmail(&fs, tc.email)
+		got := ""
+		if len(fs) > 0 {
+			got = fs[0].Message
+		}
+		if got != tc.want || len(fs) > 1 || len(fs) == 1 && fs[0].Name != "email" {
+			t.Errorf("CheckOwnEmail(%q) = %+v, want %q", tc.email, fs, tc.want)
+		}
+	}
+}

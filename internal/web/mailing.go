@@ -37,12 +37,7 @@ func (s *Server) mailingSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	email, name := org.NormaliseEmail(r.PostForm.Get("email")), r.PostForm.Get("name")
 	var fs problem.Fields
-	switch {
-	case email == "":
-		fs.Add("email", "Enter your email address")
-	case !org.ValidEmail(email):
-		fs.Add("email", "Enter an email address in the correct format, like name@example.org")
-	}
+	org.CheckOwnEmail(&fs, email)
 	fs.Text("name", "Name", &name, 100, false)
 	if len(fs) > 0 {
 		s.render(w, r, http.StatusUnprocessableEntity, "mailing", Page{Title: "Sign up for updates", Public: true, Nav: "public", Errors: fs, Form: r.PostForm})

@@ -49,12 +49,7 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request) {
 	}
 	email := org.NormaliseEmail(r.PostForm.Get("email"))
 	var fs problem.Fields
-	switch {
-	case email == "":
-		fs.Add("email", "Enter your email address")
-	case !org.ValidEmail(email):
-		fs.Add("email", "Enter an email address in the correct format, like name@example.org")
-	}
+	org.CheckOwnEmail(&fs, email)
 	data := forgotData{Minutes: int(resetLinkLife / time.Minute)}
 	if len(fs) > 0 {
 		s.render(w, r, http.StatusUnprocessableEntity, "sign-in-forgot", Page{Title: "Reset your password", Nav: "sign-in", Errors: fs,
@@ -109,17 +104,28 @@ func (s *Server) resetLinkGone(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusNotFound, "sign-in-reset-gone", Page{Title: store.ResetLinkGone, Nav: "sign-in"})
 }
 
+// resetAccount is the account whose live reset link has the token hash,
+// answering the request itself (the link's 404 page, or an error) when
+// there is none.
+func (s *Server) resetAccount(w http.ResponseWriter, r *http.Request, tokenHash string) (org.Staff, bool) {
+	acct, err := s.db.PasswordResetAccount(r.Context(), tokenHash)
+	if problem.CodeOf(err) == problem.NotFound {
+		s.resetLinkGone(w, r)
+		return acct, false
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return acct, false
+	}
+	return acct, true
+}
+
 // resetForm shows the form a reset link opens. Opening it changes nothing
 // (mail scanners open links): only the form's post does.
 func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) {
 	token := r.URL.Query().Get("token")
-	acct, err := s.db.PasswordResetAccount(r.Context(), credential.HashToken(token))
-	if problem.CodeOf(err) == problem.NotFound {
-		s.resetLinkGone(w, r)
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
+	acct, ok := s.resetAccount(w, r, credential.HashToken(token))
+	if !ok {
 		return
 	}
 	s.render(w, r, http.StatusOK, "sign-in-reset", Page{Title: "Create a new password", Nav: "sign-in", Data: resetData{Token: token, Email: acct.Email}})
@@ -131,14 +137,8 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 	}
 	token := r.PostForm.Get("token")
 	hash := credential.HashToken(token)
-	ctx := r.Context()
-	acct, err := s.db.PasswordResetAccount(ctx, hash)
-	if problem.CodeOf(err) == problem.NotFound {
-		s.resetLinkGone(w, r)
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
+	acct, ok := s.resetAccount(w, r, hash)
+	if !ok {
 		return
 	}
 	// Passwords and the code are never shown back.

@@ -163,11 +163,7 @@ func completeDASH(t *testing.T, e *env, as string, personID int64, yes []int, vi
 // export's JSON.
 func dashAnswers(t *testing.T, body string) [][]docs.RiskAnswer {
 	t.Helper()
-	var v struct {
-		Risk []struct {
-			Answers []docs.RiskAnswer `json:"answers"`
-		} `json:"risk_assessments"`
-	}
+	var v docs.SubjectView
 	if err := json.Unmarshal([]byte(body), &v); err != nil {
 		t.Fatalf("the JSON: %v", err)
 	}
