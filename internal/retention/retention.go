@@ -415,6 +415,11 @@ func (s Schedule) CheckKeep(st State, reviewOn, today time.Time, reason string) 
 	return r, errs
 }
 
+// AlreadyRequested is the answer to a request to delete a record whose
+// deletion is waiting for approval (the store's is a conflict: the form
+// sent twice, or someone else a moment before).
+const AlreadyRequested = "Deletion has already been asked for and is waiting for approval"
+
 // CheckRequest checks a request to delete: only a record due for review
 // (not one coming up, kept, already requested or without a date) may be
 // put forward.
@@ -423,7 +428,7 @@ func CheckRequest(st State, reason string) (string, []FieldError) {
 	switch st {
 	case DueForReview:
 	case AwaitingApproval:
-		errs = append(errs, FieldError{"decision", "Deletion has already been asked for and is waiting for approval"})
+		errs = append(errs, FieldError{"decision", AlreadyRequested})
 	case NeedsDecision:
 		errs = append(errs, FieldError{"decision", "This record's review date cannot be worked out, so it cannot be deleted; keep it and record why"})
 	default:

@@ -617,12 +617,12 @@ func (db *DB) RequestErasure(ctx context.Context, actor policy.Actor, s retentio
 		if err != nil {
 			return err
 		}
-		reason, errs := retention.CheckRequest(it.State, reason)
 		if it.State == retention.AwaitingApproval {
 			// Asked for already: the form sent twice, or someone else a
 			// moment ago. Not the form's mistake, so a conflict.
-			return problem.New(problem.Conflict, "%s", errs[0].Message)
+			return problem.New(problem.Conflict, "%s", retention.AlreadyRequested)
 		}
+		reason, errs := retention.CheckRequest(it.State, reason)
 		if err := retentionFields(errs); err != nil {
 			return err
 		}
