@@ -510,15 +510,14 @@ func (s *Server) closeSave(w http.ResponseWriter, r *http.Request, u *requestUse
 // the family page with the conflict, and each closing summary typed kept
 // to copy, named by its parent as the form named it.
 func (s *Server) closedAlready(w http.ResponseWriter, r *http.Request, u *requestUser, c casework.Closure, msg string) {
-	f, ok := s.familyFor(w, r, u, policy.ViewFamily)
-	if !ok {
-		return
-	}
-	var texts []unsavedText
-	for _, p := range f.Parents() {
-		texts = append(texts, unsavedText{Label: "Closing summary for " + p.Name(), Text: c.Summaries[p.ID]})
-	}
-	s.showFamily(w, keepUnsaved(r, texts...), u, http.StatusConflict, []problem.Field{{Name: "reason", Message: msg}}, "")
+	s.showFamilyKeeping(w, r, u, http.StatusConflict, []problem.Field{{Name: "reason", Message: msg}}, "", func(f family.Family) []unsavedText {
+		var texts []unsavedText
+		for _, p := range f.Parents() {
+			id := strconv.FormatInt(p.ID, 10)
+			texts = append(texts, unsavedText{Field: "summary_for_" + id, Label: "Closing summary for " + p.Name(), Text: c.Summaries[p.ID]})
+		}
+		return texts
+	})
 }
 
 // timelineFacts gathers what the timeline needs from a family record.
@@ -533,7 +532,7 @@ func (s *Server) timelineFacts(f family.Family) timeline.Facts {
 func (s *Server) pauseCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	// Paused already (the form sent twice), the page has no pause form to
 	// show the note back in.
-	r = keepUnsaved(r, unsavedText{Label: "Note", Text: r.PostForm.Get("pause_note")})
+	r = keepUnsaved(r, unsavedText{Field: "pause_note", Label: "Note", Text: r.PostForm.Get("pause_note")})
 	s.personPost(w, r, u, policy.EditConfidential, "pause", "pause_reason", "", func(id int64, f url.Values, fs *problem.Fields) error {
 		p := casework.Pause{PersonID: id, Reason: f.Get("pause_reason"), Note: f.Get("pause_note"), StartedOn: formDate(f, "paused_on", fs)}
 		if len(*fs) > 0 {

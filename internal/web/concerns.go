@@ -327,9 +327,10 @@ func (s *Server) concernDecide(w http.ResponseWriter, r *http.Request, u *reques
 	} else if p != nil && p.Code == problem.Conflict {
 		// Decided already (sent twice, or another lead a moment before):
 		// the concern as decided, and what this lead typed, to copy.
-		texts := []unsavedText{{Label: "Reasons for the decision", Text: in.Reasons}}
-		for i, a := range in.Actions {
-			texts = append(texts, unsavedText{Label: "Action " + strconv.Itoa(i+1), Text: a.What})
+		texts := []unsavedText{{Field: "reasons", Label: "Reasons for the decision", Text: in.Reasons}}
+		for i := 0; i < 3; i++ {
+			n := "actions[" + strconv.Itoa(i) + "].what"
+			texts = append(texts, unsavedText{Field: n, Label: "Action " + strconv.Itoa(i+1), Text: f.Get(n)})
 		}
 		s.showConcern(w, keepUnsaved(r, texts...), u, http.StatusConflict, []problem.Field{{Name: "decision", Message: p.Message}})
 		return

@@ -750,7 +750,8 @@ func (s *Server) measureRemove(w http.ResponseWriter, r *http.Request, u *reques
 		return s.db.MayChangePerson(r.Context(), u.staff.Actor(), id, policy.RecordMeasure)
 	}
 	// Removed already, the result has no form to show the reason back in.
-	r = keepUnsaved(r, unsavedText{Label: "Why the result was entered in error", Text: r.PostFormValue("reason-" + strconv.FormatInt(rid, 10))})
+	reason := "reason-" + strconv.FormatInt(rid, 10)
+	r = keepUnsaved(r, unsavedText{Field: reason, Label: "Why the result was entered in error", Text: r.PostFormValue(reason)})
 	s.postAndRedirect(w, r, "reason", "/people/", back, may, func(id int64, f url.Values, fs *problem.Fields) error {
 		return s.db.RemoveMeasure(r.Context(), u.staff.Actor(), id, rid, f.Get("reason-"+strconv.FormatInt(rid, 10)))
 	}, func(status int, fields []problem.Field) {

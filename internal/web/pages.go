@@ -667,6 +667,13 @@ func (s *Server) familyPage(w http.ResponseWriter, r *http.Request, u *requestUs
 // (after a failed post, with its problems and the typed values) and the
 // others as links to themselves.
 func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields, open string) {
+	s.showFamilyKeeping(w, r, u, status, errs, open, nil)
+}
+
+// showFamilyKeeping is showFamily keeping, for the user to copy, the texts
+// keep names from the family read for the page (a closing summary is
+// labelled by its parent's name): the record is read once.
+func (s *Server) showFamilyKeeping(w http.ResponseWriter, r *http.Request, u *requestUser, status int, errs problem.Fields, open string, keep func(family.Family) []unsavedText) {
 	id, err := pathID(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -679,6 +686,9 @@ func (s *Server) showFamily(w http.ResponseWriter, r *http.Request, u *requestUs
 		return
 	}
 	f := fp.Family
+	if keep != nil {
+		r = keepUnsaved(r, keep(f)...)
+	}
 	now := s.cfg.Now()
 	t := f.Target()
 	d := familyData{Family: f, ParentsShown: f.Parents(), Open: open,

@@ -344,8 +344,9 @@ func (s *Server) referralDecide(w http.ResponseWriter, r *http.Request, u *reque
 	} else if p != nil && p.Code == problem.Conflict {
 		// Decided already (sent twice, or by another manager a moment
 		// before): the referral as decided, and what was typed, to copy.
-		r = keepUnsaved(r, unsavedText{Label: "Reasons for your decision", Text: d.Detail}, unsavedText{Label: "Other support the family was told about", Text: d.SignpostedTo},
-			unsavedText{Label: "What the referrer should tell you", Text: d.Question})
+		r = keepUnsaved(r, unsavedText{Field: "detail", Label: "Reasons for your decision", Text: d.Detail},
+			unsavedText{Field: "signposted_to", Label: "Other support the family was told about", Text: d.SignpostedTo},
+			unsavedText{Field: "question", Label: "What the referrer should tell you", Text: d.Question})
 		s.showReferral(w, r, u, http.StatusConflict, []problem.Field{{Name: "outcome", Message: p.Message}})
 		return
 	}

@@ -100,7 +100,7 @@ func (s *Server) removeFrom(w http.ResponseWriter, r *http.Request, u *requestUs
 	}
 	open := "remove-" + kind + "-" + strconv.FormatInt(eid, 10)
 	// Removed already, the entry has no form to show the reason back in.
-	r = keepUnsaved(r, unsavedText{Label: "Why the " + noun + " was entered in error", Text: r.PostForm.Get("remove_why")})
+	r = keepUnsaved(r, unsavedText{Field: "remove_why", Label: "Why the " + noun + " was entered in error", Text: r.PostForm.Get("remove_why")})
 	post(w, r, u, act, open, "remove_why", anchor, func(id int64, f url.Values, _ *problem.Fields) error {
 		return renameField(remove(r.Context(), u.staff.Actor(), id, eid, f.Get("remove_why")), "why", "remove_why")
 	})

@@ -267,13 +267,12 @@ type Page struct {
 	Unsaved []unsavedText
 }
 
-// unsavedText is one field's typed text, with the field's label. Field,
-// when set, names the form field it was typed into: the text is shown
-// whenever the page shown no longer has that field, even if every problem
-// links to something (a retention request refused because someone asked
-// a moment before: the problem links to the record's status, and the
-// request form is gone). Without it, the text is shown when a problem's
-// form is gone (a problem the page cannot link to).
+// unsavedText is one field's typed text, with the field's label. Field
+// names the form field it was typed into: the text is shown whenever the
+// page shown no longer has that field, whether or not the problem links
+// to something (a retention request refused because someone asked a
+// moment before: the problem links to the record's status, and the
+// request form is gone).
 type unsavedText struct{ Field, Label, Text string }
 
 type unsavedKey struct{}
@@ -296,14 +295,13 @@ func keepUnsaved(r *http.Request, texts ...unsavedText) *http.Request {
 	return r.WithContext(context.WithValue(r.Context(), unsavedKey{}, kept))
 }
 
-// unsavedGone are the texts keepUnsaved noted whose form the rendered
-// page no longer has: those naming a field it does not show, and, when a
-// problem's field is not on the page (formGone), those naming none.
-func unsavedGone(r *http.Request, page []byte, formGone bool) []unsavedText {
+// unsavedGone are the texts keepUnsaved noted whose field the rendered
+// page does not show.
+func unsavedGone(r *http.Request, page []byte) []unsavedText {
 	kept, _ := r.Context().Value(unsavedKey{}).([]unsavedText)
 	var out []unsavedText
 	for _, t := range kept {
-		if t.Field == "" && formGone || t.Field != "" && !bytes.Contains(page, []byte(`id="`+fieldID(t.Field)+`"`)) {
+		if !bytes.Contains(page, []byte(`id="`+fieldID(t.Field)+`"`)) {
 			out = append(out, t)
 		}
 	}
@@ -401,7 +399,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		// does not show, so that no link in the summary goes nowhere, or
 		// when text was typed into a form the page no longer has.
 		p.unlinked = unlinkedFields(buf.Bytes(), p.Errors)
-		if p.Unsaved = unsavedGone(r, buf.Bytes(), p.unlinked != nil); p.unlinked != nil || p.Unsaved != nil {
+		if p.Unsaved = unsavedGone(r, buf.Bytes()); p.unlinked != nil || p.Unsaved != nil {
 			buf.Reset()
 			err = t.Execute(buf, p)
 		}
