@@ -76,6 +76,42 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		tab.mustSee(t, "Jess's answers", "Questions and answers", "answers changed", "Changed: was Yes")
 		tab.pageChecks(t, "risk-dash-answers")
 		tab.screenshot(t, "risk-00b-dash-answers")
+
+		// Her safety plan, reviewed in two tabs at once: the second save is
+		// told someone saved first, sees the plan saved now above her own
+		// text, and saves again knowingly.
+		tab.open(t, jessHref+"/safety-plan")
+		tab.fill(t, "#technology_safety", "Location sharing off on her phone; new email address.")
+		tab.fill(t, "#changes", "Technology safety checked with Jess.")
+		var first string
+		tab.evalInto(t, `(async () => {
+			const f = document.querySelector('main form[action$="/safety-plan"]');
+			const d = new FormData(f);
+			d.set('technology_safety', 'Phone checked for tracking apps (the other tab).');
+			d.set('changes', 'Phone checked.');
+			const r = await fetch(f.action, {method: 'POST', body: new URLSearchParams(d), redirect: 'manual'});
+			return String(r.type === 'opaqueredirect' ? 303 : r.status);
+		})()`, &first, chromedp.EvalAwaitPromise)
+		if first != "303" {
+			t.Fatalf("the other tab's save of the safety plan answered %s", first)
+		}
+		savePlan := `main form[action$="/safety-plan"] button[type="submit"]`
+		if resp := tab.click(t, savePlan); resp == nil || resp.Status != 409 {
+			t.Errorf("the safety plan saved after the other tab's save: HTTP status %v, want 409", statusOf(resp))
+		}
+		tab.mustSee(t, "safety plan saved meanwhile", "Someone else saved this safety plan", "Saved now", "Phone checked for tracking apps (the other tab).", "Your text")
+		if got := tab.value(t, "#technology_safety"); got != "Location sharing off on her phone; new email address." {
+			t.Errorf("the safety plan's conflict: the text typed was not kept (%q)", got)
+		}
+		tab.errorLinksResolve(t, "risk-safety-plan-conflict")
+		tab.pageChecks(t, "risk-safety-plan-conflict")
+		tab.screenshot(t, "risk-00c-safety-plan-conflict")
+		tab.click(t, savePlan)
+		tab.mustBeAt(t, jessHref)
+		tab.open(t, jessHref+"/safety-plan")
+		if got := tab.value(t, "#technology_safety"); got != "Location sharing off on her phone; new email address." {
+			t.Errorf("the safety plan saved again after the conflict holds %q", got)
+		}
 		tab.open(t, "/caseload")
 
 		familyHref = tab.caseloadLink(t, "Amy Foster", 1)

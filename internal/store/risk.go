@@ -130,7 +130,14 @@ func (db *DB) SaveRiskAssessment(ctx context.Context, actor policy.Actor, person
 				return fmt.Errorf("saving assessment: %w", err)
 			}
 			if n, _ := r.RowsAffected(); n != 1 {
-				return problem.New(problem.Conflict, "This assessment was changed or completed by someone else while you were editing. Your answers are shown below: check the saved assessment before saving again")
+				var st string
+				if err := tx.queryRow(`SELECT status FROM risk_assessments WHERE id = $1 AND person_id = $2`, id, p.ID).Scan(&st); err != nil && !errors.Is(err, sql.ErrNoRows) {
+					return fmt.Errorf("reading assessment status: %w", err)
+				}
+				if st == "draft" {
+					return problem.New(problem.Conflict, "Someone else saved this draft assessment after you opened this part. Your answers to this part are shown below: saving them replaces the saved answers to these questions, and the other parts keep theirs")
+				}
+				return problem.New(problem.Conflict, "This assessment was completed or removed by someone else while you were editing, so your answers cannot be added to it. They are shown below for you to copy")
 			}
 		}
 		tx.Audit("risk.save", "risk_assessment", id, f.ID, status)

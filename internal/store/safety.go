@@ -138,7 +138,7 @@ func (db *DB) SaveSafetyPlan(ctx context.Context, actor policy.Actor, personID i
 			return fmt.Errorf("saving safety plan: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return problem.New(problem.Conflict, "Someone else changed this safety plan while you were editing. Your text is shown below: check the saved plan before saving again")
+			return problem.New(problem.Conflict, "Someone else saved this safety plan after you opened it. Check the plan as saved now, then save again if your text should stand")
 		}
 		if err := tx.insertPlanReview(planID, tx.now, changes, actor.StaffID, tx.now); err != nil {
 			return err

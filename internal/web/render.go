@@ -57,6 +57,7 @@ var funcs = template.FuncMap{
 		return removalForm{action, csrf, why, button}
 	},
 	"removedLine":          func(what string, e store.RemovedEntry) removedLine { return removedLine{what, e} },
+	"safetyPlanView":       func(names [][2]string, p *store.SafetyPlan) safetyPlanView { return safetyPlanView{names, p} },
 	"add":                  func(a, b int) int { return a + b },
 	"retentionTag":         retentionTag,
 	"declineLabel":         referral.DeclineReasonLabel,

@@ -215,10 +215,22 @@ func (s *Server) dashSave(w http.ResponseWriter, r *http.Request, u *requestUser
 		}
 	}
 	if p != nil && (p.Code == problem.Invalid || p.Code == problem.Conflict) {
-		if rec.Person.ID == 0 { // not read already to merge the draft
+		// Read for the page unless read already to merge the draft; after a
+		// conflict, read again: the draft has moved on since.
+		if rec.Person.ID == 0 || p.Code == problem.Conflict {
 			if rec, err = s.db.ReadPerson(r.Context(), u.staff.Actor(), id); err != nil {
 				s.fail(w, r, err)
 				return
+			}
+		}
+		if p.Code == problem.Conflict && rid != 0 {
+			// Someone else's save: the form moves on to the draft's version
+			// now (the page says so), and, sent again, replaces only this
+			// part's answers. A draft completed or removed has none.
+			for _, ra := range rec.Risk {
+				if ra.ID == rid && ra.Status == "draft" {
+					version = ra.Version
+				}
 			}
 		}
 		fields, status := dashFields(p, gap), http.StatusUnprocessableEntity
@@ -339,6 +351,18 @@ type safetyData struct {
 	// Plan is the saved plan (nil before the first), for its reviews and,
 	// for a reader who may not change it, its sections.
 	Plan *store.SafetyPlan
+	// Changed: someone else saved the plan after this editor opened the
+	// form. The plan as saved now is shown above the editor's text, and
+	// the form carries its version: saving again keeps the editor's text
+	// over it, knowingly.
+	Changed bool
+}
+
+// safetyPlanView is a saved plan with its sections' names, for the
+// "safety-plan-sections" template.
+type safetyPlanView struct {
+	Names [][2]string
+	Plan  *store.SafetyPlan
 }
 
 func (s *Server) safetyForm(w http.ResponseWriter, r *http.Request, u *requestUser) {
@@ -380,17 +404,23 @@ func (s *Server) safetySave(w http.ResponseWriter, r *http.Request, u *requestUs
 		err = s.db.SaveSafetyPlan(r.Context(), u.staff.Actor(), id, version, sec, review, f.Get("changes"))
 	}
 	if p := problem.As(err); len(fs) > 0 || (p != nil && (p.Code == problem.Invalid || p.Code == problem.Conflict)) {
-		rec, rerr := s.db.ReadPerson(r.Context(), u.staff.Actor(), id)
+		rec, rerr := s.db.ReadPersonParts(r.Context(), u.staff.Actor(), id, store.PersonSafetyPlan, "safety plan form")
 		if rerr != nil {
 			s.fail(w, r, rerr)
 			return
 		}
+		changed := p != nil && p.Code == problem.Conflict
 		fields := mergeFields(fs, err)
-		if len(fields) == 0 && p != nil {
-			fields = []problem.Field{{Name: "safe_contacts", Message: p.Message}}
+		if changed {
+			fields = []problem.Field{{Name: "saved-now", Message: p.Message}}
 		}
+		current := 0
+		if rec.SafetyPlan != nil {
+			current = rec.SafetyPlan.Version
+		}
+		v := keptVersion(version, current, changed)
 		s.render(w, r, formStatus(err), "safety-plan", Page{Title: "Safety plan", Nav: "caseload", Errors: fields, Form: f,
-			Data: safetyData{Person: rec, Version: version, Sections: store.SafetyPlanSectionNames(), Existing: version > 0, Plan: rec.SafetyPlan}})
+			Data: safetyData{Person: rec, Version: v, Sections: store.SafetyPlanSectionNames(), Existing: v > 0, Plan: rec.SafetyPlan, Changed: changed}})
 		return
 	}
 	if err != nil {

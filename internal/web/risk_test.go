@@ -223,8 +223,29 @@ func TestDASHInParts(t *testing.T) {
 		if p := e.get(pc, amy+"/dash"); !strings.Contains(p.body, "Part 2 of 3") {
 			t.Error("continuing the draft does not open at its first unanswered question")
 		}
-		if r := post(2, 9, 16, "no", "continue"); r.status != http.StatusSeeOther {
-			t.Fatalf("part 2 again: %d", r.status)
+		// Two tabs: part 2 opened, then part 1 saved from the other. Part
+		// 2's save is a conflict, its answers shown and the form moved on
+		// to the draft saved now; sent again, it replaces part 2's only.
+		stale := e.get(pc, amy+"/dash?part=2")
+		if r := post(1, 1, 8, "yes", "continue", "context-2", "CANARY-OTHER-TAB"); r.status != http.StatusSeeOther {
+			t.Fatalf("part 1 from the other tab: %d", r.status)
+		}
+		v := mustForm("csrf_token", csrfFrom(t, stale.body), "part", "2", "action", "continue",
+			"assessment", hiddenValue(t, stale.body, "assessment"), "version", hiddenValue(t, stale.body, "version"))
+		for n := 9; n <= 16; n++ {
+			v.Set("question-"+strconv.Itoa(n), "no")
+		}
+		if r := e.post(pc, amy+"/dash", v); r.status != http.StatusConflict || !strings.Contains(r.body, "Someone else saved this draft assessment") ||
+			strings.Count(r.body, `value="no" checked`) != 8 || hiddenValue(t, r.body, "version") == v.Get("version") {
+			t.Fatalf("part 2 saved from a stale form: %d; want a conflict with its answers kept and the form moved on\n%s", r.status, between(r.body, "<main", "</form>"))
+		} else {
+			v.Set("version", hiddenValue(t, r.body, "version"))
+		}
+		if r := e.post(pc, amy+"/dash", v); r.status != http.StatusSeeOther {
+			t.Fatalf("part 2 sent again after the conflict: %d", r.status)
+		}
+		if p := e.get(pc, amy+"/dash?part=1"); !strings.Contains(p.body, "CANARY-OTHER-TAB") {
+			t.Error("part 2 sent again after the conflict lost part 1's answers saved from the other tab")
 		}
 		if r := post(3, 17, 24, "no", "complete", "parent-view", "CANARY-PARTS-VIEW"); r.status != http.StatusSeeOther || r.header.Get("Location") != amy+"#risk" {
 			t.Fatalf("complete: %d to %q\n%s", r.status, r.header.Get("Location"), r.body)
@@ -270,8 +291,21 @@ func TestSafetyPlanAndChildRisk(t *testing.T) {
 		v := strings.Split(strings.Split(again.body, `name="version" value="`)[1], `"`)[0]
 		e.post(pc, amy+"/safety-plan", dateForm("review_on", review, "csrf_token", token, "version", v, "code_words", "CANARY-CODE green door", "changes", "New code word"))
 		stale := e.post(pc, amy+"/safety-plan", dateForm("review_on", review, "csrf_token", token, "version", v, "code_words", "my stale edit"))
-		if stale.status != http.StatusConflict || !strings.Contains(stale.body, "my stale edit") {
-			t.Errorf("stale safety plan edit: %d", stale.status)
+		if now := between(stale.body, `id="saved-now"`, "</dl>"); stale.status != http.StatusConflict || !strings.Contains(stale.body, "my stale edit</textarea>") ||
+			!strings.Contains(now, "CANARY-CODE green door") || strings.Contains(now, "my stale edit") || !strings.Contains(stale.body, `href="#saved-now"`) {
+			t.Errorf("stale safety plan edit: %d, the editor's text and the plan saved now not both shown", stale.status)
+		}
+		// The form moves on to the version saved now: sent again, the
+		// editor's text stands, knowingly.
+		nv := hiddenValue(t, stale.body, "version")
+		if nv == v {
+			t.Errorf("the stale form still carries version %s", v)
+		}
+		if r := e.post(pc, amy+"/safety-plan", dateForm("review_on", review, "csrf_token", token, "version", nv, "code_words", "my stale edit")); r.status != http.StatusSeeOther {
+			t.Errorf("saving again after the conflict: %d", r.status)
+		}
+		if now := e.get(pc, amy+"/safety-plan"); !strings.Contains(now.body, "my stale edit</textarea>") {
+			t.Error("the editor's text saved again after the conflict is not the plan")
 		}
 		tc := e.client()
 		e.signIn(tc, tom)
