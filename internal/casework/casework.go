@@ -52,6 +52,81 @@ func ClosureReasons() []Option {
 		{Value: "other", Label: "Other"}}
 }
 
+// LeavingReasons are why one parent leaves the programme while the other
+// carries on (PROGRAMME.md §1: a parent may leave). The family's own
+// endings (a planned ending, the baby no longer in the parents' care) are
+// closures of the whole case.
+func LeavingReasons() []Option {
+	return []Option{{Value: "withdrew", Label: "Withdrew"}, {Value: "disengaged", Label: "Disengaged"},
+		{Value: "moved_out_of_area", Label: "Moved out of area"}, {Value: "not_suitable", Label: "Not suitable"},
+		{Value: "safety_concern", Label: "Safety concern"}, {Value: "other", Label: "Other"}}
+}
+
+// Departure is one parent leaving the programme while the family's case
+// stays open for the other; RejoinedOn is when they came back, if they
+// did. Its reason and note follow the parent's confidentiality (a move may
+// be a location clue): the other parent's practitioner sees only that
+// the parent left, and when.
+type Departure struct {
+	ID         int64
+	PersonID   int64
+	Reason     string
+	Note       string
+	LeftOn     time.Time
+	RejoinedOn time.Time
+	By         string // who recorded it
+	Withheld   bool   // the reason and note are withheld from the reader
+}
+
+// Current reports whether the parent is still away from the programme.
+func (d Departure) Current() bool { return d.RejoinedOn.IsZero() }
+
+// Validate checks a parent's leaving, cleaning the note in place: a
+// reason from the list ("other" says what), a date from the family's
+// acceptance to today, and the other parent still taking part (when
+// neither is, the case closes instead, with its closing summaries).
+func (d *Departure) Validate(acceptedOn, today time.Time, otherTakingPart bool) error {
+	var fs problem.Fields
+	switch {
+	case d.Reason == "":
+		fs.Add("leave_reason", "Select why the parent is leaving the programme")
+	case !valid(LeavingReasons(), d.Reason):
+		fs.Add("leave_reason", "Select a reason from the list")
+	case !otherTakingPart:
+		fs.Add("leave_reason", "The other parent has left the programme already: if neither parent is taking part, close the family's case instead")
+	}
+	day := eligibility.DateOf(d.LeftOn)
+	switch {
+	case d.LeftOn.IsZero():
+		fs.Add("left_on", "Enter the date the parent left the programme")
+	case day.After(eligibility.DateOf(today)):
+		fs.Add("left_on", "The date the parent left must be today or in the past")
+	case !acceptedOn.IsZero() && day.Before(eligibility.DateOf(acceptedOn)):
+		fs.Add("left_on", "The date the parent left must be on or after the day the family was accepted, "+acceptedOn.Format("2 January 2006"))
+	}
+	fs.Text("leave_note", "Note", &d.Note, 2000, true)
+	if d.Reason == "other" && d.Note == "" && !fs.Has("leave_note") {
+		fs.Add("leave_note", "Say why the parent is leaving the programme")
+	}
+	return fs.Err()
+}
+
+// CheckRejoin checks the date a parent who left came back: given, not in
+// the future, and not before the day they left.
+func CheckRejoin(on, leftOn, today time.Time) error {
+	var fs problem.Fields
+	day := eligibility.DateOf(on)
+	switch {
+	case on.IsZero():
+		fs.Add("rejoined_on", "Enter the date the parent rejoined the programme")
+	case day.After(eligibility.DateOf(today)):
+		fs.Add("rejoined_on", "The date the parent rejoined must be today or in the past")
+	case day.Before(eligibility.DateOf(leftOn)):
+		fs.Add("rejoined_on", "The date the parent rejoined must be on or after the day they left, "+leftOn.Format("2 January 2006"))
+	}
+	return fs.Err()
+}
+
 // Session is one session or contact with a parent.
 type Session struct {
 	ID           int64
@@ -128,6 +203,9 @@ type Context struct {
 	Today      time.Time
 	Modules    []Option
 	JointSafe  bool // both practitioners have recorded that joint sessions are safe
+	// LeftOn is the day the parent left the programme, when they have not
+	// rejoined: a session after it is refused until they rejoin.
+	LeftOn time.Time
 }
 
 // Validate checks a session, cleaning text in place.
@@ -141,6 +219,8 @@ func (s *Session) Validate(c Context) error {
 		fs.Add("held_on", "The date of the session must be today or in the past")
 	case !c.AcceptedOn.IsZero() && day.Before(eligibility.DateOf(c.AcceptedOn)):
 		fs.Add("held_on", "The date of the session must be on or after the day the family was accepted, "+c.AcceptedOn.Format("2 January 2006"))
+	case !c.LeftOn.IsZero() && day.After(eligibility.DateOf(c.LeftOn)):
+		fs.Add("held_on", "The parent left the programme on "+c.LeftOn.Format("2 January 2006")+": record that they have rejoined before recording a later session")
 	}
 	switch {
 	case s.Mode == "":

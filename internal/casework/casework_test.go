@@ -53,6 +53,8 @@ func TestSessionValidate(t *testing.T) {
 		{"module not configured", func(s *Session, _ *Context) { s.Module = "astrology" }, map[string]string{"module": "programme's list"}},
 		{"joint without both safe", func(s *Session, _ *Context) { s.Joint = true }, map[string]string{"joint": "both practitioners"}},
 		{"joint when both safe", func(s *Session, c *Context) { s.Joint, c.JointSafe = true, true }, nil},
+		{"the day the parent left", func(s *Session, c *Context) { c.LeftOn = day("2026-11-20") }, nil},
+		{"after the parent left", func(s *Session, c *Context) { c.LeftOn = day("2026-11-19") }, map[string]string{"held_on": "rejoined before recording a later session"}},
 		{"html in notes", func(s *Session, _ *Context) { s.Notes = "<img src=x onerror=alert(1)>" }, map[string]string{"notes": "HTML"}},
 	}
 	for _, tt := range tests {
@@ -162,5 +164,71 @@ func TestCheckDueDate(t *testing.T) {
 		if p == nil || len(p.Fields) != 1 || p.Fields[0].Name != "edd" || !strings.Contains(p.Fields[0].Message, tt.want) {
 			t.Errorf("%v: %v, want a problem with edd saying %q", tt.edd, err, tt.want)
 		}
+	}
+}
+
+func TestDepartureValidate(t *testing.T) {
+	accepted := day("2026-10-01")
+	good := Departure{Reason: "withdrew", LeftOn: day("2026-11-20")}
+	tests := []struct {
+		name   string
+		mutate func(*Departure)
+		other  bool // the other parent takes part
+		want   map[string]string
+	}{
+		{"valid", func(*Departure) {}, true, nil},
+		{"today, whatever the hour", func(d *Departure) { d.LeftOn = today.Add(5 * time.Hour).Truncate(24 * time.Hour) }, true, nil},
+		{"the day of acceptance", func(d *Departure) { d.LeftOn = accepted }, true, nil},
+		{"no reason", func(d *Departure) { d.Reason = "" }, true, map[string]string{"leave_reason": "Select why"}},
+		{"a closure's reason", func(d *Departure) { d.Reason = "planned_end" }, true, map[string]string{"leave_reason": "from the list"}},
+		{"other without a note", func(d *Departure) { d.Reason = "other" }, true, map[string]string{"leave_note": "Say why"}},
+		{"other with a note", func(d *Departure) { d.Reason, d.Note = "other", "  Started a prison sentence.  " }, true, nil},
+		{"the other parent left already", func(*Departure) {}, false, map[string]string{"leave_reason": "close the family's case instead"}},
+		{"no date", func(d *Departure) { d.LeftOn = time.Time{} }, true, map[string]string{"left_on": "Enter the date"}},
+		{"tomorrow", func(d *Departure) { d.LeftOn = day("2026-11-24") }, true, map[string]string{"left_on": "today or in the past"}},
+		{"before acceptance", func(d *Departure) { d.LeftOn = day("2026-09-30") }, true, map[string]string{"left_on": "1 October 2026"}},
+		{"html in the note", func(d *Departure) { d.Note = "<script>x</script>" }, true, map[string]string{"leave_note": "HTML"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := good
+			tt.mutate(&d)
+			got := fieldsOf(d.Validate(accepted, today, tt.other))
+			if len(got) != len(tt.want) {
+				t.Fatalf("problems = %v, want %v", got, tt.want)
+			}
+			for f, part := range tt.want {
+				if !strings.Contains(got[f], part) {
+					t.Errorf("%s = %q, want it to contain %q", f, got[f], part)
+				}
+			}
+		})
+	}
+	d := Departure{Reason: "other", Note: "  Started a prison sentence.  ", LeftOn: day("2026-11-20")}
+	if err := d.Validate(accepted, today, true); err != nil || d.Note != "Started a prison sentence." {
+		t.Errorf("the note is not cleaned in place: %q (%v)", d.Note, err)
+	}
+}
+
+func TestCheckRejoin(t *testing.T) {
+	left := day("2026-11-01")
+	tests := []struct {
+		name string
+		on   time.Time
+		want string // part of the rejoined_on problem; "" = valid
+	}{
+		{"the day they left", left, ""},
+		{"today", today, ""},
+		{"no date", time.Time{}, "Enter the date"},
+		{"tomorrow", day("2026-11-24"), "today or in the past"},
+		{"before they left", day("2026-10-31"), "1 November 2026"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := fieldsOf(CheckRejoin(tt.on, left, today))
+			if tt.want == "" && len(got) != 0 || tt.want != "" && !strings.Contains(got["rejoined_on"], tt.want) || len(got) > 1 {
+				t.Errorf("problems = %v, want one with %q", got, tt.want)
+			}
+		})
 	}
 }

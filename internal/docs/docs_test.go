@@ -330,13 +330,15 @@ func TestSubjectAccessChanges(t *testing.T) {
 // no section.
 func TestSubjectAccessVIGPausesAndConsents(t *testing.T) {
 	v := SubjectView{Generated: generated, Name: "Alex Morgan", Reference: "CR-2026-0042", Area: "Blackpool", Stage: "Postnatal",
-		VIG:      []VIGView{{Phase: "Antenatal", Filmed: "3 November 2026", Analysed: "5 November 2026", Strengths: "Warm eye contact.\nFollowed her lead."}},
-		Pauses:   []PauseView{{Started: "1 October 2026", Ended: "20 October 2026", Reason: "Health", Note: "In hospital."}},
-		Consents: []ConsentView{{Scope: "The health visitor", Given: "2 September 2026", Withdrawn: "4 October 2026"}}}
+		VIG:        []VIGView{{Phase: "Antenatal", Filmed: "3 November 2026", Analysed: "5 November 2026", Strengths: "Warm eye contact.\nFollowed her lead."}},
+		Pauses:     []PauseView{{Started: "1 October 2026", Ended: "20 October 2026", Reason: "Health", Note: "In hospital."}},
+		Departures: []DepartureView{{Left: "1 November 2026", Rejoined: "15 November 2026", Reason: "Withdrew", Note: "Needed a break."}, {Left: "1 December 2026", Reason: "Disengaged"}},
+		Consents:   []ConsentView{{Scope: "The health visitor", Given: "2 September 2026", Withdrawn: "4 October 2026"}}}
 	d := SubjectAccess(v)
 	for heading, want := range map[string][]string{
 		"Video Interaction Guidance":     {"3 November 2026: Antenatal cycle filmed; micro-analysis 5 November 2026, shared review not yet", "  Warm eye contact.", "  Followed her lead."},
 		"Pauses in your sessions":        {"1 October 2026: sessions paused (Health), until 20 October 2026", "  In hospital."},
+		"Times you left the programme":   {"1 November 2026: left the programme (Withdrew), rejoined 15 November 2026", "  Needed a break.", "1 December 2026: left the programme (Disengaged)"},
 		"What you agreed we could share": {"2 September 2026: The health visitor (withdrawn 4 October 2026)"},
 	} {
 		if s := section(t, d, heading); strings.Join(s.Lines, "|") != strings.Join(want, "|") {
@@ -346,7 +348,7 @@ func TestSubjectAccessVIGPausesAndConsents(t *testing.T) {
 	if b := mustPDF(t, d); !bytes.Contains(b, []byte("Warm eye contact.")) {
 		t.Error("the PDF lacks the cycle's strengths")
 	}
-	v.VIG, v.Pauses, v.Consents = nil, nil, nil
+	v.VIG, v.Pauses, v.Departures, v.Consents = nil, nil, nil, nil
 	d = SubjectAccess(v)
 	for _, heading := range []string{"Video Interaction Guidance", "What you agreed we could share"} {
 		if s := section(t, d, heading); len(s.Lines) != 1 || s.Lines[0] != "None recorded" {
@@ -354,8 +356,8 @@ func TestSubjectAccessVIGPausesAndConsents(t *testing.T) {
 		}
 	}
 	for _, s := range d.Sections {
-		if s.Heading == "Pauses in your sessions" {
-			t.Error("a pauses section with no pauses")
+		if s.Heading == "Pauses in your sessions" || s.Heading == "Times you left the programme" {
+			t.Errorf("a %q section with none", s.Heading)
 		}
 	}
 }

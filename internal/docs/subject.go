@@ -28,6 +28,7 @@ type SubjectView struct {
 	Sessions    []SessionView    `json:"sessions"`
 	VIG         []VIGView        `json:"vig_cycles"`
 	Pauses      []PauseView      `json:"pauses"`
+	Departures  []DepartureView  `json:"times_away"`
 	Risk        []RiskView       `json:"risk_assessments"`
 	Incidents   []IncidentView   `json:"incidents"`
 	Changes     []ChangeView     `json:"changes_in_circumstances"`
@@ -81,6 +82,15 @@ type PauseView struct {
 	Ended   string `json:"ended,omitempty"`
 	Reason  string `json:"reason"`
 	Note    string `json:"note,omitempty"`
+}
+
+// DepartureView is one time the parent left the programme while the
+// other parent carried on, and when they rejoined, if they did.
+type DepartureView struct {
+	Left     string `json:"left"`
+	Rejoined string `json:"rejoined,omitempty"`
+	Reason   string `json:"reason"`
+	Note     string `json:"note,omitempty"`
 }
 
 // ConsentView is one consent to share the parent gave.
@@ -215,11 +225,29 @@ func SubjectAccess(v SubjectView) Document {
 				line += ", until " + p.Ended
 			}
 			pauses = append(pauses, line)
-			for _, l := range textLines(p.Note) {
-				pauses = append(pauses, "  "+l)
+			if strings.TrimSpace(p.Note) != "" { // a note is optional: none is no line, not "None recorded"
+				for _, l := range textLines(p.Note) {
+					pauses = append(pauses, "  "+l)
+				}
 			}
 		}
 		d.Sections = append(d.Sections, Section{Heading: "Pauses in your sessions", Lines: pauses})
+	}
+	if len(v.Departures) > 0 {
+		var away []string
+		for _, a := range v.Departures {
+			line := a.Left + ": left the programme (" + a.Reason + ")"
+			if a.Rejoined != "" {
+				line += ", rejoined " + a.Rejoined
+			}
+			away = append(away, line)
+			if strings.TrimSpace(a.Note) != "" {
+				for _, l := range textLines(a.Note) {
+					away = append(away, "  "+l)
+				}
+			}
+		}
+		d.Sections = append(d.Sections, Section{Heading: "Times you left the programme", Lines: away})
 	}
 	var risk []string
 	for _, r := range v.Risk {

@@ -46,6 +46,7 @@ type PersonRecord struct {
 	JointSafeByMe     bool
 	CanSupervise      bool // may add supervision notes (team managers)
 	Pauses            []casework.Pause
+	Departures        []casework.Departure // times away from the programme, latest first (read with the pauses)
 	Risk              []RiskRecord
 	Incidents         []Incident
 	Changes           []CircumstanceChange // newest first
@@ -172,7 +173,7 @@ const (
 	PersonSessions                                 // sessions, contacts and supervision notes
 	PersonVIG                                      // VIG cycles
 	PersonJointSafety                              // whether joint sessions are safe
-	PersonPauses                                   // pauses
+	PersonPauses                                   // pauses, and times away from the programme
 	PersonRisk                                     // DASH assessments (parents)
 	PersonIncidents                                // incidents (parents)
 	PersonSafetyPlan                               // the safety plan (parents)
@@ -395,6 +396,9 @@ func (tx *Tx) fillPerson(out *PersonRecord, parts PersonParts, page *SessionPage
 	}
 	if parts&PersonPauses != 0 {
 		if out.Pauses, err = tx.pauses(id, conf); err != nil {
+			return err
+		}
+		if out.Departures, err = tx.departures(id, conf); err != nil {
 			return err
 		}
 	}
@@ -741,11 +745,15 @@ func (tx *Tx) sessionContext(f family.Family, p family.Person, modules []casewor
 	if err != nil {
 		return casework.Context{}, err
 	}
-	accepted := f.AcceptedOn
-	if accepted.IsZero() {
-		accepted = f.CreatedAt
+	c := casework.Context{AcceptedOn: acceptedOrMade(f), Today: tx.now, Modules: modules, JointSafe: joint}
+	if !p.Active {
+		// Left the programme: nothing after the day they left until they
+		// rejoin (a session before it, recorded late, is fine).
+		if err := tx.queryRow(`SELECT left_on FROM departures WHERE person_id = $1 AND rejoined_on IS NULL ORDER BY id DESC LIMIT 1`, p.ID).Scan(&c.LeftOn); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return c, fmt.Errorf("finding when the parent left: %w", err)
+		}
 	}
-	return casework.Context{AcceptedOn: accepted, Today: tx.now, Modules: modules, JointSafe: joint}, nil
+	return c, nil
 }
 
 // RecordSession saves a session or contact with a parent.

@@ -53,6 +53,10 @@ func TestParentRecordsRefusedForChildren(t *testing.T) {
 				return db.PauseSessions(ctx, prac, casework.Pause{PersonID: id, Reason: "health"})
 			}},
 			{"resume", "Sessions are resumed for a parent", func(id int64) error { return db.ResumeSessions(ctx, prac, id) }},
+			{"leaving the programme", "Only a parent leaves the programme", func(id int64) error {
+				return db.LeaveProgramme(ctx, prac, casework.Departure{PersonID: id, Reason: "withdrew", LeftOn: time.Now()})
+			}},
+			{"rejoining the programme", "Only a parent rejoins the programme", func(id int64) error { return db.RejoinProgramme(ctx, prac, id, time.Now()) }},
 			{"supervision note", "Supervision notes are written on a parent's record", func(id int64) error {
 				return db.RecordSupervision(ctx, mgr, id, "Talked through the plan.")
 			}},
@@ -85,7 +89,7 @@ func TestParentRecordsRefusedForChildren(t *testing.T) {
 			}
 		}
 		// The refusals wrote nothing.
-		for _, table := range []string{"case_sessions", "vig_cycles", "joint_session_safety", "pauses", "risk_assessments", "incidents",
+		for _, table := range []string{"case_sessions", "vig_cycles", "joint_session_safety", "pauses", "departures", "risk_assessments", "incidents",
 			"circumstance_changes", "marac_referrals", "safety_plans", "consents"} {
 			n, err := db.RawString(ctx, `SELECT CAST(COUNT(*) AS TEXT) FROM `+table+` WHERE person_id IN ($1, $2)`, baby, child)
 			if err != nil || n != "0" {

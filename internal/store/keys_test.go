@@ -200,6 +200,9 @@ func plantCanaries(t *testing.T, db *store.DB) planted {
 	if err := db.PauseSessions(sctx, prac, casework.Pause{PersonID: fx.parent1, Reason: "health", Note: canary("pause"), StartedOn: now}); err != nil {
 		t.Fatal(err)
 	}
+	if err := db.LeaveProgramme(sctx, prac, casework.Departure{PersonID: fx.parent1, Reason: "other", Note: canary("departure"), LeftOn: now}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := db.SaveRiskAssessment(sctx, prac, fx.parent1, 0, 0, risk.Assessment{Answers: map[int]risk.Answer{1: risk.Yes},
 		Context: map[int]string{1: canary("dash-context")}, ParentView: canary("dash-view")}, false, db.RiskSettings()); err != nil {
 		t.Fatal(err)

@@ -683,6 +683,7 @@ var erasureSteps = []struct{ table, sql string }{
 	{"marac_referrals", `DELETE FROM marac_referrals WHERE family_id = $1`},
 	{"measure_results", `DELETE FROM measure_results WHERE family_id = $1`},
 	{"pauses", `DELETE FROM pauses WHERE family_id = $1`},
+	{"departures", `DELETE FROM departures WHERE family_id = $1`},
 	{"vig_cycles", `DELETE FROM vig_cycles WHERE family_id = $1`},
 	{"child_risks", `DELETE FROM child_risks WHERE family_id = $1`},
 	{"outbox", `DELETE FROM outbox WHERE referral_id IN (SELECT id FROM referrals WHERE family_id = $1)`},

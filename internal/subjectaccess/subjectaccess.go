@@ -48,7 +48,7 @@ func PersonView(rec store.PersonRecord, qs risk.QuestionSet, now time.Time) docs
 	v := docs.SubjectView{
 		Generated: now, Name: p.Name(), KnownAs: p.KnownAs, Reference: rec.Family.Reference, Area: rec.Family.AreaName,
 		Stage: rec.Family.Stage.Label(), Withheld: Withheld(),
-		Sessions: []docs.SessionView{}, VIG: []docs.VIGView{}, Pauses: []docs.PauseView{}, Consents: []docs.ConsentView{}, Disclosures: []docs.DisclosureView{}, Risk: []docs.RiskView{}, Incidents: []docs.IncidentView{}, Changes: []docs.ChangeView{}, SafetyPlan: []docs.Section{},
+		Sessions: []docs.SessionView{}, VIG: []docs.VIGView{}, Pauses: []docs.PauseView{}, Departures: []docs.DepartureView{}, Consents: []docs.ConsentView{}, Disclosures: []docs.DisclosureView{}, Risk: []docs.RiskView{}, Incidents: []docs.IncidentView{}, Changes: []docs.ChangeView{}, SafetyPlan: []docs.Section{},
 		Measures: []docs.MeasureView{}, Closings: []docs.ClosingView{},
 	}
 	if !p.DateOfBirth.IsZero() {
@@ -90,6 +90,13 @@ func PersonView(rec store.PersonRecord, qs risk.QuestionSet, now time.Time) docs
 		}
 		v.Pauses = append(v.Pauses, docs.PauseView{Started: pause.StartedOn.Format("2 January 2006"), Ended: dateOrEmpty(pause.EndedOn),
 			Reason: casework.Label(casework.PauseReasons(), pause.Reason), Note: pause.Note})
+	}
+	for _, a := range rec.Departures {
+		if a.PersonID != p.ID || a.Withheld {
+			continue
+		}
+		v.Departures = append(v.Departures, docs.DepartureView{Left: a.LeftOn.Format("2 January 2006"), Rejoined: dateOrEmpty(a.RejoinedOn),
+			Reason: casework.Label(casework.LeavingReasons(), a.Reason), Note: a.Note})
 	}
 	for _, c := range rec.Consents {
 		if c.PersonID != p.ID || c.Withheld {

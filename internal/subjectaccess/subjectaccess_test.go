@@ -93,6 +93,11 @@ func TestPersonViewKeepsOnlyTheParentsOwnRows(t *testing.T) {
 			{PersonID: 1, Reason: "housing", StartedOn: now, Note: "OWN"},
 			{PersonID: 2, Reason: "health", StartedOn: now, Note: "OTHER"},
 		},
+		Departures: []casework.Departure{
+			{PersonID: 1, Reason: "moved_out_of_area", LeftOn: now, RejoinedOn: now, Note: "OWN"},
+			{PersonID: 2, Reason: "withdrew", LeftOn: now, Note: "OTHER"},
+			{PersonID: 1, LeftOn: now, Withheld: true},
+		},
 		Consents: []sharing.Consent{
 			{PersonID: 1, Scope: "OWN", GivenOn: now, WithdrawnOn: now},
 			{PersonID: 2, Scope: "OTHER", GivenOn: now},
@@ -123,6 +128,9 @@ func TestPersonViewKeepsOnlyTheParentsOwnRows(t *testing.T) {
 	}
 	if want := (docs.PauseView{Started: "5 December 2026", Reason: "Housing crisis", Note: "OWN"}); len(v.Pauses) != 1 || v.Pauses[0] != want {
 		t.Errorf("pauses: %+v, want only %+v", v.Pauses, want)
+	}
+	if want := (docs.DepartureView{Left: "5 December 2026", Rejoined: "5 December 2026", Reason: "Moved out of area", Note: "OWN"}); len(v.Departures) != 1 || v.Departures[0] != want {
+		t.Errorf("times away: %+v, want only %+v", v.Departures, want)
 	}
 	if want := (docs.ConsentView{Scope: "OWN", Given: "5 December 2026", Withdrawn: "5 December 2026"}); len(v.Consents) != 1 || v.Consents[0] != want {
 		t.Errorf("consents: %+v, want only %+v", v.Consents, want)

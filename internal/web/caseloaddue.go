@@ -59,8 +59,13 @@ func (s *Server) dueOf(c store.CaseloadEntry, now time.Time) familyDue {
 	d := familyDue{stage: timeline.StageOf(s.cfg.Timeline, facts), parents: make(map[int64]parentDue, len(c.Parents))}
 	for _, p := range c.Parents {
 		// Outcome measures are due per parent (and the baby's on both
-		// parents' rows); everything else is the family's.
+		// parents' rows); everything else is the family's. A parent who
+		// has left the programme is asked for nothing until they rejoin.
 		var pd parentDue
+		if !p.Active {
+			d.parents[p.ID] = pd
+			continue
+		}
 		for i, m := range milestones {
 			if status[i] == done || m.Kind == timeline.KindMeasure && s.measuresDone(m, c.Progress, p.ID, baby) {
 				continue

@@ -54,6 +54,14 @@ func TestDuesFollowTheReadingAndTheDay(t *testing.T) {
 	if d := s.duesOf([]store.CaseloadEntry{entry(2, store.Progress{SessionsHeld: 1})}, early)[0]; overdue(d) {
 		t.Fatalf("after a session, %q is still overdue", contact.Label)
 	}
+	// A parent who has left the programme is asked for nothing; the other
+	// parent still is.
+	left := entry(9, store.Progress{})
+	left.Parents = []family.Person{f.People[0], f.People[1]}
+	left.Parents[0].Active = false
+	if d := s.duesOf([]store.CaseloadEntry{left}, early)[0]; overdue(d) || d.parents[1].next != nil || !slices.Contains(d.parents[2].overdue, contact.Label) {
+		t.Fatalf("a parent who left: %+v; want nothing due of them, and %q overdue for the other", d, contact.Label)
+	}
 	// The caller's rows may grow their overdue lists without touching what
 	// is kept: a year on, with three or more overdue, none has room to grow.
 	s.duesOf([]store.CaseloadEntry{entry(3, store.Progress{})}, early.AddDate(1, 0, 0))

@@ -32,8 +32,11 @@ type personData struct {
 	Modules []casework.Option
 	Open    string // the form shown in full, if any, as on the family page
 	Paused  *casework.Pause
-	Filter  string // the kind of session shown; PersonRecord.Sessions is the page of them
-	Pager   pager
+	// Away is the parent's current time away from the programme, when
+	// they have left it and not rejoined.
+	Away   *casework.Departure
+	Filter string // the kind of session shown; PersonRecord.Sessions is the page of them
+	Pager  pager
 	// SubjectAccess: the reader may prepare this parent's subject access
 	// request (a designated safeguarding lead), linked from the page.
 	SubjectAccess bool
@@ -83,6 +86,9 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUs
 			p := p
 			d.Paused = &p
 		}
+	}
+	if len(rec.Departures) > 0 && rec.Departures[0].Current() {
+		d.Away = &rec.Departures[0]
 	}
 	form := r.PostForm
 	for _, m := range rec.MARACReferrals {
@@ -539,6 +545,35 @@ func (s *Server) pauseCreate(w http.ResponseWriter, r *http.Request, u *requestU
 			return nil
 		}
 		return s.db.PauseSessions(r.Context(), u.staff.Actor(), p)
+	})
+}
+
+// leaveCreate records that a parent has left the programme while the
+// family's case stays open for the other parent.
+func (s *Server) leaveCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	// Left already (the form sent twice, or someone else a moment before),
+	// the page has no form to show the note back in.
+	r = keepUnsaved(r, unsavedText{Field: "leave_note", Label: "Note", Text: r.PostForm.Get("leave_note")})
+	s.personPost(w, r, u, policy.EditConfidential, "leave", "leave_reason", "", func(id int64, f url.Values, fs *problem.Fields) error {
+		d := casework.Departure{PersonID: id, Reason: f.Get("leave_reason"), Note: f.Get("leave_note"), LeftOn: formDate(f, "left_on", fs)}
+		if len(*fs) > 0 {
+			// The date is no date: the rest is checked too, so that every
+			// problem is shown at once (the store checks the date's range).
+			*fs = inPageOrder(mergeFields(*fs, d.Validate(time.Time{}, s.cfg.Now(), true)), "leave_reason", "left_on", "leave_note")
+			return nil
+		}
+		return s.db.LeaveProgramme(r.Context(), u.staff.Actor(), d)
+	})
+}
+
+// rejoinCreate records that a parent who left the programme has come back.
+func (s *Server) rejoinCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.personPost(w, r, u, policy.EditConfidential, "rejoin", "rejoined_on", "", func(id int64, f url.Values, fs *problem.Fields) error {
+		on := formDate(f, "rejoined_on", fs)
+		if len(*fs) > 0 {
+			return nil
+		}
+		return s.db.RejoinProgramme(r.Context(), u.staff.Actor(), id, on)
 	})
 }
 

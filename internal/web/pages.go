@@ -98,6 +98,7 @@ type caseRow struct {
 	Parent      family.Person
 	LastContact time.Time
 	Paused      string // why sessions are paused, if they are
+	Left        bool   // the parent has left the programme (and not rejoined)
 	Overdue     []string
 	pinned      int // the warnings at the front of Overdue, before the milestones
 	// Shown is what the row lists of Overdue (see shownOverdue); More is how
@@ -119,6 +120,7 @@ type caseRowView struct {
 	Stage              string
 	LastContact        string
 	Paused             string
+	Left               bool
 	Shown              []string
 	More               int
 	Next               string // the next milestone and when it is due, if any
@@ -135,6 +137,7 @@ func (v caseRowView) appendKey(b []byte) []byte {
 	b = appendString(b, v.Stage)
 	b = appendString(b, v.LastContact)
 	b = appendString(b, v.Paused)
+	b = appendBool(b, v.Left)
 	b = appendStrings(b, v.Shown)
 	b = appendInt(b, int64(v.More))
 	b = appendString(b, string(v.Risk))
@@ -145,7 +148,7 @@ func (v caseRowView) appendKey(b []byte) []byte {
 func (c caseRow) view(showPractitioner bool) caseRowView {
 	v := caseRowView{FamilyID: c.FamilyID, ParentID: c.Parent.ID, Reference: c.Reference, Name: c.Parent.Name(),
 		ShowPractitioner: showPractitioner, Practitioner: c.Parent.PractitionerName, Stage: c.Stage.Label(), LastContact: "None yet",
-		Paused: c.Paused, Shown: c.Shown, More: c.More, Risk: c.Risk}
+		Paused: c.Paused, Left: c.Left, Shown: c.Shown, More: c.More, Risk: c.Risk}
 	if !c.LastContact.IsZero() {
 		v.LastContact = formatDate(c.LastContact)
 	}
@@ -350,6 +353,9 @@ type attention struct {
 	// tasks for the manager wait for no one until another is chosen
 	// (shown to team managers only: caseList.allocates).
 	unmanaged bool
+	// left: the parent has left the programme, so nothing is asked of
+	// them (no contact, plan review or practitioner) until they rejoin.
+	left bool
 }
 
 // unstaffed: p's practitioner's account is disabled, so no one is working
@@ -357,6 +363,9 @@ type attention struct {
 func unstaffed(p family.Person) bool { return p.PractitionerID != 0 && p.PractitionerDisabled }
 
 func attentionOf(c store.CaseloadEntry, p family.Person, now time.Time, allocates bool) attention {
+	if !p.Active {
+		return attention{last: c.LastContact[p.ID], without: -1, left: true}
+	}
 	a := attention{last: c.LastContact[p.ID], without: -1, unstaffed: unstaffed(p),
 		unmanaged: allocates && c.Family.ManagerID != 0 && c.Family.ManagerDisabled}
 	since := c.Family.AcceptedOn
@@ -481,7 +490,7 @@ func (cl *caseList) row(ref caseRef) caseRow {
 	pd := cl.dues[ref.entry].parents[p.ID]
 	a := attentionOf(c, p, cl.now, cl.allocates)
 	row := caseRow{FamilyID: c.FamilyID, Reference: c.Reference, Stage: cl.dues[ref.entry].stage, Parent: p, LastContact: a.last,
-		Paused: a.paused, Overdue: pd.overdue, Next: pd.next, pinned: a.pinned(), Risk: c.RiskLevel[p.ID]}
+		Paused: a.paused, Left: a.left, Overdue: pd.overdue, Next: pd.next, pinned: a.pinned(), Risk: c.RiskLevel[p.ID]}
 	if row.pinned > 0 {
 		pinned := make([]string, 0, row.pinned+len(pd.overdue))
 		if a.unstaffed {

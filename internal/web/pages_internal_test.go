@@ -49,8 +49,10 @@ func TestCaseListOrderAndRows(t *testing.T) {
 	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 	day := func(n int) time.Time { return now.AddDate(0, 0, -n) }
 	person := func(id, prac int64, name string) family.Person {
-		return family.Person{ID: id, GivenName: "Parent", FamilyName: strconv.FormatInt(id, 10), PractitionerID: prac, PractitionerName: name}
+		return family.Person{ID: id, GivenName: "Parent", FamilyName: strconv.FormatInt(id, 10), PractitionerID: prac, PractitionerName: name, Active: true}
 	}
+	left := person(41, 7, "Ann")
+	left.Active = false
 	list := []store.CaseloadEntry{
 		{FamilyID: 1, Reference: "F1", Family: family.Family{AcceptedOn: day(90)},
 			Parents:     []family.Person{person(11, 7, "Ann"), person(12, 8, "Bob")},
@@ -63,27 +65,37 @@ func TestCaseListOrderAndRows(t *testing.T) {
 			RiskLevel:   map[int64]risk.Level{21: risk.High, 22: risk.Medium}},
 		{FamilyID: 3, Reference: "F3", Family: family.Family{AcceptedOn: day(5)},
 			Parents: []family.Person{person(31, 7, "Ann")}},
+		// Ann's parent who left: never seen in 90 days and their plan's
+		// review overdue, but nothing is asked of them.
+		{FamilyID: 4, Reference: "F4", Family: family.Family{AcceptedOn: day(90)},
+			Parents:     []family.Person{left, person(42, 8, "Bob")},
+			LastContact: map[int64]time.Time{42: day(1)},
+			Progress:    store.Progress{PlanReviewOn: map[int64]time.Time{41: day(2)}}},
 	}
 	dues := []familyDue{
 		{stage: family.Postnatal, parents: map[int64]parentDue{11: {overdue: []string{"6-month measures"}}, 12: {overdue: []string{"6-month measures"}}}},
 		{stage: family.Antenatal, parents: map[int64]parentDue{21: {overdue: []string{"VIG cycle 1"}}, 22: {}}},
 		{stage: family.Antenatal, parents: map[int64]parentDue{}},
+		{stage: family.Antenatal, parents: map[int64]parentDue{41: {}, 42: {}}},
 	}
 	cl := &caseList{list: list, dues: dues, now: now}
 	cl.order(policy.TeamManager, 99)
 	var got []string
 	for _, ref := range cl.refs {
 		r := cl.row(ref)
-		got = append(got, fmt.Sprintf("%d %q %q", r.Parent.ID, r.Overdue, r.Paused))
+		got = append(got, fmt.Sprintf("%d %q %q %v", r.Parent.ID, r.Overdue, r.Paused, r.Left))
 	}
 	want := []string{
-		`21 ["No contact for 30 days" "Safety plan review overdue" "VIG cycle 1"] ""`,
+		`21 ["No contact for 30 days" "Safety plan review overdue" "VIG cycle 1"] "" false`,
 		// One item each: never seen in 90 days, paused and never seen in
 		// 90 days (in list order), seen 3 days ago.
-		`11 ["6-month measures"] "Health"`,
-		`22 ["No contact for 90 days"] ""`,
-		`12 ["6-month measures"] ""`,
-		`31 [] ""`,
+		`11 ["6-month measures"] "Health" false`,
+		`22 ["No contact for 90 days"] "" false`,
+		`12 ["6-month measures"] "" false`,
+		// Nothing: accepted 5 days ago, seen yesterday, left.
+		`31 [] "" false`,
+		`42 [] "" false`,
+		`41 [] "" true`,
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("rows:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -91,14 +103,14 @@ func TestCaseListOrderAndRows(t *testing.T) {
 	if r := cl.row(cl.refs[0]); r.pinned != 2 || r.Stage != family.Antenatal || r.FamilyID != 2 {
 		t.Errorf("first row: pinned %d, stage %q, family %d", r.pinned, r.Stage, r.FamilyID)
 	}
-	wantTeam := []teamRow{{ID: 7, Name: "Ann", Parents: 3, Overdue: 4, HighRisk: 1}, {ID: 8, Name: "Bob", Parents: 1, Overdue: 1}, {ID: 0, Name: "Not allocated", Parents: 1, Overdue: 1}}
+	wantTeam := []teamRow{{ID: 7, Name: "Ann", Parents: 4, Overdue: 4, HighRisk: 1}, {ID: 8, Name: "Bob", Parents: 2, Overdue: 1}, {ID: 0, Name: "Not allocated", Parents: 1, Overdue: 1}}
 	if !slices.Equal(cl.team, wantTeam) {
 		t.Errorf("team %+v; want %+v", cl.team, wantTeam)
 	}
 	own := &caseList{list: list, dues: dues, now: now}
 	own.order(policy.Practitioner, 8)
-	if len(own.refs) != 1 || own.row(own.refs[0]).Parent.ID != 12 {
-		t.Errorf("Bob's own caseload: %+v; want parent 12 alone", own.refs)
+	if len(own.refs) != 2 || own.row(own.refs[0]).Parent.ID != 12 || own.row(own.refs[1]).Parent.ID != 42 {
+		t.Errorf("Bob's own caseload: %+v; want parents 12 and 42", own.refs)
 	}
 }
 

@@ -78,6 +78,8 @@ var funcs = template.FuncMap{
 	"modeLabel":            func(v string) string { return casework.Label(casework.Modes(), v) },
 	"pauseReasons":         casework.PauseReasons,
 	"pauseLabel":           func(v string) string { return casework.Label(casework.PauseReasons(), v) },
+	"leavingReasons":       casework.LeavingReasons,
+	"leavingLabel":         func(v string) string { return casework.Label(casework.LeavingReasons(), v) },
 	"atRiskOptions": func() []referral.Option {
 		var out []referral.Option
 		for _, o := range safeguarding.AtRiskOptions() {

@@ -411,8 +411,11 @@ func (s *Server) safetySave(w http.ResponseWriter, r *http.Request, u *requestUs
 		}
 		changed := p != nil && p.Code == problem.Conflict
 		fields := mergeFields(fs, err)
-		if changed {
+		switch {
+		case changed:
 			fields = []problem.Field{{Name: "saved-now", Message: p.Message}}
+		case len(fields) == 0 && p != nil:
+			fields = []problem.Field{{Name: "safe_contacts", Message: p.Message}}
 		}
 		current := 0
 		if rec.SafetyPlan != nil {

@@ -1,0 +1,149 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/casework"
+	"github.com/cradle-org/cradle/internal/eligibility"
+	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
+)
+
+// LeaveProgramme records that a parent has left the programme while the
+// family's case stays open for the other parent (migration 59): the
+// parent no longer takes part (people.active), so their row on the
+// caseload, their measures and the family's assessment gaps stop asking
+// for them, and a session after the day they left is refused until they
+// rejoin. Recorded by those who may edit the parent's confidential
+// record, as a pause is; the reason and note follow its confidentiality.
+func (db *DB) LeaveProgramme(ctx context.Context, actor policy.Actor, d casework.Departure) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		// The family's row first, written (changing nothing) so that on
+		// PostgreSQL two parents leaving at once wait for each other: the
+		// second then reads the first as gone, and is refused. (SQLite has
+		// one writer at a time.)
+		if _, err := tx.exec(`UPDATE families SET updated_at = updated_at WHERE id = (SELECT family_id FROM people WHERE id = $1)`, d.PersonID); err != nil {
+			return fmt.Errorf("locking the family: %w", err)
+		}
+		f, p, err := tx.parentForEdit(actor, d.PersonID, "Only a parent leaves the programme")
+		if err != nil {
+			return err
+		}
+		if !p.Active {
+			return problem.New(problem.Conflict, "%s has left the programme already", p.Name())
+		}
+		other := false
+		for _, q := range f.Parents() {
+			other = other || q.ID != p.ID && q.Active
+		}
+		if err := d.Validate(acceptedOrMade(f), tx.now, other); err != nil {
+			return err
+		}
+		id, err := tx.newID("departures")
+		if err != nil {
+			return err
+		}
+		note, err := tx.db.seal(rowContext("departures.note", id), d.Note)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(`INSERT INTO departures (id, family_id, person_id, reason, note_sealed, left_on, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, f.ID, p.ID, d.Reason, note, eligibility.DateOf(d.LeftOn).UTC(), actor.StaffID, tx.now); err != nil {
+			return fmt.Errorf("recording a parent leaving: %w", err)
+		}
+		if err := tx.setActive(p, false); err != nil {
+			return err
+		}
+		tx.Audit("person.leave", "person", p.ID, f.ID, d.Reason)
+		return nil
+	})
+}
+
+// RejoinProgramme records that a parent who left has come back, on the
+// day given: they take part again from then.
+func (db *DB) RejoinProgramme(ctx context.Context, actor policy.Actor, personID int64, on time.Time) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, p, err := tx.parentForEdit(actor, personID, "Only a parent rejoins the programme")
+		if err != nil {
+			return err
+		}
+		var id int64
+		var left time.Time
+		err = tx.queryRow(`SELECT id, left_on FROM departures WHERE person_id = $1 AND rejoined_on IS NULL ORDER BY id DESC LIMIT 1`, p.ID).Scan(&id, &left)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("finding when the parent left: %w", err)
+		}
+		if err != nil || p.Active {
+			return problem.New(problem.Conflict, "%s is taking part in the programme already", p.Name())
+		}
+		if err := casework.CheckRejoin(on, left, tx.now); err != nil {
+			return err
+		}
+		if _, err := tx.exec(`UPDATE departures SET rejoined_on = $1, rejoined_by = $2, rejoined_at = $3 WHERE id = $4`,
+			eligibility.DateOf(on).UTC(), actor.StaffID, tx.now, id); err != nil {
+			return fmt.Errorf("recording a parent rejoining: %w", err)
+		}
+		if err := tx.setActive(p, true); err != nil {
+			return err
+		}
+		tx.Audit("person.rejoin", "person", p.ID, f.ID, "")
+		return nil
+	})
+}
+
+// setActive says whether parent p takes part in the programme. The
+// person's version moves on, as for any change to their row, so a details
+// form opened before it does not save over it unseen.
+func (tx *Tx) setActive(p family.Person, active bool) error {
+	if _, err := tx.exec(`UPDATE people SET active = $1, version = version + 1, updated_at = $2 WHERE id = $3`, active, tx.now, p.ID); err != nil {
+		return fmt.Errorf("changing whether the parent takes part: %w", err)
+	}
+	return nil
+}
+
+// departures are a parent's times away from the programme, latest first.
+// Whoever may read the parent's record sees when they left and came back;
+// the reason and the note only those who may see their confidential
+// details (a move out of the area may be a location clue).
+func (tx *Tx) departures(personID int64, seeConfidential bool) ([]casework.Departure, error) {
+	rows, err := tx.query(`SELECT d.id, d.person_id, d.reason, d.note_sealed, d.left_on, d.rejoined_on, COALESCE(s.name, '')
+		FROM departures d LEFT JOIN staff s ON s.id = d.created_by WHERE d.person_id = $1 ORDER BY d.left_on DESC, d.id DESC`, personID)
+	if err != nil {
+		return nil, fmt.Errorf("reading when the parent left the programme: %w", err)
+	}
+	defer rows.Close()
+	var out []casework.Departure
+	for rows.Next() {
+		var d casework.Departure
+		var note string
+		var rejoined sql.NullTime
+		if err := rows.Scan(&d.ID, &d.PersonID, &d.Reason, &note, &d.LeftOn, &rejoined, &d.By); err != nil {
+			return nil, fmt.Errorf("reading when the parent left the programme: %w", err)
+		}
+		d.RejoinedOn = timeOf(rejoined)
+		if seeConfidential {
+			if d.Note, err = tx.db.open(rowContext("departures.note", d.ID), note); err != nil {
+				return nil, err
+			}
+		} else {
+			d.Reason, d.Withheld = "", true
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// acceptedOrMade is the day a family was accepted, or, with no acceptance
+// recorded, the day its record was made: nothing about its casework is
+// dated before it.
+func acceptedOrMade(f family.Family) time.Time {
+	if f.AcceptedOn.IsZero() {
+		return f.CreatedAt
+	}
+	return f.AcceptedOn
+}
