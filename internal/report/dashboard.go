@@ -153,6 +153,13 @@ func Dashboard(f Figures, outcomes Table) []Section {
 	d.sum(sessionNames[3], sessionNames[:3])
 	closures := CountsTable("closures-by-reason", "Closures by reason", "Cases closed "+scope+" and not re-opened.", "Reason", f.ClosuresByReason)
 	d.countsTable(closures, f.ClosuresByReason, "closures", "closures/all")
+	// Parents who left while the other carried on: each time, so a parent
+	// who rejoined and left again counts twice. The reasons add up to their
+	// total, which adds up with nothing else on the dashboard.
+	departures := CountsTable("departures-by-reason", "Parents who left the programme, by reason",
+		"Each time a parent left the programme "+scope+", while the other parent carried on; a parent who rejoined and left again counts each time.",
+		"Reason", f.DeparturesByReason)
+	d.countsTable(departures, f.DeparturesByReason, "departures", "departures/all")
 	planned := 0
 	for _, c := range f.ClosuresByReason {
 		if c.Key == "planned_end" {
@@ -166,8 +173,11 @@ func Dashboard(f Figures, outcomes Table) []Section {
 	engagementSection := newSection("engagement")
 	engagementSection.Headline = []Headline{{"% of offered sessions attended", Percent(f.SessionsAttended, f.Offered())},
 		{"% of closures at the baby's second birthday", Percent(planned, f.Closures())}}
-	engagementSection.Tables = []Table{engagement, closures, retention}
-	engagementSection.Charts = []ChartHint{{Table: 1, Kind: "bar", LabelCol: 0, ValueCols: []int{1}}, {Table: 2, Kind: "bar", LabelCol: 0, ValueCols: []int{3}}}
+	// The parents who left come last, so that the charts' indexes of the
+	// tables before them stay as they were.
+	engagementSection.Tables = []Table{engagement, closures, retention, departures}
+	engagementSection.Charts = []ChartHint{{Table: 1, Kind: "bar", LabelCol: 0, ValueCols: []int{1}}, {Table: 2, Kind: "bar", LabelCol: 0, ValueCols: []int{3}},
+		{Table: 3, Kind: "bar", LabelCol: 0, ValueCols: []int{1}}}
 	d.derive(&engagementSection.Headline[0].Cell, sessionNames[0], sessionNames[3])
 	d.derive(&engagementSection.Headline[1].Cell, "closures"+sep+"planned_end", "closures/all")
 	out = append(out, engagementSection)

@@ -37,6 +37,7 @@ func normalFigures() Figures {
 		Practitioners:    8, ParentsAllocated: 60, LargestCaseload: 11,
 		SessionsAttended: 120, SessionsMissed: 30, SessionsCancelledByParent: 3, SessionsCancelledByStaff: 7,
 		ClosuresByReason:   []KeyCount{{"planned_end", "Planned ending", 12}, {"withdrew", "Withdrew", 4}, {"disengaged", "Disengaged", 6}, {"moved_out_of_area", "Moved out of area", 1}},
+		DeparturesByReason: []KeyCount{{"withdrew", "Withdrew", 7}, {"disengaged", "Disengaged", 2}, {"moved_out_of_area", "Moved out of area", 5}},
 		Retention:          []Retention{{6, 20, 18}, {12, 14, 11}, {24, 6, 3}},
 		Concerns:           15,
 		ConcernsByDecision: []KeyCount{{"advice", "Advice", 7}, {"csc_referral", "Referral to children's social care", 6}, {"awaiting", "Awaiting a decision", 2}},
@@ -99,6 +100,9 @@ func TestDashboardCells(t *testing.T) {
 		// Two small reasons already hide each other.
 		"closures-by-reason": {"Planned ending | 12 | 52.2", "Withdrew | [c] | [c]", "Disengaged | 6 | 26.1", "Moved out of area | [c] | [c]", "Total | 23 | 100.0"},
 		"retention":          {"6 months | 20 | 18 | 90.0", "1 year | 14 | 11 | 78.6", "2 years | 6 | [c] | [c]"},
+		// Disengaged's 2 is small; the total would give it back, so moved
+		// out of area's 5 (the smallest other) goes too.
+		"departures-by-reason": {"Withdrew | 7 | 50.0", "Disengaged | [c] | [c]", "Moved out of area | [c] | [c]", "Total | 14 | 100.0"},
 		"safeguarding": {
 			"Safeguarding concerns raised | 15",
 			"Median hours from concern to decision | 7.0",
@@ -156,6 +160,39 @@ func TestDashboardCells(t *testing.T) {
 	}
 }
 
+// TestDashboardEngagementTables: the parents who left come last in the
+// engagement section, so that its charts still point at the closures and
+// the retention table; their caption says a parent who left twice counts
+// twice.
+func TestDashboardEngagementTables(t *testing.T) {
+	for _, s := range Dashboard(normalFigures(), Table{}) {
+		if s.Key != "engagement" {
+			continue
+		}
+		var keys []string
+		for _, tab := range s.Tables {
+			keys = append(keys, tab.Key)
+		}
+		if want := []string{"engagement", "closures-by-reason", "retention", "departures-by-reason"}; !reflect.DeepEqual(keys, want) {
+			t.Fatalf("engagement tables %q, want %q", keys, want)
+		}
+		var charted []string
+		for _, h := range s.Charts {
+			charted = append(charted, s.Tables[h.Table].Key)
+		}
+		if want := []string{"closures-by-reason", "retention", "departures-by-reason"}; !reflect.DeepEqual(charted, want) {
+			t.Errorf("charted %q, want %q", charted, want)
+		}
+		dep := s.Tables[3]
+		if dep.Title != "Parents who left the programme, by reason" || dep.Columns[0].Label != "Reason" ||
+			!strings.Contains(dep.Caption, "1 January 2026 to 31 March 2026, every area") || !strings.Contains(dep.Caption, "counts each time") {
+			t.Errorf("departures table %q, caption %q", dep.Title, dep.Caption)
+		}
+		return
+	}
+	t.Fatal("no engagement section")
+}
+
 // TestDashboardHidesWhatSubtractionGivesBack builds the dashboard from
 // figures with a small count where a total, a complementary figure or a
 // percentage would otherwise give it back, in each table at risk, and tries
@@ -203,6 +240,12 @@ func TestDashboardHidesWhatSubtractionGivesBack(t *testing.T) {
 		{"closures: the planned endings small", func(f *Figures) {
 			f.ClosuresByReason = []KeyCount{{"planned_end", "Planned ending", 2}, {"withdrew", "Withdrew", 14}, {"disengaged", "Disengaged", 6}}
 		}, map[string][]string{"closures-by-reason": {"Planned ending", "Disengaged"}}},
+		{"parents who left: one small reason", func(f *Figures) {
+			f.DeparturesByReason = []KeyCount{{"withdrew", "Withdrew", 9}, {"disengaged", "Disengaged", 6}, {"safety_concern", "Safety concern", 3}, {"other", "Other", 8}}
+		}, map[string][]string{"departures-by-reason": {"Safety concern", "Disengaged"}}},
+		{"parents who left: all small", func(f *Figures) {
+			f.DeparturesByReason = []KeyCount{{"withdrew", "Withdrew", 1}, {"moved_out_of_area", "Moved out of area", 2}}
+		}, map[string][]string{"departures-by-reason": {"Withdrew", "Moved out of area"}}},
 		{"concerns: one small decision", func(f *Figures) {
 			f.Concerns, f.ConcernsByDecision = 30, []KeyCount{{"advice", "Advice", 20}, {"csc_referral", "Referral to children's social care", 9}, {"awaiting", "Awaiting a decision", 1}}
 		}, map[string][]string{"concerns-by-decision": {"Awaiting a decision", "Referral to children's social care"}}},
@@ -306,6 +349,11 @@ func TestDashboardRandomFigures(t *testing.T) {
 		for _, k := range []string{"planned_end", "withdrew", "disengaged"} {
 			if n := small(); n > 0 {
 				f.ClosuresByReason = append(f.ClosuresByReason, KeyCount{k, k, n})
+			}
+		}
+		for _, k := range []string{"withdrew", "disengaged", "moved_out_of_area"} {
+			if n := small(); n > 0 {
+				f.DeparturesByReason = append(f.DeparturesByReason, KeyCount{k, k, n})
 			}
 		}
 		sections := Dashboard(f, Table{})
@@ -558,7 +606,7 @@ func dashboardAttacks(sections []Section) []attack {
 		}
 		return foot
 	}
-	for _, key := range []string{"referrals-by-source", "referrals-by-area", "open-by-area", "open-by-stage", "closures-by-reason", "concerns-by-decision"} {
+	for _, key := range []string{"referrals-by-source", "referrals-by-area", "open-by-area", "open-by-stage", "closures-by-reason", "departures-by-reason", "concerns-by-decision"} {
 		footed(key)
 	}
 	for _, key := range []string{"engagement", "safeguarding-status"} {

@@ -39,6 +39,11 @@ type Figures struct {
 	// Closures in the range (those not since re-opened), by reason.
 	ClosuresByReason []KeyCount
 
+	// Departures in the range, by reason: each time a parent left the
+	// programme while the other parent carried on (a parent who rejoined
+	// and left again counts each time). Reason codes only, never the note.
+	DeparturesByReason []KeyCount
+
 	// Retention: for each of RetentionAges(), families whose baby reached
 	// that age in the range (see Retention).
 	Retention []Retention

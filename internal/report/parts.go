@@ -15,7 +15,7 @@ type Part uint8
 const (
 	PartReferrals    Part = 1 << iota // referrals received, the funnel, first contact
 	PartCaseloads                     // open families and caseloads now
-	PartEngagement                    // sessions, closures, retention
+	PartEngagement                    // sessions, closures, retention, parents who left
 	PartSafeguarding                  // concerns, MARAC referrals, safety plans
 	PartStatus                        // changes in safeguarding status
 	PartOutcomes                      // the outcome table (OutcomeChange, not Figures)
@@ -105,6 +105,7 @@ func (f *Figures) Merge(src Figures, p Part) {
 		f.SessionsAttended, f.SessionsMissed = src.SessionsAttended, src.SessionsMissed
 		f.SessionsCancelledByParent, f.SessionsCancelledByStaff = src.SessionsCancelledByParent, src.SessionsCancelledByStaff
 		f.ClosuresByReason, f.Retention = src.ClosuresByReason, src.Retention
+		f.DeparturesByReason = src.DeparturesByReason
 	}
 	if p&PartSafeguarding != 0 {
 		f.Concerns, f.ConcernsByDecision = src.Concerns, src.ConcernsByDecision

@@ -440,33 +440,52 @@ func (tx *Tx) sessionFigures(sc ReportScope, from, until time.Time, f *report.Fi
 	return nil
 }
 
+// closureFigures counts the closures in the range not since re-opened, and
+// the times a parent left the programme in the range while the other
+// carried on (every departure, so a parent who rejoined and left again
+// counts each time), each by reason in the reasons' list order. Reasons
+// are codes from a list; the notes are never read.
 func (tx *Tx) closureFigures(sc ReportScope, from, until time.Time, f *report.Figures) error {
 	where, args := scopeSQL("f.area_id", sc, []any{from, until})
-	rows, err := tx.query(`SELECT c.reason, COUNT(*) FROM closures c`+familyJoin(where, "c.family_id")+`
-		WHERE c.reopened_at IS NULL AND c.closed_on >= $1 AND c.closed_on < $2`+where+` GROUP BY c.reason`, args...)
+	var err error
+	f.ClosuresByReason, err = tx.countByReason(`SELECT c.reason, COUNT(*) FROM closures c`+familyJoin(where, "c.family_id")+`
+		WHERE c.reopened_at IS NULL AND c.closed_on >= $1 AND c.closed_on < $2`+where+` GROUP BY c.reason`, args, casework.ClosureReasons(), "closures")
 	if err != nil {
-		return fmt.Errorf("counting closures: %w", err)
+		return err
+	}
+	f.DeparturesByReason, err = tx.countByReason(`SELECT d.reason, COUNT(*) FROM departures d`+familyJoin(where, "d.family_id")+`
+		WHERE d.left_on >= $1 AND d.left_on < $2`+where+` GROUP BY d.reason`, args, casework.LeavingReasons(), "parents who left")
+	return err
+}
+
+// countByReason reads the counts q gives (a reason's code and its count,
+// a row a reason), labelled from reasons and in their list's order.
+func (tx *Tx) countByReason(q string, args []any, reasons []casework.Option, what string) ([]report.KeyCount, error) {
+	rows, err := tx.query(q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("counting %s: %w", what, err)
 	}
 	defer rows.Close()
+	var out []report.KeyCount
 	for rows.Next() {
 		var reason string
 		var n int
 		if err := rows.Scan(&reason, &n); err != nil {
-			return fmt.Errorf("counting closures: %w", err)
+			return nil, fmt.Errorf("counting %s: %w", what, err)
 		}
-		f.ClosuresByReason = append(f.ClosuresByReason, report.KeyCount{Key: reason, Label: casework.Label(casework.ClosureReasons(), reason), N: n})
+		out = append(out, report.KeyCount{Key: reason, Label: casework.Label(reasons, reason), N: n})
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("counting closures: %w", err)
+		return nil, fmt.Errorf("counting %s: %w", what, err)
 	}
 	order := map[string]int{}
-	for i, o := range casework.ClosureReasons() {
+	for i, o := range reasons {
 		order[o.Value] = i + 1
 	}
-	sort.Slice(f.ClosuresByReason, func(i, j int) bool {
-		return order[f.ClosuresByReason[i].Key] < order[f.ClosuresByReason[j].Key]
+	sort.Slice(out, func(i, j int) bool {
+		return order[out[i].Key] < order[out[j].Key]
 	})
-	return nil
+	return out, nil
 }
 
 // retentionFigures counts, for each of report.RetentionAges, the families

@@ -125,6 +125,23 @@ func seedReportDataset(t *testing.T, db *store.DB) {
 func TestFigures(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		seedReportDataset(t, db)
+		// Parents who left while the other carried on (raw rows, with the
+		// parent of each family standing in). 20 (North) left twice in the
+		// range, rejoining between: counted twice. 70 (North) left in
+		// January and rejoined; 40 (North) left on the range's last day;
+		// 90 (South) in May. 50 left before the range (rejoining in it) and
+		// 80 the day after it: not counted.
+		leave := func(id, familyID int, reason string, on time.Time, rejoined any) {
+			mustExec(t, db, `INSERT INTO departures (id, family_id, person_id, reason, note_sealed, left_on, rejoined_on, created_by, created_at)
+				VALUES ($1, $2, $3, $4, '', $5, $6, 1, $7)`, id, familyID, familyID*10, reason, on, rejoined, d(2026, 7, 1))
+		}
+		leave(1, 2, "withdrew", d(2026, 2, 10), d(2026, 3, 1))
+		leave(2, 2, "withdrew", d(2026, 4, 15), nil)
+		leave(3, 7, "safety_concern", d(2026, 1, 20), d(2026, 2, 1))
+		leave(4, 4, "moved_out_of_area", d(2026, 6, 30), nil)
+		leave(5, 9, "disengaged", d(2026, 5, 12), nil)
+		leave(6, 5, "disengaged", d(2025, 12, 15), d(2026, 1, 10))
+		leave(7, 8, "other", d(2026, 7, 1), nil)
 		dsl := policy.Actor{StaffID: 1, Role: policy.DSL}
 		f, err := db.Figures(ctx, dsl, store.ReportScope{From: d(2026, 1, 1), To: d(2026, 6, 30)})
 		if err != nil {
@@ -164,6 +181,9 @@ func TestFigures(t *testing.T) {
 		check("Practitioners", []int{f.Practitioners, f.ParentsAllocated, f.LargestCaseload}, []int{3, 4, 2})
 		check("Sessions", []int{f.SessionsAttended, f.SessionsMissed, f.SessionsCancelledByParent, f.SessionsCancelledByStaff, f.Offered()}, []int{5, 1, 1, 1, 7})
 		check("Closures", f.ClosuresByReason, []report.KeyCount{{Key: "planned_end", Label: "Planned ending at the baby's second birthday", N: 2}, {Key: "withdrew", Label: "Withdrew", N: 1}})
+		// In the reasons' list order, not the order SQL groups them in.
+		check("Departures", f.DeparturesByReason, []report.KeyCount{{Key: "withdrew", Label: "Withdrew", N: 2}, {Key: "disengaged", Label: "Disengaged", N: 1},
+			{Key: "moved_out_of_area", Label: "Moved out of area", N: 1}, {Key: "safety_concern", Label: "Safety concern", N: 1}})
 		check("Concerns", f.Concerns, 3)
 		check("DecisionHours", f.DecisionHours, []float64{4, 24})
 		check("DecidedInTime", f.DecidedInTime, 1)
@@ -181,6 +201,8 @@ func TestFigures(t *testing.T) {
 		check("North sessions", []int{n.SessionsAttended, n.SessionsMissed, n.SessionsCancelledByParent, n.SessionsCancelledByStaff}, []int{4, 1, 1, 0})
 		check("North concerns", []int{n.Concerns, n.MARACReferrals, n.OpenFamilies, n.StatusFamilies}, []int{2, 1, 5, 2})
 		check("North areas", n.Areas, []string{"North"})
+		check("North departures", n.DeparturesByReason, []report.KeyCount{{Key: "withdrew", Label: "Withdrew", N: 2},
+			{Key: "moved_out_of_area", Label: "Moved out of area", N: 1}, {Key: "safety_concern", Label: "Safety concern", N: 1}})
 		// Both plans and the review are North's: an area's count finds each
 		// review's family through its plan.
 		check("North safety plans", []int{n.SafetyPlans, n.SafetyPlanReviews}, []int{2, 1})
@@ -189,6 +211,7 @@ func TestFigures(t *testing.T) {
 			t.Fatal(err)
 		}
 		check("South safety plans", []int{south.SafetyPlans, south.SafetyPlanReviews}, []int{0, 0})
+		check("South departures", south.DeparturesByReason, []report.KeyCount{{Key: "disengaged", Label: "Disengaged", N: 1}})
 		check("North by month and area", n.ReferralsByMonthArea, []report.MonthCount{mc("2026-01", "North", 2), mc("2026-02", "North", 1), mc("2026-03", "North", 2), mc("2026-04", "North", 2)})
 
 		// A narrower date range: January only.
@@ -197,6 +220,7 @@ func TestFigures(t *testing.T) {
 			t.Fatal(err)
 		}
 		check("January", []int{j.Referred, j.SessionsAttended, j.SafetyPlans}, []int{2, 2, 1})
+		check("January departures", j.DeparturesByReason, []report.KeyCount{{Key: "safety_concern", Label: "Safety concern", N: 1}})
 
 		// Refusals: a manager asking for another area or for every area, a practitioner.
 		for name, c := range map[string]struct {

@@ -19,3 +19,4 @@ CREATE TABLE departures (
 );
 CREATE INDEX departures_person ON departures (person_id, left_on);
 CREATE INDEX departures_family ON departures (family_id);
+CREATE INDEX departures_left ON departures (left_on); -- the reports count those who left in a range
