@@ -77,6 +77,14 @@ type familySpec struct {
 	babyName      string      // born babies only
 	babyLivesWith int         // the parent slot the baby lives with; 0 for both (or not recorded)
 	children      [][2]string // given and family names
+	left          *leftSpec   // a parent who left the programme while the other carries on
+}
+
+// leftSpec is a parent (slot 1 or 2) who left the programme daysAgo days
+// before the load date, recorded by their practitioner.
+type leftSpec struct {
+	slot, daysAgo int
+	reason, note  string
 }
 
 type parentSpec struct {
@@ -108,7 +116,9 @@ var families = []familySpec{
 	{area: "Hertfordshire", stage: family.Postnatal, eddOffsetDays: -400, manager: "ravi.patel@cradle.example", babyName: "Noah",
 		prac:     [2]string{"daniel.okoro@cradle.example", "megan.hughes@cradle.example"},
 		parents:  [2]parentSpec{{"Ellie", "Green", family.Both, "2 Maple Close, Stevenage", "SG1 9ZZ", "07700 900111", ""}, {"Ben", "Green", family.Both, "2 Maple Close, Stevenage", "SG1 9ZZ", "07700 900112", ""}},
-		children: [][2]string{{"Ruby", "Green"}}},
+		children: [][2]string{{"Ruby", "Green"}},
+		left: &leftSpec{slot: 2, daysAgo: 45, reason: "withdrew",
+			note: "Started shift work and said he cannot keep to sessions for now; he may come back when his hours settle. Ellie is carrying on."}},
 	{area: "Hertfordshire", stage: family.Ending, eddOffsetDays: -680, manager: "ravi.patel@cradle.example", babyName: "Freya",
 		prac:    [2]string{"megan.hughes@cradle.example", "daniel.okoro@cradle.example"},
 		parents: [2]parentSpec{{"Laura", "Price", family.Experiences, "88 High Street, Watford", "WD17 9ZZ", "07700 900113", ""}, {"Adam", "Cole", family.Uses, "11 Queens Road, Watford", "WD17 9ZZ", "07700 900114", ""}}},

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/casework"
+	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/measure"
 	"github.com/cradle-org/cradle/internal/risk"
@@ -36,12 +38,23 @@ func history(tx *store.Tx, n int, f familySpec, familyID int64, parents [2]int64
 		end = today.AddDate(0, 0, -10)
 		h.Closure = &store.DemoClosure{Kind: "planned", Reason: "planned_end", On: end, By: ids[f.manager]}
 	}
+	// A parent who left has no sessions or measures after the day they left.
+	var ends [2]time.Time
+	for i := range ends {
+		ends[i] = end
+		if l := f.left; l != nil && l.slot == i+1 {
+			leftOn := eligibility.DateOf(today.AddDate(0, 0, -l.daysAgo))
+			ends[i] = leftOn
+			h.Departures = append(h.Departures, store.DemoDeparture{By: ids[f.prac[i]],
+				Departure: casework.Departure{PersonID: parents[i], Reason: l.reason, Note: l.note, LeftOn: leftOn}})
+		}
+	}
 	for i, email := range f.prac {
 		if email == "" {
 			continue
 		}
 		k := 0
-		for on := accepted.AddDate(0, 0, 5+i); !on.After(end); on = on.AddDate(0, 0, 14) {
+		for on := accepted.AddDate(0, 0, 5+i); !on.After(ends[i]); on = on.AddDate(0, 0, 14) {
 			attendance := "attended"
 			switch (k + n + i) % 7 {
 			case 3:
@@ -81,6 +94,9 @@ func history(tx *store.Tx, n int, f familySpec, familyID int64, parents [2]int64
 			taken = facts.Today
 		}
 		for i, id := range parents {
+			if taken.After(ends[i]) {
+				continue
+			}
 			for _, key := range tp.Parents {
 				r, err := demoResult(key, id, tp.Key, taken, 0.5-0.12*float64(step)+0.08*float64((n+i)%4))
 				if err != nil {

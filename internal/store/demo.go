@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/referral"
 	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/sharing"
@@ -43,6 +44,15 @@ type DemoHistory struct {
 	SafetyPlans []DemoSafetyPlan
 	Incidents   []DemoIncident
 	MARACs      []DemoMARAC
+	// Parents who left the programme while the other carried on (By
+	// recorded it).
+	Departures []DemoDeparture
+}
+
+// DemoDeparture is a parent's leaving the programme, recorded by By.
+type DemoDeparture struct {
+	casework.Departure
+	By int64
 }
 
 // DemoAssessment is a completed DASH assessment of the parent PersonID,
@@ -159,6 +169,11 @@ func (tx *Tx) AddDemoHistory(h DemoHistory) error {
 	}
 	if err := tx.addDemoRisk(h); err != nil {
 		return err
+	}
+	for _, d := range h.Departures {
+		if err := tx.insertDeparture(h.FamilyID, d.Departure, d.By); err != nil {
+			return fmt.Errorf("demo departure: %w", err)
+		}
 	}
 	if c := h.Closure; c != nil {
 		if _, err := tx.exec(`INSERT INTO closures (family_id, kind, reason, closed_on, requested_by, approved_by, approved_at, created_at) VALUES ($1, $2, $3, $4, $5, $5, $6, $6)`,

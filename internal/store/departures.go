@@ -44,24 +44,30 @@ func (db *DB) LeaveProgramme(ctx context.Context, actor policy.Actor, d casework
 		if err := d.Validate(acceptedOrMade(f), tx.now, other); err != nil {
 			return err
 		}
-		id, err := tx.newID("departures")
-		if err != nil {
-			return err
-		}
-		note, err := tx.db.seal(rowContext("departures.note", id), d.Note)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.exec(`INSERT INTO departures (id, family_id, person_id, reason, note_sealed, left_on, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, f.ID, p.ID, d.Reason, note, eligibility.DateOf(d.LeftOn).UTC(), actor.StaffID, tx.now); err != nil {
-			return fmt.Errorf("recording a parent leaving: %w", err)
-		}
-		if err := tx.setActive(p, false); err != nil {
+		if err := tx.insertDeparture(f.ID, d, actor.StaffID); err != nil {
 			return err
 		}
 		tx.Audit("person.leave", "person", p.ID, f.ID, d.Reason)
 		return nil
 	})
+}
+
+// insertDeparture writes parent d.PersonID's leaving, checked already, and
+// marks them as no longer taking part.
+func (tx *Tx) insertDeparture(familyID int64, d casework.Departure, by int64) error {
+	id, err := tx.newID("departures")
+	if err != nil {
+		return err
+	}
+	note, err := tx.db.seal(rowContext("departures.note", id), d.Note)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.exec(`INSERT INTO departures (id, family_id, person_id, reason, note_sealed, left_on, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, familyID, d.PersonID, d.Reason, note, eligibility.DateOf(d.LeftOn).UTC(), by, tx.now); err != nil {
+		return fmt.Errorf("recording a parent leaving: %w", err)
+	}
+	return tx.setActive(d.PersonID, false)
 }
 
 // RejoinProgramme records that a parent who left has come back, on the
@@ -88,7 +94,7 @@ func (db *DB) RejoinProgramme(ctx context.Context, actor policy.Actor, personID 
 			eligibility.DateOf(on).UTC(), actor.StaffID, tx.now, id); err != nil {
 			return fmt.Errorf("recording a parent rejoining: %w", err)
 		}
-		if err := tx.setActive(p, true); err != nil {
+		if err := tx.setActive(p.ID, true); err != nil {
 			return err
 		}
 		tx.Audit("person.rejoin", "person", p.ID, f.ID, "")
@@ -99,8 +105,8 @@ func (db *DB) RejoinProgramme(ctx context.Context, actor policy.Actor, personID 
 // setActive says whether parent p takes part in the programme. The
 // person's version moves on, as for any change to their row, so a details
 // form opened before it does not save over it unseen.
-func (tx *Tx) setActive(p family.Person, active bool) error {
-	if _, err := tx.exec(`UPDATE people SET active = $1, version = version + 1, updated_at = $2 WHERE id = $3`, active, tx.now, p.ID); err != nil {
+func (tx *Tx) setActive(personID int64, active bool) error {
+	if _, err := tx.exec(`UPDATE people SET active = $1, version = version + 1, updated_at = $2 WHERE id = $3`, active, tx.now, personID); err != nil {
 		return fmt.Errorf("changing whether the parent takes part: %w", err)
 	}
 	return nil
