@@ -47,6 +47,17 @@ func (db *DB) LeaveProgramme(ctx context.Context, actor policy.Actor, d casework
 		if err := tx.insertDeparture(f.ID, d, actor.StaffID); err != nil {
 			return err
 		}
+		// A parent leaving changes the risk picture for the one who stays
+		// (a parent who uses abusive behaviours walking away from the
+		// work, say): their practitioner is asked to review it within the
+		// week. The task says that the parent left, never why.
+		for _, q := range f.Parents() {
+			if q.ID != p.ID && q.Active {
+				if err := tx.askForRiskReview(f, q, "Review the risk assessment and safety plan now "+p.Name()+" has left the programme", tx.now.AddDate(0, 0, 7)); err != nil {
+					return err
+				}
+			}
+		}
 		tx.Audit("person.leave", "person", p.ID, f.ID, d.Reason)
 		return nil
 	})

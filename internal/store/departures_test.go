@@ -59,6 +59,15 @@ func TestParentLeavesAndRejoinsTheProgramme(t *testing.T) {
 			!theirs.Departures[0].LeftOn.Equal(leaving.LeftOn) {
 			t.Errorf("the other parent's practitioner reads Alex's departures as %+v: want when, not why", theirs.Departures)
 		}
+		// Sam's practitioner is asked to review Sam's risk and safety plan
+		// within the week; Alex's own is not.
+		if n, err := db.RawString(ctx, `SELECT CAST(COUNT(*) AS TEXT) FROM tasks WHERE kind = 'review_risk' AND person_id = $1 AND assigned_to = $2 AND title LIKE '%Alex Rivers has left the programme%'`,
+			fx.parent2, fx.prac2.ID); err != nil || n != "1" {
+			t.Errorf("review tasks for Sam's practitioner after Alex left: %s (%v), want 1", n, err)
+		}
+		if n, err := db.RawString(ctx, `SELECT CAST(COUNT(*) AS TEXT) FROM tasks WHERE kind = 'review_risk' AND person_id = $1`, fx.parent1); err != nil || n != "0" {
+			t.Errorf("review tasks for Alex after leaving: %s (%v), want 0", n, err)
+		}
 		if n, err := db.RawString(ctx, `SELECT CAST(COUNT(*) AS TEXT) FROM departures WHERE note_sealed LIKE '%CANARY%'`); err != nil || n != "0" {
 			t.Errorf("departure notes in the clear: %s (%v)", n, err)
 		}

@@ -74,6 +74,9 @@ func TestParentLeavesAndRejoins(t *testing.T) {
 			strings.Contains(p.body, "CANARY-LEAVE") || !strings.Contains(p.body, "Why is withheld") || strings.Contains(p.body, "form=rejoin") {
 			t.Error("Jordan's practitioner does not see that Amy left, or sees why, or may record her rejoining")
 		}
+		if h := e.get(tc, "/families/"+itoa(f.ID)); !strings.Contains(between(h.body, `id="tasks"`, "</table>"), "Review the risk assessment and safety plan now Amy Foster has left the programme") {
+			t.Error("Jordan's practitioner is not asked to review his risk now Amy has left")
+		}
 		jp := e.get(tc, jordan)
 		if r := e.post(tc, jordan+"/leave", dateForm("left_on", e.clock.Now(), "csrf_token", csrfFrom(t, jp.body), "leave_reason", "withdrew")); r.status != http.StatusUnprocessableEntity ||
 			!strings.Contains(r.body, "close the family&#39;s case instead") {
