@@ -51,6 +51,9 @@ func TestParentLeavesAndRejoins(t *testing.T) {
 				t.Errorf("Amy's page, having left, lacks %q:\n%s", want, away)
 			}
 		}
+		if !strings.Contains(page.body, "a session up to that day can still be recorded") {
+			t.Error("Amy's page, having left, does not say which sessions can still be recorded")
+		}
 		if strings.Contains(page.body, "?form=pause") || strings.Contains(page.body, "?form=leave") {
 			t.Error("Amy's page, having left, still offers to pause her sessions or record her leaving")
 		}
