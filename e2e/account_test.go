@@ -30,6 +30,29 @@ func TestBrowserOwnPassword(t *testing.T) {
 	tab.mustBeAt(t, "/account/password")
 	tab.pageChecks(t, "account-password")
 
+	// The strength meter under the new password follows what is typed
+	// (announced once typing pauses), and the rules the server applies.
+	for _, tc := range []struct{ typed, want string }{
+		{"kettle", "Password strength: Too short 6 of at least 12 characters."},
+		{"aaaaaaaaaaaaaaaa", "Password strength: Too repetitive"},
+		{"kettle hill1", "Password strength: Fair"},
+		{"copper kettle hillside morning", "Password strength: Strong"},
+	} {
+		tab.fill(t, "#password", tc.typed)
+		got := ""
+		for end := time.Now().Add(5 * time.Second); time.Now().Before(end) && !strings.HasPrefix(got, tc.want); time.Sleep(50 * time.Millisecond) {
+			got = tab.eval(t, `(() => { const m = document.getElementById('password-strength'); return m ? m.textContent : ''; })()`)
+		}
+		if !strings.HasPrefix(got, tc.want) {
+			t.Errorf("the strength meter for %q reads %q, want %q", tc.typed, got, tc.want)
+		}
+	}
+	if d := tab.eval(t, `document.getElementById('password').getAttribute('aria-describedby')`); !strings.Contains(d, "password-strength") {
+		t.Errorf("the new password's box is not described by its strength meter: %q", d)
+	}
+	tab.pageChecks(t, "account-password-strength")
+	tab.screenshot(t, "account-password-strength")
+
 	tab.fill(t, "#current", c.Password)
 	tab.fill(t, "#password", "copper kettle hillside morning")
 	tab.fill(t, "#confirm", "copper kettle hillside evening")

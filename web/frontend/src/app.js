@@ -185,3 +185,59 @@ if (Number(session.sessionIdle) > 0) {
     if (!ended && Date.now() - asked > Number(session.sessionPing || 60) * 1000) alive()
   })
 }
+
+// A password strength meter (ASVS 2.1.8) under a new password's box: as the
+// person types, it says whether the password is long enough and roughly how
+// hard it would be to guess, estimated from its length and the kinds of
+// characters in it. It follows the server's rules (credential.CheckPassword:
+// 12 characters at least, 5 different ones at least), which still decide:
+// a common password, or one with the person's name in it, is refused only
+// when the form is sent, as the list is not sent to the browser. Without
+// script the box's hint says the same rules.
+const strengthOf = (pw) => {
+  const chars = [...pw]
+  if (chars.length === 0) return null
+  if (chars.length < 12) {
+    return { level: 'red', label: 'Too short', advice: chars.length + ' of at least 12 characters.' }
+  }
+  if (new Set(pw.trim().toLowerCase()).size < 5) {
+    return { level: 'red', label: 'Too repetitive', advice: 'Use at least 5 different characters.' }
+  }
+  let pool = 0
+  if (/[a-z]/.test(pw)) pool += 26
+  if (/[A-Z]/.test(pw)) pool += 26
+  if (/[0-9]/.test(pw)) pool += 10
+  if (/[ ]/.test(pw)) pool += 1
+  if (/[^a-zA-Z0-9 ]/.test(pw)) pool += 33
+  // A character repeated straight after itself adds little.
+  const effective = chars.filter((c, i) => i === 0 || c !== chars[i - 1]).length
+  const bits = effective * Math.log2(Math.max(pool, 2))
+  if (bits < 60) {
+    return { level: 'yellow', label: 'Fair', advice: 'Long enough. Adding another word would make it much harder to guess.' }
+  }
+  return { level: 'green', label: 'Strong', advice: 'Common passwords are still refused when you save.' }
+}
+
+for (const input of document.querySelectorAll('input[type="password"][autocomplete="new-password"][name="password"]')) {
+  const meter = document.createElement('p')
+  meter.className = 'govuk-body-s app-password-strength'
+  meter.id = input.id + '-strength'
+  meter.setAttribute('aria-live', 'polite')
+  input.insertAdjacentElement('afterend', meter)
+  input.setAttribute('aria-describedby', ((input.getAttribute('aria-describedby') || '') + ' ' + meter.id).trim())
+  let timer = 0
+  const update = () => {
+    const s = strengthOf(input.value)
+    meter.replaceChildren()
+    if (!s) return
+    const tag = document.createElement('strong')
+    tag.className = 'govuk-tag govuk-tag--' + s.level
+    tag.textContent = s.label
+    meter.append('Password strength: ', tag, ' ' + s.advice)
+  }
+  // After a pause in typing, so that a screen reader is told once.
+  input.addEventListener('input', () => {
+    clearTimeout(timer)
+    timer = setTimeout(update, 400)
+  })
+}
