@@ -53,6 +53,7 @@ func TestCaseListOrderAndRows(t *testing.T) {
 	}
 	left := person(41, 7, "Ann")
 	left.Active = false
+	left.PractitionerDisabled = true // no one need be allocated to a parent who left
 	list := []store.CaseloadEntry{
 		{FamilyID: 1, Reference: "F1", Family: family.Family{AcceptedOn: day(90)},
 			Parents:     []family.Person{person(11, 7, "Ann"), person(12, 8, "Bob")},
