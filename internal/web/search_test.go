@@ -37,6 +37,10 @@ func TestFindAPerson(t *testing.T) {
 			}
 		}
 
+		if strings.Contains(r.body, "Left the programme") {
+			t.Error("Amy, who takes part, is found as having left the programme")
+		}
+
 		r = e.get(prac, "/search?q=price")
 		if !strings.Contains(r.body, "Jordan Price") || strings.Contains(r.body, "Laura Price") {
 			t.Errorf("one name: Priya should find Jordan Price (her family) and not Laura Price (another area):\n%s", r.body)
@@ -107,6 +111,19 @@ func TestFindAPerson(t *testing.T) {
 
 // A NUL (which PostgreSQL cannot hold in text) or a broken character in a
 // search is dropped, not a 500 page (found by FuzzParseSearch).
+// A parent who left the programme (the demo's Ben Green) is found, and
+// the results say so; their co-parent, who takes part, is not marked.
+func TestFindAPersonWhoLeft(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		hc := e.client()
+		e.signIn(hc, herts)
+		if r := e.get(hc, "/search?q=green"); !strings.Contains(r.body, "Ellie Green") || strings.Count(r.body, "Left the programme") != 1 ||
+			!strings.Contains(between(r.body, ">Ben Green<", "</tr>"), "Left the programme") {
+			t.Errorf("Megan's search for the Greens should say Ben, and only Ben, left the programme:\n%s", between(r.body, "<tbody", "</tbody>"))
+		}
+	})
+}
+
 func TestFindAPersonOddCharacters(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		prac := e.client()
