@@ -361,7 +361,9 @@ type attention struct {
 // unstaffed: p's practitioner's account is disabled, so no one is working
 // with them until another is allocated (and they take part: a parent who
 // has left the programme needs no one yet).
-func unstaffed(p family.Person) bool { return p.Active && p.PractitionerID != 0 && p.PractitionerDisabled }
+func unstaffed(p family.Person) bool {
+	return p.Active && p.PractitionerID != 0 && p.PractitionerDisabled
+}
 
 func attentionOf(c store.CaseloadEntry, p family.Person, now time.Time, allocates bool) attention {
 	if !p.Active {
