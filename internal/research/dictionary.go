@@ -53,7 +53,7 @@ var rowColumns = []column{
 		func(r Row) string { return r.ClosureReason }, true},
 	{Field{"timepoint", "string", "The outcome-measure timepoint. A person has a row for each timepoint at which they have at least one result (results entered in error are left out); no row means no result was recorded then.", "timepoint key from the programme timeline" + timepointKeys()},
 		func(r Row) string { return r.Timepoint }, true},
-	{Field{"measured_on", "date", "The date of the person's latest result at this timepoint: baby_age_months, safeguarding_status and the session counts are given as at this date. Each instrument's own date is in its _taken_on column.", dateValues},
+	{Field{"measured_on", "date", "The date of the person's latest result at this timepoint: baby_age_months, safeguarding_status, the session counts, taking_part and left_reason are given as at this date. Each instrument's own date is in its _taken_on column.", dateValues},
 		func(r Row) string { return r.MeasuredOn }, false},
 	{Field{"baby_age_months", "integer", "The baby's age in completed months on measured_on (on every row of the family).", "0 or more; empty if not known or measured before the birth"},
 		func(r Row) string { return r.BabyAgeMonths }, false},
@@ -63,6 +63,10 @@ var rowColumns = []column{
 		func(r Row) string { return r.SessionsAttended }, false},
 	{Field{"sessions_offered", "integer", "Sessions offered to the parent up to and including measured_on: attended, missed or cancelled by the parent (not those the practitioner cancelled); empty for the baby.", "0 or more; empty for the baby"},
 		func(r Row) string { return r.SessionsOffered }, false},
+	{Field{"taking_part", "string", "For a parent, whether they were taking part in the programme on measured_on: no if they had left it (while the other parent carried on) on or before that date and had not rejoined by then, yes otherwise; empty for the baby. The dates a parent left and rejoined are not exported.", "yes, no; empty for the baby"},
+		func(r Row) string { return r.TakingPart }, false},
+	{Field{"left_reason", "string", "Why the parent had left the programme (category), when taking_part is no: the reason recorded when they left. The dates a parent left and rejoined are not exported.", "category key (" + leavingReasonKeys() + ") when taking_part is no; empty otherwise"},
+		func(r Row) string { return r.LeftReason }, true},
 }
 
 // timepointKeys lists the built-in timeline's timepoints, for the

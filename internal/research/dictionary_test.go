@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/measure"
 )
 
@@ -101,9 +102,43 @@ func TestDictionaryCoversInstruments(t *testing.T) {
 		t.Errorf("columns neither a row column nor from an instrument: %v", fields)
 	}
 	// The brief's examples, spelt out.
-	for _, name := range []string{"ders16_clarity", "domestic_abuse_frequency", "domestic_abuse_severity", "asq3_communication", "asq3_communication_zone", "asqse2_score", "swemwbs_raw", "safeguarding_status", "sessions_offered"} {
+	for _, name := range []string{"ders16_clarity", "domestic_abuse_frequency", "domestic_abuse_severity", "asq3_communication", "asq3_communication_zone", "asqse2_score", "swemwbs_raw", "safeguarding_status", "sessions_offered", "taking_part", "left_reason"} {
 		if _, err := indexOf(name); err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+// taking_part and left_reason follow the session counts, and the reasons
+// left_reason lists are the programme's: every one Build accepts, and no
+// other.
+func TestLeavingColumns(t *testing.T) {
+	offered, _ := indexOf("sessions_offered")
+	taking, _ := indexOf("taking_part")
+	reason, err := indexOf("left_reason")
+	if err != nil || taking != offered+1 || reason != offered+2 {
+		t.Fatalf("sessions_offered, taking_part, left_reason at %d, %d, %d: want consecutive", offered, taking, reason)
+	}
+	f := Dictionary()[reason]
+	var keys []string
+	for _, o := range casework.LeavingReasons() {
+		keys = append(keys, o.Value)
+	}
+	if want := "category key (" + strings.Join(keys, ", ") + ") when taking_part is no; empty otherwise"; f.Values != want {
+		t.Errorf("left_reason values %q, want %q", f.Values, want)
+	}
+	if !rowColumns[reason].text || rowColumns[taking].text {
+		t.Error("left_reason is a category written through export.SafeText; taking_part is yes or no")
+	}
+	if d := Dictionary()[taking]; d.Values != "yes, no; empty for the baby" || !strings.Contains(d.Description, "not exported") {
+		t.Errorf("taking_part = %+v", d)
+	}
+	for _, o := range append(casework.LeavingReasons(), casework.Option{Value: "planned_end"}) {
+		d := data()
+		d.Departures[mumA] = []Departure{{LeftOn: day(2026, 3, 1), Reason: o.Value}}
+		_, err := Build(testKey, project, Months, d)
+		if accepted := slices.Contains(keys, o.Value); (err == nil) != accepted {
+			t.Errorf("leaving reason %q: err = %v", o.Value, err)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/sharing"
 	"github.com/cradle-org/cradle/internal/timeline"
 )
@@ -37,12 +38,25 @@ type Data struct {
 	// Statuses are each family's safeguarding status changes, by family id,
 	// from the team around the baby's status history.
 	Statuses map[int64][]StatusChange
+	// Departures are the times each parent left the programme while the
+	// other carried on, by person id.
+	Departures map[int64][]Departure
 }
 
 // Session is one session offered to a parent.
 type Session struct {
 	On       time.Time
 	Attended bool
+}
+
+// Departure is a parent leaving the programme, and rejoining if they did:
+// the reason's code and the dates only, never the note kept with it. The
+// dates are used only to work out whether the parent was taking part on a
+// row's date; they are never exported.
+type Departure struct {
+	LeftOn     time.Time
+	RejoinedOn time.Time // zero if they have not rejoined
+	Reason     string    // a casework.LeavingReasons value, e.g. "withdrew"
 }
 
 // StatusChange is a change of a family's safeguarding status.
@@ -108,6 +122,8 @@ type Row struct {
 	SafeguardingStatus string
 	SessionsAttended   string // "" for the baby
 	SessionsOffered    string
+	TakingPart         string // "yes" or "no"; "" for the baby
+	LeftReason         string // when TakingPart is "no"
 	// Measures holds the instrument columns that have a value, by column
 	// name ("phq9_score"); every other instrument column is empty.
 	Measures map[string]string
@@ -120,8 +136,14 @@ type Row struct {
 // A person with no result at a timepoint has no row for it.
 //
 // Each row's date (measured_on) is the date of its latest result; the
-// baby's age, the family's safeguarding status and the parent's sessions
-// are given as at that date.
+// baby's age, the family's safeguarding status, and the parent's sessions
+// and whether they were taking part in the programme (and if not, why they
+// had left) are given as at that date. When a parent left or rejoined is
+// not exported.
+//
+// A departure with no date of leaving, or with a reason that is not one of
+// casework.LeavingReasons, is an error, as is a safeguarding status that is
+// not one of sharing.Statuses.
 //
 // Two results for the same person, timepoint and instrument are an error
 // (the store keeps one result per timepoint, so a duplicate means the
@@ -142,6 +164,16 @@ func Build(key []byte, project string, mode DateMode, data Data) ([]Row, error) 
 		for _, c := range changes {
 			if !validStatus(c.Status) {
 				return nil, fmt.Errorf("research: family %d: safeguarding status %q is not one of %s", fid, c.Status, statusKeys())
+			}
+		}
+	}
+	for pid, ds := range data.Departures {
+		for _, d := range ds {
+			if d.LeftOn.IsZero() {
+				return nil, fmt.Errorf("research: person %d: a departure with no date of leaving", pid)
+			}
+			if !validLeavingReason(d.Reason) {
+				return nil, fmt.Errorf("research: person %d: leaving reason %q is not one of %s", pid, d.Reason, leavingReasonKeys())
 			}
 		}
 	}
@@ -204,6 +236,10 @@ func Build(key []byte, project string, mode DateMode, data Data) ([]Row, error) 
 		if first.Role == RoleParent {
 			attended, offered := sessionsBy(data.Sessions[first.PersonID], measured)
 			row.SessionsAttended, row.SessionsOffered = strconv.Itoa(attended), strconv.Itoa(offered)
+			row.TakingPart = "yes"
+			if d, away := departedOn(data.Departures[first.PersonID], measured); away {
+				row.TakingPart, row.LeftReason = "no", d.Reason
+			}
 		}
 		row.Measures = map[string]string{}
 		for _, i := range idx {
@@ -367,6 +403,37 @@ func statusOn(changes []StatusChange, on time.Time) string {
 		}
 	}
 	return status
+}
+
+func validLeavingReason(s string) bool {
+	return slices.ContainsFunc(casework.LeavingReasons(), func(o casework.Option) bool { return o.Value == s })
+}
+
+func leavingReasonKeys() string {
+	var keys []string
+	for _, o := range casework.LeavingReasons() {
+		keys = append(keys, o.Value)
+	}
+	return strings.Join(keys, ", ")
+}
+
+// departedOn is the departure in force on a date, if any: one the parent
+// left on or before it and had not rejoined by then (not rejoined, or
+// rejoined after it). Should two be (the store allows one at a time), the
+// later left, or the later of two on the same day in the order given.
+func departedOn(departures []Departure, on time.Time) (Departure, bool) {
+	var out Departure
+	found := false
+	day := dateOf(on)
+	for _, d := range departures {
+		if dateOf(d.LeftOn).After(day) || !d.RejoinedOn.IsZero() && !dateOf(d.RejoinedOn).After(day) {
+			continue
+		}
+		if !found || !dateOf(d.LeftOn).Before(dateOf(out.LeftOn)) {
+			out, found = d, true
+		}
+	}
+	return out, found
 }
 
 // sessionsBy counts the sessions held on or before a date.

@@ -112,6 +112,9 @@ func data() Data {
 		Statuses: map[int64][]StatusChange{
 			familyA: {{day(2026, 1, 20), "child_protection_plan"}, {day(2026, 5, 1), "none"}, {day(2026, 5, 1), "child_in_need"}},
 		},
+		Departures: map[int64][]Departure{
+			dadA: {{LeftOn: day(2026, 1, 28), Reason: "safety_concern"}}, // the day before his baseline result
+		},
 	}
 }
 
@@ -172,7 +175,7 @@ func TestBuildRows(t *testing.T) {
 	want := Row{
 		Family: fA, Person: mum, Role: "parent", Experience: "experiences", Area: "Blackpool",
 		ReferralSource: "midwife", AcceptedOn: "2026-01", Timepoint: "m6", MeasuredOn: "2026-08",
-		BabyAgeMonths: "6", SafeguardingStatus: "child_in_need", SessionsAttended: "3", SessionsOffered: "4",
+		BabyAgeMonths: "6", SafeguardingStatus: "child_in_need", SessionsAttended: "3", SessionsOffered: "4", TakingPart: "yes",
 		Measures: map[string]string{
 			"epds_taken_on": "2026-08", "epds_score": "8", "epds_band": "below the screening threshold",
 			"domestic_abuse_taken_on": "2026-08", "domestic_abuse_score": "3", "domestic_abuse_band": "abuse reported",
@@ -192,7 +195,8 @@ func TestBuildRows(t *testing.T) {
 		"ders16_nonacceptance": "10", "ders16_goals": "8", "ders16_impulse": "11", "ders16_strategies": "13", "ders16_clarity": "5",
 	}
 	if base.BabyAgeMonths != "" || base.MeasuredOn != "2026-01" || base.SafeguardingStatus != "child_protection_plan" ||
-		base.SessionsAttended != "2" || base.SessionsOffered != "2" || !reflect.DeepEqual(base.Measures, wantBase) {
+		base.SessionsAttended != "2" || base.SessionsOffered != "2" || base.TakingPart != "yes" || base.LeftReason != "" ||
+		!reflect.DeepEqual(base.Measures, wantBase) {
 		t.Errorf("baseline row = %+v", base)
 	}
 
@@ -207,19 +211,19 @@ func TestBuildRows(t *testing.T) {
 		"asqse2_taken_on": "2026-08", "asqse2_score": "35", "asqse2_band": "Monitor", "asqse2_interval": "6",
 	}
 	if b.Role != "baby" || b.Experience != "" || b.BabyAgeMonths != "6" || b.SafeguardingStatus != "child_in_need" ||
-		b.SessionsAttended != "" || b.SessionsOffered != "" || !reflect.DeepEqual(b.Measures, wantBaby) {
+		b.SessionsAttended != "" || b.SessionsOffered != "" || b.TakingPart != "" || b.LeftReason != "" || !reflect.DeepEqual(b.Measures, wantBaby) {
 		t.Errorf("baby row = %+v", b)
 	}
 
 	d := findRow(t, rows, dad, "baseline")
 	if want := map[string]string{"swemwbs_taken_on": "2026-01", "swemwbs_score": "-1.5", "swemwbs_raw": "14"}; !reflect.DeepEqual(d.Measures, want) ||
-		d.SessionsAttended != "0" || d.SessionsOffered != "0" || d.Experience != "uses" {
+		d.SessionsAttended != "0" || d.SessionsOffered != "0" || d.Experience != "uses" || d.TakingPart != "no" || d.LeftReason != "safety_concern" {
 		t.Errorf("dad's row = %+v", d)
 	}
 
 	// A family with no status change recorded is none.
 	mB := findRow(t, rows, mustPseudonym(t, testKey, project, KindParent, mumB), "baseline")
-	if mB.SafeguardingStatus != "none" || mB.ClosureReason != "completed" {
+	if mB.SafeguardingStatus != "none" || mB.ClosureReason != "completed" || mB.TakingPart != "yes" || mB.LeftReason != "" {
 		t.Errorf("family B row = %+v", mB)
 	}
 }
@@ -280,6 +284,14 @@ func TestNoIdentifiersInOutput(t *testing.T) {
 				if !d.IsZero() && strings.Contains(out, d.Format(time.DateOnly)) {
 					t.Errorf("%v: real date %s in output", mode, d.Format(time.DateOnly))
 				}
+			}
+		}
+		// Nor is the date a parent left, shifted or not.
+		left := data().Departures[dadA][0].LeftOn
+		shift, _ := ShiftDays(testKey, project, familyA)
+		for _, d := range []string{left.Format(time.DateOnly), shiftedDate(left, shift)} {
+			if strings.Contains(out, d) {
+				t.Errorf("%v: date of leaving %s in output", mode, d)
 			}
 		}
 	}
@@ -403,6 +415,13 @@ func TestBuildRefuses(t *testing.T) {
 			d.Records[5].Scores.Interval = -6
 		},
 		"unknown status": func(d *Data) { d.Statuses[familyA][0].Status = "see notes" },
+		"note as a leaving reason": func(d *Data) {
+			d.Departures[mumA] = []Departure{{LeftOn: day(2026, 3, 1), Reason: "Moved in with her sister"}}
+		},
+		"closure reason as a leaving reason": func(d *Data) {
+			d.Departures[mumA] = []Departure{{LeftOn: day(2026, 3, 1), Reason: "planned_end"}}
+		},
+		"departure with no date": func(d *Data) { d.Departures[mumA] = []Departure{{Reason: "withdrew"}} },
 		"person categories differ": func(d *Data) {
 			d.Records[1].Area = "Fylde"
 		},
@@ -469,6 +488,75 @@ func TestFormulaGuard(t *testing.T) {
 	// A negative score is a number and is not prefixed.
 	if s := recs[1:]; !slices.ContainsFunc(s, func(r []string) bool { return r[colIndex(t, "swemwbs_score")] == "-1.5" }) {
 		t.Error("negative score not written as -1.5")
+	}
+}
+
+// Whether a parent was taking part on a row's date, and if not why they
+// had left, compared by calendar day: mum's m6 row is dated 20 August 2026
+// (10:30), her baseline row 29 January 2026. The baby's row says neither.
+func TestTakingPart(t *testing.T) {
+	at := func(y int, m time.Month, d, hour int) time.Time { return time.Date(y, m, d, hour, 0, 0, 0, time.UTC) }
+	for _, c := range []struct {
+		name       string
+		departures []Departure
+		take, why  string // at m6
+	}{
+		{"never left", nil, "yes", ""},
+		{"left before", []Departure{{LeftOn: at(2026, 5, 1, 0), Reason: "withdrew"}}, "no", "withdrew"},
+		{"left that day, later in it", []Departure{{LeftOn: at(2026, 8, 20, 23), Reason: "disengaged"}}, "no", "disengaged"},
+		{"left and rejoined before", []Departure{{LeftOn: at(2026, 3, 1, 0), RejoinedOn: at(2026, 6, 1, 0), Reason: "moved_out_of_area"}}, "yes", ""},
+		{"rejoined that day, later in it", []Departure{{LeftOn: at(2026, 3, 1, 0), RejoinedOn: at(2026, 8, 20, 23), Reason: "not_suitable"}}, "yes", ""},
+		{"rejoined after", []Departure{{LeftOn: at(2026, 3, 1, 0), RejoinedOn: at(2026, 8, 21, 0), Reason: "safety_concern"}}, "no", "safety_concern"},
+		{"left after", []Departure{{LeftOn: at(2026, 8, 21, 0), Reason: "other"}}, "yes", ""},
+		{"left again after rejoining", []Departure{
+			{LeftOn: at(2026, 6, 10, 0), Reason: "other"},
+			{LeftOn: at(2026, 3, 1, 0), RejoinedOn: at(2026, 4, 1, 0), Reason: "withdrew"},
+		}, "no", "other"},
+		// Two in force at once (the store allows one at a time): the later.
+		{"two in force", []Departure{
+			{LeftOn: at(2026, 6, 10, 0), Reason: "other"},
+			{LeftOn: at(2026, 3, 1, 0), Reason: "withdrew"},
+		}, "no", "other"},
+		{"two in force, the later last", []Departure{
+			{LeftOn: at(2026, 3, 1, 0), Reason: "withdrew"},
+			{LeftOn: at(2026, 6, 10, 0), Reason: "other"},
+		}, "no", "other"},
+		{"rejoined, then left after", []Departure{
+			{LeftOn: at(2026, 3, 1, 0), RejoinedOn: at(2026, 4, 1, 0), Reason: "withdrew"},
+			{LeftOn: at(2026, 9, 1, 0), Reason: "other"},
+		}, "yes", ""},
+	} {
+		d := data()
+		d.Departures = map[int64][]Departure{mumA: c.departures, babyA: c.departures}
+		rows := mustBuild(t, Months, d)
+		mum := mustPseudonym(t, testKey, project, KindParent, mumA)
+		if r := findRow(t, rows, mum, "m6"); r.TakingPart != c.take || r.LeftReason != c.why {
+			t.Errorf("%s: m6 taking_part %q, left_reason %q; want %q, %q", c.name, r.TakingPart, r.LeftReason, c.take, c.why)
+		}
+		if r := findRow(t, rows, mum, "baseline"); r.TakingPart != "yes" || r.LeftReason != "" {
+			t.Errorf("%s: baseline taking_part %q, left_reason %q; want yes before she left", c.name, r.TakingPart, r.LeftReason)
+		}
+		if r := findRow(t, rows, mustPseudonym(t, testKey, project, KindBaby, babyA), "m6"); r.TakingPart != "" || r.LeftReason != "" {
+			t.Errorf("%s: baby's taking_part %q, left_reason %q; want both empty", c.name, r.TakingPart, r.LeftReason)
+		}
+		// Written in their columns, and the dates never.
+		out, recs := writeCSV(t, rows)
+		for _, dep := range c.departures {
+			for _, date := range []time.Time{dep.LeftOn, dep.RejoinedOn} {
+				if m := date.Format("2006-01"); !date.IsZero() && m != "2026-01" && m != "2026-08" && strings.Contains(out, m) {
+					t.Errorf("%s: month %s of leaving or rejoining in output", c.name, m)
+				}
+			}
+		}
+		found := false
+		for _, rec := range recs[1:] {
+			if rec[colIndex(t, "person")] == mum && rec[colIndex(t, "timepoint")] == "m6" {
+				found = rec[colIndex(t, "taking_part")] == c.take && rec[colIndex(t, "left_reason")] == c.why
+			}
+		}
+		if !found {
+			t.Errorf("%s: m6 row's taking_part and left_reason not written as %q, %q", c.name, c.take, c.why)
+		}
 	}
 }
 

@@ -17,15 +17,16 @@ import (
 // from: every result not entered in error, with categories about the person
 // and family, the numbers kept with it (subscales, entered area scores and
 // their zones, the questionnaire interval, and the item answers the
-// subscales are worked out from), the sessions offered to each parent and
-// each family's safeguarding status history; but never a name, a free-text
-// field, or an identifier that leaves this function unhashed. The kept
-// alert messages and labels beside the numbers are not read out of the
-// result's sealed detail. It returns the organisation's research key (made
-// on first use, kept sealed in settings) for the caller to pseudonymise
-// with. Only an administrator may, and the extract is audited with its
-// project name before anything is read. progress, if set, is told how much
-// has been read, in results.
+// subscales are worked out from), the sessions offered to each parent,
+// when each parent left and rejoined the programme and the reason's code
+// (never the note kept with it), and each family's safeguarding status
+// history; but never a name, a free-text field, or an identifier that
+// leaves this function unhashed. The kept alert messages and labels beside
+// the numbers are not read out of the result's sealed detail. It returns
+// the organisation's research key (made on first use, kept sealed in
+// settings) for the caller to pseudonymise with. Only an administrator
+// may, and the extract is audited with its project name before anything is
+// read. progress, if set, is told how much has been read, in results.
 func (db *DB) ResearchExtract(ctx context.Context, actor policy.Actor, project string, progress func(done, total int)) ([]byte, research.Data, error) {
 	var key []byte
 	err := db.Update(ctx, func(tx *Tx) error {
@@ -83,9 +84,9 @@ func researchScores(detail string) research.Scores {
 }
 
 // researchData reads the results, then the babies' dates of birth, the
-// parents' sessions and the families' status histories for the people and
-// families that have results. Reading the results is the first half of
-// progress, the rest the second.
+// parents' sessions and departures, and the families' status histories for
+// the people and families that have results. Reading the results is the
+// first half of progress, the rest the second.
 func (db *DB) researchData(ctx context.Context, progress func(done, total int)) (research.Data, error) {
 	var data research.Data
 	var total int
@@ -225,8 +226,10 @@ func (db *DB) researchData(ctx context.Context, progress func(done, total int)) 
 	}
 
 	// Sessions offered to each parent: attended, missed or cancelled by the
-	// parent; not those the practitioner cancelled, nor contacts.
+	// parent; not those the practitioner cancelled, nor contacts. Then
+	// each parent's departures.
 	data.Sessions = map[int64][]research.Session{}
+	data.Departures = map[int64][]research.Departure{}
 	for _, chunk := range parentChunks {
 		in, args := db.inList(chunk)
 		rows, err := db.query(ctx, `SELECT person_id, held_on, attendance FROM case_sessions
@@ -246,6 +249,26 @@ func (db *DB) researchData(ctx context.Context, progress func(done, total int)) 
 		}
 		if err := doneRows(rows); err != nil {
 			return data, fmt.Errorf("reading sessions: %w", err)
+		}
+		// When each parent left the programme and came back, and the
+		// reason's code: never the sealed note.
+		rows, err = db.query(ctx, `SELECT person_id, reason, left_on, rejoined_on FROM departures
+			WHERE person_id IN (`+in+`) ORDER BY person_id, left_on, id`, args...)
+		if err != nil {
+			return data, fmt.Errorf("reading departures: %w", err)
+		}
+		for rows.Next() {
+			var pid int64
+			var d research.Departure
+			var rejoined sql.NullTime
+			if err := rows.Scan(&pid, &d.Reason, &d.LeftOn, &rejoined); err != nil {
+				return data, dropRows(rows, fmt.Errorf("reading departures: %w", err))
+			}
+			d.RejoinedOn = timeOf(rejoined)
+			data.Departures[pid] = append(data.Departures[pid], d)
+		}
+		if err := doneRows(rows); err != nil {
+			return data, fmt.Errorf("reading departures: %w", err)
 		}
 		advance()
 	}

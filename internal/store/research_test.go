@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
@@ -71,6 +72,24 @@ func TestResearchExtract(t *testing.T) {
 			fx.familyID, day(2026, 9, 1), day(2027, 3, 1), time.Now().UTC()); err != nil {
 			t.Fatal(err)
 		}
+		// Alex leaves the programme, rejoins, and leaves again (Sam carries
+		// on): at the 6-month timepoint Alex was not taking part, for the
+		// second reason. The notes are free text and are never read out.
+		if err := db.RawExec(ctx, `UPDATE families SET accepted_on = $1 WHERE id = $2`, day(2026, 9, 1), fx.familyID); err != nil {
+			t.Fatal(err)
+		}
+		sctx := audit.WithSource(ctx, audit.Source{Actor: "test"})
+		if err := db.LeaveProgramme(sctx, fx.prac1.Actor(), casework.Departure{PersonID: fx.parent1, Reason: "moved_out_of_area",
+			Note: "CANARY-LEFT-NOTE Moved to her sister's in Leeds", LeftOn: day(2026, 11, 16)}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RejoinProgramme(sctx, fx.prac1.Actor(), fx.parent1, day(2026, 11, 20)); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.LeaveProgramme(sctx, fx.prac1.Actor(), casework.Departure{PersonID: fx.parent1, Reason: "other",
+			Note: "CANARY-LEFT-AGAIN Started a new job", LeftOn: day(2026, 11, 25)}); err != nil {
+			t.Fatal(err)
+		}
 		extracts := func() []string {
 			t.Helper()
 			es, err := db.AuditEntries(ctx, store.AuditFilter{Actions: []string{"research.extract"}})
@@ -116,6 +135,13 @@ func TestResearchExtract(t *testing.T) {
 		if s := data.Sessions[fx.parent1]; len(s) != 2 || !s[0].Attended && !s[1].Attended {
 			t.Errorf("sessions = %+v, want 2 offered (not the practitioner's cancellation)", s)
 		}
+		if d := data.Departures[fx.parent1]; len(d) != 2 || d[0].Reason != "moved_out_of_area" || !d[0].LeftOn.Equal(day(2026, 11, 16)) || !d[0].RejoinedOn.Equal(day(2026, 11, 20)) ||
+			d[1].Reason != "other" || !d[1].LeftOn.Equal(day(2026, 11, 25)) || !d[1].RejoinedOn.IsZero() {
+			t.Errorf("departures = %+v", d)
+		}
+		if d := data.Departures[fx.parent2]; len(d) != 0 {
+			t.Errorf("the parent who carried on has departures %+v", d)
+		}
 		if s := data.Statuses[fx.familyID]; len(s) != 2 || s[0].Status != "child_protection_plan" || s[1].Status != "child_in_need" {
 			t.Errorf("statuses = %+v", s)
 		}
@@ -145,7 +171,8 @@ func TestResearchExtract(t *testing.T) {
 			t.Fatal(err)
 		}
 		text := out.String()
-		for _, leak := range []string{"Alex", "Rivers", "Robin", "CANARY", "2026-10-01", "2027-02-01", "FAM-"} {
+		// No date of leaving or rejoining either, even as a month.
+		for _, leak := range []string{"Alex", "Rivers", "Robin", "CANARY", "Leeds", "2026-10-01", "2027-02-01", "FAM-", "2026-11"} {
 			if strings.Contains(text, leak) {
 				t.Errorf("extract contains %q:\n%s", leak, text)
 			}
@@ -180,16 +207,18 @@ func TestResearchExtract(t *testing.T) {
 			{"parent", "baseline", map[string]string{
 				"experience": "experiences", "area": "Blackpool", "measured_on": "2026-10", "baby_age_months": "",
 				"safeguarding_status": "child_protection_plan", "sessions_attended": "1", "sessions_offered": "1",
+				"taking_part": "yes", "left_reason": "",
 				"phq9_taken_on": "2026-10", "phq9_score": "12", "phq9_band": "moderate",
 				"ders16_taken_on": "2026-10", "ders16_score": "47", "ders16_clarity": "5", "ders16_strategies": "13",
 				"gad7_score": "",
 			}},
 			{"parent", "m6", map[string]string{
 				"measured_on": "2027-08", "baby_age_months": "6", "safeguarding_status": "child_in_need",
-				"sessions_attended": "1", "sessions_offered": "2", "phq9_score": "6", "phq9_band": "mild", "ders16_score": "",
+				"sessions_attended": "1", "sessions_offered": "2", "taking_part": "no", "left_reason": "other", "phq9_score": "6", "phq9_band": "mild", "ders16_score": "",
 			}},
 			{"baby", "m6", map[string]string{
 				"experience": "", "baby_age_months": "6", "safeguarding_status": "child_in_need", "sessions_offered": "",
+				"taking_part": "", "left_reason": "",
 				"asq3_taken_on": "2027-08", "asq3_band": "Monitor", "asq3_interval": "6",
 				"asq3_communication": "40", "asq3_communication_zone": "monitor", "asq3_gross_motor_zone": "clear",
 				"asq3_personal_social": "60", "asq3_personal_social_zone": "",
