@@ -1438,6 +1438,9 @@ func (db *DB) PauseSessions(ctx context.Context, actor policy.Actor, p casework.
 		if err != nil {
 			return err
 		}
+		if !person.Active {
+			return problem.New(problem.Conflict, "%s has left the programme: there are no sessions to pause until they rejoin", person.Name())
+		}
 		if err := p.Validate(tx.now); err != nil {
 			return err
 		}

@@ -47,6 +47,13 @@ func (db *DB) LeaveProgramme(ctx context.Context, actor policy.Actor, d casework
 		if err := tx.insertDeparture(f.ID, d, actor.StaffID); err != nil {
 			return err
 		}
+		// Leaving ends a pause in their sessions: there are none to resume
+		// until they rejoin.
+		left := eligibility.DateOf(d.LeftOn).UTC()
+		if _, err := tx.exec(`UPDATE pauses SET ended_on = CASE WHEN started_on > $1 THEN started_on ELSE $1 END WHERE person_id = $2 AND ended_on IS NULL`,
+			left, p.ID); err != nil {
+			return fmt.Errorf("ending a pause as the parent leaves: %w", err)
+		}
 		// A parent leaving changes the risk picture for the one who stays
 		// (a parent who uses abusive behaviours walking away from the
 		// work, say): their practitioner is asked to review it within the

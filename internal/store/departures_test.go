@@ -32,8 +32,19 @@ func TestParentLeavesAndRejoinsTheProgramme(t *testing.T) {
 		if err := db.LeaveProgramme(sctx, fx.prac1.Actor(), casework.Departure{PersonID: fx.parent1, Reason: "withdrew", LeftOn: today.AddDate(0, 0, -61)}); !hasField(err, "left_on") {
 			t.Errorf("leaving before the family was accepted: %v, want a problem with left_on", err)
 		}
+		// Alex's sessions were paused: leaving ends the pause, and none can
+		// start until Alex rejoins.
+		if err := db.PauseSessions(sctx, fx.prac1.Actor(), casework.Pause{PersonID: fx.parent1, Reason: "housing", StartedOn: today.AddDate(0, 0, -20)}); err != nil {
+			t.Fatal(err)
+		}
 		if err := db.LeaveProgramme(sctx, fx.prac1.Actor(), leaving); err != nil {
 			t.Fatalf("Alex's practitioner recording Alex leaving: %v", err)
+		}
+		if n, err := db.RawString(ctx, `SELECT CAST(COUNT(*) AS TEXT) FROM pauses WHERE person_id = $1 AND ended_on IS NULL`, fx.parent1); err != nil || n != "0" {
+			t.Errorf("open pauses after Alex left: %s (%v), want 0", n, err)
+		}
+		if err := db.PauseSessions(sctx, fx.prac1.Actor(), casework.Pause{PersonID: fx.parent1, Reason: "housing", StartedOn: today}); problem.CodeOf(err) != problem.Conflict {
+			t.Errorf("pausing the sessions of a parent who left: %v, want a conflict", err)
 		}
 		if err := db.LeaveProgramme(sctx, fx.prac1.Actor(), leaving); problem.CodeOf(err) != problem.Conflict {
 			t.Errorf("leaving twice: %v, want a conflict", err)
