@@ -109,3 +109,18 @@ func TestParentLeavesAndRejoins(t *testing.T) {
 		}
 	})
 }
+
+// The demo's Ben Green left the programme while Ellie carries on: his
+// outcome measures page lists nothing due (his 12-month measures would be,
+// had he stayed), and says why.
+func TestMeasuresDueOfAParentWhoLeft(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Ellie")
+		hc := e.client()
+		e.signIn(hc, herts)
+		ben := e.get(hc, "/people/"+itoa(parentNamed(f, "Ben").ID)+"/measures")
+		if ben.status != http.StatusOK || strings.Contains(ben.body, "Due now") || !strings.Contains(ben.body, "Ben Green has left the programme: no measures are due of them") {
+			t.Errorf("Ben's outcome measures: %d, lists measures due or does not say why none are", ben.status)
+		}
+	})
+}

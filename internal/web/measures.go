@@ -396,7 +396,9 @@ func scoreMax(in measure.Instrument) float64 {
 // dueMeasures lists the timepoints whose window has opened (or passed) with
 // instruments still to record for this person.
 func (s *Server) dueMeasures(rec store.PersonRecord) []dueTimepoint {
-	if rec.Family.Stage == family.Closed {
+	// Nothing is due of a closed case, nor of a parent who has left the
+	// programme (until they rejoin); their results can still be recorded.
+	if rec.Family.Stage == family.Closed || rec.Person.Kind == family.Parent && !rec.Person.Active {
 		return nil
 	}
 	have := map[string]map[string]bool{}
