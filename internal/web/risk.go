@@ -395,6 +395,13 @@ func (s *Server) safetySave(w http.ResponseWriter, r *http.Request, u *requestUs
 		return
 	}
 	f := r.PostForm
+	// Refused because the case closed meanwhile, the page has no form to
+	// show the plan typed back in: it is kept to copy.
+	var typed []unsavedText
+	for _, n := range store.SafetyPlanSectionNames() {
+		typed = append(typed, unsavedText{Field: n[0], Label: n[1], Text: f.Get(n[0])})
+	}
+	r = keepUnsaved(r, append(typed, unsavedText{Field: "changes", Label: "What has changed in this review?", Text: f.Get("changes")})...)
 	var fs problem.Fields
 	sec := store.SafetyPlanSections{SafeContacts: f.Get("safe_contacts"), SafePlaces: f.Get("safe_places"), CodeWords: f.Get("code_words"),
 		EscapePlan: f.Get("escape_plan"), BabyPlan: f.Get("baby_plan"), TechnologySafety: f.Get("technology_safety")}

@@ -588,3 +588,22 @@ func TestCaseloadShowsRiskLevels(t *testing.T) {
 		}
 	})
 }
+
+// A safety plan sent after the case closed (the family closed while the
+// form was open) is refused as a conflict, and the page, which no longer
+// offers the form, keeps each section typed to copy.
+func TestSafetyPlanTypedIsKeptWhenTheCaseClosed(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		id, _ := findPerson(t, e, "Mark Hill")
+		mark := "/people/" + itoa(id)
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		page := e.get(pc, mark)
+		r := e.post(pc, mark+"/safety-plan", dateForm("review_on", e.clock.Now().AddDate(0, 0, 14), "csrf_token", csrfFrom(t, page.body),
+			"code_words", "CANARY-TYPED code words", "escape_plan", "CANARY-TYPED escape plan"))
+		if unsaved := between(r.body, `id="unsaved"`, "</div>"); r.status != http.StatusConflict || !strings.Contains(unsaved, "CANARY-TYPED code words") ||
+			!strings.Contains(unsaved, "CANARY-TYPED escape plan") || !strings.Contains(unsaved, "Escape plan") {
+			t.Errorf("a safety plan sent to a closed case: %d, the text typed not kept to copy:\n%s", r.status, between(r.body, "<main", "</main>"))
+		}
+	})
+}
