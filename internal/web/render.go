@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -299,16 +301,78 @@ func keepUnsaved(r *http.Request, texts ...unsavedText) *http.Request {
 }
 
 // unsavedGone are the texts keepUnsaved noted whose field the rendered
-// page does not show.
-func unsavedGone(r *http.Request, page []byte) []unsavedText {
+// page does not show, then any other free text the form posted whose field
+// the page does not show: a handler that names none (a session's notes
+// refused because the case closed a moment before) still loses nothing
+// typed. Those are labelled from their field's name. staff: the page is a
+// signed-in member of staff's.
+func unsavedGone(r *http.Request, page []byte, staff bool) []unsavedText {
+	gone := func(field string) bool { return !bytes.Contains(page, []byte(`id="`+fieldID(field)+`"`)) }
 	kept, _ := r.Context().Value(unsavedKey{}).([]unsavedText)
 	var out []unsavedText
+	named := map[string]bool{}
 	for _, t := range kept {
-		if !bytes.Contains(page, []byte(`id="`+fieldID(t.Field)+`"`)) {
+		named[t.Field] = true
+		if gone(t.Field) {
 			out = append(out, t)
 		}
 	}
+	// Staff pages only: a public form's steps carry earlier answers in
+	// hidden fields, which are not lost.
+	if r.Method != http.MethodPost || !staff {
+		return out
+	}
+	names := slices.Sorted(maps.Keys(r.PostForm))
+	for _, name := range names {
+		v := r.PostForm.Get(name)
+		if named[name] || !typedText(name, v) || !gone(name) {
+			continue
+		}
+		out = append(out, unsavedText{Field: name, Label: fieldLabel(name), Text: v})
+	}
 	return out
+}
+
+// notTyped are the posted fields that are never free text worth keeping
+// to copy (and the passwords, never shown again).
+var notTyped = map[string]bool{"csrf_token": true, "version": true, "password": true, "current": true, "confirm": true, "code": true, "token": true}
+
+// typedText says whether a posted value looks like text someone typed: a
+// sentence (it has a space or a new line) in a field that is not a date's
+// part or one of notTyped. A code from a list, a number or an id has none.
+func typedText(name, v string) bool {
+	if notTyped[name] || strings.HasSuffix(name, "-day") || strings.HasSuffix(name, "-month") || strings.HasSuffix(name, "-year") {
+		return false
+	}
+	v = strings.TrimSpace(v)
+	return v != "" && strings.ContainsAny(v, " \n\t")
+}
+
+// fieldLabel names a posted field for the user: "safe_contacts" is "Safe
+// contacts", "actions[0].what" is "Actions 1 what" (a list's index counts
+// from one; other numbers, such as an id, stay as they are).
+func fieldLabel(name string) string {
+	var b strings.Builder
+	for i, part := range strings.Split(name, "[") {
+		if i > 0 {
+			if n, rest, ok := strings.Cut(part, "]"); ok {
+				if k, err := strconv.Atoi(n); err == nil {
+					part = strconv.Itoa(k+1) + rest
+				}
+			}
+		}
+		for _, word := range strings.FieldsFunc(part, func(r rune) bool { return r == '_' || r == '.' || r == ']' || r == '-' }) {
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(word)
+		}
+	}
+	l := b.String()
+	if l == "" {
+		return "Text"
+	}
+	return strings.ToUpper(l[:1]) + l[1:]
 }
 
 // Linked says whether the error summary links to field name: true unless
@@ -402,7 +466,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		// does not show, so that no link in the summary goes nowhere, or
 		// when text was typed into a form the page no longer has.
 		p.unlinked = unlinkedFields(buf.Bytes(), p.Errors)
-		if p.Unsaved = unsavedGone(r, buf.Bytes()); p.unlinked != nil || p.Unsaved != nil {
+		if p.Unsaved = unsavedGone(r, buf.Bytes(), p.User != nil && !p.Public); p.unlinked != nil || p.Unsaved != nil {
 			buf.Reset()
 			err = t.Execute(buf, p)
 		}
@@ -422,7 +486,13 @@ type errorData struct {
 }
 
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, heading, message string) {
-	s.render(w, r, status, "error", Page{Title: heading, Public: userOf(r) == nil, Data: errorData{Heading: heading, Message: message}})
+	p := Page{Title: heading, Public: userOf(r) == nil, Data: errorData{Heading: heading, Message: message}}
+	if status == http.StatusConflict || status == http.StatusBadRequest {
+		// A form refused whole (its case closed a moment ago, say): the
+		// page has none of its fields, so what was typed is shown to copy.
+		p.Unsaved = unsavedGone(r, nil, !p.Public)
+	}
+	s.render(w, r, status, "error", p)
 }
 
 // fail maps any error to the right page, in one place. Internal errors are

@@ -607,3 +607,29 @@ func TestSafetyPlanTypedIsKeptWhenTheCaseClosed(t *testing.T) {
 		}
 	})
 }
+
+// Any free text a form posted is kept to copy when the page answering it
+// no longer has its field, though the handler named none: a session's
+// notes sent to a case closed a moment before (the person's page, 409),
+// and an incident's details refused whole on an error page; never a
+// password, a token or a date's parts.
+func TestTypedTextKeptWhenItsFormIsGone(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		id, _ := findPerson(t, e, "Mark Hill")
+		mark := "/people/" + itoa(id)
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		token := csrfFrom(t, e.get(pc, mark).body)
+		r := e.post(pc, mark+"/sessions", dateForm("held_on", e.clock.Now(), "csrf_token", token, "minutes", "60", "mode", "home", "attendance", "attended",
+			"confidential", "no", "notes", "CANARY-TYPED an hour of notes\nand a second line"))
+		if unsaved := between(r.body, `id="unsaved"`, "</div>"); r.status != http.StatusConflict || !strings.Contains(unsaved, ">Notes</h3>") ||
+			!strings.Contains(unsaved, "CANARY-TYPED an hour of notes") || strings.Contains(unsaved, token) || strings.Contains(unsaved, "Held on") {
+			t.Errorf("a session sent to a closed case: %d, the notes not kept to copy (or more than typed text):\n%s", r.status, unsaved)
+		}
+		r = e.post(pc, mark+"/incidents", mustForm("csrf_token", token, "details", "CANARY-TYPED what happened that night"))
+		if unsaved := between(r.body, `id="unsaved"`, "</div>"); r.status != http.StatusConflict || !strings.Contains(unsaved, ">Details</h3>") ||
+			!strings.Contains(unsaved, "CANARY-TYPED what happened that night") {
+			t.Errorf("an incident refused whole for a closed case: %d, the details not kept to copy:\n%s", r.status, between(r.body, "<main", "</main>"))
+		}
+	})
+}
