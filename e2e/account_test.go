@@ -47,6 +47,14 @@ func TestBrowserOwnPassword(t *testing.T) {
 			t.Errorf("the strength meter for %q reads %q, want %q", tc.typed, got, tc.want)
 		}
 	}
+	// A screen reader is told once typing pauses, in a live region.
+	said := ""
+	for end := time.Now().Add(5 * time.Second); time.Now().Before(end) && !strings.Contains(said, "Strong"); time.Sleep(50 * time.Millisecond) {
+		said = tab.eval(t, `(() => { const l = document.querySelector('#password-strength + [aria-live="polite"]'); return l ? l.textContent : ''; })()`)
+	}
+	if !strings.HasPrefix(said, "Password strength: Strong") {
+		t.Errorf("the strength meter's live region says %q, want the strength once typing pauses", said)
+	}
 	if d := tab.eval(t, `document.getElementById('password').getAttribute('aria-describedby')`); !strings.Contains(d, "password-strength") {
 		t.Errorf("the new password's box is not described by its strength meter: %q", d)
 	}

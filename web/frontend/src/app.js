@@ -189,7 +189,7 @@ if (Number(session.sessionIdle) > 0) {
 // A password strength meter (ASVS 2.1.8) under a new password's box: as the
 // person types, it says whether the password is long enough and roughly how
 // hard it would be to guess, estimated from its length and the kinds of
-// characters in it. It follows the server's rules (credential.CheckPassword:
+// characters in it (announced to screen readers once typing pauses). It follows the server's rules (credential.CheckPassword:
 // 12 characters at least, 5 different ones at least), which still decide:
 // a common password, or one with the person's name in it, is refused only
 // when the form is sent, as the list is not sent to the browser. Without
@@ -222,22 +222,26 @@ for (const input of document.querySelectorAll('input[type="password"][autocomple
   const meter = document.createElement('p')
   meter.className = 'govuk-body-s app-password-strength'
   meter.id = input.id + '-strength'
-  meter.setAttribute('aria-live', 'polite')
   input.insertAdjacentElement('afterend', meter)
   input.setAttribute('aria-describedby', ((input.getAttribute('aria-describedby') || '') + ' ' + meter.id).trim())
+  // What a screen reader is told, once typing pauses (the meter itself
+  // changes at every key, and the page must not move under a click that
+  // follows typing at once).
+  const said = document.createElement('span')
+  said.className = 'govuk-visually-hidden'
+  said.setAttribute('aria-live', 'polite')
+  meter.insertAdjacentElement('afterend', said)
   let timer = 0
-  const update = () => {
+  input.addEventListener('input', () => {
     const s = strengthOf(input.value)
     meter.replaceChildren()
-    if (!s) return
-    const tag = document.createElement('strong')
-    tag.className = 'govuk-tag govuk-tag--' + s.level
-    tag.textContent = s.label
-    meter.append('Password strength: ', tag, ' ' + s.advice)
-  }
-  // After a pause in typing, so that a screen reader is told once.
-  input.addEventListener('input', () => {
+    if (s) {
+      const tag = document.createElement('strong')
+      tag.className = 'govuk-tag govuk-tag--' + s.level
+      tag.textContent = s.label
+      meter.append('Password strength: ', tag, ' ' + s.advice)
+    }
     clearTimeout(timer)
-    timer = setTimeout(update, 400)
+    timer = setTimeout(() => { said.textContent = meter.textContent }, 400)
   })
 }
