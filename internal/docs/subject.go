@@ -220,32 +220,14 @@ func SubjectAccess(v SubjectView) Document {
 	if len(v.Pauses) > 0 {
 		var pauses []string
 		for _, p := range v.Pauses {
-			line := p.Started + ": sessions paused (" + p.Reason + ")"
-			if p.Ended != "" {
-				line += ", until " + p.Ended
-			}
-			pauses = append(pauses, line)
-			if strings.TrimSpace(p.Note) != "" { // a note is optional: none is no line, not "None recorded"
-				for _, l := range textLines(p.Note) {
-					pauses = append(pauses, "  "+l)
-				}
-			}
+			pauses = append(pauses, spanLines(p.Started+": sessions paused ("+p.Reason+")", ", until ", p.Ended, p.Note)...)
 		}
 		d.Sections = append(d.Sections, Section{Heading: "Pauses in your sessions", Lines: pauses})
 	}
 	if len(v.Departures) > 0 {
 		var away []string
 		for _, a := range v.Departures {
-			line := a.Left + ": left the programme (" + a.Reason + ")"
-			if a.Rejoined != "" {
-				line += ", rejoined " + a.Rejoined
-			}
-			away = append(away, line)
-			if strings.TrimSpace(a.Note) != "" {
-				for _, l := range textLines(a.Note) {
-					away = append(away, "  "+l)
-				}
-			}
+			away = append(away, spanLines(a.Left+": left the programme ("+a.Reason+")", ", rejoined ", a.Rejoined, a.Note)...)
 		}
 		d.Sections = append(d.Sections, Section{Heading: "Times you left the programme", Lines: away})
 	}
@@ -466,6 +448,22 @@ func labelledLines(label, text string) []string {
 			l = label + ": " + l
 		}
 		out = append(out, "  "+l)
+	}
+	return out
+}
+
+// spanLines is a time that may have ended (a pause, a time away): its line,
+// with ended after sep when it has, then its note's lines indented. A note
+// is optional: none is no line, not "None recorded".
+func spanLines(line, sep, ended, note string) []string {
+	if ended != "" {
+		line += sep + ended
+	}
+	out := []string{line}
+	if strings.TrimSpace(note) != "" {
+		for _, l := range textLines(note) {
+			out = append(out, "  "+l)
+		}
 	}
 	return out
 }
