@@ -62,6 +62,44 @@ func LeavingReasons() []Option {
 		{Value: "safety_concern", Label: "Safety concern"}, {Value: "other", Label: "Other"}}
 }
 
+// JoiningLater is a departure's reason for a parent who has not started
+// the programme yet and will join later (PROGRAMME.md §1: "a parent may
+// join later"). It is not one of LeavingReasons: a parent who has never
+// taken part has not left, and is not counted among those who did.
+const JoiningLater = "joining_later"
+
+// DepartureReasons are every reason a departure may have: the leaving
+// reasons, then joining later.
+func DepartureReasons() []Option {
+	return append(LeavingReasons(), Option{Value: JoiningLater, Label: "Joining later"})
+}
+
+// DepartureLabel shows a departure's reason as its words, joining later
+// included.
+func DepartureLabel(reason string) string { return Label(DepartureReasons(), reason) }
+
+// JoinLater is a departure for a parent who will join later: not taking
+// part from the day the family was accepted, or from today when it has not
+// been accepted yet (or was accepted after today, as a date recorded in
+// advance). The note is cleaned as a leaving's is. A parent who has
+// attended a session has started, and leaves instead; so does a parent
+// whose co-parent is not taking part (the case closes instead).
+func JoinLater(personID int64, note string, acceptedOn, today time.Time, attended, otherTakingPart bool) (Departure, error) {
+	d := Departure{PersonID: personID, Reason: JoiningLater, Note: note, LeftOn: eligibility.DateOf(today)}
+	if !acceptedOn.IsZero() && !eligibility.DateOf(acceptedOn).After(d.LeftOn) {
+		d.LeftOn = eligibility.DateOf(acceptedOn)
+	}
+	var fs problem.Fields
+	switch {
+	case attended:
+		fs.Add("join_later_note", "This parent has attended a session already, so has started the programme: if they have stopped taking part, record that they have left instead")
+	case !otherTakingPart:
+		fs.Add("join_later_note", "The other parent is not taking part: if neither parent is, close the family's case instead")
+	}
+	fs.Text("join_later_note", "Note", &d.Note, 2000, true)
+	return d, fs.Err()
+}
+
 // Departure is one parent leaving the programme while the family's case
 // stays open for the other; RejoinedOn is when they came back, if they
 // did. Its reason and note follow the parent's confidentiality (a move may
@@ -75,11 +113,15 @@ type Departure struct {
 	LeftOn     time.Time
 	RejoinedOn time.Time
 	By         string // who recorded it
-	Withheld   bool   // the reason and note are withheld from the reader
+	Withheld   bool   // the note, and the reason unless joining later, are withheld from the reader
 }
 
 // Current reports whether the parent is still away from the programme.
 func (d Departure) Current() bool { return d.RejoinedOn.IsZero() }
+
+// Joining reports whether the departure is a parent's wait to join, not a
+// leaving: they had not started.
+func (d Departure) Joining() bool { return d.Reason == JoiningLater }
 
 // Validate checks a parent's leaving, cleaning the note in place: a
 // reason from the list ("other" says what), a date from the family's
@@ -111,18 +153,23 @@ func (d *Departure) Validate(acceptedOn, today time.Time, otherTakingPart bool) 
 	return fs.Err()
 }
 
-// CheckRejoin checks the date a parent who left came back: given, not in
-// the future, and not before the day they left.
-func CheckRejoin(on, leftOn, today time.Time) error {
+// CheckRejoin checks the date a parent who left came back, or one who was
+// joining later joined (joining): given, not in the future, and not
+// before the day they left or were recorded as joining later from.
+func CheckRejoin(on, leftOn, today time.Time, joining bool) error {
 	var fs problem.Fields
 	day := eligibility.DateOf(on)
+	verb, since := "rejoined", "the day they left, "
+	if joining {
+		verb, since = "joined", "the day they were recorded as joining later from, "
+	}
 	switch {
 	case on.IsZero():
-		fs.Add("rejoined_on", "Enter the date the parent rejoined the programme")
+		fs.Add("rejoined_on", "Enter the date the parent "+verb+" the programme")
 	case day.After(eligibility.DateOf(today)):
-		fs.Add("rejoined_on", "The date the parent rejoined must be today or in the past")
+		fs.Add("rejoined_on", "The date the parent "+verb+" must be today or in the past")
 	case day.Before(eligibility.DateOf(leftOn)):
-		fs.Add("rejoined_on", "The date the parent rejoined must be on or after the day they left, "+leftOn.Format("2 January 2006"))
+		fs.Add("rejoined_on", "The date the parent "+verb+" must be on or after "+since+leftOn.Format("2 January 2006"))
 	}
 	return fs.Err()
 }
@@ -204,8 +251,10 @@ type Context struct {
 	Modules    []Option
 	JointSafe  bool // both practitioners have recorded that joint sessions are safe
 	// LeftOn is the day the parent left the programme, when they have not
-	// rejoined: a session after it is refused until they rejoin.
-	LeftOn time.Time
+	// rejoined: a session after it is refused until they rejoin. Joining
+	// says they have not started yet (JoiningLater): they join first.
+	LeftOn  time.Time
+	Joining bool
 }
 
 // Validate checks a session, cleaning text in place.
@@ -219,6 +268,8 @@ func (s *Session) Validate(c Context) error {
 		fs.Add("held_on", "The date of the session must be today or in the past")
 	case !c.AcceptedOn.IsZero() && day.Before(eligibility.DateOf(c.AcceptedOn)):
 		fs.Add("held_on", "The date of the session must be on or after the day the family was accepted, "+c.AcceptedOn.Format("2 January 2006"))
+	case !c.LeftOn.IsZero() && c.Joining && day.After(eligibility.DateOf(c.LeftOn)):
+		fs.Add("held_on", "The parent is recorded as joining later, from "+c.LeftOn.Format("2 January 2006")+": record that they have joined before recording a later session")
 	case !c.LeftOn.IsZero() && day.After(eligibility.DateOf(c.LeftOn)):
 		fs.Add("held_on", "The parent left the programme on "+c.LeftOn.Format("2 January 2006")+": record that they have rejoined before recording a later session")
 	}

@@ -55,6 +55,7 @@ func TestSessionValidate(t *testing.T) {
 		{"joint when both safe", func(s *Session, c *Context) { s.Joint, c.JointSafe = true, true }, nil},
 		{"the day the parent left", func(s *Session, c *Context) { c.LeftOn = day("2026-11-20") }, nil},
 		{"after the parent left", func(s *Session, c *Context) { c.LeftOn = day("2026-11-19") }, map[string]string{"held_on": "rejoined before recording a later session"}},
+		{"while joining later", func(s *Session, c *Context) { c.LeftOn, c.Joining = day("2026-11-19"), true }, map[string]string{"held_on": "record that they have joined before recording a later session"}},
 		{"html in notes", func(s *Session, _ *Context) { s.Notes = "<img src=x onerror=alert(1)>" }, map[string]string{"notes": "HTML"}},
 	}
 	for _, tt := range tests {
@@ -213,22 +214,74 @@ func TestDepartureValidate(t *testing.T) {
 func TestCheckRejoin(t *testing.T) {
 	left := day("2026-11-01")
 	tests := []struct {
-		name string
-		on   time.Time
-		want string // part of the rejoined_on problem; "" = valid
+		name    string
+		on      time.Time
+		joining bool
+		want    string // part of the rejoined_on problem; "" = valid
 	}{
-		{"the day they left", left, ""},
-		{"today", today, ""},
-		{"no date", time.Time{}, "Enter the date"},
-		{"tomorrow", day("2026-11-24"), "today or in the past"},
-		{"before they left", day("2026-10-31"), "1 November 2026"},
+		{"the day they left", left, false, ""},
+		{"today", today, false, ""},
+		{"no date", time.Time{}, false, "Enter the date the parent rejoined"},
+		{"tomorrow", day("2026-11-24"), false, "rejoined must be today or in the past"},
+		{"before they left", day("2026-10-31"), false, "after the day they left, 1 November 2026"},
+		{"joined: no date", time.Time{}, true, "Enter the date the parent joined"},
+		{"joined tomorrow", day("2026-11-24"), true, "joined must be today or in the past"},
+		{"joined before the wait began", day("2026-10-31"), true, "recorded as joining later from, 1 November 2026"},
+		{"joined today", today, true, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := fieldsOf(CheckRejoin(tt.on, left, today))
+			got := fieldsOf(CheckRejoin(tt.on, left, today, tt.joining))
 			if tt.want == "" && len(got) != 0 || tt.want != "" && !strings.Contains(got["rejoined_on"], tt.want) || len(got) > 1 {
 				t.Errorf("problems = %v, want one with %q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestJoinLater(t *testing.T) {
+	tests := []struct {
+		name            string
+		accepted        time.Time
+		attended, other bool
+		note            string
+		wantFrom        time.Time
+		want            string // part of the join_later_note problem; "" = valid
+	}{
+		{"accepted: from acceptance", day("2026-10-01"), false, true, "", day("2026-10-01"), ""},
+		{"not accepted yet: from today", time.Time{}, false, true, "", day("2026-11-23"), ""},
+		{"accepted today", day("2026-11-23"), false, true, "", day("2026-11-23"), ""},
+		{"acceptance dated ahead: from today", day("2026-11-30"), false, true, "", day("2026-11-23"), ""},
+		{"attended a session", day("2026-10-01"), true, true, "", day("2026-10-01"), "has attended a session already"},
+		{"the other parent is not taking part", day("2026-10-01"), false, false, "", day("2026-10-01"), "close the family's case instead"},
+		{"a note cleaned", day("2026-10-01"), false, true, "  Not ready until after the birth.  ", day("2026-10-01"), ""},
+		{"html in the note", day("2026-10-01"), false, true, "<b>x</b>", day("2026-10-01"), "HTML"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := JoinLater(7, tt.note, tt.accepted, today.Add(5*time.Hour), tt.attended, tt.other)
+			got := fieldsOf(err)
+			if tt.want == "" && len(got) != 0 || tt.want != "" && !strings.Contains(got["join_later_note"], tt.want) || len(got) > 1 {
+				t.Fatalf("problems = %v, want one with %q", got, tt.want)
+			}
+			if !d.LeftOn.Equal(tt.wantFrom) || d.Reason != JoiningLater || !d.Joining() || d.PersonID != 7 {
+				t.Errorf("departure = %+v, want joining later from %v", d, tt.wantFrom)
+			}
+			if tt.want == "" && d.Note != strings.TrimSpace(tt.note) {
+				t.Errorf("note = %q, not cleaned", d.Note)
+			}
+		})
+	}
+	if DepartureLabel(JoiningLater) != "Joining later" || DepartureLabel("withdrew") != "Withdrew" {
+		t.Error("DepartureLabel")
+	}
+	for _, o := range LeavingReasons() {
+		if o.Value == JoiningLater {
+			t.Error("joining later is a reason to leave")
+		}
+	}
+	d := Departure{Reason: JoiningLater, LeftOn: day("2026-11-20")}
+	if fieldsOf(d.Validate(time.Time{}, today, true))["leave_reason"] == "" {
+		t.Error("the leaving form accepts joining later")
 	}
 }

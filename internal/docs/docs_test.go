@@ -360,6 +360,14 @@ func TestSubjectAccessVIGPausesAndConsents(t *testing.T) {
 			t.Errorf("a %q section with none", s.Heading)
 		}
 	}
+	// A parent who joined later, then left: the section says they were not
+	// taking part, each line what it was.
+	v.Departures = []DepartureView{{Left: "1 December 2026", Reason: "Disengaged"},
+		{Left: "1 September 2026", Rejoined: "20 September 2026", Reason: "Joining later", Note: "Wanted to start after the birth.", JoiningLater: true}}
+	want := []string{"1 December 2026: left the programme (Disengaged)", "1 September 2026: not started yet, joining later, joined 20 September 2026", "  Wanted to start after the birth."}
+	if s := section(t, SubjectAccess(v), "Times you were not taking part in the programme"); strings.Join(s.Lines, "|") != strings.Join(want, "|") {
+		t.Errorf("joined later, then left: %q, want %q", s.Lines, want)
+	}
 }
 
 // Who received the parent's information: what and why for what was shared

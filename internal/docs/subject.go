@@ -85,12 +85,15 @@ type PauseView struct {
 }
 
 // DepartureView is one time the parent left the programme while the
-// other parent carried on, and when they rejoined, if they did.
+// other parent carried on, and when they rejoined, if they did; or, with
+// JoiningLater, their wait to join before they started, and when they
+// joined.
 type DepartureView struct {
-	Left     string `json:"left"`
-	Rejoined string `json:"rejoined,omitempty"`
-	Reason   string `json:"reason"`
-	Note     string `json:"note,omitempty"`
+	Left         string `json:"left"`
+	Rejoined     string `json:"rejoined,omitempty"`
+	Reason       string `json:"reason"`
+	Note         string `json:"note,omitempty"`
+	JoiningLater bool   `json:"joining_later,omitempty"`
 }
 
 // ConsentView is one consent to share the parent gave.
@@ -226,10 +229,16 @@ func SubjectAccess(v SubjectView) Document {
 	}
 	if len(v.Departures) > 0 {
 		var away []string
+		heading := "Times you left the programme"
 		for _, a := range v.Departures {
+			if a.JoiningLater {
+				heading = "Times you were not taking part in the programme"
+				away = append(away, spanLines(a.Left+": not started yet, joining later", ", joined ", a.Rejoined, a.Note)...)
+				continue
+			}
 			away = append(away, spanLines(a.Left+": left the programme ("+a.Reason+")", ", rejoined ", a.Rejoined, a.Note)...)
 		}
-		d.Sections = append(d.Sections, Section{Heading: "Times you left the programme", Lines: away})
+		d.Sections = append(d.Sections, Section{Heading: heading, Lines: away})
 	}
 	var risk []string
 	for _, r := range v.Risk {

@@ -181,7 +181,10 @@ type Person struct {
 	Pronouns    string
 	Experience  Experience
 	Active      bool
-	Version     int
+	// JoiningLater: not Active because they have not started yet and will
+	// join later, rather than because they left.
+	JoiningLater bool
+	Version      int
 	// AddressConfidential: the parent is somewhere secret (a refuge, say):
 	// even their area is shown to others only as "confidential".
 	AddressConfidential bool

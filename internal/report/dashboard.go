@@ -157,7 +157,7 @@ func Dashboard(f Figures, outcomes Table) []Section {
 	// who rejoined and left again counts twice. The reasons add up to their
 	// total, which adds up with nothing else on the dashboard.
 	departures := CountsTable("departures-by-reason", "Parents who left the programme, by reason",
-		"Each time a parent left the programme "+scope+", while the other parent carried on; a parent who rejoined and left again counts each time.",
+		"Each time a parent left the programme "+scope+", while the other parent carried on; a parent who rejoined and left again counts each time. A parent recorded as joining later had not started, and is not counted.",
 		"Reason", f.DeparturesByReason)
 	d.countsTable(departures, f.DeparturesByReason, "departures", "departures/all")
 	planned := 0

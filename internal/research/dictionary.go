@@ -63,9 +63,9 @@ var rowColumns = []column{
 		func(r Row) string { return r.SessionsAttended }, false},
 	{Field{"sessions_offered", "integer", "Sessions offered to the parent up to and including measured_on: attended, missed or cancelled by the parent (not those the practitioner cancelled); empty for the baby.", "0 or more; empty for the baby"},
 		func(r Row) string { return r.SessionsOffered }, false},
-	{Field{"taking_part", "string", "For a parent, whether they were taking part in the programme on measured_on: no if they had left it (while the other parent carried on) on or before that date and had not rejoined by then, yes otherwise; empty for the baby. The dates a parent left and rejoined are not exported.", "yes, no; empty for the baby"},
+	{Field{"taking_part", "string", "For a parent, whether they were taking part in the programme on measured_on: no if they had left it (while the other parent carried on), or were waiting to join it later, on or before that date and had not rejoined or joined by then, yes otherwise; empty for the baby. The dates a parent left and rejoined are not exported.", "yes, no; empty for the baby"},
 		func(r Row) string { return r.TakingPart }, false},
-	{Field{"left_reason", "string", "Why the parent had left the programme (category), when taking_part is no: the reason recorded when they left. The dates a parent left and rejoined are not exported.", "category key (" + leavingReasonKeys() + ") when taking_part is no; empty otherwise"},
+	{Field{"left_reason", "string", "Why the parent had left the programme (category), when taking_part is no: the reason recorded when they left, or joining_later for a parent who had not started yet and was to join later. The dates a parent left and rejoined are not exported.", "category key (" + leavingReasonKeys() + ") when taking_part is no; empty otherwise"},
 		func(r Row) string { return r.LeftReason }, true},
 }
 

@@ -121,7 +121,7 @@ func TestLeavingColumns(t *testing.T) {
 	}
 	f := Dictionary()[reason]
 	var keys []string
-	for _, o := range casework.LeavingReasons() {
+	for _, o := range casework.DepartureReasons() {
 		keys = append(keys, o.Value)
 	}
 	if want := "category key (" + strings.Join(keys, ", ") + ") when taking_part is no; empty otherwise"; f.Values != want {
@@ -133,7 +133,7 @@ func TestLeavingColumns(t *testing.T) {
 	if d := Dictionary()[taking]; d.Values != "yes, no; empty for the baby" || !strings.Contains(d.Description, "not exported") {
 		t.Errorf("taking_part = %+v", d)
 	}
-	for _, o := range append(casework.LeavingReasons(), casework.Option{Value: "planned_end"}) {
+	for _, o := range append(casework.DepartureReasons(), casework.Option{Value: "planned_end"}) {
 		d := data()
 		d.Departures[mumA] = []Departure{{LeftOn: day(2026, 3, 1), Reason: o.Value}}
 		_, err := Build(testKey, project, Months, d)

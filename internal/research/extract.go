@@ -56,7 +56,7 @@ type Session struct {
 type Departure struct {
 	LeftOn     time.Time
 	RejoinedOn time.Time // zero if they have not rejoined
-	Reason     string    // a casework.LeavingReasons value, e.g. "withdrew"
+	Reason     string    // a casework.DepartureReasons value, e.g. "withdrew" or "joining_later"
 }
 
 // StatusChange is a change of a family's safeguarding status.
@@ -142,7 +142,7 @@ type Row struct {
 // not exported.
 //
 // A departure with no date of leaving, or with a reason that is not one of
-// casework.LeavingReasons, is an error, as is a safeguarding status that is
+// casework.DepartureReasons, is an error, as is a safeguarding status that is
 // not one of sharing.Statuses.
 //
 // Two results for the same person, timepoint and instrument are an error
@@ -406,12 +406,12 @@ func statusOn(changes []StatusChange, on time.Time) string {
 }
 
 func validLeavingReason(s string) bool {
-	return slices.ContainsFunc(casework.LeavingReasons(), func(o casework.Option) bool { return o.Value == s })
+	return slices.ContainsFunc(casework.DepartureReasons(), func(o casework.Option) bool { return o.Value == s })
 }
 
 func leavingReasonKeys() string {
 	var keys []string
-	for _, o := range casework.LeavingReasons() {
+	for _, o := range casework.DepartureReasons() {
 		keys = append(keys, o.Value)
 	}
 	return strings.Join(keys, ", ")

@@ -79,6 +79,8 @@ var (
 	createTable = regexp.MustCompile(`(?i)CREATE TABLE\s+(\w+)\s*\(`)
 	alterTable  = regexp.MustCompile(`(?i)ALTER TABLE\s+(\w+)\s+ADD COLUMN[^;]*?REFERENCES\s+(\w+)`)
 	references  = regexp.MustCompile(`(?i)REFERENCES\s+(\w+)`)
+	dropTable   = regexp.MustCompile(`(?i)DROP TABLE\s+(\w+)`)
+	renameTable = regexp.MustCompile(`(?i)ALTER TABLE\s+(\w+)\s+RENAME TO\s+(\w+)`)
 )
 
 // derivedTables hold only what triggers work out from other tables
@@ -122,6 +124,22 @@ func backupTables(d Dialect) ([]string, error) {
 		for _, a := range alterTable.FindAllStringSubmatch(sqlText, -1) {
 			if deps[strings.ToLower(a[1])] != nil {
 				deps[strings.ToLower(a[1])][strings.ToLower(a[2])] = true
+			}
+		}
+		// SQLite makes a table again to change a constraint (migration
+		// 60): made as x_new, the old one dropped, x_new renamed to x.
+		// Creates, then drops, then renames, as that idiom runs.
+		for _, d := range dropTable.FindAllStringSubmatch(sqlText, -1) {
+			name := strings.ToLower(d[1])
+			order = slices.DeleteFunc(order, func(t string) bool { return t == name })
+			delete(deps, name)
+		}
+		for _, r := range renameTable.FindAllStringSubmatch(sqlText, -1) {
+			from, to := strings.ToLower(r[1]), strings.ToLower(r[2])
+			if i := slices.Index(order, from); i >= 0 {
+				order[i] = to
+				deps[to] = deps[from]
+				delete(deps, from)
 			}
 		}
 	}

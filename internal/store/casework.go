@@ -47,12 +47,16 @@ type PersonRecord struct {
 	CanSupervise      bool // may add supervision notes (team managers)
 	Pauses            []casework.Pause
 	Departures        []casework.Departure // times away from the programme, latest first (read with the pauses)
-	Risk              []RiskRecord
-	Incidents         []Incident
-	Changes           []CircumstanceChange // newest first
-	MARACReferrals    []MARACEntry         // newest first (PersonMARAC)
-	SafetyPlan        *SafetyPlan
-	Measures          []MeasureResult
+	// Attended says a parent taking part has attended a session, so has
+	// started and cannot be recorded as joining later (read with the
+	// pauses, for those who may edit the record).
+	Attended       bool
+	Risk           []RiskRecord
+	Incidents      []Incident
+	Changes        []CircumstanceChange // newest first
+	MARACReferrals []MARACEntry         // newest first (PersonMARAC)
+	SafetyPlan     *SafetyPlan
+	Measures       []MeasureResult
 	// Consents are the person's consents to share, read (PersonConsents)
 	// only for a reader who may edit the record, each withheld as
 	// ReadFamilyPage withholds it.
@@ -400,6 +404,13 @@ func (tx *Tx) fillPerson(out *PersonRecord, parts PersonParts, page *SessionPage
 		}
 		if out.Departures, err = tx.departures(id, conf); err != nil {
 			return err
+		}
+		// Whether they may be recorded as joining later (JoinLater): a
+		// parent taking part who has attended no session yet.
+		if parent && out.Person.Active && out.CanEdit {
+			if out.Attended, err = tx.attended(out.Family.ID, id); err != nil {
+				return err
+			}
 		}
 	}
 	if parts&(PersonRisk|PersonIncidents|PersonChanges|PersonMARAC) != 0 && parent {
@@ -749,9 +760,11 @@ func (tx *Tx) sessionContext(f family.Family, p family.Person, modules []casewor
 	if !p.Active {
 		// Left the programme: nothing after the day they left until they
 		// rejoin (a session before it, recorded late, is fine).
-		if err := tx.queryRow(`SELECT left_on FROM departures WHERE person_id = $1 AND rejoined_on IS NULL ORDER BY id DESC LIMIT 1`, p.ID).Scan(&c.LeftOn); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		var reason string
+		if err := tx.queryRow(`SELECT left_on, reason FROM departures WHERE person_id = $1 AND rejoined_on IS NULL ORDER BY id DESC LIMIT 1`, p.ID).Scan(&c.LeftOn, &reason); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return c, fmt.Errorf("finding when the parent left: %w", err)
 		}
+		c.Joining = reason == casework.JoiningLater
 	}
 	return c, nil
 }

@@ -70,6 +70,63 @@ func (db *DB) LeaveProgramme(ctx context.Context, actor policy.Actor, d casework
 	})
 }
 
+// JoinLater records that a parent has not started the programme and will
+// join later (casework.JoinLater): they do not take part, as a parent who
+// left does not, from the family's acceptance (or today, before it), and
+// RejoinProgramme records their joining. A parent who has attended a
+// session has started, and leaves instead. Unlike a leaving, nothing is
+// asked of the other parent's practitioner: a parent not ready to start
+// is not a parent walking away from the work.
+func (db *DB) JoinLater(ctx context.Context, actor policy.Actor, personID int64, note string) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		// The family's row first, as for a leaving (see LeaveProgramme).
+		if _, err := tx.exec(`UPDATE families SET updated_at = updated_at WHERE id = (SELECT family_id FROM people WHERE id = $1)`, personID); err != nil {
+			return fmt.Errorf("locking the family: %w", err)
+		}
+		f, p, err := tx.parentForEdit(actor, personID, "Only a parent joins the programme later")
+		if err != nil {
+			return err
+		}
+		if !p.Active {
+			return problem.New(problem.Conflict, "%s is not taking part in the programme already", p.Name())
+		}
+		other := false
+		for _, q := range f.Parents() {
+			other = other || q.ID != p.ID && q.Active
+		}
+		attended, err := tx.attended(f.ID, p.ID)
+		if err != nil {
+			return err
+		}
+		d, err := casework.JoinLater(p.ID, note, f.AcceptedOn, tx.now, attended, other)
+		if err != nil {
+			return err
+		}
+		if err := tx.insertDeparture(f.ID, d, actor.StaffID); err != nil {
+			return err
+		}
+		left := eligibility.DateOf(d.LeftOn).UTC()
+		if _, err := tx.exec(`UPDATE pauses SET ended_on = CASE WHEN started_on > $1 THEN started_on ELSE $1 END WHERE person_id = $2 AND ended_on IS NULL`,
+			left, p.ID); err != nil {
+			return fmt.Errorf("ending a pause as the parent waits to join: %w", err)
+		}
+		tx.Audit("person.join_later", "person", p.ID, f.ID, "")
+		return nil
+	})
+}
+
+// attended reports whether parent personID of family familyID has
+// attended a session (a supervision note is not one): one seek down
+// case_sessions_family_attendance.
+func (tx *Tx) attended(familyID, personID int64) (bool, error) {
+	var yes bool
+	if err := tx.queryRow(`SELECT EXISTS (SELECT 1 FROM case_sessions WHERE family_id = $1 AND attendance = 'attended' AND person_id = $2 AND kind <> 'supervision')`,
+		familyID, personID).Scan(&yes); err != nil {
+		return false, fmt.Errorf("finding whether the parent has attended a session: %w", err)
+	}
+	return yes, nil
+}
+
 // insertDeparture writes parent d.PersonID's leaving, checked already, and
 // marks them as no longer taking part.
 func (tx *Tx) insertDeparture(familyID int64, d casework.Departure, by int64) error {
@@ -88,8 +145,9 @@ func (tx *Tx) insertDeparture(familyID int64, d casework.Departure, by int64) er
 	return tx.setActive(d.PersonID, false)
 }
 
-// RejoinProgramme records that a parent who left has come back, on the
-// day given: they take part again from then.
+// RejoinProgramme records that a parent who left has come back, or that
+// one who was joining later has joined, on the day given: they take part
+// from then.
 func (db *DB) RejoinProgramme(ctx context.Context, actor policy.Actor, personID int64, on time.Time) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		f, p, err := tx.parentForEdit(actor, personID, "Only a parent rejoins the programme")
@@ -98,14 +156,16 @@ func (db *DB) RejoinProgramme(ctx context.Context, actor policy.Actor, personID 
 		}
 		var id int64
 		var left time.Time
-		err = tx.queryRow(`SELECT id, left_on FROM departures WHERE person_id = $1 AND rejoined_on IS NULL ORDER BY id DESC LIMIT 1`, p.ID).Scan(&id, &left)
+		var reason string
+		err = tx.queryRow(`SELECT id, left_on, reason FROM departures WHERE person_id = $1 AND rejoined_on IS NULL ORDER BY id DESC LIMIT 1`, p.ID).Scan(&id, &left, &reason)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("finding when the parent left: %w", err)
 		}
 		if err != nil || p.Active {
 			return problem.New(problem.Conflict, "%s is taking part in the programme already", p.Name())
 		}
-		if err := casework.CheckRejoin(on, left, tx.now); err != nil {
+		joining := reason == casework.JoiningLater
+		if err := casework.CheckRejoin(on, left, tx.now, joining); err != nil {
 			return err
 		}
 		if _, err := tx.exec(`UPDATE departures SET rejoined_on = $1, rejoined_by = $2, rejoined_at = $3 WHERE id = $4`,
@@ -115,7 +175,11 @@ func (db *DB) RejoinProgramme(ctx context.Context, actor policy.Actor, personID 
 		if err := tx.setActive(p.ID, true); err != nil {
 			return err
 		}
-		tx.Audit("person.rejoin", "person", p.ID, f.ID, "")
+		what := "person.rejoin"
+		if joining {
+			what = "person.join"
+		}
+		tx.Audit(what, "person", p.ID, f.ID, "")
 		return nil
 	})
 }
@@ -155,7 +219,12 @@ func (tx *Tx) departures(personID int64, seeConfidential bool) ([]casework.Depar
 				return nil, err
 			}
 		} else {
-			d.Reason, d.Withheld = "", true
+			// That a parent is joining later, not leaving, is not
+			// confidential (family.Person.JoiningLater); the note is.
+			if d.Reason != casework.JoiningLater {
+				d.Reason = ""
+			}
+			d.Withheld = true
 		}
 		out = append(out, d)
 	}

@@ -293,6 +293,13 @@ func (db *DB) familyWhere(ctx context.Context, q rowQuerier, cond string, arg in
 	return f, nil
 }
 
+// joiningLater is a people row's family.Person.JoiningLater: read only for
+// a parent not taking part (the CASE asks nothing of the rest), from their
+// current departure. That a parent is joining later, rather than left, is
+// not confidential: their co-parent's practitioner sees when, not why.
+const joiningLater = `CASE WHEN p.active THEN FALSE ELSE EXISTS (SELECT 1 FROM departures d
+		WHERE d.person_id = p.id AND d.rejoined_on IS NULL AND d.reason = 'joining_later') END`
+
 // loadPeople reads the members of several families in one query, with each
 // co-parent's current practitioner; no confidential details.
 func (db *DB) loadPeople(ctx context.Context, q rowQuerier, familyIDs []int64) (map[int64][]family.Person, error) {
@@ -302,7 +309,7 @@ func (db *DB) loadPeople(ctx context.Context, q rowQuerier, familyIDs []int64) (
 	}
 	in, args := db.inList(familyIDs)
 	rows, err := q.QueryContext(ctx, db.rebind(`SELECT p.id, p.family_id, p.kind, COALESCE(p.parent_slot, 0), COALESCE(p.household, 0), p.given_name, p.family_name,
-		p.known_as, `+db.timeText("p.date_of_birth")+`, p.gender, p.pronouns, p.experience, p.active, COALESCE(al.staff_id, 0), COALESCE(s.name, ''),
+		p.known_as, `+db.timeText("p.date_of_birth")+`, p.gender, p.pronouns, p.experience, p.active, `+joiningLater+`, COALESCE(al.staff_id, 0), COALESCE(s.name, ''),
 		COALESCE(s.disabled, FALSE), p.version, p.address_confidential, COALESCE(p.linked_person_id, 0)
 		FROM people p
 		LEFT JOIN allocations al ON al.person_id = p.id AND al.ended_at IS NULL
@@ -317,7 +324,7 @@ func (db *DB) loadPeople(ctx context.Context, q rowQuerier, familyIDs []int64) (
 		var kind, exp string
 		var dob anyTime
 		if err := rows.Scan(&p.ID, &p.FamilyID, &kind, &p.ParentSlot, &p.Household, &p.GivenName, &p.FamilyName, &p.KnownAs, &dob,
-			&p.Gender, &p.Pronouns, &exp, &p.Active, &p.PractitionerID, &p.PractitionerName,
+			&p.Gender, &p.Pronouns, &exp, &p.Active, &p.JoiningLater, &p.PractitionerID, &p.PractitionerName,
 			&p.PractitionerDisabled, &p.Version, &p.AddressConfidential, &p.LinkedPersonID); err != nil {
 			return nil, fmt.Errorf("reading family member: %w", err)
 		}
@@ -810,7 +817,7 @@ func (tx *Tx) caseloadPeople(familyIDs []int64) (map[int64][]family.Person, map[
 	}
 	in, args := tx.db.inList(familyIDs)
 	rows, err := tx.query(`SELECT p.id, p.family_id, p.kind, COALESCE(p.parent_slot, 0), p.given_name, p.family_name, p.known_as,
-		`+tx.db.timeText("p.date_of_birth")+`, p.active, COALESCE(al.staff_id, 0), COALESCE(s.name, ''), COALESCE(s.disabled, FALSE),
+		`+tx.db.timeText("p.date_of_birth")+`, p.active, `+joiningLater+`, COALESCE(al.staff_id, 0), COALESCE(s.name, ''), COALESCE(s.disabled, FALSE),
 		CASE WHEN p.kind = 'parent' THEN (SELECT `+tx.db.timeText("cs.held_on")+` FROM case_sessions cs
 			WHERE cs.family_id = p.family_id AND cs.attendance = 'attended' AND cs.person_id = p.id ORDER BY cs.held_on DESC LIMIT 1) END
 		FROM people p
@@ -825,7 +832,7 @@ func (tx *Tx) caseloadPeople(familyIDs []int64) (map[int64][]family.Person, map[
 		var kind string
 		var dob, contact anyTime
 		if err := rows.Scan(&p.ID, &p.FamilyID, &kind, &p.ParentSlot, &p.GivenName, &p.FamilyName, &p.KnownAs,
-			&dob, &p.Active, &p.PractitionerID, &p.PractitionerName, &p.PractitionerDisabled, &contact); err != nil {
+			&dob, &p.Active, &p.JoiningLater, &p.PractitionerID, &p.PractitionerName, &p.PractitionerDisabled, &contact); err != nil {
 			return nil, nil, dropRows(rows, fmt.Errorf("reading caseload parent: %w", err))
 		}
 		p.Kind, p.DateOfBirth = family.Kind(kind), dob.T

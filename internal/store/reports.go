@@ -443,8 +443,9 @@ func (tx *Tx) sessionFigures(sc ReportScope, from, until time.Time, f *report.Fi
 // closureFigures counts the closures in the range not since re-opened, and
 // the times a parent left the programme in the range while the other
 // carried on (every departure, so a parent who rejoined and left again
-// counts each time), each by reason in the reasons' list order. Reasons
-// are codes from a list; the notes are never read.
+// counts each time), each by reason in the reasons' list order; a parent
+// recorded as joining later had not started, so did not leave, and is not
+// counted. Reasons are codes from a list; the notes are never read.
 func (tx *Tx) closureFigures(sc ReportScope, from, until time.Time, f *report.Figures) error {
 	where, args := scopeSQL("f.area_id", sc, []any{from, until})
 	var err error
@@ -454,7 +455,7 @@ func (tx *Tx) closureFigures(sc ReportScope, from, until time.Time, f *report.Fi
 		return err
 	}
 	f.DeparturesByReason, err = tx.countByReason(`SELECT d.reason, COUNT(*) FROM departures d`+familyJoin(where, "d.family_id")+`
-		WHERE d.left_on >= $1 AND d.left_on < $2`+where+` GROUP BY d.reason`, args, casework.LeavingReasons(), "parents who left")
+		WHERE d.left_on >= $1 AND d.left_on < $2 AND d.reason <> 'joining_later'`+where+` GROUP BY d.reason`, args, casework.LeavingReasons(), "parents who left")
 	return err
 }
 

@@ -142,6 +142,9 @@ func TestFigures(t *testing.T) {
 		leave(5, 9, "disengaged", d(2026, 5, 12), nil)
 		leave(6, 5, "disengaged", d(2025, 12, 15), d(2026, 1, 10))
 		leave(7, 8, "other", d(2026, 7, 1), nil)
+		// 30 (North) was joining later from March and joined in April: had
+		// not started, so did not leave; not counted.
+		leave(8, 3, "joining_later", d(2026, 3, 2), d(2026, 4, 1))
 		dsl := policy.Actor{StaffID: 1, Role: policy.DSL}
 		f, err := db.Figures(ctx, dsl, store.ReportScope{From: d(2026, 1, 1), To: d(2026, 6, 30)})
 		if err != nil {

@@ -96,7 +96,7 @@ func PersonView(rec store.PersonRecord, qs risk.QuestionSet, now time.Time) docs
 			continue
 		}
 		v.Departures = append(v.Departures, docs.DepartureView{Left: a.LeftOn.Format("2 January 2006"), Rejoined: dateOrEmpty(a.RejoinedOn),
-			Reason: casework.Label(casework.LeavingReasons(), a.Reason), Note: a.Note})
+			Reason: casework.DepartureLabel(a.Reason), Note: a.Note, JoiningLater: a.Joining()})
 	}
 	for _, c := range rec.Consents {
 		if c.PersonID != p.ID || c.Withheld {

@@ -566,7 +566,17 @@ func (s *Server) leaveCreate(w http.ResponseWriter, r *http.Request, u *requestU
 	})
 }
 
-// rejoinCreate records that a parent who left the programme has come back.
+// joinLaterCreate records that a parent has not started the programme and
+// will join later (casework.JoinLater); rejoinCreate records their joining.
+func (s *Server) joinLaterCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	r = keepUnsaved(r, unsavedText{Field: "join_later_note", Label: "Note", Text: r.PostForm.Get("join_later_note")})
+	s.personPost(w, r, u, policy.EditConfidential, "join-later", "join_later_note", "", func(id int64, f url.Values, fs *problem.Fields) error {
+		return s.db.JoinLater(r.Context(), u.staff.Actor(), id, f.Get("join_later_note"))
+	})
+}
+
+// rejoinCreate records that a parent who left the programme has come back,
+// or that one joining later has joined.
 func (s *Server) rejoinCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	s.personPost(w, r, u, policy.EditConfidential, "rejoin", "rejoined_on", "", func(id int64, f url.Values, fs *problem.Fields) error {
 		on := formDate(f, "rejoined_on", fs)

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -121,6 +122,104 @@ func TestMeasuresDueOfAParentWhoLeft(t *testing.T) {
 		ben := e.get(hc, "/people/"+itoa(parentNamed(f, "Ben").ID)+"/measures")
 		if ben.status != http.StatusOK || strings.Contains(ben.body, "Due now") || !strings.Contains(ben.body, "Ben Green has left the programme: no measures are due of them") {
 			t.Errorf("Ben's outcome measures: %d, lists measures due or does not say why none are", ben.status)
+		}
+	})
+}
+
+// A parent not ready to start is recorded as joining later: not while
+// they have attended a session (the link is not offered, and a post is
+// refused saying why); then their page, the family's, the caseload and
+// search say "Joining later", the other parent's practitioner sees that
+// and not the note, no one is asked to review the other parent's risk,
+// and their joining is recorded and listed as joining.
+func TestParentJoinsLater(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Amy")
+		amy := "/people/" + itoa(parentNamed(f, "Amy").ID)
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		page := e.get(pc, amy)
+		token := csrfFrom(t, page.body)
+		if strings.Contains(page.body, "?form=join-later") {
+			t.Error("Amy, who has attended a session, may be recorded as joining later")
+		}
+		if r := e.post(pc, amy+"/join-later", mustForm("csrf_token", token, "join_later_note", "CANARY-TYPED first try")); r.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.body, "has attended a session already") || !strings.Contains(r.body, `href="#join_later_note"`) || !strings.Contains(r.body, "CANARY-TYPED first try</textarea>") {
+			t.Errorf("Amy joining later, having attended: %d\n%s", r.status, between(r.body, "govuk-error-summary", "</ul>"))
+		}
+		// Her sessions were recorded on the wrong record: removed, she has
+		// not started.
+		for _, sid := range regexp.MustCompile(regexp.QuoteMeta(amy)+`/sessions/(\d+)"`).FindAllStringSubmatch(page.body, -1) {
+			if r := e.post(pc, amy+"/sessions/"+sid[1]+"/remove", mustForm("csrf_token", token, "version", "1", "remove_why", "Recorded on the wrong record")); r.status != http.StatusSeeOther {
+				t.Fatalf("removing session %s: %d", sid[1], r.status)
+			}
+		}
+		page = e.get(pc, amy)
+		if !strings.Contains(page.body, `href="`+amy+`?form=join-later#join-later-form"`) {
+			t.Fatal("Amy's page, with no session attended, has no link to record that she will join later")
+		}
+		if r := e.get(pc, amy+"?form=join-later"); !strings.Contains(r.body, `action="`+amy+`/join-later"`) {
+			t.Error("the joining later form does not open")
+		}
+		join := mustForm("csrf_token", token, "join_later_note", "CANARY-JOIN wants to start after the birth")
+		if r := e.post(pc, amy+"/join-later", join); r.status != http.StatusSeeOther {
+			t.Fatalf("joining later: %d\n%s", r.status, between(r.body, "govuk-error-summary", "</ul>"))
+		}
+		join.Set("join_later_note", "Typed twice")
+		if r := e.post(pc, amy+"/join-later", join); r.status != http.StatusConflict || !strings.Contains(between(r.body, `id="unsaved"`, "</div>"), "Typed twice") {
+			t.Errorf("joining later twice: %d", r.status)
+		}
+		page = e.get(pc, amy)
+		away := between(page.body, `id="away-title"`, "</div>\n</div>")
+		for _, want := range []string{"Joining later", "Amy Foster has not started the programme yet, and will join later", "CANARY-JOIN wants to start after the birth",
+			`href="` + amy + `?form=rejoin#rejoin-form"`, "Record that Amy Foster has joined"} {
+			if !strings.Contains(away, want) {
+				t.Errorf("Amy's page, joining later, lacks %q:\n%s", want, away)
+			}
+		}
+		if strings.Contains(away, "left the programme") || strings.Contains(page.body, "?form=leave") || strings.Contains(page.body, "?form=join-later") {
+			t.Error("Amy's page, joining later, says she left, or offers to record her leaving or joining later")
+		}
+		if r := e.get(pc, amy+"?form=rejoin"); !strings.Contains(r.body, "Date they joined") || !strings.Contains(r.body, "Record that they have joined") {
+			t.Error("the joining form does not speak of joining")
+		}
+		if fam := e.get(pc, "/families/"+itoa(f.ID)); !strings.Contains(fam.body, "Joining later") || strings.Contains(fam.body, "Left the programme") {
+			t.Error("the family's page does not say Amy is joining later")
+		}
+		cl := e.get(pc, "/caseload")
+		row := cl.body[strings.Index(cl.body, `href="`+amy+`"`):]
+		row = row[:strings.Index(row, "</tr>")]
+		if !strings.Contains(row, "Joining later") || strings.Contains(row, "Left the programme") {
+			t.Errorf("Amy's caseload row, joining later:\n%s", row)
+		}
+		if r := e.get(pc, "/search?q=Amy+Foster"); !strings.Contains(r.body, "Joining later") {
+			t.Error("search does not say Amy is joining later")
+		}
+
+		tc := e.client()
+		e.signIn(tc, tom)
+		if p := e.get(tc, amy); !strings.Contains(p.body, "Amy Foster has not started the programme yet") || strings.Contains(p.body, "CANARY-JOIN") ||
+			strings.Contains(p.body, "Why is withheld") || strings.Contains(p.body, "form=rejoin") {
+			t.Error("Jordan's practitioner does not see that Amy is joining later, or sees the note, or may record her joining")
+		}
+		if h := e.get(tc, "/families/"+itoa(f.ID)); strings.Contains(h.body, "Review the risk assessment and safety plan now Amy Foster") {
+			t.Error("Jordan's practitioner is asked to review his risk because Amy is joining later")
+		}
+
+		session := dateForm("held_on", e.clock.Now(), "csrf_token", token, "minutes", "60", "mode", "home", "attendance", "attended", "confidential", "no")
+		if r := e.post(pc, amy+"/sessions", session); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "record that they have joined") {
+			t.Errorf("a session while Amy is joining later: %d", r.status)
+		}
+		if r := e.post(pc, amy+"/rejoin", dateForm("rejoined_on", e.clock.Now().AddDate(0, 0, 1), "csrf_token", token)); r.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.body, "The date the parent joined must be today or in the past") {
+			t.Errorf("joining tomorrow: %d", r.status)
+		}
+		if r := e.post(pc, amy+"/rejoin", dateForm("rejoined_on", e.clock.Now(), "csrf_token", token)); r.status != http.StatusSeeOther {
+			t.Fatalf("joining: %d", r.status)
+		}
+		page = e.get(pc, amy)
+		if strings.Contains(page.body, `id="away-title"`) || !strings.Contains(page.body, "until they joined on "+e.clock.Now().Format("2 January 2006")) {
+			t.Error("Amy's page after she joined: still away, or her wait not listed")
 		}
 	})
 }

@@ -120,7 +120,7 @@ type caseRowView struct {
 	Stage              string
 	LastContact        string
 	Paused             string
-	Left               bool
+	Away               string // "Left the programme" or "Joining later", when the parent is not taking part
 	Shown              []string
 	More               int
 	Next               string // the next milestone and when it is due, if any
@@ -137,7 +137,7 @@ func (v caseRowView) appendKey(b []byte) []byte {
 	b = appendString(b, v.Stage)
 	b = appendString(b, v.LastContact)
 	b = appendString(b, v.Paused)
-	b = appendBool(b, v.Left)
+	b = appendString(b, v.Away)
 	b = appendStrings(b, v.Shown)
 	b = appendInt(b, int64(v.More))
 	b = appendString(b, string(v.Risk))
@@ -148,7 +148,13 @@ func (v caseRowView) appendKey(b []byte) []byte {
 func (c caseRow) view(showPractitioner bool) caseRowView {
 	v := caseRowView{FamilyID: c.FamilyID, ParentID: c.Parent.ID, Reference: c.Reference, Name: c.Parent.Name(),
 		ShowPractitioner: showPractitioner, Practitioner: c.Parent.PractitionerName, Stage: c.Stage.Label(), LastContact: "None yet",
-		Paused: c.Paused, Left: c.Left, Shown: c.Shown, More: c.More, Risk: c.Risk}
+		Paused: c.Paused, Shown: c.Shown, More: c.More, Risk: c.Risk}
+	switch {
+	case c.Left && c.Parent.JoiningLater:
+		v.Away = "Joining later"
+	case c.Left:
+		v.Away = "Left the programme"
+	}
 	if !c.LastContact.IsZero() {
 		v.LastContact = formatDate(c.LastContact)
 	}
