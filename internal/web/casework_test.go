@@ -686,7 +686,7 @@ func TestCaseloadListsThreeOverdueItems(t *testing.T) {
 		mc := e.client()
 		e.signIn(mc, manager)
 		team := e.get(mc, "/caseload/team")
-		if i := strings.Index(team.body, "caseload sizes, parents at high risk and overdue items"); i < 0 || !regexp.MustCompile(`Priya Shah</a></td><td class="govuk-table__cell govuk-table__cell--numeric">\d+</td><td class="govuk-table__cell govuk-table__cell--numeric">0</td><td class="govuk-table__cell govuk-table__cell--numeric">(\d\d+)</td>`).MatchString(team.body[i:]) {
+		if i := strings.Index(team.body, "caseload sizes, parents not taking part (left the programme or joining later), at high risk, and overdue items"); i < 0 || !regexp.MustCompile(`Priya Shah</a></td><td class="govuk-table__cell govuk-table__cell--numeric">\d+</td><td class="govuk-table__cell govuk-table__cell--numeric">0</td><td class="govuk-table__cell govuk-table__cell--numeric">0</td><td class="govuk-table__cell govuk-table__cell--numeric">(\d\d+)</td>`).MatchString(team.body[i:]) {
 			t.Errorf("the team summary does not count every overdue item")
 		}
 	})

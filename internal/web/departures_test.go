@@ -111,6 +111,24 @@ func TestParentLeavesAndRejoins(t *testing.T) {
 	})
 }
 
+// The team caseloads count, for each practitioner, the parents not taking
+// part: the demo's Ben Green, Megan Hughes's, left the programme.
+func TestTeamCaseloadsCountParentsNotTakingPart(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		mc := e.client()
+		e.signIn(mc, "ravi.patel@cradle.example")
+		team := e.get(mc, "/caseload/team")
+		row := between(team.body, ">Megan Hughes</a>", "</tr>")
+		cells := regexp.MustCompile(`numeric">(\d+)</td>`).FindAllStringSubmatch(row, -1)
+		if team.status != http.StatusOK || !strings.Contains(team.body, ">Not taking part</th>") || len(cells) < 2 || cells[1][1] != "1" {
+			t.Errorf("team caseloads: %d; Megan Hughes's row %q, want 1 parent not taking part", team.status, row)
+		}
+		if row := between(team.body, ">Daniel Okoro</a>", "</tr>"); !strings.Contains(row, `numeric">0</td>`) {
+			t.Errorf("Daniel Okoro's row %q: want none not taking part", row)
+		}
+	})
+}
+
 // The demo's Ben Green left the programme while Ellie carries on: his
 // outcome measures page lists nothing due (his 12-month measures would be,
 // had he stayed), and says why.

@@ -188,6 +188,7 @@ type teamRow struct {
 	Name     string
 	Disabled bool // the practitioner's account is disabled: their parents need another
 	Parents  int
+	Away     int // of Parents, those not taking part: left the programme, or joining later
 	Overdue  int
 	HighRisk int // parents whose latest DASH level is high
 }
@@ -457,6 +458,9 @@ func (cl *caseList) order(role policy.Role, staffID int64) {
 				byID[p.PractitionerID] = t
 			}
 			t.Parents++
+			if !p.Active {
+				t.Away++
+			}
 			t.Overdue += ref.overdue
 			if c.RiskLevel[p.ID] == risk.High {
 				t.HighRisk++

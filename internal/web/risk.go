@@ -171,7 +171,7 @@ func (s *Server) dashSave(w http.ResponseWriter, r *http.Request, u *requestUser
 		// The other parts' answers are the draft's. The draft read is the
 		// one this save replaces; if it has moved on since the form was
 		// opened, the save's version check refuses.
-		if rec, err = s.db.ReadPerson(r.Context(), u.staff.Actor(), id); err != nil {
+		if rec, err = s.db.ReadPersonParts(r.Context(), u.staff.Actor(), id, store.PersonRisk, "risk assessment form"); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -218,7 +218,7 @@ func (s *Server) dashSave(w http.ResponseWriter, r *http.Request, u *requestUser
 		// Read for the page unless read already to merge the draft; after a
 		// conflict, read again: the draft has moved on since.
 		if rec.Person.ID == 0 || p.Code == problem.Conflict {
-			if rec, err = s.db.ReadPerson(r.Context(), u.staff.Actor(), id); err != nil {
+			if rec, err = s.db.ReadPersonParts(r.Context(), u.staff.Actor(), id, store.PersonRisk, "risk assessment form"); err != nil {
 				s.fail(w, r, err)
 				return
 			}
