@@ -104,7 +104,7 @@ func TestCaseListOrderAndRows(t *testing.T) {
 	if r := cl.row(cl.refs[0]); r.pinned != 2 || r.Stage != family.Antenatal || r.FamilyID != 2 {
 		t.Errorf("first row: pinned %d, stage %q, family %d", r.pinned, r.Stage, r.FamilyID)
 	}
-	wantTeam := []teamRow{{ID: 7, Name: "Ann", Parents: 4, Overdue: 4, HighRisk: 1}, {ID: 8, Name: "Bob", Parents: 2, Overdue: 1}, {ID: 0, Name: "Not allocated", Parents: 1, Overdue: 1}}
+	wantTeam := []teamRow{{ID: 7, Name: "Ann", Parents: 4, Away: 1, Overdue: 4, HighRisk: 1}, {ID: 8, Name: "Bob", Parents: 2, Overdue: 1}, {ID: 0, Name: "Not allocated", Parents: 1, Overdue: 1}}
 	if !slices.Equal(cl.team, wantTeam) {
 		t.Errorf("team %+v; want %+v", cl.team, wantTeam)
 	}
