@@ -6,6 +6,7 @@ package casework
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/eligibility"
@@ -241,6 +242,47 @@ func (p *Pause) Validate(today time.Time) error {
 		fs.Add("paused_on", "The date must be today or in the past")
 	}
 	fs.Text("pause_note", "Note", &p.Note, 2000, true)
+	return fs.Err()
+}
+
+// Reminder is a follow-up a member of staff sets themself about a parent
+// ("ring the housing officer about the move"): a task on their own list,
+// due on a day, whose words are kept with the parent's confidential
+// details (the task's title names only the parent).
+type Reminder struct {
+	ID           int64
+	PersonID     int64
+	What         string
+	DueOn        time.Time
+	SetBy        string // who set it
+	AssignedTo   string // whose list it is on (reassigned, perhaps)
+	AssignedToID int64
+	DoneOn       time.Time
+	Withheld     bool // the reader may not see the words
+}
+
+// ReminderReach is how far ahead a reminder may be set: the programme
+// runs to the baby's second birthday.
+const ReminderReach = 2 * 365 * 24 * time.Hour
+
+// Validate checks a new reminder, cleaning its words in place: what to
+// do, and a day from today to two years ahead.
+func (m *Reminder) Validate(today time.Time) error {
+	var fs problem.Fields
+	if strings.TrimSpace(m.What) == "" {
+		fs.Add("reminder_what", "Enter what the reminder is for")
+	} else {
+		fs.Text("reminder_what", "The reminder", &m.What, 500, true)
+	}
+	day, now := eligibility.DateOf(m.DueOn), eligibility.DateOf(today)
+	switch {
+	case m.DueOn.IsZero():
+		fs.Add("reminder_due", "Enter the date the reminder is due")
+	case day.Before(now):
+		fs.Add("reminder_due", "The date the reminder is due must be today or in the future")
+	case day.After(now.Add(ReminderReach)):
+		fs.Add("reminder_due", "The date the reminder is due must be within two years, by "+now.Add(ReminderReach).Format("2 January 2006"))
+	}
 	return fs.Err()
 }
 

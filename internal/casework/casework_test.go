@@ -285,3 +285,40 @@ func TestJoinLater(t *testing.T) {
 		t.Error("the leaving form accepts joining later")
 	}
 }
+
+func TestReminderValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		what string
+		due  time.Time
+		want map[string]string
+	}{
+		{"today", "Ring the housing officer", today.Add(-15 * time.Hour).Truncate(24 * time.Hour), nil},
+		{"two years ahead", "Check the court date", day("2028-11-22"), nil},
+		{"no words", "   ", day("2026-12-01"), map[string]string{"reminder_what": "Enter what the reminder is for"}},
+		{"too long", strings.Repeat("x", 501), day("2026-12-01"), map[string]string{"reminder_what": "500 characters or fewer"}},
+		{"html", "<script>x</script>", day("2026-12-01"), map[string]string{"reminder_what": "HTML"}},
+		{"no date", "Ring", time.Time{}, map[string]string{"reminder_due": "Enter the date"}},
+		{"yesterday", "Ring", day("2026-11-22"), map[string]string{"reminder_due": "today or in the future"}},
+		{"beyond two years", "Ring", day("2028-11-23"), map[string]string{"reminder_due": "within two years, by 22 November 2028"}},
+		{"both", "", time.Time{}, map[string]string{"reminder_what": "Enter what", "reminder_due": "Enter the date"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := Reminder{What: tt.what, DueOn: tt.due}
+			got := fieldsOf(m.Validate(today))
+			if len(got) != len(tt.want) {
+				t.Fatalf("problems = %v, want %v", got, tt.want)
+			}
+			for f, part := range tt.want {
+				if !strings.Contains(got[f], part) {
+					t.Errorf("%s = %q, want it to contain %q", f, got[f], part)
+				}
+			}
+		})
+	}
+	m := Reminder{What: "  Ring the midwife.  ", DueOn: day("2026-12-01")}
+	if err := m.Validate(today); err != nil || m.What != "Ring the midwife." {
+		t.Errorf("the words are not cleaned in place: %q (%v)", m.What, err)
+	}
+}

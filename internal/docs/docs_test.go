@@ -360,11 +360,18 @@ func TestSubjectAccessVIGPausesAndConsents(t *testing.T) {
 			t.Errorf("a %q section with none", s.Heading)
 		}
 	}
+	// Reminders staff set: each with its words, and when done.
+	v.Reminders = []ReminderView{{Due: "1 December 2026", What: "Ring the housing officer.", Done: "2 December 2026"}, {Due: "9 December 2026", What: "Ask about the court date."}}
+	want := []string{"1 December 2026: a reminder for your practitioner, done 2 December 2026", "  Ring the housing officer.", "9 December 2026: a reminder for your practitioner", "  Ask about the court date."}
+	if s := section(t, SubjectAccess(v), "Reminders staff set about you"); strings.Join(s.Lines, "|") != strings.Join(want, "|") {
+		t.Errorf("reminders: %q, want %q", s.Lines, want)
+	}
+	v.Reminders = nil
 	// A parent who joined later, then left: the section says they were not
 	// taking part, each line what it was.
 	v.Departures = []DepartureView{{Left: "1 December 2026", Reason: "Disengaged"},
 		{Left: "1 September 2026", Rejoined: "20 September 2026", Reason: "Joining later", Note: "Wanted to start after the birth.", JoiningLater: true}}
-	want := []string{"1 December 2026: left the programme (Disengaged)", "1 September 2026: not started yet, joining later, joined 20 September 2026", "  Wanted to start after the birth."}
+	want = []string{"1 December 2026: left the programme (Disengaged)", "1 September 2026: not started yet, joining later, joined 20 September 2026", "  Wanted to start after the birth."}
 	if s := section(t, SubjectAccess(v), "Times you were not taking part in the programme"); strings.Join(s.Lines, "|") != strings.Join(want, "|") {
 		t.Errorf("joined later, then left: %q, want %q", s.Lines, want)
 	}

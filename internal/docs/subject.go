@@ -29,6 +29,7 @@ type SubjectView struct {
 	VIG         []VIGView        `json:"vig_cycles"`
 	Pauses      []PauseView      `json:"pauses"`
 	Departures  []DepartureView  `json:"times_away"`
+	Reminders   []ReminderView   `json:"reminders"`
 	Risk        []RiskView       `json:"risk_assessments"`
 	Incidents   []IncidentView   `json:"incidents"`
 	Changes     []ChangeView     `json:"changes_in_circumstances"`
@@ -82,6 +83,14 @@ type PauseView struct {
 	Ended   string `json:"ended,omitempty"`
 	Reason  string `json:"reason"`
 	Note    string `json:"note,omitempty"`
+}
+
+// ReminderView is a reminder staff set themselves about the parent: when
+// it was due, what it said, and when it was done, if it was.
+type ReminderView struct {
+	Due  string `json:"due"`
+	What string `json:"what"`
+	Done string `json:"done,omitempty"`
 }
 
 // DepartureView is one time the parent left the programme while the
@@ -239,6 +248,13 @@ func SubjectAccess(v SubjectView) Document {
 			away = append(away, spanLines(a.Left+": left the programme ("+a.Reason+")", ", rejoined ", a.Rejoined, a.Note)...)
 		}
 		d.Sections = append(d.Sections, Section{Heading: heading, Lines: away})
+	}
+	if len(v.Reminders) > 0 {
+		var lines []string
+		for _, m := range v.Reminders {
+			lines = append(lines, spanLines(m.Due+": a reminder for your practitioner", ", done ", m.Done, m.What)...)
+		}
+		d.Sections = append(d.Sections, Section{Heading: "Reminders staff set about you", Lines: lines})
 	}
 	var risk []string
 	for _, r := range v.Risk {

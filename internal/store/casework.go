@@ -47,6 +47,7 @@ type PersonRecord struct {
 	CanSupervise      bool // may add supervision notes (team managers)
 	Pauses            []casework.Pause
 	Departures        []casework.Departure // times away from the programme, latest first (read with the pauses)
+	Reminders         []casework.Reminder  // reminders set about a parent, open ones first (PersonReminders)
 	// Attended says a parent taking part has attended a session, so has
 	// started and cannot be recorded as joining later (read with the
 	// pauses, for those who may edit the record).
@@ -189,10 +190,11 @@ const (
 	PersonDisclosures                              // disclosures to other agencies about them or their family (parents), when the reader may see confidential details: for a subject access export
 	PersonMARAC                                    // MARAC referrals (parents), read with the incidents
 	PersonChildRisks                               // assessments of risk to the children that cover them (the baby and other children)
+	PersonReminders                                // reminders staff set about them (parents), the words when the reader may see confidential details
 
 	// PersonPage is everything the person page shows.
 	PersonPage = PersonContact | PersonSessions | PersonVIG | PersonJointSafety | PersonPauses |
-		PersonRisk | PersonIncidents | PersonChanges | PersonSafetyPlan | PersonMeasures | PersonConsents | PersonMARAC | PersonChildRisks
+		PersonRisk | PersonIncidents | PersonChanges | PersonSafetyPlan | PersonMeasures | PersonConsents | PersonMARAC | PersonChildRisks | PersonReminders
 
 	// PersonSubjectAccess is what a parent's subject access export is made
 	// from (by a DSL, who may see confidential details but edits nothing).
@@ -370,7 +372,12 @@ func (tx *Tx) fillPerson(out *PersonRecord, parts PersonParts, page *SessionPage
 	// alone (each is written only on a parent's record: parentForEdit), so
 	// a child's page asks for none of them.
 	if !parent {
-		parts &^= PersonSessions | PersonVIG | PersonJointSafety | PersonPauses
+		parts &^= PersonSessions | PersonVIG | PersonJointSafety | PersonPauses | PersonReminders
+	}
+	if parts&PersonReminders != 0 {
+		if out.Reminders, err = tx.reminders(id, conf); err != nil {
+			return err
+		}
 	}
 	if parts&PersonSessions != 0 && page != nil && page.Show == "removed" {
 		if out.RemovedSessions, out.SessionsTotal, out.SessionsOffset, err = tx.removedSessionPage(id, *page); err != nil {

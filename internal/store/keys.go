@@ -70,7 +70,9 @@ var boundAt30 = []string{"closure_summaries", "consents", "meetings", "informati
 
 // boundFromStart are the tables made after migration 30, whose values have
 // been bound to their rows from the first: no migration step binds them.
-var boundFromStart = []string{"circumstance_changes", "case_session_history", "departures"}
+// (tasks, made before, held no sealed value until migration 61's
+// reminders.)
+var boundFromStart = []string{"circumstance_changes", "case_session_history", "departures", "tasks"}
 
 // columnsBoundFromStart are the sealed columns added after migration 30 to
 // tables migrations 29 and 30 bound ("table.column"), bound to their rows
@@ -182,6 +184,7 @@ func SealedColumns() []SealedColumn {
 		{"closure_summaries", "summary_sealed", []string{"closure_id", "person_id"}, "closure_summaries.summary", ""},
 		{"pauses", "note_sealed", id, "pauses.note", ""},
 		{"departures", "note_sealed", id, "departures.note", ""},
+		{"tasks", "note_sealed", id, "tasks.note", ""},
 		{"vig_cycles", "strengths_sealed", id, "vig_cycles.strengths", ""},
 		{"vig_cycles", "removed_reason_sealed", id, "vig_cycles.removed_reason", ""},
 		{"mailing_list", "email_sealed", id, "mailing_list.email", ""},

@@ -200,6 +200,9 @@ func plantCanaries(t *testing.T, db *store.DB) planted {
 	if err := db.PauseSessions(sctx, prac, casework.Pause{PersonID: fx.parent1, Reason: "health", Note: canary("pause"), StartedOn: now}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := db.AddReminder(sctx, prac, casework.Reminder{PersonID: fx.parent1, What: canary("reminder"), DueOn: now.AddDate(0, 0, 3)}); err != nil {
+		t.Fatal(err)
+	}
 	if err := db.LeaveProgramme(sctx, prac, casework.Departure{PersonID: fx.parent1, Reason: "other", Note: canary("departure"), LeftOn: now}); err != nil {
 		t.Fatal(err)
 	}

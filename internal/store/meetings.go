@@ -314,7 +314,7 @@ type MyTask struct {
 // tasksFor lists a staff member's open tasks, soonest due first (read
 // with their caseload: DB.CaseloadWithTasks).
 func (tx *Tx) tasksFor(staffID int64) ([]MyTask, error) {
-	rows, err := tx.query(`SELECT t.id, t.kind, t.title, t.due_on, COALESCE(t.family_id, 0), COALESCE(p.given_name, ''), COALESCE(p.known_as, ''), COALESCE(p.family_name, ''),
+	rows, err := tx.query(`SELECT t.id, t.kind, t.title, t.due_on, COALESCE(t.family_id, 0), COALESCE(t.person_id, 0), COALESCE(p.given_name, ''), COALESCE(p.known_as, ''), COALESCE(p.family_name, ''),
 			COALESCE(ca.concern_id, 0)
 		FROM tasks t LEFT JOIN people p ON p.id = t.person_id LEFT JOIN concern_actions ca ON ca.id = t.concern_action_id
 		WHERE t.assigned_to = $1 AND t.done_at IS NULL ORDER BY t.due_on, t.id LIMIT 200`, staffID)
@@ -327,7 +327,7 @@ func (tx *Tx) tasksFor(staffID int64) ([]MyTask, error) {
 		var t MyTask
 		var due anyTime
 		var about family.Person
-		if err := rows.Scan(&t.ID, &t.Kind, &t.Title, &due, &t.FamilyID, &about.GivenName, &about.KnownAs, &about.FamilyName, &t.ConcernID); err != nil {
+		if err := rows.Scan(&t.ID, &t.Kind, &t.Title, &due, &t.FamilyID, &t.PersonID, &about.GivenName, &about.KnownAs, &about.FamilyName, &t.ConcernID); err != nil {
 			return nil, err
 		}
 		if about.GivenName+about.KnownAs+about.FamilyName != "" {

@@ -48,7 +48,7 @@ func PersonView(rec store.PersonRecord, qs risk.QuestionSet, now time.Time) docs
 	v := docs.SubjectView{
 		Generated: now, Name: p.Name(), KnownAs: p.KnownAs, Reference: rec.Family.Reference, Area: rec.Family.AreaName,
 		Stage: rec.Family.Stage.Label(), Withheld: Withheld(),
-		Sessions: []docs.SessionView{}, VIG: []docs.VIGView{}, Pauses: []docs.PauseView{}, Departures: []docs.DepartureView{}, Consents: []docs.ConsentView{}, Disclosures: []docs.DisclosureView{}, Risk: []docs.RiskView{}, Incidents: []docs.IncidentView{}, Changes: []docs.ChangeView{}, SafetyPlan: []docs.Section{},
+		Sessions: []docs.SessionView{}, VIG: []docs.VIGView{}, Pauses: []docs.PauseView{}, Departures: []docs.DepartureView{}, Reminders: []docs.ReminderView{}, Consents: []docs.ConsentView{}, Disclosures: []docs.DisclosureView{}, Risk: []docs.RiskView{}, Incidents: []docs.IncidentView{}, Changes: []docs.ChangeView{}, SafetyPlan: []docs.Section{},
 		Measures: []docs.MeasureView{}, Closings: []docs.ClosingView{},
 	}
 	if !p.DateOfBirth.IsZero() {
@@ -97,6 +97,12 @@ func PersonView(rec store.PersonRecord, qs risk.QuestionSet, now time.Time) docs
 		}
 		v.Departures = append(v.Departures, docs.DepartureView{Left: a.LeftOn.Format("2 January 2006"), Rejoined: dateOrEmpty(a.RejoinedOn),
 			Reason: casework.DepartureLabel(a.Reason), Note: a.Note, JoiningLater: a.Joining()})
+	}
+	for _, m := range rec.Reminders {
+		if m.PersonID != p.ID || m.Withheld {
+			continue
+		}
+		v.Reminders = append(v.Reminders, docs.ReminderView{Due: m.DueOn.Format("2 January 2006"), What: m.What, Done: dateOrEmpty(m.DoneOn)})
 	}
 	for _, c := range rec.Consents {
 		if c.PersonID != p.ID || c.Withheld {

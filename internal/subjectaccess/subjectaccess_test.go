@@ -98,6 +98,11 @@ func TestPersonViewKeepsOnlyTheParentsOwnRows(t *testing.T) {
 			{PersonID: 2, Reason: "withdrew", LeftOn: now, Note: "OTHER"},
 			{PersonID: 1, LeftOn: now, Withheld: true},
 		},
+		Reminders: []casework.Reminder{
+			{PersonID: 1, What: "OWN", DueOn: now, DoneOn: now},
+			{PersonID: 2, What: "OTHER", DueOn: now},
+			{PersonID: 1, DueOn: now, Withheld: true},
+		},
 		Consents: []sharing.Consent{
 			{PersonID: 1, Scope: "OWN", GivenOn: now, WithdrawnOn: now},
 			{PersonID: 2, Scope: "OTHER", GivenOn: now},
@@ -128,6 +133,9 @@ func TestPersonViewKeepsOnlyTheParentsOwnRows(t *testing.T) {
 	}
 	if want := (docs.PauseView{Started: "5 December 2026", Reason: "Housing crisis", Note: "OWN"}); len(v.Pauses) != 1 || v.Pauses[0] != want {
 		t.Errorf("pauses: %+v, want only %+v", v.Pauses, want)
+	}
+	if want := (docs.ReminderView{Due: "5 December 2026", What: "OWN", Done: "5 December 2026"}); len(v.Reminders) != 1 || v.Reminders[0] != want {
+		t.Errorf("reminders: %+v, want only %+v", v.Reminders, want)
 	}
 	if want := (docs.DepartureView{Left: "5 December 2026", Rejoined: "5 December 2026", Reason: "Moved out of area", Note: "OWN"}); len(v.Departures) != 1 || v.Departures[0] != want {
 		t.Errorf("times away: %+v, want only %+v", v.Departures, want)

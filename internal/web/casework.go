@@ -40,6 +40,11 @@ type personData struct {
 	// SubjectAccess: the reader may prepare this parent's subject access
 	// request (a designated safeguarding lead), linked from the page.
 	SubjectAccess bool
+	// OpenReminders are the reminders about the parent not yet done, and
+	// ReminderDone which of them the reader may mark done (whose list it
+	// is on, or a team manager: policy.CompleteTask).
+	OpenReminders []casework.Reminder
+	ReminderDone  map[int64]bool
 }
 
 // Household names the parent the baby or child whose page this is lives
@@ -89,6 +94,15 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUs
 	}
 	if len(rec.Departures) > 0 && rec.Departures[0].Current() {
 		d.Away = &rec.Departures[0]
+	}
+	d.ReminderDone = map[int64]bool{}
+	for _, m := range rec.Reminders {
+		if m.DoneOn.IsZero() {
+			d.OpenReminders = append(d.OpenReminders, m)
+			tt := rec.Family.Target()
+			tt.AssignedTo = m.AssignedToID
+			d.ReminderDone[m.ID] = policy.Can(u.staff.Actor(), policy.CompleteTask, tt, s.cfg.Now())
+		}
 	}
 	form := r.PostForm
 	for _, m := range rec.MARACReferrals {
@@ -572,6 +586,23 @@ func (s *Server) joinLaterCreate(w http.ResponseWriter, r *http.Request, u *requ
 	r = keepUnsaved(r, unsavedText{Field: "join_later_note", Label: "Note", Text: r.PostForm.Get("join_later_note")})
 	s.personPost(w, r, u, policy.EditConfidential, "join-later", "join_later_note", "", func(id int64, f url.Values, fs *problem.Fields) error {
 		return s.db.JoinLater(r.Context(), u.staff.Actor(), id, f.Get("join_later_note"))
+	})
+}
+
+// reminderCreate sets a reminder about a parent on the reader's own task
+// list (store.AddReminder).
+func (s *Server) reminderCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	s.personPost(w, r, u, policy.EditConfidential, "reminder", "reminder_what", "#reminders", func(id int64, f url.Values, fs *problem.Fields) error {
+		m := casework.Reminder{PersonID: id, What: f.Get("reminder_what"), DueOn: formDate(f, "reminder_due", fs)}
+		if len(*fs) > 0 {
+			// The date is no date: the words are checked too, so that every
+			// problem is shown at once.
+			m.DueOn = s.cfg.Now()
+			*fs = inPageOrder(mergeFields(*fs, m.Validate(s.cfg.Now())), "reminder_what", "reminder_due")
+			return nil
+		}
+		_, err := s.db.AddReminder(r.Context(), u.staff.Actor(), m)
+		return err
 	})
 }
 

@@ -36,6 +36,11 @@ func (s *Server) taskDone(w http.ResponseWriter, r *http.Request, u *requestUser
 		s.fail(w, r, err)
 		return
 	}
+	if person, _ := strconv.ParseInt(r.PostForm.Get("person"), 10, 64); r.PostForm.Get("back") == "person" && person > 0 {
+		// A reminder marked done on its parent's page.
+		http.Redirect(w, r, "/people/"+strconv.FormatInt(person, 10)+"#reminders", http.StatusSeeOther)
+		return
+	}
 	if r.PostForm.Get("back") == "family" && familyID != 0 {
 		http.Redirect(w, r, "/families/"+strconv.FormatInt(familyID, 10)+"#tasks", http.StatusSeeOther)
 		return

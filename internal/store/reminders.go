@@ -1,0 +1,84 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/cradle-org/cradle/internal/casework"
+	"github.com/cradle-org/cradle/internal/eligibility"
+	"github.com/cradle-org/cradle/internal/policy"
+)
+
+// AddReminder sets a reminder about a parent on the actor's own task list
+// (migration 61): a task of kind "reminder", due on the day given, whose
+// title names who set it (the task lists name the parent it is about) and
+// whose words are sealed to the task's row and shown only with the
+// parent's confidential details (ReadPersonParts, PersonReminders). Only
+// those who may edit the parent's confidential record set one, as for a
+// session; the family's case must be open. Audited.
+func (db *DB) AddReminder(ctx context.Context, actor policy.Actor, m casework.Reminder) (int64, error) {
+	var id int64
+	err := db.Update(ctx, func(tx *Tx) error {
+		f, p, err := tx.parentForEdit(actor, m.PersonID, "A reminder is about a parent")
+		if err != nil {
+			return err
+		}
+		if err := m.Validate(tx.now); err != nil {
+			return err
+		}
+		setter, err := tx.staffByID(actor.StaffID)
+		if err != nil {
+			return fmt.Errorf("reading who sets the reminder: %w", err)
+		}
+		if id, err = tx.newID("tasks"); err != nil {
+			return err
+		}
+		note, err := tx.db.seal(rowContext("tasks.note", id), m.What)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(`INSERT INTO tasks (id, family_id, person_id, assigned_to, kind, title, due_on, created_at, note_sealed, created_by)
+			VALUES ($1, $2, $3, $4, 'reminder', $5, $6, $7, $8, $4)`,
+			id, f.ID, p.ID, actor.StaffID, "Reminder set by "+setter.Name, eligibility.DateOf(m.DueOn).UTC(), tx.now, note); err != nil {
+			return fmt.Errorf("setting a reminder: %w", err)
+		}
+		tx.Audit("task.reminder", "person", p.ID, f.ID, "")
+		return nil
+	})
+	return id, err
+}
+
+// reminders are the reminders set about a parent: open ones first,
+// soonest due first, then those done, latest done first. Their words only
+// for a reader who may see the parent's confidential details.
+func (tx *Tx) reminders(personID int64, seeConfidential bool) ([]casework.Reminder, error) {
+	rows, err := tx.query(`SELECT t.id, t.note_sealed, t.due_on, t.done_at, COALESCE(c.name, ''), COALESCE(t.assigned_to, 0), COALESCE(a.name, '')
+		FROM tasks t LEFT JOIN staff c ON c.id = t.created_by LEFT JOIN staff a ON a.id = t.assigned_to
+		WHERE t.person_id = $1 AND t.kind = 'reminder'
+		ORDER BY CASE WHEN t.done_at IS NULL THEN 0 ELSE 1 END, t.due_on, t.id`, personID)
+	if err != nil {
+		return nil, fmt.Errorf("reading reminders: %w", err)
+	}
+	defer rows.Close()
+	var out []casework.Reminder
+	for rows.Next() {
+		m := casework.Reminder{PersonID: personID}
+		var note string
+		var due anyTime
+		var done sql.NullTime
+		if err := rows.Scan(&m.ID, &note, &due, &done, &m.SetBy, &m.AssignedToID, &m.AssignedTo); err != nil {
+			return nil, fmt.Errorf("reading reminder: %w", err)
+		}
+		m.DueOn, m.DoneOn = due.T, timeOf(done)
+		if seeConfidential {
+			if m.What, err = tx.db.open(rowContext("tasks.note", m.ID), note); err != nil {
+				return nil, err
+			}
+		} else {
+			m.Withheld = true
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
