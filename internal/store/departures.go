@@ -23,36 +23,12 @@ import (
 // record, as a pause is; the reason and note follow its confidentiality.
 func (db *DB) LeaveProgramme(ctx context.Context, actor policy.Actor, d casework.Departure) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		// The family's row first, written (changing nothing) so that on
-		// PostgreSQL two parents leaving at once wait for each other: the
-		// second then reads the first as gone, and is refused. (SQLite has
-		// one writer at a time.)
-		if _, err := tx.exec(`UPDATE families SET updated_at = updated_at WHERE id = (SELECT family_id FROM people WHERE id = $1)`, d.PersonID); err != nil {
-			return fmt.Errorf("locking the family: %w", err)
-		}
-		f, p, err := tx.parentForEdit(actor, d.PersonID, "Only a parent leaves the programme")
+		f, p, err := tx.depart(actor, d.PersonID, "Only a parent leaves the programme", "%s has left the programme already",
+			func(f family.Family, _ family.Person, other bool) (casework.Departure, error) {
+				return d, d.Validate(acceptedOrMade(f), tx.now, other)
+			})
 		if err != nil {
 			return err
-		}
-		if !p.Active {
-			return problem.New(problem.Conflict, "%s has left the programme already", p.Name())
-		}
-		other := false
-		for _, q := range f.Parents() {
-			other = other || q.ID != p.ID && q.Active
-		}
-		if err := d.Validate(acceptedOrMade(f), tx.now, other); err != nil {
-			return err
-		}
-		if err := tx.insertDeparture(f.ID, d, actor.StaffID); err != nil {
-			return err
-		}
-		// Leaving ends a pause in their sessions: there are none to resume
-		// until they rejoin.
-		left := eligibility.DateOf(d.LeftOn).UTC()
-		if _, err := tx.exec(`UPDATE pauses SET ended_on = CASE WHEN started_on > $1 THEN started_on ELSE $1 END WHERE person_id = $2 AND ended_on IS NULL`,
-			left, p.ID); err != nil {
-			return fmt.Errorf("ending a pause as the parent leaves: %w", err)
 		}
 		// A parent leaving changes the risk picture for the one who stays
 		// (a parent who uses abusive behaviours walking away from the
@@ -79,40 +55,60 @@ func (db *DB) LeaveProgramme(ctx context.Context, actor policy.Actor, d casework
 // is not a parent walking away from the work.
 func (db *DB) JoinLater(ctx context.Context, actor policy.Actor, personID int64, note string) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		// The family's row first, as for a leaving (see LeaveProgramme).
-		if _, err := tx.exec(`UPDATE families SET updated_at = updated_at WHERE id = (SELECT family_id FROM people WHERE id = $1)`, personID); err != nil {
-			return fmt.Errorf("locking the family: %w", err)
-		}
-		f, p, err := tx.parentForEdit(actor, personID, "Only a parent joins the programme later")
+		f, p, err := tx.depart(actor, personID, "Only a parent joins the programme later", "%s is not taking part in the programme already",
+			func(f family.Family, p family.Person, other bool) (casework.Departure, error) {
+				attended, err := tx.attended(f.ID, p.ID)
+				if err != nil {
+					return casework.Departure{}, err
+				}
+				return casework.JoinLater(p.ID, note, f.AcceptedOn, tx.now, attended, other)
+			})
 		if err != nil {
 			return err
-		}
-		if !p.Active {
-			return problem.New(problem.Conflict, "%s is not taking part in the programme already", p.Name())
-		}
-		other := false
-		for _, q := range f.Parents() {
-			other = other || q.ID != p.ID && q.Active
-		}
-		attended, err := tx.attended(f.ID, p.ID)
-		if err != nil {
-			return err
-		}
-		d, err := casework.JoinLater(p.ID, note, f.AcceptedOn, tx.now, attended, other)
-		if err != nil {
-			return err
-		}
-		if err := tx.insertDeparture(f.ID, d, actor.StaffID); err != nil {
-			return err
-		}
-		left := eligibility.DateOf(d.LeftOn).UTC()
-		if _, err := tx.exec(`UPDATE pauses SET ended_on = CASE WHEN started_on > $1 THEN started_on ELSE $1 END WHERE person_id = $2 AND ended_on IS NULL`,
-			left, p.ID); err != nil {
-			return fmt.Errorf("ending a pause as the parent waits to join: %w", err)
 		}
 		tx.Audit("person.join_later", "person", p.ID, f.ID, "")
 		return nil
 	})
+}
+
+// depart is what leaving and joining later share: parent personID, whom
+// the actor may edit and who takes part (else a conflict saying gone), no
+// longer takes part from the departure made checks, given the family,
+// the parent and whether the other parent takes part; and a pause in
+// their sessions ends (there are none to resume until they come back).
+// The family's row is written first, changing nothing, so that on
+// PostgreSQL two parents leaving at once wait for each other: the second
+// then reads the first as gone, and is refused. (SQLite has one writer at
+// a time.)
+func (tx *Tx) depart(actor policy.Actor, personID int64, notParent, gone string,
+	checks func(f family.Family, p family.Person, other bool) (casework.Departure, error)) (family.Family, family.Person, error) {
+	if _, err := tx.exec(`UPDATE families SET updated_at = updated_at WHERE id = (SELECT family_id FROM people WHERE id = $1)`, personID); err != nil {
+		return family.Family{}, family.Person{}, fmt.Errorf("locking the family: %w", err)
+	}
+	f, p, err := tx.parentForEdit(actor, personID, notParent)
+	if err != nil {
+		return f, p, err
+	}
+	if !p.Active {
+		return f, p, problem.New(problem.Conflict, gone, p.Name())
+	}
+	other := false
+	for _, q := range f.Parents() {
+		other = other || q.ID != p.ID && q.Active
+	}
+	d, err := checks(f, p, other)
+	if err != nil {
+		return f, p, err
+	}
+	d.PersonID = p.ID
+	if err := tx.insertDeparture(f.ID, d, actor.StaffID); err != nil {
+		return f, p, err
+	}
+	if _, err := tx.exec(`UPDATE pauses SET ended_on = CASE WHEN started_on > $1 THEN started_on ELSE $1 END WHERE person_id = $2 AND ended_on IS NULL`,
+		eligibility.DateOf(d.LeftOn).UTC(), p.ID); err != nil {
+		return f, p, fmt.Errorf("ending a pause as the parent stops taking part: %w", err)
+	}
+	return f, p, nil
 }
 
 // attended reports whether parent personID of family familyID has
