@@ -78,6 +78,14 @@ type familySpec struct {
 	babyLivesWith int         // the parent slot the baby lives with; 0 for both (or not recorded)
 	children      [][2]string // given and family names
 	left          *leftSpec   // a parent who left the programme while the other carries on
+	reminder      *reminderSpec
+}
+
+// reminderSpec is a reminder a parent's (slot 1 or 2) practitioner set
+// about them, due inDays days after the load date.
+type reminderSpec struct {
+	slot, inDays int
+	what         string
 }
 
 // leftSpec is a parent (slot 1 or 2) who left the programme daysAgo days
@@ -108,8 +116,9 @@ var families = []familySpec{
 		prac:    [2]string{"tom.elliott@cradle.example", "grace.adeyemi@cradle.example"},
 		parents: [2]parentSpec{{"Hannah", "Reid", family.Experiences, "21 Promenade Court, Blackpool", "FY2 9ZZ", "07700 900105", "Can leave a message"}, {"Kyle", "Reid", family.Uses, "21 Promenade Court, Blackpool", "FY2 9ZZ", "07700 900106", ""}}},
 	{area: "Blackpool", stage: family.Postnatal, eddOffsetDays: -200, manager: "helen.whitaker@cradle.example", babyName: "Isla", babyLivesWith: 1,
-		prac:    [2]string{"priya.shah@cradle.example", "grace.adeyemi@cradle.example"},
-		parents: [2]parentSpec{{"Jess", "Morris", family.Experiences, "9 Lytham Road, Blackpool", "FY4 9ZZ", "07700 900107", ""}, {"Callum", "Ward", family.Uses, "Unknown: moved out", "", "07700 900108", ""}}},
+		prac:     [2]string{"priya.shah@cradle.example", "grace.adeyemi@cradle.example"},
+		parents:  [2]parentSpec{{"Jess", "Morris", family.Experiences, "9 Lytham Road, Blackpool", "FY4 9ZZ", "07700 900107", ""}, {"Callum", "Ward", family.Uses, "Unknown: moved out", "", "07700 900108", ""}},
+		reminder: &reminderSpec{slot: 1, inDays: 2, what: "Ring Jess's health visitor before Isla's 6-month check: Jess asked for help explaining the feeding plan."}},
 	{area: "Hertfordshire", stage: family.Antenatal, eddOffsetDays: 30, manager: "ravi.patel@cradle.example",
 		prac:    [2]string{"megan.hughes@cradle.example", "daniel.okoro@cradle.example"},
 		parents: [2]parentSpec{{"Aisha", "Khan", family.Experiences, "15 Church Street, Hertford", "SG14 9ZZ", "07700 900109", "Use the safe number only"}, {"Omar", "Hussain", family.Uses, "3 Fore Street, Hertford", "SG14 9ZZ", "07700 900110", ""}}},

@@ -49,6 +49,10 @@ func history(tx *store.Tx, n int, f familySpec, familyID int64, parents [2]int64
 				Departure: casework.Departure{PersonID: parents[i], Reason: l.reason, Note: l.note, LeftOn: leftOn}})
 		}
 	}
+	if m := f.reminder; m != nil {
+		h.Reminders = append(h.Reminders, store.DemoReminder{By: ids[f.prac[m.slot-1]],
+			Reminder: casework.Reminder{PersonID: parents[m.slot-1], What: m.what, DueOn: eligibility.DateOf(today.AddDate(0, 0, m.inDays))}})
+	}
 	for i, email := range f.prac {
 		if email == "" {
 			continue

@@ -47,6 +47,15 @@ type DemoHistory struct {
 	// Parents who left the programme while the other carried on (By
 	// recorded it).
 	Departures []DemoDeparture
+	// Reminders a practitioner set themself about a parent (By set it).
+	Reminders []DemoReminder
+}
+
+// DemoReminder is a reminder about a parent on the task list of By, who
+// set it.
+type DemoReminder struct {
+	casework.Reminder
+	By int64
 }
 
 // DemoDeparture is a parent's leaving the programme, recorded by By.
@@ -173,6 +182,11 @@ func (tx *Tx) AddDemoHistory(h DemoHistory) error {
 	for _, d := range h.Departures {
 		if err := tx.insertDeparture(h.FamilyID, d.Departure, d.By); err != nil {
 			return fmt.Errorf("demo departure: %w", err)
+		}
+	}
+	for _, m := range h.Reminders {
+		if _, err := tx.insertReminder(h.FamilyID, m.Reminder, m.By); err != nil {
+			return fmt.Errorf("demo reminder: %w", err)
 		}
 	}
 	if c := h.Closure; c != nil {

@@ -27,26 +27,38 @@ func (db *DB) AddReminder(ctx context.Context, actor policy.Actor, m casework.Re
 		if err := m.Validate(tx.now); err != nil {
 			return err
 		}
-		setter, err := tx.staffByID(actor.StaffID)
-		if err != nil {
-			return fmt.Errorf("reading who sets the reminder: %w", err)
-		}
-		if id, err = tx.newID("tasks"); err != nil {
+		m.PersonID = p.ID
+		if id, err = tx.insertReminder(f.ID, m, actor.StaffID); err != nil {
 			return err
-		}
-		note, err := tx.db.seal(rowContext("tasks.note", id), m.What)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.exec(`INSERT INTO tasks (id, family_id, person_id, assigned_to, kind, title, due_on, created_at, note_sealed, created_by)
-			VALUES ($1, $2, $3, $4, 'reminder', $5, $6, $7, $8, $4)`,
-			id, f.ID, p.ID, actor.StaffID, "Reminder set by "+setter.Name, eligibility.DateOf(m.DueOn).UTC(), tx.now, note); err != nil {
-			return fmt.Errorf("setting a reminder: %w", err)
 		}
 		tx.Audit("task.reminder", "person", p.ID, f.ID, "")
 		return nil
 	})
 	return id, err
+}
+
+// insertReminder writes reminder m, checked already, about parent
+// m.PersonID of family familyID, on the task list of staff member by, who
+// set it.
+func (tx *Tx) insertReminder(familyID int64, m casework.Reminder, by int64) (int64, error) {
+	setter, err := tx.staffByID(by)
+	if err != nil {
+		return 0, fmt.Errorf("reading who sets the reminder: %w", err)
+	}
+	id, err := tx.newID("tasks")
+	if err != nil {
+		return 0, err
+	}
+	note, err := tx.db.seal(rowContext("tasks.note", id), m.What)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.exec(`INSERT INTO tasks (id, family_id, person_id, assigned_to, kind, title, due_on, created_at, note_sealed, created_by)
+		VALUES ($1, $2, $3, $4, 'reminder', $5, $6, $7, $8, $4)`,
+		id, familyID, m.PersonID, by, "Reminder set by "+setter.Name, eligibility.DateOf(m.DueOn).UTC(), tx.now, note); err != nil {
+		return 0, fmt.Errorf("setting a reminder: %w", err)
+	}
+	return id, nil
 }
 
 // reminders are the reminders set about a parent: open ones first,
