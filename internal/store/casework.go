@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -413,10 +414,17 @@ func (tx *Tx) fillPerson(out *PersonRecord, parts PersonParts, page *SessionPage
 			return err
 		}
 		// Whether they may be recorded as joining later (JoinLater): a
-		// parent taking part who has attended no session yet.
+		// parent taking part who has attended no session yet. The sessions
+		// read already (the newest page of them, say) usually show one, so
+		// the question is asked only when they do not.
 		if parent && out.Person.Active && out.CanEdit {
-			if out.Attended, err = tx.attended(out.Family.ID, id); err != nil {
-				return err
+			out.Attended = slices.ContainsFunc(out.Sessions, func(s casework.Session) bool {
+				return s.Attendance == "attended" && s.Kind != "supervision"
+			})
+			if !out.Attended {
+				if out.Attended, err = tx.attended(out.Family.ID, id); err != nil {
+					return err
+				}
 			}
 		}
 	}
