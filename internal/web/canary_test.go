@@ -116,6 +116,11 @@ func TestCoParentCanaryNeverLeaks(t *testing.T) {
 		if removedOn == "" {
 			t.Fatal("no measure could be recorded for Amy to remove")
 		}
+		// A reminder Priya set about her: on the task lists by who set it,
+		// never by its words.
+		if _, err := e.db.AddReminder(sctx, priya, casework.Reminder{PersonID: amy.ID, What: canary + " reminder", DueOn: e.clock.Now().AddDate(0, 0, 2)}); err != nil {
+			t.Fatal(err)
+		}
 		// Closed last, with a closing summary for each parent.
 		jordan := parentNamed(f, "Jordan")
 		if err := e.db.CloseFamily(sctx, mustActor(t, e, "helen.whitaker@cradle.example"), f.ID, casework.Closure{Reason: "moved_out_of_area", ClosedOn: e.clock.Now().UTC().Truncate(24 * time.Hour),
