@@ -58,6 +58,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, u *requestUser) {
 
 type caseloadData struct {
 	Tasks []store.MyTask
+	// Today is the day a task due before it is overdue, as a milestone is
+	// (planReviewOverdue).
+	Today time.Time
 	// RowHTML is this page's rows, rendered (see caseRowView).
 	RowHTML  []template.HTML
 	Team     []teamRow
@@ -233,7 +236,7 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 		s.fail(w, r, err)
 		return
 	}
-	d.Families, d.Capped, d.Tasks = cl.families, cl.capped, cl.tasks
+	d.Families, d.Capped, d.Tasks, d.Today = cl.families, cl.capped, cl.tasks, cl.now.Truncate(24*time.Hour)
 	refs := cl.refs
 	if d.Filter != nil {
 		// An ID with no parents here has no name to show (the team page

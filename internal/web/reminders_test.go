@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A practitioner sets a reminder about her parent from the parent's page:
@@ -67,6 +68,17 @@ func TestReminders(t *testing.T) {
 		if id == nil {
 			t.Fatal("no form to mark the reminder done")
 		}
+		// Not done by its day: her task list says it is overdue.
+		if strings.Contains(tasks, "Overdue") {
+			t.Errorf("a reminder due in two days is overdue:\n%s", tasks)
+		}
+		e.clock.Advance(3 * 24 * time.Hour)
+		e.signIn(pc, practitioner)
+		home = e.get(pc, "/caseload")
+		if row := between(between(home.body, `id="tasks"`, "</table>"), `href="`+amy+`#reminders"`, "</tr>"); !strings.Contains(row, ">Overdue</strong>") {
+			t.Errorf("the reminder, a day past due, on Priya's task list:\n%s", row)
+		}
+		token = csrfFrom(t, e.get(pc, amy).body)
 		if r := e.post(pc, "/tasks/"+id[1]+"/done", mustForm("csrf_token", token, "back", "person", "person", itoa(parentNamed(f, "Amy").ID))); r.status != http.StatusSeeOther ||
 			!strings.HasSuffix(r.header.Get("Location"), amy+"#reminders") {
 			t.Fatalf("marking the reminder done: %d %s", r.status, r.header.Get("Location"))
