@@ -137,14 +137,14 @@ func TestCoParentCanaryNeverLeaks(t *testing.T) {
 			if strings.Contains(body, canary) {
 				found++
 			}
-			for _, s := range []string{canary + " closing summary", canary + " removed", canary + " share removed"} {
+			for _, s := range []string{canary + " closing summary", canary + " removed", canary + " share removed", canary + " reminder"} {
 				if strings.Contains(body, s) {
 					seen[s] = true
 				}
 			}
 		})
-		if found == 0 || len(seen) != 3 {
-			t.Fatalf("the crawl reached the canary on %d pages as Amy's own practitioner, and of the closing summary and removal reasons %v: the test would prove nothing", found, seen)
+		if found == 0 || len(seen) != 4 {
+			t.Fatalf("the crawl reached the canary on %d pages as Amy's own practitioner, and of the closing summary, removal reasons and reminder %v: the test would prove nothing", found, seen)
 		}
 		for _, who := range []string{tom, "megan.hughes@cradle.example", admin, "leah.morgan@cradle.example"} {
 			c := e.client()
