@@ -650,6 +650,12 @@ func (d familyData) PlanOverdue(pr store.ParentRisk) bool {
 	return !pr.NextPlanCheck.IsZero() && planReviewOverdue(pr.NextPlanCheck, d.Now)
 }
 
+// TaskOverdue says whether an open task is past its day, as the caseload's
+// task list says.
+func (d familyData) TaskOverdue(t store.Task) bool {
+	return !t.DueOn.IsZero() && planReviewOverdue(t.DueOn, d.Now)
+}
+
 // milestoneDone says whether the record already shows a milestone met.
 // Measures are each parent's (measuresMissing); a safety plan review is
 // done once every plan has been checked in its period.

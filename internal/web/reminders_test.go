@@ -78,6 +78,9 @@ func TestReminders(t *testing.T) {
 		if row := between(between(home.body, `id="tasks"`, "</table>"), `href="`+amy+`#reminders"`, "</tr>"); !strings.Contains(row, ">Overdue</strong>") {
 			t.Errorf("the reminder, a day past due, on Priya's task list:\n%s", row)
 		}
+		if fam := e.get(pc, "/families/"+itoa(f.ID)); !strings.Contains(between(between(fam.body, `id="tasks"`, "</table>"), "Reminder set by Priya Shah", "</tr>"), ">Overdue</strong>") {
+			t.Error("the family's open tasks do not say the reminder is overdue")
+		}
 		token = csrfFrom(t, e.get(pc, amy).body)
 		if r := e.post(pc, "/tasks/"+id[1]+"/done", mustForm("csrf_token", token, "back", "person", "person", itoa(parentNamed(f, "Amy").ID))); r.status != http.StatusSeeOther ||
 			!strings.HasSuffix(r.header.Get("Location"), amy+"#reminders") {
