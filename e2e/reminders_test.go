@@ -42,6 +42,17 @@ func TestBrowserReminder(t *testing.T) {
 	tab.pageChecks(t, "reminder-02-person")
 	tab.screenshot(t, "reminder-02-person")
 
+	// The meeting it is for moved: a week later.
+	tab.clickJS(t, "Change the date", `[...document.querySelectorAll('#reminders ~ table a')].find(a => a.textContent.startsWith('Change the date'))`)
+	later := due.AddDate(0, 0, 7)
+	tab.fill(t, "#reminder_due", strconv.Itoa(later.Day()))
+	tab.fill(t, "#reminder_due-month", strconv.Itoa(int(later.Month())))
+	tab.fill(t, "#reminder_due-year", strconv.Itoa(later.Year()))
+	tab.pageChecks(t, "reminder-03-change-date")
+	tab.screenshot(t, "reminder-03-change-date")
+	tab.click(t, `form[action$="/due"] button[type="submit"]`)
+	tab.mustSee(t, "Amy's page with the reminder moved", later.Format("2 January 2006"))
+
 	tab.open(t, "/caseload")
 	// Her task list holds the demo's reminder about Jess too.
 	tab.clickJS(t, "the reminder on her task list", `[...document.querySelectorAll('main table a')].find(a => a.textContent.trim() === 'Reminder set by Priya Shah' && a.getAttribute('href') === '`+amy+`#reminders')`)
@@ -50,5 +61,5 @@ func TestBrowserReminder(t *testing.T) {
 	}
 	tab.clickJS(t, "Mark done", `[...document.querySelectorAll('#reminders ~ table button')].find(b => b.textContent.startsWith('Mark done'))`)
 	tab.mustSee(t, "Amy's page, the reminder done", "No open reminders.")
-	tab.screenshot(t, "reminder-03-done")
+	tab.screenshot(t, "reminder-04-done")
 }

@@ -274,16 +274,28 @@ func (m *Reminder) Validate(today time.Time) error {
 	} else {
 		fs.Text("reminder_what", "The reminder", &m.What, 500, true)
 	}
-	day, now := eligibility.DateOf(m.DueOn), eligibility.DateOf(today)
+	checkReminderDue(&fs, m.DueOn, today)
+	return fs.Err()
+}
+
+// CheckReminderDue checks a reminder's new day, when it is moved: as a
+// new reminder's, from today to two years ahead.
+func CheckReminderDue(due, today time.Time) error {
+	var fs problem.Fields
+	checkReminderDue(&fs, due, today)
+	return fs.Err()
+}
+
+func checkReminderDue(fs *problem.Fields, due, today time.Time) {
+	day, now := eligibility.DateOf(due), eligibility.DateOf(today)
 	switch {
-	case m.DueOn.IsZero():
+	case due.IsZero():
 		fs.Add("reminder_due", "Enter the date the reminder is due")
 	case day.Before(now):
 		fs.Add("reminder_due", "The date the reminder is due must be today or in the future")
 	case day.After(now.Add(ReminderReach)):
 		fs.Add("reminder_due", "The date the reminder is due must be within two years, by "+now.Add(ReminderReach).Format("2 January 2006"))
 	}
-	return fs.Err()
 }
 
 // Context is what session validation needs to know about the family.

@@ -317,6 +317,14 @@ func TestReminderValidate(t *testing.T) {
 			}
 		})
 	}
+	for _, tc := range []struct {
+		due  time.Time
+		want string
+	}{{day("2026-11-23"), ""}, {time.Time{}, "Enter the date"}, {day("2026-11-22"), "today or in the future"}, {day("2028-11-23"), "within two years"}} {
+		if got := fieldsOf(CheckReminderDue(tc.due, today))["reminder_due"]; tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
+			t.Errorf("CheckReminderDue(%v) = %q, want %q", tc.due, got, tc.want)
+		}
+	}
 	m := Reminder{What: "  Ring the midwife.  ", DueOn: day("2026-12-01")}
 	if err := m.Validate(today); err != nil || m.What != "Ring the midwife." {
 		t.Errorf("the words are not cleaned in place: %q (%v)", m.What, err)

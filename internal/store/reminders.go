@@ -3,11 +3,14 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
 )
 
 // AddReminder sets a reminder about a parent on the actor's own task list
@@ -35,6 +38,37 @@ func (db *DB) AddReminder(ctx context.Context, actor policy.Actor, m casework.Re
 		return nil
 	})
 	return id, err
+}
+
+// MoveReminder moves an open reminder about parent personID to another
+// day (a meeting moved, say): by those who may set one, checked as a new
+// reminder's day. Audited.
+func (db *DB) MoveReminder(ctx context.Context, actor policy.Actor, personID, taskID int64, due time.Time) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, p, err := tx.parentForEdit(actor, personID, "A reminder is about a parent")
+		if err != nil {
+			return err
+		}
+		var done sql.NullTime
+		err = tx.queryRow(`SELECT done_at FROM tasks WHERE id = $1 AND person_id = $2 AND kind = 'reminder'`, taskID, p.ID).Scan(&done)
+		if errors.Is(err, sql.ErrNoRows) {
+			return problem.New(problem.NotFound, "That reminder is not on this record")
+		}
+		if err != nil {
+			return fmt.Errorf("reading the reminder: %w", err)
+		}
+		if done.Valid {
+			return problem.New(problem.Conflict, "That reminder was marked done on %s", done.Time.Format("2 January 2006"))
+		}
+		if err := casework.CheckReminderDue(due, tx.now); err != nil {
+			return err
+		}
+		if _, err := tx.exec(`UPDATE tasks SET due_on = $1 WHERE id = $2`, eligibility.DateOf(due).UTC(), taskID); err != nil {
+			return fmt.Errorf("moving the reminder: %w", err)
+		}
+		tx.Audit("task.reminder.move", "person", p.ID, f.ID, "")
+		return nil
+	})
 }
 
 // insertReminder writes reminder m, checked already, about parent

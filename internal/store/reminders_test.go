@@ -74,6 +74,21 @@ func TestReminders(t *testing.T) {
 			t.Errorf("Sam's practitioner reads Alex's reminders as %+v: want them withheld", theirs.Reminders)
 		}
 
+		// Moved to another day: only by those who may set one, to a day a
+		// new one could have, and only while open.
+		laterID := own.Reminders[1].ID
+		if err := db.MoveReminder(sctx, fx.prac2.Actor(), fx.parent1, laterID, today.AddDate(0, 0, 10)); problem.CodeOf(err) != problem.Forbidden {
+			t.Errorf("Sam's practitioner moving Alex's reminder: %v, want forbidden", err)
+		}
+		if err := db.MoveReminder(sctx, fx.prac1.Actor(), fx.parent1, laterID, today.AddDate(0, 0, -1)); !hasField(err, "reminder_due") {
+			t.Errorf("moving a reminder to yesterday: %v", err)
+		}
+		if err := db.MoveReminder(sctx, fx.prac1.Actor(), fx.parent2, laterID, today.AddDate(0, 0, 10)); problem.CodeOf(err) == problem.Invalid || err == nil {
+			t.Errorf("moving Alex's reminder as if it were Sam's: %v, want it refused", err)
+		}
+		if err := db.MoveReminder(sctx, fx.prac1.Actor(), fx.parent1, laterID, today.AddDate(0, 0, 10)); err != nil {
+			t.Fatalf("moving a reminder: %v", err)
+		}
 		if _, err := db.CompleteTask(sctx, fx.prac1.Actor(), id); err != nil {
 			t.Fatalf("marking the reminder done: %v", err)
 		}
@@ -81,8 +96,15 @@ func TestReminders(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(done.Reminders) != 2 || done.Reminders[0].What != later.What || done.Reminders[1].ID != id || done.Reminders[1].DoneOn.IsZero() {
-			t.Errorf("after one is done: %+v, want the open one first", done.Reminders)
+		if len(done.Reminders) != 2 || done.Reminders[0].What != later.What || done.Reminders[1].ID != id || done.Reminders[1].DoneOn.IsZero() ||
+			!done.Reminders[0].DueOn.Equal(today.AddDate(0, 0, 10).Truncate(24*time.Hour)) {
+			t.Errorf("after one is moved and one done: %+v, want the open one first, due in ten days", done.Reminders)
+		}
+		if err := db.MoveReminder(sctx, fx.prac1.Actor(), fx.parent1, id, today.AddDate(0, 0, 10)); problem.CodeOf(err) != problem.Conflict {
+			t.Errorf("moving a reminder marked done: %v, want a conflict", err)
+		}
+		if es, err := db.AuditEntries(ctx, store.AuditFilter{RecordType: "person", RecordID: fx.parent1, Actions: []string{"task.reminder.move"}}); err != nil || len(es) != 1 {
+			t.Errorf("audit entries for moving reminders: %d (%v), want 1", len(es), err)
 		}
 		if es, err := db.AuditEntries(ctx, store.AuditFilter{RecordType: "person", RecordID: fx.parent1, Actions: []string{"task.reminder"}}); err != nil || len(es) != 2 {
 			t.Errorf("audit entries for setting reminders: %d (%v), want 2", len(es), err)

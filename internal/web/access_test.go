@@ -152,6 +152,7 @@ var accessMatrix = map[string][7]string{
 	"POST /people/{id}/rejoin":                       {"CFFFC", "CCCFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /people/{id}/join-later":                   {"AFFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /people/{id}/reminders":                    {"AFFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/reminders/{eid}/due":          {"NFFFC", "NNNFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no reminder 999999: found only by whoever may set one
 	"POST /people/{id}/supervision":                  {"FFFFF", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /people/{id}/measures/{instrument}":        {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /people/{id}/sessions/{sid}":                {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},

@@ -606,6 +606,23 @@ func (s *Server) reminderCreate(w http.ResponseWriter, r *http.Request, u *reque
 	})
 }
 
+// reminderMove moves one of the parent's open reminders to another day,
+// from the form its "Change the date" link opens under the reminders.
+func (s *Server) reminderMove(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	tid, ok := s.entryID(w, r, "reminder")
+	if !ok {
+		return
+	}
+	open := "reminder-due-" + strconv.FormatInt(tid, 10)
+	s.personPost(w, r, u, policy.EditConfidential, open, "reminder_due", "#reminders", func(id int64, f url.Values, fs *problem.Fields) error {
+		due := formDate(f, "reminder_due", fs)
+		if len(*fs) > 0 {
+			return nil
+		}
+		return s.db.MoveReminder(r.Context(), u.staff.Actor(), id, tid, due)
+	})
+}
+
 // rejoinCreate records that a parent who left the programme has come back,
 // or that one joining later has joined.
 func (s *Server) rejoinCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {

@@ -68,11 +68,30 @@ func TestReminders(t *testing.T) {
 		if id == nil {
 			t.Fatal("no form to mark the reminder done")
 		}
+		// Moved to another day: a day that is past is refused on its own
+		// form; a day ahead moves it.
+		if r := e.get(pc, amy+"?form=reminder-due-"+id[1]); !strings.Contains(r.body, `action="`+amy+`/reminders/`+id[1]+`/due"`) {
+			t.Error("the form to change the reminder's date does not open")
+		}
+		past := e.clock.Now().AddDate(0, 0, -1)
+		if r := e.post(pc, amy+"/reminders/"+id[1]+"/due", dateForm("reminder_due", past, "csrf_token", token)); r.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.body, "must be today or in the future") || !strings.Contains(r.body, `id="reminder-`+id[1]+`-due"`) {
+			t.Errorf("moving the reminder to yesterday: %d", r.status)
+		}
+		if r := e.post(pc, amy+"/reminders/"+id[1]+"/due", dateForm("reminder_due", due.AddDate(0, 0, 7), "csrf_token", token)); r.status != http.StatusSeeOther {
+			t.Fatalf("moving the reminder: %d", r.status)
+		}
+		if p := e.get(pc, amy); !strings.Contains(between(p.body, `id="reminders"`, "</table>"), due.AddDate(0, 0, 7).Format("2 January 2006")) {
+			t.Error("the reminder's new date is not on Amy's page")
+		}
+		if r := e.post(tc, amy+"/reminders/"+id[1]+"/due", dateForm("reminder_due", due, "csrf_token", csrfFrom(t, tp.body))); r.status != http.StatusForbidden {
+			t.Errorf("Jordan's practitioner moving Amy's reminder: %d", r.status)
+		}
 		// Not done by its day: her task list says it is overdue.
 		if strings.Contains(tasks, "Overdue") {
 			t.Errorf("a reminder due in two days is overdue:\n%s", tasks)
 		}
-		e.clock.Advance(3 * 24 * time.Hour)
+		e.clock.Advance(10 * 24 * time.Hour)
 		e.signIn(pc, practitioner)
 		home = e.get(pc, "/caseload")
 		if row := between(between(home.body, `id="tasks"`, "</table>"), `href="`+amy+`#reminders"`, "</tr>"); !strings.Contains(row, ">Overdue</strong>") {

@@ -352,6 +352,7 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("POST /people/{id}/rejoin", s.staff(s.rejoinCreate))
 	handle("POST /people/{id}/join-later", s.staff(s.joinLaterCreate))
 	handle("POST /people/{id}/reminders", s.staff(s.reminderCreate))
+	handle("POST /people/{id}/reminders/{eid}/due", s.staff(s.reminderMove))
 	handle("POST /people/{id}/supervision", s.staff(s.supervisionCreate))
 	handle("GET /people/{id}/measures", s.staff(s.measuresPage))
 	handle("GET /people/{id}/measures/{instrument}", s.staff(s.measureForm))
