@@ -592,6 +592,9 @@ func (s *Server) joinLaterCreate(w http.ResponseWriter, r *http.Request, u *requ
 // reminderCreate sets a reminder about a parent on the reader's own task
 // list (store.AddReminder).
 func (s *Server) reminderCreate(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	// The case closed a moment ago, say: the page has no form to show the
+	// words back in.
+	r = keepUnsaved(r, unsavedText{Field: "reminder_what", Label: "Reminder", Text: r.PostForm.Get("reminder_what")})
 	s.personPost(w, r, u, policy.EditConfidential, "reminder", "reminder_what", "#reminders", func(id int64, f url.Values, fs *problem.Fields) error {
 		m := casework.Reminder{PersonID: id, What: f.Get("reminder_what"), DueOn: formDate(f, "reminder_due", fs)}
 		if len(*fs) > 0 {

@@ -108,5 +108,17 @@ func TestReminders(t *testing.T) {
 		if page = e.get(pc, amy); strings.Contains(page.body, "CANARY-REMIND") || !strings.Contains(page.body, "No open reminders.") {
 			t.Error("a reminder marked done is still listed")
 		}
+		// Mark Hill's case is closed: no reminder is set, and the words
+		// typed are given back to copy.
+		markID, _ := findPerson(t, e, "Mark Hill")
+		mark := "/people/" + itoa(markID)
+		mp := e.get(pc, mark)
+		if strings.Contains(mp.body, "?form=reminder") {
+			t.Error("a closed case's parent's page offers to set a reminder")
+		}
+		if r := e.post(pc, mark+"/reminders", dateForm("reminder_due", e.clock.Now().AddDate(0, 0, 2), "csrf_token", csrfFrom(t, mp.body), "reminder_what", "CANARY-TYPED ring Mark")); r.status != http.StatusConflict ||
+			!strings.Contains(between(r.body, `id="unsaved"`, "</div>"), "CANARY-TYPED ring Mark") {
+			t.Errorf("a reminder about a parent whose case is closed: %d", r.status)
+		}
 	})
 }
