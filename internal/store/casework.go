@@ -1189,9 +1189,10 @@ func (db *DB) ReassignTask(ctx context.Context, actor policy.Actor, familyID, ta
 		if err != nil {
 			return err
 		}
-		var assigned, action sql.NullInt64
+		var assigned, action, person sql.NullInt64
 		var done sql.NullTime
-		err = tx.queryRow(`SELECT assigned_to, concern_action_id, done_at FROM tasks WHERE id = $1 AND family_id = $2`, taskID, f.ID).Scan(&assigned, &action, &done)
+		var kind string
+		err = tx.queryRow(`SELECT assigned_to, concern_action_id, done_at, kind, person_id FROM tasks WHERE id = $1 AND family_id = $2`, taskID, f.ID).Scan(&assigned, &action, &done, &kind, &person)
 		if errors.Is(err, sql.ErrNoRows) {
 			return problem.New(problem.NotFound, "That task is not on this family's record")
 		}
@@ -1216,6 +1217,16 @@ func (db *DB) ReassignTask(ctx context.Context, actor policy.Actor, familyID, ta
 			}
 			if !ok {
 				fs.Add("assign_to", "Choose someone who works in the family's area from the list")
+				break
+			}
+			// A reminder's words are the parent's confidential details:
+			// it goes only to someone who may read them.
+			if kind == "reminder" && person.Valid {
+				if refusal, err := tx.mayNotRead(f, person.Int64, to); err != nil {
+					return err
+				} else if refusal != "" {
+					fs.Add("assign_to", refusal)
+				}
 			}
 		}
 		if err := fs.Err(); err != nil {
@@ -1231,6 +1242,21 @@ func (db *DB) ReassignTask(ctx context.Context, actor policy.Actor, familyID, ta
 		tx.Audit("task.reassign", "task", taskID, f.ID, "")
 		return nil
 	})
+}
+
+// mayNotRead says why staff member to may not read parent personID's
+// confidential details, or "" when they may.
+func (tx *Tx) mayNotRead(f family.Family, personID, to int64) (string, error) {
+	owner, err := tx.staffByID(to)
+	if err != nil {
+		return "", fmt.Errorf("reading who the task would go to: %w", err)
+	}
+	for _, p := range f.People {
+		if p.ID == personID && !policy.Can(owner.Actor(), policy.ViewConfidential, f.PersonTarget(p, nil), tx.now) {
+			return owner.Name + " may not read a reminder about " + p.Name() + ": choose someone who may see their confidential details, such as their practitioner", nil
+		}
+	}
+	return "", nil
 }
 
 // newTask is a task to put on someone's list (AssignedTo; 0 for no one in

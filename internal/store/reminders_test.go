@@ -89,6 +89,14 @@ func TestReminders(t *testing.T) {
 		if err := db.MoveReminder(sctx, fx.prac1.Actor(), fx.parent1, laterID, today.AddDate(0, 0, 10)); err != nil {
 			t.Fatalf("moving a reminder: %v", err)
 		}
+		// Reassigned by the team manager: never to someone who may not
+		// read it (Sam's practitioner), to someone who may (the manager).
+		if err := db.ReassignTask(sctx, fx.mgr.Actor(), fx.familyID, laterID, fx.prac2.ID); !hasField(err, "assign_to") || !strings.Contains(err.Error(), "may not read a reminder about Alex Rivers") {
+			t.Errorf("giving Alex's reminder to Sam's practitioner: %v, want it refused", err)
+		}
+		if err := db.ReassignTask(sctx, fx.mgr.Actor(), fx.familyID, laterID, fx.prac1.ID); err != nil {
+			t.Errorf("giving Alex's reminder to Alex's practitioner: %v", err)
+		}
 		if _, err := db.CompleteTask(sctx, fx.prac1.Actor(), id); err != nil {
 			t.Fatalf("marking the reminder done: %v", err)
 		}
