@@ -99,9 +99,7 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUs
 	for _, m := range rec.Reminders {
 		if m.DoneOn.IsZero() {
 			d.OpenReminders = append(d.OpenReminders, m)
-			tt := rec.Family.Target()
-			tt.AssignedTo = m.AssignedToID
-			d.ReminderDone[m.ID] = policy.Can(u.staff.Actor(), policy.CompleteTask, tt, s.cfg.Now())
+			d.ReminderDone[m.ID] = mayCompleteTask(u.staff.Actor(), rec.Family, m.AssignedToID, s.cfg.Now())
 		}
 	}
 	form := r.PostForm

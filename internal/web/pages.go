@@ -58,9 +58,8 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, u *requestUser) {
 
 type caseloadData struct {
 	Tasks []store.MyTask
-	// Today is the day a task due before it is overdue, as a milestone is
-	// (planReviewOverdue).
-	Today time.Time
+	// Now is when the page was read, for TaskOverdue.
+	Now time.Time
 	// RowHTML is this page's rows, rendered (see caseRowView).
 	RowHTML  []template.HTML
 	Team     []teamRow
@@ -236,7 +235,7 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u *requestUser
 		s.fail(w, r, err)
 		return
 	}
-	d.Families, d.Capped, d.Tasks, d.Today = cl.families, cl.capped, cl.tasks, cl.now.Truncate(24*time.Hour)
+	d.Families, d.Capped, d.Tasks, d.Now = cl.families, cl.capped, cl.tasks, cl.now
 	refs := cl.refs
 	if d.Filter != nil {
 		// An ID with no parents here has no name to show (the team page
@@ -650,10 +649,25 @@ func (d familyData) PlanOverdue(pr store.ParentRisk) bool {
 	return !pr.NextPlanCheck.IsZero() && planReviewOverdue(pr.NextPlanCheck, d.Now)
 }
 
-// TaskOverdue says whether an open task is past its day, as the caseload's
-// task list says.
-func (d familyData) TaskOverdue(t store.Task) bool {
-	return !t.DueOn.IsZero() && planReviewOverdue(t.DueOn, d.Now)
+// TaskOverdue says whether an open task is past its day (taskOverdue).
+func (d familyData) TaskOverdue(t store.Task) bool { return taskOverdue(t, d.Now) }
+
+// TaskOverdue says whether a task on the reader's list is past its day.
+func (d caseloadData) TaskOverdue(t store.Task) bool { return taskOverdue(t, d.Now) }
+
+// taskOverdue says whether task t is past its day at now, by the rule a
+// safety plan review is (planReviewOverdue); a task with no day never is.
+func taskOverdue(t store.Task, now time.Time) bool {
+	return !t.DueOn.IsZero() && planReviewOverdue(t.DueOn, now)
+}
+
+// mayCompleteTask says whether actor may mark done a task on family f's
+// record that is on assignedTo's list (policy.CompleteTask), for a page's
+// Mark done buttons.
+func mayCompleteTask(actor policy.Actor, f family.Family, assignedTo int64, now time.Time) bool {
+	t := f.Target()
+	t.AssignedTo = assignedTo
+	return policy.Can(actor, policy.CompleteTask, t, now)
 }
 
 // milestoneDone says whether the record already shows a milestone met.
@@ -768,9 +782,7 @@ func (s *Server) showFamilyKeeping(w http.ResponseWriter, r *http.Request, u *re
 	d.Now = now
 	d.TaskDone = map[int64]bool{}
 	for _, t := range d.Tasks {
-		tt := f.Target()
-		tt.AssignedTo = t.AssignedToID
-		d.TaskDone[t.ID] = policy.Can(u.staff.Actor(), policy.CompleteTask, tt, now)
+		d.TaskDone[t.ID] = mayCompleteTask(u.staff.Actor(), f, t.AssignedToID, now)
 	}
 	// The owners a meeting's action can have; whom a task can be given to.
 	if d.CanEdit && open == "meeting" || d.CanAllocate && strings.HasPrefix(open, "reassign-task-") {
