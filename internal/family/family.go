@@ -203,6 +203,20 @@ type Person struct {
 	Confidential *Confidential
 }
 
+// Away is how a co-parent not taking part is shown wherever they are
+// listed: "Joining later" or "Left the programme"; "" for one taking part
+// (and for children, who are never away).
+func (p Person) Away() string {
+	switch {
+	case p.Kind != Parent || p.Active:
+		return ""
+	case p.JoiningLater:
+		return "Joining later"
+	default:
+		return "Left the programme"
+	}
+}
+
 // Confidential holds a co-parent's details that must never reach the other
 // parent or their practitioner.
 type Confidential struct {

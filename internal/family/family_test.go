@@ -228,3 +228,20 @@ func TestConfidentialCheck(t *testing.T) {
 		t.Errorf("put in standard form: %+v, %v", c, err)
 	}
 }
+
+func TestPersonAway(t *testing.T) {
+	for _, c := range []struct {
+		p    Person
+		want string
+	}{
+		{Person{Kind: Parent, Active: true}, ""},
+		{Person{Kind: Parent}, "Left the programme"},
+		{Person{Kind: Parent, JoiningLater: true}, "Joining later"},
+		{Person{Kind: Baby}, ""},
+		{Person{Kind: Parent, Active: true, JoiningLater: true}, ""},
+	} {
+		if got := c.p.Away(); got != c.want {
+			t.Errorf("%+v: Away() = %q, want %q", c.p, got, c.want)
+		}
+	}
+}

@@ -100,7 +100,6 @@ type caseRow struct {
 	Parent      family.Person
 	LastContact time.Time
 	Paused      string // why sessions are paused, if they are
-	Left        bool   // the parent has left the programme (and not rejoined)
 	Overdue     []string
 	pinned      int // the warnings at the front of Overdue, before the milestones
 	// Shown is what the row lists of Overdue (see shownOverdue); More is how
@@ -151,12 +150,7 @@ func (c caseRow) view(showPractitioner bool) caseRowView {
 	v := caseRowView{FamilyID: c.FamilyID, ParentID: c.Parent.ID, Reference: c.Reference, Name: c.Parent.Name(),
 		ShowPractitioner: showPractitioner, Practitioner: c.Parent.PractitionerName, Stage: c.Stage.Label(), LastContact: "None yet",
 		Paused: c.Paused, Shown: c.Shown, More: c.More, Risk: c.Risk}
-	switch {
-	case c.Left && c.Parent.JoiningLater:
-		v.Away = "Joining later"
-	case c.Left:
-		v.Away = "Left the programme"
-	}
+	v.Away = c.Parent.Away()
 	if !c.LastContact.IsZero() {
 		v.LastContact = formatDate(c.LastContact)
 	}
@@ -505,7 +499,7 @@ func (cl *caseList) row(ref caseRef) caseRow {
 	pd := cl.dues[ref.entry].parents[p.ID]
 	a := attentionOf(c, p, cl.now, cl.allocates)
 	row := caseRow{FamilyID: c.FamilyID, Reference: c.Reference, Stage: cl.dues[ref.entry].stage, Parent: p, LastContact: a.last,
-		Paused: a.paused, Left: a.left, Overdue: pd.overdue, Next: pd.next, pinned: a.pinned(), Risk: c.RiskLevel[p.ID]}
+		Paused: a.paused, Overdue: pd.overdue, Next: pd.next, pinned: a.pinned(), Risk: c.RiskLevel[p.ID]}
 	if row.pinned > 0 {
 		pinned := make([]string, 0, row.pinned+len(pd.overdue))
 		if a.unstaffed {

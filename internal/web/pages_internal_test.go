@@ -84,7 +84,7 @@ func TestCaseListOrderAndRows(t *testing.T) {
 	var got []string
 	for _, ref := range cl.refs {
 		r := cl.row(ref)
-		got = append(got, fmt.Sprintf("%d %q %q %v", r.Parent.ID, r.Overdue, r.Paused, r.Left))
+		got = append(got, fmt.Sprintf("%d %q %q %v", r.Parent.ID, r.Overdue, r.Paused, !r.Parent.Active))
 	}
 	want := []string{
 		`21 ["No contact for 30 days" "Safety plan review overdue" "VIG cycle 1"] "" false`,
