@@ -130,6 +130,14 @@ func Dashboard(f Figures, outcomes Table) []Section {
 				{Label("Mean parents per practitioner"), ratio(f.ParentsAllocated, f.Practitioners)},
 				{Label("Largest caseload"), Number(float64(f.LargestCaseload), 0, f.Practitioners)}}},
 	}
+	// Whether each parent takes part adds up to the parents of open
+	// families, a figure shown nowhere else. Last, so the chart's index of
+	// the tables before it stays as it was.
+	participation := CountsTable("parents-taking-part", "Parents taking part",
+		"Co-parents of the families open today in "+where+": taking part in the programme, or not (left it and not rejoined while the other parent carries on, or not started yet and joining later).",
+		"Parents", f.ParentsByParticipation)
+	d.countsTable(participation, f.ParentsByParticipation, "parents", "parents/all")
+	caseloads.Tables = append(caseloads.Tables, participation)
 	caseloads.Charts = []ChartHint{{Table: 1, Kind: "bar", LabelCol: 0, ValueCols: []int{1}}}
 	d.show("open", f.OpenFamilies, &caseloads.Headline[0].Cell)
 	out = append(out, caseloads)

@@ -35,7 +35,8 @@ func normalFigures() Figures {
 		OpenByArea:       []KeyCount{{"North", "North", 37}, {"South", "South", 3}},
 		OpenByStage:      []KeyCount{{"antenatal", "Antenatal", 12}, {"birth", "Birth", 2}, {"postnatal", "Postnatal", 20}, {"ending", "Ending", 6}},
 		Practitioners:    8, ParentsAllocated: 60, LargestCaseload: 11,
-		SessionsAttended: 120, SessionsMissed: 30, SessionsCancelledByParent: 3, SessionsCancelledByStaff: 7,
+		ParentsByParticipation: []KeyCount{{"taking_part", "Taking part", 70}, {"left", "Left the programme (not rejoined)", 6}, {"joining_later", "Joining later", 2}},
+		SessionsAttended:       120, SessionsMissed: 30, SessionsCancelledByParent: 3, SessionsCancelledByStaff: 7,
 		ClosuresByReason:   []KeyCount{{"planned_end", "Planned ending", 12}, {"withdrew", "Withdrew", 4}, {"disengaged", "Disengaged", 6}, {"moved_out_of_area", "Moved out of area", 1}},
 		DeparturesByReason: []KeyCount{{"withdrew", "Withdrew", 7}, {"disengaged", "Disengaged", 2}, {"moved_out_of_area", "Moved out of area", 5}},
 		Retention:          []Retention{{6, 20, 18}, {12, 14, 11}, {24, 6, 3}},
@@ -88,6 +89,9 @@ func TestDashboardCells(t *testing.T) {
 		// Birth's 2, and Ending's 6 as the smallest other.
 		"open-by-stage": {"Antenatal | 12 | 30.0", "Birth | [c] | [c]", "Postnatal | 20 | 50.0", "Ending | [c] | [c]", "Total | 40 | 100.0"},
 		"caseload-size": {"Parents allocated | 60", "Practitioners | 8", "Mean parents per practitioner | 7.5", "Largest caseload | 11"},
+		// Joining later's 2 is small; the total would give it back, so
+		// left's 6 (the smallest other) goes too.
+		"parents-taking-part": {"Taking part | 70 | 89.7", "Left the programme (not rejoined) | [c] | [c]", "Joining later | [c] | [c]", "Total | 78 | 100.0"},
 		// The parents' 3 cancellations are small; the offered 153 would give
 		// them back, so the 30 missed go too, with their percentages.
 		"engagement": {

@@ -32,6 +32,9 @@ type Figures struct {
 	Practitioners    int // practitioners with at least one parent allocated
 	ParentsAllocated int
 	LargestCaseload  int
+	// ParentsByParticipation: the co-parents of open families, taking part
+	// or not (left and not rejoined, or joining later), in that order.
+	ParentsByParticipation []KeyCount
 
 	// Sessions in the range, by what happened.
 	SessionsAttended, SessionsMissed, SessionsCancelledByParent, SessionsCancelledByStaff int

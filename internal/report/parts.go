@@ -100,6 +100,7 @@ func (f *Figures) Merge(src Figures, p Part) {
 	if p&PartCaseloads != 0 {
 		f.OpenFamilies, f.OpenByArea, f.OpenByStage = src.OpenFamilies, src.OpenByArea, src.OpenByStage
 		f.Practitioners, f.ParentsAllocated, f.LargestCaseload = src.Practitioners, src.ParentsAllocated, src.LargestCaseload
+		f.ParentsByParticipation = src.ParentsByParticipation
 	}
 	if p&PartEngagement != 0 {
 		f.SessionsAttended, f.SessionsMissed = src.SessionsAttended, src.SessionsMissed

@@ -367,7 +367,42 @@ func (tx *Tx) caseloadFigures(sc ReportScope, f *report.Figures) error {
 		f.ParentsAllocated += n
 		f.LargestCaseload = max(f.LargestCaseload, n)
 	}
-	return rows.Err()
+	if err := doneRows(rows); err != nil {
+		return fmt.Errorf("counting allocations: %w", err)
+	}
+	return tx.participationFigures(where, args, f)
+}
+
+// participationFigures counts the co-parents of open families taking part
+// in the programme, and those not: left it (and not rejoined) or joining
+// later, as the parent's own page and the caseload say (people.active and
+// their current departure's reason). Every category is listed, 0 included,
+// so the table's rows never depend on the figures.
+func (tx *Tx) participationFigures(where string, args []any, f *report.Figures) error {
+	rows, err := tx.query(`SELECT CASE WHEN p.active THEN 'taking_part' WHEN `+joiningLater+` THEN 'joining_later' ELSE 'left' END, COUNT(*)
+		FROM people p JOIN families f ON f.id = p.family_id
+		WHERE p.kind = 'parent' AND f.stage <> 'closed'`+where+` GROUP BY 1`, args...)
+	if err != nil {
+		return fmt.Errorf("counting parents taking part: %w", err)
+	}
+	counts := map[string]int{}
+	for rows.Next() {
+		var key string
+		var n int
+		if err := rows.Scan(&key, &n); err != nil {
+			return dropRows(rows, fmt.Errorf("counting parents taking part: %w", err))
+		}
+		counts[key] = n
+	}
+	if err := doneRows(rows); err != nil {
+		return fmt.Errorf("counting parents taking part: %w", err)
+	}
+	f.ParentsByParticipation = []report.KeyCount{
+		{Key: "taking_part", Label: "Taking part", N: counts["taking_part"]},
+		{Key: "left", Label: "Left the programme (not rejoined)", N: counts["left"]},
+		{Key: "joining_later", Label: "Joining later", N: counts["joining_later"]},
+	}
+	return nil
 }
 
 // sessionFigures sums the session counts that triggers keep by area

@@ -145,6 +145,14 @@ func TestFigures(t *testing.T) {
 		// 30 (North) was joining later from March and joined in April: had
 		// not started, so did not leave; not counted.
 		leave(8, 3, "joining_later", d(2026, 3, 2), d(2026, 4, 1))
+		// 100 (South) is joining later still. Not taking part now, as their
+		// pages say: 20, 40, 80 and 90, who left and have not rejoined, and 100.
+		leave(9, 10, "joining_later", d(2026, 6, 1), nil)
+		mustExec(t, db, `UPDATE people SET active = FALSE WHERE id IN (20, 40, 80, 90, 100)`)
+		participation := func(taking, left, joining int) []report.KeyCount {
+			return []report.KeyCount{{Key: "taking_part", Label: "Taking part", N: taking},
+				{Key: "left", Label: "Left the programme (not rejoined)", N: left}, {Key: "joining_later", Label: "Joining later", N: joining}}
+		}
 		dsl := policy.Actor{StaffID: 1, Role: policy.DSL}
 		f, err := db.Figures(ctx, dsl, store.ReportScope{From: d(2026, 1, 1), To: d(2026, 6, 30)})
 		if err != nil {
@@ -182,6 +190,9 @@ func TestFigures(t *testing.T) {
 		check("OpenFamilies", f.OpenFamilies, 7)
 		check("OpenByArea", f.OpenByArea, []report.KeyCount{{Key: "North", Label: "North", N: 5}, {Key: "South", Label: "South", N: 2}})
 		check("Practitioners", []int{f.Practitioners, f.ParentsAllocated, f.LargestCaseload}, []int{3, 4, 2})
+		// The parents of the open families 2, 4, 5, 7, 8, 9 and 10 (closed
+		// 1, 3 and 6 are not counted, whatever their parents' state).
+		check("Participation", f.ParentsByParticipation, participation(2, 4, 1))
 		check("Sessions", []int{f.SessionsAttended, f.SessionsMissed, f.SessionsCancelledByParent, f.SessionsCancelledByStaff, f.Offered()}, []int{5, 1, 1, 1, 7})
 		check("Closures", f.ClosuresByReason, []report.KeyCount{{Key: "planned_end", Label: "Planned ending at the baby's second birthday", N: 2}, {Key: "withdrew", Label: "Withdrew", N: 1}})
 		// In the reasons' list order, not the order SQL groups them in.
@@ -209,12 +220,14 @@ func TestFigures(t *testing.T) {
 		// Both plans and the review are North's: an area's count finds each
 		// review's family through its plan.
 		check("North safety plans", []int{n.SafetyPlans, n.SafetyPlanReviews}, []int{2, 1})
+		check("North participation", n.ParentsByParticipation, participation(2, 3, 0))
 		south, err := db.Figures(ctx, policy.Actor{StaffID: 2, Role: policy.TeamManager, Areas: []int64{2}}, store.ReportScope{From: d(2026, 1, 1), To: d(2026, 6, 30), AreaIDs: []int64{2}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		check("South safety plans", []int{south.SafetyPlans, south.SafetyPlanReviews}, []int{0, 0})
 		check("South departures", south.DeparturesByReason, []report.KeyCount{{Key: "disengaged", Label: "Disengaged", N: 1}})
+		check("South participation", south.ParentsByParticipation, participation(0, 1, 1))
 		check("North by month and area", n.ReferralsByMonthArea, []report.MonthCount{mc("2026-01", "North", 2), mc("2026-02", "North", 1), mc("2026-03", "North", 2), mc("2026-04", "North", 2)})
 
 		// A narrower date range: January only.
