@@ -64,9 +64,9 @@ const (
 
 var (
 	idSegment = regexp.MustCompile(`/\d+`)
-	// Links the sweep does not follow: downloads, signing out, and
-	// anything that leaves the site.
-	skipLink = regexp.MustCompile(`^/(sign-out|assets/|documents/)|\.(csv|xlsx|pdf|json)(\?|$)`)
+	// Links the sweep does not follow: downloads (a parent's documents among
+	// them), signing out, and anything that leaves the site.
+	skipLink = regexp.MustCompile(`^/(sign-out|assets/|documents/)|^/people/\d+/documents/\d+$|\.(csv|xlsx|pdf|json)(\?|$)`)
 	// Forms the sweep does not send empty: they change something even
 	// with nothing typed, or answer with a file to download, not a page
 	// (and their pages are checked already).

@@ -79,6 +79,15 @@ type familySpec struct {
 	children      [][2]string // given and family names
 	left          *leftSpec   // a parent who left the programme while the other carries on
 	reminder      *reminderSpec
+	document      *documentSpec
+}
+
+// documentSpec is a letter kept on a parent's (slot 1 or 2) record by
+// their practitioner: a one-page PDF of its lines.
+type documentSpec struct {
+	slot  int
+	title string
+	lines []string
 }
 
 // reminderSpec is a reminder a parent's (slot 1 or 2) practitioner set
@@ -118,7 +127,13 @@ var families = []familySpec{
 	{area: "Blackpool", stage: family.Postnatal, eddOffsetDays: -200, manager: "helen.whitaker@cradle.example", babyName: "Isla", babyLivesWith: 1,
 		prac:     [2]string{"priya.shah@cradle.example", "grace.adeyemi@cradle.example"},
 		parents:  [2]parentSpec{{"Jess", "Morris", family.Experiences, "9 Lytham Road, Blackpool", "FY4 9ZZ", "07700 900107", ""}, {"Callum", "Ward", family.Uses, "Unknown: moved out", "", "07700 900108", ""}},
-		reminder: &reminderSpec{slot: 1, inDays: 2, what: "Ring Jess's health visitor before Isla's 6-month check: Jess asked for help explaining the feeding plan."}},
+		reminder: &reminderSpec{slot: 1, inDays: 2, what: "Ring Jess's health visitor before Isla's 6-month check: Jess asked for help explaining the feeding plan."},
+		document: &documentSpec{slot: 1, title: "Letter from Coastline Housing: tenancy transfer agreed", lines: []string{
+			"Coastline Housing (fictional: demonstration data)", "", "Dear Ms Morris,", "",
+			"Your request for a management transfer has been agreed on safety grounds.",
+			"Your new tenancy at 9 Lytham Road, Blackpool FY4 9ZZ starts on the date we agreed.",
+			"Your new address will not be shared with anyone without your consent.", "",
+			"Yours sincerely,", "Tenancy Services"}}},
 	{area: "Hertfordshire", stage: family.Antenatal, eddOffsetDays: 30, manager: "ravi.patel@cradle.example",
 		prac:    [2]string{"megan.hughes@cradle.example", "daniel.okoro@cradle.example"},
 		parents: [2]parentSpec{{"Aisha", "Khan", family.Experiences, "15 Church Street, Hertford", "SG14 9ZZ", "07700 900109", "Use the safe number only"}, {"Omar", "Hussain", family.Uses, "3 Fore Street, Hertford", "SG14 9ZZ", "07700 900110", ""}}},

@@ -53,6 +53,10 @@ func history(tx *store.Tx, n int, f familySpec, familyID int64, parents [2]int64
 		h.Reminders = append(h.Reminders, store.DemoReminder{By: ids[f.prac[m.slot-1]],
 			Reminder: casework.Reminder{PersonID: parents[m.slot-1], What: m.what, DueOn: eligibility.DateOf(today.AddDate(0, 0, m.inDays))}})
 	}
+	if d := f.document; d != nil {
+		h.Documents = append(h.Documents, store.DemoDocument{By: ids[f.prac[d.slot-1]],
+			Document: casework.Document{PersonID: parents[d.slot-1], Title: d.title, Content: onePagePDF(d.lines)}})
+	}
 	for i, email := range f.prac {
 		if email == "" {
 			continue

@@ -49,6 +49,7 @@ type PersonRecord struct {
 	Pauses            []casework.Pause
 	Departures        []casework.Departure // times away from the programme, latest first (read with the pauses)
 	Reminders         []casework.Reminder  // reminders set about a parent, open ones first (PersonReminders)
+	Documents         []casework.Document  // documents on a parent's record, newest first, without their files (PersonDocuments)
 	// Attended says a parent taking part has attended a session, so has
 	// started and cannot be recorded as joining later (read with the
 	// pauses, for those who may edit the record).
@@ -192,10 +193,11 @@ const (
 	PersonMARAC                                    // MARAC referrals (parents), read with the incidents
 	PersonChildRisks                               // assessments of risk to the children that cover them (the baby and other children)
 	PersonReminders                                // reminders staff set about them (parents), the words when the reader may see confidential details
+	PersonDocuments                                // documents kept on their record (parents), without their files, when the reader may see confidential details
 
 	// PersonPage is everything the person page shows.
 	PersonPage = PersonContact | PersonSessions | PersonVIG | PersonJointSafety | PersonPauses |
-		PersonRisk | PersonIncidents | PersonChanges | PersonSafetyPlan | PersonMeasures | PersonConsents | PersonMARAC | PersonChildRisks | PersonReminders
+		PersonRisk | PersonIncidents | PersonChanges | PersonSafetyPlan | PersonMeasures | PersonConsents | PersonMARAC | PersonChildRisks | PersonReminders | PersonDocuments
 
 	// PersonSubjectAccess is what a parent's subject access export is made
 	// from (by a DSL, who may see confidential details but edits nothing).
@@ -373,7 +375,14 @@ func (tx *Tx) fillPerson(out *PersonRecord, parts PersonParts, page *SessionPage
 	// alone (each is written only on a parent's record: parentForEdit), so
 	// a child's page asks for none of them.
 	if !parent {
-		parts &^= PersonSessions | PersonVIG | PersonJointSafety | PersonPauses | PersonReminders
+		parts &^= PersonSessions | PersonVIG | PersonJointSafety | PersonPauses | PersonReminders | PersonDocuments
+	}
+	if parts&PersonDocuments != 0 && conf {
+		var removed []RemovedEntry
+		if out.Documents, removed, err = tx.documents(id); err != nil {
+			return err
+		}
+		out.RemovedEntries = append(out.RemovedEntries, removed...)
 	}
 	if parts&PersonReminders != 0 {
 		if out.Reminders, err = tx.reminders(id, conf); err != nil {

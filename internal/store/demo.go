@@ -49,12 +49,20 @@ type DemoHistory struct {
 	Departures []DemoDeparture
 	// Reminders a practitioner set themself about a parent (By set it).
 	Reminders []DemoReminder
+	// Documents kept on a parent's record (By added them).
+	Documents []DemoDocument
 }
 
 // DemoReminder is a reminder about a parent on the task list of By, who
 // set it.
 type DemoReminder struct {
 	casework.Reminder
+	By int64
+}
+
+// DemoDocument is a document kept on a parent's record, added by By.
+type DemoDocument struct {
+	casework.Document
 	By int64
 }
 
@@ -187,6 +195,11 @@ func (tx *Tx) AddDemoHistory(h DemoHistory) error {
 	for _, m := range h.Reminders {
 		if _, err := tx.insertReminder(h.FamilyID, m.Reminder, m.By); err != nil {
 			return fmt.Errorf("demo reminder: %w", err)
+		}
+	}
+	for _, d := range h.Documents {
+		if _, err := tx.insertDocument(h.FamilyID, d.Document, d.By); err != nil {
+			return fmt.Errorf("demo document: %w", err)
 		}
 	}
 	if c := h.Closure; c != nil {

@@ -31,6 +31,19 @@ type SealedColumn struct {
 	Where string
 }
 
+// largeValues is the most values of a column of files (documents.content,
+// up to casework.DocumentMaxBytes each) a rotation rewrites at once, below
+// RotateOptions.BatchSize: two hundred of them would be a gigabyte.
+const largeValues = 4
+
+// batch is the most values of c a rotation rewrites at once.
+func (c SealedColumn) batch(size int) int {
+	if c.Table == "documents" && c.Column == "content_sealed" {
+		return min(size, largeValues)
+	}
+	return size
+}
+
 // BindRow reports whether the column's values are bound to their row as
 // well as their column (migrations 29 and 30): sealed under
 // keyContext(Context, key...), so a value copied into another row (one
@@ -72,7 +85,7 @@ var boundAt30 = []string{"closure_summaries", "consents", "meetings", "informati
 // been bound to their rows from the first: no migration step binds them.
 // (tasks, made before, held no sealed value until migration 61's
 // reminders.)
-var boundFromStart = []string{"circumstance_changes", "case_session_history", "departures", "tasks"}
+var boundFromStart = []string{"circumstance_changes", "case_session_history", "departures", "tasks", "documents"}
 
 // columnsBoundFromStart are the sealed columns added after migration 30 to
 // tables migrations 29 and 30 bound ("table.column"), bound to their rows
@@ -185,6 +198,9 @@ func SealedColumns() []SealedColumn {
 		{"pauses", "note_sealed", id, "pauses.note", ""},
 		{"departures", "note_sealed", id, "departures.note", ""},
 		{"tasks", "note_sealed", id, "tasks.note", ""},
+		{"documents", "title_sealed", id, "documents.title", ""},
+		{"documents", "removed_reason_sealed", id, "documents.removed_reason", ""},
+		{"documents", "content_sealed", id, "documents.content", ""},
 		{"vig_cycles", "strengths_sealed", id, "vig_cycles.strengths", ""},
 		{"vig_cycles", "removed_reason_sealed", id, "vig_cycles.removed_reason", ""},
 		{"mailing_list", "email_sealed", id, "mailing_list.email", ""},
@@ -500,9 +516,10 @@ type rotateRow struct {
 // rotateColumn re-encrypts one column, a batch at a time, in key order.
 func (db *DB) rotateColumn(ctx context.Context, c SealedColumn, opt RotateOptions, res *RotateResult, cr *ColumnRotation, total int64) error {
 	var last []any
+	size := c.batch(opt.BatchSize)
 	for {
 		ring := db.Keys()
-		rows, err := db.olderValues(ctx, c, ring.CurrentID(), last, opt.BatchSize)
+		rows, err := db.olderValues(ctx, c, ring.CurrentID(), last, size)
 		if err != nil {
 			return err
 		}
@@ -551,7 +568,7 @@ func (db *DB) rotateColumn(ctx context.Context, c SealedColumn, opt RotateOption
 		if opt.Progress != nil {
 			opt.Progress(RotateProgress{Column: c.Name(), Done: res.Rotated, Total: total})
 		}
-		if len(rows) < opt.BatchSize {
+		if len(rows) < size {
 			return nil
 		}
 	}

@@ -203,6 +203,20 @@ func plantCanaries(t *testing.T, db *store.DB) planted {
 	if _, err := db.AddReminder(sctx, prac, casework.Reminder{PersonID: fx.parent1, What: canary("reminder"), DueOn: now.AddDate(0, 0, 3)}); err != nil {
 		t.Fatal(err)
 	}
+	// Two documents: one kept (its title and its file), one removed as
+	// added in error (why; its file is erased).
+	for _, what := range []string{"document", "document-removed"} {
+		id, err := db.AddDocument(sctx, prac, casework.Document{PersonID: fx.parent1, Title: canary(what + "-title"),
+			Content: []byte("%PDF-1.4\n% " + canary(what+"-file") + "\n%%EOF\n")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if what == "document-removed" {
+			if err := db.RemoveDocument(sctx, prac, fx.parent1, id, canary("document-removal")); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	if err := db.LeaveProgramme(sctx, prac, casework.Departure{PersonID: fx.parent1, Reason: "other", Note: canary("departure"), LeftOn: now}); err != nil {
 		t.Fatal(err)
 	}

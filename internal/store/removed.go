@@ -22,12 +22,13 @@ import (
 // leaves it out.
 type RemovedEntry struct {
 	ID        int64
-	Kind      string // "incident", "change", "marac", "vig" or "consent"
+	Kind      string // "incident", "change", "marac", "vig", "consent" or "document"
 	On        time.Time
 	RemovedAt time.Time
 	RemovedBy string
 	Why       string
 	Withheld  bool
+	What      string // a removed document's title
 }
 
 // RemoveVIG marks one of a parent's VIG cycles as entered in error

@@ -664,6 +664,7 @@ var erasureSteps = []struct{ table, sql string }{
 	{"safeguarding_concerns", `DELETE FROM safeguarding_concerns WHERE family_id = $1 OR person_id IN (SELECT id FROM people WHERE family_id = $1)`},
 	{"safety_plan_reviews", `DELETE FROM safety_plan_reviews WHERE plan_id IN (SELECT id FROM safety_plans WHERE family_id = $1)`},
 	{"safety_plans", `DELETE FROM safety_plans WHERE family_id = $1`},
+	{"documents", `DELETE FROM documents WHERE family_id = $1`},
 	{"closure_summaries", `DELETE FROM closure_summaries WHERE closure_id IN (SELECT id FROM closures WHERE family_id = $1)`},
 	{"closures", `DELETE FROM closures WHERE family_id = $1`},
 	{"safeguarding_status_history", `DELETE FROM safeguarding_status_history WHERE family_id = $1`},

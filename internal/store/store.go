@@ -487,6 +487,23 @@ func (db *DB) open(context, sealed string) (string, error) {
 	return s, nil
 }
 
+// sealBytes is seal for a file (a document's content), without copying it
+// into a string first.
+func (db *DB) sealBytes(context string, plaintext []byte) (string, error) {
+	db.keys.refreshIfDue()
+	s, err := db.keys.get().Seal(plaintext, context)
+	if err != nil {
+		return "", fmt.Errorf("encrypting %s: %w", context, err)
+	}
+	return s, nil
+}
+
+// openBytes is open for a file.
+func (db *DB) openBytes(context, sealed string) ([]byte, error) {
+	s, err := db.open(context, sealed)
+	return []byte(s), err
+}
+
 // index is the blind index of value (see seal.Keyring.Index).
 func (db *DB) index(context, value string) string { return db.keys.get().Index(context, value) }
 

@@ -33,6 +33,7 @@ func Withheld() []string {
 		"Your referral as the professional who referred you wrote it.",
 		"What was shared with other agencies about your family as a whole, and why, which may be about others: who received it, when, how and on what basis is listed, and a designated safeguarding lead reviews the rest before release.",
 		"Managers' supervision notes about our work with you, which are reviewed before release.",
+		"Documents kept on your record (letters and forms, often from other agencies), which may hold what other people wrote: a designated safeguarding lead reviews each one and gives you those that can be shared.",
 		"Earlier versions of session notes that were later corrected, and notes, incidents, changes in circumstances, MARAC referrals, VIG cycles, consents, disclosures and assessments of risk to the children removed because they were entered in error (some were written on the wrong parent's record), which a designated safeguarding lead reviews before release. What is here is the record as it stands now.",
 	}
 }
@@ -254,6 +255,13 @@ func ForReview(rec store.PersonRecord) []ReviewItem {
 		}
 	}
 	add("Managers' supervision notes", supervision, person+"?show=supervision#sessions")
+	documents := 0
+	for _, d := range rec.Documents {
+		if d.PersonID == p.ID {
+			documents++
+		}
+	}
+	add("Documents kept on their record: each file to review, and to give with the export where it can be shared", documents, person+"#documents")
 	add("Session notes corrected since they were written: their earlier versions", corrected, person+"#sessions")
 	add("Entries removed as entered in error (sessions removed are listed with the sessions)", len(rec.RemovedEntries), person+"#risk")
 	family := 0

@@ -247,6 +247,7 @@ func TestForReview(t *testing.T) {
 		{PersonID: 8, Kind: "supervision"}}
 	full.RemovedEntries = []store.RemovedEntry{{Kind: "incident"}, {Kind: "vig"}}
 	full.Disclosures = []sharing.Share{{PersonID: 0}, {PersonID: 7}}
+	full.Documents = []casework.Document{{PersonID: 7, Title: "Letter"}, {PersonID: 7, Title: "Plan"}, {PersonID: 8, Title: "the other parent's"}}
 	for _, tc := range []struct {
 		name string
 		rec  store.PersonRecord
@@ -259,6 +260,7 @@ func TestForReview(t *testing.T) {
 			{"Risk assessments with notes beside the answers", 1, "/people/7/dash/41"},
 			{"MARAC referrals and what each MARAC decided", 1, "/people/7#marac-referrals"},
 			{"Managers' supervision notes", 1, "/people/7?show=supervision#sessions"},
+			{"Documents kept on their record: each file to review, and to give with the export where it can be shared", 2, "/people/7#documents"},
 			{"Session notes corrected since they were written: their earlier versions", 1, "/people/7#sessions"},
 			{"Entries removed as entered in error (sessions removed are listed with the sessions)", 2, "/people/7#risk"},
 			{"What was shared about the family as a whole", 1, "/families/3#sharing"},

@@ -153,6 +153,9 @@ var accessMatrix = map[string][7]string{
 	"POST /people/{id}/join-later":                   {"AFFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /people/{id}/reminders":                    {"AFFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /people/{id}/reminders/{eid}/due":          {"NFFFC", "NNNFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no reminder 999999: found only by whoever may set one
+	"POST /people/{id}/documents":                    {"AFFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/documents/{eid}/remove":       {"NFFFC", "NNNFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no document 999999: found only by whoever may add one
+	"GET /people/{id}/documents/{eid}":               {"NFFFN", "NNNFN", "NNNNN", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no document 999999: looked for only by whoever may see confidential details
 	"POST /people/{id}/supervision":                  {"FFFFF", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /people/{id}/measures/{instrument}":        {"AFFFF", "AAAFF", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /people/{id}/sessions/{sid}":                {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},

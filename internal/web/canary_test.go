@@ -121,6 +121,12 @@ func TestCoParentCanaryNeverLeaks(t *testing.T) {
 		if _, err := e.db.AddReminder(sctx, priya, casework.Reminder{PersonID: amy.ID, What: canary + " reminder", DueOn: e.clock.Now().AddDate(0, 0, 2)}); err != nil {
 			t.Fatal(err)
 		}
+		// A document on her record: its title on her page, its file a
+		// download from there.
+		if _, err := e.db.AddDocument(sctx, priya, casework.Document{PersonID: amy.ID, Title: canary + " document",
+			Content: []byte("%PDF-1.4\n% " + canary + " file\n%%EOF\n")}); err != nil {
+			t.Fatal(err)
+		}
 		// Closed last, with a closing summary for each parent.
 		jordan := parentNamed(f, "Jordan")
 		if err := e.db.CloseFamily(sctx, mustActor(t, e, "helen.whitaker@cradle.example"), f.ID, casework.Closure{Reason: "moved_out_of_area", ClosedOn: e.clock.Now().UTC().Truncate(24 * time.Hour),
@@ -137,14 +143,14 @@ func TestCoParentCanaryNeverLeaks(t *testing.T) {
 			if strings.Contains(body, canary) {
 				found++
 			}
-			for _, s := range []string{canary + " closing summary", canary + " removed", canary + " share removed", canary + " reminder"} {
+			for _, s := range []string{canary + " closing summary", canary + " removed", canary + " share removed", canary + " reminder", canary + " document", canary + " file"} {
 				if strings.Contains(body, s) {
 					seen[s] = true
 				}
 			}
 		})
-		if found == 0 || len(seen) != 4 {
-			t.Fatalf("the crawl reached the canary on %d pages as Amy's own practitioner, and of the closing summary, removal reasons and reminder %v: the test would prove nothing", found, seen)
+		if found == 0 || len(seen) != 6 {
+			t.Fatalf("the crawl reached the canary on %d pages as Amy's own practitioner, and of the closing summary, removal reasons, reminder and document (its title and its file) %v: the test would prove nothing", found, seen)
 		}
 		for _, who := range []string{tom, "megan.hughes@cradle.example", admin, "leah.morgan@cradle.example"} {
 			c := e.client()

@@ -82,6 +82,8 @@ var funcs = template.FuncMap{
 	"pauseLabel":           func(v string) string { return casework.Label(casework.PauseReasons(), v) },
 	"leavingReasons":       casework.LeavingReasons,
 	"leavingLabel":         func(v string) string { return casework.Label(casework.LeavingReasons(), v) },
+	"documentKind":         func(v string) string { return casework.Label(casework.DocumentKinds(), v) },
+	"documentSize":         casework.DocumentSize,
 	"atRiskOptions": func() []referral.Option {
 		var out []referral.Option
 		for _, o := range safeguarding.AtRiskOptions() {

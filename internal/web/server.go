@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/credential"
 	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/measure"
@@ -24,6 +25,7 @@ import (
 	"github.com/cradle-org/cradle/internal/retention"
 	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/safeguarding"
+	"github.com/cradle-org/cradle/internal/site"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/timeline"
 )
@@ -353,6 +355,9 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("POST /people/{id}/join-later", s.staff(s.joinLaterCreate))
 	handle("POST /people/{id}/reminders", s.staff(s.reminderCreate))
 	handle("POST /people/{id}/reminders/{eid}/due", s.staff(s.reminderMove))
+	handle("POST /people/{id}/documents", s.uploadLimit(casework.DocumentMaxBytes, s.staff(s.documentCreate)))
+	handle("GET /people/{id}/documents/{eid}", s.staff(s.documentOpen))
+	handle("POST /people/{id}/documents/{eid}/remove", s.staff(s.documentRemove))
 	handle("POST /people/{id}/supervision", s.staff(s.supervisionCreate))
 	handle("GET /people/{id}/measures", s.staff(s.measuresPage))
 	handle("GET /people/{id}/measures/{instrument}", s.staff(s.measureForm))
@@ -418,7 +423,7 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("POST /admin/site/pages", s.staff(s.siteSave))
 	handle("GET /admin/site/pages/{id}", s.staff(s.siteEditForm))
 	handle("POST /admin/site/pages/{id}", s.staff(s.siteSave))
-	handle("POST /admin/site/documents", s.uploadLimit(s.staff(s.siteDocumentUpload)))
+	handle("POST /admin/site/documents", s.uploadLimit(site.MaxDocument, s.staff(s.siteDocumentUpload)))
 	handle("POST /admin/site/documents/{id}/withdraw", s.staff(s.siteDocumentWithdraw))
 	handle("GET /retention", s.staff(s.retentionList))
 	handle("GET /retention/erased", s.staff(s.retentionErased))

@@ -417,14 +417,15 @@ func (s *Server) siteSave(w http.ResponseWriter, r *http.Request, u *requestUser
 	http.Redirect(w, r, "/admin/site/pages/"+strconv.FormatInt(newID, 10)+"?done="+action, http.StatusSeeOther)
 }
 
-// uploadLimit refuses a request body larger than a document may be, before
+// uploadLimit refuses a request body larger than a file of maxFile bytes
+// (a policy PDF's, a parent's document's) and the form around it, before
 // anything reads it, with a page that says so (not a missing-token error).
-func (s *Server) uploadLimit(h http.Handler) http.Handler {
-	const limit = site.MaxDocument + 1<<20 // the file and the form around it
+func (s *Server) uploadLimit(maxFile int, h http.Handler) http.Handler {
+	limit := int64(maxFile) + 1<<20
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > limit {
 			s.renderError(w, r, http.StatusRequestEntityTooLarge, "The file is too large",
-				fmt.Sprintf("The selected file must be smaller than %d MB. Go back and choose a smaller file.", site.MaxDocument>>20))
+				fmt.Sprintf("The selected file must be smaller than %d MB. Go back and choose a smaller file.", maxFile>>20))
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)

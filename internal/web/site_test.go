@@ -241,6 +241,13 @@ func TestAddingAPage(t *testing.T) {
 
 func multipartBody(t *testing.T, fields map[string]string, fileName string, content []byte) (*bytes.Buffer, string) {
 	t.Helper()
+	return multipartFile(t, fields, "file", fileName, content)
+}
+
+// multipartFile is a multipart form of fields and, when fileName is given,
+// a file in the field named file.
+func multipartFile(t *testing.T, fields map[string]string, file, fileName string, content []byte) (*bytes.Buffer, string) {
+	t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	for k, v := range fields {
@@ -249,7 +256,7 @@ func multipartBody(t *testing.T, fields map[string]string, fileName string, cont
 		}
 	}
 	if fileName != "" {
-		f, err := w.CreateFormFile("file", fileName)
+		f, err := w.CreateFormFile(file, fileName)
 		if err != nil {
 			t.Fatal(err)
 		}

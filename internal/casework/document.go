@@ -1,0 +1,110 @@
+package casework
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cradle-org/cradle/internal/problem"
+)
+
+// DocumentMaxBytes is the largest document that may be added to a parent's
+// record: a scanned letter or a photographed form is well under it, and
+// every document is sealed and backed up with the database.
+const DocumentMaxBytes = 5 << 20
+
+// Document is a file kept on a parent's record (a letter from children's
+// social care, a signed consent form, a child protection plan): about that
+// parent, so read only by those who may see their confidential details, as
+// a confidential note is. Content is read only when the file is opened.
+type Document struct {
+	ID       int64
+	PersonID int64
+	Title    string
+	Kind     string // one of DocumentKinds' values, found from the content
+	Size     int
+	Content  []byte
+	AddedOn  time.Time
+	AddedBy  string
+	Withheld bool // the reader may not see it (nor its title)
+}
+
+// DocumentKinds are the files a document may be, each with the content
+// type it is sent back as: PDF and the two common photo formats. A Word
+// document is saved as a PDF first: files that can carry macros are never
+// kept.
+func DocumentKinds() []Option {
+	return []Option{{Value: "pdf", Label: "PDF"}, {Value: "jpeg", Label: "JPEG image"}, {Value: "png", Label: "PNG image"}}
+}
+
+// DocumentContentType is the content type a document of kind is sent as.
+func DocumentContentType(kind string) string {
+	switch kind {
+	case "pdf":
+		return "application/pdf"
+	case "jpeg":
+		return "image/jpeg"
+	case "png":
+		return "image/png"
+	}
+	return "application/octet-stream"
+}
+
+// DocumentExtension is the file name ending a document of kind is saved
+// with.
+func DocumentExtension(kind string) string {
+	if kind == "jpeg" {
+		return ".jpg"
+	}
+	return "." + kind
+}
+
+// documentKind is what the content is, from its first bytes (and a PDF's
+// end marker), never from the name or the browser's content type, which
+// the uploader chooses.
+func documentKind(b []byte) string {
+	switch {
+	case bytes.HasPrefix(b, []byte("%PDF-")) && bytes.Contains(b[max(0, len(b)-1024):], []byte("%%EOF")):
+		return "pdf"
+	case bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF}) && bytes.HasSuffix(bytes.TrimRight(b, "\x00\r\n"), []byte{0xFF, 0xD9}):
+		return "jpeg"
+	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) && bytes.Contains(b[max(0, len(b)-64):], []byte("IEND")):
+		return "png"
+	}
+	return ""
+}
+
+// DocumentSize is a document's size as people read it: "820 KB", "1.4 MB".
+func DocumentSize(n int) string {
+	switch {
+	case n < 1<<20:
+		return strconv.Itoa(max(1, (n+512)>>10)) + " KB"
+	default:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	}
+}
+
+// Validate checks a new document, cleaning its title and setting its kind
+// and size from the content. selected says whether a file was chosen at
+// all (an empty file is a different mistake from none).
+func (d *Document) Validate(selected bool) error {
+	var fs problem.Fields
+	if strings.TrimSpace(d.Title) == "" {
+		fs.Add("document_title", "Enter what the document is, like Letter from children's social care")
+	} else {
+		fs.Text("document_title", "What the document is", &d.Title, 200, false)
+	}
+	d.Size, d.Kind = len(d.Content), documentKind(d.Content)
+	switch {
+	case !selected:
+		fs.Add("document_file", "Select the file to add")
+	case d.Size == 0:
+		fs.Add("document_file", "The selected file is empty")
+	case d.Size > DocumentMaxBytes:
+		fs.Add("document_file", "The selected file must be smaller than "+strconv.Itoa(DocumentMaxBytes>>20)+" MB")
+	case d.Kind == "":
+		fs.Add("document_file", "The selected file must be a PDF, JPEG or PNG: save a Word document as a PDF first")
+	}
+	return fs.Err()
+}
