@@ -369,6 +369,7 @@ const (
 	tPeople
 	tMatchKeys
 	tAllocations
+	tDepartures
 	tReferrals
 	tSessions
 	tRisks
@@ -395,6 +396,7 @@ var seedTables = [nTables]struct {
 		"address_sealed, postcode_sealed, phone_sealed, email_sealed, safe_contact_sealed, nhs_number_sealed, address_confidential, active, created_at, updated_at", ""},
 	tMatchKeys:   {"person_match_keys", "person_id, kind, match_key", " ON CONFLICT DO NOTHING"},
 	tAllocations: {"allocations", "family_id, person_id, staff_id, allocated_by, started_at, ended_at, end_reason", ""},
+	tDepartures:  {"departures", "family_id, person_id, reason, note_sealed, left_on, created_by, created_at", ""},
 	tReferrals: {"referrals", "id, reference, source, area_id, family_id, status, received_at, referrer_role, edd, content_sealed, decision, decision_reason, " +
 		"signposted_to, decided_by, decided_at, updated_at, safeguarding_status, acknowledged_at, decision_told_at", ""},
 	tSessions: {"case_sessions", "id, family_id, person_id, staff_id, held_on, minutes, mode, attendance, module, topic_sealed, confidential, notes_sealed, reason_sealed, " +
@@ -495,6 +497,7 @@ func (b *seedBatch) reserve(batch synth.Batch) {
 		rows[tPeople] += len(f.People)
 		rows[tMatchKeys] += 16 // a parent has about eight
 		rows[tAllocations] += len(f.Allocations)
+		rows[tDepartures] += len(f.Departures)
 		rows[tReferrals]++
 		rows[tSessions] += len(f.Sessions)
 		rows[tRisks] += len(f.Risks)
@@ -578,7 +581,7 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 			b.add(tPeople, people[k], fam, string(p.Kind), slot, household, p.GivenName, p.FamilyName, p.KnownAs, nullTime(p.DateOfBirth),
 				p.Gender, p.Pronouns, string(exp), bound("people.address", c.Address, people[k]), bound("people.postcode", c.Postcode, people[k]),
 				bound("people.phone", c.Phone, people[k]), bound("people.email", c.Email, people[k]), bound("people.safe_contact", c.SafeContact, people[k]),
-				bound("people.nhs_number", c.NHSNumber, people[k]), p.AddressConfidential, true, f.Created.UTC(), f.Created.UTC())
+				bound("people.nhs_number", c.NHSNumber, people[k]), p.AddressConfidential, p.Active, f.Created.UTC(), f.Created.UTC())
 			if p.Kind == family.Parent {
 				for _, key := range db.matchKeys(identityOfPerson(p)) {
 					b.add(tMatchKeys, people[k], key[0], key[1])
@@ -587,6 +590,9 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 		}
 		for _, a := range f.Allocations {
 			b.add(tAllocations, fam, people[a.Person], l.staffIDs[a.Staff], staff(a.By), a.Started.UTC(), nullTime(a.Ended), a.EndReason)
+		}
+		for _, dep := range f.Departures {
+			b.add(tDepartures, fam, people[dep.Person], dep.Reason, "", dep.On.UTC(), l.staffIDs[dep.By], dep.On.Add(15*time.Hour).UTC())
 		}
 		if err := l.addReferral(b, f.Referral, fam, f.Accepted.IsZero(), bound, staff); err != nil {
 			return nil, err

@@ -59,6 +59,7 @@ func expected(t *testing.T, families int, seed uint64, before synth.Counts) map[
 			acknowledge(f.Referral)
 			n["people"] += int64(len(f.People))
 			n["allocations"] += int64(len(f.Allocations))
+			n["departures"] += int64(len(f.Departures))
 			n["case_sessions"] += int64(len(f.Sessions))
 			n["risk_assessments"] += int64(len(f.Risks))
 			n["marac_referrals"] += int64(len(f.MARAC))
@@ -108,6 +109,9 @@ func TestSeedSynthetic(t *testing.T) {
 		if want["alerts"] == 0 || want["outbox"] <= want["alerts"] {
 			t.Fatalf("the generator made %d alerts and %d emails: want alerts, and emails for them and the referrals", want["alerts"], want["outbox"])
 		}
+		if want["departures"] == 0 {
+			t.Fatal("the generator made no co-parent not taking part: the test of their rows would prove nothing")
+		}
 		history := want["audit_log"]
 		for table, want := range want {
 			if table == "audit_log" {
@@ -121,6 +125,10 @@ func TestSeedSynthetic(t *testing.T) {
 			if got := count(t, db, `FROM `+table); got != want || res.Rows[table] != want {
 				t.Errorf("%s: %d rows in the database, %d reported, want %d", table, got, res.Rows[table], want)
 			}
+		}
+		// Each co-parent not taking part is so on their record too.
+		if inactive := count(t, db, `FROM people WHERE NOT active`); inactive != want["departures"] {
+			t.Errorf("%d people not active, want one a departure (%d)", inactive, want["departures"])
 		}
 		if res.Counts.Families != 200 || res.Counts.Areas != 1 || len(res.Counts.Runs) != 1 {
 			t.Errorf("counts %+v", res.Counts)

@@ -112,6 +112,17 @@ func (d *details) auditTrail() {
 		add(at.Add(-time.Duration(5+rng.IntN(20))*time.Minute), c.Staff, "family.view", RecordFamily, 0, "")
 		add(at, c.Staff, "child_risk.create", RecordChildRisk, i, string(c.Level))
 	}
+	// Drawn after the rest too: a co-parent not taking part, recorded from
+	// their page.
+	for _, dep := range f.Departures {
+		at := dep.On.Add(15 * time.Hour)
+		action, detail := "person.leave", dep.Reason
+		if dep.Reason == "joining_later" {
+			action, detail = "person.join_later", ""
+		}
+		add(at.Add(-time.Duration(2+rng.IntN(10))*time.Minute), dep.By, "person.view", RecordPerson, dep.Person, "")
+		add(at, dep.By, action, RecordPerson, dep.Person, detail)
+	}
 	slices.SortStableFunc(out, func(a, b Event) int { return a.At.Compare(b.At) })
 	f.Audit = out
 }

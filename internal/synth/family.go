@@ -48,6 +48,7 @@ type Family struct {
 	Concerns            []Concern
 	Measures            []Measure
 	Statuses            []Status
+	Departures          []Departure // a co-parent not taking part (People[Person].Active is false)
 	Closure             *Closure
 	Audit               []Event // what the history above left on the audit log, in time order
 }
@@ -73,6 +74,15 @@ type Allocation struct {
 	Person, Staff, By int
 	Started, Ended    time.Time
 	EndReason         string
+}
+
+// Departure is a co-parent of an open family not taking part: left the
+// programme after their last session, or (with no session at all) joining
+// later from the family's acceptance. By is who recorded it.
+type Departure struct {
+	Person, By int
+	On         time.Time
+	Reason     string // a leaving reason, or "joining_later"
 }
 
 // Session is a session with a co-parent, held or not.
@@ -221,6 +231,7 @@ func (g *Generator) family(i int) (Family, []Referral) {
 	d.measures()
 	d.statuses()
 	d.childRisks()
+	d.departures()
 	if !s.closed.IsZero() {
 		c := &Closure{Kind: s.closureKind, Reason: s.reason, On: s.closed, By: s.manager}
 		for k := range 2 {
@@ -233,6 +244,39 @@ func (g *Generator) family(i int) (Family, []Referral) {
 		f.Updated = up
 	}
 	return f, others
+}
+
+// departures: in about one open family in twenty-five one co-parent is
+// not taking part, as the reports' and caseloads' counts of parents who
+// left or are joining later would find in a real programme. A parent with
+// no session at all is joining later (from the acceptance); one with
+// sessions left a few days after their last. Drawn from a stream of its
+// own, so the rest of each family is as before.
+func (d *details) departures() {
+	if !d.s.closed.IsZero() {
+		return
+	}
+	rng := d.g.rng(streamDepartures, d.n)
+	if rng.Float64() >= 0.04 {
+		return
+	}
+	k := rng.IntN(2)
+	var last time.Time
+	for _, s := range d.f.Sessions {
+		if s.Person == k && s.On.After(last) {
+			last = s.On
+		}
+	}
+	dep := Departure{Person: k, By: d.practitioner(k, d.last), Reason: "joining_later", On: dateOf(d.s.accepted)}
+	if !last.IsZero() {
+		dep.Reason = choose(rng, []weighted{{"withdrew", 30}, {"disengaged", 35}, {"moved_out_of_area", 15}, {"not_suitable", 5}, {"safety_concern", 10}, {"other", 5}})
+		dep.On = dateOf(last.AddDate(0, 0, 1+rng.IntN(10)))
+		if dep.On.After(d.last) {
+			dep.On = dateOf(d.last)
+		}
+	}
+	d.f.People[k].Active = false
+	d.f.Departures = append(d.f.Departures, dep)
 }
 
 // practitioner is who worked with co-parent k on a day.

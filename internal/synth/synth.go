@@ -247,6 +247,7 @@ const (
 	streamPlans      // each family's safety plans: added later, so drawn apart and the rest of a family is as before
 	streamAudit      // each family's audit trail, likewise
 	streamChildRisks // each family's assessments of risk to the children, likewise
+	streamDepartures // each open family's co-parent not taking part, likewise
 )
 
 func (g *Generator) rng(stream uint64, index int) *rand.Rand {

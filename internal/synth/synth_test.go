@@ -3,6 +3,7 @@ package synth_test
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -268,6 +269,12 @@ func TestDistributions(t *testing.T) {
 func TestRecordsAreConsistent(t *testing.T) {
 	g, fams, others := generate(t, synth.Config{Families: 400, Seed: 3, Today: today}, 400)
 	staff := g.Staff()
+	departures := 0
+	defer func() {
+		if departures == 0 {
+			t.Error("no co-parent of 400 families is not taking part")
+		}
+	}()
 	for n, f := range fams {
 		where := fmt.Sprintf("family %d (%s)", n, f.Stage)
 		if len(f.People) < 3 || f.People[0].ParentSlot != 1 || f.People[1].ParentSlot != 2 || f.People[2].Kind != family.Baby {
@@ -295,6 +302,25 @@ func TestRecordsAreConsistent(t *testing.T) {
 		}
 		if f.Referral.Status != referral.Accepted {
 			t.Errorf("%s: accepted family's referral is %s", where, f.Referral.Status)
+		}
+		// A co-parent not taking part: only in an open family, inactive,
+		// joining later only with no session at all, and no session after
+		// leaving.
+		for _, dep := range f.Departures {
+			departures++
+			if !f.Closed.IsZero() || f.People[dep.Person].Active || !f.People[1-dep.Person].Active || dep.By < 0 || dep.By >= len(staff) {
+				t.Errorf("%s: departure %+v (closed %v, active %v)", where, dep, f.Closed, f.People[dep.Person].Active)
+			}
+			for _, s := range f.Sessions {
+				if s.Person == dep.Person && (dep.Reason == "joining_later" || s.On.After(dep.On)) {
+					t.Errorf("%s: %+v, yet a session on %s", where, dep, s.On.Format(time.DateOnly))
+				}
+			}
+		}
+		for k, p := range f.People {
+			if !p.Active && !slices.ContainsFunc(f.Departures, func(d synth.Departure) bool { return d.Person == k }) {
+				t.Errorf("%s: %s is not active and has no departure", where, p.GivenName)
+			}
 		}
 		current := map[int]int{}
 		for _, a := range f.Allocations {
