@@ -61,15 +61,18 @@ func DocumentExtension(kind string) string {
 }
 
 // documentKind is what the content is, from its first bytes (and a PDF's
-// end marker), never from the name or the browser's content type, which
-// the uploader chooses.
+// end marker, which a PDF cut short lacks), never from the name or the
+// browser's content type, which the uploader chooses. A photo's end is not
+// asked for: phones often write data after a JPEG's last marker, and a
+// file is only ever sent back as a download of its own type, never shown
+// in a page, so nothing after the image could run.
 func documentKind(b []byte) string {
 	switch {
 	case bytes.HasPrefix(b, []byte("%PDF-")) && bytes.Contains(b[max(0, len(b)-1024):], []byte("%%EOF")):
 		return "pdf"
-	case bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF}) && bytes.HasSuffix(bytes.TrimRight(b, "\x00\r\n"), []byte{0xFF, 0xD9}):
+	case bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF}):
 		return "jpeg"
-	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) && bytes.Contains(b[max(0, len(b)-64):], []byte("IEND")):
+	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR")):
 		return "png"
 	}
 	return ""

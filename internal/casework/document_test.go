@@ -22,6 +22,10 @@ func TestDocumentValidate(t *testing.T) {
 		{"a PDF", " Letter from children's social care ", pdf, true, nil, "pdf"},
 		{"a JPEG photo", "Signed consent form", jpeg, true, nil, "jpeg"},
 		{"a PNG", "Plan", png, true, nil, "png"},
+		// Phones often write data after a photo's last marker.
+		{"a phone's JPEG with data after its end", "Form", append(append([]byte(nil), jpeg...), "\x00\x00SEFT trailer"...), true, nil, "jpeg"},
+		{"a PNG's signature alone", "Plan", []byte("\x89PNG\r\n\x1a\n"), true, map[string]string{"document_file": "The selected file must be a PDF, JPEG or PNG: save a Word document as a PDF first"}, ""},
+		{"a GIF", "Plan", []byte("GIF89a\x01\x00\x01\x00"), true, map[string]string{"document_file": "The selected file must be a PDF, JPEG or PNG: save a Word document as a PDF first"}, ""},
 		{"no title, no file", "", nil, false, map[string]string{"document_title": "Enter what the document is, like Letter from children's social care", "document_file": "Select the file to add"}, ""},
 		{"an empty file", "Letter", []byte{}, true, map[string]string{"document_file": "The selected file is empty"}, ""},
 		{"too large", "Letter", big, true, map[string]string{"document_file": "The selected file must be smaller than 5 MB"}, "pdf"},
