@@ -30,23 +30,31 @@ type Document struct {
 	Withheld bool // the reader may not see it (nor its title)
 }
 
-// DocumentKinds are the files a document may be, each with the content
-// type it is sent back as: PDF and the two common photo formats. A Word
-// document is saved as a PDF first: files that can carry macros are never
-// kept.
+// documentKinds are the files a document may be: PDF and the two common
+// photo formats, each with the content type it is sent back as and the
+// ending it is saved with. A Word document is saved as a PDF first: files
+// that can carry macros are never kept.
+var documentKinds = []struct{ value, label, contentType, ext string }{
+	{"pdf", "PDF", "application/pdf", ".pdf"},
+	{"jpeg", "JPEG image", "image/jpeg", ".jpg"},
+	{"png", "PNG image", "image/png", ".png"},
+}
+
+// DocumentKinds are the kinds a document may be, as options.
 func DocumentKinds() []Option {
-	return []Option{{Value: "pdf", Label: "PDF"}, {Value: "jpeg", Label: "JPEG image"}, {Value: "png", Label: "PNG image"}}
+	out := make([]Option, len(documentKinds))
+	for i, k := range documentKinds {
+		out[i] = Option{Value: k.value, Label: k.label}
+	}
+	return out
 }
 
 // DocumentContentType is the content type a document of kind is sent as.
 func DocumentContentType(kind string) string {
-	switch kind {
-	case "pdf":
-		return "application/pdf"
-	case "jpeg":
-		return "image/jpeg"
-	case "png":
-		return "image/png"
+	for _, k := range documentKinds {
+		if k.value == kind {
+			return k.contentType
+		}
 	}
 	return "application/octet-stream"
 }
@@ -54,10 +62,12 @@ func DocumentContentType(kind string) string {
 // DocumentExtension is the file name ending a document of kind is saved
 // with.
 func DocumentExtension(kind string) string {
-	if kind == "jpeg" {
-		return ".jpg"
+	for _, k := range documentKinds {
+		if k.value == kind {
+			return k.ext
+		}
 	}
-	return "." + kind
+	return ""
 }
 
 // documentKind is what the content is, from its first bytes (and a PDF's

@@ -507,6 +507,13 @@ func (tx *Tx) closingsOf(personID int64) ([]PersonClosing, error) {
 // the grant is what let the reader see the confidential parts.
 func (tx *Tx) auditPersonView(rec PersonRecord, detail string) {
 	tx.Audit("person.view", "person", rec.Person.ID, rec.Family.ID, detail)
+	tx.auditGrantUse(rec)
+}
+
+// auditGrantUse records a break-glass grant's use when the grant is what
+// let the reader of rec see its confidential parts (the person page, a
+// document opened from it).
+func (tx *Tx) auditGrantUse(rec PersonRecord) {
 	if rec.ViaOverride {
 		tx.Audit("person.confidential.override_view", "person", rec.Person.ID, rec.Family.ID, "break-glass override used")
 	}

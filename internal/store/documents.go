@@ -97,9 +97,7 @@ func (db *DB) OpenDocument(ctx context.Context, actor policy.Actor, personID, do
 			return err
 		}
 		tx.Audit("document.view", "document", docID, rec.Family.ID, "")
-		if rec.ViaOverride {
-			tx.Audit("person.confidential.override_view", "person", rec.Person.ID, rec.Family.ID, "break-glass override used")
-		}
+		tx.auditGrantUse(rec)
 		return nil
 	})
 	return d, err
