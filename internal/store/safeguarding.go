@@ -538,7 +538,7 @@ func (db *DB) OpenConcerns(ctx context.Context, actor policy.Actor, offset, limi
 // ClosedConcerns lists, as OpenConcerns does, one page of the concerns the
 // actor may see that were closed since then, the latest closed first: whoever
 // raised one follows it to its outcome, and the leads look back over the
-// year's. Older ones stay on their family's page.
+// year's. Older ones are in their family's chronology.
 func (db *DB) ClosedConcerns(ctx context.Context, actor policy.Actor, since time.Time, offset, limit int) ([]ConcernRecord, int, error) {
 	closed := func(next int) (string, []any) {
 		return `c.status = 'closed' AND c.closed_at >= $` + strconv.Itoa(next), []any{since.UTC()}

@@ -76,6 +76,7 @@ var accessMatrix = map[string][7]string{
 	"GET /caseload/team":                             {"F", "A", "A", "F", "F", "S", "S"},
 	"GET /families/{id}":                             {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /families/{id}/audit":                       {"FFFFF", "AAAFA", "AAAAA", "AAAAA", "FFFFF", "SSSSS", "SSSSS"},
+	"GET /families/{id}/chronology":                  {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /families/{id}/allocate":                    {"FFFFF", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /families/{id}/close":                       {"FFFFF", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /people/{id}":                               {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},

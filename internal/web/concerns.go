@@ -377,7 +377,7 @@ type concernsData struct {
 }
 
 // closedListYears is how far back the list of closed concerns goes; older
-// ones are on their family's page.
+// ones are in their family's chronology.
 const closedListYears = 1
 
 // concernsPageSize is how many concerns one page of the list shows.

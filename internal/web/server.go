@@ -332,6 +332,7 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("GET /caseload/team", s.staff(s.teamCaseloads))
 	handle("GET /families/{id}", s.staff(s.familyPage))
 	handle("GET /families/{id}/audit", s.staff(s.familyAudit))
+	handle("GET /families/{id}/chronology", s.staff(s.familyChronology))
 	handle("GET /families/{id}/allocate", s.staff(s.allocateForm))
 	handle("POST /families/{id}/allocate", s.staff(s.allocateSave))
 	handle("POST /families/{id}/birth", s.staff(s.familyBirth))

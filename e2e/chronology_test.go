@@ -1,0 +1,38 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// A practitioner reads a family's chronology in a real browser: from the
+// family's page, its events oldest first; narrowed with the form to the
+// family and children, only theirs; newest first, the order turned. axe
+// runs on each page.
+func TestBrowserChronology(t *testing.T) {
+	t.Parallel()
+	_, tab := browseDemo(t, overallTimeout)
+	tab.signIn(t, credentialFor(t, practitionerEmail))
+	tab.open(t, "/caseload")
+	tab.open(t, tab.caseloadLink(t, "Jess Morris", 1))
+	tab.clickJS(t, "the link to the chronology", `[...document.querySelectorAll('main a')].find(a => a.textContent.startsWith('Chronology'))`)
+	tab.mustSee(t, "the chronology", "Chronology", "oldest first", "Referral received", "DASH risk assessment: High risk", "Safety plan reviewed", "Isla Morris")
+	tab.pageChecks(t, "chronology-01")
+	tab.screenshot(t, "chronology-01")
+	first := tab.eval(t, `document.querySelector('main tbody tr td').textContent.trim()`)
+
+	tab.run(t, "narrowing to the family, newest first", chromedp.SetValue(chromedp.CSS("#about"), "family"), chromedp.SetValue(chromedp.CSS("#order"), "newest"))
+	tab.click(t, `form[action$="/chronology"] button[type="submit"]`)
+	tab.mustSee(t, "the family's events", "newest first", "Born", "Referral received")
+	about := tab.eval(t, `[...document.querySelectorAll('main tbody tr')].map(r => r.cells[1].textContent.trim()).join('|')`)
+	if strings.Contains(about, "Jess Morris") || strings.Contains(about, "Callum Ward") {
+		t.Errorf("the chronology narrowed to the family lists a parent's events: %s", about)
+	}
+	if last := tab.eval(t, `[...document.querySelectorAll('main tbody tr')].pop().cells[0].textContent.trim()`); last != first {
+		t.Errorf("newest first ends with %q, want the oldest event's date %q", last, first)
+	}
+	tab.pageChecks(t, "chronology-02-family")
+	tab.screenshot(t, "chronology-02-family")
+}

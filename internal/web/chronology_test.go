@@ -1,0 +1,109 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/cradle-org/cradle/internal/store"
+)
+
+// A family's chronology gathers its significant events in date order: Jess
+// Morris's practitioner reads her risk history with links to each
+// assessment's answers and her safety plan's reviews; Callum's practitioner
+// reads the same dates and levels but not what is confidential to Jess (the
+// answers, the plan's reviews, what changed in her circumstances), as on
+// her page. It narrows to one parent, turns newest first, and is audited
+// as a view of the family and of each parent.
+func TestFamilyChronology(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Jess")
+		jess, callum := parentNamed(f, "Jess"), parentNamed(f, "Callum")
+		jessPage := "/people/" + itoa(jess.ID)
+		url := "/families/" + itoa(f.ID) + "/chronology"
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		if fam := e.get(pc, "/families/"+itoa(f.ID)); !strings.Contains(fam.body, `href="`+url+`"`) {
+			t.Fatal("the family's page does not link to its chronology")
+		}
+		// A change in Jess's circumstances, which only her side may read.
+		token := csrfFrom(t, e.get(pc, jessPage).body)
+		if r := e.post(pc, jessPage+"/changes", dateForm("changed_on", e.clock.Now(), "csrf_token", token, "change_kind", "moved_house")); r.status != http.StatusSeeOther {
+			t.Fatalf("recording a change: %d", r.status)
+		}
+
+		page := e.get(pc, url)
+		if page.status != http.StatusOK {
+			t.Fatalf("the chronology: %d\n%s", page.status, page.body)
+		}
+		rows := between(page.body, "<tbody", "</tbody>")
+		for _, want := range []string{"Referral accepted: the family&#39;s record opened", `href="` + jessPage + `/dash/`, "DASH risk assessment: High risk",
+			"DASH risk assessment: Standard risk", "Incident · police involved · injuries", "Referred to MARAC: outcome recorded",
+			`href="` + jessPage + `/safety-plan">Safety plan reviewed`, "Change in circumstances: Moved house", "Jess Morris"} {
+			if !strings.Contains(rows, want) {
+				t.Errorf("Jess's practitioner's chronology lacks %q", want)
+			}
+		}
+		// Oldest first: the family opened before Jess's first assessment,
+		// her high risk before her standard.
+		if a, b, c := strings.Index(rows, "Referral accepted"), strings.Index(rows, "High risk"), strings.Index(rows, "Standard risk"); a < 0 || b < a || c < b {
+			t.Errorf("the chronology is not oldest first (%d, %d, %d)", a, b, c)
+		}
+		newest := between(e.get(pc, url+"?order=newest").body, "<tbody", "</tbody>")
+		if b, c := strings.Index(newest, "High risk"), strings.Index(newest, "Standard risk"); c < 0 || b < c {
+			t.Errorf("newest first does not put the standard risk before the high (%d, %d)", b, c)
+		}
+		// Narrowed to Callum: nothing about Jess; an about that is nobody
+		// here shows everyone.
+		only := e.get(pc, url+"?about="+itoa(callum.ID))
+		if strings.Contains(between(only.body, "<tbody", "</tbody>"), "Jess Morris") || !strings.Contains(only.body, `value="`+itoa(callum.ID)+`" selected`) {
+			t.Error("the chronology narrowed to Callum still lists Jess's events, or does not say whom it shows")
+		}
+		if r := e.get(pc, url+"?about=987654"); !strings.Contains(r.body, "High risk") {
+			t.Error("an about that names nobody in the family hides events")
+		}
+
+		// Callum's practitioner: the dates and levels, not what is Jess's.
+		gc := e.client()
+		e.signIn(gc, grace)
+		g := e.get(gc, url)
+		grows := between(g.body, "<tbody", "</tbody>")
+		if g.status != http.StatusOK || !strings.Contains(grows, "DASH risk assessment: High risk") || !strings.Contains(grows, "Incident · police involved") {
+			t.Fatalf("Callum's practitioner's chronology: %d\n%s", g.status, grows)
+		}
+		for _, never := range []string{jessPage + "/dash/", jessPage + "/safety-plan", "Moved house"} {
+			if strings.Contains(g.body, never) {
+				t.Errorf("Callum's practitioner's chronology shows %q, confidential to Jess", never)
+			}
+		}
+		if !strings.Contains(grows, "Change in circumstances recorded; what changed is withheld") {
+			t.Error("Callum's practitioner's chronology does not say a change was recorded")
+		}
+
+		// Audited: the family and each parent, named as the chronology.
+		for _, rec := range []struct {
+			kind string
+			id   int64
+		}{{"family", f.ID}, {"person", jess.ID}, {"person", callum.ID}} {
+			es, err := e.db.AuditEntries(context.Background(), store.AuditFilter{RecordType: rec.kind, RecordID: rec.id, ActorID: mustActor(t, e, grace).StaffID,
+				Actions: []string{rec.kind + ".view"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(es) == 0 || es[0].Detail != "chronology" {
+				t.Errorf("Grace's chronology is not audited as a view of %s %d: %+v", rec.kind, rec.id, es)
+			}
+		}
+
+		// Someone who may not see the family sees nothing of it.
+		tc := e.client()
+		e.signIn(tc, tom)
+		if r := e.get(tc, url); r.status != http.StatusForbidden || strings.Contains(r.body, "Jess") {
+			t.Errorf("Tom, who works with neither parent, reads the chronology: %d", r.status)
+		}
+		if r := e.get(pc, "/families/987654/chronology"); r.status != http.StatusNotFound {
+			t.Errorf("the chronology of no family: %d", r.status)
+		}
+	})
+}
