@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -29,6 +30,13 @@ const (
 	// resetRequestsPerHour is how many requests one address may make an
 	// hour, whatever the accounts asked about.
 	resetRequestsPerHour = 10
+	// resetAnswerAfter is how long every well-formed request waits before
+	// its answer, from when it arrived: a real account's request does more
+	// (a link made, an email queued) than an unknown address's, and a few
+	// milliseconds' difference, timed over many requests, would say which
+	// addresses have accounts. The work takes a few milliseconds; a
+	// quarter of a second hides it with room to spare under load.
+	resetAnswerAfter = 250 * time.Millisecond
 )
 
 type forgotData struct {
@@ -44,6 +52,7 @@ func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) {
 // whether it is an active account's, a disabled one's, unknown, or limited:
 // the page never says whether an account exists.
 func (s *Server) forgot(w http.ResponseWriter, r *http.Request) {
+	arrived := time.Now() // the real clock, not the configured one: this is about time that passes
 	if !s.readPublicForm(w, r) {
 		return
 	}
@@ -58,6 +67,7 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request) {
 	}
 	data.Sent = true
 	sent := func() {
+		waitUntil(r.Context(), arrived.Add(resetAnswerAfter))
 		s.render(w, r, http.StatusOK, "sign-in-forgot", Page{Title: "Check your email", Nav: "sign-in", Data: data})
 	}
 	n, err := s.db.PublicSubmissions(r.Context(), "password_reset", clientIP(r), s.cfg.Now().Add(-publicFormWindow))
@@ -223,4 +233,18 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 		s.clearCookie(w, r)
 	}
 	http.Redirect(w, r, "/sign-in?reset=1", http.StatusSeeOther)
+}
+
+// waitUntil returns at t, or sooner when ctx ends (the client went away).
+func waitUntil(ctx context.Context, t time.Time) {
+	d := time.Until(t)
+	if d <= 0 {
+		return
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+	case <-ctx.Done():
+	}
 }
