@@ -7,10 +7,15 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Documents kept on a parent's record (store.AddDocument): added from the
@@ -63,7 +68,7 @@ func (s *Server) documentOpen(w http.ResponseWriter, r *http.Request, u *request
 	}
 	h := w.Header()
 	h.Set("Content-Type", casework.DocumentContentType(d.Kind))
-	h.Set("Content-Disposition", `attachment; filename="`+documentFileName(d)+`"`)
+	h.Set("Content-Disposition", documentDisposition(d))
 	h.Set("Content-Length", strconv.Itoa(len(d.Content)))
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
 	h.Set("Cache-Control", "no-store")
@@ -76,21 +81,49 @@ func (s *Server) documentRemove(w http.ResponseWriter, r *http.Request, u *reque
 	s.entryRemove(w, r, u, "document", "document", "#documents", s.db.RemoveDocument)
 }
 
-// documentFileName is the name a document is saved under: its title in
-// plain letters, digits, spaces and dashes (it goes in a header), with the
-// ending its kind has; "document-ID" when nothing of the title is left.
-func documentFileName(d casework.Document) string {
+// documentDisposition is the download's Content-Disposition: the title as
+// the file's name, with the ending its kind has (documentFileName). A
+// title with letters beyond ASCII (Polish, Urdu, a name with an accent)
+// is given in full as filename* (RFC 6266, UTF-8), which browsers prefer,
+// with the plain-letter name as filename for any that do not.
+func documentDisposition(d casework.Document) string {
+	plain, full := documentFileName(d, false), documentFileName(d, true)
+	v := `attachment; filename="` + plain + `"`
+	if full != plain {
+		v += "; filename*=UTF-8''" + encodeExtValue(full)
+	}
+	return v
+}
+
+// documentFileName is the name a document is saved under: its title's
+// letters and digits (in any script, or only plain ones, accents taken
+// off, for the header's filename), dashes and underscores, each run of spaces and
+// punctuation one space, at most 80 characters, with the ending its kind
+// has; "document-ID" when nothing of the title is left.
+func documentFileName(d casework.Document, anyScript bool) string {
+	title := d.Title
+	if !anyScript {
+		// Accents off, so that "sądu" is "sadu" rather than "sdu". A new
+		// transformer each call: they hold state.
+		if t, _, err := transform.String(transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn))), title); err == nil {
+			title = t
+		}
+	}
 	var b strings.Builder
-	for _, r := range d.Title {
+	n := 0
+	for _, r := range title {
 		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_',
+			anyScript && r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)):
 			b.WriteRune(r)
-		case r == ' ' || r == '\'' || r == '.' || r == ',':
+			n++
+		case unicode.IsSpace(r) || unicode.IsPunct(r):
 			if b.Len() > 0 && !strings.HasSuffix(b.String(), " ") {
 				b.WriteByte(' ')
+				n++
 			}
 		}
-		if b.Len() >= 80 {
+		if n >= 80 {
 			break
 		}
 	}
@@ -99,4 +132,19 @@ func documentFileName(d casework.Document) string {
 		name = "document-" + strconv.FormatInt(d.ID, 10)
 	}
 	return name + casework.DocumentExtension(d.Kind)
+}
+
+// encodeExtValue percent-encodes a UTF-8 name for a header's ext-value
+// (RFC 8187): every byte but letters, digits and "-._" as %XX.
+func encodeExtValue(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", c)
+	}
+	return b.String()
 }
