@@ -113,8 +113,10 @@ func TestMeetingActionsReachCaseloadsAndStatusIsKept(t *testing.T) {
 		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "dated today or in the past") || !strings.Contains(r.body, "Choose who owns action 1") {
 			t.Fatalf("future meeting, action without owner: %d", r.status)
 		}
+		// The demo family is on a child protection plan: the conference
+		// steps it down.
 		ok := dateForm("held_on", e.clock.Now(), "csrf_token", token, "kind", "cp_conference", "attendees", "Social worker, midwife, both practitioners",
-			"status_after", "child_protection_plan", "decisions", "Child protection plan agreed.", "parents_attended", itoa(parentNamed(f, "Amy").ID),
+			"status_after", "child_in_need", "decisions", "Child protection plan agreed.", "parents_attended", itoa(parentNamed(f, "Amy").ID),
 			"actions[0].what", "Visit weekly", "actions[0].owner", itoa(tomStaff.StaffID))
 		for k, v := range dateForm("actions[0].due", e.clock.Now().AddDate(0, 0, 7)) {
 			ok[k] = v
@@ -138,7 +140,7 @@ func TestMeetingActionsReachCaseloadsAndStatusIsKept(t *testing.T) {
 		}
 		fam := e.get(mc, path)
 		for _, want := range []string{"Child protection conference", "Child protection plan agreed.", "Visit weekly (Tom Elliott", "Safeguarding status: Child protection plan",
-			"Child protection plan (from " + e.clock.Now().Format("2 January 2006") + ")"} {
+			"Child in need (from " + e.clock.Now().Format("2 January 2006") + ")"} {
 			if !strings.Contains(fam.body, want) {
 				t.Errorf("family page lacks %q", want)
 			}
@@ -165,7 +167,7 @@ func TestMeetingActionsReachCaseloadsAndStatusIsKept(t *testing.T) {
 			// Tom works with the family (Jordan's practitioner): he may, as he may record one.
 			t.Fatalf("removal by the co-parent's practitioner: %d", r.status)
 		}
-		today := "Child protection plan (from " + e.clock.Now().Format("2 January 2006") + ")"
+		today := "Child in need (from " + e.clock.Now().Format("2 January 2006") + ")"
 		fam = e.get(mc, path)
 		if strings.Contains(fam.body, "Child protection plan agreed.") || !strings.Contains(fam.body, "The Child protection conference held ") ||
 			!strings.Contains(fam.body, "was removed as entered in error by Tom Elliott") || !strings.Contains(fam.body, "Why: Not ours") || strings.Contains(fam.body, today) {
