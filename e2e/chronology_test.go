@@ -10,7 +10,8 @@ import (
 // A practitioner reads a family's chronology in a real browser: from the
 // family's page, its events oldest first; narrowed with the form to the
 // family and children, only theirs; newest first, the order turned. axe
-// runs on each page.
+// runs on each page. Made a document for a conference that Callum's side
+// could read, it leaves out what is Jess's alone.
 func TestBrowserChronology(t *testing.T) {
 	t.Parallel()
 	_, tab := browseDemo(t, overallTimeout)
@@ -35,4 +36,22 @@ func TestBrowserChronology(t *testing.T) {
 	}
 	tab.pageChecks(t, "chronology-02-family")
 	tab.screenshot(t, "chronology-02-family")
+
+	// For a child protection conference, if it could reach Callum's side:
+	// the preview has Jess's risk levels, not her safety plan's reviews.
+	tab.clickJS(t, "the link to generate it", `[...document.querySelectorAll('main a')].find(a => a.textContent.startsWith('Generate a chronology'))`)
+	tab.fill(t, "#purpose", "Initial child protection conference on 12 January")
+	tab.fill(t, "#recipient", "Chair, initial child protection conference")
+	tab.check(t, "audience-2")
+	tab.fill(t, "#why", "The conference asked for a chronology")
+	tab.run(t, "choosing the lawful basis", chromedp.SetValue(chromedp.CSS("#lawful_basis"), "dpa_sch1_18"))
+	tab.check(t, "consent-2")
+	tab.fill(t, "#consent_reason", "Seeking consent could put the baby at risk")
+	tab.click(t, `button[value="preview"]`)
+	tab.mustSee(t, "the chronology's preview", "Chronology of significant events", "Jess Morris — DASH risk assessment: High risk", "Generate the PDF and log the share")
+	if text := tab.eval(t, `document.querySelector('#preview').innerText`); strings.Contains(text, "Safety plan reviewed") {
+		t.Errorf("the preview of a chronology that could reach Callum's side lists Jess's safety plan reviews:\n%s", text)
+	}
+	tab.pageChecks(t, "chronology-03-document")
+	tab.screenshot(t, "chronology-03-document")
 }

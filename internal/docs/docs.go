@@ -1,6 +1,7 @@
 // Package docs builds and renders the documents Cradle generates for the
-// team around the baby: a referral to children's social care and a
-// multi-agency meeting report.
+// team around the baby: a referral to children's social care, a
+// multi-agency meeting report and a chronology of a family's significant
+// events.
 //
 // The package does not decide what is confidential. The caller asks the
 // policy package and passes a view in which withheld details are already
@@ -129,6 +130,43 @@ func MeetingReport(v FamilyView, m MeetingView, to string, generated time.Time) 
 	)
 	return Document{
 		Title:     "Multi-agency meeting report",
+		Subtitle:  subtitle(v),
+		Recipient: strings.TrimSpace(to),
+		Sections:  secs,
+		Footer:    footer(generated),
+	}
+}
+
+// ChronologyLine is one significant event in a family's chronology, as
+// the caller has already worded it for the document's readers.
+type ChronologyLine struct {
+	On          time.Time
+	About, What string
+}
+
+// Chronology builds a chronology of a family's significant events, oldest
+// first as the caller gives them, for another agency (a child protection
+// conference, say). purpose is what it is for, in the author's words.
+func Chronology(v FamilyView, events []ChronologyLine, from, to, purpose string, generated time.Time) Document {
+	var lines []string
+	for _, e := range events {
+		lines = append(lines, JoinNonEmpty(" — ", dateOr(e.On, "date not recorded"), e.About, e.What))
+	}
+	if len(lines) == 0 {
+		lines = []string{noneRecorded}
+	}
+	secs := []Section{
+		{Heading: "What this chronology is for", Lines: textLines(purpose)},
+		babySection(v),
+	}
+	secs = append(secs, parentSections(v.Parents)...)
+	secs = append(secs,
+		Section{Heading: "Safeguarding status", Lines: []string{orNone(v.SafeguardingStatus)}},
+		Section{Heading: "Significant events, oldest first", Lines: lines},
+		Section{Heading: "Prepared by", Lines: []string{orNone(from)}},
+	)
+	return Document{
+		Title:     "Chronology of significant events",
 		Subtitle:  subtitle(v),
 		Recipient: strings.TrimSpace(to),
 		Sections:  secs,

@@ -38,11 +38,34 @@ type Chronology struct {
 // chronologyParts are what a parent's part of the chronology reads.
 const chronologyParts = PersonRisk | PersonIncidents | PersonChanges | PersonMARAC | PersonSafetyPlan | PersonPauses
 
+// ChronologyFor says what a chronology is read for when it is not the
+// reader's own page: a document for another agency that could reach one
+// parent's side must not carry the other parent's confidential parts,
+// whatever the reader may see.
+type ChronologyFor struct {
+	// Withhold names the parents whose confidential parts are read as the
+	// other parent's practitioner reads them, whatever the reader may see.
+	Withhold func(personID int64) bool
+	// NoConcerns leaves the safeguarding concerns out.
+	NoConcerns bool
+	// Detail goes on the audit entries instead of "chronology".
+	Detail string
+}
+
 // ReadChronology reads a family's chronology for someone who may see the
 // family. It is audited as a view of the family and of each parent
 // ("chronology"), and a break-glass grant that let the reader see a
 // parent's confidential parts is recorded as used, as the person page does.
 func (db *DB) ReadChronology(ctx context.Context, actor policy.Actor, familyID int64) (Chronology, error) {
+	return db.ReadChronologyFor(ctx, actor, familyID, ChronologyFor{})
+}
+
+// ReadChronologyFor is ReadChronology for a use that o describes.
+func (db *DB) ReadChronologyFor(ctx context.Context, actor policy.Actor, familyID int64, o ChronologyFor) (Chronology, error) {
+	detail := "chronology"
+	if o.Detail != "" {
+		detail = o.Detail
+	}
 	var out Chronology
 	err := db.View(ctx, func(tx *Tx) error {
 		q := tx.q()
@@ -59,16 +82,21 @@ func (db *DB) ReadChronology(ctx context.Context, actor policy.Actor, familyID i
 		}
 		f.Overrides = overrides
 		out.Family = f
-		tx.Audit("family.view", "family", f.ID, f.ID, "chronology")
+		tx.Audit("family.view", "family", f.ID, f.ID, detail)
 		for _, p := range f.Parents() {
 			rec, err := tx.personAccessIn(actor, f, p, overrides)
 			if err != nil {
 				return err
 			}
+			if o.Withhold != nil && o.Withhold(p.ID) {
+				// Read as the other parent's practitioner reads it: fillPerson
+				// opens nothing confidential, and no grant is used.
+				rec.CanSeeConf, rec.ViaOverride = false, false
+			}
 			if err := tx.fillPerson(&rec, chronologyParts, nil); err != nil {
 				return err
 			}
-			tx.auditPersonView(rec, "chronology")
+			tx.auditPersonView(rec, detail)
 			out.Parents = append(out.Parents, rec)
 		}
 		// Not MIN(received_at): SQLite gives an aggregate no column type,
@@ -88,6 +116,9 @@ func (db *DB) ReadChronology(ctx context.Context, actor policy.Actor, familyID i
 		}
 		if out.Closures, err = db.closures(ctx, q, actor, f, tx.now); err != nil {
 			return err
+		}
+		if o.NoConcerns {
+			return nil
 		}
 		// The concern's text is not opened: the chronology says it was
 		// raised, about whom, and what was decided, and links to it.

@@ -79,6 +79,24 @@ func TestReadChronology(t *testing.T) {
 			t.Errorf("the team manager's chronology: concerns %+v, sees Alex's details %v", m.Concerns, m.Parents[0].CanSeeConf)
 		}
 
+		// For a document that could reach Sam's side: Alex read as Sam's
+		// practitioner reads them, whatever the manager may see, and no
+		// concerns.
+		doc, err := db.ReadChronologyFor(ctx, fx.mgr.Actor(), fx.familyID, store.ChronologyFor{
+			Withhold: func(id int64) bool { return id == fx.parent1 }, NoConcerns: true, Detail: "chronology document"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if in := doc.Parents[0].Incidents; doc.Parents[0].CanSeeConf || len(in) != 1 || !in[0].Withheld || in[0].Details != "" {
+			t.Errorf("Alex withheld from a document: sees details %v, incidents %+v", doc.Parents[0].CanSeeConf, in)
+		}
+		if d := doc.Parents[1].Departures; !doc.Parents[1].CanSeeConf || len(d) != 1 || d[0].Reason != "withdrew" {
+			t.Errorf("Sam, not withheld, in the document: %+v", d)
+		}
+		if len(doc.Concerns) != 0 {
+			t.Errorf("a document without concerns has %d", len(doc.Concerns))
+		}
+
 		if _, err := db.ReadChronology(ctx, fx.other.Actor(), fx.familyID); problem.CodeOf(err) != problem.Forbidden {
 			t.Errorf("a practitioner of neither parent reading the chronology: %v, want Forbidden", err)
 		}

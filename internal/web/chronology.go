@@ -9,6 +9,7 @@ import (
 
 	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/family"
+	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/risk"
 	"github.com/cradle-org/cradle/internal/safeguarding"
 	"github.com/cradle-org/cradle/internal/sharing"
@@ -25,6 +26,9 @@ type chronoEvent struct {
 	Whose string
 	What  string
 	Link  string // the record it is written on, "" when there is none to open
+	// Withheld: what happened is confidential to the parent, and the
+	// reader (or the document's readers) may not see it.
+	Withheld bool
 }
 
 // chronologyData is the chronology page: the events shown, and the filter.
@@ -35,6 +39,10 @@ type chronologyData struct {
 	About   string
 	Newest  bool
 	Parents []family.Person
+	// CanGenerate: the reader may make the chronology a document for
+	// another agency (as the family's other documents, an open case's
+	// practitioners and team manager).
+	CanGenerate bool
 }
 
 // chronologyEvents turns what the store read into events, oldest first
@@ -134,9 +142,12 @@ func chronologyEvents(c store.Chronology) []chronoEvent {
 		for _, ch := range rec.Changes {
 			what := "Change in circumstances: " + risk.ChangeLabel(ch.Kind)
 			if ch.Withheld {
-				what = "Change in circumstances recorded; what changed is withheld: confidential to the other parent's practitioner"
+				what = "Change in circumstances recorded; what changed is withheld"
 			}
 			add(ch.ChangedOn, name, whose, what, page+"#change-"+strconv.FormatInt(ch.ID, 10))
+			if ch.Withheld && !ch.ChangedOn.IsZero() {
+				out[len(out)-1].Withheld = true
+			}
 		}
 		if sp := rec.SafetyPlan; sp != nil {
 			for _, rv := range sp.Reviews {
@@ -191,7 +202,8 @@ func (s *Server) familyChronology(w http.ResponseWriter, r *http.Request, u *req
 		return
 	}
 	q := r.URL.Query()
-	d := chronologyData{Family: c.Family, Parents: c.Family.Parents(), Newest: q.Get("order") == "newest"}
+	d := chronologyData{Family: c.Family, Parents: c.Family.Parents(), Newest: q.Get("order") == "newest",
+		CanGenerate: c.Family.Stage != family.Closed && policy.Can(u.staff.Actor(), policy.EditFamily, c.Family.Target(), s.cfg.Now())}
 	events := chronologyEvents(c)
 	d.All = len(events)
 	// An about that names no one here (a parent of another family, say)

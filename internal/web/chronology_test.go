@@ -3,9 +3,16 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/cradle-org/cradle/internal/audit"
+	"github.com/cradle-org/cradle/internal/risk"
+	"github.com/cradle-org/cradle/internal/safeguarding"
+	"github.com/cradle-org/cradle/internal/sharing"
 	"github.com/cradle-org/cradle/internal/store"
 )
 
@@ -104,6 +111,86 @@ func TestFamilyChronology(t *testing.T) {
 		}
 		if r := e.get(pc, "/families/987654/chronology"); r.status != http.StatusNotFound {
 			t.Errorf("the chronology of no family: %d", r.status)
+		}
+	})
+}
+
+// A chronology for another agency (a child protection conference, say) is
+// generated as the family's other documents are: what it is for is
+// required and refused if it holds a parent's contact details the
+// document's readers may not see; if it could reach Callum's side, what is
+// Jess's alone stays out (what changed in her circumstances, her safety
+// plan's reviews) and so do the safeguarding concerns, which go only to
+// the receiving agency alone; generating it logs the share.
+func TestChronologyDocument(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := audit.WithSource(context.Background(), audit.Source{Actor: "test"})
+		f := demoFamily(t, e, "Jess")
+		jess, callum := parentNamed(f, "Jess"), parentNamed(f, "Callum")
+		priya := mustActor(t, e, practitioner)
+		if err := e.db.RecordChange(ctx, priya, jess.ID, risk.Change{Kind: "moved_house", On: e.clock.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		no := false
+		if _, err := e.db.RaiseConcern(ctx, priya, store.NewConcern{FamilyID: f.ID, PersonID: jess.ID,
+			Concern: safeguarding.Concern{About: "CANARY-CONCERN words", AtRisk: safeguarding.AtRiskParent, ImmediateDanger: &no},
+			Due:     e.clock.Now().Add(time.Hour)}, nil); err != nil {
+			t.Fatal(err)
+		}
+		path := "/families/" + itoa(f.ID) + "/documents"
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		if p := e.get(pc, "/families/"+itoa(f.ID)+"/chronology"); !strings.Contains(p.body, `href="`+path+`/new?kind=chronology"`) {
+			t.Error("the chronology page does not offer to generate it for another agency")
+		}
+		form := e.get(pc, path+"/new?kind=chronology")
+		if form.status != http.StatusOK || !strings.Contains(form.body, "Chronology for another agency") || !strings.Contains(form.body, `name="purpose"`) {
+			t.Fatalf("the chronology document's form: %d", form.status)
+		}
+		send := func(audience, purpose, action string) resp {
+			return e.post(pc, path, url.Values{"csrf_token": {csrfFrom(t, form.body)}, "kind": {"chronology"}, "recipient": {"Chair, initial child protection conference"},
+				"audience": {audience}, "purpose": {purpose}, "why": {"The conference asked for a chronology"},
+				"lawful_basis": {"dpa_sch1_18"}, "consent": {"not_sought"}, "consent_reason": {"Seeking consent could put the baby at risk"}, "action": {action}})
+		}
+		if r := send("agency", " ", "preview"); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Say what the chronology is for") ||
+			!strings.Contains(r.body, `href="#purpose"`) {
+			t.Errorf("no purpose: %d", r.status)
+		}
+		// Jess's phone number in words Callum's side could read: refused.
+		if r := send("parent_"+itoa(callum.ID), "Conference on Monday; ring Jess on 07700 900107", "preview"); r.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.body, `href="#purpose"`) || !strings.Contains(r.body, "07700 900107</textarea>") {
+			t.Errorf("a parent's phone number in the purpose of a document the other side could read: %d", r.status)
+		}
+
+		agency := send("agency", "Initial child protection conference on 12 January", "preview")
+		text := between(agency.body, `id="preview"`, "</div>")
+		for _, want := range []string{"Chronology of significant events", "What this chronology is for", "Initial child protection conference on 12 January",
+			"Jess Morris — DASH risk assessment: High risk", "Change in circumstances: Moved house", "Safety plan reviewed", "Safeguarding concern raised"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the preview for the receiving agency alone lacks %q:\n%s", want, text)
+			}
+		}
+		side := between(send("parent_"+itoa(callum.ID), "Initial child protection conference", "preview").body, `id="preview"`, "</div>")
+		if !strings.Contains(side, "DASH risk assessment: High risk") || !strings.Contains(side, "Change in circumstances recorded; what changed is withheld") {
+			t.Errorf("the preview that could reach Callum's side lacks what his practitioner may read:\n%s", side)
+		}
+		for _, never := range []string{"Moved house", "Safety plan reviewed", "Safeguarding concern", "CANARY"} {
+			if strings.Contains(side, never) {
+				t.Errorf("the preview that could reach Callum's side holds %q", never)
+			}
+		}
+
+		pdf := send("agency", "Initial child protection conference on 12 January", "generate")
+		if pdf.status != http.StatusOK || !strings.HasPrefix(pdf.body, "%PDF-") ||
+			pdf.header.Get("Content-Disposition") != `attachment; filename="`+f.Reference+`-chronology.pdf"` {
+			t.Fatalf("generating the chronology: %d %q", pdf.status, pdf.header.Get("Content-Disposition"))
+		}
+		shares, err := e.db.FamilyShares(context.Background(), priya, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(shares, func(s sharing.Share) bool { return s.What == "Chronology of significant events (generated document)" }) {
+			t.Errorf("the generated chronology is not in the sharing log: %+v", shares)
 		}
 	})
 }

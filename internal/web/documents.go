@@ -21,7 +21,7 @@ import (
 
 type documentData struct {
 	Family   family.Family
-	Kind     string // csc, meeting
+	Kind     string // csc, meeting, chronology
 	Meetings []sharing.Meeting
 	Preview  string
 	Audience []referralOption
@@ -47,18 +47,25 @@ func (s *Server) showDocument(w http.ResponseWriter, r *http.Request, u *request
 		return
 	}
 	f, meetings := fp.Family, fp.Meetings
-	kind := submitted(r).Get("kind")
-	if kind != "meeting" {
-		kind = "csc"
-	}
+	kind := documentKind(submitted(r))
 	s.render(w, r, status, "document", Page{Title: "Generate a document", Nav: "caseload", Errors: errs, Form: submitted(r),
 		Data: documentData{Family: f, Kind: kind, Meetings: meetings, Preview: preview, Audience: audienceOptions(f)}})
+}
+
+// documentKind is the kind of document a form asks for: a meeting report,
+// a chronology, or (anything else) a referral to children's social care.
+func documentKind(form url.Values) string {
+	switch k := form.Get("kind"); k {
+	case "meeting", "chronology":
+		return k
+	}
+	return "csc"
 }
 
 // buildDocument builds the document the form describes from the family's
 // page as read for u, with confidential details included only where the
 // audience and the policy both allow.
-func (s *Server) buildDocument(u *requestUser, fp store.FamilyPage, form url.Values) (docs.Document, problem.Fields) {
+func (s *Server) buildDocument(r *http.Request, u *requestUser, fp store.FamilyPage, form url.Values) (docs.Document, problem.Fields, error) {
 	f := fp.Family
 	var fs problem.Fields
 	to := form.Get("recipient")
@@ -84,10 +91,10 @@ func (s *Server) buildDocument(u *requestUser, fp store.FamilyPage, form url.Val
 			levels[pr.PersonID] = pr.Level.Label()
 		}
 	}
+	mayReach := func(id int64) bool { return audience == "agency" || audience == "parent_"+strconv.FormatInt(id, 10) }
 	for _, p := range f.Parents() {
 		pv := docs.ParentView{Name: p.Name(), Practitioner: p.PractitionerName, Experience: p.Experience.Label(), RiskLevel: levels[p.ID]}
-		mayReach := audience == "agency" || audience == "parent_"+strconv.FormatInt(p.ID, 10)
-		if c := p.Confidential; c != nil && mayReach {
+		if c := p.Confidential; c != nil && mayReach(p.ID) {
 			pv.Contact = &docs.Contact{Address: c.Address, Postcode: c.Postcode, Phone: c.Phone, Email: c.Email}
 		}
 		view.Parents = append(view.Parents, pv)
@@ -97,7 +104,31 @@ func (s *Server) buildDocument(u *requestUser, fp store.FamilyPage, form url.Val
 	}
 	now := s.cfg.Now()
 	from := u.staff.Name + ", " + u.staff.Role.Label()
-	if form.Get("kind") == "meeting" {
+	switch documentKind(form) {
+	case "chronology":
+		purpose := form.Get("purpose")
+		fs.Text("purpose", "What the chronology is for", &purpose, 10000, true)
+		if strings.TrimSpace(purpose) == "" && !fs.Has("purpose") {
+			fs.Add("purpose", "Say what the chronology is for")
+		}
+		if len(fs) > 0 {
+			return docs.Document{}, fs, nil
+		}
+		// Read as the document's readers may read it: a parent's
+		// confidential parts only when it cannot reach the other parent's
+		// side, and the safeguarding concerns only for the receiving
+		// agency alone.
+		c, err := s.db.ReadChronologyFor(r.Context(), u.staff.Actor(), f.ID, store.ChronologyFor{
+			Withhold: func(id int64) bool { return !mayReach(id) }, NoConcerns: audience != "agency", Detail: "chronology document"})
+		if err != nil {
+			return docs.Document{}, nil, err
+		}
+		var lines []docs.ChronologyLine
+		for _, e := range chronologyEvents(c) {
+			lines = append(lines, docs.ChronologyLine{On: e.On, About: e.About, What: e.What})
+		}
+		return docs.Chronology(view, lines, from, to, purpose, now), fs, nil
+	case "meeting":
 		mid, _ := strconv.ParseInt(form.Get("meeting"), 10, 64)
 		for _, m := range fp.Meetings {
 			if m.ID == mid {
@@ -106,18 +137,18 @@ func (s *Server) buildDocument(u *requestUser, fp store.FamilyPage, form url.Val
 				for _, a := range m.Actions {
 					mv.Actions = append(mv.Actions, docs.ActionView{What: a.What, Owner: a.Owner, Due: a.Due})
 				}
-				return docs.MeetingReport(view, mv, to, now), fs
+				return docs.MeetingReport(view, mv, to, now), fs, nil
 			}
 		}
 		fs.Add("meeting", "Choose the meeting to report")
-		return docs.Document{}, fs
+		return docs.Document{}, fs, nil
 	}
 	concerns := form.Get("concerns")
 	fs.Text("concerns", "Why you are referring", &concerns, 10000, true)
 	if strings.TrimSpace(concerns) == "" && !fs.Has("concerns") {
 		fs.Add("concerns", "Say why you are referring the family")
 	}
-	return docs.ReferralToCSC(view, from, to, concerns, now), fs
+	return docs.ReferralToCSC(view, from, to, concerns, now), fs, nil
 }
 
 // documentMentions refuses a parent's confidential details typed where
@@ -133,9 +164,11 @@ func documentMentions(f family.Family, form url.Values, share sharing.Share) pro
 		return audience == "agency" || audience == "parent_"+strconv.FormatInt(p.ID, 10)
 	}
 	var fs problem.Fields
-	if form.Get("kind") != "meeting" {
-		if m, ok := family.MentionsIn(f, mayReach, form.Get("concerns")); ok {
-			fs.Add("concerns", m.Message("some who could end up reading the document", ""))
+	// The author's own words: why they refer, or what a chronology is for.
+	typed := map[string]string{"csc": "concerns", "chronology": "purpose"}[documentKind(form)]
+	if typed != "" {
+		if m, ok := family.MentionsIn(f, mayReach, form.Get(typed)); ok {
+			fs.Add(typed, m.Message("some who could end up reading the document", ""))
 		}
 	}
 	never := func(family.Person) bool { return false }
@@ -153,7 +186,11 @@ func (s *Server) documentPost(w http.ResponseWriter, r *http.Request, u *request
 		return
 	}
 	f, form := fp.Family, r.PostForm
-	doc, fs := s.buildDocument(u, fp, form)
+	doc, fs, err := s.buildDocument(r, u, fp, form)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	share := sharing.Share{SharedOn: s.cfg.Now(), Recipient: form.Get("recipient"), What: doc.Title + " (generated document)",
 		Why: form.Get("why"), Method: "document", LawfulBasis: form.Get("lawful_basis"), Consent: form.Get("consent"), ConsentReason: form.Get("consent_reason")}
 	if len(fs) == 0 {
@@ -186,12 +223,8 @@ func (s *Server) documentPost(w http.ResponseWriter, r *http.Request, u *request
 		s.fail(w, r, err)
 		return
 	}
-	// The file is named for the document built (buildDocument makes a CSC
-	// referral of any kind but "meeting"), never from the form's text.
-	kind := "csc"
-	if form.Get("kind") == "meeting" {
-		kind = "meeting"
-	}
+	// The file is named for the document built, never from the form's text.
+	kind := documentKind(form)
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+f.Reference+`-`+kind+`.pdf"`)
 	send(w, pdf)
