@@ -126,6 +126,10 @@ func (d *discoverer) account(ctx context.Context, s *session) error {
 			if _, _, err := open(TypeFamily, "GET /families/{id}", "/families/"+id); err != nil {
 				return err
 			}
+			// Its chronology: each parent's risk history read at once.
+			if _, _, err := open(TypeFamily, "GET /families/{id}/chronology", "/families/"+id+"/chronology"); err != nil {
+				return err
+			}
 		}
 		for _, id := range sample(ids(personLink, caseload.body), d.cfg.Pages) {
 			page, ok, err := open(TypeFamily, "GET /people/{id}", "/people/"+id)

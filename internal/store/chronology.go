@@ -93,6 +93,10 @@ func (db *DB) ReadChronologyFor(ctx context.Context, actor policy.Actor, familyI
 				// opens nothing confidential, and no grant is used.
 				rec.CanSeeConf, rec.ViaOverride = false, false
 			}
+			// A chronology offers no forms: whether the parent has attended
+			// a session (asked only for those who may edit, for the
+			// joining-later form) is not read.
+			rec.CanEdit = false
 			if err := tx.fillPerson(&rec, chronologyParts, nil); err != nil {
 				return err
 			}
