@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -104,85 +106,127 @@ type AllocationNotifier func(tx *Tx, familyID int64, familyRef string, to []Allo
 // through notify (which may be nil).
 func (db *DB) AllocatePractitioners(ctx context.Context, actor policy.Actor, familyID int64, byPerson map[int64]int64, managerID int64, notify AllocationNotifier) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		f, err := tx.familyForChange(actor, familyID, policy.AllocateFamily)
-		if err != nil {
-			return err
-		}
-		var told []Allocated // in order, each once
-		tell := func(a Allocated) {
-			if a.staffID != actor.StaffID && !slices.Contains(told, a) {
-				told = append(told, a)
+		return tx.allocatePractitioners(actor, familyID, byPerson, managerID, notify)
+	})
+}
+
+// MoveParents gives each parent in moves (a parent's id to a
+// practitioner's) to that practitioner, every family's allocation as
+// AllocatePractitioners makes it (the same checks and refusals, the open
+// tasks passed on, the audit entry and the emails), all in one
+// transaction: a team manager moving a departing practitioner's parents
+// moves all of them or, if one is refused, none. Families are taken in
+// the order of their ids, so the first refusal is the same every time.
+func (db *DB) MoveParents(ctx context.Context, actor policy.Actor, moves map[int64]int64, notify AllocationNotifier) error {
+	if len(moves) == 0 {
+		return problem.New(problem.Invalid, "Choose a practitioner for at least one parent")
+	}
+	return db.Update(ctx, func(tx *Tx) error {
+		byFamily := map[int64]map[int64]int64{}
+		for personID, staffID := range moves {
+			var familyID int64
+			err := tx.queryRow(`SELECT family_id FROM people WHERE id = $1 AND kind = 'parent'`, personID).Scan(&familyID)
+			if errors.Is(err, sql.ErrNoRows) {
+				return problem.New(problem.NotFound, "There is no such parent")
 			}
+			if err != nil {
+				return fmt.Errorf("finding a parent's family: %w", err)
+			}
+			if byFamily[familyID] == nil {
+				byFamily[familyID] = map[int64]int64{}
+			}
+			byFamily[familyID][personID] = staffID
 		}
-		if managerID != 0 && managerID != f.ManagerID {
-			if err := tx.setManager(f, managerID); err != nil {
+		for _, familyID := range slices.Sorted(maps.Keys(byFamily)) {
+			if err := tx.allocatePractitioners(actor, familyID, byFamily[familyID], 0, notify); err != nil {
 				return err
 			}
-			tell(Allocated{Manager: true, staffID: managerID})
-			if f.ManagerID != 0 && !f.ManagerDisabled {
-				tell(Allocated{Manager: true, Ended: true, staffID: f.ManagerID})
-			}
 		}
-		want := map[int64]int64{}
-		for _, p := range f.Parents() {
-			want[p.ID] = p.PractitionerID
-			if s := byPerson[p.ID]; s != 0 {
-				want[p.ID] = s
-			}
-		}
-		parents := f.Parents()
-		if len(parents) == 2 && want[parents[0].ID] != 0 && want[parents[0].ID] == want[parents[1].ID] {
-			return &problem.Error{Code: problem.Invalid, Message: "Each parent must have their own practitioner",
-				Fields: []problem.Field{{Name: fmt.Sprintf("practitioner_%d", parents[1].ID), Message: "Choose a different practitioner for each parent"}}}
-		}
-		// End changed allocations first, so swapping two practitioners does
-		// not trip the one-practitioner-per-family index half-way.
-		for _, p := range parents {
-			if want[p.ID] != p.PractitionerID && p.PractitionerID != 0 {
-				if _, err := tx.exec(`UPDATE allocations SET ended_at = $1, end_reason = 'reallocated' WHERE person_id = $2 AND ended_at IS NULL`, tx.now, p.ID); err != nil {
-					return fmt.Errorf("ending allocation: %w", err)
-				}
-			}
-		}
-		moves, err := tx.tasksToPassOn(f, parents, want)
-		if err != nil {
-			return err
-		}
-		for _, p := range parents {
-			if want[p.ID] != p.PractitionerID && want[p.ID] != 0 {
-				if err := tx.Allocate(f.ID, p.ID, want[p.ID], actor.StaffID); err != nil {
-					return err
-				}
-				tell(Allocated{staffID: want[p.ID]})
-				if p.PractitionerID != 0 && !p.PractitionerDisabled {
-					tell(Allocated{Ended: true, staffID: p.PractitionerID})
-				}
-			}
-		}
-		for _, m := range moves {
-			in, args := tx.db.inList(m.ids)
-			if _, err := tx.exec(`UPDATE tasks SET assigned_to = $`+strconv.Itoa(len(args)+1)+` WHERE id IN (`+in+`)`, append(args, m.to)...); err != nil {
-				return fmt.Errorf("passing on tasks: %w", err)
-			}
-			tx.Audit("task.reassigned", "family", f.ID, f.ID, fmt.Sprintf("%d open tasks to the new practitioner", len(m.ids)))
-		}
-		tx.Audit("family.allocation.review", "family", f.ID, f.ID, "")
-		if notify == nil || len(told) == 0 {
-			return nil
-		}
-		ids := make([]int64, len(told))
-		for i, a := range told {
-			ids[i] = a.staffID
-		}
-		emails, err := tx.staffEmails(ids)
-		if err != nil {
-			return err
-		}
-		for i := range told {
-			told[i].Email = emails[told[i].staffID]
-		}
-		return notify(tx, f.ID, f.Reference, told)
+		return nil
 	})
+}
+
+// allocatePractitioners is AllocatePractitioners in a transaction already
+// open (moving several families' parents at once: MoveParents).
+func (tx *Tx) allocatePractitioners(actor policy.Actor, familyID int64, byPerson map[int64]int64, managerID int64, notify AllocationNotifier) error {
+	f, err := tx.familyForChange(actor, familyID, policy.AllocateFamily)
+	if err != nil {
+		return err
+	}
+	var told []Allocated // in order, each once
+	tell := func(a Allocated) {
+		if a.staffID != actor.StaffID && !slices.Contains(told, a) {
+			told = append(told, a)
+		}
+	}
+	if managerID != 0 && managerID != f.ManagerID {
+		if err := tx.setManager(f, managerID); err != nil {
+			return err
+		}
+		tell(Allocated{Manager: true, staffID: managerID})
+		if f.ManagerID != 0 && !f.ManagerDisabled {
+			tell(Allocated{Manager: true, Ended: true, staffID: f.ManagerID})
+		}
+	}
+	want := map[int64]int64{}
+	for _, p := range f.Parents() {
+		want[p.ID] = p.PractitionerID
+		if s := byPerson[p.ID]; s != 0 {
+			want[p.ID] = s
+		}
+	}
+	parents := f.Parents()
+	if len(parents) == 2 && want[parents[0].ID] != 0 && want[parents[0].ID] == want[parents[1].ID] {
+		return &problem.Error{Code: problem.Invalid, Message: "Each parent must have their own practitioner",
+			Fields: []problem.Field{{Name: fmt.Sprintf("practitioner_%d", parents[1].ID), Message: "Choose a different practitioner for each parent"}}}
+	}
+	// End changed allocations first, so swapping two practitioners does
+	// not trip the one-practitioner-per-family index half-way.
+	for _, p := range parents {
+		if want[p.ID] != p.PractitionerID && p.PractitionerID != 0 {
+			if _, err := tx.exec(`UPDATE allocations SET ended_at = $1, end_reason = 'reallocated' WHERE person_id = $2 AND ended_at IS NULL`, tx.now, p.ID); err != nil {
+				return fmt.Errorf("ending allocation: %w", err)
+			}
+		}
+	}
+	moves, err := tx.tasksToPassOn(f, parents, want)
+	if err != nil {
+		return err
+	}
+	for _, p := range parents {
+		if want[p.ID] != p.PractitionerID && want[p.ID] != 0 {
+			if err := tx.Allocate(f.ID, p.ID, want[p.ID], actor.StaffID); err != nil {
+				return err
+			}
+			tell(Allocated{staffID: want[p.ID]})
+			if p.PractitionerID != 0 && !p.PractitionerDisabled {
+				tell(Allocated{Ended: true, staffID: p.PractitionerID})
+			}
+		}
+	}
+	for _, m := range moves {
+		in, args := tx.db.inList(m.ids)
+		if _, err := tx.exec(`UPDATE tasks SET assigned_to = $`+strconv.Itoa(len(args)+1)+` WHERE id IN (`+in+`)`, append(args, m.to)...); err != nil {
+			return fmt.Errorf("passing on tasks: %w", err)
+		}
+		tx.Audit("task.reassigned", "family", f.ID, f.ID, fmt.Sprintf("%d open tasks to the new practitioner", len(m.ids)))
+	}
+	tx.Audit("family.allocation.review", "family", f.ID, f.ID, "")
+	if notify == nil || len(told) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(told))
+	for i, a := range told {
+		ids[i] = a.staffID
+	}
+	emails, err := tx.staffEmails(ids)
+	if err != nil {
+		return err
+	}
+	for i := range told {
+		told[i].Email = emails[told[i].staffID]
+	}
+	return notify(tx, f.ID, f.Reference, told)
 }
 
 // taskMove is open tasks to give to another member of staff.

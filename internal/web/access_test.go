@@ -74,6 +74,8 @@ var accessMatrix = map[string][7]string{
 	"GET /home":                                      {"A", "A", "A", "A", "A", "S", "S"},
 	"GET /caseload":                                  {"A", "A", "A", "F", "F", "S", "S"},
 	"GET /caseload/team":                             {"F", "A", "A", "F", "F", "S", "S"},
+	"GET /caseload/team/move":                        {"F", "A", "F", "F", "F", "S", "S"},
+	"POST /caseload/team/move":                       {"F", "N", "F", "F", "F", "S", "S"}, // no one to move from: not found
 	"GET /families/{id}":                             {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /families/{id}/audit":                       {"FFFFF", "AAAFA", "AAAAA", "AAAAA", "FFFFF", "SSSSS", "SSSSS"},
 	"GET /families/{id}/chronology":                  {"AAFFA", "AAAFA", "AAAAA", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
@@ -245,6 +247,7 @@ type accessTargets struct {
 	token    int64
 	sitePage int64
 	document string // the path of a published policy document
+	priya    int64  // a practitioner of the team's, whose parents a team manager may move
 }
 
 func findPerson(t *testing.T, e *env, name string) (personID, familyID int64) {
@@ -272,6 +275,8 @@ func setUpAccessTargets(t *testing.T, e *env) (accessTargets, string) {
 	ctx := audit.WithSource(context.Background(), audit.Source{Actor: "test"})
 	tg := accessTargets{family: map[string]int64{}, person: map[string]int64{}, concern: map[string]int64{}, task: map[string]int64{}, session: map[string]int64{}}
 	dslStaff, _ := e.db.StaffByEmail(ctx, dsl)
+	priya, _ := e.db.StaffByEmail(ctx, practitioner)
+	tg.priya = priya.ID
 	for rel, name := range map[string]string{"own": "Amy Foster", "co": "Jordan Price", "area": "Hannah Reid", "other": "Aisha Khan", "closed": "Mark Hill"} {
 		tg.person[rel], tg.family[rel] = findPerson(t, e, name)
 		rec, err := e.db.ReadPersonPage(ctx, dslStaff.Actor(), tg.person[rel], store.SessionPage{Limit: 1})
@@ -375,6 +380,8 @@ func accessPaths(route string, tg accessTargets) (method string, paths []string)
 		path = tg.document
 	case path == "/assets/":
 		path = "/assets/cradle.css"
+	case path == "/caseload/team/move" && method == "GET":
+		path += "?from=" + itoa(tg.priya)
 	}
 	return method, []string{fixed.Replace(strings.ReplaceAll(path, "{id}", "999999"))}
 }

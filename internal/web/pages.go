@@ -64,6 +64,9 @@ type caseloadData struct {
 	RowHTML  []template.HTML
 	Team     []teamRow
 	ShowTeam bool // the reader may see the team's caseloads
+	// CanMove: the team page offers to move each practitioner's parents
+	// to others (a team manager's).
+	CanMove bool
 	// ShowPractitioner says the rows name each parent's practitioner: a
 	// manager's or DSL's whole list, not one narrowed to a practitioner.
 	ShowPractitioner bool
@@ -302,7 +305,9 @@ func (s *Server) teamCaseloads(w http.ResponseWriter, r *http.Request, u *reques
 		return
 	}
 	team := cl.team
-	d := caseloadData{Families: cl.families, Capped: cl.capped, Limit: store.CaseloadLimit, ShowTeam: true}
+	// A team manager moves a practitioner's parents to others from here
+	// (moveForm, which asks the policy of each family).
+	d := caseloadData{Families: cl.families, Capped: cl.capped, Limit: store.CaseloadLimit, ShowTeam: true, CanMove: cl.allocates}
 	for _, t := range team {
 		d.Parents += t.Parents
 	}

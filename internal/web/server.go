@@ -330,6 +330,8 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("GET "+sessionStatusPath, s.staff(s.sessionStatus))
 	handle("GET /caseload", s.staff(s.caseload))
 	handle("GET /caseload/team", s.staff(s.teamCaseloads))
+	handle("GET /caseload/team/move", s.staff(s.moveForm))
+	handle("POST /caseload/team/move", s.staff(s.moveSave))
 	handle("GET /families/{id}", s.staff(s.familyPage))
 	handle("GET /families/{id}/audit", s.staff(s.familyAudit))
 	handle("GET /families/{id}/chronology", s.staff(s.familyChronology))
