@@ -32,7 +32,8 @@ func history(tx *store.Tx, n int, f familySpec, familyID int64, parents [2]int64
 		return nil
 	}
 	src := referralSources[n%len(referralSources)]
-	h := store.DemoHistory{FamilyID: familyID, AreaName: f.area, Received: accepted.AddDate(0, 0, -9-n).Add(10 * time.Hour), Source: src[0], ReferrerRole: src[1]}
+	h := store.DemoHistory{FamilyID: familyID, AreaName: f.area, Received: accepted.AddDate(0, 0, -9-n).Add(10 * time.Hour), Source: src[0], ReferrerRole: src[1],
+		AllocatedOn: accepted.Add(11 * time.Hour)}
 	end := today
 	if f.stage == family.Closed {
 		end = today.AddDate(0, 0, -10)

@@ -33,6 +33,17 @@ type Chronology struct {
 	// Concerns are the family's safeguarding concerns the reader may read
 	// (policy.ViewConcern), without their text, oldest first.
 	Concerns []ConcernRecord
+	// Allocations are the parents' practitioners, each from when they were
+	// allocated, oldest first (whoever may see the family sees who works
+	// with each parent).
+	Allocations []ChronologyAllocation
+}
+
+// ChronologyAllocation is a practitioner allocated to a parent.
+type ChronologyAllocation struct {
+	PersonID int64
+	Staff    string
+	From     time.Time
 }
 
 // chronologyParts are what a parent's part of the chronology reads.
@@ -108,6 +119,18 @@ func (db *DB) ReadChronologyFor(ctx context.Context, actor policy.Actor, familyI
 		err = tx.queryRow(`SELECT received_at FROM referrals WHERE family_id = $1 ORDER BY received_at LIMIT 1`, f.ID).Scan(&out.ReferredOn)
 		if err != nil && err != sql.ErrNoRows {
 			return fmt.Errorf("reading when the family was referred: %w", err)
+		}
+		err = tx.each(`SELECT a.person_id, s.name, a.started_at FROM allocations a JOIN staff s ON s.id = a.staff_id
+			WHERE a.family_id = $1 ORDER BY a.started_at, a.id`, []any{f.ID}, func(rows *sql.Rows) error {
+			var a ChronologyAllocation
+			if err := rows.Scan(&a.PersonID, &a.Staff, &a.From); err != nil {
+				return fmt.Errorf("reading allocations: %w", err)
+			}
+			out.Allocations = append(out.Allocations, a)
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		if out.ChildRisks, _, err = db.familyChildRisks(ctx, q, f.ID); err != nil {
 			return err

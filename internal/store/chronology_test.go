@@ -61,6 +61,9 @@ func TestReadChronology(t *testing.T) {
 		if len(mine.Concerns) != 1 || mine.Concerns[0].PersonID != fx.parent1 || mine.Concerns[0].About != "" {
 			t.Errorf("whoever raised the concern reads it in the chronology as %+v (its text never opened)", mine.Concerns)
 		}
+		if a := mine.Allocations; len(a) != 2 || a[0].PersonID != fx.parent1 || a[0].Staff != fx.prac1.Name || a[1].PersonID != fx.parent2 || a[0].From.IsZero() {
+			t.Errorf("the chronology's allocations: %+v", a)
+		}
 		if !mine.ReferredOn.IsZero() {
 			t.Errorf("a family made without a referral was referred on %v", mine.ReferredOn)
 		}

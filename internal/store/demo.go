@@ -34,6 +34,9 @@ type DemoHistory struct {
 	// AssessedOn is when the family's assessment was completed (zero: not
 	// yet).
 	AssessedOn time.Time
+	// AllocatedOn is when the parents' practitioners were allocated (the
+	// loader allocates them as it makes the family, so on the load day).
+	AllocatedOn time.Time
 	// Assessments of risk to the children, in the order made.
 	ChildRisks []DemoChildRisk
 	// Each parent's completed DASH assessments, safety plan, incidents and
@@ -184,6 +187,11 @@ func (tx *Tx) AddDemoHistory(h DemoHistory) error {
 	for _, c := range h.ChildRisks {
 		if _, err := tx.insertChildRisk(h.FamilyID, c.ChildID, c.ChildRisk, c.On, c.By); err != nil {
 			return fmt.Errorf("demo risk to the children: %w", err)
+		}
+	}
+	if !h.AllocatedOn.IsZero() {
+		if _, err := tx.exec(`UPDATE allocations SET started_at = $1 WHERE family_id = $2`, h.AllocatedOn.UTC(), h.FamilyID); err != nil {
+			return fmt.Errorf("demo allocations: %w", err)
 		}
 	}
 	if !h.AssessedOn.IsZero() {

@@ -110,6 +110,13 @@ func chronologyEvents(c store.Chronology) []chronoEvent {
 		p := rec.Person
 		name, whose := p.Name(), strconv.FormatInt(p.ID, 10)
 		page := "/people/" + whose
+		what := "Practitioner: "
+		for _, a := range c.Allocations {
+			if a.PersonID == p.ID {
+				add(a.From, name, whose, what+a.Staff, "")
+				what = "New practitioner: "
+			}
+		}
 		for _, ra := range rec.Risk {
 			if ra.Status != "complete" {
 				continue

@@ -36,11 +36,14 @@ func TestChronologyEvents(t *testing.T) {
 				Departures: []casework.Departure{{Reason: "", Withheld: true, LeftOn: day(10)}, {Reason: casework.JoiningLater, LeftOn: day(2), RejoinedOn: day(3)}}},
 		},
 		Concerns: []store.ConcernRecord{{ID: 21, PersonID: 11, PersonName: "Alex Rivers", RaisedAt: day(6).Add(15 * time.Hour), ImmediateDanger: true}},
+		Allocations: []store.ChronologyAllocation{{PersonID: 11, Staff: "Priya Shah", From: day(2).Add(11 * time.Hour)},
+			{PersonID: 11, Staff: "Grace Adeyemi", From: day(9).Add(9 * time.Hour)}},
 	}
 	got := chronologyEvents(c)
 	want := []struct{ on, whose, what, link string }{
 		{"1", "family", "Referral received", ""},
 		{"2", "family", "Referral accepted: the family's record opened", "/families/5"},
+		{"2", "11", "Practitioner: Priya Shah", ""},
 		{"2", "12", "Recorded as joining the programme later", "/people/12"},
 		{"3", "12", "Joined the programme", "/people/12"},
 		{"4", "11", "Sessions paused: Housing crisis", "/people/11"},
@@ -50,6 +53,7 @@ func TestChronologyEvents(t *testing.T) {
 		{"7", "12", "Change in circumstances recorded; what changed is withheld", "/people/12#change-4"},
 		{"8", "11", "DASH risk assessment: High risk", "/people/11/dash/7"},
 		{"9", "family", "Born", "/people/13"},
+		{"9", "11", "New practitioner: Grace Adeyemi", ""},
 		{"10", "12", "Left the programme", "/people/12"},
 	}
 	if len(got) != len(want) {
@@ -65,10 +69,10 @@ func TestChronologyEvents(t *testing.T) {
 			t.Errorf("event %d = %s %s %q %s, want %s %s %q %s", i, e.On.Format("2"), e.Whose, e.What, e.Link, w.on, w.whose, w.what, w.link)
 		}
 	}
-	if !got[8].Withheld || got[7].Withheld {
-		t.Errorf("withheld: %v and %v, want only the change in circumstances", got[8].Withheld, got[7].Withheld)
+	if !got[9].Withheld || got[8].Withheld {
+		t.Errorf("withheld: %v and %v, want only the change in circumstances", got[9].Withheld, got[8].Withheld)
 	}
-	if got[0].About != "The family" || got[5].About != "Sam Rivers" || got[10].About != "Isla" {
-		t.Errorf("whom events are about: %q, %q, %q", got[0].About, got[5].About, got[10].About)
+	if got[0].About != "The family" || got[6].About != "Sam Rivers" || got[11].About != "Isla" {
+		t.Errorf("whom events are about: %q, %q, %q", got[0].About, got[6].About, got[11].About)
 	}
 }

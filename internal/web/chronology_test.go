@@ -47,7 +47,7 @@ func TestFamilyChronology(t *testing.T) {
 		rows := between(page.body, "<tbody", "</tbody>")
 		for _, want := range []string{"Referral accepted: the family&#39;s record opened", `href="` + jessPage + `/dash/`, "DASH risk assessment: High risk",
 			"DASH risk assessment: Standard risk", "Incident · police involved · injuries", "Referred to MARAC: outcome recorded",
-			`href="` + jessPage + `/safety-plan">Safety plan reviewed`, "Change in circumstances: Moved house", "Jess Morris"} {
+			`href="` + jessPage + `/safety-plan">Safety plan reviewed`, "Change in circumstances: Moved house", "Jess Morris", "Practitioner: Priya Shah", "Practitioner: Grace Adeyemi"} {
 			if !strings.Contains(rows, want) {
 				t.Errorf("Jess's practitioner's chronology lacks %q", want)
 			}

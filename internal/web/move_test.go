@@ -79,6 +79,9 @@ func TestMoveAPractitionersParents(t *testing.T) {
 				t.Errorf("%s's move is not audited (%v)", c.given, err)
 			}
 		}
+		if c := e.get(mc, "/families/"+itoa(amyFamily.ID)+"/chronology"); !strings.Contains(c.body, "New practitioner: Grace Adeyemi") {
+			t.Error("the chronology of Amy's family does not show her new practitioner")
+		}
 		// Grace and Tom are each told of their new parent, Priya of each
 		// parent she no longer has.
 		to := map[string]int{}
