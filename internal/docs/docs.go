@@ -20,7 +20,7 @@ type ParentView struct {
 	Name         string
 	Practitioner string
 	Experience   string   // e.g. "Experiences domestic abuse", "Uses abusive behaviours"
-	RiskLevel    string   // e.g. "High", "" if none
+	RiskLevel    string   // e.g. "High", "" if none; the caller says when it is withheld
 	Contact      *Contact // nil: withheld from this document (confidential to the other parent's side)
 }
 
@@ -146,8 +146,9 @@ type ChronologyLine struct {
 
 // Chronology builds a chronology of a family's significant events, oldest
 // first as the caller gives them, for another agency (a child protection
-// conference, say). purpose is what it is for, in the author's words.
-func Chronology(v FamilyView, events []ChronologyLine, from, to, purpose string, generated time.Time) Document {
+// conference, say). purpose is what it is for, in the author's words;
+// leftOut says what the caller left out, and why, one line each.
+func Chronology(v FamilyView, events []ChronologyLine, leftOut []string, from, to, purpose string, generated time.Time) Document {
 	var lines []string
 	for _, e := range events {
 		lines = append(lines, JoinNonEmpty(" — ", dateOr(e.On, "date not recorded"), e.About, e.What))
@@ -163,8 +164,11 @@ func Chronology(v FamilyView, events []ChronologyLine, from, to, purpose string,
 	secs = append(secs,
 		Section{Heading: "Safeguarding status", Lines: []string{orNone(v.SafeguardingStatus)}},
 		Section{Heading: "Significant events, oldest first", Lines: lines},
-		Section{Heading: "Prepared by", Lines: []string{orNone(from)}},
 	)
+	if len(leftOut) > 0 {
+		secs = append(secs, Section{Heading: "Left out", Lines: leftOut})
+	}
+	secs = append(secs, Section{Heading: "Prepared by", Lines: []string{orNone(from)}})
 	return Document{
 		Title:     "Chronology of significant events",
 		Subtitle:  subtitle(v),

@@ -449,20 +449,20 @@ func TestChronology(t *testing.T) {
 		{On: time.Date(2026, 1, 30, 0, 0, 0, 0, time.UTC), About: "The family", What: "Referral received"},
 		{On: time.Date(2026, 2, 22, 0, 0, 0, 0, time.UTC), About: "Alex Morgan", What: "DASH risk assessment: High risk"},
 	}
-	text := Text(Chronology(v, events, "Priya Shah, Practitioner", "Conference chair", "Initial conference\non 12 January", generated))
+	text := Text(Chronology(v, events, []string{"Sam Morgan's risk records: it could reach the other parent."}, "Priya Shah, Practitioner", "Conference chair", "Initial conference\non 12 January", generated))
 	for _, want := range []string{"Chronology of significant events\nFamily reference CR-2026-0042, Blackpool\nTo: Conference chair\n",
 		"What this chronology is for\nInitial conference\non 12 January\n",
 		"Significant events, oldest first\n30 January 2026 — The family — Referral received\n22 February 2026 — Alex Morgan — DASH risk assessment: High risk\n",
 		"Parent 2: Sam Morgan\nPractitioner: Tom Reid\nUses abusive behaviours\nRisk level: none recorded\n" + Withheld + "\n",
-		"Prepared by\nPriya Shah, Practitioner\n"} {
+		"\nLeft out\nSam Morgan's risk records: it could reach the other parent.\n\nPrepared by\nPriya Shah, Practitioner\n"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the chronology lacks %q:\n%s", want, text)
 		}
 	}
-	if empty := Text(Chronology(v, nil, "", "", "x", generated)); !strings.Contains(empty, "Significant events, oldest first\nNone recorded\n") {
+	if empty := Text(Chronology(v, nil, nil, "", "", "x", generated)); !strings.Contains(empty, "Significant events, oldest first\nNone recorded\n") || strings.Contains(empty, "Left out") {
 		t.Errorf("a chronology with no events:\n%s", empty)
 	}
-	if _, err := PDF(Chronology(v, events, "Priya Shah", "Chair", "Conference", generated)); err != nil {
+	if _, err := PDF(Chronology(v, events, nil, "Priya Shah", "Chair", "Conference", generated)); err != nil {
 		t.Errorf("the chronology as a PDF: %v", err)
 	}
 }

@@ -29,6 +29,11 @@ type chronoEvent struct {
 	// Withheld: what happened is confidential to the parent, and the
 	// reader (or the document's readers) may not see it.
 	Withheld bool
+	// Risk: one of a parent's own risk records (an assessment, an
+	// incident, a MARAC referral, a change in circumstances, a safety plan
+	// review, a pause): left out of a document that could reach the other
+	// parent, to whom even that one was made, and when, can say too much.
+	Risk bool
 }
 
 // chronologyData is the chronology page: the events shown, and the filter.
@@ -53,11 +58,20 @@ func chronologyEvents(c store.Chronology) []chronoEvent {
 	var out []chronoEvent
 	f := c.Family
 	familyPage := "/families/" + strconv.FormatInt(f.ID, 10)
-	add := func(on time.Time, about, whose, what, link string) {
+	// add adds an event on a day that is known, and returns it (nil
+	// otherwise) to be marked; risk marks one of a parent's risk records.
+	add := func(on time.Time, about, whose, what, link string) *chronoEvent {
 		if on.IsZero() {
-			return
+			return nil
 		}
 		out = append(out, chronoEvent{On: on, About: about, Whose: whose, What: what, Link: link})
+		return &out[len(out)-1]
+	}
+	private := func(e *chronoEvent) *chronoEvent {
+		if e != nil {
+			e.Risk = true
+		}
+		return e
 	}
 	const fam = "family"
 	add(c.ReferredOn, "The family", fam, "Referral received", "")
@@ -125,7 +139,7 @@ func chronologyEvents(c store.Chronology) []chronoEvent {
 			if rec.CanSeeConf && ra.Assessment != nil {
 				link = page + "/dash/" + strconv.FormatInt(ra.ID, 10)
 			}
-			add(ra.AssessedOn, name, whose, "DASH risk assessment: "+ra.Level.Label()+" risk", link)
+			private(add(ra.AssessedOn, name, whose, "DASH risk assessment: "+ra.Level.Label()+" risk", link))
 		}
 		for _, in := range rec.Incidents {
 			what := "Incident"
@@ -137,33 +151,32 @@ func chronologyEvents(c store.Chronology) []chronoEvent {
 					what += " · " + flag.text
 				}
 			}
-			add(in.OccurredOn, name, whose, what, page+"#incident-"+strconv.FormatInt(in.ID, 10))
+			private(add(in.OccurredOn, name, whose, what, page+"#incident-"+strconv.FormatInt(in.ID, 10)))
 		}
 		for _, m := range rec.MARACReferrals {
 			what := "Referred to MARAC: no outcome recorded yet"
 			if m.Outcome != "" {
 				what = "Referred to MARAC: outcome recorded"
 			}
-			add(m.ReferredOn, name, whose, what, page+"#marac-"+strconv.FormatInt(m.ID, 10))
+			private(add(m.ReferredOn, name, whose, what, page+"#marac-"+strconv.FormatInt(m.ID, 10)))
 		}
 		for _, ch := range rec.Changes {
 			what := "Change in circumstances: " + risk.ChangeLabel(ch.Kind)
 			if ch.Withheld {
 				what = "Change in circumstances recorded; what changed is withheld"
 			}
-			add(ch.ChangedOn, name, whose, what, page+"#change-"+strconv.FormatInt(ch.ID, 10))
-			if ch.Withheld && !ch.ChangedOn.IsZero() {
-				out[len(out)-1].Withheld = true
+			if e := private(add(ch.ChangedOn, name, whose, what, page+"#change-"+strconv.FormatInt(ch.ID, 10))); e != nil {
+				e.Withheld = ch.Withheld
 			}
 		}
 		if sp := rec.SafetyPlan; sp != nil {
 			for _, rv := range sp.Reviews {
-				add(rv.ReviewedOn, name, whose, "Safety plan reviewed", page+"/safety-plan")
+				private(add(rv.ReviewedOn, name, whose, "Safety plan reviewed", page+"/safety-plan"))
 			}
 		}
 		for _, ps := range rec.Pauses {
-			add(ps.StartedOn, name, whose, "Sessions paused: "+casework.Label(casework.PauseReasons(), ps.Reason), page)
-			add(ps.EndedOn, name, whose, "Sessions resumed", page)
+			private(add(ps.StartedOn, name, whose, "Sessions paused: "+casework.Label(casework.PauseReasons(), ps.Reason), page))
+			private(add(ps.EndedOn, name, whose, "Sessions resumed", page))
 		}
 		for _, d := range rec.Departures {
 			switch {

@@ -170,11 +170,17 @@ func TestChronologyDocument(t *testing.T) {
 				t.Errorf("the preview for the receiving agency alone lacks %q:\n%s", want, text)
 			}
 		}
+		// Could it reach Callum's side: none of Jess's risk records, not
+		// even that one was made, and the document says so; the family's
+		// events and who works with Jess stay.
 		side := between(send("parent_"+itoa(callum.ID), "Initial child protection conference", "preview").body, `id="preview"`, "</div>")
-		if !strings.Contains(side, "DASH risk assessment: High risk") || !strings.Contains(side, "Change in circumstances recorded; what changed is withheld") {
-			t.Errorf("the preview that could reach Callum's side lacks what his practitioner may read:\n%s", side)
+		for _, want := range []string{"Referral accepted", "Jess Morris — Practitioner: Priya Shah", "Isla Morris — Born", "Risk level: withheld",
+			"Left out\nJess Morris&#39;s risk assessments, incidents, MARAC referrals, changes in circumstances, safety plan reviews and pauses"} {
+			if !strings.Contains(side, want) {
+				t.Errorf("the preview that could reach Callum's side lacks %q:\n%s", want, side)
+			}
 		}
-		for _, never := range []string{"Moved house", "Safety plan reviewed", "Safeguarding concern", "CANARY"} {
+		for _, never := range []string{"DASH risk assessment", "Incident ·", "Referred to MARAC", "Change in circumstances:", "Change in circumstances recorded", "Moved house", "Safety plan reviewed", "Safeguarding concern", "CANARY"} {
 			if strings.Contains(side, never) {
 				t.Errorf("the preview that could reach Callum's side holds %q", never)
 			}

@@ -97,6 +97,11 @@ func (s *Server) buildDocument(r *http.Request, u *requestUser, fp store.FamilyP
 		if c := p.Confidential; c != nil && mayReach(p.ID) {
 			pv.Contact = &docs.Contact{Address: c.Address, Postcode: c.Postcode, Phone: c.Phone, Email: c.Email}
 		}
+		// Nor their risk level: a DASH result is not for the other parent
+		// (who may be the one it is about) to read.
+		if !mayReach(p.ID) && pv.RiskLevel != "" {
+			pv.RiskLevel = "withheld (this document could reach the other parent)"
+		}
 		view.Parents = append(view.Parents, pv)
 	}
 	for _, t := range fp.Team {
@@ -123,11 +128,24 @@ func (s *Server) buildDocument(r *http.Request, u *requestUser, fp store.FamilyP
 		if err != nil {
 			return docs.Document{}, nil, err
 		}
+		// A parent's own risk records are left out altogether where the
+		// other parent could read it: that an incident was disclosed, a
+		// MARAC referral made or a change recorded, and when, can put them
+		// at risk, whatever it says.
 		var lines []docs.ChronologyLine
+		var left []string
 		for _, e := range chronologyEvents(c) {
+			if id, _ := strconv.ParseInt(e.Whose, 10, 64); e.Risk && id != 0 && !mayReach(id) {
+				continue
+			}
 			lines = append(lines, docs.ChronologyLine{On: e.On, About: e.About, What: e.What})
 		}
-		return docs.Chronology(view, lines, from, to, purpose, now), fs, nil
+		for _, p := range f.Parents() {
+			if !mayReach(p.ID) {
+				left = append(left, p.Name()+"'s risk assessments, incidents, MARAC referrals, changes in circumstances, safety plan reviews and pauses: this document could reach the other parent or their practitioner.")
+			}
+		}
+		return docs.Chronology(view, lines, left, from, to, purpose, now), fs, nil
 	case "meeting":
 		mid, _ := strconv.ParseInt(form.Get("meeting"), 10, 64)
 		for _, m := range fp.Meetings {
