@@ -32,10 +32,14 @@ type moveRow struct {
 }
 
 type moveData struct {
-	From   store.PractitionerLoad // ID and Name of the practitioner whose parents move
-	Rows   []moveRow
-	Capped bool // the caseload read covers the first CaseloadLimit families only
-	Limit  int
+	// Choose: no practitioner was named (the page's own address): the page
+	// asks whose parents to move, from Practitioners.
+	Choose        bool
+	Practitioners []store.PractitionerLoad // ID, Name, and Caseload: how many of their parents are listed
+	From          store.PractitionerLoad   // ID and Name of the practitioner whose parents move
+	Rows          []moveRow
+	Capped        bool // the caseload read covers the first CaseloadLimit families only
+	Limit         int
 }
 
 // moveFrom reads whose parents are to move (?from= or the form's from) and
@@ -62,6 +66,25 @@ func (s *Server) moveFrom(r *http.Request, u *requestUser, from string) (moveDat
 		// A DSL sees the team's caseloads but allocates no family; nor
 		// does a manager with no open family.
 		return d, problem.New(problem.Forbidden, "only a team manager may move parents to other practitioners, in the open families of their areas")
+	}
+	if from == "" {
+		d.Choose = true
+		count := map[int64]int{}
+		for _, e := range list {
+			for _, p := range e.Parents {
+				if p.PractitionerID != 0 {
+					if count[p.PractitionerID] == 0 {
+						d.Practitioners = append(d.Practitioners, store.PractitionerLoad{ID: p.PractitionerID, Name: p.PractitionerName})
+					}
+					count[p.PractitionerID]++
+				}
+			}
+		}
+		for i := range d.Practitioners {
+			d.Practitioners[i].Caseload = count[d.Practitioners[i].ID]
+		}
+		slices.SortFunc(d.Practitioners, func(a, b store.PractitionerLoad) int { return strings.Compare(a.Name, b.Name) })
+		return d, nil
 	}
 	id, err := strconv.ParseInt(from, 10, 64)
 	if err != nil || id <= 0 {
@@ -109,7 +132,11 @@ func (s *Server) showMove(w http.ResponseWriter, r *http.Request, u *requestUser
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, status, "caseload-move", Page{Title: "Move " + d.From.Name + "'s parents", Nav: "caseload", Errors: errs, Form: form, Data: d})
+	title := "Move " + d.From.Name + "'s parents"
+	if d.Choose {
+		title = "Move a practitioner's parents"
+	}
+	s.render(w, r, status, "caseload-move", Page{Title: title, Nav: "caseload", Errors: errs, Form: form, Data: d})
 }
 
 // moveSave moves the parents chosen. A choice the row does not offer (the
@@ -120,6 +147,9 @@ func (s *Server) showMove(w http.ResponseWriter, r *http.Request, u *requestUser
 func (s *Server) moveSave(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	from := r.PostForm.Get("from")
 	d, err := s.moveFrom(r, u, from)
+	if err == nil && d.Choose {
+		err = problem.New(problem.NotFound, "There is no such practitioner. Choose one from the team's caseloads")
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

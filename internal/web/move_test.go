@@ -30,6 +30,11 @@ func TestMoveAPractitionersParents(t *testing.T) {
 		if team := e.get(mc, "/caseload/team"); !strings.Contains(team.body, `href="`+strings.ReplaceAll(page, "&", "&amp;")+`"`) {
 			t.Fatal("the team's caseloads do not offer to move Priya's parents")
 		}
+		// The page's own address asks whose parents to move.
+		if ch := e.get(mc, "/caseload/team/move"); ch.status != http.StatusOK || !strings.Contains(ch.body, "Whose parents are you moving?") ||
+			!strings.Contains(ch.body, `<option value="`+itoa(priya.StaffID)+`">Priya Shah (`) {
+			t.Errorf("the move page without a practitioner: %d", ch.status)
+		}
 		form := e.get(mc, page)
 		if form.status != http.StatusOK || !strings.Contains(form.body, "Move Priya Shah&#39;s parents") {
 			t.Fatalf("the move page: %d", form.status)
@@ -42,6 +47,9 @@ func TestMoveAPractitionersParents(t *testing.T) {
 		token := csrfFrom(t, form.body)
 		post := func(kv ...string) resp {
 			return e.post(mc, "/caseload/team/move", mustForm(append([]string{"csrf_token", token, "from", itoa(priya.StaffID)}, kv...)...))
+		}
+		if r := e.post(mc, "/caseload/team/move", mustForm("csrf_token", token)); r.status != http.StatusNotFound {
+			t.Errorf("moving with no practitioner named: %d", r.status)
 		}
 		// Nothing chosen.
 		if r := post(); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Choose a practitioner for at least one parent") {
