@@ -44,8 +44,9 @@ type moveData struct {
 
 // moveFrom reads whose parents are to move (?from= or the form's from) and
 // their parents in open families the reader may allocate, each with their
-// choices. A from that is no practitioner's is not found; a reader who may
-// allocate none of the families is refused.
+// choices; with no from, the practitioners who have parents there, to
+// choose from (Choose). A from that is no practitioner's is not found; a
+// reader who may allocate none of the families is refused, whatever from.
 func (s *Server) moveFrom(r *http.Request, u *requestUser, from string) (moveData, error) {
 	d := moveData{Limit: store.CaseloadLimit}
 	actor, now := u.staff.Actor(), s.cfg.Now()
