@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -26,7 +27,18 @@ func TestBrowserChronology(t *testing.T) {
 
 	tab.run(t, "narrowing to the family, newest first", chromedp.SetValue(chromedp.CSS("#about"), "family"), chromedp.SetValue(chromedp.CSS("#order"), "newest"))
 	tab.click(t, `form[action$="/chronology"] button[type="submit"]`)
-	tab.mustSee(t, "the family's events", "newest first", "Born", "Referral received")
+	tab.mustSee(t, "the family's events", "about the family, the baby and other children, newest first", "Born", "Referral received")
+	// Printed, the links are not followed by their addresses, and the form
+	// is left off.
+	if _, err := chromedp.Call(tab.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := tab.eval(t, `getComputedStyle(document.querySelector('main tbody a.govuk-link'), '::after').content + '|' + getComputedStyle(document.querySelector('form[action$="/chronology"]')).display`); got != "none|none" {
+		t.Errorf("the printed chronology: a link's ::after content and the form's display are %q, want none|none", got)
+	}
+	if _, err := chromedp.Call(tab.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: ""}); err != nil {
+		t.Fatal(err)
+	}
 	about := tab.eval(t, `[...document.querySelectorAll('main tbody tr')].map(r => r.cells[1].textContent.trim()).join('|')`)
 	if strings.Contains(about, "Jess Morris") || strings.Contains(about, "Callum Ward") {
 		t.Errorf("the chronology narrowed to the family lists a parent's events: %s", about)

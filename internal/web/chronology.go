@@ -38,12 +38,14 @@ type chronoEvent struct {
 
 // chronologyData is the chronology page: the events shown, and the filter.
 type chronologyData struct {
-	Family  family.Family
-	Events  []chronoEvent
-	All     int // events before the filter
-	About   string
-	Newest  bool
-	Parents []family.Person
+	Family family.Family
+	Events []chronoEvent
+	All    int // events before the filter
+	About  string
+	Newest bool
+	// AboutName names whom the events shown are about, when narrowed.
+	AboutName string
+	Parents   []family.Person
 	// CanGenerate: the reader may make the chronology a document for
 	// another agency (as the family's other documents, an open case's
 	// practitioners and team manager).
@@ -230,7 +232,12 @@ func (s *Server) familyChronology(w http.ResponseWriter, r *http.Request, u *req
 	// shows everything rather than an empty list that would look like a
 	// family with no events.
 	if a := q.Get("about"); a == "family" || slices.ContainsFunc(d.Parents, func(p family.Person) bool { return strconv.FormatInt(p.ID, 10) == a }) {
-		d.About = a
+		d.About, d.AboutName = a, "the family, the baby and other children"
+		for _, p := range d.Parents {
+			if strconv.FormatInt(p.ID, 10) == a {
+				d.AboutName = p.Name()
+			}
+		}
 		events = slices.DeleteFunc(events, func(e chronoEvent) bool { return e.Whose != a })
 	}
 	if d.Newest {
