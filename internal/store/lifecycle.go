@@ -25,9 +25,13 @@ type PractitionerLoad struct {
 }
 
 // PractitionersInArea lists the active practitioners of an area with their
-// current caseloads, smallest first, for allocation.
+// current caseloads, smallest first, for allocation: the parents of open
+// families allocated to them, as the team's caseloads count them (a
+// closed case's allocation is not ended, so that its practitioner may
+// still read it, but it is no work).
 func (db *DB) PractitionersInArea(ctx context.Context, areaID int64) ([]PractitionerLoad, error) {
-	return db.staffLoads(ctx, "practitioners", `SELECT s.id, s.name, (SELECT COUNT(*) FROM allocations al WHERE al.staff_id = s.id AND al.ended_at IS NULL)
+	return db.staffLoads(ctx, "practitioners", `SELECT s.id, s.name, (SELECT COUNT(*) FROM allocations al JOIN families f ON f.id = al.family_id
+			WHERE al.staff_id = s.id AND al.ended_at IS NULL AND f.stage <> 'closed')
 		FROM staff s WHERE s.role = 'practitioner' AND s.disabled = FALSE
 		AND s.id IN (SELECT st.staff_id FROM staff_teams st JOIN teams t ON t.id = st.team_id WHERE t.area_id = $1)
 		ORDER BY 3, s.name`, areaID)

@@ -95,3 +95,37 @@ func TestMoveParents(t *testing.T) {
 		}
 	})
 }
+
+// A practitioner's caseload on the allocation and move pages counts the
+// parents of open families only: a closed case's allocation stands (its
+// practitioner may still read it) but is no work.
+func TestPractitionersInAreaCountOpenFamilies(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		load := func() int {
+			t.Helper()
+			f, err := db.ReadFamily(ctx, fx.mgr.Actor(), fx.familyID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			list, err := db.PractitionersInArea(ctx, f.AreaID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range list {
+				if p.ID == fx.prac1.ID {
+					return p.Caseload
+				}
+			}
+			t.Fatal("prac1 is not listed")
+			return 0
+		}
+		if n := load(); n != 1 {
+			t.Errorf("prac1's caseload with Alex's family open: %d, want 1", n)
+		}
+		mustExec(t, db, `UPDATE families SET stage = 'closed', closed_on = $1 WHERE id = $2`, time.Now().UTC(), fx.familyID)
+		if n := load(); n != 0 {
+			t.Errorf("prac1's caseload with Alex's family closed: %d, want 0", n)
+		}
+	})
+}
