@@ -51,8 +51,8 @@ type PersonRecord struct {
 	Reminders         []casework.Reminder  // reminders set about a parent, open ones first (PersonReminders)
 	Documents         []casework.Document  // documents on a parent's record, newest first, without their files (PersonDocuments)
 	// Attended says a parent taking part has attended a session, so has
-	// started and cannot be recorded as joining later (read with the
-	// pauses, for those who may edit the record).
+	// started and cannot be recorded as joining later (PersonAttended, for
+	// those who may edit the record).
 	Attended       bool
 	Risk           []RiskRecord
 	Incidents      []Incident
@@ -163,11 +163,19 @@ func (db *DB) personView(ctx context.Context, tx *Tx, actor policy.Actor, person
 	if err != nil {
 		return f, p, policy.Target{}, err
 	}
+	t, err := tx.viewPerson(actor, f, p, overrides)
+	return f, p, t, err
+}
+
+// viewPerson asks the policy whether actor may view p, of a family already
+// read, with the actor's break-glass grants on it (overrides); the target
+// it decided on, for what else the actor may do there.
+func (tx *Tx) viewPerson(actor policy.Actor, f family.Family, p family.Person, overrides []policy.Override) (policy.Target, error) {
 	t := f.PersonTarget(p, overrides)
 	if d := policy.Decide(actor, policy.ViewPerson, t, tx.now); !d.Allowed {
-		return f, p, t, d.Err()
+		return t, d.Err()
 	}
-	return f, p, t, nil
+	return t, nil
 }
 
 // PersonParts names what a read of a person fills beyond the person, their
@@ -194,10 +202,12 @@ const (
 	PersonChildRisks                               // assessments of risk to the children that cover them (the baby and other children)
 	PersonReminders                                // reminders staff set about them (parents), the words when the reader may see confidential details
 	PersonDocuments                                // documents kept on their record (parents), without their files, when the reader may see confidential details
+	PersonAttended                                 // whether a parent taking part has attended a session (for the joining-later form), for a reader who may edit the record
 
 	// PersonPage is everything the person page shows.
 	PersonPage = PersonContact | PersonSessions | PersonVIG | PersonJointSafety | PersonPauses |
-		PersonRisk | PersonIncidents | PersonChanges | PersonSafetyPlan | PersonMeasures | PersonConsents | PersonMARAC | PersonChildRisks | PersonReminders | PersonDocuments
+		PersonRisk | PersonIncidents | PersonChanges | PersonSafetyPlan | PersonMeasures | PersonConsents | PersonMARAC | PersonChildRisks | PersonReminders | PersonDocuments |
+		PersonAttended
 
 	// PersonSubjectAccess is what a parent's subject access export is made
 	// from (by a DSL, who may see confidential details but edits nothing).
@@ -333,25 +343,27 @@ func (db *DB) ReadPersonMeasures(ctx context.Context, actor policy.Actor, person
 // (refused with Forbidden), then what the policy lets actor do there, with
 // the actor's break-glass grants.
 func (tx *Tx) personAccessFor(actor policy.Actor, personID int64) (PersonRecord, error) {
-	f, p, err := tx.db.personInFamily(tx.ctx, tx.q(), personID)
+	f, p, t, err := tx.db.personView(tx.ctx, tx, actor, personID)
 	if err != nil {
 		return PersonRecord{}, err
 	}
-	overrides, err := tx.db.activeOverrides(tx.ctx, tx.q(), actor.StaffID, f.ID, tx.now)
-	if err != nil {
-		return PersonRecord{}, err
-	}
-	return tx.personAccessIn(actor, f, p, overrides)
+	return tx.accessTo(actor, f, p, t), nil
 }
 
 // personAccessIn is personAccessFor for a person of a family already read,
 // with the reader's break-glass grants on it (a chronology reads both
 // parents of the family it has read).
 func (tx *Tx) personAccessIn(actor policy.Actor, f family.Family, p family.Person, overrides []policy.Override) (PersonRecord, error) {
-	t := f.PersonTarget(p, overrides)
-	if d := policy.Decide(actor, policy.ViewPerson, t, tx.now); !d.Allowed {
-		return PersonRecord{}, d.Err()
+	t, err := tx.viewPerson(actor, f, p, overrides)
+	if err != nil {
+		return PersonRecord{}, err
 	}
+	return tx.accessTo(actor, f, p, t), nil
+}
+
+// accessTo is a person's record, empty but for what the policy lets actor
+// do there (t, the target the view was decided on).
+func (tx *Tx) accessTo(actor policy.Actor, f family.Family, p family.Person, t policy.Target) PersonRecord {
 	conf := policy.Decide(actor, policy.ViewConfidential, t, tx.now)
 	out := PersonRecord{Family: f, Person: p, CanSeeConf: conf.Allowed, ViaOverride: conf.Override,
 		CanEdit:           policy.Can(actor, policy.EditConfidential, t, tx.now),
@@ -371,7 +383,7 @@ func (tx *Tx) personAccessIn(actor policy.Actor, f family.Family, p family.Perso
 			out.OverrideEnds = o.ExpiresAt
 		}
 	}
-	return out, nil
+	return out
 }
 
 // fillPerson reads the parts named into out, opening confidential content
@@ -437,18 +449,18 @@ func (tx *Tx) fillPerson(out *PersonRecord, parts PersonParts, page *SessionPage
 		if out.Departures, err = tx.departures(id, conf); err != nil {
 			return err
 		}
-		// Whether they may be recorded as joining later (JoinLater): a
-		// parent taking part who has attended no session yet. The sessions
-		// read already (the newest page of them, say) usually show one, so
-		// the question is asked only when they do not.
-		if parent && out.Person.Active && out.CanEdit {
-			out.Attended = slices.ContainsFunc(out.Sessions, func(s casework.Session) bool {
-				return s.Attendance == "attended" && s.Kind != "supervision"
-			})
-			if !out.Attended {
-				if out.Attended, err = tx.attended(out.Family.ID, id); err != nil {
-					return err
-				}
+	}
+	// Whether they may be recorded as joining later (JoinLater): a parent
+	// taking part who has attended no session yet. The sessions read
+	// already (the newest page of them, say) usually show one, so the
+	// question is asked only when they do not.
+	if parts&PersonAttended != 0 && parent && out.Person.Active && out.CanEdit {
+		out.Attended = slices.ContainsFunc(out.Sessions, func(s casework.Session) bool {
+			return s.Attendance == "attended" && s.Kind != "supervision"
+		})
+		if !out.Attended {
+			if out.Attended, err = tx.attended(out.Family.ID, id); err != nil {
+				return err
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -80,22 +81,14 @@ func (db *DB) ReadChronologyFor(ctx context.Context, actor policy.Actor, familyI
 	var out Chronology
 	err := db.View(ctx, func(tx *Tx) error {
 		q := tx.q()
-		f, err := db.familyRecord(ctx, q, familyID)
+		f, err := tx.viewFamily(actor, familyID)
 		if err != nil {
 			return err
 		}
-		if d := policy.Decide(actor, policy.ViewFamily, f.Target(), tx.now); !d.Allowed {
-			return d.Err()
-		}
-		overrides, err := db.activeOverrides(ctx, q, actor.StaffID, f.ID, tx.now)
-		if err != nil {
-			return err
-		}
-		f.Overrides = overrides
 		out.Family = f
 		tx.Audit("family.view", "family", f.ID, f.ID, detail)
 		for _, p := range f.Parents() {
-			rec, err := tx.personAccessIn(actor, f, p, overrides)
+			rec, err := tx.personAccessIn(actor, f, p, f.Overrides)
 			if err != nil {
 				return err
 			}
@@ -104,10 +97,6 @@ func (db *DB) ReadChronologyFor(ctx context.Context, actor policy.Actor, familyI
 				// opens nothing confidential, and no grant is used.
 				rec.CanSeeConf, rec.ViaOverride = false, false
 			}
-			// A chronology offers no forms: whether the parent has attended
-			// a session (asked only for those who may edit, for the
-			// joining-later form) is not read.
-			rec.CanEdit = false
 			if err := tx.fillPerson(&rec, chronologyParts, nil); err != nil {
 				return err
 			}
@@ -117,7 +106,7 @@ func (db *DB) ReadChronologyFor(ctx context.Context, actor policy.Actor, familyI
 		// Not MIN(received_at): SQLite gives an aggregate no column type,
 		// so the driver would hand back text rather than a time.
 		err = tx.queryRow(`SELECT received_at FROM referrals WHERE family_id = $1 ORDER BY received_at LIMIT 1`, f.ID).Scan(&out.ReferredOn)
-		if err != nil && err != sql.ErrNoRows {
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("reading when the family was referred: %w", err)
 		}
 		err = tx.each(`SELECT a.person_id, s.name, a.started_at FROM allocations a JOIN staff s ON s.id = a.staff_id

@@ -370,23 +370,15 @@ func (db *DB) ReadFamily(ctx context.Context, actor policy.Actor, id int64) (fam
 // readFamily is ReadFamily inside a transaction: the policy decides, the
 // confidential details come only where allowed, and the view is audited.
 func (tx *Tx) readFamily(actor policy.Actor, id int64) (family.Family, error) {
-	db, ctx := tx.db, tx.ctx
-	f, err := db.familyRecord(ctx, tx.q(), id)
+	f, err := tx.viewFamily(actor, id)
 	if err != nil {
 		return f, err
-	}
-	if d := policy.Decide(actor, policy.ViewFamily, f.Target(), tx.now); !d.Allowed {
-		return family.Family{}, d.Err()
-	}
-	overrides, err := db.activeOverrides(ctx, tx.q(), actor.StaffID, id, tx.now)
-	if err != nil {
-		return family.Family{}, err
 	}
 	for i, p := range f.People {
 		if p.Kind != family.Parent {
 			continue
 		}
-		d := policy.Decide(actor, policy.ViewConfidential, f.PersonTarget(p, overrides), tx.now)
+		d := policy.Decide(actor, policy.ViewConfidential, f.PersonTarget(p, f.Overrides), tx.now)
 		if !d.Allowed {
 			continue
 		}
@@ -400,7 +392,24 @@ func (tx *Tx) readFamily(actor policy.Actor, id int64) (family.Family, error) {
 		}
 	}
 	tx.Audit("family.view", "family", id, id, "")
-	f.Overrides = overrides
+	return f, nil
+}
+
+// viewFamily reads a family, without its parents' contact details, for an
+// actor the policy lets view it (refused with Forbidden otherwise), with the
+// actor's break-glass grants on its parents in Overrides. The caller audits
+// the view.
+func (tx *Tx) viewFamily(actor policy.Actor, id int64) (family.Family, error) {
+	f, err := tx.db.familyRecord(tx.ctx, tx.q(), id)
+	if err != nil {
+		return f, err
+	}
+	if d := policy.Decide(actor, policy.ViewFamily, f.Target(), tx.now); !d.Allowed {
+		return family.Family{}, d.Err()
+	}
+	if f.Overrides, err = tx.db.activeOverrides(tx.ctx, tx.q(), actor.StaffID, id, tx.now); err != nil {
+		return family.Family{}, err
+	}
 	return f, nil
 }
 

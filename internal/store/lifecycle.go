@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -126,20 +125,27 @@ func (db *DB) MoveParents(ctx context.Context, actor policy.Actor, moves map[int
 		return problem.New(problem.Invalid, "Choose a practitioner for at least one parent")
 	}
 	return db.Update(ctx, func(tx *Tx) error {
+		// Each parent's family, in one statement.
 		byFamily := map[int64]map[int64]int64{}
-		for personID, staffID := range moves {
-			var familyID int64
-			err := tx.queryRow(`SELECT family_id FROM people WHERE id = $1 AND kind = 'parent'`, personID).Scan(&familyID)
-			if errors.Is(err, sql.ErrNoRows) {
-				return problem.New(problem.NotFound, "There is no such parent")
-			}
-			if err != nil {
-				return fmt.Errorf("finding a parent's family: %w", err)
+		in, args := tx.db.inList(slices.Collect(maps.Keys(moves)))
+		found := 0
+		err := tx.each(`SELECT id, family_id FROM people WHERE id IN (`+in+`) AND kind = 'parent'`, args, func(rows *sql.Rows) error {
+			var personID, familyID int64
+			if err := rows.Scan(&personID, &familyID); err != nil {
+				return fmt.Errorf("finding the parents' families: %w", err)
 			}
 			if byFamily[familyID] == nil {
 				byFamily[familyID] = map[int64]int64{}
 			}
-			byFamily[familyID][personID] = staffID
+			byFamily[familyID][personID] = moves[personID]
+			found++
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if found != len(moves) {
+			return problem.New(problem.NotFound, "There is no such parent")
 		}
 		for _, familyID := range slices.Sorted(maps.Keys(byFamily)) {
 			if err := tx.allocatePractitioners(actor, familyID, byFamily[familyID], 0, notify); err != nil {
