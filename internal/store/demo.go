@@ -161,16 +161,16 @@ func (tx *Tx) AddDemoHistory(h DemoHistory) error {
 			return fmt.Errorf("demo measure: %w", err)
 		}
 	}
-	for i, s := range h.Statuses {
+	for _, s := range h.Statuses {
 		if _, err := tx.exec(`INSERT INTO safeguarding_status_history (family_id, status, from_date, created_at) VALUES ($1, $2, $3, $4)`, h.FamilyID, s.Status, s.From.UTC(), tx.now); err != nil {
 			return fmt.Errorf("demo status: %w", err)
 		}
-		// The family's status today is its latest, as a meeting that
-		// changes it leaves it (RecordMeeting).
-		if i == len(h.Statuses)-1 {
-			if _, err := tx.exec(`UPDATE families SET safeguarding_status = $1 WHERE id = $2`, s.Status, h.FamilyID); err != nil {
-				return fmt.Errorf("demo status: %w", err)
-			}
+	}
+	// The family's status today is its latest, as a meeting that changes
+	// it leaves it (RecordMeeting).
+	if n := len(h.Statuses); n > 0 {
+		if _, err := tx.exec(`UPDATE families SET safeguarding_status = $1 WHERE id = $2`, h.Statuses[n-1].Status, h.FamilyID); err != nil {
+			return fmt.Errorf("demo status: %w", err)
 		}
 	}
 	if len(h.Team) > 0 {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/cradle-org/cradle/internal/casework"
 )
 
 // The audit trail a family's history leaves. A national deployment's log
@@ -117,7 +119,7 @@ func (d *details) auditTrail() {
 	for _, dep := range f.Departures {
 		at := dep.On.Add(15 * time.Hour)
 		action, detail := "person.leave", dep.Reason
-		if dep.Reason == "joining_later" {
+		if dep.Reason == casework.JoiningLater {
 			action, detail = "person.join_later", ""
 		}
 		add(at.Add(-time.Duration(2+rng.IntN(10))*time.Minute), dep.By, "person.view", RecordPerson, dep.Person, "")

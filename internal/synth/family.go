@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/referral"
@@ -82,7 +83,7 @@ type Allocation struct {
 type Departure struct {
 	Person, By int
 	On         time.Time
-	Reason     string // a leaving reason, or "joining_later"
+	Reason     string // a leaving reason, or casework.JoiningLater
 }
 
 // Session is a session with a co-parent, held or not.
@@ -267,7 +268,7 @@ func (d *details) departures() {
 			last = s.On
 		}
 	}
-	dep := Departure{Person: k, By: d.practitioner(k, d.last), Reason: "joining_later", On: dateOf(d.s.accepted)}
+	dep := Departure{Person: k, By: d.practitioner(k, d.last), Reason: casework.JoiningLater, On: dateOf(d.s.accepted)}
 	if !last.IsZero() {
 		dep.Reason = choose(rng, []weighted{{"withdrew", 30}, {"disengaged", 35}, {"moved_out_of_area", 15}, {"not_suitable", 5}, {"safety_concern", 10}, {"other", 5}})
 		dep.On = dateOf(last.AddDate(0, 0, 1+rng.IntN(10)))

@@ -132,17 +132,18 @@ func (s *Server) buildDocument(r *http.Request, u *requestUser, fp store.FamilyP
 		// other parent could read it: that an incident was disclosed, a
 		// MARAC referral made or a change recorded, and when, can put them
 		// at risk, whatever it says.
-		var lines []docs.ChronologyLine
 		var left []string
-		for _, e := range chronologyEvents(c) {
-			if id, _ := strconv.ParseInt(e.Whose, 10, 64); e.Risk && id != 0 && !mayReach(id) {
-				continue
-			}
-			lines = append(lines, docs.ChronologyLine{On: e.On, About: e.About, What: e.What})
-		}
+		withheld := map[string]bool{} // by chronoEvent.Whose
 		for _, p := range f.Parents() {
 			if !mayReach(p.ID) {
+				withheld[strconv.FormatInt(p.ID, 10)] = true
 				left = append(left, p.Name()+"'s risk assessments, incidents, MARAC referrals, changes in circumstances, safety plan reviews and pauses: this document could reach the other parent or their practitioner.")
+			}
+		}
+		var lines []docs.ChronologyLine
+		for _, e := range chronologyEvents(c) {
+			if !e.Risk || !withheld[e.Whose] {
+				lines = append(lines, docs.ChronologyLine{On: e.On, About: e.About, What: e.What})
 			}
 		}
 		return docs.Chronology(view, lines, left, from, to, purpose, now), fs, nil
