@@ -21,6 +21,31 @@ import (
 // referralSources cycles through who referred the demo families.
 var referralSources = [][2]string{{"professional", "social_worker"}, {"professional", "midwife"}, {"self", ""}, {"professional", "health_visitor"}, {"professional", "social_worker"}}
 
+// demoModule is the module a demo session on a date works on: the ending
+// in the programme's last months; otherwise the first module of the time
+// (before or after the birth) short of its target, in delivery order, or
+// the last of them once every target is reached.
+func demoModule(cfg timeline.Config, on, bornOn time.Time, attended map[string]int) string {
+	phase := timeline.PhaseAntenatal
+	if !bornOn.IsZero() && !on.Before(bornOn) {
+		phase = timeline.PhasePostnatal
+		if !on.Before(timeline.DateAtMonths(bornOn, cfg.EndingMonths)) {
+			return "ending"
+		}
+	}
+	last := ""
+	for _, m := range cfg.Modules {
+		if m.Key == "ending" || m.Phase != phase && m.Phase != timeline.PhaseAny {
+			continue
+		}
+		if attended[m.Key] < m.TargetSessions {
+			return m.Key
+		}
+		last = m.Key
+	}
+	return last
+}
+
 // history gives a demo family a past: its referral, fortnightly sessions
 // with each parent since acceptance (some missed), outcome measures at each
 // timepoint whose window has opened (scores easing over time, as the
@@ -58,11 +83,16 @@ func history(tx *store.Tx, n int, f familySpec, familyID int64, parents [2]int64
 		h.Documents = append(h.Documents, store.DemoDocument{By: ids[f.prac[d.slot-1]],
 			Document: casework.Document{PersonID: parents[d.slot-1], Title: d.title, Content: onePagePDF(d.lines)}})
 	}
+	cfg, err := timeline.DefaultConfig()
+	if err != nil {
+		return err
+	}
 	for i, email := range f.prac {
 		if email == "" {
 			continue
 		}
 		k := 0
+		attended := map[string]int{}
 		for on := accepted.AddDate(0, 0, 5+i); !on.After(ends[i]); on = on.AddDate(0, 0, 14) {
 			attendance := "attended"
 			switch (k + n + i) % 7 {
@@ -71,13 +101,14 @@ func history(tx *store.Tx, n int, f familySpec, familyID int64, parents [2]int64
 			case 5:
 				attendance = "cancelled_by_parent"
 			}
-			h.Sessions = append(h.Sessions, store.DemoSession{PersonID: parents[i], StaffID: ids[email], On: on, Attendance: attendance})
+			module := ""
+			if attendance == "attended" {
+				module = demoModule(cfg, on, bornOn, attended)
+				attended[module]++
+			}
+			h.Sessions = append(h.Sessions, store.DemoSession{PersonID: parents[i], StaffID: ids[email], On: on, Attendance: attendance, Module: module})
 			k++
 		}
-	}
-	cfg, err := timeline.DefaultConfig()
-	if err != nil {
-		return err
 	}
 	// Every family past assessment completed it in its fifth week, well
 	// within the six the timeline gives; the measures and the safety plan

@@ -53,7 +53,12 @@ type PersonRecord struct {
 	// Attended says a parent taking part has attended a session, so has
 	// started and cannot be recorded as joining later (PersonAttended, for
 	// those who may edit the record).
-	Attended       bool
+	Attended bool
+	// ModuleSessions counts the sessions a parent attended on each module
+	// of the programme's content, "" for those recorded with none
+	// (PersonModules). A confidential session's module is not withheld
+	// (its topic and notes are), so the counts follow the sessions list.
+	ModuleSessions map[string]int
 	Risk           []RiskRecord
 	Incidents      []Incident
 	Changes        []CircumstanceChange // newest first
@@ -203,11 +208,12 @@ const (
 	PersonReminders                                // reminders staff set about them (parents), the words when the reader may see confidential details
 	PersonDocuments                                // documents kept on their record (parents), without their files, when the reader may see confidential details
 	PersonAttended                                 // whether a parent taking part has attended a session (for the joining-later form), for a reader who may edit the record
+	PersonModules                                  // the sessions a parent attended on each module of the programme's content
 
 	// PersonPage is everything the person page shows.
 	PersonPage = PersonContact | PersonSessions | PersonVIG | PersonJointSafety | PersonPauses |
 		PersonRisk | PersonIncidents | PersonChanges | PersonSafetyPlan | PersonMeasures | PersonConsents | PersonMARAC | PersonChildRisks | PersonReminders | PersonDocuments |
-		PersonAttended
+		PersonAttended | PersonModules
 
 	// PersonSubjectAccess is what a parent's subject access export is made
 	// from (by a DSL, who may see confidential details but edits nothing).
@@ -230,6 +236,9 @@ type SessionPage struct {
 	// "removed" (those removed as entered in error, into
 	// PersonRecord.RemovedSessions). Any other value finds none.
 	Show string
+	// Module, when not "", narrows the page to the sessions attended on
+	// that module of the programme's content.
+	Module string
 	// Offset is where the page starts; past the end, the last page is read
 	// (a list that has shrunk since its link was made still opens).
 	Offset, Limit int
@@ -450,15 +459,25 @@ func (tx *Tx) fillPerson(out *PersonRecord, parts PersonParts, page *SessionPage
 			return err
 		}
 	}
+	if parts&PersonModules != 0 && parent {
+		if out.ModuleSessions, err = tx.moduleSessions(out.Family.ID, id); err != nil {
+			return err
+		}
+	}
 	// Whether they may be recorded as joining later (JoinLater): a parent
-	// taking part who has attended no session yet. The sessions read
-	// already (the newest page of them, say) usually show one, so the
-	// question is asked only when they do not.
+	// taking part who has attended no session yet. The module counts
+	// answer it when they were read; otherwise the sessions read already
+	// (the newest page of them, say) usually show one, so the question is
+	// asked only when they do not.
 	if parts&PersonAttended != 0 && parent && out.Person.Active && out.CanEdit {
-		out.Attended = slices.ContainsFunc(out.Sessions, func(s casework.Session) bool {
-			return s.Attendance == "attended" && s.Kind != "supervision"
-		})
-		if !out.Attended {
+		switch {
+		case parts&PersonModules != 0:
+			for _, n := range out.ModuleSessions {
+				out.Attended = out.Attended || n > 0
+			}
+		case slices.ContainsFunc(out.Sessions, func(s casework.Session) bool { return s.Attendance == "attended" && s.Kind != "supervision" }):
+			out.Attended = true
+		default:
 			if out.Attended, err = tx.attended(out.Family.ID, id); err != nil {
 				return err
 			}
@@ -584,10 +603,15 @@ func (tx *Tx) sessionPage(personID int64, seeConfidential bool, page SessionPage
 		return nil, 0, 0, nil
 	}
 	offset := max(page.Offset, 0)
+	args := []any{personID}
+	if page.Module != "" {
+		cond += ` AND cs.kind <> 'supervision' AND cs.attendance = 'attended' AND cs.module = $2`
+		args = append(args, page.Module)
+	}
 	read := func(offset int) ([]casework.Session, int, error) {
 		rows, err := tx.query(`SELECT `+sessionColumns+`, (SELECT COUNT(*) FROM case_sessions cs WHERE cs.person_id = $1 AND `+cond+`)
 			FROM case_sessions cs JOIN staff s ON s.id = cs.staff_id WHERE cs.person_id = $1 AND `+cond+`
-			ORDER BY cs.held_on DESC, cs.id DESC LIMIT `+strconv.Itoa(page.Limit)+` OFFSET `+strconv.Itoa(offset), personID)
+			ORDER BY cs.held_on DESC, cs.id DESC LIMIT `+strconv.Itoa(page.Limit)+` OFFSET `+strconv.Itoa(offset), args...)
 		if err != nil {
 			return nil, 0, fmt.Errorf("reading sessions: %w", err)
 		}
@@ -607,7 +631,7 @@ func (tx *Tx) sessionPage(personID int64, seeConfidential bool, page SessionPage
 	if err != nil || len(out) > 0 || offset == 0 {
 		return out, total, offset, err
 	}
-	if err := tx.queryRow(`SELECT COUNT(*) FROM case_sessions cs WHERE cs.person_id = $1 AND `+cond, personID).Scan(&total); err != nil {
+	if err := tx.queryRow(`SELECT COUNT(*) FROM case_sessions cs WHERE cs.person_id = $1 AND `+cond, args...).Scan(&total); err != nil {
 		return nil, 0, 0, fmt.Errorf("counting sessions: %w", err)
 	}
 	if total == 0 {
@@ -648,6 +672,28 @@ func (tx *Tx) scanSession(rows *sql.Rows, seeConfidential bool, total *int) (cas
 		return s, err
 	}
 	return s, nil
+}
+
+// moduleSessions counts the sessions a parent attended on each module of
+// the programme's content ("" for those recorded with none); supervision
+// notes are not sessions.
+func (tx *Tx) moduleSessions(familyID, personID int64) (map[string]int, error) {
+	rows, err := tx.query(`SELECT module, COUNT(*) FROM case_sessions
+		WHERE family_id = $1 AND attendance = 'attended' AND person_id = $2 AND kind <> 'supervision' GROUP BY module`, familyID, personID)
+	if err != nil {
+		return nil, fmt.Errorf("counting sessions by module: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var module string
+		var n int
+		if err := rows.Scan(&module, &n); err != nil {
+			return nil, fmt.Errorf("counting sessions by module: %w", err)
+		}
+		out[module] = n
+	}
+	return out, rows.Err()
 }
 
 // vigCycles reads a parent's VIG cycles, newest first, and apart from them

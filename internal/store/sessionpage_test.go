@@ -2,12 +2,14 @@ package store_test
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/audit"
 	"github.com/cradle-org/cradle/internal/casework"
+	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/store/storetest"
 )
@@ -104,6 +106,69 @@ func TestPersonSessionsByPage(t *testing.T) {
 		}
 		if got := notes(all); !slices.Equal(got, want(45, 1, 1, nil)) || all.SessionsTotal != 45 {
 			t.Errorf("every session: %d read, total %d; want 45", len(got), all.SessionsTotal)
+		}
+	})
+}
+
+// The person page counts the sessions a parent attended on each module of
+// the programme's content (not those that did not happen, nor supervision
+// notes), the co-parent's practitioner seeing the same counts (a
+// confidential session's module is not withheld, as in the list), and a
+// page narrowed to a module lists the sessions attended on it.
+func TestPersonSessionsByModule(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := makeFamily(t, db)
+		sctx := audit.WithSource(ctx, audit.Source{Actor: "test"})
+		today := time.Now().UTC().Truncate(24 * time.Hour)
+		mustExec(t, db, `UPDATE families SET accepted_on = $1 WHERE id = $2`, today.AddDate(0, 0, -60), fx.familyID)
+		modules := []casework.Option{{Value: "self_esteem", Label: "Self-esteem"}, {Value: "assertiveness", Label: "Assertiveness"}}
+		for i, s := range []casework.Session{
+			{PersonID: fx.parent1, Attendance: "attended", Module: "self_esteem", Notes: "S1"},
+			{PersonID: fx.parent1, Attendance: "attended", Module: "self_esteem", Notes: "S2", Confidential: true},
+			{PersonID: fx.parent1, Attendance: "did_not_attend", Module: "self_esteem", Reason: "not in"},
+			{PersonID: fx.parent1, Attendance: "attended", Module: "assertiveness", Notes: "A1"},
+			{PersonID: fx.parent1, Attendance: "attended", Notes: "none"},
+			{PersonID: fx.parent2, Attendance: "attended", Module: "self_esteem", Notes: "other parent"},
+		} {
+			s.HeldOn, s.Minutes, s.Mode = today.AddDate(0, 0, i-10), 50, "home"
+			if _, err := db.RecordSession(sctx, map[int64]org.Staff{fx.parent1: fx.prac1, fx.parent2: fx.prac2}[s.PersonID].Actor(), s, modules); err != nil {
+				t.Fatalf("session %d: %v", i, err)
+			}
+		}
+		if err := db.RecordSupervision(sctx, fx.mgr.Actor(), fx.parent1, "Supervision"); err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]int{"self_esteem": 2, "assertiveness": 1, "": 1}
+		for _, reader := range []org.Staff{fx.prac1, fx.prac2, fx.mgr} {
+			rec, err := db.ReadPersonPage(ctx, reader.Actor(), fx.parent1, store.SessionPage{Limit: 20})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !maps.Equal(rec.ModuleSessions, want) {
+				t.Errorf("%s reads %v, want %v", reader.Name, rec.ModuleSessions, want)
+			}
+		}
+		rec, err := db.ReadPersonPage(ctx, fx.prac2.Actor(), fx.parent1, store.SessionPage{Module: "self_esteem", Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.SessionsTotal != 2 || len(rec.Sessions) != 1 || !rec.Sessions[0].Withheld {
+			t.Errorf("self-esteem, a page of 1, for the other practitioner: %d of %d (%+v); want the newest (withheld) of 2", len(rec.Sessions), rec.SessionsTotal, rec.Sessions)
+		}
+		rec, err = db.ReadPersonPage(ctx, fx.prac1.Actor(), fx.parent1, store.SessionPage{Module: "self_esteem", Limit: 20, Offset: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.SessionsTotal != 2 || len(rec.Sessions) != 2 || rec.Sessions[0].Notes != "S2" || rec.Sessions[1].Notes != "S1" {
+			t.Errorf("self-esteem past the end: %+v of %d; want S2, S1", rec.Sessions, rec.SessionsTotal)
+		}
+		if rec, err = db.ReadPersonPage(ctx, fx.prac1.Actor(), fx.parent1, store.SessionPage{Module: "astrology", Limit: 20}); err != nil || rec.SessionsTotal != 0 {
+			t.Errorf("a module with no sessions: %d, %v", rec.SessionsTotal, err)
+		}
+		// With the counts read, whether the parent has attended is known
+		// without asking again.
+		if !rec.Attended {
+			t.Error("Attended = false for a parent with sessions attended")
 		}
 	})
 }

@@ -27,6 +27,22 @@ func (s *Server) modules() []casework.Option {
 	return out
 }
 
+// moduleStatus is how the person page says where a parent stands with a
+// module of the programme's content: a tag's words and its colour.
+func moduleStatus(st timeline.ModuleStatus) struct{ Words, Class string } {
+	switch st {
+	case timeline.ModuleReached:
+		return struct{ Words, Class string }{"Target reached", "govuk-tag--green"}
+	case timeline.ModuleUnderWay:
+		return struct{ Words, Class string }{"Under way", "govuk-tag--blue"}
+	case timeline.ModuleLater:
+		return struct{ Words, Class string }{"After the birth", "govuk-tag--grey"}
+	case timeline.ModuleMissed:
+		return struct{ Words, Class string }{"Not reached before the birth", "govuk-tag--yellow"}
+	}
+	return struct{ Words, Class string }{"Not started", "govuk-tag--grey"}
+}
+
 type personData struct {
 	store.PersonRecord
 	Modules []casework.Option
@@ -36,7 +52,12 @@ type personData struct {
 	// they have left it and not rejoined.
 	Away   *casework.Departure
 	Filter string // the kind of session shown; PersonRecord.Sessions is the page of them
-	Pager  pager
+	// Module is the module of the programme's content the sessions shown
+	// are narrowed to ("" for none), ModuleName its label.
+	Module, ModuleName string
+	// Content is a parent's progress through the programme's modules.
+	Content timeline.ContentProgress
+	Pager   pager
 	// SubjectAccess: the reader may prepare this parent's subject access
 	// request (a designated safeguarding lead), linked from the page.
 	SubjectAccess bool
@@ -50,6 +71,25 @@ type personData struct {
 // Household names the parent the baby or child whose page this is lives
 // with; "" when that is not recorded.
 func (d personData) Household() string { return householdOf(d.Family, d.Person) }
+
+// ModuleHint says, on the form that records a session, which module comes
+// next in the programme's order for the parent: the first under way, or
+// not started whose time has come (not one for after the birth before it,
+// nor one for before it that the birth has passed). Practitioners follow
+// the parent, so it is a hint, never a default.
+func (d personData) ModuleHint() string {
+	for _, m := range d.Content.Modules {
+		if m.Status != timeline.ModuleUnderWay && m.Status != timeline.ModuleNotStarted {
+			continue
+		}
+		target := ""
+		if m.Module.TargetSessions > 0 {
+			target = " of " + strconv.Itoa(m.Module.TargetSessions)
+		}
+		return "Next in the programme's order: " + m.Module.Label + " (" + strconv.Itoa(m.Attended) + target + " sessions attended)"
+	}
+	return ""
+}
 
 // JointAsked is whether the session form asks if it was a joint session:
 // only when both practitioners have recorded that joint sessions are safe.
@@ -77,13 +117,23 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUs
 		return
 	}
 	filter := r.URL.Query().Get("show")
+	// A module narrows the list of every session to those attended on it;
+	// one the programme does not list narrows nothing, so the list shows
+	// every session rather than none.
+	module, moduleName := r.URL.Query().Get("module"), ""
+	if i := slices.IndexFunc(s.cfg.Timeline.Modules, func(m timeline.Module) bool { return m.Key == module }); i >= 0 && filter == "" {
+		moduleName = s.cfg.Timeline.Modules[i].Label
+	} else {
+		module = ""
+	}
 	rec, err := s.db.ReadPersonPage(r.Context(), u.staff.Actor(), id,
-		store.SessionPage{Show: filter, Offset: offsetAsked(r, personSessionsPageSize), Limit: personSessionsPageSize})
+		store.SessionPage{Show: filter, Module: module, Offset: offsetAsked(r, personSessionsPageSize), Limit: personSessionsPageSize})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d := personData{PersonRecord: rec, Modules: s.modules(), Open: open, Filter: filter,
+	d := personData{PersonRecord: rec, Modules: s.modules(), Open: open, Filter: filter, Module: module, ModuleName: moduleName,
+		Content:       timeline.Progress(s.cfg.Timeline, rec.Family.Stage, rec.ModuleSessions),
 		Pager:         newPagerTo(r, "/people/"+strconv.FormatInt(id, 10), "sessions", rec.SessionsTotal, personSessionsPageSize),
 		SubjectAccess: rec.Person.Kind == family.Parent && policy.Can(u.staff.Actor(), policy.ExportSubjectAccess, policy.Target{}, s.cfg.Now())}
 	for _, p := range rec.Pauses {

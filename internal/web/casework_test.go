@@ -19,6 +19,7 @@ import (
 	"github.com/cradle-org/cradle/internal/mail/smtptest"
 	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/store"
+	"github.com/cradle-org/cradle/internal/timeline"
 )
 
 const (
@@ -804,5 +805,106 @@ func TestHugePageNumbers(t *testing.T) {
 				}
 			}
 		}
+	})
+}
+
+// A parent's page shows their progress through the programme's content:
+// the sessions attended on each module against its target, each module's
+// name linking to its sessions; a session recorded on a module counts at
+// once, and the co-parent's practitioner sees the same table.
+func TestPersonProgrammeContent(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := demoFamily(t, e, "Amy")
+		amy := parentNamed(f, "Amy")
+		amyPath := "/people/" + itoa(amy.ID)
+		pc := e.client()
+		e.signIn(pc, practitioner)
+		cfg, err := timeline.DefaultConfig()
+		if err != nil {
+			t.Fatal(err)
+		}
+		words := map[timeline.ModuleStatus]string{timeline.ModuleReached: "Target reached", timeline.ModuleUnderWay: "Under way",
+			timeline.ModuleNotStarted: "Not started", timeline.ModuleLater: "After the birth", timeline.ModuleMissed: "Not reached before the birth"}
+		rowOf := func(body, label string) string {
+			return regexp.MustCompile(`<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">(?:<a [^>]*>)?` +
+				regexp.QuoteMeta(label) + `(?:</a>)?</th>.*?</tr>`).FindString(body)
+		}
+		check := func(who, body string) {
+			t.Helper()
+			rec, err := e.db.ReadPersonPage(context.Background(), mustActor(t, e, practitioner), amy.ID, store.SessionPage{Limit: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			progress := timeline.Progress(cfg, rec.Family.Stage, rec.ModuleSessions)
+			if !progress.Started() {
+				t.Fatalf("the demo gives Amy no session on a module: %v", rec.ModuleSessions)
+			}
+			for _, m := range progress.Modules {
+				row := rowOf(body, m.Module.Label)
+				want := fmt.Sprintf(`<td class="govuk-table__cell govuk-table__cell--numeric">%d of %d</td>`, m.Attended, m.Module.TargetSessions)
+				if !strings.Contains(row, want) || !strings.Contains(row, ">"+words[m.Status]+"</strong>") {
+					t.Errorf("%s: %s's row %q, want %q and %q", who, m.Module.Label, row, want, words[m.Status])
+				}
+				if link := `href="` + amyPath + `?module=` + m.Module.Key + `#sessions"`; strings.Contains(row, link) != (m.Attended > 0) {
+					t.Errorf("%s: %s's row links to its sessions: %v, with %d attended", who, m.Module.Label, strings.Contains(row, link), m.Attended)
+				}
+			}
+		}
+		page := e.get(pc, amyPath)
+		if !strings.Contains(page.body, `<h2 class="govuk-heading-m" id="content">Programme content</h2>`) {
+			t.Fatal("Amy's page has no programme content")
+		}
+		check("Priya", page.body)
+		before := rowOf(page.body, "Self-esteem")
+
+		token := csrfFrom(t, page.body)
+		form := dateForm("held_on", e.clock.Now(), "csrf_token", token, "minutes", "60", "mode", "home", "attendance", "attended",
+			"module", "self_esteem", "notes", "MODULE-NOTE on self-esteem.", "confidential", "no")
+		if r := e.post(pc, amyPath+"/sessions", form); r.status != http.StatusSeeOther {
+			t.Fatalf("recording a session: %d\n%s", r.status, r.body)
+		}
+		page = e.get(pc, amyPath)
+		check("Priya, after a session", page.body)
+		if rowOf(page.body, "Self-esteem") == before {
+			t.Error("a session on self-esteem left its row as it was")
+		}
+
+		// Narrowed to the module: the new note, the sentence, no other module's sessions.
+		narrowed := e.get(pc, amyPath+"?module=self_esteem")
+		if !strings.Contains(narrowed.body, "MODULE-NOTE on self-esteem.") || !strings.Contains(narrowed.body, "Showing the sessions attended on Self-esteem.") {
+			t.Error("the sessions on self-esteem lack the new one or the sentence saying so")
+		}
+		if strings.Contains(between(narrowed.body, `id="sessions"`, `id="vig"`), "Early life experiences") {
+			t.Error("the sessions on self-esteem list another module's")
+		}
+		// A module the programme does not list narrows nothing.
+		if r := e.get(pc, amyPath+"?module=astrology"); r.status != 200 || strings.Contains(r.body, "Showing the sessions attended on") ||
+			!strings.Contains(r.body, "MODULE-NOTE on self-esteem.") {
+			t.Errorf("an unknown module: %d, want every session", r.status)
+		}
+
+		// The form to record a session names the module next in the
+		// programme's order (the first under way or not started).
+		rec, err := e.db.ReadPersonPage(context.Background(), mustActor(t, e, practitioner), amy.ID, store.SessionPage{Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var next timeline.ModuleProgress
+		for _, m := range timeline.Progress(cfg, rec.Family.Stage, rec.ModuleSessions).Modules {
+			if m.Status == timeline.ModuleUnderWay || m.Status == timeline.ModuleNotStarted {
+				next = m
+				break
+			}
+		}
+		hint := fmt.Sprintf(`<div id="module-hint" class="govuk-hint">Next in the programme&#39;s order: %s (%d of %d sessions attended)</div>`,
+			next.Module.Label, next.Attended, next.Module.TargetSessions)
+		if form := e.get(pc, amyPath+"?form=session"); next.Module.Key == "" || !strings.Contains(form.body, hint) {
+			t.Errorf("the session form lacks %q", hint)
+		}
+
+		// Jordan's practitioner sees the same counts.
+		tc := e.client()
+		e.signIn(tc, tom)
+		check("Tom", e.get(tc, amyPath).body)
 	})
 }

@@ -136,6 +136,7 @@ var funcs = template.FuncMap{
 	},
 	"closureLabel":   func(v string) string { return casework.Label(casework.ClosureReasons(), v) },
 	"moduleLabel":    casework.Label,
+	"moduleStatus":   moduleStatus,
 	"matchReason":    matchReason,
 	"declineReasons": referral.DeclineReasons,
 	"isoDate": func(s string) string {

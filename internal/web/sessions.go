@@ -26,6 +26,10 @@ type sessionData struct {
 // session: when joint sessions are safe now, or it was recorded as one.
 func (d sessionData) JointAsked() bool { return d.JointSafe || d.Session.Joint }
 
+// ModuleHint is none on a correction: the session's module was chosen
+// when it was recorded.
+func (d sessionData) ModuleHint() string { return "" }
+
 // Title is the session's name on its page.
 func (d sessionData) Title() string {
 	if d.Session.Kind == "supervision" {
