@@ -48,7 +48,7 @@ type ChronologyAllocation struct {
 }
 
 // chronologyParts are what a parent's part of the chronology reads.
-const chronologyParts = PersonRisk | PersonIncidents | PersonChanges | PersonMARAC | PersonSafetyPlan | PersonPauses
+const chronologyParts = PersonRisk | PersonIncidents | PersonChanges | PersonMARAC | PersonSafetyPlan | PersonPauses | PersonVIG
 
 // ChronologyFor says what a chronology is read for when it is not the
 // reader's own page: a document for another agency that could reach one

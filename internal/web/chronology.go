@@ -176,6 +176,14 @@ func chronologyEvents(c store.Chronology) []chronoEvent {
 				private(add(rv.ReviewedOn, name, whose, "Safety plan reviewed", page+"/safety-plan"))
 			}
 		}
+		for _, v := range rec.VIG {
+			phase := "Antenatal"
+			if v.Phase == "postnatal" {
+				phase = "Postnatal"
+			}
+			add(v.FilmedOn, name, whose, phase+" Video Interaction Guidance cycle: filmed", page+"#vig")
+			add(v.ReviewedOn, name, whose, phase+" Video Interaction Guidance cycle: shared review", page+"#vig")
+		}
 		for _, ps := range rec.Pauses {
 			private(add(ps.StartedOn, name, whose, "Sessions paused: "+casework.Label(casework.PauseReasons(), ps.Reason), page))
 			private(add(ps.EndedOn, name, whose, "Sessions resumed", page))
@@ -209,7 +217,7 @@ func dayOf(t time.Time) time.Time {
 // familyChronology is a family's chronology of significant events: the
 // referral and its acceptance, the birth, risk assessments, incidents,
 // MARAC referrals, changes in circumstances, safeguarding concerns and
-// status, meetings, pauses, parents leaving and rejoining, closures.
+// status, meetings, VIG cycles, pauses, parents leaving and rejoining, closures.
 // ?about= narrows it to a parent (their id) or to the family and children
 // ("family"); ?order=newest puts the latest first.
 func (s *Server) familyChronology(w http.ResponseWriter, r *http.Request, u *requestUser) {

@@ -39,6 +39,15 @@ func TestFamilyChronology(t *testing.T) {
 		if r := e.post(pc, jessPage+"/changes", dateForm("changed_on", e.clock.Now(), "csrf_token", token, "change_kind", "moved_house")); r.status != http.StatusSeeOther {
 			t.Fatalf("recording a change: %d", r.status)
 		}
+		// A VIG cycle with her, its strengths confidential: filmed, then reviewed.
+		vig := dateForm("filmed_on", e.clock.Now().AddDate(0, 0, -20), "csrf_token", token, "phase", "postnatal", "strengths", "CANARY-VIG-STRENGTHS",
+			"vig_confidential", "yes")
+		for k, v := range dateForm("reviewed_on", e.clock.Now().AddDate(0, 0, -10)) {
+			vig[k] = v
+		}
+		if r := e.post(pc, jessPage+"/vig", vig); r.status != http.StatusSeeOther {
+			t.Fatalf("recording a VIG cycle: %d\n%s", r.status, r.body)
+		}
 
 		page := e.get(pc, url)
 		if page.status != http.StatusOK {
@@ -47,7 +56,8 @@ func TestFamilyChronology(t *testing.T) {
 		rows := between(page.body, "<tbody", "</tbody>")
 		for _, want := range []string{"Referral accepted: the family&#39;s record opened", `href="` + jessPage + `/dash/`, "DASH risk assessment: High risk",
 			"DASH risk assessment: Standard risk", "Incident · police involved · injuries", "Referred to MARAC: outcome recorded",
-			`href="` + jessPage + `/safety-plan">Safety plan reviewed`, "Change in circumstances: Moved house", "Jess Morris", "Practitioner: Priya Shah", "Practitioner: Grace Adeyemi"} {
+			`href="` + jessPage + `/safety-plan">Safety plan reviewed`, "Change in circumstances: Moved house", "Jess Morris", "Practitioner: Priya Shah", "Practitioner: Grace Adeyemi",
+			"Postnatal Video Interaction Guidance cycle: filmed", "Postnatal Video Interaction Guidance cycle: shared review"} {
 			if !strings.Contains(rows, want) {
 				t.Errorf("Jess's practitioner's chronology lacks %q", want)
 			}
@@ -76,10 +86,11 @@ func TestFamilyChronology(t *testing.T) {
 		e.signIn(gc, grace)
 		g := e.get(gc, url)
 		grows := between(g.body, "<tbody", "</tbody>")
-		if g.status != http.StatusOK || !strings.Contains(grows, "DASH risk assessment: High risk") || !strings.Contains(grows, "Incident · police involved") {
+		if g.status != http.StatusOK || !strings.Contains(grows, "DASH risk assessment: High risk") || !strings.Contains(grows, "Incident · police involved") ||
+			!strings.Contains(grows, "Postnatal Video Interaction Guidance cycle: shared review") {
 			t.Fatalf("Callum's practitioner's chronology: %d\n%s", g.status, grows)
 		}
-		for _, never := range []string{jessPage + "/dash/", jessPage + "/safety-plan", "Moved house"} {
+		for _, never := range []string{jessPage + "/dash/", jessPage + "/safety-plan", "Moved house", "CANARY-VIG-STRENGTHS"} {
 			if strings.Contains(g.body, never) {
 				t.Errorf("Callum's practitioner's chronology shows %q, confidential to Jess", never)
 			}
