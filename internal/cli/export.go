@@ -12,6 +12,7 @@ import (
 
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/research"
+	"github.com/cradle-org/cradle/internal/timeline"
 )
 
 // export writes the pseudonymised research extract for evaluators. It runs
@@ -21,7 +22,7 @@ import (
 func (a *App) export(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] != "research" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			fmt.Fprintln(a.Stdout, "Usage: cradle export research --as EMAIL --project NAME --out FILE [--dates months|shifted]")
+			fmt.Fprintln(a.Stdout, "Usage: cradle export research --as EMAIL --project NAME --out FILE [--dates months|shifted] [--timeline FILE]")
 			return nil
 		}
 		return &usageError{msg: "export: say what to export: cradle export research"}
@@ -32,6 +33,7 @@ func (a *App) export(ctx context.Context, args []string) error {
 	project := fs.String("project", "", "evaluation project `name`: pseudonyms differ per project (required)")
 	out := fs.String("out", "", "`file` to write the extract to (CSV); the dictionary goes beside it as FILE.dictionary.csv (required)")
 	dates := fs.String("dates", "months", "how dates are given: `months` (YYYY-MM) or shifted (whole dates moved by a per-family offset)")
+	timelineFile := fs.String("timeline", a.Getenv("CRADLE_TIMELINE_FILE"), "JSON `file` of the programme timeline and content, as serve is given: its modules and their targets are what modules_started and modules_reached count (env CRADLE_TIMELINE_FILE; default: built in)")
 	if err := a.parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -52,6 +54,12 @@ func (a *App) export(ctx context.Context, args []string) error {
 	default:
 		return &usageError{msg: fmt.Sprintf("export research: --dates must be months or shifted, not %q", *dates)}
 	}
+	// The timeline is read before the database is opened: a bad file
+	// touches nothing.
+	tl, err := loadConfigFile(*timelineFile, "timeline", timeline.DefaultConfig, timeline.ParseConfig)
+	if err != nil {
+		return fmt.Errorf("export research: %w", err)
+	}
 	db, err := a.open(ctx, d)
 	if err != nil {
 		return err
@@ -68,6 +76,7 @@ func (a *App) export(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	data.Modules = tl.Modules
 	rows, err := research.Build(key, strings.TrimSpace(*project), mode, data)
 	if err != nil {
 		return fmt.Errorf("building extract: %w", err)

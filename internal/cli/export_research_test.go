@@ -63,6 +63,7 @@ func TestExportResearchWide(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	filled := map[string]int{}
+	reached := 0 // parent rows with a module's target reached
 	date := regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})?$`)
 	for _, row := range recs[1:] {
 		k := row[col("person")] + " " + row[col("timepoint")]
@@ -87,12 +88,15 @@ func TestExportResearchWide(t *testing.T) {
 		}
 		switch row[col("role")] {
 		case "parent":
-			if row[col("sessions_offered")] == "" {
-				t.Errorf("parent row %s without sessions", k)
+			if row[col("sessions_offered")] == "" || row[col("modules_started")] == "" || row[col("modules_reached")] == "" {
+				t.Errorf("parent row %s without sessions or modules", k)
+			}
+			if n := row[col("modules_reached")]; n != "" && n != "0" {
+				reached++
 			}
 		case "baby":
-			if row[col("sessions_offered")] != "" {
-				t.Errorf("baby row %s with sessions", k)
+			if row[col("sessions_offered")] != "" || row[col("modules_started")] != "" {
+				t.Errorf("baby row %s with sessions or modules", k)
 			}
 		default:
 			t.Errorf("row %s role %q", k, row[col("role")])
@@ -100,6 +104,23 @@ func TestExportResearchWide(t *testing.T) {
 		if row[col("safeguarding_status")] == "" {
 			t.Errorf("row %s without a safeguarding status", k)
 		}
+	}
+	if reached == 0 {
+		t.Error("no parent row has a module's target reached: the demo's sessions are on modules")
+	}
+	// A timeline file that does not parse is refused before anything is
+	// read or written.
+	bad := filepath.Join(t.TempDir(), "timeline.json")
+	if err := os.WriteFile(bad, []byte(`{"modules": [`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(t.TempDir(), "other.csv")
+	if r := run(t, nil, "export", "research", "--data", data, "--as", demoAdmin, "--project", "Wide", "--out", other, "--timeline", bad); r.code == 0 ||
+		!strings.Contains(r.stderr, "timeline") {
+		t.Errorf("a bad timeline file: %+v", r)
+	}
+	if _, err := os.Stat(other); !os.IsNotExist(err) {
+		t.Errorf("a bad timeline file still wrote the extract: %v", err)
 	}
 	if len(seen) < 20 {
 		t.Errorf("%d rows, want the demo families' people at each timepoint", len(seen))

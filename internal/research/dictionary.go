@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -67,6 +68,10 @@ var rowColumns = []column{
 		func(r Row) string { return r.TakingPart }, false},
 	{Field{"left_reason", "string", "Why the parent had left the programme (category), when taking_part is no: the reason recorded when they left, or joining_later for a parent who had not started yet and was to join later. The dates a parent left and rejoined are not exported.", "category key (" + leavingReasonKeys() + ") when taking_part is no; empty otherwise"},
 		func(r Row) string { return r.LeftReason }, true},
+	{Field{"modules_started", "integer", "The modules of the programme's content on which the parent had attended at least one session by measured_on; empty for the baby. Counted against the timeline configuration given to the export (its modules and their targets): sessions on a module it does not list count in neither column.", "0 to the number of modules" + moduleCount() + "; empty for the baby"},
+		func(r Row) string { return r.ModulesStarted }, false},
+	{Field{"modules_reached", "integer", "The modules on which the parent had attended at least their target number of sessions by measured_on (a module with no target never counts); empty for the baby.", "0 to the number of modules" + moduleCount() + "; empty for the baby"},
+		func(r Row) string { return r.ModulesReached }, false},
 }
 
 // timepointKeys lists the built-in timeline's timepoints, for the
@@ -81,6 +86,16 @@ func timepointKeys() string {
 		keys = append(keys, tp.Key)
 	}
 	return " (by default " + strings.Join(keys, ", ") + ")"
+}
+
+// moduleCount says how many modules the built-in timeline has, for the
+// dictionary: an organisation's own timeline may have others.
+func moduleCount() string {
+	cfg, err := timeline.DefaultConfig()
+	if err != nil || len(cfg.Modules) == 0 {
+		return ""
+	}
+	return " (by default " + strconv.Itoa(len(cfg.Modules)) + ")"
 }
 
 // columns is every column of the extract, in order: the row columns, then

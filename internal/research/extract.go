@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cradle-org/cradle/internal/casework"
+	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/sharing"
 	"github.com/cradle-org/cradle/internal/timeline"
 )
@@ -41,12 +42,17 @@ type Data struct {
 	// Departures are the times each parent left the programme while the
 	// other carried on, by person id.
 	Departures map[int64][]Departure
+	// Modules are the programme's content, with each module's target
+	// number of sessions (the timeline configuration's), against which
+	// the sessions attended on each are counted.
+	Modules []timeline.Module
 }
 
 // Session is one session offered to a parent.
 type Session struct {
 	On       time.Time
 	Attended bool
+	Module   string // the module of the programme's content it was on; "" for none
 }
 
 // Departure is a parent leaving the programme, and rejoining if they did:
@@ -124,6 +130,8 @@ type Row struct {
 	SessionsOffered    string
 	TakingPart         string // "yes" or "no"; "" for the baby
 	LeftReason         string // when TakingPart is "no"
+	ModulesStarted     string // modules with a session attended; "" for the baby
+	ModulesReached     string // modules whose target was reached
 	// Measures holds the instrument columns that have a value, by column
 	// name ("phq9_score"); every other instrument column is empty.
 	Measures map[string]string
@@ -236,6 +244,8 @@ func Build(key []byte, project string, mode DateMode, data Data) ([]Row, error) 
 		if first.Role == RoleParent {
 			attended, offered := sessionsBy(data.Sessions[first.PersonID], measured)
 			row.SessionsAttended, row.SessionsOffered = strconv.Itoa(attended), strconv.Itoa(offered)
+			started, reached := modulesBy(data.Sessions[first.PersonID], measured, data.Modules)
+			row.ModulesStarted, row.ModulesReached = strconv.Itoa(started), strconv.Itoa(reached)
 			row.TakingPart = "yes"
 			if d, away := departedOn(data.Departures[first.PersonID], measured); away {
 				row.TakingPart, row.LeftReason = "no", d.Reason
@@ -448,6 +458,28 @@ func sessionsBy(sessions []Session, on time.Time) (attended, offered int) {
 		}
 	}
 	return attended, offered
+}
+
+// modulesBy counts the programme's modules on which a parent had attended
+// a session by a date, and those whose target they had reached, as the
+// person page counts them (timeline.Progress); sessions on a module the
+// programme does not list count towards neither.
+func modulesBy(sessions []Session, on time.Time, modules []timeline.Module) (started, reached int) {
+	attended := map[string]int{}
+	for _, s := range sessions {
+		if s.Attended && !dateOf(s.On).After(dateOf(on)) {
+			attended[s.Module]++
+		}
+	}
+	for _, m := range timeline.Progress(timeline.Config{Modules: modules}, family.Closed, attended).Modules {
+		if m.Attended > 0 {
+			started++
+		}
+		if m.Status == timeline.ModuleReached {
+			reached++
+		}
+	}
+	return started, reached
 }
 
 // dateOf is t's calendar date, so times of day cannot move a comparison.

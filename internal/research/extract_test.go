@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cradle-org/cradle/internal/timeline"
 )
 
 const project = "eval-2026"
@@ -103,12 +105,15 @@ func data() Data {
 		Records: records(),
 		Sessions: map[int64][]Session{
 			mumA: {
-				{day(2026, 1, 25), true}, {day(2026, 1, 29).Add(5 * time.Hour), true}, // the same day as the last baseline result counts
-				{day(2026, 2, 10), false}, {day(2026, 8, 20), true},
-				{day(2026, 8, 21), true}, // after the 6-month results
+				{day(2026, 1, 25), true, "early"}, {day(2026, 1, 29).Add(5 * time.Hour), true, "early"}, // the same day as the last baseline result counts
+				{day(2026, 2, 10), false, "later"}, // missed: counts towards no module
+				{day(2026, 8, 20), true, "later"},
+				{day(2026, 8, 21), true, "open"}, // after the 6-month results
 			},
-			babyA: {{day(2026, 8, 1), true}}, // not counted: the baby's row has no sessions
+			babyA: {{day(2026, 8, 1), true, "early"}}, // not counted: the baby's row has no sessions
 		},
+		Modules: []timeline.Module{{Key: "early", Phase: "antenatal", TargetSessions: 2}, {Key: "later", Phase: "postnatal", TargetSessions: 2},
+			{Key: "open", Phase: "any", TargetSessions: 1}},
 		Statuses: map[int64][]StatusChange{
 			familyA: {{day(2026, 1, 20), "child_protection_plan"}, {day(2026, 5, 1), "none"}, {day(2026, 5, 1), "child_in_need"}},
 		},
@@ -175,7 +180,8 @@ func TestBuildRows(t *testing.T) {
 	want := Row{
 		Family: fA, Person: mum, Role: "parent", Experience: "experiences", Area: "Blackpool",
 		ReferralSource: "midwife", AcceptedOn: "2026-01", Timepoint: "m6", MeasuredOn: "2026-08",
-		BabyAgeMonths: "6", SafeguardingStatus: "child_in_need", SessionsAttended: "3", SessionsOffered: "4", TakingPart: "yes",
+		BabyAgeMonths: "6", SafeguardingStatus: "child_in_need", SessionsAttended: "3", SessionsOffered: "4",
+		ModulesStarted: "2", ModulesReached: "1", TakingPart: "yes", // early reached (2 of 2), later under way (1 of 2), open not yet
 		Measures: map[string]string{
 			"epds_taken_on": "2026-08", "epds_score": "8", "epds_band": "below the screening threshold",
 			"domestic_abuse_taken_on": "2026-08", "domestic_abuse_score": "3", "domestic_abuse_band": "abuse reported",
@@ -195,7 +201,8 @@ func TestBuildRows(t *testing.T) {
 		"ders16_nonacceptance": "10", "ders16_goals": "8", "ders16_impulse": "11", "ders16_strategies": "13", "ders16_clarity": "5",
 	}
 	if base.BabyAgeMonths != "" || base.MeasuredOn != "2026-01" || base.SafeguardingStatus != "child_protection_plan" ||
-		base.SessionsAttended != "2" || base.SessionsOffered != "2" || base.TakingPart != "yes" || base.LeftReason != "" ||
+		base.SessionsAttended != "2" || base.SessionsOffered != "2" || base.ModulesStarted != "1" || base.ModulesReached != "1" ||
+		base.TakingPart != "yes" || base.LeftReason != "" ||
 		!reflect.DeepEqual(base.Measures, wantBase) {
 		t.Errorf("baseline row = %+v", base)
 	}

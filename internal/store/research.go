@@ -232,7 +232,7 @@ func (db *DB) researchData(ctx context.Context, progress func(done, total int)) 
 	data.Departures = map[int64][]research.Departure{}
 	for _, chunk := range parentChunks {
 		in, args := db.inList(chunk)
-		rows, err := db.query(ctx, `SELECT person_id, held_on, attendance FROM case_sessions
+		rows, err := db.query(ctx, `SELECT person_id, held_on, attendance, module FROM case_sessions
 			WHERE kind = 'session' AND attendance <> 'cancelled_by_practitioner' AND person_id IN (`+in+`)`, args...)
 		if err != nil {
 			return data, fmt.Errorf("reading sessions: %w", err)
@@ -241,7 +241,7 @@ func (db *DB) researchData(ctx context.Context, progress func(done, total int)) 
 			var pid int64
 			var s research.Session
 			var attendance string
-			if err := rows.Scan(&pid, &s.On, &attendance); err != nil {
+			if err := rows.Scan(&pid, &s.On, &attendance, &s.Module); err != nil {
 				return data, dropRows(rows, fmt.Errorf("reading sessions: %w", err))
 			}
 			s.Attended = attendance == "attended"

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -62,9 +63,9 @@ func TestResearchExtract(t *testing.T) {
 		if err := db.RemoveMeasure(ctx, fx.prac2.Actor(), fx.parent2, ids[3], "CANARY-REMOVED typed against the wrong parent"); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.RawExec(ctx, `INSERT INTO case_sessions (family_id, person_id, staff_id, held_on, mode, attendance, kind, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, 'home', 'attended', 'session', $6, $6), ($1, $2, $3, $5, 'home', 'did_not_attend', 'session', $6, $6),
-			($1, $2, $3, $5, 'home', 'cancelled_by_practitioner', 'session', $6, $6)`,
+		if err := db.RawExec(ctx, `INSERT INTO case_sessions (family_id, person_id, staff_id, held_on, mode, attendance, kind, created_at, updated_at, module)
+			VALUES ($1, $2, $3, $4, 'home', 'attended', 'session', $6, $6, 'self_esteem'), ($1, $2, $3, $5, 'home', 'did_not_attend', 'session', $6, $6, ''),
+			($1, $2, $3, $5, 'home', 'cancelled_by_practitioner', 'session', $6, $6, '')`,
 			fx.familyID, fx.parent1, fx.prac1.ID, day(2026, 9, 20), day(2027, 1, 5), time.Now().UTC()); err != nil {
 			t.Fatal(err)
 		}
@@ -132,8 +133,9 @@ func TestResearchExtract(t *testing.T) {
 				t.Errorf("a result entered in error was read: %+v", r)
 			}
 		}
-		if s := data.Sessions[fx.parent1]; len(s) != 2 || !s[0].Attended && !s[1].Attended {
-			t.Errorf("sessions = %+v, want 2 offered (not the practitioner's cancellation)", s)
+		if s := data.Sessions[fx.parent1]; len(s) != 2 || !s[0].Attended && !s[1].Attended ||
+			!slices.ContainsFunc(s, func(s research.Session) bool { return s.Attended && s.Module == "self_esteem" }) {
+			t.Errorf("sessions = %+v, want 2 offered (not the practitioner's cancellation), the one attended on self-esteem", s)
 		}
 		if d := data.Departures[fx.parent1]; len(d) != 2 || d[0].Reason != "moved_out_of_area" || !d[0].LeftOn.Equal(day(2026, 11, 16)) || !d[0].RejoinedOn.Equal(day(2026, 11, 20)) ||
 			d[1].Reason != "other" || !d[1].LeftOn.Equal(day(2026, 11, 25)) || !d[1].RejoinedOn.IsZero() {
