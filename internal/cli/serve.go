@@ -143,6 +143,11 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	if err := db.SetOutcomeOrder(ctx, order); err != nil {
 		return fmt.Errorf("recording the outcome measures' timepoint order: %w", err)
 	}
+	// Likewise the programme content figures count against the configured
+	// modules' targets (store.SetModuleTargets).
+	if err := db.SetModuleTargets(ctx, tl.Modules); err != nil {
+		return fmt.Errorf("recording the programme modules' targets: %w", err)
+	}
 	httpSrv := httpServer(srv.Handler(), log)
 	scheme := "http"
 	if *tlsCert != "" {

@@ -190,6 +190,46 @@ func Dashboard(f Figures, outcomes Table) []Section {
 	d.derive(&engagementSection.Headline[1].Cell, "closures"+sep+"planned_end", "closures/all")
 	out = append(out, engagementSection)
 
+	// Programme content: for each module, the parents completing the
+	// programme who attended a session on it, and its target; each a
+	// share of those parents. Neither adds up with any other figure.
+	content := Table{Key: "content", Title: "Programme content delivered",
+		Caption: "Parents taking part in families that completed the programme (closed at the planned end) " + scope +
+			": how many attended at least one session on each module, and how many attended its target number of sessions.",
+		Columns: []Column{{Key: "module", Label: "Module"}, {Key: "target", Label: "Target sessions", Numeric: true},
+			{Key: "started", Label: "Parents with a session on it", Numeric: true}, {Key: "started_percent", Label: "% of parents", Numeric: true},
+			{Key: "reached", Label: "Parents reaching the target", Numeric: true}, {Key: "reached_percent", Label: "% of parents", Numeric: true}}}
+	for _, m := range f.Modules {
+		var started, reached int
+		for _, c := range f.ContentModules {
+			if c.Module == m.Key {
+				started, reached = c.Parents, c.Reached
+			}
+		}
+		target := Cell{Numeric: true, Missing: true}
+		if m.TargetSessions > 0 {
+			target = Cell{Numeric: true, Value: float64(m.TargetSessions)} // configuration, not a count: never suppressed
+		}
+		row := []Cell{Label(m.Label), target, Count(started), Percent(started, f.ContentParents), Count(reached), Percent(reached, f.ContentParents)}
+		d.show("content/started"+sep+m.Key, started, &row[2])
+		d.derive(&row[3], "content/started"+sep+m.Key, "content/parents")
+		d.show("content/reached"+sep+m.Key, reached, &row[4])
+		d.derive(&row[5], "content/reached"+sep+m.Key, "content/parents")
+		content.Rows = append(content.Rows, row)
+	}
+	contentSection := newSection("content")
+	contentSection.Headline = []Headline{{"Parents completing the programme", Count(f.ContentParents)}}
+	d.show("content/parents", f.ContentParents, &contentSection.Headline[0].Cell)
+	contentSection.Tables = []Table{content}
+	contentSection.Charts = []ChartHint{{Table: 0, Kind: "bar", LabelCol: 0, ValueCols: []int{5}}}
+	switch {
+	case len(f.Modules) == 0:
+		contentSection.Empty = "The programme's modules are not set up: see its timeline configuration."
+	case f.ContentParents == 0:
+		contentSection.Empty = "No family completed the programme in this period and area."
+	}
+	out = append(out, contentSection)
+
 	hours, okHours := Median(f.DecisionHours)
 	hoursCell := Cell{Numeric: true, Missing: true}
 	if okHours {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cradle-org/cradle/internal/timeline"
 )
 
 // normalFigures is a quarter's figures, made up by hand, with a few small
@@ -45,6 +47,10 @@ func normalFigures() Figures {
 		DecisionHours:      []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 30},
 		DecidedInTime:      11, MARACReferrals: 3, SafetyPlans: 9, SafetyPlanReviews: 0,
 		StatusFamilies: 30, StatusSteppedDown: 8, StatusSteppedUp: 2,
+		ContentParents: 40,
+		ContentModules: []ModuleContent{{"early", 35, 25}, {"inner", 33, 3}, {"open", 8, 0}, {"gone", 9, 9}}, // a module no longer listed: shown nowhere
+		Modules: []timeline.Module{{Key: "early", Label: "Early life experiences", TargetSessions: 4}, {Key: "inner", Label: "Inner child", TargetSessions: 12},
+			{Key: "open", Label: "Open-ended"}},
 	}
 }
 
@@ -125,6 +131,10 @@ func TestDashboardCells(t *testing.T) {
 			"Families with a recorded status | 30 | 100.0",
 		},
 		"outcome-change": nil,
+		// Early: 35 of 40 with a session, 25 at 4 or more; inner child's 3
+		// at its target of 12 is small; a module with no target is never
+		// reached.
+		"content": {"Early life experiences | 4 | 35 | 87.5 | 25 | 62.5", "Inner child | 12 | 33 | 82.5 | [c] | [c]", "Open-ended |  | 8 | 20.0 | 0 | 0.0"},
 	}
 	var keys []string
 	for _, tab := range Tables(sections) {
@@ -152,7 +162,7 @@ func TestDashboardCells(t *testing.T) {
 		}
 	}
 	wantHeadlines := []string{"Referrals received: 50", "Accepted: 30", "Open families: 40", "Practitioners with a caseload: 8",
-		"% of offered sessions attended: 78.4", "% of closures at the baby's second birthday: 52.2"}
+		"% of offered sessions attended: 78.4", "% of closures at the baby's second birthday: 52.2", "Parents completing the programme: 40"}
 	if !reflect.DeepEqual(headlines, wantHeadlines) {
 		t.Errorf("headlines = %q, want %q", headlines, wantHeadlines)
 	}

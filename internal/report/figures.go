@@ -1,6 +1,10 @@
 package report
 
-import "time"
+import (
+	"time"
+
+	"github.com/cradle-org/cradle/internal/timeline"
+)
 
 // Figures are the programme's aggregate figures for one scope (a date range
 // and a set of areas), as counted by the store. Nothing here names a person:
@@ -64,6 +68,25 @@ type Figures struct {
 	// stepped down (child protection plan → child in need → none) between
 	// their first and latest recorded status, of those with a history.
 	StatusFamilies, StatusSteppedDown, StatusSteppedUp int
+
+	// Programme content: the parents taking part in families that completed
+	// the programme (closed at the planned end, not since re-opened) in
+	// the range, and for each module how many of them attended a session
+	// on it and how many its target (by the targets the store holds: the
+	// timeline configuration's, recorded when the server starts).
+	ContentParents int
+	ContentModules []ModuleContent
+	// Modules are the programme's content, with their labels and targets:
+	// the timeline configuration's, set by the caller, not read with the
+	// figures.
+	Modules []timeline.Module
+}
+
+// ModuleContent is, for one module, how many parents attended a session on
+// it (Parents) and how many attended its target number (Reached).
+type ModuleContent struct {
+	Module           string
+	Parents, Reached int
 }
 
 // MonthCount is a count for one month ("2026-03") and key.

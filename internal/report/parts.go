@@ -18,10 +18,11 @@ const (
 	PartEngagement                    // sessions, closures, retention, parents who left
 	PartSafeguarding                  // concerns, MARAC referrals, safety plans
 	PartStatus                        // changes in safeguarding status
-	PartOutcomes                      // the outcome table (OutcomeChange, not Figures)
+	PartContent                       // the programme content that parents completing the programme had
+	PartOutcomes                      // the outcome table (OutcomeChange, not Figures): the last, after every part Figures hold
 
 	// FigureParts are the parts Figures hold; AllParts adds the outcome table.
-	FigureParts = PartReferrals | PartCaseloads | PartEngagement | PartSafeguarding | PartStatus
+	FigureParts = PartReferrals | PartCaseloads | PartEngagement | PartSafeguarding | PartStatus | PartContent
 	AllParts    = FigureParts | PartOutcomes
 )
 
@@ -39,6 +40,7 @@ var sectionList = []SectionInfo{
 	{"conversion", "Conversion and first contact", PartReferrals},
 	{"caseloads", "Caseloads now", PartCaseloads},
 	{"engagement", "Engagement and retention", PartEngagement},
+	{"content", "Programme content", PartContent},
 	{"safeguarding", "Safeguarding", PartSafeguarding},
 	{"outcomes", "Outcomes", PartStatus | PartOutcomes},
 }
@@ -115,6 +117,9 @@ func (f *Figures) Merge(src Figures, p Part) {
 	}
 	if p&PartStatus != 0 {
 		f.StatusFamilies, f.StatusSteppedDown, f.StatusSteppedUp = src.StatusFamilies, src.StatusSteppedDown, src.StatusSteppedUp
+	}
+	if p&PartContent != 0 {
+		f.ContentParents, f.ContentModules = src.ContentParents, src.ContentModules
 	}
 	if p != 0 && (f.AsOf.IsZero() || (!src.AsOf.IsZero() && src.AsOf.Before(f.AsOf))) {
 		f.AsOf = src.AsOf

@@ -15,7 +15,7 @@ func figureFields() []string {
 	typ := reflect.TypeFor[Figures]()
 	for i := range typ.NumField() {
 		switch name := typ.Field(i).Name; name {
-		case "From", "To", "AsOf", "Areas", "Parts":
+		case "From", "To", "AsOf", "Areas", "Parts", "Modules": // Modules: configuration the caller sets
 		default:
 			out = append(out, name)
 		}
@@ -122,7 +122,7 @@ func TestSectionsNeedOnlyTheirParts(t *testing.T) {
 			if full[i].Key != info.Key || full[i].Heading != info.Heading {
 				t.Fatalf("section %d is %q %q, Sections lists %q %q", i, full[i].Key, full[i].Heading, info.Key, info.Heading)
 			}
-			g := Figures{From: f.From, To: f.To, Areas: f.Areas}
+			g := Figures{From: f.From, To: f.To, Areas: f.Areas, Modules: f.Modules}
 			g.Merge(f, info.Needs)
 			g.Parts |= info.Needs & PartOutcomes
 			only := outcomes

@@ -84,14 +84,17 @@ var (
 )
 
 // derivedTables hold only what triggers work out from other tables
-// (migrations 14 and 18's summaries, 20's change counts, 24's search names). A backup leaves them out; restoring the
+// (migrations 14 and 18's summaries, 20's change counts, 24's search names,
+// 63's sessions by module and completed families' content, and the module
+// targets those are counted against, set from the configuration as the
+// outcome order is). A backup leaves them out; restoring the
 // rows they summarise fills them again through the same triggers.
 // outcome_timepoints is the order the pairs follow, which a new database
 // starts with and store.SetOutcomeOrder sets from the configuration.
 var derivedTables = map[string]bool{"session_counts_month": true, "session_counts_day": true, "family_session_facts": true,
 	"outcome_timepoints": true, "outcome_pairs": true, "referral_facts": true, "referral_counts_month": true, "first_contact_counts_month": true,
 	"retention_babies": true, "caseload_changes": true, "concern_times": true,
-	"person_names": true}
+	"person_names": true, "person_module_sessions": true, "completed_content": true, "module_targets": true}
 
 // backupTables lists the schema's tables (from the migrations), except the
 // derived ones, so that every table comes after the tables it refers to; a

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -145,7 +146,114 @@ var figureReads = []struct {
 	{report.PartStatus, "status", func(tx *Tx, sc ReportScope, _, _ time.Time, f *report.Figures) error {
 		return tx.statusFigures(sc, f)
 	}},
+	{report.PartContent, "content", (*Tx).contentFigures},
 }
+
+// contentFigures sums, over the families that completed the programme in
+// the range (closed at the planned end, not since re-opened), their
+// parents taking part and, for each module, those who attended a session
+// on it and those who reached its target: completed_content, which
+// triggers keep (migration 63), in one read of its index.
+func (tx *Tx) contentFigures(sc ReportScope, from, until time.Time, f *report.Figures) error {
+	where, args := scopeSQL("area_id", sc, []any{from, until})
+	rows, err := tx.query(`SELECT module, SUM(parents), SUM(reached) FROM completed_content
+		WHERE closed_on >= $1 AND closed_on < $2`+where+` GROUP BY module ORDER BY module`, args...)
+	if err != nil {
+		return fmt.Errorf("counting the programme content delivered: %w", err)
+	}
+	for rows.Next() {
+		var m report.ModuleContent
+		if err := rows.Scan(&m.Module, &m.Parents, &m.Reached); err != nil {
+			return dropRows(rows, fmt.Errorf("counting the programme content delivered: %w", err))
+		}
+		if m.Module == "*" {
+			f.ContentParents = m.Parents
+			continue
+		}
+		f.ContentModules = append(f.ContentModules, m)
+	}
+	if err := doneRows(rows); err != nil {
+		return fmt.Errorf("counting the programme content delivered: %w", err)
+	}
+	return nil
+}
+
+// SetModuleTargets records the programme's modules' target numbers of
+// sessions (the timeline configuration's), against which the programme
+// content figures count a parent as reaching a module's target. When they
+// differ from those recorded, every completed family's content is worked
+// out again (migration 63 starts with the shipped timeline's).
+func (db *DB) SetModuleTargets(ctx context.Context, modules []timeline.Module) error {
+	want := map[string]int{}
+	for _, m := range modules {
+		if m.Key == "" || m.Key == "*" {
+			return problem.New(problem.Invalid, "A module's key must not be empty or *")
+		}
+		want[m.Key] = m.TargetSessions
+	}
+	// Read first, so that unchanged targets write nothing.
+	rows, err := db.query(ctx, `SELECT module, target FROM module_targets`)
+	if err != nil {
+		return fmt.Errorf("reading the module targets: %w", err)
+	}
+	current := map[string]int{}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return dropRows(rows, fmt.Errorf("reading the module targets: %w", err))
+		}
+		current[k] = n
+	}
+	if err := doneRows(rows); err != nil {
+		return fmt.Errorf("reading the module targets: %w", err)
+	}
+	if maps.Equal(current, want) {
+		return nil
+	}
+	return db.Update(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(`DELETE FROM module_targets`); err != nil {
+			return fmt.Errorf("recording the module targets: %w", err)
+		}
+		keys := slices.Sorted(maps.Keys(want))
+		for _, k := range keys {
+			if _, err := tx.exec(`INSERT INTO module_targets (module, target) VALUES ($1, $2)`, k, want[k]); err != nil {
+				return fmt.Errorf("recording the module targets: %w", err)
+			}
+		}
+		if _, err := tx.exec(`DELETE FROM completed_content`); err != nil {
+			return fmt.Errorf("working out the programme content delivered: %w", err)
+		}
+		for _, q := range completedContentRebuild {
+			if _, err := tx.exec(q); err != nil {
+				return fmt.Errorf("working out the programme content delivered: %w", err)
+			}
+		}
+		var b strings.Builder
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s %d", k, want[k])
+		}
+		tx.Audit("report.content.targets", "", 0, 0, b.String())
+		return nil
+	})
+}
+
+// completedContentRebuild works out every completed family's content under
+// module_targets: the backfill of migration 63, in both dialects.
+var completedContentRebuild = []string{`INSERT INTO completed_content (family_id, module, closed_on, area_id, parents, reached)
+    SELECT c.family_id, '*', c.closed_on, f.area_id, COUNT(*), 0
+    FROM (SELECT family_id, MAX(closed_on) AS closed_on FROM closures WHERE reason = 'planned_end' AND reopened_at IS NULL GROUP BY family_id) c
+        JOIN families f ON f.id = c.family_id JOIN people p ON p.family_id = c.family_id AND p.kind = 'parent' AND p.active
+    GROUP BY c.family_id, c.closed_on, f.area_id`,
+	`INSERT INTO completed_content (family_id, module, closed_on, area_id, parents, reached)
+    SELECT c.family_id, m.module, c.closed_on, f.area_id, COUNT(*), SUM(CASE WHEN t.target > 0 AND m.attended >= t.target THEN 1 ELSE 0 END)
+    FROM (SELECT family_id, MAX(closed_on) AS closed_on FROM closures WHERE reason = 'planned_end' AND reopened_at IS NULL GROUP BY family_id) c
+        JOIN families f ON f.id = c.family_id JOIN people p ON p.family_id = c.family_id AND p.kind = 'parent' AND p.active
+        JOIN person_module_sessions m ON m.person_id = p.id AND m.attended > 0 LEFT JOIN module_targets t ON t.module = m.module
+    GROUP BY c.family_id, m.module, c.closed_on, f.area_id`}
 
 // scopeFigures starts a scope's figures: its days and its areas' names.
 func (tx *Tx) scopeFigures(sc ReportScope) (report.Figures, error) {

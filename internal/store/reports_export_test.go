@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"time"
@@ -34,6 +35,9 @@ func (db *DB) FiguresFromRows(ctx context.Context, sc ReportScope) (report.Figur
 			return err
 		}
 		if err := tx.concernFiguresFromRows(sc, from, until, &f); err != nil {
+			return err
+		}
+		if err := tx.contentFiguresFromRows(sc, from, until, &f); err != nil {
 			return err
 		}
 		return errRecounted
@@ -236,5 +240,62 @@ func (tx *Tx) concernFiguresFromRows(sc ReportScope, from, until time.Time, f *r
 	}
 	f.ConcernsByDecision = sortedCounts(byDecision, labels)
 	sort.Float64s(f.DecisionHours)
+	return nil
+}
+
+// contentFiguresFromRows counts the programme content figures from the
+// sessions themselves and module_targets, as completed_content holds them.
+func (tx *Tx) contentFiguresFromRows(sc ReportScope, from, until time.Time, f *report.Figures) error {
+	where, args := scopeSQL("f.area_id", sc, []any{from, until})
+	cohort := ` FROM closures c JOIN families f ON f.id = c.family_id JOIN people p ON p.family_id = c.family_id AND p.kind = 'parent' AND p.active
+		WHERE c.reopened_at IS NULL AND c.reason = 'planned_end' AND c.closed_on >= $1 AND c.closed_on < $2` + where
+	if err := tx.queryRow(`SELECT COUNT(*)`+cohort, args...).Scan(&f.ContentParents); err != nil {
+		return err
+	}
+	targets := map[string]int{}
+	rows, err := tx.query(`SELECT module, target FROM module_targets`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return dropRows(rows, err)
+		}
+		targets[k] = n
+	}
+	if err := doneRows(rows); err != nil {
+		return err
+	}
+	rows, err = tx.query(`SELECT s.module, COUNT(*) FROM case_sessions s JOIN people p ON p.id = s.person_id
+		WHERE s.attendance = 'attended' AND s.kind <> 'supervision' AND p.id IN (SELECT p.id`+cohort+`) GROUP BY p.id, s.module`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	byModule := map[string]*report.ModuleContent{}
+	for rows.Next() {
+		var module string
+		var n int
+		if err := rows.Scan(&module, &n); err != nil {
+			return err
+		}
+		m := byModule[module]
+		if m == nil {
+			m = &report.ModuleContent{Module: module}
+			byModule[module] = m
+		}
+		m.Parents++
+		if t := targets[module]; t > 0 && n >= t {
+			m.Reached++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, k := range slices.Sorted(maps.Keys(byModule)) {
+		f.ContentModules = append(f.ContentModules, *byModule[k])
+	}
 	return nil
 }

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/policy"
+	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/report"
 	"github.com/cradle-org/cradle/internal/seal"
 	"github.com/cradle-org/cradle/internal/store"
@@ -68,6 +70,8 @@ func TestDashboardSummariesFollowTheRows(t *testing.T) {
 						{"concerns", []int{got.Concerns, got.DecidedInTime}, []int{want.Concerns, want.DecidedInTime}},
 						{"concerns by decision", got.ConcernsByDecision, want.ConcernsByDecision},
 						{"hours to a decision", got.DecisionHours, want.DecisionHours},
+						{"parents completing the programme", got.ContentParents, want.ContentParents},
+						{"content by module", got.ContentModules, want.ContentModules},
 					} {
 						if !reflect.DeepEqual(c.got, c.want) {
 							t.Errorf("%s: %s = %v, want %v (counted from the rows)", where, c.name, c.got, c.want)
@@ -87,6 +91,11 @@ func TestDashboardSummariesFollowTheRows(t *testing.T) {
 			}
 		}
 		check(db, "as recorded")
+		// The programme content is compared on something: family 10
+		// completed in June, its parent with sessions on modules (with others).
+		if f, err := db.Figures(ctx, dsl, store.ReportScope{From: d(2026, 1, 1), To: d(2026, 6, 30)}); err != nil || f.ContentParents == 0 || len(f.ContentModules) == 0 {
+			t.Fatalf("programme content in the first half of 2026: %d parents, %v (%v)", f.ContentParents, f.ContentModules, err)
+		}
 
 		// Deletions.
 		mustExec(t, db, `DELETE FROM case_sessions WHERE family_id = 2 AND attendance = 'attended'`)
@@ -109,6 +118,9 @@ func TestDashboardSummariesFollowTheRows(t *testing.T) {
 		mustExec(t, db, `UPDATE closures SET reason = 'planned_end', kind = 'planned' WHERE family_id = 3`)
 		mustExec(t, db, `UPDATE case_sessions SET attendance = 'attended', held_on = $1 WHERE family_id = 8`, d(2026, 2, 14))
 		mustExec(t, db, `UPDATE case_sessions SET kind = 'contact' WHERE family_id = 9 AND attendance = 'attended'`)
+		mustExec(t, db, `UPDATE case_sessions SET module = 'ending' WHERE family_id = 10 AND module = 'self_esteem'`)
+		mustExec(t, db, `UPDATE case_sessions SET kind = 'supervision' WHERE family_id = 10 AND module = 'inner_child'`)
+		mustExec(t, db, `UPDATE people SET active = FALSE WHERE id = 30`)
 		mustExec(t, db, `UPDATE measure_results SET score = score + 3 WHERE person_id = 40 AND instrument = 'phq9'`)
 		mustExec(t, db, `UPDATE measure_results SET removed_at = $1 WHERE person_id = 60 AND timepoint = 'm24'`, now())
 		mustExec(t, db, `UPDATE measure_results SET timepoint = 'm99' WHERE person_id = 70 AND instrument = 'gad7' AND timepoint = 'm12'`)
@@ -131,6 +143,13 @@ func TestDashboardSummariesFollowTheRows(t *testing.T) {
 			t.Fatal(err)
 		}
 		check(db, "in another order")
+		// Other module targets: every completed family's content is worked
+		// out again (family 10's eight on self-esteem no longer reach it).
+		if err := db.SetModuleTargets(ctx, []timeline.Module{{Key: "self_esteem", TargetSessions: 9}, {Key: "inner_child", TargetSessions: 1},
+			{Key: "assertiveness"}}); err != nil {
+			t.Fatal(err)
+		}
+		check(db, "with other module targets")
 		// A score corrected: the old one removed, the new one added.
 		mustExec(t, db, `UPDATE measure_results SET removed_at = $1 WHERE person_id = 10 AND instrument = 'phq9' AND timepoint = 'm12' AND removed_at IS NULL`, now())
 		mustExec(t, db, `INSERT INTO measure_results (family_id, person_id, instrument, timepoint, taken_on, total, score, created_at)
@@ -211,10 +230,11 @@ func seedSummaryRows(t *testing.T, db *store.DB) {
 	}
 	attendances := []string{"attended", "did_not_attend", "attended", "cancelled_by_parent"}
 	kinds := []string{"session", "contact", "session"}
+	modules := []string{"self_esteem", "", "inner_child", "self_esteem", "assertiveness"}
 	for i := range 80 {
 		fam := i%10 + 1
-		mustExec(t, db, `INSERT INTO case_sessions (family_id, person_id, staff_id, held_on, mode, attendance, kind, created_at, updated_at)
-			VALUES ($1, $2, 1, $3, 'home', $4, $5, $6, $6)`, fam, fam*10, d(2025, 10, 1).AddDate(0, 0, (i*23)%400), attendances[i%4], kinds[i%3], now)
+		mustExec(t, db, `INSERT INTO case_sessions (family_id, person_id, staff_id, held_on, mode, attendance, kind, created_at, updated_at, module)
+			VALUES ($1, $2, 1, $3, 'home', $4, $5, $6, $6, $7)`, fam, fam*10, d(2025, 10, 1).AddDate(0, 0, (i*23)%400), attendances[i%4], kinds[i%3], now, modules[i%5])
 	}
 	closure := func(fam int, kind, reason string, on time.Time, reopened any) {
 		mustExec(t, db, `INSERT INTO closures (family_id, kind, reason, closed_on, requested_by, reopened_at, created_at) VALUES ($1, $2, $3, $4, 1, $5, $6)`,
@@ -334,6 +354,80 @@ func TestSetOutcomeOrder(t *testing.T) {
 		}
 		if _, _, fit, _ := db.OutcomePairsBothWays(ctx, sc, []store.OutcomeInstrument{{Key: "phq9", Order: []string{"baseline", "m12"}}}); fit {
 			t.Error("the pairs fit an order they were not worked out in")
+		}
+	})
+}
+
+// TestModuleTargets: a new database holds the shipped timeline's module
+// targets (migration 63 lists them, so this keeps the two in step); the
+// same targets again change nothing; others are recorded once, audited,
+// and the completed families' content follows them; a module with no key
+// (or "*", the parents' row) is refused.
+func TestModuleTargets(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		cfg, err := timeline.DefaultConfig()
+		if err != nil {
+			t.Fatal(err)
+		}
+		targets := func() string {
+			got, err := db.RawString(ctx, `SELECT `+map[store.Dialect]string{store.Postgres: `string_agg(module || ' ' || target, ',' ORDER BY module)`,
+				store.SQLite: `group_concat(module || ' ' || target, ',')`}[db.Dialect()]+` FROM (SELECT module, target FROM module_targets ORDER BY module) t`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		var want []string
+		for _, m := range cfg.Modules {
+			want = append(want, fmt.Sprintf("%s %d", m.Key, m.TargetSessions))
+		}
+		slices.Sort(want)
+		if got := targets(); got != strings.Join(want, ",") {
+			t.Errorf("module_targets = %s, want the timeline's %s", got, strings.Join(want, ","))
+		}
+		audited := func() int {
+			es, err := db.AuditEntries(ctx, store.AuditFilter{Actions: []string{"report.content.targets"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(es)
+		}
+		if err := db.SetModuleTargets(ctx, cfg.Modules); err != nil || audited() != 0 {
+			t.Errorf("the shipped targets again: %v, %d audited", err, audited())
+		}
+		// Family 10 completes with eight sessions on self-esteem.
+		seedReportDataset(t, db)
+		mustExec(t, db, `INSERT INTO closures (family_id, kind, reason, closed_on, requested_by, created_at) VALUES (10, 'planned', 'planned_end', $1, 1, $2)`, d(2026, 6, 20), now())
+		for i := range 8 {
+			mustExec(t, db, `INSERT INTO case_sessions (family_id, person_id, staff_id, held_on, mode, attendance, kind, module, created_at, updated_at)
+				VALUES (10, 100, 1, $1, 'home', 'attended', 'session', 'self_esteem', $2, $2)`, d(2026, 1, 5).AddDate(0, 0, 7*i), now())
+		}
+		dsl := policy.Actor{StaffID: 1, Role: policy.DSL}
+		content := func() []report.ModuleContent {
+			f, err := db.FiguresFor(ctx, dsl, store.ReportScope{From: d(2026, 6, 1), To: d(2026, 6, 30), AreaIDs: []int64{2}}, report.PartContent)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.ContentParents != 1 {
+				t.Errorf("parents completing: %d, want 1", f.ContentParents)
+			}
+			return f.ContentModules
+		}
+		if got := content(); !reflect.DeepEqual(got, []report.ModuleContent{{Module: "self_esteem", Parents: 1, Reached: 1}}) {
+			t.Errorf("at the shipped target of 3: %v", got)
+		}
+		if err := db.SetModuleTargets(ctx, []timeline.Module{{Key: "self_esteem", TargetSessions: 9}}); err != nil || audited() != 1 || targets() != "self_esteem 9" {
+			t.Fatalf("new targets: %v, %d audited, %s", err, audited(), targets())
+		}
+		// The figures are kept a few minutes: a new scope reads afresh.
+		f, err := db.FiguresFor(ctx, dsl, store.ReportScope{From: d(2026, 6, 2), To: d(2026, 6, 30), AreaIDs: []int64{2}}, report.PartContent)
+		if err != nil || !reflect.DeepEqual(f.ContentModules, []report.ModuleContent{{Module: "self_esteem", Parents: 1, Reached: 0}}) {
+			t.Errorf("at a target of 9: %v, %v", f.ContentModules, err)
+		}
+		for _, bad := range [][]timeline.Module{{{Key: ""}}, {{Key: "*", TargetSessions: 2}}} {
+			if err := db.SetModuleTargets(ctx, bad); problem.CodeOf(err) != problem.Invalid {
+				t.Errorf("targets %v: %v, want refused", bad, err)
+			}
 		}
 	})
 }

@@ -84,6 +84,7 @@ func TestReportTimings(t *testing.T) {
 			{"closures", func(tx *Tx) error { return tx.closureFigures(sc, from, until, &f) }},
 			{"retention", func(tx *Tx) error { return tx.retentionFigures(sc, from, until, &f) }},
 			{"safeguarding", func(tx *Tx) error { return tx.safeguardingFigures(sc, from, until, &f) }},
+			{"content", func(tx *Tx) error { return tx.contentFigures(sc, from, until, &f) }},
 			{"figures", func(tx *Tx) error { _, err := tx.figures(sc); return err }},
 			{"outcomeChange", func(tx *Tx) error { _, err := tx.outcomeChange(sc, ins); return err }},
 		} {

@@ -693,9 +693,11 @@ var erasureSteps = []struct{ table, sql string }{
 	// A later family's parent linked as "the same person" as one of these
 	// keeps their own record; only the link to the deleted one goes.
 	{"", `UPDATE people SET linked_person_id = NULL WHERE linked_person_id IN (SELECT id FROM people WHERE family_id = $1)`},
-	// Derived (migration 14): emptied by the session deletions' triggers,
-	// the row itself goes here; not counted as a record.
+	// Derived (migrations 14 and 63): emptied by the session deletions'
+	// triggers, the rows themselves go here; not counted as records.
 	{"", `DELETE FROM family_session_facts WHERE family_id = $1`},
+	{"", `DELETE FROM person_module_sessions WHERE family_id = $1`},
+	{"", `DELETE FROM completed_content WHERE family_id = $1`},
 	{"people", `DELETE FROM people WHERE family_id = $1`},
 	{"families", `DELETE FROM families WHERE id = $1`},
 }

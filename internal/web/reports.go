@@ -152,6 +152,7 @@ func (s *Server) dashboardSections(r *http.Request, u *requestUser, sc store.Rep
 		return nil, time.Time{}, outcomesErr
 	}
 	f.Parts |= parts & report.PartOutcomes
+	f.Modules = s.cfg.Timeline.Modules
 	return report.DashboardOf(f, outcomes), f.AsOf, nil
 }
 

@@ -57,6 +57,7 @@ func TestReports(t *testing.T) {
 			"conversion":          {"From referral to completion"},
 			"caseloads":           {"Open families by area"},
 			"engagement":          {"Sessions offered and attended", "Families still in the programme as the baby grows", `id="chart-retention-title"`},
+			"content":             {"Programme content delivered", "Inner child", "Parents completing the programme", `href="/reports/export/content.csv`},
 			"safeguarding":        {"Safeguarding activity"},
 			"outcomes":            {"Change in outcome measures"},
 		} {
