@@ -29,6 +29,17 @@ func TestSummariesUnderConcurrentWrites(t *testing.T) {
 			mustExec(t, db, `INSERT INTO case_sessions (id, family_id, person_id, staff_id, held_on, mode, attendance, kind, created_at, updated_at)
 				VALUES ($1, 7, 70, 1, $2, 'home', 'did_not_attend', 'session', $3, $3)`, id, d(2026, time.Month(id-8998), 11), now())
 		}
+		// Family 7 completed the programme; its parent has one session on
+		// self-esteem attended and two not, to be marked attended: together
+		// they reach its target of 3, either alone does not.
+		mustExec(t, db, `INSERT INTO closures (family_id, kind, reason, closed_on, requested_by, created_at) VALUES (7, 'planned', 'planned_end', $1, 1, $2)`, d(2026, 6, 30), now())
+		for _, s := range []struct {
+			id         int
+			attendance string
+		}{{9004, "attended"}, {9005, "did_not_attend"}, {9006, "did_not_attend"}} {
+			mustExec(t, db, `INSERT INTO case_sessions (id, family_id, person_id, staff_id, held_on, mode, attendance, kind, module, created_at, updated_at)
+				VALUES ($1, 7, 70, 1, $2, 'home', $3, 'session', 'self_esteem', $4, $4)`, s.id, d(2026, time.Month(s.id-9000), 18), s.attendance, now())
+		}
 		measure := func(timepoint, taken string, score int) string {
 			return `INSERT INTO measure_results (family_id, person_id, instrument, timepoint, taken_on, total, score, created_at)
 				VALUES (7, 70, 'epds', '` + timepoint + `', '` + taken + `', ` + strconv.Itoa(score) + `, ` + strconv.Itoa(score) + `, '2026-07-01')`
@@ -98,6 +109,23 @@ func TestSummariesUnderConcurrentWrites(t *testing.T) {
 				second:    `UPDATE families SET stage = 'closed' WHERE id = 2`,
 				summary:   names(2),
 				recompute: `UPDATE people SET given_name = given_name WHERE family_id = 2`,
+			},
+			{
+				name:      "a completed family's programme content, two sessions on a module marked attended at once",
+				first:     `UPDATE case_sessions SET attendance = 'attended' WHERE id = 9005`,
+				second:    `UPDATE case_sessions SET attendance = 'attended' WHERE id = 9006`,
+				summary:   `SELECT COALESCE(MAX(CAST(parents AS TEXT) || '|' || CAST(reached AS TEXT)), 'none') FROM completed_content WHERE family_id = 7 AND module = 'self_esteem'`,
+				recompute: `UPDATE closures SET closed_on = closed_on WHERE family_id = 7`,
+			},
+			{
+				// Two different rows, so no row lock orders them: without the
+				// family's lock the second deleted the rows it saw and then met
+				// the first's new ones.
+				name:      "a completed family's programme content, a parent changed while a session is marked attended",
+				first:     `UPDATE people SET active = TRUE WHERE id = 70`,
+				second:    `UPDATE case_sessions SET attendance = 'did_not_attend' WHERE id = 9004`,
+				summary:   `SELECT COALESCE(MAX(CAST(parents AS TEXT) || '|' || CAST(reached AS TEXT)), 'none') FROM completed_content WHERE family_id = 7 AND module = 'self_esteem'`,
+				recompute: `UPDATE closures SET closed_on = closed_on WHERE family_id = 7`,
 			},
 		} {
 			waited := raceWrites(t, db, c.first, c.second)
