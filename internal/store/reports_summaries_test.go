@@ -431,3 +431,45 @@ func TestModuleTargets(t *testing.T) {
 		}
 	})
 }
+
+// TestMigration63OnRecordedRows: migration 63 on a database that already
+// holds sessions on modules and families that completed (as every
+// database upgraded to it does) counts them as its triggers would have:
+// the content figures equal those counted from the rows. (Its triggers
+// once came before its backfill, which fired them, and the rebuild then
+// met the rows they had made.)
+func TestMigration63OnRecordedRows(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			db, err := store.Open(ctx, store.Options{URL: b.URL, Keys: storetest.Keys(t)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if err := db.MigrateThrough(ctx, 62); err != nil {
+				t.Fatal(err)
+			}
+			seedReportDataset(t, db)
+			seedSummaryRows(t, db) // sessions on modules; family 10 completed in June 2026
+			mustExec(t, db, `INSERT INTO case_sessions (family_id, person_id, staff_id, held_on, mode, attendance, kind, module, created_at, updated_at)
+				VALUES (10, 100, 1, $1, 'home', 'attended', 'session', 'self_esteem', $2, $2)`, d(2026, 5, 1), now())
+			if _, err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			dsl := policy.Actor{StaffID: 1, Role: policy.DSL}
+			sc := store.ReportScope{From: d(2026, 1, 1), To: d(2026, 12, 31)}
+			got, err := db.FiguresFor(ctx, dsl, sc, report.PartContent)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := db.FiguresFromRows(ctx, sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.ContentParents == 0 || len(got.ContentModules) == 0 || got.ContentParents != want.ContentParents ||
+				!reflect.DeepEqual(got.ContentModules, want.ContentModules) {
+				t.Errorf("after the migration: %d parents, %v; counted from the rows %d, %v", got.ContentParents, got.ContentModules, want.ContentParents, want.ContentModules)
+			}
+		})
+	}
+}

@@ -43,6 +43,25 @@ CREATE TABLE completed_content (
 );
 CREATE INDEX completed_content_figures ON completed_content (module, closed_on, area_id, parents, reached);
 
+-- The counts and content of what is already recorded (store.completedContentRebuild is the second and third
+-- statements).
+INSERT INTO person_module_sessions (person_id, module, family_id, attended)
+    SELECT person_id, module, MIN(family_id), COUNT(*) FROM case_sessions
+    WHERE attendance = 'attended' AND kind <> 'supervision' GROUP BY person_id, module;
+INSERT INTO completed_content (family_id, module, closed_on, area_id, parents, reached)
+    SELECT c.family_id, '*', c.closed_on, f.area_id, COUNT(*), 0
+    FROM (SELECT family_id, MAX(closed_on) AS closed_on FROM closures WHERE reason = 'planned_end' AND reopened_at IS NULL GROUP BY family_id) c
+        JOIN families f ON f.id = c.family_id JOIN people p ON p.family_id = c.family_id AND p.kind = 'parent' AND p.active
+    GROUP BY c.family_id, c.closed_on, f.area_id;
+INSERT INTO completed_content (family_id, module, closed_on, area_id, parents, reached)
+    SELECT c.family_id, m.module, c.closed_on, f.area_id, COUNT(*), SUM(CASE WHEN t.target > 0 AND m.attended >= t.target THEN 1 ELSE 0 END)
+    FROM (SELECT family_id, MAX(closed_on) AS closed_on FROM closures WHERE reason = 'planned_end' AND reopened_at IS NULL GROUP BY family_id) c
+        JOIN families f ON f.id = c.family_id JOIN people p ON p.family_id = c.family_id AND p.kind = 'parent' AND p.active
+        JOIN person_module_sessions m ON m.person_id = p.id AND m.attended > 0 LEFT JOIN module_targets t ON t.module = m.module
+    GROUP BY c.family_id, m.module, c.closed_on, f.area_id;
+
+-- The triggers come after the backfill, which would otherwise fire them: a completed family's rows would be made
+-- twice, once by its counts' trigger and once by the rebuild.
 CREATE FUNCTION case_sessions_modules() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.attendance = 'attended' AND OLD.kind <> 'supervision' THEN
@@ -132,19 +151,3 @@ CREATE TRIGGER completed_content_counts AFTER INSERT OR DELETE OR UPDATE ON pers
     FOR EACH ROW EXECUTE FUNCTION completed_content_changed();
 CREATE TRIGGER completed_content_family_area AFTER UPDATE OF area_id ON families
     FOR EACH ROW WHEN (OLD.area_id IS DISTINCT FROM NEW.area_id) EXECUTE FUNCTION completed_content_changed();
-
--- The counts and content of what is already recorded (store.completedContentRebuild is the last two statements).
-INSERT INTO person_module_sessions (person_id, module, family_id, attended)
-    SELECT person_id, module, MIN(family_id), COUNT(*) FROM case_sessions
-    WHERE attendance = 'attended' AND kind <> 'supervision' GROUP BY person_id, module;
-INSERT INTO completed_content (family_id, module, closed_on, area_id, parents, reached)
-    SELECT c.family_id, '*', c.closed_on, f.area_id, COUNT(*), 0
-    FROM (SELECT family_id, MAX(closed_on) AS closed_on FROM closures WHERE reason = 'planned_end' AND reopened_at IS NULL GROUP BY family_id) c
-        JOIN families f ON f.id = c.family_id JOIN people p ON p.family_id = c.family_id AND p.kind = 'parent' AND p.active
-    GROUP BY c.family_id, c.closed_on, f.area_id;
-INSERT INTO completed_content (family_id, module, closed_on, area_id, parents, reached)
-    SELECT c.family_id, m.module, c.closed_on, f.area_id, COUNT(*), SUM(CASE WHEN t.target > 0 AND m.attended >= t.target THEN 1 ELSE 0 END)
-    FROM (SELECT family_id, MAX(closed_on) AS closed_on FROM closures WHERE reason = 'planned_end' AND reopened_at IS NULL GROUP BY family_id) c
-        JOIN families f ON f.id = c.family_id JOIN people p ON p.family_id = c.family_id AND p.kind = 'parent' AND p.active
-        JOIN person_module_sessions m ON m.person_id = p.id AND m.attended > 0 LEFT JOIN module_targets t ON t.module = m.module
-    GROUP BY c.family_id, m.module, c.closed_on, f.area_id;
