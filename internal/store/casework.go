@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -51,8 +50,8 @@ type PersonRecord struct {
 	Reminders         []casework.Reminder  // reminders set about a parent, open ones first (PersonReminders)
 	Documents         []casework.Document  // documents on a parent's record, newest first, without their files (PersonDocuments)
 	// Attended says a parent taking part has attended a session, so has
-	// started and cannot be recorded as joining later (PersonAttended, for
-	// those who may edit the record).
+	// started and cannot be recorded as joining later (from the module
+	// counts, PersonModules, for those who may edit the record).
 	Attended bool
 	// ModuleSessions counts the sessions a parent attended on each module
 	// of the programme's content, "" for those recorded with none
@@ -207,13 +206,12 @@ const (
 	PersonChildRisks                               // assessments of risk to the children that cover them (the baby and other children)
 	PersonReminders                                // reminders staff set about them (parents), the words when the reader may see confidential details
 	PersonDocuments                                // documents kept on their record (parents), without their files, when the reader may see confidential details
-	PersonAttended                                 // whether a parent taking part has attended a session (for the joining-later form), for a reader who may edit the record
-	PersonModules                                  // the sessions a parent attended on each module of the programme's content
+	PersonModules                                  // the sessions a parent attended on each module of the programme's content, and so whether they have attended one (for the joining-later form)
 
 	// PersonPage is everything the person page shows.
 	PersonPage = PersonContact | PersonSessions | PersonVIG | PersonJointSafety | PersonPauses |
 		PersonRisk | PersonIncidents | PersonChanges | PersonSafetyPlan | PersonMeasures | PersonConsents | PersonMARAC | PersonChildRisks | PersonReminders | PersonDocuments |
-		PersonAttended | PersonModules
+		PersonModules
 
 	// PersonSubjectAccess is what a parent's subject access export is made
 	// from (by a DSL, who may see confidential details but edits nothing).
@@ -460,27 +458,14 @@ func (tx *Tx) fillPerson(out *PersonRecord, parts PersonParts, page *SessionPage
 		}
 	}
 	if parts&PersonModules != 0 && parent {
-		if out.ModuleSessions, err = tx.moduleSessions(out.Family.ID, id); err != nil {
+		if out.ModuleSessions, err = tx.moduleSessions(id); err != nil {
 			return err
 		}
-	}
-	// Whether they may be recorded as joining later (JoinLater): a parent
-	// taking part who has attended no session yet. The module counts
-	// answer it when they were read; otherwise the sessions read already
-	// (the newest page of them, say) usually show one, so the question is
-	// asked only when they do not.
-	if parts&PersonAttended != 0 && parent && out.Person.Active && out.CanEdit {
-		switch {
-		case parts&PersonModules != 0:
-			for _, n := range out.ModuleSessions {
-				out.Attended = out.Attended || n > 0
-			}
-		case slices.ContainsFunc(out.Sessions, func(s casework.Session) bool { return s.Attendance == "attended" && s.Kind != "supervision" }):
-			out.Attended = true
-		default:
-			if out.Attended, err = tx.attended(out.Family.ID, id); err != nil {
-				return err
-			}
+		// Whether they may be recorded as joining later (JoinLater): a
+		// parent taking part who has attended no session yet, asked for
+		// those who may edit the record.
+		if out.Person.Active && out.CanEdit {
+			out.Attended = len(out.ModuleSessions) > 0
 		}
 	}
 	if parts&(PersonRisk|PersonIncidents|PersonChanges|PersonMARAC) != 0 && parent {
@@ -674,12 +659,12 @@ func (tx *Tx) scanSession(rows *sql.Rows, seeConfidential bool, total *int) (cas
 	return s, nil
 }
 
-// moduleSessions counts the sessions a parent attended on each module of
-// the programme's content ("" for those recorded with none); supervision
-// notes are not sessions.
-func (tx *Tx) moduleSessions(familyID, personID int64) (map[string]int, error) {
-	rows, err := tx.query(`SELECT module, COUNT(*) FROM case_sessions
-		WHERE family_id = $1 AND attendance = 'attended' AND person_id = $2 AND kind <> 'supervision' GROUP BY module`, familyID, personID)
+// moduleSessions reads the sessions a parent attended on each module of
+// the programme's content ("" for those recorded with none; supervision
+// notes are not sessions), as person_module_sessions keeps them (migration
+// 63): one index lookup, not a count of every session.
+func (tx *Tx) moduleSessions(personID int64) (map[string]int, error) {
+	rows, err := tx.query(`SELECT module, attended FROM person_module_sessions WHERE person_id = $1 AND attended > 0`, personID)
 	if err != nil {
 		return nil, fmt.Errorf("counting sessions by module: %w", err)
 	}

@@ -27,20 +27,23 @@ func (s *Server) modules() []casework.Option {
 	return out
 }
 
+// statusTag is a GOV.UK tag's words and colour.
+type statusTag struct{ Words, Class string }
+
 // moduleStatus is how the person page says where a parent stands with a
-// module of the programme's content: a tag's words and its colour.
-func moduleStatus(st timeline.ModuleStatus) struct{ Words, Class string } {
-	switch st {
-	case timeline.ModuleReached:
-		return struct{ Words, Class string }{"Target reached", "govuk-tag--green"}
-	case timeline.ModuleUnderWay:
-		return struct{ Words, Class string }{"Under way", "govuk-tag--blue"}
-	case timeline.ModuleLater:
-		return struct{ Words, Class string }{"After the birth", "govuk-tag--grey"}
-	case timeline.ModuleMissed:
-		return struct{ Words, Class string }{"Not reached before the birth", "govuk-tag--yellow"}
+// module of the programme's content; any other status is "Not started".
+func moduleStatus(st timeline.ModuleStatus) statusTag {
+	if t, ok := moduleStatusTags[st]; ok {
+		return t
 	}
-	return struct{ Words, Class string }{"Not started", "govuk-tag--grey"}
+	return statusTag{"Not started", "govuk-tag--grey"}
+}
+
+var moduleStatusTags = map[timeline.ModuleStatus]statusTag{
+	timeline.ModuleReached:  {"Target reached", "govuk-tag--green"},
+	timeline.ModuleUnderWay: {"Under way", "govuk-tag--blue"},
+	timeline.ModuleLater:    {"After the birth", "govuk-tag--grey"},
+	timeline.ModuleMissed:   {"Not reached before the birth", "govuk-tag--yellow"},
 }
 
 type personData struct {
