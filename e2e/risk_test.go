@@ -384,7 +384,8 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		}
 		tab := priya
 		tab.open(t, amyHref+"?form=marac#marac-form")
-		tab.fillDate(t, "referred_on", time.Now())
+		referredOn := time.Now() // one day for the form and the check, should the test run across midnight
+		tab.fillDate(t, "referred_on", referredOn)
 		tab.fill(t, "#marac_area", "Blackpool MARAC")
 		tab.click(t, `form[action$="/marac"] button[type="submit"]`)
 		tab.mustSee(t, "the MARAC referral", "MARAC referrals", "to Blackpool MARAC by Priya Shah", "No outcome recorded yet.")
@@ -402,7 +403,7 @@ func TestBrowserRiskAndSafeguarding(t *testing.T) {
 		tab.pageChecks(t, "risk-marac-outcome")
 		tab.screenshot(t, "risk-04c-marac-outcome")
 		tab.open(t, familyHref)
-		tab.mustSee(t, "the family's risk summary", "MARAC referral "+time.Now().Format("2 January 2006")+": Heard; an IDVA allocated.")
+		tab.mustSee(t, "the family's risk summary", "MARAC referral "+referredOn.Format("2 January 2006")+": Heard; an IDVA allocated.")
 		// Recorded on the wrong parent's record after all: removed.
 		tab.open(t, amyHref)
 		tab.click(t, `main a[href*="?form=remove-marac-"]`)
