@@ -330,3 +330,76 @@ func TestReminderValidate(t *testing.T) {
 		t.Errorf("the words are not cleaned in place: %q (%v)", m.What, err)
 	}
 }
+
+func TestAppointmentValidate(t *testing.T) {
+	tests := []struct {
+		name          string
+		on            time.Time
+		at, mode, pl  string
+		want          map[string]string
+		wantAt, place string
+	}{
+		{"today", day("2026-11-23"), "9:30", "home", "", nil, "09:30", ""},
+		{"a year ahead", day("2027-11-24"), "14:00", "office", "", nil, "14:00", ""},
+		{"dot", day("2026-12-01"), "9.05", "video", "", nil, "09:05", ""},
+		{"four digits", day("2026-12-01"), "1730", "phone", "", nil, "17:30", ""},
+		{"place kept clean", day("2026-12-01"), "10:00", "office", "  Children's centre, room 2 ", nil, "10:00", "Children's centre, room 2"},
+		{"no date", time.Time{}, "10:00", "home", "", map[string]string{"appointment_on": "Enter the date"}, "", ""},
+		{"yesterday", day("2026-11-22"), "10:00", "home", "", map[string]string{"appointment_on": "today or in the future"}, "", ""},
+		{"beyond a year", day("2027-11-25"), "10:00", "home", "", map[string]string{"appointment_on": "within a year, by 24 November 2027"}, "", ""},
+		{"no time", day("2026-12-01"), " ", "home", "", map[string]string{"appointment_at": "Enter the time"}, "", ""},
+		{"25 o'clock", day("2026-12-01"), "25:00", "home", "", map[string]string{"appointment_at": "for example 9:30"}, "", ""},
+		{"pm", day("2026-12-01"), "2pm", "home", "", map[string]string{"appointment_at": "hours and minutes"}, "", ""},
+		{"signed", day("2026-12-01"), "+9:30", "home", "", map[string]string{"appointment_at": "hours and minutes"}, "", ""},
+		{"no mode", day("2026-12-01"), "10:00", "", "", map[string]string{"appointment_mode": "Select how"}, "", ""},
+		{"unknown mode", day("2026-12-01"), "10:00", "pub", "", map[string]string{"appointment_mode": "from the list"}, "", ""},
+		{"place too long", day("2026-12-01"), "10:00", "office", strings.Repeat("x", 201), map[string]string{"appointment_place": "200 characters or fewer"}, "", ""},
+		{"place on two lines", day("2026-12-01"), "10:00", "office", "a\nb", map[string]string{"appointment_place": "control characters"}, "", ""},
+		{"everything", time.Time{}, "", "", "<b>x</b>", map[string]string{"appointment_on": "Enter", "appointment_at": "Enter", "appointment_mode": "Select", "appointment_place": "HTML"}, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := Appointment{On: tt.on, At: tt.at, Mode: tt.mode, Place: tt.pl}
+			got := fieldsOf(a.Validate(today))
+			if len(got) != len(tt.want) {
+				t.Fatalf("problems = %v, want %v", got, tt.want)
+			}
+			for f, part := range tt.want {
+				if !strings.Contains(got[f], part) {
+					t.Errorf("%s = %q, want it to contain %q", f, got[f], part)
+				}
+			}
+			if tt.want == nil && (a.At != tt.wantAt || a.Place != tt.place) {
+				t.Errorf("cleaned to %q, %q; want %q, %q", a.At, a.Place, tt.wantAt, tt.place)
+			}
+		})
+	}
+}
+
+func TestAppointmentCancelAndState(t *testing.T) {
+	for _, tc := range []struct{ reason, want string }{{"rearranged", ""}, {"", "Select why"}, {"bored", "from the list"}} {
+		got := fieldsOf(CheckCancel(tc.reason))["cancel_reason"]
+		if tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
+			t.Errorf("CheckCancel(%q) = %q, want %q", tc.reason, got, tc.want)
+		}
+	}
+	tests := []struct {
+		name               string
+		a                  Appointment
+		standing, toRecord bool
+	}{
+		{"yesterday, nothing recorded", Appointment{On: day("2026-11-22")}, true, true},
+		{"today", Appointment{On: day("2026-11-23")}, true, false},
+		{"tomorrow", Appointment{On: day("2026-11-24")}, true, false},
+		{"yesterday, recorded", Appointment{On: day("2026-11-22"), SessionID: 4}, false, false},
+		{"yesterday, cancelled", Appointment{On: day("2026-11-22"), CancelledOn: day("2026-11-20")}, false, false},
+	}
+	for _, tt := range tests {
+		if got := tt.a.Standing(); got != tt.standing {
+			t.Errorf("%s: Standing = %v", tt.name, got)
+		}
+		if got := tt.a.ToRecord(today); got != tt.toRecord {
+			t.Errorf("%s: ToRecord = %v", tt.name, got)
+		}
+	}
+}

@@ -222,7 +222,7 @@ func TestWrongKeyFileRefused(t *testing.T) {
 			for _, cmd := range [][]string{{"serve", "--addr", "127.0.0.1:0"}, {"demo"}, {"audit", "verify"}} {
 				r := run(t, nil, append(cmd, db...)...)
 				if r.code != 1 || !strings.Contains(r.stderr, "The encryption keys from the key file "+keyFile+" do not open this database's encrypted values") ||
-					!strings.Contains(r.stderr, "staff.totp_secret_sealed under k1, staff.password_hash_sealed under k1, people.address_sealed under k1, and 18 more)") || !strings.Contains(r.stderr, "Use the key file this database was created with") {
+					!strings.Contains(r.stderr, "staff.totp_secret_sealed under k1, staff.password_hash_sealed under k1, people.address_sealed under k1, and 19 more)") || !strings.Contains(r.stderr, "Use the key file this database was created with") {
 					t.Errorf("%v with another folder's key file: %+v", cmd, r)
 				}
 			}
@@ -242,7 +242,7 @@ func TestWrongKeyFileRefused(t *testing.T) {
 			// One damaged column among good ones is reported, and the command goes on.
 			rawExec(t, db, `UPDATE people SET address_sealed = 'damaged' WHERE address_sealed <> ''`)
 			if r := run(t, nil, append([]string{"audit", "verify"}, db...)...); r.code != 0 ||
-				!strings.Contains(r.stderr, "Warning: 1 of 21 sampled encrypted values did not open with the keys from the key file "+keyFile+" (people.address_sealed not an encrypted value)") {
+				!strings.Contains(r.stderr, "Warning: 1 of 22 sampled encrypted values did not open with the keys from the key file "+keyFile+" (people.address_sealed not an encrypted value)") {
 				t.Errorf("audit verify with one damaged column: %+v", r)
 			}
 		})

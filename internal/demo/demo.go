@@ -80,6 +80,8 @@ type familySpec struct {
 	left          *leftSpec   // a parent who left the programme while the other carries on
 	reminder      *reminderSpec
 	document      *documentSpec
+	meetAt        string // where the first parent's next appointment is, away from home and the office
+	toRecord      int    // a parent (slot 1 or 2) with a phone call two days before the load date, not recorded
 }
 
 // documentSpec is a letter kept on a parent's (slot 1 or 2) record by
@@ -116,6 +118,7 @@ var families = []familySpec{
 		parents: [2]parentSpec{{"Chloe", "Bennett", family.NotKnown, "", "", "", ""}, {"Ryan", "Walsh", family.NotKnown, "", "", "", ""}}},
 	{area: "Blackpool", stage: family.Assessment, eddOffsetDays: 84, manager: "helen.whitaker@cradle.example",
 		prac:    [2]string{"priya.shah@cradle.example", "tom.elliott@cradle.example"},
+		meetAt:  "Children's centre, Station Road",
 		parents: [2]parentSpec{{"Amy", "Foster", family.Experiences, "Flat 3, 12 Harbour View, Blackpool", "FY1 9ZZ", "07700 900101", "Text first; no voicemail"}, {"Jordan", "Price", family.Uses, "44 Mill Lane, Blackpool", "FY3 9ZZ", "07700 900102", ""}}},
 	{area: "Blackpool", stage: family.Antenatal, eddOffsetDays: 42, manager: "helen.whitaker@cradle.example",
 		prac:     [2]string{"grace.adeyemi@cradle.example", "priya.shah@cradle.example"},
@@ -127,6 +130,7 @@ var families = []familySpec{
 	{area: "Blackpool", stage: family.Postnatal, eddOffsetDays: -200, manager: "helen.whitaker@cradle.example", babyName: "Isla", babyLivesWith: 1,
 		prac:     [2]string{"priya.shah@cradle.example", "grace.adeyemi@cradle.example"},
 		parents:  [2]parentSpec{{"Jess", "Morris", family.Experiences, "9 Lytham Road, Blackpool", "FY4 9ZZ", "07700 900107", ""}, {"Callum", "Ward", family.Uses, "Unknown: moved out", "", "07700 900108", ""}},
+		toRecord: 1,
 		reminder: &reminderSpec{slot: 1, inDays: 2, what: "Ring Jess's health visitor before Isla's 6-month check: Jess asked for help explaining the feeding plan."},
 		document: &documentSpec{slot: 1, title: "Letter from Coastline Housing: tenancy transfer agreed", lines: []string{
 			"Coastline Housing (fictional: demonstration data)", "", "Dear Ms Morris,", "",

@@ -109,6 +109,7 @@ func history(tx *store.Tx, n int, f familySpec, familyID int64, parents [2]int64
 			h.Sessions = append(h.Sessions, store.DemoSession{PersonID: parents[i], StaffID: ids[email], On: on, Attendance: attendance, Module: module})
 			k++
 		}
+		h.Appointments = append(h.Appointments, demoAppointments(f, i, n, ids[email], parents[i], accepted, today, ends[i])...)
 	}
 	// Every family past assessment completed it in its fifth week, well
 	// within the six the timeline gives; the measures and the safety plan
@@ -374,4 +375,37 @@ func otherReferrals(tx *store.Tx, today time.Time) error {
 		}
 	}
 	return nil
+}
+
+// demoAppointments are the appointments booked with parent slot i+1 of
+// family f (the n-th): an open case's parent still taking part has their
+// next fortnightly session booked, fourteen days after the last (a time
+// and a way that vary from family to family; the first parent's at
+// f.meetAt when it is given), and f.toRecord's parent a phone call two
+// days before the load date with nothing recorded for it, on a day with
+// no session.
+func demoAppointments(f familySpec, i, n int, by, person int64, accepted, today, end time.Time) []store.DemoAppointment {
+	if f.stage == family.Closed || f.stage == family.Referral || end.Before(eligibility.DateOf(today)) {
+		return nil
+	}
+	next := accepted.AddDate(0, 0, 5+i)
+	for !next.After(today) {
+		next = next.AddDate(0, 0, 14)
+	}
+	times, modes := []string{"10:00", "14:30", "11:15"}, []string{"home", "office", "video"}
+	a := casework.Appointment{PersonID: person, On: eligibility.DateOf(next), At: times[(n+i)%3], Mode: modes[(n+i)%3]}
+	if i == 0 && f.meetAt != "" {
+		a.Mode, a.Place = "office", f.meetAt
+	}
+	out := []store.DemoAppointment{{Appointment: a, By: by}}
+	if f.toRecord == i+1 {
+		// Sessions fall every fourteen days from accepted+5+i: two days
+		// back is never one of them when next is more than two days off.
+		past := eligibility.DateOf(today.AddDate(0, 0, -2))
+		if d := eligibility.DateOf(next).Sub(past); d%(14*24*time.Hour) == 0 {
+			past = past.AddDate(0, 0, -1)
+		}
+		out = append(out, store.DemoAppointment{Appointment: casework.Appointment{PersonID: person, On: past, At: "16:00", Mode: "phone"}, By: by})
+	}
+	return out
 }

@@ -367,6 +367,13 @@ func TestSubjectAccessVIGPausesAndConsents(t *testing.T) {
 		t.Errorf("reminders: %q, want %q", s.Lines, want)
 	}
 	v.Reminders = nil
+	// Appointments booked: when, how and, if given, where.
+	v.Appointments = []AppointmentView{{When: "9 December 2026, 09:30", How: "Office", Where: "Children's centre"}, {When: "16 December 2026, 14:00", How: "Home visit"}}
+	want = []string{"9 December 2026, 09:30: Office, Children's centre", "16 December 2026, 14:00: Home visit"}
+	if s := section(t, SubjectAccess(v), "Appointments booked with you"); strings.Join(s.Lines, "|") != strings.Join(want, "|") {
+		t.Errorf("appointments: %q, want %q", s.Lines, want)
+	}
+	v.Appointments = nil
 	// A parent who joined later, then left: the section says they were not
 	// taking part, each line what it was.
 	v.Departures = []DepartureView{{Left: "1 December 2026", Reason: "Disengaged"},

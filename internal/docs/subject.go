@@ -15,30 +15,31 @@ import (
 // what was withheld, so the reviewer and the parent can see it was not
 // forgotten.
 type SubjectView struct {
-	Generated   time.Time        `json:"generated"`
-	Name        string           `json:"name"`
-	KnownAs     string           `json:"known_as,omitempty"`
-	DateOfBirth string           `json:"date_of_birth,omitempty"`
-	Reference   string           `json:"family_reference"`
-	Area        string           `json:"area"`
-	Stage       string           `json:"stage"`
-	Contact     *Contact         `json:"contact,omitempty"`
-	SafeContact string           `json:"safe_contact,omitempty"`
-	Baby        *BabyView        `json:"baby,omitempty"`
-	Sessions    []SessionView    `json:"sessions"`
-	VIG         []VIGView        `json:"vig_cycles"`
-	Pauses      []PauseView      `json:"pauses"`
-	Departures  []DepartureView  `json:"times_away"`
-	Reminders   []ReminderView   `json:"reminders"`
-	Risk        []RiskView       `json:"risk_assessments"`
-	Incidents   []IncidentView   `json:"incidents"`
-	Changes     []ChangeView     `json:"changes_in_circumstances"`
-	SafetyPlan  []Section        `json:"safety_plan"`
-	Measures    []MeasureView    `json:"outcome_measures"`
-	Consents    []ConsentView    `json:"consents_to_share"`
-	Disclosures []DisclosureView `json:"disclosures"`
-	Closings    []ClosingView    `json:"closing_summaries"`
-	Withheld    []string         `json:"withheld"`
+	Generated    time.Time         `json:"generated"`
+	Name         string            `json:"name"`
+	KnownAs      string            `json:"known_as,omitempty"`
+	DateOfBirth  string            `json:"date_of_birth,omitempty"`
+	Reference    string            `json:"family_reference"`
+	Area         string            `json:"area"`
+	Stage        string            `json:"stage"`
+	Contact      *Contact          `json:"contact,omitempty"`
+	SafeContact  string            `json:"safe_contact,omitempty"`
+	Baby         *BabyView         `json:"baby,omitempty"`
+	Sessions     []SessionView     `json:"sessions"`
+	VIG          []VIGView         `json:"vig_cycles"`
+	Pauses       []PauseView       `json:"pauses"`
+	Departures   []DepartureView   `json:"times_away"`
+	Reminders    []ReminderView    `json:"reminders"`
+	Appointments []AppointmentView `json:"appointments"`
+	Risk         []RiskView        `json:"risk_assessments"`
+	Incidents    []IncidentView    `json:"incidents"`
+	Changes      []ChangeView      `json:"changes_in_circumstances"`
+	SafetyPlan   []Section         `json:"safety_plan"`
+	Measures     []MeasureView     `json:"outcome_measures"`
+	Consents     []ConsentView     `json:"consents_to_share"`
+	Disclosures  []DisclosureView  `json:"disclosures"`
+	Closings     []ClosingView     `json:"closing_summaries"`
+	Withheld     []string          `json:"withheld"`
 }
 
 // ClosingView is a closure of the parent's case with what was written
@@ -91,6 +92,14 @@ type ReminderView struct {
 	Due  string `json:"due"`
 	What string `json:"what"`
 	Done string `json:"done,omitempty"`
+}
+
+// AppointmentView is an appointment booked with the parent and still to
+// come or to record: when, how, and where.
+type AppointmentView struct {
+	When  string `json:"when"`
+	How   string `json:"how"`
+	Where string `json:"where,omitempty"`
 }
 
 // DepartureView is one time the parent left the programme while the
@@ -255,6 +264,17 @@ func SubjectAccess(v SubjectView) Document {
 			lines = append(lines, spanLines(m.Due+": a reminder for your practitioner", ", done ", m.Done, m.What)...)
 		}
 		d.Sections = append(d.Sections, Section{Heading: "Reminders staff set about you", Lines: lines})
+	}
+	if len(v.Appointments) > 0 {
+		var lines []string
+		for _, a := range v.Appointments {
+			line := a.When + ": " + a.How
+			if a.Where != "" {
+				line += ", " + a.Where
+			}
+			lines = append(lines, line)
+		}
+		d.Sections = append(d.Sections, Section{Heading: "Appointments booked with you", Lines: lines})
 	}
 	var risk []string
 	for _, r := range v.Risk {

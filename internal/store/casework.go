@@ -49,6 +49,10 @@ type PersonRecord struct {
 	Departures        []casework.Departure // times away from the programme, latest first (read with the pauses)
 	Reminders         []casework.Reminder  // reminders set about a parent, open ones first (PersonReminders)
 	Documents         []casework.Document  // documents on a parent's record, newest first, without their files (PersonDocuments)
+	// Appointments are a parent's appointments still standing, soonest
+	// first, for a reader who may see their confidential details
+	// (PersonAppointments); none otherwise, not even that one is booked.
+	Appointments []casework.Appointment
 	// Attended says a parent taking part has attended a session, so has
 	// started and cannot be recorded as joining later (from the module
 	// counts, PersonModules, for those who may edit the record).
@@ -207,11 +211,12 @@ const (
 	PersonReminders                                // reminders staff set about them (parents), the words when the reader may see confidential details
 	PersonDocuments                                // documents kept on their record (parents), without their files, when the reader may see confidential details
 	PersonModules                                  // the sessions a parent attended on each module of the programme's content, and so whether they have attended one (for the joining-later form)
+	PersonAppointments                             // their appointments still standing (parents), when the reader may see confidential details
 
 	// PersonPage is everything the person page shows.
 	PersonPage = PersonContact | PersonSessions | PersonVIG | PersonJointSafety | PersonPauses |
 		PersonRisk | PersonIncidents | PersonChanges | PersonSafetyPlan | PersonMeasures | PersonConsents | PersonMARAC | PersonChildRisks | PersonReminders | PersonDocuments |
-		PersonModules
+		PersonModules | PersonAppointments
 
 	// PersonSubjectAccess is what a parent's subject access export is made
 	// from (by a DSL, who may see confidential details but edits nothing).
@@ -409,7 +414,12 @@ func (tx *Tx) fillPerson(out *PersonRecord, parts PersonParts, page *SessionPage
 	// alone (each is written only on a parent's record: parentForEdit), so
 	// a child's page asks for none of them.
 	if !parent {
-		parts &^= PersonSessions | PersonVIG | PersonJointSafety | PersonPauses | PersonReminders | PersonDocuments
+		parts &^= PersonSessions | PersonVIG | PersonJointSafety | PersonPauses | PersonReminders | PersonDocuments | PersonAppointments
+	}
+	if parts&PersonAppointments != 0 && conf {
+		if out.Appointments, err = tx.appointments(id); err != nil {
+			return err
+		}
 	}
 	if parts&PersonDocuments != 0 && conf {
 		var removed []RemovedEntry
@@ -897,6 +907,9 @@ func (db *DB) RecordSession(ctx context.Context, actor policy.Actor, s casework.
 			id, f.ID, p.ID, actor.StaffID, s.HeldOn.UTC(), s.Minutes, s.Mode, s.Attendance, s.Module, topic, s.Joint, s.Confidential, notes, reason, tx.now)
 		if err != nil {
 			return fmt.Errorf("saving session: %w", err)
+		}
+		if err := tx.linkAppointment(id, p.ID, s.HeldOn); err != nil {
+			return err
 		}
 		tx.Audit("session.create", "session", id, f.ID, "")
 		return nil

@@ -54,6 +54,14 @@ type DemoHistory struct {
 	Reminders []DemoReminder
 	// Documents kept on a parent's record (By added them).
 	Documents []DemoDocument
+	// Appointments booked with a parent (By booked them).
+	Appointments []DemoAppointment
+}
+
+// DemoAppointment is an appointment booked with a parent by By.
+type DemoAppointment struct {
+	casework.Appointment
+	By int64
 }
 
 // DemoReminder is a reminder about a parent on the task list of By, who
@@ -210,6 +218,11 @@ func (tx *Tx) AddDemoHistory(h DemoHistory) error {
 	for _, m := range h.Reminders {
 		if _, err := tx.insertReminder(h.FamilyID, m.Reminder, m.By); err != nil {
 			return fmt.Errorf("demo reminder: %w", err)
+		}
+	}
+	for _, a := range h.Appointments {
+		if _, err := tx.insertAppointment(h.FamilyID, a.Appointment, a.By); err != nil {
+			return fmt.Errorf("demo appointment: %w", err)
 		}
 	}
 	for _, d := range h.Documents {

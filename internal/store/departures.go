@@ -108,6 +108,13 @@ func (tx *Tx) depart(actor policy.Actor, personID int64, notParent, gone string,
 		eligibility.DateOf(d.LeftOn).UTC(), p.ID); err != nil {
 		return f, p, fmt.Errorf("ending a pause as the parent stops taking part: %w", err)
 	}
+	// Their appointments after that day will not take place; those up to
+	// it stand, to record.
+	if _, err := tx.exec(`UPDATE appointments SET cancelled_at = $1, cancelled_by = $2, cancel_reason = $3
+		WHERE person_id = $4 AND on_day > $5 AND cancelled_at IS NULL AND session_id IS NULL`,
+		tx.now, actor.StaffID, casework.CancelledLeft, p.ID, eligibility.DateOf(d.LeftOn).UTC()); err != nil {
+		return f, p, fmt.Errorf("cancelling appointments as the parent stops taking part: %w", err)
+	}
 	return f, p, nil
 }
 

@@ -85,7 +85,7 @@ var boundAt30 = []string{"closure_summaries", "consents", "meetings", "informati
 // been bound to their rows from the first: no migration step binds them.
 // (tasks, made before, held no sealed value until migration 61's
 // reminders.)
-var boundFromStart = []string{"circumstance_changes", "case_session_history", "departures", "tasks", "documents"}
+var boundFromStart = []string{"circumstance_changes", "case_session_history", "departures", "tasks", "documents", "appointments"}
 
 // columnsBoundFromStart are the sealed columns added after migration 30 to
 // tables migrations 29 and 30 bound ("table.column"), bound to their rows
@@ -198,6 +198,7 @@ func SealedColumns() []SealedColumn {
 		{"pauses", "note_sealed", id, "pauses.note", ""},
 		{"departures", "note_sealed", id, "departures.note", ""},
 		{"tasks", "note_sealed", id, "tasks.note", ""},
+		{"appointments", "place_sealed", id, "appointments.place", ""},
 		{"documents", "title_sealed", id, "documents.title", ""},
 		{"documents", "removed_reason_sealed", id, "documents.removed_reason", ""},
 		{"documents", "content_sealed", id, "documents.content", ""},

@@ -200,6 +200,9 @@ func plantCanaries(t *testing.T, db *store.DB) planted {
 	if err := db.PauseSessions(sctx, prac, casework.Pause{PersonID: fx.parent1, Reason: "health", Note: canary("pause"), StartedOn: now}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := db.BookAppointment(sctx, prac, casework.Appointment{PersonID: fx.parent1, On: now.AddDate(0, 0, 2), At: "10:00", Mode: "office", Place: canary("appointment")}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := db.AddReminder(sctx, prac, casework.Reminder{PersonID: fx.parent1, What: canary("reminder"), DueOn: now.AddDate(0, 0, 3)}); err != nil {
 		t.Fatal(err)
 	}

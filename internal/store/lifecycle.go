@@ -511,6 +511,12 @@ func (db *DB) CloseFamily(ctx context.Context, actor policy.Actor, familyID int6
 			c.ClosedOn.UTC(), c.Reason, tx.now, f.ID); err != nil {
 			return fmt.Errorf("closing family: %w", err)
 		}
+		// Nothing more will be recorded: every appointment still standing
+		// (to come, or past and unrecorded) is cancelled with the case.
+		if _, err := tx.exec(`UPDATE appointments SET cancelled_at = $1, cancelled_by = $2, cancel_reason = $3
+			WHERE family_id = $4 AND cancelled_at IS NULL AND session_id IS NULL`, tx.now, actor.StaffID, casework.CancelledClosed, f.ID); err != nil {
+			return fmt.Errorf("cancelling the family's appointments: %w", err)
+		}
 		tx.Audit("family.close", "family", f.ID, f.ID, c.Reason)
 		return nil
 	})

@@ -675,6 +675,8 @@ var erasureSteps = []struct{ table, sql string }{
 	{"overrides", `DELETE FROM overrides WHERE person_id IN (SELECT id FROM people WHERE family_id = $1)`},
 	{"person_match_keys", `DELETE FROM person_match_keys WHERE person_id IN (SELECT id FROM people WHERE family_id = $1)`},
 	{"allocations", `DELETE FROM allocations WHERE family_id = $1`},
+	// Appointments before the sessions recorded for them (session_id).
+	{"appointments", `DELETE FROM appointments WHERE family_id = $1`},
 	{"case_sessions", `DELETE FROM case_sessions WHERE family_id = $1`},
 	{"case_session_history", `DELETE FROM case_session_history WHERE family_id = $1`},
 	{"joint_session_safety", `DELETE FROM joint_session_safety WHERE family_id = $1`},

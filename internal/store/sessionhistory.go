@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/cradle-org/cradle/internal/casework"
+	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
@@ -262,6 +263,16 @@ func (db *DB) CorrectSession(ctx context.Context, actor policy.Actor, c SessionC
 		if err := tx.keepVersion(was, casework.ChangeCorrected, actor.StaffID, why); err != nil {
 			return err
 		}
+		// Moved to another day, the session is that day's appointment's,
+		// and the one it was recorded for stands again.
+		if was.Kind == "session" && !eligibility.DateOf(was.HeldOn).Equal(eligibility.DateOf(now.HeldOn)) {
+			if err := tx.unlinkAppointment(was.ID); err != nil {
+				return err
+			}
+			if err := tx.linkAppointment(was.ID, p.ID, now.HeldOn); err != nil {
+				return err
+			}
+		}
 		tx.Audit("session.correct", "session", was.ID, f.ID, "changed: "+strings.Join(casework.Changes(was, now), ", "))
 		return nil
 	})
@@ -280,6 +291,10 @@ func (db *DB) RemoveSession(ctx context.Context, actor policy.Actor, personID, s
 			return err
 		}
 		if err := casework.CheckRemoval(&why); err != nil {
+			return err
+		}
+		// The appointment it was recorded for stands again, to record.
+		if err := tx.unlinkAppointment(was.ID); err != nil {
 			return err
 		}
 		res, err := tx.exec(`DELETE FROM case_sessions WHERE id = $1 AND person_id = $2 AND version = $3`, was.ID, p.ID, was.Version)

@@ -49,7 +49,7 @@ func PersonView(rec store.PersonRecord, qs risk.QuestionSet, now time.Time) docs
 	v := docs.SubjectView{
 		Generated: now, Name: p.Name(), KnownAs: p.KnownAs, Reference: rec.Family.Reference, Area: rec.Family.AreaName,
 		Stage: rec.Family.Stage.Label(), Withheld: Withheld(),
-		Sessions: []docs.SessionView{}, VIG: []docs.VIGView{}, Pauses: []docs.PauseView{}, Departures: []docs.DepartureView{}, Reminders: []docs.ReminderView{}, Consents: []docs.ConsentView{}, Disclosures: []docs.DisclosureView{}, Risk: []docs.RiskView{}, Incidents: []docs.IncidentView{}, Changes: []docs.ChangeView{}, SafetyPlan: []docs.Section{},
+		Sessions: []docs.SessionView{}, VIG: []docs.VIGView{}, Pauses: []docs.PauseView{}, Departures: []docs.DepartureView{}, Reminders: []docs.ReminderView{}, Appointments: []docs.AppointmentView{}, Consents: []docs.ConsentView{}, Disclosures: []docs.DisclosureView{}, Risk: []docs.RiskView{}, Incidents: []docs.IncidentView{}, Changes: []docs.ChangeView{}, SafetyPlan: []docs.Section{},
 		Measures: []docs.MeasureView{}, Closings: []docs.ClosingView{},
 	}
 	if !p.DateOfBirth.IsZero() {
@@ -104,6 +104,15 @@ func PersonView(rec store.PersonRecord, qs risk.QuestionSet, now time.Time) docs
 			continue
 		}
 		v.Reminders = append(v.Reminders, docs.ReminderView{Due: m.DueOn.Format("2 January 2006"), What: m.What, Done: dateOrEmpty(m.DoneOn)})
+	}
+	// Read only for a reader who may see the parent's confidential details
+	// (a DSL may): each is the parent's own.
+	for _, a := range rec.Appointments {
+		if a.PersonID != p.ID {
+			continue
+		}
+		v.Appointments = append(v.Appointments, docs.AppointmentView{When: a.On.Format("2 January 2006") + ", " + a.At,
+			How: casework.Label(casework.Modes(), a.Mode), Where: a.Place})
 	}
 	for _, c := range rec.Consents {
 		if c.PersonID != p.ID || c.Withheld {

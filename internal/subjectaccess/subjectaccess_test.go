@@ -103,6 +103,10 @@ func TestPersonViewKeepsOnlyTheParentsOwnRows(t *testing.T) {
 			{PersonID: 2, What: "OTHER", DueOn: now},
 			{PersonID: 1, DueOn: now, Withheld: true},
 		},
+		Appointments: []casework.Appointment{
+			{PersonID: 1, On: now, At: "09:30", Mode: "office", Place: "OWN"},
+			{PersonID: 2, On: now, At: "10:00", Mode: "home", Place: "OTHER"},
+		},
 		Consents: []sharing.Consent{
 			{PersonID: 1, Scope: "OWN", GivenOn: now, WithdrawnOn: now},
 			{PersonID: 2, Scope: "OTHER", GivenOn: now},
@@ -136,6 +140,9 @@ func TestPersonViewKeepsOnlyTheParentsOwnRows(t *testing.T) {
 	}
 	if want := (docs.ReminderView{Due: "5 December 2026", What: "OWN", Done: "5 December 2026"}); len(v.Reminders) != 1 || v.Reminders[0] != want {
 		t.Errorf("reminders: %+v, want only %+v", v.Reminders, want)
+	}
+	if want := (docs.AppointmentView{When: "5 December 2026, 09:30", How: "Office", Where: "OWN"}); len(v.Appointments) != 1 || v.Appointments[0] != want {
+		t.Errorf("appointments: %+v, want only %+v", v.Appointments, want)
 	}
 	if want := (docs.DepartureView{Left: "5 December 2026", Rejoined: "5 December 2026", Reason: "Moved out of area", Note: "OWN"}); len(v.Departures) != 1 || v.Departures[0] != want {
 		t.Errorf("times away: %+v, want only %+v", v.Departures, want)

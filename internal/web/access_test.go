@@ -73,6 +73,7 @@ var accessMatrix = map[string][7]string{
 	"GET /sign-in/reset":                             {"N", "N", "N", "N", "N", "N", "N"}, // no token: the link's "expired or used" page
 	"GET /home":                                      {"A", "A", "A", "A", "A", "S", "S"},
 	"GET /caseload":                                  {"A", "A", "A", "F", "F", "S", "S"},
+	"GET /appointments":                              {"A", "A", "A", "F", "F", "S", "S"},
 	"GET /caseload/team":                             {"F", "A", "A", "F", "F", "S", "S"},
 	"GET /caseload/team/move":                        {"F", "A", "F", "F", "F", "S", "S"},
 	"POST /caseload/team/move":                       {"F", "N", "F", "F", "F", "S", "S"}, // no one to move from: not found
@@ -155,6 +156,8 @@ var accessMatrix = map[string][7]string{
 	"POST /people/{id}/rejoin":                       {"CFFFC", "CCCFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /people/{id}/join-later":                   {"AFFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /people/{id}/reminders":                    {"AFFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/appointments":                 {"AFFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
+	"POST /people/{id}/appointments/{eid}/cancel":    {"NFFFC", "NNNFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no appointment 999999: found only by whoever may book one
 	"POST /people/{id}/reminders/{eid}/due":          {"NFFFC", "NNNFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no reminder 999999: found only by whoever may set one
 	"POST /people/{id}/documents":                    {"AFFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /people/{id}/documents/{eid}/remove":       {"NFFFC", "NNNFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no document 999999: found only by whoever may add one

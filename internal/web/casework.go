@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cradle-org/cradle/internal/casework"
+	"github.com/cradle-org/cradle/internal/eligibility"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/notice"
 	"github.com/cradle-org/cradle/internal/policy"
@@ -69,6 +70,15 @@ type personData struct {
 	// is on, or a team manager: policy.CompleteTask).
 	OpenReminders []casework.Reminder
 	ReminderDone  map[int64]bool
+	// Now is when the page was read: an appointment past its day is one
+	// to record, one still to come is not recorded yet.
+	Now time.Time
+}
+
+// Future reports whether day is after today (an appointment not yet due
+// to be recorded).
+func (d personData) Future(day time.Time) bool {
+	return eligibility.DateOf(day).After(eligibility.DateOf(d.Now))
 }
 
 // Household names the parent the baby or child whose page this is lives
@@ -148,6 +158,7 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUs
 	if len(rec.Departures) > 0 && rec.Departures[0].Current() {
 		d.Away = &rec.Departures[0]
 	}
+	d.Now = s.cfg.Now()
 	d.ReminderDone = map[int64]bool{}
 	for _, m := range rec.Reminders {
 		if m.DoneOn.IsZero() {
@@ -156,6 +167,18 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUs
 		}
 	}
 	form := r.PostForm
+	if form == nil && open == "session" {
+		// "Record what happened" at an appointment: the session's form
+		// starts from its day and how it was to take place.
+		if aid, err := strconv.ParseInt(r.URL.Query().Get("appointment"), 10, 64); err == nil {
+			for _, a := range rec.Appointments {
+				if a.ID == aid && !d.Future(a.On) {
+					form = url.Values{"held_on-day": {strconv.Itoa(a.On.Day())}, "held_on-month": {strconv.Itoa(int(a.On.Month()))},
+						"held_on-year": {strconv.Itoa(a.On.Year())}, "mode": {a.Mode}}
+				}
+			}
+		}
+	}
 	for _, m := range rec.MARACReferrals {
 		if form == nil && open == maracOutcomeForm(m.ID) && !m.Withheld {
 			// The outcome's form starts from what was recorded.

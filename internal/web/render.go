@@ -39,6 +39,7 @@ type views struct {
 
 var funcs = template.FuncMap{
 	"date":       formatDate,
+	"weekday":    func(t time.Time) string { return t.Weekday().String() },
 	"datetime":   formatDateTime,
 	"mailKind":   mailKindLabel,
 	"auditLabel": auditLabel,
@@ -79,6 +80,7 @@ var funcs = template.FuncMap{
 	"attendanceLabel":      func(v string) string { return casework.Label(casework.Attendances(), v) },
 	"modeLabel":            func(v string) string { return casework.Label(casework.Modes(), v) },
 	"pauseReasons":         casework.PauseReasons,
+	"cancelReasons":        casework.CancelReasons,
 	"pauseLabel":           func(v string) string { return casework.Label(casework.PauseReasons(), v) },
 	"leavingReasons":       casework.LeavingReasons,
 	"leavingLabel":         func(v string) string { return casework.Label(casework.LeavingReasons(), v) },
