@@ -69,4 +69,13 @@ func TestBrowserAppointment(t *testing.T) {
 	if n := tab.count(t, "#to-record"); n != 0 {
 		t.Error("the call is still to record after its session was saved")
 	}
+
+	// Her team manager looks at her appointments from the team caseloads.
+	tab.click(t, `form[action="/sign-out"] button[type="submit"]`)
+	tab.signIn(t, credentialFor(t, managerEmail))
+	tab.open(t, "/caseload/team")
+	tab.clickJS(t, "Priya's appointments", `[...document.querySelectorAll('main a')].find(a => a.textContent.trim() === "Appointments: Priya Shah's")`)
+	tab.mustSee(t, "Priya's diary as Helen sees it", "Appointments: Priya Shah", "Amy Foster", "Video call")
+	tab.pageChecks(t, "appointment-05-team")
+	tab.screenshot(t, "appointment-05-team")
 }

@@ -164,25 +164,47 @@ type DiaryEntry struct {
 // DiaryFrom is how far back a diary lists appointments still to record.
 const DiaryFrom = 90 * 24 * time.Hour
 
+// DiaryView is a practitioner's diary: whose it is, and the appointments.
+type DiaryView struct {
+	Of      string // the practitioner's name
+	Entries []DiaryEntry
+}
+
 // Diary lists the appointments still standing with the parents allocated
-// to actor, from DiaryFrom ago (those past their day with nothing recorded
-// come first, to record) onwards, soonest first, at most 200; only those
-// whose confidential details the reader may see without a break-glass
-// grant (an open case's parents are their practitioner's to see). Audited
-// as a view of each parent listed ("appointments").
-func (db *DB) Diary(ctx context.Context, actor policy.Actor) ([]DiaryEntry, error) {
+// to practitioner practitionerID (0: the actor), from DiaryFrom ago (those
+// past their day with nothing recorded come first, to record) onwards,
+// soonest first, at most 200; only those whose confidential details the
+// reader may see without a break-glass grant (an open case's parents are
+// their practitioner's to see, and their team manager's). Another
+// practitioner's diary is for those who may see the team's caseloads.
+// Audited as a view of each parent listed ("appointments"), then
+// appointments.view of the practitioner's.
+func (db *DB) Diary(ctx context.Context, actor policy.Actor, practitionerID int64) (DiaryView, error) {
 	if _, _, ok := db.familyScope(actor); !ok {
-		return nil, problem.New(problem.Forbidden, "your role does not have a caseload")
+		return DiaryView{}, problem.New(problem.Forbidden, "your role does not have a caseload")
 	}
-	var out []DiaryEntry
+	if practitionerID == 0 {
+		practitionerID = actor.StaffID
+	}
+	var view DiaryView
 	err := db.View(ctx, func(tx *Tx) error {
+		if practitionerID != actor.StaffID {
+			if d := policy.Decide(actor, policy.ViewTeamCaseloads, policy.Target{}, tx.now); !d.Allowed {
+				return d.Err()
+			}
+		}
+		of, err := tx.staffByID(practitionerID)
+		if err != nil {
+			return problem.New(problem.NotFound, "There is no such practitioner. Choose one from the team's caseloads")
+		}
+		view.Of = of.Name
 		var rows []DiaryEntry
-		err := tx.each(`SELECT a.id, a.family_id, a.person_id, a.on_day, a.at_time, a.mode, a.place_sealed, COALESCE(s.name, '')
+		err = tx.each(`SELECT a.id, a.family_id, a.person_id, a.on_day, a.at_time, a.mode, a.place_sealed, COALESCE(s.name, '')
 			FROM appointments a JOIN allocations al ON al.person_id = a.person_id AND al.ended_at IS NULL
 			JOIN families f ON f.id = a.family_id LEFT JOIN staff s ON s.id = a.created_by
 			WHERE al.staff_id = $1 AND f.stage <> 'closed' AND a.cancelled_at IS NULL AND a.session_id IS NULL AND a.on_day >= $2
 			ORDER BY a.on_day, a.at_time, a.id LIMIT 200`,
-			[]any{actor.StaffID, eligibility.DateOf(tx.now.Add(-DiaryFrom)).UTC()}, func(r *sql.Rows) error {
+			[]any{practitionerID, eligibility.DateOf(tx.now.Add(-DiaryFrom)).UTC()}, func(r *sql.Rows) error {
 				var e DiaryEntry
 				var on anyTime
 				if err := r.Scan(&e.ID, &e.FamilyID, &e.PersonID, &on, &e.At, &e.Mode, &e.Place, &e.BookedBy); err != nil {
@@ -238,10 +260,10 @@ func (db *DB) Diary(ctx context.Context, actor policy.Actor) ([]DiaryEntry, erro
 				return err
 			}
 			e.Parent, e.Reference = s.rec.Person.Name(), s.rec.Family.Reference
-			out = append(out, e)
+			view.Entries = append(view.Entries, e)
 		}
-		tx.Audit("appointments.view", "", 0, 0, fmt.Sprintf("%d appointments listed", len(out)))
+		tx.Audit("appointments.view", "staff", practitionerID, 0, fmt.Sprintf("%d appointments listed", len(view.Entries)))
 		return nil
 	})
-	return out, err
+	return view, err
 }

@@ -68,15 +68,27 @@ func TestAppointments(t *testing.T) {
 			t.Errorf("Sam's practitioner reads Alex's appointments: %+v", theirs.Appointments)
 		}
 
-		diary, err := db.Diary(sctx, fx.prac1.Actor())
+		v, err := db.Diary(sctx, fx.prac1.Actor(), 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(diary) != 3 || diary[0].ID != 900 || diary[2].Place != soon.Place || diary[2].Parent != "Alex Rivers" || diary[2].Reference == "" {
-			t.Errorf("Alex's practitioner's diary: %+v", diary)
+		diary := v.Entries
+		if v.Of != fx.prac1.Name || len(diary) != 3 || diary[0].ID != 900 || diary[2].Place != soon.Place || diary[2].Parent != "Alex Rivers" || diary[2].Reference == "" {
+			t.Errorf("Alex's practitioner's diary: %+v", v)
 		}
-		if other, err := db.Diary(sctx, fx.prac2.Actor()); err != nil || len(other) != 0 {
+		if other, err := db.Diary(sctx, fx.prac2.Actor(), 0); err != nil || len(other.Entries) != 0 {
 			t.Errorf("Sam's practitioner's diary: %+v (%v), want none of Alex's", other, err)
+		}
+		// Another practitioner's diary: their team manager's to see, not a
+		// fellow practitioner's; an id that is no one's is not found.
+		if m, err := db.Diary(sctx, fx.mgr.Actor(), fx.prac1.ID); err != nil || len(m.Entries) != 3 || m.Entries[2].Place != soon.Place {
+			t.Errorf("the team manager's look at Alex's practitioner's diary: %+v (%v)", m, err)
+		}
+		if _, err := db.Diary(sctx, fx.prac2.Actor(), fx.prac1.ID); problem.CodeOf(err) != problem.Forbidden {
+			t.Errorf("Sam's practitioner looking at Alex's practitioner's diary: %v, want forbidden", err)
+		}
+		if _, err := db.Diary(sctx, fx.mgr.Actor(), 987654); problem.CodeOf(err) != problem.NotFound {
+			t.Errorf("the diary of no one: %v, want not found", err)
 		}
 
 		// Today's session is today's appointment's; removed, it stands again.
@@ -122,8 +134,8 @@ func TestAppointments(t *testing.T) {
 		if err := db.CancelAppointment(sctx, fx.prac1.Actor(), fx.parent1, soonID, "rearranged"); problem.CodeOf(err) != problem.Conflict {
 			t.Errorf("cancelling it again: %v, want a conflict", err)
 		}
-		if diary, err := db.Diary(sctx, fx.prac1.Actor()); err != nil || len(diary) != 2 {
-			t.Errorf("the diary after a cancellation: %+v (%v)", diary, err)
+		if v, err := db.Diary(sctx, fx.prac1.Actor(), 0); err != nil || len(v.Entries) != 2 {
+			t.Errorf("the diary after a cancellation: %+v (%v)", v, err)
 		}
 
 		// A parent who leaves: their appointments after the day they left
@@ -172,7 +184,7 @@ func TestAppointments(t *testing.T) {
 		for _, e := range entries {
 			seen[e.Action]++
 		}
-		if seen["appointment.book"] != 4 || seen["appointment.cancel"] != 1 || seen["appointments.view"] != 3 {
+		if seen["appointment.book"] != 4 || seen["appointment.cancel"] != 1 || seen["appointments.view"] != 4 {
 			t.Errorf("audited: %d bookings, %d cancellations, %d diaries", seen["appointment.book"], seen["appointment.cancel"], seen["appointments.view"])
 		}
 	})

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/casework"
@@ -53,6 +54,13 @@ type diaryData struct {
 	Days     []diaryDay
 	// Since is the earliest day an appointment to record is listed from.
 	Since time.Time
+	// Of names the practitioner when the diary is someone else's (a team
+	// manager's or DSL's look at a practitioner's, from the team
+	// caseloads); "" for the reader's own.
+	Of string
+	// Practitioner is the id the diary was asked for, for the link to the
+	// same practitioner's caseload.
+	Practitioner int64
 }
 
 type diaryDay struct {
@@ -62,9 +70,19 @@ type diaryDay struct {
 }
 
 // diary is "Your appointments": the appointments booked with the parents
-// allocated to the reader (store.Diary).
+// allocated to the reader, or, with ?practitioner=ID, to that practitioner
+// for one who may see the team's caseloads (store.Diary).
 func (s *Server) diary(w http.ResponseWriter, r *http.Request, u *requestUser) {
-	entries, err := s.db.Diary(r.Context(), u.staff.Actor())
+	var who int64
+	if v := r.URL.Query().Get("practitioner"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			s.fail(w, r, problem.New(problem.NotFound, "There is no such practitioner. Choose one from the team's caseloads"))
+			return
+		}
+		who = id
+	}
+	v, err := s.db.Diary(r.Context(), u.staff.Actor(), who)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -72,7 +90,11 @@ func (s *Server) diary(w http.ResponseWriter, r *http.Request, u *requestUser) {
 	now := s.cfg.Now()
 	today := eligibility.DateOf(now)
 	d := diaryData{Since: today.Add(-store.DiaryFrom)}
-	for _, e := range entries {
+	title := "Your appointments"
+	if who != 0 && who != u.staff.ID {
+		d.Of, d.Practitioner, title = v.Of, who, "Appointments: "+v.Of
+	}
+	for _, e := range v.Entries {
 		if e.ToRecord(now) {
 			d.ToRecord = append(d.ToRecord, e)
 			continue
@@ -83,5 +105,5 @@ func (s *Server) diary(w http.ResponseWriter, r *http.Request, u *requestUser) {
 		}
 		d.Days[len(d.Days)-1].Entries = append(d.Days[len(d.Days)-1].Entries, e)
 	}
-	s.render(w, r, http.StatusOK, "appointments", Page{Title: "Your appointments", Nav: "caseload", Data: d})
+	s.render(w, r, http.StatusOK, "appointments", Page{Title: title, Nav: "caseload", Data: d})
 }

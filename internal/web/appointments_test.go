@@ -107,6 +107,25 @@ func TestAppointments(t *testing.T) {
 		if r := e.post(tc, amy+"/appointments/"+soonID+"/cancel", mustForm("csrf_token", csrfFrom(t, tp.body), "cancel_reason", "rearranged")); r.status != http.StatusForbidden {
 			t.Errorf("Jordan's practitioner cancelling Amy's appointment: %d", r.status)
 		}
+		// Priya's diary as her team manager sees it, from the team caseloads;
+		// a fellow practitioner may not look.
+		priyaDiary := "/appointments?practitioner=" + itoa(mustActor(t, e, practitioner).StaffID)
+		if d := e.get(tc, priyaDiary); d.status != http.StatusForbidden {
+			t.Errorf("Tom looking at Priya's diary: %d, want forbidden", d.status)
+		}
+		mc := e.client()
+		e.signIn(mc, manager)
+		if team := e.get(mc, "/caseload/team"); !strings.Contains(team.body, `href="`+strings.ReplaceAll(priyaDiary, "&", "&amp;")+`"`) {
+			t.Error("the team caseloads do not link to Priya's appointments")
+		}
+		if d := e.get(mc, priyaDiary); d.status != http.StatusOK || !strings.Contains(d.body, "Appointments: Priya Shah") || !strings.Contains(d.body, "CANARY-PLACE") {
+			t.Errorf("Helen's look at Priya's diary: %d\n%s", d.status, between(d.body, "<main", "</main>"))
+		}
+		for _, bad := range []string{"x", "0", "987654"} {
+			if d := e.get(mc, "/appointments?practitioner="+bad); d.status != http.StatusNotFound {
+				t.Errorf("the diary of practitioner %s: %d, want not found", bad, d.status)
+			}
+		}
 		ac := e.client()
 		e.signIn(ac, admin)
 		if d := e.get(ac, "/appointments"); d.status != http.StatusForbidden {
