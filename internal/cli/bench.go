@@ -102,9 +102,9 @@ func (a *App) benchSeed(ctx context.Context, args []string) error {
 	took := time.Since(started)
 	fmt.Fprintf(a.Stdout, "Added %s synthetic families to the %s database in %s (%s families a second).\n",
 		thousands(*families), db.Dialect(), took.Round(100*time.Millisecond), thousands(int(float64(*families)/took.Seconds())))
-	fmt.Fprintf(a.Stdout, "Rows written: %s people, %s sessions, %s risk assessments, %s MARAC referrals, %s safety plans, %s assessments of risk to the children, "+
+	fmt.Fprintf(a.Stdout, "Rows written: %s people, %s sessions, %s appointments, %s risk assessments, %s MARAC referrals, %s safety plans, %s assessments of risk to the children, "+
 		"%s safeguarding concerns, %s outcome measures, %s referrals, %s audit entries of their history.\n",
-		thousands64(res.Rows["people"]), thousands64(res.Rows["case_sessions"]), thousands64(res.Rows["risk_assessments"]),
+		thousands64(res.Rows["people"]), thousands64(res.Rows["case_sessions"]), thousands64(res.Rows["appointments"]), thousands64(res.Rows["risk_assessments"]),
 		thousands64(res.Rows["marac_referrals"]), thousands64(res.Rows["safety_plans"]), thousands64(res.Rows["child_risks"]),
 		thousands64(res.Rows["safeguarding_concerns"]), thousands64(res.Rows["measure_results"]), thousands64(res.Rows["referrals"]),
 		thousands64(res.Rows["audit_log"]))

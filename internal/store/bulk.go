@@ -370,6 +370,7 @@ const (
 	tMatchKeys
 	tAllocations
 	tDepartures
+	tAppointments
 	tReferrals
 	tSessions
 	tRisks
@@ -394,9 +395,10 @@ var seedTables = [nTables]struct {
 	tFamilies: {"families", "id, reference, area_id, team_id, manager_id, stage, edd, programme_start, safeguarding_status, closed_on, closure_reason, created_at, updated_at, accepted_on, assessment_completed_on", ""},
 	tPeople: {"people", "id, family_id, kind, parent_slot, household, given_name, family_name, known_as, date_of_birth, gender, pronouns, experience, " +
 		"address_sealed, postcode_sealed, phone_sealed, email_sealed, safe_contact_sealed, nhs_number_sealed, address_confidential, active, created_at, updated_at", ""},
-	tMatchKeys:   {"person_match_keys", "person_id, kind, match_key", " ON CONFLICT DO NOTHING"},
-	tAllocations: {"allocations", "family_id, person_id, staff_id, allocated_by, started_at, ended_at, end_reason", ""},
-	tDepartures:  {"departures", "family_id, person_id, reason, note_sealed, left_on, created_by, created_at", ""},
+	tMatchKeys:    {"person_match_keys", "person_id, kind, match_key", " ON CONFLICT DO NOTHING"},
+	tAllocations:  {"allocations", "family_id, person_id, staff_id, allocated_by, started_at, ended_at, end_reason", ""},
+	tDepartures:   {"departures", "family_id, person_id, reason, note_sealed, left_on, created_by, created_at", ""},
+	tAppointments: {"appointments", "family_id, person_id, on_day, at_time, mode, place_sealed, created_by, created_at", ""},
 	tReferrals: {"referrals", "id, reference, source, area_id, family_id, status, received_at, referrer_role, edd, content_sealed, decision, decision_reason, " +
 		"signposted_to, decided_by, decided_at, updated_at, safeguarding_status, acknowledged_at, decision_told_at", ""},
 	tSessions: {"case_sessions", "id, family_id, person_id, staff_id, held_on, minutes, mode, attendance, module, topic_sealed, confidential, notes_sealed, reason_sealed, " +
@@ -498,6 +500,7 @@ func (b *seedBatch) reserve(batch synth.Batch) {
 		rows[tMatchKeys] += 16 // a parent has about eight
 		rows[tAllocations] += len(f.Allocations)
 		rows[tDepartures] += len(f.Departures)
+		rows[tAppointments] += len(f.Appointments)
 		rows[tReferrals]++
 		rows[tSessions] += len(f.Sessions)
 		rows[tRisks] += len(f.Risks)
@@ -593,6 +596,9 @@ func (l *seeder) prepare(batch synth.Batch) (*seedBatch, error) {
 		}
 		for _, dep := range f.Departures {
 			b.add(tDepartures, fam, people[dep.Person], dep.Reason, "", dep.On.UTC(), l.staffIDs[dep.By], dep.On.Add(15*time.Hour).UTC())
+		}
+		for _, a := range f.Appointments {
+			b.add(tAppointments, fam, people[a.Person], a.On.UTC(), a.At, a.Mode, "", l.staffIDs[a.Staff], a.Booked.UTC())
 		}
 		if err := l.addReferral(b, f.Referral, fam, f.Accepted.IsZero(), bound, staff); err != nil {
 			return nil, err

@@ -60,6 +60,7 @@ func expected(t *testing.T, families int, seed uint64, before synth.Counts) map[
 			n["people"] += int64(len(f.People))
 			n["allocations"] += int64(len(f.Allocations))
 			n["departures"] += int64(len(f.Departures))
+			n["appointments"] += int64(len(f.Appointments))
 			n["case_sessions"] += int64(len(f.Sessions))
 			n["risk_assessments"] += int64(len(f.Risks))
 			n["marac_referrals"] += int64(len(f.MARAC))
@@ -111,6 +112,9 @@ func TestSeedSynthetic(t *testing.T) {
 		}
 		if want["departures"] == 0 {
 			t.Fatal("the generator made no co-parent not taking part: the test of their rows would prove nothing")
+		}
+		if want["appointments"] == 0 {
+			t.Fatal("the generator booked no appointments: the test of their rows would prove nothing")
 		}
 		history := want["audit_log"]
 		for table, want := range want {

@@ -125,6 +125,11 @@ func (d *details) auditTrail() {
 		add(at.Add(-time.Duration(2+rng.IntN(10))*time.Minute), dep.By, "person.view", RecordPerson, dep.Person, "")
 		add(at, dep.By, action, RecordPerson, dep.Person, detail)
 	}
+	// And the next sessions booked, from the parent's page.
+	for _, a := range f.Appointments {
+		add(a.Booked.Add(-time.Duration(1+rng.IntN(5))*time.Minute), a.Staff, "person.view", RecordPerson, a.Person, "")
+		add(a.Booked, a.Staff, "appointment.book", RecordPerson, a.Person, "")
+	}
 	slices.SortStableFunc(out, func(a, b Event) int { return a.At.Compare(b.At) })
 	f.Audit = out
 }

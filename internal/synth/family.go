@@ -50,6 +50,7 @@ type Family struct {
 	Measures            []Measure
 	Statuses            []Status
 	Departures          []Departure // a co-parent not taking part (People[Person].Active is false)
+	Appointments        []Appointment
 	Closure             *Closure
 	Audit               []Event // what the history above left on the audit log, in time order
 }
@@ -75,6 +76,15 @@ type Allocation struct {
 	Person, Staff, By int
 	Started, Ended    time.Time
 	EndReason         string
+}
+
+// Appointment is the next session booked with co-parent Person of an
+// open family, by Staff (their practitioner) on Booked.
+type Appointment struct {
+	Person, Staff int
+	On            time.Time // the day
+	At, Mode      string
+	Booked        time.Time
 }
 
 // Departure is a co-parent of an open family not taking part: left the
@@ -233,6 +243,7 @@ func (g *Generator) family(i int) (Family, []Referral) {
 	d.statuses()
 	d.childRisks()
 	d.departures()
+	d.appointments()
 	if !s.closed.IsZero() {
 		c := &Closure{Kind: s.closureKind, Reason: s.reason, On: s.closed, By: s.manager}
 		for k := range 2 {
@@ -278,6 +289,38 @@ func (d *details) departures() {
 	}
 	d.f.People[k].Active = false
 	d.f.Departures = append(d.f.Departures, dep)
+}
+
+// appointments: in an open family, each co-parent taking part who has a
+// practitioner has their next session booked, one to fourteen days after
+// the history's last day, booked by their practitioner after their last
+// session (or in the week before, with none). Drawn from a stream of its
+// own, so the rest of each family is as before.
+func (d *details) appointments() {
+	if !d.s.closed.IsZero() || d.s.accepted.IsZero() {
+		return
+	}
+	rng := d.g.rng(streamAppointments, d.n)
+	for k := range 2 {
+		allocated := slices.ContainsFunc(d.f.Allocations, func(a Allocation) bool { return a.Person == k && a.Ended.IsZero() })
+		if !d.f.People[k].Active || !allocated {
+			continue
+		}
+		booked := d.last.AddDate(0, 0, -rng.IntN(7))
+		for _, ses := range d.f.Sessions {
+			if ses.Person == k && ses.On.After(booked) {
+				booked = ses.On
+			}
+		}
+		if booked.Before(d.s.allocated) {
+			booked = d.s.allocated
+		}
+		d.f.Appointments = append(d.f.Appointments, Appointment{Person: k, Staff: d.s.prac[k],
+			On:     dateOf(d.last.AddDate(0, 0, 2+rng.IntN(14))),
+			At:     []string{"09:30", "10:00", "11:00", "13:30", "14:00", "15:30"}[rng.IntN(6)],
+			Mode:   choose(rng, []weighted{{"home", 45}, {"office", 20}, {"video", 20}, {"phone", 15}}),
+			Booked: dateOf(booked).Add(time.Duration(15*60+rng.IntN(120)) * time.Minute)})
+	}
 }
 
 // practitioner is who worked with co-parent k on a day.

@@ -244,10 +244,11 @@ const (
 	streamOrg uint64 = iota + 1
 	streamArea
 	streamFamily
-	streamPlans      // each family's safety plans: added later, so drawn apart and the rest of a family is as before
-	streamAudit      // each family's audit trail, likewise
-	streamChildRisks // each family's assessments of risk to the children, likewise
-	streamDepartures // each open family's co-parent not taking part, likewise
+	streamPlans        // each family's safety plans: added later, so drawn apart and the rest of a family is as before
+	streamAudit        // each family's audit trail, likewise
+	streamChildRisks   // each family's assessments of risk to the children, likewise
+	streamDepartures   // each open family's co-parent not taking part, likewise
+	streamAppointments // each open family's co-parents' next sessions booked, likewise
 )
 
 func (g *Generator) rng(stream uint64, index int) *rand.Rand {

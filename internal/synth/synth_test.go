@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/match"
 	"github.com/cradle-org/cradle/internal/measure"
@@ -269,10 +270,13 @@ func TestDistributions(t *testing.T) {
 func TestRecordsAreConsistent(t *testing.T) {
 	g, fams, others := generate(t, synth.Config{Families: 400, Seed: 3, Today: today}, 400)
 	staff := g.Staff()
-	departures := 0
+	departures, appointments := 0, 0
 	defer func() {
 		if departures == 0 {
 			t.Error("no co-parent of 400 families is not taking part")
+		}
+		if appointments == 0 {
+			t.Error("no appointment booked in 400 families")
 		}
 	}()
 	for n, f := range fams {
@@ -316,6 +320,22 @@ func TestRecordsAreConsistent(t *testing.T) {
 					t.Errorf("%s: %+v, yet a session on %s", where, dep, s.On.Format(time.DateOnly))
 				}
 			}
+		}
+		// An appointment: the next session of an open family's co-parent
+		// taking part, one a parent, booked by their practitioner before
+		// its day, which is after the history's last, within a year; a
+		// time of day and a way a booking would have.
+		booked := map[int]bool{}
+		for _, a := range f.Appointments {
+			appointments++
+			if !f.Closed.IsZero() || !f.People[a.Person].Active || booked[a.Person] || a.Staff < 0 || a.Staff >= len(staff) || staff[a.Staff].Role != "practitioner" ||
+				!a.On.After(today.AddDate(0, 0, -1)) || a.On.After(today.AddDate(1, 0, 0)) || !a.Booked.Before(a.On) || a.Booked.Before(f.Accepted) {
+				t.Errorf("%s: appointment %+v", where, a)
+			}
+			if at, ok := casework.TimeOfDay(a.At); !ok || at != a.At || !slices.ContainsFunc(casework.Modes(), func(o casework.Option) bool { return o.Value == a.Mode }) {
+				t.Errorf("%s: appointment at %q by %q", where, a.At, a.Mode)
+			}
+			booked[a.Person] = true
 		}
 		for k, p := range f.People {
 			if !p.Active && !slices.ContainsFunc(f.Departures, func(d synth.Departure) bool { return d.Person == k }) {
