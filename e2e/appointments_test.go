@@ -8,7 +8,8 @@ import (
 // A practitioner books an appointment with her parent in a real browser:
 // the form opens from the parent's page, its problems link to its fields
 // and keep what was typed, the appointment is then listed there and in
-// her diary ("Your appointments", from her caseload), which also lists the
+// her diary ("Your appointments", from her caseload; rearranged on the
+// way, from a form starting from its day and time), which also lists the
 // demo's phone call with Jess two days ago, still to record; "Record what
 // happened" opens Jess's session form on that day, and once the session
 // is saved the call is no longer to record. axe runs on each page.
@@ -47,6 +48,18 @@ func TestBrowserAppointment(t *testing.T) {
 	tab.pageChecks(t, "appointment-02-person")
 	tab.screenshot(t, "appointment-02-person")
 
+	// The parent asks for later that day: rearranged, its form starting
+	// from the day and time it had.
+	tab.clickJS(t, "Rearrange", `[...document.querySelectorAll('#appointments ~ table a')].find(a => a.textContent.startsWith('Rearrange') && a.textContent.includes('`+on.Format("2 January 2006")+`') && a.closest('tr').textContent.includes('09:30'))`)
+	if got := tab.value(t, "#appointment_at"); got != "09:30" {
+		t.Errorf("the rearranging form starts from %q, want 09:30", got)
+	}
+	tab.fill(t, "#appointment_at", "10:15")
+	tab.pageChecks(t, "appointment-02b-rearrange")
+	tab.screenshot(t, "appointment-02b-rearrange")
+	tab.click(t, `form[action$="/move"] button[type="submit"]`)
+	tab.mustSee(t, "Amy's page with the appointment rearranged", on.Format("2 January 2006")+", 10:15")
+
 	tab.open(t, "/caseload")
 	tab.clickJS(t, "Your appointments", `[...document.querySelectorAll('main a')].find(a => a.textContent.trim() === 'Your appointments')`)
 	tab.mustSee(t, "Priya's diary", "Your appointments", "To record", "Jess Morris", "Phone call", "Coming up", "Amy Foster", "Children's centre, Station Road")
@@ -75,7 +88,7 @@ func TestBrowserAppointment(t *testing.T) {
 	tab.signIn(t, credentialFor(t, managerEmail))
 	tab.open(t, "/caseload/team")
 	tab.clickJS(t, "Priya's appointments", `[...document.querySelectorAll('main a')].find(a => a.textContent.trim() === "Appointments: Priya Shah's")`)
-	tab.mustSee(t, "Priya's diary as Helen sees it", "Appointments: Priya Shah", "Amy Foster", "Video call")
+	tab.mustSee(t, "Priya's diary as Helen sees it", "Appointments: Priya Shah", "Amy Foster", "Video call", "10:15")
 	tab.pageChecks(t, "appointment-05-team")
 	tab.screenshot(t, "appointment-05-team")
 }

@@ -64,6 +64,26 @@ const (
 // 0930, kept as 09:30), how it will take place, and where (optional).
 func (a *Appointment) Validate(today time.Time) error {
 	var fs problem.Fields
+	a.checkWhen(&fs, today)
+	switch {
+	case a.Mode == "":
+		fs.Add("appointment_mode", "Select how the appointment will take place")
+	case !valid(Modes(), a.Mode):
+		fs.Add("appointment_mode", "Select how the appointment will take place from the list")
+	}
+	fs.Text("appointment_place", "Where", &a.Place, 200, false)
+	return fs.Err()
+}
+
+// ValidateMove checks an appointment's new day and time, when it is
+// rearranged, as a new appointment's, cleaning the time in place.
+func (a *Appointment) ValidateMove(today time.Time) error {
+	var fs problem.Fields
+	a.checkWhen(&fs, today)
+	return fs.Err()
+}
+
+func (a *Appointment) checkWhen(fs *problem.Fields, today time.Time) {
 	day, now := eligibility.DateOf(a.On), eligibility.DateOf(today)
 	switch {
 	case a.On.IsZero():
@@ -80,14 +100,6 @@ func (a *Appointment) Validate(today time.Time) error {
 	} else {
 		fs.Add("appointment_at", "Enter the time of the appointment as hours and minutes, for example 9:30 or 14:00")
 	}
-	switch {
-	case a.Mode == "":
-		fs.Add("appointment_mode", "Select how the appointment will take place")
-	case !valid(Modes(), a.Mode):
-		fs.Add("appointment_mode", "Select how the appointment will take place from the list")
-	}
-	fs.Text("appointment_place", "Where", &a.Place, 200, false)
-	return fs.Err()
 }
 
 // TimeOfDay reads a time of day typed as 9:30, 09:30, 9.30 or 0930 (24

@@ -376,6 +376,32 @@ func TestAppointmentValidate(t *testing.T) {
 	}
 }
 
+func TestAppointmentValidateMove(t *testing.T) {
+	for _, tc := range []struct {
+		on       time.Time
+		at, want string
+		field    string
+	}{
+		{day("2026-11-30"), "1415", "", ""},
+		{day("2026-11-22"), "14:15", "today or in the future", "appointment_on"},
+		{time.Time{}, "14:15", "Enter the date", "appointment_on"},
+		{day("2026-11-30"), "", "Enter the time", "appointment_at"},
+		{day("2026-11-30"), "14:75", "hours and minutes", "appointment_at"},
+	} {
+		a := Appointment{On: tc.on, At: tc.at, Mode: "no such mode"} // only when is checked
+		got := fieldsOf(a.ValidateMove(today))
+		if tc.want == "" {
+			if len(got) != 0 || a.At != "14:15" {
+				t.Errorf("moving to %s %s: %v, at %q", tc.on.Format(time.DateOnly), tc.at, got, a.At)
+			}
+			continue
+		}
+		if len(got) != 1 || !strings.Contains(got[tc.field], tc.want) {
+			t.Errorf("moving to %s %s: %v, want %s: %q", tc.on.Format(time.DateOnly), tc.at, got, tc.field, tc.want)
+		}
+	}
+}
+
 func TestAppointmentCancelAndState(t *testing.T) {
 	for _, tc := range []struct{ reason, want string }{{"rearranged", ""}, {"", "Select why"}, {"bored", "from the list"}} {
 		got := fieldsOf(CheckCancel(tc.reason))["cancel_reason"]

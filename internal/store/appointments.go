@@ -74,24 +74,9 @@ func (tx *Tx) insertAppointment(familyID int64, a casework.Appointment, by int64
 // (casework.CancelReasons): by those who may book one. Audited.
 func (db *DB) CancelAppointment(ctx context.Context, actor policy.Actor, personID, appointmentID int64, reason string) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		f, p, err := tx.parentForEdit(actor, personID, "Appointments are booked with a parent")
+		f, p, err := tx.standingAppointment(actor, personID, appointmentID, "cancelled")
 		if err != nil {
 			return err
-		}
-		var cancelled sql.NullTime
-		var session sql.NullInt64
-		err = tx.queryRow(`SELECT cancelled_at, session_id FROM appointments WHERE id = $1 AND person_id = $2`, appointmentID, p.ID).Scan(&cancelled, &session)
-		if errors.Is(err, sql.ErrNoRows) {
-			return problem.New(problem.NotFound, "That appointment is not on this record")
-		}
-		if err != nil {
-			return fmt.Errorf("reading the appointment: %w", err)
-		}
-		switch {
-		case cancelled.Valid:
-			return problem.New(problem.Conflict, "That appointment was cancelled on %s", cancelled.Time.Format("2 January 2006"))
-		case session.Valid:
-			return problem.New(problem.Conflict, "A session has been recorded for that appointment, so it cannot be cancelled: correct the session instead")
 		}
 		if err := casework.CheckCancel(reason); err != nil {
 			return err
@@ -103,6 +88,51 @@ func (db *DB) CancelAppointment(ctx context.Context, actor policy.Actor, personI
 		tx.Audit("appointment.cancel", "person", p.ID, f.ID, reason)
 		return nil
 	})
+}
+
+// MoveAppointment rearranges one of parent personID's appointments that
+// still stands to another day and time (a.On, a.At), checked as a new
+// one's: by those who may book one. Audited.
+func (db *DB) MoveAppointment(ctx context.Context, actor policy.Actor, personID, appointmentID int64, a casework.Appointment) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		f, p, err := tx.standingAppointment(actor, personID, appointmentID, "rearranged")
+		if err != nil {
+			return err
+		}
+		if err := a.ValidateMove(tx.now); err != nil {
+			return err
+		}
+		if _, err := tx.exec(`UPDATE appointments SET on_day = $1, at_time = $2 WHERE id = $3`, eligibility.DateOf(a.On).UTC(), a.At, appointmentID); err != nil {
+			return fmt.Errorf("rearranging the appointment: %w", err)
+		}
+		tx.Audit("appointment.move", "person", p.ID, f.ID, "")
+		return nil
+	})
+}
+
+// standingAppointment checks that actor may change parent personID's
+// appointments (as book one) and that appointmentID is one of theirs that
+// still stands: one cancelled, or whose session is recorded, is a
+// conflict (it cannot be doing, "cancelled" or "rearranged").
+func (tx *Tx) standingAppointment(actor policy.Actor, personID, appointmentID int64, doing string) (family.Family, family.Person, error) {
+	f, p, err := tx.parentForEdit(actor, personID, "Appointments are booked with a parent")
+	if err != nil {
+		return f, p, err
+	}
+	var cancelled sql.NullTime
+	var session sql.NullInt64
+	err = tx.queryRow(`SELECT cancelled_at, session_id FROM appointments WHERE id = $1 AND person_id = $2`, appointmentID, p.ID).Scan(&cancelled, &session)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return f, p, problem.New(problem.NotFound, "That appointment is not on this record")
+	case err != nil:
+		return f, p, fmt.Errorf("reading the appointment: %w", err)
+	case cancelled.Valid:
+		return f, p, problem.New(problem.Conflict, "That appointment was cancelled on %s", cancelled.Time.Format("2 January 2006"))
+	case session.Valid:
+		return f, p, problem.New(problem.Conflict, "A session has been recorded for that appointment, so it cannot be %s: correct the session instead", doing)
+	}
+	return f, p, nil
 }
 
 // linkAppointment makes session sessionID, recorded with parent personID

@@ -118,6 +118,26 @@ func TestAppointments(t *testing.T) {
 			t.Errorf("after the session was removed: %v, want today's standing again", got)
 		}
 
+		// Rearranged: by those who may book, to a day and time a new one
+		// could have, while it stands.
+		moved := casework.Appointment{On: today.AddDate(0, 0, 9), At: "1600"}
+		if err := db.MoveAppointment(sctx, fx.prac2.Actor(), fx.parent1, soonID, moved); problem.CodeOf(err) != problem.Forbidden {
+			t.Errorf("Sam's practitioner rearranging Alex's appointment: %v, want forbidden", err)
+		}
+		if err := db.MoveAppointment(sctx, fx.prac1.Actor(), fx.parent1, soonID, casework.Appointment{On: today.AddDate(0, 0, -1), At: "9"}); !hasField(err, "appointment_on") || !hasField(err, "appointment_at") {
+			t.Errorf("rearranging to yesterday at 9: %v", err)
+		}
+		if err := db.MoveAppointment(sctx, fx.prac1.Actor(), fx.parent1, soonID, moved); err != nil {
+			t.Fatal(err)
+		}
+		re, err := db.ReadPersonParts(ctx, fx.prac1.Actor(), fx.parent1, store.PersonAppointments, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(re.Appointments); n != 3 || re.Appointments[2].ID != soonID || re.Appointments[2].At != "16:00" || !re.Appointments[2].On.Equal(moved.On.Truncate(24*time.Hour)) || re.Appointments[2].Place != soon.Place {
+			t.Errorf("after rearranging: %+v", re.Appointments)
+		}
+
 		// Cancelled: by those who may book, for a reason from the list, once.
 		if err := db.CancelAppointment(sctx, fx.prac2.Actor(), fx.parent1, soonID, "rearranged"); problem.CodeOf(err) != problem.Forbidden {
 			t.Errorf("Sam's practitioner cancelling Alex's appointment: %v, want forbidden", err)
@@ -133,6 +153,9 @@ func TestAppointments(t *testing.T) {
 		}
 		if err := db.CancelAppointment(sctx, fx.prac1.Actor(), fx.parent1, soonID, "rearranged"); problem.CodeOf(err) != problem.Conflict {
 			t.Errorf("cancelling it again: %v, want a conflict", err)
+		}
+		if err := db.MoveAppointment(sctx, fx.prac1.Actor(), fx.parent1, soonID, moved); problem.CodeOf(err) != problem.Conflict {
+			t.Errorf("rearranging a cancelled appointment: %v, want a conflict", err)
 		}
 		if v, err := db.Diary(sctx, fx.prac1.Actor(), 0); err != nil || len(v.Entries) != 2 {
 			t.Errorf("the diary after a cancellation: %+v (%v)", v, err)

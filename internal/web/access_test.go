@@ -158,6 +158,7 @@ var accessMatrix = map[string][7]string{
 	"POST /people/{id}/reminders":                    {"AFFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /people/{id}/appointments":                 {"AFFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /people/{id}/appointments/{eid}/cancel":    {"NFFFC", "NNNFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no appointment 999999: found only by whoever may book one
+	"POST /people/{id}/appointments/{eid}/move":      {"NFFFC", "NNNFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /people/{id}/reminders/{eid}/due":          {"NFFFC", "NNNFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no reminder 999999: found only by whoever may set one
 	"POST /people/{id}/documents":                    {"AFFFC", "AAAFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"},
 	"POST /people/{id}/documents/{eid}/remove":       {"NFFFC", "NNNFC", "FFFFF", "FFFFF", "FFFFF", "SSSSS", "SSSSS"}, // no document 999999: found only by whoever may add one

@@ -47,6 +47,27 @@ func (s *Server) appointmentCancel(w http.ResponseWriter, r *http.Request, u *re
 	})
 }
 
+// appointmentMove rearranges one of the parent's appointments to another
+// day and time, from the form its "Rearrange" link opens.
+func (s *Server) appointmentMove(w http.ResponseWriter, r *http.Request, u *requestUser) {
+	aid, ok := s.entryID(w, r, "appointment")
+	if !ok {
+		return
+	}
+	open := "appointment-move-" + r.PathValue("eid")
+	s.personPost(w, r, u, policy.EditConfidential, open, "appointment_on", "#appointments", func(id int64, f url.Values, fs *problem.Fields) error {
+		a := casework.Appointment{On: formDate(f, "appointment_on", fs), At: f.Get("appointment_at")}
+		if len(*fs) > 0 {
+			// The date is no date: the time is checked too, so that every
+			// problem is shown at once.
+			a.On = s.cfg.Now()
+			*fs = inPageOrder(mergeFields(*fs, a.ValidateMove(s.cfg.Now())), "appointment_on", "appointment_at")
+			return nil
+		}
+		return s.db.MoveAppointment(r.Context(), u.staff.Actor(), id, aid, a)
+	})
+}
+
 // diaryData is a practitioner's appointments: those past their day still
 // to record, then those to come, by day.
 type diaryData struct {

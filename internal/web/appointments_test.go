@@ -146,8 +146,29 @@ func TestAppointments(t *testing.T) {
 			t.Errorf("after today's session, the appointments:\n%s", list)
 		}
 
+		// Rearranged: the form starts from its day and time; a time that is
+		// no time is refused on it; then it moves, where and all.
+		move := e.get(pc, amy+"?form=appointment-move-"+soonID)
+		moveForm := between(move.body, `id="appointment-`+soonID+`-move"`, "</form>")
+		if !strings.Contains(moveForm, `action="`+amy+`/appointments/`+soonID+`/move"`) || !strings.Contains(moveForm, `value="14:00"`) ||
+			!strings.Contains(moveForm, `name="appointment_on-day" type="text" inputmode="numeric" value="`+strconv.Itoa(soon.Day())+`"`) {
+			t.Errorf("the form to rearrange:\n%s", moveForm)
+		}
+		later := soon.AddDate(0, 0, 1)
+		if r := e.post(pc, amy+"/appointments/"+soonID+"/move", dateForm("appointment_on", later, "csrf_token", token, "appointment_at", "4pm")); r.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.body, `href="#appointment_at"`) || !strings.Contains(r.body, `id="appointment-`+soonID+`-move"`) || !strings.Contains(r.body, `value="4pm"`) {
+			t.Errorf("rearranging to 4pm: %d", r.status)
+		}
+		if r := e.post(pc, amy+"/appointments/"+soonID+"/move", dateForm("appointment_on", later, "csrf_token", token, "appointment_at", "16:00")); r.status != http.StatusSeeOther {
+			t.Fatalf("rearranging: %d", r.status)
+		}
+		page = e.get(pc, amy)
+		if list := between(page.body, `id="appointments"`, "</table>"); !strings.Contains(list, later.Format("2 January 2006")+", 16:00") || !strings.Contains(list, "CANARY-PLACE") {
+			t.Errorf("after rearranging:\n%s", list)
+		}
+
 		// Three days on, the other is past with nothing recorded.
-		e.clock.Advance(3 * 24 * time.Hour)
+		e.clock.Advance(4 * 24 * time.Hour)
 		pc = e.client()
 		e.signIn(pc, practitioner)
 		page = e.get(pc, amy)

@@ -179,6 +179,13 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUs
 			}
 		}
 	}
+	for _, a := range rec.Appointments {
+		if form == nil && open == "appointment-move-"+strconv.FormatInt(a.ID, 10) {
+			// Rearranging starts from the day and time it has.
+			form = url.Values{"appointment_on-day": {strconv.Itoa(a.On.Day())}, "appointment_on-month": {strconv.Itoa(int(a.On.Month()))},
+				"appointment_on-year": {strconv.Itoa(a.On.Year())}, "appointment_at": {a.At}}
+		}
+	}
 	for _, m := range rec.MARACReferrals {
 		if form == nil && open == maracOutcomeForm(m.ID) && !m.Withheld {
 			// The outcome's form starts from what was recorded.

@@ -360,6 +360,7 @@ func (s *Server) routeTable(handle func(string, http.Handler)) {
 	handle("POST /people/{id}/reminders", s.staff(s.reminderCreate))
 	handle("POST /people/{id}/appointments", s.staff(s.appointmentCreate))
 	handle("POST /people/{id}/appointments/{eid}/cancel", s.staff(s.appointmentCancel))
+	handle("POST /people/{id}/appointments/{eid}/move", s.staff(s.appointmentMove))
 	handle("POST /people/{id}/reminders/{eid}/due", s.staff(s.reminderMove))
 	handle("POST /people/{id}/documents", s.uploadLimit(casework.DocumentMaxBytes, s.staff(s.documentCreate)))
 	handle("GET /people/{id}/documents/{eid}", s.staff(s.documentOpen))
