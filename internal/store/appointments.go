@@ -183,6 +183,38 @@ func (tx *Tx) appointments(personID int64) ([]casework.Appointment, error) {
 	return out, err
 }
 
+// nextAppointments are the next appointments still standing, today's or
+// later, of family f's parents whose confidential details the reader may
+// see (read with them: Confidential set); none is read when there are
+// none such. When and how only: where is on the parent's page.
+func (tx *Tx) nextAppointments(f family.Family) (map[int64]casework.Appointment, error) {
+	seen := map[int64]bool{}
+	for _, p := range f.Parents() {
+		if p.Confidential != nil {
+			seen[p.ID] = true
+		}
+	}
+	if len(seen) == 0 {
+		return nil, nil
+	}
+	out := map[int64]casework.Appointment{}
+	err := tx.each(`SELECT id, person_id, on_day, at_time, mode FROM appointments
+		WHERE family_id = $1 AND on_day >= $2 AND cancelled_at IS NULL AND session_id IS NULL ORDER BY on_day, at_time, id`,
+		[]any{f.ID, eligibility.DateOf(tx.now).UTC()}, func(rows *sql.Rows) error {
+			var a casework.Appointment
+			var on anyTime
+			if err := rows.Scan(&a.ID, &a.PersonID, &on, &a.At, &a.Mode); err != nil {
+				return fmt.Errorf("reading the next appointments: %w", err)
+			}
+			a.On, a.FamilyID = on.T, f.ID
+			if _, first := out[a.PersonID]; seen[a.PersonID] && !first {
+				out[a.PersonID] = a
+			}
+			return nil
+		})
+	return out, err
+}
+
 // DiaryEntry is an appointment on a practitioner's diary, with whom it
 // is.
 type DiaryEntry struct {

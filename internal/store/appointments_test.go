@@ -6,6 +6,7 @@ import (
 
 	"github.com/cradle-org/cradle/internal/audit"
 	"github.com/cradle-org/cradle/internal/casework"
+	"github.com/cradle-org/cradle/internal/org"
 	"github.com/cradle-org/cradle/internal/problem"
 	"github.com/cradle-org/cradle/internal/store"
 	"github.com/cradle-org/cradle/internal/store/storetest"
@@ -60,6 +61,26 @@ func TestAppointments(t *testing.T) {
 		if !own.Appointments[0].ToRecord(today) || own.Appointments[1].ToRecord(today) {
 			t.Errorf("to record: %v, %v; want the past one only", own.Appointments[0].ToRecord(today), own.Appointments[1].ToRecord(today))
 		}
+		// The family's page: each parent's next one, today's or later, for
+		// those who may see that parent's details only.
+		samID, err := db.BookAppointment(sctx, fx.prac2.Actor(), casework.Appointment{PersonID: fx.parent2, On: today.AddDate(0, 0, 5), At: "12:00", Mode: "home"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for who, want := range map[*org.Staff]map[int64]int64{&fx.prac1: {fx.parent1: todayID}, &fx.prac2: {fx.parent2: samID}, &fx.mgr: {fx.parent1: todayID, fx.parent2: samID}} {
+			fp, err := db.ReadFamilyPage(ctx, who.Actor(), fx.familyID, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(fp.NextAppointment) != len(want) {
+				t.Errorf("%s reads the next appointments %+v, want %v", who.Name, fp.NextAppointment, want)
+			}
+			for person, id := range want {
+				if fp.NextAppointment[person].ID != id {
+					t.Errorf("%s reads %d's next appointment as %+v, want %d", who.Name, person, fp.NextAppointment[person], id)
+				}
+			}
+		}
 		theirs, err := db.ReadPersonParts(ctx, fx.prac2.Actor(), fx.parent1, store.PersonAppointments, "")
 		if err != nil {
 			t.Fatal(err)
@@ -76,8 +97,8 @@ func TestAppointments(t *testing.T) {
 		if v.Of != fx.prac1.Name || len(diary) != 3 || diary[0].ID != 900 || diary[2].Place != soon.Place || diary[2].Parent != "Alex Rivers" || diary[2].Reference == "" {
 			t.Errorf("Alex's practitioner's diary: %+v", v)
 		}
-		if other, err := db.Diary(sctx, fx.prac2.Actor(), 0); err != nil || len(other.Entries) != 0 {
-			t.Errorf("Sam's practitioner's diary: %+v (%v), want none of Alex's", other, err)
+		if other, err := db.Diary(sctx, fx.prac2.Actor(), 0); err != nil || len(other.Entries) != 1 || other.Entries[0].ID != samID {
+			t.Errorf("Sam's practitioner's diary: %+v (%v), want Sam's alone", other, err)
 		}
 		// Another practitioner's diary: their team manager's to see, not a
 		// fellow practitioner's; an id that is no one's is not found.
@@ -185,9 +206,6 @@ func TestAppointments(t *testing.T) {
 			t.Errorf("booking Alex after they left: %v, want a problem with the date", err)
 		}
 		// The case closing cancels every appointment still standing.
-		if _, err := db.BookAppointment(sctx, fx.prac2.Actor(), casework.Appointment{PersonID: fx.parent2, On: today.AddDate(0, 0, 4), At: "12:00", Mode: "home"}); err != nil {
-			t.Fatal(err)
-		}
 		if err := db.CloseFamily(sctx, fx.mgr.Actor(), fx.familyID, casework.Closure{Reason: "withdrew", ClosedOn: today.Truncate(24 * time.Hour),
 			Summaries: map[int64]string{fx.parent1: "Alex withdrew.", fx.parent2: "Sam's work ended."}}); err != nil {
 			t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cradle-org/cradle/internal/casework"
 	"github.com/cradle-org/cradle/internal/family"
 	"github.com/cradle-org/cradle/internal/policy"
 	"github.com/cradle-org/cradle/internal/problem"
@@ -419,6 +420,10 @@ type FamilyPage struct {
 	Progress Progress
 	Tasks    []Task
 	Risk     RiskSummary
+	// NextAppointment is each parent's next appointment still standing,
+	// today's or later, for the parents whose confidential details the
+	// reader may see (Family's parents with Confidential), and no others.
+	NextAppointment map[int64]casework.Appointment
 	// ChildRisks are the assessments of risk to the baby and the other
 	// children, the latest first (Risk's ChildLevel is the current one's:
 	// risk.CurrentChildRisk);
@@ -462,6 +467,9 @@ func (db *DB) ReadFamilyPage(ctx context.Context, actor policy.Actor, id int64, 
 		}
 		q := tx.q()
 		out.Family = f
+		if out.NextAppointment, err = tx.nextAppointments(f); err != nil {
+			return err
+		}
 		progress, err := db.progress(ctx, q, []int64{f.ID})
 		if err != nil {
 			return err

@@ -78,6 +78,11 @@ func TestAppointments(t *testing.T) {
 			!strings.Contains(diary.body, ">Amy Foster</a>") || strings.Contains(between(diary.body, `id="to-record"`, "</table>"), "Amy Foster") {
 			t.Errorf("Priya's diary: %d\n%s", diary.status, between(diary.body, "<main", "</main>"))
 		}
+		// The family's page gives each parent's next one to those who may see
+		// the parent's details: Amy's today, to Priya; Tom sees none of hers.
+		if fam := e.get(pc, "/families/"+itoa(f.ID)); !strings.Contains(fam.body, "Next appointment</dt><dd class=\"govuk-summary-list__value\">"+today.Format("2 January 2006")+", 09:30, Home visit") {
+			t.Errorf("the family's page's next appointments for Priya:\n%s", between(fam.body, "Co-parents", "Risk and safeguarding"))
+		}
 		if c := e.get(pc, "/caseload"); !strings.Contains(c.body, `href="/appointments"`) {
 			t.Error("Priya's caseload does not link to her appointments")
 		}

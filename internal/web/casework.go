@@ -173,8 +173,8 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUs
 		if aid, err := strconv.ParseInt(r.URL.Query().Get("appointment"), 10, 64); err == nil {
 			for _, a := range rec.Appointments {
 				if a.ID == aid && !d.Future(a.On) {
-					form = url.Values{"held_on-day": {strconv.Itoa(a.On.Day())}, "held_on-month": {strconv.Itoa(int(a.On.Month()))},
-						"held_on-year": {strconv.Itoa(a.On.Year())}, "mode": {a.Mode}}
+					form = dateValues("held_on", a.On)
+					form.Set("mode", a.Mode)
 				}
 			}
 		}
@@ -182,8 +182,8 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUs
 	for _, a := range rec.Appointments {
 		if form == nil && open == "appointment-move-"+strconv.FormatInt(a.ID, 10) {
 			// Rearranging starts from the day and time it has.
-			form = url.Values{"appointment_on-day": {strconv.Itoa(a.On.Day())}, "appointment_on-month": {strconv.Itoa(int(a.On.Month()))},
-				"appointment_on-year": {strconv.Itoa(a.On.Year())}, "appointment_at": {a.At}}
+			form = dateValues("appointment_on", a.On)
+			form.Set("appointment_at", a.At)
 		}
 	}
 	for _, m := range rec.MARACReferrals {
@@ -194,6 +194,12 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, u *requestUs
 		}
 	}
 	s.render(w, r, status, "person", Page{Title: rec.Person.Name(), Nav: "caseload", Errors: errs, Form: form, Data: d})
+}
+
+// dateValues is a form holding day d in the three boxes of date field
+// name, for a form that starts from a date already known.
+func dateValues(name string, d time.Time) url.Values {
+	return url.Values{name + "-day": {strconv.Itoa(d.Day())}, name + "-month": {strconv.Itoa(int(d.Month()))}, name + "-year": {strconv.Itoa(d.Year())}}
 }
 
 // formYes reads a yes/no question that must be answered: a missing or

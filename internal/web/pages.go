@@ -572,6 +572,9 @@ type familyData struct {
 	CanReopen       bool
 	ParentsShown    []family.Person
 	Open            string // the form shown in full, if any
+	// NextAppointment is each parent's next appointment, for those whose
+	// confidential details the reader may see.
+	NextAppointment map[int64]casework.Appointment
 }
 
 // householdOptions are the answers to "who does the child live with?": each
@@ -777,7 +780,7 @@ func (s *Server) showFamilyKeeping(w http.ResponseWriter, r *http.Request, u *re
 	d.Tasks, d.Risk, d.Team, d.Shares, d.Consents, d.Meetings, d.StatusHistory, d.Activity, d.Closures =
 		fp.Tasks, fp.Risk, fp.Team, fp.Shares, fp.Consents, fp.Meetings, fp.StatusHistory, fp.Activity, fp.Closures
 	d.FormerTeam, d.RemovedTeam, d.RemovedMeetings, d.RemovedShares = fp.FormerTeam, fp.RemovedTeam, fp.RemovedMeetings, fp.RemovedShares
-	d.ChildRisks, d.RemovedChildRisks = fp.ChildRisks, fp.RemovedChildRisks
+	d.ChildRisks, d.RemovedChildRisks, d.NextAppointment = fp.ChildRisks, fp.RemovedChildRisks, fp.NextAppointment
 	d.Now = now
 	d.TaskDone = map[int64]bool{}
 	for _, t := range d.Tasks {
@@ -793,7 +796,7 @@ func (s *Server) showFamilyKeeping(w http.ResponseWriter, r *http.Request, u *re
 	form := r.PostForm
 	if form == nil && open == "edd" && !f.EDD.IsZero() {
 		// The due date's form starts from the one recorded.
-		form = url.Values{"edd-day": {strconv.Itoa(f.EDD.Day())}, "edd-month": {strconv.Itoa(int(f.EDD.Month()))}, "edd-year": {strconv.Itoa(f.EDD.Year())}}
+		form = dateValues("edd", f.EDD)
 	}
 	for _, p := range d.Team {
 		if open != professionalForm(p.ID) || !d.CanEdit {
