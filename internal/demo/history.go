@@ -26,12 +26,9 @@ var referralSources = [][2]string{{"professional", "social_worker"}, {"professio
 // (before or after the birth) short of its target, in delivery order, or
 // the last of them once every target is reached.
 func demoModule(cfg timeline.Config, on, bornOn time.Time, attended map[string]int) string {
-	phase := timeline.PhaseAntenatal
-	if !bornOn.IsZero() && !on.Before(bornOn) {
-		phase = timeline.PhasePostnatal
-		if !on.Before(timeline.DateAtMonths(bornOn, cfg.EndingMonths)) {
-			return "ending"
-		}
+	phase, ending := timeline.PhaseOn(cfg, on, bornOn)
+	if ending {
+		return "ending"
 	}
 	last := ""
 	for _, m := range cfg.Modules {

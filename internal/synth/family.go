@@ -659,14 +659,11 @@ func (d *details) sessions() {
 // module is what the programme works on at a date: antenatal content
 // before the birth, postnatal after, the ending in the last two months.
 func (d *details) module(on time.Time) *timeline.Module {
-	phase := timeline.PhaseAntenatal
-	if !d.born.IsZero() && !on.Before(d.born) {
-		phase = timeline.PhasePostnatal
-		if !on.Before(timeline.DateAtMonths(d.born, d.g.tl.EndingMonths)) {
-			for i := range d.g.tl.Modules {
-				if d.g.tl.Modules[i].Key == "ending" {
-					return &d.g.tl.Modules[i]
-				}
+	phase, ending := timeline.PhaseOn(d.g.tl, on, d.born)
+	if ending {
+		for i := range d.g.tl.Modules {
+			if d.g.tl.Modules[i].Key == "ending" {
+				return &d.g.tl.Modules[i]
 			}
 		}
 	}

@@ -1,6 +1,10 @@
 package timeline
 
-import "github.com/cradle-org/cradle/internal/family"
+import (
+	"time"
+
+	"github.com/cradle-org/cradle/internal/family"
+)
 
 // ModuleStatus is where a parent stands with one module of the
 // programme's content.
@@ -89,4 +93,16 @@ func Progress(cfg Config, stage family.Stage, attended map[string]int) ContentPr
 		}
 	}
 	return out
+}
+
+// PhaseOn is the programme's phase on a day: antenatal before the birth
+// (or with no birth recorded), postnatal from it; ending says the ending's
+// months (cfg.EndingMonths after the birth) have begun. Sessions are
+// given a module of the phase they fall in (the demo's and the synthetic
+// data's).
+func PhaseOn(cfg Config, on, born time.Time) (phase string, ending bool) {
+	if born.IsZero() || on.Before(born) {
+		return PhaseAntenatal, false
+	}
+	return PhasePostnatal, !on.Before(DateAtMonths(born, cfg.EndingMonths))
 }

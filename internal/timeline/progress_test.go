@@ -2,6 +2,7 @@ package timeline
 
 import (
 	"testing"
+	"time"
 
 	"github.com/cradle-org/cradle/internal/family"
 )
@@ -86,6 +87,27 @@ func TestDefaultModulesHaveTargets(t *testing.T) {
 	for _, m := range mustDefault(t).Modules {
 		if m.TargetSessions <= 0 {
 			t.Errorf("module %q has no target", m.Key)
+		}
+	}
+}
+
+func TestPhaseOn(t *testing.T) {
+	cfg := Config{EndingMonths: 22}
+	born := time.Date(2025, 3, 10, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name     string
+		on, born time.Time
+		phase    string
+		ending   bool
+	}{
+		{"no birth recorded", born.AddDate(1, 0, 0), time.Time{}, PhaseAntenatal, false},
+		{"the day before the birth", born.AddDate(0, 0, -1), born, PhaseAntenatal, false},
+		{"the birth", born, born, PhasePostnatal, false},
+		{"the day before the ending", born.AddDate(0, 22, -1), born, PhasePostnatal, false},
+		{"the ending's first day", born.AddDate(0, 22, 0), born, PhasePostnatal, true},
+	} {
+		if phase, ending := PhaseOn(cfg, tc.on, tc.born); phase != tc.phase || ending != tc.ending {
+			t.Errorf("%s: %s, ending %v; want %s, %v", tc.name, phase, ending, tc.phase, tc.ending)
 		}
 	}
 }
