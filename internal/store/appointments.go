@@ -256,8 +256,11 @@ func (db *DB) Diary(ctx context.Context, actor policy.Actor, practitionerID int6
 			}
 		}
 		of, err := tx.staffByID(practitionerID)
-		if err != nil {
+		if problem.CodeOf(err) == problem.NotFound {
 			return problem.New(problem.NotFound, "There is no such practitioner. Choose one from the team's caseloads")
+		}
+		if err != nil {
+			return err
 		}
 		view.Of = of.Name
 		var rows []DiaryEntry
