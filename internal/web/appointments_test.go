@@ -69,8 +69,10 @@ func TestAppointments(t *testing.T) {
 			t.Fatalf("appointments booked here listed: %v", ids)
 		}
 		todayID, soonID := ids[0], ids[1]
-		// Only today's may be recorded yet.
-		if !strings.Contains(list, "appointment="+todayID+"#session-form") || strings.Contains(list, "appointment="+soonID+"#session-form") {
+		// Only today's may be recorded yet; today's and those to come may be
+		// rearranged.
+		if !strings.Contains(list, "appointment="+todayID+"#session-form") || strings.Contains(list, "appointment="+soonID+"#session-form") ||
+			!strings.Contains(list, "form=appointment-move-"+todayID+"#") || !strings.Contains(list, "form=appointment-move-"+soonID+"#") {
 			t.Errorf("the links to record what happened:\n%s", list)
 		}
 		diary := e.get(pc, "/appointments")
@@ -177,7 +179,7 @@ func TestAppointments(t *testing.T) {
 		pc = e.client()
 		e.signIn(pc, practitioner)
 		page = e.get(pc, amy)
-		if list := between(page.body, `id="appointments"`, "</table>"); !strings.Contains(list, "Not yet recorded") {
+		if list := between(page.body, `id="appointments"`, "</table>"); !strings.Contains(list, "Not yet recorded") || strings.Contains(list, "form=appointment-move-"+soonID+"#") {
 			t.Errorf("an appointment past its day:\n%s", list)
 		}
 		diary = e.get(pc, "/appointments")
