@@ -396,8 +396,9 @@ func demoAppointments(f familySpec, i, n int, by, person int64, accepted, today,
 	}
 	out := []store.DemoAppointment{{Appointment: a, By: by}}
 	if f.toRecord == i+1 {
-		// Sessions fall every fourteen days from accepted+5+i: two days
-		// back is never one of them when next is more than two days off.
+		// Sessions fall every fourteen days from accepted+5+i, as next
+		// does: when two days back is one of them, the call was the day
+		// before.
 		past := eligibility.DateOf(today.AddDate(0, 0, -2))
 		if d := eligibility.DateOf(next).Sub(past); d%(14*24*time.Hour) == 0 {
 			past = past.AddDate(0, 0, -1)

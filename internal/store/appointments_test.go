@@ -128,7 +128,33 @@ func TestAppointments(t *testing.T) {
 		if err := db.CancelAppointment(sctx, fx.prac1.Actor(), fx.parent1, todayID, "rearranged"); problem.CodeOf(err) != problem.Conflict {
 			t.Errorf("cancelling an appointment whose session is recorded: %v, want a conflict", err)
 		}
-		if err := db.RemoveSession(sctx, fx.prac1.Actor(), fx.parent1, sid, 1, "Recorded on the wrong day"); err != nil {
+		// Corrected to the day before, it is no longer today's appointment's
+		// (which stands again, and the day before has none); back to today,
+		// it is again.
+		standing := func(want []int64, when string) {
+			t.Helper()
+			rec, err := db.ReadPersonParts(ctx, fx.prac1.Actor(), fx.parent1, store.PersonAppointments, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := appointmentIDs(rec.Appointments); !equalIDs(got, want) {
+				t.Errorf("%s: appointments standing %v, want %v", when, got, want)
+			}
+		}
+		mustExec(t, db, `UPDATE families SET accepted_on = $1 WHERE id = $2`, today.AddDate(0, 0, -30).Truncate(24*time.Hour), fx.familyID)
+		for v, day := range []time.Time{today.AddDate(0, 0, -1), today} {
+			moved := sess
+			moved.HeldOn = day
+			if err := db.CorrectSession(sctx, fx.prac1.Actor(), store.SessionCorrection{PersonID: fx.parent1, SessionID: sid, Version: v + 1, Session: moved, Why: "Wrong day"}, nil); err != nil {
+				t.Fatal(err)
+			}
+			if v == 0 {
+				standing([]int64{900, todayID, soonID}, "the session moved to the day before")
+			} else {
+				standing([]int64{900, soonID}, "the session moved back to today")
+			}
+		}
+		if err := db.RemoveSession(sctx, fx.prac1.Actor(), fx.parent1, sid, 3, "Recorded on the wrong day"); err != nil {
 			t.Fatal(err)
 		}
 		back, err := db.ReadPersonParts(ctx, fx.prac1.Actor(), fx.parent1, store.PersonAppointments, "")
