@@ -480,7 +480,7 @@ func TestTeamCaseloads(t *testing.T) {
 		team := e.get(mc, "/caseload/team")
 		toms := `href="/caseload?practitioner=` + itoa(jordan.PractitionerID) + `">Tom Elliott</a>`
 		if team.status != http.StatusOK || !strings.Contains(team.body, toms) || !strings.Contains(team.body, `>Priya Shah</a>`) ||
-			!regexp.MustCompile(`Tom Elliott</a>(<br><a [^>]*>Move their parents<span class="govuk-visually-hidden">[^<]*</span></a>)?</td><td class="govuk-table__cell govuk-table__cell--numeric">[1-9]\d*</td>`).MatchString(team.body) {
+			!regexp.MustCompile(`Tom Elliott</a><br><a [^>]*>Appointments<span class="govuk-visually-hidden">[^<]*</span></a>(<br><a [^>]*>Move their parents<span class="govuk-visually-hidden">[^<]*</span></a>)?</td><td class="govuk-table__cell govuk-table__cell--numeric">[1-9]\d*</td>`).MatchString(team.body) {
 			t.Fatalf("team caseloads: %d; want Tom Elliott linked to his list, with his parents counted\n%s", team.status, team.body)
 		}
 		tom := e.get(mc, "/caseload?practitioner="+itoa(jordan.PractitionerID))
@@ -687,7 +687,7 @@ func TestCaseloadListsThreeOverdueItems(t *testing.T) {
 		mc := e.client()
 		e.signIn(mc, manager)
 		team := e.get(mc, "/caseload/team")
-		if i := strings.Index(team.body, "caseload sizes, parents not taking part (left the programme or joining later), at high risk, and overdue items"); i < 0 || !regexp.MustCompile(`Priya Shah</a>(<br><a [^>]*>Move their parents<span class="govuk-visually-hidden">[^<]*</span></a>)?</td><td class="govuk-table__cell govuk-table__cell--numeric">\d+</td><td class="govuk-table__cell govuk-table__cell--numeric">0</td><td class="govuk-table__cell govuk-table__cell--numeric">0</td><td class="govuk-table__cell govuk-table__cell--numeric">(\d\d+)</td>`).MatchString(team.body[i:]) {
+		if i := strings.Index(team.body, "caseload sizes, parents not taking part (left the programme or joining later), at high risk, and overdue items"); i < 0 || !regexp.MustCompile(`Priya Shah</a><br><a [^>]*>Appointments<span class="govuk-visually-hidden">[^<]*</span></a>(<br><a [^>]*>Move their parents<span class="govuk-visually-hidden">[^<]*</span></a>)?</td><td class="govuk-table__cell govuk-table__cell--numeric">\d+</td><td class="govuk-table__cell govuk-table__cell--numeric">0</td><td class="govuk-table__cell govuk-table__cell--numeric">0</td><td class="govuk-table__cell govuk-table__cell--numeric">(\d\d+)</td>`).MatchString(team.body[i:]) {
 			t.Errorf("the team summary does not count every overdue item")
 		}
 	})
