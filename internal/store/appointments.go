@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/cradle-org/cradle/internal/casework"
@@ -282,49 +283,52 @@ func (db *DB) Diary(ctx context.Context, actor policy.Actor, practitionerID int6
 		if err != nil {
 			return err
 		}
-		// Each parent's access is decided as their page's is; a family is
-		// read once however many appointments it has.
-		type seen struct {
-			rec PersonRecord
-			ok  bool
-		}
-		people := map[int64]seen{}
-		families := map[int64]family.Family{}
+		// Each parent's access is decided as their page's is, on their
+		// family as the record reads it: the families and their people in
+		// two statements, as a search reads its hits'.
+		var famIDs []int64
 		for _, e := range rows {
-			s, done := people[e.PersonID]
-			if !done {
-				f, read := families[e.FamilyID]
-				if !read {
-					if f, err = tx.db.familyRecord(tx.ctx, tx.q(), e.FamilyID); err != nil {
+			if !slices.Contains(famIDs, e.FamilyID) {
+				famIDs = append(famIDs, e.FamilyID)
+			}
+		}
+		fams, err := tx.db.familiesByID(tx.ctx, tx, famIDs)
+		if err != nil {
+			return err
+		}
+		people, err := tx.db.loadPeople(tx.ctx, tx.q(), famIDs)
+		if err != nil {
+			return err
+		}
+		// shown holds each parent's record once decided: nil for one whose
+		// details the reader may not see (no grant is looked for).
+		shown := map[int64]*PersonRecord{}
+		for _, e := range rows {
+			if _, decided := shown[e.PersonID]; !decided {
+				shown[e.PersonID] = nil
+				f, ok := fams[e.FamilyID]
+				f.People = people[e.FamilyID]
+				i := slices.IndexFunc(f.People, func(p family.Person) bool { return p.ID == e.PersonID && p.Kind == family.Parent })
+				if ok && i >= 0 {
+					rec, err := tx.personAccessIn(actor, f, f.People[i], nil)
+					switch {
+					case problem.CodeOf(err) == problem.Forbidden:
+					case err != nil:
 						return err
+					case rec.CanSeeConf:
+						shown[e.PersonID] = &rec
+						tx.auditPersonView(rec, "appointments")
 					}
-					families[e.FamilyID] = f
-				}
-				for _, p := range f.Parents() {
-					if p.ID != e.PersonID {
-						continue
-					}
-					rec, err := tx.personAccessIn(actor, f, p, nil)
-					if problem.CodeOf(err) == problem.Forbidden {
-						break
-					}
-					if err != nil {
-						return err
-					}
-					s = seen{rec: rec, ok: rec.CanSeeConf && !rec.ViaOverride}
-				}
-				people[e.PersonID] = s
-				if s.ok {
-					tx.auditPersonView(s.rec, "appointments")
 				}
 			}
-			if !s.ok {
+			rec := shown[e.PersonID]
+			if rec == nil {
 				continue
 			}
 			if e.Place, err = tx.db.open(rowContext("appointments.place", e.ID), e.Place); err != nil {
 				return err
 			}
-			e.Parent, e.Reference = s.rec.Person.Name(), s.rec.Family.Reference
+			e.Parent, e.Reference = rec.Person.Name(), rec.Family.Reference
 			view.Entries = append(view.Entries, e)
 		}
 		tx.Audit("appointments.view", "staff", practitionerID, 0, fmt.Sprintf("%d appointments listed", len(view.Entries)))
